@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ARP (RFC 826, RFC 1122 §2.3.2, RFC 5227 announcements): answer for our
+ * address, keep a neighbour cache, resolve next hops for output and hold
+ * frames while a neighbour is being resolved.
+ *
+ * One writer: every change to the cache happens on lcore 0. Other lcores
+ * read entries lock-free (a per-entry sequence count, written only by
+ * lcore 0) and hand lcore 0 what they cannot finish themselves: received
+ * ARP frames and frames whose next hop is unresolved (dp_lcore_redirect).
+ *
+ * The table is open-addressed with bounded linear probing. Slots are
+ * never emptied, only re-keyed under the sequence count, so a reader's
+ * probe chain is never cut short by a concurrent eviction.
+ *
+ *   dp_eth_input -> dp_arp_input            (lcore 0)
+ *   dp_ipv4_output -> dp_arp_output         (any lcore)
+ *   dp_lcore tick -> dp_arp_timer           (lcore 0)
+ */
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_byteorder.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "dp_priv.h"
+
+#define ARP_SIZE	1024		/* entries, power of two */
+#define ARP_PROBE	8		/* slots a key may be away from home */
+#define ARP_RETRIES	3		/* requests before giving up */
+#define ARP_RETRY_MS	1000
+#define ARP_HOLD_MS	1000		/* FAILED: drop without asking again */
+#define ARP_SCAN_MS	10		/* timer scan period */
+
+enum arp_state {
+	ARP_EMPTY,
+	ARP_INCOMPLETE,
+	ARP_REACHABLE,
+	ARP_STALE,
+	ARP_FAILED,
+	ARP_STATIC,
+};
+
+static const char *const arp_state_names[] = {
+	[ARP_EMPTY] = "empty",
+	[ARP_INCOMPLETE] = "incomplete",
+	[ARP_REACHABLE] = "reachable",
+	[ARP_STALE] = "stale",
+	[ARP_FAILED] = "failed",
+	[ARP_STATIC] = "static",
+};
+
+struct arp_entry {
+	uint32_t seq;			/* (0) odd while being written */
+	uint32_t ip;			/* (0) network order, 0 = empty */
+	struct rte_ether_addr mac;	/* (0) */
+	uint8_t state;			/* (0) enum arp_state */
+	uint8_t probes;			/* (0) requests sent this round */
+	uint64_t expire;		/* (0) TSC of the next state change */
+	uint64_t used;			/* (0) last output through it */
+	struct rte_mbuf *q_head;	/* (0) frames awaiting resolution */
+	struct rte_mbuf *q_tail;	/* (0) */
+	uint32_t q_len;			/* (0) */
+};
+
+struct dp_arp_table {
+	uint64_t next_scan;		/* (0) */
+	struct arp_entry e[ARP_SIZE];
+};
+
+static inline uint32_t
+slot_of(uint32_t ip, unsigned int i)
+{
+	uint32_t h = rte_be_to_cpu_32(ip) * 2654435761u;
+
+	return (h + i) & (ARP_SIZE - 1);
+}
+
+static uint64_t
+ms_to_tsc(const struct dp_engine *eng, uint64_t ms)
+{
+	return eng->tsc_hz / 1000 * ms;
+}
+
+/* Writer side of the sequence count (lcore 0 only). */
+static void
+write_begin(struct arp_entry *e)
+{
+	__atomic_store_n(&e->seq, e->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void
+write_end(struct arp_entry *e)
+{
+	__atomic_store_n(&e->seq, e->seq + 1, __ATOMIC_RELEASE);
+}
+
+/* Lock-free read of the entry for ip; returns its state (EMPTY: none). */
+static enum arp_state
+read_entry(const struct dp_arp_table *t, uint32_t ip,
+		struct rte_ether_addr *mac)
+{
+	for (unsigned int i = 0; i < ARP_PROBE; i++) {
+		const struct arp_entry *e = &t->e[slot_of(ip, i)];
+		uint32_t s1, s2, key;
+		uint8_t state;
+
+		do {
+			s1 = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+			key = e->ip;
+			state = e->state;
+			*mac = e->mac;
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			s2 = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+		} while ((s1 & 1) != 0 || s1 != s2);
+		if (key == ip)
+			return (enum arp_state)state;
+		if (key == 0)
+			break;
+	}
+	return ARP_EMPTY;
+}
+
+/* Lcore 0: the entry for ip, or NULL. */
+static struct arp_entry *
+find(struct dp_arp_table *t, uint32_t ip)
+{
+	for (unsigned int i = 0; i < ARP_PROBE; i++) {
+		struct arp_entry *e = &t->e[slot_of(ip, i)];
+
+		if (e->ip == ip)
+			return e;
+		if (e->ip == 0)
+			break;
+	}
+	return NULL;
+}
+
+static bool
+evictable(const struct arp_entry *e)
+{
+	return e->state == ARP_STALE || e->state == ARP_FAILED;
+}
+
+/* Lcore 0: a slot for a new key: empty, else the least recently used
+ * evictable entry of the probe window. */
+static struct arp_entry *
+claim(struct dp_arp_table *t, uint32_t ip)
+{
+	struct arp_entry *victim = NULL;
+
+	for (unsigned int i = 0; i < ARP_PROBE; i++) {
+		struct arp_entry *e = &t->e[slot_of(ip, i)];
+
+		if (e->ip == 0)
+			return e;
+		if (evictable(e) && (victim == NULL || e->used < victim->used))
+			victim = e;
+	}
+	return victim;
+}
+
+static void
+set_entry(struct arp_entry *e, uint32_t ip, const struct rte_ether_addr *mac,
+		enum arp_state state)
+{
+	write_begin(e);
+	e->ip = ip;
+	if (mac != NULL)
+		e->mac = *mac;
+	e->state = (uint8_t)state;
+	write_end(e);
+}
+
+static void
+queue_drop(struct dp_lcore *lc, struct arp_entry *e)
+{
+	struct rte_mbuf *m = e->q_head, *next;
+
+	while (m != NULL) {
+		next = dp_mbuf_priv(m)->next;
+		DP_STAT_INC(lc, arp_resolve_fail);
+		rte_pktmbuf_free(m);
+		m = next;
+	}
+	e->q_head = e->q_tail = NULL;
+	e->q_len = 0;
+}
+
+static void
+queue_flush(struct dp_lcore *lc, struct arp_entry *e)
+{
+	struct rte_mbuf *m = e->q_head, *next;
+
+	e->q_head = e->q_tail = NULL;
+	e->q_len = 0;
+	while (m != NULL) {
+		next = dp_mbuf_priv(m)->next;
+		dp_eth_output(lc, m, &e->mac, RTE_ETHER_TYPE_IPV4);
+		m = next;
+	}
+}
+
+static void
+send_arp(struct dp_lcore *lc, uint16_t op, uint32_t tip,
+		const struct rte_ether_addr *tha, const struct rte_ether_addr *dst)
+{
+	const struct dp_engine *eng = lc->eng;
+	struct rte_arp_hdr *a;
+	struct rte_mbuf *m;
+
+	m = rte_pktmbuf_alloc(eng->mp);
+	if (m == NULL) {
+		DP_STAT_INC(lc, arp_nombuf);
+		return;
+	}
+	a = (struct rte_arp_hdr *)rte_pktmbuf_append(m, sizeof(*a));
+	if (a == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = RTE_ETHER_ADDR_LEN;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(op);
+	a->arp_data.arp_sha = eng->mac;
+	a->arp_data.arp_sip = eng->ip4;
+	a->arp_data.arp_tha = *tha;
+	a->arp_data.arp_tip = tip;
+	if (op == RTE_ARP_OP_REQUEST)
+		DP_STAT_INC(lc, arp_req_tx);
+	else
+		DP_STAT_INC(lc, arp_reply_tx);
+	dp_eth_output(lc, m, dst, RTE_ETHER_TYPE_ARP);
+}
+
+static const struct rte_ether_addr zero_mac;
+static const struct rte_ether_addr bcast_mac = {
+	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+
+static void
+request(struct dp_lcore *lc, struct arp_entry *e)
+{
+	e->probes++;
+	e->expire = lc->now + ms_to_tsc(lc->eng, ARP_RETRY_MS);
+	send_arp(lc, RTE_ARP_OP_REQUEST, e->ip, &zero_mac, &bcast_mac);
+}
+
+/* RFC 5227 §2.3: announce our address so peers refresh their caches
+ * (the MAC of a re-probed port may have changed). */
+void
+dp_arp_announce(struct dp_lcore *lc)
+{
+	send_arp(lc, RTE_ARP_OP_REQUEST, lc->eng->ip4, &zero_mac, &bcast_mac);
+}
+
+/* Lcore 0: a queued frame's neighbour, creating it INCOMPLETE. */
+static void
+resolve_slow(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
+{
+	struct dp_engine *eng = lc->eng;
+	struct arp_entry *e = find(eng->arp, nexthop);
+
+	if (e == NULL) {
+		e = claim(eng->arp, nexthop);
+		if (e == NULL) {
+			DP_STAT_INC(lc, arp_table_full);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		queue_drop(lc, e);
+		set_entry(e, nexthop, &zero_mac, ARP_FAILED);
+		e->expire = 0;
+	}
+	e->used = lc->now;
+	if (e->state == ARP_FAILED) {
+		if (lc->now < e->expire) {
+			DP_STAT_INC(lc, arp_resolve_fail);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		set_entry(e, nexthop, NULL, ARP_INCOMPLETE);
+		e->probes = 0;
+		request(lc, e);
+	}
+	if (e->q_len >= eng->conf.arp_qlen) {
+		DP_STAT_INC(lc, arp_queue_full);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_mbuf_priv(m)->next = NULL;
+	if (e->q_tail == NULL)
+		e->q_head = m;
+	else
+		dp_mbuf_priv(e->q_tail)->next = m;
+	e->q_tail = m;
+	e->q_len++;
+}
+
+/*
+ * Send m (data at L3, an IPv4 datagram) to nexthop (network order),
+ * resolving it first if needed. Consumes m.
+ */
+void
+dp_arp_output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
+{
+	struct dp_engine *eng = lc->eng;
+	struct rte_ether_addr mac;
+	enum arp_state st = read_entry(eng->arp, nexthop, &mac);
+
+	if (likely(st == ARP_REACHABLE || st == ARP_STALE ||
+			st == ARP_STATIC)) {
+		dp_eth_output(lc, m, &mac, RTE_ETHER_TYPE_IPV4);
+		return;
+	}
+	if (lc->id != 0) {
+		if (dp_lcore_redirect(eng->lcores[0], m,
+				DP_REDIRECT_TX_RESOLVE, nexthop) != 0)
+			DP_STAT_INC(lc, arp_redirect_full);
+		return;
+	}
+	resolve_slow(lc, m, nexthop);
+}
+
+/* RFC 826 "merge": refresh what we know about the sender. */
+static void
+learn(struct dp_lcore *lc, uint32_t sip, const struct rte_ether_addr *sha,
+		bool create)
+{
+	struct dp_engine *eng = lc->eng;
+	struct arp_entry *e = find(eng->arp, sip);
+
+	if (e == NULL) {
+		if (!create)
+			return;
+		e = claim(eng->arp, sip);
+		if (e == NULL) {
+			DP_STAT_INC(lc, arp_table_full);
+			return;
+		}
+		queue_drop(lc, e);
+		e->used = lc->now;
+	}
+	if (e->state == ARP_STATIC)
+		return;
+	set_entry(e, sip, sha, ARP_REACHABLE);
+	e->expire = lc->now + eng->arp_reachable_tsc;
+	e->probes = 0;
+	queue_flush(lc, e);
+}
+
+static bool
+sender_ok(struct dp_lcore *lc, const struct rte_arp_ipv4 *d)
+{
+	uint32_t sip = rte_be_to_cpu_32(d->arp_sip);
+
+	if (rte_is_zero_ether_addr(&d->arp_sha) ||
+			rte_is_multicast_ether_addr(&d->arp_sha) ||
+			(sip >> 28) == 0xe || sip == 0xffffffff) {
+		DP_STAT_INC(lc, arp_bad_sender);
+		return false;
+	}
+	if (d->arp_sip == lc->eng->ip4 &&
+			!rte_is_same_ether_addr(&d->arp_sha, &lc->eng->mac)) {
+		DP_STAT_INC(lc, arp_conflict);
+		/* Log the 1st, 2nd, 4th, 8th... so a storm cannot flood. */
+		if (rte_is_power_of_2(lc->stats.arp_conflict))
+			DP_LOG(WARNING, "address conflict: "
+				RTE_ETHER_ADDR_PRT_FMT " claims our address",
+				RTE_ETHER_ADDR_BYTES(&d->arp_sha));
+		return false;
+	}
+	return true;
+}
+
+/* Lcore 0. Consumes m, whose data starts at the Ethernet header. */
+void
+dp_arp_input(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	struct dp_engine *eng = lc->eng;
+	struct rte_arp_hdr *a;
+	struct rte_arp_ipv4 *d;
+	struct rte_ether_addr sha;
+	uint32_t sip;
+	uint16_t op;
+	bool for_us;
+
+	if (unlikely(m->data_len < sizeof(struct rte_ether_hdr) +
+			sizeof(*a))) {
+		DP_STAT_INC(lc, arp_short);
+		goto drop;
+	}
+	a = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *,
+		sizeof(struct rte_ether_hdr));
+	d = &a->arp_data;
+	if (a->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
+			a->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+			a->arp_hlen != RTE_ETHER_ADDR_LEN || a->arp_plen != 4) {
+		DP_STAT_INC(lc, arp_bad_format);
+		goto drop;
+	}
+	op = rte_be_to_cpu_16(a->arp_opcode);
+	if (op != RTE_ARP_OP_REQUEST && op != RTE_ARP_OP_REPLY) {
+		DP_STAT_INC(lc, arp_bad_op);
+		goto drop;
+	}
+	if (!sender_ok(lc, d))
+		goto drop;
+	sip = d->arp_sip;
+	sha = d->arp_sha;
+	for_us = d->arp_tip == eng->ip4;
+	/* A sender of 0.0.0.0 is a probe (RFC 5227): answer, learn nothing.
+	 * Learn a new neighbour only from a frame addressed to us. */
+	if (sip != 0) {
+		if (op == RTE_ARP_OP_REPLY && find(eng->arp, sip) == NULL)
+			DP_STAT_INC(lc, arp_unsolicited);
+		learn(lc, sip, &sha, for_us && op == RTE_ARP_OP_REQUEST);
+	}
+	if (op == RTE_ARP_OP_REPLY) {
+		DP_STAT_INC(lc, arp_reply_rx);
+		goto drop;
+	}
+	DP_STAT_INC(lc, arp_req_rx);
+	if (!for_us) {
+		DP_STAT_INC(lc, arp_not_for_us);
+		goto drop;
+	}
+	rte_pktmbuf_free(m);
+	send_arp(lc, RTE_ARP_OP_REPLY, sip, &sha, &sha);
+	return;
+drop:
+	rte_pktmbuf_free(m);
+}
+
+static void
+expire(struct dp_lcore *lc, struct arp_entry *e)
+{
+	switch (e->state) {
+	case ARP_INCOMPLETE:
+		if (e->probes < ARP_RETRIES) {
+			request(lc, e);
+			return;
+		}
+		queue_drop(lc, e);
+		set_entry(e, e->ip, NULL, ARP_FAILED);
+		e->expire = lc->now + ms_to_tsc(lc->eng, ARP_HOLD_MS);
+		return;
+	case ARP_REACHABLE:
+		set_entry(e, e->ip, NULL, ARP_STALE);
+		/* Still in use: ask again; the reply makes it reachable. */
+		if (lc->now - e->used < lc->eng->arp_reachable_tsc)
+			send_arp(lc, RTE_ARP_OP_REQUEST, e->ip, &zero_mac,
+				&e->mac);
+		e->expire = UINT64_MAX;
+		return;
+	default:
+		e->expire = UINT64_MAX;
+		return;
+	}
+}
+
+/* Lcore 0, every tick. */
+void
+dp_arp_timer(struct dp_lcore *lc)
+{
+	struct dp_arp_table *t = lc->eng->arp;
+
+	if (lc->now < t->next_scan)
+		return;
+	t->next_scan = lc->now + ms_to_tsc(lc->eng, ARP_SCAN_MS);
+	for (unsigned int i = 0; i < ARP_SIZE; i++) {
+		struct arp_entry *e = &t->e[i];
+
+		if (e->ip != 0 && lc->now >= e->expire)
+			expire(lc, e);
+	}
+}
+
+int
+dp_arp_create(struct dp_engine *eng)
+{
+	struct dp_arp_table *t;
+
+	t = rte_zmalloc("dp_arp", sizeof(*t), RTE_CACHE_LINE_SIZE);
+	if (t == NULL)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < ARP_SIZE; i++)
+		t->e[i].expire = UINT64_MAX;
+	eng->arp = t;
+	for (unsigned int i = 0; i < eng->conf.nb_static_arp; i++) {
+		const struct dp_neigh *n = &eng->conf.static_arp[i];
+		uint32_t ip = rte_cpu_to_be_32(n->ip);
+		struct arp_entry *e = find(t, ip);
+
+		if (e == NULL)
+			e = claim(t, ip);
+		if (e == NULL) {
+			DP_LOG(ERR, "no room for static neighbour %u of %u",
+				i + 1, eng->conf.nb_static_arp);
+			return -ENOSPC;
+		}
+		set_entry(e, ip, (const struct rte_ether_addr *)n->mac,
+			ARP_STATIC);
+	}
+	return 0;
+}
+
+void
+dp_arp_free(struct dp_engine *eng)
+{
+	struct dp_arp_table *t = eng->arp;
+	struct rte_mbuf *m, *next;
+
+	if (t == NULL)
+		return;
+	for (unsigned int i = 0; i < ARP_SIZE; i++) {
+		for (m = t->e[i].q_head; m != NULL; m = next) {
+			next = dp_mbuf_priv(m)->next;
+			rte_pktmbuf_free(m);
+		}
+	}
+	rte_free(t);
+	eng->arp = NULL;
+}
+
+unsigned int
+dp_arp_pending(const struct dp_engine *eng)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < ARP_SIZE; i++)
+		n += __atomic_load_n(&eng->arp->e[i].q_len, __ATOMIC_RELAXED);
+	return n;
+}
+
+unsigned int
+dp_arp_dump(const struct dp_engine *eng, struct dp_arp_info *out,
+		unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < ARP_SIZE && n < max; i++) {
+		const struct arp_entry *e = &eng->arp->e[i];
+		uint32_t ip = __atomic_load_n(&e->ip, __ATOMIC_RELAXED);
+		enum arp_state st;
+
+		if (ip == 0)
+			continue;
+		st = read_entry(eng->arp, ip, &out[n].mac);
+		if (st == ARP_EMPTY)
+			continue;
+		out[n].ip = ip;
+		out[n].state = arp_state_names[st];
+		out[n].queued = __atomic_load_n(&e->q_len, __ATOMIC_RELAXED);
+		n++;
+	}
+	return n;
+}

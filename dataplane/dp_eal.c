@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * EAL, once per process: configuration checks that keep bad values away
+ * from EAL, the argv we build, and the init itself.
+ *
+ * EAL cannot be initialised twice (rte_eal_init returns EALREADY after
+ * rte_eal_cleanup), so it stays up for the life of the process; everything
+ * below it is cycled by dp_start()/dp_stop(). We never call
+ * rte_eal_cleanup(): its telemetry thread outlives it and can crash the
+ * application (dpdk-22.11-notes.md §6).
+ *
+ * The argv is chosen so the process leaves nothing behind
+ * (--huge-unlink --no-shconf: every hugepage goes back as soon as it is
+ * freed, no files) and no application thread is re-pinned: rte_eal_init
+ * runs on a thread of ours, and the main lcore floats over the CPUs the
+ * application may use (--lcores 0@(cpus)).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "dp.h"
+#include "dp_eal.h"
+#include "dp_log.h"
+#include "drv_port.h"
+
+#define EAL_ARGV_MAX	96
+
+/* One EAL per process: its state is process-wide by nature. */
+static enum { EAL_NONE, EAL_READY, EAL_FAILED } eal_state;
+static char eal_prefix[64];
+static char *eal_argv[EAL_ARGV_MAX];
+static int eal_argc;
+static uint16_t eal_cpus[DP_MAX_LCORES];
+static char eal_runtime_dir[256];
+static unsigned int eal_nb_lcores;
+
+/*
+ * Options users may pass in WSPDK_EAL_ARGS. Everything else is refused
+ * before EAL sees it: options EAL would exit() on (--help,
+ * --log-level=help), options we own (lcores, memory mode, process type,
+ * file prefix handled here) and options that pin memory for good.
+ */
+enum opt_rule {
+	OPT_FLAG,	/* no value */
+	OPT_VALUE,	/* --opt=value or --opt value */
+	OPT_DEVICE,	/* names the device: lifted into WSPDK_DEVICE */
+	OPT_REFUSED,
+};
+
+struct eal_opt {
+	const char *name;
+	enum opt_rule rule;
+	const char *why;	/* OPT_REFUSED: what to use instead */
+};
+
+static const struct eal_opt eal_opts[] = {
+	{ "--no-pci", OPT_FLAG, NULL },
+	{ "--no-huge", OPT_FLAG, NULL },
+	{ "--no-hpet", OPT_FLAG, NULL },
+	{ "--no-telemetry", OPT_FLAG, NULL },
+	{ "--telemetry", OPT_FLAG, NULL },
+	{ "--no-shconf", OPT_FLAG, NULL },
+	{ "--match-allocations", OPT_FLAG, NULL },
+	{ "--huge-unlink", OPT_FLAG, NULL },
+	{ "--log-level", OPT_VALUE, NULL },
+	{ "--syslog", OPT_VALUE, NULL },
+	{ "--iova-mode", OPT_VALUE, NULL },
+	{ "--huge-dir", OPT_VALUE, NULL },
+	{ "--base-virtaddr", OPT_VALUE, NULL },
+	{ "--mbuf-pool-ops-name", OPT_VALUE, NULL },
+	{ "--vfio-intr", OPT_VALUE, NULL },
+	{ "--vfio-vf-token", OPT_VALUE, NULL },
+	{ "--file-prefix", OPT_VALUE, NULL },
+	{ "-n", OPT_VALUE, NULL },
+	{ "-m", OPT_VALUE, NULL },
+	{ "-d", OPT_VALUE, NULL },
+	{ "-b", OPT_VALUE, NULL },
+	{ "--block", OPT_VALUE, NULL },
+	{ "--vdev", OPT_DEVICE, NULL },
+	{ "-a", OPT_DEVICE, NULL },
+	{ "--allow", OPT_DEVICE, NULL },
+	{ "-h", OPT_REFUSED, "EAL would exit the application" },
+	{ "--help", OPT_REFUSED, "EAL would exit the application" },
+	{ "-v", OPT_REFUSED, "not useful inside an application" },
+	{ "-l", OPT_REFUSED, "set WSPDK_LCORES instead" },
+	{ "-c", OPT_REFUSED, "set WSPDK_LCORES instead" },
+	{ "--lcores", OPT_REFUSED, "set WSPDK_LCORES instead" },
+	{ "--main-lcore", OPT_REFUSED, "the provider chooses the main lcore" },
+	{ "-s", OPT_REFUSED, "service cores are not used" },
+	{ "-S", OPT_REFUSED, "service cores are not used" },
+	{ "--proc-type", OPT_REFUSED, "the provider is a primary process" },
+	{ "--in-memory", OPT_REFUSED, "keeps hugepages until exit" },
+	{ "--legacy-mem", OPT_REFUSED, "pins hugepages for the process life" },
+	{ "--socket-mem", OPT_REFUSED, "pins hugepages for the process life" },
+	{ "--socket-limit", OPT_REFUSED, "not needed in dynamic memory mode" },
+	{ "--single-file-segments", OPT_REFUSED,
+		"incompatible with --huge-unlink" },
+	{ "--create-uio-dev", OPT_REFUSED, "not supported" },
+	{ "--trace", OPT_REFUSED, "not supported" },
+};
+
+static const struct eal_opt *
+find_opt(const char *arg, const char **value)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+
+	*value = eq != NULL ? eq + 1 : NULL;
+	for (size_t i = 0; i < RTE_DIM(eal_opts); i++) {
+		if (strlen(eal_opts[i].name) == n &&
+				strncmp(eal_opts[i].name, arg, n) == 0)
+			return &eal_opts[i];
+	}
+	/* Short options also take their value glued on: -m512. */
+	if (arg[0] == '-' && arg[1] != '-' && arg[1] != '\0' &&
+			arg[2] != '\0' && eq == NULL) {
+		for (size_t i = 0; i < RTE_DIM(eal_opts); i++) {
+			if (strlen(eal_opts[i].name) == 2 &&
+					eal_opts[i].name[1] == arg[1]) {
+				*value = arg + 2;
+				return &eal_opts[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Split on blanks; no quoting (no EAL option we accept needs spaces). */
+int
+dp_eal_tokenize(const char *s, char *buf, size_t buflen, char **tok,
+		int max)
+{
+	int n = 0;
+	size_t len = strlen(s);
+	char *p;
+
+	if (len >= buflen)
+		return -E2BIG;
+	memcpy(buf, s, len + 1);
+	for (p = strtok(buf, " \t\r\n"); p != NULL;
+			p = strtok(NULL, " \t\r\n")) {
+		if (n == max)
+			return -E2BIG;
+		tok[n++] = p;
+	}
+	return n;
+}
+
+static int
+check_value(const struct eal_opt *o, const char *v, char *err,
+		size_t errlen)
+{
+	if (v == NULL || v[0] == '\0') {
+		snprintf(err, errlen, "EAL option %s needs a value", o->name);
+		return -EINVAL;
+	}
+	if (strcmp(o->name, "--log-level") == 0 &&
+			strncmp(v, "help", 4) == 0) {
+		snprintf(err, errlen, "--log-level=help would exit the "
+			"application");
+		return -EINVAL;
+	}
+	if (strcmp(o->name, "--file-prefix") == 0) {
+		for (const char *c = v; *c != '\0'; c++) {
+			if (!isalnum((unsigned char)*c) && *c != '_' &&
+					*c != '-') {
+				snprintf(err, errlen, "--file-prefix '%s' may "
+					"only hold letters, digits, '_', '-'",
+					v);
+				return -EINVAL;
+			}
+		}
+		if (strlen(v) > 32) {
+			snprintf(err, errlen, "--file-prefix longer than 32");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Walk WSPDK_EAL_ARGS. cb (may be NULL) sees each accepted option with its
+ * value; device options are reported through *device.
+ */
+static int
+walk_eal_args(const char *args, char *err, size_t errlen,
+		void (*cb)(const struct eal_opt *, const char *, void *),
+		void *arg)
+{
+	char buf[DP_EAL_ARGS_MAX], *tok[EAL_ARGV_MAX];
+	const struct eal_opt *o;
+	const char *v;
+	bool no_huge = false, has_m = false;
+	int n, ret;
+
+	n = dp_eal_tokenize(args, buf, sizeof(buf), tok, EAL_ARGV_MAX / 2);
+	if (n < 0) {
+		snprintf(err, errlen, "WSPDK_EAL_ARGS is too long");
+		return -EINVAL;
+	}
+	for (int i = 0; i < n; i++) {
+		o = find_opt(tok[i], &v);
+		if (o == NULL) {
+			snprintf(err, errlen, "EAL option '%s' is not one the "
+				"provider accepts", tok[i]);
+			return -EINVAL;
+		}
+		if (o->rule == OPT_REFUSED) {
+			snprintf(err, errlen, "EAL option %s is refused: %s",
+				o->name, o->why);
+			return -EINVAL;
+		}
+		if (o->rule == OPT_FLAG) {
+			if (v != NULL && strcmp(o->name, "--huge-unlink") != 0) {
+				snprintf(err, errlen, "EAL option %s takes no "
+					"value", o->name);
+				return -EINVAL;
+			}
+			no_huge |= strcmp(o->name, "--no-huge") == 0;
+		} else {
+			if (v == NULL && i + 1 < n && tok[i + 1][0] != '-')
+				v = tok[++i];
+			ret = check_value(o, v, err, errlen);
+			if (ret != 0)
+				return ret;
+			has_m |= strcmp(o->name, "-m") == 0;
+		}
+		if (cb != NULL)
+			cb(o, v, arg);
+	}
+	if (has_m && !no_huge) {
+		snprintf(err, errlen, "EAL option -m pins hugepages for the "
+			"process life; only allowed with --no-huge");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct device_scan {
+	char device[DP_DEVICE_MAX];
+	unsigned int count;
+};
+
+static void
+scan_device(const struct eal_opt *o, const char *v, void *arg)
+{
+	struct device_scan *d = arg;
+
+	if (o->rule != OPT_DEVICE)
+		return;
+	d->count++;
+	snprintf(d->device, sizeof(d->device), "%s", v);
+}
+
+int
+dp_eal_device(const char *args, char *device, size_t len)
+{
+	struct device_scan d = { .count = 0 };
+	char err[160];
+
+	if (walk_eal_args(args, err, sizeof(err), scan_device, &d) != 0 ||
+			d.count == 0)
+		return 0;
+	snprintf(device, len, "%s", d.device);
+	return (int)d.count;
+}
+
+int
+dp_eal_args_check(const char *args, char *err, size_t errlen)
+{
+	struct device_scan d = { .count = 0 };
+	int ret;
+
+	ret = walk_eal_args(args, err, errlen, scan_device, &d);
+	if (ret != 0)
+		return ret;
+	if (d.count > 1) {
+		snprintf(err, errlen, "WSPDK_EAL_ARGS names %u devices; the "
+			"provider drives one port", d.count);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+cpus_allowed(cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	return sched_getaffinity(0, sizeof(*set), set) == 0 ? 0 : -errno;
+}
+
+/* The CPUs dataplane lcores run on: configured, or the last usable one. */
+int
+dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
+		unsigned int *n, char *err, size_t errlen)
+{
+	cpu_set_t set;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	int last = -1;
+
+	if (conf->nb_lcores > 0) {
+		for (unsigned int i = 0; i < conf->nb_lcores; i++) {
+			if (conf->lcore_cpus[i] >= ncpu) {
+				snprintf(err, errlen, "WSPDK_LCORES: CPU %u "
+					"does not exist (%ld CPUs)",
+					conf->lcore_cpus[i], ncpu);
+				return -EINVAL;
+			}
+			for (unsigned int j = 0; j < i; j++) {
+				if (conf->lcore_cpus[j] ==
+						conf->lcore_cpus[i]) {
+					snprintf(err, errlen, "WSPDK_LCORES: "
+						"CPU %u listed twice",
+						conf->lcore_cpus[i]);
+					return -EINVAL;
+				}
+			}
+			cpus[i] = conf->lcore_cpus[i];
+		}
+		*n = conf->nb_lcores;
+		return 0;
+	}
+	if (cpus_allowed(&set) != 0) {
+		snprintf(err, errlen, "cannot read the CPU affinity");
+		return -EINVAL;
+	}
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			last = c;
+	cpus[0] = (uint16_t)(last < 0 ? 0 : last);
+	*n = 1;
+	return 0;
+}
+
+static void
+argv_push(const char *s)
+{
+	if (eal_argc < EAL_ARGV_MAX - 1)
+		eal_argv[eal_argc++] = strdup(s);
+}
+
+static void
+push_user_opt(const struct eal_opt *o, const char *v, void *arg)
+{
+	char buf[DP_EAL_ARGS_MAX + 32];
+	bool *has_prefix = arg;
+
+	if (o->rule == OPT_DEVICE)
+		return;		/* drivers/ probes the device itself */
+	if (strcmp(o->name, "--file-prefix") == 0) {
+		snprintf(eal_prefix, sizeof(eal_prefix), "%s", v);
+		*has_prefix = true;
+		return;
+	}
+	if (v == NULL) {
+		argv_push(o->name);
+		return;
+	}
+	snprintf(buf, sizeof(buf), o->name[1] == '-' ? "%s=%s" : "%s%s",
+		o->name, v);
+	argv_push(buf);
+}
+
+/* "--lcores=0@(a,b,..),1@c,2@d": main lcore floats, workers pinned. */
+static int
+lcores_arg(const uint16_t *cpus, unsigned int n, char *buf, size_t len)
+{
+	cpu_set_t set;
+	size_t off;
+	bool first = true;
+
+	if (cpus_allowed(&set) != 0)
+		return -EINVAL;
+	off = (size_t)snprintf(buf, len, "--lcores=0@(");
+	for (int c = 0; c < CPU_SETSIZE && off < len; c++) {
+		if (!CPU_ISSET(c, &set))
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%d",
+			first ? "" : ",", c);
+		first = false;
+	}
+	for (unsigned int i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%u@%u",
+			i == 0 ? ")," : ",", i + 1, cpus[i]);
+	return off < len ? 0 : -E2BIG;
+}
+
+static void
+build_argv(const struct dp_conf *conf, const uint16_t *cpus, unsigned int n)
+{
+	char buf[512], pci[64];
+	bool has_prefix = false;
+
+	argv_push("wspdk");
+	walk_eal_args(conf->eal_args, buf, sizeof(buf), push_user_opt,
+		&has_prefix);
+	if (!has_prefix)
+		snprintf(eal_prefix, sizeof(eal_prefix), "wspdk%ld",
+			(long)getpid());
+	snprintf(buf, sizeof(buf), "--file-prefix=%s", eal_prefix);
+	argv_push(buf);
+	argv_push("--huge-unlink");
+	argv_push("--no-shconf");
+	/* The NIC is probed only when the user names it; otherwise the PCI
+	 * bus stays off so this machine's own NIC is never touched. */
+	if (drv_device_pci_name(conf->device, pci, sizeof(pci)) == 0) {
+		argv_push("-a");
+		argv_push(pci);
+	} else {
+		argv_push("--no-pci");
+	}
+	if (lcores_arg(cpus, n, buf, sizeof(buf)) == 0)
+		argv_push(buf);
+	eal_argv[eal_argc] = NULL;
+}
+
+/*
+ * EAL leaves its (empty, with --no-shconf) runtime directory behind. This
+ * runs at exit after telemetry's own handler has unlinked its socket:
+ * handlers run in reverse order and this one is registered before
+ * rte_eal_init registers telemetry's.
+ */
+static void
+remove_runtime_dir(void)
+{
+	if (eal_runtime_dir[0] != '\0')
+		rmdir(eal_runtime_dir);
+}
+
+struct init_job {
+	int ret;
+	int rte_err;
+};
+
+static void *
+eal_init_thread(void *arg)
+{
+	struct init_job *job = arg;
+	/* rte_eal_init may permute argv: give it a copy. */
+	char *argv[EAL_ARGV_MAX];
+
+	memcpy(argv, eal_argv, sizeof(argv));
+	job->ret = rte_eal_init(eal_argc, argv);
+	job->rte_err = rte_errno;
+	return NULL;
+}
+
+int
+dp_eal_init(const struct dp_conf *conf)
+{
+	struct init_job job = { .ret = -1 };
+	uint16_t cpus[DP_MAX_LCORES];
+	unsigned int n;
+	char err[160], line[1024];
+	pthread_t t;
+	size_t off = 0;
+
+	if (eal_state == EAL_READY)
+		return 0;
+	if (eal_state == EAL_FAILED)
+		return -EALREADY;
+	if (dp_eal_lcore_cpus(conf, cpus, &n, err, sizeof(err)) != 0) {
+		DP_LOG(ERR, "%s", err);
+		return -EINVAL;
+	}
+	build_argv(conf, cpus, n);
+	atexit(remove_runtime_dir);
+	for (int i = 0; i < eal_argc && off < sizeof(line); i++)
+		off += (size_t)snprintf(line + off, sizeof(line) - off, " %s",
+			eal_argv[i]);
+	DP_LOG(INFO, "EAL init:%s", line);
+	/* A thread of our own becomes the main lcore and takes its
+	 * affinity; the application's threads keep theirs. */
+	if (pthread_create(&t, NULL, eal_init_thread, &job) != 0) {
+		DP_LOG(ERR, "cannot create the EAL init thread");
+		return -EAGAIN;
+	}
+	pthread_join(t, NULL);
+	if (job.ret < 0) {
+		DP_LOG(ERR, "rte_eal_init failed: %s", rte_strerror(
+			job.rte_err));
+		/* EAL resets itself only after argument errors. */
+		if (job.rte_err != EINVAL)
+			eal_state = EAL_FAILED;
+		for (int i = 0; i < eal_argc; i++)
+			free(eal_argv[i]);
+		eal_argc = 0;
+		return job.rte_err == EINVAL ? -EINVAL : -EALREADY;
+	}
+	snprintf(eal_runtime_dir, sizeof(eal_runtime_dir), "%s",
+		rte_eal_get_runtime_dir());
+	memcpy(eal_cpus, cpus, sizeof(cpus));
+	eal_nb_lcores = n;
+	eal_state = EAL_READY;
+	return 0;
+}
+
+unsigned int
+dp_eal_nb_lcores(void)
+{
+	return eal_nb_lcores;
+}
+
+const char *
+dp_eal_prefix(void)
+{
+	return eal_prefix;
+}
+
+unsigned int
+dp_eal_lcore_cpu(unsigned int i)
+{
+	return eal_cpus[i];
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Engine lifecycle: dp_start() / dp_stop() (DESIGN.md "Lifecycle").
+ *
+ *   dp_start: conf check -> EAL (once) -> mbuf pool -> port -> ARP table
+ *             -> lcores launched -> published for telemetry
+ *   dp_stop:  unpublished -> lcores stopped (rte_eal_wait_lcore) -> port
+ *             stopped/closed/removed -> tables, rings, pool freed
+ *
+ * The engine is a process singleton because the provider is: one
+ * dataplane per process. It is published through eng_cur so that
+ * telemetry (its own thread) never reads a structure being freed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_spinlock.h>
+
+#include "dp_eal.h"
+#include "dp_priv.h"
+
+#define MBUF_CACHE	256
+
+static rte_spinlock_t eng_lock = RTE_SPINLOCK_INITIALIZER;
+static struct dp_engine *eng_cur;		/* under eng_lock */
+static struct dp_engine *eng_run;		/* lifecycle lock (caller) */
+static struct dp_lifecycle lifecycle;		/* under eng_lock */
+
+static uint64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+struct dp_engine *
+dp_engine_get(void)
+{
+	rte_spinlock_lock(&eng_lock);
+	if (eng_cur == NULL) {
+		rte_spinlock_unlock(&eng_lock);
+		return NULL;
+	}
+	return eng_cur;
+}
+
+void
+dp_engine_put(void)
+{
+	rte_spinlock_unlock(&eng_lock);
+}
+
+void
+dp_lifecycle_get(struct dp_lifecycle *out)
+{
+	rte_spinlock_lock(&eng_lock);
+	*out = lifecycle;
+	rte_spinlock_unlock(&eng_lock);
+}
+
+bool
+dp_running(void)
+{
+	return eng_run != NULL;
+}
+
+void
+dp_stats_sum(const struct dp_engine *eng, struct dp_stats *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
+		const struct dp_stats *s = &eng->lcores[i]->stats;
+#define DP_STATS_ADD(name) sum->name += s->name;
+		DP_STATS_FOREACH(DP_STATS_ADD)
+#undef DP_STATS_ADD
+	}
+}
+
+static void
+addresses(struct dp_engine *eng)
+{
+	const struct dp_conf *c = &eng->conf;
+	uint32_t mask = c->ip4_prefix == 0 ? 0 :
+		~(uint32_t)0 << (32 - c->ip4_prefix);
+
+	eng->ip4 = rte_cpu_to_be_32(c->ip4);
+	eng->netmask = rte_cpu_to_be_32(mask);
+	/* A /31 or /32 has no broadcast address of its own (RFC 3021). */
+	eng->bcast = c->ip4_prefix >= 31 ? RTE_BE32(0xffffffff) :
+		rte_cpu_to_be_32(c->ip4 | ~mask);
+	eng->gateway = rte_cpu_to_be_32(c->gateway);
+}
+
+static void
+banner(const struct dp_engine *eng, uint64_t us)
+{
+	const struct drv_port *p = eng->port;
+	char gw[32] = "none", cores[128] = "";
+	size_t off = 0;
+	uint32_t ip = eng->conf.ip4, g = eng->conf.gateway;
+
+	if (g != 0)
+		snprintf(gw, sizeof(gw), "%u.%u.%u.%u", g >> 24,
+			(g >> 16) & 0xff, (g >> 8) & 0xff, g & 0xff);
+	for (unsigned int i = 0; i < eng->nb_lcores && off < sizeof(cores); i++)
+		off += (size_t)snprintf(cores + off, sizeof(cores) - off,
+			"%slcore %u on cpu %u", i ? ", " : "",
+			eng->lcores[i]->lcore_id, dp_eal_lcore_cpu(i));
+	DP_LOG(NOTICE, "accelerated: device %s (%s) mac "
+		RTE_ETHER_ADDR_PRT_FMT " ipv4 %u.%u.%u.%u/%u gateway %s mtu %u",
+		p->name, p->driver, RTE_ETHER_ADDR_BYTES(&eng->mac), ip >> 24,
+		(ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
+		eng->conf.ip4_prefix, gw, p->mtu);
+	DP_LOG(NOTICE, "accelerated: %u queue pair(s) (%s), %u mbufs, "
+		"checksum offload rx %s tx %s, telemetry prefix %s, up in "
+		"%.1f ms", p->nb_queues, cores, eng->conf.nb_mbufs,
+		eng->rx_cksum_offload ? "on" : "off",
+		eng->ip_cksum_offload ? "on" : "off", dp_eal_prefix(),
+		(double)us / 1000.0);
+}
+
+static void
+engine_free(struct dp_engine *eng)
+{
+	unsigned int in_use;
+
+	if (eng->port != NULL)
+		drv_port_close(eng->port);
+	dp_arp_free(eng);
+	for (unsigned int i = 0; i < eng->nb_lcores; i++)
+		dp_lcore_free(eng->lcores[i]);
+	if (eng->mp != NULL) {
+		/* Every mbuf must be home before the pool goes: one that is
+		 * not is a leak somewhere above, and would dangle. */
+		in_use = rte_mempool_in_use_count(eng->mp);
+		if (in_use != 0) {
+			DP_LOG(ERR, "%u mbufs not returned at stop", in_use);
+			rte_spinlock_lock(&eng_lock);
+			lifecycle.mbufs_lost += in_use;
+			rte_spinlock_unlock(&eng_lock);
+		}
+		rte_mempool_free(eng->mp);
+	}
+	free(eng);
+}
+
+static int
+create_lcores(struct dp_engine *eng)
+{
+	unsigned int lcore_id, i = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore_id) {
+		if (i == eng->nb_lcores)
+			break;
+		eng->lcores[i] = dp_lcore_create(eng, i, lcore_id);
+		if (eng->lcores[i] == NULL)
+			return -ENOMEM;
+		i++;
+	}
+	return i == eng->nb_lcores ? 0 : -ENODEV;
+}
+
+static int
+engine_create(struct dp_engine *eng)
+{
+	struct drv_port_conf pc;
+	int ret;
+
+	eng->mp = rte_pktmbuf_pool_create("wspdk_mbuf", eng->conf.nb_mbufs,
+		MBUF_CACHE, RTE_ALIGN(sizeof(struct dp_mbuf_priv),
+		RTE_MBUF_PRIV_ALIGN), RTE_MBUF_DEFAULT_BUF_SIZE,
+		SOCKET_ID_ANY);
+	if (eng->mp == NULL) {
+		DP_LOG(ERR, "cannot create %u mbufs (%s): are hugepages "
+			"reserved (/proc/sys/vm/nr_hugepages)?",
+			eng->conf.nb_mbufs, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	pc = (struct drv_port_conf){
+		.device = eng->conf.device,
+		.mp = eng->mp,
+		.nb_queues = (uint16_t)eng->nb_lcores,
+		.nb_rxd = eng->conf.nb_rxd,
+		.nb_txd = eng->conf.nb_txd,
+		.mtu = eng->conf.mtu,
+	};
+	ret = drv_port_open(&pc, &eng->port);
+	if (ret != 0) {
+		DP_LOG(ERR, "cannot open device '%s': %s", eng->conf.device,
+			rte_strerror(-ret));
+		return ret == -EINVAL ? -EINVAL : -ENODEV;
+	}
+	eng->mac = eng->port->mac;
+	eng->ip_cksum_offload = (eng->port->tx_offloads &
+		RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0;
+	eng->rx_cksum_offload = (eng->port->rx_offloads &
+		RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
+	ret = dp_arp_create(eng);
+	if (ret != 0)
+		return ret;
+	return create_lcores(eng);
+}
+
+int
+dp_start(const struct dp_conf *conf)
+{
+	struct dp_engine *eng;
+	char err[256];
+	uint64_t t0;
+	int ret;
+
+	if (eng_run != NULL)
+		return -EBUSY;
+	if (dp_conf_check(conf, err, sizeof(err)) != 0) {
+		DP_LOG(ERR, "configuration: %s", err);
+		return -EINVAL;
+	}
+	dp_log_set_level((enum dp_log_level)conf->log_level);
+	t0 = mono_us();
+	ret = dp_eal_init(conf);
+	if (ret != 0)
+		return ret;
+	dp_telemetry_register();
+	eng = calloc(1, sizeof(*eng));
+	if (eng == NULL)
+		return -ENOMEM;
+	eng->conf = *conf;
+	eng->nb_lcores = dp_eal_nb_lcores();
+	if (conf->nb_lcores != 0 && conf->nb_lcores != eng->nb_lcores)
+		DP_LOG(WARNING, "WSPDK_LCORES changed after EAL start; "
+			"keeping %u lcore(s)", eng->nb_lcores);
+	eng->tsc_hz = rte_get_tsc_hz();
+	eng->arp_reachable_tsc = eng->tsc_hz / 1000 * conf->arp_reachable_ms;
+	addresses(eng);
+	ret = engine_create(eng);
+	if (ret != 0) {
+		engine_free(eng);
+		return ret;
+	}
+	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
+		ret = rte_eal_remote_launch(dp_lcore_main, eng->lcores[i],
+			eng->lcores[i]->lcore_id);
+		if (ret != 0) {
+			DP_LOG(ERR, "lcore %u is busy", eng->lcores[i]->lcore_id);
+			for (unsigned int j = 0; j < i; j++) {
+				__atomic_store_n(&eng->lcores[j]->stop, true,
+					__ATOMIC_RELEASE);
+				rte_eal_wait_lcore(eng->lcores[j]->lcore_id);
+			}
+			engine_free(eng);
+			return -EBUSY;
+		}
+	}
+	eng_run = eng;
+	rte_spinlock_lock(&eng_lock);
+	eng_cur = eng;
+	lifecycle.starts++;
+	lifecycle.last_start_us = mono_us() - t0;
+	rte_spinlock_unlock(&eng_lock);
+	banner(eng, lifecycle.last_start_us);
+	return 0;
+}
+
+void
+dp_stop(void)
+{
+	struct dp_engine *eng = eng_run;
+	uint64_t t0 = mono_us();
+
+	if (eng == NULL)
+		return;
+	rte_spinlock_lock(&eng_lock);
+	eng_cur = NULL;
+	rte_spinlock_unlock(&eng_lock);
+	for (unsigned int i = 0; i < eng->nb_lcores; i++)
+		__atomic_store_n(&eng->lcores[i]->stop, true,
+			__ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < eng->nb_lcores; i++)
+		rte_eal_wait_lcore(eng->lcores[i]->lcore_id);
+	engine_free(eng);
+	eng_run = NULL;
+	rte_spinlock_lock(&eng_lock);
+	lifecycle.stops++;
+	lifecycle.last_stop_us = mono_us() - t0;
+	rte_spinlock_unlock(&eng_lock);
+	DP_LOG(INFO, "down in %.1f ms", (double)lifecycle.last_stop_us /
+		1000.0);
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ICMP (RFC 792, RFC 1122 §3.2.2): echo replies, and the destination
+ * unreachable errors the stack sends for datagrams it cannot deliver.
+ *
+ * Errors are rate limited per lcore the way Linux does by default
+ * (icmp_msgs_per_sec 1000, burst 50), so a flood to a closed port costs a
+ * bounded number of replies; the rest are counted.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "dp_priv.h"
+
+#define ICMP_DEST_UNREACH	3	/* RFC 792 type */
+#define ICMP_ERR_PER_SEC	1000
+#define ICMP_ERR_BURST		50
+/* RFC 1812 §4.3.2.3: quote as much as fits in a 576-byte datagram. */
+#define ICMP_QUOTE_MAX		(576 - 20 - 8)
+
+static bool
+checksum_ok(const void *p, uint32_t len)
+{
+	return rte_raw_cksum(p, len) == 0xffff;
+}
+
+static uint16_t
+checksum(const void *p, uint32_t len)
+{
+	uint16_t ck = (uint16_t)~rte_raw_cksum(p, len);
+
+	return ck;
+}
+
+/* Reply in place: same buffer, addresses swapped, options dropped. */
+static void
+echo_reply(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	struct rte_ipv4_hdr h = *ip;
+	struct rte_icmp_hdr *icmp;
+	uint32_t icmp_len = m->pkt_len - m->l3_len;
+
+	if (m->l3_len > sizeof(h))
+		ip = (struct rte_ipv4_hdr *)rte_pktmbuf_adj(m,
+			(uint16_t)(m->l3_len - sizeof(h)));
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = checksum(icmp, icmp_len);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = h.type_of_service;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(h) + icmp_len));
+	ip->packet_id = h.packet_id;
+	ip->fragment_offset = 0;
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = lc->eng->ip4;
+	ip->dst_addr = h.src_addr;
+	DP_STAT_INC(lc, icmp_echo_tx);
+	dp_ipv4_output(lc, m);
+}
+
+/* Consumes m, whose data starts at the IPv4 header (l3_len set). */
+void
+dp_icmp_input(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	const struct rte_icmp_hdr *icmp;
+	uint32_t len = m->pkt_len - m->l3_len;
+
+	if (unlikely(len < sizeof(*icmp))) {
+		DP_STAT_INC(lc, icmp_short);
+		goto drop;
+	}
+	icmp = rte_pktmbuf_mtod_offset(m, const struct rte_icmp_hdr *,
+		m->l3_len);
+	if (unlikely(!checksum_ok(icmp, len))) {
+		DP_STAT_INC(lc, icmp_bad_csum);
+		goto drop;
+	}
+	if (icmp->icmp_type == RTE_IP_ICMP_ECHO_REQUEST &&
+			icmp->icmp_code == 0) {
+		DP_STAT_INC(lc, icmp_echo_rx);
+		/* RFC 1122 §3.2.2.6 lets us ignore broadcast echo; Linux
+		 * does by default (smurf amplification). */
+		if (ip->dst_addr != lc->eng->ip4) {
+			DP_STAT_INC(lc, icmp_bcast_ignored);
+			goto drop;
+		}
+		echo_reply(lc, m);
+		return;
+	}
+	DP_STAT_INC(lc, icmp_other);
+drop:
+	rte_pktmbuf_free(m);
+}
+
+/* Token bucket in the lcore's own state: no sharing, no locks. */
+static bool
+rate_ok(struct dp_lcore *lc)
+{
+	uint64_t per_token = lc->eng->tsc_hz / ICMP_ERR_PER_SEC;
+	uint64_t add = (lc->now - lc->icmp_err_last) / per_token;
+
+	if (add > 0) {
+		lc->icmp_err_tokens = (uint32_t)RTE_MIN(
+			(uint64_t)ICMP_ERR_BURST, lc->icmp_err_tokens + add);
+		lc->icmp_err_last = lc->now;
+	}
+	if (lc->icmp_err_tokens == 0)
+		return false;
+	lc->icmp_err_tokens--;
+	return true;
+}
+
+/*
+ * Send destination unreachable (code) about datagram m to its source.
+ * Consumes m, whose data starts at its IPv4 header (l3_len set).
+ */
+void
+dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code)
+{
+	const struct rte_ipv4_hdr *oip =
+		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	struct rte_ipv4_hdr *ip;
+	struct rte_icmp_hdr *icmp;
+	struct rte_mbuf *r;
+	uint32_t quote = RTE_MIN(m->pkt_len, (uint32_t)ICMP_QUOTE_MAX);
+	uint32_t len = sizeof(*icmp) + quote;
+
+	/* RFC 1122 §3.2.2: never about broadcasts, multicasts, non-first
+	 * fragments or a source that names no single host. */
+	if (oip->dst_addr != lc->eng->ip4 || oip->src_addr == 0 ||
+			(oip->fragment_offset &
+			RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) != 0)
+		goto out;
+	if (!rate_ok(lc)) {
+		DP_STAT_INC(lc, icmp_unreach_limited);
+		goto out;
+	}
+	r = rte_pktmbuf_alloc(lc->eng->mp);
+	if (r == NULL) {
+		DP_STAT_INC(lc, icmp_unreach_nombuf);
+		goto out;
+	}
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(r,
+		(uint16_t)(sizeof(*ip) + len));
+	if (ip == NULL) {
+		/* Cannot happen with our pool's 2 KB buffers. */
+		DP_STAT_INC(lc, icmp_unreach_nombuf);
+		rte_pktmbuf_free(r);
+		goto out;
+	}
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	memset(icmp, 0, sizeof(*icmp));
+	icmp->icmp_type = ICMP_DEST_UNREACH;
+	icmp->icmp_code = code;
+	memcpy(icmp + 1, oip, quote);
+	icmp->icmp_cksum = checksum(icmp, len);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + len));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = lc->eng->ip4;
+	ip->dst_addr = oip->src_addr;
+	DP_STAT_INC(lc, icmp_unreach_tx);
+	dp_ipv4_output(lc, r);
+out:
+	rte_pktmbuf_free(m);
+}

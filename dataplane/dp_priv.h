@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Engine and lcore state shared by the dataplane's modules (not installed).
+ *
+ * Ownership key used on every field:
+ *   (c) constant between dp_start() and dp_stop()
+ *   (l) written only by the owning lcore
+ *   (0) written only by lcore 0 (the ARP owner), read by any lcore
+ *   (a) atomic, any thread
+ */
+#ifndef _DP_PRIV_H_
+#define _DP_PRIV_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "dp.h"
+#include "dp_log.h"
+#include "dp_stats.h"
+#include "drv_port.h"
+
+#define DP_RX_BURST	32
+#define DP_TX_BUF	128		/* frames buffered per lcore per loop */
+#define DP_TICK_US	1000		/* timer granularity */
+#define DP_REDIRECT_SIZE 1024		/* frames handed to another lcore */
+
+struct dp_arp_table;
+
+/*
+ * Private area of every mbuf of our pool (rte_mbuf_to_priv): lets frames
+ * wait on intrusive lists (ARP queue) and carry their next hop when handed
+ * from one lcore to another.
+ */
+struct dp_mbuf_priv {
+	struct rte_mbuf *next;		/* ARP pending list link */
+	uint32_t nexthop;		/* network order, for redirected TX */
+	uint16_t kind;			/* enum dp_redirect_kind */
+	uint16_t pad;
+};
+
+enum dp_redirect_kind {
+	DP_REDIRECT_RX = 1,		/* received frame (ARP) */
+	DP_REDIRECT_TX_RESOLVE,		/* frame to send, next hop unresolved */
+};
+
+static inline struct dp_mbuf_priv *
+dp_mbuf_priv(struct rte_mbuf *m)
+{
+	return rte_mbuf_to_priv(m);
+}
+
+struct dp_engine;
+
+struct dp_lcore {
+	struct dp_engine *eng;		/* (c) */
+	unsigned int id;		/* (c) 0 .. nb_lcores-1 */
+	unsigned int lcore_id;		/* (c) EAL lcore */
+	uint16_t queue;			/* (c) RX/TX queue pair */
+	struct rte_ring *redirect;	/* (a) MP/SC: frames from other lcores */
+	bool stop;			/* (a) set by dp_stop() */
+	uint64_t now;			/* (l) TSC at the top of the iteration */
+	uint64_t next_tick;		/* (l) */
+	uint64_t iterations;		/* (l) quiescent-state counter */
+	uint64_t icmp_err_last;		/* (l) ICMP error token bucket */
+	uint32_t icmp_err_tokens;	/* (l) */
+	uint16_t tx_n;			/* (l) frames in tx_pkts */
+	struct rte_mbuf *tx_pkts[DP_TX_BUF]; /* (l) */
+	struct dp_stats stats;		/* (l) */
+} __rte_cache_aligned;
+
+struct dp_engine {
+	struct dp_conf conf;		/* (c) */
+	struct drv_port *port;		/* (c) NULL: TX frames are dropped
+					 *     (fuzzing, unit tests) */
+	struct rte_mempool *mp;		/* (c) */
+	struct rte_ether_addr mac;	/* (c) */
+	uint32_t ip4;			/* (c) network order */
+	uint32_t netmask;		/* (c) network order */
+	uint32_t bcast;			/* (c) subnet broadcast, network order */
+	uint32_t gateway;		/* (c) network order, 0 = none */
+	uint64_t tsc_hz;		/* (c) */
+	uint64_t arp_reachable_tsc;	/* (c) */
+	unsigned int nb_lcores;		/* (c) */
+	struct dp_lcore *lcores[DP_MAX_LCORES];	/* (c) */
+	struct dp_arp_table *arp;	/* (0) */
+	bool ip_cksum_offload;		/* (c) port computes IPv4 checksums */
+	bool rx_cksum_offload;		/* (c) port validates checksums */
+};
+
+/* dp_lcore.c */
+int dp_lcore_main(void *arg);
+void dp_lcore_tx(struct dp_lcore *lc, struct rte_mbuf *m);
+void dp_lcore_tx_flush(struct dp_lcore *lc);
+int dp_lcore_redirect(struct dp_lcore *to, struct rte_mbuf *m,
+		enum dp_redirect_kind kind, uint32_t nexthop);
+void dp_lcore_poll_once(struct dp_lcore *lc);
+struct dp_lcore *dp_lcore_create(struct dp_engine *eng, unsigned int id,
+		unsigned int lcore_id);
+void dp_lcore_free(struct dp_lcore *lc);
+
+/* dp_eth.c */
+void dp_eth_input(struct dp_lcore *lc, struct rte_mbuf *m);
+void dp_eth_output(struct dp_lcore *lc, struct rte_mbuf *m,
+		const struct rte_ether_addr *dst, uint16_t ether_type);
+
+/* dp_arp.c */
+int dp_arp_create(struct dp_engine *eng);
+void dp_arp_free(struct dp_engine *eng);
+void dp_arp_input(struct dp_lcore *lc, struct rte_mbuf *m);
+void dp_arp_output(struct dp_lcore *lc, struct rte_mbuf *m,
+		uint32_t nexthop);
+void dp_arp_timer(struct dp_lcore *lc);
+void dp_arp_announce(struct dp_lcore *lc);
+unsigned int dp_arp_pending(const struct dp_engine *eng);
+
+struct dp_arp_info {
+	uint32_t ip;			/* network order */
+	struct rte_ether_addr mac;
+	const char *state;
+	uint32_t queued;
+};
+unsigned int dp_arp_dump(const struct dp_engine *eng,
+		struct dp_arp_info *out, unsigned int max);
+
+/* dp_ipv4.c */
+void dp_ipv4_input(struct dp_lcore *lc, struct rte_mbuf *m);
+void dp_ipv4_output(struct dp_lcore *lc, struct rte_mbuf *m);
+bool dp_ipv4_is_local(const struct dp_engine *eng, uint32_t dst);
+
+/* dp_icmp.c */
+void dp_icmp_input(struct dp_lcore *lc, struct rte_mbuf *m);
+void dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code);
+
+/* dp_telemetry.c */
+void dp_telemetry_register(void);
+
+/* dp_engine.c: the running engine, for telemetry (NULL when stopped;
+ * otherwise held until dp_engine_put()). */
+struct dp_lifecycle {
+	uint64_t starts;
+	uint64_t stops;
+	uint64_t last_start_us;
+	uint64_t last_stop_us;
+	uint64_t mbufs_lost;		/* in use when a pool was freed */
+};
+void dp_lifecycle_get(struct dp_lifecycle *out);
+struct dp_engine *dp_engine_get(void);
+void dp_engine_put(void);
+void dp_stats_sum(const struct dp_engine *eng, struct dp_stats *sum);
+
+#endif /* _DP_PRIV_H_ */

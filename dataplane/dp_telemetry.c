@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Telemetry commands (read live with dpdk-telemetry.py -f <prefix>):
+ *
+ *   /wspdk/info          lifecycle and, while running, port/address/lcores
+ *   /wspdk/stats         every counter summed over lcores, plus the port's
+ *   /wspdk/lcore,<n>     one lcore's counters
+ *   /wspdk/arp           the neighbour cache
+ *
+ * Callbacks run on telemetry's own thread; they see the engine only
+ * between dp_engine_get() and dp_engine_put(), which dp_stop() waits out
+ * before freeing anything. DPDK has no unregister and shadows duplicates,
+ * so commands are registered once per process.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "dp_eal.h"
+#include "dp_priv.h"
+
+static void
+add_ip(struct rte_tel_data *d, const char *name, uint32_t ip_be)
+{
+	uint32_t ip = rte_be_to_cpu_32(ip_be);
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
+		(ip >> 8) & 0xff, ip & 0xff);
+	rte_tel_data_add_dict_string(d, name, buf);
+}
+
+static void
+add_mac(struct rte_tel_data *d, const char *name,
+		const struct rte_ether_addr *mac)
+{
+	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(buf, sizeof(buf), mac);
+	rte_tel_data_add_dict_string(d, name, buf);
+}
+
+static void
+add_stats(struct rte_tel_data *d, const struct dp_stats *s)
+{
+#define DP_STATS_TEL(name) rte_tel_data_add_dict_u64(d, #name, s->name);
+	DP_STATS_FOREACH(DP_STATS_TEL)
+#undef DP_STATS_TEL
+}
+
+static int
+cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_lifecycle lc;
+	struct dp_engine *eng;
+
+	dp_lifecycle_get(&lc);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "prefix", dp_eal_prefix());
+	rte_tel_data_add_dict_u64(d, "starts", lc.starts);
+	rte_tel_data_add_dict_u64(d, "stops", lc.stops);
+	rte_tel_data_add_dict_u64(d, "last_start_us", lc.last_start_us);
+	rte_tel_data_add_dict_u64(d, "last_stop_us", lc.last_stop_us);
+	rte_tel_data_add_dict_u64(d, "mbufs_lost", lc.mbufs_lost);
+	eng = dp_engine_get();
+	if (eng == NULL) {
+		rte_tel_data_add_dict_string(d, "state", "stopped");
+		return 0;
+	}
+	rte_tel_data_add_dict_string(d, "state", "running");
+	rte_tel_data_add_dict_string(d, "device", eng->port->name);
+	rte_tel_data_add_dict_string(d, "driver", eng->port->driver);
+	rte_tel_data_add_dict_u64(d, "port_id", eng->port->port_id);
+	add_mac(d, "mac", &eng->mac);
+	add_ip(d, "ipv4", eng->ip4);
+	rte_tel_data_add_dict_u64(d, "prefix_len", eng->conf.ip4_prefix);
+	add_ip(d, "gateway", eng->gateway);
+	rte_tel_data_add_dict_u64(d, "mtu", eng->port->mtu);
+	rte_tel_data_add_dict_u64(d, "lcores", eng->nb_lcores);
+	rte_tel_data_add_dict_u64(d, "mbufs", eng->conf.nb_mbufs);
+	rte_tel_data_add_dict_u64(d, "mbufs_avail",
+		rte_mempool_avail_count(eng->mp));
+	rte_tel_data_add_dict_u64(d, "rx_cksum_offload",
+		eng->rx_cksum_offload);
+	rte_tel_data_add_dict_u64(d, "tx_cksum_offload",
+		eng->ip_cksum_offload);
+	rte_tel_data_add_dict_u64(d, "mc_filter", eng->port->mc_filter);
+	rte_tel_data_add_dict_u64(d, "arp_queued", dp_arp_pending(eng));
+	dp_engine_put();
+	return 0;
+}
+
+static int
+cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct rte_eth_stats es;
+	struct dp_engine *eng;
+	struct dp_stats sum;
+
+	rte_tel_data_start_dict(d);
+	eng = dp_engine_get();
+	if (eng == NULL) {
+		rte_tel_data_add_dict_string(d, "state", "stopped");
+		return 0;
+	}
+	dp_stats_sum(eng, &sum);
+	add_stats(d, &sum);
+	if (rte_eth_stats_get(eng->port->port_id, &es) == 0) {
+		rte_tel_data_add_dict_u64(d, "port_ipackets", es.ipackets);
+		rte_tel_data_add_dict_u64(d, "port_opackets", es.opackets);
+		rte_tel_data_add_dict_u64(d, "port_imissed", es.imissed);
+		rte_tel_data_add_dict_u64(d, "port_ierrors", es.ierrors);
+		rte_tel_data_add_dict_u64(d, "port_oerrors", es.oerrors);
+		rte_tel_data_add_dict_u64(d, "port_rx_nombuf", es.rx_nombuf);
+	}
+	dp_engine_put();
+	return 0;
+}
+
+static int
+cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_engine *eng;
+	unsigned long i;
+	char *end;
+
+	if (params == NULL || *params == '\0')
+		return -1;
+	i = strtoul(params, &end, 10);
+	if (*end != '\0')
+		return -1;
+	eng = dp_engine_get();
+	if (eng == NULL)
+		return -1;
+	if (i >= eng->nb_lcores) {
+		dp_engine_put();
+		return -1;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "lcore_id", eng->lcores[i]->lcore_id);
+	rte_tel_data_add_dict_u64(d, "queue", eng->lcores[i]->queue);
+	rte_tel_data_add_dict_u64(d, "iterations",
+		eng->lcores[i]->iterations);
+	add_stats(d, &eng->lcores[i]->stats);
+	dp_engine_put();
+	return 0;
+}
+
+#define ARP_DUMP_MAX 256
+
+static int
+cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_arp_info *info;
+	struct dp_engine *eng;
+	unsigned int n;
+
+	rte_tel_data_start_array(d, RTE_TEL_CONTAINER);
+	info = malloc(sizeof(*info) * ARP_DUMP_MAX);
+	if (info == NULL)
+		return -1;
+	eng = dp_engine_get();
+	n = eng == NULL ? 0 : dp_arp_dump(eng, info, ARP_DUMP_MAX);
+	if (eng != NULL)
+		dp_engine_put();
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_tel_data *e = rte_tel_data_alloc();
+
+		if (e == NULL)
+			break;
+		rte_tel_data_start_dict(e);
+		add_ip(e, "ip", info[i].ip);
+		add_mac(e, "mac", &info[i].mac);
+		rte_tel_data_add_dict_string(e, "state", info[i].state);
+		rte_tel_data_add_dict_u64(e, "queued", info[i].queued);
+		rte_tel_data_add_array_container(d, e, 0);
+	}
+	free(info);
+	return 0;
+}
+
+void
+dp_telemetry_register(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	rte_telemetry_register_cmd("/wspdk/info", cmd_info,
+		"wspdk lifecycle, port, address and lcores");
+	rte_telemetry_register_cmd("/wspdk/stats", cmd_stats,
+		"wspdk counters summed over lcores, and the port's");
+	rte_telemetry_register_cmd("/wspdk/lcore", cmd_lcore,
+		"wspdk counters of one lcore. Parameters: lcore index");
+	rte_telemetry_register_cmd("/wspdk/arp", cmd_arp,
+		"wspdk neighbour cache");
+}

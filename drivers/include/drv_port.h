@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * drivers/: the NIC under the dataplane.
+ *
+ * One drv_port is one DPDK ethdev that the dataplane owns for a provider
+ * lifetime (WSPStartup from 0 .. WSPCleanup to 0). drv_port_open() chooses
+ * the device, probes it, configures one RX/TX queue pair per dataplane
+ * lcore and starts it; drv_port_close() stops, closes and removes it from
+ * its bus so that the next drv_port_open() probes it afresh.
+ *
+ * Device strings (WSPDK_DEVICE):
+ *  - a vdev:   "net_tap0,iface=wsp0", "net_memif0,role=client,...";
+ *  - a PCI NIC: "0000:03:00.0[,devargs]" (only when the user names one);
+ *  - "loop[:name]": an in-memory wire whose TX ring is its RX ring
+ *    (rte_eth_from_rings on rings this driver owns);
+ *  - "pair[:name]": an in-memory wire whose far end is two rings another
+ *    party can reach (rte_ring_lookup("<name>_in"/"<name>_out")): frames
+ *    enqueued on <name>_in arrive on the port, frames the port sends appear
+ *    on <name>_out. Used by tests and fuzzers as a NIC-less peer.
+ *
+ * Threading: drv_port_open()/drv_port_close() run on one control thread
+ * at a time (the provider's lifecycle lock serialises them). Queue q is
+ * used by exactly one lcore; the burst wrappers do no locking.
+ */
+#ifndef _DRV_PORT_H_
+#define _DRV_PORT_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+/** Most queue pairs (= dataplane lcores) a port is configured with. */
+#define DRV_MAX_QUEUES 16
+
+/** Longest device string accepted (devargs included). */
+#define DRV_DEVICE_MAX 256
+
+/** What kind of device a string names. */
+enum drv_kind {
+	DRV_KIND_VDEV,	/**< virtual device probed on the vdev bus */
+	DRV_KIND_PCI,	/**< PCI NIC named by its address */
+	DRV_KIND_LOOP,	/**< rings: TX ring = RX ring */
+	DRV_KIND_PAIR,	/**< rings: <name>_in -> RX, TX -> <name>_out */
+};
+
+/** What the dataplane asks of a port. */
+struct drv_port_conf {
+	const char *device;		/**< device string, see file comment */
+	struct rte_mempool *mp;		/**< RX buffers come from here */
+	uint16_t nb_queues;		/**< RX/TX queue pairs, one per lcore */
+	uint16_t nb_rxd;		/**< RX descriptors per queue */
+	uint16_t nb_txd;		/**< TX descriptors per queue */
+	uint16_t mtu;			/**< IP MTU to set (0 = leave) */
+};
+
+/** An open port. Fields are constant while the port is open. */
+struct drv_port {
+	uint16_t port_id;		/**< ethdev port id (valid until close) */
+	uint16_t nb_queues;		/**< queue pairs configured */
+	enum drv_kind kind;
+	struct rte_ether_addr mac;	/**< our station address */
+	uint64_t rx_offloads;		/**< RTE_ETH_RX_OFFLOAD_* enabled */
+	uint64_t tx_offloads;		/**< RTE_ETH_TX_OFFLOAD_* enabled */
+	uint16_t mtu;			/**< IP MTU in effect */
+	bool mc_filter;			/**< PMD takes a multicast MAC list */
+	char name[DRV_DEVICE_MAX];	/**< device (bus) name, the probe key */
+	char driver[64];		/**< PMD name, for the banner */
+	struct rte_device *dev;		/**< kept to remove it after close */
+	struct rte_ring *rings[2 * DRV_MAX_QUEUES]; /**< LOOP/PAIR only */
+	unsigned int nb_rings;
+};
+
+/**
+ * Check a device string without touching DPDK state (safe before EAL).
+ *
+ * @param device
+ *   The string from the configuration.
+ * @param err
+ *   Receives a one-line reason when the string is invalid.
+ * @param errlen
+ *   Size of err.
+ * @return
+ *   0 if valid, -EINVAL otherwise.
+ */
+int drv_device_check(const char *device, char *err, size_t errlen);
+
+/**
+ * Classify a device string (assumed valid).
+ */
+enum drv_kind drv_device_kind(const char *device);
+
+/**
+ * Copy the bus-level name of a PCI device string ("0000:03:00.0") into
+ * buf, for EAL's allow-list.
+ *
+ * @return 0, or -EINVAL if device is not a PCI address.
+ */
+int drv_device_pci_name(const char *device, char *buf, size_t len);
+
+/**
+ * Probe (or find, if EAL already probed it), configure and start a port.
+ *
+ * @param conf
+ *   What to open. conf->mp must outlive the port.
+ * @param out
+ *   Receives the port, to be released with drv_port_close().
+ * @return
+ *   0 on success; -EINVAL bad conf, -ENODEV probe created no port,
+ *   -ENOMEM, or the negative errno of the ethdev call that failed.
+ */
+int drv_port_open(const struct drv_port_conf *conf, struct drv_port **out);
+
+/**
+ * Stop, close and remove the port; free the rings a LOOP/PAIR port owns
+ * (mbufs still in them are freed to their pool first). No lcore may be
+ * polling the port. NULL is a no-op.
+ */
+void drv_port_close(struct drv_port *port);
+
+/** RX burst on queue q; the caller owns the returned mbufs. */
+static inline uint16_t
+drv_rx_burst(const struct drv_port *port, uint16_t q,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	return rte_eth_rx_burst(port->port_id, q, pkts, n);
+}
+
+/**
+ * TX burst on queue q. Returns the number the PMD took; the mbufs it did
+ * not take remain the caller's.
+ */
+static inline uint16_t
+drv_tx_burst(const struct drv_port *port, uint16_t q,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	return rte_eth_tx_burst(port->port_id, q, pkts, n);
+}
+
+/**
+ * Program the port's multicast MAC filter. Falls back to all-multicast
+ * when the PMD has no list (port->mc_filter false afterwards).
+ *
+ * @return 0 or a negative errno.
+ */
+int drv_port_set_mc_list(struct drv_port *port,
+		const struct rte_ether_addr *list, uint32_t n);
+
+#endif /* _DRV_PORT_H_ */

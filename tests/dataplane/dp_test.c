@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Harness for dataplane tests (see dp_test.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "dp.h"
+#include "dp_test.h"
+#include "wt.h"
+
+const struct rte_ether_addr dp_test_peer_mac = {
+	.addr_bytes = { 0x02, 0x00, 0xc6, 0x12, 0x00, 0x01 } };
+
+static struct rte_ring *ring_in, *ring_out;
+static struct rte_mempool *pool;
+static struct rte_ether_addr stack_mac;
+
+int
+dp_test_start(const char *name)
+{
+	struct dp_conf c;
+	char rname[64];
+	struct dp_engine *eng;
+	struct rte_mbuf *m;
+
+	if (wt_hugepages_reserve(64) != 0)
+		return -1;
+	dp_conf_defaults(&c);
+	snprintf(c.device, sizeof(c.device), "pair:%s", name);
+	c.nb_mbufs = 4095;
+	c.log_level = DP_LOG_WARNING;
+	if (dp_start(&c) != 0) {
+		fprintf(stderr, "FAIL: dp_start on pair:%s\n", name);
+		return -1;
+	}
+	snprintf(rname, sizeof(rname), "%s_in", name);
+	ring_in = rte_ring_lookup(rname);
+	snprintf(rname, sizeof(rname), "%s_out", name);
+	ring_out = rte_ring_lookup(rname);
+	pool = rte_mempool_lookup("wspdk_mbuf");
+	eng = dp_engine_get();
+	if (eng == NULL || ring_in == NULL || ring_out == NULL ||
+			pool == NULL) {
+		if (eng != NULL)
+			dp_engine_put();
+		fprintf(stderr, "FAIL: pair rings or pool not found\n");
+		return -1;
+	}
+	stack_mac = eng->mac;
+	dp_engine_put();
+	/* The stack announces itself when its lcore starts (RFC 5227);
+	 * take that frame out of the way of the first test. */
+	m = dp_test_recv(2000);
+	if (m == NULL) {
+		fprintf(stderr, "FAIL: no gratuitous ARP at start\n");
+		return -1;
+	}
+	rte_pktmbuf_free(m);
+	return 0;
+}
+
+void
+dp_test_stop(void)
+{
+	dp_test_drain();
+	dp_stop();
+}
+
+const struct rte_ether_addr *
+dp_test_mac(void)
+{
+	return &stack_mac;
+}
+
+void
+dp_test_stats(struct dp_stats *s)
+{
+	struct dp_engine *eng = dp_engine_get();
+
+	memset(s, 0, sizeof(*s));
+	if (eng == NULL)
+		return;
+	dp_stats_sum(eng, s);
+	dp_engine_put();
+}
+
+void
+dp_test_inject(const void *frame, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	char *p;
+
+	if (m == NULL)
+		return;
+	p = rte_pktmbuf_append(m, len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	memcpy(p, frame, len);
+	if (rte_ring_enqueue(ring_in, m) != 0)
+		rte_pktmbuf_free(m);
+}
+
+void
+dp_test_inject_wait(const void *frame, uint16_t len)
+{
+	struct dp_stats s;
+	uint64_t before;
+
+	dp_test_stats(&s);
+	before = s.rx_pkts;
+	dp_test_inject(frame, len);
+	for (int i = 0; i < 2000; i++) {
+		dp_test_stats(&s);
+		if (s.rx_pkts > before)
+			break;
+		wt_sleep_ms(1);
+	}
+	/* One more loop iteration so the frame's consequences are out. */
+	wt_sleep_ms(2);
+}
+
+struct rte_mbuf *
+dp_test_recv(unsigned int ms)
+{
+	struct rte_mbuf *m;
+
+	for (unsigned int i = 0; i <= ms; i++) {
+		if (rte_ring_dequeue(ring_out, (void **)&m) == 0)
+			return m;
+		wt_sleep_ms(1);
+	}
+	return NULL;
+}
+
+void
+dp_test_drain(void)
+{
+	struct rte_mbuf *m;
+
+	while (rte_ring_dequeue(ring_out, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+}
+
+struct rte_ipv4_hdr *
+dp_test_ipv4(uint8_t *buf, const struct rte_ether_addr *dst, uint32_t src,
+		uint32_t dst_ip, uint8_t proto, uint16_t l4_len)
+{
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)buf;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+
+	eh->dst_addr = *dst;
+	eh->src_addr = dp_test_peer_mac;
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + l4_len));
+	ip->packet_id = RTE_BE16(0x1234);
+	ip->time_to_live = 64;
+	ip->next_proto_id = proto;
+	ip->src_addr = rte_cpu_to_be_32(src);
+	ip->dst_addr = rte_cpu_to_be_32(dst_ip);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return ip;
+}
+
+uint16_t
+dp_test_arp(uint8_t *buf, uint16_t op, const struct rte_ether_addr *eth_dst,
+		const struct rte_ether_addr *sha, uint32_t sip,
+		const struct rte_ether_addr *tha, uint32_t tip)
+{
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)buf;
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eh + 1);
+
+	eh->dst_addr = *eth_dst;
+	eh->src_addr = *sha;
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = RTE_ETHER_ADDR_LEN;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(op);
+	a->arp_data.arp_sha = *sha;
+	a->arp_data.arp_sip = rte_cpu_to_be_32(sip);
+	a->arp_data.arp_tha = *tha;
+	a->arp_data.arp_tip = rte_cpu_to_be_32(tip);
+	return sizeof(*eh) + sizeof(*a);
+}
+
+uint16_t
+dp_test_echo(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t id,
+		uint16_t seq, uint16_t n)
+{
+	struct rte_ipv4_hdr *ip = dp_test_ipv4(buf, dp_test_mac(), src, dst,
+		IPPROTO_ICMP, (uint16_t)(sizeof(struct rte_icmp_hdr) + n));
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
+	uint8_t *payload = (uint8_t *)(icmp + 1);
+
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	icmp->icmp_code = 0;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_ident = rte_cpu_to_be_16(id);
+	icmp->icmp_seq_nb = rte_cpu_to_be_16(seq);
+	for (uint16_t i = 0; i < n; i++)
+		payload[i] = (uint8_t)(i * 7 + seq);
+	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp,
+		sizeof(*icmp) + n);
+	return (uint16_t)(sizeof(struct rte_ether_hdr) + sizeof(*ip) +
+		sizeof(*icmp) + n);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Harness for dataplane tests: a running engine on a "pair" device, so a
+ * test plays the far end of the wire. Frames the test injects arrive at
+ * the port; frames the stack sends are read back and inspected.
+ */
+#ifndef _DP_TEST_H_
+#define _DP_TEST_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "dp_priv.h"
+
+#define DP_TEST_IP	RTE_IPV4(198, 18, 0, 2)	/* the stack */
+#define DP_TEST_PEER	RTE_IPV4(198, 18, 0, 1)	/* the test, host order */
+
+extern const struct rte_ether_addr dp_test_peer_mac;
+
+/* Start EAL + engine on "pair:<name>" (hugepages reserved first). */
+int dp_test_start(const char *name);
+void dp_test_stop(void);
+
+/* The stack's MAC. */
+const struct rte_ether_addr *dp_test_mac(void);
+
+/* Inject a frame (copied into an mbuf of the engine's pool). */
+void dp_test_inject(const void *frame, uint16_t len);
+
+/*
+ * Inject and wait (bounded) until the lcore has taken it in: the stack's
+ * rx_pkts counter moves.
+ */
+void dp_test_inject_wait(const void *frame, uint16_t len);
+
+/* Next frame the stack sent, waiting up to ms; NULL if none. */
+struct rte_mbuf *dp_test_recv(unsigned int ms);
+
+/* Drop everything the stack has sent so far. */
+void dp_test_drain(void);
+
+/* Counters summed over lcores, now. */
+void dp_test_stats(struct dp_stats *s);
+
+/* Build an Ethernet + IPv4 header in buf; returns the IPv4 header. */
+struct rte_ipv4_hdr *dp_test_ipv4(uint8_t *buf, const struct rte_ether_addr
+		*dst, uint32_t src, uint32_t dst_ip, uint8_t proto,
+		uint16_t l4_len);
+
+/* Ethernet + ARP frame (42 bytes); returns its length. */
+uint16_t dp_test_arp(uint8_t *buf, uint16_t op,
+		const struct rte_ether_addr *eth_dst,
+		const struct rte_ether_addr *sha, uint32_t sip,
+		const struct rte_ether_addr *tha, uint32_t tip);
+
+/* Ethernet + IPv4 + ICMP echo request with n payload bytes. */
+uint16_t dp_test_echo(uint8_t *buf, uint32_t src, uint32_t dst,
+		uint16_t id, uint16_t seq, uint16_t n);
+
+#endif /* _DP_TEST_H_ */
