@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The provider's OS seam: the few things that differ between the Linux
+ * build (tests, benchmarks) and the Windows DLL. Implemented in
+ * wsp_os_posix.c and wsp_os_win.c; nothing else in provider/ may use
+ * platform calls directly.
+ */
+#ifndef _WSP_OS_H_
+#define _WSP_OS_H_
+
+#include <stdint.h>
+
+#ifdef _WIN32
+#include "wsp_abi.h"	/* <windows.h> through winsock2.h */
+struct wsp_mutex {
+	SRWLOCK lock;
+};
+#define WSP_MUTEX_INITIALIZER { SRWLOCK_INIT }
+#else
+#include <pthread.h>
+struct wsp_mutex {
+	pthread_mutex_t lock;
+};
+#define WSP_MUTEX_INITIALIZER { PTHREAD_MUTEX_INITIALIZER }
+#endif
+
+void wsp_mutex_lock(struct wsp_mutex *m);
+void wsp_mutex_unlock(struct wsp_mutex *m);
+
+/** Monotonic clock in microseconds. */
+uint64_t wsp_clock_us(void);
+
+/** Sleep the calling thread. */
+void wsp_sleep_us(uint32_t us);
+
+/** Read an environment variable (NULL if unset). */
+const char *wsp_getenv(const char *name);
+
+/** The environment as NAME=VALUE strings, NULL-terminated. */
+const char *const *wsp_environ(void);
+
+#endif /* _WSP_OS_H_ */

@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ws2_api.c: the Winsock socket API over the provider's proc table.
+ *
+ * Every call does what Ws2_32 does for a non-IFS provider: check
+ * WSAStartup (WSANOTINITIALISED), resolve the handle in the handle table
+ * (WSAENOTSOCK), call the WSPPROC_TABLE entry with the caller's handle,
+ * and turn *lpErrno into the thread's last error on failure.  Overlapped
+ * and ioctl calls also pass the calling thread's WSATHREADID, which the
+ * provider hands back to WPUQueueApc for completion routines.
+ */
+
+#include <string.h>
+
+#include "ws2_priv.h"
+
+static int
+resolve(SOCKET s)
+{
+	if (!ws2_started())
+		return WSANOTINITIALISED;
+	if (ws2_htab_lookup(&ws2_sockets, s, NULL) != 0)
+		return WSAENOTSOCK;
+	return 0;
+}
+
+/*
+ * err is read through a pointer: in result(call(..., &err), err) the
+ * second argument could be evaluated before the call stores into it.
+ */
+static int
+result(int ret, const int *err)
+{
+	return ret == SOCKET_ERROR ? ws2_fail(*err) : ret;
+}
+
+static SOCKET
+socket_result(SOCKET s, const int *err)
+{
+	if (s == INVALID_SOCKET)
+		ws2_fail(*err);
+	return s;
+}
+
+/*
+ * Pick the catalog entry for (af, type, protocol) like Ws2_32: 0 is a
+ * wildcard for af and type; protocol 0 takes an entry flagged
+ * PFL_MATCHES_PROTOCOL_ZERO.  On no match, report the most specific
+ * mismatch, as socket()'s documentation lists them.
+ */
+static int
+catalog_match(int af, int type, int protocol, const WSAPROTOCOL_INFOW **out)
+{
+	const WSAPROTOCOL_INFOW *e;
+	bool af_ok = false, type_ok = false, proto_other_type = false;
+	unsigned i;
+
+	if (af == AF_UNSPEC && type == 0 && protocol == 0)
+		return WSAEINVAL;
+	for (i = 0; (e = ws2_catalog_get(i)) != NULL; i++) {
+		bool proto_ok = protocol >= e->iProtocol &&
+			protocol <= e->iProtocol + e->iProtocolMaxOffset;
+
+		if (af != AF_UNSPEC && e->iAddressFamily != af)
+			continue;
+		af_ok = true;
+		proto_other_type |= protocol != 0 && proto_ok;
+		if (type != 0 && e->iSocketType != type)
+			continue;
+		type_ok = true;
+		if (protocol == 0 ?
+		    (e->dwProviderFlags & PFL_MATCHES_PROTOCOL_ZERO) != 0 :
+		    proto_ok) {
+			*out = e;
+			return 0;
+		}
+	}
+	if (!af_ok)
+		return WSAEAFNOSUPPORT;
+	if (!type_ok)
+		return WSAESOCKTNOSUPPORT;
+	return proto_other_type ? WSAEPROTOTYPE : WSAEPROTONOSUPPORT;
+}
+
+SOCKET WSAAPI
+WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
+	   GROUP g, DWORD flags)
+{
+	const WSAPROTOCOL_INFOW *e;
+	unsigned i;
+	int err;
+
+	if (!ws2_started())
+		return socket_result(INVALID_SOCKET, &(int){ WSANOTINITIALISED });
+	if (info != NULL) {
+		/* The caller's entry goes down as is: a duplicated socket's
+		 * dwProviderReserved must reach the provider. */
+		for (i = 0; (e = ws2_catalog_get(i)) != NULL; i++)
+			if (e->dwCatalogEntryId == info->dwCatalogEntryId)
+				break;
+		if (e == NULL)
+			return socket_result(INVALID_SOCKET, &(int){ WSAEINVAL });
+		e = info;
+	} else {
+		err = catalog_match(af, type, protocol, &e);
+		if (err != 0)
+			return socket_result(INVALID_SOCKET, &err);
+	}
+	return socket_result(ws2_procs.lpWSPSocket(af, type, protocol,
+		(LPWSAPROTOCOL_INFOW)e, g, flags, &err), &err);
+}
+
+SOCKET WSAAPI
+WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA info,
+	   GROUP g, DWORD flags)
+{
+	WSAPROTOCOL_INFOW w;
+	size_t i;
+
+	if (info == NULL)
+		return WSASocketW(af, type, protocol, NULL, g, flags);
+	memcpy(&w, info, offsetof(WSAPROTOCOL_INFOW, szProtocol));
+	for (i = 0; i <= WSAPROTOCOL_LEN; i++)
+		w.szProtocol[i] = (WCHAR)(unsigned char)info->szProtocol[i];
+	return WSASocketW(af, type, protocol, &w, g, flags);
+}
+
+/* Ws2_32's socket() asks for overlapped-capable sockets. */
+SOCKET WSAAPI
+ws2_socket(int af, int type, int protocol)
+{
+	return WSASocketW(af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
+}
+
+int WSAAPI
+ws2_bind(SOCKET s, const struct sockaddr *name, int namelen)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPBind(s, name, namelen, &err), &err);
+}
+
+int WSAAPI
+WSAConnect(SOCKET s, const struct sockaddr *name, int namelen,
+	   LPWSABUF caller, LPWSABUF callee, LPQOS sqos, LPQOS gqos)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPConnect(s, name, namelen, caller, callee,
+					     sqos, gqos, &err), &err);
+}
+
+int WSAAPI
+ws2_connect(SOCKET s, const struct sockaddr *name, int namelen)
+{
+	return WSAConnect(s, name, namelen, NULL, NULL, NULL, NULL);
+}
+
+int WSAAPI
+ws2_listen(SOCKET s, int backlog)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPListen(s, backlog, &err), &err);
+}
+
+SOCKET WSAAPI
+WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
+	  LPCONDITIONPROC cond, DWORD_PTR cb_data)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return socket_result(INVALID_SOCKET, &err);
+	return socket_result(ws2_procs.lpWSPAccept(s, addr, addrlen, cond,
+						   cb_data, &err), &err);
+}
+
+SOCKET WSAAPI
+ws2_accept(SOCKET s, struct sockaddr *addr, int *addrlen)
+{
+	return WSAAccept(s, addr, addrlen, NULL, 0);
+}
+
+int WSAAPI
+ws2_closesocket(SOCKET s)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPCloseSocket(s, &err), &err);
+}
+
+int WSAAPI
+ws2_shutdown(SOCKET s, int how)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPShutdown(s, how, &err), &err);
+}
+
+int WSAAPI
+WSADuplicateSocketW(SOCKET s, DWORD pid, LPWSAPROTOCOL_INFOW info)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPDuplicateSocket(s, pid, info, &err), &err);
+}
+
+int WSAAPI
+WSASend(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
+	LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	WSATHREADID tid;
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	ws2_thread_id(&tid);
+	return result(ws2_procs.lpWSPSend(s, bufs, n, sent, flags, ov, cr,
+					  &tid, &err), &err);
+}
+
+int WSAAPI
+WSASendTo(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
+	  const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
+	  LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	WSATHREADID tid;
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	ws2_thread_id(&tid);
+	return result(ws2_procs.lpWSPSendTo(s, bufs, n, sent, flags, to, tolen,
+					    ov, cr, &tid, &err), &err);
+}
+
+int WSAAPI
+ws2_send(SOCKET s, const char *buf, int len, int flags)
+{
+	WSABUF b = { .len = (u_long)len, .buf = (char *)(uintptr_t)buf };
+	DWORD sent = 0;
+
+	if (len < 0)
+		return ws2_fail(WSAEFAULT);
+	if (WSASend(s, &b, 1, &sent, (DWORD)flags, NULL, NULL) ==
+	    SOCKET_ERROR)
+		return SOCKET_ERROR;
+	return (int)sent;
+}
+
+int WSAAPI
+ws2_sendto(SOCKET s, const char *buf, int len, int flags,
+	   const struct sockaddr *to, int tolen)
+{
+	WSABUF b = { .len = (u_long)len, .buf = (char *)(uintptr_t)buf };
+	DWORD sent = 0;
+
+	if (len < 0)
+		return ws2_fail(WSAEFAULT);
+	if (WSASendTo(s, &b, 1, &sent, (DWORD)flags, to, tolen, NULL,
+		      NULL) == SOCKET_ERROR)
+		return SOCKET_ERROR;
+	return (int)sent;
+}
+
+int WSAAPI
+WSARecv(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD got, LPDWORD flags,
+	LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	WSATHREADID tid;
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	ws2_thread_id(&tid);
+	return result(ws2_procs.lpWSPRecv(s, bufs, n, got, flags, ov, cr, &tid,
+					  &err), &err);
+}
+
+int WSAAPI
+WSARecvFrom(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD got, LPDWORD flags,
+	    struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov,
+	    LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	WSATHREADID tid;
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	ws2_thread_id(&tid);
+	return result(ws2_procs.lpWSPRecvFrom(s, bufs, n, got, flags, from,
+					      fromlen, ov, cr, &tid, &err),
+		      &err);
+}
+
+int WSAAPI
+ws2_recv(SOCKET s, char *buf, int len, int flags)
+{
+	WSABUF b = { .len = (u_long)len, .buf = buf };
+	DWORD got = 0, fl = (DWORD)flags;
+
+	if (len < 0)
+		return ws2_fail(WSAEFAULT);
+	if (WSARecv(s, &b, 1, &got, &fl, NULL, NULL) == SOCKET_ERROR)
+		return SOCKET_ERROR;
+	return (int)got;
+}
+
+int WSAAPI
+ws2_recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from,
+	     int *fromlen)
+{
+	WSABUF b = { .len = (u_long)len, .buf = buf };
+	DWORD got = 0, fl = (DWORD)flags;
+
+	if (len < 0)
+		return ws2_fail(WSAEFAULT);
+	if (WSARecvFrom(s, &b, 1, &got, &fl, from, fromlen, NULL,
+			NULL) == SOCKET_ERROR)
+		return SOCKET_ERROR;
+	return (int)got;
+}
+
+BOOL WSAAPI
+WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD bytes,
+		       BOOL wait, LPDWORD flags)
+{
+	int err = resolve(s);
+
+	if (err != 0) {
+		ws2_fail(err);
+		return FALSE;
+	}
+	if (!ws2_procs.lpWSPGetOverlappedResult(s, ov, bytes, wait, flags,
+						&err)) {
+		ws2_fail(err);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+int WSAAPI
+ws2_setsockopt(SOCKET s, int level, int name, const char *val, int len)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPSetSockOpt(s, level, name, val, len,
+						&err), &err);
+}
+
+int WSAAPI
+ws2_getsockopt(SOCKET s, int level, int name, char *val, int *len)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPGetSockOpt(s, level, name, val, len,
+						&err), &err);
+}
+
+int WSAAPI
+WSAIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out,
+	 DWORD out_len, LPDWORD ret_len, LPWSAOVERLAPPED ov,
+	 LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	WSATHREADID tid;
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	ws2_thread_id(&tid);
+	return result(ws2_procs.lpWSPIoctl(s, code, in, in_len, out, out_len,
+					   ret_len, ov, cr, &tid, &err), &err);
+}
+
+/* As Ws2_32: argp is both the input and the output buffer. */
+int WSAAPI
+ws2_ioctlsocket(SOCKET s, LONG cmd, u_long *argp)
+{
+	DWORD ret_len = 0;
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPIoctl(s, (DWORD)cmd, argp, sizeof(*argp),
+					   argp, sizeof(*argp), &ret_len, NULL,
+					   NULL, NULL, &err), &err);
+}
+
+int WSAAPI
+ws2_getsockname(SOCKET s, struct sockaddr *name, int *namelen)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPGetSockName(s, name, namelen, &err), &err);
+}
+
+int WSAAPI
+ws2_getpeername(SOCKET s, struct sockaddr *name, int *namelen)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPGetPeerName(s, name, namelen, &err), &err);
+}
+
+static bool
+first_socket(const fd_set *set, SOCKET *s)
+{
+	if (set == NULL || set->fd_count == 0)
+		return false;
+	*s = set->fd_array[0];
+	return true;
+}
+
+/*
+ * All sockets of one select() must belong to one provider; Ws2_32 picks
+ * it from the first socket found, as we do (we only have one anyway).
+ */
+int WSAAPI
+ws2_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL timeout)
+{
+	SOCKET s;
+	int err;
+
+	if (!ws2_started())
+		return ws2_fail(WSANOTINITIALISED);
+	if (!first_socket(r, &s) && !first_socket(w, &s) &&
+	    !first_socket(e, &s))
+		return ws2_fail(WSAEINVAL);
+	err = resolve(s);
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPSelect(nfds, r, w, e, timeout, &err), &err);
+}
+
+int WSAAPI
+WSAEventSelect(SOCKET s, WSAEVENT ev, LONG events)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPEventSelect(s, ev, events, &err), &err);
+}
+
+int WSAAPI
+WSAEnumNetworkEvents(SOCKET s, WSAEVENT ev, LPWSANETWORKEVENTS ne)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPEnumNetworkEvents(s, ev, ne, &err), &err);
+}
+
+/* Messages are posted through WPUPostMessage; read ws2_stub_get_message. */
+int WSAAPI
+WSAAsyncSelect(SOCKET s, HWND hwnd, u_int msg, LONG events)
+{
+	int err = resolve(s);
+
+	if (err != 0)
+		return ws2_fail(err);
+	return result(ws2_procs.lpWSPAsyncSelect(s, hwnd, msg, events, &err),
+		      &err);
+}
