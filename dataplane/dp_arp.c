@@ -25,6 +25,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_priv.h"
+#include "dp_sock_priv.h"
 
 #define ARP_SIZE	1024		/* entries, power of two */
 #define ARP_PROBE	8		/* slots a key may be away from home */
@@ -174,6 +175,20 @@ set_entry(struct arp_entry *e, uint32_t ip, const struct rte_ether_addr *mac,
 	write_end(e);
 }
 
+/* A frame leaves the ARP queue: settle its socket's account. */
+static void
+release(struct dp_lcore *lc, struct rte_mbuf *m, bool dropped)
+{
+	struct dp_sock *s = dp_mbuf_priv(m)->sock;
+
+	if (s == NULL)
+		return;
+	if (dropped)
+		__atomic_fetch_add(&s->st.drop_no_arp, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&s->arp_inflight, 1, __ATOMIC_RELEASE);
+	dp_wait_note(lc, s);
+}
+
 static void
 queue_drop(struct dp_lcore *lc, struct arp_entry *e)
 {
@@ -182,6 +197,7 @@ queue_drop(struct dp_lcore *lc, struct arp_entry *e)
 	while (m != NULL) {
 		next = dp_mbuf_priv(m)->next;
 		DP_STAT_INC(lc, arp_resolve_fail);
+		release(lc, m, true);
 		rte_pktmbuf_free(m);
 		m = next;
 	}
@@ -198,6 +214,7 @@ queue_flush(struct dp_lcore *lc, struct arp_entry *e)
 	e->q_len = 0;
 	while (m != NULL) {
 		next = dp_mbuf_priv(m)->next;
+		release(lc, m, false);
 		dp_eth_output(lc, m, &e->mac, RTE_ETHER_TYPE_IPV4);
 		m = next;
 	}
@@ -257,19 +274,25 @@ dp_arp_announce(struct dp_lcore *lc)
 	send_arp(lc, RTE_ARP_OP_REQUEST, lc->eng->ip4, &zero_mac, &bcast_mac);
 }
 
-/* Lcore 0: a queued frame's neighbour, creating it INCOMPLETE. */
-static void
-resolve_slow(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
+/*
+ * Lcore 0: hold m until its neighbour is resolved, creating the entry
+ * INCOMPLETE. Returns 0 when m was consumed (held, or dropped and
+ * counted), -ENOBUFS when the neighbour's queue is full and the caller
+ * may keep m (try) instead of having it dropped.
+ */
+static int
+resolve_slow(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop,
+		bool try)
 {
 	struct dp_engine *eng = lc->eng;
+	struct dp_sock *s = dp_mbuf_priv(m)->sock;
 	struct arp_entry *e = find(eng->arp, nexthop);
 
 	if (e == NULL) {
 		e = claim(eng->arp, nexthop);
 		if (e == NULL) {
 			DP_STAT_INC(lc, arp_table_full);
-			rte_pktmbuf_free(m);
-			return;
+			goto drop;
 		}
 		queue_drop(lc, e);
 		set_entry(e, nexthop, &zero_mac, ARP_FAILED);
@@ -279,18 +302,20 @@ resolve_slow(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
 	if (e->state == ARP_FAILED) {
 		if (lc->now < e->expire) {
 			DP_STAT_INC(lc, arp_resolve_fail);
-			rte_pktmbuf_free(m);
-			return;
+			goto drop;
 		}
 		set_entry(e, nexthop, NULL, ARP_INCOMPLETE);
 		e->probes = 0;
 		request(lc, e);
 	}
 	if (e->q_len >= eng->conf.arp_qlen) {
+		if (try)
+			return -ENOBUFS;
 		DP_STAT_INC(lc, arp_queue_full);
-		rte_pktmbuf_free(m);
-		return;
+		goto drop;
 	}
+	if (s != NULL)
+		__atomic_fetch_add(&s->arp_inflight, 1, __ATOMIC_RELAXED);
 	dp_mbuf_priv(m)->next = NULL;
 	if (e->q_tail == NULL)
 		e->q_head = m;
@@ -298,31 +323,78 @@ resolve_slow(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
 		dp_mbuf_priv(e->q_tail)->next = m;
 	e->q_tail = m;
 	e->q_len++;
+	return 0;
+drop:
+	if (s != NULL)
+		__atomic_fetch_add(&s->st.drop_no_arp, 1, __ATOMIC_RELAXED);
+	rte_pktmbuf_free(m);
+	return 0;
 }
 
-/*
- * Send m (data at L3, an IPv4 datagram) to nexthop (network order),
- * resolving it first if needed. Consumes m.
- */
-void
-dp_arp_output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
+static int
+output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop, bool try)
 {
 	struct dp_engine *eng = lc->eng;
+	struct dp_sock *s = dp_mbuf_priv(m)->sock;
 	struct rte_ether_addr mac;
 	enum arp_state st = read_entry(eng->arp, nexthop, &mac);
 
 	if (likely(st == ARP_REACHABLE || st == ARP_STALE ||
 			st == ARP_STATIC)) {
 		dp_eth_output(lc, m, &mac, RTE_ETHER_TYPE_IPV4);
-		return;
+		return 0;
 	}
-	if (lc->id != 0) {
-		if (dp_lcore_redirect(eng->lcores[0], m,
-				DP_REDIRECT_TX_RESOLVE, nexthop) != 0)
-			DP_STAT_INC(lc, arp_redirect_full);
-		return;
+	if (lc->id == 0)
+		return resolve_slow(lc, m, nexthop, try);
+	/* Only lcore 0 writes the cache: hand the frame over. Its socket
+	 * stays accountable while the frame travels; lcore 0 settles it
+	 * (dp_arp_redirected). */
+	if (s != NULL)
+		__atomic_fetch_add(&s->arp_inflight, 1, __ATOMIC_RELAXED);
+	if (dp_lcore_redirect(eng->lcores[0], m, DP_REDIRECT_TX_RESOLVE,
+			nexthop) != 0) {
+		DP_STAT_INC(lc, arp_redirect_full);
+		if (s != NULL) {
+			__atomic_fetch_add(&s->st.drop_no_arp, 1,
+				__ATOMIC_RELAXED);
+			__atomic_fetch_sub(&s->arp_inflight, 1,
+				__ATOMIC_RELEASE);
+		}
 	}
-	resolve_slow(lc, m, nexthop);
+	return 0;
+}
+
+/*
+ * Send m (data at L3, an IPv4 datagram) to nexthop (network order),
+ * resolving it first if needed. Consumes m. dp_mbuf_priv(m)->sock names
+ * the socket the frame is accounted to, or is NULL.
+ */
+void
+dp_arp_output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
+{
+	output(lc, m, nexthop, false);
+}
+
+/* As dp_arp_output, but returns -ENOBUFS (m not consumed) when the
+ * neighbour's queue is full, so a socket can wait instead of losing it. */
+int
+dp_arp_output_try(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
+{
+	return output(lc, m, nexthop, true);
+}
+
+/* Lcore 0: a frame another lcore handed over for resolution. */
+void
+dp_arp_redirected(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
+{
+	struct dp_sock *s = dp_mbuf_priv(m)->sock;
+
+	/* The handing lcore counted the frame in flight. Settle that only
+	 * after output(), which counts it again if it queues it: the count
+	 * never touches zero while the frame still names its socket. */
+	output(lc, m, nexthop, false);
+	if (s != NULL)
+		__atomic_fetch_sub(&s->arp_inflight, 1, __ATOMIC_RELEASE);
 }
 
 /* RFC 826 "merge": refresh what we know about the sender. */

@@ -17,12 +17,9 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -31,6 +28,7 @@
 #include "dp.h"
 #include "dp_eal.h"
 #include "dp_log.h"
+#include "dp_os.h"
 #include "drv_port.h"
 
 #define EAL_ARGV_MAX	96
@@ -292,27 +290,19 @@ dp_eal_args_check(const char *args, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-cpus_allowed(cpu_set_t *set)
-{
-	CPU_ZERO(set);
-	return sched_getaffinity(0, sizeof(*set), set) == 0 ? 0 : -errno;
-}
-
 /* The CPUs dataplane lcores run on: configured, or the last usable one. */
 int
 dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
 		unsigned int *n, char *err, size_t errlen)
 {
-	cpu_set_t set;
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-	int last = -1;
+	uint16_t allowed[1024];
+	unsigned int ncpu = dp_os_cpu_count(), na;
 
 	if (conf->nb_lcores > 0) {
 		for (unsigned int i = 0; i < conf->nb_lcores; i++) {
 			if (conf->lcore_cpus[i] >= ncpu) {
 				snprintf(err, errlen, "WSPDK_LCORES: CPU %u "
-					"does not exist (%ld CPUs)",
+					"does not exist (%u CPUs)",
 					conf->lcore_cpus[i], ncpu);
 				return -EINVAL;
 			}
@@ -330,14 +320,12 @@ dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
 		*n = conf->nb_lcores;
 		return 0;
 	}
-	if (cpus_allowed(&set) != 0) {
+	na = dp_os_cpus_allowed(allowed, RTE_DIM(allowed));
+	if (na == 0) {
 		snprintf(err, errlen, "cannot read the CPU affinity");
 		return -EINVAL;
 	}
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &set))
-			last = c;
-	cpus[0] = (uint16_t)(last < 0 ? 0 : last);
+	cpus[0] = allowed[na - 1];
 	*n = 1;
 	return 0;
 }
@@ -375,20 +363,16 @@ push_user_opt(const struct eal_opt *o, const char *v, void *arg)
 static int
 lcores_arg(const uint16_t *cpus, unsigned int n, char *buf, size_t len)
 {
-	cpu_set_t set;
+	uint16_t allowed[1024];
+	unsigned int na = dp_os_cpus_allowed(allowed, RTE_DIM(allowed));
 	size_t off;
-	bool first = true;
 
-	if (cpus_allowed(&set) != 0)
+	if (na == 0)
 		return -EINVAL;
 	off = (size_t)snprintf(buf, len, "--lcores=0@(");
-	for (int c = 0; c < CPU_SETSIZE && off < len; c++) {
-		if (!CPU_ISSET(c, &set))
-			continue;
-		off += (size_t)snprintf(buf + off, len - off, "%s%d",
-			first ? "" : ",", c);
-		first = false;
-	}
+	for (unsigned int i = 0; i < na && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%u",
+			i == 0 ? "" : ",", allowed[i]);
 	for (unsigned int i = 0; i < n && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "%s%u@%u",
 			i == 0 ? ")," : ",", i + 1, cpus[i]);
@@ -406,7 +390,7 @@ build_argv(const struct dp_conf *conf, const uint16_t *cpus, unsigned int n)
 		&has_prefix);
 	if (!has_prefix)
 		snprintf(eal_prefix, sizeof(eal_prefix), "wspdk%ld",
-			(long)getpid());
+			dp_os_pid());
 	snprintf(buf, sizeof(buf), "--file-prefix=%s", eal_prefix);
 	argv_push(buf);
 	argv_push("--huge-unlink");
@@ -434,7 +418,7 @@ static void
 remove_runtime_dir(void)
 {
 	if (eal_runtime_dir[0] != '\0')
-		rmdir(eal_runtime_dir);
+		dp_os_rmdir(eal_runtime_dir);
 }
 
 struct init_job {
@@ -442,7 +426,7 @@ struct init_job {
 	int rte_err;
 };
 
-static void *
+static void
 eal_init_thread(void *arg)
 {
 	struct init_job *job = arg;
@@ -452,7 +436,6 @@ eal_init_thread(void *arg)
 	memcpy(argv, eal_argv, sizeof(argv));
 	job->ret = rte_eal_init(eal_argc, argv);
 	job->rte_err = rte_errno;
-	return NULL;
 }
 
 int
@@ -462,7 +445,6 @@ dp_eal_init(const struct dp_conf *conf)
 	uint16_t cpus[DP_MAX_LCORES];
 	unsigned int n;
 	char err[160], line[1024];
-	pthread_t t;
 	size_t off = 0;
 
 	if (eal_state == EAL_READY)
@@ -481,11 +463,10 @@ dp_eal_init(const struct dp_conf *conf)
 	DP_LOG(INFO, "EAL init:%s", line);
 	/* A thread of our own becomes the main lcore and takes its
 	 * affinity; the application's threads keep theirs. */
-	if (pthread_create(&t, NULL, eal_init_thread, &job) != 0) {
+	if (dp_os_run_thread(eal_init_thread, &job) != 0) {
 		DP_LOG(ERR, "cannot create the EAL init thread");
 		return -EAGAIN;
 	}
-	pthread_join(t, NULL);
 	if (job.ret < 0) {
 		DP_LOG(ERR, "rte_eal_init failed: %s", rte_strerror(
 			job.rte_err));

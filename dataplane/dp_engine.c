@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -27,7 +26,9 @@
 #include <rte_spinlock.h>
 
 #include "dp_eal.h"
+#include "dp_os.h"
 #include "dp_priv.h"
+#include "dp_sock_priv.h"
 
 #define MBUF_CACHE	256
 
@@ -35,15 +36,7 @@ static rte_spinlock_t eng_lock = RTE_SPINLOCK_INITIALIZER;
 static struct dp_engine *eng_cur;		/* under eng_lock */
 static struct dp_engine *eng_run;		/* lifecycle lock (caller) */
 static struct dp_lifecycle lifecycle;		/* under eng_lock */
-
-static uint64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
+static uint64_t generation;			/* lifecycle lock */
 
 struct dp_engine *
 dp_engine_get(void)
@@ -74,6 +67,12 @@ bool
 dp_running(void)
 {
 	return eng_run != NULL;
+}
+
+struct dp_engine *
+dp_engine_running(void)
+{
+	return eng_run;
 }
 
 void
@@ -138,6 +137,7 @@ engine_free(struct dp_engine *eng)
 
 	if (eng->port != NULL)
 		drv_port_close(eng->port);
+	dp_sock_table_free(eng);
 	dp_arp_free(eng);
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
 		dp_lcore_free(eng->lcores[i]);
@@ -205,12 +205,16 @@ engine_create(struct dp_engine *eng)
 	eng->mac = eng->port->mac;
 	eng->ip_cksum_offload = (eng->port->tx_offloads &
 		RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0;
+	eng->udp_cksum_offload = (eng->port->tx_offloads &
+		RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0;
 	eng->rx_cksum_offload = (eng->port->rx_offloads &
 		RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
 	ret = dp_arp_create(eng);
-	if (ret != 0)
-		return ret;
-	return create_lcores(eng);
+	if (ret == 0)
+		ret = create_lcores(eng);
+	if (ret == 0)
+		ret = dp_sock_table_create(eng);
+	return ret;
 }
 
 int
@@ -228,7 +232,7 @@ dp_start(const struct dp_conf *conf)
 		return -EINVAL;
 	}
 	dp_log_set_level((enum dp_log_level)conf->log_level);
-	t0 = mono_us();
+	t0 = dp_os_now_us();
 	ret = dp_eal_init(conf);
 	if (ret != 0)
 		return ret;
@@ -237,6 +241,7 @@ dp_start(const struct dp_conf *conf)
 	if (eng == NULL)
 		return -ENOMEM;
 	eng->conf = *conf;
+	eng->gen = ++generation;
 	eng->nb_lcores = dp_eal_nb_lcores();
 	if (conf->nb_lcores != 0 && conf->nb_lcores != eng->nb_lcores)
 		DP_LOG(WARNING, "WSPDK_LCORES changed after EAL start; "
@@ -267,20 +272,53 @@ dp_start(const struct dp_conf *conf)
 	rte_spinlock_lock(&eng_lock);
 	eng_cur = eng;
 	lifecycle.starts++;
-	lifecycle.last_start_us = mono_us() - t0;
+	lifecycle.last_start_us = dp_os_now_us() - t0;
 	rte_spinlock_unlock(&eng_lock);
 	banner(eng, lifecycle.last_start_us);
 	return 0;
+}
+
+/* Every frame that graceful sockets queued, and every frame the stack
+ * holds, has reached the port -- or the deadline has passed. */
+static bool
+flushed(struct dp_engine *eng)
+{
+	if (!dp_sock_table_drained(eng) || dp_arp_pending(eng) != 0)
+		return false;
+	for (unsigned int i = 0; i < eng->nb_lcores; i++)
+		if (__atomic_load_n(&eng->lcores[i]->tx_n, __ATOMIC_ACQUIRE))
+			return false;
+	return true;
+}
+
+static void
+drain(struct dp_engine *eng)
+{
+	uint64_t deadline = dp_os_now_us() + (uint64_t)eng->conf.cleanup_ms * 1000;
+
+	while (!flushed(eng)) {
+		if (dp_os_now_us() >= deadline) {
+			DP_LOG(WARNING, "cleanup deadline (%u ms) passed with "
+				"data still queued; it is dropped",
+				eng->conf.cleanup_ms);
+			return;
+		}
+		rte_delay_us_sleep(100);
+	}
+	/* One more lcore iteration puts the last burst on the wire. */
+	dp_qsbr_wait(eng);
 }
 
 void
 dp_stop(void)
 {
 	struct dp_engine *eng = eng_run;
-	uint64_t t0 = mono_us();
+	uint64_t t0 = dp_os_now_us();
 
 	if (eng == NULL)
 		return;
+	dp_sock_quiesce();
+	drain(eng);
 	rte_spinlock_lock(&eng_lock);
 	eng_cur = NULL;
 	rte_spinlock_unlock(&eng_lock);
@@ -293,7 +331,7 @@ dp_stop(void)
 	eng_run = NULL;
 	rte_spinlock_lock(&eng_lock);
 	lifecycle.stops++;
-	lifecycle.last_stop_us = mono_us() - t0;
+	lifecycle.last_stop_us = dp_os_now_us() - t0;
 	rte_spinlock_unlock(&eng_lock);
 	DP_LOG(INFO, "down in %.1f ms", (double)lifecycle.last_stop_us /
 		1000.0);

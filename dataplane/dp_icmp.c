@@ -15,6 +15,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_priv.h"
+#include "dp_sock_priv.h"
 
 #define ICMP_DEST_UNREACH	3	/* RFC 792 type */
 #define ICMP_ERR_PER_SEC	1000
@@ -95,6 +96,15 @@ dp_icmp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		}
 		echo_reply(lc, m);
 		return;
+	}
+	if (icmp->icmp_type == ICMP_DEST_UNREACH) {
+		/* RFC 1122 §3.2.2.1: tell the transport the quoted datagram
+		 * came from. */
+		DP_STAT_INC(lc, icmp_unreach_rx);
+		dp_udp_icmp_error(lc, (const struct rte_ipv4_hdr *)(icmp + 1),
+			len - (uint32_t)sizeof(*icmp), icmp->icmp_type,
+			icmp->icmp_code);
+		goto drop;
 	}
 	DP_STAT_INC(lc, icmp_other);
 drop:

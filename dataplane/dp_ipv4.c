@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_priv.h"
+#include "dp_sock_priv.h"
 
 #define IP_MULTICAST(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
 #define IP_BCAST	RTE_BE32(0xffffffff)
@@ -100,8 +101,8 @@ dp_ipv4_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		dp_icmp_input(lc, m);
 		return;
 	case IPPROTO_UDP:
-		DP_STAT_INC(lc, udp_unhandled);
-		break;
+		dp_udp_input(lc, m);
+		return;
 	case IPPROTO_TCP:
 		DP_STAT_INC(lc, tcp_unhandled);
 		break;
@@ -133,6 +134,9 @@ dp_ipv4_output(struct dp_lcore *lc, struct rte_mbuf *m)
 	struct rte_ether_addr dst_mac;
 	uint32_t dst = ip->dst_addr, nexthop;
 
+	/* Frames the stack builds belong to no socket (the private area of
+	 * a recycled mbuf still holds its last user's). */
+	dp_mbuf_priv(m)->sock = NULL;
 	m->l3_len = (uint64_t)(ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
 	ip->hdr_checksum = 0;
 	if (eng->ip_cksum_offload)

@@ -24,6 +24,7 @@
 #include <rte_ring.h>
 
 #include "dp_priv.h"
+#include "dp_sock_priv.h"
 
 struct dp_lcore *
 dp_lcore_create(struct dp_engine *eng, unsigned int id,
@@ -122,7 +123,7 @@ dp_lcore_redirect(struct dp_lcore *to, struct rte_mbuf *m,
 	struct dp_mbuf_priv *mp = dp_mbuf_priv(m);
 
 	mp->kind = (uint16_t)kind;
-	mp->nexthop = nexthop;
+	mp->addr = nexthop;
 	if (rte_ring_enqueue(to->redirect, m) == 0)
 		return 0;
 	rte_pktmbuf_free(m);
@@ -141,7 +142,7 @@ redirect_input(struct dp_lcore *lc)
 		struct dp_mbuf_priv *mp = dp_mbuf_priv(pkts[i]);
 
 		if (mp->kind == DP_REDIRECT_TX_RESOLVE)
-			dp_arp_output(lc, pkts[i], mp->nexthop);
+			dp_arp_redirected(lc, pkts[i], mp->addr);
 		else
 			dp_arp_input(lc, pkts[i]);
 	}
@@ -153,6 +154,8 @@ tick(struct dp_lcore *lc)
 	lc->next_tick = lc->now + lc->eng->tsc_hz / (1000000 / DP_TICK_US);
 	if (lc->id == 0)
 		dp_arp_timer(lc);
+	if (lc->nb_parked != 0)
+		dp_sock_tx_unpark(lc);
 }
 
 void
@@ -171,10 +174,15 @@ dp_lcore_poll_once(struct dp_lcore *lc)
 	}
 	if (!rte_ring_empty(lc->redirect))
 		redirect_input(lc);
+	if (!rte_ring_empty(lc->doorbell))
+		dp_sock_tx_poll(lc);
 	if (unlikely(lc->now >= lc->next_tick))
 		tick(lc);
 	dp_lcore_tx_flush(lc);
-	lc->iterations++;
+	dp_wait_flush(lc);
+	/* Quiescent point: nothing read above is held past here. */
+	__atomic_store_n(&lc->iterations, lc->iterations + 1,
+		__ATOMIC_RELEASE);
 }
 
 int
@@ -192,5 +200,7 @@ dp_lcore_main(void *arg)
 	 * either takes them or they are dropped when the port stops). */
 	for (int i = 0; i < 1000 && lc->tx_n != 0; i++)
 		dp_lcore_tx_flush(lc);
+	dp_wait_flush(lc);
+	__atomic_store_n(&lc->exited, true, __ATOMIC_RELEASE);
 	return 0;
 }

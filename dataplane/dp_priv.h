@@ -28,20 +28,32 @@
 #define DP_TX_BUF	128		/* frames buffered per lcore per loop */
 #define DP_TICK_US	1000		/* timer granularity */
 #define DP_REDIRECT_SIZE 1024		/* frames handed to another lcore */
+#define DP_WAKE_MAX	64		/* sockets noted for wake-up per loop */
+#define DP_PARK_MAX	4096		/* sockets waiting for ARP room */
 
 struct dp_arp_table;
+struct dp_sock;
+struct dp_sock_table;
 
 /*
  * Private area of every mbuf of our pool (rte_mbuf_to_priv): lets frames
- * wait on intrusive lists (ARP queue) and carry their next hop when handed
- * from one lcore to another.
+ * wait on intrusive lists (ARP queue), carry their next hop from the
+ * thread that built them to the lcore that sends them, and carry the
+ * sender's address from the lcore to the thread that receives them.
  */
 struct dp_mbuf_priv {
 	struct rte_mbuf *next;		/* ARP pending list link */
-	uint32_t nexthop;		/* network order, for redirected TX */
+	struct dp_sock *sock;		/* TX: accounted to (arp_inflight) */
+	uint32_t addr;			/* TX: next hop; RX: source (be) */
+	uint16_t port;			/* RX: source port (be) */
 	uint16_t kind;			/* enum dp_redirect_kind */
-	uint16_t pad;
+	uint32_t dgram_len;		/* TX: payload on the first fragment;
+					 * RX: payload length */
+	uint32_t flags;			/* TX: DP_MBUF_F_* */
 };
+
+#define DP_MBUF_F_FIRST	0x1		/* first frame of a datagram */
+#define DP_MBUF_F_LOCAL	0x2		/* to our own address: loop it back */
 
 enum dp_redirect_kind {
 	DP_REDIRECT_RX = 1,		/* received frame (ARP) */
@@ -65,7 +77,14 @@ struct dp_lcore {
 	bool stop;			/* (a) set by dp_stop() */
 	uint64_t now;			/* (l) TSC at the top of the iteration */
 	uint64_t next_tick;		/* (l) */
-	uint64_t iterations;		/* (l) quiescent-state counter */
+	uint64_t iterations;		/* (l, atomic) quiescent-state count */
+	bool exited;			/* (a) the poll loop has returned */
+	struct rte_ring *doorbell;	/* (a) MP/SC: sockets with TX work */
+	unsigned int nb_wake;		/* (l) sockets noted this iteration */
+	uint32_t wake_gen;		/* (l) */
+	struct dp_sock *wake[DP_WAKE_MAX]; /* (l) */
+	unsigned int nb_parked;		/* (l) sockets waiting for ARP room */
+	struct dp_sock **parked;	/* (l) */
 	uint64_t icmp_err_last;		/* (l) ICMP error token bucket */
 	uint32_t icmp_err_tokens;	/* (l) */
 	uint16_t tx_n;			/* (l) frames in tx_pkts */
@@ -88,7 +107,10 @@ struct dp_engine {
 	unsigned int nb_lcores;		/* (c) */
 	struct dp_lcore *lcores[DP_MAX_LCORES];	/* (c) */
 	struct dp_arp_table *arp;	/* (0) */
+	struct dp_sock_table *socks;	/* sockets, demux (dp_sock_priv.h) */
+	uint64_t gen;			/* (c) unique per dp_start() */
 	bool ip_cksum_offload;		/* (c) port computes IPv4 checksums */
+	bool udp_cksum_offload;		/* (c) port computes UDP checksums */
 	bool rx_cksum_offload;		/* (c) port validates checksums */
 };
 
@@ -114,6 +136,10 @@ void dp_arp_free(struct dp_engine *eng);
 void dp_arp_input(struct dp_lcore *lc, struct rte_mbuf *m);
 void dp_arp_output(struct dp_lcore *lc, struct rte_mbuf *m,
 		uint32_t nexthop);
+int dp_arp_output_try(struct dp_lcore *lc, struct rte_mbuf *m,
+		uint32_t nexthop);
+void dp_arp_redirected(struct dp_lcore *lc, struct rte_mbuf *m,
+		uint32_t nexthop);
 void dp_arp_timer(struct dp_lcore *lc);
 void dp_arp_announce(struct dp_lcore *lc);
 unsigned int dp_arp_pending(const struct dp_engine *eng);
@@ -138,6 +164,8 @@ void dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code);
 
 /* dp_telemetry.c */
 void dp_telemetry_register(void);
+
+struct dp_engine *dp_engine_running(void);
 
 /* dp_engine.c: the running engine, for telemetry (NULL when stopped;
  * otherwise held until dp_engine_put()). */

@@ -47,10 +47,16 @@
 	X(icmp_echo_rx)		X(icmp_echo_tx)				\
 	X(icmp_bcast_ignored)	X(icmp_other)				\
 	X(icmp_unreach_tx)	X(icmp_unreach_limited)			\
+	X(icmp_unreach_rx)						\
 	X(icmp_unreach_nombuf)						\
+	/* udp */							\
+	X(udp_short)		X(udp_bad_len)				\
+	X(udp_bad_csum)		X(udp_zero_csum)			\
+	X(udp_no_port)		/* no socket: port unreachable */	\
+	X(udp_rx_full)		/* socket RX ring/SO_RCVBUF full */	\
+	X(udp_mc_no_member)	X(udp_connreset)			\
 	/* transport not yet served */					\
-	X(udp_unhandled)	X(tcp_unhandled)			\
-	X(igmp_unhandled)
+	X(tcp_unhandled)	X(igmp_unhandled)
 
 struct dp_stats {
 #define DP_STATS_FIELD(name) uint64_t name;

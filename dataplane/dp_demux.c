@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The bind table: which sockets own which (address, port), with Winsock's
+ * sharing rules, and the lookup the lcores do for every datagram.
+ *
+ * An rte_hash maps (address, port) -- address 0 being the wildcard -- to
+ * an immutable group of sockets. Writers (bind, close) serialise on the
+ * table lock, build a new group and swap it in; the old one is freed
+ * after a grace period (dp_qsbr_wait), so lcores read without locks.
+ *
+ * Sharing follows Windows, not BSD: a bind over a port in use succeeds
+ * only if the *new* socket set SO_REUSEADDR, and never over a socket that
+ * set SO_EXCLUSIVEADDRUSE (WSAEACCES). A wildcard bind and a bind to our
+ * address overlap.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_hash.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "dp_sock_priv.h"
+
+static struct dp_bind_group *
+group_of(struct rte_hash *h, uint32_t ip_be, uint16_t port_be)
+{
+	struct dp_bind_key k = { .ip = ip_be, .port = port_be };
+	void *g;
+
+	return rte_hash_lookup_data(h, &k, &g) >= 0 ? g : NULL;
+}
+
+/* 0, -EADDRINUSE or -EACCES for s taking a group's port. */
+static int
+conflict(const struct dp_sock *s, const struct dp_bind_group *g)
+{
+	if (g == NULL)
+		return 0;
+	for (uint32_t i = 0; i < g->n; i++) {
+		if (g->s[i]->exclusive)
+			return -EACCES;
+		if (!s->reuseaddr || s->exclusive)
+			return -EADDRINUSE;
+	}
+	return 0;
+}
+
+static int
+check_port(struct dp_engine *eng, const struct dp_sock *s, uint32_t ip_be,
+		uint16_t port_be)
+{
+	struct rte_hash *h = eng->socks->binds;
+	int ret = conflict(s, group_of(h, ip_be, port_be));
+
+	if (ret == 0 && ip_be == 0)
+		ret = conflict(s, group_of(h, eng->ip4, port_be));
+	if (ret == 0 && ip_be != 0)
+		ret = conflict(s, group_of(h, 0, port_be));
+	return ret;
+}
+
+static int
+pick_ephemeral(struct dp_engine *eng, const struct dp_sock *s,
+		uint32_t ip_be, uint16_t *port)
+{
+	const unsigned int span = DP_EPHEMERAL_HI - DP_EPHEMERAL_LO + 1;
+	struct dp_sock_table *t = eng->socks;
+
+	/* RFC 6056 §3.3.1-style: a random start, then the next free one. */
+	if (t->next_port == 0)
+		t->next_port = (uint16_t)(rte_rand() % span);
+	for (unsigned int i = 0; i < span; i++) {
+		uint16_t p = (uint16_t)(DP_EPHEMERAL_LO +
+			(t->next_port + i) % span);
+		struct dp_bind_group *a = group_of(t->binds, ip_be,
+			rte_cpu_to_be_16(p));
+
+		if (a != NULL || group_of(t->binds, ip_be == 0 ? eng->ip4 : 0,
+				rte_cpu_to_be_16(p)) != NULL)
+			continue;
+		t->next_port = (uint16_t)((t->next_port + i + 1) % span);
+		*port = p;
+		return 0;
+	}
+	return -ENOBUFS;
+}
+
+/* Replace the group at k by old + add - del (add/del may be NULL). */
+static int
+regroup(struct dp_engine *eng, const struct dp_bind_key *k,
+		struct dp_sock *add, struct dp_sock *del)
+{
+	struct rte_hash *h = eng->socks->binds;
+	struct dp_bind_group *old = group_of(h, k->ip, k->port), *g;
+	uint32_t n = 0, cap = (old != NULL ? old->n : 0) + 1;
+	int32_t pos;
+
+	g = rte_malloc("dp_bind_group", sizeof(*g) + cap * sizeof(g->s[0]), 0);
+	if (g == NULL)
+		return -ENOBUFS;
+	for (uint32_t i = 0; old != NULL && i < old->n; i++)
+		if (old->s[i] != del)
+			g->s[n++] = old->s[i];
+	if (add != NULL)
+		g->s[n++] = add;
+	g->n = n;
+	if (n == 0) {
+		rte_free(g);
+		pos = rte_hash_del_key(h, k);
+		dp_qsbr_wait(eng);
+		if (pos >= 0)
+			rte_hash_free_key_with_position(h, pos);
+	} else {
+		if (rte_hash_add_key_data(h, k, g) != 0) {
+			rte_free(g);
+			return -ENOBUFS;
+		}
+		dp_qsbr_wait(eng);
+	}
+	rte_free(old);
+	return 0;
+}
+
+int
+dp_demux_bind(struct dp_sock *s, const struct dp_addr *a)
+{
+	struct dp_engine *eng = s->eng;
+	struct dp_sock_table *t = eng->socks;
+	uint32_t ip_be = rte_cpu_to_be_32(a->ip);
+	uint16_t port = a->port;
+	struct dp_bind_key k;
+	int ret;
+
+	if (ip_be != 0 && ip_be != eng->ip4)
+		return -EADDRNOTAVAIL;
+	rte_spinlock_lock(&t->lock);
+	ret = port == 0 ? pick_ephemeral(eng, s, ip_be, &port) :
+		check_port(eng, s, ip_be, rte_cpu_to_be_16(port));
+	if (ret == 0) {
+		k = (struct dp_bind_key){ .ip = ip_be,
+			.port = rte_cpu_to_be_16(port) };
+		ret = regroup(eng, &k, s, NULL);
+	}
+	if (ret == 0) {
+		s->local.ip = a->ip;
+		s->local.port = port;
+		__atomic_store_n(&s->bound, true, __ATOMIC_RELEASE);
+	}
+	rte_spinlock_unlock(&t->lock);
+	return ret;
+}
+
+void
+dp_demux_unbind(struct dp_sock *s)
+{
+	struct dp_sock_table *t = s->eng->socks;
+	struct dp_bind_key k;
+
+	if (!s->bound)
+		return;
+	k = (struct dp_bind_key){ .ip = rte_cpu_to_be_32(s->local.ip),
+		.port = rte_cpu_to_be_16(s->local.port) };
+	rte_spinlock_lock(&t->lock);
+	/* Cannot fail: a smaller group, or none. If memory is short, keep
+	 * the socket in place rather than free it under the lcores. */
+	while (regroup(s->eng, &k, NULL, s) != 0)
+		rte_pause();
+	rte_spinlock_unlock(&t->lock);
+}
+
+/* The groups for a datagram to dst:port: [0] exact, [1] wildcard. */
+unsigned int
+dp_demux_lookup(struct dp_engine *eng, uint32_t dst_be, uint16_t port_be,
+		struct dp_bind_group **groups)
+{
+	struct dp_bind_key k[2] = {
+		{ .ip = dst_be == eng->ip4 ? dst_be : 0, .port = port_be },
+		{ .ip = 0, .port = port_be },
+	};
+	const void *keys[2] = { &k[0], &k[1] };
+	uint64_t hits = 0;
+
+	/* Broadcasts and multicasts go to the wildcard group only. */
+	if (k[0].ip == 0) {
+		groups[0] = NULL;
+		return rte_hash_lookup_data(eng->socks->binds, &k[1],
+			(void **)&groups[1]) >= 0 ? 1 : 0;
+	}
+	groups[0] = groups[1] = NULL;
+	rte_hash_lookup_bulk_data(eng->socks->binds, keys, 2, &hits,
+		(void **)groups);
+	if ((hits & 1) == 0)
+		groups[0] = NULL;
+	if ((hits & 2) == 0)
+		groups[1] = NULL;
+	return (unsigned int)__builtin_popcountll(hits);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane's OS seam: the few calls that differ between Linux
+ * (dp_os_linux.c) and Windows (dp_os_windows.c). Nothing else in
+ * dataplane/ calls the OS directly.
+ */
+#ifndef _DP_OS_H_
+#define _DP_OS_H_
+
+#include <stdint.h>
+
+/* Run fn(arg) on a new thread and wait for it to return. */
+int dp_os_run_thread(void (*fn)(void *), void *arg);
+
+/* CPUs the process may run on, ascending; returns how many (<= max). */
+unsigned int dp_os_cpus_allowed(uint16_t *cpus, unsigned int max);
+
+/* CPUs the machine has (highest id + 1). */
+unsigned int dp_os_cpu_count(void);
+
+long dp_os_pid(void);
+
+/* Remove an empty directory; errors are ignored. */
+void dp_os_rmdir(const char *path);
+
+/*
+ * Sleep while *addr == val, at most timeout_us (< 0: no limit). Returns
+ * 0 when woken or the value changed, -ETIMEDOUT; spurious returns are
+ * allowed, callers re-check.
+ */
+int dp_os_wait(uint32_t *addr, uint32_t val, int64_t timeout_us);
+
+/* Wake every thread sleeping on addr. */
+void dp_os_wake_all(uint32_t *addr);
+
+/* Monotonic clock, microseconds. */
+uint64_t dp_os_now_us(void);
+
+#endif /* _DP_OS_H_ */

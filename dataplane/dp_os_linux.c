@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * OS seam of the dataplane, Linux side (see dp_os.h). Blocking socket
+ * calls park on a futex; the Windows side uses WaitOnAddress.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dp_os.h"
+
+struct thread_job {
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void *
+thread_main(void *p)
+{
+	struct thread_job *j = p;
+
+	j->fn(j->arg);
+	return NULL;
+}
+
+int
+dp_os_run_thread(void (*fn)(void *), void *arg)
+{
+	struct thread_job j = { .fn = fn, .arg = arg };
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, thread_main, &j) != 0)
+		return -EAGAIN;
+	pthread_join(t, NULL);
+	return 0;
+}
+
+unsigned int
+dp_os_cpus_allowed(uint16_t *cpus, unsigned int max)
+{
+	cpu_set_t set;
+	unsigned int n = 0;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return 0;
+	for (int c = 0; c < CPU_SETSIZE && n < max; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[n++] = (uint16_t)c;
+	return n;
+}
+
+unsigned int
+dp_os_cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n > 0 ? (unsigned int)n : 1;
+}
+
+long
+dp_os_pid(void)
+{
+	return (long)getpid();
+}
+
+void
+dp_os_rmdir(const char *path)
+{
+	rmdir(path);
+}
+
+int
+dp_os_wait(uint32_t *addr, uint32_t val, int64_t timeout_us)
+{
+	struct timespec ts, *tp = NULL;
+	long r;
+
+	if (timeout_us >= 0) {
+		ts.tv_sec = (time_t)(timeout_us / 1000000);
+		ts.tv_nsec = (long)(timeout_us % 1000000) * 1000;
+		tp = &ts;
+	}
+	r = syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, tp, NULL, 0);
+	if (r == -1 && errno == ETIMEDOUT)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+void
+dp_os_wake_all(uint32_t *addr)
+{
+	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+uint64_t
+dp_os_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}

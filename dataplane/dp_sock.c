@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Socket control path: creation, binding, options, close, and the socket
+ * table's life with the engine. The data calls are in dp_udp.c.
+ *
+ * A closed socket whose TX ring still holds datagrams becomes an orphan:
+ * its owner lcore keeps sending (or, for an abortive close, dropping)
+ * until the ring is empty, and the next control call (or dp_stop) frees
+ * it after a grace period. That is how closesocket() returns at once and
+ * the data still goes out (winsock-spi.md §4.1, the seed's core rule).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+
+#include "dp_sock_priv.h"
+
+#define RING_MIN	256
+#define RING_MAX	65536
+#define BYTES_PER_SLOT	64	/* smallest datagram we size rings for */
+
+static struct rte_ring *
+ring_new(uint32_t bytes, unsigned int flags)
+{
+	uint32_t slots = rte_align32pow2(RTE_MAX(bytes / BYTES_PER_SLOT, 1u));
+	struct rte_ring *r;
+	ssize_t sz;
+
+	if (slots < RING_MIN)
+		slots = RING_MIN;
+	if (slots > RING_MAX)
+		slots = RING_MAX;
+	sz = rte_ring_get_memsize(slots);
+	if (sz < 0)
+		return NULL;
+	/* Socket rings live in the heap, not in memzones: thousands of
+	 * sockets would exhaust RTE_MAX_MEMZONE. */
+	r = rte_zmalloc("dp_sock_ring", (size_t)sz, RTE_CACHE_LINE_SIZE);
+	if (r == NULL)
+		return NULL;
+	if (rte_ring_init(r, "dp_sock", slots, flags) != 0) {
+		rte_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void
+ring_free(struct dp_engine *eng, struct rte_ring *r)
+{
+	struct rte_mbuf *m;
+
+	if (r == NULL)
+		return;
+	while (rte_ring_dequeue(r, (void **)&m) == 0)
+		dp_mcache_free(eng, m);
+	rte_free(r);
+}
+
+/* The engine sockets belong to: the running one, if it takes calls. */
+static struct dp_engine *
+engine(void)
+{
+	struct dp_engine *eng = dp_engine_running();
+
+	if (eng == NULL || __atomic_load_n(&eng->socks->stopping,
+			__ATOMIC_ACQUIRE))
+		return NULL;
+	return eng;
+}
+
+int
+dp_sock_table_create(struct dp_engine *eng)
+{
+	struct rte_hash_parameters hp = {
+		.name = "wspdk_binds",
+		.entries = DP_SOCK_MAX * 2,
+		.key_len = sizeof(struct dp_bind_key),
+		.hash_func = rte_jhash,
+		.socket_id = SOCKET_ID_ANY,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	};
+	struct dp_sock_table *t;
+	char name[RTE_RING_NAMESIZE];
+
+	t = rte_zmalloc("dp_sock_table", sizeof(*t), RTE_CACHE_LINE_SIZE);
+	if (t == NULL)
+		return -ENOMEM;
+	eng->socks = t;
+	rte_spinlock_init(&t->lock);
+	rte_spinlock_init(&t->caches_lock);
+	TAILQ_INIT(&t->all);
+	TAILQ_INIT(&t->orphans);
+	t->binds = rte_hash_create(&hp);
+	if (t->binds == NULL)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
+		struct dp_lcore *lc = eng->lcores[i];
+
+		/* Any application thread rings; only the owner answers. */
+		snprintf(name, sizeof(name), "dp_bell%u", i);
+		lc->doorbell = rte_ring_create(name, DP_SOCK_MAX, SOCKET_ID_ANY,
+			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+		lc->parked = rte_zmalloc("dp_parked", sizeof(*lc->parked) *
+			DP_SOCK_MAX, 0);
+		if (lc->doorbell == NULL || lc->parked == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void
+sock_free(struct dp_sock *s)
+{
+	struct dp_engine *eng = s->eng;
+
+	ring_free(eng, s->rx);
+	ring_free(eng, s->tx);
+	if (s->tx_stash != NULL)
+		rte_pktmbuf_free(s->tx_stash);
+	rte_free(s);
+}
+
+/* Lcores are stopped: free everything left, whatever its state. */
+void
+dp_sock_table_free(struct dp_engine *eng)
+{
+	struct dp_sock_table *t = eng->socks;
+	struct dp_sock *s;
+
+	if (t == NULL)
+		return;
+	while ((s = TAILQ_FIRST(&t->all)) != NULL) {
+		TAILQ_REMOVE(&t->all, s, link);
+		sock_free(s);
+	}
+	while ((s = TAILQ_FIRST(&t->orphans)) != NULL) {
+		TAILQ_REMOVE(&t->orphans, s, link);
+		sock_free(s);
+	}
+	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
+		rte_ring_free(eng->lcores[i]->doorbell);
+		rte_free(eng->lcores[i]->parked);
+	}
+	/* Group arrays are owned by the hash entries. */
+	if (t->binds != NULL) {
+		const void *key;
+		void *g;
+		uint32_t it = 0;
+
+		while (rte_hash_iterate(t->binds, &key, &g, &it) >= 0)
+			rte_free(g);
+		rte_hash_free(t->binds);
+	}
+	dp_mcache_flush_all(eng);
+	rte_free(t);
+	eng->socks = NULL;
+}
+
+static bool
+tx_idle(const struct dp_sock *s)
+{
+	return __atomic_load_n(&s->tx_pending, __ATOMIC_ACQUIRE) == 0 &&
+		__atomic_load_n(&s->arp_inflight, __ATOMIC_ACQUIRE) == 0 &&
+		__atomic_load_n(&s->tx_sched, __ATOMIC_ACQUIRE) == 0;
+}
+
+/* Free orphans that have nothing left to send. Table lock not held. */
+void
+dp_sock_reap(struct dp_engine *eng)
+{
+	struct dp_sock_table *t = eng->socks;
+	struct dp_sock *s, *next, *dead[64];
+	unsigned int n = 0;
+
+	rte_spinlock_lock(&t->lock);
+	for (s = TAILQ_FIRST(&t->orphans); s != NULL && n < RTE_DIM(dead);
+			s = next) {
+		next = TAILQ_NEXT(s, link);
+		if (!tx_idle(s))
+			continue;
+		TAILQ_REMOVE(&t->orphans, s, link);
+		t->count--;
+		dead[n++] = s;
+	}
+	rte_spinlock_unlock(&t->lock);
+	if (n == 0)
+		return;
+	/* The owner may still be finishing the visit that emptied it. */
+	dp_qsbr_wait(eng);
+	for (unsigned int i = 0; i < n; i++)
+		sock_free(dead[i]);
+}
+
+bool
+dp_sock_table_drained(struct dp_engine *eng)
+{
+	struct dp_sock_table *t = eng->socks;
+	struct dp_sock *s;
+	bool idle = true;
+
+	rte_spinlock_lock(&t->lock);
+	TAILQ_FOREACH(s, &t->orphans, link)
+		idle &= tx_idle(s);
+	TAILQ_FOREACH(s, &t->all, link)
+		idle &= tx_idle(s);
+	rte_spinlock_unlock(&t->lock);
+	return idle;
+}
+
+int
+dp_sock_create(struct dp_sock **out)
+{
+	struct dp_engine *eng = engine();
+	struct dp_sock_table *t;
+	struct dp_sock *s;
+
+	if (eng == NULL)
+		return -ENETDOWN;
+	t = eng->socks;
+	dp_sock_reap(eng);
+	s = rte_zmalloc("dp_sock", sizeof(*s), RTE_CACHE_LINE_SIZE);
+	if (s == NULL)
+		return -ENOBUFS;
+	s->eng = eng;
+	rte_spinlock_init(&s->lock);
+	/* Windows' defaults (SO_RCVBUF/SO_SNDBUF 64 KB, TTL 128, multicast
+	 * TTL 1 with loopback on, SIO_UDP_CONNRESET on). */
+	s->rcvbuf = s->sndbuf = DP_SOCK_BUF_DEFAULT;
+	s->ttl = 128;
+	s->mc_ttl = 1;
+	s->mc_loop = true;
+	s->connreset = true;
+	rte_spinlock_lock(&t->lock);
+	if (t->count >= DP_SOCK_MAX) {
+		rte_spinlock_unlock(&t->lock);
+		rte_free(s);
+		return -EMFILE;
+	}
+	t->count++;
+	s->id = t->next_id++;
+	s->owner = eng->lcores[t->next_owner++ % eng->nb_lcores];
+	TAILQ_INSERT_TAIL(&t->all, s, link);
+	rte_spinlock_unlock(&t->lock);
+	*out = s;
+	return 0;
+}
+
+/* s->lock held. The RX ring exists before the socket is findable. */
+static int
+bind_locked(struct dp_sock *s, const struct dp_addr *a)
+{
+	if (s->rx == NULL) {
+		s->rx = ring_new(s->rcvbuf, RING_F_MC_HTS_DEQ);
+		if (s->rx == NULL)
+			return -ENOBUFS;
+	}
+	return dp_demux_bind(s, a);
+}
+
+/* The TX ring is made on first use, so SO_SNDBUF set after socket()
+ * still sizes it. */
+int
+dp_sock_prepare_tx(struct dp_sock *s)
+{
+	int ret = 0;
+
+	if (__atomic_load_n(&s->tx, __ATOMIC_ACQUIRE) != NULL)
+		return 0;
+	rte_spinlock_lock(&s->lock);
+	if (s->tx == NULL) {
+		struct rte_ring *r = ring_new(s->sndbuf,
+			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ);
+
+		if (r == NULL)
+			ret = -ENOBUFS;
+		else
+			__atomic_store_n(&s->tx, r, __ATOMIC_RELEASE);
+	}
+	rte_spinlock_unlock(&s->lock);
+	return ret;
+}
+
+int
+dp_sock_autobind(struct dp_sock *s)
+{
+	struct dp_addr any = { 0, 0 };
+	int ret = 0;
+
+	if (__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
+		return 0;
+	rte_spinlock_lock(&s->lock);
+	if (!s->bound)
+		ret = bind_locked(s, &any);
+	rte_spinlock_unlock(&s->lock);
+	return ret;
+}
+
+static bool
+is_broadcast(const struct dp_engine *eng, uint32_t ip)
+{
+	uint32_t be = rte_cpu_to_be_32(ip);
+
+	return ip == 0xffffffff || be == eng->bcast;
+}
+
+int
+dp_sock_bind(struct dp_sock *s, const struct dp_addr *a)
+{
+	int ret;
+
+	if ((a->ip >> 28) == 0xe || is_broadcast(s->eng, a->ip))
+		return -EADDRNOTAVAIL;
+	rte_spinlock_lock(&s->lock);
+	ret = s->bound ? -EINVAL : bind_locked(s, a);
+	rte_spinlock_unlock(&s->lock);
+	return ret;
+}
+
+/* Keep only datagrams from the new peer (connect's contract). */
+static void
+filter_rx(struct dp_sock *s, uint64_t peer)
+{
+	struct rte_mbuf *m;
+	unsigned int n = rte_ring_count(s->rx);
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct dp_mbuf_priv *p;
+
+		if (rte_ring_dequeue(s->rx, (void **)&m) != 0)
+			break;
+		p = dp_mbuf_priv(m);
+		if (((uint64_t)rte_be_to_cpu_32(p->addr) << 16 |
+				rte_be_to_cpu_16(p->port)) == peer &&
+				rte_ring_enqueue(s->rx, m) == 0)
+			continue;
+		__atomic_fetch_sub(&s->rx_bytes_q, p->dgram_len,
+			__ATOMIC_RELAXED);
+		dp_mcache_free(s->eng, m);
+	}
+}
+
+int
+dp_sock_connect(struct dp_sock *s, const struct dp_addr *peer)
+{
+	uint64_t word;
+	int ret;
+
+	if (peer->ip == 0 && peer->port == 0) {
+		__atomic_store_n(&s->peer, 0, __ATOMIC_RELEASE);
+		return 0;
+	}
+	if (peer->ip == 0 || peer->port == 0)
+		return -EADDRNOTAVAIL;
+	if (is_broadcast(s->eng, peer->ip) &&
+			!__atomic_load_n(&s->broadcast, __ATOMIC_RELAXED))
+		return -EACCES;
+	ret = dp_sock_autobind(s);
+	if (ret != 0)
+		return ret;
+	word = (uint64_t)peer->ip << 16 | peer->port;
+	__atomic_store_n(&s->peer, word, __ATOMIC_RELEASE);
+	/* Lcores that read the old peer finish their iteration first. */
+	dp_qsbr_wait(s->eng);
+	filter_rx(s, word);
+	return 0;
+}
+
+static long
+data_call_enter(struct dp_sock *s)
+{
+	struct dp_sock_table *t = s->eng->socks;
+
+	__atomic_fetch_add(&t->calls, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&t->stopping, __ATOMIC_SEQ_CST)) {
+		__atomic_fetch_sub(&t->calls, 1, __ATOMIC_RELEASE);
+		return -ENETDOWN;
+	}
+	return 0;
+}
+
+static void
+data_call_exit(struct dp_sock *s)
+{
+	__atomic_fetch_sub(&s->eng->socks->calls, 1, __ATOMIC_RELEASE);
+}
+
+long
+dp_sock_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		const struct dp_addr *to, int flags)
+{
+	long ret = data_call_enter(s);
+
+	if (ret != 0)
+		return ret;
+	ret = dp_udp_send(s, iov, niov, to, flags);
+	data_call_exit(s);
+	return ret;
+}
+
+long
+dp_sock_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		struct dp_addr *from, size_t *full_len, int flags)
+{
+	long ret = data_call_enter(s);
+
+	if (ret != 0)
+		return ret;
+	ret = dp_udp_recv(s, iov, niov, from, full_len, flags);
+	data_call_exit(s);
+	return ret;
+}
+
+int
+dp_sock_wait_any(struct dp_sock *const *socks, const unsigned int *events,
+		unsigned int n, int64_t timeout_us)
+{
+	long ret;
+
+	if (n == 0)
+		return -EINVAL;
+	ret = data_call_enter(socks[0]);
+	if (ret != 0)
+		return (int)ret;
+	ret = dp_wait_any(socks, events, n, timeout_us);
+	data_call_exit(socks[0]);
+	return (int)ret;
+}
+
+unsigned int
+dp_sock_ready(struct dp_sock *s)
+{
+	unsigned int ev = 0;
+
+	if (__atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0)
+		ev |= DP_EV_ERROR | DP_EV_READ;
+	if (s->rx != NULL && !rte_ring_empty(s->rx))
+		ev |= DP_EV_READ;
+	if (s->tx == NULL) {
+		ev |= DP_EV_WRITE;
+	} else {
+		uint64_t q = __atomic_load_n(&s->tx_bytes_q, __ATOMIC_ACQUIRE);
+
+		if ((q == 0 || q < __atomic_load_n(&s->sndbuf,
+				__ATOMIC_RELAXED)) && !rte_ring_full(s->tx))
+			ev |= DP_EV_WRITE;
+	}
+	if (__atomic_load_n(&s->tx_pending, __ATOMIC_ACQUIRE) == 0 &&
+			__atomic_load_n(&s->arp_inflight, __ATOMIC_ACQUIRE) == 0)
+		ev |= DP_EV_DRAINED;
+	return ev;
+}
+
+size_t
+dp_sock_rx_bytes(struct dp_sock *s)
+{
+	return (size_t)__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE);
+}
+
+long
+dp_sock_next_len(struct dp_sock *s)
+{
+	struct rte_mbuf *m;
+	long len = -EAGAIN;
+
+	if (s->rx == NULL)
+		return -EAGAIN;
+	if (rte_ring_dequeue_bulk_start(s->rx, (void **)&m, 1, NULL) == 1)
+		len = dp_mbuf_priv(m)->dgram_len;
+	rte_ring_dequeue_finish(s->rx, 0);
+	return len;
+}
+
+int
+dp_sock_name(struct dp_sock *s, struct dp_addr *a)
+{
+	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
+		return -EINVAL;
+	*a = s->local;
+	return 0;
+}
+
+int
+dp_sock_peer(struct dp_sock *s, struct dp_addr *a)
+{
+	uint64_t peer = __atomic_load_n(&s->peer, __ATOMIC_ACQUIRE);
+
+	if (peer == 0)
+		return -ENOTCONN;
+	a->ip = (uint32_t)(peer >> 16);
+	a->port = (uint16_t)peer;
+	return 0;
+}
+
+void
+dp_sock_shutdown(struct dp_sock *s, bool rd, bool wr)
+{
+	uint32_t f = (rd ? DP_SOCK_F_SHUT_RD : 0) | (wr ? DP_SOCK_F_SHUT_WR : 0);
+
+	__atomic_fetch_or(&s->flags, f, __ATOMIC_RELEASE);
+	dp_wait_wake(s);
+}
+
+int
+dp_sock_take_error(struct dp_sock *s)
+{
+	if (__atomic_load_n(&s->so_error, __ATOMIC_RELAXED) == 0)
+		return 0;
+	return __atomic_exchange_n(&s->so_error, 0, __ATOMIC_ACQ_REL);
+}
+
+void
+dp_sock_interrupt(struct dp_sock *s)
+{
+	struct dp_sock_table *t = s->eng->socks;
+
+	__atomic_store_n(&s->interrupted, true, __ATOMIC_RELEASE);
+	dp_wait_wake(s);
+	__atomic_fetch_add(&t->sel_seq, 1, __ATOMIC_SEQ_CST);
+	dp_os_wake_all(&t->sel_seq);
+}
+
+void
+dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
+{
+	struct dp_engine *eng = s->eng;
+	struct dp_sock_table *t = eng->socks;
+	struct rte_mbuf *m;
+
+	rte_spinlock_lock(&s->lock);
+	__atomic_fetch_or(&s->flags, DP_SOCK_F_CLOSED |
+		(mode == DP_CLOSE_ABORT ? DP_SOCK_F_ABORT : 0),
+		__ATOMIC_RELEASE);
+	/* No lcore finds it after this (the unbind waits them out). */
+	dp_demux_unbind(s);
+	rte_spinlock_unlock(&s->lock);
+	dp_sock_interrupt(s);
+	/* What was received and never read is discarded. */
+	while (s->rx != NULL && rte_ring_dequeue(s->rx, (void **)&m) == 0)
+		dp_mcache_free(eng, m);
+	__atomic_store_n(&s->rx_bytes_q, 0, __ATOMIC_RELAXED);
+	rte_spinlock_lock(&t->lock);
+	TAILQ_REMOVE(&t->all, s, link);
+	TAILQ_INSERT_TAIL(&t->orphans, s, link);
+	rte_spinlock_unlock(&t->lock);
+	/* An abortive close must stop the owner sending what is queued. */
+	if (mode == DP_CLOSE_ABORT)
+		dp_sock_tx_kick(s);
+	dp_sock_reap(eng);
+}
+
+void
+dp_sock_stats_get(struct dp_sock *s, struct dp_sock_stats *st)
+{
+	st->rx_dgrams = __atomic_load_n(&s->st.rx_dgrams, __ATOMIC_RELAXED);
+	st->rx_bytes = __atomic_load_n(&s->st.rx_bytes, __ATOMIC_RELAXED);
+	st->tx_dgrams = __atomic_load_n(&s->st.tx_dgrams, __ATOMIC_RELAXED);
+	st->tx_bytes = __atomic_load_n(&s->st.tx_bytes, __ATOMIC_RELAXED);
+	st->drop_rx_full = __atomic_load_n(&s->st.drop_rx_full,
+		__ATOMIC_RELAXED);
+	st->drop_tx_full = __atomic_load_n(&s->st.drop_tx_full,
+		__ATOMIC_RELAXED);
+	st->drop_no_arp = __atomic_load_n(&s->st.drop_no_arp,
+		__ATOMIC_RELAXED);
+	st->drop_csum = __atomic_load_n(&s->st.drop_csum, __ATOMIC_RELAXED);
+	st->drop_nombuf = __atomic_load_n(&s->st.drop_nombuf,
+		__ATOMIC_RELAXED);
+}
+
+void
+dp_sock_local_if(uint32_t *ip, uint8_t *prefix, uint32_t *mtu)
+{
+	struct dp_engine *eng = dp_engine_running();
+
+	*ip = 0;
+	*prefix = 0;
+	*mtu = 0;
+	if (eng == NULL)
+		return;
+	*ip = eng->conf.ip4;
+	*prefix = eng->conf.ip4_prefix;
+	*mtu = eng->port->mtu;
+}
+
+void
+dp_sock_quiesce(void)
+{
+	struct dp_engine *eng = dp_engine_running();
+	struct dp_sock_table *t;
+	struct dp_sock *s;
+
+	if (eng == NULL)
+		return;
+	t = eng->socks;
+	__atomic_store_n(&t->stopping, true, __ATOMIC_SEQ_CST);
+	rte_spinlock_lock(&t->lock);
+	TAILQ_FOREACH(s, &t->all, link)
+		dp_sock_interrupt(s);
+	rte_spinlock_unlock(&t->lock);
+	/* Calls already inside the dataplane return -EINTR or finish. */
+	while (__atomic_load_n(&t->calls, __ATOMIC_ACQUIRE) != 0)
+		rte_pause();
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Sockets inside the dataplane (not installed).
+ *
+ * Ownership key (see also dp_priv.h):
+ *   (c) constant from creation (or from bind, for the RX ring)
+ *   (k) under s->lock (control calls from application threads)
+ *   (t) under the socket table lock
+ *   (o) the owner lcore only
+ *   (a) atomic, any thread
+ *
+ * Data paths:
+ *   app send -> dp_udp_build -> s->tx (MP) -> doorbell -> owner lcore
+ *            -> dp_sock_tx_poll -> dp_arp_output_try -> port
+ *   port -> lcore -> dp_udp_input -> demux (rte_hash, RCU groups)
+ *        -> s->rx (MP: any lcore) -> app recv (MC)
+ */
+#ifndef _DP_SOCK_PRIV_H_
+#define _DP_SOCK_PRIV_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_hash.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+#include <rte_spinlock.h>
+
+#include "dp_os.h"
+#include "dp_priv.h"
+#include "dp_sock.h"
+
+#define DP_SOCK_MAX		4096	/* sockets per engine */
+#define DP_EPHEMERAL_LO		49152	/* Windows' dynamic port range */
+#define DP_EPHEMERAL_HI		65535
+#define DP_SOCK_BUF_DEFAULT	65536	/* Windows' SO_RCVBUF/SO_SNDBUF */
+#define DP_SOCK_BUF_MAX		(64u << 20)
+#define DP_TX_DRAIN_BUDGET	64	/* datagrams per socket per visit */
+
+/* s->flags */
+#define DP_SOCK_F_SHUT_RD	0x01
+#define DP_SOCK_F_SHUT_WR	0x02
+#define DP_SOCK_F_CLOSED	0x04	/* closed by the application */
+#define DP_SOCK_F_ABORT		0x08	/* drop what is still queued */
+
+struct dp_sock {
+	struct dp_engine *eng;		/* (c) */
+	struct dp_lcore *owner;		/* (c) drains s->tx */
+	uint32_t id;			/* (c) for telemetry */
+	rte_spinlock_t lock;		/* control calls */
+
+	/* addressing */
+	struct dp_addr local;		/* (k) published with bound */
+	bool bound;			/* (k) */
+	uint64_t peer;			/* (a) ip << 16 | port, 0 = none */
+	uint32_t flags;			/* (a) DP_SOCK_F_* */
+
+	/* options */
+	uint32_t rcvbuf, sndbuf;	/* (a) byte limits */
+	bool reuseaddr, exclusive;	/* (k) */
+	bool broadcast;			/* (a) */
+	bool connreset;			/* (a) SIO_UDP_CONNRESET */
+	bool mc_loop;			/* (a) */
+	uint8_t ttl, tos, mc_ttl;	/* (a) */
+	uint32_t mc_if;			/* (a) */
+	uint32_t rcvtimeo_ms, sndtimeo_ms; /* (a) */
+
+	/* receive: lcores produce, application threads consume */
+	struct rte_ring *rx;		/* (c after bind) MP / MC-HTS */
+	uint64_t rx_bytes_q;		/* (a) payload bytes queued */
+	int so_error;			/* (a) positive errno, or 0 */
+
+	/* transmit: application threads produce, the owner consumes */
+	struct rte_ring *tx;		/* (c) MP-HTS / SC */
+	uint64_t tx_bytes_q;		/* (a) payload bytes not yet sent */
+	uint32_t tx_pending;		/* (a) frames not yet left the socket */
+	uint32_t tx_sched;		/* (a) on the owner's doorbell ring */
+	uint32_t arp_inflight;		/* (a) frames held by ARP */
+	struct rte_mbuf *tx_stash;	/* (o) next frame, ARP queue full */
+	bool parked;			/* (o) waiting for ARP room */
+
+	/* wake-ups (dp_wait.c) */
+	uint32_t seq;			/* (a) bumped on every event */
+	uint32_t waiters;		/* (a) threads asleep or spinning */
+	uint32_t wake_gen;		/* (o-ish) last burst it was noted */
+	bool interrupted;		/* (a) blocked calls return -EINTR */
+
+	struct dp_sock_stats st;	/* (a) relaxed atomic adds */
+	TAILQ_ENTRY(dp_sock) link;	/* (t) all sockets, or orphans */
+};
+
+TAILQ_HEAD(dp_sock_list, dp_sock);
+
+/* Sockets bound to one (address, port): an immutable array replaced
+ * whole on every change (RCU via dp_qsbr_wait). */
+struct dp_bind_group {
+	uint32_t n;
+	struct dp_sock *s[];
+};
+
+struct dp_bind_key {
+	uint32_t ip;			/* network order, 0 = wildcard */
+	uint16_t port;			/* network order */
+	uint16_t pad;
+};
+
+struct dp_sock_table {
+	rte_spinlock_t lock;
+	struct dp_sock_list all;	/* (t) open sockets */
+	struct dp_sock_list orphans;	/* (t) closed, still transmitting */
+	unsigned int count;		/* (t) open + orphans */
+	uint32_t next_id;		/* (t) */
+	unsigned int next_owner;	/* (t) round robin over lcores */
+	uint16_t next_port;		/* (t) ephemeral cursor */
+	struct rte_hash *binds;		/* (t) writers; lcores read */
+	bool stopping;			/* (a) dp_sock_quiesce() called */
+	uint32_t calls;			/* (a) data calls in progress */
+	uint32_t sel_seq;		/* (a) bumped for select waiters */
+	uint32_t sel_waiters;		/* (a) */
+	uint32_t ip_id;			/* (a) IPv4 identification */
+	rte_spinlock_t caches_lock;
+	struct rte_mempool_cache *caches[256]; /* per-thread (dp_mcache.c) */
+	unsigned int nb_caches;
+};
+
+/* dp_sock.c */
+int dp_sock_autobind(struct dp_sock *s);
+int dp_sock_prepare_tx(struct dp_sock *s);
+int dp_sock_table_create(struct dp_engine *eng);
+void dp_sock_table_free(struct dp_engine *eng);
+bool dp_sock_table_drained(struct dp_engine *eng);
+void dp_sock_reap(struct dp_engine *eng);
+
+/* dp_demux.c */
+int dp_demux_bind(struct dp_sock *s, const struct dp_addr *a);
+void dp_demux_unbind(struct dp_sock *s);
+unsigned int dp_demux_lookup(struct dp_engine *eng, uint32_t dst_be,
+		uint16_t port_be, struct dp_bind_group **groups);
+
+/* dp_udp.c */
+void dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m);
+void dp_udp_icmp_error(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
+		uint32_t len, uint8_t type, uint8_t code);
+long dp_udp_send(struct dp_sock *s, const struct dp_iov *iov,
+		unsigned int niov, const struct dp_addr *to, int flags);
+long dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov,
+		unsigned int niov, struct dp_addr *from, size_t *full_len,
+		int flags);
+
+/* dp_sock_tx.c (owner lcore) */
+void dp_sock_tx_poll(struct dp_lcore *lc);
+void dp_sock_tx_kick(struct dp_sock *s);
+void dp_sock_tx_unpark(struct dp_lcore *lc);
+
+/* dp_wait.c */
+int dp_wait_any(struct dp_sock *const *socks, const unsigned int *events,
+		unsigned int n, int64_t timeout_us);
+void dp_wait_note(struct dp_lcore *lc, struct dp_sock *s);
+void dp_wait_flush(struct dp_lcore *lc);
+void dp_wait_wake(struct dp_sock *s);
+void dp_qsbr_wait(struct dp_engine *eng);
+
+/* dp_mcache.c: mbufs for application threads */
+struct rte_mbuf *dp_mcache_alloc(struct dp_engine *eng);
+int dp_mcache_alloc_bulk(struct dp_engine *eng, struct rte_mbuf **m,
+		unsigned int n);
+void dp_mcache_free(struct dp_engine *eng, struct rte_mbuf *m);
+void dp_mcache_flush_all(struct dp_engine *eng);
+
+
+#endif /* _DP_SOCK_PRIV_H_ */

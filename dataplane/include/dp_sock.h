@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * dataplane/ socket API: what the provider's WSP* entries call.
+ *
+ * A dp_sock is a UDP endpoint whose protocol state lives in the dataplane.
+ * Application threads never touch NIC queues: sending builds the datagram
+ * (headers from the socket's state, payload copied from the caller's
+ * buffers) and puts it on the socket's TX ring for the owning lcore;
+ * receiving takes datagrams the lcores put on the socket's RX ring.
+ *
+ * Threading: every function may be called from any number of application
+ * threads at once on the same socket. Data calls (send/recv/ready) take no
+ * locks; control calls (bind/connect/options/close) serialise on a
+ * per-socket lock and, where the demux changes, on the bind table lock.
+ * After dp_sock_close() the pointer is dead: the caller (the provider)
+ * guarantees no thread still uses it, by reference counting its handles.
+ *
+ * Addresses and ports are in host byte order.
+ *
+ * Errors: negative errno, translated to WSA codes by the provider only.
+ */
+#ifndef _DP_SOCK_H_
+#define _DP_SOCK_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct dp_sock;
+
+/** An IPv4 endpoint, host byte order. */
+struct dp_addr {
+	uint32_t ip;
+	uint16_t port;
+};
+
+/** One caller buffer (a WSABUF without the Winsock types). */
+struct dp_iov {
+	void *base;
+	size_t len;
+};
+
+/** Largest UDP payload in one IPv4 datagram. */
+#define DP_UDP_MAX_PAYLOAD	65507
+
+/* dp_sock_send/recv flags */
+#define DP_F_PEEK	0x1	/**< recv: leave the datagram queued */
+#define DP_F_NONBLOCK	0x2	/**< never wait */
+
+/* dp_sock_wait/dp_sock_ready events */
+#define DP_EV_READ	0x1	/**< a datagram (or an error) is queued */
+#define DP_EV_WRITE	0x2	/**< the TX ring has room */
+#define DP_EV_ERROR	0x4	/**< a pending error (SO_ERROR) */
+#define DP_EV_DRAINED	0x8	/**< nothing left to transmit */
+
+/** Integer socket options (dp_sock_get/set_opt). */
+enum dp_opt {
+	DP_OPT_RCVBUF,		/**< bytes the RX ring may hold */
+	DP_OPT_SNDBUF,		/**< bytes the TX ring may hold */
+	DP_OPT_REUSEADDR,	/**< bool */
+	DP_OPT_EXCLUSIVEADDRUSE, /**< bool */
+	DP_OPT_BROADCAST,	/**< bool: may send to broadcast addresses */
+	DP_OPT_TTL,		/**< unicast TTL */
+	DP_OPT_TOS,		/**< IPv4 TOS byte */
+	DP_OPT_CONNRESET,	/**< bool: ICMP port unreachable -> error */
+	DP_OPT_MC_TTL,		/**< multicast TTL */
+	DP_OPT_MC_LOOP,		/**< bool: our own multicast loops back */
+	DP_OPT_MC_IF,		/**< outgoing multicast interface address */
+	DP_OPT_RCVTIMEO,	/**< ms, 0 = forever */
+	DP_OPT_SNDTIMEO,	/**< ms, 0 = forever */
+};
+
+/** How dp_sock_close() treats data still queued for transmission. */
+enum dp_close_mode {
+	DP_CLOSE_GRACEFUL,	/**< keep sending it in the background */
+	DP_CLOSE_ABORT,		/**< drop it */
+};
+
+/** Per-socket counters (telemetry lists them too). */
+struct dp_sock_stats {
+	uint64_t rx_dgrams;
+	uint64_t rx_bytes;
+	uint64_t tx_dgrams;
+	uint64_t tx_bytes;
+	uint64_t drop_rx_full;	/**< RX ring full */
+	uint64_t drop_tx_full;	/**< TX ring full (non-blocking send) */
+	uint64_t drop_no_arp;	/**< next hop never resolved */
+	uint64_t drop_csum;	/**< bad UDP checksum */
+	uint64_t drop_nombuf;	/**< no mbuf for a send */
+};
+
+/**
+ * Create a UDP socket.
+ * @return 0; -ENETDOWN dataplane not running (or stopping); -ENOBUFS.
+ */
+int dp_sock_create(struct dp_sock **out);
+
+/**
+ * Bind to a local address (ip 0 = any of ours; port 0 = ephemeral).
+ * @return 0; -EINVAL already bound; -EADDRNOTAVAIL not our address;
+ *   -EADDRINUSE taken and no SO_REUSEADDR; -EACCES taken exclusively;
+ *   -ENOBUFS no ephemeral port left.
+ */
+int dp_sock_bind(struct dp_sock *s, const struct dp_addr *a);
+
+/**
+ * Set (ip:port) or clear (ip 0 and port 0) the default peer. Binds
+ * implicitly. Queued datagrams from other sources are discarded when the
+ * peer changes.
+ * @return 0; -EADDRNOTAVAIL port 0; -EACCES broadcast without
+ *   DP_OPT_BROADCAST; bind errors.
+ */
+int dp_sock_connect(struct dp_sock *s, const struct dp_addr *peer);
+
+/**
+ * Send one datagram gathered from iov to `to` (NULL: the connected peer).
+ * Blocks while the TX ring is full unless DP_F_NONBLOCK.
+ * @return bytes sent; -ENOTCONN no peer; -EMSGSIZE too big; -EACCES
+ *   broadcast not allowed; -EADDRNOTAVAIL bad destination; -ESHUTDOWN
+ *   sends shut down; -EAGAIN ring full (non-blocking); -ETIMEDOUT
+ *   SNDTIMEO passed; -EINTR cancelled (close, cleanup); -ENOBUFS.
+ */
+long dp_sock_send(struct dp_sock *s, const struct dp_iov *iov,
+		unsigned int niov, const struct dp_addr *to, int flags);
+
+/**
+ * Receive one datagram into iov. Blocks while nothing is queued unless
+ * DP_F_NONBLOCK.
+ * @param from
+ *   Receives the sender (may be NULL).
+ * @param full_len
+ *   Receives the datagram's full length (may be NULL).
+ * @return bytes copied; -EMSGSIZE the datagram was longer than iov (the
+ *   part that fit was copied, the rest is lost unless DP_F_PEEK);
+ *   -EINVAL not bound; -EAGAIN nothing queued (non-blocking);
+ *   -ETIMEDOUT; -EINTR cancelled; -ECONNRESET an ICMP port unreachable
+ *   arrived (reported once); -ESHUTDOWN receives shut down.
+ */
+long dp_sock_recv(struct dp_sock *s, const struct dp_iov *iov,
+		unsigned int niov, struct dp_addr *from, size_t *full_len,
+		int flags);
+
+/** Which of DP_EV_* are true now (no waiting). */
+unsigned int dp_sock_ready(struct dp_sock *s);
+
+/**
+ * Wait until one of events is ready, the timeout passes (-ETIMEDOUT) or
+ * the socket is closed / the dataplane stops (-EINTR). timeout_us < 0
+ * waits forever. Spins for the configured time first, then sleeps.
+ */
+int dp_sock_wait(struct dp_sock *s, unsigned int events, int64_t timeout_us);
+
+/**
+ * Wait on many sockets at once (select): returns 0 as soon as one socket
+ * has one of its events[i] ready, -ETIMEDOUT after timeout_us (< 0:
+ * never), or -EINTR when one of them is closed or the dataplane stops.
+ */
+int dp_sock_wait_any(struct dp_sock *const *socks,
+		const unsigned int *events, unsigned int n, int64_t timeout_us);
+
+/** Bytes queued for reading (FIONREAD). */
+size_t dp_sock_rx_bytes(struct dp_sock *s);
+
+/** Size of the first queued datagram, or -EAGAIN if none. */
+long dp_sock_next_len(struct dp_sock *s);
+
+/** Local / peer address; -EINVAL unbound / -ENOTCONN no peer. */
+int dp_sock_name(struct dp_sock *s, struct dp_addr *a);
+int dp_sock_peer(struct dp_sock *s, struct dp_addr *a);
+
+/** Shut down receives and/or sends. */
+void dp_sock_shutdown(struct dp_sock *s, bool rd, bool wr);
+
+/** Integer options. @return 0, -ENOPROTOOPT, -EINVAL (bad value). */
+int dp_sock_set_opt(struct dp_sock *s, enum dp_opt opt, int64_t v);
+int dp_sock_get_opt(struct dp_sock *s, enum dp_opt opt, int64_t *v);
+
+/**
+ * Take and clear the pending error (SO_ERROR): 0 or a positive errno.
+ */
+int dp_sock_take_error(struct dp_sock *s);
+
+/** Wake every thread blocked on s with -EINTR (close from another
+ * thread). The socket stays usable for calls that are not blocked. */
+void dp_sock_interrupt(struct dp_sock *s);
+
+/**
+ * Close: no more receives; queued datagrams are sent in the background
+ * (GRACEFUL) or dropped (ABORT). Frees s once its queue is empty.
+ */
+void dp_sock_close(struct dp_sock *s, enum dp_close_mode mode);
+
+/** Counters of s. */
+void dp_sock_stats_get(struct dp_sock *s, struct dp_sock_stats *st);
+
+/** Our address and prefix length (for SIO_GET_INTERFACE_LIST). */
+void dp_sock_local_if(uint32_t *ip, uint8_t *prefix, uint32_t *mtu);
+
+/**
+ * Stop accepting socket calls and interrupt every blocked call with
+ * -EINTR (first step of WSPCleanup to refcount 0); dp_stop() follows.
+ */
+void dp_sock_quiesce(void);
+
+#endif /* _DP_SOCK_H_ */
