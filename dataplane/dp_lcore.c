@@ -40,6 +40,7 @@ dp_lcore_create(struct dp_engine *eng, unsigned int id,
 	lc->id = id;
 	lc->lcore_id = lcore_id;
 	lc->queue = (uint16_t)id;
+	lc->wake_gen = 1;	/* sockets start with tag 0: never noted */
 	/* Several lcores may hand frames to this one: multi-producer.
 	 * HTS keeps producers from spinning behind a preempted one. */
 	snprintf(name, sizeof(name), "dp_redir%u", id);

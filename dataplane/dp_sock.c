@@ -506,12 +506,152 @@ dp_sock_shutdown(struct dp_sock *s, bool rd, bool wr)
 	dp_wait_wake(s);
 }
 
+static int
+set_flag(struct dp_sock *s, bool *field, bool *other, int64_t v)
+{
+	/* SO_REUSEADDR and SO_EXCLUSIVEADDRUSE exclude each other. */
+	if (v && other != NULL && *other)
+		return -EINVAL;
+	*field = v != 0;
+	RTE_SET_USED(s);
+	return 0;
+}
+
+int
+dp_sock_set_opt(struct dp_sock *s, enum dp_opt opt, int64_t v)
+{
+	int ret = 0;
+
+	rte_spinlock_lock(&s->lock);
+	switch (opt) {
+	case DP_OPT_RCVBUF:
+	case DP_OPT_SNDBUF:
+		if (v < 0) {
+			ret = -EINVAL;
+			break;
+		}
+		if (v > DP_SOCK_BUF_MAX)
+			v = DP_SOCK_BUF_MAX;
+		__atomic_store_n(opt == DP_OPT_RCVBUF ? &s->rcvbuf :
+			&s->sndbuf, (uint32_t)v, __ATOMIC_RELAXED);
+		break;
+	case DP_OPT_REUSEADDR:
+		ret = set_flag(s, &s->reuseaddr, &s->exclusive, v);
+		break;
+	case DP_OPT_EXCLUSIVEADDRUSE:
+		ret = set_flag(s, &s->exclusive, &s->reuseaddr, v);
+		break;
+	case DP_OPT_BROADCAST:
+		__atomic_store_n(&s->broadcast, v != 0, __ATOMIC_RELAXED);
+		break;
+	case DP_OPT_CONNRESET:
+		__atomic_store_n(&s->connreset, v != 0, __ATOMIC_RELAXED);
+		break;
+	case DP_OPT_MC_LOOP:
+		__atomic_store_n(&s->mc_loop, v != 0, __ATOMIC_RELAXED);
+		break;
+	case DP_OPT_TTL:
+	case DP_OPT_TOS:
+	case DP_OPT_MC_TTL:
+		if (v < 0 || v > 255) {
+			ret = -EINVAL;
+			break;
+		}
+		if (opt == DP_OPT_TTL)
+			s->ttl = (uint8_t)v;
+		else if (opt == DP_OPT_TOS)
+			s->tos = (uint8_t)v;
+		else
+			s->mc_ttl = (uint8_t)v;
+		break;
+	case DP_OPT_MC_IF:
+		if (v != 0 && v != s->eng->conf.ip4) {
+			ret = -EADDRNOTAVAIL;
+			break;
+		}
+		s->mc_if = (uint32_t)v;
+		break;
+	case DP_OPT_RCVTIMEO:
+	case DP_OPT_SNDTIMEO:
+		if (v < 0) {
+			ret = -EINVAL;
+			break;
+		}
+		*(opt == DP_OPT_RCVTIMEO ? &s->rcvtimeo_ms : &s->sndtimeo_ms) =
+			(uint32_t)v;
+		break;
+	default:
+		ret = -ENOPROTOOPT;
+		break;
+	}
+	rte_spinlock_unlock(&s->lock);
+	return ret;
+}
+
+int
+dp_sock_get_opt(struct dp_sock *s, enum dp_opt opt, int64_t *v)
+{
+	switch (opt) {
+	case DP_OPT_RCVBUF:
+		*v = s->rcvbuf;
+		return 0;
+	case DP_OPT_SNDBUF:
+		*v = s->sndbuf;
+		return 0;
+	case DP_OPT_REUSEADDR:
+		*v = s->reuseaddr;
+		return 0;
+	case DP_OPT_EXCLUSIVEADDRUSE:
+		*v = s->exclusive;
+		return 0;
+	case DP_OPT_BROADCAST:
+		*v = s->broadcast;
+		return 0;
+	case DP_OPT_CONNRESET:
+		*v = s->connreset;
+		return 0;
+	case DP_OPT_MC_LOOP:
+		*v = s->mc_loop;
+		return 0;
+	case DP_OPT_TTL:
+		*v = s->ttl;
+		return 0;
+	case DP_OPT_TOS:
+		*v = s->tos;
+		return 0;
+	case DP_OPT_MC_TTL:
+		*v = s->mc_ttl;
+		return 0;
+	case DP_OPT_MC_IF:
+		*v = s->mc_if;
+		return 0;
+	case DP_OPT_RCVTIMEO:
+		*v = s->rcvtimeo_ms;
+		return 0;
+	case DP_OPT_SNDTIMEO:
+		*v = s->sndtimeo_ms;
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
 int
 dp_sock_take_error(struct dp_sock *s)
 {
 	if (__atomic_load_n(&s->so_error, __ATOMIC_RELAXED) == 0)
 		return 0;
 	return __atomic_exchange_n(&s->so_error, 0, __ATOMIC_ACQ_REL);
+}
+
+void
+dp_sock_kick_waiters(void)
+{
+	struct dp_engine *eng = dp_engine_running();
+
+	if (eng == NULL)
+		return;
+	__atomic_fetch_add(&eng->socks->sel_seq, 1, __ATOMIC_SEQ_CST);
+	dp_os_wake_all(&eng->socks->sel_seq);
 }
 
 void
@@ -605,4 +745,41 @@ dp_sock_quiesce(void)
 	/* Calls already inside the dataplane return -EINTR or finish. */
 	while (__atomic_load_n(&t->calls, __ATOMIC_ACQUIRE) != 0)
 		rte_pause();
+}
+
+static void
+sock_info(struct dp_sock *s, bool orphan, struct dp_sock_info *out)
+{
+	uint64_t peer = __atomic_load_n(&s->peer, __ATOMIC_RELAXED);
+
+	out->id = s->id;
+	out->bound = __atomic_load_n(&s->bound, __ATOMIC_ACQUIRE);
+	out->local = s->local;
+	out->peer.ip = (uint32_t)(peer >> 16);
+	out->peer.port = (uint16_t)peer;
+	out->orphan = orphan;
+	out->rx_queued = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_RELAXED);
+	out->tx_queued = __atomic_load_n(&s->tx_bytes_q, __ATOMIC_RELAXED);
+	dp_sock_stats_get(s, &out->st);
+}
+
+/* Telemetry: a snapshot of up to max sockets (table lock held, so none
+ * is freed while it is read). */
+unsigned int
+dp_sock_dump(struct dp_engine *eng, struct dp_sock_info *out,
+		unsigned int max)
+{
+	struct dp_sock_table *t = eng->socks;
+	struct dp_sock *s;
+	unsigned int n = 0;
+
+	rte_spinlock_lock(&t->lock);
+	TAILQ_FOREACH(s, &t->all, link)
+		if (n < max)
+			sock_info(s, false, &out[n++]);
+	TAILQ_FOREACH(s, &t->orphans, link)
+		if (n < max)
+			sock_info(s, true, &out[n++]);
+	rte_spinlock_unlock(&t->lock);
+	return n;
 }

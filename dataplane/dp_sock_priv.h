@@ -83,7 +83,8 @@ struct dp_sock {
 	/* wake-ups (dp_wait.c) */
 	uint32_t seq;			/* (a) bumped on every event */
 	uint32_t waiters;		/* (a) threads asleep or spinning */
-	uint32_t wake_gen;		/* (o-ish) last burst it was noted */
+	uint64_t wake_tag;		/* (l, racy) last lcore iteration that
+					 * noted it for a wake-up */
 	bool interrupted;		/* (a) blocked calls return -EINTR */
 
 	struct dp_sock_stats st;	/* (a) relaxed atomic adds */
@@ -131,6 +132,16 @@ int dp_sock_table_create(struct dp_engine *eng);
 void dp_sock_table_free(struct dp_engine *eng);
 bool dp_sock_table_drained(struct dp_engine *eng);
 void dp_sock_reap(struct dp_engine *eng);
+
+struct dp_sock_info {
+	uint32_t id;
+	bool bound, orphan;
+	struct dp_addr local, peer;
+	uint64_t rx_queued, tx_queued;
+	struct dp_sock_stats st;
+};
+unsigned int dp_sock_dump(struct dp_engine *eng, struct dp_sock_info *out,
+		unsigned int max);
 
 /* dp_demux.c */
 int dp_demux_bind(struct dp_sock *s, const struct dp_addr *a);

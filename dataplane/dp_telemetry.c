@@ -6,6 +6,7 @@
  *   /wspdk/stats         every counter summed over lcores, plus the port's
  *   /wspdk/lcore,<n>     one lcore's counters
  *   /wspdk/arp           the neighbour cache
+ *   /wspdk/sockets       every socket: addresses, queues, counters
  *
  * Callbacks run on telemetry's own thread; they see the engine only
  * between dp_engine_get() and dp_engine_put(), which dp_stop() waits out
@@ -20,6 +21,7 @@
 
 #include "dp_eal.h"
 #include "dp_priv.h"
+#include "dp_sock_priv.h"
 
 static void
 add_ip(struct rte_tel_data *d, const char *name, uint32_t ip_be)
@@ -181,6 +183,65 @@ cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static void
+add_addr(struct rte_tel_data *d, const char *name, const struct dp_addr *a)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%u.%u.%u.%u:%u", a->ip >> 24,
+		(a->ip >> 16) & 0xff, (a->ip >> 8) & 0xff, a->ip & 0xff,
+		a->port);
+	rte_tel_data_add_dict_string(d, name, buf);
+}
+
+#define SOCK_DUMP_MAX 256
+
+static int
+cmd_sockets(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_sock_info *info;
+	struct dp_engine *eng;
+	unsigned int n;
+
+	rte_tel_data_start_array(d, RTE_TEL_CONTAINER);
+	info = malloc(sizeof(*info) * SOCK_DUMP_MAX);
+	if (info == NULL)
+		return -1;
+	eng = dp_engine_get();
+	n = eng == NULL ? 0 : dp_sock_dump(eng, info, SOCK_DUMP_MAX);
+	if (eng != NULL)
+		dp_engine_put();
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_tel_data *e = rte_tel_data_alloc();
+		const struct dp_sock_stats *st = &info[i].st;
+
+		if (e == NULL)
+			break;
+		rte_tel_data_start_dict(e);
+		rte_tel_data_add_dict_u64(e, "id", info[i].id);
+		rte_tel_data_add_dict_string(e, "state", info[i].orphan ?
+			"closed, sending" : info[i].bound ? "bound" : "open");
+		add_addr(e, "local", &info[i].local);
+		add_addr(e, "peer", &info[i].peer);
+		rte_tel_data_add_dict_u64(e, "rx_queued_bytes",
+			info[i].rx_queued);
+		rte_tel_data_add_dict_u64(e, "tx_queued_bytes",
+			info[i].tx_queued);
+		rte_tel_data_add_dict_u64(e, "rx_dgrams", st->rx_dgrams);
+		rte_tel_data_add_dict_u64(e, "rx_bytes", st->rx_bytes);
+		rte_tel_data_add_dict_u64(e, "tx_dgrams", st->tx_dgrams);
+		rte_tel_data_add_dict_u64(e, "tx_bytes", st->tx_bytes);
+		rte_tel_data_add_dict_u64(e, "drop_rx_full", st->drop_rx_full);
+		rte_tel_data_add_dict_u64(e, "drop_tx_full", st->drop_tx_full);
+		rte_tel_data_add_dict_u64(e, "drop_no_arp", st->drop_no_arp);
+		rte_tel_data_add_dict_u64(e, "drop_csum", st->drop_csum);
+		rte_tel_data_add_dict_u64(e, "drop_nombuf", st->drop_nombuf);
+		rte_tel_data_add_array_container(d, e, 0);
+	}
+	free(info);
+	return 0;
+}
+
 void
 dp_telemetry_register(void)
 {
@@ -197,4 +258,6 @@ dp_telemetry_register(void)
 		"wspdk counters of one lcore. Parameters: lcore index");
 	rte_telemetry_register_cmd("/wspdk/arp", cmd_arp,
 		"wspdk neighbour cache");
+	rte_telemetry_register_cmd("/wspdk/sockets", cmd_sockets,
+		"wspdk sockets: addresses, queues, counters and drops");
 }

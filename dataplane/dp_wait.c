@@ -29,11 +29,17 @@
 void
 dp_wait_note(struct dp_lcore *lc, struct dp_sock *s)
 {
-	if (s->wake_gen == lc->wake_gen)
+	/* The tag names (iteration, lcore), so two lcores never mistake
+	 * each other's notes; a race only costs a duplicate wake. */
+	uint64_t tag = (uint64_t)lc->wake_gen << 8 | lc->id;
+
+	if (s->wake_tag == tag)
 		return;
-	if (lc->nb_wake == DP_WAKE_MAX)
+	if (lc->nb_wake == DP_WAKE_MAX) {
 		dp_wait_flush(lc);
-	s->wake_gen = lc->wake_gen;
+		tag = (uint64_t)lc->wake_gen << 8 | lc->id;
+	}
+	s->wake_tag = tag;
 	lc->wake[lc->nb_wake++] = s;
 }
 
@@ -78,12 +84,16 @@ cancelled(const struct dp_sock *s)
 		__atomic_load_n(&s->eng->socks->stopping, __ATOMIC_ACQUIRE);
 }
 
+/* Microseconds to the deadline, capped so it stays positive. */
 static int64_t
 remaining(uint64_t deadline)
 {
 	uint64_t now = dp_os_now_us();
 
-	return now >= deadline ? 0 : (int64_t)(deadline - now);
+	if (now >= deadline)
+		return 0;
+	return deadline - now > INT64_MAX ? INT64_MAX :
+		(int64_t)(deadline - now);
 }
 
 /* Spin phase shared by both waits: true when ready() fired. */
@@ -168,6 +178,8 @@ struct any_wait {
 	struct dp_sock *const *socks;
 	const unsigned int *events;
 	unsigned int n;
+	uint32_t *seq;		/* the table's select word */
+	uint32_t seq0;		/* its value when the wait began */
 };
 
 static bool
@@ -175,6 +187,9 @@ any_ready(void *arg)
 {
 	struct any_wait *w = arg;
 
+	/* A kick (the caller's set changed) counts as ready. */
+	if (__atomic_load_n(w->seq, __ATOMIC_ACQUIRE) != w->seq0)
+		return true;
 	for (unsigned int i = 0; i < w->n; i++)
 		if ((dp_sock_ready(w->socks[i]) & w->events[i]) != 0)
 			return true;
@@ -196,15 +211,14 @@ int
 dp_wait_any(struct dp_sock *const *socks, const unsigned int *events,
 		unsigned int n, int64_t timeout_us)
 {
-	struct any_wait w = { .socks = socks, .events = events, .n = n };
-	struct dp_sock_table *t;
+	struct dp_sock_table *t = socks[0]->eng->socks;
+	struct any_wait w = { .socks = socks, .events = events, .n = n,
+		.seq = &t->sel_seq };
 	uint64_t deadline = timeout_us < 0 ? UINT64_MAX :
 		dp_os_now_us() + (uint64_t)timeout_us;
 	int ret;
 
-	if (n == 0)
-		return -EINVAL;
-	t = socks[0]->eng->socks;
+	w.seq0 = __atomic_load_n(&t->sel_seq, __ATOMIC_ACQUIRE);
 	ret = spin(socks[0]->eng, any_ready, &w, any_stop, deadline);
 	if (ret != -EAGAIN)
 		return ret;

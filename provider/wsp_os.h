@@ -15,17 +15,36 @@
 struct wsp_mutex {
 	SRWLOCK lock;
 };
+struct wsp_cond {
+	CONDITION_VARIABLE cond;
+};
 #define WSP_MUTEX_INITIALIZER { SRWLOCK_INIT }
+#define WSP_COND_INITIALIZER { CONDITION_VARIABLE_INIT }
 #else
 #include <pthread.h>
 struct wsp_mutex {
 	pthread_mutex_t lock;
 };
+struct wsp_cond {
+	pthread_cond_t cond;
+};
 #define WSP_MUTEX_INITIALIZER { PTHREAD_MUTEX_INITIALIZER }
+#define WSP_COND_INITIALIZER { PTHREAD_COND_INITIALIZER }
 #endif
+
+struct wsp_thread;
 
 void wsp_mutex_lock(struct wsp_mutex *m);
 void wsp_mutex_unlock(struct wsp_mutex *m);
+
+/** Wait (mutex held) until signalled or timeout_ms passes. */
+void wsp_cond_wait(struct wsp_cond *c, struct wsp_mutex *m,
+		uint32_t timeout_ms);
+void wsp_cond_broadcast(struct wsp_cond *c);
+
+/** Start a provider service thread / wait for it to end. */
+int wsp_thread_start(struct wsp_thread **t, void (*fn)(void *), void *arg);
+void wsp_thread_join(struct wsp_thread *t);
 
 /** Monotonic clock in microseconds. */
 uint64_t wsp_clock_us(void);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* OS seam, POSIX side (see wsp_os.h). */
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -15,6 +16,66 @@ void
 wsp_mutex_unlock(struct wsp_mutex *m)
 {
 	pthread_mutex_unlock(&m->lock);
+}
+
+void
+wsp_cond_wait(struct wsp_cond *c, struct wsp_mutex *m, uint32_t timeout_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&c->cond, &m->lock, &ts);
+}
+
+void
+wsp_cond_broadcast(struct wsp_cond *c)
+{
+	pthread_cond_broadcast(&c->cond);
+}
+
+struct wsp_thread {
+	pthread_t tid;
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void *
+thread_main(void *p)
+{
+	struct wsp_thread *t = p;
+
+	t->fn(t->arg);
+	return NULL;
+}
+
+int
+wsp_thread_start(struct wsp_thread **out, void (*fn)(void *), void *arg)
+{
+	struct wsp_thread *t = malloc(sizeof(*t));
+
+	if (t == NULL)
+		return -ENOMEM;
+	t->fn = fn;
+	t->arg = arg;
+	if (pthread_create(&t->tid, NULL, thread_main, t) != 0) {
+		free(t);
+		return -EAGAIN;
+	}
+	*out = t;
+	return 0;
+}
+
+void
+wsp_thread_join(struct wsp_thread *t)
+{
+	pthread_join(t->tid, NULL);
+	free(t);
 }
 
 uint64_t

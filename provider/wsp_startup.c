@@ -16,10 +16,13 @@
 #include <string.h>
 
 #include "dp.h"
+#include "dp_sock.h"
 #include "wsp_abi.h"
 #include "wsp_config.h"
 #include "wsp_log.h"
+#include "wsp_ovl.h"
 #include "wsp_priv.h"
+#include "wsp_sock.h"
 
 #define WSP_VERSION		MAKEWORD(2, 2)
 #define WSP_DESCRIPTION		"wspdk 0.1: Winsock over a DPDK dataplane"
@@ -139,6 +142,14 @@ wsp_cleanup(LPINT lpErrno)
 		*lpErrno = WSANOTINITIALISED;
 		ret = SOCKET_ERROR;
 	} else if (--wsp_g.refcount == 0) {
+		/* winsock-spi.md §1.6: pending overlapped operations go
+		 * without notification, blocked calls return WSAEINTR,
+		 * open sockets close as if WSPCloseSocket had been called,
+		 * then the dataplane sends what graceful sockets queued and
+		 * stops. */
+		wsp_ovl_shutdown();
+		dp_sock_quiesce();
+		wsp_sock_close_all();
 		dp_stop();
 	}
 	wsp_mutex_unlock(&wsp_g.lock);

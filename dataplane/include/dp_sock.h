@@ -153,11 +153,16 @@ int dp_sock_wait(struct dp_sock *s, unsigned int events, int64_t timeout_us);
 
 /**
  * Wait on many sockets at once (select): returns 0 as soon as one socket
- * has one of its events[i] ready, -ETIMEDOUT after timeout_us (< 0:
- * never), or -EINTR when one of them is closed or the dataplane stops.
+ * has one of its events[i] ready or dp_sock_kick_waiters() was called
+ * (the caller re-checks), -ETIMEDOUT after timeout_us (< 0: never), or
+ * -EINTR when one of them is closed or the dataplane stops.
  */
 int dp_sock_wait_any(struct dp_sock *const *socks,
 		const unsigned int *events, unsigned int n, int64_t timeout_us);
+
+/** Make every dp_sock_wait_any() caller return and re-check (its set
+ * of sockets changed). */
+void dp_sock_kick_waiters(void);
 
 /** Bytes queued for reading (FIONREAD). */
 size_t dp_sock_rx_bytes(struct dp_sock *s);

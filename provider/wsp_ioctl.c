@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * WSPIoctl for datagram sockets: FIONBIO, FIONREAD, SIOCATMARK,
+ * SIO_GET_INTERFACE_LIST (mandatory for a Winsock 2 TCP/IP provider),
+ * SIO_UDP_CONNRESET, and the base-handle queries, for which we are the
+ * base provider and answer with our own handle (winsock-spi.md §3.5).
+ *
+ * Codes we know but do not implement fail WSAEOPNOTSUPP; codes we do not
+ * know fail WSAEINVAL. Every ioctl completes at once; with an overlapped
+ * structure the completion is also notified.
+ */
+#include <string.h>
+
+#include "dp_sock.h"
+#include "wsp_ovl.h"
+#include "wsp_error.h"
+#include "wsp_priv.h"
+#include "wsp_sock.h"
+
+static int
+in_u32(LPVOID in, DWORD inlen, uint32_t *v)
+{
+	if (in == NULL || inlen < sizeof(*v))
+		return WSAEFAULT;
+	memcpy(v, in, sizeof(*v));
+	return 0;
+}
+
+static int
+out_bytes(LPVOID out, DWORD outlen, const void *v, DWORD n, LPDWORD ret)
+{
+	if (out == NULL || outlen < n)
+		return WSAEFAULT;
+	memcpy(out, v, n);
+	*ret = n;
+	return 0;
+}
+
+static void
+fill_sin(struct sockaddr_in *sin, uint32_t ip)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(ip);
+}
+
+/* Our one interface, as INTERFACE_INFO. */
+static int
+interface_list(LPVOID out, DWORD outlen, LPDWORD ret)
+{
+	INTERFACE_INFO ii;
+	uint32_t ip, mtu, mask;
+	uint8_t prefix;
+
+	dp_sock_local_if(&ip, &prefix, &mtu);
+	mask = prefix == 0 ? 0 : ~(uint32_t)0 << (32 - prefix);
+	memset(&ii, 0, sizeof(ii));
+	ii.iiFlags = IFF_UP | IFF_BROADCAST | IFF_MULTICAST;
+	fill_sin(&ii.iiAddress.AddressIn, ip);
+	fill_sin(&ii.iiNetmask.AddressIn, mask);
+	fill_sin(&ii.iiBroadcastAddress.AddressIn, ip | ~mask);
+	return out_bytes(out, outlen, &ii, sizeof(ii), ret);
+}
+
+static int
+ioctl_one(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
+		LPVOID out, DWORD outlen, LPDWORD ret)
+{
+	uint32_t v;
+	int err;
+
+	*ret = 0;
+	switch (code) {
+	case FIONBIO:
+		err = in_u32(in, inlen, &v);
+		if (err == 0)
+			__atomic_store_n(&ws->nonblocking, v != 0,
+				__ATOMIC_RELAXED);
+		return err;
+	case FIONREAD:
+		/* All queued payload bytes (Winsock's definition for
+		 * message-oriented sockets), capped to a u_long. */
+		v = dp_sock_rx_bytes(ws->dp) > 0xffffffffu ? 0xffffffffu :
+			(uint32_t)dp_sock_rx_bytes(ws->dp);
+		return out_bytes(out, outlen, &v, sizeof(v), ret);
+	case SIOCATMARK:
+		v = TRUE;	/* no urgent data on datagram sockets */
+		return out_bytes(out, outlen, &v, sizeof(v), ret);
+	case SIO_UDP_CONNRESET:
+		err = in_u32(in, inlen, &v);
+		if (err == 0 && dp_sock_set_opt(ws->dp, DP_OPT_CONNRESET,
+				v != 0) != 0)
+			err = WSAEINVAL;
+		return err;
+	case SIO_GET_INTERFACE_LIST:
+		return interface_list(out, outlen, ret);
+	case SIO_BASE_HANDLE:
+	case SIO_BSP_HANDLE:
+	case SIO_BSP_HANDLE_SELECT:
+	case SIO_BSP_HANDLE_POLL:
+		return out_bytes(out, outlen, &ws->handle, sizeof(ws->handle),
+			ret);
+	case SIO_GET_EXTENSION_FUNCTION_POINTER:
+	case SIO_QUERY_TARGET_PNP_HANDLE:
+	case SIO_ADDRESS_LIST_QUERY:
+	case SIO_ADDRESS_LIST_CHANGE:
+	case SIO_ROUTING_INTERFACE_QUERY:
+	case SIO_KEEPALIVE_VALS:
+		return WSAEOPNOTSUPP;
+	default:
+		return WSAEINVAL;
+	}
+}
+
+int WSPAPI
+wsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
+		DWORD outlen, LPDWORD ret, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		LPINT lpErrno)
+{
+	struct wsp_sock *ws = wsp_sock_get(s, lpErrno);
+	DWORD n = 0;
+	int err;
+
+	if (ws == NULL)
+		return SOCKET_ERROR;
+	if (ret == NULL && ov == NULL)
+		err = WSAEFAULT;
+	else
+		err = ioctl_one(ws, code, in, inlen, out, outlen, &n);
+	if (ret != NULL)
+		*ret = n;
+	if (ov != NULL && err != WSAEFAULT)
+		wsp_ovl_complete(ws, ov, cr, tid, (DWORD)err, n, 0);
+	wsp_sock_put(ws);
+	if (err != 0) {
+		*lpErrno = err;
+		return SOCKET_ERROR;
+	}
+	return 0;
+}

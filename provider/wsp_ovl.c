@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Overlapped I/O for a non-IFS provider (winsock-spi.md §3.2).
+ *
+ * Completion: with a completion routine, an APC is queued to the
+ * initiating thread (WPUQueueApc); otherwise WPUCompleteOverlappedRequest
+ * lets Ws2_32 set the event or post to the completion port. The result
+ * is kept in the WSAOVERLAPPED as the convention says (Offset = flags,
+ * OffsetHigh = error, InternalHigh = bytes, Internal != in-progress).
+ *
+ * Sends never pend (a datagram is queued or refused at once). A receive
+ * with nothing queued pends: its WSABUFs are captured and a service
+ * thread, started on first need and stopped by WSPCleanup, waits on the
+ * sockets with pending receives and completes them in order.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_sock.h"
+#include "wsp_addr.h"
+#include "wsp_error.h"
+#include "wsp_log.h"
+#include "wsp_ovl.h"
+#include "wsp_priv.h"
+#include "wsp_sock.h"
+
+#define WAIT_SLICE_US	100000
+
+struct ovl_op {
+	struct ovl_op *next;
+	struct wsp_sock *ws;		/* holds a reference */
+	LPWSAOVERLAPPED ov;
+	LPWSAOVERLAPPED_COMPLETION_ROUTINE cr;
+	WSATHREADID tid;
+	struct sockaddr *from;		/* caller keeps them valid */
+	LPINT fromlen;
+	DWORD nbufs;
+	WSABUF bufs[];
+};
+
+struct apc_ctx {
+	LPWSAOVERLAPPED_COMPLETION_ROUTINE cr;
+	LPWSAOVERLAPPED ov;
+	DWORD err, bytes, flags;
+};
+
+static struct {
+	struct wsp_mutex lock;
+	struct wsp_cond cond;
+	struct ovl_op *head, *tail;	/* lock: FIFO over all sockets */
+	struct wsp_thread *thread;	/* lock */
+	bool stop;			/* lock */
+} ovl = {
+	.lock = WSP_MUTEX_INITIALIZER,
+	.cond = WSP_COND_INITIALIZER,
+};
+
+static void CALLBACK
+apc_trampoline(DWORD_PTR p)
+{
+	struct apc_ctx c = *(struct apc_ctx *)p;
+
+	free((void *)p);
+	c.cr(c.err, c.bytes, c.ov, c.flags);
+}
+
+void
+wsp_ovl_complete(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		DWORD err, DWORD bytes, DWORD flags)
+{
+	struct apc_ctx *c;
+	int e;
+
+	ov->Offset = flags;
+	ov->OffsetHigh = err;
+	if (cr == NULL) {
+		WPUCompleteOverlappedRequest(ws->handle, ov, err, bytes, &e);
+		return;
+	}
+	ov->InternalHigh = bytes;
+	__atomic_store_n(&ov->Internal, 0, __ATOMIC_RELEASE);
+	c = malloc(sizeof(*c));
+	if (c == NULL) {
+		WSP_LOG(ERR, "no memory for a completion routine APC");
+		return;
+	}
+	*c = (struct apc_ctx){ cr, ov, err, bytes, flags };
+	if (wsp_g.upcalls.lpWPUQueueApc(tid, apc_trampoline, (DWORD_PTR)c,
+			&e) != 0)
+		free(c);
+}
+
+/* Complete one pending receive with what is queued now; false if there
+ * is nothing (another thread took it). */
+static bool
+try_complete(struct ovl_op *op)
+{
+	struct dp_iov iov[16];
+	struct dp_addr src;
+	size_t full;
+	DWORD n = op->nbufs < 16 ? op->nbufs : 16, room = 0;
+	long r;
+
+	for (DWORD i = 0; i < n; i++) {
+		iov[i] = (struct dp_iov){ op->bufs[i].buf, op->bufs[i].len };
+		room += op->bufs[i].len;
+	}
+	r = dp_sock_recv(op->ws->dp, iov, n, &src, &full, DP_F_NONBLOCK);
+	if (r == -EAGAIN)
+		return false;
+	if ((r >= 0 || r == -EMSGSIZE) && op->from != NULL)
+		wsp_addr_to_sa(&src, op->from, op->fromlen);
+	if (r >= 0)
+		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid, 0,
+			(DWORD)r, 0);
+	else if (r == -EMSGSIZE)
+		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
+			WSAEMSGSIZE, room, 0);
+	else
+		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
+			(DWORD)wsp_error_from_errno((int)r), 0, 0);
+	return true;
+}
+
+static void
+op_free(struct ovl_op *op)
+{
+	wsp_sock_put(op->ws);
+	free(op);
+}
+
+/* Take the first pending op of socket ws (lock held). */
+static struct ovl_op *
+unlink_first(struct wsp_sock *ws)
+{
+	struct ovl_op **pp, *prev = NULL;
+
+	for (pp = &ovl.head; *pp != NULL; prev = *pp, pp = &(*pp)->next) {
+		struct ovl_op *op = *pp;
+
+		if (op->ws != ws)
+			continue;
+		*pp = op->next;
+		if (ovl.tail == op)
+			ovl.tail = prev;
+		return op;
+	}
+	return NULL;
+}
+
+static void
+requeue_front(struct ovl_op *op)
+{
+	op->next = ovl.head;
+	ovl.head = op;
+	if (ovl.tail == NULL)
+		ovl.tail = op;
+}
+
+static void
+service_thread(void *arg)
+{
+	struct dp_sock *socks[64];
+	struct wsp_sock *owners[64];
+	unsigned int events[64];
+
+	wsp_mutex_lock(&ovl.lock);
+	while (!ovl.stop) {
+		unsigned int n = 0;
+
+		for (struct ovl_op *op = ovl.head; op != NULL && n < 64;
+				op = op->next) {
+			bool seen = false;
+
+			for (unsigned int i = 0; i < n; i++)
+				seen |= owners[i] == op->ws;
+			if (!seen) {
+				owners[n] = op->ws;
+				socks[n] = op->ws->dp;
+				events[n++] = DP_EV_READ;
+			}
+		}
+		if (n == 0) {
+			wsp_cond_wait(&ovl.cond, &ovl.lock, 1000);
+			continue;
+		}
+		/* The ops hold references: the sockets stay valid. */
+		wsp_mutex_unlock(&ovl.lock);
+		dp_sock_wait_any(socks, events, n, WAIT_SLICE_US);
+		wsp_mutex_lock(&ovl.lock);
+		for (unsigned int i = 0; i < n && !ovl.stop; i++) {
+			struct ovl_op *op = unlink_first(owners[i]);
+
+			if (op == NULL)
+				continue;
+			wsp_mutex_unlock(&ovl.lock);
+			if (try_complete(op)) {
+				op_free(op);
+				wsp_mutex_lock(&ovl.lock);
+			} else {
+				wsp_mutex_lock(&ovl.lock);
+				requeue_front(op);
+			}
+		}
+	}
+	wsp_mutex_unlock(&ovl.lock);
+}
+
+int
+wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid)
+{
+	struct ovl_op *op;
+	int err = 0;
+
+	if (nbufs > 16)
+		return WSAENOBUFS;
+	op = calloc(1, sizeof(*op) + nbufs * sizeof(WSABUF));
+	if (op == NULL)
+		return WSAENOBUFS;
+	/* The WSABUF array is transient; the buffers it points to are not
+	 * (LPWSPRecv remarks). */
+	memcpy(op->bufs, bufs, nbufs * sizeof(WSABUF));
+	op->nbufs = nbufs;
+	op->ov = ov;
+	op->cr = cr;
+	if (tid != NULL)
+		op->tid = *tid;
+	op->from = from;
+	op->fromlen = fromlen;
+	*flags = 0;
+	ov->InternalHigh = 0;
+	__atomic_store_n(&ov->Internal, (ULONG_PTR)WSS_OPERATION_IN_PROGRESS,
+		__ATOMIC_RELEASE);
+	__atomic_fetch_add(&ws->ref, 1, __ATOMIC_ACQ_REL);
+	op->ws = ws;
+	wsp_mutex_lock(&ovl.lock);
+	if (ovl.thread == NULL && wsp_thread_start(&ovl.thread,
+			service_thread, NULL) != 0) {
+		ovl.thread = NULL;
+		err = WSAENOBUFS;
+	} else {
+		if (ovl.tail != NULL)
+			ovl.tail->next = op;
+		else
+			ovl.head = op;
+		ovl.tail = op;
+		wsp_cond_broadcast(&ovl.cond);
+	}
+	wsp_mutex_unlock(&ovl.lock);
+	if (err != 0) {
+		op_free(op);
+		return err;
+	}
+	/* Wake the service thread out of a wait on the old set. */
+	dp_sock_kick_waiters();
+	return WSA_IO_PENDING;
+}
+
+/*
+ * Close: the socket's pending receives fail WSA_OPERATION_ABORTED, with
+ * their notification (LPWSPCloseSocket). Cleanup (notify false): they
+ * are dropped silently (§1.6).
+ */
+void
+wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
+{
+	struct ovl_op *op;
+
+	for (;;) {
+		wsp_mutex_lock(&ovl.lock);
+		op = ws != NULL ? unlink_first(ws) : ovl.head;
+		if (op != NULL && ws == NULL) {
+			ovl.head = op->next;
+			if (ovl.head == NULL)
+				ovl.tail = NULL;
+		}
+		wsp_mutex_unlock(&ovl.lock);
+		if (op == NULL)
+			return;
+		if (notify)
+			wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
+				WSA_OPERATION_ABORTED, 0, 0);
+		op_free(op);
+	}
+}
+
+void
+wsp_ovl_shutdown(void)
+{
+	struct wsp_thread *t;
+
+	wsp_ovl_cancel(NULL, false);
+	wsp_mutex_lock(&ovl.lock);
+	ovl.stop = true;
+	t = ovl.thread;
+	ovl.thread = NULL;
+	wsp_cond_broadcast(&ovl.cond);
+	wsp_mutex_unlock(&ovl.lock);
+	dp_sock_kick_waiters();
+	if (t != NULL)
+		wsp_thread_join(t);
+	wsp_mutex_lock(&ovl.lock);
+	ovl.stop = false;
+	wsp_mutex_unlock(&ovl.lock);
+}
+
+BOOL WSPAPI
+wsp_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD bytes,
+		BOOL wait, LPDWORD flags, LPINT lpErrno)
+{
+	struct wsp_sock *ws = wsp_sock_get(s, lpErrno);
+	unsigned int spins = 0;
+
+	if (ws == NULL)
+		return FALSE;
+	if (ov == NULL || bytes == NULL || flags == NULL) {
+		wsp_sock_put(ws);
+		*lpErrno = WSAEFAULT;
+		return FALSE;
+	}
+	while (__atomic_load_n(&ov->Internal, __ATOMIC_ACQUIRE) ==
+			(ULONG_PTR)WSS_OPERATION_IN_PROGRESS) {
+		if (!wait) {
+			wsp_sock_put(ws);
+			*lpErrno = WSA_IO_INCOMPLETE;
+			return FALSE;
+		}
+		/* The event belongs to Ws2_32; the result word is ours. */
+		if (++spins > 1000)
+			wsp_sleep_us(50);
+	}
+	wsp_sock_put(ws);
+	*bytes = (DWORD)ov->InternalHigh;
+	*flags = ov->Offset;
+	if (ov->OffsetHigh != 0) {
+		*lpErrno = (int)ov->OffsetHigh;
+		return FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Overlapped completion and pending receives (wsp_ovl.c). */
+#ifndef _WSP_OVL_H_
+#define _WSP_OVL_H_
+
+#include <stdbool.h>
+
+#include "wsp_abi.h"
+
+struct wsp_sock;
+
+/* Record the result in ov and notify (APC, event or completion port). */
+void wsp_ovl_complete(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		DWORD err, DWORD bytes, DWORD flags);
+
+/* Queue a receive that found nothing; returns WSA_IO_PENDING or an
+ * error (nothing queued then). */
+int wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid);
+
+/* Fail ws's pending receives (all sockets' if ws is NULL) with
+ * WSA_OPERATION_ABORTED, notifying only if notify. */
+void wsp_ovl_cancel(struct wsp_sock *ws, bool notify);
+
+/* WSPCleanup: drop every pending receive silently, stop the thread. */
+void wsp_ovl_shutdown(void);
+
+#endif /* _WSP_OVL_H_ */

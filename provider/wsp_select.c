@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * WSPSelect: readiness of our sockets in Winsock fd_sets (arrays of
+ * handles, not bitmaps), tested with the WPUFDIsSet upcall's semantics
+ * and rewritten in place to hold only the ready ones.
+ *
+ * Readable: a datagram or a pending error (which the next receive
+ * reports). Writable: the TX ring has room. Exceptional: nothing ever
+ * for datagram sockets (no out-of-band data, no connect to fail).
+ * Waiting is the dataplane's: spin, then sleep until an lcore reports an
+ * event on any of the sockets.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "dp_sock.h"
+#include "wsp_error.h"
+#include "wsp_priv.h"
+#include "wsp_sock.h"
+
+#define SETS		3
+#define MAX_ENTRIES	(3 * 1024)
+
+static const unsigned int set_event[SETS] = {
+	DP_EV_READ, DP_EV_WRITE, 0
+};
+
+struct entry {
+	struct wsp_sock *ws;
+	unsigned int set;
+};
+
+static void
+put_all(struct entry *e, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		wsp_sock_put(e[i].ws);
+}
+
+/* How many entries are ready; with keep, rewrite the sets to them. */
+static int
+collect(fd_set **sets, struct entry *e, unsigned int n, bool keep)
+{
+	unsigned int pos[SETS] = { 0 };
+	int ready = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int ev = set_event[e[i].set];
+		bool r = ev != 0 && (dp_sock_ready(e[i].ws->dp) & ev) != 0;
+
+		ready += r;
+		if (keep && r)
+			sets[e[i].set]->fd_array[pos[e[i].set]++] =
+				e[i].ws->handle;
+	}
+	for (unsigned int s = 0; keep && s < SETS; s++)
+		if (sets[s] != NULL)
+			sets[s]->fd_count = pos[s];
+	return ready;
+}
+
+static int64_t
+timeout_us(const struct timeval *tv)
+{
+	if (tv == NULL)
+		return -1;
+	return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
+}
+
+int WSPAPI
+wsp_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
+		const PTIMEVAL timeout, LPINT lpErrno)
+{
+	fd_set *sets[SETS] = { rd, wr, ex };
+	struct dp_sock *socks[MAX_ENTRIES];
+	unsigned int events[MAX_ENTRIES];
+	struct entry *e;
+	unsigned int n = 0, total = 0, ns = 0;
+	uint64_t deadline = 0;
+	int ready, ret;
+
+	for (unsigned int s = 0; s < SETS; s++)
+		if (sets[s] != NULL)
+			total += sets[s]->fd_count;
+	if (total == 0 || total > MAX_ENTRIES || (timeout != NULL &&
+			(timeout->tv_sec < 0 || timeout->tv_usec < 0))) {
+		*lpErrno = WSAEINVAL;
+		return SOCKET_ERROR;
+	}
+	if (timeout_us(timeout) > 0)
+		deadline = wsp_clock_us() + (uint64_t)timeout_us(timeout);
+	e = malloc(sizeof(*e) * total);
+	if (e == NULL) {
+		*lpErrno = WSAENOBUFS;
+		return SOCKET_ERROR;
+	}
+	for (unsigned int s = 0; s < SETS; s++) {
+		for (u_int i = 0; sets[s] != NULL && i < sets[s]->fd_count;
+				i++) {
+			e[n].ws = wsp_sock_get(sets[s]->fd_array[i], lpErrno);
+			if (e[n].ws == NULL) {
+				put_all(e, n);
+				free(e);
+				return SOCKET_ERROR;
+			}
+			e[n++].set = s;
+		}
+	}
+	/* One wait entry per socket, with the union of its events. */
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int j;
+
+		for (j = 0; j < ns && socks[j] != e[i].ws->dp; j++)
+			;
+		if (j == ns) {
+			socks[ns] = e[i].ws->dp;
+			events[ns++] = 0;
+		}
+		events[j] |= set_event[e[i].set];
+	}
+	for (;;) {
+		int64_t left = timeout_us(timeout);
+
+		if (left > 0) {
+			uint64_t now = wsp_clock_us();
+
+			left = now >= deadline ? 0 : (int64_t)(deadline - now);
+		}
+		ready = collect(sets, e, n, false);
+		if (ready > 0 || left == 0)
+			break;
+		ret = dp_sock_wait_any(socks, events, ns, left);
+		if (ret == -ETIMEDOUT)
+			break;
+		if (ret != 0) {
+			/* Cancelled by a close or by WSPCleanup. */
+			put_all(e, n);
+			free(e);
+			return wsp_fail(ret, lpErrno);
+		}
+	}
+	ready = collect(sets, e, n, true);
+	put_all(e, n);
+	free(e);
+	return ready;
+}

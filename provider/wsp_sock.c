@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Provider socket objects: handles, references, close (see wsp_sock.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_sock.h"
+#include "wsp_error.h"
+#include "wsp_log.h"
+#include "wsp_ovl.h"
+#include "wsp_priv.h"
+#include "wsp_sock.h"
+
+#define CHUNK		64
+#define CLOSE_ALL_WAIT_US	(10 * 1000 * 1000)
+
+/* Type-stable storage: chunks are never freed (see wsp_sock.h). */
+static struct wsp_mutex pool_lock = WSP_MUTEX_INITIALIZER;
+static struct wsp_sock *free_list;	/* pool_lock */
+static struct wsp_sock *open_list;	/* pool_lock */
+static unsigned int open_count;		/* pool_lock */
+
+int
+wsp_fail(int neg_errno, LPINT lpErrno)
+{
+	*lpErrno = wsp_error_from_errno(neg_errno);
+	return SOCKET_ERROR;
+}
+
+static struct wsp_sock *
+slot_alloc(void)
+{
+	struct wsp_sock *ws;
+
+	wsp_mutex_lock(&pool_lock);
+	if (free_list == NULL) {
+		struct wsp_sock *chunk = calloc(CHUNK, sizeof(*chunk));
+
+		for (int i = 0; chunk != NULL && i < CHUNK; i++) {
+			chunk[i].next = free_list;
+			free_list = &chunk[i];
+		}
+	}
+	ws = free_list;
+	if (ws != NULL)
+		free_list = ws->next;
+	wsp_mutex_unlock(&pool_lock);
+	return ws;
+}
+
+static void
+list_add(struct wsp_sock *ws)
+{
+	wsp_mutex_lock(&pool_lock);
+	ws->prev = NULL;
+	ws->next = open_list;
+	if (open_list != NULL)
+		open_list->prev = ws;
+	open_list = ws;
+	open_count++;
+	wsp_mutex_unlock(&pool_lock);
+}
+
+/* Back to the pool; the memory stays valid for stale lookups. */
+static void
+slot_free(struct wsp_sock *ws, bool listed)
+{
+	wsp_mutex_lock(&pool_lock);
+	if (listed) {
+		if (ws->prev != NULL)
+			ws->prev->next = ws->next;
+		else
+			open_list = ws->next;
+		if (ws->next != NULL)
+			ws->next->prev = ws->prev;
+		open_count--;
+	}
+	ws->handle = INVALID_SOCKET;
+	ws->dp = NULL;
+	__atomic_store_n(&ws->ref, 0, __ATOMIC_RELEASE);
+	ws->next = free_list;
+	free_list = ws;
+	wsp_mutex_unlock(&pool_lock);
+}
+
+struct wsp_sock *
+wsp_sock_open(struct dp_sock *dp, DWORD catalog_id, LPINT err)
+{
+	struct wsp_sock *ws = slot_alloc();
+	SOCKET h;
+
+	if (ws == NULL) {
+		*err = WSAENOBUFS;
+		return NULL;
+	}
+	ws->dp = dp;
+	ws->nonblocking = false;
+	ws->linger = 0;
+	ws->abort_on_close = false;
+	h = wsp_g.upcalls.lpWPUCreateSocketHandle(catalog_id, (DWORD_PTR)ws,
+		err);
+	if (h == INVALID_SOCKET) {
+		slot_free(ws, false);
+		return NULL;
+	}
+	ws->handle = h;
+	/* Published last: a lookup sees a complete object or none. */
+	__atomic_store_n(&ws->ref, 1, __ATOMIC_RELEASE);
+	list_add(ws);
+	return ws;
+}
+
+struct wsp_sock *
+wsp_sock_get(SOCKET s, LPINT err)
+{
+	DWORD_PTR ctx = 0;
+	struct wsp_sock *ws;
+	uint32_t v;
+	int e;
+
+	if (wsp_g.upcalls.lpWPUQuerySocketHandleContext(s, &ctx, &e) != 0 ||
+			ctx == 0)
+		goto notsock;
+	ws = (struct wsp_sock *)ctx;
+	v = __atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE);
+	do {
+		if (v == 0 || (v & WSP_SOCK_CLOSING))
+			goto notsock;
+	} while (!__atomic_compare_exchange_n(&ws->ref, &v, v + 1, false,
+			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	/* The slot may have been recycled for another handle meanwhile. */
+	if (ws->handle != s) {
+		wsp_sock_put(ws);
+		goto notsock;
+	}
+	return ws;
+notsock:
+	*err = WSAENOTSOCK;
+	return NULL;
+}
+
+void
+wsp_sock_put(struct wsp_sock *ws)
+{
+	uint32_t v = __atomic_sub_fetch(&ws->ref, 1, __ATOMIC_ACQ_REL);
+
+	if (v != WSP_SOCK_CLOSING)
+		return;
+	/* Last reference of a closed socket. */
+	dp_sock_close(ws->dp, ws->abort_on_close ? DP_CLOSE_ABORT :
+		DP_CLOSE_GRACEFUL);
+	slot_free(ws, true);
+}
+
+bool
+wsp_sock_close(struct wsp_sock *ws, bool abortive, bool notify)
+{
+	uint32_t v = __atomic_fetch_or(&ws->ref, WSP_SOCK_CLOSING,
+		__ATOMIC_ACQ_REL);
+	int err;
+
+	if (v & WSP_SOCK_CLOSING) {
+		wsp_sock_put(ws);
+		return false;
+	}
+	__atomic_store_n(&ws->abort_on_close, abortive, __ATOMIC_RELAXED);
+	wsp_g.upcalls.lpWPUCloseSocketHandle(ws->handle, &err);
+	/* Threads blocked on it return WSAEINTR and drop their refs; the
+	 * overlapped receives pending on it drop theirs. */
+	dp_sock_interrupt(ws->dp);
+	wsp_ovl_cancel(ws, notify);
+	wsp_sock_put(ws);	/* the handle's own reference */
+	wsp_sock_put(ws);	/* the caller's */
+	return true;
+}
+
+static bool
+linger_abortive(const struct wsp_sock *ws)
+{
+	uint32_t l = __atomic_load_n(&ws->linger, __ATOMIC_RELAXED);
+
+	return (l >> 16) != 0 && (l & 0xffff) == 0;
+}
+
+void
+wsp_sock_close_all(void)
+{
+	uint64_t deadline = wsp_clock_us() + CLOSE_ALL_WAIT_US;
+	struct wsp_sock *ws;
+	int err;
+
+	for (;;) {
+		SOCKET h = INVALID_SOCKET;
+
+		wsp_mutex_lock(&pool_lock);
+		for (ws = open_list; ws != NULL; ws = ws->next) {
+			if (!(__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) &
+					WSP_SOCK_CLOSING)) {
+				h = ws->handle;
+				break;
+			}
+		}
+		wsp_mutex_unlock(&pool_lock);
+		if (h == INVALID_SOCKET)
+			break;
+		ws = wsp_sock_get(h, &err);
+		/* WSPCleanup: still-open sockets go as if closed, keeping
+		 * their linger choice (graceful unless {1,0}). */
+		if (ws != NULL)
+			wsp_sock_close(ws, linger_abortive(ws), false);
+	}
+	/* Interrupted calls are on their way out; wait for the last. */
+	for (;;) {
+		unsigned int n;
+
+		wsp_mutex_lock(&pool_lock);
+		n = open_count;
+		wsp_mutex_unlock(&pool_lock);
+		if (n == 0)
+			return;
+		if (wsp_clock_us() >= deadline) {
+			WSP_LOG(ERR, "%u sockets still in use by application "
+				"threads after %u s", n,
+				CLOSE_ALL_WAIT_US / 1000000);
+			return;
+		}
+		wsp_sleep_us(100);
+	}
+}
+
+int
+wsp_sock_wait(struct wsp_sock *ws, unsigned int events, int64_t timeout_us)
+{
+	return dp_sock_wait(ws->dp, events, timeout_us);
+}

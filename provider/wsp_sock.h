@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Provider sockets: what a SOCKET handle from WPUCreateSocketHandle
+ * stands for, and how concurrent calls on it stay safe.
+ *
+ * Every WSP* entry resolves its handle with wsp_sock_get(), which takes a
+ * reference, and drops it with wsp_sock_put(). WSPCloseSocket marks the
+ * socket closing (new lookups fail with WSAENOTSOCK), interrupts blocked
+ * calls and drops the handle's own reference; whoever drops the last one
+ * closes the dataplane socket. The objects are type-stable (recycled,
+ * never freed while the process lives), so a lookup racing a close reads
+ * a valid object and fails cleanly instead of touching freed memory.
+ *
+ * Key: (c) constant while open; (a) atomic.
+ */
+#ifndef _WSP_SOCK_H_
+#define _WSP_SOCK_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dp_sock.h"
+#include "wsp_abi.h"
+
+struct wsp_sock {
+	uint32_t ref;			/* (a) references | WSP_SOCK_CLOSING */
+	SOCKET handle;			/* (c) */
+	struct dp_sock *dp;		/* (c) */
+	int type;			/* (c) SOCK_DGRAM */
+	int protocol;			/* (c) IPPROTO_UDP */
+	bool overlapped;		/* (c) WSA_FLAG_OVERLAPPED */
+	bool nonblocking;		/* (a) FIONBIO */
+	uint32_t linger;		/* (a) l_onoff << 16 | l_linger */
+	bool abort_on_close;		/* (a) decided by close */
+	WSAPROTOCOL_INFOW info;		/* (c) the catalog entry */
+	struct wsp_sock *next;		/* free list / open list link */
+	struct wsp_sock *prev;
+};
+
+#define WSP_SOCK_CLOSING	0x80000000u
+
+/* Resolve a handle and take a reference; NULL with *err = WSAENOTSOCK. */
+struct wsp_sock *wsp_sock_get(SOCKET s, LPINT err);
+void wsp_sock_put(struct wsp_sock *ws);
+
+/* A new provider socket with its handle (dp already created). */
+struct wsp_sock *wsp_sock_open(struct dp_sock *dp, DWORD catalog_id,
+		LPINT err);
+
+/*
+ * Close ws (the caller holds one reference, which this drops): no new
+ * lookups, blocked calls interrupted, pending overlapped receives
+ * aborted (notified only if notify), the handle released. Returns false
+ * if another thread got there first.
+ */
+bool wsp_sock_close(struct wsp_sock *ws, bool abortive, bool notify);
+
+/* WSPCleanup: close every socket still open, wait for the last calls. */
+void wsp_sock_close_all(void);
+
+/* 0 -> SOCKET_ERROR with *lpErrno from a negative errno. */
+int wsp_fail(int neg_errno, LPINT lpErrno);
+
+/* Wait (up to timeout_us, < 0 forever) for dp events; -errno. */
+int wsp_sock_wait(struct wsp_sock *ws, unsigned int events,
+		int64_t timeout_us);
+
+#endif /* _WSP_SOCK_H_ */

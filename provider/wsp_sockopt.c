@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * WSPSetSockOpt / WSPGetSockOpt for datagram sockets.
+ *
+ * One table says, per (level, option), how the value is typed and where
+ * it lives, so get and set cannot disagree. Errors are Winsock's: an
+ * unknown level is WSAEINVAL, an unknown option WSAENOPROTOOPT, a NULL or
+ * short buffer WSAEFAULT, a value out of range WSAEINVAL.
+ *
+ * Integer and BOOL values are read with the length the caller gives (1
+ * to 4 bytes, little-endian), as Winsock tolerates `char on = 1` for BOOL
+ * options; they are always written back as 4 bytes.
+ */
+#include <string.h>
+
+#include "dp_sock.h"
+#include "wsp_error.h"
+#include "wsp_priv.h"
+#include "wsp_sock.h"
+
+enum opt_kind {
+	OPT_BOOL,		/* BOOL, stored in the dataplane */
+	OPT_INT,		/* int/DWORD, stored in the dataplane */
+	OPT_LINGER,		/* struct linger */
+	OPT_DONTLINGER,		/* BOOL: !l_onoff */
+	OPT_TYPE,		/* get only */
+	OPT_ERROR,		/* get (and clear) only */
+	OPT_PROTOCOL_INFO,	/* get only */
+	OPT_MAX_MSG,		/* get only */
+	OPT_FALSE,		/* get only: always FALSE for datagrams */
+	OPT_ZERO,		/* get only: always 0 */
+};
+
+struct opt {
+	int level, name;
+	enum opt_kind kind;
+	enum dp_opt dp;
+};
+
+static const struct opt opts[] = {
+	{ SOL_SOCKET, SO_BROADCAST, OPT_BOOL, DP_OPT_BROADCAST },
+	{ SOL_SOCKET, SO_REUSEADDR, OPT_BOOL, DP_OPT_REUSEADDR },
+	{ SOL_SOCKET, SO_EXCLUSIVEADDRUSE, OPT_BOOL, DP_OPT_EXCLUSIVEADDRUSE },
+	{ SOL_SOCKET, SO_RCVBUF, OPT_INT, DP_OPT_RCVBUF },
+	{ SOL_SOCKET, SO_SNDBUF, OPT_INT, DP_OPT_SNDBUF },
+	{ SOL_SOCKET, SO_RCVTIMEO, OPT_INT, DP_OPT_RCVTIMEO },
+	{ SOL_SOCKET, SO_SNDTIMEO, OPT_INT, DP_OPT_SNDTIMEO },
+	{ SOL_SOCKET, SO_LINGER, OPT_LINGER, 0 },
+	{ SOL_SOCKET, SO_DONTLINGER, OPT_DONTLINGER, 0 },
+	{ SOL_SOCKET, SO_TYPE, OPT_TYPE, 0 },
+	{ SOL_SOCKET, SO_ERROR, OPT_ERROR, 0 },
+	{ SOL_SOCKET, SO_PROTOCOL_INFOW, OPT_PROTOCOL_INFO, 0 },
+	{ SOL_SOCKET, SO_MAX_MSG_SIZE, OPT_MAX_MSG, 0 },
+	{ SOL_SOCKET, SO_ACCEPTCONN, OPT_FALSE, 0 },
+	{ SOL_SOCKET, SO_GROUP_ID, OPT_ZERO, 0 },
+	{ SOL_SOCKET, SO_GROUP_PRIORITY, OPT_ZERO, 0 },
+	{ IPPROTO_IP, IP_TTL, OPT_INT, DP_OPT_TTL },
+	{ IPPROTO_IP, IP_TOS, OPT_INT, DP_OPT_TOS },
+};
+
+static const struct opt *
+find(int level, int name, int *err)
+{
+	if (level != SOL_SOCKET && level != IPPROTO_IP &&
+			level != IPPROTO_UDP) {
+		*err = WSAEINVAL;
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (opts[i].level == level && opts[i].name == name)
+			return &opts[i];
+	*err = WSAENOPROTOOPT;
+	return NULL;
+}
+
+static bool
+settable(enum opt_kind k)
+{
+	return k == OPT_BOOL || k == OPT_INT || k == OPT_LINGER ||
+		k == OPT_DONTLINGER;
+}
+
+static int64_t
+read_value(const char *v, int len)
+{
+	uint32_t x = 0;
+
+	memcpy(&x, v, len < 4 ? (size_t)len : 4);	/* little-endian */
+	return len >= 4 ? (int32_t)x : (int64_t)x;
+}
+
+static int
+set_one(struct wsp_sock *ws, const struct opt *o, const char *v, int len)
+{
+	int64_t x;
+	int ret;
+
+	switch (o->kind) {
+	case OPT_LINGER: {
+		LINGER l;
+
+		if (len < (int)sizeof(l))
+			return WSAEFAULT;
+		memcpy(&l, v, sizeof(l));
+		__atomic_store_n(&ws->linger, (uint32_t)(l.l_onoff != 0) << 16 |
+			l.l_linger, __ATOMIC_RELAXED);
+		return 0;
+	}
+	case OPT_DONTLINGER: {
+		uint32_t cur = __atomic_load_n(&ws->linger, __ATOMIC_RELAXED);
+
+		if (len < 1)
+			return WSAEFAULT;
+		/* SO_DONTLINGER TRUE clears l_onoff, keeping l_linger. */
+		__atomic_store_n(&ws->linger, (read_value(v, len) != 0 ? 0u :
+			1u << 16) | (cur & 0xffff), __ATOMIC_RELAXED);
+		return 0;
+	}
+	default:
+		break;
+	}
+	if (len < 1)
+		return WSAEFAULT;
+	x = read_value(v, len);
+	if (o->kind == OPT_BOOL)
+		x = x != 0;
+	ret = dp_sock_set_opt(ws->dp, o->dp, x);
+	return ret == 0 ? 0 : wsp_error_from_errno(ret);
+}
+
+int WSPAPI
+wsp_set_sock_opt(SOCKET s, int level, int optname, const char *optval,
+		int optlen, LPINT lpErrno)
+{
+	struct wsp_sock *ws = wsp_sock_get(s, lpErrno);
+	const struct opt *o;
+	int err;
+
+	if (ws == NULL)
+		return SOCKET_ERROR;
+	o = find(level, optname, &err);
+	if (o != NULL && !settable(o->kind))
+		o = NULL, err = WSAENOPROTOOPT;
+	if (o != NULL)
+		err = optval == NULL ? WSAEFAULT :
+			set_one(ws, o, optval, optlen);
+	wsp_sock_put(ws);
+	if (err != 0) {
+		*lpErrno = err;
+		return SOCKET_ERROR;
+	}
+	return 0;
+}
+
+static int
+put_int(char *v, LPINT len, int32_t x)
+{
+	if (*len < (int)sizeof(x))
+		return WSAEFAULT;
+	memcpy(v, &x, sizeof(x));
+	*len = sizeof(x);
+	return 0;
+}
+
+static int
+get_one(struct wsp_sock *ws, const struct opt *o, char *v, LPINT len)
+{
+	uint32_t l = __atomic_load_n(&ws->linger, __ATOMIC_RELAXED);
+	int64_t x;
+	int ret;
+
+	switch (o->kind) {
+	case OPT_LINGER: {
+		LINGER lg = { .l_onoff = (u_short)(l >> 16),
+			.l_linger = (u_short)l };
+
+		if (*len < (int)sizeof(lg))
+			return WSAEFAULT;
+		memcpy(v, &lg, sizeof(lg));
+		*len = sizeof(lg);
+		return 0;
+	}
+	case OPT_DONTLINGER:
+		return put_int(v, len, (l >> 16) == 0);
+	case OPT_TYPE:
+		return put_int(v, len, ws->type);
+	case OPT_ERROR:
+		ret = dp_sock_take_error(ws->dp);
+		return put_int(v, len, ret == 0 ? 0 :
+			wsp_error_from_errno(ret));
+	case OPT_PROTOCOL_INFO:
+		if (*len < (int)sizeof(ws->info))
+			return WSAEFAULT;
+		memcpy(v, &ws->info, sizeof(ws->info));
+		*len = sizeof(ws->info);
+		return 0;
+	case OPT_MAX_MSG:
+		return put_int(v, len, DP_UDP_MAX_PAYLOAD);
+	case OPT_FALSE:
+	case OPT_ZERO:
+		return put_int(v, len, 0);
+	case OPT_BOOL:
+	case OPT_INT:
+		break;
+	}
+	ret = dp_sock_get_opt(ws->dp, o->dp, &x);
+	if (ret != 0)
+		return wsp_error_from_errno(ret);
+	return put_int(v, len, (int32_t)x);
+}
+
+int WSPAPI
+wsp_get_sock_opt(SOCKET s, int level, int optname, char *optval,
+		LPINT optlen, LPINT lpErrno)
+{
+	struct wsp_sock *ws = wsp_sock_get(s, lpErrno);
+	const struct opt *o;
+	int err;
+
+	if (ws == NULL)
+		return SOCKET_ERROR;
+	o = find(level, optname, &err);
+	if (o != NULL)
+		err = optval == NULL || optlen == NULL ? WSAEFAULT :
+			get_one(ws, o, optval, optlen);
+	wsp_sock_put(ws);
+	if (err != 0) {
+		*lpErrno = err;
+		return SOCKET_ERROR;
+	}
+	return 0;
+}
