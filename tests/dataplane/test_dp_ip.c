@@ -179,7 +179,6 @@ static void ip_mcast_src(uint8_t *f, uint16_t *l) { (void)l; f[26] = 224; fix_cs
 static void ip_not_us(uint8_t *f, uint16_t *l) { (void)l; f[33] = 77; fix_csum(f); }
 static void icmp_short(uint8_t *f, uint16_t *l) { f[17] = 20 + 4; *l = 14 + 24; fix_csum(f); }
 static void icmp_csum(uint8_t *f, uint16_t *l) { (void)l; f[36] ^= 0x33; }
-static void udp_any(uint8_t *f, uint16_t *l) { (void)l; f[23] = IPPROTO_UDP; fix_csum(f); }
 
 #define CASE(w, c, fn) { w, offsetof(struct dp_stats, c), fn }
 
@@ -203,7 +202,6 @@ static const struct bad_case bad[] = {
 	CASE("IP for another host", ip_not_for_us, ip_not_us),
 	CASE("ICMP shorter than its header", icmp_short, icmp_short),
 	CASE("bad ICMP checksum", icmp_bad_csum, icmp_csum),
-	CASE("UDP before sockets exist", udp_unhandled, udp_any),
 };
 
 static uint64_t
