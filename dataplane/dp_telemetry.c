@@ -5,8 +5,10 @@
  *   /wspdk/info          lifecycle and, while running, port/address/lcores
  *   /wspdk/stats         every counter summed over lcores, plus the port's
  *   /wspdk/lcore,<n>     one lcore's counters
- *   /wspdk/arp           the neighbour cache
- *   /wspdk/sockets       every socket: addresses, queues, counters
+ *   /wspdk/arp           the neighbour cache, "neigh_<n>": {ip, mac, ...}
+ *   /wspdk/sockets       "sock_<id>": {addresses, queues, counters}
+ *                        (22.11 nests dicts only in dicts, and entry
+ *                        names may not hold dots: hence the keys)
  *
  * Callbacks run on telemetry's own thread; they see the engine only
  * between dp_engine_get() and dp_engine_put(), which dp_stop() waits out
@@ -150,7 +152,7 @@ cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-#define ARP_DUMP_MAX 256
+#define ARP_DUMP_MAX 255	/* a telemetry dict holds 256 entries */
 
 static int
 cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -159,7 +161,8 @@ cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
 	struct dp_engine *eng;
 	unsigned int n;
 
-	rte_tel_data_start_array(d, RTE_TEL_CONTAINER);
+	/* 22.11 nests dicts only in dicts: one entry per neighbour. */
+	rte_tel_data_start_dict(d);
 	info = malloc(sizeof(*info) * ARP_DUMP_MAX);
 	if (info == NULL)
 		return -1;
@@ -169,6 +172,7 @@ cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
 		dp_engine_put();
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_tel_data *e = rte_tel_data_alloc();
+		char name[32];
 
 		if (e == NULL)
 			break;
@@ -177,7 +181,11 @@ cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
 		add_mac(e, "mac", &info[i].mac);
 		rte_tel_data_add_dict_string(e, "state", info[i].state);
 		rte_tel_data_add_dict_u64(e, "queued", info[i].queued);
-		rte_tel_data_add_array_container(d, e, 0);
+		snprintf(name, sizeof(name), "neigh_%u", i);
+		if (rte_tel_data_add_dict_container(d, name, e, 0) != 0) {
+			rte_tel_data_free(e);
+			break;
+		}
 	}
 	free(info);
 	return 0;
@@ -194,7 +202,7 @@ add_addr(struct rte_tel_data *d, const char *name, const struct dp_addr *a)
 	rte_tel_data_add_dict_string(d, name, buf);
 }
 
-#define SOCK_DUMP_MAX 256
+#define SOCK_DUMP_MAX 255
 
 static int
 cmd_sockets(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -203,7 +211,7 @@ cmd_sockets(const char *cmd, const char *params, struct rte_tel_data *d)
 	struct dp_engine *eng;
 	unsigned int n;
 
-	rte_tel_data_start_array(d, RTE_TEL_CONTAINER);
+	rte_tel_data_start_dict(d);
 	info = malloc(sizeof(*info) * SOCK_DUMP_MAX);
 	if (info == NULL)
 		return -1;
@@ -214,6 +222,7 @@ cmd_sockets(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_tel_data *e = rte_tel_data_alloc();
 		const struct dp_sock_stats *st = &info[i].st;
+		char name[32];
 
 		if (e == NULL)
 			break;
@@ -236,7 +245,11 @@ cmd_sockets(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(e, "drop_no_arp", st->drop_no_arp);
 		rte_tel_data_add_dict_u64(e, "drop_csum", st->drop_csum);
 		rte_tel_data_add_dict_u64(e, "drop_nombuf", st->drop_nombuf);
-		rte_tel_data_add_array_container(d, e, 0);
+		snprintf(name, sizeof(name), "sock_%u", info[i].id);
+		if (rte_tel_data_add_dict_container(d, name, e, 0) != 0) {
+			rte_tel_data_free(e);
+			break;
+		}
 	}
 	free(info);
 	return 0;
