@@ -57,7 +57,7 @@ int wt_wait_ifname(const char *ifname, unsigned int timeout_ms);
 /* Count how many of n pings (0.2 s apart, 1 s deadline each) answer. */
 int wt_ping(const char *ip, unsigned int n);
 
-/* Sleep in a way signals cannot cut short (the tap PMD uses SIGIO). */
+/* Sleep in a way signals cannot cut short (the tap PMD signals on RX). */
 void wt_sleep_ms(unsigned int ms);
 
 /* Monotonic time in nanoseconds. */

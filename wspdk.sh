@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# wspdk.sh: set up a Debian 12 machine, build, and run the demo or the
+# tests. Needs root (apt-get, hugepages, network namespaces, taps).
+#
+#   ./wspdk.sh demo     the main job: a Winsock program over the provider
+#                       on a tap in a private namespace, the kernel on the
+#                       other side (no NIC needed)
+#   ./wspdk.sh test     every test (what .ci/run runs)
+#   ./wspdk.sh build    dependencies + build only
+#
+# Safety: every DPDK process started here runs with --no-pci (the
+# provider adds it unless a PCI NIC is named), only virtual devices, in
+# namespaces this script or the tests create, on 198.18.0.0/15.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=${BUILD_DIR:-$here/build}
+ns=wspdk-demo-$$
+
+packages=(
+	build-essential meson ninja-build pkg-config python3
+	dpdk dpdk-dev libdpdk-dev libcunit1-dev
+	gcc-mingw-w64-x86-64
+	clang libclang-rt-14-dev
+	iproute2 iputils-ping procps socat tcpdump python3-scapy
+	gnuplot-nox
+)
+
+log() { printf '\n== %s\n' "$*"; }
+
+need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "wspdk.sh must run as root (apt-get, hugepages, namespaces)" >&2
+		exit 1
+	fi
+}
+
+deps() {
+	local missing=()
+
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -ne 0 ]; then
+		log "installing: ${missing[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -q
+		apt-get install -y -q --no-install-recommends "${missing[@]}"
+	fi
+}
+
+hugepages() {
+	local want=$1 free total
+
+	mkdir -p /dev/hugepages
+	mountpoint -q /dev/hugepages ||
+		mount -t hugetlbfs nodev /dev/hugepages
+	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+	total=$(cat /proc/sys/vm/nr_hugepages)
+	if [ "$free" -lt "$want" ]; then
+		echo $((total + want - free)) > /proc/sys/vm/nr_hugepages
+	fi
+	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+	if [ "$free" -lt "$want" ]; then
+		echo "need $want free 2 MB hugepages, have $free" >&2
+		exit 1
+	fi
+}
+
+do_build() {
+	if [ ! -f "$build/build.ninja" ]; then
+		log "configuring $build"
+		meson setup "$build" "$here" -Dwerror=true
+	fi
+	log "building"
+	ninja -C "$build"
+}
+
+# Runtime directories of wspdk processes that died without exiting
+# cleanly (a crashed test): ours by name, and their PIDs are gone.
+sweep_runtime_dirs() {
+	local d pid
+
+	for d in /var/run/dpdk/wspdk[0-9]*; do
+		[ -d "$d" ] || continue
+		pid=${d##*/wspdk}
+		kill -0 "$pid" 2>/dev/null || rm -rf "$d"
+	done
+}
+
+demo_cleanup() {
+	if [ -n "${DEMO_PID:-}" ]; then
+		kill "$DEMO_PID" 2>/dev/null || true
+		wait "$DEMO_PID" 2>/dev/null || true
+	fi
+	ip netns del "$ns" 2>/dev/null || true
+	sweep_runtime_dirs
+}
+
+demo() {
+	local bin=$build/tests/apps/wspdk_demo prefix line
+
+	hugepages 64
+	trap demo_cleanup EXIT
+	log "a private network namespace ($ns): the kernel's side of the wire"
+	ip netns add "$ns"
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$ns" link set lo up
+
+	# The demo reads commands on stdin and answers on stdout.
+	coproc DEMO { exec ip netns exec "$ns" env WSPDK_LOG_LEVEL=notice \
+		"$bin" 2>&1; }
+	send() { echo "> $*"; echo "$*" >&"${DEMO[1]}"; }
+	expect() {
+		while IFS= read -r -t 20 line <&"${DEMO[0]}"; do
+			echo "  $line"
+			case $line in
+			*"$1"*) return 0 ;;
+			"error "*) return 1 ;;
+			esac
+		done
+		echo "demo: no '$1' within 20 s" >&2
+		return 1
+	}
+	expect "telemetry with"
+	prefix=wspdk$DEMO_PID
+
+	log "WSAStartup: EAL once, then pool, tap port, poll lcore"
+	send startup
+	expect "ok startup"
+	log "the kernel side of the tap: its own MAC, 198.18.0.1/24"
+	ip -n "$ns" link set wsptap0 address 02:00:c6:12:00:01
+	ip -n "$ns" addr add 198.18.0.1/24 dev wsptap0
+	ip -n "$ns" link set wsptap0 up
+	log "the kernel pings the provider (ARP, then ICMP echo)"
+	ip netns exec "$ns" ping -c 3 -i 0.2 -W 1 198.18.0.2
+
+	log "UDP: kernel sockets talk to a provider socket that echoes"
+	send udp-echo 7000 3 5000
+	expect "listening on udp port 7000"
+	for msg in "hello from the kernel" "market data tick 42" "bye"; do
+		printf '%s\n' "$msg" | ip netns exec "$ns" timeout 3 socat -t 1 - \
+			UDP4-DATAGRAM:198.18.0.2:7000,bind=198.18.0.1:5555 |
+			sed 's/^/  kernel got back: /'
+	done
+	expect "ok udp-echo"
+	log "a datagram to a closed port: ICMP port unreachable"
+	ip netns exec "$ns" timeout 5 /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.connect(("198.18.0.2", 7001))
+s.send(b"anyone?")
+try:
+    s.recv(100)
+except OSError as e:
+    print("  kernel socket:", type(e).__name__, e)'
+
+	log "counters, live, through DPDK telemetry"
+	printf '/wspdk/info\n/wspdk/stats\n/wspdk/arp\n' |
+		dpdk-telemetry.py -f "$prefix" 2>/dev/null |
+		python3 -c '
+import json, sys
+for line in sys.stdin:
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    for cmd, v in json.loads(line).items():
+        if isinstance(v, dict) and cmd == "/wspdk/stats":
+            v = {k: n for k, n in v.items() if n}
+        print(" ", cmd, json.dumps(v))'
+
+	log "WSACleanup: lcores stop, the port is removed, hugepages go back"
+	send cleanup
+	expect "ok cleanup"
+	grep -H HugetlbPages "/proc/$DEMO_PID/status" || true
+	log "the kernel pings again: nobody answers (the tap is gone)"
+	ip netns exec "$ns" ping -c 2 -i 0.2 -W 1 198.18.0.2 || true
+
+	log "WSAStartup again, same process: everything comes back"
+	send startup
+	expect "ok startup"
+	ip -n "$ns" link set wsptap0 address 02:00:c6:12:00:01
+	ip -n "$ns" addr add 198.18.0.1/24 dev wsptap0
+	ip -n "$ns" link set wsptap0 up
+	ip netns exec "$ns" ping -c 3 -i 0.2 -W 1 198.18.0.2
+	send cleanup
+	expect "ok cleanup"
+	send quit
+	expect "ok bye"
+	wait "$DEMO_PID" 2>/dev/null || true
+	DEMO_PID=
+	log "demo done"
+}
+
+run_tests() {
+	local rc=0
+
+	hugepages 128
+	log "tests"
+	meson test -C "$build" --print-errorlogs --num-processes 2 || rc=$?
+	sweep_runtime_dirs
+	if ls /dev/hugepages/wspdk* >/dev/null 2>&1; then
+		echo "hugepage files left behind:" /dev/hugepages/wspdk* >&2
+		rc=1
+	fi
+	return $rc
+}
+
+need_root
+case ${1:-} in
+build)
+	deps
+	do_build
+	;;
+demo)
+	deps
+	do_build
+	demo
+	;;
+test)
+	deps
+	do_build
+	run_tests
+	;;
+*)
+	echo "usage: $0 demo|test|build" >&2
+	exit 2
+	;;
+esac
