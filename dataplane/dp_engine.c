@@ -28,6 +28,7 @@
 #include "dp_eal.h"
 #include "dp_os.h"
 #include "dp_priv.h"
+#include "dp_mcast.h"
 #include "dp_sock_priv.h"
 
 #define MBUF_CACHE	256
@@ -138,6 +139,7 @@ engine_free(struct dp_engine *eng)
 	if (eng->port != NULL)
 		drv_port_close(eng->port);
 	dp_sock_table_free(eng);
+	dp_mcast_free(eng);
 	dp_arp_free(eng);
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
 		dp_lcore_free(eng->lcores[i]);
@@ -214,6 +216,8 @@ engine_create(struct dp_engine *eng)
 		ret = create_lcores(eng);
 	if (ret == 0)
 		ret = dp_sock_table_create(eng);
+	if (ret == 0)
+		ret = dp_mcast_create(eng);
 	return ret;
 }
 
@@ -283,7 +287,8 @@ dp_start(const struct dp_conf *conf)
 static bool
 flushed(struct dp_engine *eng)
 {
-	if (!dp_sock_table_drained(eng) || dp_arp_pending(eng) != 0)
+	if (!dp_sock_table_drained(eng) || dp_arp_pending(eng) != 0 ||
+			dp_mcast_busy(eng))
 		return false;
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
 		if (__atomic_load_n(&eng->lcores[i]->tx_n, __ATOMIC_ACQUIRE))

@@ -57,7 +57,7 @@ dp_eth_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		/* Neighbour state has one writer, lcore 0 (dp_arp.c). */
 		if (lc->id != 0) {
 			if (dp_lcore_redirect(lc->eng->lcores[0], m,
-					DP_REDIRECT_RX, 0) != 0)
+					DP_REDIRECT_ARP, 0) != 0)
 				DP_STAT_INC(lc, arp_redirect_full);
 			return;
 		}

@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_priv.h"
+#include "dp_mcast.h"
 #include "dp_sock_priv.h"
 
 #define IP_MULTICAST(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
@@ -107,8 +108,13 @@ dp_ipv4_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		DP_STAT_INC(lc, tcp_unhandled);
 		break;
 	case IPPROTO_IGMP:
-		DP_STAT_INC(lc, igmp_unhandled);
-		break;
+		/* Group state has one writer, lcore 0 (dp_igmp.c). */
+		if (lc->id == 0)
+			dp_igmp_input(lc, m);
+		else if (dp_lcore_redirect(lc->eng->lcores[0], m,
+				DP_REDIRECT_IGMP, 0) != 0)
+			DP_STAT_INC(lc, arp_redirect_full);
+		return;
 	default:
 		DP_STAT_INC(lc, ip_unknown_proto);
 		/* RFC 1122 §3.2.2.1: SHOULD say protocol unreachable. */

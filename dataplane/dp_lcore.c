@@ -24,6 +24,7 @@
 #include <rte_ring.h>
 
 #include "dp_priv.h"
+#include "dp_mcast.h"
 #include "dp_sock_priv.h"
 
 struct dp_lcore *
@@ -144,6 +145,8 @@ redirect_input(struct dp_lcore *lc)
 
 		if (mp->kind == DP_REDIRECT_TX_RESOLVE)
 			dp_arp_redirected(lc, pkts[i], mp->addr);
+		else if (mp->kind == DP_REDIRECT_IGMP)
+			dp_igmp_input(lc, pkts[i]);
 		else
 			dp_arp_input(lc, pkts[i]);
 	}
@@ -153,8 +156,10 @@ static void
 tick(struct dp_lcore *lc)
 {
 	lc->next_tick = lc->now + lc->eng->tsc_hz / (1000000 / DP_TICK_US);
-	if (lc->id == 0)
+	if (lc->id == 0) {
 		dp_arp_timer(lc);
+		dp_igmp_timer(lc);
+	}
 	if (lc->nb_parked != 0)
 		dp_sock_tx_unpark(lc);
 }
@@ -177,6 +182,8 @@ dp_lcore_poll_once(struct dp_lcore *lc)
 		redirect_input(lc);
 	if (!rte_ring_empty(lc->doorbell))
 		dp_sock_tx_poll(lc);
+	if (lc->id == 0 && !rte_ring_empty(lc->eng->mc->changes))
+		dp_igmp_poll(lc);
 	if (unlikely(lc->now >= lc->next_tick))
 		tick(lc);
 	dp_lcore_tx_flush(lc);

@@ -34,6 +34,7 @@
 struct dp_arp_table;
 struct dp_sock;
 struct dp_sock_table;
+struct dp_mc_table;
 
 /*
  * Private area of every mbuf of our pool (rte_mbuf_to_priv): lets frames
@@ -54,9 +55,11 @@ struct dp_mbuf_priv {
 
 #define DP_MBUF_F_FIRST	0x1		/* first frame of a datagram */
 #define DP_MBUF_F_LOCAL	0x2		/* to our own address: loop it back */
+#define DP_MBUF_F_MCLOOP 0x4		/* multicast: our members get a copy */
 
 enum dp_redirect_kind {
-	DP_REDIRECT_RX = 1,		/* received frame (ARP) */
+	DP_REDIRECT_ARP = 1,		/* received ARP (data at Ethernet) */
+	DP_REDIRECT_IGMP,		/* received IGMP (data at IPv4) */
 	DP_REDIRECT_TX_RESOLVE,		/* frame to send, next hop unresolved */
 };
 
@@ -108,6 +111,7 @@ struct dp_engine {
 	struct dp_lcore *lcores[DP_MAX_LCORES];	/* (c) */
 	struct dp_arp_table *arp;	/* (0) */
 	struct dp_sock_table *socks;	/* sockets, demux (dp_sock_priv.h) */
+	struct dp_mc_table *mc;		/* multicast, IGMP (dp_mcast.h) */
 	uint64_t gen;			/* (c) unique per dp_start() */
 	bool ip_cksum_offload;		/* (c) port computes IPv4 checksums */
 	bool udp_cksum_offload;		/* (c) port computes UDP checksums */

@@ -18,6 +18,7 @@
 #include <rte_malloc.h>
 #include <rte_ring.h>
 
+#include "dp_mcast.h"
 #include "dp_sock_priv.h"
 
 #define RING_MIN	256
@@ -672,6 +673,8 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	struct dp_sock_table *t = eng->socks;
 	struct rte_mbuf *m;
 
+	/* Its groups lose a member (and the router hears of it). */
+	dp_mcast_sock_close(s);
 	rte_spinlock_lock(&s->lock);
 	__atomic_fetch_or(&s->flags, DP_SOCK_F_CLOSED |
 		(mode == DP_CLOSE_ABORT ? DP_SOCK_F_ABORT : 0),

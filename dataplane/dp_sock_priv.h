@@ -66,6 +66,8 @@ struct dp_sock {
 	uint32_t mc_if;			/* (a) */
 	uint32_t rcvtimeo_ms, sndtimeo_ms; /* (a) */
 
+	struct dp_mc_list *mc;		/* (a) memberships (dp_mcast.c) */
+
 	/* receive: lcores produce, application threads consume */
 	struct rte_ring *rx;		/* (c after bind) MP / MC-HTS */
 	uint64_t rx_bytes_q;		/* (a) payload bytes queued */

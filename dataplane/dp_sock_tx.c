@@ -17,6 +17,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "dp_mcast.h"
 #include "dp_sock_priv.h"
 
 #define IP_MC(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
@@ -58,6 +59,30 @@ link_dst(const struct dp_engine *eng, uint32_t dst, struct rte_ether_addr *mac)
 	RTE_SET_USED(eng);
 }
 
+/* A multicast frame on its way out: count it, and give our own members
+ * a copy when the socket asked for IP_MULTICAST_LOOP. */
+static void
+multicast_local(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t group,
+		bool first)
+{
+	struct dp_mc_group *g = dp_mcast_group(lc->eng, group);
+	struct rte_mbuf *c;
+
+	if (g == NULL)
+		return;
+	if (first)
+		__atomic_fetch_add(&g->tx_dgrams, 1, __ATOMIC_RELAXED);
+	if (!(dp_mbuf_priv(m)->flags & DP_MBUF_F_MCLOOP) ||
+			__atomic_load_n(&g->members, __ATOMIC_RELAXED) == 0)
+		return;
+	c = rte_pktmbuf_copy(m, lc->eng->mp, 0, UINT32_MAX);
+	if (c == NULL) {
+		DP_STAT_INC(lc, udp_mcloop_nombuf);
+		return;
+	}
+	dp_ipv4_input(lc, c);
+}
+
 /*
  * Move one frame towards the wire. Returns false when it could not (ARP
  * queue full): the caller keeps it.
@@ -79,6 +104,8 @@ send_one(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
 		dp_ipv4_input(lc, m);
 	} else if (nh == RTE_BE32(0xffffffff) || nh == eng->bcast ||
 			IP_MC(nh)) {
+		if (IP_MC(nh))
+			multicast_local(lc, m, nh, first);
 		link_dst(eng, nh, &mac);
 		dp_eth_output(lc, m, &mac, RTE_ETHER_TYPE_IPV4);
 	} else if (dp_arp_output_try(lc, m, nh) != 0) {

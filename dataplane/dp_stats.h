@@ -55,8 +55,15 @@
 	X(udp_no_port)		/* no socket: port unreachable */	\
 	X(udp_rx_full)		/* socket RX ring/SO_RCVBUF full */	\
 	X(udp_mc_no_member)	X(udp_connreset)			\
+	X(udp_mcloop_nombuf)						\
+	/* igmp */							\
+	X(igmp_short)		X(igmp_bad_csum)			\
+	X(igmp_bad_query)	X(igmp_unknown_type)			\
+	X(igmp_query_rx)	X(igmp_v2_query_rx)			\
+	X(igmp_other_rx)	X(igmp_report_tx)			\
+	X(igmp_nombuf)							\
 	/* transport not yet served */					\
-	X(tcp_unhandled)	X(igmp_unhandled)
+	X(tcp_unhandled)
 
 struct dp_stats {
 #define DP_STATS_FIELD(name) uint64_t name;

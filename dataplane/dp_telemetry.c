@@ -7,6 +7,7 @@
  *   /wspdk/lcore,<n>     one lcore's counters
  *   /wspdk/arp           the neighbour cache, "neigh_<n>": {ip, mac, ...}
  *   /wspdk/sockets       "sock_<id>": {addresses, queues, counters}
+ *   /wspdk/mcast         "group_<n>": {group, members, filter, counters}
  *                        (22.11 nests dicts only in dicts, and entry
  *                        names may not hold dots: hence the keys)
  *
@@ -22,6 +23,7 @@
 #include <rte_telemetry.h>
 
 #include "dp_eal.h"
+#include "dp_mcast.h"
 #include "dp_priv.h"
 #include "dp_sock_priv.h"
 
@@ -255,6 +257,50 @@ cmd_sockets(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static int
+cmd_mcast(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_mc_info *info;
+	struct dp_engine *eng;
+	unsigned int n;
+
+	rte_tel_data_start_dict(d);
+	info = malloc(sizeof(*info) * DP_MC_GROUPS);
+	if (info == NULL)
+		return -1;
+	eng = dp_engine_get();
+	n = eng == NULL ? 0 : dp_mcast_dump(eng, info, DP_MC_GROUPS - 1);
+	if (eng != NULL)
+		dp_engine_put();
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_tel_data *e = rte_tel_data_alloc();
+		char name[32];
+
+		if (e == NULL)
+			break;
+		rte_tel_data_start_dict(e);
+		add_ip(e, "group", info[i].group);
+		rte_tel_data_add_dict_u64(e, "members", info[i].members);
+		rte_tel_data_add_dict_string(e, "filter",
+			info[i].mode == DP_MC_EXCLUDE ? "exclude" : "include");
+		rte_tel_data_add_dict_u64(e, "filter_sources", info[i].nsrc);
+		rte_tel_data_add_dict_u64(e, "rx_dgrams", info[i].rx_dgrams);
+		rte_tel_data_add_dict_u64(e, "rx_bytes", info[i].rx_bytes);
+		rte_tel_data_add_dict_u64(e, "drop_filtered",
+			info[i].drop_filtered);
+		rte_tel_data_add_dict_u64(e, "drop_rx_full",
+			info[i].drop_rx_full);
+		rte_tel_data_add_dict_u64(e, "tx_dgrams", info[i].tx_dgrams);
+		snprintf(name, sizeof(name), "group_%u", i);
+		if (rte_tel_data_add_dict_container(d, name, e, 0) != 0) {
+			rte_tel_data_free(e);
+			break;
+		}
+	}
+	free(info);
+	return 0;
+}
+
 void
 dp_telemetry_register(void)
 {
@@ -273,4 +319,6 @@ dp_telemetry_register(void)
 		"wspdk neighbour cache");
 	rte_telemetry_register_cmd("/wspdk/sockets", cmd_sockets,
 		"wspdk sockets: addresses, queues, counters and drops");
+	rte_telemetry_register_cmd("/wspdk/mcast", cmd_mcast,
+		"wspdk multicast groups: members, filter, counters");
 }

@@ -22,6 +22,7 @@
 #include <rte_ring_peek.h>
 #include <rte_udp.h>
 
+#include "dp_mcast.h"
 #include "dp_sock_priv.h"
 
 #define IP_MC(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
@@ -48,8 +49,9 @@ eligible(const struct dp_sock *s, uint32_t src_be, uint16_t sport_be)
 		rte_be_to_cpu_16(sport_be));
 }
 
-/* Queue one reference of m on s. Consumes that reference. */
-static void
+/* Queue one reference of m on s. Consumes that reference; false if the
+ * socket had no room. */
+static bool
 deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
 		uint32_t len)
 {
@@ -62,11 +64,12 @@ deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
 		__atomic_fetch_add(&s->st.drop_rx_full, 1, __ATOMIC_RELAXED);
 		DP_STAT_INC(lc, udp_rx_full);
 		rte_pktmbuf_free(m);
-		return;
+		return false;
 	}
 	__atomic_fetch_add(&s->rx_bytes_q, len, __ATOMIC_RELEASE);
 	count_rx(s, len);
 	dp_wait_note(lc, s);
+	return true;
 }
 
 static bool
@@ -87,25 +90,51 @@ checksum_ok(struct dp_lcore *lc, struct rte_mbuf *m,
 	return rte_ipv4_udptcp_cksum_verify(ip, udp) == 0;
 }
 
+/*
+ * Broadcast (group 0) or multicast: every eligible socket on the port
+ * gets the datagram -- for multicast, every one whose membership filter
+ * takes (group, source). One mbuf, one reference per socket: readers
+ * only read it, so nothing is copied. Consumes m.
+ */
 static void
 fan_out(struct dp_lcore *lc, struct dp_bind_group *g, struct rte_mbuf *m,
-		uint32_t src, uint16_t sport, uint32_t len)
+		uint32_t src, uint16_t sport, uint32_t len, uint32_t group)
 {
+	struct dp_mc_group *mg = group != 0 ?
+		dp_mcast_group(lc->eng, group) : NULL;
 	struct dp_sock *to[64];
-	unsigned int n = 0;
+	unsigned int n = 0, full = 0;
 
-	for (uint32_t i = 0; i < g->n && n < RTE_DIM(to); i++)
-		if (eligible(g->s[i], src, sport))
-			to[n++] = g->s[i];
+	for (uint32_t i = 0; g != NULL && i < g->n && n < RTE_DIM(to); i++) {
+		struct dp_sock *s = g->s[i];
+
+		if (eligible(s, src, sport) && (group == 0 ||
+				dp_mcast_accepts(__atomic_load_n(&s->mc,
+				__ATOMIC_ACQUIRE), group, src)))
+			to[n++] = s;
+	}
 	if (n == 0) {
-		DP_STAT_INC(lc, udp_no_port);
+		if (group != 0) {
+			DP_STAT_INC(lc, udp_mc_no_member);
+			if (mg != NULL)
+				__atomic_fetch_add(&mg->drop_filtered, 1,
+					__ATOMIC_RELAXED);
+		} else {
+			DP_STAT_INC(lc, udp_no_port);
+		}
 		rte_pktmbuf_free(m);
 		return;
 	}
-	/* One mbuf, one reference per socket: readers only read it. */
 	rte_mbuf_refcnt_update(m, (int16_t)(n - 1));
 	for (unsigned int i = 0; i < n; i++)
-		deliver(lc, to[i], m, len);
+		full += !deliver(lc, to[i], m, len);
+	if (mg != NULL) {
+		__atomic_fetch_add(&mg->rx_dgrams, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&mg->rx_bytes, len, __ATOMIC_RELAXED);
+		if (full != 0)
+			__atomic_fetch_add(&mg->drop_rx_full, full,
+				__ATOMIC_RELAXED);
+	}
 }
 
 /* Consumes m, whose data starts at the IPv4 header (l3_len set). */
@@ -133,6 +162,17 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 	if (ulen < len)
 		rte_pktmbuf_trim(m, (uint16_t)(len - ulen));
 	if (dp_demux_lookup(eng, ip->dst_addr, udp->dst_port, g) == 0) {
+		if (IP_MC(ip->dst_addr)) {
+			struct dp_mc_group *mg = dp_mcast_group(eng,
+				ip->dst_addr);
+
+			/* Joined, but nobody listens on this port. */
+			DP_STAT_INC(lc, udp_mc_no_member);
+			if (mg != NULL)
+				__atomic_fetch_add(&mg->drop_filtered, 1,
+					__ATOMIC_RELAXED);
+			goto drop;
+		}
 		DP_STAT_INC(lc, udp_no_port);
 		/* RFC 1122 §4.1.3.1: port unreachable, for unicast only. */
 		if (ip->dst_addr == eng->ip4) {
@@ -153,13 +193,8 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 	p->dgram_len = ulen - UDP_HDR;
 	rte_pktmbuf_adj(m, (uint16_t)(m->l3_len + UDP_HDR));
 	if (ip->dst_addr != eng->ip4) {
-		/* Broadcast: every eligible socket on the port. Multicast is
-		 * delivered only to sockets that joined (none yet). */
-		if (IP_MC(p->addr) || IP_MC(ip->dst_addr)) {
-			DP_STAT_INC(lc, udp_mc_no_member);
-			goto drop;
-		}
-		fan_out(lc, g[1], m, p->addr, p->port, p->dgram_len);
+		fan_out(lc, g[1], m, p->addr, p->port, p->dgram_len,
+			IP_MC(ip->dst_addr) ? ip->dst_addr : 0);
 		return;
 	}
 	/* Unicast: the most specific binding that will take it. */
@@ -265,6 +300,7 @@ struct build {
 	uint16_t dport_be;
 	size_t len;
 	bool local;		/* to our own address on a real wire */
+	bool mcloop;		/* multicast our own members also get */
 	bool offload;		/* port fills the checksums */
 };
 
@@ -344,7 +380,8 @@ build(const struct build *b, struct rte_mbuf **frags, unsigned int nfrag,
 		p->addr = b->nexthop;
 		p->dgram_len = i == 0 ? (uint32_t)b->len : 0;
 		p->flags = (i == 0 ? DP_MBUF_F_FIRST : 0) |
-			(b->local ? DP_MBUF_F_LOCAL : 0);
+			(b->local ? DP_MBUF_F_LOCAL : 0) |
+			(b->mcloop ? DP_MBUF_F_MCLOOP : 0);
 		off += plen;
 	}
 	if (b->offload && nfrag == 1 && b->s->eng->udp_cksum_offload) {
@@ -433,7 +470,11 @@ dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 	/* To ourselves: a looped wire brings it back, a real one would not,
 	 * so the owner lcore delivers it (with software checksums). */
 	b.local = b.dst_be == eng->ip4 && eng->port->kind != DRV_KIND_LOOP;
-	b.offload = !b.local;
+	/* IP_MULTICAST_LOOP: our own members get a copy, which must carry
+	 * real checksums like anything received. */
+	b.mcloop = IP_MC(b.dst_be) && __atomic_load_n(&s->mc_loop,
+		__ATOMIC_RELAXED);
+	b.offload = !b.local && !b.mcloop;
 	ret = dp_sock_autobind(s);
 	if (ret == 0)
 		ret = dp_sock_prepare_tx(s);

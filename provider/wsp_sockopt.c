@@ -29,6 +29,9 @@ enum opt_kind {
 	OPT_MAX_MSG,		/* get only */
 	OPT_FALSE,		/* get only: always FALSE for datagrams */
 	OPT_ZERO,		/* get only: always 0 */
+	OPT_INADDR,		/* struct in_addr, stored in the dataplane */
+	OPT_MREQ,		/* set only: struct ip_mreq */
+	OPT_MREQ_SOURCE,	/* set only: struct ip_mreq_source */
 };
 
 struct opt {
@@ -56,6 +59,15 @@ static const struct opt opts[] = {
 	{ SOL_SOCKET, SO_GROUP_PRIORITY, OPT_ZERO, 0 },
 	{ IPPROTO_IP, IP_TTL, OPT_INT, DP_OPT_TTL },
 	{ IPPROTO_IP, IP_TOS, OPT_INT, DP_OPT_TOS },
+	{ IPPROTO_IP, IP_MULTICAST_TTL, OPT_INT, DP_OPT_MC_TTL },
+	{ IPPROTO_IP, IP_MULTICAST_LOOP, OPT_BOOL, DP_OPT_MC_LOOP },
+	{ IPPROTO_IP, IP_MULTICAST_IF, OPT_INADDR, DP_OPT_MC_IF },
+	{ IPPROTO_IP, IP_ADD_MEMBERSHIP, OPT_MREQ, 0 },
+	{ IPPROTO_IP, IP_DROP_MEMBERSHIP, OPT_MREQ, 0 },
+	{ IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, OPT_MREQ_SOURCE, 0 },
+	{ IPPROTO_IP, IP_DROP_SOURCE_MEMBERSHIP, OPT_MREQ_SOURCE, 0 },
+	{ IPPROTO_IP, IP_BLOCK_SOURCE, OPT_MREQ_SOURCE, 0 },
+	{ IPPROTO_IP, IP_UNBLOCK_SOURCE, OPT_MREQ_SOURCE, 0 },
 };
 
 static const struct opt *
@@ -77,7 +89,59 @@ static bool
 settable(enum opt_kind k)
 {
 	return k == OPT_BOOL || k == OPT_INT || k == OPT_LINGER ||
-		k == OPT_DONTLINGER;
+		k == OPT_DONTLINGER || k == OPT_INADDR || k == OPT_MREQ ||
+		k == OPT_MREQ_SOURCE;
+}
+
+static bool
+gettable(enum opt_kind k)
+{
+	return k != OPT_MREQ && k != OPT_MREQ_SOURCE;
+}
+
+/* IP_ADD/DROP_MEMBERSHIP and the source-specific family (RFC 3678). */
+static int
+membership(struct wsp_sock *ws, int name, const char *v, int len)
+{
+	uint32_t grp, src = 0, ifa;
+	int ret;
+
+	if (name == IP_ADD_MEMBERSHIP || name == IP_DROP_MEMBERSHIP) {
+		IP_MREQ mr;
+
+		if (len < (int)sizeof(mr))
+			return WSAEFAULT;
+		memcpy(&mr, v, sizeof(mr));
+		grp = ntohl(mr.imr_multiaddr.s_addr);
+		ifa = ntohl(mr.imr_interface.s_addr);
+	} else {
+		IP_MREQ_SOURCE mr;
+
+		if (len < (int)sizeof(mr))
+			return WSAEFAULT;
+		memcpy(&mr, v, sizeof(mr));
+		grp = ntohl(mr.imr_multiaddr.s_addr);
+		src = ntohl(mr.imr_sourceaddr.s_addr);
+		ifa = ntohl(mr.imr_interface.s_addr);
+		/* A source-specific call needs a source. */
+		if (src == 0)
+			return WSAEINVAL;
+	}
+	switch (name) {
+	case IP_ADD_MEMBERSHIP:
+	case IP_ADD_SOURCE_MEMBERSHIP:
+		ret = dp_sock_mc_join(ws->dp, grp, ifa, src);
+		break;
+	case IP_DROP_MEMBERSHIP:
+	case IP_DROP_SOURCE_MEMBERSHIP:
+		ret = dp_sock_mc_leave(ws->dp, grp, ifa, src);
+		break;
+	default:
+		ret = dp_sock_mc_block(ws->dp, grp, ifa, src,
+			name == IP_BLOCK_SOURCE);
+		break;
+	}
+	return ret == 0 ? 0 : wsp_error_from_errno(ret);
 }
 
 static int64_t
@@ -115,6 +179,18 @@ set_one(struct wsp_sock *ws, const struct opt *o, const char *v, int len)
 		__atomic_store_n(&ws->linger, (read_value(v, len) != 0 ? 0u :
 			1u << 16) | (cur & 0xffff), __ATOMIC_RELAXED);
 		return 0;
+	}
+	case OPT_MREQ:
+	case OPT_MREQ_SOURCE:
+		return membership(ws, o->name, v, len);
+	case OPT_INADDR: {
+		struct in_addr a;
+
+		if (len < (int)sizeof(a))
+			return WSAEFAULT;
+		memcpy(&a, v, sizeof(a));
+		ret = dp_sock_set_opt(ws->dp, o->dp, ntohl(a.s_addr));
+		return ret == 0 ? 0 : wsp_error_from_errno(ret);
 	}
 	default:
 		break;
@@ -199,8 +275,23 @@ get_one(struct wsp_sock *ws, const struct opt *o, char *v, LPINT len)
 	case OPT_FALSE:
 	case OPT_ZERO:
 		return put_int(v, len, 0);
+	case OPT_INADDR: {
+		struct in_addr a;
+
+		ret = dp_sock_get_opt(ws->dp, o->dp, &x);
+		if (ret != 0)
+			return wsp_error_from_errno(ret);
+		if (*len < (int)sizeof(a))
+			return WSAEFAULT;
+		a.s_addr = htonl((uint32_t)x);
+		memcpy(v, &a, sizeof(a));
+		*len = sizeof(a);
+		return 0;
+	}
 	case OPT_BOOL:
 	case OPT_INT:
+	case OPT_MREQ:
+	case OPT_MREQ_SOURCE:
 		break;
 	}
 	ret = dp_sock_get_opt(ws->dp, o->dp, &x);
@@ -220,6 +311,8 @@ wsp_get_sock_opt(SOCKET s, int level, int optname, char *optval,
 	if (ws == NULL)
 		return SOCKET_ERROR;
 	o = find(level, optname, &err);
+	if (o != NULL && !gettable(o->kind))
+		o = NULL, err = WSAENOPROTOOPT;
 	if (o != NULL)
 		err = optval == NULL || optlen == NULL ? WSAEFAULT :
 			get_one(ws, o, optval, optlen);

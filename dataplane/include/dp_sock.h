@@ -177,6 +177,21 @@ int dp_sock_peer(struct dp_sock *s, struct dp_addr *a);
 /** Shut down receives and/or sends. */
 void dp_sock_shutdown(struct dp_sock *s, bool rd, bool wr);
 
+/**
+ * Multicast membership (IP_ADD_MEMBERSHIP, IP_ADD_SOURCE_MEMBERSHIP and
+ * their drops, IP_BLOCK_SOURCE/IP_UNBLOCK_SOURCE). Host byte order;
+ * ifaddr 0 or our address; source 0 = any-source.
+ * @return 0; -EINVAL not a group, bad source, or mixing any-source and
+ *   source-specific; -EADDRNOTAVAIL bad interface, joined twice, not
+ *   joined, source not in the filter; -ENOBUFS too many groups/sources.
+ */
+int dp_sock_mc_join(struct dp_sock *s, uint32_t group, uint32_t ifaddr,
+		uint32_t source);
+int dp_sock_mc_leave(struct dp_sock *s, uint32_t group, uint32_t ifaddr,
+		uint32_t source);
+int dp_sock_mc_block(struct dp_sock *s, uint32_t group, uint32_t ifaddr,
+		uint32_t source, bool block);
+
 /** Integer options. @return 0, -ENOPROTOOPT, -EINVAL (bad value). */
 int dp_sock_set_opt(struct dp_sock *s, enum dp_opt opt, int64_t v);
 int dp_sock_get_opt(struct dp_sock *s, enum dp_opt opt, int64_t *v);

@@ -87,7 +87,7 @@ fetch_dpdk() {
 	local dir=$OUT/dpdk-src src
 
 	src=$(find "$dir" -maxdepth 1 -type d -name 'dpdk-22.11*' 2>/dev/null |
-		head -n 1)
+		head -n 1 || true)
 	if [ -n "$src" ] && [ -f "$src/.wspdk-unpacked" ]; then
 		DPDK_SRC=$src
 		return 0

@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IGMP, host side (RFC 3376 IGMPv3, with RFC 2236 IGMPv2 compatibility),
+ * run entirely by lcore 0.
+ *
+ *   dp_lcore (lcore 0) -> dp_igmp_poll:  interface state changes from
+ *                         dp_mcast.c -> state-change reports
+ *   dp_ipv4_input -> dp_igmp_input:      queries -> timers (other lcores
+ *                         hand IGMP over to lcore 0)
+ *   tick -> dp_igmp_timer:               retransmissions, query answers
+ *
+ * A state change is reported at once and once more after a random delay
+ * up to the Unsolicited Report Interval (Robustness Variable 2). Queries
+ * are answered after a random delay up to their Max Response Time. While
+ * an IGMPv2 querier has been heard (Older Version Querier Present
+ * Timeout, 260 s with the defaults) reports are IGMPv2 reports and
+ * leaves. Reports carry the Router Alert option, TTL 1.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_random.h>
+#include <rte_ring.h>
+
+#include "dp_mcast.h"
+#include "dp_sock_priv.h"
+
+#define IGMP_QUERY		0x11
+#define IGMP_V1_REPORT		0x12
+#define IGMP_V2_REPORT		0x16
+#define IGMP_V2_LEAVE		0x17
+#define IGMP_V3_REPORT		0x22
+
+#define REC_IS_IN		1
+#define REC_IS_EX		2
+#define REC_TO_IN		3
+#define REC_TO_EX		4
+#define REC_ALLOW		5
+#define REC_BLOCK		6
+
+#define ALL_HOSTS		RTE_BE32(0xe0000001)	/* 224.0.0.1 */
+#define ALL_ROUTERS		RTE_BE32(0xe0000002)	/* 224.0.0.2 */
+#define IGMPV3_ROUTERS		RTE_BE32(0xe0000016)	/* 224.0.0.22 */
+#define IP_MC(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
+
+#define UNSOLICITED_MS		1000	/* RFC 3376 §8.11 */
+#define V2_PRESENT_MS		260000	/* RFC 3376 §8.12 */
+#define SCAN_MS			10
+#define IP_RA_LEN		4	/* Router Alert option (RFC 2113) */
+
+struct igmp_hdr {
+	uint8_t type;
+	uint8_t code;
+	uint16_t cksum;
+	uint32_t group;
+} __rte_packed;
+
+struct igmp_v3_query {
+	struct igmp_hdr h;
+	uint8_t s_qrv;
+	uint8_t qqic;
+	uint16_t nsrc;
+	uint32_t src[];
+} __rte_packed;
+
+struct igmp_v3_report {
+	uint8_t type;
+	uint8_t reserved1;
+	uint16_t cksum;
+	uint16_t reserved2;
+	uint16_t nrec;
+} __rte_packed;
+
+struct igmp_v3_rec {
+	uint8_t type;
+	uint8_t auxlen;
+	uint16_t nsrc;
+	uint32_t group;
+	uint32_t src[];
+} __rte_packed;
+
+/* A report being filled; flushed when the next record would not fit. */
+struct report {
+	struct rte_mbuf *m;
+	uint16_t nrec;
+	uint32_t len;			/* IGMP bytes so far */
+};
+
+static uint64_t
+ms_tsc(const struct dp_lcore *lc, uint64_t ms)
+{
+	return lc->eng->tsc_hz / 1000 * ms;
+}
+
+static uint64_t
+random_delay(const struct dp_lcore *lc, uint64_t max_ms)
+{
+	return max_ms == 0 ? 0 : ms_tsc(lc, rte_rand() % max_ms);
+}
+
+static bool
+v2_mode(const struct dp_lcore *lc)
+{
+	return lc->now < lc->eng->mc->v2_until;
+}
+
+/* Send an IGMP message (data at its first byte) to dst. Consumes m. */
+static void
+send_igmp(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t dst)
+{
+	struct rte_ipv4_hdr *ip;
+	uint8_t *ra;
+	uint16_t len = (uint16_t)m->pkt_len;
+
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m,
+		sizeof(*ip) + IP_RA_LEN);
+	if (ip == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = 0x40 | ((sizeof(*ip) + IP_RA_LEN) / 4);
+	ip->type_of_service = 0xc0;	/* internetwork control */
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) +
+		IP_RA_LEN + len));
+	ip->time_to_live = 1;
+	ip->next_proto_id = IPPROTO_IGMP;
+	ip->src_addr = lc->eng->ip4;
+	ip->dst_addr = dst;
+	ra = (uint8_t *)(ip + 1);
+	ra[0] = 0x94;
+	ra[1] = 4;
+	ra[2] = ra[3] = 0;
+	DP_STAT_INC(lc, igmp_report_tx);
+	dp_ipv4_output(lc, m);
+}
+
+static void
+v2_message(struct dp_lcore *lc, uint8_t type, uint32_t group)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->eng->mp);
+	struct igmp_hdr *h;
+
+	if (m == NULL) {
+		DP_STAT_INC(lc, igmp_nombuf);
+		return;
+	}
+	h = (struct igmp_hdr *)rte_pktmbuf_append(m, sizeof(*h));
+	if (h == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	h->type = type;
+	h->code = 0;
+	h->group = group;
+	h->cksum = 0;
+	h->cksum = (uint16_t)~rte_raw_cksum(h, sizeof(*h));
+	send_igmp(lc, m, type == IGMP_V2_LEAVE ? ALL_ROUTERS : group);
+}
+
+static void
+report_flush(struct dp_lcore *lc, struct report *r)
+{
+	struct igmp_v3_report *h;
+
+	if (r->m == NULL)
+		return;
+	if (r->nrec == 0) {
+		rte_pktmbuf_free(r->m);
+		r->m = NULL;
+		return;
+	}
+	h = rte_pktmbuf_mtod(r->m, struct igmp_v3_report *);
+	h->nrec = rte_cpu_to_be_16(r->nrec);
+	h->cksum = 0;
+	h->cksum = (uint16_t)~rte_raw_cksum(h, r->len);
+	send_igmp(lc, r->m, IGMPV3_ROUTERS);
+	r->m = NULL;
+}
+
+static void
+report_add(struct dp_lcore *lc, struct report *r, uint8_t type,
+		uint32_t group, const uint32_t *src, uint16_t nsrc)
+{
+	uint32_t need = sizeof(struct igmp_v3_rec) + 4u * nsrc;
+	uint32_t room = lc->eng->port != NULL ? lc->eng->port->mtu : 1500;
+	struct igmp_v3_rec *rec;
+
+	room -= sizeof(struct rte_ipv4_hdr) + IP_RA_LEN;
+	if (r->m != NULL && r->len + need > room)
+		report_flush(lc, r);
+	if (r->m == NULL) {
+		struct igmp_v3_report *h;
+
+		r->m = rte_pktmbuf_alloc(lc->eng->mp);
+		if (r->m == NULL) {
+			DP_STAT_INC(lc, igmp_nombuf);
+			return;
+		}
+		h = (struct igmp_v3_report *)rte_pktmbuf_append(r->m,
+			sizeof(*h));
+		if (h == NULL) {
+			rte_pktmbuf_free(r->m);
+			r->m = NULL;
+			return;
+		}
+		memset(h, 0, sizeof(*h));
+		h->type = IGMP_V3_REPORT;
+		r->nrec = 0;
+		r->len = sizeof(*h);
+	}
+	rec = (struct igmp_v3_rec *)rte_pktmbuf_append(r->m, (uint16_t)need);
+	if (rec == NULL) {
+		DP_STAT_INC(lc, igmp_nombuf);
+		return;
+	}
+	rec->type = type;
+	rec->auxlen = 0;
+	rec->nsrc = rte_cpu_to_be_16(nsrc);
+	rec->group = group;
+	memcpy(rec->src, src, 4u * nsrc);
+	r->nrec++;
+	r->len += need;
+}
+
+/* Sources in a but not in b. */
+static uint16_t
+minus(const struct dp_mc_state *a, const struct dp_mc_state *b,
+		uint32_t *out)
+{
+	uint16_t n = 0;
+
+	for (uint16_t i = 0; i < a->nsrc; i++) {
+		bool found = false;
+
+		for (uint16_t j = 0; j < b->nsrc && !found; j++)
+			found = a->src[i] == b->src[j];
+		if (!found)
+			out[n++] = a->src[i];
+	}
+	return n;
+}
+
+static bool
+empty(const struct dp_mc_state *st)
+{
+	return st->mode == DP_MC_INCLUDE && st->nsrc == 0;
+}
+
+/* RFC 3376 §5.1: the records that take a router from old to new. */
+static void
+change_records(struct dp_lcore *lc, struct report *r, uint32_t group,
+		const struct dp_mc_state *old, const struct dp_mc_state *new)
+{
+	uint32_t src[DP_MC_SRC_MAX];
+	uint16_t n;
+
+	if (old->mode != new->mode) {
+		report_add(lc, r, new->mode == DP_MC_EXCLUDE ? REC_TO_EX :
+			REC_TO_IN, group, new->src, new->nsrc);
+		return;
+	}
+	n = new->mode == DP_MC_INCLUDE ? minus(new, old, src) :
+		minus(old, new, src);
+	if (n != 0)
+		report_add(lc, r, REC_ALLOW, group, src, n);
+	n = new->mode == DP_MC_INCLUDE ? minus(old, new, src) :
+		minus(new, old, src);
+	if (n != 0)
+		report_add(lc, r, REC_BLOCK, group, src, n);
+}
+
+/* The current state as a record of the given kind (IS_* or TO_*). */
+static void
+state_record(struct dp_lcore *lc, struct report *r,
+		const struct dp_mc_group *g, bool change)
+{
+	const struct dp_mc_state *st = &g->iface;
+	uint8_t type = st->mode == DP_MC_EXCLUDE ?
+		(change ? REC_TO_EX : REC_IS_EX) :
+		(change ? REC_TO_IN : REC_IS_IN);
+
+	report_add(lc, r, type, g->group, st->src, st->nsrc);
+}
+
+static void
+v2_state(struct dp_lcore *lc, const struct dp_mc_group *g, bool was_empty)
+{
+	if (!empty(&g->iface))
+		v2_message(lc, IGMP_V2_REPORT, g->group);
+	else if (!was_empty)
+		v2_message(lc, IGMP_V2_LEAVE, g->group);
+}
+
+/* Lcore 0: apply the interface changes dp_mcast.c queued. */
+void
+dp_igmp_poll(struct dp_lcore *lc)
+{
+	struct dp_mc_table *mc = lc->eng->mc;
+	struct dp_mc_change *c;
+	struct report r = { .m = NULL };
+
+	while (rte_ring_sc_dequeue(mc->changes, (void **)&c) == 0) {
+		struct dp_mc_group *g = dp_mcast_group(lc->eng, c->group);
+		struct dp_mc_state old;
+
+		if (g != NULL) {
+			old = g->iface;
+			g->iface = c->state;
+			if (v2_mode(lc)) {
+				v2_state(lc, g, empty(&old));
+			} else {
+				change_records(lc, &r, g->group, &old,
+					&g->iface);
+			}
+			g->retransmits = 1;
+			g->retransmit_at = lc->now +
+				random_delay(lc, UNSOLICITED_MS) + 1;
+		}
+		rte_free(c);
+		__atomic_fetch_sub(&mc->pending, 1, __ATOMIC_RELEASE);
+	}
+	report_flush(lc, &r);
+}
+
+/* Max Resp Code to milliseconds (RFC 3376 §4.1.1; tenths of seconds). */
+static uint64_t
+max_resp_ms(uint8_t code, bool v3)
+{
+	uint32_t v = code;
+
+	if (v3 && code >= 128)
+		v = ((uint32_t)(code & 0x0f) | 0x10) << (((code >> 4) & 7) + 3);
+	return (uint64_t)v * 100;
+}
+
+static void
+schedule(uint64_t *at, uint64_t when)
+{
+	if (*at == 0 || when < *at)
+		*at = when;
+}
+
+static void
+query(struct dp_lcore *lc, uint32_t group, uint64_t resp_ms, bool v2)
+{
+	struct dp_mc_table *mc = lc->eng->mc;
+	uint64_t when = lc->now + random_delay(lc, resp_ms) + 1;
+
+	if (group == 0 && !v2) {
+		schedule(&mc->general_at, when);
+		return;
+	}
+	for (unsigned int i = 0; i < DP_MC_GROUPS; i++) {
+		struct dp_mc_group *g = &mc->g[i];
+
+		if (g->group == 0 || empty(&g->iface) ||
+				(group != 0 && g->group != group))
+			continue;
+		schedule(&g->answer_at, lc->now + random_delay(lc,
+			resp_ms) + 1);
+	}
+}
+
+/* Lcore 0. Consumes m, whose data starts at the IPv4 header. */
+void
+dp_igmp_input(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	const struct igmp_hdr *h;
+	uint32_t len = m->pkt_len - m->l3_len;
+
+	if (len < sizeof(*h)) {
+		DP_STAT_INC(lc, igmp_short);
+		goto drop;
+	}
+	h = rte_pktmbuf_mtod_offset(m, const struct igmp_hdr *, m->l3_len);
+	if (rte_raw_cksum(h, len) != 0xffff) {
+		DP_STAT_INC(lc, igmp_bad_csum);
+		goto drop;
+	}
+	switch (h->type) {
+	case IGMP_QUERY:
+		if (h->group != 0 && !IP_MC(h->group)) {
+			DP_STAT_INC(lc, igmp_bad_query);
+			break;
+		}
+		if (len == sizeof(*h)) {
+			/* IGMPv1 (code 0) or v2: older-version mode. */
+			DP_STAT_INC(lc, igmp_v2_query_rx);
+			lc->eng->mc->v2_until = lc->now +
+				ms_tsc(lc, V2_PRESENT_MS);
+			query(lc, h->group, h->code == 0 ? 10000 :
+				max_resp_ms(h->code, false), true);
+		} else if (len >= sizeof(struct igmp_v3_query) &&
+				len >= sizeof(struct igmp_v3_query) + 4u *
+				rte_be_to_cpu_16(((const struct igmp_v3_query *)
+				h)->nsrc)) {
+			DP_STAT_INC(lc, igmp_query_rx);
+			query(lc, h->group, max_resp_ms(h->code, true), false);
+		} else {
+			DP_STAT_INC(lc, igmp_short);
+		}
+		break;
+	case IGMP_V1_REPORT:
+	case IGMP_V2_REPORT:
+	case IGMP_V2_LEAVE:
+	case IGMP_V3_REPORT:
+		DP_STAT_INC(lc, igmp_other_rx);	/* other hosts' business */
+		break;
+	default:
+		DP_STAT_INC(lc, igmp_unknown_type);
+		break;
+	}
+drop:
+	rte_pktmbuf_free(m);
+}
+
+static void
+answer_general(struct dp_lcore *lc)
+{
+	struct dp_mc_table *mc = lc->eng->mc;
+	struct report r = { .m = NULL };
+
+	for (unsigned int i = 0; i < DP_MC_GROUPS; i++)
+		if (mc->g[i].group != 0 && !empty(&mc->g[i].iface))
+			state_record(lc, &r, &mc->g[i], false);
+	report_flush(lc, &r);
+}
+
+/* Lcore 0, every tick. */
+void
+dp_igmp_timer(struct dp_lcore *lc)
+{
+	struct dp_mc_table *mc = lc->eng->mc;
+	struct report r = { .m = NULL };
+
+	if (mc == NULL || lc->now < mc->next_scan)
+		return;
+	mc->next_scan = lc->now + ms_tsc(lc, SCAN_MS);
+	if (mc->general_at != 0 && lc->now >= mc->general_at) {
+		mc->general_at = 0;
+		answer_general(lc);
+	}
+	for (unsigned int i = 0; i < DP_MC_GROUPS; i++) {
+		struct dp_mc_group *g = &mc->g[i];
+
+		if (g->group == 0)
+			continue;
+		if (g->answer_at != 0 && lc->now >= g->answer_at) {
+			g->answer_at = 0;
+			if (empty(&g->iface))
+				;	/* left meanwhile: nothing to say */
+			else if (v2_mode(lc))
+				v2_message(lc, IGMP_V2_REPORT, g->group);
+			else
+				state_record(lc, &r, g, false);
+		}
+		if (g->retransmit_at != 0 && lc->now >= g->retransmit_at) {
+			g->retransmit_at = 0;
+			if (g->retransmits == 0)
+				continue;
+			g->retransmits--;
+			if (v2_mode(lc))
+				v2_state(lc, g, false);
+			else
+				state_record(lc, &r, g, true);
+		}
+	}
+	report_flush(lc, &r);
+}
