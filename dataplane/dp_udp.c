@@ -173,6 +173,12 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 					__ATOMIC_RELAXED);
 			goto drop;
 		}
+		/* RFC 1122 §4.1.3.4: a corrupt datagram is discarded
+		 * silently, never answered with port unreachable. */
+		if (unlikely(!checksum_ok(lc, m, ip, udp))) {
+			DP_STAT_INC(lc, udp_bad_csum);
+			goto drop;
+		}
 		DP_STAT_INC(lc, udp_no_port);
 		/* RFC 1122 §4.1.3.1: port unreachable, for unicast only. */
 		if (ip->dst_addr == eng->ip4) {
