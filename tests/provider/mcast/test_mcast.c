@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * UDP multicast against the Linux kernel, through a tap in the test's own
+ * network namespace (kernel 198.18.0.1 and 198.18.0.3, us 198.18.0.2):
+ * delivery to every member and no one else, source-specific joins and
+ * blocks, our sends reaching a kernel member, loopback, the IGMP reports
+ * the kernel side sees (join, leave, cleanup, queries, IGMPv2), Winsock's
+ * error codes, and malformed IGMP/multicast frames counted and survived.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "wt.h"
+#include "ws2.h"
+
+#define TAP	"wsptap0"
+#define GROUP	"239.1.2.3"
+#define PORT	30001
+#define PEER	"/usr/bin/python3 " MCAST_DIR "/mc_peer.py"
+#define CAPTURE	"/tmp/wspdk-mcast-%ld.pcap"
+
+static char pcap[64];
+
+static int
+startup(void)
+{
+	WSADATA wd;
+
+	if (WSAStartup(MAKEWORD(2, 2), &wd) != 0)
+		return -1;
+	if (wt_tap_kernel_up(TAP, "02:00:c6:12:00:01", "198.18.0.1/24") != 0)
+		return -1;
+	/* A second kernel source, and multicast out of the tap. */
+	return wt_sh("ip addr replace 198.18.0.3/24 dev " TAP " && "
+		"ip route replace 239.0.0.0/8 dev " TAP);
+}
+
+static struct in_addr
+addr(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a;
+}
+
+static int
+mreq(SOCKET s, int opt, const char *group, const char *ifaddr)
+{
+	IP_MREQ m = { .imr_multiaddr = addr(group),
+		.imr_interface = addr(ifaddr) };
+
+	return setsockopt(s, IPPROTO_IP, opt, (const char *)&m, sizeof(m)) ==
+		0 ? 0 : WSAGetLastError();
+}
+
+static int
+mreq_source(SOCKET s, int opt, const char *group, const char *src)
+{
+	IP_MREQ_SOURCE m = { .imr_multiaddr = addr(group),
+		.imr_sourceaddr = addr(src), .imr_interface = addr("0.0.0.0") };
+
+	return setsockopt(s, IPPROTO_IP, opt, (const char *)&m, sizeof(m)) ==
+		0 ? 0 : WSAGetLastError();
+}
+
+static SOCKET
+member(unsigned short port)
+{
+	SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	struct sockaddr_in a = { .sin_family = AF_INET,
+		.sin_port = htons(port) };
+	BOOL on = TRUE;
+	int big = 1 << 20;
+
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, (const char *)&on, sizeof(on));
+	setsockopt(s, SOL_SOCKET, SO_RCVBUF, (const char *)&big, sizeof(big));
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0)
+		CU_FAIL("bind");
+	return s;
+}
+
+/* Datagrams queued on s; with src, how many came from that source. */
+static int
+drain(SOCKET s, const char *src, int *from_src)
+{
+	char buf[2048];
+	u_long nb = 1;
+	int n = 0, len;
+
+	ioctlsocket(s, FIONBIO, &nb);
+	if (from_src != NULL)
+		*from_src = 0;
+	while ((len = recv(s, buf, sizeof(buf) - 1, 0)) >= 0) {
+		buf[len] = '\0';
+		n++;
+		if (src != NULL && strstr(buf, src) != NULL)
+			(*from_src)++;
+	}
+	nb = 0;
+	ioctlsocket(s, FIONBIO, &nb);
+	return n;
+}
+
+static void
+kernel_sends(const char *src, int count)
+{
+	CU_ASSERT_EQUAL(wt_sh(PEER " send %s " GROUP " %d %d", src, PORT,
+		count), 0);
+	wt_sleep_ms(100);	/* the last datagrams reach the sockets */
+}
+
+/* Two joined sockets get every datagram; one on the same port that did
+ * not join gets none. */
+static void
+test_every_member_gets_every_datagram_and_only_members(void)
+{
+	SOCKET a = member(PORT), b = member(PORT), c = member(PORT);
+
+	CU_ASSERT_EQUAL(mreq(a, IP_ADD_MEMBERSHIP, GROUP, "0.0.0.0"), 0);
+	CU_ASSERT_EQUAL(mreq(b, IP_ADD_MEMBERSHIP, GROUP, "198.18.0.2"), 0);
+	kernel_sends("198.18.0.1", 200);
+	CU_ASSERT_EQUAL(drain(a, NULL, NULL), 200);
+	CU_ASSERT_EQUAL(drain(b, NULL, NULL), 200);
+	CU_ASSERT_EQUAL(drain(c, NULL, NULL), 0);
+	/* After a drop, that socket hears nothing more. */
+	CU_ASSERT_EQUAL(mreq(b, IP_DROP_MEMBERSHIP, GROUP, "0.0.0.0"), 0);
+	kernel_sends("198.18.0.1", 50);
+	CU_ASSERT_EQUAL(drain(a, NULL, NULL), 50);
+	CU_ASSERT_EQUAL(drain(b, NULL, NULL), 0);
+	closesocket(a);
+	closesocket(b);
+	closesocket(c);
+}
+
+/* A source-specific join takes one kernel source and not the other. */
+static void
+test_source_specific_join_accepts_only_its_source(void)
+{
+	SOCKET s = member(PORT);
+	int from1;
+
+	CU_ASSERT_EQUAL(mreq_source(s, IP_ADD_SOURCE_MEMBERSHIP, GROUP,
+		"198.18.0.1"), 0);
+	kernel_sends("198.18.0.1", 50);
+	kernel_sends("198.18.0.3", 50);
+	CU_ASSERT_EQUAL(drain(s, "src=198.18.0.1", &from1), 50);
+	CU_ASSERT_EQUAL(from1, 50);
+	closesocket(s);
+}
+
+/* IP_BLOCK_SOURCE keeps one source out of an any-source membership;
+ * unblocking lets it back in. */
+static void
+test_blocked_source_is_kept_out(void)
+{
+	SOCKET s = member(PORT);
+	int from3;
+
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, GROUP, "0.0.0.0"), 0);
+	CU_ASSERT_EQUAL(mreq_source(s, IP_BLOCK_SOURCE, GROUP, "198.18.0.3"),
+		0);
+	kernel_sends("198.18.0.1", 30);
+	kernel_sends("198.18.0.3", 30);
+	CU_ASSERT_EQUAL(drain(s, "src=198.18.0.3", &from3), 30);
+	CU_ASSERT_EQUAL(from3, 0);
+	CU_ASSERT_EQUAL(mreq_source(s, IP_UNBLOCK_SOURCE, GROUP,
+		"198.18.0.3"), 0);
+	kernel_sends("198.18.0.3", 30);
+	CU_ASSERT_EQUAL(drain(s, "src=198.18.0.3", &from3), 30);
+	CU_ASSERT_EQUAL(from3, 30);
+	closesocket(s);
+}
+
+/* A kernel socket that joined the group receives what we send, with the
+ * group's MAC mapping and TTL 1 (it is one hop away). */
+static void
+test_our_sends_reach_a_kernel_member(void)
+{
+	struct sockaddr_in g = { .sin_family = AF_INET,
+		.sin_port = htons(PORT + 1), .sin_addr = addr(GROUP) };
+	SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	char out[256];
+	int got = -1;
+
+	CU_ASSERT_EQUAL(wt_sh(PEER " recv " GROUP " 198.18.0.1 %d 100 3000 "
+		"> /tmp/wspdk-mc-recv-%ld.txt 2>&1 &", PORT + 1,
+		(long)getpid()), 0);
+	wt_sleep_ms(800);	/* the kernel socket has joined */
+	for (int i = 0; i < 100; i++)
+		CU_ASSERT_EQUAL(sendto(s, "to the kernel", 13, 0,
+			(struct sockaddr *)&g, sizeof(g)), 13);
+	wt_sleep_ms(3500);
+	wt_sh_out(out, sizeof(out), "cat /tmp/wspdk-mc-recv-%ld.txt; rm -f "
+		"/tmp/wspdk-mc-recv-%ld.txt", (long)getpid(), (long)getpid());
+	sscanf(strstr(out, "received=") ? strstr(out, "received=") : "",
+		"received=%d", &got);
+	CU_ASSERT_EQUAL(got, 100);
+	closesocket(s);
+}
+
+/* IP_MULTICAST_LOOP on: our own member gets our sends; off: it does not. */
+static void
+test_multicast_loop_reaches_our_own_members(void)
+{
+	struct sockaddr_in g = { .sin_family = AF_INET,
+		.sin_port = htons(PORT), .sin_addr = addr(GROUP) };
+	SOCKET m = member(PORT), s = socket(AF_INET, SOCK_DGRAM, 0);
+	DWORD off = 0, v = 7;
+	int len = sizeof(v);
+
+	CU_ASSERT_EQUAL(getsockopt(s, IPPROTO_IP, IP_MULTICAST_LOOP,
+		(char *)&v, &len), 0);
+	CU_ASSERT_EQUAL(v, 1);		/* Windows' default */
+	CU_ASSERT_EQUAL(mreq(m, IP_ADD_MEMBERSHIP, GROUP, "0.0.0.0"), 0);
+	for (int i = 0; i < 10; i++)
+		sendto(s, "loop", 4, 0, (struct sockaddr *)&g, sizeof(g));
+	wt_sleep_ms(100);
+	CU_ASSERT_EQUAL(drain(m, NULL, NULL), 10);
+	CU_ASSERT_EQUAL(setsockopt(s, IPPROTO_IP, IP_MULTICAST_LOOP,
+		(const char *)&off, sizeof(off)), 0);
+	for (int i = 0; i < 10; i++)
+		sendto(s, "loop", 4, 0, (struct sockaddr *)&g, sizeof(g));
+	wt_sleep_ms(100);
+	CU_ASSERT_EQUAL(drain(m, NULL, NULL), 0);
+	closesocket(m);
+	closesocket(s);
+}
+
+static int
+capture_start(double seconds)
+{
+	char out[128] = "";
+
+	snprintf(pcap, sizeof(pcap), CAPTURE, (long)getpid());
+	wt_sh(PEER " capture %.1f %s > %s.log 2>&1 &", seconds, pcap, pcap);
+	for (int i = 0; i < 100; i++) {
+		wt_sh_out(out, sizeof(out), "cat %s.log 2>/dev/null", pcap);
+		if (strstr(out, "capturing=1") != NULL)
+			return 0;
+		wt_sleep_ms(100);
+	}
+	return -1;
+}
+
+static void
+capture_wait(char *records, size_t len)
+{
+	char out[128] = "";
+
+	for (int i = 0; i < 200; i++) {
+		wt_sh_out(out, sizeof(out), "cat %s.log 2>/dev/null", pcap);
+		if (strstr(out, "captured=") != NULL)
+			break;
+		wt_sleep_ms(100);
+	}
+	wt_sh_out(records, len, PEER " reports %s; rm -f %s %s.log", pcap,
+		pcap, pcap);
+}
+
+/* The kernel side sees our IGMPv3 reports: a join (TO_EX {}), a
+ * source-specific join (ALLOW / TO_IN with the source), and a leave
+ * (TO_IN {}), each with TTL 1 and the Router Alert option. */
+static void
+test_kernel_sees_igmp_reports_on_join_and_leave(void)
+{
+	char rec[8192];
+	SOCKET s = member(PORT), t = member(PORT);
+
+	CU_ASSERT_EQUAL_FATAL(capture_start(4.0), 0);
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.9", "0.0.0.0"), 0);
+	CU_ASSERT_EQUAL(mreq_source(t, IP_ADD_SOURCE_MEMBERSHIP, "239.9.9.8",
+		"198.18.0.1"), 0);
+	wt_sleep_ms(1500);
+	CU_ASSERT_EQUAL(mreq(s, IP_DROP_MEMBERSHIP, "239.9.9.9", "0.0.0.0"), 0);
+	closesocket(t);
+	closesocket(s);
+	capture_wait(rec, sizeof(rec));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "type=to_ex group=239.9.9.9 "
+		"sources=- ttl=1 ra=1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "group=239.9.9.8 "
+		"sources=198.18.0.1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "type=to_in group=239.9.9.9 "
+		"sources=-"));
+	if (strstr(rec, "type=to_in group=239.9.9.9") == NULL)
+		fprintf(stderr, "records seen:\n%s\n", rec);
+}
+
+/* A general query is answered with our current state. */
+static void
+test_general_query_is_answered(void)
+{
+	char rec[8192];
+	SOCKET s = member(PORT);
+
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.7", "0.0.0.0"), 0);
+	wt_sleep_ms(1200);	/* past our own retransmission */
+	CU_ASSERT_EQUAL_FATAL(capture_start(2.5), 0);
+	CU_ASSERT_EQUAL(wt_sh(PEER " query v3 0.0.0.0"), 0);
+	capture_wait(rec, sizeof(rec));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "type=is_ex group=239.9.9.7"));
+	closesocket(s);
+}
+
+/* After an IGMPv2 query, reports are IGMPv2 reports and leaves. */
+static void
+test_v2_querier_gets_v2_reports_and_leaves(void)
+{
+	char rec[8192];
+	SOCKET s = member(PORT);
+
+	CU_ASSERT_EQUAL_FATAL(capture_start(3.0), 0);
+	CU_ASSERT_EQUAL(wt_sh(PEER " query v2 0.0.0.0"), 0);
+	wt_sleep_ms(200);
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.6", "0.0.0.0"), 0);
+	wt_sleep_ms(300);
+	CU_ASSERT_EQUAL(mreq(s, IP_DROP_MEMBERSHIP, "239.9.9.6", "0.0.0.0"),
+		0);
+	capture_wait(rec, sizeof(rec));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "v2report group=239.9.9.6"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "v2leave group=239.9.9.6"));
+	closesocket(s);
+}
+
+/* WSPCleanup leaves every group before the port stops. */
+static void
+test_cleanup_leaves_every_group(void)
+{
+	char rec[8192];
+	SOCKET s;
+
+	CU_ASSERT_EQUAL_FATAL(WSACleanup(), 0);
+	/* A fresh start: no IGMPv2 querier remembered. */
+	CU_ASSERT_EQUAL_FATAL(startup(), 0);
+	s = member(PORT);
+	CU_ASSERT_EQUAL_FATAL(capture_start(3.0), 0);
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.5", "0.0.0.0"), 0);
+	wt_sleep_ms(300);
+	CU_ASSERT_EQUAL(WSACleanup(), 0);	/* s still open */
+	capture_wait(rec, sizeof(rec));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "type=to_ex group=239.9.9.5"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "type=to_in group=239.9.9.5 "
+		"sources=-"));
+	CU_ASSERT_EQUAL_FATAL(startup(), 0);
+}
+
+/* Winsock's error codes for the multicast options. */
+static void
+test_multicast_option_errors(void)
+{
+	SOCKET s = member(PORT);
+	IP_MREQ m = { .imr_multiaddr = addr(GROUP) };
+	DWORD ttl = 300, v = 0;
+	int len = sizeof(v);
+	struct in_addr bad = addr("10.9.9.9");
+
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "198.18.0.9", "0.0.0.0"),
+		WSAEINVAL);
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, GROUP, "10.1.1.1"),
+		WSAEADDRNOTAVAIL);
+	CU_ASSERT_EQUAL(mreq(s, IP_DROP_MEMBERSHIP, GROUP, "0.0.0.0"),
+		WSAEADDRNOTAVAIL);
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, GROUP, "0.0.0.0"), 0);
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, GROUP, "0.0.0.0"),
+		WSAEADDRNOTAVAIL);
+	CU_ASSERT_EQUAL(setsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP,
+		(const char *)&m, sizeof(m) - 1), SOCKET_ERROR);
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEFAULT);
+	/* any-source and source-specific do not mix on one group */
+	CU_ASSERT_EQUAL(mreq_source(s, IP_ADD_SOURCE_MEMBERSHIP, GROUP,
+		"198.18.0.1"), WSAEINVAL);
+	CU_ASSERT_EQUAL(mreq_source(s, IP_UNBLOCK_SOURCE, GROUP,
+		"198.18.0.1"), WSAEADDRNOTAVAIL);
+	CU_ASSERT_EQUAL(mreq_source(s, IP_BLOCK_SOURCE, GROUP, "198.18.0.1"),
+		0);
+	CU_ASSERT_EQUAL(mreq_source(s, IP_BLOCK_SOURCE, GROUP, "198.18.0.1"),
+		WSAEADDRNOTAVAIL);
+	CU_ASSERT_EQUAL(mreq_source(s, IP_ADD_SOURCE_MEMBERSHIP, "239.7.7.7",
+		"198.18.0.1"), 0);
+	CU_ASSERT_EQUAL(mreq_source(s, IP_ADD_SOURCE_MEMBERSHIP, "239.7.7.7",
+		"198.18.0.1"), WSAEADDRNOTAVAIL);
+	CU_ASSERT_EQUAL(mreq_source(s, IP_BLOCK_SOURCE, "239.7.7.7",
+		"198.18.0.3"), WSAEINVAL);
+	CU_ASSERT_EQUAL(mreq_source(s, IP_DROP_SOURCE_MEMBERSHIP, "239.7.7.7",
+		"198.18.0.3"), WSAEADDRNOTAVAIL);
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.7.7.7", "0.0.0.0"),
+		WSAEINVAL);
+	CU_ASSERT_EQUAL(setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF,
+		(const char *)&bad, sizeof(bad)), SOCKET_ERROR);
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEADDRNOTAVAIL);
+	CU_ASSERT_EQUAL(setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL,
+		(const char *)&ttl, sizeof(ttl)), SOCKET_ERROR);
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEINVAL);
+	CU_ASSERT_EQUAL(getsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL,
+		(char *)&v, &len), 0);
+	CU_ASSERT_EQUAL(v, 1);		/* the default: one hop */
+	len = sizeof(m);
+	CU_ASSERT_EQUAL(getsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP,
+		(char *)&m, &len), SOCKET_ERROR);
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAENOPROTOOPT);
+	closesocket(s);
+}
+
+/* Per-group counters in telemetry follow the traffic. */
+static void
+test_group_counters_in_telemetry(void)
+{
+	SOCKET s = member(PORT);
+	char json[16384], *g;
+	uint64_t rx = 0;
+
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.1.2.4", "0.0.0.0"), 0);
+	CU_ASSERT_EQUAL(wt_sh(PEER " send 198.18.0.1 239.1.2.4 %d 25", PORT),
+		0);
+	wt_sleep_ms(100);
+	CU_ASSERT_EQUAL(wt_tel(wt_tel_prefix(), "/wspdk/mcast", json,
+		sizeof(json)), 0);
+	g = strstr(json, "\"239.1.2.4\"");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	CU_ASSERT_EQUAL(wt_json_u64(g, "rx_dgrams", &rx), 0);
+	CU_ASSERT_EQUAL(rx, 25);
+	closesocket(s);
+}
+
+/* Malformed IGMP and multicast frames are counted by class, and a valid
+ * multicast datagram still arrives afterwards. */
+static void
+test_malformed_igmp_and_multicast_are_counted(void)
+{
+	const char *c[] = { "igmp_bad_csum", "igmp_short", "igmp_unknown_type",
+		"igmp_bad_query", "udp_bad_csum", "udp_bad_len" };
+	uint64_t before[6], after;
+	SOCKET s = member(PORT);
+
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, GROUP, "0.0.0.0"), 0);
+	for (int i = 0; i < 6; i++)
+		before[i] = wt_stat(c[i]);
+	CU_ASSERT_EQUAL(wt_sh(PEER " malformed ff:ff:ff:ff:ff:ff "
+		"02:00:c6:12:00:01"), 0);
+	wt_sleep_ms(200);
+	for (int i = 0; i < 6; i++) {
+		after = wt_stat(c[i]);
+		if (after - before[i] != 1)
+			fprintf(stderr, "%s moved by %llu\n", c[i],
+				(unsigned long long)(after - before[i]));
+		CU_ASSERT_EQUAL(after - before[i], 1);
+	}
+	kernel_sends("198.18.0.1", 5);
+	CU_ASSERT_EQUAL(drain(s, NULL, NULL), 5);
+	closesocket(s);
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+	unsigned int failed;
+
+	if (wt_netns_enter() != 0 || wt_hugepages_reserve(64) != 0)
+		return 1;
+	setenv("WSPDK_LOG_LEVEL", "warning", 1);
+	/* persist: the tap outlives WSPCleanup, so a capture on it sees the
+	 * last reports; the namespace takes it when the test exits. */
+	setenv("WSPDK_DEVICE", "net_tap0,iface=" TAP ",persist", 1);
+	if (startup() != 0) {
+		fprintf(stderr, "FAIL: provider did not start on the tap\n");
+		return 1;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("wsp_multicast", NULL, NULL);
+	CU_add_test(s, "every_member_gets_every_datagram_and_only_members",
+		test_every_member_gets_every_datagram_and_only_members);
+	CU_add_test(s, "source_specific_join_accepts_only_its_source",
+		test_source_specific_join_accepts_only_its_source);
+	CU_add_test(s, "blocked_source_is_kept_out",
+		test_blocked_source_is_kept_out);
+	CU_add_test(s, "our_sends_reach_a_kernel_member",
+		test_our_sends_reach_a_kernel_member);
+	CU_add_test(s, "multicast_loop_reaches_our_own_members",
+		test_multicast_loop_reaches_our_own_members);
+	CU_add_test(s, "kernel_sees_igmp_reports_on_join_and_leave",
+		test_kernel_sees_igmp_reports_on_join_and_leave);
+	CU_add_test(s, "general_query_is_answered",
+		test_general_query_is_answered);
+	CU_add_test(s, "multicast_option_errors",
+		test_multicast_option_errors);
+	CU_add_test(s, "group_counters_in_telemetry",
+		test_group_counters_in_telemetry);
+	CU_add_test(s, "malformed_igmp_and_multicast_are_counted",
+		test_malformed_igmp_and_multicast_are_counted);
+	CU_add_test(s, "v2_querier_gets_v2_reports_and_leaves",
+		test_v2_querier_gets_v2_reports_and_leaves);
+	CU_add_test(s, "cleanup_leaves_every_group",
+		test_cleanup_leaves_every_group);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	WSACleanup();
+	return failed == 0 ? 0 : 1;
+}
