@@ -357,6 +357,8 @@ build(const struct build *b, struct rte_mbuf **frags, unsigned int nfrag,
 	uint16_t id = (uint16_t)__atomic_fetch_add(&b->s->eng->socks->ip_id,
 		1, __ATOMIC_RELAXED);
 	uint32_t total = (uint32_t)b->len + UDP_HDR, off = 0, sum = 0;
+	bool hw_csum = b->offload && nfrag == 1 &&
+		b->s->eng->udp_cksum_offload;
 	struct rte_ipv4_hdr *ip0 = NULL;
 	struct rte_udp_hdr *udp = NULL;
 
@@ -380,7 +382,7 @@ build(const struct build *b, struct rte_mbuf **frags, unsigned int nfrag,
 		} else {
 			copy_from(cur, data, plen);
 		}
-		if (!b->offload || nfrag > 1)
+		if (!hw_csum)
 			sum += rte_raw_cksum(data, plen);
 		p->sock = b->s;
 		p->addr = b->nexthop;
@@ -390,7 +392,7 @@ build(const struct build *b, struct rte_mbuf **frags, unsigned int nfrag,
 			(b->mcloop ? DP_MBUF_F_MCLOOP : 0);
 		off += plen;
 	}
-	if (b->offload && nfrag == 1 && b->s->eng->udp_cksum_offload) {
+	if (hw_csum) {
 		frags[0]->ol_flags |= RTE_MBUF_F_TX_IPV4 |
 			RTE_MBUF_F_TX_UDP_CKSUM;
 		udp->dgram_cksum = rte_ipv4_phdr_cksum(ip0,
