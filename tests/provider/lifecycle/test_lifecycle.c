@@ -6,6 +6,7 @@
  * and configuration errors that must never reach EAL.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 
 #include "wt.h"
 #include "ws2.h"
+
+static cpu_set_t affinity_before;
 
 static int
 wsp_startup(WORD v, LPWSPDATA d, LPWSPPROC_TABLE t)
@@ -308,6 +311,22 @@ test_nested_startups_keep_the_port_up_until_the_last_cleanup(void)
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSANOTINITIALISED);
 }
 
+/* EAL starts on a thread of the provider's own: the application's
+ * threads keep the CPUs they had (rte_eal_init re-pins its caller). */
+static void
+test_application_threads_keep_their_cpu_affinity(void)
+{
+	cpu_set_t now;
+	WSADATA wd;
+
+	CU_ASSERT_EQUAL_FATAL(WSAStartup(MAKEWORD(2, 2), &wd), 0);
+	CU_ASSERT_EQUAL(sched_getaffinity(0, sizeof(now), &now), 0);
+	CU_ASSERT(CPU_EQUAL(&now, &affinity_before));
+	CU_ASSERT_EQUAL(WSACleanup(), 0);
+	CU_ASSERT_EQUAL(sched_getaffinity(0, sizeof(now), &now), 0);
+	CU_ASSERT(CPU_EQUAL(&now, &affinity_before));
+}
+
 #define RACERS		8
 #define RACE_CYCLES	25
 
@@ -360,6 +379,7 @@ main(void)
 		return 1;
 	setenv("WSPDK_DEVICE", "loop", 1);
 	setenv("WSPDK_LOG_LEVEL", "warning", 1);
+	sched_getaffinity(0, sizeof(affinity_before), &affinity_before);
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	s = CU_add_suite("wsp_lifecycle", NULL, NULL);
@@ -374,6 +394,8 @@ main(void)
 		test_null_out_pointers_are_wsaefault);
 	CU_add_test(s, "version_2_2_and_newer_negotiate_2_2",
 		test_version_2_2_and_newer_negotiate_2_2);
+	CU_add_test(s, "application_threads_keep_their_cpu_affinity",
+		test_application_threads_keep_their_cpu_affinity);
 	CU_add_test(s, "config_file_applies_and_environment_wins",
 		test_config_file_applies_and_environment_wins);
 	CU_add_test(s, "proc_table_has_every_entry",
