@@ -117,11 +117,19 @@ test_bad_configuration_is_wsasysnotready(void)
 
 	for (size_t i = 0; i < sizeof(bad_config) / sizeof(bad_config[0]);
 			i++) {
+		const char *was = getenv(bad_config[i].key);
+		char *saved = was != NULL ? strdup(was) : NULL;
 		int ret;
 
 		setenv(bad_config[i].key, bad_config[i].value, 1);
 		ret = WSAStartup(MAKEWORD(2, 2), &wd);
-		unsetenv(bad_config[i].key);
+		/* Put back what main() chose (the loop device, never a tap
+		 * in the machine's own namespace). */
+		if (saved != NULL)
+			setenv(bad_config[i].key, saved, 1);
+		else
+			unsetenv(bad_config[i].key);
+		free(saved);
 		if (ret != WSASYSNOTREADY)
 			fprintf(stderr, "%s=%s gave %d\n", bad_config[i].key,
 				bad_config[i].value, ret);
