@@ -100,9 +100,9 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 		err = WSAEOPNOTSUPP;	/* no OOB or partial datagrams */
 	else
 		err = iov_from(&a, bufs, nbufs);
-	/* A connected datagram socket ignores lpTo (as Windows does). */
-	if (err == 0 && to != NULL &&
-			!(dp_sock_peer(a.ws->dp, &dst) == 0)) {
+	/* lpTo overrides a connected socket's peer for this datagram only
+	 * (LPWSPSendTo, sendto remarks). */
+	if (err == 0 && to != NULL) {
 		err = wsp_addr_from_sa(to, tolen, &dst);
 		dstp = &dst;
 		if (err != 0)
