@@ -154,43 +154,77 @@ cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-#define ARP_DUMP_MAX 255	/* a telemetry dict holds 256 entries */
+/*
+ * The list commands share one shape: snapshot up to DUMP_MAX items from
+ * the running engine, then one dict per item. DPDK 22.11 nests dicts
+ * only in dicts, and entry names may not hold dots, hence the keys
+ * "<kind>_<n>".
+ */
+#define DUMP_MAX 255	/* a telemetry dict holds 256 entries */
+
+typedef unsigned int (*dump_fn)(struct dp_engine *eng, void *items,
+		unsigned int max);
+typedef uint32_t (*fill_fn)(struct rte_tel_data *e, const void *item,
+		unsigned int index);
 
 static int
-cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
+dump_dicts(struct rte_tel_data *d, const char *kind, size_t item_size,
+		dump_fn dump, fill_fn fill)
 {
-	struct dp_arp_info *info;
 	struct dp_engine *eng;
 	unsigned int n;
+	uint8_t *items;
 
-	/* 22.11 nests dicts only in dicts: one entry per neighbour. */
 	rte_tel_data_start_dict(d);
-	info = malloc(sizeof(*info) * ARP_DUMP_MAX);
-	if (info == NULL)
+	items = malloc(item_size * DUMP_MAX);
+	if (items == NULL)
 		return -1;
 	eng = dp_engine_get();
-	n = eng == NULL ? 0 : dp_arp_dump(eng, info, ARP_DUMP_MAX);
+	n = eng == NULL ? 0 : dump(eng, items, DUMP_MAX);
 	if (eng != NULL)
 		dp_engine_put();
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_tel_data *e = rte_tel_data_alloc();
 		char name[32];
+		uint32_t key;
 
 		if (e == NULL)
 			break;
 		rte_tel_data_start_dict(e);
-		add_ip(e, "ip", info[i].ip);
-		add_mac(e, "mac", &info[i].mac);
-		rte_tel_data_add_dict_string(e, "state", info[i].state);
-		rte_tel_data_add_dict_u64(e, "queued", info[i].queued);
-		snprintf(name, sizeof(name), "neigh_%u", i);
+		key = fill(e, items + i * item_size, i);
+		snprintf(name, sizeof(name), "%s_%u", kind, key);
 		if (rte_tel_data_add_dict_container(d, name, e, 0) != 0) {
 			rte_tel_data_free(e);
 			break;
 		}
 	}
-	free(info);
+	free(items);
 	return 0;
+}
+
+static unsigned int
+dump_arp(struct dp_engine *eng, void *items, unsigned int max)
+{
+	return dp_arp_dump(eng, items, max);
+}
+
+static uint32_t
+fill_arp(struct rte_tel_data *e, const void *item, unsigned int index)
+{
+	const struct dp_arp_info *a = item;
+
+	add_ip(e, "ip", a->ip);
+	add_mac(e, "mac", &a->mac);
+	rte_tel_data_add_dict_string(e, "state", a->state);
+	rte_tel_data_add_dict_u64(e, "queued", a->queued);
+	return index;
+}
+
+static int
+cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return dump_dicts(d, "neigh", sizeof(struct dp_arp_info), dump_arp,
+		fill_arp);
 }
 
 static void
@@ -204,101 +238,74 @@ add_addr(struct rte_tel_data *d, const char *name, const struct dp_addr *a)
 	rte_tel_data_add_dict_string(d, name, buf);
 }
 
-#define SOCK_DUMP_MAX 255
+static unsigned int
+dump_sockets(struct dp_engine *eng, void *items, unsigned int max)
+{
+	return dp_sock_dump(eng, items, max);
+}
+
+static uint32_t
+fill_socket(struct rte_tel_data *e, const void *item, unsigned int index)
+{
+	const struct dp_sock_info *si = item;
+	const struct dp_sock_stats *st = &si->st;
+
+	rte_tel_data_add_dict_u64(e, "id", si->id);
+	rte_tel_data_add_dict_string(e, "state", si->orphan ?
+		"closed, sending" : si->bound ? "bound" : "open");
+	add_addr(e, "local", &si->local);
+	add_addr(e, "peer", &si->peer);
+	rte_tel_data_add_dict_u64(e, "rx_queued_bytes", si->rx_queued);
+	rte_tel_data_add_dict_u64(e, "tx_queued_bytes", si->tx_queued);
+	rte_tel_data_add_dict_u64(e, "rx_dgrams", st->rx_dgrams);
+	rte_tel_data_add_dict_u64(e, "rx_bytes", st->rx_bytes);
+	rte_tel_data_add_dict_u64(e, "tx_dgrams", st->tx_dgrams);
+	rte_tel_data_add_dict_u64(e, "tx_bytes", st->tx_bytes);
+	rte_tel_data_add_dict_u64(e, "drop_rx_full", st->drop_rx_full);
+	rte_tel_data_add_dict_u64(e, "drop_tx_full", st->drop_tx_full);
+	rte_tel_data_add_dict_u64(e, "drop_no_arp", st->drop_no_arp);
+	rte_tel_data_add_dict_u64(e, "drop_csum", st->drop_csum);
+	rte_tel_data_add_dict_u64(e, "drop_nombuf", st->drop_nombuf);
+	RTE_SET_USED(index);
+	return si->id;
+}
 
 static int
 cmd_sockets(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct dp_sock_info *info;
-	struct dp_engine *eng;
-	unsigned int n;
+	return dump_dicts(d, "sock", sizeof(struct dp_sock_info),
+		dump_sockets, fill_socket);
+}
 
-	rte_tel_data_start_dict(d);
-	info = malloc(sizeof(*info) * SOCK_DUMP_MAX);
-	if (info == NULL)
-		return -1;
-	eng = dp_engine_get();
-	n = eng == NULL ? 0 : dp_sock_dump(eng, info, SOCK_DUMP_MAX);
-	if (eng != NULL)
-		dp_engine_put();
-	for (unsigned int i = 0; i < n; i++) {
-		struct rte_tel_data *e = rte_tel_data_alloc();
-		const struct dp_sock_stats *st = &info[i].st;
-		char name[32];
+static unsigned int
+dump_mcast(struct dp_engine *eng, void *items, unsigned int max)
+{
+	return dp_mcast_dump(eng, items, max);
+}
 
-		if (e == NULL)
-			break;
-		rte_tel_data_start_dict(e);
-		rte_tel_data_add_dict_u64(e, "id", info[i].id);
-		rte_tel_data_add_dict_string(e, "state", info[i].orphan ?
-			"closed, sending" : info[i].bound ? "bound" : "open");
-		add_addr(e, "local", &info[i].local);
-		add_addr(e, "peer", &info[i].peer);
-		rte_tel_data_add_dict_u64(e, "rx_queued_bytes",
-			info[i].rx_queued);
-		rte_tel_data_add_dict_u64(e, "tx_queued_bytes",
-			info[i].tx_queued);
-		rte_tel_data_add_dict_u64(e, "rx_dgrams", st->rx_dgrams);
-		rte_tel_data_add_dict_u64(e, "rx_bytes", st->rx_bytes);
-		rte_tel_data_add_dict_u64(e, "tx_dgrams", st->tx_dgrams);
-		rte_tel_data_add_dict_u64(e, "tx_bytes", st->tx_bytes);
-		rte_tel_data_add_dict_u64(e, "drop_rx_full", st->drop_rx_full);
-		rte_tel_data_add_dict_u64(e, "drop_tx_full", st->drop_tx_full);
-		rte_tel_data_add_dict_u64(e, "drop_no_arp", st->drop_no_arp);
-		rte_tel_data_add_dict_u64(e, "drop_csum", st->drop_csum);
-		rte_tel_data_add_dict_u64(e, "drop_nombuf", st->drop_nombuf);
-		snprintf(name, sizeof(name), "sock_%u", info[i].id);
-		if (rte_tel_data_add_dict_container(d, name, e, 0) != 0) {
-			rte_tel_data_free(e);
-			break;
-		}
-	}
-	free(info);
-	return 0;
+static uint32_t
+fill_mcast(struct rte_tel_data *e, const void *item, unsigned int index)
+{
+	const struct dp_mc_info *g = item;
+
+	add_ip(e, "group", g->group);
+	rte_tel_data_add_dict_u64(e, "members", g->members);
+	rte_tel_data_add_dict_string(e, "filter",
+		g->mode == DP_MC_EXCLUDE ? "exclude" : "include");
+	rte_tel_data_add_dict_u64(e, "filter_sources", g->nsrc);
+	rte_tel_data_add_dict_u64(e, "rx_dgrams", g->rx_dgrams);
+	rte_tel_data_add_dict_u64(e, "rx_bytes", g->rx_bytes);
+	rte_tel_data_add_dict_u64(e, "drop_filtered", g->drop_filtered);
+	rte_tel_data_add_dict_u64(e, "drop_rx_full", g->drop_rx_full);
+	rte_tel_data_add_dict_u64(e, "tx_dgrams", g->tx_dgrams);
+	return index;
 }
 
 static int
 cmd_mcast(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct dp_mc_info *info;
-	struct dp_engine *eng;
-	unsigned int n;
-
-	rte_tel_data_start_dict(d);
-	info = malloc(sizeof(*info) * DP_MC_GROUPS);
-	if (info == NULL)
-		return -1;
-	eng = dp_engine_get();
-	n = eng == NULL ? 0 : dp_mcast_dump(eng, info, DP_MC_GROUPS - 1);
-	if (eng != NULL)
-		dp_engine_put();
-	for (unsigned int i = 0; i < n; i++) {
-		struct rte_tel_data *e = rte_tel_data_alloc();
-		char name[32];
-
-		if (e == NULL)
-			break;
-		rte_tel_data_start_dict(e);
-		add_ip(e, "group", info[i].group);
-		rte_tel_data_add_dict_u64(e, "members", info[i].members);
-		rte_tel_data_add_dict_string(e, "filter",
-			info[i].mode == DP_MC_EXCLUDE ? "exclude" : "include");
-		rte_tel_data_add_dict_u64(e, "filter_sources", info[i].nsrc);
-		rte_tel_data_add_dict_u64(e, "rx_dgrams", info[i].rx_dgrams);
-		rte_tel_data_add_dict_u64(e, "rx_bytes", info[i].rx_bytes);
-		rte_tel_data_add_dict_u64(e, "drop_filtered",
-			info[i].drop_filtered);
-		rte_tel_data_add_dict_u64(e, "drop_rx_full",
-			info[i].drop_rx_full);
-		rte_tel_data_add_dict_u64(e, "tx_dgrams", info[i].tx_dgrams);
-		snprintf(name, sizeof(name), "group_%u", i);
-		if (rte_tel_data_add_dict_container(d, name, e, 0) != 0) {
-			rte_tel_data_free(e);
-			break;
-		}
-	}
-	free(info);
-	return 0;
+	return dump_dicts(d, "group", sizeof(struct dp_mc_info), dump_mcast,
+		fill_mcast);
 }
 
 void
