@@ -96,10 +96,24 @@ remaining(uint64_t deadline)
 		(int64_t)(deadline - now);
 }
 
-/* Spin phase shared by both waits: true when ready() fired. */
+/*
+ * What a blocked call waits for: ready() and stop() are its conditions,
+ * seq/waiters the words it sleeps on (a socket's, or the table's for
+ * select). Ready wins over stop: data that arrived is data returned.
+ */
+struct wait {
+	bool (*ready)(void *arg);
+	bool (*stop)(void *arg);
+	void *arg;
+	uint32_t *seq;
+	uint32_t *waiters;
+};
+
+/* Spin for WSPDK_SPIN_US (forever with the latency profile), then sleep
+ * until an lcore bumps *seq, the deadline passes or the call is
+ * cancelled. Returns 0, -ETIMEDOUT or -EINTR. */
 static int
-spin(struct dp_engine *eng, bool (*ready)(void *), void *arg,
-		bool (*stop)(void *), uint64_t deadline)
+block(struct dp_engine *eng, const struct wait *w, uint64_t deadline)
 {
 	int32_t spin_us = eng->conf.spin_us;
 	uint64_t until = spin_us < 0 ? UINT64_MAX :
@@ -107,9 +121,9 @@ spin(struct dp_engine *eng, bool (*ready)(void *), void *arg,
 	unsigned int n = 0;
 
 	for (;;) {
-		if (ready(arg))
+		if (w->ready(w->arg))
 			return 0;
-		if (stop(arg))
+		if (w->stop(w->arg))
 			return -EINTR;
 		/* The clock is read every 64 turns only. */
 		if ((++n & 63) == 0) {
@@ -118,10 +132,34 @@ spin(struct dp_engine *eng, bool (*ready)(void *), void *arg,
 			if (now >= deadline)
 				return -ETIMEDOUT;
 			if (now >= until)
-				return -EAGAIN;
+				break;
 		}
 		rte_pause();
 	}
+	for (;;) {
+		int64_t left = remaining(deadline);
+		uint32_t v;
+
+		if (left == 0)
+			return -ETIMEDOUT;
+		__atomic_fetch_add(w->waiters, 1, __ATOMIC_SEQ_CST);
+		v = __atomic_load_n(w->seq, __ATOMIC_SEQ_CST);
+		if (!w->ready(w->arg) && !w->stop(w->arg))
+			dp_os_wait(w->seq, v, RTE_MIN(left,
+				(int64_t)SLEEP_SLICE_US));
+		__atomic_fetch_sub(w->waiters, 1, __ATOMIC_RELAXED);
+		if (w->ready(w->arg))
+			return 0;
+		if (w->stop(w->arg))
+			return -EINTR;
+	}
+}
+
+static uint64_t
+deadline_of(int64_t timeout_us)
+{
+	return timeout_us < 0 ? UINT64_MAX :
+		dp_os_now_us() + (uint64_t)timeout_us;
 }
 
 struct one_wait {
@@ -146,32 +184,11 @@ one_stop(void *arg)
 int
 dp_sock_wait(struct dp_sock *s, unsigned int events, int64_t timeout_us)
 {
-	struct one_wait w = { .s = s, .events = events };
-	uint64_t deadline = timeout_us < 0 ? UINT64_MAX :
-		dp_os_now_us() + (uint64_t)timeout_us;
-	int ret = spin(s->eng, one_ready, &w, one_stop, deadline);
+	struct one_wait ow = { .s = s, .events = events };
+	struct wait w = { .ready = one_ready, .stop = one_stop, .arg = &ow,
+		.seq = &s->seq, .waiters = &s->waiters };
 
-	if (ret != -EAGAIN)
-		return ret;
-	for (;;) {
-		int64_t left = remaining(deadline);
-		uint32_t v;
-
-		if (left == 0)
-			return -ETIMEDOUT;
-		__atomic_fetch_add(&s->waiters, 1, __ATOMIC_SEQ_CST);
-		v = __atomic_load_n(&s->seq, __ATOMIC_SEQ_CST);
-		if (one_ready(&w) || one_stop(&w)) {
-			__atomic_fetch_sub(&s->waiters, 1, __ATOMIC_RELAXED);
-			return one_stop(&w) && !one_ready(&w) ? -EINTR : 0;
-		}
-		dp_os_wait(&s->seq, v, RTE_MIN(left, (int64_t)SLEEP_SLICE_US));
-		__atomic_fetch_sub(&s->waiters, 1, __ATOMIC_RELAXED);
-		if (one_ready(&w))
-			return 0;
-		if (one_stop(&w))
-			return -EINTR;
-	}
+	return block(s->eng, &w, deadline_of(timeout_us));
 }
 
 struct any_wait {
@@ -212,36 +229,13 @@ dp_wait_any(struct dp_sock *const *socks, const unsigned int *events,
 		unsigned int n, int64_t timeout_us)
 {
 	struct dp_sock_table *t = socks[0]->eng->socks;
-	struct any_wait w = { .socks = socks, .events = events, .n = n,
+	struct any_wait aw = { .socks = socks, .events = events, .n = n,
 		.seq = &t->sel_seq };
-	uint64_t deadline = timeout_us < 0 ? UINT64_MAX :
-		dp_os_now_us() + (uint64_t)timeout_us;
-	int ret;
+	struct wait w = { .ready = any_ready, .stop = any_stop, .arg = &aw,
+		.seq = &t->sel_seq, .waiters = &t->sel_waiters };
 
-	w.seq0 = __atomic_load_n(&t->sel_seq, __ATOMIC_ACQUIRE);
-	ret = spin(socks[0]->eng, any_ready, &w, any_stop, deadline);
-	if (ret != -EAGAIN)
-		return ret;
-	for (;;) {
-		int64_t left = remaining(deadline);
-		uint32_t v;
-
-		if (left == 0)
-			return -ETIMEDOUT;
-		__atomic_fetch_add(&t->sel_waiters, 1, __ATOMIC_SEQ_CST);
-		v = __atomic_load_n(&t->sel_seq, __ATOMIC_SEQ_CST);
-		if (any_ready(&w) || any_stop(&w)) {
-			__atomic_fetch_sub(&t->sel_waiters, 1, __ATOMIC_RELAXED);
-			return any_ready(&w) ? 0 : -EINTR;
-		}
-		dp_os_wait(&t->sel_seq, v, RTE_MIN(left,
-			(int64_t)SLEEP_SLICE_US));
-		__atomic_fetch_sub(&t->sel_waiters, 1, __ATOMIC_RELAXED);
-		if (any_ready(&w))
-			return 0;
-		if (any_stop(&w))
-			return -EINTR;
-	}
+	aw.seq0 = __atomic_load_n(&t->sel_seq, __ATOMIC_ACQUIRE);
+	return block(socks[0]->eng, &w, deadline_of(timeout_us));
 }
 
 void
