@@ -108,6 +108,9 @@ send_one(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
 			multicast_local(lc, m, nh, first);
 		link_dst(eng, nh, &mac);
 		dp_eth_output(lc, m, &mac, RTE_ETHER_TYPE_IPV4);
+	} else if (nh == eng->ip4) {
+		/* Our own address over a looped wire: our own MAC, no ARP. */
+		dp_eth_output(lc, m, &eng->mac, RTE_ETHER_TYPE_IPV4);
 	} else if (dp_arp_output_try(lc, m, nh) != 0) {
 		return false;
 	}
