@@ -112,7 +112,8 @@ dp_os_cpus_allowed(uint16_t *cpus, unsigned int max)
 
 			if ((active & b) == 0)
 				continue;
-			if ((allowed & b) != 0 && n < max && index <= UINT16_MAX)
+			if ((allowed & b) != 0 && n < max &&
+					index <= UINT16_MAX)
 				cpus[n++] = (uint16_t)index;
 			index++;
 		}
