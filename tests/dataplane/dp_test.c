@@ -2,6 +2,7 @@
 /* Harness for dataplane tests (see dp_test.h). */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_arp.h>
 #include <rte_icmp.h>
@@ -16,44 +17,57 @@
 const struct rte_ether_addr dp_test_peer_mac = {
 	.addr_bytes = { 0x02, 0x00, 0xc6, 0x12, 0x00, 0x01 } };
 
-static struct rte_ring *ring_in, *ring_out;
+static struct rte_ring *ring_in[2], *ring_out[2];
+static unsigned int nb_queues;
 static struct rte_mempool *pool;
 static struct rte_ether_addr stack_mac;
 
 int
-dp_test_start(const char *name)
+dp_test_start(const char *name, unsigned int nq)
 {
 	struct dp_conf c;
 	char rname[64];
 	struct dp_engine *eng;
 	struct rte_mbuf *m;
 
-	if (wt_hugepages_reserve(64) != 0)
+	if (wt_hugepages_reserve(64) != 0 || nq == 0 || nq > 2)
 		return -1;
 	dp_conf_defaults(&c);
 	snprintf(c.device, sizeof(c.device), "pair:%s", name);
 	c.nb_mbufs = 4095;
 	c.log_level = DP_LOG_WARNING;
+	/* Two lcores need two CPUs; they may share them with the test. */
+	c.nb_lcores = nq;
+	for (unsigned int i = 0; i < nq; i++)
+		c.lcore_cpus[i] = (uint16_t)(dp_test_cpus() - nq + i);
 	if (dp_start(&c) != 0) {
 		fprintf(stderr, "FAIL: dp_start on pair:%s\n", name);
 		return -1;
 	}
-	snprintf(rname, sizeof(rname), "%s_in", name);
-	ring_in = rte_ring_lookup(rname);
-	snprintf(rname, sizeof(rname), "%s_out", name);
-	ring_out = rte_ring_lookup(rname);
+	nb_queues = nq;
+	for (unsigned int q = 0; q < nq; q++) {
+		snprintf(rname, sizeof(rname), nq == 1 ? "%s_in" : "%s_in%u",
+			name, q);
+		ring_in[q] = rte_ring_lookup(rname);
+		snprintf(rname, sizeof(rname), nq == 1 ? "%s_out" :
+			"%s_out%u", name, q);
+		ring_out[q] = rte_ring_lookup(rname);
+		if (ring_in[q] == NULL || ring_out[q] == NULL) {
+			fprintf(stderr, "FAIL: pair rings not found\n");
+			return -1;
+		}
+	}
 	pool = rte_mempool_lookup("wspdk_mbuf");
 	eng = dp_engine_get();
-	if (eng == NULL || ring_in == NULL || ring_out == NULL ||
-			pool == NULL) {
+	if (eng == NULL || pool == NULL) {
 		if (eng != NULL)
 			dp_engine_put();
-		fprintf(stderr, "FAIL: pair rings or pool not found\n");
+		fprintf(stderr, "FAIL: engine or pool not found\n");
 		return -1;
 	}
 	stack_mac = eng->mac;
 	dp_engine_put();
-	/* The stack announces itself when its lcore starts (RFC 5227);
+	/* The stack announces itself when lcore 0 starts (RFC 5227);
 	 * take that frame out of the way of the first test. */
 	m = dp_test_recv(2000);
 	if (m == NULL) {
@@ -62,6 +76,14 @@ dp_test_start(const char *name)
 	}
 	rte_pktmbuf_free(m);
 	return 0;
+}
+
+unsigned int
+dp_test_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned int)n : 1;
 }
 
 void
@@ -92,6 +114,12 @@ dp_test_stats(struct dp_stats *s)
 void
 dp_test_inject(const void *frame, uint16_t len)
 {
+	dp_test_inject_q(0, frame, len);
+}
+
+void
+dp_test_inject_q(unsigned int q, const void *frame, uint16_t len)
+{
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 	char *p;
 
@@ -103,40 +131,58 @@ dp_test_inject(const void *frame, uint16_t len)
 		return;
 	}
 	memcpy(p, frame, len);
-	if (rte_ring_enqueue(ring_in, m) != 0)
+	if (rte_ring_enqueue(ring_in[q], m) != 0)
 		rte_pktmbuf_free(m);
 }
 
 void
-dp_test_inject_wait(const void *frame, uint16_t len)
+dp_test_inject_wait_q(unsigned int q, const void *frame, uint16_t len)
 {
 	struct dp_stats s;
 	uint64_t before;
 
 	dp_test_stats(&s);
 	before = s.rx_pkts;
-	dp_test_inject(frame, len);
+	dp_test_inject_q(q, frame, len);
 	for (int i = 0; i < 2000; i++) {
 		dp_test_stats(&s);
 		if (s.rx_pkts > before)
 			break;
 		wt_sleep_ms(1);
 	}
-	/* One more loop iteration so the frame's consequences are out. */
-	wt_sleep_ms(2);
+	/* A little longer, so the frame's consequences (replies, hand-overs
+	 * to lcore 0) are out. */
+	wt_sleep_ms(nb_queues > 1 ? 10 : 2);
+}
+
+void
+dp_test_inject_wait(const void *frame, uint16_t len)
+{
+	dp_test_inject_wait_q(0, frame, len);
+}
+
+struct rte_mbuf *
+dp_test_recv_q(unsigned int ms, unsigned int *q)
+{
+	struct rte_mbuf *m;
+
+	for (unsigned int i = 0; i <= ms; i++) {
+		for (unsigned int k = 0; k < nb_queues; k++) {
+			if (rte_ring_dequeue(ring_out[k], (void **)&m) == 0) {
+				if (q != NULL)
+					*q = k;
+				return m;
+			}
+		}
+		wt_sleep_ms(1);
+	}
+	return NULL;
 }
 
 struct rte_mbuf *
 dp_test_recv(unsigned int ms)
 {
-	struct rte_mbuf *m;
-
-	for (unsigned int i = 0; i <= ms; i++) {
-		if (rte_ring_dequeue(ring_out, (void **)&m) == 0)
-			return m;
-		wt_sleep_ms(1);
-	}
-	return NULL;
+	return dp_test_recv_q(ms, NULL);
 }
 
 void
@@ -144,8 +190,9 @@ dp_test_drain(void)
 {
 	struct rte_mbuf *m;
 
-	while (rte_ring_dequeue(ring_out, (void **)&m) == 0)
-		rte_pktmbuf_free(m);
+	for (unsigned int k = 0; k < nb_queues; k++)
+		while (rte_ring_dequeue(ring_out[k], (void **)&m) == 0)
+			rte_pktmbuf_free(m);
 }
 
 struct rte_ipv4_hdr *

@@ -20,8 +20,10 @@
 
 extern const struct rte_ether_addr dp_test_peer_mac;
 
-/* Start EAL + engine on "pair:<name>" (hugepages reserved first). */
-int dp_test_start(const char *name);
+/* Start EAL + engine on "pair:<name>" with nq (1 or 2) lcores and
+ * queue pairs (hugepages reserved first). */
+int dp_test_start(const char *name, unsigned int nq);
+unsigned int dp_test_cpus(void);
 void dp_test_stop(void);
 
 /* The stack's MAC. */
@@ -35,9 +37,15 @@ void dp_test_inject(const void *frame, uint16_t len);
  * rx_pkts counter moves.
  */
 void dp_test_inject_wait(const void *frame, uint16_t len);
+void dp_test_inject_wait_q(unsigned int q, const void *frame, uint16_t len);
 
-/* Next frame the stack sent, waiting up to ms; NULL if none. */
+/* Inject on queue q (RSS would pick it on a NIC). */
+void dp_test_inject_q(unsigned int q, const void *frame, uint16_t len);
+
+/* Next frame the stack sent on any queue, waiting up to ms; NULL if
+ * none. *q (may be NULL) says which queue it left by. */
 struct rte_mbuf *dp_test_recv(unsigned int ms);
+struct rte_mbuf *dp_test_recv_q(unsigned int ms, unsigned int *q);
 
 /* Drop everything the stack has sent so far. */
 void dp_test_drain(void);

@@ -29,7 +29,7 @@ main(void)
 	CU_pSuite s;
 	unsigned int failed;
 
-	if (dp_test_start("t") != 0)
+	if (dp_test_start("t", 1) != 0)
 		return 1;
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
