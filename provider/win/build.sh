@@ -5,7 +5,8 @@
 #   OUT/wspdk.dll          the provider, DPDK linked in statically
 #   OUT/wspdk-install.exe  the Winsock catalog installer
 #
-# usage: provider/win/build.sh [OUT]     (default OUT: <repo>/build/win)
+# usage: provider/win/build.sh [OUT]   (default OUT: <repo>/build/windows,
+#                                       where the meson tests put it)
 #
 # Steps, each skipped when its result is already there:
 #   1. the mingw-w64 cross compiler (apt: gcc-mingw-w64-x86-64);
@@ -23,7 +24,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRCROOT=$(cd "$HERE/../.." && pwd)
-OUT=${1:-$SRCROOT/build/win}
+OUT=${1:-$SRCROOT/build/windows}
 JOBS=${WSPDK_WIN_JOBS:-2}
 CROSS=$HERE/mingw64.ini
 CC_BIN=x86_64-w64-mingw32-gcc-win32
@@ -40,10 +41,33 @@ DPDK_DISABLE_LIBS+=,port,power,table,vhost
 say() { printf 'win/build.sh: %s\n' "$*" >&2; }
 die() { say "FAILED: $*"; exit 1; }
 
+# The errors of a build log first (ninja prints them mid-stream), then
+# where it stopped.
+log_excerpt() {
+	grep -m 20 -E ': (fatal )?error:|^FAILED:|undefined reference|ERROR:' \
+		"$1" || true
+	echo "--- last lines of $1:"
+	tail -n 12 "$1"
+}
+
 # Writes of a root-owned build dir or apt need root; say so plainly.
 need_root() {
 	[ "$(id -u)" -eq 0 ] || die "$1 needs root (apt-get); run as root or" \
 		"install it by hand first"
+}
+
+ensure_tools() {
+	local t
+
+	for t in meson ninja pkg-config python3 sha256sum; do
+		command -v "$t" >/dev/null || die "$t is missing (wspdk.sh" \
+			"installs the build tools; see README)"
+	done
+	command -v patch >/dev/null || {
+		need_root "installing patch"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			patch >&2 || die "apt-get install patch"
+	}
 }
 
 ensure_toolchain() {
@@ -52,7 +76,8 @@ ensure_toolchain() {
 	say "installing the mingw-w64 cross compiler (gcc-mingw-w64-x86-64)"
 	apt-get update -qq >&2 || die "apt-get update"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		gcc-mingw-w64-x86-64 >&2 || die "apt-get install gcc-mingw-w64-x86-64"
+		gcc-mingw-w64-x86-64 >&2 ||
+		die "apt-get install gcc-mingw-w64-x86-64"
 	command -v "$CC_BIN" >/dev/null || die "$CC_BIN still missing"
 }
 
@@ -107,22 +132,26 @@ fetch_dpdk() {
 		(cd "$dir" && apt-get source -qq dpdk >&2) ||
 			die "apt-get source dpdk"
 	fi
-	src=$(find "$dir" -maxdepth 1 -type d -name 'dpdk-22.11*' | head -n 1)
+	src=$(find "$dir" -maxdepth 1 -type d -name 'dpdk-22.11*' |
+		head -n 1 || true)
 	[ -n "$src" ] || die "apt-get source dpdk gave no dpdk-22.11 tree" \
 		"(got: $(ls "$dir"))"
 	# net/ring builds for Windows unchanged; 22.11 only refuses it.
-	patch -d "$src" -p1 --forward -s < "$HERE/dpdk-net-ring-windows.patch" ||
+	patch -d "$src" -p1 --forward -s \
+		< "$HERE/dpdk-net-ring-windows.patch" ||
 		die "applying dpdk-net-ring-windows.patch"
 	touch "$src/.wspdk-unpacked"
 	DPDK_SRC=$src
 }
 
-# Everything that shapes the DPDK prefix; a change rebuilds it.
+# Everything that shapes the DPDK prefix, this script's DPDK steps
+# included; a change rebuilds it.
 dpdk_key() {
 	{
 		echo "$DPDK_DRIVERS $DPDK_DISABLE_LIBS"
 		basename "$DPDK_SRC"
 		cat "$CROSS" "$HERE/dpdk-net-ring-windows.patch"
+		declare -f build_dpdk install_shims check_dpdk_libs
 		"$CC_BIN" --version | head -n 1
 	} | sha256sum | cut -d' ' -f1
 }
@@ -149,6 +178,7 @@ build_dpdk() {
 		--cross-file "$CROSS" --cross-file "$OUT/dpdk-paths.ini" \
 		--prefix "$prefix" --libdir lib \
 		-Ddefault_library=static -Dbuildtype=release \
+		-Db_colorout=never \
 		-Dtests=false -Denable_docs=false -Dexamples= \
 		-Ddisable_apps='*' \
 		-Ddisable_libs="$DPDK_DISABLE_LIBS" \
@@ -157,8 +187,8 @@ build_dpdk() {
 		die "DPDK meson setup; see $OUT/dpdk-setup.log"
 	say "DPDK: building with $JOBS jobs (log: $OUT/dpdk-build.log)"
 	ninja -C "$bdir" -j "$JOBS" > "$OUT/dpdk-build.log" 2>&1 ||
-		die "DPDK build; tail of $OUT/dpdk-build.log:
-$(tail -n 30 "$OUT/dpdk-build.log")"
+		die "DPDK build:
+$(log_excerpt "$OUT/dpdk-build.log")"
 	meson install -C "$bdir" --no-rebuild --quiet \
 		> "$OUT/dpdk-install.log" 2>&1 ||
 		die "DPDK install; see $OUT/dpdk-install.log"
@@ -166,10 +196,20 @@ $(tail -n 30 "$OUT/dpdk-build.log")"
 	# libraries so no link can pick a DPDK DLL: wspdk.dll must be whole.
 	rm -rf "$prefix/bin" "$prefix/lib/dpdk"
 	find "$prefix/lib" -name '*.dll.a' -delete
+	install_shims "$prefix"
 	check_dpdk_libs "$prefix"
 	echo "$key" > "$prefix/.wspdk-key"
 	rm -rf "$bdir"		# the prefix is the cache
 	say "DPDK: built in $((SECONDS - t0)) s"
+}
+
+# DPDK's Windows EAL carries BSD <sys/queue.h> for itself
+# (lib/eal/windows/include/sys) but does not install it; dataplane/ uses
+# TAILQ_* from it, as on Linux, so it goes into our private prefix.
+install_shims() {
+	mkdir -p "$1/include/sys"
+	cp "$DPDK_SRC/lib/eal/windows/include/sys/queue.h" "$1/include/sys/" ||
+		die "DPDK's lib/eal/windows/include/sys/queue.h is missing"
 }
 
 # Every driver and library we asked for must be there: a driver that
@@ -186,26 +226,36 @@ check_dpdk_libs() {
 		"$OUT/dpdk-setup.log, 'Content Skipped')"
 }
 
+# wspdk with meson: same sources and meson files as Linux, -Dwerror as
+# wspdk.sh builds it. Reconfigured from scratch when the cross file or
+# DPDK changed (meson would not notice either).
 build_wspdk() {
-	local bdir=$OUT/wspdk-build
+	local bdir=$OUT/wspdk-build key
 
-	cat > "$OUT/wspdk-paths.ini" <<-EOF
-	[properties]
-	pkg_config_libdir = ['$OUT/dpdk-prefix/lib/pkgconfig']
-	EOF
-	if [ ! -f "$bdir/build.ninja" ]; then
+	key=$( { cat "$CROSS"; cat "$OUT/dpdk-prefix/.wspdk-key"; } |
+		sha256sum | cut -d' ' -f1)
+	if [ ! -f "$bdir/build.ninja" ] || [ ! -f "$bdir/.wspdk-key" ] ||
+			[ "$(cat "$bdir/.wspdk-key")" != "$key" ]; then
+		rm -rf "$bdir"
+		cat > "$OUT/wspdk-paths.ini" <<-EOF
+		[properties]
+		pkg_config_libdir = ['$OUT/dpdk-prefix/lib/pkgconfig']
+		EOF
 		say "wspdk: configuring the cross build"
 		meson setup "$bdir" "$SRCROOT" \
-			--cross-file "$CROSS" --cross-file "$OUT/wspdk-paths.ini" \
+			-Dwerror=true -Db_colorout=never \
+			--cross-file "$CROSS" \
+			--cross-file "$OUT/wspdk-paths.ini" \
 			> "$OUT/wspdk-setup.log" 2>&1 || {
 			rm -rf "$bdir"
-			die "wspdk meson setup; tail of $OUT/wspdk-setup.log:
-$(tail -n 30 "$OUT/wspdk-setup.log")"
+			die "wspdk meson setup:
+$(log_excerpt "$OUT/wspdk-setup.log")"
 		}
+		echo "$key" > "$bdir/.wspdk-key"
 	fi
 	ninja -C "$bdir" -j "$JOBS" > "$OUT/wspdk-build.log" 2>&1 ||
-		die "wspdk cross build; tail of $OUT/wspdk-build.log:
-$(tail -n 40 "$OUT/wspdk-build.log")"
+		die "wspdk cross build:
+$(log_excerpt "$OUT/wspdk-build.log")"
 	cp -p "$bdir/provider/win/wspdk.dll" \
 		"$bdir/provider/win/wspdk-install.exe" "$OUT/" ||
 		die "the cross build made no wspdk.dll / wspdk-install.exe"
@@ -217,6 +267,7 @@ main() {
 	mkdir -p "$OUT"
 	exec 9> "$OUT/.lock"
 	flock 9
+	ensure_tools
 	ensure_toolchain
 	fetch_dpdk
 	build_dpdk
