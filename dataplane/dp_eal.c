@@ -379,6 +379,15 @@ lcores_arg(const uint16_t *cpus, unsigned int n, char *buf, size_t len)
 	return off < len ? 0 : -E2BIG;
 }
 
+static bool
+argv_has(const char *arg)
+{
+	for (int i = 0; i < eal_argc; i++)
+		if (strcmp(eal_argv[i], arg) == 0)
+			return true;
+	return false;
+}
+
 static void
 build_argv(const struct dp_conf *conf, const uint16_t *cpus, unsigned int n)
 {
@@ -393,7 +402,9 @@ build_argv(const struct dp_conf *conf, const uint16_t *cpus, unsigned int n)
 			dp_os_pid());
 	snprintf(buf, sizeof(buf), "--file-prefix=%s", eal_prefix);
 	argv_push(buf);
-	argv_push("--huge-unlink");
+	/* EAL refuses --huge-unlink without hugepages (--no-huge). */
+	if (!argv_has("--no-huge"))
+		argv_push("--huge-unlink");
 	argv_push("--no-shconf");
 	/* The NIC is probed only when the user names it; otherwise the PCI
 	 * bus stays off so this machine's own NIC is never touched. */
