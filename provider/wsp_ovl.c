@@ -177,6 +177,10 @@ service_thread(void *arg)
 			for (unsigned int i = 0; i < n; i++)
 				seen |= owners[i] == op->ws;
 			if (!seen) {
+				/* A close may cancel the op (and drop its
+				 * reference) while we wait: hold our own. */
+				__atomic_fetch_add(&op->ws->ref, 1,
+					__ATOMIC_ACQ_REL);
 				owners[n] = op->ws;
 				socks[n] = op->ws->dp;
 				events[n++] = DP_EV_READ;
@@ -186,7 +190,6 @@ service_thread(void *arg)
 			wsp_cond_wait(&ovl.cond, &ovl.lock, 1000);
 			continue;
 		}
-		/* The ops hold references: the sockets stay valid. */
 		wsp_mutex_unlock(&ovl.lock);
 		dp_sock_wait_any(socks, events, n, WAIT_SLICE_US);
 		wsp_mutex_lock(&ovl.lock);
@@ -204,6 +207,10 @@ service_thread(void *arg)
 				requeue_front(op);
 			}
 		}
+		wsp_mutex_unlock(&ovl.lock);
+		for (unsigned int i = 0; i < n; i++)
+			wsp_sock_put(owners[i]);
+		wsp_mutex_lock(&ovl.lock);
 	}
 	wsp_mutex_unlock(&ovl.lock);
 }
