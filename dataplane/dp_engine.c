@@ -175,8 +175,10 @@ create_lcores(struct dp_engine *eng)
 }
 
 static int
-engine_create(struct dp_engine *eng)
+engine_create(struct dp_engine *eng, bool portless)
 {
+	static const struct rte_ether_addr portless_mac = {
+		.addr_bytes = { 0x02, 0x00, 0xc6, 0x12, 0x00, 0x02 } };
 	struct drv_port_conf pc;
 	int ret;
 
@@ -189,6 +191,11 @@ engine_create(struct dp_engine *eng)
 			"reserved (/proc/sys/vm/nr_hugepages)?",
 			eng->conf.nb_mbufs, rte_strerror(rte_errno));
 		return -ENOMEM;
+	}
+	if (portless) {
+		/* No wire: frames sent are dropped (dp_lcore_tx_flush). */
+		eng->mac = portless_mac;
+		goto tables;
 	}
 	pc = (struct drv_port_conf){
 		.device = eng->conf.device,
@@ -211,6 +218,7 @@ engine_create(struct dp_engine *eng)
 		RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0;
 	eng->rx_cksum_offload = (eng->port->rx_offloads &
 		RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
+tables:
 	ret = dp_arp_create(eng);
 	if (ret == 0)
 		ret = create_lcores(eng);
@@ -221,8 +229,8 @@ engine_create(struct dp_engine *eng)
 	return ret;
 }
 
-int
-dp_start(const struct dp_conf *conf)
+static int
+start(const struct dp_conf *conf, bool portless)
 {
 	struct dp_engine *eng;
 	char err[256];
@@ -253,12 +261,15 @@ dp_start(const struct dp_conf *conf)
 	eng->tsc_hz = rte_get_tsc_hz();
 	eng->arp_reachable_tsc = eng->tsc_hz / 1000 * conf->arp_reachable_ms;
 	addresses(eng);
-	ret = engine_create(eng);
+	ret = engine_create(eng, portless);
 	if (ret != 0) {
 		engine_free(eng);
 		return ret;
 	}
-	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
+	/* Lcores nobody launches hold no pointer (dp_qsbr_wait). */
+	for (unsigned int i = 0; portless && i < eng->nb_lcores; i++)
+		eng->lcores[i]->exited = true;
+	for (unsigned int i = 0; !portless && i < eng->nb_lcores; i++) {
 		ret = rte_eal_remote_launch(dp_lcore_main, eng->lcores[i],
 			eng->lcores[i]->lcore_id);
 		if (ret != 0) {
@@ -274,12 +285,27 @@ dp_start(const struct dp_conf *conf)
 	}
 	eng_run = eng;
 	rte_spinlock_lock(&eng_lock);
-	eng_cur = eng;
+	/* Telemetry reads the port: it never sees a portless engine. */
+	if (!portless)
+		eng_cur = eng;
 	lifecycle.starts++;
 	lifecycle.last_start_us = dp_os_now_us() - t0;
 	rte_spinlock_unlock(&eng_lock);
-	banner(eng, lifecycle.last_start_us);
+	if (!portless)
+		banner(eng, lifecycle.last_start_us);
 	return 0;
+}
+
+int
+dp_start(const struct dp_conf *conf)
+{
+	return start(conf, false);
+}
+
+struct dp_lcore *
+dp_start_portless(const struct dp_conf *conf)
+{
+	return start(conf, true) == 0 ? eng_run->lcores[0] : NULL;
 }
 
 /* Every frame that graceful sockets queued, and every frame the stack

@@ -171,6 +171,15 @@ void dp_telemetry_register(void);
 
 struct dp_engine *dp_engine_running(void);
 
+/*
+ * dp_engine.c, for fuzzers and white-box tests: dp_start() with no port
+ * and no lcore launched. The caller drives the returned lcore 0 itself,
+ * from one thread (dp_eth_input, dp_lcore_tx_flush, dp_wait_flush, ...);
+ * frames the stack sends are dropped; sockets work as usual; telemetry
+ * does not see the engine. dp_stop() ends it. NULL on failure.
+ */
+struct dp_lcore *dp_start_portless(const struct dp_conf *conf);
+
 /* dp_engine.c: the running engine, for telemetry (NULL when stopped;
  * otherwise held until dp_engine_put()). */
 struct dp_lifecycle {
