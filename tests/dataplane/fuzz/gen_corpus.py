@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Regenerate the seed corpus of fuzz_rx (needs python3-scapy).
+
+One file per frame: a control byte (see fuzz_rx.c: NIC checksum flags,
+two segments) then the frame, aimed at what the fuzz target has set up:
+station 02:00:c6:12:00:02 / 198.18.0.2/24, UDP sockets on 7, 53 (our
+address), 5353 (two, broadcast), 9000 (connected to 198.18.0.1:9) and
+5000 (member of 239.1.2.3).
+
+  /usr/bin/python3 gen_corpus.py corpus/
+"""
+import os
+import sys
+
+from scapy.all import (ARP, Dot1Q, Ether, ICMP, IP, IPOption_RR, Raw, TCP,
+                       UDP, fragment, raw)
+from scapy.contrib.igmp import IGMP
+from scapy.contrib.igmpv3 import IGMPv3, IGMPv3mq, IGMPv3mr, IGMPv3gr
+
+US_MAC = "02:00:c6:12:00:02"
+PEER_MAC = "02:00:c6:12:00:01"
+US = "198.18.0.2"
+PEER = "198.18.0.1"
+BCAST_MAC = "ff:ff:ff:ff:ff:ff"
+
+
+def frames():
+    eth = Ether(dst=US_MAC, src=PEER_MAC)
+    ip = IP(src=PEER, dst=US)
+    big = IP(src=PEER, dst=US, id=7) / UDP(sport=1000, dport=7) / \
+        Raw(b"f" * 3000)
+    quoted = IP(src=US, dst=PEER) / UDP(sport=9000, dport=9) / Raw(b"q" * 8)
+    yield "arp_request", 0, Ether(dst=BCAST_MAC, src=PEER_MAC) / \
+        ARP(op=1, hwsrc=PEER_MAC, psrc=PEER, pdst=US)
+    yield "arp_reply", 0, eth / ARP(op=2, hwsrc=PEER_MAC, psrc=PEER,
+                                    hwdst=US_MAC, pdst=US)
+    yield "arp_probe", 0, Ether(dst=BCAST_MAC, src=PEER_MAC) / \
+        ARP(op=1, hwsrc=PEER_MAC, psrc="0.0.0.0", pdst=US)
+    yield "icmp_echo", 0, eth / ip / ICMP(id=1, seq=1) / Raw(b"ping" * 8)
+    yield "icmp_echo_offload", 0x05, eth / ip / ICMP(id=1, seq=2) / \
+        Raw(b"ping")
+    yield "icmp_port_unreach", 0, eth / ip / ICMP(type=3, code=3) / \
+        Raw(raw(quoted))
+    yield "udp_echo", 0, eth / ip / UDP(sport=1000, dport=7) / Raw(b"hello")
+    yield "udp_echo_big", 0, eth / ip / UDP(sport=1000, dport=7) / \
+        Raw(b"x" * 1400)
+    yield "udp_dns", 0, eth / ip / UDP(sport=1000, dport=53) / Raw(b"q" * 30)
+    yield "udp_connected", 0, eth / ip / UDP(sport=9, dport=9000) / \
+        Raw(b"from-peer")
+    yield "udp_connected_other", 0, eth / IP(src="198.18.0.7", dst=US) / \
+        UDP(sport=9, dport=9000) / Raw(b"not-the-peer")
+    yield "udp_closed", 0, eth / ip / UDP(sport=1000, dport=4444) / Raw(b"?")
+    yield "udp_zero_csum", 0, eth / ip / UDP(sport=1000, dport=7, chksum=0) / \
+        Raw(b"zero")
+    yield "udp_l4_good", 0x05, eth / ip / UDP(sport=1000, dport=7) / \
+        Raw(b"offloaded")
+    yield "udp_l4_bad", 0x09, eth / ip / UDP(sport=1000, dport=7) / \
+        Raw(b"offloaded")
+    yield "udp_bcast", 0, Ether(dst=BCAST_MAC, src=PEER_MAC) / \
+        IP(src=PEER, dst="198.18.0.255") / UDP(sport=1000, dport=5353) / \
+        Raw(b"everyone")
+    yield "udp_mcast", 0, Ether(dst="01:00:5e:01:02:03", src=PEER_MAC) / \
+        IP(src=PEER, dst="239.1.2.3", ttl=1) / UDP(sport=1000, dport=5000) / \
+        Raw(b"group")
+    yield "udp_options", 0, eth / IP(src=PEER, dst=US,
+                                     options=[IPOption_RR()]) / \
+        UDP(sport=1000, dport=7) / Raw(b"opts")
+    for i, f in enumerate(fragment(big, fragsize=1000)):
+        yield "ip_fragment_%d" % i, 0, eth / f
+    yield "ip_unknown_proto", 0, eth / IP(src=PEER, dst=US, proto=253) / \
+        Raw(b"\0" * 20)
+    yield "tcp_syn", 0, eth / ip / TCP(sport=1000, dport=80, flags="S")
+    yield "vlan", 0, eth / Dot1Q(vlan=3) / ip / UDP(dport=7)
+    yield "two_segments", 0x10, eth / ip / UDP(sport=1000, dport=7) / \
+        Raw(b"chained")
+    yield "igmpv3_query", 0, Ether(dst="01:00:5e:00:00:01", src=PEER_MAC) / \
+        IP(src=PEER, dst="224.0.0.1", ttl=1, options=[b"\x94\x04\x00\x00"]) / \
+        IGMPv3(type=0x11) / IGMPv3mq(gaddr="0.0.0.0")
+    yield "igmpv3_group_query", 0, Ether(dst="01:00:5e:01:02:03",
+                                         src=PEER_MAC) / \
+        IP(src=PEER, dst="239.1.2.3", ttl=1,
+           options=[b"\x94\x04\x00\x00"]) / \
+        IGMPv3(type=0x11) / IGMPv3mq(gaddr="239.1.2.3")
+    yield "igmpv2_query", 0, Ether(dst="01:00:5e:00:00:01", src=PEER_MAC) / \
+        IP(src=PEER, dst="224.0.0.1", ttl=1) / \
+        IGMP(type=0x11, mrcode=100, gaddr="0.0.0.0")
+    yield "igmpv3_report", 0, Ether(dst="01:00:5e:00:00:16", src=PEER_MAC) / \
+        IP(src=PEER, dst="224.0.0.22", ttl=1) / IGMPv3(type=0x22) / \
+        IGMPv3mr(records=[IGMPv3gr(rtype=2, maddr="239.1.2.3")])
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "corpus"
+    os.makedirs(out, exist_ok=True)
+    for name, ctl, f in frames():
+        with open(os.path.join(out, name), "wb") as fh:
+            fh.write(bytes([ctl]) + raw(f))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
