@@ -165,11 +165,13 @@ wsp_sock_close(struct wsp_sock *ws, bool abortive, bool notify)
 		return false;
 	}
 	__atomic_store_n(&ws->abort_on_close, abortive, __ATOMIC_RELAXED);
-	wsp_g.upcalls.lpWPUCloseSocketHandle(ws->handle, &err);
 	/* Threads blocked on it return WSAEINTR and drop their refs; the
-	 * overlapped receives pending on it drop theirs. */
+	 * overlapped receives pending on it drop theirs, completing
+	 * through WPUCompleteOverlappedRequest, which needs the handle:
+	 * release it only after them. */
 	dp_sock_interrupt(ws->dp);
 	wsp_ovl_cancel(ws, notify);
+	wsp_g.upcalls.lpWPUCloseSocketHandle(ws->handle, &err);
 	wsp_sock_put(ws);	/* the handle's own reference */
 	wsp_sock_put(ws);	/* the caller's */
 	return true;
