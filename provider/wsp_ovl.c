@@ -49,6 +49,7 @@ static struct {
 	struct wsp_mutex lock;
 	struct wsp_cond cond;
 	struct ovl_op *head, *tail;	/* lock: FIFO over all sockets */
+	struct ovl_op *busy;		/* lock: out of the FIFO, being tried */
 	struct wsp_thread *thread;	/* lock */
 	bool stop;			/* lock */
 } ovl = {
@@ -195,16 +196,24 @@ service_thread(void *arg)
 		wsp_mutex_lock(&ovl.lock);
 		for (unsigned int i = 0; i < n && !ovl.stop; i++) {
 			struct ovl_op *op = unlink_first(owners[i]);
+			bool done;
 
 			if (op == NULL)
 				continue;
+			/* Out of the FIFO, where a cancel cannot see it:
+			 * wsp_ovl_cancel() waits until it is back or done. */
+			ovl.busy = op;
 			wsp_mutex_unlock(&ovl.lock);
-			if (try_complete(op)) {
+			done = try_complete(op);
+			wsp_mutex_lock(&ovl.lock);
+			ovl.busy = NULL;
+			if (!done)
+				requeue_front(op);
+			wsp_cond_broadcast(&ovl.cond);
+			if (done) {
+				wsp_mutex_unlock(&ovl.lock);
 				op_free(op);
 				wsp_mutex_lock(&ovl.lock);
-			} else {
-				wsp_mutex_lock(&ovl.lock);
-				requeue_front(op);
 			}
 		}
 		wsp_mutex_unlock(&ovl.lock);
@@ -280,6 +289,8 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 
 	for (;;) {
 		wsp_mutex_lock(&ovl.lock);
+		while (ovl.busy != NULL && (ws == NULL || ovl.busy->ws == ws))
+			wsp_cond_wait(&ovl.cond, &ovl.lock, 1000);
 		op = ws != NULL ? unlink_first(ws) : ovl.head;
 		if (op != NULL && ws == NULL) {
 			ovl.head = op->next;
