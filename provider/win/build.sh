@@ -227,13 +227,13 @@ check_dpdk_libs() {
 }
 
 # wspdk with meson: same sources and meson files as Linux, -Dwerror as
-# wspdk.sh builds it. Reconfigured from scratch when the cross file or
-# DPDK changed (meson would not notice either).
+# wspdk.sh builds it. Reconfigured from scratch when the source tree, the
+# cross file or DPDK changed (meson would not notice the last two).
 build_wspdk() {
 	local bdir=$OUT/wspdk-build key
 
-	key=$( { cat "$CROSS"; cat "$OUT/dpdk-prefix/.wspdk-key"; } |
-		sha256sum | cut -d' ' -f1)
+	key=$( { echo "$SRCROOT"; cat "$CROSS" \
+		"$OUT/dpdk-prefix/.wspdk-key"; } | sha256sum | cut -d' ' -f1)
 	if [ ! -f "$bdir/build.ninja" ] || [ ! -f "$bdir/.wspdk-key" ] ||
 			[ "$(cat "$bdir/.wspdk-key")" != "$key" ]; then
 		rm -rf "$bdir"
@@ -265,6 +265,7 @@ main() {
 	local t0=$SECONDS
 
 	mkdir -p "$OUT"
+	OUT=$(cd "$OUT" && pwd)		# meson wants absolute paths
 	exec 9> "$OUT/.lock"
 	flock 9
 	ensure_tools
