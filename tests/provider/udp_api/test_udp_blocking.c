@@ -1,0 +1,543 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Blocking calls and threads: a blocked receive woken by another
+ * thread's send or close, select timeouts, FIONBIO, SO_RCVTIMEO, and
+ * many threads on one socket with every datagram accounted for.
+ *
+ * Every wait is bounded: a helper thread that does not finish in time is
+ * unblocked by closing its socket, and the test fails.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "wt.h"
+#include "udp_api.h"
+
+/* ---- helper threads ---- */
+
+struct recv_job {
+	SOCKET s;
+	char buf[64];
+	int ret, err;
+	bool done;			/* atomic */
+	pthread_t thread;
+};
+
+static void *
+recv_main(void *arg)
+{
+	struct recv_job *j = arg;
+	struct sockaddr_in from;
+	int len = UA_SIN_LEN;
+
+	j->ret = recvfrom(j->s, j->buf, sizeof(j->buf), 0, UA_SA(from), &len);
+	j->err = j->ret == SOCKET_ERROR ? WSAGetLastError() : 0;
+	__atomic_store_n(&j->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void
+recv_start(struct recv_job *j, SOCKET s)
+{
+	memset(j, 0, sizeof(*j));
+	j->s = s;
+	CU_ASSERT_FATAL(pthread_create(&j->thread, NULL, recv_main, j) == 0);
+}
+
+/* Wait up to ms for the job; true if it finished. */
+static bool
+job_wait(const bool *done, unsigned int ms)
+{
+	for (double t0 = ua_ms(); ua_ms() - t0 < ms; wt_sleep_ms(1))
+		if (__atomic_load_n(done, __ATOMIC_ACQUIRE))
+			return true;
+	return __atomic_load_n(done, __ATOMIC_ACQUIRE);
+}
+
+/* Join, closing s first if the thread is still blocked (a failure). */
+static void
+recv_join(struct recv_job *j, bool *closed)
+{
+	if (!job_wait(&j->done, UA_WAIT_MS)) {
+		CU_FAIL("receiving thread still blocked");
+		closesocket(j->s);
+		*closed = true;
+	}
+	pthread_join(j->thread, NULL);
+}
+
+struct send_later {
+	SOCKET s;
+	struct sockaddr_in to;
+	unsigned int delay_ms;
+	pthread_t thread;
+};
+
+static void *
+send_later_main(void *arg)
+{
+	struct send_later *l = arg;
+
+	wt_sleep_ms(l->delay_ms);
+	sendto(l->s, "late", 4, 0, UA_SA(l->to), UA_SIN_LEN);
+	return NULL;
+}
+
+static void
+send_later(struct send_later *l, SOCKET s, const struct sockaddr_in *to,
+		unsigned int delay_ms)
+{
+	l->s = s;
+	l->to = *to;
+	l->delay_ms = delay_ms;
+	CU_ASSERT_FATAL(pthread_create(&l->thread, NULL, send_later_main,
+		l) == 0);
+}
+
+/* ---- blocking receive ---- */
+
+/* A blocking receive waits, and another thread's send wakes it with the
+ * datagram. */
+static void
+test_blocking_recv_woken_by_send_from_another_thread(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	struct recv_job j;
+	bool closed = false;
+
+	recv_start(&j, rx);
+	wt_sleep_ms(100);
+	CU_ASSERT_FALSE(__atomic_load_n(&j.done, __ATOMIC_ACQUIRE));
+	CU_ASSERT_EQUAL(sendto(tx, "wake", 4, 0, UA_SA(to), UA_SIN_LEN), 4);
+	recv_join(&j, &closed);
+	CU_ASSERT_EQUAL(j.ret, 4);
+	CU_ASSERT_EQUAL(memcmp(j.buf, "wake", 4), 0);
+	if (!closed)
+		ua_close(rx);
+	ua_close(tx);
+}
+
+/* closesocket from another thread ends a blocked receive with
+ * WSAEINTR. */
+static void
+test_blocking_recv_interrupted_by_closesocket_fails_eintr(void)
+{
+	SOCKET rx = ua_bound(NULL);
+	struct recv_job j;
+	bool closed = false;
+
+	recv_start(&j, rx);
+	wt_sleep_ms(100);
+	CU_ASSERT_FALSE(__atomic_load_n(&j.done, __ATOMIC_ACQUIRE));
+	ua_close(rx);
+	recv_join(&j, &closed);
+	CU_ASSERT_EQUAL(j.ret, SOCKET_ERROR);
+	CU_ASSERT_EQUAL(j.err, WSAEINTR);
+}
+
+/* Several threads blocked on one socket each take a different datagram:
+ * none is delivered twice, none is lost. */
+static void
+test_concurrent_receivers_take_each_datagram_once(void)
+{
+	enum { N = 4 };
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	struct recv_job j[N];
+	bool closed = false, seen[N] = { false };
+
+	for (int i = 0; i < N; i++)
+		recv_start(&j[i], rx);
+	wt_sleep_ms(50);
+	for (char i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(sendto(tx, &i, 1, 0, UA_SA(to), UA_SIN_LEN), 1);
+	for (int i = 0; i < N; i++) {
+		recv_join(&j[i], &closed);
+		CU_ASSERT_EQUAL(j[i].ret, 1);
+		if (j[i].ret == 1 && j[i].buf[0] >= 0 && j[i].buf[0] < N) {
+			CU_ASSERT_FALSE(seen[(int)j[i].buf[0]]);
+			seen[(int)j[i].buf[0]] = true;
+		}
+	}
+	if (!closed)
+		ua_close(rx);
+	ua_close(tx);
+}
+
+/* FIONBIO on: an empty receive fails WSAEWOULDBLOCK at once; off again:
+ * it blocks until a datagram comes. */
+static void
+test_fionbio_toggles_blocking(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	struct send_later l;
+	char buf[8];
+	double t0;
+
+	ua_nonblocking(rx, true);
+	t0 = ua_ms();
+	UA_FAILS(recv(rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	CU_ASSERT(ua_ms() - t0 < 1000);
+	ua_nonblocking(rx, false);
+	/* Bounded: the timeout only guards against a lost wake-up. */
+	ua_setopt_int(rx, SOL_SOCKET, SO_RCVTIMEO, UA_WAIT_MS);
+	send_later(&l, tx, &to, 100);
+	t0 = ua_ms();
+	CU_ASSERT_EQUAL(recv(rx, buf, sizeof(buf), 0), 4);
+	CU_ASSERT(ua_ms() - t0 >= 50);
+	pthread_join(l.thread, NULL);
+	ua_nonblocking(rx, true);
+	UA_FAILS(recv(rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* SO_RCVTIMEO reads back and a blocking receive with nothing to read
+ * fails WSAETIMEDOUT once it has passed. */
+static void
+test_so_rcvtimeo_fails_etimedout(void)
+{
+	SOCKET rx = ua_bound(NULL);
+	int v = 0, len = sizeof(v);
+	char buf[8];
+	double t0, dt;
+
+	ua_setopt_int(rx, SOL_SOCKET, SO_RCVTIMEO, 100);
+	UA_OK(getsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, (char *)&v, &len));
+	CU_ASSERT_EQUAL(v, 100);
+	t0 = ua_ms();
+	UA_FAILS(recv(rx, buf, sizeof(buf), 0), WSAETIMEDOUT);
+	dt = ua_ms() - t0;
+	CU_ASSERT(dt >= 99);
+	CU_ASSERT(dt < UA_WAIT_MS);
+	ua_close(rx);
+}
+
+/* ---- select ---- */
+
+/* A {0,0} timeout polls: 0 ready, at once. */
+static void
+test_select_zero_timeout_polls(void)
+{
+	struct timeval tv = { 0, 0 };
+	SOCKET s = ua_bound(NULL);
+	fd_set rd;
+	double t0 = ua_ms();
+
+	FD_ZERO(&rd);
+	FD_SET(s, &rd);
+	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, &tv), 0);
+	CU_ASSERT(ua_ms() - t0 < 1000);
+	CU_ASSERT_EQUAL(rd.fd_count, 0);
+	ua_close(s);
+}
+
+/* A 50 ms timeout with nothing ready returns 0 after at least 50 ms. */
+static void
+test_select_timeout_returns_zero_after_timeout(void)
+{
+	struct timeval tv = { 0, 50000 };
+	SOCKET s = ua_bound(NULL);
+	fd_set rd;
+	double t0 = ua_ms(), dt;
+
+	FD_ZERO(&rd);
+	FD_SET(s, &rd);
+	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, &tv), 0);
+	dt = ua_ms() - t0;
+	CU_ASSERT(dt >= 49.9);
+	CU_ASSERT(dt < UA_WAIT_MS);
+	ua_close(s);
+}
+
+/* A datagram arriving during a long timeout wakes select early. */
+static void
+test_select_woken_early_by_readiness(void)
+{
+	struct timeval tv = { 30, 0 };
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	struct send_later l;
+	fd_set rd;
+	double t0 = ua_ms();
+
+	send_later(&l, tx, &to, 50);
+	FD_ZERO(&rd);
+	FD_SET(rx, &rd);
+	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, &tv), 1);
+	CU_ASSERT(FD_ISSET(rx, &rd));
+	CU_ASSERT(ua_ms() - t0 < UA_WAIT_MS);
+	pthread_join(l.thread, NULL);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* A NULL timeout waits for readiness, whichever socket of the set gets
+ * it. */
+static void
+test_select_without_timeout_waits_for_readiness(void)
+{
+	struct sockaddr_in to;
+	SOCKET quiet = ua_bound(NULL), rx = ua_bound(&to), tx = ua_udp();
+	struct send_later l;
+	fd_set rd;
+
+	send_later(&l, tx, &to, 50);
+	FD_ZERO(&rd);
+	FD_SET(quiet, &rd);
+	FD_SET(rx, &rd);
+	/* The sender runs in any case: no unbounded wait. */
+	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, NULL), 1);
+	CU_ASSERT(FD_ISSET(rx, &rd));
+	pthread_join(l.thread, NULL);
+	ua_close(quiet);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* ---- many threads, one socket ---- */
+
+#define SENDERS		8
+#define PER_SENDER	2000
+#define TOTAL		(SENDERS * PER_SENDER)
+
+struct dgram {
+	uint32_t thread, seq;
+};
+
+struct storm {
+	SOCKET tx, rx;
+	struct sockaddr_in to;
+	int sent[SENDERS];		/* per sender: accepted by sendto */
+	int nobufs[SENDERS];		/* refused with WSAENOBUFS */
+	int failed[SENDERS];		/* refused with anything else */
+	int last_error[SENDERS];
+	int accepted;			/* atomic: sum of sent[] */
+	int finished;			/* atomic: senders done */
+	uint8_t seen[SENDERS][PER_SENDER];
+	int received, duplicates, bogus;
+};
+
+struct sender {
+	struct storm *st;
+	uint32_t id;
+	pthread_t thread;
+};
+
+static void *
+sender_main(void *arg)
+{
+	struct sender *s = arg;
+	struct storm *st = s->st;
+
+	for (uint32_t seq = 0; seq < PER_SENDER; seq++) {
+		struct dgram d = { s->id, seq };
+		int err;
+
+		if (sendto(st->tx, (char *)&d, sizeof(d), 0, UA_SA(st->to),
+				UA_SIN_LEN) == (int)sizeof(d)) {
+			st->sent[s->id]++;
+			__atomic_fetch_add(&st->accepted, 1, __ATOMIC_RELEASE);
+			continue;
+		}
+		err = WSAGetLastError();
+		if (err == WSAENOBUFS) {
+			st->nobufs[s->id]++;
+		} else {
+			st->failed[s->id]++;
+			st->last_error[s->id] = err;
+		}
+	}
+	__atomic_fetch_add(&st->finished, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void
+take(struct storm *st, const struct dgram *d, int n)
+{
+	if (n != (int)sizeof(*d) || d->thread >= SENDERS ||
+			d->seq >= PER_SENDER) {
+		st->bogus++;
+		return;
+	}
+	if (st->seen[d->thread][d->seq]++)
+		st->duplicates++;
+	else
+		st->received++;
+}
+
+/* Receive (non-blocking, waiting in select) until every sender is done
+ * and all they sent came, or nothing came for idle_ms. */
+static void
+drain(struct storm *st, unsigned int idle_ms)
+{
+	struct dgram d;
+
+	while (__atomic_load_n(&st->finished, __ATOMIC_ACQUIRE) < SENDERS ||
+			st->received + st->duplicates + st->bogus <
+			__atomic_load_n(&st->accepted, __ATOMIC_ACQUIRE)) {
+		int n = recv(st->rx, (char *)&d, sizeof(d), 0);
+
+		if (n != SOCKET_ERROR)
+			take(st, &d, n);
+		else if (WSAGetLastError() != WSAEWOULDBLOCK ||
+				!ua_readable(st->rx, idle_ms))
+			break;
+	}
+}
+
+static struct storm *
+storm_open(int rcvbuf)
+{
+	struct storm *st = calloc(1, sizeof(*st));
+	int len = UA_SIN_LEN;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	st->tx = ua_udp();
+	st->rx = ua_udp();
+	st->to = ua_sin(UA_IP, 0);
+	ua_setopt_int(st->rx, SOL_SOCKET, SO_RCVBUF, rcvbuf);
+	UA_OK(bind(st->rx, UA_SA(st->to), UA_SIN_LEN));
+	UA_OK(getsockname(st->rx, UA_SA(st->to), &len));
+	ua_nonblocking(st->rx, true);
+	return st;
+}
+
+static void
+storm_run(struct storm *st, bool read_along)
+{
+	struct sender s[SENDERS];
+
+	for (uint32_t i = 0; i < SENDERS; i++) {
+		s[i] = (struct sender){ .st = st, .id = i };
+		CU_ASSERT_FATAL(pthread_create(&s[i].thread, NULL, sender_main,
+			&s[i]) == 0);
+	}
+	if (read_along)
+		drain(st, 2000);
+	for (int i = 0; i < SENDERS; i++)
+		pthread_join(s[i].thread, NULL);
+}
+
+/*
+ * Datagrams sendto accepted. Every attempt is accounted for: accepted,
+ * or refused with WSAENOBUFS (the mbuf pool ran dry, counted in the
+ * sender's drop_nombuf), never anything else.
+ */
+static int
+storm_sent(const struct storm *st)
+{
+	int n = 0, nobufs = 0;
+
+	for (int i = 0; i < SENDERS; i++) {
+		CU_ASSERT_EQUAL(st->sent[i] + st->nobufs[i], PER_SENDER);
+		CU_ASSERT_EQUAL(st->failed[i], 0);
+		if (st->failed[i] != 0)
+			fprintf(stderr, "\nsender %d: %d failed, last with "
+				"%d\n", i, st->failed[i], st->last_error[i]);
+		n += st->sent[i];
+		nobufs += st->nobufs[i];
+	}
+	CU_ASSERT_EQUAL(ua_sock_counter(st->tx, "drop_nombuf"),
+		(uint64_t)nobufs);
+	return n;
+}
+
+static void
+storm_close(struct storm *st)
+{
+	ua_close(st->tx);
+	ua_close(st->rx);
+	free(st);
+}
+
+/* 8 threads x 2000 datagrams on one socket to a receiver with room for
+ * them: every datagram sent arrives, exactly once. */
+static void
+test_eight_senders_one_socket_all_arrive(void)
+{
+	struct storm *st = storm_open(4 << 20);
+	int sent;
+
+	storm_run(st, true);
+	drain(st, 2000);
+	sent = storm_sent(st);
+	CU_ASSERT(sent > 0);
+	CU_ASSERT_EQUAL(st->received, sent);
+	CU_ASSERT_EQUAL(st->duplicates, 0);
+	CU_ASSERT_EQUAL(st->bogus, 0);
+	CU_ASSERT_EQUAL(ua_sock_counter(st->rx, "drop_rx_full"), 0);
+	CU_ASSERT_EQUAL(ua_sock_counter(st->rx, "rx_dgrams"), (uint64_t)sent);
+	CU_ASSERT_EQUAL(ua_sock_counter(st->tx, "tx_dgrams"), (uint64_t)sent);
+	if (st->received != sent)
+		fprintf(stderr, "\nsent %d received %d\n", sent, st->received);
+	storm_close(st);
+}
+
+/* The same into a small SO_RCVBUF nobody reads meanwhile: received +
+ * drop_rx_full == sent, nothing lost uncounted. */
+static void
+test_eight_senders_small_rcvbuf_every_datagram_accounted(void)
+{
+	struct storm *st = storm_open(2048);
+	uint64_t rx = 0, drops = 0;
+	int sent;
+
+	storm_run(st, false);
+	sent = storm_sent(st);
+	/* The lcore judges every datagram; wait until it has. */
+	for (double t0 = ua_ms(); ua_ms() - t0 < UA_WAIT_MS;
+			wt_sleep_ms(5)) {
+		rx = ua_sock_counter(st->rx, "rx_dgrams");
+		drops = ua_sock_counter(st->rx, "drop_rx_full");
+		if (rx != UINT64_MAX && drops != UINT64_MAX &&
+				rx + drops >= (uint64_t)sent)
+			break;
+	}
+	drain(st, 200);
+	CU_ASSERT_EQUAL(ua_sock_counter(st->tx, "tx_dgrams"), (uint64_t)sent);
+	CU_ASSERT(drops > 0);
+	CU_ASSERT_EQUAL(rx + drops, (uint64_t)sent);
+	CU_ASSERT_EQUAL((uint64_t)st->received, rx);
+	CU_ASSERT_EQUAL(st->duplicates, 0);
+	if (rx + drops != (uint64_t)sent)
+		fprintf(stderr, "\nsent %d rx %llu drops %llu received %d\n",
+			sent, (unsigned long long)rx,
+			(unsigned long long)drops, st->received);
+	storm_close(st);
+}
+
+static const struct ua_test blocking_tests[] = {
+	UA_TEST(test_blocking_recv_woken_by_send_from_another_thread),
+	UA_TEST(test_blocking_recv_interrupted_by_closesocket_fails_eintr),
+	UA_TEST(test_concurrent_receivers_take_each_datagram_once),
+	UA_TEST(test_fionbio_toggles_blocking),
+	UA_TEST(test_so_rcvtimeo_fails_etimedout),
+};
+
+static const struct ua_test select_tests[] = {
+	UA_TEST(test_select_zero_timeout_polls),
+	UA_TEST(test_select_timeout_returns_zero_after_timeout),
+	UA_TEST(test_select_woken_early_by_readiness),
+	UA_TEST(test_select_without_timeout_waits_for_readiness),
+};
+
+static const struct ua_test storm_tests[] = {
+	UA_TEST(test_eight_senders_one_socket_all_arrive),
+	UA_TEST(test_eight_senders_small_rcvbuf_every_datagram_accounted),
+};
+
+void
+test_udp_blocking_register(void)
+{
+	ua_add_suite("udp_blocking", blocking_tests,
+		UA_NTESTS(blocking_tests));
+	ua_add_suite("udp_select_wait", select_tests, UA_NTESTS(select_tests));
+	ua_add_suite("udp_threads", storm_tests, UA_NTESTS(storm_tests));
+}

@@ -1,0 +1,687 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control calls: WSPSetSockOpt/WSPGetSockOpt, WSPIoctl, WSPSelect and
+ * WSPAddressToString/WSPStringToAddress (reached through the proc table,
+ * as Ws2_32 does when we are the first provider of the family).
+ */
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "udp_api.h"
+
+static int
+getopt_int(SOCKET s, int level, int name)
+{
+	int v = -12345, len = sizeof(v);
+
+	UA_OK(getsockopt(s, level, name, (char *)&v, &len));
+	CU_ASSERT_EQUAL(len, sizeof(v));
+	return v;
+}
+
+/* ---- socket options ---- */
+
+/* SO_RCVBUF and SO_SNDBUF start at 64 KB and read back what was set. */
+static void
+test_sockopt_buffer_sizes_round_trip(void)
+{
+	SOCKET s = ua_udp();
+
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_RCVBUF), 65536);
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_SNDBUF), 65536);
+	ua_setopt_int(s, SOL_SOCKET, SO_RCVBUF, 200000);
+	ua_setopt_int(s, SOL_SOCKET, SO_SNDBUF, 4096);
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_RCVBUF), 200000);
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_SNDBUF), 4096);
+	ua_close(s);
+}
+
+/* A negative buffer size: WSAEINVAL. */
+static void
+test_sockopt_negative_buffer_size_fails_einval(void)
+{
+	SOCKET s = ua_udp();
+	int v = -1;
+
+	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, sizeof(v)),
+		WSAEINVAL);
+	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_SNDBUF, (char *)&v, sizeof(v)),
+		WSAEINVAL);
+	ua_close(s);
+}
+
+/* SO_REUSEADDR and SO_BROADCAST start FALSE and read back TRUE once
+ * set, also from a one-byte value. */
+static void
+test_sockopt_bool_options_round_trip(void)
+{
+	SOCKET s = ua_udp();
+	char on = 1;
+
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_REUSEADDR), FALSE);
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_BROADCAST), FALSE);
+	ua_setopt_int(s, SOL_SOCKET, SO_REUSEADDR, 7);
+	UA_OK(setsockopt(s, SOL_SOCKET, SO_BROADCAST, &on, 1));
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_REUSEADDR), TRUE);
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_BROADCAST), TRUE);
+	ua_setopt_int(s, SOL_SOCKET, SO_BROADCAST, 0);
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_BROADCAST), FALSE);
+	ua_close(s);
+}
+
+/* SO_EXCLUSIVEADDRUSE on a socket with SO_REUSEADDR: WSAEINVAL. */
+static void
+test_sockopt_exclusive_after_reuseaddr_fails_einval(void)
+{
+	SOCKET s = ua_udp();
+	int on = 1;
+
+	ua_setopt_int(s, SOL_SOCKET, SO_REUSEADDR, 1);
+	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (char *)&on,
+		sizeof(on)), WSAEINVAL);
+	ua_close(s);
+}
+
+/* SO_LINGER reads back what was set; SO_DONTLINGER is its l_onoff
+ * inverted, and setting it keeps l_linger. */
+static void
+test_sockopt_linger_and_dontlinger_agree(void)
+{
+	SOCKET s = ua_udp();
+	LINGER l = { .l_onoff = 1, .l_linger = 5 }, got;
+	int len = sizeof(got);
+
+	UA_OK(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&got, &len));
+	CU_ASSERT_EQUAL(got.l_onoff, 0);
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_DONTLINGER), TRUE);
+	UA_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)));
+	len = sizeof(got);
+	UA_OK(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&got, &len));
+	CU_ASSERT_EQUAL(len, sizeof(LINGER));
+	CU_ASSERT_EQUAL(got.l_onoff, 1);
+	CU_ASSERT_EQUAL(got.l_linger, 5);
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_DONTLINGER), FALSE);
+	ua_setopt_int(s, SOL_SOCKET, SO_DONTLINGER, 1);
+	len = sizeof(got);
+	UA_OK(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&got, &len));
+	CU_ASSERT_EQUAL(got.l_onoff, 0);
+	CU_ASSERT_EQUAL(got.l_linger, 5);
+	ua_setopt_int(s, SOL_SOCKET, SO_DONTLINGER, 0);
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_DONTLINGER), FALSE);
+	ua_close(s);
+}
+
+/* SO_TYPE is SOCK_DGRAM and cannot be set (WSAENOPROTOOPT). */
+static void
+test_sockopt_type_is_dgram_and_read_only(void)
+{
+	SOCKET s = ua_udp();
+	int v = SOCK_STREAM;
+
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
+	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&v, sizeof(v)),
+		WSAENOPROTOOPT);
+	ua_close(s);
+}
+
+/* SO_ERROR is 0 on a socket with no pending error. */
+static void
+test_sockopt_error_is_zero_without_error(void)
+{
+	SOCKET s = ua_bound(NULL);
+
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_ERROR), 0);
+	ua_close(s);
+}
+
+/* SO_PROTOCOL_INFOW is the UDP catalog entry, XP1_IFS_HANDLES clear. */
+static void
+test_sockopt_protocol_info_is_udp_entry_without_ifs(void)
+{
+	const WSAPROTOCOL_INFOW *e = ua_udp_entry();
+	WSAPROTOCOL_INFOW pi;
+	int len = sizeof(pi);
+	SOCKET s = ua_udp();
+
+	UA_OK(getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&pi,
+		&len));
+	CU_ASSERT_EQUAL(len, sizeof(WSAPROTOCOL_INFOW));
+	CU_ASSERT_EQUAL(pi.dwServiceFlags1 & XP1_IFS_HANDLES, 0);
+	CU_ASSERT_EQUAL(pi.iAddressFamily, AF_INET);
+	CU_ASSERT_EQUAL(pi.iSocketType, SOCK_DGRAM);
+	CU_ASSERT_EQUAL(pi.iProtocol, IPPROTO_UDP);
+	CU_ASSERT_EQUAL(pi.dwCatalogEntryId, e->dwCatalogEntryId);
+	CU_ASSERT_EQUAL(memcmp(&pi.ProviderId, &e->ProviderId,
+		sizeof(GUID)), 0);
+	len = sizeof(pi) - 1;
+	UA_FAILS(getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&pi,
+		&len), WSAEFAULT);
+	ua_close(s);
+}
+
+/* SO_MAX_MSG_SIZE is the largest IPv4 UDP payload, 65507. */
+static void
+test_sockopt_max_msg_size_is_65507(void)
+{
+	SOCKET s = ua_udp();
+
+	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_MAX_MSG_SIZE), 65507);
+	ua_close(s);
+}
+
+/* IP_TTL (default 128) and IP_TOS read back what was set; a TTL over
+ * 255: WSAEINVAL. */
+static void
+test_sockopt_ip_ttl_and_tos_round_trip(void)
+{
+	SOCKET s = ua_udp();
+	int v = 256;
+
+	CU_ASSERT_EQUAL(getopt_int(s, IPPROTO_IP, IP_TTL), 128);
+	ua_setopt_int(s, IPPROTO_IP, IP_TTL, 5);
+	ua_setopt_int(s, IPPROTO_IP, IP_TOS, 0x10);
+	CU_ASSERT_EQUAL(getopt_int(s, IPPROTO_IP, IP_TTL), 5);
+	CU_ASSERT_EQUAL(getopt_int(s, IPPROTO_IP, IP_TOS), 0x10);
+	UA_FAILS(setsockopt(s, IPPROTO_IP, IP_TTL, (char *)&v, sizeof(v)),
+		WSAEINVAL);
+	ua_close(s);
+}
+
+/* An option the level does not know: WSAENOPROTOOPT. */
+static void
+test_sockopt_unknown_option_fails_enoprotoopt(void)
+{
+	SOCKET s = ua_udp();
+	int v = 1, len = sizeof(v);
+
+	UA_FAILS(setsockopt(s, SOL_SOCKET, 0x7777, (char *)&v, sizeof(v)),
+		WSAENOPROTOOPT);
+	UA_FAILS(getsockopt(s, SOL_SOCKET, 0x7777, (char *)&v, &len),
+		WSAENOPROTOOPT);
+	UA_FAILS(getsockopt(s, IPPROTO_IP, 0x7777, (char *)&v, &len),
+		WSAENOPROTOOPT);
+	ua_close(s);
+}
+
+/* A level that does not exist: WSAEINVAL. */
+static void
+test_sockopt_unknown_level_fails_einval(void)
+{
+	SOCKET s = ua_udp();
+	int v = 1, len = sizeof(v);
+
+	UA_FAILS(setsockopt(s, 0x1234, SO_BROADCAST, (char *)&v, sizeof(v)),
+		WSAEINVAL);
+	UA_FAILS(getsockopt(s, 0x1234, SO_BROADCAST, (char *)&v, &len),
+		WSAEINVAL);
+	ua_close(s);
+}
+
+/* A NULL value, NULL length, or one too short: WSAEFAULT. */
+static void
+test_sockopt_null_or_short_buffer_fails_efault(void)
+{
+	SOCKET s = ua_udp();
+	int v = 1, len = sizeof(v) - 1;
+	LINGER l = { 1, 1 };
+
+	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_RCVBUF, NULL, sizeof(v)),
+		WSAEFAULT);
+	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, 0),
+		WSAEFAULT);
+	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l,
+		sizeof(l) - 1), WSAEFAULT);
+	UA_FAILS(getsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, &len),
+		WSAEFAULT);
+	UA_FAILS(getsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, NULL),
+		WSAEFAULT);
+	len = sizeof(v);
+	UA_FAILS(getsockopt(s, SOL_SOCKET, SO_RCVBUF, NULL, &len), WSAEFAULT);
+	ua_close(s);
+}
+
+/* ---- WSPIoctl ---- */
+
+/* FIONREAD is every payload byte queued, not just the first datagram. */
+static void
+test_ioctl_fionread_counts_all_queued_bytes(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	char buf[64] = { 0 };
+	u_long n = 0;
+	double t0 = ua_ms();
+
+	UA_OK(ioctlsocket(rx, FIONREAD, &n));
+	CU_ASSERT_EQUAL(n, 0);
+	for (int len = 10; len <= 30; len += 10)
+		CU_ASSERT_EQUAL(sendto(tx, buf, len, 0, UA_SA(to), UA_SIN_LEN),
+			len);
+	while (n < 60 && ua_ms() - t0 < UA_WAIT_MS)
+		UA_OK(ioctlsocket(rx, FIONREAD, &n));
+	CU_ASSERT_EQUAL(n, 60);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, UA_WAIT_MS), 10);
+	UA_OK(ioctlsocket(rx, FIONREAD, &n));
+	CU_ASSERT_EQUAL(n, 50);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* SIO_GET_INTERFACE_LIST lists our interface: 198.18.0.2/24, up. */
+static void
+test_ioctl_interface_list_reports_our_address(void)
+{
+	INTERFACE_INFO ii[4];
+	DWORD n = 0;
+	SOCKET s = ua_udp();
+
+	UA_OK(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, ii, sizeof(ii), &n,
+		NULL, NULL));
+	CU_ASSERT_EQUAL(n, sizeof(INTERFACE_INFO));
+	CU_ASSERT(ii[0].iiFlags & IFF_UP);
+	CU_ASSERT_EQUAL(ii[0].iiAddress.AddressIn.sin_family, AF_INET);
+	CU_ASSERT_EQUAL(ntohl(ii[0].iiAddress.AddressIn.sin_addr.s_addr),
+		UA_IP);
+	CU_ASSERT_EQUAL(ntohl(ii[0].iiNetmask.AddressIn.sin_addr.s_addr),
+		0xffffff00u);
+	UA_FAILS(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, ii,
+		sizeof(ii[0]) - 1, &n, NULL, NULL), WSAEFAULT);
+	ua_close(s);
+}
+
+/* SIO_BASE_HANDLE (and the BSP queries) answer our own handle: we are
+ * the base provider. */
+static void
+test_ioctl_base_handle_is_own_handle(void)
+{
+	static const DWORD codes[] = {
+		SIO_BASE_HANDLE, SIO_BSP_HANDLE, SIO_BSP_HANDLE_SELECT,
+		SIO_BSP_HANDLE_POLL,
+	};
+	SOCKET s = ua_udp(), h;
+	DWORD n;
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		h = INVALID_SOCKET;
+		n = 0;
+		UA_OK(WSAIoctl(s, codes[i], NULL, 0, &h, sizeof(h), &n, NULL,
+			NULL));
+		CU_ASSERT_EQUAL(n, sizeof(SOCKET));
+		CU_ASSERT_EQUAL(h, s);
+	}
+	UA_FAILS(WSAIoctl(s, SIO_BASE_HANDLE, NULL, 0, &h, sizeof(h) - 1, &n,
+		NULL, NULL), WSAEFAULT);
+	ua_close(s);
+}
+
+/* A control code nobody defined: WSAEINVAL. */
+static void
+test_ioctl_unknown_code_fails_einval(void)
+{
+	SOCKET s = ua_udp();
+	u_long v = 0;
+	DWORD n;
+
+	UA_FAILS(WSAIoctl(s, 0x12345678, &v, sizeof(v), &v, sizeof(v), &n,
+		NULL, NULL), WSAEINVAL);
+	UA_FAILS(ioctlsocket(s, 0x4004660f, &v), WSAEINVAL);
+	ua_close(s);
+}
+
+/* No input where one is needed, no room for the output, or no byte
+ * count: WSAEFAULT. */
+static void
+test_ioctl_missing_buffers_fail_efault(void)
+{
+	SOCKET s = ua_udp();
+	u_long v = 0;
+	DWORD n;
+
+	UA_FAILS(WSAIoctl(s, FIONBIO, NULL, 0, NULL, 0, &n, NULL, NULL),
+		WSAEFAULT);
+	UA_FAILS(WSAIoctl(s, FIONBIO, &v, sizeof(v) - 1, NULL, 0, &n, NULL,
+		NULL), WSAEFAULT);
+	UA_FAILS(WSAIoctl(s, FIONREAD, NULL, 0, NULL, 0, &n, NULL, NULL),
+		WSAEFAULT);
+	UA_FAILS(WSAIoctl(s, FIONREAD, NULL, 0, &v, sizeof(v), NULL, NULL,
+		NULL), WSAEFAULT);
+	ua_close(s);
+}
+
+/* ---- WSPSelect ---- */
+
+/* All three sets empty (or NULL): WSAEINVAL, from the provider too. */
+static void
+test_select_empty_sets_fail_einval(void)
+{
+	const WSPPROC_TABLE *p = ws2_stub_proc_table();
+	struct timeval tv = { 0, 0 };
+	fd_set rd;
+	int err = 0;
+
+	FD_ZERO(&rd);
+	UA_FAILS(select(0, &rd, NULL, NULL, &tv), WSAEINVAL);
+	UA_WSP_FAILS(p->lpWSPSelect(0, &rd, &rd, &rd, &tv, &err), err,
+		WSAEINVAL);
+	UA_WSP_FAILS(p->lpWSPSelect(0, NULL, NULL, NULL, &tv, &err), err,
+		WSAEINVAL);
+}
+
+/* A negative timeout: WSAEINVAL. */
+static void
+test_select_negative_timeout_fails_einval(void)
+{
+	struct timeval tv = { -1, 0 };
+	SOCKET s = ua_udp();
+	fd_set wr;
+
+	FD_ZERO(&wr);
+	FD_SET(s, &wr);
+	UA_FAILS(select(0, NULL, &wr, NULL, &tv), WSAEINVAL);
+	ua_close(s);
+}
+
+/* A handle that is not a socket anywhere in the sets: WSAENOTSOCK. */
+static void
+test_select_bad_handle_fails_enotsock(void)
+{
+	struct timeval tv = { 0, 0 };
+	SOCKET s = ua_udp(), dead = ua_udp();
+	fd_set rd, wr;
+
+	ua_close(dead);
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(s, &rd);
+	FD_SET(dead, &wr);
+	UA_FAILS(select(0, &rd, &wr, NULL, &tv), WSAENOTSOCK);
+	FD_ZERO(&rd);
+	FD_SET(dead, &rd);
+	UA_FAILS(select(0, &rd, NULL, NULL, &tv), WSAENOTSOCK);
+	ua_close(s);
+}
+
+/* A poll reports a fresh socket writable and never exceptional. */
+static void
+test_select_poll_reports_fresh_socket_writable(void)
+{
+	struct timeval tv = { 0, 0 };
+	SOCKET s = ua_udp();
+	fd_set wr, ex;
+
+	FD_ZERO(&wr);
+	FD_ZERO(&ex);
+	FD_SET(s, &wr);
+	FD_SET(s, &ex);
+	CU_ASSERT_EQUAL(select(0, NULL, &wr, &ex, &tv), 1);
+	CU_ASSERT(FD_ISSET(s, &wr));
+	CU_ASSERT_EQUAL(ex.fd_count, 0);
+	ua_close(s);
+}
+
+/* The read set comes back holding only the sockets with data. */
+static void
+test_select_keeps_only_ready_sockets(void)
+{
+	struct timeval tv = { UA_WAIT_MS / 1000, 0 };
+	struct sockaddr_in to;
+	SOCKET quiet = ua_bound(NULL), busy = ua_bound(&to), tx = ua_udp();
+	fd_set rd;
+
+	CU_ASSERT_EQUAL(sendto(tx, "r", 1, 0, UA_SA(to), UA_SIN_LEN), 1);
+	FD_ZERO(&rd);
+	FD_SET(quiet, &rd);
+	FD_SET(busy, &rd);
+	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, &tv), 1);
+	CU_ASSERT_EQUAL(rd.fd_count, 1);
+	CU_ASSERT(FD_ISSET(busy, &rd));
+	CU_ASSERT_FALSE(FD_ISSET(quiet, &rd));
+	ua_close(quiet);
+	ua_close(busy);
+	ua_close(tx);
+}
+
+/* ---- WSPAddressToString / WSPStringToAddress ---- */
+
+static void
+widen(const char *s, WCHAR *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < n; i++)
+		w[i] = (WCHAR)(unsigned char)s[i];
+	w[i] = 0;
+}
+
+static bool
+wide_equals(const WCHAR *w, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (w[i] != (WCHAR)(unsigned char)s[i])
+			return false;
+	return w[i] == 0;
+}
+
+static int
+to_string(struct sockaddr_in *a, DWORD alen, WCHAR *out, DWORD *len,
+		int *err)
+{
+	const WSPPROC_TABLE *p = ws2_stub_proc_table();
+
+	return p->lpWSPAddressToString(UA_SA(*a), alen, NULL, out, len, err);
+}
+
+static int
+to_address(const char *text, int af, struct sockaddr_in *a, int *len,
+		int *err)
+{
+	const WSPPROC_TABLE *p = ws2_stub_proc_table();
+	WCHAR w[64];
+
+	widen(text, w, sizeof(w) / sizeof(w[0]));
+	return p->lpWSPStringToAddress(w, af, NULL, UA_SA(*a), len, err);
+}
+
+/* "a.b.c.d:port", and just "a.b.c.d" for port 0; lengths count WCHARs
+ * with the NUL. */
+static void
+test_address_to_string_formats_address_and_port(void)
+{
+	struct sockaddr_in a = ua_sin(UA_IP, 5000);
+	WCHAR out[64];
+	DWORD len = 64;
+	int err = 0;
+
+	CU_ASSERT_EQUAL(to_string(&a, UA_SIN_LEN, out, &len, &err), 0);
+	CU_ASSERT(wide_equals(out, "198.18.0.2:5000"));
+	CU_ASSERT_EQUAL(len, 16);
+	a.sin_port = 0;
+	len = 64;
+	CU_ASSERT_EQUAL(to_string(&a, UA_SIN_LEN, out, &len, &err), 0);
+	CU_ASSERT(wide_equals(out, "198.18.0.2"));
+	CU_ASSERT_EQUAL(len, 11);
+}
+
+/* A buffer too small (or none): WSAEFAULT with the length needed. */
+static void
+test_address_to_string_small_buffer_fails_efault_with_length(void)
+{
+	struct sockaddr_in a = ua_sin(0x0a000001, 80);
+	WCHAR out[8];
+	DWORD len = 8;
+	int err = 0;
+
+	UA_WSP_FAILS(to_string(&a, UA_SIN_LEN, out, &len, &err), err,
+		WSAEFAULT);
+	CU_ASSERT_EQUAL(len, 12);	/* "10.0.0.1:80" and the NUL */
+	len = 0;
+	UA_WSP_FAILS(to_string(&a, UA_SIN_LEN, NULL, &len, &err), err,
+		WSAEFAULT);
+	CU_ASSERT_EQUAL(len, 12);
+	len = 12;
+	CU_ASSERT_EQUAL(to_string(&a, UA_SIN_LEN, (WCHAR[12]){ 0 }, &len,
+		&err), 0);
+}
+
+/* Another family: WSAEINVAL; a sockaddr shorter than sockaddr_in or no
+ * length: WSAEFAULT. */
+static void
+test_address_to_string_bad_address_fails(void)
+{
+	struct sockaddr_in a = ua_sin(UA_IP, 80);
+	WCHAR out[64];
+	DWORD len = 64;
+	int err = 0;
+
+	UA_WSP_FAILS(to_string(&a, UA_SIN_LEN - 1, out, &len, &err), err,
+		WSAEFAULT);
+	UA_WSP_FAILS(to_string(&a, UA_SIN_LEN, out, NULL, &err), err,
+		WSAEFAULT);
+	a.sin_family = AF_INET6;
+	UA_WSP_FAILS(to_string(&a, UA_SIN_LEN, out, &len, &err), err,
+		WSAEINVAL);
+}
+
+/* "a.b.c.d:port" and "a.b.c.d" (port 0) parse into a sockaddr_in. */
+static void
+test_string_to_address_parses_address_and_port(void)
+{
+	struct sockaddr_in a;
+	int len = UA_SIN_LEN, err = 0;
+
+	memset(&a, 0xff, sizeof(a));
+	CU_ASSERT_EQUAL(to_address("10.1.2.3:8080", AF_INET, &a, &len, &err),
+		0);
+	CU_ASSERT_EQUAL(len, UA_SIN_LEN);
+	CU_ASSERT_EQUAL(a.sin_family, AF_INET);
+	CU_ASSERT_EQUAL(ntohl(a.sin_addr.s_addr), 0x0a010203u);
+	CU_ASSERT_EQUAL(ntohs(a.sin_port), 8080);
+	CU_ASSERT_EQUAL(to_address("255.255.255.255", AF_INET, &a, &len,
+		&err), 0);
+	CU_ASSERT_EQUAL(a.sin_addr.s_addr, 0xffffffffu);
+	CU_ASSERT_EQUAL(a.sin_port, 0);
+}
+
+/* Address -> string -> address gives back the same sockaddr_in. */
+static void
+test_string_to_address_round_trips(void)
+{
+	static const uint32_t ips[] = { 0, UA_IP, 0x7f000001u, 0xfffffffeu };
+	static const uint16_t ports[] = { 0, 1, 65535 };
+
+	for (size_t i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
+		for (size_t j = 0; j < sizeof(ports) / sizeof(ports[0]); j++) {
+			struct sockaddr_in a = ua_sin(ips[i], ports[j]), b;
+			const WSPPROC_TABLE *p = ws2_stub_proc_table();
+			WCHAR w[64];
+			DWORD wl = 64;
+			int bl = UA_SIN_LEN, err = 0;
+
+			CU_ASSERT_EQUAL(to_string(&a, UA_SIN_LEN, w, &wl,
+				&err), 0);
+			CU_ASSERT_EQUAL(p->lpWSPStringToAddress(w, AF_INET,
+				NULL, UA_SA(b), &bl, &err), 0);
+			CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof(a)), 0);
+		}
+	}
+}
+
+/* Text that is not an IPv4 address[:port]: WSAEINVAL. */
+static void
+test_string_to_address_bad_text_fails_einval(void)
+{
+	static const char *const bad[] = {
+		"", "10.1.2", "300.1.1.1", "1.2.3.4:", "1.2.3.4:70000",
+		"1.2.3.4:80x", "abc", "1.2.3.4 ", "::1",
+	};
+	struct sockaddr_in a;
+	int len, err;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = UA_SIN_LEN;
+		err = 0;
+		UA_WSP_FAILS(to_address(bad[i], AF_INET, &a, &len, &err), err,
+			WSAEINVAL);
+	}
+}
+
+/* A family other than AF_INET: WSAEINVAL. */
+static void
+test_string_to_address_other_family_fails_einval(void)
+{
+	struct sockaddr_in a;
+	int len = UA_SIN_LEN, err = 0;
+
+	UA_WSP_FAILS(to_address("1.2.3.4", AF_INET6, &a, &len, &err), err,
+		WSAEINVAL);
+}
+
+/* An address buffer too small: WSAEFAULT with the length needed. */
+static void
+test_string_to_address_small_buffer_fails_efault_with_length(void)
+{
+	struct sockaddr_in a;
+	int len = UA_SIN_LEN - 1, err = 0;
+
+	UA_WSP_FAILS(to_address("1.2.3.4", AF_INET, &a, &len, &err), err,
+		WSAEFAULT);
+	CU_ASSERT_EQUAL(len, UA_SIN_LEN);
+	UA_WSP_FAILS(to_address("1.2.3.4", AF_INET, &a, NULL, &err), err,
+		WSAEFAULT);
+}
+
+static const struct ua_test sockopt_tests[] = {
+	UA_TEST(test_sockopt_buffer_sizes_round_trip),
+	UA_TEST(test_sockopt_negative_buffer_size_fails_einval),
+	UA_TEST(test_sockopt_bool_options_round_trip),
+	UA_TEST(test_sockopt_exclusive_after_reuseaddr_fails_einval),
+	UA_TEST(test_sockopt_linger_and_dontlinger_agree),
+	UA_TEST(test_sockopt_type_is_dgram_and_read_only),
+	UA_TEST(test_sockopt_error_is_zero_without_error),
+	UA_TEST(test_sockopt_protocol_info_is_udp_entry_without_ifs),
+	UA_TEST(test_sockopt_max_msg_size_is_65507),
+	UA_TEST(test_sockopt_ip_ttl_and_tos_round_trip),
+	UA_TEST(test_sockopt_unknown_option_fails_enoprotoopt),
+	UA_TEST(test_sockopt_unknown_level_fails_einval),
+	UA_TEST(test_sockopt_null_or_short_buffer_fails_efault),
+};
+
+static const struct ua_test ioctl_tests[] = {
+	UA_TEST(test_ioctl_fionread_counts_all_queued_bytes),
+	UA_TEST(test_ioctl_interface_list_reports_our_address),
+	UA_TEST(test_ioctl_base_handle_is_own_handle),
+	UA_TEST(test_ioctl_unknown_code_fails_einval),
+	UA_TEST(test_ioctl_missing_buffers_fail_efault),
+};
+
+static const struct ua_test select_tests[] = {
+	UA_TEST(test_select_empty_sets_fail_einval),
+	UA_TEST(test_select_negative_timeout_fails_einval),
+	UA_TEST(test_select_bad_handle_fails_enotsock),
+	UA_TEST(test_select_poll_reports_fresh_socket_writable),
+	UA_TEST(test_select_keeps_only_ready_sockets),
+};
+
+static const struct ua_test addr_tests[] = {
+	UA_TEST(test_address_to_string_formats_address_and_port),
+	UA_TEST(test_address_to_string_small_buffer_fails_efault_with_length),
+	UA_TEST(test_address_to_string_bad_address_fails),
+	UA_TEST(test_string_to_address_parses_address_and_port),
+	UA_TEST(test_string_to_address_round_trips),
+	UA_TEST(test_string_to_address_bad_text_fails_einval),
+	UA_TEST(test_string_to_address_other_family_fails_einval),
+	UA_TEST(test_string_to_address_small_buffer_fails_efault_with_length),
+};
+
+void
+test_udp_control_register(void)
+{
+	ua_add_suite("udp_sockopt", sockopt_tests, UA_NTESTS(sockopt_tests));
+	ua_add_suite("udp_ioctl", ioctl_tests, UA_NTESTS(ioctl_tests));
+	ua_add_suite("udp_select", select_tests, UA_NTESTS(select_tests));
+	ua_add_suite("udp_address_strings", addr_tests,
+		UA_NTESTS(addr_tests));
+}

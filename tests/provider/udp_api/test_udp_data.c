@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Data calls: WSPSend, WSPSendTo, WSPRecv, WSPRecvFrom -- every
+ * documented error path with its exact code, and the datagram semantics
+ * the codes guard (truncation, peeking, gathering, empty datagrams).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "udp_api.h"
+
+/* A receiver bound to our address and an unbound sender. */
+struct pair {
+	SOCKET rx, tx;
+	struct sockaddr_in to;
+};
+
+static struct pair
+pair_open(void)
+{
+	struct pair p;
+
+	p.rx = ua_bound(&p.to);
+	p.tx = ua_udp();
+	return p;
+}
+
+static void
+pair_close(struct pair *p)
+{
+	ua_close(p->rx);
+	ua_close(p->tx);
+}
+
+/* A sender whose datagrams to closed ports raise no error later. */
+static SOCKET
+quiet_sender(void)
+{
+	SOCKET s = ua_udp();
+	u_long off = 0;
+
+	UA_OK(WSAIoctl(s, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0,
+		&(DWORD){ 0 }, NULL, NULL));
+	return s;
+}
+
+/* ---- WSPSend / WSPSendTo ---- */
+
+/* send (no address) on an unconnected socket: WSAENOTCONN; so is
+ * WSASendTo with no address. */
+static void
+test_send_unconnected_fails_enotconn(void)
+{
+	SOCKET s = ua_udp();
+	WSABUF b = { .len = 1, .buf = (char *)"x" };
+	DWORD n;
+
+	UA_FAILS(send(s, "x", 1, 0), WSAENOTCONN);
+	UA_FAILS(WSASendTo(s, &b, 1, &n, 0, NULL, 0, NULL, NULL),
+		WSAENOTCONN);
+	ua_close(s);
+}
+
+/* To 0.0.0.0 or to port 0: WSAEADDRNOTAVAIL. */
+static void
+test_sendto_zero_address_or_port_fails_eaddrnotavail(void)
+{
+	struct sockaddr_in a0 = ua_sin(0, 5000), p0 = ua_sin(UA_IP, 0);
+	SOCKET s = ua_udp();
+
+	UA_FAILS(sendto(s, "x", 1, 0, UA_SA(a0), UA_SIN_LEN),
+		WSAEADDRNOTAVAIL);
+	UA_FAILS(sendto(s, "x", 1, 0, UA_SA(p0), UA_SIN_LEN),
+		WSAEADDRNOTAVAIL);
+	ua_close(s);
+}
+
+/* 65507 bytes is the largest payload; one more: WSAEMSGSIZE, also when
+ * gathered from several buffers. */
+static void
+test_sendto_over_65507_fails_emsgsize(void)
+{
+	struct sockaddr_in to = ua_sin(UA_IP, ua_closed_port());
+	char *big = calloc(1, 65508);
+	WSABUF b[2];
+	DWORD n;
+	SOCKET s = quiet_sender();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	CU_ASSERT_EQUAL(sendto(s, big, 65507, 0, UA_SA(to), UA_SIN_LEN),
+		65507);
+	UA_FAILS(sendto(s, big, 65508, 0, UA_SA(to), UA_SIN_LEN),
+		WSAEMSGSIZE);
+	b[0] = (WSABUF){ .len = 60000, .buf = big };
+	b[1] = (WSABUF){ .len = 5508, .buf = big };
+	UA_FAILS(WSASendTo(s, b, 2, &n, 0, UA_SA(to), UA_SIN_LEN, NULL, NULL),
+		WSAEMSGSIZE);
+	free(big);
+	ua_close(s);
+}
+
+/* To a broadcast address: WSAEACCES until SO_BROADCAST is set. */
+static void
+test_sendto_broadcast_needs_so_broadcast(void)
+{
+	uint16_t port = ua_closed_port();
+	struct sockaddr_in bc = ua_sin(UA_BCAST, port),
+		all = ua_sin(0xffffffffu, port);
+	SOCKET s = ua_udp();
+
+	UA_FAILS(sendto(s, "b", 1, 0, UA_SA(bc), UA_SIN_LEN), WSAEACCES);
+	UA_FAILS(sendto(s, "b", 1, 0, UA_SA(all), UA_SIN_LEN), WSAEACCES);
+	ua_setopt_int(s, SOL_SOCKET, SO_BROADCAST, 1);
+	CU_ASSERT_EQUAL(sendto(s, "b", 1, 0, UA_SA(bc), UA_SIN_LEN), 1);
+	CU_ASSERT_EQUAL(sendto(s, "b", 1, 0, UA_SA(all), UA_SIN_LEN), 1);
+	ua_close(s);
+}
+
+/* After shutdown(SD_SEND), send and sendto: WSAESHUTDOWN. */
+static void
+test_send_after_shutdown_send_fails_eshutdown(void)
+{
+	struct pair p = pair_open();
+
+	UA_OK(connect(p.tx, UA_SA(p.to), UA_SIN_LEN));
+	UA_OK(shutdown(p.tx, SD_SEND));
+	UA_FAILS(send(p.tx, "x", 1, 0), WSAESHUTDOWN);
+	UA_FAILS(sendto(p.tx, "x", 1, 0, UA_SA(p.to), UA_SIN_LEN),
+		WSAESHUTDOWN);
+	pair_close(&p);
+}
+
+/* MSG_OOB (and MSG_PARTIAL) on a datagram socket: WSAEOPNOTSUPP. */
+static void
+test_send_oob_fails_eopnotsupp(void)
+{
+	struct pair p = pair_open();
+	WSABUF b = { .len = 1, .buf = (char *)"x" };
+	DWORD n;
+
+	UA_FAILS(sendto(p.tx, "x", 1, MSG_OOB, UA_SA(p.to), UA_SIN_LEN),
+		WSAEOPNOTSUPP);
+	UA_FAILS(WSASendTo(p.tx, &b, 1, &n, MSG_PARTIAL, UA_SA(p.to),
+		UA_SIN_LEN, NULL, NULL), WSAEOPNOTSUPP);
+	pair_close(&p);
+}
+
+/* Buffers that cannot be read, a short lpTo or no byte count:
+ * WSAEFAULT, and nothing is sent. */
+static void
+test_send_bad_buffers_fail_efault(void)
+{
+	struct pair p = pair_open();
+	WSABUF nul = { .len = 8, .buf = NULL }, ok = { .len = 1,
+		.buf = (char *)"x" };
+	DWORD n;
+
+	UA_FAILS(WSASendTo(p.tx, NULL, 1, &n, 0, UA_SA(p.to), UA_SIN_LEN,
+		NULL, NULL), WSAEFAULT);
+	UA_FAILS(WSASendTo(p.tx, &nul, 1, &n, 0, UA_SA(p.to), UA_SIN_LEN,
+		NULL, NULL), WSAEFAULT);
+	UA_FAILS(WSASendTo(p.tx, &ok, 1, NULL, 0, UA_SA(p.to), UA_SIN_LEN,
+		NULL, NULL), WSAEFAULT);
+	UA_FAILS(sendto(p.tx, "x", 1, 0, UA_SA(p.to), UA_SIN_LEN - 1),
+		WSAEFAULT);
+	UA_FAILS(sendto(p.tx, "x", -1, 0, UA_SA(p.to), UA_SIN_LEN),
+		WSAEFAULT);
+	CU_ASSERT_FALSE(ua_readable(p.rx, 100));
+	pair_close(&p);
+}
+
+/* lpTo of another family: WSAEAFNOSUPPORT. */
+static void
+test_sendto_other_family_fails_eafnosupport(void)
+{
+	struct sockaddr_in to = ua_sin(UA_IP, 5000);
+	SOCKET s = ua_udp();
+
+	to.sin_family = AF_INET6;
+	UA_FAILS(sendto(s, "x", 1, 0, UA_SA(to), UA_SIN_LEN),
+		WSAEAFNOSUPPORT);
+	ua_close(s);
+}
+
+/* A non-blocking sender whose TX ring is full (a 1-byte SO_SNDBUF and
+ * 60000-byte datagrams): WSAEWOULDBLOCK, counted as drop_tx_full. */
+static void
+test_send_nonblocking_full_ring_fails_ewouldblock(void)
+{
+	struct sockaddr_in to = ua_sin(UA_IP, ua_closed_port());
+	SOCKET s = quiet_sender();
+	char *big = calloc(1, 60000);
+	double t0 = ua_ms();
+	int sent = 0, would_block = 0, other = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	ua_setopt_int(s, SOL_SOCKET, SO_SNDBUF, 1);
+	ua_nonblocking(s, true);
+	for (int i = 0; i < 5000 && would_block == 0 &&
+			ua_ms() - t0 < UA_WAIT_MS; i++) {
+		if (sendto(s, big, 60000, 0, UA_SA(to), UA_SIN_LEN) == 60000)
+			sent++;
+		else if (WSAGetLastError() == WSAEWOULDBLOCK)
+			would_block++;
+		else
+			other++;
+	}
+	CU_ASSERT(sent >= 1);
+	CU_ASSERT_EQUAL(would_block, 1);
+	CU_ASSERT_EQUAL(other, 0);
+	CU_ASSERT_EQUAL(ua_sock_counter(s, "drop_tx_full"), 1);
+	free(big);
+	ua_close(s);
+}
+
+/* ---- WSPRecv / WSPRecvFrom ---- */
+
+/* A socket never bound (explicitly or by a send): WSAEINVAL. */
+static void
+test_recv_unbound_fails_einval(void)
+{
+	struct sockaddr_in a;
+	int len = UA_SIN_LEN;
+	char buf[8];
+	SOCKET s = ua_udp();
+
+	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAEINVAL);
+	UA_FAILS(recvfrom(s, buf, sizeof(buf), 0, UA_SA(a), &len), WSAEINVAL);
+	ua_close(s);
+}
+
+/* Non-blocking with nothing queued: WSAEWOULDBLOCK. */
+static void
+test_recv_nonblocking_empty_fails_ewouldblock(void)
+{
+	SOCKET s = ua_bound(NULL);
+	char buf[8];
+
+	ua_nonblocking(s, true);
+	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	ua_close(s);
+}
+
+/* A datagram longer than the buffers: WSAEMSGSIZE, the first part is
+ * delivered with its source, and the datagram is gone. */
+static void
+test_recv_truncated_fails_emsgsize_and_consumes(void)
+{
+	struct pair p = pair_open();
+	char msg[100], buf[10];
+	WSABUF b = { .len = sizeof(buf), .buf = buf };
+	struct sockaddr_in from, txa;
+	int flen = UA_SIN_LEN, tlen = UA_SIN_LEN;
+	DWORD n = 0, fl = 0;
+
+	for (int i = 0; i < (int)sizeof(msg); i++)
+		msg[i] = (char)i;
+	ua_send_wait(p.tx, p.rx, &p.to, msg, sizeof(msg));
+	UA_FAILS(WSARecvFrom(p.rx, &b, 1, &n, &fl, UA_SA(from), &flen, NULL,
+		NULL), WSAEMSGSIZE);
+	CU_ASSERT_EQUAL(n, sizeof(buf));
+	CU_ASSERT_EQUAL(memcmp(buf, msg, sizeof(buf)), 0);
+	UA_OK(getsockname(p.tx, UA_SA(txa), &tlen));
+	CU_ASSERT_EQUAL(from.sin_port, txa.sin_port);
+	CU_ASSERT_EQUAL(ntohl(from.sin_addr.s_addr), UA_IP);
+	ua_nonblocking(p.rx, true);
+	UA_FAILS(recv(p.rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	pair_close(&p);
+}
+
+/* MSG_PEEK copies the datagram and leaves it queued. */
+static void
+test_recv_peek_leaves_datagram_queued(void)
+{
+	struct pair p = pair_open();
+	char buf[16];
+
+	ua_send_wait(p.tx, p.rx, &p.to, "peekaboo", 8);
+	memset(buf, 0, sizeof(buf));
+	CU_ASSERT_EQUAL(recv(p.rx, buf, sizeof(buf), MSG_PEEK), 8);
+	CU_ASSERT_STRING_EQUAL(buf, "peekaboo");
+	memset(buf, 0, sizeof(buf));
+	CU_ASSERT_EQUAL(recv(p.rx, buf, sizeof(buf), MSG_PEEK), 8);
+	CU_ASSERT_STRING_EQUAL(buf, "peekaboo");
+	memset(buf, 0, sizeof(buf));
+	CU_ASSERT_EQUAL(recv(p.rx, buf, sizeof(buf), 0), 8);
+	CU_ASSERT_STRING_EQUAL(buf, "peekaboo");
+	ua_nonblocking(p.rx, true);
+	UA_FAILS(recv(p.rx, buf, sizeof(buf), MSG_PEEK), WSAEWOULDBLOCK);
+	pair_close(&p);
+}
+
+/* A truncating MSG_PEEK: WSAEMSGSIZE, and the whole datagram stays. */
+static void
+test_recv_peek_truncated_fails_emsgsize_and_keeps(void)
+{
+	struct pair p = pair_open();
+	char buf[16];
+
+	ua_send_wait(p.tx, p.rx, &p.to, "0123456789", 10);
+	UA_FAILS(recv(p.rx, buf, 4, MSG_PEEK), WSAEMSGSIZE);
+	CU_ASSERT_EQUAL(memcmp(buf, "0123", 4), 0);
+	CU_ASSERT_EQUAL(recv(p.rx, buf, sizeof(buf), 0), 10);
+	CU_ASSERT_EQUAL(memcmp(buf, "0123456789", 10), 0);
+	pair_close(&p);
+}
+
+/* Several WSABUFs are filled in order, packed, with no holes. */
+static void
+test_recv_scatters_over_several_wsabufs(void)
+{
+	struct pair p = pair_open();
+	char a[3], b[1], c[20];
+	WSABUF bufs[4] = {
+		{ .len = sizeof(a), .buf = a },
+		{ .len = 0, .buf = NULL },
+		{ .len = sizeof(b), .buf = b },
+		{ .len = sizeof(c), .buf = c },
+	};
+	DWORD n = 0, fl = 0;
+
+	ua_send_wait(p.tx, p.rx, &p.to, "abcdefghij", 10);
+	UA_OK(WSARecv(p.rx, bufs, 4, &n, &fl, NULL, NULL));
+	CU_ASSERT_EQUAL(n, 10);
+	CU_ASSERT_EQUAL(memcmp(a, "abc", 3), 0);
+	CU_ASSERT_EQUAL(b[0], 'd');
+	CU_ASSERT_EQUAL(memcmp(c, "efghij", 6), 0);
+	CU_ASSERT_EQUAL(fl, 0);
+	pair_close(&p);
+}
+
+/* Several WSABUFs sent are one datagram, in order. */
+static void
+test_send_gathers_several_wsabufs(void)
+{
+	struct pair p = pair_open();
+	WSABUF bufs[3] = {
+		{ .len = 4, .buf = (char *)"gath" },
+		{ .len = 0, .buf = NULL },
+		{ .len = 3, .buf = (char *)"ers" },
+	};
+	char buf[16];
+	DWORD n = 0;
+
+	UA_OK(WSASendTo(p.tx, bufs, 3, &n, 0, UA_SA(p.to), UA_SIN_LEN, NULL,
+		NULL));
+	CU_ASSERT_EQUAL(n, 7);
+	CU_ASSERT_EQUAL(ua_recv(p.rx, buf, sizeof(buf), NULL, UA_WAIT_MS), 7);
+	CU_ASSERT_EQUAL(memcmp(buf, "gathers", 7), 0);
+	pair_close(&p);
+}
+
+/* A from buffer shorter than sockaddr_in, or no fromlen: WSAEFAULT, and
+ * the datagram stays queued. */
+static void
+test_recvfrom_short_fromlen_fails_efault(void)
+{
+	struct pair p = pair_open();
+	struct sockaddr_in from;
+	int flen = UA_SIN_LEN - 1;
+	char buf[8];
+
+	ua_send_wait(p.tx, p.rx, &p.to, "keep", 4);
+	UA_FAILS(recvfrom(p.rx, buf, sizeof(buf), 0, UA_SA(from), &flen),
+		WSAEFAULT);
+	UA_FAILS(recvfrom(p.rx, buf, sizeof(buf), 0, UA_SA(from), NULL),
+		WSAEFAULT);
+	flen = UA_SIN_LEN;
+	CU_ASSERT_EQUAL(recvfrom(p.rx, buf, sizeof(buf), 0, UA_SA(from),
+		&flen), 4);
+	CU_ASSERT_EQUAL(flen, UA_SIN_LEN);
+	pair_close(&p);
+}
+
+/* No lpFlags, no byte count, or unreadable buffers: WSAEFAULT. */
+static void
+test_recv_bad_arguments_fail_efault(void)
+{
+	SOCKET s = ua_bound(NULL);
+	char buf[8];
+	WSABUF ok = { .len = sizeof(buf), .buf = buf },
+		nul = { .len = 8, .buf = NULL };
+	DWORD n, fl = 0;
+
+	UA_FAILS(WSARecv(s, &ok, 1, &n, NULL, NULL, NULL), WSAEFAULT);
+	UA_FAILS(WSARecv(s, &ok, 1, NULL, &fl, NULL, NULL), WSAEFAULT);
+	UA_FAILS(WSARecv(s, NULL, 1, &n, &fl, NULL, NULL), WSAEFAULT);
+	UA_FAILS(WSARecv(s, &nul, 1, &n, &fl, NULL, NULL), WSAEFAULT);
+	UA_FAILS(recv(s, buf, -1, 0), WSAEFAULT);
+	ua_close(s);
+}
+
+/* After shutdown(SD_RECEIVE): WSAESHUTDOWN, even with data queued. */
+static void
+test_recv_after_shutdown_receive_fails_eshutdown(void)
+{
+	struct pair p = pair_open();
+	char buf[8];
+
+	ua_send_wait(p.tx, p.rx, &p.to, "late", 4);
+	UA_OK(shutdown(p.rx, SD_RECEIVE));
+	UA_FAILS(recv(p.rx, buf, sizeof(buf), 0), WSAESHUTDOWN);
+	pair_close(&p);
+}
+
+/* MSG_OOB and MSG_WAITALL mean nothing for datagrams: WSAEOPNOTSUPP. */
+static void
+test_recv_oob_or_waitall_fails_eopnotsupp(void)
+{
+	SOCKET s = ua_bound(NULL);
+	char buf[8];
+
+	UA_FAILS(recv(s, buf, sizeof(buf), MSG_OOB), WSAEOPNOTSUPP);
+	UA_FAILS(recv(s, buf, sizeof(buf), MSG_WAITALL), WSAEOPNOTSUPP);
+	ua_close(s);
+}
+
+/* A zero-length datagram is sent (0 bytes), makes the socket readable
+ * and is received as 0 bytes with its source. */
+static void
+test_zero_length_datagram_round_trip(void)
+{
+	struct pair p = pair_open();
+	struct sockaddr_in from;
+	int flen = UA_SIN_LEN;
+	u_long avail = 99;
+	char buf[8];
+
+	ua_send_wait(p.tx, p.rx, &p.to, "", 0);
+	UA_OK(ioctlsocket(p.rx, FIONREAD, &avail));
+	CU_ASSERT_EQUAL(avail, 0);
+	CU_ASSERT_EQUAL(recvfrom(p.rx, buf, sizeof(buf), 0, UA_SA(from),
+		&flen), 0);
+	CU_ASSERT_EQUAL(ntohl(from.sin_addr.s_addr), UA_IP);
+	ua_nonblocking(p.rx, true);
+	UA_FAILS(recv(p.rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	pair_close(&p);
+}
+
+/* recvfrom on a connected socket works and reports the peer (the SPI
+ * page's WSAEISCONN for this case is not what Winsock does). */
+static void
+test_recvfrom_connected_reports_peer(void)
+{
+	struct pair p = pair_open();
+	struct sockaddr_in txa, from;
+	int tlen = UA_SIN_LEN, flen = UA_SIN_LEN;
+	char buf[8];
+
+	CU_ASSERT_EQUAL(sendto(p.tx, "c", 1, 0, UA_SA(p.to), UA_SIN_LEN), 1);
+	UA_OK(getsockname(p.tx, UA_SA(txa), &tlen));
+	txa.sin_addr.s_addr = htonl(UA_IP);
+	UA_OK(connect(p.rx, UA_SA(txa), UA_SIN_LEN));
+	CU_ASSERT_FATAL(ua_readable(p.rx, UA_WAIT_MS));
+	CU_ASSERT_EQUAL(recvfrom(p.rx, buf, sizeof(buf), 0, UA_SA(from),
+		&flen), 1);
+	CU_ASSERT_EQUAL(memcmp(&from, &txa, sizeof(from)), 0);
+	pair_close(&p);
+}
+
+static const struct ua_test send_tests[] = {
+	UA_TEST(test_send_unconnected_fails_enotconn),
+	UA_TEST(test_sendto_zero_address_or_port_fails_eaddrnotavail),
+	UA_TEST(test_sendto_over_65507_fails_emsgsize),
+	UA_TEST(test_sendto_broadcast_needs_so_broadcast),
+	UA_TEST(test_send_after_shutdown_send_fails_eshutdown),
+	UA_TEST(test_send_oob_fails_eopnotsupp),
+	UA_TEST(test_send_bad_buffers_fail_efault),
+	UA_TEST(test_sendto_other_family_fails_eafnosupport),
+	UA_TEST(test_send_nonblocking_full_ring_fails_ewouldblock),
+	UA_TEST(test_send_gathers_several_wsabufs),
+};
+
+static const struct ua_test recv_tests[] = {
+	UA_TEST(test_recv_unbound_fails_einval),
+	UA_TEST(test_recv_nonblocking_empty_fails_ewouldblock),
+	UA_TEST(test_recv_truncated_fails_emsgsize_and_consumes),
+	UA_TEST(test_recv_peek_leaves_datagram_queued),
+	UA_TEST(test_recv_peek_truncated_fails_emsgsize_and_keeps),
+	UA_TEST(test_recv_scatters_over_several_wsabufs),
+	UA_TEST(test_recvfrom_short_fromlen_fails_efault),
+	UA_TEST(test_recv_bad_arguments_fail_efault),
+	UA_TEST(test_recv_after_shutdown_receive_fails_eshutdown),
+	UA_TEST(test_recv_oob_or_waitall_fails_eopnotsupp),
+	UA_TEST(test_zero_length_datagram_round_trip),
+	UA_TEST(test_recvfrom_connected_reports_peer),
+};
+
+void
+test_udp_data_register(void)
+{
+	ua_add_suite("udp_send", send_tests, UA_NTESTS(send_tests));
+	ua_add_suite("udp_recv", recv_tests, UA_NTESTS(recv_tests));
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * WSACleanup with work outstanding (winsock-spi.md §1.6): each case takes
+ * Winsock to zero and starts it again, so it needs the extra startup the
+ * other suites avoid. The final suite takes it down for good and checks
+ * nothing leaked.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "wt.h"
+#include "udp_api.h"
+
+static int apc_calls;
+
+static void CALLBACK
+count_completion(DWORD err, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags)
+{
+	apc_calls++;
+}
+
+/* Winsock back up after a case took it down. */
+static void
+restart(void)
+{
+	WSADATA d;
+
+	CU_ASSERT_EQUAL_FATAL(WSAStartup(MAKEWORD(2, 2), &d), 0);
+}
+
+/* Pending overlapped receives are dropped without notification: no
+ * completion routine runs, no event is set. */
+static void
+test_cleanup_drops_pending_overlapped_silently(void)
+{
+	static WSAOVERLAPPED ov[2];
+	static char buf[2][16];
+	static WSABUF wb[2];
+	static DWORD n[2], fl[2];
+	SOCKET s = ua_bound(NULL);
+	WSAEVENT ev = WSACreateEvent();
+
+	apc_calls = 0;
+	memset(ov, 0, sizeof(ov));
+	for (int i = 0; i < 2; i++)
+		wb[i] = (WSABUF){ .len = sizeof(buf[i]), .buf = buf[i] };
+	ov[0].hEvent = ev;
+	UA_FAILS(WSARecv(s, &wb[0], 1, &n[0], &fl[0], &ov[0], NULL),
+		WSA_IO_PENDING);
+	UA_FAILS(WSARecv(s, &wb[1], 1, &n[1], &fl[1], &ov[1],
+		count_completion), WSA_IO_PENDING);
+	CU_ASSERT_EQUAL_FATAL(WSACleanup(), 0);
+	CU_ASSERT_EQUAL(SleepEx(200, TRUE), 0);
+	CU_ASSERT_EQUAL(apc_calls, 0);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
+		WSA_WAIT_TIMEOUT);
+	WSACloseEvent(ev);
+	restart();
+}
+
+struct blocked {
+	SOCKET s;
+	int ret, err;
+	bool done;
+};
+
+static void *
+blocked_recv(void *arg)
+{
+	struct blocked *b = arg;
+	char buf[8];
+
+	b->ret = recv(b->s, buf, sizeof(buf), 0);
+	b->err = WSAGetLastError();
+	__atomic_store_n(&b->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* A receive blocked in another thread returns WSAEINTR. */
+static void
+test_cleanup_interrupts_blocked_recv_eintr(void)
+{
+	struct blocked b = { .s = ua_bound(NULL) };
+	pthread_t t;
+	double t0;
+
+	CU_ASSERT_FATAL(pthread_create(&t, NULL, blocked_recv, &b) == 0);
+	wt_sleep_ms(100);
+	CU_ASSERT_FALSE(__atomic_load_n(&b.done, __ATOMIC_ACQUIRE));
+	CU_ASSERT_EQUAL(WSACleanup(), 0);
+	for (t0 = ua_ms(); !__atomic_load_n(&b.done, __ATOMIC_ACQUIRE) &&
+			ua_ms() - t0 < UA_WAIT_MS; )
+		wt_sleep_ms(1);
+	CU_ASSERT_FATAL(__atomic_load_n(&b.done, __ATOMIC_ACQUIRE));
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(b.ret, SOCKET_ERROR);
+	CU_ASSERT_EQUAL(b.err, WSAEINTR);
+	restart();
+}
+
+/* Sockets left open are closed: their handles are gone and their port
+ * is free after the restart. */
+static void
+test_cleanup_closes_open_sockets(void)
+{
+	struct sockaddr_in a;
+	SOCKET s = ua_bound(&a);
+
+	CU_ASSERT_EQUAL(ws2_stub_socket_count(), 1);
+	CU_ASSERT_EQUAL(WSACleanup(), 0);
+	CU_ASSERT_EQUAL(ws2_stub_socket_count(), 0);
+	restart();
+	UA_FAILS(closesocket(s), WSAENOTSOCK);
+	s = ua_udp();
+	UA_OK(bind(s, UA_SA(a), UA_SIN_LEN));
+	ua_close(s);
+}
+
+/* WSACleanup to zero stops the engine with every mbuf back in its pool
+ * and as many stops as starts. */
+static void
+test_cleanup_returns_every_mbuf(void)
+{
+	char json[4096];
+	uint64_t lost = UINT64_MAX, starts = 0, stops = 0;
+
+	CU_ASSERT_EQUAL_FATAL(WSACleanup(), 0);
+	CU_ASSERT_EQUAL(ws2_stub_startup_count(), 0);
+	CU_ASSERT_EQUAL_FATAL(wt_tel(wt_tel_prefix(), "/wspdk/info", json,
+		sizeof(json)), 0);
+	CU_ASSERT_EQUAL(wt_json_u64(json, "starts", &starts), 0);
+	CU_ASSERT_EQUAL(wt_json_u64(json, "stops", &stops), 0);
+	CU_ASSERT(stops >= 1);
+	CU_ASSERT_EQUAL(stops, starts);
+	CU_ASSERT_EQUAL(wt_json_u64(json, "mbufs_lost", &lost), 0);
+	CU_ASSERT_EQUAL(lost, 0);
+}
+
+static const struct ua_test cleanup_tests[] = {
+	UA_TEST(test_cleanup_drops_pending_overlapped_silently),
+	UA_TEST(test_cleanup_interrupts_blocked_recv_eintr),
+	UA_TEST(test_cleanup_closes_open_sockets),
+};
+
+static const struct ua_test final_tests[] = {
+	UA_TEST(test_cleanup_returns_every_mbuf),
+};
+
+void
+test_udp_cleanup_register(void)
+{
+	ua_add_suite("udp_cleanup", cleanup_tests, UA_NTESTS(cleanup_tests));
+}
+
+void
+test_udp_final_register(void)
+{
+	ua_add_suite("udp_final", final_tests, UA_NTESTS(final_tests));
+}

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Overlapped receives (winsock-spi.md §3.2): completion by event and
+ * WSAGetOverlappedResult, by completion routine in an alertable wait,
+ * and cancellation by closesocket (WSA_OPERATION_ABORTED, notified).
+ *
+ * The WSAOVERLAPPED, buffers and lpFrom of an operation live in static
+ * storage: if a test fails while one is still pending, its late
+ * completion must not write into a dead stack frame.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "wt.h"
+#include "udp_api.h"
+
+/* One overlapped receive. */
+struct op {
+	WSAOVERLAPPED ov;
+	char buf[64];
+	WSABUF wb;
+	struct sockaddr_in from;
+	int fromlen;
+	DWORD n, flags;
+};
+
+static struct op ops[4];
+
+/* What completion routines saw. */
+static struct {
+	int calls;
+	DWORD err, bytes, flags;
+	LPWSAOVERLAPPED ov;
+	pthread_t thread;
+} cr_seen;
+
+static void CALLBACK
+record_completion(DWORD err, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags)
+{
+	cr_seen.calls++;
+	cr_seen.err = err;
+	cr_seen.bytes = bytes;
+	cr_seen.ov = ov;
+	cr_seen.flags = flags;
+	cr_seen.thread = pthread_self();
+}
+
+/* Post a WSARecvFrom on op (event: may be WSA_INVALID_EVENT). */
+static int
+post(SOCKET s, struct op *o, WSAEVENT ev,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	memset(o, 0, sizeof(*o));
+	o->ov.hEvent = ev;
+	o->wb = (WSABUF){ .len = sizeof(o->buf), .buf = o->buf };
+	o->fromlen = UA_SIN_LEN;
+	return WSARecvFrom(s, &o->wb, 1, &o->n, &o->flags, UA_SA(o->from),
+		&o->fromlen, &o->ov, cr);
+}
+
+/* Pending with an event: not complete (WSA_IO_INCOMPLETE, event clear)
+ * until a datagram comes; then the event is set and
+ * WSAGetOverlappedResult gives its size, flags and source. */
+static void
+test_overlapped_recv_event_pends_then_completes(void)
+{
+	struct sockaddr_in to, txa;
+	SOCKET rx = ua_bound(&to), tx = ua_bound(&txa);
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+	DWORD n = 0, fl = 99;
+
+	CU_ASSERT_FATAL(ev != WSA_INVALID_EVENT);
+	UA_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
+	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, &o->ov, &n, FALSE, &fl));
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSA_IO_INCOMPLETE);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 50, FALSE),
+		WSA_WAIT_TIMEOUT);
+	CU_ASSERT_EQUAL(sendto(tx, "overlap", 7, 0, UA_SA(to), UA_SIN_LEN), 7);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_TRUE(WSAGetOverlappedResult(rx, &o->ov, &n, TRUE, &fl));
+	CU_ASSERT_EQUAL(n, 7);
+	CU_ASSERT_EQUAL(fl, 0);
+	CU_ASSERT_EQUAL(memcmp(o->buf, "overlap", 7), 0);
+	CU_ASSERT_EQUAL(o->fromlen, UA_SIN_LEN);
+	CU_ASSERT_EQUAL(memcmp(&o->from, &txa, sizeof(txa)), 0);
+	WSACloseEvent(ev);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* With a datagram already queued, the overlapped receive completes at
+ * once: returns 0 with the byte count, and the event is set. */
+static void
+test_overlapped_recv_with_data_queued_completes_at_once(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+
+	ua_send_wait(tx, rx, &to, "now", 3);
+	UA_OK(post(rx, o, ev, NULL));
+	CU_ASSERT_EQUAL(o->n, 3);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
+		WSA_WAIT_EVENT_0);
+	CU_ASSERT_EQUAL(memcmp(o->buf, "now", 3), 0);
+	WSACloseEvent(ev);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* Several pending receives complete in the order they were posted. */
+static void
+test_overlapped_recvs_complete_in_posting_order(void)
+{
+	enum { N = 3 };
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT ev[N];
+	DWORD n, fl;
+
+	for (int i = 0; i < N; i++) {
+		ev[i] = WSACreateEvent();
+		UA_FAILS(post(rx, &ops[i], ev[i], NULL), WSA_IO_PENDING);
+	}
+	for (char c = '0'; c < '0' + N; c++)
+		CU_ASSERT_EQUAL(sendto(tx, &c, 1, 0, UA_SA(to), UA_SIN_LEN), 1);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(N, ev, TRUE, UA_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	for (int i = 0; i < N; i++) {
+		CU_ASSERT_TRUE(WSAGetOverlappedResult(rx, &ops[i].ov, &n,
+			FALSE, &fl));
+		CU_ASSERT_EQUAL(n, 1);
+		CU_ASSERT_EQUAL(ops[i].buf[0], '0' + i);
+		WSACloseEvent(ev[i]);
+	}
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* A datagram longer than the posted buffers completes the receive with
+ * WSAEMSGSIZE and the part that fit. */
+static void
+test_overlapped_recv_truncated_completes_emsgsize(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+	char big[100];
+	DWORD n = 0, fl = 0;
+
+	memset(big, 'T', sizeof(big));
+	UA_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(sendto(tx, big, sizeof(big), 0, UA_SA(to),
+		UA_SIN_LEN), (int)sizeof(big));
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, &o->ov, &n, TRUE, &fl));
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEMSGSIZE);
+	CU_ASSERT_EQUAL(n, sizeof(o->buf));
+	CU_ASSERT_EQUAL(memcmp(o->buf, big, sizeof(o->buf)), 0);
+	WSACloseEvent(ev);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* MSG_PEEK cannot be overlapped: WSAEOPNOTSUPP, nothing pends. */
+static void
+test_overlapped_peek_fails_eopnotsupp(void)
+{
+	SOCKET rx = ua_bound(NULL);
+	struct op *o = &ops[0];
+
+	memset(o, 0, sizeof(*o));
+	o->wb = (WSABUF){ .len = sizeof(o->buf), .buf = o->buf };
+	o->flags = MSG_PEEK;
+	UA_FAILS(WSARecv(rx, &o->wb, 1, &o->n, &o->flags, &o->ov, NULL),
+		WSAEOPNOTSUPP);
+	ua_close(rx);
+}
+
+/* WSAGetOverlappedResult without somewhere to put the count or flags:
+ * WSAEFAULT. */
+static void
+test_get_overlapped_result_null_arguments_fail_efault(void)
+{
+	SOCKET rx = ua_bound(NULL);
+	WSAOVERLAPPED ov;
+	DWORD n, fl;
+
+	memset(&ov, 0, sizeof(ov));
+	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, &ov, NULL, FALSE, &fl));
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEFAULT);
+	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, &ov, &n, FALSE, NULL));
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEFAULT);
+	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, NULL, &n, FALSE, &fl));
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEFAULT);
+	ua_close(rx);
+}
+
+/* A completion routine runs in the initiating thread, and only during an
+ * alertable wait (SleepEx). */
+static void
+test_completion_routine_runs_in_alertable_sleepex(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	struct op *o = &ops[0];
+
+	memset(&cr_seen, 0, sizeof(cr_seen));
+	UA_FAILS(post(rx, o, WSA_INVALID_EVENT, record_completion),
+		WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(sendto(tx, "apc", 3, 0, UA_SA(to), UA_SIN_LEN), 3);
+	/* Completed by now or soon, but not delivered outside an
+	 * alertable wait. */
+	CU_ASSERT_EQUAL(SleepEx(200, FALSE), 0);
+	CU_ASSERT_EQUAL(cr_seen.calls, 0);
+	CU_ASSERT_EQUAL(SleepEx(UA_WAIT_MS, TRUE), WSA_WAIT_IO_COMPLETION);
+	CU_ASSERT_EQUAL(cr_seen.calls, 1);
+	CU_ASSERT_EQUAL(cr_seen.err, 0);
+	CU_ASSERT_EQUAL(cr_seen.bytes, 3);
+	CU_ASSERT_PTR_EQUAL(cr_seen.ov, &o->ov);
+	CU_ASSERT(pthread_equal(cr_seen.thread, pthread_self()));
+	CU_ASSERT_EQUAL(memcmp(o->buf, "apc", 3), 0);
+	CU_ASSERT_EQUAL(ntohl(o->from.sin_addr.s_addr), UA_IP);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* The same routine is delivered by an alertable
+ * WSAWaitForMultipleEvents, which returns WSA_WAIT_IO_COMPLETION. */
+static void
+test_completion_routine_runs_in_alertable_event_wait(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT never = WSACreateEvent();
+
+	memset(&cr_seen, 0, sizeof(cr_seen));
+	UA_FAILS(post(rx, &ops[0], WSA_INVALID_EVENT, record_completion),
+		WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(sendto(tx, "wfme", 4, 0, UA_SA(to), UA_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &never, FALSE, UA_WAIT_MS,
+		TRUE), WSA_WAIT_IO_COMPLETION);
+	CU_ASSERT_EQUAL(cr_seen.calls, 1);
+	CU_ASSERT_EQUAL(cr_seen.bytes, 4);
+	WSACloseEvent(never);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* closesocket aborts a pending receive: its completion routine runs
+ * with WSA_OPERATION_ABORTED and no data. */
+static void
+test_closesocket_aborts_pending_recv_routine(void)
+{
+	SOCKET rx = ua_bound(NULL);
+
+	memset(&cr_seen, 0, sizeof(cr_seen));
+	UA_FAILS(post(rx, &ops[0], WSA_INVALID_EVENT, record_completion),
+		WSA_IO_PENDING);
+	ua_close(rx);
+	CU_ASSERT_EQUAL(SleepEx(UA_WAIT_MS, TRUE), WSA_WAIT_IO_COMPLETION);
+	CU_ASSERT_EQUAL(cr_seen.calls, 1);
+	CU_ASSERT_EQUAL(cr_seen.err, WSA_OPERATION_ABORTED);
+	CU_ASSERT_EQUAL(cr_seen.bytes, 0);
+	CU_ASSERT_PTR_EQUAL(cr_seen.ov, &ops[0].ov);
+}
+
+/* closesocket aborts a pending receive with an event: the event is set
+ * and the operation is no longer in progress. */
+static void
+test_closesocket_aborts_pending_recv_event(void)
+{
+	SOCKET rx = ua_bound(NULL);
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+
+	UA_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
+	ua_close(rx);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_NOT_EQUAL(o->ov.Internal, WSS_OPERATION_IN_PROGRESS);
+	CU_ASSERT_EQUAL(o->ov.InternalHigh, 0);
+	WSACloseEvent(ev);
+}
+
+static const struct ua_test overlapped_tests[] = {
+	UA_TEST(test_overlapped_recv_event_pends_then_completes),
+	UA_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
+	UA_TEST(test_overlapped_recvs_complete_in_posting_order),
+	UA_TEST(test_overlapped_recv_truncated_completes_emsgsize),
+	UA_TEST(test_overlapped_peek_fails_eopnotsupp),
+	UA_TEST(test_get_overlapped_result_null_arguments_fail_efault),
+	UA_TEST(test_completion_routine_runs_in_alertable_sleepex),
+	UA_TEST(test_completion_routine_runs_in_alertable_event_wait),
+	UA_TEST(test_closesocket_aborts_pending_recv_routine),
+	UA_TEST(test_closesocket_aborts_pending_recv_event),
+};
+
+void
+test_udp_overlapped_register(void)
+{
+	ua_add_suite("udp_overlapped", overlapped_tests,
+		UA_NTESTS(overlapped_tests));
+}

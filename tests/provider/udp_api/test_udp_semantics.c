@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Datagram semantics over the loop wire: what arrives, from whom, what
+ * is dropped (and counted), and how ICMP port unreachable surfaces.
+ */
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "wt.h"
+#include "udp_api.h"
+
+/* A datagram between two of our sockets arrives intact, from the
+ * sender's address, and the reply makes it back. */
+static void
+test_round_trip_between_two_sockets(void)
+{
+	struct sockaddr_in a, b, from;
+	SOCKET sa = ua_bound(&a), sb = ua_bound(&b);
+	char msg[1000], buf[1500];
+
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (char)(i * 7 + 3);
+	CU_ASSERT_EQUAL(sendto(sa, msg, sizeof(msg), 0, UA_SA(b), UA_SIN_LEN),
+		(int)sizeof(msg));
+	CU_ASSERT_EQUAL(ua_recv(sb, buf, sizeof(buf), &from, UA_WAIT_MS),
+		(int)sizeof(msg));
+	CU_ASSERT_EQUAL(memcmp(buf, msg, sizeof(msg)), 0);
+	CU_ASSERT_EQUAL(memcmp(&from, &a, sizeof(a)), 0);
+	CU_ASSERT_EQUAL(sendto(sb, "pong", 4, 0, UA_SA(from), UA_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(ua_recv(sa, buf, sizeof(buf), &from, UA_WAIT_MS), 4);
+	CU_ASSERT_EQUAL(memcmp(buf, "pong", 4), 0);
+	CU_ASSERT_EQUAL(memcmp(&from, &b, sizeof(b)), 0);
+	ua_close(sa);
+	ua_close(sb);
+}
+
+/* Datagrams of every size class up to one frame arrive byte-exact. */
+static void
+test_round_trip_sizes_up_to_one_frame(void)
+{
+	static const int sizes[] = { 1, 2, 17, 63, 64, 65, 511, 1024, 1471,
+		1472 };
+	struct sockaddr_in b;
+	SOCKET sa = ua_bound(NULL), sb = ua_bound(&b);
+	char msg[1472], buf[2000];
+
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (char)(i ^ (i >> 8));
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		CU_ASSERT_EQUAL(sendto(sa, msg, sizes[i], 0, UA_SA(b),
+			UA_SIN_LEN), sizes[i]);
+		CU_ASSERT_EQUAL(ua_recv(sb, buf, sizeof(buf), NULL,
+			UA_WAIT_MS), sizes[i]);
+		CU_ASSERT_EQUAL(memcmp(buf, msg, (size_t)sizes[i]), 0);
+	}
+	ua_close(sa);
+	ua_close(sb);
+}
+
+/* A connected socket receives only from its peer, and connect drops
+ * what others had already queued. */
+static void
+test_connected_socket_receives_only_from_peer(void)
+{
+	struct sockaddr_in c, peer, from;
+	SOCKET sc = ua_bound(&c), sp = ua_bound(&peer), so = ua_bound(NULL);
+	char buf[16];
+
+	ua_send_wait(so, sc, &c, "early", 5);
+	UA_OK(connect(sc, UA_SA(peer), UA_SIN_LEN));
+	CU_ASSERT_EQUAL(sendto(so, "other", 5, 0, UA_SA(c), UA_SIN_LEN), 5);
+	CU_ASSERT_EQUAL(sendto(sp, "peer", 4, 0, UA_SA(c), UA_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(ua_recv(sc, buf, sizeof(buf), &from, UA_WAIT_MS), 4);
+	CU_ASSERT_EQUAL(memcmp(buf, "peer", 4), 0);
+	CU_ASSERT_EQUAL(memcmp(&from, &peer, sizeof(peer)), 0);
+	CU_ASSERT_FALSE(ua_readable(sc, 100));
+	ua_close(sc);
+	ua_close(sp);
+	ua_close(so);
+}
+
+/* sendto on a connected socket goes to its lpTo, not to the peer
+ * (LPWSPSendTo: "lpTo overrides the destination address for that
+ * particular datagram only"). */
+static void
+test_sendto_on_connected_socket_overrides_peer(void)
+{
+	struct sockaddr_in peer, other;
+	SOCKET sp = ua_bound(&peer), so = ua_bound(&other), tx = ua_udp();
+	char buf[16];
+
+	UA_OK(connect(tx, UA_SA(peer), UA_SIN_LEN));
+	CU_ASSERT_EQUAL(sendto(tx, "there", 5, 0, UA_SA(other), UA_SIN_LEN),
+		5);
+	CU_ASSERT_EQUAL(ua_recv(so, buf, sizeof(buf), NULL, UA_WAIT_MS), 5);
+	CU_ASSERT_EQUAL(send(tx, "here", 4, 0), 4);
+	CU_ASSERT_EQUAL(ua_recv(sp, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
+	CU_ASSERT_EQUAL(memcmp(buf, "here", 4), 0);
+	CU_ASSERT_FALSE(ua_readable(sp, 50));
+	ua_close(sp);
+	ua_close(so);
+	ua_close(tx);
+}
+
+/* With SO_REUSEADDR sharing a port, a unicast datagram reaches exactly
+ * one of the sockets. */
+static void
+test_shared_port_delivers_unicast_once(void)
+{
+	struct sockaddr_in a;
+	SOCKET s1 = ua_bound(&a), s2 = ua_udp(), tx = ua_udp();
+	char buf[8];
+	int got = 0;
+
+	ua_setopt_int(s2, SOL_SOCKET, SO_REUSEADDR, 1);
+	UA_OK(bind(s2, UA_SA(a), UA_SIN_LEN));
+	CU_ASSERT_EQUAL(sendto(tx, "one", 3, 0, UA_SA(a), UA_SIN_LEN), 3);
+	CU_ASSERT(ua_readable(s1, 200) || ua_readable(s2, UA_WAIT_MS));
+	ua_nonblocking(s1, true);
+	ua_nonblocking(s2, true);
+	got += recv(s1, buf, sizeof(buf), 0) == 3;
+	got += recv(s2, buf, sizeof(buf), 0) == 3;
+	CU_ASSERT_EQUAL(got, 1);
+	ua_close(s1);
+	ua_close(s2);
+	ua_close(tx);
+}
+
+/* A broadcast (sent with SO_BROADCAST) reaches a socket bound to the
+ * wildcard address on that port, from our address. */
+static void
+test_broadcast_reaches_wildcard_socket(void)
+{
+	struct sockaddr_in any = ua_sin(0, 0), bc, from;
+	int len = UA_SIN_LEN;
+	SOCKET rx = ua_udp(), tx = ua_udp();
+	char buf[8];
+
+	UA_OK(bind(rx, UA_SA(any), UA_SIN_LEN));
+	UA_OK(getsockname(rx, UA_SA(any), &len));
+	bc = ua_sin(UA_BCAST, ntohs(any.sin_port));
+	ua_setopt_int(tx, SOL_SOCKET, SO_BROADCAST, 1);
+	CU_ASSERT_EQUAL(sendto(tx, "all", 3, 0, UA_SA(bc), UA_SIN_LEN), 3);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), &from, UA_WAIT_MS), 3);
+	CU_ASSERT_EQUAL(ntohl(from.sin_addr.s_addr), UA_IP);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* Datagrams beyond SO_RCVBUF are dropped and counted (drop_rx_full in
+ * /wspdk/sockets): received + dropped == sent. */
+static void
+test_rcvbuf_limit_drops_are_counted(void)
+{
+	enum { N = 20, LEN = 200, RCVBUF = 1000 };
+	struct sockaddr_in to = ua_sin(UA_IP, 0);
+	int len = UA_SIN_LEN, got = 0;
+	SOCKET rx = ua_udp(), tx = ua_udp();
+	char msg[LEN] = { 0 };
+	uint64_t rx_dgrams = 0, drops = 0;
+
+	ua_setopt_int(rx, SOL_SOCKET, SO_RCVBUF, RCVBUF);
+	UA_OK(bind(rx, UA_SA(to), UA_SIN_LEN));
+	UA_OK(getsockname(rx, UA_SA(to), &len));
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(sendto(tx, msg, LEN, 0, UA_SA(to), UA_SIN_LEN),
+			LEN);
+	/* Wait until the lcore has judged every datagram. */
+	for (double t0 = ua_ms(); ua_ms() - t0 < UA_WAIT_MS;
+			wt_sleep_ms(5)) {
+		rx_dgrams = ua_sock_counter(rx, "rx_dgrams");
+		drops = ua_sock_counter(rx, "drop_rx_full");
+		if (rx_dgrams != UINT64_MAX && drops != UINT64_MAX &&
+				rx_dgrams + drops >= N)
+			break;
+	}
+	CU_ASSERT_EQUAL(rx_dgrams + drops, N);
+	CU_ASSERT(drops > 0);
+	ua_nonblocking(rx, true);
+	while (got <= N && recv(rx, msg, LEN, 0) == LEN)
+		got++;
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEWOULDBLOCK);
+	CU_ASSERT_EQUAL((uint64_t)got, rx_dgrams);
+	CU_ASSERT(got * LEN <= RCVBUF);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* Our datagram to a closed port brings back ICMP port unreachable: the
+ * next receive fails WSAECONNRESET once, then the socket is normal. */
+static void
+test_icmp_port_unreachable_fails_next_recv_econnreset_once(void)
+{
+	struct sockaddr_in closed = ua_sin(UA_IP, ua_closed_port()), self;
+	SOCKET s = ua_bound(&self);
+	char buf[8];
+
+	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, UA_SA(closed), UA_SIN_LEN), 1);
+	CU_ASSERT_FATAL(ua_readable(s, UA_WAIT_MS));
+	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAECONNRESET);
+	ua_nonblocking(s, true);
+	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	/* Still usable. */
+	CU_ASSERT_EQUAL(sendto(s, "y", 1, 0, UA_SA(self), UA_SIN_LEN), 1);
+	CU_ASSERT_EQUAL(ua_recv(s, buf, sizeof(buf), NULL, UA_WAIT_MS), 1);
+	ua_close(s);
+}
+
+/* The pending port-unreachable error is SO_ERROR, which reading
+ * clears. */
+static void
+test_icmp_port_unreachable_is_so_error_once(void)
+{
+	struct sockaddr_in closed = ua_sin(UA_IP, ua_closed_port());
+	SOCKET s = ua_bound(NULL);
+	int v = 0, len = sizeof(v);
+	char buf[8];
+
+	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, UA_SA(closed), UA_SIN_LEN), 1);
+	CU_ASSERT_FATAL(ua_readable(s, UA_WAIT_MS));
+	UA_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&v, &len));
+	CU_ASSERT_EQUAL(v, WSAECONNRESET);
+	UA_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&v, &len));
+	CU_ASSERT_EQUAL(v, 0);
+	ua_nonblocking(s, true);
+	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	ua_close(s);
+}
+
+/* SIO_UDP_CONNRESET FALSE: the port unreachable arrives and is ignored. */
+static void
+test_udp_connreset_false_ignores_port_unreachable(void)
+{
+	struct sockaddr_in closed = ua_sin(UA_IP, ua_closed_port());
+	SOCKET s = ua_bound(NULL);
+	uint64_t before = wt_stat("icmp_unreach_rx");
+	BOOL off = FALSE;
+	DWORD n;
+	char buf[8];
+
+	UA_OK(WSAIoctl(s, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &n,
+		NULL, NULL));
+	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, UA_SA(closed), UA_SIN_LEN), 1);
+	for (double t0 = ua_ms(); wt_stat("icmp_unreach_rx") == before &&
+			ua_ms() - t0 < UA_WAIT_MS; )
+		wt_sleep_ms(5);
+	CU_ASSERT(wt_stat("icmp_unreach_rx") > before);
+	CU_ASSERT_FALSE(ua_readable(s, 50));
+	ua_nonblocking(s, true);
+	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	ua_close(s);
+}
+
+/* A connected socket learns of its own peer's closed port too. */
+static void
+test_icmp_port_unreachable_reaches_connected_socket(void)
+{
+	struct sockaddr_in closed = ua_sin(UA_IP, ua_closed_port());
+	SOCKET s = ua_udp();
+	char buf[8];
+
+	UA_OK(connect(s, UA_SA(closed), UA_SIN_LEN));
+	CU_ASSERT_EQUAL(send(s, "x", 1, 0), 1);
+	CU_ASSERT_FATAL(ua_readable(s, UA_WAIT_MS));
+	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAECONNRESET);
+	ua_close(s);
+}
+
+static const struct ua_test semantics_tests[] = {
+	UA_TEST(test_round_trip_between_two_sockets),
+	UA_TEST(test_round_trip_sizes_up_to_one_frame),
+	UA_TEST(test_connected_socket_receives_only_from_peer),
+	UA_TEST(test_sendto_on_connected_socket_overrides_peer),
+	UA_TEST(test_shared_port_delivers_unicast_once),
+	UA_TEST(test_broadcast_reaches_wildcard_socket),
+	UA_TEST(test_rcvbuf_limit_drops_are_counted),
+};
+
+static const struct ua_test icmp_tests[] = {
+	UA_TEST(test_icmp_port_unreachable_fails_next_recv_econnreset_once),
+	UA_TEST(test_icmp_port_unreachable_is_so_error_once),
+	UA_TEST(test_udp_connreset_false_ignores_port_unreachable),
+	UA_TEST(test_icmp_port_unreachable_reaches_connected_socket),
+};
+
+void
+test_udp_semantics_register(void)
+{
+	ua_add_suite("udp_semantics", semantics_tests,
+		UA_NTESTS(semantics_tests));
+	ua_add_suite("udp_icmp", icmp_tests, UA_NTESTS(icmp_tests));
+}
