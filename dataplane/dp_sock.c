@@ -436,8 +436,15 @@ dp_sock_wait_any(struct dp_sock *const *socks, const unsigned int *events,
 unsigned int
 dp_sock_ready(struct dp_sock *s)
 {
+	uint32_t f = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);
 	unsigned int ev = 0;
 
+	/* A shut-down direction never blocks: its calls fail at once, so
+	 * a call blocked in it wakes and returns -ESHUTDOWN. */
+	if (f & DP_SOCK_F_SHUT_RD)
+		ev |= DP_EV_READ;
+	if (f & DP_SOCK_F_SHUT_WR)
+		ev |= DP_EV_WRITE;
 	if (__atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0)
 		ev |= DP_EV_ERROR | DP_EV_READ;
 	if (s->rx != NULL && !rte_ring_empty(s->rx))

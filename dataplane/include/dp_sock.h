@@ -49,8 +49,10 @@ struct dp_iov {
 #define DP_F_NONBLOCK	0x2	/**< never wait */
 
 /* dp_sock_wait/dp_sock_ready events */
-#define DP_EV_READ	0x1	/**< a datagram (or an error) is queued */
-#define DP_EV_WRITE	0x2	/**< the TX ring has room */
+#define DP_EV_READ	0x1	/**< a datagram (or an error) is queued,
+				 * or receives are shut down */
+#define DP_EV_WRITE	0x2	/**< the TX ring has room, or sends are
+				 * shut down */
 #define DP_EV_ERROR	0x4	/**< a pending error (SO_ERROR) */
 #define DP_EV_DRAINED	0x8	/**< nothing left to transmit */
 
