@@ -140,6 +140,26 @@ test_blocking_recv_interrupted_by_closesocket_fails_eintr(void)
 	CU_ASSERT_EQUAL(j.err, WSAEINTR);
 }
 
+/* shutdown(SD_RECEIVE) from another thread ends a blocked receive with
+ * WSAESHUTDOWN. */
+static void
+test_blocking_recv_ended_by_shutdown_fails_eshutdown(void)
+{
+	SOCKET rx = ua_bound(NULL);
+	struct recv_job j;
+	bool closed = false;
+
+	recv_start(&j, rx);
+	wt_sleep_ms(100);
+	CU_ASSERT_FALSE(__atomic_load_n(&j.done, __ATOMIC_ACQUIRE));
+	UA_OK(shutdown(rx, SD_RECEIVE));
+	recv_join(&j, &closed);
+	CU_ASSERT_EQUAL(j.ret, SOCKET_ERROR);
+	CU_ASSERT_EQUAL(j.err, WSAESHUTDOWN);
+	if (!closed)
+		ua_close(rx);
+}
+
 /* Several threads blocked on one socket each take a different datagram:
  * none is delivered twice, none is lost. */
 static void
@@ -516,6 +536,7 @@ test_eight_senders_small_rcvbuf_every_datagram_accounted(void)
 static const struct ua_test blocking_tests[] = {
 	UA_TEST(test_blocking_recv_woken_by_send_from_another_thread),
 	UA_TEST(test_blocking_recv_interrupted_by_closesocket_fails_eintr),
+	UA_TEST(test_blocking_recv_ended_by_shutdown_fails_eshutdown),
 	UA_TEST(test_concurrent_receivers_take_each_datagram_once),
 	UA_TEST(test_fionbio_toggles_blocking),
 	UA_TEST(test_so_rcvtimeo_fails_etimedout),

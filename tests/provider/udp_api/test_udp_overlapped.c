@@ -169,6 +169,34 @@ test_overlapped_recv_truncated_completes_emsgsize(void)
 	ua_close(tx);
 }
 
+/* An overlapped send completes at once (a datagram is queued or
+ * refused): 0, the byte count, the event set, and the datagram sent. */
+static void
+test_overlapped_send_completes_at_once(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT ev = WSACreateEvent();
+	static WSAOVERLAPPED ov;
+	WSABUF b = { .len = 4, .buf = (char *)"sent" };
+	DWORD n = 0, fl = 0;
+	char buf[8];
+
+	memset(&ov, 0, sizeof(ov));
+	ov.hEvent = ev;
+	UA_OK(WSASendTo(tx, &b, 1, &n, 0, UA_SA(to), UA_SIN_LEN, &ov, NULL));
+	CU_ASSERT_EQUAL(n, 4);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
+		WSA_WAIT_EVENT_0);
+	n = 0;
+	CU_ASSERT_TRUE(WSAGetOverlappedResult(tx, &ov, &n, FALSE, &fl));
+	CU_ASSERT_EQUAL(n, 4);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
+	WSACloseEvent(ev);
+	ua_close(rx);
+	ua_close(tx);
+}
+
 /* MSG_PEEK cannot be overlapped: WSAEOPNOTSUPP, nothing pends. */
 static void
 test_overlapped_peek_fails_eopnotsupp(void)
@@ -295,6 +323,7 @@ static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
 	UA_TEST(test_overlapped_recvs_complete_in_posting_order),
 	UA_TEST(test_overlapped_recv_truncated_completes_emsgsize),
+	UA_TEST(test_overlapped_send_completes_at_once),
 	UA_TEST(test_overlapped_peek_fails_eopnotsupp),
 	UA_TEST(test_get_overlapped_result_null_arguments_fail_efault),
 	UA_TEST(test_completion_routine_runs_in_alertable_sleepex),
