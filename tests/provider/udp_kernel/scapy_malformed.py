@@ -17,7 +17,7 @@ import argparse
 import sys
 
 from scapy.all import (Dot1Q, Ether, ICMP, IP, IPOption_RR, Raw, TCP, UDP,
-                       conf, fragment, raw)
+                       conf, fragment, raw, sendp)
 
 conf.verb = 0
 
@@ -127,6 +127,7 @@ def main():
     a = p.parse_args()
     cases = {k: [raw(f) if not isinstance(f, bytes) else f for f in v]
              for k, v in frames(a).items()}
+    # One packet socket on the tap for every sendp().
     s = conf.L2socket(iface=a.iface)
     say("READY cases=%d" % len(cases))
     for line in sys.stdin:
@@ -136,8 +137,7 @@ def main():
         if name not in cases:
             say("ERROR unknown case %s" % name)
             continue
-        for f in cases[name]:
-            s.send(f)
+        sendp(cases[name], iface=a.iface, socket=s, verbose=0)
         say("SENT %s %d" % (name, len(cases[name])))
     s.close()
     return 0
