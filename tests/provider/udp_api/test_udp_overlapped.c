@@ -282,6 +282,28 @@ test_completion_routine_runs_in_alertable_event_wait(void)
 	ua_close(tx);
 }
 
+/* An ICMP port unreachable for our datagram fails the pending receive
+ * with WSAECONNRESET. */
+static void
+test_overlapped_recv_fails_econnreset_on_port_unreachable(void)
+{
+	struct sockaddr_in closed = ua_sin(UA_IP, ua_closed_port());
+	SOCKET s = ua_bound(NULL);
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+	DWORD n = 0, fl = 0;
+
+	UA_FAILS(post(s, o, ev, NULL), WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, UA_SA(closed), UA_SIN_LEN), 1);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_FALSE(WSAGetOverlappedResult(s, &o->ov, &n, FALSE, &fl));
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAECONNRESET);
+	CU_ASSERT_EQUAL(n, 0);
+	WSACloseEvent(ev);
+	ua_close(s);
+}
+
 /* closesocket aborts a pending receive: its completion routine runs
  * with WSA_OPERATION_ABORTED and no data. */
 static void
@@ -323,6 +345,7 @@ static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
 	UA_TEST(test_overlapped_recvs_complete_in_posting_order),
 	UA_TEST(test_overlapped_recv_truncated_completes_emsgsize),
+	UA_TEST(test_overlapped_recv_fails_econnreset_on_port_unreachable),
 	UA_TEST(test_overlapped_send_completes_at_once),
 	UA_TEST(test_overlapped_peek_fails_eopnotsupp),
 	UA_TEST(test_get_overlapped_result_null_arguments_fail_efault),

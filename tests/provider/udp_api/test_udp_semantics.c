@@ -127,6 +127,52 @@ test_shared_port_delivers_unicast_once(void)
 	ua_close(tx);
 }
 
+/* A unicast datagram goes to the socket bound to our address rather
+ * than to the one bound to the wildcard on the same port. */
+static void
+test_unicast_prefers_specific_binding_over_wildcard(void)
+{
+	struct sockaddr_in any = ua_sin(0, 0), spec;
+	int len = UA_SIN_LEN;
+	SOCKET wild = ua_udp(), exact = ua_udp(), tx = ua_udp();
+	char buf[8];
+
+	UA_OK(bind(wild, UA_SA(any), UA_SIN_LEN));
+	UA_OK(getsockname(wild, UA_SA(any), &len));
+	spec = ua_sin(UA_IP, ntohs(any.sin_port));
+	ua_setopt_int(exact, SOL_SOCKET, SO_REUSEADDR, 1);
+	UA_OK(bind(exact, UA_SA(spec), UA_SIN_LEN));
+	CU_ASSERT_EQUAL(sendto(tx, "spec", 4, 0, UA_SA(spec), UA_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(ua_recv(exact, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
+	CU_ASSERT_FALSE(ua_readable(wild, 50));
+	ua_close(wild);
+	ua_close(exact);
+	ua_close(tx);
+}
+
+/* A broadcast reaches every wildcard socket sharing the port. */
+static void
+test_broadcast_reaches_every_socket_on_the_port(void)
+{
+	struct sockaddr_in any = ua_sin(0, 0), bc;
+	int len = UA_SIN_LEN;
+	SOCKET r1 = ua_udp(), r2 = ua_udp(), tx = ua_udp();
+	char buf[8];
+
+	UA_OK(bind(r1, UA_SA(any), UA_SIN_LEN));
+	UA_OK(getsockname(r1, UA_SA(any), &len));
+	ua_setopt_int(r2, SOL_SOCKET, SO_REUSEADDR, 1);
+	UA_OK(bind(r2, UA_SA(any), UA_SIN_LEN));
+	bc = ua_sin(0xffffffffu, ntohs(any.sin_port));
+	ua_setopt_int(tx, SOL_SOCKET, SO_BROADCAST, 1);
+	CU_ASSERT_EQUAL(sendto(tx, "both", 4, 0, UA_SA(bc), UA_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(ua_recv(r1, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
+	CU_ASSERT_EQUAL(ua_recv(r2, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
+	ua_close(r1);
+	ua_close(r2);
+	ua_close(tx);
+}
+
 /* A broadcast (sent with SO_BROADCAST) reaches a socket bound to the
  * wildcard address on that port, from our address. */
 static void
@@ -273,7 +319,9 @@ static const struct ua_test semantics_tests[] = {
 	UA_TEST(test_connected_socket_receives_only_from_peer),
 	UA_TEST(test_sendto_on_connected_socket_overrides_peer),
 	UA_TEST(test_shared_port_delivers_unicast_once),
+	UA_TEST(test_unicast_prefers_specific_binding_over_wildcard),
 	UA_TEST(test_broadcast_reaches_wildcard_socket),
+	UA_TEST(test_broadcast_reaches_every_socket_on_the_port),
 	UA_TEST(test_rcvbuf_limit_drops_are_counted),
 };
 
