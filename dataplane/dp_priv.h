@@ -24,6 +24,14 @@
 #include "dp_stats.h"
 #include "drv_port.h"
 
+/*
+ * DPDK 22.11's RTE_IPV4_VHL_DEF uses IPVERSION, which on Windows only an
+ * EAL shim that DPDK does not install defines.
+ */
+#ifndef IPVERSION
+#define IPVERSION	4
+#endif
+
 #define DP_RX_BURST	32
 #define DP_TX_BUF	128		/* frames buffered per lcore per loop */
 #define DP_TICK_US	1000		/* timer granularity */

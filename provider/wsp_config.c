@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Configuration: WSPDK_* keys from an optional file (WSPDK_CONFIG, one
- * KEY=VALUE per line, '#' comments) and from the environment, which wins.
+ * Configuration: WSPDK_* keys from the OS's settings store (on Windows
+ * the registry, HKLM then HKCU\SOFTWARE\wspdk), then an optional file
+ * (WSPDK_CONFIG, one KEY=VALUE per line, '#' comments), then the
+ * environment; a later source wins.
  * Every value is parsed and checked here and in dp_conf_check() before
  * anything reaches EAL; a bad one fails WSPStartup with WSASYSNOTREADY and
  * a log line naming the key, where it came from and what was wrong.
@@ -385,10 +387,11 @@ load_file(struct dp_conf *c, const char *path, bool *device_given,
 	return ret;
 }
 
+/* NAME=VALUE strings (the environment, the registry); others skipped. */
 static int
-load_env(struct dp_conf *c, bool *device_given, struct wsp_config_err *e)
+load_pairs(struct dp_conf *c, const char *const *env, const char *where,
+		bool *device_given, struct wsp_config_err *e)
 {
-	const char *const *env = wsp_environ();
 	const struct config_key *k;
 
 	for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
@@ -403,11 +406,11 @@ load_env(struct dp_conf *c, bool *device_given, struct wsp_config_err *e)
 			if (is_foreign(var, len))
 				continue;
 			snprintf(e->msg, sizeof(e->msg), "unknown key \"%.*s\" "
-				"in the environment", (int)len, var);
+				"in the %s", (int)len, var, where);
 			return -EINVAL;
 		}
 		*device_given |= k->parse == key_device;
-		if (apply(c, k, eq + 1, "environment", e) != 0)
+		if (apply(c, k, eq + 1, where, e) != 0)
 			return -EINVAL;
 	}
 	return 0;
@@ -416,16 +419,20 @@ load_env(struct dp_conf *c, bool *device_given, struct wsp_config_err *e)
 int
 wsp_config_load(struct dp_conf *c, struct wsp_config_err *e)
 {
-	const char *path = wsp_getenv("WSPDK_CONFIG");
+	const char *path = wsp_getenv("WSPDK_CONFIG"), *where;
+	const char *const *settings = wsp_os_settings(&where);
 	bool device_given = false;
 	char why[200];
 
 	e->msg[0] = '\0';
 	dp_conf_defaults(c);
+	if (load_pairs(c, settings, where, &device_given, e) != 0)
+		return -EINVAL;
 	if (path != NULL && path[0] != '\0' &&
 			load_file(c, path, &device_given, e) != 0)
 		return -EINVAL;
-	if (load_env(c, &device_given, e) != 0)
+	if (load_pairs(c, wsp_environ(), "environment", &device_given,
+			e) != 0)
 		return -EINVAL;
 	if (dp_conf_resolve_device(c, device_given, why, sizeof(why)) != 0 ||
 			dp_conf_check(c, why, sizeof(why)) != 0) {

@@ -58,4 +58,21 @@ const char *wsp_getenv(const char *name);
 /** The environment as NAME=VALUE strings, NULL-terminated. */
 const char *const *wsp_environ(void);
 
+/**
+ * Settings from the OS's configuration store as NAME=VALUE strings,
+ * NULL-terminated, or NULL if it has none: on Windows the registry
+ * (HKLM, then HKCU, \SOFTWARE\wspdk); on POSIX nothing. *where names
+ * the source for messages. Valid until the next call; callers hold the
+ * lifecycle lock.
+ */
+const char *const *wsp_os_settings(const char **where);
+
+/**
+ * Keep the provider loaded until the process exits. Once EAL has started,
+ * its threads run our code after the last WSPCleanup, and EAL cannot be
+ * started twice in a process: Ws2_32's FreeLibrary must not unload the
+ * DLL. Idempotent. Returns 0, or -1 if the OS refused.
+ */
+int wsp_os_pin_module(void);
+
 #endif /* _WSP_OS_H_ */

@@ -112,3 +112,17 @@ wsp_environ(void)
 {
 	return (const char *const *)environ;
 }
+
+const char *const *
+wsp_os_settings(const char **where)
+{
+	*where = "none";
+	return NULL;
+}
+
+/* The Ws2_32 stand-in never dlcloses the provider (tests/ws2). */
+int
+wsp_os_pin_module(void)
+{
+	return 0;
+}

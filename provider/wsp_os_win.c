@@ -249,14 +249,6 @@ wsp_environ(void)
 	return arr;
 }
 
-/*
- * Not yet in wsp_os.h (see provider/win/wsp_win.h): the registry as a
- * second NAME=VALUE source for wsp_config.c, and the DLL pin WSPStartup
- * takes once the dataplane is up.
- */
-const char *const *wsp_os_settings(const char **where);
-int wsp_os_pin_module(void);
-
 const char *const *
 wsp_os_settings(const char **where)
 {

@@ -90,6 +90,10 @@ bring_up(void)
 		WSP_LOG(ERR, "configuration: %s", cerr.msg);
 		return WSASYSNOTREADY;
 	}
+	/* Before dp_start: EAL threads may outlive even a failed start. */
+	if (wsp_os_pin_module() != 0)
+		WSP_LOG(WARNING, "cannot pin the provider DLL: unloading it "
+			"after WSPCleanup would crash the process");
 	ret = dp_start(&conf);
 	if (ret != 0) {
 		WSP_LOG(ERR, "dataplane did not start (%d); the network "

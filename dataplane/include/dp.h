@@ -18,10 +18,19 @@
 #ifndef _DP_H_
 #define _DP_H_
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * mingw-w64's <errno.h> has no ESHUTDOWN (no Windows CRT does); any value
+ * outside the ranges errno.h uses will do, provider and dataplane agree.
+ */
+#ifndef ESHUTDOWN
+#define ESHUTDOWN		1108
+#endif
 
 /** Most dataplane lcores (= port queue pairs). */
 #define DP_MAX_LCORES		16
