@@ -43,10 +43,11 @@ static char eal_runtime_dir[256];
 static unsigned int eal_nb_lcores;
 
 /*
- * Options users may pass in WSPDK_EAL_ARGS. Everything else is refused
- * before EAL sees it: options EAL would exit() on (--help,
- * --log-level=help), options we own (lcores, memory mode, process type,
- * file prefix handled here) and options that pin memory for good.
+ * Options users may pass in WSPDK_EAL_ARGS, each value checked here: EAL
+ * must never see something it would exit() on (--help, --log-level=help;
+ * and on Windows, any argument error at all), and options we own
+ * (lcores, memory mode, process type) or that pin memory are refused.
+ * Options the OS's EAL lacks are refused too (dp_os_eal_has).
  */
 enum opt_rule {
 	OPT_FLAG,	/* no value */
@@ -55,56 +56,222 @@ enum opt_rule {
 	OPT_REFUSED,
 };
 
+typedef bool (*value_ok_fn)(const char *v);
+
 struct eal_opt {
 	const char *name;
 	enum opt_rule rule;
-	const char *why;	/* OPT_REFUSED: what to use instead */
+	value_ok_fn ok;		/* OPT_VALUE: NULL = anything printable */
+	const char *what;	/* OPT_VALUE: expected form; REFUSED: why */
 };
 
+static bool
+one_of(const char *v, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(v, *set) == 0)
+			return true;
+	return false;
+}
+
+static bool
+number_in(const char *v, unsigned long lo, unsigned long hi)
+{
+	char *end;
+	unsigned long n;
+
+	if (!isdigit((unsigned char)v[0]))
+		return false;
+	n = strtoul(v, &end, 10);
+	return *end == '\0' && n >= lo && n <= hi;
+}
+
+static bool
+chars_in(const char *v, const char *extra, size_t max)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > max)
+		return false;
+	for (; *v != '\0'; v++)
+		if (!isalnum((unsigned char)*v) && strchr(extra, *v) == NULL)
+			return false;
+	return true;
+}
+
+/* [type-pattern(:|,)]level, level a name or 1..8 (rte_log.h). */
+static bool
+ok_log_level(const char *v)
+{
+	static const char *const names[] = { "emerg", "alert", "crit",
+		"critical", "err", "error", "warning", "notice", "info",
+		"debug", NULL };
+	const char *sep = strpbrk(v, ":,");
+	char pat[128];
+
+	if (sep != NULL) {
+		if ((size_t)(sep - v) >= sizeof(pat))
+			return false;
+		memcpy(pat, v, (size_t)(sep - v));
+		pat[sep - v] = '\0';
+		if (!chars_in(pat, "._*", sizeof(pat) - 1))
+			return false;
+		v = sep + 1;
+	}
+	return one_of(v, names) || number_in(v, 1, 8);
+}
+
+static bool
+ok_iova(const char *v)
+{
+	static const char *const m[] = { "pa", "va", "dc", NULL };
+
+	return one_of(v, m);
+}
+
+static bool
+ok_vfio_intr(const char *v)
+{
+	static const char *const m[] = { "legacy", "msi", "msix", NULL };
+
+	return one_of(v, m);
+}
+
+static bool
+ok_syslog(const char *v)
+{
+	static const char *const f[] = { "auth", "cron", "daemon", "ftp",
+		"kern", "lpr", "mail", "news", "syslog", "user", "uucp",
+		"local0", "local1", "local2", "local3", "local4", "local5",
+		"local6", "local7", NULL };
+
+	return one_of(v, f);
+}
+
+static bool
+ok_channels(const char *v)
+{
+	return number_in(v, 1, 64);
+}
+
+static bool
+ok_megabytes(const char *v)
+{
+	return number_in(v, 1, 1u << 20);
+}
+
+static bool
+ok_hex_address(const char *v)
+{
+	return v[0] == '0' && (v[1] == 'x' || v[1] == 'X') &&
+		chars_in(v + 2, "", 16) && strspn(v + 2,
+		"0123456789abcdefABCDEF") == strlen(v + 2);
+}
+
+static bool
+ok_uuid(const char *v)
+{
+	static const int dash[] = { 8, 13, 18, 23 };
+
+	if (strlen(v) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		bool want_dash = i == dash[0] || i == dash[1] ||
+			i == dash[2] || i == dash[3];
+
+		if (want_dash ? v[i] != '-' : !isxdigit((unsigned char)v[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool
+ok_prefix(const char *v)
+{
+	return chars_in(v, "_-", 32);
+}
+
+static bool
+ok_name(const char *v)
+{
+	return chars_in(v, "_", 32);
+}
+
+static bool
+ok_path(const char *v)
+{
+	return chars_in(v, "/._-+:\\", 255);
+}
+
+static bool
+ok_pci(const char *v)
+{
+	char buf[64];
+
+	return drv_device_pci_name(v, buf, sizeof(buf)) == 0 &&
+		strchr(v, ',') == NULL;
+}
+
+static bool
+ok_huge_unlink(const char *v)
+{
+	/* "never" keeps hugepage files after exit: not with us. */
+	static const char *const m[] = { "always", "existing", NULL };
+
+	return one_of(v, m);
+}
+
 static const struct eal_opt eal_opts[] = {
-	{ "--no-pci", OPT_FLAG, NULL },
-	{ "--no-huge", OPT_FLAG, NULL },
-	{ "--no-hpet", OPT_FLAG, NULL },
-	{ "--no-telemetry", OPT_FLAG, NULL },
-	{ "--telemetry", OPT_FLAG, NULL },
-	{ "--no-shconf", OPT_FLAG, NULL },
-	{ "--match-allocations", OPT_FLAG, NULL },
-	{ "--huge-unlink", OPT_FLAG, NULL },
-	{ "--log-level", OPT_VALUE, NULL },
-	{ "--syslog", OPT_VALUE, NULL },
-	{ "--iova-mode", OPT_VALUE, NULL },
-	{ "--huge-dir", OPT_VALUE, NULL },
-	{ "--base-virtaddr", OPT_VALUE, NULL },
-	{ "--mbuf-pool-ops-name", OPT_VALUE, NULL },
-	{ "--vfio-intr", OPT_VALUE, NULL },
-	{ "--vfio-vf-token", OPT_VALUE, NULL },
-	{ "--file-prefix", OPT_VALUE, NULL },
-	{ "-n", OPT_VALUE, NULL },
-	{ "-m", OPT_VALUE, NULL },
-	{ "-d", OPT_VALUE, NULL },
-	{ "-b", OPT_VALUE, NULL },
-	{ "--block", OPT_VALUE, NULL },
-	{ "--vdev", OPT_DEVICE, NULL },
-	{ "-a", OPT_DEVICE, NULL },
-	{ "--allow", OPT_DEVICE, NULL },
-	{ "-h", OPT_REFUSED, "EAL would exit the application" },
-	{ "--help", OPT_REFUSED, "EAL would exit the application" },
-	{ "-v", OPT_REFUSED, "not useful inside an application" },
-	{ "-l", OPT_REFUSED, "set WSPDK_LCORES instead" },
-	{ "-c", OPT_REFUSED, "set WSPDK_LCORES instead" },
-	{ "--lcores", OPT_REFUSED, "set WSPDK_LCORES instead" },
-	{ "--main-lcore", OPT_REFUSED, "the provider chooses the main lcore" },
-	{ "-s", OPT_REFUSED, "service cores are not used" },
-	{ "-S", OPT_REFUSED, "service cores are not used" },
-	{ "--proc-type", OPT_REFUSED, "the provider is a primary process" },
-	{ "--in-memory", OPT_REFUSED, "keeps hugepages until exit" },
-	{ "--legacy-mem", OPT_REFUSED, "pins hugepages for the process life" },
-	{ "--socket-mem", OPT_REFUSED, "pins hugepages for the process life" },
-	{ "--socket-limit", OPT_REFUSED, "not needed in dynamic memory mode" },
-	{ "--single-file-segments", OPT_REFUSED,
+	{ "--no-pci", OPT_FLAG, NULL, NULL },
+	{ "--no-huge", OPT_FLAG, NULL, NULL },
+	{ "--no-hpet", OPT_FLAG, NULL, NULL },
+	{ "--no-telemetry", OPT_FLAG, NULL, NULL },
+	{ "--telemetry", OPT_FLAG, NULL, NULL },
+	{ "--no-shconf", OPT_FLAG, NULL, NULL },
+	{ "--match-allocations", OPT_FLAG, NULL, NULL },
+	{ "--huge-unlink", OPT_FLAG, ok_huge_unlink, "always or existing" },
+	{ "--log-level", OPT_VALUE, ok_log_level,
+		"[type-pattern:]level, level a name or 1-8" },
+	{ "--syslog", OPT_VALUE, ok_syslog, "a syslog facility" },
+	{ "--iova-mode", OPT_VALUE, ok_iova, "pa, va or dc" },
+	{ "--huge-dir", OPT_VALUE, ok_path, "a directory" },
+	{ "--base-virtaddr", OPT_VALUE, ok_hex_address, "0x<hex address>" },
+	{ "--mbuf-pool-ops-name", OPT_VALUE, ok_name, "a mempool driver" },
+	{ "--vfio-intr", OPT_VALUE, ok_vfio_intr, "legacy, msi or msix" },
+	{ "--vfio-vf-token", OPT_VALUE, ok_uuid, "a UUID" },
+	{ "--file-prefix", OPT_VALUE, ok_prefix,
+		"up to 32 letters, digits, '_' or '-'" },
+	{ "-n", OPT_VALUE, ok_channels, "1-64" },
+	{ "-m", OPT_VALUE, ok_megabytes, "megabytes" },
+	{ "-d", OPT_VALUE, ok_path, "a driver path" },
+	{ "-b", OPT_VALUE, ok_pci, "a PCI address" },
+	{ "--block", OPT_VALUE, ok_pci, "a PCI address" },
+	{ "--vdev", OPT_DEVICE, NULL, NULL },
+	{ "-a", OPT_DEVICE, NULL, NULL },
+	{ "--allow", OPT_DEVICE, NULL, NULL },
+	{ "-h", OPT_REFUSED, NULL, "EAL would exit the application" },
+	{ "--help", OPT_REFUSED, NULL, "EAL would exit the application" },
+	{ "-v", OPT_REFUSED, NULL, "not useful inside an application" },
+	{ "-l", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
+	{ "-c", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
+	{ "--lcores", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
+	{ "--main-lcore", OPT_REFUSED, NULL,
+		"the provider chooses the main lcore" },
+	{ "-s", OPT_REFUSED, NULL, "service cores are not used" },
+	{ "-S", OPT_REFUSED, NULL, "service cores are not used" },
+	{ "--proc-type", OPT_REFUSED, NULL,
+		"the provider is a primary process" },
+	{ "--in-memory", OPT_REFUSED, NULL, "keeps hugepages until exit" },
+	{ "--legacy-mem", OPT_REFUSED, NULL,
+		"pins hugepages for the process life" },
+	{ "--socket-mem", OPT_REFUSED, NULL,
+		"pins hugepages for the process life" },
+	{ "--socket-limit", OPT_REFUSED, NULL,
+		"not needed in dynamic memory mode" },
+	{ "--single-file-segments", OPT_REFUSED, NULL,
 		"incompatible with --huge-unlink" },
-	{ "--create-uio-dev", OPT_REFUSED, "not supported" },
-	{ "--trace", OPT_REFUSED, "not supported" },
+	{ "--create-uio-dev", OPT_REFUSED, NULL, "not supported" },
+	{ "--trace", OPT_REFUSED, NULL, "not supported" },
 };
 
 static const struct eal_opt *
@@ -162,26 +329,10 @@ check_value(const struct eal_opt *o, const char *v, char *err,
 		snprintf(err, errlen, "EAL option %s needs a value", o->name);
 		return -EINVAL;
 	}
-	if (strcmp(o->name, "--log-level") == 0 &&
-			strncmp(v, "help", 4) == 0) {
-		snprintf(err, errlen, "--log-level=help would exit the "
-			"application");
+	if (o->ok != NULL && !o->ok(v)) {
+		snprintf(err, errlen, "EAL option %s=%s: expected %s", o->name,
+			v, o->what);
 		return -EINVAL;
-	}
-	if (strcmp(o->name, "--file-prefix") == 0) {
-		for (const char *c = v; *c != '\0'; c++) {
-			if (!isalnum((unsigned char)*c) && *c != '_' &&
-					*c != '-') {
-				snprintf(err, errlen, "--file-prefix '%s' may "
-					"only hold letters, digits, '_', '-'",
-					v);
-				return -EINVAL;
-			}
-		}
-		if (strlen(v) > 32) {
-			snprintf(err, errlen, "--file-prefix longer than 32");
-			return -EINVAL;
-		}
 	}
 	return 0;
 }
@@ -215,13 +366,21 @@ walk_eal_args(const char *args, char *err, size_t errlen,
 		}
 		if (o->rule == OPT_REFUSED) {
 			snprintf(err, errlen, "EAL option %s is refused: %s",
-				o->name, o->why);
+				o->name, o->what);
+			return -EINVAL;
+		}
+		if (!dp_os_eal_has(o->name)) {
+			snprintf(err, errlen, "EAL option %s does not exist on "
+				"this OS (its EAL would exit)", o->name);
 			return -EINVAL;
 		}
 		if (o->rule == OPT_FLAG) {
-			if (v != NULL && strcmp(o->name, "--huge-unlink") != 0) {
-				snprintf(err, errlen, "EAL option %s takes no "
-					"value", o->name);
+			/* A flag takes a value only where it has a checker. */
+			if (v != NULL && (o->ok == NULL || !o->ok(v))) {
+				snprintf(err, errlen, "EAL option %s%s%s: %s",
+					o->name, v != NULL ? "=" : "", v,
+					o->ok == NULL ? "takes no value" :
+					o->what);
 				return -EINVAL;
 			}
 			no_huge |= strcmp(o->name, "--no-huge") == 0;
@@ -394,18 +553,19 @@ build_argv(const struct dp_conf *conf, const uint16_t *cpus, unsigned int n)
 	char buf[512], pci[64];
 	bool has_prefix = false;
 
+	char mode[4][64];
+	unsigned int nmode;
+
 	argv_push("wspdk");
 	walk_eal_args(conf->eal_args, buf, sizeof(buf), push_user_opt,
 		&has_prefix);
 	if (!has_prefix)
 		snprintf(eal_prefix, sizeof(eal_prefix), "wspdk%ld",
 			dp_os_pid());
-	snprintf(buf, sizeof(buf), "--file-prefix=%s", eal_prefix);
-	argv_push(buf);
-	/* EAL refuses --huge-unlink without hugepages (--no-huge). */
-	if (!argv_has("--no-huge"))
-		argv_push("--huge-unlink");
-	argv_push("--no-shconf");
+	nmode = dp_os_eal_mode_args(eal_prefix, argv_has("--no-huge"), mode,
+		RTE_DIM(mode));
+	for (unsigned int i = 0; i < nmode; i++)
+		argv_push(mode[i]);
 	/* The NIC is probed only when the user names it; otherwise the PCI
 	 * bus stays off so this machine's own NIC is never touched. */
 	if (drv_device_pci_name(conf->device, pci, sizeof(pci)) == 0) {

@@ -7,7 +7,23 @@
 #ifndef _DP_OS_H_
 #define _DP_OS_H_
 
+#include <stdbool.h>
 #include <stdint.h>
+
+/*
+ * Whether this OS's EAL has an option: Windows' lacks several Linux ones
+ * and exits the process on any it does not know.
+ */
+bool dp_os_eal_has(const char *option);
+
+/*
+ * The EAL options that make it leave nothing behind on this OS (memory
+ * mode, file naming), written into out[] (NUL-terminated strings of 64
+ * bytes). prefix: our file prefix; no_huge: the user asked for --no-huge.
+ * Returns how many.
+ */
+unsigned int dp_os_eal_mode_args(const char *prefix, bool no_huge,
+		char out[][64], unsigned int max);
 
 /* Run fn(arg) on a new thread and wait for it to return. */
 int dp_os_run_thread(void (*fn)(void *), void *arg);

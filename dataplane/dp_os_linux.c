@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
@@ -14,6 +15,31 @@
 #include <unistd.h>
 
 #include "dp_os.h"
+
+bool
+dp_os_eal_has(const char *option)
+{
+	(void)option;
+	return true;
+}
+
+/* --huge-unlink --no-shconf: every hugepage goes back as soon as it is
+ * freed and no file is left (dpdk-22.11-notes.md §3); EAL refuses
+ * --huge-unlink together with --no-huge. */
+unsigned int
+dp_os_eal_mode_args(const char *prefix, bool no_huge, char out[][64],
+		unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (n < max)
+		snprintf(out[n++], 64, "--file-prefix=%s", prefix);
+	if (!no_huge && n < max)
+		snprintf(out[n++], 64, "--huge-unlink");
+	if (n < max)
+		snprintf(out[n++], 64, "--no-shconf");
+	return n;
+}
 
 struct thread_job {
 	void (*fn)(void *);

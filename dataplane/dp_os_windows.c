@@ -15,7 +15,9 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dp_os.h"
 
@@ -34,6 +36,41 @@ thread_main(void *p)
 }
 
 /* _beginthreadex rather than CreateThread: fn uses the C runtime. */
+/*
+ * Windows' EAL (22.11) lacks these Linux options and, unlike Linux's,
+ * exit()s on an argument it does not know.
+ */
+bool
+dp_os_eal_has(const char *option)
+{
+	static const char *const linux_only[] = {
+		"--file-prefix", "--huge-dir", "--huge-unlink",
+		"--socket-mem", "--socket-limit", "--vfio-intr",
+		"--vfio-vf-token", "--create-uio-dev", "--mbuf-pool-ops-name",
+		"--match-allocations", "--syslog", "--trace",
+	};
+
+	for (size_t i = 0; i < sizeof(linux_only) / sizeof(linux_only[0]);
+			i++)
+		if (strcmp(option, linux_only[i]) == 0)
+			return false;
+	return true;
+}
+
+/* Windows' EAL keeps no files and shares nothing; --in-memory says so
+ * (and keeps it from warning about multi-process support). */
+unsigned int
+dp_os_eal_mode_args(const char *prefix, bool no_huge, char out[][64],
+		unsigned int max)
+{
+	(void)prefix;
+	(void)no_huge;
+	if (max == 0)
+		return 0;
+	snprintf(out[0], 64, "--in-memory");
+	return 1;
+}
+
 int
 dp_os_run_thread(void (*fn)(void *), void *arg)
 {
