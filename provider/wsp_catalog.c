@@ -68,3 +68,10 @@ wsp_catalog_entries(WSAPROTOCOL_INFOW *out, unsigned n)
 		out[i] = all[i];
 	return WSP_CATALOG_NB_ENTRIES;
 }
+
+bool
+wsp_catalog_served(const WSAPROTOCOL_INFOW *e)
+{
+	return e->iAddressFamily == AF_INET && e->iSocketType == SOCK_DGRAM &&
+		e->iProtocol == IPPROTO_UDP;
+}

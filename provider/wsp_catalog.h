@@ -11,6 +11,8 @@
 #ifndef _WSP_CATALOG_H_
 #define _WSP_CATALOG_H_
 
+#include <stdbool.h>
+
 #include "wsp_abi.h"
 
 /** Number of entries wsp_catalog_entries() describes. */
@@ -37,5 +39,14 @@ extern const GUID wsp_provider_guid;
  *   is; only min(n, that number) are written.
  */
 unsigned wsp_catalog_entries(WSAPROTOCOL_INFOW *out, unsigned n);
+
+/**
+ * Whether the provider serves an entry's protocol yet, i.e. whether the
+ * installer may put it in the catalog. An entry placed ahead of
+ * Microsoft's provider captures every socket() of its kind in every
+ * program, and Ws2_32 does not fall back: an entry we cannot serve (TCP,
+ * until the TCP stack exists) must not be installed.
+ */
+bool wsp_catalog_served(const WSAPROTOCOL_INFOW *e);
 
 #endif /* _WSP_CATALOG_H_ */

@@ -195,11 +195,12 @@ print_standing(const struct catalog *c, const struct catalog *c32)
 		printf("wspdk: installed, DLL %s\n",
 			narrow(path, npath, (int)sizeof(npath)));
 	if (wsp_order_in_place(c->e, c->n))
-		printf("wspdk: first for AF_INET UDP and TCP: 64-bit programs "
-			"started from now on use it\n");
+		printf("wspdk: first for AF_INET UDP: 64-bit programs "
+			"started from now on use it (TCP stays with Microsoft's "
+			"provider until wspdk serves it)\n");
 	else
-		printf("wspdk: NOT first for AF_INET: another provider serves "
-			"UDP/TCP; run wspdk-install (elevated) to reorder\n");
+		printf("wspdk: NOT first for AF_INET UDP: another provider "
+			"serves it; run wspdk-install (elevated) to reorder\n");
 	if (c32 != NULL && count_ours(c32) > 0)
 		printf("wspdk: %u entries in the 32-bit catalog, left last "
 			"(no 32-bit wspdk.dll: 32-bit programs keep "
@@ -266,10 +267,18 @@ default_dll_path(WCHAR *path, DWORD size)
 static int
 install_entries(const WCHAR *path)
 {
+	WSAPROTOCOL_INFOW all[WSP_CATALOG_NB_ENTRIES];
 	WSAPROTOCOL_INFOW entries[WSP_CATALOG_NB_ENTRIES];
 	GUID guid = wsp_provider_guid;
-	unsigned int n = wsp_catalog_entries(entries, WSP_CATALOG_NB_ENTRIES);
+	unsigned int nall = wsp_catalog_entries(all, WSP_CATALOG_NB_ENTRIES);
+	unsigned int n = 0;
 	int err = 0;
+
+	/* Only what the provider serves: an entry ahead of Microsoft's
+	 * captures every socket of its kind, with no fall-back. */
+	for (unsigned int i = 0; i < nall; i++)
+		if (wsp_catalog_served(&all[i]))
+			entries[n++] = all[i];
 
 	if (WSCInstallProvider64_32(&guid, path, entries, n, &err) != 0) {
 		print_wsa_error("WSCInstallProvider64_32", err);

@@ -102,6 +102,15 @@ test_catalog_tcp_entry(void)
 	CU_ASSERT_EQUAL(e->dwMessageSize, 0);
 }
 
+/* Only served protocols are installed: UDP now; not TCP, which would
+ * capture every TCP socket() with nothing behind it. */
+static void
+test_catalog_installs_only_served_protocols(void)
+{
+	CU_ASSERT_TRUE(wsp_catalog_served(find_entry(SOCK_DGRAM)));
+	CU_ASSERT_FALSE(wsp_catalog_served(find_entry(SOCK_STREAM)));
+}
+
 /* One entry per (af, type, protocol); names set and terminated. */
 static void
 test_catalog_entries_distinct_and_named(void)
@@ -333,6 +342,8 @@ static const struct test_case catalog_tests[] = {
 	{ "catalog_guid_is_fixed", test_catalog_guid_is_fixed },
 	{ "catalog_udp_entry", test_catalog_udp_entry },
 	{ "catalog_tcp_entry", test_catalog_tcp_entry },
+	{ "catalog_installs_only_served_protocols",
+		test_catalog_installs_only_served_protocols },
 	{ "catalog_entries_distinct_and_named",
 		test_catalog_entries_distinct_and_named },
 	{ "catalog_entries_capacity", test_catalog_entries_capacity },
