@@ -1,0 +1,625 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# perf/run.sh: every wspdk benchmark, its baselines in the same run, and
+# the report (issue 4; README "Performance").
+#
+#   sudo ./perf/run.sh [--quick | --smoke] [--out DIR] [--only LIST]
+#                      [--no-build]
+#
+#   (default)  full run, about 5-10 minutes on a 2-core machine
+#   --quick    fewer samples and cycles, under 2 minutes
+#   --smoke    a few iterations of every app (the meson test uses it)
+#   --only     comma list of scenarios: loop,reflector,kpeer,rx,lifecycle,
+#              pktgen
+#   --out      results directory (default perf/results/<timestamp>)
+#
+# Writes the Markdown report to stdout (progress goes to stderr) and
+# DIR/report.md, DIR/*.csv, DIR/*.png. BUILD_DIR names the build
+# directory (default ./build, configured and built if needed); PKTGEN
+# names a pktgen-dpdk binary for scenario 6 (perf/pktgen/README.md).
+#
+# Method (/work/shared/docs/benchmarking.md): every busy thread pinned,
+# app threads on CPU 0 and the provider's lcore on CPU 1; foreign CPU load
+# sampled all along and checked before and during each measurement
+# (retried once, then flagged, above 10 % of a core); the CPU0<->CPU1
+# cache-line round trip measured before and after each measurement
+# (near/far/mixed label).
+#
+# Safety: every DPDK process gets --no-pci and virtual devices only
+# (memif, ring, tap); taps and veths live in namespaces this script
+# creates, on 198.18.0.0/15; every process is bounded by timeout and
+# killed by its PID; the exit trap removes the namespaces, the memif
+# sockets, /dev/hugepages/<our prefixes>* and /var/run/dpdk/<our
+# prefixes>. memif ports are never cycled: each process connects once.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+build=${BUILD_DIR:-$top/build}
+mode=full
+out=
+only=loop,reflector,kpeer,rx,lifecycle,pktgen
+do_build=1
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) mode=quick ;;
+	--smoke) mode=smoke ;;
+	--out) out=$2; shift ;;
+	--only) only=$2; shift ;;
+	--no-build) do_build=0 ;;
+	-h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+case $mode in
+full)	ITERS=100000 WARM=10000 LAT_S=15 SLOW_S=12 TP_S=10 CYCLES=10000
+	CYCLE_S=170 BARE_S=90 QUIET_S=15 RETRIES=1 SP_S=6 ;;
+quick)	ITERS=20000 WARM=2000 LAT_S=5 SLOW_S=4 TP_S=4 CYCLES=1000
+	CYCLE_S=25 BARE_S=12 QUIET_S=2 RETRIES=0 SP_S=2 ;;
+smoke)	ITERS=200 WARM=20 LAT_S=3 SLOW_S=2 TP_S=2 CYCLES=20
+	CYCLE_S=20 BARE_S=20 QUIET_S=0 RETRIES=0 SP_S=1 ;;
+esac
+FOREIGN_MAX=10		# percent of one core (benchmarking.md)
+NEAR_MAX=200		# c2c ns: below is "near", at or above "far"
+
+tag=wsperf$$		# every prefix, namespace, interface and socket
+tmp=
+PIDS=()
+NSS=()
+MON=
+
+log() { printf '== %s\n' "$*" >&2; }
+die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---- set-up ----
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || die "must run as root (hugepages, namespaces)"
+}
+
+deps() {
+	local missing=() p
+	local pkgs=(build-essential meson ninja-build pkg-config python3 dpdk
+		dpdk-dev libdpdk-dev libcunit1-dev iproute2 procps sockperf
+		gnuplot-nox util-linux)
+
+	for p in "${pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -ne 0 ]; then
+		log "installing: ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends "${missing[@]}" >&2
+	fi
+}
+
+do_build_now() {
+	if [ ! -f "$build/build.ninja" ]; then
+		log "configuring $build"
+		meson setup "$build" "$top" -Dwerror=true >&2
+	fi
+	log "building"
+	ninja -C "$build" perf/wsperf perf/wscycle perf/kudp perf/rawdpdk \
+		perf/c2c >&2
+}
+
+hugepages() {
+	local want=$1 free total
+
+	mkdir -p /dev/hugepages
+	mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages
+	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+	total=$(cat /proc/sys/vm/nr_hugepages)
+	if [ "$free" -lt "$want" ]; then
+		echo $((total + want - free)) > /proc/sys/vm/nr_hugepages
+	fi
+	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+	[ "$free" -ge "$want" ] || die "need $want free 2 MB hugepages, have $free"
+}
+
+# ---- processes, namespaces, cleanup ----
+
+# spawn NAME SECONDS cmd...: start in the background, bounded, logged.
+spawn() {
+	local name=$1 secs=$2
+	shift 2
+	timeout --kill-after=5 "$secs" "$@" </dev/null >"$out/logs/$name.log" \
+		2>&1 &
+	BG_PID=$!
+	PIDS+=("$BG_PID")
+}
+
+# stop_bg PID: TERM (testpmd prints its statistics), bounded wait, KILL.
+stop_bg() {
+	local pid=$1 i
+
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for i in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+# run_log NAME SECONDS cmd...: run, bounded, output to the log and stderr.
+run_log() {
+	local name=$1 secs=$2
+	shift 2
+	timeout --kill-after=5 "$secs" "$@" </dev/null 2>&1 |
+		tee "$out/logs/$name.log" | grep -v -e '^EAL:' -e '^TELEMETRY' \
+		-e 'mp action callback' -e '^READY' >&2
+	return "${PIPESTATUS[0]}"
+}
+
+netns_new() {
+	ip netns add "$1"
+	NSS+=("$1")
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$1" link set lo up
+}
+
+cleanup() {
+	local rc=$? pid ns
+
+	set +e
+	for pid in "${PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null && stop_bg "$pid"
+	done
+	for ns in "${NSS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -n "$MON" ] && kill "$MON" 2>/dev/null
+	rm -f /dev/hugepages/"$tag"*
+	rm -rf /var/run/dpdk/"$tag"*
+	[ -n "$tmp" ] && rm -rf "$tmp"
+	exit "$rc"
+}
+
+# ---- measurement bookkeeping ----
+
+c2c() {
+	"$build/perf/c2c" --cpus 0,1 2>/dev/null | sed -n 's/^c2c_ns=//p'
+}
+
+c2c_label() {
+	awk -v a="$1" -v b="$2" -v n="$NEAR_MAX" 'BEGIN {
+		if (a == "" || b == "" || a == "nan" || b == "nan") {
+			print "?"; exit }
+		x = (a < n) ? "near" : "far"; y = (b < n) ? "near" : "far"
+		print (x == y) ? x : "mixed" }'
+}
+
+# measure NAME SCENARIO LABEL COMPARE NOTE -- cmd...
+# Runs cmd (which writes $out/NAME.summary) with the machine checked
+# before and during, retrying once when foreign load was high.
+measure() {
+	local name=$1 sc=$2 label=$3 compare=$4 note=$5 attempt=0 rc
+	local before after t0 t1 fmean fmax win flagged=0
+	shift 6
+
+	if ! want "$sc"; then return 0; fi
+	while :; do
+		attempt=$((attempt + 1))
+		"$here/tools/pf_load.py" wait --log "$out/load.log" \
+			--max "$FOREIGN_MAX" --timeout "$QUIET_S" >/dev/null
+		before=$(c2c)
+		t0=$(date +%s.%N)
+		log "$sc: $label (attempt $attempt)"
+		rc=0
+		"$@" || rc=$?
+		t1=$(date +%s.%N)
+		after=$(c2c)
+		win=$("$here/tools/pf_load.py" window --log "$out/load.log" \
+			--start "$t0" --end "$t1")
+		fmean=$(sed -n 's/^foreign_mean_pct=//p' <<<"$win")
+		fmax=$(sed -n 's/^foreign_max_pct=//p' <<<"$win")
+		flagged=$(awk -v f="$fmean" -v m="$FOREIGN_MAX" \
+			'BEGIN { print (f != "nan" && f + 0 > m) ? 1 : 0 }')
+		[ "$flagged" = 1 ] && log "foreign load ${fmean}% during $name"
+		if [ "$flagged" = 1 ] && [ "$attempt" -le "$RETRIES" ] &&
+				[ "$SECONDS" -lt 420 ]; then
+			continue
+		fi
+		break
+	done
+	[ "$rc" -ne 0 ] && log "$name failed (rc $rc); see logs/$name.log"
+	{
+		echo "scenario=$sc"
+		echo "label=$label"
+		echo "compare=$compare"
+		[ -n "$note" ] && echo "note=$note"
+		echo "c2c_before=$before"
+		echo "c2c_after=$after"
+		echo "c2c_label=$(c2c_label "$before" "$after")"
+		echo "attempts=$attempt"
+		echo "flagged=$flagged"
+		echo "rc=$rc"
+		echo "$win"
+	} >"$out/$name.meta"
+	[ -f "$out/$name.summary" ] ||
+		printf 'name=%s\nkind=failed\nreason=rc %s\n' "$name" "$rc" \
+			>"$out/$name.summary"
+	return 0
+}
+
+want() {
+	[[ ",$only," == *",$1,"* ]]
+}
+
+# Provider environment shared by every provider app.
+prov_env() {
+	echo WSPDK_LOG_LEVEL=warning WSPDK_LCORES=1 \
+		"WSPDK_EAL_ARGS=--file-prefix=${tag}$1"
+}
+
+# ---- 1. loop ----
+
+loop_provider() {
+	run_log "$1" $((LAT_S + 30)) env $(prov_env L$2) WSPDK_DEVICE=loop \
+		WSPDK_PROFILE=latency "$build/perf/wsperf" --mode loop \
+		--cpu 0 --iters "$ITERS" --warmup "$WARM" --seconds "$LAT_S" \
+		--out "$out" --name "$1" "${@:3}"
+}
+
+loop_kernel() {
+	run_log "$1" $((LAT_S + 30)) "$build/perf/kudp" --recv "$2" --cpu 0 \
+		--iters "$ITERS" --warmup "$WARM" --seconds "$LAT_S" \
+		--out "$out" --name "$1"
+}
+
+loop_raw() {
+	run_log "$1" $((LAT_S + 30)) "$build/perf/rawdpdk" --mode ring \
+		--iters "$ITERS" --warmup "$WARM" --seconds "$LAT_S" \
+		--out "$out" --name "$1" -- -l 0 --no-pci --huge-unlink \
+		--no-shconf --file-prefix "${tag}r" --log-level=warning
+}
+
+s_loop() {
+	local base=loop_kernel_busy,loop_kernel_block,loop_raw
+	local pin="app thread CPU0, lcore CPU1 (2 busy threads)"
+
+	measure loop_provider loop "provider, blocking recv (latency profile)" \
+		"$base" "$pin" -- loop_provider loop_provider 1
+	measure loop_provider_nb loop "provider, non-blocking recv busy-poll" \
+		"$base" "$pin" -- loop_provider loop_provider_nb 2 --nonblock
+	measure loop_kernel_busy loop "kernel UDP 127.0.0.1, busy-poll" "" \
+		"one thread, CPU0; sendto delivers inline" -- \
+		loop_kernel loop_kernel_busy busy
+	measure loop_kernel_block loop "kernel UDP 127.0.0.1, blocking" "" "" \
+		-- loop_kernel loop_kernel_block block
+	measure loop_raw loop "raw DPDK floor (ring, 2 traversals)" "" \
+		"one thread, CPU0; alloc+frame+tx_burst+rx_burst+free per traversal" \
+		-- loop_raw loop_raw
+}
+
+# ---- 2. reflector ----
+
+TP_PID=
+TP_MAC=
+
+# testpmd 5tswap as the memif server; its forwarding lcore on CPU 0.
+tp_reflector_up() {
+	local i
+
+	if [ -n "$TP_PID" ] && kill -0 "$TP_PID" 2>/dev/null; then
+		return 0
+	fi
+	rm -f "$tmp/refl.sock"
+	spawn testpmd_5tswap 600 dpdk-testpmd -l 0,1 --main-lcore 1 --no-pci \
+		--in-memory --file-prefix "${tag}t" --log-level=warning \
+		--vdev="net_memif0,role=server,id=0,socket=$tmp/refl.sock,socket-abstract=no" \
+		-- --forward-mode=5tswap --auto-start --nb-cores=1 \
+		--stats-period=60 --no-mlockall --txq=1 --rxq=1 \
+		--total-num-mbufs=16384
+	TP_PID=$BG_PID
+	for i in $(seq 150); do
+		TP_MAC=$(grep -oE 'Port 0: [0-9A-Fa-f:]{17}' \
+			"$out/logs/testpmd_5tswap.log" | awk '{print $3}' || true)
+		[ -n "$TP_MAC" ] && [ -S "$tmp/refl.sock" ] && return 0
+		sleep 0.1
+	done
+	die "testpmd (5tswap) did not come up; see logs/testpmd_5tswap.log"
+}
+
+refl_raw() {
+	tp_reflector_up
+	run_log "$1" $((LAT_S + 30)) "$build/perf/rawdpdk" --mode memif \
+		--iters "$ITERS" --warmup "$WARM" --seconds "$LAT_S" \
+		--out "$out" --name "$1" -- -l 1 --no-pci --in-memory \
+		--file-prefix "${tag}m" --log-level=warning \
+		--vdev="net_memif0,role=client,id=0,socket=$tmp/refl.sock,socket-abstract=no"
+}
+
+refl_provider() {
+	local name=$1 secs=$2
+	shift 2
+	tp_reflector_up
+	run_log "$name" $((secs + 30)) env $(prov_env R$name) \
+		"WSPDK_DEVICE=net_memif0,role=client,id=0,socket=$tmp/refl.sock,socket-abstract=no" \
+		"WSPDK_STATIC_ARP=198.18.0.1=$TP_MAC" "$@" \
+		"$build/perf/wsperf" --mode client --peer 198.18.0.1:7001 \
+		--cpu 0 --iters "$ITERS" --warmup "$WARM" --seconds "$secs" \
+		--out "$out" --name "$name"
+}
+
+sp_pair() {	# sp_pair NAME NS_SERVER NS_CLIENT IP busy|block
+	local name=$1 nss=$2 nsc=$3 ip=$4 how=$5 nb=() port=$((11000 + RANDOM % 1000))
+	local srv
+
+	[ "$how" = busy ] && nb=(--nonblocked)
+	spawn "${name}_server" $((SP_S + 40)) ${nss:+ip netns exec "$nss"} \
+		taskset -c 1 sockperf sr -i "$ip" -p "$port" "${nb[@]}"
+	srv=$BG_PID
+	sleep 0.5
+	run_log "$name" $((SP_S + 30)) ${nsc:+ip netns exec "$nsc"} taskset -c 0 \
+		sockperf pp -i "$ip" -p "$port" -m 64 -t "$SP_S" --full-rtt \
+		--full-log "$tmp/$name.csv" "${nb[@]}" || true
+	stop_bg "$srv"
+	"$here/tools/pf_report.py" sockperf --log "$tmp/$name.csv" \
+		--out "$out" --name "$name" >&2
+}
+
+s_reflector() {
+	local base=refl_raw,refl_sockperf_busy,refl_sockperf_block
+
+	if want reflector; then tp_reflector_up; fi
+	measure refl_raw reflector "raw DPDK memif client (floor)" "" \
+		"client CPU1, testpmd forwarder CPU0 (2 busy threads)" -- \
+		refl_raw refl_raw
+	measure refl_provider reflector \
+		"provider, spinning app (3 busy threads on 2 cores)" "$base" \
+		"app CPU0 shares with testpmd's forwarder, lcore CPU1: every round trip waits for a scheduler slice; read mean and max" \
+		-- refl_provider refl_provider "$SLOW_S" WSPDK_PROFILE=latency
+	measure refl_provider_sleep reflector \
+		"provider, app sleeps in recv (2 busy threads)" "$base" \
+		"WSPDK_SPIN_US=0: the app thread sleeps until the lcore wakes it; testpmd forwarder and app share CPU0" \
+		-- refl_provider refl_provider_sleep "$LAT_S" WSPDK_SPIN_US=0
+	if [ -n "$TP_PID" ]; then
+		stop_bg "$TP_PID"
+		TP_PID=
+	fi
+	measure refl_sockperf_busy reflector \
+		"sockperf UDP 127.0.0.1, busy-poll" "" \
+		"client CPU0, server CPU1, both --nonblocked" -- \
+		sp_pair refl_sockperf_busy "" "" 127.0.0.1 busy
+	measure refl_sockperf_block reflector \
+		"sockperf UDP 127.0.0.1, blocking" "" "client CPU0, server CPU1" \
+		-- sp_pair refl_sockperf_block "" "" 127.0.0.1 block
+}
+
+# ---- 3. kernel peer ----
+
+KNS=
+kpeer_provider() {
+	local srv
+
+	spawn kpeer_echo $((LAT_S + 60)) ip netns exec "$KNS" taskset -c 0 \
+		sockperf sr -i 0.0.0.0 -p 11111
+	srv=$BG_PID
+	run_log "$1" $((LAT_S + 40)) ip netns exec "$KNS" env $(prov_env K) \
+		"WSPDK_DEVICE=net_tap0,iface=${tag}t,mac=02:00:c6:12:00:02" \
+		WSPDK_PROFILE=latency "$build/perf/wsperf" --mode client \
+		--sockperf --peer 198.18.0.1:11111 --cpu 0 --iters "$ITERS" \
+		--warmup "$WARM" --seconds "$LAT_S" --out "$out" --name "$1" \
+		--tap "${tag}t,02:00:c6:12:00:01,198.18.0.1/24"
+	local rc=$?
+	stop_bg "$srv"
+	return $rc
+}
+
+s_kpeer() {
+	local base=kpeer_veth_block,kpeer_veth_busy
+
+	want kpeer || return 0
+	KNS=${tag}k
+	netns_new "$KNS"
+	netns_new "${tag}a"
+	netns_new "${tag}b"
+	ip link add "${tag}va" type veth peer name "${tag}vb"
+	ip link set "${tag}va" netns "${tag}a"
+	ip link set "${tag}vb" netns "${tag}b"
+	ip -n "${tag}a" addr add 198.18.1.1/24 dev "${tag}va"
+	ip -n "${tag}b" addr add 198.18.1.2/24 dev "${tag}vb"
+	ip -n "${tag}a" link set "${tag}va" up
+	ip -n "${tag}b" link set "${tag}vb" up
+	measure kpeer_provider kpeer "provider ↔ kernel sockperf echo over tap" \
+		"$base" \
+		"app spins on CPU0, lcore CPU1, the kernel echo (blocking) on CPU0" \
+		-- kpeer_provider kpeer_provider
+	measure kpeer_veth_block kpeer \
+		"kernel ↔ kernel sockperf over veth, blocking" "" \
+		"client CPU0, server CPU1, namespaces" -- \
+		sp_pair kpeer_veth_block "${tag}b" "${tag}a" 198.18.1.2 block
+	measure kpeer_veth_busy kpeer \
+		"kernel ↔ kernel sockperf over veth, busy-poll" "" \
+		"client CPU0, server CPU1, both --nonblocked" -- \
+		sp_pair kpeer_veth_busy "${tag}b" "${tag}a" 198.18.1.2 busy
+}
+
+# ---- 4. rx throughput ----
+
+GEN_PID=
+PROV_MAC=02:00:c6:12:00:02
+
+# testpmd txonly as the memif server, forwarding lcore on CPU 0.
+gen_up() {
+	local i
+
+	rm -f "$tmp/rx.sock"
+	spawn testpmd_txonly $((3 * TP_S + 120)) dpdk-testpmd -l 0,1 \
+		--main-lcore 1 --no-pci --in-memory --file-prefix "${tag}g" \
+		--log-level=warning \
+		--vdev="net_memif0,role=server,id=0,socket=$tmp/rx.sock,socket-abstract=no" \
+		-- --forward-mode=txonly --tx-ip=198.18.0.1,198.18.0.2 \
+		--tx-udp=9,7000 --eth-peer=0,$PROV_MAC --txonly-multi-flow \
+		--txpkts=64 --auto-start --nb-cores=1 --stats-period=1 \
+		--no-mlockall --txq=1 --rxq=1 --total-num-mbufs=16384
+	GEN_PID=$BG_PID
+	for i in $(seq 150); do
+		[ -S "$tmp/rx.sock" ] && return 0
+		sleep 0.1
+	done
+	die "testpmd (txonly) did not come up; see logs/testpmd_txonly.log"
+}
+
+rx_rxonly() {
+	local pid
+
+	spawn rx_rxonly_testpmd $((TP_S + 40)) dpdk-testpmd -l 0,1 --no-pci \
+		--in-memory --file-prefix "${tag}o" --log-level=warning \
+		--vdev="net_memif0,role=client,id=0,socket=$tmp/rx.sock,socket-abstract=no" \
+		-- --forward-mode=rxonly --auto-start --nb-cores=1 \
+		--stats-period=1 --no-mlockall --txq=1 --rxq=1 \
+		--total-num-mbufs=16384
+	pid=$BG_PID
+	sleep $((TP_S + 2))
+	stop_bg "$pid"
+	"$here/tools/pf_report.py" testpmd --log "$out/logs/rx_rxonly_testpmd.log" \
+		--out "$out" --name rx_rxonly >&2
+}
+
+rx_provider() {
+	local n0 rc=0
+
+	n0=$(wc -l <"$out/logs/testpmd_txonly.log")
+	run_log rx_provider $((TP_S + 40)) env $(prov_env X) WSPDK_MBUFS=65535 \
+		"WSPDK_DEVICE=net_memif0,role=client,id=0,socket=$tmp/rx.sock,socket-abstract=no,mac=$PROV_MAC" \
+		"$build/perf/wsperf" --mode sink --port 7000 --threads 1 \
+		--cpus 0 --seconds "$TP_S" --out "$out" --name rx_provider || rc=$?
+	# What the generator offered meanwhile.
+	tail -n +"$n0" "$out/logs/testpmd_txonly.log" >"$tmp/gen.log"
+	"$here/tools/pf_report.py" testpmd --log "$tmp/gen.log" --out "$tmp" \
+		--name gen >/dev/null
+	sed -n 's/^tx_rate_median_pps=/offered_pps=/p' "$tmp/gen.summary" \
+		>>"$out/rx_provider.summary" 2>/dev/null || true
+	return $rc
+}
+
+rx_sockperf() {
+	local ns=${tag}s srv a b
+
+	[ -d "/var/run/netns/$ns" ] || netns_new "$ns"
+	spawn rx_sockperf_server $((TP_S + 40)) ip netns exec "$ns" \
+		taskset -c 1 sockperf sr -i 127.0.0.1 -p 11222
+	srv=$BG_PID
+	sleep 0.5
+	a=$(ip netns exec "$ns" awk '/^Udp: [0-9]/ {print $2, $6}' \
+		/proc/net/snmp)
+	run_log rx_sockperf $((TP_S + 30)) ip netns exec "$ns" taskset -c 0 \
+		sockperf tp -i 127.0.0.1 -p 11222 -m 64 -t "$TP_S" || true
+	b=$(ip netns exec "$ns" awk '/^Udp: [0-9]/ {print $2, $6}' \
+		/proc/net/snmp)
+	stop_bg "$srv"
+	{
+		echo "name=rx_sockperf"
+		echo "kind=throughput"
+		awk -v a="$a" -v b="$b" -v t="$TP_S" 'BEGIN {
+			split(a, x); split(b, y)
+			printf "recv_rate_pps=%.0f\n", (y[1] - x[1]) / t
+			printf "drop_rcvbuf_errors=%d\n", y[2] - x[2] }'
+		sed -n 's/.*Message Rate is \([0-9]*\).*/offered_pps=\1/p' \
+			"$out/logs/rx_sockperf.log"
+	} >"$out/rx_sockperf.summary"
+}
+
+s_rx() {
+	local pin="generator (testpmd txonly) CPU0"
+
+	want rx || return 0
+	gen_up
+	measure rx_rxonly rx "testpmd rxonly over the same memif (floor)" "" \
+		"$pin, rxonly forwarder CPU1 (2 busy threads)" -- rx_rxonly
+	measure rx_provider rx "provider: 1 lcore into 1 socket, 1 app thread" \
+		rx_rxonly \
+		"$pin, lcore CPU1, app thread CPU0 with the generator (3 busy threads); rate = datagrams the application received" \
+		-- rx_provider
+	stop_bg "$GEN_PID"
+	measure rx_sockperf rx "sockperf UDP 127.0.0.1 throughput (kernel)" "" \
+		"client CPU0, server CPU1; rate = datagrams the kernel delivered (Udp InDatagrams)" \
+		-- rx_sockperf
+}
+
+# ---- 5. lifecycle ----
+
+life_provider() {
+	run_log life_provider $((CYCLE_S + 60)) env $(prov_env C) WSPDK_DEVICE=loop \
+		"$build/perf/wscycle" --cycles "$CYCLES" --seconds "$CYCLE_S" \
+		--cpu 0 --out "$out" --name life_provider
+}
+
+life_bare() {
+	run_log life_bare $((BARE_S + 60)) "$build/perf/rawdpdk" --mode cycle \
+		--cycles "$CYCLES" --seconds "$BARE_S" --out "$out" \
+		--name life_bare -- -l 0-1 --no-pci --huge-unlink --no-shconf \
+		--file-prefix "${tag}c" --log-level=warning
+}
+
+s_lifecycle() {
+	measure life_provider lifecycle "provider: WSAStartup+WSACleanup (loop)" \
+		life_bare "app CPU0, lcore CPU1" -- life_provider
+	measure life_bare lifecycle "bare DPDK device cycle" "" \
+		"pool, rte_eth_from_rings, configure, start, lcore launch/stop, stop, close, remove, free" \
+		-- life_bare
+}
+
+# ---- 6. pktgen ----
+
+s_pktgen() {
+	want pktgen || return 0
+	"$here/pktgen/run.sh" --out "$out" --tmp "$tmp" --tag "$tag" \
+		--build "$build" --seconds "$TP_S" >&2 || true
+	local n
+	for n in pktgen_sink pktgen_latency; do
+		[ -f "$out/$n.meta" ] || printf 'scenario=pktgen\nlabel=%s\n' \
+			"$n" >"$out/$n.meta"
+	done
+}
+
+machine() {
+	{
+		echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+		echo "cpus=$(nproc)"
+		echo "kernel=$(uname -r)"
+		echo "dpdk=$(pkg-config --modversion libdpdk 2>/dev/null)"
+		echo "buildtype=$(meson introspect --buildoptions "$build" 2>/dev/null |
+			python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "buildtype"))' 2>/dev/null)"
+		echo "mode=$mode"
+		echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	} >"$out/machine.txt"
+}
+
+main() {
+	need_root
+	[ "$do_build" = 1 ] && deps && do_build_now
+	[ -x "$build/perf/wsperf" ] || die "no $build/perf/wsperf (build first)"
+	hugepages 256
+	out=${out:-$here/results/$(date +%Y%m%d-%H%M%S)}
+	mkdir -p "$out/logs"
+	out=$(cd "$out" && pwd)
+	tmp=$(mktemp -d "/tmp/$tag.XXXXXX")
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	machine
+	nice -n 19 "$here/tools/pf_load.py" monitor --root $$ \
+		--log "$out/load.log" --interval 0.5 &
+	MON=$!
+	log "results in $out ($mode)"
+	s_loop
+	s_reflector
+	s_kpeer
+	s_rx
+	s_lifecycle
+	s_pktgen
+	echo "elapsed_s=$SECONDS" >>"$out/machine.txt"
+	"$here/tools/pf_report.py" report --out "$out"
+}
+
+main

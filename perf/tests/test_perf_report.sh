@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Not a timing test: every benchmark app runs a few iterations through the
+# real runner (perf/run.sh --smoke), and the report must be well formed --
+# every measurement present with samples, the tables, CSV files and plots
+# written -- so the benchmarks cannot rot. Figures are not judged.
+#
+#   test_perf_report.sh BUILD_DIR      (meson passes it; needs root)
+set -uo pipefail
+
+build=${1:?build directory}
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=$(mktemp -d /tmp/wsperf-test.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || fail "must run as root (hugepages, namespaces)"
+BUILD_DIR=$build "$here/run.sh" --smoke --no-build --out "$out/r" \
+	>"$out/stdout.md" 2>"$out/stderr.log"
+rc=$?
+if [ $rc -ne 0 ]; then
+	tail -40 "$out/stderr.log" >&2
+	fail "perf/run.sh --smoke exited with $rc"
+fi
+
+python3 - "$out/r" "$out/stdout.md" <<'EOF' || exit 1
+import csv, os, sys
+
+out, stdout = sys.argv[1], sys.argv[2]
+errors = []
+
+def kv(path):
+    d = {}
+    with open(path) as f:
+        for line in f:
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                d[k] = v
+    return d
+
+latency = ["loop_provider", "loop_provider_nb", "loop_kernel_busy",
+           "loop_kernel_block", "loop_raw", "refl_raw", "refl_provider",
+           "refl_provider_sleep", "refl_sockperf_busy", "refl_sockperf_block",
+           "kpeer_provider", "kpeer_veth_block", "kpeer_veth_busy"]
+for n in latency:
+    p = os.path.join(out, n + ".summary")
+    if not os.path.exists(p):
+        errors.append("%s: no summary" % n)
+        continue
+    s = kv(p)
+    if s.get("kind") != "latency":
+        errors.append("%s: kind %s (%s)" % (n, s.get("kind"), s.get("reason")))
+        continue
+    if int(s.get("samples", "0")) == 0:
+        errors.append("%s: no samples" % n)
+    for k in ("rtt_p50_ns", "rtt_p99.99_ns", "rtt_max_ns", "rtt_mean_ns"):
+        try:
+            float(s[k])
+        except (KeyError, ValueError):
+            errors.append("%s: %s missing" % (n, k))
+    if not os.path.exists(os.path.join(out, n + ".cdf.csv")):
+        errors.append("%s: no CDF" % n)
+    m = kv(os.path.join(out, n + ".meta"))
+    for k in ("c2c_before", "c2c_after", "c2c_label", "foreign_mean_pct"):
+        if k not in m:
+            errors.append("%s.meta: %s missing" % (n, k))
+
+for n, key in (("rx_provider", "app_rate_median_pps"),
+               ("rx_rxonly", "rx_rate_median_pps"),
+               ("rx_sockperf", "recv_rate_pps")):
+    s = kv(os.path.join(out, n + ".summary"))
+    if s.get("kind") != "throughput" or float(s.get(key, "0")) <= 0:
+        errors.append("%s: no %s" % (n, key))
+s = kv(os.path.join(out, "rx_provider.summary"))
+for k in ("stat_rx_pkts", "stat_udp_rx_full", "offered_pps"):
+    if k not in s:
+        errors.append("rx_provider: %s missing" % k)
+
+for n in ("life_provider", "life_bare"):
+    s = kv(os.path.join(out, n + ".summary"))
+    if s.get("kind") != "lifecycle" or int(s.get("cycles", "0")) < 10:
+        errors.append("%s: no cycles" % n)
+    cps = s.get("checkpoints", "").split(",")
+    for c in cps:
+        for k in ("hugetlb_kb", "fds", "threads", "rss_kb"):
+            if "at%s_%s" % (c, k) not in s:
+                errors.append("%s: at%s_%s missing" % (n, c, k))
+if "time_to_first_socket_ms" not in kv(os.path.join(out,
+                                                    "life_provider.summary")):
+    errors.append("life_provider: no time to first socket")
+
+for n in ("pktgen_sink", "pktgen_latency"):
+    s = kv(os.path.join(out, n + ".summary"))
+    if s.get("kind") == "skipped":
+        if "PKTGEN" not in s.get("reason", ""):
+            errors.append("%s: skipped without saying how to get pktgen" % n)
+
+report = open(stdout).read()
+if report != open(os.path.join(out, "report.md")).read():
+    errors.append("stdout differs from report.md")
+for h in ("## Latency", "## Throughput", "## Lifecycle", "## Targets",
+          "| scenario | measurement |"):
+    if h not in report:
+        errors.append("report: no '%s'" % h)
+rows = [l for l in report.splitlines() if l.startswith("| ")]
+if any(l.count("|") < 5 for l in rows):
+    errors.append("report: a short table row")
+if "skipped" not in report and not os.environ.get("PKTGEN"):
+    errors.append("report: pktgen skip not said")
+
+for f in ("latency.csv", "throughput.csv", "lifecycle.csv", "targets.csv"):
+    p = os.path.join(out, f)
+    try:
+        with open(p) as fh:
+            r = list(csv.reader(fh))
+        if len(r) < 2 or any(len(x) != len(r[0]) for x in r):
+            errors.append("%s: malformed" % f)
+    except OSError:
+        errors.append("%s: missing" % f)
+if os.path.exists("/usr/bin/gnuplot"):
+    for f in ("loop_percentiles.png", "loop_cdf.png", "reflector_cdf.png",
+              "kpeer_cdf.png", "throughput.png", "lifecycle_cdf.png"):
+        p = os.path.join(out, f)
+        if not os.path.exists(p) or open(p, "rb").read(4) != b"\x89PNG":
+            errors.append("%s: no PNG" % f)
+
+if errors:
+    print("\n".join("FAIL: " + e for e in errors), file=sys.stderr)
+    sys.exit(1)
+print("perf report well formed: %d latency measurements, throughput, "
+      "lifecycle, targets, CSV and plots" % len(latency))
+EOF
+rc=$?
+# Nothing of ours may be left behind.
+if ls /dev/hugepages/wsperf* >/dev/null 2>&1 ||
+		ls -d /var/run/dpdk/wsperf* >/dev/null 2>&1; then
+	ours=$(ls -d /dev/hugepages/wsperf* /var/run/dpdk/wsperf* 2>/dev/null)
+	# Only a runner still alive may own them.
+	for p in $ours; do
+		pid=$(sed -n 's/.*wsperf\([0-9]*\).*/\1/p' <<<"$p")
+		kill -0 "$pid" 2>/dev/null || fail "left behind: $p"
+	done
+fi
+for ns in $(ip netns list | sed -n 's/^\(wsperf[0-9]*\)[a-z].*/\1/p'); do
+	kill -0 "${ns#wsperf}" 2>/dev/null || fail "namespace left behind: $ns"
+done
+exit $rc
