@@ -32,15 +32,20 @@ dp_sock_tx_kick(struct dp_sock *s)
 		rte_ring_enqueue(s->owner->doorbell, s);
 }
 
-/* The frame has left the socket: settle its accounts. */
+/* The frame has left the socket, sent or (abortive close) dropped:
+ * settle its accounts. */
 static void
-left(struct dp_lcore *lc, struct dp_sock *s, uint32_t dgram_len, bool first)
+left(struct dp_lcore *lc, struct dp_sock *s, uint32_t dgram_len, bool first,
+		bool sent)
 {
 	if (first) {
 		__atomic_fetch_sub(&s->tx_bytes_q, dgram_len, __ATOMIC_RELEASE);
-		__atomic_fetch_add(&s->st.tx_dgrams, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&s->st.tx_bytes, dgram_len,
-			__ATOMIC_RELAXED);
+		if (sent) {
+			__atomic_fetch_add(&s->st.tx_dgrams, 1,
+				__ATOMIC_RELAXED);
+			__atomic_fetch_add(&s->st.tx_bytes, dgram_len,
+				__ATOMIC_RELAXED);
+		}
 	}
 	__atomic_fetch_sub(&s->tx_pending, 1, __ATOMIC_RELEASE);
 	dp_wait_note(lc, s);
@@ -93,11 +98,12 @@ send_one(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
 	const struct dp_engine *eng = lc->eng;
 	struct dp_mbuf_priv *p = dp_mbuf_priv(m);
 	uint32_t len = p->dgram_len, nh = p->addr;
-	bool first = (p->flags & DP_MBUF_F_FIRST) != 0;
+	bool first = (p->flags & DP_MBUF_F_FIRST) != 0, sent = true;
 	struct rte_ether_addr mac;
 
 	if (__atomic_load_n(&s->flags, __ATOMIC_RELAXED) & DP_SOCK_F_ABORT) {
 		rte_pktmbuf_free(m);
+		sent = false;
 	} else if (p->flags & DP_MBUF_F_LOCAL) {
 		/* To our own address on a wire that would not bring it back:
 		 * the stack receives it directly. */
@@ -114,7 +120,7 @@ send_one(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
 	} else if (dp_arp_output_try(lc, m, nh) != 0) {
 		return false;
 	}
-	left(lc, s, len, first);
+	left(lc, s, len, first, sent);
 	return true;
 }
 
