@@ -255,7 +255,12 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	__atomic_fetch_add(&ws->ref, 1, __ATOMIC_ACQ_REL);
 	op->ws = ws;
 	wsp_mutex_lock(&ovl.lock);
-	if (ovl.thread == NULL && wsp_thread_start(&ovl.thread,
+	/* A close that began after our caller resolved the handle has
+	 * cancelled, or will cancel under this lock, what is queued: an
+	 * op queued after that cancel would stay pending forever. */
+	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING) {
+		err = WSAENOTSOCK;
+	} else if (ovl.thread == NULL && wsp_thread_start(&ovl.thread,
 			service_thread, NULL) != 0) {
 		ovl.thread = NULL;
 		err = WSAENOBUFS;
