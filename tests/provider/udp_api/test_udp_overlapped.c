@@ -9,6 +9,7 @@
  * completion must not write into a dead stack frame.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
@@ -340,6 +341,61 @@ test_closesocket_aborts_pending_recv_event(void)
 	WSACloseEvent(ev);
 }
 
+/* A receive posted from one thread while another closes the socket. */
+static struct race {
+	SOCKET s;
+	WSAEVENT ev;
+	int ret, err;
+	pthread_barrier_t go;
+} r;
+
+static void *
+post_after_barrier(void *arg)
+{
+	struct race *rc = arg;
+
+	pthread_barrier_wait(&rc->go);
+	rc->ret = post(rc->s, &ops[3], rc->ev, NULL);
+	rc->err = WSAGetLastError();
+	return NULL;
+}
+
+/* A receive posted while another thread closes the socket either fails
+ * at once or is completed (aborted): it never stays pending. */
+static void
+test_recv_posted_during_close_never_stays_pending(void)
+{
+	enum { ROUNDS = 1000 };
+	int stuck = 0, pended = 0;
+	double t0 = ua_ms();
+
+	CU_ASSERT_FATAL(pthread_barrier_init(&r.go, NULL, 2) == 0);
+	r.ev = WSACreateEvent();
+	for (int i = 0; i < ROUNDS && stuck == 0 && ua_ms() - t0 < 3000;
+			i++) {
+		pthread_t t;
+
+		r.s = ua_bound(NULL);
+		WSAResetEvent(r.ev);
+		CU_ASSERT_FATAL(pthread_create(&t, NULL, post_after_barrier,
+			&r) == 0);
+		pthread_barrier_wait(&r.go);
+		closesocket(r.s);
+		pthread_join(t, NULL);
+		if (r.ret == SOCKET_ERROR && r.err == WSA_IO_PENDING) {
+			pended++;
+			stuck += WSAWaitForMultipleEvents(1, &r.ev, FALSE,
+				UA_WAIT_MS, FALSE) != WSA_WAIT_EVENT_0;
+		}
+	}
+	CU_ASSERT_EQUAL(stuck, 0);
+	WSACloseEvent(r.ev);
+	pthread_barrier_destroy(&r.go);
+	if (stuck != 0)
+		fprintf(stderr, "\n%d of %d pending receives never "
+			"completed\n", stuck, pended);
+}
+
 static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_overlapped_recv_event_pends_then_completes),
 	UA_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
@@ -353,6 +409,7 @@ static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_completion_routine_runs_in_alertable_event_wait),
 	UA_TEST(test_closesocket_aborts_pending_recv_routine),
 	UA_TEST(test_closesocket_aborts_pending_recv_event),
+	UA_TEST(test_recv_posted_during_close_never_stays_pending),
 };
 
 void
