@@ -81,8 +81,34 @@ test_socat_datagram_gets_reply(void)
 	closesocket(s);
 }
 
+/* The socket /wspdk/sockets lists at local address `local` counted
+ * dgrams datagrams of bytes in all, in and out, and dropped none. */
+static void
+check_sock_counters(const char *local, uint64_t dgrams, uint64_t bytes)
+{
+	static const char *const zero[] = { "drop_rx_full", "drop_tx_full",
+		"drop_no_arp", "drop_csum", "drop_nombuf" };
+	char json[16384], pat[64];
+	const char *p;
+	uint64_t v;
+
+	CU_ASSERT_EQUAL_FATAL(wt_tel(wt_tel_prefix(), "/wspdk/sockets", json,
+		sizeof(json)), 0);
+	snprintf(pat, sizeof(pat), "\"local\":\"%s\"", local);
+	p = strstr(json, pat);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	/* The keys after "local" in that socket's object. */
+	CU_ASSERT(wt_json_u64(p, "rx_dgrams", &v) == 0 && v == dgrams);
+	CU_ASSERT(wt_json_u64(p, "tx_dgrams", &v) == 0 && v == dgrams);
+	CU_ASSERT(wt_json_u64(p, "rx_bytes", &v) == 0 && v == bytes);
+	CU_ASSERT(wt_json_u64(p, "tx_bytes", &v) == 0 && v == bytes);
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		CU_ASSERT(wt_json_u64(p, zero[i], &v) == 0 && v == 0);
+}
+
 /* 10 000 datagrams of random sizes 0..1472 from a kernel socket come back
- * from a provider echo socket complete, byte for byte and in order. */
+ * from a provider echo socket complete, byte for byte and in order; the
+ * socket's own counters (telemetry) agree. */
 static void
 test_echo_10000_random_sizes_complete_in_order(void)
 {
@@ -92,6 +118,7 @@ test_echo_10000_random_sizes_complete_in_order(void)
 	SOCKET s = ukt_udp(ECHO_PORT);
 	struct sockaddr_in from;
 	uint64_t ok = 0, bad = 1, gaps = 1, late = 1, lost = 1, foreign = 1;
+	uint64_t bytes = 0;
 	unsigned int echoed = 0;
 	struct uk_child *c;
 	char buf[2048], line[512];
@@ -127,6 +154,7 @@ test_echo_10000_random_sizes_complete_in_order(void)
 	ukt_field(line, "late", &late);
 	ukt_field(line, "lost", &lost);
 	ukt_field(line, "foreign", &foreign);
+	ukt_field(line, "bytes", &bytes);
 	CU_ASSERT_EQUAL(ok, ECHO_COUNT);
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_EQUAL(gaps, 0);
@@ -134,6 +162,7 @@ test_echo_10000_random_sizes_complete_in_order(void)
 	CU_ASSERT_EQUAL(lost, 0);
 	CU_ASSERT_EQUAL(foreign, 0);
 	CU_ASSERT_EQUAL(uk_child_end(c, 5000), 0);
+	check_sock_counters("0.0.0.0:" XSTR(ECHO_PORT), ECHO_COUNT, bytes);
 	closesocket(s);
 }
 
