@@ -81,6 +81,19 @@ finish(struct wsp_sock *ws, int err, DWORD bytes, DWORD flags,
 	return 0;
 }
 
+/* A socket made without WSA_FLAG_OVERLAPPED ignores lpOverlapped and
+ * the completion routine: the call is an ordinary one (LPWSPSend,
+ * LPWSPRecv remarks). */
+static void
+overlapped_or_not(const struct wsp_sock *ws, LPWSAOVERLAPPED *ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE *cr)
+{
+	if (!ws->overlapped) {
+		*ov = NULL;
+		*cr = NULL;
+	}
+}
+
 static int
 send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 		const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
@@ -94,6 +107,7 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 
 	if (a.ws == NULL)
 		return SOCKET_ERROR;
+	overlapped_or_not(a.ws, &ov, &cr);
 	if (sent == NULL && ov == NULL)
 		err = WSAEFAULT;
 	else if (flags & ~(DWORD)MSG_DONTROUTE)
@@ -155,6 +169,7 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 
 	if (a.ws == NULL)
 		return SOCKET_ERROR;
+	overlapped_or_not(a.ws, &ov, &cr);
 	if (lpflags == NULL || (rcvd == NULL && ov == NULL) ||
 			(from != NULL && (fromlen == NULL ||
 			*fromlen < (int)sizeof(struct sockaddr_in))))

@@ -396,6 +396,51 @@ test_recv_posted_during_close_never_stays_pending(void)
 			"completed\n", stuck, pended);
 }
 
+struct late_send {
+	SOCKET tx;
+	struct sockaddr_in to;
+};
+
+static void *
+send_later(void *arg)
+{
+	struct late_send *l = arg;
+
+	wt_sleep_ms(100);
+	sendto(l->tx, "late", 4, 0, UA_SA(l->to), UA_SIN_LEN);
+	return NULL;
+}
+
+/* A socket made without WSA_FLAG_OVERLAPPED ignores lpOverlapped: the
+ * receive blocks until data comes and returns it, never WSA_IO_PENDING,
+ * and the event is not touched. */
+static void
+test_non_overlapped_socket_ignores_lpoverlapped(void)
+{
+	struct late_send l = { .tx = ua_udp() };
+	struct sockaddr_in a = ua_sin(UA_IP, 0);
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+	int len = UA_SIN_LEN;
+	pthread_t t;
+	SOCKET rx;
+
+	rx = WSASocketW(AF_INET, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, 0);
+	CU_ASSERT_FATAL(rx != INVALID_SOCKET);
+	UA_OK(bind(rx, UA_SA(a), UA_SIN_LEN));
+	UA_OK(getsockname(rx, UA_SA(l.to), &len));
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, send_later, &l), 0);
+	UA_OK(post(rx, o, ev, NULL));
+	CU_ASSERT_EQUAL(o->n, 4);
+	CU_ASSERT_EQUAL(memcmp(o->buf, "late", 4), 0);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
+		WSA_WAIT_TIMEOUT);
+	pthread_join(t, NULL);
+	WSACloseEvent(ev);
+	ua_close(rx);
+	ua_close(l.tx);
+}
+
 static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_overlapped_recv_event_pends_then_completes),
 	UA_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
@@ -410,6 +455,7 @@ static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_closesocket_aborts_pending_recv_routine),
 	UA_TEST(test_closesocket_aborts_pending_recv_event),
 	UA_TEST(test_recv_posted_during_close_never_stays_pending),
+	UA_TEST(test_non_overlapped_socket_ignores_lpoverlapped),
 };
 
 void
