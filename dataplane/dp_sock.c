@@ -718,6 +718,7 @@ dp_sock_stats_get(struct dp_sock *s, struct dp_sock_stats *st)
 	st->drop_no_arp = __atomic_load_n(&s->st.drop_no_arp,
 		__ATOMIC_RELAXED);
 	st->drop_csum = __atomic_load_n(&s->st.drop_csum, __ATOMIC_RELAXED);
+	st->drop_abort = __atomic_load_n(&s->st.drop_abort, __ATOMIC_RELAXED);
 	st->drop_nombuf = __atomic_load_n(&s->st.drop_nombuf,
 		__ATOMIC_RELAXED);
 }
@@ -768,6 +769,7 @@ sock_info(struct dp_sock *s, bool orphan, struct dp_sock_info *out)
 	out->peer.ip = (uint32_t)(peer >> 16);
 	out->peer.port = (uint16_t)peer;
 	out->orphan = orphan;
+	out->idle = tx_idle(s);
 	out->rx_queued = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_RELAXED);
 	out->tx_queued = __atomic_load_n(&s->tx_bytes_q, __ATOMIC_RELAXED);
 	dp_sock_stats_get(s, &out->st);

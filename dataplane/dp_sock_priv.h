@@ -137,7 +137,7 @@ void dp_sock_reap(struct dp_engine *eng);
 
 struct dp_sock_info {
 	uint32_t id;
-	bool bound, orphan;
+	bool bound, orphan, idle;
 	struct dp_addr local, peer;
 	uint64_t rx_queued, tx_queued;
 	struct dp_sock_stats st;

@@ -45,6 +45,9 @@ left(struct dp_lcore *lc, struct dp_sock *s, uint32_t dgram_len, bool first,
 				__ATOMIC_RELAXED);
 			__atomic_fetch_add(&s->st.tx_bytes, dgram_len,
 				__ATOMIC_RELAXED);
+		} else {
+			__atomic_fetch_add(&s->st.drop_abort, 1,
+				__ATOMIC_RELAXED);
 		}
 	}
 	__atomic_fetch_sub(&s->tx_pending, 1, __ATOMIC_RELEASE);

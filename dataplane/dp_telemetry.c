@@ -251,8 +251,9 @@ fill_socket(struct rte_tel_data *e, const void *item, unsigned int index)
 	const struct dp_sock_stats *st = &si->st;
 
 	rte_tel_data_add_dict_u64(e, "id", si->id);
-	rte_tel_data_add_dict_string(e, "state", si->orphan ?
-		"closed, sending" : si->bound ? "bound" : "open");
+	rte_tel_data_add_dict_string(e, "state", !si->orphan ?
+		(si->bound ? "bound" : "open") :
+		si->idle ? "closed" : "closed, sending");
 	add_addr(e, "local", &si->local);
 	add_addr(e, "peer", &si->peer);
 	rte_tel_data_add_dict_u64(e, "rx_queued_bytes", si->rx_queued);
@@ -266,6 +267,7 @@ fill_socket(struct rte_tel_data *e, const void *item, unsigned int index)
 	rte_tel_data_add_dict_u64(e, "drop_no_arp", st->drop_no_arp);
 	rte_tel_data_add_dict_u64(e, "drop_csum", st->drop_csum);
 	rte_tel_data_add_dict_u64(e, "drop_nombuf", st->drop_nombuf);
+	rte_tel_data_add_dict_u64(e, "drop_abort", st->drop_abort);
 	RTE_SET_USED(index);
 	return si->id;
 }

@@ -90,6 +90,7 @@ struct dp_sock_stats {
 	uint64_t drop_no_arp;	/**< next hop never resolved */
 	uint64_t drop_csum;	/**< bad UDP checksum */
 	uint64_t drop_nombuf;	/**< no mbuf for a send */
+	uint64_t drop_abort;	/**< queued, dropped by an abortive close */
 };
 
 /**
