@@ -68,27 +68,37 @@ struct dp_sock {
 
 	struct dp_mc_list *mc;		/* (a) memberships (dp_mcast.c) */
 
-	/* receive: lcores produce, application threads consume */
+	/*
+	 * Cache lines: what a spinning receiver reads (above and the rings
+	 * and wake-up words just below) never shares a line with what an
+	 * lcore writes per datagram, and each word both sides write has a
+	 * line of its own; otherwise every delivery pays an invalidation
+	 * of the reader's copy on the critical path.
+	 */
 	struct rte_ring *rx;		/* (c after bind) MP / MC-HTS */
-	uint64_t rx_bytes_q;		/* (a) payload bytes queued */
-	int so_error;			/* (a) positive errno, or 0 */
-
-	/* transmit: application threads produce, the owner consumes */
 	struct rte_ring *tx;		/* (c) MP-HTS / SC */
-	uint64_t tx_bytes_q;		/* (a) payload bytes not yet sent */
-	uint32_t tx_pending;		/* (a) frames not yet left the socket */
-	uint32_t tx_sched;		/* (a) on the owner's doorbell ring */
-	uint32_t arp_inflight;		/* (a) frames held by ARP */
-	struct rte_mbuf *tx_stash;	/* (o) next frame, ARP queue full */
-	bool parked;			/* (o) waiting for ARP room */
+	int so_error;			/* (a) positive errno, or 0 */
 
 	/* wake-ups (dp_wait.c) */
 	uint32_t seq;			/* (a) bumped on every event */
 	uint32_t waiters;		/* (a) threads asleep or spinning */
-	uint64_t wake_tag;		/* (l, racy) last lcore iteration that
-					 * noted it for a wake-up */
 	bool interrupted;		/* (a) blocked calls return -EINTR */
 
+	/* receive accounting: lcores add, application threads take */
+	uint64_t rx_bytes_q __rte_cache_aligned; /* (a) payload bytes queued */
+
+	/* transmit accounting: application threads add, the owner takes */
+	uint64_t tx_bytes_q __rte_cache_aligned; /* (a) payload bytes not yet
+						  * sent */
+	uint32_t tx_pending;		/* (a) frames not yet left the socket */
+	uint32_t tx_sched;		/* (a) on the owner's doorbell ring */
+
+	/* written by lcores */
+	uint32_t arp_inflight __rte_cache_aligned; /* (a) frames held by ARP */
+	struct rte_mbuf *tx_stash;	/* (o) next frame, ARP queue full */
+	bool parked;			/* (o) waiting for ARP room */
+	uint64_t wake_tag;		/* (l, racy) last lcore iteration that
+					 * noted it for a wake-up */
 	struct dp_sock_stats st;	/* (a) relaxed atomic adds */
 	TAILQ_ENTRY(dp_sock) link;	/* (t) all sockets, or orphans */
 };
@@ -119,10 +129,13 @@ struct dp_sock_table {
 	struct rte_hash *binds;		/* (t) writers; lcores read */
 	bool stopping;			/* (a) dp_sock_quiesce() called */
 	uint32_t calls;			/* (a) data calls in progress */
-	uint32_t sel_seq;		/* (a) bumped for select waiters */
-	uint32_t sel_waiters;		/* (a) */
 	uint32_t ip_id;			/* (a) IPv4 identification */
-	rte_spinlock_t caches_lock;
+	/* Read by every lcore iteration that noted an event: away from
+	 * the words above, which every data call writes. */
+	uint32_t sel_seq __rte_cache_aligned; /* (a) bumped for select
+					       * waiters */
+	uint32_t sel_waiters;		/* (a) */
+	rte_spinlock_t caches_lock __rte_cache_aligned;
 	struct rte_mempool_cache *caches[256]; /* per-thread (dp_mcache.c) */
 	unsigned int nb_caches;
 };
