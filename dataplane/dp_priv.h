@@ -85,12 +85,15 @@ struct dp_lcore {
 	unsigned int lcore_id;		/* (c) EAL lcore */
 	uint16_t queue;			/* (c) RX/TX queue pair */
 	struct rte_ring *redirect;	/* (a) MP/SC: frames from other lcores */
+	struct rte_ring *doorbell;	/* (a) MP/SC: sockets with TX work */
 	bool stop;			/* (a) set by dp_stop() */
-	uint64_t now;			/* (l) TSC at the top of the iteration */
+	bool exited;			/* (a) the poll loop has returned */
+	/* The lcore writes what follows every iteration; application
+	 * threads read the line above on every send (doorbell). */
+	uint64_t now __rte_cache_aligned; /* (l) TSC at the top of the
+					   * iteration */
 	uint64_t next_tick;		/* (l) */
 	uint64_t iterations;		/* (l, atomic) quiescent-state count */
-	bool exited;			/* (a) the poll loop has returned */
-	struct rte_ring *doorbell;	/* (a) MP/SC: sockets with TX work */
 	unsigned int nb_wake;		/* (l) sockets noted this iteration */
 	uint32_t wake_gen;		/* (l) */
 	struct dp_sock *wake[DP_WAKE_MAX]; /* (l) */
