@@ -171,8 +171,15 @@ static bool
 one_ready(void *arg)
 {
 	struct one_wait *w = arg;
+	struct dp_sock *s = w->s;
 
-	return (dp_sock_ready(w->s) & w->events) != 0;
+	/* A receive waits for data or an error: a spinning receiver reads
+	 * those two words only, not the transmit side's lines. */
+	if ((w->events & DP_EV_READ) &&
+			(w->events & ~(DP_EV_READ | DP_EV_ERROR)) == 0)
+		return __atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0 ||
+			(s->rx != NULL && !rte_ring_empty(s->rx));
+	return (dp_sock_ready(s) & w->events) != 0;
 }
 
 static bool
