@@ -450,11 +450,11 @@ GEN_PID=
 PROV_MAC=02:00:c6:12:00:02
 
 # testpmd txonly as the memif server, forwarding lcore on CPU 0.
-gen_up() {
+gen_up() {	# gen_up NAME: logs/testpmd_txonly_NAME.log
 	local i
 
 	rm -f "$tmp/rx.sock"
-	spawn testpmd_txonly $((3 * TP_S + 120)) dpdk-testpmd -l 0,1 \
+	spawn "testpmd_txonly_$1" $((TP_S + 60)) dpdk-testpmd -l 0,1 \
 		--main-lcore 1 --no-pci --in-memory --file-prefix "${tag}g" \
 		--log-level=warning \
 		--vdev="net_memif0,role=server,id=0,socket=$tmp/rx.sock,socket-abstract=no" \
@@ -467,11 +467,15 @@ gen_up() {
 		[ -S "$tmp/rx.sock" ] && return 0
 		sleep 0.1
 	done
-	die "testpmd (txonly) did not come up; see logs/testpmd_txonly.log"
+	die "testpmd (txonly) did not come up; see logs/testpmd_txonly_$1.log"
 }
 
+# Each measurement gets a generator of its own: a memif server sees one
+# client connect and disconnect, never a second one (22.11, notes §1.3).
 rx_rxonly() {
 	local pid
+
+	gen_up rxonly
 
 	spawn rx_rxonly_testpmd $((TP_S + 40)) dpdk-testpmd -l 0,1 --no-pci \
 		--in-memory --file-prefix "${tag}o" --log-level=warning \
@@ -482,24 +486,26 @@ rx_rxonly() {
 	pid=$BG_PID
 	sleep $((TP_S + 2))
 	stop_bg "$pid"
+	stop_bg "$GEN_PID"
 	"$here/tools/pf_report.py" testpmd --log "$out/logs/rx_rxonly_testpmd.log" \
 		--out "$out" --name rx_rxonly >&2
 }
 
-rx_provider() {
-	local n0 rc=0
+rx_provider() {	# rx_provider NAME THREADS
+	local rc=0
 
-	n0=$(wc -l <"$out/logs/testpmd_txonly.log")
-	run_log rx_provider $((TP_S + 40)) env $(prov_env X) WSPDK_MBUFS=65535 \
+	gen_up "$1"
+	run_log "$1" $((TP_S + 40)) env $(prov_env "X$2") WSPDK_MBUFS=65535 \
 		"WSPDK_DEVICE=net_memif0,role=client,id=0,socket=$tmp/rx.sock,socket-abstract=no,mac=$PROV_MAC" \
-		"$build/perf/wsperf" --mode sink --port 7000 --threads 1 \
-		--cpus 0 --seconds "$TP_S" --out "$out" --name rx_provider || rc=$?
+		"$build/perf/wsperf" --mode sink --port 7000 --threads "$2" \
+		--cpus 0 --seconds "$TP_S" --out "$out" --name "$1" || rc=$?
+	stop_bg "$GEN_PID"
 	# What the generator offered meanwhile.
-	tail -n +"$n0" "$out/logs/testpmd_txonly.log" >"$tmp/gen.log"
-	"$here/tools/pf_report.py" testpmd --log "$tmp/gen.log" --out "$tmp" \
-		--name gen >/dev/null
+	"$here/tools/pf_report.py" testpmd \
+		--log "$out/logs/testpmd_txonly_$1.log" \
+		--out "$tmp" --name gen >/dev/null
 	sed -n 's/^tx_rate_median_pps=/offered_pps=/p' "$tmp/gen.summary" \
-		>>"$out/rx_provider.summary" 2>/dev/null || true
+		>>"$out/$1.summary" 2>/dev/null || true
 	return $rc
 }
 
@@ -534,14 +540,16 @@ s_rx() {
 	local pin="generator (testpmd txonly) CPU0"
 
 	want rx || return 0
-	gen_up
 	measure rx_rxonly rx "testpmd rxonly over the same memif (floor)" "" \
 		"$pin, rxonly forwarder CPU1 (2 busy threads)" -- rx_rxonly
 	measure rx_provider rx "provider: 1 lcore into 1 socket, 1 app thread" \
 		rx_rxonly \
 		"$pin, lcore CPU1, app thread CPU0 with the generator (3 busy threads); rate = datagrams the application received" \
-		-- rx_provider
-	stop_bg "$GEN_PID"
+		-- rx_provider rx_provider 1
+	measure rx_provider_lcore rx \
+		"provider lcore alone: nobody reads the socket" rx_rxonly \
+		"$pin, lcore CPU1 (2 busy threads); rate = frames the lcore took off the port and demultiplexed (the socket is full: dropped, udp_rx_full)" \
+		-- rx_provider rx_provider_lcore 0
 	measure rx_sockperf rx "sockperf UDP 127.0.0.1 throughput (kernel)" "" \
 		"client CPU0, server CPU1; rate = datagrams the kernel delivered (Udp InDatagrams)" \
 		-- rx_sockperf

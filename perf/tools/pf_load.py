@@ -37,7 +37,9 @@ def cpu_times():
 
 
 def processes():
-    """pid -> (ppid, utime + stime, comm) for every process."""
+    """pid -> (ppid, CPU ticks, comm) for every process: its own user and
+    system time plus that of the children it reaped (cutime, cstime), so
+    the last slice of an exited child shows up in its parent."""
     out = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -50,7 +52,8 @@ def processes():
         r = s.rfind(")")
         comm = s[s.find("(") + 1:r]
         f = s[r + 2:].split()
-        out[int(d)] = (int(f[1]), int(f[11]) + int(f[12]), comm)
+        out[int(d)] = (int(f[1]), int(f[11]) + int(f[12]) + int(f[13]) +
+                       int(f[14]), comm)
     return out
 
 
@@ -92,7 +95,16 @@ def monitor(a):
                     ours_d += d
                 elif d > top_d:
                     top, top_d = comm, d
-            uncertain = int(any(p not in procs for p in prev_ours))
+            # An exited child's whole time reappears in its reaper's
+            # cutime/cstime (counted above): take off what was already
+            # counted for it. If no process of ours reaped it (orphaned),
+            # the interval cannot be attributed.
+            uncertain = 0
+            for p in prev_ours:
+                if p not in procs:
+                    ours_d -= prev[p][1]
+                    if prev[p][0] not in ours:
+                        uncertain = 1
             foreign = max(0, busy - ours_d)
             log.write("%.3f %.3f %.1f %.1f %.1f %.1f %d %s:%.0f\n" % (
                 t, dt, foreign * scale, ours_d * scale,

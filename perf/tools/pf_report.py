@@ -167,6 +167,8 @@ def load_cell(meta):
 
 
 def lat(m, stat="p50"):
+    if int(fnum(m["s"], "samples", 0)) == 0:
+        return float("nan")
     return fnum(m["s"], "rtt_%s_ns" % stat)
 
 
@@ -188,7 +190,7 @@ def ratio_text(ms, m):
         if not r or r not in ms or ms[r]["s"].get("kind") != "latency":
             continue
         base = lat(ms[r])
-        if base and not math.isnan(base):
+        if base and not math.isnan(base) and has_lat(m):
             parts.append("%.2f× %s" % (lat(m) / base,
                                        ms[r]["meta"].get("short", r)))
     return "; ".join(parts)
@@ -225,7 +227,7 @@ def table_latency(ms, lines):
 def rate(m):
     s = m["s"]
     for k in ("app_rate_median_pps", "rx_rate_median_pps",
-              "recv_rate_pps", "rate_pps"):
+              "recv_rate_pps", "rate_pps", "lcore_rx_rate_pps"):
         v = fnum(s, k)
         if not math.isnan(v):
             return v
@@ -252,19 +254,23 @@ def table_throughput(ms, lines):
     if not rows:
         return
     lines.append("| measurement | rate (Mdgram/s) | vs floor | offered "
-                 "(Mpps) | drops / counters | placement (c2c) | foreign "
-                 "load |")
-    lines.append("|---|---:|---:|---:|---|---|---|")
+                 "(Mpps) | lcore rx / into sockets (Mpps) | drops / "
+                 "counters | placement (c2c) | foreign load |")
+    lines.append("|---|---:|---:|---:|---:|---|---|---|")
     for m in rows:
         meta, s = m["meta"], m["s"]
         floor = ms.get(meta.get("compare", ""))
         vs = "%.0f %%" % (100 * rate(m) / rate(floor)) if floor and \
             rate(floor) > 0 and not math.isnan(rate(m)) else ""
         off = fnum(s, "offered_pps")
-        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+        lrx, into = fnum(s, "lcore_rx_rate_pps"), fnum(s,
+                                                      "into_sockets_rate_pps")
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             meta.get("label", m["name"]),
             "%.3f" % (rate(m) / 1e6) if not math.isnan(rate(m)) else "–",
             vs, "%.2f" % (off / 1e6) if not math.isnan(off) else "",
+            "%.2f / %.2f" % (lrx / 1e6, into / 1e6) if not math.isnan(lrx)
+            else "",
             drops(s) + ("; " + s["delivered"] if "delivered" in s else ""),
             placement(meta), load_cell(meta)))
     lines.append("")
@@ -306,12 +312,21 @@ def growth(s, key):
     return b - a
 
 
+def has_lat(m):
+    return m["s"].get("kind") == "latency" and \
+        int(fnum(m["s"], "samples", 0)) > 0
+
+
 def targets(ms):
     t = []
 
     def g(n):
         return ms.get(n)
     p, k, r = g("loop_provider"), g("loop_kernel_busy"), g("loop_raw")
+    if p and not has_lat(p):
+        t.append(("loop: provider", "no data (%s)" % p["s"].get(
+            "reason", "see logs"), False, p))
+        p = None
     if p and k:
         v = lat(p) / lat(k)
         t.append(("loop: provider RTT p50 ≤ 1/10 of kernel loopback "
@@ -323,17 +338,31 @@ def targets(ms):
         t.append(("loop: provider − raw floor ≤ 600 ns per round trip",
                   "%.0f ns" % v, v <= 600, p))
     p, r = g("refl_provider"), g("refl_raw")
-    if p and r:
+    if p and r and has_lat(p) and has_lat(r):
         v = lat(p) - lat(r)
         t.append(("reflector: provider p50 ≤ raw memif p50 + 300 ns",
-                  "+%.0f ns (%s vs %s µs; 3 busy threads on 2 cores)" % (
-                      v, us(lat(p)), us(lat(r))), v <= 300, p))
+                  "+%s µs (%s vs %s µs; 3 busy threads on 2 cores)" % (
+                      us(v), us(lat(p)), us(lat(r))), v <= 300, p))
+        q = g("refl_provider_sleep")
+        if q and has_lat(q):
+            v = lat(q) - lat(r)
+            t.append(("reflector (variant that fits 2 cores: the app "
+                      "sleeps in recv): provider p50 − raw p50",
+                      "+%s µs (%s vs %s µs)" % (us(v), us(lat(q)),
+                                               us(lat(r))), v <= 300, q))
     p, r = g("rx_provider"), g("rx_rxonly")
-    if p and r and rate(r) > 0:
-        v = rate(p) / rate(r)
+    if p and r and (math.isnan(rate(p)) or not rate(r) > 0):
         t.append(("rx: ≥ 80 % of testpmd rxonly into sockets, one lcore",
-                  "%.0f %% to the app (%.2f vs %.2f Mpps)" % (
-                      100 * v, rate(p) / 1e6, rate(r) / 1e6), v >= 0.8, p))
+                  "no data (see logs/rx_provider.log)", False, p))
+    elif p and r:
+        v = rate(p) / rate(r)
+        into = fnum(p["s"], "into_sockets_rate_pps")
+        lrx = fnum(p["s"], "lcore_rx_rate_pps")
+        t.append(("rx: ≥ 80 % of testpmd rxonly into sockets, one lcore",
+                  "%.0f %% to the app (%.2f vs %.2f Mpps); the lcore took "
+                  "%.2f Mpps off the port (%.0f %%), %.2f into sockets" % (
+                      100 * v, rate(p) / 1e6, rate(r) / 1e6, lrx / 1e6,
+                      100 * lrx / rate(r), into / 1e6), v >= 0.8, p))
     p, r = g("life_provider"), g("life_bare")
     if p and r:
         v = fnum(p["s"], "cycle_p50_ns") / fnum(r["s"], "cycle_p50_ns")
