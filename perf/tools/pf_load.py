@@ -4,12 +4,13 @@
 
 "Ours" is the process tree under --root (the runner and everything it
 started, in or out of namespaces); "foreign" is every other process's user
-and system time: (user + nice + system of /proc/stat) - (utime + stime of
-our processes). Interrupt and softirq time is kept apart (our own kernel
-baselines spend much of theirs there). An interval in which one of our
-processes exited cannot be attributed (its last slice vanishes with it)
-and is marked uncertain; windows use only certain intervals when they
-have any.
+and system time, kernel threads included, read per process from
+/proc/PID/stat (utime + stime + the reaped children's cutime + cstime, so
+short-lived processes count in their parent). Interrupt and softirq time
+(/proc/stat) is kept apart: our own kernel baselines spend much of theirs
+there. An interval in which one of our processes exited with no process
+of ours to reap it is marked uncertain; windows use only certain
+intervals when they have any.
 
   pf_load.py monitor --root PID --log FILE [--interval 0.25]
       append one line per interval until PID exits:
@@ -85,29 +86,36 @@ def monitor(a):
             ours = descendants(procs, a.root)
             dt = t - prev_t
             scale = 100.0 / (dt * HZ)
-            busy = cpu[0] - prev_cpu[0]
-            ours_d = 0
+            # Per process, never /proc/stat minus ours: the scan takes
+            # milliseconds (longer when preempted), and the two would be
+            # read at different moments.
+            ours_d = foreign = 0
             top, top_d = "-", 0
             for pid, (_pp, tm, comm) in procs.items():
                 # A process born in the interval spent all its time in it.
                 d = tm - prev[pid][1] if pid in prev else tm
                 if pid in ours:
                     ours_d += d
-                elif d > top_d:
-                    top, top_d = comm, d
-            # An exited child's whole time reappears in its reaper's
+                else:
+                    foreign += d
+                    if d > top_d:
+                        top, top_d = comm, d
+            # An exited process's whole time reappears in its reaper's
             # cutime/cstime (counted above): take off what was already
-            # counted for it. If no process of ours reaped it (orphaned),
-            # the interval cannot be attributed.
+            # counted for it, on the side it was on.
             uncertain = 0
-            for p in prev_ours:
-                if p not in procs:
-                    ours_d -= prev[p][1]
-                    if prev[p][0] not in ours:
+            for p, (pp, tm, _c) in prev.items():
+                if p in procs:
+                    continue
+                if p in prev_ours:
+                    ours_d -= tm
+                    if pp not in prev_ours:
                         uncertain = 1
-            foreign = max(0, busy - ours_d)
+                else:
+                    foreign -= tm
+            foreign = max(0, foreign)
             log.write("%.3f %.3f %.1f %.1f %.1f %.1f %d %s:%.0f\n" % (
-                t, dt, foreign * scale, ours_d * scale,
+                t, dt, foreign * scale, max(0, ours_d) * scale,
                 (cpu[1] - prev_cpu[1]) * scale, (cpu[2] - prev_cpu[2]) * scale,
                 uncertain, top.replace(" ", "_"), top_d * scale))
             prev_t, prev_cpu, prev, prev_ours = t, cpu, procs, ours

@@ -368,16 +368,23 @@ def targets(ms):
         v = fnum(p["s"], "cycle_p50_ns") / fnum(r["s"], "cycle_p50_ns")
         t.append(("lifecycle: provider cycle ≤ 1.5× bare DPDK cycle",
                   "%.2f×" % v, v <= 1.5, p))
-        grows = []
+        grows, deltas = [], []
         for m in (p, r):
+            parts = []
             for key in ("hugetlb_kb", "fds", "threads", "rss_kb"):
                 d = growth(m["s"], key)
-                if d is not None and d > (256 if key == "rss_kb" else 0):
-                    grows.append("%s %s +%g" % (m["name"], key, d))
+                if d is None:
+                    continue
+                parts.append("%s %+g" % (key.replace("_kb", " kB"), d))
+                if d > (256 if key == "rss_kb" else 0):
+                    grows.append("%s %s %+g" % (m["name"], key, d))
+            deltas.append("%s: %s" % (m["meta"].get("short", m["name"]),
+                                      ", ".join(parts)))
         cps = p["s"].get("checkpoints", "?,?,?").split(",")
         t.append(("lifecycle: no figure grows from cycle %s to %s" % (
             cps[1] if len(cps) > 1 else "?", cps[2] if len(cps) > 2 else "?"),
-            ", ".join(grows) or "none grows (RSS within 256 kB)",
+            "; ".join(deltas) + (" (RSS tolerance 256 kB: allocator "
+                                 "noise)" if not grows else ""),
             not grows, p))
     return t
 
