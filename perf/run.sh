@@ -105,8 +105,9 @@ do_build_now() {
 		meson setup "$build" "$top" -Dwerror=true >&2
 	fi
 	log "building"
+	# The apps, and the provider the Ws2_32 stand-in loads at run time.
 	ninja -C "$build" perf/wsperf perf/wscycle perf/kudp perf/rawdpdk \
-		perf/c2c >&2
+		perf/c2c provider/libwspdk.so >&2
 }
 
 hugepages() {
