@@ -173,11 +173,14 @@ one_ready(void *arg)
 	struct one_wait *w = arg;
 	struct dp_sock *s = w->s;
 
-	/* A receive waits for data or an error: a spinning receiver reads
-	 * those two words only, not the transmit side's lines. */
+	/* A receive waits for data, an error or its direction shut down
+	 * (dp_sock_ready's READ cases): a spinning receiver reads those
+	 * words only, not the transmit side's lines. */
 	if ((w->events & DP_EV_READ) &&
 			(w->events & ~(DP_EV_READ | DP_EV_ERROR)) == 0)
-		return __atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0 ||
+		return (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
+			DP_SOCK_F_SHUT_RD) ||
+			__atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0 ||
 			(s->rx != NULL && !rte_ring_empty(s->rx));
 	return (dp_sock_ready(s) & w->events) != 0;
 }
