@@ -252,6 +252,7 @@ measure() {
 		echo "c2c_before=$before"
 		echo "c2c_after=$after"
 		echo "c2c_label=$(c2c_label "$before" "$after")"
+		[[ " $SINGLE_CORE " == *" $name "* ]] && echo "single_core=1"
 		echo "attempts=$attempt"
 		echo "flagged=$flagged"
 		echo "rc=$rc"

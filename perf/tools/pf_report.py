@@ -154,6 +154,8 @@ def us(ns):
 def placement(meta):
     b, a = meta.get("c2c_before", "nan"), meta.get("c2c_after", "nan")
     lab = meta.get("c2c_label", "?")
+    if meta.get("single_core") == "1":
+        lab = "one CPU"
     return "%s (%s→%s ns)" % (lab, b, a)
 
 
