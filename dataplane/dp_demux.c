@@ -87,6 +87,34 @@ pick_ephemeral(struct dp_engine *eng, const struct dp_sock *s,
 	return -ENOBUFS;
 }
 
+/*
+ * A datagram racing a bind to our address may miss the new socket, as
+ * it would had it come a moment earlier; once bind returns, the grace
+ * period has passed and every lcore sees the bit.
+ */
+static void
+spec_mark(struct dp_sock_table *t, uint16_t port_be, bool on)
+{
+	uint16_t p = rte_be_to_cpu_16(port_be);
+	uint64_t bit = UINT64_C(1) << (p % 64);
+
+	if (on)
+		__atomic_fetch_or(&t->spec_ports[p / 64], bit,
+			__ATOMIC_RELEASE);
+	else
+		__atomic_fetch_and(&t->spec_ports[p / 64], ~bit,
+			__ATOMIC_RELEASE);
+}
+
+static bool
+spec_bound(const struct dp_sock_table *t, uint16_t port_be)
+{
+	uint16_t p = rte_be_to_cpu_16(port_be);
+
+	return (__atomic_load_n(&t->spec_ports[p / 64], __ATOMIC_ACQUIRE) >>
+		(p % 64)) & 1;
+}
+
 /* Replace the group at k by old + add - del (add/del may be NULL). */
 static int
 regroup(struct dp_engine *eng, const struct dp_bind_key *k,
@@ -109,6 +137,8 @@ regroup(struct dp_engine *eng, const struct dp_bind_key *k,
 	if (n == 0) {
 		rte_free(g);
 		pos = rte_hash_del_key(h, k);
+		if (k->ip != 0)
+			spec_mark(eng->socks, k->port, false);
 		dp_qsbr_wait(eng);
 		if (pos >= 0)
 			rte_hash_free_key_with_position(h, pos);
@@ -117,6 +147,8 @@ regroup(struct dp_engine *eng, const struct dp_bind_key *k,
 			rte_free(g);
 			return -ENOBUFS;
 		}
+		if (k->ip != 0)
+			spec_mark(eng->socks, k->port, true);
 		dp_qsbr_wait(eng);
 	}
 	rte_free(old);
@@ -182,8 +214,9 @@ dp_demux_lookup(struct dp_engine *eng, uint32_t dst_be, uint16_t port_be,
 	const void *keys[2] = { &k[0], &k[1] };
 	uint64_t hits = 0;
 
-	/* Broadcasts and multicasts go to the wildcard group only. */
-	if (k[0].ip == 0) {
+	/* Broadcasts and multicasts go to the wildcard group only; so do
+	 * unicasts to a port nobody bound to our address specifically. */
+	if (k[0].ip == 0 || !spec_bound(eng->socks, port_be)) {
 		groups[0] = NULL;
 		return rte_hash_lookup_data(eng->socks->binds, &k[1],
 			(void **)&groups[1]) >= 0 ? 1 : 0;

@@ -14,54 +14,12 @@
 
 #include <rte_byteorder.h>
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_ring.h>
 
 #include "dp_mcast.h"
 #include "dp_sock_priv.h"
-
-#define RING_MIN	256
-#define RING_MAX	65536
-#define BYTES_PER_SLOT	64	/* smallest datagram we size rings for */
-
-static struct rte_ring *
-ring_new(uint32_t bytes, unsigned int flags)
-{
-	uint32_t slots = rte_align32pow2(RTE_MAX(bytes / BYTES_PER_SLOT, 1u));
-	struct rte_ring *r;
-	ssize_t sz;
-
-	if (slots < RING_MIN)
-		slots = RING_MIN;
-	if (slots > RING_MAX)
-		slots = RING_MAX;
-	sz = rte_ring_get_memsize(slots);
-	if (sz < 0)
-		return NULL;
-	/* Socket rings live in the heap, not in memzones: thousands of
-	 * sockets would exhaust RTE_MAX_MEMZONE. */
-	r = rte_zmalloc("dp_sock_ring", (size_t)sz, RTE_CACHE_LINE_SIZE);
-	if (r == NULL)
-		return NULL;
-	if (rte_ring_init(r, "dp_sock", slots, flags) != 0) {
-		rte_free(r);
-		return NULL;
-	}
-	return r;
-}
-
-static void
-ring_free(struct dp_engine *eng, struct rte_ring *r)
-{
-	struct rte_mbuf *m;
-
-	if (r == NULL)
-		return;
-	while (rte_ring_dequeue(r, (void **)&m) == 0)
-		dp_mcache_free(eng, m);
-	rte_free(r);
-}
 
 /* The engine sockets belong to: the running one, if it takes calls. */
 static struct dp_engine *
@@ -82,7 +40,7 @@ dp_sock_table_create(struct dp_engine *eng)
 		.name = "wspdk_binds",
 		.entries = DP_SOCK_MAX * 2,
 		.key_len = sizeof(struct dp_bind_key),
-		.hash_func = rte_jhash,
+		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
 	};
@@ -120,8 +78,8 @@ sock_free(struct dp_sock *s)
 {
 	struct dp_engine *eng = s->eng;
 
-	ring_free(eng, s->rx);
-	ring_free(eng, s->tx);
+	dp_sock_rxq_free(s);
+	dp_sock_ring_free(eng, s->tx);
 	if (s->tx_stash != NULL)
 		rte_pktmbuf_free(s->tx_stash);
 	rte_free(s);
@@ -256,12 +214,9 @@ dp_sock_create(struct dp_sock **out)
 static int
 bind_locked(struct dp_sock *s, const struct dp_addr *a)
 {
-	if (s->rx == NULL) {
-		s->rx = ring_new(s->rcvbuf, RING_F_MC_HTS_DEQ);
-		if (s->rx == NULL)
-			return -ENOBUFS;
-	}
-	return dp_demux_bind(s, a);
+	int ret = dp_sock_rxq_init(s);
+
+	return ret != 0 ? ret : dp_demux_bind(s, a);
 }
 
 /* The TX ring is made on first use, so SO_SNDBUF set after socket()
@@ -275,7 +230,7 @@ dp_sock_prepare_tx(struct dp_sock *s)
 		return 0;
 	rte_spinlock_lock(&s->lock);
 	if (s->tx == NULL) {
-		struct rte_ring *r = ring_new(s->sndbuf,
+		struct rte_ring *r = dp_sock_ring_new(s->sndbuf,
 			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ);
 
 		if (r == NULL)
@@ -325,25 +280,32 @@ dp_sock_bind(struct dp_sock *s, const struct dp_addr *a)
 
 /* Keep only datagrams from the new peer (connect's contract). */
 static void
-filter_rx(struct dp_sock *s, uint64_t peer)
+filter_ring(struct dp_sock *s, struct rte_ring *r, uint64_t peer)
 {
+	unsigned int n = rte_ring_count(r);
 	struct rte_mbuf *m;
-	unsigned int n = rte_ring_count(s->rx);
 
 	for (unsigned int i = 0; i < n; i++) {
 		const struct dp_mbuf_priv *p;
 
-		if (rte_ring_dequeue(s->rx, (void **)&m) != 0)
+		if (rte_ring_dequeue(r, (void **)&m) != 0)
 			break;
 		p = dp_mbuf_priv(m);
 		if (((uint64_t)rte_be_to_cpu_32(p->addr) << 16 |
 				rte_be_to_cpu_16(p->port)) == peer &&
-				rte_ring_enqueue(s->rx, m) == 0)
+				rte_ring_enqueue(r, m) == 0)
 			continue;
 		__atomic_fetch_sub(&s->rx_bytes_q, p->dgram_len,
 			__ATOMIC_RELAXED);
 		dp_mcache_free(s->eng, m);
 	}
+}
+
+static void
+filter_rx(struct dp_sock *s, uint64_t peer)
+{
+	for (uint8_t i = s->rxq_cons; i < s->rxq_n; i++)
+		filter_ring(s, s->rxq[i], peer);
 }
 
 int
@@ -447,7 +409,7 @@ dp_sock_ready(struct dp_sock *s)
 		ev |= DP_EV_WRITE;
 	if (__atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0)
 		ev |= DP_EV_ERROR | DP_EV_READ;
-	if (s->rx != NULL && !rte_ring_empty(s->rx))
+	if (dp_sock_rxq_pending(s))
 		ev |= DP_EV_READ;
 	if (s->tx == NULL) {
 		ev |= DP_EV_WRITE;
@@ -473,14 +435,15 @@ dp_sock_rx_bytes(struct dp_sock *s)
 long
 dp_sock_next_len(struct dp_sock *s)
 {
+	struct rte_ring *r = dp_sock_rxq_head(s);
 	struct rte_mbuf *m;
 	long len = -EAGAIN;
 
-	if (s->rx == NULL)
+	if (r == NULL)
 		return -EAGAIN;
-	if (rte_ring_dequeue_bulk_start(s->rx, (void **)&m, 1, NULL) == 1)
+	if (rte_ring_dequeue_bulk_start(r, (void **)&m, 1, NULL) == 1)
 		len = dp_mbuf_priv(m)->dgram_len;
-	rte_ring_dequeue_finish(s->rx, 0);
+	rte_ring_dequeue_finish(r, 0);
 	return len;
 }
 
@@ -542,6 +505,8 @@ dp_sock_set_opt(struct dp_sock *s, enum dp_opt opt, int64_t v)
 			v = DP_SOCK_BUF_MAX;
 		__atomic_store_n(opt == DP_OPT_RCVBUF ? &s->rcvbuf :
 			&s->sndbuf, (uint32_t)v, __ATOMIC_RELAXED);
+		if (opt == DP_OPT_RCVBUF)
+			ret = dp_sock_rxq_grow(s, (uint32_t)v);
 		break;
 	case DP_OPT_REUSEADDR:
 		ret = set_flag(s, &s->reuseaddr, &s->exclusive, v);
@@ -678,7 +643,6 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 {
 	struct dp_engine *eng = s->eng;
 	struct dp_sock_table *t = eng->socks;
-	struct rte_mbuf *m;
 
 	/* Its groups lose a member (and the router hears of it). */
 	dp_mcast_sock_close(s);
@@ -691,8 +655,7 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	rte_spinlock_unlock(&s->lock);
 	dp_sock_interrupt(s);
 	/* What was received and never read is discarded. */
-	while (s->rx != NULL && rte_ring_dequeue(s->rx, (void **)&m) == 0)
-		dp_mcache_free(eng, m);
+	dp_sock_rxq_drain(s);
 	__atomic_store_n(&s->rx_bytes_q, 0, __ATOMIC_RELAXED);
 	rte_spinlock_lock(&t->lock);
 	TAILQ_REMOVE(&t->all, s, link);

@@ -36,6 +36,7 @@
 #define DP_EPHEMERAL_HI		65535
 #define DP_SOCK_BUF_DEFAULT	65536	/* Windows' SO_RCVBUF/SO_SNDBUF */
 #define DP_SOCK_BUF_MAX		(64u << 20)
+#define DP_RXQ_RINGS		10	/* 256 to 65536 slots, doubling */
 #define DP_TX_DRAIN_BUDGET	64	/* datagrams per socket per visit */
 
 /* s->flags */
@@ -75,8 +76,14 @@ struct dp_sock {
 	 * line of its own; otherwise every delivery pays an invalidation
 	 * of the reader's copy on the critical path.
 	 */
-	struct rte_ring *rx;		/* (c after bind) MP / MC-HTS */
+	struct rte_ring *rx;		/* (a) MP / MC-HTS: lcores enqueue
+					 * here, the newest of rxq */
 	struct rte_ring *tx;		/* (c) MP-HTS / SC */
+	struct rte_ring *rxq[DP_RXQ_RINGS]; /* (k) since bind, oldest first
+					 * (dp_sock_ring.c) */
+	uint8_t rxq_n;			/* (a) rings in rxq */
+	uint8_t rxq_cons;		/* (a) oldest that may hold data */
+	uint8_t rxq_sealed;		/* (a) rings below get no more */
 	int so_error;			/* (a) positive errno, or 0 */
 
 	/* wake-ups (dp_wait.c) */
@@ -127,6 +134,9 @@ struct dp_sock_table {
 	unsigned int next_owner;	/* (t) round robin over lcores */
 	uint16_t next_port;		/* (t) ephemeral cursor */
 	struct rte_hash *binds;		/* (t) writers; lcores read */
+	/* Ports with a bind to our own address: when a port has none,
+	 * which is most of them, the lcore looks up the wildcard alone. */
+	uint64_t spec_ports[65536 / 64]; /* (t) writers; lcores read */
 	bool stopping;			/* (a) dp_sock_quiesce() called */
 	uint32_t calls;			/* (a) data calls in progress */
 	uint32_t ip_id;			/* (a) IPv4 identification */
@@ -139,6 +149,28 @@ struct dp_sock_table {
 	struct rte_mempool_cache *caches[256]; /* per-thread (dp_mcache.c) */
 	unsigned int nb_caches;
 };
+
+/* dp_sock_ring.c */
+struct rte_ring *dp_sock_ring_new(uint32_t bytes, unsigned int flags);
+void dp_sock_ring_free(struct dp_engine *eng, struct rte_ring *r);
+int dp_sock_rxq_init(struct dp_sock *s);
+int dp_sock_rxq_grow(struct dp_sock *s, uint32_t bytes);
+bool dp_sock_rxq_pending(struct dp_sock *s);
+struct rte_ring *dp_sock_rxq_advance(struct dp_sock *s, uint8_t c);
+void dp_sock_rxq_drain(struct dp_sock *s);
+void dp_sock_rxq_free(struct dp_sock *s);
+
+/* The ring a receiver reads: the oldest that may hold datagrams (NULL
+ * before bind). One load and a compare unless SO_RCVBUF grew the queue. */
+static inline struct rte_ring *
+dp_sock_rxq_head(struct dp_sock *s)
+{
+	uint8_t c = __atomic_load_n(&s->rxq_cons, __ATOMIC_ACQUIRE);
+
+	if (likely(c >= __atomic_load_n(&s->rxq_sealed, __ATOMIC_ACQUIRE)))
+		return s->rxq[c];
+	return dp_sock_rxq_advance(s, c);
+}
 
 /* dp_sock.c */
 int dp_sock_autobind(struct dp_sock *s);

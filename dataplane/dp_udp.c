@@ -7,7 +7,7 @@
  *          (one socket for unicast, every member for broadcast: the mbuf
  *          is shared by reference, never copied)
  *   app:   dp_sock_send -> dp_udp_send -> build -> s->tx -> owner lcore
- *          dp_sock_recv -> dp_udp_recv <- s->rx
+ *          dp_sock_recv -> dp_udp_recv <- s->rxq (dp_sock_ring.c)
  *
  * Datagrams larger than the MTU are sent as IPv4 fragments (RFC 791);
  * received fragments are dropped and counted (no reassembly, see README).
@@ -60,7 +60,8 @@ deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
 	/* SO_RCVBUF bounds the payload queued; an empty socket always
 	 * takes one datagram, however large. */
 	if ((q != 0 && q + len > __atomic_load_n(&s->rcvbuf,
-			__ATOMIC_RELAXED)) || rte_ring_enqueue(s->rx, m) != 0) {
+			__ATOMIC_RELAXED)) || rte_ring_enqueue(
+			__atomic_load_n(&s->rx, __ATOMIC_ACQUIRE), m) != 0) {
 		__atomic_fetch_add(&s->st.drop_rx_full, 1, __ATOMIC_RELAXED);
 		DP_STAT_INC(lc, udp_rx_full);
 		rte_pktmbuf_free(m);
@@ -555,6 +556,7 @@ long
 dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		struct dp_addr *from, size_t *full_len, int flags)
 {
+	struct rte_ring *r;
 	struct rte_mbuf *m;
 	long ret;
 	int err;
@@ -568,17 +570,18 @@ dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		err = dp_sock_take_error(s);
 		if (err != 0)
 			return -err;
+		r = dp_sock_rxq_head(s);
 		if (flags & DP_F_PEEK) {
 			/* HTS consumers may look without taking. */
-			if (rte_ring_dequeue_bulk_start(s->rx, (void **)&m, 1,
+			if (rte_ring_dequeue_bulk_start(r, (void **)&m, 1,
 					NULL) == 1) {
 				ret = take(s, m, iov, niov, from, full_len,
 					true);
-				rte_ring_dequeue_finish(s->rx, 0);
+				rte_ring_dequeue_finish(r, 0);
 				return ret;
 			}
-			rte_ring_dequeue_finish(s->rx, 0);
-		} else if (rte_ring_dequeue(s->rx, (void **)&m) == 0) {
+			rte_ring_dequeue_finish(r, 0);
+		} else if (rte_ring_dequeue(r, (void **)&m) == 0) {
 			return take(s, m, iov, niov, from, full_len, false);
 		}
 		if (flags & DP_F_NONBLOCK)
