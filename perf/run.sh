@@ -11,7 +11,7 @@
 #   --quick    fewer samples and cycles, under 2 minutes
 #   --smoke    a few iterations of every app (the meson test uses it)
 #   --only     comma list of scenarios: loop,reflector,kpeer,rx,lifecycle,
-#              pktgen
+#              fanout,pktgen
 #   --out      results directory (default perf/results/<timestamp>)
 #
 # Writes the Markdown report to stdout (progress goes to stderr) and
@@ -39,7 +39,7 @@ top=$(dirname "$here")
 build=${BUILD_DIR:-$top/build}
 mode=full
 out=
-only=loop,reflector,kpeer,rx,lifecycle,pktgen
+only=loop,reflector,kpeer,rx,lifecycle,fanout,pktgen
 do_build=1
 
 while [ $# -gt 0 ]; do
@@ -57,11 +57,11 @@ done
 
 case $mode in
 full)	ITERS=100000 WARM=10000 LAT_S=15 SLOW_S=12 TP_S=10 CYCLES=10000
-	CYCLE_S=170 BARE_S=90 QUIET_S=15 RETRIES=1 SP_S=6 ;;
+	CYCLE_S=170 BARE_S=90 QUIET_S=15 RETRIES=1 SP_S=6 FAN=20000 ;;
 quick)	ITERS=20000 WARM=2000 LAT_S=5 SLOW_S=4 TP_S=4 CYCLES=1000
-	CYCLE_S=25 BARE_S=12 QUIET_S=2 RETRIES=0 SP_S=2 ;;
+	CYCLE_S=25 BARE_S=12 QUIET_S=2 RETRIES=0 SP_S=2 FAN=5000 ;;
 smoke)	ITERS=200 WARM=20 LAT_S=3 SLOW_S=2 TP_S=2 CYCLES=20
-	CYCLE_S=20 BARE_S=20 QUIET_S=0 RETRIES=0 SP_S=1 ;;
+	CYCLE_S=20 BARE_S=20 QUIET_S=0 RETRIES=0 SP_S=1 FAN=50 ;;
 esac
 FOREIGN_MAX=10		# percent of one core (benchmarking.md)
 NEAR_MAX=200		# c2c ns: below is "near", at or above "far"
@@ -592,7 +592,41 @@ s_lifecycle() {
 		-- life_bare
 }
 
-# ---- 6. pktgen ----
+# ---- 6. multicast fan-out (in-process, one thread) ----
+
+s_fanout() {
+	want fanout || return 0
+	"$here/tools/pf_load.py" wait --log "$out/load.log" \
+		--max "$FOREIGN_MAX" --timeout "$QUIET_S" >/dev/null
+	log "fanout: lcore cost of one datagram to 0..8 members"
+	run_log fanout 120 taskset -c 1 "$build/perf/fanout" --rounds "$FAN" \
+		--file-prefix "${tag}f" || log "fanout failed; see logs/fanout.log"
+}
+
+# Appended to the report: a table of its own (no baseline process).
+fanout_table() {
+	local f=$out/logs/fanout.log
+
+	[ -f "$f" ] && grep -q '^members_8_ns=' "$f" || return 0
+	awk -F= '
+	/^unicast_1_ns=/ { u = $2 }
+	/^members_[0-9]+_/ { split($1, a, "_"); n = a[2]; k = $1
+		sub("^members_[0-9]+_", "", k); v[n, k] = $2; seen[n] = 1 }
+	END {
+		print "\n## Multicast fan-out (lcore, per datagram)\n"
+		printf "Unicast to one socket (reference): %s ns\n\n", u
+		print "| members | ns | vs unicast | ns per added member | deliveries/s (M) | mbufs per datagram |"
+		print "|---|---|---|---|---|---|"
+		for (n = 0; n <= 8; n++) if (seen[n])
+			printf "| %d | %s | %s | %s | %s | %s |\n", n,
+				v[n, "ns"], v[n, "vs_unicast"],
+				v[n, "ns_per_added_member"] == "" ? "-" : v[n, "ns_per_added_member"],
+				v[n, "deliveries_s"],
+				v[n, "mbufs_per_datagram"] == "" ? "-" : v[n, "mbufs_per_datagram"]
+	}' "$f" | tee -a "$out/report.md"
+}
+
+# ---- 7. pktgen ----
 
 s_pktgen() {
 	want pktgen || return 0
@@ -639,9 +673,11 @@ main() {
 	s_kpeer
 	s_rx
 	s_lifecycle
+	s_fanout
 	s_pktgen
 	echo "elapsed_s=$SECONDS" >>"$out/machine.txt"
 	"$here/tools/pf_report.py" report --out "$out"
+	fanout_table
 }
 
 main

@@ -97,11 +97,23 @@ for n in ("pktgen_sink", "pktgen_latency"):
         if "PKTGEN" not in s.get("reason", ""):
             errors.append("%s: skipped without saying how to get pktgen" % n)
 
+fan = kv(os.path.join(out, "logs", "fanout.log"))
+for n in (0, 1, 2, 4, 8):
+    try:
+        float(fan["members_%d_ns" % n])
+    except (KeyError, ValueError):
+        errors.append("fanout: members_%d_ns missing" % n)
+# Behaviour, not timing: fan-out shares the one mbuf by reference.
+for n in (1, 2, 4, 8):
+    if fan.get("members_%d_mbufs_per_datagram" % n) != "1":
+        errors.append("fanout: %d members took %s mbufs per datagram"
+                      % (n, fan.get("members_%d_mbufs_per_datagram" % n)))
+
 report = open(stdout).read()
 if report != open(os.path.join(out, "report.md")).read():
     errors.append("stdout differs from report.md")
 for h in ("## Latency", "## Throughput", "## Lifecycle", "## Targets",
-          "| scenario | measurement |"):
+          "## Multicast fan-out", "| scenario | measurement |"):
     if h not in report:
         errors.append("report: no '%s'" % h)
 rows = [l for l in report.splitlines() if l.startswith("| ")]

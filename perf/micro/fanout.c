@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fanout: what multicast delivery costs the lcore as members are added.
+ *
+ * A portless engine (dp_start_portless) on this thread plays the lcore:
+ * bursts of a 64-byte UDP datagram to 239.1.2.3:30001 go through
+ * dp_eth_input into N joined sockets (N = 0, 1, 2, 4, 8), timed with the
+ * TSC; the sockets are drained between bursts, outside the timing. The
+ * same datagram sent unicast to one socket is the reference (ratios are
+ * against it, measured in the same run). It also
+ * proves the fan-out is by reference: delivering one datagram to N
+ * members takes exactly one more mbuf out of the pool, not N.
+ *
+ *   fanout [--rounds N] [--no-huge] [--file-prefix P]
+ *
+ * prints "key=value" lines.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#include "dp.h"
+#include "dp_mcast.h"
+#include "dp_priv.h"
+#include "dp_sock.h"
+#include "dp_sock_priv.h"
+
+#define IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#define BURST		32
+#define MAX_MEMBERS	8
+#define PORT		30001
+
+static struct dp_lcore *lc;
+static struct dp_engine *eng;
+static uint8_t frame_mc[64], frame_uc[64];
+
+static void
+die(const char *what, int err)
+{
+	fprintf(stderr, "fanout: %s failed (%d)\n", what, err);
+	exit(1);
+}
+
+/* Ethernet + IPv4 + UDP with 22 bytes of payload: a 64-byte frame. */
+static void
+build(uint8_t *f, uint32_t dst, const struct rte_ether_addr *dmac)
+{
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)f;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t plen = 64 - sizeof(*eh) - sizeof(*ip) - sizeof(*udp);
+
+	memset(f, 0, 64);
+	eh->dst_addr = *dmac;
+	eh->src_addr = (struct rte_ether_addr){ .addr_bytes = { 2, 0, 0xc6,
+		0x12, 0, 1 } };
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) +
+		sizeof(*udp) + plen));
+	ip->time_to_live = 1;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(IP4(198, 18, 0, 1));
+	ip->dst_addr = rte_cpu_to_be_32(dst);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = RTE_BE16(9);
+	udp->dst_port = RTE_BE16(PORT);
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(sizeof(*udp) + plen));
+	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+}
+
+static struct dp_sock *
+member(bool join)
+{
+	struct dp_addr a = { 0, PORT };
+	struct dp_sock *s;
+	int ret = dp_sock_create(&s);
+
+	if (ret != 0)
+		die("dp_sock_create", ret);
+	dp_sock_set_opt(s, DP_OPT_REUSEADDR, 1);
+	dp_sock_set_opt(s, DP_OPT_RCVBUF, 4 << 20);
+	ret = dp_sock_bind(s, &a);
+	if (ret != 0)
+		die("dp_sock_bind", ret);
+	if (join) {
+		ret = dp_sock_mc_join(s, IP4(239, 1, 2, 3), 0, 0);
+		if (ret != 0)
+			die("dp_sock_mc_join", ret);
+	}
+	return s;
+}
+
+static void
+drain(struct dp_sock **s, unsigned int n)
+{
+	static uint8_t buf[2048];
+	struct dp_iov iov = { buf, sizeof(buf) };
+
+	for (unsigned int i = 0; i < n; i++)
+		while (dp_sock_recv(s[i], &iov, 1, NULL, NULL,
+				DP_F_NONBLOCK) >= 0)
+			;
+}
+
+static void
+finish_iteration(void)
+{
+	if (!rte_ring_empty(eng->mc->changes))
+		dp_igmp_poll(lc);
+	dp_lcore_tx_flush(lc);
+	dp_wait_flush(lc);
+}
+
+/* Cycles per frame through dp_eth_input, median of rounds. */
+static double
+run(const uint8_t *f, struct dp_sock **s, unsigned int n, unsigned int rounds)
+{
+	double *per = calloc(rounds, sizeof(double)), med;
+	struct rte_mbuf *m[BURST];
+
+	if (per == NULL)
+		die("calloc", -ENOMEM);
+	for (unsigned int r = 0; r < rounds; r++) {
+		uint64_t t0, t1;
+
+		if (rte_pktmbuf_alloc_bulk(eng->mp, m, BURST) != 0)
+			die("rte_pktmbuf_alloc_bulk", -ENOBUFS);
+		for (int i = 0; i < BURST; i++)
+			memcpy(rte_pktmbuf_append(m[i], 64), f, 64);
+		lc->now = rte_rdtsc();
+		t0 = rte_rdtsc_precise();
+		for (int i = 0; i < BURST; i++)
+			dp_eth_input(lc, m[i]);
+		finish_iteration();
+		t1 = rte_rdtsc_precise();
+		per[r] = (double)(t1 - t0) / BURST;
+		drain(s, n);
+	}
+	/* Median, by a partial selection sort (rounds is small). */
+	for (unsigned int i = 0; i <= rounds / 2; i++)
+		for (unsigned int j = i + 1; j < rounds; j++)
+			if (per[j] < per[i]) {
+				double t = per[i];
+
+				per[i] = per[j];
+				per[j] = t;
+			}
+	med = per[rounds / 2];
+	free(per);
+	return med;
+}
+
+/* One datagram to n members costs one mbuf, whatever n is. */
+static int
+pool_delta_one(struct dp_sock **s, unsigned int n)
+{
+	unsigned int before = rte_mempool_in_use_count(eng->mp), after;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(eng->mp);
+
+	if (m == NULL)
+		die("rte_pktmbuf_alloc", -ENOBUFS);
+	memcpy(rte_pktmbuf_append(m, 64), frame_mc, 64);
+	dp_eth_input(lc, m);
+	finish_iteration();
+	after = rte_mempool_in_use_count(eng->mp);
+	drain(s, n);
+	return (int)after - (int)before;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct rte_ether_addr mc_mac = { .addr_bytes = { 0x01,
+		0x00, 0x5e, 0x01, 0x02, 0x03 } };
+	static const unsigned int sizes[] = { 0, 1, 2, 4, 8 };
+	struct dp_sock *s[MAX_MEMBERS], *uc;
+	unsigned int rounds = 20000, have = 0;
+	char prefix[64];
+	bool no_huge = false;
+	struct dp_conf c;
+	double hz, base_cyc, one_cyc = 0;
+
+	snprintf(prefix, sizeof(prefix), "wsfan%ld", (long)getpid());
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
+			rounds = (unsigned int)atoi(argv[++i]);
+		else if (strcmp(argv[i], "--no-huge") == 0)
+			no_huge = true;
+		else if (strcmp(argv[i], "--file-prefix") == 0 && i + 1 < argc)
+			snprintf(prefix, sizeof(prefix), "%s", argv[++i]);
+		else
+			die(argv[i], -EINVAL);
+	}
+	if (rounds < 10)
+		rounds = 10;
+	dp_conf_defaults(&c);
+	snprintf(c.eal_args, sizeof(c.eal_args), "%s--no-telemetry "
+		"--file-prefix=%s", no_huge ? "--no-huge -m 512 " : "", prefix);
+	snprintf(c.device, sizeof(c.device), "pair:fanout");
+	c.nb_mbufs = 16383;
+	c.log_level = DP_LOG_ERR;
+	lc = dp_start_portless(&c);
+	if (lc == NULL)
+		die("dp_start_portless", -1);
+	eng = lc->eng;
+	hz = (double)rte_get_tsc_hz();
+	build(frame_mc, IP4(239, 1, 2, 3), &mc_mac);
+	build(frame_uc, IP4(198, 18, 0, 2), &eng->mac);
+	/* Unicast into one socket: the reference path. */
+	uc = member(false);
+	(void)run(frame_uc, &uc, 1, rounds / 10);	/* warm up */
+	base_cyc = run(frame_uc, &uc, 1, rounds);
+	printf("unicast_1_ns=%.1f\n", base_cyc * 1e9 / hz);
+	dp_sock_close(uc, DP_CLOSE_ABORT);
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		double cyc;
+
+		while (have < sizes[k])
+			s[have++] = member(true);
+		cyc = run(frame_mc, s, have, rounds);
+		printf("members_%u_ns=%.1f\n", have, cyc * 1e9 / hz);
+		printf("members_%u_vs_unicast=%.2f\n", have, cyc / base_cyc);
+		if (have == 1)
+			one_cyc = cyc;
+		if (have > 1)
+			printf("members_%u_ns_per_added_member=%.1f\n", have,
+				(cyc - one_cyc) * 1e9 / hz / (have - 1));
+		printf("members_%u_mdgram_s=%.2f\n", have,
+			have == 0 ? 0.0 : hz / cyc / 1e6);
+		printf("members_%u_deliveries_s=%.2f\n", have,
+			hz / cyc * have / 1e6);
+		if (have > 0)
+			printf("members_%u_mbufs_per_datagram=%d\n", have,
+				pool_delta_one(s, have));
+	}
+	for (unsigned int i = 0; i < have; i++)
+		dp_sock_close(s[i], DP_CLOSE_ABORT);
+	dp_stop();
+	return 0;
+}
