@@ -230,7 +230,7 @@ dp_sock_prepare_tx(struct dp_sock *s)
 		return 0;
 	rte_spinlock_lock(&s->lock);
 	if (s->tx == NULL) {
-		struct rte_ring *r = dp_sock_ring_new(s->sndbuf,
+		struct rte_ring *r = dp_sock_ring_new(s->eng, s->sndbuf,
 			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ);
 
 		if (r == NULL)

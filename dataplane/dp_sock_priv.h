@@ -151,7 +151,8 @@ struct dp_sock_table {
 };
 
 /* dp_sock_ring.c */
-struct rte_ring *dp_sock_ring_new(uint32_t bytes, unsigned int flags);
+struct rte_ring *dp_sock_ring_new(const struct dp_engine *eng, uint32_t bytes,
+		unsigned int flags);
 void dp_sock_ring_free(struct dp_engine *eng, struct rte_ring *r);
 int dp_sock_rxq_init(struct dp_sock *s);
 int dp_sock_rxq_grow(struct dp_sock *s, uint32_t bytes);

@@ -31,21 +31,36 @@
 #define RING_MAX	65536
 #define BYTES_PER_SLOT	64	/* smallest datagram we size rings for */
 
+/*
+ * Usable slots for a byte limit, capped so that one socket never holds
+ * more than a quarter of the mbuf pool: a reader that stops, or a sender
+ * to a neighbour that never answers, with a large buffer must not starve
+ * the rest of the stack (ARP, ICMP, every other socket) of mbufs.
+ */
 static uint32_t
-slots_for(uint32_t bytes)
+slots_for(const struct dp_engine *eng, uint32_t bytes)
 {
-	uint32_t slots = rte_align32pow2(bytes / BYTES_PER_SLOT);
+	uint32_t slots = rte_align32pow2(RTE_MAX(bytes / BYTES_PER_SLOT,
+		1u)) - 1;
+	uint32_t cap = eng->conf.nb_mbufs / 4;
 
-	if (slots < RING_MIN)
-		return RING_MIN;
-	return slots > RING_MAX ? RING_MAX : slots;
+	if (cap > RING_MAX - 1)
+		cap = RING_MAX - 1;
+	if (slots < RING_MIN - 1)
+		slots = RING_MIN - 1;
+	return slots > cap ? RTE_MAX(cap, (uint32_t)RING_MIN - 1) : slots;
 }
 
 struct rte_ring *
-dp_sock_ring_new(uint32_t bytes, unsigned int flags)
+dp_sock_ring_new(const struct dp_engine *eng, uint32_t bytes,
+		unsigned int flags)
 {
-	uint32_t slots = slots_for(bytes);
-	ssize_t sz = rte_ring_get_memsize(slots);
+	uint32_t slots = slots_for(eng, bytes);
+	/* A power of two minus one fits its ring exactly; the cap needs
+	 * RING_F_EXACT_SZ (the next power of two, only cap usable). */
+	unsigned int exact = rte_is_power_of_2(slots + 1) ? 0 :
+		RING_F_EXACT_SZ;
+	ssize_t sz = rte_ring_get_memsize(rte_align32pow2(slots + 1));
 	struct rte_ring *r;
 
 	if (sz < 0)
@@ -55,7 +70,8 @@ dp_sock_ring_new(uint32_t bytes, unsigned int flags)
 	r = rte_zmalloc("dp_sock_ring", (size_t)sz, RTE_CACHE_LINE_SIZE);
 	if (r == NULL)
 		return NULL;
-	if (rte_ring_init(r, "dp_sock", slots, flags) != 0) {
+	if (rte_ring_init(r, "dp_sock", exact ? slots : slots + 1,
+			flags | exact) != 0) {
 		rte_free(r);
 		return NULL;
 	}
@@ -82,7 +98,7 @@ dp_sock_rxq_init(struct dp_sock *s)
 
 	if (s->rx != NULL)
 		return 0;
-	r = dp_sock_ring_new(s->rcvbuf, RING_F_MC_HTS_DEQ);
+	r = dp_sock_ring_new(s->eng, s->rcvbuf, RING_F_MC_HTS_DEQ);
 	if (r == NULL)
 		return -ENOBUFS;
 	s->rxq[0] = r;
@@ -102,9 +118,9 @@ dp_sock_rxq_grow(struct dp_sock *s, uint32_t bytes)
 	struct rte_ring *r;
 
 	if (s->rx == NULL || n == DP_RXQ_RINGS ||
-			slots_for(bytes) <= rte_ring_get_size(s->rx))
+			slots_for(s->eng, bytes) <= rte_ring_get_capacity(s->rx))
 		return 0;
-	r = dp_sock_ring_new(bytes, RING_F_MC_HTS_DEQ);
+	r = dp_sock_ring_new(s->eng, bytes, RING_F_MC_HTS_DEQ);
 	if (r == NULL)
 		return -ENOBUFS;
 	s->rxq[n] = r;

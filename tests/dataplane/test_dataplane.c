@@ -36,6 +36,7 @@ main(void)
 	test_dp_arp_register();
 	test_dp_ip_register();
 	test_dp_udp_input_register();
+	test_dp_sock_ring_register();
 	s = CU_add_suite("dp_lifecycle", NULL, NULL);
 	CU_add_test(s, "stop_returns_every_mbuf", test_stop_returns_every_mbuf);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

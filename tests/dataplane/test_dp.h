@@ -10,5 +10,6 @@
 int test_dp_arp_register(void);
 int test_dp_ip_register(void);
 int test_dp_udp_input_register(void);
+int test_dp_sock_ring_register(void);
 
 #endif /* _TEST_DP_H_ */

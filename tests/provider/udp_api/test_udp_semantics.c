@@ -279,13 +279,14 @@ wait_judged(SOCKET rx, uint64_t n, uint64_t *dgrams, uint64_t *drops)
 
 /*
  * SO_RCVBUF raised after bind, with datagrams already queued, takes
- * effect at once: far more than the 64 KB default's ring holds arrive
- * with no drop, and they are read back in the order sent.
+ * effect at once: more than the 64 KB default's ring (1024 slots) holds
+ * arrive with no drop, and they are read back in the order sent.
  */
 static void
 test_rcvbuf_raised_after_bind_queues_more_in_order(void)
 {
-	enum { BEFORE = 600, AFTER = 5400, N = BEFORE + AFTER };
+	/* Within a quarter of the default pool (8191 mbufs): 2047. */
+	enum { BEFORE = 600, AFTER = 1800, N = BEFORE + AFTER };
 	struct sockaddr_in to;
 	SOCKET rx = ua_bound(&to), tx = ua_udp();
 	uint64_t dgrams = 0, drops = 0;
@@ -312,6 +313,35 @@ test_rcvbuf_raised_after_bind_queues_more_in_order(void)
 	CU_ASSERT_EQUAL(i, N);
 	UA_FAILS(recv(rx, (char *)&seq, 4, 0), WSAEWOULDBLOCK);
 	ua_close(rx);
+	ua_close(tx);
+}
+
+/*
+ * However large its SO_RCVBUF, a socket nobody reads holds at most a
+ * quarter of the mbuf pool (the rest is dropped and counted), so the
+ * stack and every other socket keep working.
+ */
+static void
+test_unread_socket_cannot_starve_the_pool(void)
+{
+	enum { N = 4000, QUARTER = 8191 / 4 };	/* the default pool */
+	struct sockaddr_in to, to2;
+	SOCKET rx = ua_bound(&to), rx2 = ua_bound(&to2), tx = ua_udp();
+	uint64_t dgrams = 0, drops = 0;
+	char buf[8];
+
+	ua_setopt_int(rx, SOL_SOCKET, SO_RCVBUF, 64 << 20);
+	for (uint32_t i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(sendto(tx, (char *)&i, 4, 0, UA_SA(to),
+			UA_SIN_LEN), 4);
+	wait_judged(rx, N, &dgrams, &drops);
+	CU_ASSERT_EQUAL(dgrams + drops, N);
+	CU_ASSERT_EQUAL(dgrams, QUARTER);
+	/* Everyone else is unaffected. */
+	CU_ASSERT_EQUAL(sendto(tx, "ok", 2, 0, UA_SA(to2), UA_SIN_LEN), 2);
+	CU_ASSERT_EQUAL(ua_recv(rx2, buf, sizeof(buf), NULL, UA_WAIT_MS), 2);
+	ua_close(rx);
+	ua_close(rx2);
 	ua_close(tx);
 }
 
@@ -407,6 +437,7 @@ static const struct ua_test semantics_tests[] = {
 	UA_TEST(test_broadcast_reaches_every_socket_on_the_port),
 	UA_TEST(test_rcvbuf_limit_drops_are_counted),
 	UA_TEST(test_rcvbuf_raised_after_bind_queues_more_in_order),
+	UA_TEST(test_unread_socket_cannot_starve_the_pool),
 };
 
 static const struct ua_test icmp_tests[] = {
