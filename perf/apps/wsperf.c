@@ -12,7 +12,10 @@
  *                         (--sockperf puts sockperf's header in front)
  *   wsperf --mode echo    echo every datagram back (pktgen latency mode)
  *   wsperf --mode sink    app threads drain sockets; datagrams/s and the
- *                         provider's drop counters (telemetry)
+ *                         provider's drop counters (telemetry). With
+ *                         --group G --members N: N sockets share the port
+ *                         (SO_REUSEADDR), each joins G, and the threads
+ *                         drain them round robin (multicast fan-out)
  *
  * Every wait is bounded: receives time out (SO_RCVTIMEO), a lost round
  * trip is counted and the next one starts, and each phase has a deadline
@@ -29,6 +32,7 @@
 
 #define RECV_TIMEOUT_MS	200
 #define MAX_SINK	8
+#define MAX_MEMBERS	8
 
 struct opts {
 	const char *mode;
@@ -48,12 +52,14 @@ struct opts {
 	unsigned int rcvbuf;
 	const char *ready_file;
 	const char *note;
+	const char *group;		/* sink: multicast group to join */
+	unsigned int members;		/* sink: sockets joined to it */
 };
 
 static struct opts o = {
 	.mode = "loop", .cpu = 0, .iters = 100000, .warmup = 10000,
 	.seconds = 30, .size = 64, .port = 7000, .self = "198.18.0.2",
-	.threads = 1, .cpus = "0", .rcvbuf = 8u << 20,
+	.threads = 1, .cpus = "0", .rcvbuf = 8u << 20, .members = 1,
 	.out = { .dir = ".", .name = "wsperf" },
 };
 
@@ -65,7 +71,8 @@ usage(void)
 		"  [--seconds S] [--size BYTES] [--port P] [--self IP] "
 		"[--peer IP:PORT] [--sockperf]\n  [--nonblock] "
 		"[--tap IFNAME,MAC,CIDR] [--threads N] [--cpus LIST] "
-		"[--rcvbuf BYTES]\n  [--ready-file PATH] [--note TEXT]\n");
+		"[--rcvbuf BYTES]\n  [--ready-file PATH] [--note TEXT] "
+		"[--group IP --members N]\n");
 	exit(2);
 }
 
@@ -113,11 +120,18 @@ parse(int argc, char **argv)
 			o.ready_file = v;
 		else if ((v = pf_arg(argc, argv, &i, "--note")) != NULL)
 			o.note = v;
+		else if ((v = pf_arg(argc, argv, &i, "--group")) != NULL)
+			o.group = v;
+		else if ((v = pf_arg(argc, argv, &i, "--members")) != NULL)
+			o.members = (unsigned int)atoi(v);
 		else
 			usage();
 	}
 	if (o.size < 16 || o.size > 1472 || o.threads > MAX_SINK ||
-			(o.threads == 0 && strcmp(o.mode, "sink") != 0))
+			(o.threads == 0 && strcmp(o.mode, "sink") != 0) ||
+			o.members < 1 || o.members > MAX_MEMBERS ||
+			(o.group == NULL && o.members != 1) ||
+			(o.group != NULL && o.threads > o.members))
 		usage();
 }
 
@@ -144,11 +158,15 @@ udp_socket(unsigned int port)
 	u_long nb = o.nonblock ? 1 : 0;
 	SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
 
+	BOOL share = o.group != NULL;
+
 	if (s == INVALID_SOCKET) {
 		fprintf(stderr, "wsperf: socket: %d\n", WSAGetLastError());
 		return s;
 	}
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, (const char *)&share,
+			sizeof(share)) != 0 ||
+			bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 			setsockopt(s, SOL_SOCKET, SO_RCVTIMEO,
 			(const char *)&tmo, sizeof(tmo)) != 0 ||
 			setsockopt(s, SOL_SOCKET, SO_RCVBUF,
@@ -404,13 +422,15 @@ run_echo(void)
 
 struct sink {
 	pthread_t tid;
-	SOCKET s;
+	SOCKET s[MAX_MEMBERS];		/* one blocks; several are polled */
+	unsigned int ns;
 	int cpu;
 	volatile bool stop;
 	uint64_t dgrams, bytes;		/* written by the thread */
 };
 
 static struct sink sinks[MAX_SINK];
+static SOCKET members[MAX_MEMBERS];
 
 static void *
 sink_main(void *arg)
@@ -418,13 +438,16 @@ sink_main(void *arg)
 	struct sink *k = arg;
 	struct sockaddr_in from;
 	char buf[2048];
+	unsigned int j = 0;
 	int fl, n;
 
 	pf_pin(k->cpu);
 	while (!k->stop) {
 		fl = sizeof(from);
-		n = recvfrom(k->s, buf, sizeof(buf), 0,
+		n = recvfrom(k->s[j], buf, sizeof(buf), 0,
 			(struct sockaddr *)&from, &fl);
+		if (++j == k->ns)
+			j = 0;
 		if (n >= 0) {
 			__atomic_store_n(&k->dgrams, k->dgrams + 1,
 				__ATOMIC_RELAXED);
@@ -472,44 +495,94 @@ stat_read(const char *key, uint64_t *v)
 	return wt_json_u64(json, key, v);
 }
 
-/* The provider's own view: delivered into sockets, and every drop. */
+/*
+ * The provider's own view: every counter of /wspdk/stats (a flat
+ * {"name": number} dict), so no drop class goes unreported. The report
+ * shows those that moved and tells drops from traffic counters.
+ */
 static void
 sink_counters(char *kv, size_t len)
 {
-	static const char *const keys[] = {
-		"rx_pkts", "port_ipackets", "port_imissed", "port_ierrors",
-		"port_rx_nombuf", "udp_rx_full", "udp_no_port", "udp_bad_csum",
-		"udp_zero_csum", "eth_not_our_mac", "ip_not_for_us",
-		"ip_bad_csum", "ip_fragment", "tx_full",
-	};
-	char json[32768], key[64];
-	uint64_t v;
+	char json[32768], key[80];
+	const char *p, *q;
 
 	if (wt_tel(tel_prefix(), "/wspdk/stats", json, sizeof(json)) != 0)
 		return;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (wt_json_u64(json, keys[i], &v) != 0)
+	p = strchr(json + 1, '{');
+	for (p = p != NULL ? p : json; (p = strchr(p, '"')) != NULL; p = q) {
+		unsigned long long v;
+		char *end;
+
+		q = strchr(p + 1, '"');
+		if (q == NULL || q - p - 1 >= 64)
+			break;
+		q++;
+		if (*q != ':')
 			continue;
-		snprintf(key, sizeof(key), "stat_%s", keys[i]);
-		pf_kv(kv, len, key, "%llu", (unsigned long long)v);
+		v = strtoull(q + 1, &end, 10);
+		if (end == q + 1)
+			continue;
+		snprintf(key, sizeof(key), "stat_%.*s", (int)(q - p - 2),
+			p + 1);
+		pf_kv(kv, len, key, "%llu", v);
 	}
 }
 
 /* --threads 0: one socket nobody reads, so the lcore's own rate (demux,
  * then a full socket) is what is measured. */
 static int
+sink_sockets(void)
+{
+	struct ip_mreq mr;
+	u_long nb = 1;
+
+	memset(&mr, 0, sizeof(mr));
+	for (unsigned int i = 0; i < o.members; i++) {
+		members[i] = udp_socket(o.port);
+		if (members[i] == INVALID_SOCKET)
+			return -1;
+		if (inet_pton(AF_INET, o.group, &mr.imr_multiaddr) != 1 ||
+				setsockopt(members[i], IPPROTO_IP,
+				IP_ADD_MEMBERSHIP, (const char *)&mr,
+				sizeof(mr)) != 0) {
+			fprintf(stderr, "wsperf: join %s: %d\n", o.group,
+				WSAGetLastError());
+			return -1;
+		}
+		/* A thread polling several sockets must not block in one. */
+		if (o.threads != 0 && o.members > o.threads &&
+				ioctlsocket(members[i], FIONBIO, &nb) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
 sink_start(void)
 {
 	const char *c = o.cpus;
 
+	if (o.group != NULL) {
+		if (sink_sockets() != 0)
+			return -1;
+		/* Member i to thread i % threads. */
+		for (unsigned int i = 0; o.threads != 0 && i < o.members; i++)
+			sinks[i % o.threads].s[sinks[i % o.threads].ns++] =
+				members[i];
+	}
 	if (o.threads == 0) {
-		sinks[0].s = udp_socket(o.port);
-		return sinks[0].s == INVALID_SOCKET ? -1 : 0;
+		if (o.group == NULL)
+			members[0] = udp_socket(o.port);
+		return members[0] == INVALID_SOCKET ? -1 : 0;
 	}
 	for (unsigned int i = 0; i < o.threads; i++) {
-		sinks[i].s = udp_socket(o.port + i);
-		if (sinks[i].s == INVALID_SOCKET)
-			return -1;
+		if (o.group == NULL) {
+			members[i] = udp_socket(o.port + i);
+			if (members[i] == INVALID_SOCKET)
+				return -1;
+			sinks[i].s[0] = members[i];
+			sinks[i].ns = 1;
+		}
 		sinks[i].cpu = atoi(c);
 		if (strchr(c, ',') != NULL)
 			c = strchr(c, ',') + 1;
@@ -531,6 +604,8 @@ run_sink(void)
 	double *rate = calloc(nwin + 1, sizeof(double)), med;
 	uint64_t prev, now, t_prev, t_now = 0, first = 0, t_first = 0;
 	uint64_t rx0 = 0, rx1 = 0, full0 = 0, full1 = 0, ts0 = 0, ts1 = 0;
+	unsigned int nsock = o.group != NULL ? o.members :
+		(o.threads != 0 ? o.threads : 1);
 	char kv[4096] = "";
 
 	if (rate == NULL || sink_start() != 0)
@@ -575,18 +650,25 @@ run_sink(void)
 	if (ts1 > ts0 && rx1 > rx0) {
 		pf_kv(kv, sizeof(kv), "lcore_rx_rate_pps", "%.0f",
 			(double)(rx1 - rx0) * 1e9 / (double)(ts1 - ts0));
-		/* The two counters are read one after the other. */
-		double in = (double)(rx1 - rx0) - (double)(full1 - full0);
+		/* The two counters are read one after the other; each
+		 * frame is one delivery per member (a drop per member if
+		 * that socket is full). */
+		double in = (double)(rx1 - rx0) * o.members -
+			(double)(full1 - full0);
 
 		pf_kv(kv, sizeof(kv), "into_sockets_rate_pps", "%.0f",
 			(in > 0 ? in : 0) * 1e9 / (double)(ts1 - ts0));
 	}
 	pf_kv(kv, sizeof(kv), "threads", "%u", o.threads);
 	pf_kv(kv, sizeof(kv), "thread_cpus", "%s", o.cpus);
+	if (o.group != NULL) {
+		pf_kv(kv, sizeof(kv), "group", "%s", o.group);
+		pf_kv(kv, sizeof(kv), "members", "%u", o.members);
+	}
 	extra_common(kv, sizeof(kv));
 	sink_counters(kv, sizeof(kv));
-	for (unsigned int i = 0; i < (o.threads ? o.threads : 1); i++)
-		closesocket(sinks[i].s);
+	for (unsigned int i = 0; i < nsock; i++)
+		closesocket(members[i]);
 	printf("%s: %llu datagrams to the application, median %.0f/s\n",
 		o.out.name, (unsigned long long)sink_total(), med);
 	free(rate);

@@ -97,6 +97,12 @@ for n in ("pktgen_sink", "pktgen_latency"):
         if "PKTGEN" not in s.get("reason", ""):
             errors.append("%s: skipped without saying how to get pktgen" % n)
 
+for n in (1, 2, 4, 8):
+    s = kv(os.path.join(out, "mc_fan_%d.summary" % n))
+    if s.get("kind") != "throughput" or s.get("members") != str(n) or \
+            float(s.get("app_rate_median_pps", "0")) <= 0:
+        errors.append("mc_fan_%d: no deliveries to %d members (%s)"
+                      % (n, n, s.get("reason", s.get("kind"))))
 fan = kv(os.path.join(out, "logs", "fanout.log"))
 for n in (0, 1, 2, 4, 8):
     try:

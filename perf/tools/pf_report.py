@@ -236,12 +236,21 @@ def rate(m):
     return float("nan")
 
 
+# Provider counters that count traffic, not drops.
+TRAFFIC = {"rx_pkts", "rx_bytes", "tx_pkts", "tx_bytes", "port_ipackets",
+           "port_opackets", "port_ibytes", "port_obytes", "rx_broadcast",
+           "rx_multicast", "arp_req_rx", "arp_reply_rx", "arp_req_tx",
+           "arp_reply_tx", "icmp_echo_rx", "icmp_echo_tx", "igmp_query_rx",
+           "igmp_v2_query_rx", "igmp_other_rx", "igmp_report_tx",
+           "udp_zero_csum"}
+
+
 def drops(s):
     keys = [k for k in sorted(s) if k.startswith("stat_") or
             k.startswith("drop_")]
     out = []
     for k in keys:
-        if k in ("stat_rx_pkts", "stat_port_ipackets"):
+        if k.replace("stat_", "", 1) in TRAFFIC:
             continue
         v = s[k]
         if v not in ("0", "0.0"):
@@ -250,7 +259,8 @@ def drops(s):
 
 
 def table_throughput(ms, lines):
-    rows = [m for m in ms.values() if m["meta"].get("scenario") == "rx"
+    rows = [m for m in ms.values() if m["meta"].get("scenario") in
+            ("rx", "fanout")
             or (m["meta"].get("scenario") == "pktgen" and
                 m["s"].get("kind") == "throughput")]
     if not rows:
