@@ -193,6 +193,18 @@ dp_lcore_poll_once(struct dp_lcore *lc)
 		__ATOMIC_RELEASE);
 }
 
+/* A portless engine's driver calls this after feeding frames: what an
+ * iteration does after RX, but the timers (they would make a hand-driven
+ * run depend on the clock). */
+void
+dp_lcore_settle(struct dp_lcore *lc)
+{
+	if (lc->id == 0 && !rte_ring_empty(lc->eng->mc->changes))
+		dp_igmp_poll(lc);
+	dp_lcore_tx_flush(lc);
+	dp_wait_flush(lc);
+}
+
 int
 dp_lcore_main(void *arg)
 {

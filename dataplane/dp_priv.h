@@ -136,6 +136,7 @@ void dp_lcore_tx_flush(struct dp_lcore *lc);
 int dp_lcore_redirect(struct dp_lcore *to, struct rte_mbuf *m,
 		enum dp_redirect_kind kind, uint32_t nexthop);
 void dp_lcore_poll_once(struct dp_lcore *lc);
+void dp_lcore_settle(struct dp_lcore *lc);
 struct dp_lcore *dp_lcore_create(struct dp_engine *eng, unsigned int id,
 		unsigned int lcore_id);
 void dp_lcore_free(struct dp_lcore *lc);
@@ -185,7 +186,7 @@ struct dp_engine *dp_engine_running(void);
 /*
  * dp_engine.c, for fuzzers and white-box tests: dp_start() with no port
  * and no lcore launched. The caller drives the returned lcore 0 itself,
- * from one thread (dp_eth_input, dp_lcore_tx_flush, dp_wait_flush, ...);
+ * from one thread (dp_eth_input, then dp_lcore_settle);
  * frames the stack sends are dropped; sockets work as usual; telemetry
  * does not see the engine. dp_stop() ends it. NULL on failure.
  */

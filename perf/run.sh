@@ -515,22 +515,29 @@ rx_rxonly() {
 		--out "$out" --name rx_rxonly >&2
 }
 
-rx_provider() {	# rx_provider NAME THREADS
-	local rc=0
+# sink NAME SECONDS DST_IP DST_MAC wsperf-args...: a generator flooding
+# DST_IP, the provider's wsperf sink, and what the generator offered.
+sink() {
+	local name=$1 secs=$2 rc=0
 
-	gen_up "$1"
-	run_log "$1" $((TP_S + 40)) env $(prov_env "X$2") WSPDK_MBUFS=65535 \
+	gen_up "$name" "$3" "$4"
+	shift 4
+	run_log "$name" $((secs + 40)) env $(prov_env "X$name") \
+		WSPDK_MBUFS=65535 \
 		"WSPDK_DEVICE=net_memif0,role=client,id=0,socket=$tmp/rx.sock,socket-abstract=no,mac=$PROV_MAC" \
-		"$build/perf/wsperf" --mode sink --port 7000 --threads "$2" \
-		--cpus 0 --seconds "$TP_S" --out "$out" --name "$1" || rc=$?
+		"$build/perf/wsperf" --mode sink --port 7000 --cpus 0 \
+		--seconds "$secs" --out "$out" --name "$name" "$@" || rc=$?
 	stop_bg "$GEN_PID"
-	# What the generator offered meanwhile.
 	"$here/tools/pf_report.py" testpmd \
-		--log "$out/logs/testpmd_txonly_$1.log" \
+		--log "$out/logs/testpmd_txonly_$name.log" \
 		--out "$tmp" --name gen >/dev/null
 	sed -n 's/^tx_rate_median_pps=/offered_pps=/p' "$tmp/gen.summary" \
-		>>"$out/$1.summary" 2>/dev/null || true
+		>>"$out/$name.summary" 2>/dev/null || true
 	return $rc
+}
+
+rx_provider() {	# rx_provider NAME THREADS
+	sink "$1" "$TP_S" 198.18.0.2 "$PROV_MAC" --threads "$2"
 }
 
 rx_sockperf() {
@@ -610,21 +617,8 @@ MC_MAC=01:00:5e:01:02:03
 # testpmd txonly floods the group; N sockets on the port joined it, one
 # app thread drains them all. Rate = deliveries the application read.
 mc_provider() {	# mc_provider NAME MEMBERS
-	local rc=0
-
-	gen_up "$1" $MC_GROUP $MC_MAC
-	run_log "$1" $((MC_S + 40)) env $(prov_env "M$2") WSPDK_MBUFS=65535 \
-		"WSPDK_DEVICE=net_memif0,role=client,id=0,socket=$tmp/rx.sock,socket-abstract=no,mac=$PROV_MAC" \
-		"$build/perf/wsperf" --mode sink --port 7000 --threads 1 \
-		--cpus 0 --group $MC_GROUP --members "$2" --seconds "$MC_S" \
-		--out "$out" --name "$1" || rc=$?
-	stop_bg "$GEN_PID"
-	"$here/tools/pf_report.py" testpmd \
-		--log "$out/logs/testpmd_txonly_$1.log" \
-		--out "$tmp" --name gen >/dev/null
-	sed -n 's/^tx_rate_median_pps=/offered_pps=/p' "$tmp/gen.summary" \
-		>>"$out/$1.summary" 2>/dev/null || true
-	return $rc
+	sink "$1" "$MC_S" $MC_GROUP $MC_MAC --threads 1 --group $MC_GROUP \
+		--members "$2"
 }
 
 s_fanout() {

@@ -28,7 +28,6 @@
 #include <rte_udp.h>
 
 #include "dp.h"
-#include "dp_mcast.h"
 #include "dp_priv.h"
 #include "dp_sock.h"
 #include "dp_sock_priv.h"
@@ -112,14 +111,6 @@ drain(struct dp_sock **s, unsigned int n)
 			;
 }
 
-static void
-finish_iteration(void)
-{
-	if (!rte_ring_empty(eng->mc->changes))
-		dp_igmp_poll(lc);
-	dp_lcore_tx_flush(lc);
-	dp_wait_flush(lc);
-}
 
 /* Cycles per frame through dp_eth_input, median of rounds. */
 static double
@@ -141,7 +132,7 @@ run(const uint8_t *f, struct dp_sock **s, unsigned int n, unsigned int rounds)
 		t0 = rte_rdtsc_precise();
 		for (int i = 0; i < BURST; i++)
 			dp_eth_input(lc, m[i]);
-		finish_iteration();
+		dp_lcore_settle(lc);
 		t1 = rte_rdtsc_precise();
 		per[r] = (double)(t1 - t0) / BURST;
 		drain(s, n);
@@ -171,7 +162,7 @@ pool_delta_one(struct dp_sock **s, unsigned int n)
 		die("rte_pktmbuf_alloc", -ENOBUFS);
 	memcpy(rte_pktmbuf_append(m, 64), frame_mc, 64);
 	dp_eth_input(lc, m);
-	finish_iteration();
+	dp_lcore_settle(lc);
 	after = rte_mempool_in_use_count(eng->mp);
 	drain(s, n);
 	return (int)after - (int)before;

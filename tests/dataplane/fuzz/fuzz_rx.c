@@ -25,7 +25,6 @@
 #include <rte_mempool.h>
 
 #include "dp.h"
-#include "dp_mcast.h"
 #include "dp_priv.h"
 #include "dp_sock_priv.h"
 
@@ -82,17 +81,6 @@ in_use(void)
 	for (unsigned int i = 0; i < eng->socks->nb_caches; i++)
 		n -= eng->socks->caches[i]->len;
 	return n;
-}
-
-/* What one lcore iteration does after RX (dp_lcore_poll_once), minus the
- * timers, which would make runs depend on the clock. */
-static void
-finish_iteration(void)
-{
-	if (!rte_ring_empty(eng->mc->changes))
-		dp_igmp_poll(lc);
-	dp_lcore_tx_flush(lc);
-	dp_wait_flush(lc);
 }
 
 /* Read everything the input delivered, as an application would. */
@@ -152,7 +140,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (ret != 0)
 		die("dp_sock_mc_join", ret);
 	lc->now = rte_rdtsc();
-	finish_iteration();
+	dp_lcore_settle(lc);
 	baseline = in_use();
 	return 0;
 }
@@ -201,7 +189,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m->ol_flags |= ip_flags[ctl & 3] | l4_flags[(ctl >> 2) & 3];
 	lc->now = rte_rdtsc();
 	dp_eth_input(lc, m);
-	finish_iteration();
+	dp_lcore_settle(lc);
 	drain();
 	now = in_use();
 	held = dp_arp_pending(eng);
