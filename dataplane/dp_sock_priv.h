@@ -135,9 +135,11 @@ struct dp_sock_table {
 	uint16_t next_port;		/* (t) ephemeral cursor */
 	struct rte_hash *binds;		/* (t) writers; lcores read */
 	/* Ports with a bind to our own address: when a port has none,
-	 * which is most of them, the lcore looks up the wildcard alone. */
-	uint64_t spec_ports[65536 / 64]; /* (t) writers; lcores read */
-	bool stopping;			/* (a) dp_sock_quiesce() called */
+	 * which is most of them, the lcore looks up the wildcard alone.
+	 * Lines of their own: data calls write the words below. */
+	uint64_t spec_ports[65536 / 64] __rte_cache_aligned; /* (t) writers;
+							      * lcores read */
+	bool stopping __rte_cache_aligned; /* (a) dp_sock_quiesce() called */
 	uint32_t calls;			/* (a) data calls in progress */
 	uint32_t ip_id;			/* (a) IPv4 identification */
 	/* Read by every lcore iteration that noted an event: away from

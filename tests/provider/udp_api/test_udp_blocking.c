@@ -536,6 +536,76 @@ test_eight_senders_small_rcvbuf_every_datagram_accounted(void)
 	storm_close(st);
 }
 
+/* ---- SO_RCVBUF raised while datagrams flow ---- */
+
+struct grow_reader {
+	SOCKET s;
+	uint32_t expect;		/* datagrams to wait for, at most */
+	uint32_t got, last, disorder;
+	pthread_t thread;
+};
+
+static void *
+grow_reader_main(void *arg)
+{
+	struct grow_reader *r = arg;
+	uint32_t seq;
+
+	r->last = UINT32_MAX;
+	while (r->got < r->expect) {
+		if (recv(r->s, (char *)&seq, sizeof(seq), 0) != sizeof(seq))
+			break;			/* SO_RCVTIMEO: the flow ended */
+		if (r->last != UINT32_MAX && seq <= r->last)
+			r->disorder++;
+		r->last = seq;
+		r->got++;
+	}
+	return NULL;
+}
+
+/*
+ * A blocked reader drains while a sender streams and SO_RCVBUF is raised
+ * six times under them: datagrams come out in the order sent, and every
+ * one is either read or counted as a drop (the lcore switches rings
+ * while both sides run).
+ */
+static void
+test_rcvbuf_raised_under_traffic_keeps_order(void)
+{
+	enum { N = 20000 };
+	static const int sizes[] = { 32 << 10, 64 << 10, 128 << 10,
+		256 << 10, 512 << 10, 1 << 20 };
+	struct grow_reader r = { .expect = N };
+	struct sockaddr_in to;
+	SOCKET tx = ua_udp();
+	uint64_t rx = 0, drops = 0;
+	DWORD tmo = 1000;
+
+	r.s = ua_bound(&to);
+	ua_setopt_int(r.s, SOL_SOCKET, SO_RCVBUF, 16 << 10);
+	UA_OK(setsockopt(r.s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&tmo,
+		sizeof(tmo)));
+	CU_ASSERT_FATAL(pthread_create(&r.thread, NULL, grow_reader_main,
+		&r) == 0);
+	for (uint32_t i = 0; i < N; i++) {
+		if (i % (N / 7) == N / 7 - 1 && i / (N / 7) < 6)
+			ua_setopt_int(r.s, SOL_SOCKET, SO_RCVBUF,
+				sizes[i / (N / 7)]);
+		CU_ASSERT_EQUAL(sendto(tx, (char *)&i, 4, 0, UA_SA(to),
+			UA_SIN_LEN), 4);
+	}
+	pthread_join(r.thread, NULL);
+	rx = ua_sock_counter(r.s, "rx_dgrams");
+	drops = ua_sock_counter(r.s, "drop_rx_full");
+	printf("\n    read %u, dropped %llu\n", r.got, (unsigned long long)drops);
+	CU_ASSERT_EQUAL(r.disorder, 0);
+	CU_ASSERT_EQUAL(rx, r.got);
+	CU_ASSERT_EQUAL(rx + drops, N);
+	CU_ASSERT(r.got > 0);
+	ua_close(r.s);
+	ua_close(tx);
+}
+
 static const struct ua_test blocking_tests[] = {
 	UA_TEST(test_blocking_recv_woken_by_send_from_another_thread),
 	UA_TEST(test_blocking_recv_interrupted_by_closesocket_fails_eintr),
@@ -543,6 +613,7 @@ static const struct ua_test blocking_tests[] = {
 	UA_TEST(test_concurrent_receivers_take_each_datagram_once),
 	UA_TEST(test_fionbio_toggles_blocking),
 	UA_TEST(test_so_rcvtimeo_fails_etimedout),
+	UA_TEST(test_rcvbuf_raised_under_traffic_keeps_order),
 };
 
 static const struct ua_test select_tests[] = {
