@@ -34,6 +34,22 @@ result(int ret, const int *err)
 	return ret == SOCKET_ERROR ? ws2_fail(*err) : ret;
 }
 
+/*
+ * The body of every call that goes straight down: resolve the handle,
+ * call the proc-table entry (whose arguments end with &err, after &tid
+ * for the calls that take the caller's WSATHREADID) and turn a failure
+ * into the thread's last error.
+ */
+#define DISPATCH(s, call) do {						\
+	WSATHREADID tid;						\
+	int err = resolve(s);						\
+									\
+	if (err != 0)							\
+		return ws2_fail(err);					\
+	ws2_thread_id(&tid);						\
+	return result(ws2_procs.call, &err);				\
+} while (0)
+
 static SOCKET
 socket_result(SOCKET s, const int *err)
 {
@@ -135,23 +151,15 @@ ws2_socket(int af, int type, int protocol)
 int WSAAPI
 ws2_bind(SOCKET s, const struct sockaddr *name, int namelen)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPBind(s, name, namelen, &err), &err);
+	DISPATCH(s, lpWSPBind(s, name, namelen, &err));
 }
 
 int WSAAPI
 WSAConnect(SOCKET s, const struct sockaddr *name, int namelen,
 	   LPWSABUF caller, LPWSABUF callee, LPQOS sqos, LPQOS gqos)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPConnect(s, name, namelen, caller, callee,
-					     sqos, gqos, &err), &err);
+	DISPATCH(s, lpWSPConnect(s, name, namelen, caller, callee, sqos, gqos,
+		&err));
 }
 
 int WSAAPI
@@ -163,11 +171,7 @@ ws2_connect(SOCKET s, const struct sockaddr *name, int namelen)
 int WSAAPI
 ws2_listen(SOCKET s, int backlog)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPListen(s, backlog, &err), &err);
+	DISPATCH(s, lpWSPListen(s, backlog, &err));
 }
 
 SOCKET WSAAPI
@@ -191,45 +195,26 @@ ws2_accept(SOCKET s, struct sockaddr *addr, int *addrlen)
 int WSAAPI
 ws2_closesocket(SOCKET s)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPCloseSocket(s, &err), &err);
+	DISPATCH(s, lpWSPCloseSocket(s, &err));
 }
 
 int WSAAPI
 ws2_shutdown(SOCKET s, int how)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPShutdown(s, how, &err), &err);
+	DISPATCH(s, lpWSPShutdown(s, how, &err));
 }
 
 int WSAAPI
 WSADuplicateSocketW(SOCKET s, DWORD pid, LPWSAPROTOCOL_INFOW info)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPDuplicateSocket(s, pid, info, &err), &err);
+	DISPATCH(s, lpWSPDuplicateSocket(s, pid, info, &err));
 }
 
 int WSAAPI
 WSASend(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 	LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
 {
-	WSATHREADID tid;
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	ws2_thread_id(&tid);
-	return result(ws2_procs.lpWSPSend(s, bufs, n, sent, flags, ov, cr,
-					  &tid, &err), &err);
+	DISPATCH(s, lpWSPSend(s, bufs, n, sent, flags, ov, cr, &tid, &err));
 }
 
 int WSAAPI
@@ -237,14 +222,8 @@ WSASendTo(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 	  const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
 	  LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
 {
-	WSATHREADID tid;
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	ws2_thread_id(&tid);
-	return result(ws2_procs.lpWSPSendTo(s, bufs, n, sent, flags, to, tolen,
-					    ov, cr, &tid, &err), &err);
+	DISPATCH(s, lpWSPSendTo(s, bufs, n, sent, flags, to, tolen, ov, cr,
+		&tid, &err));
 }
 
 int WSAAPI
@@ -280,14 +259,7 @@ int WSAAPI
 WSARecv(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD got, LPDWORD flags,
 	LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
 {
-	WSATHREADID tid;
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	ws2_thread_id(&tid);
-	return result(ws2_procs.lpWSPRecv(s, bufs, n, got, flags, ov, cr, &tid,
-					  &err), &err);
+	DISPATCH(s, lpWSPRecv(s, bufs, n, got, flags, ov, cr, &tid, &err));
 }
 
 int WSAAPI
@@ -295,15 +267,8 @@ WSARecvFrom(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD got, LPDWORD flags,
 	    struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov,
 	    LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
 {
-	WSATHREADID tid;
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	ws2_thread_id(&tid);
-	return result(ws2_procs.lpWSPRecvFrom(s, bufs, n, got, flags, from,
-					      fromlen, ov, cr, &tid, &err),
-		      &err);
+	DISPATCH(s, lpWSPRecvFrom(s, bufs, n, got, flags, from, fromlen, ov, cr,
+		&tid, &err));
 }
 
 int WSAAPI
@@ -355,23 +320,13 @@ WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD bytes,
 int WSAAPI
 ws2_setsockopt(SOCKET s, int level, int name, const char *val, int len)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPSetSockOpt(s, level, name, val, len,
-						&err), &err);
+	DISPATCH(s, lpWSPSetSockOpt(s, level, name, val, len, &err));
 }
 
 int WSAAPI
 ws2_getsockopt(SOCKET s, int level, int name, char *val, int *len)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPGetSockOpt(s, level, name, val, len,
-						&err), &err);
+	DISPATCH(s, lpWSPGetSockOpt(s, level, name, val, len, &err));
 }
 
 int WSAAPI
@@ -379,14 +334,8 @@ WSAIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out,
 	 DWORD out_len, LPDWORD ret_len, LPWSAOVERLAPPED ov,
 	 LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
 {
-	WSATHREADID tid;
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	ws2_thread_id(&tid);
-	return result(ws2_procs.lpWSPIoctl(s, code, in, in_len, out, out_len,
-					   ret_len, ov, cr, &tid, &err), &err);
+	DISPATCH(s, lpWSPIoctl(s, code, in, in_len, out, out_len, ret_len, ov,
+		cr, &tid, &err));
 }
 
 /* As Ws2_32: argp is both the input and the output buffer. */
@@ -394,33 +343,20 @@ int WSAAPI
 ws2_ioctlsocket(SOCKET s, LONG cmd, u_long *argp)
 {
 	DWORD ret_len = 0;
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPIoctl(s, (DWORD)cmd, argp, sizeof(*argp),
-					   argp, sizeof(*argp), &ret_len, NULL,
-					   NULL, NULL, &err), &err);
+	DISPATCH(s, lpWSPIoctl(s, (DWORD)cmd, argp, sizeof(*argp), argp,
+		sizeof(*argp), &ret_len, NULL, NULL, NULL, &err));
 }
 
 int WSAAPI
 ws2_getsockname(SOCKET s, struct sockaddr *name, int *namelen)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPGetSockName(s, name, namelen, &err), &err);
+	DISPATCH(s, lpWSPGetSockName(s, name, namelen, &err));
 }
 
 int WSAAPI
 ws2_getpeername(SOCKET s, struct sockaddr *name, int *namelen)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPGetPeerName(s, name, namelen, &err), &err);
+	DISPATCH(s, lpWSPGetPeerName(s, name, namelen, &err));
 }
 
 static bool
@@ -456,31 +392,18 @@ ws2_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL timeout)
 int WSAAPI
 WSAEventSelect(SOCKET s, WSAEVENT ev, LONG events)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPEventSelect(s, ev, events, &err), &err);
+	DISPATCH(s, lpWSPEventSelect(s, ev, events, &err));
 }
 
 int WSAAPI
 WSAEnumNetworkEvents(SOCKET s, WSAEVENT ev, LPWSANETWORKEVENTS ne)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPEnumNetworkEvents(s, ev, ne, &err), &err);
+	DISPATCH(s, lpWSPEnumNetworkEvents(s, ev, ne, &err));
 }
 
 /* Messages are posted through WPUPostMessage; read ws2_stub_get_message. */
 int WSAAPI
 WSAAsyncSelect(SOCKET s, HWND hwnd, u_int msg, LONG events)
 {
-	int err = resolve(s);
-
-	if (err != 0)
-		return ws2_fail(err);
-	return result(ws2_procs.lpWSPAsyncSelect(s, hwnd, msg, events, &err),
-		      &err);
+	DISPATCH(s, lpWSPAsyncSelect(s, hwnd, msg, events, &err));
 }
