@@ -21,23 +21,6 @@
 #include "wt.h"
 #include "ws2.h"
 
-static void
-checkpoint(char *kv, size_t len, unsigned long cycle)
-{
-	struct wt_proc p;
-	char key[64];
-
-	wt_proc_read(&p);
-	snprintf(key, sizeof(key), "at%lu_hugetlb_kb", cycle);
-	pf_kv(kv, len, key, "%llu", (unsigned long long)p.hugetlb_kb);
-	snprintf(key, sizeof(key), "at%lu_rss_kb", cycle);
-	pf_kv(kv, len, key, "%llu", (unsigned long long)p.rss_kb);
-	snprintf(key, sizeof(key), "at%lu_fds", cycle);
-	pf_kv(kv, len, key, "%u", p.fds);
-	snprintf(key, sizeof(key), "at%lu_threads", cycle);
-	pf_kv(kv, len, key, "%u", p.threads);
-}
-
 /* WSAStartup until a socket is bound: what an application waits for. */
 static int
 first_socket(char *kv, size_t len)
@@ -94,10 +77,10 @@ cycles(unsigned long n, unsigned int seconds, struct pf_samples *s, char *kv,
 		}
 		pf_samples_add(s, pf_tsc() - c0);
 		if (i == 1 || i == n / 10 || i == n)
-			checkpoint(kv, len, i);
+			pf_checkpoint(kv, len, i);
 	}
 	if (--i < n) {
-		checkpoint(kv, len, i);
+		pf_checkpoint(kv, len, i);
 		fprintf(stderr, "wscycle: time budget (%u s) spent after %lu "
 			"of %lu cycles\n", seconds, i, n);
 	}

@@ -295,23 +295,6 @@ one_cycle(unsigned int worker)
 	return 0;
 }
 
-static void
-checkpoint(char *kv, size_t len, unsigned long cycle)
-{
-	struct wt_proc p;
-	char key[64];
-
-	wt_proc_read(&p);
-	snprintf(key, sizeof(key), "at%lu_hugetlb_kb", cycle);
-	pf_kv(kv, len, key, "%llu", (unsigned long long)p.hugetlb_kb);
-	snprintf(key, sizeof(key), "at%lu_rss_kb", cycle);
-	pf_kv(kv, len, key, "%llu", (unsigned long long)p.rss_kb);
-	snprintf(key, sizeof(key), "at%lu_fds", cycle);
-	pf_kv(kv, len, key, "%u", p.fds);
-	snprintf(key, sizeof(key), "at%lu_threads", cycle);
-	pf_kv(kv, len, key, "%u", p.threads);
-}
-
 static int
 run_cycle(uint64_t eal_ns)
 {
@@ -337,10 +320,10 @@ run_cycle(uint64_t eal_ns)
 		}
 		pf_samples_add(&s, pf_tsc() - c0);
 		if (i == 1 || i == o.cycles / 10 || i == o.cycles)
-			checkpoint(kv, sizeof(kv), i);
+			pf_checkpoint(kv, sizeof(kv), i);
 	}
 	if (--i < o.cycles)
-		checkpoint(kv, sizeof(kv), i);
+		pf_checkpoint(kv, sizeof(kv), i);
 	pf_kv(kv, sizeof(kv), "cycles", "%lu", i);
 	pf_kv(kv, sizeof(kv), "cycles_planned", "%lu", o.cycles);
 	pf_kv(kv, sizeof(kv), "cycles_failed", "%llu",

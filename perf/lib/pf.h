@@ -113,6 +113,10 @@ int pf_write_kv(const struct pf_out *o, const char *kv);
 void pf_kv(char *buf, size_t len, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Append "at<cycle>_{hugetlb_kb,rss_kb,fds,threads}" for this process
+ * (lifecycle checkpoints; pf_proc.c, through tests/lib's wt_proc_read). */
+void pf_checkpoint(char *kv, size_t len, unsigned long cycle);
+
 /* ---- command lines ---- */
 
 /* Value of "--key=value" or "--key value" at argv[*i]; NULL if not key. */

@@ -195,6 +195,21 @@ dp_test_drain(void)
 			rte_pktmbuf_free(m);
 }
 
+void
+dp_test_learn_peer(void)
+{
+	static const struct rte_ether_addr zero;
+	static const struct rte_ether_addr bcast = {
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	uint8_t f[64];
+	uint16_t len;
+
+	len = dp_test_arp(f, RTE_ARP_OP_REQUEST, &bcast, &dp_test_peer_mac,
+		DP_TEST_PEER, &zero, DP_TEST_IP);
+	dp_test_inject_wait(f, len);
+	dp_test_drain();
+}
+
 struct rte_ipv4_hdr *
 dp_test_ipv4(uint8_t *buf, const struct rte_ether_addr *dst, uint32_t src,
 		uint32_t dst_ip, uint8_t proto, uint16_t l4_len)

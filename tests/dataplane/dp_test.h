@@ -50,6 +50,10 @@ struct rte_mbuf *dp_test_recv_q(unsigned int ms, unsigned int *q);
 /* Drop everything the stack has sent so far. */
 void dp_test_drain(void);
 
+/* The peer ARPs us, as the kernel does before it pings, so replies to it
+ * need no resolution; what the stack answered is drained. */
+void dp_test_learn_peer(void);
+
 /* Counters summed over lcores, now. */
 void dp_test_stats(struct dp_stats *s);
 

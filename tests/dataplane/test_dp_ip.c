@@ -14,22 +14,6 @@
 #include "dp_test.h"
 #include "test_dp.h"
 
-static void
-learn_peer(void)
-{
-	static const struct rte_ether_addr zero;
-	static const struct rte_ether_addr bcast = {
-		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-	uint8_t f[64];
-	uint16_t len;
-
-	/* The kernel ARPs us before it pings: do the same. */
-	len = dp_test_arp(f, RTE_ARP_OP_REQUEST, &bcast, &dp_test_peer_mac,
-		DP_TEST_PEER, &zero, DP_TEST_IP);
-	dp_test_inject_wait(f, len);
-	dp_test_drain();
-}
-
 /* An echo request gets a reply carrying the same id, seq and payload,
  * with valid IPv4 and ICMP checksums. */
 static void
@@ -41,7 +25,7 @@ test_icmp_echo_reply_mirrors_request(void)
 	struct rte_icmp_hdr *icmp, *req;
 	uint16_t len;
 
-	learn_peer();
+	dp_test_learn_peer();
 	len = dp_test_echo(f, DP_TEST_PEER, DP_TEST_IP, 0x4242, 9, 1000);
 	dp_test_inject_wait(f, len);
 	m = dp_test_recv(500);
@@ -73,7 +57,7 @@ test_icmp_echo_with_ip_options_is_answered(void)
 	struct rte_ipv4_hdr *ip;
 	uint16_t len;
 
-	learn_peer();
+	dp_test_learn_peer();
 	len = dp_test_echo(f, DP_TEST_PEER, DP_TEST_IP, 1, 1, 32);
 	/* Insert 4 bytes of options (NOP NOP NOP EOL) after the header. */
 	memcpy(g, f, 34);
@@ -106,7 +90,7 @@ test_icmp_broadcast_echo_is_ignored(void)
 	struct dp_stats a, b;
 	uint16_t len;
 
-	learn_peer();
+	dp_test_learn_peer();
 	len = dp_test_echo(f, DP_TEST_PEER, RTE_IPV4(198, 18, 0, 255), 1, 1,
 		8);
 	memset(f, 0xff, 6);
@@ -127,7 +111,7 @@ test_ip_unknown_protocol_gets_protocol_unreachable(void)
 	struct rte_ipv4_hdr *ip, *quoted;
 	struct rte_icmp_hdr *icmp;
 
-	learn_peer();
+	dp_test_learn_peer();
 	memset(f, 0, sizeof(f));
 	dp_test_ipv4(f, dp_test_mac(), DP_TEST_PEER, DP_TEST_IP, 253, 20);
 	dp_test_inject_wait(f, 14 + 20 + 20);
@@ -218,7 +202,7 @@ test_ip_malformed_are_counted_by_class(void)
 	uint8_t f[256];
 	struct rte_mbuf *m;
 
-	learn_peer();
+	dp_test_learn_peer();
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct dp_stats a, b;
 		uint16_t len = dp_test_echo(f, DP_TEST_PEER, DP_TEST_IP, 3,

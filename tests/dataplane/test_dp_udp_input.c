@@ -17,22 +17,6 @@
 
 #define CLOSED_PORT	4444
 
-/* The peer announces itself, so replies to it need no resolution. */
-static void
-learn_peer(void)
-{
-	static const struct rte_ether_addr zero;
-	static const struct rte_ether_addr bcast = {
-		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-	uint8_t f[64];
-	uint16_t len;
-
-	len = dp_test_arp(f, RTE_ARP_OP_REQUEST, &bcast, &dp_test_peer_mac,
-		DP_TEST_PEER, &zero, DP_TEST_IP);
-	dp_test_inject_wait(f, len);
-	dp_test_drain();
-}
-
 enum csum { CSUM_GOOD, CSUM_ZERO, CSUM_BAD };
 
 /* Ethernet + IPv4 + UDP to CLOSED_PORT with n payload bytes. */
@@ -67,7 +51,7 @@ check_port_unreachable(enum csum c)
 	struct rte_icmp_hdr *icmp;
 	uint16_t len;
 
-	learn_peer();
+	dp_test_learn_peer();
 	len = udp_frame(f, 16, c);
 	dp_test_stats(&a);
 	dp_test_inject_wait(f, len);
@@ -114,7 +98,7 @@ test_udp_bad_csum_closed_port_is_silent(void)
 	struct rte_mbuf *m;
 	uint16_t len;
 
-	learn_peer();
+	dp_test_learn_peer();
 	len = udp_frame(f, 16, CSUM_BAD);
 	dp_test_stats(&a);
 	dp_test_inject_wait(f, len);
