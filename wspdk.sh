@@ -19,53 +19,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD_DIR:-$here/build}
 ns=wspdk-demo-$$
 
-packages=(
-	build-essential meson ninja-build pkg-config python3
-	dpdk dpdk-dev libdpdk-dev libcunit1-dev
-	gcc-mingw-w64-x86-64
-	clang libclang-rt-14-dev
-	iproute2 iputils-ping procps socat tcpdump python3-scapy
-	gnuplot-nox
-)
+. "$here/setup.sh"
 
 log() { printf '\n== %s\n' "$*"; }
 
 need_root() {
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "wspdk.sh must run as root (apt-get, hugepages, namespaces)" >&2
-		exit 1
-	fi
-}
-
-deps() {
-	local missing=()
-
-	for p in "${packages[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q "install ok installed" || missing+=("$p")
-	done
-	if [ ${#missing[@]} -ne 0 ]; then
-		log "installing: ${missing[*]}"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -q
-		apt-get install -y -q --no-install-recommends "${missing[@]}"
-	fi
-}
-
-hugepages() {
-	local want=$1 free total
-
-	mkdir -p /dev/hugepages
-	mountpoint -q /dev/hugepages ||
-		mount -t hugetlbfs nodev /dev/hugepages
-	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-	total=$(cat /proc/sys/vm/nr_hugepages)
-	if [ "$free" -lt "$want" ]; then
-		echo $((total + want - free)) > /proc/sys/vm/nr_hugepages
-	fi
-	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-	if [ "$free" -lt "$want" ]; then
-		echo "need $want free 2 MB hugepages, have $free" >&2
 		exit 1
 	fi
 }
@@ -103,7 +63,7 @@ demo_cleanup() {
 demo() {
 	local bin=$build/tests/apps/wspdk_demo prefix line
 
-	hugepages 64
+	setup_hugepages 64
 	trap demo_cleanup EXIT
 	log "a private network namespace ($ns): the kernel's side of the wire"
 	ip netns add "$ns"
@@ -200,7 +160,7 @@ for line in sys.stdin:
 run_tests() {
 	local rc=0
 
-	hugepages 128
+	setup_hugepages 128
 	log "tests"
 	meson test -C "$build" --print-errorlogs --num-processes 2 || rc=$?
 	sweep_runtime_dirs
@@ -214,16 +174,16 @@ run_tests() {
 need_root
 case ${1:-} in
 build)
-	deps
+	setup_packages
 	do_build
 	;;
 demo)
-	deps
+	setup_packages
 	do_build
 	demo
 	;;
 test)
-	deps
+	setup_packages
 	do_build
 	run_tests
 	;;

@@ -72,6 +72,8 @@ PIDS=()
 NSS=()
 MON=
 
+. "$top/setup.sh"
+
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
@@ -79,24 +81,6 @@ die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
 need_root() {
 	[ "$(id -u)" -eq 0 ] || die "must run as root (hugepages, namespaces)"
-}
-
-deps() {
-	local missing=() p
-	local pkgs=(build-essential meson ninja-build pkg-config python3 dpdk
-		dpdk-dev libdpdk-dev libcunit1-dev iproute2 procps sockperf
-		gnuplot-nox util-linux)
-
-	for p in "${pkgs[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q "install ok installed" || missing+=("$p")
-	done
-	if [ ${#missing[@]} -ne 0 ]; then
-		log "installing: ${missing[*]}"
-		DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends "${missing[@]}" >&2
-	fi
 }
 
 do_build_now() {
@@ -108,20 +92,6 @@ do_build_now() {
 	# The apps, and the provider the Ws2_32 stand-in loads at run time.
 	ninja -C "$build" perf/wsperf perf/wscycle perf/kudp perf/rawdpdk \
 		perf/c2c provider/libwspdk.so >&2
-}
-
-hugepages() {
-	local want=$1 free total
-
-	mkdir -p /dev/hugepages
-	mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages
-	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-	total=$(cat /proc/sys/vm/nr_hugepages)
-	if [ "$free" -lt "$want" ]; then
-		echo $((total + want - free)) > /proc/sys/vm/nr_hugepages
-	fi
-	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-	[ "$free" -ge "$want" ] || die "need $want free 2 MB hugepages, have $free"
 }
 
 # ---- processes, namespaces, cleanup ----
@@ -690,9 +660,13 @@ machine() {
 
 main() {
 	need_root
-	[ "$do_build" = 1 ] && deps && do_build_now
+	[ "$do_build" = 1 ] && setup_packages && do_build_now
 	[ -x "$build/perf/wsperf" ] || die "no $build/perf/wsperf (build first)"
-	hugepages 256
+	# Every tool a scenario runs, checked before any runs: a missing one
+	# fails here naming its package, not as an empty figure later.
+	need_tool ip taskset python3 dpdk-testpmd sockperf gnuplot ||
+		die "tools missing (above)"
+	setup_hugepages 256 || die "cannot reserve hugepages"
 	out=${out:-$here/results/$(date +%Y%m%d-%H%M%S)}
 	mkdir -p "$out/logs"
 	out=$(cd "$out" && pwd)

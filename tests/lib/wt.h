@@ -38,6 +38,13 @@ int wt_require_root(const char *why);
  */
 int wt_netns_enter(void);
 
+/*
+ * Fail with a message naming the Debian package (packages.txt) of each
+ * tool missing from the blank-separated list: commands on PATH, or
+ * py:<module> for a module of /usr/bin/python3. 0 if all are there.
+ */
+int wt_need_tools(const char *tools);
+
 /* Run a shell command (printf-style); returns its exit status. */
 int wt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -148,6 +148,17 @@ vsh(char *out, size_t len, const char *fmt, va_list ap)
 }
 
 int
+wt_need_tools(const char *tools)
+{
+	/* One list, one checker: setup.sh's, as the scripts use. */
+	if (wt_sh("bash -c '. \"%s/setup.sh\" && need_tool %s'", WT_TOP,
+			tools) == 0)
+		return 0;
+	fprintf(stderr, "FAIL: this test needs the tools above\n");
+	return -1;
+}
+
+int
 wt_sh(const char *fmt, ...)
 {
 	va_list ap;

@@ -184,7 +184,8 @@ main(void)
 	unsigned int failed;
 
 	/* Before any thread exists: the namespace is the whole process's. */
-	if (wt_netns_enter() != 0 || wt_hugepages_reserve(64) != 0)
+	if (wt_need_tools("ip ping") != 0 || wt_netns_enter() != 0 ||
+			wt_hugepages_reserve(64) != 0)
 		return 1;
 	setenv("WSPDK_LOG_LEVEL", "warning", 1);
 	wt_proc_read(&before.proc);

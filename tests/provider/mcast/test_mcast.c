@@ -463,7 +463,8 @@ main(void)
 	CU_pSuite s;
 	unsigned int failed;
 
-	if (wt_netns_enter() != 0 || wt_hugepages_reserve(64) != 0)
+	if (wt_need_tools("ip py:scapy") != 0 || wt_netns_enter() != 0 ||
+			wt_hugepages_reserve(64) != 0)
 		return 1;
 	setenv("WSPDK_LOG_LEVEL", "warning", 1);
 	/* persist: the tap outlives WSPCleanup, so a capture on it sees the

@@ -204,7 +204,9 @@ main(int argc, char **argv)
 	CU_pSuite s;
 
 	/* First, while the process has one thread. */
-	if (wt_netns_enter() != 0 || wt_hugepages_reserve(64) != 0)
+	if (wt_need_tools("ip ping socat py:scapy") != 0 ||
+			wt_netns_enter() != 0 ||
+			wt_hugepages_reserve(64) != 0)
 		return 1;
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
