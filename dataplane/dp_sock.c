@@ -661,8 +661,10 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	TAILQ_REMOVE(&t->all, s, link);
 	TAILQ_INSERT_TAIL(&t->orphans, s, link);
 	rte_spinlock_unlock(&t->lock);
-	/* An abortive close must stop the owner sending what is queued. */
-	if (mode == DP_CLOSE_ABORT)
+	/* An abortive close must stop the owner sending what is queued;
+	 * a socket that never sent has no TX ring and nothing to stop. */
+	if (mode == DP_CLOSE_ABORT && __atomic_load_n(&s->tx,
+			__ATOMIC_ACQUIRE) != NULL)
 		dp_sock_tx_kick(s);
 	dp_sock_reap(eng);
 }

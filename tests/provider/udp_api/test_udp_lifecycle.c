@@ -118,6 +118,27 @@ test_cleanup_closes_open_sockets(void)
 	ua_close(s);
 }
 
+/* A socket left open with SO_LINGER {1,0} that never sent: cleanup
+ * closes it abortively, and Winsock comes back and works. */
+static void
+test_cleanup_of_abortive_socket_that_never_sent(void)
+{
+	LINGER l = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_in to;
+	SOCKET s = ua_bound(NULL), rx, tx;
+	char buf[8];
+
+	UA_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)));
+	CU_ASSERT_EQUAL(WSACleanup(), 0);
+	restart();
+	rx = ua_bound(&to);
+	tx = ua_udp();
+	ua_send_wait(tx, rx, &to, "alive", 5);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, UA_WAIT_MS), 5);
+	ua_close(rx);
+	ua_close(tx);
+}
+
 /* WSACleanup to zero stops the engine with every mbuf back in its pool
  * and as many stops as starts. */
 static void
@@ -142,6 +163,7 @@ static const struct ua_test cleanup_tests[] = {
 	UA_TEST(test_cleanup_drops_pending_overlapped_silently),
 	UA_TEST(test_cleanup_interrupts_blocked_recv_eintr),
 	UA_TEST(test_cleanup_closes_open_sockets),
+	UA_TEST(test_cleanup_of_abortive_socket_that_never_sent),
 };
 
 static const struct ua_test final_tests[] = {

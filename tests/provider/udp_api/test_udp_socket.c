@@ -482,6 +482,31 @@ test_closed_handle_fails_enotsock_everywhere(void)
 	ua_close(other);
 }
 
+/* SO_LINGER {1,0}, then closesocket of a socket that never sent (bound,
+ * or not even that): the abortive close succeeds and the stack goes on
+ * working (the lcore once dequeued from the missing TX ring and died). */
+static void
+test_abortive_close_of_socket_that_never_sent(void)
+{
+	LINGER l = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_in to;
+	SOCKET s[2] = { ua_bound(NULL), ua_udp() }, rx, tx;
+	char buf[8];
+
+	for (int i = 0; i < 2; i++) {
+		UA_OK(setsockopt(s[i], SOL_SOCKET, SO_LINGER, (char *)&l,
+			sizeof(l)));
+		ua_close(s[i]);
+	}
+	/* A round trip through the lcore that handled both closes. */
+	rx = ua_bound(&to);
+	tx = ua_udp();
+	ua_send_wait(tx, rx, &to, "alive", 5);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, UA_WAIT_MS), 5);
+	ua_close(rx);
+	ua_close(tx);
+}
+
 /* A handle value that was never a socket: WSAENOTSOCK. */
 static void
 test_bogus_handle_fails_enotsock(void)
@@ -535,6 +560,7 @@ static const struct ua_test name_tests[] = {
 static const struct ua_test close_tests[] = {
 	UA_TEST(test_shutdown_bad_how_fails_einval),
 	UA_TEST(test_closed_handle_fails_enotsock_everywhere),
+	UA_TEST(test_abortive_close_of_socket_that_never_sent),
 	UA_TEST(test_bogus_handle_fails_enotsock),
 };
 
