@@ -189,6 +189,9 @@ int ws2_stub_startup_count(void);
 /** Socket handles alive in the handle table (WPUCreateSocketHandle). */
 unsigned ws2_stub_socket_count(void);
 
+/** Make the next n WPUCreateSocketHandle calls fail WSAENOBUFS. */
+void ws2_stub_fail_socket_handles(unsigned int n);
+
 /** Events alive (WSACreateEvent + WPUCreateEvent). */
 unsigned ws2_stub_event_count(void);
 

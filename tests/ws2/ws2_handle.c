@@ -129,11 +129,26 @@ ws2_stub_socket_count(void)
  * The catalog id is not stored: all our entries belong to one provider,
  * which is all Ws2_32 needs it for.
  */
+static unsigned int fail_handles;	/* atomic */
+
+void
+ws2_stub_fail_socket_handles(unsigned int n)
+{
+	__atomic_store_n(&fail_handles, n, __ATOMIC_RELAXED);
+}
+
 SOCKET WSPAPI
 ws2_wpu_create_socket_handle(DWORD catalog_id, DWORD_PTR ctx, LPINT err)
 {
-	uint64_t h = ws2_htab_alloc(&ws2_sockets, ctx);
+	uint64_t h = 0;
+	unsigned int f = __atomic_load_n(&fail_handles, __ATOMIC_RELAXED);
 
+	/* A refusal a test asked for, as a full handle table would. */
+	while (f != 0 && !__atomic_compare_exchange_n(&fail_handles, &f,
+			f - 1, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	if (f == 0)
+		h = ws2_htab_alloc(&ws2_sockets, ctx);
 	if (h == 0) {
 		*err = WSAENOBUFS;
 		return INVALID_SOCKET;

@@ -91,6 +91,21 @@ test_socket_group_fails_einval(void)
 		0), WSAEINVAL);
 }
 
+/* When Ws2_32 cannot give the new socket a handle: WSAENOBUFS, the
+ * provider's half is undone (an abortive close of a socket that never
+ * sent), and the next socket() works. */
+static void
+test_socket_without_a_handle_fails_enobufs(void)
+{
+	SOCKET s;
+
+	ws2_stub_fail_socket_handles(1);
+	UA_FAILS(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), WSAENOBUFS);
+	s = ua_bound(NULL);
+	CU_ASSERT_EQUAL(ws2_stub_socket_count(), 1);
+	ua_close(s);
+}
+
 /* ---- WSPBind ---- */
 
 /* Port 0 picks an ephemeral port in Windows' dynamic range. */
@@ -529,6 +544,7 @@ static const struct ua_test socket_tests[] = {
 	UA_TEST(test_socket_tcp_protocol_on_dgram_fails_eprototype),
 	UA_TEST(test_socket_unknown_protocol_fails_eprotonosupport),
 	UA_TEST(test_socket_group_fails_einval),
+	UA_TEST(test_socket_without_a_handle_fails_enobufs),
 };
 
 static const struct ua_test bind_tests[] = {
