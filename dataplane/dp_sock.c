@@ -432,21 +432,6 @@ dp_sock_rx_bytes(struct dp_sock *s)
 	return (size_t)__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE);
 }
 
-long
-dp_sock_next_len(struct dp_sock *s)
-{
-	struct rte_ring *r = dp_sock_rxq_head(s);
-	struct rte_mbuf *m;
-	long len = -EAGAIN;
-
-	if (r == NULL)
-		return -EAGAIN;
-	if (rte_ring_dequeue_bulk_start(r, (void **)&m, 1, NULL) == 1)
-		len = dp_mbuf_priv(m)->dgram_len;
-	rte_ring_dequeue_finish(r, 0);
-	return len;
-}
-
 int
 dp_sock_name(struct dp_sock *s, struct dp_addr *a)
 {

@@ -572,7 +572,10 @@ dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 			return -err;
 		r = dp_sock_rxq_head(s);
 		if (flags & DP_F_PEEK) {
-			/* HTS consumers may look without taking. */
+			/* HTS consumers may look without taking. Only a
+			 * start that got the entry may be finished: an
+			 * empty one holds nothing, and its finish would
+			 * release the head another consumer holds. */
 			if (rte_ring_dequeue_bulk_start(r, (void **)&m, 1,
 					NULL) == 1) {
 				ret = take(s, m, iov, niov, from, full_len,
@@ -580,7 +583,6 @@ dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 				rte_ring_dequeue_finish(r, 0);
 				return ret;
 			}
-			rte_ring_dequeue_finish(r, 0);
 		} else if (rte_ring_dequeue(r, (void **)&m) == 0) {
 			return take(s, m, iov, niov, from, full_len, false);
 		}

@@ -170,9 +170,6 @@ void dp_sock_kick_waiters(void);
 /** Bytes queued for reading (FIONREAD). */
 size_t dp_sock_rx_bytes(struct dp_sock *s);
 
-/** Size of the first queued datagram, or -EAGAIN if none. */
-long dp_sock_next_len(struct dp_sock *s);
-
 /** Local / peer address; -EINVAL unbound / -ENOTCONN no peer. */
 int dp_sock_name(struct dp_sock *s, struct dp_addr *a);
 int dp_sock_peer(struct dp_sock *s, struct dp_addr *a);

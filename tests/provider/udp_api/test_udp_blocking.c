@@ -536,6 +536,116 @@ test_eight_senders_small_rcvbuf_every_datagram_accounted(void)
 	storm_close(st);
 }
 
+/* ---- MSG_PEEK racing a reader ---- */
+
+struct peek_race {
+	SOCKET rx, tx;
+	struct sockaddr_in to;
+	bool stop;			/* atomic: peekers and sender end */
+	uint32_t sent;			/* atomic */
+	uint32_t peeks;
+	pthread_t peekers[3], sender;
+};
+
+static void *
+peeker_main(void *arg)
+{
+	struct peek_race *r = arg;
+	uint32_t seq;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE))
+		if (recv(r->rx, (char *)&seq, sizeof(seq), MSG_PEEK) ==
+				sizeof(seq))
+			__atomic_fetch_add(&r->peeks, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static void *
+peek_sender_main(void *arg)
+{
+	struct peek_race *r = arg;
+
+	for (uint32_t seq = 0; !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE);
+			seq++) {
+		if (sendto(r->tx, (char *)&seq, sizeof(seq), 0, UA_SA(r->to),
+				UA_SIN_LEN) != sizeof(seq))
+			break;
+		__atomic_store_n(&r->sent, seq + 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/*
+ * Three threads peek -- mostly at an empty socket -- while one thread
+ * reads it non-blocking under traffic, for two seconds: every datagram
+ * is read exactly once or counted as a drop. (A peek at an empty ring
+ * once released the consumer head another thread held: datagrams came
+ * out twice and others were lost.)
+ */
+static void
+test_peekers_racing_a_reader_never_duplicate_or_lose(void)
+{
+	enum { MAX = 1 << 22 };
+	static struct peek_race r;
+	uint8_t *seen = calloc(MAX, 1);
+	uint32_t seq, dups = 0, got = 0, bogus = 0, sent;
+	uint64_t rx = 0, drops = 0;
+	double t0 = ua_ms();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(seen);
+	memset(&r, 0, sizeof(r));
+	r.rx = ua_bound(&r.to);
+	r.tx = ua_udp();
+	ua_setopt_int(r.rx, SOL_SOCKET, SO_RCVBUF, 1 << 20);
+	ua_nonblocking(r.rx, true);
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_FATAL(pthread_create(&r.peekers[i], NULL,
+			peeker_main, &r) == 0);
+	CU_ASSERT_FATAL(pthread_create(&r.sender, NULL, peek_sender_main,
+		&r) == 0);
+	for (;;) {
+		bool ending = ua_ms() - t0 > 2000;
+
+		if (ending && !__atomic_load_n(&r.stop, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&r.stop, true, __ATOMIC_RELEASE);
+			pthread_join(r.sender, NULL);
+		}
+		if (recv(r.rx, (char *)&seq, sizeof(seq), 0) == sizeof(seq)) {
+			if (seq >= MAX)
+				bogus++;
+			else if (seen[seq]++ != 0)
+				dups++;
+			else
+				got++;
+			continue;
+		}
+		CU_ASSERT_EQUAL_FATAL(WSAGetLastError(), WSAEWOULDBLOCK);
+		if (!ending)
+			continue;
+		/* Done once the lcore judged every datagram and we read all
+		 * it queued. */
+		sent = __atomic_load_n(&r.sent, __ATOMIC_ACQUIRE);
+		rx = ua_sock_counter(r.rx, "rx_dgrams");
+		drops = ua_sock_counter(r.rx, "drop_rx_full");
+		if ((rx + drops >= sent && got + dups + bogus >= rx) ||
+				ua_ms() - t0 > 2000 + UA_WAIT_MS)
+			break;
+	}
+	for (int i = 0; i < 3; i++)
+		pthread_join(r.peekers[i], NULL);
+	sent = __atomic_load_n(&r.sent, __ATOMIC_ACQUIRE);
+	printf("\n    sent %u, read %u, dropped %llu, peeked %u\n", sent, got,
+		(unsigned long long)drops, r.peeks);
+	CU_ASSERT_EQUAL(dups, 0);
+	CU_ASSERT_EQUAL(bogus, 0);
+	CU_ASSERT_EQUAL((uint64_t)got, rx);
+	CU_ASSERT_EQUAL(rx + drops, (uint64_t)sent);
+	CU_ASSERT(got > 0);
+	free(seen);
+	ua_close(r.rx);
+	ua_close(r.tx);
+}
+
 /* ---- SO_RCVBUF raised while datagrams flow ---- */
 
 struct grow_reader {
@@ -614,6 +724,7 @@ static const struct ua_test blocking_tests[] = {
 	UA_TEST(test_fionbio_toggles_blocking),
 	UA_TEST(test_so_rcvtimeo_fails_etimedout),
 	UA_TEST(test_rcvbuf_raised_under_traffic_keeps_order),
+	UA_TEST(test_peekers_racing_a_reader_never_duplicate_or_lose),
 };
 
 static const struct ua_test select_tests[] = {
