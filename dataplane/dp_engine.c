@@ -23,6 +23,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_pause.h>
 #include <rte_spinlock.h>
 
 #include "dp_eal.h"
@@ -35,9 +36,63 @@
 
 static rte_spinlock_t eng_lock = RTE_SPINLOCK_INITIALIZER;
 static struct dp_engine *eng_cur;		/* under eng_lock */
-static struct dp_engine *eng_run;		/* lifecycle lock (caller) */
+static struct dp_engine *eng_run;		/* (a) written under the
+					 * lifecycle lock (caller) */
 static struct dp_lifecycle lifecycle;		/* under eng_lock */
 static uint64_t generation;			/* lifecycle lock */
+
+/*
+ * The gate application threads pass to use the running engine. A call
+ * enters (counted) before it looks at the engine; dp_engine_gate_close()
+ * turns new calls away and dp_engine_gate_drain() waits for those inside
+ * to leave, so dp_stop() frees nothing a call still uses. Its own line:
+ * every data call writes it.
+ */
+static struct {
+	uint32_t calls;		/* (a) calls inside */
+	bool closed;		/* (a) dp_stop() is coming */
+} gate __rte_cache_aligned = { .closed = true };
+
+struct dp_engine *
+dp_engine_enter(void)
+{
+	struct dp_engine *eng;
+
+	/* Dekker with gate_close(): either it sees our count, or we see
+	 * the gate closed. */
+	__atomic_fetch_add(&gate.calls, 1, __ATOMIC_SEQ_CST);
+	eng = __atomic_load_n(&eng_run, __ATOMIC_SEQ_CST);
+	if (eng == NULL || __atomic_load_n(&gate.closed, __ATOMIC_SEQ_CST)) {
+		__atomic_fetch_sub(&gate.calls, 1, __ATOMIC_RELEASE);
+		return NULL;
+	}
+	return eng;
+}
+
+void
+dp_engine_exit(void)
+{
+	__atomic_fetch_sub(&gate.calls, 1, __ATOMIC_RELEASE);
+}
+
+bool
+dp_engine_closing(void)
+{
+	return __atomic_load_n(&gate.closed, __ATOMIC_ACQUIRE);
+}
+
+void
+dp_engine_gate_close(void)
+{
+	__atomic_store_n(&gate.closed, true, __ATOMIC_SEQ_CST);
+}
+
+void
+dp_engine_gate_drain(void)
+{
+	while (__atomic_load_n(&gate.calls, __ATOMIC_ACQUIRE) != 0)
+		rte_pause();
+}
 
 struct dp_engine *
 dp_engine_get(void)
@@ -67,13 +122,13 @@ dp_lifecycle_get(struct dp_lifecycle *out)
 bool
 dp_running(void)
 {
-	return eng_run != NULL;
+	return __atomic_load_n(&eng_run, __ATOMIC_ACQUIRE) != NULL;
 }
 
 struct dp_engine *
 dp_engine_running(void)
 {
-	return eng_run;
+	return __atomic_load_n(&eng_run, __ATOMIC_ACQUIRE);
 }
 
 void
@@ -283,7 +338,8 @@ start(const struct dp_conf *conf, bool portless)
 			return -EBUSY;
 		}
 	}
-	eng_run = eng;
+	__atomic_store_n(&eng_run, eng, __ATOMIC_RELEASE);
+	__atomic_store_n(&gate.closed, false, __ATOMIC_SEQ_CST);
 	rte_spinlock_lock(&eng_lock);
 	/* Telemetry reads the port: it never sees a portless engine. */
 	if (!portless)
@@ -348,6 +404,7 @@ dp_stop(void)
 
 	if (eng == NULL)
 		return;
+	/* Nobody enters any more; whoever is inside has left. */
 	dp_sock_quiesce();
 	drain(eng);
 	rte_spinlock_lock(&eng_lock);
@@ -358,8 +415,9 @@ dp_stop(void)
 			__ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
 		rte_eal_wait_lcore(eng->lcores[i]->lcore_id);
+	/* Unpublished before it is freed: a late caller finds no engine. */
+	__atomic_store_n(&eng_run, NULL, __ATOMIC_SEQ_CST);
 	engine_free(eng);
-	eng_run = NULL;
 	rte_spinlock_lock(&eng_lock);
 	lifecycle.stops++;
 	lifecycle.last_stop_us = dp_os_now_us() - t0;

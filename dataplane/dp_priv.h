@@ -184,6 +184,17 @@ void dp_telemetry_register(void);
 struct dp_engine *dp_engine_running(void);
 
 /*
+ * Application threads use the engine only between dp_engine_enter()
+ * (NULL: none running, or it is stopping) and dp_engine_exit(); dp_stop()
+ * closes the gate, waits for the calls inside, then frees.
+ */
+struct dp_engine *dp_engine_enter(void);
+void dp_engine_exit(void);
+bool dp_engine_closing(void);
+void dp_engine_gate_close(void);
+void dp_engine_gate_drain(void);
+
+/*
  * dp_engine.c, for fuzzers and white-box tests: dp_start() with no port
  * and no lcore launched. The caller drives the returned lcore 0 itself,
  * from one thread (dp_eth_input, then dp_lcore_settle);

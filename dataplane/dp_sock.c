@@ -21,18 +21,6 @@
 #include "dp_mcast.h"
 #include "dp_sock_priv.h"
 
-/* The engine sockets belong to: the running one, if it takes calls. */
-static struct dp_engine *
-engine(void)
-{
-	struct dp_engine *eng = dp_engine_running();
-
-	if (eng == NULL || __atomic_load_n(&eng->socks->stopping,
-			__ATOMIC_ACQUIRE))
-		return NULL;
-	return eng;
-}
-
 int
 dp_sock_table_create(struct dp_engine *eng)
 {
@@ -175,17 +163,20 @@ dp_sock_table_drained(struct dp_engine *eng)
 int
 dp_sock_create(struct dp_sock **out)
 {
-	struct dp_engine *eng = engine();
+	struct dp_engine *eng = dp_engine_enter();
 	struct dp_sock_table *t;
 	struct dp_sock *s;
+	int ret = 0;
 
 	if (eng == NULL)
 		return -ENETDOWN;
 	t = eng->socks;
 	dp_sock_reap(eng);
 	s = rte_zmalloc("dp_sock", sizeof(*s), RTE_CACHE_LINE_SIZE);
-	if (s == NULL)
-		return -ENOBUFS;
+	if (s == NULL) {
+		ret = -ENOBUFS;
+		goto out;
+	}
 	s->eng = eng;
 	rte_spinlock_init(&s->lock);
 	/* Windows' defaults (SO_RCVBUF/SO_SNDBUF 64 KB, TTL 128, multicast
@@ -199,7 +190,8 @@ dp_sock_create(struct dp_sock **out)
 	if (t->count >= DP_SOCK_MAX) {
 		rte_spinlock_unlock(&t->lock);
 		rte_free(s);
-		return -EMFILE;
+		ret = -EMFILE;
+		goto out;
 	}
 	t->count++;
 	s->id = t->next_id++;
@@ -207,7 +199,9 @@ dp_sock_create(struct dp_sock **out)
 	TAILQ_INSERT_TAIL(&t->all, s, link);
 	rte_spinlock_unlock(&t->lock);
 	*out = s;
-	return 0;
+out:
+	dp_engine_exit();
+	return ret;
 }
 
 /* s->lock held. The RX ring exists before the socket is findable. */
@@ -334,35 +328,16 @@ dp_sock_connect(struct dp_sock *s, const struct dp_addr *peer)
 	return 0;
 }
 
-static long
-data_call_enter(struct dp_sock *s)
-{
-	struct dp_sock_table *t = s->eng->socks;
-
-	__atomic_fetch_add(&t->calls, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&t->stopping, __ATOMIC_SEQ_CST)) {
-		__atomic_fetch_sub(&t->calls, 1, __ATOMIC_RELEASE);
-		return -ENETDOWN;
-	}
-	return 0;
-}
-
-static void
-data_call_exit(struct dp_sock *s)
-{
-	__atomic_fetch_sub(&s->eng->socks->calls, 1, __ATOMIC_RELEASE);
-}
-
 long
 dp_sock_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		const struct dp_addr *to, int flags)
 {
-	long ret = data_call_enter(s);
+	long ret;
 
-	if (ret != 0)
-		return ret;
+	if (dp_engine_enter() == NULL)
+		return -ENETDOWN;
 	ret = dp_udp_send(s, iov, niov, to, flags);
-	data_call_exit(s);
+	dp_engine_exit();
 	return ret;
 }
 
@@ -370,12 +345,12 @@ long
 dp_sock_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		struct dp_addr *from, size_t *full_len, int flags)
 {
-	long ret = data_call_enter(s);
+	long ret;
 
-	if (ret != 0)
-		return ret;
+	if (dp_engine_enter() == NULL)
+		return -ENETDOWN;
 	ret = dp_udp_recv(s, iov, niov, from, full_len, flags);
-	data_call_exit(s);
+	dp_engine_exit();
 	return ret;
 }
 
@@ -383,16 +358,15 @@ int
 dp_sock_wait_any(struct dp_sock *const *socks, const unsigned int *events,
 		unsigned int n, int64_t timeout_us)
 {
-	long ret;
+	int ret;
 
 	if (n == 0)
 		return -EINVAL;
-	ret = data_call_enter(socks[0]);
-	if (ret != 0)
-		return (int)ret;
+	if (dp_engine_enter() == NULL)
+		return -ENETDOWN;
 	ret = dp_wait_any(socks, events, n, timeout_us);
-	data_call_exit(socks[0]);
-	return (int)ret;
+	dp_engine_exit();
+	return ret;
 }
 
 unsigned int
@@ -698,14 +672,13 @@ dp_sock_quiesce(void)
 	if (eng == NULL)
 		return;
 	t = eng->socks;
-	__atomic_store_n(&t->stopping, true, __ATOMIC_SEQ_CST);
+	dp_engine_gate_close();
 	rte_spinlock_lock(&t->lock);
 	TAILQ_FOREACH(s, &t->all, link)
 		dp_sock_interrupt(s);
 	rte_spinlock_unlock(&t->lock);
 	/* Calls already inside the dataplane return -EINTR or finish. */
-	while (__atomic_load_n(&t->calls, __ATOMIC_ACQUIRE) != 0)
-		rte_pause();
+	dp_engine_gate_drain();
 }
 
 static void

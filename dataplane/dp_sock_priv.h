@@ -139,9 +139,7 @@ struct dp_sock_table {
 	 * Lines of their own: data calls write the words below. */
 	uint64_t spec_ports[65536 / 64] __rte_cache_aligned; /* (t) writers;
 							      * lcores read */
-	bool stopping __rte_cache_aligned; /* (a) dp_sock_quiesce() called */
-	uint32_t calls;			/* (a) data calls in progress */
-	uint32_t ip_id;			/* (a) IPv4 identification */
+	uint32_t ip_id __rte_cache_aligned; /* (a) IPv4 identification */
 	/* Read by every lcore iteration that noted an event: away from
 	 * the words above, which every data call writes. */
 	uint32_t sel_seq __rte_cache_aligned; /* (a) bumped for select

@@ -81,7 +81,7 @@ static bool
 cancelled(const struct dp_sock *s)
 {
 	return __atomic_load_n(&s->interrupted, __ATOMIC_ACQUIRE) ||
-		__atomic_load_n(&s->eng->socks->stopping, __ATOMIC_ACQUIRE);
+		dp_engine_closing();
 }
 
 /* Microseconds to the deadline, capped so it stays positive. */

@@ -21,6 +21,14 @@ static struct wsp_sock *free_list;	/* pool_lock */
 static struct wsp_sock *open_list;	/* pool_lock */
 static unsigned int open_count;		/* pool_lock */
 
+/*
+ * WSPSocket calls between dp_sock_create and their socket being listed:
+ * wsp_sock_close_all() refuses new ones and waits these out, or a socket
+ * made meanwhile would escape it and outlive the engine. (a) both.
+ */
+static uint32_t creating;
+static bool refusing;
+
 int
 wsp_fail(int neg_errno, LPINT lpErrno)
 {
@@ -84,13 +92,29 @@ slot_free(struct wsp_sock *ws, bool listed)
 	wsp_mutex_unlock(&pool_lock);
 }
 
-struct wsp_sock *
-wsp_sock_open(struct dp_sock *dp, DWORD catalog_id, LPINT err)
+void
+wsp_sock_accept_new(void)
 {
-	struct wsp_sock *ws = slot_alloc();
-	SOCKET h;
+	__atomic_store_n(&refusing, false, __ATOMIC_SEQ_CST);
+}
 
+/* A new provider socket with its handle (the dataplane's half too). */
+static struct wsp_sock *
+sock_open(DWORD catalog_id, LPINT err)
+{
+	struct wsp_sock *ws;
+	struct dp_sock *dp;
+	SOCKET h;
+	int ret;
+
+	ret = dp_sock_create(&dp);
+	if (ret != 0) {
+		*err = wsp_error_from_errno(ret);
+		return NULL;
+	}
+	ws = slot_alloc();
 	if (ws == NULL) {
+		dp_sock_close(dp, DP_CLOSE_ABORT);
 		*err = WSAENOBUFS;
 		return NULL;
 	}
@@ -102,12 +126,29 @@ wsp_sock_open(struct dp_sock *dp, DWORD catalog_id, LPINT err)
 		err);
 	if (h == INVALID_SOCKET) {
 		slot_free(ws, false);
+		dp_sock_close(dp, DP_CLOSE_ABORT);
 		return NULL;
 	}
 	ws->handle = h;
 	/* Published last: a lookup sees a complete object or none. */
 	__atomic_store_n(&ws->ref, 1, __ATOMIC_RELEASE);
 	list_add(ws);
+	return ws;
+}
+
+struct wsp_sock *
+wsp_sock_open(DWORD catalog_id, LPINT err)
+{
+	struct wsp_sock *ws = NULL;
+
+	/* Dekker with wsp_sock_close_all(): it sees our count, or we see
+	 * it refusing. */
+	__atomic_fetch_add(&creating, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&refusing, __ATOMIC_SEQ_CST))
+		*err = WSAENETDOWN;
+	else
+		ws = sock_open(catalog_id, err);
+	__atomic_fetch_sub(&creating, 1, __ATOMIC_RELEASE);
 	return ws;
 }
 
@@ -192,6 +233,9 @@ wsp_sock_close_all(void)
 	struct wsp_sock *ws;
 	int err;
 
+	__atomic_store_n(&refusing, true, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&creating, __ATOMIC_ACQUIRE) != 0)
+		wsp_sleep_us(10);
 	for (;;) {
 		SOCKET h = INVALID_SOCKET;
 

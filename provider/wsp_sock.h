@@ -43,9 +43,12 @@ struct wsp_sock {
 struct wsp_sock *wsp_sock_get(SOCKET s, LPINT err);
 void wsp_sock_put(struct wsp_sock *ws);
 
-/* A new provider socket with its handle (dp already created). */
-struct wsp_sock *wsp_sock_open(struct dp_sock *dp, DWORD catalog_id,
-		LPINT err);
+/* A new provider socket, its dataplane socket and its handle; NULL with
+ * *err set (WSAENETDOWN once WSPCleanup has begun closing sockets). */
+struct wsp_sock *wsp_sock_open(DWORD catalog_id, LPINT err);
+
+/* WSPStartup from zero: sockets may be made again. */
+void wsp_sock_accept_new(void);
 
 /*
  * Close ws (the caller holds one reference, which this drops): no new

@@ -45,7 +45,6 @@ wsp_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
 		GROUP g, DWORD flags, LPINT lpErrno)
 {
 	struct wsp_sock *ws;
-	struct dp_sock *dp;
 	int ret;
 
 	ret = resolve_triple(&af, &type, &protocol, info);
@@ -55,17 +54,10 @@ wsp_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
 		*lpErrno = ret;
 		return INVALID_SOCKET;
 	}
-	ret = dp_sock_create(&dp);
-	if (ret != 0) {
-		wsp_fail(ret, lpErrno);
-		return INVALID_SOCKET;
-	}
-	ws = wsp_sock_open(dp, info != NULL ? info->dwCatalogEntryId : 0,
+	ws = wsp_sock_open(info != NULL ? info->dwCatalogEntryId : 0,
 		lpErrno);
-	if (ws == NULL) {
-		dp_sock_close(dp, DP_CLOSE_ABORT);
+	if (ws == NULL)
 		return INVALID_SOCKET;
-	}
 	ws->type = type;
 	ws->protocol = protocol;
 	ws->overlapped = (flags & WSA_FLAG_OVERLAPPED) != 0;

@@ -100,6 +100,7 @@ bring_up(void)
 			"subsystem is unavailable", ret);
 		return WSASYSNOTREADY;
 	}
+	wsp_sock_accept_new();
 	return 0;
 }
 

@@ -6,6 +6,8 @@
  * nothing leaked.
  */
 #include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
@@ -139,6 +141,82 @@ test_cleanup_of_abortive_socket_that_never_sent(void)
 	ua_close(tx);
 }
 
+/* Threads creating sockets straight through the proc table (as calls
+ * that resolved it before cleanup began arrive) while the last
+ * WSPCleanup runs. */
+struct creator {
+	const WSPPROC_TABLE *p;
+	bool stop;			/* atomic */
+	int made, refused, other, other_err;
+	pthread_t thread;
+};
+
+static void *
+creator_main(void *arg)
+{
+	struct creator *c = arg;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		int err = 0;
+		SOCKET s = c->p->lpWSPSocket(AF_INET, SOCK_DGRAM, IPPROTO_UDP,
+			(LPWSAPROTOCOL_INFOW)ua_udp_entry(), 0,
+			WSA_FLAG_OVERLAPPED, &err);
+
+		if (s != INVALID_SOCKET) {
+			c->made++;
+			c->p->lpWSPCloseSocket(s, &err);
+		} else if (err == WSAENETDOWN || err == WSANOTINITIALISED) {
+			c->refused++;
+			sched_yield();	/* let cleanup (or startup) run */
+		} else {
+			c->other++;
+			c->other_err = err;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * WSPSocket racing the last WSPCleanup, 50 times: every call either
+ * makes a socket or fails WSAENETDOWN, cleanup leaves no handle behind,
+ * and nothing is used after it is freed (socket creation was not
+ * counted as a call in flight).
+ */
+static void
+test_socket_racing_cleanup_fails_enetdown_or_is_closed(void)
+{
+	enum { ROUNDS = 50, THREADS = 3 };
+	struct creator c[THREADS];
+	int made = 0, refused = 0, leaked = 0;
+
+	for (int round = 0; round < ROUNDS; round++) {
+		memset(c, 0, sizeof(c));
+		for (int i = 0; i < THREADS; i++) {
+			c[i].p = ws2_stub_proc_table();
+			CU_ASSERT_FATAL(pthread_create(&c[i].thread, NULL,
+				creator_main, &c[i]) == 0);
+		}
+		wt_sleep_ms(1 + round % 3);
+		CU_ASSERT_EQUAL(WSACleanup(), 0);
+		for (int i = 0; i < THREADS; i++) {
+			__atomic_store_n(&c[i].stop, true, __ATOMIC_RELEASE);
+			pthread_join(c[i].thread, NULL);
+			made += c[i].made;
+			refused += c[i].refused;
+			CU_ASSERT_EQUAL(c[i].other, 0);
+			if (c[i].other != 0)
+				fprintf(stderr, "\nsocket failed %d\n",
+					c[i].other_err);
+		}
+		leaked += ws2_stub_socket_count() != 0;
+		restart();
+	}
+	printf("\n    made %d, refused %d\n", made, refused);
+	CU_ASSERT_EQUAL(leaked, 0);
+	CU_ASSERT(made > 0);
+	CU_ASSERT(refused > 0);
+}
+
 /* WSACleanup to zero stops the engine with every mbuf back in its pool
  * and as many stops as starts. */
 static void
@@ -164,6 +242,7 @@ static const struct ua_test cleanup_tests[] = {
 	UA_TEST(test_cleanup_interrupts_blocked_recv_eintr),
 	UA_TEST(test_cleanup_closes_open_sockets),
 	UA_TEST(test_cleanup_of_abortive_socket_that_never_sent),
+	UA_TEST(test_socket_racing_cleanup_fails_enetdown_or_is_closed),
 };
 
 static const struct ua_test final_tests[] = {
