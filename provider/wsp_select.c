@@ -79,10 +79,18 @@ wsp_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 	uint64_t deadline = 0;
 	int ready, ret;
 
-	for (unsigned int s = 0; s < SETS; s++)
-		if (sets[s] != NULL)
-			total += sets[s]->fd_count;
-	if (total == 0 || total > MAX_ENTRIES || (timeout != NULL &&
+	/* Each count is checked before it is added: counts near 2^31
+	 * would wrap the sum to something small. */
+	for (unsigned int s = 0; s < SETS; s++) {
+		if (sets[s] == NULL)
+			continue;
+		if (sets[s]->fd_count > MAX_ENTRIES - total) {
+			*lpErrno = WSAEINVAL;
+			return SOCKET_ERROR;
+		}
+		total += sets[s]->fd_count;
+	}
+	if (total == 0 || (timeout != NULL &&
 			(timeout->tv_sec < 0 || timeout->tv_usec < 0))) {
 		*lpErrno = WSAEINVAL;
 		return SOCKET_ERROR;

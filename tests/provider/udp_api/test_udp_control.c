@@ -4,6 +4,7 @@
  * WSPAddressToString/WSPStringToAddress (reached through the proc table,
  * as Ws2_32 does when we are the first provider of the family).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
@@ -368,6 +369,40 @@ test_select_empty_sets_fail_einval(void)
 		WSAEINVAL);
 }
 
+/*
+ * fd_count values whose sum wraps 32 bits (0x80000001 twice): WSAEINVAL,
+ * and nothing is read or written past what the counts may mean. The
+ * sets are real handles for a thousand entries, so a provider that
+ * trusted the wrapped sum (2) wrote all of them into a 2-entry block.
+ */
+static void
+test_select_counts_that_wrap_fail_einval(void)
+{
+	enum { N = 1000 };
+	const WSPPROC_TABLE *p = ws2_stub_proc_table();
+	struct big_set {
+		u_int fd_count;
+		SOCKET fd_array[N];
+	} *sets = calloc(2, sizeof(*sets));
+	struct timeval tv = { 0, 0 };
+	SOCKET s = ua_bound(NULL);
+	int err = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sets);
+	for (int k = 0; k < 2; k++) {
+		sets[k].fd_count = 0x80000001u;
+		for (int i = 0; i < N; i++)
+			sets[k].fd_array[i] = s;
+	}
+	UA_WSP_FAILS(p->lpWSPSelect(0, (fd_set *)&sets[0],
+		(fd_set *)&sets[1], NULL, &tv, &err), err, WSAEINVAL);
+	sets[0].fd_count = UINT32_MAX;
+	UA_WSP_FAILS(p->lpWSPSelect(0, (fd_set *)&sets[0], NULL, NULL, &tv,
+		&err), err, WSAEINVAL);
+	free(sets);
+	ua_close(s);
+}
+
 /* A negative timeout: WSAEINVAL. */
 static void
 test_select_negative_timeout_fails_einval(void)
@@ -659,6 +694,7 @@ static const struct ua_test ioctl_tests[] = {
 
 static const struct ua_test select_tests[] = {
 	UA_TEST(test_select_empty_sets_fail_einval),
+	UA_TEST(test_select_counts_that_wrap_fail_einval),
 	UA_TEST(test_select_negative_timeout_fails_einval),
 	UA_TEST(test_select_bad_handle_fails_enotsock),
 	UA_TEST(test_select_poll_reports_fresh_socket_writable),
