@@ -61,8 +61,13 @@ io_flags(const struct wsp_sock *ws)
 		DP_F_NONBLOCK : 0;
 }
 
-/* Report a finished call: synchronously, or as a completed overlapped
- * operation (the result is then also in the WSAOVERLAPPED). */
+/*
+ * Report a finished call: synchronously, or as a completed overlapped
+ * operation (the result is then also in the WSAOVERLAPPED). Only success
+ * is also indicated as a completion: an overlapped call that fails at
+ * once "indicates no completion" (LPWSPSend/LPWSPRecv return values),
+ * and frameworks free their operation on the error alone.
+ */
 static int
 finish(struct wsp_sock *ws, int err, DWORD bytes, DWORD flags,
 		LPDWORD out_bytes, LPWSAOVERLAPPED ov,
@@ -71,8 +76,8 @@ finish(struct wsp_sock *ws, int err, DWORD bytes, DWORD flags,
 {
 	if (out_bytes != NULL)
 		*out_bytes = bytes;
-	if (ov != NULL)
-		wsp_ovl_complete(ws, ov, cr, tid, (DWORD)err, bytes, flags);
+	if (ov != NULL && err == 0)
+		wsp_ovl_complete(ws, ov, cr, tid, 0, bytes, flags);
 	wsp_sock_put(ws);
 	if (err != 0) {
 		*lpErrno = err;
@@ -213,8 +218,16 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 
 		for (DWORD i = 0; i < nbufs; i++)
 			room += bufs[i].len;
-		return finish(a.ws, WSAEMSGSIZE, room, 0, rcvd, ov, cr, tid,
-			lpErrno);
+		if (ov == NULL)
+			return finish(a.ws, WSAEMSGSIZE, room, 0, rcvd, NULL,
+				NULL, NULL, lpErrno);
+		/* The datagram is consumed, so this must complete: as an
+		 * operation that pended and ended truncated, exactly as one
+		 * posted before the datagram came would. */
+		wsp_ovl_complete(a.ws, ov, cr, tid, WSAEMSGSIZE, room, 0);
+		wsp_sock_put(a.ws);
+		*lpErrno = WSA_IO_PENDING;
+		return SOCKET_ERROR;
 	}
 	if (n < 0)
 		return finish(a.ws, wsp_error_from_errno((int)n), 0, 0, rcvd,

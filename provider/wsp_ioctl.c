@@ -7,7 +7,7 @@
  *
  * Codes we know but do not implement fail WSAEOPNOTSUPP; codes we do not
  * know fail WSAEINVAL. Every ioctl completes at once; with an overlapped
- * structure the completion is also notified.
+ * structure a success is also notified as a completion, a failure never.
  */
 #include <string.h>
 
@@ -130,8 +130,10 @@ wsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
 		err = ioctl_one(ws, code, in, inlen, out, outlen, &n);
 	if (ret != NULL)
 		*ret = n;
-	if (ov != NULL && err != WSAEFAULT)
-		wsp_ovl_complete(ws, ov, cr, tid, (DWORD)err, n, 0);
+	/* Completion indicated for success only (see finish() in
+	 * wsp_io.c). */
+	if (ov != NULL && err == 0)
+		wsp_ovl_complete(ws, ov, cr, tid, 0, n, 0);
 	wsp_sock_put(ws);
 	if (err != 0) {
 		*lpErrno = err;

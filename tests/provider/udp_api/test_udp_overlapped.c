@@ -170,6 +170,185 @@ test_overlapped_recv_truncated_completes_emsgsize(void)
 	ua_close(tx);
 }
 
+/* ---- immediate failures: no completion at all ---- */
+
+/* One overlapped call that must fail at once with `want`. */
+struct failing_call {
+	const char *what;
+	int want;
+	int (*call)(SOCKET s, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr);
+};
+
+static char big[65508];
+
+static int
+send_too_big(SOCKET s, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	struct sockaddr_in to = ua_sin(UA_IP, 9);
+	WSABUF b = { .len = sizeof(big), .buf = big };
+
+	return WSASendTo(s, &b, 1, &(DWORD){ 0 }, 0, UA_SA(to), UA_SIN_LEN,
+		ov, cr);
+}
+
+static int
+send_to(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		uint32_t ip, uint16_t port)
+{
+	struct sockaddr_in to = ua_sin(ip, port);
+	WSABUF b = { .len = 1, .buf = big };
+
+	return WSASendTo(s, &b, 1, &(DWORD){ 0 }, 0, UA_SA(to), UA_SIN_LEN,
+		ov, cr);
+}
+
+static int
+send_broadcast(SOCKET s, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	return send_to(s, ov, cr, UA_BCAST, 9);
+}
+
+static int
+send_off_subnet(SOCKET s, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	return send_to(s, ov, cr, 0xc6130001u, 9);	/* 198.19.0.1 */
+}
+
+static int
+send_port_zero(SOCKET s, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	return send_to(s, ov, cr, UA_FOREIGN, 0);
+}
+
+static int
+send_unconnected(SOCKET s, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	WSABUF b = { .len = 1, .buf = big };
+
+	return WSASend(s, &b, 1, &(DWORD){ 0 }, 0, ov, cr);
+}
+
+static int
+ioctl_unknown(SOCKET s, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	return WSAIoctl(s, 0x12345678, NULL, 0, NULL, 0, &(DWORD){ 0 }, ov,
+		cr);
+}
+
+static int
+recv_unbound(SOCKET s, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	static char buf[8];
+	WSABUF b = { .len = sizeof(buf), .buf = buf };
+
+	return WSARecv(s, &b, 1, &(DWORD){ 0 }, &(DWORD){ 0 }, ov, cr);
+}
+
+static int
+recv_oob(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	static char buf[8];
+	WSABUF b = { .len = sizeof(buf), .buf = buf };
+
+	return WSARecv(s, &b, 1, &(DWORD){ 0 }, &(DWORD){ MSG_OOB }, ov, cr);
+}
+
+/*
+ * An overlapped call that fails at once returns SOCKET_ERROR with its
+ * code and nothing else: the event is not set, no completion routine
+ * runs (LPWSPSend, LPWSPRecv, LPWSPIoctl: "any other error code
+ * indicates that ... no completion indication will occur"). Frameworks
+ * free their operation on the error; a completion on top of it would
+ * complete it twice.
+ */
+static void
+test_overlapped_immediate_errors_complete_nothing(void)
+{
+	static const struct failing_call calls[] = {
+		{ "send 65508 bytes", WSAEMSGSIZE, send_too_big },
+		{ "send to broadcast", WSAEACCES, send_broadcast },
+		{ "send off-subnet", WSAENETUNREACH, send_off_subnet },
+		{ "send to port 0", WSAEADDRNOTAVAIL, send_port_zero },
+		{ "send unconnected", WSAENOTCONN, send_unconnected },
+		{ "unknown ioctl", WSAEINVAL, ioctl_unknown },
+		{ "recv unbound", WSAEINVAL, recv_unbound },
+		{ "recv MSG_OOB", WSAEOPNOTSUPP, recv_oob },
+	};
+	static WSAOVERLAPPED ov;
+	WSAEVENT ev = WSACreateEvent();
+
+	for (size_t i = 0; i < UA_NTESTS(calls); i++) {
+		SOCKET s = ua_udp();
+		int ret, err;
+
+		memset(&ov, 0, sizeof(ov));
+		ov.hEvent = ev;
+		WSAResetEvent(ev);
+		ret = calls[i].call(s, &ov, NULL);
+		err = WSAGetLastError();
+		CU_ASSERT_EQUAL(ret, SOCKET_ERROR);
+		CU_ASSERT_EQUAL(err, calls[i].want);
+		CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 20,
+			FALSE), WSA_WAIT_TIMEOUT);
+		memset(&cr_seen, 0, sizeof(cr_seen));
+		memset(&ov, 0, sizeof(ov));
+		ret = calls[i].call(s, &ov, record_completion);
+		CU_ASSERT_EQUAL(ret, SOCKET_ERROR);
+		CU_ASSERT_EQUAL(WSAGetLastError(), calls[i].want);
+		CU_ASSERT_EQUAL(SleepEx(20, TRUE), 0);
+		CU_ASSERT_EQUAL(cr_seen.calls, 0);
+		if (err != calls[i].want || cr_seen.calls != 0)
+			fprintf(stderr, "\n%s: error %d, %d completions\n",
+				calls[i].what, err, cr_seen.calls);
+		ua_close(s);
+	}
+	WSACloseEvent(ev);
+}
+
+/* A queued datagram longer than the buffers of an overlapped receive:
+ * WSA_IO_PENDING, then exactly one completion with WSAEMSGSIZE and the
+ * part that fit (an immediate WSAEMSGSIZE would be a failure that must
+ * not complete, yet the datagram was consumed). */
+static void
+test_overlapped_recv_truncated_at_once_completes_once(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+	char data[100];
+	DWORD n = 0, fl = 0;
+
+	memset(data, 'T', sizeof(data));
+	ua_send_wait(tx, rx, &to, data, sizeof(data));
+	UA_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, &o->ov, &n, FALSE, &fl));
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEMSGSIZE);
+	CU_ASSERT_EQUAL(n, sizeof(o->buf));
+	ua_send_wait(tx, rx, &to, data, sizeof(data));
+	memset(&cr_seen, 0, sizeof(cr_seen));
+	UA_FAILS(post(rx, o, WSA_INVALID_EVENT, record_completion),
+		WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(SleepEx(UA_WAIT_MS, TRUE), WSA_WAIT_IO_COMPLETION);
+	CU_ASSERT_EQUAL(SleepEx(20, TRUE), 0);
+	CU_ASSERT_EQUAL(cr_seen.calls, 1);
+	CU_ASSERT_EQUAL(cr_seen.err, WSAEMSGSIZE);
+	CU_ASSERT_EQUAL(cr_seen.bytes, sizeof(o->buf));
+	WSACloseEvent(ev);
+	ua_close(rx);
+	ua_close(tx);
+}
+
 /* An overlapped send completes at once (a datagram is queued or
  * refused): 0, the byte count, the event set, and the datagram sent. */
 static void
@@ -448,6 +627,8 @@ static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_overlapped_recv_truncated_completes_emsgsize),
 	UA_TEST(test_overlapped_recv_fails_econnreset_on_port_unreachable),
 	UA_TEST(test_overlapped_send_completes_at_once),
+	UA_TEST(test_overlapped_immediate_errors_complete_nothing),
+	UA_TEST(test_overlapped_recv_truncated_at_once_completes_once),
 	UA_TEST(test_overlapped_peek_fails_eopnotsupp),
 	UA_TEST(test_get_overlapped_result_null_arguments_fail_efault),
 	UA_TEST(test_completion_routine_runs_in_alertable_sleepex),
