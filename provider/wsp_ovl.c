@@ -66,6 +66,17 @@ apc_trampoline(DWORD_PTR p)
 	c.cr(c.err, c.bytes, c.ov, c.flags);
 }
 
+/* The result in ov, the byte count before the word that says it is done
+ * (WPUCompleteOverlappedRequest's order), and nobody told. */
+static void
+record(LPWSAOVERLAPPED ov, DWORD err, DWORD bytes, DWORD flags)
+{
+	ov->Offset = flags;
+	ov->OffsetHigh = err;
+	ov->InternalHigh = bytes;
+	__atomic_store_n(&ov->Internal, 0, __ATOMIC_RELEASE);
+}
+
 void
 wsp_ovl_complete(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
 		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
@@ -74,14 +85,13 @@ wsp_ovl_complete(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
 	struct apc_ctx *c;
 	int e;
 
-	ov->Offset = flags;
-	ov->OffsetHigh = err;
 	if (cr == NULL) {
+		ov->Offset = flags;
+		ov->OffsetHigh = err;
 		WPUCompleteOverlappedRequest(ws->handle, ov, err, bytes, &e);
 		return;
 	}
-	ov->InternalHigh = bytes;
-	__atomic_store_n(&ov->Internal, 0, __ATOMIC_RELEASE);
+	record(ov, err, bytes, flags);
 	c = malloc(sizeof(*c));
 	if (c == NULL) {
 		WSP_LOG(ERR, "no memory for a completion routine APC");
@@ -285,7 +295,8 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 /*
  * Close: the socket's pending receives fail WSA_OPERATION_ABORTED, with
  * their notification (LPWSPCloseSocket). Cleanup (notify false): they
- * are dropped silently (§1.6).
+ * fail the same way without notification (§1.6), but the result is
+ * recorded, so a thread waiting in WSPGetOverlappedResult returns.
  */
 void
 wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
@@ -308,6 +319,8 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 		if (notify)
 			wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
 				WSA_OPERATION_ABORTED, 0, 0);
+		else
+			record(op->ov, WSA_OPERATION_ABORTED, 0, 0);
 		op_free(op);
 	}
 }
@@ -341,15 +354,16 @@ wsp_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD bytes,
 
 	if (ws == NULL)
 		return FALSE;
+	/* The wait is on ov alone: holding the socket through it would
+	 * hold up WSPCleanup, which ends every pending operation. */
+	wsp_sock_put(ws);
 	if (ov == NULL || bytes == NULL || flags == NULL) {
-		wsp_sock_put(ws);
 		*lpErrno = WSAEFAULT;
 		return FALSE;
 	}
 	while (__atomic_load_n(&ov->Internal, __ATOMIC_ACQUIRE) ==
 			(ULONG_PTR)WSS_OPERATION_IN_PROGRESS) {
 		if (!wait) {
-			wsp_sock_put(ws);
 			*lpErrno = WSA_IO_INCOMPLETE;
 			return FALSE;
 		}
@@ -357,7 +371,6 @@ wsp_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD bytes,
 		if (++spins > 1000)
 			wsp_sleep_us(50);
 	}
-	wsp_sock_put(ws);
 	*bytes = (DWORD)ov->InternalHigh;
 	*flags = ov->Offset;
 	if (ov->OffsetHigh != 0) {

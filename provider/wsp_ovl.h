@@ -22,10 +22,11 @@ int wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		LPWSATHREADID tid);
 
 /* Fail ws's pending receives (all sockets' if ws is NULL) with
- * WSA_OPERATION_ABORTED, notifying only if notify. */
+ * WSA_OPERATION_ABORTED, notifying only if notify (the result is in
+ * their WSAOVERLAPPED either way). */
 void wsp_ovl_cancel(struct wsp_sock *ws, bool notify);
 
-/* WSPCleanup: drop every pending receive silently, stop the thread. */
+/* WSPCleanup: abort every pending receive silently, stop the thread. */
 void wsp_ovl_shutdown(void);
 
 #endif /* _WSP_OVL_H_ */

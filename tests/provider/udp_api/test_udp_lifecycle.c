@@ -62,6 +62,67 @@ test_cleanup_drops_pending_overlapped_silently(void)
 	restart();
 }
 
+struct result_waiter {
+	SOCKET s;
+	WSAOVERLAPPED *ov;
+	BOOL ok;
+	int err;
+	bool done;			/* atomic */
+};
+
+static void *
+wait_result(void *arg)
+{
+	struct result_waiter *w = arg;
+	DWORD n = 0, fl = 0;
+
+	w->ok = WSAGetOverlappedResult(w->s, w->ov, &n, TRUE, &fl);
+	w->err = WSAGetLastError();
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * A thread blocked in WSAGetOverlappedResult(fWait) on a pending
+ * receive does not hold up WSACleanup (it once waited 10 s for it, and
+ * stopped the engine under it): cleanup returns at once, the receive is
+ * aborted, and the waiter returns FALSE with WSA_OPERATION_ABORTED.
+ * Nothing is notified.
+ */
+static void
+test_cleanup_ends_a_wait_for_an_overlapped_result(void)
+{
+	static WSAOVERLAPPED ov;
+	static char buf[16];
+	static DWORD n, fl;
+	WSABUF wb = { .len = sizeof(buf), .buf = buf };
+	struct result_waiter w = { .s = ua_bound(NULL), .ov = &ov };
+	WSAEVENT ev = WSACreateEvent();
+	pthread_t t;
+	double t0;
+
+	memset(&ov, 0, sizeof(ov));
+	ov.hEvent = ev;
+	UA_FAILS(WSARecv(w.s, &wb, 1, &n, &fl, &ov, NULL), WSA_IO_PENDING);
+	CU_ASSERT_FATAL(pthread_create(&t, NULL, wait_result, &w) == 0);
+	wt_sleep_ms(100);
+	CU_ASSERT_FALSE(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+	t0 = ua_ms();
+	CU_ASSERT_EQUAL(WSACleanup(), 0);
+	CU_ASSERT(ua_ms() - t0 < UA_WAIT_MS);
+	while (!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE) &&
+			ua_ms() - t0 < UA_WAIT_MS)
+		wt_sleep_ms(1);
+	CU_ASSERT_FATAL(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+	pthread_join(t, NULL);
+	CU_ASSERT_FALSE(w.ok);
+	CU_ASSERT_EQUAL(w.err, WSA_OPERATION_ABORTED);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
+		WSA_WAIT_TIMEOUT);
+	WSACloseEvent(ev);
+	restart();
+}
+
 struct blocked {
 	SOCKET s;
 	int ret, err;
@@ -240,6 +301,7 @@ test_cleanup_returns_every_mbuf(void)
 static const struct ua_test cleanup_tests[] = {
 	UA_TEST(test_cleanup_drops_pending_overlapped_silently),
 	UA_TEST(test_cleanup_interrupts_blocked_recv_eintr),
+	UA_TEST(test_cleanup_ends_a_wait_for_an_overlapped_result),
 	UA_TEST(test_cleanup_closes_open_sockets),
 	UA_TEST(test_cleanup_of_abortive_socket_that_never_sent),
 	UA_TEST(test_socket_racing_cleanup_fails_enetdown_or_is_closed),
