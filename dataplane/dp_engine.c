@@ -177,7 +177,7 @@ banner(const struct dp_engine *eng, uint64_t us)
 		RTE_ETHER_ADDR_PRT_FMT " ipv4 %u.%u.%u.%u/%u gateway %s mtu %u",
 		p->name, p->driver, RTE_ETHER_ADDR_BYTES(&eng->mac), ip >> 24,
 		(ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
-		eng->conf.ip4_prefix, gw, p->mtu);
+		eng->conf.ip4_prefix, gw, eng->mtu);
 	DP_LOG(NOTICE, "accelerated: %u queue pair(s) (%s), %u mbufs, "
 		"checksum offload rx %s tx %s, telemetry prefix %s, up in "
 		"%.1f ms", p->nb_queues, cores, eng->conf.nb_mbufs,
@@ -235,12 +235,17 @@ engine_create(struct dp_engine *eng, bool portless)
 	static const struct rte_ether_addr portless_mac = {
 		.addr_bytes = { 0x02, 0x00, 0xc6, 0x12, 0x00, 0x02 } };
 	struct drv_port_conf pc;
+	uint32_t room;
 	int ret;
 
+	/* One mbuf holds a whole frame of the MTU (a VLAN tag's slack
+	 * included), so nothing built or received ever needs a chain. */
+	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE,
+		(uint32_t)RTE_PKTMBUF_HEADROOM + eng->conf.mtu +
+		RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + RTE_ETHER_CRC_LEN);
 	eng->mp = rte_pktmbuf_pool_create("wspdk_mbuf", eng->conf.nb_mbufs,
 		MBUF_CACHE, RTE_ALIGN(sizeof(struct dp_mbuf_priv),
-		RTE_MBUF_PRIV_ALIGN), RTE_MBUF_DEFAULT_BUF_SIZE,
-		SOCKET_ID_ANY);
+		RTE_MBUF_PRIV_ALIGN), (uint16_t)room, SOCKET_ID_ANY);
 	if (eng->mp == NULL) {
 		DP_LOG(ERR, "cannot create %u mbufs (%s): are hugepages "
 			"reserved (/proc/sys/vm/nr_hugepages)?",
@@ -250,6 +255,7 @@ engine_create(struct dp_engine *eng, bool portless)
 	if (portless) {
 		/* No wire: frames sent are dropped (dp_lcore_tx_flush). */
 		eng->mac = portless_mac;
+		eng->mtu = eng->conf.mtu;
 		goto tables;
 	}
 	pc = (struct drv_port_conf){
@@ -267,6 +273,9 @@ engine_create(struct dp_engine *eng, bool portless)
 		return ret == -EINVAL ? -EINVAL : -ENODEV;
 	}
 	eng->mac = eng->port->mac;
+	/* A port that could not take the MTU asked for has its own:
+	 * smaller, we use it; larger, our mbufs are sized for ours. */
+	eng->mtu = RTE_MIN(eng->port->mtu, eng->conf.mtu);
 	eng->ip_cksum_offload = (eng->port->tx_offloads &
 		RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0;
 	eng->udp_cksum_offload = (eng->port->tx_offloads &

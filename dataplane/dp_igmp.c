@@ -186,7 +186,7 @@ report_add(struct dp_lcore *lc, struct report *r, uint8_t type,
 		uint32_t group, const uint32_t *src, uint16_t nsrc)
 {
 	uint32_t need = sizeof(struct igmp_v3_rec) + 4u * nsrc;
-	uint32_t room = lc->eng->port != NULL ? lc->eng->port->mtu : 1500;
+	uint32_t room = lc->eng->mtu;
 	struct igmp_v3_rec *rec;
 
 	room -= sizeof(struct rte_ipv4_hdr) + IP_RA_LEN;

@@ -116,6 +116,8 @@ struct dp_engine {
 	uint32_t netmask;		/* (c) network order */
 	uint32_t bcast;			/* (c) subnet broadcast, network order */
 	uint32_t gateway;		/* (c) network order, 0 = none */
+	uint16_t mtu;			/* (c) IP MTU: the port's, never more
+					 * than its mbufs hold */
 	uint64_t tsc_hz;		/* (c) */
 	uint64_t arp_reachable_tsc;	/* (c) */
 	unsigned int nb_lcores;		/* (c) */

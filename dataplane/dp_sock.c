@@ -659,7 +659,7 @@ dp_sock_local_if(uint32_t *ip, uint8_t *prefix, uint32_t *mtu)
 		return;
 	*ip = eng->conf.ip4;
 	*prefix = eng->conf.ip4_prefix;
-	*mtu = eng->port->mtu;
+	*mtu = eng->mtu;
 }
 
 void

@@ -83,7 +83,7 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	add_ip(d, "ipv4", eng->ip4);
 	rte_tel_data_add_dict_u64(d, "prefix_len", eng->conf.ip4_prefix);
 	add_ip(d, "gateway", eng->gateway);
-	rte_tel_data_add_dict_u64(d, "mtu", eng->port->mtu);
+	rte_tel_data_add_dict_u64(d, "mtu", eng->mtu);
 	rte_tel_data_add_dict_u64(d, "lcores", eng->nb_lcores);
 	rte_tel_data_add_dict_u64(d, "mbufs", eng->conf.nb_mbufs);
 	rte_tel_data_add_dict_u64(d, "mbufs_avail",

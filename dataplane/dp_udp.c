@@ -489,7 +489,11 @@ dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		ret = dp_sock_prepare_tx(s);
 	if (ret != 0)
 		return ret;
-	per_frag = (uint32_t)(eng->port->mtu - IP_HDR) & ~7u;
+	/* A datagram that fits the MTU is one frame; only fragments other
+	 * than the last must carry a multiple of 8 bytes (RFC 791). */
+	per_frag = (uint32_t)(eng->mtu - IP_HDR);
+	if (b.len + UDP_HDR > per_frag)
+		per_frag &= ~7u;
 	nfrag = (unsigned int)((b.len + UDP_HDR + per_frag - 1) / per_frag);
 	if (dp_mcache_alloc_bulk(eng, frags, nfrag) != 0) {
 		__atomic_fetch_add(&s->st.drop_nombuf, 1, __ATOMIC_RELAXED);

@@ -360,11 +360,26 @@ configure(struct drv_port *p, const struct drv_port_conf *conf)
 		if (ret != 0)
 			return ret;
 	}
-	/* memif in 22.11 cannot set an MTU (-ENOTSUP); keep its own. */
-	if (conf->mtu != 0 && rte_eth_dev_set_mtu(p->port_id, conf->mtu) != 0)
-		DRV_LOG(DEBUG, "%s keeps its MTU", p->name);
 	if (rte_eth_dev_get_mtu(p->port_id, &p->mtu) != 0 || p->mtu == 0)
 		p->mtu = RTE_ETHER_MTU;
+	if (conf->mtu == 0 || conf->mtu == p->mtu)
+		return 0;
+	ret = rte_eth_dev_set_mtu(p->port_id, conf->mtu);
+	if (ret == -ENOTSUP) {
+		/* No MTU to set (rings, pcap; memif in 22.11): the port
+		 * carries what it carries, and we size datagrams for it. */
+		DRV_LOG(WARNING, "%s (%s) cannot set an MTU; the MTU in use "
+			"is its own, %u, not %u", p->name, p->driver, p->mtu,
+			conf->mtu);
+		return 0;
+	}
+	if (ret != 0) {
+		DRV_LOG(ERR, "%s (%s) refuses MTU %u (%s); its range is "
+			"%u..%u", p->name, p->driver, conf->mtu,
+			rte_strerror(-ret), info.min_mtu, info.max_mtu);
+		return ret;
+	}
+	p->mtu = conf->mtu;
 	return 0;
 }
 

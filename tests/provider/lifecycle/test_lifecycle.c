@@ -196,6 +196,115 @@ test_config_file_applies_and_environment_wins(void)
 	unlink(path);
 }
 
+/* A /wspdk/stats or /wspdk/info number, or UINT64_MAX. */
+static uint64_t
+tel_u64(const char *cmd, const char *key)
+{
+	char json[16384];
+	uint64_t v = UINT64_MAX;
+
+	if (wt_tel(wt_tel_prefix(), cmd, json, sizeof(json)) == 0)
+		wt_json_u64(json, key, &v);
+	return v;
+}
+
+/* tx_pkts once the lcore has sent its ARP announcement (the first frame
+ * after every start), so what a test sends next is counted alone. */
+static uint64_t
+tx_pkts_after_announce(void)
+{
+	uint64_t n = 0;
+
+	for (int t = 0; t < 500; t++) {
+		n = tel_u64("/wspdk/stats", "tx_pkts");
+		if (n != UINT64_MAX && n >= 1)
+			break;
+		wt_sleep_ms(2);
+	}
+	return n;
+}
+
+/* Send one datagram of len bytes to the static neighbour 198.18.0.1;
+ * returns what sendto returned. */
+static int
+send_to_neighbour(int len)
+{
+	static char buf[9000];
+	struct sockaddr_in to = { .sin_family = AF_INET,
+		.sin_port = htons(9), .sin_addr.s_addr = htonl(0xc6120001) };
+	SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	int ret;
+
+	CU_ASSERT_FATAL(s != INVALID_SOCKET);
+	ret = sendto(s, buf, len, 0, (struct sockaddr *)&to, sizeof(to));
+	closesocket(s);
+	return ret;
+}
+
+/*
+ * WSPDK_MTU above the 2 KB of a default mbuf, on a port that takes it
+ * (net_null): a datagram that fills the MTU leaves as one frame. The
+ * pool's mbufs are sized for the MTU (a 2100-byte sendto once wrote its
+ * IP header through a NULL append and killed the application thread).
+ */
+static void
+test_mtu_above_2k_sends_whole_frames(void)
+{
+	static const int mtus[] = { 2200, 9000 };
+	WSADATA wd;
+
+	setenv("WSPDK_DEVICE", "net_null0", 1);
+	setenv("WSPDK_STATIC_ARP", "198.18.0.1=02:00:c6:12:00:01", 1);
+	for (size_t i = 0; i < sizeof(mtus) / sizeof(mtus[0]); i++) {
+		char v[16];
+		int len = mtus[i] - 28;		/* IPv4 + UDP headers */
+		uint64_t pkts, bytes;
+
+		snprintf(v, sizeof(v), "%d", mtus[i]);
+		setenv("WSPDK_MTU", v, 1);
+		CU_ASSERT_EQUAL_FATAL(WSAStartup(MAKEWORD(2, 2), &wd), 0);
+		CU_ASSERT_EQUAL(tel_u64("/wspdk/info", "mtu"),
+			(uint64_t)mtus[i]);
+		pkts = tx_pkts_after_announce();
+		bytes = tel_u64("/wspdk/stats", "tx_bytes");
+		CU_ASSERT_EQUAL(send_to_neighbour(len), len);
+		for (int t = 0; t < 500 && tel_u64("/wspdk/stats",
+				"tx_pkts") == pkts; t++)
+			wt_sleep_ms(2);
+		CU_ASSERT_EQUAL(tel_u64("/wspdk/stats", "tx_pkts"), pkts + 1);
+		CU_ASSERT_EQUAL(tel_u64("/wspdk/stats", "tx_bytes"),
+			bytes + (uint64_t)mtus[i] + 14);
+		CU_ASSERT_EQUAL(WSACleanup(), 0);
+	}
+	unsetenv("WSPDK_MTU");
+	unsetenv("WSPDK_STATIC_ARP");
+	setenv("WSPDK_DEVICE", "loop", 1);
+}
+
+/* A port that cannot take the MTU asked for (the ring PMD has no MTU):
+ * the provider starts with the MTU the port has, says so, and sends
+ * what is larger as fragments. */
+static void
+test_mtu_the_port_refuses_falls_back_to_its_own(void)
+{
+	WSADATA wd;
+	uint64_t pkts;
+
+	setenv("WSPDK_MTU", "2200", 1);
+	setenv("WSPDK_STATIC_ARP", "198.18.0.1=02:00:c6:12:00:01", 1);
+	CU_ASSERT_EQUAL_FATAL(WSAStartup(MAKEWORD(2, 2), &wd), 0);
+	CU_ASSERT_EQUAL(tel_u64("/wspdk/info", "mtu"), 1500);
+	pkts = tx_pkts_after_announce();
+	CU_ASSERT_EQUAL(send_to_neighbour(2100), 2100);
+	for (int t = 0; t < 500 && tel_u64("/wspdk/stats", "tx_pkts") <
+			pkts + 2; t++)
+		wt_sleep_ms(2);
+	CU_ASSERT_EQUAL(tel_u64("/wspdk/stats", "tx_pkts"), pkts + 2);
+	CU_ASSERT_EQUAL(WSACleanup(), 0);
+	unsetenv("WSPDK_MTU");
+	unsetenv("WSPDK_STATIC_ARP");
+}
+
 /* Below 2.2 is refused; WSPStartup returns the code, it has no errno. */
 static void
 test_version_below_2_2_is_wsavernotsupported(void)
@@ -414,6 +523,10 @@ main(void)
 		test_application_threads_keep_their_cpu_affinity);
 	CU_add_test(s, "config_file_applies_and_environment_wins",
 		test_config_file_applies_and_environment_wins);
+	CU_add_test(s, "mtu_above_2k_sends_whole_frames",
+		test_mtu_above_2k_sends_whole_frames);
+	CU_add_test(s, "mtu_the_port_refuses_falls_back_to_its_own",
+		test_mtu_the_port_refuses_falls_back_to_its_own);
 	CU_add_test(s, "proc_table_has_every_entry",
 		test_proc_table_has_every_entry);
 	CU_add_test(s, "unimplemented_entries_fail_wsaeopnotsupp",
