@@ -48,6 +48,12 @@ static unsigned int eal_nb_lcores;
  * and on Windows, any argument error at all), and options we own
  * (lcores, memory mode, process type) or that pin memory are refused.
  * Options the OS's EAL lacks are refused too (dp_os_eal_has).
+ *
+ * The value may come from a settings store another user wrote, so nothing
+ * here may load code (-d) or make EAL create or delete files outside the
+ * provider's own namespace: the file prefix keeps "wspdk" (EAL deletes
+ * the unlocked page files of its prefix at init, another DPDK process's
+ * if the prefix is theirs) and --huge-dir must be a hugetlbfs.
  */
 enum opt_rule {
 	OPT_FLAG,	/* no value */
@@ -185,10 +191,13 @@ ok_uuid(const char *v)
 	return true;
 }
 
+#define OWN_PREFIX	"wspdk"
+
 static bool
 ok_prefix(const char *v)
 {
-	return chars_in(v, "_-", 32);
+	return strncmp(v, OWN_PREFIX, strlen(OWN_PREFIX)) == 0 &&
+		chars_in(v, "_-", 32);
 }
 
 static bool
@@ -201,6 +210,13 @@ static bool
 ok_path(const char *v)
 {
 	return chars_in(v, "/._-+:\\", 255);
+}
+
+/* Absolute, so it cannot depend on the application's working directory. */
+static bool
+ok_huge_dir(const char *v)
+{
+	return v[0] == '/' && ok_path(v) && dp_os_is_hugetlbfs(v);
 }
 
 static bool
@@ -234,16 +250,16 @@ static const struct eal_opt eal_opts[] = {
 		"[type-pattern:]level, level a name or 1-8" },
 	{ "--syslog", OPT_VALUE, ok_syslog, "a syslog facility" },
 	{ "--iova-mode", OPT_VALUE, ok_iova, "pa, va or dc" },
-	{ "--huge-dir", OPT_VALUE, ok_path, "a directory" },
+	{ "--huge-dir", OPT_VALUE, ok_huge_dir,
+		"the absolute path of a mounted hugetlbfs directory" },
 	{ "--base-virtaddr", OPT_VALUE, ok_hex_address, "0x<hex address>" },
 	{ "--mbuf-pool-ops-name", OPT_VALUE, ok_name, "a mempool driver" },
 	{ "--vfio-intr", OPT_VALUE, ok_vfio_intr, "legacy, msi or msix" },
 	{ "--vfio-vf-token", OPT_VALUE, ok_uuid, "a UUID" },
 	{ "--file-prefix", OPT_VALUE, ok_prefix,
-		"up to 32 letters, digits, '_' or '-'" },
+		"wspdk then letters, digits, '_' or '-' (32 at most)" },
 	{ "-n", OPT_VALUE, ok_channels, "1-64" },
 	{ "-m", OPT_VALUE, ok_megabytes, "megabytes" },
-	{ "-d", OPT_VALUE, ok_path, "a driver path" },
 	{ "-b", OPT_VALUE, ok_pci, "a PCI address" },
 	{ "--block", OPT_VALUE, ok_pci, "a PCI address" },
 	{ "--vdev", OPT_DEVICE, NULL, NULL },
@@ -252,6 +268,8 @@ static const struct eal_opt eal_opts[] = {
 	{ "-h", OPT_REFUSED, NULL, "EAL would exit the application" },
 	{ "--help", OPT_REFUSED, NULL, "EAL would exit the application" },
 	{ "-v", OPT_REFUSED, NULL, "not useful inside an application" },
+	{ "-d", OPT_REFUSED, NULL,
+		"loads a shared object: code into the application" },
 	{ "-l", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
 	{ "-c", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
 	{ "--lcores", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
@@ -270,8 +288,12 @@ static const struct eal_opt eal_opts[] = {
 		"not needed in dynamic memory mode" },
 	{ "--single-file-segments", OPT_REFUSED, NULL,
 		"incompatible with --huge-unlink" },
-	{ "--create-uio-dev", OPT_REFUSED, NULL, "not supported" },
-	{ "--trace", OPT_REFUSED, NULL, "not supported" },
+	{ "--create-uio-dev", OPT_REFUSED, NULL,
+		"creates /dev/uio device files" },
+	{ "--trace", OPT_REFUSED, NULL,
+		"writes trace files outside the provider's prefix" },
+	{ "--trace-dir", OPT_REFUSED, NULL,
+		"writes trace files outside the provider's prefix" },
 };
 
 static const struct eal_opt *

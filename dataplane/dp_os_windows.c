@@ -57,6 +57,13 @@ dp_os_eal_has(const char *option)
 	return true;
 }
 
+bool
+dp_os_is_hugetlbfs(const char *path)
+{
+	(void)path;
+	return false;
+}
+
 /* Windows' EAL keeps no files and shares nothing; --in-memory says so
  * (and keeps it from warning about multi-process support). */
 unsigned int
