@@ -32,12 +32,12 @@
 #include "drv_port.h"
 
 #define EAL_ARGV_MAX	96
+#define EAL_CPUS_MAX	1024	/* CPU_SETSIZE: EAL's own limit */
 
 /* One EAL per process: its state is process-wide by nature. */
 static enum { EAL_NONE, EAL_READY, EAL_FAILED } eal_state;
-static char eal_prefix[64];
-static char *eal_argv[EAL_ARGV_MAX];
-static int eal_argc;
+static char *eal_argv[EAL_ARGV_MAX + 1];
+static struct dp_eal_argv eal_args = { .v = eal_argv, .max = EAL_ARGV_MAX };
 static uint16_t eal_cpus[DP_MAX_LCORES];
 static char eal_runtime_dir[256];
 static unsigned int eal_nb_lcores;
@@ -476,7 +476,7 @@ int
 dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
 		unsigned int *n, char *err, size_t errlen)
 {
-	uint16_t allowed[1024];
+	uint16_t allowed[EAL_CPUS_MAX];
 	unsigned int ncpu = dp_os_cpu_count(), na;
 
 	if (conf->nb_lcores > 0) {
@@ -512,44 +512,42 @@ dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
 }
 
 static void
-argv_push(const char *s)
+argv_push(struct dp_eal_argv *a, const char *s)
 {
-	if (eal_argc < EAL_ARGV_MAX - 1)
-		eal_argv[eal_argc++] = strdup(s);
+	if (a->argc < a->max)
+		a->v[a->argc++] = strdup(s);
 }
 
 static void
 push_user_opt(const struct eal_opt *o, const char *v, void *arg)
 {
 	char buf[DP_EAL_ARGS_MAX + 32];
-	bool *has_prefix = arg;
+	struct dp_eal_argv *a = arg;
 
 	if (o->rule == OPT_DEVICE)
 		return;		/* drivers/ probes the device itself */
 	if (strcmp(o->name, "--file-prefix") == 0) {
-		snprintf(eal_prefix, sizeof(eal_prefix), "%s", v);
-		*has_prefix = true;
+		snprintf(a->prefix, sizeof(a->prefix), "%s", v);
 		return;
 	}
 	if (v == NULL) {
-		argv_push(o->name);
+		argv_push(a, o->name);
 		return;
 	}
 	snprintf(buf, sizeof(buf), o->name[1] == '-' ? "%s=%s" : "%s%s",
 		o->name, v);
-	argv_push(buf);
+	argv_push(a, buf);
 }
 
-/* "--lcores=0@(a,b,..),1@c,2@d": main lcore floats, workers pinned. */
-static int
-lcores_arg(const uint16_t *cpus, unsigned int n, char *buf, size_t len)
+char *
+dp_eal_lcores_arg(const uint16_t *allowed, unsigned int na,
+		const uint16_t *cpus, unsigned int n)
 {
-	uint16_t allowed[1024];
-	unsigned int na = dp_os_cpus_allowed(allowed, RTE_DIM(allowed));
-	size_t off;
+	char buf[512];
+	size_t off, len = sizeof(buf);
 
 	if (na == 0)
-		return -EINVAL;
+		return NULL;
 	off = (size_t)snprintf(buf, len, "--lcores=0@(");
 	for (unsigned int i = 0; i < na && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "%s%u",
@@ -557,48 +555,59 @@ lcores_arg(const uint16_t *cpus, unsigned int n, char *buf, size_t len)
 	for (unsigned int i = 0; i < n && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "%s%u@%u",
 			i == 0 ? ")," : ",", i + 1, cpus[i]);
-	return off < len ? 0 : -E2BIG;
+	return off < len ? strdup(buf) : NULL;
 }
 
 static bool
-argv_has(const char *arg)
+argv_has(const struct dp_eal_argv *a, const char *arg)
 {
-	for (int i = 0; i < eal_argc; i++)
-		if (strcmp(eal_argv[i], arg) == 0)
+	for (int i = 0; i < a->argc; i++)
+		if (strcmp(a->v[i], arg) == 0)
 			return true;
 	return false;
 }
 
-static void
-build_argv(const struct dp_conf *conf, const uint16_t *cpus, unsigned int n)
+void
+dp_eal_argv_free(struct dp_eal_argv *a)
 {
-	char buf[512], pci[64];
-	bool has_prefix = false;
+	for (int i = 0; i < a->argc; i++)
+		free(a->v[i]);
+	a->argc = 0;
+}
 
-	char mode[4][64];
+int
+dp_eal_argv_build(struct dp_eal_argv *a, const struct dp_conf *conf,
+		const uint16_t *cpus, unsigned int n, const uint16_t *allowed,
+		unsigned int na, char *err, size_t errlen)
+{
+	char pci[64], mode[4][64], *lcores;
 	unsigned int nmode;
 
-	argv_push("wspdk");
-	walk_eal_args(conf->eal_args, buf, sizeof(buf), push_user_opt,
-		&has_prefix);
-	if (!has_prefix)
-		snprintf(eal_prefix, sizeof(eal_prefix), "wspdk%ld",
+	a->argc = 0;
+	a->prefix[0] = '\0';
+	argv_push(a, "wspdk");
+	walk_eal_args(conf->eal_args, err, errlen, push_user_opt, a);
+	if (a->prefix[0] == '\0')
+		snprintf(a->prefix, sizeof(a->prefix), OWN_PREFIX "%ld",
 			dp_os_pid());
-	nmode = dp_os_eal_mode_args(eal_prefix, argv_has("--no-huge"), mode,
-		RTE_DIM(mode));
+	nmode = dp_os_eal_mode_args(a->prefix, argv_has(a, "--no-huge"),
+		mode, RTE_DIM(mode));
 	for (unsigned int i = 0; i < nmode; i++)
-		argv_push(mode[i]);
+		argv_push(a, mode[i]);
 	/* The NIC is probed only when the user names it; otherwise the PCI
 	 * bus stays off so this machine's own NIC is never touched. */
 	if (drv_device_pci_name(conf->device, pci, sizeof(pci)) == 0) {
-		argv_push("-a");
-		argv_push(pci);
+		argv_push(a, "-a");
+		argv_push(a, pci);
 	} else {
-		argv_push("--no-pci");
+		argv_push(a, "--no-pci");
 	}
-	if (lcores_arg(cpus, n, buf, sizeof(buf)) == 0)
-		argv_push(buf);
-	eal_argv[eal_argc] = NULL;
+	lcores = dp_eal_lcores_arg(allowed, na, cpus, n);
+	if (lcores != NULL)
+		argv_push(a, lcores);
+	free(lcores);
+	a->v[a->argc] = NULL;
+	return 0;
 }
 
 /*
@@ -624,10 +633,10 @@ eal_init_thread(void *arg)
 {
 	struct init_job *job = arg;
 	/* rte_eal_init may permute argv: give it a copy. */
-	char *argv[EAL_ARGV_MAX];
+	char *argv[RTE_DIM(eal_argv)];
 
 	memcpy(argv, eal_argv, sizeof(argv));
-	job->ret = rte_eal_init(eal_argc, argv);
+	job->ret = rte_eal_init(eal_args.argc, argv);
 	job->rte_err = rte_errno;
 }
 
@@ -635,8 +644,8 @@ int
 dp_eal_init(const struct dp_conf *conf)
 {
 	struct init_job job = { .ret = -1 };
-	uint16_t cpus[DP_MAX_LCORES];
-	unsigned int n;
+	uint16_t cpus[DP_MAX_LCORES], allowed[EAL_CPUS_MAX];
+	unsigned int n, na;
 	char err[160], line[1024];
 	size_t off = 0;
 
@@ -648,9 +657,11 @@ dp_eal_init(const struct dp_conf *conf)
 		DP_LOG(ERR, "%s", err);
 		return -EINVAL;
 	}
-	build_argv(conf, cpus, n);
+	na = dp_os_cpus_allowed(allowed, RTE_DIM(allowed));
+	dp_eal_argv_build(&eal_args, conf, cpus, n, allowed, na, err,
+		sizeof(err));
 	atexit(remove_runtime_dir);
-	for (int i = 0; i < eal_argc && off < sizeof(line); i++)
+	for (int i = 0; i < eal_args.argc && off < sizeof(line); i++)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, " %s",
 			eal_argv[i]);
 	DP_LOG(INFO, "EAL init:%s", line);
@@ -666,9 +677,7 @@ dp_eal_init(const struct dp_conf *conf)
 		/* EAL resets itself only after argument errors. */
 		if (job.rte_err != EINVAL)
 			eal_state = EAL_FAILED;
-		for (int i = 0; i < eal_argc; i++)
-			free(eal_argv[i]);
-		eal_argc = 0;
+		dp_eal_argv_free(&eal_args);
 		return job.rte_err == EINVAL ? -EINVAL : -EALREADY;
 	}
 	snprintf(eal_runtime_dir, sizeof(eal_runtime_dir), "%s",
@@ -688,7 +697,7 @@ dp_eal_nb_lcores(void)
 const char *
 dp_eal_prefix(void)
 {
-	return eal_prefix;
+	return eal_args.prefix;
 }
 
 unsigned int
