@@ -17,6 +17,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -511,11 +512,31 @@ dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
 	return 0;
 }
 
+/*
+ * Append s, which argv now owns (NULL: its allocation failed). The first
+ * failure sticks in a->err and dp_eal_argv_build reports it: EAL started
+ * without an argument (the --lcores that keeps it off the application's
+ * CPUs, the memory mode) would run, wrongly, rather than fail.
+ */
+static void
+argv_take(struct dp_eal_argv *a, char *s)
+{
+	if (a->err != 0) {
+		free(s);
+	} else if (s == NULL) {
+		a->err = -ENOMEM;
+	} else if (a->argc == a->max) {
+		free(s);
+		a->err = -E2BIG;
+	} else {
+		a->v[a->argc++] = s;
+	}
+}
+
 static void
 argv_push(struct dp_eal_argv *a, const char *s)
 {
-	if (a->argc < a->max)
-		a->v[a->argc++] = strdup(s);
+	argv_take(a, strdup(s));
 }
 
 static void
@@ -539,23 +560,64 @@ push_user_opt(const struct eal_opt *o, const char *v, void *arg)
 	argv_push(a, buf);
 }
 
+/*
+ * Write at off into buf (len bytes; buf NULL to measure) like snprintf;
+ * returns the length the text takes whether or not it fitted.
+ */
+static size_t
+put(char *buf, size_t len, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(off < len ? buf + off : NULL, off < len ? len - off : 0,
+		fmt, ap);
+	va_end(ap);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/*
+ * The --lcores text into buf, or its length alone (buf NULL). allowed[]
+ * goes in as runs: a run of consecutive CPUs is "a-b", a lone one "a",
+ * so a whole machine takes a few bytes however many CPUs it has.
+ */
+static size_t
+lcores_text(char *buf, size_t len, const uint16_t *allowed, unsigned int na,
+		const uint16_t *cpus, unsigned int n)
+{
+	size_t off = put(buf, len, 0, "--lcores=0@(");
+	unsigned int i = 0, j;
+
+	while (i < na) {
+		for (j = i; j + 1 < na && allowed[j + 1] == allowed[j] + 1; j++)
+			;
+		off += put(buf, len, off, i == 0 ? "%u" : ",%u", allowed[i]);
+		if (j > i)
+			off += put(buf, len, off, "-%u", allowed[j]);
+		i = j + 1;
+	}
+	off += put(buf, len, off, ")");
+	for (i = 0; i < n; i++)
+		off += put(buf, len, off, ",%u@%u", i + 1, cpus[i]);
+	return off;
+}
+
+/* Sized by a measuring pass: EAL takes up to 1024 CPUs (CPU_SETSIZE). */
 char *
 dp_eal_lcores_arg(const uint16_t *allowed, unsigned int na,
 		const uint16_t *cpus, unsigned int n)
 {
-	char buf[512];
-	size_t off, len = sizeof(buf);
+	size_t len;
+	char *s;
 
 	if (na == 0)
 		return NULL;
-	off = (size_t)snprintf(buf, len, "--lcores=0@(");
-	for (unsigned int i = 0; i < na && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%u",
-			i == 0 ? "" : ",", allowed[i]);
-	for (unsigned int i = 0; i < n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%u@%u",
-			i == 0 ? ")," : ",", i + 1, cpus[i]);
-	return off < len ? strdup(buf) : NULL;
+	len = lcores_text(NULL, 0, allowed, na, cpus, n) + 1;
+	s = malloc(len);
+	if (s != NULL)
+		lcores_text(s, len, allowed, na, cpus, n);
+	return s;
 }
 
 static bool
@@ -580,13 +642,22 @@ dp_eal_argv_build(struct dp_eal_argv *a, const struct dp_conf *conf,
 		const uint16_t *cpus, unsigned int n, const uint16_t *allowed,
 		unsigned int na, char *err, size_t errlen)
 {
-	char pci[64], mode[4][64], *lcores;
+	char pci[64], mode[4][64];
 	unsigned int nmode;
+	int ret;
 
 	a->argc = 0;
+	a->err = 0;
 	a->prefix[0] = '\0';
+	if (na == 0) {
+		snprintf(err, errlen, "no CPU to run the main lcore on "
+			"(cannot read the CPU affinity)");
+		return -EINVAL;
+	}
 	argv_push(a, "wspdk");
-	walk_eal_args(conf->eal_args, err, errlen, push_user_opt, a);
+	ret = walk_eal_args(conf->eal_args, err, errlen, push_user_opt, a);
+	if (ret != 0)
+		goto fail;
 	if (a->prefix[0] == '\0')
 		snprintf(a->prefix, sizeof(a->prefix), OWN_PREFIX "%ld",
 			dp_os_pid());
@@ -602,12 +673,19 @@ dp_eal_argv_build(struct dp_eal_argv *a, const struct dp_conf *conf,
 	} else {
 		argv_push(a, "--no-pci");
 	}
-	lcores = dp_eal_lcores_arg(allowed, na, cpus, n);
-	if (lcores != NULL)
-		argv_push(a, lcores);
-	free(lcores);
+	argv_take(a, dp_eal_lcores_arg(allowed, na, cpus, n));
+	ret = a->err;
+	if (ret == -E2BIG)
+		snprintf(err, errlen, "more than %d EAL arguments", a->max);
+	else if (ret != 0)
+		snprintf(err, errlen, "out of memory for the EAL arguments");
+	if (ret != 0)
+		goto fail;
 	a->v[a->argc] = NULL;
 	return 0;
+fail:
+	dp_eal_argv_free(a);
+	return ret;
 }
 
 /*
@@ -621,6 +699,27 @@ remove_runtime_dir(void)
 {
 	if (eal_runtime_dir[0] != '\0')
 		dp_os_rmdir(eal_runtime_dir);
+}
+
+/* The whole argv in one line, however long --lcores is. */
+static void
+log_argv(const struct dp_eal_argv *a)
+{
+	size_t len = 1, off = 0;
+	char *line;
+
+	for (int i = 0; i < a->argc; i++)
+		len += strlen(a->v[i]) + 1;
+	line = malloc(len);
+	if (line == NULL) {
+		DP_LOG(INFO, "EAL init: %d arguments", a->argc);
+		return;
+	}
+	line[0] = '\0';
+	for (int i = 0; i < a->argc; i++)
+		off += put(line, len, off, " %s", a->v[i]);
+	DP_LOG(INFO, "EAL init:%s", line);
+	free(line);
 }
 
 struct init_job {
@@ -646,8 +745,8 @@ dp_eal_init(const struct dp_conf *conf)
 	struct init_job job = { .ret = -1 };
 	uint16_t cpus[DP_MAX_LCORES], allowed[EAL_CPUS_MAX];
 	unsigned int n, na;
-	char err[160], line[1024];
-	size_t off = 0;
+	char err[160];
+	int ret;
 
 	if (eal_state == EAL_READY)
 		return 0;
@@ -658,13 +757,14 @@ dp_eal_init(const struct dp_conf *conf)
 		return -EINVAL;
 	}
 	na = dp_os_cpus_allowed(allowed, RTE_DIM(allowed));
-	dp_eal_argv_build(&eal_args, conf, cpus, n, allowed, na, err,
+	ret = dp_eal_argv_build(&eal_args, conf, cpus, n, allowed, na, err,
 		sizeof(err));
+	if (ret != 0) {
+		DP_LOG(ERR, "EAL arguments: %s", err);
+		return ret;
+	}
 	atexit(remove_runtime_dir);
-	for (int i = 0; i < eal_args.argc && off < sizeof(line); i++)
-		off += (size_t)snprintf(line + off, sizeof(line) - off, " %s",
-			eal_argv[i]);
-	DP_LOG(INFO, "EAL init:%s", line);
+	log_argv(&eal_args);
 	/* A thread of our own becomes the main lcore and takes its
 	 * affinity; the application's threads keep theirs. */
 	if (dp_os_run_thread(eal_init_thread, &job) != 0) {

@@ -26,13 +26,15 @@ struct dp_eal_argv {
 	char **v;		/* the caller's array of max + 1 slots */
 	int max;		/* arguments v may hold */
 	int argc;
+	int err;		/* the builder's first failure */
 	char prefix[64];	/* the --file-prefix in v */
 };
 
 /*
  * Fill a for conf, dataplane lcore i + 1 pinned to cpus[i] (i < n), the
  * main lcore floating over the na CPUs of allowed[] (ascending). Returns
- * 0, or a negative errno with err saying why; a is then empty.
+ * 0, or with err saying why and a empty: -EINVAL (na is 0, a bad
+ * WSPDK_EAL_ARGS), -E2BIG (more than a->max arguments), -ENOMEM.
  */
 int dp_eal_argv_build(struct dp_eal_argv *a, const struct dp_conf *conf,
 		const uint16_t *cpus, unsigned int n, const uint16_t *allowed,
