@@ -17,6 +17,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +33,12 @@
 #include "drv_port.h"
 
 #define EAL_ARGV_MAX	96
+#define EAL_CPUS_MAX	1024	/* CPU_SETSIZE: EAL's own limit */
 
 /* One EAL per process: its state is process-wide by nature. */
 static enum { EAL_NONE, EAL_READY, EAL_FAILED } eal_state;
-static char eal_prefix[64];
-static char *eal_argv[EAL_ARGV_MAX];
-static int eal_argc;
+static char *eal_argv[EAL_ARGV_MAX + 1];
+static struct dp_eal_argv eal_args = { .v = eal_argv, .max = EAL_ARGV_MAX };
 static uint16_t eal_cpus[DP_MAX_LCORES];
 static char eal_runtime_dir[256];
 static unsigned int eal_nb_lcores;
@@ -48,6 +49,12 @@ static unsigned int eal_nb_lcores;
  * and on Windows, any argument error at all), and options we own
  * (lcores, memory mode, process type) or that pin memory are refused.
  * Options the OS's EAL lacks are refused too (dp_os_eal_has).
+ *
+ * The value may come from a settings store another user wrote, so nothing
+ * here may load code (-d) or make EAL create or delete files outside the
+ * provider's own namespace: the file prefix keeps "wspdk" (EAL deletes
+ * the unlocked page files of its prefix at init, another DPDK process's
+ * if the prefix is theirs) and --huge-dir must be a hugetlbfs.
  */
 enum opt_rule {
 	OPT_FLAG,	/* no value */
@@ -185,10 +192,13 @@ ok_uuid(const char *v)
 	return true;
 }
 
+#define OWN_PREFIX	"wspdk"
+
 static bool
 ok_prefix(const char *v)
 {
-	return chars_in(v, "_-", 32);
+	return strncmp(v, OWN_PREFIX, strlen(OWN_PREFIX)) == 0 &&
+		chars_in(v, "_-", 32);
 }
 
 static bool
@@ -201,6 +211,13 @@ static bool
 ok_path(const char *v)
 {
 	return chars_in(v, "/._-+:\\", 255);
+}
+
+/* Absolute, so it cannot depend on the application's working directory. */
+static bool
+ok_huge_dir(const char *v)
+{
+	return v[0] == '/' && ok_path(v) && dp_os_is_hugetlbfs(v);
 }
 
 static bool
@@ -234,16 +251,16 @@ static const struct eal_opt eal_opts[] = {
 		"[type-pattern:]level, level a name or 1-8" },
 	{ "--syslog", OPT_VALUE, ok_syslog, "a syslog facility" },
 	{ "--iova-mode", OPT_VALUE, ok_iova, "pa, va or dc" },
-	{ "--huge-dir", OPT_VALUE, ok_path, "a directory" },
+	{ "--huge-dir", OPT_VALUE, ok_huge_dir,
+		"the absolute path of a mounted hugetlbfs directory" },
 	{ "--base-virtaddr", OPT_VALUE, ok_hex_address, "0x<hex address>" },
 	{ "--mbuf-pool-ops-name", OPT_VALUE, ok_name, "a mempool driver" },
 	{ "--vfio-intr", OPT_VALUE, ok_vfio_intr, "legacy, msi or msix" },
 	{ "--vfio-vf-token", OPT_VALUE, ok_uuid, "a UUID" },
 	{ "--file-prefix", OPT_VALUE, ok_prefix,
-		"up to 32 letters, digits, '_' or '-'" },
+		"wspdk then letters, digits, '_' or '-' (32 at most)" },
 	{ "-n", OPT_VALUE, ok_channels, "1-64" },
 	{ "-m", OPT_VALUE, ok_megabytes, "megabytes" },
-	{ "-d", OPT_VALUE, ok_path, "a driver path" },
 	{ "-b", OPT_VALUE, ok_pci, "a PCI address" },
 	{ "--block", OPT_VALUE, ok_pci, "a PCI address" },
 	{ "--vdev", OPT_DEVICE, NULL, NULL },
@@ -252,6 +269,8 @@ static const struct eal_opt eal_opts[] = {
 	{ "-h", OPT_REFUSED, NULL, "EAL would exit the application" },
 	{ "--help", OPT_REFUSED, NULL, "EAL would exit the application" },
 	{ "-v", OPT_REFUSED, NULL, "not useful inside an application" },
+	{ "-d", OPT_REFUSED, NULL,
+		"loads a shared object: code into the application" },
 	{ "-l", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
 	{ "-c", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
 	{ "--lcores", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
@@ -270,8 +289,12 @@ static const struct eal_opt eal_opts[] = {
 		"not needed in dynamic memory mode" },
 	{ "--single-file-segments", OPT_REFUSED, NULL,
 		"incompatible with --huge-unlink" },
-	{ "--create-uio-dev", OPT_REFUSED, NULL, "not supported" },
-	{ "--trace", OPT_REFUSED, NULL, "not supported" },
+	{ "--create-uio-dev", OPT_REFUSED, NULL,
+		"creates /dev/uio device files" },
+	{ "--trace", OPT_REFUSED, NULL,
+		"writes trace files outside the provider's prefix" },
+	{ "--trace-dir", OPT_REFUSED, NULL,
+		"writes trace files outside the provider's prefix" },
 };
 
 static const struct eal_opt *
@@ -454,7 +477,7 @@ int
 dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
 		unsigned int *n, char *err, size_t errlen)
 {
-	uint16_t allowed[1024];
+	uint16_t allowed[EAL_CPUS_MAX];
 	unsigned int ncpu = dp_os_cpu_count(), na;
 
 	if (conf->nb_lcores > 0) {
@@ -489,94 +512,180 @@ dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
 	return 0;
 }
 
+/*
+ * Append s, which argv now owns (NULL: its allocation failed). The first
+ * failure sticks in a->err and dp_eal_argv_build reports it: EAL started
+ * without an argument (the --lcores that keeps it off the application's
+ * CPUs, the memory mode) would run, wrongly, rather than fail.
+ */
 static void
-argv_push(const char *s)
+argv_take(struct dp_eal_argv *a, char *s)
 {
-	if (eal_argc < EAL_ARGV_MAX - 1)
-		eal_argv[eal_argc++] = strdup(s);
+	if (a->err != 0) {
+		free(s);
+	} else if (s == NULL) {
+		a->err = -ENOMEM;
+	} else if (a->argc == a->max) {
+		free(s);
+		a->err = -E2BIG;
+	} else {
+		a->v[a->argc++] = s;
+	}
+}
+
+static void
+argv_push(struct dp_eal_argv *a, const char *s)
+{
+	argv_take(a, strdup(s));
 }
 
 static void
 push_user_opt(const struct eal_opt *o, const char *v, void *arg)
 {
 	char buf[DP_EAL_ARGS_MAX + 32];
-	bool *has_prefix = arg;
+	struct dp_eal_argv *a = arg;
 
 	if (o->rule == OPT_DEVICE)
 		return;		/* drivers/ probes the device itself */
 	if (strcmp(o->name, "--file-prefix") == 0) {
-		snprintf(eal_prefix, sizeof(eal_prefix), "%s", v);
-		*has_prefix = true;
+		snprintf(a->prefix, sizeof(a->prefix), "%s", v);
 		return;
 	}
 	if (v == NULL) {
-		argv_push(o->name);
+		argv_push(a, o->name);
 		return;
 	}
 	snprintf(buf, sizeof(buf), o->name[1] == '-' ? "%s=%s" : "%s%s",
 		o->name, v);
-	argv_push(buf);
+	argv_push(a, buf);
 }
 
-/* "--lcores=0@(a,b,..),1@c,2@d": main lcore floats, workers pinned. */
-static int
-lcores_arg(const uint16_t *cpus, unsigned int n, char *buf, size_t len)
+/*
+ * Write at off into buf (len bytes; buf NULL to measure) like snprintf;
+ * returns the length the text takes whether or not it fitted.
+ */
+static size_t
+put(char *buf, size_t len, size_t off, const char *fmt, ...)
 {
-	uint16_t allowed[1024];
-	unsigned int na = dp_os_cpus_allowed(allowed, RTE_DIM(allowed));
-	size_t off;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(off < len ? buf + off : NULL, off < len ? len - off : 0,
+		fmt, ap);
+	va_end(ap);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/*
+ * The --lcores text into buf, or its length alone (buf NULL). allowed[]
+ * goes in as runs: a run of consecutive CPUs is "a-b", a lone one "a",
+ * so a whole machine takes a few bytes however many CPUs it has.
+ */
+static size_t
+lcores_text(char *buf, size_t len, const uint16_t *allowed, unsigned int na,
+		const uint16_t *cpus, unsigned int n)
+{
+	size_t off = put(buf, len, 0, "--lcores=0@(");
+	unsigned int i = 0, j;
+
+	while (i < na) {
+		for (j = i; j + 1 < na && allowed[j + 1] == allowed[j] + 1; j++)
+			;
+		off += put(buf, len, off, i == 0 ? "%u" : ",%u", allowed[i]);
+		if (j > i)
+			off += put(buf, len, off, "-%u", allowed[j]);
+		i = j + 1;
+	}
+	off += put(buf, len, off, ")");
+	for (i = 0; i < n; i++)
+		off += put(buf, len, off, ",%u@%u", i + 1, cpus[i]);
+	return off;
+}
+
+/* Sized by a measuring pass: EAL takes up to 1024 CPUs (CPU_SETSIZE). */
+char *
+dp_eal_lcores_arg(const uint16_t *allowed, unsigned int na,
+		const uint16_t *cpus, unsigned int n)
+{
+	size_t len;
+	char *s;
 
 	if (na == 0)
-		return -EINVAL;
-	off = (size_t)snprintf(buf, len, "--lcores=0@(");
-	for (unsigned int i = 0; i < na && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%u",
-			i == 0 ? "" : ",", allowed[i]);
-	for (unsigned int i = 0; i < n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%u@%u",
-			i == 0 ? ")," : ",", i + 1, cpus[i]);
-	return off < len ? 0 : -E2BIG;
+		return NULL;
+	len = lcores_text(NULL, 0, allowed, na, cpus, n) + 1;
+	s = malloc(len);
+	if (s != NULL)
+		lcores_text(s, len, allowed, na, cpus, n);
+	return s;
 }
 
 static bool
-argv_has(const char *arg)
+argv_has(const struct dp_eal_argv *a, const char *arg)
 {
-	for (int i = 0; i < eal_argc; i++)
-		if (strcmp(eal_argv[i], arg) == 0)
+	for (int i = 0; i < a->argc; i++)
+		if (strcmp(a->v[i], arg) == 0)
 			return true;
 	return false;
 }
 
-static void
-build_argv(const struct dp_conf *conf, const uint16_t *cpus, unsigned int n)
+void
+dp_eal_argv_free(struct dp_eal_argv *a)
 {
-	char buf[512], pci[64];
-	bool has_prefix = false;
+	for (int i = 0; i < a->argc; i++)
+		free(a->v[i]);
+	a->argc = 0;
+}
 
-	char mode[4][64];
+int
+dp_eal_argv_build(struct dp_eal_argv *a, const struct dp_conf *conf,
+		const uint16_t *cpus, unsigned int n, const uint16_t *allowed,
+		unsigned int na, char *err, size_t errlen)
+{
+	char pci[64], mode[4][64];
 	unsigned int nmode;
+	int ret;
 
-	argv_push("wspdk");
-	walk_eal_args(conf->eal_args, buf, sizeof(buf), push_user_opt,
-		&has_prefix);
-	if (!has_prefix)
-		snprintf(eal_prefix, sizeof(eal_prefix), "wspdk%ld",
+	a->argc = 0;
+	a->err = 0;
+	a->prefix[0] = '\0';
+	if (na == 0) {
+		snprintf(err, errlen, "no CPU to run the main lcore on "
+			"(cannot read the CPU affinity)");
+		return -EINVAL;
+	}
+	argv_push(a, "wspdk");
+	ret = walk_eal_args(conf->eal_args, err, errlen, push_user_opt, a);
+	if (ret != 0)
+		goto fail;
+	if (a->prefix[0] == '\0')
+		snprintf(a->prefix, sizeof(a->prefix), OWN_PREFIX "%ld",
 			dp_os_pid());
-	nmode = dp_os_eal_mode_args(eal_prefix, argv_has("--no-huge"), mode,
-		RTE_DIM(mode));
+	nmode = dp_os_eal_mode_args(a->prefix, argv_has(a, "--no-huge"),
+		mode, RTE_DIM(mode));
 	for (unsigned int i = 0; i < nmode; i++)
-		argv_push(mode[i]);
+		argv_push(a, mode[i]);
 	/* The NIC is probed only when the user names it; otherwise the PCI
 	 * bus stays off so this machine's own NIC is never touched. */
 	if (drv_device_pci_name(conf->device, pci, sizeof(pci)) == 0) {
-		argv_push("-a");
-		argv_push(pci);
+		argv_push(a, "-a");
+		argv_push(a, pci);
 	} else {
-		argv_push("--no-pci");
+		argv_push(a, "--no-pci");
 	}
-	if (lcores_arg(cpus, n, buf, sizeof(buf)) == 0)
-		argv_push(buf);
-	eal_argv[eal_argc] = NULL;
+	argv_take(a, dp_eal_lcores_arg(allowed, na, cpus, n));
+	ret = a->err;
+	if (ret == -E2BIG)
+		snprintf(err, errlen, "more than %d EAL arguments", a->max);
+	else if (ret != 0)
+		snprintf(err, errlen, "out of memory for the EAL arguments");
+	if (ret != 0)
+		goto fail;
+	a->v[a->argc] = NULL;
+	return 0;
+fail:
+	dp_eal_argv_free(a);
+	return ret;
 }
 
 /*
@@ -592,6 +701,27 @@ remove_runtime_dir(void)
 		dp_os_rmdir(eal_runtime_dir);
 }
 
+/* The whole argv in one line, however long --lcores is. */
+static void
+log_argv(const struct dp_eal_argv *a)
+{
+	size_t len = 1, off = 0;
+	char *line;
+
+	for (int i = 0; i < a->argc; i++)
+		len += strlen(a->v[i]) + 1;
+	line = malloc(len);
+	if (line == NULL) {
+		DP_LOG(INFO, "EAL init: %d arguments", a->argc);
+		return;
+	}
+	line[0] = '\0';
+	for (int i = 0; i < a->argc; i++)
+		off += put(line, len, off, " %s", a->v[i]);
+	DP_LOG(INFO, "EAL init:%s", line);
+	free(line);
+}
+
 struct init_job {
 	int ret;
 	int rte_err;
@@ -602,10 +732,10 @@ eal_init_thread(void *arg)
 {
 	struct init_job *job = arg;
 	/* rte_eal_init may permute argv: give it a copy. */
-	char *argv[EAL_ARGV_MAX];
+	char *argv[RTE_DIM(eal_argv)];
 
 	memcpy(argv, eal_argv, sizeof(argv));
-	job->ret = rte_eal_init(eal_argc, argv);
+	job->ret = rte_eal_init(eal_args.argc, argv);
 	job->rte_err = rte_errno;
 }
 
@@ -613,10 +743,10 @@ int
 dp_eal_init(const struct dp_conf *conf)
 {
 	struct init_job job = { .ret = -1 };
-	uint16_t cpus[DP_MAX_LCORES];
-	unsigned int n;
-	char err[160], line[1024];
-	size_t off = 0;
+	uint16_t cpus[DP_MAX_LCORES], allowed[EAL_CPUS_MAX];
+	unsigned int n, na;
+	char err[160];
+	int ret;
 
 	if (eal_state == EAL_READY)
 		return 0;
@@ -626,12 +756,15 @@ dp_eal_init(const struct dp_conf *conf)
 		DP_LOG(ERR, "%s", err);
 		return -EINVAL;
 	}
-	build_argv(conf, cpus, n);
+	na = dp_os_cpus_allowed(allowed, RTE_DIM(allowed));
+	ret = dp_eal_argv_build(&eal_args, conf, cpus, n, allowed, na, err,
+		sizeof(err));
+	if (ret != 0) {
+		DP_LOG(ERR, "EAL arguments: %s", err);
+		return ret;
+	}
 	atexit(remove_runtime_dir);
-	for (int i = 0; i < eal_argc && off < sizeof(line); i++)
-		off += (size_t)snprintf(line + off, sizeof(line) - off, " %s",
-			eal_argv[i]);
-	DP_LOG(INFO, "EAL init:%s", line);
+	log_argv(&eal_args);
 	/* A thread of our own becomes the main lcore and takes its
 	 * affinity; the application's threads keep theirs. */
 	if (dp_os_run_thread(eal_init_thread, &job) != 0) {
@@ -644,9 +777,7 @@ dp_eal_init(const struct dp_conf *conf)
 		/* EAL resets itself only after argument errors. */
 		if (job.rte_err != EINVAL)
 			eal_state = EAL_FAILED;
-		for (int i = 0; i < eal_argc; i++)
-			free(eal_argv[i]);
-		eal_argc = 0;
+		dp_eal_argv_free(&eal_args);
 		return job.rte_err == EINVAL ? -EINVAL : -EALREADY;
 	}
 	snprintf(eal_runtime_dir, sizeof(eal_runtime_dir), "%s",
@@ -666,7 +797,7 @@ dp_eal_nb_lcores(void)
 const char *
 dp_eal_prefix(void)
 {
-	return eal_prefix;
+	return eal_args.prefix;
 }
 
 unsigned int

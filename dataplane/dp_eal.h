@@ -15,6 +15,42 @@ int dp_eal_tokenize(const char *s, char *buf, size_t buflen, char **tok,
 		int max);
 int dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
 		unsigned int *n, char *err, size_t errlen);
+
+/*
+ * The argv EAL starts with: its name, the user's WSPDK_EAL_ARGS less the
+ * device options (drivers/ probes the device), the OS's memory-mode
+ * options (dp_os_eal_mode_args), the PCI allow-list or --no-pci, and
+ * --lcores. The strings are malloc'd, v[argc] is NULL.
+ */
+struct dp_eal_argv {
+	char **v;		/* the caller's array of max + 1 slots */
+	int max;		/* arguments v may hold */
+	int argc;
+	int err;		/* the builder's first failure */
+	char prefix[64];	/* the --file-prefix in v */
+};
+
+/*
+ * Fill a for conf, dataplane lcore i + 1 pinned to cpus[i] (i < n), the
+ * main lcore floating over the na CPUs of allowed[] (ascending). Returns
+ * 0, or with err saying why and a empty: -EINVAL (na is 0, a bad
+ * WSPDK_EAL_ARGS), -E2BIG (more than a->max arguments), -ENOMEM.
+ */
+int dp_eal_argv_build(struct dp_eal_argv *a, const struct dp_conf *conf,
+		const uint16_t *cpus, unsigned int n, const uint16_t *allowed,
+		unsigned int na, char *err, size_t errlen);
+
+/* Free the strings of a; a->v itself stays the caller's. */
+void dp_eal_argv_free(struct dp_eal_argv *a);
+
+/*
+ * "--lcores=0@(<allowed>),1@<cpus[0]>,...,<n>@<cpus[n-1]>" with allowed[]
+ * (ascending) written as EAL's cpuset ranges, "0-127,256-300": a
+ * malloc'd string, or NULL if na is 0 or memory ran out.
+ */
+char *dp_eal_lcores_arg(const uint16_t *allowed, unsigned int na,
+		const uint16_t *cpus, unsigned int n);
+
 unsigned int dp_eal_nb_lcores(void);
 unsigned int dp_eal_lcore_cpu(unsigned int i);
 const char *dp_eal_prefix(void);

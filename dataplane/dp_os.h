@@ -17,6 +17,13 @@
 bool dp_os_eal_has(const char *option);
 
 /*
+ * Whether path is a directory on a mounted hugetlbfs (EAL's --huge-dir):
+ * EAL creates and deletes page files there, so any other directory is
+ * refused. Always false where EAL has no --huge-dir (Windows).
+ */
+bool dp_os_is_hugetlbfs(const char *path);
+
+/*
  * The EAL options that make it leave nothing behind on this OS (memory
  * mode, file naming), written into out[] (NUL-terminated strings of 64
  * bytes). prefix: our file prefix; no_huge: the user asked for --no-huge.

@@ -7,9 +7,12 @@
 #include <limits.h>
 #include <stdio.h>
 #include <linux/futex.h>
+#include <linux/magic.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +24,18 @@ dp_os_eal_has(const char *option)
 {
 	(void)option;
 	return true;
+}
+
+/* statfs follows "..", so a path that climbs out of the mount is judged
+ * by where it lands. */
+bool
+dp_os_is_hugetlbfs(const char *path)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	return statfs(path, &sfs) == 0 && sfs.f_type == HUGETLBFS_MAGIC &&
+		stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* --huge-unlink --no-shconf: every hugepage goes back as soon as it is

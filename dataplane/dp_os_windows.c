@@ -35,7 +35,6 @@ thread_main(void *p)
 	return 0;
 }
 
-/* _beginthreadex rather than CreateThread: fn uses the C runtime. */
 /*
  * Windows' EAL (22.11) lacks these Linux options and, unlike Linux's,
  * exit()s on an argument it does not know.
@@ -57,6 +56,13 @@ dp_os_eal_has(const char *option)
 	return true;
 }
 
+bool
+dp_os_is_hugetlbfs(const char *path)
+{
+	(void)path;
+	return false;
+}
+
 /* Windows' EAL keeps no files and shares nothing; --in-memory says so
  * (and keeps it from warning about multi-process support). */
 unsigned int
@@ -71,6 +77,7 @@ dp_os_eal_mode_args(const char *prefix, bool no_huge, char out[][64],
 	return 1;
 }
 
+/* _beginthreadex rather than CreateThread: fn uses the C runtime. */
 int
 dp_os_run_thread(void (*fn)(void *), void *arg)
 {

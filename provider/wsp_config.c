@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Configuration: WSPDK_* keys from the OS's settings store (on Windows
- * the registry, HKLM then HKCU\SOFTWARE\wspdk), then an optional file
- * (WSPDK_CONFIG, one KEY=VALUE per line, '#' comments), then the
- * environment; a later source wins.
+ * the registry: HKLM\SOFTWARE\wspdk, and HKCU's only where HKLM allows it
+ * and only for keys HKLM leaves unset, wsp_settings.c), then an optional
+ * file (WSPDK_CONFIG, one KEY=VALUE per line, '#' comments), then the
+ * environment; a later source wins. The file and the environment come
+ * last on purpose: whoever sets a process's environment already controls
+ * that process.
  * Every value is parsed and checked here and in dp_conf_check() before
  * anything reaches EAL; a bad one fails WSPStartup with WSASYSNOTREADY and
  * a log line naming the key, where it came from and what was wrong.
@@ -22,6 +25,7 @@
 #include "wsp_config.h"
 #include "wsp_inet.h"
 #include "wsp_os.h"
+#include "wsp_settings.h"
 
 #define LINE_MAX_LEN	2048
 
@@ -387,7 +391,8 @@ load_file(struct dp_conf *c, const char *path, bool *device_given,
 	return ret;
 }
 
-/* NAME=VALUE strings (the environment, the registry); others skipped. */
+/* NAME=VALUE strings (the environment, the registry); names outside
+ * WSPDK_* (AllowUserSettings, the rest of the environment) skipped. */
 static int
 load_pairs(struct dp_conf *c, const char *const *env, const char *where,
 		bool *device_given, struct wsp_config_err *e)
@@ -416,17 +421,57 @@ load_pairs(struct dp_conf *c, const char *const *env, const char *where,
 	return 0;
 }
 
+static int
+settings_unreadable(const char *where, struct wsp_config_err *e)
+{
+	snprintf(e->msg, sizeof(e->msg), "the %s cannot be read", where);
+	return -EINVAL;
+}
+
+/* The OS store: the machine's settings, then the user's that apply. */
+static int
+load_settings(struct dp_conf *c, bool *device_given,
+		struct wsp_config_err *e)
+{
+	const char *const *machine, *const *user;
+	const char **user_apply;
+	const char *where;
+	char why[160];
+	int allowed, ret;
+
+	if (wsp_os_settings(WSP_OS_MACHINE, &machine, &where) != 0)
+		return settings_unreadable(where, e);
+	allowed = wsp_settings_user_allowed(machine, why, sizeof(why));
+	if (allowed < 0) {
+		snprintf(e->msg, sizeof(e->msg), "%s (%s)", why, where);
+		return -EINVAL;
+	}
+	if (load_pairs(c, machine, where, device_given, e) != 0)
+		return -EINVAL;
+	if (allowed == 0)
+		return 0;
+	if (wsp_os_settings(WSP_OS_USER, &user, &where) != 0)
+		return settings_unreadable(where, e);
+	user_apply = wsp_settings_user_filter(machine, user);
+	if (user_apply == NULL) {
+		snprintf(e->msg, sizeof(e->msg), "out of memory");
+		return -EINVAL;
+	}
+	ret = load_pairs(c, user_apply, where, device_given, e);
+	free(user_apply);
+	return ret;
+}
+
 int
 wsp_config_load(struct dp_conf *c, struct wsp_config_err *e)
 {
-	const char *path = wsp_getenv("WSPDK_CONFIG"), *where;
-	const char *const *settings = wsp_os_settings(&where);
+	const char *path = wsp_getenv("WSPDK_CONFIG");
 	bool device_given = false;
 	char why[200];
 
 	e->msg[0] = '\0';
 	dp_conf_defaults(c);
-	if (load_pairs(c, settings, where, &device_given, e) != 0)
+	if (load_settings(c, &device_given, e) != 0)
 		return -EINVAL;
 	if (path != NULL && path[0] != '\0' &&
 			load_file(c, path, &device_given, e) != 0)

@@ -12,8 +12,9 @@ struct wsp_config_err {
 };
 
 /*
- * Fill c from the defaults, the WSPDK_CONFIG file and the environment,
- * and check it completely. Returns 0, or -EINVAL with e->msg saying which
+ * Fill c from the defaults, the OS's settings store (machine-wide, then
+ * per-user where the machine allows it: wsp_settings.h), the WSPDK_CONFIG
+ * file and the environment, and check it completely. Returns 0, or -EINVAL with e->msg saying which
  * key, from where, and why.
  */
 int wsp_config_load(struct dp_conf *c, struct wsp_config_err *e);

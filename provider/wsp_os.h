@@ -58,14 +58,30 @@ const char *wsp_getenv(const char *name);
 /** The environment as NAME=VALUE strings, NULL-terminated. */
 const char *const *wsp_environ(void);
 
+/** The two scopes of the OS's settings store. */
+enum wsp_os_scope {
+	WSP_OS_MACHINE,	/**< machine-wide: HKLM\SOFTWARE\wspdk */
+	WSP_OS_USER,	/**< the process's user: HKCU\SOFTWARE\wspdk */
+};
+
 /**
- * Settings from the OS's configuration store as NAME=VALUE strings,
- * NULL-terminated, or NULL if it has none: on Windows the registry
- * (HKLM, then HKCU, \SOFTWARE\wspdk); on POSIX nothing. *where names
- * the source for messages. Valid until the next call; callers hold the
- * lifecycle lock.
+ * Settings of one scope of the OS's configuration store, as NAME=VALUE
+ * strings: on Windows the registry; on POSIX none yet (a machine policy
+ * file is to come). Which of them apply is wsp_settings.c's decision:
+ * callers read the user scope only when the machine's allows it.
+ *
+ * @param list
+ *   Set to a NULL-terminated array (empty when the store has nothing),
+ *   valid until the next call for the same scope; callers hold the
+ *   lifecycle lock.
+ * @param where
+ *   Set to the source's name, for messages.
+ * @return
+ *   0, or -1 if the store exists but cannot be read (memory, access):
+ *   settings must not be silently skipped.
  */
-const char *const *wsp_os_settings(const char **where);
+int wsp_os_settings(enum wsp_os_scope scope, const char *const **list,
+		const char **where);
 
 /**
  * Keep the provider loaded until the process exits. Once EAL has started,

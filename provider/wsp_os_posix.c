@@ -113,11 +113,16 @@ wsp_environ(void)
 	return (const char *const *)environ;
 }
 
-const char *const *
-wsp_os_settings(const char **where)
+int
+wsp_os_settings(enum wsp_os_scope scope, const char *const **list,
+		const char **where)
 {
-	*where = "none";
-	return NULL;
+	static const char *const none[] = { NULL };
+
+	(void)scope;
+	*list = none;
+	*where = "no settings store";
+	return 0;
 }
 
 /* The Ws2_32 stand-in never dlcloses the provider (tests/ws2). */

@@ -249,11 +249,18 @@ wsp_environ(void)
 	return arr;
 }
 
-const char *const *
-wsp_os_settings(const char **where)
+int
+wsp_os_settings(enum wsp_os_scope scope, const char *const **list,
+		const char **where)
 {
-	*where = "registry HKLM/HKCU\\" WSP_WIN_REG_KEY;
-	return wsp_win_settings();
+	if (scope == WSP_OS_MACHINE) {
+		*where = "registry HKLM\\" WSP_WIN_REG_KEY;
+		*list = wsp_win_settings(WSP_WIN_HKLM);
+	} else {
+		*where = "registry HKCU\\" WSP_WIN_REG_KEY;
+		*list = wsp_win_settings(WSP_WIN_HKCU);
+	}
+	return *list != NULL ? 0 : -1;
 }
 
 int

@@ -2,7 +2,8 @@
 /*
  * wsp_win.c: the provider DLL's Windows-only helpers: pinning the module
  * once EAL runs, and reading WSPDK_* settings from the registry (for
- * services and other processes whose environment the user cannot set).
+ * services and other processes whose environment the user cannot set),
+ * one hive at a time: wsp_settings.c decides whether HKCU counts.
  * Called from WSPStartup through the OS seam, never from DllMain: both
  * take locks the loader lock must not nest (winsock-spi.md 7.3 item 4).
  */
@@ -114,15 +115,20 @@ read_key(HKEY root, struct settings *s)
 	BYTE data[VALUE_DATA_MAX + 1];
 	HKEY key;
 	int ret = 0;
+	LONG r;
 
-	if (RegOpenKeyExA(root, WSP_WIN_REG_KEY, 0, KEY_READ, &key) !=
-			ERROR_SUCCESS)
+	r = RegOpenKeyExA(root, WSP_WIN_REG_KEY, 0, KEY_READ, &key);
+	if (r == ERROR_FILE_NOT_FOUND)
 		return 0;	/* no key: nothing configured there */
+	/* A key we may not read is not an empty one: the machine's
+	 * settings silently skipped would change what runs. */
+	if (r != ERROR_SUCCESS)
+		return -1;
 	for (DWORD i = 0; ret == 0; i++) {
 		DWORD nlen = sizeof(name), dlen = VALUE_DATA_MAX, type;
-		LONG r = RegEnumValueA(key, i, name, &nlen, NULL, &type, data,
-			&dlen);
 
+		r = RegEnumValueA(key, i, name, &nlen, NULL, &type, data,
+			&dlen);
 		if (r == ERROR_NO_MORE_ITEMS)
 			break;
 		if (r == ERROR_MORE_DATA) {
@@ -130,6 +136,7 @@ read_key(HKEY root, struct settings *s)
 			snprintf(text, sizeof(text), "<longer than %d bytes>",
 				VALUE_DATA_MAX);
 		} else if (r != ERROR_SUCCESS) {
+			ret = -1;
 			break;
 		} else {
 			data[dlen < VALUE_DATA_MAX ? dlen : VALUE_DATA_MAX] = 0;
@@ -142,18 +149,19 @@ read_key(HKEY root, struct settings *s)
 }
 
 const char *const *
-wsp_win_settings(void)
+wsp_win_settings(enum wsp_win_hive hive)
 {
-	static struct settings cur;
+	static struct settings cur[2];
+	struct settings *s = &cur[hive == WSP_WIN_HKLM ? 0 : 1];
 
-	settings_free(&cur);
-	if (settings_grow(&cur) != 0)
+	settings_free(s);
+	if (settings_grow(s) != 0)
 		return NULL;
-	cur.v[0] = NULL;
-	if (read_key(HKEY_LOCAL_MACHINE, &cur) != 0 ||
-			read_key(HKEY_CURRENT_USER, &cur) != 0) {
-		settings_free(&cur);
+	s->v[0] = NULL;
+	if (read_key(hive == WSP_WIN_HKLM ? HKEY_LOCAL_MACHINE :
+			HKEY_CURRENT_USER, s) != 0) {
+		settings_free(s);
 		return NULL;
 	}
-	return (const char *const *)cur.v;
+	return (const char *const *)s->v;
 }

@@ -6,8 +6,14 @@
 #ifndef _WSP_WIN_H_
 #define _WSP_WIN_H_
 
-/** Registry key holding WSPDK_* values, under HKLM then HKCU. */
+/** Registry key holding WSPDK_* values, under HKLM and HKCU. */
 #define WSP_WIN_REG_KEY		"SOFTWARE\\wspdk"
+
+/** Which hive's WSP_WIN_REG_KEY wsp_win_settings reads. */
+enum wsp_win_hive {
+	WSP_WIN_HKLM,	/**< HKEY_LOCAL_MACHINE: the machine's */
+	WSP_WIN_HKCU,	/**< HKEY_CURRENT_USER: the process's user's */
+};
 
 /**
  * Pin the DLL that holds this code in the process: FreeLibrary (by Ws2_32
@@ -22,20 +28,19 @@
 int wsp_win_pin_module(void);
 
 /**
- * WSPDK_* settings from the registry: every REG_SZ, REG_EXPAND_SZ
- * (expanded) and REG_DWORD (decimal) value of HKLM\SOFTWARE\wspdk, then of
- * HKCU\SOFTWARE\wspdk, as NAME=VALUE strings in that order (so a caller
- * applying them in order lets the user's key win). A value of another
- * type comes back as NAME=<registry type N is not supported> so the
- * configuration check names it instead of ignoring it.
+ * Settings from one hive's SOFTWARE\wspdk: every REG_SZ, REG_EXPAND_SZ
+ * (expanded) and REG_DWORD (decimal) value as NAME=VALUE strings. A value
+ * of another type comes back as NAME=<registry type N is not supported>
+ * so the configuration check names it instead of ignoring it. Which
+ * hive's values apply is not decided here (wsp_settings.c).
  *
- * Not thread-safe: the result stays valid until the next call; callers
- * hold the provider's lifecycle lock.
+ * Not thread-safe: the result stays valid until the next call for the
+ * same hive; callers hold the provider's lifecycle lock.
  *
  * @return
- *   A NULL-terminated array (empty when neither key exists), or NULL if
- *   memory ran out.
+ *   A NULL-terminated array (empty when the key does not exist), or NULL
+ *   if memory ran out or the key exists but cannot be read.
  */
-const char *const *wsp_win_settings(void);
+const char *const *wsp_win_settings(enum wsp_win_hive hive);
 
 #endif /* _WSP_WIN_H_ */

@@ -97,6 +97,16 @@ static const struct {
 	{ "WSPDK_EAL_ARGS", "--huge-unlink=never" },
 	{ "WSPDK_EAL_ARGS", "--no-pci=1" },
 	{ "WSPDK_EAL_ARGS", "-b 1.2.3.4" },
+	/* Nothing that loads code or touches another prefix's files. */
+	{ "WSPDK_EAL_ARGS", "-d libm.so.6" },
+	{ "WSPDK_EAL_ARGS", "-dlibm.so.6" },
+	{ "WSPDK_EAL_ARGS", "--file-prefix=rte" },
+	{ "WSPDK_EAL_ARGS", "--file-prefix=xwspdk" },
+	{ "WSPDK_EAL_ARGS", "--huge-dir=/tmp" },
+	{ "WSPDK_EAL_ARGS", "--huge-dir=/dev/hugepages/../../tmp" },
+	{ "WSPDK_EAL_ARGS", "--huge-dir=dev/hugepages" },
+	{ "WSPDK_EAL_ARGS", "--huge-dir=/nonexistent" },
+	{ "WSPDK_EAL_ARGS", "--trace-dir=/tmp" },
 	{ "WSPDK_LCORES", "999" },
 	{ "WSPDK_LCORES", "1,1" },
 	{ "WSPDK_LCORES", "x" },
@@ -303,6 +313,19 @@ test_mtu_the_port_refuses_falls_back_to_its_own(void)
 	CU_ASSERT_EQUAL(WSACleanup(), 0);
 	unsetenv("WSPDK_MTU");
 	unsetenv("WSPDK_STATIC_ARP");
+}
+
+/* --huge-dir naming a mounted hugetlbfs (main() mounted it) starts: as the
+ * first start of the process, EAL really takes its pages from there. */
+static void
+test_huge_dir_on_hugetlbfs_starts(void)
+{
+	WSADATA wd;
+
+	setenv("WSPDK_EAL_ARGS", "--huge-dir=/dev/hugepages", 1);
+	CU_ASSERT_EQUAL(WSAStartup(MAKEWORD(2, 2), &wd), 0);
+	unsetenv("WSPDK_EAL_ARGS");
+	CU_ASSERT_EQUAL(WSACleanup(), 0);
 }
 
 /* Below 2.2 is refused; WSPStartup returns the code, it has no errno. */
@@ -513,6 +536,8 @@ main(void)
 		test_bad_configuration_is_wsasysnotready);
 	CU_add_test(s, "bad_config_file_line_is_wsasysnotready",
 		test_bad_config_file_line_is_wsasysnotready);
+	CU_add_test(s, "huge_dir_on_hugetlbfs_starts",
+		test_huge_dir_on_hugetlbfs_starts);
 	CU_add_test(s, "version_below_2_2_is_wsavernotsupported",
 		test_version_below_2_2_is_wsavernotsupported);
 	CU_add_test(s, "null_out_pointers_are_wsaefault",

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The argv EAL is started with (dp_eal_argv_build, dp_eal_lcores_arg),
+ * on synthetic CPU lists: nothing here starts EAL, so it needs neither
+ * hugepages nor root.
+ *
+ * Suite "eal_lcores": the --lcores string is exact for any allowed-CPU
+ * list up to EAL's 1024 CPUs, ranges written compactly.
+ * Suite "eal_argv": every argument makes it into argv, or the build
+ * fails saying why; nothing is dropped in silence.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "dp.h"
+#include "dp_eal.h"
+
+#define NB_CPUS		1024
+
+static uint16_t allowed[NB_CPUS];
+
+/* allowed[] = first, first + step, ... (n of them). */
+static unsigned int
+cpus_every(unsigned int first, unsigned int step, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		allowed[i] = (uint16_t)(first + i * step);
+	return n;
+}
+
+static void
+check_lcores(unsigned int na, const uint16_t *cpus, unsigned int n,
+		const char *want)
+{
+	char *got = dp_eal_lcores_arg(allowed, na, cpus, n);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	if (strcmp(got, want) != 0)
+		fprintf(stderr, "\n got  %s\n want %s\n", got, want);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	free(got);
+}
+
+/* ---- eal_lcores ---- */
+
+/* All 1024 CPUs of a big machine are one range. */
+static void
+test_lcores_1024_cpus_are_one_range(void)
+{
+	static const uint16_t workers[] = { 1023 };
+
+	check_lcores(cpus_every(0, 1, NB_CPUS), workers, 1,
+		"--lcores=0@(0-1023),1@1023");
+}
+
+/* Every other CPU of 1024 (no range to fold): all 512 are written,
+ * several times what the old 512-byte buffer held. */
+static void
+test_lcores_every_other_cpu_of_1024_is_whole(void)
+{
+	static const uint16_t workers[] = { 2, 1022 };
+	char want[4096];
+	size_t off = (size_t)snprintf(want, sizeof(want), "--lcores=0@(");
+	unsigned int na = cpus_every(0, 2, NB_CPUS / 2);
+
+	for (unsigned int i = 0; i < na; i++)
+		off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%u",
+			i == 0 ? "" : ",", 2 * i);
+	snprintf(want + off, sizeof(want) - off, "),1@2,2@1022");
+	CU_ASSERT(strlen(want) > 512);
+	check_lcores(na, workers, 2, want);
+}
+
+/* Runs of two or more consecutive CPUs become a-b; lone ones stay. */
+static void
+test_lcores_sparse_list_mixes_ranges_and_singles(void)
+{
+	static const uint16_t list[] = { 0, 1, 2, 3, 8, 10, 11, 12, 127, 256,
+		257, 300, 1023 };
+	static const uint16_t workers[] = { 3, 8, 300 };
+
+	memcpy(allowed, list, sizeof(list));
+	check_lcores(sizeof(list) / sizeof(list[0]), workers, 3,
+		"--lcores=0@(0-3,8,10-12,127,256-257,300,1023),1@3,2@8,"
+		"3@300");
+}
+
+/* A single allowed CPU, shared by the main lcore and the worker. */
+static void
+test_lcores_single_cpu(void)
+{
+	static const uint16_t workers[] = { 5 };
+
+	allowed[0] = 5;
+	check_lcores(1, workers, 1, "--lcores=0@(5),1@5");
+}
+
+/* Sixteen workers (DP_MAX_LCORES) at the top of a 1024-CPU machine. */
+static void
+test_lcores_sixteen_workers_on_1024_cpus(void)
+{
+	uint16_t workers[DP_MAX_LCORES];
+	char want[512];
+	size_t off;
+
+	for (unsigned int i = 0; i < DP_MAX_LCORES; i++)
+		workers[i] = (uint16_t)(NB_CPUS - DP_MAX_LCORES + i);
+	off = (size_t)snprintf(want, sizeof(want), "--lcores=0@(0-1023)");
+	for (unsigned int i = 0; i < DP_MAX_LCORES; i++)
+		off += (size_t)snprintf(want + off, sizeof(want) - off,
+			",%u@%u", i + 1, workers[i]);
+	check_lcores(cpus_every(0, 1, NB_CPUS), workers, DP_MAX_LCORES,
+		want);
+}
+
+/* No allowed CPU: no string (the caller reports it). */
+static void
+test_lcores_without_cpus_is_null(void)
+{
+	static const uint16_t workers[] = { 1 };
+
+	CU_ASSERT_PTR_NULL(dp_eal_lcores_arg(allowed, 0, workers, 1));
+}
+
+/* ---- eal_argv ---- */
+
+#define ARGV_MAX	96
+
+static char *slots[ARGV_MAX + 1];
+static struct dp_conf conf;
+
+static void
+conf_with_args(const char *eal_args)
+{
+	dp_conf_defaults(&conf);
+	snprintf(conf.device, sizeof(conf.device), "loop");
+	snprintf(conf.eal_args, sizeof(conf.eal_args), "%s", eal_args);
+}
+
+/* The most options WSPDK_EAL_ARGS may hold, and --lcores for 512 sparse
+ * CPUs: every one is in argv, --lcores last, argv NULL-terminated. */
+static void
+test_argv_keeps_every_argument(void)
+{
+	static const uint16_t workers[] = { 1022 };
+	struct dp_eal_argv a = { .v = slots, .max = ARGV_MAX };
+	char args[DP_EAL_ARGS_MAX] = "", err[160] = "";
+	char *lcores;
+	unsigned int na = cpus_every(0, 2, NB_CPUS / 2), user = 0, nopt;
+
+	/* Each token one argument: the tokenizer's limit (argv max / 2). */
+	for (nopt = 0; nopt < ARGV_MAX / 2; nopt++)
+		strcat(args, "--no-hpet ");
+	conf_with_args(args);
+	CU_ASSERT_EQUAL_FATAL(dp_eal_argv_build(&a, &conf, workers, 1,
+		allowed, na, err, sizeof(err)), 0);
+	for (int i = 0; i < a.argc; i++)
+		user += strcmp(a.v[i], "--no-hpet") == 0;
+	CU_ASSERT_EQUAL(user, nopt);
+	CU_ASSERT_STRING_EQUAL(a.v[0], "wspdk");
+	CU_ASSERT_PTR_NULL(a.v[a.argc]);
+	lcores = dp_eal_lcores_arg(allowed, na, workers, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lcores);
+	CU_ASSERT_STRING_EQUAL(a.v[a.argc - 1], lcores);
+	free(lcores);
+	dp_eal_argv_free(&a);
+	CU_ASSERT_EQUAL(a.argc, 0);
+}
+
+/* The build fails with want and a reason, and leaves argv empty. */
+static void
+check_build_fails(int max, unsigned int na, int want)
+{
+	static const uint16_t workers[] = { 1 };
+	struct dp_eal_argv a = { .v = slots, .max = max };
+	char err[160] = "";
+
+	CU_ASSERT_EQUAL(dp_eal_argv_build(&a, &conf, workers, 1, allowed, na,
+		err, sizeof(err)), want);
+	CU_ASSERT_NOT_EQUAL(err[0], '\0');
+	CU_ASSERT_EQUAL(a.argc, 0);
+}
+
+/* An argv too small for the arguments fails the build with a reason
+ * rather than starting EAL without some of them. */
+static void
+test_argv_full_fails_with_a_reason(void)
+{
+	conf_with_args("--no-hpet --no-telemetry");
+	check_build_fails(4, cpus_every(0, 1, 4), -E2BIG);
+}
+
+/* Without an allowed CPU there is no --lcores: the build fails rather
+ * than let EAL pin its main lcore where it likes. */
+static void
+test_argv_without_allowed_cpus_fails(void)
+{
+	conf_with_args("");
+	check_build_fails(ARGV_MAX, 0, -EINVAL);
+}
+
+/* A user --file-prefix replaces ours, once, in the OS's form. */
+static void
+test_argv_user_prefix_replaces_ours(void)
+{
+	static const uint16_t workers[] = { 1 };
+	struct dp_eal_argv a = { .v = slots, .max = ARGV_MAX };
+	char err[160] = "";
+
+	conf_with_args("--file-prefix=wspdk_test");
+	CU_ASSERT_EQUAL_FATAL(dp_eal_argv_build(&a, &conf, workers, 1,
+		allowed, cpus_every(0, 1, 4), err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(a.prefix, "wspdk_test");
+	dp_eal_argv_free(&a);
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+	unsigned int failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("eal_lcores", NULL, NULL);
+	CU_add_test(s, "lcores_1024_cpus_are_one_range",
+		test_lcores_1024_cpus_are_one_range);
+	CU_add_test(s, "lcores_every_other_cpu_of_1024_is_whole",
+		test_lcores_every_other_cpu_of_1024_is_whole);
+	CU_add_test(s, "lcores_sparse_list_mixes_ranges_and_singles",
+		test_lcores_sparse_list_mixes_ranges_and_singles);
+	CU_add_test(s, "lcores_single_cpu", test_lcores_single_cpu);
+	CU_add_test(s, "lcores_sixteen_workers_on_1024_cpus",
+		test_lcores_sixteen_workers_on_1024_cpus);
+	CU_add_test(s, "lcores_without_cpus_is_null",
+		test_lcores_without_cpus_is_null);
+	s = CU_add_suite("eal_argv", NULL, NULL);
+	CU_add_test(s, "argv_keeps_every_argument",
+		test_argv_keeps_every_argument);
+	CU_add_test(s, "argv_full_fails_with_a_reason",
+		test_argv_full_fails_with_a_reason);
+	CU_add_test(s, "argv_without_allowed_cpus_fails",
+		test_argv_without_allowed_cpus_fails);
+	CU_add_test(s, "argv_user_prefix_replaces_ours",
+		test_argv_user_prefix_replaces_ours);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed == 0 ? 0 : 1;
+}
