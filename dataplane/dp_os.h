@@ -41,6 +41,13 @@ unsigned int dp_os_cpus_allowed(uint16_t *cpus, unsigned int max);
 /* CPUs the machine has (highest id + 1). */
 unsigned int dp_os_cpu_count(void);
 
+/*
+ * Have fn(value) called when the calling thread exits (value != NULL).
+ * One hook per process (the first fn given); a thread's later call
+ * replaces its value. Returns 0, or -1 if the OS gave no hook.
+ */
+int dp_os_thread_exit_set(void (*fn)(void *), void *value);
+
 long dp_os_pid(void);
 
 /* Remove an empty directory; errors are ignored. */

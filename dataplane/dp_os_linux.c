@@ -105,6 +105,28 @@ dp_os_cpu_count(void)
 	return n > 0 ? (unsigned int)n : 1;
 }
 
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+static pthread_key_t exit_key;
+static void (*exit_fn)(void *);
+static int exit_ok;
+
+static void
+exit_key_create(void)
+{
+	exit_ok = pthread_key_create(&exit_key, exit_fn) == 0;
+}
+
+int
+dp_os_thread_exit_set(void (*fn)(void *), void *value)
+{
+	if (exit_fn == NULL)
+		exit_fn = fn;
+	pthread_once(&exit_once, exit_key_create);
+	if (!exit_ok)
+		return -1;
+	return pthread_setspecific(exit_key, value) == 0 ? 0 : -1;
+}
+
 long
 dp_os_pid(void)
 {

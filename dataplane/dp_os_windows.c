@@ -174,6 +174,37 @@ dp_os_cpu_count(void)
 	return n > 0 ? (unsigned int)n : 1;
 }
 
+/* FLS callbacks run as a thread exits (and would at FlsFree, which the
+ * pinned provider never calls). */
+static INIT_ONCE exit_once = INIT_ONCE_STATIC_INIT;
+static DWORD exit_index = FLS_OUT_OF_INDEXES;
+static void (*exit_fn)(void *);
+
+static void WINAPI
+exit_callback(void *value)
+{
+	if (value != NULL)
+		exit_fn(value);
+}
+
+static BOOL CALLBACK
+exit_index_create(PINIT_ONCE once, void *param, void **ctx)
+{
+	exit_index = FlsAlloc(exit_callback);
+	return TRUE;
+}
+
+int
+dp_os_thread_exit_set(void (*fn)(void *), void *value)
+{
+	if (exit_fn == NULL)
+		exit_fn = fn;
+	InitOnceExecuteOnce(&exit_once, exit_index_create, NULL, NULL);
+	if (exit_index == FLS_OUT_OF_INDEXES)
+		return -1;
+	return FlsSetValue(exit_index, value) ? 0 : -1;
+}
+
 long
 dp_os_pid(void)
 {

@@ -40,7 +40,6 @@ dp_sock_table_create(struct dp_engine *eng)
 		return -ENOMEM;
 	eng->socks = t;
 	rte_spinlock_init(&t->lock);
-	rte_spinlock_init(&t->caches_lock);
 	TAILQ_INIT(&t->all);
 	TAILQ_INIT(&t->orphans);
 	t->binds = rte_hash_create(&hp);

@@ -145,9 +145,6 @@ struct dp_sock_table {
 	uint32_t sel_seq __rte_cache_aligned; /* (a) bumped for select
 					       * waiters */
 	uint32_t sel_waiters;		/* (a) */
-	rte_spinlock_t caches_lock __rte_cache_aligned;
-	struct rte_mempool_cache *caches[256]; /* per-thread (dp_mcache.c) */
-	unsigned int nb_caches;
 };
 
 /* dp_sock_ring.c */
@@ -226,6 +223,7 @@ int dp_mcache_alloc_bulk(struct dp_engine *eng, struct rte_mbuf **m,
 		unsigned int n);
 void dp_mcache_free(struct dp_engine *eng, struct rte_mbuf *m);
 void dp_mcache_flush_all(struct dp_engine *eng);
+unsigned int dp_mcache_held(const struct dp_engine *eng);
 
 
 #endif /* _DP_SOCK_PRIV_H_ */

@@ -76,11 +76,7 @@ sock(uint32_t ip, uint16_t port, bool reuse)
 static unsigned int
 in_use(void)
 {
-	unsigned int n = rte_mempool_in_use_count(eng->mp);
-
-	for (unsigned int i = 0; i < eng->socks->nb_caches; i++)
-		n -= eng->socks->caches[i]->len;
-	return n;
+	return rte_mempool_in_use_count(eng->mp) - dp_mcache_held(eng);
 }
 
 /* Read everything the input delivered, as an application would. */

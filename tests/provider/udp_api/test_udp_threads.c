@@ -21,6 +21,7 @@ main(void)
 		return 1;
 	test_udp_blocking_register();
 	test_udp_overlapped_register();
+	test_udp_pool_register();
 	test_udp_cleanup_register();
 	test_udp_final_register();
 	return ua_run();

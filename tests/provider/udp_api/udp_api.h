@@ -135,6 +135,7 @@ void test_udp_control_register(void);
 void test_udp_semantics_register(void);
 void test_udp_blocking_register(void);
 void test_udp_overlapped_register(void);
+void test_udp_pool_register(void);
 void test_udp_cleanup_register(void);
 /* Last: takes Winsock down for good and checks nothing leaked. */
 void test_udp_final_register(void);
