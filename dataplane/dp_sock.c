@@ -63,10 +63,7 @@ dp_sock_table_create(struct dp_engine *eng)
 static void
 sock_free(struct dp_sock *s)
 {
-	struct dp_engine *eng = s->eng;
-
-	dp_sock_rxq_free(s);
-	dp_sock_ring_free(eng, s->tx);
+	dp_sock_rings_free(s);
 	if (s->tx_stash != NULL)
 		rte_pktmbuf_free(s->tx_stash);
 	rte_free(s);
@@ -212,29 +209,6 @@ bind_locked(struct dp_sock *s, const struct dp_addr *a)
 	return ret != 0 ? ret : dp_demux_bind(s, a);
 }
 
-/* The TX ring is made on first use, so SO_SNDBUF set after socket()
- * still sizes it. */
-int
-dp_sock_prepare_tx(struct dp_sock *s)
-{
-	int ret = 0;
-
-	if (__atomic_load_n(&s->tx, __ATOMIC_ACQUIRE) != NULL)
-		return 0;
-	rte_spinlock_lock(&s->lock);
-	if (s->tx == NULL) {
-		struct rte_ring *r = dp_sock_ring_new(s->eng, s->sndbuf,
-			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ);
-
-		if (r == NULL)
-			ret = -ENOBUFS;
-		else
-			__atomic_store_n(&s->tx, r, __ATOMIC_RELEASE);
-	}
-	rte_spinlock_unlock(&s->lock);
-	return ret;
-}
-
 int
 dp_sock_autobind(struct dp_sock *s)
 {
@@ -297,8 +271,8 @@ filter_ring(struct dp_sock *s, struct rte_ring *r, uint64_t peer)
 static void
 filter_rx(struct dp_sock *s, uint64_t peer)
 {
-	for (uint8_t i = s->rxq_cons; i < s->rxq_n; i++)
-		filter_ring(s, s->rxq[i], peer);
+	for (uint8_t i = s->rxq.cons; i < s->rxq.n; i++)
+		filter_ring(s, s->rxq.r[i], peer);
 }
 
 int
@@ -368,6 +342,24 @@ dp_sock_wait_any(struct dp_sock *const *socks, const unsigned int *events,
 	return ret;
 }
 
+/*
+ * Whether s's transmit queue takes a datagram of len bytes in nfrag
+ * frames now: within SO_SNDBUF (an empty socket always takes one,
+ * however large), and slots for every frame.
+ */
+bool
+dp_sock_tx_room(struct dp_sock *s, unsigned int nfrag, size_t len)
+{
+	struct rte_ring *r = __atomic_load_n(&s->txq.prod, __ATOMIC_ACQUIRE);
+	uint64_t q;
+
+	if (r == NULL)
+		return true;
+	q = __atomic_load_n(&s->tx_bytes_q, __ATOMIC_ACQUIRE);
+	return (q == 0 || q + len <= __atomic_load_n(&s->sndbuf,
+		__ATOMIC_RELAXED)) && rte_ring_free_count(r) >= nfrag;
+}
+
 unsigned int
 dp_sock_ready(struct dp_sock *s)
 {
@@ -382,17 +374,10 @@ dp_sock_ready(struct dp_sock *s)
 		ev |= DP_EV_WRITE;
 	if (__atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0)
 		ev |= DP_EV_ERROR | DP_EV_READ;
-	if (dp_sock_rxq_pending(s))
+	if (dp_ringq_pending(&s->rxq))
 		ev |= DP_EV_READ;
-	if (s->tx == NULL) {
+	if (dp_sock_tx_room(s, 1, 1))
 		ev |= DP_EV_WRITE;
-	} else {
-		uint64_t q = __atomic_load_n(&s->tx_bytes_q, __ATOMIC_ACQUIRE);
-
-		if ((q == 0 || q < __atomic_load_n(&s->sndbuf,
-				__ATOMIC_RELAXED)) && !rte_ring_full(s->tx))
-			ev |= DP_EV_WRITE;
-	}
 	if (__atomic_load_n(&s->tx_pending, __ATOMIC_ACQUIRE) == 0 &&
 			__atomic_load_n(&s->arp_inflight, __ATOMIC_ACQUIRE) == 0)
 		ev |= DP_EV_DRAINED;
@@ -463,8 +448,8 @@ dp_sock_set_opt(struct dp_sock *s, enum dp_opt opt, int64_t v)
 			v = DP_SOCK_BUF_MAX;
 		__atomic_store_n(opt == DP_OPT_RCVBUF ? &s->rcvbuf :
 			&s->sndbuf, (uint32_t)v, __ATOMIC_RELAXED);
-		if (opt == DP_OPT_RCVBUF)
-			ret = dp_sock_rxq_grow(s, (uint32_t)v);
+		ret = opt == DP_OPT_RCVBUF ? dp_sock_rxq_grow(s, (uint32_t)v) :
+			dp_sock_txq_grow(s, (uint32_t)v);
 		break;
 	case DP_OPT_REUSEADDR:
 		ret = set_flag(s, &s->reuseaddr, &s->exclusive, v);
@@ -621,7 +606,7 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	rte_spinlock_unlock(&t->lock);
 	/* An abortive close must stop the owner sending what is queued;
 	 * a socket that never sent has no TX ring and nothing to stop. */
-	if (mode == DP_CLOSE_ABORT && __atomic_load_n(&s->tx,
+	if (mode == DP_CLOSE_ABORT && __atomic_load_n(&s->txq.prod,
 			__ATOMIC_ACQUIRE) != NULL)
 		dp_sock_tx_kick(s);
 	dp_sock_reap(eng);

@@ -10,10 +10,10 @@
  *   (a) atomic, any thread
  *
  * Data paths:
- *   app send -> dp_udp_build -> s->tx (MP) -> doorbell -> owner lcore
+ *   app send -> dp_udp_build -> s->txq (MP) -> doorbell -> owner lcore
  *            -> dp_sock_tx_poll -> dp_arp_output_try -> port
  *   port -> lcore -> dp_udp_input -> demux (rte_hash, RCU groups)
- *        -> s->rx (MP: any lcore) -> app recv (MC)
+ *        -> s->rxq (MP: any lcore) -> app recv (MC)
  */
 #ifndef _DP_SOCK_PRIV_H_
 #define _DP_SOCK_PRIV_H_
@@ -36,7 +36,7 @@
 #define DP_EPHEMERAL_HI		65535
 #define DP_SOCK_BUF_DEFAULT	65536	/* Windows' SO_RCVBUF/SO_SNDBUF */
 #define DP_SOCK_BUF_MAX		(64u << 20)
-#define DP_RXQ_RINGS		10	/* 256 to 65536 slots, doubling */
+#define DP_RINGQ_MAX		10	/* 256 to 65536 slots, doubling */
 #define DP_TX_DRAIN_BUDGET	64	/* datagrams per socket per visit */
 
 /* s->flags */
@@ -45,9 +45,22 @@
 #define DP_SOCK_F_CLOSED	0x04	/* closed by the application */
 #define DP_SOCK_F_ABORT		0x08	/* drop what is still queued */
 
+/*
+ * A queue of rings, oldest first, that grows when its socket's buffer is
+ * raised while producers and consumers run (dp_sock_ring.c).
+ */
+struct dp_ringq {
+	struct rte_ring *prod;		/* (a) producers enqueue here: the
+					 * newest, r[n - 1] */
+	struct rte_ring *r[DP_RINGQ_MAX]; /* (k) oldest first */
+	uint8_t n;			/* (a) rings in r */
+	uint8_t cons;			/* (a) oldest that may hold entries */
+	uint8_t sealed;			/* (a) rings below get no more */
+};
+
 struct dp_sock {
 	struct dp_engine *eng;		/* (c) */
-	struct dp_lcore *owner;		/* (c) drains s->tx */
+	struct dp_lcore *owner;		/* (c) drains txq */
 	uint32_t id;			/* (c) for telemetry */
 	rte_spinlock_t lock;		/* control calls */
 
@@ -76,14 +89,11 @@ struct dp_sock {
 	 * line of its own; otherwise every delivery pays an invalidation
 	 * of the reader's copy on the critical path.
 	 */
-	struct rte_ring *rx;		/* (a) MP / MC-HTS: lcores enqueue
-					 * here, the newest of rxq */
-	struct rte_ring *tx;		/* (c) MP-HTS / SC */
-	struct rte_ring *rxq[DP_RXQ_RINGS]; /* (k) since bind, oldest first
-					 * (dp_sock_ring.c) */
-	uint8_t rxq_n;			/* (a) rings in rxq */
-	uint8_t rxq_cons;		/* (a) oldest that may hold data */
-	uint8_t rxq_sealed;		/* (a) rings below get no more */
+	struct dp_ringq rxq;		/* lcores enqueue, application
+					 * threads dequeue; made at bind */
+	struct dp_ringq txq;		/* application threads enqueue, the
+					 * owner dequeues; made at the first
+					 * send */
 	int so_error;			/* (a) positive errno, or 0 */
 
 	/* wake-ups (dp_wait.c) */
@@ -99,6 +109,9 @@ struct dp_sock {
 						  * sent */
 	uint32_t tx_pending;		/* (a) frames not yet left the socket */
 	uint32_t tx_sched;		/* (a) on the owner's doorbell ring */
+	uint32_t tx_epoch;		/* (a) grace periods of txq */
+	uint32_t tx_senders[2];		/* (a) senders inside, per epoch
+					 * parity (dp_sock_tx_enter) */
 
 	/* written by lcores */
 	uint32_t arp_inflight __rte_cache_aligned; /* (a) frames held by ARP */
@@ -153,26 +166,30 @@ struct rte_ring *dp_sock_ring_new(const struct dp_engine *eng, uint32_t bytes,
 void dp_sock_ring_free(struct dp_engine *eng, struct rte_ring *r);
 int dp_sock_rxq_init(struct dp_sock *s);
 int dp_sock_rxq_grow(struct dp_sock *s, uint32_t bytes);
-bool dp_sock_rxq_pending(struct dp_sock *s);
-struct rte_ring *dp_sock_rxq_advance(struct dp_sock *s, uint8_t c);
 void dp_sock_rxq_drain(struct dp_sock *s);
-void dp_sock_rxq_free(struct dp_sock *s);
+int dp_sock_txq_init(struct dp_sock *s);
+int dp_sock_txq_grow(struct dp_sock *s, uint32_t bytes);
+unsigned int dp_sock_tx_enter(struct dp_sock *s);
+void dp_sock_tx_exit(struct dp_sock *s, unsigned int epoch);
+void dp_sock_rings_free(struct dp_sock *s);
+bool dp_ringq_pending(struct dp_ringq *q);
+struct rte_ring *dp_ringq_advance(struct dp_ringq *q, uint8_t c);
 
-/* The ring a receiver reads: the oldest that may hold datagrams (NULL
- * before bind). One load and a compare unless SO_RCVBUF grew the queue. */
+/* The ring a consumer reads: the oldest that may hold entries (NULL
+ * before the first ring). One load and a compare unless the queue grew. */
 static inline struct rte_ring *
-dp_sock_rxq_head(struct dp_sock *s)
+dp_ringq_head(struct dp_ringq *q)
 {
-	uint8_t c = __atomic_load_n(&s->rxq_cons, __ATOMIC_ACQUIRE);
+	uint8_t c = __atomic_load_n(&q->cons, __ATOMIC_ACQUIRE);
 
-	if (likely(c >= __atomic_load_n(&s->rxq_sealed, __ATOMIC_ACQUIRE)))
-		return s->rxq[c];
-	return dp_sock_rxq_advance(s, c);
+	if (likely(c >= __atomic_load_n(&q->sealed, __ATOMIC_ACQUIRE)))
+		return q->r[c];
+	return dp_ringq_advance(q, c);
 }
 
 /* dp_sock.c */
 int dp_sock_autobind(struct dp_sock *s);
-int dp_sock_prepare_tx(struct dp_sock *s);
+bool dp_sock_tx_room(struct dp_sock *s, unsigned int nfrag, size_t len);
 int dp_sock_table_create(struct dp_engine *eng);
 void dp_sock_table_free(struct dp_engine *eng);
 bool dp_sock_table_drained(struct dp_engine *eng);
@@ -216,6 +233,10 @@ void dp_wait_note(struct dp_lcore *lc, struct dp_sock *s);
 void dp_wait_flush(struct dp_lcore *lc);
 void dp_wait_wake(struct dp_sock *s);
 void dp_qsbr_wait(struct dp_engine *eng);
+int dp_sock_wait_tx(struct dp_sock *s, unsigned int nfrag, size_t len,
+		uint64_t deadline_us);
+int dp_sock_wait_mbufs(struct dp_sock *s, struct rte_mbuf **m,
+		unsigned int n, uint64_t deadline_us);
 
 /* dp_mcache.c: mbufs for application threads */
 struct rte_mbuf *dp_mcache_alloc(struct dp_engine *eng);

@@ -1,28 +1,35 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Socket rings: their size from SO_RCVBUF/SO_SNDBUF, and the receive
- * queue that grows when SO_RCVBUF is raised after bind.
+ * Socket rings: their size from SO_RCVBUF/SO_SNDBUF, and the queue of
+ * rings (struct dp_ringq) that lets either direction grow when the
+ * buffer is raised while it is in use.
  *
- * Applications commonly bind, then raise SO_RCVBUF (market-data feeds do
- * it to ride out bursts), so the RX ring cannot be sized once at bind. A
- * ring cannot grow in place under lock-free producers and consumers, so
- * growing makes a bigger one and chains it after the old:
+ * Applications commonly raise SO_RCVBUF after bind (market-data feeds do
+ * it to ride out bursts) and SO_SNDBUF after their first send, so a ring
+ * cannot be sized once. A ring cannot grow in place under lock-free
+ * producers and consumers, so growing makes a bigger one and chains it
+ * after the old:
  *
- *   rxq[0] ... rxq[n-1]      every ring since bind, oldest first
- *   rx = rxq[n-1]            where lcores enqueue
- *   rxq_cons                 the oldest ring that may still hold datagrams
- *   rxq_sealed               rings below it get no more datagrams
+ *   r[0] ... r[n-1]   every ring since the first, oldest first
+ *   prod = r[n-1]     where producers enqueue
+ *   cons              the oldest ring that may still hold entries
+ *   sealed            rings below it get no more entries
  *
- * After rx moves to the new ring, a grace period (dp_qsbr_wait) waits
- * out any lcore still enqueueing into the old one; only then is the old
- * ring sealed, and consumers move past it once it is empty. Order is
- * kept: everything in a sealed ring is older than anything in the next.
- * Each ring is at least twice the last and capped, so a socket has at
- * most DP_RXQ_RINGS of them; they are freed with the socket.
+ * After prod moves to the new ring, a grace period waits out any
+ * producer still enqueueing into the old one; only then is the old ring
+ * sealed, and consumers move past it once it is empty. Order is kept:
+ * everything in a sealed ring is older than anything in the next. Each
+ * ring is at least twice the last and capped, so a queue has at most
+ * DP_RINGQ_MAX of them; they are freed with the socket.
+ *
+ * The grace period is the producers': lcores for receive (the QSBR
+ * wait), application threads for transmit (dp_sock_tx_enter/exit, an
+ * epoch pair of counters on the socket).
  */
 #include <errno.h>
 
 #include <rte_malloc.h>
+#include <rte_pause.h>
 #include <rte_ring.h>
 
 #include "dp_sock_priv.h"
@@ -30,6 +37,12 @@
 #define RING_MIN	256
 #define RING_MAX	65536
 #define BYTES_PER_SLOT	64	/* smallest datagram we size rings for */
+
+/* Receive rings: any lcore enqueues, application threads dequeue (HTS
+ * keeps preempted consumers from stalling the others). Transmit rings:
+ * application threads enqueue (HTS, same reason), the owner dequeues. */
+#define RX_RING_FLAGS	RING_F_MC_HTS_DEQ
+#define TX_RING_FLAGS	(RING_F_MP_HTS_ENQ | RING_F_SC_DEQ)
 
 /*
  * Usable slots for a byte limit, capped so that one socket never holds
@@ -90,89 +103,189 @@ dp_sock_ring_free(struct dp_engine *eng, struct rte_ring *r)
 	rte_free(r);
 }
 
-/* s->lock held, before the socket is findable by lcores. */
-int
-dp_sock_rxq_init(struct dp_sock *s)
+/* ---- a queue of rings ---- */
+
+/* The first ring, before any producer or consumer can see q. */
+static int
+ringq_init(struct dp_engine *eng, struct dp_ringq *q, uint32_t bytes,
+		unsigned int flags)
 {
 	struct rte_ring *r;
 
-	if (s->rx != NULL)
+	if (q->prod != NULL)
 		return 0;
-	r = dp_sock_ring_new(s->eng, s->rcvbuf, RING_F_MC_HTS_DEQ);
+	r = dp_sock_ring_new(eng, bytes, flags);
 	if (r == NULL)
 		return -ENOBUFS;
-	s->rxq[0] = r;
-	s->rxq_n = 1;
-	__atomic_store_n(&s->rx, r, __ATOMIC_RELEASE);
+	q->r[0] = r;
+	q->n = 1;
+	__atomic_store_n(&q->prod, r, __ATOMIC_RELEASE);
 	return 0;
 }
 
 /*
- * s->lock held. Never shrinks: a smaller SO_RCVBUF is enforced in bytes
- * (deliver), and the ring keeps the datagrams already queued.
+ * Chain a ring sized for bytes after the others, if that holds more
+ * than the newest (a smaller buffer is enforced in bytes by the caller;
+ * the rings keep what they hold). grace(s) returns once no producer can
+ * still be enqueueing into the old newest ring. s->lock held.
  */
-int
-dp_sock_rxq_grow(struct dp_sock *s, uint32_t bytes)
+static int
+ringq_grow(struct dp_sock *s, struct dp_ringq *q, uint32_t bytes,
+		unsigned int flags, void (*grace)(struct dp_sock *))
 {
-	uint8_t n = s->rxq_n;
+	uint8_t n = q->n;
 	struct rte_ring *r;
 
-	if (s->rx == NULL || n == DP_RXQ_RINGS ||
-			slots_for(s->eng, bytes) <= rte_ring_get_capacity(s->rx))
+	if (q->prod == NULL || n == DP_RINGQ_MAX ||
+			slots_for(s->eng, bytes) <=
+			rte_ring_get_capacity(q->prod))
 		return 0;
-	r = dp_sock_ring_new(s->eng, bytes, RING_F_MC_HTS_DEQ);
+	r = dp_sock_ring_new(s->eng, bytes, flags);
 	if (r == NULL)
 		return -ENOBUFS;
-	s->rxq[n] = r;
-	__atomic_store_n(&s->rxq_n, n + 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&s->rx, r, __ATOMIC_RELEASE);
-	dp_qsbr_wait(s->eng);
-	__atomic_store_n(&s->rxq_sealed, n, __ATOMIC_RELEASE);
+	q->r[n] = r;
+	__atomic_store_n(&q->n, n + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&q->prod, r, __ATOMIC_SEQ_CST);
+	grace(s);
+	__atomic_store_n(&q->sealed, n, __ATOMIC_RELEASE);
 	return 0;
 }
 
 bool
-dp_sock_rxq_pending(struct dp_sock *s)
+dp_ringq_pending(struct dp_ringq *q)
 {
-	uint8_t n = __atomic_load_n(&s->rxq_n, __ATOMIC_ACQUIRE);
+	uint8_t n = __atomic_load_n(&q->n, __ATOMIC_ACQUIRE);
 
-	for (uint8_t i = __atomic_load_n(&s->rxq_cons, __ATOMIC_ACQUIRE);
+	for (uint8_t i = __atomic_load_n(&q->cons, __ATOMIC_ACQUIRE);
 			i < n; i++)
-		if (!rte_ring_empty(s->rxq[i]))
+		if (!rte_ring_empty(q->r[i]))
 			return true;
 	return false;
 }
 
-/* The slow half of dp_sock_rxq_head: step over sealed, empty rings. */
+/* The slow half of dp_ringq_head: step over sealed, empty rings. */
 struct rte_ring *
-dp_sock_rxq_advance(struct dp_sock *s, uint8_t c)
+dp_ringq_advance(struct dp_ringq *q, uint8_t c)
 {
-	while (c < __atomic_load_n(&s->rxq_sealed, __ATOMIC_ACQUIRE) &&
-			rte_ring_empty(s->rxq[c]))
+	while (c < __atomic_load_n(&q->sealed, __ATOMIC_ACQUIRE) &&
+			rte_ring_empty(q->r[c]))
 		/* On failure c is reloaded: another consumer moved on. */
-		if (__atomic_compare_exchange_n(&s->rxq_cons, &c,
+		if (__atomic_compare_exchange_n(&q->cons, &c,
 				(uint8_t)(c + 1), false, __ATOMIC_ACQ_REL,
 				__ATOMIC_ACQUIRE))
 			c++;
-	return s->rxq[c];
+	return q->r[c];
 }
 
-/* What was received and never read, in every ring. */
-void
-dp_sock_rxq_drain(struct dp_sock *s)
+/* What is queued in every ring, gone (its mbufs freed). */
+static void
+ringq_drain(struct dp_engine *eng, struct dp_ringq *q)
 {
 	struct rte_mbuf *m;
 
-	for (uint8_t i = 0; i < s->rxq_n; i++)
-		while (rte_ring_dequeue(s->rxq[i], (void **)&m) == 0)
-			dp_mcache_free(s->eng, m);
+	for (uint8_t i = 0; i < q->n; i++)
+		while (rte_ring_dequeue(q->r[i], (void **)&m) == 0)
+			dp_mcache_free(eng, m);
+}
+
+static void
+ringq_free(struct dp_engine *eng, struct dp_ringq *q)
+{
+	for (uint8_t i = 0; i < q->n; i++)
+		dp_sock_ring_free(eng, q->r[i]);
+	q->n = 0;
+	q->prod = NULL;
+}
+
+/* ---- receive ---- */
+
+/* Lcores are the receive queue's producers: an iteration of each. */
+static void
+rx_grace(struct dp_sock *s)
+{
+	dp_qsbr_wait(s->eng);
+}
+
+/* s->lock held, before the socket is findable by lcores. */
+int
+dp_sock_rxq_init(struct dp_sock *s)
+{
+	return ringq_init(s->eng, &s->rxq, s->rcvbuf, RX_RING_FLAGS);
+}
+
+/* s->lock held. */
+int
+dp_sock_rxq_grow(struct dp_sock *s, uint32_t bytes)
+{
+	return ringq_grow(s, &s->rxq, bytes, RX_RING_FLAGS, rx_grace);
 }
 
 void
-dp_sock_rxq_free(struct dp_sock *s)
+dp_sock_rxq_drain(struct dp_sock *s)
 {
-	for (uint8_t i = 0; i < s->rxq_n; i++)
-		dp_sock_ring_free(s->eng, s->rxq[i]);
-	s->rxq_n = 0;
-	s->rx = NULL;
+	ringq_drain(s->eng, &s->rxq);
+}
+
+/* ---- transmit ---- */
+
+/*
+ * Application threads are the transmit queue's producers. Each enters
+ * (counted under the current epoch) before it reads txq.prod and leaves
+ * after its enqueue. The grace period moves the epoch on and waits for
+ * the old one's count to drain: a sender that entered under the new
+ * epoch cannot have read the old ring (prod was stored first). Two
+ * counters, so a steady stream of senders cannot keep it from draining.
+ */
+unsigned int
+dp_sock_tx_enter(struct dp_sock *s)
+{
+	unsigned int e = __atomic_load_n(&s->tx_epoch, __ATOMIC_SEQ_CST) & 1;
+
+	__atomic_fetch_add(&s->tx_senders[e], 1, __ATOMIC_SEQ_CST);
+	return e;
+}
+
+void
+dp_sock_tx_exit(struct dp_sock *s, unsigned int e)
+{
+	__atomic_fetch_sub(&s->tx_senders[e], 1, __ATOMIC_RELEASE);
+}
+
+static void
+tx_grace(struct dp_sock *s)
+{
+	unsigned int e = __atomic_fetch_add(&s->tx_epoch, 1,
+		__ATOMIC_SEQ_CST) & 1;
+
+	while (__atomic_load_n(&s->tx_senders[e], __ATOMIC_ACQUIRE) != 0)
+		rte_pause();
+}
+
+/* The transmit queue is made on first use, so SO_SNDBUF set after
+ * socket() still sizes it. */
+int
+dp_sock_txq_init(struct dp_sock *s)
+{
+	int ret;
+
+	if (__atomic_load_n(&s->txq.prod, __ATOMIC_ACQUIRE) != NULL)
+		return 0;
+	rte_spinlock_lock(&s->lock);
+	ret = ringq_init(s->eng, &s->txq, s->sndbuf, TX_RING_FLAGS);
+	rte_spinlock_unlock(&s->lock);
+	return ret;
+}
+
+/* s->lock held. */
+int
+dp_sock_txq_grow(struct dp_sock *s, uint32_t bytes)
+{
+	return ringq_grow(s, &s->txq, bytes, TX_RING_FLAGS, tx_grace);
+}
+
+void
+dp_sock_rings_free(struct dp_sock *s)
+{
+	ringq_free(s->eng, &s->rxq);
+	ringq_free(s->eng, &s->txq);
 }

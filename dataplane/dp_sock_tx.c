@@ -22,7 +22,7 @@
 
 #define IP_MC(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
 
-/* Application thread, after enqueuing on s->tx. */
+/* Application thread, after enqueuing on s->txq. */
 void
 dp_sock_tx_kick(struct dp_sock *s)
 {
@@ -141,7 +141,8 @@ drain(struct dp_lcore *lc, struct dp_sock *s)
 		if (s->tx_stash != NULL) {
 			m = s->tx_stash;
 			s->tx_stash = NULL;
-		} else if (rte_ring_sc_dequeue(s->tx, (void **)&m) != 0) {
+		} else if (rte_ring_sc_dequeue(dp_ringq_head(&s->txq),
+				(void **)&m) != 0) {
 			return;
 		}
 		if (!send_one(lc, s, m)) {

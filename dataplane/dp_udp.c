@@ -6,7 +6,7 @@
  *   lcore: dp_ipv4_input -> dp_udp_input -> dp_demux_lookup -> deliver
  *          (one socket for unicast, every member for broadcast: the mbuf
  *          is shared by reference, never copied)
- *   app:   dp_sock_send -> dp_udp_send -> build -> s->tx -> owner lcore
+ *   app:   dp_sock_send -> dp_udp_send -> build -> s->txq -> owner lcore
  *          dp_sock_recv -> dp_udp_recv <- s->rxq (dp_sock_ring.c)
  *
  * Datagrams larger than the MTU are sent as IPv4 fragments (RFC 791);
@@ -23,6 +23,7 @@
 #include <rte_udp.h>
 
 #include "dp_mcast.h"
+#include "dp_os.h"
 #include "dp_sock_priv.h"
 
 #define IP_MC(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
@@ -61,7 +62,8 @@ deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
 	 * takes one datagram, however large. */
 	if ((q != 0 && q + len > __atomic_load_n(&s->rcvbuf,
 			__ATOMIC_RELAXED)) || rte_ring_enqueue(
-			__atomic_load_n(&s->rx, __ATOMIC_ACQUIRE), m) != 0) {
+			__atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE),
+			m) != 0) {
 		__atomic_fetch_add(&s->st.drop_rx_full, 1, __ATOMIC_RELAXED);
 		DP_STAT_INC(lc, udp_rx_full);
 		rte_pktmbuf_free(m);
@@ -417,22 +419,29 @@ build(const struct build *b, struct rte_mbuf **frags, unsigned int nfrag,
 			struct rte_ipv4_hdr *));
 }
 
-/* Put the built frames on the TX ring within SO_SNDBUF. */
+/* Put the built frames on the transmit queue within SO_SNDBUF. */
 static int
 enqueue(struct dp_sock *s, struct rte_mbuf **frags, unsigned int nfrag,
 		size_t len)
 {
 	uint64_t q = __atomic_fetch_add(&s->tx_bytes_q, len,
 		__ATOMIC_ACQ_REL);
+	unsigned int e;
+	int ret = 0;
 
 	__atomic_fetch_add(&s->tx_pending, nfrag, __ATOMIC_ACQ_REL);
+	e = dp_sock_tx_enter(s);
 	if ((q != 0 && q + len > __atomic_load_n(&s->sndbuf,
 			__ATOMIC_RELAXED)) ||
-			rte_ring_enqueue_bulk(s->tx, (void **)frags, nfrag,
-			NULL) != nfrag) {
+			rte_ring_enqueue_bulk(__atomic_load_n(&s->txq.prod,
+			__ATOMIC_SEQ_CST), (void **)frags, nfrag,
+			NULL) != nfrag)
+		ret = -EAGAIN;
+	dp_sock_tx_exit(s, e);
+	if (ret != 0) {
 		__atomic_fetch_sub(&s->tx_pending, nfrag, __ATOMIC_RELEASE);
 		__atomic_fetch_sub(&s->tx_bytes_q, len, __ATOMIC_RELEASE);
-		return -EAGAIN;
+		return ret;
 	}
 	dp_sock_tx_kick(s);
 	return 0;
@@ -447,8 +456,9 @@ dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 	struct iov_cursor cur = { .iov = iov, .n = niov };
 	struct build b = { .s = s };
 	struct dp_addr dst;
-	uint64_t peer;
-	uint32_t per_frag;
+	uint64_t peer, deadline;
+	uint32_t per_frag, sndtimeo = __atomic_load_n(&s->sndtimeo_ms,
+		__ATOMIC_RELAXED);
 	unsigned int nfrag;
 	int ret;
 
@@ -486,7 +496,7 @@ dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 	b.offload = !b.local && !b.mcloop;
 	ret = dp_sock_autobind(s);
 	if (ret == 0)
-		ret = dp_sock_prepare_tx(s);
+		ret = dp_sock_txq_init(s);
 	if (ret != 0)
 		return ret;
 	/* A datagram that fits the MTU is one frame; only fragments other
@@ -495,9 +505,19 @@ dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 	if (b.len + UDP_HDR > per_frag)
 		per_frag &= ~7u;
 	nfrag = (unsigned int)((b.len + UDP_HDR + per_frag - 1) / per_frag);
+	/* SO_SNDTIMEO bounds the whole call, whatever it waits for. */
+	deadline = sndtimeo == 0 ? UINT64_MAX : dp_os_now_us() +
+		(uint64_t)sndtimeo * 1000;
 	if (dp_mcache_alloc_bulk(eng, frags, nfrag) != 0) {
-		__atomic_fetch_add(&s->st.drop_nombuf, 1, __ATOMIC_RELAXED);
-		return -ENOBUFS;
+		/* A blocking send waits for the pool as for room in its
+		 * queue; a non-blocking one says there is no buffer. */
+		ret = (flags & DP_F_NONBLOCK) ? -ENOBUFS :
+			dp_sock_wait_mbufs(s, frags, nfrag, deadline);
+		if (ret != 0) {
+			__atomic_fetch_add(&s->st.drop_nombuf, 1,
+				__ATOMIC_RELAXED);
+			return ret;
+		}
 	}
 	build(&b, frags, nfrag, per_frag, &cur);
 	for (;;) {
@@ -509,8 +529,8 @@ dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 				__ATOMIC_RELAXED);
 			break;
 		}
-		ret = dp_sock_wait(s, DP_EV_WRITE, s->sndtimeo_ms == 0 ? -1 :
-			(int64_t)s->sndtimeo_ms * 1000);
+		/* Room for this datagram, not merely for one more. */
+		ret = dp_sock_wait_tx(s, nfrag, b.len, deadline);
 		if (ret != 0)
 			break;
 	}
@@ -574,7 +594,7 @@ dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		err = dp_sock_take_error(s);
 		if (err != 0)
 			return -err;
-		r = dp_sock_rxq_head(s);
+		r = dp_ringq_head(&s->rxq);
 		if (flags & DP_F_PEEK) {
 			/* HTS consumers may look without taking. Only a
 			 * start that got the entry may be finished: an

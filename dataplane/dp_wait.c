@@ -25,6 +25,7 @@
 #include "dp_sock_priv.h"
 
 #define SLEEP_SLICE_US	100000	/* re-check interruption at least this often */
+#define POLL_SLICE_US	200	/* a polled condition is looked at this often */
 
 void
 dp_wait_note(struct dp_lcore *lc, struct dp_sock *s)
@@ -99,7 +100,8 @@ remaining(uint64_t deadline)
 /*
  * What a blocked call waits for: ready() and stop() are its conditions,
  * seq/waiters the words it sleeps on (a socket's, or the table's for
- * select). Ready wins over stop: data that arrived is data returned.
+ * select), or none (NULL) for a condition nobody signals, which is
+ * polled. Ready wins over stop: data that arrived is data returned.
  */
 struct wait {
 	bool (*ready)(void *arg);
@@ -142,6 +144,17 @@ block(struct dp_engine *eng, const struct wait *w, uint64_t deadline)
 
 		if (left == 0)
 			return -ETIMEDOUT;
+		if (w->seq == NULL) {
+			uint32_t never = 0;
+
+			dp_os_wait(&never, 0, RTE_MIN(left,
+				(int64_t)POLL_SLICE_US));
+			if (w->ready(w->arg))
+				return 0;
+			if (w->stop(w->arg))
+				return -EINTR;
+			continue;
+		}
 		__atomic_fetch_add(w->waiters, 1, __ATOMIC_SEQ_CST);
 		v = __atomic_load_n(w->seq, __ATOMIC_SEQ_CST);
 		if (!w->ready(w->arg) && !w->stop(w->arg))
@@ -181,7 +194,7 @@ one_ready(void *arg)
 		return (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
 			DP_SOCK_F_SHUT_RD) ||
 			__atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0 ||
-			dp_sock_rxq_pending(s);
+			dp_ringq_pending(&s->rxq);
 	return (dp_sock_ready(s) & w->events) != 0;
 }
 
@@ -199,6 +212,75 @@ dp_sock_wait(struct dp_sock *s, unsigned int events, int64_t timeout_us)
 		.seq = &s->seq, .waiters = &s->waiters };
 
 	return block(s->eng, &w, deadline_of(timeout_us));
+}
+
+struct tx_wait {
+	struct dp_sock *s;
+	unsigned int nfrag;
+	size_t len;
+};
+
+static bool
+tx_ready(void *arg)
+{
+	struct tx_wait *w = arg;
+
+	/* A shut-down direction fails the send when it looks again. */
+	return dp_sock_tx_room(w->s, w->nfrag, w->len) ||
+		(__atomic_load_n(&w->s->flags, __ATOMIC_ACQUIRE) &
+		DP_SOCK_F_SHUT_WR);
+}
+
+static bool
+tx_stop(void *arg)
+{
+	return cancelled(((struct tx_wait *)arg)->s);
+}
+
+/* Until s's queue has room for this datagram; lcores signal as frames
+ * leave it (dp_wait_note). 0, -ETIMEDOUT or -EINTR. */
+int
+dp_sock_wait_tx(struct dp_sock *s, unsigned int nfrag, size_t len,
+		uint64_t deadline_us)
+{
+	struct tx_wait tw = { .s = s, .nfrag = nfrag, .len = len };
+	struct wait w = { .ready = tx_ready, .stop = tx_stop, .arg = &tw,
+		.seq = &s->seq, .waiters = &s->waiters };
+
+	return block(s->eng, &w, deadline_us);
+}
+
+struct mbuf_wait {
+	struct dp_sock *s;
+	struct rte_mbuf **m;
+	unsigned int n;
+};
+
+static bool
+mbufs_ready(void *arg)
+{
+	struct mbuf_wait *w = arg;
+
+	return dp_mcache_alloc_bulk(w->s->eng, w->m, w->n) == 0;
+}
+
+static bool
+mbufs_stop(void *arg)
+{
+	return cancelled(((struct mbuf_wait *)arg)->s);
+}
+
+/* Until n mbufs can be had (they are in m then). Nobody signals mbufs
+ * coming back to the pool, so this polls. 0, -ETIMEDOUT or -EINTR. */
+int
+dp_sock_wait_mbufs(struct dp_sock *s, struct rte_mbuf **m, unsigned int n,
+		uint64_t deadline_us)
+{
+	struct mbuf_wait mw = { .s = s, .m = m, .n = n };
+	struct wait w = { .ready = mbufs_ready, .stop = mbufs_stop,
+		.arg = &mw };
+
+	return block(s->eng, &w, deadline_us);
 }
 
 struct any_wait {

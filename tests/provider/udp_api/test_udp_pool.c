@@ -155,9 +155,112 @@ test_128_live_threads_share_a_small_pool(void)
 	restart_with_mbufs(runner_mbufs);
 }
 
+/*
+ * Sockets nobody reads, each filled to its cap (a quarter of the pool),
+ * until the pool stays dry: a non-blocking send fails WSAENOBUFS and
+ * still does 100 ms later, with nothing left in flight to come back.
+ * Returns how many sockets it took.
+ */
+static int
+dry_pool(SOCKET tx, SOCKET *sinks, int max)
+{
+	struct sockaddr_in to;
+	int n;
+
+	ua_nonblocking(tx, true);
+	for (n = 0; n < max; n++) {
+		int dry = 0;
+
+		sinks[n] = ua_bound(&to);
+		ua_setopt_int(sinks[n], SOL_SOCKET, SO_RCVBUF, 1 << 20);
+		for (double t0 = ua_ms(); ua_ms() - t0 < UA_WAIT_MS; ) {
+			if (sendto(tx, "f", 1, 0, UA_SA(to), UA_SIN_LEN) == 1) {
+				dry = 0;
+				continue;
+			}
+			if (WSAGetLastError() == WSAENOBUFS && ++dry == 10)
+				break;
+			CU_ASSERT_FATAL(WSAGetLastError() == WSAENOBUFS ||
+				WSAGetLastError() == WSAEWOULDBLOCK);
+			/* Full sinks drop: when this one does, the next. */
+			if (ua_sock_counter(sinks[n], "drop_rx_full") > 0)
+				break;
+			wt_sleep_ms(10);
+		}
+		if (dry == 10)
+			break;
+	}
+	ua_nonblocking(tx, false);
+	return n + 1;
+}
+
+struct blocked_send {
+	SOCKET tx;
+	struct sockaddr_in to;
+	int ret, err;
+	bool done;			/* atomic */
+};
+
+static void *
+blocked_send_main(void *arg)
+{
+	struct blocked_send *b = arg;
+
+	b->ret = sendto(b->tx, "w", 1, 0, UA_SA(b->to), UA_SIN_LEN);
+	b->err = WSAGetLastError();
+	__atomic_store_n(&b->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * A blocking send that finds the pool dry waits for mbufs (it once
+ * failed WSAENOBUFS at once): it is still waiting a while later, and
+ * succeeds once a full socket's queue goes back to the pool; with
+ * SO_SNDTIMEO it fails WSAETIMEDOUT instead. A non-blocking one fails
+ * WSAENOBUFS.
+ */
+static void
+test_blocking_send_waits_for_the_pool(void)
+{
+	struct blocked_send b = { 0 };
+	SOCKET sinks[16], rx;
+	pthread_t t;
+	int n;
+
+	restart_with_mbufs("2047");
+	b.tx = ua_udp();
+	n = dry_pool(b.tx, sinks, 16);
+	CU_ASSERT_FATAL(n > 0 && n < 16);
+	rx = ua_bound(&b.to);
+	ua_setopt_int(b.tx, SOL_SOCKET, SO_SNDTIMEO, 200);
+	UA_FAILS(sendto(b.tx, "w", 1, 0, UA_SA(b.to), UA_SIN_LEN),
+		WSAETIMEDOUT);
+	ua_setopt_int(b.tx, SOL_SOCKET, SO_SNDTIMEO, 0);
+	CU_ASSERT_FATAL(pthread_create(&t, NULL, blocked_send_main, &b) == 0);
+	wt_sleep_ms(200);
+	CU_ASSERT_FALSE(__atomic_load_n(&b.done, __ATOMIC_ACQUIRE));
+	ua_close(sinks[0]);
+	for (double t0 = ua_ms(); !__atomic_load_n(&b.done,
+			__ATOMIC_ACQUIRE) && ua_ms() - t0 < UA_WAIT_MS; )
+		wt_sleep_ms(1);
+	if (!__atomic_load_n(&b.done, __ATOMIC_ACQUIRE))
+		closesocket(b.tx);	/* unblock it: the test failed */
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(b.ret, 1);
+	if (b.ret != 1)
+		fprintf(stderr, "\nblocked send: %d (%d)\n", b.ret, b.err);
+	for (int i = 1; i < n; i++)
+		ua_close(sinks[i]);
+	ua_close(rx);
+	if (b.ret == 1)
+		ua_close(b.tx);
+	restart_with_mbufs(runner_mbufs);
+}
+
 static const struct ua_test pool_tests[] = {
 	UA_TEST(test_thousand_short_lived_threads_each_send_once),
 	UA_TEST(test_128_live_threads_share_a_small_pool),
+	UA_TEST(test_blocking_send_waits_for_the_pool),
 };
 
 void
