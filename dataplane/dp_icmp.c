@@ -66,6 +66,22 @@ echo_reply(struct dp_lcore *lc, struct rte_mbuf *m)
 	dp_ipv4_output(lc, m);
 }
 
+/*
+ * An error's quote (RFC 792: the IPv4 header and at least 8 bytes of
+ * what followed): a whole IPv4 header of version 4, and the transport's
+ * first 8 bytes (its ports) after it. len: the bytes quoted.
+ */
+static bool
+quote_ok(const struct rte_ipv4_hdr *ip, uint32_t len)
+{
+	uint32_t ihl;
+
+	if (len < sizeof(*ip) || (ip->version_ihl >> 4) != 4)
+		return false;
+	ihl = (ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4u;
+	return ihl >= sizeof(*ip) && len >= ihl + 8;
+}
+
 /* Consumes m, whose data starts at the IPv4 header (l3_len set). */
 void
 dp_icmp_input(struct dp_lcore *lc, struct rte_mbuf *m)
@@ -101,9 +117,13 @@ dp_icmp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		/* RFC 1122 §3.2.2.1: tell the transport the quoted datagram
 		 * came from. */
 		DP_STAT_INC(lc, icmp_unreach_rx);
+		if (!quote_ok((const struct rte_ipv4_hdr *)(icmp + 1),
+				len - (uint32_t)sizeof(*icmp))) {
+			DP_STAT_INC(lc, icmp_bad_quote);
+			goto drop;
+		}
 		dp_udp_icmp_error(lc, (const struct rte_ipv4_hdr *)(icmp + 1),
-			len - (uint32_t)sizeof(*icmp), icmp->icmp_type,
-			icmp->icmp_code);
+			icmp->icmp_type, icmp->icmp_code);
 		goto drop;
 	}
 	DP_STAT_INC(lc, icmp_other);

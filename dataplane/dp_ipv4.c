@@ -52,9 +52,11 @@ header_ok(struct dp_lcore *lc, struct rte_mbuf *m)
 		DP_STAT_INC(lc, ip_bad_totlen);
 		return false;
 	}
+	/* GOOD, or NONE ("not correct in the packet data, but the
+	 * integrity of the header is verified"): the NIC checked it. */
 	ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-			(ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+			(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN &&
 			rte_raw_cksum(ip, ihl) != 0xffff))) {
 		DP_STAT_INC(lc, ip_bad_csum);
 		return false;

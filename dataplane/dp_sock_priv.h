@@ -214,7 +214,7 @@ unsigned int dp_demux_lookup(struct dp_engine *eng, uint32_t dst_be,
 /* dp_udp.c */
 void dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m);
 void dp_udp_icmp_error(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
-		uint32_t len, uint8_t type, uint8_t code);
+		uint8_t type, uint8_t code);
 long dp_udp_send(struct dp_sock *s, const struct dp_iov *iov,
 		unsigned int niov, const struct dp_addr *to, int flags);
 long dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov,

@@ -47,7 +47,7 @@
 	X(icmp_echo_rx)		X(icmp_echo_tx)				\
 	X(icmp_bcast_ignored)	X(icmp_other)				\
 	X(icmp_unreach_tx)	X(icmp_unreach_limited)			\
-	X(icmp_unreach_rx)						\
+	X(icmp_unreach_rx)	X(icmp_bad_quote)			\
 	X(icmp_unreach_nombuf)						\
 	/* udp */							\
 	X(udp_short)		X(udp_bad_len)				\

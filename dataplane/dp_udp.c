@@ -75,9 +75,27 @@ deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
 	return true;
 }
 
+/*
+ * RFC 768: the sum over the pseudo-header and the datagram, both with the
+ * UDP length (which may be less than the IP payload: the verify DPDK
+ * offers uses the IP length). The datagram is in the first segment.
+ */
+static bool
+checksum_sums(const struct rte_ipv4_hdr *ip, const struct rte_udp_hdr *udp,
+		uint16_t ulen)
+{
+	uint32_t sum = __rte_raw_cksum(&ip->src_addr, 2 * sizeof(uint32_t),
+		0);
+
+	sum += rte_cpu_to_be_16(IPPROTO_UDP) + rte_cpu_to_be_16(ulen);
+	sum = __rte_raw_cksum(udp, ulen, sum);
+	return __rte_raw_cksum_reduce(sum) == 0xffff;
+}
+
 static bool
 checksum_ok(struct dp_lcore *lc, struct rte_mbuf *m,
-		const struct rte_ipv4_hdr *ip, const struct rte_udp_hdr *udp)
+		const struct rte_ipv4_hdr *ip, const struct rte_udp_hdr *udp,
+		uint16_t ulen)
 {
 	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 
@@ -86,11 +104,14 @@ checksum_ok(struct dp_lcore *lc, struct rte_mbuf *m,
 		DP_STAT_INC(lc, udp_zero_csum);
 		return true;
 	}
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+	/* GOOD, or NONE ("not correct in the packet data, but the
+	 * integrity of the L4 data is verified": virtio's data valid). */
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD ||
+			f == RTE_MBUF_F_RX_L4_CKSUM_NONE)
 		return true;
 	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		return false;
-	return rte_ipv4_udptcp_cksum_verify(ip, udp) == 0;
+	return checksum_sums(ip, udp, ulen);
 }
 
 /*
@@ -178,7 +199,7 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		}
 		/* RFC 1122 §4.1.3.4: a corrupt datagram is discarded
 		 * silently, never answered with port unreachable. */
-		if (unlikely(!checksum_ok(lc, m, ip, udp))) {
+		if (unlikely(!checksum_ok(lc, m, ip, udp, ulen))) {
 			DP_STAT_INC(lc, udp_bad_csum);
 			goto drop;
 		}
@@ -190,7 +211,7 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		}
 		goto drop;
 	}
-	if (unlikely(!checksum_ok(lc, m, ip, udp))) {
+	if (unlikely(!checksum_ok(lc, m, ip, udp, ulen))) {
 		DP_STAT_INC(lc, udp_bad_csum);
 		s = g[0] != NULL ? g[0]->s[0] : g[1]->s[0];
 		__atomic_fetch_add(&s->st.drop_csum, 1, __ATOMIC_RELAXED);
@@ -230,14 +251,14 @@ drop:
  */
 void
 dp_udp_icmp_error(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
-		uint32_t len, uint8_t type, uint8_t code)
+		uint8_t type, uint8_t code)
 {
 	const struct rte_udp_hdr *udp;
 	struct dp_bind_group *g[2];
 	uint32_t ihl = (ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4u;
 
-	if (type != 3 || code != 3 || len < ihl + UDP_HDR ||
-			ip->src_addr != lc->eng->ip4)
+	/* The quote is whole (dp_icmp_input checked): IPv4 header, ports. */
+	if (type != 3 || code != 3 || ip->src_addr != lc->eng->ip4)
 		return;
 	udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + ihl);
 	if (dp_demux_lookup(lc->eng, ip->src_addr, udp->src_port, g) == 0)

@@ -117,8 +117,8 @@ dp_test_inject(const void *frame, uint16_t len)
 	dp_test_inject_q(0, frame, len);
 }
 
-void
-dp_test_inject_q(unsigned int q, const void *frame, uint16_t len)
+static void
+inject(unsigned int q, const void *frame, uint16_t len, uint64_t ol_flags)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 	char *p;
@@ -131,19 +131,27 @@ dp_test_inject_q(unsigned int q, const void *frame, uint16_t len)
 		return;
 	}
 	memcpy(p, frame, len);
+	m->ol_flags |= ol_flags;
 	if (rte_ring_enqueue(ring_in[q], m) != 0)
 		rte_pktmbuf_free(m);
 }
 
 void
-dp_test_inject_wait_q(unsigned int q, const void *frame, uint16_t len)
+dp_test_inject_q(unsigned int q, const void *frame, uint16_t len)
+{
+	inject(q, frame, len, 0);
+}
+
+static void
+inject_wait(unsigned int q, const void *frame, uint16_t len,
+		uint64_t ol_flags)
 {
 	struct dp_stats s;
 	uint64_t before;
 
 	dp_test_stats(&s);
 	before = s.rx_pkts;
-	dp_test_inject_q(q, frame, len);
+	inject(q, frame, len, ol_flags);
 	for (int i = 0; i < 2000; i++) {
 		dp_test_stats(&s);
 		if (s.rx_pkts > before)
@@ -156,9 +164,21 @@ dp_test_inject_wait_q(unsigned int q, const void *frame, uint16_t len)
 }
 
 void
+dp_test_inject_wait_q(unsigned int q, const void *frame, uint16_t len)
+{
+	inject_wait(q, frame, len, 0);
+}
+
+void
 dp_test_inject_wait(const void *frame, uint16_t len)
 {
-	dp_test_inject_wait_q(0, frame, len);
+	inject_wait(0, frame, len, 0);
+}
+
+void
+dp_test_inject_wait_flags(const void *frame, uint16_t len, uint64_t ol_flags)
+{
+	inject_wait(0, frame, len, ol_flags);
 }
 
 struct rte_mbuf *

@@ -37,6 +37,9 @@ void dp_test_inject(const void *frame, uint16_t len);
  * rx_pkts counter moves.
  */
 void dp_test_inject_wait(const void *frame, uint16_t len);
+/* The same, with the RX offload flags a NIC would set (checksums). */
+void dp_test_inject_wait_flags(const void *frame, uint16_t len,
+		uint64_t ol_flags);
 void dp_test_inject_wait_q(unsigned int q, const void *frame, uint16_t len);
 
 /* Inject on queue q (RSS would pick it on a NIC). */
