@@ -56,7 +56,10 @@ static bool
 deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
 		uint32_t len)
 {
-	uint64_t q = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_RELAXED);
+	/* Counted before it is queued: a reader may take it the moment it
+	 * is, and must never subtract what was not yet added (FIONREAD
+	 * would wrap). */
+	uint64_t q = __atomic_fetch_add(&s->rx_bytes_q, len, __ATOMIC_ACQ_REL);
 
 	/* SO_RCVBUF bounds the payload queued; an empty socket always
 	 * takes one datagram, however large. */
@@ -64,12 +67,12 @@ deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
 			__ATOMIC_RELAXED)) || rte_ring_enqueue(
 			__atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE),
 			m) != 0) {
+		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&s->st.drop_rx_full, 1, __ATOMIC_RELAXED);
 		DP_STAT_INC(lc, udp_rx_full);
 		rte_pktmbuf_free(m);
 		return false;
 	}
-	__atomic_fetch_add(&s->rx_bytes_q, len, __ATOMIC_RELEASE);
 	count_rx(s, len);
 	dp_wait_note(lc, s);
 	return true;

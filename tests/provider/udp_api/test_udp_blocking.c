@@ -754,6 +754,80 @@ test_peekers_racing_a_reader_never_duplicate_or_lose(void)
 	ua_close(r.tx);
 }
 
+/* ---- FIONREAD under traffic ---- */
+
+struct fionread_probe {
+	SOCKET s;
+	bool stop;			/* atomic */
+	u_long worst;
+	long samples, read;
+	pthread_t prober, reader;
+};
+
+static void *
+fionread_main(void *arg)
+{
+	struct fionread_probe *p = arg;
+
+	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
+		u_long n = 0;
+
+		if (ioctlsocket(p->s, FIONREAD, &n) == 0) {
+			p->samples++;
+			if (n > p->worst)
+				p->worst = n;
+		}
+	}
+	return NULL;
+}
+
+static void *
+eager_reader_main(void *arg)
+{
+	struct fionread_probe *p = arg;
+	char buf[64];
+
+	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE))
+		if (recv(p->s, buf, sizeof(buf), 0) > 0)
+			p->read++;
+	return NULL;
+}
+
+/*
+ * FIONREAD polled while datagrams are delivered and a reader takes each
+ * the moment it is queued never reports more than the buffer holds (a
+ * reader that took a datagram before the lcore had counted its bytes
+ * made the count wrap, and FIONREAD said 0xFFFFFFFF).
+ */
+static void
+test_fionread_never_exceeds_what_is_queued(void)
+{
+	struct fionread_probe p = { 0 };
+	struct sockaddr_in to;
+	SOCKET tx = ua_udp();
+	char buf[64] = { 0 };
+	int n = 0;
+
+	p.s = ua_bound(&to);
+	ua_nonblocking(p.s, true);
+	CU_ASSERT_FATAL(pthread_create(&p.prober, NULL, fionread_main, &p) ==
+		0);
+	CU_ASSERT_FATAL(pthread_create(&p.reader, NULL, eager_reader_main,
+		&p) == 0);
+	for (double t0 = ua_ms(); ua_ms() - t0 < 2000 && p.worst <= 65536;
+			n++)
+		sendto(tx, buf, 32, 0, UA_SA(to), UA_SIN_LEN);
+	__atomic_store_n(&p.stop, true, __ATOMIC_RELEASE);
+	pthread_join(p.prober, NULL);
+	pthread_join(p.reader, NULL);
+	printf("\n    %d datagrams, %ld read, %ld samples, most %lu bytes\n",
+		n, p.read, p.samples, (unsigned long)p.worst);
+	CU_ASSERT(p.samples > 0);
+	CU_ASSERT(p.worst <= 65536);
+	ua_close(p.s);
+	ua_close(tx);
+}
+
 /* ---- SO_RCVBUF raised while datagrams flow ---- */
 
 struct grow_reader {
@@ -835,6 +909,7 @@ static const struct ua_test blocking_tests[] = {
 	UA_TEST(test_sndbuf_raised_after_first_send_queues_more),
 	UA_TEST(test_rcvbuf_raised_under_traffic_keeps_order),
 	UA_TEST(test_peekers_racing_a_reader_never_duplicate_or_lose),
+	UA_TEST(test_fionread_never_exceeds_what_is_queued),
 };
 
 static const struct ua_test select_tests[] = {
