@@ -66,7 +66,7 @@ esac
 FOREIGN_MAX=10		# percent of one core (benchmarking.md)
 NEAR_MAX=200		# c2c ns: below is "near", at or above "far"
 
-tag=wsperf$$		# every prefix, namespace, interface and socket
+tag=wspdkp$$		# every prefix, namespace, interface and socket
 tmp=
 PIDS=()
 NSS=()

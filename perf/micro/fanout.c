@@ -181,7 +181,7 @@ main(int argc, char **argv)
 	struct dp_conf c;
 	double hz, base_cyc, one_cyc = 0;
 
-	snprintf(prefix, sizeof(prefix), "wsfan%ld", (long)getpid());
+	snprintf(prefix, sizeof(prefix), "wspdkfan%ld", (long)getpid());
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
 			rounds = (unsigned int)atoi(argv[++i]);

@@ -115,7 +115,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* No hugepages, no PCI, no telemetry socket, a prefix of our own:
 	 * nothing on the machine is touched or left behind. */
 	snprintf(c.eal_args, sizeof(c.eal_args), "--no-huge -m 256 "
-		"--no-telemetry --file-prefix=wspfuzz%ld", (long)getpid());
+		"--no-telemetry --file-prefix=wspdkfuzz%ld", (long)getpid());
 	snprintf(c.device, sizeof(c.device), "pair:fuzz");
 	c.nb_mbufs = 8191;
 	c.arp_qlen = 4;		/* bounds what unresolved neighbours hold */
