@@ -1,21 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ARP (RFC 826, RFC 1122 §2.3.2, RFC 5227 announcements): answer for our
- * address, keep a neighbour cache, resolve next hops for output and hold
- * frames while a neighbour is being resolved.
+ * address, keep the neighbour cache, resolve next hops others ask for.
  *
  * One writer: every change to the cache happens on lcore 0. Other lcores
  * read entries lock-free (a per-entry sequence count, written only by
- * lcore 0) and hand lcore 0 what they cannot finish themselves: received
- * ARP frames and frames whose next hop is unresolved (dp_lcore_redirect).
+ * lcore 0) and hand lcore 0 what they cannot do themselves: received ARP
+ * frames (dp_lcore_redirect) and requests to resolve a next hop (the
+ * requests ring, one address each). Frames never wait here: each lcore
+ * holds its own until their next hop resolves (dp_arp_hold.c).
  *
  * The table is open-addressed with bounded linear probing. Slots are
  * never emptied, only re-keyed under the sequence count, so a reader's
  * probe chain is never cut short by a concurrent eviction.
  *
- *   dp_eth_input -> dp_arp_input            (lcore 0)
- *   dp_ipv4_output -> dp_arp_output         (any lcore)
- *   dp_lcore tick -> dp_arp_timer           (lcore 0)
+ *   dp_eth_input -> dp_arp_input              (lcore 0)
+ *   dp_arp_hold_add -> dp_arp_resolve         (any lcore)
+ *   dp_lcore iteration -> dp_arp_poll         (lcore 0: requests)
+ *   dp_lcore tick -> dp_arp_timer             (lcore 0)
  */
 #include <string.h>
 
@@ -23,6 +25,7 @@
 #include <rte_byteorder.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "dp_priv.h"
 #include "dp_sock_priv.h"
@@ -33,6 +36,7 @@
 #define ARP_RETRY_MS	1000
 #define ARP_HOLD_MS	1000		/* FAILED: drop without asking again */
 #define ARP_SCAN_MS	10		/* timer scan period */
+#define ARP_REQUESTS	1024		/* posted resolve requests */
 
 enum arp_state {
 	ARP_EMPTY,
@@ -60,13 +64,11 @@ struct arp_entry {
 	uint8_t probes;			/* (0) requests sent this round */
 	uint64_t expire;		/* (0) TSC of the next state change */
 	uint64_t used;			/* (0) last output through it */
-	struct rte_mbuf *q_head;	/* (0) frames awaiting resolution */
-	struct rte_mbuf *q_tail;	/* (0) */
-	uint32_t q_len;			/* (0) */
 };
 
 struct dp_arp_table {
 	uint64_t next_scan;		/* (0) */
+	struct rte_ring *requests;	/* (a) MP/SC: next hops to resolve */
 	struct arp_entry e[ARP_SIZE];
 };
 
@@ -175,51 +177,6 @@ set_entry(struct arp_entry *e, uint32_t ip, const struct rte_ether_addr *mac,
 	write_end(e);
 }
 
-/* A frame leaves the ARP queue: settle its socket's account. */
-static void
-release(struct dp_lcore *lc, struct rte_mbuf *m, bool dropped)
-{
-	struct dp_sock *s = dp_mbuf_priv(m)->sock;
-
-	if (s == NULL)
-		return;
-	if (dropped)
-		__atomic_fetch_add(&s->st.drop_no_arp, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_sub(&s->arp_inflight, 1, __ATOMIC_RELEASE);
-	dp_wait_note(lc, s);
-}
-
-static void
-queue_drop(struct dp_lcore *lc, struct arp_entry *e)
-{
-	struct rte_mbuf *m = e->q_head, *next;
-
-	while (m != NULL) {
-		next = dp_mbuf_priv(m)->next;
-		DP_STAT_INC(lc, arp_resolve_fail);
-		release(lc, m, true);
-		rte_pktmbuf_free(m);
-		m = next;
-	}
-	e->q_head = e->q_tail = NULL;
-	e->q_len = 0;
-}
-
-static void
-queue_flush(struct dp_lcore *lc, struct arp_entry *e)
-{
-	struct rte_mbuf *m = e->q_head, *next;
-
-	e->q_head = e->q_tail = NULL;
-	e->q_len = 0;
-	while (m != NULL) {
-		next = dp_mbuf_priv(m)->next;
-		release(lc, m, false);
-		dp_eth_output(lc, m, &e->mac, RTE_ETHER_TYPE_IPV4);
-		m = next;
-	}
-}
-
 static void
 send_arp(struct dp_lcore *lc, uint16_t op, uint32_t tip,
 		const struct rte_ether_addr *tha, const struct rte_ether_addr *dst)
@@ -274,127 +231,82 @@ dp_arp_announce(struct dp_lcore *lc)
 	send_arp(lc, RTE_ARP_OP_REQUEST, lc->eng->ip4, &zero_mac, &bcast_mac);
 }
 
-/*
- * Lcore 0: hold m until its neighbour is resolved, creating the entry
- * INCOMPLETE. Returns 0 when m was consumed (held, or dropped and
- * counted), -ENOBUFS when the neighbour's queue is full and the caller
- * may keep m (try) instead of having it dropped.
- */
-static int
-resolve_slow(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop,
-		bool try)
+/* Lcore 0: start resolving nexthop unless it is known, being resolved,
+ * or failed so recently that asking again would only repeat it. */
+static void
+resolve(struct dp_lcore *lc, uint32_t nexthop)
 {
 	struct dp_engine *eng = lc->eng;
-	struct dp_sock *s = dp_mbuf_priv(m)->sock;
 	struct arp_entry *e = find(eng->arp, nexthop);
 
 	if (e == NULL) {
 		e = claim(eng->arp, nexthop);
 		if (e == NULL) {
 			DP_STAT_INC(lc, arp_table_full);
-			goto drop;
+			return;
 		}
-		queue_drop(lc, e);
-		set_entry(e, nexthop, &zero_mac, ARP_FAILED);
-		e->expire = 0;
+		/* Straight to INCOMPLETE: an lcore holding frames for it
+		 * must never see a FAILED it would drop them for. */
+		set_entry(e, nexthop, &zero_mac, ARP_INCOMPLETE);
+	} else if (e->state != ARP_FAILED || lc->now < e->expire) {
+		e->used = lc->now;
+		return;
+	} else {
+		set_entry(e, nexthop, NULL, ARP_INCOMPLETE);
 	}
 	e->used = lc->now;
-	if (e->state == ARP_FAILED) {
-		if (lc->now < e->expire) {
-			DP_STAT_INC(lc, arp_resolve_fail);
-			goto drop;
-		}
-		set_entry(e, nexthop, NULL, ARP_INCOMPLETE);
-		e->probes = 0;
-		request(lc, e);
-	}
-	if (e->q_len >= eng->conf.arp_qlen) {
-		if (try)
-			return -ENOBUFS;
-		DP_STAT_INC(lc, arp_queue_full);
-		goto drop;
-	}
-	if (s != NULL)
-		__atomic_fetch_add(&s->arp_inflight, 1, __ATOMIC_RELAXED);
-	dp_mbuf_priv(m)->next = NULL;
-	if (e->q_tail == NULL)
-		e->q_head = m;
-	else
-		dp_mbuf_priv(e->q_tail)->next = m;
-	e->q_tail = m;
-	e->q_len++;
-	return 0;
-drop:
-	if (s != NULL)
-		__atomic_fetch_add(&s->st.drop_no_arp, 1, __ATOMIC_RELAXED);
-	rte_pktmbuf_free(m);
-	return 0;
-}
-
-static int
-output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop, bool try)
-{
-	struct dp_engine *eng = lc->eng;
-	struct dp_sock *s = dp_mbuf_priv(m)->sock;
-	struct rte_ether_addr mac;
-	enum arp_state st = read_entry(eng->arp, nexthop, &mac);
-
-	if (likely(st == ARP_REACHABLE || st == ARP_STALE ||
-			st == ARP_STATIC)) {
-		dp_eth_output(lc, m, &mac, RTE_ETHER_TYPE_IPV4);
-		return 0;
-	}
-	if (lc->id == 0)
-		return resolve_slow(lc, m, nexthop, try);
-	/* Only lcore 0 writes the cache: hand the frame over. Its socket
-	 * stays accountable while the frame travels; lcore 0 settles it
-	 * (dp_arp_redirected). */
-	if (s != NULL)
-		__atomic_fetch_add(&s->arp_inflight, 1, __ATOMIC_RELAXED);
-	if (dp_lcore_redirect(eng->lcores[0], m, DP_REDIRECT_TX_RESOLVE,
-			nexthop) != 0) {
-		DP_STAT_INC(lc, arp_redirect_full);
-		if (s != NULL) {
-			__atomic_fetch_add(&s->st.drop_no_arp, 1,
-				__ATOMIC_RELAXED);
-			__atomic_fetch_sub(&s->arp_inflight, 1,
-				__ATOMIC_RELEASE);
-		}
-	}
-	return 0;
+	e->probes = 0;
+	request(lc, e);
 }
 
 /*
- * Send m (data at L3, an IPv4 datagram) to nexthop (network order),
- * resolving it first if needed. Consumes m. dp_mbuf_priv(m)->sock names
- * the socket the frame is accounted to, or is NULL.
+ * Any lcore: ask for nexthop (network order) to be resolved. Lcore 0 does
+ * it at once; others post the address to it. Returns false if the
+ * request could not be posted (the caller asks again later).
  */
-void
-dp_arp_output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
+bool
+dp_arp_resolve(struct dp_lcore *lc, uint32_t nexthop)
 {
-	output(lc, m, nexthop, false);
+	if (lc->id == 0) {
+		resolve(lc, nexthop);
+		return true;
+	}
+	return rte_ring_enqueue(lc->eng->arp->requests,
+		(void *)(uintptr_t)nexthop) == 0;
 }
 
-/* As dp_arp_output, but returns -ENOBUFS (m not consumed) when the
- * neighbour's queue is full, so a socket can wait instead of losing it. */
-int
-dp_arp_output_try(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
+/* Lcore 0, each iteration: the requests other lcores posted. */
+void
+dp_arp_poll(struct dp_lcore *lc)
 {
-	return output(lc, m, nexthop, true);
+	void *req[DP_RX_BURST];
+	unsigned int n;
+
+	if (rte_ring_empty(lc->eng->arp->requests))
+		return;
+	n = rte_ring_sc_dequeue_burst(lc->eng->arp->requests, req,
+		DP_RX_BURST, NULL);
+	for (unsigned int i = 0; i < n; i++)
+		resolve(lc, (uint32_t)(uintptr_t)req[i]);
 }
 
-/* Lcore 0: a frame another lcore handed over for resolution. */
-void
-dp_arp_redirected(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
+/* Any lcore: the state of nexthop's entry, its MAC when usable. */
+enum dp_arp_state
+dp_arp_lookup(const struct dp_engine *eng, uint32_t nexthop,
+		struct rte_ether_addr *mac)
 {
-	struct dp_sock *s = dp_mbuf_priv(m)->sock;
-
-	/* The handing lcore counted the frame in flight. Settle that only
-	 * after output(), which counts it again if it queues it: the count
-	 * never touches zero while the frame still names its socket. */
-	output(lc, m, nexthop, false);
-	if (s != NULL)
-		__atomic_fetch_sub(&s->arp_inflight, 1, __ATOMIC_RELEASE);
+	switch (read_entry(eng->arp, nexthop, mac)) {
+	case ARP_REACHABLE:
+	case ARP_STALE:
+	case ARP_STATIC:
+		return DP_ARP_USABLE;
+	case ARP_FAILED:
+		return DP_ARP_FAILED;
+	case ARP_INCOMPLETE:
+		return DP_ARP_PENDING;
+	default:
+		return DP_ARP_UNKNOWN;
+	}
 }
 
 /* RFC 826 "merge": refresh what we know about the sender. */
@@ -413,15 +325,14 @@ learn(struct dp_lcore *lc, uint32_t sip, const struct rte_ether_addr *sha,
 			DP_STAT_INC(lc, arp_table_full);
 			return;
 		}
-		queue_drop(lc, e);
 		e->used = lc->now;
 	}
 	if (e->state == ARP_STATIC)
 		return;
+	/* Lcores holding frames for it see it usable and send them. */
 	set_entry(e, sip, sha, ARP_REACHABLE);
 	e->expire = lc->now + eng->arp_reachable_tsc;
 	e->probes = 0;
-	queue_flush(lc, e);
 }
 
 static bool
@@ -516,7 +427,7 @@ expire(struct dp_lcore *lc, struct arp_entry *e)
 			request(lc, e);
 			return;
 		}
-		queue_drop(lc, e);
+		/* Lcores holding frames for it see it failed and drop them. */
 		set_entry(e, e->ip, NULL, ARP_FAILED);
 		e->expire = lc->now + ms_to_tsc(lc->eng, ARP_HOLD_MS);
 		return;
@@ -559,9 +470,14 @@ dp_arp_create(struct dp_engine *eng)
 	t = rte_zmalloc("dp_arp", sizeof(*t), RTE_CACHE_LINE_SIZE);
 	if (t == NULL)
 		return -ENOMEM;
+	eng->arp = t;
+	/* Any lcore posts, lcore 0 reads; HTS for preempted posters. */
+	t->requests = rte_ring_create("dp_arp_req", ARP_REQUESTS,
+		SOCKET_ID_ANY, RING_F_MP_HTS_ENQ | RING_F_SC_DEQ);
+	if (t->requests == NULL)
+		return -ENOMEM;
 	for (unsigned int i = 0; i < ARP_SIZE; i++)
 		t->e[i].expire = UINT64_MAX;
-	eng->arp = t;
 	for (unsigned int i = 0; i < eng->conf.nb_static_arp; i++) {
 		const struct dp_neigh *n = &eng->conf.static_arp[i];
 		uint32_t ip = rte_cpu_to_be_32(n->ip);
@@ -583,29 +499,11 @@ dp_arp_create(struct dp_engine *eng)
 void
 dp_arp_free(struct dp_engine *eng)
 {
-	struct dp_arp_table *t = eng->arp;
-	struct rte_mbuf *m, *next;
-
-	if (t == NULL)
+	if (eng->arp == NULL)
 		return;
-	for (unsigned int i = 0; i < ARP_SIZE; i++) {
-		for (m = t->e[i].q_head; m != NULL; m = next) {
-			next = dp_mbuf_priv(m)->next;
-			rte_pktmbuf_free(m);
-		}
-	}
-	rte_free(t);
+	rte_ring_free(eng->arp->requests);
+	rte_free(eng->arp);
 	eng->arp = NULL;
-}
-
-unsigned int
-dp_arp_pending(const struct dp_engine *eng)
-{
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < ARP_SIZE; i++)
-		n += __atomic_load_n(&eng->arp->e[i].q_len, __ATOMIC_RELAXED);
-	return n;
 }
 
 unsigned int
@@ -626,7 +524,7 @@ dp_arp_dump(const struct dp_engine *eng, struct dp_arp_info *out,
 			continue;
 		out[n].ip = ip;
 		out[n].state = arp_state_names[st];
-		out[n].queued = __atomic_load_n(&e->q_len, __ATOMIC_RELAXED);
+		out[n].queued = dp_arp_held_for(eng, ip);
 		n++;
 	}
 	return n;

@@ -47,8 +47,8 @@ dp_lcore_create(struct dp_engine *eng, unsigned int id,
 	snprintf(name, sizeof(name), "dp_redir%u", id);
 	lc->redirect = rte_ring_create(name, DP_REDIRECT_SIZE, SOCKET_ID_ANY,
 		RING_F_MP_HTS_ENQ | RING_F_SC_DEQ);
-	if (lc->redirect == NULL) {
-		rte_free(lc);
+	if (lc->redirect == NULL || dp_arp_hold_create(lc) != 0) {
+		dp_lcore_free(lc);
 		return NULL;
 	}
 	return lc;
@@ -64,9 +64,11 @@ dp_lcore_free(struct dp_lcore *lc)
 	for (uint16_t i = 0; i < lc->tx_n; i++)
 		rte_pktmbuf_free(lc->tx_pkts[i]);
 	lc->tx_n = 0;
-	while (rte_ring_dequeue(lc->redirect, (void **)&m) == 0)
+	while (lc->redirect != NULL &&
+			rte_ring_dequeue(lc->redirect, (void **)&m) == 0)
 		rte_pktmbuf_free(m);
 	rte_ring_free(lc->redirect);
+	dp_arp_hold_free(lc);
 	rte_free(lc);
 }
 
@@ -143,9 +145,7 @@ redirect_input(struct dp_lcore *lc)
 	for (unsigned int i = 0; i < n; i++) {
 		struct dp_mbuf_priv *mp = dp_mbuf_priv(pkts[i]);
 
-		if (mp->kind == DP_REDIRECT_TX_RESOLVE)
-			dp_arp_redirected(lc, pkts[i], mp->addr);
-		else if (mp->kind == DP_REDIRECT_IGMP)
+		if (mp->kind == DP_REDIRECT_IGMP)
 			dp_igmp_input(lc, pkts[i]);
 		else
 			dp_arp_input(lc, pkts[i]);
@@ -162,6 +162,15 @@ tick(struct dp_lcore *lc)
 	}
 	if (lc->nb_parked != 0)
 		dp_sock_tx_unpark(lc);
+}
+
+/* Lcore 0's own work: the ARP requests and IGMP changes others post. */
+static void
+lcore0_poll(struct dp_lcore *lc)
+{
+	dp_arp_poll(lc);
+	if (!rte_ring_empty(lc->eng->mc->changes))
+		dp_igmp_poll(lc);
 }
 
 void
@@ -182,8 +191,10 @@ dp_lcore_poll_once(struct dp_lcore *lc)
 		redirect_input(lc);
 	if (!rte_ring_empty(lc->doorbell))
 		dp_sock_tx_poll(lc);
-	if (lc->id == 0 && !rte_ring_empty(lc->eng->mc->changes))
-		dp_igmp_poll(lc);
+	if (lc->id == 0)
+		lcore0_poll(lc);
+	if (unlikely(lc->held != 0))
+		dp_arp_hold_poll(lc);
 	if (unlikely(lc->now >= lc->next_tick))
 		tick(lc);
 	dp_lcore_tx_flush(lc);
@@ -199,8 +210,10 @@ dp_lcore_poll_once(struct dp_lcore *lc)
 void
 dp_lcore_settle(struct dp_lcore *lc)
 {
-	if (lc->id == 0 && !rte_ring_empty(lc->eng->mc->changes))
-		dp_igmp_poll(lc);
+	if (lc->id == 0)
+		lcore0_poll(lc);
+	if (lc->held != 0)
+		dp_arp_hold_poll(lc);
 	dp_lcore_tx_flush(lc);
 	dp_wait_flush(lc);
 }

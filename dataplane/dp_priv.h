@@ -39,6 +39,7 @@
 #define DP_WAKE_MAX	64		/* sockets noted for wake-up per loop */
 #define DP_PARK_MAX	4096		/* sockets waiting for ARP room */
 
+struct dp_arp_hold;
 struct dp_arp_table;
 struct dp_sock;
 struct dp_sock_table;
@@ -52,7 +53,7 @@ struct dp_mc_table;
  */
 struct dp_mbuf_priv {
 	struct rte_mbuf *next;		/* ARP pending list link */
-	struct dp_sock *sock;		/* TX: accounted to (arp_inflight) */
+	struct dp_sock *sock;		/* TX: accounted to */
 	uint32_t addr;			/* TX: next hop; RX: source (be) */
 	uint16_t port;			/* RX: source port (be) */
 	uint16_t kind;			/* enum dp_redirect_kind */
@@ -68,7 +69,6 @@ struct dp_mbuf_priv {
 enum dp_redirect_kind {
 	DP_REDIRECT_ARP = 1,		/* received ARP (data at Ethernet) */
 	DP_REDIRECT_IGMP,		/* received IGMP (data at IPv4) */
-	DP_REDIRECT_TX_RESOLVE,		/* frame to send, next hop unresolved */
 };
 
 static inline struct dp_mbuf_priv *
@@ -99,6 +99,8 @@ struct dp_lcore {
 	struct dp_sock *wake[DP_WAKE_MAX]; /* (l) */
 	unsigned int nb_parked;		/* (l) sockets waiting for ARP room */
 	struct dp_sock **parked;	/* (l) */
+	struct dp_arp_hold *hold;	/* (l) frames waiting for ARP */
+	uint32_t held;			/* (l, read by any) frames in hold */
 	uint64_t icmp_err_last;		/* (l) ICMP error token bucket */
 	uint32_t icmp_err_tokens;	/* (l) */
 	uint16_t tx_n;			/* (l) frames in tx_pkts */
@@ -149,18 +151,42 @@ void dp_eth_output(struct dp_lcore *lc, struct rte_mbuf *m,
 		const struct rte_ether_addr *dst, uint16_t ether_type);
 
 /* dp_arp.c */
+enum dp_arp_state {
+	DP_ARP_UNKNOWN,			/* no entry */
+	DP_ARP_PENDING,			/* being resolved */
+	DP_ARP_USABLE,			/* reachable, stale or static */
+	DP_ARP_FAILED,			/* unanswered lately */
+};
 int dp_arp_create(struct dp_engine *eng);
 void dp_arp_free(struct dp_engine *eng);
 void dp_arp_input(struct dp_lcore *lc, struct rte_mbuf *m);
+bool dp_arp_resolve(struct dp_lcore *lc, uint32_t nexthop);
+void dp_arp_poll(struct dp_lcore *lc);
+enum dp_arp_state dp_arp_lookup(const struct dp_engine *eng,
+		uint32_t nexthop, struct rte_ether_addr *mac);
+void dp_arp_timer(struct dp_lcore *lc);
+void dp_arp_announce(struct dp_lcore *lc);
+
+/* dp_arp_hold.c */
+int dp_arp_hold_create(struct dp_lcore *lc);
+void dp_arp_hold_free(struct dp_lcore *lc);
 void dp_arp_output(struct dp_lcore *lc, struct rte_mbuf *m,
 		uint32_t nexthop);
 int dp_arp_output_try(struct dp_lcore *lc, struct rte_mbuf *m,
 		uint32_t nexthop);
-void dp_arp_redirected(struct dp_lcore *lc, struct rte_mbuf *m,
-		uint32_t nexthop);
-void dp_arp_timer(struct dp_lcore *lc);
-void dp_arp_announce(struct dp_lcore *lc);
+void dp_arp_hold_poll(struct dp_lcore *lc);
+void dp_arp_hold_purge(struct dp_lcore *lc, struct dp_sock *s);
 unsigned int dp_arp_pending(const struct dp_engine *eng);
+uint32_t dp_arp_held_for(const struct dp_engine *eng, uint32_t ip);
+
+/* What became of a socket's frame (dp_sock_tx.c counts it). */
+enum dp_tx_outcome {
+	DP_TX_SENT,
+	DP_TX_DROP_NO_ARP,		/* its next hop never answered */
+	DP_TX_DROP_ABORT,		/* its socket closed abortively */
+};
+void dp_sock_tx_settle(struct dp_lcore *lc, struct rte_mbuf *m,
+		enum dp_tx_outcome o);
 
 struct dp_arp_info {
 	uint32_t ip;			/* network order */

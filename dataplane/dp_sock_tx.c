@@ -8,8 +8,8 @@
  * each towards the wire, and rings again for sockets it left non-empty,
  * so one busy socket cannot starve the others.
  *
- * Nothing is lost on the way: when a next hop is unresolved and its ARP
- * queue is full, the frame is stashed on the socket and the socket parks
+ * Nothing is lost on the way: when a next hop is unresolved and the ARP
+ * hold is full, the frame is stashed on the socket and the socket parks
  * until there is room (the TX ring behind it applies back-pressure to the
  * application); when the port's queue is full, draining pauses.
  */
@@ -32,24 +32,43 @@ dp_sock_tx_kick(struct dp_sock *s)
 		rte_ring_enqueue(s->owner->doorbell, s);
 }
 
-/* The frame has left the socket, sent or (abortive close) dropped:
- * settle its accounts. */
-static void
-left(struct dp_lcore *lc, struct dp_sock *s, uint32_t dgram_len, bool first,
-		bool sent)
+/*
+ * A frame's fate, known: counted on its socket (the first frame of a
+ * datagram counts the datagram). No-op for a frame of no socket. Before
+ * m is consumed: it reads m's private area.
+ */
+void
+dp_sock_tx_settle(struct dp_lcore *lc, struct rte_mbuf *m,
+		enum dp_tx_outcome o)
 {
-	if (first) {
-		__atomic_fetch_sub(&s->tx_bytes_q, dgram_len, __ATOMIC_RELEASE);
-		if (sent) {
-			__atomic_fetch_add(&s->st.tx_dgrams, 1,
-				__ATOMIC_RELAXED);
-			__atomic_fetch_add(&s->st.tx_bytes, dgram_len,
-				__ATOMIC_RELAXED);
-		} else {
-			__atomic_fetch_add(&s->st.drop_abort, 1,
-				__ATOMIC_RELAXED);
-		}
+	const struct dp_mbuf_priv *p = dp_mbuf_priv(m);
+	struct dp_sock *s = p->sock;
+
+	RTE_SET_USED(lc);
+	if (s == NULL || !(p->flags & DP_MBUF_F_FIRST))
+		return;
+	switch (o) {
+	case DP_TX_SENT:
+		__atomic_fetch_add(&s->st.tx_dgrams, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&s->st.tx_bytes, p->dgram_len,
+			__ATOMIC_RELAXED);
+		break;
+	case DP_TX_DROP_ABORT:
+		__atomic_fetch_add(&s->st.drop_abort, 1, __ATOMIC_RELAXED);
+		break;
+	case DP_TX_DROP_NO_ARP:
+		__atomic_fetch_add(&s->st.drop_no_arp, 1, __ATOMIC_RELAXED);
+		break;
 	}
+}
+
+/* The frame has left the socket's queue (to the wire, the ARP hold, or
+ * dropped): settle the queue's accounts. */
+static void
+left(struct dp_lcore *lc, struct dp_sock *s, uint32_t dgram_len, bool first)
+{
+	if (first)
+		__atomic_fetch_sub(&s->tx_bytes_q, dgram_len, __ATOMIC_RELEASE);
 	__atomic_fetch_sub(&s->tx_pending, 1, __ATOMIC_RELEASE);
 	dp_wait_note(lc, s);
 }
@@ -92,8 +111,8 @@ multicast_local(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t group,
 }
 
 /*
- * Move one frame towards the wire. Returns false when it could not (ARP
- * queue full): the caller keeps it.
+ * Move one frame towards the wire. Returns false when it could not (the
+ * ARP hold is full): the caller keeps it.
  */
 static bool
 send_one(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
@@ -101,29 +120,32 @@ send_one(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
 	const struct dp_engine *eng = lc->eng;
 	struct dp_mbuf_priv *p = dp_mbuf_priv(m);
 	uint32_t len = p->dgram_len, nh = p->addr;
-	bool first = (p->flags & DP_MBUF_F_FIRST) != 0, sent = true;
+	bool first = (p->flags & DP_MBUF_F_FIRST) != 0;
 	struct rte_ether_addr mac;
 
 	if (__atomic_load_n(&s->flags, __ATOMIC_RELAXED) & DP_SOCK_F_ABORT) {
+		dp_sock_tx_settle(lc, m, DP_TX_DROP_ABORT);
 		rte_pktmbuf_free(m);
-		sent = false;
 	} else if (p->flags & DP_MBUF_F_LOCAL) {
 		/* To our own address on a wire that would not bring it back:
 		 * the stack receives it directly. */
+		dp_sock_tx_settle(lc, m, DP_TX_SENT);
 		dp_ipv4_input(lc, m);
 	} else if (nh == RTE_BE32(0xffffffff) || nh == eng->bcast ||
 			IP_MC(nh)) {
 		if (IP_MC(nh))
 			multicast_local(lc, m, nh, first);
 		link_dst(eng, nh, &mac);
+		dp_sock_tx_settle(lc, m, DP_TX_SENT);
 		dp_eth_output(lc, m, &mac, RTE_ETHER_TYPE_IPV4);
 	} else if (nh == eng->ip4) {
 		/* Our own address over a looped wire: our own MAC, no ARP. */
+		dp_sock_tx_settle(lc, m, DP_TX_SENT);
 		dp_eth_output(lc, m, &eng->mac, RTE_ETHER_TYPE_IPV4);
 	} else if (dp_arp_output_try(lc, m, nh) != 0) {
 		return false;
 	}
-	left(lc, s, len, first, sent);
+	left(lc, s, len, first);
 	return true;
 }
 
@@ -132,6 +154,9 @@ drain(struct dp_lcore *lc, struct dp_sock *s)
 {
 	struct rte_mbuf *m;
 
+	/* An abortive close: what waits for ARP goes too, at once. */
+	if (__atomic_load_n(&s->flags, __ATOMIC_RELAXED) & DP_SOCK_F_ABORT)
+		dp_arp_hold_purge(lc, s);
 	for (unsigned int n = 0; n < DP_TX_DRAIN_BUDGET; n++) {
 		if (lc->tx_n == DP_TX_BUF) {
 			dp_lcore_tx_flush(lc);

@@ -10,7 +10,9 @@
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
+#include "dp_sock.h"
 #include "dp_test.h"
+#include "wt.h"
 #include "test_dp.h"
 
 static const struct rte_ether_addr bcast = {
@@ -230,6 +232,43 @@ test_arp_unanswered_gives_up_after_three_requests(void)
 	CU_ASSERT_EQUAL(b.arp_resolve_fail - a.arp_resolve_fail, 1);
 }
 
+/*
+ * Frames a socket queued for a neighbour being resolved are dropped,
+ * not sent, when the socket is closed abortively (SO_LINGER {1,0}): once
+ * the neighbour answers, none of them goes out and nothing stays held.
+ */
+static void
+test_abortive_close_drops_frames_held_for_arp(void)
+{
+	const uint32_t host = RTE_IPV4(198, 18, 0, 52);
+	const struct rte_ether_addr host_mac = {
+		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x52 } };
+	struct dp_addr to = { host, 9 };
+	struct dp_iov iov = { (void *)"held", 4 };
+	struct dp_sock *s;
+	struct rte_mbuf *m;
+	uint8_t f[64];
+	int udp = 0;
+
+	dp_test_drain();
+	CU_ASSERT_EQUAL_FATAL(dp_sock_create(&s), 0);
+	for (int i = 0; i < 10; i++)
+		CU_ASSERT_EQUAL(dp_sock_send(s, &iov, 1, &to, DP_F_NONBLOCK),
+			4);
+	wt_sleep_ms(20);		/* in the hold, behind the request */
+	dp_sock_close(s, DP_CLOSE_ABORT);
+	wt_sleep_ms(20);
+	dp_test_inject_wait(f, dp_test_arp(f, RTE_ARP_OP_REPLY, dp_test_mac(),
+		&host_mac, host, dp_test_mac(), DP_TEST_IP));
+	while ((m = dp_test_recv(100)) != NULL) {
+		udp += rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->ether_type ==
+			RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		rte_pktmbuf_free(m);
+	}
+	CU_ASSERT_EQUAL(udp, 0);
+	CU_ASSERT_EQUAL(dp_arp_pending(dp_engine_running()), 0);
+}
+
 int
 test_dp_arp_register(void)
 {
@@ -247,6 +286,8 @@ test_dp_arp_register(void)
 		test_arp_malformed_are_counted_by_class);
 	CU_add_test(s, "arp_resolves_next_hop_then_sends_queued_frame",
 		test_arp_resolves_next_hop_then_sends_queued_frame);
+	CU_add_test(s, "abortive_close_drops_frames_held_for_arp",
+		test_abortive_close_drops_frames_held_for_arp);
 	CU_add_test(s, "arp_unanswered_gives_up_after_three_requests",
 		test_arp_unanswered_gives_up_after_three_requests);
 	return 0;

@@ -345,6 +345,59 @@ test_unread_socket_cannot_starve_the_pool(void)
 	ua_close(tx);
 }
 
+/*
+ * Eight sockets flooding eight neighbours that never answer ARP: frames
+ * held for resolution never take more than a quarter of the pool, the
+ * senders wait (WSAEWOULDBLOCK, never WSAENOBUFS), and every other
+ * socket keeps working. (The hold was capped per neighbour only: eight
+ * neighbours' worth took every mbuf.) Small send buffers keep what the
+ * sockets' own queues hold (8 x 255) out of the way.
+ */
+static void
+test_unresolved_neighbours_cannot_starve_the_pool(void)
+{
+	enum { SOCKS = 8, QUARTER = 8191 / 4 };	/* the default pool */
+	LINGER abort_close = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_in to2;
+	SOCKET tx[SOCKS], rx2 = ua_bound(&to2), tx2 = ua_udp();
+	uint64_t held = UINT64_MAX;
+	char buf[8], json[4096];
+	int nobufs = 0;
+
+	for (int i = 0; i < SOCKS; i++) {
+		struct sockaddr_in to = ua_sin(UA_FOREIGN + 1 + i, 9);
+
+		tx[i] = ua_udp();
+		ua_setopt_int(tx[i], SOL_SOCKET, SO_SNDBUF, 4096);
+		ua_nonblocking(tx[i], true);
+		for (int idle = 0, n = 0; idle < 3 && n < 10000; n++) {
+			if (sendto(tx[i], "f", 1, 0, UA_SA(to), UA_SIN_LEN) ==
+					1) {
+				idle = 0;
+				continue;
+			}
+			nobufs += WSAGetLastError() == WSAENOBUFS;
+			idle++;
+			wt_sleep_ms(10);
+		}
+	}
+	CU_ASSERT_EQUAL(nobufs, 0);
+	if (wt_tel(wt_tel_prefix(), "/wspdk/info", json, sizeof(json)) == 0)
+		wt_json_u64(json, "arp_queued", &held);
+	printf("\n    %llu frames held for ARP\n", (unsigned long long)held);
+	CU_ASSERT(held <= QUARTER);
+	ua_nonblocking(tx2, true);
+	CU_ASSERT_EQUAL(sendto(tx2, "ok", 2, 0, UA_SA(to2), UA_SIN_LEN), 2);
+	CU_ASSERT_EQUAL(ua_recv(rx2, buf, sizeof(buf), NULL, UA_WAIT_MS), 2);
+	for (int i = 0; i < SOCKS; i++) {
+		UA_OK(setsockopt(tx[i], SOL_SOCKET, SO_LINGER,
+			(char *)&abort_close, sizeof(abort_close)));
+		ua_close(tx[i]);
+	}
+	ua_close(rx2);
+	ua_close(tx2);
+}
+
 /* Our datagram to a closed port brings back ICMP port unreachable: the
  * next receive fails WSAECONNRESET once, then the socket is normal. */
 static void
@@ -438,6 +491,7 @@ static const struct ua_test semantics_tests[] = {
 	UA_TEST(test_rcvbuf_limit_drops_are_counted),
 	UA_TEST(test_rcvbuf_raised_after_bind_queues_more_in_order),
 	UA_TEST(test_unread_socket_cannot_starve_the_pool),
+	UA_TEST(test_unresolved_neighbours_cannot_starve_the_pool),
 };
 
 static const struct ua_test icmp_tests[] = {
