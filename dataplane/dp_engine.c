@@ -24,6 +24,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_pause.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_spinlock.h>
 
 #include "dp_eal.h"
@@ -198,6 +199,7 @@ engine_free(struct dp_engine *eng)
 	dp_arp_free(eng);
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
 		dp_lcore_free(eng->lcores[i]);
+	rte_free(eng->qsbr);
 	if (eng->mp != NULL) {
 		/* Every mbuf must be home before the pool goes: one that is
 		 * not is a leak somewhere above, and would dangle. */
@@ -217,12 +219,22 @@ static int
 create_lcores(struct dp_engine *eng)
 {
 	unsigned int lcore_id, i = 0;
+	ssize_t sz = rte_rcu_qsbr_get_memsize(eng->nb_lcores);
 
+	/* Every lcore is registered; one counts for grace periods only
+	 * while it runs (online), so lcores nobody launches never hold
+	 * one up. */
+	eng->qsbr = sz < 0 ? NULL : rte_zmalloc("dp_qsbr", (size_t)sz,
+		RTE_CACHE_LINE_SIZE);
+	if (eng->qsbr == NULL ||
+			rte_rcu_qsbr_init(eng->qsbr, eng->nb_lcores) != 0)
+		return -ENOMEM;
 	RTE_LCORE_FOREACH_WORKER(lcore_id) {
 		if (i == eng->nb_lcores)
 			break;
 		eng->lcores[i] = dp_lcore_create(eng, i, lcore_id);
-		if (eng->lcores[i] == NULL)
+		if (eng->lcores[i] == NULL ||
+				rte_rcu_qsbr_thread_register(eng->qsbr, i) != 0)
 			return -ENOMEM;
 		i++;
 	}
@@ -330,9 +342,6 @@ start(const struct dp_conf *conf, bool portless)
 		engine_free(eng);
 		return ret;
 	}
-	/* Lcores nobody launches hold no pointer (dp_qsbr_wait). */
-	for (unsigned int i = 0; portless && i < eng->nb_lcores; i++)
-		eng->lcores[i]->exited = true;
 	for (unsigned int i = 0; !portless && i < eng->nb_lcores; i++) {
 		ret = rte_eal_remote_launch(dp_lcore_main, eng->lcores[i],
 			eng->lcores[i]->lcore_id);

@@ -21,6 +21,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include "dp_priv.h"
@@ -200,8 +201,9 @@ dp_lcore_poll_once(struct dp_lcore *lc)
 	dp_lcore_tx_flush(lc);
 	dp_wait_flush(lc);
 	/* Quiescent point: nothing read above is held past here. */
+	rte_rcu_qsbr_quiescent(lc->eng->qsbr, lc->id);
 	__atomic_store_n(&lc->iterations, lc->iterations + 1,
-		__ATOMIC_RELEASE);
+		__ATOMIC_RELAXED);
 }
 
 /* A portless engine's driver calls this after feeding frames: what an
@@ -225,6 +227,8 @@ dp_lcore_main(void *arg)
 
 	lc->now = rte_rdtsc();
 	lc->next_tick = lc->now;
+	/* Grace periods wait for this lcore from here until it leaves. */
+	rte_rcu_qsbr_thread_online(lc->eng->qsbr, lc->id);
 	if (lc->id == 0)
 		dp_arp_announce(lc);
 	while (!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE))
@@ -234,6 +238,6 @@ dp_lcore_main(void *arg)
 	for (int i = 0; i < 1000 && lc->tx_n != 0; i++)
 		dp_lcore_tx_flush(lc);
 	dp_wait_flush(lc);
-	__atomic_store_n(&lc->exited, true, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_thread_offline(lc->eng->qsbr, lc->id);
 	return 0;
 }

@@ -44,6 +44,7 @@ struct dp_arp_table;
 struct dp_sock;
 struct dp_sock_table;
 struct dp_mc_table;
+struct rte_rcu_qsbr;
 
 /*
  * Private area of every mbuf of our pool (rte_mbuf_to_priv): lets frames
@@ -87,13 +88,12 @@ struct dp_lcore {
 	struct rte_ring *redirect;	/* (a) MP/SC: frames from other lcores */
 	struct rte_ring *doorbell;	/* (a) MP/SC: sockets with TX work */
 	bool stop;			/* (a) set by dp_stop() */
-	bool exited;			/* (a) the poll loop has returned */
 	/* The lcore writes what follows every iteration; application
 	 * threads read the line above on every send (doorbell). */
 	uint64_t now __rte_cache_aligned; /* (l) TSC at the top of the
 					   * iteration */
 	uint64_t next_tick;		/* (l) */
-	uint64_t iterations;		/* (l, atomic) quiescent-state count */
+	uint64_t iterations;		/* (l, read by telemetry) */
 	unsigned int nb_wake;		/* (l) sockets noted this iteration */
 	uint32_t wake_gen;		/* (l) */
 	struct dp_sock *wake[DP_WAKE_MAX]; /* (l) */
@@ -127,6 +127,9 @@ struct dp_engine {
 	struct dp_arp_table *arp;	/* (0) */
 	struct dp_sock_table *socks;	/* sockets, demux (dp_sock_priv.h) */
 	struct dp_mc_table *mc;		/* multicast, IGMP (dp_mcast.h) */
+	struct rte_rcu_qsbr *qsbr;	/* (c) lcores' quiescent states: the
+					 * grace periods of every lock-free
+					 * structure lcores read */
 	uint64_t gen;			/* (c) unique per dp_start() */
 	bool ip_cksum_offload;		/* (c) port computes IPv4 checksums */
 	bool udp_cksum_offload;		/* (c) port computes UDP checksums */

@@ -21,6 +21,7 @@
 
 #include <rte_atomic.h>
 #include <rte_pause.h>
+#include <rte_rcu_qsbr.h>
 
 #include "dp_sock_priv.h"
 
@@ -330,20 +331,14 @@ dp_wait_any(struct dp_sock *const *socks, const unsigned int *events,
 	return block(socks[0]->eng, &w, deadline_of(timeout_us));
 }
 
+/*
+ * A grace period: once it returns, no lcore holds a pointer it read
+ * before the call (each has reported a quiescent state since, or is
+ * offline). rte_rcu_qsbr orders the caller's unpublishing before the
+ * token the lcores must see, which a plain counter snapshot did not.
+ */
 void
 dp_qsbr_wait(struct dp_engine *eng)
 {
-	uint64_t snap[DP_MAX_LCORES];
-
-	for (unsigned int i = 0; i < eng->nb_lcores; i++)
-		snap[i] = __atomic_load_n(&eng->lcores[i]->iterations,
-			__ATOMIC_ACQUIRE);
-	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
-		const struct dp_lcore *lc = eng->lcores[i];
-
-		while (__atomic_load_n(&lc->iterations, __ATOMIC_ACQUIRE) ==
-				snap[i] && !__atomic_load_n(&lc->exited,
-				__ATOMIC_ACQUIRE))
-			rte_pause();
-	}
+	rte_rcu_qsbr_synchronize(eng->qsbr, RTE_QSBR_THRID_INVALID);
 }
