@@ -306,7 +306,10 @@ copy_from(struct iov_cursor *c, uint8_t *dst, size_t len)
 	while (len > 0 && c->i < c->n) {
 		size_t k = RTE_MIN(len, c->iov[c->i].len - c->off);
 
-		memcpy(dst, (const uint8_t *)c->iov[c->i].base + c->off, k);
+		/* An empty buffer may have no base at all. */
+		if (k != 0)
+			memcpy(dst, (const uint8_t *)c->iov[c->i].base +
+				c->off, k);
 		dst += k;
 		len -= k;
 		c->off += k;
@@ -572,7 +575,8 @@ copy_to(const struct dp_iov *iov, unsigned int n, const uint8_t *src,
 	for (unsigned int i = 0; i < n && done < len; i++) {
 		size_t k = RTE_MIN(iov[i].len, len - done);
 
-		memcpy(iov[i].base, src + done, k);
+		if (k != 0)	/* an empty buffer may have no base */
+			memcpy(iov[i].base, src + done, k);
 		done += k;
 	}
 	return done;

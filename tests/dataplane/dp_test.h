@@ -15,8 +15,13 @@
 
 #include "dp_priv.h"
 
-#define DP_TEST_IP	RTE_IPV4(198, 18, 0, 2)	/* the stack */
-#define DP_TEST_PEER	RTE_IPV4(198, 18, 0, 1)	/* the test, host order */
+/* A host-order IPv4 address. DPDK 22.11's RTE_IPV4 shifts an int left
+ * by 24, which is undefined for a first byte over 127. */
+#define DP_TEST_IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+#define DP_TEST_IP	DP_TEST_IP4(198, 18, 0, 2)	/* the stack */
+#define DP_TEST_PEER	DP_TEST_IP4(198, 18, 0, 1)	/* the test, host order */
 
 extern const struct rte_ether_addr dp_test_peer_mac;
 

@@ -90,7 +90,7 @@ test_arp_request_for_other_ip_is_not_answered(void)
 	dp_test_drain();
 	dp_test_stats(&a);
 	len = dp_test_arp(f, RTE_ARP_OP_REQUEST, &bcast, &dp_test_peer_mac,
-		DP_TEST_PEER, &zero, RTE_IPV4(198, 18, 0, 77));
+		DP_TEST_PEER, &zero, DP_TEST_IP4(198, 18, 0, 77));
 	dp_test_inject_wait(f, len);
 	CU_ASSERT_PTR_NULL(dp_test_recv(50));
 	dp_test_stats(&b);
@@ -167,7 +167,7 @@ test_arp_malformed_are_counted_by_class(void)
 static void
 test_arp_resolves_next_hop_then_sends_queued_frame(void)
 {
-	const uint32_t host = RTE_IPV4(198, 18, 0, 50);
+	const uint32_t host = DP_TEST_IP4(198, 18, 0, 50);
 	const struct rte_ether_addr host_mac = {
 		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x50 } };
 	uint8_t f[128];
@@ -205,7 +205,7 @@ test_arp_resolves_next_hop_then_sends_queued_frame(void)
 static void
 test_arp_unanswered_gives_up_after_three_requests(void)
 {
-	const uint32_t host = RTE_IPV4(198, 18, 0, 51);
+	const uint32_t host = DP_TEST_IP4(198, 18, 0, 51);
 	uint8_t f[128];
 	struct dp_stats a, b;
 	struct rte_mbuf *m;
@@ -240,7 +240,7 @@ test_arp_unanswered_gives_up_after_three_requests(void)
 static void
 test_abortive_close_drops_frames_held_for_arp(void)
 {
-	const uint32_t host = RTE_IPV4(198, 18, 0, 52);
+	const uint32_t host = DP_TEST_IP4(198, 18, 0, 52);
 	const struct rte_ether_addr host_mac = {
 		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x52 } };
 	struct dp_addr to = { host, 9 };

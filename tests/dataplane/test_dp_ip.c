@@ -91,7 +91,7 @@ test_icmp_broadcast_echo_is_ignored(void)
 	uint16_t len;
 
 	dp_test_learn_peer();
-	len = dp_test_echo(f, DP_TEST_PEER, RTE_IPV4(198, 18, 0, 255), 1, 1,
+	len = dp_test_echo(f, DP_TEST_PEER, DP_TEST_IP4(198, 18, 0, 255), 1, 1,
 		8);
 	memset(f, 0xff, 6);
 	dp_test_stats(&a);

@@ -74,7 +74,7 @@ test_echo_on_second_lcore_is_answered_there(void)
 static void
 test_resolution_for_second_lcore_sends_from_it(void)
 {
-	const uint32_t host = RTE_IPV4(198, 18, 0, 60);
+	const uint32_t host = DP_TEST_IP4(198, 18, 0, 60);
 	const struct rte_ether_addr host_mac = {
 		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x60 } };
 	uint8_t f[256];
@@ -151,7 +151,7 @@ count_udp_out(uint32_t host, unsigned int ms)
 static void
 test_second_lcore_socket_waits_for_arp_without_loss(void)
 {
-	const uint32_t host = RTE_IPV4(198, 18, 0, 70);
+	const uint32_t host = DP_TEST_IP4(198, 18, 0, 70);
 	const struct rte_ether_addr host_mac = {
 		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x70 } };
 	struct dp_sock *s = sock_on_lcore(1);
