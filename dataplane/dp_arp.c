@@ -56,10 +56,20 @@ static const char *const arp_state_names[] = {
 	[ARP_STATIC] = "static",
 };
 
+/*
+ * An entry as lcore 0 keeps it, and as other lcores read it without a
+ * lock: ip and link are its published words, both atomic. A re-key
+ * first zeroes ip, then publishes the new link (release), then the new
+ * ip (release); a reader loads ip, then link (acquire), then ip again,
+ * and takes the link only if ip held its key both times -- a link it
+ * saw from a re-key would come after the zero, which the second load
+ * would see. No fences, no retry loop, nothing TSan cannot follow.
+ */
 struct arp_entry {
-	uint32_t seq;			/* (0) odd while being written */
-	uint32_t ip;			/* (0) network order, 0 = empty */
-	struct rte_ether_addr mac;	/* (0) */
+	uint32_t ip;			/* (0, atomic) network order, 0 =
+					 * empty or being re-keyed */
+	uint64_t link;			/* (0, atomic) MAC << 8 | state */
+	struct rte_ether_addr mac;	/* (0) lcore 0's own copies */
 	uint8_t state;			/* (0) enum arp_state */
 	uint8_t probes;			/* (0) requests sent this round */
 	uint64_t expire;		/* (0) TSC of the next state change */
@@ -86,18 +96,13 @@ ms_to_tsc(const struct dp_engine *eng, uint64_t ms)
 	return eng->tsc_hz / 1000 * ms;
 }
 
-/* Writer side of the sequence count (lcore 0 only). */
-static void
-write_begin(struct arp_entry *e)
+static uint64_t
+link_of(const struct rte_ether_addr *mac, uint8_t state)
 {
-	__atomic_store_n(&e->seq, e->seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-}
+	uint64_t v = 0;
 
-static void
-write_end(struct arp_entry *e)
-{
-	__atomic_store_n(&e->seq, e->seq + 1, __ATOMIC_RELEASE);
+	memcpy(&v, mac, sizeof(*mac));
+	return v << 8 | state;
 }
 
 /* Lock-free read of the entry for ip; returns its state (EMPTY: none). */
@@ -107,21 +112,19 @@ read_entry(const struct dp_arp_table *t, uint32_t ip,
 {
 	for (unsigned int i = 0; i < ARP_PROBE; i++) {
 		const struct arp_entry *e = &t->e[slot_of(ip, i)];
-		uint32_t s1, s2, key;
-		uint8_t state;
+		uint32_t key = __atomic_load_n(&e->ip, __ATOMIC_ACQUIRE);
+		uint64_t link, hw;
 
-		do {
-			s1 = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
-			key = e->ip;
-			state = e->state;
-			*mac = e->mac;
-			__atomic_thread_fence(__ATOMIC_ACQUIRE);
-			s2 = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
-		} while ((s1 & 1) != 0 || s1 != s2);
-		if (key == ip)
-			return (enum arp_state)state;
 		if (key == 0)
 			break;
+		if (key != ip)
+			continue;
+		link = __atomic_load_n(&e->link, __ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&e->ip, __ATOMIC_RELAXED) != ip)
+			break;	/* re-keyed meanwhile: as if not found */
+		hw = link >> 8;
+		memcpy(mac, &hw, sizeof(*mac));
+		return (enum arp_state)(link & 0xff);
 	}
 	return ARP_EMPTY;
 }
@@ -165,16 +168,22 @@ claim(struct dp_arp_table *t, uint32_t ip)
 	return victim;
 }
 
+/* Lcore 0: key, MAC (NULL: keep) and state, published for readers. */
 static void
 set_entry(struct arp_entry *e, uint32_t ip, const struct rte_ether_addr *mac,
 		enum arp_state state)
 {
-	write_begin(e);
-	e->ip = ip;
+	bool rekey = e->ip != ip;
+
 	if (mac != NULL)
 		e->mac = *mac;
 	e->state = (uint8_t)state;
-	write_end(e);
+	if (rekey)
+		__atomic_store_n(&e->ip, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->link, link_of(&e->mac, e->state),
+		__ATOMIC_RELEASE);
+	if (rekey)
+		__atomic_store_n(&e->ip, ip, __ATOMIC_RELEASE);
 }
 
 static void

@@ -41,7 +41,9 @@ ws2_htab_alloc(struct ws2_htab *t, uintptr_t ctx)
 	s = &t->ht_slots[slot];
 	s->hs_gen = (s->hs_gen + 1) & ((1u << gen_bits(t)) - 1);
 	h = (((uint64_t)s->hs_gen << t->ht_bits) | slot) << 2;
-	atomic_store_explicit(&s->hs_ctx, ctx, memory_order_relaxed);
+	/* Release: a lookup that sees this ctx then sees the 0 that
+	 * ws2_htab_free stored in hs_handle before it. */
+	atomic_store_explicit(&s->hs_ctx, ctx, memory_order_release);
 	atomic_store_explicit(&s->hs_handle, h, memory_order_release);
 	t->ht_live++;
 out_unlock:
@@ -68,12 +70,14 @@ ws2_htab_lookup(struct ws2_htab *t, uint64_t h, uintptr_t *ctx)
 	if (s == NULL ||
 	    atomic_load_explicit(&s->hs_handle, memory_order_acquire) != h)
 		return -1;
-	c = atomic_load_explicit(&s->hs_ctx, memory_order_relaxed);
 	/*
-	 * Seqlock-style re-check: if the slot was freed and reused while we
-	 * read hs_ctx, hs_handle no longer holds h (the generation changed).
+	 * Re-check: if the slot was freed and reused while we read hs_ctx,
+	 * hs_handle no longer holds h (the generation changed). The acquire
+	 * keeps the re-check after the ctx load; a reused ctx was stored
+	 * after hs_handle went to 0 (ws2_htab_alloc). No fences: TSan
+	 * follows this.
 	 */
-	atomic_thread_fence(memory_order_acquire);
+	c = atomic_load_explicit(&s->hs_ctx, memory_order_acquire);
 	if (atomic_load_explicit(&s->hs_handle, memory_order_relaxed) != h)
 		return -1;
 	if (ctx != NULL)
@@ -96,8 +100,6 @@ ws2_htab_free(struct ws2_htab *t, uint64_t h, uintptr_t *ctx)
 	if (ctx != NULL)
 		*ctx = atomic_load_explicit(&s->hs_ctx, memory_order_relaxed);
 	atomic_store_explicit(&s->hs_handle, 0, memory_order_relaxed);
-	/* Pairs with the fence in ws2_htab_lookup. */
-	atomic_thread_fence(memory_order_release);
 	t->ht_fifo[(t->ht_head + t->ht_nfree) & mask] = (uint32_t)(s -
 	    t->ht_slots);
 	t->ht_nfree++;
