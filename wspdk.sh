@@ -7,7 +7,10 @@
 #   ./wspdk.sh demo     the main job: a Winsock program over the provider
 #                       on a tap in a private namespace, the kernel on the
 #                       other side (no NIC needed)
-#   ./wspdk.sh test     every test (what .ci/run runs)
+#   ./wspdk.sh test     every test (what .ci/run runs): the plain build,
+#                       then all but the Windows cross-build under ASan +
+#                       UBSan (./build-asan), the multi-threaded ones
+#                       under TSan (./build-tsan)
 #   ./wspdk.sh build    dependencies + build only
 #
 # Safety: every DPDK process started here runs with --no-pci (the
@@ -157,12 +160,47 @@ for line in sys.stdin:
 	log "demo done"
 }
 
+# A build with sanitizers beside ./build: the same tree and options.
+sanitized_build() {	# sanitized_build DIR SANITIZERS
+	local dir=$1 san=$2
+
+	if [ ! -f "$dir/build.ninja" ]; then
+		log "configuring $dir (-Db_sanitize=$san)"
+		# The provider is a shared library the test programs dlopen:
+		# its sanitizer runtime comes from them (b_lundef=false).
+		meson setup "$dir" "$here" -Dwerror=true -Db_sanitize="$san" \
+			-Db_lundef=false
+	fi
+	log "building $dir"
+	ninja -C "$dir"
+}
+
+suite() {	# suite DIR [meson test arguments]
+	local dir=$1
+
+	shift
+	meson test -C "$dir" --print-errorlogs --num-processes 2 "$@"
+}
+
+# A sanitizer report fails its test (exit code, abort), never just prints.
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$here/tests/tsan.supp"
+
 run_tests() {
 	local rc=0
 
 	setup_hugepages 128
 	log "tests"
-	meson test -C "$build" --print-errorlogs --num-processes 2 || rc=$?
+	suite "$build" || rc=$?
+	sanitized_build "$build-asan" address,undefined
+	# All but the Windows cross-build (mingw code, not instrumentable
+	# here; it ran above).
+	log "tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+	suite "$build-asan" --no-suite windows || rc=$?
+	sanitized_build "$build-tsan" thread
+	log "the multi-threaded tests under ThreadSanitizer"
+	suite "$build-tsan" --suite threads || rc=$?
 	sweep_runtime_dirs
 	if ls /dev/hugepages/wspdk* >/dev/null 2>&1; then
 		echo "hugepage files left behind:" /dev/hugepages/wspdk* >&2
