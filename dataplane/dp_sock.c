@@ -60,9 +60,30 @@ dp_sock_table_create(struct dp_engine *eng)
 	return 0;
 }
 
+/* Datagrams received and never read, about to be discarded. */
+static void
+count_unread(struct dp_sock *s)
+{
+	uint64_t n = 0;
+
+	for (uint8_t i = 0; i < s->rxq.n; i++)
+		n += rte_ring_count(s->rxq.r[i]);
+	if (n != 0)
+		__atomic_fetch_add(&s->st.drop_unread, n, __ATOMIC_RELAXED);
+}
+
 static void
 sock_free(struct dp_sock *s)
 {
+	struct dp_sock_stats *closed = &s->eng->socks->closed;
+
+	/* What is still queued goes unread; then the counters outlive it. */
+	count_unread(s);
+#define DP_SOCK_STAT_ADD(name) \
+	__atomic_fetch_add(&closed->name, __atomic_load_n(&s->st.name, \
+		__ATOMIC_RELAXED), __ATOMIC_RELAXED);
+	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_ADD)
+#undef DP_SOCK_STAT_ADD
 	dp_sock_rings_free(s);
 	if (s->tx_stash != NULL)
 		rte_pktmbuf_free(s->tx_stash);
@@ -264,6 +285,7 @@ filter_ring(struct dp_sock *s, struct rte_ring *r, uint64_t peer)
 			continue;
 		__atomic_fetch_sub(&s->rx_bytes_q, p->dgram_len,
 			__ATOMIC_RELAXED);
+		__atomic_fetch_add(&s->st.drop_unread, 1, __ATOMIC_RELAXED);
 		dp_mcache_free(s->eng, m);
 	}
 }
@@ -598,6 +620,7 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	rte_spinlock_unlock(&s->lock);
 	dp_sock_interrupt(s);
 	/* What was received and never read is discarded. */
+	count_unread(s);
 	dp_sock_rxq_drain(s);
 	__atomic_store_n(&s->rx_bytes_q, 0, __ATOMIC_RELAXED);
 	rte_spinlock_lock(&t->lock);
@@ -615,20 +638,25 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 void
 dp_sock_stats_get(struct dp_sock *s, struct dp_sock_stats *st)
 {
-	st->rx_dgrams = __atomic_load_n(&s->st.rx_dgrams, __ATOMIC_RELAXED);
-	st->rx_bytes = __atomic_load_n(&s->st.rx_bytes, __ATOMIC_RELAXED);
-	st->tx_dgrams = __atomic_load_n(&s->st.tx_dgrams, __ATOMIC_RELAXED);
-	st->tx_bytes = __atomic_load_n(&s->st.tx_bytes, __ATOMIC_RELAXED);
-	st->drop_rx_full = __atomic_load_n(&s->st.drop_rx_full,
-		__ATOMIC_RELAXED);
-	st->drop_tx_full = __atomic_load_n(&s->st.drop_tx_full,
-		__ATOMIC_RELAXED);
-	st->drop_no_arp = __atomic_load_n(&s->st.drop_no_arp,
-		__ATOMIC_RELAXED);
-	st->drop_csum = __atomic_load_n(&s->st.drop_csum, __ATOMIC_RELAXED);
-	st->drop_abort = __atomic_load_n(&s->st.drop_abort, __ATOMIC_RELAXED);
-	st->drop_nombuf = __atomic_load_n(&s->st.drop_nombuf,
-		__ATOMIC_RELAXED);
+#define DP_SOCK_STAT_GET(name) \
+	st->name = __atomic_load_n(&s->st.name, __ATOMIC_RELAXED);
+	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_GET)
+#undef DP_SOCK_STAT_GET
+}
+
+void
+dp_sock_stats_closed(struct dp_sock_stats *st)
+{
+	struct dp_engine *eng = dp_engine_get();
+
+	memset(st, 0, sizeof(*st));
+	if (eng == NULL)
+		return;
+#define DP_SOCK_STAT_GET(name) \
+	st->name = __atomic_load_n(&eng->socks->closed.name, __ATOMIC_RELAXED);
+	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_GET)
+#undef DP_SOCK_STAT_GET
+	dp_engine_put();
 }
 
 void

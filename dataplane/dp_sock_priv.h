@@ -153,6 +153,7 @@ struct dp_sock_table {
 	uint64_t spec_ports[65536 / 64] __rte_cache_aligned; /* (t) writers;
 							      * lcores read */
 	uint32_t ip_id __rte_cache_aligned; /* (a) IPv4 identification */
+	struct dp_sock_stats closed;	/* (a) totals of freed sockets */
 	/* Read by every lcore iteration that noted an event: away from
 	 * the words above, which every data call writes. */
 	uint32_t sel_seq __rte_cache_aligned; /* (a) bumped for select

@@ -113,6 +113,12 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	dp_stats_sum(eng, &sum);
 	add_stats(d, &sum);
+	/* Sockets closed and gone: their counters stay counted. */
+#define DP_SOCK_STAT_TEL(name) rte_tel_data_add_dict_u64(d, \
+	"closed_sockets_" #name, __atomic_load_n(&eng->socks->closed.name, \
+	__ATOMIC_RELAXED));
+	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_TEL)
+#undef DP_SOCK_STAT_TEL
 	if (rte_eth_stats_get(eng->port->port_id, &es) == 0) {
 		rte_tel_data_add_dict_u64(d, "port_ipackets", es.ipackets);
 		rte_tel_data_add_dict_u64(d, "port_opackets", es.opackets);
@@ -258,16 +264,10 @@ fill_socket(struct rte_tel_data *e, const void *item, unsigned int index)
 	add_addr(e, "peer", &si->peer);
 	rte_tel_data_add_dict_u64(e, "rx_queued_bytes", si->rx_queued);
 	rte_tel_data_add_dict_u64(e, "tx_queued_bytes", si->tx_queued);
-	rte_tel_data_add_dict_u64(e, "rx_dgrams", st->rx_dgrams);
-	rte_tel_data_add_dict_u64(e, "rx_bytes", st->rx_bytes);
-	rte_tel_data_add_dict_u64(e, "tx_dgrams", st->tx_dgrams);
-	rte_tel_data_add_dict_u64(e, "tx_bytes", st->tx_bytes);
-	rte_tel_data_add_dict_u64(e, "drop_rx_full", st->drop_rx_full);
-	rte_tel_data_add_dict_u64(e, "drop_tx_full", st->drop_tx_full);
-	rte_tel_data_add_dict_u64(e, "drop_no_arp", st->drop_no_arp);
-	rte_tel_data_add_dict_u64(e, "drop_csum", st->drop_csum);
-	rte_tel_data_add_dict_u64(e, "drop_nombuf", st->drop_nombuf);
-	rte_tel_data_add_dict_u64(e, "drop_abort", st->drop_abort);
+#define DP_SOCK_STAT_TEL(name) \
+	rte_tel_data_add_dict_u64(e, #name, st->name);
+	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_TEL)
+#undef DP_SOCK_STAT_TEL
 	RTE_SET_USED(index);
 	return si->id;
 }

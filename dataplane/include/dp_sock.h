@@ -79,18 +79,29 @@ enum dp_close_mode {
 	DP_CLOSE_ABORT,		/**< drop it */
 };
 
-/** Per-socket counters (telemetry lists them too). */
+/**
+ * Per-socket counters, as an X-macro so every list of them (telemetry,
+ * the totals of closed sockets) has them all.
+ */
+#define DP_SOCK_STATS_FOREACH(X)					\
+	X(rx_dgrams)							\
+	X(rx_bytes)							\
+	X(tx_dgrams)							\
+	X(tx_bytes)							\
+	X(drop_rx_full)		/* RX ring or SO_RCVBUF full */		\
+	X(drop_tx_full)		/* TX queue full (non-blocking send) */	\
+	X(drop_no_arp)		/* next hop never resolved */		\
+	X(drop_csum)		/* bad UDP checksum */			\
+	X(drop_nombuf)		/* no mbuf for a send */		\
+	X(drop_abort)		/* queued, dropped by an abortive close */ \
+	X(drop_unread)		/* received, never read: discarded by	\
+				 * close, or by connect to another peer */
+
+/** Per-socket counters (see DP_SOCK_STATS_FOREACH). */
 struct dp_sock_stats {
-	uint64_t rx_dgrams;
-	uint64_t rx_bytes;
-	uint64_t tx_dgrams;
-	uint64_t tx_bytes;
-	uint64_t drop_rx_full;	/**< RX ring full */
-	uint64_t drop_tx_full;	/**< TX ring full (non-blocking send) */
-	uint64_t drop_no_arp;	/**< next hop never resolved */
-	uint64_t drop_csum;	/**< bad UDP checksum */
-	uint64_t drop_nombuf;	/**< no mbuf for a send */
-	uint64_t drop_abort;	/**< queued, dropped by an abortive close */
+#define DP_SOCK_STAT_FIELD(name) uint64_t name;
+	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_FIELD)
+#undef DP_SOCK_STAT_FIELD
 };
 
 /**
@@ -213,6 +224,13 @@ void dp_sock_close(struct dp_sock *s, enum dp_close_mode mode);
 
 /** Counters of s. */
 void dp_sock_stats_get(struct dp_sock *s, struct dp_sock_stats *st);
+
+/**
+ * Counters of every socket closed and freed since the engine started:
+ * what they received, sent and dropped stays counted after they are
+ * gone. Zero when no engine runs.
+ */
+void dp_sock_stats_closed(struct dp_sock_stats *st);
 
 /** Our address and prefix length (for SIO_GET_INTERFACE_LIST). */
 void dp_sock_local_if(uint32_t *ip, uint8_t *prefix, uint32_t *mtu);
