@@ -99,9 +99,11 @@ wsp_sock_accept_new(void)
 }
 
 /* A new provider socket with its handle (the dataplane's half too). */
-static struct wsp_sock *
-sock_open(DWORD catalog_id, LPINT err)
+static SOCKET
+sock_open(const struct wsp_sock_attr *attr, LPINT err)
 {
+	DWORD catalog_id = attr->info != NULL ? attr->info->dwCatalogEntryId :
+		0;
 	struct wsp_sock *ws;
 	struct dp_sock *dp;
 	SOCKET h;
@@ -110,36 +112,45 @@ sock_open(DWORD catalog_id, LPINT err)
 	ret = dp_sock_create(&dp);
 	if (ret != 0) {
 		*err = wsp_error_from_errno(ret);
-		return NULL;
+		return INVALID_SOCKET;
 	}
 	ws = slot_alloc();
 	if (ws == NULL) {
 		dp_sock_close(dp, DP_CLOSE_ABORT);
 		*err = WSAENOBUFS;
-		return NULL;
+		return INVALID_SOCKET;
 	}
 	ws->dp = dp;
+	ws->type = attr->type;
+	ws->protocol = attr->protocol;
+	ws->overlapped = attr->overlapped;
+	if (attr->info != NULL)
+		ws->info = *attr->info;
+	else
+		memset(&ws->info, 0, sizeof(ws->info));
 	ws->nonblocking = false;
 	ws->linger = 0;
 	ws->abort_on_close = false;
-	h = wsp_g.upcalls.lpWPUCreateSocketHandle(catalog_id, (DWORD_PTR)ws,
+	h = WSP_UPCALL(lpWPUCreateSocketHandle)(catalog_id, (DWORD_PTR)ws,
 		err);
 	if (h == INVALID_SOCKET) {
 		slot_free(ws, false);
 		dp_sock_close(dp, DP_CLOSE_ABORT);
-		return NULL;
+		return INVALID_SOCKET;
 	}
 	ws->handle = h;
-	/* Published last: a lookup sees a complete object or none. */
+	/* Published last: a lookup sees a complete object or none, and
+	 * ws is not ours to read once it is listed (a close may recycle it
+	 * at once). */
 	__atomic_store_n(&ws->ref, 1, __ATOMIC_RELEASE);
 	list_add(ws);
-	return ws;
+	return h;
 }
 
-struct wsp_sock *
-wsp_sock_open(DWORD catalog_id, LPINT err)
+SOCKET
+wsp_sock_open(const struct wsp_sock_attr *attr, LPINT err)
 {
-	struct wsp_sock *ws = NULL;
+	SOCKET h = INVALID_SOCKET;
 
 	/* Dekker with wsp_sock_close_all(): it sees our count, or we see
 	 * it refusing. */
@@ -147,9 +158,9 @@ wsp_sock_open(DWORD catalog_id, LPINT err)
 	if (__atomic_load_n(&refusing, __ATOMIC_SEQ_CST))
 		*err = WSAENETDOWN;
 	else
-		ws = sock_open(catalog_id, err);
+		h = sock_open(attr, err);
 	__atomic_fetch_sub(&creating, 1, __ATOMIC_RELEASE);
-	return ws;
+	return h;
 }
 
 struct wsp_sock *
@@ -160,7 +171,7 @@ wsp_sock_get(SOCKET s, LPINT err)
 	uint32_t v;
 	int e;
 
-	if (wsp_g.upcalls.lpWPUQuerySocketHandleContext(s, &ctx, &e) != 0 ||
+	if (WSP_UPCALL(lpWPUQuerySocketHandleContext)(s, &ctx, &e) != 0 ||
 			ctx == 0)
 		goto notsock;
 	ws = (struct wsp_sock *)ctx;
@@ -212,7 +223,7 @@ wsp_sock_close(struct wsp_sock *ws, bool abortive, bool notify)
 	 * release it only after them. */
 	dp_sock_interrupt(ws->dp);
 	wsp_ovl_cancel(ws, notify);
-	wsp_g.upcalls.lpWPUCloseSocketHandle(ws->handle, &err);
+	WSP_UPCALL(lpWPUCloseSocketHandle)(ws->handle, &err);
 	wsp_sock_put(ws);	/* the handle's own reference */
 	wsp_sock_put(ws);	/* the caller's */
 	return true;

@@ -43,9 +43,19 @@ struct wsp_sock {
 struct wsp_sock *wsp_sock_get(SOCKET s, LPINT err);
 void wsp_sock_put(struct wsp_sock *ws);
 
-/* A new provider socket, its dataplane socket and its handle; NULL with
- * *err set (WSAENETDOWN once WSPCleanup has begun closing sockets). */
-struct wsp_sock *wsp_sock_open(DWORD catalog_id, LPINT err);
+/* What a new socket is, fixed before anyone else can see it. */
+struct wsp_sock_attr {
+	int type;
+	int protocol;
+	bool overlapped;
+	const WSAPROTOCOL_INFOW *info;	/* the catalog entry, or NULL */
+};
+
+/* A new provider socket, its dataplane socket and its handle, or
+ * INVALID_SOCKET with *err set (WSAENETDOWN once WSPCleanup has begun
+ * closing sockets). The handle is returned, not the object: from the
+ * moment it is published another thread may close it. */
+SOCKET wsp_sock_open(const struct wsp_sock_attr *attr, LPINT err);
 
 /* WSPStartup from zero: sockets may be made again. */
 void wsp_sock_accept_new(void);

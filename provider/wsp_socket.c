@@ -44,7 +44,7 @@ SOCKET WSPAPI
 wsp_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
 		GROUP g, DWORD flags, LPINT lpErrno)
 {
-	struct wsp_sock *ws;
+	struct wsp_sock_attr attr;
 	int ret;
 
 	ret = resolve_triple(&af, &type, &protocol, info);
@@ -54,16 +54,11 @@ wsp_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
 		*lpErrno = ret;
 		return INVALID_SOCKET;
 	}
-	ws = wsp_sock_open(info != NULL ? info->dwCatalogEntryId : 0,
-		lpErrno);
-	if (ws == NULL)
-		return INVALID_SOCKET;
-	ws->type = type;
-	ws->protocol = protocol;
-	ws->overlapped = (flags & WSA_FLAG_OVERLAPPED) != 0;
-	if (info != NULL)
-		ws->info = *info;
-	return ws->handle;
+	attr.type = type;
+	attr.protocol = protocol;
+	attr.overlapped = (flags & WSA_FLAG_OVERLAPPED) != 0;
+	attr.info = info;
+	return wsp_sock_open(&attr, lpErrno);
 }
 
 /*
