@@ -98,7 +98,7 @@ wsp_ovl_complete(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
 		return;
 	}
 	*c = (struct apc_ctx){ cr, ov, err, bytes, flags };
-	if (wsp_g.upcalls.lpWPUQueueApc(tid, apc_trampoline, (DWORD_PTR)c,
+	if (WSP_UPCALL(lpWPUQueueApc)(tid, apc_trampoline, (DWORD_PTR)c,
 			&e) != 0)
 		free(c);
 }

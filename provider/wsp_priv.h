@@ -18,10 +18,24 @@
 struct wsp_global {
 	struct wsp_mutex lock;		/* the lifecycle lock */
 	unsigned int refcount;		/* (L) WSPStartup - WSPCleanup */
-	WSPUPCALLTABLE upcalls;		/* (L) the most recent table */
+	WSPUPCALLTABLE upcalls;		/* (L, read by any) newest table */
 };
 
 extern struct wsp_global wsp_g;
+
+/* Every WSPStartup brings the upcall table anew, by value, while other
+ * threads call through the one before: each entry is stored and loaded
+ * on its own, so a reader sees one whole pointer, old or new. */
+#define WSP_UPCALL_FOREACH(X) \
+	X(lpWPUCloseEvent) X(lpWPUCloseSocketHandle) X(lpWPUCreateEvent) \
+	X(lpWPUCreateSocketHandle) X(lpWPUFDIsSet) X(lpWPUGetProviderPath) \
+	X(lpWPUModifyIFSHandle) X(lpWPUPostMessage) \
+	X(lpWPUQueryBlockingCallback) X(lpWPUQuerySocketHandleContext) \
+	X(lpWPUQueueApc) X(lpWPUResetEvent) X(lpWPUSetEvent) \
+	X(lpWPUOpenCurrentThread) X(lpWPUCloseThread)
+
+#define WSP_UPCALL(name) \
+	__atomic_load_n(&wsp_g.upcalls.name, __ATOMIC_RELAXED)
 
 /* wsp_startup.c */
 int WSPAPI wsp_cleanup(LPINT lpErrno);

@@ -126,8 +126,12 @@ WSPStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info,
 		ret = bring_up();
 	if (ret == 0) {
 		wsp_g.refcount++;
-		/* The upcall table arrives by value; keep the newest copy. */
-		wsp_g.upcalls = upcalls;
+		/* The upcall table arrives by value; keep the newest. */
+#define WSP_UPCALL_STORE(name) \
+		__atomic_store_n(&wsp_g.upcalls.name, upcalls.name, \
+				__ATOMIC_RELAXED);
+		WSP_UPCALL_FOREACH(WSP_UPCALL_STORE)
+#undef WSP_UPCALL_STORE
 	}
 	wsp_mutex_unlock(&wsp_g.lock);
 	if (ret != 0)

@@ -526,9 +526,11 @@ WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error,
 		*err = WSAEFAULT;
 		return SOCKET_ERROR;
 	}
+	/* The event is read first: once Internal says done, the WSAOVERLAPPED
+	 * is the caller's again and may already be reused. */
+	ev = (WSAEVENT)((uintptr_t)ov->hEvent & ~(uintptr_t)1);
 	ov->InternalHigh = bytes;
 	__atomic_store_n(&ov->Internal, 0, __ATOMIC_RELEASE);
-	ev = (WSAEVENT)((uintptr_t)ov->hEvent & ~(uintptr_t)1);
 	if (ev != WSA_INVALID_EVENT)
 		ws2_wpu_set_event(ev, &e);
 	return 0;

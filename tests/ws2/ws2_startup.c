@@ -246,8 +246,11 @@ WSAStartup(WORD req, LPWSADATA wsa)
 			table.lpWSPCleanup(&err);
 		goto out_unlock;
 	}
-	/* "the most recently supplied" table wins, as for the provider. */
-	ws2_procs = table;
+	/* "the most recently supplied" table wins, as for the provider.
+	 * Threads already started call through ws2_procs unlocked: it is
+	 * written only when it changes (the provider's table never does). */
+	if (memcmp(&ws2_procs, &table, sizeof(table)) != 0)
+		ws2_procs = table;
 	atomic_fetch_add(&startup_count, 1);
 out_unlock:
 	pthread_mutex_unlock(&startup_lock);
