@@ -253,18 +253,24 @@ thread_cpu_ms(void)
 /* A socket whose TX queue is full and stays full: datagrams of len
  * bytes to a neighbour that never answers ARP, once the neighbour's hold
  * queue is full too. Non-blocking sends fill it (in slots with small
- * datagrams, in bytes with large ones); the socket is left blocking. */
+ * datagrams, in bytes with large ones); the socket is left blocking.
+ * Each call asks for a neighbour nobody asked for before: one asked for
+ * earlier in the run may be about to fail (3 s after the first request)
+ * and drop what it holds, and the queue would drain under the test. */
 static SOCKET
 stuck_sender(struct sockaddr_in *to, int len)
 {
+	static uint32_t next = 0xc61200c8u;	/* 198.18.0.200 up */
 	static char buf[1000];
 	SOCKET tx = ua_udp();
+	bool stuck = false;
 	int n = 0;
 
-	*to = ua_sin(UA_FOREIGN, 9);
+	CU_ASSERT_FATAL(next < UA_BCAST);
+	*to = ua_sin(next++, 9);
 	ua_setopt_int(tx, SOL_SOCKET, SO_SNDBUF, 4096);
 	ua_nonblocking(tx, true);
-	for (double t0 = ua_ms(); ua_ms() - t0 < UA_WAIT_MS; ) {
+	for (double t0 = ua_ms(); !stuck && ua_ms() - t0 < UA_WAIT_MS; ) {
 		if (sendto(tx, buf, len, 0, UA_SA(*to), UA_SIN_LEN) == len) {
 			n++;
 			continue;
@@ -274,10 +280,12 @@ stuck_sender(struct sockaddr_in *to, int len)
 		 * parked it), not merely behind. */
 		wt_sleep_ms(20);
 		if (sendto(tx, buf, len, 0, UA_SA(*to), UA_SIN_LEN) != len)
-			break;
-		n++;
+			stuck = true;
+		else
+			n++;
 	}
 	CU_ASSERT(n > 0);
+	CU_ASSERT_FATAL(stuck);
 	ua_nonblocking(tx, false);
 	return tx;
 }
@@ -759,7 +767,7 @@ test_peekers_racing_a_reader_never_duplicate_or_lose(void)
 struct fionread_probe {
 	SOCKET s;
 	bool stop;			/* atomic */
-	u_long worst;
+	u_long worst;			/* atomic: the sender looks */
 	long samples, read;
 	pthread_t prober, reader;
 };
@@ -775,7 +783,8 @@ fionread_main(void *arg)
 		if (ioctlsocket(p->s, FIONREAD, &n) == 0) {
 			p->samples++;
 			if (n > p->worst)
-				p->worst = n;
+				__atomic_store_n(&p->worst, n,
+						__ATOMIC_RELAXED);
 		}
 	}
 	return NULL;
@@ -814,7 +823,8 @@ test_fionread_never_exceeds_what_is_queued(void)
 		0);
 	CU_ASSERT_FATAL(pthread_create(&p.reader, NULL, eager_reader_main,
 		&p) == 0);
-	for (double t0 = ua_ms(); ua_ms() - t0 < 2000 && p.worst <= 65536;
+	for (double t0 = ua_ms(); ua_ms() - t0 < 2000 &&
+			__atomic_load_n(&p.worst, __ATOMIC_RELAXED) <= 65536;
 			n++)
 		sendto(tx, buf, 32, 0, UA_SA(to), UA_SIN_LEN);
 	__atomic_store_n(&p.stop, true, __ATOMIC_RELEASE);
