@@ -29,6 +29,7 @@
 
 #include "dp_priv.h"
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 #define ARP_SIZE	1024		/* entries, power of two */
 #define ARP_PROBE	8		/* slots a key may be away from home */
@@ -194,14 +195,14 @@ send_arp(struct dp_lcore *lc, uint16_t op, uint32_t tip,
 	struct rte_arp_hdr *a;
 	struct rte_mbuf *m;
 
-	m = rte_pktmbuf_alloc(eng->mp);
+	m = dp_pktmbuf_alloc(eng->mp);
 	if (m == NULL) {
 		DP_STAT_INC(lc, arp_nombuf);
 		return;
 	}
 	a = (struct rte_arp_hdr *)rte_pktmbuf_append(m, sizeof(*a));
 	if (a == NULL) {
-		rte_pktmbuf_free(m);
+		dp_pktmbuf_free(m);
 		return;
 	}
 	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
@@ -420,11 +421,11 @@ dp_arp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		DP_STAT_INC(lc, arp_not_for_us);
 		goto drop;
 	}
-	rte_pktmbuf_free(m);
+	dp_pktmbuf_free(m);
 	send_arp(lc, RTE_ARP_OP_REPLY, sip, &sha, &sha);
 	return;
 drop:
-	rte_pktmbuf_free(m);
+	dp_pktmbuf_free(m);
 }
 
 static void
@@ -476,7 +477,7 @@ dp_arp_create(struct dp_engine *eng)
 {
 	struct dp_arp_table *t;
 
-	t = rte_zmalloc("dp_arp", sizeof(*t), RTE_CACHE_LINE_SIZE);
+	t = dp_zmalloc("dp_arp", sizeof(*t), RTE_CACHE_LINE_SIZE);
 	if (t == NULL)
 		return -ENOMEM;
 	eng->arp = t;
@@ -511,7 +512,7 @@ dp_arp_free(struct dp_engine *eng)
 	if (eng->arp == NULL)
 		return;
 	rte_ring_free(eng->arp->requests);
-	rte_free(eng->arp);
+	dp_free(eng->arp);
 	eng->arp = NULL;
 }
 

@@ -24,6 +24,7 @@
 
 #include "dp_priv.h"
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 #define HOLD_ENTRIES	64	/* next hops one lcore waits for at once */
 #define ASK_AGAIN_MS	100	/* a request lcore 0 has not acted on */
@@ -57,7 +58,7 @@ dp_arp_hold_create(struct dp_lcore *lc)
 	const struct dp_engine *eng = lc->eng;
 	struct dp_arp_hold *h;
 
-	h = rte_zmalloc("dp_arp_hold", sizeof(*h), RTE_CACHE_LINE_SIZE);
+	h = dp_zmalloc("dp_arp_hold", sizeof(*h), RTE_CACHE_LINE_SIZE);
 	if (h == NULL)
 		return -ENOMEM;
 	h->cap = RTE_MAX(eng->conf.nb_mbufs / 4 / eng->nb_lcores, 1u);
@@ -86,10 +87,10 @@ dp_arp_hold_free(struct dp_lcore *lc)
 
 		for (; m != NULL; m = next) {
 			next = dp_mbuf_priv(m)->next;
-			rte_pktmbuf_free(m);
+			dp_pktmbuf_free(m);
 		}
 	}
-	rte_free(h);
+	dp_free(h);
 	lc->hold = NULL;
 }
 
@@ -123,7 +124,7 @@ release(struct dp_lcore *lc, struct rte_mbuf *m,
 	}
 	if (o == DP_TX_DROP_NO_ARP)
 		DP_STAT_INC(lc, arp_resolve_fail);
-	rte_pktmbuf_free(m);
+	dp_pktmbuf_free(m);
 }
 
 /* Post a resolve request for e; if lcore 0's ring is full, the next poll
@@ -166,7 +167,7 @@ hold(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop, bool try)
 			return -ENOBUFS;
 		DP_STAT_INC(lc, arp_queue_full);
 		dp_sock_tx_settle(lc, m, DP_TX_DROP_NO_ARP);
-		rte_pktmbuf_free(m);
+		dp_pktmbuf_free(m);
 		return 0;
 	}
 	if (e->nexthop == 0) {
@@ -209,7 +210,7 @@ output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop, bool try)
 		dp_arp_resolve(lc, nexthop);
 		DP_STAT_INC(lc, arp_resolve_fail);
 		dp_sock_tx_settle(lc, m, DP_TX_DROP_NO_ARP);
-		rte_pktmbuf_free(m);
+		dp_pktmbuf_free(m);
 		return 0;
 	default:
 		return hold(lc, m, nexthop, try);

@@ -22,6 +22,7 @@
 #include <rte_random.h>
 
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 static struct dp_bind_group *
 group_of(struct rte_hash *h, uint32_t ip_be, uint16_t port_be)
@@ -125,7 +126,7 @@ regroup(struct dp_engine *eng, const struct dp_bind_key *k,
 	uint32_t n = 0, cap = (old != NULL ? old->n : 0) + 1;
 	int32_t pos;
 
-	g = rte_malloc("dp_bind_group", sizeof(*g) + cap * sizeof(g->s[0]), 0);
+	g = dp_malloc("dp_bind_group", sizeof(*g) + cap * sizeof(g->s[0]), 0);
 	if (g == NULL)
 		return -ENOBUFS;
 	for (uint32_t i = 0; old != NULL && i < old->n; i++)
@@ -135,7 +136,7 @@ regroup(struct dp_engine *eng, const struct dp_bind_key *k,
 		g->s[n++] = add;
 	g->n = n;
 	if (n == 0) {
-		rte_free(g);
+		dp_free(g);
 		pos = rte_hash_del_key(h, k);
 		if (k->ip != 0)
 			spec_mark(eng->socks, k->port, false);
@@ -144,14 +145,14 @@ regroup(struct dp_engine *eng, const struct dp_bind_key *k,
 			rte_hash_free_key_with_position(h, pos);
 	} else {
 		if (rte_hash_add_key_data(h, k, g) != 0) {
-			rte_free(g);
+			dp_free(g);
 			return -ENOBUFS;
 		}
 		if (k->ip != 0)
 			spec_mark(eng->socks, k->port, true);
 		dp_qsbr_wait(eng);
 	}
-	rte_free(old);
+	dp_free(old);
 	return 0;
 }
 

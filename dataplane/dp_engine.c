@@ -32,8 +32,12 @@
 #include "dp_priv.h"
 #include "dp_mcast.h"
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 #define MBUF_CACHE	256
+
+/* The heap's sync object for TSan (dp_tsan.h); never read or written. */
+char dp_tsan_heap;
 
 static rte_spinlock_t eng_lock = RTE_SPINLOCK_INITIALIZER;
 static struct dp_engine *eng_cur;		/* under eng_lock */
@@ -137,8 +141,10 @@ dp_stats_sum(const struct dp_engine *eng, struct dp_stats *sum)
 {
 	memset(sum, 0, sizeof(*sum));
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
-		const struct dp_stats *s = &eng->lcores[i]->stats;
-#define DP_STATS_ADD(name) sum->name += s->name;
+		struct dp_stats s;
+
+		dp_stats_read(&eng->lcores[i]->stats, &s);
+#define DP_STATS_ADD(name) sum->name += s.name;
 		DP_STATS_FOREACH(DP_STATS_ADD)
 #undef DP_STATS_ADD
 	}
@@ -199,7 +205,7 @@ engine_free(struct dp_engine *eng)
 	dp_arp_free(eng);
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
 		dp_lcore_free(eng->lcores[i]);
-	rte_free(eng->qsbr);
+	dp_free(eng->qsbr);
 	if (eng->mp != NULL) {
 		/* Every mbuf must be home before the pool goes: one that is
 		 * not is a leak somewhere above, and would dangle. */
@@ -224,7 +230,7 @@ create_lcores(struct dp_engine *eng)
 	/* Every lcore is registered; one counts for grace periods only
 	 * while it runs (online), so lcores nobody launches never hold
 	 * one up. */
-	eng->qsbr = sz < 0 ? NULL : rte_zmalloc("dp_qsbr", (size_t)sz,
+	eng->qsbr = sz < 0 ? NULL : dp_zmalloc("dp_qsbr", (size_t)sz,
 		RTE_CACHE_LINE_SIZE);
 	if (eng->qsbr == NULL ||
 			rte_rcu_qsbr_init(eng->qsbr, eng->nb_lcores) != 0)
@@ -343,6 +349,8 @@ start(const struct dp_conf *conf, bool portless)
 		return ret;
 	}
 	for (unsigned int i = 0; !portless && i < eng->nb_lcores; i++) {
+		/* EAL's launch (a pipe) is a handoff TSan cannot see. */
+		DP_TSAN_RELEASE(eng->lcores[i]);
 		ret = rte_eal_remote_launch(dp_lcore_main, eng->lcores[i],
 			eng->lcores[i]->lcore_id);
 		if (ret != 0) {
@@ -351,6 +359,7 @@ start(const struct dp_conf *conf, bool portless)
 				__atomic_store_n(&eng->lcores[j]->stop, true,
 					__ATOMIC_RELEASE);
 				rte_eal_wait_lcore(eng->lcores[j]->lcore_id);
+				DP_TSAN_ACQUIRE(eng->lcores[j]);
 			}
 			engine_free(eng);
 			return -EBUSY;
@@ -431,8 +440,10 @@ dp_stop(void)
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
 		__atomic_store_n(&eng->lcores[i]->stop, true,
 			__ATOMIC_RELEASE);
-	for (unsigned int i = 0; i < eng->nb_lcores; i++)
+	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
 		rte_eal_wait_lcore(eng->lcores[i]->lcore_id);
+		DP_TSAN_ACQUIRE(eng->lcores[i]);
+	}
 	/* Unpublished before it is freed: a late caller finds no engine. */
 	__atomic_store_n(&eng_run, NULL, __ATOMIC_SEQ_CST);
 	engine_free(eng);

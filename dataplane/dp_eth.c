@@ -12,6 +12,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_priv.h"
+#include "dp_tsan.h"
 
 /* Consumes m. */
 void
@@ -75,7 +76,7 @@ dp_eth_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		break;
 	}
 drop:
-	rte_pktmbuf_free(m);
+	dp_pktmbuf_free(m);
 }
 
 /*
@@ -92,7 +93,7 @@ dp_eth_output(struct dp_lcore *lc, struct rte_mbuf *m,
 	if (unlikely(eh == NULL)) {
 		/* Every frame we build reserves RTE_PKTMBUF_HEADROOM. */
 		DP_STAT_INC(lc, tx_no_headroom);
-		rte_pktmbuf_free(m);
+		dp_pktmbuf_free(m);
 		return;
 	}
 	rte_ether_addr_copy(dst, &eh->dst_addr);

@@ -16,6 +16,7 @@
 
 #include "dp_priv.h"
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 #define ICMP_DEST_UNREACH	3	/* RFC 792 type */
 #define ICMP_ERR_PER_SEC	1000
@@ -128,7 +129,7 @@ dp_icmp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 	}
 	DP_STAT_INC(lc, icmp_other);
 drop:
-	rte_pktmbuf_free(m);
+	dp_pktmbuf_free(m);
 }
 
 /* Token bucket in the lcore's own state: no sharing, no locks. */
@@ -174,7 +175,7 @@ dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code)
 		DP_STAT_INC(lc, icmp_unreach_limited);
 		goto out;
 	}
-	r = rte_pktmbuf_alloc(lc->eng->mp);
+	r = dp_pktmbuf_alloc(lc->eng->mp);
 	if (r == NULL) {
 		DP_STAT_INC(lc, icmp_unreach_nombuf);
 		goto out;
@@ -184,7 +185,7 @@ dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code)
 	if (ip == NULL) {
 		/* Cannot happen with our pool's 2 KB buffers. */
 		DP_STAT_INC(lc, icmp_unreach_nombuf);
-		rte_pktmbuf_free(r);
+		dp_pktmbuf_free(r);
 		goto out;
 	}
 	icmp = (struct rte_icmp_hdr *)(ip + 1);
@@ -203,5 +204,5 @@ dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code)
 	DP_STAT_INC(lc, icmp_unreach_tx);
 	dp_ipv4_output(lc, r);
 out:
-	rte_pktmbuf_free(m);
+	dp_pktmbuf_free(m);
 }

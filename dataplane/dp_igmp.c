@@ -27,6 +27,7 @@
 
 #include "dp_mcast.h"
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 #define IGMP_QUERY		0x11
 #define IGMP_V1_REPORT		0x12

@@ -16,6 +16,7 @@
 #include "dp_priv.h"
 #include "dp_mcast.h"
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 #define IP_MULTICAST(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
 #define IP_BCAST	RTE_BE32(0xffffffff)
@@ -127,7 +128,7 @@ dp_ipv4_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		break;
 	}
 drop:
-	rte_pktmbuf_free(m);
+	dp_pktmbuf_free(m);
 }
 
 /*
@@ -171,7 +172,7 @@ dp_ipv4_output(struct dp_lcore *lc, struct rte_mbuf *m)
 		nexthop = eng->gateway;
 	if (unlikely(nexthop == 0)) {
 		DP_STAT_INC(lc, ip_no_route);
-		rte_pktmbuf_free(m);
+		dp_pktmbuf_free(m);
 		return;
 	}
 	dp_arp_output(lc, m, nexthop);

@@ -27,6 +27,7 @@
 #include "dp_priv.h"
 #include "dp_mcast.h"
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 struct dp_lcore *
 dp_lcore_create(struct dp_engine *eng, unsigned int id,
@@ -35,7 +36,7 @@ dp_lcore_create(struct dp_engine *eng, unsigned int id,
 	struct dp_lcore *lc;
 	char name[RTE_RING_NAMESIZE];
 
-	lc = rte_zmalloc("dp_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE);
+	lc = dp_zmalloc("dp_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE);
 	if (lc == NULL)
 		return NULL;
 	lc->eng = eng;
@@ -55,6 +56,13 @@ dp_lcore_create(struct dp_engine *eng, unsigned int id,
 	return lc;
 }
 
+/* Only the owner writes tx_n; the drain on another thread reads it. */
+static inline void
+tx_n_set(struct dp_lcore *lc, uint16_t n)
+{
+	__atomic_store_n(&lc->tx_n, n, __ATOMIC_RELAXED);
+}
+
 void
 dp_lcore_free(struct dp_lcore *lc)
 {
@@ -63,14 +71,14 @@ dp_lcore_free(struct dp_lcore *lc)
 	if (lc == NULL)
 		return;
 	for (uint16_t i = 0; i < lc->tx_n; i++)
-		rte_pktmbuf_free(lc->tx_pkts[i]);
-	lc->tx_n = 0;
+		dp_pktmbuf_free(lc->tx_pkts[i]);
+	tx_n_set(lc, 0);
 	while (lc->redirect != NULL &&
 			rte_ring_dequeue(lc->redirect, (void **)&m) == 0)
-		rte_pktmbuf_free(m);
+		dp_pktmbuf_free(m);
 	rte_ring_free(lc->redirect);
 	dp_arp_hold_free(lc);
-	rte_free(lc);
+	dp_free(lc);
 }
 
 void
@@ -86,15 +94,16 @@ dp_lcore_tx_flush(struct dp_lcore *lc)
 		/* No wire (fuzzing, unit tests): the frame is gone. */
 		for (uint16_t i = 0; i < lc->tx_n; i++) {
 			DP_STAT_ADD(lc, tx_bytes, lc->tx_pkts[i]->pkt_len);
-			rte_pktmbuf_free(lc->tx_pkts[i]);
+			dp_pktmbuf_free(lc->tx_pkts[i]);
 		}
 		DP_STAT_ADD(lc, tx_pkts, lc->tx_n);
-		lc->tx_n = 0;
+		tx_n_set(lc, 0);
 		return;
 	}
 	/* Lengths are read before the PMD owns (and may free) the frames. */
 	for (uint16_t i = 0; i < lc->tx_n; i++)
 		len[i] = lc->tx_pkts[i]->pkt_len;
+	DP_TSAN_RELEASE(lc->eng->mp);	/* the PMD frees them to the pool */
 	sent = drv_tx_burst(port, lc->queue, lc->tx_pkts, lc->tx_n);
 	DP_STAT_ADD(lc, tx_pkts, sent);
 	for (uint16_t i = 0; i < sent; i++)
@@ -102,7 +111,7 @@ dp_lcore_tx_flush(struct dp_lcore *lc)
 	left = (uint16_t)(lc->tx_n - sent);
 	for (uint16_t i = 0; i < left; i++)
 		lc->tx_pkts[i] = lc->tx_pkts[sent + i];
-	lc->tx_n = left;
+	tx_n_set(lc, left);
 }
 
 /* Consumes m. */
@@ -113,11 +122,12 @@ dp_lcore_tx(struct dp_lcore *lc, struct rte_mbuf *m)
 		dp_lcore_tx_flush(lc);
 		if (lc->tx_n == DP_TX_BUF) {
 			DP_STAT_INC(lc, tx_full);
-			rte_pktmbuf_free(m);
+			dp_pktmbuf_free(m);
 			return;
 		}
 	}
-	lc->tx_pkts[lc->tx_n++] = m;
+	lc->tx_pkts[lc->tx_n] = m;
+	tx_n_set(lc, lc->tx_n + 1);
 }
 
 /* Consumes m. Returns 0, or -ENOBUFS if the ring was full (m freed). */
@@ -131,7 +141,7 @@ dp_lcore_redirect(struct dp_lcore *to, struct rte_mbuf *m,
 	mp->addr = nexthop;
 	if (rte_ring_enqueue(to->redirect, m) == 0)
 		return 0;
-	rte_pktmbuf_free(m);
+	dp_pktmbuf_free(m);
 	return -ENOBUFS;
 }
 
@@ -183,6 +193,8 @@ dp_lcore_poll_once(struct dp_lcore *lc)
 
 	lc->now = rte_rdtsc();
 	n = drv_rx_burst(port, lc->queue, pkts, DP_RX_BURST);
+	if (n != 0)
+		DP_TSAN_ACQUIRE(lc->eng->mp);	/* the PMD took them from it */
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
@@ -225,6 +237,7 @@ dp_lcore_main(void *arg)
 {
 	struct dp_lcore *lc = arg;
 
+	DP_TSAN_ACQUIRE(lc);	/* dp_start's launch */
 	lc->now = rte_rdtsc();
 	lc->next_tick = lc->now;
 	/* Grace periods wait for this lcore from here until it leaves. */
@@ -239,5 +252,6 @@ dp_lcore_main(void *arg)
 		dp_lcore_tx_flush(lc);
 	dp_wait_flush(lc);
 	rte_rcu_qsbr_thread_offline(lc->eng->qsbr, lc->id);
+	DP_TSAN_RELEASE(lc);	/* dp_stop's wait */
 	return 0;
 }

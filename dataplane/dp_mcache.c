@@ -25,6 +25,7 @@
 
 #include "dp_os.h"
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 #define MCACHE_SIZE	32
 /* Most a cache holds: its flush threshold (frees come one at a time;
@@ -127,6 +128,8 @@ dp_mcache_alloc_bulk(struct dp_engine *eng, struct rte_mbuf **m,
 	if (rte_mempool_generic_get(eng->mp, (void **)m, n,
 			cache_get(eng)) != 0)
 		return -ENOBUFS;
+	/* The pool's ring is a handoff TSan cannot see (dp_tsan.h). */
+	DP_TSAN_ACQUIRE(eng->mp);
 	for (unsigned int i = 0; i < n; i++)
 		rte_pktmbuf_reset(m[i]);
 	return 0;
@@ -145,6 +148,7 @@ dp_mcache_alloc(struct dp_engine *eng)
 void
 dp_mcache_free(struct dp_engine *eng, struct rte_mbuf *m)
 {
+	DP_TSAN_RELEASE(eng->mp);
 	m = rte_pktmbuf_prefree_seg(m);
 	if (m != NULL)
 		rte_mempool_generic_put(eng->mp, (void **)&m, 1,

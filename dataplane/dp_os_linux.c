@@ -111,16 +111,25 @@ static void (*exit_fn)(void *);
 static int exit_ok;
 
 static void
-exit_key_create(void)
+exit_callback(void *value)
 {
-	exit_ok = pthread_key_create(&exit_key, exit_fn) == 0;
+	__atomic_load_n(&exit_fn, __ATOMIC_ACQUIRE)(value);
 }
 
+static void
+exit_key_create(void)
+{
+	exit_ok = pthread_key_create(&exit_key, exit_callback) == 0;
+}
+
+/* One callback for the process: the first caller's fn wins. */
 int
 dp_os_thread_exit_set(void (*fn)(void *), void *value)
 {
-	if (exit_fn == NULL)
-		exit_fn = fn;
+	void (*none)(void *) = NULL;
+
+	__atomic_compare_exchange_n(&exit_fn, &none, fn, false,
+			__ATOMIC_RELEASE, __ATOMIC_RELAXED);
 	pthread_once(&exit_once, exit_key_create);
 	if (!exit_ok)
 		return -1;

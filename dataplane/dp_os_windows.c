@@ -184,7 +184,7 @@ static void WINAPI
 exit_callback(void *value)
 {
 	if (value != NULL)
-		exit_fn(value);
+		__atomic_load_n(&exit_fn, __ATOMIC_ACQUIRE)(value);
 }
 
 static BOOL CALLBACK
@@ -194,11 +194,14 @@ exit_index_create(PINIT_ONCE once, void *param, void **ctx)
 	return TRUE;
 }
 
+/* One callback for the process: the first caller's fn wins. */
 int
 dp_os_thread_exit_set(void (*fn)(void *), void *value)
 {
-	if (exit_fn == NULL)
-		exit_fn = fn;
+	void (*none)(void *) = NULL;
+
+	__atomic_compare_exchange_n(&exit_fn, &none, fn, false,
+			__ATOMIC_RELEASE, __ATOMIC_RELAXED);
 	InitOnceExecuteOnce(&exit_once, exit_index_create, NULL, NULL);
 	if (exit_index == FLS_OUT_OF_INDEXES)
 		return -1;

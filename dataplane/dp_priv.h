@@ -103,7 +103,7 @@ struct dp_lcore {
 	uint32_t held;			/* (l, read by any) frames in hold */
 	uint64_t icmp_err_last;		/* (l) ICMP error token bucket */
 	uint32_t icmp_err_tokens;	/* (l) */
-	uint16_t tx_n;			/* (l) frames in tx_pkts */
+	uint16_t tx_n;			/* (l, read by drain) in tx_pkts */
 	struct rte_mbuf *tx_pkts[DP_TX_BUF]; /* (l) */
 	struct dp_stats stats;		/* (l) */
 } __rte_cache_aligned;

@@ -20,6 +20,7 @@
 
 #include "dp_mcast.h"
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 int
 dp_sock_table_create(struct dp_engine *eng)
@@ -35,7 +36,7 @@ dp_sock_table_create(struct dp_engine *eng)
 	struct dp_sock_table *t;
 	char name[RTE_RING_NAMESIZE];
 
-	t = rte_zmalloc("dp_sock_table", sizeof(*t), RTE_CACHE_LINE_SIZE);
+	t = dp_zmalloc("dp_sock_table", sizeof(*t), RTE_CACHE_LINE_SIZE);
 	if (t == NULL)
 		return -ENOMEM;
 	eng->socks = t;
@@ -52,7 +53,7 @@ dp_sock_table_create(struct dp_engine *eng)
 		snprintf(name, sizeof(name), "dp_bell%u", i);
 		lc->doorbell = rte_ring_create(name, DP_SOCK_MAX, SOCKET_ID_ANY,
 			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
-		lc->parked = rte_zmalloc("dp_parked", sizeof(*lc->parked) *
+		lc->parked = dp_zmalloc("dp_parked", sizeof(*lc->parked) *
 			DP_SOCK_MAX, 0);
 		if (lc->doorbell == NULL || lc->parked == NULL)
 			return -ENOMEM;
@@ -86,8 +87,8 @@ sock_free(struct dp_sock *s)
 #undef DP_SOCK_STAT_ADD
 	dp_sock_rings_free(s);
 	if (s->tx_stash != NULL)
-		rte_pktmbuf_free(s->tx_stash);
-	rte_free(s);
+		dp_pktmbuf_free(s->tx_stash);
+	dp_free(s);
 }
 
 /* Lcores are stopped: free everything left, whatever its state. */
@@ -109,7 +110,7 @@ dp_sock_table_free(struct dp_engine *eng)
 	}
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
 		rte_ring_free(eng->lcores[i]->doorbell);
-		rte_free(eng->lcores[i]->parked);
+		dp_free(eng->lcores[i]->parked);
 	}
 	/* Group arrays are owned by the hash entries. */
 	if (t->binds != NULL) {
@@ -118,11 +119,11 @@ dp_sock_table_free(struct dp_engine *eng)
 		uint32_t it = 0;
 
 		while (rte_hash_iterate(t->binds, &key, &g, &it) >= 0)
-			rte_free(g);
+			dp_free(g);
 		rte_hash_free(t->binds);
 	}
 	dp_mcache_flush_all(eng);
-	rte_free(t);
+	dp_free(t);
 	eng->socks = NULL;
 }
 
@@ -189,7 +190,7 @@ dp_sock_create(struct dp_sock **out)
 		return -ENETDOWN;
 	t = eng->socks;
 	dp_sock_reap(eng);
-	s = rte_zmalloc("dp_sock", sizeof(*s), RTE_CACHE_LINE_SIZE);
+	s = dp_zmalloc("dp_sock", sizeof(*s), RTE_CACHE_LINE_SIZE);
 	if (s == NULL) {
 		ret = -ENOBUFS;
 		goto out;
@@ -206,7 +207,7 @@ dp_sock_create(struct dp_sock **out)
 	rte_spinlock_lock(&t->lock);
 	if (t->count >= DP_SOCK_MAX) {
 		rte_spinlock_unlock(&t->lock);
-		rte_free(s);
+		dp_free(s);
 		ret = -EMFILE;
 		goto out;
 	}

@@ -33,6 +33,7 @@
 #include <rte_ring.h>
 
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 #define RING_MIN	256
 #define RING_MAX	65536
@@ -80,12 +81,12 @@ dp_sock_ring_new(const struct dp_engine *eng, uint32_t bytes,
 		return NULL;
 	/* Socket rings live in the heap, not in memzones: thousands of
 	 * sockets would exhaust RTE_MAX_MEMZONE. */
-	r = rte_zmalloc("dp_sock_ring", (size_t)sz, RTE_CACHE_LINE_SIZE);
+	r = dp_zmalloc("dp_sock_ring", (size_t)sz, RTE_CACHE_LINE_SIZE);
 	if (r == NULL)
 		return NULL;
 	if (rte_ring_init(r, "dp_sock", exact ? slots : slots + 1,
 			flags | exact) != 0) {
-		rte_free(r);
+		dp_free(r);
 		return NULL;
 	}
 	return r;
@@ -100,7 +101,7 @@ dp_sock_ring_free(struct dp_engine *eng, struct rte_ring *r)
 		return;
 	while (rte_ring_dequeue(r, (void **)&m) == 0)
 		dp_mcache_free(eng, m);
-	rte_free(r);
+	dp_free(r);
 }
 
 /* ---- a queue of rings ---- */

@@ -71,9 +71,24 @@ struct dp_stats {
 #undef DP_STATS_FIELD
 };
 
-/* One writer (the owning lcore); 64-bit aligned loads are atomic on the
- * platforms we build for, so readers need no lock. */
-#define DP_STAT_INC(lc, name)		((lc)->stats.name++)
-#define DP_STAT_ADD(lc, name, n)	((lc)->stats.name += (n))
+/*
+ * One writer (the owning lcore), readers on any thread (telemetry): the
+ * writer's store is a relaxed atomic (a plain mov on x86, no lock), so
+ * a reader's relaxed load is no data race. dp_stats_sum reads them.
+ */
+#define DP_STAT_ADD(lc, name, n)					\
+	__atomic_store_n(&(lc)->stats.name, (lc)->stats.name + (n),	\
+		__ATOMIC_RELAXED)
+#define DP_STAT_INC(lc, name)		DP_STAT_ADD(lc, name, 1)
+
+/* A snapshot of one lcore's counters, from any thread. */
+static inline void
+dp_stats_read(const struct dp_stats *from, struct dp_stats *to)
+{
+#define DP_STATS_READ(name) \
+	to->name = __atomic_load_n(&from->name, __ATOMIC_RELAXED);
+	DP_STATS_FOREACH(DP_STATS_READ)
+#undef DP_STATS_READ
+}
 
 #endif /* _DP_STATS_H_ */

@@ -134,6 +134,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	struct dp_stats one;
 	struct dp_engine *eng;
 	unsigned long i;
 	char *end;
@@ -154,8 +155,10 @@ cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "lcore_id", eng->lcores[i]->lcore_id);
 	rte_tel_data_add_dict_u64(d, "queue", eng->lcores[i]->queue);
 	rte_tel_data_add_dict_u64(d, "iterations",
-		eng->lcores[i]->iterations);
-	add_stats(d, &eng->lcores[i]->stats);
+		__atomic_load_n(&eng->lcores[i]->iterations,
+		__ATOMIC_RELAXED));
+	dp_stats_read(&eng->lcores[i]->stats, &one);
+	add_stats(d, &one);
 	dp_engine_put();
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include "dp_mcast.h"
 #include "dp_os.h"
 #include "dp_sock_priv.h"
+#include "dp_tsan.h"
 
 #define IP_MC(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
 #define UDP_HDR		sizeof(struct rte_udp_hdr)

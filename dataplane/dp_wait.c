@@ -340,5 +340,10 @@ dp_wait_any(struct dp_sock *const *socks, const unsigned int *events,
 void
 dp_qsbr_wait(struct dp_engine *eng)
 {
-	rte_rcu_qsbr_synchronize(eng->qsbr, RTE_QSBR_THRID_INVALID);
+	/* rte_rcu_qsbr_synchronize() is start + check, but compiled in the
+	 * library: the inline pair is the same and lets TSan see the
+	 * acquire that orders the caller's free after the lcores' reads. */
+	uint64_t t = rte_rcu_qsbr_start(eng->qsbr);
+
+	rte_rcu_qsbr_check(eng->qsbr, t, true);
 }

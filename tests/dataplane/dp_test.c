@@ -12,6 +12,8 @@
 
 #include "dp.h"
 #include "dp_test.h"
+#include "dp_tsan.h"
+#include "dp_tsan.h"
 #include "wt.h"
 
 const struct rte_ether_addr dp_test_peer_mac = {
@@ -132,6 +134,7 @@ inject(unsigned int q, const void *frame, uint16_t len, uint64_t ol_flags)
 	}
 	memcpy(p, frame, len);
 	m->ol_flags |= ol_flags;
+	DP_TSAN_RELEASE(pool);	/* the ring PMD hands it to an lcore */
 	if (rte_ring_enqueue(ring_in[q], m) != 0)
 		rte_pktmbuf_free(m);
 }
@@ -189,6 +192,8 @@ dp_test_recv_q(unsigned int ms, unsigned int *q)
 	for (unsigned int i = 0; i <= ms; i++) {
 		for (unsigned int k = 0; k < nb_queues; k++) {
 			if (rte_ring_dequeue(ring_out[k], (void **)&m) == 0) {
+				/* Sent by an lcore through the ring PMD. */
+				DP_TSAN_ACQUIRE(pool);
 				if (q != NULL)
 					*q = k;
 				return m;
