@@ -248,10 +248,8 @@ create_lcores(struct dp_engine *eng)
 }
 
 static int
-engine_create(struct dp_engine *eng, bool portless)
+engine_create(struct dp_engine *eng)
 {
-	static const struct rte_ether_addr portless_mac = {
-		.addr_bytes = { 0x02, 0x00, 0xc6, 0x12, 0x00, 0x02 } };
 	struct drv_port_conf pc;
 	uint32_t room;
 	int ret;
@@ -269,12 +267,6 @@ engine_create(struct dp_engine *eng, bool portless)
 			"reserved (/proc/sys/vm/nr_hugepages)?",
 			eng->conf.nb_mbufs, rte_strerror(rte_errno));
 		return -ENOMEM;
-	}
-	if (portless) {
-		/* No wire: frames sent are dropped (dp_lcore_tx_flush). */
-		eng->mac = portless_mac;
-		eng->mtu = eng->conf.mtu;
-		goto tables;
 	}
 	pc = (struct drv_port_conf){
 		.device = eng->conf.device,
@@ -300,7 +292,6 @@ engine_create(struct dp_engine *eng, bool portless)
 		RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0;
 	eng->rx_cksum_offload = (eng->port->rx_offloads &
 		RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
-tables:
 	ret = dp_arp_create(eng);
 	if (ret == 0)
 		ret = create_lcores(eng);
@@ -312,7 +303,7 @@ tables:
 }
 
 static int
-start(const struct dp_conf *conf, bool portless)
+start(const struct dp_conf *conf, bool driven)
 {
 	struct dp_engine *eng;
 	char err[256];
@@ -343,12 +334,12 @@ start(const struct dp_conf *conf, bool portless)
 	eng->tsc_hz = rte_get_tsc_hz();
 	eng->arp_reachable_tsc = eng->tsc_hz / 1000 * conf->arp_reachable_ms;
 	addresses(eng);
-	ret = engine_create(eng, portless);
+	ret = engine_create(eng);
 	if (ret != 0) {
 		engine_free(eng);
 		return ret;
 	}
-	for (unsigned int i = 0; !portless && i < eng->nb_lcores; i++) {
+	for (unsigned int i = 0; !driven && i < eng->nb_lcores; i++) {
 		/* EAL's launch (a pipe) is a handoff TSan cannot see. */
 		DP_TSAN_RELEASE(eng->lcores[i]);
 		ret = rte_eal_remote_launch(dp_lcore_main, eng->lcores[i],
@@ -368,14 +359,11 @@ start(const struct dp_conf *conf, bool portless)
 	__atomic_store_n(&eng_run, eng, __ATOMIC_RELEASE);
 	__atomic_store_n(&gate.closed, false, __ATOMIC_SEQ_CST);
 	rte_spinlock_lock(&eng_lock);
-	/* Telemetry reads the port: it never sees a portless engine. */
-	if (!portless)
-		eng_cur = eng;
+	eng_cur = eng;
 	lifecycle.starts++;
 	lifecycle.last_start_us = dp_os_now_us() - t0;
 	rte_spinlock_unlock(&eng_lock);
-	if (!portless)
-		banner(eng, lifecycle.last_start_us);
+	banner(eng, lifecycle.last_start_us);
 	return 0;
 }
 
@@ -385,16 +373,16 @@ dp_start(const struct dp_conf *conf)
 	return start(conf, false);
 }
 
-struct dp_lcore *
-dp_start_portless(const struct dp_conf *conf)
+struct dp_engine *
+dp_start_driven(const struct dp_conf *conf)
 {
-	return start(conf, true) == 0 ? eng_run->lcores[0] : NULL;
+	return start(conf, true) == 0 ? eng_run : NULL;
 }
 
 /* Every frame that graceful sockets queued, and every frame the stack
- * holds, has reached the port -- or the deadline has passed. */
-static bool
-flushed(struct dp_engine *eng)
+ * holds, has reached the port. */
+bool
+dp_engine_flushed(struct dp_engine *eng)
 {
 	if (!dp_sock_table_drained(eng) || dp_arp_pending(eng) != 0 ||
 			dp_mcast_busy(eng))
@@ -410,7 +398,7 @@ drain(struct dp_engine *eng)
 {
 	uint64_t deadline = dp_os_now_us() + (uint64_t)eng->conf.cleanup_ms * 1000;
 
-	while (!flushed(eng)) {
+	while (!dp_engine_flushed(eng)) {
 		if (dp_os_now_us() >= deadline) {
 			DP_LOG(WARNING, "cleanup deadline (%u ms) passed with "
 				"data still queued; it is dropped",

@@ -2,12 +2,17 @@
 /*
  * The poll loop of one dataplane lcore.
  *
- *   dp_lcore_main -> dp_lcore_poll_once:
+ *   dp_lcore_main -> poll_once -> iterate:
  *     rx_burst -> dp_eth_input (per frame)
  *     redirect ring (frames other lcores handed over) ->
- *         dp_arp_input / dp_arp_output
- *     timers (1 ms tick) -> dp_arp_timer
+ *         dp_arp_input / dp_igmp_input
+ *     doorbell (sockets with frames to send) -> dp_sock_tx_poll
+ *     lcore 0: ARP resolve requests, IGMP membership changes
+ *     timers (tick) -> dp_arp_timer, dp_igmp_timer, parked sockets
  *     dp_lcore_tx_flush -> tx_burst
+ *
+ * Fuzzers and white-box tests drive an engine's lcores themselves, one
+ * step at a time on a clock they choose (dp_lcore_step).
  *
  * Frames built by the stack go through a per-lcore TX buffer flushed once
  * per iteration, so a burst of replies costs one tx_burst. Frames the PMD
@@ -90,16 +95,6 @@ dp_lcore_tx_flush(struct dp_lcore *lc)
 
 	if (lc->tx_n == 0)
 		return;
-	if (port == NULL) {
-		/* No wire (fuzzing, unit tests): the frame is gone. */
-		for (uint16_t i = 0; i < lc->tx_n; i++) {
-			DP_STAT_ADD(lc, tx_bytes, lc->tx_pkts[i]->pkt_len);
-			dp_pktmbuf_free(lc->tx_pkts[i]);
-		}
-		DP_STAT_ADD(lc, tx_pkts, lc->tx_n);
-		tx_n_set(lc, 0);
-		return;
-	}
 	/* Lengths are read before the PMD owns (and may free) the frames. */
 	for (uint16_t i = 0; i < lc->tx_n; i++)
 		len[i] = lc->tx_pkts[i]->pkt_len;
@@ -184,14 +179,14 @@ lcore0_poll(struct dp_lcore *lc)
 		dp_igmp_poll(lc);
 }
 
-void
-dp_lcore_poll_once(struct dp_lcore *lc)
+/* One iteration of the loop, at lc->now. */
+static void
+iterate(struct dp_lcore *lc)
 {
 	const struct drv_port *port = lc->eng->port;
 	struct rte_mbuf *pkts[DP_RX_BURST];
 	uint16_t n;
 
-	lc->now = rte_rdtsc();
 	n = drv_rx_burst(port, lc->queue, pkts, DP_RX_BURST);
 	if (n != 0)
 		DP_TSAN_ACQUIRE(lc->eng->mp);	/* the PMD took them from it */
@@ -212,24 +207,24 @@ dp_lcore_poll_once(struct dp_lcore *lc)
 		tick(lc);
 	dp_lcore_tx_flush(lc);
 	dp_wait_flush(lc);
-	/* Quiescent point: nothing read above is held past here. */
-	rte_rcu_qsbr_quiescent(lc->eng->qsbr, lc->id);
 	__atomic_store_n(&lc->iterations, lc->iterations + 1,
 		__ATOMIC_RELAXED);
 }
 
-/* A portless engine's driver calls this after feeding frames: what an
- * iteration does after RX, but the timers (they would make a hand-driven
- * run depend on the clock). */
-void
-dp_lcore_settle(struct dp_lcore *lc)
+static void
+poll_once(struct dp_lcore *lc)
 {
-	if (lc->id == 0)
-		lcore0_poll(lc);
-	if (lc->held != 0)
-		dp_arp_hold_poll(lc);
-	dp_lcore_tx_flush(lc);
-	dp_wait_flush(lc);
+	lc->now = rte_rdtsc();
+	iterate(lc);
+	/* Quiescent point: nothing read above is held past here. */
+	rte_rcu_qsbr_quiescent(lc->eng->qsbr, lc->id);
+}
+
+void
+dp_lcore_step(struct dp_lcore *lc, uint64_t now)
+{
+	lc->now = now;
+	iterate(lc);
 }
 
 int
@@ -245,7 +240,7 @@ dp_lcore_main(void *arg)
 	if (lc->id == 0)
 		dp_arp_announce(lc);
 	while (!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE))
-		dp_lcore_poll_once(lc);
+		poll_once(lc);
 	/* Frames the stack already built still go out (bounded: the PMD
 	 * either takes them or they are dropped when the port stops). */
 	for (int i = 0; i < 1000 && lc->tx_n != 0; i++)

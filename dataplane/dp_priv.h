@@ -142,8 +142,8 @@ void dp_lcore_tx(struct dp_lcore *lc, struct rte_mbuf *m);
 void dp_lcore_tx_flush(struct dp_lcore *lc);
 int dp_lcore_redirect(struct dp_lcore *to, struct rte_mbuf *m,
 		enum dp_redirect_kind kind, uint32_t nexthop);
-void dp_lcore_poll_once(struct dp_lcore *lc);
-void dp_lcore_settle(struct dp_lcore *lc);
+/* Driven engines (dp_start_driven): one iteration at TSC time now. */
+void dp_lcore_step(struct dp_lcore *lc, uint64_t now);
 struct dp_lcore *dp_lcore_create(struct dp_engine *eng, unsigned int id,
 		unsigned int lcore_id);
 void dp_lcore_free(struct dp_lcore *lc);
@@ -226,13 +226,18 @@ void dp_engine_gate_close(void);
 void dp_engine_gate_drain(void);
 
 /*
- * dp_engine.c, for fuzzers and white-box tests: dp_start() with no port
- * and no lcore launched. The caller drives the returned lcore 0 itself,
- * from one thread (dp_eth_input, then dp_lcore_settle);
- * frames the stack sends are dropped; sockets work as usual; telemetry
- * does not see the engine. dp_stop() ends it. NULL on failure.
+ * dp_engine.c, for fuzzers and white-box tests: dp_start() with its port
+ * but no lcore launched. One thread drives every lcore itself, in turn,
+ * with dp_lcore_step() and a clock of its choosing, so a run is the same
+ * each time. The lcores never report to the grace-period variable, so a
+ * grace period passes at once (no reader runs concurrently). dp_stop()
+ * ends it. NULL on failure.
  */
-struct dp_lcore *dp_start_portless(const struct dp_conf *conf);
+struct dp_engine *dp_start_driven(const struct dp_conf *conf);
+
+/* dp_engine.c: nothing queued or held is still to reach the port (what
+ * WSPCleanup's drain waits for; a driven engine's settle point). */
+bool dp_engine_flushed(struct dp_engine *eng);
 
 /* dp_engine.c: the running engine, for telemetry (NULL when stopped;
  * otherwise held until dp_engine_put()). */

@@ -2,7 +2,7 @@
 /*
  * fanout: what multicast delivery costs the lcore as members are added.
  *
- * A portless engine (dp_start_portless) on this thread plays the lcore:
+ * A driven engine (dp_start_driven) on this thread plays the lcore:
  * bursts of a 64-byte UDP datagram to 239.1.2.3:30001 go through
  * dp_eth_input into N joined sockets (N = 0, 1, 2, 4, 8), timed with the
  * TSC; the sockets are drained between bursts, outside the timing. The
@@ -132,7 +132,7 @@ run(const uint8_t *f, struct dp_sock **s, unsigned int n, unsigned int rounds)
 		t0 = rte_rdtsc_precise();
 		for (int i = 0; i < BURST; i++)
 			dp_eth_input(lc, m[i]);
-		dp_lcore_settle(lc);
+		dp_lcore_step(lc, lc->now);
 		t1 = rte_rdtsc_precise();
 		per[r] = (double)(t1 - t0) / BURST;
 		drain(s, n);
@@ -162,7 +162,7 @@ pool_delta_one(struct dp_sock **s, unsigned int n)
 		die("rte_pktmbuf_alloc", -ENOBUFS);
 	memcpy(rte_pktmbuf_append(m, 64), frame_mc, 64);
 	dp_eth_input(lc, m);
-	dp_lcore_settle(lc);
+	dp_lcore_step(lc, rte_rdtsc());
 	after = rte_mempool_in_use_count(eng->mp);
 	drain(s, n);
 	return (int)after - (int)before;
@@ -200,10 +200,10 @@ main(int argc, char **argv)
 	snprintf(c.device, sizeof(c.device), "pair:fanout");
 	c.nb_mbufs = 16383;
 	c.log_level = DP_LOG_ERR;
-	lc = dp_start_portless(&c);
-	if (lc == NULL)
-		die("dp_start_portless", -1);
-	eng = lc->eng;
+	eng = dp_start_driven(&c);
+	if (eng == NULL)
+		die("dp_start_driven", -1);
+	lc = eng->lcores[0];
 	hz = (double)rte_get_tsc_hz();
 	build(frame_mc, IP4(239, 1, 2, 3), &mc_mac);
 	build(frame_uc, IP4(198, 18, 0, 2), &eng->mac);

@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Regenerate the seed corpus of fuzz_rx (needs python3-scapy).
 
-One file per frame: a control byte (see fuzz_rx.c: NIC checksum flags,
-two segments) then the frame, aimed at what the fuzz target has set up:
-station 02:00:c6:12:00:02 / 198.18.0.2/24, UDP sockets on 7, 53 (our
-address), 5353 (two, broadcast), 9000 (connected to 198.18.0.1:9) and
-5000 (member of 239.1.2.3).
+One file per seed, a sequence of records (see fuzz_rx.c): frames (with
+the NIC's checksum flags, two segments, RX queue), sends from the
+application's side, clock moves and lcore steps, aimed at what the fuzz
+target has set up: station 02:77:73:70:00:00 / 198.18.0.2/24, gateway
+198.18.0.254, UDP sockets on 7, 53 (our address), 5353 (two,
+broadcast), 9000 (connected to 198.18.0.1:9) and 5000 (member of
+239.1.2.3).
 
   /usr/bin/python3 gen_corpus.py corpus/
 """
 import os
+import struct
 import sys
 
 from scapy.all import (ARP, Dot1Q, Ether, ICMP, IP, IPOption_RR, Raw, TCP,
@@ -18,7 +21,7 @@ from scapy.all import (ARP, Dot1Q, Ether, ICMP, IP, IPOption_RR, Raw, TCP,
 from scapy.contrib.igmp import IGMP
 from scapy.contrib.igmpv3 import IGMPv3, IGMPv3mq, IGMPv3mr, IGMPv3gr
 
-US_MAC = "02:00:c6:12:00:02"
+US_MAC = "02:77:73:70:00:00"
 PEER_MAC = "02:00:c6:12:00:01"
 US = "198.18.0.2"
 PEER = "198.18.0.1"
@@ -90,12 +93,65 @@ def frames():
         IGMPv3mr(records=[IGMPv3gr(rtype=2, maddr="239.1.2.3")])
 
 
+def frame(flags, f):
+    b = raw(f)
+    return bytes([0, flags]) + struct.pack("<H", len(b)) + b
+
+
+def send(sock, dest, length):
+    return bytes([1, sock, dest]) + struct.pack("<H", length)
+
+
+def clock(n):
+    return bytes([2, n])
+
+
+STEP = bytes([3])
+Q1 = 0x20
+
+
+def sequences():
+    """Seeds of several records: what one frame alone cannot reach."""
+    eth = Ether(dst=US_MAC, src=PEER_MAC)
+    arp_reply = eth / ARP(op=2, hwsrc=PEER_MAC, psrc=PEER, hwdst=US_MAC,
+                          pdst=US)
+    echo = eth / IP(src=PEER, dst=US) / ICMP(id=1, seq=1) / Raw(b"ping")
+    for dest in range(8):
+        yield "send_dest_%d" % dest, send(dest % 6, dest, 100) + STEP
+    yield "send_then_arp_reply", send(4, 0, 64) + STEP + \
+        frame(0, arp_reply) + STEP
+    yield "send_then_arp_reply_q1", send(4, 0, 64) + send(4, 0, 64) + \
+        STEP + frame(Q1, arp_reply) + STEP
+    yield "send_jumbo_fragmented", send(4, 0, 1) + STEP + \
+        frame(0, arp_reply) + STEP + send(4, 0, 9000) + STEP
+    yield "send_unresolved_gives_up", send(0, 2, 100) + send(0, 2, 100) + \
+        STEP + clock(22) + STEP
+    yield "echo_on_queue_1", frame(Q1, echo) + STEP + STEP
+    yield "arp_request_on_queue_1", frame(Q1, Ether(dst=BCAST_MAC,
+                                                    src=PEER_MAC) /
+                                          ARP(op=1, hwsrc=PEER_MAC,
+                                              psrc=PEER, pdst=US)) + STEP
+    yield "igmp_query_then_reports", frame(0, Ether(
+        dst="01:00:5e:00:00:01", src=PEER_MAC) / IP(
+        src=PEER, dst="224.0.0.1", ttl=1,
+        options=[b"\x94\x04\x00\x00"]) / IGMPv3(type=0x11) /
+        IGMPv3mq(gaddr="0.0.0.0")) + clock(20) + STEP + clock(20) + STEP
+    yield "fill_then_time_passes", b"".join(send(i % 6, 1, 1400)
+                                            for i in range(12)) + \
+        clock(12) + STEP + clock(21) + STEP
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "corpus"
     os.makedirs(out, exist_ok=True)
-    for name, ctl, f in frames():
+    for name in os.listdir(out):
+        os.unlink(os.path.join(out, name))
+    for name, flags, f in frames():
         with open(os.path.join(out, name), "wb") as fh:
-            fh.write(bytes([ctl]) + raw(f))
+            fh.write(frame(flags, f))
+    for name, seq in sequences():
+        with open(os.path.join(out, name), "wb") as fh:
+            fh.write(seq)
     return 0
 
 
