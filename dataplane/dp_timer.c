@@ -54,6 +54,35 @@
 #endif
 
 static inline void
+bit_set(struct dp_timer_wheel *w, unsigned int l, unsigned int s)
+{
+	w->tw_bitmap[l][s / 64] |= (uint64_t)1 << (s % 64);
+}
+
+static inline void
+bit_clear(struct dp_timer_wheel *w, unsigned int l, unsigned int s)
+{
+	w->tw_bitmap[l][s / 64] &= ~((uint64_t)1 << (s % 64));
+}
+
+static inline bool
+bit_test(const struct dp_timer_wheel *w, unsigned int l, unsigned int s)
+{
+	return (w->tw_bitmap[l][s / 64] >> (s % 64)) & 1;
+}
+
+/* The lowest non-empty slot of level l, or DP_TIMER_SLOTS. */
+static inline unsigned int
+bit_first(const struct dp_timer_wheel *w, unsigned int l)
+{
+	for (unsigned int i = 0; i < DP_TIMER_WORDS; i++)
+		if (w->tw_bitmap[l][i] != 0)
+			return i * 64 + (unsigned int)__builtin_ctzll(
+				w->tw_bitmap[l][i]);
+	return DP_TIMER_SLOTS;
+}
+
+static inline void
 list_init(struct dp_timer_link *h)
 {
 	h->next = h;
@@ -110,9 +139,10 @@ dp_timer_wheel_init(struct dp_timer_wheel *w, uint64_t now)
 	w->tw_count = 0;
 	w->tw_running = false;
 	for (unsigned int l = 0; l < DP_TIMER_LEVELS; l++) {
-		w->tw_bitmap[l] = 0;
-		for (unsigned int s = 0; s < DP_TIMER_SLOTS; s++)
+		for (unsigned int s = 0; s < DP_TIMER_SLOTS; s++) {
+			bit_clear(w, l, s);
 			list_init(&w->tw_slot[l][s]);
+		}
 	}
 	list_init(&w->tw_due);
 	list_init(&w->tw_far);
@@ -156,7 +186,7 @@ place(struct dp_timer_wheel *w, struct dp_timer *t)
 	}
 	s = (unsigned int)(e >> (l * DP_TIMER_SLOT_BITS)) & SLOT_MASK;
 	list_append(&w->tw_slot[l][s], &t->tm_link);
-	w->tw_bitmap[l] |= (uint64_t)1 << s;
+	bit_set(w, l, s);
 	return event_of(e, l);
 }
 
@@ -179,8 +209,8 @@ unlink_timer(struct dp_timer_wheel *w, struct dp_timer *t)
 	off = (uintptr_t)n - (uintptr_t)&w->tw_slot[0][0];
 	if (off < sizeof(w->tw_slot)) {
 		off /= sizeof(struct dp_timer_link);
-		w->tw_bitmap[off / DP_TIMER_SLOTS] &=
-			~((uint64_t)1 << (off % DP_TIMER_SLOTS));
+		bit_clear(w, (unsigned int)off / DP_TIMER_SLOTS,
+			(unsigned int)off % DP_TIMER_SLOTS);
 	}
 }
 
@@ -224,11 +254,10 @@ next_event(const struct dp_timer_wheel *w, unsigned int *level,
 {
 	for (unsigned int l = 0; l < DP_TIMER_LEVELS; l++) {
 		unsigned int sh = l * DP_TIMER_SLOT_BITS;
-		unsigned int s;
+		unsigned int s = bit_first(w, l);
 
-		if (w->tw_bitmap[l] == 0)
+		if (s == DP_TIMER_SLOTS)
 			continue;
-		s = (unsigned int)__builtin_ctzll(w->tw_bitmap[l]);
 		*level = l;
 		*slot = s;
 		return (w->tw_now & ~(((uint64_t)1 << (sh +
@@ -298,7 +327,7 @@ dp_timer_run(struct dp_timer_wheel *w, uint64_t now)
 		if (l == 0) {
 			n += fire(w, &w->tw_slot[0][s]);
 		} else if (l < DP_TIMER_LEVELS) {
-			w->tw_bitmap[l] &= ~((uint64_t)1 << s);
+			bit_clear(w, l, s);
 			cascade(w, &w->tw_slot[l][s]);
 		} else {
 			cascade(w, &w->tw_far);
@@ -372,9 +401,7 @@ dp_timer_check(const struct dp_timer_wheel *w, char *buf, size_t len)
 	for (unsigned int l = 0; l < DP_TIMER_LEVELS; l++)
 		for (unsigned int s = 0; s < DP_TIMER_SLOTS; s++) {
 			const struct dp_timer_link *h = &w->tw_slot[l][s];
-			bool bit = (w->tw_bitmap[l] >> s) & 1;
-
-			if (bit == list_empty(h))
+			if (bit_test(w, l, s) == list_empty(h))
 				return fail(buf, len, "bitmap disagrees", l, s);
 			ret = check_list(w, h, l, s, &n, buf, len);
 			if (ret != 0)

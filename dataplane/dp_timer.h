@@ -44,10 +44,15 @@
 #include <stdint.h>
 
 /* Geometry: 6 levels of 64 slots, level L holds bits 6L..6L+5 of the
- * expiry; 2^36 us (19 h) in the levels, farther timers on one list. */
+ * expiry; 2^36 us (19 h) in the levels, farther timers on one list.
+ * Others build for experiments (-DDP_TIMER_SLOT_BITS=8
+ * -DDP_TIMER_LEVELS=5 passes the unit test; dp_timer.c says why 6x6). */
+#ifndef DP_TIMER_SLOT_BITS
 #define DP_TIMER_SLOT_BITS	6
-#define DP_TIMER_SLOTS		(1u << DP_TIMER_SLOT_BITS)
 #define DP_TIMER_LEVELS		6
+#endif
+#define DP_TIMER_SLOTS		(1u << DP_TIMER_SLOT_BITS)
+#define DP_TIMER_WORDS		((DP_TIMER_SLOTS + 63) / 64)
 #define DP_TIMER_SPAN_BITS	(DP_TIMER_SLOT_BITS * DP_TIMER_LEVELS)
 
 #define DP_TIMER_NEVER		UINT64_MAX
@@ -80,7 +85,8 @@ struct dp_timer_wheel {
 					 *     it (a bound, never late) */
 	uint64_t tw_count;		/* (l) armed timers */
 	bool tw_running;		/* (l) inside dp_timer_run */
-	uint64_t tw_bitmap[DP_TIMER_LEVELS]; /* (l) non-empty slots */
+	uint64_t tw_bitmap[DP_TIMER_LEVELS][DP_TIMER_WORDS]; /* (l) non-empty
+						       * slots */
 	struct dp_timer_link tw_due;	/* (l) armed at or before tw_now */
 	struct dp_timer_link tw_far;	/* (l) beyond the levels' span */
 	struct dp_timer_link tw_slot[DP_TIMER_LEVELS][DP_TIMER_SLOTS]; /* (l) */

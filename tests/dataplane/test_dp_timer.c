@@ -107,13 +107,16 @@ static void
 test_exact_across_level_boundaries(void)
 {
 	static const uint64_t starts[] = { 0, 1, 63, 64, 4095, 123456789,
-		(1ull << 36) - 1, (1ull << 42) + 77, 1ull << 62 };
+		(1ull << DP_TIMER_SPAN_BITS) - 1, (1ull << 42) + 77,
+		1ull << 62 };
 
 	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
 		one_exact(starts[i], 1);
 		one_exact(starts[i], 60 * US_S);	/* TIME-WAIT */
 		one_exact(starts[i], TWO_HOURS);	/* keepalive */
-		for (unsigned int b = 6; b <= 42; b += 6) {
+		for (unsigned int b = DP_TIMER_SLOT_BITS;
+				b <= DP_TIMER_SPAN_BITS + DP_TIMER_SLOT_BITS;
+				b += DP_TIMER_SLOT_BITS) {
 			one_exact(starts[i], (1ull << b) - 1);
 			one_exact(starts[i], 1ull << b);
 			one_exact(starts[i], (1ull << b) + 1);
@@ -546,11 +549,12 @@ rnd_expire(uint64_t now)
 	case 1:
 		return now + 1 + rnd() % 64;
 	case 2:	/* on or just past a boundary of a random level */
-		bits = 6 * (1 + (unsigned int)(rnd() % 7));
+		bits = DP_TIMER_SLOT_BITS *
+			(1 + (unsigned int)(rnd() % (DP_TIMER_LEVELS + 1)));
 		return (((now >> bits) + 1 + rnd() % 2) << bits) +
 			(rnd() % 3 == 0 ? 0 : rnd() % 3);
 	default:
-		bits = 1 + (unsigned int)(rnd() % 40);
+		bits = 1 + (unsigned int)(rnd() % 44);
 		return now + 1 + rnd() % (1ull << bits);
 	}
 }
