@@ -692,6 +692,7 @@ timer_table() {
 	/^foreign_max_pct=/ { fx = $2 }
 	/^wheel_timer_bytes=/ { wb = $2 }
 	/^rte_timer_bytes=/ { rb = $2 }
+	/^idle_given_tsc_[0-9]+_wheel_ns=/ { it = $2 }
 	/^[a-z]+_[0-9]+_(wheel_ns|rte_ns|ratio)=/ {
 		split($1, a, "_"); op = a[1]; n = a[2]
 		k = $1; sub("^[a-z]+_[0-9]+_", "", k); v[op, n, k] = $2
@@ -708,6 +709,7 @@ timer_table() {
 				v[r[1], r[2], "wheel_ns"], v[r[1], r[2], "rte_ns"],
 				v[r[1], r[2], "ratio"]
 		}
+		printf "\nThe wheel idle, given the TSC the loop already read: %s ns a call.\n", it
 	}' "$f" | tee -a "$out/report.md"
 }
 

@@ -13,7 +13,8 @@
  * size n and round, for each implementation (their order alternates):
  *   fill    arm n timers, expiries uniform in [span, 2 span) from now
  *   idle    one loop iteration's call with nothing due (TSC read
- *           included: rte_timer_manage reads it itself)
+ *           included: rte_timer_manage reads it itself); for the wheel
+ *           also without the read (idle_given_tsc)
  *   cancel  n/10 random armed timers
  *   arm     the same n/10 again, at their expiries
  *   rearm   n/10 other random armed timers, moved span/8..span/4 later
@@ -56,7 +57,10 @@ struct conn {
 	uint8_t rest[256 - sizeof(struct dp_timer) - sizeof(struct rte_timer)];
 };
 
-enum op { FILL, IDLE, CANCEL, ARM, REARM, EXPIRE, NB_OPS };
+/* Both measured; then the wheel's idle call given the TSC (the lcore
+ * reads it anyway), which rte_timer_manage cannot be asked for. */
+enum op { FILL, IDLE, CANCEL, ARM, REARM, EXPIRE, NB_OPS,
+	IDLE_TSC = NB_OPS, NB_FIGS };
 static const char *const op_name[NB_OPS] = {
 	"fill", "idle", "cancel", "arm", "rearm", "expire"
 };
@@ -171,18 +175,25 @@ wheel_cb(struct dp_timer_wheel *w, struct dp_timer *t)
 	fired++;
 }
 
-/* As the lcore loop would call it: TSC, to us, advance. */
-static double
-wheel_idle(void)
+/* As the lcore loop would call it: TSC, to us, advance; then the same
+ * on TSC values the loop already has (one tick apart). */
+static void
+wheel_idle(double *r)
 {
-	uint64_t t0 = rte_rdtsc_precise(), n = 0;
+	uint64_t t0 = rte_rdtsc_precise(), n = 0, tsc;
 
 	for (unsigned int i = 0; i < IDLE_CALLS; i++)
 		n += dp_timer_advance(&wheel, dp_timer_clock_us(&clk,
 			rte_rdtsc()));
+	r[IDLE] = per_op(t0, IDLE_CALLS);
+	tsc = rte_rdtsc();
+	t0 = rte_rdtsc_precise();
+	for (unsigned int i = 0; i < IDLE_CALLS; i++)
+		n += dp_timer_advance(&wheel, dp_timer_clock_us(&clk,
+			tsc + i));
+	r[IDLE_TSC] = per_op(t0, IDLE_CALLS);
 	if (n != 0)
 		die("wheel: --span-ms too short for this size", -EINVAL);
-	return per_op(t0, IDLE_CALLS);
 }
 
 static void
@@ -198,7 +209,7 @@ wheel_round(const struct load *l, uint64_t span_us, double *r)
 	for (unsigned int i = 0; i < n; i++)
 		dp_timer_arm(&wheel, &conns[i].wt, now + l->off[i]);
 	r[FILL] = per_op(t0, n);
-	r[IDLE] = wheel_idle();
+	wheel_idle(r);
 	t0 = rte_rdtsc_precise();
 	for (unsigned int i = 0; i < k; i++)
 		dp_timer_cancel(&wheel, &conns[l->cancel[i]].wt);
@@ -321,12 +332,12 @@ median(double *v, unsigned int n)
 }
 
 static void
-print_size(unsigned int n, double (*w)[NB_OPS], double (*r)[NB_OPS],
+print_size(unsigned int n, double (*w)[NB_FIGS], double (*r)[NB_FIGS],
 		unsigned int rounds)
 {
-	for (int op = 0; op < NB_OPS; op++) {
-		double a[MAX_ROUNDS], b[MAX_ROUNDS], q[MAX_ROUNDS];
+	double a[MAX_ROUNDS], b[MAX_ROUNDS], q[MAX_ROUNDS];
 
+	for (int op = 0; op < NB_OPS; op++) {
 		/* The ratio of each round (both measured back to back),
 		 * then the median: drift between rounds cancels. */
 		for (unsigned int i = 0; i < rounds; i++) {
@@ -341,12 +352,15 @@ print_size(unsigned int n, double (*w)[NB_OPS], double (*r)[NB_OPS],
 		printf("%s_%u_ratio=%.3f\n", op_name[op], n,
 			median(q, rounds));
 	}
+	for (unsigned int i = 0; i < rounds; i++)
+		a[i] = w[i][IDLE_TSC];
+	printf("idle_given_tsc_%u_wheel_ns=%.1f\n", n, median(a, rounds));
 }
 
 static void
 run_size(unsigned int n, unsigned int rounds, uint64_t span_us)
 {
-	static double w[MAX_ROUNDS][NB_OPS], r[MAX_ROUNDS][NB_OPS];
+	static double w[MAX_ROUNDS][NB_FIGS], r[MAX_ROUNDS][NB_FIGS];
 	struct load l = { .n = n, .k = n / 10 > 0 ? n / 10 : 1 };
 	uint32_t *scratch = malloc(n * sizeof(*scratch));
 
