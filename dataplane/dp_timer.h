@@ -163,8 +163,9 @@ dp_timer_now(const struct dp_timer_wheel *w)
 	return w->tw_now;
 }
 
-/* No timer fires before this time (DP_TIMER_NEVER: none armed); exact when
- * the next one is within 64 us. An idle lcore may sleep until then. */
+/* No timer fires before this time (DP_TIMER_NEVER: none armed). A bound:
+ * the next expiry when it is within 64 us, else the next cascade or, after
+ * cancels, earlier. An idle lcore may sleep until then, advance, ask again. */
 static inline uint64_t
 dp_timer_next(const struct dp_timer_wheel *w)
 {
