@@ -30,7 +30,7 @@
  * t and now) and lists are FIFO, so equal expiries fire in arm order.
  *
  * Cost: a timer cascades at most once per level it starts above 0 (a 60 s
- * TIME-WAIT five times, once every few seconds at most); arm and cancel
+ * TIME-WAIT four times, a 2 h keepalive five); arm and cancel
  * are a list link or unlink and a bit. tw_next, a lower bound on the next
  * event, lets an advance with nothing due return after one compare.
  */
@@ -40,6 +40,8 @@
 #include "dp_timer.h"
 
 #define SLOT_MASK	((uint64_t)DP_TIMER_SLOTS - 1)
+#define FAR		DP_TIMER_LEVELS		/* next_event's level: tw_far */
+#define NONE		(DP_TIMER_LEVELS + 1)	/* ... the wheel is empty */
 
 #ifdef DP_FASTPATH_DEBUG
 #include <stdlib.h>
@@ -246,8 +248,8 @@ dp_timer_cancel(struct dp_timer_wheel *w, struct dp_timer *t)
 	/* tw_next stays: a bound that is too early costs one empty pass. */
 }
 
-/* The next event at or after tw_now: its time, and *level (DP_TIMER_LEVELS
- * for tw_far) and *slot. DP_TIMER_NEVER when the wheel is empty. */
+/* The next event at or after tw_now: its time, *level (FAR, or NONE and
+ * DP_TIMER_NEVER when the wheel is empty) and *slot. */
 static uint64_t
 next_event(const struct dp_timer_wheel *w, unsigned int *level,
 		unsigned int *slot)
@@ -263,10 +265,12 @@ next_event(const struct dp_timer_wheel *w, unsigned int *level,
 		return (w->tw_now & ~(((uint64_t)1 << (sh +
 			DP_TIMER_SLOT_BITS)) - 1)) | ((uint64_t)s << sh);
 	}
-	if (list_empty(&w->tw_far))
-		return DP_TIMER_NEVER;
-	*level = DP_TIMER_LEVELS;
 	*slot = 0;
+	if (list_empty(&w->tw_far)) {
+		*level = NONE;
+		return DP_TIMER_NEVER;
+	}
+	*level = FAR;
 	return far_event(w->tw_now);
 }
 
@@ -321,12 +325,13 @@ dp_timer_run(struct dp_timer_wheel *w, uint64_t now)
 	}
 	for (;;) {
 		ev = next_event(w, &l, &s);
-		if (ev > now)
+		/* NONE: its DP_TIMER_NEVER is no time (now may equal it). */
+		if (ev > now || l == NONE)
 			break;
 		w->tw_now = ev;
 		if (l == 0) {
 			n += fire(w, &w->tw_slot[0][s]);
-		} else if (l < DP_TIMER_LEVELS) {
+		} else if (l < FAR) {
 			bit_clear(w, l, s);
 			cascade(w, &w->tw_slot[l][s]);
 		} else {

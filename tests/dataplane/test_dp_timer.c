@@ -182,6 +182,24 @@ test_exact_jump_of_hours(void)
 	check_wheel();
 }
 
+/* The end of time: a timer at UINT64_MAX fires when the clock gets there;
+ * an empty wheel advanced to it does nothing. */
+static void
+test_exact_end_of_time(void)
+{
+	struct tt x;
+
+	setup(UINT64_MAX - 100);
+	tt_init(&x, 0, record);
+	dp_timer_arm(&w, &x.t, UINT64_MAX);
+	CU_ASSERT_EQUAL(dp_timer_advance(&w, UINT64_MAX - 1), 0);
+	CU_ASSERT_EQUAL(dp_timer_advance(&w, UINT64_MAX), 1);
+	CU_ASSERT_EQUAL(x.fired_at, UINT64_MAX);
+	CU_ASSERT_EQUAL(dp_timer_advance(&w, UINT64_MAX), 0);
+	CU_ASSERT_EQUAL(dp_timer_count(&w), 0);
+	check_wheel();
+}
+
 /* Equal expiries, armed from far, nearer and at the last moment (so at
  * levels 3, 1 and 0), plus one re-armed to the same time: arm order. */
 static void
@@ -688,6 +706,7 @@ main(void)
 	CU_add_test(s, "exact_stepping_through_cascades",
 		test_exact_stepping_through_cascades);
 	CU_add_test(s, "exact_jump_of_hours", test_exact_jump_of_hours);
+	CU_add_test(s, "exact_end_of_time", test_exact_end_of_time);
 	CU_add_test(s, "exact_same_instant_in_arm_order",
 		test_exact_same_instant_in_arm_order);
 	CU_add_test(s, "exact_armed_in_the_past_fires_next_advance",
