@@ -11,10 +11,13 @@
  * Each timer sits in a 256-byte "connection" (both kinds in the same
  * one, as a TCB would hold it), so both pay the same cache misses. Per
  * size n and round, for each implementation (their order alternates):
- *   fill    arm n timers, expiries uniform in [span, 2 span) from now
  *   idle    one loop iteration's call with nothing due (TSC read
  *           included: rte_timer_manage reads it itself); for the wheel
- *           also without the read (idle_given_tsc)
+ *           also without the read (idle_given_tsc). Measured before the
+ *           fill, one timer armed an hour away: both only compare with
+ *           a cached earliest expiry, however many are armed, and a
+ *           slow fill must not make timers due here.
+ *   fill    arm n timers, expiries uniform in [span, 2 span) from now
  *   cancel  n/10 random armed timers
  *   arm     the same n/10 again, at their expiries
  *   rearm   n/10 other random armed timers, moved span/8..span/4 later
@@ -178,9 +181,14 @@ wheel_cb(struct dp_timer_wheel *w, struct dp_timer *t)
 /* As the lcore loop would call it: TSC, to us, advance; then the same
  * on TSC values the loop already has (one tick apart). */
 static void
-wheel_idle(double *r)
+wheel_idle(double *r, uint64_t now)
 {
-	uint64_t t0 = rte_rdtsc_precise(), n = 0, tsc;
+	static struct dp_timer far;
+	uint64_t t0, n = 0, tsc;
+
+	dp_timer_init(&far, wheel_cb);
+	dp_timer_arm(&wheel, &far, now + 3600 * 1000000ull);
+	t0 = rte_rdtsc_precise();
 
 	for (unsigned int i = 0; i < IDLE_CALLS; i++)
 		n += dp_timer_advance(&wheel, dp_timer_clock_us(&clk,
@@ -193,7 +201,8 @@ wheel_idle(double *r)
 			tsc + i));
 	r[IDLE_TSC] = per_op(t0, IDLE_CALLS);
 	if (n != 0)
-		die("wheel: --span-ms too short for this size", -EINVAL);
+		die("wheel: a timer an hour away fired", (int)n);
+	dp_timer_cancel(&wheel, &far);
 }
 
 static void
@@ -203,13 +212,13 @@ wheel_round(const struct load *l, uint64_t span_us, double *r)
 	unsigned int n = l->n, k = l->k;
 
 	dp_timer_wheel_init(&wheel, now);
+	wheel_idle(r, now);
 	for (unsigned int i = 0; i < n; i++)
 		dp_timer_init(&conns[i].wt, wheel_cb);
 	t0 = rte_rdtsc_precise();
 	for (unsigned int i = 0; i < n; i++)
 		dp_timer_arm(&wheel, &conns[i].wt, now + l->off[i]);
 	r[FILL] = per_op(t0, n);
-	wheel_idle(r);
 	t0 = rte_rdtsc_precise();
 	for (unsigned int i = 0; i < k; i++)
 		dp_timer_cancel(&wheel, &conns[l->cancel[i]].wt);
@@ -261,17 +270,20 @@ rte_arm(struct rte_timer *t, uint64_t us)
 static double
 rte_idle(void)
 {
+	static struct rte_timer far;
 	uint64_t t0;
 
+	rte_timer_init(&far);
+	rte_arm(&far, 3600 * 1000000ull);
 	fired = 0;
 	t0 = rte_rdtsc_precise();
 	for (unsigned int i = 0; i < IDLE_CALLS; i++)
 		rte_timer_manage();
-	/* Timers came due while we armed them: every later figure would
-	 * measure another workload. */
+	t0 = rte_rdtsc_precise() - t0;
 	if (fired != 0)
-		die("rte_timer: --span-ms too short for this size", -EINVAL);
-	return per_op(t0, IDLE_CALLS);
+		die("rte_timer: a timer an hour away fired", (int)fired);
+	rte_timer_stop(&far);
+	return (double)t0 * ns_per_tick / IDLE_CALLS;
 }
 
 static void
@@ -280,13 +292,13 @@ rte_round(const struct load *l, uint64_t span_us, double *r)
 	unsigned int n = l->n, k = l->k;
 	uint64_t t0;
 
+	r[IDLE] = rte_idle();
 	for (unsigned int i = 0; i < n; i++)
 		rte_timer_init(&conns[i].rt);
 	t0 = rte_rdtsc_precise();
 	for (unsigned int i = 0; i < n; i++)
 		rte_arm(&conns[i].rt, l->off[i]);
 	r[FILL] = per_op(t0, n);
-	r[IDLE] = rte_idle();
 	t0 = rte_rdtsc_precise();
 	for (unsigned int i = 0; i < k; i++)
 		rte_timer_stop(&conns[l->cancel[i]].rt);
