@@ -7,8 +7,19 @@
  * most of them before they fire (every ACK restarts the RTO), so arm and
  * cancel must be O(1) and touch little memory. rte_timer keeps a skip
  * list (O(log n) per arm, a lock and an atomic status per call, 120 bytes
- * a timer); perf/micro/timer.c compares the two, same workload, same
- * run.
+ * a timer). perf/micro/timer.c compares the two, same workload, same run
+ * (perf/run.sh --only timer, 2-vCPU EPYC VM under foreign load, ns per
+ * operation, median of 5 rounds, wheel against rte_timer):
+ *
+ *   armed   arm         cancel      re-arm later  expire     idle call
+ *   100 k   31 / 2187   24 / 2134   48 / 5237     550 / 581  9.6 / 10.4
+ *   1 M     91 / 2395   71 / 4636   105 / 7731    667 / 539  9.6 / 9.6
+ *
+ * Moving a timer costs 1 to 4 % of rte_timer's; expiring one is at par
+ * (a 1-2 s timer is touched four times here, three cascades and the fire,
+ * each a cache miss at 1 M), and TCP moves timers far more often than it
+ * fires them. The idle call is mostly the TSC read: given the TSC the loop
+ * already has, 0.8 ns.
  *
  * Geometry: DP_TIMER_LEVELS levels of 64 slots, a 64-bit occupancy word
  * per level. A timer expiring at t sits at the level of the highest bit
@@ -30,9 +41,15 @@
  * t and now) and lists are FIFO, so equal expiries fire in arm order.
  *
  * Cost: a timer cascades at most once per level it starts above 0 (a 60 s
- * TIME-WAIT four times, a 2 h keepalive five); arm and cancel
- * are a list link or unlink and a bit. tw_next, a lower bound on the next
- * event, lets an advance with nothing due return after one compare.
+ * TIME-WAIT four times, a 2 h keepalive five); arm and cancel are a list
+ * link or unlink and a bit. tw_next, a lower bound on the next event,
+ * lets an advance with nothing due return after one compare. Levels of
+ * 8 bits (five) would save a cascade beyond 262 ms, but their 65 ms
+ * level-2 slots cascade more timers than a cache holds: measured 0.83 to
+ * 0.89x the expiry cost for 1-2 s timers, 1.31x for 200-400 ms ones,
+ * moves alike: 6 bits kept. A 16 us slot saves the same one cascade
+ * (measured 0.8 to 0.95x the expiry cost) for a firing error 16 times
+ * larger; RACK and TLP at colo RTTs want the microsecond: 1 us kept.
  */
 #include <errno.h>
 #include <stdio.h>
