@@ -47,6 +47,14 @@ check_wheel(void)
 	CU_ASSERT_EQUAL_FATAL(ret, 0);
 }
 
+/* Every case ends here: nothing armed, nothing linked. */
+static void
+check_empty(void)
+{
+	CU_ASSERT_EQUAL(dp_timer_count(&w), 0);
+	check_wheel();
+}
+
 static void
 record(struct dp_timer_wheel *wh, struct dp_timer *t)
 {
@@ -178,8 +186,7 @@ test_exact_jump_of_hours(void)
 		CU_ASSERT(x[order[i]].fired_at >= last);
 		last = x[order[i]].fired_at;
 	}
-	CU_ASSERT_EQUAL(dp_timer_count(&w), 0);
-	check_wheel();
+	check_empty();
 }
 
 /* The end of time: a timer at UINT64_MAX fires when the clock gets there;
@@ -196,8 +203,7 @@ test_exact_end_of_time(void)
 	CU_ASSERT_EQUAL(dp_timer_advance(&w, UINT64_MAX), 1);
 	CU_ASSERT_EQUAL(x.fired_at, UINT64_MAX);
 	CU_ASSERT_EQUAL(dp_timer_advance(&w, UINT64_MAX), 0);
-	CU_ASSERT_EQUAL(dp_timer_count(&w), 0);
-	check_wheel();
+	check_empty();
 }
 
 /* Equal expiries, armed from far, nearer and at the last moment (so at
@@ -246,8 +252,7 @@ test_exact_armed_in_the_past_fires_next_advance(void)
 	CU_ASSERT_EQUAL(x[0].fired_at, 1000);
 	CU_ASSERT_EQUAL(order[0], 0);
 	CU_ASSERT_EQUAL(order[1], 1);
-	CU_ASSERT_EQUAL(dp_timer_count(&w), 0);
-	check_wheel();
+	check_empty();
 }
 
 /* Cancel and re-arm: a cancelled timer never fires, cancelling twice or
@@ -331,8 +336,7 @@ test_cb_cancel_same_instant_and_rearm_self(void)
 	CU_ASSERT_EQUAL(cbx[0].fired, 2);
 	CU_ASSERT_EQUAL(cbx[0].fired_at, 510);
 	CU_ASSERT_EQUAL(cbx[1].fired, 0);
-	CU_ASSERT_EQUAL(dp_timer_count(&w), 0);
-	check_wheel();
+	check_empty();
 }
 
 /* cbx[0] arms cbx[1] now (next advance) and cbx[2] 1 us later (this
@@ -362,8 +366,7 @@ test_cb_arm_others_now_and_later(void)
 	CU_ASSERT_EQUAL(dp_timer_next(&w), 0);
 	CU_ASSERT_EQUAL(dp_timer_advance(&w, 800), 1);
 	CU_ASSERT_EQUAL(cbx[1].fired_at, 800);
-	CU_ASSERT_EQUAL(dp_timer_count(&w), 0);
-	check_wheel();
+	check_empty();
 }
 
 /* A callback re-arming itself "now" fires once per advance: no livelock. */
@@ -384,8 +387,7 @@ test_cb_rearm_now_fires_once_per_advance(void)
 		CU_ASSERT_EQUAL(dp_timer_advance(&w, t), 1);
 	CU_ASSERT_EQUAL(cbx[0].fired, 5);
 	dp_timer_cancel(&w, &cbx[0].t);
-	CU_ASSERT_EQUAL(dp_timer_count(&w), 0);
-	check_wheel();
+	check_empty();
 }
 
 /* An owner freed in its own callback, and one freed by another's
@@ -435,8 +437,7 @@ test_cb_self_free_in_callback(void)
 	}
 	CU_ASSERT_EQUAL(dp_timer_advance(&w, 2000), 100);
 	CU_ASSERT_EQUAL(fired, 100);
-	CU_ASSERT_EQUAL(dp_timer_count(&w), 0);
-	check_wheel();
+	check_empty();
 }
 
 /* ---- timer_model ---- */
@@ -688,8 +689,7 @@ test_model_random_against_sorted_list(void)
 	model_agrees();
 	CU_ASSERT(m_fired > M_STEPS / 10);
 	CU_ASSERT_EQUAL(n_sorted + n_due, 0);
-	CU_ASSERT_EQUAL(dp_timer_count(&w), 0);
-	check_wheel();
+	check_empty();
 }
 
 int
