@@ -648,19 +648,6 @@ s_pktgen() {
 	done
 }
 
-machine() {
-	{
-		echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
-		echo "cpus=$(nproc)"
-		echo "kernel=$(uname -r)"
-		echo "dpdk=$(pkg-config --modversion libdpdk 2>/dev/null)"
-		echo "buildtype=$(meson introspect --buildoptions "$build" 2>/dev/null |
-			python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "buildtype"))' 2>/dev/null)"
-		echo "mode=$mode"
-		echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	} >"$out/machine.txt"
-}
-
 # ---- 8. timers ----
 
 # dp_timer's wheel against rte_timer, one process on CPU 1 (no baseline
@@ -711,6 +698,19 @@ timer_table() {
 		}
 		printf "\nThe wheel idle, given the TSC the loop already read: %s ns a call.\n", it
 	}' "$f" | tee -a "$out/report.md"
+}
+
+machine() {
+	{
+		echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+		echo "cpus=$(nproc)"
+		echo "kernel=$(uname -r)"
+		echo "dpdk=$(pkg-config --modversion libdpdk 2>/dev/null)"
+		echo "buildtype=$(meson introspect --buildoptions "$build" 2>/dev/null |
+			python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "buildtype"))' 2>/dev/null)"
+		echo "mode=$mode"
+		echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	} >"$out/machine.txt"
 }
 
 main() {
