@@ -115,11 +115,21 @@ for n in (1, 2, 4, 8):
         errors.append("fanout: %d members took %s mbufs per datagram"
                       % (n, fan.get("members_%d_mbufs_per_datagram" % n)))
 
+# Timers: every operation measured for both, at both smoke sizes.
+tmr = kv(os.path.join(out, "logs", "timer.log"))
+for op in ("fill", "idle", "cancel", "arm", "rearm", "expire"):
+    for n in (1000, 10000):
+        for k in ("wheel_ns", "rte_ns", "ratio"):
+            try:
+                float(tmr["%s_%d_%s" % (op, n, k)])
+            except (KeyError, ValueError):
+                errors.append("timer: %s_%d_%s missing" % (op, n, k))
+
 report = open(stdout).read()
 if report != open(os.path.join(out, "report.md")).read():
     errors.append("stdout differs from report.md")
 for h in ("## Latency", "## Throughput", "## Lifecycle", "## Targets",
-          "## Multicast fan-out", "| scenario | measurement |"):
+          "## Multicast fan-out", "## Timers", "| scenario | measurement |"):
     if h not in report:
         errors.append("report: no '%s'" % h)
 rows = [l for l in report.splitlines() if l.startswith("| ")]
