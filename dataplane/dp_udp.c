@@ -118,10 +118,65 @@ checksum_ok(struct dp_lcore *lc, struct rte_mbuf *m,
 }
 
 /*
+ * One datagram to many sockets, as references to the one mbuf: readers
+ * only read it, so nothing is copied. Recipients are gathered in chunks;
+ * a chunk's references are taken just before it is delivered, and we hold
+ * one of our own until the last chunk, which inherits it. Without ours, a
+ * fast reader could drop the last reference of an earlier chunk and free
+ * the mbuf while we still gather the next; and no socket is counted twice
+ * or missed by a second pass that sees the membership differently. There
+ * is no cap on recipients: a chunk only bounds the stack, and sockets
+ * (DP_SOCK_MAX) bound the references far below the 16-bit count.
+ */
+#define FAN_CHUNK	64
+
+struct fan {
+	struct rte_mbuf *m;
+	uint32_t len;
+	unsigned int n;			/* gathered, not yet delivered */
+	unsigned int delivered;		/* references handed out so far */
+	unsigned int full;		/* of which refused (ring full) */
+	struct dp_sock *to[FAN_CHUNK];
+};
+
+/* Deliver the chunk gathered; the last one takes our own reference. */
+static void
+fan_flush(struct dp_lcore *lc, struct fan *f, bool last)
+{
+	unsigned int more = last ? f->n - 1 : f->n;
+
+	if (more != 0)
+		rte_mbuf_refcnt_update(f->m, (int16_t)more);
+	for (unsigned int i = 0; i < f->n; i++)
+		f->full += !deliver(lc, f->to[i], f->m, f->len);
+	f->delivered += f->n;
+	f->n = 0;
+}
+
+static inline void
+fan_add(struct dp_lcore *lc, struct fan *f, struct dp_sock *s)
+{
+	f->to[f->n++] = s;
+	if (unlikely(f->n == FAN_CHUNK))
+		fan_flush(lc, f, false);
+}
+
+/* The recipients are all gathered: deliver the rest and give up our own
+ * reference. Consumes f->m; returns how many sockets it went to. */
+static unsigned int
+fan_end(struct dp_lcore *lc, struct fan *f)
+{
+	if (f->n != 0)
+		fan_flush(lc, f, true);
+	else
+		rte_pktmbuf_free(f->m);
+	return f->delivered;
+}
+
+/*
  * Broadcast (group 0) or multicast: every eligible socket on the port
  * gets the datagram -- for multicast, every one whose membership filter
- * takes (group, source). One mbuf, one reference per socket: readers
- * only read it, so nothing is copied. Consumes m.
+ * takes (group, source). Consumes m.
  */
 static void
 fan_out(struct dp_lcore *lc, struct dp_bind_group *g, struct rte_mbuf *m,
@@ -129,18 +184,17 @@ fan_out(struct dp_lcore *lc, struct dp_bind_group *g, struct rte_mbuf *m,
 {
 	struct dp_mc_group *mg = group != 0 ?
 		dp_mcast_group(lc->eng, group) : NULL;
-	struct dp_sock *to[64];
-	unsigned int n = 0, full = 0;
+	struct fan f = { .m = m, .len = len };
 
-	for (uint32_t i = 0; g != NULL && i < g->n && n < RTE_DIM(to); i++) {
+	for (uint32_t i = 0; g != NULL && i < g->n; i++) {
 		struct dp_sock *s = g->s[i];
 
 		if (eligible(s, src, sport) && (group == 0 ||
 				dp_mcast_accepts(__atomic_load_n(&s->mc,
 				__ATOMIC_ACQUIRE), group, src)))
-			to[n++] = s;
+			fan_add(lc, &f, s);
 	}
-	if (n == 0) {
+	if (fan_end(lc, &f) == 0) {
 		if (group != 0) {
 			DP_STAT_INC(lc, udp_mc_no_member);
 			if (mg != NULL)
@@ -149,17 +203,13 @@ fan_out(struct dp_lcore *lc, struct dp_bind_group *g, struct rte_mbuf *m,
 		} else {
 			DP_STAT_INC(lc, udp_no_port);
 		}
-		rte_pktmbuf_free(m);
 		return;
 	}
-	rte_mbuf_refcnt_update(m, (int16_t)(n - 1));
-	for (unsigned int i = 0; i < n; i++)
-		full += !deliver(lc, to[i], m, len);
 	if (mg != NULL) {
 		__atomic_fetch_add(&mg->rx_dgrams, 1, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&mg->rx_bytes, len, __ATOMIC_RELAXED);
-		if (full != 0)
-			__atomic_fetch_add(&mg->drop_rx_full, full,
+		if (f.full != 0)
+			__atomic_fetch_add(&mg->drop_rx_full, f.full,
 				__ATOMIC_RELAXED);
 	}
 }

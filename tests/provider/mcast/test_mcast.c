@@ -22,6 +22,7 @@
 #define PORT	30001
 #define PEER	"/usr/bin/python3 " MCAST_DIR "/mc_peer.py"
 #define CAPTURE	"/tmp/wspdk-mcast-%ld.pcap"
+#define FEED_PORT	30002
 
 static char pcap[64];
 
@@ -408,6 +409,36 @@ test_multicast_option_errors(void)
 	closesocket(s);
 }
 
+/* 200 sockets of one process in one group: every one receives every
+ * datagram, none is left out however many share the group. */
+static void
+test_200_members_of_one_group_all_receive(void)
+{
+	enum { N = 200, SENT = 50 };
+	SOCKET s[N];
+	int short_of = 0, nothing = 0;
+
+	for (int i = 0; i < N; i++) {
+		s[i] = member(FEED_PORT + 1);
+		CU_ASSERT_EQUAL(mreq(s[i], IP_ADD_MEMBERSHIP, "239.3.0.1",
+			"0.0.0.0"), 0);
+	}
+	CU_ASSERT_EQUAL(wt_sh(PEER " send 198.18.0.1 239.3.0.1 %d %d",
+		FEED_PORT + 1, SENT), 0);
+	wt_sleep_ms(200);
+	for (int i = 0; i < N; i++) {
+		int n = drain(s[i], NULL, NULL);
+
+		short_of += n != SENT;
+		nothing += n == 0;
+		closesocket(s[i]);
+	}
+	if (short_of != 0)
+		fprintf(stderr, "%d of %d members short, %d got nothing\n",
+			short_of, N, nothing);
+	CU_ASSERT_EQUAL(short_of, 0);
+}
+
 /* Per-group counters in telemetry follow the traffic. */
 static void
 test_group_counters_in_telemetry(void)
@@ -497,6 +528,8 @@ main(void)
 		test_group_counters_in_telemetry);
 	CU_add_test(s, "malformed_igmp_and_multicast_are_counted",
 		test_malformed_igmp_and_multicast_are_counted);
+	CU_add_test(s, "200_members_of_one_group_all_receive",
+		test_200_members_of_one_group_all_receive);
 	CU_add_test(s, "v2_querier_gets_v2_reports_and_leaves",
 		test_v2_querier_gets_v2_reports_and_leaves);
 	CU_add_test(s, "cleanup_leaves_every_group",
