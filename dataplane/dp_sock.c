@@ -63,6 +63,7 @@ dp_sock_table_create(struct dp_engine *eng)
 static void
 sock_free(struct dp_sock *s)
 {
+	rte_free(s->mc);	/* a socket never closed: dp_stop */
 	dp_sock_rings_free(s);
 	if (s->tx_stash != NULL)
 		rte_pktmbuf_free(s->tx_stash);

@@ -80,7 +80,8 @@ struct dp_sock {
 	uint32_t mc_if;			/* (a) */
 	uint32_t rcvtimeo_ms, sndtimeo_ms; /* (a) */
 
-	struct dp_mc_list *mc;		/* (a) memberships (dp_mcast.c) */
+	struct dp_mc_sock *mc;		/* groups joined: the multicast
+					 * table's lock (dp_mcast.c) */
 
 	/*
 	 * Cache lines: what a spinning receiver reads (above and the rings

@@ -100,7 +100,7 @@ multicast_local(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t group,
 	if (first)
 		__atomic_fetch_add(&g->tx_dgrams, 1, __ATOMIC_RELAXED);
 	if (!(dp_mbuf_priv(m)->flags & DP_MBUF_F_MCLOOP) ||
-			__atomic_load_n(&g->members, __ATOMIC_RELAXED) == 0)
+			__atomic_load_n(&g->set, __ATOMIC_RELAXED) == NULL)
 		return;
 	c = rte_pktmbuf_copy(m, lc->eng->mp, 0, UINT32_MAX);
 	if (c == NULL) {
