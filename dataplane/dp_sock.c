@@ -54,7 +54,10 @@ dp_sock_table_create(struct dp_engine *eng)
 			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
 		lc->parked = rte_zmalloc("dp_parked", sizeof(*lc->parked) *
 			DP_SOCK_MAX, 0);
-		if (lc->doorbell == NULL || lc->parked == NULL)
+		lc->wake = rte_zmalloc("dp_wake", sizeof(*lc->wake) *
+			DP_SOCK_MAX, 0);
+		if (lc->doorbell == NULL || lc->parked == NULL ||
+				lc->wake == NULL)
 			return -ENOMEM;
 	}
 	return 0;
@@ -90,6 +93,8 @@ dp_sock_table_free(struct dp_engine *eng)
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
 		rte_ring_free(eng->lcores[i]->doorbell);
 		rte_free(eng->lcores[i]->parked);
+		rte_free(eng->lcores[i]->wake);
+		eng->lcores[i]->wake = NULL;
 	}
 	/* Group arrays are owned by the hash entries. */
 	if (t->binds != NULL) {
