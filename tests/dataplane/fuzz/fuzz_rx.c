@@ -12,7 +12,10 @@
  * hugepages, no port, lcore 0 driven from this thread, every frame the
  * stack sends dropped. A few sockets are bound (wildcard, our address,
  * two sharing a port with SO_REUSEADDR and SO_BROADCAST, a connected
- * one, a multicast member) so demux and delivery run. After every input
+ * one, multicast members: of one group one more than a fan-out chunk
+ * holds, of another exactly a chunk, a source-specific one, one blocking
+ * a source, one on another port) so
+ * demux and delivery run. After every input
  * the sockets are drained through dp_sock_recv and the test asserts that
  * no mbuf leaked: in use = baseline + frames held for ARP resolution.
  */
@@ -31,7 +34,9 @@
 #define IP4(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
-#define NSOCK		6
+#define NSOCK		80
+#define MC_MEMBERS	65	/* of 239.1.2.3 on 5000: FAN_CHUNK + 1; all
+				 * but one of 239.1.2.6: FAN_CHUNK */
 #define FRAME_MAX	(RTE_MBUF_DEFAULT_BUF_SIZE - RTE_PKTMBUF_HEADROOM)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -68,6 +73,16 @@ sock(uint32_t ip, uint16_t port, bool reuse)
 		die("dp_sock_bind", ret);
 	socks[nsocks++] = s;
 	return s;
+}
+
+/* A member of 239.1.2.5 that blocks 198.18.0.3. */
+static int
+mc_blocking(struct dp_sock *s)
+{
+	int ret = dp_sock_mc_join(s, IP4(239, 1, 2, 5), 0, 0);
+
+	return ret != 0 ? ret : dp_sock_mc_block(s, IP4(239, 1, 2, 5), 0,
+		IP4(198, 18, 0, 3), true);
 }
 
 /* Mbufs really in use: the pool's count less what sits in the
@@ -132,7 +147,21 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	ret = dp_sock_connect(sock(0, 9000, false), &peer);
 	if (ret != 0)
 		die("dp_sock_connect", ret);
-	ret = dp_sock_mc_join(sock(0, 5000, true), IP4(239, 1, 2, 3), 0, 0);
+	for (int i = 0; i < MC_MEMBERS && ret == 0; i++) {
+		struct dp_sock *s = sock(0, 5000, true);
+
+		ret = dp_sock_mc_join(s, IP4(239, 1, 2, 3), 0, 0);
+		if (ret == 0 && i != 0)
+			ret = dp_sock_mc_join(s, IP4(239, 1, 2, 6), 0, 0);
+	}
+	if (ret == 0)
+		ret = dp_sock_mc_join(sock(0, 5000, true), IP4(239, 1, 2, 4), 0,
+			IP4(198, 18, 0, 1));
+	if (ret == 0)
+		ret = mc_blocking(sock(0, 5000, true));
+	if (ret == 0)
+		ret = dp_sock_mc_join(sock(0, 5001, true), IP4(239, 1, 2, 3), 0,
+			0);
 	if (ret != 0)
 		die("dp_sock_mc_join", ret);
 	lc->now = rte_rdtsc();
