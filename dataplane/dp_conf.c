@@ -32,6 +32,7 @@ dp_conf_defaults(struct dp_conf *c)
 	c->cleanup_ms = 2000;
 	c->arp_qlen = 1024;
 	c->arp_reachable_ms = 30000;
+	c->mc_groups = 4096;
 	c->log_level = DP_LOG_INFO;
 }
 
@@ -119,6 +120,9 @@ dp_conf_check(const struct dp_conf *c, char *err, size_t errlen)
 			c->arp_reachable_ms, 1000, 3600000, err, errlen);
 	if (ret == 0)
 		ret = check_range("WSPDK_CLEANUP_MS", c->cleanup_ms, 0, 600000,
+			err, errlen);
+	if (ret == 0)
+		ret = check_range("WSPDK_MC_GROUPS", c->mc_groups, 1, 65536,
 			err, errlen);
 	return ret;
 }

@@ -3,11 +3,26 @@
  * IGMP, host side (RFC 3376 IGMPv3, with RFC 2236 IGMPv2 compatibility),
  * run entirely by lcore 0.
  *
- *   dp_lcore (lcore 0) -> dp_igmp_poll:  interface state changes from
- *                         dp_mcast.c -> state-change reports
+ *   dp_lcore (lcore 0) -> dp_igmp_poll:  records dp_mcast.c handed over
+ *                         (the change list) -> state-change reports
  *   dp_ipv4_input -> dp_igmp_input:      queries -> timers (other lcores
  *                         hand IGMP over to lcore 0)
- *   tick -> dp_igmp_timer:               retransmissions, query answers
+ *   tick -> dp_igmp_timer:               retransmissions, query answers,
+ *                         records freed
+ *
+ * Lcore 0 keeps its own lists of records (dp_mcast.h): every one it has
+ * reported (tracked: general query answers), those with a timer due
+ * (timed: the 10 ms scan visits only these), and those whose last member
+ * left, oldest first (leaving). A leaving record is freed once its leave
+ * is retransmitted, through an RCU defer queue: lcore 0 never waits for
+ * the other lcores. At most WSPDK_MC_GROUPS records may be leaving; past
+ * that the oldest gives up its retransmission (igmp_rexmit_dropped), so
+ * churn of any speed holds bounded memory.
+ *
+ * A group left and joined again has two records. The old one's leave must
+ * not be retransmitted after the new one's join, or the router would
+ * believe we left: before retransmitting, lcore 0 looks the group up, and
+ * stays silent if a newer record holds it.
  *
  * A state change is reported at once and once more after a random delay
  * up to the Unsolicited Report Interval (Robustness Variable 2). Queries
@@ -23,7 +38,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_random.h>
-#include <rte_ring.h>
+#include <rte_rcu_qsbr.h>
 
 #include "dp_mcast.h"
 #include "dp_sock_priv.h"
@@ -50,6 +65,8 @@
 #define UNSOLICITED_MS		1000	/* RFC 3376 §8.11 */
 #define V2_PRESENT_MS		260000	/* RFC 3376 §8.12 */
 #define SCAN_MS			10
+#define FREE_RECLAIM		32	/* records waiting before enqueue
+					 * reclaims */
 #define IP_RA_LEN		4	/* Router Alert option (RFC 2113) */
 
 struct igmp_hdr {
@@ -119,7 +136,7 @@ send_igmp(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t dst)
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m,
 		sizeof(*ip) + IP_RA_LEN);
 	if (ip == NULL) {
-		rte_pktmbuf_free(m);
+		dp_pktmbuf_free(m);
 		return;
 	}
 	memset(ip, 0, sizeof(*ip));
@@ -142,7 +159,7 @@ send_igmp(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t dst)
 static void
 v2_message(struct dp_lcore *lc, uint8_t type, uint32_t group)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->eng->mp);
+	struct rte_mbuf *m = dp_pktmbuf_alloc(lc->eng->mp);
 	struct igmp_hdr *h;
 
 	if (m == NULL) {
@@ -151,7 +168,7 @@ v2_message(struct dp_lcore *lc, uint8_t type, uint32_t group)
 	}
 	h = (struct igmp_hdr *)rte_pktmbuf_append(m, sizeof(*h));
 	if (h == NULL) {
-		rte_pktmbuf_free(m);
+		dp_pktmbuf_free(m);
 		return;
 	}
 	h->type = type;
@@ -170,7 +187,7 @@ report_flush(struct dp_lcore *lc, struct report *r)
 	if (r->m == NULL)
 		return;
 	if (r->nrec == 0) {
-		rte_pktmbuf_free(r->m);
+		dp_pktmbuf_free(r->m);
 		r->m = NULL;
 		return;
 	}
@@ -196,7 +213,7 @@ report_add(struct dp_lcore *lc, struct report *r, uint8_t type,
 	if (r->m == NULL) {
 		struct igmp_v3_report *h;
 
-		r->m = rte_pktmbuf_alloc(lc->eng->mp);
+		r->m = dp_pktmbuf_alloc(lc->eng->mp);
 		if (r->m == NULL) {
 			DP_STAT_INC(lc, igmp_nombuf);
 			return;
@@ -204,7 +221,7 @@ report_add(struct dp_lcore *lc, struct report *r, uint8_t type,
 		h = (struct igmp_v3_report *)rte_pktmbuf_append(r->m,
 			sizeof(*h));
 		if (h == NULL) {
-			rte_pktmbuf_free(r->m);
+			dp_pktmbuf_free(r->m);
 			r->m = NULL;
 			return;
 		}
@@ -296,35 +313,228 @@ v2_state(struct dp_lcore *lc, const struct dp_mc_group *g, bool was_empty)
 		v2_message(lc, IGMP_V2_LEAVE, g->group);
 }
 
-/* Lcore 0: apply the interface changes dp_mcast.c queued. */
+/* The same filter (sources in any order)? */
+static bool
+same(const struct dp_mc_state *a, const struct dp_mc_state *b)
+{
+	uint32_t src[DP_MC_SRC_MAX];
+
+	return a->mode == b->mode && a->nsrc == b->nsrc &&
+		minus(a, b, src) == 0;
+}
+
+/* The free_dq's free function: a record no lcore can still hold. */
+static void
+record_free_fn(void *p, void *e, unsigned int n)
+{
+	struct dp_mc_table *mc = p;
+	struct dp_mc_group *g;
+
+	RTE_SET_USED(n);	/* one at a time (rte_rcu_qsbr.h) */
+	memcpy(&g, e, sizeof(g));
+	mc->free_dq_n--;
+	__atomic_fetch_sub(&mc->nrecords, 1, __ATOMIC_RELAXED);
+	dp_free(g);
+}
+
+int
+dp_igmp_create(struct dp_engine *eng)
+{
+	struct dp_mc_table *mc = eng->mc;
+	/* Lcore 0 alone enqueues and reclaims (dp_stop's thread once the
+	 * lcores are stopped): no multi-thread safety, and so no lock a
+	 * preempted thread could hold. */
+	struct rte_rcu_qsbr_dq_parameters dq = {
+		.name = "wspdk_mc_free",
+		.flags = RTE_RCU_QSBR_DQ_MT_UNSAFE,
+		.size = mc->max,
+		.esize = sizeof(struct dp_mc_group *),
+		.trigger_reclaim_limit = FREE_RECLAIM,
+		.max_reclaim_size = mc->max,
+		.free_fn = record_free_fn,
+		.p = mc,
+		.v = eng->qsbr,
+	};
+
+	TAILQ_INIT(&mc->tracked);
+	TAILQ_INIT(&mc->timed);
+	TAILQ_INIT(&mc->leaving);
+	TAILQ_INIT(&mc->graveyard);
+	mc->free_dq = rte_rcu_qsbr_dq_create(&dq);
+	return mc->free_dq == NULL ? -ENOMEM : 0;
+}
+
+/* Lcores stopped: every record lcore 0 still holds goes. */
+void
+dp_igmp_free(struct dp_engine *eng)
+{
+	struct dp_mc_table *mc = eng->mc;
+	struct dp_mc_group *g;
+
+	while ((g = TAILQ_FIRST(&mc->tracked)) != NULL) {
+		TAILQ_REMOVE(&mc->tracked, g, tracked_link);
+		dp_free(g);
+	}
+	while ((g = TAILQ_FIRST(&mc->graveyard)) != NULL) {
+		TAILQ_REMOVE(&mc->graveyard, g, tracked_link);
+		dp_free(g);
+	}
+	if (rte_rcu_qsbr_dq_delete(mc->free_dq) != 0)
+		DP_LOG(ERR, "multicast: group records left unfreed");
+}
+
+/* The record's freeing starts: once no lcore can hold it. The defer
+ * queue full (a stalled lcore), it waits on the graveyard instead. */
+static void
+record_free(struct dp_mc_table *mc, struct dp_mc_group *g)
+{
+	if (mc->free_dq_n >= mc->max)
+		rte_rcu_qsbr_dq_reclaim(mc->free_dq, mc->max, NULL, NULL,
+			NULL);
+	if (mc->free_dq_n < mc->max) {
+		mc->free_dq_n++;
+		if (rte_rcu_qsbr_dq_enqueue(mc->free_dq, &g) == 0)
+			return;
+		mc->free_dq_n--;
+	}
+	TAILQ_INSERT_TAIL(&mc->graveyard, g, tracked_link);
+}
+
+/* Each scan: the defer queue's due records go, the graveyard's move on. */
+static void
+records_reclaim(struct dp_mc_table *mc)
+{
+	struct dp_mc_group *g;
+
+	if (mc->free_dq_n != 0)
+		rte_rcu_qsbr_dq_reclaim(mc->free_dq, mc->max, NULL, NULL,
+			NULL);
+	while ((g = TAILQ_FIRST(&mc->graveyard)) != NULL &&
+			mc->free_dq_n < mc->max) {
+		TAILQ_REMOVE(&mc->graveyard, g, tracked_link);
+		record_free(mc, g);
+	}
+}
+
+static void
+timer_set(struct dp_mc_table *mc, struct dp_mc_group *g, uint64_t *at,
+		uint64_t when)
+{
+	if (*at == 0 || when < *at)
+		*at = when;
+	if (!(g->igmp & DP_MC_I_TIMED)) {
+		g->igmp |= DP_MC_I_TIMED;
+		TAILQ_INSERT_TAIL(&mc->timed, g, timed_link);
+	}
+}
+
+static void
+timer_set_general(struct dp_mc_table *mc, uint64_t when)
+{
+	if (mc->general_at == 0 || when < mc->general_at)
+		mc->general_at = when;
+}
+
+/* A detached record is done with: off lcore 0's lists, to be freed. */
+static void
+retire(struct dp_mc_table *mc, struct dp_mc_group *g)
+{
+	if (g->igmp & DP_MC_I_TRACKED)
+		TAILQ_REMOVE(&mc->tracked, g, tracked_link);
+	if (g->igmp & DP_MC_I_TIMED)
+		TAILQ_REMOVE(&mc->timed, g, timed_link);
+	if (g->igmp & DP_MC_I_LEAVING) {
+		TAILQ_REMOVE(&mc->leaving, g, leave_link);
+		mc->nleaving--;
+	}
+	g->igmp = 0;
+	record_free(mc, g);
+}
+
+/*
+ * A detached record (its last member left, and application threads will
+ * not touch it again): kept while its leave is due for retransmission,
+ * else freed. Past WSPDK_MC_GROUPS such records, the oldest one's
+ * retransmission is given up: churn cannot grow memory without bound.
+ */
+static void
+detached(struct dp_lcore *lc, struct dp_mc_group *g)
+{
+	struct dp_mc_table *mc = lc->eng->mc;
+	struct dp_mc_group *old;
+
+	if (g->retransmit_at == 0) {
+		retire(mc, g);
+		return;
+	}
+	g->igmp |= DP_MC_I_LEAVING;
+	TAILQ_INSERT_TAIL(&mc->leaving, g, leave_link);
+	if (++mc->nleaving > mc->max) {
+		old = TAILQ_FIRST(&mc->leaving);
+		DP_STAT_INC(lc, igmp_rexmit_dropped);
+		retire(mc, old);
+	}
+}
+
+/* One record handed over by dp_mcast.c: report what changed. */
+static void
+changed(struct dp_lcore *lc, struct report *r, struct dp_mc_group *g)
+{
+	struct dp_mc_table *mc = lc->eng->mc;
+	/* Taken off the list before its state is read: a change made
+	 * after this read queues it again. Detached seen here is final. */
+	uint32_t f = __atomic_fetch_and(&g->flags, ~DP_MC_F_QUEUED,
+		__ATOMIC_ACQ_REL);
+	const struct dp_mc_set *set = __atomic_load_n(&g->set,
+		__ATOMIC_ACQUIRE);
+	struct dp_mc_state old = g->iface;
+
+	if (!(g->igmp & DP_MC_I_TRACKED)) {
+		g->igmp |= DP_MC_I_TRACKED;
+		TAILQ_INSERT_TAIL(&mc->tracked, g, tracked_link);
+	}
+	if (set != NULL)
+		g->iface = set->want;
+	else
+		memset(&g->iface, 0, sizeof(g->iface));	/* INCLUDE {} */
+	if (!same(&old, &g->iface)) {
+		if (v2_mode(lc))
+			v2_state(lc, g, empty(&old));
+		else
+			change_records(lc, r, g->group, &old, &g->iface);
+		g->retransmits = 1;
+		timer_set(mc, g, &g->retransmit_at, lc->now +
+			random_delay(lc, UNSOLICITED_MS) + 1);
+	}
+	if (f & DP_MC_F_DETACHED)
+		detached(lc, g);
+}
+
+/* Lcore 0: the records application threads handed over. */
 void
 dp_igmp_poll(struct dp_lcore *lc)
 {
 	struct dp_mc_table *mc = lc->eng->mc;
-	struct dp_mc_change *c;
+	struct dp_mc_group *g, *next, *fifo = NULL;
 	struct report r = { .m = NULL };
+	uint32_t n = 0;
 
-	while (rte_ring_sc_dequeue(mc->changes, (void **)&c) == 0) {
-		struct dp_mc_group *g = dp_mcast_group(lc->eng, c->group);
-		struct dp_mc_state old;
-
-		if (g != NULL) {
-			old = g->iface;
-			g->iface = c->state;
-			if (v2_mode(lc)) {
-				v2_state(lc, g, empty(&old));
-			} else {
-				change_records(lc, &r, g->group, &old,
-					&g->iface);
-			}
-			g->retransmits = 1;
-			g->retransmit_at = lc->now +
-				random_delay(lc, UNSOLICITED_MS) + 1;
-		}
-		rte_free(c);
-		__atomic_fetch_sub(&mc->pending, 1, __ATOMIC_RELEASE);
+	/* The list is pushed LIFO: turned around, a group's old record
+	 * (its leave) is reported before a new one (the rejoin). */
+	g = __atomic_exchange_n(&mc->changes, NULL, __ATOMIC_ACQUIRE);
+	for (; g != NULL; g = next) {
+		next = g->next_change;
+		g->next_change = fifo;
+		fifo = g;
+	}
+	for (g = fifo; g != NULL; g = next) {
+		next = g->next_change;	/* changed() may free g */
+		changed(lc, &r, g);
+		n++;
 	}
 	report_flush(lc, &r);
+	/* Reported, or at least queued to the port: dp_stop may go on. */
+	__atomic_fetch_sub(&mc->pending, n, __ATOMIC_RELEASE);
 }
 
 /* Max Resp Code to milliseconds (RFC 3376 §4.1.1; tenths of seconds). */
@@ -338,32 +548,32 @@ max_resp_ms(uint8_t code, bool v3)
 	return (uint64_t)v * 100;
 }
 
-static void
-schedule(uint64_t *at, uint64_t when)
-{
-	if (*at == 0 || when < *at)
-		*at = when;
-}
-
+/*
+ * A query: a general IGMPv3 one is answered with one report of every
+ * group; a group-specific one, and an IGMPv2 general one (one report per
+ * group, RFC 2236), schedule the groups' own answers.
+ */
 static void
 query(struct dp_lcore *lc, uint32_t group, uint64_t resp_ms, bool v2)
 {
 	struct dp_mc_table *mc = lc->eng->mc;
-	uint64_t when = lc->now + random_delay(lc, resp_ms) + 1;
+	struct dp_mc_group *g;
 
 	if (group == 0 && !v2) {
-		schedule(&mc->general_at, when);
+		timer_set_general(mc, lc->now + random_delay(lc, resp_ms) + 1);
 		return;
 	}
-	for (unsigned int i = 0; i < DP_MC_GROUPS; i++) {
-		struct dp_mc_group *g = &mc->g[i];
-
-		if (g->group == 0 || empty(&g->iface) ||
-				(group != 0 && g->group != group))
-			continue;
-		schedule(&g->answer_at, lc->now + random_delay(lc,
-			resp_ms) + 1);
+	if (group != 0) {
+		g = dp_mcast_group(lc->eng, group);
+		if (g != NULL && !empty(&g->iface))
+			timer_set(mc, g, &g->answer_at, lc->now +
+				random_delay(lc, resp_ms) + 1);
+		return;
 	}
+	TAILQ_FOREACH(g, &mc->tracked, tracked_link)
+		if (!empty(&g->iface))
+			timer_set(mc, g, &g->answer_at, lc->now +
+				random_delay(lc, resp_ms) + 1);
 }
 
 /* Lcore 0. Consumes m, whose data starts at the IPv4 header. */
@@ -416,7 +626,7 @@ dp_igmp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		break;
 	}
 drop:
-	rte_pktmbuf_free(m);
+	dp_pktmbuf_free(m);
 }
 
 static void
@@ -424,19 +634,61 @@ answer_general(struct dp_lcore *lc)
 {
 	struct dp_mc_table *mc = lc->eng->mc;
 	struct report r = { .m = NULL };
+	struct dp_mc_group *g;
 
-	for (unsigned int i = 0; i < DP_MC_GROUPS; i++)
-		if (mc->g[i].group != 0 && !empty(&mc->g[i].iface))
-			state_record(lc, &r, &mc->g[i], false);
+	TAILQ_FOREACH(g, &mc->tracked, tracked_link)
+		if (!empty(&g->iface))
+			state_record(lc, &r, g, false);
 	report_flush(lc, &r);
 }
 
-/* Lcore 0, every tick. */
+/*
+ * A leaving record's retransmission: unless the group was joined again
+ * meanwhile (a newer record in the table), when our leave following the
+ * new join's report would tell the router we left.
+ */
+static bool
+superseded(const struct dp_lcore *lc, const struct dp_mc_group *g)
+{
+	const struct dp_mc_group *now = dp_mcast_group(lc->eng, g->group);
+
+	return now != NULL && now != g;
+}
+
+/* One record's due timers. True if it has none left. */
+static bool
+timers(struct dp_lcore *lc, struct report *r, struct dp_mc_group *g)
+{
+	if (g->answer_at != 0 && lc->now >= g->answer_at) {
+		g->answer_at = 0;
+		if (empty(&g->iface))
+			;	/* left meanwhile: nothing to say */
+		else if (v2_mode(lc))
+			v2_message(lc, IGMP_V2_REPORT, g->group);
+		else
+			state_record(lc, r, g, false);
+	}
+	if (g->retransmit_at != 0 && lc->now >= g->retransmit_at) {
+		g->retransmit_at = 0;
+		if (g->retransmits != 0 && !((g->igmp & DP_MC_I_LEAVING) &&
+				superseded(lc, g))) {
+			g->retransmits--;
+			if (v2_mode(lc))
+				v2_state(lc, g, false);
+			else
+				state_record(lc, r, g, true);
+		}
+	}
+	return g->answer_at == 0 && g->retransmit_at == 0;
+}
+
+/* Lcore 0, every tick; does its work every SCAN_MS. */
 void
 dp_igmp_timer(struct dp_lcore *lc)
 {
 	struct dp_mc_table *mc = lc->eng->mc;
 	struct report r = { .m = NULL };
+	struct dp_mc_group *g, *next;
 
 	if (mc == NULL || lc->now < mc->next_scan)
 		return;
@@ -445,30 +697,17 @@ dp_igmp_timer(struct dp_lcore *lc)
 		mc->general_at = 0;
 		answer_general(lc);
 	}
-	for (unsigned int i = 0; i < DP_MC_GROUPS; i++) {
-		struct dp_mc_group *g = &mc->g[i];
-
-		if (g->group == 0)
+	for (g = TAILQ_FIRST(&mc->timed); g != NULL; g = next) {
+		next = TAILQ_NEXT(g, timed_link);
+		if (!timers(lc, &r, g))
 			continue;
-		if (g->answer_at != 0 && lc->now >= g->answer_at) {
-			g->answer_at = 0;
-			if (empty(&g->iface))
-				;	/* left meanwhile: nothing to say */
-			else if (v2_mode(lc))
-				v2_message(lc, IGMP_V2_REPORT, g->group);
-			else
-				state_record(lc, &r, g, false);
+		if (g->igmp & DP_MC_I_LEAVING) {
+			retire(mc, g);	/* its leave is said: done */
+			continue;
 		}
-		if (g->retransmit_at != 0 && lc->now >= g->retransmit_at) {
-			g->retransmit_at = 0;
-			if (g->retransmits == 0)
-				continue;
-			g->retransmits--;
-			if (v2_mode(lc))
-				v2_state(lc, g, false);
-			else
-				state_record(lc, &r, g, true);
-		}
+		TAILQ_REMOVE(&mc->timed, g, timed_link);
+		g->igmp &= ~DP_MC_I_TIMED;
 	}
 	report_flush(lc, &r);
+	records_reclaim(mc);
 }

@@ -175,7 +175,7 @@ static void
 lcore0_poll(struct dp_lcore *lc)
 {
 	dp_arp_poll(lc);
-	if (!rte_ring_empty(lc->eng->mc->changes))
+	if (dp_igmp_pending(lc->eng->mc))
 		dp_igmp_poll(lc);
 }
 

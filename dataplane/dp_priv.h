@@ -36,7 +36,6 @@
 #define DP_TX_BUF	128		/* frames buffered per lcore per loop */
 #define DP_TICK_US	1000		/* timer granularity */
 #define DP_REDIRECT_SIZE 1024		/* frames handed to another lcore */
-#define DP_WAKE_MAX	64		/* sockets noted for wake-up per loop */
 #define DP_PARK_MAX	4096		/* sockets waiting for ARP room */
 
 struct dp_arp_hold;
@@ -96,7 +95,9 @@ struct dp_lcore {
 	uint64_t iterations;		/* (l, read by telemetry) */
 	unsigned int nb_wake;		/* (l) sockets noted this iteration */
 	uint32_t wake_gen;		/* (l) */
-	struct dp_sock *wake[DP_WAKE_MAX]; /* (l) */
+	struct dp_sock **wake;		/* (l) [DP_SOCK_MAX]: every socket fits,
+					 * one multicast datagram may note
+					 * them all */
 	unsigned int nb_parked;		/* (l) sockets waiting for ARP room */
 	struct dp_sock **parked;	/* (l) */
 	struct dp_arp_hold *hold;	/* (l) frames waiting for ARP */

@@ -55,7 +55,10 @@ dp_sock_table_create(struct dp_engine *eng)
 			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
 		lc->parked = dp_zmalloc("dp_parked", sizeof(*lc->parked) *
 			DP_SOCK_MAX, 0);
-		if (lc->doorbell == NULL || lc->parked == NULL)
+		lc->wake = dp_zmalloc("dp_wake", sizeof(*lc->wake) *
+			DP_SOCK_MAX, 0);
+		if (lc->doorbell == NULL || lc->parked == NULL ||
+				lc->wake == NULL)
 			return -ENOMEM;
 	}
 	return 0;
@@ -85,6 +88,7 @@ sock_free(struct dp_sock *s)
 		__ATOMIC_RELAXED), __ATOMIC_RELAXED);
 	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_ADD)
 #undef DP_SOCK_STAT_ADD
+	dp_free(s->mc);		/* a socket never closed: dp_stop */
 	dp_sock_rings_free(s);
 	if (s->tx_stash != NULL)
 		dp_pktmbuf_free(s->tx_stash);
@@ -111,6 +115,8 @@ dp_sock_table_free(struct dp_engine *eng)
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
 		rte_ring_free(eng->lcores[i]->doorbell);
 		dp_free(eng->lcores[i]->parked);
+		dp_free(eng->lcores[i]->wake);
+		eng->lcores[i]->wake = NULL;
 	}
 	/* Group arrays are owned by the hash entries. */
 	if (t->binds != NULL) {

@@ -59,12 +59,9 @@ struct dp_ringq {
 };
 
 struct dp_sock {
-	struct dp_engine *eng;		/* (c) */
-	struct dp_lcore *owner;		/* (c) drains txq */
-	uint32_t id;			/* (c) for telemetry */
-	rte_spinlock_t lock;		/* control calls */
-
-	/* addressing */
+	/* addressing, options and rxq.prod first: the one line an lcore
+	 * reads to decide on and deliver to a member of a multicast group,
+	 * hundreds of them per datagram */
 	struct dp_addr local;		/* (k) published with bound */
 	bool bound;			/* (k) */
 	uint64_t peer;			/* (a) ip << 16 | port, 0 = none */
@@ -80,8 +77,6 @@ struct dp_sock {
 	uint32_t mc_if;			/* (a) */
 	uint32_t rcvtimeo_ms, sndtimeo_ms; /* (a) */
 
-	struct dp_mc_list *mc;		/* (a) memberships (dp_mcast.c) */
-
 	/*
 	 * Cache lines: what a spinning receiver reads (above and the rings
 	 * and wake-up words just below) never shares a line with what an
@@ -91,6 +86,13 @@ struct dp_sock {
 	 */
 	struct dp_ringq rxq;		/* lcores enqueue, application
 					 * threads dequeue; made at bind */
+	/* not on the delivery path */
+	struct dp_engine *eng;		/* (c) */
+	struct dp_lcore *owner;		/* (c) drains txq */
+	uint32_t id;			/* (c) for telemetry */
+	rte_spinlock_t lock;		/* control calls */
+	struct dp_mc_sock *mc;		/* groups joined: the multicast
+					 * table's lock (dp_mcast.c) */
 	struct dp_ringq txq;		/* application threads enqueue, the
 					 * owner dequeues; made at the first
 					 * send */
@@ -119,7 +121,8 @@ struct dp_sock {
 	bool parked;			/* (o) waiting for ARP room */
 	uint64_t wake_tag;		/* (l, racy) last lcore iteration that
 					 * noted it for a wake-up */
-	struct dp_sock_stats st;	/* (a) relaxed atomic adds */
+	struct dp_sock_stats st;	/* (a) relaxed atomic adds; with one
+					 * lcore, rx_* plain ones (count_rx) */
 	TAILQ_ENTRY(dp_sock) link;	/* (t) all sockets, or orphans */
 };
 
@@ -230,7 +233,7 @@ void dp_sock_tx_unpark(struct dp_lcore *lc);
 /* dp_wait.c */
 int dp_wait_any(struct dp_sock *const *socks, const unsigned int *events,
 		unsigned int n, int64_t timeout_us);
-void dp_wait_note(struct dp_lcore *lc, struct dp_sock *s);
+void dp_wait_note_new(struct dp_lcore *lc, struct dp_sock *s);
 void dp_wait_flush(struct dp_lcore *lc);
 void dp_wait_wake(struct dp_sock *s);
 void dp_qsbr_wait(struct dp_engine *eng);
@@ -238,6 +241,28 @@ int dp_sock_wait_tx(struct dp_sock *s, unsigned int nfrag, size_t len,
 		uint64_t deadline_us);
 int dp_sock_wait_mbufs(struct dp_sock *s, struct rte_mbuf **m,
 		unsigned int n, uint64_t deadline_us);
+
+/*
+ * The tag of an lcore's iteration: it names (iteration, lcore), so two
+ * lcores never mistake each other's notes; a race only costs a duplicate
+ * wake.
+ */
+static inline uint64_t
+dp_wait_tag(const struct dp_lcore *lc)
+{
+	return (uint64_t)lc->wake_gen << 8 | lc->id;
+}
+
+/* An lcore saw an event on s: its sleepers are woken at the end of the
+ * iteration (dp_wait_flush). Inline: every member of a multicast
+ * datagram is noted, and all but the first datagram of a burst find it
+ * noted already. */
+static inline void
+dp_wait_note(struct dp_lcore *lc, struct dp_sock *s)
+{
+	if (s->wake_tag != dp_wait_tag(lc))
+		dp_wait_note_new(lc, s);
+}
 
 /* dp_mcache.c: mbufs for application threads */
 struct rte_mbuf *dp_mcache_alloc(struct dp_engine *eng);

@@ -101,7 +101,7 @@ multicast_local(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t group,
 	if (first)
 		__atomic_fetch_add(&g->tx_dgrams, 1, __ATOMIC_RELAXED);
 	if (!(dp_mbuf_priv(m)->flags & DP_MBUF_F_MCLOOP) ||
-			__atomic_load_n(&g->members, __ATOMIC_RELAXED) == 0)
+			__atomic_load_n(&g->set, __ATOMIC_RELAXED) == NULL)
 		return;
 	c = rte_pktmbuf_copy(m, lc->eng->mp, 0, UINT32_MAX);
 	if (c == NULL) {
@@ -126,7 +126,7 @@ send_one(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
 
 	if (__atomic_load_n(&s->flags, __ATOMIC_RELAXED) & DP_SOCK_F_ABORT) {
 		dp_sock_tx_settle(lc, m, DP_TX_DROP_ABORT);
-		rte_pktmbuf_free(m);
+		dp_pktmbuf_free(m);
 	} else if (p->flags & DP_MBUF_F_LOCAL) {
 		/* To our own address on a wire that would not bring it back:
 		 * the stack receives it directly. */

@@ -62,6 +62,8 @@
 	X(igmp_query_rx)	X(igmp_v2_query_rx)			\
 	X(igmp_other_rx)	X(igmp_report_tx)			\
 	X(igmp_nombuf)							\
+	X(igmp_rexmit_dropped)	/* a leave not retransmitted: more	\
+				 * groups leaving than the table holds */\
 	/* transport not yet served */					\
 	X(tcp_unhandled)
 

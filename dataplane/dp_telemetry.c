@@ -7,7 +7,9 @@
  *   /wspdk/lcore,<n>     one lcore's counters
  *   /wspdk/arp           the neighbour cache, "neigh_<n>": {ip, mac, ...}
  *   /wspdk/sockets       "sock_<id>": {addresses, queues, counters}
- *   /wspdk/mcast         "group_<n>": {group, members, filter, counters}
+ *   /wspdk/mcast         the table (groups joined, the limit, groups
+ *                        still leaving, joins refused by reason), then
+ *                        "group_<n>": {group, members, filter, counters}
  *                        (22.11 nests dicts only in dicts, and entry
  *                        names may not hold dots: hence the keys)
  *
@@ -170,28 +172,35 @@ cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
  * "<kind>_<n>".
  */
 #define DUMP_MAX 255	/* a telemetry dict holds 256 entries */
+#define HEAD_MAX 15	/* of which a list's own keys take at most */
 
 typedef unsigned int (*dump_fn)(struct dp_engine *eng, void *items,
 		unsigned int max);
 typedef uint32_t (*fill_fn)(struct rte_tel_data *e, const void *item,
 		unsigned int index);
+/* A list's own keys, first: past the output's size, items are dropped,
+ * never these. */
+typedef void (*head_fn)(struct rte_tel_data *d, struct dp_engine *eng);
 
 static int
 dump_dicts(struct rte_tel_data *d, const char *kind, size_t item_size,
-		dump_fn dump, fill_fn fill)
+		dump_fn dump, fill_fn fill, head_fn head)
 {
+	unsigned int n = 0, max = DUMP_MAX - (head != NULL ? HEAD_MAX : 0);
 	struct dp_engine *eng;
-	unsigned int n;
 	uint8_t *items;
 
 	rte_tel_data_start_dict(d);
-	items = malloc(item_size * DUMP_MAX);
+	items = malloc(item_size * max);
 	if (items == NULL)
 		return -1;
 	eng = dp_engine_get();
-	n = eng == NULL ? 0 : dump(eng, items, DUMP_MAX);
-	if (eng != NULL)
+	if (eng != NULL) {
+		if (head != NULL)
+			head(d, eng);
+		n = dump(eng, items, max);
 		dp_engine_put();
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_tel_data *e = rte_tel_data_alloc();
 		char name[32];
@@ -233,7 +242,7 @@ static int
 cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	return dump_dicts(d, "neigh", sizeof(struct dp_arp_info), dump_arp,
-		fill_arp);
+		fill_arp, NULL);
 }
 
 static void
@@ -279,7 +288,7 @@ static int
 cmd_sockets(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	return dump_dicts(d, "sock", sizeof(struct dp_sock_info),
-		dump_sockets, fill_socket);
+		dump_sockets, fill_socket, NULL);
 }
 
 static unsigned int
@@ -306,11 +315,28 @@ fill_mcast(struct rte_tel_data *e, const void *item, unsigned int index)
 	return index;
 }
 
+static void
+head_mcast(struct rte_tel_data *d, struct dp_engine *eng)
+{
+	struct dp_mc_summary sum;
+
+	dp_mcast_summary(eng, &sum);
+	rte_tel_data_add_dict_u64(d, "groups", sum.groups);
+	rte_tel_data_add_dict_u64(d, "groups_max", sum.max);
+	rte_tel_data_add_dict_u64(d, "groups_leaving", sum.leaving);
+	rte_tel_data_add_dict_u64(d, "refused_groups_full",
+		sum.refused[DP_MC_REFUSED_GROUPS_FULL]);
+	rte_tel_data_add_dict_u64(d, "refused_sources_full",
+		sum.refused[DP_MC_REFUSED_SOURCES_FULL]);
+	rte_tel_data_add_dict_u64(d, "refused_nomem",
+		sum.refused[DP_MC_REFUSED_NOMEM]);
+}
+
 static int
 cmd_mcast(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	return dump_dicts(d, "group", sizeof(struct dp_mc_info), dump_mcast,
-		fill_mcast);
+		fill_mcast, head_mcast);
 }
 
 void

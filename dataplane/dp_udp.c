@@ -4,8 +4,10 @@
  * datagram building and reading on application threads.
  *
  *   lcore: dp_ipv4_input -> dp_udp_input -> dp_demux_lookup -> deliver
- *          (one socket for unicast, every member for broadcast: the mbuf
- *          is shared by reference, never copied)
+ *          (one socket for unicast, every socket on the port for a
+ *          broadcast: the mbuf is shared by reference, never copied)
+ *          dp_udp_input -> mc_input -> dp_mcast_group -> multicast ->
+ *          deliver (every member of the group listening on the port)
  *   app:   dp_sock_send -> dp_udp_send -> build -> s->txq -> owner lcore
  *          dp_sock_recv -> dp_udp_recv <- s->rxq (dp_sock_ring.c)
  *
@@ -32,11 +34,24 @@
 #define IP_HDR		sizeof(struct rte_ipv4_hdr)
 #define FRAG_MAX	((DP_UDP_MAX_PAYLOAD + UDP_HDR) / 8 + 1)
 
-static void
-count_rx(struct dp_sock *s, uint32_t len)
+/*
+ * With one lcore, it is the only writer of these (application threads
+ * only read them): plain adds, where several lcores need atomic ones.
+ * Every member of a multicast datagram pays this, and two locked
+ * instructions are about a quarter of what a member costs.
+ */
+static inline void
+count_rx(const struct dp_lcore *lc, struct dp_sock *s, uint32_t len)
 {
-	__atomic_fetch_add(&s->st.rx_dgrams, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&s->st.rx_bytes, len, __ATOMIC_RELAXED);
+	if (lc->eng->nb_lcores == 1) {
+		__atomic_store_n(&s->st.rx_dgrams, s->st.rx_dgrams + 1,
+			__ATOMIC_RELAXED);
+		__atomic_store_n(&s->st.rx_bytes, s->st.rx_bytes + len,
+			__ATOMIC_RELAXED);
+	} else {
+		__atomic_fetch_add(&s->st.rx_dgrams, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&s->st.rx_bytes, len, __ATOMIC_RELAXED);
+	}
 }
 
 /* Would s accept a datagram from src (be) : sport (be)? */
@@ -71,10 +86,10 @@ deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
 		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&s->st.drop_rx_full, 1, __ATOMIC_RELAXED);
 		DP_STAT_INC(lc, udp_rx_full);
-		rte_pktmbuf_free(m);
+		dp_pktmbuf_free(m);
 		return false;
 	}
-	count_rx(s, len);
+	count_rx(lc, s, len);
 	dp_wait_note(lc, s);
 	return true;
 }
@@ -119,50 +134,179 @@ checksum_ok(struct dp_lcore *lc, struct rte_mbuf *m,
 }
 
 /*
- * Broadcast (group 0) or multicast: every eligible socket on the port
- * gets the datagram -- for multicast, every one whose membership filter
- * takes (group, source). One mbuf, one reference per socket: readers
- * only read it, so nothing is copied. Consumes m.
+ * One datagram to many sockets, as references to the one mbuf: readers
+ * only read it, so nothing is copied. Recipients are gathered in chunks;
+ * a chunk's references are taken just before it is delivered, and we hold
+ * one of our own until the last chunk, which inherits it. Without ours, a
+ * fast reader could drop the last reference of an earlier chunk and free
+ * the mbuf while we still gather the next; and no socket is counted twice
+ * or missed by a second pass that sees the membership differently. There
+ * is no cap on recipients: a chunk only bounds the stack, and sockets
+ * (DP_SOCK_MAX) bound the references far below the 16-bit count.
+ */
+#define FAN_CHUNK	64
+
+struct fan {
+	struct rte_mbuf *m;
+	uint32_t len;
+	unsigned int n;			/* gathered, not yet delivered */
+	unsigned int delivered;		/* references handed out so far */
+	unsigned int full;		/* of which refused (ring full) */
+	struct dp_sock *to[FAN_CHUNK];
+};
+
+/* Deliver the chunk gathered; the last one takes our own reference. */
+static void
+fan_flush(struct dp_lcore *lc, struct fan *f, bool last)
+{
+	unsigned int more = last ? f->n - 1 : f->n;
+
+	if (more != 0)
+		rte_mbuf_refcnt_update(f->m, (int16_t)more);
+	for (unsigned int i = 0; i < f->n; i++)
+		f->full += !deliver(lc, f->to[i], f->m, f->len);
+	f->delivered += f->n;
+	f->n = 0;
+}
+
+static inline void
+fan_add(struct dp_lcore *lc, struct fan *f, struct dp_sock *s)
+{
+	f->to[f->n++] = s;
+	if (unlikely(f->n == FAN_CHUNK))
+		fan_flush(lc, f, false);
+}
+
+/* The recipients are all gathered: deliver the rest and give up our own
+ * reference. Consumes f->m; returns how many sockets it went to. */
+static unsigned int
+fan_end(struct dp_lcore *lc, struct fan *f)
+{
+	if (f->n != 0)
+		fan_flush(lc, f, true);
+	else
+		dp_pktmbuf_free(f->m);
+	return f->delivered;
+}
+
+/* Broadcast: every eligible socket bound to the port's wildcard. Consumes
+ * m. */
+static void
+broadcast(struct dp_lcore *lc, const struct dp_bind_group *g,
+		struct rte_mbuf *m, uint32_t src, uint16_t sport, uint32_t len)
+{
+	struct fan f = { .m = m, .len = len };
+
+	for (uint32_t i = 0; i < g->n; i++)
+		if (eligible(g->s[i], src, sport))
+			fan_add(lc, &f, g->s[i]);
+	if (fan_end(lc, &f) == 0)
+		DP_STAT_INC(lc, udp_no_port);
+}
+
+/* Would s, a member of the datagram's group, take it on this port? The
+ * wildcard binding only, as for broadcasts (dp_demux_lookup). */
+static inline bool
+listens(const struct dp_sock *s, uint16_t port)
+{
+	return __atomic_load_n(&s->bound, __ATOMIC_ACQUIRE) &&
+		s->local.port == port && s->local.ip == 0;
+}
+
+/* The first of a group's members listening on port, or set->n. */
+static uint32_t
+first_listener(const struct dp_mc_set *set, uint16_t port)
+{
+	uint32_t i = 0;
+
+	while (i < set->n && !listens(set->m[i].s, port))
+		i++;
+	return i;
+}
+
+/*
+ * Multicast: the group's members (not the port's sockets: a feed handler
+ * binds the sockets of thousands of groups to one port) that listen on
+ * the datagram's port and whose filter takes its source, from the first
+ * listener on. Consumes m.
  */
 static void
-fan_out(struct dp_lcore *lc, struct dp_bind_group *g, struct rte_mbuf *m,
-		uint32_t src, uint16_t sport, uint32_t len, uint32_t group)
+multicast(struct dp_lcore *lc, struct dp_mc_group *mg,
+		const struct dp_mc_set *set, uint32_t first, struct rte_mbuf *m,
+		uint16_t port)
 {
-	struct dp_mc_group *mg = group != 0 ?
-		dp_mcast_group(lc->eng, group) : NULL;
-	struct dp_sock *to[64];
-	unsigned int n = 0, full = 0;
+	const struct dp_mbuf_priv *p = dp_mbuf_priv(m);
+	struct fan f = { .m = m, .len = p->dgram_len };
 
-	for (uint32_t i = 0; g != NULL && i < g->n && n < RTE_DIM(to); i++) {
-		struct dp_sock *s = g->s[i];
+	for (uint32_t i = first; i < set->n; i++) {
+		const struct dp_mc_memb *mb = &set->m[i];
 
-		if (eligible(s, src, sport) && (group == 0 ||
-				dp_mcast_accepts(__atomic_load_n(&s->mc,
-				__ATOMIC_ACQUIRE), group, src)))
-			to[n++] = s;
+		if (dp_mc_memb_accepts(set, mb, p->addr) &&
+				listens(mb->s, port) &&
+				eligible(mb->s, p->addr, p->port))
+			fan_add(lc, &f, mb->s);
 	}
-	if (n == 0) {
-		if (group != 0) {
-			DP_STAT_INC(lc, udp_mc_no_member);
-			if (mg != NULL)
-				__atomic_fetch_add(&mg->drop_filtered, 1,
-					__ATOMIC_RELAXED);
-		} else {
-			DP_STAT_INC(lc, udp_no_port);
-		}
-		rte_pktmbuf_free(m);
+	if (fan_end(lc, &f) == 0) {
+		DP_STAT_INC(lc, udp_mc_no_member);
+		__atomic_fetch_add(&mg->drop_filtered, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	rte_mbuf_refcnt_update(m, (int16_t)(n - 1));
-	for (unsigned int i = 0; i < n; i++)
-		full += !deliver(lc, to[i], m, len);
-	if (mg != NULL) {
-		__atomic_fetch_add(&mg->rx_dgrams, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&mg->rx_bytes, len, __ATOMIC_RELAXED);
-		if (full != 0)
-			__atomic_fetch_add(&mg->drop_rx_full, full,
+	__atomic_fetch_add(&mg->rx_dgrams, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&mg->rx_bytes, f.len, __ATOMIC_RELAXED);
+	if (f.full != 0)
+		__atomic_fetch_add(&mg->drop_rx_full, f.full,
+			__ATOMIC_RELAXED);
+}
+
+/* Where the datagram came from, for the readers; data moved to the
+ * payload. */
+static void
+note_source(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+		const struct rte_udp_hdr *udp, uint32_t ulen)
+{
+	struct dp_mbuf_priv *p = dp_mbuf_priv(m);
+
+	p->addr = ip->src_addr;
+	p->port = udp->src_port;
+	p->dgram_len = ulen - UDP_HDR;
+	rte_pktmbuf_adj(m, (uint16_t)(m->l3_len + UDP_HDR));
+}
+
+/*
+ * A multicast datagram goes by its group's record, not by the bind table:
+ * one hash lookup, and only the group's members are looked at. Consumes
+ * m (trimmed to the UDP length).
+ */
+static void
+mc_input(struct dp_lcore *lc, struct rte_mbuf *m,
+		const struct rte_ipv4_hdr *ip, const struct rte_udp_hdr *udp,
+		uint16_t ulen)
+{
+	struct dp_mc_group *mg = dp_mcast_group(lc->eng, ip->dst_addr);
+	const struct dp_mc_set *set = mg == NULL ? NULL :
+		__atomic_load_n(&mg->set, __ATOMIC_ACQUIRE);
+	uint16_t port = rte_be_to_cpu_16(udp->dst_port);
+	uint32_t first = set == NULL ? 0 : first_listener(set, port);
+
+	if (set == NULL || first == set->n) {
+		/* Not joined, or nobody in the group listens here. */
+		DP_STAT_INC(lc, udp_mc_no_member);
+		if (mg != NULL)
+			__atomic_fetch_add(&mg->drop_filtered, 1,
 				__ATOMIC_RELAXED);
+		goto drop;
 	}
+	if (unlikely(!checksum_ok(lc, m, ip, udp, ulen))) {
+		DP_STAT_INC(lc, udp_bad_csum);
+		__atomic_fetch_add(&set->m[first].s->st.drop_csum, 1,
+			__ATOMIC_RELAXED);
+		goto drop;
+	}
+	note_source(m, ip, udp, ulen);
+	multicast(lc, mg, set, first, m, port);
+	return;
+drop:
+	dp_pktmbuf_free(m);
 }
 
 /* Consumes m, whose data starts at the IPv4 header (l3_len set). */
@@ -189,18 +333,11 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 	}
 	if (ulen < len)
 		rte_pktmbuf_trim(m, (uint16_t)(len - ulen));
+	if (IP_MC(ip->dst_addr)) {
+		mc_input(lc, m, ip, udp, (uint16_t)ulen);
+		return;
+	}
 	if (dp_demux_lookup(eng, ip->dst_addr, udp->dst_port, g) == 0) {
-		if (IP_MC(ip->dst_addr)) {
-			struct dp_mc_group *mg = dp_mcast_group(eng,
-				ip->dst_addr);
-
-			/* Joined, but nobody listens on this port. */
-			DP_STAT_INC(lc, udp_mc_no_member);
-			if (mg != NULL)
-				__atomic_fetch_add(&mg->drop_filtered, 1,
-					__ATOMIC_RELAXED);
-			goto drop;
-		}
 		/* RFC 1122 §4.1.3.4: a corrupt datagram is discarded
 		 * silently, never answered with port unreachable. */
 		if (unlikely(!checksum_ok(lc, m, ip, udp, ulen))) {
@@ -221,14 +358,10 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		__atomic_fetch_add(&s->st.drop_csum, 1, __ATOMIC_RELAXED);
 		goto drop;
 	}
+	note_source(m, ip, udp, ulen);
 	p = dp_mbuf_priv(m);
-	p->addr = ip->src_addr;
-	p->port = udp->src_port;
-	p->dgram_len = ulen - UDP_HDR;
-	rte_pktmbuf_adj(m, (uint16_t)(m->l3_len + UDP_HDR));
 	if (ip->dst_addr != eng->ip4) {
-		fan_out(lc, g[1], m, p->addr, p->port, p->dgram_len,
-			IP_MC(ip->dst_addr) ? ip->dst_addr : 0);
+		broadcast(lc, g[1], m, p->addr, p->port, p->dgram_len);
 		return;
 	}
 	/* Unicast: the most specific binding that will take it. */
@@ -245,7 +378,7 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 	deliver(lc, s, m, p->dgram_len);
 	return;
 drop:
-	rte_pktmbuf_free(m);
+	dp_pktmbuf_free(m);
 }
 
 /*

@@ -28,18 +28,17 @@
 #define SLEEP_SLICE_US	100000	/* re-check interruption at least this often */
 #define POLL_SLICE_US	200	/* a polled condition is looked at this often */
 
+/* dp_wait_note's first note of s this iteration (dp_sock_priv.h). */
 void
-dp_wait_note(struct dp_lcore *lc, struct dp_sock *s)
+dp_wait_note_new(struct dp_lcore *lc, struct dp_sock *s)
 {
-	/* The tag names (iteration, lcore), so two lcores never mistake
-	 * each other's notes; a race only costs a duplicate wake. */
-	uint64_t tag = (uint64_t)lc->wake_gen << 8 | lc->id;
+	uint64_t tag = dp_wait_tag(lc);
 
-	if (s->wake_tag == tag)
-		return;
-	if (lc->nb_wake == DP_WAKE_MAX) {
+	/* Room for every socket: only two lcores taking turns at a tag
+	 * could fill it, and then the notes so far are flushed. */
+	if (lc->nb_wake == DP_SOCK_MAX) {
 		dp_wait_flush(lc);
-		tag = (uint64_t)lc->wake_gen << 8 | lc->id;
+		tag = dp_wait_tag(lc);
 	}
 	s->wake_tag = tag;
 	lc->wake[lc->nb_wake++] = s;
