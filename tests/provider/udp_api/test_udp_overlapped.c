@@ -620,6 +620,33 @@ test_non_overlapped_socket_ignores_lpoverlapped(void)
 	ua_close(l.tx);
 }
 
+/* WSAIoctl on such a socket ignores lpOverlapped too ("ignored for
+ * non-overlapped sockets", WSAIoctl): it answers as ioctlsocket would,
+ * the WSAOVERLAPPED and its event untouched. */
+static void
+test_non_overlapped_socket_ioctl_ignores_lpoverlapped(void)
+{
+	WSAEVENT ev = WSACreateEvent();
+	WSAOVERLAPPED ov;
+	u_long avail = 1;
+	DWORD ret = 0;
+	SOCKET s = WSASocketW(AF_INET, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, 0);
+
+	CU_ASSERT_FATAL(s != INVALID_SOCKET);
+	memset(&ov, 0, sizeof(ov));
+	ov.Internal = 0x5afe;		/* nobody's value: "untouched" */
+	ov.hEvent = ev;
+	UA_OK(WSAIoctl(s, FIONREAD, NULL, 0, &avail, sizeof(avail), &ret,
+		&ov, NULL));
+	CU_ASSERT_EQUAL(avail, 0);
+	CU_ASSERT_EQUAL(ret, sizeof(avail));
+	CU_ASSERT_EQUAL(ov.Internal, 0x5afe);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
+		WSA_WAIT_TIMEOUT);
+	WSACloseEvent(ev);
+	ua_close(s);
+}
+
 static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_overlapped_recv_event_pends_then_completes),
 	UA_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
@@ -637,6 +664,7 @@ static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_closesocket_aborts_pending_recv_event),
 	UA_TEST(test_recv_posted_during_close_never_stays_pending),
 	UA_TEST(test_non_overlapped_socket_ignores_lpoverlapped),
+	UA_TEST(test_non_overlapped_socket_ioctl_ignores_lpoverlapped),
 };
 
 void
