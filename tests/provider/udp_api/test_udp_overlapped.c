@@ -114,6 +114,43 @@ test_overlapped_recv_with_data_queued_completes_at_once(void)
 	ua_close(tx);
 }
 
+/*
+ * A pending receive scatters over all its WSABUFs, however many: 20
+ * one-byte buffers pend (not WSAENOBUFS, which WSARecv does not
+ * document) and take 20 bytes, one each, as a receive with the datagram
+ * already queued does.
+ */
+static void
+test_overlapped_recv_twenty_bufs_pends_and_fills_all(void)
+{
+	enum { N = 20 };
+	static char bytes[N];
+	static WSABUF wb[N];
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+	DWORD n = 0, fl = 0;
+
+	memset(o, 0, sizeof(*o));
+	memset(bytes, 0, sizeof(bytes));
+	o->ov.hEvent = ev;
+	for (int i = 0; i < N; i++)
+		wb[i] = (WSABUF){ .len = 1, .buf = &bytes[i] };
+	UA_FAILS(WSARecv(rx, wb, N, &o->n, &o->flags, &o->ov, NULL),
+		WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(sendto(tx, "abcdefghijklmnopqrst", N, 0, UA_SA(to),
+		UA_SIN_LEN), N);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_TRUE(WSAGetOverlappedResult(rx, &o->ov, &n, TRUE, &fl));
+	CU_ASSERT_EQUAL(n, N);
+	CU_ASSERT_EQUAL(memcmp(bytes, "abcdefghijklmnopqrst", N), 0);
+	WSACloseEvent(ev);
+	ua_close(rx);
+	ua_close(tx);
+}
+
 /* Several pending receives complete in the order they were posted. */
 static void
 test_overlapped_recvs_complete_in_posting_order(void)
@@ -651,6 +688,7 @@ static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_overlapped_recv_event_pends_then_completes),
 	UA_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
 	UA_TEST(test_overlapped_recvs_complete_in_posting_order),
+	UA_TEST(test_overlapped_recv_twenty_bufs_pends_and_fills_all),
 	UA_TEST(test_overlapped_recv_truncated_completes_emsgsize),
 	UA_TEST(test_overlapped_recv_fails_econnreset_on_port_unreachable),
 	UA_TEST(test_overlapped_send_completes_at_once),
