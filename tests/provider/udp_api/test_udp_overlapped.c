@@ -151,6 +151,28 @@ test_overlapped_recv_twenty_bufs_pends_and_fills_all(void)
 	ua_close(tx);
 }
 
+/* No WSABUF at all (a NULL array, count 0) pends like any receive, and
+ * closing the socket ends it, WSA_OPERATION_ABORTED. */
+static void
+test_overlapped_recv_without_bufs_pends_until_close(void)
+{
+	SOCKET rx = ua_bound(NULL);
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+
+	memset(o, 0, sizeof(*o));
+	o->ov.hEvent = ev;
+	UA_FAILS(WSARecv(rx, NULL, 0, &o->n, &o->flags, &o->ov, NULL),
+		WSA_IO_PENDING);
+	ua_close(rx);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	/* The handle is gone: the result is read from the WSAOVERLAPPED. */
+	CU_ASSERT_EQUAL(o->ov.Internal, 0);
+	CU_ASSERT_EQUAL(o->ov.OffsetHigh, WSA_OPERATION_ABORTED);
+	WSACloseEvent(ev);
+}
+
 /* Several pending receives complete in the order they were posted. */
 static void
 test_overlapped_recvs_complete_in_posting_order(void)
@@ -689,6 +711,7 @@ static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
 	UA_TEST(test_overlapped_recvs_complete_in_posting_order),
 	UA_TEST(test_overlapped_recv_twenty_bufs_pends_and_fills_all),
+	UA_TEST(test_overlapped_recv_without_bufs_pends_until_close),
 	UA_TEST(test_overlapped_recv_truncated_completes_emsgsize),
 	UA_TEST(test_overlapped_recv_fails_econnreset_on_port_unreachable),
 	UA_TEST(test_overlapped_send_completes_at_once),
