@@ -250,7 +250,8 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		return WSAENOBUFS;
 	/* The WSABUF array is transient; the buffers it points to are not
 	 * (LPWSPRecv remarks). */
-	memcpy(op->bufs, bufs, nbufs * sizeof(WSABUF));
+	if (nbufs > 0)		/* bufs may be NULL then */
+		memcpy(op->bufs, bufs, nbufs * sizeof(WSABUF));
 	op->iov = (struct dp_iov *)(op->bufs + nbufs);
 	for (DWORD i = 0; i < nbufs; i++)
 		op->iov[i] = (struct dp_iov){ bufs[i].buf, bufs[i].len };
