@@ -11,7 +11,7 @@ and its hugepage files, after a crash) is removed too, and nothing of
 another process's.
 
   run_fuzz.py <target> <seed corpus dir> [--runs N] [--max-time S]
-      [--prefix P] [--max-len N]
+      [--prefix P] [--max-len N] [--fuzzer-arg=-flag=value ...]
 """
 import argparse
 import glob
@@ -48,13 +48,16 @@ def main():
     p.add_argument("--prefix", default="wspdkfuzz",
                    help="the target's EAL file prefix, less its pid")
     p.add_argument("--max-len", type=int, default=2048)
+    p.add_argument("--fuzzer-arg", dest="fuzzer_args", action="append",
+                   default=[], help="a further libFuzzer flag")
     a = p.parse_args()
     artifacts = os.path.join(os.getcwd(), "fuzz-artifacts", "")
     os.makedirs(artifacts, exist_ok=True)
     work = tempfile.mkdtemp(prefix="fuzz_corpus.")
     cmd = [a.target, "-runs=%d" % a.runs, "-max_total_time=%d" % a.max_time,
            "-max_len=%d" % a.max_len, "-print_final_stats=1",
-           "-artifact_prefix=" + artifacts, work, a.corpus]
+           "-artifact_prefix=" + artifacts] + a.fuzzer_args + \
+        [work, a.corpus]
     print(" ".join(cmd), flush=True)
     proc = subprocess.Popen(cmd)
     try:
