@@ -130,18 +130,6 @@ static const struct {
 	[C_PEERNAME] = { "getpeername", codes_peername },
 };
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "fuzz_api: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
 
 static bool
 documented(enum call c, int err)
@@ -159,7 +147,7 @@ failed(enum call c)
 	int err = WSAGetLastError();
 
 	if (!documented(c, err))
-		die("%s failed with %d, which Winsock does not document "
+		fa_die("%s failed with %d, which Winsock does not document "
 			"for it", calls[c].name, err);
 	return err;
 }
@@ -171,7 +159,7 @@ hbuf(size_t n)
 	void *p = malloc(n);
 
 	if (p == NULL)
-		die("out of memory (%zu bytes)", n);
+		fa_die("out of memory (%zu bytes)", n);
 	return p;
 }
 
@@ -322,10 +310,10 @@ static void
 op_check_result(const struct op *op, DWORD err, DWORD bytes)
 {
 	if (err != 0 && !documented(op->call, (int)err))
-		die("an overlapped %s completed with %u, which Winsock does "
+		fa_die("an overlapped %s completed with %u, which Winsock does "
 			"not document for it", calls[op->call].name, err);
 	if (err == 0 && bytes > op->room)
-		die("an overlapped %s reports %u bytes, more than its "
+		fa_die("an overlapped %s reports %u bytes, more than its "
 			"buffers hold (%u)", calls[op->call].name, bytes,
 			op->room);
 }
@@ -337,10 +325,10 @@ on_complete(DWORD err, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags)
 
 	(void)flags;
 	if (op == NULL || !op->routine)
-		die("a completion routine ran for no operation in flight "
+		fa_die("a completion routine ran for no operation in flight "
 			"(%p)", (void *)ov);
 	if (++op->completions > 1)
-		die("an overlapped %s completed %u times",
+		fa_die("an overlapped %s completed %u times",
 			calls[op->call].name, op->completions);
 	op_check_result(op, err, bytes);
 	op_free(op);
@@ -439,14 +427,14 @@ op_started(struct op *op, const struct slot *sl, int ret, int err)
 
 	if (ret == SOCKET_ERROR && err == WSA_IO_PENDING) {
 		if (!ovl_socket)
-			die("%s pended on a socket made without "
+			fa_die("%s pended on a socket made without "
 				"WSA_FLAG_OVERLAPPED", calls[op->call].name);
 		return;		/* stays live until it completes */
 	}
 	if ((ret == 0 && ovl_socket) || op->completions > 0)
 		return;		/* completed now; indicated once */
 	if (op->ov->Internal != OV_UNTOUCHED || event_set(op->ev))
-		die("%s indicated a completion although %s (%d)",
+		fa_die("%s indicated a completion although %s (%d)",
 			calls[op->call].name, ret == 0 ? "it ignores "
 			"overlapped requests" : "it failed", err);
 	op_free(op);
@@ -643,7 +631,7 @@ static void
 check_count(enum call c, const DWORD *n, DWORD room)
 {
 	if (n != NULL && *n > room)
-		die("%s reports %u bytes, more than its buffers hold (%u)",
+		fa_die("%s reports %u bytes, more than its buffers hold (%u)",
 			calls[c].name, *n, room);
 }
 
@@ -714,7 +702,7 @@ op_recv(struct fa_in *in)
 	else if (op == NULL)
 		check_count(C_RECV, got, bf.total);
 	if (ret == 0 && fromlen != NULL && from != NULL && *fromlen != 16)
-		die("recvfrom set fromlen to %d", *fromlen);
+		fa_die("recvfrom set fromlen to %d", *fromlen);
 	if (op != NULL) {
 		op_started(op, sl, ret, err);
 		if (op->live && from != NULL) {
@@ -749,7 +737,7 @@ op_recv_plain(struct fa_in *in)
 	if (n == SOCKET_ERROR)
 		failed(C_RECV);
 	else if (n > len)
-		die("recv returned %d bytes, more than %d asked", n, len);
+		fa_die("recv returned %d bytes, more than %d asked", n, len);
 	free(buf);
 	free(from);
 	free(fromlen);
@@ -775,10 +763,10 @@ op_get_result(struct fa_in *in)
 		goto out;
 	err = WSAGetLastError();
 	if (!documented(C_GOR, err) && !documented(op->call, err))
-		die("WSAGetOverlappedResult failed with %d for an %s", err,
+		fa_die("WSAGetOverlappedResult failed with %d for an %s", err,
 			calls[op->call].name);
 	if (err == WSA_IO_INCOMPLETE && done)
-		die("WSAGetOverlappedResult: %s incomplete after its "
+		fa_die("WSAGetOverlappedResult: %s incomplete after its "
 			"completion", calls[op->call].name);
 out:
 	free(bytes);
@@ -817,7 +805,7 @@ op_close(struct fa_in *in)
 		forget(s);
 	else if (failed(C_CLOSE) == WSAEWOULDBLOCK &&
 			(sl == NULL || sl->s != s || !sl->nonblocking))
-		die("closesocket of a blocking socket failed "
+		fa_die("closesocket of a blocking socket failed "
 			"WSAEWOULDBLOCK");
 }
 
@@ -959,7 +947,7 @@ op_getopt(struct fa_in *in)
 	if (getsockopt(s, level, name, val, len) != 0)
 		failed(C_GETOPT);
 	else if (len != NULL && (*len > told || *len < 0))
-		die("getsockopt set optlen to %d, was told %d", *len, told);
+		fa_die("getsockopt set optlen to %d, was told %d", *len, told);
 	free(val);
 	free(len);
 }
@@ -1107,12 +1095,12 @@ op_select(struct fa_in *in)
 	if (n == SOCKET_ERROR)
 		failed(C_SELECT);
 	else if ((u_int)n > total)
-		die("select counted %d ready sockets, more than %u given", n,
+		fa_die("select counted %d ready sockets, more than %u given", n,
 			total);
 	for (int i = 0; i < 3; i++) {
 		if (n != SOCKET_ERROR && sets[i] != NULL &&
 				sets[i]->fd_count > count[i])
-			die("select grew a set from %u to %u", count[i],
+			fa_die("select grew a set from %u to %u", count[i],
 				sets[i]->fd_count);
 		free(sets[i]);
 	}
@@ -1134,7 +1122,7 @@ op_names(struct fa_in *in)
 	if ((peer ? getpeername(s, sa, len) : getsockname(s, sa, len)) != 0)
 		failed(peer ? C_PEERNAME : C_SOCKNAME);
 	else if (len == NULL || *len != 16)
-		die("%s succeeded with a length of %d", peer ? "getpeername" :
+		fa_die("%s succeeded with a length of %d", peer ? "getpeername" :
 			"getsockname", len != NULL ? *len : -1);
 	free(sa);
 	free(len);
@@ -1233,7 +1221,7 @@ finish(uint8_t how)
 		set_int_opt(s, SOL_SOCKET, (how & 1) ? SO_DONTLINGER :
 			SO_LINGER, 1);
 		if (closesocket(s) != 0)
-			die("closing a socket at the end failed (%d)",
+			fa_die("closing a socket at the end failed (%d)",
 				WSAGetLastError());
 		forget(s);
 	}
@@ -1243,17 +1231,17 @@ finish(uint8_t how)
 	}
 	for (int i = 0; i < NOPS; i++)
 		if (f.op[i].live)
-			die("an overlapped %s on a closed socket never "
+			fa_die("an overlapped %s on a closed socket never "
 				"completed (waited %lu ms)",
 				calls[f.op[i].call].name,
 				(unsigned long)waited);
 	if (ws2_stub_socket_count() != 0)
-		die("%u socket handles left after closing every socket",
+		fa_die("%u socket handles left after closing every socket",
 			ws2_stub_socket_count());
 	if (ws2_stub_event_count() != 0)
-		die("%u events left", ws2_stub_event_count());
+		fa_die("%u events left", ws2_stub_event_count());
 	if (!fa_wire_settle(END_WAIT_MS, why, sizeof(why)))
-		die("mbufs did not come home after input %lu: %s",
+		fa_die("mbufs did not come home after input %lu: %s",
 			f.inputs, why);
 }
 
@@ -1332,7 +1320,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	ret = WSAStartup(MAKEWORD(2, 2), d);
 	free(d);
 	if (ret != 0)
-		die("WSAStartup failed (%d)", ret);
+		fa_die("WSAStartup failed (%d)", ret);
 	fa_wire_init(getenv("WSPDK_PROVIDER"),
 		strchr(getenv("WSPDK_LCORES"), ',') != NULL ? 2 : 1);
 	for (int i = 0; i < NSLOT; i++)

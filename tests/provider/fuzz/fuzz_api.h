@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fuzz_in.h"
+
 #define FA_RING		"fapi"		/* WSPDK_DEVICE=pair:fapi */
 #define FA_IP		0xc6120002u	/* 198.18.0.2/24: the provider */
 #define FA_PEER		0xc6120001u	/* .1: gateway, static ARP */
@@ -25,49 +27,6 @@
 #define FA_BCAST	0xc61200ffu
 #define FA_MCAST	0xef010203u	/* 239.1.2.3 */
 #define FA_OFFNET	0x0a010203u	/* 10.1.2.3: through the gateway */
-
-/* The input, consumed front to back; reads past its end give zeros. */
-struct fa_in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static inline uint8_t
-fa_u8(struct fa_in *in)
-{
-	uint8_t v = 0;
-
-	if (in->n > 0) {
-		v = *in->p++;
-		in->n--;
-	}
-	return v;
-}
-
-static inline uint16_t
-fa_u16(struct fa_in *in)
-{
-	return (uint16_t)(fa_u8(in) | fa_u8(in) << 8);
-}
-
-static inline uint32_t
-fa_u32(struct fa_in *in)
-{
-	return (uint32_t)fa_u16(in) | (uint32_t)fa_u16(in) << 16;
-}
-
-/* Copy up to len input bytes into dst (the rest of dst zeroed). */
-static inline void
-fa_bytes(struct fa_in *in, void *dst, size_t len)
-{
-	size_t n = len < in->n ? len : in->n;
-	uint8_t *d = dst;
-
-	for (size_t i = 0; i < len; i++)
-		d[i] = i < n ? in->p[i] : 0;
-	in->p += n;
-	in->n -= n;
-}
 
 /* One of the addresses above, chosen by v. */
 uint32_t fa_addr_pick(uint8_t v);

@@ -53,12 +53,6 @@ static struct {
 static const struct rte_ether_addr peer_mac = {
 	.addr_bytes = { 0x02, 0x00, 0xc6, 0x12, 0x00, 0x01 } };
 
-static void
-die(const char *what)
-{
-	fprintf(stderr, "fuzz_api: %s\n", what);
-	abort();
-}
 
 uint32_t
 fa_addr_pick(uint8_t v)
@@ -75,11 +69,8 @@ hook(void *dl, const char *name)
 {
 	void *p = dlsym(dl, name);
 
-	if (p == NULL) {
-		fprintf(stderr, "fuzz_api: the provider has no %s (not the "
-			"fuzzing build?)\n", name);
-		abort();
-	}
+	if (p == NULL)
+		fa_die("the provider has no %s (not the fuzzing build?)", name);
 	return p;
 }
 
@@ -97,7 +88,7 @@ find_rings(unsigned int nq)
 			FA_RING, q);
 		w.out[q] = rte_ring_lookup(name);
 		if (w.in[q] == NULL || w.out[q] == NULL)
-			die("the pair device's rings are not there");
+			fa_die("the pair device's rings are not there");
 	}
 }
 
@@ -108,7 +99,7 @@ fa_wire_init(const char *provider_path, unsigned int nb_queues)
 	uint16_t port;
 
 	if (dl == NULL)
-		die("the provider is not loaded");
+		fa_die("the provider is not loaded");
 	w.engine = (struct dp_engine *(*)(void))hook(dl,
 		"dp_engine_running");
 	w.cache_held = (unsigned int (*)(const struct dp_engine *))hook(dl,
@@ -120,7 +111,7 @@ fa_wire_init(const char *provider_path, unsigned int nb_queues)
 	port = rte_eth_find_next_owned_by(0, RTE_ETH_DEV_NO_OWNER);
 	if (w.mp == NULL || port >= RTE_MAX_ETHPORTS ||
 			rte_eth_macaddr_get(port, &w.mac) != 0)
-		die("no pool or port");
+		fa_die("no pool or port");
 }
 
 /* Frames on the wire are the provider's mbufs with our buffers. */
@@ -490,7 +481,7 @@ fa_wire_settle(unsigned int ms, char *why, size_t len)
 	unsigned int used = 0, held = 0, wire = 0;
 
 	if (eng == NULL)
-		die("the engine is not running");
+		fa_die("the engine is not running");
 	for (;;) {
 		fa_wire_pump();
 		wire = 0;

@@ -41,7 +41,7 @@
 #include "dp.h"
 #include "dp_eal.h"
 #include "drv_port.h"
-#include "fuzz_api.h"
+#include "fuzz_in.h"
 #include "wsp_config.h"
 #include "wsp_os.h"
 #include "wsp_settings.h"
@@ -63,18 +63,6 @@ static struct {
 	unsigned int user_reads;
 } m;
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "fuzz_conf: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
 
 /* A heap copy of exactly strlen + 1 bytes. */
 static char *
@@ -83,7 +71,7 @@ hstr(const char *s, size_t len)
 	char *p = malloc(len + 1);
 
 	if (p == NULL)
-		die("out of memory");
+		fa_die("out of memory");
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
@@ -218,7 +206,7 @@ list_of(const struct fields *fl, char tag)
 		n += fl->s[i][0] == tag;
 	l = malloc((n + 1) * sizeof(*l));
 	if (l == NULL)
-		die("out of memory");
+		fa_die("out of memory");
 	for (unsigned int i = 2; i < fl->n; i++)
 		if (fl->s[i][0] == tag)
 			l[k++] = fl->s[i] + 1;
@@ -278,21 +266,21 @@ check_settings(const char *const *machine, const char *const *user)
 	unsigned int k = 0;
 
 	if (got != expect_allowed(machine))
-		die("wsp_settings_user_allowed: %d, expected %d", got,
+		fa_die("wsp_settings_user_allowed: %d, expected %d", got,
 			expect_allowed(machine));
 	if (out == NULL)
-		die("wsp_settings_user_filter: NULL");
+		fa_die("wsp_settings_user_filter: NULL");
 	/* The user's entries the machine does not name, in order. */
 	for (unsigned int i = 0; user[i] != NULL; i++) {
 		if (named_in(machine, user[i]))
 			continue;
 		if (out[k] != user[i])
-			die("wsp_settings_user_filter dropped or reordered "
+			fa_die("wsp_settings_user_filter dropped or reordered "
 				"'%s'", user[i]);
 		k++;
 	}
 	if (out[k] != NULL)
-		die("wsp_settings_user_filter kept '%s', which the machine "
+		fa_die("wsp_settings_user_filter kept '%s', which the machine "
 			"sets", out[k]);
 	free(out);
 }
@@ -307,24 +295,24 @@ check_device(const char *dev)
 	int ret = drv_device_check(dev, err, sizeof(err));
 
 	if (ret != 0 && ret != -EINVAL)
-		die("drv_device_check: %d", ret);
+		fa_die("drv_device_check: %d", ret);
 	if (ret != 0) {
 		if (strnlen(err, sizeof(err)) == sizeof(err))
-			die("drv_device_check: unterminated reason");
+			fa_die("drv_device_check: unterminated reason");
 		return;
 	}
 	if (strlen(dev) >= DRV_DEVICE_MAX)
-		die("drv_device_check took %zu characters", strlen(dev));
+		fa_die("drv_device_check took %zu characters", strlen(dev));
 	for (const char *c = dev; *c != '\0'; c++)
 		if (isspace((unsigned char)*c) || !isprint((unsigned char)*c))
-			die("drv_device_check took a blank or control "
+			fa_die("drv_device_check took a blank or control "
 				"character in '%s'", dev);
 	if (drv_device_pci_name(dev, pci, sizeof(pci)) == 0) {
 		if (drv_device_kind(dev) != DRV_KIND_PCI || strlen(pci) != 12 ||
 				pci[4] != ':' || pci[7] != ':' || pci[10] != '.')
-			die("drv_device_pci_name('%s') = '%s'", dev, pci);
+			fa_die("drv_device_pci_name('%s') = '%s'", dev, pci);
 	} else if (drv_device_kind(dev) == DRV_KIND_PCI) {
-		die("'%s' is PCI without a PCI name", dev);
+		fa_die("'%s' is PCI without a PCI name", dev);
 	}
 }
 
@@ -372,21 +360,21 @@ check_arg(const struct dp_eal_argv *a, int i, const char *pci,
 
 	for (const char *c = arg; *c != '\0'; c++)
 		if (!isprint((unsigned char)*c) || *c == ' ')
-			die("EAL argument '%s' has a blank", arg);
+			fa_die("EAL argument '%s' has a blank", arg);
 	opt_name(arg, name, sizeof(name));
 	if (arg[0] != '-' && !(i > 1 && strcmp(a->v[i - 1], "-a") == 0))
-		die("EAL argument '%s' is no option", arg);
+		fa_die("EAL argument '%s' is no option", arg);
 	if (refused(name))
-		die("EAL argv has %s ('%s')", name, arg);
+		fa_die("EAL argv has %s ('%s')", name, arg);
 	if (strcmp(name, "-a") == 0 && (pci == NULL || i + 1 >= a->argc ||
 			strcmp(a->v[i + 1], pci) != 0))
-		die("EAL argv allows a PCI device not named (%s)",
+		fa_die("EAL argv allows a PCI device not named (%s)",
 			i + 1 < a->argc ? a->v[i + 1] : "end");
 	if (strcmp(name, "--file-prefix") == 0 && (strncmp(arg + 14,
 			"wspdk", 5) != 0 || strcmp(arg + 14, a->prefix) != 0))
-		die("EAL file prefix '%s' (recorded '%s')", arg, a->prefix);
+		fa_die("EAL file prefix '%s' (recorded '%s')", arg, a->prefix);
 	if (strcmp(name, "--huge-dir") == 0 && strcmp(arg + 11, HUGE_DIR))
-		die("EAL --huge-dir not a hugetlbfs: '%s'", arg);
+		fa_die("EAL --huge-dir not a hugetlbfs: '%s'", arg);
 	s->prefixes += strcmp(name, "--file-prefix") == 0;
 	s->lcores += strcmp(name, "--lcores") == 0;
 	s->no_pci += strcmp(arg, "--no-pci") == 0;
@@ -406,23 +394,23 @@ check_lcores(const char *arg, const uint16_t *cpus, unsigned int n)
 	char *end;
 
 	if (strncmp(arg, "--lcores=0@(", 12) != 0)
-		die("last EAL argument '%s' is not --lcores", arg);
+		fa_die("last EAL argument '%s' is not --lcores", arg);
 	while (*p != ')') {
 		unsigned long lo = strtoul(p, &end, 10), hi = lo;
 
 		if (end == p)
-			die("--lcores: bad run at '%s'", p);
+			fa_die("--lcores: bad run at '%s'", p);
 		p = end;
 		if (*p == '-')
 			hi = strtoul(p + 1, &end, 10), p = end;
 		for (unsigned long c = lo; c <= hi; c++)
 			if (k >= m.nallowed || m.allowed[k++] != c)
-				die("--lcores: CPU %lu not allowed: '%s'", c,
+				fa_die("--lcores: CPU %lu not allowed: '%s'", c,
 					arg);
 		p += *p == ',';
 	}
 	if (k != m.nallowed)
-		die("--lcores: %u of %u allowed CPUs: '%s'", k, m.nallowed,
+		fa_die("--lcores: %u of %u allowed CPUs: '%s'", k, m.nallowed,
 			arg);
 	p++;
 	for (unsigned int i = 0; i < n; i++) {
@@ -430,12 +418,12 @@ check_lcores(const char *arg, const uint16_t *cpus, unsigned int n)
 
 		snprintf(want, sizeof(want), ",%u@%u", i + 1, cpus[i]);
 		if (strncmp(p, want, strlen(want)) != 0)
-			die("--lcores: lcore %u not on CPU %u: '%s'", i + 1,
+			fa_die("--lcores: lcore %u not on CPU %u: '%s'", i + 1,
 				cpus[i], arg);
 		p += strlen(want);
 	}
 	if (*p != '\0')
-		die("--lcores: trailing '%s'", p);
+		fa_die("--lcores: trailing '%s'", p);
 }
 
 static void
@@ -449,18 +437,18 @@ check_argv(const struct dp_eal_argv *a, const struct dp_conf *c,
 
 	if (a->argc < 2 || a->argc > a->max || a->v[a->argc] != NULL ||
 			strcmp(a->v[0], "wspdk") != 0)
-		die("EAL argv: %d arguments, v[0] '%s'", a->argc, a->v[0]);
+		fa_die("EAL argv: %d arguments, v[0] '%s'", a->argc, a->v[0]);
 	for (int i = 1; i < a->argc; i++)
 		check_arg(a, i, pci, &s);
 	if (s.prefixes != 1 || s.lcores != 1 || !s.shconf ||
 			(!s.no_huge && !s.huge_unlink) || (s.mem && !s.no_huge))
-		die("EAL argv: %u prefixes, %u --lcores, shconf %d, no-huge "
+		fa_die("EAL argv: %u prefixes, %u --lcores, shconf %d, no-huge "
 			"%d, huge-unlink %d, -m %d", s.prefixes, s.lcores,
 			s.shconf, s.no_huge, s.huge_unlink, s.mem);
 	/* The user may say --no-pci too; a PCI device never has it. */
 	if (pci != NULL ? s.allow != 1 || s.no_pci != 0 :
 			s.allow != 0 || s.no_pci == 0)
-		die("EAL argv: device '%s': %u -a, %u --no-pci", c->device,
+		fa_die("EAL argv: device '%s': %u -a, %u --no-pci", c->device,
 			s.allow, s.no_pci);
 	check_lcores(a->v[a->argc - 1], cpus, n);
 }
@@ -505,12 +493,12 @@ check_accepted(const struct dp_conf *c)
 	if (c->nb_mbufs < 1023 || c->nb_rxd < 32 || c->nb_txd < 32 ||
 			c->mtu < 576 || c->mtu > 9000 || c->arp_qlen < 1 ||
 			c->ip4_prefix < 1 || c->ip4_prefix > 32)
-		die("dp_conf_check accepted a number out of range");
+		fa_die("dp_conf_check accepted a number out of range");
 	mask = ~(uint32_t)0 << (32 - c->ip4_prefix);
 	if (c->ip4 == 0 || (c->ip4 >> 24) == 127 || (c->ip4 >> 28) >= 14 ||
 			(c->gateway != 0 && ((c->gateway & mask) !=
 			(c->ip4 & mask) || c->gateway == c->ip4)))
-		die("dp_conf_check accepted address %08x/%u gateway %08x",
+		fa_die("dp_conf_check accepted address %08x/%u gateway %08x",
 			c->ip4, c->ip4_prefix, c->gateway);
 }
 
@@ -534,16 +522,16 @@ check_conf(const struct dp_conf *c0, struct fa_in *in)
 	if (ret == 0) {
 		check_accepted(&c);
 		if (args_ok != 0)
-			die("dp_conf_check took EAL arguments "
+			fa_die("dp_conf_check took EAL arguments "
 				"dp_eal_args_check refuses: '%s'", eal);
 		if (dp_eal_lcore_cpus(&c, cpus, &n, err, sizeof(err)) != 0)
-			die("dp_eal_lcore_cpus refused what dp_conf_check took");
+			fa_die("dp_eal_lcore_cpus refused what dp_conf_check took");
 		ret = dp_eal_argv_build(&a, &c, cpus, n, m.allowed,
 			m.nallowed, err, sizeof(err));
 		if (ret == 0)
 			check_argv(&a, &c, cpus, n);
 		else if (ret != -E2BIG && !(ret == -EINVAL && m.nallowed == 0))
-			die("dp_eal_argv_build refused an accepted conf (%d): "
+			fa_die("dp_eal_argv_build refused an accepted conf (%d): "
 				"%s", ret, err);
 		dp_eal_argv_free(&a);
 	}
@@ -574,17 +562,17 @@ check_load(void)
 	int r1 = load(&c1, &e1), r2, allowed;
 
 	if (strnlen(e1.msg, sizeof(e1.msg)) == sizeof(e1.msg))
-		die("wsp_config_load: unterminated message");
+		fa_die("wsp_config_load: unterminated message");
 	if (r1 == 0 && dp_conf_check(&c1, e1.msg, sizeof(e1.msg)) != 0)
-		die("wsp_config_load accepted what dp_conf_check refuses: %s",
+		fa_die("wsp_config_load accepted what dp_conf_check refuses: %s",
 			e1.msg);
 	allowed = expect_allowed(m.machine);
 	if (allowed != 1 && m.user_reads != 0)
-		die("per-user settings read although the machine does not "
+		fa_die("per-user settings read although the machine does not "
 			"allow them");
 	if (allowed < 0) {
 		if (r1 == 0)
-			die("wsp_config_load took a bad %s",
+			fa_die("wsp_config_load took a bad %s",
 				WSP_SETTINGS_ALLOW_USER);
 		return;
 	}
@@ -595,7 +583,7 @@ check_load(void)
 		free(m.user);
 	m.user = all;
 	if (r1 != r2 || (r1 == 0 && memcmp(&c1, &c2, sizeof(c1)) != 0))
-		die("per-user settings changed what the machine set "
+		fa_die("per-user settings changed what the machine set "
 			"(%d/%d: %s | %s)", r1, r2, e1.msg, e2.msg);
 }
 
@@ -611,10 +599,10 @@ config_file(const struct fields *fl, char *path, size_t len)
 		if (fd < 0)
 			fd = memfd_create("fuzz_conf", MFD_CLOEXEC);
 		if (fd < 0)
-			die("memfd_create: %s", strerror(errno));
+			fa_die("memfd_create: %s", strerror(errno));
 		if (write(fd, fl->s[i] + 1, strlen(fl->s[i] + 1)) < 0 ||
 				write(fd, "\n", 1) != 1)
-			die("write: %s", strerror(errno));
+			fa_die("write: %s", strerror(errno));
 	}
 	if (fd >= 0)
 		snprintf(path, len, "/proc/self/fd/%d", fd);
