@@ -51,8 +51,7 @@ check_range(const char *key, uint64_t v, uint64_t lo, uint64_t hi,
 static int
 check_addresses(const struct dp_conf *c, char *err, size_t errlen)
 {
-	uint32_t mask = c->ip4_prefix == 0 ? 0 :
-		~(uint32_t)0 << (32 - c->ip4_prefix);
+	uint32_t mask;
 
 	if (c->ip4 == 0 || (c->ip4 >> 28) >= 14 || (c->ip4 >> 24) == 127 ||
 			(c->ip4 >> 24) == 0) {
@@ -65,6 +64,8 @@ check_addresses(const struct dp_conf *c, char *err, size_t errlen)
 			c->ip4_prefix);
 		return -EINVAL;
 	}
+	/* Only now: a shift by 32 - prefix is defined for 1..32 alone. */
+	mask = ~(uint32_t)0 << (32 - c->ip4_prefix);
 	if (c->ip4_prefix < 31 && ((c->ip4 & ~mask) == 0 ||
 			(c->ip4 & ~mask) == ~mask)) {
 		snprintf(err, errlen, "WSPDK_IPV4: the network or broadcast "

@@ -8,6 +8,9 @@
  * list up to EAL's 1024 CPUs, ranges written compactly.
  * Suite "eal_argv": every argument makes it into argv, or the build
  * fails saying why; nothing is dropped in silence.
+ * Suite "conf_check": dp_conf_check judges any struct dp_conf, however
+ * it was filled (the dataplane API takes one directly), without
+ * undefined behaviour (the sanitized suite halts on it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -218,6 +221,19 @@ test_argv_user_prefix_replaces_ours(void)
 	dp_eal_argv_free(&a);
 }
 
+/* A prefix past /32 is refused, not shifted by a negative count. */
+static void
+test_conf_prefix_past_32_refused(void)
+{
+	struct dp_conf c;
+	char err[160] = "";
+
+	dp_conf_defaults(&c);
+	c.ip4_prefix = 200;
+	CU_ASSERT_EQUAL(dp_conf_check(&c, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "prefix"));
+}
+
 int
 main(void)
 {
@@ -247,6 +263,9 @@ main(void)
 		test_argv_without_allowed_cpus_fails);
 	CU_add_test(s, "argv_user_prefix_replaces_ours",
 		test_argv_user_prefix_replaces_ours);
+	s = CU_add_suite("conf_check", NULL, NULL);
+	CU_add_test(s, "conf_prefix_past_32_refused",
+		test_conf_prefix_past_32_refused);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
