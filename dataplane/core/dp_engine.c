@@ -2,10 +2,13 @@
 /*
  * Engine lifecycle: dp_start() / dp_stop() (DESIGN.md "Lifecycle").
  *
- *   dp_start: conf check -> EAL (once) -> mbuf pool -> port -> ARP table
- *             -> lcores launched -> published for telemetry
- *   dp_stop:  unpublished -> lcores stopped (rte_eal_wait_lcore) -> port
- *             stopped/closed/removed -> tables, rings, pool freed
+ *   start: conf check -> EAL (once) -> mbuf pool -> port -> lcores ->
+ *          each layer's create, bottom up -> lcores launched ->
+ *          published for telemetry
+ *   stop:  each layer's quiesce -> drain (every layer idle, TX buffers
+ *          empty) -> unpublished -> lcores stopped (rte_eal_wait_lcore)
+ *          -> port stopped/closed/removed -> each layer's destroy, top
+ *          down -> lcores, pool freed
  *
  * The engine is a process singleton because the provider is: one
  * dataplane per process. It is published through eng_cur so that
@@ -27,11 +30,10 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_spinlock.h>
 
+#include "dp_core.h"
 #include "dp_eal.h"
 #include "dp_os.h"
-#include "dp_priv.h"
-#include "dp_mcast.h"
-#include "dp_sock_priv.h"
+#include "dp_telemetry.h"
 #include "dp_tsan.h"
 
 #define MBUF_CACHE	256
@@ -200,9 +202,9 @@ engine_free(struct dp_engine *eng)
 
 	if (eng->port != NULL)
 		drv_port_close(eng->port);
-	dp_sock_table_free(eng);
-	dp_mcast_free(eng);
-	dp_arp_free(eng);
+	for (unsigned int i = eng->stack->nb_layers; i-- > 0; )
+		if (eng->stack->layers[i]->destroy != NULL)
+			eng->stack->layers[i]->destroy(eng);
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
 		dp_lcore_free(eng->lcores[i]);
 	dp_free(eng->qsbr);
@@ -292,18 +294,27 @@ engine_create(struct dp_engine *eng)
 		RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0;
 	eng->rx_cksum_offload = (eng->port->rx_offloads &
 		RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
-	ret = dp_arp_create(eng);
-	if (ret == 0)
-		ret = create_lcores(eng);
-	if (ret == 0)
-		ret = dp_sock_table_create(eng);
-	if (ret == 0)
-		ret = dp_mcast_create(eng);
+	ret = create_lcores(eng);
+	for (unsigned int i = 0; ret == 0 && i < eng->stack->nb_layers; i++)
+		if (eng->stack->layers[i]->create != NULL)
+			ret = eng->stack->layers[i]->create(eng);
 	return ret;
 }
 
-static int
-start(const struct dp_conf *conf, bool driven)
+/* Each layer's lcore_start, on this lcore (driven: on the caller). */
+void
+dp_engine_lcore_start(struct dp_lcore *lc)
+{
+	const struct dp_stack *st = lc->eng->stack;
+
+	for (unsigned int i = 0; i < st->nb_layers; i++)
+		if (st->layers[i]->lcore_start != NULL)
+			st->layers[i]->lcore_start(lc);
+}
+
+int
+dp_engine_start(const struct dp_conf *conf, const struct dp_stack *st,
+		bool driven)
 {
 	struct dp_engine *eng;
 	char err[256];
@@ -321,24 +332,30 @@ start(const struct dp_conf *conf, bool driven)
 	ret = dp_eal_init(conf);
 	if (ret != 0)
 		return ret;
-	dp_telemetry_register();
+	dp_telemetry_register(st);
 	eng = calloc(1, sizeof(*eng));
 	if (eng == NULL)
 		return -ENOMEM;
 	eng->conf = *conf;
+	eng->stack = st;
+	eng->driven = driven;
 	eng->gen = ++generation;
 	eng->nb_lcores = dp_eal_nb_lcores();
 	if (conf->nb_lcores != 0 && conf->nb_lcores != eng->nb_lcores)
 		DP_LOG(WARNING, "WSPDK_LCORES changed after EAL start; "
 			"keeping %u lcore(s)", eng->nb_lcores);
 	eng->tsc_hz = rte_get_tsc_hz();
-	eng->arp_reachable_tsc = eng->tsc_hz / 1000 * conf->arp_reachable_ms;
+	dp_timer_clock_init(&eng->us_clock, eng->tsc_hz);
 	addresses(eng);
 	ret = engine_create(eng);
 	if (ret != 0) {
 		engine_free(eng);
 		return ret;
 	}
+	/* A driven engine's lcores start here, on the thread that will
+	 * step them. */
+	for (unsigned int i = 0; driven && i < eng->nb_lcores; i++)
+		dp_engine_lcore_start(eng->lcores[i]);
 	for (unsigned int i = 0; !driven && i < eng->nb_lcores; i++) {
 		/* EAL's launch (a pipe) is a handoff TSan cannot see. */
 		DP_TSAN_RELEASE(eng->lcores[i]);
@@ -367,26 +384,16 @@ start(const struct dp_conf *conf, bool driven)
 	return 0;
 }
 
-int
-dp_start(const struct dp_conf *conf)
-{
-	return start(conf, false);
-}
-
-struct dp_engine *
-dp_start_driven(const struct dp_conf *conf)
-{
-	return start(conf, true) == 0 ? eng_run : NULL;
-}
-
 /* Every frame that graceful sockets queued, and every frame the stack
  * holds, has reached the port. */
 bool
 dp_engine_flushed(struct dp_engine *eng)
 {
-	if (!dp_sock_table_drained(eng) || dp_arp_pending(eng) != 0 ||
-			dp_mcast_busy(eng))
-		return false;
+	const struct dp_stack *st = eng->stack;
+
+	for (unsigned int i = 0; i < st->nb_layers; i++)
+		if (st->layers[i]->busy != NULL && st->layers[i]->busy(eng))
+			return false;
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
 		if (__atomic_load_n(&eng->lcores[i]->tx_n, __ATOMIC_ACQUIRE))
 			return false;
@@ -412,15 +419,20 @@ drain(struct dp_engine *eng)
 }
 
 void
-dp_stop(void)
+dp_engine_stop(void)
 {
 	struct dp_engine *eng = eng_run;
 	uint64_t t0 = dp_os_now_us();
 
 	if (eng == NULL)
 		return;
-	/* Nobody enters any more; whoever is inside has left. */
-	dp_sock_quiesce();
+	/* Nobody enters any more; whoever is inside has left (the layers
+	 * interrupt their blocked calls first). */
+	dp_engine_gate_close();
+	for (unsigned int i = eng->stack->nb_layers; i-- > 0; )
+		if (eng->stack->layers[i]->quiesce != NULL)
+			eng->stack->layers[i]->quiesce(eng);
+	dp_engine_gate_drain();
 	drain(eng);
 	rte_spinlock_lock(&eng_lock);
 	eng_cur = NULL;

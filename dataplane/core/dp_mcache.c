@@ -24,7 +24,7 @@
 #include <rte_spinlock.h>
 
 #include "dp_os.h"
-#include "dp_sock_priv.h"
+#include "dp_core.h"
 #include "dp_tsan.h"
 
 #define MCACHE_SIZE	32

@@ -13,6 +13,8 @@
  *                        (22.11 nests dicts only in dicts, and entry
  *                        names may not hold dots: hence the keys)
  *
+ * The first three are the core's (this file); the layers register the
+ * others (dp_layer.telemetry) and add their keys to info and stats.
  * Callbacks run on telemetry's own thread; they see the engine only
  * between dp_engine_get() and dp_engine_put(), which dp_stop() waits out
  * before freeing anything. DPDK has no unregister and shadows duplicates,
@@ -24,13 +26,12 @@
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
+#include "dp_core.h"
 #include "dp_eal.h"
-#include "dp_mcast.h"
-#include "dp_priv.h"
-#include "dp_sock_priv.h"
+#include "dp_telemetry.h"
 
-static void
-add_ip(struct rte_tel_data *d, const char *name, uint32_t ip_be)
+void
+dp_tel_add_ip(struct rte_tel_data *d, const char *name, uint32_t ip_be)
 {
 	uint32_t ip = rte_be_to_cpu_32(ip_be);
 	char buf[16];
@@ -40,8 +41,8 @@ add_ip(struct rte_tel_data *d, const char *name, uint32_t ip_be)
 	rte_tel_data_add_dict_string(d, name, buf);
 }
 
-static void
-add_mac(struct rte_tel_data *d, const char *name,
+void
+dp_tel_add_mac(struct rte_tel_data *d, const char *name,
 		const struct rte_ether_addr *mac)
 {
 	char buf[RTE_ETHER_ADDR_FMT_SIZE];
@@ -81,10 +82,10 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "device", eng->port->name);
 	rte_tel_data_add_dict_string(d, "driver", eng->port->driver);
 	rte_tel_data_add_dict_u64(d, "port_id", eng->port->port_id);
-	add_mac(d, "mac", &eng->mac);
-	add_ip(d, "ipv4", eng->ip4);
+	dp_tel_add_mac(d, "mac", &eng->mac);
+	dp_tel_add_ip(d, "ipv4", eng->ip4);
 	rte_tel_data_add_dict_u64(d, "prefix_len", eng->conf.ip4_prefix);
-	add_ip(d, "gateway", eng->gateway);
+	dp_tel_add_ip(d, "gateway", eng->gateway);
 	rte_tel_data_add_dict_u64(d, "mtu", eng->mtu);
 	rte_tel_data_add_dict_u64(d, "lcores", eng->nb_lcores);
 	rte_tel_data_add_dict_u64(d, "mbufs", eng->conf.nb_mbufs);
@@ -95,7 +96,9 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "tx_cksum_offload",
 		eng->ip_cksum_offload);
 	rte_tel_data_add_dict_u64(d, "mc_filter", eng->port->mc_filter);
-	rte_tel_data_add_dict_u64(d, "arp_queued", dp_arp_pending(eng));
+	for (unsigned int i = 0; i < eng->stack->nb_layers; i++)
+		if (eng->stack->layers[i]->tel_info != NULL)
+			eng->stack->layers[i]->tel_info(d, eng);
 	dp_engine_put();
 	return 0;
 }
@@ -115,12 +118,9 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	dp_stats_sum(eng, &sum);
 	add_stats(d, &sum);
-	/* Sockets closed and gone: their counters stay counted. */
-#define DP_SOCK_STAT_TEL(name) rte_tel_data_add_dict_u64(d, \
-	"closed_sockets_" #name, __atomic_load_n(&eng->socks->closed.name, \
-	__ATOMIC_RELAXED));
-	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_TEL)
-#undef DP_SOCK_STAT_TEL
+	for (unsigned int i = 0; i < eng->stack->nb_layers; i++)
+		if (eng->stack->layers[i]->tel_stats != NULL)
+			eng->stack->layers[i]->tel_stats(d, eng);
 	if (rte_eth_stats_get(eng->port->port_id, &es) == 0) {
 		rte_tel_data_add_dict_u64(d, "port_ipackets", es.ipackets);
 		rte_tel_data_add_dict_u64(d, "port_opackets", es.opackets);
@@ -165,26 +165,24 @@ cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/*
- * The list commands share one shape: snapshot up to DUMP_MAX items from
- * the running engine, then one dict per item. DPDK 22.11 nests dicts
- * only in dicts, and entry names may not hold dots, hence the keys
- * "<kind>_<n>".
- */
 #define DUMP_MAX 255	/* a telemetry dict holds 256 entries */
 #define HEAD_MAX 15	/* of which a list's own keys take at most */
 
-typedef unsigned int (*dump_fn)(struct dp_engine *eng, void *items,
-		unsigned int max);
-typedef uint32_t (*fill_fn)(struct rte_tel_data *e, const void *item,
-		unsigned int index);
-/* A list's own keys, first: past the output's size, items are dropped,
- * never these. */
-typedef void (*head_fn)(struct rte_tel_data *d, struct dp_engine *eng);
+void
+dp_tel_add_addr(struct rte_tel_data *d, const char *name,
+		const struct dp_addr *a)
+{
+	char buf[24];
 
-static int
-dump_dicts(struct rte_tel_data *d, const char *kind, size_t item_size,
-		dump_fn dump, fill_fn fill, head_fn head)
+	snprintf(buf, sizeof(buf), "%u.%u.%u.%u:%u", a->ip >> 24,
+		(a->ip >> 16) & 0xff, (a->ip >> 8) & 0xff, a->ip & 0xff,
+		a->port);
+	rte_tel_data_add_dict_string(d, name, buf);
+}
+
+int
+dp_tel_dump_dicts(struct rte_tel_data *d, const char *kind, size_t item_size,
+		dp_tel_dump_fn dump, dp_tel_fill_fn fill, dp_tel_head_fn head)
 {
 	unsigned int n = 0, max = DUMP_MAX - (head != NULL ? HEAD_MAX : 0);
 	struct dp_engine *eng;
@@ -220,127 +218,8 @@ dump_dicts(struct rte_tel_data *d, const char *kind, size_t item_size,
 	return 0;
 }
 
-static unsigned int
-dump_arp(struct dp_engine *eng, void *items, unsigned int max)
-{
-	return dp_arp_dump(eng, items, max);
-}
-
-static uint32_t
-fill_arp(struct rte_tel_data *e, const void *item, unsigned int index)
-{
-	const struct dp_arp_info *a = item;
-
-	add_ip(e, "ip", a->ip);
-	add_mac(e, "mac", &a->mac);
-	rte_tel_data_add_dict_string(e, "state", a->state);
-	rte_tel_data_add_dict_u64(e, "queued", a->queued);
-	return index;
-}
-
-static int
-cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	return dump_dicts(d, "neigh", sizeof(struct dp_arp_info), dump_arp,
-		fill_arp, NULL);
-}
-
-static void
-add_addr(struct rte_tel_data *d, const char *name, const struct dp_addr *a)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%u.%u.%u.%u:%u", a->ip >> 24,
-		(a->ip >> 16) & 0xff, (a->ip >> 8) & 0xff, a->ip & 0xff,
-		a->port);
-	rte_tel_data_add_dict_string(d, name, buf);
-}
-
-static unsigned int
-dump_sockets(struct dp_engine *eng, void *items, unsigned int max)
-{
-	return dp_sock_dump(eng, items, max);
-}
-
-static uint32_t
-fill_socket(struct rte_tel_data *e, const void *item, unsigned int index)
-{
-	const struct dp_sock_info *si = item;
-	const struct dp_sock_stats *st = &si->st;
-
-	rte_tel_data_add_dict_u64(e, "id", si->id);
-	rte_tel_data_add_dict_string(e, "state", !si->orphan ?
-		(si->bound ? "bound" : "open") :
-		si->idle ? "closed" : "closed, sending");
-	add_addr(e, "local", &si->local);
-	add_addr(e, "peer", &si->peer);
-	rte_tel_data_add_dict_u64(e, "rx_queued_bytes", si->rx_queued);
-	rte_tel_data_add_dict_u64(e, "tx_queued_bytes", si->tx_queued);
-#define DP_SOCK_STAT_TEL(name) \
-	rte_tel_data_add_dict_u64(e, #name, st->name);
-	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_TEL)
-#undef DP_SOCK_STAT_TEL
-	RTE_SET_USED(index);
-	return si->id;
-}
-
-static int
-cmd_sockets(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	return dump_dicts(d, "sock", sizeof(struct dp_sock_info),
-		dump_sockets, fill_socket, NULL);
-}
-
-static unsigned int
-dump_mcast(struct dp_engine *eng, void *items, unsigned int max)
-{
-	return dp_mcast_dump(eng, items, max);
-}
-
-static uint32_t
-fill_mcast(struct rte_tel_data *e, const void *item, unsigned int index)
-{
-	const struct dp_mc_info *g = item;
-
-	add_ip(e, "group", g->group);
-	rte_tel_data_add_dict_u64(e, "members", g->members);
-	rte_tel_data_add_dict_string(e, "filter",
-		g->mode == DP_MC_EXCLUDE ? "exclude" : "include");
-	rte_tel_data_add_dict_u64(e, "filter_sources", g->nsrc);
-	rte_tel_data_add_dict_u64(e, "rx_dgrams", g->rx_dgrams);
-	rte_tel_data_add_dict_u64(e, "rx_bytes", g->rx_bytes);
-	rte_tel_data_add_dict_u64(e, "drop_filtered", g->drop_filtered);
-	rte_tel_data_add_dict_u64(e, "drop_rx_full", g->drop_rx_full);
-	rte_tel_data_add_dict_u64(e, "tx_dgrams", g->tx_dgrams);
-	return index;
-}
-
-static void
-head_mcast(struct rte_tel_data *d, struct dp_engine *eng)
-{
-	struct dp_mc_summary sum;
-
-	dp_mcast_summary(eng, &sum);
-	rte_tel_data_add_dict_u64(d, "groups", sum.groups);
-	rte_tel_data_add_dict_u64(d, "groups_max", sum.max);
-	rte_tel_data_add_dict_u64(d, "groups_leaving", sum.leaving);
-	rte_tel_data_add_dict_u64(d, "refused_groups_full",
-		sum.refused[DP_MC_REFUSED_GROUPS_FULL]);
-	rte_tel_data_add_dict_u64(d, "refused_sources_full",
-		sum.refused[DP_MC_REFUSED_SOURCES_FULL]);
-	rte_tel_data_add_dict_u64(d, "refused_nomem",
-		sum.refused[DP_MC_REFUSED_NOMEM]);
-}
-
-static int
-cmd_mcast(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	return dump_dicts(d, "group", sizeof(struct dp_mc_info), dump_mcast,
-		fill_mcast, head_mcast);
-}
-
 void
-dp_telemetry_register(void)
+dp_telemetry_register(const struct dp_stack *st)
 {
 	static bool done;
 
@@ -353,10 +232,7 @@ dp_telemetry_register(void)
 		"wspdk counters summed over lcores, and the port's");
 	rte_telemetry_register_cmd("/wspdk/lcore", cmd_lcore,
 		"wspdk counters of one lcore. Parameters: lcore index");
-	rte_telemetry_register_cmd("/wspdk/arp", cmd_arp,
-		"wspdk neighbour cache");
-	rte_telemetry_register_cmd("/wspdk/sockets", cmd_sockets,
-		"wspdk sockets: addresses, queues, counters and drops");
-	rte_telemetry_register_cmd("/wspdk/mcast", cmd_mcast,
-		"wspdk multicast groups: members, filter, counters");
+	for (unsigned int i = 0; i < st->nb_layers; i++)
+		if (st->layers[i]->telemetry != NULL)
+			st->layers[i]->telemetry();
 }

@@ -16,8 +16,8 @@
  *
  *   dp_eth_input -> dp_arp_input              (lcore 0)
  *   dp_arp_hold_add -> dp_arp_resolve         (any lcore)
- *   dp_lcore iteration -> dp_arp_poll         (lcore 0: requests)
- *   dp_lcore tick -> dp_arp_timer             (lcore 0)
+ *   each iteration -> dp_arp_poll             (lcore 0: requests)
+ *   every ARP_SCAN_MS -> scan (a timer)       (lcore 0: expiry)
  */
 #include <string.h>
 
@@ -27,8 +27,8 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "dp_priv.h"
-#include "dp_sock_priv.h"
+#include "dp_net.h"
+#include "dp_telemetry.h"
 #include "dp_tsan.h"
 
 #define ARP_SIZE	1024		/* entries, power of two */
@@ -78,7 +78,6 @@ struct arp_entry {
 };
 
 struct dp_arp_table {
-	uint64_t next_scan;		/* (0) */
 	struct rte_ring *requests;	/* (a) MP/SC: next hops to resolve */
 	struct arp_entry e[ARP_SIZE];
 };
@@ -233,13 +232,6 @@ request(struct dp_lcore *lc, struct arp_entry *e)
 	send_arp(lc, RTE_ARP_OP_REQUEST, e->ip, &zero_mac, &bcast_mac);
 }
 
-/* RFC 5227 §2.3: announce our address so peers refresh their caches
- * (the MAC of a re-probed port may have changed). */
-void
-dp_arp_announce(struct dp_lcore *lc)
-{
-	send_arp(lc, RTE_ARP_OP_REQUEST, lc->eng->ip4, &zero_mac, &bcast_mac);
-}
 
 /* Lcore 0: start resolving nexthop unless it is known, being resolved,
  * or failed so recently that asking again would only repeat it. */
@@ -247,10 +239,10 @@ static void
 resolve(struct dp_lcore *lc, uint32_t nexthop)
 {
 	struct dp_engine *eng = lc->eng;
-	struct arp_entry *e = find(eng->arp, nexthop);
+	struct arp_entry *e = find(eng->net->arp, nexthop);
 
 	if (e == NULL) {
-		e = claim(eng->arp, nexthop);
+		e = claim(eng->net->arp, nexthop);
 		if (e == NULL) {
 			DP_STAT_INC(lc, arp_table_full);
 			return;
@@ -281,7 +273,7 @@ dp_arp_resolve(struct dp_lcore *lc, uint32_t nexthop)
 		resolve(lc, nexthop);
 		return true;
 	}
-	return rte_ring_enqueue(lc->eng->arp->requests,
+	return rte_ring_enqueue(lc->eng->net->arp->requests,
 		(void *)(uintptr_t)nexthop) == 0;
 }
 
@@ -292,9 +284,9 @@ dp_arp_poll(struct dp_lcore *lc)
 	void *req[DP_RX_BURST];
 	unsigned int n;
 
-	if (rte_ring_empty(lc->eng->arp->requests))
+	if (rte_ring_empty(lc->eng->net->arp->requests))
 		return;
-	n = rte_ring_sc_dequeue_burst(lc->eng->arp->requests, req,
+	n = rte_ring_sc_dequeue_burst(lc->eng->net->arp->requests, req,
 		DP_RX_BURST, NULL);
 	for (unsigned int i = 0; i < n; i++)
 		resolve(lc, (uint32_t)(uintptr_t)req[i]);
@@ -305,7 +297,7 @@ enum dp_arp_state
 dp_arp_lookup(const struct dp_engine *eng, uint32_t nexthop,
 		struct rte_ether_addr *mac)
 {
-	switch (read_entry(eng->arp, nexthop, mac)) {
+	switch (read_entry(eng->net->arp, nexthop, mac)) {
 	case ARP_REACHABLE:
 	case ARP_STALE:
 	case ARP_STATIC:
@@ -325,12 +317,12 @@ learn(struct dp_lcore *lc, uint32_t sip, const struct rte_ether_addr *sha,
 		bool create)
 {
 	struct dp_engine *eng = lc->eng;
-	struct arp_entry *e = find(eng->arp, sip);
+	struct arp_entry *e = find(eng->net->arp, sip);
 
 	if (e == NULL) {
 		if (!create)
 			return;
-		e = claim(eng->arp, sip);
+		e = claim(eng->net->arp, sip);
 		if (e == NULL) {
 			DP_STAT_INC(lc, arp_table_full);
 			return;
@@ -341,7 +333,7 @@ learn(struct dp_lcore *lc, uint32_t sip, const struct rte_ether_addr *sha,
 		return;
 	/* Lcores holding frames for it see it usable and send them. */
 	set_entry(e, sip, sha, ARP_REACHABLE);
-	e->expire = lc->now + eng->arp_reachable_tsc;
+	e->expire = lc->now + eng->net->arp_reachable_tsc;
 	e->probes = 0;
 }
 
@@ -408,7 +400,7 @@ dp_arp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 	/* A sender of 0.0.0.0 is a probe (RFC 5227): answer, learn nothing.
 	 * Learn a new neighbour only from a frame addressed to us. */
 	if (sip != 0) {
-		if (op == RTE_ARP_OP_REPLY && find(eng->arp, sip) == NULL)
+		if (op == RTE_ARP_OP_REPLY && find(eng->net->arp, sip) == NULL)
 			DP_STAT_INC(lc, arp_unsolicited);
 		learn(lc, sip, &sha, for_us && op == RTE_ARP_OP_REQUEST);
 	}
@@ -444,7 +436,7 @@ expire(struct dp_lcore *lc, struct arp_entry *e)
 	case ARP_REACHABLE:
 		set_entry(e, e->ip, NULL, ARP_STALE);
 		/* Still in use: ask again; the reply makes it reachable. */
-		if (lc->now - e->used < lc->eng->arp_reachable_tsc)
+		if (lc->now - e->used < lc->eng->net->arp_reachable_tsc)
 			send_arp(lc, RTE_ARP_OP_REQUEST, e->ip, &zero_mac,
 				&e->mac);
 		e->expire = UINT64_MAX;
@@ -455,21 +447,34 @@ expire(struct dp_lcore *lc, struct arp_entry *e)
 	}
 }
 
-/* Lcore 0, every tick. */
-void
-dp_arp_timer(struct dp_lcore *lc)
+/* Lcore 0, every ARP_SCAN_MS: entries whose time has come. */
+static void
+scan(struct dp_timer_wheel *w, struct dp_timer *tm)
 {
-	struct dp_arp_table *t = lc->eng->arp;
+	struct dp_lcore *lc = dp_lcore_of_timers(w);
+	struct dp_arp_table *t = lc->eng->net->arp;
 
-	if (lc->now < t->next_scan)
-		return;
-	t->next_scan = lc->now + ms_to_tsc(lc->eng, ARP_SCAN_MS);
 	for (unsigned int i = 0; i < ARP_SIZE; i++) {
 		struct arp_entry *e = &t->e[i];
 
 		if (e->ip != 0 && lc->now >= e->expire)
 			expire(lc, e);
 	}
+	dp_timer_arm(w, tm, dp_timer_now(w) + ARP_SCAN_MS * 1000);
+}
+
+/* Lcore 0 starts: the scan runs from now on, and (RFC 5227 §2.3) our
+ * address is announced so peers refresh their caches (the MAC of a
+ * re-probed port may have changed). */
+void
+dp_arp_lcore_start(struct dp_lcore *lc)
+{
+	if (lc->id != 0)
+		return;
+	dp_timer_init(&lc->net->arp_timer, scan);
+	dp_timer_arm(&lc->timers, &lc->net->arp_timer,
+		lc->now_us + ARP_SCAN_MS * 1000);
+	send_arp(lc, RTE_ARP_OP_REQUEST, lc->eng->ip4, &zero_mac, &bcast_mac);
 }
 
 int
@@ -480,7 +485,9 @@ dp_arp_create(struct dp_engine *eng)
 	t = dp_zmalloc("dp_arp", sizeof(*t), RTE_CACHE_LINE_SIZE);
 	if (t == NULL)
 		return -ENOMEM;
-	eng->arp = t;
+	eng->net->arp = t;
+	eng->net->arp_reachable_tsc = eng->tsc_hz / 1000 *
+		eng->conf.arp_reachable_ms;
 	/* Any lcore posts, lcore 0 reads; HTS for preempted posters. */
 	t->requests = rte_ring_create("dp_arp_req", ARP_REQUESTS,
 		SOCKET_ID_ANY, RING_F_MP_HTS_ENQ | RING_F_SC_DEQ);
@@ -509,11 +516,11 @@ dp_arp_create(struct dp_engine *eng)
 void
 dp_arp_free(struct dp_engine *eng)
 {
-	if (eng->arp == NULL)
+	if (eng->net == NULL || eng->net->arp == NULL)
 		return;
-	rte_ring_free(eng->arp->requests);
-	dp_free(eng->arp);
-	eng->arp = NULL;
+	rte_ring_free(eng->net->arp->requests);
+	dp_free(eng->net->arp);
+	eng->net->arp = NULL;
 }
 
 unsigned int
@@ -523,13 +530,13 @@ dp_arp_dump(const struct dp_engine *eng, struct dp_arp_info *out,
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < ARP_SIZE && n < max; i++) {
-		const struct arp_entry *e = &eng->arp->e[i];
+		const struct arp_entry *e = &eng->net->arp->e[i];
 		uint32_t ip = __atomic_load_n(&e->ip, __ATOMIC_RELAXED);
 		enum arp_state st;
 
 		if (ip == 0)
 			continue;
-		st = read_entry(eng->arp, ip, &out[n].mac);
+		st = read_entry(eng->net->arp, ip, &out[n].mac);
 		if (st == ARP_EMPTY)
 			continue;
 		out[n].ip = ip;
@@ -538,4 +545,38 @@ dp_arp_dump(const struct dp_engine *eng, struct dp_arp_info *out,
 		n++;
 	}
 	return n;
+}
+
+static unsigned int
+dump_arp(struct dp_engine *eng, void *items, unsigned int max)
+{
+	return dp_arp_dump(eng, items, max);
+}
+
+static uint32_t
+fill_arp(struct rte_tel_data *e, const void *item, unsigned int index)
+{
+	const struct dp_arp_info *a = item;
+
+	dp_tel_add_ip(e, "ip", a->ip);
+	dp_tel_add_mac(e, "mac", &a->mac);
+	rte_tel_data_add_dict_string(e, "state", a->state);
+	rte_tel_data_add_dict_u64(e, "queued", a->queued);
+	return index;
+}
+
+static int
+cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	return dp_tel_dump_dicts(d, "neigh", sizeof(struct dp_arp_info),
+		dump_arp, fill_arp, NULL);
+}
+
+void
+dp_arp_telemetry(void)
+{
+	rte_telemetry_register_cmd("/wspdk/arp", cmd_arp,
+		"wspdk neighbour cache");
 }

@@ -16,14 +16,16 @@
  * never answer cannot starve the pool, and receiving -- the ARP reply
  * included -- goes on.
  *
- *   dp_ipv4_output / dp_sock_tx -> dp_arp_output[_try] -> hold
- *   dp_lcore iteration -> dp_arp_hold_poll -> dp_eth_output
+ *   dp_ip_output[_try] -> dp_arp_output[_try] -> hold
+ *   each iteration -> dp_arp_hold_poll -> dp_eth_output
+ *
+ * A held frame's owner (a socket, opaque here) hears of it and of its
+ * fate through dp_net_tx_fate.
  */
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
-#include "dp_priv.h"
-#include "dp_sock_priv.h"
+#include "dp_net.h"
 #include "dp_tsan.h"
 
 #define HOLD_ENTRIES	64	/* next hops one lcore waits for at once */
@@ -62,7 +64,7 @@ dp_arp_hold_create(struct dp_lcore *lc)
 	if (h == NULL)
 		return -ENOMEM;
 	h->cap = RTE_MAX(eng->conf.nb_mbufs / 4 / eng->nb_lcores, 1u);
-	lc->hold = h;
+	lc->net->hold = h;
 	return 0;
 }
 
@@ -78,7 +80,7 @@ unlink_all(struct hold_entry *e)
 void
 dp_arp_hold_free(struct dp_lcore *lc)
 {
-	struct dp_arp_hold *h = lc->hold;
+	struct dp_arp_hold *h = lc->net->hold;
 
 	if (h == NULL)
 		return;
@@ -91,39 +93,30 @@ dp_arp_hold_free(struct dp_lcore *lc)
 		}
 	}
 	dp_free(h);
-	lc->hold = NULL;
+	lc->net->hold = NULL;
 }
 
-/* lc->held: read by other threads (cleanup, telemetry). */
+/* lc->net->held: read by other threads (cleanup, telemetry). */
 static void
 count_frames(struct dp_lcore *lc, int delta)
 {
-	__atomic_store_n(&lc->held, lc->held + delta, __ATOMIC_RELAXED);
+	__atomic_store_n(&lc->net->held, lc->net->held + delta, __ATOMIC_RELAXED);
 }
 
-/* A held frame's fate: counted on its socket, which no longer waits for
- * it. Consumes m (sent, or freed). */
+/* A held frame's fate, told to its owner. Consumes m (sent, or freed). */
 static void
 release(struct dp_lcore *lc, struct rte_mbuf *m,
-		const struct rte_ether_addr *mac, enum dp_tx_outcome o)
+		const struct rte_ether_addr *mac, enum dp_tx_fate f)
 {
-	struct dp_sock *s = dp_mbuf_priv(m)->sock;
-
-	if (s != NULL && o == DP_TX_SENT &&
-			(__atomic_load_n(&s->flags, __ATOMIC_RELAXED) &
-			DP_SOCK_F_ABORT))
-		o = DP_TX_DROP_ABORT;
-	dp_sock_tx_settle(lc, m, o);
-	if (s != NULL) {
-		__atomic_fetch_sub(&s->arp_inflight, 1, __ATOMIC_RELEASE);
-		dp_wait_note(lc, s);
-	}
-	if (o == DP_TX_SENT) {
+	if (f == DP_TX_SENT && !dp_net_tx_fate(lc, m, f))
+		f = DP_TX_DROP_ABORT;	/* its owner is gone abortively */
+	if (f == DP_TX_SENT) {
 		dp_eth_output(lc, m, mac, RTE_ETHER_TYPE_IPV4);
 		return;
 	}
-	if (o == DP_TX_DROP_NO_ARP)
+	if (f == DP_TX_DROP_NO_ARP)
 		DP_STAT_INC(lc, arp_resolve_fail);
+	dp_net_tx_fate(lc, m, f);
 	dp_pktmbuf_free(m);
 }
 
@@ -157,16 +150,15 @@ entry_for(struct dp_arp_hold *h, uint32_t nexthop, bool create)
 static int
 hold(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop, bool try)
 {
-	struct dp_arp_hold *h = lc->hold;
+	struct dp_arp_hold *h = lc->net->hold;
 	struct hold_entry *e = entry_for(h, nexthop, true);
-	struct dp_sock *s = dp_mbuf_priv(m)->sock;
 
 	if (e == NULL || e->len >= lc->eng->conf.arp_qlen ||
-			lc->held >= h->cap) {
+			lc->net->held >= h->cap) {
 		if (try)
 			return -ENOBUFS;
 		DP_STAT_INC(lc, arp_queue_full);
-		dp_sock_tx_settle(lc, m, DP_TX_DROP_NO_ARP);
+		dp_net_tx_fate(lc, m, DP_TX_DROP_NO_ARP);
 		dp_pktmbuf_free(m);
 		return 0;
 	}
@@ -175,8 +167,8 @@ hold(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop, bool try)
 		e->since = lc->now;
 		e->asked = 0;
 	}
-	if (s != NULL)
-		__atomic_fetch_add(&s->arp_inflight, 1, __ATOMIC_RELAXED);
+	dp_mbuf_priv(m)->flags |= DP_MBUF_F_HELD;
+	dp_net_tx_fate(lc, m, DP_TX_HELD);
 	dp_mbuf_priv(m)->next = NULL;
 	if (e->tail == NULL)
 		e->head = m;
@@ -198,18 +190,22 @@ output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop, bool try)
 	switch (dp_arp_lookup(lc->eng, nexthop, &mac)) {
 	case DP_ARP_USABLE:
 		/* Behind frames still held for it, never ahead of them. */
-		if (unlikely(lc->held != 0) &&
-				entry_for(lc->hold, nexthop, false) != NULL)
+		if (unlikely(lc->net->held != 0) &&
+				entry_for(lc->net->hold, nexthop, false) != NULL)
 			return hold(lc, m, nexthop, try);
-		dp_sock_tx_settle(lc, m, DP_TX_SENT);
-		dp_eth_output(lc, m, &mac, RTE_ETHER_TYPE_IPV4);
+		if (dp_net_tx_fate(lc, m, DP_TX_SENT)) {
+			dp_eth_output(lc, m, &mac, RTE_ETHER_TYPE_IPV4);
+			return 0;
+		}
+		dp_net_tx_fate(lc, m, DP_TX_DROP_ABORT);
+		dp_pktmbuf_free(m);
 		return 0;
 	case DP_ARP_FAILED:
 		/* Failed lately: lcore 0 asks again once its hold-down has
 		 * passed; this frame would only wait for the same answer. */
 		dp_arp_resolve(lc, nexthop);
 		DP_STAT_INC(lc, arp_resolve_fail);
-		dp_sock_tx_settle(lc, m, DP_TX_DROP_NO_ARP);
+		dp_net_tx_fate(lc, m, DP_TX_DROP_NO_ARP);
 		dp_pktmbuf_free(m);
 		return 0;
 	default:
@@ -219,8 +215,8 @@ output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop, bool try)
 
 /*
  * Send m (data at L3, an IPv4 datagram) to nexthop (network order),
- * resolving it first if needed. Consumes m. dp_mbuf_priv(m)->sock names
- * the socket the frame is accounted to, or is NULL.
+ * resolving it first if needed. Consumes m. dp_mbuf_priv(m)->owner names
+ * what the frame is accounted to, or is NULL.
  */
 void
 dp_arp_output(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nexthop)
@@ -277,10 +273,10 @@ drop_all(struct dp_lcore *lc, struct hold_entry *e)
 void
 dp_arp_hold_poll(struct dp_lcore *lc)
 {
-	struct dp_arp_hold *h = lc->hold;
+	struct dp_arp_hold *h = lc->net->hold;
 	struct rte_ether_addr mac;
 
-	for (unsigned int i = 0; i < HOLD_ENTRIES && lc->held != 0; i++) {
+	for (unsigned int i = 0; i < HOLD_ENTRIES && lc->net->held != 0; i++) {
 		struct hold_entry *e = &h->e[i];
 
 		if (e->nexthop == 0)
@@ -306,21 +302,21 @@ dp_arp_hold_poll(struct dp_lcore *lc)
 	}
 }
 
-/* The owner of s after its abortive close: s's held frames go now, not
- * when their neighbour answers. */
+/* After owner's abortive close: its held frames go now, not when their
+ * neighbour answers. */
 void
-dp_arp_hold_purge(struct dp_lcore *lc, struct dp_sock *s)
+dp_arp_hold_purge(struct dp_lcore *lc, const void *owner)
 {
-	struct dp_arp_hold *h = lc->hold;
+	struct dp_arp_hold *h = lc->net->hold;
 
-	for (unsigned int i = 0; i < HOLD_ENTRIES && lc->held != 0; i++) {
+	for (unsigned int i = 0; i < HOLD_ENTRIES && lc->net->held != 0; i++) {
 		struct hold_entry *e = &h->e[i];
 		struct rte_mbuf **pp = &e->head, *last = NULL;
 
 		while (*pp != NULL) {
 			struct rte_mbuf *m = *pp;
 
-			if (dp_mbuf_priv(m)->sock != s) {
+			if (dp_mbuf_priv(m)->owner != owner) {
 				last = m;
 				pp = &dp_mbuf_priv(m)->next;
 				continue;
@@ -344,7 +340,7 @@ dp_arp_pending(const struct dp_engine *eng)
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
-		n += __atomic_load_n(&eng->lcores[i]->held,
+		n += __atomic_load_n(&eng->lcores[i]->net->held,
 			__ATOMIC_RELAXED);
 	return n;
 }
@@ -356,7 +352,7 @@ dp_arp_held_for(const struct dp_engine *eng, uint32_t ip)
 	uint32_t n = 0;
 
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
-		const struct dp_arp_hold *h = eng->lcores[i]->hold;
+		const struct dp_arp_hold *h = eng->lcores[i]->net->hold;
 
 		for (unsigned int k = 0; k < HOLD_ENTRIES; k++)
 			if (__atomic_load_n(&h->e[k].nexthop,

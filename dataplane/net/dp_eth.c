@@ -5,13 +5,13 @@
  * by EtherType. Frames shorter than 60 bytes are accepted: the kernel does
  * not pad what it writes to a tap.
  *
- *   dp_eth_input -> dp_arp_input | dp_ipv4_input
+ *   dp_eth_input -> dp_arp_input (lcore 0) | dp_ip_input
  */
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
-#include "dp_priv.h"
+#include "dp_net.h"
 #include "dp_tsan.h"
 
 /* Consumes m. */
@@ -52,13 +52,13 @@ dp_eth_input(struct dp_lcore *lc, struct rte_mbuf *m)
 	case RTE_ETHER_TYPE_IPV4:
 		rte_pktmbuf_adj(m, sizeof(*eh));
 		m->l2_len = sizeof(*eh);
-		dp_ipv4_input(lc, m);
+		dp_ip_input(lc, m);
 		return;
 	case RTE_ETHER_TYPE_ARP:
 		/* Neighbour state has one writer, lcore 0 (dp_arp.c). */
 		if (lc->id != 0) {
 			if (dp_lcore_redirect(lc->eng->lcores[0], m,
-					DP_REDIRECT_ARP, 0) != 0)
+					dp_arp_input) != 0)
 				DP_STAT_INC(lc, arp_redirect_full);
 			return;
 		}

@@ -14,8 +14,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
-#include "dp_priv.h"
-#include "dp_sock_priv.h"
+#include "dp_net.h"
 #include "dp_tsan.h"
 
 #define ICMP_DEST_UNREACH	3	/* RFC 792 type */
@@ -64,7 +63,7 @@ echo_reply(struct dp_lcore *lc, struct rte_mbuf *m)
 	ip->src_addr = lc->eng->ip4;
 	ip->dst_addr = h.src_addr;
 	DP_STAT_INC(lc, icmp_echo_tx);
-	dp_ipv4_output(lc, m);
+	dp_ip_output(lc, m);
 }
 
 /*
@@ -89,8 +88,11 @@ dp_icmp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	const struct rte_ipv4_hdr *quoted;
 	const struct rte_icmp_hdr *icmp;
 	uint32_t len = m->pkt_len - m->l3_len;
+	void (*ctl)(struct dp_lcore *, const struct rte_ipv4_hdr *, uint8_t,
+		uint8_t);
 
 	if (unlikely(len < sizeof(*icmp))) {
 		DP_STAT_INC(lc, icmp_short);
@@ -123,8 +125,10 @@ dp_icmp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 			DP_STAT_INC(lc, icmp_bad_quote);
 			goto drop;
 		}
-		dp_udp_icmp_error(lc, (const struct rte_ipv4_hdr *)(icmp + 1),
-			icmp->icmp_type, icmp->icmp_code);
+		quoted = (const struct rte_ipv4_hdr *)(icmp + 1);
+		ctl = lc->eng->net->proto[quoted->next_proto_id].ctlinput;
+		if (ctl != NULL)
+			ctl(lc, quoted, icmp->icmp_type, icmp->icmp_code);
 		goto drop;
 	}
 	DP_STAT_INC(lc, icmp_other);
@@ -137,16 +141,17 @@ static bool
 rate_ok(struct dp_lcore *lc)
 {
 	uint64_t per_token = lc->eng->tsc_hz / ICMP_ERR_PER_SEC;
-	uint64_t add = (lc->now - lc->icmp_err_last) / per_token;
+	struct dp_net_lcore *nl = lc->net;
+	uint64_t add = (lc->now - nl->icmp_err_last) / per_token;
 
 	if (add > 0) {
-		lc->icmp_err_tokens = (uint32_t)RTE_MIN(
-			(uint64_t)ICMP_ERR_BURST, lc->icmp_err_tokens + add);
-		lc->icmp_err_last = lc->now;
+		nl->icmp_err_tokens = (uint32_t)RTE_MIN(
+			(uint64_t)ICMP_ERR_BURST, nl->icmp_err_tokens + add);
+		nl->icmp_err_last = lc->now;
 	}
-	if (lc->icmp_err_tokens == 0)
+	if (nl->icmp_err_tokens == 0)
 		return false;
-	lc->icmp_err_tokens--;
+	nl->icmp_err_tokens--;
 	return true;
 }
 
@@ -202,7 +207,7 @@ dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code)
 	ip->src_addr = lc->eng->ip4;
 	ip->dst_addr = oip->src_addr;
 	DP_STAT_INC(lc, icmp_unreach_tx);
-	dp_ipv4_output(lc, r);
+	dp_ip_output(lc, r);
 out:
 	dp_pktmbuf_free(m);
 }

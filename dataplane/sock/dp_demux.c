@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The bind table: which sockets own which (address, port), with Winsock's
- * sharing rules, and the lookup the lcores do for every datagram.
+ * The bind table: which sockets own which (protocol, address, port), with
+ * Winsock's sharing rules, and the lookup the lcores do for every
+ * datagram. Each protocol has a port space of its own.
  *
- * An rte_hash maps (address, port) -- address 0 being the wildcard -- to
- * an immutable group of sockets. Writers (bind, close) serialise on the
+ * An rte_hash maps (protocol, address, port) -- address 0 being the
+ * wildcard -- to an immutable group of sockets. Writers (bind, close) serialise on the
  * table lock, build a new group and swap it in; the old one is freed
  * after a grace period (dp_qsbr_wait), so lcores read without locks.
  *
@@ -25,9 +26,10 @@
 #include "dp_tsan.h"
 
 static struct dp_bind_group *
-group_of(struct rte_hash *h, uint32_t ip_be, uint16_t port_be)
+group_of(struct rte_hash *h, uint8_t proto, uint32_t ip_be, uint16_t port_be)
 {
-	struct dp_bind_key k = { .ip = ip_be, .port = port_be };
+	struct dp_bind_key k = { .ip = ip_be, .port = port_be,
+		.proto = proto };
 	void *g;
 
 	return rte_hash_lookup_data(h, &k, &g) >= 0 ? g : NULL;
@@ -53,12 +55,13 @@ check_port(struct dp_engine *eng, const struct dp_sock *s, uint32_t ip_be,
 		uint16_t port_be)
 {
 	struct rte_hash *h = eng->socks->binds;
-	int ret = conflict(s, group_of(h, ip_be, port_be));
+	uint8_t pr = s->ops->proto;
+	int ret = conflict(s, group_of(h, pr, ip_be, port_be));
 
 	if (ret == 0 && ip_be == 0)
-		ret = conflict(s, group_of(h, eng->ip4, port_be));
+		ret = conflict(s, group_of(h, pr, eng->ip4, port_be));
 	if (ret == 0 && ip_be != 0)
-		ret = conflict(s, group_of(h, 0, port_be));
+		ret = conflict(s, group_of(h, pr, 0, port_be));
 	return ret;
 }
 
@@ -75,10 +78,11 @@ pick_ephemeral(struct dp_engine *eng, const struct dp_sock *s,
 	for (unsigned int i = 0; i < span; i++) {
 		uint16_t p = (uint16_t)(DP_EPHEMERAL_LO +
 			(t->next_port + i) % span);
-		struct dp_bind_group *a = group_of(t->binds, ip_be,
-			rte_cpu_to_be_16(p));
+		struct dp_bind_group *a = group_of(t->binds, s->ops->proto,
+			ip_be, rte_cpu_to_be_16(p));
 
-		if (a != NULL || group_of(t->binds, ip_be == 0 ? eng->ip4 : 0,
+		if (a != NULL || group_of(t->binds, s->ops->proto,
+				ip_be == 0 ? eng->ip4 : 0,
 				rte_cpu_to_be_16(p)) != NULL)
 			continue;
 		t->next_port = (uint16_t)((t->next_port + i + 1) % span);
@@ -122,7 +126,7 @@ regroup(struct dp_engine *eng, const struct dp_bind_key *k,
 		struct dp_sock *add, struct dp_sock *del)
 {
 	struct rte_hash *h = eng->socks->binds;
-	struct dp_bind_group *old = group_of(h, k->ip, k->port), *g;
+	struct dp_bind_group *old = group_of(h, k->proto, k->ip, k->port), *g;
 	uint32_t n = 0, cap = (old != NULL ? old->n : 0) + 1;
 	int32_t pos;
 
@@ -173,7 +177,8 @@ dp_demux_bind(struct dp_sock *s, const struct dp_addr *a)
 		check_port(eng, s, ip_be, rte_cpu_to_be_16(port));
 	if (ret == 0) {
 		k = (struct dp_bind_key){ .ip = ip_be,
-			.port = rte_cpu_to_be_16(port) };
+			.port = rte_cpu_to_be_16(port),
+			.proto = s->ops->proto };
 		ret = regroup(eng, &k, s, NULL);
 	}
 	if (ret == 0) {
@@ -194,7 +199,8 @@ dp_demux_unbind(struct dp_sock *s)
 	if (!s->bound)
 		return;
 	k = (struct dp_bind_key){ .ip = rte_cpu_to_be_32(s->local.ip),
-		.port = rte_cpu_to_be_16(s->local.port) };
+		.port = rte_cpu_to_be_16(s->local.port),
+		.proto = s->ops->proto };
 	rte_spinlock_lock(&t->lock);
 	/* Cannot fail: a smaller group, or none. If memory is short, keep
 	 * the socket in place rather than free it under the lcores. */
@@ -203,14 +209,16 @@ dp_demux_unbind(struct dp_sock *s)
 	rte_spinlock_unlock(&t->lock);
 }
 
-/* The groups for a datagram to dst:port: [0] exact, [1] wildcard. */
+/* The groups for a datagram of proto to dst:port: [0] exact, [1]
+ * wildcard. */
 unsigned int
-dp_demux_lookup(struct dp_engine *eng, uint32_t dst_be, uint16_t port_be,
-		struct dp_bind_group **groups)
+dp_demux_lookup(struct dp_engine *eng, uint8_t proto, uint32_t dst_be,
+		uint16_t port_be, struct dp_bind_group **groups)
 {
 	struct dp_bind_key k[2] = {
-		{ .ip = dst_be == eng->ip4 ? dst_be : 0, .port = port_be },
-		{ .ip = 0, .port = port_be },
+		{ .ip = dst_be == eng->ip4 ? dst_be : 0, .port = port_be,
+			.proto = proto },
+		{ .ip = 0, .port = port_be, .proto = proto },
 	};
 	const void *keys[2] = { &k[0], &k[1] };
 	uint64_t hits = 0;

@@ -1,218 +1,76 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Socket control path: creation, binding, options, close, and the socket
- * table's life with the engine. The data calls are in dp_udp.c.
- *
- * A closed socket whose TX ring still holds datagrams becomes an orphan:
- * its owner lcore keeps sending (or, for an abortive close, dropping)
- * until the ring is empty, and the next control call (or dp_stop) frees
- * it after a grace period. That is how closesocket() returns at once and
- * the data still goes out (winsock-spi.md §4.1, the seed's core rule).
+ * The generic socket: creation, binding, close, readiness, and the calls
+ * it hands its protocol (struct dp_sock_ops). Options are in
+ * dp_sock_opt.c, the socket table's life with the engine in
+ * dp_sock_table.c.
  */
 #include <errno.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
-#include <rte_hash.h>
-#include <rte_hash_crc.h>
-#include <rte_malloc.h>
 #include <rte_ring.h>
 
-#include "dp_mcast.h"
 #include "dp_sock_priv.h"
 #include "dp_tsan.h"
 
-int
-dp_sock_table_create(struct dp_engine *eng)
-{
-	struct rte_hash_parameters hp = {
-		.name = "wspdk_binds",
-		.entries = DP_SOCK_MAX * 2,
-		.key_len = sizeof(struct dp_bind_key),
-		.hash_func = rte_hash_crc,
-		.socket_id = SOCKET_ID_ANY,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
-	};
-	struct dp_sock_table *t;
-	char name[RTE_RING_NAMESIZE];
-
-	t = dp_zmalloc("dp_sock_table", sizeof(*t), RTE_CACHE_LINE_SIZE);
-	if (t == NULL)
-		return -ENOMEM;
-	eng->socks = t;
-	rte_spinlock_init(&t->lock);
-	TAILQ_INIT(&t->all);
-	TAILQ_INIT(&t->orphans);
-	t->binds = rte_hash_create(&hp);
-	if (t->binds == NULL)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
-		struct dp_lcore *lc = eng->lcores[i];
-
-		/* Any application thread rings; only the owner answers. */
-		snprintf(name, sizeof(name), "dp_bell%u", i);
-		lc->doorbell = rte_ring_create(name, DP_SOCK_MAX, SOCKET_ID_ANY,
-			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
-		lc->parked = dp_zmalloc("dp_parked", sizeof(*lc->parked) *
-			DP_SOCK_MAX, 0);
-		lc->wake = dp_zmalloc("dp_wake", sizeof(*lc->wake) *
-			DP_SOCK_MAX, 0);
-		if (lc->doorbell == NULL || lc->parked == NULL ||
-				lc->wake == NULL)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* Datagrams received and never read, about to be discarded. */
 static void
-count_unread(struct dp_sock *s)
+sock_timer(struct dp_timer_wheel *w, struct dp_timer *t)
 {
-	uint64_t n = 0;
+	struct dp_sock *s = container_of(t, struct dp_sock, timer);
 
-	for (uint8_t i = 0; i < s->rxq.n; i++)
-		n += rte_ring_count(s->rxq.r[i]);
-	if (n != 0)
-		__atomic_fetch_add(&s->st.drop_unread, n, __ATOMIC_RELAXED);
+	RTE_SET_USED(w);
+	s->ops->timer(s);
 }
 
-static void
-sock_free(struct dp_sock *s)
-{
-	struct dp_sock_stats *closed = &s->eng->socks->closed;
-
-	/* What is still queued goes unread; then the counters outlive it. */
-	count_unread(s);
-#define DP_SOCK_STAT_ADD(name) \
-	__atomic_fetch_add(&closed->name, __atomic_load_n(&s->st.name, \
-		__ATOMIC_RELAXED), __ATOMIC_RELAXED);
-	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_ADD)
-#undef DP_SOCK_STAT_ADD
-	dp_free(s->mc);		/* a socket never closed: dp_stop */
-	dp_sock_rings_free(s);
-	if (s->tx_stash != NULL)
-		dp_pktmbuf_free(s->tx_stash);
-	dp_free(s);
-}
-
-/* Lcores are stopped: free everything left, whatever its state. */
 void
-dp_sock_table_free(struct dp_engine *eng)
+dp_sock_timer_arm(struct dp_sock *s, uint64_t at)
 {
-	struct dp_sock_table *t = eng->socks;
-	struct dp_sock *s;
-
-	if (t == NULL)
-		return;
-	while ((s = TAILQ_FIRST(&t->all)) != NULL) {
-		TAILQ_REMOVE(&t->all, s, link);
-		sock_free(s);
-	}
-	while ((s = TAILQ_FIRST(&t->orphans)) != NULL) {
-		TAILQ_REMOVE(&t->orphans, s, link);
-		sock_free(s);
-	}
-	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
-		rte_ring_free(eng->lcores[i]->doorbell);
-		dp_free(eng->lcores[i]->parked);
-		dp_free(eng->lcores[i]->wake);
-		eng->lcores[i]->wake = NULL;
-	}
-	/* Group arrays are owned by the hash entries. */
-	if (t->binds != NULL) {
-		const void *key;
-		void *g;
-		uint32_t it = 0;
-
-		while (rte_hash_iterate(t->binds, &key, &g, &it) >= 0)
-			dp_free(g);
-		rte_hash_free(t->binds);
-	}
-	dp_mcache_flush_all(eng);
-	dp_free(t);
-	eng->socks = NULL;
-}
-
-static bool
-tx_idle(const struct dp_sock *s)
-{
-	return __atomic_load_n(&s->tx_pending, __ATOMIC_ACQUIRE) == 0 &&
-		__atomic_load_n(&s->arp_inflight, __ATOMIC_ACQUIRE) == 0 &&
-		__atomic_load_n(&s->tx_sched, __ATOMIC_ACQUIRE) == 0;
-}
-
-/* Free orphans that have nothing left to send. Table lock not held. */
-void
-dp_sock_reap(struct dp_engine *eng)
-{
-	struct dp_sock_table *t = eng->socks;
-	struct dp_sock *s, *next, *dead[64];
-	unsigned int n = 0;
-
-	rte_spinlock_lock(&t->lock);
-	for (s = TAILQ_FIRST(&t->orphans); s != NULL && n < RTE_DIM(dead);
-			s = next) {
-		next = TAILQ_NEXT(s, link);
-		if (!tx_idle(s))
-			continue;
-		TAILQ_REMOVE(&t->orphans, s, link);
-		t->count--;
-		dead[n++] = s;
-	}
-	rte_spinlock_unlock(&t->lock);
-	if (n == 0)
-		return;
-	/* The owner may still be finishing the visit that emptied it. */
-	dp_qsbr_wait(eng);
-	for (unsigned int i = 0; i < n; i++)
-		sock_free(dead[i]);
-}
-
-bool
-dp_sock_table_drained(struct dp_engine *eng)
-{
-	struct dp_sock_table *t = eng->socks;
-	struct dp_sock *s;
-	bool idle = true;
-
-	rte_spinlock_lock(&t->lock);
-	TAILQ_FOREACH(s, &t->orphans, link)
-		idle &= tx_idle(s);
-	TAILQ_FOREACH(s, &t->all, link)
-		idle &= tx_idle(s);
-	rte_spinlock_unlock(&t->lock);
-	return idle;
+	dp_timer_arm(&s->owner->timers, &s->timer, at);
 }
 
 int
-dp_sock_create(struct dp_sock **out)
+dp_sock_create(int proto, struct dp_sock **out)
 {
-	struct dp_engine *eng = dp_engine_enter();
+	const struct dp_sock_ops *ops = proto >= 0 && proto < 256 ?
+		dp_sock_proto((uint8_t)proto) : NULL;
+	struct dp_engine *eng;
 	struct dp_sock_table *t;
 	struct dp_sock *s;
 	int ret = 0;
 
+	if (ops == NULL)
+		return -EPROTONOSUPPORT;
+	eng = dp_engine_enter();
 	if (eng == NULL)
 		return -ENETDOWN;
 	t = eng->socks;
 	dp_sock_reap(eng);
-	s = dp_zmalloc("dp_sock", sizeof(*s), RTE_CACHE_LINE_SIZE);
+	s = dp_zmalloc("dp_sock", sizeof(*s) + ops->pcb_size,
+		RTE_CACHE_LINE_SIZE);
 	if (s == NULL) {
 		ret = -ENOBUFS;
 		goto out;
 	}
 	s->eng = eng;
+	s->ops = ops;
 	rte_spinlock_init(&s->lock);
+	dp_timer_init(&s->timer, sock_timer);
 	/* Windows' defaults (SO_RCVBUF/SO_SNDBUF 64 KB, TTL 128, multicast
-	 * TTL 1 with loopback on, SIO_UDP_CONNRESET on). */
+	 * TTL 1 with loopback on). */
 	s->rcvbuf = s->sndbuf = DP_SOCK_BUF_DEFAULT;
 	s->ttl = 128;
 	s->mc_ttl = 1;
 	s->mc_loop = true;
-	s->connreset = true;
+	if (ops->init != NULL && (ret = ops->init(s)) != 0) {
+		dp_free(s);
+		goto out;
+	}
 	rte_spinlock_lock(&t->lock);
 	if (t->count >= DP_SOCK_MAX) {
 		rte_spinlock_unlock(&t->lock);
+		if (ops->free != NULL)
+			ops->free(s);
 		dp_free(s);
 		ret = -EMFILE;
 		goto out;
@@ -220,6 +78,7 @@ dp_sock_create(struct dp_sock **out)
 	t->count++;
 	s->id = t->next_id++;
 	s->owner = eng->lcores[t->next_owner++ % eng->nb_lcores];
+	s->doorbell = s->owner->sock->doorbell;
 	TAILQ_INSERT_TAIL(&t->all, s, link);
 	rte_spinlock_unlock(&t->lock);
 	*out = s;
@@ -234,7 +93,14 @@ bind_locked(struct dp_sock *s, const struct dp_addr *a)
 {
 	int ret = dp_sock_rxq_init(s);
 
-	return ret != 0 ? ret : dp_demux_bind(s, a);
+	if (ret == 0)
+		ret = dp_demux_bind(s, a);
+	if (ret == 0 && s->ops->bind != NULL) {
+		ret = s->ops->bind(s, a);
+		if (ret != 0)
+			dp_demux_unbind(s);
+	}
+	return ret;
 }
 
 int
@@ -273,61 +139,12 @@ dp_sock_bind(struct dp_sock *s, const struct dp_addr *a)
 	return ret;
 }
 
-/* Keep only datagrams from the new peer (connect's contract). */
-static void
-filter_ring(struct dp_sock *s, struct rte_ring *r, uint64_t peer)
-{
-	unsigned int n = rte_ring_count(r);
-	struct rte_mbuf *m;
-
-	for (unsigned int i = 0; i < n; i++) {
-		const struct dp_mbuf_priv *p;
-
-		if (rte_ring_dequeue(r, (void **)&m) != 0)
-			break;
-		p = dp_mbuf_priv(m);
-		if (((uint64_t)rte_be_to_cpu_32(p->addr) << 16 |
-				rte_be_to_cpu_16(p->port)) == peer &&
-				rte_ring_enqueue(r, m) == 0)
-			continue;
-		__atomic_fetch_sub(&s->rx_bytes_q, p->dgram_len,
-			__ATOMIC_RELAXED);
-		__atomic_fetch_add(&s->st.drop_unread, 1, __ATOMIC_RELAXED);
-		dp_mcache_free(s->eng, m);
-	}
-}
-
-static void
-filter_rx(struct dp_sock *s, uint64_t peer)
-{
-	for (uint8_t i = s->rxq.cons; i < s->rxq.n; i++)
-		filter_ring(s, s->rxq.r[i], peer);
-}
-
 int
 dp_sock_connect(struct dp_sock *s, const struct dp_addr *peer)
 {
-	uint64_t word;
-	int ret;
-
-	if (peer->ip == 0 && peer->port == 0) {
-		__atomic_store_n(&s->peer, 0, __ATOMIC_RELEASE);
-		return 0;
-	}
-	if (peer->ip == 0 || peer->port == 0)
-		return -EADDRNOTAVAIL;
-	if (is_broadcast(s->eng, peer->ip) &&
-			!__atomic_load_n(&s->broadcast, __ATOMIC_RELAXED))
-		return -EACCES;
-	ret = dp_sock_autobind(s);
-	if (ret != 0)
-		return ret;
-	word = (uint64_t)peer->ip << 16 | peer->port;
-	__atomic_store_n(&s->peer, word, __ATOMIC_RELEASE);
-	/* Lcores that read the old peer finish their iteration first. */
-	dp_qsbr_wait(s->eng);
-	filter_rx(s, word);
-	return 0;
+	if (s->ops->connect == NULL)
+		return -EOPNOTSUPP;
+	return s->ops->connect(s, peer);
 }
 
 long
@@ -338,7 +155,8 @@ dp_sock_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 
 	if (dp_engine_enter() == NULL)
 		return -ENETDOWN;
-	ret = dp_udp_send(s, iov, niov, to, flags);
+	ret = s->ops->send != NULL ? s->ops->send(s, iov, niov, to, flags) :
+		-EOPNOTSUPP;
 	dp_engine_exit();
 	return ret;
 }
@@ -351,7 +169,8 @@ dp_sock_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 
 	if (dp_engine_enter() == NULL)
 		return -ENETDOWN;
-	ret = dp_udp_recv(s, iov, niov, from, full_len, flags);
+	ret = s->ops->recv != NULL ? s->ops->recv(s, iov, niov, from,
+		full_len, flags) : -EOPNOTSUPP;
 	dp_engine_exit();
 	return ret;
 }
@@ -410,6 +229,8 @@ dp_sock_ready(struct dp_sock *s)
 	if (__atomic_load_n(&s->tx_pending, __ATOMIC_ACQUIRE) == 0 &&
 			__atomic_load_n(&s->arp_inflight, __ATOMIC_ACQUIRE) == 0)
 		ev |= DP_EV_DRAINED;
+	if (s->ops->events != NULL)
+		ev |= s->ops->events(s);
 	return ev;
 }
 
@@ -445,139 +266,10 @@ dp_sock_shutdown(struct dp_sock *s, bool rd, bool wr)
 {
 	uint32_t f = (rd ? DP_SOCK_F_SHUT_RD : 0) | (wr ? DP_SOCK_F_SHUT_WR : 0);
 
+	if (s->ops->shutdown != NULL)
+		s->ops->shutdown(s, rd, wr);
 	__atomic_fetch_or(&s->flags, f, __ATOMIC_RELEASE);
 	dp_wait_wake(s);
-}
-
-static int
-set_flag(struct dp_sock *s, bool *field, bool *other, int64_t v)
-{
-	/* SO_REUSEADDR and SO_EXCLUSIVEADDRUSE exclude each other. */
-	if (v && other != NULL && *other)
-		return -EINVAL;
-	*field = v != 0;
-	RTE_SET_USED(s);
-	return 0;
-}
-
-int
-dp_sock_set_opt(struct dp_sock *s, enum dp_opt opt, int64_t v)
-{
-	int ret = 0;
-
-	rte_spinlock_lock(&s->lock);
-	switch (opt) {
-	case DP_OPT_RCVBUF:
-	case DP_OPT_SNDBUF:
-		if (v < 0) {
-			ret = -EINVAL;
-			break;
-		}
-		if (v > DP_SOCK_BUF_MAX)
-			v = DP_SOCK_BUF_MAX;
-		__atomic_store_n(opt == DP_OPT_RCVBUF ? &s->rcvbuf :
-			&s->sndbuf, (uint32_t)v, __ATOMIC_RELAXED);
-		ret = opt == DP_OPT_RCVBUF ? dp_sock_rxq_grow(s, (uint32_t)v) :
-			dp_sock_txq_grow(s, (uint32_t)v);
-		break;
-	case DP_OPT_REUSEADDR:
-		ret = set_flag(s, &s->reuseaddr, &s->exclusive, v);
-		break;
-	case DP_OPT_EXCLUSIVEADDRUSE:
-		ret = set_flag(s, &s->exclusive, &s->reuseaddr, v);
-		break;
-	case DP_OPT_BROADCAST:
-		__atomic_store_n(&s->broadcast, v != 0, __ATOMIC_RELAXED);
-		break;
-	case DP_OPT_CONNRESET:
-		__atomic_store_n(&s->connreset, v != 0, __ATOMIC_RELAXED);
-		break;
-	case DP_OPT_MC_LOOP:
-		__atomic_store_n(&s->mc_loop, v != 0, __ATOMIC_RELAXED);
-		break;
-	case DP_OPT_TTL:
-	case DP_OPT_TOS:
-	case DP_OPT_MC_TTL:
-		if (v < 0 || v > 255) {
-			ret = -EINVAL;
-			break;
-		}
-		if (opt == DP_OPT_TTL)
-			s->ttl = (uint8_t)v;
-		else if (opt == DP_OPT_TOS)
-			s->tos = (uint8_t)v;
-		else
-			s->mc_ttl = (uint8_t)v;
-		break;
-	case DP_OPT_MC_IF:
-		if (v != 0 && v != s->eng->conf.ip4) {
-			ret = -EADDRNOTAVAIL;
-			break;
-		}
-		s->mc_if = (uint32_t)v;
-		break;
-	case DP_OPT_RCVTIMEO:
-	case DP_OPT_SNDTIMEO:
-		if (v < 0) {
-			ret = -EINVAL;
-			break;
-		}
-		*(opt == DP_OPT_RCVTIMEO ? &s->rcvtimeo_ms : &s->sndtimeo_ms) =
-			(uint32_t)v;
-		break;
-	default:
-		ret = -ENOPROTOOPT;
-		break;
-	}
-	rte_spinlock_unlock(&s->lock);
-	return ret;
-}
-
-int
-dp_sock_get_opt(struct dp_sock *s, enum dp_opt opt, int64_t *v)
-{
-	switch (opt) {
-	case DP_OPT_RCVBUF:
-		*v = s->rcvbuf;
-		return 0;
-	case DP_OPT_SNDBUF:
-		*v = s->sndbuf;
-		return 0;
-	case DP_OPT_REUSEADDR:
-		*v = s->reuseaddr;
-		return 0;
-	case DP_OPT_EXCLUSIVEADDRUSE:
-		*v = s->exclusive;
-		return 0;
-	case DP_OPT_BROADCAST:
-		*v = s->broadcast;
-		return 0;
-	case DP_OPT_CONNRESET:
-		*v = s->connreset;
-		return 0;
-	case DP_OPT_MC_LOOP:
-		*v = s->mc_loop;
-		return 0;
-	case DP_OPT_TTL:
-		*v = s->ttl;
-		return 0;
-	case DP_OPT_TOS:
-		*v = s->tos;
-		return 0;
-	case DP_OPT_MC_TTL:
-		*v = s->mc_ttl;
-		return 0;
-	case DP_OPT_MC_IF:
-		*v = s->mc_if;
-		return 0;
-	case DP_OPT_RCVTIMEO:
-		*v = s->rcvtimeo_ms;
-		return 0;
-	case DP_OPT_SNDTIMEO:
-		*v = s->sndtimeo_ms;
-		return 0;
-	}
-	return -ENOPROTOOPT;
 }
 
 int
@@ -616,8 +308,11 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	struct dp_engine *eng = s->eng;
 	struct dp_sock_table *t = eng->socks;
 
-	/* Its groups lose a member (and the router hears of it). */
-	dp_mcast_sock_close(s);
+	/* The protocol first (UDP: its groups lose a member). */
+	if (mode == DP_CLOSE_ABORT && s->ops->abort != NULL)
+		s->ops->abort(s);
+	else if (s->ops->close != NULL)
+		s->ops->close(s);
 	rte_spinlock_lock(&s->lock);
 	__atomic_fetch_or(&s->flags, DP_SOCK_F_CLOSED |
 		(mode == DP_CLOSE_ABORT ? DP_SOCK_F_ABORT : 0),
@@ -627,7 +322,7 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	rte_spinlock_unlock(&s->lock);
 	dp_sock_interrupt(s);
 	/* What was received and never read is discarded. */
-	count_unread(s);
+	dp_sock_count_unread(s);
 	dp_sock_rxq_drain(s);
 	__atomic_store_n(&s->rx_bytes_q, 0, __ATOMIC_RELAXED);
 	rte_spinlock_lock(&t->lock);
@@ -679,61 +374,4 @@ dp_sock_local_if(uint32_t *ip, uint8_t *prefix, uint32_t *mtu)
 	*ip = eng->conf.ip4;
 	*prefix = eng->conf.ip4_prefix;
 	*mtu = eng->mtu;
-}
-
-void
-dp_sock_quiesce(void)
-{
-	struct dp_engine *eng = dp_engine_running();
-	struct dp_sock_table *t;
-	struct dp_sock *s;
-
-	if (eng == NULL)
-		return;
-	t = eng->socks;
-	dp_engine_gate_close();
-	rte_spinlock_lock(&t->lock);
-	TAILQ_FOREACH(s, &t->all, link)
-		dp_sock_interrupt(s);
-	rte_spinlock_unlock(&t->lock);
-	/* Calls already inside the dataplane return -EINTR or finish. */
-	dp_engine_gate_drain();
-}
-
-static void
-sock_info(struct dp_sock *s, bool orphan, struct dp_sock_info *out)
-{
-	uint64_t peer = __atomic_load_n(&s->peer, __ATOMIC_RELAXED);
-
-	out->id = s->id;
-	out->bound = __atomic_load_n(&s->bound, __ATOMIC_ACQUIRE);
-	out->local = s->local;
-	out->peer.ip = (uint32_t)(peer >> 16);
-	out->peer.port = (uint16_t)peer;
-	out->orphan = orphan;
-	out->idle = tx_idle(s);
-	out->rx_queued = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_RELAXED);
-	out->tx_queued = __atomic_load_n(&s->tx_bytes_q, __ATOMIC_RELAXED);
-	dp_sock_stats_get(s, &out->st);
-}
-
-/* Telemetry: a snapshot of up to max sockets (table lock held, so none
- * is freed while it is read). */
-unsigned int
-dp_sock_dump(struct dp_engine *eng, struct dp_sock_info *out,
-		unsigned int max)
-{
-	struct dp_sock_table *t = eng->socks;
-	struct dp_sock *s;
-	unsigned int n = 0;
-
-	rte_spinlock_lock(&t->lock);
-	TAILQ_FOREACH(s, &t->all, link)
-		if (n < max)
-			sock_info(s, false, &out[n++]);
-	TAILQ_FOREACH(s, &t->orphans, link)
-		if (n < max)
-			sock_info(s, true, &out[n++]);
-	rte_spinlock_unlock(&t->lock);
-	return n;
 }

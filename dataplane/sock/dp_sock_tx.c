@@ -17,11 +17,8 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "dp_mcast.h"
 #include "dp_sock_priv.h"
 #include "dp_tsan.h"
-
-#define IP_MC(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
 
 /* Application thread, after enqueuing on s->txq. */
 void
@@ -30,29 +27,43 @@ dp_sock_tx_kick(struct dp_sock *s)
 	/* The doorbell has room for every socket once (RING_F_EXACT_SZ,
 	 * DP_SOCK_MAX), and tx_sched keeps each socket on it at most once. */
 	if (__atomic_exchange_n(&s->tx_sched, 1, __ATOMIC_SEQ_CST) == 0)
-		rte_ring_enqueue(s->owner->doorbell, s);
+		rte_ring_enqueue(s->doorbell, s);
 }
 
 /*
- * A frame's fate, known: counted on its socket (the first frame of a
- * datagram counts the datagram). No-op for a frame of no socket. Before
- * m is consumed: it reads m's private area.
+ * A frame's fate, told by the net layer (dp_net_set_tx_fate): counted on
+ * its socket (the first frame of a datagram counts the datagram), and
+ * while ARP holds it, the socket is not drained. A frame of a socket
+ * closed abortively is not sent.
  */
-void
-dp_sock_tx_settle(struct dp_lcore *lc, struct rte_mbuf *m,
-		enum dp_tx_outcome o)
+bool
+dp_sock_tx_fate(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_tx_fate f)
 {
 	const struct dp_mbuf_priv *p = dp_mbuf_priv(m);
-	struct dp_sock *s = p->sock;
+	struct dp_sock *s = p->owner;
+	bool first = (p->flags & DP_MBUF_F_FIRST) != 0;
 
-	RTE_SET_USED(lc);
-	if (s == NULL || !(p->flags & DP_MBUF_F_FIRST))
-		return;
-	switch (o) {
+	if (f == DP_TX_HELD) {
+		__atomic_fetch_add(&s->arp_inflight, 1, __ATOMIC_RELAXED);
+		return true;
+	}
+	if (f == DP_TX_SENT && (__atomic_load_n(&s->flags,
+			__ATOMIC_RELAXED) & DP_SOCK_F_ABORT))
+		return false;
+	if (p->flags & DP_MBUF_F_HELD) {
+		__atomic_fetch_sub(&s->arp_inflight, 1, __ATOMIC_RELEASE);
+		dp_wait_note(lc, s);
+	}
+	if (!first)
+		return true;
+	switch (f) {
 	case DP_TX_SENT:
 		__atomic_fetch_add(&s->st.tx_dgrams, 1, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&s->st.tx_bytes, p->dgram_len,
 			__ATOMIC_RELAXED);
+		if (unlikely(p->flags & DP_MBUF_F_NOTIFY) &&
+				s->ops->sent != NULL)
+			s->ops->sent(lc, s, m);
 		break;
 	case DP_TX_DROP_ABORT:
 		__atomic_fetch_add(&s->st.drop_abort, 1, __ATOMIC_RELAXED);
@@ -60,7 +71,10 @@ dp_sock_tx_settle(struct dp_lcore *lc, struct rte_mbuf *m,
 	case DP_TX_DROP_NO_ARP:
 		__atomic_fetch_add(&s->st.drop_no_arp, 1, __ATOMIC_RELAXED);
 		break;
+	default:
+		break;
 	}
+	return true;
 }
 
 /* The frame has left the socket's queue (to the wire, the ARP hold, or
@@ -74,43 +88,6 @@ left(struct dp_lcore *lc, struct dp_sock *s, uint32_t dgram_len, bool first)
 	dp_wait_note(lc, s);
 }
 
-static void
-link_dst(const struct dp_engine *eng, uint32_t dst, struct rte_ether_addr *mac)
-{
-	uint32_t h = rte_be_to_cpu_32(dst);
-
-	if (IP_MC(dst))
-		*mac = (struct rte_ether_addr){ .addr_bytes = { 0x01, 0x00,
-			0x5e, (h >> 16) & 0x7f, (h >> 8) & 0xff, h & 0xff } };
-	else
-		memset(mac, 0xff, sizeof(*mac));
-	RTE_SET_USED(eng);
-}
-
-/* A multicast frame on its way out: count it, and give our own members
- * a copy when the socket asked for IP_MULTICAST_LOOP. */
-static void
-multicast_local(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t group,
-		bool first)
-{
-	struct dp_mc_group *g = dp_mcast_group(lc->eng, group);
-	struct rte_mbuf *c;
-
-	if (g == NULL)
-		return;
-	if (first)
-		__atomic_fetch_add(&g->tx_dgrams, 1, __ATOMIC_RELAXED);
-	if (!(dp_mbuf_priv(m)->flags & DP_MBUF_F_MCLOOP) ||
-			__atomic_load_n(&g->set, __ATOMIC_RELAXED) == NULL)
-		return;
-	c = rte_pktmbuf_copy(m, lc->eng->mp, 0, UINT32_MAX);
-	if (c == NULL) {
-		DP_STAT_INC(lc, udp_mcloop_nombuf);
-		return;
-	}
-	dp_ipv4_input(lc, c);
-}
-
 /*
  * Move one frame towards the wire. Returns false when it could not (the
  * ARP hold is full): the caller keeps it.
@@ -118,36 +95,36 @@ multicast_local(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t group,
 static bool
 send_one(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
 {
-	const struct dp_engine *eng = lc->eng;
 	struct dp_mbuf_priv *p = dp_mbuf_priv(m);
-	uint32_t len = p->dgram_len, nh = p->addr;
+	uint32_t len = p->dgram_len;
 	bool first = (p->flags & DP_MBUF_F_FIRST) != 0;
-	struct rte_ether_addr mac;
 
 	if (__atomic_load_n(&s->flags, __ATOMIC_RELAXED) & DP_SOCK_F_ABORT) {
-		dp_sock_tx_settle(lc, m, DP_TX_DROP_ABORT);
+		dp_sock_tx_fate(lc, m, DP_TX_DROP_ABORT);
 		dp_pktmbuf_free(m);
-	} else if (p->flags & DP_MBUF_F_LOCAL) {
-		/* To our own address on a wire that would not bring it back:
-		 * the stack receives it directly. */
-		dp_sock_tx_settle(lc, m, DP_TX_SENT);
-		dp_ipv4_input(lc, m);
-	} else if (nh == RTE_BE32(0xffffffff) || nh == eng->bcast ||
-			IP_MC(nh)) {
-		if (IP_MC(nh))
-			multicast_local(lc, m, nh, first);
-		link_dst(eng, nh, &mac);
-		dp_sock_tx_settle(lc, m, DP_TX_SENT);
-		dp_eth_output(lc, m, &mac, RTE_ETHER_TYPE_IPV4);
-	} else if (nh == eng->ip4) {
-		/* Our own address over a looped wire: our own MAC, no ARP. */
-		dp_sock_tx_settle(lc, m, DP_TX_SENT);
-		dp_eth_output(lc, m, &eng->mac, RTE_ETHER_TYPE_IPV4);
-	} else if (dp_arp_output_try(lc, m, nh) != 0) {
+	} else if (dp_ip_output_try(lc, m) != 0) {
 		return false;
 	}
 	left(lc, s, len, first);
 	return true;
+}
+
+static void unpark(struct dp_timer_wheel *w, struct dp_timer *t);
+
+/* s waits, with the frame it could not send, until there is ARP room. */
+static void
+park(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
+{
+	struct dp_sock_lcore *sl = lc->sock;
+
+	s->tx_stash = m;
+	s->parked = true;
+	sl->parked[sl->nb_parked++] = s;
+	if (!dp_timer_armed(&sl->unpark)) {
+		dp_timer_init(&sl->unpark, unpark);
+		dp_timer_arm(&lc->timers, &sl->unpark,
+			lc->now_us + DP_UNPARK_US);
+	}
 }
 
 static void
@@ -172,9 +149,7 @@ drain(struct dp_lcore *lc, struct dp_sock *s)
 			return;
 		}
 		if (!send_one(lc, s, m)) {
-			s->tx_stash = m;
-			s->parked = true;
-			lc->parked[lc->nb_parked++] = s;
+			park(lc, s, m);
 			return;
 		}
 	}
@@ -188,7 +163,7 @@ dp_sock_tx_poll(struct dp_lcore *lc)
 	struct dp_sock *socks[DP_RX_BURST];
 	unsigned int n;
 
-	n = rte_ring_sc_dequeue_burst(lc->doorbell, (void **)socks,
+	n = rte_ring_sc_dequeue_burst(lc->sock->doorbell, (void **)socks,
 		DP_RX_BURST, NULL);
 	for (unsigned int i = 0; i < n; i++) {
 		struct dp_sock *s = socks[i];
@@ -201,15 +176,19 @@ dp_sock_tx_poll(struct dp_lcore *lc)
 	}
 }
 
-/* Each tick: parked sockets try again (ARP may have made room). */
-void
-dp_sock_tx_unpark(struct dp_lcore *lc)
+/* Every DP_UNPARK_US while any is parked: they try again (ARP may have
+ * made room); those still stuck park again, re-arming the timer. */
+static void
+unpark(struct dp_timer_wheel *w, struct dp_timer *t)
 {
-	unsigned int n = lc->nb_parked;
+	struct dp_lcore *lc = dp_lcore_of_timers(w);
+	struct dp_sock_lcore *sl = lc->sock;
+	unsigned int n = sl->nb_parked;
 
-	lc->nb_parked = 0;
+	RTE_SET_USED(t);
+	sl->nb_parked = 0;
 	for (unsigned int i = 0; i < n; i++) {
-		struct dp_sock *s = lc->parked[i];
+		struct dp_sock *s = sl->parked[i];
 
 		s->parked = false;
 		drain(lc, s);

@@ -41,7 +41,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp_mcast.h"
-#include "dp_sock_priv.h"
+#include "dp_udp.h"
 #include "dp_tsan.h"
 
 #define IGMP_QUERY		0x11
@@ -153,7 +153,7 @@ send_igmp(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t dst)
 	ra[1] = 4;
 	ra[2] = ra[3] = 0;
 	DP_STAT_INC(lc, igmp_report_tx);
-	dp_ipv4_output(lc, m);
+	dp_ip_output(lc, m);
 }
 
 static void
@@ -682,17 +682,16 @@ timers(struct dp_lcore *lc, struct report *r, struct dp_mc_group *g)
 	return g->answer_at == 0 && g->retransmit_at == 0;
 }
 
-/* Lcore 0, every tick; does its work every SCAN_MS. */
-void
-dp_igmp_timer(struct dp_lcore *lc)
+/* Lcore 0, every SCAN_MS: answers and retransmissions due. */
+static void
+scan(struct dp_timer_wheel *w, struct dp_timer *t)
 {
+	struct dp_lcore *lc = dp_lcore_of_timers(w);
 	struct dp_mc_table *mc = lc->eng->mc;
 	struct report r = { .m = NULL };
 	struct dp_mc_group *g, *next;
 
-	if (mc == NULL || lc->now < mc->next_scan)
-		return;
-	mc->next_scan = lc->now + ms_tsc(lc, SCAN_MS);
+	dp_timer_arm(w, t, dp_timer_now(w) + SCAN_MS * 1000);
 	if (mc->general_at != 0 && lc->now >= mc->general_at) {
 		mc->general_at = 0;
 		answer_general(lc);
@@ -710,4 +709,15 @@ dp_igmp_timer(struct dp_lcore *lc)
 	}
 	report_flush(lc, &r);
 	records_reclaim(mc);
+}
+
+void
+dp_igmp_lcore_start(struct dp_lcore *lc)
+{
+	struct dp_mc_table *mc = lc->eng->mc;
+
+	if (lc->id != 0)
+		return;
+	dp_timer_init(&mc->scan, scan);
+	dp_timer_arm(&lc->timers, &mc->scan, lc->now_us + SCAN_MS * 1000);
 }

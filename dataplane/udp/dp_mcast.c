@@ -5,7 +5,8 @@
  * merge of a group's members into the interface's state, the port's MAC
  * filter, and the group table's life (dp_mcast.h).
  *
- *   app thread: dp_sock_mc_* -> modify -> change (mc->lock): apply
+ *   app thread: dp_sock_mc_* -> (UDP's setopt) dp_mcast_change ->
+ *               modify -> change (mc->lock): apply
  *               (Winsock's rules) -> set_build (+ merge) -> publish (RCU)
  *               -> notify lcore 0 (dp_igmp_poll) -> program_filter when
  *               a group came or went
@@ -30,8 +31,8 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp_mcast.h"
-#include "dp_sock_priv.h"
 #include "dp_tsan.h"
+#include "dp_udp.h"
 
 #define IP_MC(a)	(((a) & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
 #define ALL_HOSTS	RTE_BE32(0xe0000001)	/* 224.0.0.1 */
@@ -384,11 +385,11 @@ apply(struct memb *e, enum mc_op op, uint32_t src)
 	return -EINVAL;
 }
 
-/* mc->lock held: room in s->mc for one more record. */
+/* mc->lock held: room in dp_udp_pcb(s)->mc for one more record. */
 static int
 sock_reserve(struct dp_sock *s)
 {
-	struct dp_mc_sock *l = s->mc, *nl;
+	struct dp_mc_sock *l = dp_udp_pcb(s)->mc, *nl;
 	uint32_t cap;
 
 	if (l != NULL && l->n < l->cap)
@@ -400,14 +401,14 @@ sock_reserve(struct dp_sock *s)
 	if (l == NULL)
 		nl->n = 0;
 	nl->cap = cap;
-	s->mc = nl;
+	dp_udp_pcb(s)->mc = nl;
 	return 0;
 }
 
 static void
 sock_remove(struct dp_sock *s, const struct dp_mc_group *g)
 {
-	struct dp_mc_sock *l = s->mc;
+	struct dp_mc_sock *l = dp_udp_pcb(s)->mc;
 
 	for (uint32_t i = 0; i < l->n; i++)
 		if (l->g[i] == g) {
@@ -604,13 +605,13 @@ change(struct dp_sock *s, enum mc_op op, uint32_t group, uint32_t src)
 				DP_MC_REFUSED_NOMEM :
 				DP_MC_REFUSED_GROUPS_FULL);
 		}
-		s->mc->g[s->mc->n++] = g;
+		dp_udp_pcb(s)->mc->g[dp_udp_pcb(s)->mc->n++] = g;
 		notify(mc, g, 0);
 		program_filter(eng);
 		return 0;
 	}
 	if (m == NULL)
-		s->mc->g[s->mc->n++] = g;
+		dp_udp_pcb(s)->mc->g[dp_udp_pcb(s)->mc->n++] = g;
 	else if (!e.present)
 		sock_remove(s, g);
 	publish(eng, g, set);
@@ -642,27 +643,27 @@ modify(struct dp_sock *s, enum mc_op op, uint32_t group_h, uint32_t if_h,
 }
 
 int
-dp_sock_mc_join(struct dp_sock *s, uint32_t group, uint32_t ifaddr,
-		uint32_t source)
+dp_mcast_change(struct dp_sock *s, enum dp_opt opt, const struct dp_optval *v)
 {
-	return modify(s, source == 0 ? MC_JOIN : MC_JOIN_SOURCE, group,
-		ifaddr, source);
-}
+	enum mc_op op;
 
-int
-dp_sock_mc_leave(struct dp_sock *s, uint32_t group, uint32_t ifaddr,
-		uint32_t source)
-{
-	return modify(s, source == 0 ? MC_LEAVE : MC_LEAVE_SOURCE, group,
-		ifaddr, source);
-}
-
-int
-dp_sock_mc_block(struct dp_sock *s, uint32_t group, uint32_t ifaddr,
-		uint32_t source, bool block)
-{
-	return modify(s, block ? MC_BLOCK : MC_UNBLOCK, group, ifaddr,
-		source);
+	switch (opt) {
+	case DP_OPT_MC_JOIN:
+		op = v->source == 0 ? MC_JOIN : MC_JOIN_SOURCE;
+		break;
+	case DP_OPT_MC_LEAVE:
+		op = v->source == 0 ? MC_LEAVE : MC_LEAVE_SOURCE;
+		break;
+	case DP_OPT_MC_BLOCK:
+		op = MC_BLOCK;
+		break;
+	case DP_OPT_MC_UNBLOCK:
+		op = MC_UNBLOCK;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	return modify(s, op, v->group, v->ifaddr, v->source);
 }
 
 /*
@@ -703,8 +704,8 @@ dp_mcast_sock_close(struct dp_sock *s)
 	if (eng->mc == NULL)
 		return;
 	rte_spinlock_lock(&eng->mc->lock);
-	l = s->mc;
-	s->mc = NULL;
+	l = dp_udp_pcb(s)->mc;
+	dp_udp_pcb(s)->mc = NULL;
 	for (uint32_t i = 0; l != NULL && i < l->n; i++)
 		gone |= drop_member(eng, s, l->g[i]);
 	if (gone)
@@ -718,51 +719,4 @@ dp_mcast_busy(const struct dp_engine *eng)
 {
 	return eng->mc != NULL &&
 		__atomic_load_n(&eng->mc->pending, __ATOMIC_ACQUIRE) != 0;
-}
-
-/* Telemetry: the groups joined now (mc->lock: none is freed meanwhile). */
-unsigned int
-dp_mcast_dump(struct dp_engine *eng, struct dp_mc_info *out,
-		unsigned int max)
-{
-	struct dp_mc_table *mc = eng->mc;
-	unsigned int n = 0;
-
-	rte_spinlock_lock(&mc->lock);
-	for (uint32_t i = 0; i < mc->nlive && n < max; i++) {
-		const struct dp_mc_group *g = mc->live[i];
-
-		out[n++] = (struct dp_mc_info){
-			.group = g->group,
-			.members = g->set->n,
-			.mode = g->set->want.mode,
-			.nsrc = g->set->want.nsrc,
-			.rx_dgrams = __atomic_load_n(&g->rx_dgrams,
-				__ATOMIC_RELAXED),
-			.rx_bytes = __atomic_load_n(&g->rx_bytes,
-				__ATOMIC_RELAXED),
-			.drop_filtered = __atomic_load_n(&g->drop_filtered,
-				__ATOMIC_RELAXED),
-			.drop_rx_full = __atomic_load_n(&g->drop_rx_full,
-				__ATOMIC_RELAXED),
-			.tx_dgrams = __atomic_load_n(&g->tx_dgrams,
-				__ATOMIC_RELAXED),
-		};
-	}
-	rte_spinlock_unlock(&mc->lock);
-	return n;
-}
-
-void
-dp_mcast_summary(struct dp_engine *eng, struct dp_mc_summary *out)
-{
-	struct dp_mc_table *mc = eng->mc;
-
-	rte_spinlock_lock(&mc->lock);
-	out->groups = mc->nlive;
-	out->max = mc->max;
-	out->leaving = __atomic_load_n(&mc->nrecords, __ATOMIC_RELAXED) -
-		mc->nlive;
-	memcpy(out->refused, mc->refused, sizeof(out->refused));
-	rte_spinlock_unlock(&mc->lock);
 }

@@ -41,7 +41,7 @@
 
 #include <rte_spinlock.h>
 
-#include "dp_priv.h"
+#include "dp_sock_priv.h"
 
 #define DP_MC_SRC_MAX	64	/* sources per (socket, group), and in the
 				 * interface's filter (one IGMPv3 record) */
@@ -180,7 +180,7 @@ struct dp_mc_table {
 	uint32_t nleaving;		/* (0) records on leaving */
 	uint64_t v2_until;		/* (0) TSC: a v2 querier is present */
 	uint64_t general_at;		/* (0) TSC: general query answer due */
-	uint64_t next_scan;		/* (0) */
+	struct dp_timer scan;		/* (0) every SCAN_MS */
 };
 
 /* One group, for telemetry. */
@@ -201,9 +201,6 @@ struct dp_mc_summary {
 
 /* dp_mcast.c */
 bool dp_mcast_busy(const struct dp_engine *eng);
-unsigned int dp_mcast_dump(struct dp_engine *eng, struct dp_mc_info *out,
-		unsigned int max);
-void dp_mcast_summary(struct dp_engine *eng, struct dp_mc_summary *out);
 int dp_mcast_create(struct dp_engine *eng);
 void dp_mcast_free(struct dp_engine *eng);
 struct dp_mc_group *dp_mcast_group(const struct dp_engine *eng,
@@ -215,7 +212,14 @@ int dp_igmp_create(struct dp_engine *eng);
 void dp_igmp_free(struct dp_engine *eng);
 void dp_igmp_input(struct dp_lcore *lc, struct rte_mbuf *m);
 void dp_igmp_poll(struct dp_lcore *lc);
-void dp_igmp_timer(struct dp_lcore *lc);
+void dp_igmp_lcore_start(struct dp_lcore *lc);
+
+/* dp_mcast.c: a membership change of s (DP_OPT_MC_*, s->lock held) */
+int dp_mcast_change(struct dp_sock *s, enum dp_opt opt,
+		const struct dp_optval *v);
+
+/* dp_mcast_telemetry.c */
+void dp_mcast_telemetry(void);
 
 /* Lcore 0: has an application thread handed over records to look at? */
 static inline bool

@@ -31,7 +31,8 @@
 #include <rte_udp.h>
 
 #include "dp.h"
-#include "dp_priv.h"
+#include "dp_sock_priv.h"
+#include "dp_stack.h"
 #include "dp_sock.h"
 #include "dp_sock_priv.h"
 
@@ -85,7 +86,7 @@ member(bool join)
 {
 	struct dp_addr a = { 0, PORT };
 	struct dp_sock *s;
-	int ret = dp_sock_create(&s);
+	int ret = dp_sock_create(IPPROTO_UDP, &s);
 
 	if (ret != 0)
 		die("dp_sock_create", ret);

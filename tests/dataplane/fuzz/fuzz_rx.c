@@ -49,7 +49,8 @@
 
 #include "dp.h"
 #include "dp_os.h"
-#include "dp_priv.h"
+#include "dp_sock_priv.h"
+#include "dp_stack.h"
 #include "dp_sock_priv.h"
 
 #define IP4(a, b, c, d) \
@@ -87,7 +88,7 @@ sock(uint32_t ip, uint16_t port, bool reuse)
 {
 	struct dp_addr a = { ip, port };
 	struct dp_sock *s;
-	int ret = dp_sock_create(&s);
+	int ret = dp_sock_create(IPPROTO_UDP, &s);
 
 	if (ret != 0)
 		die("dp_sock_create failed", ret);
