@@ -37,33 +37,24 @@ checksum(const void *p, uint32_t len)
 	return ck;
 }
 
-/* Reply in place: same buffer, addresses swapped, options dropped. */
+/* Reply in the same buffer: the request's IPv4 header (options and all)
+ * goes, a new one comes in its place. */
 static void
 echo_reply(struct dp_lcore *lc, struct rte_mbuf *m)
 {
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-	struct rte_ipv4_hdr h = *ip;
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	struct dp_ip_hdr h = { .dst_be = ip->src_addr, .proto = IPPROTO_ICMP,
+		.tos = ip->type_of_service, .ttl = 64 };
 	struct rte_icmp_hdr *icmp;
 	uint32_t icmp_len = m->pkt_len - m->l3_len;
 
-	if (m->l3_len > sizeof(h))
-		ip = (struct rte_ipv4_hdr *)rte_pktmbuf_adj(m,
-			(uint16_t)(m->l3_len - sizeof(h)));
-	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	icmp = (struct rte_icmp_hdr *)rte_pktmbuf_adj(m, (uint16_t)m->l3_len);
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	icmp->icmp_cksum = 0;
 	icmp->icmp_cksum = checksum(icmp, icmp_len);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = h.type_of_service;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(h) + icmp_len));
-	ip->packet_id = h.packet_id;
-	ip->fragment_offset = 0;
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_ICMP;
-	ip->src_addr = lc->eng->ip4;
-	ip->dst_addr = h.src_addr;
 	DP_STAT_INC(lc, icmp_echo_tx);
-	dp_ip_output(lc, m);
+	dp_ip_send(lc, m, &h);
 }
 
 /*
@@ -164,7 +155,7 @@ dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code)
 {
 	const struct rte_ipv4_hdr *oip =
 		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
-	struct rte_ipv4_hdr *ip;
+	struct dp_ip_hdr h = { .proto = IPPROTO_ICMP, .ttl = 64 };
 	struct rte_icmp_hdr *icmp;
 	struct rte_mbuf *r;
 	uint32_t quote = RTE_MIN(m->pkt_len, (uint32_t)ICMP_QUOTE_MAX);
@@ -185,29 +176,21 @@ dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code)
 		DP_STAT_INC(lc, icmp_unreach_nombuf);
 		goto out;
 	}
-	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(r,
-		(uint16_t)(sizeof(*ip) + len));
-	if (ip == NULL) {
+	icmp = (struct rte_icmp_hdr *)rte_pktmbuf_append(r, (uint16_t)len);
+	if (icmp == NULL) {
 		/* Cannot happen with our pool's 2 KB buffers. */
 		DP_STAT_INC(lc, icmp_unreach_nombuf);
 		dp_pktmbuf_free(r);
 		goto out;
 	}
-	icmp = (struct rte_icmp_hdr *)(ip + 1);
 	memset(icmp, 0, sizeof(*icmp));
 	icmp->icmp_type = ICMP_DEST_UNREACH;
 	icmp->icmp_code = code;
 	memcpy(icmp + 1, oip, quote);
 	icmp->icmp_cksum = checksum(icmp, len);
-	memset(ip, 0, sizeof(*ip));
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + len));
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_ICMP;
-	ip->src_addr = lc->eng->ip4;
-	ip->dst_addr = oip->src_addr;
+	h.dst_be = oip->src_addr;
 	DP_STAT_INC(lc, icmp_unreach_tx);
-	dp_ip_output(lc, r);
+	dp_ip_send(lc, r, &h);
 out:
 	dp_pktmbuf_free(m);
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * IPv4 output: the route (our subnet, the gateway, broadcast, multicast,
- * ourselves), the link address (ARP, or computed), the checksum (the
- * port's when it can), the per-lcore TX buffer.
+ * IPv4 output, the one every protocol uses: the header (options, DF,
+ * fragmentation by RFC 791's rules), the checksum (the port's when it
+ * can), the route (our subnet, the gateway, broadcast, multicast,
+ * ourselves), the link address (ARP, or computed), the per-lcore TX
+ * buffer.
  *
- *   stack frames (ICMP, IGMP) -> dp_ip_output -> link address
- *   socket frames (built on application threads) -> owner lcore ->
- *       dp_ip_output_try -> link address
- *   link address: dp_eth_output | dp_arp_output[_try] (hold, then eth)
+ *   stack frames (ICMP, IGMP) -> dp_ip_send -> header -> route -> link
+ *   socket frames (built on application threads with dp_ip_frag_size,
+ *       dp_ip_header, dp_ip_finish) -> owner lcore -> dp_ip_output_try
+ *       -> link
+ *   link: dp_eth_output | dp_arp_output[_try] (hold, then eth)
  */
 #include <string.h>
 
@@ -46,24 +49,74 @@ link_computed(const struct dp_engine *eng, uint32_t nh)
 	return nh == IP_BCAST_BE || nh == eng->bcast || IP_MC_BE(nh);
 }
 
+uint32_t
+dp_ip_frag_size(const struct dp_engine *eng, uint32_t len, unsigned int *nfrag)
+{
+	uint32_t per = (uint32_t)(eng->mtu - sizeof(struct rte_ipv4_hdr));
+
+	/* Only fragments other than the last must carry a multiple of 8. */
+	if (len > per)
+		per &= ~7u;
+	*nfrag = len == 0 ? 1 : (len + per - 1) / per;
+	return per;
+}
+
 void
-dp_ip_output(struct dp_lcore *lc, struct rte_mbuf *m)
+dp_ip_header(const struct dp_engine *eng, struct rte_ipv4_hdr *ip,
+		const struct dp_ip_hdr *h, uint16_t id, uint32_t off,
+		bool more, uint32_t plen)
+{
+	uint32_t hl = (uint32_t)sizeof(*ip) + h->optlen;
+
+	ip->version_ihl = (uint8_t)(0x40 | hl / 4);
+	ip->type_of_service = h->tos;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(hl + plen));
+	ip->packet_id = rte_cpu_to_be_16(id);
+	ip->fragment_offset = rte_cpu_to_be_16((uint16_t)((off / 8) |
+		(more ? RTE_IPV4_HDR_MF_FLAG : 0) |
+		(h->df ? RTE_IPV4_HDR_DF_FLAG : 0)));
+	ip->time_to_live = h->ttl;
+	ip->next_proto_id = h->proto;
+	ip->hdr_checksum = 0;
+	ip->src_addr = eng->ip4;
+	ip->dst_addr = h->dst_be;
+	if (h->optlen != 0)
+		memcpy(ip + 1, h->opts, h->optlen);
+}
+
+void
+dp_ip_finish(const struct dp_engine *eng, struct rte_mbuf *m,
+		struct rte_ipv4_hdr *ip, bool offload)
+{
+	m->l3_len = (uint64_t)(ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
+	if (offload && eng->ip_cksum_offload)
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
+void
+dp_ip_send(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_ip_hdr *h)
 {
 	const struct dp_engine *eng = lc->eng;
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint32_t plen = m->pkt_len, hl = sizeof(struct rte_ipv4_hdr) + h->optlen;
+	struct rte_ipv4_hdr *ip;
 	struct rte_ether_addr dst_mac;
 	uint32_t nexthop;
 
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, (uint16_t)hl);
+	if (unlikely(ip == NULL)) {
+		/* Every frame we build reserves RTE_PKTMBUF_HEADROOM. */
+		DP_STAT_INC(lc, tx_no_headroom);
+		dp_pktmbuf_free(m);
+		return;
+	}
+	dp_ip_header(eng, ip, h, dp_ip_id(eng), 0, false, plen);
+	dp_ip_finish(eng, m, ip, true);
 	/* The stack's own frame: no owner to tell (the private area of a
 	 * recycled mbuf still holds its last user's). */
 	dp_mbuf_priv(m)->owner = NULL;
 	dp_mbuf_priv(m)->flags = 0;
-	m->l3_len = (uint64_t)(ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
-	ip->hdr_checksum = 0;
-	if (eng->ip_cksum_offload)
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
 	nexthop = dp_ip_nexthop(eng, ip->dst_addr);
 	if (link_computed(eng, nexthop)) {
 		link_dst(nexthop, &dst_mac);

@@ -124,12 +124,44 @@ dp_net_tx_fate(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_tx_fate f)
 	return lc->eng->net->tx_fate(lc, m, f);
 }
 
-/* dp_ipv4.c */
+/* dp_ip_input.c */
 void dp_ip_input(struct dp_lcore *lc, struct rte_mbuf *m);
 bool dp_ipv4_is_local(const struct dp_engine *eng, uint32_t dst);
-/* Send a datagram whose data starts at a complete IPv4 header (checksum
- * excepted): route, link address, ARP. Consumes m. */
-void dp_ip_output(struct dp_lcore *lc, struct rte_mbuf *m);
+
+/* dp_ip_output.c: the one IPv4 output */
+
+/* What goes in the IPv4 header of a datagram we send. */
+struct dp_ip_hdr {
+	uint32_t dst_be;
+	uint8_t proto;
+	uint8_t tos;
+	uint8_t ttl;
+	bool df;			/* don't fragment */
+	uint8_t optlen;			/* option bytes, a multiple of 4 */
+	const uint8_t *opts;
+};
+
+/* Payload bytes per fragment for a datagram of len payload bytes (all
+ * of it when it fits the MTU, else a multiple of 8: RFC 791); how many
+ * frames in *nfrag. */
+uint32_t dp_ip_frag_size(const struct dp_engine *eng, uint32_t len,
+		unsigned int *nfrag);
+/*
+ * Write the IPv4 header of one frame at ip (room for 20 + optlen bytes):
+ * fragment offset off (bytes), more fragments, plen payload bytes. Any
+ * thread. The checksum is dp_ip_finish's.
+ */
+void dp_ip_header(const struct dp_engine *eng, struct rte_ipv4_hdr *ip,
+		const struct dp_ip_hdr *h, uint16_t id, uint32_t off,
+		bool more, uint32_t plen);
+/* The header's checksum: the port's when it can and offload is allowed
+ * (never for what we deliver to ourselves), else computed. */
+void dp_ip_finish(const struct dp_engine *eng, struct rte_mbuf *m,
+		struct rte_ipv4_hdr *ip, bool offload);
+/* The stack's own datagram (lcore): m's data at its transport header; a
+ * header is prepended and it is routed and sent. Consumes m. */
+void dp_ip_send(struct dp_lcore *lc, struct rte_mbuf *m,
+		const struct dp_ip_hdr *h);
 /*
  * Send a frame a socket built (header and checksum done, next hop in the
  * private area's addr, DP_MBUF_F_LOCAL/MCLOOP in its flags): 0 when

@@ -125,35 +125,17 @@ v2_mode(const struct dp_lcore *lc)
 	return lc->now < lc->eng->mc->v2_until;
 }
 
-/* Send an IGMP message (data at its first byte) to dst. Consumes m. */
+/* Send an IGMP message (data at its first byte) to dst: TTL 1, with the
+ * Router Alert option (RFC 2113), internetwork control. Consumes m. */
 static void
 send_igmp(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t dst)
 {
-	struct rte_ipv4_hdr *ip;
-	uint8_t *ra;
-	uint16_t len = (uint16_t)m->pkt_len;
+	static const uint8_t ra[IP_RA_LEN] = { 0x94, 4, 0, 0 };
+	const struct dp_ip_hdr h = { .dst_be = dst, .proto = IPPROTO_IGMP,
+		.tos = 0xc0, .ttl = 1, .optlen = IP_RA_LEN, .opts = ra };
 
-	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m,
-		sizeof(*ip) + IP_RA_LEN);
-	if (ip == NULL) {
-		dp_pktmbuf_free(m);
-		return;
-	}
-	memset(ip, 0, sizeof(*ip));
-	ip->version_ihl = 0x40 | ((sizeof(*ip) + IP_RA_LEN) / 4);
-	ip->type_of_service = 0xc0;	/* internetwork control */
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) +
-		IP_RA_LEN + len));
-	ip->time_to_live = 1;
-	ip->next_proto_id = IPPROTO_IGMP;
-	ip->src_addr = lc->eng->ip4;
-	ip->dst_addr = dst;
-	ra = (uint8_t *)(ip + 1);
-	ra[0] = 0x94;
-	ra[1] = 4;
-	ra[2] = ra[3] = 0;
 	DP_STAT_INC(lc, igmp_report_tx);
-	dp_ip_output(lc, m);
+	dp_ip_send(lc, m, &h);
 }
 
 static void

@@ -75,38 +75,22 @@ struct build {
 	bool offload;		/* port fills the checksums */
 };
 
-/* Fill the IPv4 header of one fragment (checksum left to finish()). */
+/* The IPv4 header of one fragment (checksum: dp_ip_finish). */
 static struct rte_ipv4_hdr *
 ip_header(const struct build *b, struct rte_mbuf *m, uint16_t id,
 		uint32_t off, uint32_t plen, bool more)
 {
 	struct dp_sock *s = b->s;
+	const struct dp_ip_hdr h = { .dst_be = b->dst_be,
+		.proto = IPPROTO_UDP, .tos = s->tos,
+		.ttl = IP_MC(b->dst_be) ? s->mc_ttl : s->ttl };
 	struct rte_ipv4_hdr *ip;
 
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, (uint16_t)(IP_HDR +
 		plen));
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = s->tos;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(IP_HDR + plen));
-	ip->packet_id = rte_cpu_to_be_16(id);
-	ip->fragment_offset = rte_cpu_to_be_16((uint16_t)((off / 8) |
-		(more ? RTE_IPV4_HDR_MF_FLAG : 0)));
-	ip->time_to_live = IP_MC(b->dst_be) ? s->mc_ttl : s->ttl;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->hdr_checksum = 0;
-	ip->src_addr = s->eng->ip4;
-	ip->dst_addr = b->dst_be;
+	dp_ip_header(s->eng, ip, &h, id, off, more, plen);
 	m->l3_len = IP_HDR;
 	return ip;
-}
-
-static void
-finish_ip(const struct build *b, struct rte_mbuf *m, struct rte_ipv4_hdr *ip)
-{
-	if (b->offload && b->s->eng->ip_cksum_offload)
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
 }
 
 /*
@@ -177,8 +161,8 @@ build(const struct build *b, struct rte_mbuf **frags, unsigned int nfrag,
 		udp->dgram_cksum = ck == 0 ? 0xffff : ck;
 	}
 	for (unsigned int i = 0; i < nfrag; i++)
-		finish_ip(b, frags[i], rte_pktmbuf_mtod(frags[i],
-			struct rte_ipv4_hdr *));
+		dp_ip_finish(b->s->eng, frags[i], rte_pktmbuf_mtod(frags[i],
+			struct rte_ipv4_hdr *), b->offload);
 }
 
 /* Put the built frames on the transmit queue within SO_SNDBUF. */
@@ -261,12 +245,7 @@ dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		ret = dp_sock_txq_init(s);
 	if (ret != 0)
 		return ret;
-	/* A datagram that fits the MTU is one frame; only fragments other
-	 * than the last must carry a multiple of 8 bytes (RFC 791). */
-	per_frag = (uint32_t)(eng->mtu - IP_HDR);
-	if (b.len + UDP_HDR > per_frag)
-		per_frag &= ~7u;
-	nfrag = (unsigned int)((b.len + UDP_HDR + per_frag - 1) / per_frag);
+	per_frag = dp_ip_frag_size(eng, (uint32_t)(b.len + UDP_HDR), &nfrag);
 	/* SO_SNDTIMEO bounds the whole call, whatever it waits for. */
 	deadline = sndtimeo == 0 ? UINT64_MAX : dp_os_now_us() +
 		(uint64_t)sndtimeo * 1000;
