@@ -31,6 +31,7 @@
 #include "dp_log.h"
 #include "dp_stats.h"
 #include "dp_timer.h"
+#include "dp_tsan.h"
 #include "drv_port.h"
 
 /*
@@ -177,7 +178,6 @@ struct dp_stack {
 
 /* dp_lcore.c */
 int dp_lcore_main(void *arg);
-void dp_lcore_tx(struct dp_lcore *lc, struct rte_mbuf *m);
 void dp_lcore_tx_flush(struct dp_lcore *lc);
 /* Hand m to lcore `to`, which runs fn(to, m). Consumes m; -ENOBUFS
  * (m freed) if its ring is full. */
@@ -193,6 +193,29 @@ static inline struct dp_lcore *
 dp_lcore_of_timers(struct dp_timer_wheel *w)
 {
 	return container_of(w, struct dp_lcore, timers);
+}
+
+/*
+ * Queue m on this lcore's TX buffer (the loop flushes it each iteration,
+ * dp_lcore_tx_flush -> drv_tx_burst). Consumes m. Inline: every frame
+ * the stack sends passes here.
+ */
+static inline void
+dp_lcore_tx(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	if (unlikely(lc->tx_n == DP_TX_BUF)) {
+		dp_lcore_tx_flush(lc);
+		if (lc->tx_n == DP_TX_BUF) {
+			DP_STAT_INC(lc, tx_full);
+			dp_pktmbuf_free(m);
+			return;
+		}
+	}
+	lc->tx_pkts[lc->tx_n] = m;
+	/* Only the owner writes tx_n; the drain on another thread reads
+	 * it. */
+	__atomic_store_n(&lc->tx_n, (uint16_t)(lc->tx_n + 1),
+		__ATOMIC_RELAXED);
 }
 
 /* dp_engine.c */

@@ -111,22 +111,6 @@ dp_lcore_tx_flush(struct dp_lcore *lc)
 	tx_n_set(lc, left);
 }
 
-/* Consumes m. */
-void
-dp_lcore_tx(struct dp_lcore *lc, struct rte_mbuf *m)
-{
-	if (unlikely(lc->tx_n == DP_TX_BUF)) {
-		dp_lcore_tx_flush(lc);
-		if (lc->tx_n == DP_TX_BUF) {
-			DP_STAT_INC(lc, tx_full);
-			dp_pktmbuf_free(m);
-			return;
-		}
-	}
-	lc->tx_pkts[lc->tx_n] = m;
-	tx_n_set(lc, lc->tx_n + 1);
-}
-
 int
 dp_lcore_redirect(struct dp_lcore *to, struct rte_mbuf *m, dp_input_fn *fn)
 {

@@ -79,26 +79,3 @@ drop:
 	dp_pktmbuf_free(m);
 }
 
-/*
- * Prepend the Ethernet header to a frame whose data starts at L3 and queue
- * it for transmission. Consumes m.
- */
-void
-dp_eth_output(struct dp_lcore *lc, struct rte_mbuf *m,
-		const struct rte_ether_addr *dst, uint16_t ether_type)
-{
-	struct rte_ether_hdr *eh;
-
-	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eh));
-	if (unlikely(eh == NULL)) {
-		/* Every frame we build reserves RTE_PKTMBUF_HEADROOM. */
-		DP_STAT_INC(lc, tx_no_headroom);
-		dp_pktmbuf_free(m);
-		return;
-	}
-	rte_ether_addr_copy(dst, &eh->dst_addr);
-	rte_ether_addr_copy(&lc->eng->mac, &eh->src_addr);
-	eh->ether_type = rte_cpu_to_be_16(ether_type);
-	m->l2_len = sizeof(*eh);
-	dp_lcore_tx(lc, m);
-}

@@ -10,7 +10,8 @@
  *   socket frames (built on application threads with dp_ip_frag_size,
  *       dp_ip_header, dp_ip_finish) -> owner lcore -> dp_ip_output_try
  *       -> link
- *   link: dp_eth_output | dp_arp_output[_try] (hold, then eth)
+ *   link: a usable neighbour -> dp_eth_output (inline) -> dp_lcore_tx
+ *       (inline); else dp_arp_output[_try] (hold, then eth)
  */
 #include <string.h>
 
@@ -47,6 +48,33 @@ static bool
 link_computed(const struct dp_engine *eng, uint32_t nh)
 {
 	return nh == IP_BCAST_BE || nh == eng->bcast || IP_MC_BE(nh);
+}
+
+/*
+ * To a unicast next hop: the common case here, a usable neighbour with
+ * nothing held on this lcore (frames held for it go first, in order);
+ * else the ARP hold decides. try: -ENOBUFS when the hold is full, m not
+ * consumed, so a socket can wait with it.
+ */
+static int
+to_neighbour(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t nh, bool try)
+{
+	struct rte_ether_addr mac;
+
+	if (likely(__atomic_load_n(&lc->net->held, __ATOMIC_RELAXED) == 0) &&
+			dp_arp_lookup(lc->eng, nh, &mac) == DP_ARP_USABLE) {
+		if (likely(dp_net_tx_fate(lc, m, DP_TX_SENT))) {
+			dp_eth_output(lc, m, &mac, RTE_ETHER_TYPE_IPV4);
+			return 0;
+		}
+		dp_net_tx_fate(lc, m, DP_TX_DROP_ABORT);
+		dp_pktmbuf_free(m);
+		return 0;
+	}
+	if (try)
+		return dp_arp_output_try(lc, m, nh);
+	dp_arp_output(lc, m, nh);
+	return 0;
 }
 
 uint32_t
@@ -128,7 +156,7 @@ dp_ip_send(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_ip_hdr *h)
 		dp_pktmbuf_free(m);
 		return;
 	}
-	dp_arp_output(lc, m, nexthop);
+	to_neighbour(lc, m, nexthop, false);
 }
 
 /* A multicast datagram we send is also ours to receive when its socket
@@ -179,5 +207,5 @@ dp_ip_output_try(struct dp_lcore *lc, struct rte_mbuf *m)
 		dp_eth_output(lc, m, &eng->mac, RTE_ETHER_TYPE_IPV4);
 		return 0;
 	}
-	return dp_arp_output_try(lc, m, nh);
+	return to_neighbour(lc, m, nh, true);
 }
