@@ -283,32 +283,65 @@ dp_sock_peer(struct dp_sock *s, struct dp_addr *a)
 	return 0;
 }
 
-struct flags_req {
-	struct dp_sock *s;
-	uint32_t set;
+struct store_req {
+	void *field;
+	uint64_t v;
+	uint8_t size;			/* 1, 4 or 8 bytes */
+	bool or;			/* 4 bytes: |= rather than = */
 };
 
-/* The owner: flags only it writes. */
+/* The owner: one word of socket state that only it writes. */
 static int
-set_flags(struct dp_lcore *lc, void *arg)
+owner_store(struct dp_lcore *lc, void *arg)
 {
-	struct flags_req *r = arg;
+	const struct store_req *r = arg;
 
 	RTE_SET_USED(lc);
-	__atomic_fetch_or(&r->s->flags, r->set, __ATOMIC_RELEASE);
+	switch (r->size) {
+	case 1:
+		__atomic_store_n((uint8_t *)r->field, (uint8_t)r->v,
+			__ATOMIC_RELEASE);
+		break;
+	case 4:
+		if (r->or)
+			__atomic_fetch_or((uint32_t *)r->field, (uint32_t)r->v,
+				__ATOMIC_RELEASE);
+		else
+			__atomic_store_n((uint32_t *)r->field, (uint32_t)r->v,
+				__ATOMIC_RELEASE);
+		break;
+	default:
+		__atomic_store_n((uint64_t *)r->field, r->v,
+			__ATOMIC_RELEASE);
+		break;
+	}
 	return 0;
+}
+
+int
+dp_sock_owner_store(struct dp_sock *s, void *field, uint64_t v,
+		unsigned int size)
+{
+	struct store_req r = { field, v, (uint8_t)size, false };
+
+	return dp_sock_owner_call(s, owner_store, &r);
+}
+
+int
+dp_sock_owner_or(struct dp_sock *s, uint32_t *field, uint32_t bits)
+{
+	struct store_req r = { field, bits, 4, true };
+
+	return dp_sock_owner_call(s, owner_store, &r);
 }
 
 void
 dp_sock_shutdown(struct dp_sock *s, bool rd, bool wr)
 {
-	struct flags_req r = { .s = s,
-		.set = (rd ? DP_SOCK_F_SHUT_RD : 0) |
-			(wr ? DP_SOCK_F_SHUT_WR : 0) };
-
 	if (s->ops->shutdown != NULL)
 		s->ops->shutdown(s, rd, wr);
-	dp_sock_owner_call(s, set_flags, &r);
+	dp_sock_owner_or(s, &s->flags, (rd ? DP_SOCK_F_SHUT_RD : 0) |
+		(wr ? DP_SOCK_F_SHUT_WR : 0));
 	dp_wait_wake(s);
 }
 
@@ -347,7 +380,6 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 {
 	struct dp_engine *eng = s->eng;
 	struct dp_sock_table *t = eng->socks;
-	struct flags_req r;
 
 	/* The protocol first (UDP: its groups lose a member). */
 	if (mode == DP_CLOSE_ABORT && s->ops->abort != NULL)
@@ -355,9 +387,8 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	else if (s->ops->close != NULL)
 		s->ops->close(s);
 	rte_spinlock_lock(&s->lock);
-	r = (struct flags_req){ .s = s, .set = DP_SOCK_F_CLOSED |
-		(mode == DP_CLOSE_ABORT ? DP_SOCK_F_ABORT : 0) };
-	dp_sock_owner_call(s, set_flags, &r);
+	dp_sock_owner_or(s, &s->flags, DP_SOCK_F_CLOSED |
+		(mode == DP_CLOSE_ABORT ? DP_SOCK_F_ABORT : 0));
 	/* No lcore finds it after this (the unbind waits them out). */
 	dp_demux_unbind(s);
 	rte_spinlock_unlock(&s->lock);

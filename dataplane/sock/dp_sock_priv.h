@@ -313,6 +313,11 @@ dp_sock_owner_call(struct dp_sock *s, dp_ctl_fn *fn, void *arg)
 {
 	return dp_ctl_call(s->owner, fn, arg);
 }
+/* The owner stores v in one word of s's state (1, 4 or 8 bytes), or
+ * ORs bits into a 32-bit one: the setters' common case. */
+int dp_sock_owner_store(struct dp_sock *s, void *field, uint64_t v,
+		unsigned int size);
+int dp_sock_owner_or(struct dp_sock *s, uint32_t *field, uint32_t bits);
 int dp_sock_autobind(struct dp_sock *s);
 bool dp_sock_tx_room(struct dp_sock *s, unsigned int nfrag, size_t len);
 int dp_sock_table_create(struct dp_engine *eng);

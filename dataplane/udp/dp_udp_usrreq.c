@@ -390,31 +390,15 @@ filter_ring(struct dp_sock *s, struct rte_ring *r, uint64_t peer)
 	}
 }
 
-struct peer_req {
-	struct dp_sock *s;
-	uint64_t peer;
-};
-
-/* The owner: the default peer. */
-static int
-set_peer(struct dp_lcore *lc, void *arg)
-{
-	struct peer_req *r = arg;
-
-	RTE_SET_USED(lc);
-	__atomic_store_n(&r->s->peer, r->peer, __ATOMIC_RELEASE);
-	return 0;
-}
-
 static int
 udp_connect(struct dp_sock *s, const struct dp_addr *peer)
 {
 	uint32_t be = rte_cpu_to_be_32(peer->ip);
-	struct peer_req r = { .s = s };
+	uint64_t to;
 	int ret;
 
 	if (peer->ip == 0 && peer->port == 0)
-		return dp_sock_owner_call(s, set_peer, &r);
+		return dp_sock_owner_store(s, &s->peer, 0, sizeof(s->peer));
 	if (peer->ip == 0 || peer->port == 0)
 		return -EADDRNOTAVAIL;
 	if ((be == IP_BCAST_BE || be == s->eng->bcast) &&
@@ -423,12 +407,12 @@ udp_connect(struct dp_sock *s, const struct dp_addr *peer)
 	ret = dp_sock_autobind(s);
 	if (ret != 0)
 		return ret;
-	r.peer = (uint64_t)peer->ip << 16 | peer->port;
-	dp_sock_owner_call(s, set_peer, &r);
+	to = (uint64_t)peer->ip << 16 | peer->port;
+	dp_sock_owner_store(s, &s->peer, to, sizeof(s->peer));
 	/* Lcores that read the old peer finish their iteration first. */
 	dp_qsbr_wait(s->eng);
 	for (uint8_t i = s->rxq.cons; i < s->rxq.n; i++)
-		filter_ring(s, s->rxq.r[i], r.peer);
+		filter_ring(s, s->rxq.r[i], to);
 	return 0;
 }
 
@@ -441,33 +425,15 @@ udp_init(struct dp_sock *s)
 	return 0;
 }
 
-struct connreset_req {
-	struct dp_sock *s;
-	bool on;
-};
-
-/* The owner: SIO_UDP_CONNRESET. */
-static int
-set_connreset(struct dp_lcore *lc, void *arg)
-{
-	struct connreset_req *r = arg;
-
-	RTE_SET_USED(lc);
-	__atomic_store_n(&dp_udp_pcb(r->s)->connreset, r->on,
-		__ATOMIC_RELAXED);
-	return 0;
-}
-
 /* Application thread (s->lock held): options of UDP's own, through its
  * owner; membership changes the group table itself (dp_mcast.c). */
 static int
 udp_setopt(struct dp_sock *s, enum dp_opt opt, const struct dp_optval *v)
 {
-	struct connreset_req r = { .s = s, .on = v->v != 0 };
-
 	switch (opt) {
 	case DP_OPT_CONNRESET:
-		return dp_sock_owner_call(s, set_connreset, &r);
+		return dp_sock_owner_store(s, &dp_udp_pcb(s)->connreset,
+			v->v != 0, sizeof(bool));
 	case DP_OPT_MC_JOIN:
 	case DP_OPT_MC_LEAVE:
 	case DP_OPT_MC_BLOCK:
