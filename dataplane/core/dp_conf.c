@@ -33,6 +33,15 @@ dp_conf_defaults(struct dp_conf *c)
 	c->arp_qlen = 1024;
 	c->arp_reachable_ms = 30000;
 	c->mc_groups = 4096;
+	/* Reassembly: Linux's memory (ipfrag_high_thresh, 4 MB), not its
+	 * 30 s (ipfrag_time): on a LAN the fragments of a datagram arrive
+	 * within microseconds, a datagram missing one after a second never
+	 * completes, and holding it longer only keeps mbufs from traffic
+	 * and widens the window in which a fast sender's 16-bit IDs wrap
+	 * onto it (RFC 4963). */
+	c->reass_max = 1024;
+	c->reass_timeout_ms = 1000;
+	c->reass_memory = 4 * 1024 * 1024;
 	c->log_level = DP_LOG_INFO;
 }
 
@@ -81,6 +90,23 @@ check_addresses(const struct dp_conf *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* RFC 1122 §3.3.2 suggests 60..120 s for the timeout: at most that. A
+ * memory smaller than one largest datagram could never reassemble it. */
+static int
+check_reass(const struct dp_conf *c, char *err, size_t errlen)
+{
+	int ret = check_range("WSPDK_REASS_MAX_DATAGRAMS", c->reass_max, 1,
+		65536, err, errlen);
+
+	if (ret == 0)
+		ret = check_range("WSPDK_REASS_TIMEOUT_MS",
+			c->reass_timeout_ms, 1, 120000, err, errlen);
+	if (ret == 0 && c->reass_memory != 0)
+		ret = check_range("WSPDK_REASS_MEMORY", c->reass_memory, 65536,
+			UINT32_MAX, err, errlen);
+	return ret;
+}
+
 int
 dp_conf_check(const struct dp_conf *c, char *err, size_t errlen)
 {
@@ -125,6 +151,8 @@ dp_conf_check(const struct dp_conf *c, char *err, size_t errlen)
 	if (ret == 0)
 		ret = check_range("WSPDK_MC_GROUPS", c->mc_groups, 1, 65536,
 			err, errlen);
+	if (ret == 0)
+		ret = check_reass(c, err, errlen);
 	return ret;
 }
 

@@ -143,12 +143,34 @@ dp_mcache_alloc(struct dp_engine *eng)
 	return dp_mcache_alloc_bulk(eng, &m, 1) == 0 ? m : NULL;
 }
 
-/* Free a (single-segment) mbuf a socket delivered; it may be shared by
- * several sockets (broadcast fan-out), so the reference count decides. */
+/* A chain, segment by segment (reassembled datagrams): each segment
+ * holds a reference of every sharer, as rte_pktmbuf_free expects. */
+static void
+free_chain(struct dp_engine *eng, struct rte_mbuf *m)
+{
+	struct rte_mempool_cache *c = cache_get(eng);
+
+	while (m != NULL) {
+		/* Read before the segment may be reset and given away. */
+		struct rte_mbuf *next = m->next, *seg;
+
+		seg = rte_pktmbuf_prefree_seg(m);
+		if (seg != NULL)
+			rte_mempool_generic_put(eng->mp, (void **)&seg, 1, c);
+		m = next;
+	}
+}
+
+/* Free an mbuf a socket delivered; it may be shared by several sockets
+ * (broadcast fan-out), so the reference count decides. */
 void
 dp_mcache_free(struct dp_engine *eng, struct rte_mbuf *m)
 {
 	DP_TSAN_RELEASE(eng->mp);
+	if (unlikely(m->next != NULL)) {
+		free_chain(eng, m);
+		return;
+	}
 	m = rte_pktmbuf_prefree_seg(m);
 	if (m != NULL)
 		rte_mempool_generic_put(eng->mp, (void **)&m, 1,

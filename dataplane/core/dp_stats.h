@@ -40,15 +40,37 @@
 	X(ip_bad_ihl)		X(ip_bad_totlen)			\
 	X(ip_bad_csum)		X(ip_bad_src)				\
 	X(ip_not_for_us)	X(ip_options)				\
-	X(ip_fragment)		/* fragments dropped (no reassembly) */	\
 	X(ip_unknown_proto)	X(ip_no_route)				\
+	/* ipv4 reassembly (net/dp_ip_reass.c) */			\
+	X(ip_fragment)		/* fragments received */		\
+	X(ip_reass_ok)		/* datagrams reassembled */		\
+	X(ip_reass_timeout)	/* datagram dropped: incomplete in time */\
+	X(ip_reass_table_full)	/* fragment dropped: datagrams in	\
+				 * flight at the limit */		\
+	X(ip_reass_nomem)	/* fragment dropped: memory at the limit */\
+	X(ip_reass_duplicate)	/* fragment dropped: its data held */	\
+	X(ip_reass_overlap)	/* datagram dropped: fragments overlap */\
+	X(ip_reass_too_big)	/* datagram dropped: past 65535 bytes */\
+	X(ip_reass_bad_len)	/* fragment dropped: empty, or not whole\
+				 * 8-byte units before the last */	\
+	X(ip_reass_bad_end)	/* datagram dropped: fragments disagree	\
+				 * on where it ends */			\
+	X(ip_reass_off)		/* fragment dropped: reassembly off */	\
+	X(ip_reass_redirect_full) /* fragment dropped: handoff to its	\
+				 * datagram's lcore failed */		\
+	X(ip_reass_too_long)	/* datagram dropped: longer than the MTU\
+				 * for a protocol that takes one segment\
+				 * (ICMP, IGMP) */			\
+	X(ip_reass_copy_nombuf)	/* datagram dropped: no mbuf to copy	\
+				 * it into */				\
 	/* icmp */							\
 	X(icmp_short)		X(icmp_bad_csum)			\
 	X(icmp_echo_rx)		X(icmp_echo_tx)				\
 	X(icmp_bcast_ignored)	X(icmp_other)				\
 	X(icmp_unreach_tx)	X(icmp_unreach_limited)			\
 	X(icmp_unreach_rx)	X(icmp_bad_quote)			\
-	X(icmp_unreach_nombuf)						\
+	X(icmp_unreach_nombuf)	/* (and _limited: any ICMP error) */	\
+	X(icmp_timxceed_tx)	/* reassembly time exceeded sent */	\
 	/* udp */							\
 	X(udp_short)		X(udp_bad_len)				\
 	X(udp_bad_csum)		X(udp_zero_csum)			\

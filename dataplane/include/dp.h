@@ -81,6 +81,14 @@ struct dp_conf {
 	uint32_t arp_reachable_ms;	/**< WSPDK_ARP_REACHABLE_MS */
 	uint32_t mc_groups;		/**< WSPDK_MC_GROUPS: multicast groups
 					 *   joined at once */
+	uint32_t reass_max;		/**< WSPDK_REASS_MAX_DATAGRAMS: IPv4
+					 *   datagrams being reassembled at
+					 *   once, all lcores */
+	uint32_t reass_timeout_ms;	/**< WSPDK_REASS_TIMEOUT_MS: from a
+					 *   datagram's first fragment */
+	uint32_t reass_memory;		/**< WSPDK_REASS_MEMORY: bytes of mbufs
+					 *   fragments may hold, all lcores;
+					 *   0 = no reassembly */
 	int log_level;			/**< WSPDK_LOG_LEVEL (dp_log_level) */
 };
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ICMP (RFC 792, RFC 1122 §3.2.2): echo replies, and the destination
- * unreachable errors the stack sends for datagrams it cannot deliver.
+ * ICMP (RFC 792, RFC 1122 §3.2.2): echo replies, and the errors the
+ * stack sends: destination unreachable for datagrams it cannot deliver,
+ * time exceeded for one whose fragments did not all come in time.
  *
  * Errors are rate limited per lcore the way Linux does by default
  * (icmp_msgs_per_sec 1000, burst 50), so a flood to a closed port costs a
@@ -147,17 +148,20 @@ rate_ok(struct dp_lcore *lc)
 }
 
 /*
- * Send destination unreachable (code) about datagram m to its source.
- * Consumes m, whose data starts at its IPv4 header (l3_len set).
+ * Send ICMP error (type, code) about datagram m to its source. Consumes
+ * m, whose data starts at its IPv4 header (l3_len set); a reassembled
+ * datagram is a chain, so the quote is read across segments.
  */
 void
-dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code)
+dp_icmp_error(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t type,
+		uint8_t code)
 {
 	const struct rte_ipv4_hdr *oip =
 		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 	struct dp_ip_hdr h = { .proto = IPPROTO_ICMP, .ttl = 64 };
 	struct rte_icmp_hdr *icmp;
 	struct rte_mbuf *r;
+	const void *src;
 	uint32_t quote = RTE_MIN(m->pkt_len, (uint32_t)ICMP_QUOTE_MAX);
 	uint32_t len = sizeof(*icmp) + quote;
 
@@ -184,13 +188,25 @@ dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code)
 		goto out;
 	}
 	memset(icmp, 0, sizeof(*icmp));
-	icmp->icmp_type = ICMP_DEST_UNREACH;
+	icmp->icmp_type = type;
 	icmp->icmp_code = code;
-	memcpy(icmp + 1, oip, quote);
+	/* Points into m when the quote is in its first segment. */
+	src = rte_pktmbuf_read(m, 0, quote, icmp + 1);
+	if (src != icmp + 1)
+		memcpy(icmp + 1, src, quote);
 	icmp->icmp_cksum = checksum(icmp, len);
 	h.dst_be = oip->src_addr;
-	DP_STAT_INC(lc, icmp_unreach_tx);
+	if (type == ICMP_DEST_UNREACH)
+		DP_STAT_INC(lc, icmp_unreach_tx);
+	else
+		DP_STAT_INC(lc, icmp_timxceed_tx);
 	dp_ip_send(lc, r, &h);
 out:
 	dp_pktmbuf_free(m);
+}
+
+void
+dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code)
+{
+	dp_icmp_error(lc, m, ICMP_DEST_UNREACH, code);
 }

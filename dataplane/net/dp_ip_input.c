@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * IPv4 input (RFC 791, RFC 1122 §3.2.1): validation, then the protocol
- * registered for the datagram's protocol number.
+ * IPv4 input (RFC 791, RFC 1122 §3.2.1): validation, reassembly of
+ * fragments, then the protocol registered for the datagram's protocol
+ * number.
  *
- *   dp_eth_input -> dp_ip_input -> dp_icmp_input | transport input
+ *   dp_eth_input -> dp_ip_input [-> dp_ip_reass_input (dp_ip_reass.c)]
+ *       -> dp_ip_deliver -> dp_icmp_input | transport input
  *
  * Every malformed header is dropped and counted by class; the checks run
  * in the order that names the most specific fault.
@@ -66,13 +68,65 @@ header_ok(struct dp_lcore *lc, struct rte_mbuf *m)
 	return true;
 }
 
+/*
+ * A protocol that takes one segment gets a reassembled datagram copied
+ * into one mbuf when it is no longer than our MTU, so that what it sends
+ * back in the same buffer (an echo reply) fits a frame too; NULL
+ * otherwise, m freed and counted.
+ */
+static struct rte_mbuf *
+linearize(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	if (m->pkt_len > lc->eng->mtu) {
+		DP_STAT_INC(lc, ip_reass_too_long);
+		dp_pktmbuf_free(m);
+		return NULL;
+	}
+	return dp_ip_reass_copy(lc, m);
+}
+
+void
+dp_ip_deliver(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	const struct dp_engine *eng = lc->eng;
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	const struct dp_ip_proto *p = &eng->net->proto[ip->next_proto_id];
+
+	if (likely(p->input != NULL)) {
+		if (unlikely(m->next != NULL && p->linear)) {
+			m = linearize(lc, m);
+			if (m == NULL)
+				return;
+		}
+		/* A protocol whose state has one writer, lcore 0, gets its
+		 * datagrams there. */
+		if (!p->lcore0 || lc->id == 0)
+			p->input(lc, m);
+		else if (dp_lcore_redirect(eng->lcores[0], m, p->input) != 0)
+			DP_STAT_INC(lc, arp_redirect_full);
+		return;
+	}
+	if (ip->next_proto_id == IPPROTO_TCP) {
+		DP_STAT_INC(lc, tcp_unhandled);
+		goto drop;
+	}
+	DP_STAT_INC(lc, ip_unknown_proto);
+	/* RFC 1122 §3.2.2.1: SHOULD say protocol unreachable. */
+	if (ip->dst_addr == eng->ip4) {
+		dp_icmp_unreach(lc, m, 2);
+		return;
+	}
+drop:
+	dp_pktmbuf_free(m);
+}
+
 /* Consumes m, whose data starts at the IPv4 header. */
 void
 dp_ip_input(struct dp_lcore *lc, struct rte_mbuf *m)
 {
 	const struct dp_engine *eng = lc->eng;
 	const struct rte_ipv4_hdr *ip;
-	const struct dp_ip_proto *p;
 	uint32_t dst, src;
 
 	if (!header_ok(lc, m))
@@ -95,29 +149,11 @@ dp_ip_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		DP_STAT_INC(lc, ip_options);	/* accepted, not acted on */
 	if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
 			RTE_IPV4_HDR_OFFSET_MASK))) {
-		DP_STAT_INC(lc, ip_fragment);
-		goto drop;
-	}
-	p = &eng->net->proto[ip->next_proto_id];
-	if (likely(p->input != NULL)) {
-		/* A protocol whose state has one writer, lcore 0, gets its
-		 * datagrams there. */
-		if (!p->lcore0 || lc->id == 0)
-			p->input(lc, m);
-		else if (dp_lcore_redirect(eng->lcores[0], m, p->input) != 0)
-			DP_STAT_INC(lc, arp_redirect_full);
+		dp_ip_reass_input(lc, m);
 		return;
 	}
-	if (ip->next_proto_id == IPPROTO_TCP) {
-		DP_STAT_INC(lc, tcp_unhandled);
-		goto drop;
-	}
-	DP_STAT_INC(lc, ip_unknown_proto);
-	/* RFC 1122 §3.2.2.1: SHOULD say protocol unreachable. */
-	if (dst == eng->ip4) {
-		dp_icmp_unreach(lc, m, 2);
-		return;
-	}
+	dp_ip_deliver(lc, m);
+	return;
 drop:
 	dp_pktmbuf_free(m);
 }

@@ -29,6 +29,7 @@ net_destroy(struct dp_engine *eng)
 
 		if (lc == NULL || lc->net == NULL)
 			continue;
+		dp_ip_reass_free(lc);
 		dp_arp_hold_free(lc);
 		dp_free(lc->net);
 		lc->net = NULL;
@@ -41,7 +42,9 @@ net_destroy(struct dp_engine *eng)
 static int
 net_create(struct dp_engine *eng)
 {
-	static const struct dp_ip_proto icmp = { .input = dp_icmp_input };
+	/* Echo replies go out whole, in one frame (dp_ip_send). */
+	static const struct dp_ip_proto icmp = { .input = dp_icmp_input,
+		.linear = true };
 	int ret;
 
 	eng->net = dp_zmalloc("dp_net", sizeof(*eng->net),
@@ -50,6 +53,7 @@ net_create(struct dp_engine *eng)
 		return -ENOMEM;
 	eng->net->tx_fate = no_fate;
 	eng->net->proto[IPPROTO_ICMP] = icmp;
+	dp_ip_reass_configure(eng);
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
 		struct dp_lcore *lc = eng->lcores[i];
 
@@ -58,6 +62,8 @@ net_create(struct dp_engine *eng)
 		if (lc->net == NULL)
 			return -ENOMEM;
 		ret = dp_arp_hold_create(lc);
+		if (ret == 0)
+			ret = dp_ip_reass_create(lc);
 		if (ret != 0)
 			return ret;
 	}
@@ -95,7 +101,19 @@ net_busy(struct dp_engine *eng)
 static void
 net_tel_info(struct rte_tel_data *d, struct dp_engine *eng)
 {
+	const struct dp_net *net = eng->net;
+	uint64_t dgrams, bytes;
+
 	rte_tel_data_add_dict_u64(d, "arp_queued", dp_arp_pending(eng));
+	dp_ip_reass_usage(eng, &dgrams, &bytes);
+	rte_tel_data_add_dict_u64(d, "reass_datagrams", dgrams);
+	rte_tel_data_add_dict_u64(d, "reass_bytes", bytes);
+	rte_tel_data_add_dict_u64(d, "reass_max_datagrams",
+		(uint64_t)net->reass_max * eng->nb_lcores);
+	rte_tel_data_add_dict_u64(d, "reass_max_mbufs",
+		(uint64_t)net->reass_budget * eng->nb_lcores);
+	rte_tel_data_add_dict_u64(d, "reass_timeout_ms",
+		net->reass_timeout_us / 1000);
 }
 
 const struct dp_layer dp_net_layer = {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The network layer for the layers above it (not installed): Ethernet,
- * ARP, IPv4 in and out, ICMP.
+ * ARP, IPv4 in and out, IPv4 reassembly, ICMP.
  *
  * It knows no transport. A transport registers itself for its IPv4
  * protocol number (dp_ip_proto_register): datagrams for it and ICMP
@@ -12,7 +12,13 @@
  * socket layer can account for them without the network layer ever
  * knowing what a socket is.
  *
- *   dp_eth_input -> dp_arp_input (lcore 0) | dp_ip_input -> transport
+ * A transport's input gets whole datagrams, reassembled from fragments
+ * when they came in pieces: then m is a chain of mbufs (the IPv4 header
+ * and the transport header in the first), unless the protocol asked for
+ * one segment (linear).
+ *
+ *   dp_eth_input -> dp_arp_input (lcore 0) | dp_ip_input
+ *       [-> dp_ip_reass_input] -> dp_ip_deliver -> transport
  *   transport -> dp_ip_output[_try] -> dp_arp_output -> dp_eth_output
  */
 #ifndef _DP_NET_H_
@@ -30,6 +36,15 @@
 
 struct dp_arp_table;
 struct dp_arp_hold;
+struct dp_reass;
+
+/*
+ * A reassembled datagram's mbufs carry at least this many bytes each on
+ * average (dp_ip_reass.c copies a thinner chain into full mbufs), so a
+ * limit on the bytes of reassembled datagrams queued somewhere is a
+ * limit on the mbufs they hold there.
+ */
+#define DP_REASS_SEG_MIN	1024
 
 /* What became of a frame a socket sent. */
 enum dp_tx_fate {
@@ -55,12 +70,18 @@ struct dp_ip_proto {
 	bool lcore0;			/* its state has one writer, lcore 0:
 					 * other lcores hand its datagrams
 					 * over */
+	bool linear;			/* input takes one segment only: a
+					 * reassembled datagram is copied into
+					 * one mbuf, or dropped if longer */
 };
 
 struct dp_net {
 	struct dp_arp_table *arp;	/* lcore 0 writes */
 	dp_tx_fate_fn *tx_fate;		/* (c) */
 	uint64_t arp_reachable_tsc;	/* (c) */
+	uint32_t reass_max;		/* (c) datagrams in flight per lcore */
+	uint32_t reass_budget;		/* (c) mbufs held per lcore, 0 = off */
+	uint64_t reass_timeout_us;	/* (c) */
 	uint32_t ip_id __rte_cache_aligned; /* (a) IPv4 identification */
 	struct dp_ip_proto proto[256];	/* (c) by protocol number */
 };
@@ -71,6 +92,7 @@ struct dp_net_lcore {
 	uint64_t icmp_err_last;		/* (l) ICMP error token bucket */
 	uint32_t icmp_err_tokens;	/* (l) */
 	struct dp_timer arp_timer;	/* (l) lcore 0: the cache's scan */
+	struct dp_reass *reass;		/* (c) its fragments; NULL when off */
 };
 
 extern const struct dp_layer dp_net_layer;
@@ -147,7 +169,27 @@ dp_net_tx_fate(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_tx_fate f)
 
 /* dp_ip_input.c */
 void dp_ip_input(struct dp_lcore *lc, struct rte_mbuf *m);
+/* A whole datagram for us (header checked, l3_len set) to its protocol.
+ * Consumes m. */
+void dp_ip_deliver(struct dp_lcore *lc, struct rte_mbuf *m);
 bool dp_ipv4_is_local(const struct dp_engine *eng, uint32_t dst);
+
+/* dp_ip_reass.c: reassembly, one table per lcore */
+/* The limits per lcore, from the configuration (before any create). */
+void dp_ip_reass_configure(struct dp_engine *eng);
+int dp_ip_reass_create(struct dp_lcore *lc);
+/* Frees every fragment held; the lcore is stopped. */
+void dp_ip_reass_free(struct dp_lcore *lc);
+/* A fragment for us (header checked, l3_len set): held until its
+ * datagram is whole, which then goes to dp_ip_deliver, on the lcore that
+ * reassembles its source's datagrams. Consumes m. */
+void dp_ip_reass_input(struct dp_lcore *lc, struct rte_mbuf *m);
+/* m copied into as few fresh mbufs as hold it; NULL (counted) when the
+ * pool is dry. Consumes m. */
+struct rte_mbuf *dp_ip_reass_copy(struct dp_lcore *lc, struct rte_mbuf *m);
+/* Datagrams in flight and pool bytes held, all lcores (any thread). */
+void dp_ip_reass_usage(const struct dp_engine *eng, uint64_t *dgrams,
+		uint64_t *bytes);
 
 /* dp_ip_output.c: the one IPv4 output */
 
@@ -202,6 +244,12 @@ dp_ip_id(const struct dp_engine *eng)
 
 /* dp_icmp.c */
 void dp_icmp_input(struct dp_lcore *lc, struct rte_mbuf *m);
+/* An ICMP error (type, code) about datagram m to its source, rate
+ * limited, quoting m (which may be a chain) from its IPv4 header (l3_len
+ * set). Consumes m. */
+void dp_icmp_error(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t type,
+		uint8_t code);
+/* dp_icmp_error(lc, m, 3, code): destination unreachable. */
 void dp_icmp_unreach(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t code);
 
 struct dp_arp_info {

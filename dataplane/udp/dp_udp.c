@@ -9,6 +9,10 @@
  *          broadcast: the mbuf is shared by reference, never copied)
  *          dp_udp_input -> mc_input -> dp_mcast_group -> multicast ->
  *          deliver (every member of the group listening on the port)
+ *
+ * A datagram reassembled from fragments is a chain of mbufs (dp_net.h);
+ * the UDP header is in its first. Every path here takes chains, and a
+ * single segment stays the fast path.
  */
 #include <errno.h>
 #include <string.h>
@@ -58,6 +62,21 @@ eligible(const struct dp_sock *s, uint32_t src_be, uint16_t sport_be)
 		rte_be_to_cpu_16(sport_be));
 }
 
+/*
+ * The bytes a socket may hold of reassembled datagrams (chains), past
+ * which one more is refused, whatever SO_RCVBUF says. A socket's ring
+ * holds at most a quarter of the pool in datagrams, which bounds mbufs
+ * only for datagrams of one mbuf; a chain's mbufs carry DP_REASS_SEG_MIN
+ * bytes or more on average, so this keeps a reader that stops from
+ * holding much more than a quarter of the pool in chains (1 MB with the
+ * default 8191 mbufs).
+ */
+static inline uint64_t
+chain_cap(const struct dp_engine *eng)
+{
+	return (uint64_t)eng->conf.nb_mbufs / 8 * DP_REASS_SEG_MIN;
+}
+
 /* Queue one reference of m on s. Consumes that reference; false if the
  * socket had no room. */
 static bool
@@ -71,8 +90,9 @@ deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
 
 	/* SO_RCVBUF bounds the payload queued; an empty socket always
 	 * takes one datagram, however large. */
-	if ((q != 0 && q + len > __atomic_load_n(&s->rcvbuf,
-			__ATOMIC_RELAXED)) || rte_ring_enqueue(
+	if ((q != 0 && (q + len > __atomic_load_n(&s->rcvbuf,
+			__ATOMIC_RELAXED) || (unlikely(m->next != NULL) &&
+			q + len > chain_cap(lc->eng)))) || rte_ring_enqueue(
 			__atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE),
 			m) != 0) {
 		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
@@ -89,17 +109,25 @@ deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
 /*
  * RFC 768: the sum over the pseudo-header and the datagram, both with the
  * UDP length (which may be less than the IP payload: the verify DPDK
- * offers uses the IP length). The datagram is in the first segment.
+ * offers uses the IP length). A chain is summed segment by segment
+ * (rte_raw_cksum_mbuf minds segments of odd length).
  */
 static bool
-checksum_sums(const struct rte_ipv4_hdr *ip, const struct rte_udp_hdr *udp,
-		uint16_t ulen)
+checksum_sums(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+		const struct rte_udp_hdr *udp, uint16_t ulen)
 {
 	uint32_t sum = __rte_raw_cksum(&ip->src_addr, 2 * sizeof(uint32_t),
 		0);
+	uint16_t data;
 
 	sum += rte_cpu_to_be_16(IPPROTO_UDP) + rte_cpu_to_be_16(ulen);
-	sum = __rte_raw_cksum(udp, ulen, sum);
+	if (likely(m->next == NULL)) {
+		sum = __rte_raw_cksum(udp, ulen, sum);
+	} else {
+		if (rte_raw_cksum_mbuf(m, m->l3_len, ulen, &data) != 0)
+			return false;
+		sum += data;
+	}
 	return __rte_raw_cksum_reduce(sum) == 0xffff;
 }
 
@@ -122,7 +150,7 @@ checksum_ok(struct dp_lcore *lc, struct rte_mbuf *m,
 		return true;
 	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		return false;
-	return checksum_sums(ip, udp, ulen);
+	return checksum_sums(m, ip, udp, ulen);
 }
 
 /*
@@ -147,6 +175,16 @@ struct fan {
 	struct dp_sock *to[FAN_CHUNK];
 };
 
+/* n more references to m: to every segment of a chain, as freeing one
+ * (rte_pktmbuf_free) gives back a reference of every segment. */
+static inline void
+ref_add(struct rte_mbuf *m, int16_t n)
+{
+	do
+		rte_mbuf_refcnt_update(m, n);
+	while (unlikely((m = m->next) != NULL));
+}
+
 /* Deliver the chunk gathered; the last one takes our own reference. */
 static void
 fan_flush(struct dp_lcore *lc, struct fan *f, bool last)
@@ -154,7 +192,7 @@ fan_flush(struct dp_lcore *lc, struct fan *f, bool last)
 	unsigned int more = last ? f->n - 1 : f->n;
 
 	if (more != 0)
-		rte_mbuf_refcnt_update(f->m, (int16_t)more);
+		ref_add(f->m, (int16_t)more);
 	for (unsigned int i = 0; i < f->n; i++)
 		f->full += !deliver(lc, f->to[i], f->m, f->len);
 	f->delivered += f->n;
@@ -301,6 +339,28 @@ drop:
 	dp_pktmbuf_free(m);
 }
 
+/* Cut a chain to len bytes (past the UDP length), freeing the segments
+ * wholly beyond. */
+static void
+trim_chain(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *seg = m;
+	uint32_t left = len;
+
+	while (left > seg->data_len) {
+		left -= seg->data_len;
+		seg = seg->next;
+	}
+	seg->data_len = (uint16_t)left;
+	if (seg->next != NULL) {
+		for (struct rte_mbuf *t = seg->next; t != NULL; t = t->next)
+			m->nb_segs--;
+		dp_pktmbuf_free(seg->next);
+		seg->next = NULL;
+	}
+	m->pkt_len = len;
+}
+
 /* Consumes m, whose data starts at the IPv4 header (l3_len set). */
 void
 dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
@@ -323,8 +383,12 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		DP_STAT_INC(lc, udp_bad_len);
 		goto drop;
 	}
-	if (ulen < len)
-		rte_pktmbuf_trim(m, (uint16_t)(len - ulen));
+	if (ulen < len) {
+		if (likely(m->next == NULL))
+			rte_pktmbuf_trim(m, (uint16_t)(len - ulen));
+		else
+			trim_chain(m, m->l3_len + ulen);
+	}
 	if (IP_MC(ip->dst_addr)) {
 		mc_input(lc, m, ip, udp, (uint16_t)ulen);
 		return;

@@ -22,6 +22,7 @@ udp_create(struct dp_engine *eng)
 	static const struct dp_ip_proto igmp = {
 		.input = dp_igmp_input,
 		.lcore0 = true,
+		.linear = true,
 	};
 	int ret = dp_mcast_create(eng);
 

@@ -299,6 +299,37 @@ copy_to(const struct dp_iov *iov, unsigned int n, const uint8_t *src,
 	return done;
 }
 
+/* The same from a reassembled datagram, a chain whose segments hold
+ * len bytes from m's data on (the first may hold none). */
+static size_t
+copy_chain_to(const struct dp_iov *iov, unsigned int n,
+		const struct rte_mbuf *m, size_t len)
+{
+	size_t done = 0, off = 0;	/* off: into the current iov */
+	unsigned int i = 0;
+
+	for (; m != NULL && done < len && i < n; m = m->next) {
+		const uint8_t *src = rte_pktmbuf_mtod(m, const uint8_t *);
+		size_t have = RTE_MIN((size_t)m->data_len, len - done);
+
+		while (have > 0 && i < n) {
+			size_t k = RTE_MIN(have, iov[i].len - off);
+
+			if (k != 0)	/* an empty buffer may have no base */
+				memcpy((uint8_t *)iov[i].base + off, src, k);
+			src += k;
+			have -= k;
+			done += k;
+			off += k;
+			if (off == iov[i].len) {
+				i++;
+				off = 0;
+			}
+		}
+	}
+	return done;
+}
+
 static long
 take(struct dp_sock *s, struct rte_mbuf *m, const struct dp_iov *iov,
 		unsigned int niov, struct dp_addr *from, size_t *full_len,
@@ -306,7 +337,9 @@ take(struct dp_sock *s, struct rte_mbuf *m, const struct dp_iov *iov,
 {
 	const struct dp_mbuf_priv *p = dp_mbuf_priv(m);
 	size_t len = p->dgram_len;
-	size_t got = copy_to(iov, niov, rte_pktmbuf_mtod(m, uint8_t *), len);
+	size_t got = likely(m->next == NULL) ? copy_to(iov, niov,
+		rte_pktmbuf_mtod(m, uint8_t *), len) :
+		copy_chain_to(iov, niov, m, len);
 
 	if (from != NULL) {
 		from->ip = rte_be_to_cpu_32(p->addr);

@@ -13,7 +13,6 @@
 #include "dp.h"
 #include "dp_test.h"
 #include "dp_tsan.h"
-#include "dp_tsan.h"
 #include "wt.h"
 
 const struct rte_ether_addr dp_test_peer_mac = {
@@ -26,6 +25,13 @@ static struct rte_ether_addr stack_mac;
 
 int
 dp_test_start(const char *name, unsigned int nq)
+{
+	return dp_test_start_conf(name, nq, NULL);
+}
+
+int
+dp_test_start_conf(const char *name, unsigned int nq,
+		void (*tweak)(struct dp_conf *c))
 {
 	struct dp_conf c;
 	char rname[64];
@@ -42,6 +48,8 @@ dp_test_start(const char *name, unsigned int nq)
 	c.nb_lcores = nq;
 	for (unsigned int i = 0; i < nq; i++)
 		c.lcore_cpus[i] = (uint16_t)(dp_test_cpus() - nq + i);
+	if (tweak != NULL)
+		tweak(&c);
 	if (dp_start(&c) != 0) {
 		fprintf(stderr, "FAIL: dp_start on pair:%s\n", name);
 		return -1;

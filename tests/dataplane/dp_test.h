@@ -29,6 +29,10 @@ extern const struct rte_ether_addr dp_test_peer_mac;
 /* Start EAL + engine on "pair:<name>" with nq (1 or 2) lcores and
  * queue pairs (hugepages reserved first). */
 int dp_test_start(const char *name, unsigned int nq);
+/* The same, the configuration changed by tweak before the start. */
+struct dp_conf;
+int dp_test_start_conf(const char *name, unsigned int nq,
+		void (*tweak)(struct dp_conf *c));
 unsigned int dp_test_cpus(void);
 void dp_test_stop(void);
 

@@ -157,8 +157,10 @@ static void ip_ihl_big(uint8_t *f, uint16_t *l) { f[14] = 0x4f; *l = 14 + 40; }
 static void ip_totlen_big(uint8_t *f, uint16_t *l) { (void)l; f[16] = 0x10; fix_csum(f); }
 static void ip_totlen_small(uint8_t *f, uint16_t *l) { (void)l; f[16] = 0; f[17] = 10; fix_csum(f); }
 static void ip_csum(uint8_t *f, uint16_t *l) { (void)l; f[24] ^= 0x5a; }
-static void ip_frag_mf(uint8_t *f, uint16_t *l) { (void)l; f[20] = 0x20; fix_csum(f); }
-static void ip_frag_off(uint8_t *f, uint16_t *l) { (void)l; f[21] = 0x10; fix_csum(f); }
+/* Fragments that can never be reassembled (valid ones are held: see
+ * test_dp_reass.c): not whole 8-byte units before the last; past 65535. */
+static void ip_frag_odd(uint8_t *f, uint16_t *l) { f[20] = 0x20; f[17] -= 4; *l -= 4; fix_csum(f); }
+static void ip_frag_big(uint8_t *f, uint16_t *l) { (void)l; f[20] = 0x1f; f[21] = 0xff; fix_csum(f); }
 static void ip_mcast_src(uint8_t *f, uint16_t *l) { (void)l; f[26] = 224; fix_csum(f); }
 static void ip_not_us(uint8_t *f, uint16_t *l) { (void)l; f[33] = 77; fix_csum(f); }
 static void icmp_short(uint8_t *f, uint16_t *l) { f[17] = 20 + 4; *l = 14 + 24; fix_csum(f); }
@@ -180,8 +182,8 @@ static const struct bad_case bad[] = {
 	CASE("total length beyond frame", ip_bad_totlen, ip_totlen_big),
 	CASE("total length below IHL", ip_bad_totlen, ip_totlen_small),
 	CASE("bad header checksum", ip_bad_csum, ip_csum),
-	CASE("first fragment (MF)", ip_fragment, ip_frag_mf),
-	CASE("later fragment", ip_fragment, ip_frag_off),
+	CASE("fragment not in 8-byte units", ip_reass_bad_len, ip_frag_odd),
+	CASE("fragment past 65535 bytes", ip_reass_too_big, ip_frag_big),
 	CASE("multicast source IP", ip_bad_src, ip_mcast_src),
 	CASE("IP for another host", ip_not_for_us, ip_not_us),
 	CASE("ICMP shorter than its header", icmp_short, icmp_short),

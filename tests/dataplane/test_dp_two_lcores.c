@@ -192,6 +192,48 @@ test_second_lcore_socket_waits_for_arp_without_loss(void)
 }
 
 /* Stopping two lcores returns every mbuf. */
+/* Fragment [off, off + len) of the IPv4 datagram in frame f (Ethernet
+ * first) into g; returns g's length. */
+static uint16_t
+cut(uint8_t *g, const uint8_t *f, uint16_t off, uint16_t len, bool mf)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(g + 14);
+
+	memcpy(g, f, 14 + sizeof(*ip));
+	memcpy(ip + 1, f + 14 + sizeof(*ip) + off, len);
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + len));
+	ip->fragment_offset = rte_cpu_to_be_16((uint16_t)(off / 8 |
+		(mf ? RTE_IPV4_HDR_MF_FLAG : 0)));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return (uint16_t)(14 + sizeof(*ip) + len);
+}
+
+/* The fragments of one datagram on both queues meet on one lcore (the
+ * one that reassembles for the source) and the echo is answered. */
+static void
+test_fragments_on_both_queues_are_reassembled(void)
+{
+	uint8_t f[1600], g[1600];
+	struct dp_stats a, b;
+	struct rte_mbuf *m;
+	uint16_t len;
+
+	dp_test_drain();
+	dp_test_stats(&a);
+	len = dp_test_echo(f, DP_TEST_PEER, DP_TEST_IP, 0x77, 1, 1000);
+	dp_test_inject_wait_q(1, g, cut(g, f, 0, 512, true));
+	dp_test_inject_wait_q(0, g, cut(g, f, 512,
+		(uint16_t)(len - 34 - 512), false));
+	m = dp_test_recv(1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(m->pkt_len, len);
+	rte_pktmbuf_free(m);
+	dp_test_stats(&b);
+	CU_ASSERT_EQUAL(b.ip_reass_ok - a.ip_reass_ok, 1);
+	CU_ASSERT_EQUAL(b.ip_reass_redirect_full, 0);
+}
+
 static void
 test_two_lcores_stop_returns_every_mbuf(void)
 {
@@ -225,6 +267,8 @@ main(void)
 		test_resolution_for_second_lcore_sends_from_it);
 	CU_add_test(s, "second_lcore_socket_waits_for_arp_without_loss",
 		test_second_lcore_socket_waits_for_arp_without_loss);
+	CU_add_test(s, "fragments_on_both_queues_are_reassembled",
+		test_fragments_on_both_queues_are_reassembled);
 	CU_add_test(s, "two_lcores_stop_returns_every_mbuf",
 		test_two_lcores_stop_returns_every_mbuf);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

@@ -150,6 +150,16 @@ def sequences():
         src=PEER, dst="224.0.0.1", ttl=1,
         options=[b"\x94\x04\x00\x00"]) / IGMPv3(type=0x11) /
         IGMPv3mq(gaddr="0.0.0.0")) + clock(20) + STEP + clock(20) + STEP
+    # A datagram's fragments last first, one on the other queue (handed
+    # to the lcore that reassembles for the source); and an overlap.
+    big = IP(src=PEER, dst=US, id=9) / UDP(sport=1000, dport=7) / \
+        Raw(b"r" * 3000)
+    frags = fragment(big, fragsize=1000)
+    yield "fragments_reassembled", frame(0, eth / frags[2]) + \
+        frame(Q1, eth / frags[1]) + frame(0, eth / frags[0]) + STEP + STEP
+    yield "fragments_overlap", frame(0, eth / frags[0]) + \
+        frame(0, eth / IP(src=PEER, dst=US, id=9, proto=17, flags="MF",
+                          frag=120) / Raw(b"o" * 200)) + STEP
     yield "fill_then_time_passes", b"".join(send(i % 6, 1, 1400)
                                             for i in range(12)) + \
         clock(12) + STEP + clock(21) + STEP

@@ -53,8 +53,10 @@ def frames(a):
         return eth / ip / ICMP(id=7, seq=1, chksum=p[ICMP].chksum ^ 0x0f0f) / \
             Raw(b"ping")
 
+    # To the closed port: reassembled, then answered port unreachable
+    # (the quote read from the chain).
     big = IP(src=a.src_ip, dst=a.dst_ip, id=0x5151) / \
-        UDP(sport=40000, dport=a.port) / Raw(b"f" * 2500)
+        UDP(sport=40000, dport=a.closed_port) / Raw(b"f" * 2500)
     return {
         # 10 bytes: not even an Ethernet header.
         "eth_runt": [raw(eth4)[:10]],
@@ -72,10 +74,11 @@ def frames(a):
                           eth / IP(src=a.src_ip, dst=a.dst_ip, len=10) /
                           UDP(dport=a.port)],
         "ip_bad_csum": [wrong_ip_csum()],
-        # A 2508-byte datagram in three real fragments, and a tiny one.
+        # A 2508-byte datagram in three real fragments, and one that is
+        # not whole 8-byte units before the last.
         "ip_fragments": [eth / f for f in fragment(big, fragsize=1000)] +
                         [eth / IP(src=a.src_ip, dst=a.dst_ip, flags="MF",
-                                  proto=17) / Raw(b"12345678")],
+                                  proto=17) / Raw(b"1234567")],
         "udp_bad_len": [udp(a.port, b"x" * 10, len=200),
                         udp(a.port, b"x" * 10, len=4)],
         "udp_bad_csum": [wrong_udp_csum(a.port)],

@@ -4,8 +4,9 @@
  * socat and python peers send and receive, 10 000 random-size datagrams
  * echo back complete and in order, ICMP port unreachable works both
  * ways, and datagrams larger than the MTU leave as fragments the kernel
- * reassembles.
+ * reassembles, and arrive as the kernel's fragments, which we reassemble.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -335,37 +336,99 @@ test_subnet_broadcast_both_ways(void)
 	closesocket(s);
 }
 
-/* A kernel datagram larger than the MTU arrives as fragments, which the
- * provider drops and counts (no reassembly, README); the socket gets
- * nothing, and the next whole datagram still arrives. */
+/* Byte i of a datagram of n bytes from the kernel (kernel_send_big). */
+static uint8_t
+big_byte(uint32_t n, uint32_t i)
+{
+	return (uint8_t)(i * 7 + n);
+}
+
+/* The next datagram on s is the kernel's of n bytes, intact. */
 static void
-test_kernel_fragments_counted_not_delivered(void)
+check_big(SOCKET s, uint32_t n)
+{
+	static uint8_t buf[65536];
+	struct sockaddr_in from;
+	int fromlen = sizeof(from), got;
+	uint32_t bad = 0;
+
+	got = recvfrom(s, (char *)buf, sizeof(buf), 0,
+		(struct sockaddr *)&from, &fromlen);
+	CU_ASSERT_EQUAL_FATAL(got, (int)n);
+	for (uint32_t i = 0; i < n; i++)
+		bad += buf[i] != big_byte(n, i);
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(from.sin_addr.s_addr, ukt_sin(UK_KERNEL_IP,
+		0).sin_addr.s_addr);
+}
+
+/* Kernel datagrams larger than the MTU (4000 and 65507 bytes: 3 and 45
+ * fragments of 1480 bytes) are reassembled and received whole, byte for
+ * byte; FIONREAD counts their full length; the next whole datagram still
+ * arrives. A fragmented echo request longer than our MTU is not answered
+ * and counted (README). */
+static void
+test_kernel_fragments_reassembled(void)
 {
 	const char *argv[] = { "/usr/bin/python3", "-c",
-		"import socket; s = socket.socket(socket.AF_INET, "
-		"socket.SOCK_DGRAM); "
-		"s.sendto(b'F' * 3000, ('" UK_PROVIDER_IP "', " XSTR(FRAG_PORT)
-		")); s.sendto(b'whole', ('" UK_PROVIDER_IP "', " XSTR(FRAG_PORT)
-		"))", NULL };
+		"import socket\n"
+		"s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+		"for n in (4000, 65507):\n"
+		"    s.sendto(bytes((i * 7 + n) & 255 for i in range(n)), "
+		"('" UK_PROVIDER_IP "', " XSTR(FRAG_PORT) "))\n"
+		"s.sendto(b'whole', ('" UK_PROVIDER_IP "', " XSTR(FRAG_PORT)
+		"))\n", NULL };
+	const char *ping[] = { "ping", "-q", "-c", "1", "-W", "2", "-s", "4000",
+		UK_PROVIDER_IP, NULL };
+	const uint32_t want = 4000 + 65507 + 5;
 	struct ukt_stats a, b;
 	struct uk_child *c;
-	char buf[4096];
+	u_long avail = 0;
+	char buf[16];
 	SOCKET s = ukt_udp(FRAG_PORT);
 	int n;
 
 	CU_ASSERT_FATAL(s != INVALID_SOCKET);
 	rcvtimeo(s, 5000);
+	/* Room for all three (the default, 64 KiB, takes one of them). */
+	CU_ASSERT_EQUAL(ukt_opt(s, SO_RCVBUF, 1 << 20), 0);
 	CU_ASSERT_EQUAL_FATAL(ukt_stats_read(&a), 0);
-	c = uk_child_start(10, argv);
+	c = uk_child_start(20, argv);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(uk_child_end(c, 10000), 0);
+	for (int t = 0; t < 500 && avail < want; t++) {
+		CU_ASSERT_EQUAL(ioctlsocket(s, FIONREAD, &avail), 0);
+		if (avail < want)
+			wt_sleep_ms(10);
+	}
+	CU_ASSERT_EQUAL(avail, want);
+	check_big(s, 4000);
+	check_big(s, 65507);
 	n = recv(s, buf, sizeof(buf), 0);
 	CU_ASSERT_EQUAL(n, 5);
 	CU_ASSERT_EQUAL(n == 5 ? memcmp(buf, "whole", 5) : -1, 0);
-	CU_ASSERT_EQUAL(uk_child_end(c, 5000), 0);
+
+	c = uk_child_start(10, ping);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_NOT_EQUAL(uk_child_end(c, 8000), 0);	/* no reply */
 	CU_ASSERT_EQUAL_FATAL(ukt_stats_read(&b), 0);
-	/* 3008 bytes of UDP in 1480-byte pieces: three fragments. */
+	printf("\n    ip_fragment +%" PRIu64 " ip_reass_ok +%" PRIu64
+		" ip_reass_too_long +%" PRIu64 " ip_reass_timeout +%" PRIu64
+		"\n", ukt_stats_get(&b, "ip_fragment") -
+		ukt_stats_get(&a, "ip_fragment"),
+		ukt_stats_get(&b, "ip_reass_ok") -
+		ukt_stats_get(&a, "ip_reass_ok"),
+		ukt_stats_get(&b, "ip_reass_too_long") -
+		ukt_stats_get(&a, "ip_reass_too_long"),
+		ukt_stats_get(&b, "ip_reass_timeout") -
+		ukt_stats_get(&a, "ip_reass_timeout"));
+	/* 3 + 45 fragments, then the echo's 3. */
 	CU_ASSERT_EQUAL(ukt_stats_get(&b, "ip_fragment") -
-		ukt_stats_get(&a, "ip_fragment"), 3);
+		ukt_stats_get(&a, "ip_fragment"), 3 + 45 + 3);
+	CU_ASSERT_EQUAL(ukt_stats_get(&b, "ip_reass_ok") -
+		ukt_stats_get(&a, "ip_reass_ok"), 3);
+	CU_ASSERT_EQUAL(ukt_stats_get(&b, "ip_reass_too_long") -
+		ukt_stats_get(&a, "ip_reass_too_long"), 1);
 	closesocket(s);
 }
 
@@ -388,7 +451,7 @@ test_uk_interop_register(void)
 		test_fragmented_datagrams_reassembled_by_kernel);
 	CU_add_test(s, "subnet_broadcast_both_ways",
 		test_subnet_broadcast_both_ways);
-	CU_add_test(s, "kernel_fragments_counted_not_delivered",
-		test_kernel_fragments_counted_not_delivered);
+	CU_add_test(s, "kernel_fragments_reassembled",
+		test_kernel_fragments_reassembled);
 	return 0;
 }

@@ -25,6 +25,9 @@
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 
+/* Counters one case may move. */
+#define NB_MOVED	5
+
 struct moved {
 	const char *counter;
 	uint64_t delta;
@@ -35,7 +38,7 @@ struct mcase {
 	const char *delivered;	/* payload the socket receives, or NULL */
 	uint64_t sock_drop_csum; /* per-socket drop_csum delta */
 	bool per_frame;		/* every counter moves once per frame */
-	struct moved moved[4];
+	struct moved moved[NB_MOVED];
 };
 
 static const struct mcase cases[] = {
@@ -51,7 +54,10 @@ static const struct mcase cases[] = {
 	{ "ip_bad_version", NULL, 0, false, { { "ip_bad_version", 1 } } },
 	{ "ip_bad_totlen", NULL, 0, false, { { "ip_bad_totlen", 2 } } },
 	{ "ip_bad_csum", NULL, 0, false, { { "ip_bad_csum", 1 } } },
-	{ "ip_fragments", NULL, 0, false, { { "ip_fragment", 4 } } },
+	/* Three fragments reassembled (to the closed port), one bad. */
+	{ "ip_fragments", NULL, 0, false, { { "ip_fragment", 4 },
+		{ "ip_reass_ok", 1 }, { "ip_reass_bad_len", 1 },
+		{ "udp_no_port", 1 }, { "icmp_unreach_tx", 1 } } },
 	{ "udp_bad_len", NULL, 0, false, { { "udp_bad_len", 2 } } },
 	{ "udp_bad_csum", NULL, 1, false, { { "udp_bad_csum", 1 } } },
 	/* RFC 1122 §4.1.3.4: silently discarded, no port unreachable. */
@@ -141,7 +147,7 @@ background(const char *name)
 static uint64_t
 expected(const struct mcase *c, const char *name)
 {
-	for (int i = 0; i < 4 && c->moved[i].counter != NULL; i++)
+	for (int i = 0; i < NB_MOVED && c->moved[i].counter != NULL; i++)
 		if (strcmp(c->moved[i].counter, name) == 0)
 			return c->moved[i].delta;
 	return 0;
@@ -159,7 +165,7 @@ reached(const struct mcase *c, const struct ukt_stats *a,
 	if (ukt_stats_get(b, "rx_pkts") - ukt_stats_get(a, "rx_pkts") <
 			nframes - kdrop)
 		return false;
-	for (int i = 0; i < 4 && c->moved[i].counter != NULL; i++)
+	for (int i = 0; i < NB_MOVED && c->moved[i].counter != NULL; i++)
 		if (ukt_stats_get(b, c->moved[i].counter) -
 				ukt_stats_get(a, c->moved[i].counter) <
 				c->moved[i].delta - (c->per_frame ? kdrop : 0))
