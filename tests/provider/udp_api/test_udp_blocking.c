@@ -276,13 +276,23 @@ stuck_sender(struct sockaddr_in *to, int len)
 			continue;
 		}
 		CU_ASSERT_EQUAL_FATAL(WSAGetLastError(), WSAEWOULDBLOCK);
-		/* Full: and still full a moment later (the lcore has
-		 * parked it), not merely behind. */
-		wt_sleep_ms(20);
-		if (sendto(tx, buf, len, 0, UA_SA(*to), UA_SIN_LEN) != len)
-			stuck = true;
-		else
-			n++;
+		/* Full: and still full, tried every millisecond for 50 ms
+		 * (the lcore has parked it), not merely behind. Polling
+		 * fast matters: the hold takes WSPDK_ARP_QLEN (1024)
+		 * frames, which a slow (sanitized) run must fill well
+		 * before ARP gives up on the neighbour at ~3 s. */
+		stuck = true;
+		for (int t = 0; t < 50; t++) {
+			wt_sleep_ms(1);
+			if (sendto(tx, buf, len, 0, UA_SA(*to),
+					UA_SIN_LEN) == len) {
+				n++;
+				stuck = false;
+				break;
+			}
+			CU_ASSERT_EQUAL_FATAL(WSAGetLastError(),
+				WSAEWOULDBLOCK);
+		}
 	}
 	CU_ASSERT(n > 0);
 	if (!stuck)
