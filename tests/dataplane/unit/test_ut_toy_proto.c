@@ -8,7 +8,10 @@
  * and a socket of it sends, receives and closes through dp_sock_*.
  *
  * The protocol: ports, a length and a checksum, like UDP without the
- * pseudo-header; no fragmentation (a datagram must fit the MTU).
+ * pseudo-header; no fragmentation (a datagram must fit the MTU). Its
+ * socket timer (ops->timer, s->timer on the owner's wheel) is armed and
+ * cancelled on the owner through the control ring, as the rule of
+ * dp_sock_priv.h says.
  *
  *   dp_sock_send -> toy_send -> dp_ip_header/dp_ip_finish -> s->txq ->
  *       owner lcore (dp_sock_tx_poll) -> dp_ip_output_try -> port
@@ -49,10 +52,13 @@ struct toy_pcb {
 	uint32_t received;		/* (a) datagrams delivered */
 };
 
-/* What the protocol saw happen to sockets after they are gone, and the
- * drops of its input (a protocol's own counters). */
+/* What the protocol saw happen to sockets after they are gone, its
+ * timer's firings, and the drops of its input (a protocol's own
+ * counters). */
 static struct {
 	uint32_t closed, freed;
+	uint32_t timer_fired;
+	uint64_t timer_fired_us;	/* the owner's clock when it fired */
 	uint32_t rx_short, rx_bad_len, rx_bad_sum, rx_no_port, rx_full;
 } toy;
 
@@ -273,10 +279,39 @@ drop:
 	rte_pktmbuf_free(m);
 }
 
+/* The owner lcore: s->timer fired (a TCP's RTO would resend here). */
+static void
+toy_timer(struct dp_sock *s)
+{
+	toy.timer_fired++;
+	toy.timer_fired_us = s->owner->now_us;
+}
+
+struct toy_timer_req {
+	struct dp_sock *s;
+	uint64_t at;			/* µs, the owner's clock; 0: cancel */
+};
+
+/* The owner lcore: s->timer is its to arm and cancel. */
+static int
+toy_timer_set(struct dp_lcore *lc, void *arg)
+{
+	const struct toy_timer_req *r = arg;
+
+	if (r->at != 0)
+		dp_sock_timer_arm(r->s, r->at);
+	else
+		dp_timer_cancel(&lc->timers, &r->s->timer);
+	return 0;
+}
+
+/* Application thread: the timer goes before the socket can be freed. */
 static void
 toy_close(struct dp_sock *s)
 {
-	RTE_SET_USED(s);
+	struct toy_timer_req r = { .s = s, .at = 0 };
+
+	dp_sock_owner_call(s, toy_timer_set, &r);
 	toy.closed++;
 }
 
@@ -297,6 +332,7 @@ static const struct dp_sock_ops toy_ops = {
 	.close = toy_close,
 	.abort = toy_close,
 	.input = toy_input,
+	.timer = toy_timer,
 	.free = toy_free,
 };
 
@@ -501,6 +537,52 @@ test_toy_close_runs_close_then_free_after_the_orphan_sent(void)
 	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
 }
 
+/* Its timer, armed through the owner, fires on the owner's wheel in the
+ * first iteration whose clock reaches it, once; re-armed, it moves. */
+static void
+test_toy_timer_fires_on_the_owner_at_its_microsecond(void)
+{
+	struct dp_sock *s = ut_sock(TOY_PROTO, 0, TOY_PORT);
+	struct toy_timer_req r = { .s = s, .at = ut_now_us() + 1500 };
+
+	toy.timer_fired = 0;
+	dp_sock_owner_call(s, toy_timer_set, &r);
+	r.at += 1000;			/* moved on before it was due */
+	dp_sock_owner_call(s, toy_timer_set, &r);
+	ut_advance_us(2000);
+	ut_step();
+	CU_ASSERT(ut_now_us() < r.at);
+	CU_ASSERT_EQUAL(toy.timer_fired, 0);
+	ut_advance_us(600);
+	ut_step();
+	CU_ASSERT_EQUAL_FATAL(toy.timer_fired, 1);
+	CU_ASSERT(toy.timer_fired_us >= r.at);
+	CU_ASSERT_EQUAL(toy.timer_fired_us, ut_now_us());
+	ut_advance_us(100000);
+	ut_step();
+	CU_ASSERT_EQUAL(toy.timer_fired, 1);
+	dp_sock_close(s, DP_CLOSE_ABORT);
+}
+
+/* A socket closed with its timer armed: the protocol's close cancels it
+ * on the owner, so it never fires into a freed socket. */
+static void
+test_toy_timer_armed_at_close_never_fires(void)
+{
+	struct dp_sock *s = ut_sock(TOY_PROTO, 0, TOY_PORT);
+	struct toy_timer_req r = { .s = s, .at = ut_now_us() + 1000 };
+	struct dp_timer_wheel *w = &s->owner->timers;
+	unsigned int armed_before = dp_timer_count(w);
+
+	toy.timer_fired = 0;
+	dp_sock_owner_call(s, toy_timer_set, &r);
+	dp_sock_close(s, DP_CLOSE_ABORT);
+	ut_advance_us(10000);
+	ut_step();
+	CU_ASSERT_EQUAL(toy.timer_fired, 0);
+	CU_ASSERT_EQUAL(dp_timer_count(w), armed_before);
+}
+
 /* Registered before the engine starts: the socket layer hands net its
  * input for protocol 253 at create. */
 static int
@@ -528,6 +610,8 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_toy_and_udp_port_spaces_are_separate),
 	WT_TEST(test_toy_operations_it_lacks_fail_eopnotsupp),
 	WT_TEST(test_toy_close_runs_close_then_free_after_the_orphan_sent),
+	WT_TEST(test_toy_timer_fires_on_the_owner_at_its_microsecond),
+	WT_TEST(test_toy_timer_armed_at_close_never_fires),
 	WT_TEST_END
 };
 
