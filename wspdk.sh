@@ -193,9 +193,12 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:igno
 run_tests() {
 	local rc=0
 
+	# First, before hugepages are reserved: the unit suite needs none.
+	log "the unit suite (no root, hugepages or namespace needed)"
+	suite "$build" --suite unit || rc=$?
 	setup_hugepages 128
 	log "tests"
-	suite "$build" || rc=$?
+	suite "$build" --no-suite unit || rc=$?
 	sanitized_build "$build-asan" address,undefined
 	# All but the Windows cross-build (mingw code, not instrumentable
 	# here; it ran above).

@@ -5,14 +5,13 @@
 #include <unistd.h>
 
 #include <rte_arp.h>
-#include <rte_icmp.h>
-#include <rte_ip.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
 #include "dp.h"
 #include "dp_test.h"
 #include "dp_tsan.h"
+#include "frame.h"
 #include "wt.h"
 
 const struct rte_ether_addr dp_test_peer_mac = {
@@ -247,22 +246,8 @@ struct rte_ipv4_hdr *
 dp_test_ipv4(uint8_t *buf, const struct rte_ether_addr *dst, uint32_t src,
 		uint32_t dst_ip, uint8_t proto, uint16_t l4_len)
 {
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)buf;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
-
-	eh->dst_addr = *dst;
-	eh->src_addr = dp_test_peer_mac;
-	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	memset(ip, 0, sizeof(*ip));
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + l4_len));
-	ip->packet_id = RTE_BE16(0x1234);
-	ip->time_to_live = 64;
-	ip->next_proto_id = proto;
-	ip->src_addr = rte_cpu_to_be_32(src);
-	ip->dst_addr = rte_cpu_to_be_32(dst_ip);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	return ip;
+	return frame_ipv4(buf, dst, &dp_test_peer_mac, src, dst_ip, proto,
+		l4_len);
 }
 
 uint16_t
@@ -270,42 +255,13 @@ dp_test_arp(uint8_t *buf, uint16_t op, const struct rte_ether_addr *eth_dst,
 		const struct rte_ether_addr *sha, uint32_t sip,
 		const struct rte_ether_addr *tha, uint32_t tip)
 {
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)buf;
-	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eh + 1);
-
-	eh->dst_addr = *eth_dst;
-	eh->src_addr = *sha;
-	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = RTE_ETHER_ADDR_LEN;
-	a->arp_plen = 4;
-	a->arp_opcode = rte_cpu_to_be_16(op);
-	a->arp_data.arp_sha = *sha;
-	a->arp_data.arp_sip = rte_cpu_to_be_32(sip);
-	a->arp_data.arp_tha = *tha;
-	a->arp_data.arp_tip = rte_cpu_to_be_32(tip);
-	return sizeof(*eh) + sizeof(*a);
+	return frame_arp(buf, op, eth_dst, sha, sip, tha, tip);
 }
 
 uint16_t
 dp_test_echo(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t id,
 		uint16_t seq, uint16_t n)
 {
-	struct rte_ipv4_hdr *ip = dp_test_ipv4(buf, dp_test_mac(), src, dst,
-		IPPROTO_ICMP, (uint16_t)(sizeof(struct rte_icmp_hdr) + n));
-	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
-	uint8_t *payload = (uint8_t *)(icmp + 1);
-
-	icmp->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
-	icmp->icmp_code = 0;
-	icmp->icmp_cksum = 0;
-	icmp->icmp_ident = rte_cpu_to_be_16(id);
-	icmp->icmp_seq_nb = rte_cpu_to_be_16(seq);
-	for (uint16_t i = 0; i < n; i++)
-		payload[i] = (uint8_t)(i * 7 + seq);
-	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp,
-		sizeof(*icmp) + n);
-	return (uint16_t)(sizeof(struct rte_ether_hdr) + sizeof(*ip) +
-		sizeof(*icmp) + n);
+	return frame_echo(buf, dp_test_mac(), &dp_test_peer_mac, src, dst, id,
+		seq, n);
 }

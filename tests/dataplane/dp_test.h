@@ -15,11 +15,9 @@
 
 #include "dp_sock_priv.h"
 #include "dp_stack.h"
+#include "frame.h"
 
-/* A host-order IPv4 address. DPDK 22.11's RTE_IPV4 shifts an int left
- * by 24, which is undefined for a first byte over 127. */
-#define DP_TEST_IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#define DP_TEST_IP4	FRAME_IP4
 
 #define DP_TEST_IP	DP_TEST_IP4(198, 18, 0, 2)	/* the stack */
 #define DP_TEST_PEER	DP_TEST_IP4(198, 18, 0, 1)	/* the test, host order */
@@ -70,18 +68,16 @@ void dp_test_learn_peer(void);
 /* Counters summed over lcores, now. */
 void dp_test_stats(struct dp_stats *s);
 
-/* Build an Ethernet + IPv4 header in buf; returns the IPv4 header. */
+/* frame.h's, from the peer (dp_test_peer_mac) to the stack's MAC. */
 struct rte_ipv4_hdr *dp_test_ipv4(uint8_t *buf, const struct rte_ether_addr
 		*dst, uint32_t src, uint32_t dst_ip, uint8_t proto,
 		uint16_t l4_len);
 
-/* Ethernet + ARP frame (42 bytes); returns its length. */
 uint16_t dp_test_arp(uint8_t *buf, uint16_t op,
 		const struct rte_ether_addr *eth_dst,
 		const struct rte_ether_addr *sha, uint32_t sip,
 		const struct rte_ether_addr *tha, uint32_t tip);
 
-/* Ethernet + IPv4 + ICMP echo request with n payload bytes. */
 uint16_t dp_test_echo(uint8_t *buf, uint32_t src, uint32_t dst,
 		uint16_t id, uint16_t seq, uint16_t n);
 

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 
 #include "dp_test.h"
 #include "test_dp.h"
@@ -23,25 +23,30 @@ test_stop_returns_every_mbuf(void)
 	CU_ASSERT_EQUAL(lc.mbufs_lost, 0);
 }
 
+static const struct wt_test lifecycle_tests[] = {
+	WT_TEST(test_stop_returns_every_mbuf),
+	WT_TEST_END
+};
+
+/* Last: it stops the engine the suites before it ran on. */
+static const struct wt_suite lifecycle_suite = {
+	.name = "dp_lifecycle",
+	.tests = lifecycle_tests,
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct wt_suite *const suites[] = {
+		&test_dp_arp_suite,
+		&test_dp_ip_suite,
+		&test_dp_udp_input_suite,
+		&test_dp_sock_ring_suite,
+		&lifecycle_suite,
+		NULL
+	};
 
 	if (dp_test_start("t", 1) != 0)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	test_dp_arp_register();
-	test_dp_ip_register();
-	test_dp_udp_input_register();
-	test_dp_sock_ring_register();
-	s = CU_add_suite("dp_lifecycle", NULL, NULL);
-	CU_add_test(s, "stop_returns_every_mbuf", test_stop_returns_every_mbuf);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed == 0 ? 0 : 1;
+	return wt_run_suites(argc, argv, suites);
 }

@@ -6,10 +6,11 @@
 #include <stdio.h>
 
 #include "wt.h"
+#include "wt_run.h"
 
-int test_dp_arp_register(void);
-int test_dp_ip_register(void);
-int test_dp_udp_input_register(void);
-int test_dp_sock_ring_register(void);
+extern const struct wt_suite test_dp_arp_suite;
+extern const struct wt_suite test_dp_ip_suite;
+extern const struct wt_suite test_dp_udp_input_suite;
+extern const struct wt_suite test_dp_sock_ring_suite;
 
 #endif /* _TEST_DP_H_ */

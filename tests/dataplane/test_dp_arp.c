@@ -269,26 +269,18 @@ test_abortive_close_drops_frames_held_for_arp(void)
 	CU_ASSERT_EQUAL(dp_arp_pending(dp_engine_running()), 0);
 }
 
-int
-test_dp_arp_register(void)
-{
-	CU_pSuite s = CU_add_suite("dp_arp", NULL, NULL);
+static const struct wt_test tests[] = {
+	WT_TEST(test_arp_request_for_us_is_answered),
+	WT_TEST(test_arp_request_padded_is_answered),
+	WT_TEST(test_arp_request_for_other_ip_is_not_answered),
+	WT_TEST(test_arp_malformed_are_counted_by_class),
+	WT_TEST(test_arp_resolves_next_hop_then_sends_queued_frame),
+	WT_TEST(test_abortive_close_drops_frames_held_for_arp),
+	WT_TEST(test_arp_unanswered_gives_up_after_three_requests),
+	WT_TEST_END
+};
 
-	if (s == NULL)
-		return -1;
-	CU_add_test(s, "arp_request_for_us_is_answered",
-		test_arp_request_for_us_is_answered);
-	CU_add_test(s, "arp_request_padded_is_answered",
-		test_arp_request_padded_is_answered);
-	CU_add_test(s, "arp_request_for_other_ip_is_not_answered",
-		test_arp_request_for_other_ip_is_not_answered);
-	CU_add_test(s, "arp_malformed_are_counted_by_class",
-		test_arp_malformed_are_counted_by_class);
-	CU_add_test(s, "arp_resolves_next_hop_then_sends_queued_frame",
-		test_arp_resolves_next_hop_then_sends_queued_frame);
-	CU_add_test(s, "abortive_close_drops_frames_held_for_arp",
-		test_abortive_close_drops_frames_held_for_arp);
-	CU_add_test(s, "arp_unanswered_gives_up_after_three_requests",
-		test_arp_unanswered_gives_up_after_three_requests);
-	return 0;
-}
+const struct wt_suite test_dp_arp_suite = {
+	.name = "dp_arp",
+	.tests = tests,
+};

@@ -17,10 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 
 #include "dp.h"
 #include "dp_eal.h"
+#include "wt_run.h"
 
 #define NB_CPUS		1024
 
@@ -234,41 +235,53 @@ test_conf_prefix_past_32_refused(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "prefix"));
 }
 
-int
-main(void)
-{
-	CU_pSuite s;
-	unsigned int failed;
+static const struct wt_test eal_lcores_tests[] = {
+	WT_TEST(test_lcores_1024_cpus_are_one_range),
+	WT_TEST(test_lcores_every_other_cpu_of_1024_is_whole),
+	WT_TEST(test_lcores_sparse_list_mixes_ranges_and_singles),
+	WT_TEST(test_lcores_single_cpu),
+	WT_TEST(test_lcores_sixteen_workers_on_1024_cpus),
+	WT_TEST(test_lcores_without_cpus_is_null),
+	WT_TEST_END
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("eal_lcores", NULL, NULL);
-	CU_add_test(s, "lcores_1024_cpus_are_one_range",
-		test_lcores_1024_cpus_are_one_range);
-	CU_add_test(s, "lcores_every_other_cpu_of_1024_is_whole",
-		test_lcores_every_other_cpu_of_1024_is_whole);
-	CU_add_test(s, "lcores_sparse_list_mixes_ranges_and_singles",
-		test_lcores_sparse_list_mixes_ranges_and_singles);
-	CU_add_test(s, "lcores_single_cpu", test_lcores_single_cpu);
-	CU_add_test(s, "lcores_sixteen_workers_on_1024_cpus",
-		test_lcores_sixteen_workers_on_1024_cpus);
-	CU_add_test(s, "lcores_without_cpus_is_null",
-		test_lcores_without_cpus_is_null);
-	s = CU_add_suite("eal_argv", NULL, NULL);
-	CU_add_test(s, "argv_keeps_every_argument",
-		test_argv_keeps_every_argument);
-	CU_add_test(s, "argv_full_fails_with_a_reason",
-		test_argv_full_fails_with_a_reason);
-	CU_add_test(s, "argv_without_allowed_cpus_fails",
-		test_argv_without_allowed_cpus_fails);
-	CU_add_test(s, "argv_user_prefix_replaces_ours",
-		test_argv_user_prefix_replaces_ours);
-	s = CU_add_suite("conf_check", NULL, NULL);
-	CU_add_test(s, "conf_prefix_past_32_refused",
-		test_conf_prefix_past_32_refused);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed == 0 ? 0 : 1;
+static const struct wt_suite eal_lcores_suite = {
+	.name = "eal_lcores",
+	.tests = eal_lcores_tests,
+};
+
+static const struct wt_test eal_argv_tests[] = {
+	WT_TEST(test_argv_keeps_every_argument),
+	WT_TEST(test_argv_full_fails_with_a_reason),
+	WT_TEST(test_argv_without_allowed_cpus_fails),
+	WT_TEST(test_argv_user_prefix_replaces_ours),
+	WT_TEST_END
+};
+
+static const struct wt_suite eal_argv_suite = {
+	.name = "eal_argv",
+	.tests = eal_argv_tests,
+};
+
+static const struct wt_test conf_check_tests[] = {
+	WT_TEST(test_conf_prefix_past_32_refused),
+	WT_TEST_END
+};
+
+static const struct wt_suite conf_check_suite = {
+	.name = "conf_check",
+	.tests = conf_check_tests,
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct wt_suite *const suites[] = {
+		&eal_lcores_suite,
+		&eal_argv_suite,
+		&conf_check_suite,
+		NULL
+	};
+
+	return wt_run_suites(argc, argv, suites);
 }

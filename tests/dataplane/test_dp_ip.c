@@ -231,22 +231,16 @@ test_ip_malformed_are_counted_by_class(void)
 	rte_pktmbuf_free(m);
 }
 
-int
-test_dp_ip_register(void)
-{
-	CU_pSuite s = CU_add_suite("dp_ip", NULL, NULL);
+static const struct wt_test tests[] = {
+	WT_TEST(test_icmp_echo_reply_mirrors_request),
+	WT_TEST(test_icmp_echo_with_ip_options_is_answered),
+	WT_TEST(test_icmp_broadcast_echo_is_ignored),
+	WT_TEST(test_ip_unknown_protocol_gets_protocol_unreachable),
+	WT_TEST(test_ip_malformed_are_counted_by_class),
+	WT_TEST_END
+};
 
-	if (s == NULL)
-		return -1;
-	CU_add_test(s, "icmp_echo_reply_mirrors_request",
-		test_icmp_echo_reply_mirrors_request);
-	CU_add_test(s, "icmp_echo_with_ip_options_is_answered",
-		test_icmp_echo_with_ip_options_is_answered);
-	CU_add_test(s, "icmp_broadcast_echo_is_ignored",
-		test_icmp_broadcast_echo_is_ignored);
-	CU_add_test(s, "ip_unknown_protocol_gets_protocol_unreachable",
-		test_ip_unknown_protocol_gets_protocol_unreachable);
-	CU_add_test(s, "ip_malformed_are_counted_by_class",
-		test_ip_malformed_are_counted_by_class);
-	return 0;
-}
+const struct wt_suite test_dp_ip_suite = {
+	.name = "dp_ip",
+	.tests = tests,
+};

@@ -59,18 +59,14 @@ test_ring_never_holds_more_than_a_quarter_of_the_pool(void)
 	CU_ASSERT_EQUAL(capacity(1023, 64u << 20), 255);
 }
 
-int
-test_dp_sock_ring_register(void)
-{
-	CU_pSuite s = CU_add_suite("dp_sock_ring", NULL, NULL);
+static const struct wt_test tests[] = {
+	WT_TEST(test_ring_slots_follow_the_byte_limit),
+	WT_TEST(test_ring_has_at_least_255_slots),
+	WT_TEST(test_ring_never_holds_more_than_a_quarter_of_the_pool),
+	WT_TEST_END
+};
 
-	if (s == NULL)
-		return -1;
-	CU_add_test(s, "ring_slots_follow_the_byte_limit",
-		test_ring_slots_follow_the_byte_limit);
-	CU_add_test(s, "ring_has_at_least_255_slots",
-		test_ring_has_at_least_255_slots);
-	CU_add_test(s, "ring_never_holds_more_than_a_quarter_of_the_pool",
-		test_ring_never_holds_more_than_a_quarter_of_the_pool);
-	return 0;
-}
+const struct wt_suite test_dp_sock_ring_suite = {
+	.name = "dp_sock_ring",
+	.tests = tests,
+};

@@ -17,9 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 
 #include "dp_timer.h"
+#include "wt_run.h"
 
 #define US_S		1000000ull
 #define TWO_HOURS	(7200 * US_S)
@@ -692,42 +693,55 @@ test_model_random_against_sorted_list(void)
 	check_empty();
 }
 
-int
-main(void)
-{
-	CU_pSuite s;
-	unsigned int failed;
+static const struct wt_test timer_exact_tests[] = {
+	WT_TEST(test_exact_across_level_boundaries),
+	WT_TEST(test_exact_stepping_through_cascades),
+	WT_TEST(test_exact_jump_of_hours),
+	WT_TEST(test_exact_end_of_time),
+	WT_TEST(test_exact_same_instant_in_arm_order),
+	WT_TEST(test_exact_armed_in_the_past_fires_next_advance),
+	WT_TEST(test_exact_cancel_and_rearm),
+	WT_TEST(test_exact_clock_conversion),
+	WT_TEST_END
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("timer_exact", NULL, NULL);
-	CU_add_test(s, "exact_across_level_boundaries",
-		test_exact_across_level_boundaries);
-	CU_add_test(s, "exact_stepping_through_cascades",
-		test_exact_stepping_through_cascades);
-	CU_add_test(s, "exact_jump_of_hours", test_exact_jump_of_hours);
-	CU_add_test(s, "exact_end_of_time", test_exact_end_of_time);
-	CU_add_test(s, "exact_same_instant_in_arm_order",
-		test_exact_same_instant_in_arm_order);
-	CU_add_test(s, "exact_armed_in_the_past_fires_next_advance",
-		test_exact_armed_in_the_past_fires_next_advance);
-	CU_add_test(s, "exact_cancel_and_rearm", test_exact_cancel_and_rearm);
-	CU_add_test(s, "exact_clock_conversion", test_exact_clock_conversion);
-	s = CU_add_suite("timer_callbacks", NULL, NULL);
-	CU_add_test(s, "cb_cancel_same_instant_and_rearm_self",
-		test_cb_cancel_same_instant_and_rearm_self);
-	CU_add_test(s, "cb_arm_others_now_and_later",
-		test_cb_arm_others_now_and_later);
-	CU_add_test(s, "cb_rearm_now_fires_once_per_advance",
-		test_cb_rearm_now_fires_once_per_advance);
-	CU_add_test(s, "cb_self_free_in_callback",
-		test_cb_self_free_in_callback);
-	s = CU_add_suite("timer_model", NULL, NULL);
-	CU_add_test(s, "model_random_against_sorted_list",
-		test_model_random_against_sorted_list);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed == 0 ? 0 : 1;
+static const struct wt_suite timer_exact_suite = {
+	.name = "timer_exact",
+	.tests = timer_exact_tests,
+};
+
+static const struct wt_test timer_callbacks_tests[] = {
+	WT_TEST(test_cb_cancel_same_instant_and_rearm_self),
+	WT_TEST(test_cb_arm_others_now_and_later),
+	WT_TEST(test_cb_rearm_now_fires_once_per_advance),
+	WT_TEST(test_cb_self_free_in_callback),
+	WT_TEST_END
+};
+
+static const struct wt_suite timer_callbacks_suite = {
+	.name = "timer_callbacks",
+	.tests = timer_callbacks_tests,
+};
+
+static const struct wt_test timer_model_tests[] = {
+	WT_TEST(test_model_random_against_sorted_list),
+	WT_TEST_END
+};
+
+static const struct wt_suite timer_model_suite = {
+	.name = "timer_model",
+	.tests = timer_model_tests,
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct wt_suite *const suites[] = {
+		&timer_exact_suite,
+		&timer_callbacks_suite,
+		&timer_model_suite,
+		NULL
+	};
+
+	return wt_run_suites(argc, argv, suites);
 }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 #include <rte_arp.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
@@ -18,6 +18,7 @@
 #include "dp_sock_priv.h"
 #include "dp_test.h"
 #include "test_dp.h"
+#include "wt_run.h"
 
 static const struct rte_ether_addr bcast = {
 	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
@@ -244,11 +245,28 @@ test_two_lcores_stop_returns_every_mbuf(void)
 	CU_ASSERT_EQUAL(lc.mbufs_lost, 0);
 }
 
+static const struct wt_test tests[] = {
+	WT_TEST(test_arp_on_second_lcore_is_answered),
+	WT_TEST(test_echo_on_second_lcore_is_answered_there),
+	WT_TEST(test_resolution_for_second_lcore_sends_from_it),
+	WT_TEST(test_second_lcore_socket_waits_for_arp_without_loss),
+	WT_TEST(test_fragments_on_both_queues_are_reassembled),
+	WT_TEST(test_two_lcores_stop_returns_every_mbuf),
+	WT_TEST_END
+};
+
+static const struct wt_suite suite = {
+	.name = "dp_two_lcores",
+	.tests = tests,
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct wt_suite *const suites[] = {
+		&suite,
+		NULL
+	};
 
 	if (dp_test_cpus() < 2) {
 		fprintf(stderr, "FAIL: two lcores need two CPUs\n");
@@ -256,24 +274,5 @@ main(void)
 	}
 	if (dp_test_start("t2", 2) != 0)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("dp_two_lcores", NULL, NULL);
-	CU_add_test(s, "arp_on_second_lcore_is_answered",
-		test_arp_on_second_lcore_is_answered);
-	CU_add_test(s, "echo_on_second_lcore_is_answered_there",
-		test_echo_on_second_lcore_is_answered_there);
-	CU_add_test(s, "resolution_for_second_lcore_sends_from_it",
-		test_resolution_for_second_lcore_sends_from_it);
-	CU_add_test(s, "second_lcore_socket_waits_for_arp_without_loss",
-		test_second_lcore_socket_waits_for_arp_without_loss);
-	CU_add_test(s, "fragments_on_both_queues_are_reassembled",
-		test_fragments_on_both_queues_are_reassembled);
-	CU_add_test(s, "two_lcores_stop_returns_every_mbuf",
-		test_two_lcores_stop_returns_every_mbuf);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed == 0 ? 0 : 1;
+	return wt_run_suites(argc, argv, suites);
 }

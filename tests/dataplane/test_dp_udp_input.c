@@ -256,24 +256,17 @@ test_icmp_error_with_a_short_quote_is_counted(void)
 	}
 }
 
-int
-test_dp_udp_input_register(void)
-{
-	CU_pSuite s = CU_add_suite("dp_udp_input", NULL, NULL);
+static const struct wt_test tests[] = {
+	WT_TEST(test_udp_closed_port_gets_port_unreachable),
+	WT_TEST(test_udp_zero_csum_closed_port_gets_port_unreachable),
+	WT_TEST(test_udp_bad_csum_closed_port_is_silent),
+	WT_TEST(test_udp_checksum_covers_the_udp_length),
+	WT_TEST(test_nic_verified_checksums_are_trusted),
+	WT_TEST(test_icmp_error_with_a_short_quote_is_counted),
+	WT_TEST_END
+};
 
-	if (s == NULL)
-		return -1;
-	CU_add_test(s, "udp_closed_port_gets_port_unreachable",
-		test_udp_closed_port_gets_port_unreachable);
-	CU_add_test(s, "udp_zero_csum_closed_port_gets_port_unreachable",
-		test_udp_zero_csum_closed_port_gets_port_unreachable);
-	CU_add_test(s, "udp_bad_csum_closed_port_is_silent",
-		test_udp_bad_csum_closed_port_is_silent);
-	CU_add_test(s, "udp_checksum_covers_the_udp_length",
-		test_udp_checksum_covers_the_udp_length);
-	CU_add_test(s, "nic_verified_checksums_are_trusted",
-		test_nic_verified_checksums_are_trusted);
-	CU_add_test(s, "icmp_error_with_a_short_quote_is_counted",
-		test_icmp_error_with_a_short_quote_is_counted);
-	return 0;
-}
+const struct wt_suite test_dp_udp_input_suite = {
+	.name = "dp_udp_input",
+	.tests = tests,
+};

@@ -104,6 +104,10 @@ int wt_json_array_len(const char *json);
 /* Read one counter of /wspdk/stats (0 if absent: the engine is down). */
 uint64_t wt_stat(const char *name);
 
+/* Read one number of /wspdk/info (lifecycle: answers while stopped too;
+ * 0 if absent). */
+uint64_t wt_info_u64(const char *key);
+
 /* ---- statistics over samples (wt_stats.c) ---- */
 
 /* Sort v in place and return the p-th percentile (0..100). */

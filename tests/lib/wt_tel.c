@@ -130,3 +130,14 @@ wt_stat(const char *name)
 		wt_json_u64(buf, name, &v);
 	return v;
 }
+
+uint64_t
+wt_info_u64(const char *key)
+{
+	char buf[8192];
+	uint64_t v = 0;
+
+	if (wt_tel(wt_tel_prefix(), "/wspdk/info", buf, sizeof(buf)) == 0)
+		wt_json_u64(buf, key, &v);
+	return v;
+}

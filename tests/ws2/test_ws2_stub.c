@@ -9,7 +9,7 @@
  * WSAStartup/WSACleanup, socket routing and dispatch.
  */
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@
 
 #include "ws2.h"
 #include "wsp_catalog.h"
+#include "wt_run.h"
 
 static const WSPUPCALLTABLE *up;
 
@@ -665,75 +666,62 @@ fake_clean(void)
 	return ws2_stub_socket_count() == 0 ? 0 : -1;
 }
 
-struct test_case {
-	const char *name;
-	CU_TestFunc fn;
+static const struct wt_test base_tests[] = {
+	WT_TEST(test_not_initialised),
+	WT_TEST(test_fd_set_macros),
+	WT_TEST(test_byte_order),
+	WT_TEST(test_inet_pton_ntop_roundtrip),
+	WT_TEST(test_inet_addr_forms),
+	WT_TEST(test_socket_handles),
+	WT_TEST(test_socket_handle_not_reused),
+	WT_TEST(test_events_wait),
+	WT_TEST(test_event_cross_thread),
+	WT_TEST(test_apc_delivery),
+	WT_TEST(test_apc_dead_thread),
+	WT_TEST(test_post_message),
+	WT_TEST(test_complete_overlapped),
+	WT_TEST_END
 };
 
-#define TEST(fn)	{ #fn, fn }
+static const struct wt_test fake_tests[] = {
+	WT_TEST(test_startup_versions),
+	WT_TEST(test_startup_refcount),
+	WT_TEST(test_startup_provider_error),
+	WT_TEST(test_wsp_startup_direct),
+	WT_TEST(test_socket_routing),
+	WT_TEST(test_socket_create_close),
+	WT_TEST(test_provider_error_passthrough),
+	WT_TEST(test_overlapped_event),
+	WT_TEST(test_overlapped_routine),
+	WT_TEST(test_select),
+	WT_TEST(test_async_select),
+	WT_TEST(test_enum_protocols),
+	WT_TEST(test_string_address),
+	WT_TEST(test_provider_path),
+	WT_TEST_END
+};
 
-static int
-register_suite(const char *name, CU_InitializeFunc init,
-	       CU_CleanupFunc clean, const struct test_case *tests, size_t n)
-{
-	CU_pSuite s = CU_add_suite(name, init, clean);
-	size_t i;
+static const struct wt_suite base_suite = {
+	.name = "ws2_stub",
+	.tests = base_tests,
+};
 
-	if (s == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (CU_add_test(s, tests[i].name, tests[i].fn) == NULL)
-			return -1;
-	return 0;
-}
+static const struct wt_suite fake_suite = {
+	.name = "ws2_stub_fake",
+	.init = fake_init,
+	.clean = fake_clean,
+	.tests = fake_tests,
+};
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	static const struct test_case base[] = {
-		TEST(test_not_initialised),
-		TEST(test_fd_set_macros),
-		TEST(test_byte_order),
-		TEST(test_inet_pton_ntop_roundtrip),
-		TEST(test_inet_addr_forms),
-		TEST(test_socket_handles),
-		TEST(test_socket_handle_not_reused),
-		TEST(test_events_wait),
-		TEST(test_event_cross_thread),
-		TEST(test_apc_delivery),
-		TEST(test_apc_dead_thread),
-		TEST(test_post_message),
-		TEST(test_complete_overlapped),
-	}, fake[] = {
-		TEST(test_startup_versions),
-		TEST(test_startup_refcount),
-		TEST(test_startup_provider_error),
-		TEST(test_wsp_startup_direct),
-		TEST(test_socket_routing),
-		TEST(test_socket_create_close),
-		TEST(test_provider_error_passthrough),
-		TEST(test_overlapped_event),
-		TEST(test_overlapped_routine),
-		TEST(test_select),
-		TEST(test_async_select),
-		TEST(test_enum_protocols),
-		TEST(test_string_address),
-		TEST(test_provider_path),
+	static const struct wt_suite *const suites[] = {
+		&base_suite,
+		&fake_suite,
+		NULL
 	};
-	unsigned failed;
 
 	up = ws2_stub_upcall_table();
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return EXIT_FAILURE;
-	if (register_suite("ws2_stub", NULL, NULL, base,
-			   sizeof(base) / sizeof(base[0])) != 0 ||
-	    register_suite("ws2_stub_fake", fake_init, fake_clean, fake,
-			   sizeof(fake) / sizeof(fake[0])) != 0)
-		return EXIT_FAILURE;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() +
-		 CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return wt_run_suites(argc, argv, suites);
 }

@@ -15,10 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 
 #include "wsp_config.h"
 #include "wsp_os.h"
+#include "wt_run.h"
 
 static const char *const none[] = { NULL };
 static const char *const *fake_machine = none, *const *fake_user = none;
@@ -190,35 +191,32 @@ test_environment_still_wins_over_the_machine(void)
 	CU_ASSERT_EQUAL(conf.nb_mbufs, 4095);
 }
 
-int
-main(void)
-{
-	CU_pSuite s;
-	unsigned int failed;
+static const struct wt_test tests[] = {
+	WT_TEST(test_user_settings_ignored_unless_machine_allows),
+	WT_TEST(test_user_settings_ignored_when_allow_is_0),
+	WT_TEST(test_allowed_user_fills_gaps_and_machine_wins),
+	WT_TEST(test_allow_value_name_ignores_case),
+	WT_TEST(test_allow_in_the_user_store_does_nothing),
+	WT_TEST(test_allow_value_not_0_or_1_is_an_error),
+	WT_TEST(test_allowed_bad_user_value_names_the_user_store),
+	WT_TEST(test_environment_still_wins_over_the_machine),
+	WT_TEST_END
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite_with_setup_and_teardown("wsp_config_precedence",
-		NULL, NULL, reset, reset);
-	CU_add_test(s, "user_settings_ignored_unless_machine_allows",
-		test_user_settings_ignored_unless_machine_allows);
-	CU_add_test(s, "user_settings_ignored_when_allow_is_0",
-		test_user_settings_ignored_when_allow_is_0);
-	CU_add_test(s, "allowed_user_fills_gaps_and_machine_wins",
-		test_allowed_user_fills_gaps_and_machine_wins);
-	CU_add_test(s, "allow_value_name_ignores_case",
-		test_allow_value_name_ignores_case);
-	CU_add_test(s, "allow_in_the_user_store_does_nothing",
-		test_allow_in_the_user_store_does_nothing);
-	CU_add_test(s, "allow_value_not_0_or_1_is_an_error",
-		test_allow_value_not_0_or_1_is_an_error);
-	CU_add_test(s, "allowed_bad_user_value_names_the_user_store",
-		test_allowed_bad_user_value_names_the_user_store);
-	CU_add_test(s, "environment_still_wins_over_the_machine",
-		test_environment_still_wins_over_the_machine);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed == 0 ? 0 : 1;
+static const struct wt_suite suite = {
+	.name = "wsp_config_precedence",
+	.setup = reset,
+	.teardown = reset,
+	.tests = tests,
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct wt_suite *const suites[] = {
+		&suite,
+		NULL
+	};
+
+	return wt_run_suites(argc, argv, suites);
 }

@@ -12,10 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 
 #include "wt.h"
 #include "ws2.h"
+#include "wt_run.h"
 
 static cpu_set_t affinity_before;
 
@@ -42,17 +43,6 @@ state(char *buf, size_t len)
 	buf[0] = '\0';
 	if (wt_tel(wt_tel_prefix(), "/wspdk/info", json, sizeof(json)) == 0)
 		wt_json_str(json, "state", buf, len);
-}
-
-static uint64_t
-info_u64(const char *key)
-{
-	char json[4096];
-	uint64_t v = 0;
-
-	if (wt_tel(wt_tel_prefix(), "/wspdk/info", json, sizeof(json)) == 0)
-		wt_json_u64(json, key, &v);
-	return v;
 }
 
 /* Bad values must fail WSPStartup with WSASYSNOTREADY, before EAL (which
@@ -503,7 +493,7 @@ test_eight_threads_racing_startup_and_cleanup(void)
 {
 	pthread_t t[RACERS];
 	int failures = 0;
-	uint64_t starts0 = info_u64("starts"), stops0 = info_u64("stops");
+	uint64_t starts0 = wt_info_u64("starts"), stops0 = wt_info_u64("stops");
 	char st[32];
 
 	for (int i = 0; i < RACERS; i++)
@@ -513,65 +503,53 @@ test_eight_threads_racing_startup_and_cleanup(void)
 	CU_ASSERT_EQUAL(failures, 0);
 	state(st, sizeof(st));
 	CU_ASSERT_STRING_EQUAL(st, "stopped");
-	CU_ASSERT(info_u64("starts") > starts0);
-	CU_ASSERT_EQUAL(info_u64("starts") - starts0,
-		info_u64("stops") - stops0);
-	CU_ASSERT_EQUAL(info_u64("mbufs_lost"), 0);
+	CU_ASSERT(wt_info_u64("starts") > starts0);
+	CU_ASSERT_EQUAL(wt_info_u64("starts") - starts0,
+		wt_info_u64("stops") - stops0);
+	CU_ASSERT_EQUAL(wt_info_u64("mbufs_lost"), 0);
 }
 
+static const struct wt_test tests[] = {
+	/* First: configuration errors before EAL has ever been started. */
+	WT_TEST(test_bad_configuration_is_wsasysnotready),
+	WT_TEST(test_bad_config_file_line_is_wsasysnotready),
+	WT_TEST(test_huge_dir_on_hugetlbfs_starts),
+	WT_TEST(test_version_below_2_2_is_wsavernotsupported),
+	WT_TEST(test_null_out_pointers_are_wsaefault),
+	WT_TEST(test_version_2_2_and_newer_negotiate_2_2),
+	WT_TEST(test_application_threads_keep_their_cpu_affinity),
+	WT_TEST(test_config_file_applies_and_environment_wins),
+	WT_TEST(test_mtu_above_2k_sends_whole_frames),
+	WT_TEST(test_mtu_the_port_refuses_falls_back_to_its_own),
+	WT_TEST(test_proc_table_has_every_entry),
+	WT_TEST(test_unimplemented_entries_fail_wsaeopnotsupp),
+	WT_TEST(test_cleanup_without_startup_is_wsanotinitialised),
+	WT_TEST(test_nested_startups_keep_the_port_up_until_the_last_cleanup),
+	WT_TEST(test_eight_threads_racing_startup_and_cleanup),
+	/* Configuration is re-read at every start from zero: bad values
+	 * are refused after EAL is up, too. */
+	{ "bad_configuration_after_eal_is_wsasysnotready",
+		test_bad_configuration_is_wsasysnotready },
+	WT_TEST_END
+};
+
+static const struct wt_suite suite = {
+	.name = "wsp_lifecycle",
+	.tests = tests,
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct wt_suite *const suites[] = {
+		&suite,
+		NULL
+	};
 
 	if (wt_hugepages_reserve(64) != 0)
 		return 1;
 	setenv("WSPDK_DEVICE", "loop", 1);
 	setenv("WSPDK_LOG_LEVEL", "warning", 1);
 	sched_getaffinity(0, sizeof(affinity_before), &affinity_before);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("wsp_lifecycle", NULL, NULL);
-	/* First: configuration errors before EAL has ever been started. */
-	CU_add_test(s, "bad_configuration_is_wsasysnotready",
-		test_bad_configuration_is_wsasysnotready);
-	CU_add_test(s, "bad_config_file_line_is_wsasysnotready",
-		test_bad_config_file_line_is_wsasysnotready);
-	CU_add_test(s, "huge_dir_on_hugetlbfs_starts",
-		test_huge_dir_on_hugetlbfs_starts);
-	CU_add_test(s, "version_below_2_2_is_wsavernotsupported",
-		test_version_below_2_2_is_wsavernotsupported);
-	CU_add_test(s, "null_out_pointers_are_wsaefault",
-		test_null_out_pointers_are_wsaefault);
-	CU_add_test(s, "version_2_2_and_newer_negotiate_2_2",
-		test_version_2_2_and_newer_negotiate_2_2);
-	CU_add_test(s, "application_threads_keep_their_cpu_affinity",
-		test_application_threads_keep_their_cpu_affinity);
-	CU_add_test(s, "config_file_applies_and_environment_wins",
-		test_config_file_applies_and_environment_wins);
-	CU_add_test(s, "mtu_above_2k_sends_whole_frames",
-		test_mtu_above_2k_sends_whole_frames);
-	CU_add_test(s, "mtu_the_port_refuses_falls_back_to_its_own",
-		test_mtu_the_port_refuses_falls_back_to_its_own);
-	CU_add_test(s, "proc_table_has_every_entry",
-		test_proc_table_has_every_entry);
-	CU_add_test(s, "unimplemented_entries_fail_wsaeopnotsupp",
-		test_unimplemented_entries_fail_wsaeopnotsupp);
-	CU_add_test(s, "cleanup_without_startup_is_wsanotinitialised",
-		test_cleanup_without_startup_is_wsanotinitialised);
-	CU_add_test(s, "nested_startups_keep_the_port_up_until_the_last_"
-		"cleanup",
-		test_nested_startups_keep_the_port_up_until_the_last_cleanup);
-	CU_add_test(s, "eight_threads_racing_startup_and_cleanup",
-		test_eight_threads_racing_startup_and_cleanup);
-	/* Configuration is re-read at every start from zero: bad values
-	 * are refused after EAL is up, too. */
-	CU_add_test(s, "bad_configuration_after_eal_is_wsasysnotready",
-		test_bad_configuration_is_wsasysnotready);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed == 0 ? 0 : 1;
+	return wt_run_suites(argc, argv, suites);
 }

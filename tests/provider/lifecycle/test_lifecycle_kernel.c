@@ -17,10 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 
 #include "wt.h"
 #include "ws2.h"
+#include "wt_run.h"
 
 #define TAP		"wsptap0"
 #define KERNEL_MAC	"02:00:c6:12:00:01"
@@ -184,12 +185,27 @@ test_tap_cycles_leak_nothing(void)
 	stress("net_tap0,iface=" TAP, TAP_CYCLES, true);
 }
 
+static const struct wt_test tests[] = {
+	WT_TEST(test_kernel_pings_provider_across_a_restart),
+	WT_TEST(test_arp_cache_learns_the_kernel),
+	WT_TEST(test_loop_cycles_leak_nothing),
+	WT_TEST(test_tap_cycles_leak_nothing),
+	WT_TEST_END
+};
+
+static const struct wt_suite suite = {
+	.name = "wsp_lifecycle_kernel",
+	.tests = tests,
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
+	static const struct wt_suite *const suites[] = {
+		&suite,
+		NULL
+	};
 	struct figures before;
-	CU_pSuite s;
-	unsigned int failed;
 
 	/* Before any thread exists: the namespace is the whole process's. */
 	if (wt_need_tools("ip ping") != 0 || wt_netns_enter() != 0 ||
@@ -202,20 +218,5 @@ main(void)
 		(unsigned long long)before.proc.hugetlb_kb,
 		(unsigned long long)before.proc.rss_kb, before.proc.fds,
 		before.proc.threads);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("wsp_lifecycle_kernel", NULL, NULL);
-	CU_add_test(s, "kernel_pings_provider_across_a_restart",
-		test_kernel_pings_provider_across_a_restart);
-	CU_add_test(s, "arp_cache_learns_the_kernel",
-		test_arp_cache_learns_the_kernel);
-	CU_add_test(s, "loop_cycles_leak_nothing",
-		test_loop_cycles_leak_nothing);
-	CU_add_test(s, "tap_cycles_leak_nothing",
-		test_tap_cycles_leak_nothing);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed == 0 ? 0 : 1;
+	return wt_run_suites(argc, argv, suites);
 }

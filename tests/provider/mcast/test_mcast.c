@@ -15,10 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 
 #include "wt.h"
 #include "ws2.h"
+#include "wt_run.h"
 
 #define TAP	"wsptap0"
 #define GROUP	"239.1.2.3"
@@ -734,11 +735,41 @@ test_malformed_igmp_and_multicast_are_counted(void)
 	closesocket(s);
 }
 
+static const struct wt_test tests[] = {
+	WT_TEST(test_every_member_gets_every_datagram_and_only_members),
+	WT_TEST(test_source_specific_join_accepts_only_its_source),
+	WT_TEST(test_blocked_source_is_kept_out),
+	WT_TEST(test_our_sends_reach_a_kernel_member),
+	WT_TEST(test_multicast_loop_reaches_our_own_members),
+	WT_TEST(test_kernel_sees_igmp_reports_on_join_and_leave),
+	WT_TEST(test_rejoin_is_not_undone_by_the_old_leave),
+	WT_TEST(test_general_query_is_answered),
+	WT_TEST(test_multicast_option_errors),
+	WT_TEST(test_group_counters_in_telemetry),
+	WT_TEST(test_malformed_igmp_and_multicast_are_counted),
+	WT_TEST(test_join_leave_churn_of_10000_groups),
+	WT_TEST(test_200_members_of_one_group_all_receive),
+	WT_TEST(test_4096_groups_held_at_once_each_gets_its_own),
+	WT_TEST(test_source_limit_is_refused_and_counted),
+	WT_TEST(test_close_frees_every_group_and_so_after_restart),
+	WT_TEST(test_v2_querier_gets_v2_reports_and_leaves),
+	WT_TEST(test_cleanup_leaves_every_group),
+	WT_TEST_END
+};
+
+static const struct wt_suite suite = {
+	.name = "wsp_multicast",
+	.tests = tests,
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct wt_suite *const suites[] = {
+		&suite,
+		NULL
+	};
+	int ret;
 
 	if (wt_need_tools("ip py:scapy") != 0 || wt_netns_enter() != 0 ||
 			wt_hugepages_reserve(64) != 0)
@@ -751,49 +782,7 @@ main(void)
 		fprintf(stderr, "FAIL: provider did not start on the tap\n");
 		return 1;
 	}
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("wsp_multicast", NULL, NULL);
-	CU_add_test(s, "every_member_gets_every_datagram_and_only_members",
-		test_every_member_gets_every_datagram_and_only_members);
-	CU_add_test(s, "source_specific_join_accepts_only_its_source",
-		test_source_specific_join_accepts_only_its_source);
-	CU_add_test(s, "blocked_source_is_kept_out",
-		test_blocked_source_is_kept_out);
-	CU_add_test(s, "our_sends_reach_a_kernel_member",
-		test_our_sends_reach_a_kernel_member);
-	CU_add_test(s, "multicast_loop_reaches_our_own_members",
-		test_multicast_loop_reaches_our_own_members);
-	CU_add_test(s, "kernel_sees_igmp_reports_on_join_and_leave",
-		test_kernel_sees_igmp_reports_on_join_and_leave);
-	CU_add_test(s, "rejoin_is_not_undone_by_the_old_leave",
-		test_rejoin_is_not_undone_by_the_old_leave);
-	CU_add_test(s, "general_query_is_answered",
-		test_general_query_is_answered);
-	CU_add_test(s, "multicast_option_errors",
-		test_multicast_option_errors);
-	CU_add_test(s, "group_counters_in_telemetry",
-		test_group_counters_in_telemetry);
-	CU_add_test(s, "malformed_igmp_and_multicast_are_counted",
-		test_malformed_igmp_and_multicast_are_counted);
-	CU_add_test(s, "join_leave_churn_of_10000_groups",
-		test_join_leave_churn_of_10000_groups);
-	CU_add_test(s, "200_members_of_one_group_all_receive",
-		test_200_members_of_one_group_all_receive);
-	CU_add_test(s, "4096_groups_held_at_once_each_gets_its_own",
-		test_4096_groups_held_at_once_each_gets_its_own);
-	CU_add_test(s, "source_limit_is_refused_and_counted",
-		test_source_limit_is_refused_and_counted);
-	CU_add_test(s, "close_frees_every_group_and_so_after_restart",
-		test_close_frees_every_group_and_so_after_restart);
-	CU_add_test(s, "v2_querier_gets_v2_reports_and_leaves",
-		test_v2_querier_gets_v2_reports_and_leaves);
-	CU_add_test(s, "cleanup_leaves_every_group",
-		test_cleanup_leaves_every_group);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+	ret = wt_run_suites(argc, argv, suites);
 	WSACleanup();
-	return failed == 0 ? 0 : 1;
+	return ret;
 }

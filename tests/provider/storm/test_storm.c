@@ -23,10 +23,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 
 #include "wt.h"
 #include "ws2.h"
+#include "wt_run.h"
 
 #define THREADS		8
 #define SOCKS		6		/* per thread */
@@ -677,13 +678,26 @@ default_seconds(void)
 #endif
 }
 
+static const struct wt_test tests[] = {
+	WT_TEST(test_storm_of_eight_threads_accounts_for_every_datagram),
+	WT_TEST_END
+};
+
+static const struct wt_suite suite = {
+	.name = "storm",
+	.tests = tests,
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
+	static const struct wt_suite *const suites[] = {
+		&suite,
+		NULL
+	};
+	int ret;
 	const char *secs = getenv("STORM_SECONDS");
-	unsigned int failed;
 	WSADATA d;
-	CU_pSuite s;
 
 	st.seconds = secs != NULL ? (unsigned int)atoi(secs) :
 		default_seconds();
@@ -703,17 +717,9 @@ main(void)
 		fprintf(stderr, "FAIL: WSAStartup\n");
 		return 1;
 	}
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("storm", NULL, NULL);
-	CU_add_test(s, "storm_of_eight_threads_accounts_for_every_datagram",
-		test_storm_of_eight_threads_accounts_for_every_datagram);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+	ret = wt_run_suites(argc, argv, suites);
 	WSACleanup();
 	for (int i = 0; i < THREADS; i++)
 		free(st.seen[i]);
-	return failed == 0 ? 0 : 1;
+	return ret;
 }

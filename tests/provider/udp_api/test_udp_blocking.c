@@ -925,37 +925,49 @@ test_rcvbuf_raised_under_traffic_keeps_order(void)
 	ua_close(tx);
 }
 
-static const struct ua_test blocking_tests[] = {
-	UA_TEST(test_blocking_recv_woken_by_send_from_another_thread),
-	UA_TEST(test_blocking_recv_interrupted_by_closesocket_fails_eintr),
-	UA_TEST(test_blocking_recv_ended_by_shutdown_fails_eshutdown),
-	UA_TEST(test_concurrent_receivers_take_each_datagram_once),
-	UA_TEST(test_fionbio_toggles_blocking),
-	UA_TEST(test_so_rcvtimeo_fails_etimedout),
-	UA_TEST(test_blocking_send_on_full_queue_honours_sndtimeo),
-	UA_TEST(test_sndbuf_raised_after_first_send_queues_more),
-	UA_TEST(test_rcvbuf_raised_under_traffic_keeps_order),
-	UA_TEST(test_peekers_racing_a_reader_never_duplicate_or_lose),
-	UA_TEST(test_fionread_never_exceeds_what_is_queued),
+static const struct wt_test blocking_tests[] = {
+	WT_TEST(test_blocking_recv_woken_by_send_from_another_thread),
+	WT_TEST(test_blocking_recv_interrupted_by_closesocket_fails_eintr),
+	WT_TEST(test_blocking_recv_ended_by_shutdown_fails_eshutdown),
+	WT_TEST(test_concurrent_receivers_take_each_datagram_once),
+	WT_TEST(test_fionbio_toggles_blocking),
+	WT_TEST(test_so_rcvtimeo_fails_etimedout),
+	WT_TEST(test_blocking_send_on_full_queue_honours_sndtimeo),
+	WT_TEST(test_sndbuf_raised_after_first_send_queues_more),
+	WT_TEST(test_rcvbuf_raised_under_traffic_keeps_order),
+	WT_TEST(test_peekers_racing_a_reader_never_duplicate_or_lose),
+	WT_TEST(test_fionread_never_exceeds_what_is_queued),
+	WT_TEST_END
 };
 
-static const struct ua_test select_tests[] = {
-	UA_TEST(test_select_zero_timeout_polls),
-	UA_TEST(test_select_timeout_returns_zero_after_timeout),
-	UA_TEST(test_select_woken_early_by_readiness),
-	UA_TEST(test_select_without_timeout_waits_for_readiness),
+static const struct wt_test select_tests[] = {
+	WT_TEST(test_select_zero_timeout_polls),
+	WT_TEST(test_select_timeout_returns_zero_after_timeout),
+	WT_TEST(test_select_woken_early_by_readiness),
+	WT_TEST(test_select_without_timeout_waits_for_readiness),
+	WT_TEST_END
 };
 
-static const struct ua_test storm_tests[] = {
-	UA_TEST(test_eight_senders_one_socket_all_arrive),
-	UA_TEST(test_eight_senders_small_rcvbuf_every_datagram_accounted),
+static const struct wt_test storm_tests[] = {
+	WT_TEST(test_eight_senders_one_socket_all_arrive),
+	WT_TEST(test_eight_senders_small_rcvbuf_every_datagram_accounted),
+	WT_TEST_END
 };
 
-void
-test_udp_blocking_register(void)
-{
-	ua_add_suite("udp_blocking", blocking_tests,
-		UA_NTESTS(blocking_tests));
-	ua_add_suite("udp_select_wait", select_tests, UA_NTESTS(select_tests));
-	ua_add_suite("udp_threads", storm_tests, UA_NTESTS(storm_tests));
-}
+const struct wt_suite test_udp_blocking_suite = {
+	.name = "udp_blocking",
+	.clean = ua_suite_clean,
+	.tests = blocking_tests,
+};
+
+const struct wt_suite test_udp_select_wait_suite = {
+	.name = "udp_select_wait",
+	.clean = ua_suite_clean,
+	.tests = select_tests,
+};
+
+const struct wt_suite test_udp_threads_suite = {
+	.name = "udp_threads",
+	.clean = ua_suite_clean,
+	.tests = storm_tests,
+};

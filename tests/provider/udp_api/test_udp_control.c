@@ -696,57 +696,75 @@ test_string_to_address_small_buffer_fails_efault_with_length(void)
 		WSAEFAULT);
 }
 
-static const struct ua_test sockopt_tests[] = {
-	UA_TEST(test_sockopt_buffer_sizes_round_trip),
-	UA_TEST(test_sockopt_negative_buffer_size_fails_einval),
-	UA_TEST(test_sockopt_bool_options_round_trip),
-	UA_TEST(test_sockopt_exclusive_after_reuseaddr_fails_einval),
-	UA_TEST(test_sockopt_linger_and_dontlinger_agree),
-	UA_TEST(test_sockopt_type_is_dgram_and_read_only),
-	UA_TEST(test_sockopt_error_is_zero_without_error),
-	UA_TEST(test_sockopt_protocol_info_is_udp_entry_without_ifs),
-	UA_TEST(test_sockopt_max_msg_size_is_65507),
-	UA_TEST(test_sockopt_ip_ttl_and_tos_round_trip),
-	UA_TEST(test_sockopt_unknown_option_fails_enoprotoopt),
-	UA_TEST(test_sockopt_unknown_level_fails_einval),
-	UA_TEST(test_sockopt_null_or_short_buffer_fails_efault),
+static const struct wt_test sockopt_tests[] = {
+	WT_TEST(test_sockopt_buffer_sizes_round_trip),
+	WT_TEST(test_sockopt_negative_buffer_size_fails_einval),
+	WT_TEST(test_sockopt_bool_options_round_trip),
+	WT_TEST(test_sockopt_exclusive_after_reuseaddr_fails_einval),
+	WT_TEST(test_sockopt_linger_and_dontlinger_agree),
+	WT_TEST(test_sockopt_type_is_dgram_and_read_only),
+	WT_TEST(test_sockopt_error_is_zero_without_error),
+	WT_TEST(test_sockopt_protocol_info_is_udp_entry_without_ifs),
+	WT_TEST(test_sockopt_max_msg_size_is_65507),
+	WT_TEST(test_sockopt_ip_ttl_and_tos_round_trip),
+	WT_TEST(test_sockopt_unknown_option_fails_enoprotoopt),
+	WT_TEST(test_sockopt_unknown_level_fails_einval),
+	WT_TEST(test_sockopt_null_or_short_buffer_fails_efault),
+	WT_TEST_END
 };
 
-static const struct ua_test ioctl_tests[] = {
-	UA_TEST(test_ioctl_fionread_counts_all_queued_bytes),
-	UA_TEST(test_ioctl_interface_list_reports_our_address),
-	UA_TEST(test_ioctl_base_handle_is_own_handle),
-	UA_TEST(test_ioctl_unknown_code_fails_einval),
-	UA_TEST(test_ioctl_missing_buffers_fail_efault),
+static const struct wt_test ioctl_tests[] = {
+	WT_TEST(test_ioctl_fionread_counts_all_queued_bytes),
+	WT_TEST(test_ioctl_interface_list_reports_our_address),
+	WT_TEST(test_ioctl_base_handle_is_own_handle),
+	WT_TEST(test_ioctl_unknown_code_fails_einval),
+	WT_TEST(test_ioctl_missing_buffers_fail_efault),
+	WT_TEST_END
 };
 
-static const struct ua_test select_tests[] = {
-	UA_TEST(test_select_empty_sets_fail_einval),
-	UA_TEST(test_select_counts_that_wrap_fail_einval),
-	UA_TEST(test_select_past_fd_setsize_reports_every_entry),
-	UA_TEST(test_select_negative_timeout_fails_einval),
-	UA_TEST(test_select_bad_handle_fails_enotsock),
-	UA_TEST(test_select_poll_reports_fresh_socket_writable),
-	UA_TEST(test_select_keeps_only_ready_sockets),
+static const struct wt_test select_tests[] = {
+	WT_TEST(test_select_empty_sets_fail_einval),
+	WT_TEST(test_select_counts_that_wrap_fail_einval),
+	WT_TEST(test_select_past_fd_setsize_reports_every_entry),
+	WT_TEST(test_select_negative_timeout_fails_einval),
+	WT_TEST(test_select_bad_handle_fails_enotsock),
+	WT_TEST(test_select_poll_reports_fresh_socket_writable),
+	WT_TEST(test_select_keeps_only_ready_sockets),
+	WT_TEST_END
 };
 
-static const struct ua_test addr_tests[] = {
-	UA_TEST(test_address_to_string_formats_address_and_port),
-	UA_TEST(test_address_to_string_small_buffer_fails_efault_with_length),
-	UA_TEST(test_address_to_string_bad_address_fails),
-	UA_TEST(test_string_to_address_parses_address_and_port),
-	UA_TEST(test_string_to_address_round_trips),
-	UA_TEST(test_string_to_address_bad_text_fails_einval),
-	UA_TEST(test_string_to_address_other_family_fails_einval),
-	UA_TEST(test_string_to_address_small_buffer_fails_efault_with_length),
+static const struct wt_test addr_tests[] = {
+	WT_TEST(test_address_to_string_formats_address_and_port),
+	WT_TEST(test_address_to_string_small_buffer_fails_efault_with_length),
+	WT_TEST(test_address_to_string_bad_address_fails),
+	WT_TEST(test_string_to_address_parses_address_and_port),
+	WT_TEST(test_string_to_address_round_trips),
+	WT_TEST(test_string_to_address_bad_text_fails_einval),
+	WT_TEST(test_string_to_address_other_family_fails_einval),
+	WT_TEST(test_string_to_address_small_buffer_fails_efault_with_length),
+	WT_TEST_END
 };
 
-void
-test_udp_control_register(void)
-{
-	ua_add_suite("udp_sockopt", sockopt_tests, UA_NTESTS(sockopt_tests));
-	ua_add_suite("udp_ioctl", ioctl_tests, UA_NTESTS(ioctl_tests));
-	ua_add_suite("udp_select", select_tests, UA_NTESTS(select_tests));
-	ua_add_suite("udp_address_strings", addr_tests,
-		UA_NTESTS(addr_tests));
-}
+const struct wt_suite test_udp_sockopt_suite = {
+	.name = "udp_sockopt",
+	.clean = ua_suite_clean,
+	.tests = sockopt_tests,
+};
+
+const struct wt_suite test_udp_ioctl_suite = {
+	.name = "udp_ioctl",
+	.clean = ua_suite_clean,
+	.tests = ioctl_tests,
+};
+
+const struct wt_suite test_udp_select_suite = {
+	.name = "udp_select",
+	.clean = ua_suite_clean,
+	.tests = select_tests,
+};
+
+const struct wt_suite test_udp_address_strings_suite = {
+	.name = "udp_address_strings",
+	.clean = ua_suite_clean,
+	.tests = addr_tests,
+};

@@ -469,37 +469,44 @@ test_recvfrom_connected_reports_peer(void)
 	pair_close(&p);
 }
 
-static const struct ua_test send_tests[] = {
-	UA_TEST(test_send_unconnected_fails_enotconn),
-	UA_TEST(test_sendto_zero_address_or_port_fails_eaddrnotavail),
-	UA_TEST(test_sendto_over_65507_fails_emsgsize),
-	UA_TEST(test_sendto_broadcast_needs_so_broadcast),
-	UA_TEST(test_send_after_shutdown_send_fails_eshutdown),
-	UA_TEST(test_send_oob_fails_eopnotsupp),
-	UA_TEST(test_send_bad_buffers_fail_efault),
-	UA_TEST(test_sendto_other_family_fails_eafnosupport),
-	UA_TEST(test_send_nonblocking_full_ring_fails_ewouldblock),
-	UA_TEST(test_send_gathers_several_wsabufs),
+static const struct wt_test send_tests[] = {
+	WT_TEST(test_send_unconnected_fails_enotconn),
+	WT_TEST(test_sendto_zero_address_or_port_fails_eaddrnotavail),
+	WT_TEST(test_sendto_over_65507_fails_emsgsize),
+	WT_TEST(test_sendto_broadcast_needs_so_broadcast),
+	WT_TEST(test_send_after_shutdown_send_fails_eshutdown),
+	WT_TEST(test_send_oob_fails_eopnotsupp),
+	WT_TEST(test_send_bad_buffers_fail_efault),
+	WT_TEST(test_sendto_other_family_fails_eafnosupport),
+	WT_TEST(test_send_nonblocking_full_ring_fails_ewouldblock),
+	WT_TEST(test_send_gathers_several_wsabufs),
+	WT_TEST_END
 };
 
-static const struct ua_test recv_tests[] = {
-	UA_TEST(test_recv_unbound_fails_einval),
-	UA_TEST(test_recv_nonblocking_empty_fails_ewouldblock),
-	UA_TEST(test_recv_truncated_fails_emsgsize_and_consumes),
-	UA_TEST(test_recv_peek_leaves_datagram_queued),
-	UA_TEST(test_recv_peek_truncated_fails_emsgsize_and_keeps),
-	UA_TEST(test_recv_scatters_over_several_wsabufs),
-	UA_TEST(test_recvfrom_short_fromlen_fails_efault),
-	UA_TEST(test_recv_bad_arguments_fail_efault),
-	UA_TEST(test_recv_after_shutdown_receive_fails_eshutdown),
-	UA_TEST(test_recv_oob_or_waitall_fails_eopnotsupp),
-	UA_TEST(test_zero_length_datagram_round_trip),
-	UA_TEST(test_recvfrom_connected_reports_peer),
+static const struct wt_test recv_tests[] = {
+	WT_TEST(test_recv_unbound_fails_einval),
+	WT_TEST(test_recv_nonblocking_empty_fails_ewouldblock),
+	WT_TEST(test_recv_truncated_fails_emsgsize_and_consumes),
+	WT_TEST(test_recv_peek_leaves_datagram_queued),
+	WT_TEST(test_recv_peek_truncated_fails_emsgsize_and_keeps),
+	WT_TEST(test_recv_scatters_over_several_wsabufs),
+	WT_TEST(test_recvfrom_short_fromlen_fails_efault),
+	WT_TEST(test_recv_bad_arguments_fail_efault),
+	WT_TEST(test_recv_after_shutdown_receive_fails_eshutdown),
+	WT_TEST(test_recv_oob_or_waitall_fails_eopnotsupp),
+	WT_TEST(test_zero_length_datagram_round_trip),
+	WT_TEST(test_recvfrom_connected_reports_peer),
+	WT_TEST_END
 };
 
-void
-test_udp_data_register(void)
-{
-	ua_add_suite("udp_send", send_tests, UA_NTESTS(send_tests));
-	ua_add_suite("udp_recv", recv_tests, UA_NTESTS(recv_tests));
-}
+const struct wt_suite test_udp_send_suite = {
+	.name = "udp_send",
+	.clean = ua_suite_clean,
+	.tests = send_tests,
+};
+
+const struct wt_suite test_udp_recv_suite = {
+	.name = "udp_recv",
+	.clean = ua_suite_clean,
+	.tests = recv_tests,
+};

@@ -298,27 +298,29 @@ test_cleanup_returns_every_mbuf(void)
 	CU_ASSERT_EQUAL(lost, 0);
 }
 
-static const struct ua_test cleanup_tests[] = {
-	UA_TEST(test_cleanup_drops_pending_overlapped_silently),
-	UA_TEST(test_cleanup_interrupts_blocked_recv_eintr),
-	UA_TEST(test_cleanup_ends_a_wait_for_an_overlapped_result),
-	UA_TEST(test_cleanup_closes_open_sockets),
-	UA_TEST(test_cleanup_of_abortive_socket_that_never_sent),
-	UA_TEST(test_socket_racing_cleanup_fails_enetdown_or_is_closed),
+static const struct wt_test cleanup_tests[] = {
+	WT_TEST(test_cleanup_drops_pending_overlapped_silently),
+	WT_TEST(test_cleanup_interrupts_blocked_recv_eintr),
+	WT_TEST(test_cleanup_ends_a_wait_for_an_overlapped_result),
+	WT_TEST(test_cleanup_closes_open_sockets),
+	WT_TEST(test_cleanup_of_abortive_socket_that_never_sent),
+	WT_TEST(test_socket_racing_cleanup_fails_enetdown_or_is_closed),
+	WT_TEST_END
 };
 
-static const struct ua_test final_tests[] = {
-	UA_TEST(test_cleanup_returns_every_mbuf),
+static const struct wt_test final_tests[] = {
+	WT_TEST(test_cleanup_returns_every_mbuf),
+	WT_TEST_END
 };
 
-void
-test_udp_cleanup_register(void)
-{
-	ua_add_suite("udp_cleanup", cleanup_tests, UA_NTESTS(cleanup_tests));
-}
+const struct wt_suite test_udp_cleanup_suite = {
+	.name = "udp_cleanup",
+	.clean = ua_suite_clean,
+	.tests = cleanup_tests,
+};
 
-void
-test_udp_final_register(void)
-{
-	ua_add_suite("udp_final", final_tests, UA_NTESTS(final_tests));
-}
+const struct wt_suite test_udp_final_suite = {
+	.name = "udp_final",
+	.clean = ua_suite_clean,
+	.tests = final_tests,
+};

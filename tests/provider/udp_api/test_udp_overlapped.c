@@ -344,7 +344,7 @@ test_overlapped_immediate_errors_complete_nothing(void)
 	static WSAOVERLAPPED ov;
 	WSAEVENT ev = WSACreateEvent();
 
-	for (size_t i = 0; i < UA_NTESTS(calls); i++) {
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		SOCKET s = ua_udp();
 		int ret, err;
 
@@ -706,31 +706,31 @@ test_non_overlapped_socket_ioctl_ignores_lpoverlapped(void)
 	ua_close(s);
 }
 
-static const struct ua_test overlapped_tests[] = {
-	UA_TEST(test_overlapped_recv_event_pends_then_completes),
-	UA_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
-	UA_TEST(test_overlapped_recvs_complete_in_posting_order),
-	UA_TEST(test_overlapped_recv_twenty_bufs_pends_and_fills_all),
-	UA_TEST(test_overlapped_recv_without_bufs_pends_until_close),
-	UA_TEST(test_overlapped_recv_truncated_completes_emsgsize),
-	UA_TEST(test_overlapped_recv_fails_econnreset_on_port_unreachable),
-	UA_TEST(test_overlapped_send_completes_at_once),
-	UA_TEST(test_overlapped_immediate_errors_complete_nothing),
-	UA_TEST(test_overlapped_recv_truncated_at_once_completes_once),
-	UA_TEST(test_overlapped_peek_fails_eopnotsupp),
-	UA_TEST(test_get_overlapped_result_null_arguments_fail_efault),
-	UA_TEST(test_completion_routine_runs_in_alertable_sleepex),
-	UA_TEST(test_completion_routine_runs_in_alertable_event_wait),
-	UA_TEST(test_closesocket_aborts_pending_recv_routine),
-	UA_TEST(test_closesocket_aborts_pending_recv_event),
-	UA_TEST(test_recv_posted_during_close_never_stays_pending),
-	UA_TEST(test_non_overlapped_socket_ignores_lpoverlapped),
-	UA_TEST(test_non_overlapped_socket_ioctl_ignores_lpoverlapped),
+static const struct wt_test overlapped_tests[] = {
+	WT_TEST(test_overlapped_recv_event_pends_then_completes),
+	WT_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
+	WT_TEST(test_overlapped_recvs_complete_in_posting_order),
+	WT_TEST(test_overlapped_recv_twenty_bufs_pends_and_fills_all),
+	WT_TEST(test_overlapped_recv_without_bufs_pends_until_close),
+	WT_TEST(test_overlapped_recv_truncated_completes_emsgsize),
+	WT_TEST(test_overlapped_recv_fails_econnreset_on_port_unreachable),
+	WT_TEST(test_overlapped_send_completes_at_once),
+	WT_TEST(test_overlapped_immediate_errors_complete_nothing),
+	WT_TEST(test_overlapped_recv_truncated_at_once_completes_once),
+	WT_TEST(test_overlapped_peek_fails_eopnotsupp),
+	WT_TEST(test_get_overlapped_result_null_arguments_fail_efault),
+	WT_TEST(test_completion_routine_runs_in_alertable_sleepex),
+	WT_TEST(test_completion_routine_runs_in_alertable_event_wait),
+	WT_TEST(test_closesocket_aborts_pending_recv_routine),
+	WT_TEST(test_closesocket_aborts_pending_recv_event),
+	WT_TEST(test_recv_posted_during_close_never_stays_pending),
+	WT_TEST(test_non_overlapped_socket_ignores_lpoverlapped),
+	WT_TEST(test_non_overlapped_socket_ioctl_ignores_lpoverlapped),
+	WT_TEST_END
 };
 
-void
-test_udp_overlapped_register(void)
-{
-	ua_add_suite("udp_overlapped", overlapped_tests,
-		UA_NTESTS(overlapped_tests));
-}
+const struct wt_suite test_udp_overlapped_suite = {
+	.name = "udp_overlapped",
+	.clean = ua_suite_clean,
+	.tests = overlapped_tests,
+};

@@ -257,18 +257,27 @@ test_blocking_send_waits_for_the_pool(void)
 	restart_with_mbufs(runner_mbufs);
 }
 
-static const struct ua_test pool_tests[] = {
-	UA_TEST(test_thousand_short_lived_threads_each_send_once),
-	UA_TEST(test_128_live_threads_share_a_small_pool),
-	UA_TEST(test_blocking_send_waits_for_the_pool),
+static const struct wt_test pool_tests[] = {
+	WT_TEST(test_thousand_short_lived_threads_each_send_once),
+	WT_TEST(test_128_live_threads_share_a_small_pool),
+	WT_TEST(test_blocking_send_waits_for_the_pool),
+	WT_TEST_END
 };
 
-void
-test_udp_pool_register(void)
+/* The pool size the runner chose, which each case restores. */
+static int
+pool_init(void)
 {
 	const char *was = getenv("WSPDK_MBUFS");
 
 	snprintf(runner_mbufs, sizeof(runner_mbufs), "%s",
 		was != NULL ? was : "");
-	ua_add_suite("udp_pool", pool_tests, UA_NTESTS(pool_tests));
+	return 0;
 }
+
+const struct wt_suite test_udp_pool_suite = {
+	.name = "udp_pool",
+	.init = pool_init,
+	.clean = ua_suite_clean,
+	.tests = pool_tests,
+};

@@ -478,33 +478,39 @@ test_icmp_port_unreachable_reaches_connected_socket(void)
 	ua_close(s);
 }
 
-static const struct ua_test semantics_tests[] = {
-	UA_TEST(test_round_trip_between_two_sockets),
-	UA_TEST(test_round_trip_sizes_up_to_one_frame),
-	UA_TEST(test_connected_socket_receives_only_from_peer),
-	UA_TEST(test_sendto_on_connected_socket_overrides_peer),
-	UA_TEST(test_shared_port_delivers_unicast_once),
-	UA_TEST(test_unicast_prefers_specific_binding_over_wildcard),
-	UA_TEST(test_specific_binding_alone_receives_unicast),
-	UA_TEST(test_broadcast_reaches_wildcard_socket),
-	UA_TEST(test_broadcast_reaches_every_socket_on_the_port),
-	UA_TEST(test_rcvbuf_limit_drops_are_counted),
-	UA_TEST(test_rcvbuf_raised_after_bind_queues_more_in_order),
-	UA_TEST(test_unread_socket_cannot_starve_the_pool),
-	UA_TEST(test_unresolved_neighbours_cannot_starve_the_pool),
+static const struct wt_test semantics_tests[] = {
+	WT_TEST(test_round_trip_between_two_sockets),
+	WT_TEST(test_round_trip_sizes_up_to_one_frame),
+	WT_TEST(test_connected_socket_receives_only_from_peer),
+	WT_TEST(test_sendto_on_connected_socket_overrides_peer),
+	WT_TEST(test_shared_port_delivers_unicast_once),
+	WT_TEST(test_unicast_prefers_specific_binding_over_wildcard),
+	WT_TEST(test_specific_binding_alone_receives_unicast),
+	WT_TEST(test_broadcast_reaches_wildcard_socket),
+	WT_TEST(test_broadcast_reaches_every_socket_on_the_port),
+	WT_TEST(test_rcvbuf_limit_drops_are_counted),
+	WT_TEST(test_rcvbuf_raised_after_bind_queues_more_in_order),
+	WT_TEST(test_unread_socket_cannot_starve_the_pool),
+	WT_TEST(test_unresolved_neighbours_cannot_starve_the_pool),
+	WT_TEST_END
 };
 
-static const struct ua_test icmp_tests[] = {
-	UA_TEST(test_icmp_port_unreachable_fails_next_recv_econnreset_once),
-	UA_TEST(test_icmp_port_unreachable_is_so_error_once),
-	UA_TEST(test_udp_connreset_false_ignores_port_unreachable),
-	UA_TEST(test_icmp_port_unreachable_reaches_connected_socket),
+static const struct wt_test icmp_tests[] = {
+	WT_TEST(test_icmp_port_unreachable_fails_next_recv_econnreset_once),
+	WT_TEST(test_icmp_port_unreachable_is_so_error_once),
+	WT_TEST(test_udp_connreset_false_ignores_port_unreachable),
+	WT_TEST(test_icmp_port_unreachable_reaches_connected_socket),
+	WT_TEST_END
 };
 
-void
-test_udp_semantics_register(void)
-{
-	ua_add_suite("udp_semantics", semantics_tests,
-		UA_NTESTS(semantics_tests));
-	ua_add_suite("udp_icmp", icmp_tests, UA_NTESTS(icmp_tests));
-}
+const struct wt_suite test_udp_semantics_suite = {
+	.name = "udp_semantics",
+	.clean = ua_suite_clean,
+	.tests = semantics_tests,
+};
+
+const struct wt_suite test_udp_icmp_suite = {
+	.name = "udp_icmp",
+	.clean = ua_suite_clean,
+	.tests = icmp_tests,
+};

@@ -537,55 +537,73 @@ test_bogus_handle_fails_enotsock(void)
 		WSAENOTSOCK);
 }
 
-static const struct ua_test socket_tests[] = {
-	UA_TEST(test_socket_wildcards_take_the_catalog_entry),
-	UA_TEST(test_socket_af_inet6_fails_eafnosupport),
-	UA_TEST(test_socket_stream_or_raw_fails_esocktnosupport),
-	UA_TEST(test_socket_tcp_protocol_on_dgram_fails_eprototype),
-	UA_TEST(test_socket_unknown_protocol_fails_eprotonosupport),
-	UA_TEST(test_socket_group_fails_einval),
-	UA_TEST(test_socket_without_a_handle_fails_enobufs),
+static const struct wt_test socket_tests[] = {
+	WT_TEST(test_socket_wildcards_take_the_catalog_entry),
+	WT_TEST(test_socket_af_inet6_fails_eafnosupport),
+	WT_TEST(test_socket_stream_or_raw_fails_esocktnosupport),
+	WT_TEST(test_socket_tcp_protocol_on_dgram_fails_eprototype),
+	WT_TEST(test_socket_unknown_protocol_fails_eprotonosupport),
+	WT_TEST(test_socket_group_fails_einval),
+	WT_TEST(test_socket_without_a_handle_fails_enobufs),
+	WT_TEST_END
 };
 
-static const struct ua_test bind_tests[] = {
-	UA_TEST(test_bind_port_zero_picks_ephemeral),
-	UA_TEST(test_bind_inaddr_any_succeeds),
-	UA_TEST(test_bind_null_or_short_name_fails_efault),
-	UA_TEST(test_bind_other_family_fails_eafnosupport),
-	UA_TEST(test_bind_not_our_address_fails_eaddrnotavail),
-	UA_TEST(test_bind_twice_fails_einval),
-	UA_TEST(test_bind_port_in_use_fails_eaddrinuse),
-	UA_TEST(test_bind_after_close_reuses_port),
-	UA_TEST(test_bind_reuseaddr_allows_second_bind),
-	UA_TEST(test_bind_over_exclusiveaddruse_fails_eacces),
+static const struct wt_test bind_tests[] = {
+	WT_TEST(test_bind_port_zero_picks_ephemeral),
+	WT_TEST(test_bind_inaddr_any_succeeds),
+	WT_TEST(test_bind_null_or_short_name_fails_efault),
+	WT_TEST(test_bind_other_family_fails_eafnosupport),
+	WT_TEST(test_bind_not_our_address_fails_eaddrnotavail),
+	WT_TEST(test_bind_twice_fails_einval),
+	WT_TEST(test_bind_port_in_use_fails_eaddrinuse),
+	WT_TEST(test_bind_after_close_reuses_port),
+	WT_TEST(test_bind_reuseaddr_allows_second_bind),
+	WT_TEST(test_bind_over_exclusiveaddruse_fails_eacces),
+	WT_TEST_END
 };
 
-static const struct ua_test name_tests[] = {
-	UA_TEST(test_connect_sets_default_peer),
-	UA_TEST(test_connect_all_zero_disconnects),
-	UA_TEST(test_connect_port_or_address_zero_fails_eaddrnotavail),
-	UA_TEST(test_connect_broadcast_needs_so_broadcast),
-	UA_TEST(test_connect_bad_name_fails_efault_or_eafnosupport),
-	UA_TEST(test_connect_with_caller_data_fails_eopnotsupp),
-	UA_TEST(test_getpeername_errors),
-	UA_TEST(test_getsockname_unbound_fails_einval),
-	UA_TEST(test_getsockname_short_buffer_fails_efault),
-	UA_TEST(test_getsockname_after_sendto_reports_implicit_bind),
+static const struct wt_test name_tests[] = {
+	WT_TEST(test_connect_sets_default_peer),
+	WT_TEST(test_connect_all_zero_disconnects),
+	WT_TEST(test_connect_port_or_address_zero_fails_eaddrnotavail),
+	WT_TEST(test_connect_broadcast_needs_so_broadcast),
+	WT_TEST(test_connect_bad_name_fails_efault_or_eafnosupport),
+	WT_TEST(test_connect_with_caller_data_fails_eopnotsupp),
+	WT_TEST(test_getpeername_errors),
+	WT_TEST(test_getsockname_unbound_fails_einval),
+	WT_TEST(test_getsockname_short_buffer_fails_efault),
+	WT_TEST(test_getsockname_after_sendto_reports_implicit_bind),
+	WT_TEST_END
 };
 
-static const struct ua_test close_tests[] = {
-	UA_TEST(test_shutdown_bad_how_fails_einval),
-	UA_TEST(test_closed_handle_fails_enotsock_everywhere),
-	UA_TEST(test_abortive_close_of_socket_that_never_sent),
-	UA_TEST(test_bogus_handle_fails_enotsock),
+static const struct wt_test close_tests[] = {
+	WT_TEST(test_shutdown_bad_how_fails_einval),
+	WT_TEST(test_closed_handle_fails_enotsock_everywhere),
+	WT_TEST(test_abortive_close_of_socket_that_never_sent),
+	WT_TEST(test_bogus_handle_fails_enotsock),
+	WT_TEST_END
 };
 
-void
-test_udp_socket_register(void)
-{
-	ua_add_suite("udp_socket", socket_tests, UA_NTESTS(socket_tests));
-	ua_add_suite("udp_bind", bind_tests, UA_NTESTS(bind_tests));
-	ua_add_suite("udp_connect_names", name_tests, UA_NTESTS(name_tests));
-	ua_add_suite("udp_shutdown_close", close_tests,
-		UA_NTESTS(close_tests));
-}
+const struct wt_suite test_udp_socket_suite = {
+	.name = "udp_socket",
+	.clean = ua_suite_clean,
+	.tests = socket_tests,
+};
+
+const struct wt_suite test_udp_bind_suite = {
+	.name = "udp_bind",
+	.clean = ua_suite_clean,
+	.tests = bind_tests,
+};
+
+const struct wt_suite test_udp_connect_names_suite = {
+	.name = "udp_connect_names",
+	.clean = ua_suite_clean,
+	.tests = name_tests,
+};
+
+const struct wt_suite test_udp_shutdown_close_suite = {
+	.name = "udp_shutdown_close",
+	.clean = ua_suite_clean,
+	.tests = close_tests,
+};

@@ -5,24 +5,26 @@
  */
 #include <stdlib.h>
 
-#include <CUnit/CUnit.h>
-
 #include "udp_api.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	static const struct wt_suite *const suites[] = {
+		&test_udp_blocking_suite,
+		&test_udp_select_wait_suite,
+		&test_udp_threads_suite,
+		&test_udp_overlapped_suite,
+		&test_udp_pool_suite,
+		&test_udp_cleanup_suite,
+		&test_udp_final_suite,
+		NULL
+	};
+
 	/* Room for a storm of 8000 datagrams in one socket (a socket
 	 * queues at most a quarter of the pool). */
 	setenv("WSPDK_MBUFS", "32767", 1);
 	if (ua_startup() != 0)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	test_udp_blocking_register();
-	test_udp_overlapped_register();
-	test_udp_pool_register();
-	test_udp_cleanup_register();
-	test_udp_final_register();
-	return ua_run();
+	return ua_run(argc, argv, suites);
 }

@@ -5,9 +5,9 @@
  * our own address goes out on the wire and comes back in, so two of our
  * sockets talk to each other through the whole stack.
  *
- * Each test_udp_*.c file registers its suites with a
- * test_udp_<name>_register() function; the two runners (test_udp_api.c
- * and test_udp_threads.c) start Winsock once and run them.
+ * Each test_udp_*.c file exports its suites (struct wt_suite); the two
+ * runners (test_udp_api.c and test_udp_threads.c) start Winsock once and
+ * run them.
  *
  * Like every Winsock program, these files include ws2.h and never
  * <sys/socket.h>.
@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wt_run.h"
 #include "ws2.h"
 
 #define UA_IP		0xc6120002u	/* 198.18.0.2: ours */
@@ -112,32 +113,32 @@ int ua_startup(void);
 int ua_suite_clean(void);
 
 /*
- * Run every registered suite (verbose), clean the registry and, if a
- * suite did not already, WSACleanup. Returns the exit status.
+ * Run the suites (wt_run_suites) and, if a suite did not already,
+ * WSACleanup. Returns the exit status.
  */
-int ua_run(void);
+int ua_run(int argc, char **argv, const struct wt_suite *const *suites);
 
-/* A suite's cases; UA_TEST(test_foo) names the case "foo". */
-struct ua_test {
-	const char *name;
-	void (*fn)(void);
-};
-#define UA_TEST(fn)	{ #fn + 5, fn }
-#define UA_NTESTS(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Add a suite whose clean-up checks no socket was left open. */
-void ua_add_suite(const char *name, const struct ua_test *t, size_t n);
-
-/* Registration (one function per test file). */
-void test_udp_socket_register(void);
-void test_udp_data_register(void);
-void test_udp_control_register(void);
-void test_udp_semantics_register(void);
-void test_udp_blocking_register(void);
-void test_udp_overlapped_register(void);
-void test_udp_pool_register(void);
-void test_udp_cleanup_register(void);
+/* Suites (one or more per test file); each one's clean is
+ * ua_suite_clean. */
+extern const struct wt_suite test_udp_socket_suite;
+extern const struct wt_suite test_udp_bind_suite;
+extern const struct wt_suite test_udp_connect_names_suite;
+extern const struct wt_suite test_udp_shutdown_close_suite;
+extern const struct wt_suite test_udp_send_suite;
+extern const struct wt_suite test_udp_recv_suite;
+extern const struct wt_suite test_udp_sockopt_suite;
+extern const struct wt_suite test_udp_ioctl_suite;
+extern const struct wt_suite test_udp_select_suite;
+extern const struct wt_suite test_udp_address_strings_suite;
+extern const struct wt_suite test_udp_semantics_suite;
+extern const struct wt_suite test_udp_icmp_suite;
+extern const struct wt_suite test_udp_blocking_suite;
+extern const struct wt_suite test_udp_select_wait_suite;
+extern const struct wt_suite test_udp_threads_suite;
+extern const struct wt_suite test_udp_overlapped_suite;
+extern const struct wt_suite test_udp_pool_suite;
+extern const struct wt_suite test_udp_cleanup_suite;
 /* Last: takes Winsock down for good and checks nothing leaked. */
-void test_udp_final_register(void);
+extern const struct wt_suite test_udp_final_suite;
 
 #endif /* _UDP_API_H_ */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 
 #include "wt.h"
 #include "udp_api.h"
@@ -251,26 +251,12 @@ ua_suite_clean(void)
 	return n == 0 ? 0 : -1;
 }
 
-void
-ua_add_suite(const char *name, const struct ua_test *t, size_t n)
-{
-	CU_pSuite s = CU_add_suite(name, NULL, ua_suite_clean);
-
-	for (size_t i = 0; s != NULL && i < n; i++)
-		CU_add_test(s, t[i].name, t[i].fn);
-}
-
 int
-ua_run(void)
+ua_run(int argc, char **argv, const struct wt_suite *const *suites)
 {
-	unsigned int failed;
+	int ret = wt_run_suites(argc, argv, suites);
 
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed() +
-		CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
 	if (ws2_stub_startup_count() > 0)
 		WSACleanup();
-	return failed == 0 ? 0 : 1;
+	return ret;
 }

@@ -6,12 +6,13 @@
  * appears there and the kernel side (198.18.0.1/24) is configured there;
  * nothing outside the namespace is touched and it dies with the process.
  *
- *   test_udp_kernel [interop|flush|malformed|rtt ...]   (none: all)
+ *   test_udp_kernel [uk_interop|uk_flush|uk_malformed|uk_rtt ...]
+ *   (wt_run.h patterns; none: all)
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 
 #include "test_uk.h"
 
@@ -145,17 +146,6 @@ ukt_stats_get(const struct ukt_stats *s, const char *name)
 	return 0;
 }
 
-uint64_t
-ukt_info_u64(const char *key)
-{
-	char json[8192];
-	uint64_t v = 0;
-
-	if (wt_tel(wt_tel_prefix(), "/wspdk/info", json, sizeof(json)) == 0)
-		wt_json_u64(json, key, &v);
-	return v;
-}
-
 int
 ukt_field(const char *line, const char *key, uint64_t *v)
 {
@@ -178,55 +168,47 @@ test_lifecycle_left_nothing(void)
 	char out[256];
 
 	CU_ASSERT_EQUAL(ws2_stub_startup_count(), 0);
-	CU_ASSERT_EQUAL(ukt_info_u64("mbufs_lost"), 0);
-	CU_ASSERT_EQUAL(ukt_info_u64("starts"), ukt_info_u64("stops"));
+	CU_ASSERT_EQUAL(wt_info_u64("mbufs_lost"), 0);
+	CU_ASSERT_EQUAL(wt_info_u64("starts"), wt_info_u64("stops"));
 	out[0] = '\0';
 	wt_sh_out(out, sizeof(out), "ls /dev/hugepages | grep -c '^%s' || "
 		"true", wt_tel_prefix());
 	CU_ASSERT_EQUAL(atoi(out), 0);
 }
 
-static const struct {
-	const char *name;
-	int (*reg)(void);
-} suites[] = {
-	{ "interop", test_uk_interop_register },
-	{ "flush", test_uk_flush_register },
-	{ "malformed", test_uk_malformed_register },
-	{ "rtt", test_uk_rtt_register },
+static const struct wt_test lifecycle_tests[] = {
+	WT_TEST(test_lifecycle_left_nothing),
+	WT_TEST_END
 };
 
+/* Last: it checks what the suites before it left behind. */
+static const struct wt_suite lifecycle_suite = {
+	.name = "uk_lifecycle",
+	.tests = lifecycle_tests,
+};
+
+/* Arguments choose suites (meson runs one per test, plus uk_lifecycle). */
 int
 main(int argc, char **argv)
 {
-	unsigned int failed;
+	static const struct wt_suite *const suites[] = {
+		&test_uk_interop_suite,
+		&test_uk_flush_suite,
+		&test_uk_malformed_suite,
+		&test_uk_rtt_suite,
+		&lifecycle_suite,
+		NULL
+	};
 	uint64_t t0;
-	CU_pSuite s;
+	int ret;
 
 	/* First, while the process has one thread. */
 	if (wt_need_tools("ip ping socat py:scapy") != 0 ||
 			wt_netns_enter() != 0 ||
 			wt_hugepages_reserve(64) != 0)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
-		bool want = argc < 2;
-
-		for (int a = 1; a < argc; a++)
-			want |= strcmp(argv[a], suites[i].name) == 0;
-		if (want && suites[i].reg() != 0)
-			return 1;
-	}
-	s = CU_add_suite("uk_lifecycle", NULL, NULL);
-	CU_add_test(s, "lifecycle_left_nothing", test_lifecycle_left_nothing);
 	t0 = wt_now_ns();
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	/* A suite whose set-up failed ran nothing: that is a failure. */
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed()
-		+ CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
+	ret = wt_run_suites(argc, argv, suites);
 	printf("udp_kernel: %.1f s\n", (double)(wt_now_ns() - t0) / 1e9);
-	return failed == 0 ? 0 : 1;
+	return ret;
 }

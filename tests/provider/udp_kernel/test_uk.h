@@ -12,6 +12,7 @@
 
 #include "uk.h"
 #include "wt.h"
+#include "wt_run.h"
 #include "ws2.h"
 
 /* Bring the provider up on its default tap and configure the kernel
@@ -50,16 +51,13 @@ int ukt_stats_read(struct ukt_stats *s);
 /* One counter of a snapshot (0 if absent). */
 uint64_t ukt_stats_get(const struct ukt_stats *s, const char *name);
 
-/* A number from /wspdk/info (lifecycle: works while stopped too). */
-uint64_t ukt_info_u64(const char *key);
-
 /* Parse "key=<u64>" out of a summary line; 0 or -1. */
 int ukt_field(const char *line, const char *key, uint64_t *v);
 
 /* Suites. */
-int test_uk_interop_register(void);
-int test_uk_flush_register(void);
-int test_uk_malformed_register(void);
-int test_uk_rtt_register(void);
+extern const struct wt_suite test_uk_interop_suite;
+extern const struct wt_suite test_uk_flush_suite;
+extern const struct wt_suite test_uk_malformed_suite;
+extern const struct wt_suite test_uk_rtt_suite;
 
 #endif /* _TEST_UK_H_ */

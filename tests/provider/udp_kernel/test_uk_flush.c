@@ -188,7 +188,7 @@ check_all_arrived(struct sink_count k)
 static void
 check_stopped_clean(void)
 {
-	CU_ASSERT_EQUAL(ukt_info_u64("mbufs_lost"), 0);
+	CU_ASSERT_EQUAL(wt_info_u64("mbufs_lost"), 0);
 	CU_ASSERT_EQUAL(ws2_stub_startup_count(), 0);
 }
 
@@ -453,30 +453,22 @@ test_linger_nonblocking_would_block_keeps_socket(void)
 	check_stopped_clean();
 }
 
-int
-test_uk_flush_register(void)
-{
-	CU_pSuite s = CU_add_suite("uk_flush", suite_init, suite_clean);
+static const struct wt_test tests[] = {
+	WT_TEST(test_graceful_close_then_cleanup_delivers_all),
+	WT_TEST(test_graceful_close_unheld_delivers_all),
+	WT_TEST(test_graceful_many_sockets_delivers_all),
+	WT_TEST(test_abortive_close_delivers_fewer),
+	WT_TEST(test_open_socket_at_cleanup_flushed),
+	WT_TEST(test_open_socket_linger0_at_cleanup_aborted),
+	WT_TEST(test_linger_blocking_returns_once_drained),
+	WT_TEST(test_linger_blocking_times_out_and_closes),
+	WT_TEST(test_linger_nonblocking_would_block_keeps_socket),
+	WT_TEST_END
+};
 
-	if (s == NULL)
-		return -1;
-	CU_add_test(s, "graceful_close_then_cleanup_delivers_all",
-		test_graceful_close_then_cleanup_delivers_all);
-	CU_add_test(s, "graceful_close_unheld_delivers_all",
-		test_graceful_close_unheld_delivers_all);
-	CU_add_test(s, "graceful_many_sockets_delivers_all",
-		test_graceful_many_sockets_delivers_all);
-	CU_add_test(s, "abortive_close_delivers_fewer",
-		test_abortive_close_delivers_fewer);
-	CU_add_test(s, "open_socket_at_cleanup_flushed",
-		test_open_socket_at_cleanup_flushed);
-	CU_add_test(s, "open_socket_linger0_at_cleanup_aborted",
-		test_open_socket_linger0_at_cleanup_aborted);
-	CU_add_test(s, "linger_blocking_returns_once_drained",
-		test_linger_blocking_returns_once_drained);
-	CU_add_test(s, "linger_blocking_times_out_and_closes",
-		test_linger_blocking_times_out_and_closes);
-	CU_add_test(s, "linger_nonblocking_would_block_keeps_socket",
-		test_linger_nonblocking_would_block_keeps_socket);
-	return 0;
-}
+const struct wt_suite test_uk_flush_suite = {
+	.name = "uk_flush",
+	.init = suite_init,
+	.clean = suite_clean,
+	.tests = tests,
+};

@@ -432,26 +432,20 @@ test_kernel_fragments_reassembled(void)
 	closesocket(s);
 }
 
-int
-test_uk_interop_register(void)
-{
-	CU_pSuite s = CU_add_suite("uk_interop", suite_init, suite_clean);
+static const struct wt_test tests[] = {
+	WT_TEST(test_socat_datagram_gets_reply),
+	WT_TEST(test_echo_10000_random_sizes_complete_in_order),
+	WT_TEST(test_closed_port_gives_kernel_econnrefused),
+	WT_TEST(test_kernel_closed_port_gives_wsaeconnreset),
+	WT_TEST(test_fragmented_datagrams_reassembled_by_kernel),
+	WT_TEST(test_subnet_broadcast_both_ways),
+	WT_TEST(test_kernel_fragments_reassembled),
+	WT_TEST_END
+};
 
-	if (s == NULL)
-		return -1;
-	CU_add_test(s, "socat_datagram_gets_reply",
-		test_socat_datagram_gets_reply);
-	CU_add_test(s, "echo_10000_random_sizes_complete_in_order",
-		test_echo_10000_random_sizes_complete_in_order);
-	CU_add_test(s, "closed_port_gives_kernel_econnrefused",
-		test_closed_port_gives_kernel_econnrefused);
-	CU_add_test(s, "kernel_closed_port_gives_wsaeconnreset",
-		test_kernel_closed_port_gives_wsaeconnreset);
-	CU_add_test(s, "fragmented_datagrams_reassembled_by_kernel",
-		test_fragmented_datagrams_reassembled_by_kernel);
-	CU_add_test(s, "subnet_broadcast_both_ways",
-		test_subnet_broadcast_both_ways);
-	CU_add_test(s, "kernel_fragments_reassembled",
-		test_kernel_fragments_reassembled);
-	return 0;
-}
+const struct wt_suite test_uk_interop_suite = {
+	.name = "uk_interop",
+	.init = suite_init,
+	.clean = suite_clean,
+	.tests = tests,
+};

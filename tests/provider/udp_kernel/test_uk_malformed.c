@@ -322,42 +322,41 @@ CASE(bcast_storm)
 CASE(valid_final)
 #undef CASE
 
-int
-test_uk_malformed_register(void)
-{
-	CU_pSuite s = CU_add_suite("uk_malformed", suite_init, suite_clean);
+static const struct wt_test tests[] = {
+	WT_TEST(test_eth_runt),
+	WT_TEST(test_ip_truncated),
+	WT_TEST(test_udp_truncated),
+	WT_TEST(test_ip_bad_ihl),
+	WT_TEST(test_ip_bad_version),
+	WT_TEST(test_ip_bad_totlen),
+	WT_TEST(test_ip_bad_csum),
+	WT_TEST(test_ip_fragments),
+	WT_TEST(test_udp_bad_len),
+	WT_TEST(test_udp_bad_csum),
+	WT_TEST(test_udp_bad_csum_closed_port),
+	WT_TEST(test_udp_zero_csum),
+	WT_TEST(test_eth_other_mac),
+	WT_TEST(test_eth_mcast_src),
+	WT_TEST(test_ip_other_host),
+	WT_TEST(test_ip_mcast_src),
+	WT_TEST(test_ip_options),
+	WT_TEST(test_eth_vlan),
+	WT_TEST(test_eth_ipv6),
+	WT_TEST(test_eth_unknown_type),
+	WT_TEST(test_tcp_syn),
+	WT_TEST(test_ip_unknown_proto),
+	WT_TEST(test_udp_closed_port),
+	WT_TEST(test_icmp_truncated),
+	WT_TEST(test_icmp_bad_csum),
+	WT_TEST(test_icmp_echo),
+	WT_TEST(test_bcast_storm),
+	WT_TEST(test_valid_final),
+	WT_TEST_END
+};
 
-	if (s == NULL)
-		return -1;
-#define ADD(n) CU_add_test(s, #n, test_##n)
-	ADD(eth_runt);
-	ADD(ip_truncated);
-	ADD(udp_truncated);
-	ADD(ip_bad_ihl);
-	ADD(ip_bad_version);
-	ADD(ip_bad_totlen);
-	ADD(ip_bad_csum);
-	ADD(ip_fragments);
-	ADD(udp_bad_len);
-	ADD(udp_bad_csum);
-	ADD(udp_bad_csum_closed_port);
-	ADD(udp_zero_csum);
-	ADD(eth_other_mac);
-	ADD(eth_mcast_src);
-	ADD(ip_other_host);
-	ADD(ip_mcast_src);
-	ADD(ip_options);
-	ADD(eth_vlan);
-	ADD(eth_ipv6);
-	ADD(eth_unknown_type);
-	ADD(tcp_syn);
-	ADD(ip_unknown_proto);
-	ADD(udp_closed_port);
-	ADD(icmp_truncated);
-	ADD(icmp_bad_csum);
-	ADD(icmp_echo);
-	ADD(bcast_storm);
-	ADD(valid_final);
-#undef ADD
-	return 0;
-}
+const struct wt_suite test_uk_malformed_suite = {
+	.name = "uk_malformed",
+	.init = suite_init,
+	.clean = suite_clean,
+	.tests = tests,
+};

@@ -170,14 +170,14 @@ test_rtt_64b_provider_tap_vs_kernel_veth(void)
 	CU_ASSERT_EQUAL(k.lost, 0);
 }
 
-int
-test_uk_rtt_register(void)
-{
-	CU_pSuite s = CU_add_suite("uk_rtt", suite_init, suite_clean);
+static const struct wt_test tests[] = {
+	WT_TEST(test_rtt_64b_provider_tap_vs_kernel_veth),
+	WT_TEST_END
+};
 
-	if (s == NULL)
-		return -1;
-	CU_add_test(s, "rtt_64b_provider_tap_vs_kernel_veth",
-		test_rtt_64b_provider_tap_vs_kernel_veth);
-	return 0;
-}
+const struct wt_suite test_uk_rtt_suite = {
+	.name = "uk_rtt",
+	.init = suite_init,
+	.clean = suite_clean,
+	.tests = tests,
+};

@@ -10,7 +10,7 @@
  * WSCWriteProviderOrder, on catalogs shaped like real ones (netsh winsock
  * show catalog), and its misuse.
  */
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,7 @@
 #include "wsp_abi.h"
 #include "wsp_catalog.h"
 #include "win/wsp_order.h"
+#include "wt_run.h"
 
 /* ---- win_catalog ---- */
 
@@ -331,70 +332,46 @@ test_order_negative(void)
 	free(c);
 }
 
-#define NB_OF(a)	(sizeof(a) / sizeof((a)[0]))
-
-struct test_case {
-	const char *name;
-	CU_TestFunc fn;
+static const struct wt_test catalog_tests[] = {
+	WT_TEST(test_catalog_guid_is_fixed),
+	WT_TEST(test_catalog_udp_entry),
+	WT_TEST(test_catalog_tcp_entry),
+	WT_TEST(test_catalog_installs_only_served_protocols),
+	WT_TEST(test_catalog_entries_distinct_and_named),
+	WT_TEST(test_catalog_entries_capacity),
+	WT_TEST_END
 };
 
-static const struct test_case catalog_tests[] = {
-	{ "catalog_guid_is_fixed", test_catalog_guid_is_fixed },
-	{ "catalog_udp_entry", test_catalog_udp_entry },
-	{ "catalog_tcp_entry", test_catalog_tcp_entry },
-	{ "catalog_installs_only_served_protocols",
-		test_catalog_installs_only_served_protocols },
-	{ "catalog_entries_distinct_and_named",
-		test_catalog_entries_distinct_and_named },
-	{ "catalog_entries_capacity", test_catalog_entries_capacity },
+static const struct wt_test order_tests[] = {
+	WT_TEST(test_order_stock_catalog_ours_first),
+	WT_TEST(test_order_in_place_is_fixed_point),
+	WT_TEST(test_order_other_families_keep_place),
+	WT_TEST(test_order_ahead_of_lsp_chain),
+	WT_TEST(test_order_uninstall_restores),
+	WT_TEST(test_order_unchanged_without_ours_or_rival),
+	WT_TEST(test_order_negative),
+	WT_TEST_END
 };
 
-static const struct test_case order_tests[] = {
-	{ "order_stock_catalog_ours_first",
-		test_order_stock_catalog_ours_first },
-	{ "order_in_place_is_fixed_point", test_order_in_place_is_fixed_point },
-	{ "order_other_families_keep_place",
-		test_order_other_families_keep_place },
-	{ "order_ahead_of_lsp_chain", test_order_ahead_of_lsp_chain },
-	{ "order_uninstall_restores", test_order_uninstall_restores },
-	{ "order_unchanged_without_ours_or_rival",
-		test_order_unchanged_without_ours_or_rival },
-	{ "order_negative", test_order_negative },
+static const struct wt_suite catalog_suite = {
+	.name = "win_catalog",
+	.init = catalog_init,
+	.tests = catalog_tests,
 };
 
-static int
-register_suite(const char *name, CU_InitializeFunc init,
-		const struct test_case *tests, size_t n)
-{
-	CU_pSuite s = CU_add_suite(name, init, NULL);
-
-	if (s == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (CU_add_test(s, tests[i].name, tests[i].fn) == NULL)
-			return -1;
-	return 0;
-}
+static const struct wt_suite order_suite = {
+	.name = "win_order",
+	.tests = order_tests,
+};
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	unsigned int failed;
+	static const struct wt_suite *const suites[] = {
+		&catalog_suite,
+		&order_suite,
+		NULL
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if (register_suite("win_catalog", catalog_init, catalog_tests,
-			NB_OF(catalog_tests)) != 0 ||
-			register_suite("win_order", NULL, order_tests,
-			NB_OF(order_tests)) != 0) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() +
-		CU_get_number_of_suites_failed() +
-		CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed == 0 ? 0 : 1;
+	return wt_run_suites(argc, argv, suites);
 }
