@@ -19,6 +19,16 @@
  *    enqueued on <name>_in arrive on the port, frames the port sends appear
  *    on <name>_out. Used by tests and fuzzers as a NIC-less peer.
  *
+ * RSS (drv_rss.c): with several queue pairs, a port that hashes IPv4
+ * TCP/UDP is given a symmetric Toeplitz key and a redirection table
+ * dealing the queues out in turn, both kept here so the dataplane can
+ * compute where a flow arrives; a "pair" port's far end is expected to
+ * place frames the same way. Other ports (tap, loop, memif) keep one
+ * queue pair per lcore, since every lcore needs a TX queue of its own;
+ * which RX queue a flow arrives on is theirs (or their peer's) to pick
+ * (rss DRV_RSS_NONE), so nothing is placed by flow and any lcore may
+ * receive any flow.
+ *
  * Threading: drv_port_open()/drv_port_close() run on one control thread
  * at a time (the provider's lifecycle lock serialises them). Queue q is
  * used by exactly one lcore; the burst wrappers do no locking.
