@@ -22,6 +22,7 @@
 
 #include "drv_log.h"
 #include "drv_port.h"
+#include "drv_rss.h"
 
 #define LOOP_RING_SIZE	4096
 #define RING_NAME_MAX	20
@@ -338,11 +339,7 @@ configure(struct drv_port *p, const struct drv_port_conf *conf)
 	p->tx_offloads = wanted_tx_offloads(&info);
 	ec.rxmode.offloads = p->rx_offloads;
 	ec.txmode.offloads = p->tx_offloads;
-	if (p->nb_queues > 1 && info.flow_type_rss_offloads != 0) {
-		ec.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		ec.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
-			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP);
-	}
+	drv_rss_conf(p, &info, &ec);
 	ret = rte_eth_dev_configure(p->port_id, p->nb_queues, p->nb_queues,
 		&ec);
 	if (ret != 0)
@@ -451,6 +448,7 @@ drv_port_open(const struct drv_port_conf *conf, struct drv_port **out)
 			rte_strerror(-ret));
 		goto remove;
 	}
+	drv_rss_start(p);
 	station_address(p);
 	/* An empty list probes whether the PMD filters multicast at all. */
 	p->mc_filter = rte_eth_dev_set_mc_addr_list(p->port_id, NULL, 0) == 0;

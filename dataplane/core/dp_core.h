@@ -29,6 +29,7 @@
 
 #include "dp.h"
 #include "dp_log.h"
+#include "dp_rss.h"
 #include "dp_stats.h"
 #include "dp_timer.h"
 #include "dp_tsan.h"
@@ -142,6 +143,8 @@ struct dp_engine {
 	bool ip_cksum_offload;		/* (c) port computes IPv4 checksums */
 	bool udp_cksum_offload;		/* (c) port computes UDP checksums */
 	bool rx_cksum_offload;		/* (c) port validates checksums */
+	struct dp_rss rss;		/* (c) which queue a flow arrives on
+					 * (dp_rss_on: placement by flow) */
 };
 
 /*
@@ -216,6 +219,20 @@ dp_lcore_tx(struct dp_lcore *lc, struct rte_mbuf *m)
 	 * it. */
 	__atomic_store_n(&lc->tx_n, (uint16_t)(lc->tx_n + 1),
 		__ATOMIC_RELAXED);
+}
+
+/*
+ * The lcore whose RX queue a flow between our (lip, lport) and the peer
+ * (rip, rport) arrives on, all host order; NULL when the port does not
+ * place flows (no RSS, or one queue). Lcore i polls queue i.
+ */
+static inline struct dp_lcore *
+dp_rss_lcore(const struct dp_engine *eng, uint32_t lip, uint16_t lport,
+		uint32_t rip, uint16_t rport)
+{
+	if (!dp_rss_on(&eng->rss))
+		return NULL;
+	return eng->lcores[dp_rss_queue(&eng->rss, rip, lip, rport, lport)];
 }
 
 /* dp_engine.c */

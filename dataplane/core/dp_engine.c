@@ -187,9 +187,11 @@ banner(const struct dp_engine *eng, uint64_t us)
 		p->name, p->driver, RTE_ETHER_ADDR_BYTES(&eng->mac), ip >> 24,
 		(ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
 		eng->conf.ip4_prefix, gw, eng->mtu);
-	DP_LOG(NOTICE, "accelerated: %u queue pair(s) (%s), %u mbufs, "
-		"checksum offload rx %s tx %s, telemetry prefix %s, up in "
-		"%.1f ms", p->nb_queues, cores, eng->conf.nb_mbufs,
+	DP_LOG(NOTICE, "accelerated: %u queue pair(s) (%s), flows %s, "
+		"%u mbufs, checksum offload rx %s tx %s, telemetry prefix %s, "
+		"up in %.1f ms", p->nb_queues, cores,
+		p->rss == DRV_RSS_HW ? "by NIC RSS" : p->rss == DRV_RSS_PEER ?
+		"by the peer's RSS" : "not placed", eng->conf.nb_mbufs,
 		eng->rx_cksum_offload ? "on" : "off",
 		eng->ip_cksum_offload ? "on" : "off", dp_eal_prefix(),
 		(double)us / 1000.0);
@@ -249,6 +251,18 @@ create_lcores(struct dp_engine *eng)
 	return i == eng->nb_lcores ? 0 : -ENODEV;
 }
 
+/* The port's key and table, so a flow's lcore is known in software. */
+static int
+flow_placement(struct dp_engine *eng)
+{
+	const struct drv_port *p = eng->port;
+
+	if (p->rss == DRV_RSS_NONE)
+		return dp_rss_init(&eng->rss, NULL, 0, NULL, 0, p->nb_queues);
+	return dp_rss_init(&eng->rss, drv_rss_key, p->rss_key_len,
+		p->rss_reta, p->rss_reta_size, p->nb_queues);
+}
+
 static int
 engine_create(struct dp_engine *eng)
 {
@@ -294,7 +308,9 @@ engine_create(struct dp_engine *eng)
 		RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0;
 	eng->rx_cksum_offload = (eng->port->rx_offloads &
 		RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
-	ret = create_lcores(eng);
+	ret = flow_placement(eng);
+	if (ret == 0)
+		ret = create_lcores(eng);
 	for (unsigned int i = 0; ret == 0 && i < eng->stack->nb_layers; i++)
 		if (eng->stack->layers[i]->create != NULL)
 			ret = eng->stack->layers[i]->create(eng);

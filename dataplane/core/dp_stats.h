@@ -86,6 +86,9 @@
 	X(igmp_nombuf)							\
 	X(igmp_rexmit_dropped)	/* a leave not retransmitted: more	\
 				 * groups leaving than the table holds */\
+	/* sockets */							\
+	X(sock_rx_off_owner)	/* connected flow received off its	\
+				 * owner lcore (RSS placement missed) */\
 	/* transport not yet served */					\
 	X(tcp_unhandled)
 

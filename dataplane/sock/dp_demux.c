@@ -65,31 +65,59 @@ check_port(struct dp_engine *eng, const struct dp_sock *s, uint32_t ip_be,
 	return ret;
 }
 
+static bool
+port_free(struct dp_engine *eng, const struct dp_sock *s, uint32_t ip_be,
+		uint16_t p)
+{
+	struct rte_hash *h = eng->socks->binds;
+
+	return group_of(h, s->ops->proto, ip_be, rte_cpu_to_be_16(p)) ==
+		NULL && group_of(h, s->ops->proto, ip_be == 0 ? eng->ip4 : 0,
+		rte_cpu_to_be_16(p)) == NULL;
+}
+
+/*
+ * RFC 6056 §3.3.1-style: a random start, then the next free port. With
+ * a peer and a port that places flows, the next free one whose flow
+ * arrives on s's owner (about one in nb_lcores: log2(nb_lcores) bits of
+ * the port's randomness go to placement); if every such port is taken,
+ * any free one (the socket may then move, dp_sock_flow.c).
+ */
 static int
 pick_ephemeral(struct dp_engine *eng, const struct dp_sock *s,
-		uint32_t ip_be, uint16_t *port)
+		uint32_t ip_be, const struct dp_addr *peer, uint16_t *port)
 {
 	const unsigned int span = DP_EPHEMERAL_HI - DP_EPHEMERAL_LO + 1;
 	struct dp_sock_table *t = eng->socks;
+	uint32_t lip = ip_be != 0 ? rte_be_to_cpu_32(ip_be) : eng->conf.ip4;
+	bool placed = peer != NULL && dp_rss_on(&eng->rss);
 
-	/* RFC 6056 §3.3.1-style: a random start, then the next free one. */
 	if (t->next_port == 0)
 		t->next_port = (uint16_t)(rte_rand() % span);
-	for (unsigned int i = 0; i < span; i++) {
+	for (unsigned int off = 0; off < span; off++) {
 		uint16_t p = (uint16_t)(DP_EPHEMERAL_LO +
-			(t->next_port + i) % span);
-		struct dp_bind_group *a = group_of(t->binds, s->ops->proto,
-			ip_be, rte_cpu_to_be_16(p));
+			(t->next_port + off) % span);
+		unsigned int f;
 
-		if (a != NULL || group_of(t->binds, s->ops->proto,
-				ip_be == 0 ? eng->ip4 : 0,
-				rte_cpu_to_be_16(p)) != NULL)
+		if (placed) {
+			if (dp_rss_port_search(&eng->rss, lip, peer->ip,
+					peer->port, s->owner->queue,
+					DP_EPHEMERAL_LO, DP_EPHEMERAL_HI, p,
+					&p) != 0)
+				break;
+			f = (unsigned int)(p - DP_EPHEMERAL_LO + span -
+				t->next_port) % span;
+			if (f < off)
+				break;	/* wrapped: every fitting port seen */
+			off = f;
+		}
+		if (!port_free(eng, s, ip_be, p))
 			continue;
-		t->next_port = (uint16_t)((t->next_port + i + 1) % span);
+		t->next_port = (uint16_t)((p - DP_EPHEMERAL_LO + 1) % span);
 		*port = p;
 		return 0;
 	}
-	return -ENOBUFS;
+	return placed ? pick_ephemeral(eng, s, ip_be, NULL, port) : -ENOBUFS;
 }
 
 /*
@@ -161,7 +189,8 @@ regroup(struct dp_engine *eng, const struct dp_bind_key *k,
 }
 
 int
-dp_demux_bind(struct dp_sock *s, const struct dp_addr *a, uint16_t *bound)
+dp_demux_bind(struct dp_sock *s, const struct dp_addr *a,
+		const struct dp_addr *peer, uint16_t *bound)
 {
 	struct dp_engine *eng = s->eng;
 	struct dp_sock_table *t = eng->socks;
@@ -173,7 +202,7 @@ dp_demux_bind(struct dp_sock *s, const struct dp_addr *a, uint16_t *bound)
 	if (ip_be != 0 && ip_be != eng->ip4)
 		return -EADDRNOTAVAIL;
 	rte_spinlock_lock(&t->lock);
-	ret = port == 0 ? pick_ephemeral(eng, s, ip_be, &port) :
+	ret = port == 0 ? pick_ephemeral(eng, s, ip_be, peer, &port) :
 		check_port(eng, s, ip_be, rte_cpu_to_be_16(port));
 	if (ret == 0) {
 		k = (struct dp_bind_key){ .ip = ip_be,

@@ -23,6 +23,8 @@ sock_timer(struct dp_timer_wheel *w, struct dp_timer *t)
 	s->ops->timer(s);
 }
 
+/* The owner lcore only; an armed timer keeps s from being handed over
+ * (dp_sock_flow.c). */
 void
 dp_sock_timer_arm(struct dp_sock *s, uint64_t at)
 {
@@ -104,15 +106,16 @@ set_local(struct dp_lcore *lc, void *arg)
 	return 0;
 }
 
-/* s->lock held. The RX ring exists before the socket is findable. */
-static int
-bind_locked(struct dp_sock *s, const struct dp_addr *a)
+/* The RX ring exists before the socket is findable. */
+int
+dp_sock_bind_locked(struct dp_sock *s, const struct dp_addr *a,
+		const struct dp_addr *peer)
 {
 	struct local_req r = { .s = s, .a = *a };
 	int ret = dp_sock_rxq_init(s);
 
 	if (ret == 0)
-		ret = dp_demux_bind(s, a, &r.a.port);
+		ret = dp_demux_bind(s, a, peer, &r.a.port);
 	if (ret != 0)
 		return ret;
 	dp_sock_owner_call(s, set_local, &r);
@@ -134,7 +137,7 @@ dp_sock_autobind(struct dp_sock *s)
 		return 0;
 	rte_spinlock_lock(&s->lock);
 	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
-		ret = bind_locked(s, &any);
+		ret = dp_sock_bind_locked(s, &any, NULL);
 	rte_spinlock_unlock(&s->lock);
 	return ret;
 }
@@ -156,7 +159,7 @@ dp_sock_bind(struct dp_sock *s, const struct dp_addr *a)
 		return -EADDRNOTAVAIL;
 	rte_spinlock_lock(&s->lock);
 	ret = __atomic_load_n(&s->bound, __ATOMIC_ACQUIRE) ? -EINVAL :
-		bind_locked(s, a);
+		dp_sock_bind_locked(s, a, NULL);
 	rte_spinlock_unlock(&s->lock);
 	return ret;
 }

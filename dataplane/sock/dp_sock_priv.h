@@ -27,6 +27,17 @@
  *     under their lock, because replacing them waits for grace periods,
  *     which an lcore cannot do (it would wait for itself).
  *
+ * The owner itself: chosen round robin at creation; a socket that
+ * connects (or, later, is accepted) is placed on the lcore whose RX
+ * queue its flow hashes to when the port spreads flows by RSS
+ * (dp_sock_flow.c). An unbound socket gets a local port that makes its
+ * flow hash to its owner, so it stays; a bound one is handed over by its
+ * owner, under s->lock, only while it has sent nothing (no TX ring, no
+ * timer): nothing of it is then queued on, held by or timed on the old
+ * owner. Otherwise it stays where it is. Owner calls made meanwhile from
+ * other threads find the socket gone from the lcore they asked and ask
+ * the new one.
+ *
  * Ownership key (see also dp_core.h):
  *   (c) constant from creation (or from bind, for the RX ring)
  *   (o) written by the owner lcore only, read by any (atomic loads)
@@ -176,8 +187,9 @@ struct dp_sock {
 	/* not on the delivery path */
 	struct dp_engine *eng;		/* (c) */
 	const struct dp_sock_ops *ops;	/* (c) its protocol */
-	struct dp_lcore *owner;		/* (c) drains txq */
-	struct rte_ring *doorbell;	/* (c) the owner's */
+	struct dp_lcore *owner;		/* (o, s->lock) drains txq; handed
+					 * over only before any send */
+	struct rte_ring *doorbell;	/* (o, s->lock) the owner's */
 	uint32_t id;			/* (c) for telemetry */
 	rte_spinlock_t lock;		/* control calls */
 	struct dp_ringq txq;		/* application threads enqueue, the
@@ -306,19 +318,41 @@ dp_ringq_head(struct dp_ringq *q)
 	return dp_ringq_advance(q, c);
 }
 
-/* dp_sock.c */
-/* Run fn(owner, arg) on s's owner lcore and return its result. */
-static inline int
-dp_sock_owner_call(struct dp_sock *s, dp_ctl_fn *fn, void *arg)
+/* dp_sock_flow.c */
+/* Run fn(owner, arg) on s's owner lcore and return its result (on the
+ * lcore that owns s when fn runs, should it have been handed over). */
+int dp_sock_owner_call(struct dp_sock *s, dp_ctl_fn *fn, void *arg);
+/*
+ * Before s connects to peer: bind it if unbound (an ephemeral port whose
+ * flow hashes to its owner, when the port places flows), then hand it to
+ * the lcore its flow hashes to if it is not there and may still move.
+ * 0, or bind's error; a socket that cannot move stays, connected.
+ */
+int dp_sock_flow_bind(struct dp_sock *s, const struct dp_addr *peer);
+
+/* A datagram of s taken in by lc (which may not own it): counted when a
+ * connected socket's flow arrives off its owner, which RSS placement
+ * should prevent (TCP will have to hand such segments over). */
+static inline void
+dp_sock_flow_rx(struct dp_lcore *lc, struct dp_sock *s)
 {
-	return dp_ctl_call(s->owner, fn, arg);
+	if (dp_rss_on(&lc->eng->rss) &&
+			__atomic_load_n(&s->peer, __ATOMIC_RELAXED) != 0 &&
+			__atomic_load_n(&s->owner, __ATOMIC_RELAXED) != lc)
+		DP_STAT_INC(lc, sock_rx_off_owner);
 }
+
+/* dp_sock.c */
 /* The owner stores v in one word of s's state (1, 4 or 8 bytes), or
  * ORs bits into a 32-bit one: the setters' common case. */
 int dp_sock_owner_store(struct dp_sock *s, void *field, uint64_t v,
 		unsigned int size);
 int dp_sock_owner_or(struct dp_sock *s, uint32_t *field, uint32_t bits);
 int dp_sock_autobind(struct dp_sock *s);
+/* s->lock held: bind s to a (port 0: an ephemeral one; with peer, one
+ * whose flow to peer arrives on s's owner if any is free). */
+int dp_sock_bind_locked(struct dp_sock *s, const struct dp_addr *a,
+		const struct dp_addr *peer);
 bool dp_sock_tx_room(struct dp_sock *s, unsigned int nfrag, size_t len);
 int dp_sock_table_create(struct dp_engine *eng);
 void dp_sock_table_free(struct dp_engine *eng);
@@ -342,7 +376,7 @@ struct dp_sock_info {
 
 /* dp_demux.c: the PCB table, (protocol, address, port) -> sockets */
 int dp_demux_bind(struct dp_sock *s, const struct dp_addr *a,
-		uint16_t *port);
+		const struct dp_addr *peer, uint16_t *port);
 void dp_demux_unbind(struct dp_sock *s);
 unsigned int dp_demux_lookup(struct dp_engine *eng, uint8_t proto,
 		uint32_t dst_be, uint16_t port_be,

@@ -432,6 +432,7 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		DP_STAT_INC(lc, udp_no_port);
 		goto drop;
 	}
+	dp_sock_flow_rx(lc, s);
 	deliver(lc, s, m, p->dgram_len);
 	return;
 drop:

@@ -437,7 +437,8 @@ udp_connect(struct dp_sock *s, const struct dp_addr *peer)
 	if ((be == IP_BCAST_BE || be == s->eng->bcast) &&
 			!__atomic_load_n(&s->broadcast, __ATOMIC_RELAXED))
 		return -EACCES;
-	ret = dp_sock_autobind(s);
+	/* Bound, and on the lcore its flow arrives on where RSS says. */
+	ret = dp_sock_flow_bind(s, peer);
 	if (ret != 0)
 		return ret;
 	to = (uint64_t)peer->ip << 16 | peer->port;

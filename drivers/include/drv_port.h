@@ -19,6 +19,16 @@
  *    enqueued on <name>_in arrive on the port, frames the port sends appear
  *    on <name>_out. Used by tests and fuzzers as a NIC-less peer.
  *
+ * RSS (drv_rss.c): with several queue pairs, a port that hashes IPv4
+ * TCP/UDP is given a symmetric Toeplitz key and a redirection table
+ * dealing the queues out in turn, both kept here so the dataplane can
+ * compute where a flow arrives; a "pair" port's far end is expected to
+ * place frames the same way. Other ports (tap, loop, memif) keep one
+ * queue pair per lcore, since every lcore needs a TX queue of its own;
+ * which RX queue a flow arrives on is theirs (or their peer's) to pick
+ * (rss DRV_RSS_NONE), so nothing is placed by flow and any lcore may
+ * receive any flow.
+ *
  * Threading: drv_port_open()/drv_port_close() run on one control thread
  * at a time (the provider's lifecycle lock serialises them). Queue q is
  * used by exactly one lcore; the burst wrappers do no locking.
@@ -37,6 +47,12 @@
 /** Most queue pairs (= dataplane lcores) a port is configured with. */
 #define DRV_MAX_QUEUES 16
 
+/** Longest RSS key a port is given (i40e's 52 bytes; most take 40). */
+#define DRV_RSS_KEY_MAX 52
+
+/** Largest redirection table kept (RTE_ETH_RSS_RETA_SIZE_512). */
+#define DRV_RETA_MAX 512
+
 /** Longest device string accepted (devargs included). */
 #define DRV_DEVICE_MAX 256
 
@@ -47,6 +63,23 @@ enum drv_kind {
 	DRV_KIND_LOOP,	/**< rings: TX ring = RX ring */
 	DRV_KIND_PAIR,	/**< rings: <name>_in -> RX, TX -> <name>_out */
 };
+
+/**
+ * How frames of a flow are spread over a port's RX queues.
+ *
+ * With DRV_RSS_HW and DRV_RSS_PEER, a frame of an IPv4 TCP/UDP flow
+ * arrives on queue rss_reta[h % rss_reta_size], h being the Toeplitz
+ * hash (rss_key) of its (source, destination, source port, destination
+ * port); the key is symmetric, so both directions of a flow hash alike.
+ */
+enum drv_rss {
+	DRV_RSS_NONE,	/**< the port's own steering, or one queue */
+	DRV_RSS_HW,	/**< the NIC hashes (Toeplitz, our key and table) */
+	DRV_RSS_PEER,	/**< PAIR: the far end places frames by that hash */
+};
+
+/** The symmetric Toeplitz key every port is given (0x6d5a repeated). */
+extern const uint8_t drv_rss_key[DRV_RSS_KEY_MAX];
 
 /** What the dataplane asks of a port. */
 struct drv_port_conf {
@@ -68,6 +101,10 @@ struct drv_port {
 	uint64_t tx_offloads;		/**< RTE_ETH_TX_OFFLOAD_* enabled */
 	uint16_t mtu;			/**< IP MTU in effect */
 	bool mc_filter;			/**< PMD takes a multicast MAC list */
+	enum drv_rss rss;		/**< how flows map to queues */
+	uint8_t rss_key_len;		/**< bytes of drv_rss_key in use */
+	uint16_t rss_reta_size;		/**< entries in rss_reta (0: none) */
+	uint16_t rss_reta[DRV_RETA_MAX]; /**< hash bucket -> RX queue */
 	char name[DRV_DEVICE_MAX];	/**< device (bus) name, the probe key */
 	char driver[64];		/**< PMD name, for the banner */
 	struct rte_device *dev;		/**< kept to remove it after close */

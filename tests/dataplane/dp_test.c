@@ -146,6 +146,25 @@ inject(unsigned int q, const void *frame, uint16_t len, uint64_t ol_flags)
 		rte_pktmbuf_free(m);
 }
 
+unsigned int
+dp_test_rss_queue(const void *frame)
+{
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)
+		((const uint8_t *)frame + sizeof(struct rte_ether_hdr));
+	const rte_be16_t *ports = (const rte_be16_t *)(ip + 1);
+	struct dp_engine *eng = dp_engine_get();
+	unsigned int q = 0;
+
+	if (eng == NULL)
+		return 0;
+	if (dp_rss_on(&eng->rss))
+		q = dp_rss_queue(&eng->rss, rte_be_to_cpu_32(ip->src_addr),
+			rte_be_to_cpu_32(ip->dst_addr),
+			rte_be_to_cpu_16(ports[0]), rte_be_to_cpu_16(ports[1]));
+	dp_engine_put();
+	return q;
+}
+
 void
 dp_test_inject_q(unsigned int q, const void *frame, uint16_t len)
 {

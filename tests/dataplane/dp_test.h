@@ -50,6 +50,10 @@ void dp_test_inject_wait_flags(const void *frame, uint16_t len,
 		uint64_t ol_flags);
 void dp_test_inject_wait_q(unsigned int q, const void *frame, uint16_t len);
 
+/* The queue a NIC would put an IPv4 TCP/UDP frame on: the engine's RSS
+ * when the port places flows (the test plays that NIC), else 0. */
+unsigned int dp_test_rss_queue(const void *frame);
+
 /* Inject on queue q (RSS would pick it on a NIC). */
 void dp_test_inject_q(unsigned int q, const void *frame, uint16_t len);
 
