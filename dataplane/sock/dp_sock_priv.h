@@ -146,7 +146,8 @@ struct dp_sock_ops {
 	void (*ctlinput)(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 			uint8_t type, uint8_t code);
 	bool input_lcore0;		/* its input runs on lcore 0 only */
-	/* s->timer fired (the owner lcore) */
+	/* s->timer fired (the owner lcore); still armed when s is freed,
+	 * the socket layer cancels it there */
 	void (*timer)(struct dp_sock *s);
 	/* a datagram it marked DP_MBUF_F_NOTIFY left for the wire (the
 	 * owner lcore, m's data at its IPv4 header) */
@@ -362,7 +363,8 @@ void dp_sock_reap(struct dp_engine *eng);
 void dp_sock_count_unread(struct dp_sock *s);
 /* Nothing of s's is still on its way out. */
 bool dp_sock_tx_idle(struct dp_sock *s);
-/* Arm s's protocol timer at µs time `at` (the owner lcore only). */
+/* Arm s's protocol timer at µs time `at` (the owner lcore only; ops->timer
+ * set). It may stay armed past close: freeing s cancels it. */
 void dp_sock_timer_arm(struct dp_sock *s, uint64_t at);
 
 struct dp_sock_info {

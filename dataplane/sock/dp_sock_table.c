@@ -114,6 +114,17 @@ dp_sock_count_unread(struct dp_sock *s)
 		__atomic_fetch_add(&s->st.drop_unread, n, __ATOMIC_RELAXED);
 }
 
+/* The owner (or, lcores stopped, whoever frees): s->timer is on its
+ * wheel. */
+static int
+sock_timer_cancel(struct dp_lcore *lc, void *arg)
+{
+	struct dp_sock *s = arg;
+
+	dp_timer_cancel(&lc->timers, &s->timer);
+	return 0;
+}
+
 static void
 sock_free(struct dp_sock *s)
 {
@@ -145,10 +156,12 @@ dp_sock_table_free(struct dp_engine *eng)
 		return;
 	while ((s = TAILQ_FIRST(&t->all)) != NULL) {
 		TAILQ_REMOVE(&t->all, s, link);
+		sock_timer_cancel(s->owner, s);
 		sock_free(s);
 	}
 	while ((s = TAILQ_FIRST(&t->orphans)) != NULL) {
 		TAILQ_REMOVE(&t->orphans, s, link);
+		sock_timer_cancel(s->owner, s);
 		sock_free(s);
 	}
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
@@ -209,8 +222,16 @@ dp_sock_reap(struct dp_engine *eng)
 		return;
 	/* The owner may still be finishing the visit that emptied it. */
 	dp_qsbr_wait(eng);
-	for (unsigned int i = 0; i < n; i++)
+	for (unsigned int i = 0; i < n; i++) {
+		/* Its protocol may have left the timer armed (one that
+		 * times an orphan, as TCP will, has to): the owner cancels
+		 * it, or it fires into freed memory. A protocol without a
+		 * timer never arms it: no round trip. */
+		if (dead[i]->ops->timer != NULL)
+			dp_sock_owner_call(dead[i], sock_timer_cancel,
+				dead[i]);
 		sock_free(dead[i]);
+	}
 }
 
 bool

@@ -77,6 +77,23 @@ frame_echo(uint8_t *buf, const struct rte_ether_addr *eth_dst,
 		sizeof(*icmp) + n);
 }
 
+/* The UDP header after ip, its payload (n bytes) in place. */
+static void
+udp_finish(struct rte_ipv4_hdr *ip, uint16_t sport, uint16_t dport,
+		uint16_t n, enum frame_csum c)
+{
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	udp->src_port = rte_cpu_to_be_16(sport);
+	udp->dst_port = rte_cpu_to_be_16(dport);
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(sizeof(*udp) + n));
+	udp->dgram_cksum = 0;
+	if (c != FRAME_CSUM_ZERO)
+		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	if (c == FRAME_CSUM_BAD)
+		udp->dgram_cksum ^= RTE_BE16(0x0101);
+}
+
 uint16_t
 frame_udp(uint8_t *buf, const struct rte_ether_addr *eth_dst,
 		const struct rte_ether_addr *eth_src, uint32_t src,
@@ -85,17 +102,59 @@ frame_udp(uint8_t *buf, const struct rte_ether_addr *eth_dst,
 {
 	struct rte_ipv4_hdr *ip = frame_ipv4(buf, eth_dst, eth_src, src, dst,
 		IPPROTO_UDP, (uint16_t)(sizeof(struct rte_udp_hdr) + n));
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 
-	udp->src_port = rte_cpu_to_be_16(sport);
-	udp->dst_port = rte_cpu_to_be_16(dport);
-	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(sizeof(*udp) + n));
-	udp->dgram_cksum = 0;
-	memcpy(udp + 1, payload, n);
-	if (c != FRAME_CSUM_ZERO)
-		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
-	if (c == FRAME_CSUM_BAD)
-		udp->dgram_cksum ^= RTE_BE16(0x0101);
+	memcpy((struct rte_udp_hdr *)(ip + 1) + 1, payload, n);
+	udp_finish(ip, sport, dport, n, c);
 	return (uint16_t)(sizeof(struct rte_ether_hdr) + sizeof(*ip) +
-		sizeof(*udp) + n);
+		sizeof(struct rte_udp_hdr) + n);
+}
+
+uint32_t
+frame_udp_dgram(uint8_t *buf, const struct rte_ether_addr *eth_dst,
+		const struct rte_ether_addr *eth_src, uint32_t src,
+		uint16_t sport, uint32_t dst, uint16_t dport, uint16_t id,
+		uint32_t n)
+{
+	struct rte_ipv4_hdr *ip = frame_ipv4(buf, eth_dst, eth_src, src, dst,
+		IPPROTO_UDP, (uint16_t)(sizeof(struct rte_udp_hdr) + n));
+	uint8_t *p = (uint8_t *)((struct rte_udp_hdr *)(ip + 1) + 1);
+
+	ip->packet_id = rte_cpu_to_be_16(id);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	/* Not periodic in 256 or in a fragment's length: a byte in the
+	 * wrong place shows. */
+	for (uint32_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 131 + (i >> 9) + id);
+	udp_finish(ip, sport, dport, (uint16_t)n, FRAME_CSUM_GOOD);
+	return (uint32_t)sizeof(struct rte_udp_hdr) + n;
+}
+
+uint16_t
+frame_fragment(uint8_t *buf, const uint8_t *dgram, uint32_t off,
+		uint32_t len, bool more)
+{
+	const struct rte_ether_hdr *eh = (const struct rte_ether_hdr *)dgram;
+	const struct rte_ipv4_hdr *w = (const struct rte_ipv4_hdr *)(eh + 1);
+	struct rte_ipv4_hdr *ip = frame_ipv4(buf, &eh->dst_addr,
+		&eh->src_addr, rte_be_to_cpu_32(w->src_addr),
+		rte_be_to_cpu_32(w->dst_addr), w->next_proto_id,
+		(uint16_t)len);
+
+	ip->packet_id = w->packet_id;
+	ip->fragment_offset = rte_cpu_to_be_16((uint16_t)(off / 8 |
+		(more ? RTE_IPV4_HDR_MF_FLAG : 0)));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	memcpy(ip + 1, (const uint8_t *)(w + 1) + off, len);
+	return (uint16_t)(sizeof(*eh) + sizeof(*ip) + len);
+}
+
+uint16_t
+frame_fragment_i(uint8_t *buf, const uint8_t *dgram, uint32_t plen,
+		unsigned int i)
+{
+	uint32_t off = i * FRAME_FRAG, len = RTE_MIN(FRAME_FRAG, plen - off);
+
+	return frame_fragment(buf, dgram, off, len, off + len < plen);
 }

@@ -7,6 +7,7 @@
 #ifndef _FRAME_H_
 #define _FRAME_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -48,5 +49,37 @@ uint16_t frame_udp(uint8_t *buf, const struct rte_ether_addr *eth_dst,
 		const struct rte_ether_addr *eth_src, uint32_t src,
 		uint16_t sport, uint32_t dst, uint16_t dport,
 		const void *payload, uint16_t n, enum frame_csum c);
+
+/*
+ * A UDP datagram for a test to cut into fragments: as frame_udp, with
+ * identification id and n payload bytes of a pattern of id, so n may be
+ * past any MTU (up to 65507). Returns the IPv4 payload's length (UDP
+ * header and n), the bytes fragments cut.
+ */
+uint32_t frame_udp_dgram(uint8_t *buf, const struct rte_ether_addr *eth_dst,
+		const struct rte_ether_addr *eth_src, uint32_t src,
+		uint16_t sport, uint32_t dst, uint16_t dport, uint16_t id,
+		uint32_t n);
+
+/* Payload bytes per fragment, as a 1500-byte MTU cuts a datagram. */
+#define FRAME_FRAG	1480u
+
+static inline unsigned int
+frame_nb_frags(uint32_t plen)
+{
+	return (plen + FRAME_FRAG - 1) / FRAME_FRAG;
+}
+
+/*
+ * Ethernet + the IPv4 fragment of bytes [off, off + len) of the payload
+ * of dgram (a frame whose IPv4 header has no options: frame_udp_dgram's,
+ * or any other), MF set if more; its addresses, protocol and
+ * identification are dgram's. Returns its length.
+ */
+uint16_t frame_fragment(uint8_t *buf, const uint8_t *dgram, uint32_t off,
+		uint32_t len, bool more);
+/* Fragment i of dgram's payload (plen bytes), cut FRAME_FRAG at a time. */
+uint16_t frame_fragment_i(uint8_t *buf, const uint8_t *dgram, uint32_t plen,
+		unsigned int i);
 
 #endif /* _FRAME_H_ */

@@ -27,12 +27,13 @@
 #define PORT		4666
 #define MAX_DGRAMS	4
 #define TIMEOUT_MS	200
-#define FRAG		1480u	/* payload per fragment, a 1500 MTU's */
 #define ETH_IP		((uint32_t)(sizeof(struct rte_ether_hdr) + \
 			sizeof(struct rte_ipv4_hdr)))
 
-/* The datagram being cut: IPv4 header, then its payload. */
-static uint8_t whole[RTE_IPV4_MAX_PKT_LEN + 128];	/* + a fragment past */
+/* The datagram being cut, a frame (frame_fragment): Ethernet and IPv4
+ * headers, then its payload, and room for a fragment past 65535. */
+static uint8_t whole[sizeof(struct rte_ether_hdr) + RTE_IPV4_MAX_PKT_LEN +
+	128];
 static uint8_t got[RTE_IPV4_MAX_PKT_LEN + 1];
 static struct dp_sock *sock;
 static uint64_t rx_base;		/* rx_pkts when the suite began */
@@ -45,50 +46,22 @@ tweak(struct dp_conf *c)
 	c->reass_timeout_ms = TIMEOUT_MS;
 }
 
-/* whole = IPv4 + UDP to PORT with n payload bytes (a pattern of id);
- * returns the IPv4 payload length. */
+/* whole = a UDP datagram from the peer to PORT with n payload bytes (a
+ * pattern of id); returns the IPv4 payload length. */
 static uint32_t
 udp_dgram(uint16_t id, uint32_t n)
 {
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)whole;
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
-	uint8_t *p = (uint8_t *)(udp + 1);
-	uint32_t ulen = (uint32_t)sizeof(*udp) + n;
-
-	memset(ip, 0, sizeof(*ip));
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + ulen));
-	ip->packet_id = rte_cpu_to_be_16(id);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(DP_TEST_PEER);
-	ip->dst_addr = rte_cpu_to_be_32(DP_TEST_IP);
-	udp->src_port = RTE_BE16(40001);
-	udp->dst_port = RTE_BE16(PORT);
-	udp->dgram_len = rte_cpu_to_be_16((uint16_t)ulen);
-	udp->dgram_cksum = 0;
-	for (uint32_t i = 0; i < n; i++)
-		p[i] = (uint8_t)(i * 131 + (i >> 9) + id);
-	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
-	return ulen;
+	return frame_udp_dgram(whole, dp_test_mac(), &dp_test_peer_mac,
+		DP_TEST_PEER, 40001, DP_TEST_IP, PORT, id, n);
 }
 
 /* Inject bytes [off, off + len) of whole's payload as one fragment. */
 static void
 frag(uint32_t off, uint32_t len, bool mf)
 {
-	const struct rte_ipv4_hdr *w = (const struct rte_ipv4_hdr *)whole;
-	uint8_t f[RTE_ETHER_MAX_LEN + FRAG];
-	struct rte_ipv4_hdr *ip = dp_test_ipv4(f, dp_test_mac(), DP_TEST_PEER,
-		DP_TEST_IP, w->next_proto_id, (uint16_t)len);
+	uint8_t f[RTE_ETHER_MAX_LEN + FRAME_FRAG];
 
-	ip->packet_id = w->packet_id;
-	ip->fragment_offset = rte_cpu_to_be_16((uint16_t)(off / 8 |
-		(mf ? RTE_IPV4_HDR_MF_FLAG : 0)));
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	memcpy(ip + 1, whole + sizeof(*ip) + off, len);
-	dp_test_inject(f, (uint16_t)(ETH_IP + len));
+	dp_test_inject(f, frame_fragment(f, whole, off, len, mf));
 	sent++;
 }
 
@@ -103,15 +76,10 @@ learn_peer(void)
 static void
 frag_i(uint32_t plen, unsigned int i)
 {
-	uint32_t off = i * FRAG, len = RTE_MIN(FRAG, plen - off);
+	uint8_t f[RTE_ETHER_MAX_LEN + FRAME_FRAG];
 
-	frag(off, len, off + len < plen);
-}
-
-static unsigned int
-nb_frags(uint32_t plen)
-{
-	return (plen + FRAG - 1) / FRAG;
+	dp_test_inject(f, frame_fragment_i(f, whole, plen, i));
+	sent++;
 }
 
 static uint64_t
@@ -180,7 +148,7 @@ check_delivered(uint32_t ulen)
 			wt_sleep_ms(1);
 	}
 	CU_ASSERT_EQUAL_FATAL(n, (long)(ulen - sizeof(struct rte_udp_hdr)));
-	CU_ASSERT_EQUAL(memcmp(got, whole + sizeof(struct rte_ipv4_hdr) +
+	CU_ASSERT_EQUAL(memcmp(got, whole + ETH_IP +
 		sizeof(struct rte_udp_hdr), (size_t)n), 0);
 }
 
@@ -201,7 +169,7 @@ test_reass_in_order(void)
 	uint64_t ok = STAT(ip_reass_ok);
 	size_t q;
 
-	for (unsigned int i = 0; i < nb_frags(plen); i++)
+	for (unsigned int i = 0; i < frame_nb_frags(plen); i++)
 		frag_i(plen, i);
 	CU_ASSERT_EQUAL(WAIT_STAT(ip_reass_ok, ok, 1000), ok + 1);
 	/* FIONREAD is the datagram's whole length, not its first mbuf's. */
@@ -217,7 +185,7 @@ static void
 test_reass_65507_out_of_order(void)
 {
 	uint32_t plen = udp_dgram(2, 65507);
-	unsigned int n = nb_frags(plen), lo = 0, hi = n - 1;
+	unsigned int n = frame_nb_frags(plen), lo = 0, hi = n - 1;
 	uint64_t ok = STAT(ip_reass_ok);
 
 	CU_ASSERT_EQUAL(n, 45);
@@ -242,7 +210,7 @@ test_reass_duplicate_is_dropped_alone(void)
 	frag_i(plen, 0);
 	frag_i(plen, 1);
 	frag_i(plen, 1);		/* exact copy */
-	frag(FRAG, 8, true);		/* its first 8 bytes again */
+	frag(FRAME_FRAG, 8, true);		/* its first 8 bytes again */
 	frag_i(plen, 0);
 	frag_i(plen, 2);
 	frag_i(plen, 3);
@@ -262,7 +230,7 @@ test_reass_overlap_drops_datagram(void)
 	uint64_t ov = STAT(ip_reass_overlap), ok = STAT(ip_reass_ok);
 
 	frag_i(plen, 0);
-	frag(FRAG - 16, 64, true);	/* straddles fragments 0 and 1 */
+	frag(FRAME_FRAG - 16, 64, true);	/* across fragments 0 and 1 */
 	CU_ASSERT_EQUAL(WAIT_STAT(ip_reass_overlap, ov, 1000), ov + 1);
 	settle();
 	CU_ASSERT_EQUAL(in_flight(), 0);
@@ -286,8 +254,8 @@ test_reass_disagreeing_ends(void)
 	uint32_t plen = udp_dgram(5, 4000);
 	uint64_t be = STAT(ip_reass_bad_end);
 
-	frag(2 * FRAG, plen - 2 * FRAG, false);
-	frag(2 * FRAG, plen - 2 * FRAG - 8, false);
+	frag(2 * FRAME_FRAG, plen - 2 * FRAME_FRAG, false);
+	frag(2 * FRAME_FRAG, plen - 2 * FRAME_FRAG - 8, false);
 	CU_ASSERT_EQUAL(WAIT_STAT(ip_reass_bad_end, be, 1000), be + 1);
 	settle();
 	CU_ASSERT_EQUAL(in_flight(), 0);
@@ -381,7 +349,7 @@ test_reass_icmp_echo(void)
 
 	learn_peer();
 	len = dp_test_echo(f, DP_TEST_PEER, DP_TEST_IP, 77, 1, 1200);
-	memcpy(whole, f + sizeof(struct rte_ether_hdr), len - 14u);
+	memcpy(whole, f, len);
 	frag(0, 800, true);
 	frag(800, len - ETH_IP - 800, false);
 	m = dp_test_recv(1000);
@@ -394,10 +362,10 @@ test_reass_icmp_echo(void)
 	rte_pktmbuf_free(m);
 
 	len = dp_test_echo(f, DP_TEST_PEER, DP_TEST_IP, 77, 2, 4000);
-	memcpy(whole, f + sizeof(struct rte_ether_hdr), len - 14u);
-	for (uint32_t off = 0; off < len - ETH_IP; off += FRAG)
-		frag(off, RTE_MIN(FRAG, len - ETH_IP - off),
-			off + FRAG < len - ETH_IP);
+	memcpy(whole, f, len);
+	for (uint32_t off = 0; off < len - ETH_IP; off += FRAME_FRAG)
+		frag(off, RTE_MIN(FRAME_FRAG, len - ETH_IP - off),
+			off + FRAME_FRAG < len - ETH_IP);
 	CU_ASSERT_EQUAL(WAIT_STAT(ip_reass_too_long, tl, 1000), tl + 1);
 	CU_ASSERT_PTR_NULL(dp_test_recv(20));
 }
@@ -410,7 +378,7 @@ test_stop_returns_every_mbuf(void)
 	uint32_t plen = udp_dgram(200, 30000);
 
 	/* Leave a datagram half done for the stop to free. */
-	for (unsigned int i = 0; i < nb_frags(plen) - 1; i++)
+	for (unsigned int i = 0; i < frame_nb_frags(plen) - 1; i++)
 		frag_i(plen, i);
 	settle();
 	CU_ASSERT_EQUAL(in_flight(), 1);
