@@ -139,10 +139,18 @@ dp_os_cpus_allowed(uint16_t *cpus, unsigned int max)
 
 	if (info == NULL)
 		return 0;
+	/* Wine lacks the group call (ERROR_CALL_NOT_IMPLEMENTED) and has
+	 * one group: the process mask alone describes it. */
 	if (!GetProcessGroupAffinity(GetCurrentProcess(), &npgroups,
-			pgroups) ||
-			!GetProcessAffinityMask(GetCurrentProcess(), &pmask,
-				&smask)) {
+			pgroups)) {
+		if (GetLastError() != ERROR_CALL_NOT_IMPLEMENTED) {
+			free(info);
+			return 0;
+		}
+		npgroups = 1;
+		pgroups[0] = 0;
+	}
+	if (!GetProcessAffinityMask(GetCurrentProcess(), &pmask, &smask)) {
 		free(info);
 		return 0;
 	}
