@@ -35,27 +35,6 @@ thread_main(void *p)
 	return 0;
 }
 
-/*
- * Windows' EAL (22.11) lacks these Linux options and, unlike Linux's,
- * exit()s on an argument it does not know.
- */
-bool
-dp_os_eal_has(const char *option)
-{
-	static const char *const linux_only[] = {
-		"--file-prefix", "--huge-dir", "--huge-unlink",
-		"--socket-mem", "--socket-limit", "--vfio-intr",
-		"--vfio-vf-token", "--create-uio-dev", "--mbuf-pool-ops-name",
-		"--match-allocations", "--syslog", "--trace",
-	};
-
-	for (size_t i = 0; i < sizeof(linux_only) / sizeof(linux_only[0]);
-			i++)
-		if (strcmp(option, linux_only[i]) == 0)
-			return false;
-	return true;
-}
-
 bool
 dp_os_is_hugetlbfs(const char *path)
 {
