@@ -42,15 +42,19 @@ dp_os_is_hugetlbfs(const char *path)
 	return false;
 }
 
-/* Windows' EAL keeps no files and shares nothing; --in-memory says so
- * (and keeps it from warning about multi-process support). */
+/*
+ * Windows' EAL keeps no files and shares nothing: it turns in-memory mode
+ * on itself after parsing (lib/eal/windows/eal.c, rte_eal_init, with a
+ * warning about multi-process support that --in-memory silences). Not
+ * with --no-huge, which implies legacy memory: eal_check_common_options
+ * refuses --legacy-mem with --in-memory, and Windows' EAL exits on that.
+ */
 unsigned int
 dp_os_eal_mode_args(const char *prefix, bool no_huge, char out[][64],
 		unsigned int max)
 {
 	(void)prefix;
-	(void)no_huge;
-	if (max == 0)
+	if (max == 0 || no_huge)
 		return 0;
 	snprintf(out[0], 64, "--in-memory");
 	return 1;
