@@ -986,8 +986,12 @@ dp_eal_init(const struct dp_conf *conf)
 	if (job.ret < 0) {
 		DP_LOG(ERR, "rte_eal_init failed: %s", rte_strerror(
 			job.rte_err));
-		/* EAL resets itself only after argument errors. */
-		if (job.rte_err != EINVAL)
+		/* EAL resets itself only after argument errors, and only
+		 * Linux's: Windows' has no run-once guard and would redo its
+		 * whole init over the remains of this one (lib/eal/windows/
+		 * eal.c, rte_eal_init: the second --lcores is then a parse
+		 * error, and exit(1)). */
+		if (job.rte_err != EINVAL || EAL_BUILT == DP_EAL_WINDOWS)
 			eal_state = EAL_FAILED;
 		dp_eal_argv_free(&eal_args);
 		return job.rte_err == EINVAL ? -EINVAL : -EALREADY;
