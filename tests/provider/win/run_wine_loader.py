@@ -162,6 +162,11 @@ def judge(c, rc, out):
         bad.append(f'the process did not survive (exit status {rc})')
     if not re.search(r'^loader: freelibrary = [1-9]', out, re.M):
         bad.append('FreeLibrary did not return TRUE')
+    # The DLL pins itself before EAL starts threads in it, and only then.
+    loaded = re.search(r'^loader: still loaded = (\d)', out, re.M)
+    if loaded is None or int(loaded.group(1)) != int(c['eal']):
+        bad.append('the DLL ' + ('was unloaded after EAL ran' if c['eal']
+                                 else 'stayed loaded after FreeLibrary'))
     codes = [int(x) for x in re.findall(r'^loader: startup \d+ = (-?\d+)',
                                         out, re.M)]
     if c['want'] is not None and codes != [c['want']] * 2:

@@ -16,6 +16,7 @@
  *   loader: startup 1 = 10091
  *   loader: cleanup 1 = 0 (error 0)
  *   loader: freelibrary = 1
+ *   loader: still loaded = 0
  *   loader: survived
  * Exit status 0 once every step ran (whatever WSPStartup returned);
  * 3 if the DLL does not load, 4 without a WSPStartup export. A process
@@ -269,6 +270,9 @@ main(int argc, char **argv)
 	for (int i = 1; i <= n; i++)
 		one_startup(startup, i, mode);
 	say("freelibrary = %d", FreeLibrary(dll));
+	/* Gone, unless the provider pinned itself (it does once EAL ran:
+	 * EAL's threads outlive even a failed start). */
+	say("still loaded = %d", GetModuleHandleA("wspdk.dll") != NULL);
 	say("survived");
 	return 0;
 }
