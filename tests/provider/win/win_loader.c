@@ -8,10 +8,11 @@
  *
  *   win_loader.exe DLL [STARTUPS [MODE]]
  *
- * Calls WSPStartup STARTUPS times (default 2), each followed by WSPCleanup
- * when it succeeded, then FreeLibrary. MODE: ok (default: SPI 2.2, every
- * argument valid), v11 (asks for SPI 1.1), nulldata (lpWSPData NULL). Every step prints one line on
- * stderr, where the provider logs too, so the two stay in order:
+ * Calls WSPStartup STARTUPS times (default 2; 0: load and unload only),
+ * each followed by WSPCleanup when it succeeded, then FreeLibrary. MODE:
+ * ok (default: SPI 2.2, every argument valid), v11 (asks for SPI 1.1),
+ * nulldata (lpWSPData NULL). Every step prints one line on stderr, where
+ * the provider logs too, so the two stay in order:
  *   loader: load ok
  *   loader: startup 1 = 10091
  *   loader: cleanup 1 = 0 (error 0)
