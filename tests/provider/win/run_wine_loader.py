@@ -250,6 +250,21 @@ def run_installer(env, exe, verbose):
     return len(checks) - failed, failed
 
 
+def sweep_prefixes(wdir):
+    """Prefixes of runs that died before removing theirs (about 700 MB
+    each): ours by name, their process gone."""
+    for name in os.listdir(wdir):
+        m = re.fullmatch(r'prefix-(\d+)', name)
+        if m is None:
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(os.path.join(wdir, name), ignore_errors=True)
+        except PermissionError:
+            pass
+
+
 def need_tools(top):
     """setup.sh's need_tool: a missing one fails naming its package."""
     r = subprocess.run(['bash', '-c', '. "$1/setup.sh" && shift && '
@@ -280,6 +295,7 @@ def main():
     if r.returncode != 0:
         print(f'FAIL: {CC} could not build {src}')
         return 1
+    sweep_prefixes(wdir)
     prefix = os.path.join(wdir, f'prefix-{os.getpid()}')
     os.makedirs(prefix)
     env = base_env(prefix)
