@@ -187,7 +187,7 @@ export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 # DPDK's libraries are not instrumented; what they do inside (rte_free
 # zeroing what it frees, under its own lock) is theirs: TSan looks at our
-# accesses, ordered by the handoffs dataplane/dp_tsan.h annotates.
+# accesses, ordered by the handoffs dataplane/core/dp_tsan.h annotates.
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:ignore_noninstrumented_modules=1:suppressions=$here/tests/tsan.supp"
 
 run_tests() {

@@ -11,7 +11,7 @@
 #   --quick    fewer samples and cycles, under 2 minutes
 #   --smoke    a few iterations of every app (the meson test uses it)
 #   --only     comma list of scenarios: loop,reflector,kpeer,rx,lifecycle,
-#              fanout,pktgen
+#              fanout,pktgen,timer
 #   --out      results directory (default perf/results/<timestamp>)
 #
 # Writes the Markdown report to stdout (progress goes to stderr) and
@@ -39,7 +39,7 @@ top=$(dirname "$here")
 build=${BUILD_DIR:-$top/build}
 mode=full
 out=
-only=loop,reflector,kpeer,rx,lifecycle,fanout,pktgen
+only=loop,reflector,kpeer,rx,lifecycle,fanout,pktgen,timer
 do_build=1
 
 while [ $# -gt 0 ]; do
@@ -57,11 +57,14 @@ done
 
 case $mode in
 full)	ITERS=100000 WARM=10000 LAT_S=15 SLOW_S=12 TP_S=10 CYCLES=10000
-	CYCLE_S=170 BARE_S=90 QUIET_S=15 RETRIES=1 SP_S=6 FAN=20000 MC_S=6 ;;
+	CYCLE_S=170 BARE_S=90 QUIET_S=15 RETRIES=1 SP_S=6 FAN=20000 MC_S=6
+	TMR_ROUNDS=5 TMR_SIZES=100000,1000000 ;;
 quick)	ITERS=20000 WARM=2000 LAT_S=5 SLOW_S=4 TP_S=4 CYCLES=1000
-	CYCLE_S=25 BARE_S=12 QUIET_S=2 RETRIES=0 SP_S=2 FAN=5000 MC_S=3 ;;
+	CYCLE_S=25 BARE_S=12 QUIET_S=2 RETRIES=0 SP_S=2 FAN=5000 MC_S=3
+	TMR_ROUNDS=3 TMR_SIZES=100000,1000000 ;;
 smoke)	ITERS=200 WARM=20 LAT_S=3 SLOW_S=2 TP_S=2 CYCLES=20
-	CYCLE_S=20 BARE_S=20 QUIET_S=0 RETRIES=0 SP_S=1 FAN=50 MC_S=2 ;;
+	CYCLE_S=20 BARE_S=20 QUIET_S=0 RETRIES=0 SP_S=1 FAN=50 MC_S=2
+	TMR_ROUNDS=1 TMR_SIZES=1000,10000 ;;
 esac
 FOREIGN_MAX=10		# percent of one core (benchmarking.md)
 NEAR_MAX=200		# c2c ns: below is "near", at or above "far"
@@ -91,7 +94,7 @@ do_build_now() {
 	log "building"
 	# The apps, and the provider the Ws2_32 stand-in loads at run time.
 	ninja -C "$build" perf/wsperf perf/wscycle perf/kudp perf/rawdpdk \
-		perf/c2c provider/libwspdk.so >&2
+		perf/c2c perf/timer provider/libwspdk.so >&2
 }
 
 # ---- processes, namespaces, cleanup ----
@@ -597,7 +600,7 @@ s_fanout() {
 	want fanout || return 0
 	"$here/tools/pf_load.py" wait --log "$out/load.log" \
 		--max "$FOREIGN_MAX" --timeout "$QUIET_S" >/dev/null
-	log "fanout: lcore cost of one datagram to 0..8 members"
+	log "fanout: lcore cost of one datagram to 0..512 members"
 	run_log fanout 120 taskset -c 1 "$build/perf/fanout" --rounds "$FAN" \
 		--file-prefix "${tag}f" || log "fanout failed; see logs/fanout.log"
 	for n in 1 2 4 8; do
@@ -610,25 +613,29 @@ s_fanout() {
 }
 
 # Appended to the report: a table of its own (no baseline process).
+# "delivered" is what the members really read per datagram: below the
+# member count, some were never served.
 fanout_table() {
 	local f=$out/logs/fanout.log
 
-	[ -f "$f" ] && grep -q '^members_8_ns=' "$f" || return 0
+	[ -f "$f" ] && grep -q '^members_1_ns=' "$f" || return 0
 	awk -F= '
 	/^unicast_1_ns=/ { u = $2 }
 	/^members_[0-9]+_/ { split($1, a, "_"); n = a[2]; k = $1
-		sub("^members_[0-9]+_", "", k); v[n, k] = $2; seen[n] = 1 }
+		sub("^members_[0-9]+_", "", k); v[n, k] = $2
+		if (!(n in seen)) order[nn++] = n; seen[n] = 1 }
 	END {
 		print "\n## Multicast fan-out (lcore, per datagram)\n"
 		printf "Unicast to one socket (reference): %s ns\n\n", u
-		print "| members | ns | vs unicast | ns per added member | deliveries/s (M) | mbufs per datagram |"
-		print "|---|---|---|---|---|---|"
-		for (n = 0; n <= 8; n++) if (seen[n])
-			printf "| %d | %s | %s | %s | %s | %s |\n", n,
+		print "| members | ns | vs unicast | ns per added member | delivered per datagram | deliveries/s (M) | mbufs per datagram |"
+		print "|---|---|---|---|---|---|---|"
+		for (i = 0; i < nn; i++) { n = order[i]
+			printf "| %d | %s | %s | %s | %s | %s | %s |\n", n,
 				v[n, "ns"], v[n, "vs_unicast"],
 				v[n, "ns_per_added_member"] == "" ? "-" : v[n, "ns_per_added_member"],
+				v[n, "delivered"] == "" ? "-" : v[n, "delivered"],
 				v[n, "deliveries_s"],
-				v[n, "mbufs_per_datagram"] == "" ? "-" : v[n, "mbufs_per_datagram"]
+				v[n, "mbufs_per_datagram"] == "" ? "-" : v[n, "mbufs_per_datagram"] }
 	}' "$f" | tee -a "$out/report.md"
 }
 
@@ -643,6 +650,58 @@ s_pktgen() {
 		[ -f "$out/$n.meta" ] || printf 'scenario=pktgen\nlabel=%s\n' \
 			"$n" >"$out/$n.meta"
 	done
+}
+
+# ---- 8. timers ----
+
+# dp_timer's wheel against rte_timer, one process on CPU 1 (no baseline
+# process: the baseline, rte_timer, runs in the same process and round).
+s_timer() {
+	local t0 t1
+
+	want timer || return 0
+	"$here/tools/pf_load.py" wait --log "$out/load.log" \
+		--max "$FOREIGN_MAX" --timeout "$QUIET_S" >/dev/null
+	log "timer: wheel vs rte_timer, $TMR_SIZES armed timers"
+	t0=$(date +%s.%N)
+	run_log timer 600 taskset -c 1 "$build/perf/timer" \
+		--rounds "$TMR_ROUNDS" --sizes "$TMR_SIZES" \
+		--file-prefix "${tag}w" || log "timer failed; see logs/timer.log"
+	t1=$(date +%s.%N)
+	"$here/tools/pf_load.py" window --log "$out/load.log" --start "$t0" \
+		--end "$t1" >>"$out/logs/timer.log"
+}
+
+# Appended to the report: a table of its own.
+timer_table() {
+	local f=$out/logs/timer.log
+
+	[ -f "$f" ] && grep -q '_ratio=' "$f" || return 0
+	awk -F= '
+	/^rounds=/ { rounds = $2 }
+	/^foreign_mean_pct=/ { fm = $2 }
+	/^foreign_max_pct=/ { fx = $2 }
+	/^wheel_timer_bytes=/ { wb = $2 }
+	/^rte_timer_bytes=/ { rb = $2 }
+	/^idle_given_tsc_[0-9]+_wheel_ns=/ { it = $2 }
+	/^[a-z]+_[0-9]+_(wheel_ns|rte_ns|ratio)=/ {
+		split($1, a, "_"); op = a[1]; n = a[2]
+		k = $1; sub("^[a-z]+_[0-9]+_", "", k); v[op, n, k] = $2
+		if (!((op, n) in seen)) { seen[op, n] = 1; row[++nr] = op SUBSEP n }
+	}
+	END {
+		print "\n## Timers (one lcore, ns per operation)\n"
+		printf "dp_timer wheel (%s-byte timer) against rte_timer (%s bytes), same workload, same process; median of %s rounds; foreign load mean %s %%, max %s %% of a core.\n\n", wb, rb, rounds, fm, fx
+		print "| timers | operation | wheel ns | rte_timer ns | wheel / rte_timer |"
+		print "|---|---|---|---|---|"
+		for (i = 1; i <= nr; i++) {
+			split(row[i], r, SUBSEP)
+			printf "| %s | %s | %s | %s | %s |\n", r[2], r[1],
+				v[r[1], r[2], "wheel_ns"], v[r[1], r[2], "rte_ns"],
+				v[r[1], r[2], "ratio"]
+		}
+		printf "\nThe wheel idle, given the TSC the loop already read: %s ns a call.\n", it
+	}' "$f" | tee -a "$out/report.md"
 }
 
 machine() {
@@ -685,9 +744,11 @@ main() {
 	s_lifecycle
 	s_fanout
 	s_pktgen
+	s_timer
 	echo "elapsed_s=$SECONDS" >>"$out/machine.txt"
 	"$here/tools/pf_report.py" report --out "$out"
 	fanout_table
+	timer_table
 }
 
 main

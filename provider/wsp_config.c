@@ -202,6 +202,7 @@ KEY_U32(key_mtu, mtu, UINT16_MAX)
 KEY_U32(key_cleanup_ms, cleanup_ms, UINT32_MAX)
 KEY_U32(key_arp_qlen, arp_qlen, UINT32_MAX)
 KEY_U32(key_arp_reachable_ms, arp_reachable_ms, UINT32_MAX)
+KEY_U32(key_mc_groups, mc_groups, UINT32_MAX)
 
 static int
 key_spin_us(struct dp_conf *c, const char *v, char *err, size_t errlen)
@@ -278,6 +279,7 @@ static const struct config_key {
 	{ "WSPDK_CLEANUP_MS", key_cleanup_ms },
 	{ "WSPDK_ARP_QLEN", key_arp_qlen },
 	{ "WSPDK_ARP_REACHABLE_MS", key_arp_reachable_ms },
+	{ "WSPDK_MC_GROUPS", key_mc_groups },
 	{ "WSPDK_LOG_LEVEL", key_log_level },
 };
 

@@ -7,7 +7,9 @@
  *
  * Codes we know but do not implement fail WSAEOPNOTSUPP; codes we do not
  * know fail WSAEINVAL. Every ioctl completes at once; with an overlapped
- * structure a success is also notified as a completion, a failure never.
+ * structure a success is also notified as a completion, a failure never,
+ * and a socket made without WSA_FLAG_OVERLAPPED ignores the structure
+ * ("ignored for non-overlapped sockets", WSAIoctl).
  */
 #include <string.h>
 
@@ -124,6 +126,10 @@ wsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	if (!ws->overlapped) {
+		ov = NULL;
+		cr = NULL;
+	}
 	if (ret == NULL && ov == NULL)
 		err = WSAEFAULT;
 	else

@@ -35,6 +35,7 @@ struct ovl_op {
 	WSATHREADID tid;
 	struct sockaddr *from;		/* caller keeps them valid */
 	LPINT fromlen;
+	struct dp_iov *iov;		/* nbufs, after bufs */
 	DWORD nbufs;
 	WSABUF bufs[];
 };
@@ -104,21 +105,20 @@ wsp_ovl_complete(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
 }
 
 /* Complete one pending receive with what is queued now; false if there
- * is nothing (another thread took it). */
+ * is nothing (another thread took it). op->iov covers every WSABUF the
+ * caller posted, however many. */
 static bool
 try_complete(struct ovl_op *op)
 {
-	struct dp_iov iov[16];
 	struct dp_addr src;
 	size_t full;
-	DWORD n = op->nbufs < 16 ? op->nbufs : 16, room = 0;
+	DWORD room = 0;
 	long r;
 
-	for (DWORD i = 0; i < n; i++) {
-		iov[i] = (struct dp_iov){ op->bufs[i].buf, op->bufs[i].len };
+	for (DWORD i = 0; i < op->nbufs; i++)
 		room += op->bufs[i].len;
-	}
-	r = dp_sock_recv(op->ws->dp, iov, n, &src, &full, DP_F_NONBLOCK);
+	r = dp_sock_recv(op->ws->dp, op->iov, op->nbufs, &src, &full,
+		DP_F_NONBLOCK);
 	if (r == -EAGAIN)
 		return false;
 	if ((r >= 0 || r == -EMSGSIZE) && op->from != NULL)
@@ -243,14 +243,18 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	struct ovl_op *op;
 	int err = 0;
 
-	if (nbufs > 16)
-		return WSAENOBUFS;
-	op = calloc(1, sizeof(*op) + nbufs * sizeof(WSABUF));
+	/* Any number of WSABUFs: only memory can refuse one now. */
+	op = calloc(1, sizeof(*op) + nbufs * (sizeof(WSABUF) +
+		sizeof(struct dp_iov)));
 	if (op == NULL)
 		return WSAENOBUFS;
 	/* The WSABUF array is transient; the buffers it points to are not
 	 * (LPWSPRecv remarks). */
-	memcpy(op->bufs, bufs, nbufs * sizeof(WSABUF));
+	if (nbufs > 0)		/* bufs may be NULL then */
+		memcpy(op->bufs, bufs, nbufs * sizeof(WSABUF));
+	op->iov = (struct dp_iov *)(op->bufs + nbufs);
+	for (DWORD i = 0; i < nbufs; i++)
+		op->iov[i] = (struct dp_iov){ bufs[i].buf, bufs[i].len };
 	op->nbufs = nbufs;
 	op->ov = ov;
 	op->cr = cr;

@@ -11,6 +11,7 @@
  * event on any of the sockets.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "dp_sock.h"
@@ -29,6 +30,17 @@ struct entry {
 	struct wsp_sock *ws;
 	unsigned int set;
 };
+
+/*
+ * A set's handles. An application may define FD_SETSIZE past the 64 of
+ * the header, so there are fd_count of them whatever fd_set's declared
+ * array says: indexing that array past 64 would be undefined.
+ */
+static SOCKET *
+handles(fd_set *set)
+{
+	return (SOCKET *)((char *)set + offsetof(fd_set, fd_array));
+}
 
 static void
 put_all(struct entry *e, unsigned int n)
@@ -50,7 +62,7 @@ collect(fd_set **sets, struct entry *e, unsigned int n, bool keep)
 
 		ready += r;
 		if (keep && r)
-			sets[e[i].set]->fd_array[pos[e[i].set]++] =
+			handles(sets[e[i].set])[pos[e[i].set]++] =
 				e[i].ws->handle;
 	}
 	for (unsigned int s = 0; keep && s < SETS; s++)
@@ -105,7 +117,7 @@ wsp_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 	for (unsigned int s = 0; s < SETS; s++) {
 		for (u_int i = 0; sets[s] != NULL && i < sets[s]->fd_count;
 				i++) {
-			e[n].ws = wsp_sock_get(sets[s]->fd_array[i], lpErrno);
+			e[n].ws = wsp_sock_get(handles(sets[s])[i], lpErrno);
 			if (e[n].ws == NULL) {
 				put_all(e, n);
 				free(e);

@@ -109,7 +109,7 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	SOCKET h;
 	int ret;
 
-	ret = dp_sock_create(&dp);
+	ret = dp_sock_create(attr->protocol, &dp);
 	if (ret != 0) {
 		*err = wsp_error_from_errno(ret);
 		return INVALID_SOCKET;

@@ -79,6 +79,8 @@ struct dp_conf {
 	uint32_t arp_qlen;		/**< WSPDK_ARP_QLEN: frames per
 					 *   unresolved neighbour */
 	uint32_t arp_reachable_ms;	/**< WSPDK_ARP_REACHABLE_MS */
+	uint32_t mc_groups;		/**< WSPDK_MC_GROUPS: multicast groups
+					 *   joined at once */
 	int log_level;			/**< WSPDK_LOG_LEVEL (dp_log_level) */
 };
 

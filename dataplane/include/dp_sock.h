@@ -3,11 +3,12 @@
  * @file
  * dataplane/ socket API: what the provider's WSP* entries call.
  *
- * A dp_sock is a UDP endpoint whose protocol state lives in the dataplane.
- * Application threads never touch NIC queues: sending builds the datagram
- * (headers from the socket's state, payload copied from the caller's
- * buffers) and puts it on the socket's TX ring for the owning lcore;
- * receiving takes datagrams the lcores put on the socket's RX ring.
+ * A dp_sock is an endpoint of a transport protocol (UDP today) whose
+ * state lives in the dataplane. Application threads never touch NIC
+ * queues: sending builds the datagram (headers from the socket's state,
+ * payload copied from the caller's buffers) and puts it on the socket's
+ * TX ring for the owning lcore; receiving takes datagrams the lcores put
+ * on the socket's RX ring.
  *
  * Threading: every function may be called from any number of application
  * threads at once on the same socket. Data calls (send/recv/ready) take no
@@ -71,6 +72,11 @@ enum dp_opt {
 	DP_OPT_MC_IF,		/**< outgoing multicast interface address */
 	DP_OPT_RCVTIMEO,	/**< ms, 0 = forever */
 	DP_OPT_SNDTIMEO,	/**< ms, 0 = forever */
+	/* Membership changes: dp_sock_mc_join/leave/block only. */
+	DP_OPT_MC_JOIN,
+	DP_OPT_MC_LEAVE,
+	DP_OPT_MC_BLOCK,
+	DP_OPT_MC_UNBLOCK,
 };
 
 /** How dp_sock_close() treats data still queued for transmission. */
@@ -105,10 +111,13 @@ struct dp_sock_stats {
 };
 
 /**
- * Create a UDP socket.
- * @return 0; -ENETDOWN dataplane not running (or stopping); -ENOBUFS.
+ * Create a socket of an IPv4 transport protocol.
+ * @param proto
+ *   IPPROTO_UDP (17); or a protocol the dataplane's tests registered.
+ * @return 0; -EPROTONOSUPPORT no such protocol; -ENETDOWN dataplane not
+ *   running (or stopping); -EMFILE too many sockets; -ENOBUFS.
  */
-int dp_sock_create(struct dp_sock **out);
+int dp_sock_create(int proto, struct dp_sock **out);
 
 /**
  * Bind to a local address (ip 0 = any of ours; port 0 = ephemeral).

@@ -104,22 +104,36 @@ for n in (1, 2, 4, 8):
         errors.append("mc_fan_%d: no deliveries to %d members (%s)"
                       % (n, n, s.get("reason", s.get("kind"))))
 fan = kv(os.path.join(out, "logs", "fanout.log"))
-for n in (0, 1, 2, 4, 8):
+for n in (0, 1, 8, 64, 512):
     try:
         float(fan["members_%d_ns" % n])
     except (KeyError, ValueError):
         errors.append("fanout: members_%d_ns missing" % n)
-# Behaviour, not timing: fan-out shares the one mbuf by reference.
-for n in (1, 2, 4, 8):
+# Behaviour, not timing: fan-out shares the one mbuf by reference, and
+# every member gets every datagram, however many there are.
+for n in (1, 8, 64, 512):
     if fan.get("members_%d_mbufs_per_datagram" % n) != "1":
         errors.append("fanout: %d members took %s mbufs per datagram"
                       % (n, fan.get("members_%d_mbufs_per_datagram" % n)))
+    if fan.get("members_%d_delivered" % n) != "%d.0" % n:
+        errors.append("fanout: %d members, %s deliveries per datagram"
+                      % (n, fan.get("members_%d_delivered" % n)))
+
+# Timers: every operation measured for both, at both smoke sizes.
+tmr = kv(os.path.join(out, "logs", "timer.log"))
+for op in ("fill", "idle", "cancel", "arm", "rearm", "expire"):
+    for n in (1000, 10000):
+        for k in ("wheel_ns", "rte_ns", "ratio"):
+            try:
+                float(tmr["%s_%d_%s" % (op, n, k)])
+            except (KeyError, ValueError):
+                errors.append("timer: %s_%d_%s missing" % (op, n, k))
 
 report = open(stdout).read()
 if report != open(os.path.join(out, "report.md")).read():
     errors.append("stdout differs from report.md")
 for h in ("## Latency", "## Throughput", "## Lifecycle", "## Targets",
-          "## Multicast fan-out", "| scenario | measurement |"):
+          "## Multicast fan-out", "## Timers", "| scenario | measurement |"):
     if h not in report:
         errors.append("report: no '%s'" % h)
 rows = [l for l in report.splitlines() if l.startswith("| ")]

@@ -13,7 +13,8 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
-#include "dp_priv.h"
+#include "dp_sock_priv.h"
+#include "dp_stack.h"
 
 /* A host-order IPv4 address. DPDK 22.11's RTE_IPV4 shifts an int left
  * by 24, which is undefined for a first byte over 127. */

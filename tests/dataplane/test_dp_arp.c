@@ -251,7 +251,7 @@ test_abortive_close_drops_frames_held_for_arp(void)
 	int udp = 0;
 
 	dp_test_drain();
-	CU_ASSERT_EQUAL_FATAL(dp_sock_create(&s), 0);
+	CU_ASSERT_EQUAL_FATAL(dp_sock_create(IPPROTO_UDP, &s), 0);
 	for (int i = 0; i < 10; i++)
 		CU_ASSERT_EQUAL(dp_sock_send(s, &iov, 1, &to, DP_F_NONBLOCK),
 			4);

@@ -12,6 +12,9 @@
  * (Windows' exits the process on any error, so its rules are tested here
  * on Linux): options, value forms, the combinations EAL refuses.
  * Suite "eal_cpus": the lcore CPUs against EAL's limits and the affinity.
+ * Suite "conf_check": dp_conf_check judges any struct dp_conf, however
+ * it was filled (the dataplane API takes one directly), without
+ * undefined behaviour (the sanitized suite halts on it).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -419,6 +422,19 @@ test_cpus_usable_drops_what_eal_cannot_pin(void)
 	CU_ASSERT_EQUAL(allowed[31], 62);
 }
 
+/* A prefix past /32 is refused, not shifted by a negative count. */
+static void
+test_conf_prefix_past_32_refused(void)
+{
+	struct dp_conf c;
+	char err[160] = "";
+
+	dp_conf_defaults(&c);
+	c.ip4_prefix = 200;
+	CU_ASSERT_EQUAL(dp_conf_check(&c, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "prefix"));
+}
+
 int
 main(void)
 {
@@ -462,6 +478,9 @@ main(void)
 		test_cpus_windows_stays_in_the_affinity);
 	CU_add_test(s, "cpus_usable_drops_what_eal_cannot_pin",
 		test_cpus_usable_drops_what_eal_cannot_pin);
+	s = CU_add_suite("conf_check", NULL, NULL);
+	CU_add_test(s, "conf_prefix_past_32_refused",
+		test_conf_prefix_past_32_refused);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -111,7 +111,7 @@ sock_on_lcore(unsigned int id)
 	struct dp_sock *found = NULL;
 
 	for (int i = 0; i < 4; i++) {
-		CU_ASSERT_EQUAL_FATAL(dp_sock_create(&s[i]), 0);
+		CU_ASSERT_EQUAL_FATAL(dp_sock_create(IPPROTO_UDP, &s[i]), 0);
 		if (found == NULL && s[i]->owner->id == id)
 			found = s[i];
 		else

@@ -125,7 +125,7 @@ open_sock(void)
 	struct dp_addr a = { 0, OPEN_PORT };
 	struct dp_sock *s;
 
-	CU_ASSERT_EQUAL_FATAL(dp_sock_create(&s), 0);
+	CU_ASSERT_EQUAL_FATAL(dp_sock_create(IPPROTO_UDP, &s), 0);
 	CU_ASSERT_EQUAL_FATAL(dp_sock_bind(s, &a), 0);
 	return s;
 }

@@ -19,9 +19,12 @@
  *   op 3 step:   every lcore runs one iteration
  *   (op & 3 picks the op; the other bits are free for the mutator.)
  *
- * Sockets bound at start: 7 (wildcard), 53 (our address), 5353 twice
- * (SO_REUSEADDR, SO_BROADCAST), 9000 connected to 198.18.0.1:9, 5000 a
- * member of 239.1.2.3; the lcores own them in turn.
+ * Sockets bound at start, owned by the lcores in turn: 7 (wildcard), 53
+ * (our address), 5353 twice (SO_REUSEADDR, SO_BROADCAST), 9000 connected
+ * to 198.18.0.1:9, and multicast members on 5000: of 239.1.2.3 one more
+ * than a fan-out chunk holds, of 239.1.2.6 exactly a chunk, one of
+ * 239.1.2.4 for 198.18.0.1 only, one blocking 198.18.0.3 from 239.1.2.5;
+ * and one of 239.1.2.3 on 5001.
  *
  * After every input the engine is settled (stepped, the clock moved on
  * until ARP gives up on silent neighbours), the sockets are read dry,
@@ -46,14 +49,17 @@
 
 #include "dp.h"
 #include "dp_os.h"
-#include "dp_priv.h"
+#include "dp_sock_priv.h"
+#include "dp_stack.h"
 #include "dp_sock_priv.h"
 
 #define IP4(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 #define OUR_IP		IP4(198, 18, 0, 2)
-#define NSOCK		6
+#define NSOCK		80
+#define MC_MEMBERS	65	/* of 239.1.2.3 on 5000: FAN_CHUNK + 1; all
+				 * but one of 239.1.2.6: FAN_CHUNK */
 #define NQ		2		/* queues = lcores */
 #define FRAME_MAX	9018		/* a jumbo frame and a VLAN tag */
 #define SEND_MAX	9000
@@ -82,7 +88,7 @@ sock(uint32_t ip, uint16_t port, bool reuse)
 {
 	struct dp_addr a = { ip, port };
 	struct dp_sock *s;
-	int ret = dp_sock_create(&s);
+	int ret = dp_sock_create(IPPROTO_UDP, &s);
 
 	if (ret != 0)
 		die("dp_sock_create failed", ret);
@@ -95,6 +101,16 @@ sock(uint32_t ip, uint16_t port, bool reuse)
 		die("dp_sock_bind failed", ret);
 	socks[nsocks++] = s;
 	return s;
+}
+
+/* A member of 239.1.2.5 that blocks 198.18.0.3. */
+static int
+mc_blocking(struct dp_sock *s)
+{
+	int ret = dp_sock_mc_join(s, IP4(239, 1, 2, 5), 0, 0);
+
+	return ret != 0 ? ret : dp_sock_mc_block(s, IP4(239, 1, 2, 5), 0,
+		IP4(198, 18, 0, 3), true);
 }
 
 /* Mbufs really in use: the pool's count less what sits in the
@@ -432,7 +448,21 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	ret = dp_sock_connect(sock(0, 9000, false), &peer);
 	if (ret != 0)
 		die("dp_sock_connect failed", ret);
-	ret = dp_sock_mc_join(sock(0, 5000, true), IP4(239, 1, 2, 3), 0, 0);
+	for (int i = 0; i < MC_MEMBERS && ret == 0; i++) {
+		struct dp_sock *s = sock(0, 5000, true);
+
+		ret = dp_sock_mc_join(s, IP4(239, 1, 2, 3), 0, 0);
+		if (ret == 0 && i != 0)
+			ret = dp_sock_mc_join(s, IP4(239, 1, 2, 6), 0, 0);
+	}
+	if (ret == 0)
+		ret = dp_sock_mc_join(sock(0, 5000, true), IP4(239, 1, 2, 4), 0,
+			IP4(198, 18, 0, 1));
+	if (ret == 0)
+		ret = mc_blocking(sock(0, 5000, true));
+	if (ret == 0)
+		ret = dp_sock_mc_join(sock(0, 5001, true), IP4(239, 1, 2, 3), 0,
+			0);
 	if (ret != 0)
 		die("dp_sock_mc_join failed", ret);
 	settle();

@@ -7,8 +7,10 @@ the NIC's checksum flags, two segments, RX queue), sends from the
 application's side, clock moves and lcore steps, aimed at what the fuzz
 target has set up: station 02:77:73:70:00:00 / 198.18.0.2/24, gateway
 198.18.0.254, UDP sockets on 7, 53 (our address), 5353 (two,
-broadcast), 9000 (connected to 198.18.0.1:9) and 5000 (member of
-239.1.2.3).
+broadcast), 9000 (connected to 198.18.0.1:9) and 5000 (65 members of
+239.1.2.3, one more than a fan-out chunk; 64 of 239.1.2.6, exactly one;
+one of 239.1.2.4 for 198.18.0.1 only; one of 239.1.2.5 but 198.18.0.3);
+5001 (a member of 239.1.2.3 on another port).
 
   /usr/bin/python3 gen_corpus.py corpus/
 """
@@ -66,6 +68,18 @@ def frames():
     yield "udp_mcast", 0, Ether(dst="01:00:5e:01:02:03", src=PEER_MAC) / \
         IP(src=PEER, dst="239.1.2.3", ttl=1) / UDP(sport=1000, dport=5000) / \
         Raw(b"group")
+    yield "udp_mcast_chunk", 0, Ether(dst="01:00:5e:01:02:06",
+                                      src=PEER_MAC) / \
+        IP(src=PEER, dst="239.1.2.6", ttl=1) / UDP(sport=1000, dport=5000) / \
+        Raw(b"sixty-four")
+    yield "udp_mcast_source", 0, Ether(dst="01:00:5e:01:02:04",
+                                       src=PEER_MAC) / \
+        IP(src=PEER, dst="239.1.2.4", ttl=1) / UDP(sport=1000, dport=5000) / \
+        Raw(b"ssm")
+    yield "udp_mcast_blocked", 0, Ether(dst="01:00:5e:01:02:05",
+                                        src=PEER_MAC) / \
+        IP(src="198.18.0.3", dst="239.1.2.5", ttl=1) / \
+        UDP(sport=1000, dport=5000) / Raw(b"blocked")
     yield "udp_options", 0, eth / IP(src=PEER, dst=US,
                                      options=[IPOption_RR()]) / \
         UDP(sport=1000, dport=7) / Raw(b"opts")

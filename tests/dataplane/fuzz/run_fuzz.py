@@ -5,17 +5,37 @@
 The committed seed corpus is read-only here: new inputs go to a temporary
 directory that is removed afterwards; a crashing input is kept under the
 build directory (fuzz-artifacts/) to reproduce with `<target> <file>`.
-Whatever EAL left under /var/run/dpdk for the target's own file prefix
-(wspfuzz<pid>, after a crash) is removed too.
+Whatever EAL left for the target's own file prefix (<prefix><pid>,
+wspdkfuzz<pid> by default: its runtime directory under /var/run/dpdk,
+and its hugepage files, after a crash) is removed too, and nothing of
+another process's.
 
   run_fuzz.py <target> <seed corpus dir> [--runs N] [--max-time S]
+      [--prefix P] [--max-len N] [--fuzzer-arg=-flag=value ...]
 """
 import argparse
+import glob
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+
+
+def remove_eal_leftovers(prefix):
+    """The runtime directory and hugepage files of one EAL file prefix.
+
+    EAL names page files <prefix>map_<n> in each hugetlbfs mount, so the
+    pattern cannot match a longer prefix (wspdkfuzz12 is not wspdkfuzz123).
+    """
+    for run in ("/var/run/dpdk", "/run/dpdk"):
+        shutil.rmtree(os.path.join(run, prefix), ignore_errors=True)
+    for f in glob.glob(os.path.join("/dev/hugepages",
+                                    glob.escape(prefix) + "map_*")):
+        try:
+            os.unlink(f)
+        except OSError:
+            pass
 
 
 def main():
@@ -25,13 +45,19 @@ def main():
     p.add_argument("corpus")
     p.add_argument("--runs", type=int, default=200000)
     p.add_argument("--max-time", type=int, default=110)
+    p.add_argument("--prefix", default="wspdkfuzz",
+                   help="the target's EAL file prefix, less its pid")
+    p.add_argument("--max-len", type=int, default=2048)
+    p.add_argument("--fuzzer-arg", dest="fuzzer_args", action="append",
+                   default=[], help="a further libFuzzer flag")
     a = p.parse_args()
     artifacts = os.path.join(os.getcwd(), "fuzz-artifacts", "")
     os.makedirs(artifacts, exist_ok=True)
     work = tempfile.mkdtemp(prefix="fuzz_corpus.")
     cmd = [a.target, "-runs=%d" % a.runs, "-max_total_time=%d" % a.max_time,
-           "-max_len=2048", "-print_final_stats=1",
-           "-artifact_prefix=" + artifacts, work, a.corpus]
+           "-max_len=%d" % a.max_len, "-print_final_stats=1",
+           "-artifact_prefix=" + artifacts] + a.fuzzer_args + \
+        [work, a.corpus]
     print(" ".join(cmd), flush=True)
     proc = subprocess.Popen(cmd)
     try:
@@ -43,7 +69,7 @@ def main():
         rc = 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        shutil.rmtree("/var/run/dpdk/wspfuzz%d" % proc.pid, ignore_errors=True)
+        remove_eal_leftovers("%s%d" % (a.prefix, proc.pid))
     if rc != 0:
         print("run_fuzz: %s failed (%d); crashing inputs are in %s" %
               (a.target, rc, artifacts), file=sys.stderr)

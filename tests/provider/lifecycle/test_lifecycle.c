@@ -122,6 +122,8 @@ static const struct {
 	{ "WSPDK_STATIC_ARP", "198.18.0.9=01:00:5e:00:00:01" },
 	{ "WSPDK_STATIC_ARP", "198.18.0.9" },
 	{ "WSPDK_ARP_QLEN", "0" },
+	{ "WSPDK_MC_GROUPS", "0" },
+	{ "WSPDK_MC_GROUPS", "100000" },
 	{ "WSPDK_LOG_LEVEL", "chatty" },
 	{ "WSPDK_NO_SUCH_KEY", "1" },
 	{ "WSPDK_CONFIG", "/nonexistent/wspdk.conf" },

@@ -3,6 +3,8 @@
 """The kernel's side of the multicast tests, run inside the test's netns.
 
   send SRC GROUP PORT COUNT          send COUNT datagrams from SRC, ~2 kHz
+  groups SRC BASE COUNT PORT         one datagram "g=<i>" to each of COUNT
+                                     groups from BASE up, in paced bursts
   recv GROUP IFADDR PORT COUNT MS    join on IFADDR, count what arrives
   query v2|v3|v3group GROUP          send an IGMP query (scapy) on wsptap0
   capture SECONDS FILE               capture IGMP on wsptap0 (scapy)
@@ -27,6 +29,24 @@ def send(src, group, port, count):
     for i in range(count):
         s.sendto(b"seq=%d src=%s" % (i, src.encode()), (group, port))
         time.sleep(0.0005)
+    print("sent=%d" % count)
+
+
+def groups(src, base, count, port):
+    """One datagram to each group, from one process: a few thousand
+    groups take well under a second. Bursts of 64 with a pause between,
+    so the tap's queue (1000 frames) never overflows on a busy machine."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
+                 socket.inet_aton(src))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+    first = int.from_bytes(socket.inet_aton(base), "big")
+    for i in range(count):
+        s.sendto(b"g=%d" % i,
+                 (socket.inet_ntoa((first + i).to_bytes(4, "big")), port))
+        if i % 64 == 63:
+            time.sleep(0.005)
     print("sent=%d" % count)
 
 
@@ -147,6 +167,8 @@ def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "send":
         send(args[0], args[1], int(args[2]), int(args[3]))
+    elif cmd == "groups":
+        groups(args[0], args[1], int(args[2]), int(args[3]))
     elif cmd == "recv":
         recv(args[0], args[1], int(args[2]), int(args[3]), int(args[4]))
     elif cmd == "query":

@@ -6,6 +6,9 @@
  * blocks, our sends reaching a kernel member, loopback, the IGMP reports
  * the kernel side sees (join, leave, cleanup, queries, IGMPv2), Winsock's
  * error codes, and malformed IGMP/multicast frames counted and survived.
+ * At feed scale: long join/leave churn, hundreds of members in one group,
+ * thousands of groups held at once, every group coming back when its
+ * last member leaves or closes, and each real limit refused and counted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,8 @@
 #define PORT	30001
 #define PEER	"/usr/bin/python3 " MCAST_DIR "/mc_peer.py"
 #define CAPTURE	"/tmp/wspdk-mcast-%ld.pcap"
+#define FEED_PORT	30002
+#define GROUPS_MAX	4096	/* WSPDK_MC_GROUPS' default */
 
 static char pcap[64];
 
@@ -112,6 +117,58 @@ kernel_sends(const char *src, int count)
 	CU_ASSERT_EQUAL(wt_sh(PEER " send %s " GROUP " %d %d", src, PORT,
 		count), 0);
 	wt_sleep_ms(100);	/* the last datagrams reach the sockets */
+}
+
+/* Group n of a block: 239.<block>.<n / 256>.<n % 256>. */
+static const char *
+group_n(char *buf, int block, int n)
+{
+	snprintf(buf, 16, "239.%d.%d.%d", block, n / 256, n % 256);
+	return buf;
+}
+
+/* Join count groups of a block on s; returns how many failed (the first
+ * failure's code in *err). */
+static int
+join_block(SOCKET s, int block, int first, int count, int *err)
+{
+	char g[16];
+	int failed = 0;
+
+	*err = 0;
+	for (int i = first; i < first + count; i++) {
+		int e = mreq(s, IP_ADD_MEMBERSHIP, group_n(g, block, i),
+			"0.0.0.0");
+
+		if (e != 0 && failed++ == 0)
+			*err = e;
+	}
+	return failed;
+}
+
+/* A top-level counter of /wspdk/mcast (UINT64_MAX if absent). */
+static uint64_t
+mc_stat(const char *name)
+{
+	static char json[16384];
+	uint64_t v = UINT64_MAX;
+
+	if (wt_tel(wt_tel_prefix(), "/wspdk/mcast", json, sizeof(json)) == 0)
+		wt_json_u64(json, name, &v);
+	return v;
+}
+
+/* Until the engine holds no group, not even one still retransmitting
+ * its leave (bounded: a retransmission is due within a second). */
+static bool
+table_empties(void)
+{
+	for (int i = 0; i < 40; i++) {
+		if (mc_stat("groups") == 0 && mc_stat("groups_leaving") == 0)
+			return true;
+		wt_sleep_ms(100);
+	}
+	return false;
 }
 
 /* Two joined sockets get every datagram; one on the same port that did
@@ -290,6 +347,33 @@ test_kernel_sees_igmp_reports_on_join_and_leave(void)
 		fprintf(stderr, "records seen:\n%s\n", rec);
 }
 
+/* A group left and joined again at once: the old membership's leave is
+ * never retransmitted after the new join's report (the router would
+ * believe we left). */
+static void
+test_rejoin_is_not_undone_by_the_old_leave(void)
+{
+	char rec[8192], *join, *p;
+	SOCKET s = member(PORT);
+
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.4", "0.0.0.0"), 0);
+	wt_sleep_ms(1200);	/* past the join's retransmission */
+	CU_ASSERT_EQUAL_FATAL(capture_start(2.5), 0);
+	CU_ASSERT_EQUAL(mreq(s, IP_DROP_MEMBERSHIP, "239.9.9.4", "0.0.0.0"),
+		0);
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.4", "0.0.0.0"), 0);
+	capture_wait(rec, sizeof(rec));
+	/* The leave, then the rejoin; after that, joins only. */
+	p = strstr(rec, "type=to_in group=239.9.9.4");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	join = strstr(p, "type=to_ex group=239.9.9.4");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(join);
+	CU_ASSERT_PTR_NULL(strstr(join, "type=to_in group=239.9.9.4"));
+	if (strstr(join, "type=to_in group=239.9.9.4") != NULL)
+		fprintf(stderr, "records seen:\n%s\n", rec);
+	closesocket(s);
+}
+
 /* A general query is answered with our current state. */
 static void
 test_general_query_is_answered(void)
@@ -408,6 +492,199 @@ test_multicast_option_errors(void)
 	closesocket(s);
 }
 
+/* A feed handler's churn: one socket joins and drops 10 000 distinct
+ * groups one after another. Every call succeeds (a group's slot comes
+ * back when its last member leaves) and nothing is left held. */
+static void
+test_join_leave_churn_of_10000_groups(void)
+{
+	SOCKET s = member(FEED_PORT);
+	int failed_at = -1, err = 0;
+	char g[16];
+
+	for (int i = 0; i < 10000 && failed_at < 0; i++) {
+		group_n(g, 2, i);
+		err = mreq(s, IP_ADD_MEMBERSHIP, g, "0.0.0.0");
+		if (err == 0)
+			err = mreq(s, IP_DROP_MEMBERSHIP, g, "0.0.0.0");
+		if (err != 0)
+			failed_at = i;
+	}
+	if (failed_at >= 0)
+		fprintf(stderr, "pair %d failed with %d\n", failed_at + 1, err);
+	CU_ASSERT_EQUAL(failed_at, -1);
+	CU_ASSERT_TRUE(table_empties());
+	/* The socket still works as a member. */
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, GROUP, "0.0.0.0"), 0);
+	closesocket(s);
+	s = member(PORT);
+	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, GROUP, "0.0.0.0"), 0);
+	kernel_sends("198.18.0.1", 20);
+	CU_ASSERT_EQUAL(drain(s, NULL, NULL), 20);
+	closesocket(s);
+}
+
+/* 200 sockets of one process in one group: every one receives every
+ * datagram, none is left out however many share the group. */
+static void
+test_200_members_of_one_group_all_receive(void)
+{
+	enum { N = 200, SENT = 50 };
+	SOCKET s[N];
+	int short_of = 0, nothing = 0;
+
+	for (int i = 0; i < N; i++) {
+		s[i] = member(FEED_PORT + 1);
+		CU_ASSERT_EQUAL(mreq(s[i], IP_ADD_MEMBERSHIP, "239.3.0.1",
+			"0.0.0.0"), 0);
+	}
+	CU_ASSERT_EQUAL(wt_sh(PEER " send 198.18.0.1 239.3.0.1 %d %d",
+		FEED_PORT + 1, SENT), 0);
+	wt_sleep_ms(200);
+	for (int i = 0; i < N; i++) {
+		int n = drain(s[i], NULL, NULL);
+
+		short_of += n != SENT;
+		nothing += n == 0;
+		closesocket(s[i]);
+	}
+	if (short_of != 0)
+		fprintf(stderr, "%d of %d members short, %d got nothing\n",
+			short_of, N, nothing);
+	CU_ASSERT_EQUAL(short_of, 0);
+}
+
+/* 4096 groups held at once by four sockets on one port, 1024 each: a
+ * datagram to each group from the kernel reaches exactly the socket that
+ * joined it, once, and no other. One more group is past the limit:
+ * refused with WSAENOBUFS and counted. */
+static void
+test_4096_groups_held_at_once_each_gets_its_own(void)
+{
+	enum { HOLDERS = 4 };
+	static uint8_t seen[GROUPS_MAX];
+	SOCKET s[HOLDERS];
+	int failed = 0, err = 0, wrong = 0, dup = 0, got[HOLDERS] = { 0 };
+	uint64_t refused;
+	char g[16], buf[64];
+	u_long nb = 1;
+
+	memset(seen, 0, sizeof(seen));
+	for (int h = 0; h < HOLDERS; h++)
+		s[h] = member(FEED_PORT + 2);
+	for (int i = 0; i < GROUPS_MAX; i++)
+		if (mreq(s[i % HOLDERS], IP_ADD_MEMBERSHIP, group_n(g, 4, i),
+				"0.0.0.0") != 0 && failed++ == 0)
+			err = i;
+	if (failed != 0)
+		fprintf(stderr, "%d joins failed, the first at %d\n", failed,
+			err);
+	CU_ASSERT_EQUAL_FATAL(failed, 0);
+	CU_ASSERT_EQUAL(mc_stat("groups"), GROUPS_MAX);
+	refused = mc_stat("refused_groups_full");
+	CU_ASSERT_EQUAL(mreq(s[0], IP_ADD_MEMBERSHIP, group_n(g, 4,
+		GROUPS_MAX), "0.0.0.0"), WSAENOBUFS);
+	CU_ASSERT_EQUAL(mc_stat("refused_groups_full"), refused + 1);
+	CU_ASSERT_EQUAL(wt_sh(PEER " groups 198.18.0.1 239.4.0.0 %d %d",
+		GROUPS_MAX, FEED_PORT + 2), 0);
+	wt_sleep_ms(300);
+	for (int h = 0; h < HOLDERS; h++) {
+		int len, i;
+
+		ioctlsocket(s[h], FIONBIO, &nb);
+		while ((len = recv(s[h], buf, sizeof(buf) - 1, 0)) >= 0) {
+			buf[len] = '\0';
+			if (sscanf(buf, "g=%d", &i) != 1 || i < 0 ||
+					i >= GROUPS_MAX || i % HOLDERS != h) {
+				wrong++;
+				continue;
+			}
+			dup += seen[i]++ != 0;
+			got[h]++;
+		}
+	}
+	for (int h = 0; h < HOLDERS; h++) {
+		if (got[h] != GROUPS_MAX / HOLDERS)
+			fprintf(stderr, "socket %d: %d datagrams\n", h, got[h]);
+		CU_ASSERT_EQUAL(got[h], GROUPS_MAX / HOLDERS);
+		closesocket(s[h]);
+	}
+	CU_ASSERT_EQUAL(wrong, 0);
+	CU_ASSERT_EQUAL(dup, 0);
+	CU_ASSERT_EQUAL(mc_stat("groups"), 0);
+}
+
+/* With room for exactly 1000 groups, a socket holding all of them that
+ * closes gives every one back: the next 1000 joins succeed. */
+static void
+close_gives_back_1000(void)
+{
+	SOCKET a = member(FEED_PORT + 3), b = member(FEED_PORT + 3);
+	uint64_t refused = mc_stat("refused_groups_full");
+	char g[16];
+	int err;
+
+	CU_ASSERT_EQUAL(join_block(a, 5, 0, 1000, &err), 0);
+	CU_ASSERT_EQUAL(mc_stat("groups"), 1000);
+	CU_ASSERT_EQUAL(mreq(b, IP_ADD_MEMBERSHIP, group_n(g, 6, 0),
+		"0.0.0.0"), WSAENOBUFS);
+	CU_ASSERT_EQUAL(mc_stat("refused_groups_full"), refused + 1);
+	closesocket(a);
+	CU_ASSERT_EQUAL(mc_stat("groups"), 0);
+	CU_ASSERT_EQUAL(join_block(b, 6, 0, 1000, &err), 0);
+	if (err != 0)
+		fprintf(stderr, "a join after the close failed with %d\n", err);
+	closesocket(b);
+}
+
+/* The same, on an engine restarted by WSPCleanup and WSPStartup while a
+ * socket held 1000 groups (WSPDK_MC_GROUPS=1000 for both runs). */
+static void
+test_close_frees_every_group_and_so_after_restart(void)
+{
+	SOCKET c;
+	int err;
+
+	CU_ASSERT_EQUAL_FATAL(WSACleanup(), 0);
+	setenv("WSPDK_MC_GROUPS", "1000", 1);
+	CU_ASSERT_EQUAL_FATAL(startup(), 0);
+	CU_ASSERT_EQUAL(mc_stat("groups_max"), 1000);
+	close_gives_back_1000();
+	c = member(FEED_PORT + 3);
+	CU_ASSERT_EQUAL(join_block(c, 7, 0, 1000, &err), 0);
+	CU_ASSERT_EQUAL(WSACleanup(), 0);	/* c still open */
+	CU_ASSERT_EQUAL_FATAL(startup(), 0);
+	CU_ASSERT_EQUAL(mc_stat("groups"), 0);
+	close_gives_back_1000();
+	CU_ASSERT_TRUE(table_empties());
+	CU_ASSERT_EQUAL(WSACleanup(), 0);
+	unsetenv("WSPDK_MC_GROUPS");
+	CU_ASSERT_EQUAL_FATAL(startup(), 0);
+	CU_ASSERT_EQUAL(mc_stat("groups_max"), GROUPS_MAX);
+}
+
+/* 64 sources per (socket, group) is a limit: the 65th is refused with
+ * WSAENOBUFS and counted by its reason. */
+static void
+test_source_limit_is_refused_and_counted(void)
+{
+	SOCKET s = member(PORT);
+	uint64_t refused = mc_stat("refused_sources_full");
+	char src[16];
+	int failed = 0;
+
+	for (int i = 0; i < 64; i++) {
+		snprintf(src, sizeof(src), "198.18.1.%d", i + 1);
+		failed += mreq_source(s, IP_ADD_SOURCE_MEMBERSHIP, GROUP,
+			src) != 0;
+	}
+	CU_ASSERT_EQUAL(failed, 0);
+	CU_ASSERT_EQUAL(mreq_source(s, IP_ADD_SOURCE_MEMBERSHIP, GROUP,
+		"198.18.1.65"), WSAENOBUFS);
+	CU_ASSERT_EQUAL(mc_stat("refused_sources_full"), refused + 1);
+	closesocket(s);
+}
+
 /* Per-group counters in telemetry follow the traffic. */
 static void
 test_group_counters_in_telemetry(void)
@@ -489,6 +766,8 @@ main(void)
 		test_multicast_loop_reaches_our_own_members);
 	CU_add_test(s, "kernel_sees_igmp_reports_on_join_and_leave",
 		test_kernel_sees_igmp_reports_on_join_and_leave);
+	CU_add_test(s, "rejoin_is_not_undone_by_the_old_leave",
+		test_rejoin_is_not_undone_by_the_old_leave);
 	CU_add_test(s, "general_query_is_answered",
 		test_general_query_is_answered);
 	CU_add_test(s, "multicast_option_errors",
@@ -497,6 +776,16 @@ main(void)
 		test_group_counters_in_telemetry);
 	CU_add_test(s, "malformed_igmp_and_multicast_are_counted",
 		test_malformed_igmp_and_multicast_are_counted);
+	CU_add_test(s, "join_leave_churn_of_10000_groups",
+		test_join_leave_churn_of_10000_groups);
+	CU_add_test(s, "200_members_of_one_group_all_receive",
+		test_200_members_of_one_group_all_receive);
+	CU_add_test(s, "4096_groups_held_at_once_each_gets_its_own",
+		test_4096_groups_held_at_once_each_gets_its_own);
+	CU_add_test(s, "source_limit_is_refused_and_counted",
+		test_source_limit_is_refused_and_counted);
+	CU_add_test(s, "close_frees_every_group_and_so_after_restart",
+		test_close_frees_every_group_and_so_after_restart);
 	CU_add_test(s, "v2_querier_gets_v2_reports_and_leaves",
 		test_v2_querier_gets_v2_reports_and_leaves);
 	CU_add_test(s, "cleanup_leaves_every_group",

@@ -285,6 +285,13 @@ stuck_sender(struct sockaddr_in *to, int len)
 			n++;
 	}
 	CU_ASSERT(n > 0);
+	if (!stuck)
+		printf("\n    %d-byte datagrams to %u.%u.%u.%u: %d sent in %d "
+			"ms and the queue never stayed full\n", len,
+			(unsigned int)(next - 1) >> 24,
+			((unsigned int)(next - 1) >> 16) & 0xff,
+			((unsigned int)(next - 1) >> 8) & 0xff,
+			(unsigned int)(next - 1) & 0xff, n, UA_WAIT_MS);
 	CU_ASSERT_FATAL(stuck);
 	ua_nonblocking(tx, false);
 	return tx;

@@ -403,6 +403,34 @@ test_select_counts_that_wrap_fail_einval(void)
 	ua_close(s);
 }
 
+/*
+ * An application may define FD_SETSIZE past 64 (Winsock allows it, the
+ * sets being arrays of fd_count handles): 100 entries are all read and
+ * all written back, none past the declared 64 treated as out of range
+ * (clang's -fsanitize=bounds flags fd_array[64] and on).
+ */
+static void
+test_select_past_fd_setsize_reports_every_entry(void)
+{
+	enum { N = 100 };
+	struct big_set {
+		u_int fd_count;
+		SOCKET fd_array[N];
+	} *set = calloc(1, sizeof(*set));
+	struct timeval tv = { 0, 0 };
+	SOCKET s = ua_bound(NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+	set->fd_count = N;
+	for (int i = 0; i < N; i++)
+		set->fd_array[i] = s;
+	CU_ASSERT_EQUAL(select(0, NULL, (fd_set *)set, NULL, &tv), N);
+	CU_ASSERT_EQUAL(set->fd_count, N);
+	CU_ASSERT_EQUAL(set->fd_array[N - 1], s);
+	free(set);
+	ua_close(s);
+}
+
 /* A negative timeout: WSAEINVAL. */
 static void
 test_select_negative_timeout_fails_einval(void)
@@ -695,6 +723,7 @@ static const struct ua_test ioctl_tests[] = {
 static const struct ua_test select_tests[] = {
 	UA_TEST(test_select_empty_sets_fail_einval),
 	UA_TEST(test_select_counts_that_wrap_fail_einval),
+	UA_TEST(test_select_past_fd_setsize_reports_every_entry),
 	UA_TEST(test_select_negative_timeout_fails_einval),
 	UA_TEST(test_select_bad_handle_fails_enotsock),
 	UA_TEST(test_select_poll_reports_fresh_socket_writable),

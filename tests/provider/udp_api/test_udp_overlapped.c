@@ -114,6 +114,65 @@ test_overlapped_recv_with_data_queued_completes_at_once(void)
 	ua_close(tx);
 }
 
+/*
+ * A pending receive scatters over all its WSABUFs, however many: 20
+ * one-byte buffers pend (not WSAENOBUFS, which WSARecv does not
+ * document) and take 20 bytes, one each, as a receive with the datagram
+ * already queued does.
+ */
+static void
+test_overlapped_recv_twenty_bufs_pends_and_fills_all(void)
+{
+	enum { N = 20 };
+	static char bytes[N];
+	static WSABUF wb[N];
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+	DWORD n = 0, fl = 0;
+
+	memset(o, 0, sizeof(*o));
+	memset(bytes, 0, sizeof(bytes));
+	o->ov.hEvent = ev;
+	for (int i = 0; i < N; i++)
+		wb[i] = (WSABUF){ .len = 1, .buf = &bytes[i] };
+	UA_FAILS(WSARecv(rx, wb, N, &o->n, &o->flags, &o->ov, NULL),
+		WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(sendto(tx, "abcdefghijklmnopqrst", N, 0, UA_SA(to),
+		UA_SIN_LEN), N);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_TRUE(WSAGetOverlappedResult(rx, &o->ov, &n, TRUE, &fl));
+	CU_ASSERT_EQUAL(n, N);
+	CU_ASSERT_EQUAL(memcmp(bytes, "abcdefghijklmnopqrst", N), 0);
+	WSACloseEvent(ev);
+	ua_close(rx);
+	ua_close(tx);
+}
+
+/* No WSABUF at all (a NULL array, count 0) pends like any receive, and
+ * closing the socket ends it, WSA_OPERATION_ABORTED. */
+static void
+test_overlapped_recv_without_bufs_pends_until_close(void)
+{
+	SOCKET rx = ua_bound(NULL);
+	WSAEVENT ev = WSACreateEvent();
+	struct op *o = &ops[0];
+
+	memset(o, 0, sizeof(*o));
+	o->ov.hEvent = ev;
+	UA_FAILS(WSARecv(rx, NULL, 0, &o->n, &o->flags, &o->ov, NULL),
+		WSA_IO_PENDING);
+	ua_close(rx);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	/* The handle is gone: the result is read from the WSAOVERLAPPED. */
+	CU_ASSERT_EQUAL(o->ov.Internal, 0);
+	CU_ASSERT_EQUAL(o->ov.OffsetHigh, WSA_OPERATION_ABORTED);
+	WSACloseEvent(ev);
+}
+
 /* Several pending receives complete in the order they were posted. */
 static void
 test_overlapped_recvs_complete_in_posting_order(void)
@@ -620,10 +679,39 @@ test_non_overlapped_socket_ignores_lpoverlapped(void)
 	ua_close(l.tx);
 }
 
+/* WSAIoctl on such a socket ignores lpOverlapped too ("ignored for
+ * non-overlapped sockets", WSAIoctl): it answers as ioctlsocket would,
+ * the WSAOVERLAPPED and its event untouched. */
+static void
+test_non_overlapped_socket_ioctl_ignores_lpoverlapped(void)
+{
+	WSAEVENT ev = WSACreateEvent();
+	WSAOVERLAPPED ov;
+	u_long avail = 1;
+	DWORD ret = 0;
+	SOCKET s = WSASocketW(AF_INET, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, 0);
+
+	CU_ASSERT_FATAL(s != INVALID_SOCKET);
+	memset(&ov, 0, sizeof(ov));
+	ov.Internal = 0x5afe;		/* nobody's value: "untouched" */
+	ov.hEvent = ev;
+	UA_OK(WSAIoctl(s, FIONREAD, NULL, 0, &avail, sizeof(avail), &ret,
+		&ov, NULL));
+	CU_ASSERT_EQUAL(avail, 0);
+	CU_ASSERT_EQUAL(ret, sizeof(avail));
+	CU_ASSERT_EQUAL(ov.Internal, 0x5afe);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
+		WSA_WAIT_TIMEOUT);
+	WSACloseEvent(ev);
+	ua_close(s);
+}
+
 static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_overlapped_recv_event_pends_then_completes),
 	UA_TEST(test_overlapped_recv_with_data_queued_completes_at_once),
 	UA_TEST(test_overlapped_recvs_complete_in_posting_order),
+	UA_TEST(test_overlapped_recv_twenty_bufs_pends_and_fills_all),
+	UA_TEST(test_overlapped_recv_without_bufs_pends_until_close),
 	UA_TEST(test_overlapped_recv_truncated_completes_emsgsize),
 	UA_TEST(test_overlapped_recv_fails_econnreset_on_port_unreachable),
 	UA_TEST(test_overlapped_send_completes_at_once),
@@ -637,6 +725,7 @@ static const struct ua_test overlapped_tests[] = {
 	UA_TEST(test_closesocket_aborts_pending_recv_event),
 	UA_TEST(test_recv_posted_during_close_never_stays_pending),
 	UA_TEST(test_non_overlapped_socket_ignores_lpoverlapped),
+	UA_TEST(test_non_overlapped_socket_ioctl_ignores_lpoverlapped),
 };
 
 void

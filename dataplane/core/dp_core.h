@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The core for the layers above it (not installed): the engine, its
+ * lcores and their loop, the layers' hooks into both, the mbuf private
+ * area, grace periods and the gate application threads pass.
+ *
+ * The core knows no protocol. The layers above (net, sock, udp) plug in
+ * through a struct dp_stack given to dp_engine_start(): one RX handler
+ * for frames from the port, and per layer the hooks of struct dp_layer,
+ * called in stack order (reverse order to take down). Per-engine and
+ * per-lcore state of a layer hangs off the pointers named after it below;
+ * the core only carries them.
+ *
+ * Ownership key used on every field:
+ *   (c) constant between dp_start() and dp_stop()
+ *   (l) written only by the owning lcore
+ *   (a) atomic, any thread
+ */
+#ifndef _DP_CORE_H_
+#define _DP_CORE_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "dp.h"
+#include "dp_log.h"
+#include "dp_stats.h"
+#include "dp_timer.h"
+#include "drv_port.h"
+
+/*
+ * DPDK 22.11's RTE_IPV4_VHL_DEF uses IPVERSION, which on Windows only an
+ * EAL shim that DPDK does not install defines.
+ */
+#ifndef IPVERSION
+#define IPVERSION	4
+#endif
+
+#define DP_RX_BURST	32
+#define DP_TX_BUF	128		/* frames buffered per lcore per loop */
+#define DP_REDIRECT_SIZE 1024		/* frames handed to another lcore */
+
+struct dp_engine;
+struct dp_lcore;
+struct rte_rcu_qsbr;
+struct rte_tel_data;
+/* the layers' state, opaque here */
+struct dp_net;
+struct dp_net_lcore;
+struct dp_sock_table;
+struct dp_sock_lcore;
+struct dp_mc_table;
+
+/* A frame for a layer to take (consumes m). */
+typedef void dp_input_fn(struct dp_lcore *lc, struct rte_mbuf *m);
+
+/*
+ * Private area of every mbuf of our pool (rte_mbuf_to_priv): words the
+ * layers give meanings to, so a frame carries what the next hand needs
+ * (its socket from the thread that built it to the lcore that sends it,
+ * its sender from the lcore to the thread that reads it).
+ */
+struct dp_mbuf_priv {
+	struct rte_mbuf *next;		/* net: ARP hold list link */
+	void *owner;			/* TX: the socket it is accounted to,
+					 * NULL for the stack's own frames */
+	dp_input_fn *redirect;		/* handed to another lcore: what that
+					 * lcore does with it */
+	uint32_t addr;			/* TX: next hop; RX: source (be) */
+	uint16_t port;			/* RX: source port (be) */
+	uint16_t flags;			/* TX: DP_MBUF_F_* */
+	uint32_t dgram_len;		/* TX: payload on the first frame of a
+					 * datagram; RX: payload length */
+};
+
+#define DP_MBUF_F_FIRST	0x1		/* first frame of a datagram */
+#define DP_MBUF_F_LOCAL	0x2		/* to our own address: loop it back */
+#define DP_MBUF_F_MCLOOP 0x4		/* multicast: our members get a copy */
+#define DP_MBUF_F_HELD	0x8		/* waited for ARP */
+#define DP_MBUF_F_NOTIFY 0x10		/* its protocol hears it was sent */
+
+static inline struct dp_mbuf_priv *
+dp_mbuf_priv(struct rte_mbuf *m)
+{
+	return rte_mbuf_to_priv(m);
+}
+
+struct dp_lcore {
+	struct dp_engine *eng;		/* (c) */
+	unsigned int id;		/* (c) 0 .. nb_lcores-1 */
+	unsigned int lcore_id;		/* (c) EAL lcore */
+	uint16_t queue;			/* (c) RX/TX queue pair */
+	struct rte_ring *redirect;	/* (a) MP/SC: frames from other lcores */
+	struct dp_net_lcore *net;	/* (c) the net layer's */
+	struct dp_sock_lcore *sock;	/* (c) the socket layer's */
+	bool stop;			/* (a) set by dp_stop() */
+	/* The lcore writes what follows every iteration; application
+	 * threads read the line above. */
+	uint64_t now __rte_cache_aligned; /* (l) TSC at the top of the
+					   * iteration */
+	uint64_t now_us;		/* (l) the same in µs (timers) */
+	uint64_t iterations;		/* (l, read by telemetry) */
+	uint16_t tx_n;			/* (l, read by drain) in tx_pkts */
+	struct rte_mbuf *tx_pkts[DP_TX_BUF]; /* (l) */
+	struct dp_stats stats;		/* (l) */
+	struct dp_timer_wheel timers __rte_cache_aligned; /* (l) */
+} __rte_cache_aligned;
+
+struct dp_engine {
+	struct dp_conf conf;		/* (c) */
+	const struct dp_stack *stack;	/* (c) */
+	struct drv_port *port;		/* (c) */
+	struct rte_mempool *mp;		/* (c) */
+	struct rte_ether_addr mac;	/* (c) */
+	uint32_t ip4;			/* (c) network order */
+	uint32_t netmask;		/* (c) network order */
+	uint32_t bcast;			/* (c) subnet broadcast, network order */
+	uint32_t gateway;		/* (c) network order, 0 = none */
+	uint16_t mtu;			/* (c) IP MTU: the port's, never more
+					 * than its mbufs hold */
+	uint64_t tsc_hz;		/* (c) */
+	struct dp_timer_clock us_clock;	/* (c) TSC -> µs */
+	unsigned int nb_lcores;		/* (c) */
+	struct dp_lcore *lcores[DP_MAX_LCORES];	/* (c) */
+	struct dp_net *net;		/* the net layer's (dp_net.h) */
+	struct dp_sock_table *socks;	/* the socket layer's */
+	struct dp_mc_table *mc;		/* multicast (udp/dp_mcast.h) */
+	struct rte_rcu_qsbr *qsbr;	/* (c) lcores' quiescent states: the
+					 * grace periods of every lock-free
+					 * structure lcores read */
+	uint64_t gen;			/* (c) unique per dp_start() */
+	bool driven;			/* (c) dp_start_driven() */
+	bool ip_cksum_offload;		/* (c) port computes IPv4 checksums */
+	bool udp_cksum_offload;		/* (c) port computes UDP checksums */
+	bool rx_cksum_offload;		/* (c) port validates checksums */
+};
+
+/*
+ * A layer of the stack: what it does at the engine's and its lcores'
+ * milestones. Every hook may be NULL.
+ */
+struct dp_layer {
+	const char *name;
+	/* dp_start, in stack order; after a failure, destroy runs for
+	 * every layer (it must cope with a partial create) */
+	int (*create)(struct dp_engine *eng);
+	void (*destroy)(struct dp_engine *eng);
+	/* on each lcore before its loop (driven engines: at start) */
+	void (*lcore_start)(struct dp_lcore *lc);
+	/* every iteration after RX; poll_end after the TX flush */
+	void (*poll)(struct dp_lcore *lc);
+	void (*poll_end)(struct dp_lcore *lc);
+	/* dp_stop: turn application threads away (gate closed) */
+	void (*quiesce)(struct dp_engine *eng);
+	/* dp_stop's drain waits while it says there is work to send */
+	bool (*busy)(struct dp_engine *eng);
+	/* once per process: its telemetry commands */
+	void (*telemetry)(void);
+	/* its keys in /wspdk/info and /wspdk/stats (engine held) */
+	void (*tel_info)(struct rte_tel_data *d, struct dp_engine *eng);
+	void (*tel_stats)(struct rte_tel_data *d, struct dp_engine *eng);
+};
+
+struct dp_stack {
+	dp_input_fn *rx;		/* a frame from the port */
+	const struct dp_layer *const *layers; /* bottom first */
+	unsigned int nb_layers;
+};
+
+/* dp_lcore.c */
+int dp_lcore_main(void *arg);
+void dp_lcore_tx(struct dp_lcore *lc, struct rte_mbuf *m);
+void dp_lcore_tx_flush(struct dp_lcore *lc);
+/* Hand m to lcore `to`, which runs fn(to, m). Consumes m; -ENOBUFS
+ * (m freed) if its ring is full. */
+int dp_lcore_redirect(struct dp_lcore *to, struct rte_mbuf *m,
+		dp_input_fn *fn);
+/* Driven engines (dp_start_driven): one iteration at TSC time now. */
+void dp_lcore_step(struct dp_lcore *lc, uint64_t now);
+struct dp_lcore *dp_lcore_create(struct dp_engine *eng, unsigned int id,
+		unsigned int lcore_id);
+void dp_lcore_free(struct dp_lcore *lc);
+
+static inline struct dp_lcore *
+dp_lcore_of_timers(struct dp_timer_wheel *w)
+{
+	return container_of(w, struct dp_lcore, timers);
+}
+
+/* dp_engine.c */
+void dp_engine_lcore_start(struct dp_lcore *lc);
+int dp_engine_start(const struct dp_conf *conf, const struct dp_stack *st,
+		bool driven);
+void dp_engine_stop(void);
+struct dp_engine *dp_engine_running(void);
+
+/*
+ * Application threads use the engine only between dp_engine_enter()
+ * (NULL: none running, or it is stopping) and dp_engine_exit(); dp_stop()
+ * closes the gate, waits for the calls inside, then frees.
+ */
+struct dp_engine *dp_engine_enter(void);
+void dp_engine_exit(void);
+bool dp_engine_closing(void);
+void dp_engine_gate_close(void);
+void dp_engine_gate_drain(void);
+
+/* Nothing queued or held is still to reach the port (what WSPCleanup's
+ * drain waits for; a driven engine's settle point). */
+bool dp_engine_flushed(struct dp_engine *eng);
+
+/* The running engine, for telemetry (NULL when stopped; otherwise held
+ * until dp_engine_put()). */
+struct dp_lifecycle {
+	uint64_t starts;
+	uint64_t stops;
+	uint64_t last_start_us;
+	uint64_t last_stop_us;
+	uint64_t mbufs_lost;		/* in use when a pool was freed */
+};
+void dp_lifecycle_get(struct dp_lifecycle *out);
+struct dp_engine *dp_engine_get(void);
+void dp_engine_put(void);
+void dp_stats_sum(const struct dp_engine *eng, struct dp_stats *sum);
+
+/* dp_qsbr.c: after it, no lcore still holds a pointer it read before
+ * the call (application threads only: an lcore would wait for itself). */
+void dp_qsbr_wait(struct dp_engine *eng);
+
+/* dp_mcache.c: mbufs for application threads */
+struct rte_mbuf *dp_mcache_alloc(struct dp_engine *eng);
+int dp_mcache_alloc_bulk(struct dp_engine *eng, struct rte_mbuf **m,
+		unsigned int n);
+void dp_mcache_free(struct dp_engine *eng, struct rte_mbuf *m);
+void dp_mcache_flush_all(struct dp_engine *eng);
+unsigned int dp_mcache_held(const struct dp_engine *eng);
+
+#endif /* _DP_CORE_H_ */

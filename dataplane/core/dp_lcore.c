@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The poll loop of one dataplane lcore: RX, the layers' work, timers,
+ * TX, and nothing else (the loop knows no protocol).
+ *
+ *   dp_lcore_main -> poll_once -> iterate:
+ *     rx_burst -> stack->rx (per frame)
+ *     redirect ring (frames other lcores handed over) -> their handler
+ *     each layer's poll (bottom up)
+ *     timers due (dp_timer_advance): their callbacks
+ *     dp_lcore_tx_flush -> tx_burst
+ *     each layer's poll_end (wake-ups of what the iteration made ready)
+ *
+ * Frames built by the stack go through a per-lcore TX buffer flushed once
+ * per iteration, so a burst of replies costs one tx_burst. Frames the PMD
+ * does not take stay in the buffer for the next iteration; only when the
+ * buffer itself is full is a new frame dropped (tx_full).
+ *
+ * Fuzzers and white-box tests drive an engine's lcores themselves, one
+ * step at a time on a clock they choose (dp_lcore_step).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "dp_core.h"
+#include "dp_tsan.h"
+
+struct dp_lcore *
+dp_lcore_create(struct dp_engine *eng, unsigned int id,
+		unsigned int lcore_id)
+{
+	struct dp_lcore *lc;
+	char name[RTE_RING_NAMESIZE];
+
+	lc = dp_zmalloc("dp_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE);
+	if (lc == NULL)
+		return NULL;
+	lc->eng = eng;
+	lc->id = id;
+	lc->lcore_id = lcore_id;
+	lc->queue = (uint16_t)id;
+	lc->now = rte_rdtsc();
+	lc->now_us = dp_timer_clock_us(&eng->us_clock, lc->now);
+	dp_timer_wheel_init(&lc->timers, lc->now_us);
+	/* Several lcores may hand frames to this one: multi-producer.
+	 * HTS keeps producers from spinning behind a preempted one. */
+	snprintf(name, sizeof(name), "dp_redir%u", id);
+	lc->redirect = rte_ring_create(name, DP_REDIRECT_SIZE, SOCKET_ID_ANY,
+		RING_F_MP_HTS_ENQ | RING_F_SC_DEQ);
+	if (lc->redirect == NULL) {
+		dp_lcore_free(lc);
+		return NULL;
+	}
+	return lc;
+}
+
+/* Only the owner writes tx_n; the drain on another thread reads it. */
+static inline void
+tx_n_set(struct dp_lcore *lc, uint16_t n)
+{
+	__atomic_store_n(&lc->tx_n, n, __ATOMIC_RELAXED);
+}
+
+/* The lcores are stopped and the layers destroyed: what is left goes. */
+void
+dp_lcore_free(struct dp_lcore *lc)
+{
+	struct rte_mbuf *m;
+
+	if (lc == NULL)
+		return;
+	for (uint16_t i = 0; i < lc->tx_n; i++)
+		dp_pktmbuf_free(lc->tx_pkts[i]);
+	tx_n_set(lc, 0);
+	while (lc->redirect != NULL &&
+			rte_ring_dequeue(lc->redirect, (void **)&m) == 0)
+		dp_pktmbuf_free(m);
+	rte_ring_free(lc->redirect);
+	dp_free(lc);
+}
+
+void
+dp_lcore_tx_flush(struct dp_lcore *lc)
+{
+	const struct drv_port *port = lc->eng->port;
+	uint32_t len[DP_TX_BUF];
+	uint16_t sent, left;
+
+	if (lc->tx_n == 0)
+		return;
+	/* Lengths are read before the PMD owns (and may free) the frames. */
+	for (uint16_t i = 0; i < lc->tx_n; i++)
+		len[i] = lc->tx_pkts[i]->pkt_len;
+	DP_TSAN_RELEASE(lc->eng->mp);	/* the PMD frees them to the pool */
+	sent = drv_tx_burst(port, lc->queue, lc->tx_pkts, lc->tx_n);
+	DP_STAT_ADD(lc, tx_pkts, sent);
+	for (uint16_t i = 0; i < sent; i++)
+		DP_STAT_ADD(lc, tx_bytes, len[i]);
+	left = (uint16_t)(lc->tx_n - sent);
+	for (uint16_t i = 0; i < left; i++)
+		lc->tx_pkts[i] = lc->tx_pkts[sent + i];
+	tx_n_set(lc, left);
+}
+
+/* Consumes m. */
+void
+dp_lcore_tx(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	if (unlikely(lc->tx_n == DP_TX_BUF)) {
+		dp_lcore_tx_flush(lc);
+		if (lc->tx_n == DP_TX_BUF) {
+			DP_STAT_INC(lc, tx_full);
+			dp_pktmbuf_free(m);
+			return;
+		}
+	}
+	lc->tx_pkts[lc->tx_n] = m;
+	tx_n_set(lc, lc->tx_n + 1);
+}
+
+int
+dp_lcore_redirect(struct dp_lcore *to, struct rte_mbuf *m, dp_input_fn *fn)
+{
+	dp_mbuf_priv(m)->redirect = fn;
+	if (rte_ring_enqueue(to->redirect, m) == 0)
+		return 0;
+	dp_pktmbuf_free(m);
+	return -ENOBUFS;
+}
+
+static void
+redirect_input(struct dp_lcore *lc)
+{
+	struct rte_mbuf *pkts[DP_RX_BURST];
+	unsigned int n;
+
+	n = rte_ring_dequeue_burst(lc->redirect, (void **)pkts, DP_RX_BURST,
+		NULL);
+	for (unsigned int i = 0; i < n; i++)
+		dp_mbuf_priv(pkts[i])->redirect(lc, pkts[i]);
+}
+
+/* One iteration of the loop, at lc->now. */
+static void
+iterate(struct dp_lcore *lc)
+{
+	const struct dp_engine *eng = lc->eng;
+	const struct dp_stack *st = eng->stack;
+	struct rte_mbuf *pkts[DP_RX_BURST];
+	uint16_t n;
+
+	lc->now_us = dp_timer_clock_us(&eng->us_clock, lc->now);
+	n = drv_rx_burst(eng->port, lc->queue, pkts, DP_RX_BURST);
+	if (n != 0)
+		DP_TSAN_ACQUIRE(eng->mp);	/* the PMD took them from it */
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		st->rx(lc, pkts[i]);
+	}
+	if (!rte_ring_empty(lc->redirect))
+		redirect_input(lc);
+	for (unsigned int i = 0; i < st->nb_layers; i++)
+		if (st->layers[i]->poll != NULL)
+			st->layers[i]->poll(lc);
+	/* Before the flush: what a timer sends (a retransmission) leaves
+	 * in this iteration's burst. */
+	dp_timer_advance(&lc->timers, lc->now_us);
+	dp_lcore_tx_flush(lc);
+	for (unsigned int i = 0; i < st->nb_layers; i++)
+		if (st->layers[i]->poll_end != NULL)
+			st->layers[i]->poll_end(lc);
+	__atomic_store_n(&lc->iterations, lc->iterations + 1,
+		__ATOMIC_RELAXED);
+}
+
+static void
+poll_once(struct dp_lcore *lc)
+{
+	lc->now = rte_rdtsc();
+	iterate(lc);
+	/* Quiescent point: nothing read above is held past here. */
+	rte_rcu_qsbr_quiescent(lc->eng->qsbr, lc->id);
+}
+
+void
+dp_lcore_step(struct dp_lcore *lc, uint64_t now)
+{
+	lc->now = now;
+	iterate(lc);
+}
+
+int
+dp_lcore_main(void *arg)
+{
+	struct dp_lcore *lc = arg;
+
+	DP_TSAN_ACQUIRE(lc);	/* dp_engine_start's launch */
+	lc->now = rte_rdtsc();
+	lc->now_us = dp_timer_clock_us(&lc->eng->us_clock, lc->now);
+	/* Grace periods wait for this lcore from here until it leaves. */
+	rte_rcu_qsbr_thread_online(lc->eng->qsbr, lc->id);
+	dp_engine_lcore_start(lc);
+	while (!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE))
+		poll_once(lc);
+	/* Frames the stack already built still go out (bounded: the PMD
+	 * either takes them or they are dropped when the port stops). */
+	for (int i = 0; i < 1000 && lc->tx_n != 0; i++)
+		dp_lcore_tx_flush(lc);
+	for (unsigned int i = 0; i < lc->eng->stack->nb_layers; i++)
+		if (lc->eng->stack->layers[i]->poll_end != NULL)
+			lc->eng->stack->layers[i]->poll_end(lc);
+	rte_rcu_qsbr_thread_offline(lc->eng->qsbr, lc->id);
+	DP_TSAN_RELEASE(lc);	/* dp_engine_stop's wait */
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The stack, assembled: the one file that names every layer. The core
+ * runs whatever layers it is given; here they are, bottom up, and the
+ * protocols the socket layer serves.
+ *
+ *   core  engine, EAL, lcore loop, timers, mbufs (dataplane/core)
+ *   net   Ethernet, ARP, IPv4, ICMP                (dataplane/net)
+ *   sock  the generic socket, demux, rings, waits  (dataplane/sock)
+ *   udp   UDP, multicast membership, IGMP          (dataplane/udp)
+ */
+#include "dp_core.h"
+#include "dp_net.h"
+#include "dp_stack.h"
+#include "dp_udp.h"
+
+static const struct dp_layer *const layers[] = {
+	&dp_net_layer,
+	&dp_sock_layer,
+	&dp_udp_layer,
+};
+
+static const struct dp_stack stack = {
+	.rx = dp_eth_input,
+	.layers = layers,
+	.nb_layers = RTE_DIM(layers),
+};
+
+static int
+start(const struct dp_conf *conf, bool driven)
+{
+	int ret = dp_sock_proto_register(&dp_udp_ops);
+
+	return ret != 0 ? ret : dp_engine_start(conf, &stack, driven);
+}
+
+int
+dp_start(const struct dp_conf *conf)
+{
+	return start(conf, false);
+}
+
+struct dp_engine *
+dp_start_driven(const struct dp_conf *conf)
+{
+	return start(conf, true) == 0 ? dp_engine_running() : NULL;
+}
+
+void
+dp_stop(void)
+{
+	dp_engine_stop();
+}

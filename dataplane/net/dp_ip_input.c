@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4 input (RFC 791, RFC 1122 §3.2.1): validation, then the protocol
+ * registered for the datagram's protocol number.
+ *
+ *   dp_eth_input -> dp_ip_input -> dp_icmp_input | transport input
+ *
+ * Every malformed header is dropped and counted by class; the checks run
+ * in the order that names the most specific fault.
+ */
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "dp_net.h"
+#include "dp_tsan.h"
+
+#define IP_MULTICAST(a)	IP_MC_BE(a)
+#define IP_BCAST	IP_BCAST_BE
+
+bool
+dp_ipv4_is_local(const struct dp_engine *eng, uint32_t dst)
+{
+	return dst == eng->ip4;
+}
+
+static bool
+header_ok(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip;
+	uint32_t len = m->data_len, ihl, tot;
+	uint64_t ck;
+
+	if (unlikely(len < sizeof(*ip))) {
+		DP_STAT_INC(lc, ip_short);
+		return false;
+	}
+	ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	if (unlikely((ip->version_ihl >> 4) != 4)) {
+		DP_STAT_INC(lc, ip_bad_version);
+		return false;
+	}
+	ihl = (uint32_t)(ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
+	if (unlikely(ihl < sizeof(*ip) || ihl > len)) {
+		DP_STAT_INC(lc, ip_bad_ihl);
+		return false;
+	}
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(tot < ihl || tot > len)) {
+		DP_STAT_INC(lc, ip_bad_totlen);
+		return false;
+	}
+	/* GOOD, or NONE ("not correct in the packet data, but the
+	 * integrity of the header is verified"): the NIC checked it. */
+	ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	if (unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+			(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN &&
+			rte_raw_cksum(ip, ihl) != 0xffff))) {
+		DP_STAT_INC(lc, ip_bad_csum);
+		return false;
+	}
+	/* Ethernet pads short frames; the datagram ends at total_length. */
+	if (tot < len)
+		rte_pktmbuf_trim(m, (uint16_t)(len - tot));
+	m->l3_len = ihl;
+	return true;
+}
+
+/* Consumes m, whose data starts at the IPv4 header. */
+void
+dp_ip_input(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	const struct dp_engine *eng = lc->eng;
+	const struct rte_ipv4_hdr *ip;
+	const struct dp_ip_proto *p;
+	uint32_t dst, src;
+
+	if (!header_ok(lc, m))
+		goto drop;
+	ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	src = ip->src_addr;
+	dst = ip->dst_addr;
+	/* RFC 1122 §3.2.1.3: discard martian sources. */
+	if (unlikely(IP_MULTICAST(src) || src == IP_BCAST ||
+			(src != 0 && src == eng->bcast))) {
+		DP_STAT_INC(lc, ip_bad_src);
+		goto drop;
+	}
+	if (unlikely(dst != eng->ip4 && dst != IP_BCAST &&
+			dst != eng->bcast && !IP_MULTICAST(dst))) {
+		DP_STAT_INC(lc, ip_not_for_us);
+		goto drop;
+	}
+	if (unlikely(m->l3_len > sizeof(*ip)))
+		DP_STAT_INC(lc, ip_options);	/* accepted, not acted on */
+	if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
+			RTE_IPV4_HDR_OFFSET_MASK))) {
+		DP_STAT_INC(lc, ip_fragment);
+		goto drop;
+	}
+	p = &eng->net->proto[ip->next_proto_id];
+	if (likely(p->input != NULL)) {
+		/* A protocol whose state has one writer, lcore 0, gets its
+		 * datagrams there. */
+		if (!p->lcore0 || lc->id == 0)
+			p->input(lc, m);
+		else if (dp_lcore_redirect(eng->lcores[0], m, p->input) != 0)
+			DP_STAT_INC(lc, arp_redirect_full);
+		return;
+	}
+	if (ip->next_proto_id == IPPROTO_TCP) {
+		DP_STAT_INC(lc, tcp_unhandled);
+		goto drop;
+	}
+	DP_STAT_INC(lc, ip_unknown_proto);
+	/* RFC 1122 §3.2.2.1: SHOULD say protocol unreachable. */
+	if (dst == eng->ip4) {
+		dp_icmp_unreach(lc, m, 2);
+		return;
+	}
+drop:
+	dp_pktmbuf_free(m);
+}

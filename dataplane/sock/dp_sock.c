@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The generic socket: creation, binding, close, readiness, and the calls
+ * it hands its protocol (struct dp_sock_ops). Options are in
+ * dp_sock_opt.c, the socket table's life with the engine in
+ * dp_sock_table.c.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ring.h>
+
+#include "dp_sock_priv.h"
+#include "dp_tsan.h"
+
+static void
+sock_timer(struct dp_timer_wheel *w, struct dp_timer *t)
+{
+	struct dp_sock *s = container_of(t, struct dp_sock, timer);
+
+	RTE_SET_USED(w);
+	s->ops->timer(s);
+}
+
+void
+dp_sock_timer_arm(struct dp_sock *s, uint64_t at)
+{
+	dp_timer_arm(&s->owner->timers, &s->timer, at);
+}
+
+int
+dp_sock_create(int proto, struct dp_sock **out)
+{
+	const struct dp_sock_ops *ops = proto >= 0 && proto < 256 ?
+		dp_sock_proto((uint8_t)proto) : NULL;
+	struct dp_engine *eng;
+	struct dp_sock_table *t;
+	struct dp_sock *s;
+	int ret = 0;
+
+	if (ops == NULL)
+		return -EPROTONOSUPPORT;
+	eng = dp_engine_enter();
+	if (eng == NULL)
+		return -ENETDOWN;
+	t = eng->socks;
+	dp_sock_reap(eng);
+	s = dp_zmalloc("dp_sock", sizeof(*s) + ops->pcb_size,
+		RTE_CACHE_LINE_SIZE);
+	if (s == NULL) {
+		ret = -ENOBUFS;
+		goto out;
+	}
+	s->eng = eng;
+	s->ops = ops;
+	rte_spinlock_init(&s->lock);
+	dp_timer_init(&s->timer, sock_timer);
+	/* Windows' defaults (SO_RCVBUF/SO_SNDBUF 64 KB, TTL 128, multicast
+	 * TTL 1 with loopback on). */
+	s->rcvbuf = s->sndbuf = DP_SOCK_BUF_DEFAULT;
+	s->ttl = 128;
+	s->mc_ttl = 1;
+	s->mc_loop = true;
+	if (ops->init != NULL && (ret = ops->init(s)) != 0) {
+		dp_free(s);
+		goto out;
+	}
+	rte_spinlock_lock(&t->lock);
+	if (t->count >= DP_SOCK_MAX) {
+		rte_spinlock_unlock(&t->lock);
+		if (ops->free != NULL)
+			ops->free(s);
+		dp_free(s);
+		ret = -EMFILE;
+		goto out;
+	}
+	t->count++;
+	s->id = t->next_id++;
+	s->owner = eng->lcores[t->next_owner++ % eng->nb_lcores];
+	s->doorbell = s->owner->sock->doorbell;
+	TAILQ_INSERT_TAIL(&t->all, s, link);
+	rte_spinlock_unlock(&t->lock);
+	*out = s;
+out:
+	dp_engine_exit();
+	return ret;
+}
+
+/* s->lock held. The RX ring exists before the socket is findable. */
+static int
+bind_locked(struct dp_sock *s, const struct dp_addr *a)
+{
+	int ret = dp_sock_rxq_init(s);
+
+	if (ret == 0)
+		ret = dp_demux_bind(s, a);
+	if (ret == 0 && s->ops->bind != NULL) {
+		ret = s->ops->bind(s, a);
+		if (ret != 0)
+			dp_demux_unbind(s);
+	}
+	return ret;
+}
+
+int
+dp_sock_autobind(struct dp_sock *s)
+{
+	struct dp_addr any = { 0, 0 };
+	int ret = 0;
+
+	if (__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
+		return 0;
+	rte_spinlock_lock(&s->lock);
+	if (!s->bound)
+		ret = bind_locked(s, &any);
+	rte_spinlock_unlock(&s->lock);
+	return ret;
+}
+
+static bool
+is_broadcast(const struct dp_engine *eng, uint32_t ip)
+{
+	uint32_t be = rte_cpu_to_be_32(ip);
+
+	return ip == 0xffffffff || be == eng->bcast;
+}
+
+int
+dp_sock_bind(struct dp_sock *s, const struct dp_addr *a)
+{
+	int ret;
+
+	if ((a->ip >> 28) == 0xe || is_broadcast(s->eng, a->ip))
+		return -EADDRNOTAVAIL;
+	rte_spinlock_lock(&s->lock);
+	ret = s->bound ? -EINVAL : bind_locked(s, a);
+	rte_spinlock_unlock(&s->lock);
+	return ret;
+}
+
+int
+dp_sock_connect(struct dp_sock *s, const struct dp_addr *peer)
+{
+	if (s->ops->connect == NULL)
+		return -EOPNOTSUPP;
+	return s->ops->connect(s, peer);
+}
+
+long
+dp_sock_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		const struct dp_addr *to, int flags)
+{
+	long ret;
+
+	if (dp_engine_enter() == NULL)
+		return -ENETDOWN;
+	ret = s->ops->send != NULL ? s->ops->send(s, iov, niov, to, flags) :
+		-EOPNOTSUPP;
+	dp_engine_exit();
+	return ret;
+}
+
+long
+dp_sock_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		struct dp_addr *from, size_t *full_len, int flags)
+{
+	long ret;
+
+	if (dp_engine_enter() == NULL)
+		return -ENETDOWN;
+	ret = s->ops->recv != NULL ? s->ops->recv(s, iov, niov, from,
+		full_len, flags) : -EOPNOTSUPP;
+	dp_engine_exit();
+	return ret;
+}
+
+int
+dp_sock_wait_any(struct dp_sock *const *socks, const unsigned int *events,
+		unsigned int n, int64_t timeout_us)
+{
+	int ret;
+
+	if (n == 0)
+		return -EINVAL;
+	if (dp_engine_enter() == NULL)
+		return -ENETDOWN;
+	ret = dp_wait_any(socks, events, n, timeout_us);
+	dp_engine_exit();
+	return ret;
+}
+
+/*
+ * Whether s's transmit queue takes a datagram of len bytes in nfrag
+ * frames now: within SO_SNDBUF (an empty socket always takes one,
+ * however large), and slots for every frame.
+ */
+bool
+dp_sock_tx_room(struct dp_sock *s, unsigned int nfrag, size_t len)
+{
+	struct rte_ring *r = __atomic_load_n(&s->txq.prod, __ATOMIC_ACQUIRE);
+	uint64_t q;
+
+	if (r == NULL)
+		return true;
+	q = __atomic_load_n(&s->tx_bytes_q, __ATOMIC_ACQUIRE);
+	return (q == 0 || q + len <= __atomic_load_n(&s->sndbuf,
+		__ATOMIC_RELAXED)) && rte_ring_free_count(r) >= nfrag;
+}
+
+unsigned int
+dp_sock_ready(struct dp_sock *s)
+{
+	uint32_t f = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);
+	unsigned int ev = 0;
+
+	/* A shut-down direction never blocks: its calls fail at once, so
+	 * a call blocked in it wakes and returns -ESHUTDOWN. */
+	if (f & DP_SOCK_F_SHUT_RD)
+		ev |= DP_EV_READ;
+	if (f & DP_SOCK_F_SHUT_WR)
+		ev |= DP_EV_WRITE;
+	if (__atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0)
+		ev |= DP_EV_ERROR | DP_EV_READ;
+	if (dp_ringq_pending(&s->rxq))
+		ev |= DP_EV_READ;
+	if (dp_sock_tx_room(s, 1, 1))
+		ev |= DP_EV_WRITE;
+	if (__atomic_load_n(&s->tx_pending, __ATOMIC_ACQUIRE) == 0 &&
+			__atomic_load_n(&s->arp_inflight, __ATOMIC_ACQUIRE) == 0)
+		ev |= DP_EV_DRAINED;
+	if (s->ops->events != NULL)
+		ev |= s->ops->events(s);
+	return ev;
+}
+
+size_t
+dp_sock_rx_bytes(struct dp_sock *s)
+{
+	return (size_t)__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE);
+}
+
+int
+dp_sock_name(struct dp_sock *s, struct dp_addr *a)
+{
+	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
+		return -EINVAL;
+	*a = s->local;
+	return 0;
+}
+
+int
+dp_sock_peer(struct dp_sock *s, struct dp_addr *a)
+{
+	uint64_t peer = __atomic_load_n(&s->peer, __ATOMIC_ACQUIRE);
+
+	if (peer == 0)
+		return -ENOTCONN;
+	a->ip = (uint32_t)(peer >> 16);
+	a->port = (uint16_t)peer;
+	return 0;
+}
+
+void
+dp_sock_shutdown(struct dp_sock *s, bool rd, bool wr)
+{
+	uint32_t f = (rd ? DP_SOCK_F_SHUT_RD : 0) | (wr ? DP_SOCK_F_SHUT_WR : 0);
+
+	if (s->ops->shutdown != NULL)
+		s->ops->shutdown(s, rd, wr);
+	__atomic_fetch_or(&s->flags, f, __ATOMIC_RELEASE);
+	dp_wait_wake(s);
+}
+
+int
+dp_sock_take_error(struct dp_sock *s)
+{
+	if (__atomic_load_n(&s->so_error, __ATOMIC_RELAXED) == 0)
+		return 0;
+	return __atomic_exchange_n(&s->so_error, 0, __ATOMIC_ACQ_REL);
+}
+
+void
+dp_sock_kick_waiters(void)
+{
+	struct dp_engine *eng = dp_engine_running();
+
+	if (eng == NULL)
+		return;
+	__atomic_fetch_add(&eng->socks->sel_seq, 1, __ATOMIC_SEQ_CST);
+	dp_os_wake_all(&eng->socks->sel_seq);
+}
+
+void
+dp_sock_interrupt(struct dp_sock *s)
+{
+	struct dp_sock_table *t = s->eng->socks;
+
+	__atomic_store_n(&s->interrupted, true, __ATOMIC_RELEASE);
+	dp_wait_wake(s);
+	__atomic_fetch_add(&t->sel_seq, 1, __ATOMIC_SEQ_CST);
+	dp_os_wake_all(&t->sel_seq);
+}
+
+void
+dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
+{
+	struct dp_engine *eng = s->eng;
+	struct dp_sock_table *t = eng->socks;
+
+	/* The protocol first (UDP: its groups lose a member). */
+	if (mode == DP_CLOSE_ABORT && s->ops->abort != NULL)
+		s->ops->abort(s);
+	else if (s->ops->close != NULL)
+		s->ops->close(s);
+	rte_spinlock_lock(&s->lock);
+	__atomic_fetch_or(&s->flags, DP_SOCK_F_CLOSED |
+		(mode == DP_CLOSE_ABORT ? DP_SOCK_F_ABORT : 0),
+		__ATOMIC_RELEASE);
+	/* No lcore finds it after this (the unbind waits them out). */
+	dp_demux_unbind(s);
+	rte_spinlock_unlock(&s->lock);
+	dp_sock_interrupt(s);
+	/* What was received and never read is discarded. */
+	dp_sock_count_unread(s);
+	dp_sock_rxq_drain(s);
+	__atomic_store_n(&s->rx_bytes_q, 0, __ATOMIC_RELAXED);
+	rte_spinlock_lock(&t->lock);
+	TAILQ_REMOVE(&t->all, s, link);
+	TAILQ_INSERT_TAIL(&t->orphans, s, link);
+	rte_spinlock_unlock(&t->lock);
+	/* An abortive close must stop the owner sending what is queued;
+	 * a socket that never sent has no TX ring and nothing to stop. */
+	if (mode == DP_CLOSE_ABORT && __atomic_load_n(&s->txq.prod,
+			__ATOMIC_ACQUIRE) != NULL)
+		dp_sock_tx_kick(s);
+	dp_sock_reap(eng);
+}
+
+void
+dp_sock_stats_get(struct dp_sock *s, struct dp_sock_stats *st)
+{
+#define DP_SOCK_STAT_GET(name) \
+	st->name = __atomic_load_n(&s->st.name, __ATOMIC_RELAXED);
+	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_GET)
+#undef DP_SOCK_STAT_GET
+}
+
+void
+dp_sock_stats_closed(struct dp_sock_stats *st)
+{
+	struct dp_engine *eng = dp_engine_get();
+
+	memset(st, 0, sizeof(*st));
+	if (eng == NULL)
+		return;
+#define DP_SOCK_STAT_GET(name) \
+	st->name = __atomic_load_n(&eng->socks->closed.name, __ATOMIC_RELAXED);
+	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_GET)
+#undef DP_SOCK_STAT_GET
+	dp_engine_put();
+}
+
+void
+dp_sock_local_if(uint32_t *ip, uint8_t *prefix, uint32_t *mtu)
+{
+	struct dp_engine *eng = dp_engine_running();
+
+	*ip = 0;
+	*prefix = 0;
+	*mtu = 0;
+	if (eng == NULL)
+		return;
+	*ip = eng->conf.ip4;
+	*prefix = eng->conf.ip4_prefix;
+	*mtu = eng->mtu;
+}

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The socket layer (not installed): the generic socket, the protocols
+ * behind it, PCB tables and demux, socket rings, transmission, waiting.
+ *
+ * A protocol plugs in with a struct dp_sock_ops (dp_sock_proto_register):
+ * the socket layer keeps what every socket has (addresses, buffers,
+ * rings, options of the IP level, wake-ups, counters, its life with the
+ * engine) and calls the protocol for what only it knows. Nothing here
+ * names a protocol; a protocol's own per-socket state follows struct
+ * dp_sock (dp_sock_pcb()).
+ *
+ * Ownership key (see also dp_core.h):
+ *   (c) constant from creation (or from bind, for the RX ring)
+ *   (k) under s->lock (control calls from application threads)
+ *   (t) under the socket table lock
+ *   (o) the owner lcore only
+ *   (a) atomic, any thread
+ *
+ * Data paths:
+ *   app send -> proto send -> s->txq (MP) -> doorbell -> owner lcore
+ *            -> dp_sock_tx_poll -> dp_ip_output_try -> port
+ *   port -> lcore -> proto input -> dp_demux_lookup (rte_hash, RCU
+ *        groups) -> s->rxq (MP: any lcore) -> app recv (MC)
+ */
+#ifndef _DP_SOCK_PRIV_H_
+#define _DP_SOCK_PRIV_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_hash.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+#include <rte_spinlock.h>
+
+#include "dp_core.h"
+#include "dp_net.h"
+#include "dp_os.h"
+#include "dp_sock.h"
+
+#define DP_SOCK_MAX		4096	/* sockets per engine */
+#define DP_EPHEMERAL_LO		49152	/* Windows' dynamic port range */
+#define DP_EPHEMERAL_HI		65535
+#define DP_SOCK_BUF_DEFAULT	65536	/* Windows' SO_RCVBUF/SO_SNDBUF */
+#define DP_SOCK_BUF_MAX		(64u << 20)
+#define DP_RINGQ_MAX		10	/* 256 to 65536 slots, doubling */
+#define DP_TX_DRAIN_BUDGET	64	/* datagrams per socket per visit */
+#define DP_PARK_MAX		DP_SOCK_MAX /* sockets waiting for ARP room */
+#define DP_UNPARK_US		1000	/* parked sockets try again */
+
+/* s->flags */
+#define DP_SOCK_F_SHUT_RD	0x01
+#define DP_SOCK_F_SHUT_WR	0x02
+#define DP_SOCK_F_CLOSED	0x04	/* closed by the application */
+#define DP_SOCK_F_ABORT		0x08	/* drop what is still queued */
+
+/*
+ * A queue of rings, oldest first, that grows when its socket's buffer is
+ * raised while producers and consumers run (dp_sock_ring.c).
+ */
+struct dp_ringq {
+	struct rte_ring *prod;		/* (a) producers enqueue here: the
+					 * newest, r[n - 1] */
+	struct rte_ring *r[DP_RINGQ_MAX]; /* (k) oldest first */
+	uint8_t n;			/* (a) rings in r */
+	uint8_t cons;			/* (a) oldest that may hold entries */
+	uint8_t sealed;			/* (a) rings below get no more */
+};
+
+struct dp_sock;
+
+/* An option's value: an integer, or a multicast membership change. */
+struct dp_optval {
+	int64_t v;
+	uint32_t group, ifaddr, source;	/* host order */
+};
+
+/*
+ * A protocol behind the generic socket. Calls come from application
+ * threads (the socket's lock not held unless said), input and ctlinput
+ * from lcores. NULL entries: the call fails -EOPNOTSUPP, or (close,
+ * events, drained, free) there is nothing more to do.
+ */
+struct dp_sock_ops {
+	const char *name;
+	uint8_t proto;			/* IPPROTO_*: its port space and its
+					 * IPv4 protocol number */
+	size_t pcb_size;		/* its state, after struct dp_sock */
+	int (*init)(struct dp_sock *s);
+	/* after the generic bind took the address (s->lock held) */
+	int (*bind)(struct dp_sock *s, const struct dp_addr *a);
+	int (*connect)(struct dp_sock *s, const struct dp_addr *peer);
+	int (*listen)(struct dp_sock *s, int backlog);
+	int (*accept)(struct dp_sock *s, struct dp_sock **out,
+			struct dp_addr *peer);
+	long (*send)(struct dp_sock *s, const struct dp_iov *iov,
+			unsigned int niov, const struct dp_addr *to, int flags);
+	long (*recv)(struct dp_sock *s, const struct dp_iov *iov,
+			unsigned int niov, struct dp_addr *from,
+			size_t *full_len, int flags);
+	int (*shutdown)(struct dp_sock *s, bool rd, bool wr);
+	/* before the generic close (graceful) or abort */
+	void (*close)(struct dp_sock *s);
+	void (*abort)(struct dp_sock *s);
+	/* options the generic socket does not keep (s->lock held) */
+	int (*setopt)(struct dp_sock *s, enum dp_opt opt,
+			const struct dp_optval *v);
+	int (*getopt)(struct dp_sock *s, enum dp_opt opt,
+			struct dp_optval *v);
+	/* DP_EV_* the protocol adds to the generic ones */
+	unsigned int (*events)(struct dp_sock *s);
+	/* its datagrams and the ICMP errors about them (lcores) */
+	dp_input_fn *input;
+	void (*ctlinput)(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
+			uint8_t type, uint8_t code);
+	bool input_lcore0;		/* its input runs on lcore 0 only */
+	/* s->timer fired (the owner lcore) */
+	void (*timer)(struct dp_sock *s);
+	/* a datagram it marked DP_MBUF_F_NOTIFY left for the wire (the
+	 * owner lcore, m's data at its IPv4 header) */
+	void (*sent)(struct dp_lcore *lc, struct dp_sock *s,
+			struct rte_mbuf *m);
+	/* at cleanup: nothing of its own left to send */
+	bool (*drained)(struct dp_sock *s);
+	void (*free)(struct dp_sock *s);
+};
+
+struct dp_sock {
+	/* addressing, options and rxq.prod first: the one line an lcore
+	 * reads to decide on and deliver to a member of a multicast group,
+	 * hundreds of them per datagram */
+	struct dp_addr local;		/* (k) published with bound */
+	bool bound;			/* (k) */
+	uint64_t peer;			/* (a) ip << 16 | port, 0 = none */
+	uint32_t flags;			/* (a) DP_SOCK_F_* */
+
+	/* options */
+	uint32_t rcvbuf, sndbuf;	/* (a) byte limits */
+	bool reuseaddr, exclusive;	/* (k) */
+	bool broadcast;			/* (a) */
+	bool mc_loop;			/* (a) */
+	uint8_t ttl, tos, mc_ttl;	/* (a) */
+	uint32_t mc_if;			/* (a) */
+	uint32_t rcvtimeo_ms, sndtimeo_ms; /* (a) */
+
+	/*
+	 * Cache lines: what a spinning receiver reads (above and the rings
+	 * and wake-up words just below) never shares a line with what an
+	 * lcore writes per datagram, and each word both sides write has a
+	 * line of its own; otherwise every delivery pays an invalidation
+	 * of the reader's copy on the critical path.
+	 */
+	struct dp_ringq rxq;		/* lcores enqueue, application
+					 * threads dequeue; made at bind */
+	/* not on the delivery path */
+	struct dp_engine *eng;		/* (c) */
+	const struct dp_sock_ops *ops;	/* (c) its protocol */
+	struct dp_lcore *owner;		/* (c) drains txq */
+	struct rte_ring *doorbell;	/* (c) the owner's */
+	uint32_t id;			/* (c) for telemetry */
+	rte_spinlock_t lock;		/* control calls */
+	struct dp_ringq txq;		/* application threads enqueue, the
+					 * owner dequeues; made at the first
+					 * send */
+	int so_error;			/* (a) positive errno, or 0 */
+
+	/* wake-ups (dp_wait.c) */
+	uint32_t seq;			/* (a) bumped on every event */
+	uint32_t waiters;		/* (a) threads asleep or spinning */
+	bool interrupted;		/* (a) blocked calls return -EINTR */
+
+	/* receive accounting: lcores add, application threads take */
+	uint64_t rx_bytes_q __rte_cache_aligned; /* (a) payload bytes queued */
+
+	/* transmit accounting: application threads add, the owner takes */
+	uint64_t tx_bytes_q __rte_cache_aligned; /* (a) payload bytes not yet
+						  * sent */
+	uint32_t tx_pending;		/* (a) frames not yet left the socket */
+	uint32_t tx_sched;		/* (a) on the owner's doorbell ring */
+	uint32_t tx_epoch;		/* (a) grace periods of txq */
+	uint32_t tx_senders[2];		/* (a) senders inside, per epoch
+					 * parity (dp_sock_tx_enter) */
+
+	/* written by lcores */
+	uint32_t arp_inflight __rte_cache_aligned; /* (a) frames held by ARP */
+	struct rte_mbuf *tx_stash;	/* (o) next frame, ARP queue full */
+	bool parked;			/* (o) waiting for ARP room */
+	struct dp_timer timer;		/* (o) the protocol's (ops->timer) */
+	uint64_t wake_tag;		/* (l, racy) last lcore iteration that
+					 * noted it for a wake-up */
+	struct dp_sock_stats st;	/* (a) relaxed atomic adds; with one
+					 * lcore, rx_* plain ones (count_rx) */
+	TAILQ_ENTRY(dp_sock) link;	/* (t) all sockets, or orphans */
+	uint8_t pcb[] __rte_cache_aligned; /* the protocol's (pcb_size) */
+};
+
+static inline void *
+dp_sock_pcb(struct dp_sock *s)
+{
+	return s->pcb;
+}
+
+TAILQ_HEAD(dp_sock_list, dp_sock);
+
+/* Sockets bound to one (address, port): an immutable array replaced
+ * whole on every change (RCU via dp_qsbr_wait). */
+struct dp_bind_group {
+	uint32_t n;
+	struct dp_sock *s[];
+};
+
+struct dp_bind_key {
+	uint32_t ip;			/* network order, 0 = wildcard */
+	uint16_t port;			/* network order */
+	uint8_t proto;			/* its port space */
+	uint8_t pad;
+};
+
+struct dp_sock_table {
+	rte_spinlock_t lock;
+	struct dp_sock_list all;	/* (t) open sockets */
+	struct dp_sock_list orphans;	/* (t) closed, still transmitting */
+	unsigned int count;		/* (t) open + orphans */
+	uint32_t next_id;		/* (t) */
+	unsigned int next_owner;	/* (t) round robin over lcores */
+	uint16_t next_port;		/* (t) ephemeral cursor */
+	struct rte_hash *binds;		/* (t) writers; lcores read */
+	/* Ports with a bind to our own address (of any protocol): when a
+	 * port has none, which is most of them, the lcore looks up the
+	 * wildcard alone. Lines of their own: data calls write below. */
+	uint64_t spec_ports[65536 / 64] __rte_cache_aligned; /* (t) writers;
+							      * lcores read */
+	struct dp_sock_stats closed __rte_cache_aligned; /* (a) totals of
+							  * freed sockets */
+	/* Read by every lcore iteration that noted an event: away from
+	 * the words above, which every data call writes. */
+	uint32_t sel_seq __rte_cache_aligned; /* (a) bumped for select
+					       * waiters */
+	uint32_t sel_waiters;		/* (a) */
+};
+
+/* Per lcore: what it drains and wakes. */
+struct dp_sock_lcore {
+	struct rte_ring *doorbell;	/* (a) MP/SC: sockets with TX work */
+	unsigned int nb_wake;		/* (l) sockets noted this iteration */
+	uint32_t wake_gen;		/* (l) */
+	struct dp_sock **wake;		/* (l) [DP_SOCK_MAX]: every socket fits,
+					 * one multicast datagram may note
+					 * them all */
+	unsigned int nb_parked;		/* (l) sockets waiting for ARP room */
+	struct dp_sock **parked;	/* (l) [DP_PARK_MAX] */
+	struct dp_timer unpark;		/* (l) armed while any is parked */
+};
+
+extern const struct dp_layer dp_sock_layer;
+
+/* dp_sock.c: protocols (process-wide, before or between engines) */
+int dp_sock_proto_register(const struct dp_sock_ops *ops);
+const struct dp_sock_ops *dp_sock_proto(uint8_t proto);
+
+/* dp_sock_ring.c */
+struct rte_ring *dp_sock_ring_new(const struct dp_engine *eng, uint32_t bytes,
+		unsigned int flags);
+void dp_sock_ring_free(struct dp_engine *eng, struct rte_ring *r);
+int dp_sock_rxq_init(struct dp_sock *s);
+int dp_sock_rxq_grow(struct dp_sock *s, uint32_t bytes);
+void dp_sock_rxq_drain(struct dp_sock *s);
+int dp_sock_txq_init(struct dp_sock *s);
+int dp_sock_txq_grow(struct dp_sock *s, uint32_t bytes);
+unsigned int dp_sock_tx_enter(struct dp_sock *s);
+void dp_sock_tx_exit(struct dp_sock *s, unsigned int epoch);
+void dp_sock_rings_free(struct dp_sock *s);
+bool dp_ringq_pending(struct dp_ringq *q);
+struct rte_ring *dp_ringq_advance(struct dp_ringq *q, uint8_t c);
+
+/* The ring a consumer reads: the oldest that may hold entries (NULL
+ * before the first ring). One load and a compare unless the queue grew. */
+static inline struct rte_ring *
+dp_ringq_head(struct dp_ringq *q)
+{
+	uint8_t c = __atomic_load_n(&q->cons, __ATOMIC_ACQUIRE);
+
+	if (likely(c >= __atomic_load_n(&q->sealed, __ATOMIC_ACQUIRE)))
+		return q->r[c];
+	return dp_ringq_advance(q, c);
+}
+
+/* dp_sock.c */
+int dp_sock_autobind(struct dp_sock *s);
+bool dp_sock_tx_room(struct dp_sock *s, unsigned int nfrag, size_t len);
+int dp_sock_table_create(struct dp_engine *eng);
+void dp_sock_table_free(struct dp_engine *eng);
+bool dp_sock_table_drained(struct dp_engine *eng);
+void dp_sock_reap(struct dp_engine *eng);
+/* Datagrams received and never read, about to be discarded. */
+void dp_sock_count_unread(struct dp_sock *s);
+/* Nothing of s's is still on its way out. */
+bool dp_sock_tx_idle(struct dp_sock *s);
+/* Arm s's protocol timer at µs time `at` (the owner lcore only). */
+void dp_sock_timer_arm(struct dp_sock *s, uint64_t at);
+
+struct dp_sock_info {
+	uint32_t id;
+	const char *proto;
+	bool bound, orphan, idle;
+	struct dp_addr local, peer;
+	uint64_t rx_queued, tx_queued;
+	struct dp_sock_stats st;
+};
+
+/* dp_demux.c: the PCB table, (protocol, address, port) -> sockets */
+int dp_demux_bind(struct dp_sock *s, const struct dp_addr *a);
+void dp_demux_unbind(struct dp_sock *s);
+unsigned int dp_demux_lookup(struct dp_engine *eng, uint8_t proto,
+		uint32_t dst_be, uint16_t port_be,
+		struct dp_bind_group **groups);
+
+/* dp_sock_tx.c (owner lcore) */
+void dp_sock_tx_poll(struct dp_lcore *lc);
+void dp_sock_tx_kick(struct dp_sock *s);
+bool dp_sock_tx_fate(struct dp_lcore *lc, struct rte_mbuf *m,
+		enum dp_tx_fate f);
+
+/* dp_sock_telemetry.c */
+unsigned int dp_sock_dump(struct dp_engine *eng, struct dp_sock_info *out,
+		unsigned int max);
+void dp_sock_telemetry(void);
+
+/* dp_sock_wait.c */
+int dp_wait_any(struct dp_sock *const *socks, const unsigned int *events,
+		unsigned int n, int64_t timeout_us);
+void dp_wait_note_new(struct dp_lcore *lc, struct dp_sock *s);
+void dp_wait_flush(struct dp_lcore *lc);
+void dp_wait_wake(struct dp_sock *s);
+int dp_sock_wait_tx(struct dp_sock *s, unsigned int nfrag, size_t len,
+		uint64_t deadline_us);
+int dp_sock_wait_mbufs(struct dp_sock *s, struct rte_mbuf **m,
+		unsigned int n, uint64_t deadline_us);
+
+/*
+ * The tag of an lcore's iteration: it names (iteration, lcore), so two
+ * lcores never mistake each other's notes; a race only costs a duplicate
+ * wake.
+ */
+static inline uint64_t
+dp_wait_tag(const struct dp_lcore *lc)
+{
+	return (uint64_t)lc->sock->wake_gen << 8 | lc->id;
+}
+
+/* An lcore saw an event on s: its sleepers are woken at the end of the
+ * iteration (dp_wait_flush). Inline: every member of a multicast
+ * datagram is noted, and all but the first datagram of a burst find it
+ * noted already. */
+static inline void
+dp_wait_note(struct dp_lcore *lc, struct dp_sock *s)
+{
+	if (s->wake_tag != dp_wait_tag(lc))
+		dp_wait_note_new(lc, s);
+}
+
+
+#endif /* _DP_SOCK_PRIV_H_ */

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The socket layer's life with the engine (struct dp_layer): the
+ * protocols registered, the socket table and each lcore's doorbell and
+ * wake-up list, orphans reaped, and the drain at cleanup.
+ *
+ * A closed socket whose TX ring still holds datagrams becomes an orphan:
+ * its owner lcore keeps sending (or, for an abortive close, dropping)
+ * until the ring is empty, and the next control call (or dp_stop) frees
+ * it after a grace period. That is how closesocket() returns at once and
+ * the data still goes out (winsock-spi.md §4.1, the seed's core rule).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_ring.h>
+#include <rte_telemetry.h>
+
+#include "dp_sock_priv.h"
+#include "dp_tsan.h"
+
+/* Protocols by IPv4 protocol number, registered before an engine starts
+ * (or between engines): read by any thread, never changed under one. */
+static const struct dp_sock_ops *protos[256];
+
+int
+dp_sock_proto_register(const struct dp_sock_ops *ops)
+{
+	if (ops == NULL || (protos[ops->proto] != NULL &&
+			protos[ops->proto] != ops))
+		return -EEXIST;
+	if (dp_engine_running() != NULL && protos[ops->proto] == NULL)
+		return -EBUSY;
+	protos[ops->proto] = ops;
+	return 0;
+}
+
+const struct dp_sock_ops *
+dp_sock_proto(uint8_t proto)
+{
+	return protos[proto];
+}
+
+int
+dp_sock_table_create(struct dp_engine *eng)
+{
+	struct rte_hash_parameters hp = {
+		.name = "wspdk_binds",
+		.entries = DP_SOCK_MAX * 2,
+		.key_len = sizeof(struct dp_bind_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = SOCKET_ID_ANY,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	};
+	struct dp_sock_table *t;
+	char name[RTE_RING_NAMESIZE];
+
+	t = dp_zmalloc("dp_sock_table", sizeof(*t), RTE_CACHE_LINE_SIZE);
+	if (t == NULL)
+		return -ENOMEM;
+	eng->socks = t;
+	rte_spinlock_init(&t->lock);
+	TAILQ_INIT(&t->all);
+	TAILQ_INIT(&t->orphans);
+	t->binds = rte_hash_create(&hp);
+	if (t->binds == NULL)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
+		struct dp_sock_lcore *sl;
+
+		sl = dp_zmalloc("dp_sock_lcore", sizeof(*sl),
+			RTE_CACHE_LINE_SIZE);
+		if (sl == NULL)
+			return -ENOMEM;
+		eng->lcores[i]->sock = sl;
+		sl->wake_gen = 1;	/* sockets start with tag 0: never noted */
+		/* Any application thread rings; only the owner answers. */
+		snprintf(name, sizeof(name), "dp_bell%u", i);
+		sl->doorbell = rte_ring_create(name, DP_SOCK_MAX, SOCKET_ID_ANY,
+			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+		sl->parked = dp_zmalloc("dp_parked", sizeof(*sl->parked) *
+			DP_PARK_MAX, 0);
+		sl->wake = dp_zmalloc("dp_wake", sizeof(*sl->wake) *
+			DP_SOCK_MAX, 0);
+		if (sl->doorbell == NULL || sl->parked == NULL ||
+				sl->wake == NULL)
+			return -ENOMEM;
+	}
+	/* The protocols' datagrams come to them through the net layer. */
+	for (unsigned int p = 0; p < RTE_DIM(protos); p++) {
+		struct dp_ip_proto ip;
+
+		if (protos[p] == NULL || protos[p]->input == NULL)
+			continue;
+		ip = (struct dp_ip_proto){ .input = protos[p]->input,
+			.ctlinput = protos[p]->ctlinput,
+			.lcore0 = protos[p]->input_lcore0 };
+		dp_ip_proto_register(eng, (uint8_t)p, &ip);
+	}
+	dp_net_set_tx_fate(eng, dp_sock_tx_fate);
+	return 0;
+}
+
+void
+dp_sock_count_unread(struct dp_sock *s)
+{
+	uint64_t n = 0;
+
+	for (uint8_t i = 0; i < s->rxq.n; i++)
+		n += rte_ring_count(s->rxq.r[i]);
+	if (n != 0)
+		__atomic_fetch_add(&s->st.drop_unread, n, __ATOMIC_RELAXED);
+}
+
+static void
+sock_free(struct dp_sock *s)
+{
+	struct dp_sock_stats *closed = &s->eng->socks->closed;
+
+	/* What is still queued goes unread; then the counters outlive it. */
+	dp_sock_count_unread(s);
+#define DP_SOCK_STAT_ADD(name) \
+	__atomic_fetch_add(&closed->name, __atomic_load_n(&s->st.name, \
+		__ATOMIC_RELAXED), __ATOMIC_RELAXED);
+	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_ADD)
+#undef DP_SOCK_STAT_ADD
+	if (s->ops->free != NULL)
+		s->ops->free(s);
+	dp_sock_rings_free(s);
+	if (s->tx_stash != NULL)
+		dp_pktmbuf_free(s->tx_stash);
+	dp_free(s);
+}
+
+/* Lcores are stopped: free everything left, whatever its state. */
+void
+dp_sock_table_free(struct dp_engine *eng)
+{
+	struct dp_sock_table *t = eng->socks;
+	struct dp_sock *s;
+
+	if (t == NULL)
+		return;
+	while ((s = TAILQ_FIRST(&t->all)) != NULL) {
+		TAILQ_REMOVE(&t->all, s, link);
+		sock_free(s);
+	}
+	while ((s = TAILQ_FIRST(&t->orphans)) != NULL) {
+		TAILQ_REMOVE(&t->orphans, s, link);
+		sock_free(s);
+	}
+	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
+		struct dp_sock_lcore *sl = eng->lcores[i]->sock;
+
+		if (sl == NULL)
+			continue;
+		rte_ring_free(sl->doorbell);
+		dp_free(sl->parked);
+		dp_free(sl->wake);
+		dp_free(sl);
+		eng->lcores[i]->sock = NULL;
+	}
+	/* Group arrays are owned by the hash entries. */
+	if (t->binds != NULL) {
+		const void *key;
+		void *g;
+		uint32_t it = 0;
+
+		while (rte_hash_iterate(t->binds, &key, &g, &it) >= 0)
+			dp_free(g);
+		rte_hash_free(t->binds);
+	}
+	dp_mcache_flush_all(eng);
+	dp_free(t);
+	eng->socks = NULL;
+}
+
+bool
+dp_sock_tx_idle(struct dp_sock *s)
+{
+	return __atomic_load_n(&s->tx_pending, __ATOMIC_ACQUIRE) == 0 &&
+		__atomic_load_n(&s->arp_inflight, __ATOMIC_ACQUIRE) == 0 &&
+		__atomic_load_n(&s->tx_sched, __ATOMIC_ACQUIRE) == 0 &&
+		(s->ops->drained == NULL || s->ops->drained(s));
+}
+
+/* Free orphans that have nothing left to send. Table lock not held. */
+void
+dp_sock_reap(struct dp_engine *eng)
+{
+	struct dp_sock_table *t = eng->socks;
+	struct dp_sock *s, *next, *dead[64];
+	unsigned int n = 0;
+
+	rte_spinlock_lock(&t->lock);
+	for (s = TAILQ_FIRST(&t->orphans); s != NULL && n < RTE_DIM(dead);
+			s = next) {
+		next = TAILQ_NEXT(s, link);
+		if (!dp_sock_tx_idle(s))
+			continue;
+		TAILQ_REMOVE(&t->orphans, s, link);
+		t->count--;
+		dead[n++] = s;
+	}
+	rte_spinlock_unlock(&t->lock);
+	if (n == 0)
+		return;
+	/* The owner may still be finishing the visit that emptied it. */
+	dp_qsbr_wait(eng);
+	for (unsigned int i = 0; i < n; i++)
+		sock_free(dead[i]);
+}
+
+bool
+dp_sock_table_drained(struct dp_engine *eng)
+{
+	struct dp_sock_table *t = eng->socks;
+	struct dp_sock *s;
+	bool idle = true;
+
+	rte_spinlock_lock(&t->lock);
+	TAILQ_FOREACH(s, &t->orphans, link)
+		idle &= dp_sock_tx_idle(s);
+	TAILQ_FOREACH(s, &t->all, link)
+		idle &= dp_sock_tx_idle(s);
+	rte_spinlock_unlock(&t->lock);
+	return idle;
+}
+
+static void
+sock_poll(struct dp_lcore *lc)
+{
+	if (!rte_ring_empty(lc->sock->doorbell))
+		dp_sock_tx_poll(lc);
+}
+
+static bool
+sock_busy(struct dp_engine *eng)
+{
+	return !dp_sock_table_drained(eng);
+}
+
+/* dp_stop: every blocked call returns (-EINTR). */
+static void
+sock_quiesce(struct dp_engine *eng)
+{
+	struct dp_sock_table *t = eng->socks;
+	struct dp_sock *s;
+
+	rte_spinlock_lock(&t->lock);
+	TAILQ_FOREACH(s, &t->all, link)
+		dp_sock_interrupt(s);
+	rte_spinlock_unlock(&t->lock);
+}
+
+void
+dp_sock_quiesce(void)
+{
+	struct dp_engine *eng = dp_engine_running();
+
+	if (eng == NULL)
+		return;
+	dp_engine_gate_close();
+	sock_quiesce(eng);
+	/* Calls already inside the dataplane return -EINTR or finish. */
+	dp_engine_gate_drain();
+}
+
+/* Sockets closed and gone: their counters stay counted. */
+static void
+sock_tel_stats(struct rte_tel_data *d, struct dp_engine *eng)
+{
+#define DP_SOCK_STAT_TEL(name) rte_tel_data_add_dict_u64(d, \
+	"closed_sockets_" #name, __atomic_load_n(&eng->socks->closed.name, \
+	__ATOMIC_RELAXED));
+	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_TEL)
+#undef DP_SOCK_STAT_TEL
+}
+
+const struct dp_layer dp_sock_layer = {
+	.name = "sock",
+	.create = dp_sock_table_create,
+	.destroy = dp_sock_table_free,
+	.poll = sock_poll,
+	.poll_end = dp_wait_flush,
+	.quiesce = sock_quiesce,
+	.busy = sock_busy,
+	.telemetry = dp_sock_telemetry,
+	.tel_stats = sock_tel_stats,
+};

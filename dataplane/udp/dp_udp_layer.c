@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * UDP's life with the engine (struct dp_layer): the multicast table and
+ * IGMP, whose state has one writer, lcore 0. UDP's own datagrams reach it
+ * through the socket layer, which registered dp_udp_ops with the network
+ * layer; IGMP is registered here.
+ *
+ * Multicast membership lives here, with UDP, rather than in net/: only
+ * UDP sockets join groups, and the member sets, the group records, IGMP
+ * and the fan-out share one RCU lifecycle best kept in one place. Should
+ * another transport join groups, the group table moves down to net/
+ * behind the same calls.
+ */
+#include <rte_telemetry.h>
+
+#include "dp_mcast.h"
+#include "dp_udp.h"
+
+static int
+udp_create(struct dp_engine *eng)
+{
+	static const struct dp_ip_proto igmp = {
+		.input = dp_igmp_input,
+		.lcore0 = true,
+	};
+	int ret = dp_mcast_create(eng);
+
+	if (ret == 0)
+		dp_ip_proto_register(eng, IPPROTO_IGMP, &igmp);
+	return ret;
+}
+
+static void
+udp_poll(struct dp_lcore *lc)
+{
+	if (lc->id == 0 && dp_igmp_pending(lc->eng->mc))
+		dp_igmp_poll(lc);
+}
+
+static bool
+udp_busy(struct dp_engine *eng)
+{
+	return dp_mcast_busy(eng);
+}
+
+const struct dp_layer dp_udp_layer = {
+	.name = "udp",
+	.create = udp_create,
+	.destroy = dp_mcast_free,
+	.lcore_start = dp_igmp_lcore_start,
+	.poll = udp_poll,
+	.busy = udp_busy,
+	.telemetry = dp_mcast_telemetry,
+};

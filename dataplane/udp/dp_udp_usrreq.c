@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * UDP on application threads (the user requests, as FreeBSD's
+ * udp_usrreq.c): its operations behind the generic socket -- datagram
+ * building and sending, reading, connect, its options -- and its
+ * counters of what went to a multicast group.
+ *
+ *   dp_sock_send -> dp_udp_send -> build -> s->txq -> owner lcore
+ *   dp_sock_recv -> dp_udp_recv <- s->rxq (dp_sock_ring.c)
+ *
+ * Datagrams larger than the MTU are sent as IPv4 fragments (RFC 791).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_ring_peek.h>
+#include <rte_udp.h>
+
+#include "dp_mcast.h"
+#include "dp_os.h"
+#include "dp_tsan.h"
+#include "dp_udp.h"
+
+#define IP_MC(a)	IP_MC_BE(a)
+#define UDP_HDR		sizeof(struct rte_udp_hdr)
+#define IP_HDR		sizeof(struct rte_ipv4_hdr)
+#define FRAG_MAX	((DP_UDP_MAX_PAYLOAD + UDP_HDR) / 8 + 1)
+static size_t
+iov_total(const struct dp_iov *iov, unsigned int n)
+{
+	size_t t = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		t += iov[i].len;
+	return t;
+}
+
+struct iov_cursor {
+	const struct dp_iov *iov;
+	unsigned int n, i;
+	size_t off;
+};
+
+static void
+copy_from(struct iov_cursor *c, uint8_t *dst, size_t len)
+{
+	while (len > 0 && c->i < c->n) {
+		size_t k = RTE_MIN(len, c->iov[c->i].len - c->off);
+
+		/* An empty buffer may have no base at all. */
+		if (k != 0)
+			memcpy(dst, (const uint8_t *)c->iov[c->i].base +
+				c->off, k);
+		dst += k;
+		len -= k;
+		c->off += k;
+		if (c->off == c->iov[c->i].len) {
+			c->i++;
+			c->off = 0;
+		}
+	}
+}
+
+struct build {
+	struct dp_sock *s;
+	uint32_t dst_be, nexthop;
+	uint16_t dport_be;
+	size_t len;
+	bool local;		/* to our own address on a real wire */
+	bool mcloop;		/* multicast our own members also get */
+	bool offload;		/* port fills the checksums */
+};
+
+/* The IPv4 header of one fragment (checksum: dp_ip_finish). */
+static struct rte_ipv4_hdr *
+ip_header(const struct build *b, struct rte_mbuf *m, uint16_t id,
+		uint32_t off, uint32_t plen, bool more)
+{
+	struct dp_sock *s = b->s;
+	const struct dp_ip_hdr h = { .dst_be = b->dst_be,
+		.proto = IPPROTO_UDP, .tos = s->tos,
+		.ttl = IP_MC(b->dst_be) ? s->mc_ttl : s->ttl };
+	struct rte_ipv4_hdr *ip;
+
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, (uint16_t)(IP_HDR +
+		plen));
+	dp_ip_header(s->eng, ip, &h, id, off, more, plen);
+	m->l3_len = IP_HDR;
+	return ip;
+}
+
+/*
+ * Build the datagram as nfrag mbufs: the first carries the UDP header.
+ * The UDP checksum is the port's job when it can and the datagram is a
+ * single frame; otherwise it is summed here, fragment by fragment (each
+ * fragment's data starts at an even offset of the datagram, RFC 1071).
+ */
+static void
+build(const struct build *b, struct rte_mbuf **frags, unsigned int nfrag,
+		uint32_t per_frag, struct iov_cursor *cur)
+{
+	uint16_t id = dp_ip_id(b->s->eng);
+	uint32_t total = (uint32_t)b->len + UDP_HDR, off = 0, sum = 0;
+	bool hw_csum = b->offload && nfrag == 1 &&
+		b->s->eng->udp_cksum_offload;
+	struct rte_ipv4_hdr *ip0 = NULL;
+	struct rte_udp_hdr *udp = NULL;
+
+	for (unsigned int i = 0; i < nfrag; i++) {
+		struct rte_mbuf *m = frags[i];
+		uint32_t plen = RTE_MIN(per_frag, total - off);
+		struct rte_ipv4_hdr *ip = ip_header(b, m, id, off, plen,
+			i + 1 < nfrag);
+		uint8_t *data = (uint8_t *)(ip + 1);
+		struct dp_mbuf_priv *p = dp_mbuf_priv(m);
+
+		if (i == 0) {
+			ip0 = ip;
+			udp = (struct rte_udp_hdr *)data;
+			udp->src_port = rte_cpu_to_be_16(b->s->local.port);
+			udp->dst_port = b->dport_be;
+			udp->dgram_len = rte_cpu_to_be_16((uint16_t)total);
+			udp->dgram_cksum = 0;
+			copy_from(cur, data + UDP_HDR, plen - UDP_HDR);
+			m->l4_len = UDP_HDR;
+		} else {
+			copy_from(cur, data, plen);
+		}
+		if (!hw_csum)
+			sum += rte_raw_cksum(data, plen);
+		p->owner = b->s;
+		p->addr = b->nexthop;
+		p->dgram_len = i == 0 ? (uint32_t)b->len : 0;
+		p->flags = (i == 0 ? DP_MBUF_F_FIRST : 0) |
+			(b->local ? DP_MBUF_F_LOCAL : 0) |
+			(b->mcloop ? DP_MBUF_F_MCLOOP : 0) |
+			(IP_MC(b->dst_be) ? DP_MBUF_F_NOTIFY : 0);
+		off += plen;
+	}
+	if (hw_csum) {
+		frags[0]->ol_flags |= RTE_MBUF_F_TX_IPV4 |
+			RTE_MBUF_F_TX_UDP_CKSUM;
+		udp->dgram_cksum = rte_ipv4_phdr_cksum(ip0,
+			frags[0]->ol_flags);
+	} else {
+		uint16_t ck;
+
+		/* The pseudo-header sum wants the real total length. */
+		ip0->total_length = rte_cpu_to_be_16((uint16_t)(IP_HDR +
+			total));
+		sum += rte_ipv4_phdr_cksum(ip0, 0);
+		ip0->total_length = rte_cpu_to_be_16((uint16_t)(IP_HDR +
+			RTE_MIN(per_frag, total)));
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		ck = (uint16_t)~sum;
+		udp->dgram_cksum = ck == 0 ? 0xffff : ck;
+	}
+	for (unsigned int i = 0; i < nfrag; i++)
+		dp_ip_finish(b->s->eng, frags[i], rte_pktmbuf_mtod(frags[i],
+			struct rte_ipv4_hdr *), b->offload);
+}
+
+/* Put the built frames on the transmit queue within SO_SNDBUF. */
+static int
+enqueue(struct dp_sock *s, struct rte_mbuf **frags, unsigned int nfrag,
+		size_t len)
+{
+	uint64_t q = __atomic_fetch_add(&s->tx_bytes_q, len,
+		__ATOMIC_ACQ_REL);
+	unsigned int e;
+	int ret = 0;
+
+	__atomic_fetch_add(&s->tx_pending, nfrag, __ATOMIC_ACQ_REL);
+	e = dp_sock_tx_enter(s);
+	if ((q != 0 && q + len > __atomic_load_n(&s->sndbuf,
+			__ATOMIC_RELAXED)) ||
+			rte_ring_enqueue_bulk(__atomic_load_n(&s->txq.prod,
+			__ATOMIC_SEQ_CST), (void **)frags, nfrag,
+			NULL) != nfrag)
+		ret = -EAGAIN;
+	dp_sock_tx_exit(s, e);
+	if (ret != 0) {
+		__atomic_fetch_sub(&s->tx_pending, nfrag, __ATOMIC_RELEASE);
+		__atomic_fetch_sub(&s->tx_bytes_q, len, __ATOMIC_RELEASE);
+		return ret;
+	}
+	dp_sock_tx_kick(s);
+	return 0;
+}
+
+long
+dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		const struct dp_addr *to, int flags)
+{
+	struct dp_engine *eng = s->eng;
+	struct rte_mbuf *frags[FRAG_MAX];
+	struct iov_cursor cur = { .iov = iov, .n = niov };
+	struct build b = { .s = s };
+	struct dp_addr dst;
+	uint64_t peer, deadline;
+	uint32_t per_frag, sndtimeo = __atomic_load_n(&s->sndtimeo_ms,
+		__ATOMIC_RELAXED);
+	unsigned int nfrag;
+	int ret;
+
+	if (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) & DP_SOCK_F_SHUT_WR)
+		return -ESHUTDOWN;
+	if (to == NULL) {
+		peer = __atomic_load_n(&s->peer, __ATOMIC_ACQUIRE);
+		if (peer == 0)
+			return -ENOTCONN;
+		dst = (struct dp_addr){ .ip = (uint32_t)(peer >> 16),
+			.port = (uint16_t)peer };
+	} else {
+		dst = *to;
+	}
+	if (dst.ip == 0 || dst.port == 0)
+		return -EADDRNOTAVAIL;
+	b.len = iov_total(iov, niov);
+	if (b.len > DP_UDP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	b.dst_be = rte_cpu_to_be_32(dst.ip);
+	b.dport_be = rte_cpu_to_be_16(dst.port);
+	if ((b.dst_be == RTE_BE32(0xffffffff) || b.dst_be == eng->bcast) &&
+			!__atomic_load_n(&s->broadcast, __ATOMIC_RELAXED))
+		return -EACCES;
+	b.nexthop = dp_ip_nexthop(eng, b.dst_be);
+	if (b.nexthop == 0)
+		return -ENETUNREACH;
+	/* To ourselves: a looped wire brings it back, a real one would not,
+	 * so the owner lcore delivers it (with software checksums). */
+	b.local = b.dst_be == eng->ip4 && eng->port->kind != DRV_KIND_LOOP;
+	/* IP_MULTICAST_LOOP: our own members get a copy, which must carry
+	 * real checksums like anything received. */
+	b.mcloop = IP_MC(b.dst_be) && __atomic_load_n(&s->mc_loop,
+		__ATOMIC_RELAXED);
+	b.offload = !b.local && !b.mcloop;
+	ret = dp_sock_autobind(s);
+	if (ret == 0)
+		ret = dp_sock_txq_init(s);
+	if (ret != 0)
+		return ret;
+	per_frag = dp_ip_frag_size(eng, (uint32_t)(b.len + UDP_HDR), &nfrag);
+	/* SO_SNDTIMEO bounds the whole call, whatever it waits for. */
+	deadline = sndtimeo == 0 ? UINT64_MAX : dp_os_now_us() +
+		(uint64_t)sndtimeo * 1000;
+	if (dp_mcache_alloc_bulk(eng, frags, nfrag) != 0) {
+		/* A blocking send waits for the pool as for room in its
+		 * queue; a non-blocking one says there is no buffer. */
+		ret = (flags & DP_F_NONBLOCK) ? -ENOBUFS :
+			dp_sock_wait_mbufs(s, frags, nfrag, deadline);
+		if (ret != 0) {
+			__atomic_fetch_add(&s->st.drop_nombuf, 1,
+				__ATOMIC_RELAXED);
+			return ret;
+		}
+	}
+	build(&b, frags, nfrag, per_frag, &cur);
+	for (;;) {
+		ret = enqueue(s, frags, nfrag, b.len);
+		if (ret == 0)
+			return (long)b.len;
+		if (flags & DP_F_NONBLOCK) {
+			__atomic_fetch_add(&s->st.drop_tx_full, 1,
+				__ATOMIC_RELAXED);
+			break;
+		}
+		/* Room for this datagram, not merely for one more. */
+		ret = dp_sock_wait_tx(s, nfrag, b.len, deadline);
+		if (ret != 0)
+			break;
+	}
+	for (unsigned int i = 0; i < nfrag; i++)
+		dp_mcache_free(eng, frags[i]);
+	return ret;
+}
+
+static size_t
+copy_to(const struct dp_iov *iov, unsigned int n, const uint8_t *src,
+		size_t len)
+{
+	size_t done = 0;
+
+	for (unsigned int i = 0; i < n && done < len; i++) {
+		size_t k = RTE_MIN(iov[i].len, len - done);
+
+		if (k != 0)	/* an empty buffer may have no base */
+			memcpy(iov[i].base, src + done, k);
+		done += k;
+	}
+	return done;
+}
+
+static long
+take(struct dp_sock *s, struct rte_mbuf *m, const struct dp_iov *iov,
+		unsigned int niov, struct dp_addr *from, size_t *full_len,
+		bool peek)
+{
+	const struct dp_mbuf_priv *p = dp_mbuf_priv(m);
+	size_t len = p->dgram_len;
+	size_t got = copy_to(iov, niov, rte_pktmbuf_mtod(m, uint8_t *), len);
+
+	if (from != NULL) {
+		from->ip = rte_be_to_cpu_32(p->addr);
+		from->port = rte_be_to_cpu_16(p->port);
+	}
+	if (full_len != NULL)
+		*full_len = len;
+	if (!peek) {
+		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
+		dp_mcache_free(s->eng, m);
+	}
+	return got < len ? -EMSGSIZE : (long)got;
+}
+
+long
+dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		struct dp_addr *from, size_t *full_len, int flags)
+{
+	struct rte_ring *r;
+	struct rte_mbuf *m;
+	long ret;
+	int err;
+
+	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
+		return -EINVAL;
+	for (;;) {
+		if (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
+				DP_SOCK_F_SHUT_RD)
+			return -ESHUTDOWN;
+		err = dp_sock_take_error(s);
+		if (err != 0)
+			return -err;
+		r = dp_ringq_head(&s->rxq);
+		if (flags & DP_F_PEEK) {
+			/* HTS consumers may look without taking. Only a
+			 * start that got the entry may be finished: an
+			 * empty one holds nothing, and its finish would
+			 * release the head another consumer holds. */
+			if (rte_ring_dequeue_bulk_start(r, (void **)&m, 1,
+					NULL) == 1) {
+				ret = take(s, m, iov, niov, from, full_len,
+					true);
+				rte_ring_dequeue_finish(r, 0);
+				return ret;
+			}
+		} else if (rte_ring_dequeue(r, (void **)&m) == 0) {
+			return take(s, m, iov, niov, from, full_len, false);
+		}
+		if (flags & DP_F_NONBLOCK)
+			return -EAGAIN;
+		err = dp_sock_wait(s, DP_EV_READ | DP_EV_ERROR,
+			s->rcvtimeo_ms == 0 ? -1 :
+			(int64_t)s->rcvtimeo_ms * 1000);
+		if (err != 0)
+			return err;
+	}
+}
+
+/* Keep only datagrams from the new peer (connect's contract). */
+static void
+filter_ring(struct dp_sock *s, struct rte_ring *r, uint64_t peer)
+{
+	unsigned int n = rte_ring_count(r);
+	struct rte_mbuf *m;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct dp_mbuf_priv *p;
+
+		if (rte_ring_dequeue(r, (void **)&m) != 0)
+			break;
+		p = dp_mbuf_priv(m);
+		if (((uint64_t)rte_be_to_cpu_32(p->addr) << 16 |
+				rte_be_to_cpu_16(p->port)) == peer &&
+				rte_ring_enqueue(r, m) == 0)
+			continue;
+		__atomic_fetch_sub(&s->rx_bytes_q, p->dgram_len,
+			__ATOMIC_RELAXED);
+		__atomic_fetch_add(&s->st.drop_unread, 1, __ATOMIC_RELAXED);
+		dp_mcache_free(s->eng, m);
+	}
+}
+
+static int
+udp_connect(struct dp_sock *s, const struct dp_addr *peer)
+{
+	uint32_t be = rte_cpu_to_be_32(peer->ip);
+	uint64_t word;
+	int ret;
+
+	if (peer->ip == 0 && peer->port == 0) {
+		__atomic_store_n(&s->peer, 0, __ATOMIC_RELEASE);
+		return 0;
+	}
+	if (peer->ip == 0 || peer->port == 0)
+		return -EADDRNOTAVAIL;
+	if ((be == IP_BCAST_BE || be == s->eng->bcast) &&
+			!__atomic_load_n(&s->broadcast, __ATOMIC_RELAXED))
+		return -EACCES;
+	ret = dp_sock_autobind(s);
+	if (ret != 0)
+		return ret;
+	word = (uint64_t)peer->ip << 16 | peer->port;
+	__atomic_store_n(&s->peer, word, __ATOMIC_RELEASE);
+	/* Lcores that read the old peer finish their iteration first. */
+	dp_qsbr_wait(s->eng);
+	for (uint8_t i = s->rxq.cons; i < s->rxq.n; i++)
+		filter_ring(s, s->rxq.r[i], word);
+	return 0;
+}
+
+static int
+udp_init(struct dp_sock *s)
+{
+	/* Windows' default: SIO_UDP_CONNRESET on. */
+	dp_udp_pcb(s)->connreset = true;
+	return 0;
+}
+
+static int
+udp_setopt(struct dp_sock *s, enum dp_opt opt, const struct dp_optval *v)
+{
+	switch (opt) {
+	case DP_OPT_CONNRESET:
+		__atomic_store_n(&dp_udp_pcb(s)->connreset, v->v != 0,
+			__ATOMIC_RELAXED);
+		return 0;
+	case DP_OPT_MC_JOIN:
+	case DP_OPT_MC_LEAVE:
+	case DP_OPT_MC_BLOCK:
+	case DP_OPT_MC_UNBLOCK:
+		return dp_mcast_change(s, opt, v);
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static int
+udp_getopt(struct dp_sock *s, enum dp_opt opt, struct dp_optval *v)
+{
+	if (opt != DP_OPT_CONNRESET)
+		return -ENOPROTOOPT;
+	v->v = __atomic_load_n(&dp_udp_pcb(s)->connreset, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Its groups lose a member (and the router hears of it). */
+static void
+udp_close(struct dp_sock *s)
+{
+	dp_mcast_sock_close(s);
+}
+
+/* A socket never closed (dp_stop): its list of groups, which are gone. */
+static void
+udp_free(struct dp_sock *s)
+{
+	dp_free(dp_udp_pcb(s)->mc);
+	dp_udp_pcb(s)->mc = NULL;
+}
+
+/* A datagram to a group left for the wire (the owner lcore). */
+static void
+udp_sent(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	struct dp_mc_group *g = dp_mcast_group(lc->eng, ip->dst_addr);
+
+	RTE_SET_USED(s);
+	if (g != NULL)
+		__atomic_fetch_add(&g->tx_dgrams, 1, __ATOMIC_RELAXED);
+}
+
+const struct dp_sock_ops dp_udp_ops = {
+	.name = "udp",
+	.proto = IPPROTO_UDP,
+	.pcb_size = sizeof(struct dp_udp_pcb),
+	.init = udp_init,
+	.connect = udp_connect,
+	.send = dp_udp_send,
+	.recv = dp_udp_recv,
+	.close = udp_close,
+	.abort = udp_close,
+	.setopt = udp_setopt,
+	.getopt = udp_getopt,
+	.input = dp_udp_input,
+	.ctlinput = dp_udp_ctlinput,
+	.sent = udp_sent,
+	.free = udp_free,
+};
