@@ -58,6 +58,8 @@ struct dp_mc_table;
 
 /* A frame for a layer to take (consumes m). */
 typedef void dp_input_fn(struct dp_lcore *lc, struct rte_mbuf *m);
+/* A request run on an lcore for an application thread (dp_ctl_call). */
+typedef int dp_ctl_fn(struct dp_lcore *lc, void *arg);
 
 /*
  * Private area of every mbuf of our pool (rte_mbuf_to_priv): words the
@@ -96,6 +98,7 @@ struct dp_lcore {
 	unsigned int lcore_id;		/* (c) EAL lcore */
 	uint16_t queue;			/* (c) RX/TX queue pair */
 	struct rte_ring *redirect;	/* (a) MP/SC: frames from other lcores */
+	struct rte_ring *ctl;		/* (a) MP/SC: requests (dp_ctl.c) */
 	struct dp_net_lcore *net;	/* (c) the net layer's */
 	struct dp_sock_lcore *sock;	/* (c) the socket layer's */
 	bool stop;			/* (a) set by dp_stop() */
@@ -228,7 +231,17 @@ struct dp_engine *dp_engine_get(void);
 void dp_engine_put(void);
 void dp_stats_sum(const struct dp_engine *eng, struct dp_stats *sum);
 
-/* dp_qsbr.c: after it, no lcore still holds a pointer it read before
+/*
+ * dp_ctl.c: run fn(lc, arg) on lcore lc and return its result; the
+ * caller (an application thread) waits. Inline on lc itself and on a
+ * driven engine. What lcore lc owns is changed this way only.
+ */
+int dp_ctl_call(struct dp_lcore *lc, dp_ctl_fn *fn, void *arg);
+int dp_ctl_create(struct dp_lcore *lc);
+void dp_ctl_free(struct dp_lcore *lc);
+void dp_ctl_poll(struct dp_lcore *lc);
+
+/* dp_wait.c: after it, no lcore still holds a pointer it read before
  * the call (application threads only: an lcore would wait for itself). */
 void dp_qsbr_wait(struct dp_engine *eng);
 

@@ -6,6 +6,7 @@
  *   dp_lcore_main -> poll_once -> iterate:
  *     rx_burst -> stack->rx (per frame)
  *     redirect ring (frames other lcores handed over) -> their handler
+ *     control ring (requests of application threads) -> dp_ctl_poll
  *     each layer's poll (bottom up)
  *     timers due (dp_timer_advance): their callbacks
  *     dp_lcore_tx_flush -> tx_burst
@@ -54,7 +55,7 @@ dp_lcore_create(struct dp_engine *eng, unsigned int id,
 	snprintf(name, sizeof(name), "dp_redir%u", id);
 	lc->redirect = rte_ring_create(name, DP_REDIRECT_SIZE, SOCKET_ID_ANY,
 		RING_F_MP_HTS_ENQ | RING_F_SC_DEQ);
-	if (lc->redirect == NULL) {
+	if (lc->redirect == NULL || dp_ctl_create(lc) != 0) {
 		dp_lcore_free(lc);
 		return NULL;
 	}
@@ -83,6 +84,7 @@ dp_lcore_free(struct dp_lcore *lc)
 			rte_ring_dequeue(lc->redirect, (void **)&m) == 0)
 		dp_pktmbuf_free(m);
 	rte_ring_free(lc->redirect);
+	dp_ctl_free(lc);
 	dp_free(lc);
 }
 
@@ -167,6 +169,8 @@ iterate(struct dp_lcore *lc)
 	}
 	if (!rte_ring_empty(lc->redirect))
 		redirect_input(lc);
+	if (!rte_ring_empty(lc->ctl))
+		dp_ctl_poll(lc);
 	for (unsigned int i = 0; i < st->nb_layers; i++)
 		if (st->layers[i]->poll != NULL)
 			st->layers[i]->poll(lc);
@@ -210,6 +214,7 @@ dp_lcore_main(void *arg)
 	dp_engine_lcore_start(lc);
 	while (!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE))
 		poll_once(lc);
+	dp_ctl_poll(lc);	/* nobody posts now (the gate is closed) */
 	/* Frames the stack already built still go out (bounded: the PMD
 	 * either takes them or they are dropped when the port stops). */
 	for (int i = 0; i < 1000 && lc->tx_n != 0; i++)

@@ -161,7 +161,7 @@ regroup(struct dp_engine *eng, const struct dp_bind_key *k,
 }
 
 int
-dp_demux_bind(struct dp_sock *s, const struct dp_addr *a)
+dp_demux_bind(struct dp_sock *s, const struct dp_addr *a, uint16_t *bound)
 {
 	struct dp_engine *eng = s->eng;
 	struct dp_sock_table *t = eng->socks;
@@ -181,12 +181,8 @@ dp_demux_bind(struct dp_sock *s, const struct dp_addr *a)
 			.proto = s->ops->proto };
 		ret = regroup(eng, &k, s, NULL);
 	}
-	if (ret == 0) {
-		s->local.ip = a->ip;
-		s->local.port = port;
-		__atomic_store_n(&s->bound, true, __ATOMIC_RELEASE);
-	}
 	rte_spinlock_unlock(&t->lock);
+	*bound = port;
 	return ret;
 }
 
@@ -196,7 +192,7 @@ dp_demux_unbind(struct dp_sock *s)
 	struct dp_sock_table *t = s->eng->socks;
 	struct dp_bind_key k;
 
-	if (!s->bound)
+	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
 		return;
 	k = (struct dp_bind_key){ .ip = rte_cpu_to_be_32(s->local.ip),
 		.port = rte_cpu_to_be_16(s->local.port),

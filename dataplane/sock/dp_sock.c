@@ -87,15 +87,36 @@ out:
 	return ret;
 }
 
+struct local_req {
+	struct dp_sock *s;
+	struct dp_addr a;
+};
+
+/* The owner: the address the bind table gave s, published by bound. */
+static int
+set_local(struct dp_lcore *lc, void *arg)
+{
+	struct local_req *r = arg;
+
+	RTE_SET_USED(lc);
+	r->s->local = r->a;
+	__atomic_store_n(&r->s->bound, true, __ATOMIC_RELEASE);
+	return 0;
+}
+
 /* s->lock held. The RX ring exists before the socket is findable. */
 static int
 bind_locked(struct dp_sock *s, const struct dp_addr *a)
 {
+	struct local_req r = { .s = s, .a = *a };
 	int ret = dp_sock_rxq_init(s);
 
 	if (ret == 0)
-		ret = dp_demux_bind(s, a);
-	if (ret == 0 && s->ops->bind != NULL) {
+		ret = dp_demux_bind(s, a, &r.a.port);
+	if (ret != 0)
+		return ret;
+	dp_sock_owner_call(s, set_local, &r);
+	if (s->ops->bind != NULL) {
 		ret = s->ops->bind(s, a);
 		if (ret != 0)
 			dp_demux_unbind(s);
@@ -112,7 +133,7 @@ dp_sock_autobind(struct dp_sock *s)
 	if (__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
 		return 0;
 	rte_spinlock_lock(&s->lock);
-	if (!s->bound)
+	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
 		ret = bind_locked(s, &any);
 	rte_spinlock_unlock(&s->lock);
 	return ret;
@@ -134,7 +155,8 @@ dp_sock_bind(struct dp_sock *s, const struct dp_addr *a)
 	if ((a->ip >> 28) == 0xe || is_broadcast(s->eng, a->ip))
 		return -EADDRNOTAVAIL;
 	rte_spinlock_lock(&s->lock);
-	ret = s->bound ? -EINVAL : bind_locked(s, a);
+	ret = __atomic_load_n(&s->bound, __ATOMIC_ACQUIRE) ? -EINVAL :
+		bind_locked(s, a);
 	rte_spinlock_unlock(&s->lock);
 	return ret;
 }
@@ -261,14 +283,32 @@ dp_sock_peer(struct dp_sock *s, struct dp_addr *a)
 	return 0;
 }
 
+struct flags_req {
+	struct dp_sock *s;
+	uint32_t set;
+};
+
+/* The owner: flags only it writes. */
+static int
+set_flags(struct dp_lcore *lc, void *arg)
+{
+	struct flags_req *r = arg;
+
+	RTE_SET_USED(lc);
+	__atomic_fetch_or(&r->s->flags, r->set, __ATOMIC_RELEASE);
+	return 0;
+}
+
 void
 dp_sock_shutdown(struct dp_sock *s, bool rd, bool wr)
 {
-	uint32_t f = (rd ? DP_SOCK_F_SHUT_RD : 0) | (wr ? DP_SOCK_F_SHUT_WR : 0);
+	struct flags_req r = { .s = s,
+		.set = (rd ? DP_SOCK_F_SHUT_RD : 0) |
+			(wr ? DP_SOCK_F_SHUT_WR : 0) };
 
 	if (s->ops->shutdown != NULL)
 		s->ops->shutdown(s, rd, wr);
-	__atomic_fetch_or(&s->flags, f, __ATOMIC_RELEASE);
+	dp_sock_owner_call(s, set_flags, &r);
 	dp_wait_wake(s);
 }
 
@@ -307,6 +347,7 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 {
 	struct dp_engine *eng = s->eng;
 	struct dp_sock_table *t = eng->socks;
+	struct flags_req r;
 
 	/* The protocol first (UDP: its groups lose a member). */
 	if (mode == DP_CLOSE_ABORT && s->ops->abort != NULL)
@@ -314,9 +355,9 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	else if (s->ops->close != NULL)
 		s->ops->close(s);
 	rte_spinlock_lock(&s->lock);
-	__atomic_fetch_or(&s->flags, DP_SOCK_F_CLOSED |
-		(mode == DP_CLOSE_ABORT ? DP_SOCK_F_ABORT : 0),
-		__ATOMIC_RELEASE);
+	r = (struct flags_req){ .s = s, .set = DP_SOCK_F_CLOSED |
+		(mode == DP_CLOSE_ABORT ? DP_SOCK_F_ABORT : 0) };
+	dp_sock_owner_call(s, set_flags, &r);
 	/* No lcore finds it after this (the unbind waits them out). */
 	dp_demux_unbind(s);
 	rte_spinlock_unlock(&s->lock);

@@ -2,93 +2,114 @@
 /*
  * Socket options: those of every IP socket are kept here (buffers,
  * address reuse, broadcast, TTL, TOS, multicast sending, timeouts); the
- * rest, multicast membership included, are the protocol's.
+ * rest, multicast membership included, are the protocol's. The socket's
+ * owner lcore stores them (dp_sock_owner_call); any thread reads them.
  */
 #include <errno.h>
 
 #include "dp_sock_priv.h"
 
+#define LOAD(f)		__atomic_load_n(&(f), __ATOMIC_RELAXED)
+#define STORE(f, v)	__atomic_store_n(&(f), (v), __ATOMIC_RELAXED)
+
+struct opt_req {
+	struct dp_sock *s;
+	enum dp_opt opt;
+	int64_t v;
+};
+
+/* The owner lcore: check and store one option the socket keeps. */
 static int
-set_flag(struct dp_sock *s, bool *field, bool *other, int64_t v)
+store(struct dp_lcore *lc, void *arg)
 {
-	/* SO_REUSEADDR and SO_EXCLUSIVEADDRUSE exclude each other. */
-	if (v && other != NULL && *other)
-		return -EINVAL;
-	*field = v != 0;
-	RTE_SET_USED(s);
-	return 0;
+	struct opt_req *r = arg;
+	struct dp_sock *s = r->s;
+	int64_t v = r->v;
+
+	RTE_SET_USED(lc);
+	switch (r->opt) {
+	case DP_OPT_RCVBUF:
+		STORE(s->rcvbuf, (uint32_t)v);
+		return 0;
+	case DP_OPT_SNDBUF:
+		STORE(s->sndbuf, (uint32_t)v);
+		return 0;
+	case DP_OPT_REUSEADDR:
+	case DP_OPT_EXCLUSIVEADDRUSE:
+		/* They exclude each other. */
+		if (v != 0 && (r->opt == DP_OPT_REUSEADDR ?
+				LOAD(s->exclusive) : LOAD(s->reuseaddr)))
+			return -EINVAL;
+		if (r->opt == DP_OPT_REUSEADDR)
+			STORE(s->reuseaddr, v != 0);
+		else
+			STORE(s->exclusive, v != 0);
+		return 0;
+	case DP_OPT_BROADCAST:
+		STORE(s->broadcast, v != 0);
+		return 0;
+	case DP_OPT_MC_LOOP:
+		STORE(s->mc_loop, v != 0);
+		return 0;
+	case DP_OPT_TTL:
+	case DP_OPT_TOS:
+	case DP_OPT_MC_TTL:
+		if (v < 0 || v > 255)
+			return -EINVAL;
+		if (r->opt == DP_OPT_TTL)
+			STORE(s->ttl, (uint8_t)v);
+		else if (r->opt == DP_OPT_TOS)
+			STORE(s->tos, (uint8_t)v);
+		else
+			STORE(s->mc_ttl, (uint8_t)v);
+		return 0;
+	case DP_OPT_MC_IF:
+		if (v != 0 && v != s->eng->conf.ip4)
+			return -EADDRNOTAVAIL;
+		STORE(s->mc_if, (uint32_t)v);
+		return 0;
+	case DP_OPT_RCVTIMEO:
+	case DP_OPT_SNDTIMEO:
+		if (v < 0)
+			return -EINVAL;
+		if (r->opt == DP_OPT_RCVTIMEO)
+			STORE(s->rcvtimeo_ms, (uint32_t)v);
+		else
+			STORE(s->sndtimeo_ms, (uint32_t)v);
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
 }
 
 int
 dp_sock_set_opt(struct dp_sock *s, enum dp_opt opt, int64_t v)
 {
+	struct opt_req r = { .s = s, .opt = opt, .v = v };
 	int ret = 0;
 
 	rte_spinlock_lock(&s->lock);
-	switch (opt) {
-	case DP_OPT_RCVBUF:
-	case DP_OPT_SNDBUF:
+	if (opt == DP_OPT_RCVBUF || opt == DP_OPT_SNDBUF) {
 		if (v < 0) {
 			ret = -EINVAL;
-			break;
+			goto out;
 		}
-		if (v > DP_SOCK_BUF_MAX)
-			v = DP_SOCK_BUF_MAX;
-		__atomic_store_n(opt == DP_OPT_RCVBUF ? &s->rcvbuf :
-			&s->sndbuf, (uint32_t)v, __ATOMIC_RELAXED);
-		ret = opt == DP_OPT_RCVBUF ? dp_sock_rxq_grow(s, (uint32_t)v) :
-			dp_sock_txq_grow(s, (uint32_t)v);
-		break;
-	case DP_OPT_REUSEADDR:
-		ret = set_flag(s, &s->reuseaddr, &s->exclusive, v);
-		break;
-	case DP_OPT_EXCLUSIVEADDRUSE:
-		ret = set_flag(s, &s->exclusive, &s->reuseaddr, v);
-		break;
-	case DP_OPT_BROADCAST:
-		__atomic_store_n(&s->broadcast, v != 0, __ATOMIC_RELAXED);
-		break;
-	case DP_OPT_MC_LOOP:
-		__atomic_store_n(&s->mc_loop, v != 0, __ATOMIC_RELAXED);
-		break;
-	case DP_OPT_TTL:
-	case DP_OPT_TOS:
-	case DP_OPT_MC_TTL:
-		if (v < 0 || v > 255) {
-			ret = -EINVAL;
-			break;
-		}
-		if (opt == DP_OPT_TTL)
-			s->ttl = (uint8_t)v;
-		else if (opt == DP_OPT_TOS)
-			s->tos = (uint8_t)v;
-		else
-			s->mc_ttl = (uint8_t)v;
-		break;
-	case DP_OPT_MC_IF:
-		if (v != 0 && v != s->eng->conf.ip4) {
-			ret = -EADDRNOTAVAIL;
-			break;
-		}
-		s->mc_if = (uint32_t)v;
-		break;
-	case DP_OPT_RCVTIMEO:
-	case DP_OPT_SNDTIMEO:
-		if (v < 0) {
-			ret = -EINVAL;
-			break;
-		}
-		*(opt == DP_OPT_RCVTIMEO ? &s->rcvtimeo_ms : &s->sndtimeo_ms) =
-			(uint32_t)v;
-		break;
-	default: {
+		r.v = RTE_MIN(v, (int64_t)DP_SOCK_BUF_MAX);
+		/* The rings grow here: replacing what lcores read waits for
+		 * grace periods, which only an application thread can. */
+		ret = opt == DP_OPT_RCVBUF ? dp_sock_rxq_grow(s,
+			(uint32_t)r.v) : dp_sock_txq_grow(s, (uint32_t)r.v);
+		if (ret != 0)
+			goto out;
+	}
+	ret = dp_sock_owner_call(s, store, &r);
+	if (ret == -ENOPROTOOPT) {
 		struct dp_optval ov = { .v = v };
 
 		ret = s->ops->setopt != NULL ? s->ops->setopt(s, opt, &ov) :
 			-ENOPROTOOPT;
-		break;
 	}
-	}
+out:
 	rte_spinlock_unlock(&s->lock);
 	return ret;
 }
@@ -137,40 +158,40 @@ dp_sock_get_opt(struct dp_sock *s, enum dp_opt opt, int64_t *v)
 {
 	switch (opt) {
 	case DP_OPT_RCVBUF:
-		*v = s->rcvbuf;
+		*v = LOAD(s->rcvbuf);
 		return 0;
 	case DP_OPT_SNDBUF:
-		*v = s->sndbuf;
+		*v = LOAD(s->sndbuf);
 		return 0;
 	case DP_OPT_REUSEADDR:
-		*v = s->reuseaddr;
+		*v = LOAD(s->reuseaddr);
 		return 0;
 	case DP_OPT_EXCLUSIVEADDRUSE:
-		*v = s->exclusive;
+		*v = LOAD(s->exclusive);
 		return 0;
 	case DP_OPT_BROADCAST:
-		*v = s->broadcast;
+		*v = LOAD(s->broadcast);
 		return 0;
 	case DP_OPT_MC_LOOP:
-		*v = s->mc_loop;
+		*v = LOAD(s->mc_loop);
 		return 0;
 	case DP_OPT_TTL:
-		*v = s->ttl;
+		*v = LOAD(s->ttl);
 		return 0;
 	case DP_OPT_TOS:
-		*v = s->tos;
+		*v = LOAD(s->tos);
 		return 0;
 	case DP_OPT_MC_TTL:
-		*v = s->mc_ttl;
+		*v = LOAD(s->mc_ttl);
 		return 0;
 	case DP_OPT_MC_IF:
-		*v = s->mc_if;
+		*v = LOAD(s->mc_if);
 		return 0;
 	case DP_OPT_RCVTIMEO:
-		*v = s->rcvtimeo_ms;
+		*v = LOAD(s->rcvtimeo_ms);
 		return 0;
 	case DP_OPT_SNDTIMEO:
-		*v = s->sndtimeo_ms;
+		*v = LOAD(s->sndtimeo_ms);
 		return 0;
 	default: {
 		struct dp_optval ov = { 0 };

@@ -10,12 +10,29 @@
  * names a protocol; a protocol's own per-socket state follows struct
  * dp_sock (dp_sock_pcb()).
  *
+ * The rule: a socket's state is written by its owner lcore only. A call
+ * that changes it (bind, connect, shutdown, close, options) asks the
+ * owner through the control ring (dp_sock_owner_call) and waits for the
+ * answer; readers on any thread load the words atomically. The
+ * exceptions, each because the other side is the one that knows:
+ *   - the rings' contents and the byte and frame counts that go with
+ *     them: producers and consumers on both sides (MP/MC rings, atomics);
+ *   - the wake-up words (seq, waiters, interrupted): whoever blocks or
+ *     wakes;
+ *   - so_error: set by the lcore that received the ICMP error, taken by
+ *     the reader (one atomic exchange);
+ *   - counters: relaxed atomic adds by whichever thread sees the event;
+ *   - structures lcores find lock-free (the bind table, ring queues that
+ *     grow, multicast member sets) are replaced by application threads
+ *     under their lock, because replacing them waits for grace periods,
+ *     which an lcore cannot do (it would wait for itself).
+ *
  * Ownership key (see also dp_core.h):
  *   (c) constant from creation (or from bind, for the RX ring)
+ *   (o) written by the owner lcore only, read by any (atomic loads)
  *   (k) under s->lock (control calls from application threads)
  *   (t) under the socket table lock
- *   (o) the owner lcore only
- *   (a) atomic, any thread
+ *   (a) atomic, any thread: an exception above
  *
  * Data paths:
  *   app send -> proto send -> s->txq (MP) -> doorbell -> owner lcore
@@ -79,9 +96,11 @@ struct dp_optval {
 
 /*
  * A protocol behind the generic socket. Calls come from application
- * threads (the socket's lock not held unless said), input and ctlinput
- * from lcores. NULL entries: the call fails -EOPNOTSUPP, or (close,
- * events, drained, free) there is nothing more to do.
+ * threads (the socket's lock not held unless said), which change the
+ * socket's state only through its owner (dp_sock_owner_call); input,
+ * ctlinput, timer and sent run on lcores. NULL entries: the call fails
+ * -EOPNOTSUPP, or (close, events, drained, free) there is nothing more
+ * to do.
  */
 struct dp_sock_ops {
 	const char *name;
@@ -131,19 +150,19 @@ struct dp_sock {
 	/* addressing, options and rxq.prod first: the one line an lcore
 	 * reads to decide on and deliver to a member of a multicast group,
 	 * hundreds of them per datagram */
-	struct dp_addr local;		/* (k) published with bound */
-	bool bound;			/* (k) */
-	uint64_t peer;			/* (a) ip << 16 | port, 0 = none */
-	uint32_t flags;			/* (a) DP_SOCK_F_* */
+	struct dp_addr local;		/* (o) published with bound */
+	bool bound;			/* (o) */
+	uint64_t peer;			/* (o) ip << 16 | port, 0 = none */
+	uint32_t flags;			/* (o) DP_SOCK_F_* */
 
-	/* options */
-	uint32_t rcvbuf, sndbuf;	/* (a) byte limits */
-	bool reuseaddr, exclusive;	/* (k) */
-	bool broadcast;			/* (a) */
-	bool mc_loop;			/* (a) */
-	uint8_t ttl, tos, mc_ttl;	/* (a) */
-	uint32_t mc_if;			/* (a) */
-	uint32_t rcvtimeo_ms, sndtimeo_ms; /* (a) */
+	/* options (dp_sock_opt.c) */
+	uint32_t rcvbuf, sndbuf;	/* (o) byte limits */
+	bool reuseaddr, exclusive;	/* (o) */
+	bool broadcast;			/* (o) */
+	bool mc_loop;			/* (o) */
+	uint8_t ttl, tos, mc_ttl;	/* (o) */
+	uint32_t mc_if;			/* (o) */
+	uint32_t rcvtimeo_ms, sndtimeo_ms; /* (o) */
 
 	/*
 	 * Cache lines: what a spinning receiver reads (above and the rings
@@ -288,6 +307,12 @@ dp_ringq_head(struct dp_ringq *q)
 }
 
 /* dp_sock.c */
+/* Run fn(owner, arg) on s's owner lcore and return its result. */
+static inline int
+dp_sock_owner_call(struct dp_sock *s, dp_ctl_fn *fn, void *arg)
+{
+	return dp_ctl_call(s->owner, fn, arg);
+}
 int dp_sock_autobind(struct dp_sock *s);
 bool dp_sock_tx_room(struct dp_sock *s, unsigned int nfrag, size_t len);
 int dp_sock_table_create(struct dp_engine *eng);
@@ -311,7 +336,8 @@ struct dp_sock_info {
 };
 
 /* dp_demux.c: the PCB table, (protocol, address, port) -> sockets */
-int dp_demux_bind(struct dp_sock *s, const struct dp_addr *a);
+int dp_demux_bind(struct dp_sock *s, const struct dp_addr *a,
+		uint16_t *port);
 void dp_demux_unbind(struct dp_sock *s);
 unsigned int dp_demux_lookup(struct dp_engine *eng, uint8_t proto,
 		uint32_t dst_be, uint16_t port_be,

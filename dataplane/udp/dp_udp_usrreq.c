@@ -82,8 +82,11 @@ ip_header(const struct build *b, struct rte_mbuf *m, uint16_t id,
 {
 	struct dp_sock *s = b->s;
 	const struct dp_ip_hdr h = { .dst_be = b->dst_be,
-		.proto = IPPROTO_UDP, .tos = s->tos,
-		.ttl = IP_MC(b->dst_be) ? s->mc_ttl : s->ttl };
+		.proto = IPPROTO_UDP,
+		.tos = __atomic_load_n(&s->tos, __ATOMIC_RELAXED),
+		.ttl = IP_MC(b->dst_be) ?
+			__atomic_load_n(&s->mc_ttl, __ATOMIC_RELAXED) :
+			__atomic_load_n(&s->ttl, __ATOMIC_RELAXED) };
 	struct rte_ipv4_hdr *ip;
 
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, (uint16_t)(IP_HDR +
@@ -322,6 +325,8 @@ long
 dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		struct dp_addr *from, size_t *full_len, int flags)
 {
+	uint32_t rcvtimeo = __atomic_load_n(&s->rcvtimeo_ms,
+		__ATOMIC_RELAXED);
 	struct rte_ring *r;
 	struct rte_mbuf *m;
 	long ret;
@@ -355,8 +360,7 @@ dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		if (flags & DP_F_NONBLOCK)
 			return -EAGAIN;
 		err = dp_sock_wait(s, DP_EV_READ | DP_EV_ERROR,
-			s->rcvtimeo_ms == 0 ? -1 :
-			(int64_t)s->rcvtimeo_ms * 1000);
+			rcvtimeo == 0 ? -1 : (int64_t)rcvtimeo * 1000);
 		if (err != 0)
 			return err;
 	}
@@ -386,17 +390,31 @@ filter_ring(struct dp_sock *s, struct rte_ring *r, uint64_t peer)
 	}
 }
 
+struct peer_req {
+	struct dp_sock *s;
+	uint64_t peer;
+};
+
+/* The owner: the default peer. */
+static int
+set_peer(struct dp_lcore *lc, void *arg)
+{
+	struct peer_req *r = arg;
+
+	RTE_SET_USED(lc);
+	__atomic_store_n(&r->s->peer, r->peer, __ATOMIC_RELEASE);
+	return 0;
+}
+
 static int
 udp_connect(struct dp_sock *s, const struct dp_addr *peer)
 {
 	uint32_t be = rte_cpu_to_be_32(peer->ip);
-	uint64_t word;
+	struct peer_req r = { .s = s };
 	int ret;
 
-	if (peer->ip == 0 && peer->port == 0) {
-		__atomic_store_n(&s->peer, 0, __ATOMIC_RELEASE);
-		return 0;
-	}
+	if (peer->ip == 0 && peer->port == 0)
+		return dp_sock_owner_call(s, set_peer, &r);
 	if (peer->ip == 0 || peer->port == 0)
 		return -EADDRNOTAVAIL;
 	if ((be == IP_BCAST_BE || be == s->eng->bcast) &&
@@ -405,15 +423,16 @@ udp_connect(struct dp_sock *s, const struct dp_addr *peer)
 	ret = dp_sock_autobind(s);
 	if (ret != 0)
 		return ret;
-	word = (uint64_t)peer->ip << 16 | peer->port;
-	__atomic_store_n(&s->peer, word, __ATOMIC_RELEASE);
+	r.peer = (uint64_t)peer->ip << 16 | peer->port;
+	dp_sock_owner_call(s, set_peer, &r);
 	/* Lcores that read the old peer finish their iteration first. */
 	dp_qsbr_wait(s->eng);
 	for (uint8_t i = s->rxq.cons; i < s->rxq.n; i++)
-		filter_ring(s, s->rxq.r[i], word);
+		filter_ring(s, s->rxq.r[i], r.peer);
 	return 0;
 }
 
+/* Before anyone else sees s: the creator writes its state. */
 static int
 udp_init(struct dp_sock *s)
 {
@@ -422,14 +441,33 @@ udp_init(struct dp_sock *s)
 	return 0;
 }
 
+struct connreset_req {
+	struct dp_sock *s;
+	bool on;
+};
+
+/* The owner: SIO_UDP_CONNRESET. */
+static int
+set_connreset(struct dp_lcore *lc, void *arg)
+{
+	struct connreset_req *r = arg;
+
+	RTE_SET_USED(lc);
+	__atomic_store_n(&dp_udp_pcb(r->s)->connreset, r->on,
+		__ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Application thread (s->lock held): options of UDP's own, through its
+ * owner; membership changes the group table itself (dp_mcast.c). */
 static int
 udp_setopt(struct dp_sock *s, enum dp_opt opt, const struct dp_optval *v)
 {
+	struct connreset_req r = { .s = s, .on = v->v != 0 };
+
 	switch (opt) {
 	case DP_OPT_CONNRESET:
-		__atomic_store_n(&dp_udp_pcb(s)->connreset, v->v != 0,
-			__ATOMIC_RELAXED);
-		return 0;
+		return dp_sock_owner_call(s, set_connreset, &r);
 	case DP_OPT_MC_JOIN:
 	case DP_OPT_MC_LEAVE:
 	case DP_OPT_MC_BLOCK:
