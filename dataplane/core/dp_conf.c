@@ -107,6 +107,19 @@ check_reass(const struct dp_conf *c, char *err, size_t errlen)
 	return ret;
 }
 
+/* A failed check's err, led by the key it is about. */
+static int
+keyed(const char *key, int ret, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (ret != 0) {
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s: %s", key, why);
+	}
+	return ret;
+}
+
 int
 dp_conf_check(const struct dp_conf *c, char *err, size_t errlen)
 {
@@ -115,9 +128,11 @@ dp_conf_check(const struct dp_conf *c, char *err, size_t errlen)
 	unsigned int n;
 	int ret;
 
-	ret = drv_device_check(c->device, err, errlen);
+	ret = keyed("WSPDK_DEVICE", drv_device_check(c->device, err, errlen),
+		err, errlen);
 	if (ret == 0)
-		ret = dp_eal_args_check(c->eal_args, err, errlen);
+		ret = keyed("WSPDK_EAL_ARGS", dp_eal_args_check(c->eal_args,
+			c->device, err, errlen), err, errlen);
 	if (ret == 0 && drv_device_pci_name(c->device, pci, sizeof(pci)) == 0
 			&& strstr(c->eal_args, "--no-pci") != NULL) {
 		snprintf(err, errlen, "device %s is a PCI NIC but "

@@ -44,11 +44,21 @@ static char eal_runtime_dir[256];
 static unsigned int eal_nb_lcores;
 
 /*
- * Options users may pass in WSPDK_EAL_ARGS, each value checked here: EAL
- * must never see something it would exit() on (--help, --log-level=help;
- * and on Windows, any argument error at all), and options we own
- * (lcores, memory mode, process type) or that pin memory are refused.
- * Options the OS's EAL lacks are refused too (dp_os_eal_has).
+ * Options users may pass in WSPDK_EAL_ARGS: an allow-list, each value
+ * checked here, because EAL must never see something it would exit() on:
+ * --help and --log-level=help everywhere, and on Windows any argument
+ * error at all (lib/eal/windows/eal.c, rte_eal_init: "if (fctret < 0)
+ * exit(1)" after eal_parse_args; Linux's returns -1 instead). Options we
+ * own (lcores, memory mode, process type) or that pin memory are refused.
+ *
+ * Each option names the EALs that have it. Windows' parser is the common
+ * one (lib/eal/common/eal_common_options.c, eal_parse_common_option) less
+ * what it compiles out there (--syslog, --trace*); the options Linux's
+ * eal_parse_args handles itself (--file-prefix, --huge-dir, --vfio-*,
+ * --mbuf-pool-ops-name, --match-allocations, ...) make Windows' exit with
+ * "not supported on Windows". So Windows gets a subset of Linux's list;
+ * --huge-unlink is Linux's only, as Windows has no hugepage files and
+ * EAL refuses it with --no-huge there.
  *
  * The value may come from a settings store another user wrote, so nothing
  * here may load code (-d) or make EAL create or delete files outside the
@@ -63,13 +73,26 @@ enum opt_rule {
 	OPT_REFUSED,
 };
 
+#define EAL_LINUX	(1u << DP_EAL_LINUX)
+#define EAL_WINDOWS	(1u << DP_EAL_WINDOWS)
+#define EAL_BOTH	(EAL_LINUX | EAL_WINDOWS)
+
+/* The EAL this file is built against. */
+#ifdef RTE_EXEC_ENV_WINDOWS
+#define EAL_BUILT	DP_EAL_WINDOWS
+#else
+#define EAL_BUILT	DP_EAL_LINUX
+#endif
+
 typedef bool (*value_ok_fn)(const char *v);
 
 struct eal_opt {
 	const char *name;
 	enum opt_rule rule;
+	unsigned int eals;	/* EAL_*: whose parser has it */
 	value_ok_fn ok;		/* OPT_VALUE: NULL = anything printable */
 	const char *what;	/* OPT_VALUE: expected form; REFUSED: why */
+	value_ok_fn ok_win;	/* Windows' stricter check, NULL: ok's */
 };
 
 static bool
@@ -128,10 +151,22 @@ ok_log_level(const char *v)
 	return one_of(v, names) || number_in(v, 1, 8);
 }
 
+/*
+ * Windows' EAL has no regular expressions: its regcomp() is a stub that
+ * fails (lib/eal/windows/include/regex.h), so "regex,level" is an error
+ * there (eal_parse_log_level); "pattern:level" uses fnmatch and works.
+ */
+static bool
+ok_log_level_win(const char *v)
+{
+	return strchr(v, ',') == NULL && ok_log_level(v);
+}
+
+/* eal_parse_iova_mode knows only these; "dc" is its default, unnamed. */
 static bool
 ok_iova(const char *v)
 {
-	static const char *const m[] = { "pa", "va", "dc", NULL };
+	static const char *const m[] = { "pa", "va", NULL };
 
 	return one_of(v, m);
 }
@@ -239,62 +274,78 @@ ok_huge_unlink(const char *v)
 }
 
 static const struct eal_opt eal_opts[] = {
-	{ "--no-pci", OPT_FLAG, NULL, NULL },
-	{ "--no-huge", OPT_FLAG, NULL, NULL },
-	{ "--no-hpet", OPT_FLAG, NULL, NULL },
-	{ "--no-telemetry", OPT_FLAG, NULL, NULL },
-	{ "--telemetry", OPT_FLAG, NULL, NULL },
-	{ "--no-shconf", OPT_FLAG, NULL, NULL },
-	{ "--match-allocations", OPT_FLAG, NULL, NULL },
-	{ "--huge-unlink", OPT_FLAG, ok_huge_unlink, "always or existing" },
-	{ "--log-level", OPT_VALUE, ok_log_level,
-		"[type-pattern:]level, level a name or 1-8" },
-	{ "--syslog", OPT_VALUE, ok_syslog, "a syslog facility" },
-	{ "--iova-mode", OPT_VALUE, ok_iova, "pa, va or dc" },
-	{ "--huge-dir", OPT_VALUE, ok_huge_dir,
-		"the absolute path of a mounted hugetlbfs directory" },
-	{ "--base-virtaddr", OPT_VALUE, ok_hex_address, "0x<hex address>" },
-	{ "--mbuf-pool-ops-name", OPT_VALUE, ok_name, "a mempool driver" },
-	{ "--vfio-intr", OPT_VALUE, ok_vfio_intr, "legacy, msi or msix" },
-	{ "--vfio-vf-token", OPT_VALUE, ok_uuid, "a UUID" },
-	{ "--file-prefix", OPT_VALUE, ok_prefix,
-		"wspdk then letters, digits, '_' or '-' (32 at most)" },
-	{ "-n", OPT_VALUE, ok_channels, "1-64" },
-	{ "-m", OPT_VALUE, ok_megabytes, "megabytes" },
-	{ "-b", OPT_VALUE, ok_pci, "a PCI address" },
-	{ "--block", OPT_VALUE, ok_pci, "a PCI address" },
-	{ "--vdev", OPT_DEVICE, NULL, NULL },
-	{ "-a", OPT_DEVICE, NULL, NULL },
-	{ "--allow", OPT_DEVICE, NULL, NULL },
-	{ "-h", OPT_REFUSED, NULL, "EAL would exit the application" },
-	{ "--help", OPT_REFUSED, NULL, "EAL would exit the application" },
-	{ "-v", OPT_REFUSED, NULL, "not useful inside an application" },
-	{ "-d", OPT_REFUSED, NULL,
-		"loads a shared object: code into the application" },
-	{ "-l", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
-	{ "-c", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
-	{ "--lcores", OPT_REFUSED, NULL, "set WSPDK_LCORES instead" },
-	{ "--main-lcore", OPT_REFUSED, NULL,
-		"the provider chooses the main lcore" },
-	{ "-s", OPT_REFUSED, NULL, "service cores are not used" },
-	{ "-S", OPT_REFUSED, NULL, "service cores are not used" },
-	{ "--proc-type", OPT_REFUSED, NULL,
-		"the provider is a primary process" },
-	{ "--in-memory", OPT_REFUSED, NULL, "keeps hugepages until exit" },
-	{ "--legacy-mem", OPT_REFUSED, NULL,
-		"pins hugepages for the process life" },
-	{ "--socket-mem", OPT_REFUSED, NULL,
-		"pins hugepages for the process life" },
-	{ "--socket-limit", OPT_REFUSED, NULL,
-		"not needed in dynamic memory mode" },
-	{ "--single-file-segments", OPT_REFUSED, NULL,
-		"incompatible with --huge-unlink" },
-	{ "--create-uio-dev", OPT_REFUSED, NULL,
-		"creates /dev/uio device files" },
-	{ "--trace", OPT_REFUSED, NULL,
-		"writes trace files outside the provider's prefix" },
-	{ "--trace-dir", OPT_REFUSED, NULL,
-		"writes trace files outside the provider's prefix" },
+	{ "--no-pci", OPT_FLAG, EAL_BOTH, NULL, NULL, NULL },
+	{ "--no-huge", OPT_FLAG, EAL_BOTH, NULL, NULL, NULL },
+	{ "--no-hpet", OPT_FLAG, EAL_BOTH, NULL, NULL, NULL },
+	{ "--no-telemetry", OPT_FLAG, EAL_BOTH, NULL, NULL, NULL },
+	{ "--telemetry", OPT_FLAG, EAL_BOTH, NULL, NULL, NULL },
+	{ "--no-shconf", OPT_FLAG, EAL_BOTH, NULL, NULL, NULL },
+	{ "--match-allocations", OPT_FLAG, EAL_LINUX, NULL, NULL, NULL },
+	{ "--huge-unlink", OPT_FLAG, EAL_LINUX, ok_huge_unlink,
+		"always or existing", NULL },
+	{ "--log-level", OPT_VALUE, EAL_BOTH, ok_log_level,
+		"[type-pattern:]level, level a name or 1-8 (on Windows no "
+		"regex,level: its EAL has no regular expressions)",
+		ok_log_level_win },
+	{ "--syslog", OPT_VALUE, EAL_LINUX, ok_syslog, "a syslog facility",
+		NULL },
+	{ "--iova-mode", OPT_VALUE, EAL_BOTH, ok_iova, "pa or va", NULL },
+	{ "--huge-dir", OPT_VALUE, EAL_LINUX, ok_huge_dir,
+		"the absolute path of a mounted hugetlbfs directory", NULL },
+	{ "--base-virtaddr", OPT_VALUE, EAL_BOTH, ok_hex_address,
+		"0x<hex address>", NULL },
+	{ "--mbuf-pool-ops-name", OPT_VALUE, EAL_LINUX, ok_name,
+		"a mempool driver", NULL },
+	{ "--vfio-intr", OPT_VALUE, EAL_LINUX, ok_vfio_intr,
+		"legacy, msi or msix", NULL },
+	{ "--vfio-vf-token", OPT_VALUE, EAL_LINUX, ok_uuid, "a UUID", NULL },
+	{ "--file-prefix", OPT_VALUE, EAL_LINUX, ok_prefix,
+		"wspdk then letters, digits, '_' or '-' (32 at most)", NULL },
+	{ "-n", OPT_VALUE, EAL_BOTH, ok_channels, "1-64", NULL },
+	{ "-m", OPT_VALUE, EAL_BOTH, ok_megabytes, "megabytes", NULL },
+	{ "-b", OPT_VALUE, EAL_BOTH, ok_pci, "a PCI address", NULL },
+	{ "--block", OPT_VALUE, EAL_BOTH, ok_pci, "a PCI address", NULL },
+	{ "--vdev", OPT_DEVICE, EAL_BOTH, NULL, NULL, NULL },
+	{ "-a", OPT_DEVICE, EAL_BOTH, NULL, NULL, NULL },
+	{ "--allow", OPT_DEVICE, EAL_BOTH, NULL, NULL, NULL },
+	{ "-h", OPT_REFUSED, EAL_BOTH, NULL,
+		"EAL would exit the application", NULL },
+	{ "--help", OPT_REFUSED, EAL_BOTH, NULL,
+		"EAL would exit the application", NULL },
+	{ "-v", OPT_REFUSED, EAL_BOTH, NULL,
+		"not useful inside an application", NULL },
+	{ "-d", OPT_REFUSED, EAL_BOTH, NULL,
+		"loads a shared object: code into the application", NULL },
+	{ "-l", OPT_REFUSED, EAL_BOTH, NULL, "set WSPDK_LCORES instead",
+		NULL },
+	{ "-c", OPT_REFUSED, EAL_BOTH, NULL, "set WSPDK_LCORES instead",
+		NULL },
+	{ "--lcores", OPT_REFUSED, EAL_BOTH, NULL,
+		"set WSPDK_LCORES instead", NULL },
+	{ "--main-lcore", OPT_REFUSED, EAL_BOTH, NULL,
+		"the provider chooses the main lcore", NULL },
+	{ "-s", OPT_REFUSED, EAL_BOTH, NULL, "service cores are not used",
+		NULL },
+	{ "-S", OPT_REFUSED, EAL_BOTH, NULL, "service cores are not used",
+		NULL },
+	{ "--proc-type", OPT_REFUSED, EAL_BOTH, NULL,
+		"the provider is a primary process", NULL },
+	{ "--in-memory", OPT_REFUSED, EAL_BOTH, NULL,
+		"keeps hugepages until exit", NULL },
+	{ "--legacy-mem", OPT_REFUSED, EAL_BOTH, NULL,
+		"pins hugepages for the process life", NULL },
+	{ "--socket-mem", OPT_REFUSED, EAL_BOTH, NULL,
+		"pins hugepages for the process life", NULL },
+	{ "--socket-limit", OPT_REFUSED, EAL_BOTH, NULL,
+		"not needed in dynamic memory mode", NULL },
+	{ "--single-file-segments", OPT_REFUSED, EAL_BOTH, NULL,
+		"incompatible with --huge-unlink", NULL },
+	{ "--create-uio-dev", OPT_REFUSED, EAL_BOTH, NULL,
+		"creates /dev/uio device files", NULL },
+	{ "--trace", OPT_REFUSED, EAL_BOTH, NULL,
+		"writes trace files outside the provider's prefix", NULL },
+	{ "--trace-dir", OPT_REFUSED, EAL_BOTH, NULL,
+		"writes trace files outside the provider's prefix", NULL },
 };
 
 static const struct eal_opt *
@@ -344,15 +395,56 @@ dp_eal_tokenize(const char *s, char *buf, size_t buflen, char **tok,
 	return n;
 }
 
-static int
-check_value(const struct eal_opt *o, const char *v, char *err,
-		size_t errlen)
+static const char *
+eal_name(enum dp_eal_os os)
 {
+	return os == DP_EAL_WINDOWS ? "Windows" : "Linux";
+}
+
+/* Whether EAL os takes option o at all (NULL: not on our list). */
+static int
+check_opt(const struct eal_opt *o, const char *tok, enum dp_eal_os os,
+		char *err, size_t errlen)
+{
+	if (o == NULL) {
+		snprintf(err, errlen, "EAL option '%s' is not one the "
+			"provider accepts", tok);
+		return -EINVAL;
+	}
+	if (o->rule == OPT_REFUSED) {
+		snprintf(err, errlen, "EAL option %s is refused: %s",
+			o->name, o->what);
+		return -EINVAL;
+	}
+	if ((o->eals & (1u << os)) == 0) {
+		snprintf(err, errlen, "EAL option %s does not exist on this "
+			"OS (%s' EAL would exit the application)", o->name,
+			eal_name(os));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+check_value(const struct eal_opt *o, const char *v, enum dp_eal_os os,
+		char *err, size_t errlen)
+{
+	value_ok_fn ok = os == DP_EAL_WINDOWS && o->ok_win != NULL ?
+		o->ok_win : o->ok;
+
+	if (o->rule == OPT_FLAG) {
+		/* A flag takes a value only where it has a checker. */
+		if (v == NULL || (ok != NULL && ok(v)))
+			return 0;
+		snprintf(err, errlen, "EAL option %s=%s: %s", o->name, v,
+			ok == NULL ? "takes no value" : o->what);
+		return -EINVAL;
+	}
 	if (v == NULL || v[0] == '\0') {
 		snprintf(err, errlen, "EAL option %s needs a value", o->name);
 		return -EINVAL;
 	}
-	if (o->ok != NULL && !o->ok(v)) {
+	if (ok != NULL && !ok(v)) {
 		snprintf(err, errlen, "EAL option %s=%s: expected %s", o->name,
 			v, o->what);
 		return -EINVAL;
@@ -360,19 +452,84 @@ check_value(const struct eal_opt *o, const char *v, char *err,
 	return 0;
 }
 
+/* What a walk saw, for the combinations EAL checks. */
+struct eal_seen {
+	bool no_huge;
+	bool mem;		/* -m */
+	bool match_alloc;
+	bool unlink;		/* --huge-unlink[=always] */
+	bool block;		/* -b, --block */
+};
+
+static void
+seen_opt(struct eal_seen *s, const struct eal_opt *o, const char *v)
+{
+	s->no_huge |= strcmp(o->name, "--no-huge") == 0;
+	s->mem |= strcmp(o->name, "-m") == 0;
+	s->match_alloc |= strcmp(o->name, "--match-allocations") == 0;
+	/* "existing" is "the same as not specifying the option". */
+	s->unlink |= strcmp(o->name, "--huge-unlink") == 0 &&
+		(v == NULL || strcmp(v, "always") == 0);
+	s->block |= strcmp(o->name, "-b") == 0 ||
+		strcmp(o->name, "--block") == 0;
+}
+
 /*
- * Walk WSPDK_EAL_ARGS. cb (may be NULL) sees each accepted option with its
- * value; device options are reported through *device.
+ * The combinations EAL refuses, in eal_check_common_options unless said:
+ * with what the provider adds itself, each would end the application on
+ * Windows. -m with --socket-mem, and --no-huge (which implies legacy
+ * memory) with --legacy-mem or --in-memory cannot happen: the user may
+ * give none of the three, and the provider passes --in-memory only on
+ * Windows without --no-huge (dp_os_eal_mode_args).
  */
 static int
-walk_eal_args(const char *args, char *err, size_t errlen,
+check_combinations(const struct eal_seen *s, const char *device, char *err,
+		size_t errlen)
+{
+	char pci[64];
+
+	if (s->mem && !s->no_huge) {
+		snprintf(err, errlen, "EAL option -m pins hugepages for the "
+			"process life; only allowed with --no-huge");
+		return -EINVAL;
+	}
+	if (s->no_huge && s->match_alloc) {
+		snprintf(err, errlen, "EAL refuses --match-allocations with "
+			"--no-huge");
+		return -EINVAL;
+	}
+	if (s->no_huge && s->unlink) {
+		snprintf(err, errlen, "EAL refuses --huge-unlink with "
+			"--no-huge");
+		return -EINVAL;
+	}
+	/* eal_parse_common_option: "allow (-a) and block (-b) can't be
+	 * used at the same time"; a PCI device is passed as -a. */
+	if (s->block && device != NULL &&
+			drv_device_pci_name(device, pci, sizeof(pci)) == 0) {
+		snprintf(err, errlen, "EAL option -b/--block: EAL refuses it "
+			"beside the -a %s the provider passes for the device",
+			pci);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Walk WSPDK_EAL_ARGS as EAL os would parse it, device the port the
+ * provider will pass (NULL: not known yet). cb (may be NULL) sees each
+ * accepted option with its value.
+ */
+static int
+walk_eal_args(const char *args, const char *device, enum dp_eal_os os,
+		char *err, size_t errlen,
 		void (*cb)(const struct eal_opt *, const char *, void *),
 		void *arg)
 {
 	char buf[DP_EAL_ARGS_MAX], *tok[EAL_ARGV_MAX];
+	struct eal_seen seen = { .no_huge = false };
 	const struct eal_opt *o;
 	const char *v;
-	bool no_huge = false, has_m = false;
 	int n, ret;
 
 	n = dp_eal_tokenize(args, buf, sizeof(buf), tok, EAL_ARGV_MAX / 2);
@@ -382,48 +539,20 @@ walk_eal_args(const char *args, char *err, size_t errlen,
 	}
 	for (int i = 0; i < n; i++) {
 		o = find_opt(tok[i], &v);
-		if (o == NULL) {
-			snprintf(err, errlen, "EAL option '%s' is not one the "
-				"provider accepts", tok[i]);
-			return -EINVAL;
-		}
-		if (o->rule == OPT_REFUSED) {
-			snprintf(err, errlen, "EAL option %s is refused: %s",
-				o->name, o->what);
-			return -EINVAL;
-		}
-		if (!dp_os_eal_has(o->name)) {
-			snprintf(err, errlen, "EAL option %s does not exist on "
-				"this OS (its EAL would exit)", o->name);
-			return -EINVAL;
-		}
-		if (o->rule == OPT_FLAG) {
-			/* A flag takes a value only where it has a checker. */
-			if (v != NULL && (o->ok == NULL || !o->ok(v))) {
-				snprintf(err, errlen, "EAL option %s%s%s: %s",
-					o->name, v != NULL ? "=" : "", v,
-					o->ok == NULL ? "takes no value" :
-					o->what);
-				return -EINVAL;
-			}
-			no_huge |= strcmp(o->name, "--no-huge") == 0;
-		} else {
-			if (v == NULL && i + 1 < n && tok[i + 1][0] != '-')
-				v = tok[++i];
-			ret = check_value(o, v, err, errlen);
-			if (ret != 0)
-				return ret;
-			has_m |= strcmp(o->name, "-m") == 0;
-		}
+		ret = check_opt(o, tok[i], os, err, errlen);
+		if (ret != 0)
+			return ret;
+		if (o->rule != OPT_FLAG && v == NULL && i + 1 < n &&
+				tok[i + 1][0] != '-')
+			v = tok[++i];
+		ret = check_value(o, v, os, err, errlen);
+		if (ret != 0)
+			return ret;
+		seen_opt(&seen, o, v);
 		if (cb != NULL)
 			cb(o, v, arg);
 	}
-	if (has_m && !no_huge) {
-		snprintf(err, errlen, "EAL option -m pins hugepages for the "
-			"process life; only allowed with --no-huge");
-		return -EINVAL;
-	}
-	return 0;
+	return check_combinations(&seen, device, err, errlen);
 }
 
 struct device_scan {
@@ -448,20 +577,21 @@ dp_eal_device(const char *args, char *device, size_t len)
 	struct device_scan d = { .count = 0 };
 	char err[160];
 
-	if (walk_eal_args(args, err, sizeof(err), scan_device, &d) != 0 ||
-			d.count == 0)
+	if (walk_eal_args(args, NULL, EAL_BUILT, err, sizeof(err),
+			scan_device, &d) != 0 || d.count == 0)
 		return 0;
 	snprintf(device, len, "%s", d.device);
 	return (int)d.count;
 }
 
 int
-dp_eal_args_check(const char *args, char *err, size_t errlen)
+dp_eal_args_check_os(const char *args, const char *device,
+		enum dp_eal_os os, char *err, size_t errlen)
 {
 	struct device_scan d = { .count = 0 };
 	int ret;
 
-	ret = walk_eal_args(args, err, errlen, scan_device, &d);
+	ret = walk_eal_args(args, device, os, err, errlen, scan_device, &d);
 	if (ret != 0)
 		return ret;
 	if (d.count > 1) {
@@ -472,44 +602,119 @@ dp_eal_args_check(const char *args, char *err, size_t errlen)
 	return 0;
 }
 
-/* The CPUs dataplane lcores run on: configured, or the last usable one. */
 int
-dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
-		unsigned int *n, char *err, size_t errlen)
+dp_eal_args_check(const char *args, const char *device, char *err,
+		size_t errlen)
 {
-	uint16_t allowed[EAL_CPUS_MAX];
-	unsigned int ncpu = dp_os_cpu_count(), na;
+	return dp_eal_args_check_os(args, device, EAL_BUILT, err, errlen);
+}
 
+/*
+ * The CPUs EAL os can pin a thread to. --lcores sets are parsed into a
+ * CPU_SETSIZE bitmap (eal_parse_set refuses higher ids: 1024 on Linux,
+ * RTE_MAX_LCORE on Windows, lib/eal/windows/include/sched.h), and
+ * Windows' pthread_setaffinity_np hands only the set's first 64 bits to
+ * SetThreadAffinityMask (lib/eal/windows/include/pthread.h): above CPU 63
+ * a worker would run unpinned and the main lcore fail EAL init.
+ */
+static unsigned int
+eal_cpu_limit(enum dp_eal_os os)
+{
+	return os == DP_EAL_WINDOWS ? 64 : EAL_CPUS_MAX;
+}
+
+static bool
+cpu_in(const uint16_t *set, unsigned int n, unsigned int cpu)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (set[i] == cpu)
+			return true;
+	return false;
+}
+
+/* One WSPDK_LCORES entry against EAL os and this process. */
+static int
+check_lcore_cpu(unsigned int cpu, enum dp_eal_os os, const uint16_t *allowed,
+		unsigned int na, unsigned int ncpu, char *err, size_t errlen)
+{
+	if (cpu >= ncpu) {
+		snprintf(err, errlen, "WSPDK_LCORES: CPU %u does not exist "
+			"(%u CPUs)", cpu, ncpu);
+		return -EINVAL;
+	}
+	if (cpu >= eal_cpu_limit(os)) {
+		snprintf(err, errlen, "WSPDK_LCORES: CPU %u: %s' EAL pins "
+			"lcores to CPUs 0-%u only", cpu, eal_name(os),
+			eal_cpu_limit(os) - 1);
+		return -EINVAL;
+	}
+	/* Windows pins a thread only inside its process's affinity (Linux
+	 * within the cpuset cgroup, which the affinity need not show). */
+	if (os == DP_EAL_WINDOWS && !cpu_in(allowed, na, cpu)) {
+		snprintf(err, errlen, "WSPDK_LCORES: CPU %u is outside the "
+			"CPUs this process may use", cpu);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+dp_eal_lcore_cpus_os(const struct dp_conf *conf, enum dp_eal_os os,
+		const uint16_t *allowed, unsigned int na, unsigned int ncpu,
+		uint16_t *cpus, unsigned int *n, char *err, size_t errlen)
+{
 	if (conf->nb_lcores > 0) {
 		for (unsigned int i = 0; i < conf->nb_lcores; i++) {
-			if (conf->lcore_cpus[i] >= ncpu) {
-				snprintf(err, errlen, "WSPDK_LCORES: CPU %u "
-					"does not exist (%u CPUs)",
-					conf->lcore_cpus[i], ncpu);
+			if (check_lcore_cpu(conf->lcore_cpus[i], os, allowed,
+					na, ncpu, err, errlen) != 0)
 				return -EINVAL;
-			}
-			for (unsigned int j = 0; j < i; j++) {
-				if (conf->lcore_cpus[j] ==
-						conf->lcore_cpus[i]) {
-					snprintf(err, errlen, "WSPDK_LCORES: "
-						"CPU %u listed twice",
-						conf->lcore_cpus[i]);
-					return -EINVAL;
-				}
+			if (cpu_in(cpus, i, conf->lcore_cpus[i])) {
+				snprintf(err, errlen, "WSPDK_LCORES: CPU %u "
+					"listed twice", conf->lcore_cpus[i]);
+				return -EINVAL;
 			}
 			cpus[i] = conf->lcore_cpus[i];
 		}
 		*n = conf->nb_lcores;
 		return 0;
 	}
-	na = dp_os_cpus_allowed(allowed, RTE_DIM(allowed));
-	if (na == 0) {
-		snprintf(err, errlen, "cannot read the CPU affinity");
-		return -EINVAL;
+	for (unsigned int i = na; i > 0; i--) {
+		if (allowed[i - 1] < eal_cpu_limit(os)) {
+			cpus[0] = allowed[i - 1];
+			*n = 1;
+			return 0;
+		}
 	}
-	cpus[0] = allowed[na - 1];
-	*n = 1;
-	return 0;
+	if (na == 0)
+		snprintf(err, errlen, "cannot read the CPU affinity");
+	else
+		snprintf(err, errlen, "no CPU this process may use is one "
+			"%s' EAL can pin (0-%u)", eal_name(os),
+			eal_cpu_limit(os) - 1);
+	return -EINVAL;
+}
+
+/* The CPUs dataplane lcores run on: configured, or the last usable one. */
+int
+dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
+		unsigned int *n, char *err, size_t errlen)
+{
+	uint16_t allowed[EAL_CPUS_MAX];
+	unsigned int na = dp_os_cpus_allowed(allowed, RTE_DIM(allowed));
+
+	return dp_eal_lcore_cpus_os(conf, EAL_BUILT, allowed, na,
+		dp_os_cpu_count(), cpus, n, err, errlen);
+}
+
+unsigned int
+dp_eal_cpus_usable(enum dp_eal_os os, uint16_t *cpus, unsigned int n)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (cpus[i] < eal_cpu_limit(os))
+			cpus[k++] = cpus[i];
+	return k;
 }
 
 /*
@@ -593,6 +798,11 @@ lcores_text(char *buf, size_t len, const uint16_t *allowed, unsigned int na,
 		for (j = i; j + 1 < na && allowed[j + 1] == allowed[j] + 1; j++)
 			;
 		off += put(buf, len, off, i == 0 ? "%u" : ",%u", allowed[i]);
+		/* eal_parse_set marks "no range open" with RTE_MAX_LCORE: a
+		 * range from that CPU would lose its start (128-130 parses
+		 * as 130 alone), so that CPU goes on its own. */
+		if (j > i && allowed[i] == RTE_MAX_LCORE)
+			off += put(buf, len, off, ",%u", allowed[++i]);
 		if (j > i)
 			off += put(buf, len, off, "-%u", allowed[j]);
 		i = j + 1;
@@ -655,7 +865,8 @@ dp_eal_argv_build(struct dp_eal_argv *a, const struct dp_conf *conf,
 		return -EINVAL;
 	}
 	argv_push(a, "wspdk");
-	ret = walk_eal_args(conf->eal_args, err, errlen, push_user_opt, a);
+	ret = walk_eal_args(conf->eal_args, conf->device, EAL_BUILT, err,
+		errlen, push_user_opt, a);
 	if (ret != 0)
 		goto fail;
 	if (a->prefix[0] == '\0')
@@ -756,7 +967,8 @@ dp_eal_init(const struct dp_conf *conf)
 		DP_LOG(ERR, "%s", err);
 		return -EINVAL;
 	}
-	na = dp_os_cpus_allowed(allowed, RTE_DIM(allowed));
+	na = dp_eal_cpus_usable(EAL_BUILT, allowed,
+		dp_os_cpus_allowed(allowed, RTE_DIM(allowed)));
 	ret = dp_eal_argv_build(&eal_args, conf, cpus, n, allowed, na, err,
 		sizeof(err));
 	if (ret != 0) {
@@ -774,8 +986,12 @@ dp_eal_init(const struct dp_conf *conf)
 	if (job.ret < 0) {
 		DP_LOG(ERR, "rte_eal_init failed: %s", rte_strerror(
 			job.rte_err));
-		/* EAL resets itself only after argument errors. */
-		if (job.rte_err != EINVAL)
+		/* EAL resets itself only after argument errors, and only
+		 * Linux's: Windows' has no run-once guard and would redo its
+		 * whole init over the remains of this one (lib/eal/windows/
+		 * eal.c, rte_eal_init: the second --lcores is then a parse
+		 * error, and exit(1)). */
+		if (job.rte_err != EINVAL || EAL_BUILT == DP_EAL_WINDOWS)
 			eal_state = EAL_FAILED;
 		dp_eal_argv_free(&eal_args);
 		return job.rte_err == EINVAL ? -EINVAL : -EALREADY;

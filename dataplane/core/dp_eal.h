@@ -8,13 +8,46 @@
 
 #include "dp.h"
 
+/* The EALs whose parsers an argv must pass (DPDK 22.11's). */
+enum dp_eal_os {
+	DP_EAL_LINUX,
+	DP_EAL_WINDOWS,
+};
+
 int dp_eal_init(const struct dp_conf *conf);
-int dp_eal_args_check(const char *args, char *err, size_t errlen);
+
+/*
+ * Check WSPDK_EAL_ARGS against the options and value forms EAL os
+ * accepts, and the combinations it refuses given what the provider adds
+ * (device: the port it will probe, NULL if not known). Returns 0, or
+ * -EINVAL with err naming the option and why. Windows' EAL exits the
+ * process on any argument error, so nothing may reach it unchecked;
+ * Linux's list is a superset. dp_eal_args_check: the EAL built against.
+ */
+int dp_eal_args_check_os(const char *args, const char *device,
+		enum dp_eal_os os, char *err, size_t errlen);
+int dp_eal_args_check(const char *args, const char *device, char *err,
+		size_t errlen);
 int dp_eal_device(const char *args, char *device, size_t len);
 int dp_eal_tokenize(const char *s, char *buf, size_t buflen, char **tok,
 		int max);
+
+/*
+ * The CPUs of the dataplane lcores: WSPDK_LCORES, each one existing
+ * (below ncpu), one EAL os can pin to and, on Windows, one of the
+ * process's allowed[] (na of them); without WSPDK_LCORES, the last
+ * allowed CPU EAL os can pin. Returns 0 with *n set, or -EINVAL with
+ * err saying why. dp_eal_lcore_cpus: this process, the EAL built against.
+ */
+int dp_eal_lcore_cpus_os(const struct dp_conf *conf, enum dp_eal_os os,
+		const uint16_t *allowed, unsigned int na, unsigned int ncpu,
+		uint16_t *cpus, unsigned int *n, char *err, size_t errlen);
 int dp_eal_lcore_cpus(const struct dp_conf *conf, uint16_t *cpus,
 		unsigned int *n, char *err, size_t errlen);
+
+/* Keep, in order, the n cpus[] EAL os can pin to; returns how many. */
+unsigned int dp_eal_cpus_usable(enum dp_eal_os os, uint16_t *cpus,
+		unsigned int n);
 
 /*
  * The argv EAL starts with: its name, the user's WSPDK_EAL_ARGS less the

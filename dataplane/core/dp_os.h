@@ -11,12 +11,6 @@
 #include <stdint.h>
 
 /*
- * Whether this OS's EAL has an option: Windows' lacks several Linux ones
- * and exits the process on any it does not know.
- */
-bool dp_os_eal_has(const char *option);
-
-/*
  * Whether path is a directory on a mounted hugetlbfs (EAL's --huge-dir):
  * EAL creates and deletes page files there, so any other directory is
  * refused. Always false where EAL has no --huge-dir (Windows).

@@ -19,13 +19,6 @@
 
 #include "dp_os.h"
 
-bool
-dp_os_eal_has(const char *option)
-{
-	(void)option;
-	return true;
-}
-
 /* statfs follows "..", so a path that climbs out of the mount is judged
  * by where it lands. */
 bool

@@ -35,27 +35,6 @@ thread_main(void *p)
 	return 0;
 }
 
-/*
- * Windows' EAL (22.11) lacks these Linux options and, unlike Linux's,
- * exit()s on an argument it does not know.
- */
-bool
-dp_os_eal_has(const char *option)
-{
-	static const char *const linux_only[] = {
-		"--file-prefix", "--huge-dir", "--huge-unlink",
-		"--socket-mem", "--socket-limit", "--vfio-intr",
-		"--vfio-vf-token", "--create-uio-dev", "--mbuf-pool-ops-name",
-		"--match-allocations", "--syslog", "--trace",
-	};
-
-	for (size_t i = 0; i < sizeof(linux_only) / sizeof(linux_only[0]);
-			i++)
-		if (strcmp(option, linux_only[i]) == 0)
-			return false;
-	return true;
-}
-
 bool
 dp_os_is_hugetlbfs(const char *path)
 {
@@ -63,15 +42,19 @@ dp_os_is_hugetlbfs(const char *path)
 	return false;
 }
 
-/* Windows' EAL keeps no files and shares nothing; --in-memory says so
- * (and keeps it from warning about multi-process support). */
+/*
+ * Windows' EAL keeps no files and shares nothing: it turns in-memory mode
+ * on itself after parsing (lib/eal/windows/eal.c, rte_eal_init, with a
+ * warning about multi-process support that --in-memory silences). Not
+ * with --no-huge, which implies legacy memory: eal_check_common_options
+ * refuses --legacy-mem with --in-memory, and Windows' EAL exits on that.
+ */
 unsigned int
 dp_os_eal_mode_args(const char *prefix, bool no_huge, char out[][64],
 		unsigned int max)
 {
 	(void)prefix;
-	(void)no_huge;
-	if (max == 0)
+	if (max == 0 || no_huge)
 		return 0;
 	snprintf(out[0], 64, "--in-memory");
 	return 1;
@@ -139,10 +122,18 @@ dp_os_cpus_allowed(uint16_t *cpus, unsigned int max)
 
 	if (info == NULL)
 		return 0;
+	/* Wine lacks the group call (ERROR_CALL_NOT_IMPLEMENTED) and has
+	 * one group: the process mask alone describes it. */
 	if (!GetProcessGroupAffinity(GetCurrentProcess(), &npgroups,
-			pgroups) ||
-			!GetProcessAffinityMask(GetCurrentProcess(), &pmask,
-				&smask)) {
+			pgroups)) {
+		if (GetLastError() != ERROR_CALL_NOT_IMPLEMENTED) {
+			free(info);
+			return 0;
+		}
+		npgroups = 1;
+		pgroups[0] = 0;
+	}
+	if (!GetProcessAffinityMask(GetCurrentProcess(), &pmask, &smask)) {
 		free(info);
 		return 0;
 	}

@@ -20,6 +20,7 @@
  * there is no 32-bit wspdk.dll and 32-bit programs must keep Microsoft's
  * provider.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,20 @@ require_admin(const char *what)
 	return EXIT_NOT_ADMIN;
 }
 
+/*
+ * Wine's ws2_32 exports WSCEnumProtocols32 as a stub that ends the process
+ * when called (Wine 8: "unimplemented function"); Windows x64 has the
+ * real one. Under Wine there is no 32-bit catalog to read.
+ */
+static bool
+wow64_catalog_readable(void)
+{
+	HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+
+	return ntdll == NULL ||
+		GetProcAddress(ntdll, "wine_get_version") == NULL;
+}
+
 /* WSCEnumProtocols with the usual size probe. Returns 0 or a WSA error. */
 static int
 catalog_read(enum catalog_kind kind, struct catalog *c)
@@ -110,6 +125,8 @@ catalog_read(enum catalog_kind kind, struct catalog *c)
 
 	c->e = NULL;
 	c->n = 0;
+	if (kind == CATALOG_WOW64 && !wow64_catalog_readable())
+		return WSAEOPNOTSUPP;
 	for (int tries = 0; tries < 4; tries++) {
 		r = enum_fn(NULL, c->e, &len, &err);
 		if (r != SOCKET_ERROR) {

@@ -8,11 +8,16 @@
  * list up to EAL's 1024 CPUs, ranges written compactly.
  * Suite "eal_argv": every argument makes it into argv, or the build
  * fails saying why; nothing is dropped in silence.
+ * Suite "eal_args": WSPDK_EAL_ARGS against what each EAL's parser takes
+ * (Windows' exits the process on any error, so its rules are tested here
+ * on Linux): options, value forms, the combinations EAL refuses.
+ * Suite "eal_cpus": the lcore CPUs against EAL's limits and the affinity.
  * Suite "conf_check": dp_conf_check judges any struct dp_conf, however
  * it was filled (the dataplane API takes one directly), without
  * undefined behaviour (the sanitized suite halts on it).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +126,23 @@ test_lcores_sixteen_workers_on_1024_cpus(void)
 		want);
 }
 
+/* 128-130 would parse as 130 alone (eal_parse_set's RTE_MAX_LCORE
+ * marker): a run from RTE_MAX_LCORE starts with that CPU on its own. */
+static void
+test_lcores_range_from_max_lcore_keeps_its_start(void)
+{
+	static const uint16_t workers[] = { 200 };
+	char want[64];
+
+	snprintf(want, sizeof(want), "--lcores=0@(%u,%u-200),1@200",
+		RTE_MAX_LCORE, RTE_MAX_LCORE + 1);
+	check_lcores(cpus_every(RTE_MAX_LCORE, 1, 201 - RTE_MAX_LCORE),
+		workers, 1, want);
+	snprintf(want, sizeof(want), "--lcores=0@(%u-%u),1@200",
+		RTE_MAX_LCORE - 1, RTE_MAX_LCORE + 1);
+	check_lcores(cpus_every(RTE_MAX_LCORE - 1, 1, 3), workers, 1, want);
+}
+
 /* No allowed CPU: no string (the caller reports it). */
 static void
 test_lcores_without_cpus_is_null(void)
@@ -222,6 +244,185 @@ test_argv_user_prefix_replaces_ours(void)
 	dp_eal_argv_free(&a);
 }
 
+/* ---- eal_args ---- */
+
+struct args_case {
+	const char *args;
+	const char *device;
+	bool linux_ok;
+	bool windows_ok;
+};
+
+static const struct args_case args_cases[] = {
+	{ "", "loop", true, true },
+	{ "--no-huge", "loop", true, true },
+	{ "--no-huge -m 128", "loop", true, true },
+	{ "--no-huge -m128", "loop", true, true },
+	{ "--no-hpet --no-telemetry --no-shconf -n 4 --telemetry",
+		"loop", true, true },
+	{ "--base-virtaddr=0x100000000 --no-pci", "loop", true, true },
+	{ "--iova-mode=va", "loop", true, true },
+	{ "--iova-mode pa", "loop", true, true },
+	{ "--log-level=debug --log-level=pmd.net.*:info", "loop", true,
+		true },
+	{ "--log-level 7", "loop", true, true },
+	{ "-b 0000:01:00.0", "loop", true, true },
+	/* Options Windows' EAL does not have: it would exit. */
+	{ "--file-prefix=wspdkx", "loop", true, false },
+	{ "--huge-unlink", "loop", true, false },
+	{ "--huge-unlink=existing", "loop", true, false },
+	{ "--syslog=daemon", "loop", true, false },
+	{ "--match-allocations", "loop", true, false },
+	{ "--mbuf-pool-ops-name=ring_mp_mc", "loop", true, false },
+	{ "--vfio-intr=msix", "loop", true, false },
+	/* A value form only Linux's EAL takes (regcomp is a stub there). */
+	{ "--log-level=pmd.*,debug", "loop", true, false },
+	/* Values no EAL takes. */
+	{ "--iova-mode=dc", "loop", false, false },
+	{ "--log-level=help", "loop", false, false },
+	{ "--log-level=9", "loop", false, false },
+	{ "-n 0", "loop", false, false },
+	{ "--no-huge=1", "loop", false, false },
+	{ "--no-huge -m 0", "loop", false, false },
+	{ "--bogus", "loop", false, false },
+	{ "--no-hu", "loop", false, false },
+	{ "--help", "loop", false, false },
+	/* Combinations EAL refuses, the provider's own options included. */
+	{ "-m 128", "loop", false, false },
+	{ "--no-huge --match-allocations", "loop", false, false },
+	{ "--no-huge --huge-unlink", "loop", false, false },
+	{ "--no-huge --huge-unlink=always", "loop", false, false },
+	{ "--no-huge --huge-unlink=existing", "loop", true, false },
+	{ "-b 0000:01:00.0", "0000:02:00.0", false, false },
+	{ "--block=0000:01:00.0", "0000:02:00.0,rxq=1", false, false },
+	/* What the provider owns or that pins memory. */
+	{ "--in-memory", "loop", false, false },
+	{ "--legacy-mem", "loop", false, false },
+	{ "--no-huge --legacy-mem", "loop", false, false },
+	{ "--socket-mem=64", "loop", false, false },
+	{ "--no-huge --socket-mem=64", "loop", false, false },
+	{ "-l 0-1", "loop", false, false },
+};
+
+/* Every case, under each EAL: accepted, or refused with a reason. */
+static void
+test_args_each_eal_takes_its_own(void)
+{
+	for (size_t i = 0; i < sizeof(args_cases) / sizeof(args_cases[0]);
+			i++) {
+		const struct args_case *c = &args_cases[i];
+		const bool want[] = { [DP_EAL_LINUX] = c->linux_ok,
+			[DP_EAL_WINDOWS] = c->windows_ok };
+
+		for (int os = DP_EAL_LINUX; os <= DP_EAL_WINDOWS; os++) {
+			char err[160] = "";
+			int ret = dp_eal_args_check_os(c->args, c->device, os,
+				err, sizeof(err));
+
+			if ((ret == 0) != want[os])
+				fprintf(stderr, "\n %s '%s' (%s): got %d %s\n",
+					os == DP_EAL_WINDOWS ? "windows" :
+					"linux", c->args, c->device, ret, err);
+			CU_ASSERT_EQUAL(ret == 0, want[os]);
+			if (ret != 0)
+				CU_ASSERT_NOT_EQUAL(err[0], '\0');
+		}
+	}
+}
+
+/* The refusal names the option and the EAL that lacks it. */
+static void
+test_args_windows_refusal_says_why(void)
+{
+	char err[160] = "";
+
+	CU_ASSERT_EQUAL(dp_eal_args_check_os("--file-prefix=wspdkx", "loop",
+		DP_EAL_WINDOWS, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--file-prefix"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "Windows"));
+	CU_ASSERT_EQUAL(dp_eal_args_check_os("--no-huge --match-allocations",
+		"loop", DP_EAL_LINUX, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--no-huge"));
+}
+
+/* ---- eal_cpus ---- */
+
+static void
+conf_with_lcores(const uint16_t *list, unsigned int n)
+{
+	dp_conf_defaults(&conf);
+	for (unsigned int i = 0; i < n; i++)
+		conf.lcore_cpus[i] = list[i];
+	conf.nb_lcores = n;
+}
+
+/* lcore_cpus for os on a machine of ncpu CPUs, the process allowed
+ * allowed[0..na): want its return, and the CPU when it succeeds. */
+static void
+check_lcore_cpus(enum dp_eal_os os, unsigned int na, unsigned int ncpu,
+		int want, unsigned int want_cpu)
+{
+	uint16_t cpus[DP_MAX_LCORES];
+	unsigned int n = 0;
+	char err[160] = "";
+	int ret = dp_eal_lcore_cpus_os(&conf, os, allowed, na, ncpu, cpus,
+		&n, err, sizeof(err));
+
+	CU_ASSERT_EQUAL(ret, want);
+	if (ret == 0 && n > 0)
+		CU_ASSERT_EQUAL(cpus[0], want_cpu);
+	if (ret != 0)
+		CU_ASSERT_NOT_EQUAL(err[0], '\0');
+}
+
+/* Windows' EAL pins within the first 64 CPUs (one KAFFINITY): a worker
+ * above them is refused, the default takes the last one below. */
+static void
+test_cpus_windows_pins_below_64(void)
+{
+	static const uint16_t c63[] = { 63 }, c64[] = { 64 };
+
+	conf_with_lcores(c64, 1);
+	check_lcore_cpus(DP_EAL_WINDOWS, cpus_every(0, 1, 128), 128,
+		-EINVAL, 0);
+	check_lcore_cpus(DP_EAL_LINUX, cpus_every(0, 1, 128), 128, 0, 64);
+	conf_with_lcores(c63, 1);
+	check_lcore_cpus(DP_EAL_WINDOWS, cpus_every(0, 1, 128), 128, 0, 63);
+	conf_with_lcores(NULL, 0);
+	check_lcore_cpus(DP_EAL_WINDOWS, cpus_every(0, 1, 128), 128, 0, 63);
+	check_lcore_cpus(DP_EAL_LINUX, cpus_every(0, 1, 128), 128, 0, 127);
+	/* A process whose CPUs are all above 63: nothing to pin to. */
+	check_lcore_cpus(DP_EAL_WINDOWS, cpus_every(64, 1, 64), 128,
+		-EINVAL, 0);
+	check_lcore_cpus(DP_EAL_LINUX, cpus_every(64, 1, 64), 128, 0, 127);
+}
+
+/* Windows pins only inside the process's affinity; Linux may pin beyond
+ * it (a taskset'd application thread, the lcore on another CPU). */
+static void
+test_cpus_windows_stays_in_the_affinity(void)
+{
+	static const uint16_t c3[] = { 3 };
+
+	conf_with_lcores(c3, 1);
+	check_lcore_cpus(DP_EAL_WINDOWS, cpus_every(0, 1, 2), 4, -EINVAL, 0);
+	check_lcore_cpus(DP_EAL_LINUX, cpus_every(0, 1, 2), 4, 0, 3);
+	/* A CPU the machine lacks is refused everywhere. */
+	check_lcore_cpus(DP_EAL_LINUX, cpus_every(0, 1, 2), 2, -EINVAL, 0);
+}
+
+/* The main lcore's CPUs keep only those EAL can pin, in order. */
+static void
+test_cpus_usable_drops_what_eal_cannot_pin(void)
+{
+	unsigned int n = cpus_every(0, 2, 100);	/* 0, 2, ..., 198 */
+
+	CU_ASSERT_EQUAL(dp_eal_cpus_usable(DP_EAL_LINUX, allowed, n), n);
+	n = dp_eal_cpus_usable(DP_EAL_WINDOWS, allowed, n);
+	CU_ASSERT_EQUAL(n, 32);
+	CU_ASSERT_EQUAL(allowed[31], 62);
+}
+
 /* A prefix past /32 is refused, not shifted by a negative count. */
 static void
 test_conf_prefix_past_32_refused(void)
@@ -241,6 +442,7 @@ static const struct wt_test eal_lcores_tests[] = {
 	WT_TEST(test_lcores_sparse_list_mixes_ranges_and_singles),
 	WT_TEST(test_lcores_single_cpu),
 	WT_TEST(test_lcores_sixteen_workers_on_1024_cpus),
+	WT_TEST(test_lcores_range_from_max_lcore_keeps_its_start),
 	WT_TEST(test_lcores_without_cpus_is_null),
 	WT_TEST_END
 };
@@ -263,6 +465,29 @@ static const struct wt_suite eal_argv_suite = {
 	.tests = eal_argv_tests,
 };
 
+static const struct wt_test eal_args_tests[] = {
+	WT_TEST(test_args_each_eal_takes_its_own),
+	WT_TEST(test_args_windows_refusal_says_why),
+	WT_TEST_END
+};
+
+static const struct wt_suite eal_args_suite = {
+	.name = "eal_args",
+	.tests = eal_args_tests,
+};
+
+static const struct wt_test eal_cpus_tests[] = {
+	WT_TEST(test_cpus_windows_pins_below_64),
+	WT_TEST(test_cpus_windows_stays_in_the_affinity),
+	WT_TEST(test_cpus_usable_drops_what_eal_cannot_pin),
+	WT_TEST_END
+};
+
+static const struct wt_suite eal_cpus_suite = {
+	.name = "eal_cpus",
+	.tests = eal_cpus_tests,
+};
+
 static const struct wt_test conf_check_tests[] = {
 	WT_TEST(test_conf_prefix_past_32_refused),
 	WT_TEST_END
@@ -279,6 +504,8 @@ main(int argc, char **argv)
 	static const struct wt_suite *const suites[] = {
 		&eal_lcores_suite,
 		&eal_argv_suite,
+		&eal_args_suite,
+		&eal_cpus_suite,
 		&conf_check_suite,
 		NULL
 	};

@@ -515,7 +515,8 @@ check_conf(const struct dp_conf *c0, struct fa_in *in)
 	int ret, args_ok;
 
 	check_device(dev);
-	args_ok = dp_eal_args_check(eal, err, sizeof(err));
+	/* Without the device: what dp_conf_check accepts, this must. */
+	args_ok = dp_eal_args_check(eal, NULL, err, sizeof(err));
 	ret = dp_conf_resolve_device(&c, fa_u8(in) & 1, err, sizeof(err));
 	if (ret == 0)
 		ret = dp_conf_check(&c, err, sizeof(err));
