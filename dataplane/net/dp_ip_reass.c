@@ -210,9 +210,9 @@ dgram_drop(struct dp_reass *r, uint32_t i)
 /* ---- fragments into runs ---- */
 
 enum insert_result {
-	INSERTED,
-	DUPLICATE,			/* m is still the caller's */
-	OVERLAP,			/* m is still the caller's */
+	INS_OK,
+	INS_DUPLICATE,			/* m is still the caller's */
+	INS_OVERLAP,			/* m is still the caller's */
 };
 
 static uint32_t
@@ -268,7 +268,7 @@ insert(struct dp_reass *r, struct reass_dgram *d, struct rte_mbuf *m,
 	}
 	if (k != NIL && r->run[k].off < end)
 		return r->run[k].off <= off && end <= r->run[k].end ?
-			DUPLICATE : OVERLAP;
+			INS_DUPLICATE : INS_OVERLAP;
 	if (prev != NIL && r->run[prev].end == off) {
 		struct frag_run *f = &r->run[prev];
 
@@ -294,7 +294,7 @@ insert(struct dp_reass *r, struct reass_dgram *d, struct rte_mbuf *m,
 			d->tail = n;
 	}
 	d->nseg++;
-	return INSERTED;
+	return INS_OK;
 }
 
 /* ---- whole datagrams ---- */
@@ -470,12 +470,12 @@ reass(struct dp_lcore *lc, struct rte_mbuf *m)
 	if (off != 0)
 		rte_pktmbuf_adj(m, (uint16_t)ihl);
 	switch (insert(r, d, m, off, end)) {
-	case INSERTED:
+	case INS_OK:
 		break;
-	case DUPLICATE:
+	case INS_DUPLICATE:
 		DP_STAT_INC(lc, ip_reass_duplicate);
 		goto drop;
-	case OVERLAP:
+	case INS_OVERLAP:
 		DP_STAT_INC(lc, ip_reass_overlap);
 		dgram_drop(r, i);
 		goto drop;
