@@ -220,8 +220,10 @@ struct dp_sock {
 	struct rte_mbuf *tx_stash;	/* (o) next frame, ARP queue full */
 	bool parked;			/* (o) waiting for ARP room */
 	struct dp_timer timer;		/* (o) the protocol's (ops->timer) */
-	uint64_t wake_tag;		/* (l, racy) last lcore iteration that
-					 * noted it for a wake-up */
+	uint64_t wake_tag;		/* (l, relaxed atomic: lcores that
+					 * deliver to s race on it; a lost
+					 * race costs a duplicate wake) last
+					 * lcore iteration that noted it */
 	struct dp_sock_stats st;	/* (a) relaxed atomic adds; with one
 					 * lcore, rx_* plain ones (count_rx) */
 	TAILQ_ENTRY(dp_sock) link;	/* (t) all sockets, or orphans */
@@ -424,7 +426,8 @@ dp_wait_tag(const struct dp_lcore *lc)
 static inline void
 dp_wait_note(struct dp_lcore *lc, struct dp_sock *s)
 {
-	if (s->wake_tag != dp_wait_tag(lc))
+	if (__atomic_load_n(&s->wake_tag, __ATOMIC_RELAXED) !=
+			dp_wait_tag(lc))
 		dp_wait_note_new(lc, s);
 }
 

@@ -28,7 +28,7 @@ dp_wait_note_new(struct dp_lcore *lc, struct dp_sock *s)
 		dp_wait_flush(lc);
 		tag = dp_wait_tag(lc);
 	}
-	s->wake_tag = tag;
+	__atomic_store_n(&s->wake_tag, tag, __ATOMIC_RELAXED);
 	lc->sock->wake[lc->sock->nb_wake++] = s;
 }
 
