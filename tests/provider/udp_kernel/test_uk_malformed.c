@@ -73,7 +73,7 @@ static const struct mcase cases[] = {
 	{ "eth_vlan", NULL, 0, false, { { "eth_vlan", 1 } } },
 	{ "eth_ipv6", NULL, 0, false, { { "eth_ipv6", 1 } } },
 	{ "eth_unknown_type", NULL, 0, false, { { "eth_unknown_type", 1 } } },
-	{ "tcp_syn", NULL, 0, false, { { "tcp_unhandled", 1 } } },
+	{ "tcp_syn", NULL, 0, false, { { "tcp_no_socket", 1 } } },
 	{ "ip_unknown_proto", NULL, 0, false, { { "ip_unknown_proto", 1 },
 		{ "icmp_unreach_tx", 1 } } },
 	{ "udp_closed_port", NULL, 0, false, { { "udp_no_port", 1 },
