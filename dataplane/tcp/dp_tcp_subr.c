@@ -239,22 +239,15 @@ dp_tcp_oq_free(struct dp_tcp_pcb *tp)
 	tp->tf &= ~TF_OOO_FIN;
 }
 
-/* The application's frames still on s->txq: nobody will send them. */
+/* The application's frames still on s->txq: nobody will send them
+ * (through the send queue, whose freeing settles the accounts). */
 void
 dp_tcp_txq_free(struct dp_sock *s)
 {
-	struct rte_ring *r;
-	struct rte_mbuf *m;
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
 
-	if (__atomic_load_n(&s->txq.prod, __ATOMIC_ACQUIRE) == NULL)
-		return;
-	while ((r = dp_ringq_head(&s->txq)) != NULL &&
-			rte_ring_sc_dequeue(r, (void **)&m) == 0) {
-		__atomic_fetch_sub(&s->tx_bytes_q, m->pkt_len,
-			__ATOMIC_RELEASE);
-		__atomic_fetch_sub(&s->tx_pending, 1, __ATOMIC_RELEASE);
-		rte_pktmbuf_free(m);
-	}
+	dp_tcp_txq_pull(s, tp);
+	dp_tcp_sq_free(s, tp);
 }
 
 void
@@ -266,7 +259,6 @@ dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err)
 		table_del(lc, tp);
 	dp_timer_cancel(&lc->timers, &s->timer);
 	tp->t_rexmt = tp->t_persist = tp->t_2msl = 0;
-	dp_tcp_sq_free(s, tp);
 	dp_tcp_txq_free(s);
 	dp_tcp_oq_free(tp);
 	if (err != 0 && __atomic_load_n(&tp->err, __ATOMIC_RELAXED) == 0)

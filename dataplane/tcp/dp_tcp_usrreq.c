@@ -318,6 +318,9 @@ tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		struct rte_mbuf *m;
 
 		ret = send_error(s, tp);
+		if (ret == 0 && __atomic_load_n(&s->txq.prod,
+				__ATOMIC_ACQUIRE) == NULL)
+			ret = dp_sock_txq_init(s);	/* accepted */
 		if (ret != 0 || total == 0)
 			break;
 		room = snd_room(s);
