@@ -8,6 +8,7 @@
  *   test_tcp_kernel [tk_data|tk_close|tk_loss ...]  (wt_run.h patterns)
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,6 +303,74 @@ test_linux_linger0_close_resets(void)
 	reset_by_linux(5006, true);
 }
 
+struct racer {
+	struct dp_sock *s;
+	uint64_t accepted;		/* bytes send() took */
+	long last;			/* its final answer */
+};
+
+static void *
+racer_main(void *p)
+{
+	static uint8_t buf[700];
+	struct racer *r = p;
+	struct dp_iov iov = { buf, sizeof(buf) };
+
+	uint64_t end = wt_now_ns() + 5000000000ull;
+
+	while (wt_now_ns() < end) {
+		long n = dp_sock_send(r->s, &iov, 1, NULL, DP_F_NONBLOCK);
+
+		r->last = n;
+		if (n > 0)
+			r->accepted += (uint64_t)n;
+		else if (n != -EAGAIN)
+			break;
+	}
+	return NULL;
+}
+
+/* dp_sock_shutdown(wr) while another thread sends: every byte a send
+ * took reaches Linux before the FIN (none queued behind it). */
+static void
+test_shutdown_racing_send_loses_nothing(void)
+{
+	char ans[256], want[64];
+
+	CU_ASSERT_EQUAL_FATAL(tk_peer(kp, ans, sizeof(ans), 5000,
+		"listen 5007"), 0);
+	for (int i = 0; i < 30; i++) {
+		struct racer r = { 0 };
+		pthread_t th;
+		uint16_t up;
+
+		r.s = connected(5007, 0, &up, NULL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r.s);
+		/* Linux reads all along, so the sends find room. */
+		CU_ASSERT_EQUAL_FATAL(uk_child_say(kp, "recv"), 0);
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL, racer_main,
+			&r), 0);
+		wt_sleep_ms(1 + i % 3);
+		dp_sock_shutdown(r.s, false, true);
+		pthread_join(th, NULL);
+		if (r.last != -ESHUTDOWN)
+			fprintf(stderr, "FAIL: run %d: the last send said %ld\n", i, r.last);
+		CU_ASSERT_EQUAL(r.last, -ESHUTDOWN);
+		CU_ASSERT_EQUAL(uk_child_hear(kp, ans, sizeof(ans), 10000), 0);
+		snprintf(want, sizeof(want), "OK recv=%llu ",
+			(unsigned long long)r.accepted);
+		if (strncmp(ans, want, strlen(want)) != 0) {
+			fprintf(stderr, "FAIL: run %d: send took %llu bytes, "
+				"Linux read: %s\n", i,
+				(unsigned long long)r.accepted, ans);
+			CU_FAIL("bytes lost behind the FIN");
+			i = 1000;
+		}
+		tk_peer(kp, ans, sizeof(ans), 5000, "close");
+		dp_sock_close(r.s, DP_CLOSE_GRACEFUL);
+	}
+}
+
 static const struct wt_test close_tests[] = {
 	WT_TEST(test_close_we_fin_first),
 	WT_TEST(test_close_linux_fins_first),
@@ -309,6 +378,7 @@ static const struct wt_test close_tests[] = {
 	WT_TEST(test_connect_closed_port_refused),
 	WT_TEST(test_linux_close_with_unread_data_resets),
 	WT_TEST(test_linux_linger0_close_resets),
+	WT_TEST(test_shutdown_racing_send_loses_nothing),
 	WT_TEST_END
 };
 
