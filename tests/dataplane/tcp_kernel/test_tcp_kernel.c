@@ -371,6 +371,35 @@ test_shutdown_racing_send_loses_nothing(void)
 	}
 }
 
+/* Graceful close of N bytes, then the engine stops at once (the last
+ * WSPCleanup): Linux reads exactly N, then EOF (no RST). */
+static void
+test_close_then_stop_delivers_everything(void)
+{
+	struct dp_sock *s;
+	char ans[256], sha[65], want[128];
+	uint16_t up;
+	long n;
+
+	CU_ASSERT_EQUAL_FATAL(tk_peer(kp, ans, sizeof(ans), 5000,
+		"listen 5008"), 0);
+	s = connected(5008, 0, &up, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(uk_child_say(kp, "recv"), 0);
+	n = tk_send_n(s, 4 * TK_MB, sha);
+	CU_ASSERT_EQUAL(n, 4 * TK_MB);
+	dp_sock_close(s, DP_CLOSE_GRACEFUL);
+	tk_engine_down();
+	CU_ASSERT_EQUAL(uk_child_hear(kp, ans, sizeof(ans), 10000), 0);
+	snprintf(want, sizeof(want), "OK recv=%u rsha=%s", 4 * TK_MB, sha);
+	if (strcmp(ans, want) != 0)
+		fprintf(stderr, "FAIL: we sent %u bytes, sha %s, then "
+			"stopped; Linux: %s\n", 4 * TK_MB, sha, ans);
+	CU_ASSERT_STRING_EQUAL(ans, want);
+	tk_peer(kp, ans, sizeof(ans), 5000, "close");
+	CU_ASSERT_EQUAL_FATAL(tk_engine_up(), 0);
+}
+
 static const struct wt_test close_tests[] = {
 	WT_TEST(test_close_we_fin_first),
 	WT_TEST(test_close_linux_fins_first),
@@ -379,6 +408,7 @@ static const struct wt_test close_tests[] = {
 	WT_TEST(test_linux_close_with_unread_data_resets),
 	WT_TEST(test_linux_linger0_close_resets),
 	WT_TEST(test_shutdown_racing_send_loses_nothing),
+	WT_TEST(test_close_then_stop_delivers_everything),
 	WT_TEST_END
 };
 
