@@ -293,6 +293,8 @@ enqueue(struct dp_sock *s, struct rte_mbuf *m, size_t n)
 static int
 send_error(struct dp_sock *s, struct dp_tcp_pcb *tp)
 {
+	/* The state first: the owner stores err before it, so a reset
+	 * that closed the TCB is never seen as a mere "not connected". */
 	uint8_t st = dp_tcp_state(tp);
 	int err = __atomic_load_n(&tp->err, __ATOMIC_ACQUIRE);
 
@@ -494,8 +496,12 @@ tcp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 			return -err;
 		if (fin)
 			break;
-		if (!dp_tcp_synced(dp_tcp_state(tp)))
-			return -ENOTCONN;
+		if (!dp_tcp_synced(dp_tcp_state(tp))) {
+			/* A RST may have closed it since err was read: the
+			 * owner stores err before the state. */
+			err = __atomic_load_n(&tp->err, __ATOMIC_ACQUIRE);
+			return err != 0 ? -err : -ENOTCONN;
+		}
 		if (flags & DP_F_NONBLOCK)
 			return -EAGAIN;
 		ret = wait_for(s, DP_EV_READ, s->rcvtimeo_ms);
