@@ -117,6 +117,15 @@ tk_field_str(const char *line, const char *key, char *out, size_t len)
 
 /* ---- our sockets ---- */
 
+/* No call of ours on s blocks longer than TK_TIMEO_MS. */
+static struct dp_sock *
+bounded(struct dp_sock *s)
+{
+	dp_sock_set_opt(s, DP_OPT_RCVTIMEO, TK_TIMEO_MS);
+	dp_sock_set_opt(s, DP_OPT_SNDTIMEO, TK_TIMEO_MS);
+	return s;
+}
+
 struct dp_sock *
 tk_socket(void)
 {
@@ -127,9 +136,7 @@ tk_socket(void)
 		fprintf(stderr, "FAIL: dp_sock_create(TCP): %d\n", ret);
 		return NULL;
 	}
-	dp_sock_set_opt(s, DP_OPT_RCVTIMEO, TK_TIMEO_MS);
-	dp_sock_set_opt(s, DP_OPT_SNDTIMEO, TK_TIMEO_MS);
-	return s;
+	return bounded(s);
 }
 
 int
@@ -185,9 +192,7 @@ tk_accept(struct dp_sock *ls, unsigned int ms)
 		fprintf(stderr, "FAIL: accept: %d\n", ret);
 		return NULL;
 	}
-	dp_sock_set_opt(c, DP_OPT_RCVTIMEO, TK_TIMEO_MS);
-	dp_sock_set_opt(c, DP_OPT_SNDTIMEO, TK_TIMEO_MS);
-	return c;
+	return bounded(c);
 }
 
 int
