@@ -8,16 +8,19 @@
  *   net   Ethernet, ARP, IPv4, ICMP                (dataplane/net)
  *   sock  the generic socket, demux, rings, waits  (dataplane/sock)
  *   udp   UDP, multicast membership, IGMP          (dataplane/udp)
+ *   tcp   TCP                                      (dataplane/tcp)
  */
 #include "dp_core.h"
 #include "dp_net.h"
 #include "dp_stack.h"
+#include "dp_tcp.h"
 #include "dp_udp.h"
 
 static const struct dp_layer *const layers[] = {
 	&dp_net_layer,
 	&dp_sock_layer,
 	&dp_udp_layer,
+	&dp_tcp_layer,
 };
 
 static const struct dp_stack stack = {
@@ -30,6 +33,9 @@ static int
 start(const struct dp_conf *conf, bool driven)
 {
 	int ret = dp_sock_proto_register(&dp_udp_ops);
+
+	if (ret == 0)
+		ret = dp_sock_proto_register(&dp_tcp_ops);
 
 	return ret != 0 ? ret : dp_engine_start(conf, &stack, driven);
 }

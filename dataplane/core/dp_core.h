@@ -57,6 +57,8 @@ struct dp_net_lcore;
 struct dp_sock_table;
 struct dp_sock_lcore;
 struct dp_mc_table;
+struct dp_tcp;
+struct dp_tcp_lcore;
 
 /* A frame for a layer to take (consumes m). */
 typedef void dp_input_fn(struct dp_lcore *lc, struct rte_mbuf *m);
@@ -103,6 +105,7 @@ struct dp_lcore {
 	struct rte_ring *ctl;		/* (a) MP/SC: requests (dp_ctl.c) */
 	struct dp_net_lcore *net;	/* (c) the net layer's */
 	struct dp_sock_lcore *sock;	/* (c) the socket layer's */
+	struct dp_tcp_lcore *tcp;	/* (c) TCP's connections here */
 	bool stop;			/* (a) set by dp_stop() */
 	/* The lcore writes what follows every iteration; application
 	 * threads read the line above. */
@@ -135,6 +138,7 @@ struct dp_engine {
 	struct dp_net *net;		/* the net layer's (dp_net.h) */
 	struct dp_sock_table *socks;	/* the socket layer's */
 	struct dp_mc_table *mc;		/* multicast (udp/dp_mcast.h) */
+	struct dp_tcp *tcp;		/* TCP (tcp/dp_tcp.h) */
 	struct rte_rcu_qsbr *qsbr;	/* (c) lcores' quiescent states: the
 					 * grace periods of every lock-free
 					 * structure lcores read */

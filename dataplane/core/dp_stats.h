@@ -89,8 +89,34 @@
 	/* sockets */							\
 	X(sock_rx_off_owner)	/* connected flow received off its	\
 				 * owner lcore (RSS placement missed) */\
-	/* transport not yet served */					\
-	X(tcp_unhandled)
+	/* tcp: malformed input, by class (tcp/dp_tcp_input.c) */	\
+	X(tcp_short)		/* shorter than its header */		\
+	X(tcp_bad_doff)		/* data offset < 5 or past the segment */\
+	X(tcp_bad_csum)						\
+	X(tcp_odd_flags)	/* SYN+FIN, SYN+RST, no ACK/SYN/RST... */\
+	X(tcp_bad_opt)		/* option length < 2 or overruns */	\
+	X(tcp_chained)		/* reassembled into a chain: dropped */	\
+	X(tcp_bad_dst)		/* to/from broadcast or multicast */	\
+	/* tcp: segments and what became of them */			\
+	X(tcp_rx)		X(tcp_tx)				\
+	X(tcp_rx_redirect)	/* handed to another lcore's table */	\
+	X(tcp_no_socket)	/* no connection, no listener: RST */	\
+	X(tcp_rst_tx)		X(tcp_rst_rx)				\
+	X(tcp_challenge_ack)	X(tcp_challenge_limited)		\
+	X(tcp_out_of_window)	/* unacceptable: dropped, ACKed */	\
+	X(tcp_paws_drop)	/* older TSval: dropped, ACKed */	\
+	X(tcp_ack_bad)		/* acks unsent or ancient data */	\
+	X(tcp_ooo_held)		/* out of order, queued */		\
+	X(tcp_ooo_drop)		/* out of order, queue full */		\
+	X(tcp_rx_full)		/* in order, no room: dropped */	\
+	X(tcp_listen_overflow)	/* SYN dropped: no spare or backlog */	\
+	X(tcp_rexmit)		/* segments retransmitted */		\
+	X(tcp_rto)		/* retransmission timeouts */		\
+	X(tcp_persist)		/* zero-window probes */		\
+	X(tcp_fast_rexmit)						\
+	X(tcp_tx_nombuf)	/* no mbuf for a segment */		\
+	X(tcp_tx_held_full)	/* ARP hold full: segment dropped */	\
+	X(tcp_timewait_reuse)	/* SYN reopened a TIME-WAIT */
 
 struct dp_stats {
 #define DP_STATS_FIELD(name) uint64_t name;

@@ -90,6 +90,8 @@ struct dp_conf {
 					 *   fragments may hold, all lcores;
 					 *   0 = no reassembly */
 	int log_level;			/**< WSPDK_LOG_LEVEL (dp_log_level) */
+	uint32_t tcp_msl_ms;		/**< TCP's MSL: TIME-WAIT lasts twice
+					 *   this (RFC 9293 MUST-13) */
 };
 
 /**

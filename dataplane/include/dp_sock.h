@@ -72,6 +72,11 @@ enum dp_opt {
 	DP_OPT_MC_IF,		/**< outgoing multicast interface address */
 	DP_OPT_RCVTIMEO,	/**< ms, 0 = forever */
 	DP_OPT_SNDTIMEO,	/**< ms, 0 = forever */
+	DP_OPT_NODELAY,		/**< bool, streams: Nagle off */
+	DP_OPT_RTO_MIN,		/**< µs, streams: the RTO's floor
+				 * (default 200000) */
+	DP_OPT_STATE,		/**< streams, read only: RFC 9293 state,
+				 * enum dp_tcp_state */
 	/* Membership changes: dp_sock_mc_join/leave/block only. */
 	DP_OPT_MC_JOIN,
 	DP_OPT_MC_LEAVE,
@@ -79,10 +84,30 @@ enum dp_opt {
 	DP_OPT_MC_UNBLOCK,
 };
 
+/** A stream socket's state (DP_OPT_STATE), RFC 9293 §3.3.2. */
+enum dp_tcp_state {
+	DP_TCP_CLOSED,
+	DP_TCP_LISTEN,
+	DP_TCP_SYN_SENT,
+	DP_TCP_SYN_RECEIVED,
+	DP_TCP_ESTABLISHED,
+	DP_TCP_FIN_WAIT_1,
+	DP_TCP_FIN_WAIT_2,
+	DP_TCP_CLOSE_WAIT,
+	DP_TCP_CLOSING,
+	DP_TCP_LAST_ACK,
+	DP_TCP_TIME_WAIT,
+};
+
+/** Most connections a listener holds (dp_sock_listen's backlog). */
+#define DP_TCP_BACKLOG_MAX	128
+
 /** How dp_sock_close() treats data still queued for transmission. */
 enum dp_close_mode {
-	DP_CLOSE_GRACEFUL,	/**< keep sending it in the background */
-	DP_CLOSE_ABORT,		/**< drop it */
+	DP_CLOSE_GRACEFUL,	/**< keep sending it in the background
+				 * (streams: then FIN; RST instead if
+				 * received data was left unread) */
+	DP_CLOSE_ABORT,		/**< drop it (streams: RST at once) */
 };
 
 /**
@@ -137,8 +162,52 @@ int dp_sock_bind(struct dp_sock *s, const struct dp_addr *a);
 int dp_sock_connect(struct dp_sock *s, const struct dp_addr *peer);
 
 /**
+ * Connect with flags. Datagram sockets: as dp_sock_connect. Stream
+ * sockets (IPPROTO_TCP) open a connection: blocking, return once it is
+ * established or failed; with DP_F_NONBLOCK, -EINPROGRESS and then
+ * DP_EV_WRITE (established) or DP_EV_ERROR (failed, dp_sock_take_error
+ * says why).
+ * @return 0; -EINPROGRESS; -EALREADY a connect is in progress; -EISCONN
+ *   connected; -EINVAL listening; -ECONNREFUSED the peer answered RST;
+ *   -ETIMEDOUT the SYN retries ran out; -EINTR; bind errors.
+ */
+int dp_sock_connect_flags(struct dp_sock *s, const struct dp_addr *peer,
+		int flags);
+
+/**
+ * Listen for connections (stream sockets, bound first). backlog bounds
+ * the connections established and not yet accepted plus those being
+ * set up (1..DP_TCP_BACKLOG_MAX; larger values are clamped). A listener
+ * is DP_EV_READ while a connection waits to be accepted (Winsock's
+ * select reports FD_ACCEPT as readable).
+ * @return 0; -EINVAL not bound, or connected; -EOPNOTSUPP datagram
+ *   socket; -ENOBUFS.
+ */
+int dp_sock_listen(struct dp_sock *s, int backlog);
+
+/**
+ * Take an established connection from a listener.
+ * @param child
+ *   Receives the new socket (close it with dp_sock_close).
+ * @param peer
+ *   Receives its peer (may be NULL).
+ * @param flags
+ *   DP_F_NONBLOCK: never wait.
+ * @return 0; -EAGAIN none waiting (non-blocking); -EINVAL not
+ *   listening; -ETIMEDOUT RCVTIMEO passed; -EINTR.
+ */
+int dp_sock_accept(struct dp_sock *s, struct dp_sock **child,
+		struct dp_addr *peer, int flags);
+
+/**
  * Send one datagram gathered from iov to `to` (NULL: the connected peer).
  * Blocks while the TX ring is full unless DP_F_NONBLOCK.
+ * Stream sockets take bytes, not datagrams: a blocking send returns
+ * once all are queued; a non-blocking one queues what fits (a partial
+ * count) or fails -EAGAIN when nothing does; -ENOTCONN before the
+ * connection is established, -ESHUTDOWN after dp_sock_shutdown(wr) or
+ * close, -ECONNRESET after the peer reset it, -ETIMEDOUT after the
+ * retransmissions ran out.
  * @return bytes sent; -ENOTCONN no peer; -EMSGSIZE too big; -EACCES
  *   broadcast not allowed; -EADDRNOTAVAIL bad destination; -ESHUTDOWN
  *   sends shut down; -EAGAIN ring full (non-blocking); -ETIMEDOUT
@@ -154,6 +223,9 @@ long dp_sock_send(struct dp_sock *s, const struct dp_iov *iov,
  *   Receives the sender (may be NULL).
  * @param full_len
  *   Receives the datagram's full length (may be NULL).
+ * Stream sockets: bytes across segment boundaries, up to the iov's
+ * length; 0 once the peer's FIN is reached (and after every byte before
+ * it was read); DP_F_PEEK leaves them queued; -ECONNRESET after a reset.
  * @return bytes copied; -EMSGSIZE the datagram was longer than iov (the
  *   part that fit was copied, the rest is lost unless DP_F_PEEK);
  *   -EINVAL not bound; -EAGAIN nothing queued (non-blocking);

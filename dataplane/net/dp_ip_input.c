@@ -107,17 +107,12 @@ dp_ip_deliver(struct dp_lcore *lc, struct rte_mbuf *m)
 			DP_STAT_INC(lc, arp_redirect_full);
 		return;
 	}
-	if (ip->next_proto_id == IPPROTO_TCP) {
-		DP_STAT_INC(lc, tcp_unhandled);
-		goto drop;
-	}
 	DP_STAT_INC(lc, ip_unknown_proto);
 	/* RFC 1122 §3.2.2.1: SHOULD say protocol unreachable. */
 	if (ip->dst_addr == eng->ip4) {
 		dp_icmp_unreach(lc, m, 2);
 		return;
 	}
-drop:
 	dp_pktmbuf_free(m);
 }
 

@@ -221,7 +221,9 @@ dp_demux_unbind(struct dp_sock *s)
 	struct dp_sock_table *t = s->eng->socks;
 	struct dp_bind_key k;
 
-	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE) ||
+			(__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
+			DP_SOCK_F_CHILD))
 		return;
 	k = (struct dp_bind_key){ .ip = rte_cpu_to_be_32(s->local.ip),
 		.port = rte_cpu_to_be_16(s->local.port),

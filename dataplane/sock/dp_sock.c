@@ -165,11 +165,64 @@ dp_sock_bind(struct dp_sock *s, const struct dp_addr *a)
 }
 
 int
-dp_sock_connect(struct dp_sock *s, const struct dp_addr *peer)
+dp_sock_connect_flags(struct dp_sock *s, const struct dp_addr *peer,
+		int flags)
 {
+	int ret;
+
 	if (s->ops->connect == NULL)
 		return -EOPNOTSUPP;
-	return s->ops->connect(s, peer);
+	if (dp_engine_enter() == NULL)
+		return -ENETDOWN;
+	ret = s->ops->connect(s, peer, flags);
+	dp_engine_exit();
+	return ret;
+}
+
+int
+dp_sock_connect(struct dp_sock *s, const struct dp_addr *peer)
+{
+	return dp_sock_connect_flags(s, peer, 0);
+}
+
+int
+dp_sock_listen(struct dp_sock *s, int backlog)
+{
+	int ret;
+
+	if (s->ops->listen == NULL)
+		return -EOPNOTSUPP;
+	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
+		return -EINVAL;
+	if (dp_engine_enter() == NULL)
+		return -ENETDOWN;
+	ret = s->ops->listen(s, backlog);
+	dp_engine_exit();
+	return ret;
+}
+
+int
+dp_sock_accept(struct dp_sock *s, struct dp_sock **child,
+		struct dp_addr *peer, int flags)
+{
+	uint32_t to_ms = __atomic_load_n(&s->rcvtimeo_ms, __ATOMIC_RELAXED);
+	int ret;
+
+	if (s->ops->accept == NULL)
+		return -EOPNOTSUPP;
+	if (dp_engine_enter() == NULL)
+		return -ENETDOWN;
+	/* The protocol never blocks: a blocking accept waits here for its
+	 * listener to turn readable. */
+	while ((ret = s->ops->accept(s, child, peer)) == -EAGAIN &&
+			!(flags & DP_F_NONBLOCK)) {
+		ret = dp_sock_wait(s, DP_EV_READ, to_ms != 0 ?
+			(int64_t)to_ms * 1000 : -1);
+		if (ret != 0)
+			break;
+	}
+	dp_engine_exit();
+	return ret;
 }
 
 long
@@ -255,7 +308,7 @@ dp_sock_ready(struct dp_sock *s)
 			__atomic_load_n(&s->arp_inflight, __ATOMIC_ACQUIRE) == 0)
 		ev |= DP_EV_DRAINED;
 	if (s->ops->events != NULL)
-		ev |= s->ops->events(s);
+		ev = s->ops->events(s, ev);
 	return ev;
 }
 

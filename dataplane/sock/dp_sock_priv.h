@@ -83,6 +83,8 @@
 #define DP_SOCK_F_SHUT_WR	0x02
 #define DP_SOCK_F_CLOSED	0x04	/* closed by the application */
 #define DP_SOCK_F_ABORT		0x08	/* drop what is still queued */
+#define DP_SOCK_F_CHILD		0x10	/* accepted: shares its listener's
+					 * port, not in the bind table */
 
 /*
  * A queue of rings, oldest first, that grows when its socket's buffer is
@@ -121,7 +123,8 @@ struct dp_sock_ops {
 	int (*init)(struct dp_sock *s);
 	/* after the generic bind took the address (s->lock held) */
 	int (*bind)(struct dp_sock *s, const struct dp_addr *a);
-	int (*connect)(struct dp_sock *s, const struct dp_addr *peer);
+	int (*connect)(struct dp_sock *s, const struct dp_addr *peer,
+			int flags);
 	int (*listen)(struct dp_sock *s, int backlog);
 	int (*accept)(struct dp_sock *s, struct dp_sock **out,
 			struct dp_addr *peer);
@@ -139,13 +142,19 @@ struct dp_sock_ops {
 			const struct dp_optval *v);
 	int (*getopt)(struct dp_sock *s, enum dp_opt opt,
 			struct dp_optval *v);
-	/* DP_EV_* the protocol adds to the generic ones */
-	unsigned int (*events)(struct dp_sock *s);
+	/* DP_EV_*: the generic set ev, which the protocol may add to or
+	 * take from (a connecting stream is not writable yet) */
+	unsigned int (*events)(struct dp_sock *s, unsigned int ev);
+	/* the owner lcore, for a socket on its doorbell: a protocol that
+	 * keeps its own send queue (TCP) takes s->txq itself; NULL: the
+	 * generic drain sends the frames as they are */
+	void (*txdrain)(struct dp_lcore *lc, struct dp_sock *s);
 	/* its datagrams and the ICMP errors about them (lcores) */
 	dp_input_fn *input;
 	void (*ctlinput)(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 			uint8_t type, uint8_t code);
 	bool input_lcore0;		/* its input runs on lcore 0 only */
+	bool input_linear;		/* its input takes one segment */
 	/* s->timer fired (the owner lcore); still armed when s is freed,
 	 * the socket layer cancels it there */
 	void (*timer)(struct dp_sock *s);
@@ -305,6 +314,9 @@ int dp_sock_txq_init(struct dp_sock *s);
 int dp_sock_txq_grow(struct dp_sock *s, uint32_t bytes);
 unsigned int dp_sock_tx_enter(struct dp_sock *s);
 void dp_sock_tx_exit(struct dp_sock *s, unsigned int epoch);
+/* Wait until every application thread that was between tx_enter and
+ * tx_exit has left: after it, a sender sees what was written before. */
+void dp_sock_tx_grace(struct dp_sock *s);
 void dp_sock_rings_free(struct dp_sock *s);
 bool dp_ringq_pending(struct dp_ringq *q);
 struct rte_ring *dp_ringq_advance(struct dp_ringq *q, uint8_t c);

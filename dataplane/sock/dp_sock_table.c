@@ -96,7 +96,8 @@ dp_sock_table_create(struct dp_engine *eng)
 			continue;
 		ip = (struct dp_ip_proto){ .input = protos[p]->input,
 			.ctlinput = protos[p]->ctlinput,
-			.lcore0 = protos[p]->input_lcore0 };
+			.lcore0 = protos[p]->input_lcore0,
+			.linear = protos[p]->input_linear };
 		dp_ip_proto_register(eng, (uint8_t)p, &ip);
 	}
 	dp_net_set_tx_fate(eng, dp_sock_tx_fate);

@@ -172,7 +172,9 @@ dp_sock_tx_poll(struct dp_lcore *lc)
 		/* Cleared before draining: a datagram queued meanwhile rings
 		 * again rather than being missed. */
 		__atomic_store_n(&s->tx_sched, 0, __ATOMIC_SEQ_CST);
-		if (!s->parked)
+		if (s->ops->txdrain != NULL)
+			s->ops->txdrain(lc, s);
+		else if (!s->parked)
 			drain(lc, s);
 	}
 }

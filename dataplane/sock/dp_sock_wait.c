@@ -87,7 +87,7 @@ one_ready(void *arg)
 	/* A receive waits for data, an error or its direction shut down
 	 * (dp_sock_ready's READ cases): a spinning receiver reads those
 	 * words only, not the transmit side's lines. */
-	if ((w->events & DP_EV_READ) &&
+	if ((w->events & DP_EV_READ) && s->ops->events == NULL &&
 			(w->events & ~(DP_EV_READ | DP_EV_ERROR)) == 0)
 		return (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
 			DP_SOCK_F_SHUT_RD) ||

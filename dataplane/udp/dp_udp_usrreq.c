@@ -424,12 +424,13 @@ filter_ring(struct dp_sock *s, struct rte_ring *r, uint64_t peer)
 }
 
 static int
-udp_connect(struct dp_sock *s, const struct dp_addr *peer)
+udp_connect(struct dp_sock *s, const struct dp_addr *peer, int flags)
 {
 	uint32_t be = rte_cpu_to_be_32(peer->ip);
 	uint64_t to;
 	int ret;
 
+	RTE_SET_USED(flags);
 	if (peer->ip == 0 && peer->port == 0)
 		return dp_sock_owner_store(s, &s->peer, 0, sizeof(s->peer));
 	if (peer->ip == 0 || peer->port == 0)

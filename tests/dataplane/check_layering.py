@@ -23,13 +23,15 @@ import tempfile
 #  headers it must not be able to include)
 CASES = [
     ("dataplane/core/dp_lcore.c", ["dp_core.h"],
-     ["dp_net.h", "dp_sock_priv.h", "dp_udp.h", "dp_stack.h"]),
+     ["dp_net.h", "dp_sock_priv.h", "dp_udp.h", "dp_tcp.h", "dp_stack.h"]),
     ("dataplane/net/dp_eth.c", ["dp_core.h", "dp_net.h"],
-     ["dp_sock_priv.h", "dp_udp.h", "dp_stack.h"]),
+     ["dp_sock_priv.h", "dp_udp.h", "dp_tcp.h", "dp_stack.h"]),
     ("dataplane/sock/dp_sock.c", ["dp_net.h", "dp_sock_priv.h"],
-     ["dp_udp.h", "dp_mcast.h", "dp_stack.h"]),
+     ["dp_udp.h", "dp_mcast.h", "dp_tcp.h", "dp_stack.h"]),
     ("dataplane/udp/dp_udp.c", ["dp_sock_priv.h", "dp_udp.h"],
-     ["dp_stack.h"]),
+     ["dp_tcp.h", "dp_stack.h"]),
+    ("dataplane/tcp/dp_tcp_input.c", ["dp_core.h", "dp_net.h",
+     "dp_sock_priv.h", "dp_tcp.h"], ["dp_stack.h"]),
     ("provider/wsp_sock.c", ["dp.h", "dp_sock.h"],
      ["rte_mbuf.h", "rte_config.h", "dp_core.h", "dp_sock_priv.h"]),
 ]

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP behind the socket layer's operations table (not installed).
+ *
+ * Files, one concern each (FreeBSD's split):
+ *   dp_tcp_subr.c    the layer, the per-lcore connection tables, the
+ *                    TCB's life, ISN and TSval offset (SipHash-2-4,
+ *                    RFC 6528), options on the wire
+ *   dp_tcp_input.c   segments in: checks, lookup, RFC 9293 §3.10.7 in
+ *                    its order, header prediction, RFC 5961
+ *   dp_tcp_output.c  what to send and sending it: data, SYN, FIN, ACK,
+ *                    window updates, RST and challenge ACKs
+ *   dp_tcp_timer.c   RTO (RFC 6298, µs), persist, TIME-WAIT, FIN-WAIT-2
+ *   dp_tcp_usrreq.c  the socket calls on application threads
+ *
+ * Who writes what (the rule of sock/dp_sock_priv.h): every field of
+ * struct dp_tcp_pcb marked (o) is the owner lcore's; application threads
+ * change the TCB only through dp_sock_owner_call. The exceptions are
+ * the handoffs, marked (a): the state and error words application calls
+ * read, the window the owner last advertised, the FIN-received flag,
+ * and the receive list (r_*), the application side's own under rlock.
+ *
+ * Data path:
+ *   send: the application thread copies bytes into mbufs (payload only,
+ *     headroom for the headers) onto s->txq and rings the doorbell;
+ *     SO_SNDBUF bounds the bytes in txq plus those unacknowledged
+ *     (s->tx_bytes_q counts both, so DP_EV_WRITE means room).
+ *   owner (ops->txdrain, dp_tcp_output.c): moves them to the send queue
+ *     (sq_*: payload mbufs in sequence order from SND.UNA), cuts
+ *     segments at transmit time (so Nagle coalesces small writes and a
+ *     retransmission may carry more than the original), copies each
+ *     segment's payload behind fresh headers (never handing the NIC an
+ *     mbuf it may still hold when we retransmit), frees on ACK.
+ *   receive: the owner trims in-order payload to the window, strips the
+ *     headers and enqueues the mbuf on s->rxq (s->rx_bytes_q counts
+ *     bytes); out-of-order segments are held (oq_*, sorted, bounded by
+ *     DP_TCP_OOO_MAX and the window) and move on when the hole fills.
+ *     The application thread dequeues onto its own list and reads bytes
+ *     from it with an offset; when the space it freed would open the
+ *     window by the SWS threshold (RFC 9293 §3.8.6.2.2) over what was
+ *     last advertised, it rings the owner's doorbell and the owner
+ *     sends the window update.
+ *
+ * Timers: one per socket (s->timer) armed at the earliest of the TCB's
+ * deadlines (retransmit or persist, TIME-WAIT or FIN-WAIT-2); the
+ * callback looks at each.
+ *
+ * ACK policy: no delayed-ACK timer. The owner ACKs at the end of each
+ * segment's processing when it carried data or needs one, so in-order
+ * data is ACKed segment by segment (more ACKs than RFC 5681's every
+ * second full segment, never fewer); ACKs of a burst are not yet
+ * aggregated (phase 2).
+ *
+ * Connections live in the owner lcore's table (a 4-tuple hash written and
+ * read by that lcore only); listeners in the socket layer's bind table.
+ * A segment that misses on an lcore of a port without RSS placement is
+ * handed on to the next lcore until every table was looked at, then
+ * goes to its listener or gets a RST.
+ */
+#ifndef _DP_TCP_H_
+#define _DP_TCP_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_spinlock.h>
+#include <rte_tcp.h>
+
+#include "dp_core.h"
+#include "dp_net.h"
+#include "dp_sock_priv.h"
+
+#define DP_TCP_HASH		1024	/* buckets per lcore */
+#define DP_TCP_OOO_MAX		64	/* segments held out of order */
+#define DP_TCP_RTO_INIT_US	1000000	/* RFC 6298 (2.1) */
+#define DP_TCP_RTO_MIN_US	200000	/* Linux's floor */
+#define DP_TCP_RTO_MAX_US	120000000
+#define DP_TCP_SYN_RETRIES	6	/* Linux's tcp_syn_retries */
+#define DP_TCP_DATA_RETRIES	15	/* Linux's tcp_retries2 */
+#define DP_TCP_PERSIST_MIN_US	200000
+#define DP_TCP_PERSIST_MAX_US	60000000
+#define DP_TCP_FIN_WAIT2_US	60000000 /* orphans only (Linux) */
+#define DP_TCP_CHACK_MAX	5	/* challenge ACKs per window ... */
+#define DP_TCP_CHACK_WIN_US	100000	/* ... of this length, per TCB */
+#define DP_TCP_MSS_DEFAULT	536	/* RFC 9293 MUST-15 */
+#define DP_TCP_MSS_MIN		88	/* refuse smaller peer MSS */
+#define DP_TCP_WSCALE_MAX	14
+#define DP_TCP_IW		10	/* RFC 6928 segments */
+
+/* Sequence space comparisons, mod 2^32 (RFC 9293 §3.4). */
+#define SEQ_LT(a, b)	((int32_t)((a) - (b)) < 0)
+#define SEQ_LEQ(a, b)	((int32_t)((a) - (b)) <= 0)
+#define SEQ_GT(a, b)	((int32_t)((a) - (b)) > 0)
+#define SEQ_GEQ(a, b)	((int32_t)((a) - (b)) >= 0)
+
+/* pcb->tf */
+#define TF_ACKNOW	0x0001	/* send an ACK at the end of input */
+#define TF_FIN_WANTED	0x0002	/* the application closed its side: FIN
+				 * after the queued data */
+#define TF_FIN_SENT	0x0004	/* FIN has sequence number snd_fin */
+#define TF_RCVD_FIN	0x0008	/* peer's FIN consumed (rcv_nxt past it) */
+#define TF_PASSIVE	0x0010	/* came from LISTEN (MUST-11) */
+#define TF_APP_CLOSED	0x0020	/* orphan: nobody reads any more */
+#define TF_NODELAY	0x0040
+#define TF_REQ_WS	0x0080	/* both sides sent window scale */
+#define TF_REQ_TS	0x0100	/* both sides sent timestamps */
+#define TF_SACK_OK	0x0200	/* both sides sent SACK-permitted */
+#define TF_IN_TABLE	0x0400	/* in its owner's connection table */
+#define TF_QUEUED	0x0800	/* passive child on the accept queue */
+#define TF_OOO_FIN	0x1000	/* a held segment carries the FIN */
+
+/* Options seen on a segment. */
+struct dp_tcp_opts {
+	uint16_t mss;
+	uint8_t ws;
+	bool has_mss, has_ws, has_ts, sack_ok;
+	uint32_t tsval, tsecr;
+};
+
+struct dp_tcp_pcb {
+	struct dp_sock *s;		/* (c) */
+	struct dp_tcp_pcb *hnext;	/* (o) hash chain */
+	uint8_t state;			/* (a) enum dp_tcp_state; owner
+					 * writes */
+	int err;			/* (a) positive errno once reset,
+					 * timed out or refused; sticky */
+	uint32_t tf;			/* (o) TF_* */
+	/* the connection (network order) */
+	uint32_t laddr, faddr;		/* (o) */
+	uint16_t lport, fport;		/* (o) */
+	uint32_t nexthop;		/* (o) */
+	struct dp_sock *parent;		/* (o) listener, passive until
+					 * accepted */
+	/* send sequence space (RFC 9293 §3.3.1) */
+	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
+	uint32_t max_snd_wnd;		/* largest window offered (RFC 5961) */
+	uint32_t snd_fin;		/* FIN's sequence number */
+	uint32_t cwnd, ssthresh;	/* RFC 5681, bytes */
+	uint8_t dupacks;
+	uint8_t rxtshift;		/* retransmissions in a row */
+	uint16_t mss;			/* payload per segment, options
+					 * excluded */
+	uint16_t peer_mss;
+	uint8_t snd_scale, rcv_scale;
+	/* send queue: payload mbufs; sq_seq is the first byte of sq_head */
+	struct rte_mbuf *sq_head, *sq_tail;	/* (o) */
+	uint32_t sq_seq, sq_bytes;	/* (o) */
+	uint32_t sq_mbufs;		/* (o) */
+	/* receive sequence space */
+	uint32_t irs, rcv_nxt;		/* (o) */
+	uint32_t rcv_adv;		/* (o) right edge advertised */
+	uint32_t adv_wnd;		/* (a) last window advertised, bytes */
+	uint32_t last_ack_sent;		/* (o) */
+	/* out of order, sorted by seq (priv->addr = seq, dgram_len = len) */
+	struct rte_mbuf *oq_head;	/* (o) */
+	uint32_t oq_n, oq_bytes;	/* (o) */
+	uint32_t oq_fin_seq;		/* (o) with TF_OOO_FIN */
+	/* timestamps (RFC 7323) */
+	uint32_t ts_recent, ts_off;	/* (o) */
+	uint64_t ts_recent_us;		/* (o) when ts_recent was taken */
+	/* RTT (RFC 6298), µs; one timed segment at a time (Karn) */
+	uint32_t srtt_us, rttvar_us, rto_us, rto_min_us; /* (o) */
+	uint32_t rtt_seq;		/* (o) */
+	uint64_t rtt_start;		/* (o) 0: none timed */
+	/* deadlines, µs on the owner's clock, 0 = off */
+	uint64_t t_rexmt, t_persist, t_2msl; /* (o) */
+	uint32_t persist_us;		/* (o) current probe interval */
+	/* RFC 5961 challenge-ACK limiter, per connection */
+	uint64_t chack_start;		/* (o) */
+	uint32_t chack_n;		/* (o) */
+	/* listener */
+	struct rte_ring *acceptq;	/* (a) established children */
+	struct rte_ring *spares;	/* (a) sockets for new children */
+	uint32_t backlog;		/* (o) */
+	uint32_t embryos;		/* (o) children in SYN-RECEIVED */
+	uint32_t children;		/* (a) children that name it parent */
+	bool detached;			/* (a) out of the table, timer off:
+					 * the socket may be freed */
+	/* the application side of receive (under rlock) */
+	rte_spinlock_t rlock;
+	struct rte_mbuf *r_head, *r_tail; /* dequeued, not all read */
+	uint32_t r_off;			/* bytes of r_head already read */
+	uint32_t r_bytes;		/* bytes on the list, unread */
+};
+
+struct dp_tcp_lcore {
+	struct dp_tcp_pcb *hash[DP_TCP_HASH];	/* (l) */
+	uint32_t count;				/* (l) */
+};
+
+struct dp_tcp {
+	uint64_t msl_us;		/* (c) */
+};
+
+static inline struct dp_tcp_pcb *
+dp_tcp_pcb(struct dp_sock *s)
+{
+	return dp_sock_pcb(s);
+}
+
+static inline uint8_t
+dp_tcp_state(const struct dp_tcp_pcb *tp)
+{
+	return __atomic_load_n(&tp->state, __ATOMIC_ACQUIRE);
+}
+
+/* Synchronized: past the handshake (RFC 9293 §3.10.7.4). */
+static inline bool
+dp_tcp_synced(uint8_t st)
+{
+	return st >= DP_TCP_ESTABLISHED;
+}
+
+extern const struct dp_sock_ops dp_tcp_ops;
+extern const struct dp_layer dp_tcp_layer;
+
+/* dp_tcp_subr.c */
+/* SipHash-2-4 of n 64-bit words, key k. */
+uint64_t dp_tcp_siphash(const uint64_t k[2], const uint64_t *w,
+		unsigned int n);
+/* The application's frames still on s->txq, freed (nobody sends them). */
+void dp_tcp_txq_free(struct dp_sock *s);
+uint32_t dp_tcp_isn(uint32_t laddr, uint32_t faddr, uint16_t lport,
+		uint16_t fport);
+uint32_t dp_tcp_ts_offset(uint32_t laddr, uint32_t faddr);
+/* Our TSval now (ms clock, process-global origin) for offset off. */
+uint32_t dp_tcp_tsval(uint32_t off);
+struct dp_tcp_pcb *dp_tcp_lookup(struct dp_lcore *lc, uint32_t laddr,
+		uint16_t lport, uint32_t faddr, uint16_t fport);
+void dp_tcp_table_add(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* Start a connection's TCB (owner): addresses, ISS, timers, MSS. */
+void dp_tcp_pcb_start(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		uint32_t faddr, uint16_t fport);
+void dp_tcp_set_state(struct dp_tcp_pcb *tp, uint8_t st);
+/* To CLOSED (owner): out of the table, timer off, queues freed, err
+ * set if not 0, waiters woken. */
+void dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err);
+void dp_tcp_sq_free(struct dp_sock *s, struct dp_tcp_pcb *tp);
+void dp_tcp_oq_free(struct dp_tcp_pcb *tp);
+/* Parse options (th points at the header, hlen its length): false if
+ * malformed (MUST-7 survives it; the segment is dropped). */
+bool dp_tcp_opts_parse(const struct rte_tcp_hdr *th, unsigned int hlen,
+		struct dp_tcp_opts *o);
+uint32_t dp_tcp_rcv_space(struct dp_tcp_pcb *tp);
+
+/* dp_tcp_output.c (owner lcore) */
+void dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+void dp_tcp_send_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* SYN or SYN,ACK (by state), FIN, RST: one segment with no data. */
+void dp_tcp_send_ctl(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		uint8_t flags, uint32_t seq);
+/* Retransmit from snd_una: one segment (RTO) */
+void dp_tcp_rexmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+void dp_tcp_persist_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* RFC 5961 §3.2/§4: a rate-limited ACK. */
+void dp_tcp_challenge_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* A RST for a segment that has no TCB (RFC 9293 §3.10.7.1), from
+ * the headers of m (data at the IPv4 header). */
+void dp_tcp_respond_rst(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
+		const struct rte_tcp_hdr *th, uint32_t seglen);
+/* The application's frames on s->txq onto the send queue. */
+void dp_tcp_txq_pull(struct dp_sock *s, struct dp_tcp_pcb *tp);
+void dp_tcp_txdrain(struct dp_lcore *lc, struct dp_sock *s);
+
+/* dp_tcp_timer.c (owner lcore) */
+void dp_tcp_timer(struct dp_sock *s);
+/* Arm s->timer at the earliest deadline, or cancel it. */
+void dp_tcp_timer_update(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+void dp_tcp_rexmt_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+void dp_tcp_rtt_sample(struct dp_tcp_pcb *tp, uint32_t rtt_us);
+void dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+
+/* dp_tcp_usrreq.c: a passive child died before it was accepted (owner
+ * lcore): it goes back to its listener's spares. */
+void dp_tcp_child_dead(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+
+/* dp_tcp_input.c */
+/* Consumes m, whose data starts at its IPv4 header. */
+void dp_tcp_input(struct dp_lcore *lc, struct rte_mbuf *m);
+/* An ICMP error quoting one of our segments (ip: the quoted header). */
+void dp_tcp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
+		uint8_t type, uint8_t code);
+
+#endif /* _DP_TCP_H_ */

@@ -1,0 +1,821 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP input on the lcore that owns the connection: the segment checked
+ * (every malformed one counted by class, freed, never acted on), its
+ * connection found (this lcore's table, the next lcore's, a listener,
+ * or a RST back), then RFC 9293 §3.10.7 in its order: acceptability
+ * (with PAWS, RFC 7323), RST and SYN (RFC 5961: exact or challenge
+ * ACK), ACK (with RFC 5961 §5's bound), text, FIN.
+ *
+ * Header prediction: an ESTABLISHED segment with the expected sequence
+ * number, only ACK/PSH, an unchanged window and nothing held out of
+ * order skips the checks it cannot fail and joins the slow path at the
+ * ACK step, so both reach the same state.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+
+#include "dp_tcp.h"
+
+#define PAWS_IDLE_US	(24ull * 24 * 3600 * 1000000) /* RFC 7323 §5.5 */
+
+/* One segment, parsed. */
+struct seg {
+	struct rte_mbuf *m;		/* NULL once consumed */
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *th;
+	struct dp_tcp_opts o;
+	uint32_t seq, ack;
+	uint32_t off;			/* payload offset in m (from IPv4) */
+	uint32_t len;			/* payload bytes */
+	uint16_t win;
+	uint8_t flags;
+};
+
+static void
+seg_free(struct seg *sg)
+{
+	if (sg->m != NULL)
+		rte_pktmbuf_free(sg->m);
+	sg->m = NULL;
+}
+
+/* m's payload only, as the receive side keeps it. */
+static struct rte_mbuf *
+seg_take(struct seg *sg)
+{
+	struct rte_mbuf *m = sg->m;
+
+	sg->m = NULL;
+	rte_pktmbuf_adj(m, (uint16_t)sg->off);
+	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - sg->len));
+	dp_mbuf_priv(m)->next = NULL;
+	dp_mbuf_priv(m)->addr = sg->seq;
+	dp_mbuf_priv(m)->dgram_len = sg->len;
+	return m;
+}
+
+/* Payload onto the application's ring; false if it has no room. */
+static bool
+deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct rte_mbuf *m)
+{
+	struct dp_sock *s = tp->s;
+	uint32_t len = m->data_len;
+
+	__atomic_fetch_add(&s->rx_bytes_q, len, __ATOMIC_ACQ_REL);
+	if (rte_ring_enqueue(__atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE),
+			m) != 0) {
+		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
+		return false;
+	}
+	__atomic_fetch_add(&s->st.rx_dgrams, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->st.rx_bytes, len, __ATOMIC_RELAXED);
+	dp_wait_note(lc, s);
+	return true;
+}
+
+static void fin_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+
+/* Held segments that the hole's filling made in order move on. */
+static void
+oq_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	struct rte_mbuf *m;
+
+	while ((m = tp->oq_head) != NULL &&
+			SEQ_LEQ(dp_mbuf_priv(m)->addr, tp->rcv_nxt)) {
+		uint32_t seq = dp_mbuf_priv(m)->addr, len = m->data_len;
+		uint32_t skip = tp->rcv_nxt - seq;
+
+		tp->oq_head = dp_mbuf_priv(m)->next;
+		tp->oq_n--;
+		tp->oq_bytes -= len;
+		if (skip >= len) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		rte_pktmbuf_adj(m, (uint16_t)skip);
+		len -= skip;
+		if (!deliver(lc, tp, m)) {
+			DP_STAT_INC(lc, tcp_rx_full);
+			rte_pktmbuf_free(m);
+			break;
+		}
+		tp->rcv_nxt += len;
+	}
+	if ((tp->tf & TF_OOO_FIN) && tp->oq_fin_seq == tp->rcv_nxt) {
+		tp->tf &= ~TF_OOO_FIN;
+		dp_tcp_oq_free(tp);
+		fin_in(lc, tp);
+	}
+}
+
+/* Hold a segment beyond RCV.NXT (SHLD-31), sorted by sequence number. */
+static void
+oq_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+{
+	struct rte_mbuf *m, **p = &tp->oq_head;
+	bool fin = (sg->flags & RTE_TCP_FIN_FLAG) != 0;
+	uint32_t seq = sg->seq, len = sg->len;
+
+	if (tp->oq_n >= DP_TCP_OOO_MAX || len == 0) {
+		DP_STAT_INC(lc, tcp_ooo_drop);
+		return;
+	}
+	while (*p != NULL && SEQ_LT(dp_mbuf_priv(*p)->addr, seq))
+		p = &dp_mbuf_priv(*p)->next;
+	if (*p != NULL && dp_mbuf_priv(*p)->addr == seq &&
+			(*p)->data_len >= len) {
+		DP_STAT_INC(lc, tcp_ooo_drop);	/* a duplicate */
+		return;
+	}
+	m = seg_take(sg);
+	dp_mbuf_priv(m)->next = *p;
+	*p = m;
+	tp->oq_n++;
+	tp->oq_bytes += len;
+	if (fin) {
+		tp->tf |= TF_OOO_FIN;
+		tp->oq_fin_seq = seq + len;
+	}
+	DP_STAT_INC(lc, tcp_ooo_held);
+}
+
+/* The peer's FIN, in order (RFC 9293 §3.10.7.4 "eighth"). */
+static void
+fin_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint8_t st = dp_tcp_state(tp);
+
+	if (!(tp->tf & TF_RCVD_FIN)) {
+		tp->rcv_nxt++;
+		tp->tf |= TF_RCVD_FIN;
+	}
+	tp->tf |= TF_ACKNOW;
+	switch (st) {
+	case DP_TCP_SYN_RECEIVED:
+	case DP_TCP_ESTABLISHED:
+		dp_tcp_set_state(tp, DP_TCP_CLOSE_WAIT);
+		break;
+	case DP_TCP_FIN_WAIT_1:
+		dp_tcp_set_state(tp, DP_TCP_CLOSING);
+		break;
+	case DP_TCP_FIN_WAIT_2:
+		dp_tcp_send_ack(lc, tp);
+		dp_tcp_enter_time_wait(lc, tp);
+		break;
+	case DP_TCP_TIME_WAIT:		/* retransmitted: restart 2 MSL */
+		dp_tcp_enter_time_wait(lc, tp);
+		break;
+	default:
+		break;
+	}
+	dp_wait_note(lc, tp->s);
+}
+
+/* SYN options into the TCB (RFC 7323 §2.2, §3.2; MSS clamp). */
+static void
+syn_opts(struct dp_lcore *lc, struct dp_tcp_pcb *tp, const struct seg *sg)
+{
+	uint16_t ours = (uint16_t)(lc->eng->mtu - sizeof(struct rte_ipv4_hdr) -
+		sizeof(struct rte_tcp_hdr));
+
+	tp->peer_mss = sg->o.has_mss ? RTE_MAX(sg->o.mss,
+		(uint16_t)DP_TCP_MSS_MIN) : DP_TCP_MSS_DEFAULT;
+	tp->mss = RTE_MIN(tp->peer_mss, ours);
+	if (sg->o.has_ws) {
+		tp->tf |= TF_REQ_WS;
+		tp->snd_scale = RTE_MIN(sg->o.ws, (uint8_t)DP_TCP_WSCALE_MAX);
+	} else {
+		tp->rcv_scale = 0;
+		tp->snd_scale = 0;
+	}
+	if (sg->o.has_ts) {
+		tp->tf |= TF_REQ_TS;
+		tp->ts_recent = sg->o.tsval;
+		tp->ts_recent_us = lc->now_us;
+		tp->mss -= 12;		/* every segment carries TS */
+	}
+	if (sg->o.sack_ok)
+		tp->tf |= TF_SACK_OK;
+	tp->irs = sg->seq;
+	tp->rcv_nxt = sg->seq + 1;
+	tp->rcv_adv = tp->rcv_nxt;
+	tp->cwnd = (uint32_t)DP_TCP_IW * tp->mss;
+}
+
+/* A new connection on the listener ls, from a SYN (this lcore). */
+static void
+listen_input(struct dp_lcore *lc, struct dp_sock *ls, struct seg *sg)
+{
+	struct dp_tcp_pcb *ltp = dp_tcp_pcb(ls), *tp;
+	struct dp_sock *cs;
+
+	if (sg->flags & RTE_TCP_RST_FLAG)
+		return;
+	if ((sg->flags & RTE_TCP_ACK_FLAG) ||
+			dp_tcp_state(ltp) != DP_TCP_LISTEN) {
+		dp_tcp_respond_rst(lc, sg->ip, sg->th, sg->len +
+			!!(sg->flags & RTE_TCP_SYN_FLAG) +
+			!!(sg->flags & RTE_TCP_FIN_FLAG));
+		return;
+	}
+	if (!(sg->flags & RTE_TCP_SYN_FLAG))
+		return;
+	if (__atomic_load_n(&ltp->embryos, __ATOMIC_RELAXED) +
+			rte_ring_count(ltp->acceptq) >= ltp->backlog ||
+			rte_ring_mc_dequeue(ltp->spares, (void **)&cs) != 0) {
+		DP_STAT_INC(lc, tcp_listen_overflow);
+		return;
+	}
+	/* The spare is nobody else's yet: this lcore takes it. */
+	__atomic_fetch_add(&ltp->embryos, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ltp->children, 1, __ATOMIC_RELAXED);
+	tp = dp_tcp_pcb(cs);
+	__atomic_store_n(&cs->doorbell, lc->sock->doorbell, __ATOMIC_RELEASE);
+	__atomic_store_n(&cs->owner, lc, __ATOMIC_RELEASE);
+	cs->local.ip = rte_be_to_cpu_32(sg->ip->dst_addr);
+	cs->local.port = ls->local.port;
+	cs->rcvbuf = ls->rcvbuf;
+	cs->sndbuf = ls->sndbuf;
+	cs->ttl = ls->ttl;
+	cs->tos = ls->tos;
+	tp->tf = ltp->tf & TF_NODELAY;
+	tp->rto_min_us = ltp->rto_min_us;
+	__atomic_store_n(&cs->peer, (uint64_t)rte_be_to_cpu_32(
+		sg->ip->src_addr) << 16 | rte_be_to_cpu_16(sg->th->src_port),
+		__ATOMIC_RELEASE);
+	__atomic_store_n(&cs->bound, true, __ATOMIC_RELEASE);
+	dp_tcp_pcb_start(lc, tp, sg->ip->src_addr, sg->th->src_port);
+	tp->tf |= TF_PASSIVE;
+	tp->parent = ls;
+	syn_opts(lc, tp, sg);
+	tp->snd_wnd = sg->win;		/* never scaled on a SYN */
+	tp->max_snd_wnd = tp->snd_wnd;
+	tp->snd_wl1 = sg->seq;
+	dp_tcp_set_state(tp, DP_TCP_SYN_RECEIVED);
+	dp_tcp_table_add(lc, tp);
+	dp_tcp_send_ctl(lc, tp, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, tp->iss);
+	tp->snd_nxt = tp->snd_max = tp->iss + 1;
+	dp_tcp_rexmt_arm(lc, tp);
+	dp_tcp_timer_update(lc, tp);
+}
+
+/* SYN-RECEIVED -> ESTABLISHED: a passive child goes to its listener's
+ * accept queue (or is reset, the listener gone or full). */
+static bool
+established(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	struct dp_sock *ls = tp->parent;
+	struct dp_tcp_pcb *ltp;
+
+	dp_tcp_set_state(tp, DP_TCP_ESTABLISHED);
+	tp->rxtshift = 0;
+	dp_wait_note(lc, tp->s);
+	if (ls == NULL)
+		return true;
+	ltp = dp_tcp_pcb(ls);
+	__atomic_fetch_sub(&ltp->embryos, 1, __ATOMIC_RELAXED);
+	if (dp_tcp_state(ltp) != DP_TCP_LISTEN ||
+			rte_ring_enqueue(ltp->acceptq, tp->s) != 0) {
+		dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
+		dp_tcp_close_tcb(lc, tp, ECONNABORTED);
+		return false;
+	}
+	tp->tf |= TF_QUEUED;
+	tp->parent = NULL;
+	__atomic_fetch_sub(&ltp->children, 1, __ATOMIC_RELEASE);
+	dp_wait_note(lc, ls);
+	return true;
+}
+
+/* SYN-SENT (RFC 9293 §3.10.7.3). */
+static void
+syn_sent_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+{
+	bool ack = (sg->flags & RTE_TCP_ACK_FLAG) != 0;
+
+	if (ack && (SEQ_LEQ(sg->ack, tp->iss) ||
+			SEQ_GT(sg->ack, tp->snd_max))) {
+		if (!(sg->flags & RTE_TCP_RST_FLAG))
+			dp_tcp_respond_rst(lc, sg->ip, sg->th, sg->len);
+		return;
+	}
+	if (sg->flags & RTE_TCP_RST_FLAG) {
+		/* Acceptable only with an acceptable ACK. */
+		DP_STAT_INC(lc, tcp_rst_rx);
+		if (ack) {
+			__atomic_store_n(&tp->s->so_error, ECONNREFUSED,
+				__ATOMIC_RELEASE);
+			dp_tcp_close_tcb(lc, tp, ECONNREFUSED);
+		}
+		return;
+	}
+	if (!(sg->flags & RTE_TCP_SYN_FLAG))
+		return;
+	syn_opts(lc, tp, sg);
+	tp->snd_wnd = sg->win;
+	tp->max_snd_wnd = tp->snd_wnd;
+	tp->snd_wl1 = sg->seq;
+	if (!ack) {
+		/* Simultaneous open (MUST-10): our ISS again. */
+		dp_tcp_set_state(tp, DP_TCP_SYN_RECEIVED);
+		dp_tcp_send_ctl(lc, tp, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
+			tp->iss);
+		return;
+	}
+	tp->snd_una = sg->ack;
+	tp->snd_wl2 = sg->ack;
+	if (tp->rtt_start != 0 && tp->rxtshift == 0)
+		dp_tcp_rtt_sample(tp, (uint32_t)(lc->now_us - tp->rtt_start));
+	tp->rtt_start = 0;
+	tp->t_rexmt = 0;
+	established(lc, tp);
+	tp->tf |= TF_ACKNOW;
+}
+
+/* The ACK field (RFC 9293 §3.10.7.4 "fifth"); false: drop the rest. */
+static bool
+ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+{
+	struct dp_sock *s = tp->s;
+	uint8_t st;
+	bool finacked;
+
+	if (SEQ_GT(sg->ack, tp->snd_max) ||
+			SEQ_LT(sg->ack, tp->snd_una - tp->max_snd_wnd)) {
+		DP_STAT_INC(lc, tcp_ack_bad);
+		tp->tf |= TF_ACKNOW;
+		return false;
+	}
+	if (SEQ_GT(sg->ack, tp->snd_una)) {
+		uint32_t acked = sg->ack - tp->snd_una;
+		uint32_t data = RTE_MIN(sg->ack - tp->sq_seq, tp->sq_bytes);
+		uint32_t freed = 0, nm = 0;
+
+		if (tp->rtt_start != 0 && SEQ_GT(sg->ack, tp->rtt_seq)) {
+			dp_tcp_rtt_sample(tp, (uint32_t)(lc->now_us -
+				tp->rtt_start));
+			tp->rtt_start = 0;
+		}
+		tp->rxtshift = 0;
+		/* The send queue loses what was ACKed; SO_SNDBUF room. */
+		while (data > 0 && tp->sq_head != NULL) {
+			struct rte_mbuf *m = tp->sq_head;
+
+			if (m->data_len <= data) {
+				data -= m->data_len;
+				freed += m->data_len;
+				tp->sq_seq += m->data_len;
+				tp->sq_head = dp_mbuf_priv(m)->next;
+				nm++;
+				rte_pktmbuf_free(m);
+			} else {
+				rte_pktmbuf_adj(m, (uint16_t)data);
+				freed += data;
+				tp->sq_seq += data;
+				data = 0;
+			}
+		}
+		if (tp->sq_head == NULL)
+			tp->sq_tail = NULL;
+		tp->sq_bytes -= freed;
+		tp->sq_mbufs -= nm;
+		__atomic_fetch_sub(&s->tx_bytes_q, freed, __ATOMIC_RELEASE);
+		__atomic_fetch_sub(&s->tx_pending, nm, __ATOMIC_RELEASE);
+		tp->snd_una = sg->ack;
+		if (SEQ_LT(tp->snd_nxt, tp->snd_una))
+			tp->snd_nxt = tp->snd_una;
+		if (tp->cwnd < tp->ssthresh)
+			tp->cwnd += RTE_MIN(acked, (uint32_t)tp->mss);
+		else
+			tp->cwnd += RTE_MAX(1u, (uint32_t)tp->mss * tp->mss /
+				tp->cwnd);
+		tp->dupacks = 0;
+		tp->persist_us = 0;
+		if (tp->snd_una == tp->snd_max)
+			tp->t_rexmt = 0;
+		else
+			dp_tcp_rexmt_arm(lc, tp);
+		dp_wait_note(lc, s);
+	} else if (sg->len == 0 && sg->ack == tp->snd_una &&
+			tp->snd_una != tp->snd_max &&
+			((uint32_t)sg->win << tp->snd_scale) == tp->snd_wnd &&
+			!(sg->flags & RTE_TCP_FIN_FLAG)) {
+		/* RFC 5681 §3.2: the third duplicate resends the first
+		 * unACKed segment. */
+		if (++tp->dupacks == 3) {
+			uint32_t nxt = tp->snd_nxt;
+
+			DP_STAT_INC(lc, tcp_fast_rexmit);
+			tp->ssthresh = RTE_MAX((tp->snd_max - tp->snd_una) / 2,
+				2u * tp->mss);
+			tp->cwnd = tp->mss;
+			dp_tcp_rexmit(lc, tp);
+			tp->cwnd = tp->ssthresh;
+			if (SEQ_GT(nxt, tp->snd_nxt))
+				tp->snd_nxt = nxt;
+		}
+	}
+	/* Window update from newer segments only. */
+	if (SEQ_LT(tp->snd_wl1, sg->seq) || (tp->snd_wl1 == sg->seq &&
+			SEQ_LEQ(tp->snd_wl2, sg->ack))) {
+		tp->snd_wnd = (uint32_t)sg->win << tp->snd_scale;
+		tp->snd_wl1 = sg->seq;
+		tp->snd_wl2 = sg->ack;
+		if (tp->snd_wnd > tp->max_snd_wnd)
+			tp->max_snd_wnd = tp->snd_wnd;
+		if (tp->snd_wnd != 0)
+			tp->t_persist = 0;
+	}
+	finacked = (tp->tf & TF_FIN_SENT) && SEQ_GT(sg->ack, tp->snd_fin);
+	st = dp_tcp_state(tp);
+	if (finacked && st == DP_TCP_FIN_WAIT_1) {
+		dp_tcp_set_state(tp, DP_TCP_FIN_WAIT_2);
+		if (tp->tf & TF_APP_CLOSED)
+			tp->t_2msl = lc->now_us + DP_TCP_FIN_WAIT2_US;
+		dp_wait_note(lc, s);
+	} else if (finacked && st == DP_TCP_CLOSING) {
+		dp_tcp_enter_time_wait(lc, tp);
+	} else if (finacked && st == DP_TCP_LAST_ACK) {
+		dp_tcp_close_tcb(lc, tp, 0);
+		return false;
+	}
+	return true;
+}
+
+/* RFC 9293 §3.3.5's four cases on what we advertised. */
+static bool
+acceptable(const struct dp_tcp_pcb *tp, const struct seg *sg)
+{
+	uint32_t wnd = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ?
+		tp->rcv_adv - tp->rcv_nxt : 0;
+	uint32_t sl = sg->len + !!(sg->flags & RTE_TCP_SYN_FLAG) +
+		!!(sg->flags & RTE_TCP_FIN_FLAG);
+
+	if (sl == 0)
+		return wnd == 0 ? sg->seq == tp->rcv_nxt :
+			SEQ_GEQ(sg->seq, tp->rcv_nxt) &&
+			SEQ_LT(sg->seq, tp->rcv_nxt + wnd);
+	if (wnd == 0)
+		return false;
+	return (SEQ_GEQ(sg->seq, tp->rcv_nxt) &&
+		SEQ_LT(sg->seq, tp->rcv_nxt + wnd)) ||
+		(SEQ_GEQ(sg->seq + sl - 1, tp->rcv_nxt) &&
+		SEQ_LT(sg->seq + sl - 1, tp->rcv_nxt + wnd));
+}
+
+/* Trim to the window: old bytes off the front, bytes past the right
+ * edge (and a FIN beyond them) off the end. */
+static void
+trim(struct dp_tcp_pcb *tp, struct seg *sg)
+{
+	uint32_t wnd = tp->rcv_adv - tp->rcv_nxt;
+
+	if (sg->flags & RTE_TCP_SYN_FLAG) {
+		sg->flags &= (uint8_t)~RTE_TCP_SYN_FLAG;
+		sg->seq++;
+	}
+	if (SEQ_LT(sg->seq, tp->rcv_nxt)) {
+		uint32_t d = tp->rcv_nxt - sg->seq;
+
+		if (d >= sg->len) {
+			/* Only the FIN may remain (seq + len == rcv_nxt). */
+			if (d > sg->len)
+				sg->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
+			d = sg->len;
+		}
+		sg->off += d;
+		sg->len -= d;
+		sg->seq += d;
+	}
+	if (SEQ_GT(sg->seq + sg->len, tp->rcv_nxt + wnd)) {
+		sg->len = tp->rcv_nxt + wnd - sg->seq;
+		sg->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
+	}
+}
+
+/* RST and SYN in SYN-RECEIVED and the synchronized states (RFC 5961
+ * §3.2, §4). true: the segment is done with. */
+static bool
+rst_syn_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+{
+	uint8_t st = dp_tcp_state(tp);
+	int err;
+
+	if (sg->flags & RTE_TCP_RST_FLAG) {
+		DP_STAT_INC(lc, tcp_rst_rx);
+		if (sg->seq != tp->rcv_nxt) {
+			dp_tcp_challenge_ack(lc, tp);
+			return true;
+		}
+		if (st == DP_TCP_SYN_RECEIVED)
+			err = (tp->tf & TF_PASSIVE) ? 0 : ECONNREFUSED;
+		else if (st >= DP_TCP_CLOSING && st != DP_TCP_CLOSE_WAIT)
+			err = 0;
+		else
+			err = ECONNRESET;
+		if (err != 0)
+			__atomic_store_n(&tp->s->so_error, err,
+				__ATOMIC_RELEASE);
+		dp_tcp_close_tcb(lc, tp, err);
+		return true;
+	}
+	if (sg->flags & RTE_TCP_SYN_FLAG) {
+		if (st == DP_TCP_SYN_RECEIVED && sg->seq == tp->irs) {
+			/* Our SYN,ACK was lost: again. */
+			dp_tcp_send_ctl(lc, tp, RTE_TCP_SYN_FLAG |
+				RTE_TCP_ACK_FLAG, tp->iss);
+			return true;
+		}
+		dp_tcp_challenge_ack(lc, tp);
+		return true;
+	}
+	return false;
+}
+
+/* Text (RFC 9293 §3.10.7.4 "seventh") and FIN. */
+static void
+text_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+{
+	uint8_t st = dp_tcp_state(tp);
+	bool fin = (sg->flags & RTE_TCP_FIN_FLAG) != 0;
+
+	if (sg->len != 0 && st != DP_TCP_ESTABLISHED &&
+			st != DP_TCP_FIN_WAIT_1 && st != DP_TCP_FIN_WAIT_2)
+		return;			/* after their FIN: ignored */
+	if (sg->len != 0 && (tp->tf & TF_APP_CLOSED)) {
+		/* Nobody will read it (SHLD-3, as Linux). */
+		dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
+		dp_tcp_close_tcb(lc, tp, 0);
+		return;
+	}
+	if (sg->seq != tp->rcv_nxt) {
+		/* Beyond a hole: held, and ACKed at once (MAY-13). */
+		oq_insert(lc, tp, sg);
+		tp->tf |= TF_ACKNOW;
+		return;
+	}
+	if (sg->len != 0) {
+		struct rte_mbuf *m = seg_take(sg);
+
+		if (!deliver(lc, tp, m)) {
+			DP_STAT_INC(lc, tcp_rx_full);
+			rte_pktmbuf_free(m);
+			tp->tf |= TF_ACKNOW;
+			return;		/* its FIN too (ofp#152) */
+		}
+		tp->rcv_nxt += sg->len;
+		tp->tf |= TF_ACKNOW;
+		if (tp->oq_head != NULL)
+			oq_drain(lc, tp);
+	}
+	if (fin && tp->rcv_nxt == sg->seq + sg->len)
+		fin_in(lc, tp);
+}
+
+/* A TIME-WAIT connection may let a new SYN in (RFC 9293 MAY-2,
+ * RFC 6191): sequence number past the old one, or a newer TSval. */
+static bool
+tw_reuse(const struct dp_tcp_pcb *tp, const struct seg *sg)
+{
+	if ((sg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+			RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG)
+		return false;
+	if ((tp->tf & TF_REQ_TS) && sg->o.has_ts)
+		return SEQ_GT(sg->o.tsval, tp->ts_recent);
+	return SEQ_GT(sg->seq, tp->rcv_nxt);
+}
+
+/* Everything after SYN-SENT. false: the TCB let go of the segment for a
+ * listener (TIME-WAIT reuse). */
+static bool
+established_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+{
+	uint8_t st = dp_tcp_state(tp);
+
+	if (st == DP_TCP_TIME_WAIT && tw_reuse(tp, sg)) {
+		DP_STAT_INC(lc, tcp_timewait_reuse);
+		dp_tcp_close_tcb(lc, tp, 0);
+		return false;
+	}
+	/* Header prediction. */
+	if (st == DP_TCP_ESTABLISHED && sg->seq == tp->rcv_nxt &&
+			(sg->flags & ~RTE_TCP_PSH_FLAG) == RTE_TCP_ACK_FLAG &&
+			((uint32_t)sg->win << tp->snd_scale) == tp->snd_wnd &&
+			tp->oq_head == NULL && SEQ_LEQ(sg->ack, tp->snd_max) &&
+			SEQ_GEQ(sg->ack, tp->snd_una) &&
+			(!(tp->tf & TF_REQ_TS) || !sg->o.has_ts ||
+			SEQ_GEQ(sg->o.tsval, tp->ts_recent)) &&
+			SEQ_LEQ(sg->seq + sg->len, tp->rcv_adv))
+		goto ack;
+	/* PAWS (RFC 7323 §5): a segment without TS is let in (Linux). */
+	if ((tp->tf & TF_REQ_TS) && sg->o.has_ts &&
+			!(sg->flags & RTE_TCP_RST_FLAG) &&
+			SEQ_LT(sg->o.tsval, tp->ts_recent) &&
+			lc->now_us - tp->ts_recent_us < PAWS_IDLE_US) {
+		DP_STAT_INC(lc, tcp_paws_drop);
+		dp_tcp_send_ack(lc, tp);
+		return true;
+	}
+	if (!acceptable(tp, sg)) {
+		if (!(sg->flags & RTE_TCP_RST_FLAG)) {
+			DP_STAT_INC(lc, tcp_out_of_window);
+			dp_tcp_send_ack(lc, tp);
+		}
+		return true;
+	}
+	if (rst_syn_in(lc, tp, sg))
+		return true;
+	trim(tp, sg);
+	if (!(sg->flags & RTE_TCP_ACK_FLAG))
+		return true;
+	if (st == DP_TCP_SYN_RECEIVED) {
+		if (SEQ_LEQ(sg->ack, tp->snd_una) ||
+				SEQ_GT(sg->ack, tp->snd_max)) {
+			dp_tcp_respond_rst(lc, sg->ip, sg->th, sg->len);
+			return true;
+		}
+		tp->snd_wnd = (uint32_t)sg->win << tp->snd_scale;
+		tp->snd_wl1 = sg->seq;
+		tp->snd_wl2 = sg->ack;
+		if (!established(lc, tp))
+			return true;
+	}
+ack:
+	if ((tp->tf & TF_REQ_TS) && sg->o.has_ts &&
+			SEQ_LEQ(sg->seq, tp->last_ack_sent)) {
+		tp->ts_recent = sg->o.tsval;
+		tp->ts_recent_us = lc->now_us;
+	}
+	if (!ack_in(lc, tp, sg))
+		return true;
+	st = dp_tcp_state(tp);
+	if (st == DP_TCP_TIME_WAIT) {
+		if (sg->flags & RTE_TCP_FIN_FLAG)
+			fin_in(lc, tp);
+		return true;
+	}
+	text_in(lc, tp, sg);
+	return true;
+}
+
+/* The header, checked; the counters say why not. */
+static bool
+parse(struct dp_lcore *lc, struct rte_mbuf *m, struct seg *sg)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint32_t l3 = m->l3_len, tl, hl;
+	const struct rte_tcp_hdr *th;
+	uint8_t f;
+
+	if (m->next != NULL) {
+		DP_STAT_INC(lc, tcp_chained);
+		return false;
+	}
+	tl = rte_be_to_cpu_16(ip->total_length) - l3;
+	if (rte_be_to_cpu_16(ip->total_length) < l3 + sizeof(*th) ||
+			m->data_len < l3 + sizeof(*th)) {
+		DP_STAT_INC(lc, tcp_short);
+		return false;
+	}
+	th = (const struct rte_tcp_hdr *)((const uint8_t *)ip + l3);
+	hl = (uint32_t)(th->data_off >> 4) * 4;
+	if (hl < sizeof(*th) || hl > tl || l3 + tl > m->data_len) {
+		DP_STAT_INC(lc, tcp_bad_doff);
+		return false;
+	}
+	if (!(lc->eng->rx_cksum_offload && (m->ol_flags &
+			RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+			RTE_MBUF_F_RX_L4_CKSUM_GOOD) &&
+			rte_ipv4_udptcp_cksum_verify(ip, th) != 0) {
+		DP_STAT_INC(lc, tcp_bad_csum);
+		return false;
+	}
+	if (IP_MC_BE(ip->dst_addr) || ip->dst_addr == IP_BCAST_BE ||
+			ip->dst_addr == lc->eng->bcast ||
+			IP_MC_BE(ip->src_addr) || ip->src_addr == IP_BCAST_BE) {
+		DP_STAT_INC(lc, tcp_bad_dst);	/* MUST-57 */
+		return false;
+	}
+	f = th->tcp_flags;
+	if (((f & RTE_TCP_SYN_FLAG) && (f & (RTE_TCP_FIN_FLAG |
+			RTE_TCP_RST_FLAG))) || !(f & (RTE_TCP_ACK_FLAG |
+			RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG))) {
+		DP_STAT_INC(lc, tcp_odd_flags);
+		return false;
+	}
+	if (!dp_tcp_opts_parse(th, hl, &sg->o)) {
+		DP_STAT_INC(lc, tcp_bad_opt);
+		return false;
+	}
+	sg->m = m;
+	sg->ip = ip;
+	sg->th = th;
+	sg->seq = rte_be_to_cpu_32(th->sent_seq);
+	sg->ack = rte_be_to_cpu_32(th->recv_ack);
+	sg->off = l3 + hl;
+	sg->len = tl - hl;
+	sg->win = rte_be_to_cpu_16(th->rx_win);
+	sg->flags = f & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG |
+		RTE_TCP_RST_FLAG | RTE_TCP_PSH_FLAG | RTE_TCP_ACK_FLAG);
+	return true;
+}
+
+/* No connection on any lcore: its listener, or a RST. */
+static void
+no_connection(struct dp_lcore *lc, struct seg *sg)
+{
+	struct dp_bind_group *g[2];
+	struct dp_sock *ls = NULL;
+
+	if (dp_demux_lookup(lc->eng, IPPROTO_TCP, sg->ip->dst_addr,
+			sg->th->dst_port, g) != 0)
+		ls = g[0] != NULL ? g[0]->s[0] : g[1]->s[0];
+	if (ls != NULL && dp_tcp_state(dp_tcp_pcb(ls)) == DP_TCP_LISTEN) {
+		listen_input(lc, ls, sg);
+		return;
+	}
+	DP_STAT_INC(lc, tcp_no_socket);
+	dp_tcp_respond_rst(lc, sg->ip, sg->th, sg->len +
+		!!(sg->flags & RTE_TCP_SYN_FLAG) +
+		!!(sg->flags & RTE_TCP_FIN_FLAG));
+}
+
+static void hop_input(struct dp_lcore *lc, struct rte_mbuf *m);
+
+/* m after hops lcores' tables missed it. Consumes m. */
+static void
+input(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t hops)
+{
+	struct dp_engine *eng = lc->eng;
+	struct dp_tcp_pcb *tp;
+	struct seg sg;
+
+	if (!parse(lc, m, &sg)) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (hops == 0)
+		DP_STAT_INC(lc, tcp_rx);
+	tp = dp_tcp_lookup(lc, sg.ip->dst_addr, sg.th->dst_port,
+		sg.ip->src_addr, sg.th->src_port);
+	if (tp == NULL && !dp_rss_on(&eng->rss) &&
+			hops + 1 < eng->nb_lcores) {
+		/* Without RSS any lcore may receive any flow: ask the next
+		 * one's table. */
+		dp_mbuf_priv(m)->dgram_len = hops + 1;
+		DP_STAT_INC(lc, tcp_rx_redirect);
+		dp_lcore_redirect(eng->lcores[(lc->id + 1) % eng->nb_lcores],
+			m, hop_input);
+		return;
+	}
+	if (tp == NULL) {
+		no_connection(lc, &sg);
+	} else if (dp_tcp_state(tp) == DP_TCP_SYN_SENT) {
+		syn_sent_input(lc, tp, &sg);
+		if (dp_tcp_state(tp) != DP_TCP_CLOSED)
+			dp_tcp_output(lc, tp);
+	} else if (!established_input(lc, tp, &sg)) {
+		no_connection(lc, &sg);
+	} else if (dp_tcp_state(tp) != DP_TCP_CLOSED) {
+		dp_tcp_output(lc, tp);
+	}
+	seg_free(&sg);
+}
+
+/* Handed on by another lcore, which counted the hops. */
+static void
+hop_input(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	input(lc, m, dp_mbuf_priv(m)->dgram_len);
+}
+
+void
+dp_tcp_input(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	input(lc, m, 0);
+}
+
+void
+dp_tcp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
+		uint8_t type, uint8_t code)
+{
+	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)
+		((const uint8_t *)ip + (ip->version_ihl & 0xf) * 4);
+	struct dp_tcp_pcb *tp = dp_tcp_lookup(lc, ip->src_addr, th->src_port,
+		ip->dst_addr, th->dst_port);
+
+	/* Hard errors (SHLD-26) end a connect; soft ones (0, 1, 5) never
+	 * abort (MUST-56). Phase 2 adds frag-needed -> MSS. */
+	if (tp == NULL || type != 3 || (code != 2 && code != 3) ||
+			dp_tcp_state(tp) != DP_TCP_SYN_SENT ||
+			rte_be_to_cpu_32(th->sent_seq) != tp->iss)
+		return;
+	__atomic_store_n(&tp->s->so_error, ECONNREFUSED, __ATOMIC_RELEASE);
+	dp_tcp_close_tcb(lc, tp, ECONNREFUSED);
+}

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP output on the owner lcore: what to send (window, cwnd, Nagle,
+ * sender SWS, FIN after the data), building segments, ACKs, window
+ * updates, RSTs and challenge ACKs.
+ *
+ * Every segment is a fresh mbuf: headers, options, and a copy of its
+ * payload from the send queue, so a retransmission never touches an
+ * mbuf the port may still hold, and segments are cut when sent (a
+ * retransmission after an RTO may carry more than the original).
+ * Segments go out as the stack's own frames (no socket accounting in
+ * the net layer; the send queue keeps the bytes until they are ACKed):
+ * one the ARP hold cannot take is dropped and counted, and the
+ * retransmission timer recovers it.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "dp_tcp.h"
+
+#define TCP_HDR		sizeof(struct rte_tcp_hdr)
+#define IP_HDR		sizeof(struct rte_ipv4_hdr)
+#define OPT_MAX		40
+
+/* Our options for flags (SYN: what we offer, or echo what the SYN
+ * offered; others: timestamps once agreed). Linux's SYN order: MSS,
+ * SACK_PERM, TS, NOP, WS. Returns their length (a multiple of 4). */
+static unsigned int
+opts_build(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
+		uint8_t *o)
+{
+	bool syn = (flags & RTE_TCP_SYN_FLAG) != 0;
+	bool active = syn && !(flags & RTE_TCP_ACK_FLAG);
+	unsigned int n = 0;
+	uint32_t tsval, tsecr;
+
+	if (flags & RTE_TCP_RST_FLAG)
+		return 0;
+	if (syn) {
+		uint16_t mss = (uint16_t)(lc->eng->mtu - IP_HDR - TCP_HDR);
+
+		o[n++] = 2;
+		o[n++] = 4;
+		o[n++] = (uint8_t)(mss >> 8);
+		o[n++] = (uint8_t)mss;
+	}
+	if (syn && (active || (tp->tf & TF_SACK_OK))) {
+		if (active || (tp->tf & TF_REQ_TS)) {
+			o[n++] = 4;
+			o[n++] = 2;
+		} else {
+			o[n++] = 1;
+			o[n++] = 1;
+			o[n++] = 4;
+			o[n++] = 2;
+		}
+	} else if (active || (tp->tf & TF_REQ_TS)) {
+		o[n++] = 1;
+		o[n++] = 1;
+	}
+	if (active || (tp->tf & TF_REQ_TS)) {
+		tsval = dp_tcp_tsval(tp->ts_off);
+		tsecr = active ? 0 : tp->ts_recent;
+		o[n++] = 8;
+		o[n++] = 10;
+		for (int i = 3; i >= 0; i--)
+			o[n++] = (uint8_t)(tsval >> (8 * i));
+		for (int i = 3; i >= 0; i--)
+			o[n++] = (uint8_t)(tsecr >> (8 * i));
+	}
+	if (syn && (active || (tp->tf & TF_REQ_WS))) {
+		o[n++] = 1;
+		o[n++] = 3;
+		o[n++] = 3;
+		o[n++] = tp->rcv_scale;
+	}
+	return n;
+}
+
+/*
+ * The window to advertise: never shrinking the right edge (SHLD-14,
+ * also through the scale's rounding), and moving it only by the
+ * receiver's SWS threshold, min(RCV.BUFF/2, MSS) (MUST-39).
+ */
+static uint16_t
+wnd_field(struct dp_tcp_pcb *tp, bool syn)
+{
+	uint32_t space = dp_tcp_rcv_space(tp);
+	uint32_t cur = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ?
+		tp->rcv_adv - tp->rcv_nxt : 0;
+	uint32_t buf = __atomic_load_n(&tp->s->rcvbuf, __ATOMIC_RELAXED);
+	uint32_t thr = RTE_MIN(buf / 2, (uint32_t)tp->mss);
+	uint8_t sc = (tp->tf & TF_REQ_WS) ? tp->rcv_scale : 0;
+	uint32_t f;
+
+	if (syn) {
+		f = RTE_MIN(space, 65535u);
+		tp->rcv_adv = tp->rcv_nxt + f;
+		__atomic_store_n(&tp->adv_wnd, f, __ATOMIC_RELEASE);
+		return (uint16_t)f;
+	}
+	if (space < cur || space - cur < thr)
+		space = cur;
+	f = space >> sc;
+	if (f > 65535)
+		f = 65535;
+	if ((f << sc) < cur && f < 65535)
+		f++;			/* round up: never below the edge */
+	if (SEQ_GT(tp->rcv_nxt + (f << sc), tp->rcv_adv))
+		tp->rcv_adv = tp->rcv_nxt + (f << sc);
+	__atomic_store_n(&tp->adv_wnd, f << sc, __ATOMIC_RELEASE);
+	return (uint16_t)f;
+}
+
+/* Copy len bytes of the send queue from byte off into dst. */
+static void
+sq_copy(const struct dp_tcp_pcb *tp, uint32_t off, uint32_t len,
+		uint8_t *dst)
+{
+	struct rte_mbuf *m = tp->sq_head;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = dp_mbuf_priv(m)->next;
+	}
+	while (m != NULL && len > 0) {
+		uint32_t k = RTE_MIN(len, (uint32_t)m->data_len - off);
+
+		memcpy(dst, rte_pktmbuf_mtod_offset(m, uint8_t *, off), k);
+		dst += k;
+		len -= k;
+		off = 0;
+		m = dp_mbuf_priv(m)->next;
+	}
+}
+
+/*
+ * Build and send one segment to dst/nexthop. payload: len bytes of the
+ * send queue from sq_off (tp may be NULL for a RST without a TCB).
+ */
+static void
+xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
+		uint32_t nexthop, uint16_t sport, uint16_t dport, uint8_t flags,
+		uint32_t seq, uint32_t ack, uint16_t wnd, const uint8_t *opts,
+		unsigned int optlen, uint32_t sq_off, uint32_t len)
+{
+	struct dp_engine *eng = lc->eng;
+	struct dp_ip_hdr h = { .dst_be = dst, .proto = IPPROTO_TCP,
+		.ttl = 64, .df = true };
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	struct dp_mbuf_priv *p;
+	struct rte_mbuf *m;
+	uint32_t tl = (uint32_t)(TCP_HDR + optlen + len);
+
+	if (tp != NULL) {
+		h.ttl = tp->s->ttl;
+		h.tos = tp->s->tos;
+	}
+	m = rte_pktmbuf_alloc(eng->mp);
+	if (m == NULL) {
+		DP_STAT_INC(lc, tcp_tx_nombuf);
+		return;
+	}
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m,
+		(uint16_t)(IP_HDR + tl));
+	if (ip == NULL) {
+		DP_STAT_INC(lc, tx_no_headroom);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_ip_header(eng, ip, &h, dp_ip_id(eng), 0, false, tl);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	th->src_port = sport;
+	th->dst_port = dport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)(((TCP_HDR + optlen) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(wnd);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	if (optlen != 0)
+		memcpy(th + 1, opts, optlen);
+	if (len != 0)
+		sq_copy(tp, sq_off, len, (uint8_t *)(th + 1) + optlen);
+	dp_ip_finish(eng, m, ip, true);
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	p = dp_mbuf_priv(m);
+	p->owner = NULL;
+	p->addr = nexthop;
+	p->flags = dst == eng->ip4 ? DP_MBUF_F_LOCAL : 0;
+	p->next = NULL;
+	DP_STAT_INC(lc, tcp_tx);
+	if (flags & RTE_TCP_RST_FLAG)
+		DP_STAT_INC(lc, tcp_rst_tx);
+	if (dp_ip_output_try(lc, m) != 0) {
+		DP_STAT_INC(lc, tcp_tx_held_full);
+		rte_pktmbuf_free(m);
+	}
+}
+
+/* One segment of tp: header fields from the TCB. */
+static void
+send_seg(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
+		uint32_t seq, uint32_t sq_off, uint32_t len)
+{
+	uint8_t o[OPT_MAX];
+	unsigned int ol = opts_build(lc, tp, flags, o);
+	bool syn = (flags & RTE_TCP_SYN_FLAG) != 0;
+	uint16_t wnd = 0;
+	uint32_t ack = 0;
+
+	if (flags & RTE_TCP_ACK_FLAG) {
+		ack = tp->rcv_nxt;
+		tp->last_ack_sent = ack;
+		tp->tf &= ~TF_ACKNOW;
+	}
+	if (!(flags & RTE_TCP_RST_FLAG))
+		wnd = wnd_field(tp, syn);
+	xmit(lc, tp, tp->faddr, tp->nexthop, tp->lport, tp->fport, flags,
+		seq, ack, wnd, o, ol, sq_off, len);
+}
+
+void
+dp_tcp_send_ctl(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
+		uint32_t seq)
+{
+	send_seg(lc, tp, flags, seq, 0, 0);
+}
+
+void
+dp_tcp_send_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	send_seg(lc, tp, RTE_TCP_ACK_FLAG, tp->snd_nxt, 0, 0);
+}
+
+void
+dp_tcp_challenge_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint64_t now = lc->now_us;
+
+	if (now - tp->chack_start >= DP_TCP_CHACK_WIN_US) {
+		tp->chack_start = now;
+		tp->chack_n = 0;
+	}
+	if (tp->chack_n >= DP_TCP_CHACK_MAX) {
+		DP_STAT_INC(lc, tcp_challenge_limited);
+		return;
+	}
+	tp->chack_n++;
+	DP_STAT_INC(lc, tcp_challenge_ack);
+	dp_tcp_send_ack(lc, tp);
+}
+
+void
+dp_tcp_respond_rst(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
+		const struct rte_tcp_hdr *th, uint32_t seglen)
+{
+	uint32_t nh = dp_ip_nexthop(lc->eng, ip->src_addr);
+
+	if (th->tcp_flags & RTE_TCP_RST_FLAG)
+		return;			/* never answer a RST */
+	if (nh == 0)
+		return;
+	if (th->tcp_flags & RTE_TCP_ACK_FLAG)
+		xmit(lc, NULL, ip->src_addr, nh, th->dst_port, th->src_port,
+			RTE_TCP_RST_FLAG, rte_be_to_cpu_32(th->recv_ack), 0,
+			0, NULL, 0, 0, 0);
+	else
+		xmit(lc, NULL, ip->src_addr, nh, th->dst_port, th->src_port,
+			RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0,
+			rte_be_to_cpu_32(th->sent_seq) + seglen, 0, NULL, 0,
+			0, 0);
+}
+
+void
+dp_tcp_persist_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	/* Linux's form: an old sequence number forces an ACK that
+	 * carries the window (a probe at SND.NXT is a mere dup ACK). */
+	DP_STAT_INC(lc, tcp_persist);
+	send_seg(lc, tp, RTE_TCP_ACK_FLAG, tp->snd_una - 1, 0, 0);
+}
+
+void
+dp_tcp_rexmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	tp->snd_nxt = tp->snd_una;
+	tp->rtt_start = 0;		/* Karn: no sample from these */
+	dp_tcp_output(lc, tp);
+}
+
+/* States in which data and FIN may be sent. */
+static bool
+can_send(uint8_t st)
+{
+	return st == DP_TCP_ESTABLISHED || st == DP_TCP_CLOSE_WAIT ||
+		st == DP_TCP_FIN_WAIT_1 || st == DP_TCP_CLOSING ||
+		st == DP_TCP_LAST_ACK;
+}
+
+/* Sender SWS avoidance and Nagle (RFC 9293 §3.8.6.2.1, MUST-38). */
+static bool
+worth_sending(const struct dp_tcp_pcb *tp, uint32_t len, uint32_t avail)
+{
+	if (len >= tp->mss)
+		return true;
+	if (len == avail && ((tp->tf & TF_NODELAY) ||
+			tp->snd_nxt == tp->snd_una))
+		return true;
+	return tp->max_snd_wnd != 0 && len >= tp->max_snd_wnd / 2;
+}
+
+void
+dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint8_t st = dp_tcp_state(tp);
+	uint32_t end = tp->sq_seq + tp->sq_bytes;
+	bool sent = false;
+
+	while (can_send(st)) {
+		uint32_t avail = SEQ_LT(tp->snd_nxt, end) ?
+			end - tp->snd_nxt : 0;
+		uint32_t wnd = RTE_MIN(tp->snd_wnd, tp->cwnd);
+		uint32_t usable = SEQ_LT(tp->snd_nxt, tp->snd_una + wnd) ?
+			tp->snd_una + wnd - tp->snd_nxt : 0;
+		uint32_t len = RTE_MIN(avail, usable);
+		bool fin;
+		uint8_t flags = RTE_TCP_ACK_FLAG;
+
+		if (len > tp->mss)
+			len = tp->mss;
+		fin = (tp->tf & TF_FIN_WANTED) &&
+
+			tp->snd_nxt + len == end && SEQ_LEQ(tp->snd_nxt, end) &&
+			SEQ_LEQ(tp->snd_una, end);
+
+		if (len == 0 && !fin)
+			break;
+		if (len != 0 && !fin && !worth_sending(tp, len, avail))
+			break;
+		if (len != 0 && len == avail)
+			flags |= RTE_TCP_PSH_FLAG;
+		if (fin)
+			flags |= RTE_TCP_FIN_FLAG;
+		if (SEQ_LT(tp->snd_nxt, tp->snd_max))
+			DP_STAT_INC(lc, tcp_rexmit);
+		else if (tp->rtt_start == 0 && len != 0) {
+			tp->rtt_start = lc->now_us;
+			tp->rtt_seq = tp->snd_nxt;
+		}
+		send_seg(lc, tp, flags, tp->snd_nxt, tp->snd_nxt - tp->sq_seq,
+			len);
+		tp->snd_nxt += len + (fin ? 1 : 0);
+		if (fin) {
+			tp->tf |= TF_FIN_SENT;
+			tp->snd_fin = end;
+		}
+		if (SEQ_GT(tp->snd_nxt, tp->snd_max))
+			tp->snd_max = tp->snd_nxt;
+		sent = true;
+		if (tp->t_rexmt == 0)
+			dp_tcp_rexmt_arm(lc, tp);
+	}
+	/* Data waits behind a zero window with nothing in flight: only the
+	 * persist timer can learn that it opened (MUST-35). */
+	if (can_send(st) && tp->snd_wnd == 0 && SEQ_LT(tp->snd_nxt, end) &&
+			tp->snd_una == tp->snd_max && tp->t_persist == 0) {
+		tp->t_rexmt = 0;
+		if (tp->persist_us == 0)
+			tp->persist_us = RTE_MAX(tp->rto_us,
+				(uint32_t)DP_TCP_PERSIST_MIN_US);
+		tp->t_persist = lc->now_us + tp->persist_us;
+	}
+	if (!sent && (tp->tf & TF_ACKNOW) && dp_tcp_synced(st))
+		dp_tcp_send_ack(lc, tp);
+	dp_tcp_timer_update(lc, tp);
+}
+
+void
+dp_tcp_txq_pull(struct dp_sock *s, struct dp_tcp_pcb *tp)
+{
+	struct rte_ring *r;
+	struct rte_mbuf *m;
+
+	if (__atomic_load_n(&s->txq.prod, __ATOMIC_ACQUIRE) == NULL)
+		return;
+	while ((r = dp_ringq_head(&s->txq)) != NULL &&
+			rte_ring_sc_dequeue(r, (void **)&m) == 0) {
+		dp_mbuf_priv(m)->next = NULL;
+		if (tp->sq_tail != NULL)
+			dp_mbuf_priv(tp->sq_tail)->next = m;
+		else
+			tp->sq_head = m;
+		tp->sq_tail = m;
+		tp->sq_bytes += m->data_len;
+		tp->sq_mbufs++;
+	}
+}
+
+/* Whether a window update is due: the edge we could advertise is past
+ * the one we did by the SWS threshold (the application read). */
+static bool
+window_update_due(struct dp_tcp_pcb *tp)
+{
+	uint32_t space = dp_tcp_rcv_space(tp);
+	uint32_t cur = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ?
+		tp->rcv_adv - tp->rcv_nxt : 0;
+	uint32_t buf = __atomic_load_n(&tp->s->rcvbuf, __ATOMIC_RELAXED);
+
+	return space > cur && space - cur >= RTE_MIN(buf / 2,
+		(uint32_t)tp->mss);
+}
+
+/* Owner lcore: s is on its doorbell (data queued, a window to open, a
+ * FIN to send). */
+void
+dp_tcp_txdrain(struct dp_lcore *lc, struct dp_sock *s)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	uint8_t st = dp_tcp_state(tp);
+
+	if (st == DP_TCP_CLOSED || st == DP_TCP_LISTEN) {
+		dp_tcp_txq_free(s);
+		return;
+	}
+	dp_tcp_txq_pull(s, tp);
+	if (dp_tcp_synced(st) && window_update_due(tp))
+		tp->tf |= TF_ACKNOW;
+	dp_tcp_output(lc, tp);
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP's timers on the owner lcore: retransmission (RFC 6298, µs),
+ * persist (zero-window probes), TIME-WAIT (2 MSL) and the FIN-WAIT-2
+ * bound for orphans. One dp_timer per socket, armed at the earliest of
+ * the TCB's deadlines; an ACK only moves a deadline, the wheel is
+ * touched when the earliest one changes.
+ */
+#include <rte_common.h>
+
+#include "dp_tcp.h"
+
+static uint64_t
+earliest(const struct dp_tcp_pcb *tp)
+{
+	uint64_t t = UINT64_MAX;
+
+	if (tp->t_rexmt != 0)
+		t = tp->t_rexmt;
+	if (tp->t_persist != 0 && tp->t_persist < t)
+		t = tp->t_persist;
+	if (tp->t_2msl != 0 && tp->t_2msl < t)
+		t = tp->t_2msl;
+	return t;
+}
+
+void
+dp_tcp_timer_update(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	struct dp_sock *s = tp->s;
+	uint64_t t = earliest(tp);
+
+	if (t == UINT64_MAX) {
+		dp_timer_cancel(&lc->timers, &s->timer);
+		return;
+	}
+	/* Fire no earlier than asked; a later arm fires, finds nothing
+	 * due and re-arms. */
+	if (!dp_timer_armed(&s->timer) || dp_timer_expire(&s->timer) != t)
+		dp_timer_arm(&lc->timers, &s->timer, t);
+}
+
+void
+dp_tcp_rexmt_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	tp->t_rexmt = lc->now_us + tp->rto_us;
+	tp->t_persist = 0;
+}
+
+/* RFC 6298 (2.2)/(2.3), with Linux's floor on the variance term so a
+ * long path keeps its headroom (tcp-notes §2). */
+void
+dp_tcp_rtt_sample(struct dp_tcp_pcb *tp, uint32_t r)
+{
+	uint32_t d;
+
+	if (r == 0)
+		r = 1;
+	if (tp->srtt_us == 0) {
+		tp->srtt_us = r;
+		tp->rttvar_us = r / 2;
+	} else {
+		d = tp->srtt_us > r ? tp->srtt_us - r : r - tp->srtt_us;
+		tp->rttvar_us = (3 * tp->rttvar_us + d) / 4;
+		tp->srtt_us = (7 * tp->srtt_us + r) / 8;
+	}
+	tp->rto_us = tp->srtt_us + RTE_MAX(4 * tp->rttvar_us, tp->rto_min_us);
+	if (tp->rto_us > DP_TCP_RTO_MAX_US)
+		tp->rto_us = DP_TCP_RTO_MAX_US;
+}
+
+void
+dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	dp_tcp_set_state(tp, DP_TCP_TIME_WAIT);
+	tp->t_rexmt = tp->t_persist = 0;
+	tp->t_2msl = lc->now_us + 2 * lc->eng->tcp->msl_us;
+	/* Nothing more to send: what the peer ACKed is freed already. */
+	dp_tcp_sq_free(tp->s, tp);
+	dp_wait_note(lc, tp->s);
+	dp_tcp_timer_update(lc, tp);
+}
+
+static void
+rexmt_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint8_t st = dp_tcp_state(tp);
+	unsigned int max = st == DP_TCP_SYN_SENT || st == DP_TCP_SYN_RECEIVED ?
+		DP_TCP_SYN_RETRIES : DP_TCP_DATA_RETRIES;
+	uint32_t flight = tp->snd_max - tp->snd_una;
+
+	tp->t_rexmt = 0;
+	if (++tp->rxtshift > max) {
+		dp_tcp_close_tcb(lc, tp, ETIMEDOUT);
+		return;
+	}
+	DP_STAT_INC(lc, tcp_rto);
+	/* Backoff (5.5), kept until a new sample (Karn). */
+	tp->rto_us = (uint32_t)RTE_MIN((uint64_t)tp->rto_us * 2,
+		(uint64_t)DP_TCP_RTO_MAX_US);
+	tp->rtt_start = 0;
+	/* RFC 5681 (4): one segment after a timeout. */
+	tp->ssthresh = RTE_MAX(flight / 2, 2u * tp->mss);
+	tp->cwnd = tp->mss;
+	tp->dupacks = 0;
+	if (st == DP_TCP_SYN_SENT) {
+		DP_STAT_INC(lc, tcp_rexmit);
+		dp_tcp_send_ctl(lc, tp, RTE_TCP_SYN_FLAG, tp->iss);
+		dp_tcp_rexmt_arm(lc, tp);
+	} else if (st == DP_TCP_SYN_RECEIVED) {
+		DP_STAT_INC(lc, tcp_rexmit);
+		dp_tcp_send_ctl(lc, tp, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
+			tp->iss);
+		dp_tcp_rexmt_arm(lc, tp);
+	} else {
+		dp_tcp_rexmt_arm(lc, tp);
+		dp_tcp_rexmit(lc, tp);
+	}
+}
+
+static void
+persist_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	tp->t_persist = 0;
+	if (tp->snd_wnd != 0) {
+		dp_tcp_output(lc, tp);
+		return;
+	}
+	dp_tcp_persist_probe(lc, tp);
+	/* SHLD-30: back off; never give up while the probes are ACKed
+	 * (MUST-37). */
+	tp->persist_us = (uint32_t)RTE_MIN((uint64_t)tp->persist_us * 2,
+		(uint64_t)DP_TCP_PERSIST_MAX_US);
+	tp->t_persist = lc->now_us + tp->persist_us;
+}
+
+/* s->timer fired on the owner. */
+void
+dp_tcp_timer(struct dp_sock *s)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	struct dp_lcore *lc = s->owner;
+	uint64_t now = dp_timer_now(&lc->timers);
+
+	if (dp_tcp_state(tp) == DP_TCP_CLOSED)
+		return;
+	if (tp->t_2msl != 0 && tp->t_2msl <= now) {
+		/* TIME-WAIT over, or an orphan's FIN-WAIT-2 bound. */
+		tp->t_2msl = 0;
+		dp_tcp_close_tcb(lc, tp, 0);
+		return;
+	}
+	if (tp->t_rexmt != 0 && tp->t_rexmt <= now) {
+		rexmt_fire(lc, tp);
+		if (dp_tcp_state(tp) == DP_TCP_CLOSED)
+			return;
+	}
+	if (tp->t_persist != 0 && tp->t_persist <= now)
+		persist_fire(lc, tp);
+	dp_tcp_timer_update(lc, tp);
+}

@@ -1,0 +1,810 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP's socket calls on application threads (struct dp_sock_ops): they
+ * read the TCB's handoff words and change it through the owner
+ * (dp_sock_owner_call); data moves through the socket's rings
+ * (dp_tcp.h has the path).
+ *
+ * A listener creates its children's sockets ahead, on the application
+ * thread (spares, one per backlog slot, refilled by accept): an lcore
+ * that receives a SYN takes one and owns it, so no lcore ever allocates
+ * a socket or takes the socket table's lock.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+
+#include "dp_tcp.h"
+
+#define SEG_BYTES	2048	/* payload per send-side mbuf, at most */
+
+static int
+tcp_init(struct dp_sock *s)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+
+	tp->s = s;
+	rte_spinlock_init(&tp->rlock);
+	tp->rto_min_us = DP_TCP_RTO_MIN_US;
+	tp->detached = true;		/* in no table yet */
+	return 0;
+}
+
+static int
+wait_for(struct dp_sock *s, unsigned int ev, uint32_t timeo_ms)
+{
+	return dp_sock_wait(s, ev | DP_EV_ERROR, timeo_ms != 0 ?
+		(int64_t)timeo_ms * 1000 : -1);
+}
+
+/* ---- connect ---- */
+
+struct conn_req {
+	struct dp_sock *s;
+	const struct dp_addr *peer;
+};
+
+static int
+connect_owner(struct dp_lcore *lc, void *arg)
+{
+	struct conn_req *r = arg;
+	struct dp_sock *s = r->s;
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+
+	if (dp_tcp_state(tp) != DP_TCP_CLOSED)
+		return -EALREADY;
+	__atomic_store_n(&s->peer, (uint64_t)r->peer->ip << 16 |
+		r->peer->port, __ATOMIC_RELEASE);
+	dp_tcp_pcb_start(lc, tp, rte_cpu_to_be_32(r->peer->ip),
+		rte_cpu_to_be_16(r->peer->port));
+	__atomic_store_n(&tp->detached, false, __ATOMIC_RELEASE);
+	dp_tcp_set_state(tp, DP_TCP_SYN_SENT);
+	dp_tcp_table_add(lc, tp);
+	dp_tcp_send_ctl(lc, tp, RTE_TCP_SYN_FLAG, tp->iss);
+	tp->snd_nxt = tp->snd_max = tp->iss + 1;
+	tp->rtt_start = lc->now_us;
+	dp_tcp_rexmt_arm(lc, tp);
+	dp_tcp_timer_update(lc, tp);
+	return 0;
+}
+
+static int
+tcp_connect(struct dp_sock *s, const struct dp_addr *peer, int flags)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	struct conn_req r = { s, peer };
+	uint32_t be = rte_cpu_to_be_32(peer->ip);
+	uint8_t st = dp_tcp_state(tp);
+	int ret;
+
+	if (st == DP_TCP_LISTEN)
+		return -EINVAL;
+	if (st == DP_TCP_SYN_SENT || st == DP_TCP_SYN_RECEIVED)
+		return -EALREADY;
+	if (st != DP_TCP_CLOSED || __atomic_load_n(&s->peer,
+			__ATOMIC_ACQUIRE) != 0)
+		return -EISCONN;
+	if (peer->ip == 0 || peer->port == 0)
+		return -EADDRNOTAVAIL;
+	if (IP_MC_BE(be) || be == IP_BCAST_BE || be == s->eng->bcast)
+		return -ENETUNREACH;
+	/* Bound, and on the lcore its flow arrives on, before the SYN. */
+	ret = dp_sock_flow_bind(s, peer);
+	if (ret == 0)
+		ret = dp_sock_txq_init(s);
+	if (ret == 0)
+		ret = dp_sock_owner_call(s, connect_owner, &r);
+	if (ret != 0)
+		return ret;
+	if (flags & DP_F_NONBLOCK)
+		return -EINPROGRESS;
+	for (;;) {
+		st = dp_tcp_state(tp);
+		if (st != DP_TCP_SYN_SENT && st != DP_TCP_SYN_RECEIVED)
+			break;
+		ret = wait_for(s, DP_EV_WRITE, 0);
+		if (ret != 0)
+			return ret;
+	}
+	if (st == DP_TCP_CLOSED) {
+		ret = dp_sock_take_error(s);
+		return -(ret != 0 ? ret : __atomic_load_n(&tp->err,
+			__ATOMIC_ACQUIRE));
+	}
+	return 0;
+}
+
+/* ---- listen, accept ---- */
+
+/* A socket for a future child, its RX ring made (application thread). */
+static struct dp_sock *
+spare_new(struct dp_sock *ls)
+{
+	struct dp_sock *c;
+
+	if (dp_sock_create(IPPROTO_TCP, &c) != 0)
+		return NULL;
+	c->flags |= DP_SOCK_F_CHILD;	/* nobody else sees it yet */
+	if (dp_sock_rxq_init(c) != 0) {
+		dp_sock_close(c, DP_CLOSE_ABORT);
+		return NULL;
+	}
+	RTE_SET_USED(ls);
+	return c;
+}
+
+struct listen_req {
+	struct dp_sock *s;
+	uint32_t backlog;
+};
+
+static int
+listen_owner(struct dp_lcore *lc, void *arg)
+{
+	struct listen_req *r = arg;
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(r->s);
+	uint8_t st = dp_tcp_state(tp);
+
+	RTE_SET_USED(lc);
+	if (st != DP_TCP_CLOSED && st != DP_TCP_LISTEN)
+		return -EINVAL;
+	tp->backlog = r->backlog;
+	dp_tcp_set_state(tp, DP_TCP_LISTEN);
+	return 0;
+}
+
+static int
+tcp_listen(struct dp_sock *s, int backlog)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	struct listen_req r = { s, (uint32_t)RTE_MAX(backlog, 1) };
+	uint8_t st = dp_tcp_state(tp);
+	struct dp_sock *c;
+
+	if (r.backlog > DP_TCP_BACKLOG_MAX)
+		r.backlog = DP_TCP_BACKLOG_MAX;
+	if ((st != DP_TCP_CLOSED && st != DP_TCP_LISTEN) ||
+			__atomic_load_n(&s->peer, __ATOMIC_ACQUIRE) != 0)
+		return -EINVAL;
+	rte_spinlock_lock(&s->lock);
+	if (tp->acceptq == NULL) {
+		/* 255 slots: above DP_TCP_BACKLOG_MAX, MP/MC. */
+		tp->acceptq = dp_sock_ring_new(s->eng, 0, 0);
+		tp->spares = dp_sock_ring_new(s->eng, 0, 0);
+	}
+	rte_spinlock_unlock(&s->lock);
+	if (tp->acceptq == NULL || tp->spares == NULL)
+		return -ENOBUFS;
+	while (rte_ring_count(tp->spares) < r.backlog &&
+			(c = spare_new(s)) != NULL)
+		rte_ring_enqueue(tp->spares, c);
+	return dp_sock_owner_call(s, listen_owner, &r);
+}
+
+static int
+tcp_accept(struct dp_sock *s, struct dp_sock **out, struct dp_addr *peer)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	struct dp_sock *c;
+
+	if (dp_tcp_state(tp) != DP_TCP_LISTEN)
+		return -EINVAL;
+	if (rte_ring_mc_dequeue(tp->acceptq, (void **)&c) != 0)
+		return -EAGAIN;
+	/* Its slot gets a new spare. */
+	if (rte_ring_count(tp->spares) < tp->backlog) {
+		struct dp_sock *n = spare_new(s);
+
+		if (n != NULL && rte_ring_enqueue(tp->spares, n) != 0)
+			dp_sock_close(n, DP_CLOSE_ABORT);
+	}
+	if (peer != NULL)
+		dp_sock_peer(c, peer);
+	*out = c;
+	return 0;
+}
+
+/* Owner lcore: a child that died unaccepted is a spare again. */
+void
+dp_tcp_child_dead(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	struct dp_sock *s = tp->s, *ls = tp->parent;
+	struct dp_tcp_pcb *ltp = dp_tcp_pcb(ls);
+	bool embryo = !(tp->tf & TF_QUEUED);
+
+	RTE_SET_USED(lc);
+	memset((uint8_t *)tp + sizeof(tp->s), 0, offsetof(struct dp_tcp_pcb,
+		rlock) - sizeof(tp->s));
+	tp->detached = true;
+	tp->rto_min_us = DP_TCP_RTO_MIN_US;
+	__atomic_store_n(&s->peer, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->bound, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->so_error, 0, __ATOMIC_RELEASE);
+	if (embryo)
+		__atomic_fetch_sub(&ltp->embryos, 1, __ATOMIC_RELAXED);
+	/* The ring has room for every spare there ever was. */
+	rte_ring_enqueue(ltp->spares, s);
+	__atomic_fetch_sub(&ltp->children, 1, __ATOMIC_RELEASE);
+}
+
+/* ---- send ---- */
+
+/* Copy up to n bytes from the iovs (at *i, *off) into dst. */
+static size_t
+iov_take(const struct dp_iov *iov, unsigned int niov, unsigned int *i,
+		size_t *off, uint8_t *dst, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n && *i < niov) {
+		size_t k = RTE_MIN(n - done, iov[*i].len - *off);
+
+		memcpy(dst + done, (const uint8_t *)iov[*i].base + *off, k);
+		done += k;
+		*off += k;
+		if (*off == iov[*i].len) {
+			(*i)++;
+			*off = 0;
+		}
+	}
+	return done;
+}
+
+/* Room in SO_SNDBUF for more bytes (an empty buffer takes one mbuf). */
+static size_t
+snd_room(struct dp_sock *s)
+{
+	uint64_t q = __atomic_load_n(&s->tx_bytes_q, __ATOMIC_ACQUIRE);
+	uint32_t buf = __atomic_load_n(&s->sndbuf, __ATOMIC_RELAXED);
+
+	if (q == 0)
+		return RTE_MAX(buf, (uint32_t)SEG_BYTES);
+	return q >= buf ? 0 : (size_t)(buf - q);
+}
+
+/* One mbuf of n bytes onto the TX ring: 0, -EAGAIN ring full, or
+ * -ESHUTDOWN sends were shut down meanwhile (checked inside the
+ * epoch, so shutdown's grace period either sees this mbuf queued or
+ * this sender sees the flag: nothing lands behind the FIN). */
+static int
+enqueue(struct dp_sock *s, struct rte_mbuf *m, size_t n)
+{
+	unsigned int e;
+	int ret = 0;
+
+	__atomic_fetch_add(&s->tx_bytes_q, n, __ATOMIC_ACQ_REL);
+	__atomic_fetch_add(&s->tx_pending, 1, __ATOMIC_ACQ_REL);
+	e = dp_sock_tx_enter(s);
+	if (__atomic_load_n(&s->flags, __ATOMIC_SEQ_CST) &
+			(DP_SOCK_F_SHUT_WR | DP_SOCK_F_CLOSED))
+		ret = -ESHUTDOWN;
+	else if (rte_ring_enqueue(__atomic_load_n(&s->txq.prod,
+			__ATOMIC_SEQ_CST), m) != 0)
+		ret = -EAGAIN;
+	dp_sock_tx_exit(s, e);
+	if (ret != 0) {
+		__atomic_fetch_sub(&s->tx_pending, 1, __ATOMIC_RELEASE);
+		__atomic_fetch_sub(&s->tx_bytes_q, n, __ATOMIC_RELEASE);
+	}
+	return ret;
+}
+
+static int
+send_error(struct dp_sock *s, struct dp_tcp_pcb *tp)
+{
+	/* The state first: the owner stores err before it, so a reset
+	 * that closed the TCB is never seen as a mere "not connected". */
+	uint8_t st = dp_tcp_state(tp);
+	int err = __atomic_load_n(&tp->err, __ATOMIC_ACQUIRE);
+
+	if (err != 0)
+		return -err;
+	if (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
+			(DP_SOCK_F_SHUT_WR | DP_SOCK_F_CLOSED))
+		return -ESHUTDOWN;
+	if (st == DP_TCP_ESTABLISHED || st == DP_TCP_CLOSE_WAIT)
+		return 0;
+	if (st >= DP_TCP_FIN_WAIT_1)
+		return -ESHUTDOWN;
+	return -ENOTCONN;
+}
+
+static long
+tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		const struct dp_addr *to, int flags)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	size_t total = 0, done = 0, off = 0;
+	unsigned int i = 0;
+	int ret;
+
+	RTE_SET_USED(to);
+	for (unsigned int k = 0; k < niov; k++)
+		total += iov[k].len;
+	while (done < total || total == 0) {
+		size_t room, n;
+		struct rte_mbuf *m;
+
+		ret = send_error(s, tp);
+		if (ret == 0 && __atomic_load_n(&s->txq.prod,
+				__ATOMIC_ACQUIRE) == NULL)
+			ret = dp_sock_txq_init(s);	/* accepted */
+		if (ret != 0 || total == 0)
+			break;
+		room = snd_room(s);
+		if (room == 0) {
+			dp_sock_tx_kick(s);
+			if (flags & DP_F_NONBLOCK) {
+				ret = -EAGAIN;
+				break;
+			}
+			ret = wait_for(s, DP_EV_WRITE, s->sndtimeo_ms);
+			if (ret != 0)
+				break;
+			continue;
+		}
+		m = dp_mcache_alloc(s->eng);
+		if (m == NULL) {
+			ret = -ENOBUFS;
+			break;
+		}
+		n = RTE_MIN(total - done, room);
+		if (n > SEG_BYTES)
+			n = SEG_BYTES;
+		if (n > rte_pktmbuf_tailroom(m))
+			n = rte_pktmbuf_tailroom(m);
+		iov_take(iov, niov, &i, &off, (uint8_t *)rte_pktmbuf_append(m,
+			(uint16_t)n), n);
+		ret = enqueue(s, m, n);
+		if (ret != 0) {
+			/* Not sent: the bytes copied count for nothing. */
+			dp_mcache_free(s->eng, m);
+			break;
+		}
+		done += n;
+	}
+	if (done != 0)
+		dp_sock_tx_kick(s);
+	if (done != 0)
+		return (long)done;
+	return total == 0 ? (ret != 0 ? ret : 0) : ret;
+}
+
+/* ---- receive ---- */
+
+/* rlock held: everything on the RX ring onto the reader's list. */
+static void
+rx_pull(struct dp_sock *s, struct dp_tcp_pcb *tp)
+{
+	struct rte_ring *r = dp_ringq_head(&s->rxq);
+	struct rte_mbuf *m;
+
+	while (r != NULL && rte_ring_dequeue(r, (void **)&m) == 0) {
+		dp_mbuf_priv(m)->next = NULL;
+		if (tp->r_tail != NULL)
+			dp_mbuf_priv(tp->r_tail)->next = m;
+		else
+			tp->r_head = m;
+		tp->r_tail = m;
+		tp->r_bytes += m->data_len;
+		r = dp_ringq_head(&s->rxq);
+	}
+}
+
+/* rlock held: copy up to the iovs' length; consume unless peek. */
+static size_t
+rx_copy(struct dp_sock *s, struct dp_tcp_pcb *tp, const struct dp_iov *iov,
+		unsigned int niov, bool peek)
+{
+	struct rte_mbuf *m = tp->r_head;
+	uint32_t off = tp->r_off;
+	size_t done = 0;
+
+	for (unsigned int i = 0; i < niov && m != NULL; i++) {
+		size_t got = 0;
+
+		while (got < iov[i].len && m != NULL) {
+			size_t k = RTE_MIN(iov[i].len - got,
+				(size_t)m->data_len - off);
+
+			memcpy((uint8_t *)iov[i].base + got,
+				rte_pktmbuf_mtod_offset(m, uint8_t *, off), k);
+			got += k;
+			off += (uint32_t)k;
+			if (off == m->data_len) {
+				struct rte_mbuf *next = dp_mbuf_priv(m)->next;
+
+				if (!peek) {
+					tp->r_head = next;
+					dp_mcache_free(s->eng, m);
+				}
+				m = next;
+				off = 0;
+			}
+		}
+		done += got;
+	}
+	if (!peek) {
+		tp->r_off = off;
+		if (tp->r_head == NULL)
+			tp->r_tail = NULL;
+		tp->r_bytes -= (uint32_t)done;
+		__atomic_fetch_sub(&s->rx_bytes_q, done, __ATOMIC_RELEASE);
+	}
+	return done;
+}
+
+/* After a read: if the window can open by the SWS threshold over what
+ * the owner last advertised, it must say so (smoltcp#199). */
+static void
+window_kick(struct dp_sock *s, struct dp_tcp_pcb *tp)
+{
+	uint64_t q = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE);
+	uint32_t buf = __atomic_load_n(&s->rcvbuf, __ATOMIC_RELAXED);
+	uint32_t adv = __atomic_load_n(&tp->adv_wnd, __ATOMIC_ACQUIRE);
+	uint32_t free = q >= buf ? 0 : (uint32_t)(buf - q);
+	uint32_t thr = tp->mss != 0 ? tp->mss : DP_TCP_MSS_DEFAULT;
+
+	if (thr > buf / 2)
+		thr = buf / 2;
+	if (free > adv && free - adv >= thr)
+		dp_sock_tx_kick(s);
+}
+
+static bool
+fin_reached(struct dp_tcp_pcb *tp)
+{
+	uint8_t st = dp_tcp_state(tp);
+
+	return st == DP_TCP_CLOSE_WAIT || st == DP_TCP_LAST_ACK ||
+		st == DP_TCP_CLOSING || st == DP_TCP_TIME_WAIT ||
+		(st == DP_TCP_CLOSED && __atomic_load_n(&tp->err,
+		__ATOMIC_ACQUIRE) == 0 && __atomic_load_n(&tp->s->peer,
+		__ATOMIC_ACQUIRE) != 0);
+}
+
+static long
+tcp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		struct dp_addr *from, size_t *full_len, int flags)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	size_t n;
+	int ret, err;
+	bool fin;
+
+	for (;;) {
+		if (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
+				DP_SOCK_F_SHUT_RD)
+			return -ESHUTDOWN;
+		/* The FIN's word before the ring: data the owner queued
+		 * ahead of the FIN is seen with it. */
+		fin = fin_reached(tp);
+		err = __atomic_load_n(&tp->err, __ATOMIC_ACQUIRE);
+		rte_spinlock_lock(&tp->rlock);
+		rx_pull(s, tp);
+		n = tp->r_bytes != 0 ? rx_copy(s, tp, iov, niov,
+			(flags & DP_F_PEEK) != 0) : 0;
+		ret = tp->r_bytes != 0 || n != 0;
+		rte_spinlock_unlock(&tp->rlock);
+		if (ret) {
+			if (!(flags & DP_F_PEEK))
+				window_kick(s, tp);
+			break;
+		}
+		if (err != 0)
+			return -err;
+		if (fin)
+			break;
+		if (!dp_tcp_synced(dp_tcp_state(tp))) {
+			/* A RST may have closed it since err was read: the
+			 * owner stores err before the state. */
+			err = __atomic_load_n(&tp->err, __ATOMIC_ACQUIRE);
+			return err != 0 ? -err : -ENOTCONN;
+		}
+		if (flags & DP_F_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_for(s, DP_EV_READ, s->rcvtimeo_ms);
+		if (ret != 0)
+			return ret;
+	}
+	if (from != NULL)
+		dp_sock_peer(s, from);
+	if (full_len != NULL)
+		*full_len = n;
+	return (long)n;
+}
+
+/* ---- shutdown, close, abort ---- */
+
+/* Owner: FIN after what is queued (RFC 9293 §3.10.4). */
+static void
+fin_wanted(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint8_t st = dp_tcp_state(tp);
+
+	dp_tcp_txq_pull(tp->s, tp);
+	if (st == DP_TCP_ESTABLISHED || st == DP_TCP_SYN_RECEIVED)
+		dp_tcp_set_state(tp, DP_TCP_FIN_WAIT_1);
+	else if (st == DP_TCP_CLOSE_WAIT)
+		dp_tcp_set_state(tp, DP_TCP_LAST_ACK);
+	else
+		return;
+	tp->tf |= TF_FIN_WANTED;
+	dp_tcp_output(lc, tp);
+}
+
+static int
+shut_owner(struct dp_lcore *lc, void *arg)
+{
+	fin_wanted(lc, dp_tcp_pcb(arg));
+	return 0;
+}
+
+/* No send may queue behind the FIN: the flag first, then the senders
+ * already inside enqueue() leave, then the FIN. */
+static void
+shut_senders(struct dp_sock *s)
+{
+	dp_sock_owner_or(s, &s->flags, DP_SOCK_F_SHUT_WR);
+	dp_sock_tx_grace(s);
+}
+
+static int
+tcp_shutdown(struct dp_sock *s, bool rd, bool wr)
+{
+	RTE_SET_USED(rd);
+	if (wr) {
+		shut_senders(s);
+		dp_sock_owner_call(s, shut_owner, s);
+	}
+	return 0;
+}
+
+struct close_req {
+	struct dp_sock *s;
+	bool abort;
+	bool unread;
+};
+
+static int
+close_owner(struct dp_lcore *lc, void *arg)
+{
+	struct close_req *r = arg;
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(r->s);
+	uint8_t st = dp_tcp_state(tp);
+
+	tp->tf |= TF_APP_CLOSED;
+	switch (st) {
+	case DP_TCP_CLOSED:
+		return 0;
+	case DP_TCP_LISTEN:
+		dp_tcp_set_state(tp, DP_TCP_CLOSED);
+		return 0;
+	case DP_TCP_SYN_SENT:
+		dp_tcp_close_tcb(lc, tp, 0);
+		return 0;
+	case DP_TCP_TIME_WAIT:
+		return 0;
+	default:
+		break;
+	}
+	if (r->abort || r->unread) {
+		/* SO_LINGER{1,0}, or data nobody read (SHLD-3): RST with
+		 * SEQ = SND.NXT, the queues dropped. */
+		if (st != DP_TCP_TIME_WAIT)
+			dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
+		dp_tcp_close_tcb(lc, tp, 0);
+		return 0;
+	}
+	if (st == DP_TCP_FIN_WAIT_2)
+		tp->t_2msl = lc->now_us + DP_TCP_FIN_WAIT2_US;
+	fin_wanted(lc, tp);
+	dp_tcp_timer_update(lc, tp);
+	return 0;
+}
+
+/* A listener's children and spares go with it (RST to those queued). */
+static void
+listener_drain(struct dp_tcp_pcb *tp, bool running)
+{
+	struct dp_sock *c;
+
+	if (tp->acceptq != NULL)
+		while (rte_ring_mc_dequeue(tp->acceptq, (void **)&c) == 0)
+			if (running)
+				dp_sock_close(c, DP_CLOSE_ABORT);
+	if (tp->spares != NULL)
+		while (rte_ring_mc_dequeue(tp->spares, (void **)&c) == 0)
+			if (running)
+				dp_sock_close(c, DP_CLOSE_ABORT);
+}
+
+static void
+rx_list_free(struct dp_sock *s, struct dp_tcp_pcb *tp)
+{
+	struct rte_mbuf *m, *next;
+
+	rte_spinlock_lock(&tp->rlock);
+	for (m = tp->r_head; m != NULL; m = next) {
+		next = dp_mbuf_priv(m)->next;
+		rte_pktmbuf_free(m);
+	}
+	tp->r_head = tp->r_tail = NULL;
+	tp->r_bytes = tp->r_off = 0;
+	rte_spinlock_unlock(&tp->rlock);
+	RTE_SET_USED(s);
+}
+
+static void
+do_close(struct dp_sock *s, bool abort)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	struct close_req r = { s, abort,
+		__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE) != 0 };
+	bool listener = dp_tcp_state(tp) == DP_TCP_LISTEN;
+
+	if (!abort)
+		shut_senders(s);
+	dp_sock_owner_call(s, close_owner, &r);
+	rx_list_free(s, tp);
+	if (listener)
+		listener_drain(tp, true);
+}
+
+static void
+tcp_close(struct dp_sock *s)
+{
+	do_close(s, false);
+}
+
+static void
+tcp_abort(struct dp_sock *s)
+{
+	do_close(s, true);
+}
+
+/* ---- options, readiness, life ---- */
+
+struct opt_req {
+	struct dp_sock *s;
+	bool nodelay;
+};
+
+static int
+nodelay_owner(struct dp_lcore *lc, void *arg)
+{
+	struct opt_req *r = arg;
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(r->s);
+
+	if (r->nodelay)
+		tp->tf |= TF_NODELAY;
+	else
+		tp->tf &= ~TF_NODELAY;
+	/* What Nagle held goes now. */
+	if (r->nodelay && dp_tcp_synced(dp_tcp_state(tp)))
+		dp_tcp_output(lc, tp);
+	return 0;
+}
+
+static int
+tcp_setopt(struct dp_sock *s, enum dp_opt opt, const struct dp_optval *v)
+{
+	struct opt_req r = { s, v->v != 0 };
+
+	switch (opt) {
+	case DP_OPT_NODELAY:
+		return dp_sock_owner_call(s, nodelay_owner, &r);
+	case DP_OPT_RTO_MIN:
+		if (v->v < 1000 || v->v > DP_TCP_RTO_INIT_US)
+			return -EINVAL;
+		return dp_sock_owner_store(s, &dp_tcp_pcb(s)->rto_min_us,
+			(uint64_t)v->v, sizeof(uint32_t));
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static int
+tcp_getopt(struct dp_sock *s, enum dp_opt opt, struct dp_optval *v)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+
+	switch (opt) {
+	case DP_OPT_NODELAY:
+		v->v = (__atomic_load_n(&tp->tf, __ATOMIC_RELAXED) &
+			TF_NODELAY) != 0;
+		return 0;
+	case DP_OPT_RTO_MIN:
+		v->v = __atomic_load_n(&tp->rto_min_us, __ATOMIC_RELAXED);
+		return 0;
+	case DP_OPT_STATE:
+		v->v = dp_tcp_state(tp);
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static unsigned int
+tcp_events(struct dp_sock *s, unsigned int ev)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	uint8_t st = dp_tcp_state(tp);
+
+	if (st == DP_TCP_LISTEN) {
+		ev &= ~(unsigned int)(DP_EV_READ | DP_EV_WRITE);
+		if (rte_ring_count(tp->acceptq) != 0)
+			ev |= DP_EV_READ;
+		return ev;
+	}
+	if (st == DP_TCP_SYN_SENT || st == DP_TCP_SYN_RECEIVED)
+		ev &= ~(unsigned int)DP_EV_WRITE;
+	if (__atomic_load_n(&tp->r_bytes, __ATOMIC_RELAXED) != 0 ||
+			fin_reached(tp))
+		ev |= DP_EV_READ;
+	if (__atomic_load_n(&tp->err, __ATOMIC_ACQUIRE) != 0)
+		ev |= DP_EV_READ | DP_EV_WRITE | DP_EV_ERROR;
+	return ev;
+}
+
+/* Nothing of s is left to send, or (an orphan) it may be freed. */
+static bool
+tcp_drained(struct dp_sock *s)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	uint8_t st = dp_tcp_state(tp);
+
+	if (__atomic_load_n(&tp->children, __ATOMIC_ACQUIRE) != 0)
+		return false;
+	if (!(__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
+			DP_SOCK_F_CLOSED))
+		return st != DP_TCP_FIN_WAIT_1 && st != DP_TCP_CLOSING &&
+			st != DP_TCP_LAST_ACK;
+	if (__atomic_load_n(&tp->detached, __ATOMIC_ACQUIRE))
+		return true;
+	/* At cleanup, the records of TIME-WAIT and an idle FIN-WAIT-2 are
+	 * dropped (the ISN and TSval clocks keep the next incarnation
+	 * safe). */
+	return dp_engine_closing() && (st == DP_TCP_TIME_WAIT ||
+		st == DP_TCP_FIN_WAIT_2);
+}
+
+static void
+tcp_free(struct dp_sock *s)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	bool running = dp_engine_running() != NULL;
+
+	rx_list_free(s, tp);
+	dp_tcp_sq_free(s, tp);
+	dp_tcp_oq_free(tp);
+	listener_drain(tp, running);
+	dp_free(tp->acceptq);
+	dp_free(tp->spares);
+}
+
+const struct dp_sock_ops dp_tcp_ops = {
+	.name = "tcp",
+	.proto = IPPROTO_TCP,
+	.pcb_size = sizeof(struct dp_tcp_pcb),
+	.init = tcp_init,
+	.connect = tcp_connect,
+	.listen = tcp_listen,
+	.accept = tcp_accept,
+	.send = tcp_send,
+	.recv = tcp_recv,
+	.shutdown = tcp_shutdown,
+	.close = tcp_close,
+	.abort = tcp_abort,
+	.setopt = tcp_setopt,
+	.getopt = tcp_getopt,
+	.events = tcp_events,
+	.txdrain = dp_tcp_txdrain,
+	.input = dp_tcp_input,
+	.ctlinput = dp_tcp_ctlinput,
+	.input_linear = true,
+	.timer = dp_tcp_timer,
+	.drained = tcp_drained,
+	.free = tcp_free,
+};

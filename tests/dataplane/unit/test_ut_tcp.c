@@ -1,0 +1,604 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP on a driven engine, the test playing the peer (198.18.0.1:40000)
+ * segment by segment: handshakes both ways, data both ways across
+ * segment boundaries, out-of-order data held, RFC 5961's RST and SYN
+ * rules, retransmission with backoff on the virtual clock, zero window
+ * and persist probes, FIN exchanges from each side and simultaneous
+ * close, TIME-WAIT expiry, RST for a closed port, malformed segments
+ * counted. Segments go in with ut_inject and a few lcore steps (not
+ * ut_settle, which would move the clock while data is unACKed).
+ */
+#include <string.h>
+
+#include <rte_tcp.h>
+
+#include "ut.h"
+
+#define PORT		7000
+#define PEER_PORT	40000
+#define PISS		1000u		/* the peer's ISS */
+
+/* What the stack sent, parsed. */
+struct seg {
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint16_t win;
+	uint32_t len;			/* payload */
+	bool mss;			/* carried an MSS option */
+	uint8_t data[2048];
+};
+
+static void
+tune(struct dp_conf *c)
+{
+	c->tcp_msl_ms = 100;
+}
+
+static int
+suite_init(void)
+{
+	return ut_start(1, tune);
+}
+
+static void
+steps(void)
+{
+	for (int i = 0; i < 4; i++)
+		ut_step();
+}
+
+/* A segment from the peer to port; doff_bad/csum_bad spoil it. */
+static uint16_t
+frame(uint8_t *f, uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
+		uint16_t win, const void *p, uint16_t n, bool csum_bad)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint8_t opt[4] = { 2, 4, 0x05, 0xb4 };	/* MSS 1460 */
+	uint16_t ol = (flags & RTE_TCP_SYN_FLAG) ? 4 : 0;
+
+	ip = frame_ipv4(f, &ut_eng()->mac, &ut_peer_mac, UT_PEER, UT_IP, IPPROTO_TCP,
+		(uint16_t)(sizeof(*th) + ol + n));
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	memset(th, 0, sizeof(*th));
+	th->src_port = rte_cpu_to_be_16(PEER_PORT);
+	th->dst_port = rte_cpu_to_be_16(dport);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)(((sizeof(*th) + ol) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(win);
+	memcpy(th + 1, opt, ol);
+	if (n != 0)
+		memcpy((uint8_t *)(th + 1) + ol, p, n);
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	if (csum_bad)
+		th->cksum ^= 0x5555;
+	return (uint16_t)(sizeof(struct rte_ether_hdr) + sizeof(*ip) +
+		sizeof(*th) + ol + n);
+}
+
+static void
+peer(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win, const void *p,
+		uint16_t n)
+{
+	uint8_t f[2048];
+
+	ut_inject(0, f, frame(f, PORT, flags, seq, ack, win, p, n, false), 0);
+	steps();
+}
+
+/* The next TCP segment the stack sent; false if none. */
+static bool
+sent(struct seg *sg)
+{
+	struct rte_mbuf *m;
+
+	while ((m = ut_sent(NULL)) != NULL) {
+		struct rte_ipv4_hdr *ip = ut_ip_of(m);
+		struct rte_tcp_hdr *th;
+		uint32_t hl;
+
+		if (ut_ether_type(m) != RTE_ETHER_TYPE_IPV4 ||
+				ip->next_proto_id != IPPROTO_TCP) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		th = (struct rte_tcp_hdr *)(ip + 1);
+		hl = (uint32_t)(th->data_off >> 4) * 4;
+		sg->flags = th->tcp_flags;
+		sg->seq = rte_be_to_cpu_32(th->sent_seq);
+		sg->ack = rte_be_to_cpu_32(th->recv_ack);
+		sg->win = rte_be_to_cpu_16(th->rx_win);
+		sg->len = rte_be_to_cpu_16(ip->total_length) - 20 - hl;
+		sg->mss = hl > 20 && ((uint8_t *)(th + 1))[0] == 2;
+		memcpy(sg->data, (uint8_t *)th + hl, RTE_MIN(sg->len,
+			(uint32_t)sizeof(sg->data)));
+		CU_ASSERT_EQUAL(rte_ipv4_udptcp_cksum_verify(ip, th), 0);
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	return false;
+}
+
+static int64_t
+state(struct dp_sock *s)
+{
+	int64_t v = -1;
+
+	dp_sock_get_opt(s, DP_OPT_STATE, &v);
+	return v;
+}
+
+/* Our connect to the peer, established; *iss our ISS. */
+static struct dp_sock *
+connected(uint32_t *iss)
+{
+	struct dp_addr to = { UT_PEER, PEER_PORT };
+	struct dp_sock *s = ut_sock(IPPROTO_TCP, 0, PORT);
+	struct seg sg;
+
+	CU_ASSERT_EQUAL(dp_sock_connect_flags(s, &to, DP_F_NONBLOCK),
+		-EINPROGRESS);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_SYN_FLAG);
+	CU_ASSERT(sg.mss);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_SYN_SENT);
+	CU_ASSERT_FALSE(dp_sock_ready(s) & DP_EV_WRITE);
+	*iss = sg.seq;
+	peer(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, PISS, sg.seq + 1, 65535,
+		NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_ACK_FLAG);
+	CU_ASSERT_EQUAL(sg.ack, PISS + 1);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_ESTABLISHED);
+	CU_ASSERT(dp_sock_ready(s) & DP_EV_WRITE);
+	return s;
+}
+
+/* Abort s and let the stack give back what it held. */
+static void
+done(struct dp_sock *s)
+{
+	dp_sock_close(s, DP_CLOSE_ABORT);
+	steps();
+	ut_sent_drop();
+}
+
+/* connect: SYN with MSS, SYN,ACK, ACK; writable only once established. */
+static void
+test_tcp_active_open_completes_three_way_handshake(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+
+	done(s);
+}
+
+/* Data both ways: ours in one segment, the peer's two segments read
+ * as one byte stream, then a read across a segment boundary. */
+static void
+test_tcp_data_flows_both_ways_across_segment_boundaries(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+	char buf[64];
+
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, "hello", 5), 5);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.seq, iss + 1);
+	CU_ASSERT_EQUAL(sg.len, 5);
+	CU_ASSERT_EQUAL(memcmp(sg.data, "hello", 5), 0);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 6, 65535, "abc", 3);
+	peer(RTE_TCP_ACK_FLAG, PISS + 4, iss + 6, 65535, "defg", 4);
+	CU_ASSERT(sent(&sg));
+	CU_ASSERT_EQUAL(ut_recv(s, buf, 2, NULL, NULL, 0), 2);
+	CU_ASSERT_EQUAL(memcmp(buf, "ab", 2), 0);
+	CU_ASSERT_EQUAL(ut_recv(s, buf, 3, NULL, NULL, DP_F_PEEK), 3);
+	CU_ASSERT_EQUAL(memcmp(buf, "cde", 3), 0);
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), 5);
+	CU_ASSERT_EQUAL(memcmp(buf, "cdefg", 5), 0);
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), -EAGAIN);
+	done(s);
+}
+
+/* A segment beyond a hole is held and ACKed at once (dup ACK); the
+ * hole's filling delivers both. */
+static void
+test_tcp_out_of_order_segment_is_held_until_the_hole_fills(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+	char buf[64];
+
+	peer(RTE_TCP_ACK_FLAG, PISS + 4, iss + 1, 65535, "def", 3);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.ack, PISS + 1);
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), -EAGAIN);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 1, 65535, "abc", 3);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.ack, PISS + 7);
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), 6);
+	CU_ASSERT_EQUAL(memcmp(buf, "abcdef", 6), 0);
+	done(s);
+}
+
+/* listen, SYN -> SYN,ACK, ACK -> accept gives the child, which talks. */
+static void
+test_tcp_passive_open_is_accepted(void)
+{
+	struct dp_sock *l = ut_sock(IPPROTO_TCP, 0, PORT), *c = NULL;
+	struct dp_addr from;
+	struct seg sg;
+	char buf[16];
+
+	CU_ASSERT_EQUAL(dp_sock_accept(l, &c, NULL, DP_F_NONBLOCK), -EINVAL);
+	CU_ASSERT_EQUAL(dp_sock_listen(l, 4), 0);
+	CU_ASSERT_EQUAL(dp_sock_accept(l, &c, NULL, DP_F_NONBLOCK), -EAGAIN);
+	peer(RTE_TCP_SYN_FLAG, PISS, 0, 65535, NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	CU_ASSERT_EQUAL(sg.ack, PISS + 1);
+	CU_ASSERT(sg.mss);
+	CU_ASSERT_FALSE(dp_sock_ready(l) & DP_EV_READ);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, sg.seq + 1, 65535, "hi", 2);
+	CU_ASSERT(dp_sock_ready(l) & DP_EV_READ);
+	CU_ASSERT_EQUAL_FATAL(dp_sock_accept(l, &c, &from, DP_F_NONBLOCK), 0);
+	CU_ASSERT_EQUAL(from.ip, UT_PEER);
+	CU_ASSERT_EQUAL(from.port, PEER_PORT);
+	CU_ASSERT_EQUAL(state(c), DP_TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(ut_recv(c, buf, sizeof(buf), NULL, NULL, 0), 2);
+	CU_ASSERT_EQUAL(ut_send(c, 0, 0, "yo", 2), 2);
+	steps();
+	while (sent(&sg) && sg.len == 0)
+		;
+	CU_ASSERT_EQUAL(sg.len, 2);
+	done(c);
+	done(l);
+}
+
+/* A SYN to a port nobody listens on: RST,ACK acking it; a bare ACK:
+ * RST with SEQ = SEG.ACK; a RST: nothing. */
+static void
+test_tcp_segment_to_closed_port_gets_rst(void)
+{
+	uint8_t f[256];
+	struct seg sg;
+
+	ut_inject(0, f, frame(f, 7999, RTE_TCP_SYN_FLAG, 5, 0, 100, NULL, 0,
+		false), 0);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG);
+	CU_ASSERT_EQUAL(sg.ack, 6);
+	ut_inject(0, f, frame(f, 7999, RTE_TCP_ACK_FLAG, 5, 777, 100, NULL, 0,
+		false), 0);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_RST_FLAG);
+	CU_ASSERT_EQUAL(sg.seq, 777);
+	ut_inject(0, f, frame(f, 7999, RTE_TCP_RST_FLAG, 5, 0, 100, NULL, 0,
+		false), 0);
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));
+}
+
+/* RFC 5961: an in-window RST that is not exact gets a challenge ACK, an
+ * exact one resets (recv -ECONNRESET), an out-of-window one nothing. */
+static void
+test_tcp_rst_in_window_is_challenged_exact_resets(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+	char buf[8];
+
+	peer(RTE_TCP_RST_FLAG, PISS + 100, 0, 0, NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_ACK_FLAG);
+	CU_ASSERT_EQUAL(sg.ack, PISS + 1);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_ESTABLISHED);
+	peer(RTE_TCP_RST_FLAG, PISS + 1 + 1000000, 0, 0, NULL, 0);
+	CU_ASSERT_FALSE(sent(&sg));
+	peer(RTE_TCP_RST_FLAG, PISS + 1, 0, 0, NULL, 0);
+	CU_ASSERT_FALSE(sent(&sg));
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0),
+		-ECONNRESET);
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, "x", 1), -ECONNRESET);
+	done(s);
+}
+
+/* A SYN on an established connection: challenge ACK, nothing else. */
+static void
+test_tcp_syn_in_established_gets_challenge_ack(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+
+	peer(RTE_TCP_SYN_FLAG, PISS + 5, 0, 65535, NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_ACK_FLAG);
+	CU_ASSERT_EQUAL(sg.seq, iss + 1);
+	CU_ASSERT_EQUAL(sg.ack, PISS + 1);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_ESTABLISHED);
+	done(s);
+}
+
+/* Unanswered data is sent again after the RTO (200 ms: the floor, the
+ * handshake's sample being ~0), then after twice that (backoff), never
+ * before. */
+static void
+test_tcp_data_is_retransmitted_after_rto_with_backoff(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+	struct dp_stats a, b;
+
+	ut_stats(&a);
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, "lost", 4), 4);
+	steps();
+	CU_ASSERT(sent(&sg));
+	ut_advance_us(190000);
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_advance_us(20000);
+	steps();
+	CU_ASSERT(sent(&sg));
+	CU_ASSERT_EQUAL(sg.seq, iss + 1);
+	CU_ASSERT_EQUAL(sg.len, 4);
+	ut_advance_us(380000);
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_advance_us(40000);
+	steps();
+	CU_ASSERT(sent(&sg));
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(b.tcp_rto - a.tcp_rto, 2);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 5, 65535, NULL, 0);
+	CU_ASSERT(dp_sock_ready(s) & DP_EV_DRAINED);
+	done(s);
+}
+
+/* A zero window holds our data; persist probes (SEQ = SND.UNA - 1)
+ * come after an RTO (200 ms here) and back off; the window's opening
+ * releases it. */
+static void
+test_tcp_zero_window_gets_persist_probes(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 1, 0, NULL, 0);
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, "wait", 4), 4);
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_advance_us(200001);
+	steps();
+	CU_ASSERT(sent(&sg));
+	CU_ASSERT_EQUAL(sg.seq, iss);
+	CU_ASSERT_EQUAL(sg.len, 0);
+	ut_advance_us(200001);
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));		/* backed off to 400 ms */
+	ut_advance_us(200001);
+	steps();
+	CU_ASSERT(sent(&sg));
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 1, 100, NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.len, 4);
+	done(s);
+}
+
+/* The peer closes first: recv 0, CLOSE-WAIT; our close sends FIN,
+ * LAST-ACK, and its ACK ends it. */
+static void
+test_tcp_peer_fin_then_our_close(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+	char buf[8];
+
+	peer(RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG, PISS + 1, iss + 1, 65535,
+		NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.ack, PISS + 2);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSE_WAIT);
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), 0);
+	dp_sock_shutdown(s, false, true);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT(sg.flags & RTE_TCP_FIN_FLAG);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_LAST_ACK);
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, "x", 1), -ESHUTDOWN);
+	peer(RTE_TCP_ACK_FLAG, PISS + 2, iss + 2, 65535, NULL, 0);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
+	dp_sock_close(s, DP_CLOSE_GRACEFUL);
+}
+
+/* We close first: FIN after the data, FIN-WAIT-1, -2, the peer's FIN,
+ * TIME-WAIT for 2 MSL, then gone. */
+static void
+test_tcp_our_fin_then_time_wait_expires(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, "bye", 3), 3);
+	dp_sock_shutdown(s, false, true);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	if (!(sg.flags & RTE_TCP_FIN_FLAG))
+		CU_ASSERT_FATAL(sent(&sg) || true);
+	CU_ASSERT(sg.flags & RTE_TCP_FIN_FLAG);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_FIN_WAIT_1);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 5, 65535, NULL, 0);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_FIN_WAIT_2);
+	peer(RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG, PISS + 1, iss + 5, 65535,
+		NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.ack, PISS + 2);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_TIME_WAIT);
+	ut_advance_us(150000);
+	steps();
+	CU_ASSERT_EQUAL(state(s), DP_TCP_TIME_WAIT);
+	ut_advance_us(60000);
+	steps();
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
+	dp_sock_close(s, DP_CLOSE_GRACEFUL);
+}
+
+/* Both FINs cross: FIN-WAIT-1 -> CLOSING -> TIME-WAIT. */
+static void
+test_tcp_simultaneous_close_goes_through_closing(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+
+	dp_sock_shutdown(s, false, true);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT(sg.flags & RTE_TCP_FIN_FLAG);
+	peer(RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG, PISS + 1, iss + 1, 65535,
+		NULL, 0);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSING);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.ack, PISS + 2);
+	peer(RTE_TCP_ACK_FLAG, PISS + 2, iss + 2, 65535, NULL, 0);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_TIME_WAIT);
+	ut_advance_us(250000);
+	steps();
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
+	dp_sock_close(s, DP_CLOSE_GRACEFUL);
+}
+
+/* An unanswered SYN is retried, then connect fails -ETIMEDOUT. */
+static void
+test_tcp_connect_times_out_after_syn_retries(void)
+{
+	struct dp_addr to = { UT_PEER, PEER_PORT };
+	struct dp_sock *s = ut_sock(IPPROTO_TCP, 0, PORT);
+	struct seg sg;
+	unsigned int syns = 0;
+
+	CU_ASSERT_EQUAL(dp_sock_connect_flags(s, &to, DP_F_NONBLOCK),
+		-EINPROGRESS);
+	for (int i = 0; i < 200 && state(s) == DP_TCP_SYN_SENT; i++) {
+		steps();
+		while (sent(&sg))
+			syns += sg.flags == RTE_TCP_SYN_FLAG;
+		ut_advance_us(1000000);
+	}
+	CU_ASSERT_EQUAL(syns, 1 + 6);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
+	CU_ASSERT(dp_sock_ready(s) & DP_EV_ERROR);
+	dp_sock_close(s, DP_CLOSE_GRACEFUL);
+}
+
+/* A RST answering our SYN: refused. */
+static void
+test_tcp_connect_refused_by_rst(void)
+{
+	struct dp_addr to = { UT_PEER, PEER_PORT };
+	struct dp_sock *s = ut_sock(IPPROTO_TCP, 0, PORT);
+	struct seg sg;
+
+	dp_sock_connect_flags(s, &to, DP_F_NONBLOCK);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	peer(RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, sg.seq + 1, 0, NULL, 0);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
+	CU_ASSERT_EQUAL(dp_sock_take_error(s), ECONNREFUSED);
+	dp_sock_close(s, DP_CLOSE_GRACEFUL);
+}
+
+/* Bad checksum, bad data offset, a short segment, SYN+FIN: counted,
+ * dropped, nothing sent, no mbuf kept. */
+static void
+test_tcp_malformed_segments_are_counted(void)
+{
+	uint8_t f[256];
+	struct dp_stats a, b;
+	struct seg sg;
+	uint16_t n;
+
+	ut_stats(&a);
+	ut_inject(0, f, frame(f, PORT, RTE_TCP_SYN_FLAG, 1, 0, 10, NULL, 0,
+		true), 0);
+	n = frame(f, PORT, RTE_TCP_ACK_FLAG, 1, 0, 10, NULL, 0, false);
+	f[14 + 20 + 12] = 0xf0;			/* doff 15 */
+	ut_inject(0, f, n, 0);
+	n = frame(f, PORT, RTE_TCP_ACK_FLAG, 1, 0, 10, NULL, 0, false);
+	f[14 + 12] = 0;	/* spoil nothing but shorten the IP length below */
+	{
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+
+		ip->total_length = rte_cpu_to_be_16(30);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	ut_inject(0, f, n, 0);
+	ut_inject(0, f, frame(f, PORT, RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG, 1,
+		0, 10, NULL, 0, false), 0);
+	steps();
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(b.tcp_bad_csum - a.tcp_bad_csum, 1);
+	CU_ASSERT_EQUAL(b.tcp_bad_doff - a.tcp_bad_doff, 1);
+	CU_ASSERT_EQUAL(b.tcp_short - a.tcp_short, 1);
+	CU_ASSERT_EQUAL(b.tcp_odd_flags - a.tcp_odd_flags, 1);
+	CU_ASSERT_FALSE(sent(&sg));
+}
+
+static void
+check_nothing_held(void)
+{
+	CU_ASSERT_EQUAL(ut_settle(), 0);
+	ut_sent_drop();
+	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
+}
+
+static const struct wt_test tests[] = {
+	WT_TEST(test_tcp_active_open_completes_three_way_handshake),
+	WT_TEST(test_tcp_data_flows_both_ways_across_segment_boundaries),
+	WT_TEST(test_tcp_out_of_order_segment_is_held_until_the_hole_fills),
+	WT_TEST(test_tcp_passive_open_is_accepted),
+	WT_TEST(test_tcp_segment_to_closed_port_gets_rst),
+	WT_TEST(test_tcp_rst_in_window_is_challenged_exact_resets),
+	WT_TEST(test_tcp_syn_in_established_gets_challenge_ack),
+	WT_TEST(test_tcp_data_is_retransmitted_after_rto_with_backoff),
+	WT_TEST(test_tcp_zero_window_gets_persist_probes),
+	WT_TEST(test_tcp_peer_fin_then_our_close),
+	WT_TEST(test_tcp_our_fin_then_time_wait_expires),
+	WT_TEST(test_tcp_simultaneous_close_goes_through_closing),
+	WT_TEST(test_tcp_connect_times_out_after_syn_retries),
+	WT_TEST(test_tcp_connect_refused_by_rst),
+	WT_TEST(test_tcp_malformed_segments_are_counted),
+	WT_TEST_END
+};
+
+static const struct wt_suite suite = {
+	.name = "unit_tcp",
+	.init = suite_init,
+	.clean = ut_suite_clean,
+	.teardown = check_nothing_held,
+	.tests = tests,
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct wt_suite *const suites[] = { &suite, NULL };
+
+	return wt_run_suites(argc, argv, suites);
+}
