@@ -46,6 +46,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
+#include <rte_tcp.h>
 #include <rte_udp.h>
 
 #include "dp.h"
@@ -194,6 +195,29 @@ check_l4(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 			rte_cpu_to_be_16(IPPROTO_UDP) + u->dgram_len;
 		if (cksum_ok(l4, len, ph) != 0)
 			bad_frame("UDP checksum", m);
+		return;
+	}
+	case IPPROTO_TCP: {
+		const struct rte_tcp_hdr *t = (const void *)l4;
+		uint8_t fl;
+
+		if (len < sizeof(*t) || (t->data_off >> 4) < 5 ||
+				(t->data_off >> 4) * 4u > len)
+			bad_frame("TCP header length", m);
+		fl = t->tcp_flags;
+		/* Never SYN with FIN or RST, never RST with FIN. */
+		if ((fl & RTE_TCP_SYN_FLAG) && (fl & (RTE_TCP_FIN_FLAG |
+				RTE_TCP_RST_FLAG)))
+			bad_frame("TCP flags", m);
+		if ((fl & RTE_TCP_RST_FLAG) && (fl & RTE_TCP_FIN_FLAG))
+			bad_frame("TCP flags", m);
+		if (m->ol_flags & RTE_MBUF_F_TX_TCP_CKSUM)
+			return;
+		ph = __rte_raw_cksum(&ip->src_addr, 8, 0) +
+			rte_cpu_to_be_16(IPPROTO_TCP) +
+			rte_cpu_to_be_16(len);
+		if (cksum_ok(l4, len, ph) != 0)
+			bad_frame("TCP checksum", m);
 		return;
 	}
 	case IPPROTO_ICMP:

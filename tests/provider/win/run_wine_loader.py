@@ -311,6 +311,18 @@ def main():
         if rc != 0:
             print(f'FAIL: starting Wine: exit status {rc}\n{text}')
             return 1
+        # wineboot --init can return while the new prefix is still being
+        # set up: in a pristine root the first program then died at once,
+        # with no output. Wait until Wine runs a program (bounded).
+        for _ in range(20):
+            rc, text = run([WINE, 'cmd.exe', '/c', 'echo', 'wine-ready'],
+                           env, PREFIX_TIMEOUT)
+            if rc == 0 and 'wine-ready' in text:
+                break
+            time.sleep(0.5)
+        else:
+            print(f'FAIL: Wine runs no program: exit status {rc}\n{text}')
+            return 1
         print(f'Wine prefix made in {time.monotonic() - t0:.1f} s')
         passed, failed = run_cases(env, loader,
                                    os.path.join(out, 'wspdk.dll'),
