@@ -169,7 +169,7 @@ def failure(m):
     return None
 
 
-def ok(m):
+def usable(m):
     return failure(m) is None and m["s"].get("kind") != "skipped"
 
 
@@ -207,7 +207,7 @@ def load_cell(meta):
 
 
 def lat(m, stat="p50"):
-    if int(fnum(m["s"], "samples", 0)) == 0 or not ok(m):
+    if int(fnum(m["s"], "samples", 0)) == 0 or not usable(m):
         return float("nan")
     return fnum(m["s"], "rtt_%s_ns" % stat)
 
@@ -217,7 +217,7 @@ def latency_rows(ms):
     for sc, _t in SCENARIOS:
         for m in ms.values():
             if m["meta"].get("scenario") == sc and \
-                    m["s"].get("kind") == "latency" and ok(m):
+                    m["s"].get("kind") == "latency" and usable(m):
                 rows.append(m)
     return rows
 
@@ -301,7 +301,7 @@ def drops(s):
 
 def table_throughput(ms, lines):
     rows = [m for m in ms.values() if m["meta"].get("scenario") in
-            ("rx", "fanout") and ok(m)]
+            ("rx", "fanout") and usable(m)]
     if not rows:
         return
     lines.append("| measurement | rate (Mdgram/s) | vs floor | offered "
@@ -331,7 +331,7 @@ def table_throughput(ms, lines):
 
 def table_lifecycle(ms, lines):
     rows = [m for m in ms.values() if m["s"].get("kind") == "lifecycle" and
-            ok(m)]
+            usable(m)]
     if not rows:
         return
     lines.append("| measurement | cycles | cycles/s | p50 ms | p99 ms | max "
@@ -499,7 +499,7 @@ def sink_steps(s):
 
 def table_pktgen(ms, lines):
     m = ms.get("pktgen_sink")
-    if m is not None and ok(m):
+    if m is not None and usable(m):
         s = m["s"]
         lines.append("### pktgen → memif → provider UDP sink (%s flows)" %
                      s.get("flows", "?"))
@@ -534,7 +534,7 @@ def table_pktgen(ms, lines):
                                   s.get("step_s", "?")))
         lines.append("")
     m = ms.get("pktgen_latency")
-    if m is not None and ok(m):
+    if m is not None and usable(m):
         s = m["s"]
         lines.append("### pktgen latency → provider UDP echo")
         lines.append("")
@@ -544,7 +544,7 @@ def table_pktgen(ms, lines):
         lines.append("|---:|---:|---:|---:|---:|---:|---|---|")
         refs = []
         for r in ("refl_raw", "refl_provider_sleep", "loop_provider"):
-            if r in ms and ms[r]["s"].get("kind") == "latency" and ok(ms[r]):
+            if r in ms and ms[r]["s"].get("kind") == "latency" and usable(ms[r]):
                 refs.append("%s p50 %s µs" % (r, us(lat(ms[r]))))
         lines.append("| %s | %s | %s | %s | %s (%s) | %s | %s fps | %s |" % (
             s.get("latency_num_pkts"), s.get("latency_min_us", "–"),
@@ -617,7 +617,7 @@ def write_csvs(out, ms):
         f, w = writer(fname)
         w.writerow(["name", "label", "key", "value"])
         for m in ms.values():
-            if m["s"].get("kind") in kinds and ok(m):
+            if m["s"].get("kind") in kinds and usable(m):
                 for k, v in sorted(m["s"].items()):
                     w.writerow([m["name"], m["meta"].get("label", ""), k, v])
         f.close()
@@ -709,7 +709,7 @@ def plot_lifecycle(out, ms):
 
 def plot_throughput(out, ms):
     rows = [m for m in ms.values() if m["s"].get("kind") == "throughput" and
-            ok(m)]
+            usable(m)]
     if not rows:
         return []
     dat = os.path.join(out, "throughput.dat")
