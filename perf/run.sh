@@ -234,11 +234,20 @@ measure() {
 		echo "attempts=$attempt"
 		echo "flagged=$flagged"
 		echo "rc=$rc"
+		echo "log=logs/$name.log"
 		echo "$win"
 	} >"$out/$name.meta"
-	[ -f "$out/$name.summary" ] ||
-		printf 'name=%s\nkind=failed\nreason=rc %s\n' "$name" "$rc" \
-			>"$out/$name.summary"
+	# A measurement that failed or wrote nothing is reported as failed,
+	# never as the figures it may have left half-written.
+	if [ "$rc" -ne 0 ]; then
+		[ -f "$out/$name.summary" ] &&
+			mv "$out/$name.summary" "$out/$name.summary.partial"
+		printf 'name=%s\nkind=failed\nreason=exited with rc %s\nlog=logs/%s.log\n' \
+			"$name" "$rc" "$name" >"$out/$name.summary"
+	elif [ ! -s "$out/$name.summary" ]; then
+		printf 'name=%s\nkind=failed\nreason=ran (rc 0) but wrote no result\nlog=logs/%s.log\n' \
+			"$name" "$name" >"$out/$name.summary"
+	fi
 	return 0
 }
 
@@ -618,7 +627,12 @@ s_fanout() {
 fanout_table() {
 	local f=$out/logs/fanout.log
 
-	[ -f "$f" ] && grep -q '^members_1_ns=' "$f" || return 0
+	want fanout || return 0
+	if ! [ -f "$f" ] || ! grep -q '^members_1_ns=' "$f"; then
+		printf '\n## Multicast fan-out (lcore, per datagram)\n\n**failed**: fanout wrote no figures; see logs/fanout.log\n' |
+			tee -a "$out/report.md"
+		return 0
+	fi
 	awk -F= '
 	/^unicast_1_ns=/ { u = $2 }
 	/^members_[0-9]+_/ { split($1, a, "_"); n = a[2]; k = $1
@@ -642,13 +656,20 @@ fanout_table() {
 # ---- 7. pktgen ----
 
 s_pktgen() {
+	local n rc=0
+
 	want pktgen || return 0
+	log "pktgen: sink and latency profiles (PKTGEN=${PKTGEN:-unset})"
 	"$here/pktgen/run.sh" --out "$out" --tmp "$tmp" --tag "$tag" \
-		--build "$build" --seconds "$TP_S" >&2 || true
-	local n
+		--build "$build" --seconds "$TP_S" >&2 || rc=$?
+	# Whatever happened in there, each measurement ends as figures,
+	# skipped or failed, with its reason.
 	for n in pktgen_sink pktgen_latency; do
 		[ -f "$out/$n.meta" ] || printf 'scenario=pktgen\nlabel=%s\n' \
 			"$n" >"$out/$n.meta"
+		[ -s "$out/$n.summary" ] ||
+			printf 'name=%s\nkind=failed\nreason=perf/pktgen/run.sh exited with rc %s before writing a result\nlog=logs/%s_pktgen.log\n' \
+				"$n" "$rc" "$n" >"$out/$n.summary"
 	done
 }
 
@@ -676,7 +697,12 @@ s_timer() {
 timer_table() {
 	local f=$out/logs/timer.log
 
-	[ -f "$f" ] && grep -q '_ratio=' "$f" || return 0
+	want timer || return 0
+	if ! [ -f "$f" ] || ! grep -q '_ratio=' "$f"; then
+		printf '\n## Timers (one lcore, ns per operation)\n\n**failed**: timer wrote no figures; see logs/timer.log\n' |
+			tee -a "$out/report.md"
+		return 0
+	fi
 	awk -F= '
 	/^rounds=/ { rounds = $2 }
 	/^foreign_mean_pct=/ { fm = $2 }
@@ -725,7 +751,13 @@ main() {
 	# fails here naming its package, not as an empty figure later.
 	need_tool ip taskset python3 dpdk-testpmd sockperf gnuplot ||
 		die "tools missing (above)"
-	setup_hugepages 256 || die "cannot reserve hugepages"
+	# The provider apps' pools (WSPDK_MBUFS=65535: ~150 MB each), plus
+	# pktgen's -m when it runs (perf/pktgen/run.sh sizes it to what is
+	# free, at most PKTGEN_MEM MB).
+	local pages=256
+	want pktgen && [ -n "${PKTGEN:-}" ] &&
+		pages=$((pages + 128 + ${PKTGEN_MEM:-1024} / 2))
+	setup_hugepages "$pages" || die "cannot reserve $pages hugepages"
 	out=${out:-$here/results/$(date +%Y%m%d-%H%M%S)}
 	mkdir -p "$out/logs"
 	out=$(cd "$out" && pwd)

@@ -51,6 +51,7 @@ struct opts {
 	const char *cpus;		/* sink threads' CPUs, "0,1" */
 	unsigned int rcvbuf;
 	const char *ready_file;
+	const char *progress_file;	/* sink: app_dgrams=N, every 100 ms */
 	const char *note;
 	const char *group;		/* sink: multicast group to join */
 	unsigned int members;		/* sink: sockets joined to it */
@@ -71,7 +72,8 @@ usage(void)
 		"  [--seconds S] [--size BYTES] [--port P] [--self IP] "
 		"[--peer IP:PORT] [--sockperf]\n  [--nonblock] "
 		"[--tap IFNAME,MAC,CIDR] [--threads N] [--cpus LIST] "
-		"[--rcvbuf BYTES]\n  [--ready-file PATH] [--note TEXT] "
+		"[--rcvbuf BYTES]\n  [--ready-file PATH] [--progress-file PATH] "
+		"[--note TEXT] "
 		"[--group IP --members N]\n");
 	exit(2);
 }
@@ -118,6 +120,8 @@ parse(int argc, char **argv)
 			o.rcvbuf = (unsigned int)atoi(v);
 		else if ((v = pf_arg(argc, argv, &i, "--ready-file")) != NULL)
 			o.ready_file = v;
+		else if ((v = pf_arg(argc, argv, &i, "--progress-file")) != NULL)
+			o.progress_file = v;
 		else if ((v = pf_arg(argc, argv, &i, "--note")) != NULL)
 			o.note = v;
 		else if ((v = pf_arg(argc, argv, &i, "--group")) != NULL)
@@ -467,6 +471,28 @@ sink_total(void)
 	return t;
 }
 
+/*
+ * What the application has read so far, for a generator that steps its
+ * load (perf/pktgen/sink.lua reads it before and after each step):
+ * written to a temporary name and renamed, so a reader never sees half.
+ */
+static void
+sink_progress(void)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (o.progress_file == NULL)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", o.progress_file);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return;
+	fprintf(f, "app_dgrams=%llu\n", (unsigned long long)sink_total());
+	if (fclose(f) == 0)
+		rename(tmp, o.progress_file);
+}
+
 /* The telemetry prefix: --file-prefix in WSPDK_EAL_ARGS, or wspdk<pid>. */
 static const char *
 tel_prefix(void)
@@ -616,6 +642,7 @@ run_sink(void)
 	for (unsigned int i = 0; i < nwin; i++) {
 		pf_sleep_ms(100);
 		now = sink_total();
+		sink_progress();
 		t_now = pf_now_ns();
 		if (i == 9) {
 			first = now;

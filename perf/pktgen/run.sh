@@ -10,7 +10,19 @@
 # stderr, and both measurements are written as skipped with that reason.
 # Otherwise the provider app is the memif server (long-lived), pktgen the
 # client; every process is bounded by timeout and killed by its PID.
-set -euo pipefail
+# Each measurement ends as figures or as kind=failed with the reason and
+# the log: a run that did not start, failed or produced nothing is never
+# written as a number.
+#
+# CPU layout (2 cores; README "Running on 2 cores"): pktgen's main lcore
+# (display/timers, it spins) and its port lcore both on CPU 0
+# (PKTGEN_LCORES), the provider's lcore alone on CPU 1, the sink's app
+# thread on CPU 0 beside pktgen; the echo app sleeps in recv
+# (WSPDK_SPIN_US=0), so the latency run has no third spinner.
+# Memory: pktgen gets -m = what hugetlbfs has free once the provider holds
+# its pool, less a margin, capped at PKTGEN_MEM (MB); below PKTGEN_MIN_MEM
+# the measurement fails saying so.
+set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 out= tmp= tag= build= secs=10
@@ -28,12 +40,27 @@ done
 [ -n "$out" ] && [ -n "$tmp" ] && [ -n "$tag" ] && [ -n "$build" ] ||
 	{ echo "pktgen/run.sh: --out --tmp --tag --build needed" >&2; exit 2; }
 
-MAC=02:00:c6:12:00:02
+MAC=02:00:c6:12:00:02		# the provider
+PG_MAC=02:00:c6:12:00:01	# pktgen's memif port (vdev mac=)
+PG_LCORES=${PKTGEN_LCORES:-0@0,1@0}
+PG_MAP=${PKTGEN_MAP:-1.0}
+PG_MEM_MAX=${PKTGEN_MEM:-1024}
+PG_MEM_MIN=${PKTGEN_MIN_MEM:-256}
+ECHO_PORT=1028			# pktgen's fixed latency port (LATENCY_DPORT)
+SINK_PORT=7000
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
 meta() {	# meta NAME LABEL NOTE
-	printf 'scenario=pktgen\nlabel=%s\nnote=%s\n' "$2" "$3" >"$out/$1.meta"
+	printf 'scenario=pktgen\nlabel=%s\nnote=%s\nlog=logs/%s_pktgen.log\n' \
+		"$2" "$3" "$1" >"$out/$1.meta"
+}
+
+# fail NAME REASON: this measurement produced nothing usable.
+fail() {
+	printf 'name=%s\nkind=failed\nreason=%s\nlog=logs/%s_pktgen.log\n' \
+		"$1" "$2" "$1" >"$out/$1.summary"
+	echo "== pktgen: $1 failed: $2" >&2
 }
 
 skip() {
@@ -43,11 +70,14 @@ skip() {
 		printf 'name=%s\nkind=skipped\nreason=%s\n' "$n" "$why" \
 			>"$out/$n.summary"
 	done
-	meta pktgen_sink "pktgen → memif → provider UDP sink" ""
-	meta pktgen_latency "pktgen latency → provider UDP echo" ""
 }
 
-if [ -z "${PKTGEN:-}" ] || [ ! -x "${PKTGEN:-}" ]; then
+meta pktgen_sink "pktgen → memif → provider UDP sink" \
+	"16 flows, frame sizes 64-1518 at pktgen's full rate; per size: offered, lcore, socket, app, drops"
+meta pktgen_latency "pktgen latency → provider UDP echo" \
+	"pktgen's own latency figures, light background in frames/s"
+
+if [ -z "${PKTGEN:-}" ]; then
 	cat >&2 <<'MSG'
 == pktgen: PKTGEN is not set to a pktgen binary; skipping scenario 6.
    pktgen-dpdk is not in Debian. Build pktgen-23.06.1 (the last release
@@ -59,76 +89,188 @@ MSG
 	skip "PKTGEN not set (pktgen-dpdk is not packaged by Debian): build pktgen-23.06.1 against DPDK 22.11 as perf/pktgen/README.md says, then PKTGEN=/path/to/pktgen"
 	exit 0
 fi
-command -v script >/dev/null || { skip "script(1) missing (util-linux)"; exit 0; }
+if [ ! -x "$PKTGEN" ]; then
+	fail pktgen_sink "PKTGEN=$PKTGEN is not an executable file"
+	fail pktgen_latency "PKTGEN=$PKTGEN is not an executable file"
+	exit 0
+fi
+if ! command -v script >/dev/null; then
+	fail pktgen_sink "script(1) missing (util-linux)"
+	fail pktgen_latency "script(1) missing (util-linux)"
+	exit 0
+fi
 
-# provider NAME MODE SECONDS: the app as memif server, ready when it says.
+PROV=
+PROV_ENV=()
+# provider NAME MODE PORT SECONDS WSPERF-ARGS...: the app as memif
+# server (PROV_ENV: more environment), ready when it says so.
 provider() {
-	local name=$1 mode=$2 s=$3 sock=$tmp/pg_$1.sock i
+	local name=$1 mode=$2 port=$3 s=$4 sock=$tmp/pg_$1.sock i
+	shift 4
 
-	rm -f "$sock" "$tmp/$name.ready"
-	timeout --kill-after=5 $((s + 30)) env WSPDK_LOG_LEVEL=warning \
+	rm -f "$sock" "$tmp/$name.ready" "$tmp/$name.progress"
+	timeout --kill-after=5 "$s" env WSPDK_LOG_LEVEL=warning \
 		WSPDK_LCORES=1 "WSPDK_EAL_ARGS=--file-prefix=${tag}P$name" \
-		WSPDK_MBUFS=65535 \
+		WSPDK_MBUFS=65535 "WSPDK_STATIC_ARP=198.18.0.1=$PG_MAC" \
 		"WSPDK_DEVICE=net_memif0,role=server,id=0,socket=$sock,socket-abstract=no,mac=$MAC" \
-		"$build/perf/wsperf" --mode "$mode" --port 7000 --cpu 0 \
-		--seconds "$s" --out "$out" --name "$name" \
-		--ready-file "$tmp/$name.ready" </dev/null \
+		"${PROV_ENV[@]}" "$build/perf/wsperf" --mode "$mode" \
+		--port "$port" --seconds "$s" --out "$tmp" \
+		--name "${name}_app" --ready-file "$tmp/$name.ready" "$@" \
+		</dev/null \
 		>"$out/logs/$name.log" 2>&1 &
 	PROV=$!
 	PIDS+=("$PROV")
 	for i in $(seq 100); do
 		[ -f "$tmp/$name.ready" ] && [ -S "$sock" ] && return 0
+		kill -0 "$PROV" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1
 }
 
-# pktgen NAME SCRIPT SECONDS: the client, under script(1) for its tty.
+provider_stop() {
+	local i
+
+	kill -TERM "$PROV" 2>/dev/null || return 0
+	for i in $(seq 50); do
+		kill -0 "$PROV" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$PROV" 2>/dev/null || true
+	wait "$PROV" 2>/dev/null || true
+}
+
+# Hugepage memory free now, in MB.
+free_mb() {
+	awk '/^HugePages_Free:/ { n = $2 } /^Hugepagesize:/ { kb = $2 }
+		END { print int(n * kb / 1024) }' /proc/meminfo
+}
+
+# pktgen NAME SCRIPT SECONDS [ENV...]: the client, under script(1) for its
+# tty. Sets PG_RC and PG_MEM; the log is logs/NAME_pktgen.log.
 pktgen() {
-	local name=$1 lua=$2 s=$3 sock=$tmp/pg_$1.sock
+	local name=$1 lua=$2 s=$3 sock=$tmp/pg_$1.sock free
+	shift 3
 
+	free=$(free_mb)
+	PG_MEM=$((free - 64))
+	[ "$PG_MEM" -gt "$PG_MEM_MAX" ] && PG_MEM=$PG_MEM_MAX
+	MEMORY="pktgen -m $PG_MEM MB of $free MB hugepages free after the provider's pool"
+	if [ "$PG_MEM" -lt "$PG_MEM_MIN" ]; then
+		PG_RC=-1
+		return
+	fi
 	rm -f "$tmp/$name.result"
-	PF_OUT="$tmp/$name.result" PF_SECONDS="$secs" PF_DST_MAC=$MAC \
-	PF_DST_IP=198.18.0.2 PF_SRC_IP=198.18.0.1 PF_DST_PORT=7000 \
-	PF_FLOWS=16 PF_PREFIX="${tag}P$name" PF_LUA_DIR="$here" \
-	timeout --kill-after=5 "$s" script -qefc "$PKTGEN --no-pci \
---huge-unlink -m 1024 --file-prefix ${tag}G$name \
--l ${PKTGEN_LCORES:-0-1} --vdev net_memif0,role=client,id=0,socket=$sock,socket-abstract=no \
--- -P -m ${PKTGEN_MAP:-1.0} -f $here/$lua" "$tmp/$name.typescript" \
-		</dev/null >"$out/logs/${name}_pktgen.log" 2>&1 || true
+	PG_RC=0
+	env PF_OUT="$tmp/$name.result" PF_SECONDS="$secs" PF_DST_MAC=$MAC \
+		PF_DST_IP=198.18.0.2 PF_SRC_IP=198.18.0.1 PF_FLOWS=16 \
+		PF_PREFIX="${tag}P$name" PF_LUA_DIR="$here" \
+		PF_PROGRESS="$tmp/$name.progress" "$@" \
+		timeout --kill-after=5 "$s" script -qefc "$PKTGEN --no-pci \
+--huge-unlink -m $PG_MEM --file-prefix ${tag}G$name --lcores $PG_LCORES \
+--vdev net_memif0,role=client,id=0,socket=$sock,socket-abstract=no,mac=$PG_MAC \
+-- -P -m $PG_MAP -f $here/$lua" "$tmp/$name.typescript" \
+		</dev/null >"$out/logs/${name}_pktgen.log" 2>&1 || PG_RC=$?
 }
 
-result_kv() {	# the Lua script's key=value lines, as summary lines
-	[ -f "$1" ] && cat "$1"
+# verdict NAME SECONDS: why pktgen's run gave nothing, or "" if it did.
+verdict() {
+	local name=$1 s=$2 log=$out/logs/${1}_pktgen.log res=$tmp/$1.result
+	local line
+
+	if [ "$PG_RC" = -1 ]; then
+		echo "only $(free_mb) MB of hugepages free after the provider's pool, pktgen needs $PG_MEM_MIN MB (raise nr_hugepages or PKTGEN_MIN_MEM)"
+		return
+	fi
+	line=$(grep -m1 -e 'EAL: FATAL' -e 'Cannot init EAL' \
+		-e 'Not enough memory' -e 'Error - exiting' \
+		-e 'command not found' -e 'No such file' "$log" 2>/dev/null |
+		tr -d '\r|')
+	if [ -n "$line" ] && [ ! -s "$res" ]; then
+		echo "pktgen did not start: $line"
+	elif [ "$PG_RC" = 124 ] || [ "$PG_RC" = 137 ]; then
+		echo "pktgen did not finish within $s s (killed)"
+	elif [ "$PG_RC" != 0 ]; then
+		line=$(grep -v '^[[:space:]]*$' "$log" 2>/dev/null | tail -1 |
+			tr -d '\r|' | cut -c1-160)
+		echo "pktgen exited with rc $PG_RC${line:+: $line}"
+	elif [ ! -e "$res" ]; then
+		echo "pktgen exited 0 but wrote no result file (the Lua profile did not run)"
+	elif [ ! -s "$res" ]; then
+		echo "pktgen's result file is empty"
+	elif ! grep -q '^done=1$' "$res"; then
+		echo "pktgen's profile stopped before its end (no done=1)"
+	fi
 }
 
-total=$((6 * (secs + 3) + 20))
-if provider pktgen_sink sink "$total"; then
-	pktgen pktgen_sink sink.lua "$total"
-	wait "$PROV" 2>/dev/null || true
-	{
-		result_kv "$tmp/pktgen_sink.result"
-		sed -n 's/^size64_provider_rx_pps=/rate_pps=/p' \
-			"$tmp/pktgen_sink.result" 2>/dev/null
-	} >>"$out/pktgen_sink.summary"
-	grep -q '^done=1' "$tmp/pktgen_sink.result" 2>/dev/null ||
-		echo "reason=pktgen did not finish; see logs/pktgen_sink_pktgen.log" \
-			>>"$out/pktgen_sink.summary"
+layout="pktgen lcores $PG_LCORES (main+port on CPU 0), map $PG_MAP; provider lcore CPU 1"
+
+# ---- sink ----
+n=pktgen_sink
+total=$((6 * (secs + 5) + 30))
+PROV_ENV=()
+if provider $n sink $SINK_PORT $((total + 20)) --threads 1 --cpus 0 \
+		--progress-file "$tmp/$n.progress"; then
+	pktgen $n sink.lua "$total" PF_DST_PORT=$SINK_PORT
+	provider_stop
+	why=$(verdict $n "$total")
+	if [ -n "$why" ]; then
+		fail $n "$why"
+	else
+		{
+			echo "name=$n"
+			echo "kind=pktgen_sink"
+			echo "flows=16"
+			echo "step_s=$secs"
+			echo "layout=$layout; sink app thread CPU 0 (with pktgen)"
+			echo "memory=$MEMORY"
+			echo "log=logs/${n}_pktgen.log"
+			grep -v -e '^done=' -e '^name=' -e '^kind=' \
+				"$tmp/$n.result"
+		} >"$out/$n.summary"
+	fi
 else
-	skip "the provider sink did not start; see logs/pktgen_sink.log"
+	provider_stop
+	fail $n "the provider sink did not start; see logs/$n.log"
 fi
-meta pktgen_sink "pktgen → memif → provider UDP sink" \
-	"16 flows, frame sizes 64-1518 at line rate; rate = provider rx_pkts/s for 64 B"
 
-if provider pktgen_latency echo $((secs + 30)); then
-	pktgen pktgen_latency latency.lua $((secs + 30))
-	kill "$PROV" 2>/dev/null || true
-	wait "$PROV" 2>/dev/null || true
-	{
-		echo "name=pktgen_latency"
-		echo "kind=pktgen_latency"
-		result_kv "$tmp/pktgen_latency.result"
-	} >"$out/pktgen_latency.summary"
+# ---- latency ----
+n=pktgen_latency
+total=$((secs + 40))
+PROV_ENV=(WSPDK_SPIN_US=0)
+if provider $n echo $ECHO_PORT $((total + 20)) --cpu 1; then
+	pktgen $n latency.lua "$total" PF_DST_PORT=$ECHO_PORT \
+		PF_BG_FPS="${PKTGEN_BG_FPS:-10000}"
+	provider_stop
+	why=$(verdict $n "$total")
+	res=$tmp/$n.result
+	# pktgen's latency figures, whatever the nesting of pktStats.
+	pick() {
+		sed -n "s/^stats\..*latency[._]$1=//p" "$res" 2>/dev/null |
+			head -1
+	}
+	if [ -z "$why" ] && ! [ "$(pick num_pkts)" -gt 0 ] 2>/dev/null; then
+		why="pktgen counted $(pick num_pkts) latency packets; provider rx $(sed -n 's/^provider_rx=//p' "$res") tx $(sed -n 's/^provider_tx=//p' "$res"), drops: $(sed -n 's/^provider_drops=//p' "$res")"
+	fi
+	if [ -n "$why" ]; then
+		fail $n "$why"
+	else
+		{
+			echo "name=$n"
+			echo "kind=pktgen_latency"
+			echo "echo_port=$ECHO_PORT"
+			echo "layout=$layout; echo app sleeps in recv (WSPDK_SPIN_US=0)"
+			echo "memory=$MEMORY"
+			echo "log=logs/${n}_pktgen.log"
+			for k in num_pkts min_us avg_us max_us jitter_count \
+					num_skipped jitter_threshold_us; do
+				echo "latency_$k=$(pick $k)"
+			done
+			grep -v -e '^done=' -e '^name=' -e '^kind=' "$res"
+		} >"$out/$n.summary"
+	fi
+else
+	provider_stop
+	fail $n "the provider echo did not start; see logs/$n.log"
 fi
-meta pktgen_latency "pktgen latency → provider UDP echo" \
-	"pktgen's own latency figures (see pktgen_latency.summary)"
+exit 0

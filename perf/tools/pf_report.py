@@ -140,6 +140,44 @@ def load(out):
     return ms
 
 
+def failure(m):
+    """Why a measurement produced nothing usable, or None.
+
+    A measurement that did not run, ran and failed, or ran and produced
+    no figure is a failure: the report lists it as such and never shows
+    a number for it (a 0 would read as a measurement)."""
+    s, meta = m["s"], m["meta"]
+    kind = s.get("kind", "")
+    if kind == "skipped":
+        return None
+    if kind == "failed":
+        return s.get("reason") or "failed (no reason given)"
+    if not kind:
+        return "no result written (rc %s)" % meta.get("rc", "?")
+    if meta.get("rc", "0") not in ("", "0"):
+        return "exited with rc %s" % meta["rc"]
+    if kind == "latency" and int(fnum(s, "samples", 0)) == 0:
+        return "no samples"
+    if kind == "throughput" and not rate(m) > 0:
+        return "no rate measured"
+    if kind == "lifecycle" and int(fnum(s, "cycles", 0)) == 0:
+        return "no cycles"
+    if kind == "pktgen_sink" and not sink_steps(s):
+        return "no frame size with traffic offered and counted"
+    if kind == "pktgen_latency" and not fnum(s, "latency_num_pkts", 0) > 0:
+        return "pktgen counted no latency packets"
+    return None
+
+
+def usable(m):
+    return failure(m) is None and m["s"].get("kind") != "skipped"
+
+
+def log_of(m):
+    return m["s"].get("log") or m["meta"].get("log") or \
+        "logs/%s.log" % m["name"]
+
+
 def us(ns):
     if ns is None or math.isnan(ns):
         return "–"
@@ -169,7 +207,7 @@ def load_cell(meta):
 
 
 def lat(m, stat="p50"):
-    if int(fnum(m["s"], "samples", 0)) == 0:
+    if int(fnum(m["s"], "samples", 0)) == 0 or not usable(m):
         return float("nan")
     return fnum(m["s"], "rtt_%s_ns" % stat)
 
@@ -179,7 +217,7 @@ def latency_rows(ms):
     for sc, _t in SCENARIOS:
         for m in ms.values():
             if m["meta"].get("scenario") == sc and \
-                    m["s"].get("kind") == "latency":
+                    m["s"].get("kind") == "latency" and usable(m):
                 rows.append(m)
     return rows
 
@@ -228,6 +266,9 @@ def table_latency(ms, lines):
 
 def rate(m):
     s = m["s"]
+    if s.get("kind") == "failed" or \
+            m["meta"].get("rc", "0") not in ("", "0"):
+        return float("nan")
     for k in ("app_rate_median_pps", "rx_rate_median_pps",
               "recv_rate_pps", "rate_pps", "lcore_rx_rate_pps"):
         v = fnum(s, k)
@@ -260,9 +301,7 @@ def drops(s):
 
 def table_throughput(ms, lines):
     rows = [m for m in ms.values() if m["meta"].get("scenario") in
-            ("rx", "fanout")
-            or (m["meta"].get("scenario") == "pktgen" and
-                m["s"].get("kind") == "throughput")]
+            ("rx", "fanout") and usable(m)]
     if not rows:
         return
     lines.append("| measurement | rate (Mdgram/s) | vs floor | offered "
@@ -291,7 +330,8 @@ def table_throughput(ms, lines):
 
 
 def table_lifecycle(ms, lines):
-    rows = [m for m in ms.values() if m["s"].get("kind") == "lifecycle"]
+    rows = [m for m in ms.values() if m["s"].get("kind") == "lifecycle" and
+            usable(m)]
     if not rows:
         return
     lines.append("| measurement | cycles | cycles/s | p50 ms | p99 ms | max "
@@ -445,6 +485,99 @@ def table_targets(ms, lines):
     lines.append("")
 
 
+def sink_steps(s):
+    """The pktgen sink's frame sizes that carried traffic: offered by
+    pktgen and counted by the provider (a size with nothing offered is a
+    failed step, shown as such, never as a rate)."""
+    out = []
+    for z in s.get("sizes", "").split(","):
+        if z and fnum(s, "size%s_offered_pps" % z, 0) > 0 and \
+                not math.isnan(fnum(s, "size%s_lcore_rx_pps" % z)):
+            out.append(z)
+    return out
+
+
+def table_pktgen(ms, lines):
+    m = ms.get("pktgen_sink")
+    if m is not None and usable(m):
+        s = m["s"]
+        lines.append("### pktgen → memif → provider UDP sink (%s flows)" %
+                     s.get("flows", "?"))
+        lines.append("")
+        lines.append("| frame B | offered by pktgen (pps) | lcore took off "
+                     "the port (pps) | into the socket (pps) | app read "
+                     "(pps) | drops that moved (frames in the step) |")
+        lines.append("|---:|---:|---:|---:|---:|---|")
+        good = sink_steps(s)
+        for z in s.get("sizes", "").split(","):
+            if not z:
+                continue
+            if z not in good:
+                lines.append("| %s | **failed**: %s | | | | |" % (
+                    z, s.get("size%s_reason" % z,
+                             "nothing offered or counted")))
+                continue
+            f = lambda k: fnum(s, "size%s_%s" % (z, k))
+            lines.append("| %s | %.0f | %.0f | %s | %s | %s |" % (
+                z, f("offered_pps"), f("lcore_rx_pps"),
+                "%.0f" % f("into_socket_pps")
+                if not math.isnan(f("into_socket_pps")) else "–",
+                "%.0f" % f("app_read_pps")
+                if not math.isnan(f("app_read_pps")) else "–",
+                s.get("size%s_drops" % z, "") or "none"))
+        lines.append("")
+        lines.append("Layout: %s. Memory: %s. Rates over the %s s of each "
+                     "step, from pktgen's port counters (offered) and the "
+                     "provider's telemetry: rx_pkts (lcore), the socket's "
+                     "rx_dgrams (into the socket), the app's own count "
+                     "(read)." % (s.get("layout", "?"), s.get("memory", "?"),
+                                  s.get("step_s", "?")))
+        lines.append("")
+    m = ms.get("pktgen_latency")
+    if m is not None and usable(m):
+        s = m["s"]
+        lines.append("### pktgen latency → provider UDP echo")
+        lines.append("")
+        lines.append("| probes | RTT min µs | avg µs | max µs | jitter count "
+                     "(threshold µs) | skipped | background | reference in "
+                     "this run |")
+        lines.append("|---:|---:|---:|---:|---:|---:|---|---|")
+        refs = []
+        for r in ("refl_raw", "refl_provider_sleep", "loop_provider"):
+            if r in ms and ms[r]["s"].get("kind") == "latency" and usable(ms[r]):
+                refs.append("%s p50 %s µs" % (r, us(lat(ms[r]))))
+        lines.append("| %s | %s | %s | %s | %s (%s) | %s | %s fps | %s |" % (
+            s.get("latency_num_pkts"), s.get("latency_min_us", "–"),
+            s.get("latency_avg_us", "–"), s.get("latency_max_us", "–"),
+            s.get("latency_jitter_count", "–"),
+            s.get("latency_jitter_threshold_us", "–"),
+            s.get("latency_num_skipped", "–"), s.get("bg_fps", "?"),
+            "; ".join(refs) or "none ran"))
+        lines.append("")
+        lines.append("Layout: %s. Probes to UDP port %s (pktgen's fixed "
+                     "latency port), echoed by wsperf --mode echo." % (
+                         s.get("layout", "?"), s.get("echo_port", "?")))
+        lines.append("")
+
+
+def table_failed(ms, lines):
+    bad = [(m, failure(m)) for m in ms.values() if failure(m)]
+    if not bad:
+        return
+    lines.append("## Failed")
+    lines.append("")
+    lines.append("These did not produce a measurement; no figure of theirs "
+                 "appears above.")
+    lines.append("")
+    lines.append("| measurement | status | reason | log |")
+    lines.append("|---|---|---|---|")
+    for m, why in bad:
+        lines.append("| %s | **failed** | %s | %s |" % (
+            m["meta"].get("label", m["name"]), why.replace("|", "/"),
+            log_of(m)))
+    lines.append("")
+
+
 def notes(ms, lines):
     seen = set()
     for m in ms.values():
@@ -484,7 +617,7 @@ def write_csvs(out, ms):
         f, w = writer(fname)
         w.writerow(["name", "label", "key", "value"])
         for m in ms.values():
-            if m["s"].get("kind") in kinds:
+            if m["s"].get("kind") in kinds and usable(m):
                 for k, v in sorted(m["s"].items()):
                     w.writerow([m["name"], m["meta"].get("label", ""), k, v])
         f.close()
@@ -576,7 +709,7 @@ def plot_lifecycle(out, ms):
 
 def plot_throughput(out, ms):
     rows = [m for m in ms.values() if m["s"].get("kind") == "throughput" and
-            not math.isnan(rate(m))]
+            usable(m)]
     if not rows:
         return []
     dat = os.path.join(out, "throughput.dat")
@@ -623,6 +756,7 @@ def cmd_report(a):
                          mach.get("buildtype", "?"), mach.get("mode", "?"),
                          mach.get("started", "?"), mach.get("elapsed_s", "?")))
         lines.append("")
+    table_failed(ms, lines)
     lines.append("## Latency")
     lines.append("")
     table_latency(ms, lines)
@@ -630,6 +764,7 @@ def cmd_report(a):
     lines.append("## Throughput")
     lines.append("")
     table_throughput(ms, lines)
+    table_pktgen(ms, lines)
     lines.append("## Lifecycle")
     lines.append("")
     table_lifecycle(ms, lines)
