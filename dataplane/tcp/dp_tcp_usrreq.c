@@ -714,6 +714,12 @@ tcp_events(struct dp_sock *s, unsigned int ev)
 	}
 	if (st == DP_TCP_SYN_SENT || st == DP_TCP_SYN_RECEIVED)
 		ev &= ~(unsigned int)DP_EV_WRITE;
+	/* Drained: every byte sent acknowledged, our FIN too (SO_LINGER's
+	 * wait); the owner notes the ACKs and state changes that end it. */
+	if (__atomic_load_n(&s->tx_bytes_q, __ATOMIC_ACQUIRE) != 0 ||
+			st == DP_TCP_FIN_WAIT_1 || st == DP_TCP_CLOSING ||
+			st == DP_TCP_LAST_ACK)
+		ev &= ~(unsigned int)DP_EV_DRAINED;
 	if (__atomic_load_n(&tp->r_bytes, __ATOMIC_RELAXED) != 0 ||
 			fin_reached(tp))
 		ev |= DP_EV_READ;
