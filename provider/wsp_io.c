@@ -131,10 +131,10 @@ stream_send(struct io_args *a, int f)
 
 	for (;;) {
 		n = dp_sock_send(a->ws->dp, a->iov, a->niov, NULL, f);
-		if (n < 0 || (f & DP_F_NONBLOCK))
+		if (n < 0)
 			break;
 		done += (size_t)n;
-		if (done == total)
+		if (done == total || (f & DP_F_NONBLOCK))
 			break;
 		iov_advance(a, (size_t)n);
 		/* A zero-byte send reports the connection's error. */
