@@ -58,6 +58,13 @@ ta_byte(uint64_t i)
 	return (char)((i * 131 + (i >> 9)) & 0xff);
 }
 
+/*
+ * Send the test stream's first n bytes and shut down (a thread) while
+ * receiving to the end of the peer's stream, checking every byte.
+ * Returns the bytes received, or -1 if a byte or the send was wrong.
+ */
+int ta_exchange(SOCKET s, int n);
+
 /* The catalog entry for TCP. */
 const WSAPROTOCOL_INFOW *ta_tcp_entry(void);
 
