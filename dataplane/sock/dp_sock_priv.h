@@ -311,6 +311,9 @@ int dp_sock_txq_init(struct dp_sock *s);
 int dp_sock_txq_grow(struct dp_sock *s, uint32_t bytes);
 unsigned int dp_sock_tx_enter(struct dp_sock *s);
 void dp_sock_tx_exit(struct dp_sock *s, unsigned int epoch);
+/* Wait until every application thread that was between tx_enter and
+ * tx_exit has left: after it, a sender sees what was written before. */
+void dp_sock_tx_grace(struct dp_sock *s);
 void dp_sock_rings_free(struct dp_sock *s);
 bool dp_ringq_pending(struct dp_ringq *q);
 struct rte_ring *dp_ringq_advance(struct dp_ringq *q, uint8_t c);

@@ -252,8 +252,8 @@ dp_sock_tx_exit(struct dp_sock *s, unsigned int e)
 	__atomic_fetch_sub(&s->tx_senders[e], 1, __ATOMIC_RELEASE);
 }
 
-static void
-tx_grace(struct dp_sock *s)
+void
+dp_sock_tx_grace(struct dp_sock *s)
 {
 	unsigned int e = __atomic_fetch_add(&s->tx_epoch, 1,
 		__ATOMIC_SEQ_CST) & 1;
@@ -281,7 +281,7 @@ dp_sock_txq_init(struct dp_sock *s)
 int
 dp_sock_txq_grow(struct dp_sock *s, uint32_t bytes)
 {
-	return ringq_grow(s, &s->txq, bytes, TX_RING_FLAGS, tx_grace);
+	return ringq_grow(s, &s->txq, bytes, TX_RING_FLAGS, dp_sock_tx_grace);
 }
 
 void

@@ -263,29 +263,38 @@ snd_room(struct dp_sock *s)
 	return q >= buf ? 0 : (size_t)(buf - q);
 }
 
-/* One mbuf of n bytes onto the TX ring; false if the ring is full. */
-static bool
+/* One mbuf of n bytes onto the TX ring: 0, -EAGAIN ring full, or
+ * -ESHUTDOWN sends were shut down meanwhile (checked inside the
+ * epoch, so shutdown's grace period either sees this mbuf queued or
+ * this sender sees the flag: nothing lands behind the FIN). */
+static int
 enqueue(struct dp_sock *s, struct rte_mbuf *m, size_t n)
 {
 	unsigned int e;
-	bool ok;
+	int ret = 0;
 
 	__atomic_fetch_add(&s->tx_bytes_q, n, __ATOMIC_ACQ_REL);
 	__atomic_fetch_add(&s->tx_pending, 1, __ATOMIC_ACQ_REL);
 	e = dp_sock_tx_enter(s);
-	ok = rte_ring_enqueue(__atomic_load_n(&s->txq.prod, __ATOMIC_SEQ_CST),
-		m) == 0;
+	if (__atomic_load_n(&s->flags, __ATOMIC_SEQ_CST) &
+			(DP_SOCK_F_SHUT_WR | DP_SOCK_F_CLOSED))
+		ret = -ESHUTDOWN;
+	else if (rte_ring_enqueue(__atomic_load_n(&s->txq.prod,
+			__ATOMIC_SEQ_CST), m) != 0)
+		ret = -EAGAIN;
 	dp_sock_tx_exit(s, e);
-	if (!ok) {
+	if (ret != 0) {
 		__atomic_fetch_sub(&s->tx_pending, 1, __ATOMIC_RELEASE);
 		__atomic_fetch_sub(&s->tx_bytes_q, n, __ATOMIC_RELEASE);
 	}
-	return ok;
+	return ret;
 }
 
 static int
 send_error(struct dp_sock *s, struct dp_tcp_pcb *tp)
 {
+	/* The state first: the owner stores err before it, so a reset
+	 * that closed the TCB is never seen as a mere "not connected". */
 	uint8_t st = dp_tcp_state(tp);
 	int err = __atomic_load_n(&tp->err, __ATOMIC_ACQUIRE);
 
@@ -347,10 +356,10 @@ tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 			n = rte_pktmbuf_tailroom(m);
 		iov_take(iov, niov, &i, &off, (uint8_t *)rte_pktmbuf_append(m,
 			(uint16_t)n), n);
-		if (!enqueue(s, m, n)) {
+		ret = enqueue(s, m, n);
+		if (ret != 0) {
+			/* Not sent: the bytes copied count for nothing. */
 			dp_mcache_free(s->eng, m);
-			/* Undo the copy's cursor: count it as not sent. */
-			ret = -EAGAIN;
 			break;
 		}
 		done += n;
@@ -487,8 +496,12 @@ tcp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 			return -err;
 		if (fin)
 			break;
-		if (!dp_tcp_synced(dp_tcp_state(tp)))
-			return -ENOTCONN;
+		if (!dp_tcp_synced(dp_tcp_state(tp))) {
+			/* A RST may have closed it since err was read: the
+			 * owner stores err before the state. */
+			err = __atomic_load_n(&tp->err, __ATOMIC_ACQUIRE);
+			return err != 0 ? -err : -ENOTCONN;
+		}
 		if (flags & DP_F_NONBLOCK)
 			return -EAGAIN;
 		ret = wait_for(s, DP_EV_READ, s->rcvtimeo_ms);
@@ -528,12 +541,23 @@ shut_owner(struct dp_lcore *lc, void *arg)
 	return 0;
 }
 
+/* No send may queue behind the FIN: the flag first, then the senders
+ * already inside enqueue() leave, then the FIN. */
+static void
+shut_senders(struct dp_sock *s)
+{
+	dp_sock_owner_or(s, &s->flags, DP_SOCK_F_SHUT_WR);
+	dp_sock_tx_grace(s);
+}
+
 static int
 tcp_shutdown(struct dp_sock *s, bool rd, bool wr)
 {
 	RTE_SET_USED(rd);
-	if (wr)
+	if (wr) {
+		shut_senders(s);
 		dp_sock_owner_call(s, shut_owner, s);
+	}
 	return 0;
 }
 
@@ -620,6 +644,8 @@ do_close(struct dp_sock *s, bool abort)
 		__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE) != 0 };
 	bool listener = dp_tcp_state(tp) == DP_TCP_LISTEN;
 
+	if (!abort)
+		shut_senders(s);
 	dp_sock_owner_call(s, close_owner, &r);
 	rx_list_free(s, tp);
 	if (listener)

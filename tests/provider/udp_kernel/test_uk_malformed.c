@@ -73,7 +73,9 @@ static const struct mcase cases[] = {
 	{ "eth_vlan", NULL, 0, false, { { "eth_vlan", 1 } } },
 	{ "eth_ipv6", NULL, 0, false, { { "eth_ipv6", 1 } } },
 	{ "eth_unknown_type", NULL, 0, false, { { "eth_unknown_type", 1 } } },
-	{ "tcp_syn", NULL, 0, false, { { "tcp_no_socket", 1 } } },
+	/* A SYN to a closed port is answered with a RST. */
+	{ "tcp_syn", NULL, 0, false, { { "tcp_rx", 1 },
+		{ "tcp_no_socket", 1 }, { "tcp_tx", 1 }, { "tcp_rst_tx", 1 } } },
 	{ "ip_unknown_proto", NULL, 0, false, { { "ip_unknown_proto", 1 },
 		{ "icmp_unreach_tx", 1 } } },
 	{ "udp_closed_port", NULL, 0, false, { { "udp_no_port", 1 },

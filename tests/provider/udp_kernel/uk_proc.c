@@ -60,6 +60,11 @@ uk_child_start(unsigned int secs, const char *const argv[])
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, to_child[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, from_child[1], 1);
+	/* Nothing else of ours: DPDK's tap PMD opens /dev/net/tun without
+	 * O_CLOEXEC, and a child holding a queue keeps the tap (and a
+	 * queue nobody reads) alive after dp_stop, so the next start
+	 * attaches to it and loses every flow hashed to that queue. */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_init(&at);
 	sigemptyset(&none);
 	sigemptyset(&dfl);
