@@ -72,7 +72,8 @@ wsp_catalog_entries(WSAPROTOCOL_INFOW *out, unsigned n)
 bool
 wsp_catalog_served(const WSAPROTOCOL_INFOW *e)
 {
-	return e->iAddressFamily == AF_INET &&
-		((e->iSocketType == SOCK_DGRAM && e->iProtocol == IPPROTO_UDP) ||
-		(e->iSocketType == SOCK_STREAM && e->iProtocol == IPPROTO_TCP));
+	if (e->iAddressFamily != AF_INET)
+		return false;
+	return (e->iSocketType == SOCK_DGRAM && e->iProtocol == IPPROTO_UDP) ||
+		(e->iSocketType == SOCK_STREAM && e->iProtocol == IPPROTO_TCP);
 }

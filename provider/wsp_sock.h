@@ -26,8 +26,8 @@ struct wsp_sock {
 	uint32_t ref;			/* (a) references | WSP_SOCK_CLOSING */
 	SOCKET handle;			/* (c) */
 	struct dp_sock *dp;		/* (c) */
-	int type;			/* (c) SOCK_DGRAM or SOCK_STREAM */
-	int protocol;			/* (c) IPPROTO_UDP or IPPROTO_TCP */
+	int type;			/* (c) SOCK_DGRAM, SOCK_STREAM */
+	int protocol;			/* (c) IPPROTO_UDP, IPPROTO_TCP */
 	bool overlapped;		/* (c) WSA_FLAG_OVERLAPPED */
 	bool nonblocking;		/* (a) FIONBIO */
 	uint32_t linger;		/* (a) l_onoff << 16 | l_linger */

@@ -217,7 +217,8 @@ name_of(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT lpErrno,
 			wsp_stream_state(ws) < DP_TCP_ESTABLISHED)
 		ret = -ENOTCONN;
 	else
-		ret = peer ? dp_sock_peer(ws->dp, &a) : dp_sock_name(ws->dp, &a);
+		ret = peer ? dp_sock_peer(ws->dp, &a) :
+			dp_sock_name(ws->dp, &a);
 	/* A connection's local address is the one it uses (our only
 	 * one), whatever the bind said. */
 	if (ret == 0 && !peer && a.ip == 0 && wsp_sock_is_stream(ws) &&

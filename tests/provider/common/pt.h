@@ -30,6 +30,17 @@
 /* An AF_INET address, host byte order in. */
 struct sockaddr_in pt_sin(uint32_t ip, uint16_t port);
 
+/* A new socket of the type and protocol (overlapped-capable, as
+ * socket() makes them); asserts success. */
+SOCKET pt_socket(int type, int protocol);
+
+/* The catalog entry for (SOCK_*, IPPROTO_*), or NULL. */
+const WSAPROTOCOL_INFOW *pt_entry(int type, int protocol);
+
+/* connect() with no name or a short one fails WSAEFAULT, with another
+ * family WSAEAFNOSUPPORT (asserted). */
+void pt_connect_bad_names_fail(SOCKET s);
+
 /* Close, asserting success. */
 void pt_close(SOCKET s);
 
@@ -79,6 +90,13 @@ void pt_check_wsp(int ret, const int *err, int want, const char *expr,
  * Prints why and returns -1 on failure.
  */
 int pt_startup(void);
+
+/*
+ * The same on the provider's default device (its tap), then the kernel
+ * side of the tap configured (wt_tap_kernel_up); for runners already in
+ * a namespace of their own. Prints why and returns -1 on failure.
+ */
+int pt_tap_startup(const char *ifname, const char *mac, const char *cidr);
 
 /* Suite clean-up: 0 if no socket handle is left open. */
 int pt_suite_clean(void);

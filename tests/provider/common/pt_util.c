@@ -182,3 +182,56 @@ pt_startup(void)
 	}
 	return 0;
 }
+
+int
+pt_tap_startup(const char *ifname, const char *mac, const char *cidr)
+{
+	WSADATA wd;
+	int ret = WSAStartup(MAKEWORD(2, 2), &wd);
+
+	if (ret != 0) {
+		fprintf(stderr, "FAIL: WSAStartup: %d\n", ret);
+		return -1;
+	}
+	/* The tap PMD gives the kernel side our MAC at every probe, and a
+	 * new tap has no address: configure it after each start. */
+	if (wt_tap_kernel_up(ifname, mac, cidr) != 0) {
+		fprintf(stderr, "FAIL: cannot configure %s\n", ifname);
+		WSACleanup();
+		return -1;
+	}
+	return 0;
+}
+
+SOCKET
+pt_socket(int type, int protocol)
+{
+	SOCKET s = socket(AF_INET, type, protocol);
+
+	if (s == INVALID_SOCKET)
+		fprintf(stderr, "socket: %d\n", WSAGetLastError());
+	CU_ASSERT_FATAL(s != INVALID_SOCKET);
+	return s;
+}
+
+const WSAPROTOCOL_INFOW *
+pt_entry(int type, int protocol)
+{
+	const WSAPROTOCOL_INFOW *e;
+
+	for (unsigned int i = 0; (e = ws2_stub_catalog_entry(i)) != NULL; i++)
+		if (e->iSocketType == type && e->iProtocol == protocol)
+			return e;
+	return NULL;
+}
+
+void
+pt_connect_bad_names_fail(SOCKET s)
+{
+	struct sockaddr_in a = pt_sin(PT_IP, 5000);
+
+	PT_FAILS(connect(s, NULL, PT_SIN_LEN), WSAEFAULT);
+	PT_FAILS(connect(s, PT_SA(a), PT_SIN_LEN - 1), WSAEFAULT);
+	a.sin_family = AF_INET6;
+	PT_FAILS(connect(s, PT_SA(a), PT_SIN_LEN), WSAEAFNOSUPPORT);
+}

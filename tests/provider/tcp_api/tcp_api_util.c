@@ -14,12 +14,7 @@
 SOCKET
 ta_tcp(void)
 {
-	SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-
-	if (s == INVALID_SOCKET)
-		fprintf(stderr, "socket: %d\n", WSAGetLastError());
-	CU_ASSERT_FATAL(s != INVALID_SOCKET);
-	return s;
+	return pt_socket(SOCK_STREAM, IPPROTO_TCP);
 }
 
 SOCKET
@@ -140,12 +135,7 @@ ta_linger(SOCKET s, unsigned int onoff, unsigned int secs)
 const WSAPROTOCOL_INFOW *
 ta_tcp_entry(void)
 {
-	const WSAPROTOCOL_INFOW *e;
-
-	for (unsigned int i = 0; (e = ws2_stub_catalog_entry(i)) != NULL; i++)
-		if (e->iSocketType == SOCK_STREAM && e->iProtocol == IPPROTO_TCP)
-			return e;
-	return NULL;
+	return pt_entry(SOCK_STREAM, IPPROTO_TCP);
 }
 
 struct sender {

@@ -22,16 +22,11 @@
 #define MB		(1 << 20)
 #define PEER_SECS	60
 
+/* 198.18.0.1 (UK_KERNEL_IP): the kernel's side of the tap. */
 static struct sockaddr_in
 kernel_sin(uint16_t port)
 {
-	struct sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons(port);
-	inet_pton(AF_INET, UK_KERNEL_IP, &a.sin_addr);
-	return a;
+	return pt_sin(0xc6120001u, port);
 }
 
 /* tcp_kpeer.py with its arguments, once it printed READY. */
@@ -162,21 +157,7 @@ test_kernel_linger_zero_close_gives_linux_econnreset(void)
 static int
 kernel_up(void)
 {
-	WSADATA wd;
-	int ret = WSAStartup(MAKEWORD(2, 2), &wd);
-
-	if (ret != 0) {
-		fprintf(stderr, "FAIL: WSAStartup: %d\n", ret);
-		return -1;
-	}
-	/* The tap PMD gives the kernel side our MAC at every probe, and a
-	 * new tap has no address: configure it after the start. */
-	if (wt_tap_kernel_up(UK_IFACE, UK_KERNEL_MAC, UK_KERNEL_CIDR) != 0) {
-		fprintf(stderr, "FAIL: cannot configure %s\n", UK_IFACE);
-		WSACleanup();
-		return -1;
-	}
-	return 0;
+	return pt_tap_startup(UK_IFACE, UK_KERNEL_MAC, UK_KERNEL_CIDR);
 }
 
 static int

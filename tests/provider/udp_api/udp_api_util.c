@@ -14,12 +14,7 @@
 SOCKET
 ua_udp(void)
 {
-	SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-
-	if (s == INVALID_SOCKET)
-		fprintf(stderr, "socket: %d\n", WSAGetLastError());
-	CU_ASSERT_FATAL(s != INVALID_SOCKET);
-	return s;
+	return pt_socket(SOCK_DGRAM, IPPROTO_UDP);
 }
 
 SOCKET
@@ -76,12 +71,7 @@ ua_recv(SOCKET s, char *buf, int len, struct sockaddr_in *from,
 const WSAPROTOCOL_INFOW *
 ua_udp_entry(void)
 {
-	const WSAPROTOCOL_INFOW *e;
-
-	for (unsigned int i = 0; (e = ws2_stub_catalog_entry(i)) != NULL; i++)
-		if (e->iSocketType == SOCK_DGRAM && e->iProtocol == IPPROTO_UDP)
-			return e;
-	return NULL;
+	return pt_entry(SOCK_DGRAM, IPPROTO_UDP);
 }
 
 int
