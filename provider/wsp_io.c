@@ -86,6 +86,14 @@ finish(struct wsp_sock *ws, int err, DWORD bytes, DWORD flags,
 	return 0;
 }
 
+/* A connection that was refused never existed: data calls on it say
+ * WSAENOTCONN (send, recv), not the connect's WSAECONNREFUSED. */
+static long
+stream_result(long n)
+{
+	return n == -ECONNREFUSED ? -ENOTCONN : n;
+}
+
 /* The iovs past n bytes (a stream call that moved n of them). */
 static void
 iov_advance(struct io_args *a, size_t n)
@@ -146,7 +154,7 @@ stream_send(struct io_args *a, int f)
 			break;
 	}
 	a->iov = first;
-	return n < 0 ? n : (long)done;
+	return n < 0 ? stream_result(n) : (long)done;
 }
 
 /* MSG_WAITALL on a blocking stream: until the buffers are full, the
@@ -168,7 +176,7 @@ stream_recv_all(struct io_args *a, int f)
 		iov_advance(a, (size_t)n);
 	}
 	a->iov = first;
-	return got != 0 ? (long)got : n;
+	return got != 0 ? (long)got : stream_result(n);
 }
 
 /* A socket made without WSA_FLAG_OVERLAPPED ignores lpOverlapped and
@@ -314,6 +322,8 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 		n = stream_recv_all(&a, f);
 	else
 		n = dp_sock_recv(a.ws->dp, a.iov, a.niov, &src, &full, f);
+	if (wsp_sock_is_stream(a.ws))
+		n = stream_result(n);
 	if (n == -EAGAIN && ov != NULL) {
 		err = wsp_ovl_pend_recv(a.ws, bufs, nbufs, lpflags, from,
 			fromlen, ov, cr, tid);
