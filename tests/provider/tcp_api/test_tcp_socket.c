@@ -107,6 +107,42 @@ test_connect_broadcast_fails_enetunreach(void)
 	pt_close(s);
 }
 
+/* Off our subnet with no gateway (198.19.0.1): WSAENETUNREACH. */
+static void
+test_connect_off_subnet_without_gateway_fails_enetunreach(void)
+{
+	struct sockaddr_in a = pt_sin(0xc6130001u, 9);
+	SOCKET s = ta_tcp();
+
+	PT_FAILS(connect(s, PT_SA(a), PT_SIN_LEN), WSAENETUNREACH);
+	pt_close(s);
+}
+
+/* Two sockets on one local port (SO_REUSEADDR) to one peer: the second
+ * connection would repeat the first's four-tuple, WSAEADDRINUSE. */
+static void
+test_connect_same_four_tuple_twice_fails_eaddrinuse(void)
+{
+	struct sockaddr_in a, me = pt_sin(PT_IP, 0);
+	int len = PT_SIN_LEN;
+	SOCKET l = ta_listener(&a), c1 = ta_tcp(), c2 = ta_tcp(), s;
+
+	pt_setopt_int(c1, SOL_SOCKET, SO_REUSEADDR, 1);
+	pt_setopt_int(c2, SOL_SOCKET, SO_REUSEADDR, 1);
+	PT_OK(bind(c1, PT_SA(me), PT_SIN_LEN));
+	PT_OK(getsockname(c1, PT_SA(me), &len));
+	PT_OK(bind(c2, PT_SA(me), PT_SIN_LEN));
+	PT_OK(connect(c1, PT_SA(a), PT_SIN_LEN));
+	PT_FAILS(connect(c2, PT_SA(a), PT_SIN_LEN), WSAEADDRINUSE);
+	CU_ASSERT_FATAL(ta_ready(l, 0, PT_WAIT_MS));
+	s = accept(l, NULL, NULL);
+	CU_ASSERT(s != INVALID_SOCKET);
+	pt_close(s);
+	pt_close(c1);
+	pt_close(c2);
+	pt_close(l);
+}
+
 /* connect on a listening socket: WSAEINVAL. */
 static void
 test_connect_listening_socket_fails_einval(void)
@@ -502,6 +538,8 @@ static const struct wt_test connect_tests[] = {
 	WT_TEST(test_connect_bad_name_fails_efault_or_eafnosupport),
 	WT_TEST(test_connect_any_address_or_port_zero_fails_eaddrnotavail),
 	WT_TEST(test_connect_broadcast_fails_enetunreach),
+	WT_TEST(test_connect_off_subnet_without_gateway_fails_enetunreach),
+	WT_TEST(test_connect_same_four_tuple_twice_fails_eaddrinuse),
 	WT_TEST(test_connect_listening_socket_fails_einval),
 	WT_TEST(test_connect_twice_fails_eisconn_and_bound_implicitly),
 	WT_TEST(test_connect_nonblocking_wouldblock_then_writable_then_eisconn),
