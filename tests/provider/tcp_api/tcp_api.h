@@ -4,7 +4,7 @@
  * Winsock API (tests/ws2). The loop runner talks to itself: both ends
  * of a connection are ours (198.18.0.2), every segment going out on the
  * in-memory loop device and coming back in. The kernel runner talks to
- * Linux over the tap in a namespace of its own (tcp_kernel.c).
+ * Linux over the tap in a namespace of its own (test_tcp_kernel.c).
  *
  * Each test_tcp_*.c file exports its suites; pt.h has the helpers every
  * provider API test shares.
@@ -57,13 +57,6 @@ ta_byte(uint64_t i)
 {
 	return (char)((i * 131 + (i >> 9)) & 0xff);
 }
-
-/*
- * Send the test stream's first n bytes and shut down (a thread) while
- * receiving to the end of the peer's stream, checking every byte.
- * Returns the bytes received, or -1 if a byte or the send was wrong.
- */
-int ta_exchange(SOCKET s, int n);
 
 /* The catalog entry for TCP. */
 const WSAPROTOCOL_INFOW *ta_tcp_entry(void);

@@ -2,9 +2,7 @@
 /*
  * Helpers shared by the TCP API tests (see tcp_api.h).
  */
-#include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
@@ -136,49 +134,4 @@ const WSAPROTOCOL_INFOW *
 ta_tcp_entry(void)
 {
 	return pt_entry(SOCK_STREAM, IPPROTO_TCP);
-}
-
-struct sender {
-	SOCKET s;
-	int n, sent;
-};
-
-static void *
-send_stream(void *arg)
-{
-	struct sender *t = arg;
-	char *b = malloc((size_t)t->n);
-
-	if (b != NULL) {
-		for (int i = 0; i < t->n; i++)
-			b[i] = ta_byte((uint64_t)i);
-		t->sent = send(t->s, b, t->n, 0);
-		shutdown(t->s, SD_SEND);
-	}
-	free(b);
-	return NULL;
-}
-
-int
-ta_exchange(SOCKET s, int n)
-{
-	struct sender t = { s, n, -1 };
-	char b[16384];
-	uint64_t got = 0;
-	pthread_t th;
-	bool same = true;
-
-	if (pthread_create(&th, NULL, send_stream, &t) != 0)
-		return -1;
-	for (;;) {
-		int k = recv(s, b, sizeof(b), 0);
-
-		if (k <= 0)
-			break;
-		for (int i = 0; i < k; i++)
-			same &= b[i] == ta_byte(got + (uint64_t)i);
-		got += (uint64_t)k;
-	}
-	pthread_join(th, NULL);
-	return t.sent == n && same ? (int)got : -1;
 }
