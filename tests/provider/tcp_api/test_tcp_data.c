@@ -318,7 +318,7 @@ test_close_default_is_graceful_data_then_fin(void)
  * stays open; then blocking, {1,1}: close waits about a second and
  * resets. */
 static void
-test_close_linger_nonblocking_wouldblock_blocking_times_out_resets(void)
+test_close_linger_nonblocking_wouldblock_then_blocking_resets(void)
 {
 	static char big[1 << 20];
 	double t0;
@@ -394,7 +394,7 @@ const struct wt_suite test_tcp_data_suite = {
 
 static const struct wt_test close_tests[] = {
 	WT_TEST(test_close_default_is_graceful_data_then_fin),
-	WT_TEST(test_close_linger_nonblocking_wouldblock_blocking_times_out_resets),
+	WT_TEST(test_close_linger_nonblocking_wouldblock_then_blocking_resets),
 	WT_TEST(test_close_linger_blocking_returns_when_acknowledged),
 	WT_TEST_END
 };
