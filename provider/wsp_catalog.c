@@ -59,10 +59,10 @@ wsp_catalog_entries(WSAPROTOCOL_INFOW *out, unsigned n)
 		   XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED |
 		   XP1_SUPPORT_BROADCAST | XP1_SUPPORT_MULTIPOINT,
 		   65527, "wspdk [UDP/IP]");
+	/* No XP1_EXPEDITED_DATA: MSG_OOB is refused (WSAEOPNOTSUPP). */
 	fill_entry(&all[1], SOCK_STREAM, IPPROTO_TCP,
 		   XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER |
-		   XP1_GRACEFUL_CLOSE | XP1_EXPEDITED_DATA,
-		   0, "wspdk [TCP/IP]");
+		   XP1_GRACEFUL_CLOSE, 0, "wspdk [TCP/IP]");
 
 	for (i = 0; i < n && i < WSP_CATALOG_NB_ENTRIES; i++)
 		out[i] = all[i];
@@ -72,6 +72,8 @@ wsp_catalog_entries(WSAPROTOCOL_INFOW *out, unsigned n)
 bool
 wsp_catalog_served(const WSAPROTOCOL_INFOW *e)
 {
-	return e->iAddressFamily == AF_INET && e->iSocketType == SOCK_DGRAM &&
-		e->iProtocol == IPPROTO_UDP;
+	if (e->iAddressFamily != AF_INET)
+		return false;
+	return (e->iSocketType == SOCK_DGRAM && e->iProtocol == IPPROTO_UDP) ||
+		(e->iSocketType == SOCK_STREAM && e->iProtocol == IPPROTO_TCP);
 }

@@ -44,8 +44,8 @@ unsigned wsp_catalog_entries(WSAPROTOCOL_INFOW *out, unsigned n);
  * Whether the provider serves an entry's protocol yet, i.e. whether the
  * installer may put it in the catalog. An entry placed ahead of
  * Microsoft's provider captures every socket() of its kind in every
- * program, and Ws2_32 does not fall back: an entry we cannot serve (TCP,
- * until the TCP stack exists) must not be installed.
+ * program, and Ws2_32 does not fall back: an entry we cannot serve must
+ * not be installed. UDP and TCP are served.
  */
 bool wsp_catalog_served(const WSAPROTOCOL_INFOW *e);
 

@@ -86,6 +86,99 @@ finish(struct wsp_sock *ws, int err, DWORD bytes, DWORD flags,
 	return 0;
 }
 
+/* A connection that was refused never existed: data calls on it say
+ * WSAENOTCONN (send, recv), not the connect's WSAECONNREFUSED. */
+static long
+stream_result(long n)
+{
+	return n == -ECONNREFUSED ? -ENOTCONN : n;
+}
+
+/* The iovs past n bytes (a stream call that moved n of them). */
+static void
+iov_advance(struct io_args *a, size_t n)
+{
+	while (n > 0 && a->niov > 0) {
+		size_t k = n < a->iov->len ? n : a->iov->len;
+
+		a->iov->base = (char *)a->iov->base + k;
+		a->iov->len -= k;
+		n -= k;
+		if (a->iov->len == 0) {
+			a->iov++;
+			a->niov--;
+		}
+	}
+}
+
+static size_t
+iov_total(const struct io_args *a)
+{
+	size_t t = 0;
+
+	for (unsigned int i = 0; i < a->niov; i++)
+		t += a->iov[i].len;
+	return t;
+}
+
+/*
+ * A blocking stream send returns once every byte is queued (LPWSPSend);
+ * a non-blocking one queues what fits. The dataplane's blocking send
+ * stops short when its wait ends: SO_SNDTIMEO passed (WSAETIMEDOUT; the
+ * connection is then in an indeterminate state, as Winsock says), the
+ * connection failed, or the TX ring was momentarily full (go on). Each
+ * round queues bytes or ends, so the loop is bounded by the buffers.
+ */
+static long
+stream_send(struct io_args *a, int f)
+{
+	struct dp_iov *first = a->iov;
+	size_t total = iov_total(a), done = 0;
+	int64_t timeo = 0;
+	long n;
+
+	for (;;) {
+		n = dp_sock_send(a->ws->dp, a->iov, a->niov, NULL, f);
+		if (n < 0)
+			break;
+		done += (size_t)n;
+		if (done == total || (f & DP_F_NONBLOCK))
+			break;
+		iov_advance(a, (size_t)n);
+		/* A zero-byte send reports the connection's error. */
+		n = dp_sock_send(a->ws->dp, NULL, 0, NULL, DP_F_NONBLOCK);
+		dp_sock_get_opt(a->ws->dp, DP_OPT_SNDTIMEO, &timeo);
+		if (n == 0 && timeo != 0)
+			n = -ETIMEDOUT;
+		if (n < 0)
+			break;
+	}
+	a->iov = first;
+	return n < 0 ? stream_result(n) : (long)done;
+}
+
+/* MSG_WAITALL on a blocking stream: until the buffers are full, the
+ * peer's FIN or an error (what came before those is returned). */
+static long
+stream_recv_all(struct io_args *a, int f)
+{
+	struct dp_iov *first = a->iov;
+	size_t total = iov_total(a), got = 0;
+	long n;
+
+	for (;;) {
+		n = dp_sock_recv(a->ws->dp, a->iov, a->niov, NULL, NULL, f);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (got == total)
+			break;
+		iov_advance(a, (size_t)n);
+	}
+	a->iov = first;
+	return got != 0 ? (long)got : stream_result(n);
+}
+
 /* A socket made without WSA_FLAG_OVERLAPPED ignores lpOverlapped and
  * the completion routine: the call is an ordinary one (LPWSPSend,
  * LPWSPRecv remarks). */
@@ -120,8 +213,8 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 	else
 		err = iov_from(&a, bufs, nbufs);
 	/* lpTo overrides a connected socket's peer for this datagram only
-	 * (LPWSPSendTo, sendto remarks). */
-	if (err == 0 && to != NULL) {
+	 * (LPWSPSendTo, sendto remarks); a stream ignores it. */
+	if (err == 0 && to != NULL && !wsp_sock_is_stream(a.ws)) {
 		err = wsp_addr_from_sa(to, tolen, &dst);
 		dstp = &dst;
 		if (err != 0)
@@ -132,7 +225,14 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 		*lpErrno = err;
 		return SOCKET_ERROR;
 	}
-	n = dp_sock_send(a.ws->dp, a.iov, a.niov, dstp, io_flags(a.ws));
+	/* An overlapped stream send completes with every byte (it may
+	 * not stop short), so it blocks until they are queued. XXX: it
+	 * should pend instead. */
+	if (wsp_sock_is_stream(a.ws))
+		n = stream_send(&a, ov != NULL ? 0 : io_flags(a.ws));
+	else
+		n = dp_sock_send(a.ws->dp, a.iov, a.niov, dstp,
+			io_flags(a.ws));
 	iov_done(&a);
 	if (n < 0)
 		return finish(a.ws, wsp_error_from_errno((int)n), 0, 0, sent,
@@ -159,6 +259,28 @@ wsp_send_to(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 		tid, lpErrno);
 }
 
+/*
+ * Datagrams have no urgent data and cannot wait for "all" of a message;
+ * a peek cannot be overlapped. Streams take MSG_WAITALL, but not with a
+ * peek nor on a non-blocking socket (recv) nor, here, overlapped (XXX:
+ * Winsock's would pend until the buffers are full). No MSG_OOB: the
+ * catalog entry offers no expedited data.
+ */
+static int
+recv_flags_check(const struct wsp_sock *ws, DWORD flags, bool ov)
+{
+	DWORD ok = MSG_PEEK;
+
+	if (wsp_sock_is_stream(ws))
+		ok |= MSG_WAITALL;
+	if ((flags & ~ok) || ((flags & MSG_PEEK) && ov))
+		return WSAEOPNOTSUPP;
+	if ((flags & MSG_WAITALL) && ((flags & MSG_PEEK) || ov ||
+			__atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED)))
+		return WSAEOPNOTSUPP;
+	return 0;
+}
+
 static int
 recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 		LPDWORD lpflags, struct sockaddr *from, LPINT fromlen,
@@ -175,18 +297,15 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 	if (a.ws == NULL)
 		return SOCKET_ERROR;
 	overlapped_or_not(a.ws, &ov, &cr);
+	/* A stream ignores lpFrom (recvfrom remarks). */
+	if (wsp_sock_is_stream(a.ws))
+		from = NULL;
 	if (lpflags == NULL || (rcvd == NULL && ov == NULL) ||
 			(from != NULL && (fromlen == NULL ||
 			*fromlen < (int)sizeof(struct sockaddr_in))))
 		err = WSAEFAULT;
-	if (err == 0) {
-		flags = *lpflags;
-		/* Datagrams have no urgent data and cannot wait for "all"
-		 * of a message; a peek cannot be overlapped. */
-		if ((flags & ~(DWORD)MSG_PEEK) ||
-				((flags & MSG_PEEK) && ov != NULL))
-			err = WSAEOPNOTSUPP;
-	}
+	if (err == 0)
+		err = recv_flags_check(a.ws, *lpflags, ov != NULL);
 	if (err == 0)
 		err = iov_from(&a, bufs, nbufs);
 	if (err != 0) {
@@ -194,11 +313,17 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 		*lpErrno = err;
 		return SOCKET_ERROR;
 	}
+	flags = *lpflags;
 	f = ((flags & MSG_PEEK) ? DP_F_PEEK : 0) | io_flags(a.ws);
 	/* Overlapped: never block the caller; no data yet means pending. */
 	if (ov != NULL)
 		f |= DP_F_NONBLOCK;
-	n = dp_sock_recv(a.ws->dp, a.iov, a.niov, &src, &full, f);
+	if ((flags & MSG_WAITALL) && !(f & DP_F_NONBLOCK))
+		n = stream_recv_all(&a, f);
+	else
+		n = dp_sock_recv(a.ws->dp, a.iov, a.niov, &src, &full, f);
+	if (wsp_sock_is_stream(a.ws))
+		n = stream_result(n);
 	if (n == -EAGAIN && ov != NULL) {
 		err = wsp_ovl_pend_recv(a.ws, bufs, nbufs, lpflags, from,
 			fromlen, ov, cr, tid);

@@ -4,11 +4,14 @@
  * handles, not bitmaps), tested with the WPUFDIsSet upcall's semantics
  * and rewritten in place to hold only the ready ones.
  *
- * Readable: a datagram or a pending error (which the next receive
- * reports). Writable: the TX ring has room. Exceptional: nothing ever
- * for datagram sockets (no out-of-band data, no connect to fail).
+ * Datagram sockets: readable with a datagram or a pending error (which
+ * the next receive reports), writable while the TX ring has room, never
+ * exceptional (no out-of-band data, no connect to fail). Streams follow
+ * wsp_stream_sel_ready().
  * Waiting is the dataplane's: spin, then sleep until an lcore reports an
- * event on any of the sockets.
+ * event on any of the sockets. A socket waits only for events it does
+ * not have yet: one whose events are up but not ready for its set (a
+ * failed connect in writefds) must not wake the wait again and again.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -18,12 +21,18 @@
 #include "wsp_error.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
+#include "wsp_stream.h"
 
 #define SETS		3
 #define MAX_ENTRIES	(3 * 1024)
 
+static const unsigned int set_sel[SETS] = {
+	WSP_SEL_READ, WSP_SEL_WRITE, WSP_SEL_EXCEPT
+};
+
+/* The dataplane events that can make a socket ready for a set. */
 static const unsigned int set_event[SETS] = {
-	DP_EV_READ, DP_EV_WRITE, 0
+	DP_EV_READ, DP_EV_WRITE | DP_EV_ERROR, DP_EV_ERROR
 };
 
 struct entry {
@@ -49,6 +58,35 @@ put_all(struct entry *e, unsigned int n)
 		wsp_sock_put(e[i].ws);
 }
 
+static unsigned int
+sel_ready(struct wsp_sock *ws)
+{
+	unsigned int ev = dp_sock_ready(ws->dp);
+
+	if (wsp_sock_is_stream(ws))
+		return wsp_stream_sel_ready(ws, ev);
+	return ((ev & DP_EV_READ) ? WSP_SEL_READ : 0) |
+		((ev & DP_EV_WRITE) ? WSP_SEL_WRITE : 0);
+}
+
+/* What each socket waits for: its sets' events it does not have yet. */
+static void
+wait_events(struct entry *e, unsigned int n, struct dp_sock *const *socks,
+		unsigned int *events, unsigned int ns)
+{
+	for (unsigned int j = 0; j < ns; j++)
+		events[j] = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int j;
+
+		for (j = 0; j < ns && socks[j] != e[i].ws->dp; j++)
+			;
+		events[j] |= set_event[e[i].set];
+	}
+	for (unsigned int j = 0; j < ns; j++)
+		events[j] &= ~dp_sock_ready(socks[j]);
+}
+
 /* How many entries are ready; with keep, rewrite the sets to them. */
 static int
 collect(fd_set **sets, struct entry *e, unsigned int n, bool keep)
@@ -57,8 +95,7 @@ collect(fd_set **sets, struct entry *e, unsigned int n, bool keep)
 	int ready = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		unsigned int ev = set_event[e[i].set];
-		bool r = ev != 0 && (dp_sock_ready(e[i].ws->dp) & ev) != 0;
+		bool r = (sel_ready(e[i].ws) & set_sel[e[i].set]) != 0;
 
 		ready += r;
 		if (keep && r)
@@ -126,17 +163,14 @@ wsp_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 			e[n++].set = s;
 		}
 	}
-	/* One wait entry per socket, with the union of its events. */
+	/* One wait entry per socket. */
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int j;
 
 		for (j = 0; j < ns && socks[j] != e[i].ws->dp; j++)
 			;
-		if (j == ns) {
-			socks[ns] = e[i].ws->dp;
-			events[ns++] = 0;
-		}
-		events[j] |= set_event[e[i].set];
+		if (j == ns)
+			socks[ns++] = e[i].ws->dp;
 	}
 	for (;;) {
 		int64_t left = timeout_us(timeout);
@@ -149,6 +183,7 @@ wsp_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 		ready = collect(sets, e, n, false);
 		if (ready > 0 || left == 0)
 			break;
+		wait_events(e, n, socks, events, ns);
 		ret = dp_sock_wait_any(socks, events, ns, left);
 		if (ret == -ETIMEDOUT)
 			break;

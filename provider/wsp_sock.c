@@ -109,10 +109,13 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	SOCKET h;
 	int ret;
 
-	ret = dp_sock_create(attr->protocol, &dp);
-	if (ret != 0) {
-		*err = wsp_error_from_errno(ret);
-		return INVALID_SOCKET;
+	dp = attr->adopt;
+	if (dp == NULL) {
+		ret = dp_sock_create(attr->protocol, &dp);
+		if (ret != 0) {
+			*err = wsp_error_from_errno(ret);
+			return INVALID_SOCKET;
+		}
 	}
 	ws = slot_alloc();
 	if (ws == NULL) {
@@ -130,7 +133,18 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 		memset(&ws->info, 0, sizeof(ws->info));
 	ws->nonblocking = false;
 	ws->linger = 0;
+	ws->keepalive = false;
+	if (attr->parent != NULL) {
+		ws->nonblocking = __atomic_load_n(&attr->parent->nonblocking,
+			__ATOMIC_RELAXED);
+		ws->linger = __atomic_load_n(&attr->parent->linger,
+			__ATOMIC_RELAXED);
+		ws->keepalive = __atomic_load_n(&attr->parent->keepalive,
+			__ATOMIC_RELAXED);
+	}
 	ws->abort_on_close = false;
+	ws->connecting = false;
+	ws->deferred = NULL;
 	h = WSP_UPCALL(lpWPUCreateSocketHandle)(catalog_id, (DWORD_PTR)ws,
 		err);
 	if (h == INVALID_SOCKET) {
@@ -155,10 +169,13 @@ wsp_sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	/* Dekker with wsp_sock_close_all(): it sees our count, or we see
 	 * it refusing. */
 	__atomic_fetch_add(&creating, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&refusing, __ATOMIC_SEQ_CST))
+	if (__atomic_load_n(&refusing, __ATOMIC_SEQ_CST)) {
 		*err = WSAENETDOWN;
-	else
+		if (attr->adopt != NULL)
+			dp_sock_close(attr->adopt, DP_CLOSE_ABORT);
+	} else {
 		h = sock_open(attr, err);
+	}
 	__atomic_fetch_sub(&creating, 1, __ATOMIC_RELEASE);
 	return h;
 }
@@ -199,7 +216,11 @@ wsp_sock_put(struct wsp_sock *ws)
 
 	if (v != WSP_SOCK_CLOSING)
 		return;
-	/* Last reference of a closed socket. */
+	/* Last reference of a closed socket. A deferred connection was
+	 * never accepted: it is refused as the listener's queue is. */
+	if (ws->deferred != NULL)
+		dp_sock_close(ws->deferred, DP_CLOSE_ABORT);
+	ws->deferred = NULL;
 	dp_sock_close(ws->dp, ws->abort_on_close ? DP_CLOSE_ABORT :
 		DP_CLOSE_GRACEFUL);
 	slot_free(ws, true);

@@ -26,12 +26,17 @@ struct wsp_sock {
 	uint32_t ref;			/* (a) references | WSP_SOCK_CLOSING */
 	SOCKET handle;			/* (c) */
 	struct dp_sock *dp;		/* (c) */
-	int type;			/* (c) SOCK_DGRAM */
-	int protocol;			/* (c) IPPROTO_UDP */
+	int type;			/* (c) SOCK_DGRAM, SOCK_STREAM */
+	int protocol;			/* (c) IPPROTO_UDP, IPPROTO_TCP */
 	bool overlapped;		/* (c) WSA_FLAG_OVERLAPPED */
 	bool nonblocking;		/* (a) FIONBIO */
 	uint32_t linger;		/* (a) l_onoff << 16 | l_linger */
 	bool abort_on_close;		/* (a) decided by close */
+	bool keepalive;			/* (a) SO_KEEPALIVE, stored only */
+	bool connecting;		/* (a) streams: a non-blocking connect
+					 * whose outcome select has not seen */
+	struct dp_sock *deferred;	/* (a) listeners: the connection a
+					 * CF_DEFER left for the next accept */
 	WSAPROTOCOL_INFOW info;		/* (c) the catalog entry */
 	struct wsp_sock *next;		/* free list / open list link */
 	struct wsp_sock *prev;
@@ -49,12 +54,18 @@ struct wsp_sock_attr {
 	int protocol;
 	bool overlapped;
 	const WSAPROTOCOL_INFOW *info;	/* the catalog entry, or NULL */
+	const struct wsp_sock *parent;	/* a listener whose FIONBIO, linger
+					 * and SO_KEEPALIVE it inherits */
+	struct dp_sock *adopt;		/* an accepted connection, or NULL:
+					 * create one */
 };
 
 /* A new provider socket, its dataplane socket and its handle, or
  * INVALID_SOCKET with *err set (WSAENETDOWN once WSPCleanup has begun
  * closing sockets). The handle is returned, not the object: from the
- * moment it is published another thread may close it. */
+ * moment it is published another thread may close it. An adopted
+ * dataplane socket is the new socket's even on failure (it is closed
+ * abortively then). */
 SOCKET wsp_sock_open(const struct wsp_sock_attr *attr, LPINT err);
 
 /* WSPStartup from zero: sockets may be made again. */
@@ -77,5 +88,11 @@ int wsp_fail(int neg_errno, LPINT lpErrno);
 /* Wait (up to timeout_us, < 0 forever) for dp events; -errno. */
 int wsp_sock_wait(struct wsp_sock *ws, unsigned int events,
 		int64_t timeout_us);
+
+static inline bool
+wsp_sock_is_stream(const struct wsp_sock *ws)
+{
+	return ws->type == SOCK_STREAM;
+}
 
 #endif /* _WSP_SOCK_H_ */

@@ -1,42 +1,48 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Socket lifetime and naming entries: WSPSocket, WSPCloseSocket, WSPBind,
- * WSPConnect, WSPShutdown, WSPGetSockName, WSPGetPeerName, and the
- * stream-only WSPListen/WSPAccept for datagram sockets.
+ * WSPConnect, WSPShutdown, WSPGetSockName, WSPGetPeerName (the stream
+ * rules in wsp_stream.c).
  *
  * Each entry is a thin shim (style.md R5): resolve the handle, check the
  * arguments Winsock documents, call the dataplane, map its errno.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "dp_sock.h"
 #include "wsp_addr.h"
+#include "wsp_error.h"
 #include "wsp_log.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
+#include "wsp_stream.h"
 
 /* Resolve (af, type, protocol) the way Ws2_32 hands them to us: 0 and
- * FROM_PROTOCOL_INFO take the value from the catalog entry. */
+ * FROM_PROTOCOL_INFO take the value from the catalog entry, and an entry
+ * serves one type (another comes only with a caller's own entry). */
 static int
 resolve_triple(int *af, int *type, int *proto,
 		const WSAPROTOCOL_INFOW *info)
 {
 	if (*af == FROM_PROTOCOL_INFO || *af == 0)
 		*af = info != NULL ? info->iAddressFamily : AF_INET;
-	if (*type == FROM_PROTOCOL_INFO || *type == 0)
-		*type = info != NULL ? info->iSocketType : SOCK_DGRAM;
 	if (*proto == FROM_PROTOCOL_INFO)
 		*proto = info != NULL ? info->iProtocol : 0;
+	if (*type == FROM_PROTOCOL_INFO || *type == 0)
+		*type = info != NULL ? info->iSocketType :
+			*proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
 	if (*af != AF_INET)
 		return WSAEAFNOSUPPORT;
-	if (*type != SOCK_DGRAM)
-		return WSAESOCKTNOSUPPORT;	/* TCP: a later stage */
+	if ((*type != SOCK_DGRAM && *type != SOCK_STREAM) ||
+			(info != NULL && *type != info->iSocketType))
+		return WSAESOCKTNOSUPPORT;
 	if (*proto == 0)
-		*proto = IPPROTO_UDP;
-	if (*proto == IPPROTO_TCP)
-		return WSAEPROTOTYPE;
-	if (*proto != IPPROTO_UDP)
+		*proto = *type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+	if (*proto != IPPROTO_UDP && *proto != IPPROTO_TCP)
 		return WSAEPROTONOSUPPORT;
+	if ((*proto == IPPROTO_TCP) != (*type == SOCK_STREAM))
+		return WSAEPROTOTYPE;
 	return 0;
 }
 
@@ -58,14 +64,32 @@ wsp_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
 	attr.protocol = protocol;
 	attr.overlapped = (flags & WSA_FLAG_OVERLAPPED) != 0;
 	attr.info = info;
+	attr.parent = NULL;
+	attr.adopt = NULL;
 	return wsp_sock_open(&attr, lpErrno);
 }
 
 /*
+ * SO_LINGER{1,n} on a blocking socket: wait up to n seconds for what is
+ * queued to go, then drop the rest. A stream sends its FIN after the
+ * data first and waits for it to be acknowledged, which is the moment
+ * the peer has everything (tcp-notes §7.5). true: the wait ran out.
+ */
+static bool
+linger_wait(struct wsp_sock *ws, uint32_t secs)
+{
+	if (wsp_sock_is_stream(ws) &&
+			wsp_stream_state(ws) >= DP_TCP_ESTABLISHED)
+		dp_sock_shutdown(ws->dp, false, true);
+	return wsp_sock_wait(ws, DP_EV_DRAINED, (int64_t)secs * 1000000) != 0;
+}
+
+/*
  * winsock-spi.md §4.1: the default (SO_DONTLINGER) returns at once and
- * the queue still goes out; {1,0} drops it; {1,n} waits up to n seconds
- * on a blocking socket and then drops what is left, and on a
- * non-blocking one fails WSAEWOULDBLOCK leaving the socket open.
+ * the queue still goes out (streams: then FIN); {1,0} drops it (streams:
+ * RST); {1,n} waits up to n seconds on a blocking socket and then drops
+ * what is left, and on a non-blocking one fails WSAEWOULDBLOCK leaving
+ * the socket open.
  */
 int WSPAPI
 wsp_close_socket(SOCKET s, LPINT lpErrno)
@@ -89,8 +113,7 @@ wsp_close_socket(SOCKET s, LPINT lpErrno)
 				*lpErrno = WSAEWOULDBLOCK;
 				return SOCKET_ERROR;
 			}
-			abortive = wsp_sock_wait(ws, DP_EV_DRAINED,
-				(int64_t)secs * 1000000) != 0;
+			abortive = linger_wait(ws, secs);
 		}
 	}
 	if (!wsp_sock_close(ws, abortive, true)) {
@@ -132,28 +155,32 @@ wsp_connect(SOCKET s, const struct sockaddr *name, int namelen,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
-	/* UDP carries no connect data; AF_UNSPEC dissolves the association
-	 * as the all-zero address does. */
+	/* Neither UDP nor TCP carries connect data; on a datagram socket
+	 * AF_UNSPEC dissolves the association as the all-zero address
+	 * does. */
 	if (caller != NULL && caller->len != 0)
 		ret = WSAEOPNOTSUPP;
 	else if (name == NULL || namelen < (int)sizeof(*sin))
 		ret = WSAEFAULT;
-	else if (sin->sin_family != AF_UNSPEC)
+	else if (sin->sin_family != AF_UNSPEC || wsp_sock_is_stream(ws))
 		ret = wsp_addr_from_sa(name, namelen, &a);
+	if (ret == 0 && wsp_sock_is_stream(ws))
+		ret = wsp_stream_connect(ws, &a);
+	else if (ret == 0 && (ret = dp_sock_connect(ws->dp, &a)) != 0)
+		ret = wsp_error_from_errno(ret);
+	wsp_sock_put(ws);
 	if (ret != 0) {
-		wsp_sock_put(ws);
 		*lpErrno = ret;
 		return SOCKET_ERROR;
 	}
-	ret = dp_sock_connect(ws->dp, &a);
-	wsp_sock_put(ws);
-	return ret == 0 ? 0 : wsp_fail(ret, lpErrno);
+	return 0;
 }
 
 int WSPAPI
 wsp_shutdown(SOCKET s, int how, LPINT lpErrno)
 {
 	struct wsp_sock *ws = wsp_sock_get(s, lpErrno);
+	int err = 0;
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
@@ -162,14 +189,22 @@ wsp_shutdown(SOCKET s, int how, LPINT lpErrno)
 		*lpErrno = WSAEINVAL;
 		return SOCKET_ERROR;
 	}
-	dp_sock_shutdown(ws->dp, how != SD_SEND, how != SD_RECEIVE);
+	if (wsp_sock_is_stream(ws))
+		err = wsp_stream_shutdown(ws, how != SD_SEND,
+			how != SD_RECEIVE);
+	else
+		dp_sock_shutdown(ws->dp, how != SD_SEND, how != SD_RECEIVE);
 	wsp_sock_put(ws);
+	if (err != 0) {
+		*lpErrno = err;
+		return SOCKET_ERROR;
+	}
 	return 0;
 }
 
 static int
 name_of(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT lpErrno,
-		int (*get)(struct dp_sock *, struct dp_addr *))
+		bool peer)
 {
 	struct wsp_sock *ws = wsp_sock_get(s, lpErrno);
 	struct dp_addr a;
@@ -177,7 +212,22 @@ name_of(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT lpErrno,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
-	ret = get(ws->dp, &a);
+	/* A stream has a peer while connected, not while connecting. */
+	if (peer && wsp_sock_is_stream(ws) &&
+			wsp_stream_state(ws) < DP_TCP_ESTABLISHED)
+		ret = -ENOTCONN;
+	else
+		ret = peer ? dp_sock_peer(ws->dp, &a) :
+			dp_sock_name(ws->dp, &a);
+	/* A connection's local address is the one it uses (our only
+	 * one), whatever the bind said. */
+	if (ret == 0 && !peer && a.ip == 0 && wsp_sock_is_stream(ws) &&
+			wsp_stream_state(ws) >= DP_TCP_SYN_SENT) {
+		uint32_t mtu;
+		uint8_t prefix;
+
+		dp_sock_local_if(&a.ip, &prefix, &mtu);
+	}
 	wsp_sock_put(ws);
 	if (ret != 0)
 		return wsp_fail(ret, lpErrno);
@@ -193,51 +243,12 @@ int WSPAPI
 wsp_get_sock_name(SOCKET s, struct sockaddr *name, LPINT namelen,
 		LPINT lpErrno)
 {
-	return name_of(s, name, namelen, lpErrno, dp_sock_name);
+	return name_of(s, name, namelen, lpErrno, false);
 }
 
 int WSPAPI
 wsp_get_peer_name(SOCKET s, struct sockaddr *name, LPINT namelen,
 		LPINT lpErrno)
 {
-	return name_of(s, name, namelen, lpErrno, dp_sock_peer);
-}
-
-/* Stream-only calls on our (datagram) sockets. */
-static int
-stream_only(SOCKET s, LPINT lpErrno)
-{
-	struct wsp_sock *ws = wsp_sock_get(s, lpErrno);
-
-	if (ws == NULL)
-		return SOCKET_ERROR;
-	wsp_sock_put(ws);
-	*lpErrno = WSAEOPNOTSUPP;
-	return SOCKET_ERROR;
-}
-
-int WSPAPI
-wsp_listen(SOCKET s, int backlog, LPINT lpErrno)
-{
-	return stream_only(s, lpErrno);
-}
-
-SOCKET WSPAPI
-wsp_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
-		LPCONDITIONPROC cond, DWORD_PTR cbdata, LPINT lpErrno)
-{
-	stream_only(s, lpErrno);
-	return INVALID_SOCKET;
-}
-
-int WSPAPI
-wsp_send_disconnect(SOCKET s, LPWSABUF data, LPINT lpErrno)
-{
-	return stream_only(s, lpErrno);
-}
-
-int WSPAPI
-wsp_recv_disconnect(SOCKET s, LPWSABUF data, LPINT lpErrno)
-{
-	return stream_only(s, lpErrno);
+	return name_of(s, name, namelen, lpErrno, true);
 }

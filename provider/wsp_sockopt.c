@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * WSPSetSockOpt / WSPGetSockOpt for datagram sockets.
+ * WSPSetSockOpt / WSPGetSockOpt for datagram and stream sockets.
  *
  * One table says, per (level, option), how the value is typed and where
  * it lives, so get and set cannot disagree. Errors are Winsock's: an
@@ -17,6 +17,7 @@
 #include "wsp_error.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
+#include "wsp_stream.h"
 
 enum opt_kind {
 	OPT_BOOL,		/* BOOL, stored in the dataplane */
@@ -27,7 +28,9 @@ enum opt_kind {
 	OPT_ERROR,		/* get (and clear) only */
 	OPT_PROTOCOL_INFO,	/* get only */
 	OPT_MAX_MSG,		/* get only */
-	OPT_FALSE,		/* get only: always FALSE for datagrams */
+	OPT_ACCEPTCONN,		/* get only: listening */
+	OPT_KEEPALIVE,		/* BOOL, stored only (XXX: the dataplane
+				 * sends no keepalives yet) */
 	OPT_ZERO,		/* get only: always 0 */
 	OPT_INADDR,		/* struct in_addr, stored in the dataplane */
 	OPT_MREQ,		/* set only: struct ip_mreq */
@@ -38,48 +41,59 @@ struct opt {
 	int level, name;
 	enum opt_kind kind;
 	enum dp_opt dp;
+	int only;		/* the one socket type it is for, or 0 */
 };
+
+/* Options of one socket type only. */
+#define DG	SOCK_DGRAM
+#define ST	SOCK_STREAM
 
 static const struct opt opts[] = {
-	{ SOL_SOCKET, SO_BROADCAST, OPT_BOOL, DP_OPT_BROADCAST },
-	{ SOL_SOCKET, SO_REUSEADDR, OPT_BOOL, DP_OPT_REUSEADDR },
-	{ SOL_SOCKET, SO_EXCLUSIVEADDRUSE, OPT_BOOL, DP_OPT_EXCLUSIVEADDRUSE },
-	{ SOL_SOCKET, SO_RCVBUF, OPT_INT, DP_OPT_RCVBUF },
-	{ SOL_SOCKET, SO_SNDBUF, OPT_INT, DP_OPT_SNDBUF },
-	{ SOL_SOCKET, SO_RCVTIMEO, OPT_INT, DP_OPT_RCVTIMEO },
-	{ SOL_SOCKET, SO_SNDTIMEO, OPT_INT, DP_OPT_SNDTIMEO },
-	{ SOL_SOCKET, SO_LINGER, OPT_LINGER, 0 },
-	{ SOL_SOCKET, SO_DONTLINGER, OPT_DONTLINGER, 0 },
-	{ SOL_SOCKET, SO_TYPE, OPT_TYPE, 0 },
-	{ SOL_SOCKET, SO_ERROR, OPT_ERROR, 0 },
-	{ SOL_SOCKET, SO_PROTOCOL_INFOW, OPT_PROTOCOL_INFO, 0 },
-	{ SOL_SOCKET, SO_MAX_MSG_SIZE, OPT_MAX_MSG, 0 },
-	{ SOL_SOCKET, SO_ACCEPTCONN, OPT_FALSE, 0 },
-	{ SOL_SOCKET, SO_GROUP_ID, OPT_ZERO, 0 },
-	{ SOL_SOCKET, SO_GROUP_PRIORITY, OPT_ZERO, 0 },
-	{ IPPROTO_IP, IP_TTL, OPT_INT, DP_OPT_TTL },
-	{ IPPROTO_IP, IP_TOS, OPT_INT, DP_OPT_TOS },
-	{ IPPROTO_IP, IP_MULTICAST_TTL, OPT_INT, DP_OPT_MC_TTL },
-	{ IPPROTO_IP, IP_MULTICAST_LOOP, OPT_BOOL, DP_OPT_MC_LOOP },
-	{ IPPROTO_IP, IP_MULTICAST_IF, OPT_INADDR, DP_OPT_MC_IF },
-	{ IPPROTO_IP, IP_ADD_MEMBERSHIP, OPT_MREQ, 0 },
-	{ IPPROTO_IP, IP_DROP_MEMBERSHIP, OPT_MREQ, 0 },
-	{ IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, OPT_MREQ_SOURCE, 0 },
-	{ IPPROTO_IP, IP_DROP_SOURCE_MEMBERSHIP, OPT_MREQ_SOURCE, 0 },
-	{ IPPROTO_IP, IP_BLOCK_SOURCE, OPT_MREQ_SOURCE, 0 },
-	{ IPPROTO_IP, IP_UNBLOCK_SOURCE, OPT_MREQ_SOURCE, 0 },
+	{ SOL_SOCKET, SO_BROADCAST, OPT_BOOL, DP_OPT_BROADCAST, DG },
+	{ SOL_SOCKET, SO_REUSEADDR, OPT_BOOL, DP_OPT_REUSEADDR, 0 },
+	{ SOL_SOCKET, SO_EXCLUSIVEADDRUSE, OPT_BOOL,
+		DP_OPT_EXCLUSIVEADDRUSE, 0 },
+	{ SOL_SOCKET, SO_RCVBUF, OPT_INT, DP_OPT_RCVBUF, 0 },
+	{ SOL_SOCKET, SO_SNDBUF, OPT_INT, DP_OPT_SNDBUF, 0 },
+	{ SOL_SOCKET, SO_RCVTIMEO, OPT_INT, DP_OPT_RCVTIMEO, 0 },
+	{ SOL_SOCKET, SO_SNDTIMEO, OPT_INT, DP_OPT_SNDTIMEO, 0 },
+	{ SOL_SOCKET, SO_LINGER, OPT_LINGER, 0, 0 },
+	{ SOL_SOCKET, SO_DONTLINGER, OPT_DONTLINGER, 0, 0 },
+	{ SOL_SOCKET, SO_TYPE, OPT_TYPE, 0, 0 },
+	{ SOL_SOCKET, SO_ERROR, OPT_ERROR, 0, 0 },
+	{ SOL_SOCKET, SO_PROTOCOL_INFOW, OPT_PROTOCOL_INFO, 0, 0 },
+	{ SOL_SOCKET, SO_MAX_MSG_SIZE, OPT_MAX_MSG, 0, DG },
+	{ SOL_SOCKET, SO_ACCEPTCONN, OPT_ACCEPTCONN, 0, 0 },
+	{ SOL_SOCKET, SO_KEEPALIVE, OPT_KEEPALIVE, 0, ST },
+	{ SOL_SOCKET, SO_GROUP_ID, OPT_ZERO, 0, 0 },
+	{ SOL_SOCKET, SO_GROUP_PRIORITY, OPT_ZERO, 0, 0 },
+	{ IPPROTO_IP, IP_TTL, OPT_INT, DP_OPT_TTL, 0 },
+	{ IPPROTO_IP, IP_TOS, OPT_INT, DP_OPT_TOS, 0 },
+	{ IPPROTO_IP, IP_MULTICAST_TTL, OPT_INT, DP_OPT_MC_TTL, DG },
+	{ IPPROTO_IP, IP_MULTICAST_LOOP, OPT_BOOL, DP_OPT_MC_LOOP, DG },
+	{ IPPROTO_IP, IP_MULTICAST_IF, OPT_INADDR, DP_OPT_MC_IF, DG },
+	{ IPPROTO_IP, IP_ADD_MEMBERSHIP, OPT_MREQ, 0, DG },
+	{ IPPROTO_IP, IP_DROP_MEMBERSHIP, OPT_MREQ, 0, DG },
+	{ IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, OPT_MREQ_SOURCE, 0, DG },
+	{ IPPROTO_IP, IP_DROP_SOURCE_MEMBERSHIP, OPT_MREQ_SOURCE, 0, DG },
+	{ IPPROTO_IP, IP_BLOCK_SOURCE, OPT_MREQ_SOURCE, 0, DG },
+	{ IPPROTO_IP, IP_UNBLOCK_SOURCE, OPT_MREQ_SOURCE, 0, DG },
+	{ IPPROTO_TCP, TCP_NODELAY, OPT_BOOL, DP_OPT_NODELAY, ST },
 };
 
+/* An option of another socket type, or of the other protocol's level,
+ * is unknown to this socket: WSAENOPROTOOPT. */
 static const struct opt *
-find(int level, int name, int *err)
+find(const struct wsp_sock *ws, int level, int name, int *err)
 {
 	if (level != SOL_SOCKET && level != IPPROTO_IP &&
-			level != IPPROTO_UDP) {
+			level != IPPROTO_UDP && level != IPPROTO_TCP) {
 		*err = WSAEINVAL;
 		return NULL;
 	}
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (opts[i].level == level && opts[i].name == name)
+		if (opts[i].level == level && opts[i].name == name &&
+				(opts[i].only == 0 || opts[i].only == ws->type))
 			return &opts[i];
 	*err = WSAENOPROTOOPT;
 	return NULL;
@@ -90,7 +104,7 @@ settable(enum opt_kind k)
 {
 	return k == OPT_BOOL || k == OPT_INT || k == OPT_LINGER ||
 		k == OPT_DONTLINGER || k == OPT_INADDR || k == OPT_MREQ ||
-		k == OPT_MREQ_SOURCE;
+		k == OPT_MREQ_SOURCE || k == OPT_KEEPALIVE;
 }
 
 static bool
@@ -180,6 +194,12 @@ set_one(struct wsp_sock *ws, const struct opt *o, const char *v, int len)
 			1u << 16) | (cur & 0xffff), __ATOMIC_RELAXED);
 		return 0;
 	}
+	case OPT_KEEPALIVE:
+		if (len < 1)
+			return WSAEFAULT;
+		__atomic_store_n(&ws->keepalive, read_value(v, len) != 0,
+			__ATOMIC_RELAXED);
+		return 0;
 	case OPT_MREQ:
 	case OPT_MREQ_SOURCE:
 		return membership(ws, o->name, v, len);
@@ -214,7 +234,7 @@ wsp_set_sock_opt(SOCKET s, int level, int optname, const char *optval,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
-	o = find(level, optname, &err);
+	o = find(ws, level, optname, &err);
 	if (o != NULL && !settable(o->kind))
 		o = NULL, err = WSAENOPROTOOPT;
 	if (o != NULL)
@@ -272,7 +292,12 @@ get_one(struct wsp_sock *ws, const struct opt *o, char *v, LPINT len)
 		return 0;
 	case OPT_MAX_MSG:
 		return put_int(v, len, DP_UDP_MAX_PAYLOAD);
-	case OPT_FALSE:
+	case OPT_ACCEPTCONN:
+		return put_int(v, len, wsp_sock_is_stream(ws) &&
+			wsp_stream_state(ws) == DP_TCP_LISTEN);
+	case OPT_KEEPALIVE:
+		return put_int(v, len, __atomic_load_n(&ws->keepalive,
+			__ATOMIC_RELAXED));
 	case OPT_ZERO:
 		return put_int(v, len, 0);
 	case OPT_INADDR: {
@@ -310,7 +335,7 @@ wsp_get_sock_opt(SOCKET s, int level, int optname, char *optval,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
-	o = find(level, optname, &err);
+	o = find(ws, level, optname, &err);
 	if (o != NULL && !gettable(o->kind))
 		o = NULL, err = WSAENOPROTOOPT;
 	if (o != NULL)

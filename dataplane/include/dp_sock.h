@@ -55,7 +55,9 @@ struct dp_iov {
 #define DP_EV_WRITE	0x2	/**< the TX ring has room, or sends are
 				 * shut down */
 #define DP_EV_ERROR	0x4	/**< a pending error (SO_ERROR) */
-#define DP_EV_DRAINED	0x8	/**< nothing left to transmit */
+#define DP_EV_DRAINED	0x8	/**< nothing left to transmit (streams:
+				 * every byte and our FIN, if sent,
+				 * acknowledged) */
 
 /** Integer socket options (dp_sock_get/set_opt). */
 enum dp_opt {

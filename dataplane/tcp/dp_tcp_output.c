@@ -192,7 +192,12 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 	p = dp_mbuf_priv(m);
 	p->owner = NULL;
 	p->addr = nexthop;
-	p->flags = dst == eng->ip4 ? DP_MBUF_F_LOCAL : 0;
+	/* To ourselves: a looped wire brings it back later, as UDP's does.
+	 * XXX: on other wires the delivery is immediate and re-entrant
+	 * (our SYN's SYN-ACK arrives before snd_nxt is set), so a
+	 * connection to ourselves works on the loop device only. */
+	p->flags = dst == eng->ip4 && eng->port->kind != DRV_KIND_LOOP ?
+		DP_MBUF_F_LOCAL : 0;
 	p->next = NULL;
 	DP_STAT_INC(lc, tcp_tx);
 	if (flags & RTE_TCP_RST_FLAG)

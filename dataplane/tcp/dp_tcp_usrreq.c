@@ -54,6 +54,13 @@ connect_owner(struct dp_lcore *lc, void *arg)
 
 	if (dp_tcp_state(tp) != DP_TCP_CLOSED)
 		return -EALREADY;
+	/* Two sockets on one port (SO_REUSEADDR) to one peer would name
+	 * one connection twice; a four-tuple's flows have one owner, this
+	 * lcore, so its table knows every connection of it. */
+	if (dp_tcp_lookup(lc, lc->eng->ip4, rte_cpu_to_be_16(s->local.port),
+			rte_cpu_to_be_32(r->peer->ip),
+			rte_cpu_to_be_16(r->peer->port)) != NULL)
+		return -EADDRINUSE;
 	__atomic_store_n(&s->peer, (uint64_t)r->peer->ip << 16 |
 		r->peer->port, __ATOMIC_RELEASE);
 	dp_tcp_pcb_start(lc, tp, rte_cpu_to_be_32(r->peer->ip),
@@ -88,6 +95,10 @@ tcp_connect(struct dp_sock *s, const struct dp_addr *peer, int flags)
 	if (peer->ip == 0 || peer->port == 0)
 		return -EADDRNOTAVAIL;
 	if (IP_MC_BE(be) || be == IP_BCAST_BE || be == s->eng->bcast)
+		return -ENETUNREACH;
+	/* No route (off the subnet, no gateway): fail now, as UDP does,
+	 * rather than retransmit a SYN nobody can carry. */
+	if (dp_ip_nexthop(s->eng, be) == 0)
 		return -ENETUNREACH;
 	/* Bound, and on the lcore its flow arrives on, before the SYN. */
 	ret = dp_sock_flow_bind(s, peer);
@@ -740,6 +751,12 @@ tcp_events(struct dp_sock *s, unsigned int ev)
 	}
 	if (st == DP_TCP_SYN_SENT || st == DP_TCP_SYN_RECEIVED)
 		ev &= ~(unsigned int)DP_EV_WRITE;
+	/* Drained: every byte sent acknowledged, our FIN too (SO_LINGER's
+	 * wait); the owner notes the ACKs and state changes that end it. */
+	if (__atomic_load_n(&s->tx_bytes_q, __ATOMIC_ACQUIRE) != 0 ||
+			st == DP_TCP_FIN_WAIT_1 || st == DP_TCP_CLOSING ||
+			st == DP_TCP_LAST_ACK)
+		ev &= ~(unsigned int)DP_EV_DRAINED;
 	if (__atomic_load_n(&tp->r_bytes, __ATOMIC_RELAXED) != 0 ||
 			fin_reached(tp))
 		ev |= DP_EV_READ;

@@ -212,12 +212,12 @@ print_standing(const struct catalog *c, const struct catalog *c32)
 		printf("wspdk: installed, DLL %s\n",
 			narrow(path, npath, (int)sizeof(npath)));
 	if (wsp_order_in_place(c->e, c->n))
-		printf("wspdk: first for AF_INET UDP: 64-bit programs "
-			"started from now on use it (TCP stays with Microsoft's "
-			"provider until wspdk serves it)\n");
+		printf("wspdk: first for AF_INET UDP and TCP: 64-bit "
+			"programs started from now on use it\n");
 	else
-		printf("wspdk: NOT first for AF_INET UDP: another provider "
-			"serves it; run wspdk-install (elevated) to reorder\n");
+		printf("wspdk: NOT first for AF_INET UDP and TCP: another "
+			"provider serves them; run wspdk-install (elevated) "
+			"to reorder\n");
 	if (c32 != NULL && count_ours(c32) > 0)
 		printf("wspdk: %u entries in the 32-bit catalog, left last "
 			"(no 32-bit wspdk.dll: 32-bit programs keep "

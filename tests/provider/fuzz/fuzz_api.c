@@ -604,6 +604,21 @@ op_bind(struct fa_in *in)
 	free(sa);
 }
 
+/* A blocking stream connect waits out the SYN retries (minutes), which
+ * no option shortens: streams connect non-blocking here. */
+static void
+guard_connect(struct slot *sl, SOCKET s)
+{
+	int type = 0, len = sizeof(type);
+	u_long on = 1;
+
+	if (getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) != 0 ||
+			type != SOCK_STREAM)
+		return;
+	if (ioctlsocket(s, FIONBIO, &on) == 0 && sl != NULL && sl->s == s)
+		sl->nonblocking = true;
+}
+
 static void
 op_connect(struct fa_in *in)
 {
@@ -619,6 +634,7 @@ op_connect(struct fa_in *in)
 		data->len = v >> 4;
 		data->buf = data->len > 0 ? hbuf(data->len) : NULL;
 	}
+	guard_connect(sl, s);
 	ret = (v & 2) || data != NULL ? WSAConnect(s, sa, len, data, NULL,
 		NULL, NULL) : connect(s, sa, len);
 	if (ret != 0)

@@ -28,5 +28,5 @@ main(int argc, char **argv)
 
 	if (ua_startup() != 0)
 		return 1;
-	return ua_run(argc, argv, suites);
+	return pt_run(argc, argv, suites);
 }

@@ -33,9 +33,9 @@ recv_main(void *arg)
 {
 	struct recv_job *j = arg;
 	struct sockaddr_in from;
-	int len = UA_SIN_LEN;
+	int len = PT_SIN_LEN;
 
-	j->ret = recvfrom(j->s, j->buf, sizeof(j->buf), 0, UA_SA(from), &len);
+	j->ret = recvfrom(j->s, j->buf, sizeof(j->buf), 0, PT_SA(from), &len);
 	j->err = j->ret == SOCKET_ERROR ? WSAGetLastError() : 0;
 	__atomic_store_n(&j->done, true, __ATOMIC_RELEASE);
 	return NULL;
@@ -53,7 +53,7 @@ recv_start(struct recv_job *j, SOCKET s)
 static bool
 job_wait(const bool *done, unsigned int ms)
 {
-	for (double t0 = ua_ms(); ua_ms() - t0 < ms; wt_sleep_ms(1))
+	for (double t0 = pt_ms(); pt_ms() - t0 < ms; wt_sleep_ms(1))
 		if (__atomic_load_n(done, __ATOMIC_ACQUIRE))
 			return true;
 	return __atomic_load_n(done, __ATOMIC_ACQUIRE);
@@ -63,7 +63,7 @@ job_wait(const bool *done, unsigned int ms)
 static void
 recv_join(struct recv_job *j, bool *closed)
 {
-	if (!job_wait(&j->done, UA_WAIT_MS)) {
+	if (!job_wait(&j->done, PT_WAIT_MS)) {
 		CU_FAIL("receiving thread still blocked");
 		closesocket(j->s);
 		*closed = true;
@@ -84,7 +84,7 @@ send_later_main(void *arg)
 	struct send_later *l = arg;
 
 	wt_sleep_ms(l->delay_ms);
-	sendto(l->s, "late", 4, 0, UA_SA(l->to), UA_SIN_LEN);
+	sendto(l->s, "late", 4, 0, PT_SA(l->to), PT_SIN_LEN);
 	return NULL;
 }
 
@@ -114,13 +114,13 @@ test_blocking_recv_woken_by_send_from_another_thread(void)
 	recv_start(&j, rx);
 	wt_sleep_ms(100);
 	CU_ASSERT_FALSE(__atomic_load_n(&j.done, __ATOMIC_ACQUIRE));
-	CU_ASSERT_EQUAL(sendto(tx, "wake", 4, 0, UA_SA(to), UA_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(sendto(tx, "wake", 4, 0, PT_SA(to), PT_SIN_LEN), 4);
 	recv_join(&j, &closed);
 	CU_ASSERT_EQUAL(j.ret, 4);
 	CU_ASSERT_EQUAL(memcmp(j.buf, "wake", 4), 0);
 	if (!closed)
-		ua_close(rx);
-	ua_close(tx);
+		pt_close(rx);
+	pt_close(tx);
 }
 
 /* closesocket from another thread ends a blocked receive with
@@ -135,7 +135,7 @@ test_blocking_recv_interrupted_by_closesocket_fails_eintr(void)
 	recv_start(&j, rx);
 	wt_sleep_ms(100);
 	CU_ASSERT_FALSE(__atomic_load_n(&j.done, __ATOMIC_ACQUIRE));
-	ua_close(rx);
+	pt_close(rx);
 	recv_join(&j, &closed);
 	CU_ASSERT_EQUAL(j.ret, SOCKET_ERROR);
 	CU_ASSERT_EQUAL(j.err, WSAEINTR);
@@ -153,12 +153,12 @@ test_blocking_recv_ended_by_shutdown_fails_eshutdown(void)
 	recv_start(&j, rx);
 	wt_sleep_ms(100);
 	CU_ASSERT_FALSE(__atomic_load_n(&j.done, __ATOMIC_ACQUIRE));
-	UA_OK(shutdown(rx, SD_RECEIVE));
+	PT_OK(shutdown(rx, SD_RECEIVE));
 	recv_join(&j, &closed);
 	CU_ASSERT_EQUAL(j.ret, SOCKET_ERROR);
 	CU_ASSERT_EQUAL(j.err, WSAESHUTDOWN);
 	if (!closed)
-		ua_close(rx);
+		pt_close(rx);
 }
 
 /* Several threads blocked on one socket each take a different datagram:
@@ -176,7 +176,7 @@ test_concurrent_receivers_take_each_datagram_once(void)
 		recv_start(&j[i], rx);
 	wt_sleep_ms(50);
 	for (char i = 0; i < N; i++)
-		CU_ASSERT_EQUAL(sendto(tx, &i, 1, 0, UA_SA(to), UA_SIN_LEN), 1);
+		CU_ASSERT_EQUAL(sendto(tx, &i, 1, 0, PT_SA(to), PT_SIN_LEN), 1);
 	for (int i = 0; i < N; i++) {
 		recv_join(&j[i], &closed);
 		CU_ASSERT_EQUAL(j[i].ret, 1);
@@ -186,8 +186,8 @@ test_concurrent_receivers_take_each_datagram_once(void)
 		}
 	}
 	if (!closed)
-		ua_close(rx);
-	ua_close(tx);
+		pt_close(rx);
+	pt_close(tx);
 }
 
 /* FIONBIO on: an empty receive fails WSAEWOULDBLOCK at once; off again:
@@ -201,22 +201,22 @@ test_fionbio_toggles_blocking(void)
 	char buf[8];
 	double t0;
 
-	ua_nonblocking(rx, true);
-	t0 = ua_ms();
-	UA_FAILS(recv(rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
-	CU_ASSERT(ua_ms() - t0 < 1000);
-	ua_nonblocking(rx, false);
+	pt_nonblocking(rx, true);
+	t0 = pt_ms();
+	PT_FAILS(recv(rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	CU_ASSERT(pt_ms() - t0 < 1000);
+	pt_nonblocking(rx, false);
 	/* Bounded: the timeout only guards against a lost wake-up. */
-	ua_setopt_int(rx, SOL_SOCKET, SO_RCVTIMEO, UA_WAIT_MS);
+	pt_setopt_int(rx, SOL_SOCKET, SO_RCVTIMEO, PT_WAIT_MS);
 	send_later(&l, tx, &to, 100);
-	t0 = ua_ms();
+	t0 = pt_ms();
 	CU_ASSERT_EQUAL(recv(rx, buf, sizeof(buf), 0), 4);
-	CU_ASSERT(ua_ms() - t0 >= 50);
+	CU_ASSERT(pt_ms() - t0 >= 50);
 	pthread_join(l.thread, NULL);
-	ua_nonblocking(rx, true);
-	UA_FAILS(recv(rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
-	ua_close(rx);
-	ua_close(tx);
+	pt_nonblocking(rx, true);
+	PT_FAILS(recv(rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* SO_RCVTIMEO reads back and a blocking receive with nothing to read
@@ -229,15 +229,15 @@ test_so_rcvtimeo_fails_etimedout(void)
 	char buf[8];
 	double t0, dt;
 
-	ua_setopt_int(rx, SOL_SOCKET, SO_RCVTIMEO, 100);
-	UA_OK(getsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, (char *)&v, &len));
+	pt_setopt_int(rx, SOL_SOCKET, SO_RCVTIMEO, 100);
+	PT_OK(getsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, (char *)&v, &len));
 	CU_ASSERT_EQUAL(v, 100);
-	t0 = ua_ms();
-	UA_FAILS(recv(rx, buf, sizeof(buf), 0), WSAETIMEDOUT);
-	dt = ua_ms() - t0;
+	t0 = pt_ms();
+	PT_FAILS(recv(rx, buf, sizeof(buf), 0), WSAETIMEDOUT);
+	dt = pt_ms() - t0;
 	CU_ASSERT(dt >= 99);
-	CU_ASSERT(dt < UA_WAIT_MS);
-	ua_close(rx);
+	CU_ASSERT(dt < PT_WAIT_MS);
+	pt_close(rx);
 }
 
 /* Thread CPU time, ms. */
@@ -267,11 +267,11 @@ stuck_sender(struct sockaddr_in *to, int len)
 	int n = 0;
 
 	CU_ASSERT_FATAL(next < UA_BCAST);
-	*to = ua_sin(next++, 9);
-	ua_setopt_int(tx, SOL_SOCKET, SO_SNDBUF, 4096);
-	ua_nonblocking(tx, true);
-	for (double t0 = ua_ms(); !stuck && ua_ms() - t0 < UA_WAIT_MS; ) {
-		if (sendto(tx, buf, len, 0, UA_SA(*to), UA_SIN_LEN) == len) {
+	*to = pt_sin(next++, 9);
+	pt_setopt_int(tx, SOL_SOCKET, SO_SNDBUF, 4096);
+	pt_nonblocking(tx, true);
+	for (double t0 = pt_ms(); !stuck && pt_ms() - t0 < PT_WAIT_MS; ) {
+		if (sendto(tx, buf, len, 0, PT_SA(*to), PT_SIN_LEN) == len) {
 			n++;
 			continue;
 		}
@@ -284,8 +284,8 @@ stuck_sender(struct sockaddr_in *to, int len)
 		stuck = true;
 		for (int t = 0; t < 50; t++) {
 			wt_sleep_ms(1);
-			if (sendto(tx, buf, len, 0, UA_SA(*to),
-					UA_SIN_LEN) == len) {
+			if (sendto(tx, buf, len, 0, PT_SA(*to),
+					PT_SIN_LEN) == len) {
 				n++;
 				stuck = false;
 				break;
@@ -301,9 +301,9 @@ stuck_sender(struct sockaddr_in *to, int len)
 			(unsigned int)(next - 1) >> 24,
 			((unsigned int)(next - 1) >> 16) & 0xff,
 			((unsigned int)(next - 1) >> 8) & 0xff,
-			(unsigned int)(next - 1) & 0xff, n, UA_WAIT_MS);
+			(unsigned int)(next - 1) & 0xff, n, PT_WAIT_MS);
 	CU_ASSERT_FATAL(stuck);
-	ua_nonblocking(tx, false);
+	pt_nonblocking(tx, false);
 	return tx;
 }
 
@@ -326,21 +326,21 @@ test_blocking_send_on_full_queue_honours_sndtimeo(void)
 		SOCKET tx = stuck_sender(&to, lens[i]);
 		double t0, cpu0, dt, cpu;
 
-		ua_setopt_int(tx, SOL_SOCKET, SO_SNDTIMEO, 300);
-		t0 = ua_ms();
+		pt_setopt_int(tx, SOL_SOCKET, SO_SNDTIMEO, 300);
+		t0 = pt_ms();
 		cpu0 = thread_cpu_ms();
-		UA_FAILS(sendto(tx, buf, lens[i], 0, UA_SA(to), UA_SIN_LEN),
+		PT_FAILS(sendto(tx, buf, lens[i], 0, PT_SA(to), PT_SIN_LEN),
 			WSAETIMEDOUT);
-		dt = ua_ms() - t0;
+		dt = pt_ms() - t0;
 		cpu = thread_cpu_ms() - cpu0;
 		printf("\n    %d-byte datagrams: waited %.0f ms, %.1f ms of "
 			"CPU", lens[i], dt, cpu);
 		CU_ASSERT(dt >= 299);
-		CU_ASSERT(dt < UA_WAIT_MS);
+		CU_ASSERT(dt < PT_WAIT_MS);
 		CU_ASSERT(cpu < dt / 4);
-		UA_OK(setsockopt(tx, SOL_SOCKET, SO_LINGER,
+		PT_OK(setsockopt(tx, SOL_SOCKET, SO_LINGER,
 			(char *)&abort_close, sizeof(abort_close)));
-		ua_close(tx);
+		pt_close(tx);
 	}
 }
 
@@ -357,9 +357,9 @@ test_sndbuf_raised_after_first_send_queues_more(void)
 	SOCKET tx = stuck_sender(&to, 1);
 	int more = 0;
 
-	ua_setopt_int(tx, SOL_SOCKET, SO_SNDBUF, 1 << 20);
-	ua_nonblocking(tx, true);
-	while (sendto(tx, "z", 1, 0, UA_SA(to), UA_SIN_LEN) == 1 &&
+	pt_setopt_int(tx, SOL_SOCKET, SO_SNDBUF, 1 << 20);
+	pt_nonblocking(tx, true);
+	while (sendto(tx, "z", 1, 0, PT_SA(to), PT_SIN_LEN) == 1 &&
 			more < 100000)
 		more++;
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEWOULDBLOCK);
@@ -367,9 +367,9 @@ test_sndbuf_raised_after_first_send_queues_more(void)
 	/* 1 MB of 1-byte datagrams is limited by slots: a quarter of the
 	 * pool, against the 255 a 4 KB buffer had. */
 	CU_ASSERT(more >= 1000);
-	UA_OK(setsockopt(tx, SOL_SOCKET, SO_LINGER, (char *)&abort_close,
+	PT_OK(setsockopt(tx, SOL_SOCKET, SO_LINGER, (char *)&abort_close,
 		sizeof(abort_close)));
-	ua_close(tx);
+	pt_close(tx);
 }
 
 /* ---- select ---- */
@@ -381,14 +381,14 @@ test_select_zero_timeout_polls(void)
 	struct timeval tv = { 0, 0 };
 	SOCKET s = ua_bound(NULL);
 	fd_set rd;
-	double t0 = ua_ms();
+	double t0 = pt_ms();
 
 	FD_ZERO(&rd);
 	FD_SET(s, &rd);
 	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, &tv), 0);
-	CU_ASSERT(ua_ms() - t0 < 1000);
+	CU_ASSERT(pt_ms() - t0 < 1000);
 	CU_ASSERT_EQUAL(rd.fd_count, 0);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* A 50 ms timeout with nothing ready returns 0 after at least 50 ms. */
@@ -398,15 +398,15 @@ test_select_timeout_returns_zero_after_timeout(void)
 	struct timeval tv = { 0, 50000 };
 	SOCKET s = ua_bound(NULL);
 	fd_set rd;
-	double t0 = ua_ms(), dt;
+	double t0 = pt_ms(), dt;
 
 	FD_ZERO(&rd);
 	FD_SET(s, &rd);
 	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, &tv), 0);
-	dt = ua_ms() - t0;
+	dt = pt_ms() - t0;
 	CU_ASSERT(dt >= 49.9);
-	CU_ASSERT(dt < UA_WAIT_MS);
-	ua_close(s);
+	CU_ASSERT(dt < PT_WAIT_MS);
+	pt_close(s);
 }
 
 /* A datagram arriving during a long timeout wakes select early. */
@@ -418,17 +418,17 @@ test_select_woken_early_by_readiness(void)
 	SOCKET rx = ua_bound(&to), tx = ua_udp();
 	struct send_later l;
 	fd_set rd;
-	double t0 = ua_ms();
+	double t0 = pt_ms();
 
 	send_later(&l, tx, &to, 50);
 	FD_ZERO(&rd);
 	FD_SET(rx, &rd);
 	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, &tv), 1);
 	CU_ASSERT(FD_ISSET(rx, &rd));
-	CU_ASSERT(ua_ms() - t0 < UA_WAIT_MS);
+	CU_ASSERT(pt_ms() - t0 < PT_WAIT_MS);
 	pthread_join(l.thread, NULL);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* A NULL timeout waits for readiness, whichever socket of the set gets
@@ -449,9 +449,9 @@ test_select_without_timeout_waits_for_readiness(void)
 	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, NULL), 1);
 	CU_ASSERT(FD_ISSET(rx, &rd));
 	pthread_join(l.thread, NULL);
-	ua_close(quiet);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(quiet);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* ---- many threads, one socket ---- */
@@ -496,8 +496,8 @@ sender_main(void *arg)
 		struct dgram d = { s->id, seq };
 		int err;
 
-		if (sendto(st->tx, (char *)&d, sizeof(d), 0, UA_SA(st->to),
-				UA_SIN_LEN) == (int)sizeof(d)) {
+		if (sendto(st->tx, (char *)&d, sizeof(d), 0, PT_SA(st->to),
+				PT_SIN_LEN) == (int)sizeof(d)) {
 			st->sent[s->id]++;
 			__atomic_fetch_add(&st->accepted, 1, __ATOMIC_RELEASE);
 			continue;
@@ -543,7 +543,7 @@ drain(struct storm *st, unsigned int idle_ms)
 		if (n != SOCKET_ERROR)
 			take(st, &d, n);
 		else if (WSAGetLastError() != WSAEWOULDBLOCK ||
-				!ua_readable(st->rx, idle_ms))
+				!pt_readable(st->rx, idle_ms))
 			break;
 	}
 }
@@ -552,16 +552,16 @@ static struct storm *
 storm_open(int rcvbuf)
 {
 	struct storm *st = calloc(1, sizeof(*st));
-	int len = UA_SIN_LEN;
+	int len = PT_SIN_LEN;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	st->tx = ua_udp();
 	st->rx = ua_udp();
-	st->to = ua_sin(UA_IP, 0);
-	ua_setopt_int(st->rx, SOL_SOCKET, SO_RCVBUF, rcvbuf);
-	UA_OK(bind(st->rx, UA_SA(st->to), UA_SIN_LEN));
-	UA_OK(getsockname(st->rx, UA_SA(st->to), &len));
-	ua_nonblocking(st->rx, true);
+	st->to = pt_sin(PT_IP, 0);
+	pt_setopt_int(st->rx, SOL_SOCKET, SO_RCVBUF, rcvbuf);
+	PT_OK(bind(st->rx, PT_SA(st->to), PT_SIN_LEN));
+	PT_OK(getsockname(st->rx, PT_SA(st->to), &len));
+	pt_nonblocking(st->rx, true);
 	return st;
 }
 
@@ -601,15 +601,15 @@ storm_sent(const struct storm *st)
 		nobufs += st->nobufs[i];
 	}
 	CU_ASSERT_EQUAL(nobufs, 0);
-	CU_ASSERT_EQUAL(ua_sock_counter(st->tx, "drop_nombuf"), 0);
+	CU_ASSERT_EQUAL(pt_sock_counter(st->tx, "drop_nombuf"), 0);
 	return n;
 }
 
 static void
 storm_close(struct storm *st)
 {
-	ua_close(st->tx);
-	ua_close(st->rx);
+	pt_close(st->tx);
+	pt_close(st->rx);
 	free(st);
 }
 
@@ -628,9 +628,9 @@ test_eight_senders_one_socket_all_arrive(void)
 	CU_ASSERT_EQUAL(st->received, sent);
 	CU_ASSERT_EQUAL(st->duplicates, 0);
 	CU_ASSERT_EQUAL(st->bogus, 0);
-	CU_ASSERT_EQUAL(ua_sock_counter(st->rx, "drop_rx_full"), 0);
-	CU_ASSERT_EQUAL(ua_sock_counter(st->rx, "rx_dgrams"), (uint64_t)sent);
-	CU_ASSERT_EQUAL(ua_sock_counter(st->tx, "tx_dgrams"), (uint64_t)sent);
+	CU_ASSERT_EQUAL(pt_sock_counter(st->rx, "drop_rx_full"), 0);
+	CU_ASSERT_EQUAL(pt_sock_counter(st->rx, "rx_dgrams"), (uint64_t)sent);
+	CU_ASSERT_EQUAL(pt_sock_counter(st->tx, "tx_dgrams"), (uint64_t)sent);
 	if (st->received != sent)
 		fprintf(stderr, "\nsent %d received %d\n", sent, st->received);
 	storm_close(st);
@@ -648,16 +648,16 @@ test_eight_senders_small_rcvbuf_every_datagram_accounted(void)
 	storm_run(st, false);
 	sent = storm_sent(st);
 	/* The lcore judges every datagram; wait until it has. */
-	for (double t0 = ua_ms(); ua_ms() - t0 < UA_WAIT_MS;
+	for (double t0 = pt_ms(); pt_ms() - t0 < PT_WAIT_MS;
 			wt_sleep_ms(5)) {
-		rx = ua_sock_counter(st->rx, "rx_dgrams");
-		drops = ua_sock_counter(st->rx, "drop_rx_full");
+		rx = pt_sock_counter(st->rx, "rx_dgrams");
+		drops = pt_sock_counter(st->rx, "drop_rx_full");
 		if (rx != UINT64_MAX && drops != UINT64_MAX &&
 				rx + drops >= (uint64_t)sent)
 			break;
 	}
 	drain(st, 200);
-	CU_ASSERT_EQUAL(ua_sock_counter(st->tx, "tx_dgrams"), (uint64_t)sent);
+	CU_ASSERT_EQUAL(pt_sock_counter(st->tx, "tx_dgrams"), (uint64_t)sent);
 	CU_ASSERT(drops > 0);
 	CU_ASSERT_EQUAL(rx + drops, (uint64_t)sent);
 	CU_ASSERT_EQUAL((uint64_t)st->received, rx);
@@ -700,8 +700,8 @@ peek_sender_main(void *arg)
 
 	for (uint32_t seq = 0; !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE);
 			seq++) {
-		if (sendto(r->tx, (char *)&seq, sizeof(seq), 0, UA_SA(r->to),
-				UA_SIN_LEN) != sizeof(seq))
+		if (sendto(r->tx, (char *)&seq, sizeof(seq), 0, PT_SA(r->to),
+				PT_SIN_LEN) != sizeof(seq))
 			break;
 		__atomic_store_n(&r->sent, seq + 1, __ATOMIC_RELEASE);
 	}
@@ -723,21 +723,21 @@ test_peekers_racing_a_reader_never_duplicate_or_lose(void)
 	uint8_t *seen = calloc(MAX, 1);
 	uint32_t seq, dups = 0, got = 0, bogus = 0, sent;
 	uint64_t rx = 0, drops = 0;
-	double t0 = ua_ms();
+	double t0 = pt_ms();
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(seen);
 	memset(&r, 0, sizeof(r));
 	r.rx = ua_bound(&r.to);
 	r.tx = ua_udp();
-	ua_setopt_int(r.rx, SOL_SOCKET, SO_RCVBUF, 1 << 20);
-	ua_nonblocking(r.rx, true);
+	pt_setopt_int(r.rx, SOL_SOCKET, SO_RCVBUF, 1 << 20);
+	pt_nonblocking(r.rx, true);
 	for (int i = 0; i < 3; i++)
 		CU_ASSERT_FATAL(pthread_create(&r.peekers[i], NULL,
 			peeker_main, &r) == 0);
 	CU_ASSERT_FATAL(pthread_create(&r.sender, NULL, peek_sender_main,
 		&r) == 0);
 	for (;;) {
-		bool ending = ua_ms() - t0 > 2000;
+		bool ending = pt_ms() - t0 > 2000;
 
 		if (ending && !__atomic_load_n(&r.stop, __ATOMIC_ACQUIRE)) {
 			__atomic_store_n(&r.stop, true, __ATOMIC_RELEASE);
@@ -758,10 +758,10 @@ test_peekers_racing_a_reader_never_duplicate_or_lose(void)
 		/* Done once the lcore judged every datagram and we read all
 		 * it queued. */
 		sent = __atomic_load_n(&r.sent, __ATOMIC_ACQUIRE);
-		rx = ua_sock_counter(r.rx, "rx_dgrams");
-		drops = ua_sock_counter(r.rx, "drop_rx_full");
+		rx = pt_sock_counter(r.rx, "rx_dgrams");
+		drops = pt_sock_counter(r.rx, "drop_rx_full");
 		if ((rx + drops >= sent && got + dups + bogus >= rx) ||
-				ua_ms() - t0 > 2000 + UA_WAIT_MS)
+				pt_ms() - t0 > 2000 + PT_WAIT_MS)
 			break;
 	}
 	for (int i = 0; i < 3; i++)
@@ -775,8 +775,8 @@ test_peekers_racing_a_reader_never_duplicate_or_lose(void)
 	CU_ASSERT_EQUAL(rx + drops, (uint64_t)sent);
 	CU_ASSERT(got > 0);
 	free(seen);
-	ua_close(r.rx);
-	ua_close(r.tx);
+	pt_close(r.rx);
+	pt_close(r.tx);
 }
 
 /* ---- FIONREAD under traffic ---- */
@@ -835,15 +835,15 @@ test_fionread_never_exceeds_what_is_queued(void)
 	int n = 0;
 
 	p.s = ua_bound(&to);
-	ua_nonblocking(p.s, true);
+	pt_nonblocking(p.s, true);
 	CU_ASSERT_FATAL(pthread_create(&p.prober, NULL, fionread_main, &p) ==
 		0);
 	CU_ASSERT_FATAL(pthread_create(&p.reader, NULL, eager_reader_main,
 		&p) == 0);
-	for (double t0 = ua_ms(); ua_ms() - t0 < 2000 &&
+	for (double t0 = pt_ms(); pt_ms() - t0 < 2000 &&
 			__atomic_load_n(&p.worst, __ATOMIC_RELAXED) <= 65536;
 			n++)
-		sendto(tx, buf, 32, 0, UA_SA(to), UA_SIN_LEN);
+		sendto(tx, buf, 32, 0, PT_SA(to), PT_SIN_LEN);
 	__atomic_store_n(&p.stop, true, __ATOMIC_RELEASE);
 	pthread_join(p.prober, NULL);
 	pthread_join(p.reader, NULL);
@@ -851,8 +851,8 @@ test_fionread_never_exceeds_what_is_queued(void)
 		n, p.read, p.samples, (unsigned long)p.worst);
 	CU_ASSERT(p.samples > 0);
 	CU_ASSERT(p.worst <= 65536);
-	ua_close(p.s);
-	ua_close(tx);
+	pt_close(p.s);
+	pt_close(tx);
 }
 
 /* ---- SO_RCVBUF raised while datagrams flow ---- */
@@ -901,28 +901,28 @@ test_rcvbuf_raised_under_traffic_keeps_order(void)
 	DWORD tmo = 1000;
 
 	r.s = ua_bound(&to);
-	ua_setopt_int(r.s, SOL_SOCKET, SO_RCVBUF, 16 << 10);
-	UA_OK(setsockopt(r.s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&tmo,
+	pt_setopt_int(r.s, SOL_SOCKET, SO_RCVBUF, 16 << 10);
+	PT_OK(setsockopt(r.s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&tmo,
 		sizeof(tmo)));
 	CU_ASSERT_FATAL(pthread_create(&r.thread, NULL, grow_reader_main,
 		&r) == 0);
 	for (uint32_t i = 0; i < N; i++) {
 		if (i % (N / 7) == N / 7 - 1 && i / (N / 7) < 6)
-			ua_setopt_int(r.s, SOL_SOCKET, SO_RCVBUF,
+			pt_setopt_int(r.s, SOL_SOCKET, SO_RCVBUF,
 				sizes[i / (N / 7)]);
-		CU_ASSERT_EQUAL(sendto(tx, (char *)&i, 4, 0, UA_SA(to),
-			UA_SIN_LEN), 4);
+		CU_ASSERT_EQUAL(sendto(tx, (char *)&i, 4, 0, PT_SA(to),
+			PT_SIN_LEN), 4);
 	}
 	pthread_join(r.thread, NULL);
-	rx = ua_sock_counter(r.s, "rx_dgrams");
-	drops = ua_sock_counter(r.s, "drop_rx_full");
+	rx = pt_sock_counter(r.s, "rx_dgrams");
+	drops = pt_sock_counter(r.s, "drop_rx_full");
 	printf("\n    read %u, dropped %llu\n", r.got, (unsigned long long)drops);
 	CU_ASSERT_EQUAL(r.disorder, 0);
 	CU_ASSERT_EQUAL(rx, r.got);
 	CU_ASSERT_EQUAL(rx + drops, N);
 	CU_ASSERT(r.got > 0);
-	ua_close(r.s);
-	ua_close(tx);
+	pt_close(r.s);
+	pt_close(tx);
 }
 
 static const struct wt_test blocking_tests[] = {
@@ -956,18 +956,18 @@ static const struct wt_test storm_tests[] = {
 
 const struct wt_suite test_udp_blocking_suite = {
 	.name = "udp_blocking",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = blocking_tests,
 };
 
 const struct wt_suite test_udp_select_wait_suite = {
 	.name = "udp_select_wait",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = select_tests,
 };
 
 const struct wt_suite test_udp_threads_suite = {
 	.name = "udp_threads",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = storm_tests,
 };

@@ -16,7 +16,7 @@ getopt_int(SOCKET s, int level, int name)
 {
 	int v = -12345, len = sizeof(v);
 
-	UA_OK(getsockopt(s, level, name, (char *)&v, &len));
+	PT_OK(getsockopt(s, level, name, (char *)&v, &len));
 	CU_ASSERT_EQUAL(len, sizeof(v));
 	return v;
 }
@@ -31,11 +31,11 @@ test_sockopt_buffer_sizes_round_trip(void)
 
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_RCVBUF), 65536);
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_SNDBUF), 65536);
-	ua_setopt_int(s, SOL_SOCKET, SO_RCVBUF, 200000);
-	ua_setopt_int(s, SOL_SOCKET, SO_SNDBUF, 4096);
+	pt_setopt_int(s, SOL_SOCKET, SO_RCVBUF, 200000);
+	pt_setopt_int(s, SOL_SOCKET, SO_SNDBUF, 4096);
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_RCVBUF), 200000);
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_SNDBUF), 4096);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* A negative buffer size: WSAEINVAL. */
@@ -45,11 +45,11 @@ test_sockopt_negative_buffer_size_fails_einval(void)
 	SOCKET s = ua_udp();
 	int v = -1;
 
-	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, sizeof(v)),
+	PT_FAILS(setsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, sizeof(v)),
 		WSAEINVAL);
-	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_SNDBUF, (char *)&v, sizeof(v)),
+	PT_FAILS(setsockopt(s, SOL_SOCKET, SO_SNDBUF, (char *)&v, sizeof(v)),
 		WSAEINVAL);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* SO_REUSEADDR and SO_BROADCAST start FALSE and read back TRUE once
@@ -62,13 +62,13 @@ test_sockopt_bool_options_round_trip(void)
 
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_REUSEADDR), FALSE);
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_BROADCAST), FALSE);
-	ua_setopt_int(s, SOL_SOCKET, SO_REUSEADDR, 7);
-	UA_OK(setsockopt(s, SOL_SOCKET, SO_BROADCAST, &on, 1));
+	pt_setopt_int(s, SOL_SOCKET, SO_REUSEADDR, 7);
+	PT_OK(setsockopt(s, SOL_SOCKET, SO_BROADCAST, &on, 1));
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_REUSEADDR), TRUE);
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_BROADCAST), TRUE);
-	ua_setopt_int(s, SOL_SOCKET, SO_BROADCAST, 0);
+	pt_setopt_int(s, SOL_SOCKET, SO_BROADCAST, 0);
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_BROADCAST), FALSE);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* SO_EXCLUSIVEADDRUSE on a socket with SO_REUSEADDR: WSAEINVAL. */
@@ -78,10 +78,10 @@ test_sockopt_exclusive_after_reuseaddr_fails_einval(void)
 	SOCKET s = ua_udp();
 	int on = 1;
 
-	ua_setopt_int(s, SOL_SOCKET, SO_REUSEADDR, 1);
-	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (char *)&on,
+	pt_setopt_int(s, SOL_SOCKET, SO_REUSEADDR, 1);
+	PT_FAILS(setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (char *)&on,
 		sizeof(on)), WSAEINVAL);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* SO_LINGER reads back what was set; SO_DONTLINGER is its l_onoff
@@ -93,24 +93,24 @@ test_sockopt_linger_and_dontlinger_agree(void)
 	LINGER l = { .l_onoff = 1, .l_linger = 5 }, got;
 	int len = sizeof(got);
 
-	UA_OK(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&got, &len));
+	PT_OK(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&got, &len));
 	CU_ASSERT_EQUAL(got.l_onoff, 0);
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_DONTLINGER), TRUE);
-	UA_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)));
+	PT_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)));
 	len = sizeof(got);
-	UA_OK(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&got, &len));
+	PT_OK(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&got, &len));
 	CU_ASSERT_EQUAL(len, sizeof(LINGER));
 	CU_ASSERT_EQUAL(got.l_onoff, 1);
 	CU_ASSERT_EQUAL(got.l_linger, 5);
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_DONTLINGER), FALSE);
-	ua_setopt_int(s, SOL_SOCKET, SO_DONTLINGER, 1);
+	pt_setopt_int(s, SOL_SOCKET, SO_DONTLINGER, 1);
 	len = sizeof(got);
-	UA_OK(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&got, &len));
+	PT_OK(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&got, &len));
 	CU_ASSERT_EQUAL(got.l_onoff, 0);
 	CU_ASSERT_EQUAL(got.l_linger, 5);
-	ua_setopt_int(s, SOL_SOCKET, SO_DONTLINGER, 0);
+	pt_setopt_int(s, SOL_SOCKET, SO_DONTLINGER, 0);
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_DONTLINGER), FALSE);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* SO_TYPE is SOCK_DGRAM and cannot be set (WSAENOPROTOOPT). */
@@ -121,9 +121,9 @@ test_sockopt_type_is_dgram_and_read_only(void)
 	int v = SOCK_STREAM;
 
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
-	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&v, sizeof(v)),
+	PT_FAILS(setsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&v, sizeof(v)),
 		WSAENOPROTOOPT);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* SO_ERROR is 0 on a socket with no pending error. */
@@ -133,7 +133,7 @@ test_sockopt_error_is_zero_without_error(void)
 	SOCKET s = ua_bound(NULL);
 
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_ERROR), 0);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* SO_PROTOCOL_INFOW is the UDP catalog entry, XP1_IFS_HANDLES clear. */
@@ -145,7 +145,7 @@ test_sockopt_protocol_info_is_udp_entry_without_ifs(void)
 	int len = sizeof(pi);
 	SOCKET s = ua_udp();
 
-	UA_OK(getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&pi,
+	PT_OK(getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&pi,
 		&len));
 	CU_ASSERT_EQUAL(len, sizeof(WSAPROTOCOL_INFOW));
 	CU_ASSERT_EQUAL(pi.dwServiceFlags1 & XP1_IFS_HANDLES, 0);
@@ -156,9 +156,9 @@ test_sockopt_protocol_info_is_udp_entry_without_ifs(void)
 	CU_ASSERT_EQUAL(memcmp(&pi.ProviderId, &e->ProviderId,
 		sizeof(GUID)), 0);
 	len = sizeof(pi) - 1;
-	UA_FAILS(getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&pi,
+	PT_FAILS(getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&pi,
 		&len), WSAEFAULT);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* SO_MAX_MSG_SIZE is the largest IPv4 UDP payload, 65507. */
@@ -168,7 +168,7 @@ test_sockopt_max_msg_size_is_65507(void)
 	SOCKET s = ua_udp();
 
 	CU_ASSERT_EQUAL(getopt_int(s, SOL_SOCKET, SO_MAX_MSG_SIZE), 65507);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* IP_TTL (default 128) and IP_TOS read back what was set; a TTL over
@@ -180,13 +180,13 @@ test_sockopt_ip_ttl_and_tos_round_trip(void)
 	int v = 256;
 
 	CU_ASSERT_EQUAL(getopt_int(s, IPPROTO_IP, IP_TTL), 128);
-	ua_setopt_int(s, IPPROTO_IP, IP_TTL, 5);
-	ua_setopt_int(s, IPPROTO_IP, IP_TOS, 0x10);
+	pt_setopt_int(s, IPPROTO_IP, IP_TTL, 5);
+	pt_setopt_int(s, IPPROTO_IP, IP_TOS, 0x10);
 	CU_ASSERT_EQUAL(getopt_int(s, IPPROTO_IP, IP_TTL), 5);
 	CU_ASSERT_EQUAL(getopt_int(s, IPPROTO_IP, IP_TOS), 0x10);
-	UA_FAILS(setsockopt(s, IPPROTO_IP, IP_TTL, (char *)&v, sizeof(v)),
+	PT_FAILS(setsockopt(s, IPPROTO_IP, IP_TTL, (char *)&v, sizeof(v)),
 		WSAEINVAL);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* An option the level does not know: WSAENOPROTOOPT. */
@@ -196,13 +196,13 @@ test_sockopt_unknown_option_fails_enoprotoopt(void)
 	SOCKET s = ua_udp();
 	int v = 1, len = sizeof(v);
 
-	UA_FAILS(setsockopt(s, SOL_SOCKET, 0x7777, (char *)&v, sizeof(v)),
+	PT_FAILS(setsockopt(s, SOL_SOCKET, 0x7777, (char *)&v, sizeof(v)),
 		WSAENOPROTOOPT);
-	UA_FAILS(getsockopt(s, SOL_SOCKET, 0x7777, (char *)&v, &len),
+	PT_FAILS(getsockopt(s, SOL_SOCKET, 0x7777, (char *)&v, &len),
 		WSAENOPROTOOPT);
-	UA_FAILS(getsockopt(s, IPPROTO_IP, 0x7777, (char *)&v, &len),
+	PT_FAILS(getsockopt(s, IPPROTO_IP, 0x7777, (char *)&v, &len),
 		WSAENOPROTOOPT);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* A level that does not exist: WSAEINVAL. */
@@ -212,11 +212,11 @@ test_sockopt_unknown_level_fails_einval(void)
 	SOCKET s = ua_udp();
 	int v = 1, len = sizeof(v);
 
-	UA_FAILS(setsockopt(s, 0x1234, SO_BROADCAST, (char *)&v, sizeof(v)),
+	PT_FAILS(setsockopt(s, 0x1234, SO_BROADCAST, (char *)&v, sizeof(v)),
 		WSAEINVAL);
-	UA_FAILS(getsockopt(s, 0x1234, SO_BROADCAST, (char *)&v, &len),
+	PT_FAILS(getsockopt(s, 0x1234, SO_BROADCAST, (char *)&v, &len),
 		WSAEINVAL);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* A NULL value, NULL length, or one too short: WSAEFAULT. */
@@ -227,19 +227,19 @@ test_sockopt_null_or_short_buffer_fails_efault(void)
 	int v = 1, len = sizeof(v) - 1;
 	LINGER l = { 1, 1 };
 
-	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_RCVBUF, NULL, sizeof(v)),
+	PT_FAILS(setsockopt(s, SOL_SOCKET, SO_RCVBUF, NULL, sizeof(v)),
 		WSAEFAULT);
-	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, 0),
+	PT_FAILS(setsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, 0),
 		WSAEFAULT);
-	UA_FAILS(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l,
+	PT_FAILS(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l,
 		sizeof(l) - 1), WSAEFAULT);
-	UA_FAILS(getsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, &len),
+	PT_FAILS(getsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, &len),
 		WSAEFAULT);
-	UA_FAILS(getsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, NULL),
+	PT_FAILS(getsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, NULL),
 		WSAEFAULT);
 	len = sizeof(v);
-	UA_FAILS(getsockopt(s, SOL_SOCKET, SO_RCVBUF, NULL, &len), WSAEFAULT);
-	ua_close(s);
+	PT_FAILS(getsockopt(s, SOL_SOCKET, SO_RCVBUF, NULL, &len), WSAEFAULT);
+	pt_close(s);
 }
 
 /* ---- WSPIoctl ---- */
@@ -252,21 +252,21 @@ test_ioctl_fionread_counts_all_queued_bytes(void)
 	SOCKET rx = ua_bound(&to), tx = ua_udp();
 	char buf[64] = { 0 };
 	u_long n = 0;
-	double t0 = ua_ms();
+	double t0 = pt_ms();
 
-	UA_OK(ioctlsocket(rx, FIONREAD, &n));
+	PT_OK(ioctlsocket(rx, FIONREAD, &n));
 	CU_ASSERT_EQUAL(n, 0);
 	for (int len = 10; len <= 30; len += 10)
-		CU_ASSERT_EQUAL(sendto(tx, buf, len, 0, UA_SA(to), UA_SIN_LEN),
+		CU_ASSERT_EQUAL(sendto(tx, buf, len, 0, PT_SA(to), PT_SIN_LEN),
 			len);
-	while (n < 60 && ua_ms() - t0 < UA_WAIT_MS)
-		UA_OK(ioctlsocket(rx, FIONREAD, &n));
+	while (n < 60 && pt_ms() - t0 < PT_WAIT_MS)
+		PT_OK(ioctlsocket(rx, FIONREAD, &n));
 	CU_ASSERT_EQUAL(n, 60);
-	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, UA_WAIT_MS), 10);
-	UA_OK(ioctlsocket(rx, FIONREAD, &n));
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, PT_WAIT_MS), 10);
+	PT_OK(ioctlsocket(rx, FIONREAD, &n));
 	CU_ASSERT_EQUAL(n, 50);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* SIO_GET_INTERFACE_LIST lists our interface: 198.18.0.2/24, up. */
@@ -277,18 +277,18 @@ test_ioctl_interface_list_reports_our_address(void)
 	DWORD n = 0;
 	SOCKET s = ua_udp();
 
-	UA_OK(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, ii, sizeof(ii), &n,
+	PT_OK(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, ii, sizeof(ii), &n,
 		NULL, NULL));
 	CU_ASSERT_EQUAL(n, sizeof(INTERFACE_INFO));
 	CU_ASSERT(ii[0].iiFlags & IFF_UP);
 	CU_ASSERT_EQUAL(ii[0].iiAddress.AddressIn.sin_family, AF_INET);
 	CU_ASSERT_EQUAL(ntohl(ii[0].iiAddress.AddressIn.sin_addr.s_addr),
-		UA_IP);
+		PT_IP);
 	CU_ASSERT_EQUAL(ntohl(ii[0].iiNetmask.AddressIn.sin_addr.s_addr),
 		0xffffff00u);
-	UA_FAILS(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, ii,
+	PT_FAILS(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, ii,
 		sizeof(ii[0]) - 1, &n, NULL, NULL), WSAEFAULT);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* SIO_BASE_HANDLE (and the BSP queries) answer our own handle: we are
@@ -306,14 +306,14 @@ test_ioctl_base_handle_is_own_handle(void)
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		h = INVALID_SOCKET;
 		n = 0;
-		UA_OK(WSAIoctl(s, codes[i], NULL, 0, &h, sizeof(h), &n, NULL,
+		PT_OK(WSAIoctl(s, codes[i], NULL, 0, &h, sizeof(h), &n, NULL,
 			NULL));
 		CU_ASSERT_EQUAL(n, sizeof(SOCKET));
 		CU_ASSERT_EQUAL(h, s);
 	}
-	UA_FAILS(WSAIoctl(s, SIO_BASE_HANDLE, NULL, 0, &h, sizeof(h) - 1, &n,
+	PT_FAILS(WSAIoctl(s, SIO_BASE_HANDLE, NULL, 0, &h, sizeof(h) - 1, &n,
 		NULL, NULL), WSAEFAULT);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* A control code nobody defined: WSAEINVAL. */
@@ -324,10 +324,10 @@ test_ioctl_unknown_code_fails_einval(void)
 	u_long v = 0;
 	DWORD n;
 
-	UA_FAILS(WSAIoctl(s, 0x12345678, &v, sizeof(v), &v, sizeof(v), &n,
+	PT_FAILS(WSAIoctl(s, 0x12345678, &v, sizeof(v), &v, sizeof(v), &n,
 		NULL, NULL), WSAEINVAL);
-	UA_FAILS(ioctlsocket(s, 0x4004660f, &v), WSAEINVAL);
-	ua_close(s);
+	PT_FAILS(ioctlsocket(s, 0x4004660f, &v), WSAEINVAL);
+	pt_close(s);
 }
 
 /* No input where one is needed, no room for the output, or no byte
@@ -339,15 +339,15 @@ test_ioctl_missing_buffers_fail_efault(void)
 	u_long v = 0;
 	DWORD n;
 
-	UA_FAILS(WSAIoctl(s, FIONBIO, NULL, 0, NULL, 0, &n, NULL, NULL),
+	PT_FAILS(WSAIoctl(s, FIONBIO, NULL, 0, NULL, 0, &n, NULL, NULL),
 		WSAEFAULT);
-	UA_FAILS(WSAIoctl(s, FIONBIO, &v, sizeof(v) - 1, NULL, 0, &n, NULL,
+	PT_FAILS(WSAIoctl(s, FIONBIO, &v, sizeof(v) - 1, NULL, 0, &n, NULL,
 		NULL), WSAEFAULT);
-	UA_FAILS(WSAIoctl(s, FIONREAD, NULL, 0, NULL, 0, &n, NULL, NULL),
+	PT_FAILS(WSAIoctl(s, FIONREAD, NULL, 0, NULL, 0, &n, NULL, NULL),
 		WSAEFAULT);
-	UA_FAILS(WSAIoctl(s, FIONREAD, NULL, 0, &v, sizeof(v), NULL, NULL,
+	PT_FAILS(WSAIoctl(s, FIONREAD, NULL, 0, &v, sizeof(v), NULL, NULL,
 		NULL), WSAEFAULT);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* ---- WSPSelect ---- */
@@ -362,10 +362,10 @@ test_select_empty_sets_fail_einval(void)
 	int err = 0;
 
 	FD_ZERO(&rd);
-	UA_FAILS(select(0, &rd, NULL, NULL, &tv), WSAEINVAL);
-	UA_WSP_FAILS(p->lpWSPSelect(0, &rd, &rd, &rd, &tv, &err), err,
+	PT_FAILS(select(0, &rd, NULL, NULL, &tv), WSAEINVAL);
+	PT_WSP_FAILS(p->lpWSPSelect(0, &rd, &rd, &rd, &tv, &err), err,
 		WSAEINVAL);
-	UA_WSP_FAILS(p->lpWSPSelect(0, NULL, NULL, NULL, &tv, &err), err,
+	PT_WSP_FAILS(p->lpWSPSelect(0, NULL, NULL, NULL, &tv, &err), err,
 		WSAEINVAL);
 }
 
@@ -394,13 +394,13 @@ test_select_counts_that_wrap_fail_einval(void)
 		for (int i = 0; i < N; i++)
 			sets[k].fd_array[i] = s;
 	}
-	UA_WSP_FAILS(p->lpWSPSelect(0, (fd_set *)&sets[0],
+	PT_WSP_FAILS(p->lpWSPSelect(0, (fd_set *)&sets[0],
 		(fd_set *)&sets[1], NULL, &tv, &err), err, WSAEINVAL);
 	sets[0].fd_count = UINT32_MAX;
-	UA_WSP_FAILS(p->lpWSPSelect(0, (fd_set *)&sets[0], NULL, NULL, &tv,
+	PT_WSP_FAILS(p->lpWSPSelect(0, (fd_set *)&sets[0], NULL, NULL, &tv,
 		&err), err, WSAEINVAL);
 	free(sets);
-	ua_close(s);
+	pt_close(s);
 }
 
 /*
@@ -428,7 +428,7 @@ test_select_past_fd_setsize_reports_every_entry(void)
 	CU_ASSERT_EQUAL(set->fd_count, N);
 	CU_ASSERT_EQUAL(set->fd_array[N - 1], s);
 	free(set);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* A negative timeout: WSAEINVAL. */
@@ -441,8 +441,8 @@ test_select_negative_timeout_fails_einval(void)
 
 	FD_ZERO(&wr);
 	FD_SET(s, &wr);
-	UA_FAILS(select(0, NULL, &wr, NULL, &tv), WSAEINVAL);
-	ua_close(s);
+	PT_FAILS(select(0, NULL, &wr, NULL, &tv), WSAEINVAL);
+	pt_close(s);
 }
 
 /* A handle that is not a socket anywhere in the sets: WSAENOTSOCK. */
@@ -453,16 +453,16 @@ test_select_bad_handle_fails_enotsock(void)
 	SOCKET s = ua_udp(), dead = ua_udp();
 	fd_set rd, wr;
 
-	ua_close(dead);
+	pt_close(dead);
 	FD_ZERO(&rd);
 	FD_ZERO(&wr);
 	FD_SET(s, &rd);
 	FD_SET(dead, &wr);
-	UA_FAILS(select(0, &rd, &wr, NULL, &tv), WSAENOTSOCK);
+	PT_FAILS(select(0, &rd, &wr, NULL, &tv), WSAENOTSOCK);
 	FD_ZERO(&rd);
 	FD_SET(dead, &rd);
-	UA_FAILS(select(0, &rd, NULL, NULL, &tv), WSAENOTSOCK);
-	ua_close(s);
+	PT_FAILS(select(0, &rd, NULL, NULL, &tv), WSAENOTSOCK);
+	pt_close(s);
 }
 
 /* A poll reports a fresh socket writable and never exceptional. */
@@ -480,19 +480,19 @@ test_select_poll_reports_fresh_socket_writable(void)
 	CU_ASSERT_EQUAL(select(0, NULL, &wr, &ex, &tv), 1);
 	CU_ASSERT(FD_ISSET(s, &wr));
 	CU_ASSERT_EQUAL(ex.fd_count, 0);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* The read set comes back holding only the sockets with data. */
 static void
 test_select_keeps_only_ready_sockets(void)
 {
-	struct timeval tv = { UA_WAIT_MS / 1000, 0 };
+	struct timeval tv = { PT_WAIT_MS / 1000, 0 };
 	struct sockaddr_in to;
 	SOCKET quiet = ua_bound(NULL), busy = ua_bound(&to), tx = ua_udp();
 	fd_set rd;
 
-	CU_ASSERT_EQUAL(sendto(tx, "r", 1, 0, UA_SA(to), UA_SIN_LEN), 1);
+	CU_ASSERT_EQUAL(sendto(tx, "r", 1, 0, PT_SA(to), PT_SIN_LEN), 1);
 	FD_ZERO(&rd);
 	FD_SET(quiet, &rd);
 	FD_SET(busy, &rd);
@@ -500,9 +500,9 @@ test_select_keeps_only_ready_sockets(void)
 	CU_ASSERT_EQUAL(rd.fd_count, 1);
 	CU_ASSERT(FD_ISSET(busy, &rd));
 	CU_ASSERT_FALSE(FD_ISSET(quiet, &rd));
-	ua_close(quiet);
-	ua_close(busy);
-	ua_close(tx);
+	pt_close(quiet);
+	pt_close(busy);
+	pt_close(tx);
 }
 
 /* ---- WSPAddressToString / WSPStringToAddress ---- */
@@ -534,7 +534,7 @@ to_string(struct sockaddr_in *a, DWORD alen, WCHAR *out, DWORD *len,
 {
 	const WSPPROC_TABLE *p = ws2_stub_proc_table();
 
-	return p->lpWSPAddressToString(UA_SA(*a), alen, NULL, out, len, err);
+	return p->lpWSPAddressToString(PT_SA(*a), alen, NULL, out, len, err);
 }
 
 static int
@@ -545,7 +545,7 @@ to_address(const char *text, int af, struct sockaddr_in *a, int *len,
 	WCHAR w[64];
 
 	widen(text, w, sizeof(w) / sizeof(w[0]));
-	return p->lpWSPStringToAddress(w, af, NULL, UA_SA(*a), len, err);
+	return p->lpWSPStringToAddress(w, af, NULL, PT_SA(*a), len, err);
 }
 
 /* "a.b.c.d:port", and just "a.b.c.d" for port 0; lengths count WCHARs
@@ -553,17 +553,17 @@ to_address(const char *text, int af, struct sockaddr_in *a, int *len,
 static void
 test_address_to_string_formats_address_and_port(void)
 {
-	struct sockaddr_in a = ua_sin(UA_IP, 5000);
+	struct sockaddr_in a = pt_sin(PT_IP, 5000);
 	WCHAR out[64];
 	DWORD len = 64;
 	int err = 0;
 
-	CU_ASSERT_EQUAL(to_string(&a, UA_SIN_LEN, out, &len, &err), 0);
+	CU_ASSERT_EQUAL(to_string(&a, PT_SIN_LEN, out, &len, &err), 0);
 	CU_ASSERT(wide_equals(out, "198.18.0.2:5000"));
 	CU_ASSERT_EQUAL(len, 16);
 	a.sin_port = 0;
 	len = 64;
-	CU_ASSERT_EQUAL(to_string(&a, UA_SIN_LEN, out, &len, &err), 0);
+	CU_ASSERT_EQUAL(to_string(&a, PT_SIN_LEN, out, &len, &err), 0);
 	CU_ASSERT(wide_equals(out, "198.18.0.2"));
 	CU_ASSERT_EQUAL(len, 11);
 }
@@ -572,20 +572,20 @@ test_address_to_string_formats_address_and_port(void)
 static void
 test_address_to_string_small_buffer_fails_efault_with_length(void)
 {
-	struct sockaddr_in a = ua_sin(0x0a000001, 80);
+	struct sockaddr_in a = pt_sin(0x0a000001, 80);
 	WCHAR out[8];
 	DWORD len = 8;
 	int err = 0;
 
-	UA_WSP_FAILS(to_string(&a, UA_SIN_LEN, out, &len, &err), err,
+	PT_WSP_FAILS(to_string(&a, PT_SIN_LEN, out, &len, &err), err,
 		WSAEFAULT);
 	CU_ASSERT_EQUAL(len, 12);	/* "10.0.0.1:80" and the NUL */
 	len = 0;
-	UA_WSP_FAILS(to_string(&a, UA_SIN_LEN, NULL, &len, &err), err,
+	PT_WSP_FAILS(to_string(&a, PT_SIN_LEN, NULL, &len, &err), err,
 		WSAEFAULT);
 	CU_ASSERT_EQUAL(len, 12);
 	len = 12;
-	CU_ASSERT_EQUAL(to_string(&a, UA_SIN_LEN, (WCHAR[12]){ 0 }, &len,
+	CU_ASSERT_EQUAL(to_string(&a, PT_SIN_LEN, (WCHAR[12]){ 0 }, &len,
 		&err), 0);
 }
 
@@ -594,17 +594,17 @@ test_address_to_string_small_buffer_fails_efault_with_length(void)
 static void
 test_address_to_string_bad_address_fails(void)
 {
-	struct sockaddr_in a = ua_sin(UA_IP, 80);
+	struct sockaddr_in a = pt_sin(PT_IP, 80);
 	WCHAR out[64];
 	DWORD len = 64;
 	int err = 0;
 
-	UA_WSP_FAILS(to_string(&a, UA_SIN_LEN - 1, out, &len, &err), err,
+	PT_WSP_FAILS(to_string(&a, PT_SIN_LEN - 1, out, &len, &err), err,
 		WSAEFAULT);
-	UA_WSP_FAILS(to_string(&a, UA_SIN_LEN, out, NULL, &err), err,
+	PT_WSP_FAILS(to_string(&a, PT_SIN_LEN, out, NULL, &err), err,
 		WSAEFAULT);
 	a.sin_family = AF_INET6;
-	UA_WSP_FAILS(to_string(&a, UA_SIN_LEN, out, &len, &err), err,
+	PT_WSP_FAILS(to_string(&a, PT_SIN_LEN, out, &len, &err), err,
 		WSAEINVAL);
 }
 
@@ -613,12 +613,12 @@ static void
 test_string_to_address_parses_address_and_port(void)
 {
 	struct sockaddr_in a;
-	int len = UA_SIN_LEN, err = 0;
+	int len = PT_SIN_LEN, err = 0;
 
 	memset(&a, 0xff, sizeof(a));
 	CU_ASSERT_EQUAL(to_address("10.1.2.3:8080", AF_INET, &a, &len, &err),
 		0);
-	CU_ASSERT_EQUAL(len, UA_SIN_LEN);
+	CU_ASSERT_EQUAL(len, PT_SIN_LEN);
 	CU_ASSERT_EQUAL(a.sin_family, AF_INET);
 	CU_ASSERT_EQUAL(ntohl(a.sin_addr.s_addr), 0x0a010203u);
 	CU_ASSERT_EQUAL(ntohs(a.sin_port), 8080);
@@ -632,21 +632,21 @@ test_string_to_address_parses_address_and_port(void)
 static void
 test_string_to_address_round_trips(void)
 {
-	static const uint32_t ips[] = { 0, UA_IP, 0x7f000001u, 0xfffffffeu };
+	static const uint32_t ips[] = { 0, PT_IP, 0x7f000001u, 0xfffffffeu };
 	static const uint16_t ports[] = { 0, 1, 65535 };
 
 	for (size_t i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
 		for (size_t j = 0; j < sizeof(ports) / sizeof(ports[0]); j++) {
-			struct sockaddr_in a = ua_sin(ips[i], ports[j]), b;
+			struct sockaddr_in a = pt_sin(ips[i], ports[j]), b;
 			const WSPPROC_TABLE *p = ws2_stub_proc_table();
 			WCHAR w[64];
 			DWORD wl = 64;
-			int bl = UA_SIN_LEN, err = 0;
+			int bl = PT_SIN_LEN, err = 0;
 
-			CU_ASSERT_EQUAL(to_string(&a, UA_SIN_LEN, w, &wl,
+			CU_ASSERT_EQUAL(to_string(&a, PT_SIN_LEN, w, &wl,
 				&err), 0);
 			CU_ASSERT_EQUAL(p->lpWSPStringToAddress(w, AF_INET,
-				NULL, UA_SA(b), &bl, &err), 0);
+				NULL, PT_SA(b), &bl, &err), 0);
 			CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof(a)), 0);
 		}
 	}
@@ -664,9 +664,9 @@ test_string_to_address_bad_text_fails_einval(void)
 	int len, err;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		len = UA_SIN_LEN;
+		len = PT_SIN_LEN;
 		err = 0;
-		UA_WSP_FAILS(to_address(bad[i], AF_INET, &a, &len, &err), err,
+		PT_WSP_FAILS(to_address(bad[i], AF_INET, &a, &len, &err), err,
 			WSAEINVAL);
 	}
 }
@@ -676,9 +676,9 @@ static void
 test_string_to_address_other_family_fails_einval(void)
 {
 	struct sockaddr_in a;
-	int len = UA_SIN_LEN, err = 0;
+	int len = PT_SIN_LEN, err = 0;
 
-	UA_WSP_FAILS(to_address("1.2.3.4", AF_INET6, &a, &len, &err), err,
+	PT_WSP_FAILS(to_address("1.2.3.4", AF_INET6, &a, &len, &err), err,
 		WSAEINVAL);
 }
 
@@ -687,12 +687,12 @@ static void
 test_string_to_address_small_buffer_fails_efault_with_length(void)
 {
 	struct sockaddr_in a;
-	int len = UA_SIN_LEN - 1, err = 0;
+	int len = PT_SIN_LEN - 1, err = 0;
 
-	UA_WSP_FAILS(to_address("1.2.3.4", AF_INET, &a, &len, &err), err,
+	PT_WSP_FAILS(to_address("1.2.3.4", AF_INET, &a, &len, &err), err,
 		WSAEFAULT);
-	CU_ASSERT_EQUAL(len, UA_SIN_LEN);
-	UA_WSP_FAILS(to_address("1.2.3.4", AF_INET, &a, NULL, &err), err,
+	CU_ASSERT_EQUAL(len, PT_SIN_LEN);
+	PT_WSP_FAILS(to_address("1.2.3.4", AF_INET, &a, NULL, &err), err,
 		WSAEFAULT);
 }
 
@@ -747,24 +747,24 @@ static const struct wt_test addr_tests[] = {
 
 const struct wt_suite test_udp_sockopt_suite = {
 	.name = "udp_sockopt",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = sockopt_tests,
 };
 
 const struct wt_suite test_udp_ioctl_suite = {
 	.name = "udp_ioctl",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = ioctl_tests,
 };
 
 const struct wt_suite test_udp_select_suite = {
 	.name = "udp_select",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = select_tests,
 };
 
 const struct wt_suite test_udp_address_strings_suite = {
 	.name = "udp_address_strings",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = addr_tests,
 };

@@ -30,8 +30,8 @@ pair_open(void)
 static void
 pair_close(struct pair *p)
 {
-	ua_close(p->rx);
-	ua_close(p->tx);
+	pt_close(p->rx);
+	pt_close(p->tx);
 }
 
 /* A sender whose datagrams to closed ports raise no error later. */
@@ -41,7 +41,7 @@ quiet_sender(void)
 	SOCKET s = ua_udp();
 	u_long off = 0;
 
-	UA_OK(WSAIoctl(s, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0,
+	PT_OK(WSAIoctl(s, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0,
 		&(DWORD){ 0 }, NULL, NULL));
 	return s;
 }
@@ -57,24 +57,24 @@ test_send_unconnected_fails_enotconn(void)
 	WSABUF b = { .len = 1, .buf = (char *)"x" };
 	DWORD n;
 
-	UA_FAILS(send(s, "x", 1, 0), WSAENOTCONN);
-	UA_FAILS(WSASendTo(s, &b, 1, &n, 0, NULL, 0, NULL, NULL),
+	PT_FAILS(send(s, "x", 1, 0), WSAENOTCONN);
+	PT_FAILS(WSASendTo(s, &b, 1, &n, 0, NULL, 0, NULL, NULL),
 		WSAENOTCONN);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* To 0.0.0.0 or to port 0: WSAEADDRNOTAVAIL. */
 static void
 test_sendto_zero_address_or_port_fails_eaddrnotavail(void)
 {
-	struct sockaddr_in a0 = ua_sin(0, 5000), p0 = ua_sin(UA_IP, 0);
+	struct sockaddr_in a0 = pt_sin(0, 5000), p0 = pt_sin(PT_IP, 0);
 	SOCKET s = ua_udp();
 
-	UA_FAILS(sendto(s, "x", 1, 0, UA_SA(a0), UA_SIN_LEN),
+	PT_FAILS(sendto(s, "x", 1, 0, PT_SA(a0), PT_SIN_LEN),
 		WSAEADDRNOTAVAIL);
-	UA_FAILS(sendto(s, "x", 1, 0, UA_SA(p0), UA_SIN_LEN),
+	PT_FAILS(sendto(s, "x", 1, 0, PT_SA(p0), PT_SIN_LEN),
 		WSAEADDRNOTAVAIL);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* 65507 bytes is the largest payload; one more: WSAEMSGSIZE, also when
@@ -82,23 +82,23 @@ test_sendto_zero_address_or_port_fails_eaddrnotavail(void)
 static void
 test_sendto_over_65507_fails_emsgsize(void)
 {
-	struct sockaddr_in to = ua_sin(UA_IP, ua_closed_port());
+	struct sockaddr_in to = pt_sin(PT_IP, ua_closed_port());
 	char *big = calloc(1, 65508);
 	WSABUF b[2];
 	DWORD n;
 	SOCKET s = quiet_sender();
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
-	CU_ASSERT_EQUAL(sendto(s, big, 65507, 0, UA_SA(to), UA_SIN_LEN),
+	CU_ASSERT_EQUAL(sendto(s, big, 65507, 0, PT_SA(to), PT_SIN_LEN),
 		65507);
-	UA_FAILS(sendto(s, big, 65508, 0, UA_SA(to), UA_SIN_LEN),
+	PT_FAILS(sendto(s, big, 65508, 0, PT_SA(to), PT_SIN_LEN),
 		WSAEMSGSIZE);
 	b[0] = (WSABUF){ .len = 60000, .buf = big };
 	b[1] = (WSABUF){ .len = 5508, .buf = big };
-	UA_FAILS(WSASendTo(s, b, 2, &n, 0, UA_SA(to), UA_SIN_LEN, NULL, NULL),
+	PT_FAILS(WSASendTo(s, b, 2, &n, 0, PT_SA(to), PT_SIN_LEN, NULL, NULL),
 		WSAEMSGSIZE);
 	free(big);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* To a broadcast address: WSAEACCES until SO_BROADCAST is set. */
@@ -106,16 +106,16 @@ static void
 test_sendto_broadcast_needs_so_broadcast(void)
 {
 	uint16_t port = ua_closed_port();
-	struct sockaddr_in bc = ua_sin(UA_BCAST, port),
-		all = ua_sin(0xffffffffu, port);
+	struct sockaddr_in bc = pt_sin(UA_BCAST, port),
+		all = pt_sin(0xffffffffu, port);
 	SOCKET s = ua_udp();
 
-	UA_FAILS(sendto(s, "b", 1, 0, UA_SA(bc), UA_SIN_LEN), WSAEACCES);
-	UA_FAILS(sendto(s, "b", 1, 0, UA_SA(all), UA_SIN_LEN), WSAEACCES);
-	ua_setopt_int(s, SOL_SOCKET, SO_BROADCAST, 1);
-	CU_ASSERT_EQUAL(sendto(s, "b", 1, 0, UA_SA(bc), UA_SIN_LEN), 1);
-	CU_ASSERT_EQUAL(sendto(s, "b", 1, 0, UA_SA(all), UA_SIN_LEN), 1);
-	ua_close(s);
+	PT_FAILS(sendto(s, "b", 1, 0, PT_SA(bc), PT_SIN_LEN), WSAEACCES);
+	PT_FAILS(sendto(s, "b", 1, 0, PT_SA(all), PT_SIN_LEN), WSAEACCES);
+	pt_setopt_int(s, SOL_SOCKET, SO_BROADCAST, 1);
+	CU_ASSERT_EQUAL(sendto(s, "b", 1, 0, PT_SA(bc), PT_SIN_LEN), 1);
+	CU_ASSERT_EQUAL(sendto(s, "b", 1, 0, PT_SA(all), PT_SIN_LEN), 1);
+	pt_close(s);
 }
 
 /* After shutdown(SD_SEND), send and sendto: WSAESHUTDOWN. */
@@ -124,10 +124,10 @@ test_send_after_shutdown_send_fails_eshutdown(void)
 {
 	struct pair p = pair_open();
 
-	UA_OK(connect(p.tx, UA_SA(p.to), UA_SIN_LEN));
-	UA_OK(shutdown(p.tx, SD_SEND));
-	UA_FAILS(send(p.tx, "x", 1, 0), WSAESHUTDOWN);
-	UA_FAILS(sendto(p.tx, "x", 1, 0, UA_SA(p.to), UA_SIN_LEN),
+	PT_OK(connect(p.tx, PT_SA(p.to), PT_SIN_LEN));
+	PT_OK(shutdown(p.tx, SD_SEND));
+	PT_FAILS(send(p.tx, "x", 1, 0), WSAESHUTDOWN);
+	PT_FAILS(sendto(p.tx, "x", 1, 0, PT_SA(p.to), PT_SIN_LEN),
 		WSAESHUTDOWN);
 	pair_close(&p);
 }
@@ -140,10 +140,10 @@ test_send_oob_fails_eopnotsupp(void)
 	WSABUF b = { .len = 1, .buf = (char *)"x" };
 	DWORD n;
 
-	UA_FAILS(sendto(p.tx, "x", 1, MSG_OOB, UA_SA(p.to), UA_SIN_LEN),
+	PT_FAILS(sendto(p.tx, "x", 1, MSG_OOB, PT_SA(p.to), PT_SIN_LEN),
 		WSAEOPNOTSUPP);
-	UA_FAILS(WSASendTo(p.tx, &b, 1, &n, MSG_PARTIAL, UA_SA(p.to),
-		UA_SIN_LEN, NULL, NULL), WSAEOPNOTSUPP);
+	PT_FAILS(WSASendTo(p.tx, &b, 1, &n, MSG_PARTIAL, PT_SA(p.to),
+		PT_SIN_LEN, NULL, NULL), WSAEOPNOTSUPP);
 	pair_close(&p);
 }
 
@@ -157,17 +157,17 @@ test_send_bad_buffers_fail_efault(void)
 		.buf = (char *)"x" };
 	DWORD n;
 
-	UA_FAILS(WSASendTo(p.tx, NULL, 1, &n, 0, UA_SA(p.to), UA_SIN_LEN,
+	PT_FAILS(WSASendTo(p.tx, NULL, 1, &n, 0, PT_SA(p.to), PT_SIN_LEN,
 		NULL, NULL), WSAEFAULT);
-	UA_FAILS(WSASendTo(p.tx, &nul, 1, &n, 0, UA_SA(p.to), UA_SIN_LEN,
+	PT_FAILS(WSASendTo(p.tx, &nul, 1, &n, 0, PT_SA(p.to), PT_SIN_LEN,
 		NULL, NULL), WSAEFAULT);
-	UA_FAILS(WSASendTo(p.tx, &ok, 1, NULL, 0, UA_SA(p.to), UA_SIN_LEN,
+	PT_FAILS(WSASendTo(p.tx, &ok, 1, NULL, 0, PT_SA(p.to), PT_SIN_LEN,
 		NULL, NULL), WSAEFAULT);
-	UA_FAILS(sendto(p.tx, "x", 1, 0, UA_SA(p.to), UA_SIN_LEN - 1),
+	PT_FAILS(sendto(p.tx, "x", 1, 0, PT_SA(p.to), PT_SIN_LEN - 1),
 		WSAEFAULT);
-	UA_FAILS(sendto(p.tx, "x", -1, 0, UA_SA(p.to), UA_SIN_LEN),
+	PT_FAILS(sendto(p.tx, "x", -1, 0, PT_SA(p.to), PT_SIN_LEN),
 		WSAEFAULT);
-	CU_ASSERT_FALSE(ua_readable(p.rx, 100));
+	CU_ASSERT_FALSE(pt_readable(p.rx, 100));
 	pair_close(&p);
 }
 
@@ -175,13 +175,13 @@ test_send_bad_buffers_fail_efault(void)
 static void
 test_sendto_other_family_fails_eafnosupport(void)
 {
-	struct sockaddr_in to = ua_sin(UA_IP, 5000);
+	struct sockaddr_in to = pt_sin(PT_IP, 5000);
 	SOCKET s = ua_udp();
 
 	to.sin_family = AF_INET6;
-	UA_FAILS(sendto(s, "x", 1, 0, UA_SA(to), UA_SIN_LEN),
+	PT_FAILS(sendto(s, "x", 1, 0, PT_SA(to), PT_SIN_LEN),
 		WSAEAFNOSUPPORT);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* A non-blocking sender whose TX ring is full (a 1-byte SO_SNDBUF and
@@ -194,18 +194,18 @@ test_send_nonblocking_full_ring_fails_ewouldblock(void)
 	 * socket stays parked, so the ring fills whatever the scheduling
 	 * (to our own closed port, the lcore could drain each datagram
 	 * before the next send and the test would race). */
-	struct sockaddr_in to = ua_sin(0xc61200c9u, 9);	/* 198.18.0.201 */
+	struct sockaddr_in to = pt_sin(0xc61200c9u, 9);	/* 198.18.0.201 */
 	SOCKET s = quiet_sender();
 	char *big = calloc(1, 60000);
-	double t0 = ua_ms();
+	double t0 = pt_ms();
 	int sent = 0, would_block = 0, other = 0;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
-	ua_setopt_int(s, SOL_SOCKET, SO_SNDBUF, 1);
-	ua_nonblocking(s, true);
+	pt_setopt_int(s, SOL_SOCKET, SO_SNDBUF, 1);
+	pt_nonblocking(s, true);
 	for (int i = 0; i < 5000 && would_block == 0 &&
-			ua_ms() - t0 < UA_WAIT_MS; i++) {
-		if (sendto(s, big, 60000, 0, UA_SA(to), UA_SIN_LEN) == 60000)
+			pt_ms() - t0 < PT_WAIT_MS; i++) {
+		if (sendto(s, big, 60000, 0, PT_SA(to), PT_SIN_LEN) == 60000)
 			sent++;
 		else if (WSAGetLastError() == WSAEWOULDBLOCK)
 			would_block++;
@@ -215,13 +215,13 @@ test_send_nonblocking_full_ring_fails_ewouldblock(void)
 	CU_ASSERT(sent >= 1);
 	CU_ASSERT_EQUAL(would_block, 1);
 	CU_ASSERT_EQUAL(other, 0);
-	CU_ASSERT_EQUAL(ua_sock_counter(s, "drop_tx_full"), 1);
+	CU_ASSERT_EQUAL(pt_sock_counter(s, "drop_tx_full"), 1);
 	free(big);
 	/* Abortive: nothing is left waiting on an address that never
 	 * answers. */
-	UA_OK(setsockopt(s, SOL_SOCKET, SO_LINGER,
+	PT_OK(setsockopt(s, SOL_SOCKET, SO_LINGER,
 		(const char *)&(LINGER){ 1, 0 }, sizeof(LINGER)));
-	ua_close(s);
+	pt_close(s);
 }
 
 /* ---- WSPRecv / WSPRecvFrom ---- */
@@ -231,13 +231,13 @@ static void
 test_recv_unbound_fails_einval(void)
 {
 	struct sockaddr_in a;
-	int len = UA_SIN_LEN;
+	int len = PT_SIN_LEN;
 	char buf[8];
 	SOCKET s = ua_udp();
 
-	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAEINVAL);
-	UA_FAILS(recvfrom(s, buf, sizeof(buf), 0, UA_SA(a), &len), WSAEINVAL);
-	ua_close(s);
+	PT_FAILS(recv(s, buf, sizeof(buf), 0), WSAEINVAL);
+	PT_FAILS(recvfrom(s, buf, sizeof(buf), 0, PT_SA(a), &len), WSAEINVAL);
+	pt_close(s);
 }
 
 /* Non-blocking with nothing queued: WSAEWOULDBLOCK. */
@@ -247,9 +247,9 @@ test_recv_nonblocking_empty_fails_ewouldblock(void)
 	SOCKET s = ua_bound(NULL);
 	char buf[8];
 
-	ua_nonblocking(s, true);
-	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
-	ua_close(s);
+	pt_nonblocking(s, true);
+	PT_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	pt_close(s);
 }
 
 /* A datagram longer than the buffers: WSAEMSGSIZE, the first part is
@@ -261,21 +261,21 @@ test_recv_truncated_fails_emsgsize_and_consumes(void)
 	char msg[100], buf[10];
 	WSABUF b = { .len = sizeof(buf), .buf = buf };
 	struct sockaddr_in from, txa;
-	int flen = UA_SIN_LEN, tlen = UA_SIN_LEN;
+	int flen = PT_SIN_LEN, tlen = PT_SIN_LEN;
 	DWORD n = 0, fl = 0;
 
 	for (int i = 0; i < (int)sizeof(msg); i++)
 		msg[i] = (char)i;
 	ua_send_wait(p.tx, p.rx, &p.to, msg, sizeof(msg));
-	UA_FAILS(WSARecvFrom(p.rx, &b, 1, &n, &fl, UA_SA(from), &flen, NULL,
+	PT_FAILS(WSARecvFrom(p.rx, &b, 1, &n, &fl, PT_SA(from), &flen, NULL,
 		NULL), WSAEMSGSIZE);
 	CU_ASSERT_EQUAL(n, sizeof(buf));
 	CU_ASSERT_EQUAL(memcmp(buf, msg, sizeof(buf)), 0);
-	UA_OK(getsockname(p.tx, UA_SA(txa), &tlen));
+	PT_OK(getsockname(p.tx, PT_SA(txa), &tlen));
 	CU_ASSERT_EQUAL(from.sin_port, txa.sin_port);
-	CU_ASSERT_EQUAL(ntohl(from.sin_addr.s_addr), UA_IP);
-	ua_nonblocking(p.rx, true);
-	UA_FAILS(recv(p.rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	CU_ASSERT_EQUAL(ntohl(from.sin_addr.s_addr), PT_IP);
+	pt_nonblocking(p.rx, true);
+	PT_FAILS(recv(p.rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
 	pair_close(&p);
 }
 
@@ -296,8 +296,8 @@ test_recv_peek_leaves_datagram_queued(void)
 	memset(buf, 0, sizeof(buf));
 	CU_ASSERT_EQUAL(recv(p.rx, buf, sizeof(buf), 0), 8);
 	CU_ASSERT_STRING_EQUAL(buf, "peekaboo");
-	ua_nonblocking(p.rx, true);
-	UA_FAILS(recv(p.rx, buf, sizeof(buf), MSG_PEEK), WSAEWOULDBLOCK);
+	pt_nonblocking(p.rx, true);
+	PT_FAILS(recv(p.rx, buf, sizeof(buf), MSG_PEEK), WSAEWOULDBLOCK);
 	pair_close(&p);
 }
 
@@ -309,7 +309,7 @@ test_recv_peek_truncated_fails_emsgsize_and_keeps(void)
 	char buf[16];
 
 	ua_send_wait(p.tx, p.rx, &p.to, "0123456789", 10);
-	UA_FAILS(recv(p.rx, buf, 4, MSG_PEEK), WSAEMSGSIZE);
+	PT_FAILS(recv(p.rx, buf, 4, MSG_PEEK), WSAEMSGSIZE);
 	CU_ASSERT_EQUAL(memcmp(buf, "0123", 4), 0);
 	CU_ASSERT_EQUAL(recv(p.rx, buf, sizeof(buf), 0), 10);
 	CU_ASSERT_EQUAL(memcmp(buf, "0123456789", 10), 0);
@@ -331,7 +331,7 @@ test_recv_scatters_over_several_wsabufs(void)
 	DWORD n = 0, fl = 0;
 
 	ua_send_wait(p.tx, p.rx, &p.to, "abcdefghij", 10);
-	UA_OK(WSARecv(p.rx, bufs, 4, &n, &fl, NULL, NULL));
+	PT_OK(WSARecv(p.rx, bufs, 4, &n, &fl, NULL, NULL));
 	CU_ASSERT_EQUAL(n, 10);
 	CU_ASSERT_EQUAL(memcmp(a, "abc", 3), 0);
 	CU_ASSERT_EQUAL(b[0], 'd');
@@ -353,10 +353,10 @@ test_send_gathers_several_wsabufs(void)
 	char buf[16];
 	DWORD n = 0;
 
-	UA_OK(WSASendTo(p.tx, bufs, 3, &n, 0, UA_SA(p.to), UA_SIN_LEN, NULL,
+	PT_OK(WSASendTo(p.tx, bufs, 3, &n, 0, PT_SA(p.to), PT_SIN_LEN, NULL,
 		NULL));
 	CU_ASSERT_EQUAL(n, 7);
-	CU_ASSERT_EQUAL(ua_recv(p.rx, buf, sizeof(buf), NULL, UA_WAIT_MS), 7);
+	CU_ASSERT_EQUAL(ua_recv(p.rx, buf, sizeof(buf), NULL, PT_WAIT_MS), 7);
 	CU_ASSERT_EQUAL(memcmp(buf, "gathers", 7), 0);
 	pair_close(&p);
 }
@@ -368,18 +368,18 @@ test_recvfrom_short_fromlen_fails_efault(void)
 {
 	struct pair p = pair_open();
 	struct sockaddr_in from;
-	int flen = UA_SIN_LEN - 1;
+	int flen = PT_SIN_LEN - 1;
 	char buf[8];
 
 	ua_send_wait(p.tx, p.rx, &p.to, "keep", 4);
-	UA_FAILS(recvfrom(p.rx, buf, sizeof(buf), 0, UA_SA(from), &flen),
+	PT_FAILS(recvfrom(p.rx, buf, sizeof(buf), 0, PT_SA(from), &flen),
 		WSAEFAULT);
-	UA_FAILS(recvfrom(p.rx, buf, sizeof(buf), 0, UA_SA(from), NULL),
+	PT_FAILS(recvfrom(p.rx, buf, sizeof(buf), 0, PT_SA(from), NULL),
 		WSAEFAULT);
-	flen = UA_SIN_LEN;
-	CU_ASSERT_EQUAL(recvfrom(p.rx, buf, sizeof(buf), 0, UA_SA(from),
+	flen = PT_SIN_LEN;
+	CU_ASSERT_EQUAL(recvfrom(p.rx, buf, sizeof(buf), 0, PT_SA(from),
 		&flen), 4);
-	CU_ASSERT_EQUAL(flen, UA_SIN_LEN);
+	CU_ASSERT_EQUAL(flen, PT_SIN_LEN);
 	pair_close(&p);
 }
 
@@ -393,12 +393,12 @@ test_recv_bad_arguments_fail_efault(void)
 		nul = { .len = 8, .buf = NULL };
 	DWORD n, fl = 0;
 
-	UA_FAILS(WSARecv(s, &ok, 1, &n, NULL, NULL, NULL), WSAEFAULT);
-	UA_FAILS(WSARecv(s, &ok, 1, NULL, &fl, NULL, NULL), WSAEFAULT);
-	UA_FAILS(WSARecv(s, NULL, 1, &n, &fl, NULL, NULL), WSAEFAULT);
-	UA_FAILS(WSARecv(s, &nul, 1, &n, &fl, NULL, NULL), WSAEFAULT);
-	UA_FAILS(recv(s, buf, -1, 0), WSAEFAULT);
-	ua_close(s);
+	PT_FAILS(WSARecv(s, &ok, 1, &n, NULL, NULL, NULL), WSAEFAULT);
+	PT_FAILS(WSARecv(s, &ok, 1, NULL, &fl, NULL, NULL), WSAEFAULT);
+	PT_FAILS(WSARecv(s, NULL, 1, &n, &fl, NULL, NULL), WSAEFAULT);
+	PT_FAILS(WSARecv(s, &nul, 1, &n, &fl, NULL, NULL), WSAEFAULT);
+	PT_FAILS(recv(s, buf, -1, 0), WSAEFAULT);
+	pt_close(s);
 }
 
 /* After shutdown(SD_RECEIVE): WSAESHUTDOWN, even with data queued. */
@@ -409,8 +409,8 @@ test_recv_after_shutdown_receive_fails_eshutdown(void)
 	char buf[8];
 
 	ua_send_wait(p.tx, p.rx, &p.to, "late", 4);
-	UA_OK(shutdown(p.rx, SD_RECEIVE));
-	UA_FAILS(recv(p.rx, buf, sizeof(buf), 0), WSAESHUTDOWN);
+	PT_OK(shutdown(p.rx, SD_RECEIVE));
+	PT_FAILS(recv(p.rx, buf, sizeof(buf), 0), WSAESHUTDOWN);
 	pair_close(&p);
 }
 
@@ -421,9 +421,9 @@ test_recv_oob_or_waitall_fails_eopnotsupp(void)
 	SOCKET s = ua_bound(NULL);
 	char buf[8];
 
-	UA_FAILS(recv(s, buf, sizeof(buf), MSG_OOB), WSAEOPNOTSUPP);
-	UA_FAILS(recv(s, buf, sizeof(buf), MSG_WAITALL), WSAEOPNOTSUPP);
-	ua_close(s);
+	PT_FAILS(recv(s, buf, sizeof(buf), MSG_OOB), WSAEOPNOTSUPP);
+	PT_FAILS(recv(s, buf, sizeof(buf), MSG_WAITALL), WSAEOPNOTSUPP);
+	pt_close(s);
 }
 
 /* A zero-length datagram is sent (0 bytes), makes the socket readable
@@ -433,18 +433,18 @@ test_zero_length_datagram_round_trip(void)
 {
 	struct pair p = pair_open();
 	struct sockaddr_in from;
-	int flen = UA_SIN_LEN;
+	int flen = PT_SIN_LEN;
 	u_long avail = 99;
 	char buf[8];
 
 	ua_send_wait(p.tx, p.rx, &p.to, "", 0);
-	UA_OK(ioctlsocket(p.rx, FIONREAD, &avail));
+	PT_OK(ioctlsocket(p.rx, FIONREAD, &avail));
 	CU_ASSERT_EQUAL(avail, 0);
-	CU_ASSERT_EQUAL(recvfrom(p.rx, buf, sizeof(buf), 0, UA_SA(from),
+	CU_ASSERT_EQUAL(recvfrom(p.rx, buf, sizeof(buf), 0, PT_SA(from),
 		&flen), 0);
-	CU_ASSERT_EQUAL(ntohl(from.sin_addr.s_addr), UA_IP);
-	ua_nonblocking(p.rx, true);
-	UA_FAILS(recv(p.rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	CU_ASSERT_EQUAL(ntohl(from.sin_addr.s_addr), PT_IP);
+	pt_nonblocking(p.rx, true);
+	PT_FAILS(recv(p.rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
 	pair_close(&p);
 }
 
@@ -455,15 +455,15 @@ test_recvfrom_connected_reports_peer(void)
 {
 	struct pair p = pair_open();
 	struct sockaddr_in txa, from;
-	int tlen = UA_SIN_LEN, flen = UA_SIN_LEN;
+	int tlen = PT_SIN_LEN, flen = PT_SIN_LEN;
 	char buf[8];
 
-	CU_ASSERT_EQUAL(sendto(p.tx, "c", 1, 0, UA_SA(p.to), UA_SIN_LEN), 1);
-	UA_OK(getsockname(p.tx, UA_SA(txa), &tlen));
-	txa.sin_addr.s_addr = htonl(UA_IP);
-	UA_OK(connect(p.rx, UA_SA(txa), UA_SIN_LEN));
-	CU_ASSERT_FATAL(ua_readable(p.rx, UA_WAIT_MS));
-	CU_ASSERT_EQUAL(recvfrom(p.rx, buf, sizeof(buf), 0, UA_SA(from),
+	CU_ASSERT_EQUAL(sendto(p.tx, "c", 1, 0, PT_SA(p.to), PT_SIN_LEN), 1);
+	PT_OK(getsockname(p.tx, PT_SA(txa), &tlen));
+	txa.sin_addr.s_addr = htonl(PT_IP);
+	PT_OK(connect(p.rx, PT_SA(txa), PT_SIN_LEN));
+	CU_ASSERT_FATAL(pt_readable(p.rx, PT_WAIT_MS));
+	CU_ASSERT_EQUAL(recvfrom(p.rx, buf, sizeof(buf), 0, PT_SA(from),
 		&flen), 1);
 	CU_ASSERT_EQUAL(memcmp(&from, &txa, sizeof(from)), 0);
 	pair_close(&p);
@@ -501,12 +501,12 @@ static const struct wt_test recv_tests[] = {
 
 const struct wt_suite test_udp_send_suite = {
 	.name = "udp_send",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = send_tests,
 };
 
 const struct wt_suite test_udp_recv_suite = {
 	.name = "udp_recv",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = recv_tests,
 };

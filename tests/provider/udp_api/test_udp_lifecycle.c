@@ -49,9 +49,9 @@ test_cleanup_drops_pending_overlapped_silently(void)
 	for (int i = 0; i < 2; i++)
 		wb[i] = (WSABUF){ .len = sizeof(buf[i]), .buf = buf[i] };
 	ov[0].hEvent = ev;
-	UA_FAILS(WSARecv(s, &wb[0], 1, &n[0], &fl[0], &ov[0], NULL),
+	PT_FAILS(WSARecv(s, &wb[0], 1, &n[0], &fl[0], &ov[0], NULL),
 		WSA_IO_PENDING);
-	UA_FAILS(WSARecv(s, &wb[1], 1, &n[1], &fl[1], &ov[1],
+	PT_FAILS(WSARecv(s, &wb[1], 1, &n[1], &fl[1], &ov[1],
 		count_completion), WSA_IO_PENDING);
 	CU_ASSERT_EQUAL_FATAL(WSACleanup(), 0);
 	CU_ASSERT_EQUAL(SleepEx(200, TRUE), 0);
@@ -103,15 +103,15 @@ test_cleanup_ends_a_wait_for_an_overlapped_result(void)
 
 	memset(&ov, 0, sizeof(ov));
 	ov.hEvent = ev;
-	UA_FAILS(WSARecv(w.s, &wb, 1, &n, &fl, &ov, NULL), WSA_IO_PENDING);
+	PT_FAILS(WSARecv(w.s, &wb, 1, &n, &fl, &ov, NULL), WSA_IO_PENDING);
 	CU_ASSERT_FATAL(pthread_create(&t, NULL, wait_result, &w) == 0);
 	wt_sleep_ms(100);
 	CU_ASSERT_FALSE(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
-	t0 = ua_ms();
+	t0 = pt_ms();
 	CU_ASSERT_EQUAL(WSACleanup(), 0);
-	CU_ASSERT(ua_ms() - t0 < UA_WAIT_MS);
+	CU_ASSERT(pt_ms() - t0 < PT_WAIT_MS);
 	while (!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE) &&
-			ua_ms() - t0 < UA_WAIT_MS)
+			pt_ms() - t0 < PT_WAIT_MS)
 		wt_sleep_ms(1);
 	CU_ASSERT_FATAL(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
 	pthread_join(t, NULL);
@@ -153,8 +153,8 @@ test_cleanup_interrupts_blocked_recv_eintr(void)
 	wt_sleep_ms(100);
 	CU_ASSERT_FALSE(__atomic_load_n(&b.done, __ATOMIC_ACQUIRE));
 	CU_ASSERT_EQUAL(WSACleanup(), 0);
-	for (t0 = ua_ms(); !__atomic_load_n(&b.done, __ATOMIC_ACQUIRE) &&
-			ua_ms() - t0 < UA_WAIT_MS; )
+	for (t0 = pt_ms(); !__atomic_load_n(&b.done, __ATOMIC_ACQUIRE) &&
+			pt_ms() - t0 < PT_WAIT_MS; )
 		wt_sleep_ms(1);
 	CU_ASSERT_FATAL(__atomic_load_n(&b.done, __ATOMIC_ACQUIRE));
 	pthread_join(t, NULL);
@@ -175,10 +175,10 @@ test_cleanup_closes_open_sockets(void)
 	CU_ASSERT_EQUAL(WSACleanup(), 0);
 	CU_ASSERT_EQUAL(ws2_stub_socket_count(), 0);
 	restart();
-	UA_FAILS(closesocket(s), WSAENOTSOCK);
+	PT_FAILS(closesocket(s), WSAENOTSOCK);
 	s = ua_udp();
-	UA_OK(bind(s, UA_SA(a), UA_SIN_LEN));
-	ua_close(s);
+	PT_OK(bind(s, PT_SA(a), PT_SIN_LEN));
+	pt_close(s);
 }
 
 /* A socket left open with SO_LINGER {1,0} that never sent: cleanup
@@ -191,15 +191,15 @@ test_cleanup_of_abortive_socket_that_never_sent(void)
 	SOCKET s = ua_bound(NULL), rx, tx;
 	char buf[8];
 
-	UA_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)));
+	PT_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)));
 	CU_ASSERT_EQUAL(WSACleanup(), 0);
 	restart();
 	rx = ua_bound(&to);
 	tx = ua_udp();
 	ua_send_wait(tx, rx, &to, "alive", 5);
-	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, UA_WAIT_MS), 5);
-	ua_close(rx);
-	ua_close(tx);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, PT_WAIT_MS), 5);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* Threads creating sockets straight through the proc table (as calls
@@ -315,12 +315,12 @@ static const struct wt_test final_tests[] = {
 
 const struct wt_suite test_udp_cleanup_suite = {
 	.name = "udp_cleanup",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = cleanup_tests,
 };
 
 const struct wt_suite test_udp_final_suite = {
 	.name = "udp_final",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = final_tests,
 };

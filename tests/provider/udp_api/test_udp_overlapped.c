@@ -56,8 +56,8 @@ post(SOCKET s, struct op *o, WSAEVENT ev,
 	memset(o, 0, sizeof(*o));
 	o->ov.hEvent = ev;
 	o->wb = (WSABUF){ .len = sizeof(o->buf), .buf = o->buf };
-	o->fromlen = UA_SIN_LEN;
-	return WSARecvFrom(s, &o->wb, 1, &o->n, &o->flags, UA_SA(o->from),
+	o->fromlen = PT_SIN_LEN;
+	return WSARecvFrom(s, &o->wb, 1, &o->n, &o->flags, PT_SA(o->from),
 		&o->fromlen, &o->ov, cr);
 }
 
@@ -74,23 +74,23 @@ test_overlapped_recv_event_pends_then_completes(void)
 	DWORD n = 0, fl = 99;
 
 	CU_ASSERT_FATAL(ev != WSA_INVALID_EVENT);
-	UA_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
+	PT_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
 	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, &o->ov, &n, FALSE, &fl));
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSA_IO_INCOMPLETE);
 	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 50, FALSE),
 		WSA_WAIT_TIMEOUT);
-	CU_ASSERT_EQUAL(sendto(tx, "overlap", 7, 0, UA_SA(to), UA_SIN_LEN), 7);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+	CU_ASSERT_EQUAL(sendto(tx, "overlap", 7, 0, PT_SA(to), PT_SIN_LEN), 7);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
 		FALSE), WSA_WAIT_EVENT_0);
 	CU_ASSERT_TRUE(WSAGetOverlappedResult(rx, &o->ov, &n, TRUE, &fl));
 	CU_ASSERT_EQUAL(n, 7);
 	CU_ASSERT_EQUAL(fl, 0);
 	CU_ASSERT_EQUAL(memcmp(o->buf, "overlap", 7), 0);
-	CU_ASSERT_EQUAL(o->fromlen, UA_SIN_LEN);
+	CU_ASSERT_EQUAL(o->fromlen, PT_SIN_LEN);
 	CU_ASSERT_EQUAL(memcmp(&o->from, &txa, sizeof(txa)), 0);
 	WSACloseEvent(ev);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* With a datagram already queued, the overlapped receive completes at
@@ -104,14 +104,14 @@ test_overlapped_recv_with_data_queued_completes_at_once(void)
 	struct op *o = &ops[0];
 
 	ua_send_wait(tx, rx, &to, "now", 3);
-	UA_OK(post(rx, o, ev, NULL));
+	PT_OK(post(rx, o, ev, NULL));
 	CU_ASSERT_EQUAL(o->n, 3);
 	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
 		WSA_WAIT_EVENT_0);
 	CU_ASSERT_EQUAL(memcmp(o->buf, "now", 3), 0);
 	WSACloseEvent(ev);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /*
@@ -137,18 +137,18 @@ test_overlapped_recv_twenty_bufs_pends_and_fills_all(void)
 	o->ov.hEvent = ev;
 	for (int i = 0; i < N; i++)
 		wb[i] = (WSABUF){ .len = 1, .buf = &bytes[i] };
-	UA_FAILS(WSARecv(rx, wb, N, &o->n, &o->flags, &o->ov, NULL),
+	PT_FAILS(WSARecv(rx, wb, N, &o->n, &o->flags, &o->ov, NULL),
 		WSA_IO_PENDING);
-	CU_ASSERT_EQUAL(sendto(tx, "abcdefghijklmnopqrst", N, 0, UA_SA(to),
-		UA_SIN_LEN), N);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+	CU_ASSERT_EQUAL(sendto(tx, "abcdefghijklmnopqrst", N, 0, PT_SA(to),
+		PT_SIN_LEN), N);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
 		FALSE), WSA_WAIT_EVENT_0);
 	CU_ASSERT_TRUE(WSAGetOverlappedResult(rx, &o->ov, &n, TRUE, &fl));
 	CU_ASSERT_EQUAL(n, N);
 	CU_ASSERT_EQUAL(memcmp(bytes, "abcdefghijklmnopqrst", N), 0);
 	WSACloseEvent(ev);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* No WSABUF at all (a NULL array, count 0) pends like any receive, and
@@ -162,10 +162,10 @@ test_overlapped_recv_without_bufs_pends_until_close(void)
 
 	memset(o, 0, sizeof(*o));
 	o->ov.hEvent = ev;
-	UA_FAILS(WSARecv(rx, NULL, 0, &o->n, &o->flags, &o->ov, NULL),
+	PT_FAILS(WSARecv(rx, NULL, 0, &o->n, &o->flags, &o->ov, NULL),
 		WSA_IO_PENDING);
-	ua_close(rx);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+	pt_close(rx);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
 		FALSE), WSA_WAIT_EVENT_0);
 	/* The handle is gone: the result is read from the WSAOVERLAPPED. */
 	CU_ASSERT_EQUAL(o->ov.Internal, 0);
@@ -185,11 +185,11 @@ test_overlapped_recvs_complete_in_posting_order(void)
 
 	for (int i = 0; i < N; i++) {
 		ev[i] = WSACreateEvent();
-		UA_FAILS(post(rx, &ops[i], ev[i], NULL), WSA_IO_PENDING);
+		PT_FAILS(post(rx, &ops[i], ev[i], NULL), WSA_IO_PENDING);
 	}
 	for (char c = '0'; c < '0' + N; c++)
-		CU_ASSERT_EQUAL(sendto(tx, &c, 1, 0, UA_SA(to), UA_SIN_LEN), 1);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(N, ev, TRUE, UA_WAIT_MS,
+		CU_ASSERT_EQUAL(sendto(tx, &c, 1, 0, PT_SA(to), PT_SIN_LEN), 1);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(N, ev, TRUE, PT_WAIT_MS,
 		FALSE), WSA_WAIT_EVENT_0);
 	for (int i = 0; i < N; i++) {
 		CU_ASSERT_TRUE(WSAGetOverlappedResult(rx, &ops[i].ov, &n,
@@ -198,8 +198,8 @@ test_overlapped_recvs_complete_in_posting_order(void)
 		CU_ASSERT_EQUAL(ops[i].buf[0], '0' + i);
 		WSACloseEvent(ev[i]);
 	}
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* A datagram longer than the posted buffers completes the receive with
@@ -215,18 +215,18 @@ test_overlapped_recv_truncated_completes_emsgsize(void)
 	DWORD n = 0, fl = 0;
 
 	memset(big, 'T', sizeof(big));
-	UA_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
-	CU_ASSERT_EQUAL(sendto(tx, big, sizeof(big), 0, UA_SA(to),
-		UA_SIN_LEN), (int)sizeof(big));
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+	PT_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(sendto(tx, big, sizeof(big), 0, PT_SA(to),
+		PT_SIN_LEN), (int)sizeof(big));
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
 		FALSE), WSA_WAIT_EVENT_0);
 	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, &o->ov, &n, TRUE, &fl));
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEMSGSIZE);
 	CU_ASSERT_EQUAL(n, sizeof(o->buf));
 	CU_ASSERT_EQUAL(memcmp(o->buf, big, sizeof(o->buf)), 0);
 	WSACloseEvent(ev);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* ---- immediate failures: no completion at all ---- */
@@ -245,10 +245,10 @@ static int
 send_too_big(SOCKET s, LPWSAOVERLAPPED ov,
 		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
 {
-	struct sockaddr_in to = ua_sin(UA_IP, 9);
+	struct sockaddr_in to = pt_sin(PT_IP, 9);
 	WSABUF b = { .len = sizeof(big), .buf = big };
 
-	return WSASendTo(s, &b, 1, &(DWORD){ 0 }, 0, UA_SA(to), UA_SIN_LEN,
+	return WSASendTo(s, &b, 1, &(DWORD){ 0 }, 0, PT_SA(to), PT_SIN_LEN,
 		ov, cr);
 }
 
@@ -256,10 +256,10 @@ static int
 send_to(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		uint32_t ip, uint16_t port)
 {
-	struct sockaddr_in to = ua_sin(ip, port);
+	struct sockaddr_in to = pt_sin(ip, port);
 	WSABUF b = { .len = 1, .buf = big };
 
-	return WSASendTo(s, &b, 1, &(DWORD){ 0 }, 0, UA_SA(to), UA_SIN_LEN,
+	return WSASendTo(s, &b, 1, &(DWORD){ 0 }, 0, PT_SA(to), PT_SIN_LEN,
 		ov, cr);
 }
 
@@ -281,7 +281,7 @@ static int
 send_port_zero(SOCKET s, LPWSAOVERLAPPED ov,
 		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
 {
-	return send_to(s, ov, cr, UA_FOREIGN, 0);
+	return send_to(s, ov, cr, PT_FOREIGN, 0);
 }
 
 static int
@@ -367,7 +367,7 @@ test_overlapped_immediate_errors_complete_nothing(void)
 		if (err != calls[i].want || cr_seen.calls != 0)
 			fprintf(stderr, "\n%s: error %d, %d completions\n",
 				calls[i].what, err, cr_seen.calls);
-		ua_close(s);
+		pt_close(s);
 	}
 	WSACloseEvent(ev);
 }
@@ -388,24 +388,24 @@ test_overlapped_recv_truncated_at_once_completes_once(void)
 
 	memset(data, 'T', sizeof(data));
 	ua_send_wait(tx, rx, &to, data, sizeof(data));
-	UA_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+	PT_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
 		FALSE), WSA_WAIT_EVENT_0);
 	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, &o->ov, &n, FALSE, &fl));
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEMSGSIZE);
 	CU_ASSERT_EQUAL(n, sizeof(o->buf));
 	ua_send_wait(tx, rx, &to, data, sizeof(data));
 	memset(&cr_seen, 0, sizeof(cr_seen));
-	UA_FAILS(post(rx, o, WSA_INVALID_EVENT, record_completion),
+	PT_FAILS(post(rx, o, WSA_INVALID_EVENT, record_completion),
 		WSA_IO_PENDING);
-	CU_ASSERT_EQUAL(SleepEx(UA_WAIT_MS, TRUE), WSA_WAIT_IO_COMPLETION);
+	CU_ASSERT_EQUAL(SleepEx(PT_WAIT_MS, TRUE), WSA_WAIT_IO_COMPLETION);
 	CU_ASSERT_EQUAL(SleepEx(20, TRUE), 0);
 	CU_ASSERT_EQUAL(cr_seen.calls, 1);
 	CU_ASSERT_EQUAL(cr_seen.err, WSAEMSGSIZE);
 	CU_ASSERT_EQUAL(cr_seen.bytes, sizeof(o->buf));
 	WSACloseEvent(ev);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* An overlapped send completes at once (a datagram is queued or
@@ -423,17 +423,17 @@ test_overlapped_send_completes_at_once(void)
 
 	memset(&ov, 0, sizeof(ov));
 	ov.hEvent = ev;
-	UA_OK(WSASendTo(tx, &b, 1, &n, 0, UA_SA(to), UA_SIN_LEN, &ov, NULL));
+	PT_OK(WSASendTo(tx, &b, 1, &n, 0, PT_SA(to), PT_SIN_LEN, &ov, NULL));
 	CU_ASSERT_EQUAL(n, 4);
 	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
 		WSA_WAIT_EVENT_0);
 	n = 0;
 	CU_ASSERT_TRUE(WSAGetOverlappedResult(tx, &ov, &n, FALSE, &fl));
 	CU_ASSERT_EQUAL(n, 4);
-	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, PT_WAIT_MS), 4);
 	WSACloseEvent(ev);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* MSG_PEEK cannot be overlapped: WSAEOPNOTSUPP, nothing pends. */
@@ -446,9 +446,9 @@ test_overlapped_peek_fails_eopnotsupp(void)
 	memset(o, 0, sizeof(*o));
 	o->wb = (WSABUF){ .len = sizeof(o->buf), .buf = o->buf };
 	o->flags = MSG_PEEK;
-	UA_FAILS(WSARecv(rx, &o->wb, 1, &o->n, &o->flags, &o->ov, NULL),
+	PT_FAILS(WSARecv(rx, &o->wb, 1, &o->n, &o->flags, &o->ov, NULL),
 		WSAEOPNOTSUPP);
-	ua_close(rx);
+	pt_close(rx);
 }
 
 /* WSAGetOverlappedResult without somewhere to put the count or flags:
@@ -467,7 +467,7 @@ test_get_overlapped_result_null_arguments_fail_efault(void)
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEFAULT);
 	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, NULL, &n, FALSE, &fl));
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEFAULT);
-	ua_close(rx);
+	pt_close(rx);
 }
 
 /* A completion routine runs in the initiating thread, and only during an
@@ -480,23 +480,23 @@ test_completion_routine_runs_in_alertable_sleepex(void)
 	struct op *o = &ops[0];
 
 	memset(&cr_seen, 0, sizeof(cr_seen));
-	UA_FAILS(post(rx, o, WSA_INVALID_EVENT, record_completion),
+	PT_FAILS(post(rx, o, WSA_INVALID_EVENT, record_completion),
 		WSA_IO_PENDING);
-	CU_ASSERT_EQUAL(sendto(tx, "apc", 3, 0, UA_SA(to), UA_SIN_LEN), 3);
+	CU_ASSERT_EQUAL(sendto(tx, "apc", 3, 0, PT_SA(to), PT_SIN_LEN), 3);
 	/* Completed by now or soon, but not delivered outside an
 	 * alertable wait. */
 	CU_ASSERT_EQUAL(SleepEx(200, FALSE), 0);
 	CU_ASSERT_EQUAL(cr_seen.calls, 0);
-	CU_ASSERT_EQUAL(SleepEx(UA_WAIT_MS, TRUE), WSA_WAIT_IO_COMPLETION);
+	CU_ASSERT_EQUAL(SleepEx(PT_WAIT_MS, TRUE), WSA_WAIT_IO_COMPLETION);
 	CU_ASSERT_EQUAL(cr_seen.calls, 1);
 	CU_ASSERT_EQUAL(cr_seen.err, 0);
 	CU_ASSERT_EQUAL(cr_seen.bytes, 3);
 	CU_ASSERT_PTR_EQUAL(cr_seen.ov, &o->ov);
 	CU_ASSERT(pthread_equal(cr_seen.thread, pthread_self()));
 	CU_ASSERT_EQUAL(memcmp(o->buf, "apc", 3), 0);
-	CU_ASSERT_EQUAL(ntohl(o->from.sin_addr.s_addr), UA_IP);
-	ua_close(rx);
-	ua_close(tx);
+	CU_ASSERT_EQUAL(ntohl(o->from.sin_addr.s_addr), PT_IP);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* The same routine is delivered by an alertable
@@ -509,16 +509,16 @@ test_completion_routine_runs_in_alertable_event_wait(void)
 	WSAEVENT never = WSACreateEvent();
 
 	memset(&cr_seen, 0, sizeof(cr_seen));
-	UA_FAILS(post(rx, &ops[0], WSA_INVALID_EVENT, record_completion),
+	PT_FAILS(post(rx, &ops[0], WSA_INVALID_EVENT, record_completion),
 		WSA_IO_PENDING);
-	CU_ASSERT_EQUAL(sendto(tx, "wfme", 4, 0, UA_SA(to), UA_SIN_LEN), 4);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &never, FALSE, UA_WAIT_MS,
+	CU_ASSERT_EQUAL(sendto(tx, "wfme", 4, 0, PT_SA(to), PT_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &never, FALSE, PT_WAIT_MS,
 		TRUE), WSA_WAIT_IO_COMPLETION);
 	CU_ASSERT_EQUAL(cr_seen.calls, 1);
 	CU_ASSERT_EQUAL(cr_seen.bytes, 4);
 	WSACloseEvent(never);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* An ICMP port unreachable for our datagram fails the pending receive
@@ -526,21 +526,21 @@ test_completion_routine_runs_in_alertable_event_wait(void)
 static void
 test_overlapped_recv_fails_econnreset_on_port_unreachable(void)
 {
-	struct sockaddr_in closed = ua_sin(UA_IP, ua_closed_port());
+	struct sockaddr_in closed = pt_sin(PT_IP, ua_closed_port());
 	SOCKET s = ua_bound(NULL);
 	WSAEVENT ev = WSACreateEvent();
 	struct op *o = &ops[0];
 	DWORD n = 0, fl = 0;
 
-	UA_FAILS(post(s, o, ev, NULL), WSA_IO_PENDING);
-	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, UA_SA(closed), UA_SIN_LEN), 1);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+	PT_FAILS(post(s, o, ev, NULL), WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, PT_SA(closed), PT_SIN_LEN), 1);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
 		FALSE), WSA_WAIT_EVENT_0);
 	CU_ASSERT_FALSE(WSAGetOverlappedResult(s, &o->ov, &n, FALSE, &fl));
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSAECONNRESET);
 	CU_ASSERT_EQUAL(n, 0);
 	WSACloseEvent(ev);
-	ua_close(s);
+	pt_close(s);
 }
 
 /* closesocket aborts a pending receive: its completion routine runs
@@ -551,10 +551,10 @@ test_closesocket_aborts_pending_recv_routine(void)
 	SOCKET rx = ua_bound(NULL);
 
 	memset(&cr_seen, 0, sizeof(cr_seen));
-	UA_FAILS(post(rx, &ops[0], WSA_INVALID_EVENT, record_completion),
+	PT_FAILS(post(rx, &ops[0], WSA_INVALID_EVENT, record_completion),
 		WSA_IO_PENDING);
-	ua_close(rx);
-	CU_ASSERT_EQUAL(SleepEx(UA_WAIT_MS, TRUE), WSA_WAIT_IO_COMPLETION);
+	pt_close(rx);
+	CU_ASSERT_EQUAL(SleepEx(PT_WAIT_MS, TRUE), WSA_WAIT_IO_COMPLETION);
 	CU_ASSERT_EQUAL(cr_seen.calls, 1);
 	CU_ASSERT_EQUAL(cr_seen.err, WSA_OPERATION_ABORTED);
 	CU_ASSERT_EQUAL(cr_seen.bytes, 0);
@@ -570,9 +570,9 @@ test_closesocket_aborts_pending_recv_event(void)
 	WSAEVENT ev = WSACreateEvent();
 	struct op *o = &ops[0];
 
-	UA_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
-	ua_close(rx);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, UA_WAIT_MS,
+	PT_FAILS(post(rx, o, ev, NULL), WSA_IO_PENDING);
+	pt_close(rx);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
 		FALSE), WSA_WAIT_EVENT_0);
 	CU_ASSERT_NOT_EQUAL(o->ov.Internal, WSS_OPERATION_IN_PROGRESS);
 	CU_ASSERT_EQUAL(o->ov.InternalHigh, 0);
@@ -605,11 +605,11 @@ test_recv_posted_during_close_never_stays_pending(void)
 {
 	enum { ROUNDS = 1000 };
 	int stuck = 0, pended = 0;
-	double t0 = ua_ms();
+	double t0 = pt_ms();
 
 	CU_ASSERT_FATAL(pthread_barrier_init(&r.go, NULL, 2) == 0);
 	r.ev = WSACreateEvent();
-	for (int i = 0; i < ROUNDS && stuck == 0 && ua_ms() - t0 < 3000;
+	for (int i = 0; i < ROUNDS && stuck == 0 && pt_ms() - t0 < 3000;
 			i++) {
 		pthread_t t;
 
@@ -623,7 +623,7 @@ test_recv_posted_during_close_never_stays_pending(void)
 		if (r.ret == SOCKET_ERROR && r.err == WSA_IO_PENDING) {
 			pended++;
 			stuck += WSAWaitForMultipleEvents(1, &r.ev, FALSE,
-				UA_WAIT_MS, FALSE) != WSA_WAIT_EVENT_0;
+				PT_WAIT_MS, FALSE) != WSA_WAIT_EVENT_0;
 		}
 	}
 	CU_ASSERT_EQUAL(stuck, 0);
@@ -645,7 +645,7 @@ send_later(void *arg)
 	struct late_send *l = arg;
 
 	wt_sleep_ms(100);
-	sendto(l->tx, "late", 4, 0, UA_SA(l->to), UA_SIN_LEN);
+	sendto(l->tx, "late", 4, 0, PT_SA(l->to), PT_SIN_LEN);
 	return NULL;
 }
 
@@ -656,27 +656,27 @@ static void
 test_non_overlapped_socket_ignores_lpoverlapped(void)
 {
 	struct late_send l = { .tx = ua_udp() };
-	struct sockaddr_in a = ua_sin(UA_IP, 0);
+	struct sockaddr_in a = pt_sin(PT_IP, 0);
 	WSAEVENT ev = WSACreateEvent();
 	struct op *o = &ops[0];
-	int len = UA_SIN_LEN;
+	int len = PT_SIN_LEN;
 	pthread_t t;
 	SOCKET rx;
 
 	rx = WSASocketW(AF_INET, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, 0);
 	CU_ASSERT_FATAL(rx != INVALID_SOCKET);
-	UA_OK(bind(rx, UA_SA(a), UA_SIN_LEN));
-	UA_OK(getsockname(rx, UA_SA(l.to), &len));
+	PT_OK(bind(rx, PT_SA(a), PT_SIN_LEN));
+	PT_OK(getsockname(rx, PT_SA(l.to), &len));
 	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, send_later, &l), 0);
-	UA_OK(post(rx, o, ev, NULL));
+	PT_OK(post(rx, o, ev, NULL));
 	CU_ASSERT_EQUAL(o->n, 4);
 	CU_ASSERT_EQUAL(memcmp(o->buf, "late", 4), 0);
 	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
 		WSA_WAIT_TIMEOUT);
 	pthread_join(t, NULL);
 	WSACloseEvent(ev);
-	ua_close(rx);
-	ua_close(l.tx);
+	pt_close(rx);
+	pt_close(l.tx);
 }
 
 /* WSAIoctl on such a socket ignores lpOverlapped too ("ignored for
@@ -695,7 +695,7 @@ test_non_overlapped_socket_ioctl_ignores_lpoverlapped(void)
 	memset(&ov, 0, sizeof(ov));
 	ov.Internal = 0x5afe;		/* nobody's value: "untouched" */
 	ov.hEvent = ev;
-	UA_OK(WSAIoctl(s, FIONREAD, NULL, 0, &avail, sizeof(avail), &ret,
+	PT_OK(WSAIoctl(s, FIONREAD, NULL, 0, &avail, sizeof(avail), &ret,
 		&ov, NULL));
 	CU_ASSERT_EQUAL(avail, 0);
 	CU_ASSERT_EQUAL(ret, sizeof(avail));
@@ -703,7 +703,7 @@ test_non_overlapped_socket_ioctl_ignores_lpoverlapped(void)
 	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
 		WSA_WAIT_TIMEOUT);
 	WSACloseEvent(ev);
-	ua_close(s);
+	pt_close(s);
 }
 
 static const struct wt_test overlapped_tests[] = {
@@ -731,6 +731,6 @@ static const struct wt_test overlapped_tests[] = {
 
 const struct wt_suite test_udp_overlapped_suite = {
 	.name = "udp_overlapped",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = overlapped_tests,
 };

@@ -50,7 +50,7 @@ sender(void *arg)
 	struct job *j = arg;
 
 	for (int i = 0; i < j->per_thread; i++) {
-		if (sendto(j->tx, "x", 1, 0, UA_SA(j->to), UA_SIN_LEN) == 1) {
+		if (sendto(j->tx, "x", 1, 0, PT_SA(j->to), PT_SIN_LEN) == 1) {
 			__atomic_fetch_add(&j->ok, 1, __ATOMIC_RELAXED);
 		} else {
 			__atomic_store_n(&j->last_error, WSAGetLastError(),
@@ -70,7 +70,7 @@ drain(SOCKET rx)
 	char buf[8];
 	int n = 0;
 
-	while (ua_readable(rx, 200))
+	while (pt_readable(rx, 200))
 		while (recv(rx, buf, sizeof(buf), 0) == 1)
 			n++;
 	return n;
@@ -92,7 +92,7 @@ test_thousand_short_lived_threads_each_send_once(void)
 
 	restart_with_mbufs("");
 	rx = ua_bound(&j.to);
-	ua_nonblocking(rx, true);
+	pt_nonblocking(rx, true);
 	j.tx = ua_udp();
 	for (int i = 0; i < THREADS; i++) {
 		pthread_t t;
@@ -108,8 +108,8 @@ test_thousand_short_lived_threads_each_send_once(void)
 			j.failed, THREADS, j.last_error);
 	CU_ASSERT_EQUAL(j.ok, THREADS);
 	CU_ASSERT_EQUAL(got, THREADS);
-	ua_close(rx);
-	ua_close(j.tx);
+	pt_close(rx);
+	pt_close(j.tx);
 	restart_with_mbufs(runner_mbufs);
 }
 
@@ -132,8 +132,8 @@ test_128_live_threads_share_a_small_pool(void)
 
 	restart_with_mbufs("2047");
 	rx = ua_bound(&j.to);
-	ua_setopt_int(rx, SOL_SOCKET, SO_RCVBUF, 1 << 20);
-	ua_nonblocking(rx, true);
+	pt_setopt_int(rx, SOL_SOCKET, SO_RCVBUF, 1 << 20);
+	pt_nonblocking(rx, true);
 	j.tx = ua_udp();
 	CU_ASSERT_FATAL(pthread_barrier_init(&hold, NULL, THREADS + 1) == 0);
 	j.hold = &hold;
@@ -144,14 +144,14 @@ test_128_live_threads_share_a_small_pool(void)
 		pthread_join(t[i], NULL);
 	pthread_barrier_destroy(&hold);
 	got = drain(rx);
-	drops = ua_sock_counter(rx, "drop_rx_full");
+	drops = pt_sock_counter(rx, "drop_rx_full");
 	if (j.failed != 0)
 		fprintf(stderr, "\n%d of %d sends failed (last %d)\n",
 			j.failed, THREADS * EACH, j.last_error);
 	CU_ASSERT_EQUAL(j.ok, THREADS * EACH);
 	CU_ASSERT_EQUAL((uint64_t)got + drops, (uint64_t)THREADS * EACH);
-	ua_close(rx);
-	ua_close(j.tx);
+	pt_close(rx);
+	pt_close(j.tx);
 	restart_with_mbufs(runner_mbufs);
 }
 
@@ -167,14 +167,14 @@ dry_pool(SOCKET tx, SOCKET *sinks, int max)
 	struct sockaddr_in to;
 	int n;
 
-	ua_nonblocking(tx, true);
+	pt_nonblocking(tx, true);
 	for (n = 0; n < max; n++) {
 		int dry = 0;
 
 		sinks[n] = ua_bound(&to);
-		ua_setopt_int(sinks[n], SOL_SOCKET, SO_RCVBUF, 1 << 20);
-		for (double t0 = ua_ms(); ua_ms() - t0 < UA_WAIT_MS; ) {
-			if (sendto(tx, "f", 1, 0, UA_SA(to), UA_SIN_LEN) == 1) {
+		pt_setopt_int(sinks[n], SOL_SOCKET, SO_RCVBUF, 1 << 20);
+		for (double t0 = pt_ms(); pt_ms() - t0 < PT_WAIT_MS; ) {
+			if (sendto(tx, "f", 1, 0, PT_SA(to), PT_SIN_LEN) == 1) {
 				dry = 0;
 				continue;
 			}
@@ -183,14 +183,14 @@ dry_pool(SOCKET tx, SOCKET *sinks, int max)
 			CU_ASSERT_FATAL(WSAGetLastError() == WSAENOBUFS ||
 				WSAGetLastError() == WSAEWOULDBLOCK);
 			/* Full sinks drop: when this one does, the next. */
-			if (ua_sock_counter(sinks[n], "drop_rx_full") > 0)
+			if (pt_sock_counter(sinks[n], "drop_rx_full") > 0)
 				break;
 			wt_sleep_ms(10);
 		}
 		if (dry == 10)
 			break;
 	}
-	ua_nonblocking(tx, false);
+	pt_nonblocking(tx, false);
 	return n + 1;
 }
 
@@ -206,7 +206,7 @@ blocked_send_main(void *arg)
 {
 	struct blocked_send *b = arg;
 
-	b->ret = sendto(b->tx, "w", 1, 0, UA_SA(b->to), UA_SIN_LEN);
+	b->ret = sendto(b->tx, "w", 1, 0, PT_SA(b->to), PT_SIN_LEN);
 	b->err = WSAGetLastError();
 	__atomic_store_n(&b->done, true, __ATOMIC_RELEASE);
 	return NULL;
@@ -232,16 +232,16 @@ test_blocking_send_waits_for_the_pool(void)
 	n = dry_pool(b.tx, sinks, 16);
 	CU_ASSERT_FATAL(n > 0 && n < 16);
 	rx = ua_bound(&b.to);
-	ua_setopt_int(b.tx, SOL_SOCKET, SO_SNDTIMEO, 200);
-	UA_FAILS(sendto(b.tx, "w", 1, 0, UA_SA(b.to), UA_SIN_LEN),
+	pt_setopt_int(b.tx, SOL_SOCKET, SO_SNDTIMEO, 200);
+	PT_FAILS(sendto(b.tx, "w", 1, 0, PT_SA(b.to), PT_SIN_LEN),
 		WSAETIMEDOUT);
-	ua_setopt_int(b.tx, SOL_SOCKET, SO_SNDTIMEO, 0);
+	pt_setopt_int(b.tx, SOL_SOCKET, SO_SNDTIMEO, 0);
 	CU_ASSERT_FATAL(pthread_create(&t, NULL, blocked_send_main, &b) == 0);
 	wt_sleep_ms(200);
 	CU_ASSERT_FALSE(__atomic_load_n(&b.done, __ATOMIC_ACQUIRE));
-	ua_close(sinks[0]);
-	for (double t0 = ua_ms(); !__atomic_load_n(&b.done,
-			__ATOMIC_ACQUIRE) && ua_ms() - t0 < UA_WAIT_MS; )
+	pt_close(sinks[0]);
+	for (double t0 = pt_ms(); !__atomic_load_n(&b.done,
+			__ATOMIC_ACQUIRE) && pt_ms() - t0 < PT_WAIT_MS; )
 		wt_sleep_ms(1);
 	if (!__atomic_load_n(&b.done, __ATOMIC_ACQUIRE))
 		closesocket(b.tx);	/* unblock it: the test failed */
@@ -250,10 +250,10 @@ test_blocking_send_waits_for_the_pool(void)
 	if (b.ret != 1)
 		fprintf(stderr, "\nblocked send: %d (%d)\n", b.ret, b.err);
 	for (int i = 1; i < n; i++)
-		ua_close(sinks[i]);
-	ua_close(rx);
+		pt_close(sinks[i]);
+	pt_close(rx);
 	if (b.ret == 1)
-		ua_close(b.tx);
+		pt_close(b.tx);
 	restart_with_mbufs(runner_mbufs);
 }
 
@@ -278,6 +278,6 @@ pool_init(void)
 const struct wt_suite test_udp_pool_suite = {
 	.name = "udp_pool",
 	.init = pool_init,
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = pool_tests,
 };

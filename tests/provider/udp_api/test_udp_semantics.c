@@ -21,18 +21,18 @@ test_round_trip_between_two_sockets(void)
 
 	for (size_t i = 0; i < sizeof(msg); i++)
 		msg[i] = (char)(i * 7 + 3);
-	CU_ASSERT_EQUAL(sendto(sa, msg, sizeof(msg), 0, UA_SA(b), UA_SIN_LEN),
+	CU_ASSERT_EQUAL(sendto(sa, msg, sizeof(msg), 0, PT_SA(b), PT_SIN_LEN),
 		(int)sizeof(msg));
-	CU_ASSERT_EQUAL(ua_recv(sb, buf, sizeof(buf), &from, UA_WAIT_MS),
+	CU_ASSERT_EQUAL(ua_recv(sb, buf, sizeof(buf), &from, PT_WAIT_MS),
 		(int)sizeof(msg));
 	CU_ASSERT_EQUAL(memcmp(buf, msg, sizeof(msg)), 0);
 	CU_ASSERT_EQUAL(memcmp(&from, &a, sizeof(a)), 0);
-	CU_ASSERT_EQUAL(sendto(sb, "pong", 4, 0, UA_SA(from), UA_SIN_LEN), 4);
-	CU_ASSERT_EQUAL(ua_recv(sa, buf, sizeof(buf), &from, UA_WAIT_MS), 4);
+	CU_ASSERT_EQUAL(sendto(sb, "pong", 4, 0, PT_SA(from), PT_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(ua_recv(sa, buf, sizeof(buf), &from, PT_WAIT_MS), 4);
 	CU_ASSERT_EQUAL(memcmp(buf, "pong", 4), 0);
 	CU_ASSERT_EQUAL(memcmp(&from, &b, sizeof(b)), 0);
-	ua_close(sa);
-	ua_close(sb);
+	pt_close(sa);
+	pt_close(sb);
 }
 
 /* Datagrams of every size class up to one frame arrive byte-exact. */
@@ -48,14 +48,14 @@ test_round_trip_sizes_up_to_one_frame(void)
 	for (size_t i = 0; i < sizeof(msg); i++)
 		msg[i] = (char)(i ^ (i >> 8));
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		CU_ASSERT_EQUAL(sendto(sa, msg, sizes[i], 0, UA_SA(b),
-			UA_SIN_LEN), sizes[i]);
+		CU_ASSERT_EQUAL(sendto(sa, msg, sizes[i], 0, PT_SA(b),
+			PT_SIN_LEN), sizes[i]);
 		CU_ASSERT_EQUAL(ua_recv(sb, buf, sizeof(buf), NULL,
-			UA_WAIT_MS), sizes[i]);
+			PT_WAIT_MS), sizes[i]);
 		CU_ASSERT_EQUAL(memcmp(buf, msg, (size_t)sizes[i]), 0);
 	}
-	ua_close(sa);
-	ua_close(sb);
+	pt_close(sa);
+	pt_close(sb);
 }
 
 /* A connected socket receives only from its peer, and connect drops
@@ -68,16 +68,16 @@ test_connected_socket_receives_only_from_peer(void)
 	char buf[16];
 
 	ua_send_wait(so, sc, &c, "early", 5);
-	UA_OK(connect(sc, UA_SA(peer), UA_SIN_LEN));
-	CU_ASSERT_EQUAL(sendto(so, "other", 5, 0, UA_SA(c), UA_SIN_LEN), 5);
-	CU_ASSERT_EQUAL(sendto(sp, "peer", 4, 0, UA_SA(c), UA_SIN_LEN), 4);
-	CU_ASSERT_EQUAL(ua_recv(sc, buf, sizeof(buf), &from, UA_WAIT_MS), 4);
+	PT_OK(connect(sc, PT_SA(peer), PT_SIN_LEN));
+	CU_ASSERT_EQUAL(sendto(so, "other", 5, 0, PT_SA(c), PT_SIN_LEN), 5);
+	CU_ASSERT_EQUAL(sendto(sp, "peer", 4, 0, PT_SA(c), PT_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(ua_recv(sc, buf, sizeof(buf), &from, PT_WAIT_MS), 4);
 	CU_ASSERT_EQUAL(memcmp(buf, "peer", 4), 0);
 	CU_ASSERT_EQUAL(memcmp(&from, &peer, sizeof(peer)), 0);
-	CU_ASSERT_FALSE(ua_readable(sc, 100));
-	ua_close(sc);
-	ua_close(sp);
-	ua_close(so);
+	CU_ASSERT_FALSE(pt_readable(sc, 100));
+	pt_close(sc);
+	pt_close(sp);
+	pt_close(so);
 }
 
 /* sendto on a connected socket goes to its lpTo, not to the peer
@@ -90,17 +90,17 @@ test_sendto_on_connected_socket_overrides_peer(void)
 	SOCKET sp = ua_bound(&peer), so = ua_bound(&other), tx = ua_udp();
 	char buf[16];
 
-	UA_OK(connect(tx, UA_SA(peer), UA_SIN_LEN));
-	CU_ASSERT_EQUAL(sendto(tx, "there", 5, 0, UA_SA(other), UA_SIN_LEN),
+	PT_OK(connect(tx, PT_SA(peer), PT_SIN_LEN));
+	CU_ASSERT_EQUAL(sendto(tx, "there", 5, 0, PT_SA(other), PT_SIN_LEN),
 		5);
-	CU_ASSERT_EQUAL(ua_recv(so, buf, sizeof(buf), NULL, UA_WAIT_MS), 5);
+	CU_ASSERT_EQUAL(ua_recv(so, buf, sizeof(buf), NULL, PT_WAIT_MS), 5);
 	CU_ASSERT_EQUAL(send(tx, "here", 4, 0), 4);
-	CU_ASSERT_EQUAL(ua_recv(sp, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
+	CU_ASSERT_EQUAL(ua_recv(sp, buf, sizeof(buf), NULL, PT_WAIT_MS), 4);
 	CU_ASSERT_EQUAL(memcmp(buf, "here", 4), 0);
-	CU_ASSERT_FALSE(ua_readable(sp, 50));
-	ua_close(sp);
-	ua_close(so);
-	ua_close(tx);
+	CU_ASSERT_FALSE(pt_readable(sp, 50));
+	pt_close(sp);
+	pt_close(so);
+	pt_close(tx);
 }
 
 /* With SO_REUSEADDR sharing a port, a unicast datagram reaches exactly
@@ -113,18 +113,18 @@ test_shared_port_delivers_unicast_once(void)
 	char buf[8];
 	int got = 0;
 
-	ua_setopt_int(s2, SOL_SOCKET, SO_REUSEADDR, 1);
-	UA_OK(bind(s2, UA_SA(a), UA_SIN_LEN));
-	CU_ASSERT_EQUAL(sendto(tx, "one", 3, 0, UA_SA(a), UA_SIN_LEN), 3);
-	CU_ASSERT(ua_readable(s1, 200) || ua_readable(s2, UA_WAIT_MS));
-	ua_nonblocking(s1, true);
-	ua_nonblocking(s2, true);
+	pt_setopt_int(s2, SOL_SOCKET, SO_REUSEADDR, 1);
+	PT_OK(bind(s2, PT_SA(a), PT_SIN_LEN));
+	CU_ASSERT_EQUAL(sendto(tx, "one", 3, 0, PT_SA(a), PT_SIN_LEN), 3);
+	CU_ASSERT(pt_readable(s1, 200) || pt_readable(s2, PT_WAIT_MS));
+	pt_nonblocking(s1, true);
+	pt_nonblocking(s2, true);
 	got += recv(s1, buf, sizeof(buf), 0) == 3;
 	got += recv(s2, buf, sizeof(buf), 0) == 3;
 	CU_ASSERT_EQUAL(got, 1);
-	ua_close(s1);
-	ua_close(s2);
-	ua_close(tx);
+	pt_close(s1);
+	pt_close(s2);
+	pt_close(tx);
 }
 
 /* A unicast datagram goes to the socket bound to our address rather
@@ -132,25 +132,25 @@ test_shared_port_delivers_unicast_once(void)
 static void
 test_unicast_prefers_specific_binding_over_wildcard(void)
 {
-	struct sockaddr_in any = ua_sin(0, 0), spec;
-	int len = UA_SIN_LEN;
+	struct sockaddr_in any = pt_sin(0, 0), spec;
+	int len = PT_SIN_LEN;
 	SOCKET wild = ua_udp(), exact = ua_udp(), tx = ua_udp();
 	char buf[8];
 
-	UA_OK(bind(wild, UA_SA(any), UA_SIN_LEN));
-	UA_OK(getsockname(wild, UA_SA(any), &len));
-	spec = ua_sin(UA_IP, ntohs(any.sin_port));
-	ua_setopt_int(exact, SOL_SOCKET, SO_REUSEADDR, 1);
-	UA_OK(bind(exact, UA_SA(spec), UA_SIN_LEN));
-	CU_ASSERT_EQUAL(sendto(tx, "spec", 4, 0, UA_SA(spec), UA_SIN_LEN), 4);
-	CU_ASSERT_EQUAL(ua_recv(exact, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
-	CU_ASSERT_FALSE(ua_readable(wild, 50));
+	PT_OK(bind(wild, PT_SA(any), PT_SIN_LEN));
+	PT_OK(getsockname(wild, PT_SA(any), &len));
+	spec = pt_sin(PT_IP, ntohs(any.sin_port));
+	pt_setopt_int(exact, SOL_SOCKET, SO_REUSEADDR, 1);
+	PT_OK(bind(exact, PT_SA(spec), PT_SIN_LEN));
+	CU_ASSERT_EQUAL(sendto(tx, "spec", 4, 0, PT_SA(spec), PT_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(ua_recv(exact, buf, sizeof(buf), NULL, PT_WAIT_MS), 4);
+	CU_ASSERT_FALSE(pt_readable(wild, 50));
 	/* Once the specific binding is gone, the wildcard takes it. */
-	ua_close(exact);
-	CU_ASSERT_EQUAL(sendto(tx, "wild", 4, 0, UA_SA(spec), UA_SIN_LEN), 4);
-	CU_ASSERT_EQUAL(ua_recv(wild, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
-	ua_close(wild);
-	ua_close(tx);
+	pt_close(exact);
+	CU_ASSERT_EQUAL(sendto(tx, "wild", 4, 0, PT_SA(spec), PT_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(ua_recv(wild, buf, sizeof(buf), NULL, PT_WAIT_MS), 4);
+	pt_close(wild);
+	pt_close(tx);
 }
 
 /* A socket bound to our address alone takes unicast on its port; a
@@ -158,49 +158,49 @@ test_unicast_prefers_specific_binding_over_wildcard(void)
 static void
 test_specific_binding_alone_receives_unicast(void)
 {
-	struct sockaddr_in spec = ua_sin(UA_IP, 0), other = ua_sin(0, 0);
-	int len = UA_SIN_LEN;
+	struct sockaddr_in spec = pt_sin(PT_IP, 0), other = pt_sin(0, 0);
+	int len = PT_SIN_LEN;
 	SOCKET exact = ua_udp(), wild = ua_udp(), tx = ua_udp();
 	char buf[8];
 
-	UA_OK(bind(exact, UA_SA(spec), UA_SIN_LEN));
-	UA_OK(getsockname(exact, UA_SA(spec), &len));
-	UA_OK(bind(wild, UA_SA(other), UA_SIN_LEN));
-	len = UA_SIN_LEN;
-	UA_OK(getsockname(wild, UA_SA(other), &len));
-	other.sin_addr.s_addr = htonl(UA_IP);
-	CU_ASSERT_EQUAL(sendto(tx, "spec", 4, 0, UA_SA(spec), UA_SIN_LEN), 4);
-	CU_ASSERT_EQUAL(sendto(tx, "wild", 4, 0, UA_SA(other), UA_SIN_LEN), 4);
-	CU_ASSERT_EQUAL(ua_recv(exact, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
+	PT_OK(bind(exact, PT_SA(spec), PT_SIN_LEN));
+	PT_OK(getsockname(exact, PT_SA(spec), &len));
+	PT_OK(bind(wild, PT_SA(other), PT_SIN_LEN));
+	len = PT_SIN_LEN;
+	PT_OK(getsockname(wild, PT_SA(other), &len));
+	other.sin_addr.s_addr = htonl(PT_IP);
+	CU_ASSERT_EQUAL(sendto(tx, "spec", 4, 0, PT_SA(spec), PT_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(sendto(tx, "wild", 4, 0, PT_SA(other), PT_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(ua_recv(exact, buf, sizeof(buf), NULL, PT_WAIT_MS), 4);
 	CU_ASSERT_EQUAL(memcmp(buf, "spec", 4), 0);
-	CU_ASSERT_EQUAL(ua_recv(wild, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
+	CU_ASSERT_EQUAL(ua_recv(wild, buf, sizeof(buf), NULL, PT_WAIT_MS), 4);
 	CU_ASSERT_EQUAL(memcmp(buf, "wild", 4), 0);
-	ua_close(exact);
-	ua_close(wild);
-	ua_close(tx);
+	pt_close(exact);
+	pt_close(wild);
+	pt_close(tx);
 }
 
 /* A broadcast reaches every wildcard socket sharing the port. */
 static void
 test_broadcast_reaches_every_socket_on_the_port(void)
 {
-	struct sockaddr_in any = ua_sin(0, 0), bc;
-	int len = UA_SIN_LEN;
+	struct sockaddr_in any = pt_sin(0, 0), bc;
+	int len = PT_SIN_LEN;
 	SOCKET r1 = ua_udp(), r2 = ua_udp(), tx = ua_udp();
 	char buf[8];
 
-	UA_OK(bind(r1, UA_SA(any), UA_SIN_LEN));
-	UA_OK(getsockname(r1, UA_SA(any), &len));
-	ua_setopt_int(r2, SOL_SOCKET, SO_REUSEADDR, 1);
-	UA_OK(bind(r2, UA_SA(any), UA_SIN_LEN));
-	bc = ua_sin(0xffffffffu, ntohs(any.sin_port));
-	ua_setopt_int(tx, SOL_SOCKET, SO_BROADCAST, 1);
-	CU_ASSERT_EQUAL(sendto(tx, "both", 4, 0, UA_SA(bc), UA_SIN_LEN), 4);
-	CU_ASSERT_EQUAL(ua_recv(r1, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
-	CU_ASSERT_EQUAL(ua_recv(r2, buf, sizeof(buf), NULL, UA_WAIT_MS), 4);
-	ua_close(r1);
-	ua_close(r2);
-	ua_close(tx);
+	PT_OK(bind(r1, PT_SA(any), PT_SIN_LEN));
+	PT_OK(getsockname(r1, PT_SA(any), &len));
+	pt_setopt_int(r2, SOL_SOCKET, SO_REUSEADDR, 1);
+	PT_OK(bind(r2, PT_SA(any), PT_SIN_LEN));
+	bc = pt_sin(0xffffffffu, ntohs(any.sin_port));
+	pt_setopt_int(tx, SOL_SOCKET, SO_BROADCAST, 1);
+	CU_ASSERT_EQUAL(sendto(tx, "both", 4, 0, PT_SA(bc), PT_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(ua_recv(r1, buf, sizeof(buf), NULL, PT_WAIT_MS), 4);
+	CU_ASSERT_EQUAL(ua_recv(r2, buf, sizeof(buf), NULL, PT_WAIT_MS), 4);
+	pt_close(r1);
+	pt_close(r2);
+	pt_close(tx);
 }
 
 /* A broadcast (sent with SO_BROADCAST) reaches a socket bound to the
@@ -208,20 +208,20 @@ test_broadcast_reaches_every_socket_on_the_port(void)
 static void
 test_broadcast_reaches_wildcard_socket(void)
 {
-	struct sockaddr_in any = ua_sin(0, 0), bc, from;
-	int len = UA_SIN_LEN;
+	struct sockaddr_in any = pt_sin(0, 0), bc, from;
+	int len = PT_SIN_LEN;
 	SOCKET rx = ua_udp(), tx = ua_udp();
 	char buf[8];
 
-	UA_OK(bind(rx, UA_SA(any), UA_SIN_LEN));
-	UA_OK(getsockname(rx, UA_SA(any), &len));
-	bc = ua_sin(UA_BCAST, ntohs(any.sin_port));
-	ua_setopt_int(tx, SOL_SOCKET, SO_BROADCAST, 1);
-	CU_ASSERT_EQUAL(sendto(tx, "all", 3, 0, UA_SA(bc), UA_SIN_LEN), 3);
-	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), &from, UA_WAIT_MS), 3);
-	CU_ASSERT_EQUAL(ntohl(from.sin_addr.s_addr), UA_IP);
-	ua_close(rx);
-	ua_close(tx);
+	PT_OK(bind(rx, PT_SA(any), PT_SIN_LEN));
+	PT_OK(getsockname(rx, PT_SA(any), &len));
+	bc = pt_sin(UA_BCAST, ntohs(any.sin_port));
+	pt_setopt_int(tx, SOL_SOCKET, SO_BROADCAST, 1);
+	CU_ASSERT_EQUAL(sendto(tx, "all", 3, 0, PT_SA(bc), PT_SIN_LEN), 3);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), &from, PT_WAIT_MS), 3);
+	CU_ASSERT_EQUAL(ntohl(from.sin_addr.s_addr), PT_IP);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* Datagrams beyond SO_RCVBUF are dropped and counted (drop_rx_full in
@@ -230,47 +230,47 @@ static void
 test_rcvbuf_limit_drops_are_counted(void)
 {
 	enum { N = 20, LEN = 200, RCVBUF = 1000 };
-	struct sockaddr_in to = ua_sin(UA_IP, 0);
-	int len = UA_SIN_LEN, got = 0;
+	struct sockaddr_in to = pt_sin(PT_IP, 0);
+	int len = PT_SIN_LEN, got = 0;
 	SOCKET rx = ua_udp(), tx = ua_udp();
 	char msg[LEN] = { 0 };
 	uint64_t rx_dgrams = 0, drops = 0;
 
-	ua_setopt_int(rx, SOL_SOCKET, SO_RCVBUF, RCVBUF);
-	UA_OK(bind(rx, UA_SA(to), UA_SIN_LEN));
-	UA_OK(getsockname(rx, UA_SA(to), &len));
+	pt_setopt_int(rx, SOL_SOCKET, SO_RCVBUF, RCVBUF);
+	PT_OK(bind(rx, PT_SA(to), PT_SIN_LEN));
+	PT_OK(getsockname(rx, PT_SA(to), &len));
 	for (int i = 0; i < N; i++)
-		CU_ASSERT_EQUAL(sendto(tx, msg, LEN, 0, UA_SA(to), UA_SIN_LEN),
+		CU_ASSERT_EQUAL(sendto(tx, msg, LEN, 0, PT_SA(to), PT_SIN_LEN),
 			LEN);
 	/* Wait until the lcore has judged every datagram. */
-	for (double t0 = ua_ms(); ua_ms() - t0 < UA_WAIT_MS;
+	for (double t0 = pt_ms(); pt_ms() - t0 < PT_WAIT_MS;
 			wt_sleep_ms(5)) {
-		rx_dgrams = ua_sock_counter(rx, "rx_dgrams");
-		drops = ua_sock_counter(rx, "drop_rx_full");
+		rx_dgrams = pt_sock_counter(rx, "rx_dgrams");
+		drops = pt_sock_counter(rx, "drop_rx_full");
 		if (rx_dgrams != UINT64_MAX && drops != UINT64_MAX &&
 				rx_dgrams + drops >= N)
 			break;
 	}
 	CU_ASSERT_EQUAL(rx_dgrams + drops, N);
 	CU_ASSERT(drops > 0);
-	ua_nonblocking(rx, true);
+	pt_nonblocking(rx, true);
 	while (got <= N && recv(rx, msg, LEN, 0) == LEN)
 		got++;
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEWOULDBLOCK);
 	CU_ASSERT_EQUAL((uint64_t)got, rx_dgrams);
 	CU_ASSERT(got * LEN <= RCVBUF);
-	ua_close(rx);
-	ua_close(tx);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /* Wait (bounded) until the lcore has judged n datagrams for rx. */
 static void
 wait_judged(SOCKET rx, uint64_t n, uint64_t *dgrams, uint64_t *drops)
 {
-	for (double t0 = ua_ms(); ua_ms() - t0 < UA_WAIT_MS;
+	for (double t0 = pt_ms(); pt_ms() - t0 < PT_WAIT_MS;
 			wt_sleep_ms(5)) {
-		*dgrams = ua_sock_counter(rx, "rx_dgrams");
-		*drops = ua_sock_counter(rx, "drop_rx_full");
+		*dgrams = pt_sock_counter(rx, "rx_dgrams");
+		*drops = pt_sock_counter(rx, "drop_rx_full");
 		if (*dgrams != UINT64_MAX && *drops != UINT64_MAX &&
 				*dgrams + *drops >= n)
 			return;
@@ -293,27 +293,27 @@ test_rcvbuf_raised_after_bind_queues_more_in_order(void)
 	uint32_t seq, i;
 
 	for (i = 0; i < BEFORE; i++)
-		CU_ASSERT_EQUAL(sendto(tx, (char *)&i, 4, 0, UA_SA(to),
-			UA_SIN_LEN), 4);
+		CU_ASSERT_EQUAL(sendto(tx, (char *)&i, 4, 0, PT_SA(to),
+			PT_SIN_LEN), 4);
 	wait_judged(rx, BEFORE, &dgrams, &drops);
 	CU_ASSERT_EQUAL(dgrams, BEFORE);
-	ua_setopt_int(rx, SOL_SOCKET, SO_RCVBUF, 1 << 20);
+	pt_setopt_int(rx, SOL_SOCKET, SO_RCVBUF, 1 << 20);
 	for (; i < N; i++)
-		CU_ASSERT_EQUAL(sendto(tx, (char *)&i, 4, 0, UA_SA(to),
-			UA_SIN_LEN), 4);
+		CU_ASSERT_EQUAL(sendto(tx, (char *)&i, 4, 0, PT_SA(to),
+			PT_SIN_LEN), 4);
 	wait_judged(rx, N, &dgrams, &drops);
 	CU_ASSERT_EQUAL(dgrams, N);
 	CU_ASSERT_EQUAL(drops, 0);
-	CU_ASSERT_TRUE(ua_readable(rx, 0));
-	ua_nonblocking(rx, true);
+	CU_ASSERT_TRUE(pt_readable(rx, 0));
+	pt_nonblocking(rx, true);
 	for (i = 0; i < N; i++) {
 		if (recv(rx, (char *)&seq, 4, 0) != 4 || seq != i)
 			break;
 	}
 	CU_ASSERT_EQUAL(i, N);
-	UA_FAILS(recv(rx, (char *)&seq, 4, 0), WSAEWOULDBLOCK);
-	ua_close(rx);
-	ua_close(tx);
+	PT_FAILS(recv(rx, (char *)&seq, 4, 0), WSAEWOULDBLOCK);
+	pt_close(rx);
+	pt_close(tx);
 }
 
 /*
@@ -330,19 +330,19 @@ test_unread_socket_cannot_starve_the_pool(void)
 	uint64_t dgrams = 0, drops = 0;
 	char buf[8];
 
-	ua_setopt_int(rx, SOL_SOCKET, SO_RCVBUF, 64 << 20);
+	pt_setopt_int(rx, SOL_SOCKET, SO_RCVBUF, 64 << 20);
 	for (uint32_t i = 0; i < N; i++)
-		CU_ASSERT_EQUAL(sendto(tx, (char *)&i, 4, 0, UA_SA(to),
-			UA_SIN_LEN), 4);
+		CU_ASSERT_EQUAL(sendto(tx, (char *)&i, 4, 0, PT_SA(to),
+			PT_SIN_LEN), 4);
 	wait_judged(rx, N, &dgrams, &drops);
 	CU_ASSERT_EQUAL(dgrams + drops, N);
 	CU_ASSERT_EQUAL(dgrams, QUARTER);
 	/* Everyone else is unaffected. */
-	CU_ASSERT_EQUAL(sendto(tx, "ok", 2, 0, UA_SA(to2), UA_SIN_LEN), 2);
-	CU_ASSERT_EQUAL(ua_recv(rx2, buf, sizeof(buf), NULL, UA_WAIT_MS), 2);
-	ua_close(rx);
-	ua_close(rx2);
-	ua_close(tx);
+	CU_ASSERT_EQUAL(sendto(tx, "ok", 2, 0, PT_SA(to2), PT_SIN_LEN), 2);
+	CU_ASSERT_EQUAL(ua_recv(rx2, buf, sizeof(buf), NULL, PT_WAIT_MS), 2);
+	pt_close(rx);
+	pt_close(rx2);
+	pt_close(tx);
 }
 
 /*
@@ -365,13 +365,13 @@ test_unresolved_neighbours_cannot_starve_the_pool(void)
 	int nobufs = 0;
 
 	for (int i = 0; i < SOCKS; i++) {
-		struct sockaddr_in to = ua_sin(UA_FOREIGN + 1 + i, 9);
+		struct sockaddr_in to = pt_sin(PT_FOREIGN + 1 + i, 9);
 
 		tx[i] = ua_udp();
-		ua_setopt_int(tx[i], SOL_SOCKET, SO_SNDBUF, 4096);
-		ua_nonblocking(tx[i], true);
+		pt_setopt_int(tx[i], SOL_SOCKET, SO_SNDBUF, 4096);
+		pt_nonblocking(tx[i], true);
 		for (int idle = 0, n = 0; idle < 3 && n < 10000; n++) {
-			if (sendto(tx[i], "f", 1, 0, UA_SA(to), UA_SIN_LEN) ==
+			if (sendto(tx[i], "f", 1, 0, PT_SA(to), PT_SIN_LEN) ==
 					1) {
 				idle = 0;
 				continue;
@@ -386,16 +386,16 @@ test_unresolved_neighbours_cannot_starve_the_pool(void)
 		wt_json_u64(json, "arp_queued", &held);
 	printf("\n    %llu frames held for ARP\n", (unsigned long long)held);
 	CU_ASSERT(held <= QUARTER);
-	ua_nonblocking(tx2, true);
-	CU_ASSERT_EQUAL(sendto(tx2, "ok", 2, 0, UA_SA(to2), UA_SIN_LEN), 2);
-	CU_ASSERT_EQUAL(ua_recv(rx2, buf, sizeof(buf), NULL, UA_WAIT_MS), 2);
+	pt_nonblocking(tx2, true);
+	CU_ASSERT_EQUAL(sendto(tx2, "ok", 2, 0, PT_SA(to2), PT_SIN_LEN), 2);
+	CU_ASSERT_EQUAL(ua_recv(rx2, buf, sizeof(buf), NULL, PT_WAIT_MS), 2);
 	for (int i = 0; i < SOCKS; i++) {
-		UA_OK(setsockopt(tx[i], SOL_SOCKET, SO_LINGER,
+		PT_OK(setsockopt(tx[i], SOL_SOCKET, SO_LINGER,
 			(char *)&abort_close, sizeof(abort_close)));
-		ua_close(tx[i]);
+		pt_close(tx[i]);
 	}
-	ua_close(rx2);
-	ua_close(tx2);
+	pt_close(rx2);
+	pt_close(tx2);
 }
 
 /* Our datagram to a closed port brings back ICMP port unreachable: the
@@ -403,19 +403,19 @@ test_unresolved_neighbours_cannot_starve_the_pool(void)
 static void
 test_icmp_port_unreachable_fails_next_recv_econnreset_once(void)
 {
-	struct sockaddr_in closed = ua_sin(UA_IP, ua_closed_port()), self;
+	struct sockaddr_in closed = pt_sin(PT_IP, ua_closed_port()), self;
 	SOCKET s = ua_bound(&self);
 	char buf[8];
 
-	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, UA_SA(closed), UA_SIN_LEN), 1);
-	CU_ASSERT_FATAL(ua_readable(s, UA_WAIT_MS));
-	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAECONNRESET);
-	ua_nonblocking(s, true);
-	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, PT_SA(closed), PT_SIN_LEN), 1);
+	CU_ASSERT_FATAL(pt_readable(s, PT_WAIT_MS));
+	PT_FAILS(recv(s, buf, sizeof(buf), 0), WSAECONNRESET);
+	pt_nonblocking(s, true);
+	PT_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
 	/* Still usable. */
-	CU_ASSERT_EQUAL(sendto(s, "y", 1, 0, UA_SA(self), UA_SIN_LEN), 1);
-	CU_ASSERT_EQUAL(ua_recv(s, buf, sizeof(buf), NULL, UA_WAIT_MS), 1);
-	ua_close(s);
+	CU_ASSERT_EQUAL(sendto(s, "y", 1, 0, PT_SA(self), PT_SIN_LEN), 1);
+	CU_ASSERT_EQUAL(ua_recv(s, buf, sizeof(buf), NULL, PT_WAIT_MS), 1);
+	pt_close(s);
 }
 
 /* The pending port-unreachable error is SO_ERROR, which reading
@@ -423,59 +423,59 @@ test_icmp_port_unreachable_fails_next_recv_econnreset_once(void)
 static void
 test_icmp_port_unreachable_is_so_error_once(void)
 {
-	struct sockaddr_in closed = ua_sin(UA_IP, ua_closed_port());
+	struct sockaddr_in closed = pt_sin(PT_IP, ua_closed_port());
 	SOCKET s = ua_bound(NULL);
 	int v = 0, len = sizeof(v);
 	char buf[8];
 
-	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, UA_SA(closed), UA_SIN_LEN), 1);
-	CU_ASSERT_FATAL(ua_readable(s, UA_WAIT_MS));
-	UA_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&v, &len));
+	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, PT_SA(closed), PT_SIN_LEN), 1);
+	CU_ASSERT_FATAL(pt_readable(s, PT_WAIT_MS));
+	PT_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&v, &len));
 	CU_ASSERT_EQUAL(v, WSAECONNRESET);
-	UA_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&v, &len));
+	PT_OK(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&v, &len));
 	CU_ASSERT_EQUAL(v, 0);
-	ua_nonblocking(s, true);
-	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
-	ua_close(s);
+	pt_nonblocking(s, true);
+	PT_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	pt_close(s);
 }
 
 /* SIO_UDP_CONNRESET FALSE: the port unreachable arrives and is ignored. */
 static void
 test_udp_connreset_false_ignores_port_unreachable(void)
 {
-	struct sockaddr_in closed = ua_sin(UA_IP, ua_closed_port());
+	struct sockaddr_in closed = pt_sin(PT_IP, ua_closed_port());
 	SOCKET s = ua_bound(NULL);
 	uint64_t before = wt_stat("icmp_unreach_rx");
 	BOOL off = FALSE;
 	DWORD n;
 	char buf[8];
 
-	UA_OK(WSAIoctl(s, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &n,
+	PT_OK(WSAIoctl(s, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &n,
 		NULL, NULL));
-	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, UA_SA(closed), UA_SIN_LEN), 1);
-	for (double t0 = ua_ms(); wt_stat("icmp_unreach_rx") == before &&
-			ua_ms() - t0 < UA_WAIT_MS; )
+	CU_ASSERT_EQUAL(sendto(s, "x", 1, 0, PT_SA(closed), PT_SIN_LEN), 1);
+	for (double t0 = pt_ms(); wt_stat("icmp_unreach_rx") == before &&
+			pt_ms() - t0 < PT_WAIT_MS; )
 		wt_sleep_ms(5);
 	CU_ASSERT(wt_stat("icmp_unreach_rx") > before);
-	CU_ASSERT_FALSE(ua_readable(s, 50));
-	ua_nonblocking(s, true);
-	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
-	ua_close(s);
+	CU_ASSERT_FALSE(pt_readable(s, 50));
+	pt_nonblocking(s, true);
+	PT_FAILS(recv(s, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	pt_close(s);
 }
 
 /* A connected socket learns of its own peer's closed port too. */
 static void
 test_icmp_port_unreachable_reaches_connected_socket(void)
 {
-	struct sockaddr_in closed = ua_sin(UA_IP, ua_closed_port());
+	struct sockaddr_in closed = pt_sin(PT_IP, ua_closed_port());
 	SOCKET s = ua_udp();
 	char buf[8];
 
-	UA_OK(connect(s, UA_SA(closed), UA_SIN_LEN));
+	PT_OK(connect(s, PT_SA(closed), PT_SIN_LEN));
 	CU_ASSERT_EQUAL(send(s, "x", 1, 0), 1);
-	CU_ASSERT_FATAL(ua_readable(s, UA_WAIT_MS));
-	UA_FAILS(recv(s, buf, sizeof(buf), 0), WSAECONNRESET);
-	ua_close(s);
+	CU_ASSERT_FATAL(pt_readable(s, PT_WAIT_MS));
+	PT_FAILS(recv(s, buf, sizeof(buf), 0), WSAECONNRESET);
+	pt_close(s);
 }
 
 static const struct wt_test semantics_tests[] = {
@@ -505,12 +505,12 @@ static const struct wt_test icmp_tests[] = {
 
 const struct wt_suite test_udp_semantics_suite = {
 	.name = "udp_semantics",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = semantics_tests,
 };
 
 const struct wt_suite test_udp_icmp_suite = {
 	.name = "udp_icmp",
-	.clean = ua_suite_clean,
+	.clean = pt_suite_clean,
 	.tests = icmp_tests,
 };

@@ -26,5 +26,5 @@ main(int argc, char **argv)
 	setenv("WSPDK_MBUFS", "32767", 1);
 	if (ua_startup() != 0)
 		return 1;
-	return ua_run(argc, argv, suites);
+	return pt_run(argc, argv, suites);
 }

@@ -19,21 +19,7 @@
 int
 ukt_up(void)
 {
-	WSADATA wd;
-	int ret = WSAStartup(MAKEWORD(2, 2), &wd);
-
-	if (ret != 0) {
-		fprintf(stderr, "FAIL: WSAStartup: %d\n", ret);
-		return -1;
-	}
-	/* The tap PMD gives the kernel side our MAC at every probe, and a
-	 * new tap has no address: configure it after each start. */
-	if (wt_tap_kernel_up(UK_IFACE, UK_KERNEL_MAC, UK_KERNEL_CIDR) != 0) {
-		fprintf(stderr, "FAIL: cannot configure %s\n", UK_IFACE);
-		WSACleanup();
-		return -1;
-	}
-	return 0;
+	return pt_tap_startup(UK_IFACE, UK_KERNEL_MAC, UK_KERNEL_CIDR);
 }
 
 int

@@ -12,8 +12,7 @@
 
 #include "uk.h"
 #include "wt.h"
-#include "wt_run.h"
-#include "ws2.h"
+#include "pt.h"
 
 /* Bring the provider up on its default tap and configure the kernel
  * side of the wire; 0 or -1 (reason printed). */

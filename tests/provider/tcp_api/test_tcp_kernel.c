@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP against the Linux kernel through Winsock (testbed.md layout A):
+ * the process moves into a network namespace of its own before any
+ * thread exists, the provider's default tap (wsptap0, 198.18.0.2/24)
+ * appears there, the kernel side is 198.18.0.1/24, and the Linux peer
+ * is the dataplane tests' tcp_kpeer.py, driven line by line. Transfers
+ * are checked by SHA-256 on both sides. Nothing outside the namespace
+ * is touched and it dies with the process.
+ *
+ *   test_tcp_kernel [tcp_kernel]   (wt_run.h patterns)
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "tcp_api.h"
+#include "tk.h"
+
+#define PEER_SECS	60
+
+/* 198.18.0.1 (UK_KERNEL_IP): the kernel's side of the tap. */
+static struct sockaddr_in
+kernel_sin(uint16_t port)
+{
+	return pt_sin(TK_KERNEL, port);
+}
+
+/* The kernel peer, once it printed READY. */
+static struct uk_child *
+peer_start(void)
+{
+	const char *argv[] = { "/usr/bin/python3", uk_src("tcp_kpeer.py"),
+		NULL };
+	struct uk_child *c = uk_child_start(PEER_SECS, argv);
+	char line[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	if (uk_child_expect(c, "READY", line, sizeof(line), 10000) != 0) {
+		uk_child_end(c, 1000);
+		CU_FAIL_FATAL("the kernel peer did not start");
+	}
+	return c;
+}
+
+/* One command to the peer and its answer line; asserts it starts with
+ * want ("OK", "ERR"). */
+static void
+peer_cmd(struct uk_child *c, const char *cmd, const char *want, char *line,
+		size_t len)
+{
+	CU_ASSERT_EQUAL_FATAL(uk_child_say(c, cmd), 0);
+	CU_ASSERT_EQUAL_FATAL(uk_child_hear(c, line, len, 30000), 0);
+	if (strncmp(line, want, strlen(want)) != 0)
+		fprintf(stderr, "peer: %s -> %s\n", cmd, line);
+	CU_ASSERT_EQUAL(strncmp(line, want, strlen(want)), 0);
+}
+
+static void
+peer_end(struct uk_child *c)
+{
+	uk_child_say(c, "quit");
+	CU_ASSERT_EQUAL(uk_child_end(c, 5000), 0);
+}
+
+/* Our side of a transfer: n bytes out then shutdown (a thread), in to
+ * the end of the peer's stream; the SHA-256 of each. */
+struct xfer {
+	SOCKET s;
+	int n;
+	int sent;
+	uint64_t got;
+	char ssha[65], rsha[65];
+};
+
+static void *
+xfer_send(void *arg)
+{
+	struct xfer *x = arg;
+	struct tk_sha256 h;
+	char *b = malloc((size_t)x->n);
+
+	if (b == NULL)
+		return NULL;
+	for (int i = 0; i < x->n; i++)
+		b[i] = ta_byte((uint64_t)i);
+	tk_sha256_init(&h);
+	tk_sha256_add(&h, b, (size_t)x->n);
+	tk_sha256_hex(&h, x->ssha);
+	x->sent = send(x->s, b, x->n, 0);
+	shutdown(x->s, SD_SEND);
+	free(b);
+	return NULL;
+}
+
+static void
+xfer(struct xfer *x, SOCKET s, int n)
+{
+	struct tk_sha256 h;
+	char b[16384];
+	pthread_t t;
+	int k;
+
+	*x = (struct xfer){ .s = s, .n = n, .sent = -1 };
+	CU_ASSERT_FATAL(pthread_create(&t, NULL, xfer_send, x) == 0);
+	tk_sha256_init(&h);
+	while ((k = recv(s, b, sizeof(b), 0)) > 0) {
+		tk_sha256_add(&h, b, (size_t)k);
+		x->got += (uint64_t)k;
+	}
+	tk_sha256_hex(&h, x->rsha);
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(k, 0);
+}
+
+/* Both transfers at once, n bytes each way; both hashes must match. */
+static void
+both_ways(struct uk_child *c, SOCKET s, int n)
+{
+	char cmd[64], line[512], want[256];
+	struct xfer x;
+
+	snprintf(cmd, sizeof(cmd), "xfer %d", n);
+	CU_ASSERT_EQUAL_FATAL(uk_child_say(c, cmd), 0);
+	xfer(&x, s, n);
+	CU_ASSERT_EQUAL(x.sent, n);
+	CU_ASSERT_EQUAL(uk_child_hear(c, line, sizeof(line), 30000), 0);
+	/* The peer got what we sent, and sent what we got. */
+	snprintf(want, sizeof(want), "OK recv=%d rsha=%s sent=%llu ssha=%s",
+		n, x.ssha, (unsigned long long)x.got, x.rsha);
+	if (strncmp(line, want, strlen(want)) != 0)
+		fprintf(stderr, "peer: %s\nwant: %s\n", line, want);
+	CU_ASSERT_EQUAL(strncmp(line, want, strlen(want)), 0);
+	CU_ASSERT_EQUAL(x.got, (uint64_t)n);
+}
+
+/* Our connect to a Linux listener: 1 MB each way at once. */
+static void
+test_kernel_our_connect_to_linux_megabyte_each_way(void)
+{
+	struct sockaddr_in a = kernel_sin(5101);
+	struct uk_child *c = peer_start();
+	char line[256];
+	SOCKET s = ta_tcp();
+
+	peer_cmd(c, "listen 5101", "OK", line, sizeof(line));
+	PT_OK(connect(s, PT_SA(a), PT_SIN_LEN));
+	peer_cmd(c, "accept", "OK peer=198.18.0.2:", line, sizeof(line));
+	both_ways(c, s, TK_MB);
+	pt_close(s);
+	peer_end(c);
+}
+
+/* A Linux client connects to our WSPAccept: 1 MB each way at once. */
+static void
+test_kernel_linux_connects_to_our_accept_megabyte_each_way(void)
+{
+	struct sockaddr_in a = pt_sin(0, 5102), p;
+	struct uk_child *c = peer_start();
+	int len = PT_SIN_LEN;
+	char line[256];
+	SOCKET l = ta_tcp(), s;
+
+	PT_OK(bind(l, PT_SA(a), PT_SIN_LEN));
+	PT_OK(listen(l, SOMAXCONN));
+	peer_cmd(c, "connect 198.18.0.2 5102", "OK lport=", line,
+		sizeof(line));
+	CU_ASSERT_FATAL(ta_ready(l, 0, PT_WAIT_MS));
+	s = accept(l, PT_SA(p), &len);
+	CU_ASSERT_FATAL(s != INVALID_SOCKET);
+	CU_ASSERT_EQUAL(ntohl(p.sin_addr.s_addr), TK_KERNEL);
+	CU_ASSERT_EQUAL(ntohs(p.sin_port), atoi(line + strlen("OK lport=")));
+	both_ways(c, s, TK_MB);
+	pt_close(s);
+	pt_close(l);
+	peer_end(c);
+}
+
+/* Non-blocking connect to Linux: WSAEWOULDBLOCK, then writable, not
+ * exceptional, SO_ERROR 0, and the connection carries data. */
+static void
+test_kernel_nonblocking_connect_writable_then_carries_data(void)
+{
+	struct sockaddr_in a = kernel_sin(5103);
+	struct uk_child *c = peer_start();
+	char line[256];
+	SOCKET s = ta_tcp();
+
+	peer_cmd(c, "listen 5103", "OK", line, sizeof(line));
+	pt_nonblocking(s, true);
+	PT_FAILS(connect(s, PT_SA(a), PT_SIN_LEN), WSAEWOULDBLOCK);
+	CU_ASSERT_TRUE(ta_ready(s, 1, PT_WAIT_MS));
+	CU_ASSERT_FALSE(ta_ready(s, 2, 0));
+	CU_ASSERT_EQUAL(ta_getopt_int(s, SOL_SOCKET, SO_ERROR), 0);
+	peer_cmd(c, "accept", "OK", line, sizeof(line));
+	pt_nonblocking(s, false);
+	both_ways(c, s, 1000);
+	pt_close(s);
+	peer_end(c);
+}
+
+/* Non-blocking connect to a Linux port nobody listens on: Linux's RST
+ * makes it exceptional, not writable, SO_ERROR WSAECONNREFUSED. */
+static void
+test_kernel_nonblocking_connect_refused_is_exceptional(void)
+{
+	struct sockaddr_in a = kernel_sin(5199);
+	SOCKET s = ta_tcp();
+
+	pt_nonblocking(s, true);
+	PT_FAILS(connect(s, PT_SA(a), PT_SIN_LEN), WSAEWOULDBLOCK);
+	CU_ASSERT_TRUE(ta_ready(s, 2, PT_WAIT_MS));
+	CU_ASSERT_FALSE(ta_ready(s, 1, 0));
+	CU_ASSERT_EQUAL(ta_getopt_int(s, SOL_SOCKET, SO_ERROR),
+		WSAECONNREFUSED);
+	pt_close(s);
+}
+
+/* closesocket with SO_LINGER {1,0}: Linux's recv fails ECONNRESET
+ * (after the bytes sent before it). */
+static void
+test_kernel_linger_zero_close_gives_linux_econnreset(void)
+{
+	struct sockaddr_in a = kernel_sin(5104);
+	struct uk_child *c = peer_start();
+	char line[256];
+	SOCKET s = ta_tcp();
+
+	peer_cmd(c, "listen 5104", "OK", line, sizeof(line));
+	PT_OK(connect(s, PT_SA(a), PT_SIN_LEN));
+	peer_cmd(c, "accept", "OK", line, sizeof(line));
+	ta_send_all(s, "bytes before the reset", 22);
+	wt_sleep_ms(50);
+	ta_linger(s, 1, 0);
+	pt_close(s);
+	peer_cmd(c, "recv", "ERR errno=104 ", line, sizeof(line));
+	peer_end(c);
+}
+
+static int
+kernel_up(void)
+{
+	return pt_tap_startup(UK_IFACE, UK_KERNEL_MAC, UK_KERNEL_CIDR);
+}
+
+static int
+kernel_down(void)
+{
+	return WSACleanup() == 0 ? 0 : -1;
+}
+
+static const struct wt_test kernel_tests[] = {
+	WT_TEST(test_kernel_our_connect_to_linux_megabyte_each_way),
+	WT_TEST(test_kernel_linux_connects_to_our_accept_megabyte_each_way),
+	WT_TEST(test_kernel_nonblocking_connect_writable_then_carries_data),
+	WT_TEST(test_kernel_nonblocking_connect_refused_is_exceptional),
+	WT_TEST(test_kernel_linger_zero_close_gives_linux_econnreset),
+	WT_TEST_END
+};
+
+static const struct wt_suite kernel_suite = {
+	.name = "tcp_kernel",
+	.init = kernel_up,
+	.clean = kernel_down,
+	.tests = kernel_tests,
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct wt_suite *const suites[] = {
+		&kernel_suite,
+		NULL
+	};
+
+	/* First, while the process has one thread. */
+	if (wt_need_tools("ip py:hashlib") != 0 || wt_netns_enter() != 0 ||
+			wt_hugepages_reserve(64) != 0)
+		return 1;
+	unsetenv("WSPDK_DEVICE");
+	return wt_run_suites(argc, argv, suites);
+}
