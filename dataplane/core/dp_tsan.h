@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include <rte_hash.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
@@ -130,6 +131,27 @@ dp_pktmbuf_free(struct rte_mbuf *m)
 #define rte_ring_dequeue_bulk_start(r, o, n, a) __extension__ ({	\
 	struct rte_ring *r_ = (r);					\
 	DP_TSAN_TOOK(r_, (rte_ring_dequeue_bulk_start)(r_, o, n, a), != 0); \
+})
+
+/*
+ * Hash tables the lcores read without locks (the bind table, multicast
+ * groups): a writer fills an object, then publishes its pointer with
+ * rte_hash_add_key_data; an lcore that finds it reads the object. The
+ * publication happens inside librte_hash, so each add is a release on
+ * the table and each lookup that found something an acquire.
+ */
+#define rte_hash_add_key_data(h, k, d) __extension__ ({			\
+	const struct rte_hash *h_ = (h);				\
+	DP_TSAN_GIVE(h_, (rte_hash_add_key_data)(h_, k, d));		\
+})
+#define rte_hash_lookup_data(h, k, d) __extension__ ({			\
+	const struct rte_hash *h_ = (h);				\
+	DP_TSAN_TOOK(h_, (rte_hash_lookup_data)(h_, k, d), >= 0);	\
+})
+#define rte_hash_lookup_bulk_data(h, k, n, hits, d) __extension__ ({	\
+	const struct rte_hash *h_ = (h);				\
+	DP_TSAN_TOOK(h_, (rte_hash_lookup_bulk_data)(h_, k, n, hits, d), \
+		> 0);							\
 })
 #endif
 
