@@ -453,15 +453,17 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	dp_sock_count_unread(s);
 	dp_sock_rxq_drain(s);
 	__atomic_store_n(&s->rx_bytes_q, 0, __ATOMIC_RELAXED);
+	/* An abortive close must stop the owner sending what is queued;
+	 * a socket that never sent has no TX ring and nothing to stop.
+	 * Before it is an orphan: from then on any thread's reap may free
+	 * it (a kicked socket is not idle until its owner has been). */
+	if (mode == DP_CLOSE_ABORT && __atomic_load_n(&s->txq.prod,
+			__ATOMIC_ACQUIRE) != NULL)
+		dp_sock_tx_kick(s);
 	rte_spinlock_lock(&t->lock);
 	TAILQ_REMOVE(&t->all, s, link);
 	TAILQ_INSERT_TAIL(&t->orphans, s, link);
 	rte_spinlock_unlock(&t->lock);
-	/* An abortive close must stop the owner sending what is queued;
-	 * a socket that never sent has no TX ring and nothing to stop. */
-	if (mode == DP_CLOSE_ABORT && __atomic_load_n(&s->txq.prod,
-			__ATOMIC_ACQUIRE) != NULL)
-		dp_sock_tx_kick(s);
 	dp_sock_reap(eng);
 }
 
