@@ -8,6 +8,7 @@
  * unblocked by closing its socket, and the test fails.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,7 @@ struct send_later {
 	SOCKET s;
 	struct sockaddr_in to;
 	unsigned int delay_ms;
+	int ret, err;			/* sendto's, once joined */
 	pthread_t thread;
 };
 
@@ -84,8 +86,83 @@ send_later_main(void *arg)
 	struct send_later *l = arg;
 
 	wt_sleep_ms(l->delay_ms);
-	sendto(l->s, "late", 4, 0, PT_SA(l->to), PT_SIN_LEN);
+	l->ret = sendto(l->s, "late", 4, 0, PT_SA(l->to), PT_SIN_LEN);
+	l->err = l->ret < 0 ? WSAGetLastError() : 0;
+	if (l->ret != 4)
+		fprintf(stderr, "send_later: sendto %d, error %d\n", l->ret,
+			l->err);
 	return NULL;
+}
+
+/*
+ * A wait without timeout must still end if what should end it went
+ * missing: after 3 * PT_WAIT_MS the watchdog says so and sends to the
+ * socket itself, so the test fails with a message rather than hanging.
+ */
+struct watchdog {
+	SOCKET s;
+	struct sockaddr_in to;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done, fired;
+	pthread_t thread;
+};
+
+static void *
+watchdog_main(void *arg)
+{
+	struct watchdog *w = arg;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 3 * PT_WAIT_MS / 1000;
+	pthread_mutex_lock(&w->lock);
+	while (!w->done)
+		if (pthread_cond_timedwait(&w->cond, &w->lock, &ts) != 0)
+			break;
+	w->fired = !w->done;
+	pthread_mutex_unlock(&w->lock);
+	if (w->fired) {
+		fprintf(stderr, "watchdog: still waiting after %d ms\n",
+			3 * PT_WAIT_MS);
+		sendto(w->s, "dog", 3, 0, PT_SA(w->to), PT_SIN_LEN);
+	}
+	return NULL;
+}
+
+static void
+watchdog_start(struct watchdog *w, SOCKET s, const struct sockaddr_in *to)
+{
+	w->s = s;
+	w->to = *to;
+	w->done = w->fired = false;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	CU_ASSERT_FATAL(pthread_create(&w->thread, NULL, watchdog_main,
+		w) == 0);
+}
+
+/* False if the watchdog had to end the wait. */
+static bool
+watchdog_stop(struct watchdog *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->done = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	return !w->fired;
+}
+
+/* The late datagram was sent (a test waiting for it otherwise proves
+ * nothing about the wait). */
+static void
+send_later_join(struct send_later *l)
+{
+	pthread_join(l->thread, NULL);
+	CU_ASSERT_EQUAL(l->ret, 4);
 }
 
 static void
@@ -212,7 +289,7 @@ test_fionbio_toggles_blocking(void)
 	t0 = pt_ms();
 	CU_ASSERT_EQUAL(recv(rx, buf, sizeof(buf), 0), 4);
 	CU_ASSERT(pt_ms() - t0 >= 50);
-	pthread_join(l.thread, NULL);
+	send_later_join(&l);
 	pt_nonblocking(rx, true);
 	PT_FAILS(recv(rx, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
 	pt_close(rx);
@@ -426,7 +503,7 @@ test_select_woken_early_by_readiness(void)
 	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, &tv), 1);
 	CU_ASSERT(FD_ISSET(rx, &rd));
 	CU_ASSERT(pt_ms() - t0 < PT_WAIT_MS);
-	pthread_join(l.thread, NULL);
+	send_later_join(&l);
 	pt_close(rx);
 	pt_close(tx);
 }
@@ -438,17 +515,21 @@ test_select_without_timeout_waits_for_readiness(void)
 {
 	struct sockaddr_in to;
 	SOCKET quiet = ua_bound(NULL), rx = ua_bound(&to), tx = ua_udp();
+	SOCKET dog = ua_udp();
 	struct send_later l;
+	struct watchdog w;
 	fd_set rd;
 
 	send_later(&l, tx, &to, 50);
+	watchdog_start(&w, dog, &to);
 	FD_ZERO(&rd);
 	FD_SET(quiet, &rd);
 	FD_SET(rx, &rd);
-	/* The sender runs in any case: no unbounded wait. */
 	CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, NULL), 1);
 	CU_ASSERT(FD_ISSET(rx, &rd));
-	pthread_join(l.thread, NULL);
+	CU_ASSERT(watchdog_stop(&w));
+	send_later_join(&l);
+	pt_close(dog);
 	pt_close(quiet);
 	pt_close(rx);
 	pt_close(tx);
