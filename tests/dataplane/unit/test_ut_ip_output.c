@@ -266,14 +266,6 @@ test_ip_off_subnet_resolves_the_gateway(void)
 	dp_sock_close(s, DP_CLOSE_GRACEFUL);
 }
 
-static void
-check_nothing_held(void)
-{
-	CU_ASSERT_EQUAL(ut_settle(), 0);
-	ut_sent_drop();
-	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
-}
-
 static const struct wt_test tests[] = {
 	WT_TEST(test_ip_header_writes_fields_options_and_checksum),
 	WT_TEST(test_ip_frag_size_is_whole_8_byte_units_below_the_mtu),
@@ -290,7 +282,7 @@ static const struct wt_suite suite = {
 	.name = "unit_ip_output",
 	.init = ut_suite_init,
 	.clean = ut_suite_clean,
-	.teardown = check_nothing_held,
+	.teardown = ut_case_end,
 	.tests = tests,
 };
 
@@ -338,7 +330,7 @@ static const struct wt_suite no_route_suite = {
 	.name = "unit_ip_output_no_gateway",
 	.init = no_route_init,
 	.clean = ut_suite_clean,
-	.teardown = check_nothing_held,
+	.teardown = ut_case_end,
 	.tests = no_route_tests,
 };
 

@@ -314,9 +314,7 @@ check_nothing_held(void)
 {
 	unsigned int open, orphans;
 
-	CU_ASSERT_EQUAL(ut_settle(), 0);
-	ut_sent_drop();
-	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
+	ut_case_end();
 	count_socks(&open, &orphans);
 	CU_ASSERT_EQUAL(open, 0);
 }

@@ -623,14 +623,6 @@ toy_suite_init(void)
 	return ut_start(1, NULL);
 }
 
-static void
-check_nothing_held(void)
-{
-	CU_ASSERT_EQUAL(ut_settle(), 0);
-	ut_sent_drop();
-	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
-}
-
 static const struct wt_test tests[] = {
 	WT_TEST(test_toy_is_registered_and_the_table_guards_it),
 	WT_TEST(test_toy_socket_is_created_with_its_pcb),
@@ -650,7 +642,7 @@ static const struct wt_suite suite = {
 	.name = "unit_toy_proto",
 	.init = toy_suite_init,
 	.clean = ut_suite_clean,
-	.teardown = check_nothing_held,
+	.teardown = ut_case_end,
 	.tests = tests,
 };
 

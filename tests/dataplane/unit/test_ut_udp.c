@@ -372,15 +372,6 @@ test_udp_multicast_send_maps_mac_ttl_and_loops_back(void)
 	ut_sent_drop();
 }
 
-/* Every case leaves the pool as it found it. */
-static void
-check_nothing_held(void)
-{
-	CU_ASSERT_EQUAL(ut_settle(), 0);
-	ut_sent_drop();
-	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
-}
-
 static const struct wt_test tests[] = {
 	WT_TEST(test_udp_datagram_is_delivered_with_its_source),
 	WT_TEST(test_udp_bad_checksum_is_dropped_and_counted),
@@ -403,7 +394,7 @@ static const struct wt_suite suite = {
 	.name = "unit_udp",
 	.init = ut_suite_init,
 	.clean = ut_suite_clean,
-	.teardown = check_nothing_held,
+	.teardown = ut_case_end,
 	.tests = tests,
 };
 

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <CUnit/CUnit.h>
+
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_mempool.h>
@@ -162,6 +164,14 @@ quiet(void)
 				!rte_ring_empty(wire_in[i]))
 			return false;
 	return dp_engine_flushed(eng);
+}
+
+void
+ut_case_end(void)
+{
+	CU_ASSERT_EQUAL(ut_settle(), 0);
+	ut_sent_drop();
+	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
 }
 
 int

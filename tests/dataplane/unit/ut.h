@@ -96,6 +96,11 @@ uint16_t ut_ether_type(struct rte_mbuf *m);
 
 /* Mbufs the stack holds now (the application-thread caches excluded). */
 unsigned int ut_mbufs_in_use(void);
+
+/* A case's end (a suite's teardown): the stack settles, what it sent is
+ * dropped, and no mbuf is still held. Suites with more to check call it
+ * from their own teardown. */
+void ut_case_end(void);
 /* Counters summed over lcores. */
 void ut_stats(struct dp_stats *s);
 
