@@ -423,6 +423,9 @@ drv_port_open(const struct drv_port_conf *conf, struct drv_port **out)
 			conf->nb_queues == 0 || conf->nb_queues > DRV_MAX_QUEUES ||
 			drv_device_check(conf->device, err, sizeof(err)) != 0)
 		return -EINVAL;
+	if (conf->fault != NULL && conf->fault[0] != '\0' &&
+			drv_fault_check(conf->fault, err, sizeof(err)) != 0)
+		return -EINVAL;
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return -ENOMEM;
@@ -447,6 +450,16 @@ drv_port_open(const struct drv_port_conf *conf, struct drv_port **out)
 		DRV_LOG(ERR, "cannot set up %s: %s", p->name,
 			rte_strerror(-ret));
 		goto remove;
+	}
+	if (conf->fault != NULL && conf->fault[0] != '\0') {
+		p->fault = drv_fault_create(conf->fault, p->nb_queues,
+			conf->mp);
+		if (p->fault == NULL) {
+			ret = -ENOMEM;
+			goto remove;
+		}
+		DRV_LOG(WARNING, "%s: fault layer on: %s", p->name,
+			conf->fault);
 	}
 	drv_rss_start(p);
 	station_address(p);
@@ -476,6 +489,7 @@ drv_port_close(struct drv_port *p)
 {
 	if (p == NULL)
 		return;
+	drv_fault_free(p->fault);
 	remove_device(p);
 	free(p);
 }

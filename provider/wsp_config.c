@@ -72,6 +72,12 @@ key_eal_args(struct dp_conf *c, const char *v, char *err, size_t errlen)
 }
 
 static int
+key_fault(struct dp_conf *c, const char *v, char *err, size_t errlen)
+{
+	return copy_str(c->fault, sizeof(c->fault), v, err, errlen);
+}
+
+static int
 key_ipv4(struct dp_conf *c, const char *v, char *err, size_t errlen)
 {
 	const char *end;
@@ -269,6 +275,7 @@ static const struct config_key {
 } keys[] = {
 	{ "WSPDK_DEVICE", key_device },
 	{ "WSPDK_EAL_ARGS", key_eal_args },
+	{ "WSPDK_FAULT", key_fault },
 	{ "WSPDK_IPV4", key_ipv4 },
 	{ "WSPDK_GATEWAY", key_gateway },
 	{ "WSPDK_STATIC_ARP", key_static_arp },

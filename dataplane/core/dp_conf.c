@@ -134,6 +134,9 @@ dp_conf_check(const struct dp_conf *c, char *err, size_t errlen)
 	if (ret == 0)
 		ret = keyed("WSPDK_EAL_ARGS", dp_eal_args_check(c->eal_args,
 			c->device, err, errlen), err, errlen);
+	if (ret == 0 && c->fault[0] != '\0')
+		ret = keyed("WSPDK_FAULT", drv_fault_check(c->fault, err,
+			errlen), err, errlen);
 	if (ret == 0 && drv_device_pci_name(c->device, pci, sizeof(pci)) == 0
 			&& strstr(c->eal_args, "--no-pci") != NULL) {
 		snprintf(err, errlen, "device %s is a PCI NIC but "

@@ -291,6 +291,7 @@ engine_create(struct dp_engine *eng)
 		.nb_rxd = eng->conf.nb_rxd,
 		.nb_txd = eng->conf.nb_txd,
 		.mtu = eng->conf.mtu,
+		.fault = eng->conf.fault,
 	};
 	ret = drv_port_open(&pc, &eng->port);
 	if (ret != 0) {

@@ -101,7 +101,8 @@ dp_lcore_tx_flush(struct dp_lcore *lc)
 	for (uint16_t i = 0; i < lc->tx_n; i++)
 		len[i] = lc->tx_pkts[i]->pkt_len;
 	DP_TSAN_RELEASE(lc->eng->mp);	/* the PMD frees them to the pool */
-	sent = drv_tx_burst(port, lc->queue, lc->tx_pkts, lc->tx_n);
+	sent = drv_tx_burst(port, lc->queue, lc->tx_pkts, lc->tx_n,
+		lc->now);
 	DP_STAT_ADD(lc, tx_pkts, sent);
 	for (uint16_t i = 0; i < sent; i++)
 		DP_STAT_ADD(lc, tx_bytes, len[i]);
@@ -143,7 +144,8 @@ iterate(struct dp_lcore *lc)
 	uint16_t n;
 
 	lc->now_us = dp_timer_clock_us(&eng->us_clock, lc->now);
-	n = drv_rx_burst(eng->port, lc->queue, pkts, DP_RX_BURST);
+	n = drv_rx_burst(eng->port, lc->queue, pkts, DP_RX_BURST,
+		lc->now);
 	if (n != 0)
 		DP_TSAN_ACQUIRE(eng->mp);	/* the PMD took them from it */
 	for (uint16_t i = 0; i < n; i++) {

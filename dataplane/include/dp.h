@@ -36,6 +36,8 @@
 #define DP_MAX_LCORES		16
 /** Longest device string (see drivers/include/drv_port.h). */
 #define DP_DEVICE_MAX		256
+/** Longest WSPDK_FAULT specification (drivers' DRV_FAULT_SPEC_MAX). */
+#define DP_FAULT_MAX		129
 /** Longest WSPDK_EAL_ARGS value. */
 #define DP_EAL_ARGS_MAX		1024
 /** Most static neighbour entries. */
@@ -63,6 +65,7 @@ struct dp_neigh {
 struct dp_conf {
 	char device[DP_DEVICE_MAX];	/**< WSPDK_DEVICE */
 	char eal_args[DP_EAL_ARGS_MAX];	/**< WSPDK_EAL_ARGS, unparsed */
+	char fault[DP_FAULT_MAX];	/**< WSPDK_FAULT: test faults, "" none */
 	uint32_t ip4;			/**< WSPDK_IPV4 address */
 	uint8_t ip4_prefix;		/**< WSPDK_IPV4 prefix length */
 	uint32_t gateway;		/**< WSPDK_GATEWAY, 0 = none */

@@ -44,6 +44,8 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "drv_fault.h"
+
 /** Most queue pairs (= dataplane lcores) a port is configured with. */
 #define DRV_MAX_QUEUES 16
 
@@ -89,6 +91,7 @@ struct drv_port_conf {
 	uint16_t nb_rxd;		/**< RX descriptors per queue */
 	uint16_t nb_txd;		/**< TX descriptors per queue */
 	uint16_t mtu;			/**< IP MTU to set (0 = leave) */
+	const char *fault;		/**< drv_fault.h spec; NULL/"": none */
 };
 
 /** An open port. Fields are constant while the port is open. */
@@ -110,6 +113,7 @@ struct drv_port {
 	struct rte_device *dev;		/**< kept to remove it after close */
 	struct rte_ring *rings[2 * DRV_MAX_QUEUES]; /**< LOOP/PAIR only */
 	unsigned int nb_rings;
+	struct drv_fault *fault;	/**< the test fault layer, or NULL */
 };
 
 /**
@@ -159,22 +163,31 @@ int drv_port_open(const struct drv_port_conf *conf, struct drv_port **out);
  */
 void drv_port_close(struct drv_port *port);
 
-/** RX burst on queue q; the caller owns the returned mbufs. */
+/**
+ * RX burst on queue q at TSC time now (the fault layer's clock); the
+ * caller owns the returned mbufs.
+ */
 static inline uint16_t
 drv_rx_burst(const struct drv_port *port, uint16_t q,
-		struct rte_mbuf **pkts, uint16_t n)
+		struct rte_mbuf **pkts, uint16_t n, uint64_t now)
 {
+	if (unlikely(port->fault != NULL))
+		return drv_fault_rx(port->fault, port->port_id, q, pkts, n,
+			now);
 	return rte_eth_rx_burst(port->port_id, q, pkts, n);
 }
 
 /**
- * TX burst on queue q. Returns the number the PMD took; the mbufs it did
- * not take remain the caller's.
+ * TX burst on queue q at TSC time now. Returns the number the PMD took;
+ * the mbufs it did not take remain the caller's.
  */
 static inline uint16_t
 drv_tx_burst(const struct drv_port *port, uint16_t q,
-		struct rte_mbuf **pkts, uint16_t n)
+		struct rte_mbuf **pkts, uint16_t n, uint64_t now)
 {
+	if (unlikely(port->fault != NULL))
+		return drv_fault_tx(port->fault, port->port_id, q, pkts, n,
+			now);
 	return rte_eth_tx_burst(port->port_id, q, pkts, n);
 }
 
