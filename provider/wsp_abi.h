@@ -1039,6 +1039,9 @@ int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData,
 int WSPAPI WPUCompleteOverlappedRequest(SOCKET s,
 	LPWSAOVERLAPPED lpOverlapped, DWORD dwError, DWORD cbTransferred,
 	LPINT lpErrno);
+/* Exported by Ws2_32: how extension functions, which the application
+ * calls directly, report their errors. */
+void WSAAPI WSASetLastError(int iError);
 
 #endif /* _WIN32 */
 
