@@ -74,7 +74,8 @@ local_sin(struct sockaddr_in *sin)
 	sin->sin_addr.s_addr = htonl(ip);
 }
 
-/* Every destination leaves through our one interface. */
+/* Every destination leaves through our one interface. Another family
+ * is an input WSAIoctl does not accept: WSAEINVAL. */
 int
 wsp_ext_routing_query(LPVOID in, DWORD inlen, LPVOID out, DWORD outlen,
 		LPDWORD ret)
@@ -85,7 +86,7 @@ wsp_ext_routing_query(LPVOID in, DWORD inlen, LPVOID out, DWORD outlen,
 
 	err = wsp_addr_from_sa(in, (int)inlen, &dst);
 	if (err != 0)
-		return err;
+		return err == WSAEAFNOSUPPORT ? WSAEINVAL : err;
 	if (out == NULL || outlen < sizeof(sin)) {
 		*ret = sizeof(sin);
 		return WSAEFAULT;

@@ -146,6 +146,11 @@ test_routing_interface_query_answers_our_address(void)
 	PT_FAILS(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &dst, sizeof(dst),
 		&out, sizeof(out) - 1, &ret, NULL, NULL), WSAEFAULT);
 	CU_ASSERT_EQUAL(ret, sizeof(out));
+	PT_FAILS(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &dst, 8, &out,
+		sizeof(out), &ret, NULL, NULL), WSAEFAULT);
+	dst.sin_family = AF_INET6;
+	PT_FAILS(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &dst, sizeof(dst),
+		&out, sizeof(out), &ret, NULL, NULL), WSAEINVAL);
 	pt_close(s);
 }
 
