@@ -96,13 +96,14 @@ iov_get(const WSAMSG *msg, struct dp_iov *stack, struct dp_iov **iov)
 	if (*iov == NULL)
 		return WSAENOBUFS;
 	for (DWORD i = 0; i < n; i++) {
-		if (msg->lpBuffers[i].len != 0 && msg->lpBuffers[i].buf == NULL) {
+		const WSABUF *b = &msg->lpBuffers[i];
+
+		if (b->len != 0 && b->buf == NULL) {
 			if (*iov != stack)
 				free(*iov);
 			return WSAEFAULT;
 		}
-		(*iov)[i] = (struct dp_iov){ msg->lpBuffers[i].buf,
-			msg->lpBuffers[i].len };
+		(*iov)[i] = (struct dp_iov){ b->buf, b->len };
 	}
 	return 0;
 }
@@ -302,7 +303,7 @@ ext_call(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD n,
 		return SOCKET_ERROR;
 	}
 	if (cr != NULL && WSP_UPCALL(lpWPUOpenCurrentThread)(&tid, &err) != 0)
-		ret = fail(err, &err);
+		ret = SOCKET_ERROR;
 	else if (rx)
 		ret = recv_msg(ws, msg, n, ov, cr, &tid, &err);
 	else
