@@ -29,9 +29,11 @@ int wsp_ext_routing_query(LPVOID in, DWORD inlen, LPVOID out,
 		DWORD outlen, LPDWORD ret);
 int wsp_ext_address_list(LPVOID out, DWORD outlen, LPDWORD ret);
 
-/* wsp_msg.c: WSARecvMsg and WSASendMsg, as extension functions (errors
- * through WSASetLastError) and as SPI calls (errors in *lpErrno: the
- * pending-receive path, SIO_EXT_SENDMSG). */
+/* wsp_msg.c: WSARecvMsg and WSASendMsg, extension functions (errors
+ * through WSASetLastError); an overlapped WSARecvMsg that pends fills the
+ * caller's WSAMSG (name, flags, control) when it completes, so it must
+ * stay valid until then, as its buffers. SIO_EXT_SENDMSG is WSASendMsg
+ * as Ws2_32 calls it (errors in *lpErrno). */
 INT WSAAPI wsp_recv_msg(SOCKET s, LPWSAMSG msg, LPDWORD rcvd,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr);
 INT WSAAPI wsp_send_msg(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD sent,

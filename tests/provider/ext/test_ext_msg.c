@@ -110,6 +110,32 @@ test_recvmsg_reports_multicast_group_in_pktinfo(void)
 }
 
 static void
+test_recvmsg_flags_broadcast_with_bcast(void)
+{
+	struct sockaddr_in name;
+	SOCKET rx = ext_bound(0, &name), tx = pt_socket(SOCK_DGRAM,
+		IPPROTO_UDP);
+	LPFN_WSARECVMSG recvmsg = ext_recvmsg(rx);
+	const IN_PKTINFO *pi;
+	struct rx r;
+	DWORD n = 0;
+
+	pt_setopt_int(rx, IPPROTO_IP, IP_PKTINFO, 1);
+	pt_setopt_int(tx, SOL_SOCKET, SO_BROADCAST, 1);
+	send_to(tx, 0xffffffffu, ntohs(name.sin_port), "all");
+	CU_ASSERT_FATAL(pt_readable(rx, PT_WAIT_MS));
+	rx_init(&r, sizeof(r.ctl));
+	PT_OK(recvmsg(rx, &r.msg, &n, NULL, NULL));
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT_EQUAL(r.msg.dwFlags, MSG_BCAST);
+	pi = pktinfo(&r.msg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pi);
+	CU_ASSERT_EQUAL(pi->ipi_addr.s_addr, 0xffffffffu);
+	pt_close(rx);
+	pt_close(tx);
+}
+
+static void
 test_recvmsg_small_control_buffer_sets_ctrunc(void)
 {
 	struct sockaddr_in name;
@@ -382,6 +408,7 @@ test_sio_ext_sendmsg_sends_the_message(void)
 static const struct wt_test msg_tests[] = {
 	WT_TEST(test_recvmsg_reports_destination_in_pktinfo),
 	WT_TEST(test_recvmsg_reports_multicast_group_in_pktinfo),
+	WT_TEST(test_recvmsg_flags_broadcast_with_bcast),
 	WT_TEST(test_recvmsg_small_control_buffer_sets_ctrunc),
 	WT_TEST(test_recvmsg_without_pktinfo_option_writes_no_control),
 	WT_TEST(test_recvmsg_truncated_datagram_sets_trunc_fails_emsgsize),
