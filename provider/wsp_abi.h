@@ -97,6 +97,8 @@ typedef unsigned int u_int;
 typedef uint32_t u_long;
 typedef intptr_t INT_PTR, LONG_PTR;
 typedef uintptr_t UINT_PTR, ULONG_PTR, DWORD_PTR, *PDWORD_PTR;
+typedef ULONG_PTR SIZE_T;
+typedef unsigned long long ULONGLONG;
 typedef void *PVOID, *LPVOID;
 typedef CHAR *LPSTR;
 typedef const CHAR *LPCSTR;
@@ -418,6 +420,7 @@ int WSAAPI __WSAFDIsSet(SOCKET s, fd_set *set);
 #define IP_BLOCK_SOURCE		17
 #define IP_UNBLOCK_SOURCE	18
 #define IP_PKTINFO		19
+#define IP_UNICAST_IF		31
 
 #define MSG_OOB			0x1
 #define MSG_PEEK		0x2
@@ -464,6 +467,7 @@ int WSAAPI __WSAFDIsSet(SOCKET s, fd_set *set);
 #define SIO_BASE_HANDLE		0x48000022
 #define SIO_KEEPALIVE_VALS	0x98000004
 #define SIO_UDP_CONNRESET	0x9800000C
+#define SIO_EXT_SENDMSG		0xC8000020
 
 /* Network events (winsock2.h). */
 #define FD_READ_BIT		0
@@ -764,6 +768,85 @@ typedef int (CALLBACK *LPCONDITIONPROC)(LPWSABUF lpCallerId,
 typedef void (CALLBACK *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError,
 	DWORD cbTransferred, LPWSAOVERLAPPED lpOverlapped, DWORD dwFlags);
 
+/* Messages with control data (winsock2.h, mswsock.h, ws2tcpip.h,
+ * winnt.h). */
+typedef struct _WSAMSG {
+	LPSOCKADDR name;
+	INT namelen;
+	LPWSABUF lpBuffers;
+	DWORD dwBufferCount;
+	WSABUF Control;
+	DWORD dwFlags;
+} WSAMSG, *PWSAMSG, *LPWSAMSG;
+
+typedef struct _WSACMSGHDR {
+	SIZE_T cmsg_len;
+	INT cmsg_level;
+	INT cmsg_type;
+} WSACMSGHDR, *PWSACMSGHDR, *LPWSACMSGHDR;
+
+#define MAX_NATURAL_ALIGNMENT	sizeof(ULONGLONG)
+#define TYPE_ALIGNMENT(t)	((LONG)__alignof__(t))
+#define WSA_CMSGHDR_ALIGN(length) (((length) + \
+	TYPE_ALIGNMENT(WSACMSGHDR) - 1) & (~(TYPE_ALIGNMENT(WSACMSGHDR) - 1)))
+#define WSA_CMSGDATA_ALIGN(length) (((length) + \
+	MAX_NATURAL_ALIGNMENT - 1) & (~(MAX_NATURAL_ALIGNMENT - 1)))
+#define WSA_CMSG_FIRSTHDR(msg) (((msg)->Control.len >= \
+	sizeof(WSACMSGHDR)) ? (LPWSACMSGHDR)(msg)->Control.buf : \
+	(LPWSACMSGHDR)NULL)
+#define WSA_CMSG_NXTHDR(msg, cmsg) ((!(cmsg)) ? WSA_CMSG_FIRSTHDR(msg) : \
+	((((u_char *)(cmsg) + WSA_CMSGHDR_ALIGN((cmsg)->cmsg_len) + \
+	sizeof(WSACMSGHDR)) > (u_char *)((msg)->Control.buf) + \
+	(msg)->Control.len) ? (LPWSACMSGHDR)NULL : \
+	(LPWSACMSGHDR)((u_char *)(cmsg) + WSA_CMSGHDR_ALIGN((cmsg)->cmsg_len))))
+#define WSA_CMSG_DATA(cmsg) ((u_char *)(cmsg) + \
+	WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)))
+#define WSA_CMSG_SPACE(length) (WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR) + \
+	WSA_CMSGHDR_ALIGN(length)))
+#define WSA_CMSG_LEN(length) (WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)) + \
+	length)
+
+typedef struct in_pktinfo {
+	IN_ADDR ipi_addr;
+	UINT ipi_ifindex;
+} IN_PKTINFO;
+
+typedef struct {
+	LPWSAMSG lpMsg;
+	DWORD dwFlags;
+	LPDWORD lpNumberOfBytesSent;
+	LPWSAOVERLAPPED lpOverlapped;
+	LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine;
+} WSASENDMSG, *LPWSASENDMSG;
+
+typedef INT (WSAAPI *LPFN_WSARECVMSG)(SOCKET s, LPWSAMSG lpMsg,
+	LPDWORD lpdwNumberOfBytesRecvd, LPWSAOVERLAPPED lpOverlapped,
+	LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+typedef INT (WSAAPI *LPFN_WSASENDMSG)(SOCKET s, LPWSAMSG lpMsg,
+	DWORD dwFlags, LPDWORD lpNumberOfBytesSent,
+	LPWSAOVERLAPPED lpOverlapped,
+	LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+
+/* Extension function GUIDs (mswsock.h). */
+#define WSAID_TRANSMITFILE {0xb5367df0, 0xcbac, 0x11cf, \
+	{0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}}
+#define WSAID_ACCEPTEX {0xb5367df1, 0xcbac, 0x11cf, \
+	{0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}}
+#define WSAID_GETACCEPTEXSOCKADDRS {0xb5367df2, 0xcbac, 0x11cf, \
+	{0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}}
+#define WSAID_TRANSMITPACKETS {0xd9689da0, 0x1f90, 0x11d3, \
+	{0x99, 0x71, 0x00, 0xc0, 0x4f, 0x68, 0xc8, 0x76}}
+#define WSAID_CONNECTEX {0x25a207b9, 0xddf3, 0x4660, \
+	{0x8e, 0xe9, 0x76, 0xe5, 0x8c, 0x74, 0x06, 0x3e}}
+#define WSAID_DISCONNECTEX {0x7fda2e11, 0x8630, 0x436f, \
+	{0xa0, 0x31, 0xf5, 0x36, 0xa6, 0xee, 0xc1, 0x57}}
+#define WSAID_WSARECVMSG {0xf689d7c8, 0x6f1f, 0x436b, \
+	{0x8a, 0x53, 0xe5, 0x4f, 0xe3, 0x51, 0xc3, 0x22}}
+#define WSAID_WSAPOLL {0x18C76F85, 0xDC66, 0x4964, \
+	{0x97, 0x2E, 0x23, 0xC2, 0x72, 0x38, 0x31, 0x2B}}
+#define WSAID_WSASENDMSG {0xa441e712, 0x754f, 0x43ca, \
+	{0x84, 0xa7, 0x0d, 0xee, 0x44, 0xcf, 0x60, 0x6d}}
+
 /* The SPI (ws2spi.h). */
 typedef struct WSPData {
 	WORD wVersion;
@@ -956,7 +1039,18 @@ int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData,
 int WSPAPI WPUCompleteOverlappedRequest(SOCKET s,
 	LPWSAOVERLAPPED lpOverlapped, DWORD dwError, DWORD cbTransferred,
 	LPINT lpErrno);
+/* Exported by Ws2_32: how extension functions, which the application
+ * calls directly, report their errors. */
+void WSAAPI WSASetLastError(int iError);
 
 #endif /* _WIN32 */
+
+/*
+ * Windows SDK names mingw-w64 lacks (so outside the checked branch):
+ * mstcpip.h's SIO_UDP_NETRESET, _WSAIOW(IOC_VENDOR, 15).
+ */
+#ifndef SIO_UDP_NETRESET
+#define SIO_UDP_NETRESET	0x9800000F
+#endif
 
 #endif /* _WSP_ABI_H_ */

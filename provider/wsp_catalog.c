@@ -31,7 +31,14 @@ fill_entry(WSAPROTOCOL_INFOW *pi, int type, int protocol, DWORD xp1,
 	   DWORD msg_size, const char *name)
 {
 	memset(pi, 0, sizeof(*pi));
-	/* Non-IFS: XP1_IFS_HANDLES must stay clear (winsock-spi.md 3.1). */
+	/*
+	 * No XP1_IFS_HANDLES: our sockets are not kernel file handles (no
+	 * driver stands behind them), so every handle comes from
+	 * WPUCreateSocketHandle, and the flag would tell Ws2_32 and
+	 * frameworks (libuv reads it through SO_PROTOCOL_INFOW) that
+	 * ReadFile, CancelIoEx and AFD polling work on them natively
+	 * (winsock-spi.md 3.1, 3.5).
+	 */
 	pi->dwServiceFlags1 = xp1;
 	pi->dwProviderFlags = PFL_MATCHES_PROTOCOL_ZERO;
 	pi->ProviderId = wsp_provider_guid;
@@ -54,11 +61,12 @@ wsp_catalog_entries(WSAPROTOCOL_INFOW *out, unsigned n)
 	WSAPROTOCOL_INFOW all[WSP_CATALOG_NB_ENTRIES];
 	unsigned i;
 
-	/* 65527 = 65535 - 8 (UDP header), the largest UDP payload. */
+	/* 65527 = 65535 - 8 (UDP header), the largest UDP payload. No
+	 * XP1_SUPPORT_MULTIPOINT: it promises WSAJoinLeaf, a stub here;
+	 * IP multicast through setsockopt needs no flag. */
 	fill_entry(&all[0], SOCK_DGRAM, IPPROTO_UDP,
 		   XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED |
-		   XP1_SUPPORT_BROADCAST | XP1_SUPPORT_MULTIPOINT,
-		   65527, "wspdk [UDP/IP]");
+		   XP1_SUPPORT_BROADCAST, 65527, "wspdk [UDP/IP]");
 	/* No XP1_EXPEDITED_DATA: MSG_OOB is refused (WSAEOPNOTSUPP). */
 	fill_entry(&all[1], SOCK_STREAM, IPPROTO_TCP,
 		   XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER |

@@ -2,8 +2,10 @@
 /*
  * WSPIoctl for datagram sockets: FIONBIO, FIONREAD, SIOCATMARK,
  * SIO_GET_INTERFACE_LIST (mandatory for a Winsock 2 TCP/IP provider),
- * SIO_UDP_CONNRESET, and the base-handle queries, for which we are the
- * base provider and answer with our own handle (winsock-spi.md §3.5).
+ * SIO_UDP_CONNRESET, SIO_UDP_NETRESET, the base-handle queries, for which
+ * we are the base provider and answer with our own handle (winsock-spi.md
+ * §3.5), the extension functions and interface queries (wsp_ext.c), and
+ * Ws2_32's WSASendMsg (SIO_EXT_SENDMSG, wsp_msg.c).
  *
  * Codes we know but do not implement fail WSAEOPNOTSUPP; codes we do not
  * know fail WSAEINVAL. Every ioctl completes at once; with an overlapped
@@ -16,6 +18,7 @@
 #include "dp_sock.h"
 #include "wsp_ovl.h"
 #include "wsp_error.h"
+#include "wsp_ext.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 
@@ -94,19 +97,31 @@ ioctl_one(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 				v != 0) != 0)
 			err = WSAEINVAL;
 		return err;
+	case SIO_UDP_NETRESET:
+		/* Stored only: no ICMP time exceeded reaches a socket. */
+		err = in_u32(in, inlen, &v);
+		if (err == 0 && wsp_sock_is_stream(ws))
+			err = WSAEINVAL;
+		if (err == 0)
+			__atomic_store_n(&ws->netreset, v != 0,
+				__ATOMIC_RELAXED);
+		return err;
 	case SIO_GET_INTERFACE_LIST:
 		return interface_list(out, outlen, ret);
+	case SIO_GET_EXTENSION_FUNCTION_POINTER:
+		return wsp_ext_function(ws, in, inlen, out, outlen, ret);
+	case SIO_ROUTING_INTERFACE_QUERY:
+		return wsp_ext_routing_query(in, inlen, out, outlen, ret);
+	case SIO_ADDRESS_LIST_QUERY:
+		return wsp_ext_address_list(out, outlen, ret);
 	case SIO_BASE_HANDLE:
 	case SIO_BSP_HANDLE:
 	case SIO_BSP_HANDLE_SELECT:
 	case SIO_BSP_HANDLE_POLL:
 		return out_bytes(out, outlen, &ws->handle, sizeof(ws->handle),
 			ret);
-	case SIO_GET_EXTENSION_FUNCTION_POINTER:
 	case SIO_QUERY_TARGET_PNP_HANDLE:
-	case SIO_ADDRESS_LIST_QUERY:
 	case SIO_ADDRESS_LIST_CHANGE:
-	case SIO_ROUTING_INTERFACE_QUERY:
 	case SIO_KEEPALIVE_VALS:
 		return WSAEOPNOTSUPP;
 	default:
@@ -120,10 +135,14 @@ wsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
 		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
 		LPINT lpErrno)
 {
-	struct wsp_sock *ws = wsp_sock_get(s, lpErrno);
+	struct wsp_sock *ws;
 	DWORD n = 0;
 	int err;
 
+	/* A send in disguise, with its own overlapped arguments. */
+	if (code == SIO_EXT_SENDMSG)
+		return wsp_msg_ext_sendmsg(s, in, inlen, tid, lpErrno);
+	ws = wsp_sock_get(s, lpErrno);
 	if (ws == NULL)
 		return SOCKET_ERROR;
 	if (!ws->overlapped) {

@@ -20,6 +20,7 @@
 #include "dp_sock.h"
 #include "wsp_addr.h"
 #include "wsp_error.h"
+#include "wsp_ext.h"
 #include "wsp_log.h"
 #include "wsp_ovl.h"
 #include "wsp_priv.h"
@@ -35,6 +36,7 @@ struct ovl_op {
 	WSATHREADID tid;
 	struct sockaddr *from;		/* caller keeps them valid */
 	LPINT fromlen;
+	LPWSAMSG msg;			/* WSARecvMsg's, or NULL */
 	struct dp_iov *iov;		/* nbufs, after bufs */
 	DWORD nbufs;
 	WSABUF bufs[];
@@ -110,25 +112,26 @@ wsp_ovl_complete(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
 static bool
 try_complete(struct ovl_op *op)
 {
-	struct dp_addr src;
-	size_t full;
-	DWORD room = 0;
+	struct dp_rx_meta meta;
+	DWORD room = 0, flags = 0;
 	long r;
 
 	for (DWORD i = 0; i < op->nbufs; i++)
 		room += op->bufs[i].len;
-	r = dp_sock_recv(op->ws->dp, op->iov, op->nbufs, &src, &full,
+	r = dp_sock_recv_meta(op->ws->dp, op->iov, op->nbufs, &meta,
 		DP_F_NONBLOCK);
 	if (r == -EAGAIN)
 		return false;
 	if ((r >= 0 || r == -EMSGSIZE) && op->from != NULL)
-		wsp_addr_to_sa(&src, op->from, op->fromlen);
+		wsp_addr_to_sa(&meta.from, op->from, op->fromlen);
+	if ((r >= 0 || r == -EMSGSIZE) && op->msg != NULL)
+		flags = wsp_msg_fill(op->ws, op->msg, &meta, r < 0);
 	if (r >= 0)
 		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid, 0,
-			(DWORD)r, 0);
+			(DWORD)r, flags);
 	else if (r == -EMSGSIZE)
 		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
-			WSAEMSGSIZE, room, 0);
+			WSAEMSGSIZE, room, flags);
 	else
 		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
 			(DWORD)wsp_error_from_errno((int)r), 0, 0);
@@ -234,9 +237,9 @@ service_thread(void *arg)
 	wsp_mutex_unlock(&ovl.lock);
 }
 
-int
-wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
-		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
+static int
+pend(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs, LPDWORD flags,
+		struct sockaddr *from, LPINT fromlen, LPWSAMSG msg,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid)
 {
@@ -262,6 +265,7 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		op->tid = *tid;
 	op->from = from;
 	op->fromlen = fromlen;
+	op->msg = msg;
 	*flags = 0;
 	ov->InternalHigh = 0;
 	__atomic_store_n(&ov->Internal, (ULONG_PTR)WSS_OPERATION_IN_PROGRESS,
@@ -294,6 +298,26 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	/* Wake the service thread out of a wait on the old set. */
 	dp_sock_kick_waiters();
 	return WSA_IO_PENDING;
+}
+
+int
+wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid)
+{
+	return pend(ws, bufs, nbufs, flags, from, fromlen, NULL, ov, cr,
+		tid);
+}
+
+int
+wsp_ovl_pend_recv_msg(struct wsp_sock *ws, LPWSAMSG msg,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid)
+{
+	return pend(ws, msg->lpBuffers, msg->dwBufferCount, &msg->dwFlags,
+		msg->name, msg->name != NULL ? &msg->namelen : NULL, msg, ov,
+		cr, tid);
 }
 
 /*

@@ -21,6 +21,12 @@ int wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid);
 
+/* The same for WSARecvMsg: name, flags and control data are filled in
+ * msg on completion. */
+int wsp_ovl_pend_recv_msg(struct wsp_sock *ws, LPWSAMSG msg,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid);
+
 /* Fail ws's pending receives (all sockets' if ws is NULL) with
  * WSA_OPERATION_ABORTED, notifying only if notify (the result is in
  * their WSAOVERLAPPED either way). */

@@ -134,6 +134,9 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	ws->nonblocking = false;
 	ws->linger = 0;
 	ws->keepalive = false;
+	ws->pktinfo = false;
+	ws->netreset = false;
+	ws->unicast_if = 0;
 	if (attr->parent != NULL) {
 		ws->nonblocking = __atomic_load_n(&attr->parent->nonblocking,
 			__ATOMIC_RELAXED);

@@ -33,6 +33,12 @@ struct wsp_sock {
 	uint32_t linger;		/* (a) l_onoff << 16 | l_linger */
 	bool abort_on_close;		/* (a) decided by close */
 	bool keepalive;			/* (a) SO_KEEPALIVE, stored only */
+	bool pktinfo;			/* (a) IP_PKTINFO: recvmsg reports
+					 * each datagram's destination */
+	bool netreset;			/* (a) SIO_UDP_NETRESET, stored only
+					 * (no ICMP time exceeded is
+					 * reported to sockets) */
+	uint32_t unicast_if;		/* (a) IP_UNICAST_IF, as given */
 	bool connecting;		/* (a) streams: a non-blocking connect
 					 * whose outcome select has not seen */
 	struct dp_sock *deferred;	/* (a) listeners: the connection a

@@ -15,6 +15,7 @@
 
 #include "dp_sock.h"
 #include "wsp_error.h"
+#include "wsp_ext.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
@@ -35,6 +36,8 @@ enum opt_kind {
 	OPT_INADDR,		/* struct in_addr, stored in the dataplane */
 	OPT_MREQ,		/* set only: struct ip_mreq */
 	OPT_MREQ_SOURCE,	/* set only: struct ip_mreq_source */
+	OPT_PKTINFO,		/* BOOL, the provider's (recvmsg) */
+	OPT_UNICAST_IF,		/* DWORD interface index, network order */
 };
 
 struct opt {
@@ -78,6 +81,9 @@ static const struct opt opts[] = {
 	{ IPPROTO_IP, IP_DROP_SOURCE_MEMBERSHIP, OPT_MREQ_SOURCE, 0, DG },
 	{ IPPROTO_IP, IP_BLOCK_SOURCE, OPT_MREQ_SOURCE, 0, DG },
 	{ IPPROTO_IP, IP_UNBLOCK_SOURCE, OPT_MREQ_SOURCE, 0, DG },
+	{ IPPROTO_IP, IP_PKTINFO, OPT_PKTINFO, 0, DG },
+	{ IPPROTO_IP, IP_DONTFRAGMENT, OPT_BOOL, DP_OPT_DONTFRAG, DG },
+	{ IPPROTO_IP, IP_UNICAST_IF, OPT_UNICAST_IF, 0, 0 },
 	{ IPPROTO_TCP, TCP_NODELAY, OPT_BOOL, DP_OPT_NODELAY, ST },
 };
 
@@ -104,7 +110,8 @@ settable(enum opt_kind k)
 {
 	return k == OPT_BOOL || k == OPT_INT || k == OPT_LINGER ||
 		k == OPT_DONTLINGER || k == OPT_INADDR || k == OPT_MREQ ||
-		k == OPT_MREQ_SOURCE || k == OPT_KEEPALIVE;
+		k == OPT_MREQ_SOURCE || k == OPT_KEEPALIVE ||
+		k == OPT_PKTINFO || k == OPT_UNICAST_IF;
 }
 
 static bool
@@ -167,6 +174,20 @@ read_value(const char *v, int len)
 	return len >= 4 ? (int32_t)x : (int64_t)x;
 }
 
+/* The address of interface idx; an index we do not have maps to one no
+ * interface holds, which the dataplane refuses (WSAEADDRNOTAVAIL). */
+static uint32_t
+ip_of_index(uint32_t idx)
+{
+	uint32_t ip, mtu;
+	uint8_t prefix;
+
+	if (idx != WSP_IF_INDEX)
+		return 0xffffffffu;
+	dp_sock_local_if(&ip, &prefix, &mtu);
+	return ip;
+}
+
 static int
 set_one(struct wsp_sock *ws, const struct opt *o, const char *v, int len)
 {
@@ -203,13 +224,36 @@ set_one(struct wsp_sock *ws, const struct opt *o, const char *v, int len)
 	case OPT_MREQ:
 	case OPT_MREQ_SOURCE:
 		return membership(ws, o->name, v, len);
+	case OPT_PKTINFO:
+		if (len < 1)
+			return WSAEFAULT;
+		__atomic_store_n(&ws->pktinfo, read_value(v, len) != 0,
+			__ATOMIC_RELAXED);
+		return 0;
+	case OPT_UNICAST_IF: {
+		uint32_t idx;
+
+		if (len < (int)sizeof(idx))
+			return WSAEFAULT;
+		memcpy(&idx, v, sizeof(idx));
+		/* 0 (any) or our one interface's index. */
+		if (idx != 0 && ntohl(idx) != WSP_IF_INDEX)
+			return WSAEINVAL;
+		__atomic_store_n(&ws->unicast_if, idx, __ATOMIC_RELAXED);
+		return 0;
+	}
 	case OPT_INADDR: {
 		struct in_addr a;
+		uint32_t ip;
 
 		if (len < (int)sizeof(a))
 			return WSAEFAULT;
 		memcpy(&a, v, sizeof(a));
-		ret = dp_sock_set_opt(ws->dp, o->dp, ntohl(a.s_addr));
+		ip = ntohl(a.s_addr);
+		/* IP_MULTICAST_IF: 0.0.0.N (N != 0) is interface index N. */
+		if (o->name == IP_MULTICAST_IF && ip != 0 && ip >> 24 == 0)
+			ip = ip_of_index(ip);
+		ret = dp_sock_set_opt(ws->dp, o->dp, ip);
 		return ret == 0 ? 0 : wsp_error_from_errno(ret);
 	}
 	default:
@@ -300,6 +344,12 @@ get_one(struct wsp_sock *ws, const struct opt *o, char *v, LPINT len)
 			__ATOMIC_RELAXED));
 	case OPT_ZERO:
 		return put_int(v, len, 0);
+	case OPT_PKTINFO:
+		return put_int(v, len, __atomic_load_n(&ws->pktinfo,
+			__ATOMIC_RELAXED));
+	case OPT_UNICAST_IF:
+		return put_int(v, len, (int32_t)__atomic_load_n(
+			&ws->unicast_if, __ATOMIC_RELAXED));
 	case OPT_INADDR: {
 		struct in_addr a;
 

@@ -82,6 +82,9 @@ struct dp_mbuf_priv {
 	uint16_t flags;			/* TX: DP_MBUF_F_* */
 	uint32_t dgram_len;		/* TX: payload on the first frame of a
 					 * datagram; RX: payload length */
+	uint32_t dst;			/* RX: destination (be), for
+					 * IP_PKTINFO */
+	uint8_t tos, ttl;		/* RX: from its IPv4 header */
 };
 
 #define DP_MBUF_F_FIRST	0x1		/* first frame of a datagram */

@@ -36,6 +36,15 @@ struct dp_addr {
 	uint16_t port;
 };
 
+/** What a receive reports of one datagram besides its payload. */
+struct dp_rx_meta {
+	struct dp_addr from;	/**< its sender */
+	uint32_t dst;		/**< the address it was sent to: ours, a
+				 * broadcast or a multicast group */
+	uint8_t tos, ttl;	/**< from its IPv4 header */
+	size_t full_len;	/**< its whole payload length */
+};
+
 /** One caller buffer (a WSABUF without the Winsock types). */
 struct dp_iov {
 	void *base;
@@ -72,6 +81,8 @@ enum dp_opt {
 	DP_OPT_MC_TTL,		/**< multicast TTL */
 	DP_OPT_MC_LOOP,		/**< bool: our own multicast loops back */
 	DP_OPT_MC_IF,		/**< outgoing multicast interface address */
+	DP_OPT_DONTFRAG,	/**< bool: set DF, refuse datagrams that
+				 * would need fragments (-EMSGSIZE) */
 	DP_OPT_RCVTIMEO,	/**< ms, 0 = forever */
 	DP_OPT_SNDTIMEO,	/**< ms, 0 = forever */
 	DP_OPT_NODELAY,		/**< bool, streams: Nagle off */
@@ -237,6 +248,14 @@ long dp_sock_send(struct dp_sock *s, const struct dp_iov *iov,
 long dp_sock_recv(struct dp_sock *s, const struct dp_iov *iov,
 		unsigned int niov, struct dp_addr *from, size_t *full_len,
 		int flags);
+
+/**
+ * dp_sock_recv, reporting the datagram's metadata in meta (may be NULL):
+ * its sender, destination, TOS, TTL and full length. Stream sockets
+ * report the peer and the bytes copied, the rest zero.
+ */
+long dp_sock_recv_meta(struct dp_sock *s, const struct dp_iov *iov,
+		unsigned int niov, struct dp_rx_meta *meta, int flags);
 
 /** Which of DP_EV_* are true now (no waiting). */
 unsigned int dp_sock_ready(struct dp_sock *s);

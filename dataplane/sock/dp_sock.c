@@ -240,16 +240,33 @@ dp_sock_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 }
 
 long
-dp_sock_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
-		struct dp_addr *from, size_t *full_len, int flags)
+dp_sock_recv_meta(struct dp_sock *s, const struct dp_iov *iov,
+		unsigned int niov, struct dp_rx_meta *meta, int flags)
 {
 	long ret;
 
 	if (dp_engine_enter() == NULL)
 		return -ENETDOWN;
-	ret = s->ops->recv != NULL ? s->ops->recv(s, iov, niov, from,
-		full_len, flags) : -EOPNOTSUPP;
+	ret = s->ops->recv != NULL ? s->ops->recv(s, iov, niov, meta,
+		flags) : -EOPNOTSUPP;
 	dp_engine_exit();
+	return ret;
+}
+
+long
+dp_sock_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		struct dp_addr *from, size_t *full_len, int flags)
+{
+	struct dp_rx_meta meta;
+	long ret;
+
+	ret = dp_sock_recv_meta(s, iov, niov, &meta, flags);
+	if (ret >= 0 || ret == -EMSGSIZE) {
+		if (from != NULL)
+			*from = meta.from;
+		if (full_len != NULL)
+			*full_len = meta.full_len;
+	}
 	return ret;
 }
 

@@ -51,6 +51,9 @@ store(struct dp_lcore *lc, void *arg)
 	case DP_OPT_MC_LOOP:
 		STORE(s->mc_loop, v != 0);
 		return 0;
+	case DP_OPT_DONTFRAG:
+		STORE(s->dontfrag, v != 0);
+		return 0;
 	case DP_OPT_TTL:
 	case DP_OPT_TOS:
 	case DP_OPT_MC_TTL:
@@ -174,6 +177,9 @@ dp_sock_get_opt(struct dp_sock *s, enum dp_opt opt, int64_t *v)
 		return 0;
 	case DP_OPT_MC_LOOP:
 		*v = LOAD(s->mc_loop);
+		return 0;
+	case DP_OPT_DONTFRAG:
+		*v = LOAD(s->dontfrag);
 		return 0;
 	case DP_OPT_TTL:
 		*v = LOAD(s->ttl);

@@ -131,8 +131,8 @@ struct dp_sock_ops {
 	long (*send)(struct dp_sock *s, const struct dp_iov *iov,
 			unsigned int niov, const struct dp_addr *to, int flags);
 	long (*recv)(struct dp_sock *s, const struct dp_iov *iov,
-			unsigned int niov, struct dp_addr *from,
-			size_t *full_len, int flags);
+			unsigned int niov, struct dp_rx_meta *meta,
+			int flags);
 	int (*shutdown)(struct dp_sock *s, bool rd, bool wr);
 	/* before the generic close (graceful) or abort */
 	void (*close)(struct dp_sock *s);
@@ -181,6 +181,7 @@ struct dp_sock {
 	bool reuseaddr, exclusive;	/* (o) */
 	bool broadcast;			/* (o) */
 	bool mc_loop;			/* (o) */
+	bool dontfrag;			/* (o) IP_DONTFRAGMENT */
 	uint8_t ttl, tos, mc_ttl;	/* (o) */
 	uint32_t mc_if;			/* (o) */
 	uint32_t rcvtimeo_ms, sndtimeo_ms; /* (o) */

@@ -477,7 +477,7 @@ fin_reached(struct dp_tcp_pcb *tp)
 
 static long
 tcp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
-		struct dp_addr *from, size_t *full_len, int flags)
+		struct dp_rx_meta *meta, int flags)
 {
 	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
 	size_t n;
@@ -519,10 +519,10 @@ tcp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		if (ret != 0)
 			return ret;
 	}
-	if (from != NULL)
-		dp_sock_peer(s, from);
-	if (full_len != NULL)
-		*full_len = n;
+	if (meta != NULL) {
+		*meta = (struct dp_rx_meta){ .full_len = n };
+		dp_sock_peer(s, &meta->from);
+	}
 	return (long)n;
 }
 

@@ -299,6 +299,11 @@ note_source(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	p->addr = ip->src_addr;
 	p->port = udp->src_port;
 	p->dgram_len = ulen - UDP_HDR;
+	/* The header goes with the adj below; its reader (recvmsg) wants
+	 * these three, stored while the line is hot. */
+	p->dst = ip->dst_addr;
+	p->tos = ip->type_of_service;
+	p->ttl = ip->time_to_live;
 	rte_pktmbuf_adj(m, (uint16_t)(m->l3_len + UDP_HDR));
 }
 

@@ -42,7 +42,6 @@ void dp_udp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 long dp_udp_send(struct dp_sock *s, const struct dp_iov *iov,
 		unsigned int niov, const struct dp_addr *to, int flags);
 long dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov,
-		unsigned int niov, struct dp_addr *from, size_t *full_len,
-		int flags);
+		unsigned int niov, struct dp_rx_meta *meta, int flags);
 
 #endif /* _DP_UDP_H_ */

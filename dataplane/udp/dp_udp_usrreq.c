@@ -86,7 +86,8 @@ ip_header(const struct build *b, struct rte_mbuf *m, uint16_t id,
 		.tos = __atomic_load_n(&s->tos, __ATOMIC_RELAXED),
 		.ttl = IP_MC(b->dst_be) ?
 			__atomic_load_n(&s->mc_ttl, __ATOMIC_RELAXED) :
-			__atomic_load_n(&s->ttl, __ATOMIC_RELAXED) };
+			__atomic_load_n(&s->ttl, __ATOMIC_RELAXED),
+		.df = __atomic_load_n(&s->dontfrag, __ATOMIC_RELAXED) };
 	struct rte_ipv4_hdr *ip;
 
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, (uint16_t)(IP_HDR +
@@ -249,6 +250,9 @@ dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 	if (ret != 0)
 		return ret;
 	per_frag = dp_ip_frag_size(eng, (uint32_t)(b.len + UDP_HDR), &nfrag);
+	/* IP_DONTFRAGMENT: what would need fragments is refused. */
+	if (nfrag > 1 && __atomic_load_n(&s->dontfrag, __ATOMIC_RELAXED))
+		return -EMSGSIZE;
 	/* SO_SNDTIMEO bounds the whole call, whatever it waits for. */
 	deadline = sndtimeo == 0 ? UINT64_MAX : dp_os_now_us() +
 		(uint64_t)sndtimeo * 1000;
@@ -332,8 +336,7 @@ copy_chain_to(const struct dp_iov *iov, unsigned int n,
 
 static long
 take(struct dp_sock *s, struct rte_mbuf *m, const struct dp_iov *iov,
-		unsigned int niov, struct dp_addr *from, size_t *full_len,
-		bool peek)
+		unsigned int niov, struct dp_rx_meta *meta, bool peek)
 {
 	const struct dp_mbuf_priv *p = dp_mbuf_priv(m);
 	size_t len = p->dgram_len;
@@ -341,12 +344,14 @@ take(struct dp_sock *s, struct rte_mbuf *m, const struct dp_iov *iov,
 		rte_pktmbuf_mtod(m, uint8_t *), len) :
 		copy_chain_to(iov, niov, m, len);
 
-	if (from != NULL) {
-		from->ip = rte_be_to_cpu_32(p->addr);
-		from->port = rte_be_to_cpu_16(p->port);
+	if (meta != NULL) {
+		meta->from.ip = rte_be_to_cpu_32(p->addr);
+		meta->from.port = rte_be_to_cpu_16(p->port);
+		meta->dst = rte_be_to_cpu_32(p->dst);
+		meta->tos = p->tos;
+		meta->ttl = p->ttl;
+		meta->full_len = len;
 	}
-	if (full_len != NULL)
-		*full_len = len;
 	if (!peek) {
 		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
 		dp_mcache_free(s->eng, m);
@@ -356,7 +361,7 @@ take(struct dp_sock *s, struct rte_mbuf *m, const struct dp_iov *iov,
 
 long
 dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
-		struct dp_addr *from, size_t *full_len, int flags)
+		struct dp_rx_meta *meta, int flags)
 {
 	uint32_t rcvtimeo = __atomic_load_n(&s->rcvtimeo_ms,
 		__ATOMIC_RELAXED);
@@ -382,13 +387,12 @@ dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 			 * release the head another consumer holds. */
 			if (rte_ring_dequeue_bulk_start(r, (void **)&m, 1,
 					NULL) == 1) {
-				ret = take(s, m, iov, niov, from, full_len,
-					true);
+				ret = take(s, m, iov, niov, meta, true);
 				rte_ring_dequeue_finish(r, 0);
 				return ret;
 			}
 		} else if (rte_ring_dequeue(r, (void **)&m) == 0) {
-			return take(s, m, iov, niov, from, full_len, false);
+			return take(s, m, iov, niov, meta, false);
 		}
 		if (flags & DP_F_NONBLOCK)
 			return -EAGAIN;

@@ -186,7 +186,7 @@ toy_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 /* Application thread: the oldest datagram of the socket's RX ring. */
 static long
 toy_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
-		struct dp_addr *from, size_t *full_len, int flags)
+		struct dp_rx_meta *meta, int flags)
 {
 	struct rte_ring *r = dp_ringq_head(&s->rxq);
 	const struct dp_mbuf_priv *p;
@@ -206,12 +206,11 @@ toy_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 			done), k);
 		done += k;
 	}
-	if (from != NULL) {
-		from->ip = rte_be_to_cpu_32(p->addr);
-		from->port = rte_be_to_cpu_16(p->port);
+	if (meta != NULL) {
+		*meta = (struct dp_rx_meta){ .full_len = len };
+		meta->from.ip = rte_be_to_cpu_32(p->addr);
+		meta->from.port = rte_be_to_cpu_16(p->port);
 	}
-	if (full_len != NULL)
-		*full_len = len;
 	__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
 	dp_mcache_free(s->eng, m);
 	return done < len ? -EMSGSIZE : (long)done;

@@ -112,7 +112,8 @@ base_types(void)
 	I(u_char); I(u_short); I(u_int); I(u_long);
 	I(INT_PTR); I(LONG_PTR); I(UINT_PTR); I(ULONG_PTR); I(DWORD_PTR);
 	I(WPARAM); I(LPARAM); I(SOCKET); I(GROUP); I(ADDRESS_FAMILY);
-	I(SERVICETYPE);
+	I(SERVICETYPE); I(SIZE_T); I(ULONGLONG);
+	SAME(SIZE_T, ULONG_PTR);
 	SAME(SOCKET, UINT_PTR); SAME(DWORD_PTR, ULONG_PTR);
 	SAME(UINT_PTR, ULONG_PTR); SAME(INT_PTR, LONG_PTR);
 	SAME(WPARAM, UINT_PTR); SAME(LPARAM, LONG_PTR);
@@ -269,7 +270,7 @@ sets_and_options(void)
 	K(IP_MULTICAST_IF); K(IP_MULTICAST_TTL); K(IP_MULTICAST_LOOP);
 	K(IP_ADD_MEMBERSHIP); K(IP_DROP_MEMBERSHIP); K(IP_DONTFRAGMENT);
 	K(IP_ADD_SOURCE_MEMBERSHIP); K(IP_DROP_SOURCE_MEMBERSHIP);
-	K(IP_BLOCK_SOURCE); K(IP_UNBLOCK_SOURCE); K(IP_PKTINFO);
+	K(IP_BLOCK_SOURCE); K(IP_UNBLOCK_SOURCE); K(IP_PKTINFO); K(IP_UNICAST_IF);
 
 	K(MSG_OOB); K(MSG_PEEK); K(MSG_DONTROUTE); K(MSG_WAITALL);
 	K(MSG_INTERRUPT); K(MSG_PARTIAL); K(MSG_TRUNC); K(MSG_CTRUNC);
@@ -285,6 +286,7 @@ sets_and_options(void)
 	K(SIO_QUERY_TARGET_PNP_HANDLE); K(SIO_BSP_HANDLE);
 	K(SIO_BSP_HANDLE_SELECT); K(SIO_BSP_HANDLE_POLL); K(SIO_BASE_HANDLE);
 	K(SIO_KEEPALIVE_VALS); K(SIO_UDP_CONNRESET);
+	K(SIO_EXT_SENDMSG);
 
 	K(FD_READ_BIT); K(FD_READ); K(FD_WRITE_BIT); K(FD_WRITE);
 	K(FD_OOB_BIT); K(FD_OOB); K(FD_ACCEPT_BIT); K(FD_ACCEPT);
@@ -427,6 +429,50 @@ api_structs(void)
 	O(WSADATA, szSystemStatus);
 }
 
+/*
+ * A GUID macro is an initializer, not a constant expression: C cannot
+ * compare it at compile time, so only its use is checked (the values are
+ * mswsock.h's, copied).
+ */
+#define G(m)	printf("static const GUID wsp_abi_%s = %s;\n", #m, #m)
+
+static void
+messages(void)
+{
+	T(struct _WSAMSG); T(WSAMSG); P(PWSAMSG, WSAMSG); P(LPWSAMSG, WSAMSG);
+	O(WSAMSG, name); O(WSAMSG, namelen); O(WSAMSG, lpBuffers);
+	O(WSAMSG, dwBufferCount); O(WSAMSG, Control); O(WSAMSG, dwFlags);
+	T(struct _WSACMSGHDR); T(WSACMSGHDR); P(PWSACMSGHDR, WSACMSGHDR);
+	P(LPWSACMSGHDR, WSACMSGHDR);
+	O(WSACMSGHDR, cmsg_len); O(WSACMSGHDR, cmsg_level);
+	O(WSACMSGHDR, cmsg_type);
+	K(MAX_NATURAL_ALIGNMENT); K(TYPE_ALIGNMENT(WSACMSGHDR));
+	K(WSA_CMSGHDR_ALIGN(5)); K(WSA_CMSGDATA_ALIGN(5));
+	K(WSA_CMSG_SPACE(sizeof(IN_PKTINFO))); K(WSA_CMSG_LEN(4));
+	K(WSA_CMSG_SPACE(1)); K(WSA_CMSG_LEN(1));
+	/* The header walk: offsets from a buffer, as the macros compute
+	 * them. */
+	printf("static long wsp_abi_cmsg_usage(void);\n"
+	       "static long wsp_abi_cmsg_usage(void) {\n"
+	       "\tstatic char b[64];\n"
+	       "\tWSAMSG m = { .Control = { sizeof(b), b } };\n"
+	       "\tWSACMSGHDR *c = WSA_CMSG_FIRSTHDR(&m);\n"
+	       "\tc->cmsg_len = WSA_CMSG_LEN(8);\n"
+	       "\treturn (char *)WSA_CMSG_NXTHDR(&m, c) - b +\n"
+	       "\t\t((char *)WSA_CMSG_DATA(c) - b);\n"
+	       "}\n");
+	T(struct in_pktinfo); T(IN_PKTINFO);
+	O(IN_PKTINFO, ipi_addr); O(IN_PKTINFO, ipi_ifindex);
+	T(WSASENDMSG); P(LPWSASENDMSG, WSASENDMSG);
+	O(WSASENDMSG, lpMsg); O(WSASENDMSG, dwFlags);
+	O(WSASENDMSG, lpNumberOfBytesSent); O(WSASENDMSG, lpOverlapped);
+	O(WSASENDMSG, lpCompletionRoutine);
+	G(WSAID_TRANSMITFILE); G(WSAID_ACCEPTEX);
+	G(WSAID_GETACCEPTEXSOCKADDRS); G(WSAID_TRANSMITPACKETS);
+	G(WSAID_CONNECTEX); G(WSAID_DISCONNECTEX); G(WSAID_WSARECVMSG);
+	G(WSAID_WSAPOLL); G(WSAID_WSASENDMSG);
+}
+
 static void
 spi_structs(void)
 {
@@ -490,6 +536,7 @@ main(void)
 	errors();
 	catalog();
 	api_structs();
+	messages();
 	spi_structs();
 	return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -880,6 +880,7 @@ static const struct optdef {
 	{ IPPROTO_IP, IP_HDRINCL, 4, false },
 	{ IPPROTO_IP, IP_DONTFRAGMENT, 4, false },
 	{ IPPROTO_IP, IP_PKTINFO, 4, false },
+	{ IPPROTO_IP, IP_UNICAST_IF, 4, false },
 	{ IPPROTO_UDP, 1, 4, false },
 	{ IPPROTO_TCP, TCP_NODELAY, 4, false },
 };
@@ -990,7 +991,8 @@ pick_ioctl(struct fa_in *in)
 		SIO_BSP_HANDLE_POLL, SIO_GET_EXTENSION_FUNCTION_POINTER,
 		SIO_QUERY_TARGET_PNP_HANDLE, SIO_ADDRESS_LIST_QUERY,
 		SIO_ADDRESS_LIST_CHANGE, SIO_ROUTING_INTERFACE_QUERY,
-		SIO_ROUTING_INTERFACE_CHANGE, SIO_KEEPALIVE_VALS };
+		SIO_ROUTING_INTERFACE_CHANGE, SIO_KEEPALIVE_VALS,
+		SIO_UDP_NETRESET };
 	uint8_t v = fa_u8(in);
 
 	return v < 0xf0 ? codes[v % (sizeof(codes) / sizeof(codes[0]))] :
@@ -1071,6 +1073,63 @@ op_wsaioctl(struct fa_in *in)
 	free(ib);
 	free(ob);
 	free(ret);
+}
+
+/*
+ * WSASendMsg with control data from the input, which the provider
+ * parses, or WSARecvMsg into a control buffer and a name of the lengths
+ * the input picks, which the provider fills: each buffer is a heap block
+ * of exactly its length, so a byte written past it is caught.
+ */
+static void
+op_msg(struct fa_in *in)
+{
+	struct slot *sl;
+	SOCKET s = pick_socket(in, &sl);
+	uint8_t v = fa_u8(in);
+	DWORD clen = pick_iolen(in), dlen = (DWORD)pick_len(in, false);
+	GUID id = (v & 1) ? (GUID)WSAID_WSASENDMSG : (GUID)WSAID_WSARECVMSG;
+	char *ctl = hbuf(clen), *data = hbuf(dlen);
+	WSABUF *b = hbuf(sizeof(*b));
+	WSAMSG *m = hbuf(sizeof(*m));
+	DWORD *n = hdword(0), ret = 0;
+	int len = 0;
+	void *fn = NULL;
+
+	*b = (WSABUF){ dlen, data };
+	*m = (WSAMSG){ .lpBuffers = b, .dwBufferCount = 1,
+		.Control = { clen, (v & 2) ? NULL : ctl } };
+	if (WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof(id),
+			&fn, sizeof(fn), &ret, NULL, NULL) != 0) {
+		failed(C_IOCTL);
+		goto out;
+	}
+	if (v & 1) {
+		fa_bytes(in, ctl, clen);
+		m->name = make_sa(in, &len);
+		m->namelen = len;
+		guard_block(sl, s);
+		if (((LPFN_WSASENDMSG)fn)(s, m, (v & 4) ? MSG_DONTROUTE : 0,
+				n, NULL, NULL) != 0)
+			failed(C_SENDTO);
+	} else {
+		m->namelen = (v & 4) ? 15 : 16;
+		m->name = hbuf((size_t)m->namelen);
+		m->dwFlags = (v & 8) ? MSG_PEEK : 0;
+		guard_block(sl, s);
+		if (((LPFN_WSARECVMSG)fn)(s, m, n, NULL, NULL) != 0)
+			failed(C_RECV);
+		else if (*n > dlen || m->Control.len > clen)
+			fa_die("WSARecvMsg: %u bytes, %u of control, into "
+				"%u and %u", *n, m->Control.len, dlen, clen);
+	}
+out:
+	free(m->name);
+	free(m);
+	free(b);
+	free(n);
+	free(data);
+	free(ctl);
 }
 
 /* One fd_set of exactly its count's size (a lying count: header only). */
@@ -1205,7 +1264,7 @@ op_wait(struct fa_in *in)
 static void
 step(struct fa_in *in)
 {
-	switch (fa_u8(in) % 18) {
+	switch (fa_u8(in) % 19) {
 	case 0: op_socket(in); break;
 	case 1: op_bind(in); break;
 	case 2: op_connect(in); break;
@@ -1223,6 +1282,7 @@ step(struct fa_in *in)
 	case 14: op_select(in); break;
 	case 15: op_names(in); break;
 	case 16: op_inject(in); break;
+	case 18: op_msg(in); break;
 	default: op_wait(in); break;
 	}
 	fa_wire_pump();

@@ -18,7 +18,7 @@ import sys
 # Opcodes, as step() in fuzz_api.c numbers them.
 (SOCKET, BIND, CONNECT, SEND, SENDTO, RECV, RECV_PLAIN, GET_RESULT,
  SHUTDOWN, CLOSE, SETOPT, GETOPT, IOCTLSOCKET, WSAIOCTL, SELECT, NAMES,
- INJECT, WAIT) = range(18)
+ INJECT, WAIT, MSG) = range(19)
 
 # fa_addr_pick() indexes and make_sa() port indexes.
 A_US, A_PEER, A_OTHER, A_SILENT, A_BCAST, A_MCAST, A_OFFNET, A_ANY = range(8)
@@ -108,11 +108,22 @@ def api_seeds():
     yield "linger_variants", sock_plain() + bind(0, A_US, P_ANY) + \
         sendto(0, A_SILENT, P_9) + nonblocking(0) + close(0, 2) + \
         close(0, 1)
-    for i in range(37):
+    yield "recvmsg_pktinfo", sock_ovl() + bind(0, A_ANY, P_5000) + \
+        bytes([SETOPT, 0, 34, 0, 0]) + b"\x01\x00\x00\x00" * 4 + \
+        sock_ovl() + sendto(1, A_US, P_5000) + bytes([WAIT, 1]) + \
+        bytes([MSG, 0, 0x00, 12, 0x20]) + \
+        sendto(1, A_US, P_5000) + bytes([WAIT, 1]) + \
+        bytes([MSG, 0, 0x00, 1, 0x20])
+    yield "sendmsg_control", sock_ovl() + bind(0, A_US, P_5000) + \
+        bytes([MSG, 0, 0x01, 0, 0x04]) + sa(A_US, P_5000) + \
+        bytes([MSG, 0, 0x01, 12, 0x04]) + \
+        struct.pack("<QiiIIQQQQ", 24, 0, 19, 0, 0, 0, 0, 0, 0) + \
+        bytes(100 - 56) + sa(A_US, P_5000)
+    for i in range(38):
         yield "setopt_%02d" % i, sock_ovl() + \
             bytes([SETOPT, 0, i, 0, 0]) + b"\x01\x00\x00\x00" * 4 + \
             bytes([GETOPT, 0, i, 0, 0, 0])
-    for i in range(19):
+    for i in range(20):
         yield "ioctl_%02d" % i, sock_ovl() + bind(0, A_US, P_ANY) + \
             bytes([WSAIOCTL, 0, i, 3, 10, 0, i & 1]) + b"\x01\x00\x00\x00"
     yield "select", sock_ovl() + sock_ovl() + bind(0, A_US, P_ANY) + \

@@ -89,7 +89,7 @@ protocol_info(WSAPROTOCOL_INFOW *pi)
 {
 	memset(pi, 0, sizeof(*pi));
 	pi->dwServiceFlags1 = XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED |
-		XP1_SUPPORT_BROADCAST | XP1_SUPPORT_MULTIPOINT;
+		XP1_SUPPORT_BROADCAST;
 	pi->ProviderId = wspdk_guid;
 	pi->dwCatalogEntryId = 1001;
 	pi->ProtocolChain.ChainLen = BASE_PROTOCOL;

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Extension functions (SIO_GET_EXTENSION_FUNCTION_POINTER), the message
+ * calls behind two of them (wsp_msg.c), and the interface queries
+ * (wsp_ext.c).
+ */
+#ifndef _WSP_EXT_H_
+#define _WSP_EXT_H_
+
+#include <stdbool.h>
+
+#include "dp_sock.h"
+#include "wsp_abi.h"
+
+struct wsp_sock;
+
+/* The index of our one interface: IN_PKTINFO's ipi_ifindex, the
+ * 0.0.0.N form of IP_MULTICAST_IF, IP_UNICAST_IF. */
+#define WSP_IF_INDEX	1
+
+/* SIO_GET_EXTENSION_FUNCTION_POINTER: 0 or a WSA error. */
+int wsp_ext_function(struct wsp_sock *ws, LPVOID in, DWORD inlen,
+		LPVOID out, DWORD outlen, LPDWORD ret);
+
+/* SIO_ROUTING_INTERFACE_QUERY, SIO_ADDRESS_LIST_QUERY: 0 or a WSA
+ * error; a short output buffer fails WSAEFAULT with *ret the size
+ * needed. */
+int wsp_ext_routing_query(LPVOID in, DWORD inlen, LPVOID out,
+		DWORD outlen, LPDWORD ret);
+int wsp_ext_address_list(LPVOID out, DWORD outlen, LPDWORD ret);
+
+/* wsp_msg.c: WSARecvMsg and WSASendMsg, extension functions (errors
+ * through WSASetLastError); an overlapped WSARecvMsg that pends fills the
+ * caller's WSAMSG (name, flags, control) when it completes, so it must
+ * stay valid until then, as its buffers. SIO_EXT_SENDMSG is WSASendMsg
+ * as Ws2_32 calls it (errors in *lpErrno). */
+INT WSAAPI wsp_recv_msg(SOCKET s, LPWSAMSG msg, LPDWORD rcvd,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr);
+INT WSAAPI wsp_send_msg(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD sent,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr);
+int wsp_msg_ext_sendmsg(SOCKET s, LPVOID in, DWORD inlen,
+		LPWSATHREADID tid, LPINT lpErrno);
+
+/* A received datagram's flags and control data into msg (Control.len
+ * becomes the bytes written); returns the dwFlags to report. */
+DWORD wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,
+		const struct dp_rx_meta *meta, bool truncated);
+
+/* Check the control data of a WSASendMsg: 0 or WSAEINVAL (malformed or
+ * unsupported), WSAEADDRNOTAVAIL (an IN_PKTINFO we cannot send from). */
+int wsp_msg_parse_control(const WSABUF *ctl);
+
+#endif /* _WSP_EXT_H_ */

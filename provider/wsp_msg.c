@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * WSARecvMsg and WSASendMsg for datagram sockets: the data calls with a
+ * name, flags and control data (WSAMSG), blocking, non-blocking and
+ * overlapped. The application calls them directly (extension functions)
+ * or, for WSASendMsg, through Ws2_32's SIO_EXT_SENDMSG.
+ *
+ * Received control data: IP_PKTINFO (when enabled) says where the
+ * datagram was sent, our address, a broadcast or a multicast group, and
+ * through which interface. Layout as ws2def.h/mswsock.h: each header
+ * WSA_CMSGHDR_ALIGNed, data at WSA_CMSG_DATA. What does not fit is left
+ * out and flagged MSG_CTRUNC; Control.len becomes the bytes written.
+ * MSG_BCAST/MSG_MCAST say how the datagram was addressed, MSG_TRUNC
+ * that it was cut (the call then fails WSAEMSGSIZE, as WSARecvFrom).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_sock.h"
+#include "wsp_addr.h"
+#include "wsp_error.h"
+#include "wsp_ext.h"
+#include "wsp_ovl.h"
+#include "wsp_priv.h"
+#include "wsp_sock.h"
+
+#define IOV_STACK	8
+
+/* Append one control message if it fits; false (nothing written) if
+ * not. */
+static bool
+cmsg_put(WSABUF *ctl, DWORD *used, INT level, INT type, const void *data,
+		size_t len)
+{
+	size_t space = WSA_CMSG_SPACE(len);
+	WSACMSGHDR h = { .cmsg_len = WSA_CMSG_LEN(len), .cmsg_level = level,
+		.cmsg_type = type };
+	char *p;
+
+	if (ctl->buf == NULL || *used + space > ctl->len)
+		return false;
+	p = ctl->buf + *used;
+	memset(p, 0, space);
+	memcpy(p, &h, sizeof(h));
+	memcpy(p + WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)), data, len);
+	*used += (DWORD)space;
+	return true;
+}
+
+static bool
+is_broadcast(uint32_t dst)
+{
+	uint32_t ip, mtu, mask;
+	uint8_t prefix;
+
+	if (dst == 0xffffffffu)
+		return true;
+	dp_sock_local_if(&ip, &prefix, &mtu);
+	mask = prefix == 0 ? 0 : ~(uint32_t)0 << (32 - prefix);
+	return prefix < 31 && dst == (ip | ~mask);
+}
+
+DWORD
+wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,
+		const struct dp_rx_meta *meta, bool truncated)
+{
+	DWORD flags = truncated ? MSG_TRUNC : 0, used = 0;
+
+	if ((meta->dst >> 28) == 0xe)
+		flags |= MSG_MCAST;
+	else if (is_broadcast(meta->dst))
+		flags |= MSG_BCAST;
+	if (__atomic_load_n(&ws->pktinfo, __ATOMIC_RELAXED)) {
+		IN_PKTINFO pi = { .ipi_ifindex = WSP_IF_INDEX };
+
+		pi.ipi_addr.s_addr = htonl(meta->dst);
+		if (!cmsg_put(&msg->Control, &used, IPPROTO_IP, IP_PKTINFO,
+				&pi, sizeof(pi)))
+			flags |= MSG_CTRUNC;
+	}
+	msg->Control.len = used;
+	msg->dwFlags = flags;
+	return flags;
+}
+
+/* A WSAMSG's buffers as dp_iovs (freed with iov_free). */
+static int
+iov_get(const WSAMSG *msg, struct dp_iov *stack, struct dp_iov **iov)
+{
+	DWORD n = msg->dwBufferCount;
+
+	if (n != 0 && msg->lpBuffers == NULL)
+		return WSAEFAULT;
+	*iov = n <= IOV_STACK ? stack : malloc(n * sizeof(**iov));
+	if (*iov == NULL)
+		return WSAENOBUFS;
+	for (DWORD i = 0; i < n; i++) {
+		const WSABUF *b = &msg->lpBuffers[i];
+
+		if (b->len != 0 && b->buf == NULL) {
+			if (*iov != stack)
+				free(*iov);
+			return WSAEFAULT;
+		}
+		(*iov)[i] = (struct dp_iov){ b->buf, b->len };
+	}
+	return 0;
+}
+
+static void
+iov_free(struct dp_iov *iov, struct dp_iov *stack)
+{
+	if (iov != stack)
+		free(iov);
+}
+
+/* An SPI-style call's result: 0, or SOCKET_ERROR with *err set. */
+static int
+fail(int err, LPINT lpErrno)
+{
+	*lpErrno = err;
+	return SOCKET_ERROR;
+}
+
+static int
+recv_msg(struct wsp_sock *ws, LPWSAMSG msg, LPDWORD rcvd,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid, LPINT lpErrno)
+{
+	struct dp_iov stack[IOV_STACK], *iov;
+	struct dp_rx_meta meta;
+	DWORD room = 0, flags;
+	int err, f;
+	long n;
+
+	if (msg == NULL || (rcvd == NULL && ov == NULL) ||
+			(msg->name != NULL &&
+			msg->namelen < (INT)sizeof(struct sockaddr_in)))
+		return fail(WSAEFAULT, lpErrno);
+	/* Datagram and raw sockets only (WSARecvMsg). */
+	if (wsp_sock_is_stream(ws))
+		return fail(WSAEOPNOTSUPP, lpErrno);
+	/* A peek cannot pend: it would complete with data still queued. */
+	if ((msg->dwFlags & ~(DWORD)MSG_PEEK) ||
+			((msg->dwFlags & MSG_PEEK) && ov != NULL))
+		return fail(WSAEOPNOTSUPP, lpErrno);
+	err = iov_get(msg, stack, &iov);
+	if (err != 0)
+		return fail(err, lpErrno);
+	f = (msg->dwFlags & MSG_PEEK) ? DP_F_PEEK : 0;
+	if (ov != NULL || __atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED))
+		f |= DP_F_NONBLOCK;
+	n = dp_sock_recv_meta(ws->dp, iov, msg->dwBufferCount, &meta, f);
+	iov_free(iov, stack);
+	if (n == -EAGAIN && ov != NULL)
+		return fail(wsp_ovl_pend_recv_msg(ws, msg, ov, cr, tid),
+			lpErrno);
+	if (n < 0 && n != -EMSGSIZE)
+		return fail(wsp_error_from_errno((int)n), lpErrno);
+	if (msg->name != NULL)
+		wsp_addr_to_sa(&meta.from, msg->name, &msg->namelen);
+	flags = wsp_msg_fill(ws, msg, &meta, n < 0);
+	for (DWORD i = 0; i < msg->dwBufferCount; i++)
+		room += msg->lpBuffers[i].len;
+	if (rcvd != NULL)
+		*rcvd = n < 0 ? room : (DWORD)n;
+	if (n < 0) {
+		if (ov == NULL)
+			return fail(WSAEMSGSIZE, lpErrno);
+		/* Consumed, so it completes, as a pended one would. */
+		wsp_ovl_complete(ws, ov, cr, tid, WSAEMSGSIZE, room, flags);
+		return fail(WSA_IO_PENDING, lpErrno);
+	}
+	if (ov != NULL)
+		wsp_ovl_complete(ws, ov, cr, tid, 0, (DWORD)n, flags);
+	return 0;
+}
+
+/* One control message's header, read from a user buffer. */
+static int
+cmsg_get(const WSABUF *ctl, DWORD off, WSACMSGHDR *h)
+{
+	if ((size_t)ctl->len - off < sizeof(*h))
+		return WSAEINVAL;
+	memcpy(h, ctl->buf + off, sizeof(*h));
+	if (h->cmsg_len < WSA_CMSG_LEN(0) ||
+			h->cmsg_len > (size_t)ctl->len - off)
+		return WSAEINVAL;
+	return 0;
+}
+
+int
+wsp_msg_parse_control(const WSABUF *ctl)
+{
+	uint32_t ip, mtu;
+	uint8_t prefix;
+	DWORD off = 0;
+
+	if (ctl->len == 0)
+		return 0;
+	if (ctl->buf == NULL)
+		return WSAEFAULT;
+	dp_sock_local_if(&ip, &prefix, &mtu);
+	while (off < ctl->len) {
+		const size_t data = WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR));
+		WSACMSGHDR h;
+		IN_PKTINFO pi;
+		int err = cmsg_get(ctl, off, &h);
+
+		if (err != 0)
+			return err;
+		/* The source we send from: only our address and
+		 * interface exist. */
+		if (h.cmsg_level != IPPROTO_IP || h.cmsg_type != IP_PKTINFO ||
+				h.cmsg_len != WSA_CMSG_LEN(sizeof(pi)))
+			return WSAEINVAL;
+		memcpy(&pi, ctl->buf + off + data, sizeof(pi));
+		if ((pi.ipi_addr.s_addr != 0 &&
+				ntohl(pi.ipi_addr.s_addr) != ip) ||
+				(pi.ipi_ifindex != 0 &&
+				pi.ipi_ifindex != WSP_IF_INDEX))
+			return WSAEADDRNOTAVAIL;
+		if (WSA_CMSGHDR_ALIGN(h.cmsg_len) >= (size_t)ctl->len - off)
+			break;
+		off += (DWORD)WSA_CMSGHDR_ALIGN(h.cmsg_len);
+	}
+	return 0;
+}
+
+static int
+send_msg(struct wsp_sock *ws, LPWSAMSG msg, DWORD flags, LPDWORD sent,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid, LPINT lpErrno)
+{
+	struct dp_iov stack[IOV_STACK], *iov;
+	struct dp_addr dst, *dstp = NULL;
+	int err;
+	long n;
+
+	if (msg == NULL || (sent == NULL && ov == NULL))
+		return fail(WSAEFAULT, lpErrno);
+	if (wsp_sock_is_stream(ws))
+		return fail(WSAEOPNOTSUPP, lpErrno);
+	if (flags & ~(DWORD)MSG_DONTROUTE)
+		return fail(WSAEOPNOTSUPP, lpErrno);
+	if (msg->name != NULL) {
+		err = wsp_addr_from_sa(msg->name, msg->namelen, &dst);
+		if (err != 0)
+			return fail(err, lpErrno);
+		dstp = &dst;
+	}
+	err = wsp_msg_parse_control(&msg->Control);
+	if (err == 0)
+		err = iov_get(msg, stack, &iov);
+	if (err != 0)
+		return fail(err, lpErrno);
+	/* Datagram sends never pend: queued or refused at once. */
+	n = dp_sock_send(ws->dp, iov, msg->dwBufferCount, dstp,
+		__atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED) ?
+		DP_F_NONBLOCK : 0);
+	iov_free(iov, stack);
+	if (n < 0)
+		return fail(wsp_error_from_errno((int)n), lpErrno);
+	if (sent != NULL)
+		*sent = (DWORD)n;
+	if (ov != NULL)
+		wsp_ovl_complete(ws, ov, cr, tid, 0, (DWORD)n, 0);
+	return 0;
+}
+
+/* Resolve, drop what a socket without WSA_FLAG_OVERLAPPED ignores. */
+static struct wsp_sock *
+get(SOCKET s, LPWSAOVERLAPPED *ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE *cr,
+		LPINT lpErrno)
+{
+	struct wsp_sock *ws = wsp_sock_get(s, lpErrno);
+
+	if (ws != NULL && !ws->overlapped) {
+		*ov = NULL;
+		*cr = NULL;
+	}
+	return ws;
+}
+
+/*
+ * The application calls an extension function itself, not through
+ * Ws2_32: a completion routine needs the calling thread's id from
+ * WPUOpenCurrentThread (XXX: an op that pends keeps it open).
+ */
+static int
+ext_call(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD n,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		bool rx)
+{
+	WSATHREADID tid = { 0 };
+	struct wsp_sock *ws;
+	int err = 0, ret;
+
+	ws = get(s, &ov, &cr, &err);
+	if (ws == NULL) {
+		WSASetLastError(err);
+		return SOCKET_ERROR;
+	}
+	if (cr != NULL && WSP_UPCALL(lpWPUOpenCurrentThread)(&tid, &err) != 0)
+		ret = SOCKET_ERROR;
+	else if (rx)
+		ret = recv_msg(ws, msg, n, ov, cr, &tid, &err);
+	else
+		ret = send_msg(ws, msg, flags, n, ov, cr, &tid, &err);
+	if (cr != NULL && tid.ThreadHandle != NULL &&
+			!(ret != 0 && err == WSA_IO_PENDING)) {
+		int e;
+
+		WSP_UPCALL(lpWPUCloseThread)(&tid, &e);
+	}
+	wsp_sock_put(ws);
+	if (ret != 0)
+		WSASetLastError(err);
+	return ret;
+}
+
+INT WSAAPI
+wsp_recv_msg(SOCKET s, LPWSAMSG msg, LPDWORD rcvd, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	return ext_call(s, msg, 0, rcvd, ov, cr, true);
+}
+
+INT WSAAPI
+wsp_send_msg(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD sent,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
+{
+	return ext_call(s, msg, flags, sent, ov, cr, false);
+}
+
+/* Ws2_32's WSASendMsg: the call's arguments in a WSASENDMSG; WSPIoctl's
+ * own overlapped arguments play no part. */
+int
+wsp_msg_ext_sendmsg(SOCKET s, LPVOID in, DWORD inlen, LPWSATHREADID tid,
+		LPINT lpErrno)
+{
+	LPWSAOVERLAPPED ov;
+	LPWSAOVERLAPPED_COMPLETION_ROUTINE cr;
+	struct wsp_sock *ws;
+	WSASENDMSG a;
+	int ret;
+
+	if (in == NULL || inlen < sizeof(a))
+		return fail(WSAEFAULT, lpErrno);
+	memcpy(&a, in, sizeof(a));
+	ov = a.lpOverlapped;
+	cr = a.lpCompletionRoutine;
+	ws = get(s, &ov, &cr, lpErrno);
+	if (ws == NULL)
+		return SOCKET_ERROR;
+	ret = send_msg(ws, a.lpMsg, a.dwFlags, a.lpNumberOfBytesSent, ov, cr,
+		tid, lpErrno);
+	wsp_sock_put(ws);
+	return ret;
+}
