@@ -9,9 +9,9 @@
  * OffsetHigh = error, InternalHigh = bytes, Internal != in-progress).
  *
  * Sends never pend (a datagram is queued or refused at once). A receive
- * with nothing queued pends: its WSABUFs are captured and a service
- * thread, started on first need and stopped by WSPCleanup, waits on the
- * sockets with pending receives and completes them in order.
+ * with nothing queued pends: its WSABUFs are captured and queued on its
+ * socket, which is watched (wsp_watch.c) while anything is pending; the
+ * service thread completes them, in order, after the socket's events.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,8 +24,7 @@
 #include "wsp_ovl.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
-
-#define WAIT_SLICE_US	100000
+#include "wsp_watch.h"
 
 struct ovl_op {
 	struct ovl_op *next;
@@ -49,10 +48,9 @@ struct apc_ctx {
 static struct {
 	struct wsp_mutex lock;
 	struct wsp_cond cond;
-	struct ovl_op *head, *tail;	/* lock: FIFO over all sockets */
-	struct ovl_op *busy;		/* lock: out of the FIFO, being tried */
-	struct wsp_thread *thread;	/* lock */
-	bool stop;			/* lock */
+	struct wsp_sock *socks;		/* lock: those with pending ops */
+	struct ovl_op *busy;		/* lock: out of its queue, being
+					 * tried */
 } ovl = {
 	.lock = WSP_MUTEX_INITIALIZER,
 	.cond = WSP_COND_INITIALIZER,
@@ -142,112 +140,95 @@ op_free(struct ovl_op *op)
 	free(op);
 }
 
-/* Take the first pending op of socket ws (lock held). */
+/* Take ws's first pending op (lock held); the last one leaves the list
+ * of sockets with pending ops. */
 static struct ovl_op *
 unlink_first(struct wsp_sock *ws)
 {
-	struct ovl_op **pp, *prev = NULL;
+	struct ovl_op *op = ws->ovl_head;
 
-	for (pp = &ovl.head; *pp != NULL; prev = *pp, pp = &(*pp)->next) {
-		struct ovl_op *op = *pp;
-
-		if (op->ws != ws)
-			continue;
-		*pp = op->next;
-		if (ovl.tail == op)
-			ovl.tail = prev;
-		return op;
-	}
-	return NULL;
+	if (op == NULL)
+		return NULL;
+	ws->ovl_head = op->next;
+	if (ws->ovl_head == NULL)
+		ws->ovl_tail = NULL;
+	return op;
 }
 
 static void
 requeue_front(struct ovl_op *op)
 {
-	op->next = ovl.head;
-	ovl.head = op;
-	if (ovl.tail == NULL)
-		ovl.tail = op;
+	struct wsp_sock *ws = op->ws;
+
+	op->next = ws->ovl_head;
+	ws->ovl_head = op;
+	if (ws->ovl_tail == NULL)
+		ws->ovl_tail = op;
 }
 
 static void
-service_thread(void *arg)
+sock_list_del(struct wsp_sock *ws)
 {
-	struct dp_sock *socks[64];
-	struct wsp_sock *owners[64];
-	unsigned int events[64];
+	if (ws->ovl_prev != NULL)
+		ws->ovl_prev->ovl_next = ws->ovl_next;
+	else
+		ovl.socks = ws->ovl_next;
+	if (ws->ovl_next != NULL)
+		ws->ovl_next->ovl_prev = ws->ovl_prev;
+	ws->ovl_next = ws->ovl_prev = NULL;
+}
+
+/* ws has nothing pending any more (lock held): stop following it. */
+static void
+sock_idle(struct wsp_sock *ws)
+{
+	sock_list_del(ws);
+	wsp_watch_del(ws);
+}
+
+/* The service thread, after an event on ws: complete its pending
+ * receives, in order, while there is something for them. */
+static void
+sock_ready(struct wsp_sock *ws)
+{
+	struct ovl_op *op;
 
 	wsp_mutex_lock(&ovl.lock);
-	while (!ovl.stop) {
-		unsigned int n = 0;
+	while ((op = unlink_first(ws)) != NULL) {
+		bool done;
 
-		for (struct ovl_op *op = ovl.head; op != NULL && n < 64;
-				op = op->next) {
-			bool seen = false;
-
-			for (unsigned int i = 0; i < n; i++)
-				seen |= owners[i] == op->ws;
-			if (!seen) {
-				/* A close may cancel the op (and drop its
-				 * reference) while we wait: hold our own. */
-				__atomic_fetch_add(&op->ws->ref, 1,
-					__ATOMIC_ACQ_REL);
-				owners[n] = op->ws;
-				socks[n] = op->ws->dp;
-				events[n++] = DP_EV_READ;
-			}
-		}
-		if (n == 0) {
-			wsp_cond_wait(&ovl.cond, &ovl.lock, 1000);
-			continue;
-		}
+		/* Out of the queue, where a cancel cannot see it:
+		 * wsp_ovl_cancel() waits until it is back or done. */
+		ovl.busy = op;
 		wsp_mutex_unlock(&ovl.lock);
-		dp_sock_wait_any(socks, events, n, WAIT_SLICE_US);
+		done = try_complete(op);
 		wsp_mutex_lock(&ovl.lock);
-		for (unsigned int i = 0; i < n && !ovl.stop; i++) {
-			struct ovl_op *op = unlink_first(owners[i]);
-			bool done;
-
-			if (op == NULL)
-				continue;
-			/* Out of the FIFO, where a cancel cannot see it:
-			 * wsp_ovl_cancel() waits until it is back or done. */
-			ovl.busy = op;
-			wsp_mutex_unlock(&ovl.lock);
-			done = try_complete(op);
-			wsp_mutex_lock(&ovl.lock);
-			ovl.busy = NULL;
-			if (!done)
-				requeue_front(op);
-			wsp_cond_broadcast(&ovl.cond);
-			if (done) {
-				wsp_mutex_unlock(&ovl.lock);
-				op_free(op);
-				wsp_mutex_lock(&ovl.lock);
-			}
+		ovl.busy = NULL;
+		wsp_cond_broadcast(&ovl.cond);
+		if (!done) {
+			requeue_front(op);
+			break;
 		}
+		if (ws->ovl_head == NULL)
+			sock_idle(ws);
 		wsp_mutex_unlock(&ovl.lock);
-		for (unsigned int i = 0; i < n; i++)
-			wsp_sock_put(owners[i]);
+		op_free(op);
 		wsp_mutex_lock(&ovl.lock);
 	}
 	wsp_mutex_unlock(&ovl.lock);
 }
 
-int
-wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
-		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
-		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
-		LPWSATHREADID tid)
+static struct ovl_op *
+op_new(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid)
 {
 	struct ovl_op *op;
-	int err = 0;
 
-	/* Any number of WSABUFs: only memory can refuse one now. */
 	op = calloc(1, sizeof(*op) + nbufs * (sizeof(WSABUF) +
 		sizeof(struct dp_iov)));
 	if (op == NULL)
-		return WSAENOBUFS;
+		return NULL;
 	/* The WSABUF array is transient; the buffers it points to are not
 	 * (LPWSPRecv remarks). */
 	if (nbufs > 0)		/* bufs may be NULL then */
@@ -262,37 +243,55 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		op->tid = *tid;
 	op->from = from;
 	op->fromlen = fromlen;
+	__atomic_fetch_add(&ws->ref, 1, __ATOMIC_ACQ_REL);
+	op->ws = ws;
+	return op;
+}
+
+int
+wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid)
+{
+	struct ovl_op *op;
+	int err = 0;
+
+	/* Any number of WSABUFs: only memory can refuse one now. */
+	op = op_new(ws, bufs, nbufs, from, fromlen, ov, cr, tid);
+	if (op == NULL)
+		return WSAENOBUFS;
 	*flags = 0;
 	ov->InternalHigh = 0;
 	__atomic_store_n(&ov->Internal, (ULONG_PTR)WSS_OPERATION_IN_PROGRESS,
 		__ATOMIC_RELEASE);
-	__atomic_fetch_add(&ws->ref, 1, __ATOMIC_ACQ_REL);
-	op->ws = ws;
 	wsp_mutex_lock(&ovl.lock);
 	/* A close that began after our caller resolved the handle has
 	 * cancelled, or will cancel under this lock, what is queued: an
 	 * op queued after that cancel would stay pending forever. */
-	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING) {
+	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)
 		err = WSAENOTSOCK;
-	} else if (ovl.thread == NULL && wsp_thread_start(&ovl.thread,
-			service_thread, NULL) != 0) {
-		ovl.thread = NULL;
-		err = WSAENOBUFS;
-	} else {
-		if (ovl.tail != NULL)
-			ovl.tail->next = op;
-		else
-			ovl.head = op;
-		ovl.tail = op;
-		wsp_cond_broadcast(&ovl.cond);
+	else if (ws->ovl_head == NULL)
+		/* Watched while something is pending, and only then. */
+		err = wsp_watch_add(ws, sock_ready);
+	if (err == 0) {
+		if (ws->ovl_tail != NULL) {
+			ws->ovl_tail->next = op;
+		} else {
+			ws->ovl_head = op;
+			ws->ovl_next = ovl.socks;
+			ws->ovl_prev = NULL;
+			if (ovl.socks != NULL)
+				ovl.socks->ovl_prev = ws;
+			ovl.socks = ws;
+		}
+		ws->ovl_tail = op;
 	}
 	wsp_mutex_unlock(&ovl.lock);
 	if (err != 0) {
 		op_free(op);
 		return err;
 	}
-	/* Wake the service thread out of a wait on the old set. */
-	dp_sock_kick_waiters();
 	return WSA_IO_PENDING;
 }
 
@@ -308,15 +307,15 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 	struct ovl_op *op;
 
 	for (;;) {
+		struct wsp_sock *of;
+
 		wsp_mutex_lock(&ovl.lock);
 		while (ovl.busy != NULL && (ws == NULL || ovl.busy->ws == ws))
 			wsp_cond_wait(&ovl.cond, &ovl.lock, 1000);
-		op = ws != NULL ? unlink_first(ws) : ovl.head;
-		if (op != NULL && ws == NULL) {
-			ovl.head = op->next;
-			if (ovl.head == NULL)
-				ovl.tail = NULL;
-		}
+		of = ws != NULL ? ws : ovl.socks;
+		op = of != NULL ? unlink_first(of) : NULL;
+		if (op != NULL && of->ovl_head == NULL)
+			sock_idle(of);
 		wsp_mutex_unlock(&ovl.lock);
 		if (op == NULL)
 			return;
@@ -332,21 +331,8 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 void
 wsp_ovl_shutdown(void)
 {
-	struct wsp_thread *t;
-
 	wsp_ovl_cancel(NULL, false);
-	wsp_mutex_lock(&ovl.lock);
-	ovl.stop = true;
-	t = ovl.thread;
-	ovl.thread = NULL;
-	wsp_cond_broadcast(&ovl.cond);
-	wsp_mutex_unlock(&ovl.lock);
-	dp_sock_kick_waiters();
-	if (t != NULL)
-		wsp_thread_join(t);
-	wsp_mutex_lock(&ovl.lock);
-	ovl.stop = false;
-	wsp_mutex_unlock(&ovl.lock);
+	wsp_watch_shutdown();
 }
 
 BOOL WSPAPI
