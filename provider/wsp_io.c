@@ -260,11 +260,13 @@ wsp_send_to(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 }
 
 /*
- * Datagrams have no urgent data and cannot wait for "all" of a message;
- * a peek cannot be overlapped. Streams take MSG_WAITALL, but not with a
- * peek nor on a non-blocking socket (recv) nor, here, overlapped (XXX:
- * Winsock's would pend until the buffers are full). No MSG_OOB: the
- * catalog entry offers no expedited data.
+ * Datagrams have no urgent data and cannot wait for "all" of a message.
+ * A peek may be overlapped: it completes when data is there and leaves
+ * it queued, which frameworks use as readiness (libuv posts a zero-byte
+ * MSG_PEEK WSARecv on UDP sockets). Streams take MSG_WAITALL, but not
+ * with a peek nor on a non-blocking socket (recv) nor, here, overlapped
+ * (XXX: Winsock's would pend until the buffers are full). No MSG_OOB:
+ * the catalog entry offers no expedited data.
  */
 static int
 recv_flags_check(const struct wsp_sock *ws, DWORD flags, bool ov)
@@ -273,7 +275,7 @@ recv_flags_check(const struct wsp_sock *ws, DWORD flags, bool ov)
 
 	if (wsp_sock_is_stream(ws))
 		ok |= MSG_WAITALL;
-	if ((flags & ~ok) || ((flags & MSG_PEEK) && ov))
+	if (flags & ~ok)
 		return WSAEOPNOTSUPP;
 	if ((flags & MSG_WAITALL) && ((flags & MSG_PEEK) || ov ||
 			__atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED)))
@@ -346,9 +348,12 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 		if (ov == NULL)
 			return finish(a.ws, WSAEMSGSIZE, room, 0, rcvd, NULL,
 				NULL, NULL, lpErrno);
-		/* The datagram is consumed, so this must complete: as an
-		 * operation that pended and ended truncated, exactly as one
-		 * posted before the datagram came would. */
+		/* The datagram is consumed (or, peeked, still there), and
+		 * this must complete: as an operation that pended and ended
+		 * truncated, exactly as one posted before it came would. A
+		 * zero-byte peek on a datagram ends here: WSAEMSGSIZE with
+		 * 0 bytes, as recv documents for a datagram larger than
+		 * the buffer, and libuv takes as "readable". */
 		wsp_ovl_complete(a.ws, ov, cr, tid, WSAEMSGSIZE, room, 0);
 		wsp_sock_put(a.ws);
 		*lpErrno = WSA_IO_PENDING;

@@ -36,6 +36,7 @@ struct ovl_op {
 	LPINT fromlen;
 	struct dp_iov *iov;		/* nbufs, after bufs */
 	DWORD nbufs;
+	int dp_flags;			/* DP_F_PEEK or 0 */
 	WSABUF bufs[];
 };
 
@@ -116,7 +117,7 @@ try_complete(struct ovl_op *op)
 	for (DWORD i = 0; i < op->nbufs; i++)
 		room += op->bufs[i].len;
 	r = dp_sock_recv(op->ws->dp, op->iov, op->nbufs, &src, &full,
-		DP_F_NONBLOCK);
+		op->dp_flags | DP_F_NONBLOCK);
 	if (r == -EAGAIN)
 		return false;
 	if ((r >= 0 || r == -EMSGSIZE) && op->from != NULL)
@@ -257,10 +258,13 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	struct ovl_op *op;
 	int err = 0;
 
-	/* Any number of WSABUFs: only memory can refuse one now. */
 	op = op_new(ws, bufs, nbufs, from, fromlen, ov, cr, tid);
 	if (op == NULL)
 		return WSAENOBUFS;
+	/* A peek completes when data comes and leaves it queued: how a
+	 * framework learns readability (libuv's zero-byte MSG_PEEK). */
+	if (*flags & MSG_PEEK)
+		op->dp_flags = DP_F_PEEK;
 	*flags = 0;
 	ov->InternalHigh = 0;
 	__atomic_store_n(&ov->Internal, (ULONG_PTR)WSS_OPERATION_IN_PROGRESS,

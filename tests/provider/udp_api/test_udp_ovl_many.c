@@ -109,8 +109,130 @@ test_overlapped_recvs_on_256_sockets_all_complete_once(void)
 	pt_close(tx);
 }
 
+/* One readiness receive. */
+static struct {
+	WSAOVERLAPPED ov;
+	char buf[64];
+	WSABUF wb;
+	DWORD n, flags;
+} rd;
+
+/* Post a WSARecv with MSG_PEEK into len bytes of rd.buf, event ev. */
+static int
+post_peek(SOCKET s, ULONG len, WSAEVENT ev)
+{
+	memset(&rd, 0, sizeof(rd));
+	rd.ov.hEvent = ev;
+	rd.wb = (WSABUF){ .len = len, .buf = len != 0 ? rd.buf : NULL };
+	rd.flags = MSG_PEEK;
+	return WSARecv(s, &rd.wb, 1, &rd.n, &rd.flags, &rd.ov, NULL);
+}
+
+/* libuv's UDP readiness: a zero-byte overlapped WSARecv with MSG_PEEK
+ * pends, completes once a datagram arrives (0 bytes, WSAEMSGSIZE: the
+ * datagram is larger than the buffer, which libuv takes as "readable"),
+ * and leaves the datagram queued for the read that follows. */
+static void
+test_overlapped_zero_byte_peek_readiness_leaves_datagram(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT ev = WSACreateEvent();
+	DWORD n = 99, fl = 0;
+	char buf[16];
+
+	PT_FAILS(post_peek(rx, 0, ev), WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 20, FALSE),
+		WSA_WAIT_TIMEOUT);
+	CU_ASSERT_EQUAL(sendto(tx, "ready", 5, 0, PT_SA(to), PT_SIN_LEN), 5);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_FALSE(WSAGetOverlappedResult(rx, &rd.ov, &n, FALSE, &fl));
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAEMSGSIZE);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, 0), 5);
+	CU_ASSERT_EQUAL(memcmp(buf, "ready", 5), 0);
+	WSACloseEvent(ev);
+	pt_close(rx);
+	pt_close(tx);
+}
+
+/* An overlapped MSG_PEEK with room: pending, it completes with the
+ * datagram's bytes and leaves it queued; with one queued already, it
+ * completes at once (0) the same way. */
+static void
+test_overlapped_peek_completes_with_datagram_left_queued(void)
+{
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT ev = WSACreateEvent();
+	DWORD n = 0, fl = 0;
+	char buf[16];
+
+	PT_FAILS(post_peek(rx, sizeof(rd.buf), ev), WSA_IO_PENDING);
+	CU_ASSERT_EQUAL(sendto(tx, "peek", 4, 0, PT_SA(to), PT_SIN_LEN), 4);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_TRUE(WSAGetOverlappedResult(rx, &rd.ov, &n, FALSE, &fl));
+	CU_ASSERT_EQUAL(n, 4);
+	CU_ASSERT_EQUAL(memcmp(rd.buf, "peek", 4), 0);
+	WSAResetEvent(ev);
+	PT_OK(post_peek(rx, sizeof(rd.buf), ev));
+	CU_ASSERT_EQUAL(rd.n, 4);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE),
+		WSA_WAIT_EVENT_0);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, 0), 4);
+	CU_ASSERT_EQUAL(ua_recv(rx, buf, sizeof(buf), NULL, 0), -1);
+	WSACloseEvent(ev);
+	pt_close(rx);
+	pt_close(tx);
+}
+
+#define NBUFS	1024
+
+/* Winsock documents no limit on dwBufferCount: 1024 one-byte WSABUFs
+ * go out as one datagram from an overlapped send and come back, in
+ * order, into 1024 WSABUFs of a pending overlapped receive. */
+static void
+test_overlapped_1024_wsabufs_send_and_recv(void)
+{
+	static WSABUF sb[NBUFS], rb[NBUFS];
+	static char out[NBUFS], in[NBUFS];
+	static WSAOVERLAPPED sov, rov;
+	struct sockaddr_in to;
+	SOCKET rx = ua_bound(&to), tx = ua_udp();
+	WSAEVENT ev = WSACreateEvent();
+	DWORD n = 0, fl = 0, sent = 0;
+
+	for (int i = 0; i < NBUFS; i++) {
+		out[i] = (char)(i * 7);
+		in[i] = 0;
+		sb[i] = (WSABUF){ .len = 1, .buf = &out[i] };
+		rb[i] = (WSABUF){ .len = 1, .buf = &in[i] };
+	}
+	memset(&rov, 0, sizeof(rov));
+	rov.hEvent = ev;
+	PT_FAILS(WSARecv(rx, rb, NBUFS, &n, &fl, &rov, NULL),
+		WSA_IO_PENDING);
+	memset(&sov, 0, sizeof(sov));
+	PT_OK(WSASendTo(tx, sb, NBUFS, &sent, 0, PT_SA(to), PT_SIN_LEN,
+		&sov, NULL));
+	CU_ASSERT_EQUAL(sent, NBUFS);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_TRUE(WSAGetOverlappedResult(rx, &rov, &n, FALSE, &fl));
+	CU_ASSERT_EQUAL(n, NBUFS);
+	CU_ASSERT_EQUAL(memcmp(in, out, NBUFS), 0);
+	WSACloseEvent(ev);
+	pt_close(rx);
+	pt_close(tx);
+}
+
 static const struct wt_test many_tests[] = {
 	WT_TEST(test_overlapped_recvs_on_256_sockets_all_complete_once),
+	WT_TEST(test_overlapped_zero_byte_peek_readiness_leaves_datagram),
+	WT_TEST(test_overlapped_peek_completes_with_datagram_left_queued),
+	WT_TEST(test_overlapped_1024_wsabufs_send_and_recv),
 	WT_TEST_END
 };
 
