@@ -24,6 +24,7 @@
 #include "wsp_ovl.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
+#include "wsp_stream.h"
 #include "wsp_watch.h"
 
 struct ovl_op {
@@ -37,6 +38,11 @@ struct ovl_op {
 	struct dp_iov *iov;		/* nbufs, after bufs */
 	DWORD nbufs;
 	int dp_flags;			/* DP_F_PEEK or 0 */
+	/* stream sends: iov[cur..] is what is left, done of total sent */
+	bool send;
+	DWORD cur, done, total;
+	struct dp_addr dst;		/* sends: lpTo, if has_dst */
+	bool has_dst;
 	WSABUF bufs[];
 };
 
@@ -130,7 +136,50 @@ try_complete(struct ovl_op *op)
 			WSAEMSGSIZE, room, 0);
 	else
 		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
-			(DWORD)wsp_error_from_errno((int)r), 0, 0);
+			(DWORD)wsp_error_from_errno((int)
+			wsp_stream_result(r)), 0, 0);
+	return true;
+}
+
+/* A stream send op moved n more bytes: its iovs past them. */
+static void
+advance(struct ovl_op *op, DWORD n)
+{
+	op->done += n;
+	while (n > 0 && op->cur < op->nbufs) {
+		struct dp_iov *v = &op->iov[op->cur];
+		size_t k = n < v->len ? n : v->len;
+
+		v->base = (char *)v->base + k;
+		v->len -= k;
+		n -= (DWORD)k;
+		if (v->len == 0)
+			op->cur++;
+	}
+}
+
+/* Queue what fits of a pending send (never waiting; a datagram goes
+ * whole or not at all); true once it is all queued or failed, and
+ * completed. */
+static bool
+try_send(struct ovl_op *op)
+{
+	long r = dp_sock_send(op->ws->dp, op->iov + op->cur,
+		op->nbufs - op->cur, op->has_dst ? &op->dst : NULL,
+		DP_F_NONBLOCK);
+
+	if (r == -EAGAIN)
+		return false;
+	if (r < 0) {
+		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
+			(DWORD)wsp_error_from_errno((int)
+			wsp_stream_result(r)), op->done, 0);
+		return true;
+	}
+	advance(op, (DWORD)r);
+	if (op->done < op->total)
+		return false;
+	wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid, 0, op->done, 0);
 	return true;
 }
 
@@ -141,30 +190,34 @@ op_free(struct ovl_op *op)
 	free(op);
 }
 
-/* Take ws's first pending op (lock held); the last one leaves the list
- * of sockets with pending ops. */
+/* Take q's first op (lock held). */
 static struct ovl_op *
-unlink_first(struct wsp_sock *ws)
+unlink_first(struct wsp_ovl_queue *q)
 {
-	struct ovl_op *op = ws->ovl_head;
+	struct ovl_op *op = q->head;
 
 	if (op == NULL)
 		return NULL;
-	ws->ovl_head = op->next;
-	if (ws->ovl_head == NULL)
-		ws->ovl_tail = NULL;
+	q->head = op->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	op->next = NULL;
 	return op;
 }
 
 static void
-requeue_front(struct ovl_op *op)
+requeue_front(struct wsp_ovl_queue *q, struct ovl_op *op)
 {
-	struct wsp_sock *ws = op->ws;
+	op->next = q->head;
+	q->head = op;
+	if (q->tail == NULL)
+		q->tail = op;
+}
 
-	op->next = ws->ovl_head;
-	ws->ovl_head = op;
-	if (ws->ovl_tail == NULL)
-		ws->ovl_tail = op;
+static bool
+sock_has_ops(const struct wsp_sock *ws)
+{
+	return ws->ovl_recv.head != NULL || ws->ovl_send.head != NULL;
 }
 
 static void
@@ -187,35 +240,44 @@ sock_idle(struct wsp_sock *ws)
 	wsp_watch_del(ws);
 }
 
-/* The service thread, after an event on ws: complete its pending
- * receives, in order, while there is something for them. */
+/* Complete q's ops in order while try_op can (lock held). */
 static void
-sock_ready(struct wsp_sock *ws)
+drain(struct wsp_sock *ws, struct wsp_ovl_queue *q,
+		bool (*try_op)(struct ovl_op *))
 {
 	struct ovl_op *op;
 
-	wsp_mutex_lock(&ovl.lock);
-	while ((op = unlink_first(ws)) != NULL) {
+	while ((op = unlink_first(q)) != NULL) {
 		bool done;
 
 		/* Out of the queue, where a cancel cannot see it:
 		 * wsp_ovl_cancel() waits until it is back or done. */
 		ovl.busy = op;
 		wsp_mutex_unlock(&ovl.lock);
-		done = try_complete(op);
+		done = try_op(op);
 		wsp_mutex_lock(&ovl.lock);
 		ovl.busy = NULL;
 		wsp_cond_broadcast(&ovl.cond);
 		if (!done) {
-			requeue_front(op);
+			requeue_front(q, op);
 			break;
 		}
-		if (ws->ovl_head == NULL)
+		if (!sock_has_ops(ws))
 			sock_idle(ws);
 		wsp_mutex_unlock(&ovl.lock);
 		op_free(op);
 		wsp_mutex_lock(&ovl.lock);
 	}
+}
+
+/* The service thread, after an event on ws: complete its pending
+ * operations, each direction in order, while they can. */
+static void
+sock_ready(struct wsp_sock *ws)
+{
+	wsp_mutex_lock(&ovl.lock);
+	drain(ws, &ws->ovl_send, try_send);
+	drain(ws, &ws->ovl_recv, try_complete);
 	wsp_mutex_unlock(&ovl.lock);
 }
 
@@ -249,6 +311,39 @@ op_new(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	return op;
 }
 
+/*
+ * Queue op on q of its socket (lock held); 0 or an error (nothing
+ * queued). A close that began after our caller resolved the handle has
+ * cancelled, or will cancel under this lock, what is queued: an op
+ * queued after that cancel would stay pending forever.
+ */
+static int
+queue_op(struct wsp_ovl_queue *q, struct ovl_op *op)
+{
+	struct wsp_sock *ws = op->ws;
+	int err = 0;
+
+	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)
+		return WSAENOTSOCK;
+	/* Watched while something is pending, and only then. */
+	if (!sock_has_ops(ws)) {
+		err = wsp_watch_add(ws, sock_ready);
+		if (err != 0)
+			return err;
+		ws->ovl_next = ovl.socks;
+		ws->ovl_prev = NULL;
+		if (ovl.socks != NULL)
+			ovl.socks->ovl_prev = ws;
+		ovl.socks = ws;
+	}
+	if (q->tail != NULL)
+		q->tail->next = op;
+	else
+		q->head = op;
+	q->tail = op;
+	return 0;
+}
+
 int
 wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
@@ -270,33 +365,76 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	__atomic_store_n(&ov->Internal, (ULONG_PTR)WSS_OPERATION_IN_PROGRESS,
 		__ATOMIC_RELEASE);
 	wsp_mutex_lock(&ovl.lock);
-	/* A close that began after our caller resolved the handle has
-	 * cancelled, or will cancel under this lock, what is queued: an
-	 * op queued after that cancel would stay pending forever. */
-	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)
-		err = WSAENOTSOCK;
-	else if (ws->ovl_head == NULL)
-		/* Watched while something is pending, and only then. */
-		err = wsp_watch_add(ws, sock_ready);
-	if (err == 0) {
-		if (ws->ovl_tail != NULL) {
-			ws->ovl_tail->next = op;
-		} else {
-			ws->ovl_head = op;
-			ws->ovl_next = ovl.socks;
-			ws->ovl_prev = NULL;
-			if (ovl.socks != NULL)
-				ovl.socks->ovl_prev = ws;
-			ovl.socks = ws;
-		}
-		ws->ovl_tail = op;
-	}
+	err = queue_op(&ws->ovl_recv, op);
 	wsp_mutex_unlock(&ovl.lock);
 	if (err != 0) {
 		op_free(op);
 		return err;
 	}
 	return WSA_IO_PENDING;
+}
+
+/*
+ * An overlapped send never blocks its caller, even on a blocking
+ * socket: LPWSPSend says the call returns at once, with WSA_IO_PENDING
+ * if the operation could not complete then, and that a stream's
+ * completes with every byte. So what fits is queued now; the rest (a
+ * datagram that found its queue full, or a stream's tail) pends and is
+ * queued by the service thread as room comes. Sends pending on the
+ * socket go first (order is kept), including one the service thread
+ * holds out of the queue.
+ */
+int
+wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		const struct dp_addr *dst, LPDWORD sent, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid)
+{
+	struct ovl_op *op;
+	bool done = false;
+	int err = 0;
+
+	op = op_new(ws, bufs, nbufs, NULL, NULL, ov, cr, tid);
+	if (op == NULL)
+		return WSAENOBUFS;
+	op->send = true;
+	for (DWORD i = 0; i < nbufs; i++)
+		op->total += bufs[i].len;
+	if (dst != NULL) {
+		op->dst = *dst;
+		op->has_dst = true;
+	}
+	ov->InternalHigh = 0;
+	__atomic_store_n(&ov->Internal, (ULONG_PTR)WSS_OPERATION_IN_PROGRESS,
+		__ATOMIC_RELEASE);
+	wsp_mutex_lock(&ovl.lock);
+	if (ws->ovl_send.head == NULL && (ovl.busy == NULL ||
+			ovl.busy->ws != ws || !ovl.busy->send)) {
+		long r = dp_sock_send(ws->dp, op->iov, nbufs, dst,
+			DP_F_NONBLOCK);
+
+		if (r < 0 && r != -EAGAIN) {
+			err = wsp_error_from_errno((int)wsp_stream_result(r));
+		} else if (r == (long)op->total) {
+			op->done = op->total;
+			done = true;
+		} else if (r > 0) {
+			advance(op, (DWORD)r);
+		}
+	}
+	if (err == 0 && !done)
+		err = queue_op(&ws->ovl_send, op);
+	wsp_mutex_unlock(&ovl.lock);
+	if (err != 0) {
+		op_free(op);
+		return err;
+	}
+	if (!done)
+		return WSA_IO_PENDING;
+	if (sent != NULL)
+		*sent = op->done;
+	wsp_ovl_complete(ws, ov, cr, tid, 0, op->done, 0);
+	op_free(op);
+	return 0;
 }
 
 /*
@@ -317,17 +455,22 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 		while (ovl.busy != NULL && (ws == NULL || ovl.busy->ws == ws))
 			wsp_cond_wait(&ovl.cond, &ovl.lock, 1000);
 		of = ws != NULL ? ws : ovl.socks;
-		op = of != NULL ? unlink_first(of) : NULL;
-		if (op != NULL && of->ovl_head == NULL)
+		op = NULL;
+		if (of != NULL) {
+			op = unlink_first(&of->ovl_send);
+			if (op == NULL)
+				op = unlink_first(&of->ovl_recv);
+		}
+		if (op != NULL && !sock_has_ops(of))
 			sock_idle(of);
 		wsp_mutex_unlock(&ovl.lock);
 		if (op == NULL)
 			return;
 		if (notify)
 			wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
-				WSA_OPERATION_ABORTED, 0, 0);
+				WSA_OPERATION_ABORTED, op->done, 0);
 		else
-			record(op->ov, WSA_OPERATION_ABORTED, 0, 0);
+			record(op->ov, WSA_OPERATION_ABORTED, op->done, 0);
 		op_free(op);
 	}
 }

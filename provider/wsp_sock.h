@@ -25,6 +25,11 @@
 
 struct ovl_op;
 
+struct wsp_ovl_queue {
+	struct ovl_op *head;
+	struct ovl_op *tail;
+};
+
 struct wsp_sock {
 	uint32_t ref;			/* (a) references | WSP_SOCK_CLOSING */
 	SOCKET handle;			/* (c) */
@@ -41,9 +46,9 @@ struct wsp_sock {
 	struct dp_sock *deferred;	/* (a) listeners: the connection a
 					 * CF_DEFER left for the next accept */
 	WSAPROTOCOL_INFOW info;		/* (c) the catalog entry */
-	/* overlapped operations (wsp_ovl.c) */
-	struct ovl_op *ovl_head;	/* (v) pending, in posting order */
-	struct ovl_op *ovl_tail;	/* (v) */
+	/* overlapped operations (wsp_ovl.c), each queue in posting order */
+	struct wsp_ovl_queue ovl_recv;	/* (v) pending receives */
+	struct wsp_ovl_queue ovl_send;	/* (v) pending stream sends */
 	struct wsp_sock *ovl_next;	/* (v) sockets with pending ops */
 	struct wsp_sock *ovl_prev;	/* (v) */
 	/* watching (wsp_watch.c) */
