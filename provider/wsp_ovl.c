@@ -336,6 +336,11 @@ queue_op(struct wsp_ovl_queue *q, struct ovl_op *op)
 			ovl.socks->ovl_prev = ws;
 		ovl.socks = ws;
 	}
+	/* In progress from here only: a call that fails leaves its
+	 * WSAOVERLAPPED as it was. */
+	op->ov->InternalHigh = 0;
+	__atomic_store_n(&op->ov->Internal,
+		(ULONG_PTR)WSS_OPERATION_IN_PROGRESS, __ATOMIC_RELEASE);
 	if (q->tail != NULL)
 		q->tail->next = op;
 	else
@@ -361,9 +366,6 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	if (*flags & MSG_PEEK)
 		op->dp_flags = DP_F_PEEK;
 	*flags = 0;
-	ov->InternalHigh = 0;
-	__atomic_store_n(&ov->Internal, (ULONG_PTR)WSS_OPERATION_IN_PROGRESS,
-		__ATOMIC_RELEASE);
 	wsp_mutex_lock(&ovl.lock);
 	err = queue_op(&ws->ovl_recv, op);
 	wsp_mutex_unlock(&ovl.lock);
@@ -403,9 +405,6 @@ wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		op->dst = *dst;
 		op->has_dst = true;
 	}
-	ov->InternalHigh = 0;
-	__atomic_store_n(&ov->Internal, (ULONG_PTR)WSS_OPERATION_IN_PROGRESS,
-		__ATOMIC_RELEASE);
 	wsp_mutex_lock(&ovl.lock);
 	if (ws->ovl_send.head == NULL && (ovl.busy == NULL ||
 			ovl.busy->ws != ws || !ovl.busy->send)) {

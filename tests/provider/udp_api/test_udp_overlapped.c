@@ -355,6 +355,7 @@ test_overlapped_immediate_errors_complete_nothing(void)
 		err = WSAGetLastError();
 		CU_ASSERT_EQUAL(ret, SOCKET_ERROR);
 		CU_ASSERT_EQUAL(err, calls[i].want);
+		CU_ASSERT_EQUAL(ov.Internal, 0);	/* never in progress */
 		CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 20,
 			FALSE), WSA_WAIT_TIMEOUT);
 		memset(&cr_seen, 0, sizeof(cr_seen));
