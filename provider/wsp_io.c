@@ -17,6 +17,7 @@
 #include "wsp_error.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
+#include "wsp_stream.h"
 
 #define IOV_STACK	16
 
@@ -86,14 +87,6 @@ finish(struct wsp_sock *ws, int err, DWORD bytes, DWORD flags,
 	return 0;
 }
 
-/* A connection that was refused never existed: data calls on it say
- * WSAENOTCONN (send, recv), not the connect's WSAECONNREFUSED. */
-static long
-stream_result(long n)
-{
-	return n == -ECONNREFUSED ? -ENOTCONN : n;
-}
-
 /* The iovs past n bytes (a stream call that moved n of them). */
 static void
 iov_advance(struct io_args *a, size_t n)
@@ -154,7 +147,7 @@ stream_send(struct io_args *a, int f)
 			break;
 	}
 	a->iov = first;
-	return n < 0 ? stream_result(n) : (long)done;
+	return n < 0 ? wsp_stream_result(n) : (long)done;
 }
 
 /* MSG_WAITALL on a blocking stream: until the buffers are full, the
@@ -176,7 +169,7 @@ stream_recv_all(struct io_args *a, int f)
 		iov_advance(a, (size_t)n);
 	}
 	a->iov = first;
-	return got != 0 ? (long)got : stream_result(n);
+	return got != 0 ? (long)got : wsp_stream_result(n);
 }
 
 /* A socket made without WSA_FLAG_OVERLAPPED ignores lpOverlapped and
@@ -225,11 +218,20 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 		*lpErrno = err;
 		return SOCKET_ERROR;
 	}
-	/* An overlapped stream send completes with every byte (it may
-	 * not stop short), so it blocks until they are queued. XXX: it
-	 * should pend instead. */
+	/* An overlapped send never blocks: what does not fit pends
+	 * (wsp_ovl.c). */
+	if (ov != NULL) {
+		iov_done(&a);
+		err = wsp_ovl_send(a.ws, bufs, nbufs, dstp, sent, ov, cr,
+			tid);
+		wsp_sock_put(a.ws);
+		if (err == 0)
+			return 0;
+		*lpErrno = err;
+		return SOCKET_ERROR;
+	}
 	if (wsp_sock_is_stream(a.ws))
-		n = stream_send(&a, ov != NULL ? 0 : io_flags(a.ws));
+		n = stream_send(&a, io_flags(a.ws));
 	else
 		n = dp_sock_send(a.ws->dp, a.iov, a.niov, dstp,
 			io_flags(a.ws));
@@ -260,11 +262,13 @@ wsp_send_to(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 }
 
 /*
- * Datagrams have no urgent data and cannot wait for "all" of a message;
- * a peek cannot be overlapped. Streams take MSG_WAITALL, but not with a
- * peek nor on a non-blocking socket (recv) nor, here, overlapped (XXX:
- * Winsock's would pend until the buffers are full). No MSG_OOB: the
- * catalog entry offers no expedited data.
+ * Datagrams have no urgent data and cannot wait for "all" of a message.
+ * A peek may be overlapped: it completes when data is there and leaves
+ * it queued, which frameworks use as readiness (libuv posts a zero-byte
+ * MSG_PEEK WSARecv on UDP sockets). Streams take MSG_WAITALL, but not
+ * with a peek nor on a non-blocking socket (recv) nor, here, overlapped
+ * (XXX: Winsock's would pend until the buffers are full). No MSG_OOB:
+ * the catalog entry offers no expedited data.
  */
 static int
 recv_flags_check(const struct wsp_sock *ws, DWORD flags, bool ov)
@@ -273,7 +277,7 @@ recv_flags_check(const struct wsp_sock *ws, DWORD flags, bool ov)
 
 	if (wsp_sock_is_stream(ws))
 		ok |= MSG_WAITALL;
-	if ((flags & ~ok) || ((flags & MSG_PEEK) && ov))
+	if (flags & ~ok)
 		return WSAEOPNOTSUPP;
 	if ((flags & MSG_WAITALL) && ((flags & MSG_PEEK) || ov ||
 			__atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED)))
@@ -323,7 +327,7 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 	else
 		n = dp_sock_recv(a.ws->dp, a.iov, a.niov, &src, &full, f);
 	if (wsp_sock_is_stream(a.ws))
-		n = stream_result(n);
+		n = wsp_stream_result(n);
 	if (n == -EAGAIN && ov != NULL) {
 		err = wsp_ovl_pend_recv(a.ws, bufs, nbufs, lpflags, from,
 			fromlen, ov, cr, tid);
@@ -346,9 +350,12 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 		if (ov == NULL)
 			return finish(a.ws, WSAEMSGSIZE, room, 0, rcvd, NULL,
 				NULL, NULL, lpErrno);
-		/* The datagram is consumed, so this must complete: as an
-		 * operation that pended and ended truncated, exactly as one
-		 * posted before the datagram came would. */
+		/* The datagram is consumed (or, peeked, still there), and
+		 * this must complete: as an operation that pended and ended
+		 * truncated, exactly as one posted before it came would. A
+		 * zero-byte peek on a datagram ends here: WSAEMSGSIZE with
+		 * 0 bytes, as recv documents for a datagram larger than
+		 * the buffer, and libuv takes as "readable". */
 		wsp_ovl_complete(a.ws, ov, cr, tid, WSAEMSGSIZE, room, 0);
 		wsp_sock_put(a.ws);
 		*lpErrno = WSA_IO_PENDING;

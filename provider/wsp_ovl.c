@@ -9,9 +9,9 @@
  * OffsetHigh = error, InternalHigh = bytes, Internal != in-progress).
  *
  * Sends never pend (a datagram is queued or refused at once). A receive
- * with nothing queued pends: its WSABUFs are captured and a service
- * thread, started on first need and stopped by WSPCleanup, waits on the
- * sockets with pending receives and completes them in order.
+ * with nothing queued pends: its WSABUFs are captured and queued on its
+ * socket, which is watched (wsp_watch.c) while anything is pending; the
+ * service thread completes them, in order, after the socket's events.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,8 +25,8 @@
 #include "wsp_ovl.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
-
-#define WAIT_SLICE_US	100000
+#include "wsp_stream.h"
+#include "wsp_watch.h"
 
 struct ovl_op {
 	struct ovl_op *next;
@@ -39,6 +39,12 @@ struct ovl_op {
 	LPWSAMSG msg;			/* WSARecvMsg's, or NULL */
 	struct dp_iov *iov;		/* nbufs, after bufs */
 	DWORD nbufs;
+	int dp_flags;			/* DP_F_PEEK or 0 */
+	/* stream sends: iov[cur..] is what is left, done of total sent */
+	bool send;
+	DWORD cur, done, total;
+	struct dp_addr dst;		/* sends: lpTo, if has_dst */
+	bool has_dst;
 	WSABUF bufs[];
 };
 
@@ -51,10 +57,9 @@ struct apc_ctx {
 static struct {
 	struct wsp_mutex lock;
 	struct wsp_cond cond;
-	struct ovl_op *head, *tail;	/* lock: FIFO over all sockets */
-	struct ovl_op *busy;		/* lock: out of the FIFO, being tried */
-	struct wsp_thread *thread;	/* lock */
-	bool stop;			/* lock */
+	struct wsp_sock *socks;		/* lock: those with pending ops */
+	struct ovl_op *busy;		/* lock: out of its queue, being
+					 * tried */
 } ovl = {
 	.lock = WSP_MUTEX_INITIALIZER,
 	.cond = WSP_COND_INITIALIZER,
@@ -119,7 +124,7 @@ try_complete(struct ovl_op *op)
 	for (DWORD i = 0; i < op->nbufs; i++)
 		room += op->bufs[i].len;
 	r = dp_sock_recv_meta(op->ws->dp, op->iov, op->nbufs, &meta,
-		DP_F_NONBLOCK);
+		op->dp_flags | DP_F_NONBLOCK);
 	if (r == -EAGAIN)
 		return false;
 	if ((r >= 0 || r == -EMSGSIZE) && op->from != NULL)
@@ -134,7 +139,50 @@ try_complete(struct ovl_op *op)
 			WSAEMSGSIZE, room, flags);
 	else
 		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
-			(DWORD)wsp_error_from_errno((int)r), 0, 0);
+			(DWORD)wsp_error_from_errno((int)
+			wsp_stream_result(r)), 0, 0);
+	return true;
+}
+
+/* A stream send op moved n more bytes: its iovs past them. */
+static void
+advance(struct ovl_op *op, DWORD n)
+{
+	op->done += n;
+	while (n > 0 && op->cur < op->nbufs) {
+		struct dp_iov *v = &op->iov[op->cur];
+		size_t k = n < v->len ? n : v->len;
+
+		v->base = (char *)v->base + k;
+		v->len -= k;
+		n -= (DWORD)k;
+		if (v->len == 0)
+			op->cur++;
+	}
+}
+
+/* Queue what fits of a pending send (never waiting; a datagram goes
+ * whole or not at all); true once it is all queued or failed, and
+ * completed. */
+static bool
+try_send(struct ovl_op *op)
+{
+	long r = dp_sock_send(op->ws->dp, op->iov + op->cur,
+		op->nbufs - op->cur, op->has_dst ? &op->dst : NULL,
+		DP_F_NONBLOCK);
+
+	if (r == -EAGAIN)
+		return false;
+	if (r < 0) {
+		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
+			(DWORD)wsp_error_from_errno((int)
+			wsp_stream_result(r)), op->done, 0);
+		return true;
+	}
+	advance(op, (DWORD)r);
+	if (op->done < op->total)
+		return false;
+	wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid, 0, op->done, 0);
 	return true;
 }
 
@@ -145,112 +193,108 @@ op_free(struct ovl_op *op)
 	free(op);
 }
 
-/* Take the first pending op of socket ws (lock held). */
+/* Take q's first op (lock held). */
 static struct ovl_op *
-unlink_first(struct wsp_sock *ws)
+unlink_first(struct wsp_ovl_queue *q)
 {
-	struct ovl_op **pp, *prev = NULL;
+	struct ovl_op *op = q->head;
 
-	for (pp = &ovl.head; *pp != NULL; prev = *pp, pp = &(*pp)->next) {
-		struct ovl_op *op = *pp;
+	if (op == NULL)
+		return NULL;
+	q->head = op->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	op->next = NULL;
+	return op;
+}
 
-		if (op->ws != ws)
-			continue;
-		*pp = op->next;
-		if (ovl.tail == op)
-			ovl.tail = prev;
-		return op;
+static void
+requeue_front(struct wsp_ovl_queue *q, struct ovl_op *op)
+{
+	op->next = q->head;
+	q->head = op;
+	if (q->tail == NULL)
+		q->tail = op;
+}
+
+static bool
+sock_has_ops(const struct wsp_sock *ws)
+{
+	return ws->ovl_recv.head != NULL || ws->ovl_send.head != NULL;
+}
+
+static void
+sock_list_del(struct wsp_sock *ws)
+{
+	if (ws->ovl_prev != NULL)
+		ws->ovl_prev->ovl_next = ws->ovl_next;
+	else
+		ovl.socks = ws->ovl_next;
+	if (ws->ovl_next != NULL)
+		ws->ovl_next->ovl_prev = ws->ovl_prev;
+	ws->ovl_next = ws->ovl_prev = NULL;
+}
+
+/* ws has nothing pending any more (lock held): stop following it. */
+static void
+sock_idle(struct wsp_sock *ws)
+{
+	sock_list_del(ws);
+	wsp_watch_del(ws);
+}
+
+/* Complete q's ops in order while try_op can (lock held). */
+static void
+drain(struct wsp_sock *ws, struct wsp_ovl_queue *q,
+		bool (*try_op)(struct ovl_op *))
+{
+	struct ovl_op *op;
+
+	while ((op = unlink_first(q)) != NULL) {
+		bool done;
+
+		/* Out of the queue, where a cancel cannot see it:
+		 * wsp_ovl_cancel() waits until it is back or done. */
+		ovl.busy = op;
+		wsp_mutex_unlock(&ovl.lock);
+		done = try_op(op);
+		wsp_mutex_lock(&ovl.lock);
+		ovl.busy = NULL;
+		wsp_cond_broadcast(&ovl.cond);
+		if (!done) {
+			requeue_front(q, op);
+			break;
+		}
+		if (!sock_has_ops(ws))
+			sock_idle(ws);
+		wsp_mutex_unlock(&ovl.lock);
+		op_free(op);
+		wsp_mutex_lock(&ovl.lock);
 	}
-	return NULL;
 }
 
+/* The service thread, after an event on ws: complete its pending
+ * operations, each direction in order, while they can. */
 static void
-requeue_front(struct ovl_op *op)
+sock_ready(struct wsp_sock *ws)
 {
-	op->next = ovl.head;
-	ovl.head = op;
-	if (ovl.tail == NULL)
-		ovl.tail = op;
-}
-
-static void
-service_thread(void *arg)
-{
-	struct dp_sock *socks[64];
-	struct wsp_sock *owners[64];
-	unsigned int events[64];
-
 	wsp_mutex_lock(&ovl.lock);
-	while (!ovl.stop) {
-		unsigned int n = 0;
-
-		for (struct ovl_op *op = ovl.head; op != NULL && n < 64;
-				op = op->next) {
-			bool seen = false;
-
-			for (unsigned int i = 0; i < n; i++)
-				seen |= owners[i] == op->ws;
-			if (!seen) {
-				/* A close may cancel the op (and drop its
-				 * reference) while we wait: hold our own. */
-				__atomic_fetch_add(&op->ws->ref, 1,
-					__ATOMIC_ACQ_REL);
-				owners[n] = op->ws;
-				socks[n] = op->ws->dp;
-				events[n++] = DP_EV_READ;
-			}
-		}
-		if (n == 0) {
-			wsp_cond_wait(&ovl.cond, &ovl.lock, 1000);
-			continue;
-		}
-		wsp_mutex_unlock(&ovl.lock);
-		dp_sock_wait_any(socks, events, n, WAIT_SLICE_US);
-		wsp_mutex_lock(&ovl.lock);
-		for (unsigned int i = 0; i < n && !ovl.stop; i++) {
-			struct ovl_op *op = unlink_first(owners[i]);
-			bool done;
-
-			if (op == NULL)
-				continue;
-			/* Out of the FIFO, where a cancel cannot see it:
-			 * wsp_ovl_cancel() waits until it is back or done. */
-			ovl.busy = op;
-			wsp_mutex_unlock(&ovl.lock);
-			done = try_complete(op);
-			wsp_mutex_lock(&ovl.lock);
-			ovl.busy = NULL;
-			if (!done)
-				requeue_front(op);
-			wsp_cond_broadcast(&ovl.cond);
-			if (done) {
-				wsp_mutex_unlock(&ovl.lock);
-				op_free(op);
-				wsp_mutex_lock(&ovl.lock);
-			}
-		}
-		wsp_mutex_unlock(&ovl.lock);
-		for (unsigned int i = 0; i < n; i++)
-			wsp_sock_put(owners[i]);
-		wsp_mutex_lock(&ovl.lock);
-	}
+	drain(ws, &ws->ovl_send, try_send);
+	drain(ws, &ws->ovl_recv, try_complete);
 	wsp_mutex_unlock(&ovl.lock);
 }
 
-static int
-pend(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs, LPDWORD flags,
-		struct sockaddr *from, LPINT fromlen, LPWSAMSG msg,
-		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
-		LPWSATHREADID tid)
+static struct ovl_op *
+op_new(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid)
 {
 	struct ovl_op *op;
-	int err = 0;
 
-	/* Any number of WSABUFs: only memory can refuse one now. */
 	op = calloc(1, sizeof(*op) + nbufs * (sizeof(WSABUF) +
 		sizeof(struct dp_iov)));
 	if (op == NULL)
-		return WSAENOBUFS;
+		return NULL;
 	/* The WSABUF array is transient; the buffers it points to are not
 	 * (LPWSPRecv remarks). */
 	if (nbufs > 0)		/* bufs may be NULL then */
@@ -265,38 +309,74 @@ pend(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs, LPDWORD flags,
 		op->tid = *tid;
 	op->from = from;
 	op->fromlen = fromlen;
-	op->msg = msg;
-	*flags = 0;
-	ov->InternalHigh = 0;
-	__atomic_store_n(&ov->Internal, (ULONG_PTR)WSS_OPERATION_IN_PROGRESS,
-		__ATOMIC_RELEASE);
 	__atomic_fetch_add(&ws->ref, 1, __ATOMIC_ACQ_REL);
 	op->ws = ws;
-	wsp_mutex_lock(&ovl.lock);
-	/* A close that began after our caller resolved the handle has
-	 * cancelled, or will cancel under this lock, what is queued: an
-	 * op queued after that cancel would stay pending forever. */
-	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING) {
-		err = WSAENOTSOCK;
-	} else if (ovl.thread == NULL && wsp_thread_start(&ovl.thread,
-			service_thread, NULL) != 0) {
-		ovl.thread = NULL;
-		err = WSAENOBUFS;
-	} else {
-		if (ovl.tail != NULL)
-			ovl.tail->next = op;
-		else
-			ovl.head = op;
-		ovl.tail = op;
-		wsp_cond_broadcast(&ovl.cond);
+	return op;
+}
+
+/*
+ * Queue op on q of its socket (lock held); 0 or an error (nothing
+ * queued). A close that began after our caller resolved the handle has
+ * cancelled, or will cancel under this lock, what is queued: an op
+ * queued after that cancel would stay pending forever.
+ */
+static int
+queue_op(struct wsp_ovl_queue *q, struct ovl_op *op)
+{
+	struct wsp_sock *ws = op->ws;
+	int err = 0;
+
+	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)
+		return WSAENOTSOCK;
+	/* Watched while something is pending, and only then. */
+	if (!sock_has_ops(ws)) {
+		err = wsp_watch_add(ws, sock_ready);
+		if (err != 0)
+			return err;
+		ws->ovl_next = ovl.socks;
+		ws->ovl_prev = NULL;
+		if (ovl.socks != NULL)
+			ovl.socks->ovl_prev = ws;
+		ovl.socks = ws;
 	}
+	/* In progress from here only: a call that fails leaves its
+	 * WSAOVERLAPPED as it was. */
+	op->ov->InternalHigh = 0;
+	__atomic_store_n(&op->ov->Internal,
+		(ULONG_PTR)WSS_OPERATION_IN_PROGRESS, __ATOMIC_RELEASE);
+	if (q->tail != NULL)
+		q->tail->next = op;
+	else
+		q->head = op;
+	q->tail = op;
+	return 0;
+}
+
+static int
+pend(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs, LPDWORD flags,
+		struct sockaddr *from, LPINT fromlen, LPWSAMSG msg,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid)
+{
+	struct ovl_op *op;
+	int err = 0;
+
+	op = op_new(ws, bufs, nbufs, from, fromlen, ov, cr, tid);
+	if (op == NULL)
+		return WSAENOBUFS;
+	op->msg = msg;
+	/* A peek completes when data comes and leaves it queued: how a
+	 * framework learns readability (libuv's zero-byte MSG_PEEK). */
+	if (*flags & MSG_PEEK)
+		op->dp_flags = DP_F_PEEK;
+	*flags = 0;
+	wsp_mutex_lock(&ovl.lock);
+	err = queue_op(&ws->ovl_recv, op);
 	wsp_mutex_unlock(&ovl.lock);
 	if (err != 0) {
 		op_free(op);
 		return err;
 	}
-	/* Wake the service thread out of a wait on the old set. */
-	dp_sock_kick_waiters();
 	return WSA_IO_PENDING;
 }
 
@@ -321,6 +401,66 @@ wsp_ovl_pend_recv_msg(struct wsp_sock *ws, LPWSAMSG msg,
 }
 
 /*
+ * An overlapped send never blocks its caller, even on a blocking
+ * socket: LPWSPSend says the call returns at once, with WSA_IO_PENDING
+ * if the operation could not complete then, and that a stream's
+ * completes with every byte. So what fits is queued now; the rest (a
+ * datagram that found its queue full, or a stream's tail) pends and is
+ * queued by the service thread as room comes. Sends pending on the
+ * socket go first (order is kept), including one the service thread
+ * holds out of the queue.
+ */
+int
+wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		const struct dp_addr *dst, LPDWORD sent, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid)
+{
+	struct ovl_op *op;
+	bool done = false;
+	int err = 0;
+
+	op = op_new(ws, bufs, nbufs, NULL, NULL, ov, cr, tid);
+	if (op == NULL)
+		return WSAENOBUFS;
+	op->send = true;
+	for (DWORD i = 0; i < nbufs; i++)
+		op->total += bufs[i].len;
+	if (dst != NULL) {
+		op->dst = *dst;
+		op->has_dst = true;
+	}
+	wsp_mutex_lock(&ovl.lock);
+	if (ws->ovl_send.head == NULL && (ovl.busy == NULL ||
+			ovl.busy->ws != ws || !ovl.busy->send)) {
+		long r = dp_sock_send(ws->dp, op->iov, nbufs, dst,
+			DP_F_NONBLOCK);
+
+		if (r < 0 && r != -EAGAIN) {
+			err = wsp_error_from_errno((int)wsp_stream_result(r));
+		} else if (r == (long)op->total) {
+			op->done = op->total;
+			done = true;
+		} else if (r > 0) {
+			advance(op, (DWORD)r);
+		}
+	}
+	if (err == 0 && !done)
+		err = queue_op(&ws->ovl_send, op);
+	wsp_mutex_unlock(&ovl.lock);
+	if (err != 0) {
+		op_free(op);
+		return err;
+	}
+	if (!done)
+		return WSA_IO_PENDING;
+	if (sent != NULL)
+		*sent = op->done;
+	wsp_ovl_complete(ws, ov, cr, tid, 0, op->done, 0);
+	op_free(op);
+	return 0;
+}
+
+/*
  * Close: the socket's pending receives fail WSA_OPERATION_ABORTED, with
  * their notification (LPWSPCloseSocket). Cleanup (notify false): they
  * fail the same way without notification (§1.6), but the result is
@@ -332,23 +472,28 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 	struct ovl_op *op;
 
 	for (;;) {
+		struct wsp_sock *of;
+
 		wsp_mutex_lock(&ovl.lock);
 		while (ovl.busy != NULL && (ws == NULL || ovl.busy->ws == ws))
 			wsp_cond_wait(&ovl.cond, &ovl.lock, 1000);
-		op = ws != NULL ? unlink_first(ws) : ovl.head;
-		if (op != NULL && ws == NULL) {
-			ovl.head = op->next;
-			if (ovl.head == NULL)
-				ovl.tail = NULL;
+		of = ws != NULL ? ws : ovl.socks;
+		op = NULL;
+		if (of != NULL) {
+			op = unlink_first(&of->ovl_send);
+			if (op == NULL)
+				op = unlink_first(&of->ovl_recv);
 		}
+		if (op != NULL && !sock_has_ops(of))
+			sock_idle(of);
 		wsp_mutex_unlock(&ovl.lock);
 		if (op == NULL)
 			return;
 		if (notify)
 			wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
-				WSA_OPERATION_ABORTED, 0, 0);
+				WSA_OPERATION_ABORTED, op->done, 0);
 		else
-			record(op->ov, WSA_OPERATION_ABORTED, 0, 0);
+			record(op->ov, WSA_OPERATION_ABORTED, op->done, 0);
 		op_free(op);
 	}
 }
@@ -356,21 +501,8 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 void
 wsp_ovl_shutdown(void)
 {
-	struct wsp_thread *t;
-
 	wsp_ovl_cancel(NULL, false);
-	wsp_mutex_lock(&ovl.lock);
-	ovl.stop = true;
-	t = ovl.thread;
-	ovl.thread = NULL;
-	wsp_cond_broadcast(&ovl.cond);
-	wsp_mutex_unlock(&ovl.lock);
-	dp_sock_kick_waiters();
-	if (t != NULL)
-		wsp_thread_join(t);
-	wsp_mutex_lock(&ovl.lock);
-	ovl.stop = false;
-	wsp_mutex_unlock(&ovl.lock);
+	wsp_watch_shutdown();
 }
 
 BOOL WSPAPI

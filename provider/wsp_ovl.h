@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "dp_sock.h"
 #include "wsp_abi.h"
 
 struct wsp_sock;
@@ -27,7 +28,14 @@ int wsp_ovl_pend_recv_msg(struct wsp_sock *ws, LPWSAMSG msg,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid);
 
-/* Fail ws's pending receives (all sockets' if ws is NULL) with
+/* An overlapped send (dst: lpTo or NULL): 0 (all queued now, *sent
+ * set, completion indicated), WSA_IO_PENDING (the rest is queued as
+ * room comes), or an error (no completion). */
+int wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		const struct dp_addr *dst, LPDWORD sent, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid);
+
+/* Fail ws's pending operations (all sockets' if ws is NULL) with
  * WSA_OPERATION_ABORTED, notifying only if notify (the result is in
  * their WSAOVERLAPPED either way). */
 void wsp_ovl_cancel(struct wsp_sock *ws, bool notify);

@@ -11,7 +11,8 @@
  * never freed while the process lives), so a lookup racing a close reads
  * a valid object and fails cleanly instead of touching freed memory.
  *
- * Key: (c) constant while open; (a) atomic.
+ * Key: (c) constant while open; (a) atomic; (v) under wsp_ovl.c's lock;
+ * (w) under wsp_watch.c's lock.
  */
 #ifndef _WSP_SOCK_H_
 #define _WSP_SOCK_H_
@@ -21,6 +22,13 @@
 
 #include "dp_sock.h"
 #include "wsp_abi.h"
+
+struct ovl_op;
+
+struct wsp_ovl_queue {
+	struct ovl_op *head;
+	struct ovl_op *tail;
+};
 
 struct wsp_sock {
 	uint32_t ref;			/* (a) references | WSP_SOCK_CLOSING */
@@ -44,6 +52,15 @@ struct wsp_sock {
 	struct dp_sock *deferred;	/* (a) listeners: the connection a
 					 * CF_DEFER left for the next accept */
 	WSAPROTOCOL_INFOW info;		/* (c) the catalog entry */
+	/* overlapped operations (wsp_ovl.c), each queue in posting order */
+	struct wsp_ovl_queue ovl_recv;	/* (v) pending receives */
+	struct wsp_ovl_queue ovl_send;	/* (v) pending stream sends */
+	struct wsp_sock *ovl_next;	/* (v) sockets with pending ops */
+	struct wsp_sock *ovl_prev;	/* (v) */
+	/* watching (wsp_watch.c) */
+	void (*watch_fn)(struct wsp_sock *ws); /* (w) NULL: not watched */
+	struct wsp_sock *watch_next;	/* (w) watched sockets */
+	struct wsp_sock *watch_prev;	/* (w) */
 	struct wsp_sock *next;		/* free list / open list link */
 	struct wsp_sock *prev;
 };

@@ -7,6 +7,7 @@
 #ifndef _WSP_STREAM_H_
 #define _WSP_STREAM_H_
 
+#include <errno.h>
 #include <stdbool.h>
 
 #include "dp_sock.h"
@@ -23,6 +24,14 @@ int wsp_stream_connect(struct wsp_sock *ws, const struct dp_addr *peer);
 
 /* WSPShutdown on a stream socket: 0 or WSAENOTCONN. */
 int wsp_stream_shutdown(struct wsp_sock *ws, bool rd, bool wr);
+
+/* A connection that was refused never existed: data calls on it say
+ * WSAENOTCONN (send, recv), not the connect's WSAECONNREFUSED. */
+static inline long
+wsp_stream_result(long n)
+{
+	return n == -ECONNREFUSED ? -ENOTCONN : n;
+}
 
 /* WSPSelect's sets a socket is ready for. */
 #define WSP_SEL_READ	0x1

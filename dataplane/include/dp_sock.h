@@ -280,6 +280,45 @@ int dp_sock_wait_any(struct dp_sock *const *socks,
  * of sockets changed). */
 void dp_sock_kick_waiters(void);
 
+/*
+ * Watching: a thread that follows many sockets (the provider's service
+ * thread) marks each with a context and takes, from one queue, the
+ * contexts of those that saw an event, instead of scanning them all.
+ * Lcores queue a watched socket once per iteration at most, where they
+ * already batch their wake-ups (dp_wait_flush): a relaxed load per
+ * noted socket, and a system call only if the taker sleeps.
+ */
+
+/**
+ * Watch s with ctx (NULL: stop). ctx is what dp_sock_watch_take()
+ * returns; it may be returned once more after the watch stops, so it
+ * must stay valid memory (the provider's sockets are type-stable).
+ */
+void dp_sock_watch_set(struct dp_sock *s, void *ctx);
+
+/** Queue s's context (if watched and not queued yet) and wake the taker:
+ * for events no lcore notes, or a check the watcher wants now. */
+void dp_sock_watch_signal(struct dp_sock *s);
+
+/**
+ * Before checking a socket taken from the queue: let events queue it
+ * again (a full fence orders this before the caller's check).
+ */
+void dp_sock_watch_rearm(struct dp_sock *s);
+
+/**
+ * Take up to max queued contexts, waiting up to timeout_us (< 0
+ * forever). *overflow is set if the queue overflowed since the last
+ * take (the caller must then check every socket it watches).
+ * @return the number taken (0 on timeout or dp_sock_watch_kick());
+ *   -ENETDOWN the dataplane is not running.
+ */
+int dp_sock_watch_take(void **ctx, unsigned int max, int64_t timeout_us,
+		bool *overflow);
+
+/** Make a dp_sock_watch_take() caller return now. */
+void dp_sock_watch_kick(void);
+
 /** Bytes queued for reading (FIONREAD). */
 size_t dp_sock_rx_bytes(struct dp_sock *s);
 

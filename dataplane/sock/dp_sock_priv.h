@@ -212,6 +212,10 @@ struct dp_sock {
 	uint32_t seq;			/* (a) bumped on every event */
 	uint32_t waiters;		/* (a) threads asleep or spinning */
 	bool interrupted;		/* (a) blocked calls return -EINTR */
+	void *watch_ctx;		/* (a) the watcher's (dp_sock_watch.c) */
+	uint32_t watch_queued;		/* (a) on the watch queue: set by
+					 * whoever queues it, cleared by the
+					 * taker (only they know when) */
 
 	/* receive accounting: lcores add, application threads take */
 	uint64_t rx_bytes_q __rte_cache_aligned; /* (a) payload bytes queued */
@@ -283,6 +287,12 @@ struct dp_sock_table {
 	uint32_t sel_seq __rte_cache_aligned; /* (a) bumped for select
 					       * waiters */
 	uint32_t sel_waiters;		/* (a) */
+	/* The watch queue (dp_sock_watch.c): contexts of watched sockets
+	 * that saw an event; lcores and signallers enqueue, one taker. */
+	struct rte_ring *watch;		/* (c) MP/SC */
+	uint32_t watch_seq __rte_cache_aligned; /* (a) bumped for the taker */
+	uint32_t watch_waiters;		/* (a) */
+	uint32_t watch_overflow;	/* (a) a context did not fit */
 };
 
 /* Per lcore: what it drains and wakes. */
@@ -409,6 +419,10 @@ bool dp_sock_tx_fate(struct dp_lcore *lc, struct rte_mbuf *m,
 unsigned int dp_sock_dump(struct dp_engine *eng, struct dp_sock_info *out,
 		unsigned int max);
 void dp_sock_telemetry(void);
+
+/* dp_sock_watch.c */
+bool dp_sock_watch_push(struct dp_sock *s);
+void dp_sock_watch_wake(struct dp_sock_table *t);
 
 /* dp_sock_wait.c */
 int dp_wait_any(struct dp_sock *const *socks, const unsigned int *events,

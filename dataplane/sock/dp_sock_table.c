@@ -88,6 +88,13 @@ dp_sock_table_create(struct dp_engine *eng)
 				sl->wake == NULL)
 			return -ENOMEM;
 	}
+	/* Each watched socket is queued once until taken; twice the
+	 * sockets leaves room for stale contexts of closed ones. Any
+	 * thread enqueues; the watcher alone dequeues. */
+	t->watch = rte_ring_create("dp_watch", DP_SOCK_MAX * 2,
+		SOCKET_ID_ANY, RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	if (t->watch == NULL)
+		return -ENOMEM;
 	/* The protocols' datagrams come to them through the net layer. */
 	for (unsigned int p = 0; p < RTE_DIM(protos); p++) {
 		struct dp_ip_proto ip;
@@ -186,6 +193,7 @@ dp_sock_table_free(struct dp_engine *eng)
 			dp_free(g);
 		rte_hash_free(t->binds);
 	}
+	rte_ring_free(t->watch);
 	dp_mcache_flush_all(eng);
 	dp_free(t);
 	eng->socks = NULL;

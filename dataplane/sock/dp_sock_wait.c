@@ -51,6 +51,8 @@ wake_selectors(struct dp_sock_table *t)
 void
 dp_wait_flush(struct dp_lcore *lc)
 {
+	bool watched = false;
+
 	if (lc->sock->nb_wake == 0)
 		return;
 	/* Our ring stores must be visible before we read the waiters. */
@@ -60,8 +62,12 @@ dp_wait_flush(struct dp_lcore *lc)
 
 		if (__atomic_load_n(&s->waiters, __ATOMIC_RELAXED) != 0)
 			dp_wait_wake(s);
+		if (__atomic_load_n(&s->watch_ctx, __ATOMIC_RELAXED) != NULL)
+			watched |= dp_sock_watch_push(s);
 	}
 	wake_selectors(lc->eng->socks);
+	if (watched)
+		dp_sock_watch_wake(lc->eng->socks);
 	lc->sock->nb_wake = 0;
 	lc->sock->wake_gen++;
 }

@@ -67,6 +67,7 @@ extern const struct wt_suite test_udp_blocking_suite;
 extern const struct wt_suite test_udp_select_wait_suite;
 extern const struct wt_suite test_udp_threads_suite;
 extern const struct wt_suite test_udp_overlapped_suite;
+extern const struct wt_suite test_udp_ovl_many_suite;
 extern const struct wt_suite test_udp_pool_suite;
 extern const struct wt_suite test_udp_cleanup_suite;
 /* Last: takes Winsock down for good and checks nothing leaked. */

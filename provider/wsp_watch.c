@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The service thread and the sockets it follows (wsp_watch.h).
+ *
+ * Each watched socket's dataplane half carries the socket as its watch
+ * context; lcores queue the contexts of those that saw an event and the
+ * thread takes them in batches (dp_sock_watch_take). Its work grows with
+ * the events, not with the sockets watched, and nothing caps their
+ * number: on Windows this is not a WaitForMultipleObjects over socket
+ * events (64 at most), it is one dataplane queue.
+ *
+ * A context taken from the queue may be stale (the socket stopped being
+ * watched, or its slot was recycled): provider sockets are type-stable,
+ * so it is still a wsp_sock, and the thread runs a callback only if one
+ * is registered now, under the lock, with a reference taken then.
+ *
+ * The thread starts on first need and stops in WSPCleanup.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "dp_sock.h"
+#include "wsp_error.h"
+#include "wsp_log.h"
+#include "wsp_os.h"
+#include "wsp_priv.h"
+#include "wsp_sock.h"
+#include "wsp_watch.h"
+
+#define TAKE_BATCH	64
+#define TAKE_SLICE_US	100000	/* stop is looked at this often */
+
+static struct {
+	struct wsp_mutex lock;
+	struct wsp_cond cond;
+	struct wsp_sock *head;		/* lock: every watched socket */
+	unsigned int count;		/* lock */
+	struct wsp_thread *thread;	/* lock */
+	bool stop;			/* lock */
+} watch = {
+	.lock = WSP_MUTEX_INITIALIZER,
+	.cond = WSP_COND_INITIALIZER,
+};
+
+/* Run ws's callback if it still has one (a stale context has none). */
+static void
+run(struct wsp_sock *ws)
+{
+	wsp_watch_fn fn;
+
+	wsp_mutex_lock(&watch.lock);
+	fn = ws->watch_fn;
+	if (fn != NULL)		/* the watcher's reference keeps it open */
+		__atomic_fetch_add(&ws->ref, 1, __ATOMIC_ACQ_REL);
+	wsp_mutex_unlock(&watch.lock);
+	if (fn == NULL)
+		return;
+	/* Events from here on queue it again. */
+	dp_sock_watch_rearm(ws->dp);
+	fn(ws);
+	wsp_sock_put(ws);
+}
+
+/* The queue overflowed: some events are known only by looking. */
+static void
+run_all(void)
+{
+	struct wsp_sock **all;
+	unsigned int n = 0;
+
+	wsp_mutex_lock(&watch.lock);
+	all = malloc(sizeof(*all) * (watch.count + 1));
+	for (struct wsp_sock *ws = watch.head; all != NULL && ws != NULL;
+			ws = ws->watch_next) {
+		__atomic_fetch_add(&ws->ref, 1, __ATOMIC_ACQ_REL);
+		all[n++] = ws;
+	}
+	wsp_mutex_unlock(&watch.lock);
+	if (all == NULL) {
+		WSP_LOG(ERR, "no memory to look at every watched socket");
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		run(all[i]);
+		wsp_sock_put(all[i]);
+	}
+	free(all);
+}
+
+static void
+service_thread(void *arg)
+{
+	void *ctx[TAKE_BATCH];
+
+	(void)arg;
+	for (;;) {
+		bool overflow = false;
+		int n;
+
+		wsp_mutex_lock(&watch.lock);
+		if (!watch.stop && watch.count == 0)
+			wsp_cond_wait(&watch.cond, &watch.lock, 1000);
+		if (watch.stop) {
+			wsp_mutex_unlock(&watch.lock);
+			return;
+		}
+		wsp_mutex_unlock(&watch.lock);
+		n = dp_sock_watch_take(ctx, TAKE_BATCH, TAKE_SLICE_US,
+			&overflow);
+		if (n < 0) {		/* the dataplane is stopping */
+			wsp_sleep_us(1000);
+			continue;
+		}
+		if (overflow)
+			run_all();
+		for (int i = 0; i < n; i++)
+			run(ctx[i]);
+	}
+}
+
+int
+wsp_watch_add(struct wsp_sock *ws, wsp_watch_fn fn)
+{
+	int err = 0;
+
+	wsp_mutex_lock(&watch.lock);
+	if (watch.thread == NULL && wsp_thread_start(&watch.thread,
+			service_thread, NULL) != 0) {
+		watch.thread = NULL;
+		err = WSAENOBUFS;
+	} else if (ws->watch_fn == NULL) {
+		ws->watch_fn = fn;
+		ws->watch_prev = NULL;
+		ws->watch_next = watch.head;
+		if (watch.head != NULL)
+			watch.head->watch_prev = ws;
+		watch.head = ws;
+		watch.count++;
+		dp_sock_watch_set(ws->dp, ws);
+		wsp_cond_broadcast(&watch.cond);
+	} else {
+		ws->watch_fn = fn;
+	}
+	wsp_mutex_unlock(&watch.lock);
+	/* What happened before the watch began was queued for nobody. */
+	if (err == 0)
+		dp_sock_watch_signal(ws->dp);
+	return err;
+}
+
+void
+wsp_watch_del(struct wsp_sock *ws)
+{
+	wsp_mutex_lock(&watch.lock);
+	if (ws->watch_fn != NULL) {
+		dp_sock_watch_set(ws->dp, NULL);
+		ws->watch_fn = NULL;
+		if (ws->watch_prev != NULL)
+			ws->watch_prev->watch_next = ws->watch_next;
+		else
+			watch.head = ws->watch_next;
+		if (ws->watch_next != NULL)
+			ws->watch_next->watch_prev = ws->watch_prev;
+		ws->watch_next = ws->watch_prev = NULL;
+		watch.count--;
+	}
+	wsp_mutex_unlock(&watch.lock);
+}
+
+void
+wsp_watch_shutdown(void)
+{
+	struct wsp_thread *t;
+
+	wsp_mutex_lock(&watch.lock);
+	watch.stop = true;
+	t = watch.thread;
+	watch.thread = NULL;
+	wsp_cond_broadcast(&watch.cond);
+	wsp_mutex_unlock(&watch.lock);
+	dp_sock_watch_kick();
+	if (t != NULL)
+		wsp_thread_join(t);
+	wsp_mutex_lock(&watch.lock);
+	watch.stop = false;
+	wsp_mutex_unlock(&watch.lock);
+}

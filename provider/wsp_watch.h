@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Following many sockets from one service thread (wsp_watch.c).
+ *
+ * A socket registers a callback; the service thread runs it after the
+ * socket saw an event (the dataplane queues the sockets that changed,
+ * dp_sock_watch_*), never scanning the sockets that did not. Callbacks
+ * run on the service thread only, one at a time, and must re-check
+ * what they wait for: a run may be spurious.
+ *
+ * Threading: any thread adds and removes; the caller keeps a reference
+ * on ws from wsp_watch_add until wsp_watch_del returns (the overlapped
+ * module: its pending operations hold them).
+ */
+#ifndef _WSP_WATCH_H_
+#define _WSP_WATCH_H_
+
+struct wsp_sock;
+
+typedef void (*wsp_watch_fn)(struct wsp_sock *ws);
+
+/* Run fn on the service thread after each event on ws, and once soon
+ * (for what happened before the call). 0, or WSAENOBUFS when the service
+ * thread cannot be started. Re-adding replaces fn. */
+int wsp_watch_add(struct wsp_sock *ws, wsp_watch_fn fn);
+
+/* Stop following ws (a run already begun may still finish). */
+void wsp_watch_del(struct wsp_sock *ws);
+
+/* WSPCleanup, after every watch was removed: stop the thread. */
+void wsp_watch_shutdown(void);
+
+#endif /* _WSP_WATCH_H_ */
