@@ -48,33 +48,47 @@ send_to(SOCKET tx, uint32_t ip, uint16_t port, const char *s)
 	PT_OK(sendto(tx, s, (int)strlen(s), 0, PT_SA(to), PT_SIN_LEN));
 }
 
+/*
+ * tx (prepared by the caller) sends payload to dst at rx's port; rx,
+ * with IP_PKTINFO on, reads it through WSARecvMsg: the flags say how it
+ * was addressed and the IN_PKTINFO names dst on interface 1.
+ */
 static void
-test_recvmsg_reports_destination_in_pktinfo(void)
+recvmsg_sees(SOCKET rx, SOCKET tx, uint16_t port, uint32_t dst,
+		const char *payload, DWORD want_flags)
 {
-	struct sockaddr_in name;
-	SOCKET rx = ext_bound(0, &name), tx = pt_socket(SOCK_DGRAM,
-		IPPROTO_UDP);
 	LPFN_WSARECVMSG recvmsg = ext_recvmsg(rx);
 	const IN_PKTINFO *pi;
 	struct rx r;
 	DWORD n = 0;
 
 	pt_setopt_int(rx, IPPROTO_IP, IP_PKTINFO, 1);
-	send_to(tx, PT_IP, ntohs(name.sin_port), "hello");
+	send_to(tx, dst, port, payload);
+	CU_ASSERT_FATAL(pt_readable(rx, PT_WAIT_MS));
 	rx_init(&r, sizeof(r.ctl));
 	PT_OK(recvmsg(rx, &r.msg, &n, NULL, NULL));
-	CU_ASSERT_EQUAL(n, 5);
-	CU_ASSERT_EQUAL(memcmp(r.data, "hello", 5), 0);
+	CU_ASSERT_EQUAL(n, strlen(payload));
+	CU_ASSERT_EQUAL(memcmp(r.data, payload, n), 0);
 	CU_ASSERT_EQUAL(ntohl(r.from.sin_addr.s_addr), PT_IP);
-	CU_ASSERT_EQUAL(r.msg.dwFlags, 0);
+	CU_ASSERT_EQUAL(r.msg.dwFlags, want_flags);
 	CU_ASSERT_EQUAL(r.msg.Control.len,
 		WSA_CMSG_SPACE(sizeof(IN_PKTINFO)));
 	pi = pktinfo(&r.msg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pi);
-	CU_ASSERT_EQUAL(ntohl(pi->ipi_addr.s_addr), PT_IP);
+	CU_ASSERT_EQUAL(ntohl(pi->ipi_addr.s_addr), dst);
 	CU_ASSERT_EQUAL(pi->ipi_ifindex, 1);
 	pt_close(rx);
 	pt_close(tx);
+}
+
+static void
+test_recvmsg_reports_destination_in_pktinfo(void)
+{
+	struct sockaddr_in name;
+	SOCKET rx = ext_bound(0, &name);
+
+	recvmsg_sees(rx, pt_socket(SOCK_DGRAM, IPPROTO_UDP),
+		ntohs(name.sin_port), PT_IP, "hello", 0);
 }
 
 static void
@@ -83,30 +97,15 @@ test_recvmsg_reports_multicast_group_in_pktinfo(void)
 	struct sockaddr_in name;
 	SOCKET rx = ext_bound(0, &name), tx = pt_socket(SOCK_DGRAM,
 		IPPROTO_UDP);
-	LPFN_WSARECVMSG recvmsg = ext_recvmsg(rx);
 	IP_MREQ mr;
-	const IN_PKTINFO *pi;
-	struct rx r;
-	DWORD n = 0;
 
 	mr.imr_multiaddr.s_addr = htonl(EXT_GROUP);
 	mr.imr_interface.s_addr = 0;
 	PT_OK(setsockopt(rx, IPPROTO_IP, IP_ADD_MEMBERSHIP, (char *)&mr,
 		sizeof(mr)));
-	pt_setopt_int(rx, IPPROTO_IP, IP_PKTINFO, 1);
 	pt_setopt_int(tx, IPPROTO_IP, IP_MULTICAST_LOOP, 1);
-	send_to(tx, EXT_GROUP, ntohs(name.sin_port), "group");
-	CU_ASSERT_FATAL(pt_readable(rx, PT_WAIT_MS));
-	rx_init(&r, sizeof(r.ctl));
-	PT_OK(recvmsg(rx, &r.msg, &n, NULL, NULL));
-	CU_ASSERT_EQUAL(n, 5);
-	CU_ASSERT_EQUAL(r.msg.dwFlags, MSG_MCAST);
-	pi = pktinfo(&r.msg);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pi);
-	CU_ASSERT_EQUAL(ntohl(pi->ipi_addr.s_addr), EXT_GROUP);
-	CU_ASSERT_EQUAL(pi->ipi_ifindex, 1);
-	pt_close(rx);
-	pt_close(tx);
+	recvmsg_sees(rx, tx, ntohs(name.sin_port), EXT_GROUP, "group",
+		MSG_MCAST);
 }
 
 static void
@@ -115,24 +114,10 @@ test_recvmsg_flags_broadcast_with_bcast(void)
 	struct sockaddr_in name;
 	SOCKET rx = ext_bound(0, &name), tx = pt_socket(SOCK_DGRAM,
 		IPPROTO_UDP);
-	LPFN_WSARECVMSG recvmsg = ext_recvmsg(rx);
-	const IN_PKTINFO *pi;
-	struct rx r;
-	DWORD n = 0;
 
-	pt_setopt_int(rx, IPPROTO_IP, IP_PKTINFO, 1);
 	pt_setopt_int(tx, SOL_SOCKET, SO_BROADCAST, 1);
-	send_to(tx, 0xffffffffu, ntohs(name.sin_port), "all");
-	CU_ASSERT_FATAL(pt_readable(rx, PT_WAIT_MS));
-	rx_init(&r, sizeof(r.ctl));
-	PT_OK(recvmsg(rx, &r.msg, &n, NULL, NULL));
-	CU_ASSERT_EQUAL(n, 3);
-	CU_ASSERT_EQUAL(r.msg.dwFlags, MSG_BCAST);
-	pi = pktinfo(&r.msg);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pi);
-	CU_ASSERT_EQUAL(pi->ipi_addr.s_addr, 0xffffffffu);
-	pt_close(rx);
-	pt_close(tx);
+	recvmsg_sees(rx, tx, ntohs(name.sin_port), 0xffffffffu, "all",
+		MSG_BCAST);
 }
 
 static void
