@@ -15,44 +15,32 @@
 #include "wsp_addr.h"
 #include "wsp_ovl.h"
 #include "wsp_error.h"
+#include "wsp_iov.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
 
-#define IOV_STACK	16
-
 struct io_args {
 	struct wsp_sock *ws;
-	struct dp_iov stack[IOV_STACK];
-	struct dp_iov *iov;
+	struct wsp_iov v;
+	struct dp_iov *iov;		/* the part not yet done */
 	unsigned int niov;
 };
 
 static int
 iov_from(struct io_args *a, LPWSABUF bufs, DWORD n)
 {
-	if (n != 0 && bufs == NULL)
-		return WSAEFAULT;
-	a->iov = n <= IOV_STACK ? a->stack : malloc(sizeof(*a->iov) * n);
-	if (a->iov == NULL)
-		return WSAENOBUFS;
-	for (DWORD i = 0; i < n; i++) {
-		if (bufs[i].len != 0 && bufs[i].buf == NULL) {
-			if (a->iov != a->stack)
-				free(a->iov);
-			return WSAEFAULT;
-		}
-		a->iov[i] = (struct dp_iov){ bufs[i].buf, bufs[i].len };
-	}
-	a->niov = n;
-	return 0;
+	int err = wsp_iov_from(&a->v, bufs, n);
+
+	a->iov = a->v.iov;
+	a->niov = a->v.n;
+	return err;
 }
 
 static void
 iov_done(struct io_args *a)
 {
-	if (a->iov != a->stack)
-		free(a->iov);
+	wsp_iov_done(&a->v);
 }
 
 static int

@@ -21,11 +21,11 @@
 #include "wsp_addr.h"
 #include "wsp_error.h"
 #include "wsp_ext.h"
+#include "wsp_iov.h"
 #include "wsp_ovl.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 
-#define IOV_STACK	8
 
 /* Append one control message if it fits; false (nothing written) if
  * not. */
@@ -84,37 +84,6 @@ wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,
 	return flags;
 }
 
-/* A WSAMSG's buffers as dp_iovs (freed with iov_free). */
-static int
-iov_get(const WSAMSG *msg, struct dp_iov *stack, struct dp_iov **iov)
-{
-	DWORD n = msg->dwBufferCount;
-
-	if (n != 0 && msg->lpBuffers == NULL)
-		return WSAEFAULT;
-	*iov = n <= IOV_STACK ? stack : malloc(n * sizeof(**iov));
-	if (*iov == NULL)
-		return WSAENOBUFS;
-	for (DWORD i = 0; i < n; i++) {
-		const WSABUF *b = &msg->lpBuffers[i];
-
-		if (b->len != 0 && b->buf == NULL) {
-			if (*iov != stack)
-				free(*iov);
-			return WSAEFAULT;
-		}
-		(*iov)[i] = (struct dp_iov){ b->buf, b->len };
-	}
-	return 0;
-}
-
-static void
-iov_free(struct dp_iov *iov, struct dp_iov *stack)
-{
-	if (iov != stack)
-		free(iov);
-}
-
 /* An SPI-style call's result: 0, or SOCKET_ERROR with *err set. */
 static int
 fail(int err, LPINT lpErrno)
@@ -128,7 +97,7 @@ recv_msg(struct wsp_sock *ws, LPWSAMSG msg, LPDWORD rcvd,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT lpErrno)
 {
-	struct dp_iov stack[IOV_STACK], *iov;
+	struct wsp_iov v;
 	struct dp_rx_meta meta;
 	DWORD room = 0, flags;
 	int err, f;
@@ -141,18 +110,18 @@ recv_msg(struct wsp_sock *ws, LPWSAMSG msg, LPDWORD rcvd,
 	/* Datagram and raw sockets only (WSARecvMsg). */
 	if (wsp_sock_is_stream(ws))
 		return fail(WSAEOPNOTSUPP, lpErrno);
-	/* A peek cannot pend: it would complete with data still queued. */
-	if ((msg->dwFlags & ~(DWORD)MSG_PEEK) ||
-			((msg->dwFlags & MSG_PEEK) && ov != NULL))
+	/* A peek that pends completes when data comes and leaves it
+	 * queued (wsp_ovl.c): readiness, as for WSARecv. */
+	if (msg->dwFlags & ~(DWORD)MSG_PEEK)
 		return fail(WSAEOPNOTSUPP, lpErrno);
-	err = iov_get(msg, stack, &iov);
+	err = wsp_iov_from(&v, msg->lpBuffers, msg->dwBufferCount);
 	if (err != 0)
 		return fail(err, lpErrno);
 	f = (msg->dwFlags & MSG_PEEK) ? DP_F_PEEK : 0;
 	if (ov != NULL || __atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED))
 		f |= DP_F_NONBLOCK;
-	n = dp_sock_recv_meta(ws->dp, iov, msg->dwBufferCount, &meta, f);
-	iov_free(iov, stack);
+	n = dp_sock_recv_meta(ws->dp, v.iov, v.n, &meta, f);
+	wsp_iov_done(&v);
 	if (n == -EAGAIN && ov != NULL)
 		return fail(wsp_ovl_pend_recv_msg(ws, msg, ov, cr, tid),
 			lpErrno);
@@ -233,7 +202,7 @@ send_msg(struct wsp_sock *ws, LPWSAMSG msg, DWORD flags, LPDWORD sent,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT lpErrno)
 {
-	struct dp_iov stack[IOV_STACK], *iov;
+	struct wsp_iov v;
 	struct dp_addr dst, *dstp = NULL;
 	int err;
 	long n;
@@ -251,21 +220,26 @@ send_msg(struct wsp_sock *ws, LPWSAMSG msg, DWORD flags, LPDWORD sent,
 		dstp = &dst;
 	}
 	err = wsp_msg_parse_control(&msg->Control);
-	if (err == 0)
-		err = iov_get(msg, stack, &iov);
 	if (err != 0)
 		return fail(err, lpErrno);
-	/* Datagram sends never pend: queued or refused at once. */
-	n = dp_sock_send(ws->dp, iov, msg->dwBufferCount, dstp,
+	/* An overlapped send never blocks: what does not fit pends
+	 * (wsp_ovl.c), as WSASend's does. */
+	if (ov != NULL) {
+		err = wsp_ovl_send(ws, msg->lpBuffers, msg->dwBufferCount,
+			dstp, sent, ov, cr, tid);
+		return err == 0 ? 0 : fail(err, lpErrno);
+	}
+	err = wsp_iov_from(&v, msg->lpBuffers, msg->dwBufferCount);
+	if (err != 0)
+		return fail(err, lpErrno);
+	n = dp_sock_send(ws->dp, v.iov, v.n, dstp,
 		__atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED) ?
 		DP_F_NONBLOCK : 0);
-	iov_free(iov, stack);
+	wsp_iov_done(&v);
 	if (n < 0)
 		return fail(wsp_error_from_errno((int)n), lpErrno);
 	if (sent != NULL)
 		*sent = (DWORD)n;
-	if (ov != NULL)
-		wsp_ovl_complete(ws, ov, cr, tid, 0, (DWORD)n, 0);
 	return 0;
 }
 

@@ -256,6 +256,39 @@ test_recvmsg_overlapped_pends_then_fills_pktinfo(void)
 	pt_close(tx);
 }
 
+/* An overlapped peek pends like a receive and completes when a datagram
+ * comes, leaving it queued for the next receive (readiness, as libuv
+ * uses a peek). */
+static void
+test_recvmsg_overlapped_peek_completes_and_leaves_datagram(void)
+{
+	struct sockaddr_in name;
+	SOCKET rx = ext_bound(0, &name), tx = pt_socket(SOCK_DGRAM,
+		IPPROTO_UDP);
+	LPFN_WSARECVMSG recvmsg = ext_recvmsg(rx);
+	WSAOVERLAPPED ov;
+	DWORD n = 0, flags = 0;
+	struct rx r;
+	char buf[16];
+
+	memset(&ov, 0, sizeof(ov));
+	ov.hEvent = WSACreateEvent();
+	rx_init(&r, 0);
+	r.msg.dwFlags = MSG_PEEK;
+	PT_FAILS(recvmsg(rx, &r.msg, NULL, &ov, NULL), WSA_IO_PENDING);
+	send_to(tx, PT_IP, ntohs(name.sin_port), "peek");
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ov.hEvent, TRUE,
+		PT_WAIT_MS, FALSE), WSA_WAIT_EVENT_0);
+	PT_OK(WSAGetOverlappedResult(rx, &ov, &n, FALSE, &flags));
+	CU_ASSERT_EQUAL(n, 4);
+	CU_ASSERT_EQUAL(memcmp(r.data, "peek", 4), 0);
+	CU_ASSERT_EQUAL(recv(rx, buf, sizeof(buf), 0), 4);
+	CU_ASSERT_EQUAL(memcmp(buf, "peek", 4), 0);
+	WSACloseEvent(ov.hEvent);
+	pt_close(rx);
+	pt_close(tx);
+}
+
 /* A datagram already queued: the overlapped call completes at once
  * (0) and its completion is indicated once. */
 static void
@@ -401,6 +434,7 @@ static const struct wt_test msg_tests[] = {
 	WT_TEST(test_recvmsg_bad_arguments_fail),
 	WT_TEST(test_recvmsg_overlapped_pends_then_fills_pktinfo),
 	WT_TEST(test_recvmsg_overlapped_with_data_completes_at_once),
+	WT_TEST(test_recvmsg_overlapped_peek_completes_and_leaves_datagram),
 	WT_TEST(test_sendmsg_with_our_pktinfo_is_received),
 	WT_TEST(test_sendmsg_bad_control_data_fails),
 	WT_TEST(test_sio_ext_sendmsg_sends_the_message),
