@@ -8,10 +8,17 @@
  *                    RFC 6528), options on the wire
  *   dp_tcp_input.c   segments in: checks, lookup, RFC 9293 §3.10.7 in
  *                    its order, header prediction, RFC 5961
+ *   dp_tcp_reass.c   in-order payload to the application, segments
+ *                    beyond a hole held until it fills
+ *   dp_tcp_syncache.c passive open: SYN to a listener, the child, its
+ *                    way onto the accept queue; SYN options
+ *   dp_tcp_timewait.c TIME-WAIT: entering it, RFC 6191 reuse
  *   dp_tcp_output.c  what to send and sending it: data, SYN, FIN, ACK,
  *                    window updates, RST and challenge ACKs
  *   dp_tcp_timer.c   RTO (RFC 6298, µs), persist, TIME-WAIT, FIN-WAIT-2
  *   dp_tcp_usrreq.c  the socket calls on application threads
+ *   dp_tcp_listen.c  listen and accept: the listener's spare sockets,
+ *                    its children's end when it closes
  *
  * Who writes what (the rule of sock/dp_sock_priv.h): every field of
  * struct dp_tcp_pcb marked (o) is the owner lcore's; application threads
@@ -115,6 +122,19 @@ struct dp_tcp_opts {
 	uint8_t ws;
 	bool has_mss, has_ws, has_ts, sack_ok;
 	uint32_t tsval, tsecr;
+};
+
+/* One segment, parsed. */
+struct dp_tcp_seg {
+	struct rte_mbuf *m;		/* NULL once consumed */
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *th;
+	struct dp_tcp_opts o;
+	uint32_t seq, ack;
+	uint32_t off;			/* payload offset in m (from IPv4) */
+	uint32_t len;			/* payload bytes */
+	uint16_t win;
+	uint8_t flags;
 };
 
 struct dp_tcp_pcb {
@@ -268,13 +288,48 @@ void dp_tcp_timer(struct dp_sock *s);
 void dp_tcp_timer_update(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_rexmt_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_rtt_sample(struct dp_tcp_pcb *tp, uint32_t rtt_us);
-void dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 
-/* dp_tcp_usrreq.c: a passive child died before it was accepted (owner
- * lcore): it goes back to its listener's spares. */
+/* dp_tcp_timewait.c (owner lcore) */
+void dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* A SYN that may end TIME-WAIT and open anew (RFC 6191). */
+bool dp_tcp_tw_reuse(const struct dp_tcp_pcb *tp,
+		const struct dp_tcp_seg *sg);
+
+/* dp_tcp_reass.c (owner lcore) */
+/* sg's payload alone (headers stripped), the mbuf taken from sg. */
+struct rte_mbuf *dp_tcp_seg_take(struct dp_tcp_seg *sg);
+/* Payload onto the application's ring; false if it has no room. */
+bool dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct rte_mbuf *m);
+/* Hold a segment beyond RCV.NXT. */
+void dp_tcp_reass_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_seg *sg);
+/* Deliver what RCV.NXT reached, and a held FIN. */
+void dp_tcp_reass_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+
+/* dp_tcp_syncache.c (owner lcore) */
+void dp_tcp_syn_opts(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		const struct dp_tcp_seg *sg);
+/* A segment for the listener ls that no connection took. */
+void dp_tcp_listen_input(struct dp_lcore *lc, struct dp_sock *ls,
+		struct dp_tcp_seg *sg);
+/* SYN-RECEIVED -> ESTABLISHED; false: the child was reset. */
+bool dp_tcp_established(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+
+/* dp_tcp_listen.c */
+/* A passive child died before it was accepted (owner lcore): it goes
+ * back to its listener's spares. */
 void dp_tcp_child_dead(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+int dp_tcp_listen(struct dp_sock *s, int backlog);
+int dp_tcp_accept(struct dp_sock *s, struct dp_sock **out,
+		struct dp_addr *peer);
+/* The accept queue's children (reset) and the spares, closed; running:
+ * the engine is up to take the closes. */
+void dp_tcp_listener_drain(struct dp_tcp_pcb *tp, bool running);
 
 /* dp_tcp_input.c */
+/* The peer's FIN, reached in order. */
+void dp_tcp_fin_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* Consumes m, whose data starts at its IPv4 header. */
 void dp_tcp_input(struct dp_lcore *lc, struct rte_mbuf *m);
 /* An ICMP error quoting one of our segments (ip: the quoted header). */

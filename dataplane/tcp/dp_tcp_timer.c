@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * TCP's timers on the owner lcore: retransmission (RFC 6298, µs),
- * persist (zero-window probes), TIME-WAIT (2 MSL) and the FIN-WAIT-2
- * bound for orphans. One dp_timer per socket, armed at the earliest of
- * the TCB's deadlines; an ACK only moves a deadline, the wheel is
- * touched when the earliest one changes.
+ * persist (zero-window probes), and the deadlines of TIME-WAIT
+ * (dp_tcp_timewait.c) and of an orphan's FIN-WAIT-2. One dp_timer per
+ * socket, armed at the earliest of the TCB's deadlines; an ACK only
+ * moves a deadline, the wheel is touched when the earliest one
+ * changes.
  */
 #include <rte_common.h>
 
@@ -67,18 +68,6 @@ dp_tcp_rtt_sample(struct dp_tcp_pcb *tp, uint32_t r)
 	tp->rto_us = tp->srtt_us + RTE_MAX(4 * tp->rttvar_us, tp->rto_min_us);
 	if (tp->rto_us > DP_TCP_RTO_MAX_US)
 		tp->rto_us = DP_TCP_RTO_MAX_US;
-}
-
-void
-dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
-{
-	dp_tcp_set_state(tp, DP_TCP_TIME_WAIT);
-	tp->t_rexmt = tp->t_persist = 0;
-	tp->t_2msl = lc->now_us + 2 * lc->eng->tcp->msl_us;
-	/* Nothing more to send: what the peer ACKed is freed already. */
-	dp_tcp_sq_free(tp->s, tp);
-	dp_wait_note(lc, tp->s);
-	dp_tcp_timer_update(lc, tp);
 }
 
 static void
