@@ -10,6 +10,7 @@
  *                    its order, header prediction, RFC 5961
  *   dp_tcp_reass.c   in-order payload to the application, segments
  *                    beyond a hole held until it fills
+ *   dp_tcp_sack.c    SACK blocks and D-SACK we report (RFC 2018, 2883)
  *   dp_tcp_syncache.c passive open: SYN to a listener, the child, its
  *                    way onto the accept queue; SYN options
  *   dp_tcp_timewait.c TIME-WAIT: entering it, RFC 6191 reuse
@@ -93,6 +94,7 @@
 #define DP_TCP_MSS_MIN		88	/* refuse smaller peer MSS */
 #define DP_TCP_WSCALE_MAX	14
 #define DP_TCP_IW		10	/* RFC 6928 segments */
+#define DP_TCP_SACK_MAX		4	/* blocks we keep (40 option bytes) */
 
 /* Sequence space comparisons, mod 2^32 (RFC 9293 §3.4). */
 #define SEQ_LT(a, b)	((int32_t)((a) - (b)) < 0)
@@ -115,6 +117,7 @@
 #define TF_IN_TABLE	0x0400	/* in its owner's connection table */
 #define TF_QUEUED	0x0800	/* passive child on the accept queue */
 #define TF_OOO_FIN	0x1000	/* a held segment carries the FIN */
+#define TF_DSACK	0x2000	/* dsack[] goes on the next segment */
 
 /* Options seen on a segment. */
 struct dp_tcp_opts {
@@ -175,6 +178,10 @@ struct dp_tcp_pcb {
 	struct rte_mbuf *oq_head;	/* (o) */
 	uint32_t oq_n, oq_bytes;	/* (o) */
 	uint32_t oq_fin_seq;		/* (o) with TF_OOO_FIN */
+	/* SACK blocks to report, most recent first; a D-SACK */
+	uint32_t sack_blk[DP_TCP_SACK_MAX][2];	/* (o) [start, end) */
+	uint8_t sack_n;			/* (o) */
+	uint32_t dsack[2];		/* (o) with TF_DSACK */
 	/* timestamps (RFC 7323) */
 	uint32_t ts_recent, ts_off;	/* (o) */
 	uint64_t ts_recent_us;		/* (o) when ts_recent was taken */
@@ -306,6 +313,17 @@ void dp_tcp_reass_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct dp_tcp_seg *sg);
 /* Deliver what RCV.NXT reached, and a held FIN. */
 void dp_tcp_reass_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+
+/* dp_tcp_sack.c (owner lcore; no-ops unless TF_SACK_OK) */
+/* seq was just held: its run becomes the first block. */
+void dp_tcp_sack_update(struct dp_tcp_pcb *tp, uint32_t seq);
+/* RCV.NXT moved: blocks it covers go. */
+void dp_tcp_sack_trim(struct dp_tcp_pcb *tp);
+/* [seq, end) arrived again: a D-SACK on the next segment. */
+void dp_tcp_dsack(struct dp_tcp_pcb *tp, uint32_t seq, uint32_t end);
+/* The SACK option into o, at most room bytes; its length. */
+unsigned int dp_tcp_sack_opt(struct dp_tcp_pcb *tp, uint8_t *o,
+		unsigned int room);
 
 /* dp_tcp_syncache.c (owner lcore) */
 void dp_tcp_syn_opts(struct dp_lcore *lc, struct dp_tcp_pcb *tp,

@@ -259,6 +259,7 @@ trim(struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 				sg->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
 			d = sg->len;
 		}
+		dp_tcp_dsack(tp, sg->seq, sg->seq + d);	/* bytes again */
 		sg->off += d;
 		sg->len -= d;
 		sg->seq += d;
@@ -343,6 +344,7 @@ text_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 		tp->tf |= TF_ACKNOW;
 		if (tp->oq_head != NULL)
 			dp_tcp_reass_drain(lc, tp);
+		dp_tcp_sack_trim(tp);
 	}
 	if (fin && tp->rcv_nxt == sg->seq + sg->len)
 		dp_tcp_fin_in(lc, tp);
@@ -383,6 +385,9 @@ established_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	if (!acceptable(tp, sg)) {
 		if (!(sg->flags & RTE_TCP_RST_FLAG)) {
 			DP_STAT_INC(lc, tcp_out_of_window);
+			if (sg->len != 0 && !(sg->flags & RTE_TCP_SYN_FLAG) &&
+					SEQ_LEQ(sg->seq + sg->len, tp->rcv_nxt))
+				dp_tcp_dsack(tp, sg->seq, sg->seq + sg->len);
 			dp_tcp_send_ack(lc, tp);
 		}
 		return true;

@@ -208,6 +208,18 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 	}
 }
 
+/* Option bytes left for SACK blocks beside ol others and len bytes of
+ * payload: within 40 and within the MTU. */
+static unsigned int
+sack_room(struct dp_lcore *lc, unsigned int ol, uint32_t len)
+{
+	uint32_t mtu_room = lc->eng->mtu - IP_HDR - TCP_HDR;
+
+	if (ol + len >= mtu_room)
+		return 0;
+	return RTE_MIN(OPT_MAX - ol, mtu_room - ol - len);
+}
+
 /* One segment of tp: header fields from the TCB. */
 static void
 send_seg(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
@@ -218,6 +230,9 @@ send_seg(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 	bool syn = (flags & RTE_TCP_SYN_FLAG) != 0;
 	uint16_t wnd = 0;
 	uint32_t ack = 0;
+
+	if ((tp->tf & TF_SACK_OK) && !syn && !(flags & RTE_TCP_RST_FLAG))
+		ol += dp_tcp_sack_opt(tp, o + ol, sack_room(lc, ol, len));
 
 	if (flags & RTE_TCP_ACK_FLAG) {
 		ack = tp->rcv_nxt;

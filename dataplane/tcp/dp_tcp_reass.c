@@ -95,6 +95,8 @@ dp_tcp_reass_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	if (*p != NULL && dp_mbuf_priv(*p)->addr == seq &&
 			(*p)->data_len >= len) {
 		DP_STAT_INC(lc, tcp_ooo_drop);	/* a duplicate */
+		dp_tcp_dsack(tp, seq, seq + len);
+		dp_tcp_sack_update(tp, seq);
 		return;
 	}
 	m = dp_tcp_seg_take(sg);
@@ -107,4 +109,5 @@ dp_tcp_reass_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		tp->oq_fin_seq = seq + len;
 	}
 	DP_STAT_INC(lc, tcp_ooo_held);
+	dp_tcp_sack_update(tp, seq);
 }

@@ -236,6 +236,7 @@ dp_tcp_oq_free(struct dp_tcp_pcb *tp)
 	}
 	tp->oq_head = NULL;
 	tp->oq_n = tp->oq_bytes = 0;
+	tp->sack_n = 0;
 	tp->tf &= ~TF_OOO_FIN;
 }
 
