@@ -94,6 +94,9 @@
 #define DP_TCP_MSS_MIN		88	/* refuse smaller peer MSS */
 #define DP_TCP_WSCALE_MAX	14
 #define DP_TCP_IW		10	/* RFC 6928 segments */
+#define DP_TCP_KEEP_IDLE_MS	7200000	/* Windows' defaults: 2 h idle, */
+#define DP_TCP_KEEP_INTVL_MS	1000	/* then a probe a second, */
+#define DP_TCP_KEEP_CNT		10	/* 10 unanswered: dropped */
 #define DP_TCP_SACK_MAX		4	/* blocks we keep (40 option bytes) */
 
 /* Sequence space comparisons, mod 2^32 (RFC 9293 §3.4). */
@@ -190,8 +193,13 @@ struct dp_tcp_pcb {
 	uint32_t rtt_seq;		/* (o) */
 	uint64_t rtt_start;		/* (o) 0: none timed */
 	/* deadlines, µs on the owner's clock, 0 = off */
-	uint64_t t_rexmt, t_persist, t_2msl; /* (o) */
+	uint64_t t_rexmt, t_persist, t_2msl, t_keep; /* (o) */
 	uint32_t persist_us;		/* (o) current probe interval */
+	/* keepalive (SO_KEEPALIVE, SIO_KEEPALIVE_VALS) */
+	bool keepalive;			/* (o) */
+	uint8_t keep_probes;		/* (o) sent since the peer was heard */
+	uint32_t keep_idle_ms, keep_intvl_ms; /* (o) */
+	uint64_t rcv_us;		/* (o) when the peer was last heard */
 	/* RFC 5961 challenge-ACK limiter, per connection */
 	uint64_t chack_start;		/* (o) */
 	uint32_t chack_n;		/* (o) */
@@ -279,6 +287,7 @@ void dp_tcp_send_ctl(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 /* Retransmit from snd_una: one segment (RTO) */
 void dp_tcp_rexmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_persist_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+void dp_tcp_keep_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* RFC 5961 §3.2/§4: a rate-limited ACK. */
 void dp_tcp_challenge_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* A RST for a segment that has no TCB (RFC 9293 §3.10.7.1), from
@@ -295,6 +304,10 @@ void dp_tcp_timer(struct dp_sock *s);
 void dp_tcp_timer_update(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_rexmt_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_rtt_sample(struct dp_tcp_pcb *tp, uint32_t rtt_us);
+/* The peer was heard from (an acceptable segment): idle time anew. */
+void dp_tcp_keep_heard(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* Keepalive's deadline from its settings (owner). */
+void dp_tcp_keep_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 
 /* dp_tcp_timewait.c (owner lcore) */
 void dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
@@ -333,6 +346,11 @@ void dp_tcp_listen_input(struct dp_lcore *lc, struct dp_sock *ls,
 		struct dp_tcp_seg *sg);
 /* SYN-RECEIVED -> ESTABLISHED; false: the child was reset. */
 bool dp_tcp_established(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+
+/* dp_tcp_usrreq.c: keepalive on or off, idle and interval (ms, 0:
+ * Windows' defaults), as SO_KEEPALIVE and SIO_KEEPALIVE_VALS set them. */
+int dp_tcp_set_keepalive(struct dp_sock *s, bool on, uint32_t idle_ms,
+		uint32_t intvl_ms);
 
 /* dp_tcp_listen.c */
 /* A passive child died before it was accepted (owner lcore): it goes

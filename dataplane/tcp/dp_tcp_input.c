@@ -410,6 +410,7 @@ established_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 			return true;
 	}
 ack:
+	dp_tcp_keep_heard(lc, tp);
 	if ((tp->tf & TF_REQ_TS) && sg->o.has_ts &&
 			SEQ_LEQ(sg->seq, tp->last_ack_sent)) {
 		tp->ts_recent = sg->o.tsval;

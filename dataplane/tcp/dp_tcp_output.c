@@ -306,6 +306,17 @@ dp_tcp_persist_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	send_seg(lc, tp, RTE_TCP_ACK_FLAG, tp->snd_una - 1, 0, 0);
 }
 
+/* Keepalive (RFC 9293 §3.8.4): zero length at SND.UNA - 1 (SHLD-12,
+ * Linux's form). An old sequence number is unacceptable to the peer,
+ * which must answer with an ACK; no garbage byte, which only stacks
+ * that drop zero-length segments need and which a live peer's window
+ * would then have to take. */
+void
+dp_tcp_keep_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	send_seg(lc, tp, RTE_TCP_ACK_FLAG, tp->snd_una - 1, 0, 0);
+}
+
 void
 dp_tcp_rexmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {

@@ -80,6 +80,9 @@ dp_tcp_listen_input(struct dp_lcore *lc, struct dp_sock *ls,
 	cs->tos = ls->tos;
 	tp->tf = ltp->tf & TF_NODELAY;
 	tp->rto_min_us = ltp->rto_min_us;
+	tp->keepalive = ltp->keepalive;	/* accepted sockets inherit it */
+	tp->keep_idle_ms = ltp->keep_idle_ms;
+	tp->keep_intvl_ms = ltp->keep_intvl_ms;
 	__atomic_store_n(&cs->peer, (uint64_t)rte_be_to_cpu_32(
 		sg->ip->src_addr) << 16 | rte_be_to_cpu_16(sg->th->src_port),
 		__ATOMIC_RELEASE);
@@ -109,6 +112,8 @@ dp_tcp_established(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 
 	dp_tcp_set_state(tp, DP_TCP_ESTABLISHED);
 	tp->rxtshift = 0;
+	tp->rcv_us = lc->now_us;
+	dp_tcp_keep_arm(lc, tp);
 	dp_wait_note(lc, tp->s);
 	if (ls == NULL)
 		return true;

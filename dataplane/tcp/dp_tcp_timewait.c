@@ -10,7 +10,7 @@ void
 dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
 	dp_tcp_set_state(tp, DP_TCP_TIME_WAIT);
-	tp->t_rexmt = tp->t_persist = 0;
+	tp->t_rexmt = tp->t_persist = tp->t_keep = 0;
 	tp->t_2msl = lc->now_us + 2 * lc->eng->tcp->msl_us;
 	/* Nothing more to send: what the peer ACKed is freed already. */
 	dp_tcp_sq_free(tp->s, tp);

@@ -22,6 +22,8 @@ tcp_init(struct dp_sock *s)
 	tp->s = s;
 	rte_spinlock_init(&tp->rlock);
 	tp->rto_min_us = DP_TCP_RTO_MIN_US;
+	tp->keep_idle_ms = DP_TCP_KEEP_IDLE_MS;
+	tp->keep_intvl_ms = DP_TCP_KEEP_INTVL_MS;
 	tp->detached = true;		/* in no table yet */
 	return 0;
 }
@@ -562,6 +564,40 @@ nodelay_owner(struct dp_lcore *lc, void *arg)
 	if (r->nodelay && dp_tcp_synced(dp_tcp_state(tp)))
 		dp_tcp_output(lc, tp);
 	return 0;
+}
+
+struct keep_req {
+	struct dp_sock *s;
+	bool on;
+	uint32_t idle_ms, intvl_ms;
+};
+
+static int
+keep_owner(struct dp_lcore *lc, void *arg)
+{
+	struct keep_req *r = arg;
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(r->s);
+
+	tp->keepalive = r->on;
+	if (r->idle_ms != 0)
+		tp->keep_idle_ms = r->idle_ms;
+	if (r->intvl_ms != 0)
+		tp->keep_intvl_ms = r->intvl_ms;
+	tp->keep_probes = 0;
+	if (dp_tcp_state(tp) == DP_TCP_LISTEN)
+		return 0;		/* for the children */
+	dp_tcp_keep_arm(lc, tp);
+	dp_tcp_timer_update(lc, tp);
+	return 0;
+}
+
+int
+dp_tcp_set_keepalive(struct dp_sock *s, bool on, uint32_t idle_ms,
+		uint32_t intvl_ms)
+{
+	struct keep_req r = { s, on, idle_ms, intvl_ms };
+
+	return dp_sock_owner_call(s, keep_owner, &r);
 }
 
 static int

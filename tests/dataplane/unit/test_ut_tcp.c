@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "dp_tcp.h"
 #include "test_ut_tcp_peer.h"
 
 /* connect: SYN with MSS, SYN,ACK, ACK; writable only once established. */
@@ -406,6 +407,59 @@ test_tcp_malformed_segments_are_counted(void)
 	CU_ASSERT_FALSE(sent(&sg));
 }
 
+/* Keepalive (RFC 9293 §3.8.4): off by default (MUST-25); on, after the
+ * idle time a probe SEQ = SND.UNA - 1 with no data; an answer restarts
+ * the idle time; 10 unanswered probes (Windows' count) at the interval
+ * drop the connection with a RST and ENETRESET (WSAENETRESET). */
+static void
+test_tcp_keepalive_probes_then_drops_with_enetreset(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+	char buf[8];
+	int probes = 0;
+
+	ut_advance_us(7201ull * 1000000);
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));		/* off by default */
+	CU_ASSERT_EQUAL(dp_tcp_set_keepalive(s, true, 1000, 100), 0);
+	steps();
+	CU_ASSERT(sent(&sg));			/* idle for 2 h already */
+	CU_ASSERT_EQUAL(sg.seq, iss);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 1, 65535, NULL, 0);
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_advance_us(999000);
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_advance_us(2000);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_ACK_FLAG);
+	CU_ASSERT_EQUAL(sg.seq, iss);		/* SND.UNA - 1 */
+	CU_ASSERT_EQUAL(sg.ack, PISS + 1);
+	CU_ASSERT_EQUAL(sg.len, 0);
+	probes = 1;
+	for (int i = 0; i < 30 && state(s) == DP_TCP_ESTABLISHED; i++) {
+		ut_advance_us(50000);
+		steps();
+		while (sent(&sg)) {
+			if (sg.flags == RTE_TCP_ACK_FLAG) {
+				CU_ASSERT_EQUAL(sg.seq, iss);
+				probes++;
+			} else {
+				CU_ASSERT_EQUAL(sg.flags, RTE_TCP_RST_FLAG);
+				CU_ASSERT_EQUAL(sg.seq, iss + 1);
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(probes, 10);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0),
+		-ENETRESET);
+	done(s);
+}
+
 static void
 check_nothing_held(void)
 {
@@ -430,6 +484,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_connect_times_out_after_syn_retries),
 	WT_TEST(test_tcp_connect_refused_by_rst),
 	WT_TEST(test_tcp_malformed_segments_are_counted),
+	WT_TEST(test_tcp_keepalive_probes_then_drops_with_enetreset),
 	WT_TEST_END
 };
 
