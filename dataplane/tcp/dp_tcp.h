@@ -6,6 +6,8 @@
  *   dp_tcp_subr.c    the layer, the per-lcore connection tables, the
  *                    TCB's life, ISN and TSval offset (SipHash-2-4,
  *                    RFC 6528), options on the wire
+ *   dp_tcp_icmp.c    ICMP errors about our segments: unreachable,
+ *                    fragmentation needed (PMTU, RFC 1191/5927)
  *   dp_tcp_input.c   segments in: checks, lookup, RFC 9293 §3.10.7 in
  *                    its order, header prediction, RFC 5961
  *   dp_tcp_reass.c   in-order payload to the application, segments
@@ -167,6 +169,7 @@ struct dp_tcp_pcb {
 	uint16_t mss;			/* payload per segment, options
 					 * excluded */
 	uint16_t peer_mss;
+	uint16_t pmtu;			/* (o) path MTU learnt, 0: the port's */
 	uint8_t snd_scale, rcv_scale;
 	/* send queue: payload mbufs; sq_seq is the first byte of sq_head */
 	struct rte_mbuf *sq_head, *sq_tail;	/* (o) */
@@ -368,6 +371,8 @@ void dp_tcp_listener_drain(struct dp_tcp_pcb *tp, bool running);
 void dp_tcp_fin_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* Consumes m, whose data starts at its IPv4 header. */
 void dp_tcp_input(struct dp_lcore *lc, struct rte_mbuf *m);
+
+/* dp_tcp_icmp.c */
 /* An ICMP error quoting one of our segments (ip: the quoted header). */
 void dp_tcp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 		uint8_t type, uint8_t code);

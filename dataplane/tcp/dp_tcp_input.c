@@ -565,22 +565,3 @@ dp_tcp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 {
 	input(lc, m, 0);
 }
-
-void
-dp_tcp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
-		uint8_t type, uint8_t code)
-{
-	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)
-		((const uint8_t *)ip + (ip->version_ihl & 0xf) * 4);
-	struct dp_tcp_pcb *tp = dp_tcp_lookup(lc, ip->src_addr, th->src_port,
-		ip->dst_addr, th->dst_port);
-
-	/* Hard errors (SHLD-26) end a connect; soft ones (0, 1, 5) never
-	 * abort (MUST-56). Phase 2 adds frag-needed -> MSS. */
-	if (tp == NULL || type != 3 || (code != 2 && code != 3) ||
-			dp_tcp_state(tp) != DP_TCP_SYN_SENT ||
-			rte_be_to_cpu_32(th->sent_seq) != tp->iss)
-		return;
-	__atomic_store_n(&tp->s->so_error, ECONNREFUSED, __ATOMIC_RELEASE);
-	dp_tcp_close_tcb(lc, tp, ECONNREFUSED);
-}

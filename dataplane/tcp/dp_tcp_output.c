@@ -211,9 +211,11 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 /* Option bytes left for SACK blocks beside ol others and len bytes of
  * payload: within 40 and within the MTU. */
 static unsigned int
-sack_room(struct dp_lcore *lc, unsigned int ol, uint32_t len)
+sack_room(struct dp_lcore *lc, const struct dp_tcp_pcb *tp, unsigned int ol,
+		uint32_t len)
 {
-	uint32_t mtu_room = lc->eng->mtu - IP_HDR - TCP_HDR;
+	uint32_t mtu_room = (tp->pmtu != 0 ? tp->pmtu : lc->eng->mtu) -
+		IP_HDR - TCP_HDR;
 
 	if (ol + len >= mtu_room)
 		return 0;
@@ -232,7 +234,7 @@ send_seg(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 	uint32_t ack = 0;
 
 	if ((tp->tf & TF_SACK_OK) && !syn && !(flags & RTE_TCP_RST_FLAG))
-		ol += dp_tcp_sack_opt(tp, o + ol, sack_room(lc, ol, len));
+		ol += dp_tcp_sack_opt(tp, o + ol, sack_room(lc, tp, ol, len));
 
 	if (flags & RTE_TCP_ACK_FLAG) {
 		ack = tp->rcv_nxt;

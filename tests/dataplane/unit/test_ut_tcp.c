@@ -11,6 +11,8 @@
  */
 #include <string.h>
 
+#include <rte_icmp.h>
+
 #include "dp_tcp.h"
 #include "test_ut_tcp_peer.h"
 
@@ -460,6 +462,83 @@ test_tcp_keepalive_probes_then_drops_with_enetreset(void)
 	done(s);
 }
 
+/* ICMP fragmentation needed from a router on the path, quoting our
+ * segment at seq with next-hop MTU mtu (RFC 1191). */
+static void
+frag_needed(uint32_t seq, uint16_t mtu)
+{
+	uint8_t f[256];
+	struct rte_ipv4_hdr *ip, *q;
+	struct rte_icmp_hdr *icmp;
+	struct rte_tcp_hdr *th;
+	uint16_t l4 = (uint16_t)(sizeof(*icmp) + sizeof(*q) + 8);
+
+	ip = frame_ipv4(f, &ut_eng()->mac, &ut_peer_mac, UT_PEER, UT_IP,
+		IPPROTO_ICMP, l4);
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	memset(icmp, 0, l4);
+	icmp->icmp_type = 3;
+	icmp->icmp_code = 4;
+	icmp->icmp_seq_nb = rte_cpu_to_be_16(mtu);
+	q = (struct rte_ipv4_hdr *)(icmp + 1);
+	q->version_ihl = 0x45;
+	q->total_length = rte_cpu_to_be_16(1500);
+	q->time_to_live = 64;
+	q->next_proto_id = IPPROTO_TCP;
+	q->src_addr = rte_cpu_to_be_32(UT_IP);
+	q->dst_addr = rte_cpu_to_be_32(UT_PEER);
+	th = (struct rte_tcp_hdr *)(q + 1);	/* its first 8 bytes */
+	th->src_port = rte_cpu_to_be_16(PORT);
+	th->dst_port = rte_cpu_to_be_16(PEER_PORT);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, l4);
+	ut_inject(0, f, (uint16_t)(sizeof(struct rte_ether_hdr) +
+		sizeof(*ip) + l4), 0);
+	steps();
+}
+
+/* RFC 1191 with RFC 5927's check: a frag-needed quoting a sequence
+ * number outside [SND.UNA, SND.NXT) is ignored (counted); one inside
+ * lowers the MSS to the MTU's and what is in flight goes again in
+ * smaller segments; never below the floor. */
+static void
+test_tcp_frag_needed_lowers_mss_and_retransmits(void)
+{
+	static char big[1460];
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct dp_stats a, b;
+	struct seg sg;
+	uint32_t got = 0;
+
+	dp_sock_set_opt(s, DP_OPT_NODELAY, 1);
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, big, sizeof(big)), 1460);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.len, 1460);
+	ut_stats(&a);
+	frag_needed(iss + 1 + 1460, 1000);	/* not in flight */
+	frag_needed(iss - 5000, 1000);
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(b.icmp_bad_quote - a.icmp_bad_quote, 2);
+	frag_needed(iss + 1, 1000);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.seq, iss + 1);
+	CU_ASSERT_EQUAL(sg.len, 960);
+	got = sg.len;
+	while (sent(&sg))
+		got += sg.len;
+	CU_ASSERT_EQUAL(got, 1460);
+	frag_needed(iss + 1, 100);		/* below the floor: 552 */
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.len, 512);
+	ut_sent_drop();
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 1461, 65535, NULL, 0);
+	CU_ASSERT(dp_sock_ready(s) & DP_EV_DRAINED);
+	done(s);
+}
+
 static void
 check_nothing_held(void)
 {
@@ -485,6 +564,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_connect_refused_by_rst),
 	WT_TEST(test_tcp_malformed_segments_are_counted),
 	WT_TEST(test_tcp_keepalive_probes_then_drops_with_enetreset),
+	WT_TEST(test_tcp_frag_needed_lowers_mss_and_retransmits),
 	WT_TEST_END
 };
 
