@@ -539,6 +539,83 @@ test_tcp_frag_needed_lowers_mss_and_retransmits(void)
 	done(s);
 }
 
+static unsigned int
+socks_count(void)
+{
+	return __atomic_load_n(&ut_eng()->socks->count, __ATOMIC_ACQUIRE);
+}
+
+/* A SYN from the peer's port pport to the listener; our SYN,ACK's
+ * sequence number. */
+static uint32_t
+syn_from(uint16_t pport)
+{
+	uint8_t f[256];
+	uint16_t n = frame(f, PORT, RTE_TCP_SYN_FLAG, PISS, 0, 65535, NULL,
+		0, false);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(f + 14 + 20);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+	struct seg sg;
+
+	th->src_port = rte_cpu_to_be_16(pport);
+	th->cksum = 0;
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	ut_inject(0, f, n, 0);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	return sg.seq;
+}
+
+/* A listener closed with a child in SYN-RECEIVED and one established
+ * but not accepted: both peers get a RST (the embryo's at once, not
+ * after its SYN,ACK retries), the late ACK of the embryo's peer finds
+ * nothing, and every socket, timer and mbuf is given back. */
+static void
+test_tcp_listener_close_resets_embryonic_and_queued_children(void)
+{
+	unsigned int before = socks_count();
+	struct dp_sock *l = ut_sock(IPPROTO_TCP, 0, PORT);
+	uint32_t iss_a, iss_b;
+	struct seg sg;
+	int rsts = 0;
+
+	CU_ASSERT_EQUAL_FATAL(dp_sock_listen(l, 4), 0);
+	iss_a = syn_from(PEER_PORT);		/* stays in SYN-RECEIVED */
+	iss_b = syn_from(PEER_PORT + 1);
+	{
+		uint8_t f[256];
+		uint16_t n = frame(f, PORT, RTE_TCP_ACK_FLAG, PISS + 1,
+			iss_b + 1, 65535, NULL, 0, false);
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(f + 34);
+
+		th->src_port = rte_cpu_to_be_16(PEER_PORT + 1);
+		th->cksum = 0;
+		th->cksum = rte_ipv4_udptcp_cksum(
+			(struct rte_ipv4_hdr *)(f + 14), th);
+		ut_inject(0, f, n, 0);
+		steps();
+	}
+	CU_ASSERT(dp_sock_ready(l) & DP_EV_READ);	/* B queued */
+	dp_sock_close(l, DP_CLOSE_GRACEFUL);
+	steps();
+	while (sent(&sg)) {
+		CU_ASSERT(sg.flags & RTE_TCP_RST_FLAG);
+		if (sg.seq == iss_a + 1 || sg.seq == iss_b + 1)
+			rsts++;
+	}
+	CU_ASSERT_EQUAL(rsts, 2);
+	/* The embryo's peer ACKs late: no connection, a plain RST. */
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss_a + 1, 65535, NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_RST_FLAG);
+	CU_ASSERT_EQUAL(sg.seq, iss_a + 1);
+	CU_ASSERT_EQUAL(ut_settle(), 0);
+	CU_ASSERT_EQUAL(socks_count(), before);
+	ut_sent_drop();
+	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
+}
+
 static void
 check_nothing_held(void)
 {
@@ -565,6 +642,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_malformed_segments_are_counted),
 	WT_TEST(test_tcp_keepalive_probes_then_drops_with_enetreset),
 	WT_TEST(test_tcp_frag_needed_lowers_mss_and_retransmits),
+	WT_TEST(test_tcp_listener_close_resets_embryonic_and_queued_children),
 	WT_TEST_END
 };
 
