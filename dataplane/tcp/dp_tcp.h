@@ -365,6 +365,10 @@ int dp_tcp_accept(struct dp_sock *s, struct dp_sock **out,
 /* The accept queue's children (reset) and the spares, closed; running:
  * the engine is up to take the closes. */
 void dp_tcp_listener_drain(struct dp_tcp_pcb *tp, bool running);
+/* A listener closed (application thread, its state CLOSED): every
+ * child is reset, those in SYN-RECEIVED by their lcores, and its
+ * spares closed. */
+void dp_tcp_listener_close(struct dp_sock *ls);
 
 /* dp_tcp_input.c */
 /* The peer's FIN, reached in order. */

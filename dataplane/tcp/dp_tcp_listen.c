@@ -139,3 +139,37 @@ dp_tcp_listener_drain(struct dp_tcp_pcb *tp, bool running)
 			if (running)
 				dp_sock_close(c, DP_CLOSE_ABORT);
 }
+
+/* On lcore lc: the children of the listener arg still in SYN-RECEIVED
+ * here get a RST and die (becoming spares, closed with the rest). */
+static int
+embryos_reset(struct dp_lcore *lc, void *arg)
+{
+	struct dp_sock *ls = arg;
+
+	for (unsigned int i = 0; i < DP_TCP_HASH; i++) {
+		struct dp_tcp_pcb *tp = lc->tcp->hash[i], *next;
+
+		for (; tp != NULL; tp = next) {
+			next = tp->hnext;
+			if (tp->parent != ls || (tp->tf & TF_QUEUED))
+				continue;
+			dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG,
+				tp->snd_nxt);
+			dp_tcp_close_tcb(lc, tp, ECONNABORTED);
+		}
+	}
+	return 0;
+}
+
+void
+dp_tcp_listener_close(struct dp_sock *ls)
+{
+	struct dp_engine *eng = ls->eng;
+
+	/* Its state is CLOSED already, so no lcore makes a new child after
+	 * it has been through here: each is asked once, by its ring. */
+	for (unsigned int i = 0; i < eng->nb_lcores; i++)
+		dp_ctl_call(eng->lcores[i], embryos_reset, ls);
+	dp_tcp_listener_drain(dp_tcp_pcb(ls), true);
+}

@@ -528,7 +528,7 @@ do_close(struct dp_sock *s, bool abort)
 	dp_sock_owner_call(s, close_owner, &r);
 	rx_list_free(s, tp);
 	if (listener)
-		dp_tcp_listener_drain(tp, true);
+		dp_tcp_listener_close(s);
 }
 
 static void
