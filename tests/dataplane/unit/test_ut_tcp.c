@@ -618,6 +618,39 @@ test_tcp_listener_close_resets_embryonic_and_queued_children(void)
 	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
 }
 
+/* In-order segments taken in by one RX burst get one ACK, for all of
+ * them, at the end of the burst (MUST-58, no delayed-ACK timer); one
+ * beyond a hole is still ACKed at once (its duplicate ACK drives the
+ * peer's fast retransmit). */
+static void
+test_tcp_acks_of_one_burst_are_aggregated(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	uint8_t f[3][256];
+	struct seg sg;
+	char buf[64];
+
+	for (uint32_t i = 0; i < 3; i++)
+		ut_inject(0, f[i], frame(f[i], PORT, RTE_TCP_ACK_FLAG,
+			PISS + 1 + 4 * i, iss + 1, 65535, "abcd", 4, false),
+			0);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.ack, PISS + 13);
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_inject(0, f[0], frame(f[0], PORT, RTE_TCP_ACK_FLAG, PISS + 13,
+		iss + 1, 65535, "abcd", 4, false), 0);
+	ut_inject(0, f[1], frame(f[1], PORT, RTE_TCP_ACK_FLAG, PISS + 21,
+		iss + 1, 65535, "abcd", 4, false), 0);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));		/* the hole's dup ACK */
+	CU_ASSERT_EQUAL(sg.ack, PISS + 17);
+	CU_ASSERT_FALSE(sent(&sg));		/* it covered the first */
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), 16);
+	done(s);
+}
+
 static void
 check_nothing_held(void)
 {
@@ -645,6 +678,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_keepalive_probes_then_drops_with_enetreset),
 	WT_TEST(test_tcp_frag_needed_lowers_mss_and_retransmits),
 	WT_TEST(test_tcp_listener_close_resets_embryonic_and_queued_children),
+	WT_TEST(test_tcp_acks_of_one_burst_are_aggregated),
 	WT_TEST_END
 };
 
