@@ -55,11 +55,13 @@
  * deadlines (retransmit or persist, TIME-WAIT or FIN-WAIT-2); the
  * callback looks at each.
  *
- * ACK policy: no delayed-ACK timer. The owner ACKs at the end of each
- * segment's processing when it carried data or needs one, so in-order
- * data is ACKed segment by segment (more ACKs than RFC 5681's every
- * second full segment, never fewer); ACKs of a burst are not yet
- * aggregated (phase 2).
+ * ACK policy: no delayed-ACK timer. In-order data is ACKed once per RX
+ * burst: the layer's poll, after RX, sends one ACK for everything the
+ * burst brought (MUST-58/59; dp_tcp_ack_flush) unless a segment of ours
+ * carried it first. Anything else that needs an ACK (a segment beyond a
+ * hole, with its SACK blocks; an unacceptable one; a FIN) gets it when
+ * its processing ends, so each out-of-order segment still makes a
+ * duplicate ACK.
  *
  * Connections live in the owner lcore's table (a 4-tuple hash written and
  * read by that lcore only); listeners in the socket layer's bind table.
@@ -123,6 +125,8 @@
 #define TF_QUEUED	0x0800	/* passive child on the accept queue */
 #define TF_OOO_FIN	0x1000	/* a held segment carries the FIN */
 #define TF_DSACK	0x2000	/* dsack[] goes on the next segment */
+#define TF_ACKBURST	0x4000	/* in-order data: the ACK may wait for
+				 * the end of the RX burst */
 
 /* Options seen on a segment. */
 struct dp_tcp_opts {
@@ -219,11 +223,17 @@ struct dp_tcp_pcb {
 	struct rte_mbuf *r_head, *r_tail; /* dequeued, not all read */
 	uint32_t r_off;			/* bytes of r_head already read */
 	uint32_t r_bytes;		/* bytes on the list, unread */
+	/* On the owner's list of ACKs due at the end of the RX burst; out
+	 * of the range dp_tcp_child_dead clears (the list runs through
+	 * it). */
+	struct dp_tcp_pcb *ack_next;	/* (o) */
+	bool ack_pending;		/* (o) */
 };
 
 struct dp_tcp_lcore {
 	struct dp_tcp_pcb *hash[DP_TCP_HASH];	/* (l) */
 	uint32_t count;				/* (l) */
+	struct dp_tcp_pcb *acks;		/* (l) ACKs due after RX */
 };
 
 struct dp_tcp {
@@ -284,6 +294,8 @@ uint32_t dp_tcp_rcv_space(struct dp_tcp_pcb *tp);
 /* dp_tcp_output.c (owner lcore) */
 void dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_send_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* The layer's poll, after RX: the ACKs the burst's segments left due. */
+void dp_tcp_ack_flush(struct dp_lcore *lc);
 /* SYN or SYN,ACK (by state), FIN, RST: one segment with no data. */
 void dp_tcp_send_ctl(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		uint8_t flags, uint32_t seq);

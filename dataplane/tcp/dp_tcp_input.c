@@ -341,7 +341,7 @@ text_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 			return;		/* its FIN too (ofp#152) */
 		}
 		tp->rcv_nxt += sg->len;
-		tp->tf |= TF_ACKNOW;
+		tp->tf |= TF_ACKNOW | TF_ACKBURST;
 		if (tp->oq_head != NULL)
 			dp_tcp_reass_drain(lc, tp);
 		dp_tcp_sack_trim(tp);

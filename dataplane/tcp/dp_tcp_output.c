@@ -261,6 +261,24 @@ dp_tcp_send_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 }
 
 void
+dp_tcp_ack_flush(struct dp_lcore *lc)
+{
+	struct dp_tcp_pcb *tp, *next;
+
+	for (tp = lc->tcp->acks; tp != NULL; tp = next) {
+		next = tp->ack_next;
+		tp->ack_next = NULL;
+		tp->ack_pending = false;
+		/* Still owed: no segment since carried it, not closed (a
+		 * closed TCB's socket is freed only after this iteration's
+		 * quiescent point, so tp is still ours to read). */
+		if ((tp->tf & TF_ACKNOW) && dp_tcp_synced(dp_tcp_state(tp)))
+			dp_tcp_send_ack(lc, tp);
+	}
+	lc->tcp->acks = NULL;
+}
+
+void
 dp_tcp_challenge_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
 	uint64_t now = lc->now_us;
@@ -409,8 +427,18 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 				(uint32_t)DP_TCP_PERSIST_MIN_US);
 		tp->t_persist = lc->now_us + tp->persist_us;
 	}
-	if (!sent && (tp->tf & TF_ACKNOW) && dp_tcp_synced(st))
-		dp_tcp_send_ack(lc, tp);
+	if (!sent && (tp->tf & TF_ACKNOW) && dp_tcp_synced(st)) {
+		if (!(tp->tf & TF_ACKBURST))
+			dp_tcp_send_ack(lc, tp);
+		else if (!tp->ack_pending) {
+			/* One ACK for the burst (MUST-58): more segments of
+			 * it may follow; the layer's poll sends it. */
+			tp->ack_pending = true;
+			tp->ack_next = lc->tcp->acks;
+			lc->tcp->acks = tp;
+		}
+	}
+	tp->tf &= ~TF_ACKBURST;
 	dp_tcp_timer_update(lc, tp);
 }
 

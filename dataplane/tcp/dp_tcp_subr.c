@@ -371,4 +371,5 @@ const struct dp_layer dp_tcp_layer = {
 	.name = "tcp",
 	.create = tcp_create,
 	.destroy = tcp_destroy,
+	.poll = dp_tcp_ack_flush,	/* after RX: one ACK a burst */
 };
