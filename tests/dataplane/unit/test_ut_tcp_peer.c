@@ -82,8 +82,8 @@ frame(uint8_t *f, uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
 	uint8_t opt[40];
 	uint16_t ol = opts(opt, flags);
 
-	ip = frame_ipv4(f, &ut_eng()->mac, &ut_peer_mac, UT_PEER, UT_IP, IPPROTO_TCP,
-		(uint16_t)(sizeof(*th) + ol + n));
+	ip = frame_ipv4(f, &ut_eng()->mac, &ut_peer_mac, UT_PEER, UT_IP,
+		IPPROTO_TCP, (uint16_t)(sizeof(*th) + ol + n));
 	th = (struct rte_tcp_hdr *)(ip + 1);
 	memset(th, 0, sizeof(*th));
 	th->src_port = rte_cpu_to_be_16(PEER_PORT);
