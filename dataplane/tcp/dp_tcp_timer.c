@@ -148,8 +148,9 @@ dp_tcp_keep_heard(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 }
 
 /* Idle: probe, or (DP_TCP_KEEP_CNT unanswered) drop the connection. The
- * error is ENETRESET: Winsock's WSAENETRESET, "broken due to keep-alive
- * activity detecting a failure" (WSPRecv, WSPSend on learn.microsoft.com). */
+ * error is ENETRESET: Winsock's WSAENETRESET, which Microsoft's SPI
+ * pages define as the connection "broken due to keep-alive activity
+ * detecting a failure" (e.g. WSPSetSockOpt, ms742293). */
 static void
 keep_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
