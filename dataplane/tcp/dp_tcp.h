@@ -6,12 +6,22 @@
  *   dp_tcp_subr.c    the layer, the per-lcore connection tables, the
  *                    TCB's life, ISN and TSval offset (SipHash-2-4,
  *                    RFC 6528), options on the wire
+ *   dp_tcp_icmp.c    ICMP errors about our segments: unreachable,
+ *                    fragmentation needed (PMTU, RFC 1191/5927)
  *   dp_tcp_input.c   segments in: checks, lookup, RFC 9293 §3.10.7 in
  *                    its order, header prediction, RFC 5961
+ *   dp_tcp_reass.c   in-order payload to the application, segments
+ *                    beyond a hole held until it fills
+ *   dp_tcp_sack.c    SACK blocks and D-SACK we report (RFC 2018, 2883)
+ *   dp_tcp_syncache.c passive open: SYN to a listener, the child, its
+ *                    way onto the accept queue; SYN options
+ *   dp_tcp_timewait.c TIME-WAIT: entering it, RFC 6191 reuse
  *   dp_tcp_output.c  what to send and sending it: data, SYN, FIN, ACK,
  *                    window updates, RST and challenge ACKs
  *   dp_tcp_timer.c   RTO (RFC 6298, µs), persist, TIME-WAIT, FIN-WAIT-2
  *   dp_tcp_usrreq.c  the socket calls on application threads
+ *   dp_tcp_listen.c  listen and accept: the listener's spare sockets,
+ *                    its children's end when it closes
  *
  * Who writes what (the rule of sock/dp_sock_priv.h): every field of
  * struct dp_tcp_pcb marked (o) is the owner lcore's; application threads
@@ -45,11 +55,13 @@
  * deadlines (retransmit or persist, TIME-WAIT or FIN-WAIT-2); the
  * callback looks at each.
  *
- * ACK policy: no delayed-ACK timer. The owner ACKs at the end of each
- * segment's processing when it carried data or needs one, so in-order
- * data is ACKed segment by segment (more ACKs than RFC 5681's every
- * second full segment, never fewer); ACKs of a burst are not yet
- * aggregated (phase 2).
+ * ACK policy: no delayed-ACK timer. In-order data is ACKed once per RX
+ * burst: the layer's poll, after RX, sends one ACK for everything the
+ * burst brought (MUST-58/59; dp_tcp_ack_flush) unless a segment of ours
+ * carried it first. Anything else that needs an ACK (a segment beyond a
+ * hole, with its SACK blocks; an unacceptable one; a FIN) gets it when
+ * its processing ends, so each out-of-order segment still makes a
+ * duplicate ACK.
  *
  * Connections live in the owner lcore's table (a 4-tuple hash written and
  * read by that lcore only); listeners in the socket layer's bind table.
@@ -86,6 +98,10 @@
 #define DP_TCP_MSS_MIN		88	/* refuse smaller peer MSS */
 #define DP_TCP_WSCALE_MAX	14
 #define DP_TCP_IW		10	/* RFC 6928 segments */
+#define DP_TCP_KEEP_IDLE_MS	7200000	/* Windows' defaults: 2 h idle, */
+#define DP_TCP_KEEP_INTVL_MS	1000	/* then a probe a second, */
+#define DP_TCP_KEEP_CNT		10	/* 10 unanswered: dropped */
+#define DP_TCP_SACK_MAX		4	/* blocks we keep (40 option bytes) */
 
 /* Sequence space comparisons, mod 2^32 (RFC 9293 §3.4). */
 #define SEQ_LT(a, b)	((int32_t)((a) - (b)) < 0)
@@ -108,6 +124,9 @@
 #define TF_IN_TABLE	0x0400	/* in its owner's connection table */
 #define TF_QUEUED	0x0800	/* passive child on the accept queue */
 #define TF_OOO_FIN	0x1000	/* a held segment carries the FIN */
+#define TF_DSACK	0x2000	/* dsack[] goes on the next segment */
+#define TF_ACKBURST	0x4000	/* in-order data: the ACK may wait for
+				 * the end of the RX burst */
 
 /* Options seen on a segment. */
 struct dp_tcp_opts {
@@ -115,6 +134,19 @@ struct dp_tcp_opts {
 	uint8_t ws;
 	bool has_mss, has_ws, has_ts, sack_ok;
 	uint32_t tsval, tsecr;
+};
+
+/* One segment, parsed. */
+struct dp_tcp_seg {
+	struct rte_mbuf *m;		/* NULL once consumed */
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *th;
+	struct dp_tcp_opts o;
+	uint32_t seq, ack;
+	uint32_t off;			/* payload offset in m (from IPv4) */
+	uint32_t len;			/* payload bytes */
+	uint16_t win;
+	uint8_t flags;
 };
 
 struct dp_tcp_pcb {
@@ -141,6 +173,7 @@ struct dp_tcp_pcb {
 	uint16_t mss;			/* payload per segment, options
 					 * excluded */
 	uint16_t peer_mss;
+	uint16_t pmtu;			/* (o) path MTU learnt, 0: the port's */
 	uint8_t snd_scale, rcv_scale;
 	/* send queue: payload mbufs; sq_seq is the first byte of sq_head */
 	struct rte_mbuf *sq_head, *sq_tail;	/* (o) */
@@ -155,6 +188,10 @@ struct dp_tcp_pcb {
 	struct rte_mbuf *oq_head;	/* (o) */
 	uint32_t oq_n, oq_bytes;	/* (o) */
 	uint32_t oq_fin_seq;		/* (o) with TF_OOO_FIN */
+	/* SACK blocks to report, most recent first; a D-SACK */
+	uint32_t sack_blk[DP_TCP_SACK_MAX][2];	/* (o) [start, end) */
+	uint8_t sack_n;			/* (o) */
+	uint32_t dsack[2];		/* (o) with TF_DSACK */
 	/* timestamps (RFC 7323) */
 	uint32_t ts_recent, ts_off;	/* (o) */
 	uint64_t ts_recent_us;		/* (o) when ts_recent was taken */
@@ -163,8 +200,13 @@ struct dp_tcp_pcb {
 	uint32_t rtt_seq;		/* (o) */
 	uint64_t rtt_start;		/* (o) 0: none timed */
 	/* deadlines, µs on the owner's clock, 0 = off */
-	uint64_t t_rexmt, t_persist, t_2msl; /* (o) */
+	uint64_t t_rexmt, t_persist, t_2msl, t_keep; /* (o) */
 	uint32_t persist_us;		/* (o) current probe interval */
+	/* keepalive (SO_KEEPALIVE, SIO_KEEPALIVE_VALS) */
+	bool keepalive;			/* (o) */
+	uint8_t keep_probes;		/* (o) sent since the peer was heard */
+	uint32_t keep_idle_ms, keep_intvl_ms; /* (o) */
+	uint64_t rcv_us;		/* (o) when the peer was last heard */
 	/* RFC 5961 challenge-ACK limiter, per connection */
 	uint64_t chack_start;		/* (o) */
 	uint32_t chack_n;		/* (o) */
@@ -181,11 +223,17 @@ struct dp_tcp_pcb {
 	struct rte_mbuf *r_head, *r_tail; /* dequeued, not all read */
 	uint32_t r_off;			/* bytes of r_head already read */
 	uint32_t r_bytes;		/* bytes on the list, unread */
+	/* On the owner's list of ACKs due at the end of the RX burst; out
+	 * of the range dp_tcp_child_dead clears (the list runs through
+	 * it). */
+	struct dp_tcp_pcb *ack_next;	/* (o) */
+	bool ack_pending;		/* (o) */
 };
 
 struct dp_tcp_lcore {
 	struct dp_tcp_pcb *hash[DP_TCP_HASH];	/* (l) */
 	uint32_t count;				/* (l) */
+	struct dp_tcp_pcb *acks;		/* (l) ACKs due after RX */
 };
 
 struct dp_tcp {
@@ -246,12 +294,15 @@ uint32_t dp_tcp_rcv_space(struct dp_tcp_pcb *tp);
 /* dp_tcp_output.c (owner lcore) */
 void dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_send_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* The layer's poll, after RX: the ACKs the burst's segments left due. */
+void dp_tcp_ack_flush(struct dp_lcore *lc);
 /* SYN or SYN,ACK (by state), FIN, RST: one segment with no data. */
 void dp_tcp_send_ctl(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		uint8_t flags, uint32_t seq);
 /* Retransmit from snd_una: one segment (RTO) */
 void dp_tcp_rexmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_persist_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+void dp_tcp_keep_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* RFC 5961 §3.2/§4: a rate-limited ACK. */
 void dp_tcp_challenge_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* A RST for a segment that has no TCB (RFC 9293 §3.10.7.1), from
@@ -268,15 +319,76 @@ void dp_tcp_timer(struct dp_sock *s);
 void dp_tcp_timer_update(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_rexmt_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_rtt_sample(struct dp_tcp_pcb *tp, uint32_t rtt_us);
-void dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* The peer was heard from (an acceptable segment): idle time anew. */
+void dp_tcp_keep_heard(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* Keepalive's deadline from its settings (owner). */
+void dp_tcp_keep_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 
-/* dp_tcp_usrreq.c: a passive child died before it was accepted (owner
- * lcore): it goes back to its listener's spares. */
+/* dp_tcp_timewait.c (owner lcore) */
+void dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* A SYN that may end TIME-WAIT and open anew (RFC 6191). */
+bool dp_tcp_tw_reuse(const struct dp_tcp_pcb *tp,
+		const struct dp_tcp_seg *sg);
+
+/* dp_tcp_reass.c (owner lcore) */
+/* sg's payload alone (headers stripped), the mbuf taken from sg. */
+struct rte_mbuf *dp_tcp_seg_take(struct dp_tcp_seg *sg);
+/* Payload onto the application's ring; false if it has no room. */
+bool dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct rte_mbuf *m);
+/* Hold a segment beyond RCV.NXT. */
+void dp_tcp_reass_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_seg *sg);
+/* Deliver what RCV.NXT reached, and a held FIN. */
+void dp_tcp_reass_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+
+/* dp_tcp_sack.c (owner lcore; no-ops unless TF_SACK_OK) */
+/* seq was just held: its run becomes the first block. */
+void dp_tcp_sack_update(struct dp_tcp_pcb *tp, uint32_t seq);
+/* RCV.NXT moved: blocks it covers go. */
+void dp_tcp_sack_trim(struct dp_tcp_pcb *tp);
+/* [seq, end) arrived again: a D-SACK on the next segment. */
+void dp_tcp_dsack(struct dp_tcp_pcb *tp, uint32_t seq, uint32_t end);
+/* The SACK option into o, at most room bytes; its length. */
+unsigned int dp_tcp_sack_opt(struct dp_tcp_pcb *tp, uint8_t *o,
+		unsigned int room);
+
+/* dp_tcp_syncache.c (owner lcore) */
+void dp_tcp_syn_opts(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		const struct dp_tcp_seg *sg);
+/* A segment for the listener ls that no connection took. */
+void dp_tcp_listen_input(struct dp_lcore *lc, struct dp_sock *ls,
+		struct dp_tcp_seg *sg);
+/* SYN-RECEIVED -> ESTABLISHED; false: the child was reset. */
+bool dp_tcp_established(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+
+/* dp_tcp_usrreq.c: keepalive on or off, idle and interval (ms, 0:
+ * Windows' defaults), as SO_KEEPALIVE and SIO_KEEPALIVE_VALS set them. */
+int dp_tcp_set_keepalive(struct dp_sock *s, bool on, uint32_t idle_ms,
+		uint32_t intvl_ms);
+
+/* dp_tcp_listen.c */
+/* A passive child died before it was accepted (owner lcore): it goes
+ * back to its listener's spares. */
 void dp_tcp_child_dead(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+int dp_tcp_listen(struct dp_sock *s, int backlog);
+int dp_tcp_accept(struct dp_sock *s, struct dp_sock **out,
+		struct dp_addr *peer);
+/* The accept queue's children (reset) and the spares, closed; running:
+ * the engine is up to take the closes. */
+void dp_tcp_listener_drain(struct dp_tcp_pcb *tp, bool running);
+/* A listener closed (application thread, its state CLOSED): every
+ * child is reset, those in SYN-RECEIVED by their lcores, and its
+ * spares closed. */
+void dp_tcp_listener_close(struct dp_sock *ls);
 
 /* dp_tcp_input.c */
+/* The peer's FIN, reached in order. */
+void dp_tcp_fin_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* Consumes m, whose data starts at its IPv4 header. */
 void dp_tcp_input(struct dp_lcore *lc, struct rte_mbuf *m);
+
+/* dp_tcp_icmp.c */
 /* An ICMP error quoting one of our segments (ip: the quoted header). */
 void dp_tcp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 		uint8_t type, uint8_t code);

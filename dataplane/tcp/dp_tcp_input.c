@@ -22,131 +22,17 @@
 
 #define PAWS_IDLE_US	(24ull * 24 * 3600 * 1000000) /* RFC 7323 §5.5 */
 
-/* One segment, parsed. */
-struct seg {
-	struct rte_mbuf *m;		/* NULL once consumed */
-	const struct rte_ipv4_hdr *ip;
-	const struct rte_tcp_hdr *th;
-	struct dp_tcp_opts o;
-	uint32_t seq, ack;
-	uint32_t off;			/* payload offset in m (from IPv4) */
-	uint32_t len;			/* payload bytes */
-	uint16_t win;
-	uint8_t flags;
-};
-
 static void
-seg_free(struct seg *sg)
+seg_free(struct dp_tcp_seg *sg)
 {
 	if (sg->m != NULL)
 		rte_pktmbuf_free(sg->m);
 	sg->m = NULL;
 }
 
-/* m's payload only, as the receive side keeps it. */
-static struct rte_mbuf *
-seg_take(struct seg *sg)
-{
-	struct rte_mbuf *m = sg->m;
-
-	sg->m = NULL;
-	rte_pktmbuf_adj(m, (uint16_t)sg->off);
-	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - sg->len));
-	dp_mbuf_priv(m)->next = NULL;
-	dp_mbuf_priv(m)->addr = sg->seq;
-	dp_mbuf_priv(m)->dgram_len = sg->len;
-	return m;
-}
-
-/* Payload onto the application's ring; false if it has no room. */
-static bool
-deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct rte_mbuf *m)
-{
-	struct dp_sock *s = tp->s;
-	uint32_t len = m->data_len;
-
-	__atomic_fetch_add(&s->rx_bytes_q, len, __ATOMIC_ACQ_REL);
-	if (rte_ring_enqueue(__atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE),
-			m) != 0) {
-		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
-		return false;
-	}
-	__atomic_fetch_add(&s->st.rx_dgrams, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&s->st.rx_bytes, len, __ATOMIC_RELAXED);
-	dp_wait_note(lc, s);
-	return true;
-}
-
-static void fin_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
-
-/* Held segments that the hole's filling made in order move on. */
-static void
-oq_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
-{
-	struct rte_mbuf *m;
-
-	while ((m = tp->oq_head) != NULL &&
-			SEQ_LEQ(dp_mbuf_priv(m)->addr, tp->rcv_nxt)) {
-		uint32_t seq = dp_mbuf_priv(m)->addr, len = m->data_len;
-		uint32_t skip = tp->rcv_nxt - seq;
-
-		tp->oq_head = dp_mbuf_priv(m)->next;
-		tp->oq_n--;
-		tp->oq_bytes -= len;
-		if (skip >= len) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		rte_pktmbuf_adj(m, (uint16_t)skip);
-		len -= skip;
-		if (!deliver(lc, tp, m)) {
-			DP_STAT_INC(lc, tcp_rx_full);
-			rte_pktmbuf_free(m);
-			break;
-		}
-		tp->rcv_nxt += len;
-	}
-	if ((tp->tf & TF_OOO_FIN) && tp->oq_fin_seq == tp->rcv_nxt) {
-		tp->tf &= ~TF_OOO_FIN;
-		dp_tcp_oq_free(tp);
-		fin_in(lc, tp);
-	}
-}
-
-/* Hold a segment beyond RCV.NXT (SHLD-31), sorted by sequence number. */
-static void
-oq_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
-{
-	struct rte_mbuf *m, **p = &tp->oq_head;
-	bool fin = (sg->flags & RTE_TCP_FIN_FLAG) != 0;
-	uint32_t seq = sg->seq, len = sg->len;
-
-	if (tp->oq_n >= DP_TCP_OOO_MAX || len == 0) {
-		DP_STAT_INC(lc, tcp_ooo_drop);
-		return;
-	}
-	while (*p != NULL && SEQ_LT(dp_mbuf_priv(*p)->addr, seq))
-		p = &dp_mbuf_priv(*p)->next;
-	if (*p != NULL && dp_mbuf_priv(*p)->addr == seq &&
-			(*p)->data_len >= len) {
-		DP_STAT_INC(lc, tcp_ooo_drop);	/* a duplicate */
-		return;
-	}
-	m = seg_take(sg);
-	dp_mbuf_priv(m)->next = *p;
-	*p = m;
-	tp->oq_n++;
-	tp->oq_bytes += len;
-	if (fin) {
-		tp->tf |= TF_OOO_FIN;
-		tp->oq_fin_seq = seq + len;
-	}
-	DP_STAT_INC(lc, tcp_ooo_held);
-}
-
 /* The peer's FIN, in order (RFC 9293 §3.10.7.4 "eighth"). */
-static void
-fin_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+void
+dp_tcp_fin_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
 	uint8_t st = dp_tcp_state(tp);
 
@@ -176,125 +62,10 @@ fin_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	dp_wait_note(lc, tp->s);
 }
 
-/* SYN options into the TCB (RFC 7323 §2.2, §3.2; MSS clamp). */
-static void
-syn_opts(struct dp_lcore *lc, struct dp_tcp_pcb *tp, const struct seg *sg)
-{
-	uint16_t ours = (uint16_t)(lc->eng->mtu - sizeof(struct rte_ipv4_hdr) -
-		sizeof(struct rte_tcp_hdr));
-
-	tp->peer_mss = sg->o.has_mss ? RTE_MAX(sg->o.mss,
-		(uint16_t)DP_TCP_MSS_MIN) : DP_TCP_MSS_DEFAULT;
-	tp->mss = RTE_MIN(tp->peer_mss, ours);
-	if (sg->o.has_ws) {
-		tp->tf |= TF_REQ_WS;
-		tp->snd_scale = RTE_MIN(sg->o.ws, (uint8_t)DP_TCP_WSCALE_MAX);
-	} else {
-		tp->rcv_scale = 0;
-		tp->snd_scale = 0;
-	}
-	if (sg->o.has_ts) {
-		tp->tf |= TF_REQ_TS;
-		tp->ts_recent = sg->o.tsval;
-		tp->ts_recent_us = lc->now_us;
-		tp->mss -= 12;		/* every segment carries TS */
-	}
-	if (sg->o.sack_ok)
-		tp->tf |= TF_SACK_OK;
-	tp->irs = sg->seq;
-	tp->rcv_nxt = sg->seq + 1;
-	tp->rcv_adv = tp->rcv_nxt;
-	tp->cwnd = (uint32_t)DP_TCP_IW * tp->mss;
-}
-
-/* A new connection on the listener ls, from a SYN (this lcore). */
-static void
-listen_input(struct dp_lcore *lc, struct dp_sock *ls, struct seg *sg)
-{
-	struct dp_tcp_pcb *ltp = dp_tcp_pcb(ls), *tp;
-	struct dp_sock *cs;
-
-	if (sg->flags & RTE_TCP_RST_FLAG)
-		return;
-	if ((sg->flags & RTE_TCP_ACK_FLAG) ||
-			dp_tcp_state(ltp) != DP_TCP_LISTEN) {
-		dp_tcp_respond_rst(lc, sg->ip, sg->th, sg->len +
-			!!(sg->flags & RTE_TCP_SYN_FLAG) +
-			!!(sg->flags & RTE_TCP_FIN_FLAG));
-		return;
-	}
-	if (!(sg->flags & RTE_TCP_SYN_FLAG))
-		return;
-	if (__atomic_load_n(&ltp->embryos, __ATOMIC_RELAXED) +
-			rte_ring_count(ltp->acceptq) >= ltp->backlog ||
-			rte_ring_mc_dequeue(ltp->spares, (void **)&cs) != 0) {
-		DP_STAT_INC(lc, tcp_listen_overflow);
-		return;
-	}
-	/* The spare is nobody else's yet: this lcore takes it. */
-	__atomic_fetch_add(&ltp->embryos, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&ltp->children, 1, __ATOMIC_RELAXED);
-	tp = dp_tcp_pcb(cs);
-	__atomic_store_n(&cs->doorbell, lc->sock->doorbell, __ATOMIC_RELEASE);
-	__atomic_store_n(&cs->owner, lc, __ATOMIC_RELEASE);
-	cs->local.ip = rte_be_to_cpu_32(sg->ip->dst_addr);
-	cs->local.port = ls->local.port;
-	cs->rcvbuf = ls->rcvbuf;
-	cs->sndbuf = ls->sndbuf;
-	cs->ttl = ls->ttl;
-	cs->tos = ls->tos;
-	tp->tf = ltp->tf & TF_NODELAY;
-	tp->rto_min_us = ltp->rto_min_us;
-	__atomic_store_n(&cs->peer, (uint64_t)rte_be_to_cpu_32(
-		sg->ip->src_addr) << 16 | rte_be_to_cpu_16(sg->th->src_port),
-		__ATOMIC_RELEASE);
-	__atomic_store_n(&cs->bound, true, __ATOMIC_RELEASE);
-	dp_tcp_pcb_start(lc, tp, sg->ip->src_addr, sg->th->src_port);
-	tp->tf |= TF_PASSIVE;
-	tp->parent = ls;
-	syn_opts(lc, tp, sg);
-	tp->snd_wnd = sg->win;		/* never scaled on a SYN */
-	tp->max_snd_wnd = tp->snd_wnd;
-	tp->snd_wl1 = sg->seq;
-	dp_tcp_set_state(tp, DP_TCP_SYN_RECEIVED);
-	dp_tcp_table_add(lc, tp);
-	dp_tcp_send_ctl(lc, tp, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, tp->iss);
-	tp->snd_nxt = tp->snd_max = tp->iss + 1;
-	dp_tcp_rexmt_arm(lc, tp);
-	dp_tcp_timer_update(lc, tp);
-}
-
-/* SYN-RECEIVED -> ESTABLISHED: a passive child goes to its listener's
- * accept queue (or is reset, the listener gone or full). */
-static bool
-established(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
-{
-	struct dp_sock *ls = tp->parent;
-	struct dp_tcp_pcb *ltp;
-
-	dp_tcp_set_state(tp, DP_TCP_ESTABLISHED);
-	tp->rxtshift = 0;
-	dp_wait_note(lc, tp->s);
-	if (ls == NULL)
-		return true;
-	ltp = dp_tcp_pcb(ls);
-	__atomic_fetch_sub(&ltp->embryos, 1, __ATOMIC_RELAXED);
-	if (dp_tcp_state(ltp) != DP_TCP_LISTEN ||
-			rte_ring_enqueue(ltp->acceptq, tp->s) != 0) {
-		dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
-		dp_tcp_close_tcb(lc, tp, ECONNABORTED);
-		return false;
-	}
-	tp->tf |= TF_QUEUED;
-	tp->parent = NULL;
-	__atomic_fetch_sub(&ltp->children, 1, __ATOMIC_RELEASE);
-	dp_wait_note(lc, ls);
-	return true;
-}
-
 /* SYN-SENT (RFC 9293 §3.10.7.3). */
 static void
-syn_sent_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+syn_sent_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_seg *sg)
 {
 	bool ack = (sg->flags & RTE_TCP_ACK_FLAG) != 0;
 
@@ -316,7 +87,7 @@ syn_sent_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
 	}
 	if (!(sg->flags & RTE_TCP_SYN_FLAG))
 		return;
-	syn_opts(lc, tp, sg);
+	dp_tcp_syn_opts(lc, tp, sg);
 	tp->snd_wnd = sg->win;
 	tp->max_snd_wnd = tp->snd_wnd;
 	tp->snd_wl1 = sg->seq;
@@ -333,13 +104,13 @@ syn_sent_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
 		dp_tcp_rtt_sample(tp, (uint32_t)(lc->now_us - tp->rtt_start));
 	tp->rtt_start = 0;
 	tp->t_rexmt = 0;
-	established(lc, tp);
+	dp_tcp_established(lc, tp);
 	tp->tf |= TF_ACKNOW;
 }
 
 /* The ACK field (RFC 9293 §3.10.7.4 "fifth"); false: drop the rest. */
 static bool
-ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 {
 	struct dp_sock *s = tp->s;
 	uint8_t st;
@@ -449,7 +220,7 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
 
 /* RFC 9293 §3.3.5's four cases on what we advertised. */
 static bool
-acceptable(const struct dp_tcp_pcb *tp, const struct seg *sg)
+acceptable(const struct dp_tcp_pcb *tp, const struct dp_tcp_seg *sg)
 {
 	uint32_t wnd = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ?
 		tp->rcv_adv - tp->rcv_nxt : 0;
@@ -471,7 +242,7 @@ acceptable(const struct dp_tcp_pcb *tp, const struct seg *sg)
 /* Trim to the window: old bytes off the front, bytes past the right
  * edge (and a FIN beyond them) off the end. */
 static void
-trim(struct dp_tcp_pcb *tp, struct seg *sg)
+trim(struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 {
 	uint32_t wnd = tp->rcv_adv - tp->rcv_nxt;
 
@@ -488,6 +259,7 @@ trim(struct dp_tcp_pcb *tp, struct seg *sg)
 				sg->flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
 			d = sg->len;
 		}
+		dp_tcp_dsack(tp, sg->seq, sg->seq + d);	/* bytes again */
 		sg->off += d;
 		sg->len -= d;
 		sg->seq += d;
@@ -501,7 +273,7 @@ trim(struct dp_tcp_pcb *tp, struct seg *sg)
 /* RST and SYN in SYN-RECEIVED and the synchronized states (RFC 5961
  * §3.2, §4). true: the segment is done with. */
 static bool
-rst_syn_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+rst_syn_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 {
 	uint8_t st = dp_tcp_state(tp);
 	int err;
@@ -539,7 +311,7 @@ rst_syn_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
 
 /* Text (RFC 9293 §3.10.7.4 "seventh") and FIN. */
 static void
-text_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+text_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 {
 	uint8_t st = dp_tcp_state(tp);
 	bool fin = (sg->flags & RTE_TCP_FIN_FLAG) != 0;
@@ -555,49 +327,38 @@ text_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
 	}
 	if (sg->seq != tp->rcv_nxt) {
 		/* Beyond a hole: held, and ACKed at once (MAY-13). */
-		oq_insert(lc, tp, sg);
+		dp_tcp_reass_insert(lc, tp, sg);
 		tp->tf |= TF_ACKNOW;
 		return;
 	}
 	if (sg->len != 0) {
-		struct rte_mbuf *m = seg_take(sg);
+		struct rte_mbuf *m = dp_tcp_seg_take(sg);
 
-		if (!deliver(lc, tp, m)) {
+		if (!dp_tcp_deliver(lc, tp, m)) {
 			DP_STAT_INC(lc, tcp_rx_full);
 			rte_pktmbuf_free(m);
 			tp->tf |= TF_ACKNOW;
 			return;		/* its FIN too (ofp#152) */
 		}
 		tp->rcv_nxt += sg->len;
-		tp->tf |= TF_ACKNOW;
+		tp->tf |= TF_ACKNOW | TF_ACKBURST;
 		if (tp->oq_head != NULL)
-			oq_drain(lc, tp);
+			dp_tcp_reass_drain(lc, tp);
+		dp_tcp_sack_trim(tp);
 	}
 	if (fin && tp->rcv_nxt == sg->seq + sg->len)
-		fin_in(lc, tp);
-}
-
-/* A TIME-WAIT connection may let a new SYN in (RFC 9293 MAY-2,
- * RFC 6191): sequence number past the old one, or a newer TSval. */
-static bool
-tw_reuse(const struct dp_tcp_pcb *tp, const struct seg *sg)
-{
-	if ((sg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
-			RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG)
-		return false;
-	if ((tp->tf & TF_REQ_TS) && sg->o.has_ts)
-		return SEQ_GT(sg->o.tsval, tp->ts_recent);
-	return SEQ_GT(sg->seq, tp->rcv_nxt);
+		dp_tcp_fin_in(lc, tp);
 }
 
 /* Everything after SYN-SENT. false: the TCB let go of the segment for a
  * listener (TIME-WAIT reuse). */
 static bool
-established_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
+established_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_seg *sg)
 {
 	uint8_t st = dp_tcp_state(tp);
 
-	if (st == DP_TCP_TIME_WAIT && tw_reuse(tp, sg)) {
+	if (st == DP_TCP_TIME_WAIT && dp_tcp_tw_reuse(tp, sg)) {
 		DP_STAT_INC(lc, tcp_timewait_reuse);
 		dp_tcp_close_tcb(lc, tp, 0);
 		return false;
@@ -624,6 +385,9 @@ established_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
 	if (!acceptable(tp, sg)) {
 		if (!(sg->flags & RTE_TCP_RST_FLAG)) {
 			DP_STAT_INC(lc, tcp_out_of_window);
+			if (sg->len != 0 && !(sg->flags & RTE_TCP_SYN_FLAG) &&
+					SEQ_LEQ(sg->seq + sg->len, tp->rcv_nxt))
+				dp_tcp_dsack(tp, sg->seq, sg->seq + sg->len);
 			dp_tcp_send_ack(lc, tp);
 		}
 		return true;
@@ -642,10 +406,11 @@ established_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct seg *sg)
 		tp->snd_wnd = (uint32_t)sg->win << tp->snd_scale;
 		tp->snd_wl1 = sg->seq;
 		tp->snd_wl2 = sg->ack;
-		if (!established(lc, tp))
+		if (!dp_tcp_established(lc, tp))
 			return true;
 	}
 ack:
+	dp_tcp_keep_heard(lc, tp);
 	if ((tp->tf & TF_REQ_TS) && sg->o.has_ts &&
 			SEQ_LEQ(sg->seq, tp->last_ack_sent)) {
 		tp->ts_recent = sg->o.tsval;
@@ -656,7 +421,7 @@ ack:
 	st = dp_tcp_state(tp);
 	if (st == DP_TCP_TIME_WAIT) {
 		if (sg->flags & RTE_TCP_FIN_FLAG)
-			fin_in(lc, tp);
+			dp_tcp_fin_in(lc, tp);
 		return true;
 	}
 	text_in(lc, tp, sg);
@@ -665,7 +430,7 @@ ack:
 
 /* The header, checked; the counters say why not. */
 static bool
-parse(struct dp_lcore *lc, struct rte_mbuf *m, struct seg *sg)
+parse(struct dp_lcore *lc, struct rte_mbuf *m, struct dp_tcp_seg *sg)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
@@ -728,7 +493,7 @@ parse(struct dp_lcore *lc, struct rte_mbuf *m, struct seg *sg)
 
 /* No connection on any lcore: its listener, or a RST. */
 static void
-no_connection(struct dp_lcore *lc, struct seg *sg)
+no_connection(struct dp_lcore *lc, struct dp_tcp_seg *sg)
 {
 	struct dp_bind_group *g[2];
 	struct dp_sock *ls = NULL;
@@ -737,7 +502,7 @@ no_connection(struct dp_lcore *lc, struct seg *sg)
 			sg->th->dst_port, g) != 0)
 		ls = g[0] != NULL ? g[0]->s[0] : g[1]->s[0];
 	if (ls != NULL && dp_tcp_state(dp_tcp_pcb(ls)) == DP_TCP_LISTEN) {
-		listen_input(lc, ls, sg);
+		dp_tcp_listen_input(lc, ls, sg);
 		return;
 	}
 	DP_STAT_INC(lc, tcp_no_socket);
@@ -754,7 +519,7 @@ input(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t hops)
 {
 	struct dp_engine *eng = lc->eng;
 	struct dp_tcp_pcb *tp;
-	struct seg sg;
+	struct dp_tcp_seg sg;
 
 	if (!parse(lc, m, &sg)) {
 		rte_pktmbuf_free(m);
@@ -799,23 +564,4 @@ void
 dp_tcp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 {
 	input(lc, m, 0);
-}
-
-void
-dp_tcp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
-		uint8_t type, uint8_t code)
-{
-	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)
-		((const uint8_t *)ip + (ip->version_ihl & 0xf) * 4);
-	struct dp_tcp_pcb *tp = dp_tcp_lookup(lc, ip->src_addr, th->src_port,
-		ip->dst_addr, th->dst_port);
-
-	/* Hard errors (SHLD-26) end a connect; soft ones (0, 1, 5) never
-	 * abort (MUST-56). Phase 2 adds frag-needed -> MSS. */
-	if (tp == NULL || type != 3 || (code != 2 && code != 3) ||
-			dp_tcp_state(tp) != DP_TCP_SYN_SENT ||
-			rte_be_to_cpu_32(th->sent_seq) != tp->iss)
-		return;
-	__atomic_store_n(&tp->s->so_error, ECONNREFUSED, __ATOMIC_RELEASE);
-	dp_tcp_close_tcb(lc, tp, ECONNREFUSED);
 }

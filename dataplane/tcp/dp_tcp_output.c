@@ -208,6 +208,20 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 	}
 }
 
+/* Option bytes left for SACK blocks beside ol others and len bytes of
+ * payload: within 40 and within the MTU. */
+static unsigned int
+sack_room(struct dp_lcore *lc, const struct dp_tcp_pcb *tp, unsigned int ol,
+		uint32_t len)
+{
+	uint32_t mtu_room = (tp->pmtu != 0 ? tp->pmtu : lc->eng->mtu) -
+		IP_HDR - TCP_HDR;
+
+	if (ol + len >= mtu_room)
+		return 0;
+	return RTE_MIN(OPT_MAX - ol, mtu_room - ol - len);
+}
+
 /* One segment of tp: header fields from the TCB. */
 static void
 send_seg(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
@@ -218,6 +232,9 @@ send_seg(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 	bool syn = (flags & RTE_TCP_SYN_FLAG) != 0;
 	uint16_t wnd = 0;
 	uint32_t ack = 0;
+
+	if ((tp->tf & TF_SACK_OK) && !syn && !(flags & RTE_TCP_RST_FLAG))
+		ol += dp_tcp_sack_opt(tp, o + ol, sack_room(lc, tp, ol, len));
 
 	if (flags & RTE_TCP_ACK_FLAG) {
 		ack = tp->rcv_nxt;
@@ -241,6 +258,24 @@ void
 dp_tcp_send_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
 	send_seg(lc, tp, RTE_TCP_ACK_FLAG, tp->snd_nxt, 0, 0);
+}
+
+void
+dp_tcp_ack_flush(struct dp_lcore *lc)
+{
+	struct dp_tcp_pcb *tp, *next;
+
+	for (tp = lc->tcp->acks; tp != NULL; tp = next) {
+		next = tp->ack_next;
+		tp->ack_next = NULL;
+		tp->ack_pending = false;
+		/* Still owed: no segment since carried it, not closed (a
+		 * closed TCB's socket is freed only after this iteration's
+		 * quiescent point, so tp is still ours to read). */
+		if ((tp->tf & TF_ACKNOW) && dp_tcp_synced(dp_tcp_state(tp)))
+			dp_tcp_send_ack(lc, tp);
+	}
+	lc->tcp->acks = NULL;
 }
 
 void
@@ -288,6 +323,17 @@ dp_tcp_persist_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	/* Linux's form: an old sequence number forces an ACK that
 	 * carries the window (a probe at SND.NXT is a mere dup ACK). */
 	DP_STAT_INC(lc, tcp_persist);
+	send_seg(lc, tp, RTE_TCP_ACK_FLAG, tp->snd_una - 1, 0, 0);
+}
+
+/* Keepalive (RFC 9293 §3.8.4): zero length at SND.UNA - 1 (SHLD-12,
+ * Linux's form). An old sequence number is unacceptable to the peer,
+ * which must answer with an ACK; no garbage byte, which only stacks
+ * that drop zero-length segments need and which a live peer's window
+ * would then have to take. */
+void
+dp_tcp_keep_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
 	send_seg(lc, tp, RTE_TCP_ACK_FLAG, tp->snd_una - 1, 0, 0);
 }
 
@@ -381,8 +427,18 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 				(uint32_t)DP_TCP_PERSIST_MIN_US);
 		tp->t_persist = lc->now_us + tp->persist_us;
 	}
-	if (!sent && (tp->tf & TF_ACKNOW) && dp_tcp_synced(st))
-		dp_tcp_send_ack(lc, tp);
+	if (!sent && (tp->tf & TF_ACKNOW) && dp_tcp_synced(st)) {
+		if (!(tp->tf & TF_ACKBURST))
+			dp_tcp_send_ack(lc, tp);
+		else if (!tp->ack_pending) {
+			/* One ACK for the burst (MUST-58): more segments of
+			 * it may follow; the layer's poll sends it. */
+			tp->ack_pending = true;
+			tp->ack_next = lc->tcp->acks;
+			lc->tcp->acks = tp;
+		}
+	}
+	tp->tf &= ~TF_ACKBURST;
 	dp_tcp_timer_update(lc, tp);
 }
 

@@ -236,6 +236,7 @@ dp_tcp_oq_free(struct dp_tcp_pcb *tp)
 	}
 	tp->oq_head = NULL;
 	tp->oq_n = tp->oq_bytes = 0;
+	tp->sack_n = 0;
 	tp->tf &= ~TF_OOO_FIN;
 }
 
@@ -258,7 +259,7 @@ dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err)
 	if (tp->tf & TF_IN_TABLE)
 		table_del(lc, tp);
 	dp_timer_cancel(&lc->timers, &s->timer);
-	tp->t_rexmt = tp->t_persist = tp->t_2msl = 0;
+	tp->t_rexmt = tp->t_persist = tp->t_2msl = tp->t_keep = 0;
 	dp_tcp_txq_free(s);
 	dp_tcp_oq_free(tp);
 	if (err != 0 && __atomic_load_n(&tp->err, __ATOMIC_RELAXED) == 0)
@@ -370,4 +371,5 @@ const struct dp_layer dp_tcp_layer = {
 	.name = "tcp",
 	.create = tcp_create,
 	.destroy = tcp_destroy,
+	.poll = dp_tcp_ack_flush,	/* after RX: one ACK a burst */
 };

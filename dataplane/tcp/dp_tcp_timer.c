@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * TCP's timers on the owner lcore: retransmission (RFC 6298, µs),
- * persist (zero-window probes), TIME-WAIT (2 MSL) and the FIN-WAIT-2
- * bound for orphans. One dp_timer per socket, armed at the earliest of
- * the TCB's deadlines; an ACK only moves a deadline, the wheel is
- * touched when the earliest one changes.
+ * persist (zero-window probes), keepalive, and the deadlines of TIME-WAIT
+ * (dp_tcp_timewait.c) and of an orphan's FIN-WAIT-2. One dp_timer per
+ * socket, armed at the earliest of the TCB's deadlines; an ACK only
+ * moves a deadline, the wheel is touched when the earliest one
+ * changes.
  */
+#include <errno.h>
+
 #include <rte_common.h>
 
 #include "dp_tcp.h"
@@ -21,6 +24,8 @@ earliest(const struct dp_tcp_pcb *tp)
 		t = tp->t_persist;
 	if (tp->t_2msl != 0 && tp->t_2msl < t)
 		t = tp->t_2msl;
+	if (tp->t_keep != 0 && tp->t_keep < t)
+		t = tp->t_keep;
 	return t;
 }
 
@@ -69,18 +74,6 @@ dp_tcp_rtt_sample(struct dp_tcp_pcb *tp, uint32_t r)
 		tp->rto_us = DP_TCP_RTO_MAX_US;
 }
 
-void
-dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
-{
-	dp_tcp_set_state(tp, DP_TCP_TIME_WAIT);
-	tp->t_rexmt = tp->t_persist = 0;
-	tp->t_2msl = lc->now_us + 2 * lc->eng->tcp->msl_us;
-	/* Nothing more to send: what the peer ACKed is freed already. */
-	dp_tcp_sq_free(tp->s, tp);
-	dp_wait_note(lc, tp->s);
-	dp_tcp_timer_update(lc, tp);
-}
-
 static void
 rexmt_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
@@ -116,6 +109,76 @@ rexmt_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		dp_tcp_rexmt_arm(lc, tp);
 		dp_tcp_rexmit(lc, tp);
 	}
+}
+
+/* States in which an idle connection is probed: the peer can still
+ * ACK, and no retransmission is watching it already. */
+static bool
+keep_state(uint8_t st)
+{
+	return st == DP_TCP_ESTABLISHED || st == DP_TCP_CLOSE_WAIT ||
+		st == DP_TCP_FIN_WAIT_1 || st == DP_TCP_FIN_WAIT_2 ||
+		st == DP_TCP_CLOSING || st == DP_TCP_LAST_ACK;
+}
+
+void
+dp_tcp_keep_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	if (!tp->keepalive || !keep_state(dp_tcp_state(tp))) {
+		tp->t_keep = 0;
+		return;
+	}
+	if (tp->keep_probes != 0)
+		return;			/* the interval runs */
+	tp->t_keep = tp->rcv_us + (uint64_t)tp->keep_idle_ms * 1000;
+	if (tp->t_keep <= lc->now_us)
+		tp->t_keep = lc->now_us;	/* idle long enough already */
+}
+
+void
+dp_tcp_keep_heard(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	tp->rcv_us = lc->now_us;
+	if (tp->keep_probes != 0) {
+		tp->keep_probes = 0;
+		dp_tcp_keep_arm(lc, tp);
+	}
+	/* Otherwise t_keep stays: when it fires, keep_fire finds the
+	 * peer heard since and moves it (no wheel work per segment). */
+}
+
+/* Idle: probe, or (DP_TCP_KEEP_CNT unanswered) drop the connection. The
+ * error is ENETRESET: Winsock's WSAENETRESET, which Microsoft's SPI
+ * pages define as the connection "broken due to keep-alive activity
+ * detecting a failure" (e.g. WSPSetSockOpt, ms742293). */
+static void
+keep_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint64_t idle = (uint64_t)tp->keep_idle_ms * 1000;
+
+	tp->t_keep = 0;
+	if (!tp->keepalive || !keep_state(dp_tcp_state(tp)))
+		return;
+	if (tp->keep_probes == 0 && lc->now_us - tp->rcv_us < idle) {
+		tp->t_keep = tp->rcv_us + idle;
+		return;
+	}
+	if (tp->snd_una != tp->snd_max || tp->t_persist != 0) {
+		/* Retransmission or persist is probing already (Linux). */
+		tp->keep_probes = 0;
+		tp->t_keep = lc->now_us + idle;
+		return;
+	}
+	if (tp->keep_probes >= DP_TCP_KEEP_CNT) {
+		dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
+		__atomic_store_n(&tp->s->so_error, ENETRESET,
+			__ATOMIC_RELEASE);
+		dp_tcp_close_tcb(lc, tp, ENETRESET);
+		return;
+	}
+	tp->keep_probes++;
+	dp_tcp_keep_probe(lc, tp);
+	tp->t_keep = lc->now_us + (uint64_t)tp->keep_intvl_ms * 1000;
 }
 
 static void
@@ -157,5 +220,10 @@ dp_tcp_timer(struct dp_sock *s)
 	}
 	if (tp->t_persist != 0 && tp->t_persist <= now)
 		persist_fire(lc, tp);
+	if (tp->t_keep != 0 && tp->t_keep <= now) {
+		keep_fire(lc, tp);
+		if (dp_tcp_state(tp) == DP_TCP_CLOSED)
+			return;
+	}
 	dp_tcp_timer_update(lc, tp);
 }

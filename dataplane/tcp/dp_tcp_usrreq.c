@@ -3,12 +3,7 @@
  * TCP's socket calls on application threads (struct dp_sock_ops): they
  * read the TCB's handoff words and change it through the owner
  * (dp_sock_owner_call); data moves through the socket's rings
- * (dp_tcp.h has the path).
- *
- * A listener creates its children's sockets ahead, on the application
- * thread (spares, one per backlog slot, refilled by accept): an lcore
- * that receives a SYN takes one and owns it, so no lcore ever allocates
- * a socket or takes the socket table's lock.
+ * (dp_tcp.h has the path); listen and accept are dp_tcp_listen.c's.
  */
 #include <errno.h>
 #include <string.h>
@@ -27,6 +22,8 @@ tcp_init(struct dp_sock *s)
 	tp->s = s;
 	rte_spinlock_init(&tp->rlock);
 	tp->rto_min_us = DP_TCP_RTO_MIN_US;
+	tp->keep_idle_ms = DP_TCP_KEEP_IDLE_MS;
+	tp->keep_intvl_ms = DP_TCP_KEEP_INTVL_MS;
 	tp->detached = true;		/* in no table yet */
 	return 0;
 }
@@ -124,119 +121,6 @@ tcp_connect(struct dp_sock *s, const struct dp_addr *peer, int flags)
 			__ATOMIC_ACQUIRE));
 	}
 	return 0;
-}
-
-/* ---- listen, accept ---- */
-
-/* A socket for a future child, its RX ring made (application thread). */
-static struct dp_sock *
-spare_new(struct dp_sock *ls)
-{
-	struct dp_sock *c;
-
-	if (dp_sock_create(IPPROTO_TCP, &c) != 0)
-		return NULL;
-	c->flags |= DP_SOCK_F_CHILD;	/* nobody else sees it yet */
-	if (dp_sock_rxq_init(c) != 0) {
-		dp_sock_close(c, DP_CLOSE_ABORT);
-		return NULL;
-	}
-	RTE_SET_USED(ls);
-	return c;
-}
-
-struct listen_req {
-	struct dp_sock *s;
-	uint32_t backlog;
-};
-
-static int
-listen_owner(struct dp_lcore *lc, void *arg)
-{
-	struct listen_req *r = arg;
-	struct dp_tcp_pcb *tp = dp_tcp_pcb(r->s);
-	uint8_t st = dp_tcp_state(tp);
-
-	RTE_SET_USED(lc);
-	if (st != DP_TCP_CLOSED && st != DP_TCP_LISTEN)
-		return -EINVAL;
-	tp->backlog = r->backlog;
-	dp_tcp_set_state(tp, DP_TCP_LISTEN);
-	return 0;
-}
-
-static int
-tcp_listen(struct dp_sock *s, int backlog)
-{
-	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
-	struct listen_req r = { s, (uint32_t)RTE_MAX(backlog, 1) };
-	uint8_t st = dp_tcp_state(tp);
-	struct dp_sock *c;
-
-	if (r.backlog > DP_TCP_BACKLOG_MAX)
-		r.backlog = DP_TCP_BACKLOG_MAX;
-	if ((st != DP_TCP_CLOSED && st != DP_TCP_LISTEN) ||
-			__atomic_load_n(&s->peer, __ATOMIC_ACQUIRE) != 0)
-		return -EINVAL;
-	rte_spinlock_lock(&s->lock);
-	if (tp->acceptq == NULL) {
-		/* 255 slots: above DP_TCP_BACKLOG_MAX, MP/MC. */
-		tp->acceptq = dp_sock_ring_new(s->eng, 0, 0);
-		tp->spares = dp_sock_ring_new(s->eng, 0, 0);
-	}
-	rte_spinlock_unlock(&s->lock);
-	if (tp->acceptq == NULL || tp->spares == NULL)
-		return -ENOBUFS;
-	while (rte_ring_count(tp->spares) < r.backlog &&
-			(c = spare_new(s)) != NULL)
-		rte_ring_enqueue(tp->spares, c);
-	return dp_sock_owner_call(s, listen_owner, &r);
-}
-
-static int
-tcp_accept(struct dp_sock *s, struct dp_sock **out, struct dp_addr *peer)
-{
-	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
-	struct dp_sock *c;
-
-	if (dp_tcp_state(tp) != DP_TCP_LISTEN)
-		return -EINVAL;
-	if (rte_ring_mc_dequeue(tp->acceptq, (void **)&c) != 0)
-		return -EAGAIN;
-	/* Its slot gets a new spare. */
-	if (rte_ring_count(tp->spares) < tp->backlog) {
-		struct dp_sock *n = spare_new(s);
-
-		if (n != NULL && rte_ring_enqueue(tp->spares, n) != 0)
-			dp_sock_close(n, DP_CLOSE_ABORT);
-	}
-	if (peer != NULL)
-		dp_sock_peer(c, peer);
-	*out = c;
-	return 0;
-}
-
-/* Owner lcore: a child that died unaccepted is a spare again. */
-void
-dp_tcp_child_dead(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
-{
-	struct dp_sock *s = tp->s, *ls = tp->parent;
-	struct dp_tcp_pcb *ltp = dp_tcp_pcb(ls);
-	bool embryo = !(tp->tf & TF_QUEUED);
-
-	RTE_SET_USED(lc);
-	memset((uint8_t *)tp + sizeof(tp->s), 0, offsetof(struct dp_tcp_pcb,
-		rlock) - sizeof(tp->s));
-	tp->detached = true;
-	tp->rto_min_us = DP_TCP_RTO_MIN_US;
-	__atomic_store_n(&s->peer, 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&s->bound, false, __ATOMIC_RELEASE);
-	__atomic_store_n(&s->so_error, 0, __ATOMIC_RELEASE);
-	if (embryo)
-		__atomic_fetch_sub(&ltp->embryos, 1, __ATOMIC_RELAXED);
-	/* The ring has room for every spare there ever was. */
-	rte_ring_enqueue(ltp->spares, s);
-	__atomic_fetch_sub(&ltp->children, 1, __ATOMIC_RELEASE);
 }
 
 /* ---- send ---- */
@@ -615,22 +499,6 @@ close_owner(struct dp_lcore *lc, void *arg)
 	return 0;
 }
 
-/* A listener's children and spares go with it (RST to those queued). */
-static void
-listener_drain(struct dp_tcp_pcb *tp, bool running)
-{
-	struct dp_sock *c;
-
-	if (tp->acceptq != NULL)
-		while (rte_ring_mc_dequeue(tp->acceptq, (void **)&c) == 0)
-			if (running)
-				dp_sock_close(c, DP_CLOSE_ABORT);
-	if (tp->spares != NULL)
-		while (rte_ring_mc_dequeue(tp->spares, (void **)&c) == 0)
-			if (running)
-				dp_sock_close(c, DP_CLOSE_ABORT);
-}
-
 static void
 rx_list_free(struct dp_sock *s, struct dp_tcp_pcb *tp)
 {
@@ -660,7 +528,7 @@ do_close(struct dp_sock *s, bool abort)
 	dp_sock_owner_call(s, close_owner, &r);
 	rx_list_free(s, tp);
 	if (listener)
-		listener_drain(tp, true);
+		dp_tcp_listener_close(s);
 }
 
 static void
@@ -696,6 +564,40 @@ nodelay_owner(struct dp_lcore *lc, void *arg)
 	if (r->nodelay && dp_tcp_synced(dp_tcp_state(tp)))
 		dp_tcp_output(lc, tp);
 	return 0;
+}
+
+struct keep_req {
+	struct dp_sock *s;
+	bool on;
+	uint32_t idle_ms, intvl_ms;
+};
+
+static int
+keep_owner(struct dp_lcore *lc, void *arg)
+{
+	struct keep_req *r = arg;
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(r->s);
+
+	tp->keepalive = r->on;
+	if (r->idle_ms != 0)
+		tp->keep_idle_ms = r->idle_ms;
+	if (r->intvl_ms != 0)
+		tp->keep_intvl_ms = r->intvl_ms;
+	tp->keep_probes = 0;
+	if (dp_tcp_state(tp) == DP_TCP_LISTEN)
+		return 0;		/* for the children */
+	dp_tcp_keep_arm(lc, tp);
+	dp_tcp_timer_update(lc, tp);
+	return 0;
+}
+
+int
+dp_tcp_set_keepalive(struct dp_sock *s, bool on, uint32_t idle_ms,
+		uint32_t intvl_ms)
+{
+	struct keep_req r = { s, on, idle_ms, intvl_ms };
+
+	return dp_sock_owner_call(s, keep_owner, &r);
 }
 
 static int
@@ -796,7 +698,7 @@ tcp_free(struct dp_sock *s)
 	rx_list_free(s, tp);
 	dp_tcp_sq_free(s, tp);
 	dp_tcp_oq_free(tp);
-	listener_drain(tp, running);
+	dp_tcp_listener_drain(tp, running);
 	dp_free(tp->acceptq);
 	dp_free(tp->spares);
 }
@@ -807,8 +709,8 @@ const struct dp_sock_ops dp_tcp_ops = {
 	.pcb_size = sizeof(struct dp_tcp_pcb),
 	.init = tcp_init,
 	.connect = tcp_connect,
-	.listen = tcp_listen,
-	.accept = tcp_accept,
+	.listen = dp_tcp_listen,
+	.accept = dp_tcp_accept,
 	.send = tcp_send,
 	.recv = tcp_recv,
 	.shutdown = tcp_shutdown,

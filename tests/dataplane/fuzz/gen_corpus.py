@@ -88,6 +88,15 @@ def frames():
     yield "ip_unknown_proto", 0, eth / IP(src=PEER, dst=US, proto=253) / \
         Raw(b"\0" * 20)
     yield "tcp_syn", 0, eth / ip / TCP(sport=1000, dport=80, flags="S")
+    yield "tcp_syn_options", 0, eth / ip / \
+        TCP(sport=1000, dport=80, flags="S",
+            options=[("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1, 0)),
+                     ("NOP", None), ("WScale", 7)])
+    # A router's frag-needed quoting one of our segments (dp_tcp_icmp.c).
+    yield "icmp_frag_needed_tcp", 0, eth / IP(src=PEER, dst=US) / \
+        ICMP(type=3, code=4, nexthopmtu=1000) / \
+        IP(src=US, dst=PEER, proto=6, len=1500) / \
+        Raw(bytes(TCP(sport=80, dport=1000, seq=1))[:8])
     yield "vlan", 0, eth / Dot1Q(vlan=3) / ip / UDP(dport=7)
     yield "two_segments", 0x10, eth / ip / UDP(sport=1000, dport=7) / \
         Raw(b"chained")

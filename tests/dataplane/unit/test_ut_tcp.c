@@ -11,161 +11,10 @@
  */
 #include <string.h>
 
-#include <rte_tcp.h>
+#include <rte_icmp.h>
 
-#include "ut.h"
-
-#define PORT		7000
-#define PEER_PORT	40000
-#define PISS		1000u		/* the peer's ISS */
-
-/* What the stack sent, parsed. */
-struct seg {
-	uint8_t flags;
-	uint32_t seq, ack;
-	uint16_t win;
-	uint32_t len;			/* payload */
-	bool mss;			/* carried an MSS option */
-	uint8_t data[2048];
-};
-
-static void
-tune(struct dp_conf *c)
-{
-	c->tcp_msl_ms = 100;
-}
-
-static int
-suite_init(void)
-{
-	return ut_start(1, tune);
-}
-
-static void
-steps(void)
-{
-	for (int i = 0; i < 4; i++)
-		ut_step();
-}
-
-/* A segment from the peer to port; doff_bad/csum_bad spoil it. */
-static uint16_t
-frame(uint8_t *f, uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
-		uint16_t win, const void *p, uint16_t n, bool csum_bad)
-{
-	struct rte_ipv4_hdr *ip;
-	struct rte_tcp_hdr *th;
-	uint8_t opt[4] = { 2, 4, 0x05, 0xb4 };	/* MSS 1460 */
-	uint16_t ol = (flags & RTE_TCP_SYN_FLAG) ? 4 : 0;
-
-	ip = frame_ipv4(f, &ut_eng()->mac, &ut_peer_mac, UT_PEER, UT_IP, IPPROTO_TCP,
-		(uint16_t)(sizeof(*th) + ol + n));
-	th = (struct rte_tcp_hdr *)(ip + 1);
-	memset(th, 0, sizeof(*th));
-	th->src_port = rte_cpu_to_be_16(PEER_PORT);
-	th->dst_port = rte_cpu_to_be_16(dport);
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (uint8_t)(((sizeof(*th) + ol) / 4) << 4);
-	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(win);
-	memcpy(th + 1, opt, ol);
-	if (n != 0)
-		memcpy((uint8_t *)(th + 1) + ol, p, n);
-	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
-	if (csum_bad)
-		th->cksum ^= 0x5555;
-	return (uint16_t)(sizeof(struct rte_ether_hdr) + sizeof(*ip) +
-		sizeof(*th) + ol + n);
-}
-
-static void
-peer(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win, const void *p,
-		uint16_t n)
-{
-	uint8_t f[2048];
-
-	ut_inject(0, f, frame(f, PORT, flags, seq, ack, win, p, n, false), 0);
-	steps();
-}
-
-/* The next TCP segment the stack sent; false if none. */
-static bool
-sent(struct seg *sg)
-{
-	struct rte_mbuf *m;
-
-	while ((m = ut_sent(NULL)) != NULL) {
-		struct rte_ipv4_hdr *ip = ut_ip_of(m);
-		struct rte_tcp_hdr *th;
-		uint32_t hl;
-
-		if (ut_ether_type(m) != RTE_ETHER_TYPE_IPV4 ||
-				ip->next_proto_id != IPPROTO_TCP) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		th = (struct rte_tcp_hdr *)(ip + 1);
-		hl = (uint32_t)(th->data_off >> 4) * 4;
-		sg->flags = th->tcp_flags;
-		sg->seq = rte_be_to_cpu_32(th->sent_seq);
-		sg->ack = rte_be_to_cpu_32(th->recv_ack);
-		sg->win = rte_be_to_cpu_16(th->rx_win);
-		sg->len = rte_be_to_cpu_16(ip->total_length) - 20 - hl;
-		sg->mss = hl > 20 && ((uint8_t *)(th + 1))[0] == 2;
-		memcpy(sg->data, (uint8_t *)th + hl, RTE_MIN(sg->len,
-			(uint32_t)sizeof(sg->data)));
-		CU_ASSERT_EQUAL(rte_ipv4_udptcp_cksum_verify(ip, th), 0);
-		rte_pktmbuf_free(m);
-		return true;
-	}
-	return false;
-}
-
-static int64_t
-state(struct dp_sock *s)
-{
-	int64_t v = -1;
-
-	dp_sock_get_opt(s, DP_OPT_STATE, &v);
-	return v;
-}
-
-/* Our connect to the peer, established; *iss our ISS. */
-static struct dp_sock *
-connected(uint32_t *iss)
-{
-	struct dp_addr to = { UT_PEER, PEER_PORT };
-	struct dp_sock *s = ut_sock(IPPROTO_TCP, 0, PORT);
-	struct seg sg;
-
-	CU_ASSERT_EQUAL(dp_sock_connect_flags(s, &to, DP_F_NONBLOCK),
-		-EINPROGRESS);
-	steps();
-	CU_ASSERT_FATAL(sent(&sg));
-	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_SYN_FLAG);
-	CU_ASSERT(sg.mss);
-	CU_ASSERT_EQUAL(state(s), DP_TCP_SYN_SENT);
-	CU_ASSERT_FALSE(dp_sock_ready(s) & DP_EV_WRITE);
-	*iss = sg.seq;
-	peer(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, PISS, sg.seq + 1, 65535,
-		NULL, 0);
-	CU_ASSERT_FATAL(sent(&sg));
-	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_ACK_FLAG);
-	CU_ASSERT_EQUAL(sg.ack, PISS + 1);
-	CU_ASSERT_EQUAL(state(s), DP_TCP_ESTABLISHED);
-	CU_ASSERT(dp_sock_ready(s) & DP_EV_WRITE);
-	return s;
-}
-
-/* Abort s and let the stack give back what it held. */
-static void
-done(struct dp_sock *s)
-{
-	dp_sock_close(s, DP_CLOSE_ABORT);
-	steps();
-	ut_sent_drop();
-}
+#include "dp_tcp.h"
+#include "test_ut_tcp_peer.h"
 
 /* connect: SYN with MSS, SYN,ACK, ACK; writable only once established. */
 static void
@@ -560,6 +409,248 @@ test_tcp_malformed_segments_are_counted(void)
 	CU_ASSERT_FALSE(sent(&sg));
 }
 
+/* Keepalive (RFC 9293 §3.8.4): off by default (MUST-25); on, after the
+ * idle time a probe SEQ = SND.UNA - 1 with no data; an answer restarts
+ * the idle time; 10 unanswered probes (Windows' count) at the interval
+ * drop the connection with a RST and ENETRESET (WSAENETRESET). */
+static void
+test_tcp_keepalive_probes_then_drops_with_enetreset(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+	char buf[8];
+	int probes = 0;
+
+	ut_advance_us(7201ull * 1000000);
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));		/* off by default */
+	CU_ASSERT_EQUAL(dp_tcp_set_keepalive(s, true, 1000, 100), 0);
+	steps();
+	CU_ASSERT(sent(&sg));			/* idle for 2 h already */
+	CU_ASSERT_EQUAL(sg.seq, iss);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 1, 65535, NULL, 0);
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_advance_us(999000);
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_advance_us(2000);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_ACK_FLAG);
+	CU_ASSERT_EQUAL(sg.seq, iss);		/* SND.UNA - 1 */
+	CU_ASSERT_EQUAL(sg.ack, PISS + 1);
+	CU_ASSERT_EQUAL(sg.len, 0);
+	probes = 1;
+	for (int i = 0; i < 30 && state(s) == DP_TCP_ESTABLISHED; i++) {
+		ut_advance_us(50000);
+		steps();
+		while (sent(&sg)) {
+			if (sg.flags == RTE_TCP_ACK_FLAG) {
+				CU_ASSERT_EQUAL(sg.seq, iss);
+				probes++;
+			} else {
+				CU_ASSERT_EQUAL(sg.flags, RTE_TCP_RST_FLAG);
+				CU_ASSERT_EQUAL(sg.seq, iss + 1);
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(probes, 10);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0),
+		-ENETRESET);
+	done(s);
+}
+
+/* ICMP fragmentation needed from a router on the path, quoting our
+ * segment at seq with next-hop MTU mtu (RFC 1191). */
+static void
+frag_needed(uint32_t seq, uint16_t mtu)
+{
+	uint8_t f[256];
+	struct rte_ipv4_hdr *ip, *q;
+	struct rte_icmp_hdr *icmp;
+	struct rte_tcp_hdr *th;
+	uint16_t l4 = (uint16_t)(sizeof(*icmp) + sizeof(*q) + 8);
+
+	ip = frame_ipv4(f, &ut_eng()->mac, &ut_peer_mac, UT_PEER, UT_IP,
+		IPPROTO_ICMP, l4);
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	memset(icmp, 0, l4);
+	icmp->icmp_type = 3;
+	icmp->icmp_code = 4;
+	icmp->icmp_seq_nb = rte_cpu_to_be_16(mtu);
+	q = (struct rte_ipv4_hdr *)(icmp + 1);
+	q->version_ihl = 0x45;
+	q->total_length = rte_cpu_to_be_16(1500);
+	q->time_to_live = 64;
+	q->next_proto_id = IPPROTO_TCP;
+	q->src_addr = rte_cpu_to_be_32(UT_IP);
+	q->dst_addr = rte_cpu_to_be_32(UT_PEER);
+	th = (struct rte_tcp_hdr *)(q + 1);	/* its first 8 bytes */
+	th->src_port = rte_cpu_to_be_16(PORT);
+	th->dst_port = rte_cpu_to_be_16(PEER_PORT);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, l4);
+	ut_inject(0, f, (uint16_t)(sizeof(struct rte_ether_hdr) +
+		sizeof(*ip) + l4), 0);
+	steps();
+}
+
+/* RFC 1191 with RFC 5927's check: a frag-needed quoting a sequence
+ * number outside [SND.UNA, SND.NXT) is ignored (counted); one inside
+ * lowers the MSS to the MTU's and what is in flight goes again in
+ * smaller segments; never below the floor. */
+static void
+test_tcp_frag_needed_lowers_mss_and_retransmits(void)
+{
+	static char big[1460];
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct dp_stats a, b;
+	struct seg sg;
+	uint32_t got = 0;
+
+	dp_sock_set_opt(s, DP_OPT_NODELAY, 1);
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, big, sizeof(big)), 1460);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.len, 1460);
+	ut_stats(&a);
+	frag_needed(iss + 1 + 1460, 1000);	/* not in flight */
+	frag_needed(iss - 5000, 1000);
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(b.icmp_bad_quote - a.icmp_bad_quote, 2);
+	frag_needed(iss + 1, 1000);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.seq, iss + 1);
+	CU_ASSERT_EQUAL(sg.len, 960);
+	got = sg.len;
+	while (sent(&sg))
+		got += sg.len;
+	CU_ASSERT_EQUAL(got, 1460);
+	frag_needed(iss + 1, 100);		/* below the floor: 552 */
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.len, 512);
+	ut_sent_drop();
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 1461, 65535, NULL, 0);
+	CU_ASSERT(dp_sock_ready(s) & DP_EV_DRAINED);
+	done(s);
+}
+
+static unsigned int
+socks_count(void)
+{
+	return __atomic_load_n(&ut_eng()->socks->count, __ATOMIC_ACQUIRE);
+}
+
+/* A SYN from the peer's port pport to the listener; our SYN,ACK's
+ * sequence number. */
+static uint32_t
+syn_from(uint16_t pport)
+{
+	uint8_t f[256];
+	uint16_t n = frame(f, PORT, RTE_TCP_SYN_FLAG, PISS, 0, 65535, NULL,
+		0, false);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(f + 14 + 20);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+	struct seg sg;
+
+	th->src_port = rte_cpu_to_be_16(pport);
+	th->cksum = 0;
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	ut_inject(0, f, n, 0);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	return sg.seq;
+}
+
+/* A listener closed with a child in SYN-RECEIVED and one established
+ * but not accepted: both peers get a RST (the embryo's at once, not
+ * after its SYN,ACK retries), the late ACK of the embryo's peer finds
+ * nothing, and every socket, timer and mbuf is given back. */
+static void
+test_tcp_listener_close_resets_embryonic_and_queued_children(void)
+{
+	struct dp_sock *l;
+	uint32_t iss_a, iss_b;
+	struct seg sg;
+	int rsts = 0;
+
+	l = ut_sock(IPPROTO_TCP, 0, PORT);
+	CU_ASSERT_EQUAL_FATAL(dp_sock_listen(l, 4), 0);
+	iss_a = syn_from(PEER_PORT);		/* stays in SYN-RECEIVED */
+	iss_b = syn_from(PEER_PORT + 1);
+	{
+		uint8_t f[256];
+		uint16_t n = frame(f, PORT, RTE_TCP_ACK_FLAG, PISS + 1,
+			iss_b + 1, 65535, NULL, 0, false);
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(f + 34);
+
+		th->src_port = rte_cpu_to_be_16(PEER_PORT + 1);
+		th->cksum = 0;
+		th->cksum = rte_ipv4_udptcp_cksum(
+			(struct rte_ipv4_hdr *)(f + 14), th);
+		ut_inject(0, f, n, 0);
+		steps();
+	}
+	CU_ASSERT(dp_sock_ready(l) & DP_EV_READ);	/* B queued */
+	dp_sock_close(l, DP_CLOSE_GRACEFUL);
+	steps();
+	while (sent(&sg)) {
+		CU_ASSERT(sg.flags & RTE_TCP_RST_FLAG);
+		if (sg.seq == iss_a + 1 || sg.seq == iss_b + 1)
+			rsts++;
+	}
+	CU_ASSERT_EQUAL(rsts, 2);
+	/* The embryo's peer ACKs late: no connection, a plain RST. */
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss_a + 1, 65535, NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_RST_FLAG);
+	CU_ASSERT_EQUAL(sg.seq, iss_a + 1);
+	CU_ASSERT_EQUAL(ut_settle(), 0);
+	/* Nothing of it left: listener, spares, children (and earlier
+	 * tests' sockets, settled too). */
+	CU_ASSERT_EQUAL(socks_count(), 0);
+	ut_sent_drop();
+	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
+}
+
+/* In-order segments taken in by one RX burst get one ACK, for all of
+ * them, at the end of the burst (MUST-58, no delayed-ACK timer); one
+ * beyond a hole is still ACKed at once (its duplicate ACK drives the
+ * peer's fast retransmit). */
+static void
+test_tcp_acks_of_one_burst_are_aggregated(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	uint8_t f[3][256];
+	struct seg sg;
+	char buf[64];
+
+	for (uint32_t i = 0; i < 3; i++)
+		ut_inject(0, f[i], frame(f[i], PORT, RTE_TCP_ACK_FLAG,
+			PISS + 1 + 4 * i, iss + 1, 65535, "abcd", 4, false),
+			0);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.ack, PISS + 13);
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_inject(0, f[0], frame(f[0], PORT, RTE_TCP_ACK_FLAG, PISS + 13,
+		iss + 1, 65535, "abcd", 4, false), 0);
+	ut_inject(0, f[1], frame(f[1], PORT, RTE_TCP_ACK_FLAG, PISS + 21,
+		iss + 1, 65535, "abcd", 4, false), 0);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));		/* the hole's dup ACK */
+	CU_ASSERT_EQUAL(sg.ack, PISS + 17);
+	CU_ASSERT_FALSE(sent(&sg));		/* it covered the first */
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), 16);
+	done(s);
+}
+
 static void
 check_nothing_held(void)
 {
@@ -584,6 +675,10 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_connect_times_out_after_syn_retries),
 	WT_TEST(test_tcp_connect_refused_by_rst),
 	WT_TEST(test_tcp_malformed_segments_are_counted),
+	WT_TEST(test_tcp_keepalive_probes_then_drops_with_enetreset),
+	WT_TEST(test_tcp_frag_needed_lowers_mss_and_retransmits),
+	WT_TEST(test_tcp_listener_close_resets_embryonic_and_queued_children),
+	WT_TEST(test_tcp_acks_of_one_burst_are_aggregated),
 	WT_TEST_END
 };
 
