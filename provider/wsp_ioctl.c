@@ -120,9 +120,20 @@ ioctl_one(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 	case SIO_BSP_HANDLE_POLL:
 		return out_bytes(out, outlen, &ws->handle, sizeof(ws->handle),
 			ret);
+	case SIO_KEEPALIVE_VALS: {
+		struct tcp_keepalive k;
+
+		if (in == NULL || inlen < sizeof(k))
+			return WSAEFAULT;
+		/* "not applicable to the type of socket" */
+		if (!wsp_sock_is_stream(ws))
+			return WSAEINVAL;
+		memcpy(&k, in, sizeof(k));
+		return wsp_sock_set_keepalive(ws, k.onoff != 0,
+			k.keepalivetime, k.keepaliveinterval);
+	}
 	case SIO_QUERY_TARGET_PNP_HANDLE:
 	case SIO_ADDRESS_LIST_CHANGE:
-	case SIO_KEEPALIVE_VALS:
 		return WSAEOPNOTSUPP;
 	default:
 		return WSAEINVAL;

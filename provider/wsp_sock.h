@@ -40,7 +40,7 @@ struct wsp_sock {
 	bool nonblocking;		/* (a) FIONBIO */
 	uint32_t linger;		/* (a) l_onoff << 16 | l_linger */
 	bool abort_on_close;		/* (a) decided by close */
-	bool keepalive;			/* (a) SO_KEEPALIVE, stored only */
+	bool keepalive;			/* (a) SO_KEEPALIVE, as last set */
 	bool pktinfo;			/* (a) IP_PKTINFO: recvmsg reports
 					 * each datagram's destination */
 	bool netreset;			/* (a) SIO_UDP_NETRESET, stored only
@@ -117,5 +117,10 @@ wsp_sock_is_stream(const struct wsp_sock *ws)
 {
 	return ws->type == SOCK_STREAM;
 }
+
+/* SO_KEEPALIVE / SIO_KEEPALIVE_VALS on a stream socket: idle and
+ * interval in ms, 0 keeping the current ones. 0 or a WSA error. */
+int wsp_sock_set_keepalive(struct wsp_sock *ws, bool on, uint32_t idle_ms,
+		uint32_t intvl_ms);
 
 #endif /* _WSP_SOCK_H_ */

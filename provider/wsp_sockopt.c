@@ -30,8 +30,8 @@ enum opt_kind {
 	OPT_PROTOCOL_INFO,	/* get only */
 	OPT_MAX_MSG,		/* get only */
 	OPT_ACCEPTCONN,		/* get only: listening */
-	OPT_KEEPALIVE,		/* BOOL, stored only (XXX: the dataplane
-				 * sends no keepalives yet) */
+	OPT_KEEPALIVE,		/* BOOL: the dataplane's DP_OPT_KEEPALIVE,
+				 * kept here too for accepted sockets */
 	OPT_ZERO,		/* get only: always 0 */
 	OPT_INADDR,		/* struct in_addr, stored in the dataplane */
 	OPT_MREQ,		/* set only: struct ip_mreq */
@@ -218,9 +218,8 @@ set_one(struct wsp_sock *ws, const struct opt *o, const char *v, int len)
 	case OPT_KEEPALIVE:
 		if (len < 1)
 			return WSAEFAULT;
-		__atomic_store_n(&ws->keepalive, read_value(v, len) != 0,
-			__ATOMIC_RELAXED);
-		return 0;
+		return wsp_sock_set_keepalive(ws, read_value(v, len) != 0, 0,
+			0);
 	case OPT_MREQ:
 	case OPT_MREQ_SOURCE:
 		return membership(ws, o->name, v, len);
@@ -266,6 +265,24 @@ set_one(struct wsp_sock *ws, const struct opt *o, const char *v, int len)
 		x = x != 0;
 	ret = dp_sock_set_opt(ws->dp, o->dp, x);
 	return ret == 0 ? 0 : wsp_error_from_errno(ret);
+}
+
+int
+wsp_sock_set_keepalive(struct wsp_sock *ws, bool on, uint32_t idle_ms,
+		uint32_t intvl_ms)
+{
+	int ret = 0;
+
+	if (idle_ms != 0)
+		ret = dp_sock_set_opt(ws->dp, DP_OPT_KEEPIDLE, idle_ms);
+	if (ret == 0 && intvl_ms != 0)
+		ret = dp_sock_set_opt(ws->dp, DP_OPT_KEEPINTVL, intvl_ms);
+	if (ret == 0)
+		ret = dp_sock_set_opt(ws->dp, DP_OPT_KEEPALIVE, on);
+	if (ret != 0)
+		return wsp_error_from_errno(ret);
+	__atomic_store_n(&ws->keepalive, on, __ATOMIC_RELAXED);
+	return 0;
 }
 
 int WSPAPI

@@ -116,7 +116,9 @@
 	X(tcp_fast_rexmit)						\
 	X(tcp_tx_nombuf)	/* no mbuf for a segment */		\
 	X(tcp_tx_held_full)	/* ARP hold full: segment dropped */	\
-	X(tcp_timewait_reuse)	/* SYN reopened a TIME-WAIT */
+	X(tcp_timewait_reuse)	/* SYN reopened a TIME-WAIT */		\
+	X(tcp_keepalive)	/* keepalive probes sent */		\
+	X(tcp_keepalive_drop)	/* connections dropped unanswered */
 
 struct dp_stats {
 #define DP_STATS_FIELD(name) uint64_t name;

@@ -88,6 +88,11 @@ enum dp_opt {
 	DP_OPT_NODELAY,		/**< bool, streams: Nagle off */
 	DP_OPT_RTO_MIN,		/**< µs, streams: the RTO's floor
 				 * (default 200000) */
+	DP_OPT_KEEPALIVE,	/**< bool, streams: probe an idle peer */
+	DP_OPT_KEEPIDLE,	/**< ms, streams: idle before the first
+				 * probe (default 2 h, as Windows) */
+	DP_OPT_KEEPINTVL,	/**< ms, streams: between probes
+				 * (default 1 s; 10 probes, fixed) */
 	DP_OPT_STATE,		/**< streams, read only: RFC 9293 state,
 				 * enum dp_tcp_state */
 	/* Membership changes: dp_sock_mc_join/leave/block only. */

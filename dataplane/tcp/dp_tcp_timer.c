@@ -170,6 +170,7 @@ keep_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		return;
 	}
 	if (tp->keep_probes >= DP_TCP_KEEP_CNT) {
+		DP_STAT_INC(lc, tcp_keepalive_drop);
 		dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
 		__atomic_store_n(&tp->s->so_error, ENETRESET,
 			__ATOMIC_RELEASE);
@@ -177,6 +178,7 @@ keep_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		return;
 	}
 	tp->keep_probes++;
+	DP_STAT_INC(lc, tcp_keepalive);
 	dp_tcp_keep_probe(lc, tp);
 	tp->t_keep = lc->now_us + (uint64_t)tp->keep_intvl_ms * 1000;
 }

@@ -613,6 +613,16 @@ tcp_setopt(struct dp_sock *s, enum dp_opt opt, const struct dp_optval *v)
 			return -EINVAL;
 		return dp_sock_owner_store(s, &dp_tcp_pcb(s)->rto_min_us,
 			(uint64_t)v->v, sizeof(uint32_t));
+	case DP_OPT_KEEPALIVE:
+		return dp_tcp_set_keepalive(s, v->v != 0, 0, 0);
+	case DP_OPT_KEEPIDLE:
+	case DP_OPT_KEEPINTVL:
+		if (v->v < 1 || v->v > UINT32_MAX)
+			return -EINVAL;
+		return dp_tcp_set_keepalive(s, __atomic_load_n(
+			&dp_tcp_pcb(s)->keepalive, __ATOMIC_RELAXED),
+			opt == DP_OPT_KEEPIDLE ? (uint32_t)v->v : 0,
+			opt == DP_OPT_KEEPINTVL ? (uint32_t)v->v : 0);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -630,6 +640,15 @@ tcp_getopt(struct dp_sock *s, enum dp_opt opt, struct dp_optval *v)
 		return 0;
 	case DP_OPT_RTO_MIN:
 		v->v = __atomic_load_n(&tp->rto_min_us, __ATOMIC_RELAXED);
+		return 0;
+	case DP_OPT_KEEPALIVE:
+		v->v = __atomic_load_n(&tp->keepalive, __ATOMIC_RELAXED);
+		return 0;
+	case DP_OPT_KEEPIDLE:
+		v->v = __atomic_load_n(&tp->keep_idle_ms, __ATOMIC_RELAXED);
+		return 0;
+	case DP_OPT_KEEPINTVL:
+		v->v = __atomic_load_n(&tp->keep_intvl_ms, __ATOMIC_RELAXED);
 		return 0;
 	case DP_OPT_STATE:
 		v->v = dp_tcp_state(tp);

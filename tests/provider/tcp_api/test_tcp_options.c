@@ -24,8 +24,7 @@ test_tcp_nodelay_set_and_read_back(void)
 	pt_close(s);
 }
 
-/* SO_KEEPALIVE is accepted and reported (the dataplane does not send
- * keepalives yet). */
+/* SO_KEEPALIVE is off by default, set and read back. */
 static void
 test_so_keepalive_accepted_and_reported(void)
 {
@@ -35,6 +34,59 @@ test_so_keepalive_accepted_and_reported(void)
 	pt_setopt_int(s, SOL_SOCKET, SO_KEEPALIVE, 1);
 	CU_ASSERT_EQUAL(ta_getopt_int(s, SOL_SOCKET, SO_KEEPALIVE), 1);
 	pt_close(s);
+}
+
+/* The engine's count of keepalive probes sent (/wspdk/stats). */
+static uint64_t
+keepalive_probes(void)
+{
+	char json[16384];
+	uint64_t v = UINT64_MAX;
+
+	if (wt_tel(wt_tel_prefix(), "/wspdk/stats", json, sizeof(json)) == 0)
+		wt_json_u64(json, "tcp_keepalive", &v);
+	return v;
+}
+
+/*
+ * SIO_KEEPALIVE_VALS {on, 50 ms, 20 ms} on an idle connection: probes
+ * go out (our own stack answers them on the loop device) and the
+ * connection still carries data; SO_KEEPALIVE then reads 1. On a
+ * datagram socket the ioctl does not apply (WSAEINVAL); a short input
+ * buffer is WSAEFAULT.
+ */
+static void
+test_sio_keepalive_vals_probes_an_idle_connection(void)
+{
+	struct tcp_keepalive k = { 1, 50, 20 };
+	SOCKET c, d, u = socket(AF_INET, SOCK_DGRAM, 0);
+	uint64_t before, after;
+	char b[4];
+	DWORD n;
+
+	ta_pair(&c, &d);
+	before = keepalive_probes();
+	CU_ASSERT_NOT_EQUAL_FATAL(before, UINT64_MAX);
+	PT_OK(WSAIoctl(c, SIO_KEEPALIVE_VALS, &k, sizeof(k), NULL, 0, &n,
+		NULL, NULL));
+	CU_ASSERT_EQUAL(ta_getopt_int(c, SOL_SOCKET, SO_KEEPALIVE), 1);
+	for (int i = 0; i < 100 && keepalive_probes() < before + 3; i++)
+		wt_sleep_ms(20);
+	after = keepalive_probes();
+	CU_ASSERT(after >= before + 3);
+	ta_send_all(c, "ping", 4);
+	CU_ASSERT_EQUAL(ta_recv_n(d, b, 4, PT_WAIT_MS), 4);
+	k.onoff = 0;
+	PT_OK(WSAIoctl(c, SIO_KEEPALIVE_VALS, &k, sizeof(k), NULL, 0, &n,
+		NULL, NULL));
+	CU_ASSERT_EQUAL(ta_getopt_int(c, SOL_SOCKET, SO_KEEPALIVE), 0);
+	PT_FAILS(WSAIoctl(c, SIO_KEEPALIVE_VALS, &k, sizeof(k) - 1, NULL, 0,
+		&n, NULL, NULL), WSAEFAULT);
+	PT_FAILS(WSAIoctl(u, SIO_KEEPALIVE_VALS, &k, sizeof(k), NULL, 0, &n,
+		NULL, NULL), WSAEINVAL);
+	pt_close(u);
+	pt_close(c);
+	pt_close(d);
 }
 
 /* SO_RCVBUF and SO_SNDBUF: 64 KB by default, set and read back. */
@@ -183,6 +235,7 @@ test_overlapped_immediate_error_has_no_completion(void)
 static const struct wt_test options_tests[] = {
 	WT_TEST(test_tcp_nodelay_set_and_read_back),
 	WT_TEST(test_so_keepalive_accepted_and_reported),
+	WT_TEST(test_sio_keepalive_vals_probes_an_idle_connection),
 	WT_TEST(test_buffers_default_set_and_read_back),
 	WT_TEST(test_options_of_other_type_fail_enoprotoopt),
 	WT_TEST(test_connected_error_acceptconn_and_type),
