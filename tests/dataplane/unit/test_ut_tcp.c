@@ -651,14 +651,6 @@ test_tcp_acks_of_one_burst_are_aggregated(void)
 	done(s);
 }
 
-static void
-check_nothing_held(void)
-{
-	CU_ASSERT_EQUAL(ut_settle(), 0);
-	ut_sent_drop();
-	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
-}
-
 static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_active_open_completes_three_way_handshake),
 	WT_TEST(test_tcp_data_flows_both_ways_across_segment_boundaries),
@@ -686,7 +678,7 @@ static const struct wt_suite suite = {
 	.name = "unit_tcp",
 	.init = suite_init,
 	.clean = ut_suite_clean,
-	.teardown = check_nothing_held,
+	.teardown = ut_case_end,
 	.tests = tests,
 };
 

@@ -144,14 +144,6 @@ test_tcp_no_sack_without_sack_permitted(void)
 	sack_done(s);
 }
 
-static void
-check_nothing_held(void)
-{
-	CU_ASSERT_EQUAL(ut_settle(), 0);
-	ut_sent_drop();
-	CU_ASSERT_EQUAL(ut_mbufs_in_use(), 0);
-}
-
 static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_sack_blocks_most_recent_first_three_with_timestamps),
 	WT_TEST(test_tcp_sack_four_blocks_without_timestamps),
@@ -164,7 +156,7 @@ static const struct wt_suite suite = {
 	.name = "unit_tcp_sack",
 	.init = suite_init,
 	.clean = ut_suite_clean,
-	.teardown = check_nothing_held,
+	.teardown = ut_case_end,
 	.tests = tests,
 };
 
