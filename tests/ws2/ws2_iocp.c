@@ -267,6 +267,7 @@ port_wait(HANDLE port, DWORD ms, struct ws2_iocp_pkt **pkt)
 {
 	struct ws2_iocp_port *p = port_get(port);
 	struct timespec deadline;
+	bool closed;
 
 	if (p == NULL)
 		return ERROR_INVALID_HANDLE;
@@ -286,16 +287,18 @@ port_wait(HANDLE port, DWORD ms, struct ws2_iocp_pkt **pkt)
 				&iocp_lock, &deadline) == ETIMEDOUT)
 			break;
 	}
-	*pkt = p->po_closed ? NULL : p->po_head;
+	closed = p->po_closed;
+	*pkt = closed ? NULL : p->po_head;
 	if (*pkt != NULL) {
 		p->po_head = (*pkt)->next;
 		if (p->po_head == NULL)
 			p->po_tail = NULL;
 	}
+	/* Read before: this may free p. */
 	port_put(p);
 	if (*pkt != NULL)
 		return 0;
-	return p->po_closed ? ERROR_ABANDONED_WAIT_0 : WAIT_TIMEOUT;
+	return closed ? ERROR_ABANDONED_WAIT_0 : WAIT_TIMEOUT;
 }
 
 BOOL WINAPI
