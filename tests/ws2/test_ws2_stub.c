@@ -6,7 +6,8 @@
  * parsing, the handle table, events, APCs and messages, reached through
  * the API and the upcall table.  Suite "ws2_stub_fake" loads
  * fake_provider.so (WSPDK_PROVIDER, set by meson) to test loading,
- * WSAStartup/WSACleanup, socket routing and dispatch.
+ * WSAStartup/WSACleanup, socket routing and dispatch.  Suite "ws2_iocp"
+ * (test_ws2_iocp.c) tests the completion ports.
  */
 
 #include <CUnit/CUnit.h>
@@ -20,6 +21,8 @@
 #include "wt_run.h"
 
 static const WSPUPCALLTABLE *up;
+
+extern const struct wt_suite test_ws2_iocp_suite;	/* test_ws2_iocp.c */
 
 /* fd_set macros behave like Windows': ordered array, no duplicates. */
 static void
@@ -718,6 +721,7 @@ main(int argc, char **argv)
 {
 	static const struct wt_suite *const suites[] = {
 		&base_suite,
+		&test_ws2_iocp_suite,
 		&fake_suite,
 		NULL
 	};

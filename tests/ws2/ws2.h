@@ -136,6 +136,54 @@ DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents,
 	BOOL fAlertable);
 DWORD WSAAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
 
+/*
+ * I/O completion ports (kernel32 stand-ins, ws2_iocp.c): for socket
+ * handles only; the port's concurrency value and alertable waits are not
+ * emulated.  GetLastError is WSAGetLastError, as on Windows.
+ */
+#define WINAPI
+#define INFINITE			0xffffffff
+#define INVALID_HANDLE_VALUE		((HANDLE)(LONG_PTR)-1)
+#define WAIT_TIMEOUT			258
+#define ERROR_INVALID_HANDLE		6
+#define ERROR_NOT_ENOUGH_MEMORY		8
+#define ERROR_NETNAME_DELETED		64
+#define ERROR_INVALID_PARAMETER		87
+#define ERROR_MORE_DATA			234
+#define ERROR_ABANDONED_WAIT_0		735
+#define ERROR_OPERATION_ABORTED		995
+#define ERROR_IO_PENDING		997
+#define ERROR_PORT_UNREACHABLE		1234
+#define FILE_SKIP_COMPLETION_PORT_ON_SUCCESS	0x1
+#define FILE_SKIP_SET_EVENT_ON_HANDLE		0x2
+
+typedef ULONG_PTR *PULONG_PTR;
+
+typedef struct _OVERLAPPED_ENTRY {
+	ULONG_PTR lpCompletionKey;
+	LPOVERLAPPED lpOverlapped;
+	ULONG_PTR Internal;	/* here the Win32 error, not an NTSTATUS */
+	DWORD dwNumberOfBytesTransferred;
+} OVERLAPPED_ENTRY, *LPOVERLAPPED_ENTRY;
+
+HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle,
+	HANDLE ExistingCompletionPort, ULONG_PTR CompletionKey,
+	DWORD NumberOfConcurrentThreads);
+BOOL WINAPI GetQueuedCompletionStatus(HANDLE CompletionPort,
+	LPDWORD lpNumberOfBytesTransferred, PULONG_PTR lpCompletionKey,
+	LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds);
+BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE CompletionPort,
+	LPOVERLAPPED_ENTRY lpCompletionPortEntries, ULONG ulCount,
+	PULONG ulNumEntriesRemoved, DWORD dwMilliseconds, BOOL fAlertable);
+BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort,
+	DWORD dwNumberOfBytesTransferred, ULONG_PTR dwCompletionKey,
+	LPOVERLAPPED lpOverlapped);
+BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle,
+	UCHAR Flags);
+BOOL WINAPI CloseHandle(HANDLE hObject);
+DWORD WINAPI GetLastError(void);
+void WINAPI SetLastError(DWORD dwErrCode);
+
 /* Address conversion: local AF_INET implementations (no provider call). */
 INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress,
 	DWORD dwAddressLength, LPWSAPROTOCOL_INFOA lpProtocolInfo,
@@ -194,6 +242,9 @@ void ws2_stub_fail_socket_handles(unsigned int n);
 
 /** Events alive (WSACreateEvent + WPUCreateEvent). */
 unsigned ws2_stub_event_count(void);
+
+/** Completion ports alive (CreateIoCompletionPort, not yet closed). */
+unsigned ws2_stub_port_count(void);
 
 /** A message posted through WPUPostMessage. */
 struct ws2_stub_msg {

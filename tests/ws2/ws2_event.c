@@ -12,8 +12,8 @@
  * dies with the thread: pending APCs are dropped and later WPUQueueApc
  * calls naming it fail.
  *
- * I/O completion ports are not emulated: WPUCompleteOverlappedRequest
- * only completes the WSAOVERLAPPED and signals its event.
+ * WPUCompleteOverlappedRequest completes the WSAOVERLAPPED, signals its
+ * event and queues a packet on the socket's completion port (ws2_iocp.c).
  */
 
 #include <errno.h>
@@ -509,13 +509,14 @@ ws2_stub_flush_messages(void)
  * against this library when it is dlopened.  InternalHigh is published
  * before Internal leaves WSS_OPERATION_IN_PROGRESS, as the SPI promises;
  * the provider has already stored the error and flags in OffsetHigh and
- * Offset.  Bit 0 of hEvent only means "no IOCP packet" on Windows.
+ * Offset.  Bit 0 of hEvent means "no IOCP packet", as on Windows.
  */
 int WSPAPI
 WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error,
 			     DWORD bytes, LPINT err)
 {
 	WSAEVENT ev;
+	uintptr_t hev;
 	int e;
 
 	if (ws2_htab_lookup(&ws2_sockets, s, NULL) != 0) {
@@ -528,10 +529,13 @@ WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error,
 	}
 	/* The event is read first: once Internal says done, the WSAOVERLAPPED
 	 * is the caller's again and may already be reused. */
-	ev = (WSAEVENT)((uintptr_t)ov->hEvent & ~(uintptr_t)1);
+	hev = (uintptr_t)ov->hEvent;
+	ev = (WSAEVENT)(hev & ~(uintptr_t)1);
 	ov->InternalHigh = bytes;
 	__atomic_store_n(&ov->Internal, 0, __ATOMIC_RELEASE);
 	if (ev != WSA_INVALID_EVENT)
 		ws2_wpu_set_event(ev, &e);
+	/* The packet comes last: its consumer reads the finished overlapped. */
+	ws2_iocp_complete(s, ov, hev, error, bytes);
 	return 0;
 }

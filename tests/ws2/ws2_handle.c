@@ -182,6 +182,8 @@ ws2_wpu_close_socket_handle(SOCKET s, LPINT err)
 		*err = WSAENOTSOCK;
 		return SOCKET_ERROR;
 	}
+	/* A closed handle leaves its port, as a closed file does. */
+	ws2_iocp_forget(s);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  *                  handle upcalls (WPUCreateSocketHandle, ...)
  *   ws2_event.c    events, waits, per-thread APC queues, posted messages,
  *                  WPUCompleteOverlappedRequest
+ *   ws2_iocp.c     I/O completion ports and socket associations
  *   ws2_startup.c  provider loading, WSAStartup/WSACleanup, the catalog,
  *                  the upcall table, last error
  *   ws2_api.c      the socket API: resolve the handle, call the proc table
@@ -88,6 +89,16 @@ int WSPAPI ws2_wpu_queue_apc(LPWSATHREADID tid, LPWSAUSERAPC fn,
 int WSPAPI ws2_wpu_open_current_thread(LPWSATHREADID tid, LPINT err);
 int WSPAPI ws2_wpu_close_thread(LPWSATHREADID tid, LPINT err);
 BOOL WSPAPI ws2_wpu_post_message(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+
+/* ws2_iocp.c */
+/**
+ * Queue s's completion packet on its port, if it has one and the caller's
+ * hEvent (hevent, as the caller set it) does not have bit 0 set.
+ */
+void ws2_iocp_complete(SOCKET s, LPOVERLAPPED ov, uintptr_t hevent,
+	DWORD error, DWORD bytes);
+/** Drop s's association (its handle is being closed). */
+void ws2_iocp_forget(SOCKET s);
 
 /* ws2_handle.c */
 SOCKET WSPAPI ws2_wpu_create_socket_handle(DWORD catalog_id, DWORD_PTR ctx,
