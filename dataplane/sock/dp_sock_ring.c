@@ -106,7 +106,7 @@ dp_sock_ring_free(struct dp_engine *eng, struct rte_ring *r)
 
 /* ---- a queue of rings ---- */
 
-/* The first ring, before any producer or consumer can see q. */
+/* The first ring, before any producer or consumer uses q. */
 static int
 ringq_init(struct dp_engine *eng, struct dp_ringq *q, uint32_t bytes,
 		unsigned int flags)
@@ -118,8 +118,11 @@ ringq_init(struct dp_engine *eng, struct dp_ringq *q, uint32_t bytes,
 	r = dp_sock_ring_new(eng, bytes, flags);
 	if (r == NULL)
 		return -ENOBUFS;
+	/* n publishes r[0] to readers that look at a queue being set up
+	 * (dp_ringq_pending from select or event select on another
+	 * thread), as ringq_grow publishes the next ring. */
 	q->r[0] = r;
-	q->n = 1;
+	__atomic_store_n(&q->n, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&q->prod, r, __ATOMIC_RELEASE);
 	return 0;
 }
