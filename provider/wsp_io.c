@@ -15,6 +15,7 @@
 #include "wsp_addr.h"
 #include "wsp_ovl.h"
 #include "wsp_error.h"
+#include "wsp_evsel.h"
 #include "wsp_iov.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
@@ -224,6 +225,8 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 		n = dp_sock_send(a.ws->dp, a.iov, a.niov, dstp,
 			io_flags(a.ws));
 	iov_done(&a);
+	if (n == -EAGAIN)
+		wsp_evsel_reenable(a.ws, FD_WRITE);
 	if (n < 0)
 		return finish(a.ws, wsp_error_from_errno((int)n), 0, 0, sent,
 			ov, cr, tid, lpErrno);
@@ -316,6 +319,7 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 		n = dp_sock_recv(a.ws->dp, a.iov, a.niov, &src, &full, f);
 	if (wsp_sock_is_stream(a.ws))
 		n = wsp_stream_result(n);
+	wsp_evsel_reenable(a.ws, FD_READ);
 	if (n == -EAGAIN && ov != NULL) {
 		err = wsp_ovl_pend_recv(a.ws, bufs, nbufs, lpflags, from,
 			fromlen, ov, cr, tid);

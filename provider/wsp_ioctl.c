@@ -18,6 +18,7 @@
 #include "dp_sock.h"
 #include "wsp_ovl.h"
 #include "wsp_error.h"
+#include "wsp_evsel.h"
 #include "wsp_ext.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
@@ -78,6 +79,9 @@ ioctl_one(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 	switch (code) {
 	case FIONBIO:
 		err = in_u32(in, inlen, &v);
+		/* Event select keeps it non-blocking until cancelled. */
+		if (err == 0 && v == 0 && wsp_evsel_active(ws))
+			err = WSAEINVAL;
 		if (err == 0)
 			__atomic_store_n(&ws->nonblocking, v != 0,
 				__ATOMIC_RELAXED);

@@ -20,6 +20,7 @@
 #include "dp_sock.h"
 #include "wsp_addr.h"
 #include "wsp_error.h"
+#include "wsp_evsel.h"
 #include "wsp_ext.h"
 #include "wsp_iov.h"
 #include "wsp_ovl.h"
@@ -121,6 +122,7 @@ recv_msg(struct wsp_sock *ws, LPWSAMSG msg, LPDWORD rcvd,
 	if (ov != NULL || __atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED))
 		f |= DP_F_NONBLOCK;
 	n = dp_sock_recv_meta(ws->dp, v.iov, v.n, &meta, f);
+	wsp_evsel_reenable(ws, FD_READ);
 	wsp_iov_done(&v);
 	if (n == -EAGAIN && ov != NULL)
 		return fail(wsp_ovl_pend_recv_msg(ws, msg, ov, cr, tid),
@@ -236,6 +238,8 @@ send_msg(struct wsp_sock *ws, LPWSAMSG msg, DWORD flags, LPDWORD sent,
 		__atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED) ?
 		DP_F_NONBLOCK : 0);
 	wsp_iov_done(&v);
+	if (n == -EAGAIN)
+		wsp_evsel_reenable(ws, FD_WRITE);
 	if (n < 0)
 		return fail(wsp_error_from_errno((int)n), lpErrno);
 	if (sent != NULL)

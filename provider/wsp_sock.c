@@ -7,6 +7,7 @@
 
 #include "dp_sock.h"
 #include "wsp_error.h"
+#include "wsp_evsel.h"
 #include "wsp_log.h"
 #include "wsp_ovl.h"
 #include "wsp_priv.h"
@@ -148,6 +149,7 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	ws->abort_on_close = false;
 	ws->connecting = false;
 	ws->deferred = NULL;
+	wsp_evsel_init(ws);
 	h = WSP_UPCALL(lpWPUCreateSocketHandle)(catalog_id, (DWORD_PTR)ws,
 		err);
 	if (h == INVALID_SOCKET) {
@@ -246,6 +248,7 @@ wsp_sock_close(struct wsp_sock *ws, bool abortive, bool notify)
 	 * through WPUCompleteOverlappedRequest, which needs the handle:
 	 * release it only after them. */
 	dp_sock_interrupt(ws->dp);
+	wsp_evsel_close(ws);
 	wsp_ovl_cancel(ws, notify);
 	WSP_UPCALL(lpWPUCloseSocketHandle)(ws->handle, &err);
 	wsp_sock_put(ws);	/* the handle's own reference */

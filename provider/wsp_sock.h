@@ -12,7 +12,7 @@
  * a valid object and fails cleanly instead of touching freed memory.
  *
  * Key: (c) constant while open; (a) atomic; (v) under wsp_ovl.c's lock;
- * (w) under wsp_watch.c's lock.
+ * (w) under wsp_watch.c's lock; (e) under wsp_evsel.c's lock.
  */
 #ifndef _WSP_SOCK_H_
 #define _WSP_SOCK_H_
@@ -61,6 +61,18 @@ struct wsp_sock {
 	void (*watch_fn)(struct wsp_sock *ws); /* (w) NULL: not watched */
 	struct wsp_sock *watch_next;	/* (w) watched sockets */
 	struct wsp_sock *watch_prev;	/* (w) */
+	/* event select (wsp_evsel.c) */
+	LONG ev_mask;			/* (e, a) FD_* selected; 0: none */
+	LONG ev_enabled;		/* (e) FD_* that may be recorded */
+	LONG ev_recorded;		/* (e) recorded, not enumerated yet */
+	int ev_error[FD_MAX_EVENTS];	/* (e) their iErrorCode */
+	WSAEVENT ev_event;		/* (e) WSPEventSelect's, or NULL */
+	HWND ev_hwnd;			/* (e) WSPAsyncSelect's window */
+	unsigned int ev_msg;		/* (e) and message */
+	bool ev_async;			/* (e) WSPAsyncSelect, not Event */
+	bool ev_connect_done;		/* (e) FD_CONNECT recorded or moot */
+	bool ev_close_done;		/* (e) FD_CLOSE recorded */
+	bool ev_synced;			/* (e) seen established */
 	struct wsp_sock *next;		/* free list / open list link */
 	struct wsp_sock *prev;
 };

@@ -17,6 +17,7 @@
 #include "dp_sock.h"
 #include "wsp_addr.h"
 #include "wsp_error.h"
+#include "wsp_evsel.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
@@ -238,8 +239,10 @@ wsp_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
 	if (ws == NULL)
 		return INVALID_SOCKET;
 	err = accept_check(ws, addr, addrlen);
-	if (err == 0)
+	if (err == 0) {
 		err = take(ws, &child, &peer);
+		wsp_evsel_reenable(ws, FD_ACCEPT);
+	}
 	if (err == 0 && cond != NULL)
 		err = ask(ws, child, &peer, cond, cbdata);
 	if (err == 0) {

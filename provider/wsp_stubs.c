@@ -8,14 +8,6 @@
 #include "wsp_priv.h"
 
 int WSPAPI
-wsp_async_select(SOCKET s, HWND hwnd, unsigned int msg,
-		LONG events, LPINT lpErrno)
-{
-	*lpErrno = WSAEOPNOTSUPP;
-	return SOCKET_ERROR;
-}
-
-int WSPAPI
 wsp_cancel_blocking_call(LPINT lpErrno)
 {
 	*lpErrno = WSAEOPNOTSUPP;
@@ -25,22 +17,6 @@ wsp_cancel_blocking_call(LPINT lpErrno)
 int WSPAPI
 wsp_duplicate_socket(SOCKET s, DWORD pid,
 		LPWSAPROTOCOL_INFOW info, LPINT lpErrno)
-{
-	*lpErrno = WSAEOPNOTSUPP;
-	return SOCKET_ERROR;
-}
-
-int WSPAPI
-wsp_enum_network_events(SOCKET s, WSAEVENT ev,
-		LPWSANETWORKEVENTS ne, LPINT lpErrno)
-{
-	*lpErrno = WSAEOPNOTSUPP;
-	return SOCKET_ERROR;
-}
-
-int WSPAPI
-wsp_event_select(SOCKET s, WSAEVENT ev, LONG events,
-		LPINT lpErrno)
 {
 	*lpErrno = WSAEOPNOTSUPP;
 	return SOCKET_ERROR;

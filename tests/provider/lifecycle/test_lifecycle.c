@@ -387,7 +387,6 @@ test_unimplemented_entries_fail_wsaeopnotsupp(void)
 {
 	WSPDATA d;
 	WSPPROC_TABLE t;
-	WSANETWORKEVENTS ne;
 	WSAPROTOCOL_INFOW pi;
 	SOCKET s;
 	int err = 0;
@@ -397,17 +396,6 @@ test_unimplemented_entries_fail_wsaeopnotsupp(void)
 		(LPWSAPROTOCOL_INFOW)ws2_stub_catalog_entry(0), 0,
 		WSA_FLAG_OVERLAPPED, &err);
 	CU_ASSERT_NOT_EQUAL_FATAL(s, INVALID_SOCKET);
-	CU_ASSERT_EQUAL(t.lpWSPAsyncSelect(s, NULL, 0, 0, &err),
-		SOCKET_ERROR);
-	CU_ASSERT_EQUAL(err, WSAEOPNOTSUPP);
-	err = 0;
-	CU_ASSERT_EQUAL(t.lpWSPEventSelect(s, NULL, 0, &err), SOCKET_ERROR);
-	CU_ASSERT_EQUAL(err, WSAEOPNOTSUPP);
-	err = 0;
-	CU_ASSERT_EQUAL(t.lpWSPEnumNetworkEvents(s, NULL, &ne, &err),
-		SOCKET_ERROR);
-	CU_ASSERT_EQUAL(err, WSAEOPNOTSUPP);
-	err = 0;
 	CU_ASSERT_EQUAL(t.lpWSPDuplicateSocket(s, 1, &pi, &err),
 		SOCKET_ERROR);
 	CU_ASSERT_EQUAL(err, WSAEOPNOTSUPP);
