@@ -164,6 +164,9 @@ struct dp_sock_ops {
 			struct rte_mbuf *m);
 	/* at cleanup: nothing of its own left to send */
 	bool (*drained)(struct dp_sock *s);
+	/* the owner lcore, just before s is freed: forget it (its lookup
+	 * tables); the socket layer cancels s->timer there too */
+	void (*detach)(struct dp_lcore *lc, struct dp_sock *s);
 	void (*free)(struct dp_sock *s);
 };
 
@@ -384,6 +387,11 @@ int dp_sock_table_create(struct dp_engine *eng);
 void dp_sock_table_free(struct dp_engine *eng);
 bool dp_sock_table_drained(struct dp_engine *eng);
 void dp_sock_reap(struct dp_engine *eng);
+/* Free n sockets that no application holds and no lcore can reach any
+ * more (a closed listener's spares): one grace period for all of them,
+ * no round trip to their owners. */
+void dp_sock_discard(struct dp_engine *eng, struct dp_sock **v,
+		unsigned int n);
 /* Datagrams received and never read, about to be discarded. */
 void dp_sock_count_unread(struct dp_sock *s);
 /* Nothing of s's is still on its way out. */

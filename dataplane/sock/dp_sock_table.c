@@ -124,12 +124,16 @@ dp_sock_count_unread(struct dp_sock *s)
 
 /* The owner (or, lcores stopped, whoever frees): s->timer is on its
  * wheel. */
+/* On the owner (or with the lcores stopped): nothing there refers to s
+ * any more, neither its timer nor its protocol's tables. */
 static int
-sock_timer_cancel(struct dp_lcore *lc, void *arg)
+sock_detach(struct dp_lcore *lc, void *arg)
 {
 	struct dp_sock *s = arg;
 
 	dp_timer_cancel(&lc->timers, &s->timer);
+	if (s->ops->detach != NULL)
+		s->ops->detach(lc, s);
 	return 0;
 }
 
@@ -164,12 +168,12 @@ dp_sock_table_free(struct dp_engine *eng)
 		return;
 	while ((s = TAILQ_FIRST(&t->all)) != NULL) {
 		TAILQ_REMOVE(&t->all, s, link);
-		sock_timer_cancel(s->owner, s);
+		sock_detach(s->owner, s);
 		sock_free(s);
 	}
 	while ((s = TAILQ_FIRST(&t->orphans)) != NULL) {
 		TAILQ_REMOVE(&t->orphans, s, link);
-		sock_timer_cancel(s->owner, s);
+		sock_detach(s->owner, s);
 		sock_free(s);
 	}
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
@@ -233,14 +237,36 @@ dp_sock_reap(struct dp_engine *eng)
 	dp_qsbr_wait(eng);
 	for (unsigned int i = 0; i < n; i++) {
 		/* Its protocol may have left the timer armed (one that
-		 * times an orphan, as TCP will, has to): the owner cancels
-		 * it, or it fires into freed memory. A protocol without a
-		 * timer never arms it: no round trip. */
-		if (dead[i]->ops->timer != NULL)
-			dp_sock_owner_call(dead[i], sock_timer_cancel,
-				dead[i]);
+		 * times an orphan, as TCP does, has to) or the socket in
+		 * its tables (TCP's TIME-WAIT and FIN-WAIT-2 are reaped
+		 * at cleanup): the owner forgets it, or the timer fires
+		 * and the next lookup walks into freed memory. A protocol
+		 * with neither never needs the round trip. */
+		if (dead[i]->ops->timer != NULL ||
+				dead[i]->ops->detach != NULL)
+			dp_sock_owner_call(dead[i], sock_detach, dead[i]);
 		sock_free(dead[i]);
 	}
+}
+
+void
+dp_sock_discard(struct dp_engine *eng, struct dp_sock **v, unsigned int n)
+{
+	struct dp_sock_table *t = eng->socks;
+
+	if (n == 0)
+		return;
+	rte_spinlock_lock(&t->lock);
+	for (unsigned int i = 0; i < n; i++) {
+		TAILQ_REMOVE(&t->all, v[i], link);
+		t->count--;
+	}
+	rte_spinlock_unlock(&t->lock);
+	/* An owner may still be finishing the visit that handed one back
+	 * (a child that died unaccepted). */
+	dp_qsbr_wait(eng);
+	for (unsigned int i = 0; i < n; i++)
+		sock_free(v[i]);
 }
 
 bool

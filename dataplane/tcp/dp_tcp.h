@@ -276,6 +276,7 @@ uint32_t dp_tcp_tsval(uint32_t off);
 struct dp_tcp_pcb *dp_tcp_lookup(struct dp_lcore *lc, uint32_t laddr,
 		uint16_t lport, uint32_t faddr, uint16_t fport);
 void dp_tcp_table_add(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+void dp_tcp_detach(struct dp_lcore *lc, struct dp_sock *s);
 /* Start a connection's TCB (owner): addresses, ISS, timers, MSS. */
 void dp_tcp_pcb_start(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		uint32_t faddr, uint16_t fport);
@@ -376,7 +377,8 @@ int dp_tcp_accept(struct dp_sock *s, struct dp_sock **out,
 		struct dp_addr *peer);
 /* The accept queue's children (reset) and the spares, closed; running:
  * the engine is up to take the closes. */
-void dp_tcp_listener_drain(struct dp_tcp_pcb *tp, bool running);
+void dp_tcp_listener_drain(struct dp_engine *eng, struct dp_tcp_pcb *tp,
+		bool running);
 /* A listener closed (application thread, its state CLOSED): every
  * child is reset, those in SYN-RECEIVED by their lcores, and its
  * spares closed. */

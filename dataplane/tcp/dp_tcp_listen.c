@@ -124,20 +124,32 @@ dp_tcp_child_dead(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	__atomic_fetch_sub(&ltp->children, 1, __ATOMIC_RELEASE);
 }
 
-/* A listener's children and spares go with it (RST to those queued). */
+/*
+ * A listener's children and spares go with it: RST to those queued. The
+ * spares are freed together, without a round trip each: no lcore takes
+ * one from a listener that every lcore has seen closed (embryos_reset),
+ * and a child that died went back among them. Lcores stopped: the
+ * socket table frees them all.
+ */
 void
-dp_tcp_listener_drain(struct dp_tcp_pcb *tp, bool running)
+dp_tcp_listener_drain(struct dp_engine *eng, struct dp_tcp_pcb *tp,
+		bool running)
 {
-	struct dp_sock *c;
+	struct dp_sock *c, *v[DP_TCP_BACKLOG_MAX];
+	unsigned int n;
 
 	if (tp->acceptq != NULL)
 		while (rte_ring_mc_dequeue(tp->acceptq, (void **)&c) == 0)
 			if (running)
 				dp_sock_close(c, DP_CLOSE_ABORT);
-	if (tp->spares != NULL)
-		while (rte_ring_mc_dequeue(tp->spares, (void **)&c) == 0)
-			if (running)
-				dp_sock_close(c, DP_CLOSE_ABORT);
+	if (tp->spares == NULL)
+		return;
+	do {
+		n = rte_ring_mc_dequeue_burst(tp->spares, (void **)v,
+			RTE_DIM(v), NULL);
+		if (running)
+			dp_sock_discard(eng, v, n);
+	} while (n != 0);
 }
 
 /* On lcore lc: the children of the listener arg still in SYN-RECEIVED
@@ -171,5 +183,5 @@ dp_tcp_listener_close(struct dp_sock *ls)
 	 * it has been through here: each is asked once, by its ring. */
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
 		dp_ctl_call(eng->lcores[i], embryos_reset, ls);
-	dp_tcp_listener_drain(dp_tcp_pcb(ls), true);
+	dp_tcp_listener_drain(eng, dp_tcp_pcb(ls), true);
 }

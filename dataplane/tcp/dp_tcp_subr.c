@@ -164,6 +164,17 @@ table_del(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	}
 }
 
+/* The owner, before tp's socket is freed (dp_sock_ops.detach); with the
+ * lcores stopped the tables may be gone already, and nobody looks. */
+void
+dp_tcp_detach(struct dp_lcore *lc, struct dp_sock *s)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+
+	if (lc->tcp != NULL && (tp->tf & TF_IN_TABLE))
+		table_del(lc, tp);
+}
+
 void
 dp_tcp_set_state(struct dp_tcp_pcb *tp, uint8_t st)
 {

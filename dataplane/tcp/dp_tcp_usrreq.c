@@ -717,7 +717,7 @@ tcp_free(struct dp_sock *s)
 	rx_list_free(s, tp);
 	dp_tcp_sq_free(s, tp);
 	dp_tcp_oq_free(tp);
-	dp_tcp_listener_drain(tp, running);
+	dp_tcp_listener_drain(s->eng, tp, running);
 	dp_free(tp->acceptq);
 	dp_free(tp->spares);
 }
@@ -744,5 +744,6 @@ const struct dp_sock_ops dp_tcp_ops = {
 	.input_linear = true,
 	.timer = dp_tcp_timer,
 	.drained = tcp_drained,
+	.detach = dp_tcp_detach,
 	.free = tcp_free,
 };
