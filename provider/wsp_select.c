@@ -180,10 +180,14 @@ wsp_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 
 			left = now >= deadline ? 0 : (int64_t)(deadline - now);
 		}
+		/* What to wait for is read before what is ready: an event
+		 * between the two is then either seen by collect or makes
+		 * the wait return at once. The other order waited for
+		 * nothing until the deadline when the event came between. */
+		wait_events(e, n, socks, events, ns);
 		ready = collect(sets, e, n, false);
 		if (ready > 0 || left == 0)
 			break;
-		wait_events(e, n, socks, events, ns);
 		ret = dp_sock_wait_any(socks, events, ns, left);
 		if (ret == -ETIMEDOUT)
 			break;
