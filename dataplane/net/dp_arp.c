@@ -460,7 +460,9 @@ scan(struct dp_timer_wheel *w, struct dp_timer *tm)
 		if (e->ip != 0 && lc->now >= e->expire)
 			expire(lc, e);
 	}
-	dp_timer_arm(w, tm, dp_timer_now(w) + ARP_SCAN_MS * 1000);
+	/* From now, not from when it was due: periods a stalled lcore
+	 * missed are not made up, one scan covered them all. */
+	dp_timer_arm(w, tm, lc->now_us + ARP_SCAN_MS * 1000);
 }
 
 /* Lcore 0 starts: the scan runs from now on, and (RFC 5227 §2.3) our

@@ -673,7 +673,8 @@ scan(struct dp_timer_wheel *w, struct dp_timer *t)
 	struct report r = { .m = NULL };
 	struct dp_mc_group *g, *next;
 
-	dp_timer_arm(w, t, dp_timer_now(w) + SCAN_MS * 1000);
+	/* From now: periods a stalled lcore missed are not made up. */
+	dp_timer_arm(w, t, lc->now_us + SCAN_MS * 1000);
 	if (mc->general_at != 0 && lc->now >= mc->general_at) {
 		mc->general_at = 0;
 		answer_general(lc);
