@@ -13,8 +13,10 @@
  *   op 0 frame:  flags, len (2 bytes, little endian), the frame
  *      flags bit 0-1 IPv4 checksum flag the "NIC" sets (none, good,
  *                    bad, unknown), bit 2-3 the L4 one, bit 4 two
- *                    segments, bit 5 RX queue 1 (else 0)
+ *                    segments, bit 5 RX queue 1 (else 0), bit 6 a
+ *                    segment of the live TCP connection (below)
  *   op 1 send:   socket, destination, len (2 bytes): a non-blocking send
+ *                (socket bit 7: on the live TCP connection)
  *   op 2 clock:  n: the clock moves 2^(n & 31) microseconds
  *   op 3 step:   every lcore runs one iteration
  *   (op & 3 picks the op; the other bits are free for the mutator.)
@@ -25,6 +27,18 @@
  * than a fan-out chunk holds, of 239.1.2.6 exactly a chunk, one of
  * 239.1.2.4 for 198.18.0.1 only, one blocking 198.18.0.3 from 239.1.2.5;
  * and one of 239.1.2.3 on 5001.
+ *
+ * And for each input a live TCP connection: a listener on 198.18.0.2:80
+ * (backlog 1) accepts 198.18.0.1:40000 after a handshake the harness
+ * plays (MSS, window scale, SACK-permitted, timestamps; the peer's ISS
+ * near 2^32 so its sequence numbers wrap). A frame with flag bit 6 is a
+ * segment of that connection whatever its header says: the harness
+ * writes the connection's addresses and ports, adds the peer's ISS to
+ * the sequence number, ours to the ACK and to SACK block edges, and the
+ * connection's timestamps to the TS option, then the checksums. So the
+ * fuzzer's small numbers land in the window, against a TCB in whatever
+ * state the input has driven it to. The connection and its listener are
+ * aborted before the engine settles.
  *
  * After every input the engine is settled (stepped, the clock moved on
  * until ARP gives up on silent neighbours), the sockets are read dry,
@@ -68,6 +82,11 @@
 #define SEND_MAX	9000
 #define MAX_RECORDS	16
 #define SETTLE_ROUNDS	64
+#define TCP_PORT	80
+#define TCP_PEER	IP4(198, 18, 0, 1)
+#define TCP_PEER_PORT	40000
+#define TCP_PEER_ISS	0xfffff000u	/* wraps after 4 KB */
+#define TCP_PEER_TSVAL	1000u
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -78,6 +97,13 @@ static struct dp_sock *socks[NSOCK];
 static unsigned int nsocks;
 static unsigned int baseline;
 static uint64_t vnow;			/* the driven lcores' clock, TSC */
+
+/* The peer's MAC (a static ARP entry) and the live connection. */
+static const struct rte_ether_addr peer_mac = {
+	{ 0x02, 0x00, 0xc6, 0x12, 0x00, 0x01 } };
+static struct dp_sock *tcp_ls, *tcp_conn;
+static uint32_t tcp_iss, tcp_tsval;	/* ours, from the SYN-ACK */
+static bool tcp_synack;
 
 static void
 die(const char *what, long err)
@@ -285,6 +311,46 @@ check_sent(const struct rte_mbuf *m)
 	check_l4(m, ip, (const uint8_t *)ip + hl, (uint16_t)(tot - hl));
 }
 
+/* The handshake's SYN-ACK (a well-formed frame, check_sent said):
+ * our ISS and TSval. */
+static void
+note_synack(const struct rte_mbuf *m)
+{
+	static uint8_t buf[FRAME_MAX + 64];
+	const uint8_t *f = flat(m, buf);
+	const struct rte_ipv4_hdr *ip = (const void *)(f + RTE_ETHER_HDR_LEN);
+	const struct rte_tcp_hdr *th;
+	const uint8_t *o;
+	unsigned int hl, n;
+
+	if (m->pkt_len < RTE_ETHER_HDR_LEN + sizeof(*ip) + sizeof(*th) ||
+			ip->next_proto_id != IPPROTO_TCP ||
+			(ip->fragment_offset & rte_cpu_to_be_16(
+			RTE_IPV4_HDR_OFFSET_MASK | RTE_IPV4_HDR_MF_FLAG)))
+		return;
+	hl = (ip->version_ihl & 0xf) * 4u;
+	th = (const void *)((const uint8_t *)ip + hl);
+	if (th->src_port != rte_cpu_to_be_16(TCP_PORT) ||
+			th->tcp_flags != (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG))
+		return;
+	tcp_iss = rte_be_to_cpu_32(th->sent_seq);
+	tcp_synack = true;
+	o = (const uint8_t *)(th + 1);
+	n = (th->data_off >> 4) * 4u - sizeof(*th);
+	for (unsigned int i = 0; i < n && o[i] != 0; ) {
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || o[i + 1] < 2)
+			break;
+		if (o[i] == 8 && o[i + 1] == 10 && i + 10 <= n)
+			memcpy(&tcp_tsval, o + i + 2, 4);
+		i += o[i + 1];
+	}
+	tcp_tsval = rte_be_to_cpu_32(tcp_tsval);
+}
+
 /* Everything the stack sent since the last look: checked, freed. */
 static void
 wire_drain(void)
@@ -294,6 +360,8 @@ wire_drain(void)
 	for (unsigned int q = 0; q < NQ; q++)
 		while (rte_ring_dequeue(wire_out[q], (void **)&m) == 0) {
 			check_sent(m);
+			if (!tcp_synack)
+				note_synack(m);
 			rte_pktmbuf_free(m);
 		}
 }
@@ -338,9 +406,89 @@ static const uint64_t l4_flags[4] = {
 	RTE_MBUF_F_RX_L4_CKSUM_BAD, RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN,
 };
 
+/* Add base to the big-endian word at p. */
+static void
+be32_add(uint8_t *p, uint32_t base)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	v = rte_cpu_to_be_32(rte_be_to_cpu_32(v) + base);
+	memcpy(p, &v, 4);
+}
+
+/* Frame f (len bytes, a private copy) made a segment of the live
+ * connection; left as it is if it has no room for the headers. */
+static void
+tcp_relative(uint8_t *f, uint16_t len)
+{
+	struct rte_ether_hdr *eh = (void *)f;
+	struct rte_ipv4_hdr *ip = (void *)(eh + 1);
+	struct rte_tcp_hdr *th;
+	unsigned int hl, l4, n;
+	uint8_t *o;
+	uint32_t ph;
+
+	if (tcp_ls == NULL || len < sizeof(*eh) + sizeof(*ip) + sizeof(*th))
+		return;
+	hl = (ip->version_ihl & 0xf) * 4u;
+	if (hl < sizeof(*ip) || sizeof(*eh) + hl + sizeof(*th) > len)
+		return;
+	th = (void *)((uint8_t *)ip + hl);
+	eh->dst_addr = eng->mac;
+	eh->src_addr = peer_mac;
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = rte_cpu_to_be_32(TCP_PEER);
+	ip->dst_addr = rte_cpu_to_be_32(OUR_IP);
+	th->src_port = rte_cpu_to_be_16(TCP_PEER_PORT);
+	th->dst_port = rte_cpu_to_be_16(TCP_PORT);
+	be32_add((uint8_t *)&th->sent_seq, TCP_PEER_ISS + 1);
+	be32_add((uint8_t *)&th->recv_ack, tcp_iss + 1);
+	/* Options as far as they are well formed and inside the frame. */
+	l4 = RTE_MIN((unsigned int)rte_be_to_cpu_16(ip->total_length),
+		len - sizeof(*eh));
+	l4 = l4 > hl ? l4 - hl : 0;
+	n = RTE_MIN((th->data_off >> 4) * 4u, l4);
+	o = (uint8_t *)(th + 1);
+	n = n > sizeof(*th) ? n - sizeof(*th) : 0;
+	for (unsigned int i = 0; i < n && o[i] != 0; ) {
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || o[i + 1] < 2 || i + o[i + 1] > n)
+			break;
+		if (o[i] == 8 && o[i + 1] == 10) {
+			be32_add(o + i + 2, TCP_PEER_TSVAL);
+			be32_add(o + i + 6, tcp_tsval);
+		}
+		for (unsigned int k = 2; o[i] == 5 && k + 4 <= o[i + 1];
+				k += 4)
+			be32_add(o + i + k, tcp_iss + 1);
+		i += o[i + 1];
+	}
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (l4 < sizeof(*th))
+		return;
+	th->cksum = 0;
+	ph = __rte_raw_cksum(&ip->src_addr, 8, 0) +
+		rte_cpu_to_be_16(IPPROTO_TCP) + rte_cpu_to_be_16((uint16_t)l4);
+	th->cksum = cksum_ok(th, l4, ph);
+}
+
 static void
 frame_in(uint8_t flags, const uint8_t *p, uint16_t len)
 {
+	static uint8_t copy[FRAME_MAX];
+
+	if (flags & 0x40) {
+		memcpy(copy, p, len);
+		tcp_relative(copy, len);
+		p = copy;
+	}
+
 	bool chain = (flags & 0x10) != 0 && len >= 2;
 	uint16_t first = chain ? len / 2 : len;
 	struct rte_mbuf *m = segment(p, first);
@@ -370,11 +518,100 @@ static void
 send_out(uint8_t which, uint8_t dest, uint16_t len)
 {
 	static uint8_t payload[SEND_MAX];
-	struct dp_sock *s = socks[which % nsocks];
+	struct dp_sock *s = (which & 0x80) && tcp_conn != NULL ? tcp_conn :
+		socks[which % nsocks];
 	struct dp_addr to = { destinations[dest & 7], 9 };
 	struct dp_iov iov = { payload, len % (SEND_MAX + 1) };
 
-	dp_sock_send(s, &iov, 1, to.ip == 0 ? NULL : &to, DP_F_NONBLOCK);
+	dp_sock_send(s, &iov, 1, to.ip == 0 || s == tcp_conn ? NULL : &to,
+		DP_F_NONBLOCK);
+}
+
+/* --- the live TCP connection --------------------------------------- */
+
+/* A segment of the peer's in relative numbers (tcp_relative): flags,
+ * seq, ack, and on a SYN the options a Linux peer offers. */
+static void
+tcp_peer_segment(uint8_t fl, uint32_t seq, uint32_t ack, uint32_t tsval)
+{
+	static const uint8_t syn_opts[] = {
+		2, 4, 0x05, 0xb4,		/* MSS 1460 */
+		4, 2,				/* SACK permitted */
+		8, 10, 0, 0, 0, 0, 0, 0, 0, 0,	/* timestamps */
+		1, 3, 3, 7,			/* NOP, window scale 7 */
+	};
+	static const uint8_t ts_opts[] = {
+		1, 1, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	uint8_t f[RTE_ETHER_HDR_LEN + 20 + 20 + sizeof(syn_opts)];
+	const uint8_t *o = fl & RTE_TCP_SYN_FLAG ? syn_opts : ts_opts;
+	uint16_t ol = fl & RTE_TCP_SYN_FLAG ? sizeof(syn_opts) :
+		sizeof(ts_opts);
+	struct rte_ipv4_hdr *ip = (void *)(f + RTE_ETHER_HDR_LEN);
+	struct rte_tcp_hdr *th = (void *)(ip + 1);
+	uint8_t *ts;
+
+	memset(f, 0, sizeof(f));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + 20 + ol));
+	ip->time_to_live = 64;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)((20 + ol) / 4 << 4);
+	th->tcp_flags = fl;
+	th->rx_win = rte_cpu_to_be_16(65535);
+	memcpy(th + 1, o, ol);
+	ts = (uint8_t *)(th + 1) + (fl & RTE_TCP_SYN_FLAG ? 8 : 4);
+	tsval = rte_cpu_to_be_32(tsval);
+	memcpy(ts, &tsval, 4);
+	tcp_relative(f, (uint16_t)(RTE_ETHER_HDR_LEN + 40 + ol));
+	frame_in(0, f, (uint16_t)(RTE_ETHER_HDR_LEN + 40 + ol));
+	step_all();
+	wire_drain();
+}
+
+/* A listener, and a connection to it from the peer, accepted. */
+static void
+tcp_open(void)
+{
+	struct dp_addr a = { OUR_IP, TCP_PORT }, from;
+	int ret = dp_sock_create(IPPROTO_TCP, &tcp_ls);
+
+	if (ret == 0)
+		ret = dp_sock_bind(tcp_ls, &a);
+	if (ret == 0)
+		ret = dp_sock_listen(tcp_ls, 1);
+	if (ret != 0)
+		die("TCP listener", ret);
+	tcp_synack = false;
+	tcp_iss = tcp_tsval = 0;
+	tcp_peer_segment(RTE_TCP_SYN_FLAG, UINT32_MAX, 0, 0);
+	step_all();
+	wire_drain();
+	if (!tcp_synack)
+		die("no SYN-ACK to the handshake", 0);
+	tcp_peer_segment(RTE_TCP_ACK_FLAG, 0, 0, 1);
+	ret = dp_sock_accept(tcp_ls, &tcp_conn, &from,
+		DP_F_NONBLOCK);
+	if (ret != 0)
+		die("the handshake's connection not accepted", ret);
+}
+
+/* Read it dry as an application would, then abort both. */
+static void
+tcp_close(void)
+{
+	static uint8_t buf[65536];
+	struct dp_iov iov = { buf, sizeof(buf) };
+
+	for (int k = 0; k < 4096; k++)
+		if (dp_sock_recv(tcp_conn, &iov, 1, NULL, NULL,
+				DP_F_NONBLOCK) <= 0)
+			break;
+	dp_sock_take_error(tcp_conn);
+	dp_sock_close(tcp_conn, DP_CLOSE_ABORT);
+	dp_sock_close(tcp_ls, DP_CLOSE_ABORT);
+	tcp_conn = tcp_ls = NULL;
 }
 
 /* --- settling and reading ------------------------------------------- */
@@ -456,6 +693,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	c.nb_mbufs = 8191;
 	c.mtu = 9000;		/* jumbo frames and their fragments too */
 	c.arp_qlen = 4;		/* bounds what unresolved neighbours hold */
+	/* The TCP peer: its SYN-ACK goes out without an ARP exchange. */
+	c.static_arp[0].ip = TCP_PEER;
+	memcpy(c.static_arp[0].mac, peer_mac.addr_bytes, 6);
+	c.nb_static_arp = 1;
 	c.cleanup_ms = 0;
 	c.log_level = DP_LOG_ERR;
 	eng = dp_start_driven(&c);
@@ -551,7 +792,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned int now;
 
+	tcp_open();
 	play(data, data + size);
+	tcp_close();
 	settle();
 	read_all();
 	now = in_use();

@@ -10,7 +10,11 @@ target has set up: station 02:77:73:70:00:00 / 198.18.0.2/24, gateway
 broadcast), 9000 (connected to 198.18.0.1:9) and 5000 (65 members of
 239.1.2.3, one more than a fan-out chunk; 64 of 239.1.2.6, exactly one;
 one of 239.1.2.4 for 198.18.0.1 only; one of 239.1.2.5 but 198.18.0.3);
-5001 (a member of 239.1.2.3 on another port).
+5001 (a member of 239.1.2.3 on another port); a TCP connection from
+198.18.0.1:40000 to our port 80, established before every input, whose
+segments are frames with flag TCP_REL (0x40) in relative numbers (seq 0
+is the peer's next byte, ack 0 ours, TSval/TSecr 0 the connection's
+clocks): fuzz_rx.c rewrites them. Sends on socket 0x80 are on it.
 
   /usr/bin/python3 gen_corpus.py corpus/
 """
@@ -131,6 +135,18 @@ def clock(n):
 
 STEP = bytes([3])
 Q1 = 0x20
+TCP_REL = 0x40
+TCP_CONN = 0x80
+
+
+def seg(flags="A", seq=0, ack=0, data=b"", ts=(1, 0), opts=(), win=65535):
+    """A segment of the live connection, in relative numbers."""
+    o = list(opts) + ([("NOP", None), ("NOP", None), ("Timestamp", ts)]
+                      if ts is not None else [])
+    return frame(TCP_REL, Ether(dst=US_MAC, src=PEER_MAC) /
+                 IP(src=PEER, dst=US) /
+                 TCP(sport=40000, dport=80, flags=flags, seq=seq, ack=ack,
+                     window=win, options=o) / Raw(data))
 
 
 def sequences():
@@ -169,6 +185,31 @@ def sequences():
     yield "fragments_overlap", frame(0, eth / frags[0]) + \
         frame(0, eth / IP(src=PEER, dst=US, id=9, proto=17, flags="MF",
                           frag=120) / Raw(b"o" * 200)) + STEP
+    # The live TCP connection (dp_tcp_input.c and what it calls).
+    yield "tcp_data_in_order", seg("PA", 0, 0, b"a" * 100) + \
+        seg("PA", 100, 0, b"b" * 100, ts=(2, 0)) + STEP
+    yield "tcp_data_out_of_order_then_hole", seg("PA", 1000, 0, b"c" * 500) + \
+        seg("PA", 0, 0, b"d" * 1000, ts=(2, 0)) + STEP
+    yield "tcp_we_send_peer_sacks", send(TCP_CONN, 0, 4000) + STEP + \
+        seg("A", 0, 1448, opts=[("SAck", (2896, 4000))], ts=(2, 1)) + \
+        STEP + clock(18) + STEP
+    yield "tcp_peer_fin", seg("FA", 0, 0, b"bye") + STEP + clock(20) + STEP
+    yield "tcp_peer_rst", seg("R", 0, 0) + STEP
+    yield "tcp_rst_out_of_window", seg("R", 100000, 0) + STEP
+    yield "tcp_syn_on_established", seg("S", 0, 0) + STEP
+    yield "tcp_old_duplicate", seg("PA", 0, 0, b"e" * 10) + \
+        seg("PA", 0, 0, b"e" * 10, ts=(2, 0)) + STEP
+    yield "tcp_paws_old_ts", seg("PA", 0, 0, b"f" * 10, ts=(5, 0)) + \
+        seg("PA", 10, 0, b"g" * 10, ts=(1, 0)) + STEP
+    yield "tcp_zero_window_then_open", send(TCP_CONN, 0, 8000) + \
+        seg("A", 0, 1000, win=0) + STEP + clock(20) + STEP + \
+        seg("A", 0, 1000, ts=(3, 0)) + STEP
+    yield "tcp_ack_of_unsent", seg("A", 0, 5000) + STEP
+    yield "tcp_retransmit_timeout", send(TCP_CONN, 0, 1000) + STEP + \
+        clock(21) + STEP + clock(22) + STEP
+    yield "tcp_segment_on_queue_1", frame(TCP_REL | Q1, Ether(
+        dst=US_MAC, src=PEER_MAC) / IP(src=PEER, dst=US) / TCP(
+        sport=40000, dport=80, flags="PA") / Raw(b"q1")) + STEP
     yield "fill_then_time_passes", b"".join(send(i % 6, 1, 1400)
                                             for i in range(12)) + \
         clock(12) + STEP + clock(21) + STEP
