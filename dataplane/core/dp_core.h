@@ -72,7 +72,7 @@ typedef int dp_ctl_fn(struct dp_lcore *lc, void *arg);
  * its sender from the lcore to the thread that reads it).
  */
 struct dp_mbuf_priv {
-	struct rte_mbuf *next;		/* net: ARP hold list link */
+	struct rte_mbuf *next;		/* net: ARP hold and local lists */
 	void *owner;			/* TX: the socket it is accounted to,
 					 * NULL for the stack's own frames */
 	dp_input_fn *redirect;		/* handed to another lcore: what that

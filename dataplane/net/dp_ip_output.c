@@ -174,6 +174,47 @@ multicast_loop(struct dp_lcore *lc, struct rte_mbuf *m)
 	dp_ip_input(lc, c);
 }
 
+static void
+local_append(struct dp_net_lcore *nl, struct rte_mbuf *m)
+{
+	dp_mbuf_priv(m)->next = NULL;
+	if (nl->local_tail != NULL)
+		dp_mbuf_priv(nl->local_tail)->next = m;
+	else
+		nl->local_head = m;
+	nl->local_tail = m;
+	__atomic_store_n(&nl->local_n, nl->local_n + 1, __ATOMIC_RELEASE);
+}
+
+/* What was queued before this call; what its input sends to ourselves
+ * waits for the next one (one round of a conversation per poll). */
+void
+dp_ip_local_poll(struct dp_lcore *lc)
+{
+	struct dp_net_lcore *nl = lc->net;
+	struct rte_mbuf *m = nl->local_head, *next;
+
+	nl->local_head = nl->local_tail = NULL;
+	__atomic_store_n(&nl->local_n, 0, __ATOMIC_RELEASE);
+	for (; m != NULL; m = next) {
+		next = dp_mbuf_priv(m)->next;
+		dp_ip_input(lc, m);
+	}
+}
+
+void
+dp_ip_local_free(struct dp_lcore *lc)
+{
+	struct rte_mbuf *m = lc->net->local_head, *next;
+
+	for (; m != NULL; m = next) {
+		next = dp_mbuf_priv(m)->next;
+		dp_pktmbuf_free(m);
+	}
+	lc->net->local_head = lc->net->local_tail = NULL;
+	lc->net->local_n = 0;
+}
+
 int
 dp_ip_output_try(struct dp_lcore *lc, struct rte_mbuf *m)
 {
@@ -184,9 +225,9 @@ dp_ip_output_try(struct dp_lcore *lc, struct rte_mbuf *m)
 
 	if (p->flags & DP_MBUF_F_LOCAL) {
 		/* To our own address on a wire that would not bring it back:
-		 * the stack receives it directly. */
+		 * the stack receives it at its next poll. */
 		dp_net_tx_fate(lc, m, DP_TX_SENT);
-		dp_ip_input(lc, m);
+		local_append(lc->net, m);
 		return 0;
 	}
 	if (link_computed(eng, nh)) {

@@ -31,6 +31,7 @@ net_destroy(struct dp_engine *eng)
 			continue;
 		dp_ip_reass_free(lc);
 		dp_arp_hold_free(lc);
+		dp_ip_local_free(lc);
 		dp_free(lc->net);
 		lc->net = NULL;
 	}
@@ -90,11 +91,17 @@ net_poll(struct dp_lcore *lc)
 		dp_arp_poll(lc);
 	if (unlikely(lc->net->held != 0))
 		dp_arp_hold_poll(lc);
+	if (unlikely(lc->net->local_head != NULL))
+		dp_ip_local_poll(lc);
 }
 
 static bool
 net_busy(struct dp_engine *eng)
 {
+	for (unsigned int i = 0; i < eng->nb_lcores; i++)
+		if (__atomic_load_n(&eng->lcores[i]->net->local_n,
+				__ATOMIC_ACQUIRE) != 0)
+			return true;
 	return dp_arp_pending(eng) != 0;
 }
 

@@ -93,9 +93,18 @@ struct dp_net_lcore {
 	uint32_t icmp_err_tokens;	/* (l) */
 	struct dp_timer arp_timer;	/* (l) lcore 0: the cache's scan */
 	struct dp_reass *reass;		/* (c) its fragments; NULL when off */
+	/* Frames to our own address on a wire that does not bring them
+	 * back: received at the next poll, not inside the output call that
+	 * sent them (TCP's SYN-ACK would arrive before its SYN was done). */
+	struct rte_mbuf *local_head, *local_tail; /* (l) */
+	uint32_t local_n;		/* (l, read by any) */
 };
 
 extern const struct dp_layer dp_net_layer;
+
+/* dp_ip_output.c: the frames of lc's local list, received; freed. */
+void dp_ip_local_poll(struct dp_lcore *lc);
+void dp_ip_local_free(struct dp_lcore *lc);
 
 /* For the layers above, at their create (after this layer's). */
 void dp_ip_proto_register(struct dp_engine *eng, uint8_t proto,

@@ -153,6 +153,7 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 	struct dp_mbuf_priv *p;
+	bool local;
 	struct rte_mbuf *m;
 	uint32_t tl = (uint32_t)(TCP_HDR + optlen + len);
 
@@ -187,17 +188,17 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 		memcpy(th + 1, opts, optlen);
 	if (len != 0)
 		sq_copy(tp, sq_off, len, (uint8_t *)(th + 1) + optlen);
-	dp_ip_finish(eng, m, ip, true);
+	/* To ourselves: a looped wire brings it back, other wires would
+	 * not, so the IPv4 output hands it to our input at its next poll
+	 * (never inside this call: our SYN's SYN-ACK must find the SYN
+	 * done), with its header checksum computed, as no NIC will. */
+	local = dst == eng->ip4 && eng->port->kind != DRV_KIND_LOOP;
+	dp_ip_finish(eng, m, ip, !local);
 	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
 	p = dp_mbuf_priv(m);
 	p->owner = NULL;
 	p->addr = nexthop;
-	/* To ourselves: a looped wire brings it back later, as UDP's does.
-	 * XXX: on other wires the delivery is immediate and re-entrant
-	 * (our SYN's SYN-ACK arrives before snd_nxt is set), so a
-	 * connection to ourselves works on the loop device only. */
-	p->flags = dst == eng->ip4 && eng->port->kind != DRV_KIND_LOOP ?
-		DP_MBUF_F_LOCAL : 0;
+	p->flags = local ? DP_MBUF_F_LOCAL : 0;
 	p->next = NULL;
 	DP_STAT_INC(lc, tcp_tx);
 	if (flags & RTE_TCP_RST_FLAG)
