@@ -45,6 +45,7 @@ struct ovl_op {
 	DWORD cur, done, total;
 	struct dp_addr dst;		/* sends: lpTo, if has_dst */
 	bool has_dst;
+	struct wsp_ovl_ext *ext;	/* an extension op, or NULL */
 	WSABUF bufs[];
 };
 
@@ -76,8 +77,8 @@ apc_trampoline(DWORD_PTR p)
 
 /* The result in ov, the byte count before the word that says it is done
  * (WPUCompleteOverlappedRequest's order), and nobody told. */
-static void
-record(LPWSAOVERLAPPED ov, DWORD err, DWORD bytes, DWORD flags)
+void
+wsp_ovl_record(LPWSAOVERLAPPED ov, DWORD err, DWORD bytes, DWORD flags)
 {
 	ov->Offset = flags;
 	ov->OffsetHigh = err;
@@ -99,7 +100,7 @@ wsp_ovl_complete(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
 		WPUCompleteOverlappedRequest(ws->handle, ov, err, bytes, &e);
 		return;
 	}
-	record(ov, err, bytes, flags);
+	wsp_ovl_record(ov, err, bytes, flags);
 	c = malloc(sizeof(*c));
 	if (c == NULL) {
 		WSP_LOG(ERR, "no memory for a completion routine APC");
@@ -209,6 +210,17 @@ unlink_first(struct wsp_ovl_queue *q)
 }
 
 static void
+append(struct wsp_ovl_queue *q, struct ovl_op *op)
+{
+	op->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = op;
+	else
+		q->head = op;
+	q->tail = op;
+}
+
+static void
 requeue_front(struct wsp_ovl_queue *q, struct ovl_op *op)
 {
 	op->next = q->head;
@@ -220,7 +232,8 @@ requeue_front(struct wsp_ovl_queue *q, struct ovl_op *op)
 static bool
 sock_has_ops(const struct wsp_sock *ws)
 {
-	return ws->ovl_recv.head != NULL || ws->ovl_send.head != NULL;
+	return ws->ovl_recv.head != NULL || ws->ovl_send.head != NULL ||
+		ws->ovl_ext.head != NULL;
 }
 
 static void
@@ -273,12 +286,46 @@ drain(struct wsp_sock *ws, struct wsp_ovl_queue *q,
 	}
 }
 
+/* Try each extension op once (lock held); those still pending go to
+ * the back, so none holds up the others. */
+static void
+drain_ext(struct wsp_sock *ws)
+{
+	struct wsp_ovl_queue *q = &ws->ovl_ext;
+	unsigned int n = 0;
+	struct ovl_op *op;
+
+	for (op = q->head; op != NULL; op = op->next)
+		n++;
+	while (n-- > 0 && (op = unlink_first(q)) != NULL) {
+		bool done;
+
+		ovl.busy = op;	/* as in drain() */
+		wsp_mutex_unlock(&ovl.lock);
+		done = op->ext->try_fn(op->ext);
+		wsp_mutex_lock(&ovl.lock);
+		ovl.busy = NULL;
+		wsp_cond_broadcast(&ovl.cond);
+		if (!done) {
+			append(q, op);
+			continue;
+		}
+		if (!sock_has_ops(ws))
+			sock_idle(ws);
+		wsp_mutex_unlock(&ovl.lock);
+		op->ext->end_fn(op->ext, false, false);
+		op_free(op);
+		wsp_mutex_lock(&ovl.lock);
+	}
+}
+
 /* The service thread, after an event on ws: complete its pending
  * operations, each direction in order, while they can. */
 static void
 sock_ready(struct wsp_sock *ws)
 {
 	wsp_mutex_lock(&ovl.lock);
+	drain_ext(ws);
 	drain(ws, &ws->ovl_send, try_send);
 	drain(ws, &ws->ovl_recv, try_complete);
 	wsp_mutex_unlock(&ovl.lock);
@@ -344,12 +391,29 @@ queue_op(struct wsp_ovl_queue *q, struct ovl_op *op)
 	op->ov->InternalHigh = 0;
 	__atomic_store_n(&op->ov->Internal,
 		(ULONG_PTR)WSS_OPERATION_IN_PROGRESS, __ATOMIC_RELEASE);
-	if (q->tail != NULL)
-		q->tail->next = op;
-	else
-		q->head = op;
-	q->tail = op;
+	append(q, op);
 	return 0;
+}
+
+int
+wsp_ovl_pend_ext(struct wsp_sock *ws, struct wsp_ovl_ext *x,
+		LPWSAOVERLAPPED ov)
+{
+	struct ovl_op *op;
+	int err;
+
+	op = op_new(ws, NULL, 0, NULL, NULL, ov, NULL, NULL);
+	if (op == NULL)
+		return WSAENOBUFS;
+	op->ext = x;
+	wsp_mutex_lock(&ovl.lock);
+	err = queue_op(&ws->ovl_ext, op);
+	wsp_mutex_unlock(&ovl.lock);
+	if (err != 0) {
+		op_free(op);
+		return err;
+	}
+	return WSA_IO_PENDING;
 }
 
 static int
@@ -480,7 +544,9 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 		of = ws != NULL ? ws : ovl.socks;
 		op = NULL;
 		if (of != NULL) {
-			op = unlink_first(&of->ovl_send);
+			op = unlink_first(&of->ovl_ext);
+			if (op == NULL)
+				op = unlink_first(&of->ovl_send);
 			if (op == NULL)
 				op = unlink_first(&of->ovl_recv);
 		}
@@ -489,11 +555,14 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 		wsp_mutex_unlock(&ovl.lock);
 		if (op == NULL)
 			return;
-		if (notify)
+		if (op->ext != NULL)
+			op->ext->end_fn(op->ext, true, notify);
+		else if (notify)
 			wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
 				WSA_OPERATION_ABORTED, op->done, 0);
 		else
-			record(op->ov, WSA_OPERATION_ABORTED, op->done, 0);
+			wsp_ovl_record(op->ov, WSA_OPERATION_ABORTED,
+				op->done, 0);
 		op_free(op);
 	}
 }
