@@ -10,6 +10,7 @@ main(int argc, char **argv)
 	static const struct wt_suite *const suites[] = {
 		&test_ext_tcp_accept_suite,
 		&test_ext_tcp_connect_suite,
+		&test_ext_tcp_transmit_suite,
 		NULL
 	};
 
