@@ -11,6 +11,7 @@ main(int argc, char **argv)
 		&test_ext_tcp_accept_suite,
 		&test_ext_tcp_connect_suite,
 		&test_ext_tcp_transmit_suite,
+		&test_ext_tcp_asio_suite,
 		NULL
 	};
 
