@@ -45,8 +45,8 @@ enum phase {
 };
 
 struct tcp_op {
-	struct wsp_ovl_ext x;		/* first: the ovl module's handle */
-	struct wsp_sock *ws;		/* queued on (its op holds a ref) */
+	struct wsp_ovl_ext x;		/* first: what wsp_ovl.c holds */
+	struct wsp_sock *ws;		/* queued on (wsp_ovl.c holds it) */
 	LPWSAOVERLAPPED ov;
 	enum phase phase;
 	DWORD flags;			/* TF_DISCONNECT, TF_REUSE_SOCKET */
@@ -94,6 +94,9 @@ reuse(struct wsp_sock *ws)
 
 	if (ret != 0)
 		return wsp_error_from_errno(ret);
+	/* Whoever watches ws (a pending op) goes on hearing its events. */
+	dp_sock_watch_set(ws->dp, NULL);
+	dp_sock_watch_set(dp, ws);
 	replace_dp(ws, dp, DP_CLOSE_GRACEFUL);
 	__atomic_store_n(&ws->ext_ctx, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->connecting, false, __ATOMIC_RELAXED);

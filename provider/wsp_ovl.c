@@ -14,6 +14,7 @@
  * service thread completes them, in order, after the socket's events.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,14 +257,28 @@ sock_idle(struct wsp_sock *ws)
 	wsp_watch_del(ws);
 }
 
-/* Complete q's ops in order while try_op can (lock held). */
+static bool
+try_ext(struct ovl_op *op)
+{
+	return op->ext->try_fn(op->ext);
+}
+
+/*
+ * Complete q's ops while try_op can (lock held). In order: the first
+ * that cannot stops the rest. In turn (extension ops): each is tried
+ * once and, if it cannot, goes to the back, holding up none.
+ */
 static void
 drain(struct wsp_sock *ws, struct wsp_ovl_queue *q,
-		bool (*try_op)(struct ovl_op *))
+		bool (*try_op)(struct ovl_op *), bool in_turn)
 {
+	unsigned int n = UINT_MAX;
 	struct ovl_op *op;
 
-	while ((op = unlink_first(q)) != NULL) {
+	if (in_turn)
+		for (n = 0, op = q->head; op != NULL; op = op->next)
+			n++;
+	while (n-- > 0 && (op = unlink_first(q)) != NULL) {
 		bool done;
 
 		/* Out of the queue, where a cancel cannot see it:
@@ -274,6 +289,10 @@ drain(struct wsp_sock *ws, struct wsp_ovl_queue *q,
 		wsp_mutex_lock(&ovl.lock);
 		ovl.busy = NULL;
 		wsp_cond_broadcast(&ovl.cond);
+		if (!done && in_turn) {
+			append(q, op);
+			continue;
+		}
 		if (!done) {
 			requeue_front(q, op);
 			break;
@@ -281,39 +300,8 @@ drain(struct wsp_sock *ws, struct wsp_ovl_queue *q,
 		if (!sock_has_ops(ws))
 			sock_idle(ws);
 		wsp_mutex_unlock(&ovl.lock);
-		op_free(op);
-		wsp_mutex_lock(&ovl.lock);
-	}
-}
-
-/* Try each extension op once (lock held); those still pending go to
- * the back, so none holds up the others. */
-static void
-drain_ext(struct wsp_sock *ws)
-{
-	struct wsp_ovl_queue *q = &ws->ovl_ext;
-	unsigned int n = 0;
-	struct ovl_op *op;
-
-	for (op = q->head; op != NULL; op = op->next)
-		n++;
-	while (n-- > 0 && (op = unlink_first(q)) != NULL) {
-		bool done;
-
-		ovl.busy = op;	/* as in drain() */
-		wsp_mutex_unlock(&ovl.lock);
-		done = op->ext->try_fn(op->ext);
-		wsp_mutex_lock(&ovl.lock);
-		ovl.busy = NULL;
-		wsp_cond_broadcast(&ovl.cond);
-		if (!done) {
-			append(q, op);
-			continue;
-		}
-		if (!sock_has_ops(ws))
-			sock_idle(ws);
-		wsp_mutex_unlock(&ovl.lock);
-		op->ext->end_fn(op->ext, false, false);
+		if (op->ext != NULL)
+			op->ext->end_fn(op->ext, false, false);
 		op_free(op);
 		wsp_mutex_lock(&ovl.lock);
 	}
@@ -325,9 +313,9 @@ static void
 sock_ready(struct wsp_sock *ws)
 {
 	wsp_mutex_lock(&ovl.lock);
-	drain_ext(ws);
-	drain(ws, &ws->ovl_send, try_send);
-	drain(ws, &ws->ovl_recv, try_complete);
+	drain(ws, &ws->ovl_ext, try_ext, true);
+	drain(ws, &ws->ovl_send, try_send, false);
+	drain(ws, &ws->ovl_recv, try_complete, false);
 	wsp_mutex_unlock(&ovl.lock);
 }
 

@@ -10,6 +10,7 @@
 #ifndef _EXT_TCP_H_
 #define _EXT_TCP_H_
 
+#include "fw.h"		/* fw_gqcs, fw_no_packet */
 #include "tcp_api.h"
 
 /* An address slot AcceptEx accepts: sizeof(sockaddr_in) + 16. */
@@ -43,13 +44,6 @@ DWORD et_result(SOCKET s, LPWSAOVERLAPPED ov, DWORD *bytes, unsigned int ms);
 
 /* A TCP socket bound to our address, an ephemeral port; its name. */
 SOCKET et_bound(struct sockaddr_in *name);
-
-/* One GetQueuedCompletionStatus: *err is GetLastError() after FALSE. */
-BOOL et_gqcs(HANDLE port, DWORD ms, DWORD *bytes, ULONG_PTR *key,
-		LPOVERLAPPED *ov, DWORD *err);
-
-/* Assert that no packet comes within 200 ms. */
-void et_no_packet(HANDLE port);
 
 /* Same address and port. */
 bool et_same_sin(const struct sockaddr *a, const struct sockaddr_in *b);

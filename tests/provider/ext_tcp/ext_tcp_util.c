@@ -46,7 +46,8 @@ et_check_false(BOOL ret, int want, const char *expr, const char *file,
 	char msg[512];
 
 	if (ret == FALSE && got == want) {
-		CU_assertImplementation(CU_TRUE, line, expr, file, "", CU_FALSE);
+		CU_assertImplementation(CU_TRUE, line, expr, file, "",
+			CU_FALSE);
 		return;
 	}
 	snprintf(msg, sizeof(msg), "%s: returned %d, error %d, want FALSE "
@@ -83,28 +84,6 @@ et_bound(struct sockaddr_in *name)
 	if (name != NULL)
 		*name = a;
 	return s;
-}
-
-BOOL
-et_gqcs(HANDLE port, DWORD ms, DWORD *bytes, ULONG_PTR *key,
-		LPOVERLAPPED *ov, DWORD *err)
-{
-	BOOL ok = GetQueuedCompletionStatus(port, bytes, key, ov, ms);
-
-	*err = ok ? 0 : GetLastError();
-	return ok;
-}
-
-void
-et_no_packet(HANDLE port)
-{
-	LPOVERLAPPED ov;
-	ULONG_PTR key;
-	DWORD bytes, err;
-
-	CU_ASSERT_FALSE(et_gqcs(port, 200, &bytes, &key, &ov, &err));
-	CU_ASSERT_PTR_NULL(ov);
-	CU_ASSERT_EQUAL(err, WAIT_TIMEOUT);
 }
 
 bool

@@ -155,7 +155,7 @@ test_acceptex_x8_each_completes_once_with_its_own_peer(void)
 		DWORD bytes, err;
 		int i, j;
 
-		CU_ASSERT_TRUE_FATAL(et_gqcs(port, PT_WAIT_MS, &bytes, &key,
+		CU_ASSERT_TRUE_FATAL(fw_gqcs(port, PT_WAIT_MS, &bytes, &key,
 			&ov, &err));
 		CU_ASSERT_EQUAL(key, 7);
 		CU_ASSERT_EQUAL(bytes, 0);
@@ -177,7 +177,7 @@ test_acceptex_x8_each_completes_once_with_its_own_peer(void)
 			sizeof(j), PT_WAIT_MS), (int)sizeof(j));
 		CU_ASSERT_EQUAL(bytes, (DWORD)j);
 	}
-	et_no_packet(port);
+	fw_no_packet(port);
 	for (int i = 0; i < N_PRE; i++) {
 		pt_close(c[i]);
 		pt_close(acc[i]);
@@ -209,12 +209,12 @@ test_closing_listener_aborts_pending_acceptex_once(void)
 		ULONG_PTR key;
 		DWORD bytes, err;
 
-		CU_ASSERT_FALSE(et_gqcs(port, PT_WAIT_MS, &bytes, &key, &ov,
+		CU_ASSERT_FALSE(fw_gqcs(port, PT_WAIT_MS, &bytes, &key, &ov,
 			&err));
 		CU_ASSERT_PTR_NOT_NULL(ov);
 		CU_ASSERT_EQUAL(err, WSA_OPERATION_ABORTED);
 	}
-	et_no_packet(port);
+	fw_no_packet(port);
 	ls2 = ta_listener(NULL);
 	memset(&ovs[0], 0, sizeof(ovs[0]));
 	ET_PENDS(et.accept_ex(ls2, acc[0], outs[0], 0, ET_SLOT, ET_SLOT, &n,

@@ -98,7 +98,7 @@ run_one(HANDLE port, DWORD *bytes, DWORD *err)
 	LPOVERLAPPED ov = NULL;
 	ULONG_PTR key = 1;
 
-	et_gqcs(port, PT_WAIT_MS, bytes, &key, &ov, err);
+	fw_gqcs(port, PT_WAIT_MS, bytes, &key, &ov, err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ov);
 	CU_ASSERT_EQUAL(key, 0);
 	return ov;
@@ -163,7 +163,7 @@ test_asio_accept_and_connect_replay(void)
 			CU_ASSERT_EQUAL(complete_connect(c), 0);
 		}
 	}
-	et_no_packet(port);
+	fw_no_packet(port);
 	/* The peer endpoint is the client's name; the client's remote
 	 * endpoint the listener's. */
 	len = PT_SIN_LEN;
@@ -191,7 +191,7 @@ test_asio_accept_and_connect_replay(void)
 		CU_ASSERT(ov == &rd_op.ov || ov == &wr_op.ov);
 	}
 	CU_ASSERT_EQUAL(memcmp(rd_op.out, "hello", 5), 0);
-	et_no_packet(port);
+	fw_no_packet(port);
 	pt_close(c);
 	pt_close(peer);
 	pt_close(ls);
@@ -220,7 +220,7 @@ test_asio_close_and_refused_replay(void)
 	CU_ASSERT_TRUE_FATAL(start_connect(c, &to));
 	CU_ASSERT_PTR_EQUAL(run_one(port, &bytes, &err), &conn_op.ov);
 	CU_ASSERT_EQUAL(err, WSAECONNREFUSED);
-	et_no_packet(port);
+	fw_no_packet(port);
 	pt_close(c);
 	pt_close(peer);
 	CU_ASSERT_TRUE(CloseHandle(port));

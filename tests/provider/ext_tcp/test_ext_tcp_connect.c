@@ -74,11 +74,11 @@ test_connectex_without_data_completes_once_on_port(void)
 		port);
 	memset(&ov1, 0, sizeof(ov1));
 	ET_PENDS(et.connect_ex(c, PT_SA(la), PT_SIN_LEN, NULL, 0, &n, &ov1));
-	CU_ASSERT_TRUE(et_gqcs(port, PT_WAIT_MS, &n, &key, &ov, &err));
+	CU_ASSERT_TRUE(fw_gqcs(port, PT_WAIT_MS, &n, &key, &ov, &err));
 	CU_ASSERT_PTR_EQUAL(ov, &ov1);
 	CU_ASSERT_EQUAL(key, 3);
 	CU_ASSERT_EQUAL(n, 0);
-	et_no_packet(port);
+	fw_no_packet(port);
 	s = take(ls);
 	pt_close(s);
 	pt_close(c);
@@ -183,6 +183,27 @@ test_disconnectex_misuse_fails_with_documented_codes(void)
 	pt_close(idle);
 }
 
+/* AcceptEx of acc on ls, ConnectEx of c (bound) to it with msg (3
+ * bytes): both complete, msg arrives on acc. */
+static void
+connect_pair(SOCKET ls, const struct sockaddr_in *la, SOCKET acc, SOCKET c,
+		const char *msg)
+{
+	DWORD n = 0;
+	char b[4];
+
+	memset(&ov1, 0, sizeof(ov1));
+	memset(&ov2, 0, sizeof(ov2));
+	ET_PENDS(et.accept_ex(ls, acc, out, 0, ET_SLOT, ET_SLOT, &n, &ov2));
+	ET_PENDS(et.connect_ex(c, (const struct sockaddr *)la, PT_SIN_LEN,
+		(PVOID)msg, 3, &n, &ov1));
+	CU_ASSERT_EQUAL_FATAL(et_result(c, &ov1, &n, PT_WAIT_MS), 0);
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT_EQUAL_FATAL(et_result(acc, &ov2, &n, PT_WAIT_MS), 0);
+	CU_ASSERT_EQUAL(ta_recv_n(acc, b, 3, PT_WAIT_MS), 3);
+	CU_ASSERT_EQUAL(memcmp(b, msg, 3), 0);
+}
+
 /* DisconnectEx(TF_REUSE_SOCKET) overlapped on the client: completes
  * once our FIN is acknowledged; the socket is then as new: bound again
  * it ConnectEx'es to another listener and carries data. On the server,
@@ -192,19 +213,11 @@ static void
 test_disconnectex_reuse_socket_serves_connectex_and_acceptex(void)
 {
 	struct sockaddr_in la, a = pt_sin(PT_IP, 0);
-	SOCKET ls = ta_listener(&la), c = et_bound(NULL), acc = ta_tcp(), s;
+	SOCKET ls = ta_listener(&la), c = et_bound(NULL), acc = ta_tcp();
 	DWORD n = 0;
 	char b[8];
 
-	/* First round: AcceptEx + ConnectEx. */
-	memset(&ov1, 0, sizeof(ov1));
-	memset(&ov2, 0, sizeof(ov2));
-	ET_PENDS(et.accept_ex(ls, acc, out, 0, ET_SLOT, ET_SLOT, &n, &ov2));
-	ET_PENDS(et.connect_ex(c, PT_SA(la), PT_SIN_LEN, "one", 3, &n,
-		&ov1));
-	CU_ASSERT_EQUAL_FATAL(et_result(c, &ov1, &n, PT_WAIT_MS), 0);
-	CU_ASSERT_EQUAL_FATAL(et_result(acc, &ov2, &n, PT_WAIT_MS), 0);
-	CU_ASSERT_EQUAL(ta_recv_n(acc, b, 3, PT_WAIT_MS), 3);
+	connect_pair(ls, &la, acc, c, "one");
 	/* Both ends disconnect for reuse. */
 	memset(&ov1, 0, sizeof(ov1));
 	ET_PENDS(et.disconnect_ex(c, &ov1, TF_REUSE_SOCKET, 0));
@@ -214,26 +227,15 @@ test_disconnectex_reuse_socket_serves_connectex_and_acceptex(void)
 	CU_ASSERT_EQUAL(n, 0);
 	/* Second round on the same handles. */
 	PT_OK(bind(c, PT_SA(a), PT_SIN_LEN));
-	memset(&ov1, 0, sizeof(ov1));
-	memset(&ov2, 0, sizeof(ov2));
-	ET_PENDS(et.accept_ex(ls, acc, out, 0, ET_SLOT, ET_SLOT, &n, &ov2));
-	ET_PENDS(et.connect_ex(c, PT_SA(la), PT_SIN_LEN, "two", 3, &n,
-		&ov1));
-	CU_ASSERT_EQUAL_FATAL(et_result(c, &ov1, &n, PT_WAIT_MS), 0);
-	CU_ASSERT_EQUAL(n, 3);
-	CU_ASSERT_EQUAL_FATAL(et_result(acc, &ov2, &n, PT_WAIT_MS), 0);
-	CU_ASSERT_EQUAL(ta_recv_n(acc, b, 3, PT_WAIT_MS), 3);
-	CU_ASSERT_EQUAL(memcmp(b, "two", 3), 0);
+	connect_pair(ls, &la, acc, c, "two");
 	ta_send_all(acc, "back", 4);
 	CU_ASSERT_EQUAL(ta_recv_n(c, b, 4, PT_WAIT_MS), 4);
 	/* Without TF_REUSE_SOCKET the socket stays spent: AcceptEx refuses
 	 * it (bound). */
-	s = ta_tcp();
 	CU_ASSERT_TRUE(et.disconnect_ex(acc, NULL, 0, 0));
 	memset(&ov2, 0, sizeof(ov2));
 	ET_FAILS(et.accept_ex(ls, acc, out, 0, ET_SLOT, ET_SLOT, &n, &ov2),
 		WSAEINVAL);
-	pt_close(s);
 	pt_close(c);
 	pt_close(acc);
 	pt_close(ls);
