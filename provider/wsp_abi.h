@@ -98,6 +98,7 @@ typedef uint32_t u_long;
 typedef intptr_t INT_PTR, LONG_PTR;
 typedef uintptr_t UINT_PTR, ULONG_PTR, DWORD_PTR, *PDWORD_PTR;
 typedef ULONG_PTR SIZE_T;
+typedef long long LONGLONG;
 typedef unsigned long long ULONGLONG;
 typedef void *PVOID, *LPVOID;
 typedef CHAR *LPSTR;
@@ -846,6 +847,77 @@ typedef INT (WSAAPI *LPFN_WSASENDMSG)(SOCKET s, LPWSAMSG lpMsg,
 	{0x97, 0x2E, 0x23, 0xC2, 0x72, 0x38, 0x31, 0x2B}}
 #define WSAID_WSASENDMSG {0xa441e712, 0x754f, 0x43ca, \
 	{0x84, 0xa7, 0x0d, 0xee, 0x44, 0xcf, 0x60, 0x6d}}
+
+/* TCP extension functions (mswsock.h, psdk_inc/_xmitfile.h). */
+#define TF_DISCONNECT		0x01
+#define TF_REUSE_SOCKET		0x02
+#define TF_WRITE_BEHIND		0x04
+#define TF_USE_DEFAULT_WORKER	0x00
+#define TF_USE_SYSTEM_THREAD	0x10
+#define TF_USE_KERNEL_APC	0x20
+#define TP_DISCONNECT		TF_DISCONNECT
+#define TP_REUSE_SOCKET		TF_REUSE_SOCKET
+#define TP_USE_DEFAULT_WORKER	TF_USE_DEFAULT_WORKER
+#define TP_USE_SYSTEM_THREAD	TF_USE_SYSTEM_THREAD
+#define TP_USE_KERNEL_APC	TF_USE_KERNEL_APC
+#define TP_ELEMENT_MEMORY	1
+#define TP_ELEMENT_FILE		2
+#define TP_ELEMENT_EOP		4
+#define DE_REUSE_SOCKET		TF_REUSE_SOCKET
+
+typedef union _LARGE_INTEGER {
+	struct {
+		DWORD LowPart;
+		LONG HighPart;
+	};
+	struct {
+		DWORD LowPart;
+		LONG HighPart;
+	} u;
+	LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef struct _TRANSMIT_FILE_BUFFERS {
+	LPVOID Head;
+	DWORD HeadLength;
+	LPVOID Tail;
+	DWORD TailLength;
+} TRANSMIT_FILE_BUFFERS, *PTRANSMIT_FILE_BUFFERS, *LPTRANSMIT_FILE_BUFFERS;
+
+typedef struct _TRANSMIT_PACKETS_ELEMENT {
+	ULONG dwElFlags;
+	ULONG cLength;
+	union {
+		struct {
+			LARGE_INTEGER nFileOffset;
+			HANDLE hFile;
+		};
+		PVOID pBuffer;
+	};
+} TRANSMIT_PACKETS_ELEMENT, *PTRANSMIT_PACKETS_ELEMENT,
+	*LPTRANSMIT_PACKETS_ELEMENT;
+
+typedef BOOL (WSAAPI *LPFN_TRANSMITFILE)(SOCKET hSocket, HANDLE hFile,
+	DWORD nNumberOfBytesToWrite, DWORD nNumberOfBytesPerSend,
+	LPOVERLAPPED lpOverlapped, LPTRANSMIT_FILE_BUFFERS lpTransmitBuffers,
+	DWORD dwReserved);
+typedef BOOL (WSAAPI *LPFN_ACCEPTEX)(SOCKET sListenSocket,
+	SOCKET sAcceptSocket, PVOID lpOutputBuffer, DWORD dwReceiveDataLength,
+	DWORD dwLocalAddressLength, DWORD dwRemoteAddressLength,
+	LPDWORD lpdwBytesReceived, LPOVERLAPPED lpOverlapped);
+typedef void (WSAAPI *LPFN_GETACCEPTEXSOCKADDRS)(PVOID lpOutputBuffer,
+	DWORD dwReceiveDataLength, DWORD dwLocalAddressLength,
+	DWORD dwRemoteAddressLength, struct sockaddr **LocalSockaddr,
+	LPINT LocalSockaddrLength, struct sockaddr **RemoteSockaddr,
+	LPINT RemoteSockaddrLength);
+typedef BOOL (WSAAPI *LPFN_TRANSMITPACKETS)(SOCKET hSocket,
+	LPTRANSMIT_PACKETS_ELEMENT lpPacketArray, DWORD nElementCount,
+	DWORD nSendSize, LPOVERLAPPED lpOverlapped, DWORD dwFlags);
+typedef BOOL (WSAAPI *LPFN_CONNECTEX)(SOCKET s, const struct sockaddr *name,
+	int namelen, PVOID lpSendBuffer, DWORD dwSendDataLength,
+	LPDWORD lpdwBytesSent, LPOVERLAPPED lpOverlapped);
+typedef BOOL (WSAAPI *LPFN_DISCONNECTEX)(SOCKET s, LPOVERLAPPED lpOverlapped,
+	DWORD dwFlags, DWORD dwReserved);
 
 /* The SPI (ws2spi.h). */
 typedef struct WSPData {

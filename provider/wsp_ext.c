@@ -27,13 +27,13 @@ struct ext {
 static const struct ext exts[] = {
 	EXT(WSAID_WSARECVMSG, wsp_recv_msg),
 	EXT(WSAID_WSASENDMSG, wsp_send_msg),
-	/* TCP's (issue #12's phase 2) plug in here. */
-	EXT(WSAID_ACCEPTEX, NULL),
-	EXT(WSAID_CONNECTEX, NULL),
-	EXT(WSAID_DISCONNECTEX, NULL),
-	EXT(WSAID_GETACCEPTEXSOCKADDRS, NULL),
-	EXT(WSAID_TRANSMITFILE, NULL),
-	EXT(WSAID_TRANSMITPACKETS, NULL),
+	/* TCP's (wsp_ext_tcp.c) */
+	EXT(WSAID_ACCEPTEX, wsp_accept_ex),
+	EXT(WSAID_CONNECTEX, wsp_connect_ex),
+	EXT(WSAID_DISCONNECTEX, wsp_disconnect_ex),
+	EXT(WSAID_GETACCEPTEXSOCKADDRS, wsp_get_acceptex_sockaddrs),
+	EXT(WSAID_TRANSMITFILE, wsp_transmit_file),
+	EXT(WSAID_TRANSMITPACKETS, wsp_transmit_packets),
 	EXT(WSAID_WSAPOLL, NULL),
 };
 

@@ -41,6 +41,30 @@ INT WSAAPI wsp_send_msg(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD sent,
 int wsp_msg_ext_sendmsg(SOCKET s, LPVOID in, DWORD inlen,
 		LPWSATHREADID tid, LPINT lpErrno);
 
+/* wsp_ext_tcp.c: the TCP extension functions (errors through
+ * WSASetLastError). */
+BOOL WSAAPI wsp_accept_ex(SOCKET ls, SOCKET acc, PVOID out, DWORD data_len,
+		DWORD local_len, DWORD remote_len, LPDWORD rcvd,
+		LPWSAOVERLAPPED ov);
+void WSAAPI wsp_get_acceptex_sockaddrs(PVOID out, DWORD data_len,
+		DWORD local_len, DWORD remote_len, struct sockaddr **local,
+		LPINT llen, struct sockaddr **remote, LPINT rlen);
+BOOL WSAAPI wsp_connect_ex(SOCKET s, const struct sockaddr *name,
+		int namelen, PVOID buf, DWORD len, LPDWORD sent,
+		LPWSAOVERLAPPED ov);
+BOOL WSAAPI wsp_disconnect_ex(SOCKET s, LPWSAOVERLAPPED ov, DWORD flags,
+		DWORD reserved);
+BOOL WSAAPI wsp_transmit_file(SOCKET s, HANDLE file, DWORD nbytes,
+		DWORD per_send, LPWSAOVERLAPPED ov,
+		LPTRANSMIT_FILE_BUFFERS tfb, DWORD flags);
+BOOL WSAAPI wsp_transmit_packets(SOCKET s, LPTRANSMIT_PACKETS_ELEMENT el,
+		DWORD n, DWORD send_size, LPWSAOVERLAPPED ov, DWORD flags);
+
+/* setsockopt SO_UPDATE_ACCEPT_CONTEXT / SO_UPDATE_CONNECT_CONTEXT on
+ * ws: 0 or a WSA error. */
+int wsp_ext_tcp_update_context(struct wsp_sock *ws, int name,
+		const char *v, int len);
+
 /* A received datagram's flags and control data into msg (Control.len
  * becomes the bytes written); returns the dwFlags to report. */
 DWORD wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,

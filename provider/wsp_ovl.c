@@ -14,6 +14,7 @@
  * service thread completes them, in order, after the socket's events.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,7 @@ struct ovl_op {
 	DWORD cur, done, total;
 	struct dp_addr dst;		/* sends: lpTo, if has_dst */
 	bool has_dst;
+	struct wsp_ovl_ext *ext;	/* an extension op, or NULL */
 	WSABUF bufs[];
 };
 
@@ -76,8 +78,8 @@ apc_trampoline(DWORD_PTR p)
 
 /* The result in ov, the byte count before the word that says it is done
  * (WPUCompleteOverlappedRequest's order), and nobody told. */
-static void
-record(LPWSAOVERLAPPED ov, DWORD err, DWORD bytes, DWORD flags)
+void
+wsp_ovl_record(LPWSAOVERLAPPED ov, DWORD err, DWORD bytes, DWORD flags)
 {
 	ov->Offset = flags;
 	ov->OffsetHigh = err;
@@ -99,7 +101,7 @@ wsp_ovl_complete(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
 		WPUCompleteOverlappedRequest(ws->handle, ov, err, bytes, &e);
 		return;
 	}
-	record(ov, err, bytes, flags);
+	wsp_ovl_record(ov, err, bytes, flags);
 	c = malloc(sizeof(*c));
 	if (c == NULL) {
 		WSP_LOG(ERR, "no memory for a completion routine APC");
@@ -209,6 +211,17 @@ unlink_first(struct wsp_ovl_queue *q)
 }
 
 static void
+append(struct wsp_ovl_queue *q, struct ovl_op *op)
+{
+	op->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = op;
+	else
+		q->head = op;
+	q->tail = op;
+}
+
+static void
 requeue_front(struct wsp_ovl_queue *q, struct ovl_op *op)
 {
 	op->next = q->head;
@@ -220,7 +233,8 @@ requeue_front(struct wsp_ovl_queue *q, struct ovl_op *op)
 static bool
 sock_has_ops(const struct wsp_sock *ws)
 {
-	return ws->ovl_recv.head != NULL || ws->ovl_send.head != NULL;
+	return ws->ovl_recv.head != NULL || ws->ovl_send.head != NULL ||
+		ws->ovl_ext.head != NULL;
 }
 
 static void
@@ -243,14 +257,28 @@ sock_idle(struct wsp_sock *ws)
 	wsp_watch_del(ws);
 }
 
-/* Complete q's ops in order while try_op can (lock held). */
+static bool
+try_ext(struct ovl_op *op)
+{
+	return op->ext->try_fn(op->ext);
+}
+
+/*
+ * Complete q's ops while try_op can (lock held). In order: the first
+ * that cannot stops the rest. In turn (extension ops): each is tried
+ * once and, if it cannot, goes to the back, holding up none.
+ */
 static void
 drain(struct wsp_sock *ws, struct wsp_ovl_queue *q,
-		bool (*try_op)(struct ovl_op *))
+		bool (*try_op)(struct ovl_op *), bool in_turn)
 {
+	unsigned int n = UINT_MAX;
 	struct ovl_op *op;
 
-	while ((op = unlink_first(q)) != NULL) {
+	if (in_turn)
+		for (n = 0, op = q->head; op != NULL; op = op->next)
+			n++;
+	while (n-- > 0 && (op = unlink_first(q)) != NULL) {
 		bool done;
 
 		/* Out of the queue, where a cancel cannot see it:
@@ -261,6 +289,10 @@ drain(struct wsp_sock *ws, struct wsp_ovl_queue *q,
 		wsp_mutex_lock(&ovl.lock);
 		ovl.busy = NULL;
 		wsp_cond_broadcast(&ovl.cond);
+		if (!done && in_turn) {
+			append(q, op);
+			continue;
+		}
 		if (!done) {
 			requeue_front(q, op);
 			break;
@@ -268,6 +300,8 @@ drain(struct wsp_sock *ws, struct wsp_ovl_queue *q,
 		if (!sock_has_ops(ws))
 			sock_idle(ws);
 		wsp_mutex_unlock(&ovl.lock);
+		if (op->ext != NULL)
+			op->ext->end_fn(op->ext, false, false);
 		op_free(op);
 		wsp_mutex_lock(&ovl.lock);
 	}
@@ -279,8 +313,9 @@ static void
 sock_ready(struct wsp_sock *ws)
 {
 	wsp_mutex_lock(&ovl.lock);
-	drain(ws, &ws->ovl_send, try_send);
-	drain(ws, &ws->ovl_recv, try_complete);
+	drain(ws, &ws->ovl_ext, try_ext, true);
+	drain(ws, &ws->ovl_send, try_send, false);
+	drain(ws, &ws->ovl_recv, try_complete, false);
 	wsp_mutex_unlock(&ovl.lock);
 }
 
@@ -344,12 +379,29 @@ queue_op(struct wsp_ovl_queue *q, struct ovl_op *op)
 	op->ov->InternalHigh = 0;
 	__atomic_store_n(&op->ov->Internal,
 		(ULONG_PTR)WSS_OPERATION_IN_PROGRESS, __ATOMIC_RELEASE);
-	if (q->tail != NULL)
-		q->tail->next = op;
-	else
-		q->head = op;
-	q->tail = op;
+	append(q, op);
 	return 0;
+}
+
+int
+wsp_ovl_pend_ext(struct wsp_sock *ws, struct wsp_ovl_ext *x,
+		LPWSAOVERLAPPED ov)
+{
+	struct ovl_op *op;
+	int err;
+
+	op = op_new(ws, NULL, 0, NULL, NULL, ov, NULL, NULL);
+	if (op == NULL)
+		return WSAENOBUFS;
+	op->ext = x;
+	wsp_mutex_lock(&ovl.lock);
+	err = queue_op(&ws->ovl_ext, op);
+	wsp_mutex_unlock(&ovl.lock);
+	if (err != 0) {
+		op_free(op);
+		return err;
+	}
+	return WSA_IO_PENDING;
 }
 
 static int
@@ -480,7 +532,9 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 		of = ws != NULL ? ws : ovl.socks;
 		op = NULL;
 		if (of != NULL) {
-			op = unlink_first(&of->ovl_send);
+			op = unlink_first(&of->ovl_ext);
+			if (op == NULL)
+				op = unlink_first(&of->ovl_send);
 			if (op == NULL)
 				op = unlink_first(&of->ovl_recv);
 		}
@@ -489,11 +543,14 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 		wsp_mutex_unlock(&ovl.lock);
 		if (op == NULL)
 			return;
-		if (notify)
+		if (op->ext != NULL)
+			op->ext->end_fn(op->ext, true, notify);
+		else if (notify)
 			wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
 				WSA_OPERATION_ABORTED, op->done, 0);
 		else
-			record(op->ov, WSA_OPERATION_ABORTED, op->done, 0);
+			wsp_ovl_record(op->ov, WSA_OPERATION_ABORTED,
+				op->done, 0);
 		op_free(op);
 	}
 }

@@ -35,6 +35,30 @@ int wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		const struct dp_addr *dst, LPDWORD sent, LPWSAOVERLAPPED ov,
 		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid);
 
+/*
+ * An extension function's pending operation (wsp_ext_tcp.c), embedded in
+ * its own state. A socket's are tried in turn after each of its events,
+ * not in order: one waiting (an AcceptEx for its first data) holds up
+ * no other.
+ */
+struct wsp_ovl_ext {
+	/* Service thread: true once it has completed (and notified). */
+	bool (*try_fn)(struct wsp_ovl_ext *x);
+	/* It leaves: done, or aborted by a close (notify: report
+	 * WSA_OPERATION_ABORTED) or WSPCleanup (record it only). Frees
+	 * x. */
+	void (*end_fn)(struct wsp_ovl_ext *x, bool aborted, bool notify);
+};
+
+/* Queue x on ws (watched until it leaves): WSA_IO_PENDING, or an error
+ * (nothing queued, end_fn not called). ov is marked in progress. */
+int wsp_ovl_pend_ext(struct wsp_sock *ws, struct wsp_ovl_ext *x,
+		LPWSAOVERLAPPED ov);
+
+/* The result in ov, nobody notified (an abort during WSPCleanup). */
+void wsp_ovl_record(LPWSAOVERLAPPED ov, DWORD err, DWORD bytes,
+		DWORD flags);
+
 /* Fail ws's pending operations (all sockets' if ws is NULL) with
  * WSA_OPERATION_ABORTED, notifying only if notify (the result is in
  * their WSAOVERLAPPED either way). */

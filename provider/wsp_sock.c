@@ -148,6 +148,7 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	}
 	ws->abort_on_close = false;
 	ws->connecting = false;
+	ws->ext_ctx = 0;
 	ws->deferred = NULL;
 	wsp_evsel_init(ws);
 	h = WSP_UPCALL(lpWPUCreateSocketHandle)(catalog_id, (DWORD_PTR)ws,

@@ -33,7 +33,12 @@ struct wsp_ovl_queue {
 struct wsp_sock {
 	uint32_t ref;			/* (a) references | WSP_SOCK_CLOSING */
 	SOCKET handle;			/* (c) */
-	struct dp_sock *dp;		/* (c) */
+	struct dp_sock *dp;		/* (c) but for one exception: AcceptEx
+					 * and DisconnectEx(TF_REUSE_SOCKET)
+					 * replace it on the service thread
+					 * (wsp_ext_tcp.c), while the socket
+					 * is in a state where Winsock allows
+					 * the application no other call */
 	int type;			/* (c) SOCK_DGRAM, SOCK_STREAM */
 	int protocol;			/* (c) IPPROTO_UDP, IPPROTO_TCP */
 	bool overlapped;		/* (c) WSA_FLAG_OVERLAPPED */
@@ -49,12 +54,16 @@ struct wsp_sock {
 	uint32_t unicast_if;		/* (a) IP_UNICAST_IF, as given */
 	bool connecting;		/* (a) streams: a non-blocking connect
 					 * whose outcome select has not seen */
+	uint8_t ext_ctx;		/* (a) WSP_EXT_CTX_*: what an
+					 * extension function made of it */
 	struct dp_sock *deferred;	/* (a) listeners: the connection a
 					 * CF_DEFER left for the next accept */
 	WSAPROTOCOL_INFOW info;		/* (c) the catalog entry */
 	/* overlapped operations (wsp_ovl.c), each queue in posting order */
 	struct wsp_ovl_queue ovl_recv;	/* (v) pending receives */
 	struct wsp_ovl_queue ovl_send;	/* (v) pending stream sends */
+	struct wsp_ovl_queue ovl_ext;	/* (v) pending extension ops
+					 * (wsp_ext_tcp.c), tried in turn */
 	struct wsp_sock *ovl_next;	/* (v) sockets with pending ops */
 	struct wsp_sock *ovl_prev;	/* (v) */
 	/* watching (wsp_watch.c) */
@@ -78,6 +87,13 @@ struct wsp_sock {
 };
 
 #define WSP_SOCK_CLOSING	0x80000000u
+
+/* ext_ctx: connected by AcceptEx / ConnectEx, its context not updated
+ * yet (SO_UPDATE_ACCEPT_CONTEXT / SO_UPDATE_CONNECT_CONTEXT). */
+#define WSP_EXT_CTX_ACCEPTED	1
+#define WSP_EXT_CTX_CONNECTED	2
+/* An AcceptEx waits to hand it a connection. */
+#define WSP_EXT_CTX_PENDING	4
 
 /* Resolve a handle and take a reference; NULL with *err = WSAENOTSOCK. */
 struct wsp_sock *wsp_sock_get(SOCKET s, LPINT err);

@@ -295,12 +295,18 @@ wsp_set_sock_opt(SOCKET s, int level, int optname, const char *optval,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	if (level == SOL_SOCKET && (optname == SO_UPDATE_ACCEPT_CONTEXT ||
+			optname == SO_UPDATE_CONNECT_CONTEXT)) {
+		err = wsp_ext_tcp_update_context(ws, optname, optval, optlen);
+		goto out;
+	}
 	o = find(ws, level, optname, &err);
 	if (o != NULL && !settable(o->kind))
 		o = NULL, err = WSAENOPROTOOPT;
 	if (o != NULL)
 		err = optval == NULL ? WSAEFAULT :
 			set_one(ws, o, optval, optlen);
+out:
 	wsp_sock_put(ws);
 	if (err != 0) {
 		*lpErrno = err;

@@ -210,9 +210,8 @@ ask(struct wsp_sock *ws, struct dp_sock *child, const struct dp_addr *peer,
 	return r == CF_REJECT || r == CF_DEFER ? WSAECONNREFUSED : WSAEINVAL;
 }
 
-/* The listener's dataplane options, onto a connection it accepted. */
-static void
-inherit_opts(struct dp_sock *from, struct dp_sock *to)
+void
+wsp_stream_inherit_opts(struct dp_sock *from, struct dp_sock *to)
 {
 	static const enum dp_opt opts[] = {
 		DP_OPT_RCVBUF, DP_OPT_SNDBUF, DP_OPT_RCVTIMEO,
@@ -246,7 +245,7 @@ wsp_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
 	if (err == 0 && cond != NULL)
 		err = ask(ws, child, &peer, cond, cbdata);
 	if (err == 0) {
-		inherit_opts(ws->dp, child);
+		wsp_stream_inherit_opts(ws->dp, child);
 		attr = (struct wsp_sock_attr){ .type = ws->type,
 			.protocol = ws->protocol, .overlapped = ws->overlapped,
 			.info = &ws->info, .parent = ws, .adopt = child };

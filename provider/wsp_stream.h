@@ -33,6 +33,9 @@ wsp_stream_result(long n)
 	return n == -ECONNREFUSED ? -ENOTCONN : n;
 }
 
+/* The listener's dataplane options, onto a connection it accepted. */
+void wsp_stream_inherit_opts(struct dp_sock *from, struct dp_sock *to);
+
 /* WSPSelect's sets a socket is ready for. */
 #define WSP_SEL_READ	0x1
 #define WSP_SEL_WRITE	0x2

@@ -73,19 +73,25 @@ test_unknown_extension_guid_fails_einval(void)
 	pt_close(s);
 }
 
-/* Known to the registry, not implemented yet: the TCP functions. */
+/* The TCP functions (wsp_ext_tcp.c, tests/provider/ext_tcp): a pointer
+ * each, distinct. */
 static void
-test_tcp_extension_guids_fail_eopnotsupp(void)
+test_tcp_extension_pointers_are_returned(void)
 {
 	static const GUID ids[] = { WSAID_ACCEPTEX, WSAID_CONNECTEX,
 		WSAID_DISCONNECTEX, WSAID_GETACCEPTEXSOCKADDRS,
-		WSAID_TRANSMITFILE };
+		WSAID_TRANSMITFILE, WSAID_TRANSMITPACKETS };
+	void *fn[sizeof(ids) / sizeof(ids[0])] = { NULL };
 	SOCKET s = pt_socket(SOCK_STREAM, IPPROTO_TCP);
-	void *fn = NULL;
 	DWORD ret = 0;
 
-	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
-		PT_FAILS(get_fn(s, ids[i], &fn, &ret), WSAEOPNOTSUPP);
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		PT_OK(get_fn(s, ids[i], &fn[i], &ret));
+		CU_ASSERT_EQUAL(ret, sizeof(void *));
+		CU_ASSERT_PTR_NOT_NULL(fn[i]);
+		for (size_t j = 0; j < i; j++)
+			CU_ASSERT_PTR_NOT_EQUAL(fn[i], fn[j]);
+	}
 	pt_close(s);
 }
 
@@ -119,7 +125,7 @@ test_catalog_udp_entry_has_no_multipoint_nor_ifs(void)
 static const struct wt_test registry_tests[] = {
 	WT_TEST(test_recvmsg_and_sendmsg_pointers_are_returned),
 	WT_TEST(test_unknown_extension_guid_fails_einval),
-	WT_TEST(test_tcp_extension_guids_fail_eopnotsupp),
+	WT_TEST(test_tcp_extension_pointers_are_returned),
 	WT_TEST(test_extension_short_buffers_fail_efault),
 	WT_TEST(test_catalog_udp_entry_has_no_multipoint_nor_ifs),
 	WT_TEST_END
