@@ -171,6 +171,7 @@ multicast_loop(struct dp_lcore *lc, struct rte_mbuf *m)
 		return;
 	}
 	DP_TSAN_ACQUIRE(lc->eng->mp);
+	dp_lcore_rx_stamp(lc);	/* it arrives now */
 	dp_ip_input(lc, c);
 }
 
@@ -186,6 +187,7 @@ dp_ip_output_try(struct dp_lcore *lc, struct rte_mbuf *m)
 		/* To our own address on a wire that would not bring it back:
 		 * the stack receives it directly. */
 		dp_net_tx_fate(lc, m, DP_TX_SENT);
+		dp_lcore_rx_stamp(lc);	/* it arrives now */
 		dp_ip_input(lc, m);
 		return 0;
 	}
