@@ -75,7 +75,8 @@ put_timestamp(const struct wsp_sock *ws, WSABUF *ctl, DWORD *used,
 {
 	uint64_t t;
 
-	if (!__atomic_load_n(&ws->ts_rx, __ATOMIC_RELAXED))
+	if (!__atomic_load_n(&ws->ts_rx, __ATOMIC_RELAXED) ||
+			meta->rx_tsc == 0)
 		return 0;
 	t = dp_tstamp_to_os(meta->rx_tsc);
 	return cmsg_put(ctl, used, SOL_SOCKET, SO_TIMESTAMP, &t, sizeof(t)) ?

@@ -4,8 +4,9 @@
  * valid only for datagram sockets, so a stream socket gets WSAEINVAL,
  * WSAIoctl's code for a command "not applicable to the type of socket".
  *
- * Receive timestamps cost nothing to switch: the dataplane stamps every
- * datagram anyway and WSARecvMsg shows the stamp while ts_rx is set.
+ * Receive timestamps: the lcores stamp each burst while any socket wants
+ * them (dp_sock_tstamp_rx) and WSARecvMsg shows the stamp while ts_rx is
+ * set; a datagram pulled before that has none ("if available").
  * Transmit timestamps need a store on the dataplane socket, replaced
  * (emptied) by every SIO_TIMESTAMPING that asks for them or turns them
  * off. SIO_GET_TX_TIMESTAMP never blocks, overlapped or not: WSAEWOULDBLOCK
@@ -39,6 +40,7 @@ wsp_tstamp_config(struct wsp_sock *ws, LPVOID in, DWORD inlen)
 		if (err != 0)
 			return wsp_error_from_errno(err);
 	}
+	dp_sock_tstamp_rx(ws->dp, (c.Flags & TIMESTAMPING_FLAG_RX) != 0);
 	__atomic_store_n(&ws->ts_tx, tx, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->ts_rx, (c.Flags & TIMESTAMPING_FLAG_RX) != 0,
 		__ATOMIC_RELAXED);

@@ -125,7 +125,7 @@ struct dp_lcore {
 	uint64_t rx_tsc;		/* (l) TSC when the frames being taken
 					 * in were pulled: one read per RX
 					 * burst (dp_lcore_rx_stamp) stamps
-					 * the whole burst */
+					 * the whole burst; 0 none wanted */
 	uint16_t tx_stamps;		/* (l) TX timestamps due at the next
 					 * flush (the stack's tx_stamp) */
 	uint64_t iterations;		/* (l, read by telemetry) */
@@ -165,6 +165,9 @@ struct dp_engine {
 	bool rx_cksum_offload;		/* (c) port validates checksums */
 	struct dp_rss rss;		/* (c) which queue a flow arrives on
 					 * (dp_rss_on: placement by flow) */
+	uint32_t ts_rx_socks;		/* (a) sockets with receive timestamps
+					 * on (dp_sock_tstamp_rx): lcores read
+					 * the TSC per RX burst only then */
 };
 
 /*
@@ -224,12 +227,15 @@ dp_lcore_of_timers(struct dp_timer_wheel *w)
 /*
  * Frames are being taken in now (from the port, another lcore, or our
  * own output looped back): what their datagrams' RX timestamp will be.
- * One TSC read for a burst of them.
+ * One TSC read for a burst of them, and only while a socket wants them:
+ * a TSC read costs ~100 ns on some virtual machines (perf/: wststamp).
+ * 0: not stamped.
  */
 static inline void
 dp_lcore_rx_stamp(struct dp_lcore *lc)
 {
-	lc->rx_tsc = rte_rdtsc();
+	lc->rx_tsc = unlikely(__atomic_load_n(&lc->eng->ts_rx_socks,
+		__ATOMIC_RELAXED) != 0) ? rte_rdtsc() : 0;
 }
 
 /*

@@ -357,6 +357,13 @@ long dp_sock_send_ts(struct dp_sock *s, const struct dp_iov *iov,
 int dp_sock_tstamp_tx(struct dp_sock *s, bool on, uint16_t max);
 
 /**
+ * Switch receive timestamps on or off: while any socket has them on,
+ * the lcores read the TSC once per RX burst (dp_rx_meta.rx_tsc; 0 for a
+ * datagram pulled while no socket wanted them).
+ */
+void dp_sock_tstamp_rx(struct dp_sock *s, bool on);
+
+/**
  * Take the TX timestamp of the datagram sent with ts_id (the oldest, if
  * several were): TSC, convert with dp_tstamp_to_os.
  * @return 0; -EAGAIN none (yet, or TX timestamps off).

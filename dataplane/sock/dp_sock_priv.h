@@ -214,6 +214,8 @@ struct dp_sock {
 					 * owner dequeues; made at the first
 					 * send */
 	int so_error;			/* (a) positive errno, or 0 */
+	bool ts_rx;			/* (a) receive timestamps wanted: one
+					 * in eng->ts_rx_socks */
 	struct dp_sock_ts *ts;		/* (a, k) TX timestamps, NULL: off;
 					 * replaced by application threads
 					 * under s->lock after a grace
