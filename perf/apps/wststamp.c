@@ -12,8 +12,8 @@
  *   rx    B has receive timestamps (SO_TIMESTAMP converted and written);
  *   rxtx  and A sends with SO_TIMESTAMP_ID and takes the TX timestamp
  *         back (SIO_GET_TX_TIMESTAMP, polled until it is there).
- * ns per datagram (send to received, plus the TX take in rxtx) for each;
- * the difference to off is the cost. The lcore's part that is always
+ * ns per datagram (send to received, plus the TX take in rxtx), median
+ * of each; the difference to off is the cost. The lcore's part that is always
  * paid, one TSC read per RX burst, is shown as the cost of one read.
  *
  * In the rx blocks, each datagram also gives the new figure: A's
@@ -106,9 +106,9 @@ struct run {
 	SOCKET a, b;
 	struct sockaddr_in to_b;
 	uint32_t id;
-	double sum_ns[NB_SETTINGS];
-	unsigned long n[NB_SETTINGS];
+	struct pf_samples per[NB_SETTINGS];	/* TSC ticks per datagram */
 	struct pf_samples s2stamp, stamp2app;
+	unsigned long outside;		/* stamps outside their window */
 };
 
 /* One datagram A -> B under setting st; 0, or -1 (lost / failed). */
@@ -155,17 +155,22 @@ one(struct run *r, enum setting st)
 				return -1;
 		r->id++;
 	}
-	r->sum_ns[st] += (double)(pf_tsc() - t0) * 1e9 / pf_tsc_hz();
-	r->n[st]++;
+	pf_samples_add(&r->per[st], pf_tsc() - t0);
 	if (st != RX)
 		return 0;
 	c = WSA_CMSG_FIRSTHDR(&rm);
 	if (c == NULL || c->cmsg_type != SO_TIMESTAMP)
 		return -1;
 	memcpy(&ts, WSA_CMSG_DATA(c), sizeof(ts));
-	/* QPC is in ns in the stand-in; on Windows scale by its frequency. */
-	pf_samples_add(&r->s2stamp, ts - q0);
-	pf_samples_add(&r->stamp2app, q1 - ts);
+	if (ts < q0 || ts > q1) {
+		r->outside++;
+		return 0;
+	}
+	/* Samples are TSC ticks (pf_lat_compute); QPC is in ns here. */
+	pf_samples_add(&r->s2stamp, (uint64_t)((double)(ts - q0) *
+		pf_tsc_hz() / 1e9));
+	pf_samples_add(&r->stamp2app, (uint64_t)((double)(q1 - ts) *
+		pf_tsc_hz() / 1e9));
 	return 0;
 }
 
@@ -176,8 +181,9 @@ tsc_read_ns(void)
 	volatile uint64_t sink;
 	uint64_t t0 = pf_tsc();
 
+	/* rdtsc alone, as rte_rdtsc (pf_tsc adds a fence). */
 	for (int i = 0; i < 1000000; i++)
-		sink = pf_tsc();
+		sink = __builtin_ia32_rdtsc();
 	(void)sink;
 	return (double)(pf_tsc() - t0) * 1e9 / pf_tsc_hz() / 1e6;
 }
@@ -190,9 +196,12 @@ write_results(struct run *r, unsigned long lost)
 	struct pf_lat l;
 	double ns[NB_SETTINGS];
 
-	for (int i = 0; i < NB_SETTINGS; i++)
-		ns[i] = r->n[i] ? r->sum_ns[i] / (double)r->n[i] : 0;
-	pf_kv(kv, sizeof(kv), "name", "%s", o.out.name);
+	/* Medians: this machine's CPUs are shared, and a mean is the
+	 * scheduler's figure more than ours. */
+	for (int i = 0; i < NB_SETTINGS; i++) {
+		pf_lat_compute(&r->per[i], &l);
+		ns[i] = l.n == 0 ? 0 : l.p50;
+	}
 	pf_kv(kv, sizeof(kv), "kind", "tstamp");
 	for (int i = 0; i < NB_SETTINGS; i++) {
 		char k[64];
@@ -200,14 +209,15 @@ write_results(struct run *r, unsigned long lost)
 		snprintf(k, sizeof(k), "%s_ns_per_dgram", setting_name[i]);
 		pf_kv(kv, sizeof(kv), k, "%.1f", ns[i]);
 		snprintf(k, sizeof(k), "%s_dgrams", setting_name[i]);
-		pf_kv(kv, sizeof(kv), k, "%lu", r->n[i]);
+		pf_kv(kv, sizeof(kv), k, "%zu", r->per[i].n);
 	}
 	pf_kv(kv, sizeof(kv), "rx_cost_ns", "%.1f", ns[RX] - ns[OFF]);
 	pf_kv(kv, sizeof(kv), "rxtx_cost_ns", "%.1f", ns[RXTX] - ns[OFF]);
 	pf_kv(kv, sizeof(kv), "tsc_read_ns", "%.1f", tsc_read_ns());
 	pf_kv(kv, sizeof(kv), "lost", "%lu", lost);
+	pf_kv(kv, sizeof(kv), "stamps_outside_window", "%lu", r->outside);
 	pf_kv(kv, sizeof(kv), "source", "software (lcore TSC per burst)");
-	printf("%s: ns/datagram off %.0f rx %.0f rxtx %.0f\n", o.out.name,
+	printf("%s: ns/datagram p50 off %.0f rx %.0f rxtx %.0f\n", o.out.name,
 		ns[OFF], ns[RX], ns[RXTX]);
 	if (pf_write_kv(&o.out, kv) != 0)
 		return -1;
@@ -227,7 +237,7 @@ static int
 run(void)
 {
 	struct run r = { .id = 1 };
-	uint64_t end = pf_tsc() + (uint64_t)(pf_tsc_hz() * o.seconds);
+	uint64_t end;
 	unsigned long lost = 0, done = 0;
 	int ret = -1;
 
@@ -238,6 +248,9 @@ run(void)
 	r.to_b.sin_port = htons(PORT + 1);
 	inet_pton(AF_INET, "198.18.0.2", &r.to_b.sin_addr);
 	if (r.a == INVALID_SOCKET || r.b == INVALID_SOCKET ||
+			pf_samples_init(&r.per[OFF], o.iters) != 0 ||
+			pf_samples_init(&r.per[RX], o.iters) != 0 ||
+			pf_samples_init(&r.per[RXTX], o.iters) != 0 ||
 			pf_samples_init(&r.s2stamp, o.iters) != 0 ||
 			pf_samples_init(&r.stamp2app, o.iters) != 0)
 		goto out;
@@ -248,10 +261,12 @@ run(void)
 		for (int i = 0; i < BLOCK; i++)
 			(void)one(&r, (enum setting)st);
 	}
-	memset(r.sum_ns, 0, sizeof(r.sum_ns));
-	memset(r.n, 0, sizeof(r.n));
+	for (int st = 0; st < NB_SETTINGS; st++)
+		r.per[st].n = 0;
 	r.s2stamp.n = 0;
 	r.stamp2app.n = 0;
+	r.outside = 0;
+	end = pf_tsc() + (uint64_t)(pf_tsc_hz() * o.seconds);
 	while (done < o.iters && pf_tsc() < end) {
 		for (int st = 0; st < NB_SETTINGS; st++) {
 			if (configure(r.a, r.b, (enum setting)st) != 0)
@@ -264,6 +279,8 @@ run(void)
 	}
 	ret = write_results(&r, lost);
 out:
+	for (int st = 0; st < NB_SETTINGS; st++)
+		pf_samples_free(&r.per[st]);
 	pf_samples_free(&r.s2stamp);
 	pf_samples_free(&r.stamp2app);
 	if (r.a != INVALID_SOCKET)
