@@ -25,6 +25,7 @@ static const struct dp_layer *const layers[] = {
 
 static const struct dp_stack stack = {
 	.rx = dp_eth_input,
+	.tx_stamp = dp_sock_tstamp_flush,
 	.layers = layers,
 	.nb_layers = RTE_DIM(layers),
 };

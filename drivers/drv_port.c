@@ -337,6 +337,8 @@ configure(struct drv_port *p, const struct drv_port_conf *conf)
 	memset(&ec, 0, sizeof(ec));
 	p->rx_offloads = wanted_rx_offloads(&info);
 	p->tx_offloads = wanted_tx_offloads(&info);
+	p->rx_tstamp_capa = (info.rx_offload_capa &
+		RTE_ETH_RX_OFFLOAD_TIMESTAMP) != 0;
 	ec.rxmode.offloads = p->rx_offloads;
 	ec.txmode.offloads = p->tx_offloads;
 	drv_rss_conf(p, &info, &ec);

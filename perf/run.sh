@@ -11,7 +11,7 @@
 #   --quick    fewer samples and cycles, under 2 minutes
 #   --smoke    a few iterations of every app (the meson test uses it)
 #   --only     comma list of scenarios: loop,reflector,kpeer,rx,lifecycle,
-#              fanout,pktgen,timer
+#              fanout,pktgen,timer,tstamp
 #   --out      results directory (default perf/results/<timestamp>)
 #
 # Writes the Markdown report to stdout (progress goes to stderr) and
@@ -39,7 +39,7 @@ top=$(dirname "$here")
 build=${BUILD_DIR:-$top/build}
 mode=full
 out=
-only=loop,reflector,kpeer,rx,lifecycle,fanout,pktgen,timer
+only=loop,reflector,kpeer,rx,lifecycle,fanout,pktgen,timer,tstamp
 do_build=1
 
 while [ $# -gt 0 ]; do
@@ -730,6 +730,62 @@ timer_table() {
 	}' "$f" | tee -a "$out/report.md"
 }
 
+# ---- 9. packet timestamps ----
+
+# wststamp on the loop device: ns per datagram with Winsock timestamping
+# off / RX / RX+TX (medians, interleaved blocks), one TSC read, and the
+# split of one traversal: sender's QueryPerformanceCounter before
+# WSASendMsg -> the lcore's RX timestamp -> the receiver's after
+# WSARecvMsg (one clock, one process).
+s_tstamp() {
+	local t0 t1
+
+	want tstamp || return 0
+	"$here/tools/pf_load.py" wait --log "$out/load.log" \
+		--max "$FOREIGN_MAX" --timeout "$QUIET_S" >/dev/null
+	log "tstamp: timestamping cost and the send -> stamp -> app split"
+	t0=$(date +%s.%N)
+	run_log tstamp $((SP_S + 60)) env $(prov_env T) WSPDK_DEVICE=loop \
+		WSPDK_PROFILE=latency "$build/perf/wststamp" --cpu 0 \
+		--iters "$ITERS" --seconds "$SP_S" --out "$out" --name tstamp ||
+		log "tstamp failed; see logs/tstamp.log"
+	t1=$(date +%s.%N)
+	"$here/tools/pf_load.py" window --log "$out/load.log" --start "$t0" \
+		--end "$t1" >>"$out/logs/tstamp.log"
+}
+
+# Appended to the report: a table of its own.
+tstamp_table() {
+	local f=$out/tstamp.summary a=$out/tstamp_send_to_stamp.summary
+	local b=$out/tstamp_stamp_to_app.summary
+
+	want tstamp || return 0
+	if ! [ -f "$f" ] || ! [ -f "$a" ] || ! [ -f "$b" ]; then
+		printf '\n## Packet timestamps\n\n**failed**: wststamp wrote no figures; see logs/tstamp.log\n' |
+			tee -a "$out/report.md"
+		return 0
+	fi
+	{
+		printf '\n## Packet timestamps (loop device, app CPU0, lcore CPU1)\n\n'
+		printf '| timestamping | ns per datagram (p50, send to received) | cost vs off |\n|---|---:|---:|\n'
+		awk -F= '{ v[$1] = $2 } END {
+			printf "| off | %s | |\n", v["off_ns_per_dgram"]
+			printf "| RX (SO_TIMESTAMP) | %s | %s |\n", v["rx_ns_per_dgram"], v["rx_cost_ns"]
+			printf "| RX + TX (SO_TIMESTAMP_ID, SIO_GET_TX_TIMESTAMP) | %s | %s |\n", v["rxtx_ns_per_dgram"], v["rxtx_cost_ns"]
+			printf "\nSource: %s. The lcore reads the TSC once per RX burst only while a socket has receive timestamps on; one read costs %s ns here. Stamps outside their send/receive window: %s.\n", v["source"], v["tsc_read_ns"], v["stamps_outside_window"]
+		}' "$f"
+		printf '\n| one traversal, ns | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|\n'
+		for x in "sender's send -> wspdk RX timestamp:$a" \
+				"RX timestamp -> application's receive:$b"; do
+			awk -F= -v l="${x%%:*}" '{ v[$1] = $2 } END {
+				printf "| %s | %s | %s | %s | %s | %s |\n", l,
+					v["t_p50_ns"], v["t_p90_ns"], v["t_p99_ns"],
+					v["t_p99.9_ns"], v["t_max_ns"]
+			}' "${x#*:}"
+		done
+	} | tee -a "$out/report.md"
+}
+
 machine() {
 	{
 		echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
@@ -777,10 +833,12 @@ main() {
 	s_fanout
 	s_pktgen
 	s_timer
+	s_tstamp
 	echo "elapsed_s=$SECONDS" >>"$out/machine.txt"
 	"$here/tools/pf_report.py" report --out "$out"
 	fanout_table
 	timer_table
+	tstamp_table
 }
 
 main

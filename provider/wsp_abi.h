@@ -1125,4 +1125,25 @@ void WSAAPI WSASetLastError(int iError);
 #define SIO_UDP_NETRESET	0x9800000F
 #endif
 
+/*
+ * Winsock timestamping (mstcpip.h, Windows 10 build 20348): mingw-w64
+ * declares it only for NTDDI_VERSION >= NTDDI_WIN10_FE, so whoever lacks
+ * it gets it here, with the SDK's values and layout. SIO_TIMESTAMPING is
+ * _WSAIOW(IOC_VENDOR, 235), SIO_GET_TX_TIMESTAMP _WSAIOW(IOC_VENDOR, 234).
+ */
+#ifndef SIO_TIMESTAMPING
+#define SIO_TIMESTAMPING	0x980000EB
+#define SIO_GET_TX_TIMESTAMP	0x980000EA
+
+typedef struct _TIMESTAMPING_CONFIG {
+	ULONG Flags;
+	USHORT TxTimestampsBuffered;
+} TIMESTAMPING_CONFIG, *PTIMESTAMPING_CONFIG;
+
+#define TIMESTAMPING_FLAG_RX	0x1
+#define TIMESTAMPING_FLAG_TX	0x2
+#define SO_TIMESTAMP		0x300A	/* SOL_SOCKET cmsg: UINT64 */
+#define SO_TIMESTAMP_ID		0x300B	/* SOL_SOCKET cmsg: UINT32 */
+#endif /* SIO_TIMESTAMPING */
+
 #endif /* _WSP_ABI_H_ */

@@ -2,9 +2,10 @@
 /*
  * WSPIoctl for datagram sockets: FIONBIO, FIONREAD, SIOCATMARK,
  * SIO_GET_INTERFACE_LIST (mandatory for a Winsock 2 TCP/IP provider),
- * SIO_UDP_CONNRESET, SIO_UDP_NETRESET, the base-handle queries, for which
- * we are the base provider and answer with our own handle (winsock-spi.md
- * §3.5), the extension functions and interface queries (wsp_ext.c), and
+ * SIO_UDP_CONNRESET, SIO_UDP_NETRESET, packet timestamps
+ * (SIO_TIMESTAMPING, SIO_GET_TX_TIMESTAMP, wsp_tstamp.c), the
+ * base-handle queries, for which we are the base provider and answer with
+ * our own handle (winsock-spi.md §3.5), the extension functions and interface queries (wsp_ext.c), and
  * Ws2_32's WSASendMsg (SIO_EXT_SENDMSG, wsp_msg.c).
  *
  * Codes we know but do not implement fail WSAEOPNOTSUPP; codes we do not
@@ -22,6 +23,7 @@
 #include "wsp_ext.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
+#include "wsp_tstamp.h"
 
 static int
 in_u32(LPVOID in, DWORD inlen, uint32_t *v)
@@ -136,6 +138,10 @@ ioctl_one(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 		return wsp_sock_set_keepalive(ws, k.onoff != 0,
 			k.keepalivetime, k.keepaliveinterval);
 	}
+	case SIO_TIMESTAMPING:
+		return wsp_tstamp_config(ws, in, inlen);
+	case SIO_GET_TX_TIMESTAMP:
+		return wsp_tstamp_get_tx(ws, in, inlen, out, outlen, ret);
 	case SIO_QUERY_TARGET_PNP_HANDLE:
 	case SIO_ADDRESS_LIST_CHANGE:
 		return WSAEOPNOTSUPP;

@@ -12,6 +12,10 @@
  * out and flagged MSG_CTRUNC; Control.len becomes the bytes written.
  * MSG_BCAST/MSG_MCAST say how the datagram was addressed, MSG_TRUNC
  * that it was cut (the call then fails WSAEMSGSIZE, as WSARecvFrom).
+ *
+ * Timestamps (SIO_TIMESTAMPING, wsp_tstamp.c) have their own functions
+ * below: SO_TIMESTAMP received (put_timestamp), SO_TIMESTAMP_ID sent
+ * (tstamp_id; an overlapped WSASendMsg does not carry it yet).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -62,6 +66,23 @@ is_broadcast(uint32_t dst)
 	return prefix < 31 && dst == (ip | ~mask);
 }
 
+/* SO_TIMESTAMP, when SIO_TIMESTAMPING asked for receive timestamps:
+ * when the lcore pulled the datagram's burst, on QPC's scale. Returns
+ * MSG_CTRUNC if it did not fit. */
+static DWORD
+put_timestamp(const struct wsp_sock *ws, WSABUF *ctl, DWORD *used,
+		const struct dp_rx_meta *meta)
+{
+	uint64_t t;
+
+	if (!__atomic_load_n(&ws->ts_rx, __ATOMIC_RELAXED) ||
+			meta->rx_tsc == 0)
+		return 0;
+	t = dp_tstamp_to_os(meta->rx_tsc);
+	return cmsg_put(ctl, used, SOL_SOCKET, SO_TIMESTAMP, &t, sizeof(t)) ?
+		0 : MSG_CTRUNC;
+}
+
 DWORD
 wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,
 		const struct dp_rx_meta *meta, bool truncated)
@@ -80,6 +101,7 @@ wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,
 				&pi, sizeof(pi)))
 			flags |= MSG_CTRUNC;
 	}
+	flags |= put_timestamp(ws, &msg->Control, &used, meta);
 	msg->Control.len = used;
 	msg->dwFlags = flags;
 	return flags;
@@ -181,6 +203,12 @@ wsp_msg_parse_control(const WSABUF *ctl)
 
 		if (err != 0)
 			return err;
+		if (h.cmsg_level == SOL_SOCKET &&
+				h.cmsg_type == SO_TIMESTAMP_ID) {
+			if (h.cmsg_len != WSA_CMSG_LEN(sizeof(uint32_t)))
+				return WSAEINVAL;
+			goto next;	/* tstamp_id's */
+		}
 		/* The source we send from: only our address and
 		 * interface exist. */
 		if (h.cmsg_level != IPPROTO_IP || h.cmsg_type != IP_PKTINFO ||
@@ -192,11 +220,47 @@ wsp_msg_parse_control(const WSABUF *ctl)
 				(pi.ipi_ifindex != 0 &&
 				pi.ipi_ifindex != WSP_IF_INDEX))
 			return WSAEADDRNOTAVAIL;
+next:
 		if (WSA_CMSGHDR_ALIGN(h.cmsg_len) >= (size_t)ctl->len - off)
 			break;
 		off += (DWORD)WSA_CMSGHDR_ALIGN(h.cmsg_len);
 	}
 	return 0;
+}
+
+/* A checked control buffer's SO_TIMESTAMP_ID (the first), if any. */
+static bool
+tstamp_id(const WSABUF *ctl, uint32_t *id)
+{
+	const size_t data = WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR));
+	DWORD off = 0;
+	WSACMSGHDR h;
+
+	while (off < ctl->len && cmsg_get(ctl, off, &h) == 0) {
+		if (h.cmsg_level == SOL_SOCKET &&
+				h.cmsg_type == SO_TIMESTAMP_ID) {
+			memcpy(id, ctl->buf + off + data, sizeof(*id));
+			return true;
+		}
+		if (WSA_CMSGHDR_ALIGN(h.cmsg_len) >= (size_t)ctl->len - off)
+			break;
+		off += (DWORD)WSA_CMSGHDR_ALIGN(h.cmsg_len);
+	}
+	return false;
+}
+
+/* The send, with a TX timestamp id when it has one and SIO_TIMESTAMPING
+ * asked for them. */
+static long
+send_dp(struct wsp_sock *ws, const WSABUF *ctl, const struct wsp_iov *v,
+		const struct dp_addr *dstp, int f)
+{
+	uint32_t id;
+
+	if (__atomic_load_n(&ws->ts_tx, __ATOMIC_RELAXED) &&
+			tstamp_id(ctl, &id))
+		return dp_sock_send_ts(ws->dp, v->iov, v->n, dstp, f, id);
+	return dp_sock_send(ws->dp, v->iov, v->n, dstp, f);
 }
 
 static int
@@ -234,7 +298,7 @@ send_msg(struct wsp_sock *ws, LPWSAMSG msg, DWORD flags, LPDWORD sent,
 	err = wsp_iov_from(&v, msg->lpBuffers, msg->dwBufferCount);
 	if (err != 0)
 		return fail(err, lpErrno);
-	n = dp_sock_send(ws->dp, v.iov, v.n, dstp,
+	n = send_dp(ws, &msg->Control, &v, dstp,
 		__atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED) ?
 		DP_F_NONBLOCK : 0);
 	wsp_iov_done(&v);

@@ -138,6 +138,8 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	ws->pktinfo = false;
 	ws->netreset = false;
 	ws->unicast_if = 0;
+	ws->ts_rx = false;
+	ws->ts_tx = false;
 	if (attr->parent != NULL) {
 		ws->nonblocking = __atomic_load_n(&attr->parent->nonblocking,
 			__ATOMIC_RELAXED);

@@ -52,6 +52,10 @@ struct wsp_sock {
 					 * (no ICMP time exceeded is
 					 * reported to sockets) */
 	uint32_t unicast_if;		/* (a) IP_UNICAST_IF, as given */
+	bool ts_rx;			/* (a) SIO_TIMESTAMPING: WSARecvMsg
+					 * reports SO_TIMESTAMP */
+	bool ts_tx;			/* (a) SIO_TIMESTAMPING: SO_TIMESTAMP_ID
+					 * sends get TX timestamps */
 	bool connecting;		/* (a) streams: a non-blocking connect
 					 * whose outcome select has not seen */
 	uint8_t ext_ctx;		/* (a) WSP_EXT_CTX_*: what an

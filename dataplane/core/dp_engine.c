@@ -167,6 +167,20 @@ addresses(struct dp_engine *eng)
 	eng->gateway = rte_cpu_to_be_32(c->gateway);
 }
 
+/*
+ * Packet timestamps are the TSC read by the lcores (dp_lcore_rx_stamp,
+ * the stack's tx_stamp). A port that timestamps in hardware says so;
+ * its timestamps are not used yet (they need the offload, the dynamic
+ * mbuf field, and rte_eth_read_clock to relate them to the TSC).
+ */
+const char *
+dp_engine_tstamp_source(const struct dp_engine *eng)
+{
+	return eng->port->rx_tstamp_capa ?
+		"software (port's hardware RX timestamps not used)" :
+		"software (port has no hardware RX timestamps)";
+}
+
 static void
 banner(const struct dp_engine *eng, uint64_t us)
 {
@@ -188,12 +202,13 @@ banner(const struct dp_engine *eng, uint64_t us)
 		(ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
 		eng->conf.ip4_prefix, gw, eng->mtu);
 	DP_LOG(NOTICE, "accelerated: %u queue pair(s) (%s), flows %s, "
-		"%u mbufs, checksum offload rx %s tx %s, telemetry prefix %s, "
-		"up in %.1f ms", p->nb_queues, cores,
+		"%u mbufs, checksum offload rx %s tx %s, timestamps %s, "
+		"telemetry prefix %s, up in %.1f ms", p->nb_queues, cores,
 		p->rss == DRV_RSS_HW ? "by NIC RSS" : p->rss == DRV_RSS_PEER ?
 		"by the peer's RSS" : "not placed", eng->conf.nb_mbufs,
 		eng->rx_cksum_offload ? "on" : "off",
-		eng->ip_cksum_offload ? "on" : "off", dp_eal_prefix(),
+		eng->ip_cksum_offload ? "on" : "off",
+		dp_engine_tstamp_source(eng), dp_eal_prefix(),
 		(double)us / 1000.0);
 }
 

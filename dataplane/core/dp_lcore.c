@@ -95,6 +95,10 @@ dp_lcore_tx_flush(struct dp_lcore *lc)
 	uint32_t len[DP_TX_BUF];
 	uint16_t sent, left;
 
+	/* Before the burst: one TSC read for the timestamps of every
+	 * frame it hands over. */
+	if (unlikely(lc->tx_stamps != 0))
+		lc->eng->stack->tx_stamp(lc, rte_rdtsc());
 	if (lc->tx_n == 0)
 		return;
 	/* Lengths are read before the PMD owns (and may free) the frames. */
@@ -130,6 +134,8 @@ redirect_input(struct dp_lcore *lc)
 
 	n = rte_ring_dequeue_burst(lc->redirect, (void **)pkts, DP_RX_BURST,
 		NULL);
+	if (n != 0)
+		dp_lcore_rx_stamp(lc);
 	for (unsigned int i = 0; i < n; i++)
 		dp_mbuf_priv(pkts[i])->redirect(lc, pkts[i]);
 }
@@ -146,8 +152,10 @@ iterate(struct dp_lcore *lc)
 	lc->now_us = dp_timer_clock_us(&eng->us_clock, lc->now);
 	n = drv_rx_burst(eng->port, lc->queue, pkts, DP_RX_BURST,
 		lc->now);
-	if (n != 0)
+	if (n != 0) {
 		DP_TSAN_ACQUIRE(eng->mp);	/* the PMD took them from it */
+		dp_lcore_rx_stamp(lc);
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));

@@ -60,4 +60,13 @@ void dp_os_wake_all(uint32_t *addr);
 /* Monotonic clock, microseconds. */
 uint64_t dp_os_now_us(void);
 
+/*
+ * The OS performance counter packet timestamps are given in, and its
+ * ticks per second: QueryPerformanceCounter/Frequency on Windows; on
+ * Linux CLOCK_MONOTONIC_RAW in ns, which is what the Ws2_32 stand-in's
+ * QueryPerformanceCounter returns (tests/ws2).
+ */
+uint64_t dp_os_pc(void);
+uint64_t dp_os_pc_hz(void);
+
 #endif /* _DP_OS_H_ */

@@ -248,3 +248,21 @@ dp_os_now_us(void)
 		(uint64_t)(c.QuadPart % f.QuadPart) * 1000000 /
 		(uint64_t)f.QuadPart;
 }
+
+uint64_t
+dp_os_pc(void)
+{
+	LARGE_INTEGER c;
+
+	QueryPerformanceCounter(&c);
+	return (uint64_t)c.QuadPart;
+}
+
+uint64_t
+dp_os_pc_hz(void)
+{
+	LARGE_INTEGER f;
+
+	QueryPerformanceFrequency(&f);
+	return (uint64_t)f.QuadPart;
+}

@@ -96,6 +96,8 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "tx_cksum_offload",
 		eng->ip_cksum_offload);
 	rte_tel_data_add_dict_u64(d, "mc_filter", eng->port->mc_filter);
+	rte_tel_data_add_dict_string(d, "timestamps",
+		dp_engine_tstamp_source(eng));
 	for (unsigned int i = 0; i < eng->stack->nb_layers; i++)
 		if (eng->stack->layers[i]->tel_info != NULL)
 			eng->stack->layers[i]->tel_info(d, eng);

@@ -43,6 +43,8 @@ struct dp_rx_meta {
 				 * broadcast or a multicast group */
 	uint8_t tos, ttl;	/**< from its IPv4 header */
 	size_t full_len;	/**< its whole payload length */
+	uint64_t rx_tsc;	/**< TSC when an lcore pulled its burst
+				 * (dp_tstamp_to_os converts) */
 };
 
 /** One caller buffer (a WSABUF without the Winsock types). */
@@ -143,6 +145,8 @@ enum dp_close_mode {
 	X(drop_csum)		/* bad UDP checksum */			\
 	X(drop_nombuf)		/* no mbuf for a send */		\
 	X(drop_abort)		/* queued, dropped by an abortive close */ \
+	X(tx_tstamp_drop)	/* TX timestamps discarded: the socket's	\
+				 * TxTimestampsBuffered were held */	\
 	X(drop_unread)		/* received, never read: discarded by	\
 				 * close, or by connect to another peer */
 
@@ -323,6 +327,55 @@ int dp_sock_watch_take(void **ctx, unsigned int max, int64_t timeout_us,
 
 /** Make a dp_sock_watch_take() caller return now. */
 void dp_sock_watch_kick(void);
+
+/*
+ * Packet timestamps (Winsock's SIO_TIMESTAMPING). Every datagram
+ * received carries the TSC read once per RX burst by the lcore that
+ * pulled it (dp_rx_meta.rx_tsc); sending one with an id asks its owner
+ * lcore to record, when the frame is handed to the port (the TSC read
+ * once before each tx_burst), a TX timestamp the application takes by id.
+ * The source is software: the ports wspdk drives here offer no hardware
+ * timestamps, and those that do are not used yet (the banner and
+ * /wspdk/info say which source is active).
+ */
+
+/**
+ * Send as dp_sock_send, asking for a TX timestamp with id ts_id (kept
+ * only while TX timestamps are on, dp_sock_tstamp_tx).
+ * @return as dp_sock_send; -EOPNOTSUPP not a datagram socket.
+ */
+long dp_sock_send_ts(struct dp_sock *s, const struct dp_iov *iov,
+		unsigned int niov, const struct dp_addr *to, int flags,
+		uint32_t ts_id);
+
+/**
+ * Switch TX timestamps on (buffer up to max of them; a new one is
+ * discarded while max are buffered) or off. Either way the timestamps
+ * buffered so far are dropped.
+ * @return 0; -EOPNOTSUPP not a datagram socket; -ENOMEM; -ENETDOWN.
+ */
+int dp_sock_tstamp_tx(struct dp_sock *s, bool on, uint16_t max);
+
+/**
+ * Switch receive timestamps on or off: while any socket has them on,
+ * the lcores read the TSC once per RX burst (dp_rx_meta.rx_tsc; 0 for a
+ * datagram pulled while no socket wanted them).
+ */
+void dp_sock_tstamp_rx(struct dp_sock *s, bool on);
+
+/**
+ * Take the TX timestamp of the datagram sent with ts_id (the oldest, if
+ * several were): TSC, convert with dp_tstamp_to_os.
+ * @return 0; -EAGAIN none (yet, or TX timestamps off).
+ */
+int dp_sock_tstamp_take(struct dp_sock *s, uint32_t ts_id, uint64_t *tsc);
+
+/**
+ * A TSC value on the OS performance counter's scale (dp_os_pc: QPC on
+ * Windows, CLOCK_MONOTONIC_RAW ns on Linux), anchored by a pair of reads
+ * of both clocks taken now, so neither clock's rate drifts into it.
+ */
+uint64_t dp_tstamp_to_os(uint64_t tsc);
 
 /** Bytes queued for reading (FIONREAD). */
 size_t dp_sock_rx_bytes(struct dp_sock *s);

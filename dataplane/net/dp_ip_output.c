@@ -171,6 +171,7 @@ multicast_loop(struct dp_lcore *lc, struct rte_mbuf *m)
 		return;
 	}
 	DP_TSAN_ACQUIRE(lc->eng->mp);
+	dp_lcore_rx_stamp(lc);	/* it arrives now */
 	dp_ip_input(lc, c);
 }
 
@@ -196,6 +197,7 @@ dp_ip_local_poll(struct dp_lcore *lc)
 
 	nl->local_head = nl->local_tail = NULL;
 	__atomic_store_n(&nl->local_n, 0, __ATOMIC_RELEASE);
+	dp_lcore_rx_stamp(lc);	/* they arrive now */
 	for (; m != NULL; m = next) {
 		next = dp_mbuf_priv(m)->next;
 		dp_ip_input(lc, m);

@@ -22,6 +22,8 @@
  *   - so_error: set by the lcore that received the ICMP error, taken by
  *     the reader (one atomic exchange);
  *   - counters: relaxed atomic adds by whichever thread sees the event;
+ *   - the TX timestamp store (dp_sock_tstamp.c): the owner lcore
+ *     fills it, takers on application threads empty it;
  *   - structures lcores find lock-free (the bind table, ring queues that
  *     grow, multicast member sets) are replaced by application threads
  *     under their lock, because replacing them waits for grace periods,
@@ -77,6 +79,7 @@
 #define DP_TX_DRAIN_BUDGET	64	/* datagrams per socket per visit */
 #define DP_PARK_MAX		DP_SOCK_MAX /* sockets waiting for ARP room */
 #define DP_UNPARK_US		1000	/* parked sockets try again */
+#define DP_TS_DUE_MAX		64	/* TX timestamps per lcore flush */
 
 /* s->flags */
 #define DP_SOCK_F_SHUT_RD	0x01
@@ -168,6 +171,10 @@ struct dp_sock_ops {
 	 * tables); the socket layer cancels s->timer there too */
 	void (*detach)(struct dp_lcore *lc, struct dp_sock *s);
 	void (*free)(struct dp_sock *s);
+	/* send with a TX timestamp id (dp_sock_send_ts) */
+	long (*send_ts)(struct dp_sock *s, const struct dp_iov *iov,
+			unsigned int niov, const struct dp_addr *to, int flags,
+			uint32_t ts_id);
 };
 
 struct dp_sock {
@@ -210,6 +217,13 @@ struct dp_sock {
 					 * owner dequeues; made at the first
 					 * send */
 	int so_error;			/* (a) positive errno, or 0 */
+	bool ts_rx;			/* (a) receive timestamps wanted: one
+					 * in eng->ts_rx_socks */
+	struct dp_sock_ts *ts;		/* (a, k) TX timestamps, NULL: off;
+					 * replaced by application threads
+					 * under s->lock after a grace
+					 * period, read by the owner lcore
+					 * (dp_sock_tstamp.c) */
 
 	/* wake-ups (dp_wait.c) */
 	uint32_t seq;			/* (a) bumped on every event */
@@ -309,6 +323,12 @@ struct dp_sock_lcore {
 	unsigned int nb_parked;		/* (l) sockets waiting for ARP room */
 	struct dp_sock **parked;	/* (l) [DP_PARK_MAX] */
 	struct dp_timer unpark;		/* (l) armed while any is parked */
+	unsigned int nb_ts;		/* (l) TX timestamps due at the next
+					 * flush (lc->tx_stamps mirrors it) */
+	struct dp_ts_due {
+		struct dp_sock *s;
+		uint32_t id;
+	} ts_due[DP_TS_DUE_MAX];	/* (l) */
 };
 
 extern const struct dp_layer dp_sock_layer;
@@ -422,6 +442,16 @@ void dp_sock_tx_poll(struct dp_lcore *lc);
 void dp_sock_tx_kick(struct dp_sock *s);
 bool dp_sock_tx_fate(struct dp_lcore *lc, struct rte_mbuf *m,
 		enum dp_tx_fate f);
+
+/* dp_sock_tstamp.c */
+struct dp_sock_ts;
+/* The owner lcore sent s's datagram with a TX timestamp id (its first
+ * frame goes to the port at the next flush). */
+void dp_sock_tstamp_due(struct dp_lcore *lc, struct dp_sock *s, uint32_t id);
+/* The stack's tx_stamp: record the due timestamps at tsc. */
+void dp_sock_tstamp_flush(struct dp_lcore *lc, uint64_t tsc);
+/* s is being freed (after a grace period). */
+void dp_sock_tstamp_free(struct dp_sock *s);
 
 /* dp_sock_telemetry.c */
 unsigned int dp_sock_dump(struct dp_engine *eng, struct dp_sock_info *out,

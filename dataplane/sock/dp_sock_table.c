@@ -152,6 +152,7 @@ sock_free(struct dp_sock *s)
 	if (s->ops->free != NULL)
 		s->ops->free(s);
 	dp_sock_rings_free(s);
+	dp_sock_tstamp_free(s);
 	if (s->tx_stash != NULL)
 		dp_pktmbuf_free(s->tx_stash);
 	dp_free(s);

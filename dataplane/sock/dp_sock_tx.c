@@ -65,6 +65,8 @@ dp_sock_tx_fate(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_tx_fate f)
 		if (unlikely(p->flags & DP_MBUF_F_NOTIFY) &&
 				s->ops->sent != NULL)
 			s->ops->sent(lc, s, m);
+		if (unlikely(p->flags & DP_MBUF_F_TSTAMP))
+			dp_sock_tstamp_due(lc, s, p->ts_id);
 		break;
 	case DP_TX_DROP_ABORT:
 		__atomic_fetch_add(&s->st.drop_abort, 1, __ATOMIC_RELAXED);

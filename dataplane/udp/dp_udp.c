@@ -288,10 +288,12 @@ multicast(struct dp_lcore *lc, struct dp_mc_group *mg,
 			__ATOMIC_RELAXED);
 }
 
-/* Where the datagram came from, for the readers; data moved to the
- * payload. */
+/* Where the datagram came from and when its burst was pulled (its RX
+ * timestamp: every datagram of a burst shares it), for the readers;
+ * data moved to the payload. */
 static void
-note_source(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+note_source(const struct dp_lcore *lc, struct rte_mbuf *m,
+		const struct rte_ipv4_hdr *ip,
 		const struct rte_udp_hdr *udp, uint32_t ulen)
 {
 	struct dp_mbuf_priv *p = dp_mbuf_priv(m);
@@ -304,6 +306,7 @@ note_source(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	p->dst = ip->dst_addr;
 	p->tos = ip->type_of_service;
 	p->ttl = ip->time_to_live;
+	p->rx_tsc = lc->rx_tsc;
 	rte_pktmbuf_adj(m, (uint16_t)(m->l3_len + UDP_HDR));
 }
 
@@ -337,7 +340,7 @@ mc_input(struct dp_lcore *lc, struct rte_mbuf *m,
 			__ATOMIC_RELAXED);
 		goto drop;
 	}
-	note_source(m, ip, udp, ulen);
+	note_source(lc, m, ip, udp, ulen);
 	multicast(lc, mg, set, first, m, port);
 	return;
 drop:
@@ -420,7 +423,7 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		__atomic_fetch_add(&s->st.drop_csum, 1, __ATOMIC_RELAXED);
 		goto drop;
 	}
-	note_source(m, ip, udp, ulen);
+	note_source(lc, m, ip, udp, ulen);
 	p = dp_mbuf_priv(m);
 	if (ip->dst_addr != eng->ip4) {
 		broadcast(lc, g[1], m, p->addr, p->port, p->dgram_len);

@@ -41,6 +41,10 @@ void dp_udp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 /* dp_udp_usrreq.c (application threads) */
 long dp_udp_send(struct dp_sock *s, const struct dp_iov *iov,
 		unsigned int niov, const struct dp_addr *to, int flags);
+/* The same, asking for a TX timestamp with SO_TIMESTAMP_ID ts_id. */
+long dp_udp_send_ts(struct dp_sock *s, const struct dp_iov *iov,
+		unsigned int niov, const struct dp_addr *to, int flags,
+		uint32_t ts_id);
 long dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov,
 		unsigned int niov, struct dp_rx_meta *meta, int flags);
 

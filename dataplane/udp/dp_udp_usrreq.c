@@ -73,6 +73,8 @@ struct build {
 	bool local;		/* to our own address on a real wire */
 	bool mcloop;		/* multicast our own members also get */
 	bool offload;		/* port fills the checksums */
+	bool tstamp;		/* a TX timestamp wanted, id ts_id */
+	uint32_t ts_id;
 };
 
 /* The IPv4 header of one fragment (checksum: dp_ip_finish). */
@@ -142,7 +144,9 @@ build(const struct build *b, struct rte_mbuf **frags, unsigned int nfrag,
 		p->flags = (i == 0 ? DP_MBUF_F_FIRST : 0) |
 			(b->local ? DP_MBUF_F_LOCAL : 0) |
 			(b->mcloop ? DP_MBUF_F_MCLOOP : 0) |
-			(IP_MC(b->dst_be) ? DP_MBUF_F_NOTIFY : 0);
+			(IP_MC(b->dst_be) ? DP_MBUF_F_NOTIFY : 0) |
+			(i == 0 && b->tstamp ? DP_MBUF_F_TSTAMP : 0);
+		p->ts_id = b->ts_id;
 		off += plen;
 	}
 	if (hw_csum) {
@@ -197,14 +201,16 @@ enqueue(struct dp_sock *s, struct rte_mbuf **frags, unsigned int nfrag,
 	return 0;
 }
 
-long
-dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
-		const struct dp_addr *to, int flags)
+/* ts_id: the datagram's SO_TIMESTAMP_ID, or NULL. */
+static long
+udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		const struct dp_addr *to, int flags, const uint32_t *ts_id)
 {
 	struct dp_engine *eng = s->eng;
 	struct rte_mbuf *frags[FRAG_MAX];
 	struct iov_cursor cur = { .iov = iov, .n = niov };
-	struct build b = { .s = s };
+	struct build b = { .s = s, .tstamp = ts_id != NULL,
+		.ts_id = ts_id != NULL ? *ts_id : 0 };
 	struct dp_addr dst;
 	uint64_t peer, deadline;
 	uint32_t per_frag, sndtimeo = __atomic_load_n(&s->sndtimeo_ms,
@@ -287,6 +293,21 @@ dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 	return ret;
 }
 
+long
+dp_udp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		const struct dp_addr *to, int flags)
+{
+	return udp_send(s, iov, niov, to, flags, NULL);
+}
+
+long
+dp_udp_send_ts(struct dp_sock *s, const struct dp_iov *iov,
+		unsigned int niov, const struct dp_addr *to, int flags,
+		uint32_t ts_id)
+{
+	return udp_send(s, iov, niov, to, flags, &ts_id);
+}
+
 static size_t
 copy_to(const struct dp_iov *iov, unsigned int n, const uint8_t *src,
 		size_t len)
@@ -351,6 +372,7 @@ take(struct dp_sock *s, struct rte_mbuf *m, const struct dp_iov *iov,
 		meta->tos = p->tos;
 		meta->ttl = p->ttl;
 		meta->full_len = len;
+		meta->rx_tsc = p->rx_tsc;
 	}
 	if (!peek) {
 		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
@@ -535,5 +557,6 @@ const struct dp_sock_ops dp_udp_ops = {
 	.input = dp_udp_input,
 	.ctlinput = dp_udp_ctlinput,
 	.sent = udp_sent,
+	.send_ts = dp_udp_send_ts,
 	.free = udp_free,
 };

@@ -102,6 +102,9 @@ struct drv_port {
 	struct rte_ether_addr mac;	/**< our station address */
 	uint64_t rx_offloads;		/**< RTE_ETH_RX_OFFLOAD_* enabled */
 	uint64_t tx_offloads;		/**< RTE_ETH_TX_OFFLOAD_* enabled */
+	bool rx_tstamp_capa;		/**< the PMD offers
+					 * RTE_ETH_RX_OFFLOAD_TIMESTAMP (not
+					 * enabled: wspdk stamps in software) */
 	uint16_t mtu;			/**< IP MTU in effect */
 	bool mc_filter;			/**< PMD takes a multicast MAC list */
 	enum drv_rss rss;		/**< how flows map to queues */

@@ -129,11 +129,23 @@ for op in ("fill", "idle", "cancel", "arm", "rearm", "expire"):
             except (KeyError, ValueError):
                 errors.append("timer: %s_%d_%s missing" % (op, n, k))
 
+# Packet timestamps: every setting measured, and every RX timestamp of
+# the split lay inside its send/receive window.
+ts = kv(os.path.join(out, "tstamp.summary"))
+if ts.get("kind") != "tstamp" or \
+        any(int(ts.get("%s_dgrams" % k, "0")) == 0 for k in
+            ("off", "rx", "rxtx")):
+    errors.append("tstamp: not every setting measured (%s)" % ts)
+if ts.get("stamps_outside_window") != "0":
+    errors.append("tstamp: %s RX timestamps outside their window"
+                  % ts.get("stamps_outside_window"))
+
 report = open(stdout).read()
 if report != open(os.path.join(out, "report.md")).read():
     errors.append("stdout differs from report.md")
 for h in ("## Latency", "## Throughput", "## Lifecycle", "## Targets",
-          "## Multicast fan-out", "## Timers", "| scenario | measurement |"):
+          "## Multicast fan-out", "## Timers", "## Packet timestamps",
+          "| scenario | measurement |"):
     if h not in report:
         errors.append("report: no '%s'" % h)
 rows = [l for l in report.splitlines() if l.startswith("| ")]

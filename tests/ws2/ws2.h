@@ -264,6 +264,23 @@ int ws2_stub_get_message(struct ws2_stub_msg *m, DWORD timeout_ms);
 /** Drop every posted message. */
 void ws2_stub_flush_messages(void);
 
+/*
+ * kernel32's performance counter (ws2_clock.c): the stand-in's clock is
+ * CLOCK_MONOTONIC_RAW in nanoseconds (frequency 1e9), the clock the
+ * provider gives its packet timestamps in on Linux (SO_TIMESTAMP,
+ * SIO_GET_TX_TIMESTAMP), as Windows gives them in QPC units.
+ */
+typedef union _LARGE_INTEGER {
+	struct {
+		DWORD LowPart;
+		LONG HighPart;
+	};
+	long long QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
+BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
+
 #endif /* _WIN32 */
 
 #endif /* _WS2_H_ */
