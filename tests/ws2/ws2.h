@@ -269,15 +269,8 @@ void ws2_stub_flush_messages(void);
  * CLOCK_MONOTONIC_RAW in nanoseconds (frequency 1e9), the clock the
  * provider gives its packet timestamps in on Linux (SO_TIMESTAMP,
  * SIO_GET_TX_TIMESTAMP), as Windows gives them in QPC units.
+ * LARGE_INTEGER is wsp_abi.h's.
  */
-typedef union _LARGE_INTEGER {
-	struct {
-		DWORD LowPart;
-		LONG HighPart;
-	};
-	long long QuadPart;
-} LARGE_INTEGER, *PLARGE_INTEGER;
-
 BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
 BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
 
