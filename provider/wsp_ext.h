@@ -41,6 +41,13 @@ INT WSAAPI wsp_send_msg(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD sent,
 int wsp_msg_ext_sendmsg(SOCKET s, LPVOID in, DWORD inlen,
 		LPWSATHREADID tid, LPINT lpErrno);
 
+/* wsp_poll.c: WSAPoll as the WSAID_WSAPOLL extension function (errors
+ * through WSASetLastError), and as Ws2_32's SIO_EXT_POLL on socket s: a
+ * WSAPOLLDATA in `in`, whose revents and result are written in place
+ * (errors in *lpErrno, result SOCKET_ERROR then). */
+INT WSAAPI wsp_poll(LPWSAPOLLFD fds, ULONG n, INT timeout);
+int wsp_poll_ioctl(SOCKET s, LPVOID in, DWORD inlen, LPINT lpErrno);
+
 /* A received datagram's flags and control data into msg (Control.len
  * becomes the bytes written); returns the dwFlags to report. */
 DWORD wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,

@@ -125,6 +125,7 @@ int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject,
 int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject,
 	LPWSANETWORKEVENTS lpNetworkEvents);
 int WSAAPI WSAAsyncSelect(SOCKET s, HWND hWnd, u_int wMsg, LONG lEvent);
+int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout);
 
 /* Events, waits, APCs (kernel32 stand-ins included: SleepEx). */
 WSAEVENT WSAAPI WSACreateEvent(void);
