@@ -229,6 +229,31 @@ select_common(SOCKET s, bool async, WSAEVENT ev, HWND hwnd,
 	return 0;
 }
 
+int
+wsp_evsel_inherit(struct wsp_sock *from, SOCKET to)
+{
+	bool async;
+	WSAEVENT ev;
+	HWND hwnd;
+	unsigned int msg;
+	LONG events;
+	int err = 0;
+
+	if (__atomic_load_n(&from->ev_mask, __ATOMIC_RELAXED) == 0)
+		return 0;
+	wsp_mutex_lock(&evsel_lock);
+	events = from->ev_mask;
+	async = from->ev_async;
+	ev = from->ev_event;
+	hwnd = from->ev_hwnd;
+	msg = from->ev_msg;
+	wsp_mutex_unlock(&evsel_lock);
+	if (events == 0)
+		return 0;
+	return select_common(to, async, ev, hwnd, msg, events, &err) == 0 ?
+		0 : err;
+}
+
 int WSPAPI
 wsp_event_select(SOCKET s, WSAEVENT ev, LONG events, LPINT lpErrno)
 {

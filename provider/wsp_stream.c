@@ -6,9 +6,9 @@
  * (dataplane/tcp); this file holds the Winsock rules on top of it.
  *
  * An accepted socket inherits its listener's properties (WSPAccept):
- * FIONBIO, linger, SO_KEEPALIVE and the overlapped flag on the provider
- * side, buffer sizes, timeouts, TCP_NODELAY, TTL and TOS in the
- * dataplane.
+ * FIONBIO, linger, SO_KEEPALIVE, the overlapped flag and the event
+ * select (WSPEventSelect or WSPAsyncSelect) on the provider side,
+ * buffer sizes, timeouts, TCP_NODELAY, TTL and TOS in the dataplane.
  */
 #include <errno.h>
 #include <limits.h>
@@ -251,6 +251,15 @@ wsp_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
 			.protocol = ws->protocol, .overlapped = ws->overlapped,
 			.info = &ws->info, .parent = ws, .adopt = child };
 		h = wsp_sock_open(&attr, &err);
+	}
+	if (h != INVALID_SOCKET) {
+		int e;
+
+		err = wsp_evsel_inherit(ws, h);
+		if (err != 0) {
+			wsp_close_socket(h, &e);
+			h = INVALID_SOCKET;
+		}
 	}
 	if (h != INVALID_SOCKET && addr != NULL)
 		wsp_addr_to_sa(&peer, addr, addrlen);
