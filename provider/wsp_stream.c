@@ -54,6 +54,10 @@ wsp_stream_connect(struct wsp_sock *ws, const struct dp_addr *peer)
 	ret = dp_sock_connect_flags(ws->dp, peer, nb ? DP_F_NONBLOCK : 0);
 	if (ret == -EINPROGRESS) {
 		__atomic_store_n(&ws->connecting, true, __ATOMIC_RELAXED);
+		/* A refusal can come before connecting is set: the service
+		 * thread then saw no connect to fail, and no event follows.
+		 * Event select looks again (FD_CONNECT's error). */
+		wsp_evsel_reenable(ws, 0);
 		return WSAEWOULDBLOCK;
 	}
 	/* A connect after a non-blocking one failed reports that failure
