@@ -164,7 +164,7 @@ wsp_evsel_close(struct wsp_sock *ws)
 	__atomic_store_n(&ws->ev_mask, 0, __ATOMIC_RELAXED);
 	wsp_mutex_unlock(&evsel_lock);
 	if (was)
-		wsp_watch_del(ws);
+		wsp_watch_del(ws, WSP_WATCH_EVSEL);
 }
 
 /*
@@ -216,9 +216,9 @@ select_common(SOCKET s, bool async, WSAEVENT ev, HWND hwnd,
 		record(ws);
 	wsp_mutex_unlock(&evsel_lock);
 	if (events != 0)
-		err = wsp_watch_add(ws, watch_fn);
+		err = wsp_watch_add(ws, WSP_WATCH_EVSEL, watch_fn);
 	else
-		wsp_watch_del(ws);
+		wsp_watch_del(ws, WSP_WATCH_EVSEL);
 	if (err != 0) {
 		wsp_evsel_close(ws);
 		wsp_sock_put(ws);

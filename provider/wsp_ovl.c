@@ -240,7 +240,7 @@ static void
 sock_idle(struct wsp_sock *ws)
 {
 	sock_list_del(ws);
-	wsp_watch_del(ws);
+	wsp_watch_del(ws, WSP_WATCH_OVL);
 }
 
 /* Complete q's ops in order while try_op can (lock held). */
@@ -330,7 +330,7 @@ queue_op(struct wsp_ovl_queue *q, struct ovl_op *op)
 		return WSAENOTSOCK;
 	/* Watched while something is pending, and only then. */
 	if (!sock_has_ops(ws)) {
-		err = wsp_watch_add(ws, sock_ready);
+		err = wsp_watch_add(ws, WSP_WATCH_OVL, sock_ready);
 		if (err != 0)
 			return err;
 		ws->ovl_next = ovl.socks;
