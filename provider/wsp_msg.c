@@ -62,6 +62,34 @@ is_broadcast(uint32_t dst)
 	return prefix < 31 && dst == (ip | ~mask);
 }
 
+/*
+ * IP_RECVTOS and IP_RECVTTL (IPPROTO_IP socket options, Windows 10 and
+ * later): the datagram's TOS byte, DSCP and ECN bits, as an IP_TOS
+ * message ("The returned message type will be IP_TOS") and its TTL as an
+ * IP_TTL message. Microsoft does not give their data's size; each is an
+ * INT here, as Windows' IP_ECN message and msquic's IP_TOS on Windows
+ * (datapath_winuser.c) are. Returns MSG_CTRUNC if one did not fit.
+ */
+static DWORD
+fill_tos_ttl(const struct wsp_sock *ws, WSABUF *ctl, DWORD *used,
+		const struct dp_rx_meta *meta)
+{
+	DWORD flags = 0;
+	INT v;
+
+	if (__atomic_load_n(&ws->recvtos, __ATOMIC_RELAXED)) {
+		v = meta->tos;
+		if (!cmsg_put(ctl, used, IPPROTO_IP, IP_TOS, &v, sizeof(v)))
+			flags |= MSG_CTRUNC;
+	}
+	if (__atomic_load_n(&ws->recvttl, __ATOMIC_RELAXED)) {
+		v = meta->ttl;
+		if (!cmsg_put(ctl, used, IPPROTO_IP, IP_TTL, &v, sizeof(v)))
+			flags |= MSG_CTRUNC;
+	}
+	return flags;
+}
+
 DWORD
 wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,
 		const struct dp_rx_meta *meta, bool truncated)
@@ -80,6 +108,7 @@ wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,
 				&pi, sizeof(pi)))
 			flags |= MSG_CTRUNC;
 	}
+	flags |= fill_tos_ttl(ws, &msg->Control, &used, meta);
 	msg->Control.len = used;
 	msg->dwFlags = flags;
 	return flags;

@@ -44,6 +44,8 @@ struct wsp_sock {
 	bool keepalive;			/* (a) SO_KEEPALIVE, as last set */
 	bool pktinfo;			/* (a) IP_PKTINFO: recvmsg reports
 					 * each datagram's destination */
+	bool recvtos;			/* (a) IP_RECVTOS: and its TOS */
+	bool recvttl;			/* (a) IP_RECVTTL: and its TTL */
 	bool netreset;			/* (a) SIO_UDP_NETRESET, stored only
 					 * (no ICMP time exceeded is
 					 * reported to sockets) */

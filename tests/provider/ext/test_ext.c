@@ -294,6 +294,7 @@ main(int argc, char **argv)
 		&test_ext_registry_suite,
 		&test_ext_options_suite,
 		&test_ext_msg_suite,
+		&test_ext_tos_ttl_suite,
 		NULL
 	};
 
