@@ -34,6 +34,7 @@ struct ovl_op {
 	LPWSAOVERLAPPED ov;
 	LPWSAOVERLAPPED_COMPLETION_ROUTINE cr;
 	WSATHREADID tid;
+	bool own_tid;			/* tid is closed when the op ends */
 	struct sockaddr *from;		/* caller keeps them valid */
 	LPINT fromlen;
 	LPWSAMSG msg;			/* WSARecvMsg's, or NULL */
@@ -186,9 +187,14 @@ try_send(struct ovl_op *op)
 	return true;
 }
 
+/* After the op's completion (its APC queued) or its abort. */
 static void
 op_free(struct ovl_op *op)
 {
+	int e;
+
+	if (op->own_tid)
+		WSP_UPCALL(lpWPUCloseThread)(&op->tid, &e);
 	wsp_sock_put(op->ws);
 	free(op);
 }
@@ -356,7 +362,7 @@ static int
 pend(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs, LPDWORD flags,
 		struct sockaddr *from, LPINT fromlen, LPWSAMSG msg,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
-		LPWSATHREADID tid)
+		LPWSATHREADID tid, bool own_tid)
 {
 	struct ovl_op *op;
 	int err = 0;
@@ -370,10 +376,14 @@ pend(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs, LPDWORD flags,
 	if (*flags & MSG_PEEK)
 		op->dp_flags = DP_F_PEEK;
 	*flags = 0;
+	/* Set before it is queued, where the service thread may end it;
+	 * not queued, it is the caller's again. */
+	op->own_tid = own_tid;
 	wsp_mutex_lock(&ovl.lock);
 	err = queue_op(&ws->ovl_recv, op);
 	wsp_mutex_unlock(&ovl.lock);
 	if (err != 0) {
+		op->own_tid = false;
 		op_free(op);
 		return err;
 	}
@@ -387,17 +397,17 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		LPWSATHREADID tid)
 {
 	return pend(ws, bufs, nbufs, flags, from, fromlen, NULL, ov, cr,
-		tid);
+		tid, false);
 }
 
 int
 wsp_ovl_pend_recv_msg(struct wsp_sock *ws, LPWSAMSG msg,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
-		LPWSATHREADID tid)
+		LPWSATHREADID tid, bool own_tid)
 {
 	return pend(ws, msg->lpBuffers, msg->dwBufferCount, &msg->dwFlags,
 		msg->name, msg->name != NULL ? &msg->namelen : NULL, msg, ov,
-		cr, tid);
+		cr, tid, own_tid);
 }
 
 /*
@@ -413,7 +423,8 @@ wsp_ovl_pend_recv_msg(struct wsp_sock *ws, LPWSAMSG msg,
 int
 wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		const struct dp_addr *dst, LPDWORD sent, LPWSAOVERLAPPED ov,
-		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid)
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		bool own_tid)
 {
 	struct ovl_op *op;
 	bool done = false;
@@ -444,8 +455,12 @@ wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 			advance(op, (DWORD)r);
 		}
 	}
-	if (err == 0 && !done)
+	if (err == 0 && !done) {
+		op->own_tid = own_tid;	/* as in pend() */
 		err = queue_op(&ws->ovl_send, op);
+		if (err != 0)
+			op->own_tid = false;
+	}
 	wsp_mutex_unlock(&ovl.lock);
 	if (err != 0) {
 		op_free(op);

@@ -244,6 +244,10 @@ void ws2_stub_fail_socket_handles(unsigned int n);
 /** Events alive (WSACreateEvent + WPUCreateEvent). */
 unsigned ws2_stub_event_count(void);
 
+/** Thread ids opened by WPUOpenCurrentThread and not yet closed by
+ * WPUCloseThread (each a thread handle on Windows). */
+unsigned ws2_stub_thread_ids_open(void);
+
 /** Completion ports alive (CreateIoCompletionPort, not yet closed). */
 unsigned ws2_stub_port_count(void);
 
