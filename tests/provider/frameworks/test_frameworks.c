@@ -12,6 +12,7 @@ main(int argc, char **argv)
 		&test_fw_dotnet_suite,
 		&test_fw_libuv_suite,
 		&test_fw_asyncio_suite,
+		&test_fw_libuv_tcp_suite,
 		NULL
 	};
 
