@@ -14,6 +14,7 @@ main(int argc, char **argv)
 		&test_fw_asyncio_suite,
 		&test_fw_libuv_tcp_suite,
 		&test_fw_selector_suite,
+		&test_fw_qt_suite,
 		NULL
 	};
 
