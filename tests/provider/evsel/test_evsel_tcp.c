@@ -8,19 +8,6 @@
 
 #include "evsel.h"
 
-static SOCKET
-listener(struct sockaddr_in *name)
-{
-	struct sockaddr_in sin = pt_sin(PT_IP, 0);
-	int len = PT_SIN_LEN;
-	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
-
-	PT_OK(bind(l, PT_SA(sin), PT_SIN_LEN));
-	PT_OK(listen(l, SOMAXCONN));
-	PT_OK(getsockname(l, PT_SA(*name), &len));
-	return l;
-}
-
 /* Wait for ev and enumerate until every event of want was seen. */
 static LONG
 collect(SOCKET s, WSAEVENT ev, LONG want, WSANETWORKEVENTS *all)
@@ -44,7 +31,7 @@ static void
 test_tcp_connect_close_and_accept_events(void)
 {
 	struct sockaddr_in ln;
-	SOCKET l = listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	SOCKET a;
 	WSAEVENT lev = WSACreateEvent(), cev = WSACreateEvent();
 	WSAEVENT aev = WSACreateEvent();
@@ -94,7 +81,7 @@ static void
 test_tcp_connect_refused_reports_fd_connect_error(void)
 {
 	struct sockaddr_in ln;
-	SOCKET l = listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	WSAEVENT cev = WSACreateEvent();
 	WSANETWORKEVENTS ne;
 
@@ -116,7 +103,7 @@ static void
 test_accepted_socket_inherits_listener_eventselect(void)
 {
 	struct sockaddr_in ln;
-	SOCKET l = listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	WSAEVENT lev = WSACreateEvent();
 	WSANETWORKEVENTS ne;
 	u_long zero = 0;
@@ -150,7 +137,7 @@ static void
 test_accepted_socket_inherits_listener_asyncselect(void)
 {
 	struct sockaddr_in ln;
-	SOCKET l = listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	HWND wnd = (HWND)(uintptr_t)0x4321;
 	struct ws2_stub_msg m;
 	bool read_seen = false;

@@ -32,13 +32,9 @@ static WSAOVERLAPPED read_ov, write_ov;	/* static: outlive a failed test */
 static void
 tcp_pair(SOCKET *c, SOCKET *a)
 {
-	struct sockaddr_in sin = pt_sin(PT_IP, 0);
-	int len = PT_SIN_LEN;
-	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	struct sockaddr_in sin;
+	SOCKET l = pt_listener(&sin);
 
-	PT_OK(bind(l, PT_SA(sin), PT_SIN_LEN));
-	PT_OK(listen(l, SOMAXCONN));
-	PT_OK(getsockname(l, PT_SA(sin), &len));
 	*c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	PT_OK(connect(*c, PT_SA(sin), PT_SIN_LEN));
 	*a = accept(l, NULL, NULL);

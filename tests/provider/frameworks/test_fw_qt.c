@@ -71,17 +71,14 @@ qt_read_all(SOCKET s)
 static void
 test_qt_socket_notifier_replay(void)
 {
-	struct sockaddr_in ln = pt_sin(PT_IP, 0);
-	int len = PT_SIN_LEN, err = -1;
-	SOCKET l = socket(AF_INET, SOCK_STREAM, 0), c, a;
+	struct sockaddr_in ln;
+	int err = -1;
+	SOCKET l = pt_listener(&ln), c, a;
 	LONG seen = 0, ev;
 	u_long on = 1;
 
 	ws2_stub_flush_messages();
 	/* QTcpServer: a read notifier on the listener. */
-	PT_OK(bind(l, PT_SA(ln), PT_SIN_LEN));
-	PT_OK(listen(l, SOMAXCONN));
-	PT_OK(getsockname(l, PT_SA(ln), &len));
 	PT_OK(ioctlsocket(l, FIONBIO, &on));
 	PT_OK(WSAAsyncSelect(l, QT_HWND, WM_QT_SOCKETNOTIFIER, QT_READ));
 	c = socket(AF_INET, SOCK_STREAM, 0);

@@ -123,12 +123,30 @@ read_from_self(SOCKET ssock)
 	return total;
 }
 
+/* _sock_connect and _sock_connect_cb: a non-blocking connect, the
+ * selector's writability (readers r as registered), SO_ERROR. */
+static int
+sock_connect(struct sockaddr_in to, SOCKET *r)
+{
+	SOCKET c = socket(AF_INET, SOCK_STREAM, 0), w[1] = { c };
+	int err = -1, elen = sizeof(err);
+	u_long on = 1;
+	fd_set rd, wr;
+
+	PT_OK(ioctlsocket(c, FIONBIO, &on));
+	PT_FAILS(connect(c, PT_SA(to), PT_SIN_LEN), WSAEWOULDBLOCK);
+	selector_select(r, 1, w, 1, PT_WAIT_MS, &rd, &wr);
+	CU_ASSERT_TRUE(FD_ISSET(c, &wr));
+	PT_OK(getsockopt(c, SOL_SOCKET, SO_ERROR, (char *)&err, &elen));
+	pt_close(c);
+	return err;
+}
+
 static void
 test_asyncio_selector_loop_replay(void)
 {
-	struct sockaddr_in ln = pt_sin(PT_IP, 0);
-	SOCKET ssock, csock, l, c, r[1], w[1];
-	int len = PT_SIN_LEN, err = -1, elen = sizeof(err);
+	struct sockaddr_in ln;
+	SOCKET ssock, csock, l, r[1];
 	u_long on = 1;
 	fd_set rd, wr;
 	pthread_t t;
@@ -148,31 +166,12 @@ test_asyncio_selector_loop_replay(void)
 	CU_ASSERT_TRUE(FD_ISSET(ssock, &rd));
 	CU_ASSERT_EQUAL(read_from_self(ssock), 1);
 	/* sock_connect: writable once connected, SO_ERROR 0. */
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	PT_OK(bind(l, PT_SA(ln), PT_SIN_LEN));
-	PT_OK(listen(l, SOMAXCONN));
-	PT_OK(getsockname(l, PT_SA(ln), &len));
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	PT_OK(ioctlsocket(c, FIONBIO, &on));
-	PT_FAILS(connect(c, PT_SA(ln), PT_SIN_LEN), WSAEWOULDBLOCK);
-	w[0] = c;
-	selector_select(r, 1, w, 1, PT_WAIT_MS, &rd, &wr);
-	CU_ASSERT_TRUE(FD_ISSET(c, &wr));
-	PT_OK(getsockopt(c, SOL_SOCKET, SO_ERROR, (char *)&err, &elen));
-	CU_ASSERT_EQUAL(err, 0);
-	pt_close(c);
+	l = pt_listener(&ln);
+	CU_ASSERT_EQUAL(sock_connect(ln, r), 0);
 	/* Refused: reported through the exception set as writable, and
 	 * SO_ERROR says why (ConnectionRefusedError). */
 	pt_close(l);
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	PT_OK(ioctlsocket(c, FIONBIO, &on));
-	PT_FAILS(connect(c, PT_SA(ln), PT_SIN_LEN), WSAEWOULDBLOCK);
-	w[0] = c;
-	selector_select(r, 1, w, 1, PT_WAIT_MS, &rd, &wr);
-	CU_ASSERT_TRUE(FD_ISSET(c, &wr));
-	PT_OK(getsockopt(c, SOL_SOCKET, SO_ERROR, (char *)&err, &elen));
-	CU_ASSERT_EQUAL(err, WSAECONNREFUSED);
-	pt_close(c);
+	CU_ASSERT_EQUAL(sock_connect(ln, r), WSAECONNREFUSED);
 	pt_close(ssock);
 	pt_close(csock);
 }

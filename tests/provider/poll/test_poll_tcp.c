@@ -9,19 +9,6 @@
 
 #include "poll.h"
 
-static SOCKET
-listener(struct sockaddr_in *name)
-{
-	struct sockaddr_in sin = pt_sin(PT_IP, 0);
-	int len = PT_SIN_LEN;
-	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
-
-	PT_OK(bind(l, PT_SA(sin), PT_SIN_LEN));
-	PT_OK(listen(l, SOMAXCONN));
-	PT_OK(getsockname(l, PT_SA(*name), &len));
-	return l;
-}
-
 /* Poll p until it reports want (all of it) or PT_WAIT_MS pass. */
 static SHORT
 poll_until(WSAPOLLFD *p, SHORT want)
@@ -40,7 +27,7 @@ static void
 pair(SOCKET *c, SOCKET *a)
 {
 	struct sockaddr_in ln;
-	SOCKET l = listener(&ln);
+	SOCKET l = pt_listener(&ln);
 	WSAPOLLFD p = poll_fd(l, POLLRDNORM);
 
 	*c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
@@ -120,7 +107,7 @@ static void
 test_wsapoll_tcp_refused_connect_reports_hup_err_wrnorm(void)
 {
 	struct sockaddr_in ln;
-	SOCKET l = listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	WSAPOLLFD p = poll_fd(c, POLLWRNORM);
 
 	pt_close(l);		/* its port now refuses */
