@@ -421,7 +421,9 @@ int WSAAPI __WSAFDIsSet(SOCKET s, fd_set *set);
 #define IP_BLOCK_SOURCE		17
 #define IP_UNBLOCK_SOURCE	18
 #define IP_PKTINFO		19
+#define IP_RECVTTL		21
 #define IP_UNICAST_IF		31
+#define IP_RECVTOS		40
 
 #define MSG_OOB			0x1
 #define MSG_PEEK		0x2
@@ -468,6 +470,8 @@ int WSAAPI __WSAFDIsSet(SOCKET s, fd_set *set);
 #define SIO_BASE_HANDLE		0x48000022
 #define SIO_KEEPALIVE_VALS	0x98000004
 #define SIO_UDP_CONNRESET	0x9800000C
+#define SIO_EXT_SELECT		0xC800001E
+#define SIO_EXT_POLL		0xC800001F
 #define SIO_EXT_SENDMSG		0xC8000020
 
 /* Network events (winsock2.h). */
@@ -819,6 +823,35 @@ typedef struct {
 	LPWSAOVERLAPPED lpOverlapped;
 	LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine;
 } WSASENDMSG, *LPWSASENDMSG;
+
+/* WSAPoll (winsock2.h) and its arguments as SIO_EXT_POLL carries them
+ * (mswsock.h). */
+#define POLLRDNORM		0x0100
+#define POLLRDBAND		0x0200
+#define POLLIN			(POLLRDNORM | POLLRDBAND)
+#define POLLPRI			0x0400
+#define POLLWRNORM		0x0010
+#define POLLOUT			(POLLWRNORM)
+#define POLLWRBAND		0x0020
+#define POLLERR			0x0001
+#define POLLHUP			0x0002
+#define POLLNVAL		0x0004
+
+typedef struct pollfd {
+	SOCKET fd;
+	SHORT events;
+	SHORT revents;
+} WSAPOLLFD, *PWSAPOLLFD, *LPWSAPOLLFD;
+
+typedef struct {
+	int result;
+	ULONG fds;
+	INT timeout;
+	WSAPOLLFD fdArray[];
+} WSAPOLLDATA, *LPWSAPOLLDATA;
+
+typedef INT (WSAAPI *LPFN_WSAPOLL)(LPWSAPOLLFD fdarray, ULONG nfds,
+	INT timeout);
 
 typedef INT (WSAAPI *LPFN_WSARECVMSG)(SOCKET s, LPWSAMSG lpMsg,
 	LPDWORD lpdwNumberOfBytesRecvd, LPWSAOVERLAPPED lpOverlapped,

@@ -164,7 +164,7 @@ wsp_evsel_close(struct wsp_sock *ws)
 	__atomic_store_n(&ws->ev_mask, 0, __ATOMIC_RELAXED);
 	wsp_mutex_unlock(&evsel_lock);
 	if (was)
-		wsp_watch_del(ws);
+		wsp_watch_del(ws, WSP_WATCH_EVSEL);
 }
 
 /*
@@ -216,9 +216,9 @@ select_common(SOCKET s, bool async, WSAEVENT ev, HWND hwnd,
 		record(ws);
 	wsp_mutex_unlock(&evsel_lock);
 	if (events != 0)
-		err = wsp_watch_add(ws, watch_fn);
+		err = wsp_watch_add(ws, WSP_WATCH_EVSEL, watch_fn);
 	else
-		wsp_watch_del(ws);
+		wsp_watch_del(ws, WSP_WATCH_EVSEL);
 	if (err != 0) {
 		wsp_evsel_close(ws);
 		wsp_sock_put(ws);
@@ -227,6 +227,31 @@ select_common(SOCKET s, bool async, WSAEVENT ev, HWND hwnd,
 	}
 	wsp_sock_put(ws);
 	return 0;
+}
+
+int
+wsp_evsel_inherit(struct wsp_sock *from, SOCKET to)
+{
+	bool async;
+	WSAEVENT ev;
+	HWND hwnd;
+	unsigned int msg;
+	LONG events;
+	int err = 0;
+
+	if (__atomic_load_n(&from->ev_mask, __ATOMIC_RELAXED) == 0)
+		return 0;
+	wsp_mutex_lock(&evsel_lock);
+	events = from->ev_mask;
+	async = from->ev_async;
+	ev = from->ev_event;
+	hwnd = from->ev_hwnd;
+	msg = from->ev_msg;
+	wsp_mutex_unlock(&evsel_lock);
+	if (events == 0)
+		return 0;
+	return select_common(to, async, ev, hwnd, msg, events, &err) == 0 ?
+		0 : err;
 }
 
 int WSPAPI

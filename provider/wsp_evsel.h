@@ -26,6 +26,12 @@ void wsp_evsel_reenable(struct wsp_sock *ws, LONG events);
  * refused then). */
 bool wsp_evsel_active(const struct wsp_sock *ws);
 
+/* An accepted socket `to` takes its listener's WSPEventSelect or
+ * WSPAsyncSelect, as WSPAccept says it inherits "asynchronous events
+ * registered"; what is already true (FD_WRITE) is recorded at once.
+ * 0 or a WSA error. */
+int wsp_evsel_inherit(struct wsp_sock *from, SOCKET to);
+
 /* ws is closing: stop recording and following it. */
 void wsp_evsel_close(struct wsp_sock *ws);
 

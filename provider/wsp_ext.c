@@ -34,7 +34,7 @@ static const struct ext exts[] = {
 	EXT(WSAID_GETACCEPTEXSOCKADDRS, wsp_get_acceptex_sockaddrs),
 	EXT(WSAID_TRANSMITFILE, wsp_transmit_file),
 	EXT(WSAID_TRANSMITPACKETS, wsp_transmit_packets),
-	EXT(WSAID_WSAPOLL, NULL),
+	EXT(WSAID_WSAPOLL, wsp_poll),
 };
 
 int

@@ -65,6 +65,13 @@ BOOL WSAAPI wsp_transmit_packets(SOCKET s, LPTRANSMIT_PACKETS_ELEMENT el,
 int wsp_ext_tcp_update_context(struct wsp_sock *ws, int name,
 		const char *v, int len);
 
+/* wsp_poll.c: WSAPoll as the WSAID_WSAPOLL extension function (errors
+ * through WSASetLastError), and as Ws2_32's SIO_EXT_POLL on socket s: a
+ * WSAPOLLDATA in `in`, whose revents and result are written in place
+ * (errors in *lpErrno, result SOCKET_ERROR then). */
+INT WSAAPI wsp_poll(LPWSAPOLLFD fds, ULONG n, INT timeout);
+int wsp_poll_ioctl(SOCKET s, LPVOID in, DWORD inlen, LPINT lpErrno);
+
 /* A received datagram's flags and control data into msg (Control.len
  * becomes the bytes written); returns the dwFlags to report. */
 DWORD wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,

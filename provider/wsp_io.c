@@ -212,7 +212,7 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 	if (ov != NULL) {
 		iov_done(&a);
 		err = wsp_ovl_send(a.ws, bufs, nbufs, dstp, sent, ov, cr,
-			tid);
+			tid, false);
 		wsp_sock_put(a.ws);
 		if (err == 0)
 			return 0;

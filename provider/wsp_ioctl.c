@@ -5,8 +5,12 @@
  * SIO_UDP_CONNRESET, SIO_UDP_NETRESET, packet timestamps
  * (SIO_TIMESTAMPING, SIO_GET_TX_TIMESTAMP, wsp_tstamp.c), the
  * base-handle queries, for which we are the base provider and answer with
- * our own handle (winsock-spi.md §3.5), the extension functions and interface queries (wsp_ext.c), and
- * Ws2_32's WSASendMsg (SIO_EXT_SENDMSG, wsp_msg.c).
+ * our own handle (winsock-spi.md §3.5), the extension functions and
+ * interface queries (wsp_ext.c), and the calls Ws2_32 sends a non-IFS
+ * provider as ioctls: WSASendMsg (SIO_EXT_SENDMSG, wsp_msg.c) and WSAPoll
+ * (SIO_EXT_POLL, wsp_poll.c). SIO_EXT_SELECT has no documented argument
+ * layout (no structure in mswsock.h, no page): Ws2_32 reaches our select
+ * through WSPSelect, and the code fails WSAEOPNOTSUPP.
  *
  * Codes we know but do not implement fail WSAEOPNOTSUPP; codes we do not
  * know fail WSAEINVAL. Every ioctl completes at once; with an overlapped
@@ -120,10 +124,12 @@ ioctl_one(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 		return wsp_ext_routing_query(in, inlen, out, outlen, ret);
 	case SIO_ADDRESS_LIST_QUERY:
 		return wsp_ext_address_list(out, outlen, ret);
+	case SIO_BSP_HANDLE_POLL:
+		/* Also: "The lpOverlapped parameter must be a NULL
+		 * pointer" (Winsock IOCTLs), checked by the caller. */
 	case SIO_BASE_HANDLE:
 	case SIO_BSP_HANDLE:
 	case SIO_BSP_HANDLE_SELECT:
-	case SIO_BSP_HANDLE_POLL:
 		return out_bytes(out, outlen, &ws->handle, sizeof(ws->handle),
 			ret);
 	case SIO_KEEPALIVE_VALS: {
@@ -144,10 +150,25 @@ ioctl_one(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 		return wsp_tstamp_get_tx(ws, in, inlen, out, outlen, ret);
 	case SIO_QUERY_TARGET_PNP_HANDLE:
 	case SIO_ADDRESS_LIST_CHANGE:
+	case SIO_EXT_SELECT:
 		return WSAEOPNOTSUPP;
 	default:
 		return WSAEINVAL;
 	}
+}
+
+/* Ws2_32's WSASendMsg: its error also in the output buffer, a DWORD
+ * (0 on success), where Ws2_32 looks for it. */
+static int
+ext_sendmsg(SOCKET s, LPVOID in, DWORD inlen, LPVOID out, DWORD outlen,
+		LPWSATHREADID tid, LPINT lpErrno)
+{
+	int ret = wsp_msg_ext_sendmsg(s, in, inlen, tid, lpErrno);
+	DWORD code = ret == 0 ? 0 : (DWORD)*lpErrno;
+
+	if (out != NULL && outlen >= sizeof(code))
+		memcpy(out, &code, sizeof(code));
+	return ret;
 }
 
 int WSPAPI
@@ -157,20 +178,27 @@ wsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
 		LPINT lpErrno)
 {
 	struct wsp_sock *ws;
+	bool bsp_poll_ov;
 	DWORD n = 0;
 	int err;
 
-	/* A send in disguise, with its own overlapped arguments. */
+	/* A send in disguise, with its own overlapped arguments; the
+	 * caller reads its error from the output buffer (Microsoft's LSP
+	 * sample, nonifslsp/extension.cpp ExtWSASendMsg). */
 	if (code == SIO_EXT_SENDMSG)
-		return wsp_msg_ext_sendmsg(s, in, inlen, tid, lpErrno);
+		return ext_sendmsg(s, in, inlen, out, outlen, tid, lpErrno);
+	/* A poll in disguise: it waits, it never completes overlapped. */
+	if (code == SIO_EXT_POLL)
+		return wsp_poll_ioctl(s, in, inlen, lpErrno);
 	ws = wsp_sock_get(s, lpErrno);
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	bsp_poll_ov = code == SIO_BSP_HANDLE_POLL && ov != NULL;
 	if (!ws->overlapped) {
 		ov = NULL;
 		cr = NULL;
 	}
-	if (ret == NULL && ov == NULL)
+	if (bsp_poll_ov || (ret == NULL && ov == NULL))
 		err = WSAEFAULT;
 	else
 		err = ioctl_one(ws, code, in, inlen, out, outlen, &n);

@@ -83,6 +83,34 @@ put_timestamp(const struct wsp_sock *ws, WSABUF *ctl, DWORD *used,
 		0 : MSG_CTRUNC;
 }
 
+/*
+ * IP_RECVTOS and IP_RECVTTL (IPPROTO_IP socket options, Windows 10 and
+ * later): the datagram's TOS byte, DSCP and ECN bits, as an IP_TOS
+ * message ("The returned message type will be IP_TOS") and its TTL as an
+ * IP_TTL message. Microsoft does not give their data's size; each is an
+ * INT here, as Windows' IP_ECN message and msquic's IP_TOS on Windows
+ * (datapath_winuser.c) are. Returns MSG_CTRUNC if one did not fit.
+ */
+static DWORD
+fill_tos_ttl(const struct wsp_sock *ws, WSABUF *ctl, DWORD *used,
+		const struct dp_rx_meta *meta)
+{
+	DWORD flags = 0;
+	INT v;
+
+	if (__atomic_load_n(&ws->recvtos, __ATOMIC_RELAXED)) {
+		v = meta->tos;
+		if (!cmsg_put(ctl, used, IPPROTO_IP, IP_TOS, &v, sizeof(v)))
+			flags |= MSG_CTRUNC;
+	}
+	if (__atomic_load_n(&ws->recvttl, __ATOMIC_RELAXED)) {
+		v = meta->ttl;
+		if (!cmsg_put(ctl, used, IPPROTO_IP, IP_TTL, &v, sizeof(v)))
+			flags |= MSG_CTRUNC;
+	}
+	return flags;
+}
+
 DWORD
 wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,
 		const struct dp_rx_meta *meta, bool truncated)
@@ -102,6 +130,7 @@ wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,
 			flags |= MSG_CTRUNC;
 	}
 	flags |= put_timestamp(ws, &msg->Control, &used, meta);
+	flags |= fill_tos_ttl(ws, &msg->Control, &used, meta);
 	msg->Control.len = used;
 	msg->dwFlags = flags;
 	return flags;
@@ -115,10 +144,14 @@ fail(int err, LPINT lpErrno)
 	return SOCKET_ERROR;
 }
 
+/*
+ * tid_taken, if not NULL: tid was opened for this call, and an operation
+ * that pends takes it over (*tid_taken set), closing it when it ends.
+ */
 static int
 recv_msg(struct wsp_sock *ws, LPWSAMSG msg, LPDWORD rcvd,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
-		LPWSATHREADID tid, LPINT lpErrno)
+		LPWSATHREADID tid, bool *tid_taken, LPINT lpErrno)
 {
 	struct wsp_iov v;
 	struct dp_rx_meta meta;
@@ -146,9 +179,13 @@ recv_msg(struct wsp_sock *ws, LPWSAMSG msg, LPDWORD rcvd,
 	n = dp_sock_recv_meta(ws->dp, v.iov, v.n, &meta, f);
 	wsp_evsel_reenable(ws, FD_READ);
 	wsp_iov_done(&v);
-	if (n == -EAGAIN && ov != NULL)
-		return fail(wsp_ovl_pend_recv_msg(ws, msg, ov, cr, tid),
-			lpErrno);
+	if (n == -EAGAIN && ov != NULL) {
+		err = wsp_ovl_pend_recv_msg(ws, msg, ov, cr, tid,
+			tid_taken != NULL);
+		if (err == WSA_IO_PENDING && tid_taken != NULL)
+			*tid_taken = true;
+		return fail(err, lpErrno);
+	}
 	if (n < 0 && n != -EMSGSIZE)
 		return fail(wsp_error_from_errno((int)n), lpErrno);
 	if (msg->name != NULL)
@@ -263,10 +300,11 @@ send_dp(struct wsp_sock *ws, const WSABUF *ctl, const struct wsp_iov *v,
 	return dp_sock_send(ws->dp, v->iov, v->n, dstp, f);
 }
 
+/* tid_taken as for recv_msg. */
 static int
 send_msg(struct wsp_sock *ws, LPWSAMSG msg, DWORD flags, LPDWORD sent,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
-		LPWSATHREADID tid, LPINT lpErrno)
+		LPWSATHREADID tid, bool *tid_taken, LPINT lpErrno)
 {
 	struct wsp_iov v;
 	struct dp_addr dst, *dstp = NULL;
@@ -292,7 +330,9 @@ send_msg(struct wsp_sock *ws, LPWSAMSG msg, DWORD flags, LPDWORD sent,
 	 * (wsp_ovl.c), as WSASend's does. */
 	if (ov != NULL) {
 		err = wsp_ovl_send(ws, msg->lpBuffers, msg->dwBufferCount,
-			dstp, sent, ov, cr, tid);
+			dstp, sent, ov, cr, tid, tid_taken != NULL);
+		if (err == WSA_IO_PENDING && tid_taken != NULL)
+			*tid_taken = true;
 		return err == 0 ? 0 : fail(err, lpErrno);
 	}
 	err = wsp_iov_from(&v, msg->lpBuffers, msg->dwBufferCount);
@@ -328,7 +368,8 @@ get(SOCKET s, LPWSAOVERLAPPED *ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE *cr,
 /*
  * The application calls an extension function itself, not through
  * Ws2_32: a completion routine needs the calling thread's id from
- * WPUOpenCurrentThread (XXX: an op that pends keeps it open).
+ * WPUOpenCurrentThread, closed when the call returns, or by the
+ * operation that took it over when that one ends.
  */
 static int
 ext_call(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD n,
@@ -337,6 +378,7 @@ ext_call(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD n,
 {
 	WSATHREADID tid = { 0 };
 	struct wsp_sock *ws;
+	bool taken = false;
 	int err = 0, ret;
 
 	ws = get(s, &ov, &cr, &err);
@@ -347,11 +389,12 @@ ext_call(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD n,
 	if (cr != NULL && WSP_UPCALL(lpWPUOpenCurrentThread)(&tid, &err) != 0)
 		ret = SOCKET_ERROR;
 	else if (rx)
-		ret = recv_msg(ws, msg, n, ov, cr, &tid, &err);
+		ret = recv_msg(ws, msg, n, ov, cr, &tid,
+			cr != NULL ? &taken : NULL, &err);
 	else
-		ret = send_msg(ws, msg, flags, n, ov, cr, &tid, &err);
-	if (cr != NULL && tid.ThreadHandle != NULL &&
-			!(ret != 0 && err == WSA_IO_PENDING)) {
+		ret = send_msg(ws, msg, flags, n, ov, cr, &tid,
+			cr != NULL ? &taken : NULL, &err);
+	if (cr != NULL && tid.ThreadHandle != NULL && !taken) {
 		int e;
 
 		WSP_UPCALL(lpWPUCloseThread)(&tid, &e);
@@ -397,7 +440,7 @@ wsp_msg_ext_sendmsg(SOCKET s, LPVOID in, DWORD inlen, LPWSATHREADID tid,
 	if (ws == NULL)
 		return SOCKET_ERROR;
 	ret = send_msg(ws, a.lpMsg, a.dwFlags, a.lpNumberOfBytesSent, ov, cr,
-		tid, lpErrno);
+		tid, NULL, lpErrno);
 	wsp_sock_put(ws);
 	return ret;
 }

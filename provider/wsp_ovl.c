@@ -35,6 +35,7 @@ struct ovl_op {
 	LPWSAOVERLAPPED ov;
 	LPWSAOVERLAPPED_COMPLETION_ROUTINE cr;
 	WSATHREADID tid;
+	bool own_tid;			/* tid is closed when the op ends */
 	struct sockaddr *from;		/* caller keeps them valid */
 	LPINT fromlen;
 	LPWSAMSG msg;			/* WSARecvMsg's, or NULL */
@@ -188,9 +189,14 @@ try_send(struct ovl_op *op)
 	return true;
 }
 
+/* After the op's completion (its APC queued) or its abort. */
 static void
 op_free(struct ovl_op *op)
 {
+	int e;
+
+	if (op->own_tid)
+		WSP_UPCALL(lpWPUCloseThread)(&op->tid, &e);
 	wsp_sock_put(op->ws);
 	free(op);
 }
@@ -254,7 +260,7 @@ static void
 sock_idle(struct wsp_sock *ws)
 {
 	sock_list_del(ws);
-	wsp_watch_del(ws);
+	wsp_watch_del(ws, WSP_WATCH_OVL);
 }
 
 static bool
@@ -365,7 +371,7 @@ queue_op(struct wsp_ovl_queue *q, struct ovl_op *op)
 		return WSAENOTSOCK;
 	/* Watched while something is pending, and only then. */
 	if (!sock_has_ops(ws)) {
-		err = wsp_watch_add(ws, sock_ready);
+		err = wsp_watch_add(ws, WSP_WATCH_OVL, sock_ready);
 		if (err != 0)
 			return err;
 		ws->ovl_next = ovl.socks;
@@ -408,7 +414,7 @@ static int
 pend(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs, LPDWORD flags,
 		struct sockaddr *from, LPINT fromlen, LPWSAMSG msg,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
-		LPWSATHREADID tid)
+		LPWSATHREADID tid, bool own_tid)
 {
 	struct ovl_op *op;
 	int err = 0;
@@ -422,10 +428,14 @@ pend(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs, LPDWORD flags,
 	if (*flags & MSG_PEEK)
 		op->dp_flags = DP_F_PEEK;
 	*flags = 0;
+	/* Set before it is queued, where the service thread may end it;
+	 * not queued, it is the caller's again. */
+	op->own_tid = own_tid;
 	wsp_mutex_lock(&ovl.lock);
 	err = queue_op(&ws->ovl_recv, op);
 	wsp_mutex_unlock(&ovl.lock);
 	if (err != 0) {
+		op->own_tid = false;
 		op_free(op);
 		return err;
 	}
@@ -439,17 +449,17 @@ wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		LPWSATHREADID tid)
 {
 	return pend(ws, bufs, nbufs, flags, from, fromlen, NULL, ov, cr,
-		tid);
+		tid, false);
 }
 
 int
 wsp_ovl_pend_recv_msg(struct wsp_sock *ws, LPWSAMSG msg,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
-		LPWSATHREADID tid)
+		LPWSATHREADID tid, bool own_tid)
 {
 	return pend(ws, msg->lpBuffers, msg->dwBufferCount, &msg->dwFlags,
 		msg->name, msg->name != NULL ? &msg->namelen : NULL, msg, ov,
-		cr, tid);
+		cr, tid, own_tid);
 }
 
 /*
@@ -465,7 +475,8 @@ wsp_ovl_pend_recv_msg(struct wsp_sock *ws, LPWSAMSG msg,
 int
 wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		const struct dp_addr *dst, LPDWORD sent, LPWSAOVERLAPPED ov,
-		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid)
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		bool own_tid)
 {
 	struct ovl_op *op;
 	bool done = false;
@@ -496,8 +507,12 @@ wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 			advance(op, (DWORD)r);
 		}
 	}
-	if (err == 0 && !done)
+	if (err == 0 && !done) {
+		op->own_tid = own_tid;	/* as in pend() */
 		err = queue_op(&ws->ovl_send, op);
+		if (err != 0)
+			op->own_tid = false;
+	}
 	wsp_mutex_unlock(&ovl.lock);
 	if (err != 0) {
 		op_free(op);

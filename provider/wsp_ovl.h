@@ -23,17 +23,20 @@ int wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		LPWSATHREADID tid);
 
 /* The same for WSARecvMsg: name, flags and control data are filled in
- * msg on completion. */
+ * msg on completion. With own_tid, an op that pends takes over tid (from
+ * WPUOpenCurrentThread) and closes it when it ends; otherwise, as for
+ * any other return, tid stays the caller's. */
 int wsp_ovl_pend_recv_msg(struct wsp_sock *ws, LPWSAMSG msg,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
-		LPWSATHREADID tid);
+		LPWSATHREADID tid, bool own_tid);
 
 /* An overlapped send (dst: lpTo or NULL): 0 (all queued now, *sent
  * set, completion indicated), WSA_IO_PENDING (the rest is queued as
- * room comes), or an error (no completion). */
+ * room comes), or an error (no completion). own_tid as above. */
 int wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		const struct dp_addr *dst, LPDWORD sent, LPWSAOVERLAPPED ov,
-		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid);
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		bool own_tid);
 
 /*
  * An extension function's pending operation (wsp_ext_tcp.c), embedded in

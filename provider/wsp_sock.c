@@ -136,6 +136,8 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	ws->linger = 0;
 	ws->keepalive = false;
 	ws->pktinfo = false;
+	ws->recvtos = false;
+	ws->recvttl = false;
 	ws->netreset = false;
 	ws->unicast_if = 0;
 	ws->ts_rx = false;

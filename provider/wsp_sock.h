@@ -22,6 +22,7 @@
 
 #include "dp_sock.h"
 #include "wsp_abi.h"
+#include "wsp_watch.h"
 
 struct ovl_op;
 
@@ -48,6 +49,8 @@ struct wsp_sock {
 	bool keepalive;			/* (a) SO_KEEPALIVE, as last set */
 	bool pktinfo;			/* (a) IP_PKTINFO: recvmsg reports
 					 * each datagram's destination */
+	bool recvtos;			/* (a) IP_RECVTOS: and its TOS */
+	bool recvttl;			/* (a) IP_RECVTTL: and its TTL */
 	bool netreset;			/* (a) SIO_UDP_NETRESET, stored only
 					 * (no ICMP time exceeded is
 					 * reported to sockets) */
@@ -71,7 +74,8 @@ struct wsp_sock {
 	struct wsp_sock *ovl_next;	/* (v) sockets with pending ops */
 	struct wsp_sock *ovl_prev;	/* (v) */
 	/* watching (wsp_watch.c) */
-	void (*watch_fn)(struct wsp_sock *ws); /* (w) NULL: not watched */
+	wsp_watch_fn watch_fn[WSP_WATCH_USERS]; /* (w) all NULL: not
+					 * watched */
 	struct wsp_sock *watch_next;	/* (w) watched sockets */
 	struct wsp_sock *watch_prev;	/* (w) */
 	/* event select (wsp_evsel.c) */

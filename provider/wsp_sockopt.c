@@ -36,7 +36,8 @@ enum opt_kind {
 	OPT_INADDR,		/* struct in_addr, stored in the dataplane */
 	OPT_MREQ,		/* set only: struct ip_mreq */
 	OPT_MREQ_SOURCE,	/* set only: struct ip_mreq_source */
-	OPT_PKTINFO,		/* BOOL, the provider's (recvmsg) */
+	OPT_CTL,		/* BOOL, the provider's: a recvmsg control
+				 * message (ctl_flag) */
 	OPT_UNICAST_IF,		/* DWORD interface index, network order */
 };
 
@@ -81,11 +82,27 @@ static const struct opt opts[] = {
 	{ IPPROTO_IP, IP_DROP_SOURCE_MEMBERSHIP, OPT_MREQ_SOURCE, 0, DG },
 	{ IPPROTO_IP, IP_BLOCK_SOURCE, OPT_MREQ_SOURCE, 0, DG },
 	{ IPPROTO_IP, IP_UNBLOCK_SOURCE, OPT_MREQ_SOURCE, 0, DG },
-	{ IPPROTO_IP, IP_PKTINFO, OPT_PKTINFO, 0, DG },
+	{ IPPROTO_IP, IP_PKTINFO, OPT_CTL, 0, DG },
+	{ IPPROTO_IP, IP_RECVTOS, OPT_CTL, 0, DG },
+	{ IPPROTO_IP, IP_RECVTTL, OPT_CTL, 0, DG },
 	{ IPPROTO_IP, IP_DONTFRAGMENT, OPT_BOOL, DP_OPT_DONTFRAG, DG },
 	{ IPPROTO_IP, IP_UNICAST_IF, OPT_UNICAST_IF, 0, 0 },
 	{ IPPROTO_TCP, TCP_NODELAY, OPT_BOOL, DP_OPT_NODELAY, ST },
 };
+
+/* The switch of the control message an OPT_CTL option asks for. */
+static bool *
+ctl_flag(struct wsp_sock *ws, int name)
+{
+	switch (name) {
+	case IP_RECVTOS:
+		return &ws->recvtos;
+	case IP_RECVTTL:
+		return &ws->recvttl;
+	default:
+		return &ws->pktinfo;
+	}
+}
 
 /* An option of another socket type, or of the other protocol's level,
  * is unknown to this socket: WSAENOPROTOOPT. */
@@ -111,7 +128,7 @@ settable(enum opt_kind k)
 	return k == OPT_BOOL || k == OPT_INT || k == OPT_LINGER ||
 		k == OPT_DONTLINGER || k == OPT_INADDR || k == OPT_MREQ ||
 		k == OPT_MREQ_SOURCE || k == OPT_KEEPALIVE ||
-		k == OPT_PKTINFO || k == OPT_UNICAST_IF;
+		k == OPT_CTL || k == OPT_UNICAST_IF;
 }
 
 static bool
@@ -223,11 +240,11 @@ set_one(struct wsp_sock *ws, const struct opt *o, const char *v, int len)
 	case OPT_MREQ:
 	case OPT_MREQ_SOURCE:
 		return membership(ws, o->name, v, len);
-	case OPT_PKTINFO:
+	case OPT_CTL:
 		if (len < 1)
 			return WSAEFAULT;
-		__atomic_store_n(&ws->pktinfo, read_value(v, len) != 0,
-			__ATOMIC_RELAXED);
+		__atomic_store_n(ctl_flag(ws, o->name),
+			read_value(v, len) != 0, __ATOMIC_RELAXED);
 		return 0;
 	case OPT_UNICAST_IF: {
 		uint32_t idx;
@@ -367,8 +384,8 @@ get_one(struct wsp_sock *ws, const struct opt *o, char *v, LPINT len)
 			__ATOMIC_RELAXED));
 	case OPT_ZERO:
 		return put_int(v, len, 0);
-	case OPT_PKTINFO:
-		return put_int(v, len, __atomic_load_n(&ws->pktinfo,
+	case OPT_CTL:
+		return put_int(v, len, __atomic_load_n(ctl_flag(ws, o->name),
 			__ATOMIC_RELAXED));
 	case OPT_UNICAST_IF:
 		return put_int(v, len, (int32_t)__atomic_load_n(

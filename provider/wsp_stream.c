@@ -6,9 +6,9 @@
  * (dataplane/tcp); this file holds the Winsock rules on top of it.
  *
  * An accepted socket inherits its listener's properties (WSPAccept):
- * FIONBIO, linger, SO_KEEPALIVE and the overlapped flag on the provider
- * side, buffer sizes, timeouts, TCP_NODELAY, TTL and TOS in the
- * dataplane.
+ * FIONBIO, linger, SO_KEEPALIVE, the overlapped flag and the event
+ * select (WSPEventSelect or WSPAsyncSelect) on the provider side,
+ * buffer sizes, timeouts, TCP_NODELAY, TTL and TOS in the dataplane.
  */
 #include <errno.h>
 #include <limits.h>
@@ -54,6 +54,10 @@ wsp_stream_connect(struct wsp_sock *ws, const struct dp_addr *peer)
 	ret = dp_sock_connect_flags(ws->dp, peer, nb ? DP_F_NONBLOCK : 0);
 	if (ret == -EINPROGRESS) {
 		__atomic_store_n(&ws->connecting, true, __ATOMIC_RELAXED);
+		/* A refusal can come before connecting is set: the service
+		 * thread then saw no connect to fail, and no event follows.
+		 * Event select looks again (FD_CONNECT's error). */
+		wsp_evsel_reenable(ws, 0);
 		return WSAEWOULDBLOCK;
 	}
 	/* A connect after a non-blocking one failed reports that failure
@@ -250,6 +254,15 @@ wsp_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
 			.protocol = ws->protocol, .overlapped = ws->overlapped,
 			.info = &ws->info, .parent = ws, .adopt = child };
 		h = wsp_sock_open(&attr, &err);
+	}
+	if (h != INVALID_SOCKET) {
+		int e;
+
+		err = wsp_evsel_inherit(ws, h);
+		if (err != 0) {
+			wsp_close_socket(h, &e);
+			h = INVALID_SOCKET;
+		}
 	}
 	if (h != INVALID_SOCKET && addr != NULL)
 		wsp_addr_to_sa(&peer, addr, addrlen);

@@ -42,22 +42,37 @@ static struct {
 	.cond = WSP_COND_INITIALIZER,
 };
 
-/* Run ws's callback if it still has one (a stale context has none). */
+/* Whether any user follows ws (lock held). */
+static bool
+watched(const struct wsp_sock *ws)
+{
+	for (int u = 0; u < WSP_WATCH_USERS; u++)
+		if (ws->watch_fn[u] != NULL)
+			return true;
+	return false;
+}
+
+/* Run ws's callbacks, those it still has (a stale context has none). */
 static void
 run(struct wsp_sock *ws)
 {
-	wsp_watch_fn fn;
+	wsp_watch_fn fn[WSP_WATCH_USERS];
+	bool any;
 
 	wsp_mutex_lock(&watch.lock);
-	fn = ws->watch_fn;
-	if (fn != NULL)		/* the watcher's reference keeps it open */
+	for (int u = 0; u < WSP_WATCH_USERS; u++)
+		fn[u] = ws->watch_fn[u];
+	any = watched(ws);
+	if (any)		/* the watchers' reference keeps it open */
 		__atomic_fetch_add(&ws->ref, 1, __ATOMIC_ACQ_REL);
 	wsp_mutex_unlock(&watch.lock);
-	if (fn == NULL)
+	if (!any)
 		return;
 	/* Events from here on queue it again. */
 	dp_sock_watch_rearm(ws->dp);
-	fn(ws);
+	for (int u = 0; u < WSP_WATCH_USERS; u++)
+		if (fn[u] != NULL)
+			fn[u](ws);
 	wsp_sock_put(ws);
 }
 
@@ -119,7 +134,7 @@ service_thread(void *arg)
 }
 
 int
-wsp_watch_add(struct wsp_sock *ws, wsp_watch_fn fn)
+wsp_watch_add(struct wsp_sock *ws, enum wsp_watch_user u, wsp_watch_fn fn)
 {
 	int err = 0;
 
@@ -128,8 +143,8 @@ wsp_watch_add(struct wsp_sock *ws, wsp_watch_fn fn)
 			service_thread, NULL) != 0) {
 		watch.thread = NULL;
 		err = WSAENOBUFS;
-	} else if (ws->watch_fn == NULL) {
-		ws->watch_fn = fn;
+	} else if (!watched(ws)) {
+		ws->watch_fn[u] = fn;
 		ws->watch_prev = NULL;
 		ws->watch_next = watch.head;
 		if (watch.head != NULL)
@@ -139,7 +154,7 @@ wsp_watch_add(struct wsp_sock *ws, wsp_watch_fn fn)
 		dp_sock_watch_set(ws->dp, ws);
 		wsp_cond_broadcast(&watch.cond);
 	} else {
-		ws->watch_fn = fn;
+		ws->watch_fn[u] = fn;
 	}
 	wsp_mutex_unlock(&watch.lock);
 	/* What happened before the watch began was queued for nobody. */
@@ -149,12 +164,15 @@ wsp_watch_add(struct wsp_sock *ws, wsp_watch_fn fn)
 }
 
 void
-wsp_watch_del(struct wsp_sock *ws)
+wsp_watch_del(struct wsp_sock *ws, enum wsp_watch_user u)
 {
+	bool was;
+
 	wsp_mutex_lock(&watch.lock);
-	if (ws->watch_fn != NULL) {
+	was = watched(ws);
+	ws->watch_fn[u] = NULL;
+	if (was && !watched(ws)) {
 		dp_sock_watch_set(ws->dp, NULL);
-		ws->watch_fn = NULL;
 		if (ws->watch_prev != NULL)
 			ws->watch_prev->watch_next = ws->watch_next;
 		else

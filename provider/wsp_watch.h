@@ -19,13 +19,24 @@ struct wsp_sock;
 
 typedef void (*wsp_watch_fn)(struct wsp_sock *ws);
 
-/* Run fn on the service thread after each event on ws, and once soon
- * (for what happened before the call). 0, or WSAENOBUFS when the service
- * thread cannot be started. Re-adding replaces fn. */
-int wsp_watch_add(struct wsp_sock *ws, wsp_watch_fn fn);
+/* Who follows a socket: each has its own callback, so event select and
+ * pending overlapped operations watch one socket at once. */
+enum wsp_watch_user {
+	WSP_WATCH_OVL,		/* wsp_ovl.c: pending operations */
+	WSP_WATCH_EVSEL,	/* wsp_evsel.c: selected network events */
+	WSP_WATCH_USERS
+};
 
-/* Stop following ws (a run already begun may still finish). */
-void wsp_watch_del(struct wsp_sock *ws);
+/* Run fn on the service thread after each event on ws, and once soon
+ * (for what happened before the call), beside the other users'
+ * callbacks. 0, or WSAENOBUFS when the service thread cannot be
+ * started. Re-adding replaces the user's fn. */
+int wsp_watch_add(struct wsp_sock *ws, enum wsp_watch_user u,
+		wsp_watch_fn fn);
+
+/* Stop running the user's callback for ws (a run already begun may
+ * still finish); ws stops being followed when no user is left. */
+void wsp_watch_del(struct wsp_sock *ws, enum wsp_watch_user u);
 
 /* WSPCleanup, after every watch was removed: stop the thread. */
 void wsp_watch_shutdown(void);

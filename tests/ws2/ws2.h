@@ -125,6 +125,7 @@ int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject,
 int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject,
 	LPWSANETWORKEVENTS lpNetworkEvents);
 int WSAAPI WSAAsyncSelect(SOCKET s, HWND hWnd, u_int wMsg, LONG lEvent);
+int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout);
 
 /* Events, waits, APCs (kernel32 stand-ins included: SleepEx). */
 WSAEVENT WSAAPI WSACreateEvent(void);
@@ -242,6 +243,10 @@ void ws2_stub_fail_socket_handles(unsigned int n);
 
 /** Events alive (WSACreateEvent + WPUCreateEvent). */
 unsigned ws2_stub_event_count(void);
+
+/** Thread ids opened by WPUOpenCurrentThread and not yet closed by
+ * WPUCloseThread (each a thread handle on Windows). */
+unsigned ws2_stub_thread_ids_open(void);
 
 /** Completion ports alive (CreateIoCompletionPort, not yet closed). */
 unsigned ws2_stub_port_count(void);

@@ -10,6 +10,8 @@
  * provider hands back to WPUQueueApc for completion routines.
  */
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ws2_priv.h"
@@ -406,4 +408,59 @@ int WSAAPI
 WSAAsyncSelect(SOCKET s, HWND hwnd, u_int msg, LONG events)
 {
 	DISPATCH(s, lpWSPAsyncSelect(s, hwnd, msg, events, &err));
+}
+
+/*
+ * WSAPoll as Ws2_32 serves it for a non-IFS provider (Microsoft's LSP
+ * sample, Windows-classic-samples .../lsp/nonifslsp/spi.cpp WSPIoctl and
+ * extension.cpp ExtWSAPoll, shows both halves): SIO_BSP_HANDLE_POLL on
+ * the first socket we know names the socket whose provider answers (an
+ * LSP would put itself there), and the whole call goes to that provider
+ * as SIO_EXT_POLL, a WSAPOLLDATA it fills in place.
+ */
+int WSAAPI
+WSAPoll(LPWSAPOLLFD fds, ULONG n, INT timeout)
+{
+	WSAPOLLDATA *pd;
+	WSATHREADID tid;
+	SOCKET h = INVALID_SOCKET;
+	DWORD len, bytes = 0;
+	ULONG i;
+	int err, ret;
+
+	if (!ws2_started())
+		return ws2_fail(WSANOTINITIALISED);
+	if (n == 0)
+		return ws2_fail(WSAEINVAL);
+	if (fds == NULL)
+		return ws2_fail(WSAEFAULT);
+	for (i = 0; i < n && resolve(fds[i].fd) != 0; i++)
+		;
+	if (i == n)	/* "none of the sockets ... were valid" */
+		return ws2_fail(WSAEINVAL);
+	ws2_thread_id(&tid);
+	if (ws2_procs.lpWSPIoctl(fds[i].fd, SIO_BSP_HANDLE_POLL, NULL, 0, &h,
+			sizeof(h), &bytes, NULL, NULL, &tid, &err) != 0)
+		return ws2_fail(err);
+	if (n > (UINT32_MAX - sizeof(*pd)) / sizeof(WSAPOLLFD))
+		return ws2_fail(WSAENOBUFS);
+	len = (DWORD)(sizeof(*pd) + n * sizeof(WSAPOLLFD));
+	pd = malloc(len);
+	if (pd == NULL)
+		return ws2_fail(WSAENOBUFS);
+	pd->result = 0;
+	pd->fds = n;
+	pd->timeout = timeout;
+	memcpy(pd->fdArray, fds, n * sizeof(WSAPOLLFD));
+	ret = ws2_procs.lpWSPIoctl(h, SIO_EXT_POLL, pd, len, pd, len, &bytes,
+		NULL, NULL, &tid, &err);
+	if (ret != 0) {
+		free(pd);
+		return ws2_fail(err);
+	}
+	for (i = 0; i < n; i++)
+		fds[i].revents = pd->fdArray[i].revents;
+	ret = pd->result;
+	free(pd);
+	return ret;
 }

@@ -417,6 +417,10 @@ ws2_wpu_queue_apc(LPWSATHREADID tid, LPWSAUSERAPC fn, DWORD_PTR ctx,
 	return 0;
 }
 
+/* Ids opened and not closed: on Windows each holds a thread handle
+ * (WPUOpenCurrentThread duplicates one, WPUCloseThread closes it). */
+static unsigned int thread_ids_open;
+
 int WSPAPI
 ws2_wpu_open_current_thread(LPWSATHREADID tid, LPINT err)
 {
@@ -429,10 +433,12 @@ ws2_wpu_open_current_thread(LPWSATHREADID tid, LPINT err)
 		*err = WSA_NOT_ENOUGH_MEMORY;
 		return SOCKET_ERROR;
 	}
+	__atomic_fetch_add(&thread_ids_open, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
-/* The record belongs to its thread; closing an id only validates it. */
+/* The record belongs to its thread; closing an id validates it and
+ * counts the handle Windows would close. */
 int WSPAPI
 ws2_wpu_close_thread(LPWSATHREADID tid, LPINT err)
 {
@@ -441,7 +447,14 @@ ws2_wpu_close_thread(LPWSATHREADID tid, LPINT err)
 		*err = WSAEINVAL;
 		return SOCKET_ERROR;
 	}
+	__atomic_fetch_sub(&thread_ids_open, 1, __ATOMIC_RELAXED);
 	return 0;
+}
+
+unsigned
+ws2_stub_thread_ids_open(void)
+{
+	return __atomic_load_n(&thread_ids_open, __ATOMIC_RELAXED);
 }
 
 BOOL WSPAPI

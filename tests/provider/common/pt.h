@@ -34,6 +34,9 @@ struct sockaddr_in pt_sin(uint32_t ip, uint16_t port);
  * socket() makes them); asserts success. */
 SOCKET pt_socket(int type, int protocol);
 
+/* A TCP socket listening on our address, ephemeral port; its name. */
+SOCKET pt_listener(struct sockaddr_in *name);
+
 /* The catalog entry for (SOCK_*, IPPROTO_*), or NULL. */
 const WSAPROTOCOL_INFOW *pt_entry(int type, int protocol);
 

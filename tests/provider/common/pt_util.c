@@ -29,6 +29,19 @@ pt_close(SOCKET s)
 	PT_OK(closesocket(s));
 }
 
+SOCKET
+pt_listener(struct sockaddr_in *name)
+{
+	struct sockaddr_in sin = pt_sin(PT_IP, 0);
+	int len = PT_SIN_LEN;
+	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+
+	PT_OK(bind(l, PT_SA(sin), PT_SIN_LEN));
+	PT_OK(listen(l, SOMAXCONN));
+	PT_OK(getsockname(l, PT_SA(*name), &len));
+	return l;
+}
+
 bool
 pt_readable(SOCKET s, unsigned int ms)
 {

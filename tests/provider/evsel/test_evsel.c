@@ -357,6 +357,75 @@ test_gateway_eventselect_loop_replay(void)
 	pt_close(f.from);
 }
 
+/* An overlapped receive on a with ov (its own event), pending. */
+static void
+pend_recv(SOCKET a, WSAOVERLAPPED *ov, WSABUF *buf)
+{
+	DWORD flags = 0;
+
+	memset(ov, 0, sizeof(*ov));
+	ov->hEvent = WSACreateEvent();
+	PT_FAILS(WSARecv(a, buf, 1, NULL, &flags, ov, NULL), WSA_IO_PENDING);
+}
+
+/* ov's receive completed with want bytes. */
+static void
+recv_done(SOCKET a, WSAOVERLAPPED *ov, DWORD want)
+{
+	DWORD n = 0, flags = 0;
+
+	CU_ASSERT_TRUE(evsel_signalled(ov->hEvent, PT_WAIT_MS));
+	CU_ASSERT_TRUE(WSAGetOverlappedResult(a, ov, &n, FALSE, &flags));
+	CU_ASSERT_EQUAL(n, want);
+	WSACloseEvent(ov->hEvent);
+}
+
+/*
+ * Event select and an overlapped receive on one socket, the select made
+ * before or after the receive pended: the receive completes when data
+ * comes, and once nothing is pending FD_READ is still recorded (both
+ * follow the socket at once).
+ */
+static void
+select_and_pending_recv(bool select_first)
+{
+	struct sockaddr_in an, bn;
+	SOCKET a = evsel_bound(&an), b = evsel_bound(&bn);
+	WSAEVENT ev = WSACreateEvent();
+	WSAOVERLAPPED ov;
+	char got[16];
+	WSABUF buf = { sizeof(got), got };
+
+	if (select_first)
+		PT_OK(WSAEventSelect(a, ev, FD_READ));
+	pend_recv(a, &ov, &buf);
+	if (!select_first) {
+		PT_OK(WSAEventSelect(a, ev, FD_READ | FD_WRITE));
+		CU_ASSERT_EQUAL(evsel_enum(a, ev).lNetworkEvents, FD_WRITE);
+	}
+	send_to(b, &an, "first");
+	recv_done(a, &ov, 5);
+	evsel_enum(a, ev);
+	send_to(b, &an, "second");
+	CU_ASSERT_TRUE(evsel_signalled(ev, PT_WAIT_MS));
+	CU_ASSERT_EQUAL(evsel_enum(a, ev).lNetworkEvents & FD_READ, FD_READ);
+	WSACloseEvent(ev);
+	pt_close(a);
+	pt_close(b);
+}
+
+static void
+test_eventselect_and_pending_overlapped_recv_both_work(void)
+{
+	select_and_pending_recv(false);
+}
+
+static void
+test_pending_overlapped_recv_after_eventselect_keeps_select(void)
+{
+	select_and_pending_recv(true);
+}
+
 static const struct wt_test udp_tests[] = {
 	WT_TEST(test_eventselect_read_signalled_when_datagram_arrives),
 	WT_TEST(test_eventselect_read_rearmed_only_by_recv),
@@ -367,6 +436,8 @@ static const struct wt_test udp_tests[] = {
 	WT_TEST(test_asyncselect_posts_messages_with_wsagetselectevent_encoding),
 	WT_TEST(test_eventselect_on_300_sockets_each_signalled),
 	WT_TEST(test_gateway_eventselect_loop_replay),
+	WT_TEST(test_eventselect_and_pending_overlapped_recv_both_work),
+	WT_TEST(test_pending_overlapped_recv_after_eventselect_keeps_select),
 	WT_TEST_END
 };
 

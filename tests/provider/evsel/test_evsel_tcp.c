@@ -8,19 +8,6 @@
 
 #include "evsel.h"
 
-static SOCKET
-listener(struct sockaddr_in *name)
-{
-	struct sockaddr_in sin = pt_sin(PT_IP, 0);
-	int len = PT_SIN_LEN;
-	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
-
-	PT_OK(bind(l, PT_SA(sin), PT_SIN_LEN));
-	PT_OK(listen(l, SOMAXCONN));
-	PT_OK(getsockname(l, PT_SA(*name), &len));
-	return l;
-}
-
 /* Wait for ev and enumerate until every event of want was seen. */
 static LONG
 collect(SOCKET s, WSAEVENT ev, LONG want, WSANETWORKEVENTS *all)
@@ -44,7 +31,7 @@ static void
 test_tcp_connect_close_and_accept_events(void)
 {
 	struct sockaddr_in ln;
-	SOCKET l = listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	SOCKET a;
 	WSAEVENT lev = WSACreateEvent(), cev = WSACreateEvent();
 	WSAEVENT aev = WSACreateEvent();
@@ -94,7 +81,7 @@ static void
 test_tcp_connect_refused_reports_fd_connect_error(void)
 {
 	struct sockaddr_in ln;
-	SOCKET l = listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	WSAEVENT cev = WSACreateEvent();
 	WSANETWORKEVENTS ne;
 
@@ -107,9 +94,82 @@ test_tcp_connect_refused_reports_fd_connect_error(void)
 	WSACloseEvent(cev);
 }
 
+/* The accepted socket has its listener's event select ("the same
+ * properties ... including asynchronous events registered with
+ * WSAAsyncSelect or with WSAEventSelect", accept): the same event object
+ * and events, non-blocking, FD_WRITE recorded at once, FD_READ when data
+ * comes. */
+static void
+test_accepted_socket_inherits_listener_eventselect(void)
+{
+	struct sockaddr_in ln;
+	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	WSAEVENT lev = WSACreateEvent();
+	WSANETWORKEVENTS ne;
+	u_long zero = 0;
+	SOCKET a;
+	char buf[8];
+
+	PT_OK(WSAEventSelect(l, lev, FD_ACCEPT | FD_READ | FD_WRITE |
+		FD_CLOSE));
+	PT_OK(connect(c, PT_SA(ln), PT_SIN_LEN));
+	CU_ASSERT_EQUAL(collect(l, lev, FD_ACCEPT, &ne) & FD_ACCEPT,
+		FD_ACCEPT);
+	a = accept(l, NULL, NULL);
+	CU_ASSERT_FATAL(a != INVALID_SOCKET);
+	PT_FAILS(ioctlsocket(a, FIONBIO, &zero), WSAEINVAL);
+	CU_ASSERT_EQUAL(collect(a, lev, FD_WRITE, &ne) & FD_WRITE, FD_WRITE);
+	CU_ASSERT_EQUAL(send(c, "data", 4, 0), 4);
+	CU_ASSERT_EQUAL(collect(a, lev, FD_READ, &ne) & FD_READ, FD_READ);
+	CU_ASSERT_EQUAL(recv(a, buf, sizeof(buf), 0), 4);
+	/* Its own from here: a new select on it leaves the listener's. */
+	PT_OK(WSAEventSelect(a, NULL, 0));
+	PT_OK(ioctlsocket(a, FIONBIO, &zero));
+	pt_close(a);
+	pt_close(c);
+	pt_close(l);
+	WSACloseEvent(lev);
+}
+
+/* The same for WSAAsyncSelect: messages for the accepted socket go to
+ * the listener's window and message, wParam the new socket. */
+static void
+test_accepted_socket_inherits_listener_asyncselect(void)
+{
+	struct sockaddr_in ln;
+	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	HWND wnd = (HWND)(uintptr_t)0x4321;
+	struct ws2_stub_msg m;
+	bool read_seen = false;
+	SOCKET a;
+
+	ws2_stub_flush_messages();
+	PT_OK(WSAAsyncSelect(l, wnd, 0x0402, FD_ACCEPT | FD_READ));
+	PT_OK(connect(c, PT_SA(ln), PT_SIN_LEN));
+	CU_ASSERT_FATAL(ws2_stub_get_message(&m, PT_WAIT_MS) == 1);
+	CU_ASSERT_EQUAL(m.wparam, (WPARAM)l);
+	CU_ASSERT_EQUAL(WSAGETSELECTEVENT(m.lparam), FD_ACCEPT);
+	a = accept(l, NULL, NULL);
+	CU_ASSERT_FATAL(a != INVALID_SOCKET);
+	CU_ASSERT_EQUAL(send(c, "x", 1, 0), 1);
+	while (!read_seen && ws2_stub_get_message(&m, PT_WAIT_MS) == 1)
+		read_seen = m.wparam == (WPARAM)a && m.hwnd == wnd &&
+			m.msg == 0x0402 &&
+			WSAGETSELECTEVENT(m.lparam) == FD_READ &&
+			WSAGETSELECTERROR(m.lparam) == 0;
+	CU_ASSERT_TRUE(read_seen);
+	PT_OK(WSAAsyncSelect(l, wnd, 0x0402, 0));
+	pt_close(a);
+	pt_close(c);
+	pt_close(l);
+	ws2_stub_flush_messages();
+}
+
 static const struct wt_test tcp_tests[] = {
 	WT_TEST(test_tcp_connect_close_and_accept_events),
 	WT_TEST(test_tcp_connect_refused_reports_fd_connect_error),
+	WT_TEST(test_accepted_socket_inherits_listener_eventselect),
+	WT_TEST(test_accepted_socket_inherits_listener_asyncselect),
 	WT_TEST_END
 };
 

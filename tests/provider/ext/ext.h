@@ -10,6 +10,8 @@
 extern const struct wt_suite test_ext_registry_suite;
 extern const struct wt_suite test_ext_options_suite;
 extern const struct wt_suite test_ext_msg_suite;
+extern const struct wt_suite test_ext_tos_ttl_suite;
+extern const struct wt_suite test_ext_msg_thread_suite;
 
 /* A UDP socket bound to our address or any, ephemeral port; its name. */
 SOCKET ext_bound(uint32_t ip, struct sockaddr_in *name);

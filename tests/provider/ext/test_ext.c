@@ -300,6 +300,8 @@ main(int argc, char **argv)
 		&test_ext_registry_suite,
 		&test_ext_options_suite,
 		&test_ext_msg_suite,
+		&test_ext_tos_ttl_suite,
+		&test_ext_msg_thread_suite,
 		NULL
 	};
 

@@ -32,5 +32,8 @@ extern const struct wt_suite test_fw_asio_suite;
 extern const struct wt_suite test_fw_dotnet_suite;
 extern const struct wt_suite test_fw_libuv_suite;
 extern const struct wt_suite test_fw_asyncio_suite;
+extern const struct wt_suite test_fw_libuv_tcp_suite;
+extern const struct wt_suite test_fw_selector_suite;
+extern const struct wt_suite test_fw_qt_suite;
 
 #endif /* _FW_H_ */

@@ -12,6 +12,9 @@ main(int argc, char **argv)
 		&test_fw_dotnet_suite,
 		&test_fw_libuv_suite,
 		&test_fw_asyncio_suite,
+		&test_fw_libuv_tcp_suite,
+		&test_fw_selector_suite,
+		&test_fw_qt_suite,
 		NULL
 	};
 

@@ -994,9 +994,12 @@ pick_ioctl(struct fa_in *in)
 		SIO_ROUTING_INTERFACE_CHANGE, SIO_KEEPALIVE_VALS,
 		SIO_UDP_NETRESET };
 	uint8_t v = fa_u8(in);
+	DWORD code = v < 0xf0 ?
+		codes[v % (sizeof(codes) / sizeof(codes[0]))] : fa_u32(in);
 
-	return v < 0xf0 ? codes[v % (sizeof(codes) / sizeof(codes[0]))] :
-		fa_u32(in);
+	/* WSAPoll in disguise waits as long as its input says (forever,
+	 * with a negative timeout): tests/provider/poll covers it. */
+	return code == SIO_EXT_POLL ? FIONREAD : code;
 }
 
 /* FIONBIO that succeeded: the model follows (ioctls read argp first). */
