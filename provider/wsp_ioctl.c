@@ -2,7 +2,8 @@
 /*
  * WSPIoctl for datagram sockets: FIONBIO, FIONREAD, SIOCATMARK,
  * SIO_GET_INTERFACE_LIST (mandatory for a Winsock 2 TCP/IP provider),
- * SIO_UDP_CONNRESET, SIO_UDP_NETRESET, the base-handle queries, for which
+ * SIO_UDP_CONNRESET, SIO_UDP_NETRESET, SIO_KEEPALIVE_VALS and
+ * SIO_TCP_INFO (wsp_tcpinfo.c) on streams, the base-handle queries, for which
  * we are the base provider and answer with our own handle (winsock-spi.md
  * §3.5), the extension functions and interface queries (wsp_ext.c), and
  * Ws2_32's WSASendMsg (SIO_EXT_SENDMSG, wsp_msg.c).
@@ -22,6 +23,7 @@
 #include "wsp_ext.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
+#include "wsp_stream.h"
 
 static int
 in_u32(LPVOID in, DWORD inlen, uint32_t *v)
@@ -136,6 +138,8 @@ ioctl_one(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 		return wsp_sock_set_keepalive(ws, k.onoff != 0,
 			k.keepalivetime, k.keepaliveinterval);
 	}
+	case SIO_TCP_INFO:
+		return wsp_stream_tcp_info(ws, in, inlen, out, outlen, ret);
 	case SIO_QUERY_TARGET_PNP_HANDLE:
 	case SIO_ADDRESS_LIST_CHANGE:
 		return WSAEOPNOTSUPP;

@@ -33,6 +33,10 @@ wsp_stream_result(long n)
 	return n == -ECONNREFUSED ? -ENOTCONN : n;
 }
 
+/* SIO_TCP_INFO (wsp_tcpinfo.c): 0 or the WSA code; *ret the bytes. */
+int wsp_stream_tcp_info(struct wsp_sock *ws, const void *in, DWORD inlen,
+		void *out, DWORD outlen, LPDWORD ret);
+
 /* WSPSelect's sets a socket is ready for. */
 #define WSP_SEL_READ	0x1
 #define WSP_SEL_WRITE	0x2
