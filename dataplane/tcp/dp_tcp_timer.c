@@ -86,6 +86,9 @@ rexmt_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 
 	tp->t_rexmt = 0;
 	if (dp_tcp_maxrt_expired(lc, tp, max)) {
+		/* SO_ERROR too: a non-blocking connect reports it. */
+		__atomic_store_n(&tp->s->so_error, ETIMEDOUT,
+			__ATOMIC_RELEASE);
 		dp_tcp_close_tcb(lc, tp, ETIMEDOUT);
 		return;
 	}
