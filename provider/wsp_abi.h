@@ -1179,4 +1179,86 @@ typedef struct _TIMESTAMPING_CONFIG {
 #define SO_TIMESTAMP_ID		0x300B	/* SOL_SOCKET cmsg: UINT32 */
 #endif /* SIO_TIMESTAMPING */
 
+/*
+ * mstcpip.h's SIO_TCP_INFO and its structures exist in mingw-w64 only
+ * for NTDDI_VERSION >= NTDDI_WIN10_RS2 (v1: RS5), above its default;
+ * ws2ipdef.h's TCP_MAXRT not at all. Layouts as Microsoft documents
+ * them (provider/wsp_tcpinfo.c asserts the offsets).
+ */
+#ifndef TCP_MAXRT
+#define TCP_MAXRT		5
+#endif
+#if !defined(_WIN32) || NTDDI_VERSION < NTDDI_WIN10_RS2
+#define SIO_TCP_INFO		0xD8000027	/* _WSAIORW(IOC_VENDOR, 39) */
+
+typedef enum _TCPSTATE {
+	TCPSTATE_CLOSED,
+	TCPSTATE_LISTEN,
+	TCPSTATE_SYN_SENT,
+	TCPSTATE_SYN_RCVD,
+	TCPSTATE_ESTABLISHED,
+	TCPSTATE_FIN_WAIT_1,
+	TCPSTATE_FIN_WAIT_2,
+	TCPSTATE_CLOSE_WAIT,
+	TCPSTATE_CLOSING,
+	TCPSTATE_LAST_ACK,
+	TCPSTATE_TIME_WAIT,
+	TCPSTATE_MAX
+} TCPSTATE;
+
+typedef struct _TCP_INFO_v0 {
+	TCPSTATE State;
+	ULONG Mss;
+	ULONGLONG ConnectionTimeMs;
+	UCHAR TimestampsEnabled;	/* BOOLEAN */
+	ULONG RttUs;
+	ULONG MinRttUs;
+	ULONG BytesInFlight;
+	ULONG Cwnd;
+	ULONG SndWnd;
+	ULONG RcvWnd;
+	ULONG RcvBuf;
+	ULONGLONG BytesOut;
+	ULONGLONG BytesIn;
+	ULONG BytesReordered;
+	ULONG BytesRetrans;
+	ULONG FastRetrans;
+	ULONG DupAcksIn;
+	ULONG TimeoutEpisodes;
+	UCHAR SynRetrans;
+} TCP_INFO_v0, *PTCP_INFO_v0;
+#endif
+#if !defined(_WIN32) || NTDDI_VERSION < NTDDI_WIN10_RS5
+typedef struct _TCP_INFO_v1 {
+	TCPSTATE State;
+	ULONG Mss;
+	ULONGLONG ConnectionTimeMs;
+	UCHAR TimestampsEnabled;	/* BOOLEAN */
+	ULONG RttUs;
+	ULONG MinRttUs;
+	ULONG BytesInFlight;
+	ULONG Cwnd;
+	ULONG SndWnd;
+	ULONG RcvWnd;
+	ULONG RcvBuf;
+	ULONGLONG BytesOut;
+	ULONGLONG BytesIn;
+	ULONG BytesReordered;
+	ULONG BytesRetrans;
+	ULONG FastRetrans;
+	ULONG DupAcksIn;
+	ULONG TimeoutEpisodes;
+	UCHAR SynRetrans;
+	ULONG SndLimTransRwin;
+	ULONG SndLimTimeRwin;
+	ULONGLONG SndLimBytesRwin;
+	ULONG SndLimTransCwnd;
+	ULONG SndLimTimeCwnd;
+	ULONGLONG SndLimBytesCwnd;
+	ULONG SndLimTransSnd;
+	ULONG SndLimTimeSnd;
+	ULONGLONG SndLimBytesSnd;
+} TCP_INFO_v1, *PTCP_INFO_v1;
+#endif
+
 #endif /* _WSP_ABI_H_ */

@@ -2,7 +2,8 @@
 /*
  * WSPIoctl for datagram sockets: FIONBIO, FIONREAD, SIOCATMARK,
  * SIO_GET_INTERFACE_LIST (mandatory for a Winsock 2 TCP/IP provider),
- * SIO_UDP_CONNRESET, SIO_UDP_NETRESET, packet timestamps
+ * SIO_UDP_CONNRESET, SIO_UDP_NETRESET, SIO_KEEPALIVE_VALS and
+ * SIO_TCP_INFO (wsp_tcpinfo.c) on streams, packet timestamps
  * (SIO_TIMESTAMPING, SIO_GET_TX_TIMESTAMP, wsp_tstamp.c), the
  * base-handle queries, for which we are the base provider and answer with
  * our own handle (winsock-spi.md §3.5), the extension functions and
@@ -27,6 +28,7 @@
 #include "wsp_ext.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
+#include "wsp_stream.h"
 #include "wsp_tstamp.h"
 
 static int
@@ -144,6 +146,8 @@ ioctl_one(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 		return wsp_sock_set_keepalive(ws, k.onoff != 0,
 			k.keepalivetime, k.keepaliveinterval);
 	}
+	case SIO_TCP_INFO:
+		return wsp_stream_tcp_info(ws, in, inlen, out, outlen, ret);
 	case SIO_TIMESTAMPING:
 		return wsp_tstamp_config(ws, in, inlen);
 	case SIO_GET_TX_TIMESTAMP:

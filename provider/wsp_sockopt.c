@@ -39,6 +39,7 @@ enum opt_kind {
 	OPT_CTL,		/* BOOL, the provider's: a recvmsg control
 				 * message (ctl_flag) */
 	OPT_UNICAST_IF,		/* DWORD interface index, network order */
+	OPT_RO_INT,		/* get only, from the dataplane */
 };
 
 struct opt {
@@ -87,7 +88,10 @@ static const struct opt opts[] = {
 	{ IPPROTO_IP, IP_RECVTTL, OPT_CTL, 0, DG },
 	{ IPPROTO_IP, IP_DONTFRAGMENT, OPT_BOOL, DP_OPT_DONTFRAG, DG },
 	{ IPPROTO_IP, IP_UNICAST_IF, OPT_UNICAST_IF, 0, 0 },
+	{ SOL_SOCKET, SO_CONNECT_TIME, OPT_RO_INT, DP_OPT_CONNECT_TIME, ST },
 	{ IPPROTO_TCP, TCP_NODELAY, OPT_BOOL, DP_OPT_NODELAY, ST },
+	/* Seconds; -1 retransmits forever (IPPROTO_TCP options page). */
+	{ IPPROTO_TCP, TCP_MAXRT, OPT_INT, DP_OPT_MAXRT, ST },
 };
 
 /* The switch of the control message an OPT_CTL option asks for. */
@@ -405,6 +409,7 @@ get_one(struct wsp_sock *ws, const struct opt *o, char *v, LPINT len)
 	}
 	case OPT_BOOL:
 	case OPT_INT:
+	case OPT_RO_INT:
 	case OPT_MREQ:
 	case OPT_MREQ_SOURCE:
 		break;

@@ -74,9 +74,8 @@ wsp_stream_shutdown(struct wsp_sock *ws, bool rd, bool wr)
 {
 	if (!has_peer(ws) || wsp_stream_state(ws) == DP_TCP_LISTEN)
 		return WSAENOTCONN;
-	/* XXX: SD_RECEIVE does not reset the connection when data is
-	 * queued or arrives later, as Winsock's TCP does: the dataplane
-	 * has no RST-and-keep-the-socket call. */
+	/* SD_RECEIVE: data queued or arriving later resets the
+	 * connection (the dataplane's TCP does it). */
 	dp_sock_shutdown(ws->dp, rd, wr);
 	return 0;
 }

@@ -36,6 +36,10 @@ wsp_stream_result(long n)
 /* The listener's dataplane options, onto a connection it accepted. */
 void wsp_stream_inherit_opts(struct dp_sock *from, struct dp_sock *to);
 
+/* SIO_TCP_INFO (wsp_tcpinfo.c): 0 or the WSA code; *ret the bytes. */
+int wsp_stream_tcp_info(struct wsp_sock *ws, const void *in, DWORD inlen,
+		void *out, DWORD outlen, LPDWORD ret);
+
 /* WSPSelect's sets a socket is ready for. */
 #define WSP_SEL_READ	0x1
 #define WSP_SEL_WRITE	0x2

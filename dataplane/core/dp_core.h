@@ -189,6 +189,9 @@ struct dp_layer {
 	void (*quiesce)(struct dp_engine *eng);
 	/* dp_stop's drain waits while it says there is work to send */
 	bool (*busy)(struct dp_engine *eng);
+	/* dp_stop, after the drain (done or out of time), the lcores
+	 * still running: end abortively what is left */
+	void (*abort)(struct dp_engine *eng);
 	/* once per process: its telemetry commands */
 	void (*telemetry)(void);
 	/* its keys in /wspdk/info and /wspdk/stats (engine held) */

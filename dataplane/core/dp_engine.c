@@ -436,16 +436,22 @@ static void
 drain(struct dp_engine *eng)
 {
 	uint64_t deadline = dp_os_now_us() + (uint64_t)eng->conf.cleanup_ms * 1000;
+	const struct dp_stack *st = eng->stack;
 
 	while (!dp_engine_flushed(eng)) {
 		if (dp_os_now_us() >= deadline) {
 			DP_LOG(WARNING, "cleanup deadline (%u ms) passed with "
 				"data still queued; it is dropped",
 				eng->conf.cleanup_ms);
-			return;
+			break;
 		}
 		rte_delay_us_sleep(100);
 	}
+	/* What is left ends abortively while the lcores still run (TCP:
+	 * RST, so no peer keeps a connection we forgot). */
+	for (unsigned int i = 0; i < st->nb_layers; i++)
+		if (st->layers[i]->abort != NULL)
+			st->layers[i]->abort(eng);
 	/* One more lcore iteration puts the last burst on the wire. */
 	dp_qsbr_wait(eng);
 }

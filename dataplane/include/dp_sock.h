@@ -97,6 +97,12 @@ enum dp_opt {
 				 * (default 1 s; 10 probes, fixed) */
 	DP_OPT_STATE,		/**< streams, read only: RFC 9293 state,
 				 * enum dp_tcp_state */
+	DP_OPT_MAXRT,		/**< s, streams (TCP_MAXRT): retransmit
+				 * that long, then drop (-ETIMEDOUT); 0
+				 * the retry counts (default), -1 forever
+				 * (the RTO then stops at 60 s) */
+	DP_OPT_CONNECT_TIME,	/**< streams, read only: seconds since
+				 * established, -1 if not connected */
 	/* Membership changes: dp_sock_mc_join/leave/block only. */
 	DP_OPT_MC_JOIN,
 	DP_OPT_MC_LEAVE,
@@ -420,6 +426,38 @@ void dp_sock_interrupt(struct dp_sock *s);
  * (GRACEFUL) or dropped (ABORT). Frees s once its queue is empty.
  */
 void dp_sock_close(struct dp_sock *s, enum dp_close_mode mode);
+
+/** A stream's state and counters (SIO_TCP_INFO's TCP_INFO_v0/v1). */
+struct dp_tcp_info {
+	uint8_t state;			/**< enum dp_tcp_state */
+	bool timestamps;		/**< both sides sent them */
+	uint8_t syn_retrans;		/**< SYN (SYN,ACK) retransmitted */
+	uint32_t mss;
+	uint64_t conn_ms;		/**< established for, 0 if never */
+	uint32_t rtt_us, min_rtt_us;	/**< smoothed, smallest sample */
+	uint32_t in_flight;		/**< sent, not acknowledged */
+	uint32_t cwnd, snd_wnd;		/**< bytes */
+	uint32_t rcv_wnd, rcv_buf;	/**< last advertised, SO_RCVBUF */
+	uint64_t bytes_out;		/**< payload sent, retransmits too */
+	uint64_t bytes_in;		/**< payload received in order */
+	uint32_t bytes_reordered;	/**< arrived beyond a hole */
+	uint32_t bytes_retrans;
+	uint32_t fast_retrans;		/**< on the third duplicate ACK */
+	uint32_t dupacks_in;
+	uint32_t timeouts;		/**< RTO episodes */
+	/** By what limited sending, [0] the peer's window, [1] the
+	 * congestion window, [2] the sender (no data, Nagle): times it
+	 * became so, ms spent so, bytes sent so. */
+	uint32_t lim_trans[3], lim_ms[3];
+	uint64_t lim_bytes[3];
+};
+
+/**
+ * A snapshot of a stream's counters, taken by its owner lcore (a
+ * control-ring round trip: consistent, never torn).
+ * @return 0; -EOPNOTSUPP not a stream socket.
+ */
+int dp_sock_tcp_info(struct dp_sock *s, struct dp_tcp_info *out);
 
 /** Counters of s. */
 void dp_sock_stats_get(struct dp_sock *s, struct dp_sock_stats *st);

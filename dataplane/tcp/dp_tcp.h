@@ -22,6 +22,8 @@
  *   dp_tcp_usrreq.c  the socket calls on application threads
  *   dp_tcp_listen.c  listen and accept: the listener's spare sockets,
  *                    its children's end when it closes
+ *   dp_tcp_info.c    SIO_TCP_INFO's counters, SO_CONNECT_TIME,
+ *                    TCP_MAXRT, the RST at cleanup's deadline
  *
  * Who writes what (the rule of sock/dp_sock_priv.h): every field of
  * struct dp_tcp_pcb marked (o) is the owner lcore's; application threads
@@ -127,6 +129,13 @@
 #define TF_DSACK	0x2000	/* dsack[] goes on the next segment */
 #define TF_ACKBURST	0x4000	/* in-order data: the ACK may wait for
 				 * the end of the RX burst */
+#define TF_SHUT_RD	0x8000	/* shutdown(SD_RECEIVE): data that
+				 * arrives resets the connection */
+
+/* What held the sender back (SIO_TCP_INFO v1's SndLim*). */
+#define DP_TCP_LIM_RWIN	0		/* the peer's window */
+#define DP_TCP_LIM_CWND	1		/* congestion window */
+#define DP_TCP_LIM_SND	2		/* the application, or Nagle */
 
 /* Options seen on a segment. */
 struct dp_tcp_opts {
@@ -207,6 +216,23 @@ struct dp_tcp_pcb {
 	uint8_t keep_probes;		/* (o) sent since the peer was heard */
 	uint32_t keep_idle_ms, keep_intvl_ms; /* (o) */
 	uint64_t rcv_us;		/* (o) when the peer was last heard */
+	/* TCP_MAXRT: seconds, 0 the retry counts, -1 never give up */
+	int32_t maxrt_s;		/* (o) */
+	uint64_t rxt_start;		/* (o) when the retransmitted data
+					 * was first sent */
+	/* SIO_TCP_INFO, SO_CONNECT_TIME (dp_tcp_info.c); read on the
+	 * owner only (dp_sock_owner_call), so plain fields */
+	uint64_t est_us;		/* (o) established at, 0: never */
+	uint64_t bytes_out, bytes_in;	/* (o) payload sent (retransmits
+					 * too), delivered in order */
+	uint32_t min_rtt_us;		/* (o) */
+	uint32_t bytes_retrans, bytes_reordered; /* (o) */
+	uint32_t fast_retrans, dupacks_in, timeouts; /* (o) */
+	uint8_t syn_retrans;		/* (o) */
+	uint8_t lim;			/* (o) DP_TCP_LIM_* now */
+	uint64_t lim_since;		/* (o) when it began, µs */
+	uint32_t lim_trans[3], lim_ms[3]; /* (o) by DP_TCP_LIM_* */
+	uint64_t lim_bytes[3];		/* (o) */
 	/* RFC 5961 challenge-ACK limiter, per connection */
 	uint64_t chack_start;		/* (o) */
 	uint32_t chack_n;		/* (o) */
@@ -367,6 +393,30 @@ bool dp_tcp_established(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
  * Windows' defaults), as SO_KEEPALIVE and SIO_KEEPALIVE_VALS set them. */
 int dp_tcp_set_keepalive(struct dp_sock *s, bool on, uint32_t idle_ms,
 		uint32_t intvl_ms);
+
+/* dp_tcp_info.c (owner lcore) */
+/* dp_tcp_output sent bytes (0 or more) and stopped: account what
+ * limits it now. */
+void dp_tcp_info_note(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		uint32_t bytes);
+/* An RTO fired: count it; true if the retransmission started at
+ * tp->rxt_start ran out of time (TCP_MAXRT; 0: of retries). */
+bool dp_tcp_maxrt_expired(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		unsigned int max_retries);
+/* After the retransmission timer was armed: no later than MAXRT (or,
+ * at -1, the RTO kept under 60 s). */
+void dp_tcp_maxrt_clamp(struct dp_tcp_pcb *tp);
+int dp_tcp_info_setopt(struct dp_sock *s, enum dp_opt opt, int64_t v);
+int dp_tcp_info_getopt(struct dp_sock *s, enum dp_opt opt, int64_t *v);
+
+/* dp_tcp_teardown.c: dp_stop after its drain (application thread):
+ * every connection still open is reset by its owner, then RX runs a
+ * grace window to answer the peers' last segments with RSTs. */
+void dp_tcp_teardown_abort(struct dp_engine *eng);
+/* Each iteration (owner): while the engine closes, orphans in
+ * TIME-WAIT are dropped and those in FIN-WAIT-2 (all ours ACKed, our
+ * FIN too) reset, so the drain need not wait for them. */
+void dp_tcp_teardown_poll(struct dp_lcore *lc);
 
 /* dp_tcp_listen.c */
 /* A passive child died before it was accepted (owner lcore): it goes

@@ -178,10 +178,12 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 			!(sg->flags & RTE_TCP_FIN_FLAG)) {
 		/* RFC 5681 §3.2: the third duplicate resends the first
 		 * unACKed segment. */
+		tp->dupacks_in++;
 		if (++tp->dupacks == 3) {
 			uint32_t nxt = tp->snd_nxt;
 
 			DP_STAT_INC(lc, tcp_fast_rexmit);
+			tp->fast_retrans++;
 			tp->ssthresh = RTE_MAX((tp->snd_max - tp->snd_una) / 2,
 				2u * tp->mss);
 			tp->cwnd = tp->mss;
@@ -319,10 +321,12 @@ text_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 	if (sg->len != 0 && st != DP_TCP_ESTABLISHED &&
 			st != DP_TCP_FIN_WAIT_1 && st != DP_TCP_FIN_WAIT_2)
 		return;			/* after their FIN: ignored */
-	if (sg->len != 0 && (tp->tf & TF_APP_CLOSED)) {
-		/* Nobody will read it (SHLD-3, as Linux). */
+	if (sg->len != 0 && (tp->tf & (TF_APP_CLOSED | TF_SHUT_RD))) {
+		/* Nobody will read it (SHLD-3, as Linux; Winsock's
+		 * shutdown(SD_RECEIVE) resets too, and says so). */
 		dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
-		dp_tcp_close_tcb(lc, tp, 0);
+		dp_tcp_close_tcb(lc, tp, (tp->tf & TF_APP_CLOSED) ? 0 :
+			ECONNRESET);
 		return;
 	}
 	if (sg->seq != tp->rcv_nxt) {

@@ -372,6 +372,7 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
 	uint8_t st = dp_tcp_state(tp);
 	uint32_t end = tp->sq_seq + tp->sq_bytes;
+	uint32_t bytes = 0;
 	bool sent = false;
 
 	while (can_send(st)) {
@@ -399,9 +400,10 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 			flags |= RTE_TCP_PSH_FLAG;
 		if (fin)
 			flags |= RTE_TCP_FIN_FLAG;
-		if (SEQ_LT(tp->snd_nxt, tp->snd_max))
+		if (SEQ_LT(tp->snd_nxt, tp->snd_max)) {
 			DP_STAT_INC(lc, tcp_rexmit);
-		else if (tp->rtt_start == 0 && len != 0) {
+			tp->bytes_retrans += len;
+		} else if (tp->rtt_start == 0 && len != 0) {
 			tp->rtt_start = lc->now_us;
 			tp->rtt_seq = tp->snd_nxt;
 		}
@@ -415,9 +417,12 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		if (SEQ_GT(tp->snd_nxt, tp->snd_max))
 			tp->snd_max = tp->snd_nxt;
 		sent = true;
+		bytes += len;
 		if (tp->t_rexmt == 0)
 			dp_tcp_rexmt_arm(lc, tp);
 	}
+	if (can_send(st))
+		dp_tcp_info_note(lc, tp, bytes);
 	/* Data waits behind a zero window with nothing in flight: only the
 	 * persist timer can learn that it opened (MUST-35). */
 	if (can_send(st) && tp->snd_wnd == 0 && SEQ_LT(tp->snd_nxt, end) &&

@@ -39,6 +39,7 @@ dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	}
 	__atomic_fetch_add(&s->st.rx_dgrams, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->st.rx_bytes, len, __ATOMIC_RELAXED);
+	tp->bytes_in += len;
 	dp_wait_note(lc, s);
 	return true;
 }
@@ -104,6 +105,7 @@ dp_tcp_reass_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	*p = m;
 	tp->oq_n++;
 	tp->oq_bytes += len;
+	tp->bytes_reordered += len;
 	if (fin) {
 		tp->tf |= TF_OOO_FIN;
 		tp->oq_fin_seq = seq + len;

@@ -178,6 +178,9 @@ dp_tcp_detach(struct dp_lcore *lc, struct dp_sock *s)
 void
 dp_tcp_set_state(struct dp_tcp_pcb *tp, uint8_t st)
 {
+	/* SO_CONNECT_TIME and SIO_TCP_INFO count from here. */
+	if (st == DP_TCP_ESTABLISHED && tp->est_us == 0 && tp->s->owner)
+		tp->est_us = RTE_MAX(tp->s->owner->now_us, (uint64_t)1);
 	__atomic_store_n(&tp->state, st, __ATOMIC_RELEASE);
 }
 
@@ -383,4 +386,6 @@ const struct dp_layer dp_tcp_layer = {
 	.create = tcp_create,
 	.destroy = tcp_destroy,
 	.poll = dp_tcp_ack_flush,	/* after RX: one ACK a burst */
+	.poll_end = dp_tcp_teardown_poll, /* cleanup: TIME-WAIT, FIN-WAIT-2 */
+	.abort = dp_tcp_teardown_abort,	/* cleanup's deadline */
 };

@@ -95,6 +95,9 @@ dp_tcp_listen_input(struct dp_lcore *lc, struct dp_sock *ls,
 	tp->max_snd_wnd = tp->snd_wnd;
 	tp->snd_wl1 = sg->seq;
 	dp_tcp_set_state(tp, DP_TCP_SYN_RECEIVED);
+	/* In a table now: once closed, it is drained only when its TCB
+	 * has left it (a spare came detached). */
+	__atomic_store_n(&tp->detached, false, __ATOMIC_RELEASE);
 	dp_tcp_table_add(lc, tp);
 	dp_tcp_send_ctl(lc, tp, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, tp->iss);
 	tp->snd_nxt = tp->snd_max = tp->iss + 1;

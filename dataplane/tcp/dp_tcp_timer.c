@@ -61,6 +61,8 @@ dp_tcp_rtt_sample(struct dp_tcp_pcb *tp, uint32_t r)
 
 	if (r == 0)
 		r = 1;
+	if (tp->min_rtt_us == 0 || r < tp->min_rtt_us)
+		tp->min_rtt_us = r;
 	if (tp->srtt_us == 0) {
 		tp->srtt_us = r;
 		tp->rttvar_us = r / 2;
@@ -83,7 +85,10 @@ rexmt_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	uint32_t flight = tp->snd_max - tp->snd_una;
 
 	tp->t_rexmt = 0;
-	if (++tp->rxtshift > max) {
+	if (dp_tcp_maxrt_expired(lc, tp, max)) {
+		/* SO_ERROR too: a non-blocking connect reports it. */
+		__atomic_store_n(&tp->s->so_error, ETIMEDOUT,
+			__ATOMIC_RELEASE);
 		dp_tcp_close_tcb(lc, tp, ETIMEDOUT);
 		return;
 	}
@@ -109,6 +114,7 @@ rexmt_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		dp_tcp_rexmt_arm(lc, tp);
 		dp_tcp_rexmit(lc, tp);
 	}
+	dp_tcp_maxrt_clamp(tp);
 }
 
 /* States in which an idle connection is probed: the peer can still

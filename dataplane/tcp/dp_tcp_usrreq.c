@@ -445,10 +445,29 @@ shut_senders(struct dp_sock *s)
 	dp_sock_tx_grace(s);
 }
 
+/* Owner: receives shut (Winsock's shutdown page): data queued unread,
+ * or arriving later (dp_tcp_input.c), resets the connection. */
+static int
+shut_rd_owner(struct dp_lcore *lc, void *arg)
+{
+	struct dp_sock *s = arg;
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	uint8_t st = dp_tcp_state(tp);
+
+	tp->tf |= TF_SHUT_RD;
+	if (!dp_tcp_synced(st) || st == DP_TCP_TIME_WAIT ||
+			__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE) == 0)
+		return 0;
+	dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
+	dp_tcp_close_tcb(lc, tp, ECONNRESET);
+	return 0;
+}
+
 static int
 tcp_shutdown(struct dp_sock *s, bool rd, bool wr)
 {
-	RTE_SET_USED(rd);
+	if (rd)
+		dp_sock_owner_call(s, shut_rd_owner, s);
 	if (wr) {
 		shut_senders(s);
 		dp_sock_owner_call(s, shut_owner, s);
@@ -615,6 +634,8 @@ tcp_setopt(struct dp_sock *s, enum dp_opt opt, const struct dp_optval *v)
 			(uint64_t)v->v, sizeof(uint32_t));
 	case DP_OPT_KEEPALIVE:
 		return dp_tcp_set_keepalive(s, v->v != 0, 0, 0);
+	case DP_OPT_MAXRT:
+		return dp_tcp_info_setopt(s, opt, v->v);
 	case DP_OPT_KEEPIDLE:
 	case DP_OPT_KEEPINTVL:
 		if (v->v < 1 || v->v > UINT32_MAX)
@@ -653,6 +674,9 @@ tcp_getopt(struct dp_sock *s, enum dp_opt opt, struct dp_optval *v)
 	case DP_OPT_STATE:
 		v->v = dp_tcp_state(tp);
 		return 0;
+	case DP_OPT_MAXRT:
+	case DP_OPT_CONNECT_TIME:
+		return dp_tcp_info_getopt(s, opt, &v->v);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -699,13 +723,10 @@ tcp_drained(struct dp_sock *s)
 			DP_SOCK_F_CLOSED))
 		return st != DP_TCP_FIN_WAIT_1 && st != DP_TCP_CLOSING &&
 			st != DP_TCP_LAST_ACK;
-	if (__atomic_load_n(&tp->detached, __ATOMIC_ACQUIRE))
-		return true;
-	/* At cleanup, the records of TIME-WAIT and an idle FIN-WAIT-2 are
-	 * dropped (the ISN and TSval clocks keep the next incarnation
-	 * safe). */
-	return dp_engine_closing() && (st == DP_TCP_TIME_WAIT ||
-		st == DP_TCP_FIN_WAIT_2);
+	/* At cleanup, the owner drops TIME-WAIT records and resets an
+	 * idle FIN-WAIT-2 (dp_tcp_teardown.c): out of its table first, so
+	 * nothing frees a TCB its owner still finds there. */
+	return __atomic_load_n(&tp->detached, __ATOMIC_ACQUIRE);
 }
 
 static void

@@ -17,6 +17,7 @@ socket call is bounded by --timeout.
   recv                 read to EOF             -> OK recv=.. rsha=..
                                                   | ERR errno=N recv=..
   shutwr / close / linger0 (SO_LINGER {1, 0})               -> OK
+  rcvbuf N             SO_RCVBUF N on sockets made after it  -> OK
   quit
 
 Congestion control is pinned per socket (--cc, default cubic): the
@@ -44,10 +45,13 @@ class Peer:
         self.a = a
         self.ls = None
         self.s = None
+        self.rcvbuf_n = 0
 
     def sock(self):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if self.rcvbuf_n:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.rcvbuf_n)
         if self.a.cc:
             s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION,
                          self.a.cc.encode())
@@ -136,6 +140,10 @@ class Peer:
         self.s = None
         return "OK"
 
+    def rcvbuf(self, n):
+        self.rcvbuf_n = int(n)
+        return "OK"
+
     def linger0(self):
         self.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                           struct.pack("ii", 1, 0))
@@ -151,7 +159,8 @@ def main():
     p = Peer(a)
     cmds = {"listen": p.listen, "accept": p.accept, "connect": p.connect,
             "xfer": p.xfer, "send": p.send, "recv": p.recv,
-            "shutwr": p.shutwr, "close": p.close, "linger0": p.linger0}
+            "shutwr": p.shutwr, "close": p.close, "linger0": p.linger0,
+            "rcvbuf": p.rcvbuf}
     say("READY")
     for line in sys.stdin:
         w = line.split()

@@ -352,6 +352,7 @@ test_tcp_connect_times_out_after_syn_retries(void)
 	CU_ASSERT_EQUAL(syns, 1 + 6);
 	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
 	CU_ASSERT(dp_sock_ready(s) & DP_EV_ERROR);
+	CU_ASSERT_EQUAL(dp_sock_take_error(s), ETIMEDOUT);	/* SO_ERROR */
 	dp_sock_close(s, DP_CLOSE_GRACEFUL);
 }
 

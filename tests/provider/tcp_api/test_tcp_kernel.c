@@ -289,6 +289,99 @@ kernel_up(void)
 	return pt_tap_startup(UK_IFACE, UK_KERNEL_MAC, UK_KERNEL_CIDR);
 }
 
+/* WSACleanup (refcount to zero) timed, in ms; the provider comes back
+ * up for the next test, with WSPDK_CLEANUP_MS as the suite had it. */
+static uint64_t
+cleanup_timed(void)
+{
+	uint64_t t0 = wt_now_ns(), ms;
+
+	CU_ASSERT_EQUAL(WSACleanup(), 0);
+	ms = (wt_now_ns() - t0) / 1000000;
+	unsetenv("WSPDK_CLEANUP_MS");
+	CU_ASSERT_EQUAL_FATAL(kernel_up(), 0);
+	return ms;
+}
+
+/* WSPCleanup with a graceful close of 1 MB under way to a Linux peer
+ * that reads: it gets every byte, then EOF (no reset). */
+static void
+test_kernel_cleanup_after_graceful_close_peer_reads_all_then_eof(void)
+{
+	struct sockaddr_in a = kernel_sin(5105);
+	struct uk_child *c = peer_start();
+	char line[512], want[256], sha[65];
+	struct tk_sha256 h;
+	int n = TK_MB;
+	char *b = malloc((size_t)n);
+	SOCKET s = ta_tcp();
+
+	CU_ASSERT_FATAL(b != NULL);
+	for (int i = 0; i < n; i++)
+		b[i] = ta_byte((uint64_t)i);
+	tk_sha256_init(&h);
+	tk_sha256_add(&h, b, (size_t)n);
+	tk_sha256_hex(&h, sha);
+	peer_cmd(c, "listen 5105", "OK", line, sizeof(line));
+	PT_OK(connect(s, PT_SA(a), PT_SIN_LEN));
+	peer_cmd(c, "accept", "OK", line, sizeof(line));
+	CU_ASSERT_EQUAL_FATAL(uk_child_say(c, "recv"), 0);
+	CU_ASSERT_EQUAL(send(s, b, n, 0), n);
+	pt_close(s);
+	CU_ASSERT(cleanup_timed() < 2000 + 1000);
+	CU_ASSERT_EQUAL(uk_child_hear(c, line, sizeof(line), 30000), 0);
+	snprintf(want, sizeof(want), "OK recv=%d rsha=%s", n, sha);
+	if (strncmp(line, want, strlen(want)) != 0)
+		fprintf(stderr, "peer: %s\nwant: %s\n", line, want);
+	CU_ASSERT_EQUAL(strncmp(line, want, strlen(want)), 0);
+	free(b);
+	peer_end(c);
+}
+
+/* WSPCleanup with data a Linux peer never reads (its SO_RCVBUF small,
+ * the window shut): at WSPDK_CLEANUP_MS (300) the connection is reset,
+ * and the peer's read ends in ECONNRESET after what it had. */
+static void
+test_kernel_cleanup_resets_a_peer_that_stopped_reading(void)
+{
+	struct sockaddr_in a = kernel_sin(5106);
+	struct uk_child *c = peer_start();
+	static char b[16384];
+	char line[256];
+	uint64_t ms;
+	long sent = 0;
+	int k;
+	SOCKET s;
+
+	CU_ASSERT_EQUAL(WSACleanup(), 0);
+	setenv("WSPDK_CLEANUP_MS", "300", 1);
+	CU_ASSERT_EQUAL_FATAL(kernel_up(), 0);
+	s = ta_tcp();
+	peer_cmd(c, "rcvbuf 4096", "OK", line, sizeof(line));
+	peer_cmd(c, "listen 5106", "OK", line, sizeof(line));
+	PT_OK(connect(s, PT_SA(a), PT_SIN_LEN));
+	peer_cmd(c, "accept", "OK", line, sizeof(line));
+	pt_nonblocking(s, true);
+	/* Until its window and our SO_SNDBUF are full. */
+	for (int i = 0; i < 2000; i++) {
+		k = send(s, b, sizeof(b), 0);
+		if (k > 0) {
+			sent += k;
+			continue;
+		}
+		CU_ASSERT_EQUAL(WSAGetLastError(), WSAEWOULDBLOCK);
+		if (i > 100)
+			break;
+		wt_sleep_ms(5);
+	}
+	CU_ASSERT(sent > 16384);
+	pt_close(s);
+	ms = cleanup_timed();
+	CU_ASSERT(ms >= 300 && ms < 300 + 500);
+	peer_cmd(c, "recv", "ERR errno=104 ", line, sizeof(line));
+	peer_end(c);
+}
+
 static int
 kernel_down(void)
 {
@@ -302,6 +395,8 @@ static const struct wt_test kernel_tests[] = {
 	WT_TEST(test_kernel_nonblocking_connect_refused_is_exceptional),
 	WT_TEST(test_kernel_linger_zero_close_gives_linux_econnreset),
 	WT_TEST(test_kernel_connection_to_our_own_address_stays_inside),
+	WT_TEST(test_kernel_cleanup_after_graceful_close_peer_reads_all_then_eof),
+	WT_TEST(test_kernel_cleanup_resets_a_peer_that_stopped_reading),
 	WT_TEST_END
 };
 
