@@ -29,8 +29,8 @@
 #else
 #define CYCLES		1000
 #endif
-#define BUDGET_S	240	/* a run that cannot finish in this fails */
-#define CLEANUP_MS	"50"	/* graceful data that cannot drain: 50 ms */
+#define BUDGET_S	420	/* a run that cannot finish in this fails */
+#define CLEANUP_MS	"20"	/* graceful data that cannot drain: 20 ms */
 
 static unsigned long cycles = CYCLES;
 
