@@ -38,7 +38,8 @@ dp_tcp_syn_opts(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	tp->irs = sg->seq;
 	tp->rcv_nxt = sg->seq + 1;
 	tp->rcv_adv = tp->rcv_nxt;
-	tp->cwnd = (uint32_t)DP_TCP_IW * tp->mss;
+	tp->cwnd = (uint32_t)DP_TCP_IW * tp->mss;	/* RFC 6928 */
+	dp_tcp_cc(tp)->init(tp);
 }
 
 /* A new connection on the listener ls, from a SYN (this lcore). */
