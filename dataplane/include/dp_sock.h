@@ -95,6 +95,9 @@ enum dp_opt {
 				 * (default 1 s; 10 probes, fixed) */
 	DP_OPT_STATE,		/**< streams, read only: RFC 9293 state,
 				 * enum dp_tcp_state */
+	DP_OPT_TCP_CC,		/**< streams: congestion control, 0
+				 * NewReno (default), 1 CUBIC; set
+				 * before connect or listen */
 	/* Membership changes: dp_sock_mc_join/leave/block only. */
 	DP_OPT_MC_JOIN,
 	DP_OPT_MC_LEAVE,

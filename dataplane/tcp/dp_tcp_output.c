@@ -423,10 +423,10 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		uint32_t rwnd = SEQ_LT(tp->snd_nxt, tp->snd_una + tp->snd_wnd) ?
 			tp->snd_una + tp->snd_wnd - tp->snd_nxt : 0;
 		uint32_t flight = dp_tcp_in_flight(tp);
-		/* RFC 3042: the first two duplicates each let one new
-		 * segment out beyond cwnd. */
-		uint32_t cw = tp->cwnd + (tp->recov == DP_TCP_CA_OPEN ?
-			RTE_MIN(tp->dupacks, 2u) * tp->mss : 0);
+		/* Limited transmit (RFC 3042) comes from the flight: a
+		 * duplicate ACK's segment (SACKed, or counted as one
+		 * without SACK) has left it, so one new one may go. */
+		uint32_t cw = tp->cwnd;
 		uint32_t len = RTE_MIN(avail, rwnd);
 		bool fin;
 		uint8_t flags = RTE_TCP_ACK_FLAG;

@@ -209,6 +209,8 @@ dp_tcp_pcb_start(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t faddr,
 		tp->rcv_scale++;
 	tp->ssthresh = UINT32_MAX;
 	tp->recover = tp->iss;
+	tp->dsack_round = tp->iss;	/* sequence marks start at the ISS */
+	tp->fack = tp->iss;
 	tp->recov = DP_TCP_CA_OPEN;
 }
 
@@ -263,6 +265,7 @@ dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err)
 		table_del(lc, tp);
 	dp_timer_cancel(&lc->timers, &s->timer);
 	tp->t_rexmt = tp->t_persist = tp->t_2msl = tp->t_keep = 0;
+	tp->t_recov = 0;
 	dp_tcp_txq_free(s);
 	dp_tcp_oq_free(tp);
 	if (err != 0 && __atomic_load_n(&tp->err, __ATOMIC_RELAXED) == 0)
