@@ -104,7 +104,6 @@
 #define DP_TCP_SACK_MAX		4	/* blocks we keep (40 option bytes) */
 #define DP_TCP_TXR_MIN		64	/* scoreboard records, first ring */
 #define DP_TCP_TXR_MAX		32768	/* and its bound (segments in flight) */
-#define DP_TCP_TLP_DELACK_US	200000	/* RFC 8985 WCDelAckT: one segment */
 #define DP_TCP_TLP_SLACK_US	2000	/* PTO beyond 2 SRTT otherwise */
 
 /* Sequence space comparisons, mod 2^32 (RFC 9293 §3.4). */

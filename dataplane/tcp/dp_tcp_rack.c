@@ -15,8 +15,9 @@
  *
  * TLP: with data in flight, nothing being repaired and no probe out,
  * t_recov is the probe timeout (PTO): 2 SRTT plus a delayed-ACK
- * allowance, 200 ms when one segment is out (RFC 8985 §7.2), never past
- * the RTO. It sends one new segment if the windows allow, else the last
+ * allowance when one segment is out (RFC 8985 §7.2: WCDelAckT; Linux
+ * and we use the RTO's floor, 200 ms unless DP_OPT_RTO_MIN lowered it
+ * for a peer known to ACK at once), never past the RTO. It sends one new segment if the windows allow, else the last
  * one again; its ACK or the SACKs it draws repair a tail loss in about
  * an RTT instead of an RTO. One probe per episode.
  */
@@ -130,9 +131,13 @@ tlp_eligible(const struct dp_tcp_pcb *tp)
 {
 	uint8_t st = dp_tcp_state(tp);
 
+	/* Also after our FIN: a lost tail with the FIN is the common end
+	 * of a transfer. */
 	return (tp->tf & TF_SACK_OK) && tp->recov == DP_TCP_CA_OPEN &&
 		!tp->tlp_out && tp->snd_una != tp->snd_max &&
-		(st == DP_TCP_ESTABLISHED || st == DP_TCP_CLOSE_WAIT);
+		(st == DP_TCP_ESTABLISHED || st == DP_TCP_CLOSE_WAIT ||
+		st == DP_TCP_FIN_WAIT_1 || st == DP_TCP_CLOSING ||
+		st == DP_TCP_LAST_ACK);
 }
 
 void
@@ -151,7 +156,7 @@ dp_tcp_tlp_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		pto = DP_TCP_RTO_INIT_US;
 	else
 		pto = 2ull * tp->srtt_us + (dp_tcp_in_flight(tp) <= tp->mss ?
-			DP_TCP_TLP_DELACK_US : DP_TCP_TLP_SLACK_US);
+			tp->rto_min_us : DP_TCP_TLP_SLACK_US);
 	tp->t_recov = lc->now_us + pto;
 	if (tp->t_rexmt != 0 && tp->t_recov > tp->t_rexmt)
 		tp->t_recov = tp->t_rexmt;	/* the probe goes first */

@@ -337,8 +337,9 @@ test_tcp_tlp_probes_tail_before_rto(void)
 }
 
 /* One small message in flight, its only copy lost: the probe waits for
- * a delayed ACK's worth (RFC 8985 §7.2) but not for the RTO, which it
- * replaces; its ACK counts a tail loss repaired by TLP. */
+ * a delayed ACK's worth (RFC 8985 §7.2; the RTO's floor, as Linux) but
+ * not for the RTO, which it replaces; its ACK counts a tail loss
+ * repaired by TLP. */
 static void
 test_tcp_tlp_repairs_single_message_tail_loss_without_rto(void)
 {
@@ -364,6 +365,33 @@ test_tcp_tlp_repairs_single_message_tail_loss_without_rto(void)
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp_recovered), 1);
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
 	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->cstats.tlp_recovered, 1);
+	rec_done(s);
+}
+
+/* With the RTO's floor lowered (DP_OPT_RTO_MIN, a peer known to ACK at
+ * once) the single-segment probe waits that floor, not 200 ms. */
+static void
+test_tcp_tlp_single_segment_waits_rto_min(void)
+{
+	uint32_t iss, seqs[8];
+	struct dp_sock *s;
+	struct dp_stats a, b;
+
+	s = rec_connected(&iss, true);
+	CU_ASSERT_EQUAL(dp_sock_set_opt(s, DP_OPT_NODELAY, 1), 0);
+	CU_ASSERT_EQUAL(dp_sock_set_opt(s, DP_OPT_RTO_MIN, 5000), 0);
+	ut_stats(&a);
+	app_send(s, 64);
+	CU_ASSERT_EQUAL(drain(seqs, 8), 1);
+	ut_advance_us(4000);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 8), 0);
+	ut_advance_us(4000);			/* 2 SRTT + 5 ms */
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 8), 1);
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
 	rec_done(s);
 }
 
@@ -474,6 +502,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_newreno_partial_ack_resends_next_hole),
 	WT_TEST(test_tcp_tlp_probes_tail_before_rto),
 	WT_TEST(test_tcp_tlp_repairs_single_message_tail_loss_without_rto),
+	WT_TEST(test_tcp_tlp_single_segment_waits_rto_min),
 	WT_TEST(test_tcp_prr_sends_half_per_delivered),
 	WT_TEST(test_tcp_cc_option_selects_algorithm),
 	WT_TEST(test_tcp_cc_newreno_and_cubic_curves),
