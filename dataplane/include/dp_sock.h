@@ -147,7 +147,19 @@ enum dp_close_mode {
 	X(drop_nombuf)		/* no mbuf for a send */		\
 	X(drop_abort)		/* queued, dropped by an abortive close */ \
 	X(drop_unread)		/* received, never read: discarded by	\
-				 * close, or by connect to another peer */
+				 * close, or by connect to another peer */ \
+	/* streams: loss recovery (tcp/dp_tcp_scoreboard.c, rack.c) */	\
+	X(tcp_rexmit_segs)	/* segments sent again */		\
+	X(tcp_rexmit_bytes)	/* payload bytes sent again */		\
+	X(tcp_fast_recoveries)	/* recovery episodes (SACK, NewReno) */	\
+	X(tcp_rto)		/* retransmission timeouts */		\
+	X(tcp_rto_episodes)	/* first timeout of each run */		\
+	X(tcp_tlp_probes)	/* tail loss probes sent */		\
+	X(tcp_tlp_recovered)	/* probes that repaired a lost tail */	\
+	X(tcp_rack_lost)	/* segments RACK marked lost */		\
+	X(tcp_dsack_spurious)	/* our retransmissions D-SACKed */	\
+	X(tcp_dupacks_in)	/* duplicate ACKs received */		\
+	X(tcp_reorder_bytes)	/* delivered below a SACKed segment */
 
 /** Per-socket counters (see DP_SOCK_STATS_FOREACH). */
 struct dp_sock_stats {

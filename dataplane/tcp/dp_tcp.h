@@ -155,24 +155,12 @@ struct dp_tcp_txrec {
 #define TXR_EVER_RETRANS 0x08		/* sent more than once */
 #define TXR_FIN		0x10		/* ends with our FIN */
 
-/* Per-connection loss-recovery counters: written by the owner with
- * relaxed stores, readable from any thread (dp_tcp_conn_stats). */
-struct dp_tcp_conn_stats {
-	uint64_t rexmit_segs;		/* segments sent again */
-	uint64_t rexmit_bytes;		/* payload bytes sent again */
-	uint64_t fast_recoveries;	/* recovery episodes (SACK, NewReno) */
-	uint64_t rto;			/* retransmission timeouts */
-	uint64_t rto_episodes;		/* first timeout of each run */
-	uint64_t tlp_probes;		/* tail loss probes sent */
-	uint64_t tlp_recovered;		/* probes that repaired a loss */
-	uint64_t rack_lost;		/* segments RACK marked lost */
-	uint64_t dsack_spurious;	/* retransmissions D-SACKed */
-	uint64_t dupacks_in;		/* duplicate ACKs received */
-	uint64_t reorder_bytes;		/* bytes seen delivered out of order */
-};
+/* Per-connection loss-recovery counters: the socket's (tcp_* of
+ * DP_SOCK_STATS_FOREACH, so telemetry and dp_sock_stats_get show them),
+ * written by the owner with relaxed stores. */
 #define DP_TCP_CSTAT_ADD(tp, name, n)					\
-	__atomic_store_n(&(tp)->cstats.name, (tp)->cstats.name + (n),	\
-		__ATOMIC_RELAXED)
+	__atomic_store_n(&(tp)->s->st.tcp_##name,			\
+		(tp)->s->st.tcp_##name + (n), __ATOMIC_RELAXED)
 
 /* Congestion control, per connection (dp_tcp_cc.c). */
 enum dp_tcp_cc_algo {
@@ -256,7 +244,6 @@ struct dp_tcp_pcb {
 	uint32_t tlp_end;
 	uint64_t t_recov;		/* RACK reorder timer or TLP's PTO */
 	bool t_recov_tlp;		/* which of the two t_recov is */
-	struct dp_tcp_conn_stats cstats;
 	uint8_t rxtshift;		/* retransmissions in a row */
 	uint16_t mss;			/* payload per segment, options
 					 * excluded */
@@ -472,8 +459,6 @@ struct dp_tcp_txrec *dp_tcp_sb_next_lost(struct dp_tcp_pcb *tp);
 /* Bytes in flight (RFC 6675 "pipe"; Linux's in_flight). */
 uint32_t dp_tcp_in_flight(const struct dp_tcp_pcb *tp);
 void dp_tcp_sb_free(struct dp_tcp_pcb *tp);
-/* The connection's counters, from any thread. */
-void dp_tcp_conn_stats(const struct dp_sock *s, struct dp_tcp_conn_stats *o);
 
 /* dp_tcp_rack.c (owner lcore): RACK-TLP (RFC 8985), the NewReno
  * fallback (RFC 6582) and the recovery state per ACK */

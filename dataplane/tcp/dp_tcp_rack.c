@@ -180,7 +180,7 @@ tlp_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		tp->tf |= TF_NODELAY_ONCE;
 		dp_tcp_output(lc, tp);
 		tp->tf &= ~TF_NODELAY_ONCE;
-		tp->cwnd = RTE_MAX(cwnd, tp->cwnd);
+		tp->cwnd = cwnd;
 	}
 	if (tp->snd_max == max && tp->txr_n > 0) {
 		struct dp_tcp_txrec *r = dp_tcp_txr(tp, tp->txr_n - 1);
@@ -264,10 +264,14 @@ dp_tcp_loss_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		DP_TCP_CSTAT_ADD(tp, dupacks_in, 1);
 	}
 	if (tp->tf & TF_SACK_OK) {
+		uint32_t lost = tp->lost_bytes;
+
 		reo_adapt(tp, ai);
 		if (ai->delivered != 0 || ai->dsack)
 			reorder_timer_set(lc, tp, detect_loss(lc, tp));
-		if (tp->lost_bytes != 0 && tp->recov == DP_TCP_CA_OPEN)
+		/* Only a loss RACK found starts recovery (not records a
+		 * smaller path MTU marked for resending). */
+		if (tp->lost_bytes > lost && tp->recov == DP_TCP_CA_OPEN)
 			dp_tcp_cc_enter_recovery(lc, tp);
 	} else {
 		newreno_ack(lc, tp, ai);
@@ -288,6 +292,7 @@ void
 dp_tcp_rack_timer(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
 	bool tlp = tp->t_recov_tlp;
+	uint32_t lost;
 
 	tp->t_recov = 0;
 	tp->t_recov_tlp = false;
@@ -295,8 +300,9 @@ dp_tcp_rack_timer(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		tlp_fire(lc, tp);
 		return;
 	}
+	lost = tp->lost_bytes;
 	reorder_timer_set(lc, tp, detect_loss(lc, tp));
-	if (tp->lost_bytes != 0 && tp->recov == DP_TCP_CA_OPEN)
+	if (tp->lost_bytes > lost && tp->recov == DP_TCP_CA_OPEN)
 		dp_tcp_cc_enter_recovery(lc, tp);
 	dp_tcp_output(lc, tp);
 }

@@ -316,25 +316,3 @@ dp_tcp_sb_free(struct dp_tcp_pcb *tp)
 	tp->txr_cap = tp->txr_n = tp->txr_first = tp->txr_hint = 0;
 	tp->sacked_bytes = tp->lost_bytes = tp->retrans_bytes = 0;
 }
-
-void
-dp_tcp_conn_stats(const struct dp_sock *s, struct dp_tcp_conn_stats *o)
-{
-	const struct dp_tcp_conn_stats *c =
-		&((const struct dp_tcp_pcb *)dp_sock_pcb((struct dp_sock *)s))
-		->cstats;
-
-#define LD(f)	o->f = __atomic_load_n(&c->f, __ATOMIC_RELAXED)
-	LD(rexmit_segs);
-	LD(rexmit_bytes);
-	LD(fast_recoveries);
-	LD(rto);
-	LD(rto_episodes);
-	LD(tlp_probes);
-	LD(tlp_recovered);
-	LD(rack_lost);
-	LD(dsack_spurious);
-	LD(dupacks_in);
-	LD(reorder_bytes);
-#undef LD
-}

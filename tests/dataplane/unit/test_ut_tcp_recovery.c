@@ -364,7 +364,14 @@ test_tcp_tlp_repairs_single_message_tail_loss_without_rto(void)
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 1);
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp_recovered), 1);
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
-	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->cstats.tlp_recovered, 1);
+	{
+		struct dp_sock_stats st;
+
+		dp_sock_stats_get(s, &st);
+		CU_ASSERT_EQUAL(st.tcp_tlp_probes, 1);
+		CU_ASSERT_EQUAL(st.tcp_tlp_recovered, 1);
+		CU_ASSERT_EQUAL(st.tcp_rto, 0);
+	}
 	rec_done(s);
 }
 
