@@ -118,7 +118,19 @@
 	X(tcp_tx_held_full)	/* ARP hold full: segment dropped */	\
 	X(tcp_timewait_reuse)	/* SYN reopened a TIME-WAIT */		\
 	X(tcp_keepalive)	/* keepalive probes sent */		\
-	X(tcp_keepalive_drop)	/* connections dropped unanswered */
+	X(tcp_keepalive_drop)	/* connections dropped unanswered */	\
+	/* tcp loss recovery (dp_tcp_scoreboard.c, dp_tcp_rack.c) */	\
+	X(tcp_rexmit_bytes)	/* payload bytes sent again */		\
+	X(tcp_rto_episodes)	/* first timeouts of a run (rxtshift 1) */\
+	X(tcp_recovery)		/* fast recovery episodes entered */	\
+	X(tcp_tlp)		/* tail loss probes sent */		\
+	X(tcp_tlp_recovered)	/* probes that repaired a tail loss */	\
+	X(tcp_rack_lost)	/* segments RACK marked lost */		\
+	X(tcp_dsack_rx)		/* D-SACK blocks received */		\
+	X(tcp_dsack_spurious)	/* D-SACK of a retransmission: spurious */\
+	X(tcp_dupack_rx)	/* duplicate ACKs received */		\
+	X(tcp_reorder_bytes)	/* delivered below the highest SACKed */\
+	X(tcp_sack_bad)		/* SACK blocks outside SND.UNA..SND.MAX */
 
 struct dp_stats {
 #define DP_STATS_FIELD(name) uint64_t name;

@@ -103,6 +103,9 @@ enum dp_opt {
 				 * (the RTO then stops at 60 s) */
 	DP_OPT_CONNECT_TIME,	/**< streams, read only: seconds since
 				 * established, -1 if not connected */
+	DP_OPT_TCP_CC,		/**< streams: congestion control, 0
+				 * NewReno (default), 1 CUBIC; set
+				 * before connect or listen */
 	/* Membership changes: dp_sock_mc_join/leave/block only. */
 	DP_OPT_MC_JOIN,
 	DP_OPT_MC_LEAVE,
@@ -154,7 +157,19 @@ enum dp_close_mode {
 	X(tx_tstamp_drop)	/* TX timestamps discarded: the socket's	\
 				 * TxTimestampsBuffered were held */	\
 	X(drop_unread)		/* received, never read: discarded by	\
-				 * close, or by connect to another peer */
+				 * close, or by connect to another peer */ \
+	/* streams: loss recovery (tcp/dp_tcp_scoreboard.c, rack.c) */	\
+	X(tcp_rexmit_segs)	/* segments sent again */		\
+	X(tcp_rexmit_bytes)	/* payload bytes sent again */		\
+	X(tcp_fast_recoveries)	/* recovery episodes (SACK, NewReno) */	\
+	X(tcp_rto)		/* retransmission timeouts */		\
+	X(tcp_rto_episodes)	/* first timeout of each run */		\
+	X(tcp_tlp_probes)	/* tail loss probes sent */		\
+	X(tcp_tlp_recovered)	/* probes that repaired a lost tail */	\
+	X(tcp_rack_lost)	/* segments RACK marked lost */		\
+	X(tcp_dsack_spurious)	/* our retransmissions D-SACKed */	\
+	X(tcp_dupacks_in)	/* duplicate ACKs received */		\
+	X(tcp_reorder_bytes)	/* delivered below a SACKed segment */
 
 /** Per-socket counters (see DP_SOCK_STATS_FOREACH). */
 struct dp_sock_stats {

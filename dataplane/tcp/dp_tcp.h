@@ -104,6 +104,9 @@
 #define DP_TCP_KEEP_INTVL_MS	1000	/* then a probe a second, */
 #define DP_TCP_KEEP_CNT		10	/* 10 unanswered: dropped */
 #define DP_TCP_SACK_MAX		4	/* blocks we keep (40 option bytes) */
+#define DP_TCP_TXR_MIN		64	/* scoreboard records, first ring */
+#define DP_TCP_TXR_MAX		32768	/* and its bound (segments in flight) */
+#define DP_TCP_TLP_SLACK_US	2000	/* PTO beyond 2 SRTT otherwise */
 
 /* Sequence space comparisons, mod 2^32 (RFC 9293 §3.4). */
 #define SEQ_LT(a, b)	((int32_t)((a) - (b)) < 0)
@@ -131,6 +134,7 @@
 				 * the end of the RX burst */
 #define TF_SHUT_RD	0x8000	/* shutdown(SD_RECEIVE): data that
 				 * arrives resets the connection */
+#define TF_NODELAY_ONCE	0x10000	/* a loss probe: Nagle off for it */
 
 /* What held the sender back (SIO_TCP_INFO v1's SndLim*). */
 #define DP_TCP_LIM_RWIN	0		/* the peer's window */
@@ -143,6 +147,54 @@ struct dp_tcp_opts {
 	uint8_t ws;
 	bool has_mss, has_ws, has_ts, sack_ok;
 	uint32_t tsval, tsecr;
+	uint8_t nsack;			/* SACK blocks on the segment */
+	uint32_t sack[DP_TCP_SACK_MAX][2];	/* [start, end), as sent */
+};
+
+/* A transmitted segment on the send scoreboard (dp_tcp_scoreboard.c):
+ * its sequence range, when it last went out, what the peer said. */
+struct dp_tcp_txrec {
+	uint32_t seq, end;		/* [seq, end), a FIN counted */
+	uint64_t xmit_us;		/* last (re)transmission */
+	uint16_t flags;			/* TXR_* */
+};
+#define TXR_SACKED	0x01		/* the peer holds it */
+#define TXR_LOST	0x02		/* marked lost, to send again */
+#define TXR_RETRANS	0x04		/* sent again since marked lost */
+#define TXR_EVER_RETRANS 0x08		/* sent more than once */
+#define TXR_FIN		0x10		/* ends with our FIN */
+
+/* Per-connection loss-recovery counters: the socket's (tcp_* of
+ * DP_SOCK_STATS_FOREACH, so telemetry and dp_sock_stats_get show them),
+ * written by the owner with relaxed stores. */
+#define DP_TCP_CSTAT_ADD(tp, name, n)					\
+	__atomic_store_n(&(tp)->s->st.tcp_##name,			\
+		(tp)->s->st.tcp_##name + (n), __ATOMIC_RELAXED)
+
+/* Congestion control, per connection (dp_tcp_cc.c). */
+enum dp_tcp_cc_algo {
+	DP_TCP_CC_NEWRENO,		/* RFC 5681/6582 with ABC (RFC 3465) */
+	DP_TCP_CC_CUBIC,		/* RFC 9438 */
+	DP_TCP_CC_COUNT
+};
+#define DP_TCP_CC_DEFAULT	DP_TCP_CC_NEWRENO
+
+/* tp->recov */
+enum {
+	DP_TCP_CA_OPEN,			/* no loss being repaired */
+	DP_TCP_CA_RECOVERY,		/* fast recovery: PRR sends */
+	DP_TCP_CA_LOSS,			/* after an RTO until snd_max is ACKed */
+};
+
+/* What an ACK said, for recovery and congestion control (filled by
+ * dp_tcp_sb_ack before SND.UNA moves). */
+struct dp_tcp_ackinfo {
+	uint32_t acked;			/* SND.UNA advance, bytes */
+	uint32_t delivered;		/* acked + newly SACKed bytes */
+	uint32_t newly_sacked;
+	bool dsack;			/* a D-SACK block (RFC 2883) */
+	bool dupack;			/* RFC 5681's duplicate ACK */
+	bool sacks;			/* carried valid SACK blocks */
 };
 
 /* One segment, parsed. */
@@ -178,6 +230,29 @@ struct dp_tcp_pcb {
 	uint32_t snd_fin;		/* FIN's sequence number */
 	uint32_t cwnd, ssthresh;	/* RFC 5681, bytes */
 	uint8_t dupacks;
+	/* loss recovery (o): the scoreboard, a ring of txr_cap (a power
+	 * of two) records in sequence order from txr_first */
+	struct dp_tcp_txrec *txr;
+	uint32_t txr_cap, txr_first, txr_n;
+	uint32_t txr_hint;		/* no LOST unsent record before it */
+	uint32_t sacked_bytes, lost_bytes, retrans_bytes;
+	uint32_t fack;			/* highest SACKed end seen */
+	uint8_t recov;			/* DP_TCP_CA_* */
+	uint8_t cc_algo;		/* enum dp_tcp_cc_algo */
+	uint32_t recover;		/* RFC 6582: snd_max at entry */
+	uint32_t prr_delivered, prr_out, recover_fs; /* RFC 6937 */
+	uint32_t abc_acked;		/* RFC 3465 in congestion avoidance */
+	uint64_t cc_priv[6];		/* the algorithm's own state */
+	/* RACK-TLP (RFC 8985), µs */
+	uint64_t rack_xmit_us;
+	uint32_t rack_end, rack_rtt_us, min_rtt_us;
+	uint32_t reo_wnd_mult, reo_persist, dsack_round;
+	bool rack_reord;		/* reordering seen */
+	bool tlp_out;			/* a probe outstanding, up to tlp_end */
+	bool tlp_rexmit;		/* the probe was a retransmission */
+	uint32_t tlp_end;
+	uint64_t t_recov;		/* RACK reorder timer or TLP's PTO */
+	bool t_recov_tlp;		/* which of the two t_recov is */
 	uint8_t rxtshift;		/* retransmissions in a row */
 	uint16_t mss;			/* payload per segment, options
 					 * excluded */
@@ -225,7 +300,6 @@ struct dp_tcp_pcb {
 	uint64_t est_us;		/* (o) established at, 0: never */
 	uint64_t bytes_out, bytes_in;	/* (o) payload sent (retransmits
 					 * too), delivered in order */
-	uint32_t min_rtt_us;		/* (o) */
 	uint32_t bytes_retrans, bytes_reordered; /* (o) */
 	uint32_t fast_retrans, dupacks_in, timeouts; /* (o) */
 	uint8_t syn_retrans;		/* (o) */
@@ -326,8 +400,12 @@ void dp_tcp_ack_flush(struct dp_lcore *lc);
 /* SYN or SYN,ACK (by state), FIN, RST: one segment with no data. */
 void dp_tcp_send_ctl(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		uint8_t flags, uint32_t seq);
-/* Retransmit from snd_una: one segment (RTO) */
+/* Everything not SACKed marked lost and sent again as cwnd allows (RTO,
+ * a smaller path MTU). */
 void dp_tcp_rexmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* A record's bytes (and FIN) again, in segments of at most the MSS. */
+void dp_tcp_send_rec(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_txrec *r);
 void dp_tcp_persist_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_keep_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* RFC 5961 §3.2/§4: a rate-limited ACK. */
@@ -379,6 +457,69 @@ void dp_tcp_dsack(struct dp_tcp_pcb *tp, uint32_t seq, uint32_t end);
 /* The SACK option into o, at most room bytes; its length. */
 unsigned int dp_tcp_sack_opt(struct dp_tcp_pcb *tp, uint8_t *o,
 		unsigned int room);
+
+/* dp_tcp_scoreboard.c (owner lcore): the sender's scoreboard */
+static inline struct dp_tcp_txrec *
+dp_tcp_txr(const struct dp_tcp_pcb *tp, uint32_t i)
+{
+	return &tp->txr[(tp->txr_first + i) & (tp->txr_cap - 1)];
+}
+/* Room for one more record (the ring grown if it must be). */
+bool dp_tcp_sb_room(struct dp_tcp_pcb *tp);
+/* [seq, end) went out for the first time at now. */
+void dp_tcp_sb_sent(struct dp_tcp_pcb *tp, uint32_t seq, uint32_t end,
+		bool fin, uint64_t now);
+/* r went out again at now. */
+void dp_tcp_sb_resent(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_txrec *r, uint32_t bytes);
+/* The ACK's SACK blocks and cumulative ACK onto the scoreboard, before
+ * SND.UNA moves; ai says what it delivered. */
+void dp_tcp_sb_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		const struct dp_tcp_seg *sg, struct dp_tcp_ackinfo *ai);
+void dp_tcp_sb_mark_lost(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_txrec *r);
+/* RTO: everything not SACKed is lost (RFC 8985 §6.3, RFC 6675 §5.1). */
+void dp_tcp_sb_mark_all_lost(struct dp_tcp_pcb *tp);
+/* The first record marked lost and not yet sent again, or NULL. */
+struct dp_tcp_txrec *dp_tcp_sb_next_lost(struct dp_tcp_pcb *tp);
+/* Bytes in flight (RFC 6675 "pipe"; Linux's in_flight). */
+uint32_t dp_tcp_in_flight(const struct dp_tcp_pcb *tp);
+void dp_tcp_sb_free(struct dp_tcp_pcb *tp);
+
+/* dp_tcp_rack.c (owner lcore): RACK-TLP (RFC 8985), the NewReno
+ * fallback (RFC 6582) and the recovery state per ACK */
+/* r was delivered (SACKed or ACKed) at now (RFC 8985 §6.2 step 2). */
+void dp_tcp_rack_delivered(struct dp_tcp_pcb *tp,
+		const struct dp_tcp_txrec *r, uint64_t now);
+/* After ack_in moved SND.UNA: loss detection, recovery, cwnd. */
+void dp_tcp_loss_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_ackinfo *ai);
+/* New data went out: (re)arm the loss probe. */
+void dp_tcp_tlp_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* t_recov is due: the reorder timer or the loss probe. */
+void dp_tcp_rack_timer(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* A retransmission timeout (timer, before retransmitting). */
+void dp_tcp_loss_rto(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+
+/* dp_tcp_cc.c (owner lcore): congestion control */
+struct dp_tcp_cc_ops {
+	const char *name;
+	void (*init)(struct dp_tcp_pcb *tp);
+	/* cwnd growth on acked bytes outside recovery */
+	void (*cong_avoid)(struct dp_tcp_pcb *tp, uint32_t acked,
+			uint64_t now);
+	/* ssthresh at a loss (recovery entry, first RTO) */
+	uint32_t (*ssthresh)(struct dp_tcp_pcb *tp, uint64_t now);
+};
+extern const struct dp_tcp_cc_ops dp_tcp_cc_newreno;
+extern const struct dp_tcp_cc_ops dp_tcp_cc_cubic;
+const struct dp_tcp_cc_ops *dp_tcp_cc(const struct dp_tcp_pcb *tp);
+/* Slow start with RFC 3465's L = 2 SMSS; true if it took all acked. */
+bool dp_tcp_cc_slow_start(struct dp_tcp_pcb *tp, uint32_t *acked);
+void dp_tcp_cc_enter_recovery(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* Per ACK: recovery exit, PRR (RFC 6937) or growth. */
+void dp_tcp_cc_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		const struct dp_tcp_ackinfo *ai);
 
 /* dp_tcp_syncache.c (owner lcore) */
 void dp_tcp_syn_opts(struct dp_lcore *lc, struct dp_tcp_pcb *tp,

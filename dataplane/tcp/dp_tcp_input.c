@@ -113,6 +113,7 @@ static bool
 ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 {
 	struct dp_sock *s = tp->s;
+	struct dp_tcp_ackinfo ai = { 0 };
 	uint8_t st;
 	bool finacked;
 
@@ -122,8 +123,14 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 		tp->tf |= TF_ACKNOW;
 		return false;
 	}
+	/* RFC 5681 §2's duplicate ACK (the window unchanged, nothing
+	 * else in it). */
+	ai.dupack = sg->len == 0 && sg->ack == tp->snd_una &&
+		tp->snd_una != tp->snd_max &&
+		((uint32_t)sg->win << tp->snd_scale) == tp->snd_wnd &&
+		!(sg->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG));
+	dp_tcp_sb_ack(lc, tp, sg, &ai);
 	if (SEQ_GT(sg->ack, tp->snd_una)) {
-		uint32_t acked = sg->ack - tp->snd_una;
 		uint32_t data = RTE_MIN(sg->ack - tp->sq_seq, tp->sq_bytes);
 		uint32_t freed = 0, nm = 0;
 
@@ -160,11 +167,6 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 		tp->snd_una = sg->ack;
 		if (SEQ_LT(tp->snd_nxt, tp->snd_una))
 			tp->snd_nxt = tp->snd_una;
-		if (tp->cwnd < tp->ssthresh)
-			tp->cwnd += RTE_MIN(acked, (uint32_t)tp->mss);
-		else
-			tp->cwnd += RTE_MAX(1u, (uint32_t)tp->mss * tp->mss /
-				tp->cwnd);
 		tp->dupacks = 0;
 		tp->persist_us = 0;
 		if (tp->snd_una == tp->snd_max)
@@ -172,27 +174,12 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 		else
 			dp_tcp_rexmt_arm(lc, tp);
 		dp_wait_note(lc, s);
-	} else if (sg->len == 0 && sg->ack == tp->snd_una &&
-			tp->snd_una != tp->snd_max &&
-			((uint32_t)sg->win << tp->snd_scale) == tp->snd_wnd &&
-			!(sg->flags & RTE_TCP_FIN_FLAG)) {
-		/* RFC 5681 §3.2: the third duplicate resends the first
-		 * unACKed segment. */
-		tp->dupacks_in++;
-		if (++tp->dupacks == 3) {
-			uint32_t nxt = tp->snd_nxt;
-
-			DP_STAT_INC(lc, tcp_fast_rexmit);
-			tp->fast_retrans++;
-			tp->ssthresh = RTE_MAX((tp->snd_max - tp->snd_una) / 2,
-				2u * tp->mss);
-			tp->cwnd = tp->mss;
-			dp_tcp_rexmit(lc, tp);
-			tp->cwnd = tp->ssthresh;
-			if (SEQ_GT(nxt, tp->snd_nxt))
-				tp->snd_nxt = nxt;
-		}
+	} else if (ai.dupack && tp->dupacks < UINT8_MAX) {
+		tp->dupacks++;
 	}
+	/* Loss detection, recovery and cwnd (dp_tcp_rack.c). */
+	if (dp_tcp_synced(dp_tcp_state(tp)))
+		dp_tcp_loss_ack(lc, tp, &ai);
 	/* Window update from newer segments only. */
 	if (SEQ_LT(tp->snd_wl1, sg->seq) || (tp->snd_wl1 == sg->seq &&
 			SEQ_LEQ(tp->snd_wl2, sg->ack))) {

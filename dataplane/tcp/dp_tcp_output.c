@@ -341,9 +341,51 @@ dp_tcp_keep_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 void
 dp_tcp_rexmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
-	tp->snd_nxt = tp->snd_una;
-	tp->rtt_start = 0;		/* Karn: no sample from these */
+	dp_tcp_sb_mark_all_lost(tp);
 	dp_tcp_output(lc, tp);
+}
+
+void
+dp_tcp_send_rec(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_txrec *r)
+{
+	bool fin = (r->flags & TXR_FIN) != 0;
+	uint32_t seq = SEQ_LT(r->seq, tp->snd_una) ? tp->snd_una : r->seq;
+	uint32_t dend = r->end - (fin ? 1 : 0), bytes = 0;
+
+	do {
+		uint32_t len = SEQ_LT(seq, dend) ?
+			RTE_MIN(dend - seq, (uint32_t)tp->mss) : 0;
+		uint8_t flags = RTE_TCP_ACK_FLAG;
+
+		if (seq + len == dend) {
+			flags |= len != 0 ? RTE_TCP_PSH_FLAG : 0;
+			flags |= fin ? RTE_TCP_FIN_FLAG : 0;
+		}
+		send_seg(lc, tp, flags, seq, seq - tp->sq_seq, len);
+		seq += len;
+		bytes += len;
+	} while (SEQ_LT(seq, dend));
+	tp->rtt_start = 0;		/* Karn: no sample while resending */
+	dp_tcp_sb_resent(lc, tp, r, bytes);
+	if (tp->recov == DP_TCP_CA_RECOVERY)
+		tp->prr_out += bytes + (fin ? 1 : 0);
+}
+
+/* Records marked lost, first, as far as cwnd lets what is in flight
+ * grow (RFC 6675 §5 NextSeg rule 1). */
+static bool
+rexmit_lost(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	struct dp_tcp_txrec *r;
+	bool sent = false;
+
+	while ((r = dp_tcp_sb_next_lost(tp)) != NULL &&
+			dp_tcp_in_flight(tp) < tp->cwnd) {
+		dp_tcp_send_rec(lc, tp, r);
+		sent = true;
+	}
+	return sent;
 }
 
 /* States in which data and FIN may be sent. */
@@ -361,7 +403,7 @@ worth_sending(const struct dp_tcp_pcb *tp, uint32_t len, uint32_t avail)
 {
 	if (len >= tp->mss)
 		return true;
-	if (len == avail && ((tp->tf & TF_NODELAY) ||
+	if (len == avail && ((tp->tf & (TF_NODELAY | TF_NODELAY_ONCE)) ||
 			tp->snd_nxt == tp->snd_una))
 		return true;
 	return tp->max_snd_wnd != 0 && len >= tp->max_snd_wnd / 2;
@@ -373,17 +415,28 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	uint8_t st = dp_tcp_state(tp);
 	uint32_t end = tp->sq_seq + tp->sq_bytes;
 	uint32_t bytes = 0;
-	bool sent = false;
+	bool sent = false, sent_new = false;
 
+	if (can_send(st) && tp->lost_bytes != 0)
+		sent = rexmit_lost(lc, tp);
 	while (can_send(st)) {
 		uint32_t avail = SEQ_LT(tp->snd_nxt, end) ?
 			end - tp->snd_nxt : 0;
-		uint32_t wnd = RTE_MIN(tp->snd_wnd, tp->cwnd);
-		uint32_t usable = SEQ_LT(tp->snd_nxt, tp->snd_una + wnd) ?
-			tp->snd_una + wnd - tp->snd_nxt : 0;
-		uint32_t len = RTE_MIN(avail, usable);
+		uint32_t rwnd = SEQ_LT(tp->snd_nxt, tp->snd_una + tp->snd_wnd) ?
+			tp->snd_una + tp->snd_wnd - tp->snd_nxt : 0;
+		uint32_t flight = dp_tcp_in_flight(tp);
+		/* Limited transmit (RFC 3042) comes from the flight: a
+		 * duplicate ACK's segment (SACKed, or counted as one
+		 * without SACK) has left it, so one new one may go. */
+		uint32_t cw = tp->cwnd;
+		uint32_t len = RTE_MIN(avail, rwnd);
 		bool fin;
 		uint8_t flags = RTE_TCP_ACK_FLAG;
+
+		if (flight >= cw)
+			len = 0;
+		else if (len > cw - flight)
+			len = cw - flight;
 
 		if (len > tp->mss)
 			len = tp->mss;
@@ -396,19 +449,22 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 			break;
 		if (len != 0 && !fin && !worth_sending(tp, len, avail))
 			break;
+		if (!dp_tcp_sb_room(tp))
+			break;		/* the scoreboard's bound */
 		if (len != 0 && len == avail)
 			flags |= RTE_TCP_PSH_FLAG;
 		if (fin)
 			flags |= RTE_TCP_FIN_FLAG;
-		if (SEQ_LT(tp->snd_nxt, tp->snd_max)) {
-			DP_STAT_INC(lc, tcp_rexmit);
-			tp->bytes_retrans += len;
-		} else if (tp->rtt_start == 0 && len != 0) {
+		if (tp->rtt_start == 0 && len != 0) {
 			tp->rtt_start = lc->now_us;
 			tp->rtt_seq = tp->snd_nxt;
 		}
 		send_seg(lc, tp, flags, tp->snd_nxt, tp->snd_nxt - tp->sq_seq,
 			len);
+		dp_tcp_sb_sent(tp, tp->snd_nxt, tp->snd_nxt + len + !!fin, fin,
+			lc->now_us);
+		if (tp->recov == DP_TCP_CA_RECOVERY)
+			tp->prr_out += len + !!fin;
 		tp->snd_nxt += len + (fin ? 1 : 0);
 		if (fin) {
 			tp->tf |= TF_FIN_SENT;
@@ -416,11 +472,13 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		}
 		if (SEQ_GT(tp->snd_nxt, tp->snd_max))
 			tp->snd_max = tp->snd_nxt;
-		sent = true;
+		sent = sent_new = true;
 		bytes += len;
-		if (tp->t_rexmt == 0)
-			dp_tcp_rexmt_arm(lc, tp);
 	}
+	if (sent && tp->t_rexmt == 0)
+		dp_tcp_rexmt_arm(lc, tp);
+	if (sent_new)
+		dp_tcp_tlp_arm(lc, tp);
 	if (can_send(st))
 		dp_tcp_info_note(lc, tp, bytes);
 	/* Data waits behind a zero window with nothing in flight: only the

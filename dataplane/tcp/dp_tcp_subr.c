@@ -222,6 +222,10 @@ dp_tcp_pcb_start(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t faddr,
 			(UINT32_C(65535) << tp->rcv_scale) < buf)
 		tp->rcv_scale++;
 	tp->ssthresh = UINT32_MAX;
+	tp->recover = tp->iss;
+	tp->dsack_round = tp->iss;	/* sequence marks start at the ISS */
+	tp->fack = tp->iss;
+	tp->recov = DP_TCP_CA_OPEN;
 }
 
 void
@@ -237,6 +241,7 @@ dp_tcp_sq_free(struct dp_sock *s, struct dp_tcp_pcb *tp)
 	__atomic_fetch_sub(&s->tx_pending, tp->sq_mbufs, __ATOMIC_RELEASE);
 	tp->sq_head = tp->sq_tail = NULL;
 	tp->sq_bytes = tp->sq_mbufs = 0;
+	dp_tcp_sb_free(tp);
 }
 
 void
@@ -274,6 +279,7 @@ dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err)
 		table_del(lc, tp);
 	dp_timer_cancel(&lc->timers, &s->timer);
 	tp->t_rexmt = tp->t_persist = tp->t_2msl = tp->t_keep = 0;
+	tp->t_recov = 0;
 	dp_tcp_txq_free(s);
 	dp_tcp_oq_free(tp);
 	if (err != 0 && __atomic_load_n(&tp->err, __ATOMIC_RELAXED) == 0)
@@ -328,6 +334,20 @@ dp_tcp_opts_parse(const struct rte_tcp_hdr *th, unsigned int hlen,
 		case 4:
 			if (len == 2)
 				o->sack_ok = true;
+			break;
+		case 5:			/* SACK (RFC 2018) */
+			for (unsigned int k = 0; k < (len - 2u) / 8 &&
+					o->nsack < DP_TCP_SACK_MAX; k++) {
+				const uint8_t *b = p + i + 2 + 8 * k;
+
+				o->sack[o->nsack][0] = (uint32_t)b[0] << 24 |
+					(uint32_t)b[1] << 16 |
+					(uint32_t)b[2] << 8 | b[3];
+				o->sack[o->nsack][1] = (uint32_t)b[4] << 24 |
+					(uint32_t)b[5] << 16 |
+					(uint32_t)b[6] << 8 | b[7];
+				o->nsack++;
+			}
 			break;
 		case 8:
 			if (len == 10) {

@@ -38,7 +38,8 @@ dp_tcp_syn_opts(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	tp->irs = sg->seq;
 	tp->rcv_nxt = sg->seq + 1;
 	tp->rcv_adv = tp->rcv_nxt;
-	tp->cwnd = (uint32_t)DP_TCP_IW * tp->mss;
+	tp->cwnd = (uint32_t)DP_TCP_IW * tp->mss;	/* RFC 6928 */
+	dp_tcp_cc(tp)->init(tp);
 }
 
 /* A new connection on the listener ls, from a SYN (this lcore). */
@@ -80,6 +81,7 @@ dp_tcp_listen_input(struct dp_lcore *lc, struct dp_sock *ls,
 	cs->tos = ls->tos;
 	tp->tf = ltp->tf & TF_NODELAY;
 	tp->rto_min_us = ltp->rto_min_us;
+	tp->cc_algo = ltp->cc_algo;
 	tp->keepalive = ltp->keepalive;	/* accepted sockets inherit it */
 	tp->keep_idle_ms = ltp->keep_idle_ms;
 	tp->keep_intvl_ms = ltp->keep_intvl_ms;

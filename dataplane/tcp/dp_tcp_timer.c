@@ -26,6 +26,8 @@ earliest(const struct dp_tcp_pcb *tp)
 		t = tp->t_2msl;
 	if (tp->t_keep != 0 && tp->t_keep < t)
 		t = tp->t_keep;
+	if (tp->t_recov != 0 && tp->t_recov < t)
+		t = tp->t_recov;
 	return t;
 }
 
@@ -82,7 +84,6 @@ rexmt_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	uint8_t st = dp_tcp_state(tp);
 	unsigned int max = st == DP_TCP_SYN_SENT || st == DP_TCP_SYN_RECEIVED ?
 		DP_TCP_SYN_RETRIES : DP_TCP_DATA_RETRIES;
-	uint32_t flight = tp->snd_max - tp->snd_una;
 
 	tp->t_rexmt = 0;
 	if (dp_tcp_maxrt_expired(lc, tp, max)) {
@@ -97,10 +98,8 @@ rexmt_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	tp->rto_us = (uint32_t)RTE_MIN((uint64_t)tp->rto_us * 2,
 		(uint64_t)DP_TCP_RTO_MAX_US);
 	tp->rtt_start = 0;
-	/* RFC 5681 (4): one segment after a timeout. */
-	tp->ssthresh = RTE_MAX(flight / 2, 2u * tp->mss);
-	tp->cwnd = tp->mss;
-	tp->dupacks = 0;
+	/* RFC 5681 (4): one segment after a timeout (dp_tcp_rack.c). */
+	dp_tcp_loss_rto(lc, tp);
 	if (st == DP_TCP_SYN_SENT) {
 		DP_STAT_INC(lc, tcp_rexmit);
 		dp_tcp_send_ctl(lc, tp, RTE_TCP_SYN_FLAG, tp->iss);
@@ -221,6 +220,9 @@ dp_tcp_timer(struct dp_sock *s)
 		dp_tcp_close_tcb(lc, tp, 0);
 		return;
 	}
+	/* A loss probe due with the RTO goes first and moves it. */
+	if (tp->t_recov != 0 && tp->t_recov <= now)
+		dp_tcp_rack_timer(lc, tp);
 	if (tp->t_rexmt != 0 && tp->t_rexmt <= now) {
 		rexmt_fire(lc, tp);
 		if (dp_tcp_state(tp) == DP_TCP_CLOSED)

@@ -636,6 +636,13 @@ tcp_setopt(struct dp_sock *s, enum dp_opt opt, const struct dp_optval *v)
 		return dp_tcp_set_keepalive(s, v->v != 0, 0, 0);
 	case DP_OPT_MAXRT:
 		return dp_tcp_info_setopt(s, opt, v->v);
+	case DP_OPT_TCP_CC:
+		if (v->v < 0 || v->v >= DP_TCP_CC_COUNT)
+			return -EINVAL;
+		/* Taken at the handshake (dp_tcp_syn_opts), children
+		 * inherit the listener's. */
+		return dp_sock_owner_store(s, &dp_tcp_pcb(s)->cc_algo,
+			(uint64_t)v->v, sizeof(uint8_t));
 	case DP_OPT_KEEPIDLE:
 	case DP_OPT_KEEPINTVL:
 		if (v->v < 1 || v->v > UINT32_MAX)
@@ -677,6 +684,9 @@ tcp_getopt(struct dp_sock *s, enum dp_opt opt, struct dp_optval *v)
 	case DP_OPT_MAXRT:
 	case DP_OPT_CONNECT_TIME:
 		return dp_tcp_info_getopt(s, opt, &v->v);
+	case DP_OPT_TCP_CC:
+		v->v = __atomic_load_n(&tp->cc_algo, __ATOMIC_RELAXED);
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}

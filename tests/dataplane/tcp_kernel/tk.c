@@ -415,6 +415,12 @@ tk_counters(struct tk_counters *c)
 	c->rst_rx = s.tcp_rst_rx;
 	c->tx = s.tcp_tx;
 	c->rx = s.tcp_rx;
+	c->rto_episodes = s.tcp_rto_episodes;
+	c->tlp = s.tcp_tlp;
+	c->tlp_recovered = s.tcp_tlp_recovered;
+	c->rack_lost = s.tcp_rack_lost;
+	c->recovery = s.tcp_recovery;
+	c->dsack_spurious = s.tcp_dsack_spurious;
 }
 
 void

@@ -123,6 +123,8 @@ uint64_t tk_loss_drops(void);
 struct tk_counters {
 	uint64_t rexmit, rto, fast_rexmit, ooo_held, ooo_drop, rx_full;
 	uint64_t rst_tx, rst_rx, tx, rx;
+	uint64_t rto_episodes, tlp, tlp_recovered, rack_lost, recovery;
+	uint64_t dsack_spurious;
 };
 void tk_counters(struct tk_counters *c);
 void tk_counters_diff(struct tk_counters *d, const struct tk_counters *a,
@@ -143,6 +145,9 @@ void tk_routed_down(void);
 /* The holder PIDs (for nsenter / tk_peer_start). */
 long tk_ns_b(void);
 long tk_ns_c(void);
+/* A TcpExt counter (/proc/net/netstat, e.g. "TCPTimeouts") in the
+ * namespace held by pid; -1 if unreadable. */
+long long tk_tcpext(long pid, const char *name);
 /*
  * Linux <-> Linux: a kernel socket in C connects to one in B (port) and
  * both exchange n bytes as tk_xfer does; seconds, or < 0 on failure

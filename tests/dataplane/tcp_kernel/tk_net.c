@@ -90,6 +90,21 @@ tk_ns_c(void)
 	return nsc.pid;
 }
 
+long long
+tk_tcpext(long pid, const char *name)
+{
+	char out[64] = "";
+
+	/* The first TcpExt line names the fields, the second holds them. */
+	if (pid == 0 || wt_sh_out(out, sizeof(out), "nsenter -t %ld -n awk "
+			"'/^TcpExt:/ { if (!h) { for (i = 2; i <= NF; i++) "
+			"if ($i == \"%s\") f = i; h = 1 } else if (f) "
+			"print $f }' /proc/net/netstat", pid, name) != 0 ||
+			out[0] < '0' || out[0] > '9')
+		return -1;
+	return strtoll(out, NULL, 10);
+}
+
 double
 tk_baseline_xfer(uint16_t port, size_t n)
 {

@@ -69,6 +69,17 @@ opts(uint8_t *o, uint8_t flags)
 		put32(o + n + 4, peer_opts.tsecr);
 		n += 8;
 	}
+	if (peer_opts.nsack != 0 && !(flags & (RTE_TCP_SYN_FLAG |
+			RTE_TCP_RST_FLAG))) {
+		o[n++] = 1;
+		o[n++] = 1;
+		o[n++] = 5;
+		o[n++] = (uint8_t)(2 + 8 * peer_opts.nsack);
+		for (uint32_t k = 0; k < peer_opts.nsack; k++, n += 8) {
+			put32(o + n, peer_opts.sack[k][0]);
+			put32(o + n + 4, peer_opts.sack[k][1]);
+		}
+	}
 	return n;
 }
 

@@ -37,6 +37,8 @@ struct seg {
 struct peer_opts {
 	bool sack_ok, ts;
 	uint32_t tsval, tsecr;
+	uint32_t nsack;			/* SACK blocks on non-SYN segments */
+	uint32_t sack[4][2];		/* [start, end) */
 };
 extern struct peer_opts peer_opts;
 

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Loss detection on the owner lcore: RACK-TLP (RFC 8985) when the peer
+ * SACKs, NewReno's duplicate ACKs (RFC 5681 §3.2, RFC 6582) when it
+ * does not, and the recovery state each ACK leaves (entry, exit and the
+ * amount to send are dp_tcp_cc.c's).
+ *
+ * RACK: a segment is lost once one sent after it was delivered and a
+ * reordering window has passed since (time, not three duplicates). The
+ * window is min_RTT/4 times a multiplier that each D-SACK round raises
+ * (RFC 8985 §6.2 step 4) and that decays after 16 recoveries; it is 0
+ * while no reordering was seen and recovery or three SACKed segments
+ * already say "loss" (Linux's rule). Segments still inside the window
+ * get the reorder timer (t_recov).
+ *
+ * TLP: with data in flight, nothing being repaired and no probe out,
+ * t_recov is the probe timeout (PTO): 2 SRTT plus a delayed-ACK
+ * allowance when one segment is out (RFC 8985 §7.2: WCDelAckT; Linux
+ * and we use the RTO's floor, 200 ms unless DP_OPT_RTO_MIN lowered it
+ * for a peer known to ACK at once), never past the RTO. It sends one new segment if the windows allow, else the last
+ * one again; its ACK or the SACKs it draws repair a tail loss in about
+ * an RTT instead of an RTO. One probe per episode.
+ */
+#include <rte_common.h>
+
+#include "dp_tcp.h"
+
+#define REO_PERSIST	16		/* recoveries a raised window lasts */
+
+void
+dp_tcp_rack_delivered(struct dp_tcp_pcb *tp, const struct dp_tcp_txrec *r,
+		uint64_t now)
+{
+	uint32_t rtt = (uint32_t)RTE_MIN(now - r->xmit_us,
+		(uint64_t)UINT32_MAX);
+
+	if (r->flags & TXR_EVER_RETRANS) {
+		/* Possibly the original's ACK (RFC 8985 step 2). */
+		if (tp->min_rtt_us != 0 && rtt < tp->min_rtt_us)
+			return;
+	} else if (tp->min_rtt_us == 0 || rtt < tp->min_rtt_us) {
+		tp->min_rtt_us = rtt != 0 ? rtt : 1;
+	}
+	if (r->xmit_us > tp->rack_xmit_us || (r->xmit_us == tp->rack_xmit_us &&
+			SEQ_GT(r->end, tp->rack_end))) {
+		tp->rack_xmit_us = r->xmit_us;
+		tp->rack_end = r->end;
+		tp->rack_rtt_us = rtt;
+	}
+}
+
+/* RFC 8985 §6.2 step 4, with Linux's zero window before reordering. */
+static uint32_t
+reo_wnd(const struct dp_tcp_pcb *tp)
+{
+	uint64_t w;
+
+	if (!tp->rack_reord && (tp->recov != DP_TCP_CA_OPEN ||
+			tp->sacked_bytes >= 3u * tp->mss))
+		return 0;
+	w = (uint64_t)tp->reo_wnd_mult * tp->min_rtt_us / 4;
+	if (tp->srtt_us != 0 && w > tp->srtt_us)
+		w = tp->srtt_us;
+	return (uint32_t)w;
+}
+
+static void
+reo_adapt(struct dp_tcp_pcb *tp, const struct dp_tcp_ackinfo *ai)
+{
+	if (tp->reo_wnd_mult == 0)
+		tp->reo_wnd_mult = 1;
+	if (ai->dsack && SEQ_GEQ(tp->snd_una, tp->dsack_round)) {
+		/* One raise per round trip of D-SACKs. */
+		tp->dsack_round = tp->snd_max;
+		tp->reo_wnd_mult++;
+		tp->reo_persist = REO_PERSIST;
+		tp->rack_reord = true;
+	}
+}
+
+/* RFC 8985 §6.2 step 5: mark what is lost; the time until the first
+ * segment still in its reordering window would be (0: none). */
+static uint64_t
+detect_loss(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint64_t now = lc->now_us, wait = 0;
+	uint32_t reo = reo_wnd(tp);
+
+	if (tp->rack_xmit_us == 0)
+		return 0;
+	for (uint32_t i = 0; i < tp->txr_n; i++) {
+		struct dp_tcp_txrec *r = dp_tcp_txr(tp, i);
+		uint64_t due;
+
+		/* Sent after the newest delivered one: nothing to say. The
+		 * walk stops at RACK's end (a later retransmission of a
+		 * higher hole waits for the RTO). */
+		if (SEQ_GEQ(r->seq, tp->rack_end))
+			break;
+		if (r->flags & TXR_SACKED)
+			continue;
+		if ((r->flags & TXR_LOST) && !(r->flags & TXR_RETRANS))
+			continue;
+		if (r->xmit_us > tp->rack_xmit_us)
+			continue;
+		due = r->xmit_us + tp->rack_rtt_us + reo;
+		if (due <= now) {
+			dp_tcp_sb_mark_lost(lc, tp, r);
+			DP_STAT_INC(lc, tcp_rack_lost);
+			DP_TCP_CSTAT_ADD(tp, rack_lost, 1);
+		} else if (wait == 0 || due - now < wait) {
+			wait = due - now;
+		}
+	}
+	return wait;
+}
+
+static void
+reorder_timer_set(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint64_t wait)
+{
+	if (wait != 0) {
+		tp->t_recov = lc->now_us + wait;
+		tp->t_recov_tlp = false;
+	} else if (!tp->t_recov_tlp) {
+		tp->t_recov = 0;
+	}
+}
+
+static bool
+tlp_eligible(const struct dp_tcp_pcb *tp)
+{
+	uint8_t st = dp_tcp_state(tp);
+
+	/* Also after our FIN: a lost tail with the FIN is the common end
+	 * of a transfer. */
+	return (tp->tf & TF_SACK_OK) && tp->recov == DP_TCP_CA_OPEN &&
+		!tp->tlp_out && tp->snd_una != tp->snd_max &&
+		(st == DP_TCP_ESTABLISHED || st == DP_TCP_CLOSE_WAIT ||
+		st == DP_TCP_FIN_WAIT_1 || st == DP_TCP_CLOSING ||
+		st == DP_TCP_LAST_ACK);
+}
+
+void
+dp_tcp_tlp_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint64_t pto;
+
+	if (tp->t_recov != 0 && !tp->t_recov_tlp)
+		return;			/* the reorder timer runs */
+	if (!tlp_eligible(tp)) {
+		if (tp->t_recov_tlp)
+			tp->t_recov = 0;
+		return;
+	}
+	if (tp->srtt_us == 0)
+		pto = DP_TCP_RTO_INIT_US;
+	else
+		pto = 2ull * tp->srtt_us + (dp_tcp_in_flight(tp) <= tp->mss ?
+			tp->rto_min_us : DP_TCP_TLP_SLACK_US);
+	tp->t_recov = lc->now_us + pto;
+	if (tp->t_rexmt != 0 && tp->t_recov > tp->t_rexmt)
+		tp->t_recov = tp->t_rexmt;	/* the probe goes first */
+	tp->t_recov_tlp = true;
+}
+
+/* RFC 8985 §7.3: new data if the windows take it, else the last
+ * segment again. */
+static void
+tlp_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint32_t end = tp->sq_seq + tp->sq_bytes, max = tp->snd_max;
+
+	if (!tlp_eligible(tp))
+		return;
+	if (SEQ_LT(tp->snd_nxt, end) && SEQ_LT(tp->snd_nxt,
+			tp->snd_una + tp->snd_wnd)) {
+		uint32_t cwnd = tp->cwnd;
+
+		tp->cwnd = dp_tcp_in_flight(tp) + tp->mss;
+		tp->tf |= TF_NODELAY_ONCE;
+		dp_tcp_output(lc, tp);
+		tp->tf &= ~TF_NODELAY_ONCE;
+		tp->cwnd = cwnd;
+	}
+	if (tp->snd_max == max && tp->txr_n > 0) {
+		struct dp_tcp_txrec *r = dp_tcp_txr(tp, tp->txr_n - 1);
+
+		if (r->flags & TXR_SACKED)
+			return;
+		dp_tcp_send_rec(lc, tp, r);
+		tp->tlp_rexmit = true;
+	} else {
+		tp->tlp_rexmit = false;
+	}
+	tp->tlp_out = true;
+	tp->tlp_end = tp->snd_max;
+	DP_STAT_INC(lc, tcp_tlp);
+	DP_TCP_CSTAT_ADD(tp, tlp_probes, 1);
+	dp_tcp_rexmt_arm(lc, tp);
+}
+
+/* RFC 8985 §7.4: did the probe repair a loss? */
+static void
+tlp_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		const struct dp_tcp_ackinfo *ai)
+{
+	if (!tp->tlp_out)
+		return;
+	if (ai->dsack && tp->tlp_rexmit) {
+		tp->tlp_out = false;	/* the original arrived too */
+		return;
+	}
+	if (!SEQ_GEQ(tp->snd_una, tp->tlp_end))
+		return;
+	tp->tlp_out = false;
+	if (tp->tlp_rexmit && tp->recov == DP_TCP_CA_OPEN) {
+		/* The retransmitted tail was the only copy: a loss, one
+		 * reduction. */
+		DP_STAT_INC(lc, tcp_tlp_recovered);
+		DP_TCP_CSTAT_ADD(tp, tlp_recovered, 1);
+		tp->ssthresh = dp_tcp_cc(tp)->ssthresh(tp, lc->now_us);
+		tp->cwnd = tp->ssthresh;
+	}
+}
+
+/* RFC 5681 §3.2 / RFC 6582 without SACK: the third duplicate ACK, or a
+ * partial ACK in recovery, resends the first unACKed segment. Each
+ * duplicate counts as a segment delivered (RFC 6937 §3). */
+static void
+newreno_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_ackinfo *ai)
+{
+	uint32_t out = tp->snd_max - tp->snd_una;
+
+	if (ai->acked != 0) {
+		tp->sacked_bytes = tp->sacked_bytes > ai->acked ?
+			tp->sacked_bytes - ai->acked : 0;
+		if (tp->recov == DP_TCP_CA_RECOVERY &&
+				SEQ_LT(tp->snd_una, tp->recover) &&
+				tp->txr_n > 0)
+			dp_tcp_sb_mark_lost(lc, tp, dp_tcp_txr(tp, 0));
+		return;
+	}
+	if (!ai->dupack)
+		return;
+	if (tp->sacked_bytes + tp->mss < out)
+		tp->sacked_bytes += tp->mss;
+	ai->delivered += tp->mss;
+	if (tp->dupacks == 3 && tp->recov == DP_TCP_CA_OPEN &&
+			tp->txr_n > 0 && (tp->recover == 0 ||
+			SEQ_GT(tp->snd_una, tp->recover) ||
+			tp->recover == tp->snd_una)) {
+		dp_tcp_sb_mark_lost(lc, tp, dp_tcp_txr(tp, 0));
+		dp_tcp_cc_enter_recovery(lc, tp);
+	}
+}
+
+void
+dp_tcp_loss_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_ackinfo *ai)
+{
+	if (ai->dupack) {
+		DP_STAT_INC(lc, tcp_dupack_rx);
+		DP_TCP_CSTAT_ADD(tp, dupacks_in, 1);
+		tp->dupacks_in++;	/* SIO_TCP_INFO's DupAcksIn */
+	}
+	if (tp->tf & TF_SACK_OK) {
+		uint32_t lost = tp->lost_bytes;
+
+		reo_adapt(tp, ai);
+		if (ai->delivered != 0 || ai->dsack)
+			reorder_timer_set(lc, tp, detect_loss(lc, tp));
+		/* Only a loss RACK found starts recovery (not records a
+		 * smaller path MTU marked for resending). */
+		if (tp->lost_bytes > lost && tp->recov == DP_TCP_CA_OPEN)
+			dp_tcp_cc_enter_recovery(lc, tp);
+	} else {
+		newreno_ack(lc, tp, ai);
+	}
+	tlp_ack(lc, tp, ai);
+	dp_tcp_cc_ack(lc, tp, ai);
+	if (tp->recov == DP_TCP_CA_OPEN && tp->reo_persist != 0 &&
+			ai->acked != 0 && tp->lost_bytes == 0) {
+		/* RFC 8985 step 4: the raised window decays. */
+		if (--tp->reo_persist == 0)
+			tp->reo_wnd_mult = 1;
+	}
+	if (ai->acked != 0 || tp->snd_una == tp->snd_max)
+		dp_tcp_tlp_arm(lc, tp);
+}
+
+void
+dp_tcp_rack_timer(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	bool tlp = tp->t_recov_tlp;
+	uint32_t lost;
+
+	tp->t_recov = 0;
+	tp->t_recov_tlp = false;
+	if (tlp) {
+		tlp_fire(lc, tp);
+		return;
+	}
+	lost = tp->lost_bytes;
+	reorder_timer_set(lc, tp, detect_loss(lc, tp));
+	if (tp->lost_bytes > lost && tp->recov == DP_TCP_CA_OPEN)
+		dp_tcp_cc_enter_recovery(lc, tp);
+	dp_tcp_output(lc, tp);
+}
+
+void
+dp_tcp_loss_rto(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	DP_TCP_CSTAT_ADD(tp, rto, 1);
+	if (tp->rxtshift == 1) {
+		DP_STAT_INC(lc, tcp_rto_episodes);
+		DP_TCP_CSTAT_ADD(tp, rto_episodes, 1);
+		/* RFC 5681 (4), the algorithm's own for CUBIC; backed-off
+		 * timeouts keep it. */
+		tp->ssthresh = dp_tcp_cc(tp)->ssthresh(tp, lc->now_us);
+	}
+	tp->cwnd = tp->mss;
+	tp->recov = DP_TCP_CA_LOSS;
+	tp->recover = tp->snd_max;
+	tp->dupacks = 0;
+	tp->tlp_out = false;
+	tp->t_recov = 0;
+	tp->t_recov_tlp = false;
+	tp->abc_acked = 0;
+	if (!(tp->tf & TF_SACK_OK))
+		tp->sacked_bytes = 0;
+}

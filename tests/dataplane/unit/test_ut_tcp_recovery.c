@@ -1,0 +1,533 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The sender's loss recovery, segment by segment on the virtual clock:
+ * the peer's SACK blocks onto the scoreboard (RFC 6675, checked as RFC
+ * 2883 asks), RACK's time-based loss marking and its reorder timer and
+ * D-SACK widening (RFC 8985), the tail loss probe instead of an RTO,
+ * limited transmit (RFC 3042), PRR (RFC 6937), NewReno without SACK
+ * (RFC 6582), and the congestion-control choice (NewReno, CUBIC).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "dp_tcp.h"
+#include "test_ut_tcp_peer.h"
+
+#define MSS	1448u			/* 1460 less timestamps */
+#define WIN	65535
+
+#define WARM	8			/* round trips of 1 ms first */
+#define WARM_LEN 100
+
+static uint8_t buf[32 * MSS];
+
+/* Connected, then WARM exchanges of WARM_LEN bytes answered after 1 ms,
+ * so SRTT and min_RTT are ~1 ms (the handshake's sample is 0); *iss is
+ * then the sequence number before the next byte to send, as if it were
+ * the ISS (seg_seq counts from it). */
+static struct dp_sock *
+rec_connected(uint32_t *iss, bool sack)
+{
+	struct dp_sock *s;
+	struct seg sg;
+
+	peer_opts = (struct peer_opts){ .sack_ok = sack, .ts = true,
+		.tsval = 100 };
+	s = connected(iss);
+	for (int i = 0; i < WARM; i++) {
+		CU_ASSERT_EQUAL(ut_send(s, 0, 0, buf, WARM_LEN), WARM_LEN);
+		steps();
+		CU_ASSERT(sent(&sg));
+		ut_advance_us(1000);
+		*iss += WARM_LEN;
+		peer(RTE_TCP_ACK_FLAG, PISS + 1, *iss + 1, WIN, NULL, 0);
+		while (sent(&sg))
+			;
+	}
+	return s;
+}
+
+static void
+rec_done(struct dp_sock *s)
+{
+	done(s);
+	peer_opts = (struct peer_opts){ 0 };
+}
+
+/* Segment k's first byte (the k-th full segment after the SYN). */
+static uint32_t
+seg_seq(uint32_t iss, uint32_t k)
+{
+	return iss + 1 + k * MSS;
+}
+
+/* n bytes from the application, then what went out: the sequence
+ * numbers of the data segments into seqs (at most max), their count. */
+static uint32_t
+app_send(struct dp_sock *s, uint32_t n)
+{
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, buf, n), (long)n);
+	steps();
+	return n;
+}
+
+static uint32_t
+drain(uint32_t *seqs, uint32_t max)
+{
+	struct seg sg;
+	uint32_t k = 0;
+
+	while (sent(&sg)) {
+		if (sg.len == 0)
+			continue;
+		if (k < max)
+			seqs[k] = sg.seq;
+		k++;
+	}
+	return k;
+}
+
+/* A duplicate ACK at snd_una with blocks of whole segments [a, b). */
+static void
+dupack_sack(uint32_t iss, uint32_t ack_seg, uint32_t n,
+		const uint32_t (*blk)[2])
+{
+	peer_opts.nsack = n;
+	for (uint32_t i = 0; i < n; i++) {
+		peer_opts.sack[i][0] = seg_seq(iss, blk[i][0]);
+		peer_opts.sack[i][1] = seg_seq(iss, blk[i][1]);
+	}
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, ack_seg), WIN, NULL, 0);
+	peer_opts.nsack = 0;
+}
+
+static uint64_t
+stat_delta(const struct dp_stats *a, const struct dp_stats *b, size_t off)
+{
+	return *(const uint64_t *)((const uint8_t *)b + off) -
+		*(const uint64_t *)((const uint8_t *)a + off);
+}
+#define DELTA(a, b, f)	stat_delta(&(a), &(b), offsetof(struct dp_stats, f))
+
+/* Three SACKed segments above a hole make RACK mark it lost at once (no
+ * reordering seen); recovery resends the hole first, and only it, and
+ * each duplicate before that lets one new segment out (limited
+ * transmit). After an RTO the SACKed segments are never sent again. */
+static void
+test_tcp_sack_hole_resent_first_sacked_never_resent(void)
+{
+	uint32_t iss, seqs[64], n;
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_stats a, b;
+
+	ut_stats(&a);
+	app_send(s, 14 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 10);		/* IW10 */
+	CU_ASSERT_EQUAL(seqs[9], seg_seq(iss, 9));
+	ut_advance_us(1000);
+	dupack_sack(iss, 0, 1, (const uint32_t [][2]){ { 1, 2 } });
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);				/* limited transmit */
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 10));
+	dupack_sack(iss, 0, 1, (const uint32_t [][2]){ { 1, 3 } });
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 11));
+	dupack_sack(iss, 0, 1, (const uint32_t [][2]){ { 1, 4 } });
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);				/* the hole */
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_recovery), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rack_lost), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
+	/* Nothing more: the RTO resends the hole (lost again), alone. */
+	ut_advance_us(250000);
+	steps();
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	/* The hole and the SACKed run ACKed: what follows starts at 4. */
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 4), WIN, NULL, 0);
+	n = drain(seqs, 64);
+	CU_ASSERT(n >= 1);
+	for (uint32_t i = 0; i < n && i < 64; i++)
+		CU_ASSERT(SEQ_GEQ(seqs[i], seg_seq(iss, 4)));
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 4));
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto_episodes), 1);
+	rec_done(s);
+}
+
+/* One SACKed segment: the hole may be reordering, so RACK waits
+ * min_RTT / 4 (the reorder timer) before it resends it. */
+static void
+test_tcp_rack_reorder_timer_resends_after_window(void)
+{
+	uint32_t iss, seqs[64], n;
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_stats a, b;
+
+	ut_stats(&a);
+	app_send(s, 10 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 10);
+	ut_advance_us(1000);			/* min_RTT 1 ms */
+	dupack_sack(iss, 0, 1, (const uint32_t [][2]){ { 1, 2 } });
+	CU_ASSERT_EQUAL(drain(seqs, 64), 0);	/* nothing new to send */
+	ut_advance_us(200);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 0);	/* inside 250 µs */
+	ut_advance_us(100);
+	steps();
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rack_lost), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
+	rec_done(s);
+}
+
+/* A D-SACK of our retransmission says it was spurious: counted, and
+ * the reordering window grows (RFC 8985 §6.2 step 4), so the next
+ * hole waits twice as long. */
+static void
+test_tcp_dsack_counts_spurious_and_widens_reorder_window(void)
+{
+	uint32_t iss, seqs[64];
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_stats a, b;
+
+	ut_stats(&a);
+	app_send(s, 10 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 10);
+	ut_advance_us(1000);
+	dupack_sack(iss, 0, 1, (const uint32_t [][2]){ { 1, 2 } });
+	ut_advance_us(300);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);	/* segment 0 again */
+	/* The original arrives late: 0-2 ACKed, 0 D-SACKed. */
+	dupack_sack(iss, 2, 1, (const uint32_t [][2]){ { 0, 1 } });
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_dsack_rx), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_dsack_spurious), 1);
+	drain(seqs, 64);
+	/* Segment 3 SACKed above hole 2: now 2 × 250 µs of patience. */
+	ut_advance_us(1000);
+	dupack_sack(iss, 2, 1, (const uint32_t [][2]){ { 3, 4 } });
+	ut_advance_us(400);
+	steps();
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rack_lost), 1);
+	ut_advance_us(200);
+	steps();
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rack_lost), 2);
+	rec_done(s);
+}
+
+/* Blocks outside SND.UNA..SND.MAX, or empty, are counted and believed
+ * in nothing: no loss marked, nothing sent. */
+static void
+test_tcp_sack_blocks_outside_window_ignored(void)
+{
+	uint32_t iss, seqs[64];
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_stats a, b;
+
+	ut_stats(&a);
+	app_send(s, 4 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 4);
+	ut_advance_us(1000);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 1), WIN, NULL, 0);
+	drain(seqs, 64);
+	/* Past SND.MAX, empty, and straddling SND.MAX. */
+	dupack_sack(iss, 1, 3, (const uint32_t [][2]){ { 5, 9 }, { 2, 2 },
+		{ 3, 6 } });
+	ut_advance_us(1000);
+	steps();
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_sack_bad), 3);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rack_lost), 0);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_recovery), 0);
+	rec_done(s);
+}
+
+/* Without SACK: the first two duplicates each send a new segment, the
+ * third resends the first unACKed one, a partial ACK resends the next
+ * hole at once (RFC 6582), a full ACK ends recovery. */
+static void
+test_tcp_newreno_partial_ack_resends_next_hole(void)
+{
+	uint32_t iss, seqs[64], n;
+	struct dp_sock *s = rec_connected(&iss, false);
+	struct dp_stats a, b;
+	bool hole3 = false;
+
+	ut_stats(&a);
+	app_send(s, 14 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 10);
+	ut_advance_us(1000);
+	for (int i = 0; i < 2; i++) {
+		peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 0), WIN, NULL,
+			0);
+		n = drain(seqs, 64);
+		CU_ASSERT_EQUAL(n, 1);
+		CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 10 + (uint32_t)i));
+	}
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 0), WIN, NULL, 0);
+	n = drain(seqs, 64);
+	CU_ASSERT(n >= 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	/* 0-2 arrive, 3 was lost too. */
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 3), WIN, NULL, 0);
+	n = drain(seqs, 64);
+	for (uint32_t i = 0; i < n && i < 64; i++)
+		hole3 |= seqs[i] == seg_seq(iss, 3);
+	CU_ASSERT(hole3);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, dp_tcp_pcb(s)->snd_max, WIN, NULL,
+		0);
+	drain(seqs, 64);
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_recovery), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
+	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->recov, DP_TCP_CA_OPEN);
+	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->cwnd, dp_tcp_pcb(s)->ssthresh);
+	rec_done(s);
+}
+
+/* A lost tail of several segments: the probe (the last segment again,
+ * nothing new being queued) goes at about 2 SRTT, long before the RTO;
+ * its ACK without a D-SACK says it repaired a loss. */
+static void
+test_tcp_tlp_probes_tail_before_rto(void)
+{
+	uint32_t iss, seqs[64], n;
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_stats a, b;
+
+	ut_stats(&a);
+	app_send(s, 3 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 3);
+	ut_advance_us(1000);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 1), WIN, NULL, 0);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 0);
+	ut_advance_us(5000);			/* 2 SRTT + 2 ms */
+	steps();
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 2));
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
+	/* Segment 1 was lost: the probe's SACK, an RTT later, makes RACK
+	 * resend it (an earlier one could be the original's). */
+	ut_advance_us(1000);
+	dupack_sack(iss, 1, 1, (const uint32_t [][2]){ { 2, 3 } });
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 1));
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 3), WIN, NULL, 0);
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_recovery), 1);
+	rec_done(s);
+}
+
+/* One small message in flight, its only copy lost: the probe waits for
+ * a delayed ACK's worth (RFC 8985 §7.2; the RTO's floor, as Linux) but
+ * not for the RTO, which it replaces; its ACK counts a tail loss
+ * repaired by TLP. */
+static void
+test_tcp_tlp_repairs_single_message_tail_loss_without_rto(void)
+{
+	uint32_t iss, seqs[8];
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_stats a, b;
+	int64_t one = 1;
+
+	CU_ASSERT_EQUAL(dp_sock_set_opt(s, DP_OPT_NODELAY, one), 0);
+	ut_stats(&a);
+	app_send(s, 100);
+	CU_ASSERT_EQUAL(drain(seqs, 8), 1);
+	ut_advance_us(150000);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 8), 0);
+	ut_advance_us(60000);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 8), 1);
+	CU_ASSERT_EQUAL(seqs[0], iss + 1);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 101, WIN, NULL, 0);
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp_recovered), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
+	{
+		struct dp_sock_stats st;
+
+		dp_sock_stats_get(s, &st);
+		CU_ASSERT_EQUAL(st.tcp_tlp_probes, 1);
+		CU_ASSERT_EQUAL(st.tcp_tlp_recovered, 1);
+		CU_ASSERT_EQUAL(st.tcp_rto, 0);
+	}
+	rec_done(s);
+}
+
+/* With the RTO's floor lowered (DP_OPT_RTO_MIN, a peer known to ACK at
+ * once) the single-segment probe waits that floor, not 200 ms. */
+static void
+test_tcp_tlp_single_segment_waits_rto_min(void)
+{
+	uint32_t iss, seqs[8];
+	struct dp_sock *s;
+	struct dp_stats a, b;
+
+	s = rec_connected(&iss, true);
+	CU_ASSERT_EQUAL(dp_sock_set_opt(s, DP_OPT_NODELAY, 1), 0);
+	CU_ASSERT_EQUAL(dp_sock_set_opt(s, DP_OPT_RTO_MIN, 5000), 0);
+	ut_stats(&a);
+	app_send(s, 64);
+	CU_ASSERT_EQUAL(drain(seqs, 8), 1);
+	ut_advance_us(4000);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 8), 0);
+	ut_advance_us(4000);			/* 2 SRTT + 5 ms */
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 8), 1);
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
+	rec_done(s);
+}
+
+/* PRR (RFC 6937): with half the flight as ssthresh, recovery sends
+ * about one segment per two delivered, not a burst. */
+static void
+test_tcp_prr_sends_half_per_delivered(void)
+{
+	uint32_t iss, seqs[64], total = 0;
+	struct dp_sock *s = rec_connected(&iss, true);
+
+	app_send(s, 30 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 10);
+	ut_advance_us(1000);
+	/* Segments 1..8 SACKed one ACK at a time, 0 lost. */
+	for (uint32_t k = 2; k <= 9; k++) {
+		dupack_sack(iss, 0, 1, (const uint32_t [][2]){ { 1, k } });
+		total += drain(seqs, 64);
+	}
+	/* Limited transmit sent two new segments (k = 2, 3); then
+	 * recovery with ssthresh 6 of a flight of 12: the retransmission
+	 * of 0 and about one segment per two delivered after it. */
+	CU_ASSERT(total >= 5 && total <= 7);
+	rec_done(s);
+}
+
+/* DP_OPT_TCP_CC: NewReno by default, CUBIC on request, nothing else. */
+static void
+test_tcp_cc_option_selects_algorithm(void)
+{
+	struct dp_sock *s = ut_sock(IPPROTO_TCP, 0, PORT + 1);
+	int64_t v = -1;
+
+	CU_ASSERT_EQUAL(dp_sock_get_opt(s, DP_OPT_TCP_CC, &v), 0);
+	CU_ASSERT_EQUAL(v, DP_TCP_CC_NEWRENO);
+	CU_ASSERT_EQUAL(dp_sock_set_opt(s, DP_OPT_TCP_CC, DP_TCP_CC_CUBIC),
+		0);
+	CU_ASSERT_EQUAL(dp_sock_get_opt(s, DP_OPT_TCP_CC, &v), 0);
+	CU_ASSERT_EQUAL(v, DP_TCP_CC_CUBIC);
+	CU_ASSERT_EQUAL(dp_sock_set_opt(s, DP_OPT_TCP_CC, 2), -EINVAL);
+	CU_ASSERT_EQUAL(dp_sock_set_opt(s, DP_OPT_TCP_CC, -1), -EINVAL);
+	dp_sock_close(s, DP_CLOSE_ABORT);
+	steps();
+}
+
+/* The algorithms on a bare TCB: NewReno halves the flight and grows a
+ * segment per window (ABC); CUBIC keeps 0.7 of cwnd, climbs back to
+ * the old maximum concavely (fast at first, flat near it), then
+ * convexly past it. */
+static void
+test_tcp_cc_newreno_and_cubic_curves(void)
+{
+	static struct dp_tcp_pcb tp;
+	uint32_t w0, w1, w2, w3;
+	uint64_t now = 1000000;
+
+	memset(&tp, 0, sizeof(tp));
+	tp.mss = 1000;
+	tp.snd_una = 0;
+	tp.snd_max = 40000;
+	tp.cwnd = 40000;
+	CU_ASSERT_EQUAL(dp_tcp_cc_newreno.ssthresh(&tp, now), 20000);
+	tp.cwnd = tp.ssthresh = 20000;
+	dp_tcp_cc_newreno.init(&tp);
+	dp_tcp_cc_newreno.cong_avoid(&tp, 19000, now);
+	CU_ASSERT_EQUAL(tp.cwnd, 20000);
+	dp_tcp_cc_newreno.cong_avoid(&tp, 1000, now);
+	CU_ASSERT_EQUAL(tp.cwnd, 21000);
+	/* Slow start: at most 2 SMSS per ACK (RFC 3465). */
+	tp.ssthresh = 100000;
+	dp_tcp_cc_newreno.cong_avoid(&tp, 8000, now);
+	CU_ASSERT_EQUAL(tp.cwnd, 23000);
+
+	memset(&tp, 0, sizeof(tp));
+	tp.mss = 1000;
+	tp.srtt_us = 10000;
+	tp.cwnd = 100000;
+	dp_tcp_cc_cubic.init(&tp);
+	tp.ssthresh = dp_tcp_cc_cubic.ssthresh(&tp, now);
+	CU_ASSERT_EQUAL(tp.ssthresh, 70000);
+	tp.cwnd = tp.ssthresh;
+	/* K = cbrt(30 / 0.4) ≈ 4.2 s to regain 100 segments. */
+	w0 = tp.cwnd;
+	for (int i = 0; i < 100; i++)		/* first second */
+		dp_tcp_cc_cubic.cong_avoid(&tp, tp.cwnd / 10, now +=
+			10000);
+	w1 = tp.cwnd;
+	for (int i = 0; i < 300; i++)		/* to ~4 s */
+		dp_tcp_cc_cubic.cong_avoid(&tp, tp.cwnd / 10, now +=
+			10000);
+	w2 = tp.cwnd;
+	for (int i = 0; i < 400; i++)		/* to ~8 s */
+		dp_tcp_cc_cubic.cong_avoid(&tp, tp.cwnd / 10, now +=
+			10000);
+	w3 = tp.cwnd;
+	/* W(t) = 0.4 (t - K)^3 + 100: +16 in the first second, +13 in
+	 * the next three, +22 in the four after. */
+	CU_ASSERT(w1 - w0 > (w2 - w1) / 2);	/* concave */
+	CU_ASSERT(w2 > 95000 && w2 < 105000);	/* near W_max at K */
+	CU_ASSERT(w3 > 110000);			/* convex past it */
+}
+
+static const struct wt_test tests[] = {
+	WT_TEST(test_tcp_sack_hole_resent_first_sacked_never_resent),
+	WT_TEST(test_tcp_rack_reorder_timer_resends_after_window),
+	WT_TEST(test_tcp_dsack_counts_spurious_and_widens_reorder_window),
+	WT_TEST(test_tcp_sack_blocks_outside_window_ignored),
+	WT_TEST(test_tcp_newreno_partial_ack_resends_next_hole),
+	WT_TEST(test_tcp_tlp_probes_tail_before_rto),
+	WT_TEST(test_tcp_tlp_repairs_single_message_tail_loss_without_rto),
+	WT_TEST(test_tcp_tlp_single_segment_waits_rto_min),
+	WT_TEST(test_tcp_prr_sends_half_per_delivered),
+	WT_TEST(test_tcp_cc_option_selects_algorithm),
+	WT_TEST(test_tcp_cc_newreno_and_cubic_curves),
+	WT_TEST_END
+};
+
+static const struct wt_suite suite = {
+	.name = "unit_tcp_recovery",
+	.init = suite_init,
+	.clean = ut_suite_clean,
+	.teardown = ut_case_end,
+	.tests = tests,
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct wt_suite *const suites[] = { &suite, NULL };
+
+	return wt_run_suites(argc, argv, suites);
+}
