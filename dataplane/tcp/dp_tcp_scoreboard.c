@@ -110,7 +110,7 @@ dp_tcp_sb_resent(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	DP_TCP_CSTAT_ADD(tp, rexmit_bytes, bytes);
 	/* SIO_TCP_INFO: BytesRetrans, and BytesOut counts them too. */
 	tp->bytes_retrans += bytes;
-	tp->bytes_out += bytes;
+	dp_tcp_info_note(lc, tp, bytes);
 }
 
 void

@@ -63,8 +63,6 @@ dp_tcp_rtt_sample(struct dp_tcp_pcb *tp, uint32_t r)
 
 	if (r == 0)
 		r = 1;
-	if (tp->min_rtt_us == 0 || r < tp->min_rtt_us)
-		tp->min_rtt_us = r;
 	if (tp->srtt_us == 0) {
 		tp->srtt_us = r;
 		tp->rttvar_us = r / 2;
