@@ -767,11 +767,12 @@ tstamp_table() {
 	fi
 	{
 		printf '\n## Packet timestamps (loop device, app CPU0, lcore CPU1)\n\n'
-		printf '| timestamping | ns per datagram (p50, send to received) | cost vs off |\n|---|---:|---:|\n'
-		awk -F= '{ v[$1] = $2 } END {
-			printf "| off | %s | |\n", v["off_ns_per_dgram"]
-			printf "| RX (SO_TIMESTAMP) | %s | %s |\n", v["rx_ns_per_dgram"], v["rx_cost_ns"]
-			printf "| RX + TX (SO_TIMESTAMP_ID, SIO_GET_TX_TIMESTAMP) | %s | %s |\n", v["rxtx_ns_per_dgram"], v["rxtx_cost_ns"]
+		printf '| timestamping | ns per datagram (p50, send to received) | cost vs off, ns | cost vs off |\n|---|---:|---:|---:|\n'
+		awk -F= 'function pct(c, o) { return o > 0 ? sprintf("%.1f %%", 100 * c / o) : "" }
+		{ v[$1] = $2 } END {
+			printf "| off | %s | 0 | |\n", v["off_ns_per_dgram"]
+			printf "| RX (SO_TIMESTAMP) | %s | %s | %s |\n", v["rx_ns_per_dgram"], v["rx_cost_ns"], pct(v["rx_cost_ns"], v["off_ns_per_dgram"])
+			printf "| RX + TX (SO_TIMESTAMP_ID, SIO_GET_TX_TIMESTAMP) | %s | %s | %s |\n", v["rxtx_ns_per_dgram"], v["rxtx_cost_ns"], pct(v["rxtx_cost_ns"], v["off_ns_per_dgram"])
 			printf "\nSource: %s. The lcore reads the TSC once per RX burst only while a socket has receive timestamps on; one read costs %s ns here. Stamps outside their send/receive window: %s.\n", v["source"], v["tsc_read_ns"], v["stamps_outside_window"]
 		}' "$f"
 		printf '\n| one traversal, ns | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|\n'
