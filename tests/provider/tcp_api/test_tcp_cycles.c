@@ -140,7 +140,7 @@ static void
 test_cycles_with_tcp_in_every_state_lose_nothing(void)
 {
 	uint64_t t0 = wt_now_ns(), lost0 = info("mbufs_lost");
-	uint64_t starts0, stops0;
+	uint64_t starts0, stops0, tl = t0;
 	struct baseline b;
 	struct wt_proc p;
 	unsigned long i, failed = 0;
@@ -169,6 +169,15 @@ test_cycles_with_tcp_in_every_state_lose_nothing(void)
 		 * may leave. */
 		if (i == 0)
 			CU_ASSERT_EQUAL_FATAL(wt_proc_read(&b.proc), 0);
+		/* Informational: a cost that grows with the cycle count
+		 * points at something kept across restarts. */
+		if ((i + 1) % 100 == 0) {
+			uint64_t now = wt_now_ns();
+
+			printf("    cycles %lu-%lu: %.1f ms each\n", i - 98, i + 1,
+				(double)(now - tl) / 1e6 / 100);
+			tl = now;
+		}
 		if (info("mbufs_lost") != lost0) {
 			fprintf(stderr, "FAIL: cycle %lu: %llu mbufs not "
 				"returned at stop\n", i, (unsigned long long)
