@@ -332,7 +332,7 @@ struct dp_tcp_pcb {
 
 struct dp_tcp_lcore {
 	struct dp_tcp_pcb *hash[DP_TCP_HASH];	/* (l) */
-	uint32_t count;				/* (l) */
+	uint32_t count;				/* (l), read by teardown */
 	struct dp_tcp_pcb *acks;		/* (l) ACKs due after RX */
 };
 

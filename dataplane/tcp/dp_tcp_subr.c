@@ -145,7 +145,9 @@ dp_tcp_table_add(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	tp->hnext = *b;
 	*b = tp;
 	tp->tf |= TF_IN_TABLE;
-	lc->tcp->count++;
+	/* Atomic for dp_tcp_teardown_abort's look from the app thread. */
+	__atomic_store_n(&lc->tcp->count, lc->tcp->count + 1,
+		__ATOMIC_RELAXED);
 }
 
 static void
@@ -158,7 +160,8 @@ table_del(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		if (*p == tp) {
 			*p = tp->hnext;
 			tp->tf &= ~TF_IN_TABLE;
-			lc->tcp->count--;
+			__atomic_store_n(&lc->tcp->count, lc->tcp->count - 1,
+				__ATOMIC_RELAXED);
 			return;
 		}
 	}

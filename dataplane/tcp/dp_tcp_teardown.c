@@ -95,8 +95,13 @@ dp_tcp_teardown_abort(struct dp_engine *eng)
 {
 	unsigned int n = 0;
 
+	/* An lcore with no TCB is not asked (a round trip to a thread
+	 * that may not be running, in every WSPCleanup, UDP-only ones
+	 * too): one born after this look is no different from one born
+	 * after the call would have returned. */
 	for (unsigned int i = 0; i < eng->nb_lcores; i++)
-		if (eng->lcores[i]->tcp != NULL)
+		if (eng->lcores[i]->tcp != NULL && __atomic_load_n(
+				&eng->lcores[i]->tcp->count, __ATOMIC_RELAXED) != 0)
 			dp_ctl_call(eng->lcores[i], reset_all, &n);
 	if (n == 0)
 		return;
