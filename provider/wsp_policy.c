@@ -267,14 +267,36 @@ wsp_policy_check(const char *text, size_t len, const char *where,
 	return parse(&p) == 0;
 }
 
-bool
-wsp_policy_decide(const struct wsp_policy_in *in, char *why, size_t why_len)
+/*
+ * s for the one-line reason: a path may hold a newline or an escape
+ * sequence (a file name is any bytes but / and NUL); controls become ?.
+ */
+static const char *
+printable(const char *s, char *buf, size_t len)
 {
-	const char *img = in->image != NULL ? in->image : "(image unknown)";
-	const char *env = in->env != NULL ? in->env : "";
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+			s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+bool
+wsp_policy_decide(const struct wsp_policy_in *raw, char *why, size_t why_len)
+{
+	char img_buf[WSP_POLICY_LINE_MAX + 1], env_buf[41], err[256];
+	char where_buf[256];
+	struct wsp_policy_in copy = *raw, *in = &copy;
+	const char *img = in->image == NULL ? "(image unknown)" :
+		printable(in->image, img_buf, sizeof(img_buf));
+	const char *env = in->env == NULL ? "" :
+		printable(in->env, env_buf, sizeof(env_buf));
 	struct parse p = { .in = in };
-	char err[256];
 	bool opt_in;
+
+	copy.where = printable(raw->where, where_buf, sizeof(where_buf));
 
 	if (in->text != NULL) {
 		p.err = err;
@@ -287,7 +309,7 @@ wsp_policy_decide(const struct wsp_policy_in *in, char *why, size_t why_len)
 		}
 	}
 	if (env[0] != '\0' && strcmp(env, "0") != 0 && strcmp(env, "1") != 0) {
-		fmt(why, why_len, "accelerated: no, WSPDK_ACCELERATE=\"%.40s\" "
+		fmt(why, why_len, "accelerated: no, WSPDK_ACCELERATE=\"%s\" "
 			"is neither 0 nor 1", env);
 		return false;
 	}

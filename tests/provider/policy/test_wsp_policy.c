@@ -195,6 +195,20 @@ test_first_matching_line_is_named(void)
 	CU_ASSERT_TRUE(decide("default = allow\r\nallow other\r\n", NULL));
 }
 
+/* A file name may hold any byte but / and NUL: the reason stays one
+ * line (found by fuzz_policy). */
+static void
+test_reason_is_one_line_whatever_the_path(void)
+{
+	CU_ASSERT_FALSE(decide_img("default = deny\n", "/tmp/a\nb\x1b[2J",
+		"1\n", false));
+	WHY_IS("accelerated: no, WSPDK_ACCELERATE=\"1?\" is neither 0 nor 1");
+	CU_ASSERT_FALSE(decide_img("default = deny\n", "/tmp/a\nb\x1b[2J",
+		NULL, false));
+	WHY_IS("accelerated: no, /tmp/a?b?[2J not listed in policy.conf "
+		"(default = deny)");
+}
+
 /* ---- policy_errors ---- */
 
 static void
@@ -465,6 +479,7 @@ static const struct wt_test rule_tests[] = {
 	WT_TEST(test_full_path_matches_whole_path),
 	WT_TEST(test_windows_matching_ignores_case_and_long_prefix),
 	WT_TEST(test_first_matching_line_is_named),
+	WT_TEST(test_reason_is_one_line_whatever_the_path),
 	WT_TEST_END
 };
 
