@@ -209,6 +209,31 @@ test_reason_is_one_line_whatever_the_path(void)
 		"(default = deny)");
 }
 
+/* README's example, verbatim: what users copy must parse. */
+static void
+test_readme_example_is_valid(void)
+{
+	static const char text[] =
+		"# processes no rule names: allow or deny (deny if absent)\n"
+		"default = deny\n"
+		"# may WSPDK_ACCELERATE=1 add a process? yes or no (no if "
+		"absent)\n"
+		"env_override = no\n"
+		"# a full path (it has a / or \\), or an image name (the "
+		"path's last part)\n"
+		"allow C:\\Trade\\bin\\trade.exe\n"
+		"allow risk.exe\n"
+		"# deny beats allow, and WSPDK_ACCELERATE=1 cannot override it\n"
+		"deny updater.exe\n";
+
+	CU_ASSERT_TRUE(decide_img(text, "C:\\Trade\\bin\\TRADE.exe", NULL,
+		true));
+	WHY_IS("accelerated: yes, C:\\Trade\\bin\\TRADE.exe listed in "
+		"policy.conf:6");
+	CU_ASSERT_FALSE(decide_img(text, "C:\\Windows\\updater.exe", "1",
+		true));
+}
+
 /* ---- policy_errors ---- */
 
 static void
@@ -480,6 +505,7 @@ static const struct wt_test rule_tests[] = {
 	WT_TEST(test_windows_matching_ignores_case_and_long_prefix),
 	WT_TEST(test_first_matching_line_is_named),
 	WT_TEST(test_reason_is_one_line_whatever_the_path),
+	WT_TEST(test_readme_example_is_valid),
 	WT_TEST_END
 };
 
