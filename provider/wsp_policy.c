@@ -259,7 +259,9 @@ wsp_policy_check(const char *text, size_t len, const char *where,
 		char *err, size_t err_len)
 {
 	struct wsp_policy_in in = {
-		.text = text, .len = len, .where = where,
+		.text = text,
+		.len = len,
+		.where = where != NULL ? where : "policy",
 	};
 	struct parse p = { .in = &in, .err = err, .err_len = err_len };
 
@@ -296,7 +298,8 @@ wsp_policy_decide(const struct wsp_policy_in *raw, char *why, size_t why_len)
 	struct parse p = { .in = in };
 	bool opt_in;
 
-	copy.where = printable(raw->where, where_buf, sizeof(where_buf));
+	copy.where = printable(raw->where != NULL ? raw->where : "policy",
+		where_buf, sizeof(where_buf));
 
 	if (in->text != NULL) {
 		p.err = err;

@@ -19,7 +19,8 @@
  * no program is accelerated before the administrator names it), then the
  * catalog entries; uninstall removes the entries, then the policy if
  * install created it. Install, uninstall and the policy's changes need
- * an elevated (administrator) process; --list and --policy-list do not. Catalog changes reach programs started after them only.
+ * an elevated (administrator) process; --list and --policy-list do not.
+ * Catalog and policy changes reach programs started after them only.
  *
  * The 64_32 call also registers the entries in the 32-bit (WOW64)
  * catalog, where they are left last: DPDK has no 32-bit Windows build, so

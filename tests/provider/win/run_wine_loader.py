@@ -224,16 +224,13 @@ def run_cases(env, loader, dll, verbose):
     return len(CASES) - failed, failed
 
 
-def run_installer(env, exe, verbose):
-    """Read-only modes: they need no elevation and change nothing."""
-    checks = [
-        (['--list'], 0, r'Winsock catalog, 64-bit(.|\n)*wspdk: not installed'),
-        (['--help'], 0, r'usage: wspdk-install'),
-        (['--bogus'], 2, r'usage: wspdk-install'),
-    ]
+def run_steps(env, exe, steps, verbose):
+    """wspdk-install once per (arguments, exit status, pattern its
+    output must match); (passed, failed)."""
     failed = 0
-    for args, want, pat in checks:
+    for args, want, pat in steps:
         rc, out = run([WINE, exe] + args, env, CASE_TIMEOUT)
+        out = out.replace('\r\n', '\n')     # msvcrt's text mode
         bad = []
         if rc != want:
             bad.append(f'exit status {rc}, want {want}')
@@ -247,7 +244,16 @@ def run_installer(env, exe, verbose):
             for line in out.splitlines()[-40:]:
                 print(f'     | {line}')
         failed += bool(bad)
-    return len(checks) - failed, failed
+    return len(steps) - failed, failed
+
+
+def run_installer(env, exe, verbose):
+    """Read-only modes: they need no elevation and change nothing."""
+    return run_steps(env, exe, [
+        (['--list'], 0, r'Winsock catalog, 64-bit(.|\n)*wspdk: not installed'),
+        (['--help'], 0, r'usage: wspdk-install'),
+        (['--bogus'], 2, r'usage: wspdk-install'),
+    ], verbose)
 
 
 # wspdk-install's policy commands in a fresh prefix, in order: (arguments,
@@ -302,23 +308,7 @@ def expected_reg(path):
 
 def run_policy(env, exe, expected, verbose):
     """The policy commands, then the registry they leave."""
-    failed = 0
-    for args, want, pat in POLICY_STEPS:
-        rc, out = run([WINE, exe] + args, env, CASE_TIMEOUT)
-        out = out.replace('\r\n', '\n')     # msvcrt's text mode
-        bad = []
-        if rc != want:
-            bad.append(f'exit status {rc}, want {want}')
-        if not re.search(pat, out, re.M):
-            bad.append(f'no line matches /{pat}/')
-        print(f'{"FAIL" if bad else "ok  "} wspdk-install {" ".join(args)}'
-              f': exit status {rc}')
-        for b in bad:
-            print(f'     {b}')
-        if bad or verbose:
-            for line in out.splitlines()[-20:]:
-                print(f'     | {line}')
-        failed += bool(bad)
+    passed, failed = run_steps(env, exe, POLICY_STEPS, verbose)
     reg_file = os.path.join(env['WINEPREFIX'], 'policy.reg')
     rc, out = run([WINE, 'reg.exe', 'export', r'HKLM\SOFTWARE\wspdk',
                    winpath(reg_file), '/y'], env, CASE_TIMEOUT)
@@ -337,8 +327,7 @@ def run_policy(env, exe, expected, verbose):
         print('     --- want:')
         for line in want:
             print(f'     | {line}')
-    failed += not ok
-    return len(POLICY_STEPS) + 1 - failed, failed
+    return passed + ok, failed + (not ok)
 
 
 def sweep_prefixes(wdir):
