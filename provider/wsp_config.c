@@ -300,6 +300,8 @@ static const struct config_key {
 static const char *const foreign_keys[] = {
 	"WSPDK_CONFIG",		/* names the file itself */
 	"WSPDK_PROVIDER",	/* the Ws2_32 stand-in's provider path */
+	"WSPDK_ACCELERATE",	/* the policy's per-process switch */
+	"WSPDK_POLICY_FILE",	/* the policy file, POSIX (tests) */
 };
 
 static const struct config_key *

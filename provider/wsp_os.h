@@ -8,6 +8,7 @@
 #ifndef _WSP_OS_H_
 #define _WSP_OS_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef _WIN32
@@ -82,6 +83,33 @@ enum wsp_os_scope {
  */
 int wsp_os_settings(enum wsp_os_scope scope, const char *const **list,
 		const char **where);
+
+/**
+ * The machine's acceleration policy as text (format: wsp_policy.h): on
+ * POSIX the file /etc/wspdk/policy.conf, or WSPDK_POLICY_FILE's (tests);
+ * on Windows HKLM\SOFTWARE\wspdk\Policy's REG_MULTI_SZ Rules, one rule
+ * a string, joined with newlines, in UTF-8.
+ *
+ * @param text
+ *   Set to a malloc'd buffer (the caller frees it; NULL when empty).
+ * @param len
+ *   Set to its length; at most max: a larger policy is cut at max bytes,
+ *   so pass one more than the largest accepted and let the parser say.
+ * @param where
+ *   Set to the policy's name, for messages (static or the environment's).
+ * @param err
+ *   Gets the reason when the policy exists but cannot be read.
+ * @return
+ *   1 if there is a policy, 0 if there is none, -1 on error.
+ */
+int wsp_os_policy_read(char **text, size_t *len, size_t max,
+		const char **where, char *err, size_t err_len);
+
+/**
+ * The process's image: its full path in UTF-8 (/proc/self/exe,
+ * GetModuleFileNameW(NULL)). Returns 0, or -1 if unknown or too long.
+ */
+int wsp_os_image_path(char *buf, size_t len);
 
 /**
  * Keep the provider loaded until the process exits. Once EAL has started,

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* OS seam, POSIX side (see wsp_os.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "wsp_os.h"
 
@@ -129,5 +132,67 @@ wsp_os_settings(enum wsp_os_scope scope, const char *const **list,
 int
 wsp_os_pin_module(void)
 {
+	return 0;
+}
+
+#define POLICY_FILE	"/etc/wspdk/policy.conf"
+
+int
+wsp_os_policy_read(char **text, size_t *len, size_t max, const char **where,
+		char *err, size_t err_len)
+{
+	const char *path = getenv("WSPDK_POLICY_FILE");
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f;
+	int ret = 1;
+
+	if (path == NULL || path[0] == '\0')
+		path = POLICY_FILE;
+	*where = path;
+	*text = NULL;
+	*len = 0;
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, err_len, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	buf = malloc(max > 0 ? max : 1);
+	if (buf == NULL) {
+		snprintf(err, err_len, "no memory for %zu bytes", max);
+		ret = -1;
+	} else {
+		/* Bounded: a policy larger than max is cut, the parser
+		 * refuses it. */
+		n = fread(buf, 1, max, f);
+		if (ferror(f)) {
+			snprintf(err, err_len, "cannot read: %s",
+				strerror(errno));
+			ret = -1;
+		}
+	}
+	fclose(f);
+	if (ret < 0) {
+		free(buf);
+		return -1;
+	}
+	*text = buf;
+	*len = n;
+	return 1;
+}
+
+int
+wsp_os_image_path(char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (len < 2)
+		return -1;
+	n = readlink("/proc/self/exe", buf, len - 1);
+	if (n <= 0 || (size_t)n >= len - 1)
+		return -1;	/* unknown, or possibly cut */
+	buf[n] = '\0';
 	return 0;
 }

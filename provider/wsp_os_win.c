@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <process.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,4 +268,125 @@ int
 wsp_os_pin_module(void)
 {
 	return wsp_win_pin_module();
+}
+
+/* UTF-16 to UTF-8; -1 if it does not fit. */
+static int
+to_utf8(const WCHAR *w, int wlen, char *buf, size_t len)
+{
+	int n = WideCharToMultiByte(CP_UTF8, 0, w, wlen, buf,
+		len > INT32_MAX ? INT32_MAX : (int)len, NULL, NULL);
+
+	return n <= 0 ? -1 : n;
+}
+
+/*
+ * HKLM\SOFTWARE\wspdk\Policy, Rules (REG_MULTI_SZ): the strings joined
+ * with newlines. The 64-bit view: the DLL is 64-bit only anyway.
+ */
+int
+wsp_os_policy_read(char **text, size_t *len, size_t max, const char **where,
+		char *err, size_t err_len)
+{
+	DWORD type = 0, size = 0;
+	WCHAR *w = NULL;
+	char *buf = NULL;
+	size_t n = 0, nw, i, start;
+	LSTATUS r;
+
+	*where = "HKLM\\" WSP_WIN_REG_KEY "\\Policy\\Rules";
+	*text = NULL;
+	*len = 0;
+	r = RegGetValueW(HKEY_LOCAL_MACHINE, L"" WSP_WIN_REG_KEY "\\Policy",
+		L"Rules", RRF_RT_ANY | RRF_SUBKEY_WOW6464KEY, &type, NULL,
+		&size);
+	if (r == ERROR_FILE_NOT_FOUND) {
+		/* No key: no policy. A key without Rules: an empty one. */
+		HKEY k;
+
+		if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"" WSP_WIN_REG_KEY
+				"\\Policy", 0, KEY_READ | KEY_WOW64_64KEY,
+				&k) != ERROR_SUCCESS)
+			return 0;
+		RegCloseKey(k);
+		return 1;
+	}
+	if (r != ERROR_SUCCESS) {
+		snprintf(err, err_len, "cannot read: Windows error %ld",
+			(long)r);
+		return -1;
+	}
+	if (type != REG_MULTI_SZ) {
+		snprintf(err, err_len, "is of registry type %lu, expected "
+			"REG_MULTI_SZ (one rule a string)", (unsigned long)type);
+		return -1;
+	}
+	if (size / sizeof(WCHAR) > max) {
+		snprintf(err, err_len, "larger than %zu characters", max - 1);
+		return -1;
+	}
+	w = malloc(size + 2 * sizeof(WCHAR));
+	buf = malloc(max > 0 ? max : 1);
+	if (w == NULL || buf == NULL)
+		goto nomem;
+	r = RegGetValueW(HKEY_LOCAL_MACHINE, L"" WSP_WIN_REG_KEY "\\Policy",
+		L"Rules", RRF_RT_REG_MULTI_SZ | RRF_SUBKEY_WOW6464KEY, NULL, w,
+		&size);
+	if (r != ERROR_SUCCESS) {
+		snprintf(err, err_len, "cannot read: Windows error %ld%s",
+			(long)r, r == ERROR_MORE_DATA ? " (it changed while "
+			"read: try again)" : "");
+		free(w);
+		free(buf);
+		return -1;
+	}
+	nw = size / sizeof(WCHAR);
+	w[nw] = L'\0';
+	w[nw + 1] = L'\0';
+	/* Each string, then a newline, until the empty one or max bytes. */
+	for (i = 0, start = 0; i <= nw && n < max; i++) {
+		int k;
+
+		if (w[i] != L'\0')
+			continue;
+		if (i == start)
+			break;
+		k = to_utf8(w + start, (int)(i - start), buf + n, max - n);
+		if (k < 0) {
+			n = max;	/* cannot fit: too large */
+			break;
+		}
+		n += (size_t)k;
+		if (n < max)
+			buf[n++] = '\n';
+		start = i + 1;
+	}
+	free(w);
+	*text = buf;
+	*len = n;
+	return 1;
+nomem:
+	free(w);
+	free(buf);
+	snprintf(err, err_len, "no memory");
+	return -1;
+}
+
+int
+wsp_os_image_path(char *buf, size_t len)
+{
+	WCHAR *w = malloc(32768 * sizeof(WCHAR));	/* Windows' longest */
+	DWORD n;
+	int k = -1;
+
+	if (w != NULL && len >= 2) {
+		n = GetModuleFileNameW(NULL, w, 32768);
+		if (n > 0 && n < 32768)
+			k = to_utf8(w, (int)n, buf, len - 1);
+	}
+	free(w);
+	if (k < 0)
+		return -1;
+	buf[k] = '\0';
+	return 0;
 }

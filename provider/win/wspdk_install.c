@@ -11,9 +11,16 @@
  *                                entries keep their order, i.e. the order
  *                                they had before the install
  *   wspdk-install --list         WSCEnumProtocols, our entries marked
+ *   wspdk-install --policy-add PATH|NAME, --policy-remove PATH|NAME,
+ *     --policy-default allow|deny, --policy-list: the machine policy,
+ *     HKLM\SOFTWARE\wspdk\Policy (wsp_install_policy.c)
  *
- * Install and uninstall need an elevated (administrator) process; --list
- * does not. Catalog changes reach programs started after them only.
+ * Install first writes a "default = deny" policy unless one exists (so
+ * no program is accelerated before the administrator names it), then the
+ * catalog entries; uninstall removes the entries, then the policy if
+ * install created it. Install, uninstall and the policy's changes need
+ * an elevated (administrator) process; --list and --policy-list do not.
+ * Catalog and policy changes reach programs started after them only.
  *
  * The 64_32 call also registers the entries in the 32-bit (WOW64)
  * catalog, where they are left last: DPDK has no 32-bit Windows build, so
@@ -30,6 +37,9 @@
 #include <sporder.h>
 
 #include "wsp_catalog.h"
+#include "wsp_policy.h"
+#include "win/wsp_install_policy.h"
+#include "win/wsp_install_reg.h"
 #include "win/wsp_order.h"
 
 #define EXIT_USAGE	2
@@ -358,8 +368,14 @@ do_install(const WCHAR *dll)
 			return EXIT_FAILURE;
 		}
 		free(c.e);
-		if (install_entries(path) != 0)
+		/* The policy before the entries: no program may start
+		 * accelerated in between. */
+		if (wsp_pol_install(&wsp_install_reg, stdout) != 0)
 			return EXIT_FAILURE;
+		if (install_entries(path) != 0) {
+			wsp_pol_uninstall(&wsp_install_reg, stdout);
+			return EXIT_FAILURE;
+		}
 		fresh = true;
 		printf("wspdk-install: installed %u entries for %s\n",
 			WSP_CATALOG_NB_ENTRIES, npath);
@@ -367,6 +383,7 @@ do_install(const WCHAR *dll)
 		if (err != 0) {
 			print_wsa_error("WSCEnumProtocols", err);
 			deinstall_entries();
+			wsp_pol_uninstall(&wsp_install_reg, stdout);
 			return EXIT_FAILURE;
 		}
 	}
@@ -377,6 +394,7 @@ do_install(const WCHAR *dll)
 		if (fresh) {
 			/* Half an install is worse than none: undo it. */
 			deinstall_entries();
+			wsp_pol_uninstall(&wsp_install_reg, stdout);
 			fprintf(stderr, "wspdk-install: install undone\n");
 		}
 		return EXIT_FAILURE;
@@ -407,9 +425,9 @@ do_uninstall(void)
 	free(c.e);
 	free(c32.e);
 	if (n == 0 && n32 == 0) {
-		printf("wspdk-install: wspdk is not installed; nothing to "
-			"do\n");
-		return EXIT_SUCCESS;
+		printf("wspdk-install: wspdk is not installed\n");
+		return wsp_pol_uninstall(&wsp_install_reg, stdout) == 0 ?
+			EXIT_SUCCESS : EXIT_FAILURE;
 	}
 	if (n > 0 && WSCDeinstallProvider(&guid, &err) != 0) {
 		print_wsa_error("WSCDeinstallProvider", err);
@@ -421,7 +439,41 @@ do_uninstall(void)
 	}
 	printf("wspdk-install: removed %u entries (+%u 32-bit); the others "
 		"keep the order they had before wspdk was installed\n", n, n32);
+	if (wsp_pol_uninstall(&wsp_install_reg, stdout) != 0)
+		return EXIT_FAILURE;
 	return do_list();
+}
+
+static bool
+is_policy_change(const WCHAR *opt)
+{
+	return wcscmp(opt, L"--policy-add") == 0 ||
+		wcscmp(opt, L"--policy-remove") == 0 ||
+		wcscmp(opt, L"--policy-default") == 0;
+}
+
+/* --policy-add/-remove/-default ARG; ARG in UTF-8 for the policy. */
+static int
+do_policy(const WCHAR *opt, const WCHAR *warg)
+{
+	char arg[WSP_POLICY_LINE_MAX];
+	int ret;
+
+	ret = require_admin("changing the policy");
+	if (ret != 0)
+		return ret;
+	if (WideCharToMultiByte(CP_UTF8, 0, warg, -1, arg, (int)sizeof(arg),
+			NULL, NULL) == 0) {
+		fprintf(stderr, "wspdk-install: the argument is too long\n");
+		return EXIT_USAGE;
+	}
+	if (wcscmp(opt, L"--policy-add") == 0)
+		ret = wsp_pol_add(&wsp_install_reg, arg, stdout);
+	else if (wcscmp(opt, L"--policy-remove") == 0)
+		ret = wsp_pol_remove(&wsp_install_reg, arg, stdout);
+	else
+		ret = wsp_pol_default(&wsp_install_reg, arg, stdout);
+	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 static int
@@ -432,8 +484,13 @@ usage(FILE *f)
 		"first for AF_INET\n"
 		"       wspdk-install --uninstall    remove it\n"
 		"       wspdk-install --list         show the Winsock catalog\n"
+		"       wspdk-install --policy-add PATH|NAME     accelerate "
+		"a program\n"
+		"       wspdk-install --policy-remove PATH|NAME  its rules go\n"
+		"       wspdk-install --policy-default allow|deny\n"
+		"       wspdk-install --policy-list  show the policy\n"
 		"The DLL defaults to wspdk.dll beside wspdk-install.exe.\n"
-		"Install and uninstall need an elevated prompt.\n");
+		"All but --list and --policy-list need an elevated prompt.\n");
 	return f == stdout ? EXIT_SUCCESS : EXIT_USAGE;
 }
 
@@ -457,6 +514,11 @@ wmain(int argc, WCHAR **argv)
 		ret = do_uninstall();
 	else if (argc == 2 && wcscmp(argv[1], L"--list") == 0)
 		ret = do_list();
+	else if (argc == 2 && wcscmp(argv[1], L"--policy-list") == 0)
+		ret = wsp_pol_list(&wsp_install_reg, stdout) == 0 ?
+			EXIT_SUCCESS : EXIT_FAILURE;
+	else if (argc == 3 && is_policy_change(argv[1]))
+		ret = do_policy(argv[1], argv[2]);
 	else if (argc == 2 && (wcscmp(argv[1], L"--help") == 0 ||
 			wcscmp(argv[1], L"-h") == 0))
 		ret = usage(stdout);

@@ -191,6 +191,18 @@ test_environment_still_wins_over_the_machine(void)
 	CU_ASSERT_EQUAL(conf.nb_mbufs, 4095);
 }
 
+/* The policy's switches are WSPDK_* names but not provider keys: an
+ * accelerated process with WSPDK_ACCELERATE=1 must still start. */
+static void
+test_policy_switches_are_not_unknown_keys(void)
+{
+	static const char *const env[] = { "WSPDK_ACCELERATE=1",
+		"WSPDK_POLICY_FILE=/tmp/p.conf", NULL };
+
+	fake_env = env;
+	CU_ASSERT_EQUAL(load(none, none), 0);
+}
+
 static const struct wt_test tests[] = {
 	WT_TEST(test_user_settings_ignored_unless_machine_allows),
 	WT_TEST(test_user_settings_ignored_when_allow_is_0),
@@ -200,6 +212,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_allow_value_not_0_or_1_is_an_error),
 	WT_TEST(test_allowed_bad_user_value_names_the_user_store),
 	WT_TEST(test_environment_still_wins_over_the_machine),
+	WT_TEST(test_policy_switches_are_not_unknown_keys),
 	WT_TEST_END
 };
 

@@ -224,16 +224,13 @@ def run_cases(env, loader, dll, verbose):
     return len(CASES) - failed, failed
 
 
-def run_installer(env, exe, verbose):
-    """Read-only modes: they need no elevation and change nothing."""
-    checks = [
-        (['--list'], 0, r'Winsock catalog, 64-bit(.|\n)*wspdk: not installed'),
-        (['--help'], 0, r'usage: wspdk-install'),
-        (['--bogus'], 2, r'usage: wspdk-install'),
-    ]
+def run_steps(env, exe, steps, verbose):
+    """wspdk-install once per (arguments, exit status, pattern its
+    output must match); (passed, failed)."""
     failed = 0
-    for args, want, pat in checks:
+    for args, want, pat in steps:
         rc, out = run([WINE, exe] + args, env, CASE_TIMEOUT)
+        out = out.replace('\r\n', '\n')     # msvcrt's text mode
         bad = []
         if rc != want:
             bad.append(f'exit status {rc}, want {want}')
@@ -247,7 +244,90 @@ def run_installer(env, exe, verbose):
             for line in out.splitlines()[-40:]:
                 print(f'     | {line}')
         failed += bool(bad)
-    return len(checks) - failed, failed
+    return len(steps) - failed, failed
+
+
+def run_installer(env, exe, verbose):
+    """Read-only modes: they need no elevation and change nothing."""
+    return run_steps(env, exe, [
+        (['--list'], 0, r'Winsock catalog, 64-bit(.|\n)*wspdk: not installed'),
+        (['--help'], 0, r'usage: wspdk-install'),
+        (['--bogus'], 2, r'usage: wspdk-install'),
+    ], verbose)
+
+
+# wspdk-install's policy commands in a fresh prefix, in order: (arguments,
+# exit status, a pattern its output must match). What they leave in the
+# registry must be policy_expected.reg, exactly.
+POLICY_STEPS = [
+    (['--policy-list'], 0, r'^Policy: none'),
+    (['--policy-default', 'deny'], 0, r'policy: default = deny\r?$'),
+    (['--policy-add', r'C:\Trade\bin\trade.exe'], 0,
+     r'allowed \(rule 2\)'),
+    (['--policy-add', 'risk.exe'], 0, r'risk.exe allowed \(rule 3\)'),
+    (['--policy-add', 'RISK.EXE'], 0, r'already allowed \(rule 3\)'),
+    (['--policy-add', 'updater.exe'], 0, r'allowed \(rule 4\)'),
+    (['--policy-remove', 'Updater.exe'], 0,
+     r'removed 1 rule for Updater.exe'),
+    (['--policy-remove', 'nothere.exe'], 1, r'no rule names nothere.exe'),
+    (['--policy-default', 'maybe'], 1, r'takes allow or deny'),
+    (['--policy-add', ' risk.exe'], 1, r'without blanks around it'),
+    # Not installed, policy not install's: uninstall leaves it.
+    (['--uninstall'], 0, r'policy: kept \(install did not create it\)'),
+    (['--policy-list'], 0,
+     r'\(3 rules\):\n +1  default = deny\n +2  allow C:\\Trade\\bin'
+     r'\\trade.exe\n +3  allow risk.exe\n(?!Policy)'),
+]
+
+
+def decode_reg(text):
+    """reg export's text, values decoded: REG_MULTI_SZ one string a line,
+    REG_DWORD in hex, strings as they are. Comments and the header go."""
+    text = re.sub(r'\\\r?\n\s*', '', text)   # continued lines
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith('Windows Registry Editor'):
+            continue
+        m = re.fullmatch(r'("[^"]*"|@)=hex\(7\):([0-9a-f,]*)', line)
+        if m:
+            raw = bytes(int(b, 16) for b in m.group(2).split(',') if b)
+            strings = raw.decode('utf-16-le').split('\0')
+            out.append(f'{m.group(1)}=multi_sz:')
+            out += [f'  {x}' for x in strings if x]
+            continue
+        out.append(line)
+    return out
+
+
+def expected_reg(path):
+    with open(path, encoding='utf-8') as f:
+        return [ln.rstrip('\n') for ln in f
+                if ln.strip() and not ln.startswith('#')]
+
+
+def run_policy(env, exe, expected, verbose):
+    """The policy commands, then the registry they leave."""
+    passed, failed = run_steps(env, exe, POLICY_STEPS, verbose)
+    reg_file = os.path.join(env['WINEPREFIX'], 'policy.reg')
+    rc, out = run([WINE, 'reg.exe', 'export', r'HKLM\SOFTWARE\wspdk',
+                   winpath(reg_file), '/y'], env, CASE_TIMEOUT)
+    got = []
+    if rc == 0 and os.path.exists(reg_file):
+        with open(reg_file, 'rb') as f:
+            got = decode_reg(f.read().decode('utf-16'))
+    want = expected_reg(expected)
+    ok = got == want
+    print(f'{"ok  " if ok else "FAIL"} registry after the policy commands '
+          f'(reg export HKLM\\SOFTWARE\\wspdk, exit status {rc})')
+    if not ok or verbose:
+        print('     --- got:')
+        for line in got:
+            print(f'     | {line}')
+        print('     --- want:')
+        for line in want:
+            print(f'     | {line}')
+    return passed + ok, failed + (not ok)
 
 
 def sweep_prefixes(wdir):
@@ -330,6 +410,13 @@ def main():
         ip, ifail = run_installer(env,
                                   os.path.join(out, 'wspdk-install.exe'),
                                   a.verbose)
+        passed += ip
+        failed += ifail
+        ip, ifail = run_policy(env,
+                               os.path.join(out, 'wspdk-install.exe'),
+                               os.path.join(a.top, 'tests', 'provider',
+                                            'win', 'policy_expected.reg'),
+                               a.verbose)
         passed += ip
         failed += ifail
     finally:
