@@ -21,6 +21,7 @@
 #include "dp_sock.h"
 #include "wsp_addr.h"
 #include "wsp_error.h"
+#include "wsp_evsel.h"
 #include "wsp_ext.h"
 #include "wsp_log.h"
 #include "wsp_ovl.h"
@@ -130,6 +131,12 @@ try_complete(struct ovl_op *op)
 		op->dp_flags | DP_F_NONBLOCK);
 	if (r == -EAGAIN)
 		return false;
+	/* A receive: FD_READ is enabled again. The service thread may
+	 * have recorded it for this very data between our look and the
+	 * data's arrival (on Windows the data goes to the pending
+	 * receive and is never recorded); left disabled, the next
+	 * datagram would signal nothing. */
+	wsp_evsel_reenable(op->ws, FD_READ);
 	if ((r >= 0 || r == -EMSGSIZE) && op->from != NULL)
 		wsp_addr_to_sa(&meta.from, op->from, op->fromlen);
 	if ((r >= 0 || r == -EMSGSIZE) && op->msg != NULL)
