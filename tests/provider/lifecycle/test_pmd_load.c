@@ -230,7 +230,7 @@ in_child(const char *device, const char *const *want, enum expect expect,
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0)
-		_exit(child(device, want, expect, no_sys_admin));
+		exit(child(device, want, expect, no_sys_admin));
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
