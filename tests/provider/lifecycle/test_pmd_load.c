@@ -220,9 +220,53 @@ child(const char *device, const char *const *want, enum expect expect,
 	return bad == 0 ? 0 : 1;
 }
 
+/*
+ * In a child: the first start on the loop port, then one on another
+ * device (WSPDK_DEVICE is read at every WSAStartup, EAL stays up): its
+ * PMD, not loaded by EAL's init, must be there and the device work.
+ */
 static int
-in_child(const char *device, const char *const *want, enum expect expect,
-		bool no_sys_admin)
+child_switch(const char *device, const char *pmd)
+{
+	struct pmds after;
+	WSADATA wd;
+	int bad = 0;
+
+	setenv("WSPDK_DEVICE", "loop", 1);
+	if (WSAStartup(MAKEWORD(2, 2), &wd) != 0 || WSACleanup() != 0) {
+		printf("WSAStartup on loop failed\n");
+		return 1;
+	}
+	setenv("WSPDK_DEVICE", device, 1);
+	if (WSAStartup(MAKEWORD(2, 2), &wd) != 0) {
+		printf("WSAStartup on %s after loop failed\n", device);
+		return 1;
+	}
+	if (bound_socket() != 0) {
+		printf("no socket on %s\n", device);
+		bad++;
+	}
+	pmds_mapped(&after);
+	if (!pmds_has(&after, pmd)) {
+		printf("%s's PMD %s not mapped\n", device, pmd);
+		bad++;
+	}
+	printf("  after loop then %s: %u PMD libraries mapped\n", device,
+		after.n);
+	return WSACleanup() == 0 && bad == 0 ? 0 : 1;
+}
+
+struct child_case {
+	const char *device;		/* NULL: the default */
+	const char *const *want;	/* NULL: child_switch, pmd below */
+	enum expect expect;
+	bool no_sys_admin;
+	const char *pmd;
+};
+
+/* The case in a child of its own; its exit status (0: all held). */
+static int
+in_child(const struct child_case *c)
 {
 	int status;
 	pid_t pid;
@@ -230,7 +274,8 @@ in_child(const char *device, const char *const *want, enum expect expect,
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0)
-		exit(child(device, want, expect, no_sys_admin));
+		exit(c->want == NULL ? child_switch(c->device, c->pmd) :
+			child(c->device, c->want, c->expect, c->no_sys_admin));
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
@@ -242,7 +287,9 @@ test_default_device_maps_only_the_tap_and_mempool_pmds(void)
 {
 	static const char *const want[] = { "net_tap", "mempool_ring", NULL };
 
-	CU_ASSERT_EQUAL(in_child(NULL, want, ONLY_THESE, false), 0);
+	struct child_case c = { NULL, want, ONLY_THESE, false, NULL };
+
+	CU_ASSERT_EQUAL(in_child(&c), 0);
 }
 
 /* The in-memory ring port is linked in: only the mempool driver. */
@@ -251,7 +298,9 @@ test_loop_device_maps_only_the_mempool_pmd(void)
 {
 	static const char *const want[] = { "mempool_ring", NULL };
 
-	CU_ASSERT_EQUAL(in_child("loop", want, ONLY_THESE, false), 0);
+	struct child_case c = { "loop", want, ONLY_THESE, false, NULL };
+
+	CU_ASSERT_EQUAL(in_child(&c), 0);
 }
 
 /* A vdev named by its instance with devargs: net_null1,... is net_null. */
@@ -261,8 +310,10 @@ test_vdev_instance_maps_its_driver_pmd(void)
 	static const char *const want[] = { "net_null", "mempool_ring",
 		NULL };
 
-	CU_ASSERT_EQUAL(in_child("net_null1,size=64", want, ONLY_THESE,
-		false), 0);
+	struct child_case c = { "net_null1,size=64", want, ONLY_THESE,
+		false, NULL };
+
+	CU_ASSERT_EQUAL(in_child(&c), 0);
 }
 
 /* Without CAP_SYS_ADMIN the directory cannot be hidden: EAL loads it
@@ -272,7 +323,20 @@ test_without_sys_admin_the_whole_directory_loads_and_works(void)
 {
 	static const char *const want[] = { "net_tap", "mempool_ring", NULL };
 
-	CU_ASSERT_EQUAL(in_child(NULL, want, WHOLE_DIR, true), 0);
+	struct child_case c = { NULL, want, WHOLE_DIR, true, NULL };
+
+	CU_ASSERT_EQUAL(in_child(&c), 0);
+}
+
+/* EAL started for the loop port; a later start on a vdev loads its PMD
+ * then (it worked when EAL loaded them all). */
+static void
+test_later_start_on_another_device_loads_its_pmd(void)
+{
+	struct child_case c = { "net_null0", NULL, ONLY_THESE, false,
+		"net_null" };
+
+	CU_ASSERT_EQUAL(in_child(&c), 0);
 }
 
 static const struct wt_test tests[] = {
@@ -280,6 +344,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_loop_device_maps_only_the_mempool_pmd),
 	WT_TEST(test_vdev_instance_maps_its_driver_pmd),
 	WT_TEST(test_without_sys_admin_the_whole_directory_loads_and_works),
+	WT_TEST(test_later_start_on_another_device_loads_its_pmd),
 	WT_TEST_END
 };
 
