@@ -974,8 +974,12 @@ dp_eal_init(const struct dp_conf *conf)
 	char err[160];
 	int ret;
 
-	if (eal_state == EAL_READY)
+	if (eal_state == EAL_READY) {
+#ifndef RTE_EXEC_ENV_WINDOWS
+		dp_eal_pmd_more(conf->device, conf->eal_args);
+#endif
 		return 0;
+	}
 	if (eal_state == EAL_FAILED)
 		return -EALREADY;
 	if (dp_eal_lcore_cpus(conf, cpus, &n, err, sizeof(err)) != 0) {

@@ -92,6 +92,8 @@ char *dp_eal_lcores_arg(const uint16_t *allowed, unsigned int na,
  */
 int dp_eal_pmd_only(const char *device, const char *eal_args);
 void dp_eal_pmd_unhide(void);
+/* EAL up, a later start: the PMDs of device (maybe another one) too. */
+void dp_eal_pmd_more(const char *device, const char *eal_args);
 
 unsigned int dp_eal_nb_lcores(void);
 unsigned int dp_eal_lcore_cpu(unsigned int i);

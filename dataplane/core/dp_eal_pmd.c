@@ -22,6 +22,7 @@
  * whole directory as before and the log says why.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -43,8 +44,10 @@
 #define PMD_NAME_MAX	48
 
 /* Whether the tmpfs is over the directory in the init thread's
- * namespace. */
+ * namespace; whether every PMD of it is loaded. Written by the thread
+ * that starts the engine (starts are serialised). */
 static bool pmd_hidden;
+static bool pmd_dir_loaded;
 
 /* vdev driver names whose PMD library is named otherwise. */
 static const struct {
@@ -145,23 +148,58 @@ pmd_libs(const char *device, const char *eal_args, char libs[][PMD_NAME_MAX],
 	return n + 1;
 }
 
-int
-dp_eal_pmd_only(const char *device, const char *eal_args)
+/* dlopen the PMDs device needs; 0, or -1 with why. */
+static int
+pmd_load_for(const char *device, const char *eal_args, const char **why)
 {
 	char libs[2][PMD_NAME_MAX], path[512];
-	const char *why = NULL;
 	int n;
 
-	n = pmd_libs(device, eal_args, libs, &why);
-	for (int i = 0; i < n && why == NULL; i++) {
+	*why = NULL;
+	n = pmd_libs(device, eal_args, libs, why);
+	for (int i = 0; i < n && *why == NULL; i++) {
 		if (pmd_path(libs[i], path, sizeof(path)) != 0)
-			why = "no PMD library of that name";
+			*why = "no PMD library of that name";
 		/* Never closed: EAL keeps its plugins for the process life
 		 * too, and the driver registered itself in the constructor. */
 		else if (dlopen(path, RTLD_NOW) == NULL)
-			why = dlerror();
+			*why = dlerror();
 	}
-	if (why != NULL) {
+	return *why == NULL ? 0 : -1;
+}
+
+/* What EAL would have done at init: every .so of the directory. */
+static void
+pmd_load_dir(void)
+{
+	char path[512];
+	struct dirent *e;
+	unsigned int n = 0, bad = 0;
+	DIR *d = opendir(PMD_DIR);
+	size_t len;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len < 4 || strcmp(e->d_name + len - 3, ".so") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", PMD_DIR, e->d_name);
+		if (dlopen(path, RTLD_NOW) != NULL)
+			n++;
+		else
+			bad++;
+	}
+	if (d != NULL)
+		closedir(d);
+	DP_LOG(INFO, "loaded %u PMDs of %s (%u failed)", n, PMD_DIR, bad);
+}
+
+int
+dp_eal_pmd_only(const char *device, const char *eal_args)
+{
+	const char *why;
+
+	pmd_dir_loaded = true;		/* unless hidden below */
+	if (pmd_load_for(device, eal_args, &why) != 0) {
 		DP_LOG(INFO, "EAL loads every PMD of %s: %s (%s)", PMD_DIR,
 			why, device);
 		return 0;
@@ -184,9 +222,27 @@ dp_eal_pmd_only(const char *device, const char *eal_args)
 		return 0;
 	}
 	pmd_hidden = true;
-	DP_LOG(DEBUG, "EAL loads no PMD beyond librte_%s%s%s", libs[0],
-		n > 1 ? " and librte_" : "", n > 1 ? libs[1] : "");
+	pmd_dir_loaded = false;
+	DP_LOG(DEBUG, "EAL loads no PMD of %s beyond %s's", PMD_DIR, device);
 	return 1;
+}
+
+/*
+ * A later start, EAL up, may name another device (WSPDK_DEVICE is read
+ * at every WSPStartup): its PMD now, or, if it cannot be named, the
+ * whole directory as EAL would have loaded it.
+ */
+void
+dp_eal_pmd_more(const char *device, const char *eal_args)
+{
+	const char *why;
+
+	if (pmd_dir_loaded || pmd_load_for(device, eal_args, &why) == 0)
+		return;
+	DP_LOG(INFO, "loading every PMD of %s: %s (%s)", PMD_DIR, why,
+		device);
+	pmd_load_dir();
+	pmd_dir_loaded = true;
 }
 
 /* For the threads EAL started in the namespace: the directory again. */
