@@ -120,21 +120,24 @@ def main():
                 sys.exit("first_socket.py: %s run %d failed (rc %d):\n%s"
                          % (mode, i, rc, tail))
             res[mode].append(r)
+    # Derived per run, then medians (medians of parts do not add up).
+    for m in res:
+        for r in res[m]:
+            r["eal_rest_ms"] = (r.get("rte_eal_init_ms", 0.0) -
+                                r.get("eal_plugins_ms", 0.0) -
+                                r.get("tsc_calibration_ms", 0.0) -
+                                r.get("cpu_detect_ms", 0.0))
+            r["after_eal_ms"] = (r["first_socket_ms"] -
+                                 r.get("rte_eal_init_ms", 0.0) -
+                                 r.get("own_pmd_load_ms", 0.0))
     keys = ["first_socket_ms", "wsastartup_ms", "rte_eal_init_ms",
             "eal_plugins_ms", "tsc_calibration_ms", "cpu_detect_ms",
-            "own_pmd_load_ms"]
+            "own_pmd_load_ms", "eal_rest_ms", "after_eal_ms"]
     med = {m: {k: statistics.median(r.get(k, 0.0) for r in res[m])
                for k in keys} for m in res}
-    for m in med:
-        med[m]["eal_rest_ms"] = (med[m]["rte_eal_init_ms"] -
-                                 med[m]["eal_plugins_ms"] -
-                                 med[m]["tsc_calibration_ms"] -
-                                 med[m]["cpu_detect_ms"])
-        med[m]["after_eal_ms"] = (med[m]["first_socket_ms"] -
-                                  med[m]["rte_eal_init_ms"] -
-                                  med[m]["own_pmd_load_ms"])
     print("first WSAStartup -> first bound socket, device %s, median of "
-          "%d runs each (ms)" % (a.device or "default (net_tap)", a.runs))
+          "%d runs each (ms; each row its own median)" %
+          (a.device or "default (net_tap)", a.runs))
     print("| %-44s | %9s | %9s |" % ("", "only", "all PMDs"))
     print("|%s|%s|%s|" % ("-" * 46, "-" * 11, "-" * 11))
     rows = [
