@@ -18,8 +18,10 @@
  *
  * Needs CAP_SYS_ADMIN. Without it, and for a device whose PMD cannot be
  * named here (a PCI NIC: its PMD follows from its id, not its address;
- * a vdev that is not one of ours, a user's mempool driver), EAL loads the
- * whole directory as before and the log says why.
+ * a vdev with no library of its driver's name, or one over other
+ * devices; a user's mempool driver), EAL loads the whole directory as
+ * before and the log says why. A later start on another device (EAL
+ * stays up) loads that device's PMD then, or the whole directory.
  */
 #include <ctype.h>
 #include <dirent.h>
