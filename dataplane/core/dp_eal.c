@@ -934,8 +934,11 @@ log_argv(const struct dp_eal_argv *a)
 }
 
 struct init_job {
+	const struct dp_conf *conf;
 	int ret;
 	int rte_err;
+	uint64_t us_pmd;	/* loading the PMDs ourselves */
+	uint64_t us_eal;	/* rte_eal_init */
 };
 
 static void
@@ -944,23 +947,39 @@ eal_init_thread(void *arg)
 	struct init_job *job = arg;
 	/* rte_eal_init may permute argv: give it a copy. */
 	char *argv[RTE_DIM(eal_argv)];
+	uint64_t t0 = dp_os_now_us(), t1;
+#ifndef RTE_EXEC_ENV_WINDOWS
+	/* Windows' DPDK is static: no plugins to load. */
+	int hidden = dp_eal_pmd_only(job->conf->device, job->conf->eal_args);
+#endif
 
 	memcpy(argv, eal_argv, sizeof(argv));
+	t1 = dp_os_now_us();
 	job->ret = rte_eal_init(eal_args.argc, argv);
 	job->rte_err = rte_errno;
+#ifndef RTE_EXEC_ENV_WINDOWS
+	if (hidden)
+		dp_eal_pmd_unhide();
+#endif
+	job->us_pmd = t1 - t0;
+	job->us_eal = dp_os_now_us() - t1;
 }
 
 int
 dp_eal_init(const struct dp_conf *conf)
 {
-	struct init_job job = { .ret = -1 };
+	struct init_job job = { .conf = conf, .ret = -1 };
 	uint16_t cpus[DP_MAX_LCORES], allowed[EAL_CPUS_MAX];
 	unsigned int n, na;
 	char err[160];
 	int ret;
 
-	if (eal_state == EAL_READY)
+	if (eal_state == EAL_READY) {
+#ifndef RTE_EXEC_ENV_WINDOWS
+		dp_eal_pmd_more(conf->device, conf->eal_args);
+#endif
 		return 0;
+	}
 	if (eal_state == EAL_FAILED)
 		return -EALREADY;
 	if (dp_eal_lcore_cpus(conf, cpus, &n, err, sizeof(err)) != 0) {
@@ -996,6 +1015,8 @@ dp_eal_init(const struct dp_conf *conf)
 		dp_eal_argv_free(&eal_args);
 		return job.rte_err == EINVAL ? -EINVAL : -EALREADY;
 	}
+	DP_LOG(INFO, "EAL up: rte_eal_init %.1f ms, PMDs before it %.1f ms",
+		job.us_eal / 1e3, job.us_pmd / 1e3);
 	snprintf(eal_runtime_dir, sizeof(eal_runtime_dir), "%s",
 		rte_eal_get_runtime_dir());
 	memcpy(eal_cpus, cpus, sizeof(cpus));

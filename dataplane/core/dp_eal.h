@@ -84,6 +84,17 @@ void dp_eal_argv_free(struct dp_eal_argv *a);
 char *dp_eal_lcores_arg(const uint16_t *allowed, unsigned int na,
 		const uint16_t *cpus, unsigned int n);
 
+/*
+ * Linux (dp_eal_pmd.c), on the thread about to run rte_eal_init: load the
+ * PMDs device needs and hide EAL's plugin directory from that thread.
+ * Returns 1 if hidden (dp_eal_pmd_unhide after rte_eal_init), 0 if EAL
+ * will load the whole directory (the log says why).
+ */
+int dp_eal_pmd_only(const char *device, const char *eal_args);
+void dp_eal_pmd_unhide(void);
+/* EAL up, a later start: the PMDs of device (maybe another one) too. */
+void dp_eal_pmd_more(const char *device, const char *eal_args);
+
 unsigned int dp_eal_nb_lcores(void);
 unsigned int dp_eal_lcore_cpu(unsigned int i);
 const char *dp_eal_prefix(void);
