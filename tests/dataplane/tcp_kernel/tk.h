@@ -160,5 +160,6 @@ extern const struct wt_suite tk_data_suite;
 extern const struct wt_suite tk_close_suite;
 extern const struct wt_suite tk_loss_suite;
 extern const struct wt_suite tk_scapy_suite;
+extern const struct wt_suite tk_alive_suite;
 
 #endif /* _TK_H_ */
