@@ -70,5 +70,6 @@ extern const struct wt_suite test_tcp_options_suite;
 extern const struct wt_suite test_tcp_overlapped_suite;
 extern const struct wt_suite test_tcp_ovl_suite;
 extern const struct wt_suite test_tcp_info_suite;
+extern const struct wt_suite test_tcp_waitall_suite;
 
 #endif /* _TCP_API_H_ */
