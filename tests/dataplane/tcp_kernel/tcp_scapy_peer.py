@@ -55,6 +55,8 @@ class Peer:
             win=1000, dport=None):
         kw = dict(sport=self.sport, dport=dport or self.a.port,
                   flags=flags, seq=seq & M32, ack=ack & M32, window=win)
+        if "U" in flags:
+            kw["urgptr"] = 3
         if raw_opts is not None:
             # Options as given (malformed ones too): the header length
             # covers them and scapy's checksum covers the whole segment.
@@ -247,6 +249,17 @@ def opt_case(raw_opts, delivered):
     return run
 
 
+def c_urg_inline(p):
+    # URG with the urgent pointer inside the data: delivered in line, in
+    # order, the stream never desynchronised (RFC 9293 MUST-30..33).
+    load = b"urgent"
+    p.send("PAU", p.snd, p.rcv, load=load, opts=p.ts_opt())
+    p.expect_ack("ACK of urgent data", p.snd + len(load))
+    p.snd = (p.snd + len(load)) & M32
+    p.alive()
+    return ""
+
+
 def c_ws(p):
     p.alive()
     return ""
@@ -280,6 +293,7 @@ CASES = {
     "opt_sack_short": opt_case(b"\x05\x06\x00\x00\x00\x00\x01\x01", True),
     "opt_ts_short": opt_case(b"\x08\x06\x00\x00\x00\x01\x01\x01", True),
     "opt_unknown": opt_case(b"\xfd\x04\xab\xcd\x63\x02\x01\x00", True),
+    "urg_inline": c_urg_inline,
     "ws15": c_ws,
     "ws30": c_ws,
     "syn_data": c_syn_data,
