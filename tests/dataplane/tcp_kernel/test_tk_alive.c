@@ -89,6 +89,25 @@ connected(uint16_t kport)
 	return s;
 }
 
+/* Linux's host goes dark for our connection to kport: everything we
+ * send it is dropped (nothing of it reaches its socket). */
+static int
+black_hole(uint16_t kport)
+{
+	return wt_sh("nft flush chain inet tkalive in && nft add rule inet "
+		"tkalive in ip saddr %s tcp dport %u drop", UK_PROVIDER_IP,
+		kport);
+}
+
+/* Lifts black_hole(), closes s and Linux's side. */
+static void
+end_dead(struct dp_sock *s)
+{
+	wt_sh("nft flush chain inet tkalive in");
+	dp_sock_close(s, DP_CLOSE_ABORT);
+	tk_peer(kp, (char[64]){ 0 }, 64, 5000, "close");
+}
+
 static void
 keepalive_on(struct dp_sock *s, int64_t idle_ms, int64_t intvl_ms)
 {
@@ -146,9 +165,7 @@ test_keepalive_dead_peer_gives_enetreset(void)
 	long r;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_EQUAL_FATAL(wt_sh("nft flush chain inet tkalive in && "
-		"nft add rule inet tkalive in ip saddr %s tcp dport 5102 "
-		"drop", UK_PROVIDER_IP), 0);
+	CU_ASSERT_EQUAL_FATAL(black_hole(5102), 0);
 	d0 = stat_keepalive(true);
 	keepalive_on(s, 300, 100);
 	t0 = wt_now_ns();
@@ -161,9 +178,7 @@ test_keepalive_dead_peer_gives_enetreset(void)
 	CU_ASSERT(ms >= 1200 && ms < 3000);
 	CU_ASSERT_EQUAL(stat_keepalive(true) - d0, 1);
 	CU_ASSERT_EQUAL(tk_state(s), DP_TCP_CLOSED);
-	wt_sh("nft flush chain inet tkalive in");
-	dp_sock_close(s, DP_CLOSE_ABORT);
-	tk_peer(kp, (char[64]){ 0 }, 64, 5000, "close");
+	end_dead(s);
 }
 
 /* TCP_MAXRT 2 s, then the peer drops everything: the data is
@@ -182,9 +197,7 @@ test_maxrt_blackhole_gives_etimedout(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_EQUAL(dp_sock_set_opt(s, DP_OPT_MAXRT, 2), 0);
-	CU_ASSERT_EQUAL_FATAL(wt_sh("nft flush chain inet tkalive in && "
-		"nft add rule inet tkalive in ip saddr %s tcp dport 5103 "
-		"drop", UK_PROVIDER_IP), 0);
+	CU_ASSERT_EQUAL_FATAL(black_hole(5103), 0);
 	t0 = wt_now_ns();
 	CU_ASSERT_EQUAL(dp_sock_send(s, &o, 1, NULL, 0), 5);
 	r = dp_sock_recv(s, &v, 1, NULL, NULL, 0);
@@ -194,9 +207,7 @@ test_maxrt_blackhole_gives_etimedout(void)
 	CU_ASSERT_EQUAL(r, -ETIMEDOUT);
 	CU_ASSERT(ms >= 1900 && ms < 5000);
 	CU_ASSERT_EQUAL(tk_state(s), DP_TCP_CLOSED);
-	wt_sh("nft flush chain inet tkalive in");
-	dp_sock_close(s, DP_CLOSE_ABORT);
-	tk_peer(kp, (char[64]){ 0 }, 64, 5000, "close");
+	end_dead(s);
 }
 
 static bool
