@@ -267,6 +267,10 @@ each_way(size_t n)
 	char ans[512] = "", cmd[32];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	/* tcp_kpeer.py draws and hashes all n bytes before it sends one:
+	 * for 1 GiB that takes longer than our usual 30 s timeouts. */
+	dp_sock_set_opt(s, DP_OPT_RCVTIMEO, 300000);
+	dp_sock_set_opt(s, DP_OPT_SNDTIMEO, 300000);
 	snprintf(cmd, sizeof(cmd), "xfer %zu", n);
 	CU_ASSERT_EQUAL_FATAL(uk_child_say(kp, cmd), 0);
 	tk_xfer(s, n, &x);
