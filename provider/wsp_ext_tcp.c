@@ -698,6 +698,9 @@ update_accept(struct wsp_sock *ws, const char *v, int len)
 			&ls->keepalive, __ATOMIC_RELAXED), 0, 0);
 	}
 	wsp_sock_put(ls);
+	if (err == 0)
+		__atomic_fetch_or(&ws->ext_ctx, WSP_EXT_CTX_UPDATED,
+			__ATOMIC_ACQ_REL);
 	return err;
 }
 
@@ -709,8 +712,12 @@ wsp_ext_tcp_update_context(struct wsp_sock *ws, int name, const char *v,
 		return WSAENOPROTOOPT;
 	if (name == SO_UPDATE_ACCEPT_CONTEXT)
 		return update_accept(ws, v, len);
-	/* SO_UPDATE_CONNECT_CONTEXT takes no value; nothing was held back
-	 * from a ConnectEx socket, so it only checks there was one. */
-	return __atomic_load_n(&ws->ext_ctx, __ATOMIC_ACQUIRE) &
-		WSP_EXT_CTX_CONNECTED ? 0 : WSAENOTCONN;
+	/* SO_UPDATE_CONNECT_CONTEXT takes no value: it checks there was a
+	 * ConnectEx and lets the socket be named and shut down. */
+	if (!(__atomic_load_n(&ws->ext_ctx, __ATOMIC_ACQUIRE) &
+			WSP_EXT_CTX_CONNECTED))
+		return WSAENOTCONN;
+	__atomic_fetch_or(&ws->ext_ctx, WSP_EXT_CTX_UPDATED,
+		__ATOMIC_ACQ_REL);
+	return 0;
 }

@@ -257,9 +257,8 @@ wsp_send_to(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
  * A peek may be overlapped: it completes when data is there and leaves
  * it queued, which frameworks use as readiness (libuv posts a zero-byte
  * MSG_PEEK WSARecv on UDP sockets). Streams take MSG_WAITALL, but not
- * with a peek nor on a non-blocking socket (recv) nor, here, overlapped
- * (XXX: Winsock's would pend until the buffers are full). No MSG_OOB:
- * the catalog entry offers no expedited data.
+ * with a peek nor on a non-blocking socket (WSARecv's page, overlapped
+ * or not). No MSG_OOB: the catalog entry offers no expedited data.
  */
 static int
 recv_flags_check(const struct wsp_sock *ws, DWORD flags, bool ov)
@@ -270,7 +269,7 @@ recv_flags_check(const struct wsp_sock *ws, DWORD flags, bool ov)
 		ok |= MSG_WAITALL;
 	if (flags & ~ok)
 		return WSAEOPNOTSUPP;
-	if ((flags & MSG_WAITALL) && ((flags & MSG_PEEK) || ov ||
+	if ((flags & MSG_WAITALL) && ((flags & MSG_PEEK) ||
 			__atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED)))
 		return WSAEOPNOTSUPP;
 	return 0;
@@ -309,6 +308,17 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 		return SOCKET_ERROR;
 	}
 	flags = *lpflags;
+	if (ov != NULL && (flags & MSG_WAITALL)) {
+		/* Pends until the buffers are full (wsp_ovl.c). */
+		iov_done(&a);
+		err = wsp_ovl_recv_all(a.ws, bufs, nbufs, rcvd, lpflags, ov,
+			cr, tid);
+		wsp_sock_put(a.ws);
+		if (err == 0)
+			return 0;
+		*lpErrno = err;
+		return SOCKET_ERROR;
+	}
 	f = ((flags & MSG_PEEK) ? DP_F_PEEK : 0) | io_flags(a.ws);
 	/* Overlapped: never block the caller; no data yet means pending. */
 	if (ov != NULL)

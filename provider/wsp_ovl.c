@@ -43,8 +43,9 @@ struct ovl_op {
 	struct dp_iov *iov;		/* nbufs, after bufs */
 	DWORD nbufs;
 	int dp_flags;			/* DP_F_PEEK or 0 */
-	/* stream sends: iov[cur..] is what is left, done of total sent */
-	bool send;
+	/* stream sends and MSG_WAITALL receives: iov[cur..] is what is
+	 * left, done of total moved */
+	bool send, waitall;
 	DWORD cur, done, total;
 	struct dp_addr dst;		/* sends: lpTo, if has_dst */
 	bool has_dst;
@@ -115,9 +116,34 @@ wsp_ovl_complete(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
 		free(c);
 }
 
+static void advance(struct ovl_op *op, DWORD n);
+
+/* Move what is queued into a MSG_WAITALL receive; true once it is
+ * finished: full, at the peer's FIN, or failed (*err; what came before
+ * stays counted in op->done, as Windows reports it). */
+static bool
+recv_all_step(struct ovl_op *op, DWORD *err)
+{
+	*err = 0;
+	while (op->done < op->total) {
+		long r = dp_sock_recv(op->ws->dp, op->iov + op->cur,
+			op->nbufs - op->cur, NULL, NULL, DP_F_NONBLOCK);
+
+		if (r == -EAGAIN)
+			return false;
+		if (r < 0)
+			*err = (DWORD)wsp_error_from_errno((int)
+				wsp_stream_result(r));
+		if (r <= 0)
+			return true;
+		advance(op, (DWORD)r);
+	}
+	return true;
+}
+
 /* Complete one pending receive with what is queued now; false if there
- * is nothing (another thread took it). op->iov covers every WSABUF the
- * caller posted, however many. */
+ * is nothing (another thread took it) or, MSG_WAITALL, not enough yet.
+ * op->iov covers every WSABUF the caller posted, however many. */
 static bool
 try_complete(struct ovl_op *op)
 {
@@ -125,6 +151,15 @@ try_complete(struct ovl_op *op)
 	DWORD room = 0, flags = 0;
 	long r;
 
+	if (op->waitall) {
+		DWORD err;
+
+		if (!recv_all_step(op, &err))
+			return false;
+		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid, err,
+			op->done, 0);
+		return true;
+	}
 	for (DWORD i = 0; i < op->nbufs; i++)
 		room += op->bufs[i].len;
 	r = dp_sock_recv_meta(op->ws->dp, op->iov, op->nbufs, &meta,
@@ -467,6 +502,54 @@ wsp_ovl_pend_recv_msg(struct wsp_sock *ws, LPWSAMSG msg,
 	return pend(ws, msg->lpBuffers, msg->dwBufferCount, &msg->dwFlags,
 		msg->name, msg->name != NULL ? &msg->namelen : NULL, msg, ov,
 		cr, tid, own_tid);
+}
+
+/*
+ * Overlapped MSG_WAITALL on a stream (WSARecv remarks): completes only
+ * when the buffers are full, at the peer's FIN, or on an error, with
+ * what came. What is queued now is taken at once unless receives are
+ * pending before it (order is kept); the rest pends. Returns 0 when it
+ * finished now (completion indicated, *rcvd set), WSA_IO_PENDING, or an
+ * error with nothing received (no completion).
+ */
+int
+wsp_ovl_recv_all(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		LPDWORD rcvd, LPDWORD flags, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid)
+{
+	struct ovl_op *op;
+	bool done = false;
+	DWORD err = 0;
+	int ret = 0;
+
+	op = op_new(ws, bufs, nbufs, NULL, NULL, ov, cr, tid);
+	if (op == NULL)
+		return WSAENOBUFS;
+	op->waitall = true;
+	for (DWORD i = 0; i < nbufs; i++)
+		op->total += bufs[i].len;
+	*flags = 0;
+	wsp_mutex_lock(&ovl.lock);
+	if (ws->ovl_recv.head == NULL && (ovl.busy == NULL ||
+			ovl.busy->ws != ws || ovl.busy->send ||
+			ovl.busy->ext != NULL))
+		done = recv_all_step(op, &err);
+	if (!done)
+		ret = queue_op(&ws->ovl_recv, op);
+	wsp_mutex_unlock(&ovl.lock);
+	if (!done && ret == 0)
+		return WSA_IO_PENDING;
+	if (done && err != 0 && op->done == 0)
+		ret = (int)err;		/* failed at once: no completion */
+	if (ret != 0) {
+		op_free(op);
+		return ret;
+	}
+	if (err == 0 && rcvd != NULL)
+		*rcvd = op->done;
+	wsp_ovl_complete(ws, ov, cr, tid, err, op->done, 0);
+	op_free(op);
+	return err == 0 ? 0 : WSA_IO_PENDING;
 }
 
 /*

@@ -22,6 +22,12 @@ int wsp_ovl_pend_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid);
 
+/* An overlapped stream receive with MSG_WAITALL (wsp_ovl.c): 0 done
+ * now, WSA_IO_PENDING, or an error (no completion then). */
+int wsp_ovl_recv_all(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
+		LPDWORD rcvd, LPDWORD flags, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid);
+
 /* The same for WSARecvMsg: name, flags and control data are filled in
  * msg on completion. With own_tid, an op that pends takes over tid (from
  * WPUOpenCurrentThread) and closes it when it ends; otherwise, as for

@@ -102,6 +102,22 @@ struct wsp_sock {
 #define WSP_EXT_CTX_CONNECTED	2
 /* An AcceptEx waits to hand it a connection. */
 #define WSP_EXT_CTX_PENDING	4
+/* SO_UPDATE_*_CONTEXT was set since. */
+#define WSP_EXT_CTX_UPDATED	8
+
+/*
+ * AcceptEx / ConnectEx connected it and the application has not updated
+ * its context yet: Winsock's own view of it is still what it was before
+ * the call (ConnectEx remarks: getpeername, getsockname and shutdown
+ * only after the update), so those fail as for an unconnected socket.
+ */
+static inline bool
+wsp_ext_ctx_stale(const struct wsp_sock *ws, uint8_t which)
+{
+	uint8_t c = __atomic_load_n(&ws->ext_ctx, __ATOMIC_ACQUIRE);
+
+	return (c & which) != 0 && !(c & WSP_EXT_CTX_UPDATED);
+}
 
 /* Resolve a handle and take a reference; NULL with *err = WSAENOTSOCK. */
 struct wsp_sock *wsp_sock_get(SOCKET s, LPINT err);

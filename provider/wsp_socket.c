@@ -189,7 +189,10 @@ wsp_shutdown(SOCKET s, int how, LPINT lpErrno)
 		*lpErrno = WSAEINVAL;
 		return SOCKET_ERROR;
 	}
-	if (wsp_sock_is_stream(ws))
+	if (wsp_ext_ctx_stale(ws, WSP_EXT_CTX_ACCEPTED |
+			WSP_EXT_CTX_CONNECTED))
+		err = WSAENOTCONN;
+	else if (wsp_sock_is_stream(ws))
 		err = wsp_stream_shutdown(ws, how != SD_SEND,
 			how != SD_RECEIVE);
 	else
@@ -212,10 +215,14 @@ name_of(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT lpErrno,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
-	/* A stream has a peer while connected, not while connecting. */
-	if (peer && wsp_sock_is_stream(ws) &&
-			wsp_stream_state(ws) < DP_TCP_ESTABLISHED)
+	/* A stream has a peer while connected, not while connecting; an
+	 * AcceptEx socket has no name either until its update. */
+	if (peer && (wsp_ext_ctx_stale(ws, WSP_EXT_CTX_ACCEPTED |
+			WSP_EXT_CTX_CONNECTED) || (wsp_sock_is_stream(ws) &&
+			wsp_stream_state(ws) < DP_TCP_ESTABLISHED)))
 		ret = -ENOTCONN;
+	else if (!peer && wsp_ext_ctx_stale(ws, WSP_EXT_CTX_ACCEPTED))
+		ret = -EINVAL;
 	else
 		ret = peer ? dp_sock_peer(ws->dp, &a) :
 			dp_sock_name(ws->dp, &a);

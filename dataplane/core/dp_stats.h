@@ -93,8 +93,12 @@
 	X(tcp_short)		/* shorter than its header */		\
 	X(tcp_bad_doff)		/* data offset < 5 or past the segment */\
 	X(tcp_bad_csum)						\
-	X(tcp_odd_flags)	/* SYN+FIN, SYN+RST, no ACK/SYN/RST... */\
-	X(tcp_bad_opt)		/* option length < 2 or overruns */	\
+	X(tcp_odd_flags)	/* SYN+FIN, SYN+RST */			\
+	X(tcp_bad_opt)		/* option list unusable: dropped */	\
+	X(tcp_opt_bad_len)	/* ... an option length of 0 or 1 */	\
+	X(tcp_opt_overrun)	/* ... an option past the header */	\
+	X(tcp_opt_bad_size)	/* known kind, wrong length: skipped */	\
+	X(tcp_opt_unknown)	/* unknown kind: skipped (MUST-6) */	\
 	X(tcp_chained)		/* reassembled into a chain: dropped */	\
 	X(tcp_bad_dst)		/* to/from broadcast or multicast */	\
 	/* tcp: segments and what became of them */			\

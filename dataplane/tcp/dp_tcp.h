@@ -149,6 +149,9 @@ struct dp_tcp_opts {
 	uint32_t tsval, tsecr;
 	uint8_t nsack;			/* SACK blocks on the segment */
 	uint32_t sack[DP_TCP_SACK_MAX][2];	/* [start, end), as sent */
+	/* What the parser skipped or stopped at, for the counters. */
+	uint8_t bad_size, unknown;
+	bool overrun;			/* else a length of 0 or 1 */
 };
 
 /* A transmitted segment on the send scoreboard (dp_tcp_scoreboard.c):

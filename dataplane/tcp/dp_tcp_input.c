@@ -459,16 +459,28 @@ parse(struct dp_lcore *lc, struct rte_mbuf *m, struct dp_tcp_seg *sg)
 		return false;
 	}
 	f = th->tcp_flags;
-	if (((f & RTE_TCP_SYN_FLAG) && (f & (RTE_TCP_FIN_FLAG |
-			RTE_TCP_RST_FLAG))) || !(f & (RTE_TCP_ACK_FLAG |
-			RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG))) {
+	/* Neither ACK, SYN nor RST is no malformation: a connection drops
+	 * it (§3.10.7.4 "fifth"), no connection answers it with a RST,ACK
+	 * (§3.10.7.1). */
+	if ((f & RTE_TCP_SYN_FLAG) && (f & (RTE_TCP_FIN_FLAG |
+			RTE_TCP_RST_FLAG))) {
 		DP_STAT_INC(lc, tcp_odd_flags);
 		return false;
 	}
 	if (!dp_tcp_opts_parse(th, hl, &sg->o)) {
+		/* MUST-7: a list we cannot walk; the segment goes (the
+		 * peer retransmits), the connection stays. */
 		DP_STAT_INC(lc, tcp_bad_opt);
+		if (sg->o.overrun)
+			DP_STAT_INC(lc, tcp_opt_overrun);
+		else
+			DP_STAT_INC(lc, tcp_opt_bad_len);
 		return false;
 	}
+	if (sg->o.bad_size != 0)
+		DP_STAT_ADD(lc, tcp_opt_bad_size, sg->o.bad_size);
+	if (sg->o.unknown != 0)
+		DP_STAT_ADD(lc, tcp_opt_unknown, sg->o.unknown);
 	sg->m = m;
 	sg->ip = ip;
 	sg->th = th;

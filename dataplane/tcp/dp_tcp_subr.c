@@ -316,29 +316,45 @@ dp_tcp_opts_parse(const struct rte_tcp_hdr *th, unsigned int hlen,
 			i++;
 			continue;
 		}
-		if (i + 1 >= n)
+		if (i + 1 >= n) {
+			o->overrun = true;	/* no room for its length */
 			return false;
+		}
 		len = p[i + 1];
-		if (len < 2 || i + len > n)
+		if (len < 2 || i + len > n) {
+			o->overrun = len >= 2;
 			return false;
+		}
+		/* A known kind of the wrong size is skipped, as Linux
+		 * does; the rest of the list still counts. */
 		switch (kind) {
 		case 2:
 			if (len == 4) {
 				o->has_mss = true;
 				o->mss = (uint16_t)(p[i + 2] << 8 | p[i + 3]);
+			} else {
+				o->bad_size++;
 			}
 			break;
 		case 3:
 			if (len == 3) {
 				o->has_ws = true;
 				o->ws = p[i + 2];
+			} else {
+				o->bad_size++;
 			}
 			break;
 		case 4:
 			if (len == 2)
 				o->sack_ok = true;
+			else
+				o->bad_size++;
 			break;
 		case 5:			/* SACK (RFC 2018) */
+			if ((len - 2u) % 8 != 0 || len == 2) {
+				o->bad_size++;
+				break;
+			}
 			for (unsigned int k = 0; k < (len - 2u) / 8 &&
 					o->nsack < DP_TCP_SACK_MAX; k++) {
 				const uint8_t *b = p + i + 2 + 8 * k;
@@ -361,9 +377,12 @@ dp_tcp_opts_parse(const struct rte_tcp_hdr *th, unsigned int hlen,
 				o->tsecr = (uint32_t)p[i + 6] << 24 |
 					(uint32_t)p[i + 7] << 16 |
 					(uint32_t)p[i + 8] << 8 | p[i + 9];
+			} else {
+				o->bad_size++;
 			}
 			break;
 		default:			/* MUST-6: ignored */
+			o->unknown++;
 			break;
 		}
 		i += len;

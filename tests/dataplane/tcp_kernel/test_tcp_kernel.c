@@ -426,6 +426,8 @@ main(int argc, char **argv)
 		&tk_data_suite,
 		&tk_close_suite,
 		&tk_loss_suite,
+		&tk_scapy_suite,
+		&tk_alive_suite,
 		NULL
 	};
 	uint64_t t0;
@@ -433,7 +435,8 @@ main(int argc, char **argv)
 	int ret;
 
 	/* First, while the process has one thread. */
-	if (wt_need_tools("ip ss nft nsenter unshare py:hashlib") != 0 ||
+	if (wt_need_tools("ip ss nft nsenter unshare py:hashlib "
+			"py:scapy") != 0 ||
 			wt_netns_enter() != 0 ||
 			wt_hugepages_reserve(64) != 0)
 		return 1;

@@ -159,5 +159,7 @@ double tk_baseline_xfer(uint16_t port, size_t n);
 extern const struct wt_suite tk_data_suite;
 extern const struct wt_suite tk_close_suite;
 extern const struct wt_suite tk_loss_suite;
+extern const struct wt_suite tk_scapy_suite;
+extern const struct wt_suite tk_alive_suite;
 
 #endif /* _TK_H_ */

@@ -52,5 +52,6 @@ extern const struct wt_suite test_ext_tcp_accept_suite;
 extern const struct wt_suite test_ext_tcp_connect_suite;
 extern const struct wt_suite test_ext_tcp_transmit_suite;
 extern const struct wt_suite test_ext_tcp_asio_suite;
+extern const struct wt_suite test_ext_tcp_update_suite;
 
 #endif /* _EXT_TCP_H_ */

@@ -12,6 +12,7 @@ main(int argc, char **argv)
 		&test_ext_tcp_connect_suite,
 		&test_ext_tcp_transmit_suite,
 		&test_ext_tcp_asio_suite,
+		&test_ext_tcp_update_suite,
 		NULL
 	};
 

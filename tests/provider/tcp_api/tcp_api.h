@@ -70,5 +70,7 @@ extern const struct wt_suite test_tcp_options_suite;
 extern const struct wt_suite test_tcp_overlapped_suite;
 extern const struct wt_suite test_tcp_ovl_suite;
 extern const struct wt_suite test_tcp_info_suite;
+extern const struct wt_suite test_tcp_waitall_suite;
+extern const struct wt_suite test_tcp_oob_suite;
 
 #endif /* _TCP_API_H_ */

@@ -21,6 +21,8 @@ main(int argc, char **argv)
 		&test_tcp_overlapped_suite,
 		&test_tcp_ovl_suite,
 		&test_tcp_info_suite,
+		&test_tcp_waitall_suite,
+		&test_tcp_oob_suite,
 		NULL
 	};
 

@@ -205,7 +205,7 @@ test_overlapped_recv_completes_zero_at_fin(void)
 }
 
 /* An overlapped call that fails at once (not connected, MSG_OOB,
- * MSG_WAITALL overlapped) indicates no completion: the event stays
+ * MSG_WAITALL with MSG_PEEK) indicates no completion: the event stays
  * unset. */
 static void
 test_overlapped_immediate_error_has_no_completion(void)
@@ -222,7 +222,7 @@ test_overlapped_immediate_error_has_no_completion(void)
 	PT_FAILS(WSARecv(u, &wb, 1, &n, &fl, &ov, NULL), WSAENOTCONN);
 	ta_pair(&c, &s);
 	PT_FAILS(WSASend(c, &wb, 1, &n, MSG_OOB, &ov, NULL), WSAEOPNOTSUPP);
-	fl = MSG_WAITALL;
+	fl = MSG_WAITALL | MSG_PEEK;
 	PT_FAILS(WSARecv(s, &wb, 1, &n, &fl, &ov, NULL), WSAEOPNOTSUPP);
 	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ov.hEvent, TRUE, 50,
 		FALSE), WSA_WAIT_TIMEOUT);
