@@ -426,6 +426,7 @@ main(int argc, char **argv)
 		&tk_data_suite,
 		&tk_close_suite,
 		&tk_loss_suite,
+		&tk_reorder_suite,
 		NULL
 	};
 	uint64_t t0;

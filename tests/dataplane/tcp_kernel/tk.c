@@ -14,10 +14,17 @@
 int
 tk_engine_up(void)
 {
+	return tk_engine_up_fault("");
+}
+
+int
+tk_engine_up_fault(const char *fault)
+{
 	struct dp_conf c;
 	int ret;
 
 	dp_conf_defaults(&c);
+	snprintf(c.fault, sizeof(c.fault), "%s", fault);
 	c.log_level = DP_LOG_WARNING;
 	/* The routed peer (tk_loss.c) is behind the kernel side. */
 	c.gateway = TK_KERNEL;

@@ -49,6 +49,8 @@ void tk_sha256_hex(struct tk_sha256 *c, char out[65]);
 
 /* dp_start on wsptap0 and the kernel side configured; 0 or -1. */
 int tk_engine_up(void);
+/* The same with drv_fault.h's layer on the tap (spec, "" none). */
+int tk_engine_up_fault(const char *fault);
 void tk_engine_down(void);
 
 /*
@@ -94,6 +96,19 @@ struct tk_xfer {
 	double secs;
 };
 int tk_xfer(struct dp_sock *s, size_t n, struct tk_xfer *x);
+/* tk_xfer watched (tk_watch.c): the longest time without progress in
+ * each direction while it was not done, our counters when the first
+ * D-SACK of a retransmission arrived and at the end. */
+struct tk_watch {
+	uint64_t gap_rx_us, gap_tx_us;
+	uint64_t dsack_us;		/* after the start; 0: none came */
+	struct dp_sock_stats first, end;
+};
+int tk_xfer_watched(struct dp_sock *s, size_t n, struct tk_xfer *x,
+		struct tk_watch *w);
+/* What the engine's fault layer did so far (zeros without one). */
+struct drv_fault_stats;
+void tk_fault_stats(struct drv_fault_stats *rx, struct drv_fault_stats *tx);
 /* Our side of a transfer of n each way against the kernel peer's
  * answer line: counts and hashes match (else printed). */
 bool tk_xfer_ok(const char *what, const struct tk_xfer *x, const char *ans,
@@ -159,5 +174,6 @@ double tk_baseline_xfer(uint16_t port, size_t n);
 extern const struct wt_suite tk_data_suite;
 extern const struct wt_suite tk_close_suite;
 extern const struct wt_suite tk_loss_suite;
+extern const struct wt_suite tk_reorder_suite;
 
 #endif /* _TK_H_ */
