@@ -262,6 +262,7 @@ release(struct fault_dir *d, struct rte_mbuf **out, uint16_t o,
 		d->count--;
 	}
 	if (d->reorder.m != NULL && o < cap && d->reorder.at <= now) {
+		d->st.reorder_expired++;
 		out[o++] = d->reorder.m;
 		d->reorder.m = NULL;
 	}
@@ -394,6 +395,7 @@ drv_fault_stats_get(const struct drv_fault *f, struct drv_fault_stats *rx,
 			st[d]->dropped += s->dropped;
 			st[d]->duplicated += s->duplicated;
 			st[d]->reordered += s->reordered;
+			st[d]->reorder_expired += s->reorder_expired;
 			st[d]->delayed += s->delayed;
 			st[d]->tx_full += s->tx_full;
 			st[d]->nombuf += s->nombuf;

@@ -46,6 +46,8 @@ struct drv_fault_stats {
 	uint64_t dropped;
 	uint64_t duplicated;
 	uint64_t reordered;
+	uint64_t reorder_expired;	/**< held frames that left by the hold
+					 * time (1 ms), not after depth others */
 	uint64_t delayed;
 	uint64_t tx_full;	/**< TX only: refused by the PMD, freed */
 	uint64_t nombuf;	/**< a duplicate could not be copied */
