@@ -427,6 +427,7 @@ main(int argc, char **argv)
 		&tk_close_suite,
 		&tk_loss_suite,
 		&tk_reorder_suite,
+		&tk_window_suite,
 		NULL
 	};
 	uint64_t t0;

@@ -30,26 +30,6 @@
 #define TK_STALL_S	20.0	/* 1 MB each way slower than this: stall */
 #define OE_BURSTS	1500	/* order-entry bursts */
 
-static int
-loss_up(void)
-{
-	if (tk_engine_up() != 0)
-		return -1;
-	if (tk_routed_up() != 0) {
-		tk_engine_down();
-		return -1;
-	}
-	return 0;
-}
-
-static int
-loss_down(void)
-{
-	tk_routed_down();
-	tk_engine_down();
-	return 0;
-}
-
 /* One exchange with Linux in B: seconds, or < 0. */
 static double
 ours(struct uk_child *kp, uint16_t port, struct tk_counters *d,
@@ -295,7 +275,7 @@ static const struct wt_test loss_tests[] = {
 
 const struct wt_suite tk_loss_suite = {
 	.name = "tk_loss",
-	.init = loss_up,
-	.clean = loss_down,
+	.init = tk_routed_engine_up,
+	.clean = tk_routed_engine_down,
 	.tests = loss_tests,
 };

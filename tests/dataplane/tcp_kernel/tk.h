@@ -157,6 +157,9 @@ void tk_counters_diff(struct tk_counters *d, const struct tk_counters *a,
 #define TK_B		TK_IP4(198, 18, 1, 2)
 int tk_routed_up(void);
 void tk_routed_down(void);
+/* A suite's init/clean: our engine and the routed peers. */
+int tk_routed_engine_up(void);
+int tk_routed_engine_down(void);
 /* The holder PIDs (for nsenter / tk_peer_start). */
 long tk_ns_b(void);
 long tk_ns_c(void);
@@ -175,5 +178,6 @@ extern const struct wt_suite tk_data_suite;
 extern const struct wt_suite tk_close_suite;
 extern const struct wt_suite tk_loss_suite;
 extern const struct wt_suite tk_reorder_suite;
+extern const struct wt_suite tk_window_suite;
 
 #endif /* _TK_H_ */

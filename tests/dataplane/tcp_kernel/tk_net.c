@@ -145,3 +145,23 @@ out:
 	tk_peer_end(cli);
 	return t;
 }
+
+int
+tk_routed_engine_up(void)
+{
+	if (tk_engine_up() != 0)
+		return -1;
+	if (tk_routed_up() != 0) {
+		tk_engine_down();
+		return -1;
+	}
+	return 0;
+}
+
+int
+tk_routed_engine_down(void)
+{
+	tk_routed_down();
+	tk_engine_down();
+	return 0;
+}
