@@ -428,6 +428,7 @@ main(int argc, char **argv)
 		&tk_loss_suite,
 		&tk_reorder_suite,
 		&tk_window_suite,
+		&tk_bulk_suite,
 		NULL
 	};
 	uint64_t t0;

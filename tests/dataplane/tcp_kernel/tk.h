@@ -97,7 +97,7 @@ struct tk_xfer {
 };
 int tk_xfer(struct dp_sock *s, size_t n, struct tk_xfer *x);
 /* tk_xfer watched (tk_watch.c): the longest time without progress in
- * each direction while it was not done, our counters when the first
+ * each direction while it was not done (in: after the first byte), our counters when the first
  * D-SACK of a retransmission arrived and at the end. */
 struct tk_watch {
 	uint64_t gap_rx_us, gap_tx_us;
@@ -172,6 +172,9 @@ long long tk_tcpext(long pid, const char *name);
  * (the hashes are checked).
  */
 double tk_baseline_xfer(uint16_t port, size_t n);
+/* The same; *gap_ms: the longest wait for data either receiver had
+ * after its first byte (left alone if not known). */
+double tk_baseline_xfer_gap(uint16_t port, size_t n, double *gap_ms);
 
 /* Suites. */
 extern const struct wt_suite tk_data_suite;
@@ -179,5 +182,6 @@ extern const struct wt_suite tk_close_suite;
 extern const struct wt_suite tk_loss_suite;
 extern const struct wt_suite tk_reorder_suite;
 extern const struct wt_suite tk_window_suite;
+extern const struct wt_suite tk_bulk_suite;
 
 #endif /* _TK_H_ */

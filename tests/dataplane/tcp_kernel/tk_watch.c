@@ -53,10 +53,12 @@ tk_xfer_watched(struct dp_sock *s, size_t n, struct tk_xfer *x,
 			__ATOMIC_ACQUIRE);
 
 		dp_sock_stats_get(s, &st);
-		/* In: bytes delivered, until all n came. Out: what is
+		/* In: bytes delivered, from the first until all n came
+		 * (the peer may take a while to start). Out: what is
 		 * queued or unACKed moves (an ACK, or room the sender
 		 * filled after one), or is nothing (all ACKed). */
-		if (st.rx_bytes != rx_last || st.rx_bytes >= n) {
+		if (st.rx_bytes != rx_last || st.rx_bytes >= n ||
+				st.rx_bytes == 0) {
 			rx_last = st.rx_bytes;
 			rx_t = now;
 		}
