@@ -246,6 +246,9 @@ struct dp_tcp_pcb {
 	/* RACK-TLP (RFC 8985), µs */
 	uint64_t rack_xmit_us;
 	uint32_t rack_end, rack_rtt_us, min_rtt_us;
+	uint32_t ack_rtt_us;		/* this ACK's RTT sample (RFC 6298)
+					 * from the newest segment it
+					 * delivered that was sent once; 0 */
 	uint32_t reo_wnd_mult, reo_persist, dsack_round;
 	bool rack_reord;		/* reordering seen */
 	bool tlp_out;			/* a probe outstanding, up to tlp_end */

@@ -46,6 +46,8 @@ dp_tcp_rack_delivered(struct dp_tcp_pcb *tp, const struct dp_tcp_txrec *r,
 		tp->rack_xmit_us = r->xmit_us;
 		tp->rack_end = r->end;
 		tp->rack_rtt_us = rtt;
+		if (!(r->flags & TXR_EVER_RETRANS))
+			tp->ack_rtt_us = rtt != 0 ? rtt : 1;
 	}
 }
 
