@@ -429,6 +429,7 @@ main(int argc, char **argv)
 		&tk_reorder_suite,
 		&tk_window_suite,
 		&tk_bulk_suite,
+		&tk_tail_suite,
 		NULL
 	};
 	uint64_t t0;

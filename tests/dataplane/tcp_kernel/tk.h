@@ -183,5 +183,6 @@ extern const struct wt_suite tk_loss_suite;
 extern const struct wt_suite tk_reorder_suite;
 extern const struct wt_suite tk_window_suite;
 extern const struct wt_suite tk_bulk_suite;
+extern const struct wt_suite tk_tail_suite;
 
 #endif /* _TK_H_ */
