@@ -113,6 +113,12 @@ void tk_fault_stats(struct drv_fault_stats *rx, struct drv_fault_stats *tx);
  * answer line: counts and hashes match (else printed). */
 bool tk_xfer_ok(const char *what, const struct tk_xfer *x, const char *ans,
 		size_t n);
+/* After Linux was told "recv": our shutdown(wr), then its answer must
+ * say it read exactly n bytes hashing to h (else printed). */
+bool tk_peer_read_all(struct uk_child *kp, struct dp_sock *s, uint64_t n,
+		struct tk_sha256 *h);
+/* qsort's order of uint64_t. */
+int tk_cmp_u64(const void *a, const void *b);
 /* Read until EOF or error: bytes, their hash, the error (0: EOF). */
 long tk_recv_all(struct dp_sock *s, char sha[65], uint64_t *n);
 /* Send n random bytes (blocking); their hash. Bytes sent or -errno. */
