@@ -38,6 +38,7 @@ struct bulk {
 	uint64_t rto, rexmit, tlp, rack, drops, gap_rx, gap_tx;
 	double gap_lx, gap_base;	/* ms: Linux receiving from us, and
 					 * in the baseline */
+	uint64_t lc_run, lc_wait;	/* ns: our lcore on a CPU, waiting */
 	long long lx_to_us, lx_base;
 };
 
@@ -49,7 +50,7 @@ ours(struct uk_child *kp, uint16_t port, size_t n, struct bulk *r)
 	struct tk_watch w;
 	struct tk_xfer x;
 	char ans[512] = "", cmd[32], gap[32] = "";
-	uint64_t d0 = tk_loss_drops();
+	uint64_t d0 = tk_loss_drops(), r0, w0;
 	long long t0 = tk_tcpext(tk_ns_b(), "TCPTimeouts");
 	bool ok;
 
@@ -64,9 +65,13 @@ ours(struct uk_child *kp, uint16_t port, size_t n, struct bulk *r)
 		return false;
 	}
 	tk_counters(&a);
+	tk_lcore_sched(&r0, &w0);
 	snprintf(cmd, sizeof(cmd), "xfer %zu", n);
 	uk_child_say(kp, cmd);
 	tk_xfer_watched(s, n, &x, &w);
+	tk_lcore_sched(&r->lc_run, &r->lc_wait);
+	r->lc_run -= r0;
+	r->lc_wait -= w0;
 	if (uk_child_hear(kp, ans, sizeof(ans), 600000) != 0)
 		fprintf(stderr, "FAIL: Linux never finished\n");
 	tk_counters(&b);
@@ -125,14 +130,16 @@ bulk_run(unsigned int permille, uint16_t port)
 		"%.1f ms, Linux's from us %.1f ms, in the baseline %.1f ms "
 		"(target %.0f, bound here %.1f); our ACKed-bytes gap %.1f ms;"
 		" we retransmitted %llu (RACK-lost %llu, TLPs %llu); the hop "
-		"dropped %llu of ours and Linux's\n", n >> 20,
+		"dropped %llu of ours and Linux's; our lcore ran %.0f ms and "
+		"waited %.0f ms for its CPU\n", n >> 20,
 		permille / 10.0, r.ours, r.linux,
 		r.linux > 0 ? r.ours / r.linux : 0, RATIO_MAX,
 		(unsigned long long)r.rto, r.lx_base, r.lx_to_us,
 		r.gap_rx / 1000.0, r.gap_lx, r.gap_base, STALL_US / 1000.0,
 		stall, r.gap_tx / 1000.0, (unsigned long long)r.rexmit,
 		(unsigned long long)r.rack, (unsigned long long)r.tlp,
-		(unsigned long long)r.drops);
+		(unsigned long long)r.drops, r.lc_run / 1e6,
+		r.lc_wait / 1e6);
 	CU_ASSERT(r.gap_base >= 0 && r.gap_lx >= 0);
 	CU_ASSERT(r.gap_rx / 1000.0 <= stall);
 	CU_ASSERT(r.gap_lx <= stall);

@@ -75,14 +75,22 @@ loss_run(unsigned int permille, uint16_t port)
 	double t_us = 0, t_lx = 0, worst = 0;
 	uint64_t rexmit = 0, rto = 0, fast = 0, drops = 0, tlp = 0, rack = 0;
 	long long lx_ours = 0, lx_base = 0;
+	uint64_t lc_run = 0, lc_wait = 0;	/* ns, our lcore */
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(kp);
 	CU_ASSERT_EQUAL_FATAL(tk_loss(permille), 0);
 	for (int i = 0; i < RUNS; i++) {
 		struct tk_counters d;
-		uint64_t dr;
+		uint64_t dr = 0;
 		long long b0 = tk_tcpext(tk_ns_b(), "TCPTimeouts"), b1, c0, c1;
-		double t = ours(kp, (uint16_t)(port + i), &d, &dr), l;
+		uint64_t r0, w0, r1, w1;
+		double t, l;
+
+		tk_lcore_sched(&r0, &w0);
+		t = ours(kp, (uint16_t)(port + i), &d, &dr);
+		tk_lcore_sched(&r1, &w1);
+		lc_run += r1 - r0;
+		lc_wait += w1 - w0;
 
 		CU_ASSERT(t >= 0);
 		if (t < 0)
@@ -114,12 +122,14 @@ loss_run(unsigned int permille, uint16_t port)
 		"segments retransmitted, %.1f RTOs, %.1f recoveries, %.1f "
 		"RACK-lost, %.1f TLPs; Linux TCPTimeouts per run: %.1f "
 		"sending to us, %.1f in the baseline (both senders); the hop "
-		"dropped %.1f of ours+Linux's\n", permille / 10.0, RUNS,
+		"dropped %.1f of ours+Linux's; our lcore ran %.0f ms and "
+		"waited %.0f ms for its CPU per run\n", permille / 10.0, RUNS,
 		t_us / RUNS, worst, t_lx / RUNS, t_lx > 0 ? t_us / t_lx : 0,
 		(double)rexmit / RUNS, (double)rto / RUNS, (double)fast / RUNS,
 		(double)rack / RUNS, (double)tlp / RUNS,
 		(double)lx_ours / RUNS, (double)lx_base / RUNS,
-		(double)drops / RUNS);
+		(double)drops / RUNS, lc_run / 1e6 / RUNS,
+		lc_wait / 1e6 / RUNS);
 }
 
 static void

@@ -106,6 +106,10 @@ struct tk_watch {
 };
 int tk_xfer_watched(struct dp_sock *s, size_t n, struct tk_xfer *x,
 		struct tk_watch *w);
+/* CPU time our lcores ran and waited on a run queue so far (their
+ * schedstat; zeros if unreadable): a busy-polling lcore pinned to a
+ * CPU it shares waits there, and a transfer with it. */
+void tk_lcore_sched(uint64_t *run_ns, uint64_t *wait_ns);
 /* What the engine's fault layer did so far (zeros without one). */
 struct drv_fault_stats;
 void tk_fault_stats(struct drv_fault_stats *rx, struct drv_fault_stats *tx);

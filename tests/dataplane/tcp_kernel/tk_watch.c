@@ -4,7 +4,9 @@
  * counters sampled every TK_WATCH_US, so the tests can tell when
  * progress stopped (a stall) and what happened after the first D-SACK.
  */
+#include <dirent.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -93,4 +95,43 @@ tk_fault_stats(struct drv_fault_stats *rx, struct drv_fault_stats *tx)
 	if (eng->port != NULL && eng->port->fault != NULL)
 		drv_fault_stats_get(eng->port->fault, rx, tx);
 	dp_engine_put();
+}
+
+void
+tk_lcore_sched(uint64_t *run_ns, uint64_t *wait_ns)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+
+	*run_ns = *wait_ns = 0;
+	if (d == NULL)
+		return;
+	/* Bounded by the process's threads. */
+	while ((e = readdir(d)) != NULL) {
+		char path[300], comm[32] = "";
+		unsigned long long run = 0, wait = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) == NULL)
+			comm[0] = '\0';
+		fclose(f);
+		if (strncmp(comm, "rte-worker", 10) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat",
+			e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fscanf(f, "%llu %llu", &run, &wait) == 2) {
+			*run_ns += run;
+			*wait_ns += wait;
+		}
+		fclose(f);
+	}
+	closedir(d);
 }
