@@ -11,8 +11,17 @@
  * an RTO backed off to 400 ms on top of the first: Linux does too);
  * at 1 % our time at most 2x
  * Linux's; our RTOs not above Linux's TCPTimeouts over the same loss
- * rates (see rto_ok). N is 16 MB in CI; WSPDK_LONG=1 makes it 100 MB
- * (the issue's figure; minutes, not for CI).
+ * rates (see test_bulk_our_rtos_not_above_linux_timeouts). N is 16 MB
+ * in CI; WSPDK_LONG=1 makes it 100 MB (the issue's figure; minutes, not
+ * for CI).
+ *
+ * Times, stalls and RTOs are judged only when our lcore had its CPU:
+ * it busy-polls pinned to one, and on a shared machine it may wait
+ * there longer than it runs (schedstat; measured: 5 s waiting against
+ * 1.4 s running for 16 MB at load 36 on 2 CPUs), when every ACK waits
+ * with it and no protocol figure means anything. Such a run prints
+ * "starved" and only its bytes are asserted; at least one rate must be
+ * judged.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -93,9 +102,10 @@ ours(struct uk_child *kp, uint16_t port, size_t n, struct bulk *r)
 	return ok;
 }
 
-/* Sums over the loss rates of the run, for rto_ok. */
+/* Sums over the judged loss rates of the run. */
 static uint64_t sum_rto;
 static long long sum_lx;
+static unsigned int judged;
 
 static void
 bulk_run(unsigned int permille, uint16_t port)
@@ -141,6 +151,13 @@ bulk_run(unsigned int permille, uint16_t port)
 		(unsigned long long)r.drops, r.lc_run / 1e6,
 		r.lc_wait / 1e6);
 	CU_ASSERT(r.gap_base >= 0 && r.gap_lx >= 0);
+	if (r.lc_wait > r.lc_run) {
+		printf("bulk at %.1f %%: starved (our lcore waited longer "
+			"for its CPU than it ran): times not judged\n",
+			permille / 10.0);
+		return;
+	}
+	judged++;
 	CU_ASSERT(r.gap_rx / 1000.0 <= stall);
 	CU_ASSERT(r.gap_lx <= stall);
 	if (permille == 10 && r.linux > 0)
@@ -154,6 +171,7 @@ test_bulk_no_loss(void)
 {
 	sum_rto = 0;
 	sum_lx = 0;
+	judged = 0;
 	bulk_run(0, 5400);
 }
 
@@ -176,16 +194,17 @@ test_bulk_5_percent(void)
 }
 
 /*
- * Our RTOs against Linux's TCPTimeouts of the same run, over all four
+ * Our RTOs against Linux's TCPTimeouts of the same run, over the judged
  * rates (one rate's counts are a handful, random): ours, one sender,
  * not above the baseline's two senders moving the same bytes.
  */
 static void
 test_bulk_our_rtos_not_above_linux_timeouts(void)
 {
-	printf("bulk: our RTOs %llu over the four rates, Linux's "
+	printf("bulk: our RTOs %llu over the %u judged rates, Linux's "
 		"TCPTimeouts %lld (baseline)\n", (unsigned long long)sum_rto,
-		sum_lx);
+		judged, sum_lx);
+	CU_ASSERT(judged > 0);
 	CU_ASSERT(sum_lx >= 0);
 	CU_ASSERT((long long)sum_rto <= sum_lx);
 }
