@@ -3,8 +3,8 @@
  * The seeded fault layer (drv_fault.h).
  *
  * Each frame rolls, in this order: drop; reorder (only while no frame is
- * already held back: it goes out right after the next frame that passes,
- * or after hold_us if none comes); delay (a FIFO, so delayed frames keep
+ * already held back: it goes out right after the next reorder_depth
+ * frames that pass, or after hold_us if they do not come); delay (a FIFO, so delayed frames keep
  * their order among themselves); duplicate (a copy right behind it).
  * Each probability is in parts per million of one 64-bit draw, so a
  * given seed replays exactly.
@@ -25,12 +25,14 @@
 #define DELAY_SLOTS	256	/* frames one direction of a queue delays */
 #define CHUNK		32	/* frames handled per step on TX */
 #define HOLD_US		1000	/* a reordered frame waits at most this */
+#define DEPTH_MAX	16	/* frames a reordered one may fall behind */
 
 enum { DIR_RX, DIR_TX, NB_DIRS };
 
 struct held {
 	struct rte_mbuf *m;
 	uint64_t at;		/* TSC it may leave */
+	uint32_t behind;	/* reorder: frames still to pass it */
 };
 
 struct fault_dir {
@@ -43,6 +45,7 @@ struct fault_dir {
 
 struct drv_fault {
 	uint32_t drop, dup, reorder, delay;	/* ppm */
+	uint32_t depth;				/* reorder depth */
 	uint64_t delay_tsc, hold_tsc;
 	uint32_t dirs;				/* 1 << DIR_* */
 	uint64_t seed;
@@ -99,7 +102,7 @@ parse_u64(const char *v, uint64_t max, uint64_t *out)
 
 struct spec {
 	uint32_t drop, dup, reorder, delay;
-	uint64_t delay_us, seed;
+	uint64_t delay_us, seed, depth;
 	uint32_t dirs;
 };
 
@@ -108,7 +111,7 @@ parse(const char *s, struct spec *sp, char *err, size_t errlen)
 {
 	char buf[DRV_FAULT_SPEC_MAX + 1], *save = NULL, *tok;
 
-	*sp = (struct spec){ .delay_us = 1000, .seed = 1,
+	*sp = (struct spec){ .delay_us = 1000, .seed = 1, .depth = 1,
 		.dirs = 1u << DIR_RX | 1u << DIR_TX };
 	if (strlen(s) > DRV_FAULT_SPEC_MAX) {
 		snprintf(err, errlen, "fault specification longer than %d",
@@ -136,6 +139,9 @@ parse(const char *s, struct spec *sp, char *err, size_t errlen)
 			bad = parse_u64(v, 10000000, &sp->delay_us);
 		else if (strcmp(tok, "seed") == 0)
 			bad = parse_u64(v, UINT64_MAX, &sp->seed);
+		else if (strcmp(tok, "reorder_depth") == 0)
+			bad = parse_u64(v, DEPTH_MAX, &sp->depth) != 0 ||
+				sp->depth == 0 ? -1 : 0;
 		else if (strcmp(tok, "dir") == 0) {
 			bad = 0;
 			if (strcmp(v, "rx") == 0)
@@ -152,7 +158,8 @@ parse(const char *s, struct spec *sp, char *err, size_t errlen)
 bad:
 		snprintf(err, errlen, "fault specification: bad item '%s' "
 			"(drop|dup|reorder|delay=percent, delay_us=N, "
-			"seed=N, dir=rx|tx|both)", tok);
+			"reorder_depth=1-%d, seed=N, dir=rx|tx|both)", tok,
+			DEPTH_MAX);
 		return -EINVAL;
 	}
 	return 0;
@@ -209,6 +216,7 @@ drv_fault_create(const char *spec, uint16_t nb_queues,
 	f->dup = sp.dup;
 	f->reorder = sp.reorder;
 	f->delay = sp.delay;
+	f->depth = (uint32_t)sp.depth;
 	f->delay_tsc = rte_get_tsc_hz() / 1000000 * sp.delay_us;
 	f->hold_tsc = rte_get_tsc_hz() / 1000000 * HOLD_US;
 	f->dirs = sp.dirs;
@@ -254,6 +262,7 @@ release(struct fault_dir *d, struct rte_mbuf **out, uint16_t o,
 		d->count--;
 	}
 	if (d->reorder.m != NULL && o < cap && d->reorder.at <= now) {
+		d->st.reorder_expired++;
 		out[o++] = d->reorder.m;
 		d->reorder.m = NULL;
 	}
@@ -278,13 +287,13 @@ one(const struct drv_fault *f, struct fault_dir *d, struct rte_mbuf *m,
 	}
 	if (d->reorder.m == NULL && roll(d, f->reorder)) {
 		d->st.reordered++;
-		d->reorder = (struct held){ m, now + f->hold_tsc };
+		d->reorder = (struct held){ m, now + f->hold_tsc, f->depth };
 		return o;
 	}
 	if (d->count < DELAY_SLOTS && roll(d, f->delay)) {
 		d->st.delayed++;
 		d->delay[(d->head + d->count++) % DELAY_SLOTS] =
-			(struct held){ m, now + f->delay_tsc };
+			(struct held){ m, now + f->delay_tsc, 0 };
 		return o;
 	}
 	out[o++] = m;
@@ -300,8 +309,11 @@ one(const struct drv_fault *f, struct fault_dir *d, struct rte_mbuf *m,
 			d->st.nombuf++;
 		}
 	}
-	/* The one held back goes right behind the frame that passed it. */
-	if (d->reorder.m != NULL && o + reserve < cap) {
+	/* The one held back goes right behind the last frame that may
+	 * pass it. */
+	if (d->reorder.m != NULL && d->reorder.behind > 1)
+		d->reorder.behind--;
+	else if (d->reorder.m != NULL && o + reserve < cap) {
 		out[o++] = d->reorder.m;
 		d->reorder.m = NULL;
 	}
@@ -383,6 +395,7 @@ drv_fault_stats_get(const struct drv_fault *f, struct drv_fault_stats *rx,
 			st[d]->dropped += s->dropped;
 			st[d]->duplicated += s->duplicated;
 			st[d]->reordered += s->reordered;
+			st[d]->reorder_expired += s->reorder_expired;
 			st[d]->delayed += s->delayed;
 			st[d]->tx_full += s->tx_full;
 			st[d]->nombuf += s->nombuf;

@@ -249,6 +249,9 @@ struct dp_tcp_pcb {
 	/* RACK-TLP (RFC 8985), µs */
 	uint64_t rack_xmit_us;
 	uint32_t rack_end, rack_rtt_us, min_rtt_us;
+	uint32_t ack_rtt_us;		/* this ACK's RTT sample (RFC 6298)
+					 * from the newest segment it
+					 * delivered that was sent once; 0 */
 	uint32_t reo_wnd_mult, reo_persist, dsack_round;
 	bool rack_reord;		/* reordering seen */
 	bool tlp_out;			/* a probe outstanding, up to tlp_end */
@@ -374,6 +377,12 @@ void dp_tcp_txq_free(struct dp_sock *s);
 uint32_t dp_tcp_isn(uint32_t laddr, uint32_t faddr, uint16_t lport,
 		uint16_t fport);
 uint32_t dp_tcp_ts_offset(uint32_t laddr, uint32_t faddr);
+/*
+ * Tests only (sequence wrap, tcp_kernel): the next connection started,
+ * active or passive, gets ISS iss instead of RFC 6528's, once. Not
+ * reachable through the provider (no option or variable sets it).
+ */
+void dp_tcp_test_iss_next(uint32_t iss);
 /* Our TSval now (ms clock, process-global origin) for offset off. */
 uint32_t dp_tcp_tsval(uint32_t off);
 struct dp_tcp_pcb *dp_tcp_lookup(struct dp_lcore *lc, uint32_t laddr,

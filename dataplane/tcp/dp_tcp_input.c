@@ -129,7 +129,18 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 		tp->snd_una != tp->snd_max &&
 		((uint32_t)sg->win << tp->snd_scale) == tp->snd_wnd &&
 		!(sg->flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG));
+	tp->ack_rtt_us = 0;
 	dp_tcp_sb_ack(lc, tp, sg, &ai);
+	if (tp->ack_rtt_us != 0) {
+		/* A sample from every ACK (or SACK) delivering a segment
+		 * sent once, as Linux takes them: Karn's rule holds per
+		 * segment, so retransmissions elsewhere no longer starve
+		 * the estimator and keep a backed-off RTO (5.5-5.7) for
+		 * the rest of a lossy transfer. */
+		dp_tcp_rtt_sample(tp, tp->ack_rtt_us);
+		tp->ack_rtt_us = 0;
+		tp->rtt_start = 0;
+	}
 	if (SEQ_GT(sg->ack, tp->snd_una)) {
 		uint32_t data = RTE_MIN(sg->ack - tp->sq_seq, tp->sq_bytes);
 		uint32_t freed = 0, nm = 0;

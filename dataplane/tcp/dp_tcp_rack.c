@@ -46,6 +46,8 @@ dp_tcp_rack_delivered(struct dp_tcp_pcb *tp, const struct dp_tcp_txrec *r,
 		tp->rack_xmit_us = r->xmit_us;
 		tp->rack_end = r->end;
 		tp->rack_rtt_us = rtt;
+		if (!(r->flags & TXR_EVER_RETRANS))
+			tp->ack_rtt_us = rtt != 0 ? rtt : 1;
 	}
 }
 
@@ -72,7 +74,12 @@ reo_adapt(struct dp_tcp_pcb *tp, const struct dp_tcp_ackinfo *ai)
 	if (ai->dsack && SEQ_GEQ(tp->snd_una, tp->dsack_round)) {
 		/* One raise per round trip of D-SACKs. */
 		tp->dsack_round = tp->snd_max;
-		tp->reo_wnd_mult++;
+		/* Doubled, not RFC 8985's +1: the step is min_rtt/4 and
+		 * where a queue makes SRTT >> min RTT (the tap: 10 us
+		 * against 400 us) +1 takes ~160 round trips of spurious
+		 * retransmissions to cover a reordering of one SRTT. */
+		if (tp->reo_wnd_mult < 1024)
+			tp->reo_wnd_mult *= 2;
 		tp->reo_persist = REO_PERSIST;
 		tp->rack_reord = true;
 	}
@@ -259,6 +266,8 @@ void
 dp_tcp_loss_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct dp_tcp_ackinfo *ai)
 {
+	uint8_t was;
+
 	if (ai->dupack) {
 		DP_STAT_INC(lc, tcp_dupack_rx);
 		DP_TCP_CSTAT_ADD(tp, dupacks_in, 1);
@@ -278,10 +287,13 @@ dp_tcp_loss_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		newreno_ack(lc, tp, ai);
 	}
 	tlp_ack(lc, tp, ai);
+	was = tp->recov;
 	dp_tcp_cc_ack(lc, tp, ai);
-	if (tp->recov == DP_TCP_CA_OPEN && tp->reo_persist != 0 &&
-			ai->acked != 0 && tp->lost_bytes == 0) {
-		/* RFC 8985 step 4: the raised window decays. */
+	if (was != DP_TCP_CA_OPEN && tp->recov == DP_TCP_CA_OPEN &&
+			tp->reo_persist != 0) {
+		/* RFC 8985 §6.2 step 4: a raised window lasts 16 loss
+		 * recoveries (not 16 ACKs: it would be gone before the
+		 * next reordering). */
 		if (--tp->reo_persist == 0)
 			tp->reo_wnd_mult = 1;
 	}

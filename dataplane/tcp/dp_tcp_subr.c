@@ -94,6 +94,28 @@ dp_tcp_isn(uint32_t laddr, uint32_t faddr, uint16_t lport, uint16_t fport)
 		(uint32_t)dp_tcp_siphash(key(), w, 2);
 }
 
+/* dp_tcp_test_iss_next's value, bit 32 set while armed. */
+static uint64_t test_iss;
+
+void
+dp_tcp_test_iss_next(uint32_t iss)
+{
+	__atomic_store_n(&test_iss, UINT64_C(1) << 32 | iss,
+		__ATOMIC_RELEASE);
+}
+
+/* The armed test ISS, taken once; else RFC 6528's. */
+static uint32_t
+iss_for(uint32_t laddr, uint32_t faddr, uint16_t lport, uint16_t fport)
+{
+	uint64_t t;
+
+	if (likely(__atomic_load_n(&test_iss, __ATOMIC_RELAXED) == 0))
+		return dp_tcp_isn(laddr, faddr, lport, fport);
+	t = __atomic_exchange_n(&test_iss, 0, __ATOMIC_ACQ_REL);
+	return t != 0 ? (uint32_t)t : dp_tcp_isn(laddr, faddr, lport, fport);
+}
+
 uint32_t
 dp_tcp_ts_offset(uint32_t laddr, uint32_t faddr)
 {
@@ -210,7 +232,7 @@ dp_tcp_pcb_start(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t faddr,
 	tp->faddr = faddr;
 	tp->fport = fport;
 	tp->nexthop = dp_ip_nexthop(eng, faddr);
-	tp->iss = dp_tcp_isn(tp->laddr, faddr, tp->lport, fport);
+	tp->iss = iss_for(tp->laddr, faddr, tp->lport, fport);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->sq_seq = tp->iss + 1;
 	tp->ts_off = dp_tcp_ts_offset(tp->laddr, faddr);

@@ -4,9 +4,9 @@
  * drivers/: a seeded fault layer on a port's queues, for tests.
  *
  * Between the dataplane and the PMD, each direction of each queue may
- * drop, duplicate, reorder (hold one frame until the next has passed) and
- * delay frames, each with its own probability, from a seeded generator:
- * the same seed and the same frames give the same faults. It stands in for
+ * drop, duplicate, reorder (hold one frame until the next reorder_depth
+ * frames have passed) and delay frames, each with its own probability,
+ * from a seeded generator: the same seed and the same frames give the same faults. It stands in for
  * netem, which this project's test machines do not have, and sees both
  * directions whatever the device (loop, pair, tap, memif).
  *
@@ -15,6 +15,8 @@
  *   drop=P dup=P reorder=P delay=P
  *                   percentages, 0 to 100, up to four decimals
  *   delay_us=N      how long a delayed frame is held (default 1000)
+ *   reorder_depth=N frames (1-16) that pass a reordered one before it
+ *                   goes out (default 1)
  *   dir=rx|tx|both  which directions (default both)
  * e.g. "seed=7,drop=1,reorder=0.5".
  *
@@ -44,6 +46,8 @@ struct drv_fault_stats {
 	uint64_t dropped;
 	uint64_t duplicated;
 	uint64_t reordered;
+	uint64_t reorder_expired;	/**< held frames that left by the hold
+					 * time (1 ms), not after depth others */
 	uint64_t delayed;
 	uint64_t tx_full;	/**< TX only: refused by the PMD, freed */
 	uint64_t nombuf;	/**< a duplicate could not be copied */

@@ -13,6 +13,8 @@ socket call is bounded by --timeout.
   xfer N               send N random bytes then SHUT_WR, and read to
                        EOF at the same time  -> OK recv=.. rsha=.. sent=..
                                                    ssha=.. secs=..
+                                                   gap=ms (longest
+                                                   wait for data)
   send N               send N random bytes                  -> OK ssha=..
   recv                 read to EOF             -> OK recv=.. rsha=..
                                                   | ERR errno=N recv=..
@@ -86,17 +88,24 @@ class Peer:
     def _recv(self, out):
         h = hashlib.sha256()
         n = 0
+        last = None
+        gap = 0.0   # longest wait between data after the first byte
         try:
             while True:
                 b = self.s.recv(65536)
                 if not b:
                     break
+                now = time.monotonic()
+                if last is not None:
+                    gap = max(gap, now - last)
+                last = now
                 h.update(b)
                 n += len(b)
         except OSError as e:
             out["errno"] = e.errno if e.errno is not None else -1
         out["recv"] = n
         out["rsha"] = h.hexdigest()
+        out["gap"] = gap * 1000.0
 
     def xfer(self, n):
         out = {}
@@ -116,8 +125,9 @@ class Peer:
         if "serr" in out or "errno" in out or t.is_alive():
             return "ERR serr=%s rerr=%s recv=%d" % (
                 out.get("serr"), out.get("errno"), out.get("recv", 0))
-        return "OK recv=%d rsha=%s sent=%d ssha=%s secs=%.4f" % (
-            out["recv"], out["rsha"], out["sent"], out["ssha"], secs)
+        return "OK recv=%d rsha=%s sent=%d ssha=%s secs=%.4f gap=%.1f" % (
+            out["recv"], out["rsha"], out["sent"], out["ssha"], secs,
+            out["gap"])
 
     def send(self, n):
         out = {}

@@ -428,6 +428,10 @@ main(int argc, char **argv)
 		&tk_loss_suite,
 		&tk_scapy_suite,
 		&tk_alive_suite,
+		&tk_reorder_suite,
+		&tk_window_suite,
+		&tk_bulk_suite,
+		&tk_tail_suite,
 		NULL
 	};
 	uint64_t t0;

@@ -14,10 +14,17 @@
 int
 tk_engine_up(void)
 {
+	return tk_engine_up_fault("");
+}
+
+int
+tk_engine_up_fault(const char *fault)
+{
 	struct dp_conf c;
 	int ret;
 
 	dp_conf_defaults(&c);
+	snprintf(c.fault, sizeof(c.fault), "%s", fault);
 	c.log_level = DP_LOG_WARNING;
 	/* The routed peer (tk_loss.c) is behind the kernel side. */
 	c.gateway = TK_KERNEL;
@@ -454,4 +461,33 @@ tk_xfer_ok(const char *what, const struct tk_xfer *x, const char *ans,
 		(unsigned long long)x->sent, x->serr, x->ssha,
 		(unsigned long long)x->recvd, x->rerr, x->rsha, ans);
 	return false;
+}
+
+bool
+tk_peer_read_all(struct uk_child *kp, struct dp_sock *s, uint64_t n,
+		struct tk_sha256 *h)
+{
+	char ans[512] = "", sha[65], ksha[80] = "", krecv[32] = "";
+
+	dp_sock_shutdown(s, false, true);
+	if (uk_child_hear(kp, ans, sizeof(ans), 30000) != 0) {
+		fprintf(stderr, "FAIL: Linux never saw the end\n");
+		return false;
+	}
+	tk_sha256_hex(h, sha);
+	tk_field_str(ans, "rsha", ksha, sizeof(ksha));
+	tk_field_str(ans, "recv", krecv, sizeof(krecv));
+	if (strtoull(krecv, NULL, 10) == n && strcmp(ksha, sha) == 0)
+		return true;
+	fprintf(stderr, "FAIL: we sent %llu bytes, sha %s; Linux says '%s'\n",
+		(unsigned long long)n, sha, ans);
+	return false;
+}
+
+int
+tk_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
 }

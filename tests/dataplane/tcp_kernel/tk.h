@@ -49,6 +49,8 @@ void tk_sha256_hex(struct tk_sha256 *c, char out[65]);
 
 /* dp_start on wsptap0 and the kernel side configured; 0 or -1. */
 int tk_engine_up(void);
+/* The same with drv_fault.h's layer on the tap (spec, "" none). */
+int tk_engine_up_fault(const char *fault);
 void tk_engine_down(void);
 
 /*
@@ -94,10 +96,33 @@ struct tk_xfer {
 	double secs;
 };
 int tk_xfer(struct dp_sock *s, size_t n, struct tk_xfer *x);
+/* tk_xfer watched (tk_watch.c): the longest time without progress in
+ * each direction while it was not done (in: after the first byte), our counters when the first
+ * D-SACK of a retransmission arrived and at the end. */
+struct tk_watch {
+	uint64_t gap_rx_us, gap_tx_us;
+	uint64_t dsack_us;		/* after the start; 0: none came */
+	struct dp_sock_stats first, end;
+};
+int tk_xfer_watched(struct dp_sock *s, size_t n, struct tk_xfer *x,
+		struct tk_watch *w);
+/* CPU time our lcores ran and waited on a run queue so far (their
+ * schedstat; zeros if unreadable): a busy-polling lcore pinned to a
+ * CPU it shares waits there, and a transfer with it. */
+void tk_lcore_sched(uint64_t *run_ns, uint64_t *wait_ns);
+/* What the engine's fault layer did so far (zeros without one). */
+struct drv_fault_stats;
+void tk_fault_stats(struct drv_fault_stats *rx, struct drv_fault_stats *tx);
 /* Our side of a transfer of n each way against the kernel peer's
  * answer line: counts and hashes match (else printed). */
 bool tk_xfer_ok(const char *what, const struct tk_xfer *x, const char *ans,
 		size_t n);
+/* After Linux was told "recv": our shutdown(wr), then its answer must
+ * say it read exactly n bytes hashing to h (else printed). */
+bool tk_peer_read_all(struct uk_child *kp, struct dp_sock *s, uint64_t n,
+		struct tk_sha256 *h);
+/* qsort's order of uint64_t. */
+int tk_cmp_u64(const void *a, const void *b);
 /* Read until EOF or error: bytes, their hash, the error (0: EOF). */
 long tk_recv_all(struct dp_sock *s, char sha[65], uint64_t *n);
 /* Send n random bytes (blocking); their hash. Bytes sent or -errno. */
@@ -142,6 +167,9 @@ void tk_counters_diff(struct tk_counters *d, const struct tk_counters *a,
 #define TK_B		TK_IP4(198, 18, 1, 2)
 int tk_routed_up(void);
 void tk_routed_down(void);
+/* A suite's init/clean: our engine and the routed peers. */
+int tk_routed_engine_up(void);
+int tk_routed_engine_down(void);
 /* The holder PIDs (for nsenter / tk_peer_start). */
 long tk_ns_b(void);
 long tk_ns_c(void);
@@ -154,6 +182,9 @@ long long tk_tcpext(long pid, const char *name);
  * (the hashes are checked).
  */
 double tk_baseline_xfer(uint16_t port, size_t n);
+/* The same; *gap_ms: the longest wait for data either receiver had
+ * after its first byte (left alone if not known). */
+double tk_baseline_xfer_gap(uint16_t port, size_t n, double *gap_ms);
 
 /* Suites. */
 extern const struct wt_suite tk_data_suite;
@@ -161,5 +192,9 @@ extern const struct wt_suite tk_close_suite;
 extern const struct wt_suite tk_loss_suite;
 extern const struct wt_suite tk_scapy_suite;
 extern const struct wt_suite tk_alive_suite;
+extern const struct wt_suite tk_reorder_suite;
+extern const struct wt_suite tk_window_suite;
+extern const struct wt_suite tk_bulk_suite;
+extern const struct wt_suite tk_tail_suite;
 
 #endif /* _TK_H_ */

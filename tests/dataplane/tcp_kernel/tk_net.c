@@ -108,6 +108,12 @@ tk_tcpext(long pid, const char *name)
 double
 tk_baseline_xfer(uint16_t port, size_t n)
 {
+	return tk_baseline_xfer_gap(port, n, NULL);
+}
+
+double
+tk_baseline_xfer_gap(uint16_t port, size_t n, double *gap_ms)
+{
 	struct uk_child *srv = tk_peer_start(nsb.pid, "198.18.1.2");
 	struct uk_child *cli = tk_peer_start(nsc.pid, "198.18.2.2");
 	char a[512], b[512], x[80], y[80], secs[32];
@@ -140,8 +146,31 @@ tk_baseline_xfer(uint16_t port, size_t n)
 		goto out;
 	}
 	t = atof(secs);
+	if (gap_ms != NULL && tk_field_str(a, "gap", x, sizeof(x)) == 0 &&
+			tk_field_str(b, "gap", y, sizeof(y)) == 0)
+		*gap_ms = atof(x) > atof(y) ? atof(x) : atof(y);
 out:
 	tk_peer_end(srv);
 	tk_peer_end(cli);
 	return t;
+}
+
+int
+tk_routed_engine_up(void)
+{
+	if (tk_engine_up() != 0)
+		return -1;
+	if (tk_routed_up() != 0) {
+		tk_engine_down();
+		return -1;
+	}
+	return 0;
+}
+
+int
+tk_routed_engine_down(void)
+{
+	tk_routed_down();
+	tk_engine_down();
+	return 0;
 }

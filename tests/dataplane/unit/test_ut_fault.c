@@ -88,11 +88,13 @@ test_fault_spec_accepts_documented_items_and_rejects_others(void)
 	static const char *const good[] = {
 		"", "drop=1", "drop=0.0001,dup=100", "seed=18446744073709551615",
 		"reorder=2.5,delay=1,delay_us=250,dir=rx", "dir=both",
+		"reorder=1,reorder_depth=3", "reorder_depth=16",
 	};
 	static const char *const bad[] = {
 		"drop", "drop=", "drop=100.1", "drop=101", "drop=-1",
 		"drop=0.00001", "drop=1%", "jitter=1", "dir=up",
 		"delay_us=10000001", "seed=x", "drop=1,,dup=1=2",
+		"reorder_depth=0", "reorder_depth=17",
 	};
 	char err[256];
 
@@ -195,6 +197,39 @@ test_fault_rx_reorder_swaps_neighbours_and_loses_nothing(void)
 	dp_sock_close(s, DP_CLOSE_ABORT);
 }
 
+static int
+reorder3_init(void)
+{
+	return start("seed=3,reorder=5,reorder_depth=3");
+}
+
+/* Depth 3: a frame held back comes out right behind the next three (the
+ * last one, held at the end, by its hold time). */
+static void
+test_fault_rx_reorder_depth_3_puts_a_frame_three_late(void)
+{
+	struct dp_sock *s = ut_sock(IPPROTO_UDP, 0, PORT);
+	struct drv_fault_stats rx, tx;
+	unsigned int n, late3 = 0, late_end = 0;
+
+	inject(s, N);
+	release_held(s);
+	n = nb_got;
+	stats(&rx, &tx);
+	CU_ASSERT_EQUAL_FATAL(n, N);
+	CU_ASSERT(rx.reordered > 50 && rx.reordered < 150);
+	for (unsigned int i = 0; i < n; i++) {
+		CU_ASSERT_FATAL(got[i] + 3 >= i && got[i] <= i + 1);
+		late3 += got[i] + 3 == i;
+		late_end += got[i] < i && got[i] + 3 != i;
+	}
+	/* Only a frame held in the last three may come out less late
+	 * (or in place, if it was the very last). */
+	CU_ASSERT(rx.reordered >= late3 + late_end);
+	CU_ASSERT(rx.reordered - late3 <= 1);
+	dp_sock_close(s, DP_CLOSE_ABORT);
+}
+
 /* ---- delay ---- */
 
 static int
@@ -293,6 +328,8 @@ FAULT_SUITE(dup_suite, "unit_fault_dup", dup_init,
 	WT_TEST(test_fault_rx_dup_delivers_copies_right_behind));
 FAULT_SUITE(reorder_suite, "unit_fault_reorder", reorder_init,
 	WT_TEST(test_fault_rx_reorder_swaps_neighbours_and_loses_nothing));
+FAULT_SUITE(reorder3_suite, "unit_fault_reorder3", reorder3_init,
+	WT_TEST(test_fault_rx_reorder_depth_3_puts_a_frame_three_late));
 FAULT_SUITE(delay_suite, "unit_fault_delay", delay_init,
 	WT_TEST(test_fault_rx_delay_holds_for_exactly_delay_us));
 FAULT_SUITE(tx_suite, "unit_fault_tx", tx_init,
@@ -302,8 +339,8 @@ int
 main(int argc, char **argv)
 {
 	static const struct wt_suite *const suites[] = {
-		&drop_suite, &dup_suite, &reorder_suite, &delay_suite,
-		&tx_suite, NULL
+		&drop_suite, &dup_suite, &reorder_suite, &reorder3_suite,
+		&delay_suite, &tx_suite, NULL
 	};
 
 	return wt_run_suites(argc, argv, suites);
