@@ -493,34 +493,6 @@ sink_progress(void)
 		rename(tmp, o.progress_file);
 }
 
-/* The telemetry prefix: --file-prefix in WSPDK_EAL_ARGS, or wspdk<pid>. */
-static const char *
-tel_prefix(void)
-{
-	static char prefix[64];
-	const char *args = getenv("WSPDK_EAL_ARGS"), *p;
-
-	p = args != NULL ? strstr(args, "--file-prefix") : NULL;
-	if (p == NULL)
-		return wt_tel_prefix();
-	p += strlen("--file-prefix");
-	while (*p == '=' || *p == ' ')
-		p++;
-	snprintf(prefix, sizeof(prefix), "%.*s", (int)strcspn(p, " "), p);
-	return prefix;
-}
-
-static int
-stat_read(const char *key, uint64_t *v)
-{
-	char json[32768];
-
-	*v = 0;
-	if (wt_tel(tel_prefix(), "/wspdk/stats", json, sizeof(json)) != 0)
-		return -1;
-	return wt_json_u64(json, key, v);
-}
-
 /*
  * The provider's own view: every counter of /wspdk/stats (a flat
  * {"name": number} dict), so no drop class goes unreported. The report
@@ -532,7 +504,7 @@ sink_counters(char *kv, size_t len)
 	char json[32768], key[80];
 	const char *p, *q;
 
-	if (wt_tel(tel_prefix(), "/wspdk/stats", json, sizeof(json)) != 0)
+	if (wt_tel(pf_tel_prefix(), "/wspdk/stats", json, sizeof(json)) != 0)
 		return;
 	p = strchr(json + 1, '{');
 	for (p = p != NULL ? p : json; (p = strchr(p, '"')) != NULL; p = q) {
@@ -647,8 +619,8 @@ run_sink(void)
 		if (i == 9) {
 			first = now;
 			t_first = t_now;
-			stat_read("rx_pkts", &rx0);
-			stat_read("udp_rx_full", &full0);
+			pf_stat_read("rx_pkts", &rx0);
+			pf_stat_read("udp_rx_full", &full0);
 			ts0 = pf_now_ns();
 		}
 		if (i >= 10)
@@ -657,8 +629,8 @@ run_sink(void)
 		prev = now;
 		t_prev = t_now;
 	}
-	stat_read("rx_pkts", &rx1);
-	stat_read("udp_rx_full", &full1);
+	pf_stat_read("rx_pkts", &rx1);
+	pf_stat_read("udp_rx_full", &full1);
 	ts1 = pf_now_ns();
 	for (unsigned int i = 0; i < o.threads; i++)
 		sinks[i].stop = true;

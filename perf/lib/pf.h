@@ -55,6 +55,10 @@ int pf_pin(int cpu);
 /* Sleep that signals cannot cut short (the tap PMD signals on RX). */
 void pf_sleep_ms(unsigned int ms);
 
+/* CPU seconds (user + system) of all this process's threads so far:
+ * goodput per core divides by its growth over the measured window. */
+double pf_cpu_s(void);
+
 /* ---- latency samples (pf_stats.c) ---- */
 
 struct pf_samples {
@@ -116,6 +120,14 @@ void pf_kv(char *buf, size_t len, const char *key, const char *fmt, ...)
 /* Append "at<cycle>_{hugetlb_kb,rss_kb,fds,threads}" for this process
  * (lifecycle checkpoints; pf_proc.c, through tests/lib's wt_proc_read). */
 void pf_checkpoint(char *kv, size_t len, unsigned long cycle);
+
+/* ---- the provider's telemetry (pf_proc.c) ---- */
+
+/* Its prefix: --file-prefix in WSPDK_EAL_ARGS, or wspdk<pid>. */
+const char *pf_tel_prefix(void);
+
+/* One number of /wspdk/stats (0 and -1 when unreadable). */
+int pf_stat_read(const char *key, uint64_t *v);
 
 /* ---- command lines ---- */
 
