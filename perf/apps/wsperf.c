@@ -493,39 +493,6 @@ sink_progress(void)
 		rename(tmp, o.progress_file);
 }
 
-/*
- * The provider's own view: every counter of /wspdk/stats (a flat
- * {"name": number} dict), so no drop class goes unreported. The report
- * shows those that moved and tells drops from traffic counters.
- */
-static void
-sink_counters(char *kv, size_t len)
-{
-	char json[32768], key[80];
-	const char *p, *q;
-
-	if (wt_tel(pf_tel_prefix(), "/wspdk/stats", json, sizeof(json)) != 0)
-		return;
-	p = strchr(json + 1, '{');
-	for (p = p != NULL ? p : json; (p = strchr(p, '"')) != NULL; p = q) {
-		unsigned long long v;
-		char *end;
-
-		q = strchr(p + 1, '"');
-		if (q == NULL || q - p - 1 >= 64)
-			break;
-		q++;
-		if (*q != ':')
-			continue;
-		v = strtoull(q + 1, &end, 10);
-		if (end == q + 1)
-			continue;
-		snprintf(key, sizeof(key), "stat_%.*s", (int)(q - p - 2),
-			p + 1);
-		pf_kv(kv, len, key, "%llu", v);
-	}
-}
-
 /* --threads 0: one socket nobody reads, so the lcore's own rate (demux,
  * then a full socket) is what is measured. */
 static int
@@ -665,7 +632,7 @@ run_sink(void)
 		pf_kv(kv, sizeof(kv), "members", "%u", o.members);
 	}
 	extra_common(kv, sizeof(kv));
-	sink_counters(kv, sizeof(kv));
+	pf_stat_all(kv, sizeof(kv));
 	for (unsigned int i = 0; i < nsock; i++)
 		closesocket(members[i]);
 	printf("%s: %llu datagrams to the application, median %.0f/s\n",

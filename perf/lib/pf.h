@@ -129,6 +129,10 @@ const char *pf_tel_prefix(void);
 /* One number of /wspdk/stats (0 and -1 when unreadable). */
 int pf_stat_read(const char *key, uint64_t *v);
 
+/* Every counter of /wspdk/stats as "stat_<name>=<n>" lines (the report
+ * shows those that moved). */
+void pf_stat_all(char *kv, size_t len);
+
 /* ---- command lines ---- */
 
 /* Value of "--key=value" or "--key value" at argv[*i]; NULL if not key. */

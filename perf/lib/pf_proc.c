@@ -50,3 +50,36 @@ pf_stat_read(const char *key, uint64_t *v)
 		return -1;
 	return wt_json_u64(json, key, v);
 }
+
+/*
+ * The provider's own view: every counter of /wspdk/stats (a flat
+ * {"name": number} dict), so no drop class goes unreported. The report
+ * shows those that moved and tells drops from traffic counters.
+ */
+void
+pf_stat_all(char *kv, size_t len)
+{
+	char json[32768], key[80];
+	const char *p, *q;
+
+	if (wt_tel(pf_tel_prefix(), "/wspdk/stats", json, sizeof(json)) != 0)
+		return;
+	p = strchr(json + 1, '{');
+	for (p = p != NULL ? p : json; (p = strchr(p, '"')) != NULL; p = q) {
+		unsigned long long v;
+		char *end;
+
+		q = strchr(p + 1, '"');
+		if (q == NULL || q - p - 1 >= 64)
+			break;
+		q++;
+		if (*q != ':')
+			continue;
+		v = strtoull(q + 1, &end, 10);
+		if (end == q + 1)
+			continue;
+		snprintf(key, sizeof(key), "stat_%.*s", (int)(q - p - 2),
+			p + 1);
+		pf_kv(kv, len, key, "%llu", v);
+	}
+}
