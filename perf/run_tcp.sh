@@ -9,7 +9,11 @@
 #             busy-poll) vs kernel TCP on 127.0.0.1 (busy-poll, blocking)
 #   tcp_bulk  goodput per core: provider -> provider (loop port),
 #             provider -> kernel (tap), kernel loopback (sender and
-#             receiver threads, as iperf3 measures)
+#             receiver threads, as iperf3 measures); 4 MB buffers each.
+#             The provider runs with WSPDK_MBUFS=65535: with the default
+#             8191 a socket's ring holds at most 2047 segments (a quarter
+#             of the pool), less than the 4 MB window it advertises, and
+#             the overflow is dropped (tcp_rx_full, tcp_ooo_drop, RTOs)
 #   tcp_conn  connect + close per second (graceful and reset), provider and
 #             kernel; memory per idle connection, established and in
 #             TIME-WAIT, up to TCP_CONNS or the first limit hit
@@ -23,12 +27,18 @@ TCP_CONN_ITERS=1000000
 
 # tcp_prov NAME SECONDS PREFIX wstcp-args...: wstcp over the loop port,
 # app CPU0, lcore CPU1 (latency profile: blocking calls spin).
+# TCP_MBUFS: the pool (bulk only).
 tcp_prov() {
 	local name=$1 secs=$2 pfx=$3
 	shift 3
 	run_log "$name" $((secs * 2 + 40)) env $(prov_env "$pfx") \
+		WSPDK_MBUFS="${TCP_MBUFS:-8191}" \
 		WSPDK_DEVICE=loop WSPDK_PROFILE=latency "$build/perf/wstcp" \
 		--cpu 0 --seconds "$secs" --out "$out" --name "$name" "$@"
+}
+
+tcp_prov_bulk() {
+	TCP_MBUFS=65535 tcp_prov "$@"
 }
 
 tcp_kern() {	# tcp_kern NAME SECONDS ktcp-args...
@@ -72,7 +82,7 @@ tcp_tap() {
 		--seconds "$TCP_S" --out "$tmp" --name tapsink
 	srv=$BG_PID
 	run_log "$1" $((TCP_S * 2 + 40)) ip netns exec "$ns" env \
-		$(prov_env TQ) \
+		$(prov_env TQ) WSPDK_MBUFS=65535 \
 		"WSPDK_DEVICE=net_tap0,iface=${tag}u,mac=02:00:c6:12:00:02" \
 		"$build/perf/wstcp" --mode bulk --cpu 0 --seconds "$TCP_S" \
 		--peer 198.18.0.1:5201 --out "$out" --name "$1" \
@@ -94,7 +104,7 @@ s_tcp_bulk() {
 	measure tcp_bulk_provider tcp_bulk \
 		"provider → provider TCP bulk over the loop port" \
 		tcp_bulk_kernel "$pin; CPU = the whole process (app + lcore)" \
-		-- tcp_prov tcp_bulk_provider "$TCP_S" TG --mode bulk
+		-- tcp_prov_bulk tcp_bulk_provider "$TCP_S" TG --mode bulk
 	measure tcp_bulk_tap tcp_bulk "provider → kernel TCP bulk over a tap" \
 		tcp_bulk_kernel \
 		"provider app CPU0 (blocking send), lcore CPU1, kernel receiver CPU0 in the tap's namespace; CPU = both processes" \

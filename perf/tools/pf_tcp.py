@@ -44,6 +44,15 @@ def per_core(s):
     return fnum(s, "gbps") / cores if cores > 0 else float("nan")
 
 
+def tcp_counters(s):
+    """The provider's TCP counters that moved (losses over a lossless
+    port mean the stack dropped what it had advertised room for)."""
+    out = ["%s %s" % (k[9:], s[k]) for k in (
+        "stat_tcp_rexmit", "stat_tcp_rto", "stat_tcp_rx_full",
+        "stat_tcp_ooo_drop") if s.get(k, "0") != "0" and k in s]
+    return ", ".join(out) or ("none" if "stat_tcp_tx" in s else "")
+
+
 def rows(ms, kind):
     return [m for m in ms.values() if m["s"].get("kind") == kind and ok(m)]
 
@@ -64,13 +73,14 @@ def section(ms, lines, place, load_cell):
     lines.append("")
     if g:
         lines.append("| measurement | Gbit/s | CPU cores | Gbit/s per core "
-                     "| vs kernel per core | counted at | placement (c2c) | "
-                     "foreign load |")
-        lines.append("|---|---:|---:|---:|---:|---|---|---|")
+                     "| vs kernel per core | counted at | provider TCP "
+                     "counters | placement (c2c) | foreign load |")
+        lines.append("|---|---:|---:|---:|---:|---|---|---|---|")
         for m in g:
             s, base = m["s"], ms.get(m["meta"].get("compare", ""))
             cores = fnum(s, "cpu_cores", 0) + fnum(s, "peer_cpu_cores", 0)
-            lines.append("| %s | %.3f | %.2f%s | %.3f | %s | %s | %s | %s |"
+            lines.append("| %s | %.3f | %.2f%s | %.3f | %s | %s | %s | %s "
+                         "| %s |"
                          % (m["meta"].get("label", m["name"]),
                             fnum(s, "gbps"), cores,
                             " (%s + kernel rx %s)" % (s["cpu_cores"],
@@ -78,7 +88,8 @@ def section(ms, lines, place, load_cell):
                             if "peer_cpu_cores" in s else "",
                             per_core(s), vs(per_core(s), per_core(base["s"]))
                             if ok(base) else "", s.get("counted_at", ""),
-                            place(m["meta"]), load_cell(m["meta"])))
+                            tcp_counters(s), place(m["meta"]),
+                            load_cell(m["meta"])))
         lines.append("")
     if c:
         lines.append("| measurement | connections | per second | vs kernel "
