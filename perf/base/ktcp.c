@@ -62,42 +62,24 @@ usage(void)
 static void
 parse(int argc, char **argv)
 {
-	const char *v;
+	const char *recv = "busy";
+	const struct pf_opt opts[] = {
+		{ "--mode", PF_STR, &o.mode }, { "--out", PF_STR, &o.out.dir },
+		{ "--name", PF_STR, &o.out.name },
+		{ "--iters", PF_ULONG, &o.iters },
+		{ "--warmup", PF_ULONG, &o.warmup },
+		{ "--seconds", PF_UINT, &o.seconds },
+		{ "--size", PF_UINT, &o.size }, { "--port", PF_UINT, &o.port },
+		{ "--buf", PF_UINT, &o.buf }, { "--cpu", PF_INT, &o.cpu },
+		{ "--cpu2", PF_INT, &o.cpu2 }, { "--recv", PF_STR, &recv },
+		{ "--bind", PF_STR, &o.bind }, { "--abort", PF_FLAG, &o.abort },
+		{ NULL, PF_FLAG, NULL },
+	};
 
-	for (int i = 1; i < argc; i++) {
-		if ((v = pf_arg(argc, argv, &i, "--mode")) != NULL)
-			o.mode = v;
-		else if ((v = pf_arg(argc, argv, &i, "--out")) != NULL)
-			o.out.dir = v;
-		else if ((v = pf_arg(argc, argv, &i, "--name")) != NULL)
-			o.out.name = v;
-		else if ((v = pf_arg(argc, argv, &i, "--iters")) != NULL)
-			o.iters = strtoul(v, NULL, 10);
-		else if ((v = pf_arg(argc, argv, &i, "--warmup")) != NULL)
-			o.warmup = strtoul(v, NULL, 10);
-		else if ((v = pf_arg(argc, argv, &i, "--seconds")) != NULL)
-			o.seconds = (unsigned int)atoi(v);
-		else if ((v = pf_arg(argc, argv, &i, "--size")) != NULL)
-			o.size = (unsigned int)atoi(v);
-		else if ((v = pf_arg(argc, argv, &i, "--port")) != NULL)
-			o.port = (unsigned int)atoi(v);
-		else if ((v = pf_arg(argc, argv, &i, "--buf")) != NULL)
-			o.buf = (unsigned int)atoi(v);
-		else if ((v = pf_arg(argc, argv, &i, "--cpu2")) != NULL)
-			o.cpu2 = atoi(v);
-		else if ((v = pf_arg(argc, argv, &i, "--cpu")) != NULL)
-			o.cpu = atoi(v);
-		else if ((v = pf_arg(argc, argv, &i, "--recv")) != NULL)
-			o.busy = strcmp(v, "busy") == 0;
-		else if ((v = pf_arg(argc, argv, &i, "--bind")) != NULL)
-			o.bind = v;
-		else if (strcmp(argv[i], "--abort") == 0)
-			o.abort = true;
-		else
-			usage();
-	}
-	if (o.size < 8 || o.size > 2048 || o.seconds == 0)
+	if (pf_parse(argc, argv, opts) != 0 || o.size < 8 || o.size > 2048 ||
+			o.seconds == 0)
 		usage();
+	o.busy = strcmp(recv, "busy") == 0;
 }
 
 static struct sockaddr_in

@@ -138,4 +138,17 @@ void pf_stat_all(char *kv, size_t len);
 /* Value of "--key=value" or "--key value" at argv[*i]; NULL if not key. */
 const char *pf_arg(int argc, char **argv, int *i, const char *key);
 
+/* A table of options: "--key value", "--key=value" or a bare flag. */
+enum pf_opt_type { PF_STR, PF_INT, PF_UINT, PF_ULONG, PF_FLAG };
+
+struct pf_opt {
+	const char *key;	/* NULL ends the table */
+	enum pf_opt_type type;
+	void *ptr;		/* const char *, int, unsigned, ulong, bool */
+};
+
+/* Set each option argv names; -1 on one the table does not know (the
+ * caller prints its usage). */
+int pf_parse(int argc, char **argv, const struct pf_opt *opts);
+
 #endif /* _PF_H_ */
