@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "pf.h"
+#include "pf_ws.h"
 #include "wt.h"
 #include "ws2.h"
 
@@ -141,23 +142,10 @@ parse(int argc, char **argv)
 
 /* ---- sockets ---- */
 
-static struct sockaddr_in
-sin_of(const char *ip, unsigned int port)
-{
-	struct sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((u_short)port);
-	if (ip != NULL)
-		inet_pton(AF_INET, ip, &a.sin_addr);
-	return a;
-}
-
 static SOCKET
 udp_socket(unsigned int port)
 {
-	struct sockaddr_in a = sin_of(NULL, port);
+	struct sockaddr_in a = pf_ws_addr(NULL, port);
 	DWORD tmo = RECV_TIMEOUT_MS;
 	u_long nb = o.nonblock ? 1 : 0;
 	SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
@@ -302,19 +290,6 @@ measure(struct pingpong *p, struct pf_samples *s)
 	return 0;
 }
 
-static int
-parse_peer(struct sockaddr_in *to)
-{
-	char ip[64];
-	const char *colon = o.peer != NULL ? strrchr(o.peer, ':') : NULL;
-
-	if (colon == NULL || (size_t)(colon - o.peer) >= sizeof(ip))
-		return -1;
-	snprintf(ip, sizeof(ip), "%.*s", (int)(colon - o.peer), o.peer);
-	*to = sin_of(ip, (unsigned int)atoi(colon + 1));
-	return 0;
-}
-
 static void
 extra_common(char *kv, size_t len)
 {
@@ -359,11 +334,11 @@ run_latency(void)
 		return -1;
 	if (strcmp(o.mode, "loop") == 0) {
 		p.b = udp_socket(o.port + 1);
-		p.to_b = sin_of(o.self, o.port + 1);
-		p.to_a = sin_of(o.self, o.port);
+		p.to_b = pf_ws_addr(o.self, o.port + 1);
+		p.to_a = pf_ws_addr(o.self, o.port);
 		if (p.b == INVALID_SOCKET)
 			return -1;
-	} else if (parse_peer(&p.to_b) != 0) {
+	} else if (pf_ws_peer(o.peer, &p.to_b) != 0) {
 		fprintf(stderr, "wsperf: --peer IP:PORT needed\n");
 		return -1;
 	}

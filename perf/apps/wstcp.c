@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "pf.h"
+#include "pf_ws.h"
 #include "wt.h"
 #include "ws2.h"
 
@@ -88,19 +89,6 @@ parse(int argc, char **argv)
 
 /* ---- sockets ---- */
 
-static struct sockaddr_in
-addr_of(const char *ip, unsigned int port)
-{
-	struct sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((u_short)port);
-	if (ip != NULL)
-		inet_pton(AF_INET, ip, &a.sin_addr);
-	return a;
-}
-
 static int
 fail(const char *what)
 {
@@ -127,7 +115,7 @@ buffers(SOCKET s)
 static SOCKET
 listener(void)
 {
-	struct sockaddr_in a = addr_of(NULL, o.port);
+	struct sockaddr_in a = pf_ws_addr(NULL, o.port);
 	SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
 
 	if (l == INVALID_SOCKET || buffers(l) != 0 ||
@@ -558,17 +546,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (o.peer != NULL) {
-		char ip[64];
-		const char *colon = strrchr(o.peer, ':');
-
-		if (colon == NULL || colon - o.peer >= (int)sizeof(ip) ||
-				strcmp(o.mode, "bulk") != 0)
+		if (pf_ws_peer(o.peer, &to) != 0 || strcmp(o.mode, "bulk") != 0)
 			usage();
-		snprintf(ip, sizeof(ip), "%.*s", (int)(colon - o.peer),
-			o.peer);
-		to = addr_of(ip, (unsigned int)atoi(colon + 1));
 	} else {
-		to = addr_of(o.self, o.port);
+		to = pf_ws_addr(o.self, o.port);
 		l = listener();
 	}
 	if (o.peer == NULL && l == INVALID_SOCKET)
