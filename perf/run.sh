@@ -11,7 +11,8 @@
 #   --quick    fewer samples and cycles, under 2 minutes
 #   --smoke    a few iterations of every app (the meson test uses it)
 #   --only     comma list of scenarios: loop,reflector,kpeer,rx,lifecycle,
-#              fanout,pktgen,timer,tstamp
+#              fanout,pktgen,timer,tstamp,tcp_lat,tcp_bulk,tcp_conn
+#              (the TCP ones: perf/run_tcp.sh)
 #   --out      results directory (default perf/results/<timestamp>)
 #
 # Writes the Markdown report to stdout (progress goes to stderr) and
@@ -40,6 +41,7 @@ build=${BUILD_DIR:-$top/build}
 mode=full
 out=
 only=loop,reflector,kpeer,rx,lifecycle,fanout,pktgen,timer,tstamp
+only+=,tcp_lat,tcp_bulk,tcp_conn
 do_build=1
 
 while [ $# -gt 0 ]; do
@@ -49,7 +51,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--only) only=$2; shift ;;
 	--no-build) do_build=0 ;;
-	-h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -76,6 +78,7 @@ NSS=()
 MON=
 
 . "$top/setup.sh"
+. "$here/run_tcp.sh"
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
@@ -94,7 +97,7 @@ do_build_now() {
 	log "building"
 	# The apps, and the provider the Ws2_32 stand-in loads at run time.
 	ninja -C "$build" perf/wsperf perf/wscycle perf/kudp perf/rawdpdk \
-		perf/c2c perf/timer provider/libwspdk.so >&2
+		perf/c2c perf/timer perf/wstcp perf/ktcp provider/libwspdk.so >&2
 }
 
 # ---- processes, namespaces, cleanup ----
@@ -164,8 +167,11 @@ cleanup() {
 
 # ---- measurement bookkeeping ----
 
+# "nan" when c2c cannot measure (CPU 1 too busy): labelled "?", never
+# the end of the run (set -e).
 c2c() {
-	"$build/perf/c2c" --cpus 0,1 2>/dev/null | sed -n 's/^c2c_ns=//p'
+	"$build/perf/c2c" --cpus 0,1 2>/dev/null | sed -n 's/^c2c_ns=//p' ||
+		true
 }
 
 c2c_label() {
@@ -835,6 +841,7 @@ main() {
 	s_pktgen
 	s_timer
 	s_tstamp
+	s_tcp
 	echo "elapsed_s=$SECONDS" >>"$out/machine.txt"
 	"$here/tools/pf_report.py" report --out "$out"
 	fanout_table

@@ -268,6 +268,11 @@ struct dp_tcp_pcb {
 	/* send queue: payload mbufs; sq_seq is the first byte of sq_head */
 	struct rte_mbuf *sq_head, *sq_tail;	/* (o) */
 	uint32_t sq_seq, sq_bytes;	/* (o) */
+	/* where the last segment's copy ended (the mbuf and the sequence
+	 * number of its first byte), so the next one does not walk the
+	 * queue from its head; NULL whenever that mbuf leaves or moves */
+	struct rte_mbuf *sq_cur;	/* (o) */
+	uint32_t sq_cur_seq;		/* (o) */
 	uint32_t sq_mbufs;		/* (o) */
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt;		/* (o) */

@@ -155,6 +155,8 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 		while (data > 0 && tp->sq_head != NULL) {
 			struct rte_mbuf *m = tp->sq_head;
 
+			if (m == tp->sq_cur)
+				tp->sq_cur = NULL;	/* freed or moved */
 			if (m->data_len <= data) {
 				data -= m->data_len;
 				freed += m->data_len;

@@ -115,15 +115,26 @@ wnd_field(struct dp_tcp_pcb *tp, bool syn)
 	return (uint16_t)f;
 }
 
-/* Copy len bytes of the send queue from byte off into dst. */
+/*
+ * Copy len bytes of the send queue from byte off into dst. The walk
+ * starts at the cursor when the bytes lie at or past it: segments go out
+ * in order, and a walk from the head made each one cost the queue's
+ * length in mbufs (a 4 MB window: thousands per segment).
+ */
 static void
-sq_copy(const struct dp_tcp_pcb *tp, uint32_t off, uint32_t len,
-		uint8_t *dst)
+sq_copy(struct dp_tcp_pcb *tp, uint32_t off, uint32_t len, uint8_t *dst)
 {
 	struct rte_mbuf *m = tp->sq_head;
+	uint32_t seq = tp->sq_seq + off, mseq = tp->sq_seq;
 
+	if (tp->sq_cur != NULL && SEQ_GEQ(seq, tp->sq_cur_seq)) {
+		m = tp->sq_cur;
+		mseq = tp->sq_cur_seq;
+		off = seq - mseq;
+	}
 	while (m != NULL && off >= m->data_len) {
 		off -= m->data_len;
+		mseq += m->data_len;
 		m = dp_mbuf_priv(m)->next;
 	}
 	while (m != NULL && len > 0) {
@@ -132,7 +143,12 @@ sq_copy(const struct dp_tcp_pcb *tp, uint32_t off, uint32_t len,
 		memcpy(dst, rte_pktmbuf_mtod_offset(m, uint8_t *, off), k);
 		dst += k;
 		len -= k;
+		tp->sq_cur = m;
+		tp->sq_cur_seq = mseq;
+		if (len == 0)
+			break;
 		off = 0;
+		mseq += m->data_len;
 		m = dp_mbuf_priv(m)->next;
 	}
 }

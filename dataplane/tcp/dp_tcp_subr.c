@@ -264,7 +264,7 @@ dp_tcp_sq_free(struct dp_sock *s, struct dp_tcp_pcb *tp)
 	}
 	__atomic_fetch_sub(&s->tx_bytes_q, tp->sq_bytes, __ATOMIC_RELEASE);
 	__atomic_fetch_sub(&s->tx_pending, tp->sq_mbufs, __ATOMIC_RELEASE);
-	tp->sq_head = tp->sq_tail = NULL;
+	tp->sq_head = tp->sq_tail = tp->sq_cur = NULL;
 	tp->sq_bytes = tp->sq_mbufs = 0;
 	dp_tcp_sb_free(tp);
 }

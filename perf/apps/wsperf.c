@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "pf.h"
+#include "pf_ws.h"
 #include "wt.h"
 #include "ws2.h"
 
@@ -141,23 +142,10 @@ parse(int argc, char **argv)
 
 /* ---- sockets ---- */
 
-static struct sockaddr_in
-sin_of(const char *ip, unsigned int port)
-{
-	struct sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((u_short)port);
-	if (ip != NULL)
-		inet_pton(AF_INET, ip, &a.sin_addr);
-	return a;
-}
-
 static SOCKET
 udp_socket(unsigned int port)
 {
-	struct sockaddr_in a = sin_of(NULL, port);
+	struct sockaddr_in a = pf_ws_addr(NULL, port);
 	DWORD tmo = RECV_TIMEOUT_MS;
 	u_long nb = o.nonblock ? 1 : 0;
 	SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
@@ -302,19 +290,6 @@ measure(struct pingpong *p, struct pf_samples *s)
 	return 0;
 }
 
-static int
-parse_peer(struct sockaddr_in *to)
-{
-	char ip[64];
-	const char *colon = o.peer != NULL ? strrchr(o.peer, ':') : NULL;
-
-	if (colon == NULL || (size_t)(colon - o.peer) >= sizeof(ip))
-		return -1;
-	snprintf(ip, sizeof(ip), "%.*s", (int)(colon - o.peer), o.peer);
-	*to = sin_of(ip, (unsigned int)atoi(colon + 1));
-	return 0;
-}
-
 static void
 extra_common(char *kv, size_t len)
 {
@@ -359,11 +334,11 @@ run_latency(void)
 		return -1;
 	if (strcmp(o.mode, "loop") == 0) {
 		p.b = udp_socket(o.port + 1);
-		p.to_b = sin_of(o.self, o.port + 1);
-		p.to_a = sin_of(o.self, o.port);
+		p.to_b = pf_ws_addr(o.self, o.port + 1);
+		p.to_a = pf_ws_addr(o.self, o.port);
 		if (p.b == INVALID_SOCKET)
 			return -1;
-	} else if (parse_peer(&p.to_b) != 0) {
+	} else if (pf_ws_peer(o.peer, &p.to_b) != 0) {
 		fprintf(stderr, "wsperf: --peer IP:PORT needed\n");
 		return -1;
 	}
@@ -493,67 +468,6 @@ sink_progress(void)
 		rename(tmp, o.progress_file);
 }
 
-/* The telemetry prefix: --file-prefix in WSPDK_EAL_ARGS, or wspdk<pid>. */
-static const char *
-tel_prefix(void)
-{
-	static char prefix[64];
-	const char *args = getenv("WSPDK_EAL_ARGS"), *p;
-
-	p = args != NULL ? strstr(args, "--file-prefix") : NULL;
-	if (p == NULL)
-		return wt_tel_prefix();
-	p += strlen("--file-prefix");
-	while (*p == '=' || *p == ' ')
-		p++;
-	snprintf(prefix, sizeof(prefix), "%.*s", (int)strcspn(p, " "), p);
-	return prefix;
-}
-
-static int
-stat_read(const char *key, uint64_t *v)
-{
-	char json[32768];
-
-	*v = 0;
-	if (wt_tel(tel_prefix(), "/wspdk/stats", json, sizeof(json)) != 0)
-		return -1;
-	return wt_json_u64(json, key, v);
-}
-
-/*
- * The provider's own view: every counter of /wspdk/stats (a flat
- * {"name": number} dict), so no drop class goes unreported. The report
- * shows those that moved and tells drops from traffic counters.
- */
-static void
-sink_counters(char *kv, size_t len)
-{
-	char json[32768], key[80];
-	const char *p, *q;
-
-	if (wt_tel(tel_prefix(), "/wspdk/stats", json, sizeof(json)) != 0)
-		return;
-	p = strchr(json + 1, '{');
-	for (p = p != NULL ? p : json; (p = strchr(p, '"')) != NULL; p = q) {
-		unsigned long long v;
-		char *end;
-
-		q = strchr(p + 1, '"');
-		if (q == NULL || q - p - 1 >= 64)
-			break;
-		q++;
-		if (*q != ':')
-			continue;
-		v = strtoull(q + 1, &end, 10);
-		if (end == q + 1)
-			continue;
-		snprintf(key, sizeof(key), "stat_%.*s", (int)(q - p - 2),
-			p + 1);
-		pf_kv(kv, len, key, "%llu", v);
-	}
-}
-
 /* --threads 0: one socket nobody reads, so the lcore's own rate (demux,
  * then a full socket) is what is measured. */
 static int
@@ -647,8 +561,8 @@ run_sink(void)
 		if (i == 9) {
 			first = now;
 			t_first = t_now;
-			stat_read("rx_pkts", &rx0);
-			stat_read("udp_rx_full", &full0);
+			pf_stat_read("rx_pkts", &rx0);
+			pf_stat_read("udp_rx_full", &full0);
 			ts0 = pf_now_ns();
 		}
 		if (i >= 10)
@@ -657,8 +571,8 @@ run_sink(void)
 		prev = now;
 		t_prev = t_now;
 	}
-	stat_read("rx_pkts", &rx1);
-	stat_read("udp_rx_full", &full1);
+	pf_stat_read("rx_pkts", &rx1);
+	pf_stat_read("udp_rx_full", &full1);
 	ts1 = pf_now_ns();
 	for (unsigned int i = 0; i < o.threads; i++)
 		sinks[i].stop = true;
@@ -693,7 +607,7 @@ run_sink(void)
 		pf_kv(kv, sizeof(kv), "members", "%u", o.members);
 	}
 	extra_common(kv, sizeof(kv));
-	sink_counters(kv, sizeof(kv));
+	pf_stat_all(kv, sizeof(kv));
 	for (unsigned int i = 0; i < nsock; i++)
 		closesocket(members[i]);
 	printf("%s: %llu datagrams to the application, median %.0f/s\n",

@@ -55,6 +55,10 @@ int pf_pin(int cpu);
 /* Sleep that signals cannot cut short (the tap PMD signals on RX). */
 void pf_sleep_ms(unsigned int ms);
 
+/* CPU seconds (user + system) of all this process's threads so far:
+ * goodput per core divides by its growth over the measured window. */
+double pf_cpu_s(void);
+
 /* ---- latency samples (pf_stats.c) ---- */
 
 struct pf_samples {
@@ -117,9 +121,34 @@ void pf_kv(char *buf, size_t len, const char *key, const char *fmt, ...)
  * (lifecycle checkpoints; pf_proc.c, through tests/lib's wt_proc_read). */
 void pf_checkpoint(char *kv, size_t len, unsigned long cycle);
 
+/* ---- the provider's telemetry (pf_proc.c) ---- */
+
+/* Its prefix: --file-prefix in WSPDK_EAL_ARGS, or wspdk<pid>. */
+const char *pf_tel_prefix(void);
+
+/* One number of /wspdk/stats (0 and -1 when unreadable). */
+int pf_stat_read(const char *key, uint64_t *v);
+
+/* Every counter of /wspdk/stats as "stat_<name>=<n>" lines (the report
+ * shows those that moved). */
+void pf_stat_all(char *kv, size_t len);
+
 /* ---- command lines ---- */
 
 /* Value of "--key=value" or "--key value" at argv[*i]; NULL if not key. */
 const char *pf_arg(int argc, char **argv, int *i, const char *key);
+
+/* A table of options: "--key value", "--key=value" or a bare flag. */
+enum pf_opt_type { PF_STR, PF_INT, PF_UINT, PF_ULONG, PF_FLAG };
+
+struct pf_opt {
+	const char *key;	/* NULL ends the table */
+	enum pf_opt_type type;
+	void *ptr;		/* const char *, int, unsigned, ulong, bool */
+};
+
+/* Set each option argv names; -1 on one the table does not know (the
+ * caller prints its usage). */
+int pf_parse(int argc, char **argv, const struct pf_opt *opts);
 
 #endif /* _PF_H_ */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The clock and CPU bits of pf on Linux. A Windows build of the Winsock
- * benchmark apps would supply the same four functions from
+ * benchmark apps would supply the same functions from
  * QueryPerformanceFrequency, SetThreadAffinityMask and Sleep.
  */
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "pf.h"
@@ -72,4 +73,16 @@ pf_pin(int cpu)
 		return -1;
 	}
 	return 0;
+}
+
+/* CPU seconds (user + system) of every thread of this process so far. */
+double
+pf_cpu_s(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }

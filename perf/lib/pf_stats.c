@@ -197,3 +197,42 @@ pf_arg(int argc, char **argv, int *i, const char *key)
 		return argv[++*i];
 	return NULL;
 }
+
+int
+pf_parse(int argc, char **argv, const struct pf_opt *opts)
+{
+	for (int i = 1; i < argc; i++) {
+		const struct pf_opt *o;
+		const char *v = NULL;
+
+		for (o = opts; o->key != NULL; o++) {
+			if (o->type == PF_FLAG) {
+				if (strcmp(argv[i], o->key) == 0)
+					break;
+			} else if ((v = pf_arg(argc, argv, &i, o->key)) != NULL) {
+				break;
+			}
+		}
+		if (o->key == NULL)
+			return -1;
+		switch (o->type) {
+		case PF_STR:
+			*(const char **)o->ptr = v;
+			break;
+		case PF_INT:
+			*(int *)o->ptr = atoi(v);
+			break;
+		case PF_UINT:
+			*(unsigned int *)o->ptr = (unsigned int)strtoul(v, NULL,
+				10);
+			break;
+		case PF_ULONG:
+			*(unsigned long *)o->ptr = strtoul(v, NULL, 10);
+			break;
+		case PF_FLAG:
+			*(bool *)o->ptr = true;
+			break;
+		}
+	}
+	return 0;
+}

@@ -27,6 +27,8 @@ import shutil
 import subprocess
 import sys
 
+import pf_tcp
+
 PCTS = [("p50", 0.50), ("p90", 0.90), ("p99", 0.99), ("p99.9", 0.999),
         ("p99.99", 0.9999)]
 STATS = ["min", "p50", "p90", "p99", "p99.9", "p99.99", "max", "mean"]
@@ -39,6 +41,7 @@ SCENARIOS = [
     ("rx", "4. rx throughput: testpmd txonly over memif"),
     ("lifecycle", "5. lifecycle: WSPStartup/WSPCleanup on a ring port"),
     ("pktgen", "6. pktgen-dpdk profiles"),
+    ("tcp_lat", "7. TCP 64 B ping-pong: loop port vs kernel 127.0.0.1"),
 ]
 
 
@@ -166,7 +169,7 @@ def failure(m):
         return "no frame size with traffic offered and counted"
     if kind == "pktgen_latency" and not fnum(s, "latency_num_pkts", 0) > 0:
         return "pktgen counted no latency packets"
-    return None
+    return pf_tcp.failure(s)
 
 
 def usable(m):
@@ -469,7 +472,7 @@ def targets(ms):
             "; ".join(deltas) + (" (RSS tolerance 256 kB: allocator "
                                  "noise)" if not grows else ""),
             not grows, p))
-    return t
+    return t + pf_tcp.targets(ms)
 
 
 def table_targets(ms, lines):
@@ -765,6 +768,7 @@ def cmd_report(a):
     lines.append("")
     table_throughput(ms, lines)
     table_pktgen(ms, lines)
+    pf_tcp.section(ms, lines, placement, load_cell)
     lines.append("## Lifecycle")
     lines.append("")
     table_lifecycle(ms, lines)
@@ -775,14 +779,15 @@ def cmd_report(a):
     lines.append("")
     notes(ms, lines)
     write_csvs(out, ms)
+    pf_tcp.write_csv(out, ms)
     pngs = []
-    for sc, title in SCENARIOS[:3]:
+    for sc, title in SCENARIOS[:3] + SCENARIOS[6:]:
         pngs += plot_latency(out, ms, sc, title)
     pngs += plot_throughput(out, ms)
     pngs += plot_lifecycle(out, ms)
     lines.append("")
     lines.append("Files: latency.csv, throughput.csv, lifecycle.csv, "
-                 "targets.csv, per-measurement *.summary/*.cdf.csv; plots: "
+                 "targets.csv, tcp.csv, per-measurement *.summary/*.cdf.csv; plots: "
                  + ", ".join(pngs))
     text = "\n".join(lines) + "\n"
     with open(os.path.join(out, "report.md"), "w") as f:
