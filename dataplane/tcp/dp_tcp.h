@@ -249,6 +249,7 @@ struct dp_tcp_pcb {
 	/* RACK-TLP (RFC 8985), µs */
 	uint64_t rack_xmit_us;
 	uint32_t rack_end, rack_rtt_us, min_rtt_us;
+	uint32_t srtt_min_us;		/* least sample SRTT took; 0 */
 	uint32_t ack_rtt_us;		/* this ACK's RTT sample (RFC 6298)
 					 * from the newest segment it
 					 * delivered that was sent once; 0 */

@@ -124,7 +124,13 @@ info_owner(struct dp_lcore *lc, void *arg)
 	if (tp->est_us != 0)
 		o->conn_ms = (lc->now_us - tp->est_us) / 1000;
 	o->rtt_us = tp->srtt_us;
+	/* The least sample of any kind: RACK's (data segments, some that
+	 * SRTT never takes) or SRTT's (the handshake's too), so it is
+	 * never above the SRTT it is shown beside. */
 	o->min_rtt_us = tp->min_rtt_us;
+	if (tp->srtt_min_us != 0 && (o->min_rtt_us == 0 ||
+			tp->srtt_min_us < o->min_rtt_us))
+		o->min_rtt_us = tp->srtt_min_us;
 	o->in_flight = dp_tcp_synced(st) ? tp->snd_max - tp->snd_una : 0;
 	o->cwnd = tp->cwnd;
 	o->snd_wnd = tp->snd_wnd;

@@ -63,6 +63,8 @@ dp_tcp_rtt_sample(struct dp_tcp_pcb *tp, uint32_t r)
 
 	if (r == 0)
 		r = 1;
+	if (tp->srtt_min_us == 0 || r < tp->srtt_min_us)
+		tp->srtt_min_us = r;
 	if (tp->srtt_us == 0) {
 		tp->srtt_us = r;
 		tp->rttvar_us = r / 2;
