@@ -9,8 +9,8 @@
  * WSAPROTOCOL_INFOW and the upcall table Ws2_32 gave us
  * (provider/README.md says why this is what the SPI allows).
  *
- * State is process-wide and written under the lifecycle lock: the DLL is
- * found and loaded once and stays loaded.
+ * State is process-wide, under os_lock: the DLL is found and loaded once
+ * and stays loaded. Lock order: the lifecycle lock, then os_lock.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +19,19 @@
 #include "wsp_log.h"
 #include "wsp_os.h"
 #include "wsp_osprov.h"
+#include "wsp_priv.h"
 
-static LPWSPSTARTUP os_startup;		/* (L) its WSPStartup, once found */
-static GUID os_id;			/* (L) its ProviderId */
-/* (L) its entries for our protocols, by our catalog index; iVersion 0:
- * none */
+static struct wsp_mutex os_lock = WSP_MUTEX_INITIALIZER;
+static LPWSPSTARTUP os_startup;		/* (O) its WSPStartup, once found */
+static GUID os_id;			/* (O) its ProviderId */
+/* (O, then constant) its entries for our protocols, by our catalog
+ * index; iVersion 0: none */
 static WSAPROTOCOL_INFOW os_entry[WSP_CATALOG_NB_ENTRIES];
 static LPWSPSOCKET os_socket;		/* (a) its WSPSocket */
+/* Inside an accelerated process: the OS provider started for the
+ * sockets we serve through it. */
+static WSPPROC_TABLE lower_procs;	/* (O, then constant) */
+static bool lower_up;			/* (O, a) */
 
 static bool
 same_protocol(const WSAPROTOCOL_INFOW *a, const WSAPROTOCOL_INFOW *b)
@@ -161,8 +167,12 @@ wsp_osprov_handoff(WORD version, LPWSPDATA data,
 
 	if (info == NULL)
 		return WSAEFAULT;
-	if (os_startup == NULL && os_find(info) != 0)
+	wsp_mutex_lock(&os_lock);
+	if (os_startup == NULL && os_find(info) != 0) {
+		wsp_mutex_unlock(&os_lock);
 		return WSASYSNOTREADY;
+	}
+	wsp_mutex_unlock(&os_lock);
 	os = os_entry_of(info);
 	e = os != NULL ? *os : *info;
 	ret = os_startup(version, data, &e, *up, procs);
@@ -173,4 +183,62 @@ wsp_osprov_handoff(WORD version, LPWSPDATA data,
 	__atomic_store_n(&os_socket, procs->lpWSPSocket, __ATOMIC_RELEASE);
 	procs->lpWSPSocket = os_socket_of_ours;
 	return 0;
+}
+
+const WSPPROC_TABLE *
+wsp_osprov_lower(const WSAPROTOCOL_INFOW *ours,
+		const WSAPROTOCOL_INFOW **entry, LPINT err)
+{
+	const WSPPROC_TABLE *t = NULL;
+	WSPUPCALLTABLE up;
+	WSPDATA data;
+	int ret;
+
+	wsp_mutex_lock(&os_lock);
+	if (lower_up)
+		goto found;
+	if (os_startup == NULL && os_find(ours) != 0) {
+		*err = WSAENETDOWN;
+		goto out;
+	}
+#define WSP_UPCALL_COPY(name) up.name = WSP_UPCALL(name);
+	WSP_UPCALL_FOREACH(WSP_UPCALL_COPY)
+#undef WSP_UPCALL_COPY
+	ret = os_startup(MAKEWORD(2, 2), &data,
+		(LPWSAPROTOCOL_INFOW)os_entry_of(ours), up, &lower_procs);
+	if (ret != 0) {
+		WSP_LOG(ERR, "OS provider: its WSPStartup failed (%d)", ret);
+		*err = WSAENETDOWN;
+		goto out;
+	}
+	__atomic_store_n(&lower_up, true, __ATOMIC_RELEASE);
+found:
+	*entry = os_entry_of(ours);
+	if (*entry == NULL)
+		*err = WSAEAFNOSUPPORT;
+	else
+		t = &lower_procs;
+out:
+	wsp_mutex_unlock(&os_lock);
+	return t;
+}
+
+const WSPPROC_TABLE *
+wsp_osprov_lower_table(void)
+{
+	return __atomic_load_n(&lower_up, __ATOMIC_ACQUIRE) ? &lower_procs :
+		NULL;
+}
+
+void
+wsp_osprov_lower_stop(void)
+{
+	int err;
+
+	wsp_mutex_lock(&os_lock);
+	if (lower_up) {
+		lower_procs.lpWSPCleanup(&err);
+		__atomic_store_n(&lower_up, false, __ATOMIC_RELEASE);
+	}
+	wsp_mutex_unlock(&os_lock);
 }

@@ -23,4 +23,19 @@ int wsp_osprov_handoff(WORD version, LPWSPDATA data,
 		const WSAPROTOCOL_INFOW *info, const WSPUPCALLTABLE *up,
 		LPWSPPROC_TABLE procs);
 
+/*
+ * Inside an accelerated process: the OS provider's table for the sockets
+ * we serve through it (started on first use with the newest upcall
+ * table), and its catalog entry for our entry ours. NULL with *err set
+ * if it cannot be found or started.
+ */
+const WSPPROC_TABLE *wsp_osprov_lower(const WSAPROTOCOL_INFOW *ours,
+		const WSAPROTOCOL_INFOW **entry, LPINT err);
+
+/* That table once started, else NULL. */
+const WSPPROC_TABLE *wsp_osprov_lower_table(void);
+
+/* WSPCleanup, after every socket is closed: its WSPCleanup. */
+void wsp_osprov_lower_stop(void);
+
 #endif /* _WSP_OSPROV_H_ */

@@ -181,6 +181,7 @@ wsp_cleanup(LPINT lpErrno)
 		wsp_ovl_shutdown();
 		dp_sock_quiesce();
 		wsp_sock_close_all();
+		wsp_osprov_lower_stop();
 		dp_stop();
 	}
 	wsp_mutex_unlock(&wsp_g.lock);
