@@ -176,7 +176,7 @@ overlapped_or_not(const struct wsp_sock *ws, LPWSAOVERLAPPED *ov,
 }
 
 /* Not on the dataplane (yet): an OS path socket, or one whose first
- * send to an address decides. WSP_PATH_*, or 0 with *lpErrno set. */
+ * send to an address decides. WSP_PATH_*, or -1 with *lpErrno set. */
 static int
 send_path(struct wsp_sock *ws, const struct sockaddr *to, int tolen,
 		LPINT lpErrno)
@@ -189,7 +189,7 @@ send_path(struct wsp_sock *ws, const struct sockaddr *to, int tolen,
 	if (to == NULL || wsp_sock_is_stream(ws) ||
 			wsp_addr_from_sa(to, tolen, &dst) != 0)
 		return WSP_PATH_UNDECIDED;
-	return wsp_ospath_route(ws, &dst, false, lpErrno);
+	return wsp_ospath_route(ws, &dst, NULL, 0, lpErrno);
 }
 
 static int
@@ -212,7 +212,7 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 			return wsp_ospath_send(a.ws, bufs, nbufs, sent, flags,
 				wsp_sock_is_stream(a.ws) ? NULL : to, tolen,
 				ov, cr, tid, lpErrno);
-		case 0:
+		case -1:
 			wsp_sock_put(a.ws);
 			return SOCKET_ERROR;
 		}

@@ -100,9 +100,11 @@ replay(struct wsp_sock *ws, const WSPPROC_TABLE *t, SOCKET l)
 			"(%d)", a.port, err);
 }
 
-/* Make the lower socket; os_lock held. 0 or a WSA error. */
+/* Make the lower socket, bound to name if given (a bind that fails
+ * decides nothing); os_lock held. 0 or a WSA error. */
 static int
-go_os(struct wsp_sock *ws, uint32_t ip, int why)
+go_os(struct wsp_sock *ws, uint32_t ip, int why,
+		const struct sockaddr *name, int namelen)
 {
 	const WSAPROTOCOL_INFOW *entry;
 	const WSPPROC_TABLE *t;
@@ -119,6 +121,12 @@ go_os(struct wsp_sock *ws, uint32_t ip, int why)
 	if (l == INVALID_SOCKET)
 		return err;
 	replay(ws, t, l);
+	if (name != NULL && t->lpWSPBind(l, name, namelen, &err) != 0) {
+		int e;
+
+		t->lpWSPCloseSocket(l, &e);
+		return err;
+	}
 	ws->os_why = (uint8_t)why;
 	__atomic_store_n(&ws->lower, l, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->path, WSP_PATH_OS, __ATOMIC_RELEASE);
@@ -129,10 +137,23 @@ go_os(struct wsp_sock *ws, uint32_t ip, int why)
 	return 0;
 }
 
-int
-wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a, bool local,
-		LPINT err)
+/* Multicast and broadcast binds are the dataplane's to take or refuse
+ * (Windows refuses broadcast ones; Linux would take them). */
+static bool
+special(uint32_t ip, uint32_t ours, uint8_t prefix)
 {
+	uint32_t host = prefix >= 32 ? 0 : 0xffffffffu >> prefix;
+
+	return (ip >> 28) == 0xe || ip == 0xffffffffu ||
+		(host != 0 && (ip & ~host) == (ours & ~host) &&
+		(ip & host) == host);
+}
+
+int
+wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a,
+		const struct sockaddr *name, int namelen, LPINT err)
+{
+	bool local = name != NULL;
 	uint32_t ours, mtu;
 	uint8_t prefix;
 	int path, why = 0, e;
@@ -144,8 +165,8 @@ wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a, bool local,
 	dp_sock_local_if(&ours, &prefix, &mtu);
 	if ((a->ip >> 24) == 127)
 		why = WHY_LOOPBACK;
-	else if (local && a->ip != 0 && a->ip != ours &&
-			(a->ip >> 28) != 0xe)
+	else if (local && a->ip != 0 && a->ip != ours && !special(a->ip,
+			ours, prefix))
 		why = WHY_OTHER_LOCAL;
 	if (why == 0) {
 		/* INADDR_ANY is no decision: the next connect or send
@@ -156,10 +177,10 @@ wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a, bool local,
 		}
 		goto out;
 	}
-	e = go_os(ws, a->ip, why);
+	e = go_os(ws, a->ip, why, name, namelen);
 	if (e != 0) {
 		*err = e;
-		path = 0;
+		path = -1;
 	} else {
 		path = WSP_PATH_OS;
 	}

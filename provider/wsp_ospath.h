@@ -27,15 +27,16 @@ wsp_ospath(const struct wsp_sock *ws)
 
 /*
  * Decide where an undecided socket goes, given the address it binds to
- * (local) or talks to: loopback, or a local address that is not ours,
- * goes to the OS provider (the lower socket is made and the options set
- * so far are replayed onto it); our address or any other destination
- * stays on the dataplane; a bind to INADDR_ANY decides nothing. Returns
- * the socket's path, or 0 with *err set if the OS provider cannot take
- * it.
+ * (name: the bind's, a its parse) or talks to (name NULL): loopback, or a
+ * local address that is not ours, goes to the OS provider (the lower
+ * socket is made, the options set so far are replayed onto it, and it is
+ * bound to name: a bind the OS refuses decides nothing); our address or
+ * any other destination stays on the dataplane; a bind to INADDR_ANY
+ * decides nothing. Returns the socket's path (WSP_PATH_*), or -1 with
+ * *err set.
  */
 int wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a,
-		bool local, LPINT err);
+		const struct sockaddr *name, int namelen, LPINT err);
 
 /* Note an option set before the decision, to replay it. */
 void wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,

@@ -143,10 +143,13 @@ wsp_bind(SOCKET s, const struct sockaddr *name, int namelen, LPINT lpErrno)
 		*lpErrno = ret;
 		return SOCKET_ERROR;
 	}
-	switch (wsp_ospath_route(ws, &a, true, lpErrno)) {
-	case WSP_PATH_OS:
+	if (wsp_ospath(ws))
 		return wsp_ospath_bind(ws, name, namelen, lpErrno);
-	case 0:
+	switch (wsp_ospath_route(ws, &a, name, namelen, lpErrno)) {
+	case WSP_PATH_OS:	/* bound by the decision */
+		wsp_sock_put(ws);
+		return 0;
+	case -1:
 		wsp_sock_put(ws);
 		return SOCKET_ERROR;
 	}
@@ -177,10 +180,10 @@ wsp_connect(SOCKET s, const struct sockaddr *name, int namelen,
 	else if (sin->sin_family != AF_UNSPEC || wsp_sock_is_stream(ws))
 		ret = wsp_addr_from_sa(name, namelen, &a);
 	if (ret == 0 && (a.ip != 0 || wsp_ospath(ws))) {
-		switch (wsp_ospath_route(ws, &a, false, lpErrno)) {
+		switch (wsp_ospath_route(ws, &a, NULL, 0, lpErrno)) {
 		case WSP_PATH_OS:
 			return wsp_ospath_connect(ws, name, namelen, lpErrno);
-		case 0:
+		case -1:
 			wsp_sock_put(ws);
 			return SOCKET_ERROR;
 		}
