@@ -143,11 +143,11 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	ws->unicast_if = 0;
 	ws->ts_rx = false;
 	ws->ts_tx = false;
-	ws->path = WSP_PATH_UNDECIDED;
+	/* An accepted OS provider socket is on the OS path from birth. */
 	ws->os_nopt = 0;
-	ws->lower = attr->lower;
-	if (attr->lower != 0)
-		ws->path = WSP_PATH_OS;
+	__atomic_store_n(&ws->lower, attr->lower, __ATOMIC_RELAXED);
+	__atomic_store_n(&ws->path, attr->lower != 0 ? WSP_PATH_OS :
+		WSP_PATH_UNDECIDED, __ATOMIC_RELAXED);
 	if (attr->parent != NULL) {
 		ws->nonblocking = __atomic_load_n(&attr->parent->nonblocking,
 			__ATOMIC_RELAXED);
