@@ -1147,6 +1147,14 @@ int WSPAPI WPUCompleteOverlappedRequest(SOCKET s,
 /* Exported by Ws2_32: how extension functions, which the application
  * calls directly, report their errors. */
 void WSAAPI WSASetLastError(int iError);
+/* Exported by Ws2_32: the catalog as installers and providers read it
+ * (no WSAStartup needed), and a provider's DLL path by GUID. */
+int WSPAPI WSCEnumProtocols(LPINT lpiProtocols,
+	LPWSAPROTOCOL_INFOW lpProtocolBuffer, LPDWORD lpdwBufferLength,
+	LPINT lpErrno);
+int WSPAPI WSCGetProviderPath(LPGUID lpProviderId,
+	WCHAR *lpszProviderDllPath, LPINT lpProviderDllPathLen,
+	LPINT lpErrno);
 
 #endif /* _WIN32 */
 

@@ -20,6 +20,7 @@
 #include "wsp_error.h"
 #include "wsp_evsel.h"
 #include "wsp_os.h"
+#include "wsp_ospath.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
@@ -186,6 +187,15 @@ select_common(SOCKET s, bool async, WSAEVENT ev, HWND hwnd,
 	ws = wsp_sock_get(s, lpErrno);
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	/* WSPAsyncSelect's messages carry the handle: the OS provider's
+	 * would name its own. Not served on the OS path. */
+	if (wsp_ospath(ws) && async) {
+		wsp_sock_put(ws);
+		*lpErrno = WSAEOPNOTSUPP;
+		return SOCKET_ERROR;
+	}
+	if (wsp_ospath(ws))
+		return wsp_ospath_event_select(ws, ev, events, lpErrno);
 	if (!async && events != 0 && ev == NULL) {
 		wsp_sock_put(ws);
 		*lpErrno = WSAEINVAL;
@@ -278,6 +288,8 @@ wsp_enum_network_events(SOCKET s, WSAEVENT ev, LPWSANETWORKEVENTS ne,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	if (wsp_ospath(ws))
+		return wsp_ospath_enum_events(ws, ev, ne, lpErrno);
 	if (ne == NULL) {
 		wsp_sock_put(ws);
 		*lpErrno = WSAEFAULT;

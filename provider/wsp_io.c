@@ -17,6 +17,7 @@
 #include "wsp_error.h"
 #include "wsp_evsel.h"
 #include "wsp_iov.h"
+#include "wsp_ospath.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
@@ -174,6 +175,23 @@ overlapped_or_not(const struct wsp_sock *ws, LPWSAOVERLAPPED *ov,
 	}
 }
 
+/* Not on the dataplane (yet): an OS path socket, or one whose first
+ * send to an address decides. WSP_PATH_*, or -1 with *lpErrno set. */
+static int
+send_path(struct wsp_sock *ws, const struct sockaddr *to, int tolen,
+		LPINT lpErrno)
+{
+	struct dp_addr dst;
+
+	if (wsp_ospath(ws))
+		return WSP_PATH_OS;
+	/* A bad address is the dataplane path's to report. */
+	if (to == NULL || wsp_sock_is_stream(ws) ||
+			wsp_addr_from_sa(to, tolen, &dst) != 0)
+		return WSP_PATH_UNDECIDED;
+	return wsp_ospath_route(ws, &dst, NULL, 0, lpErrno);
+}
+
 static int
 send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 		const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
@@ -188,6 +206,17 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 	if (a.ws == NULL)
 		return SOCKET_ERROR;
 	overlapped_or_not(a.ws, &ov, &cr);
+	if (__atomic_load_n(&a.ws->path, __ATOMIC_RELAXED) != WSP_PATH_DP) {
+		switch (send_path(a.ws, to, tolen, lpErrno)) {
+		case WSP_PATH_OS:
+			return wsp_ospath_send(a.ws, bufs, nbufs, sent, flags,
+				wsp_sock_is_stream(a.ws) ? NULL : to, tolen,
+				ov, cr, tid, lpErrno);
+		case -1:
+			wsp_sock_put(a.ws);
+			return SOCKET_ERROR;
+		}
+	}
 	if (sent == NULL && ov == NULL)
 		err = WSAEFAULT;
 	else if (flags & ~(DWORD)MSG_DONTROUTE)
@@ -294,6 +323,9 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 	/* A stream ignores lpFrom (recvfrom remarks). */
 	if (wsp_sock_is_stream(a.ws))
 		from = NULL;
+	if (wsp_ospath(a.ws))
+		return wsp_ospath_recv(a.ws, bufs, nbufs, rcvd, lpflags, from,
+			fromlen, ov, cr, tid, lpErrno);
 	if (lpflags == NULL || (rcvd == NULL && ov == NULL) ||
 			(from != NULL && (fromlen == NULL ||
 			*fromlen < (int)sizeof(struct sockaddr_in))))

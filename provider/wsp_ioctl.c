@@ -26,6 +26,7 @@
 #include "wsp_error.h"
 #include "wsp_evsel.h"
 #include "wsp_ext.h"
+#include "wsp_ospath.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
@@ -197,6 +198,12 @@ wsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
 	ws = wsp_sock_get(s, lpErrno);
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	/* WSAPoll and extension functions stay ours: they must see our
+	 * handles. */
+	if (wsp_ospath(ws) && ov == NULL && code != SIO_BSP_HANDLE_POLL &&
+			code != SIO_GET_EXTENSION_FUNCTION_POINTER)
+		return wsp_ospath_ioctl(ws, code, in, inlen, out, outlen, ret,
+			tid, lpErrno);
 	bsp_poll_ov = code == SIO_BSP_HANDLE_POLL && ov != NULL;
 	if (!ws->overlapped) {
 		ov = NULL;

@@ -119,4 +119,17 @@ int wsp_os_image_path(char *buf, size_t len);
  */
 int wsp_os_pin_module(void);
 
+/** A function address, whatever its type. */
+typedef void (*wsp_os_fn)(void);
+
+/**
+ * Load a DLL by the path the Winsock catalog gives (UTF-16, as
+ * WSCGetProviderPath returns it; on Windows environment strings such as
+ * %SystemRoot% are expanded first, as Ws2_32 does) and find its export
+ * sym. The DLL stays loaded for the life of the process. NULL, with err
+ * filled, if either fails.
+ */
+wsp_os_fn wsp_os_dll_symbol(const uint16_t *path, const char *sym,
+		char *err, size_t errlen);
+
 #endif /* _WSP_OS_H_ */

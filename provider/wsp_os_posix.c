@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* OS seam, POSIX side (see wsp_os.h). */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,4 +196,34 @@ wsp_os_image_path(char *buf, size_t len)
 		return -1;	/* unknown, or possibly cut */
 	buf[n] = '\0';
 	return 0;
+}
+
+/* Catalog paths are UTF-16; ours are ASCII (anything else is refused). */
+wsp_os_fn
+wsp_os_dll_symbol(const uint16_t *path, const char *sym, char *err,
+		size_t errlen)
+{
+	char p[4096];
+	void *dl, *f;
+	size_t i;
+
+	for (i = 0; path[i] != 0 && i + 1 < sizeof(p); i++) {
+		if (path[i] >= 0x80) {
+			snprintf(err, errlen, "non-ASCII DLL path");
+			return NULL;
+		}
+		p[i] = (char)path[i];
+	}
+	p[i] = '\0';
+	dl = dlopen(p, RTLD_NOW | RTLD_LOCAL);
+	if (dl == NULL) {
+		snprintf(err, errlen, "%s", dlerror());
+		return NULL;
+	}
+	f = dlsym(dl, sym);
+	if (f == NULL) {
+		snprintf(err, errlen, "%s has no %s", p, sym);
+		return NULL;
+	}
+	return (wsp_os_fn)(uintptr_t)f;
 }

@@ -390,3 +390,34 @@ wsp_os_image_path(char *buf, size_t len)
 	buf[k] = '\0';
 	return 0;
 }
+
+wsp_os_fn
+wsp_os_dll_symbol(const uint16_t *path, const char *sym, char *err,
+		size_t errlen)
+{
+	WCHAR p[MAX_PATH];
+	HMODULE h;
+	FARPROC f;
+	DWORD n;
+
+	/* The catalog keeps %SystemRoot%\\system32\\mswsock.dll. */
+	n = ExpandEnvironmentStringsW((LPCWSTR)path, p, MAX_PATH);
+	if (n == 0 || n > MAX_PATH) {
+		snprintf(err, errlen, "cannot expand the DLL path (%lu)",
+			GetLastError());
+		return NULL;
+	}
+	h = LoadLibraryW(p);
+	if (h == NULL) {
+		snprintf(err, errlen, "LoadLibrary failed (%lu)",
+			GetLastError());
+		return NULL;
+	}
+	f = GetProcAddress(h, sym);
+	if (f == NULL) {
+		snprintf(err, errlen, "no %s export (%lu)", sym,
+			GetLastError());
+		return NULL;
+	}
+	return (wsp_os_fn)(uintptr_t)f;
+}

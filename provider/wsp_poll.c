@@ -40,9 +40,11 @@
 #include "wsp_error.h"
 #include "wsp_ext.h"
 #include "wsp_os.h"
+#include "wsp_ospath.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
+#include "wsp_wait.h"
 
 #define POLL_ASKABLE	(POLLRDNORM | POLLRDBAND | POLLWRNORM)
 #define POLL_ALWAYS	(POLLERR | POLLHUP | POLLNVAL)
@@ -51,9 +53,17 @@ struct poll_set {
 	WSAPOLLFD *fds;
 	ULONG n;
 	struct wsp_sock **ws;		/* per entry, NULL: not ours */
-	struct dp_sock **socks;		/* the valid ones, for the wait */
+	int *os;			/* per entry, its OS path index or
+					 * -1 */
+	struct dp_sock **socks;		/* the dataplane ones, for the wait */
 	unsigned int *events;
 	unsigned int nvalid;
+	/* the OS path entries, asked through the OS provider */
+	struct wsp_sock **os_ws;
+	unsigned int *os_want;
+	unsigned int *os_got;
+	unsigned int nos;
+	int err;			/* a failed collect's WSA error */
 };
 
 static bool
@@ -96,6 +106,16 @@ stream_revents(struct wsp_sock *ws, unsigned int ev)
 	return r;
 }
 
+/* An OS path socket's readiness, from select's sets. */
+static SHORT
+os_revents(unsigned int sel)
+{
+	if (sel & WSP_SEL_EXCEPT)	/* the connect failed */
+		return POLLHUP | POLLERR | POLLWRNORM;
+	return ((sel & WSP_SEL_READ) ? POLLRDNORM : 0) |
+		((sel & WSP_SEL_WRITE) ? POLLWRNORM : 0);
+}
+
 /* What entry i reports now. */
 static SHORT
 revents_of(const struct poll_set *p, ULONG i)
@@ -109,6 +129,9 @@ revents_of(const struct poll_set *p, ULONG i)
 	/* "when the local socket is closed" */
 	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)
 		return POLLERR;
+	if (p->os[i] >= 0)
+		return os_revents(p->os_got[p->os[i]]) &
+			(p->fds[i].events | POLL_ALWAYS);
 	ev = dp_sock_ready(ws->dp);
 	if (wsp_sock_is_stream(ws))
 		r = stream_revents(ws, ev);
@@ -118,12 +141,16 @@ revents_of(const struct poll_set *p, ULONG i)
 	return r & (p->fds[i].events | POLL_ALWAYS);
 }
 
-/* How many entries report something; with keep, their revents. */
+/* How many entries report something; with keep, their revents. -1:
+ * the OS provider failed (p->err). */
 static int
-collect(struct poll_set *p, bool keep)
+collect_fds(struct poll_set *p, bool keep)
 {
 	int ready = 0;
 
+	if (p->nos > 0 && wsp_ospath_ready(p->os_ws, p->os_want, p->os_got,
+			p->nos, &p->err) < 0)
+		return -1;
 	for (ULONG i = 0; i < p->n; i++) {
 		SHORT r = revents_of(p, i);
 
@@ -137,15 +164,30 @@ collect(struct poll_set *p, bool keep)
 /* What each valid socket waits for: what it may report and does not
  * have up yet (one that is up, and not asked for, must not end every
  * wait at once). */
-static void
-wait_events(struct poll_set *p)
+static int
+collect(void *ctx)
 {
+	return collect_fds(ctx, false);
+}
+
+/* A close of one of them is reported (POLLERR); only the dataplane
+ * stopping (WSPCleanup) ends the call. */
+static bool
+go_on(void *ctx)
+{
+	return collect_fds(ctx, false) > 0;
+}
+
+static void
+wait_events(void *ctx)
+{
+	struct poll_set *p = ctx;
 	unsigned int j = 0;
 
 	for (ULONG i = 0; i < p->n; i++) {
 		unsigned int ev = DP_EV_ERROR;
 
-		if (p->ws[i] == NULL)
+		if (p->ws[i] == NULL || p->os[i] >= 0)
 			continue;
 		/* The peer's FIN and a listener's connection come as
 		 * readability, and are always reported as POLLHUP or
@@ -175,7 +217,8 @@ static int
 resolve(struct poll_set *p)
 {
 	const size_t per = sizeof(*p->ws) + sizeof(*p->socks) +
-		sizeof(*p->events);
+		sizeof(*p->os_ws) + sizeof(*p->os) + sizeof(*p->events) +
+		2 * sizeof(*p->os_want);
 
 	if ((size_t)p->n > SIZE_MAX / per)
 		return WSAENOBUFS;
@@ -187,17 +230,33 @@ resolve(struct poll_set *p)
 	if (p->ws == NULL)
 		return WSAENOBUFS;
 	p->socks = (struct dp_sock **)(p->ws + p->n);
-	p->events = (unsigned int *)(p->socks + p->n);
+	p->os_ws = (struct wsp_sock **)(p->socks + p->n);
+	p->os = (int *)(p->os_ws + p->n);
+	p->events = (unsigned int *)(p->os + p->n);
+	p->os_want = p->events + p->n;
+	p->os_got = p->os_want + p->n;
 	p->nvalid = 0;
+	p->nos = 0;
 	for (ULONG i = 0; i < p->n; i++) {
+		struct wsp_sock *ws;
 		int e;
 
-		p->ws[i] = negative(p->fds[i].fd) ? NULL :
+		ws = p->ws[i] = negative(p->fds[i].fd) ? NULL :
 			wsp_sock_get(p->fds[i].fd, &e);
-		if (p->ws[i] != NULL)
-			p->socks[p->nvalid++] = p->ws[i]->dp;
+		p->os[i] = -1;
+		if (ws != NULL && wsp_ospath(ws)) {
+			p->os[i] = (int)p->nos;
+			p->os_ws[p->nos] = ws;
+			p->os_want[p->nos++] = WSP_SEL_EXCEPT |
+				((p->fds[i].events & POLLRDNORM) ?
+				WSP_SEL_READ : 0) |
+				((p->fds[i].events & POLLWRNORM) ?
+				WSP_SEL_WRITE : 0);
+		} else if (ws != NULL) {
+			p->socks[p->nvalid++] = ws->dp;
+		}
 	}
-	if (p->nvalid == 0) {
+	if (p->nvalid == 0 && p->nos == 0) {
 		put_all(p);
 		return WSAEINVAL;
 	}
@@ -209,8 +268,8 @@ static int
 poll_fds(WSAPOLLFD *fds, ULONG n, INT timeout, int *ready)
 {
 	struct poll_set p = { .fds = fds, .n = n };
-	uint64_t deadline = 0;
-	int err, ret = 0;
+	struct wsp_wait w;
+	int err, ret;
 
 	if (n == 0)
 		return WSAEINVAL;
@@ -219,33 +278,15 @@ poll_fds(WSAPOLLFD *fds, ULONG n, INT timeout, int *ready)
 	err = resolve(&p);
 	if (err != 0)
 		return err;
-	if (timeout > 0)
-		deadline = wsp_clock_us() + (uint64_t)timeout * 1000;
-	for (;;) {
-		int64_t left = timeout < 0 ? -1 : 0;
-
-		if (timeout > 0) {
-			uint64_t now = wsp_clock_us();
-
-			left = now >= deadline ? 0 : (int64_t)(deadline - now);
-		}
-		/* The wait set before the readiness, as select's: an event
-		 * between them is collected or ends the wait at once. */
-		wait_events(&p);
-		if (collect(&p, false) > 0 || left == 0)
-			break;
-		ret = dp_sock_wait_any(p.socks, p.events, p.nvalid, left);
-		if (ret == -ETIMEDOUT)
-			break;
-		/* A close of one of them is reported (POLLERR); only the
-		 * dataplane stopping (WSPCleanup) fails the call. */
-		if (ret != 0 && collect(&p, false) == 0)
-			break;
-		ret = 0;
-	}
-	*ready = collect(&p, true);
+	w = (struct wsp_wait){ .socks = p.socks, .events = p.events,
+		.ns = p.nvalid, .os = p.nos > 0, .ctx = &p,
+		.prepare = wait_events, .collect = collect, .go_on = go_on };
+	ret = wsp_wait_run(&w, timeout < 0 ? -1 : (int64_t)timeout * 1000);
+	*ready = ret <= 0 ? collect_fds(&p, true) : -1;
 	put_all(&p);
-	if (ret != 0 && ret != -ETIMEDOUT)
+	if (ret > 0 || *ready < 0)
+		return p.err;
+	if (ret < 0)
 		return wsp_error_from_errno(ret);
 	return 0;
 }

@@ -19,6 +19,9 @@ struct wsp_global {
 	struct wsp_mutex lock;		/* the lifecycle lock */
 	unsigned int refcount;		/* (L) WSPStartup - WSPCleanup */
 	WSPUPCALLTABLE upcalls;		/* (L, read by any) newest table */
+	bool decided;			/* (L) the policy was asked */
+	bool accelerated;		/* (L) and its answer, for the life
+					 * of the process */
 };
 
 extern struct wsp_global wsp_g;

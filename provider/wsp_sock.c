@@ -9,6 +9,7 @@
 #include "wsp_error.h"
 #include "wsp_evsel.h"
 #include "wsp_log.h"
+#include "wsp_ospath.h"
 #include "wsp_ovl.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
@@ -142,6 +143,11 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	ws->unicast_if = 0;
 	ws->ts_rx = false;
 	ws->ts_tx = false;
+	/* An accepted OS provider socket is on the OS path from birth. */
+	ws->os_nopt = 0;
+	__atomic_store_n(&ws->lower, attr->lower, __ATOMIC_RELAXED);
+	__atomic_store_n(&ws->path, attr->lower != 0 ? WSP_PATH_OS :
+		WSP_PATH_UNDECIDED, __ATOMIC_RELAXED);
 	if (attr->parent != NULL) {
 		ws->nonblocking = __atomic_load_n(&attr->parent->nonblocking,
 			__ATOMIC_RELAXED);
@@ -253,6 +259,8 @@ wsp_sock_close(struct wsp_sock *ws, bool abortive, bool notify)
 	 * through WPUCompleteOverlappedRequest, which needs the handle:
 	 * release it only after them. */
 	dp_sock_interrupt(ws->dp);
+	if (wsp_ospath(ws))
+		wsp_ospath_close(ws);
 	wsp_evsel_close(ws);
 	wsp_ovl_cancel(ws, notify);
 	WSP_UPCALL(lpWPUCloseSocketHandle)(ws->handle, &err);

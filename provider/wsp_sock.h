@@ -12,7 +12,8 @@
  * a valid object and fails cleanly instead of touching freed memory.
  *
  * Key: (c) constant while open; (a) atomic; (v) under wsp_ovl.c's lock;
- * (w) under wsp_watch.c's lock; (e) under wsp_evsel.c's lock.
+ * (w) under wsp_watch.c's lock; (e) under wsp_evsel.c's lock; (o) under
+ * wsp_ospath.c's lock.
  */
 #ifndef _WSP_SOCK_H_
 #define _WSP_SOCK_H_
@@ -66,6 +67,18 @@ struct wsp_sock {
 	struct dp_sock *deferred;	/* (a) listeners: the connection a
 					 * CF_DEFER left for the next accept */
 	WSAPROTOCOL_INFOW info;		/* (c) the catalog entry */
+	/* the OS path (wsp_ospath.c): traffic the NIC cannot carry */
+	uint8_t path;			/* (a) WSP_PATH_*, set once */
+	uint8_t os_why;			/* (o) why WSP_PATH_OS */
+	uint8_t os_nopt;		/* (o) options noted before deciding */
+	SOCKET lower;			/* (a) the OS provider's socket,
+					 * published before path */
+	struct wsp_os_opt {
+		int level;
+		int name;
+		int len;
+		char v[16];
+	} os_opt[8];			/* (o) */
 	/* overlapped operations (wsp_ovl.c), each queue in posting order */
 	struct wsp_ovl_queue ovl_recv;	/* (v) pending receives */
 	struct wsp_ovl_queue ovl_send;	/* (v) pending stream sends */
@@ -95,6 +108,11 @@ struct wsp_sock {
 };
 
 #define WSP_SOCK_CLOSING	0x80000000u
+
+/* path: decided at bind, connect or the first send (wsp_ospath.c). */
+#define WSP_PATH_UNDECIDED	0
+#define WSP_PATH_DP		1	/* wspdk's dataplane */
+#define WSP_PATH_OS		2	/* the OS provider, behind us */
 
 /* ext_ctx: connected by AcceptEx / ConnectEx, its context not updated
  * yet (SO_UPDATE_ACCEPT_CONTEXT / SO_UPDATE_CONNECT_CONTEXT). */
@@ -133,6 +151,8 @@ struct wsp_sock_attr {
 					 * and SO_KEEPALIVE it inherits */
 	struct dp_sock *adopt;		/* an accepted connection, or NULL:
 					 * create one */
+	SOCKET lower;			/* an accepted OS provider socket it
+					 * stands for, or 0 */
 };
 
 /* A new provider socket, its dataplane socket and its handle, or

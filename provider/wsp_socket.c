@@ -14,6 +14,7 @@
 #include "wsp_addr.h"
 #include "wsp_error.h"
 #include "wsp_log.h"
+#include "wsp_ospath.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
@@ -66,6 +67,7 @@ wsp_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
 	attr.info = info;
 	attr.parent = NULL;
 	attr.adopt = NULL;
+	attr.lower = 0;
 	return wsp_sock_open(&attr, lpErrno);
 }
 
@@ -101,6 +103,9 @@ wsp_close_socket(SOCKET s, LPINT lpErrno)
 	if (ws == NULL)
 		return SOCKET_ERROR;
 	l = __atomic_load_n(&ws->linger, __ATOMIC_RELAXED);
+	/* The OS provider's socket lingers as it was told (forwarded). */
+	if (wsp_ospath(ws))
+		l = 0;
 	if ((l >> 16) != 0) {
 		uint32_t secs = l & 0xffff;
 
@@ -138,6 +143,16 @@ wsp_bind(SOCKET s, const struct sockaddr *name, int namelen, LPINT lpErrno)
 		*lpErrno = ret;
 		return SOCKET_ERROR;
 	}
+	if (wsp_ospath(ws))
+		return wsp_ospath_bind(ws, name, namelen, lpErrno);
+	switch (wsp_ospath_route(ws, &a, name, namelen, lpErrno)) {
+	case WSP_PATH_OS:	/* bound by the decision */
+		wsp_sock_put(ws);
+		return 0;
+	case -1:
+		wsp_sock_put(ws);
+		return SOCKET_ERROR;
+	}
 	ret = dp_sock_bind(ws->dp, &a);
 	wsp_sock_put(ws);
 	return ret == 0 ? 0 : wsp_fail(ret, lpErrno);
@@ -164,6 +179,15 @@ wsp_connect(SOCKET s, const struct sockaddr *name, int namelen,
 		ret = WSAEFAULT;
 	else if (sin->sin_family != AF_UNSPEC || wsp_sock_is_stream(ws))
 		ret = wsp_addr_from_sa(name, namelen, &a);
+	if (ret == 0 && (a.ip != 0 || wsp_ospath(ws))) {
+		switch (wsp_ospath_route(ws, &a, NULL, 0, lpErrno)) {
+		case WSP_PATH_OS:
+			return wsp_ospath_connect(ws, name, namelen, lpErrno);
+		case -1:
+			wsp_sock_put(ws);
+			return SOCKET_ERROR;
+		}
+	}
 	if (ret == 0 && wsp_sock_is_stream(ws))
 		ret = wsp_stream_connect(ws, &a);
 	else if (ret == 0 && (ret = dp_sock_connect(ws->dp, &a)) != 0)
@@ -184,6 +208,8 @@ wsp_shutdown(SOCKET s, int how, LPINT lpErrno)
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	if (wsp_ospath(ws))
+		return wsp_ospath_shutdown(ws, how, lpErrno);
 	if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH) {
 		wsp_sock_put(ws);
 		*lpErrno = WSAEINVAL;
@@ -215,6 +241,8 @@ name_of(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT lpErrno,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	if (wsp_ospath(ws))
+		return wsp_ospath_name(ws, name, namelen, peer, lpErrno);
 	/* A stream has a peer while connected, not while connecting; an
 	 * AcceptEx socket has no name either until its update. */
 	if (peer && (wsp_ext_ctx_stale(ws, WSP_EXT_CTX_ACCEPTED |

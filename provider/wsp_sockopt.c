@@ -16,6 +16,7 @@
 #include "dp_sock.h"
 #include "wsp_error.h"
 #include "wsp_ext.h"
+#include "wsp_ospath.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
@@ -316,6 +317,9 @@ wsp_set_sock_opt(SOCKET s, int level, int optname, const char *optval,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	if (wsp_ospath(ws))
+		return wsp_ospath_set_opt(ws, level, optname, optval, optlen,
+			lpErrno);
 	if (level == SOL_SOCKET && (optname == SO_UPDATE_ACCEPT_CONTEXT ||
 			optname == SO_UPDATE_CONNECT_CONTEXT)) {
 		err = wsp_ext_tcp_update_context(ws, optname, optval, optlen);
@@ -327,6 +331,9 @@ wsp_set_sock_opt(SOCKET s, int level, int optname, const char *optval,
 	if (o != NULL)
 		err = optval == NULL ? WSAEFAULT :
 			set_one(ws, o, optval, optlen);
+	/* Set here too if the socket goes to the OS provider later. */
+	if (err == 0 && o != NULL)
+		wsp_ospath_note_opt(ws, level, optname, optval, optlen);
 out:
 	wsp_sock_put(ws);
 	if (err != 0) {
@@ -430,6 +437,9 @@ wsp_get_sock_opt(SOCKET s, int level, int optname, char *optval,
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	if (wsp_ospath(ws))
+		return wsp_ospath_get_opt(ws, level, optname, optval, optlen,
+			lpErrno);
 	o = find(ws, level, optname, &err);
 	if (o != NULL && !gettable(o->kind))
 		o = NULL, err = WSAENOPROTOOPT;

@@ -10,6 +10,11 @@
  * WSPStartup starts afresh in the same process. One lock serialises both,
  * so they may race from any number of threads.
  *
+ * A process the policy does not accelerate never gets that far: its
+ * WSPStartup hands it to the operating system's own provider, returning
+ * that provider's proc table, so Ws2_32 calls it directly and DPDK is
+ * never started (wsp_osprov.c, provider/README.md).
+ *
  * This is the only exported function of the provider; everything else is
  * reached through the table it fills in.
  */
@@ -20,7 +25,9 @@
 #include "wsp_abi.h"
 #include "wsp_config.h"
 #include "wsp_log.h"
+#include "wsp_osprov.h"
 #include "wsp_ovl.h"
+#include "wsp_policy.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 
@@ -122,6 +129,21 @@ WSPStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info,
 			HIBYTE(version) < 2))
 		return WSAVERNOTSUPPORTED;
 	wsp_mutex_lock(&wsp_g.lock);
+	if (!wsp_g.decided) {
+		char why[256];
+
+		/* Once per process: a process cannot change sides. */
+		wsp_g.accelerated = wsp_policy_accelerated(why, sizeof(why));
+		wsp_g.decided = true;
+		WSP_LOG(NOTICE, "%s%s", why, wsp_g.accelerated ? "" :
+			"; every socket goes to the OS provider");
+	}
+	if (!wsp_g.accelerated) {
+		ret = wsp_osprov_handoff(version, data, info, &upcalls,
+			procs);
+		wsp_mutex_unlock(&wsp_g.lock);
+		return ret;
+	}
 	if (wsp_g.refcount == 0)
 		ret = bring_up();
 	if (ret == 0) {
@@ -159,6 +181,7 @@ wsp_cleanup(LPINT lpErrno)
 		wsp_ovl_shutdown();
 		dp_sock_quiesce();
 		wsp_sock_close_all();
+		wsp_osprov_lower_stop();
 		dp_stop();
 	}
 	wsp_mutex_unlock(&wsp_g.lock);

@@ -18,6 +18,7 @@
 #include "wsp_addr.h"
 #include "wsp_error.h"
 #include "wsp_evsel.h"
+#include "wsp_ospath.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
@@ -128,6 +129,8 @@ wsp_listen(SOCKET s, int backlog, LPINT lpErrno)
 
 	if (ws == NULL)
 		return SOCKET_ERROR;
+	if (wsp_ospath(ws))
+		return wsp_ospath_listen(ws, backlog, lpErrno);
 	if (!wsp_sock_is_stream(ws))
 		ret = -EOPNOTSUPP;
 	else if (synced(wsp_stream_state(ws)))
@@ -240,6 +243,9 @@ wsp_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
 
 	if (ws == NULL)
 		return INVALID_SOCKET;
+	if (wsp_ospath(ws))
+		return wsp_ospath_accept(ws, addr, addrlen, cond, cbdata,
+			lpErrno);
 	err = accept_check(ws, addr, addrlen);
 	if (err == 0) {
 		err = take(ws, &child, &peer);

@@ -566,24 +566,67 @@ test_async_select(void)
 	closesocket(s);
 }
 
+/* Ours first, then the OS base provider's twins (another GUID). */
 static void
 test_enum_protocols(void)
 {
 	WSAPROTOCOL_INFOW p[4];
 	INT tcp[] = { IPPROTO_TCP, 0 };
 	DWORD len = 0;
+	int err = 0;
 
 	CU_ASSERT_EQUAL(WSAEnumProtocolsW(NULL, NULL, &len), SOCKET_ERROR);
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSAENOBUFS);
-	CU_ASSERT_EQUAL(len, 2 * sizeof(p[0]));
+	CU_ASSERT_EQUAL(len, 4 * sizeof(p[0]));
 	len = sizeof(p);
-	CU_ASSERT_EQUAL(WSAEnumProtocolsW(NULL, p, &len), 2);
+	CU_ASSERT_EQUAL(WSAEnumProtocolsW(NULL, p, &len), 4);
 	CU_ASSERT_EQUAL(p[0].dwCatalogEntryId, 1001);
 	CU_ASSERT_EQUAL(p[1].dwCatalogEntryId, 1002);
 	CU_ASSERT_EQUAL(p[1].iProtocol, IPPROTO_TCP);
 	CU_ASSERT_EQUAL(p[0].dwServiceFlags1 & XP1_IFS_HANDLES, 0);
-	CU_ASSERT_EQUAL(WSAEnumProtocolsW(tcp, p, &len), 1);
+	CU_ASSERT_EQUAL(memcmp(&p[0].ProviderId, &wsp_provider_guid,
+		sizeof(GUID)), 0);
+	CU_ASSERT_NOT_EQUAL(memcmp(&p[2].ProviderId, &wsp_provider_guid,
+		sizeof(GUID)), 0);
+	CU_ASSERT_EQUAL(p[3].iProtocol, IPPROTO_TCP);
+	CU_ASSERT_EQUAL(p[3].ProtocolChain.ChainLen, BASE_PROTOCOL);
+	CU_ASSERT_EQUAL(WSAEnumProtocolsW(tcp, p, &len), 2);
 	CU_ASSERT_EQUAL(p[0].iSocketType, SOCK_STREAM);
+	/* WSCEnumProtocols: the same catalog, errors through lpErrno. */
+	len = 0;
+	CU_ASSERT_EQUAL(WSCEnumProtocols(NULL, NULL, &len, &err),
+		SOCKET_ERROR);
+	CU_ASSERT_EQUAL(err, WSAENOBUFS);
+	CU_ASSERT_EQUAL(len, 4 * sizeof(p[0]));
+	CU_ASSERT_EQUAL(WSCEnumProtocols(NULL, p, &len, &err), 4);
+}
+
+/* WSCGetProviderPath names the OS base provider's DLL by its GUID. */
+static void
+test_os_provider_path(void)
+{
+	WSAPROTOCOL_INFOW p[4];
+	WCHAR path[512];
+	DWORD len = sizeof(p);
+	GUID none = { 0 };
+	int n = 0, err = 0, i;
+	const char *want = ws2_stub_os_provider_path();
+
+	CU_ASSERT_EQUAL(WSCEnumProtocols(NULL, p, &len, &err), 4);
+	CU_ASSERT_EQUAL(WSCGetProviderPath(&p[2].ProviderId, NULL, &n, &err),
+		SOCKET_ERROR);
+	CU_ASSERT_EQUAL(err, WSAEFAULT);
+	CU_ASSERT_EQUAL(n, (int)strlen(want) + 1);
+	n = 512;
+	CU_ASSERT_EQUAL(WSCGetProviderPath(&p[2].ProviderId, path, &n, &err),
+		0);
+	for (i = 0; want[i] != '\0'; i++)
+		if (path[i] != (WCHAR)want[i])
+			break;
+	CU_ASSERT_EQUAL(want[i], '\0');
+	CU_ASSERT_EQUAL(WSCGetProviderPath(&none, path, &n, &err),
+		SOCKET_ERROR);
+	CU_ASSERT_EQUAL(err, WSAEINVAL);
 }
 
 /* WSAStringToAddress and WSAAddressToString round-trip, A and W. */
@@ -699,6 +742,7 @@ static const struct wt_test fake_tests[] = {
 	WT_TEST(test_select),
 	WT_TEST(test_async_select),
 	WT_TEST(test_enum_protocols),
+	WT_TEST(test_os_provider_path),
 	WT_TEST(test_string_address),
 	WT_TEST(test_provider_path),
 	WT_TEST_END

@@ -232,6 +232,9 @@ const WSAPROTOCOL_INFOW *ws2_stub_catalog_entry(unsigned i);
 /** Path of the provider loaded, or to be loaded (WSPDK_PROVIDER). */
 const char *ws2_stub_provider_path(void);
 
+/** Path of the OS base provider's DLL (WSPDK_OS_PROVIDER overrides). */
+const char *ws2_stub_os_provider_path(void);
+
 /** WSAStartup's reference count. */
 int ws2_stub_startup_count(void);
 

@@ -14,6 +14,12 @@
  *
  * The provider is dlopened once and never dlclosed: DPDK (telemetry,
  * EAL threads) keeps callbacks into it for the life of the process.
+ *
+ * The catalog lists wspdk's entries first, then an "OS" base provider for
+ * the same protocols (a GUID of its own, its DLL the kernel-socket
+ * provider os_provider.c), as Windows lists Microsoft's MSAFD entries
+ * after an installed provider: Ws2_32 picks ours for socket(), and wspdk
+ * finds the OS provider through WSCEnumProtocols / WSCGetProviderPath.
  */
 
 #include <dlfcn.h>
@@ -28,7 +34,18 @@
 #ifndef WS2_DEFAULT_PROVIDER
 #define WS2_DEFAULT_PROVIDER	"libwspdk.so"
 #endif
+#ifndef WS2_OS_PROVIDER
+#define WS2_OS_PROVIDER		"libws2os.so"
+#endif
 #define WS2_FIRST_CATALOG_ID	1001
+#define WS2_CATALOG_MAX		(2 * WSP_CATALOG_NB_ENTRIES)
+
+/* The OS base provider's ProviderId: {E70F1AA0-AB8B-11CF-8CA3-
+ * 00805F48A192}, the one MSAFD's TCP/IP entries carry on Windows. */
+static const GUID os_provider_guid = {
+	0xe70f1aa0, 0xab8b, 0x11cf,
+	{ 0x8c, 0xa3, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92 }
+};
 
 static _Thread_local int last_error;
 
@@ -39,7 +56,7 @@ static LPWSPSTARTUP provider_startup;
 WSPPROC_TABLE ws2_procs;
 
 static pthread_once_t catalog_once = PTHREAD_ONCE_INIT;
-static WSAPROTOCOL_INFOW catalog[WSP_CATALOG_NB_ENTRIES];
+static WSAPROTOCOL_INFOW catalog[WS2_CATALOG_MAX];
 static unsigned catalog_n;
 
 static int WSPAPI
@@ -56,20 +73,27 @@ wpu_query_blocking_callback(DWORD catalog_id, LPBLOCKINGCALLBACK *fn,
 	return 0;
 }
 
-static int WSPAPI
-wpu_get_provider_path(LPGUID id, WCHAR *path, LPINT len, LPINT err)
+/* The DLL of a provider by GUID, as WSCGetProviderPath (Windows gives
+ * it unexpanded: %SystemRoot%\\system32\\mswsock.dll). */
+int WSPAPI
+WSCGetProviderPath(LPGUID id, WCHAR *path, LPINT len, LPINT err)
 {
-	const char *p = ws2_stub_provider_path();
-	int i, n = (int)strlen(p) + 1;
+	const char *p;
+	int i, n;
 
 	if (id == NULL || len == NULL) {
 		*err = WSAEFAULT;
 		return SOCKET_ERROR;
 	}
-	if (memcmp(id, &wsp_provider_guid, sizeof(GUID)) != 0) {
+	if (memcmp(id, &wsp_provider_guid, sizeof(GUID)) == 0)
+		p = ws2_stub_provider_path();
+	else if (memcmp(id, &os_provider_guid, sizeof(GUID)) == 0)
+		p = ws2_stub_os_provider_path();
+	else {
 		*err = WSAEINVAL;
 		return SOCKET_ERROR;
 	}
+	n = (int)strlen(p) + 1;
 	if (path == NULL || *len < n) {
 		*len = n;
 		*err = WSAEFAULT;
@@ -87,7 +111,7 @@ static const WSPUPCALLTABLE upcalls = {
 	.lpWPUCreateEvent = ws2_wpu_create_event,
 	.lpWPUCreateSocketHandle = ws2_wpu_create_socket_handle,
 	.lpWPUFDIsSet = ws2_wpu_fd_is_set,
-	.lpWPUGetProviderPath = wpu_get_provider_path,
+	.lpWPUGetProviderPath = WSCGetProviderPath,
 	.lpWPUModifyIFSHandle = ws2_wpu_modify_ifs_handle,
 	.lpWPUPostMessage = ws2_wpu_post_message,
 	.lpWPUQueryBlockingCallback = wpu_query_blocking_callback,
@@ -99,12 +123,31 @@ static const WSPUPCALLTABLE upcalls = {
 	.lpWPUCloseThread = ws2_wpu_close_thread,
 };
 
+/* The OS entry twin of one of ours: same protocol, another provider. */
+static void
+os_entry(WSAPROTOCOL_INFOW *e)
+{
+	const char *name = e->iSocketType == SOCK_STREAM ?
+		"Linux kernel [TCP/IP]" : "Linux kernel [UDP/IP]";
+	unsigned i;
+
+	e->ProviderId = os_provider_guid;
+	for (i = 0; name[i] != '\0'; i++)
+		e->szProtocol[i] = (WCHAR)(unsigned char)name[i];
+	e->szProtocol[i] = 0;
+}
+
 static void
 catalog_init(void)
 {
-	unsigned i;
+	unsigned i, n;
 
-	catalog_n = wsp_catalog_entries(catalog, WSP_CATALOG_NB_ENTRIES);
+	n = wsp_catalog_entries(catalog, WSP_CATALOG_NB_ENTRIES);
+	for (i = 0; i < n; i++) {
+		catalog[n + i] = catalog[i];
+		os_entry(&catalog[n + i]);
+	}
+	catalog_n = 2 * n;
 	for (i = 0; i < catalog_n; i++)
 		catalog[i].dwCatalogEntryId = WS2_FIRST_CATALOG_ID + i;
 }
@@ -134,6 +177,14 @@ ws2_stub_provider_path(void)
 	const char *p = getenv("WSPDK_PROVIDER");
 
 	return p != NULL && p[0] != '\0' ? p : WS2_DEFAULT_PROVIDER;
+}
+
+const char *
+ws2_stub_os_provider_path(void)
+{
+	const char *p = getenv("WSPDK_OS_PROVIDER");
+
+	return p != NULL && p[0] != '\0' ? p : WS2_OS_PROVIDER;
 }
 
 /* Under startup_lock. */
@@ -331,24 +382,49 @@ protocol_wanted(const INT *protocols, int proto)
 	return false;
 }
 
-int WSAAPI
-WSAEnumProtocolsW(LPINT protocols, LPWSAPROTOCOL_INFOW buf, LPDWORD len)
+/* The catalog, filtered; *err set on failure (SOCKET_ERROR). */
+static int
+enum_protocols(const INT *protocols, LPWSAPROTOCOL_INFOW buf,
+	       LPDWORD len, LPINT err)
 {
-	const WSAPROTOCOL_INFOW *sel[WSP_CATALOG_NB_ENTRIES];
+	const WSAPROTOCOL_INFOW *sel[WS2_CATALOG_MAX];
 	unsigned i, n = 0;
 
-	if (!ws2_started())
-		return ws2_fail(WSANOTINITIALISED);
-	if (len == NULL)
-		return ws2_fail(WSAEFAULT);
+	if (len == NULL) {
+		*err = WSAEFAULT;
+		return SOCKET_ERROR;
+	}
 	for (i = 0; i < ws2_catalog_count(); i++)
 		if (protocol_wanted(protocols, catalog[i].iProtocol))
 			sel[n++] = &catalog[i];
 	if (buf == NULL || *len < n * sizeof(*buf)) {
 		*len = n * sizeof(*buf);
-		return ws2_fail(WSAENOBUFS);
+		*err = WSAENOBUFS;
+		return SOCKET_ERROR;
 	}
 	for (i = 0; i < n; i++)
 		buf[i] = *sel[i];
 	return (int)n;
+}
+
+int WSAAPI
+WSAEnumProtocolsW(LPINT protocols, LPWSAPROTOCOL_INFOW buf, LPDWORD len)
+{
+	int err = 0, ret;
+
+	if (!ws2_started())
+		return ws2_fail(WSANOTINITIALISED);
+	ret = enum_protocols(protocols, buf, len, &err);
+	return ret == SOCKET_ERROR ? ws2_fail(err) : ret;
+}
+
+/* The installer's and providers' view: no WSAStartup needed, errors in
+ * *err (MS-doc WSCEnumProtocols). */
+int WSPAPI
+WSCEnumProtocols(LPINT protocols, LPWSAPROTOCOL_INFOW buf, LPDWORD len,
+		 LPINT err)
+{
+	if (err == NULL)
+		return SOCKET_ERROR;
+	return enum_protocols(protocols, buf, len, err);
 }

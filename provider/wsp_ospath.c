@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * wsp_ospath.c: the OS path inside an accelerated process (issue #15
+ * item 2). A socket whose traffic cannot go through the NIC (127.0.0.0/8,
+ * a bind to a local address that is not ours) is served by the OS
+ * provider (wsp_osprov.c) behind our handle: the application keeps the
+ * SOCKET it got, and every call on it is forwarded to a "lower" socket of
+ * the OS provider.
+ *
+ * Decided once, at bind, connect or the first send (wsp_ospath_route).
+ * Before that, options are set on the dataplane socket as usual and
+ * noted here, then replayed onto the lower socket when it is made, with
+ * FIONBIO and a bind to INADDR_ANY:port. Sockets of other families and
+ * types (AF_INET6, SOCK_RAW) never reach us: our catalog entries are
+ * AF_INET UDP and TCP only, so Ws2_32 hands those to the OS provider
+ * itself.
+ *
+ * Overlapped calls run on the lower socket without an overlapped: an op
+ * that can finish at once does and completes through wspdk's own
+ * completion path (wsp_ovl_complete), exactly once; one that would block
+ * is refused WSAEOPNOTSUPP (not served yet). select and WSAPoll over a
+ * mix use wsp_ospath_ready from their wait (wsp_wait.c).
+ *
+ * The state written here (path, lower, the noted options) is written by
+ * application threads under os_lock, not by an lcore: these sockets never
+ * reach the dataplane. path and lower are read lock-free (lower published
+ * before path).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wsp_addr.h"
+#include "wsp_log.h"
+#include "wsp_os.h"
+#include "wsp_ospath.h"
+#include "wsp_osprov.h"
+#include "wsp_ovl.h"
+#include "wsp_stream.h"
+
+enum {
+	WHY_LOOPBACK = 1,
+	WHY_OTHER_LOCAL,
+};
+
+static struct wsp_mutex os_lock = WSP_MUTEX_INITIALIZER;
+
+static const WSPPROC_TABLE *
+lower(void)
+{
+	return wsp_osprov_lower_table();
+}
+
+static SOCKET
+lower_of(const struct wsp_sock *ws)
+{
+	return __atomic_load_n(&ws->lower, __ATOMIC_RELAXED);
+}
+
+static int
+done(struct wsp_sock *ws, int ret)
+{
+	wsp_sock_put(ws);
+	return ret;
+}
+
+static void
+addr_str(uint32_t ip, char *s, size_t len)
+{
+	snprintf(s, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
+		(ip >> 8) & 0xff, ip & 0xff);
+}
+
+/* Replay what was set before the decision; os_lock held. */
+static void
+replay(struct wsp_sock *ws, const WSPPROC_TABLE *t, SOCKET l)
+{
+	struct dp_addr a;
+	struct sockaddr_in sin;
+	u_long nb = __atomic_load_n(&ws->nonblocking, __ATOMIC_RELAXED);
+	DWORD bytes;
+	int err, len = sizeof(sin);
+
+	for (unsigned int i = 0; i < ws->os_nopt; i++) {
+		const struct wsp_os_opt *o = &ws->os_opt[i];
+
+		if (t->lpWSPSetSockOpt(l, o->level, o->name, o->v, o->len,
+				&err) != 0)
+			WSP_LOG(WARNING, "OS path: option %d/%d not replayed "
+				"(%d)", o->level, o->name, err);
+	}
+	if (nb && t->lpWSPIoctl(l, FIONBIO, &nb, sizeof(nb), NULL, 0,
+			&bytes, NULL, NULL, NULL, &err) != 0)
+		WSP_LOG(WARNING, "OS path: FIONBIO not replayed (%d)", err);
+	/* A bind to INADDR_ANY:port went to the dataplane socket. */
+	if (dp_sock_name(ws->dp, &a) == 0 && a.port != 0 &&
+			wsp_addr_to_sa(&a, (struct sockaddr *)&sin, &len) == 0 &&
+			t->lpWSPBind(l, (struct sockaddr *)&sin, len, &err) != 0)
+		WSP_LOG(WARNING, "OS path: bind to port %u not replayed "
+			"(%d)", a.port, err);
+}
+
+/* Make the lower socket, bound to name if given (a bind that fails
+ * decides nothing); os_lock held. 0 or a WSA error. */
+static int
+go_os(struct wsp_sock *ws, uint32_t ip, int why,
+		const struct sockaddr *name, int namelen)
+{
+	const WSAPROTOCOL_INFOW *entry;
+	const WSPPROC_TABLE *t;
+	char s[16];
+	SOCKET l;
+	int err = 0;
+
+	t = wsp_osprov_lower(&ws->info, &entry, &err);
+	if (t == NULL)
+		return err;
+	l = t->lpWSPSocket(AF_INET, ws->type, ws->protocol,
+		(LPWSAPROTOCOL_INFOW)entry, 0,
+		ws->overlapped ? WSA_FLAG_OVERLAPPED : 0, &err);
+	if (l == INVALID_SOCKET)
+		return err;
+	replay(ws, t, l);
+	if (name != NULL && t->lpWSPBind(l, name, namelen, &err) != 0) {
+		int e;
+
+		t->lpWSPCloseSocket(l, &e);
+		return err;
+	}
+	ws->os_why = (uint8_t)why;
+	__atomic_store_n(&ws->lower, l, __ATOMIC_RELAXED);
+	__atomic_store_n(&ws->path, WSP_PATH_OS, __ATOMIC_RELEASE);
+	addr_str(ip, s, sizeof(s));
+	WSP_LOG(INFO, "socket %#llx: accelerated: no, %s %s",
+		(unsigned long long)ws->handle, s, why == WHY_LOOPBACK ?
+		"is loopback" : "is a local address that is not wspdk's");
+	return 0;
+}
+
+/* Multicast and broadcast binds are the dataplane's to take or refuse
+ * (Windows refuses broadcast ones; Linux would take them). */
+static bool
+special(uint32_t ip, uint32_t ours, uint8_t prefix)
+{
+	uint32_t host = prefix >= 32 ? 0 : 0xffffffffu >> prefix;
+
+	return (ip >> 28) == 0xe || ip == 0xffffffffu ||
+		(host != 0 && (ip & ~host) == (ours & ~host) &&
+		(ip & host) == host);
+}
+
+int
+wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a,
+		const struct sockaddr *name, int namelen, LPINT err)
+{
+	bool local = name != NULL;
+	uint32_t ours, mtu;
+	uint8_t prefix;
+	int path, why = 0, e;
+
+	wsp_mutex_lock(&os_lock);
+	path = __atomic_load_n(&ws->path, __ATOMIC_ACQUIRE);
+	if (path != WSP_PATH_UNDECIDED)
+		goto out;
+	dp_sock_local_if(&ours, &prefix, &mtu);
+	if ((a->ip >> 24) == 127)
+		why = WHY_LOOPBACK;
+	else if (local && a->ip != 0 && a->ip != ours && !special(a->ip,
+			ours, prefix))
+		why = WHY_OTHER_LOCAL;
+	if (why == 0) {
+		/* INADDR_ANY is no decision: the next connect or send
+		 * makes it. */
+		if (!(local && a->ip == 0)) {
+			path = WSP_PATH_DP;
+			__atomic_store_n(&ws->path, path, __ATOMIC_RELEASE);
+		}
+		goto out;
+	}
+	e = go_os(ws, a->ip, why, name, namelen);
+	if (e != 0) {
+		*err = e;
+		path = -1;
+	} else {
+		path = WSP_PATH_OS;
+	}
+out:
+	wsp_mutex_unlock(&os_lock);
+	return path;
+}
+
+void
+wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
+		const char *v, int len)
+{
+	struct wsp_os_opt *o = NULL;
+
+	if (len < 0 || (size_t)len > sizeof(o->v))
+		return;
+	wsp_mutex_lock(&os_lock);
+	if (__atomic_load_n(&ws->path, __ATOMIC_RELAXED) ==
+			WSP_PATH_UNDECIDED) {
+		/* The last value of an option is the one to replay. */
+		for (unsigned int i = 0; i < ws->os_nopt; i++)
+			if (ws->os_opt[i].level == level &&
+					ws->os_opt[i].name == name)
+				o = &ws->os_opt[i];
+		if (o == NULL && ws->os_nopt < sizeof(ws->os_opt) /
+				sizeof(ws->os_opt[0]))
+			o = &ws->os_opt[ws->os_nopt++];
+		if (o == NULL)
+			WSP_LOG(WARNING, "OS path: too many options to replay; "
+				"%d/%d dropped", level, name);
+	}
+	if (o != NULL) {
+		o->level = level;
+		o->name = name;
+		o->len = len;
+		memcpy(o->v, v, (size_t)len);
+	}
+	wsp_mutex_unlock(&os_lock);
+}
+
+void
+wsp_ospath_close(struct wsp_sock *ws)
+{
+	int err;
+
+	if (lower()->lpWSPCloseSocket(lower_of(ws), &err) != 0)
+		WSP_LOG(WARNING, "OS path: closing the lower socket: %d", err);
+}
+
+int
+wsp_ospath_bind(struct wsp_sock *ws, const struct sockaddr *name,
+		int namelen, LPINT err)
+{
+	return done(ws, lower()->lpWSPBind(lower_of(ws), name, namelen, err));
+}
+
+int
+wsp_ospath_connect(struct wsp_sock *ws, const struct sockaddr *name,
+		int namelen, LPINT err)
+{
+	return done(ws, lower()->lpWSPConnect(lower_of(ws), name, namelen,
+		NULL, NULL, NULL, NULL, err));
+}
+
+int
+wsp_ospath_listen(struct wsp_sock *ws, int backlog, LPINT err)
+{
+	return done(ws, lower()->lpWSPListen(lower_of(ws), backlog, err));
+}
+
+SOCKET
+wsp_ospath_accept(struct wsp_sock *ws, struct sockaddr *addr,
+		LPINT addrlen, LPCONDITIONPROC cond, DWORD_PTR cbdata,
+		LPINT err)
+{
+	struct wsp_sock_attr attr;
+	SOCKET l, h;
+	int e;
+
+	l = lower()->lpWSPAccept(lower_of(ws), addr, addrlen, cond, cbdata,
+		err);
+	if (l == INVALID_SOCKET) {
+		wsp_sock_put(ws);
+		return INVALID_SOCKET;
+	}
+	/* The accepted socket gets a handle of ours too. */
+	attr = (struct wsp_sock_attr){ .type = ws->type,
+		.protocol = ws->protocol, .overlapped = ws->overlapped,
+		.info = &ws->info, .parent = ws, .lower = l };
+	h = wsp_sock_open(&attr, err);
+	wsp_sock_put(ws);
+	if (h == INVALID_SOCKET)
+		lower()->lpWSPCloseSocket(l, &e);
+	return h;
+}
+
+int
+wsp_ospath_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD sent,
+		DWORD flags, const struct sockaddr *to, int tolen,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid, LPINT err)
+{
+	DWORD bytes = 0;
+	int ret;
+
+	ret = to != NULL ? lower()->lpWSPSendTo(lower_of(ws), bufs, n,
+		&bytes, flags, to, tolen, NULL, NULL, tid, err) :
+		lower()->lpWSPSend(lower_of(ws), bufs, n, &bytes, flags, NULL,
+		NULL, tid, err);
+	if (sent != NULL)
+		*sent = bytes;
+	if (ret == 0 && ov != NULL)
+		wsp_ovl_complete(ws, ov, cr, tid, 0, bytes, 0);
+	return done(ws, ret);
+}
+
+/* Whether a lower socket has something to read now. */
+static bool
+lower_readable(SOCKET l)
+{
+	struct {
+		u_int fd_count;
+		SOCKET fd_array[1];
+	} set = { 1, { l } };
+	struct timeval zero = { 0, 0 };
+	int err;
+
+	return lower()->lpWSPSelect(0, (fd_set *)&set, NULL, NULL, &zero,
+		&err) == 1;
+}
+
+int
+wsp_ospath_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
+		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid, LPINT err)
+{
+	DWORD bytes = 0;
+	int ret;
+
+	/* An overlapped receive must not block the caller. */
+	if (ov != NULL && !lower_readable(lower_of(ws))) {
+		*err = WSAEOPNOTSUPP;
+		return done(ws, SOCKET_ERROR);
+	}
+	ret = from != NULL ? lower()->lpWSPRecvFrom(lower_of(ws), bufs, n,
+		&bytes, flags, from, fromlen, NULL, NULL, tid, err) :
+		lower()->lpWSPRecv(lower_of(ws), bufs, n, &bytes, flags, NULL,
+		NULL, tid, err);
+	if (rcvd != NULL)
+		*rcvd = bytes;
+	if (ret == 0 && ov != NULL)
+		wsp_ovl_complete(ws, ov, cr, tid, 0, bytes,
+			flags != NULL ? *flags : 0);
+	return done(ws, ret);
+}
+
+int
+wsp_ospath_shutdown(struct wsp_sock *ws, int how, LPINT err)
+{
+	return done(ws, lower()->lpWSPShutdown(lower_of(ws), how, err));
+}
+
+int
+wsp_ospath_name(struct wsp_sock *ws, struct sockaddr *name, LPINT namelen,
+		bool peer, LPINT err)
+{
+	return done(ws, peer ?
+		lower()->lpWSPGetPeerName(lower_of(ws), name, namelen, err) :
+		lower()->lpWSPGetSockName(lower_of(ws), name, namelen, err));
+}
+
+int
+wsp_ospath_set_opt(struct wsp_sock *ws, int level, int name, const char *v,
+		int len, LPINT err)
+{
+	return done(ws, lower()->lpWSPSetSockOpt(lower_of(ws), level, name, v,
+		len, err));
+}
+
+int
+wsp_ospath_get_opt(struct wsp_sock *ws, int level, int name, char *v,
+		LPINT len, LPINT err)
+{
+	return done(ws, lower()->lpWSPGetSockOpt(lower_of(ws), level, name, v,
+		len, err));
+}
+
+int
+wsp_ospath_ioctl(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
+		LPVOID out, DWORD outlen, LPDWORD ret, LPWSATHREADID tid,
+		LPINT err)
+{
+	int r = lower()->lpWSPIoctl(lower_of(ws), code, in, inlen, out,
+		outlen, ret, NULL, NULL, tid, err);
+
+	/* Keep our flag in step: accepted sockets inherit it. */
+	if (r == 0 && code == FIONBIO && in != NULL && inlen >= sizeof(u_long))
+		__atomic_store_n(&ws->nonblocking, *(u_long *)in != 0,
+			__ATOMIC_RELAXED);
+	return done(ws, r);
+}
+
+int
+wsp_ospath_event_select(struct wsp_sock *ws, WSAEVENT ev, LONG events,
+		LPINT err)
+{
+	/* The application's event is Ws2_32's: the OS provider signals it
+	 * itself, and the recorded events are its own. */
+	return done(ws, lower()->lpWSPEventSelect(lower_of(ws), ev, events,
+		err));
+}
+
+int
+wsp_ospath_enum_events(struct wsp_sock *ws, WSAEVENT ev,
+		LPWSANETWORKEVENTS ne, LPINT err)
+{
+	return done(ws, lower()->lpWSPEnumNetworkEvents(lower_of(ws), ev, ne,
+		err));
+}
+
+/* An fd_set of any size (Winsock's is a count and an array). */
+struct big_set {
+	u_int fd_count;
+	SOCKET fd_array[];
+};
+
+static bool
+in_set(const struct big_set *s, SOCKET h)
+{
+	for (u_int i = 0; i < s->fd_count; i++)
+		if (s->fd_array[i] == h)
+			return true;
+	return false;
+}
+
+int
+wsp_ospath_ready(struct wsp_sock *const *ws, const unsigned int *want,
+		unsigned int *got, unsigned int n, LPINT err)
+{
+	static const unsigned int sel[3] = {
+		WSP_SEL_READ, WSP_SEL_WRITE, WSP_SEL_EXCEPT
+	};
+	struct big_set *set[3];
+	struct timeval zero = { 0, 0 };
+	size_t size = sizeof(struct big_set) + n * sizeof(SOCKET);
+	int ready = 0, r;
+
+	if (n == 0)
+		return 0;
+	set[0] = malloc(3 * size);
+	if (set[0] == NULL) {
+		*err = WSAENOBUFS;
+		return -1;
+	}
+	set[1] = (struct big_set *)((char *)set[0] + size);
+	set[2] = (struct big_set *)((char *)set[1] + size);
+	for (unsigned int k = 0; k < 3; k++) {
+		set[k]->fd_count = 0;
+		for (unsigned int i = 0; i < n; i++)
+			if (want[i] & sel[k])
+				set[k]->fd_array[set[k]->fd_count++] =
+					lower_of(ws[i]);
+	}
+	r = lower()->lpWSPSelect(0, set[0]->fd_count ? (fd_set *)set[0] : NULL,
+		set[1]->fd_count ? (fd_set *)set[1] : NULL,
+		set[2]->fd_count ? (fd_set *)set[2] : NULL, &zero, err);
+	for (unsigned int i = 0; i < n; i++) {
+		got[i] = 0;
+		for (unsigned int k = 0; r > 0 && k < 3; k++)
+			if ((want[i] & sel[k]) &&
+					in_set(set[k], lower_of(ws[i])))
+				got[i] |= sel[k];
+		ready += got[i] != 0;
+	}
+	free(set[0]);
+	return r < 0 ? -1 : ready;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * wsp_ospath.h: sockets of an accelerated process whose traffic cannot
+ * go through the NIC, served by the OS provider behind our own handle
+ * (issue #15 item 2; provider/README.md).
+ *
+ * The entries test wsp_ospath() (one predictable branch) and hand an OS
+ * path socket to the wsp_ospath_* function of the call, which takes over
+ * the caller's reference. Decisions happen at bind, connect and the first
+ * send (wsp_ospath_route).
+ */
+#ifndef _WSP_OSPATH_H_
+#define _WSP_OSPATH_H_
+
+#include <stdbool.h>
+
+#include "dp_sock.h"
+#include "wsp_abi.h"
+#include "wsp_sock.h"
+
+static inline bool
+wsp_ospath(const struct wsp_sock *ws)
+{
+	return __builtin_expect(__atomic_load_n(&ws->path, __ATOMIC_ACQUIRE) ==
+		WSP_PATH_OS, 0);
+}
+
+/*
+ * Decide where an undecided socket goes, given the address it binds to
+ * (name: the bind's, a its parse) or talks to (name NULL): loopback, or a
+ * local address that is not ours, goes to the OS provider (the lower
+ * socket is made, the options set so far are replayed onto it, and it is
+ * bound to name: a bind the OS refuses decides nothing); our address or
+ * any other destination stays on the dataplane; a bind to INADDR_ANY
+ * decides nothing. Returns the socket's path (WSP_PATH_*), or -1 with
+ * *err set.
+ */
+int wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a,
+		const struct sockaddr *name, int namelen, LPINT err);
+
+/* Note an option set before the decision, to replay it. */
+void wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
+		const char *v, int len);
+
+/* WSPCloseSocket / WSPCleanup: close the lower socket. */
+void wsp_ospath_close(struct wsp_sock *ws);
+
+/* The calls, forwarded; each drops the caller's reference on ws. */
+int wsp_ospath_bind(struct wsp_sock *ws, const struct sockaddr *name,
+		int namelen, LPINT err);
+int wsp_ospath_connect(struct wsp_sock *ws, const struct sockaddr *name,
+		int namelen, LPINT err);
+int wsp_ospath_listen(struct wsp_sock *ws, int backlog, LPINT err);
+SOCKET wsp_ospath_accept(struct wsp_sock *ws, struct sockaddr *addr,
+		LPINT addrlen, LPCONDITIONPROC cond, DWORD_PTR cbdata,
+		LPINT err);
+int wsp_ospath_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD n,
+		LPDWORD sent, DWORD flags, const struct sockaddr *to,
+		int tolen, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		LPINT err);
+int wsp_ospath_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD n,
+		LPDWORD rcvd, LPDWORD flags, struct sockaddr *from,
+		LPINT fromlen, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		LPINT err);
+int wsp_ospath_shutdown(struct wsp_sock *ws, int how, LPINT err);
+int wsp_ospath_name(struct wsp_sock *ws, struct sockaddr *name,
+		LPINT namelen, bool peer, LPINT err);
+int wsp_ospath_set_opt(struct wsp_sock *ws, int level, int name,
+		const char *v, int len, LPINT err);
+int wsp_ospath_get_opt(struct wsp_sock *ws, int level, int name, char *v,
+		LPINT len, LPINT err);
+int wsp_ospath_ioctl(struct wsp_sock *ws, DWORD code, LPVOID in,
+		DWORD inlen, LPVOID out, DWORD outlen, LPDWORD ret,
+		LPWSATHREADID tid, LPINT err);
+int wsp_ospath_event_select(struct wsp_sock *ws, WSAEVENT ev, LONG events,
+		LPINT err);
+int wsp_ospath_enum_events(struct wsp_sock *ws, WSAEVENT ev,
+		LPWSANETWORKEVENTS ne, LPINT err);
+
+/*
+ * select/WSAPoll over OS path sockets, without waiting: for each of the
+ * n sockets, which of WSP_SEL_READ/WRITE/EXCEPT in want[i] it is ready
+ * for (got[i]). Returns how many have something, or -1 (WSA error in
+ * *err).
+ */
+int wsp_ospath_ready(struct wsp_sock *const *ws, const unsigned int *want,
+		unsigned int *got, unsigned int n, LPINT err);
+
+#endif /* _WSP_OSPATH_H_ */

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The OS path inside an accelerated process (issue #15 item 2), through
+ * the public Winsock API of the stand-in, the provider on the loop
+ * device: sockets to or on 127.0.0.1 are served by the OS provider (the
+ * stand-in's kernel-socket provider) behind wspdk's own handles, next to
+ * accelerated sockets in the same select and WSAPoll.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "kserver.h"
+#include "pt.h"
+
+static struct sockaddr_in
+loopback(uint16_t port)
+{
+	return pt_sin(INADDR_LOOPBACK, port);
+}
+
+static struct sockaddr_in
+name_of(SOCKET s, bool peer)
+{
+	struct sockaddr_in sin;
+	int len = sizeof(sin);
+
+	memset(&sin, 0, sizeof(sin));
+	CU_ASSERT_EQUAL(peer ? getpeername(s, PT_SA(sin), &len) :
+		getsockname(s, PT_SA(sin), &len), 0);
+	return sin;
+}
+
+static SOCKET
+udp_on(uint32_t ip, struct sockaddr_in *name)
+{
+	SOCKET s = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
+	struct sockaddr_in sin = pt_sin(ip, 0);
+
+	PT_OK(bind(s, PT_SA(sin), PT_SIN_LEN));
+	*name = name_of(s, false);
+	return s;
+}
+
+static void
+test_tcp_client_talks_to_a_kernel_server_both_ways_and_closes(void)
+{
+	SOCKET c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	struct sockaddr_in to;
+	struct ks_result r;
+	uint16_t port;
+	char buf[16];
+
+	CU_ASSERT_EQUAL_FATAL(ks_start(&port, 5, "world"), 0);
+	to = loopback(port);
+	PT_OK(connect(c, PT_SA(to), PT_SIN_LEN));
+	CU_ASSERT_EQUAL(name_of(c, true).sin_port, htons(port));
+	CU_ASSERT_EQUAL(name_of(c, false).sin_addr.s_addr,
+		htonl(INADDR_LOOPBACK));
+	CU_ASSERT_EQUAL(send(c, "hello", 5, 0), 5);
+	CU_ASSERT_EQUAL(recv(c, buf, sizeof(buf), 0), 5);
+	CU_ASSERT_EQUAL(memcmp(buf, "world", 5), 0);
+	CU_ASSERT_EQUAL(send(c, "!", 1, 0), 1);
+	/* Graceful close: our FIN reaches the server, then its own. */
+	PT_OK(shutdown(c, SD_SEND));
+	CU_ASSERT_EQUAL(recv(c, buf, sizeof(buf), 0), 0);
+	pt_close(c);
+	CU_ASSERT_EQUAL(ks_join(&r), 0);
+	CU_ASSERT_EQUAL(r.len, 6);
+	CU_ASSERT_EQUAL(memcmp(r.got, "hello!", 6), 0);
+	CU_ASSERT_TRUE(r.eof);
+}
+
+/* asio's socket_select_interrupter: listener on 127.0.0.1:0, connect,
+ * accept, both non-blocking with TCP_NODELAY, the names must match. */
+static void
+test_asio_style_loopback_pair_connects_and_exchanges(void)
+{
+	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	struct sockaddr_in la = loopback(0), peer;
+	int plen = sizeof(peer);
+	SOCKET a;
+	char buf[8];
+
+	pt_setopt_int(l, SOL_SOCKET, SO_REUSEADDR, 1);
+	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
+	PT_OK(listen(l, SOMAXCONN));
+	la = name_of(l, false);
+	CU_ASSERT_EQUAL(la.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	PT_OK(connect(c, PT_SA(la), PT_SIN_LEN));
+	a = accept(l, PT_SA(peer), &plen);
+	CU_ASSERT_NOT_EQUAL_FATAL(a, INVALID_SOCKET);
+	/* asio checks the accepted peer is the connecting socket. */
+	CU_ASSERT_EQUAL(peer.sin_port, name_of(c, false).sin_port);
+	CU_ASSERT_EQUAL(name_of(a, false).sin_port, la.sin_port);
+	pt_nonblocking(c, true);
+	pt_nonblocking(a, true);
+	pt_setopt_int(c, IPPROTO_TCP, TCP_NODELAY, 1);
+	pt_setopt_int(a, IPPROTO_TCP, TCP_NODELAY, 1);
+	/* Nothing yet: a non-blocking read would block. */
+	PT_FAILS(recv(a, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+	CU_ASSERT_EQUAL(send(c, "!", 1, 0), 1);
+	CU_ASSERT_TRUE(pt_readable(a, PT_WAIT_MS));
+	CU_ASSERT_EQUAL(recv(a, buf, sizeof(buf), 0), 1);
+	CU_ASSERT_EQUAL(send(a, "ab", 2, 0), 2);
+	CU_ASSERT_TRUE(pt_readable(c, PT_WAIT_MS));
+	CU_ASSERT_EQUAL(recv(c, buf, sizeof(buf), 0), 2);
+	/* l, c and a are wspdk handles, each with an OS provider socket
+	 * behind it: six handles, where handing the OS provider's own to
+	 * the application would make five. */
+	CU_ASSERT_EQUAL(ws2_stub_socket_count(), 6);
+	pt_close(a);
+	pt_close(c);
+	pt_close(l);
+}
+
+static void
+test_udp_to_loopback_first_send_decides(void)
+{
+	struct sockaddr_in an, from;
+	SOCKET a = udp_on(INADDR_LOOPBACK, &an);
+	SOCKET b = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
+	int flen = sizeof(from);
+	char buf[16];
+
+	/* b is unbound: its first sendto (to loopback) picks the OS. */
+	CU_ASSERT_EQUAL(sendto(b, "ping", 4, 0, PT_SA(an), PT_SIN_LEN), 4);
+	CU_ASSERT_TRUE(pt_readable(a, PT_WAIT_MS));
+	CU_ASSERT_EQUAL(recvfrom(a, buf, sizeof(buf), 0, PT_SA(from),
+		&flen), 4);
+	CU_ASSERT_EQUAL(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	CU_ASSERT_EQUAL(from.sin_port, name_of(b, false).sin_port);
+	CU_ASSERT_EQUAL(sendto(a, "pong", 4, 0, PT_SA(from), PT_SIN_LEN), 4);
+	CU_ASSERT_TRUE(pt_readable(b, PT_WAIT_MS));
+	CU_ASSERT_EQUAL(recv(b, buf, sizeof(buf), 0), 4);
+	CU_ASSERT_EQUAL(memcmp(buf, "pong", 4), 0);
+	pt_close(a);
+	pt_close(b);
+}
+
+struct delayed {
+	SOCKET from;
+	struct sockaddr_in to;
+};
+
+static void *
+send_later(void *arg)
+{
+	struct delayed *d = arg;
+
+	SleepEx(100, FALSE);
+	sendto(d->from, "x", 1, 0, PT_SA(d->to), PT_SIN_LEN);
+	return NULL;
+}
+
+/* One accelerated UDP socket (loop device) and one loopback socket: a
+ * datagram that comes while select waits wakes it, for either kind. */
+static void
+test_select_over_a_mix_wakes_for_each_kind(void)
+{
+	struct sockaddr_in dn, on, xn;
+	SOCKET d = udp_on(PT_IP, &dn), o = udp_on(INADDR_LOOPBACK, &on);
+	SOCKET dsend = udp_on(PT_IP, &xn);
+	SOCKET osend = udp_on(INADDR_LOOPBACK, &xn);
+	struct delayed job[2] = { { osend, on }, { dsend, dn } };
+	SOCKET want[2] = { o, d };
+	struct timeval tv = { 5, 0 };
+	char buf[8];
+
+	for (int k = 0; k < 2; k++) {
+		pthread_t t;
+		fd_set r;
+
+		FD_ZERO(&r);
+		FD_SET(d, &r);
+		FD_SET(o, &r);
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, send_later,
+			&job[k]), 0);
+		CU_ASSERT_EQUAL(select(0, &r, NULL, NULL, &tv), 1);
+		CU_ASSERT_EQUAL(r.fd_count, 1);
+		CU_ASSERT_TRUE(FD_ISSET(want[k], &r));
+		pthread_join(t, NULL);
+		CU_ASSERT_EQUAL(recv(want[k], buf, sizeof(buf), 0), 1);
+	}
+	pt_close(d);
+	pt_close(o);
+	pt_close(dsend);
+	pt_close(osend);
+}
+
+static void
+test_wsapoll_over_a_mix_wakes_for_each_kind(void)
+{
+	struct sockaddr_in dn, on, xn;
+	SOCKET d = udp_on(PT_IP, &dn), o = udp_on(INADDR_LOOPBACK, &on);
+	SOCKET dsend = udp_on(PT_IP, &xn);
+	SOCKET osend = udp_on(INADDR_LOOPBACK, &xn);
+	struct delayed job[2] = { { osend, on }, { dsend, dn } };
+	char buf[8];
+
+	for (int k = 0; k < 2; k++) {
+		WSAPOLLFD p[2] = { { d, POLLRDNORM, 0 }, { o, POLLRDNORM, 0 } };
+		pthread_t t;
+
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, send_later,
+			&job[k]), 0);
+		CU_ASSERT_EQUAL(WSAPoll(p, 2, 5000), 1);
+		CU_ASSERT_EQUAL(p[0].revents, k == 1 ? POLLRDNORM : 0);
+		CU_ASSERT_EQUAL(p[1].revents, k == 0 ? POLLRDNORM : 0);
+		pthread_join(t, NULL);
+		CU_ASSERT_EQUAL(recv(k == 0 ? o : d, buf, sizeof(buf), 0), 1);
+	}
+	pt_close(d);
+	pt_close(o);
+	pt_close(dsend);
+	pt_close(osend);
+}
+
+static void
+test_overlapped_recv_on_loopback_completes_once(void)
+{
+	struct sockaddr_in an, bn;
+	SOCKET a = udp_on(INADDR_LOOPBACK, &an);
+	SOCKET b = udp_on(INADDR_LOOPBACK, &bn);
+	WSAOVERLAPPED ov;
+	char data[8];
+	WSABUF buf = { sizeof(data), data };
+	DWORD got = 0, flags = 0, bytes = 0;
+
+	memset(&ov, 0, sizeof(ov));
+	ov.hEvent = WSACreateEvent();
+	CU_ASSERT_EQUAL(sendto(b, "abc", 3, 0, PT_SA(an), PT_SIN_LEN), 3);
+	CU_ASSERT_TRUE(pt_readable(a, PT_WAIT_MS));
+	PT_OK(WSARecv(a, &buf, 1, &got, &flags, &ov, NULL));
+	CU_ASSERT_EQUAL(got, 3);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ov.hEvent, FALSE, 1000,
+		FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_TRUE(WSAGetOverlappedResult(a, &ov, &bytes, FALSE,
+		&flags));
+	CU_ASSERT_EQUAL(bytes, 3);
+	/* Once: nothing signals the event again. */
+	WSAResetEvent(ov.hEvent);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ov.hEvent, FALSE, 200,
+		FALSE), WSA_WAIT_TIMEOUT);
+	WSACloseEvent(ov.hEvent);
+	pt_close(a);
+	pt_close(b);
+}
+
+static void
+test_event_select_on_loopback_signals_fd_read(void)
+{
+	struct sockaddr_in an, bn;
+	SOCKET a = udp_on(INADDR_LOOPBACK, &an);
+	SOCKET b = udp_on(INADDR_LOOPBACK, &bn);
+	WSAEVENT ev = WSACreateEvent();
+	WSANETWORKEVENTS ne;
+
+	PT_OK(WSAEventSelect(a, ev, FD_READ));
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 100, FALSE),
+		WSA_WAIT_TIMEOUT);
+	CU_ASSERT_EQUAL(sendto(b, "e", 1, 0, PT_SA(an), PT_SIN_LEN), 1);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, PT_WAIT_MS,
+		FALSE), WSA_WAIT_EVENT_0);
+	PT_OK(WSAEnumNetworkEvents(a, ev, &ne));
+	CU_ASSERT_EQUAL(ne.lNetworkEvents, FD_READ);
+	CU_ASSERT_EQUAL(ne.iErrorCode[FD_READ_BIT], 0);
+	PT_OK(WSAEventSelect(a, NULL, 0));
+	WSACloseEvent(ev);
+	pt_close(a);
+	pt_close(b);
+}
+
+static int
+getopt_int(SOCKET s, int level, int name)
+{
+	int v = -1, len = sizeof(v);
+
+	PT_OK(getsockopt(s, level, name, (char *)&v, &len));
+	return v;
+}
+
+static void
+test_options_set_before_connect_are_applied(void)
+{
+	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	struct sockaddr_in la = loopback(0);
+	int plen = PT_SIN_LEN;
+	SOCKET a;
+
+	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
+	PT_OK(listen(l, 1));
+	la = name_of(l, false);
+	/* Set while the socket is still wspdk's, replayed at connect. */
+	pt_setopt_int(c, SOL_SOCKET, SO_RCVBUF, 65536);
+	pt_setopt_int(c, IPPROTO_TCP, TCP_NODELAY, 1);
+	PT_OK(connect(c, PT_SA(la), PT_SIN_LEN));
+	CU_ASSERT_EQUAL(getopt_int(c, SOL_SOCKET, SO_RCVBUF), 65536);
+	CU_ASSERT_EQUAL(getopt_int(c, IPPROTO_TCP, TCP_NODELAY), 1);
+	a = accept(l, PT_SA(la), &plen);
+	CU_ASSERT_NOT_EQUAL(a, INVALID_SOCKET);
+	/* Not set on the accepted one: the kernel's defaults. */
+	CU_ASSERT_EQUAL(getopt_int(a, IPPROTO_TCP, TCP_NODELAY), 0);
+	pt_close(a);
+	pt_close(c);
+	pt_close(l);
+}
+
+static const struct wt_test tests[] = {
+	WT_TEST(test_tcp_client_talks_to_a_kernel_server_both_ways_and_closes),
+	WT_TEST(test_asio_style_loopback_pair_connects_and_exchanges),
+	WT_TEST(test_udp_to_loopback_first_send_decides),
+	WT_TEST(test_select_over_a_mix_wakes_for_each_kind),
+	WT_TEST(test_wsapoll_over_a_mix_wakes_for_each_kind),
+	WT_TEST(test_overlapped_recv_on_loopback_completes_once),
+	WT_TEST(test_event_select_on_loopback_signals_fd_read),
+	WT_TEST(test_options_set_before_connect_are_applied),
+	WT_TEST_END
+};
+
+static const struct wt_suite ospath_suite = {
+	.name = "ospath",
+	.tests = tests,
+	.clean = pt_suite_clean,
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct wt_suite *const suites[] = {
+		&ospath_suite, NULL };
+
+	if (pt_startup() != 0)
+		return 1;
+	return pt_run(argc, argv, suites);
+}
