@@ -334,7 +334,8 @@ struct dp_tcp_pcb {
 	rte_spinlock_t rlock;
 	struct rte_mbuf *r_head, *r_tail; /* dequeued, not all read */
 	uint32_t r_off;			/* bytes of r_head already read */
-	uint32_t r_bytes;		/* bytes on the list, unread */
+	uint32_t r_bytes;		/* bytes on the list, unread; stored
+					 * atomically (tcp_events reads it) */
 	/* On the owner's list of ACKs due at the end of the RX burst; out
 	 * of the range dp_tcp_child_dead clears (the list runs through
 	 * it). */

@@ -282,7 +282,9 @@ rx_pull(struct dp_sock *s, struct dp_tcp_pcb *tp)
 		else
 			tp->r_head = m;
 		tp->r_tail = m;
-		tp->r_bytes += m->data_len;
+		/* Atomic: tcp_events reads it without rlock. */
+		__atomic_store_n(&tp->r_bytes, tp->r_bytes + m->data_len,
+			__ATOMIC_RELAXED);
 		r = dp_ringq_head(&s->rxq);
 	}
 }
@@ -324,7 +326,8 @@ rx_copy(struct dp_sock *s, struct dp_tcp_pcb *tp, const struct dp_iov *iov,
 		tp->r_off = off;
 		if (tp->r_head == NULL)
 			tp->r_tail = NULL;
-		tp->r_bytes -= (uint32_t)done;
+		__atomic_store_n(&tp->r_bytes, tp->r_bytes - (uint32_t)done,
+			__ATOMIC_RELAXED);
 		__atomic_fetch_sub(&s->rx_bytes_q, done, __ATOMIC_RELEASE);
 	}
 	return done;
@@ -529,7 +532,8 @@ rx_list_free(struct dp_sock *s, struct dp_tcp_pcb *tp)
 		rte_pktmbuf_free(m);
 	}
 	tp->r_head = tp->r_tail = NULL;
-	tp->r_bytes = tp->r_off = 0;
+	tp->r_off = 0;
+	__atomic_store_n(&tp->r_bytes, 0, __ATOMIC_RELAXED);
 	rte_spinlock_unlock(&tp->rlock);
 	RTE_SET_USED(s);
 }
