@@ -21,7 +21,7 @@
  * 1.4 s running for 16 MB at load 36 on 2 CPUs), when every ACK waits
  * with it and no protocol figure means anything. Such a run prints
  * "starved" and only its bytes are asserted; at least one rate must be
- * judged.
+ * judged. Under a sanitizer only the bytes are.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +32,12 @@
 #include "tk.h"
 
 #define STALL_US	(2ull * DP_TCP_RTO_MIN_US)
+/* An instrumented stack's times say nothing of ours: bytes only. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED	1
+#else
+#define SANITIZED	0
+#endif
 #define RATIO_MAX	2.0	/* at 1 % */
 
 static size_t
@@ -151,6 +157,11 @@ bulk_run(unsigned int permille, uint16_t port)
 		(unsigned long long)r.drops, r.lc_run / 1e6,
 		r.lc_wait / 1e6);
 	CU_ASSERT(r.gap_base >= 0 && r.gap_lx >= 0);
+	if (SANITIZED) {
+		printf("bulk at %.1f %%: sanitizer build: times not judged\n",
+			permille / 10.0);
+		return;
+	}
 	if (r.lc_wait > r.lc_run) {
 		printf("bulk at %.1f %%: starved (our lcore waited longer "
 			"for its CPU than it ran): times not judged\n",
@@ -204,7 +215,7 @@ test_bulk_our_rtos_not_above_linux_timeouts(void)
 	printf("bulk: our RTOs %llu over the %u judged rates, Linux's "
 		"TCPTimeouts %lld (baseline)\n", (unsigned long long)sum_rto,
 		judged, sum_lx);
-	CU_ASSERT(judged > 0);
+	CU_ASSERT(judged > 0 || SANITIZED);
 	CU_ASSERT(sum_lx >= 0);
 	CU_ASSERT((long long)sum_rto <= sum_lx);
 }
