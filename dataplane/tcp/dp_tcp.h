@@ -283,6 +283,8 @@ struct dp_tcp_pcb {
 	/* out of order, sorted by seq (priv->addr = seq, dgram_len = len) */
 	struct rte_mbuf *oq_head;	/* (o) */
 	uint32_t oq_n, oq_bytes;	/* (o) */
+	uint32_t rx_slot_avg;		/* (o) bytes a delivered segment
+					 * carried, 1/8 EWMA */
 	uint32_t oq_fin_seq;		/* (o) with TF_OOO_FIN */
 	/* SACK blocks to report, most recent first; a D-SACK */
 	uint32_t sack_blk[DP_TCP_SACK_MAX][2];	/* (o) [start, end) */

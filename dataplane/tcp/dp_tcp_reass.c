@@ -40,6 +40,10 @@ dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	__atomic_fetch_add(&s->st.rx_dgrams, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->st.rx_bytes, len, __ATOMIC_RELAXED);
 	tp->bytes_in += len;
+	/* What a ring slot carries, on average (1/8 EWMA): the window's
+	 * slot bound (dp_tcp_rcv_space). */
+	tp->rx_slot_avg = tp->rx_slot_avg == 0 ? len :
+		(uint32_t)(((uint64_t)tp->rx_slot_avg * 7 + len) / 8);
 	dp_wait_note(lc, s);
 	return true;
 }

@@ -15,6 +15,7 @@
 #include <rte_byteorder.h>
 #include <rte_malloc.h>
 #include <rte_random.h>
+#include <rte_ring.h>
 
 #include "dp_os.h"
 #include "dp_tcp.h"
@@ -216,8 +217,32 @@ dp_tcp_rcv_space(struct dp_tcp_pcb *tp)
 	uint64_t used = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE) +
 		tp->oq_bytes;
 	uint32_t buf = __atomic_load_n(&s->rcvbuf, __ATOMIC_RELAXED);
+	struct rte_ring *r = __atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE);
+	uint64_t space = used >= buf ? 0 : buf - used;
 
-	return used >= buf ? 0 : (uint32_t)(buf - used);
+	/*
+	 * Never more than the receive ring can take: a segment fills a
+	 * slot whatever its size, and a ring is capped at a share of the
+	 * pool (dp_sock_ring.c), so a large SO_RCVBUF can promise more
+	 * bytes than there are slots for (4 MB against 2047 slots of
+	 * 1448 B: segments dropped on a lossless path). A slot is counted
+	 * at what slots have carried lately, at most an MSS: short
+	 * segments (a writer's tails, small messages) take slots faster
+	 * than their bytes say. Out-of-order segments take their slots
+	 * when they come in order.
+	 */
+	if (r != NULL) {
+		uint32_t slots = rte_ring_free_count(r);
+		uint32_t per = tp->mss != 0 ? tp->mss : DP_TCP_MSS_DEFAULT;
+
+		if (tp->rx_slot_avg != 0 && tp->rx_slot_avg < per)
+			per = tp->rx_slot_avg;
+		/* A sixteenth held back for segments shorter than that. */
+		slots -= slots / 16;
+		slots = slots > tp->oq_n ? slots - tp->oq_n : 0;
+		space = RTE_MIN(space, (uint64_t)slots * per);
+	}
+	return (uint32_t)space;
 }
 
 void

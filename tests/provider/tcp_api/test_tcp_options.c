@@ -104,6 +104,54 @@ test_buffers_default_set_and_read_back(void)
 	pt_close(s);
 }
 
+/*
+ * A 4 MB SO_RCVBUF promises more than the receive ring holds (it is
+ * capped at a share of the pool, 2047 slots of one segment each with
+ * the default pool): the window must follow the slots, so a receiver
+ * that does not read makes its peer wait, never drops what came in
+ * order (tcp_rx_full) or out of it. Then every byte arrives.
+ */
+static void
+test_large_rcvbuf_window_never_outruns_the_receive_ring(void)
+{
+	static char buf[65536];
+	uint64_t full0 = wt_stat("tcp_rx_full");
+	uint64_t ooo0 = wt_stat("tcp_ooo_drop");
+	size_t sent = 0, got = 0;
+	SOCKET c, s;
+	int n;
+
+	ta_pair_rcvbuf(&c, &s, 4 << 20);
+	pt_setopt_int(c, SOL_SOCKET, SO_SNDBUF, 4 << 20);
+	pt_nonblocking(c, true);
+	memset(buf, 'w', sizeof(buf));
+	/* Far more than the window: the sender runs into it. */
+	for (int i = 0; i < 2000 && sent < (16u << 20); i++) {
+		n = send(c, buf, sizeof(buf), 0);
+		if (n > 0) {
+			sent += (size_t)n;
+			continue;
+		}
+		CU_ASSERT_EQUAL_FATAL(WSAGetLastError(), WSAEWOULDBLOCK);
+		wt_sleep_ms(5);
+	}
+	CU_ASSERT(sent > (4u << 20));
+	CU_ASSERT_EQUAL(wt_stat("tcp_rx_full"), full0);
+	CU_ASSERT_EQUAL(wt_stat("tcp_ooo_drop"), ooo0);
+	pt_nonblocking(c, false);
+	while (got < sent) {
+		n = ta_recv_n(s, buf, (int)(sent - got < sizeof(buf) ?
+			sent - got : sizeof(buf)), PT_WAIT_MS);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	CU_ASSERT_EQUAL(got, sent);
+	CU_ASSERT_EQUAL(wt_stat("tcp_rx_full"), full0);
+	pt_close(c);
+	pt_close(s);
+}
+
 /* Options of the other socket type are unknown: datagram ones on TCP,
  * TCP_NODELAY and SO_KEEPALIVE on UDP (WSAENOPROTOOPT). */
 static void
@@ -237,6 +285,7 @@ static const struct wt_test options_tests[] = {
 	WT_TEST(test_so_keepalive_accepted_and_reported),
 	WT_TEST(test_sio_keepalive_vals_probes_an_idle_connection),
 	WT_TEST(test_buffers_default_set_and_read_back),
+	WT_TEST(test_large_rcvbuf_window_never_outruns_the_receive_ring),
 	WT_TEST(test_options_of_other_type_fail_enoprotoopt),
 	WT_TEST(test_connected_error_acceptconn_and_type),
 	WT_TEST_END
