@@ -205,6 +205,12 @@ state(struct dp_sock *s)
 struct dp_sock *
 connected(uint32_t *iss)
 {
+	return connected_from(PISS, iss);
+}
+
+struct dp_sock *
+connected_from(uint32_t piss, uint32_t *iss)
+{
 	struct dp_addr to = { UT_PEER, PEER_PORT };
 	struct dp_sock *s = ut_sock(IPPROTO_TCP, 0, PORT);
 	struct seg sg;
@@ -218,11 +224,11 @@ connected(uint32_t *iss)
 	CU_ASSERT_EQUAL(state(s), DP_TCP_SYN_SENT);
 	CU_ASSERT_FALSE(dp_sock_ready(s) & DP_EV_WRITE);
 	*iss = sg.seq;
-	peer(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, PISS, sg.seq + 1, 65535,
+	peer(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, piss, sg.seq + 1, 65535,
 		NULL, 0);
 	CU_ASSERT_FATAL(sent(&sg));
 	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_ACK_FLAG);
-	CU_ASSERT_EQUAL(sg.ack, PISS + 1);
+	CU_ASSERT_EQUAL(sg.ack, piss + 1);
 	CU_ASSERT_EQUAL(state(s), DP_TCP_ESTABLISHED);
 	CU_ASSERT(dp_sock_ready(s) & DP_EV_WRITE);
 	return s;

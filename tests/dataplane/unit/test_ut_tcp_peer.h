@@ -58,6 +58,8 @@ bool sent(struct seg *sg);
 int64_t state(struct dp_sock *s);
 /* Our connect to the peer, established; *iss our ISS. */
 struct dp_sock *connected(uint32_t *iss);
+/* The same with the peer's ISS piss. */
+struct dp_sock *connected_from(uint32_t piss, uint32_t *iss);
 /* Abort s and let the stack give back what it held. */
 void done(struct dp_sock *s);
 
