@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "os_kernel.h"
@@ -187,7 +188,15 @@ static const struct {
 	[OS_K_TCP_NODELAY] = { IPPROTO_TCP, TCP_NODELAY },
 	[OS_K_IP_TTL] = { IPPROTO_IP, IP_TTL },
 	[OS_K_IP_TOS] = { IPPROTO_IP, IP_TOS },
+	[OS_K_SO_RCVTIMEO] = { SOL_SOCKET, SO_RCVTIMEO },
+	[OS_K_SO_SNDTIMEO] = { SOL_SOCKET, SO_SNDTIMEO },
 };
+
+static bool
+is_timeo(enum os_k_opt o)
+{
+	return o == OS_K_SO_RCVTIMEO || o == OS_K_SO_SNDTIMEO;
+}
 
 int
 os_k_setopt(int fd, enum os_k_opt o, int v, int v2)
@@ -197,6 +206,13 @@ os_k_setopt(int fd, enum os_k_opt o, int v, int v2)
 	if (o == OS_K_SO_LINGER)
 		return neg(setsockopt(fd, SOL_SOCKET, SO_LINGER, &l,
 			sizeof(l)));
+	if (is_timeo(o)) {	/* Winsock's DWORD ms, 0 = none */
+		struct timeval tv = { .tv_sec = (unsigned int)v / 1000,
+			.tv_usec = (unsigned int)v % 1000 * 1000 };
+
+		return neg(setsockopt(fd, opts[o].level, opts[o].name, &tv,
+			sizeof(tv)));
+	}
 	return neg(setsockopt(fd, opts[o].level, opts[o].name, &v,
 		sizeof(v)));
 }
@@ -216,6 +232,15 @@ os_k_getopt(int fd, enum os_k_opt o, int *v, int *v2)
 		return 0;
 	}
 	*v2 = 0;
+	if (is_timeo(o)) {
+		struct timeval tv;
+
+		len = sizeof(tv);
+		if (getsockopt(fd, opts[o].level, opts[o].name, &tv, &len) < 0)
+			return -errno;
+		*v = (int)(tv.tv_sec * 1000 + tv.tv_usec / 1000);
+		return 0;
+	}
 	return neg(getsockopt(fd, opts[o].level, opts[o].name, v, &len));
 }
 

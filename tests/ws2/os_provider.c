@@ -39,6 +39,9 @@ struct os_sock {
 	DWORD catalog_id;		/* (c) */
 	bool nonblocking;		/* (a) */
 	bool listening;			/* (a) */
+	/* SO_RCVTIMEO/SO_SNDTIMEO as set: Linux keeps them in jiffies
+	 * and reads back rounded; Windows gives back the value set. */
+	int timeo[2];			/* (a) */
 	/* event select, under ev_lock */
 	WSAEVENT ev;
 	LONG mask;
@@ -364,6 +367,13 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 		to != NULL && o->type == SOCK_DGRAM ? &ip : NULL, &port);
 	if (r == -EAGAIN)
 		reenable(o, FD_WRITE);
+	/* send on an unconnected socket: WSAENOTCONN, as send's page and
+	 * MSAFD say (Linux: EDESTADDRREQ, which only sendto documents). */
+	if (r == -EDESTADDRREQ && to == NULL)
+		return fail(err, WSAENOTCONN);
+	if (r == -EAGAIN && !__atomic_load_n(&o->nonblocking,
+			__ATOMIC_RELAXED))
+		return fail(err, WSAETIMEDOUT);	/* SO_SNDTIMEO passed */
 	if (r < 0)
 		return fail_errno(err, r);
 	*sent = (DWORD)r;
@@ -417,6 +427,9 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD rcvd, LPDWORD flags,
 	r = os_k_recv(o->fd, iov, (int)n, *flags & MSG_PEEK,
 		*flags & MSG_OOB, &trunc, &ip, &port);
 	reenable(o, FD_READ | FD_OOB);
+	if (r == -EAGAIN && !__atomic_load_n(&o->nonblocking,
+			__ATOMIC_RELAXED))
+		return fail(err, WSAETIMEDOUT);	/* SO_RCVTIMEO passed */
 	if (r < 0)
 		return fail_errno(err, r);
 	*rcvd = (DWORD)r;
@@ -513,6 +526,8 @@ opt_of(int level, int name)
 		{ IPPROTO_TCP, TCP_NODELAY, OS_K_TCP_NODELAY },
 		{ IPPROTO_IP, IP_TTL, OS_K_IP_TTL },
 		{ IPPROTO_IP, IP_TOS, OS_K_IP_TOS },
+		{ SOL_SOCKET, SO_RCVTIMEO, OS_K_SO_RCVTIMEO },
+		{ SOL_SOCKET, SO_SNDTIMEO, OS_K_SO_SNDTIMEO },
 	};
 	size_t i;
 
@@ -551,6 +566,9 @@ os_set_sock_opt(SOCKET s, int level, int name, const char *val, int len,
 		memcpy(&v, val, len < (int)sizeof(v) ? (size_t)len :
 			sizeof(v));
 		r = os_k_setopt(o->fd, (enum os_k_opt)k, v, 0);
+		if (r == 0 && (k == OS_K_SO_RCVTIMEO || k == OS_K_SO_SNDTIMEO))
+			__atomic_store_n(&o->timeo[k == OS_K_SO_SNDTIMEO], v,
+				__ATOMIC_RELAXED);
 	}
 	return r < 0 ? fail_errno(err, r) : 0;
 }
@@ -591,6 +609,9 @@ os_get_sock_opt(SOCKET s, int level, int name, char *val, LPINT len,
 			v /= 2;
 		if (k == OS_K_SO_ERROR)
 			v = v != 0 ? wsp_error_from_errno(v) : 0;
+		if (k == OS_K_SO_RCVTIMEO || k == OS_K_SO_SNDTIMEO)
+			v = __atomic_load_n(&o->timeo[k == OS_K_SO_SNDTIMEO],
+				__ATOMIC_RELAXED);
 	}
 	if (*len < (int)sizeof(v))
 		return fail(err, WSAEFAULT);

@@ -138,6 +138,32 @@ test_udp_to_loopback_first_send_decides(void)
 	pt_close(b);
 }
 
+/*
+ * Winsock's codes on a loopback socket, as on a local one (found by
+ * fuzz_api): a blocking receive past SO_RCVTIMEO fails WSAETIMEDOUT
+ * (not WSAEWOULDBLOCK), send on an unconnected datagram socket
+ * WSAENOTCONN (Linux's EDESTADDRREQ is sendto's code only).
+ */
+static void
+test_loopback_timeouts_and_unconnected_send_codes(void)
+{
+	struct sockaddr_in an;
+	SOCKET a = udp_on(INADDR_LOOPBACK, &an);
+	DWORD ms = 50, got = 0;
+	int len = sizeof(got);
+	char buf[16];
+
+	PT_OK(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms,
+		sizeof(ms)));
+	PT_OK(getsockopt(a, SOL_SOCKET, SO_RCVTIMEO, (char *)&got, &len));
+	CU_ASSERT_EQUAL(got, 50);
+	CU_ASSERT_EQUAL(recv(a, buf, sizeof(buf), 0), SOCKET_ERROR);
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAETIMEDOUT);
+	CU_ASSERT_EQUAL(send(a, "x", 1, 0), SOCKET_ERROR);
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAENOTCONN);
+	pt_close(a);
+}
+
 struct delayed {
 	SOCKET from;
 	struct sockaddr_in to;
@@ -311,6 +337,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_client_talks_to_a_kernel_server_both_ways_and_closes),
 	WT_TEST(test_asio_style_loopback_pair_connects_and_exchanges),
 	WT_TEST(test_udp_to_loopback_first_send_decides),
+	WT_TEST(test_loopback_timeouts_and_unconnected_send_codes),
 	WT_TEST(test_select_over_a_mix_wakes_for_each_kind),
 	WT_TEST(test_wsapoll_over_a_mix_wakes_for_each_kind),
 	WT_TEST(test_overlapped_recv_on_loopback_completes_once),
