@@ -546,7 +546,7 @@ run_sink(void)
 	uint64_t rx0 = 0, rx1 = 0, full0 = 0, full1 = 0, ts0 = 0, ts1 = 0;
 	unsigned int nsock = o.group != NULL ? o.members :
 		(o.threads != 0 ? o.threads : 1);
-	char kv[4096] = "";
+	char kv[16384] = "";	/* every /wspdk/stats counter */
 
 	if (rate == NULL || sink_start() != 0)
 		return -1;

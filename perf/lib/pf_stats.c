@@ -83,17 +83,25 @@ pf_kv(char *buf, size_t len, const char *key, const char *fmt, ...)
 {
 	size_t off = strlen(buf);
 	va_list ap;
+	int n, m;
 
+	/* Whole lines or nothing: a cut one would run into the next
+	 * line a runner appends to the summary. */
 	if (off + 1 >= len)
 		return;
-	off += (size_t)snprintf(buf + off, len - off, "%s=", key);
-	if (off + 1 >= len)
+	n = snprintf(buf + off, len - off, "%s=", key);
+	if (n < 0 || off + (size_t)n + 1 >= len) {
+		buf[off] = '\0';
 		return;
+	}
 	va_start(ap, fmt);
-	off += (size_t)vsnprintf(buf + off, len - off, fmt, ap);
+	m = vsnprintf(buf + off + n, len - off - (size_t)n, fmt, ap);
 	va_end(ap);
-	if (off + 1 < len)
-		snprintf(buf + off, len - off, "\n");
+	if (m < 0 || off + (size_t)n + (size_t)m + 1 >= len) {
+		buf[off] = '\0';
+		return;
+	}
+	snprintf(buf + off + n + m, len - off - (size_t)n - (size_t)m, "\n");
 }
 
 static FILE *
