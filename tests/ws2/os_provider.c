@@ -338,6 +338,11 @@ iov_of(LPWSABUF bufs, DWORD n, struct os_k_iov *iov)
 	return 0;
 }
 
+/*
+ * dgram_refused: an ICMP port unreachable for an earlier datagram is
+ * Linux's ECONNREFUSED on the next call; Windows (send, sendto, recv,
+ * recvfrom pages) reports it as WSAECONNRESET on a datagram socket.
+ */
 static int
 send_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 		const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
@@ -371,6 +376,8 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 	 * MSAFD say (Linux: EDESTADDRREQ, which only sendto documents). */
 	if (r == -EDESTADDRREQ && to == NULL)
 		return fail(err, WSAENOTCONN);
+	if (r == -ECONNREFUSED && o->type == SOCK_DGRAM)
+		return fail(err, WSAECONNRESET);	/* see dgram_refused */
 	if (r == -EAGAIN && !__atomic_load_n(&o->nonblocking,
 			__ATOMIC_RELAXED))
 		return fail(err, WSAETIMEDOUT);	/* SO_SNDTIMEO passed */
@@ -430,6 +437,8 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD rcvd, LPDWORD flags,
 	if (r == -EAGAIN && !__atomic_load_n(&o->nonblocking,
 			__ATOMIC_RELAXED))
 		return fail(err, WSAETIMEDOUT);	/* SO_RCVTIMEO passed */
+	if (r == -ECONNREFUSED && o->type == SOCK_DGRAM)
+		return fail(err, WSAECONNRESET);
 	if (r < 0)
 		return fail_errno(err, r);
 	*rcvd = (DWORD)r;

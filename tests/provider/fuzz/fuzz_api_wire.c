@@ -54,11 +54,17 @@ static const struct rte_ether_addr peer_mac = {
 	.addr_bytes = { 0x02, 0x00, 0xc6, 0x12, 0x00, 0x01 } };
 
 
+/*
+ * No 127/8: since the OS path, loopback sockets are served by the OS
+ * provider (here the Linux stand-in for MSAFD, tests/ws2/os_*.c), and
+ * this fuzzer's oracle is wspdk's own stack. The stand-in's Winsock
+ * codes are tests/provider/ospath's; fuzzing the OS path is to come.
+ */
 uint32_t
 fa_addr_pick(uint8_t v)
 {
 	static const uint32_t a[] = { FA_IP, FA_PEER, FA_OTHER, FA_SILENT,
-		FA_BCAST, FA_MCAST, FA_OFFNET, 0, 0xffffffffu, 0x7f000001u,
+		FA_BCAST, FA_MCAST, FA_OFFNET, 0, 0xffffffffu, 0xc6120063u,
 		0xc6120000u, 0xe0000001u };
 
 	return a[v % RTE_DIM(a)];
