@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+#
+# perf/lib/run_tcp.sh: what the TCP scenarios of perf/run.sh (tcp_lat,
+# tcp_bulk, tcp_conn; issue 13, "Speed") share: their durations per mode
+# and the wrappers of the provider's wstcp and the kernel's ktcp.
+
+# The smoke's connections: few enough that both ends of each, TIME-WAIT
+# included, stay far below the socket table (DP_SOCK_MAX 4096).
+case $mode in
+full)	TCP_S=10 CONN_S=5 TCP_CONNS=100000 TCP_CONN_ITERS=1000000 ;;
+quick)	TCP_S=4 CONN_S=2 TCP_CONNS=100000 TCP_CONN_ITERS=1000000 ;;
+*)	TCP_S=1 CONN_S=1 TCP_CONNS=300 TCP_CONN_ITERS=500 ;;
+esac
+
+# tcp_prov NAME SECONDS PREFIX wstcp-args...: wstcp over the loop port,
+# app CPU0, lcore CPU1 (latency profile: blocking calls spin).
+# TCP_MBUFS: the pool (bulk only).
+tcp_prov() {
+	local name=$1 secs=$2 pfx=$3
+	shift 3
+	run_log "$name" $((secs * 2 + 40)) env $(prov_env "$pfx") \
+		WSPDK_MBUFS="${TCP_MBUFS:-8191}" \
+		WSPDK_DEVICE=loop WSPDK_PROFILE=latency "$build/perf/wstcp" \
+		--cpu 0 --seconds "$secs" --out "$out" --name "$name" "$@"
+}
+
+tcp_kern() {	# tcp_kern NAME SECONDS ktcp-args...
+	local name=$1 secs=$2
+	shift 2
+	run_log "$name" $((secs * 2 + 40)) "$build/perf/ktcp" --cpu 0 \
+		--seconds "$secs" --out "$out" --name "$name" "$@"
+}

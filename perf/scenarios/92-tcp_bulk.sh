@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+#
+# tcp_bulk: goodput per core, provider -> provider (loop port) and
+# provider -> kernel (tap), against kernel loopback TCP (sender and
+# receiver threads, as iperf3 measures); 4 MB buffers each. The provider runs with
+# WSPDK_MBUFS=65535: with the default 8191 a socket's ring holds at most
+# 2047 segments (a quarter of the pool), less than the 4 MB window it
+# advertises, and the overflow is dropped (tcp_rx_full, tcp_ooo_drop,
+# RTOs). Wrappers and durations: perf/lib/run_tcp.sh.
+
+tcp_prov_bulk() {
+	TCP_MBUFS=65535 tcp_prov "$@"
+}
+
+# Provider -> kernel over a tap: wstcp in a namespace of its own (the
+# tap's kernel side, 198.18.0.1/24, is brought up by wstcp), ktcp's sink
+# there; the sink's own figures are added to the provider's summary as
+# peer_* (the report counts both processes' CPU).
+tcp_tap() {
+	local ns=${tag}q srv rc=0
+
+	[ -d "/var/run/netns/$ns" ] || netns_new "$ns"
+	spawn tcp_bulk_tap_sink $((TCP_S * 2 + 60)) ip netns exec "$ns" \
+		"$build/perf/ktcp" --mode sink --bind 0.0.0.0:5201 --cpu 0 \
+		--seconds "$TCP_S" --out "$tmp" --name tapsink
+	srv=$BG_PID
+	run_log "$1" $((TCP_S * 2 + 40)) ip netns exec "$ns" env \
+		$(prov_env TQ) WSPDK_MBUFS=65535 \
+		"WSPDK_DEVICE=net_tap0,iface=${tag}u,mac=02:00:c6:12:00:02" \
+		"$build/perf/wstcp" --mode bulk --cpu 0 --seconds "$TCP_S" \
+		--peer 198.18.0.1:5201 --out "$out" --name "$1" \
+		--tap "${tag}u,02:00:c6:12:00:01,198.18.0.1/24" || rc=$?
+	for _ in $(seq 100); do
+		kill -0 "$srv" 2>/dev/null || break
+		sleep 0.1
+	done
+	stop_bg "$srv"
+	[ -f "$out/$1.summary" ] && sed -n \
+		's/^\(gbps\|cpu_cores\|bytes\|seconds\)=/peer_\1=/p' \
+		"$tmp/tapsink.summary" >>"$out/$1.summary" 2>/dev/null
+	return $rc
+}
+
+s_tcp_bulk() {
+	local pin="app thread CPU0 (sends and drains), lcore CPU1"
+
+	measure tcp_bulk_provider tcp_bulk \
+		"provider → provider TCP bulk over the loop port" \
+		tcp_bulk_kernel "$pin; CPU = the whole process (app + lcore)" \
+		-- tcp_prov_bulk tcp_bulk_provider "$TCP_S" TG --mode bulk
+	measure tcp_bulk_tap tcp_bulk "provider → kernel TCP bulk over a tap" \
+		tcp_bulk_kernel \
+		"provider app CPU0 (blocking send), lcore CPU1, kernel receiver CPU0 in the tap's namespace; CPU = both processes" \
+		-- tcp_tap tcp_bulk_tap
+	measure tcp_bulk_kernel tcp_bulk \
+		"kernel TCP bulk 127.0.0.1 (sender + receiver threads)" "" \
+		"sender CPU0, receiver CPU1, blocking; CPU = the process (softirq in its context included)" \
+		-- tcp_kern tcp_bulk_kernel "$TCP_S" --mode bulk --cpu2 1
+}

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+#
+# tcp_conn: connect + close per second (graceful and reset), provider and
+# kernel; memory per idle connection, established and in TIME-WAIT, up to
+# TCP_CONNS or the first limit hit. Wrappers: perf/lib/run_tcp.sh.
+
+SINGLE_CORE+=" tcp_conn_kernel tcp_conn_kernel_rst"
+
+s_tcp_conn() {
+	local pin="app thread CPU0, lcore CPU1" n=$TCP_CONN_ITERS
+
+	measure tcp_conn_provider tcp_conn \
+		"provider connect + close, graceful (TIME-WAIT)" \
+		tcp_conn_kernel "$pin" -- \
+		tcp_prov tcp_conn_provider "$CONN_S" TC --mode connrate --iters "$n"
+	measure tcp_conn_provider_rst tcp_conn \
+		"provider connect + close, reset (SO_LINGER 0)" \
+		tcp_conn_kernel_rst "$pin" -- tcp_prov tcp_conn_provider_rst \
+		"$CONN_S" TR --mode connrate --iters "$n" --abort
+	measure tcp_conn_kernel tcp_conn \
+		"kernel connect + close 127.0.0.1, graceful" "" "one thread CPU0" \
+		-- tcp_kern tcp_conn_kernel "$CONN_S" --mode connrate --iters "$n"
+	measure tcp_conn_kernel_rst tcp_conn \
+		"kernel connect + close 127.0.0.1, reset" "" "one thread CPU0" \
+		-- tcp_kern tcp_conn_kernel_rst "$CONN_S" --mode connrate \
+		--iters "$n" --abort
+	measure tcp_mem_provider tcp_conn \
+		"provider memory per idle connection (loop port)" "" \
+		"both ends in the process; $TCP_CONNS wanted, stops at the first limit" \
+		-- tcp_prov tcp_mem_provider $((CONN_S * 20)) TM --mode idle \
+		--conns "$TCP_CONNS"
+}
