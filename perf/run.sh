@@ -11,8 +11,8 @@
 #   --quick    fewer samples and cycles, under 2 minutes
 #   --smoke    a few iterations of every app (the meson test uses it)
 #   --only     comma list of scenarios (default: all of them): loop,
-#              reflector,kpeer,rx,lifecycle,fanout,pktgen,timer,tstamp,
-#              tcp_lat,tcp_bulk,tcp_conn
+#              reflector,kpeer,rx,lifecycle,first_socket,fanout,pktgen,
+#              timer,tstamp,tcp_lat,tcp_bulk,tcp_conn
 #   --out      results directory (default perf/results/<timestamp>)
 #
 # Writes the Markdown report to stdout (progress goes to stderr) and
@@ -68,13 +68,13 @@ done
 case $mode in
 full)	ITERS=100000 WARM=10000 LAT_S=15 SLOW_S=12 TP_S=10 CYCLES=10000
 	CYCLE_S=170 BARE_S=90 QUIET_S=15 RETRIES=1 SP_S=6 FAN=20000 MC_S=6
-	TMR_ROUNDS=5 TMR_SIZES=100000,1000000 ;;
+	TMR_ROUNDS=5 TMR_SIZES=100000,1000000 FS_RUNS=5 ;;
 quick)	ITERS=20000 WARM=2000 LAT_S=5 SLOW_S=4 TP_S=4 CYCLES=1000
 	CYCLE_S=25 BARE_S=12 QUIET_S=2 RETRIES=0 SP_S=2 FAN=5000 MC_S=3
-	TMR_ROUNDS=3 TMR_SIZES=100000,1000000 ;;
+	TMR_ROUNDS=3 TMR_SIZES=100000,1000000 FS_RUNS=3 ;;
 smoke)	ITERS=200 WARM=20 LAT_S=3 SLOW_S=2 TP_S=2 CYCLES=20
 	CYCLE_S=20 BARE_S=20 QUIET_S=0 RETRIES=0 SP_S=1 FAN=50 MC_S=2
-	TMR_ROUNDS=1 TMR_SIZES=1000,10000 ;;
+	TMR_ROUNDS=1 TMR_SIZES=1000,10000 FS_RUNS=1 ;;
 esac
 FOREIGN_MAX=10		# percent of one core (benchmarking.md)
 NEAR_MAX=200		# c2c ns: below is "near", at or above "far"

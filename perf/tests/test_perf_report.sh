@@ -19,7 +19,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || fail "must run as root (hugepages, namespaces)"
 BUILD_DIR=$build "$here/run.sh" --smoke --no-build --out "$out/r" \
-	--only loop,reflector,kpeer,rx,lifecycle,fanout,pktgen,timer,tstamp \
+	--only loop,reflector,kpeer,rx,lifecycle,first_socket,fanout,pktgen,timer,tstamp \
 	>"$out/stdout.md" 2>"$out/stderr.log"
 rc=$?
 if [ $rc -ne 0 ]; then
@@ -92,6 +92,17 @@ for n in ("life_provider", "life_bare"):
 if "time_to_first_socket_ms" not in kv(os.path.join(out,
                                                     "life_provider.summary")):
     errors.append("life_provider: no time to first socket")
+# The first_socket scenario: the provider as it runs and the same binary
+# with every PMD loaded, one fresh process each.
+fs = kv(os.path.join(out, "first_socket.summary"))
+for k in ("only_first_socket_ms", "all_first_socket_ms",
+          "only_rte_eal_init_ms"):
+    try:
+        if not float(fs[k]) > 0:
+            raise ValueError
+    except (KeyError, ValueError):
+        errors.append("first_socket: %s not a positive figure (%s)"
+                      % (k, fs.get("reason", fs.get("kind"))))
 
 for n in ("pktgen_sink", "pktgen_latency"):
     s = kv(os.path.join(out, n + ".summary"))
@@ -145,6 +156,24 @@ if ts.get("stamps_outside_window") != "0":
 report = open(stdout).read()
 if report != open(os.path.join(out, "report.md")).read():
     errors.append("stdout differs from report.md")
+# The report opens (after the machine line) with the targets of issues
+# 16 and 13, each judged; every #16 target has its row.
+if not report.split("\n## ", 1)[-1].startswith("Targets at a glance"):
+    errors.append("report: does not open with the targets at a glance")
+glance = report.split("## Targets at a glance", 1)[-1].split("\n## ", 1)[0]
+for t in ("≥ 80 % of testpmd rxonly", "≤ 0.10× kernel UDP busy-poll",
+          "≤ raw DPDK floor + 600 ns", "≤ 2× kernel blocking UDP",
+          "first WSAStartup → first socket ≤ 100 ms",
+          "pktgen profiles"):
+    row = [l for l in glance.splitlines() if t in l]
+    if not row:
+        errors.append("targets at a glance: no row for '%s'" % t)
+    elif not any(v in row[0] for v in ("| met |", "| **MISSED**",
+                                       "| not run here")):
+        errors.append("targets at a glance: '%s' not judged: %s"
+                      % (t, row[0]))
+if "First WSAStartup → first bound socket" not in report:
+    errors.append("report: no first-socket table")
 for h in ("## Latency", "## Throughput", "## Lifecycle", "## Targets",
           "## Multicast fan-out", "## Timers", "## Packet timestamps",
           "| scenario | measurement |"):
@@ -156,7 +185,8 @@ if any(l.count("|") < 5 for l in rows):
 if "skipped" not in report and not os.environ.get("PKTGEN"):
     errors.append("report: pktgen skip not said")
 
-for f in ("latency.csv", "throughput.csv", "lifecycle.csv", "targets.csv"):
+for f in ("latency.csv", "throughput.csv", "lifecycle.csv", "targets.csv",
+          "targets_glance.csv"):
     p = os.path.join(out, f)
     try:
         with open(p) as fh:

@@ -4,6 +4,12 @@
 them, in one run (issue 16 item 4), and where the rest of EAL's init goes.
 
     sudo perf/tools/first_socket.py [--build DIR] [--runs N] [--device D]
+                                    [--prefix P] [--out DIR --name NAME]
+
+With --out, NAME.summary gets the medians (kind first_socket: the
+first_socket scenario of perf/run.sh); the table goes to stdout either
+way. --prefix names the EAL file prefixes (default wspdkfs), so that a
+runner's cleanup finds them.
 
 Each run is a fresh process (EAL starts once per process) in a network
 namespace of its own (the default device is a tap): perf/wscycle times
@@ -33,18 +39,18 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run_once(build, mode, tag, device):
+def run_once(build, mode, tag, device, prefix="wspdkfs"):
     env = dict(os.environ)
     env.update({
         "WSPDK_LOG_LEVEL": "info",
         "WSPDK_LCORES": "1",
         "WSPDK_EAL_ARGS": "--iova-mode=va --log-level=eal,debug "
-                          "--file-prefix=wspdkfs%s" % tag,
+                          "--file-prefix=%s%s" % (prefix, tag),
     })
     if device:
         env["WSPDK_DEVICE"] = device
     app = [os.path.join(build, "perf", "wscycle"), "--cycles", "10",
-           "--seconds", "1", "--out", "/tmp", "--name", "wspdkfs" + tag]
+           "--seconds", "1", "--out", "/tmp", "--name", prefix + tag]
     if mode == "all":
         app = ["setpriv", "--bounding-set=-sys_admin"] + app
     cmd = ["unshare", "-n", "sh", "-c",
@@ -58,7 +64,7 @@ def run_once(build, mode, tag, device):
     rc = p.wait()
     for suffix in (".summary", ".samples", ".dist"):
         try:
-            os.unlink("/tmp/wspdkfs%s%s" % (tag, suffix))
+            os.unlink("/tmp/%s%s%s" % (prefix, tag, suffix))
         except OSError:
             pass
     return rc, lines
@@ -105,6 +111,9 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--device", default="",
                     help="WSPDK_DEVICE (default: the provider's, a tap)")
+    ap.add_argument("--prefix", default="wspdkfs")
+    ap.add_argument("--out", default="")
+    ap.add_argument("--name", default="first_socket")
     a = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("first_socket.py: must run as root (namespaces, "
@@ -113,7 +122,7 @@ def main():
     for i in range(a.runs):
         for mode in ("only", "all"):
             rc, lines = run_once(a.build, mode, "%s%d" % (mode[0], i),
-                                 a.device)
+                                 a.device, a.prefix)
             r = parse(lines)
             if rc != 0 or "first_socket_ms" not in r:
                 tail = "".join(l for _, l in lines[-15:])
@@ -160,6 +169,22 @@ def main():
     print("runs: only %s; all %s" % (
         [round(r["first_socket_ms"], 1) for r in res["only"]],
         [round(r["first_socket_ms"], 1) for r in res["all"]]))
+    if a.out:
+        write_summary(a, med, res)
+
+
+def write_summary(a, med, res):
+    """The medians as NAME.summary: the subject ("only", as the provider
+    runs) and its same-run baseline ("all", every PMD loaded)."""
+    kv = [("name", a.name), ("kind", "first_socket"), ("runs", a.runs),
+          ("device", a.device or "default (net_tap)")]
+    for m in ("only", "all"):
+        for k, v in sorted(med[m].items()):
+            kv.append(("%s_%s" % (m, k), "%.1f" % v))
+        kv.append(("%s_runs_ms" % m, ",".join(
+            "%.1f" % r["first_socket_ms"] for r in res[m])))
+    with open(os.path.join(a.out, a.name + ".summary"), "w") as f:
+        f.write("".join("%s=%s\n" % x for x in kv))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 Every measurement NAME in the directory has
   NAME.summary   key=value lines written by the program that measured
                  (perf/lib/pf.h), or by the converters below;
-  NAME.meta      key=value lines written by perf/run.sh: scenario, label,
+  NAME.meta      key=value lines written by perf/run.sh (measure): scenario, label,
                  role, CPU placement (c2c before/after), foreign load;
   NAME.cdf.csv   quantile,ns (latency and lifecycle distributions).
 
@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 
+import pf_targets
 import pf_tcp
 
 PCTS = [("p50", 0.50), ("p90", 0.90), ("p99", 0.99), ("p99.9", 0.999),
@@ -165,6 +166,8 @@ def failure(m):
         return "no rate measured"
     if kind == "lifecycle" and int(fnum(s, "cycles", 0)) == 0:
         return "no cycles"
+    if kind == "first_socket" and not fnum(s, "only_first_socket_ms", 0) > 0:
+        return "no time to first socket"
     if kind == "pktgen_sink" and not sink_steps(s):
         return "no frame size with traffic offered and counted"
     if kind == "pktgen_latency" and not fnum(s, "latency_num_pkts", 0) > 0:
@@ -357,6 +360,40 @@ def table_lifecycle(ms, lines):
             s.get("cycles_per_s", "?"), fnum(s, "cycle_p50_ns") / 1e6,
             fnum(s, "cycle_p99_ns") / 1e6, fnum(s, "cycle_max_ns") / 1e6,
             "; ".join(figs), ttfs, load_cell(m["meta"])))
+    lines.append("")
+
+
+# first_socket.py's rows: (label, key) of each phase, "only" and "all".
+FIRST_SOCKET_ROWS = [
+    ("time to first socket", "first_socket_ms"),
+    ("of which rte_eal_init", "rte_eal_init_ms"),
+    ("EAL plugin load (eal_plugins_init)", "eal_plugins_ms"),
+    ("TSC calibration", "tsc_calibration_ms"),
+    ("CPU detection (sysfs)", "cpu_detect_ms"),
+    ("the rest of EAL (memory, threads, ...)", "eal_rest_ms"),
+    ("our own PMD dlopen + namespace", "own_pmd_load_ms"),
+    ("provider load, config, pool, port, socket", "after_eal_ms"),
+]
+
+
+def table_first_socket(ms, lines):
+    m = ms.get("first_socket")
+    if m is None or not usable(m):
+        return
+    s = m["s"]
+    lines.append("First WSAStartup → first bound socket, device %s, median "
+                 "of %s fresh processes each (ms; each row its own "
+                 "median):" % (s.get("device", "?"), s.get("runs", "?")))
+    lines.append("")
+    lines.append("| phase | only the device's PMD | every PMD (baseline) |")
+    lines.append("|---|---:|---:|")
+    for label, k in FIRST_SOCKET_ROWS:
+        lines.append("| %s | %.1f | %.1f |" % (
+            label, fnum(s, "only_" + k), fnum(s, "all_" + k)))
+    lines.append("")
+    lines.append("Runs (ms): only %s; all %s. Foreign load %s." % (
+        s.get("only_runs_ms", "?"), s.get("all_runs_ms", "?"),
+        load_cell(m["meta"])))
     lines.append("")
 
 
@@ -759,6 +796,7 @@ def cmd_report(a):
                          mach.get("buildtype", "?"), mach.get("mode", "?"),
                          mach.get("started", "?"), mach.get("elapsed_s", "?")))
         lines.append("")
+    glance = pf_targets.section(ms, lines, sys.modules[__name__])
     table_failed(ms, lines)
     lines.append("## Latency")
     lines.append("")
@@ -772,6 +810,7 @@ def cmd_report(a):
     lines.append("## Lifecycle")
     lines.append("")
     table_lifecycle(ms, lines)
+    table_first_socket(ms, lines)
     lines.append("## Targets")
     lines.append("")
     table_targets(ms, lines)
@@ -780,6 +819,7 @@ def cmd_report(a):
     notes(ms, lines)
     write_csvs(out, ms)
     pf_tcp.write_csv(out, ms)
+    pf_targets.write_csv(out, glance)
     pngs = []
     for sc, title in SCENARIOS[:3] + SCENARIOS[6:]:
         pngs += plot_latency(out, ms, sc, title)
@@ -787,7 +827,7 @@ def cmd_report(a):
     pngs += plot_lifecycle(out, ms)
     lines.append("")
     lines.append("Files: latency.csv, throughput.csv, lifecycle.csv, "
-                 "targets.csv, tcp.csv, per-measurement *.summary/*.cdf.csv; plots: "
+                 "targets.csv, targets_glance.csv, tcp.csv, per-measurement *.summary/*.cdf.csv; plots: "
                  + ", ".join(pngs))
     text = "\n".join(lines) + "\n"
     with open(os.path.join(out, "report.md"), "w") as f:
