@@ -2,12 +2,16 @@
 # shellcheck shell=bash
 #
 # tcp_bulk: goodput per core, provider -> provider (loop port) and
-# provider -> kernel (tap), against kernel loopback TCP (sender and
-# receiver threads, as iperf3 measures); 4 MB buffers each. The provider runs with
+# provider -> kernel (tap), against kernel loopback TCP measured twice in
+# the same run: ktcp (sender and receiver threads of one process, as
+# iperf3 measures) and iperf3 itself (issue 13 names it; client and
+# server processes). 4 MB buffers each. The provider runs with
 # WSPDK_MBUFS=65535: with the default 8191 a socket's ring holds at most
 # 2047 segments (a quarter of the pool), less than the 4 MB window it
 # advertises, and the overflow is dropped (tcp_rx_full, tcp_ooo_drop,
 # RTOs). Wrappers and durations: perf/lib/run_tcp.sh.
+
+want tcp_bulk && TOOLS+=(iperf3)
 
 tcp_prov_bulk() {
 	TCP_MBUFS=65535 tcp_prov "$@"
@@ -42,6 +46,37 @@ tcp_tap() {
 	return $rc
 }
 
+# iperf3 over 127.0.0.1 in a namespace of ours (no port of anyone else's
+# is touched): server (one-off) CPU1, client CPU0, 4 MB windows as ktcp.
+# Goodput at the receiver; CPU = both processes (iperf3's own
+# getrusage figures, as ktcp's).
+tcp_iperf3() {
+	local name=$1 ns=${tag}i port=$((5300 + RANDOM % 500)) srv rc=0
+
+	[ -d "/var/run/netns/$ns" ] || netns_new "$ns"
+	spawn "${name}_server" $((TCP_S * 2 + 60)) ip netns exec "$ns" \
+		taskset -c 1 iperf3 --server --one-off --bind 127.0.0.1 \
+		--port "$port" --json --logfile "$tmp/${name}_server.json"
+	srv=$BG_PID
+	for _ in $(seq 50); do
+		ip netns exec "$ns" ss -Hltn "sport = :$port" | grep -q . &&
+			break
+		sleep 0.1
+	done
+	run_log "$name" $((TCP_S * 2 + 40)) ip netns exec "$ns" taskset -c 0 \
+		iperf3 --client 127.0.0.1 --port "$port" --time "$TCP_S" \
+		--window 4M --json --logfile "$tmp/$name.json" || rc=$?
+	for _ in $(seq 50); do
+		kill -0 "$srv" 2>/dev/null || break
+		sleep 0.1
+	done
+	stop_bg "$srv"
+	cp "$tmp/$name.json" "$out/logs/$name.json" 2>/dev/null
+	[ "$rc" -eq 0 ] || return "$rc"
+	"$here/tools/pf_report.py" iperf3 --json "$tmp/$name.json" \
+		--out "$out" --name "$name" >&2
+}
+
 s_tcp_bulk() {
 	local pin="app thread CPU0 (sends and drains), lcore CPU1"
 
@@ -57,4 +92,8 @@ s_tcp_bulk() {
 		"kernel TCP bulk 127.0.0.1 (sender + receiver threads)" "" \
 		"sender CPU0, receiver CPU1, blocking; CPU = the process (softirq in its context included)" \
 		-- tcp_kern tcp_bulk_kernel "$TCP_S" --mode bulk --cpu2 1
+	measure tcp_bulk_iperf3 tcp_bulk \
+		"kernel TCP bulk 127.0.0.1, iperf3 (client + server processes)" \
+		"" "iperf3 client CPU0, server CPU1, --window 4M, 128 KB writes; CPU = both processes (iperf3's cpu_utilization_percent)" \
+		-- tcp_iperf3 tcp_bulk_iperf3
 }

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Not a timing test: the TCP scenarios of perf/run.sh (tcp_lat, tcp_bulk,
-# tcp_conn; perf/run_tcp.sh) run for a second or so each, and the report
-# must carry every row -- ping-pong percentiles beside the kernel's, goodput
-# per core beside the kernel's, connection rates, memory per connection,
-# the TCP targets and tcp.csv -- so the benchmarks cannot rot. Figures are
+# tcp_conn; perf/scenarios/9*-tcp_*.sh) run for a second or so each, and
+# the report must carry every row -- ping-pong percentiles beside the
+# kernel's, goodput per core beside the kernel's (ktcp and iperf3),
+# connection rates, memory per connection, the TCP targets judged at the
+# top and tcp.csv -- so the benchmarks cannot rot. Figures are
 # not judged, only that each measurement produced one.
 #
 #   test_perf_tcp.sh BUILD_DIR      (meson passes it; needs root)
@@ -62,7 +63,8 @@ for n in ("tcp_pp_provider_nb", "tcp_pp_provider", "tcp_pp_kernel_busy",
                                                 s.get("lost")))
     for k in ("samples", "rtt_p50_ns", "rtt_p99_ns", "rtt_p99.9_ns"):
         positive(n, s, k)
-for n in ("tcp_bulk_provider", "tcp_bulk_tap", "tcp_bulk_kernel"):
+for n in ("tcp_bulk_provider", "tcp_bulk_tap", "tcp_bulk_kernel",
+          "tcp_bulk_iperf3"):
     s = kv(n)
     for k in ("gbps", "cpu_cores", "gbps_per_core"):
         positive(n, s, k)
@@ -87,6 +89,21 @@ for h in ("## TCP (issue 13)", "| measurement | Gbit/s |",
           "100 k idle connections"):
     if h not in report:
         errors.append("report: no '%s'" % h)
+glance = report.split("## Targets at a glance", 1)[-1].split("\n## ", 1)[0]
+for t in ("ping-pong p50 ≤ 0.2× kernel busy-poll (busy-poll app)",
+          "provider → provider (loop port) ≥ 1.0× kernel loopback",
+          "provider → kernel (tap) ≥ 1.0× kernel loopback",
+          "connection rate", "bytes per idle connection"):
+    row = [l for l in glance.splitlines() if t in l]
+    if not row:
+        errors.append("targets at a glance: no row for '%s'" % t)
+    elif "| not run" in row[0] or "| failed" in row[0]:
+        errors.append("targets at a glance: '%s' has no figure: %s"
+                      % (t, row[0]))
+bulk = [l for l in glance.splitlines() if "provider → provider" in l]
+if bulk and not ("ktcp " in bulk[0] and "iperf3 " in bulk[0]):
+    errors.append("targets at a glance: bulk not against both kernel "
+                  "baselines: %s" % bulk[0])
 if "## Failed" in report:
     errors.append("report: a TCP measurement failed:\n" +
                   report.split("## Failed", 1)[1].split("## ", 1)[0])
@@ -100,7 +117,7 @@ for f in ("tcp.csv", "latency.csv", "targets.csv"):
         errors.append("%s: missing" % f)
 names = {r[0] for r in csv.reader(open(os.path.join(out, "tcp.csv")))}
 for n in ("tcp_bulk_provider", "tcp_bulk_tap", "tcp_bulk_kernel",
-          "tcp_conn_provider", "tcp_mem_provider"):
+          "tcp_bulk_iperf3", "tcp_conn_provider", "tcp_mem_provider"):
     if n not in names:
         errors.append("tcp.csv: no %s" % n)
 

@@ -14,6 +14,8 @@ Every measurement NAME in the directory has
       same nearest-rank rule as perf/lib/pf_stats.c
   pf_report.py testpmd --log LOG --out DIR --name NAME [--skip N]
       testpmd --stats-period 1 output -> median Rx-pps / Tx-pps
+  pf_report.py iperf3 --json CLIENT_JSON --out DIR --name NAME
+      iperf3 --json -> a goodput NAME.summary (pf_tcp.iperf3_summary)
   pf_report.py report --out DIR [--mode full|quick|smoke]
       report.md (also on stdout), *.csv, *.png
 """
@@ -849,9 +851,15 @@ def main():
     t.add_argument("--out", required=True)
     t.add_argument("--name", required=True)
     t.add_argument("--skip", type=int, default=2)
+    i = sub.add_parser("iperf3")
+    i.add_argument("--json", required=True)
+    i.add_argument("--out", required=True)
+    i.add_argument("--name", required=True)
     r = sub.add_parser("report")
     r.add_argument("--out", required=True)
     a = ap.parse_args()
+    if a.cmd == "iperf3":
+        return pf_tcp.iperf3_summary(a.json, a.out, a.name)
     return {"sockperf": cmd_sockperf, "testpmd": cmd_testpmd,
             "report": cmd_report}[a.cmd](a)
 

@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""The TCP part of the perf report (issue 13 "Speed"; perf/run_tcp.sh).
+"""The TCP part of the perf report (issue 13 "Speed"; perf/scenarios/9*-tcp_*.sh).
 
 pf_report.py imports it: the ping-pong rows are latency rows (scenario
 tcp_lat) in its latency table; this module adds the goodput, connection
 rate and memory tables, the TCP targets and tcp.csv. Each figure sits
-next to the kernel baseline measured in the same run.
+next to the kernel baseline measured in the same run. iperf3_summary
+turns iperf3's --json output into a goodput summary (the second kernel
+loopback baseline, beside ktcp's).
 """
 import csv
+import json
 import math
 import os
 
@@ -29,6 +32,35 @@ def failure(s):
         return "no connection made (WSA error %s)" % s.get(
             "stop_wsa_error", s.get("stop_errno", "?"))
     return None
+
+
+def iperf3_summary(path, out, name):
+    """iperf3 --json (client side) -> NAME.summary, kind goodput: what the
+    receiver counted, over the CPU both processes used (iperf3's own
+    getrusage figures, percent of one core each)."""
+    with open(path) as f:
+        j = json.load(f)
+    if "error" in j:
+        raise SystemExit("%s: iperf3: %s" % (name, j["error"]))
+    end, start = j["end"], j["start"]
+    rx, cpu = end["sum_received"], end["cpu_utilization_percent"]
+    cores = (cpu["host_total"] + cpu["remote_total"]) / 100.0
+    gbps = rx["bits_per_second"] / 1e9
+    kv = [("name", name), ("kind", "goodput"),
+          ("bytes", "%d" % rx["bytes"]), ("seconds", "%.3f" % rx["seconds"]),
+          ("gbps", "%.3f" % gbps), ("cpu_cores", "%.3f" % cores),
+          ("gbps_per_core", "%.3f" % (gbps / cores if cores > 0 else 0)),
+          ("cpu_sender_pct", "%.1f" % cpu["host_total"]),
+          ("cpu_receiver_pct", "%.1f" % cpu["remote_total"]),
+          ("buf_bytes", "%s" % start.get("sock_bufsize", "")),
+          ("write_bytes", "%s" % start["test_start"].get("blksize", "")),
+          ("retransmits", "%s" % end.get("sum_sent", {}).get(
+              "retransmits", "")),
+          ("counted_at", "receiver (iperf3 sum_received)")]
+    with open(os.path.join(out, name + ".summary"), "w") as f:
+        f.write("".join("%s=%s\n" % x for x in kv))
+    print("%s: %.3f Gbit/s, %.2f cores (iperf3)" % (name, gbps, cores))
+    return 0 if rx["bytes"] > 0 else 1
 
 
 def ok(m):
