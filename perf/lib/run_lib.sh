@@ -216,6 +216,13 @@ sp_pair() {
 		--out "$out" --name "$name" >&2
 }
 
+# table_failed TITLE PROGRAM LOG: a scenario's own table, when its
+# program wrote no figures (said so, never an empty table).
+table_failed() {
+	printf '\n## %s\n\n**failed**: %s wrote no figures; see %s\n' \
+		"$1" "$2" "$3" | tee -a "$out/report.md"
+}
+
 machine() {
 	{
 		echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"

@@ -37,8 +37,8 @@ t_fanout() {
 	local f=$out/logs/fanout.log
 
 	if ! [ -f "$f" ] || ! grep -q '^members_1_ns=' "$f"; then
-		printf '\n## Multicast fan-out (lcore, per datagram)\n\n**failed**: fanout wrote no figures; see logs/fanout.log\n' |
-			tee -a "$out/report.md"
+		table_failed "Multicast fan-out (lcore, per datagram)" fanout \
+			logs/fanout.log
 		return 0
 	fi
 	awk -F= '

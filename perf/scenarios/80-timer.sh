@@ -23,8 +23,8 @@ t_timer() {
 	local f=$out/logs/timer.log
 
 	if ! [ -f "$f" ] || ! grep -q '_ratio=' "$f"; then
-		printf '\n## Timers (one lcore, ns per operation)\n\n**failed**: timer wrote no figures; see logs/timer.log\n' |
-			tee -a "$out/report.md"
+		table_failed "Timers (one lcore, ns per operation)" timer \
+			logs/timer.log
 		return 0
 	fi
 	awk -F= '

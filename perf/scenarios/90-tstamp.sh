@@ -27,8 +27,7 @@ t_tstamp() {
 	local b=$out/tstamp_stamp_to_app.summary
 
 	if ! [ -f "$f" ] || ! [ -f "$a" ] || ! [ -f "$b" ]; then
-		printf '\n## Packet timestamps\n\n**failed**: wststamp wrote no figures; see logs/tstamp.log\n' |
-			tee -a "$out/report.md"
+		table_failed "Packet timestamps" wststamp logs/tstamp.log
 		return 0
 	fi
 	{
