@@ -9,10 +9,28 @@
 # at most PKTGEN_MEM MB).
 want pktgen && [ -n "${PKTGEN:-}" ] &&
 	PAGES=$((PAGES + 128 + ${PKTGEN_MEM:-1024} / 2))
+want pktgen && TOOLS+=(luac5.3)
+
+# Every Lua profile compiles with Lua 5.3 (as pktgen 23.06 embeds it):
+# checked in every run, with or without a pktgen to run them.
+pktgen_lua() {
+	local f n=0 bad=0
+
+	for f in "$here"/pktgen/*.lua; do
+		n=$((n + 1))
+		luac5.3 -p "$f" >>"$out/logs/pktgen_lua.log" 2>&1 ||
+			bad=$((bad + 1))
+	done
+	printf 'name=pktgen_lua\nkind=check\nfiles=%d\nfailed=%d\nchecker=luac5.3 -p\n' \
+		"$n" "$bad" >"$out/pktgen_lua.summary"
+	[ "$bad" -eq 0 ] && [ "$n" -gt 0 ]
+}
 
 s_pktgen() {
 	local n rc=0
 
+	measure pktgen_lua pktgen "pktgen Lua profiles compile (luac5.3 -p)" \
+		"" "" -- pktgen_lua
 	log "pktgen: sink and latency profiles (PKTGEN=${PKTGEN:-unset})"
 	"$here/pktgen/run.sh" --out "$out" --tmp "$tmp" --tag "$tag" \
 		--build "$build" --seconds "$TP_S" >&2 || rc=$?

@@ -132,14 +132,22 @@ def _pktgen_row(ms, r, rows):
         st.append("%s %s" % (n, "failed" if why else
                              m["s"].get("kind") if m["s"].get("kind") ==
                              "skipped" else "ran"))
+    lua = ms.get("pktgen_lua")
+    if lua is not None:
+        names.append("pktgen_lua")
+        s = lua["s"]
+        st.insert(0, "%d of %s Lua files compile (%s)" % (
+            r.fnum(s, "files", 0) - r.fnum(s, "failed", 0),
+            s.get("files", "?"), s.get("checker", "?")) if s.get("kind") ==
+            "check" else "Lua check failed")
     bad = [n for n in names if r.failure(ms[n])]
     skipped = [n for n in names if ms[n]["s"].get("kind") == "skipped"]
     if bad:
         verdict = "failed (see ## Failed)"
     elif skipped:
-        verdict = "not run here (PKTGEN unset); without pktgen the meson " \
-            "tests perf_pktgen_lua_syntax, perf_pktgen_cmdline and " \
-            "perf_pktgen_provider_side check them"
+        verdict = "not run here (PKTGEN unset); beyond the Lua check, " \
+            "the meson tests perf_pktgen_cmdline and " \
+            "perf_pktgen_provider_side hold them without pktgen"
     else:
         verdict = "met"
     rows.append(("16", target, "; ".join(st), "testpmd stand-in (meson "
