@@ -387,11 +387,12 @@ def table_first_socket(ms, lines):
                  "of %s fresh processes each (ms; each row its own "
                  "median):" % (s.get("device", "?"), s.get("runs", "?")))
     lines.append("")
-    lines.append("| phase | only the device's PMD | every PMD (baseline) |")
-    lines.append("|---|---:|---:|")
+    lines.append("| phase | only the device's PMD | every PMD (baseline) "
+                 "| only − every |")
+    lines.append("|---|---:|---:|---:|")
     for label, k in FIRST_SOCKET_ROWS:
-        lines.append("| %s | %.1f | %.1f |" % (
-            label, fnum(s, "only_" + k), fnum(s, "all_" + k)))
+        a, b = fnum(s, "only_" + k), fnum(s, "all_" + k)
+        lines.append("| %s | %.1f | %.1f | %+.1f |" % (label, a, b, a - b))
     lines.append("")
     lines.append("Runs (ms): only %s; all %s. Foreign load %s." % (
         s.get("only_runs_ms", "?"), s.get("all_runs_ms", "?"),
