@@ -56,6 +56,11 @@ def _missing(ms, r, names):
     return None
 
 
+def _x(v):
+    """A ratio with the digits that tell it apart from its bound."""
+    return "%.2f×" % v if v >= 0.1 or math.isnan(v) else "%.3f×" % v
+
+
 def _judge(ok, need, got):
     return "met" if ok else "**MISSED** (target %s, measured %s)" % (
         need, got)
@@ -75,8 +80,8 @@ def _lat_row(ms, r, rows, issue, target, subj, base, limit_x=None,
                                          r.us(r.lat(b, "p99.9")))
     if limit_x is not None:
         v = r.lat(p) / r.lat(b)
-        verdict = _judge(v <= limit_x, "≤ %.2f×" % limit_x, "%.2f×" % v)
-        fig += " = %.2f×" % v
+        verdict = _judge(v <= limit_x, "≤ %.2f×" % limit_x, _x(v))
+        fig += " = " + _x(v)
     else:
         v = r.lat(p) - r.lat(b)
         verdict = _judge(v <= plus_ns, "≤ +%d ns" % plus_ns, "%+.0f ns" % v)
