@@ -61,6 +61,16 @@ def _x(v):
     return "%.2f×" % v if v >= 0.1 or math.isnan(v) else "%.3f×" % v
 
 
+def _unjudged(ms, r, rows, issue, target, names):
+    """Append the row of a target that has no figure (not run, failed,
+    skipped) and say so; False when every measurement has one."""
+    miss = _missing(ms, r, names)
+    if miss:
+        rows.append((issue, target, "–", "–", miss,
+                     _load(ms, names)))
+    return bool(miss)
+
+
 def _judge(ok, need, got):
     return "met" if ok else "**MISSED** (target %s, measured %s)" % (
         need, got)
@@ -69,9 +79,7 @@ def _judge(ok, need, got):
 def _lat_row(ms, r, rows, issue, target, subj, base, limit_x=None,
              plus_ns=None):
     names = [subj, base]
-    miss = _missing(ms, r, names)
-    if miss:
-        rows.append((issue, target, "–", "–", miss, _load(ms, names)))
+    if _unjudged(ms, r, rows, issue, target, names):
         return
     p, b = ms[subj], ms[base]
     fig = "%s p50 %s µs, p99.9 %s µs" % (subj, r.us(r.lat(p)),
@@ -96,9 +104,7 @@ def _rx_rows(ms, r, rows):
             ("rx_provider_lcore", "rx, the lcore alone (nobody reads) ≥ "
              "80 % of testpmd rxonly")):
         names = [subj, "rx_rxonly"]
-        miss = _missing(ms, r, names)
-        if miss:
-            rows.append(("16", target, "–", "–", miss, _load(ms, names)))
+        if _unjudged(ms, r, rows, "16", target, names):
             continue
         a, b = r.rate(ms[subj]), r.rate(ms["rx_rxonly"])
         v = a / b
@@ -110,10 +116,7 @@ def _rx_rows(ms, r, rows):
 
 def _first_socket_row(ms, r, rows):
     target = "first WSAStartup → first socket ≤ 100 ms"
-    miss = _missing(ms, r, ["first_socket"])
-    if miss:
-        rows.append(("16", target, "–", "–", miss,
-                     _load(ms, ["first_socket"])))
+    if _unjudged(ms, r, rows, "16", target, ["first_socket"]):
         return
     s = ms["first_socket"]["s"]
     v, a = r.fnum(s, "only_first_socket_ms"), r.fnum(s, "all_first_socket_ms")
@@ -203,10 +206,7 @@ def _conn_rows(ms, r, rows):
     names = ["tcp_conn_provider", "tcp_conn_provider_rst",
              "tcp_conn_kernel", "tcp_conn_kernel_rst"]
     target = "connection rate (connect + close per second)"
-    miss = _missing(ms, r, names)
-    if miss:
-        rows.append(("13", target, "–", "–", miss, _load(ms, names)))
-    else:
+    if not _unjudged(ms, r, rows, "13", target, names):
         c = [r.fnum(ms[n]["s"], "conns_per_s") for n in names]
         rows.append(("13", target, "graceful %.0f/s, reset %.0f/s" % (
             c[0], c[1]), "kernel graceful %.0f/s, reset %.0f/s" % (
@@ -214,10 +214,7 @@ def _conn_rows(ms, r, rows):
             "%.2f× and %.2f× the kernel" % (c[0] / c[2], c[1] / c[3]),
             _load(ms, names)))
     target = "bytes per idle connection, 100 k connections open"
-    miss = _missing(ms, r, ["tcp_mem_provider"])
-    if miss:
-        rows.append(("13", target, "–", "–", miss,
-                     _load(ms, ["tcp_mem_provider"])))
+    if _unjudged(ms, r, rows, "13", target, ["tcp_mem_provider"]):
         return
     s = ms["tcp_mem_provider"]["s"]
     n = r.fnum(s, "conns", 0)
