@@ -112,6 +112,7 @@
 	X(tcp_ack_bad)		/* acks unsent or ancient data */	\
 	X(tcp_ooo_held)		/* out of order, queued */		\
 	X(tcp_ooo_drop)		/* out of order, queue full */		\
+	X(tcp_ooo_coalesced)	/* out of order, into the one before */	\
 	X(tcp_rx_full)		/* in order, no room: dropped */	\
 	X(tcp_listen_overflow)	/* SYN dropped: no spare or backlog */	\
 	X(tcp_rexmit)		/* segments retransmitted */		\

@@ -86,6 +86,10 @@
 
 #define DP_TCP_HASH		1024	/* buckets per lcore */
 #define DP_TCP_OOO_MAX		64	/* segments held out of order */
+/* Segments up to this many bytes are copied into the tail of the buffer
+ * before them (held out of order, or on the application's list) rather
+ * than keeping an mbuf each: 1-byte segments cannot drain the pool. */
+#define DP_TCP_SMALL_SEG	256
 #define DP_TCP_RTO_INIT_US	1000000	/* RFC 6298 (2.1) */
 #define DP_TCP_RTO_MIN_US	200000	/* Linux's floor */
 #define DP_TCP_RTO_MAX_US	120000000

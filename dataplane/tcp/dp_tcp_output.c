@@ -210,7 +210,15 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 	 * done), with its header checksum computed, as no NIC will. */
 	local = dst == eng->ip4 && eng->port->kind != DRV_KIND_LOOP;
 	dp_ip_finish(eng, m, ip, !local);
-	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	if (!local && (eng->port->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)) {
+		/* The port sums the segment (the loop port: nobody needs
+		 * to, its receiver sees it marked good). */
+		m->l4_len = (uint64_t)(TCP_HDR + optlen);
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else {
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	}
 	p = dp_mbuf_priv(m);
 	p->owner = NULL;
 	p->addr = nexthop;

@@ -4,6 +4,8 @@
  * application's ring, segments beyond a hole held (sorted, bounded by
  * DP_TCP_OOO_MAX) until RCV.NXT reaches them (RFC 9293 SHLD-31).
  */
+#include <string.h>
+
 #include <rte_mbuf.h>
 
 #include "dp_tcp.h"
@@ -82,21 +84,49 @@ dp_tcp_reass_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	}
 }
 
+/*
+ * A short segment that continues the held one before it (and does not
+ * reach into the one after) goes into that one's tail: 1-byte segments
+ * beyond a hole must not take an mbuf, and an entry of DP_TCP_OOO_MAX,
+ * each. The segment's own mbuf stays the caller's to free.
+ */
+static bool
+reass_append(struct rte_mbuf *prev, struct rte_mbuf *next,
+		const struct dp_tcp_seg *sg)
+{
+	uint8_t *d;
+
+	if (prev == NULL || sg->len > DP_TCP_SMALL_SEG ||
+			dp_mbuf_priv(prev)->addr + prev->data_len != sg->seq ||
+			(next != NULL && SEQ_LT(dp_mbuf_priv(next)->addr,
+			sg->seq + sg->len)))
+		return false;
+	d = (uint8_t *)rte_pktmbuf_append(prev, (uint16_t)sg->len);
+	if (d == NULL)
+		return false;		/* no tailroom: an mbuf of its own */
+	memcpy(d, rte_pktmbuf_mtod_offset(sg->m, const uint8_t *, sg->off),
+		sg->len);
+	dp_mbuf_priv(prev)->dgram_len += sg->len;
+	return true;
+}
+
 /* Hold a segment beyond RCV.NXT (SHLD-31), sorted by sequence number. */
 void
 dp_tcp_reass_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct dp_tcp_seg *sg)
 {
-	struct rte_mbuf *m, **p = &tp->oq_head;
+	struct rte_mbuf *m, **p = &tp->oq_head, *prev = NULL;
 	bool fin = (sg->flags & RTE_TCP_FIN_FLAG) != 0;
 	uint32_t seq = sg->seq, len = sg->len;
 
-	if (tp->oq_n >= DP_TCP_OOO_MAX || len == 0) {
+	if (len == 0) {
 		DP_STAT_INC(lc, tcp_ooo_drop);
 		return;
 	}
-	while (*p != NULL && SEQ_LT(dp_mbuf_priv(*p)->addr, seq))
+	while (*p != NULL && SEQ_LT(dp_mbuf_priv(*p)->addr, seq)) {
+		prev = *p;
 		p = &dp_mbuf_priv(*p)->next;
+	}
 	if (*p != NULL && dp_mbuf_priv(*p)->addr == seq &&
 			(*p)->data_len >= len) {
 		DP_STAT_INC(lc, tcp_ooo_drop);	/* a duplicate */
@@ -104,10 +134,17 @@ dp_tcp_reass_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		dp_tcp_sack_update(tp, seq);
 		return;
 	}
-	m = dp_tcp_seg_take(sg);
-	dp_mbuf_priv(m)->next = *p;
-	*p = m;
-	tp->oq_n++;
+	if (reass_append(prev, *p, sg)) {
+		DP_STAT_INC(lc, tcp_ooo_coalesced);
+	} else if (tp->oq_n >= DP_TCP_OOO_MAX) {
+		DP_STAT_INC(lc, tcp_ooo_drop);
+		return;
+	} else {
+		m = dp_tcp_seg_take(sg);
+		dp_mbuf_priv(m)->next = *p;
+		*p = m;
+		tp->oq_n++;
+	}
 	tp->oq_bytes += len;
 	tp->bytes_reordered += len;
 	if (fin) {

@@ -276,14 +276,28 @@ rx_pull(struct dp_sock *s, struct dp_tcp_pcb *tp)
 	struct rte_mbuf *m;
 
 	while (r != NULL && rte_ring_dequeue(r, (void **)&m) == 0) {
-		dp_mbuf_priv(m)->next = NULL;
-		if (tp->r_tail != NULL)
-			dp_mbuf_priv(tp->r_tail)->next = m;
-		else
-			tp->r_head = m;
-		tp->r_tail = m;
+		uint16_t len = m->data_len;
+		struct rte_mbuf *t = tp->r_tail;
+		uint8_t *d;
+
+		/* A short segment goes into the tail of the one before:
+		 * a peer's 1-byte segments must not keep an mbuf each
+		 * while the application reads slowly (the pool). */
+		if (t != NULL && len <= DP_TCP_SMALL_SEG &&
+				(d = (uint8_t *)rte_pktmbuf_append(t, len)) !=
+				NULL) {
+			memcpy(d, rte_pktmbuf_mtod(m, const uint8_t *), len);
+			dp_mcache_free(s->eng, m);
+		} else {
+			dp_mbuf_priv(m)->next = NULL;
+			if (t != NULL)
+				dp_mbuf_priv(t)->next = m;
+			else
+				tp->r_head = m;
+			tp->r_tail = m;
+		}
 		/* Atomic: tcp_events reads it without rlock. */
-		__atomic_store_n(&tp->r_bytes, tp->r_bytes + m->data_len,
+		__atomic_store_n(&tp->r_bytes, tp->r_bytes + len,
 			__ATOMIC_RELAXED);
 		r = dp_ringq_head(&s->rxq);
 	}

@@ -166,6 +166,32 @@ int drv_port_open(const struct drv_port_conf *conf, struct drv_port **out);
  */
 void drv_port_close(struct drv_port *port);
 
+/** What a LOOP port does for its senders and receivers (memory only). */
+#define DRV_LOOP_TX_OFFLOADS (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
+	RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+#define DRV_LOOP_RX_OFFLOADS (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | \
+	RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
+
+/*
+ * LOOP: a frame whose sender left a checksum to the port arrives with it
+ * marked good (virtio's "data valid"), its TX requests cleared. A frame
+ * put on the ring by anyone else asked for nothing and is verified in
+ * software as before.
+ */
+static inline void
+drv_loop_rx(struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		uint64_t f = pkts[i]->ol_flags, rx = 0;
+
+		if (f & RTE_MBUF_F_TX_IP_CKSUM)
+			rx |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+		if (f & RTE_MBUF_F_TX_L4_MASK)
+			rx |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		pkts[i]->ol_flags = (f & ~RTE_MBUF_F_TX_OFFLOAD_MASK) | rx;
+	}
+}
+
 /**
  * RX burst on queue q at TSC time now (the fault layer's clock); the
  * caller owns the returned mbufs.
@@ -174,10 +200,15 @@ static inline uint16_t
 drv_rx_burst(const struct drv_port *port, uint16_t q,
 		struct rte_mbuf **pkts, uint16_t n, uint64_t now)
 {
+	uint16_t k;
+
 	if (unlikely(port->fault != NULL))
-		return drv_fault_rx(port->fault, port->port_id, q, pkts, n,
-			now);
-	return rte_eth_rx_burst(port->port_id, q, pkts, n);
+		k = drv_fault_rx(port->fault, port->port_id, q, pkts, n, now);
+	else
+		k = rte_eth_rx_burst(port->port_id, q, pkts, n);
+	if (port->kind == DRV_KIND_LOOP)
+		drv_loop_rx(pkts, k);
+	return k;
 }
 
 /**
