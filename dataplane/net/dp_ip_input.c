@@ -26,6 +26,28 @@ dp_ipv4_is_local(const struct dp_engine *eng, uint32_t dst)
 	return dst == eng->ip4;
 }
 
+/*
+ * The one's complement sum of an IPv4 header of ihl bytes (a multiple of
+ * 4, at most 60), in the byte order of its words, as rte_raw_cksum gives
+ * it: 32-bit words summed in 64 bits and folded. Without checksum
+ * offload (memif, tap, ring) every frame pays this; the generic 16-bit
+ * loop cost ~57 instructions for 20 bytes, this ~15.
+ */
+static inline uint16_t
+ip_hdr_sum(const void *h, uint32_t ihl)
+{
+	const unaligned_uint32_t *w = h;
+	uint64_t s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+
+	for (uint32_t i = 5; unlikely(i < ihl / 4); i++)
+		s += w[i];
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
 static bool
 header_ok(struct dp_lcore *lc, struct rte_mbuf *m)
 {
@@ -57,7 +79,7 @@ header_ok(struct dp_lcore *lc, struct rte_mbuf *m)
 	ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
 			(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN &&
-			rte_raw_cksum(ip, ihl) != 0xffff))) {
+			ip_hdr_sum(ip, ihl) != 0xffff))) {
 		DP_STAT_INC(lc, ip_bad_csum);
 		return false;
 	}
