@@ -46,9 +46,9 @@
 #endif
 #include "dp_sock.h"
 #include "dp_sock_priv.h"
+#include "micro.h"
 
-#define IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#define IP4		MICRO_IP4
 #define BURST		32
 #define PORT		7000
 
@@ -60,40 +60,7 @@ static uint8_t frame[64];
 static void
 die(const char *what, int err)
 {
-	fprintf(stderr, "rxpath: %s failed (%d)\n", what, err);
-	exit(1);
-}
-
-/* Ethernet + IPv4 + UDP with 22 bytes of payload: a 64-byte frame, as
- * testpmd txonly sends in the rx scenario. */
-static void
-build(uint8_t *f, uint32_t dst, const struct rte_ether_addr *dmac,
-		bool sum_udp)
-{
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)f;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
-	uint16_t plen = 64 - sizeof(*eh) - sizeof(*ip) - sizeof(*udp);
-
-	memset(f, 0, 64);
-	eh->dst_addr = *dmac;
-	eh->src_addr = (struct rte_ether_addr){ .addr_bytes = { 2, 0, 0xc6,
-		0x12, 0, 1 } };
-	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) +
-		sizeof(*udp) + plen));
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(IP4(198, 18, 0, 1));
-	ip->dst_addr = rte_cpu_to_be_32(dst);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	udp->src_port = RTE_BE16(9);
-	udp->dst_port = RTE_BE16(PORT);
-	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(sizeof(*udp) + plen));
-	/* testpmd txonly sends none; --udp-cksum sums it (a port without
-	 * L4 checksum offload then checks it in software). */
-	udp->dgram_cksum = sum_udp ? rte_ipv4_udptcp_cksum(ip, udp) : 0;
+	micro_die("rxpath", what, err);
 }
 
 /* A burst on the wire, not yet taken by the port. */
@@ -158,20 +125,6 @@ rxp_app(struct dp_sock *s)
 	return drain(s);
 }
 
-static double
-median(double *v, unsigned int n)
-{
-	for (unsigned int i = 0; i <= n / 2; i++)
-		for (unsigned int j = i + 1; j < n; j++)
-			if (v[j] < v[i]) {
-				double t = v[i];
-
-				v[i] = v[j];
-				v[j] = t;
-			}
-	return v[n / 2];
-}
-
 static uint64_t
 lcore_stat_rx_full(void)
 {
@@ -181,50 +134,28 @@ lcore_stat_rx_full(void)
 int
 main(int argc, char **argv)
 {
-	unsigned int rounds = 2000;
-	char prefix[64];
-	bool no_huge = false, sum_udp = false;
-	struct dp_conf c;
+	struct micro_opts o = { .rounds = 2000 };
+	unsigned int rounds;
 	struct dp_addr a = { 0, PORT };
 	struct dp_sock *s;
 	double hz, *lc_ns, *app_ns;
 	uint64_t full0, got = 0;
 	int ret;
 
-	snprintf(prefix, sizeof(prefix), "wspdkrxp%ld", (long)getpid());
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
-			rounds = (unsigned int)atoi(argv[++i]);
-		else if (strcmp(argv[i], "--udp-cksum") == 0)
-			sum_udp = true;
-		else if (strcmp(argv[i], "--no-huge") == 0)
-			no_huge = true;
-		else if (strcmp(argv[i], "--file-prefix") == 0 && i + 1 < argc)
-			snprintf(prefix, sizeof(prefix), "%s", argv[++i]);
-		else
-			die(argv[i], -EINVAL);
-	}
-	if (rounds < 10)
-		rounds = 10;
+	micro_parse("rxpath", argc, argv, &o, true);
+	rounds = o.rounds;
 	lc_ns = calloc(rounds, sizeof(double));
 	app_ns = calloc(rounds, sizeof(double));
 	if (lc_ns == NULL || app_ns == NULL)
 		die("calloc", -ENOMEM);
-	dp_conf_defaults(&c);
-	snprintf(c.eal_args, sizeof(c.eal_args), "%s--no-telemetry "
-		"--file-prefix=%s", no_huge ? "--no-huge -m 512 " : "", prefix);
-	snprintf(c.device, sizeof(c.device), "pair:rxpath");
-	c.nb_mbufs = 16383;
-	c.log_level = DP_LOG_ERR;
-	eng = dp_start_driven(&c);
-	if (eng == NULL)
-		die("dp_start_driven", -1);
+	eng = micro_start("rxpath", &o);
 	lc = eng->lcores[0];
 	wire = rte_ring_lookup("rxpath_in");
 	if (wire == NULL)
 		die("rte_ring_lookup(rxpath_in)", -ENOENT);
 	hz = (double)rte_get_tsc_hz();
-	build(frame, IP4(198, 18, 0, 2), &eng->mac, sum_udp);
+	micro_udp_frame(frame, IP4(198, 18, 0, 2), &eng->mac, PORT, 64,
+		o.udp_cksum);
 	ret = sock_create(&s);
 	if (ret != 0)
 		die("dp_sock_create", ret);
@@ -256,8 +187,8 @@ main(int argc, char **argv)
 	printf("read_delivered=%llu\n", (unsigned long long)got);
 	printf("read_refused=%llu\n",
 		(unsigned long long)(lcore_stat_rx_full() - full0));
-	printf("read_lcore_ns_per_frame=%.1f\n", median(lc_ns, rounds));
-	printf("read_app_ns_per_dgram=%.1f\n", median(app_ns, rounds));
+	printf("read_lcore_ns_per_frame=%.1f\n", micro_median(lc_ns, rounds));
+	printf("read_app_ns_per_dgram=%.1f\n", micro_median(app_ns, rounds));
 
 	/* Full: nobody reads; fill the socket first, then every frame of
 	 * the measured rounds is refused (and must be counted). */
@@ -278,7 +209,7 @@ main(int argc, char **argv)
 	printf("full_frames=%llu\n", (unsigned long long)rounds * BURST);
 	printf("full_refused=%llu\n",
 		(unsigned long long)(lcore_stat_rx_full() - full0));
-	printf("full_lcore_ns_per_frame=%.1f\n", median(lc_ns, rounds));
+	printf("full_lcore_ns_per_frame=%.1f\n", micro_median(lc_ns, rounds));
 	printf("ns_note=TSC on a shared machine: a figure, not a check\n");
 	dp_sock_close(s, DP_CLOSE_ABORT);
 	dp_stop();
