@@ -86,11 +86,11 @@ chain_cap(const struct dp_engine *eng)
  *
  * The bytes are counted before they are queued: a reader may take them
  * the moment they are, and must never subtract what was not yet added
- * (FIONREAD would wrap). The whole run is added at once and what was
- * refused taken back, so with several lcores filling one socket another
- * lcore may briefly see up to a burst more than is queued (and refuse a
- * datagram it would have taken a moment later); one lcore decides
- * exactly as datagram by datagram.
+ * (FIONREAD would wrap). Only what SO_RCVBUF takes is added, by a
+ * compare-and-swap against the count the decision was made on, so
+ * FIONREAD never shows more than the buffer holds (a run added whole and
+ * taken back did, by up to a burst); datagrams the ring then refuses are
+ * taken back, as one at a time did.
  */
 static unsigned int
 deliver_bulk(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf **m,
@@ -101,27 +101,41 @@ deliver_bulk(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf **m,
 	unsigned int k = 0, r = 0, put = 0;
 	uint64_t total = 0, acc = 0, q, rcvbuf;
 
-	for (unsigned int i = 0; i < n; i++) {
-		len[i] = dp_mbuf_priv(m[i])->dgram_len;
-		total += len[i];
-	}
-	q = __atomic_fetch_add(&s->rx_bytes_q, total, __ATOMIC_ACQ_REL);
+	q = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE);
 	rcvbuf = __atomic_load_n(&s->rcvbuf, __ATOMIC_RELAXED);
-	/* SO_RCVBUF bounds the payload queued; an empty socket always
-	 * takes one datagram, however large. */
-	for (unsigned int i = 0; i < n; i++) {
-		uint64_t qi = q + acc;
+	/* Readers only subtract, so a failed swap is rare; a bounded number
+	 * of tries, then the last decision is added as it stands. */
+	for (unsigned int tries = 0; ; tries++) {
+		k = r = 0;
+		acc = 0;
+		/* SO_RCVBUF bounds the payload queued; an empty socket
+		 * always takes one datagram, however large. */
+		for (unsigned int i = 0; i < n; i++) {
+			uint32_t l = dp_mbuf_priv(m[i])->dgram_len;
+			uint64_t qi = q + acc;
 
-		if (qi != 0 && (qi + len[i] > rcvbuf ||
-				(unlikely(m[i]->next != NULL) &&
-				qi + len[i] > chain_cap(lc->eng)))) {
-			no[r++] = m[i];
-			continue;
+			if (qi != 0 && (qi + l > rcvbuf ||
+					(unlikely(m[i]->next != NULL) &&
+					qi + l > chain_cap(lc->eng)))) {
+				no[r++] = m[i];
+				continue;
+			}
+			len[k] = l;
+			ok[k++] = m[i];
+			acc += l;
 		}
-		len[k] = len[i];
-		ok[k++] = m[i];
-		acc += len[i];
+		if (acc == 0)
+			break;
+		if (tries == 8) {
+			__atomic_fetch_add(&s->rx_bytes_q, acc,
+				__ATOMIC_ACQ_REL);
+			break;
+		}
+		if (__atomic_compare_exchange_n(&s->rx_bytes_q, &q, q + acc,
+				false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			break;
 	}
+	total = acc;
 	if (k != 0)
 		put = rte_ring_enqueue_burst(__atomic_load_n(&s->rxq.prod,
 			__ATOMIC_ACQUIRE), (void **)ok, k, NULL);
