@@ -41,7 +41,7 @@ extern const struct dp_layer dp_udp_layer;
  * of the iteration).
  */
 struct dp_udp_lcore {
-	bool batching;			/* (l) inside a burst from the port */
+	bool batching;			/* (l) in a burst from the port */
 	bool cached;			/* (l) the lookup below is valid */
 	uint16_t c_port;		/* (l) its destination port (be) */
 	uint32_t c_dst;			/* (l) its destination (be) */

@@ -37,7 +37,8 @@
 #include <rte_udp.h>
 
 #include "dp.h"
-#ifdef RXPATH_BASE	/* the pre-#11 tree (4f1cd04), for a same-code baseline */
+/* RXPATH_BASE: the pre-#11 tree (4f1cd04), for a same-code baseline */
+#ifdef RXPATH_BASE
 #include "dp_priv.h"
 #define sock_create(s)	dp_sock_create(s)
 #else
