@@ -23,8 +23,23 @@ static const struct dp_layer *const layers[] = {
 	&dp_tcp_layer,
 };
 
+/*
+ * A burst from the port, frame by frame through the layers; UDP gathers
+ * what it delivers over the burst and queues it at the end (one ring
+ * enqueue per run of datagrams to one socket), before anything else in
+ * the iteration (a connect's filter, a close's drain) looks at the
+ * sockets.
+ */
+static void
+stack_rx(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+{
+	dp_udp_rx_begin(lc);
+	dp_eth_input_burst(lc, pkts, n);
+	dp_udp_rx_end(lc);
+}
+
 static const struct dp_stack stack = {
-	.rx = dp_eth_input,
+	.rx = stack_rx,
 	.tx_stamp = dp_sock_tstamp_flush,
 	.layers = layers,
 	.nb_layers = RTE_DIM(layers),

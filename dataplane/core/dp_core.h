@@ -116,6 +116,7 @@ struct dp_lcore {
 	struct dp_net_lcore *net;	/* (c) the net layer's */
 	struct dp_sock_lcore *sock;	/* (c) the socket layer's */
 	struct dp_tcp_lcore *tcp;	/* (c) TCP's connections here */
+	struct dp_udp_lcore *udp;	/* (c) UDP's burst state (dp_udp.c) */
 	bool stop;			/* (a) set by dp_stop() */
 	/* The lcore writes what follows every iteration; application
 	 * threads read the line above. */
@@ -200,7 +201,10 @@ struct dp_layer {
 };
 
 struct dp_stack {
-	dp_input_fn *rx;		/* a frame from the port */
+	/* a burst from the port: the stack may gather work over the
+	 * burst (one ring enqueue per socket) and finishes it before it
+	 * returns */
+	void (*rx)(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
 	/* lc->tx_stamps != 0: frames are being handed to tx_burst at TSC
 	 * time tsc; record their timestamps */
 	void (*tx_stamp)(struct dp_lcore *lc, uint64_t tsc);

@@ -4,7 +4,7 @@
  * TX, and nothing else (the loop knows no protocol).
  *
  *   dp_lcore_main -> poll_once -> iterate:
- *     rx_burst -> stack->rx (per frame)
+ *     rx_burst -> stack->rx (the whole burst)
  *     redirect ring (frames other lcores handed over) -> their handler
  *     control ring (requests of application threads) -> dp_ctl_poll
  *     each layer's poll (bottom up)
@@ -26,7 +26,6 @@
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
-#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
@@ -156,11 +155,8 @@ iterate(struct dp_lcore *lc)
 		DP_TSAN_ACQUIRE(eng->mp);	/* the PMD took them from it */
 		dp_lcore_rx_stamp(lc);
 	}
-	for (uint16_t i = 0; i < n; i++) {
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		st->rx(lc, pkts[i]);
-	}
+	if (n != 0)
+		st->rx(lc, pkts, n);
 	if (!rte_ring_empty(lc->redirect))
 		redirect_input(lc);
 	if (!rte_ring_empty(lc->ctl))

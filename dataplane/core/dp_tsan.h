@@ -85,6 +85,29 @@ dp_pktmbuf_free(struct rte_mbuf *m)
 }
 
 /*
+ * n of them at once. Plain frames of one pool (direct, one segment, one
+ * reference: what RX refuses) go straight back to it with one put, as a
+ * PMD's fast free does; anything else through rte_pktmbuf_free_bulk.
+ */
+static inline void
+dp_pktmbuf_free_bulk(struct rte_mbuf **m, unsigned int n)
+{
+	struct rte_mempool *mp = n != 0 ? m[0]->pool : NULL;
+
+	for (unsigned int i = 0; i < n; i++) {
+		DP_TSAN_RELEASE(m[i]->pool);
+		if (m[i]->pool != mp || m[i]->next != NULL ||
+				!RTE_MBUF_DIRECT(m[i]) ||
+				rte_mbuf_refcnt_read(m[i]) != 1)
+			mp = NULL;
+	}
+	if (mp != NULL)
+		rte_mempool_put_bulk(mp, (void **)m, n);
+	else
+		rte_pktmbuf_free_bulk(m, n);
+}
+
+/*
  * Rings: what a producer wrote before it enqueued is the consumer's once
  * it has dequeued. TSan cannot follow rte_ring's multi-producer and HTS
  * handoffs (tests/tsan.supp says why), so in a TSan build every ring call
@@ -111,6 +134,10 @@ dp_pktmbuf_free(struct rte_mbuf *m)
 #define rte_ring_enqueue_bulk(r, o, n, f) __extension__ ({		\
 	struct rte_ring *r_ = (r);					\
 	DP_TSAN_GIVE(r_, (rte_ring_enqueue_bulk)(r_, o, n, f));		\
+})
+#define rte_ring_enqueue_burst(r, o, n, f) __extension__ ({		\
+	struct rte_ring *r_ = (r);					\
+	DP_TSAN_GIVE(r_, (rte_ring_enqueue_burst)(r_, o, n, f));	\
 })
 #define rte_ring_dequeue(r, o) __extension__ ({				\
 	struct rte_ring *r_ = (r);					\

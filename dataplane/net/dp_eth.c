@@ -5,11 +5,13 @@
  * by EtherType. Frames shorter than 60 bytes are accepted: the kernel does
  * not pad what it writes to a tap.
  *
- *   dp_eth_input -> dp_arp_input (lcore 0) | dp_ip_input
+ *   dp_eth_input_burst -> dp_eth_input -> dp_arp_input (lcore 0) |
+ *       dp_ip_input
  */
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "dp_net.h"
 #include "dp_tsan.h"
@@ -79,3 +81,15 @@ drop:
 	dp_pktmbuf_free(m);
 }
 
+
+/* A burst from the port, frame by frame; the next frame's headers are
+ * fetched while this one is classified. Consumes the frames. */
+void
+dp_eth_input_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		dp_eth_input(lc, pkts[i]);
+	}
+}

@@ -10,6 +10,8 @@
  * Every malformed header is dropped and counted by class; the checks run
  * in the order that names the most specific fault.
  */
+#include <string.h>
+
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -24,6 +26,40 @@ bool
 dp_ipv4_is_local(const struct dp_engine *eng, uint32_t dst)
 {
 	return dst == eng->ip4;
+}
+
+/*
+ * The one's complement sum of an IPv4 header of ihl bytes (a multiple of
+ * 4, at most 60), in the byte order of its words, as rte_raw_cksum gives
+ * it: 32-bit words summed in 64 bits and folded. Without checksum
+ * offload (memif, tap, ring) every frame pays this; the generic 16-bit
+ * loop cost ~57 instructions for 20 bytes, this ~15.
+ */
+static inline uint32_t
+word_at(const uint8_t *p, uint32_t i)
+{
+	uint32_t w;
+
+	/* The header is 2-byte aligned behind Ethernet: one unaligned
+	 * load, without the undefined behaviour of a cast. */
+	memcpy(&w, p + 4 * i, sizeof(w));
+	return w;
+}
+
+static inline uint16_t
+ip_hdr_sum(const void *h, uint32_t ihl)
+{
+	const uint8_t *p = h;
+	uint64_t s = (uint64_t)word_at(p, 0) + word_at(p, 1) +
+		word_at(p, 2) + word_at(p, 3) + word_at(p, 4);
+
+	for (uint32_t i = 5; unlikely(i < ihl / 4); i++)
+		s += word_at(p, i);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
 }
 
 static bool
@@ -57,7 +93,7 @@ header_ok(struct dp_lcore *lc, struct rte_mbuf *m)
 	ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
 			(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN &&
-			rte_raw_cksum(ip, ihl) != 0xffff))) {
+			ip_hdr_sum(ip, ihl) != 0xffff))) {
 		DP_STAT_INC(lc, ip_bad_csum);
 		return false;
 	}

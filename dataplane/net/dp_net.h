@@ -113,6 +113,8 @@ void dp_net_set_tx_fate(struct dp_engine *eng, dp_tx_fate_fn *fn);
 
 /* dp_eth.c */
 void dp_eth_input(struct dp_lcore *lc, struct rte_mbuf *m);
+void dp_eth_input_burst(struct dp_lcore *lc, struct rte_mbuf **pkts,
+		uint16_t n);
 /*
  * Prepend the Ethernet header to a frame whose data starts at L3 and queue
  * it for transmission. Consumes m. Inline: IPv4 and ARP output end here.

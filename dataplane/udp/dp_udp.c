@@ -37,15 +37,16 @@
  * instructions are about a quarter of what a member costs.
  */
 static inline void
-count_rx(const struct dp_lcore *lc, struct dp_sock *s, uint32_t len)
+count_rx(const struct dp_lcore *lc, struct dp_sock *s, uint32_t n,
+		uint64_t len)
 {
 	if (lc->eng->nb_lcores == 1) {
-		__atomic_store_n(&s->st.rx_dgrams, s->st.rx_dgrams + 1,
+		__atomic_store_n(&s->st.rx_dgrams, s->st.rx_dgrams + n,
 			__ATOMIC_RELAXED);
 		__atomic_store_n(&s->st.rx_bytes, s->st.rx_bytes + len,
 			__ATOMIC_RELAXED);
 	} else {
-		__atomic_fetch_add(&s->st.rx_dgrams, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&s->st.rx_dgrams, n, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&s->st.rx_bytes, len, __ATOMIC_RELAXED);
 	}
 }
@@ -77,33 +78,162 @@ chain_cap(const struct dp_engine *eng)
 	return (uint64_t)eng->conf.nb_mbufs / 8 * DP_REASS_SEG_MIN;
 }
 
-/* Queue one reference of m on s. Consumes that reference; false if the
- * socket had no room. */
-static bool
-deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m,
-		uint32_t len)
+/*
+ * Queue n datagrams (one reference of each) on s, in order, with one
+ * ring enqueue; those SO_RCVBUF or the ring refuses are freed and counted
+ * one by one (drop_rx_full, udp_rx_full), as if each had come alone.
+ * Consumes the references; returns how many were queued.
+ *
+ * The bytes are counted before they are queued: a reader may take them
+ * the moment they are, and must never subtract what was not yet added
+ * (FIONREAD would wrap). Only what SO_RCVBUF takes is added, by a
+ * compare-and-swap against the count the decision was made on, so
+ * FIONREAD never shows more than the buffer holds (a run added whole and
+ * taken back did, by up to a burst); datagrams the ring then refuses are
+ * taken back, as one at a time did.
+ */
+static unsigned int
+deliver_bulk(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf **m,
+		unsigned int n)
 {
-	/* Counted before it is queued: a reader may take it the moment it
-	 * is, and must never subtract what was not yet added (FIONREAD
-	 * would wrap). */
-	uint64_t q = __atomic_fetch_add(&s->rx_bytes_q, len, __ATOMIC_ACQ_REL);
+	struct rte_mbuf *ok[DP_RX_BURST], *no[DP_RX_BURST];
+	uint32_t len[DP_RX_BURST];
+	unsigned int k = 0, r = 0, put = 0;
+	uint64_t total = 0, acc = 0, q, rcvbuf;
 
-	/* SO_RCVBUF bounds the payload queued; an empty socket always
-	 * takes one datagram, however large. */
-	if ((q != 0 && (q + len > __atomic_load_n(&s->rcvbuf,
-			__ATOMIC_RELAXED) || (unlikely(m->next != NULL) &&
-			q + len > chain_cap(lc->eng)))) || rte_ring_enqueue(
-			__atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE),
-			m) != 0) {
-		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&s->st.drop_rx_full, 1, __ATOMIC_RELAXED);
-		DP_STAT_INC(lc, udp_rx_full);
-		dp_pktmbuf_free(m);
-		return false;
+	q = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE);
+	rcvbuf = __atomic_load_n(&s->rcvbuf, __ATOMIC_RELAXED);
+	/* Readers only subtract, so a failed swap is rare; a bounded number
+	 * of tries, then the last decision is added as it stands. */
+	for (unsigned int tries = 0; ; tries++) {
+		k = r = 0;
+		acc = 0;
+		/* SO_RCVBUF bounds the payload queued; an empty socket
+		 * always takes one datagram, however large. */
+		for (unsigned int i = 0; i < n; i++) {
+			uint32_t l = dp_mbuf_priv(m[i])->dgram_len;
+			uint64_t qi = q + acc;
+
+			if (qi != 0 && (qi + l > rcvbuf ||
+					(unlikely(m[i]->next != NULL) &&
+					qi + l > chain_cap(lc->eng)))) {
+				no[r++] = m[i];
+				continue;
+			}
+			len[k] = l;
+			ok[k++] = m[i];
+			acc += l;
+		}
+		if (acc == 0)
+			break;
+		if (tries == 8) {
+			__atomic_fetch_add(&s->rx_bytes_q, acc,
+				__ATOMIC_ACQ_REL);
+			break;
+		}
+		if (__atomic_compare_exchange_n(&s->rx_bytes_q, &q, q + acc,
+				false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			break;
 	}
-	count_rx(lc, s, len);
-	dp_wait_note(lc, s);
-	return true;
+	total = acc;
+	if (k != 0)
+		put = rte_ring_enqueue_burst(__atomic_load_n(&s->rxq.prod,
+			__ATOMIC_ACQUIRE), (void **)ok, k, NULL);
+	for (unsigned int i = put; i < k; i++) {
+		acc -= len[i];
+		no[r++] = ok[i];
+	}
+	if (acc != total)
+		__atomic_fetch_sub(&s->rx_bytes_q, total - acc,
+			__ATOMIC_RELAXED);
+	if (r != 0) {
+		__atomic_fetch_add(&s->st.drop_rx_full, r, __ATOMIC_RELAXED);
+		DP_STAT_ADD(lc, udp_rx_full, r);
+		dp_pktmbuf_free_bulk(no, r);
+	}
+	if (put != 0) {
+		count_rx(lc, s, put, acc);
+		dp_wait_note(lc, s);
+	}
+	return put;
+}
+
+/* Queue one reference of m on s now. Consumes that reference; false if
+ * the socket had no room. */
+static inline bool
+deliver(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
+{
+	return deliver_bulk(lc, s, &m, 1) == 1;
+}
+
+/* The run gathered over the burst so far, queued. */
+static void
+run_flush(struct dp_lcore *lc, struct dp_udp_lcore *ul)
+{
+	if (ul->run_n != 0)
+		deliver_bulk(lc, ul->run_s, ul->run_m, ul->run_n);
+	ul->run_n = 0;
+	ul->run_s = NULL;
+}
+
+/*
+ * A unicast datagram for s. Inside a burst from the port it joins the
+ * run of datagrams for s, queued when the run ends (another socket's
+ * datagram, a fan-out, the end of the burst), so a flood to one socket
+ * costs one enqueue, one byte count and one wake note per burst. Order
+ * on each socket is kept. Consumes m.
+ */
+static void
+deliver_unicast(struct dp_lcore *lc, struct dp_sock *s, struct rte_mbuf *m)
+{
+	struct dp_udp_lcore *ul = lc->udp;
+
+	if (!ul->batching) {
+		deliver(lc, s, m);
+		return;
+	}
+	if (ul->run_s != s || ul->run_n == DP_RX_BURST)
+		run_flush(lc, ul);
+	ul->run_s = s;
+	ul->run_m[ul->run_n++] = m;
+}
+
+void
+dp_udp_rx_begin(struct dp_lcore *lc)
+{
+	lc->udp->batching = true;
+}
+
+void
+dp_udp_rx_end(struct dp_lcore *lc)
+{
+	struct dp_udp_lcore *ul = lc->udp;
+
+	run_flush(lc, ul);
+	ul->cached = false;
+	ul->batching = false;
+}
+
+/* The bind groups for a unicast or broadcast datagram to dst:port (be).
+ * Within a burst, a flood to one port costs one hash lookup. */
+static unsigned int
+lookup(struct dp_lcore *lc, uint32_t dst, uint16_t port,
+		struct dp_bind_group **g)
+{
+	struct dp_udp_lcore *ul = lc->udp;
+
+	if (!ul->batching)
+		return dp_demux_lookup(lc->eng, IPPROTO_UDP, dst, port, g);
+	if (!ul->cached || ul->c_dst != dst || ul->c_port != port) {
+		ul->c_hits = dp_demux_lookup(lc->eng, IPPROTO_UDP, dst, port,
+			ul->c_g);
+		ul->c_dst = dst;
+		ul->c_port = port;
+		ul->cached = true;
+	}
+	g[0] = ul->c_g[0];
+	g[1] = ul->c_g[1];
+	return ul->c_hits;
 }
 
 /*
@@ -194,7 +324,7 @@ fan_flush(struct dp_lcore *lc, struct fan *f, bool last)
 	if (more != 0)
 		ref_add(f->m, (int16_t)more);
 	for (unsigned int i = 0; i < f->n; i++)
-		f->full += !deliver(lc, f->to[i], f->m, f->len);
+		f->full += !deliver(lc, f->to[i], f->m);
 	f->delivered += f->n;
 	f->n = 0;
 }
@@ -227,6 +357,7 @@ broadcast(struct dp_lcore *lc, const struct dp_bind_group *g,
 {
 	struct fan f = { .m = m, .len = len };
 
+	run_flush(lc, lc->udp);	/* what came before goes first */
 	for (uint32_t i = 0; i < g->n; i++)
 		if (eligible(g->s[i], src, sport))
 			fan_add(lc, &f, g->s[i]);
@@ -268,6 +399,7 @@ multicast(struct dp_lcore *lc, struct dp_mc_group *mg,
 	const struct dp_mbuf_priv *p = dp_mbuf_priv(m);
 	struct fan f = { .m = m, .len = p->dgram_len };
 
+	run_flush(lc, lc->udp);	/* what came before goes first */
 	for (uint32_t i = first; i < set->n; i++) {
 		const struct dp_mc_memb *mb = &set->m[i];
 
@@ -401,8 +533,7 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		mc_input(lc, m, ip, udp, (uint16_t)ulen);
 		return;
 	}
-	if (dp_demux_lookup(eng, IPPROTO_UDP, ip->dst_addr, udp->dst_port,
-			g) == 0) {
+	if (lookup(lc, ip->dst_addr, udp->dst_port, g) == 0) {
 		/* RFC 1122 §4.1.3.4: a corrupt datagram is discarded
 		 * silently, never answered with port unreachable. */
 		if (unlikely(!checksum_ok(lc, m, ip, udp, ulen))) {
@@ -441,7 +572,7 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		goto drop;
 	}
 	dp_sock_flow_rx(lc, s);
-	deliver(lc, s, m, p->dgram_len);
+	deliver_unicast(lc, s, m);
 	return;
 drop:
 	dp_pktmbuf_free(m);

@@ -33,8 +33,31 @@ dp_udp_pcb(struct dp_sock *s)
 extern const struct dp_sock_ops dp_udp_ops;
 extern const struct dp_layer dp_udp_layer;
 
+/*
+ * UDP's per-lcore state over one burst from the port: the datagrams for
+ * one socket gathered to be queued with one ring enqueue, and the last
+ * bind-table lookup (valid only until the burst ends: the groups it
+ * names are freed after a grace period, whose quiescent point is the end
+ * of the iteration).
+ */
+struct dp_udp_lcore {
+	bool batching;			/* (l) in a burst from the port */
+	bool cached;			/* (l) the lookup below is valid */
+	uint16_t c_port;		/* (l) its destination port (be) */
+	uint32_t c_dst;			/* (l) its destination (be) */
+	unsigned int c_hits;		/* (l) dp_demux_lookup's result */
+	struct dp_bind_group *c_g[2];	/* (l) and its groups */
+	struct dp_sock *run_s;		/* (l) the run's socket */
+	unsigned int run_n;		/* (l) datagrams in the run */
+	struct rte_mbuf *run_m[DP_RX_BURST]; /* (l) */
+};
+
 /* dp_udp.c (lcores) */
 void dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m);
+/* Around a burst from the port (dp_stack.c): deliveries are gathered
+ * from begin and queued by end. */
+void dp_udp_rx_begin(struct dp_lcore *lc);
+void dp_udp_rx_end(struct dp_lcore *lc);
 void dp_udp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 		uint8_t type, uint8_t code);
 

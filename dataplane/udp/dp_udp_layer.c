@@ -11,10 +11,22 @@
  * another transport join groups, the group table moves down to net/
  * behind the same calls.
  */
+#include <errno.h>
+
 #include <rte_telemetry.h>
 
 #include "dp_mcast.h"
 #include "dp_udp.h"
+
+static void
+udp_destroy(struct dp_engine *eng)
+{
+	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
+		dp_free(eng->lcores[i]->udp);
+		eng->lcores[i]->udp = NULL;
+	}
+	dp_mcast_free(eng);
+}
 
 static int
 udp_create(struct dp_engine *eng)
@@ -24,8 +36,15 @@ udp_create(struct dp_engine *eng)
 		.lcore0 = true,
 		.linear = true,
 	};
-	int ret = dp_mcast_create(eng);
+	int ret;
 
+	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
+		eng->lcores[i]->udp = dp_zmalloc("dp_udp_lcore",
+			sizeof(struct dp_udp_lcore), RTE_CACHE_LINE_SIZE);
+		if (eng->lcores[i]->udp == NULL)
+			return -ENOMEM;
+	}
+	ret = dp_mcast_create(eng);
 	if (ret == 0)
 		dp_ip_proto_register(eng, IPPROTO_IGMP, &igmp);
 	return ret;
@@ -47,7 +66,7 @@ udp_busy(struct dp_engine *eng)
 const struct dp_layer dp_udp_layer = {
 	.name = "udp",
 	.create = udp_create,
-	.destroy = dp_mcast_free,
+	.destroy = udp_destroy,
 	.lcore_start = dp_igmp_lcore_start,
 	.poll = udp_poll,
 	.busy = udp_busy,

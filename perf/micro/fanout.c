@@ -35,9 +35,9 @@
 #include "dp_stack.h"
 #include "dp_sock.h"
 #include "dp_sock_priv.h"
+#include "micro.h"
 
-#define IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#define IP4		MICRO_IP4
 #define BURST		32
 #define MAX_MEMBERS	512
 #define PORT		30001
@@ -49,36 +49,7 @@ static uint8_t frame_mc[64], frame_uc[64];
 static void
 die(const char *what, int err)
 {
-	fprintf(stderr, "fanout: %s failed (%d)\n", what, err);
-	exit(1);
-}
-
-/* Ethernet + IPv4 + UDP with 22 bytes of payload: a 64-byte frame. */
-static void
-build(uint8_t *f, uint32_t dst, const struct rte_ether_addr *dmac)
-{
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)f;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
-	uint16_t plen = 64 - sizeof(*eh) - sizeof(*ip) - sizeof(*udp);
-
-	memset(f, 0, 64);
-	eh->dst_addr = *dmac;
-	eh->src_addr = (struct rte_ether_addr){ .addr_bytes = { 2, 0, 0xc6,
-		0x12, 0, 1 } };
-	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) +
-		sizeof(*udp) + plen));
-	ip->time_to_live = 1;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(IP4(198, 18, 0, 1));
-	ip->dst_addr = rte_cpu_to_be_32(dst);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	udp->src_port = RTE_BE16(9);
-	udp->dst_port = RTE_BE16(PORT);
-	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(sizeof(*udp) + plen));
-	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	micro_die("fanout", what, err);
 }
 
 static struct dp_sock *
@@ -149,16 +120,7 @@ run(const uint8_t *f, struct dp_sock **s, unsigned int n, unsigned int rounds,
 	}
 	if (per_dgram != NULL)
 		*per_dgram = (double)got / ((double)rounds * BURST);
-	/* Median, by a partial selection sort (rounds is small). */
-	for (unsigned int i = 0; i <= rounds / 2; i++)
-		for (unsigned int j = i + 1; j < rounds; j++)
-			if (per[j] < per[i]) {
-				double t = per[i];
-
-				per[i] = per[j];
-				per[j] = t;
-			}
-	med = per[rounds / 2];
+	med = micro_median(per, rounds);
 	free(per);
 	return med;
 }
@@ -187,38 +149,18 @@ main(int argc, char **argv)
 		0x00, 0x5e, 0x01, 0x02, 0x03 } };
 	static const unsigned int sizes[] = { 0, 1, 8, 64, 512 };
 	struct dp_sock *s[MAX_MEMBERS], *uc;
-	unsigned int rounds = 20000, have = 0;
-	char prefix[64];
-	bool no_huge = false;
-	struct dp_conf c;
+	struct micro_opts o = { .rounds = 20000 };
+	unsigned int rounds, have = 0;
 	double hz, base_cyc, one_cyc = 0;
 
-	snprintf(prefix, sizeof(prefix), "wspdkfan%ld", (long)getpid());
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
-			rounds = (unsigned int)atoi(argv[++i]);
-		else if (strcmp(argv[i], "--no-huge") == 0)
-			no_huge = true;
-		else if (strcmp(argv[i], "--file-prefix") == 0 && i + 1 < argc)
-			snprintf(prefix, sizeof(prefix), "%s", argv[++i]);
-		else
-			die(argv[i], -EINVAL);
-	}
-	if (rounds < 10)
-		rounds = 10;
-	dp_conf_defaults(&c);
-	snprintf(c.eal_args, sizeof(c.eal_args), "%s--no-telemetry "
-		"--file-prefix=%s", no_huge ? "--no-huge -m 512 " : "", prefix);
-	snprintf(c.device, sizeof(c.device), "pair:fanout");
-	c.nb_mbufs = 16383;
-	c.log_level = DP_LOG_ERR;
-	eng = dp_start_driven(&c);
-	if (eng == NULL)
-		die("dp_start_driven", -1);
+	micro_parse("fanout", argc, argv, &o, false);
+	rounds = o.rounds;
+	eng = micro_start("fanout", &o);
 	lc = eng->lcores[0];
 	hz = (double)rte_get_tsc_hz();
-	build(frame_mc, IP4(239, 1, 2, 3), &mc_mac);
-	build(frame_uc, IP4(198, 18, 0, 2), &eng->mac);
+	micro_udp_frame(frame_mc, IP4(239, 1, 2, 3), &mc_mac, PORT, 1, true);
+	micro_udp_frame(frame_uc, IP4(198, 18, 0, 2), &eng->mac, PORT, 1,
+		true);
 	/* Unicast into one socket: the reference path. */
 	uc = member(false);
 	(void)run(frame_uc, &uc, 1, rounds / 10, NULL);	/* warm up */
