@@ -43,6 +43,8 @@ struct os_sock {
 	/* SO_RCVTIMEO/SO_SNDTIMEO as set: Linux keeps them in jiffies
 	 * and reads back rounded; Windows gives back the value set. */
 	int timeo[2];			/* (a) */
+	bool shut_send;			/* (a) shutdown SD_SEND or SD_BOTH */
+	bool reset;			/* (a) a call saw the peer's reset */
 	/* event select, under ev_lock */
 	WSAEVENT ev;
 	LONG mask;
@@ -348,16 +350,34 @@ iov_of(LPWSABUF bufs, DWORD n, struct os_k_iov *iov)
  * recvfrom pages) reports it as WSAECONNRESET on a datagram socket.
  */
 static int
-io_err(const struct os_sock *o, long r, bool send_no_to)
+io_err(struct os_sock *o, long r, bool send_no_to)
 {
-	/* A send after shutdown(SD_SEND) is WSAESHUTDOWN on Windows. */
-	if (r == -EPIPE)
+	bool stream = o->type == SOCK_STREAM;
+
+	if (r == -ECONNRESET && stream)
+		__atomic_store_n(&o->reset, true, __ATOMIC_RELAXED);
+	/*
+	 * Linux's EPIPE is any send on a stream that cannot send: after
+	 * shutdown(SD_SEND) Windows says WSAESHUTDOWN, after the peer's
+	 * reset WSAECONNRESET, and on a socket never connected (a connect
+	 * refused, or none) WSAENOTCONN (send's page, MSAFD).
+	 */
+	if (r == -EPIPE && __atomic_load_n(&o->shut_send, __ATOMIC_RELAXED))
 		return WSAESHUTDOWN;
+	if (r == -EPIPE && __atomic_load_n(&o->reset, __ATOMIC_RELAXED))
+		return WSAECONNRESET;
+	if (r == -EPIPE)
+		return WSAENOTCONN;
+	/* A refused connect is connect's, SO_ERROR's or FD_CONNECT's to
+	 * report; Linux also hands it to the next send or receive, which
+	 * on Windows fails WSAENOTCONN. */
+	if (r == -ECONNREFUSED && stream)
+		return WSAENOTCONN;
 	/* send on an unconnected socket: WSAENOTCONN, as send's page and
 	 * MSAFD say (Linux: EDESTADDRREQ, which only sendto documents). */
 	if (r == -EDESTADDRREQ && send_no_to)
 		return WSAENOTCONN;
-	if (r == -ECONNREFUSED && o->type == SOCK_DGRAM)
+	if (r == -ECONNREFUSED)
 		return WSAECONNRESET;	/* see dgram_refused */
 	return wsp_error_from_errno((int)-r);
 }
@@ -764,6 +784,8 @@ os_shutdown(SOCKET s, int how, LPINT err)
 	if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH)
 		return fail(err, WSAEINVAL);
 	r = os_k_shutdown(o->fd, how);	/* SD_* == SHUT_* */
+	if (r == 0 && how != SD_RECEIVE)
+		__atomic_store_n(&o->shut_send, true, __ATOMIC_RELAXED);
 	return r < 0 ? fail_errno(err, r) : 0;
 }
 
