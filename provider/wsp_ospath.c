@@ -15,11 +15,10 @@
  * AF_INET UDP and TCP only, so Ws2_32 hands those to the OS provider
  * itself.
  *
- * Overlapped calls run on the lower socket without an overlapped: an op
- * that can finish at once does and completes through wspdk's own
- * completion path (wsp_ovl_complete), exactly once; one that would block
- * is refused WSAEOPNOTSUPP (not served yet). select and WSAPoll over a
- * mix use wsp_ospath_ready from their wait (wsp_wait.c).
+ * Overlapped sends and receives run on the lower socket with an
+ * overlapped of ours and complete the application's through wspdk's own
+ * completion path, exactly once (wsp_ospath_ovl.c). select and WSAPoll
+ * over a mix use wsp_ospath_ready from their wait (wsp_wait.c).
  *
  * The state written here (path, lower, the noted options) is written by
  * application threads under os_lock, not by an lcore: these sockets never
@@ -221,13 +220,19 @@ wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
 	wsp_mutex_unlock(&os_lock);
 }
 
-void
-wsp_ospath_close(struct wsp_sock *ws)
+static void
+close_lower(struct wsp_sock *ws)
 {
 	int err;
 
 	if (lower()->lpWSPCloseSocket(lower_of(ws), &err) != 0)
 		WSP_LOG(WARNING, "OS path: closing the lower socket: %d", err);
+}
+
+void
+wsp_ospath_close(struct wsp_sock *ws, bool notify)
+{
+	wsp_ospath_ovl_close(ws, notify, close_lower);
 }
 
 int
@@ -283,33 +288,13 @@ wsp_ospath_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD sent,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT err)
 {
-	DWORD bytes = 0;
-	int ret;
-
-	ret = to != NULL ? lower()->lpWSPSendTo(lower_of(ws), bufs, n,
-		&bytes, flags, to, tolen, NULL, NULL, tid, err) :
-		lower()->lpWSPSend(lower_of(ws), bufs, n, &bytes, flags, NULL,
-		NULL, tid, err);
-	if (sent != NULL)
-		*sent = bytes;
-	if (ret == 0 && ov != NULL)
-		wsp_ovl_complete(ws, ov, cr, tid, 0, bytes, 0);
-	return done(ws, ret);
-}
-
-/* Whether a lower socket has something to read now. */
-static bool
-lower_readable(SOCKET l)
-{
-	struct {
-		u_int fd_count;
-		SOCKET fd_array[1];
-	} set = { 1, { l } };
-	struct timeval zero = { 0, 0 };
-	int err;
-
-	return lower()->lpWSPSelect(0, (fd_set *)&set, NULL, NULL, &zero,
-		&err) == 1;
+	if (ov != NULL)
+		return done(ws, wsp_ospath_ovl_io(ws, true, bufs, n, sent,
+			NULL, flags, to, tolen, NULL, NULL, ov, cr, tid, err));
+	return done(ws, to != NULL ? lower()->lpWSPSendTo(lower_of(ws), bufs,
+		n, sent, flags, to, tolen, NULL, NULL, tid, err) :
+		lower()->lpWSPSend(lower_of(ws), bufs, n, sent, flags, NULL,
+		NULL, tid, err));
 }
 
 int
@@ -318,24 +303,13 @@ wsp_ospath_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT err)
 {
-	DWORD bytes = 0;
-	int ret;
-
-	/* An overlapped receive must not block the caller. */
-	if (ov != NULL && !lower_readable(lower_of(ws))) {
-		*err = WSAEOPNOTSUPP;
-		return done(ws, SOCKET_ERROR);
-	}
-	ret = from != NULL ? lower()->lpWSPRecvFrom(lower_of(ws), bufs, n,
-		&bytes, flags, from, fromlen, NULL, NULL, tid, err) :
-		lower()->lpWSPRecv(lower_of(ws), bufs, n, &bytes, flags, NULL,
-		NULL, tid, err);
-	if (rcvd != NULL)
-		*rcvd = bytes;
-	if (ret == 0 && ov != NULL)
-		wsp_ovl_complete(ws, ov, cr, tid, 0, bytes,
-			flags != NULL ? *flags : 0);
-	return done(ws, ret);
+	if (ov != NULL)
+		return done(ws, wsp_ospath_ovl_io(ws, false, bufs, n, rcvd,
+			flags, 0, NULL, 0, from, fromlen, ov, cr, tid, err));
+	return done(ws, from != NULL ? lower()->lpWSPRecvFrom(lower_of(ws),
+		bufs, n, rcvd, flags, from, fromlen, NULL, NULL, tid, err) :
+		lower()->lpWSPRecv(lower_of(ws), bufs, n, rcvd, flags, NULL,
+		NULL, tid, err));
 }
 
 int

@@ -42,8 +42,10 @@ int wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a,
 void wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
 		const char *v, int len);
 
-/* WSPCloseSocket / WSPCleanup: close the lower socket. */
-void wsp_ospath_close(struct wsp_sock *ws);
+/* WSPCloseSocket / WSPCleanup: close the lower socket; its pending
+ * overlapped ops end WSA_OPERATION_ABORTED, notified if notify (else
+ * only recorded, as at WSPCleanup). */
+void wsp_ospath_close(struct wsp_sock *ws, bool notify);
 
 /* The calls, forwarded; each drops the caller's reference on ws. */
 int wsp_ospath_bind(struct wsp_sock *ws, const struct sockaddr *name,
@@ -78,6 +80,28 @@ int wsp_ospath_event_select(struct wsp_sock *ws, WSAEVENT ev, LONG events,
 		LPINT err);
 int wsp_ospath_enum_events(struct wsp_sock *ws, WSAEVENT ev,
 		LPWSANETWORKEVENTS ne, LPINT err);
+
+/*
+ * An overlapped send (to: lpTo or NULL) or receive (from: lpFrom or NULL)
+ * on an OS path socket (wsp_ospath_ovl.c); the caller keeps its
+ * reference. 0 if it finished now (its completion indicated, *bytes and,
+ * receiving, *flags set), else SOCKET_ERROR with *err: WSA_IO_PENDING,
+ * or the error it failed with at once (no completion, except
+ * WSAEMSGSIZE's).
+ */
+int wsp_ospath_ovl_io(struct wsp_sock *ws, bool send, LPWSABUF bufs,
+		DWORD n, LPDWORD bytes, LPDWORD flags, DWORD send_flags,
+		const struct sockaddr *to, int tolen, struct sockaddr *from,
+		LPINT fromlen, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		LPINT err);
+
+/* Close: end ws's pending overlapped ops around close_lower(ws). */
+void wsp_ospath_ovl_close(struct wsp_sock *ws, bool notify,
+		void (*close_lower)(struct wsp_sock *ws));
+
+/* WSPCleanup, every socket closed: stop the thread that ends them. */
+void wsp_ospath_ovl_stop(void);
 
 /*
  * select/WSAPoll over OS path sockets, without waiting: for each of the

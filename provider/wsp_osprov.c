@@ -18,6 +18,7 @@
 #include "wsp_catalog.h"
 #include "wsp_log.h"
 #include "wsp_os.h"
+#include "wsp_ospath.h"
 #include "wsp_osprov.h"
 #include "wsp_priv.h"
 
@@ -235,6 +236,7 @@ wsp_osprov_lower_stop(void)
 {
 	int err;
 
+	wsp_ospath_ovl_stop();
 	wsp_mutex_lock(&os_lock);
 	if (lower_up) {
 		lower_procs.lpWSPCleanup(&err);

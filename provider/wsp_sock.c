@@ -260,7 +260,7 @@ wsp_sock_close(struct wsp_sock *ws, bool abortive, bool notify)
 	 * release it only after them. */
 	dp_sock_interrupt(ws->dp);
 	if (wsp_ospath(ws))
-		wsp_ospath_close(ws);
+		wsp_ospath_close(ws, notify);
 	wsp_evsel_close(ws);
 	wsp_ovl_cancel(ws, notify);
 	WSP_UPCALL(lpWPUCloseSocketHandle)(ws->handle, &err);

@@ -88,7 +88,7 @@ os_k_accept(int fd, uint32_t *ip, uint16_t *port)
 }
 
 long
-os_k_send(int fd, const struct os_k_iov *iov, int n, bool oob,
+os_k_send(int fd, const struct os_k_iov *iov, int n, unsigned int f,
 		const uint32_t *ip, const uint16_t *port)
 {
 	struct sockaddr_in sin;
@@ -103,12 +103,13 @@ os_k_send(int fd, const struct os_k_iov *iov, int n, bool oob,
 	}
 	m.msg_iov = (struct iovec *)(uintptr_t)iov;
 	m.msg_iovlen = (size_t)n;
-	r = sendmsg(fd, &m, MSG_NOSIGNAL | (oob ? MSG_OOB : 0));
+	r = sendmsg(fd, &m, MSG_NOSIGNAL | ((f & OS_K_F_OOB) ? MSG_OOB : 0) |
+		((f & OS_K_F_NOWAIT) ? MSG_DONTWAIT : 0));
 	return r < 0 ? -errno : r;
 }
 
 long
-os_k_recv(int fd, struct os_k_iov *iov, int n, bool peek, bool oob,
+os_k_recv(int fd, struct os_k_iov *iov, int n, unsigned int f,
 		bool *trunc, uint32_t *ip, uint16_t *port)
 {
 	struct sockaddr_in sin;
@@ -121,7 +122,9 @@ os_k_recv(int fd, struct os_k_iov *iov, int n, bool peek, bool oob,
 	m.msg_namelen = sizeof(sin);
 	m.msg_iov = (struct iovec *)iov;
 	m.msg_iovlen = (size_t)n;
-	r = recvmsg(fd, &m, (peek ? MSG_PEEK : 0) | (oob ? MSG_OOB : 0));
+	r = recvmsg(fd, &m, ((f & OS_K_F_PEEK) ? MSG_PEEK : 0) |
+		((f & OS_K_F_OOB) ? MSG_OOB : 0) |
+		((f & OS_K_F_NOWAIT) ? MSG_DONTWAIT : 0));
 	if (r < 0)
 		return -errno;
 	*trunc = (m.msg_flags & MSG_TRUNC) != 0;

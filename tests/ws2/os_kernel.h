@@ -44,11 +44,17 @@ int os_k_connect(int fd, uint32_t ip, uint16_t port);
 int os_k_listen(int fd, int backlog);
 /* A new fd, and the peer's address. */
 int os_k_accept(int fd, uint32_t *ip, uint16_t *port);
+/* send/recv flags: OOB data, peek, never wait (overlapped I/O on a
+ * blocking socket). */
+#define OS_K_F_OOB	0x1
+#define OS_K_F_PEEK	0x2
+#define OS_K_F_NOWAIT	0x4
+
 /* Bytes sent; to NULL: the connected peer. */
-long os_k_send(int fd, const struct os_k_iov *iov, int n, bool oob,
+long os_k_send(int fd, const struct os_k_iov *iov, int n, unsigned int f,
 		const uint32_t *ip, const uint16_t *port);
 /* Bytes received; *trunc when a datagram did not fit. */
-long os_k_recv(int fd, struct os_k_iov *iov, int n, bool peek, bool oob,
+long os_k_recv(int fd, struct os_k_iov *iov, int n, unsigned int f,
 		bool *trunc, uint32_t *ip, uint16_t *port);
 int os_k_name(int fd, bool peer, uint32_t *ip, uint16_t *port);
 int os_k_shutdown(int fd, int how);

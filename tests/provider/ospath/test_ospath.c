@@ -164,6 +164,67 @@ test_loopback_timeouts_and_unconnected_send_codes(void)
 	pt_close(a);
 }
 
+/* A port on 127.0.0.1 nobody listens on (bound, then closed). */
+static struct sockaddr_in
+closed_loopback_port(void)
+{
+	SOCKET t = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	struct sockaddr_in sin = loopback(0);
+
+	PT_OK(bind(t, PT_SA(sin), PT_SIN_LEN));
+	sin = name_of(t, false);
+	pt_close(t);
+	return sin;
+}
+
+/*
+ * After a refused connect a stream socket is not connected: send and
+ * recv fail WSAENOTCONN, as MSAFD says, not Linux's EPIPE (which the
+ * stand-in gave as WSAESHUTDOWN) nor the refusal again (found by
+ * fuzz_api). Blocking and non-blocking connects alike; shutdown(SD_SEND)
+ * keeps WSAESHUTDOWN.
+ */
+static void
+test_stream_calls_after_a_refused_connect_fail_wsaenotconn(void)
+{
+	struct sockaddr_in to = closed_loopback_port(), la = loopback(0);
+	SOCKET c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET n = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP), a, s;
+	char buf[4];
+	int r = SOCKET_ERROR, i;
+
+	PT_FAILS(connect(c, PT_SA(to), PT_SIN_LEN), WSAECONNREFUSED);
+	PT_FAILS(send(c, "x", 1, 0), WSAENOTCONN);
+	PT_FAILS(recv(c, buf, sizeof(buf), 0), WSAENOTCONN);
+	pt_nonblocking(n, true);
+	PT_FAILS(connect(n, PT_SA(to), PT_SIN_LEN), WSAEWOULDBLOCK);
+	/* The first send after the refusal arrives, then the next. */
+	for (i = 0; i < PT_WAIT_MS / 10; i++) {
+		r = send(n, "x", 1, 0);
+		if (r != SOCKET_ERROR || WSAGetLastError() != WSAEWOULDBLOCK)
+			break;
+		SleepEx(10, FALSE);
+	}
+	CU_ASSERT_EQUAL(r, SOCKET_ERROR);
+	CU_ASSERT_EQUAL(WSAGetLastError(), WSAENOTCONN);
+	PT_FAILS(send(n, "x", 1, 0), WSAENOTCONN);
+	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
+	PT_OK(listen(l, 1));
+	la = name_of(l, false);
+	s = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	PT_OK(connect(s, PT_SA(la), PT_SIN_LEN));
+	a = accept(l, NULL, NULL);
+	CU_ASSERT_NOT_EQUAL_FATAL(a, INVALID_SOCKET);
+	PT_OK(shutdown(s, SD_SEND));
+	PT_FAILS(send(s, "x", 1, 0), WSAESHUTDOWN);
+	pt_close(a);
+	pt_close(s);
+	pt_close(l);
+	pt_close(n);
+	pt_close(c);
+}
+
 struct delayed {
 	SOCKET from;
 	struct sockaddr_in to;
@@ -338,6 +399,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_asio_style_loopback_pair_connects_and_exchanges),
 	WT_TEST(test_udp_to_loopback_first_send_decides),
 	WT_TEST(test_loopback_timeouts_and_unconnected_send_codes),
+	WT_TEST(test_stream_calls_after_a_refused_connect_fail_wsaenotconn),
 	WT_TEST(test_select_over_a_mix_wakes_for_each_kind),
 	WT_TEST(test_wsapoll_over_a_mix_wakes_for_each_kind),
 	WT_TEST(test_overlapped_recv_on_loopback_completes_once),

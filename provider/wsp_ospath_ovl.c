@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * wsp_ospath_ovl.c: overlapped sends and receives on OS path sockets
+ * (issue #15 item 2; provider/README.md, "Overlapped I/O on the OS
+ * path").
+ *
+ * The application's WSAOVERLAPPED, its event, completion routine or
+ * completion port are bound to wspdk's handle, never to the lower
+ * socket: Ws2_32 associated the port with our handle, and only
+ * WPUCompleteOverlappedRequest / WPUQueueApc on our handle reach it
+ * (wsp_ovl_complete). So the op runs on the lower socket with a
+ * WSAOVERLAPPED of ours (no event, no routine: nothing of the
+ * application's is handed down), and its end is turned into the
+ * application's completion: at once if the lower call finished at once,
+ * else by one thread that looks at the pending ops' own WSAOVERLAPPED
+ * every millisecond (HasOverlappedIoCompleted: Internal leaves
+ * STATUS_PENDING), reads the result with the lower WSPGetOverlappedResult
+ * and completes the application's. The same code runs over MSAFD and over
+ * the stand-in's kernel-socket provider.
+ *
+ * A close takes its socket's ops first (one that already finished is
+ * completed with its result), closes the lower socket, which aborts the
+ * rest, then waits (bounded) until the lower provider has let go of each
+ * (its buffers are the application's) and completes it
+ * WSA_OPERATION_ABORTED: exactly one completion each, before the handle
+ * goes (WPUCompleteOverlappedRequest needs it).
+ *
+ * State: the op list under ovl_lock; ops are made by application threads
+ * and ended by the thread here or by the closing thread.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wsp_log.h"
+#include "wsp_os.h"
+#include "wsp_ospath.h"
+#include "wsp_osprov.h"
+#include "wsp_ovl.h"
+#include "wsp_priv.h"
+
+/* How long a close waits for the lower provider to let go of an op. */
+#define CLOSE_WAIT_US	2000000u
+
+struct os_op {
+	struct os_op *next;		/* (ovl_lock) */
+	struct wsp_sock *ws;		/* holds a reference */
+	LPWSAOVERLAPPED ov;		/* the application's */
+	LPWSAOVERLAPPED_COMPLETION_ROUTINE cr;
+	WSATHREADID tid;
+	WSAOVERLAPPED lov;		/* the lower op's */
+	DWORD bytes, flags;		/* the lower call's out values */
+	DWORD res_err;			/* once ended */
+	DWORD nbufs;
+	WSABUF bufs[];
+};
+
+static struct {
+	struct wsp_mutex lock;
+	struct wsp_cond cond;
+	struct os_op *ops;		/* lock: pending, in order */
+	struct wsp_thread *thread;	/* lock */
+	bool run;			/* lock */
+} ovl = {
+	.lock = WSP_MUTEX_INITIALIZER,
+	.cond = WSP_COND_INITIALIZER,
+};
+
+static bool
+lower_done(const struct os_op *op)
+{
+	/* HasOverlappedIoCompleted: what MSAFD and the stand-in both
+	 * keep in Internal while the op is under way. */
+	return __atomic_load_n(&op->lov.Internal, __ATOMIC_ACQUIRE) !=
+		(ULONG_PTR)WSS_OPERATION_IN_PROGRESS;
+}
+
+/* Read a finished op's result from the lower provider (ovl.lock held,
+ * the lower socket still open). */
+static void
+lower_result(struct os_op *op)
+{
+	int e = 0;
+
+	op->bytes = 0;
+	op->flags = 0;
+	if (!wsp_osprov_lower_table()->lpWSPGetOverlappedResult(
+			__atomic_load_n(&op->ws->lower, __ATOMIC_RELAXED),
+			&op->lov, &op->bytes, FALSE, &op->flags, &e))
+		op->res_err = (DWORD)(e != 0 ? e : WSAEINVAL);
+}
+
+static void
+op_free(struct os_op *op)
+{
+	wsp_sock_put(op->ws);
+	free(op);
+}
+
+static void
+op_end(struct os_op *op, bool notify)
+{
+	if (notify)
+		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
+			op->res_err, op->bytes, op->flags);
+	else
+		wsp_ovl_record(op->ov, op->res_err, op->bytes, op->flags);
+	op_free(op);
+}
+
+/* Take the finished ops out of the list, their results read (lock
+ * held); only ws's if ws, and then every one of them, finished or not,
+ * in *rest. */
+static struct os_op *
+take(const struct wsp_sock *ws, struct os_op **rest)
+{
+	struct os_op **pp = &ovl.ops, *op, *done = NULL, **dt = &done;
+
+	while ((op = *pp) != NULL) {
+		if (ws != NULL ? op->ws != ws : !lower_done(op)) {
+			pp = &op->next;
+			continue;
+		}
+		*pp = op->next;
+		op->next = NULL;
+		if (lower_done(op)) {
+			lower_result(op);
+			*dt = op;
+			dt = &op->next;
+		} else {
+			op->next = *rest;
+			*rest = op;
+		}
+	}
+	return done;
+}
+
+static void
+end_all(struct os_op *op, bool notify)
+{
+	while (op != NULL) {
+		struct os_op *next = op->next;
+
+		op_end(op, notify);
+		op = next;
+	}
+}
+
+static void
+watch(void *arg)
+{
+	(void)arg;
+	wsp_mutex_lock(&ovl.lock);
+	while (ovl.run) {
+		struct os_op *done;
+
+		if (ovl.ops == NULL) {
+			wsp_cond_wait(&ovl.cond, &ovl.lock, 1000);
+			continue;
+		}
+		done = take(NULL, NULL);
+		wsp_mutex_unlock(&ovl.lock);
+		end_all(done, true);
+		wsp_mutex_lock(&ovl.lock);
+		/* A slice, as the mixed select/WSAPoll wait (wsp_wait.c). */
+		if (ovl.run && ovl.ops != NULL)
+			wsp_cond_wait(&ovl.cond, &ovl.lock, 1);
+	}
+	wsp_mutex_unlock(&ovl.lock);
+}
+
+/* ovl.lock held. 0 or a WSA error. */
+static int
+watch_start(void)
+{
+	if (ovl.thread != NULL)
+		return 0;
+	ovl.run = true;
+	if (wsp_thread_start(&ovl.thread, watch, NULL) != 0) {
+		ovl.thread = NULL;
+		return WSAENOBUFS;
+	}
+	return 0;
+}
+
+int
+wsp_ospath_ovl_io(struct wsp_sock *ws, bool send, LPWSABUF bufs, DWORD n,
+		LPDWORD bytes, LPDWORD flags, DWORD send_flags,
+		const struct sockaddr *to, int tolen, struct sockaddr *from,
+		LPINT fromlen, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		LPINT err)
+{
+	const WSPPROC_TABLE *t = wsp_osprov_lower_table();
+	SOCKET l = __atomic_load_n(&ws->lower, __ATOMIC_RELAXED);
+	struct os_op *op, **pp;
+	int r, e = 0;
+
+	if (n > 0 && bufs == NULL) {
+		*err = WSAEFAULT;
+		return SOCKET_ERROR;
+	}
+	if (!send && flags == NULL) {
+		*err = WSAEFAULT;
+		return SOCKET_ERROR;
+	}
+	op = calloc(1, sizeof(*op) + n * sizeof(WSABUF));
+	if (op == NULL) {
+		*err = WSAENOBUFS;
+		return SOCKET_ERROR;
+	}
+	/* The WSABUF array is the caller's only for the call. */
+	if (n > 0)
+		memcpy(op->bufs, bufs, n * sizeof(WSABUF));
+	op->nbufs = n;
+	op->ov = ov;
+	op->cr = cr;
+	if (tid != NULL)
+		op->tid = *tid;
+	op->flags = send ? 0 : *flags;
+	op->lov.Internal = (ULONG_PTR)WSS_OPERATION_IN_PROGRESS;
+	__atomic_fetch_add(&ws->ref, 1, __ATOMIC_ACQ_REL);
+	op->ws = ws;
+	wsp_mutex_lock(&ovl.lock);
+	/* A close that began after our caller resolved the handle has
+	 * taken, or takes under this lock, the socket's ops: one started
+	 * after that would never end. */
+	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)
+		e = WSAENOTSOCK;
+	else
+		e = watch_start();
+	if (e != 0) {
+		wsp_mutex_unlock(&ovl.lock);
+		op_free(op);
+		*err = e;
+		return SOCKET_ERROR;
+	}
+	if (send)
+		r = to != NULL ? t->lpWSPSendTo(l, op->bufs, n, &op->bytes,
+			send_flags, to, tolen, &op->lov, NULL, tid, &e) :
+			t->lpWSPSend(l, op->bufs, n, &op->bytes, send_flags,
+			&op->lov, NULL, tid, &e);
+	else
+		r = from != NULL ? t->lpWSPRecvFrom(l, op->bufs, n,
+			&op->bytes, &op->flags, from, fromlen, &op->lov, NULL,
+			tid, &e) :
+			t->lpWSPRecv(l, op->bufs, n, &op->bytes, &op->flags,
+			&op->lov, NULL, tid, &e);
+	if (r != 0 && e == WSA_IO_PENDING) {
+		/* In progress from here only: a call that fails leaves the
+		 * caller's WSAOVERLAPPED as it was. */
+		ov->InternalHigh = 0;
+		__atomic_store_n(&ov->Internal,
+			(ULONG_PTR)WSS_OPERATION_IN_PROGRESS,
+			__ATOMIC_RELEASE);
+		/* In order: completions keep the order the calls had. */
+		for (pp = &ovl.ops; *pp != NULL; pp = &(*pp)->next)
+			;
+		*pp = op;
+		wsp_cond_broadcast(&ovl.cond);
+		wsp_mutex_unlock(&ovl.lock);
+		*err = WSA_IO_PENDING;
+		return SOCKET_ERROR;
+	}
+	wsp_mutex_unlock(&ovl.lock);
+	/* Finished now. A datagram too big for the buffers still has its
+	 * completion (the lower provider's too); other failures none. */
+	if (r != 0 && e != WSAEMSGSIZE) {
+		op_free(op);
+		*err = e;
+		return SOCKET_ERROR;
+	}
+	if (bytes != NULL)
+		*bytes = op->bytes;
+	if (!send)
+		*flags = op->flags;
+	op->res_err = r != 0 ? (DWORD)e : 0;
+	op_end(op, true);
+	if (r != 0)
+		*err = e;
+	return r;
+}
+
+void
+wsp_ospath_ovl_close(struct wsp_sock *ws, bool notify,
+		void (*close_lower)(struct wsp_sock *ws))
+{
+	uint64_t deadline = wsp_clock_us() + CLOSE_WAIT_US;
+	struct os_op *done, *rest = NULL, *op;
+
+	wsp_mutex_lock(&ovl.lock);
+	done = take(ws, &rest);
+	wsp_mutex_unlock(&ovl.lock);
+	end_all(done, notify);
+	close_lower(ws);
+	while ((op = rest) != NULL) {
+		rest = op->next;
+		while (!lower_done(op) && wsp_clock_us() < deadline)
+			wsp_sleep_us(100);
+		if (!lower_done(op)) {
+			/* The lower provider may still write into it and
+			 * the application's buffers: neither is freed. */
+			WSP_LOG(ERR, "OS path: an operation outlived its "
+				"socket's close; left pending");
+			continue;
+		}
+		op->res_err = WSA_OPERATION_ABORTED;
+		op->bytes = 0;
+		op->flags = 0;
+		op_end(op, notify);
+	}
+}
+
+void
+wsp_ospath_ovl_stop(void)
+{
+	struct wsp_thread *t;
+
+	wsp_mutex_lock(&ovl.lock);
+	t = ovl.thread;
+	ovl.thread = NULL;
+	ovl.run = false;
+	wsp_cond_broadcast(&ovl.cond);
+	wsp_mutex_unlock(&ovl.lock);
+	if (t != NULL)
+		wsp_thread_join(t);
+}
