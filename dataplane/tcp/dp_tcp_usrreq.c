@@ -703,6 +703,7 @@ tcp_events(struct dp_sock *s, unsigned int ev)
 	uint8_t st = dp_tcp_state(tp);
 
 	if (st == DP_TCP_LISTEN) {
+		dp_tcp_spares_starved(s);
 		ev &= ~(unsigned int)(DP_EV_READ | DP_EV_WRITE);
 		if (rte_ring_count(tp->acceptq) != 0)
 			ev |= DP_EV_READ;
