@@ -209,6 +209,7 @@ KEY_U32(key_cleanup_ms, cleanup_ms, UINT32_MAX)
 KEY_U32(key_arp_qlen, arp_qlen, UINT32_MAX)
 KEY_U32(key_arp_reachable_ms, arp_reachable_ms, UINT32_MAX)
 KEY_U32(key_mc_groups, mc_groups, UINT32_MAX)
+KEY_U32(key_sockets, sockets, UINT32_MAX)
 KEY_U32(key_reass_max, reass_max, UINT32_MAX)
 KEY_U32(key_reass_timeout_ms, reass_timeout_ms, UINT32_MAX)
 KEY_U32(key_reass_memory, reass_memory, UINT32_MAX)
@@ -290,6 +291,7 @@ static const struct config_key {
 	{ "WSPDK_ARP_QLEN", key_arp_qlen },
 	{ "WSPDK_ARP_REACHABLE_MS", key_arp_reachable_ms },
 	{ "WSPDK_MC_GROUPS", key_mc_groups },
+	{ "WSPDK_SOCKETS", key_sockets },
 	{ "WSPDK_REASS_MAX_DATAGRAMS", key_reass_max },
 	{ "WSPDK_REASS_TIMEOUT_MS", key_reass_timeout_ms },
 	{ "WSPDK_REASS_MEMORY", key_reass_memory },

@@ -34,6 +34,7 @@ dp_conf_defaults(struct dp_conf *c)
 	c->arp_qlen = 1024;
 	c->arp_reachable_ms = 30000;
 	c->mc_groups = 4096;
+	c->sockets = DP_SOCKETS_DEFAULT;
 	/* Reassembly: Linux's memory (ipfrag_high_thresh, 4 MB), not its
 	 * 30 s (ipfrag_time): on a LAN the fragments of a datagram arrive
 	 * within microseconds, a datagram missing one after a second never
@@ -170,6 +171,9 @@ dp_conf_check(const struct dp_conf *c, char *err, size_t errlen)
 	if (ret == 0)
 		ret = check_range("WSPDK_MC_GROUPS", c->mc_groups, 1, 65536,
 			err, errlen);
+	if (ret == 0)
+		ret = check_range("WSPDK_SOCKETS", c->sockets, DP_SOCKETS_MIN,
+			DP_SOCKETS_MAX, err, errlen);
 	if (ret == 0)
 		ret = check_reass(c, err, errlen);
 	return ret;

@@ -42,6 +42,12 @@
 #define DP_EAL_ARGS_MAX		1024
 /** Most static neighbour entries. */
 #define DP_STATIC_ARP_MAX	64
+/** WSPDK_SOCKETS: its default and range. Each place costs ~40 bytes of
+ *  hugepages up front (the bind hash, the doorbell, wake and watch
+ *  lists), whether used or not. */
+#define DP_SOCKETS_DEFAULT	4096
+#define DP_SOCKETS_MIN		64
+#define DP_SOCKETS_MAX		(1u << 20)
 
 /** Log levels (the rte_log ones). */
 enum dp_log_level {
@@ -84,6 +90,9 @@ struct dp_conf {
 	uint32_t arp_reachable_ms;	/**< WSPDK_ARP_REACHABLE_MS */
 	uint32_t mc_groups;		/**< WSPDK_MC_GROUPS: multicast groups
 					 *   joined at once */
+	uint32_t sockets;		/**< WSPDK_SOCKETS: sockets open at
+					 *   once (a listener's spares and
+					 *   closed ones still sending count) */
 	uint32_t reass_max;		/**< WSPDK_REASS_MAX_DATAGRAMS: IPv4
 					 *   datagrams being reassembled at
 					 *   once, all lcores */

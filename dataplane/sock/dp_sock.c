@@ -69,7 +69,7 @@ dp_sock_create(int proto, struct dp_sock **out)
 		goto out;
 	}
 	rte_spinlock_lock(&t->lock);
-	if (t->count >= DP_SOCK_MAX) {
+	if (t->count >= eng->conf.sockets) {
 		rte_spinlock_unlock(&t->lock);
 		if (ops->free != NULL)
 			ops->free(s);

@@ -70,14 +70,12 @@
 #include "dp_os.h"
 #include "dp_sock.h"
 
-#define DP_SOCK_MAX		4096	/* sockets per engine */
 #define DP_EPHEMERAL_LO		49152	/* Windows' dynamic port range */
 #define DP_EPHEMERAL_HI		65535
 #define DP_SOCK_BUF_DEFAULT	65536	/* Windows' SO_RCVBUF/SO_SNDBUF */
 #define DP_SOCK_BUF_MAX		(64u << 20)
 #define DP_RINGQ_MAX		10	/* 256 to 65536 slots, doubling */
 #define DP_TX_DRAIN_BUDGET	64	/* datagrams per socket per visit */
-#define DP_PARK_MAX		DP_SOCK_MAX /* sockets waiting for ARP room */
 #define DP_UNPARK_US		1000	/* parked sockets try again */
 #define DP_TS_DUE_MAX		64	/* TX timestamps per lcore flush */
 
@@ -317,11 +315,11 @@ struct dp_sock_lcore {
 	struct rte_ring *doorbell;	/* (a) MP/SC: sockets with TX work */
 	unsigned int nb_wake;		/* (l) sockets noted this iteration */
 	uint32_t wake_gen;		/* (l) */
-	struct dp_sock **wake;		/* (l) [DP_SOCK_MAX]: every socket fits,
+	struct dp_sock **wake;		/* (l) [conf.sockets]: every socket fits,
 					 * one multicast datagram may note
 					 * them all */
 	unsigned int nb_parked;		/* (l) sockets waiting for ARP room */
-	struct dp_sock **parked;	/* (l) [DP_PARK_MAX] */
+	struct dp_sock **parked;	/* (l) [conf.sockets] */
 	struct dp_timer unpark;		/* (l) armed while any is parked */
 	unsigned int nb_ts;		/* (l) TX timestamps due at the next
 					 * flush (lc->tx_stamps mirrors it) */

@@ -48,7 +48,7 @@ dp_sock_table_create(struct dp_engine *eng)
 {
 	struct rte_hash_parameters hp = {
 		.name = "wspdk_binds",
-		.entries = DP_SOCK_MAX * 2,
+		.entries = eng->conf.sockets * 2,
 		.key_len = sizeof(struct dp_bind_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,
@@ -78,12 +78,13 @@ dp_sock_table_create(struct dp_engine *eng)
 		sl->wake_gen = 1;	/* sockets start with tag 0: never noted */
 		/* Any application thread rings; only the owner answers. */
 		snprintf(name, sizeof(name), "dp_bell%u", i);
-		sl->doorbell = rte_ring_create(name, DP_SOCK_MAX, SOCKET_ID_ANY,
+		sl->doorbell = rte_ring_create(name, eng->conf.sockets,
+			SOCKET_ID_ANY,
 			RING_F_MP_HTS_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
 		sl->parked = dp_zmalloc("dp_parked", sizeof(*sl->parked) *
-			DP_PARK_MAX, 0);
+			eng->conf.sockets, 0);
 		sl->wake = dp_zmalloc("dp_wake", sizeof(*sl->wake) *
-			DP_SOCK_MAX, 0);
+			eng->conf.sockets, 0);
 		if (sl->doorbell == NULL || sl->parked == NULL ||
 				sl->wake == NULL)
 			return -ENOMEM;
@@ -91,7 +92,7 @@ dp_sock_table_create(struct dp_engine *eng)
 	/* Each watched socket is queued once until taken; twice the
 	 * sockets leaves room for stale contexts of closed ones. Any
 	 * thread enqueues; the watcher alone dequeues. */
-	t->watch = rte_ring_create("dp_watch", DP_SOCK_MAX * 2,
+	t->watch = rte_ring_create("dp_watch", eng->conf.sockets * 2,
 		SOCKET_ID_ANY, RING_F_SC_DEQ | RING_F_EXACT_SZ);
 	if (t->watch == NULL)
 		return -ENOMEM;
@@ -213,21 +214,33 @@ dp_sock_tx_idle(struct dp_sock *s)
 		(s->ops->drained == NULL || s->ops->drained(s));
 }
 
-/* Free orphans that have nothing left to send. Table lock not held. */
+/* Orphans one reap looks at while the table has room. */
+#define REAP_LOOK	256
+
+/*
+ * Free orphans that have nothing left to send. Table lock not held.
+ * Every close and socket() comes here, and a TCP orphan stays busy for
+ * all of TIME-WAIT: walking every orphan each time made closing n
+ * connections cost n^2 (minutes for 20 000). Those still busy go to the
+ * back, so each call looks at REAP_LOOK and the list turns; with the
+ * table full, a socket() about to fail looks at each once.
+ */
 void
 dp_sock_reap(struct dp_engine *eng)
 {
 	struct dp_sock_table *t = eng->socks;
-	struct dp_sock *s, *next, *dead[64];
-	unsigned int n = 0;
+	struct dp_sock *s, *dead[64];
+	unsigned int n = 0, look;
 
 	rte_spinlock_lock(&t->lock);
-	for (s = TAILQ_FIRST(&t->orphans); s != NULL && n < RTE_DIM(dead);
-			s = next) {
-		next = TAILQ_NEXT(s, link);
-		if (!dp_sock_tx_idle(s))
-			continue;
+	look = t->count >= eng->conf.sockets ? t->count : REAP_LOOK;
+	while (n < RTE_DIM(dead) && look-- > 0 &&
+			(s = TAILQ_FIRST(&t->orphans)) != NULL) {
 		TAILQ_REMOVE(&t->orphans, s, link);
+		if (!dp_sock_tx_idle(s)) {
+			TAILQ_INSERT_TAIL(&t->orphans, s, link);
+			continue;
+		}
 		t->count--;
 		dead[n++] = s;
 	}
@@ -325,10 +338,20 @@ dp_sock_quiesce(void)
 	dp_engine_gate_drain();
 }
 
-/* Sockets closed and gone: their counters stay counted. */
+/* The table's use; sockets closed and gone: their counters stay
+ * counted. */
 static void
 sock_tel_stats(struct rte_tel_data *d, struct dp_engine *eng)
 {
+	struct dp_sock_table *t = eng->socks;
+	unsigned int open;
+
+	rte_spinlock_lock(&t->lock);
+	open = t->count;
+	rte_spinlock_unlock(&t->lock);
+	/* The table: its places taken (open, spares, orphans) of all. */
+	rte_tel_data_add_dict_u64(d, "sockets_open", open);
+	rte_tel_data_add_dict_u64(d, "sockets_max", eng->conf.sockets);
 #define DP_SOCK_STAT_TEL(name) rte_tel_data_add_dict_u64(d, \
 	"closed_sockets_" #name, __atomic_load_n(&eng->socks->closed.name, \
 	__ATOMIC_RELAXED));

@@ -25,7 +25,7 @@ void
 dp_sock_tx_kick(struct dp_sock *s)
 {
 	/* The doorbell has room for every socket once (RING_F_EXACT_SZ,
-	 * DP_SOCK_MAX), and tx_sched keeps each socket on it at most once. */
+	 * conf.sockets), and tx_sched keeps each socket on it at most once. */
 	if (__atomic_exchange_n(&s->tx_sched, 1, __ATOMIC_SEQ_CST) == 0)
 		rte_ring_enqueue(__atomic_load_n(&s->doorbell,
 			__ATOMIC_ACQUIRE), s);

@@ -24,7 +24,7 @@ dp_wait_note_new(struct dp_lcore *lc, struct dp_sock *s)
 
 	/* Room for every socket: only two lcores taking turns at a tag
 	 * could fill it, and then the notes so far are flushed. */
-	if (lc->sock->nb_wake == DP_SOCK_MAX) {
+	if (lc->sock->nb_wake == lc->eng->conf.sockets) {
 		dp_wait_flush(lc);
 		tag = dp_wait_tag(lc);
 	}

@@ -334,6 +334,8 @@ struct dp_tcp_pcb {
 	uint32_t backlog;		/* (o) */
 	uint32_t embryos;		/* (o) children in SYN-RECEIVED */
 	uint32_t children;		/* (a) children that name it parent */
+	uint32_t starved;		/* (a) a SYN found no spare: the next
+					 * application look tops them up */
 	bool detached;			/* (a) out of the table, timer off:
 					 * the socket may be freed */
 	/* the application side of receive (under rlock) */
@@ -591,6 +593,9 @@ void dp_tcp_child_dead(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 int dp_tcp_listen(struct dp_sock *s, int backlog);
 int dp_tcp_accept(struct dp_sock *s, struct dp_sock **out,
 		struct dp_addr *peer);
+/* Application thread looking at a listener: if a SYN found it without
+ * a spare, spares are made again (the socket table may have room now). */
+void dp_tcp_spares_starved(struct dp_sock *ls);
 /* The accept queue's children (reset) and the spares, closed; running:
  * the engine is up to take the closes. */
 void dp_tcp_listener_drain(struct dp_engine *eng, struct dp_tcp_pcb *tp,

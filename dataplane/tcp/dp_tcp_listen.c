@@ -30,6 +30,34 @@ spare_new(struct dp_sock *ls)
 	return c;
 }
 
+/* Application thread: spares up to the backlog, as many as the socket
+ * table has room for. */
+static void
+spares_fill(struct dp_sock *ls)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(ls);
+	struct dp_sock *c;
+
+	while (rte_ring_count(tp->spares) < tp->backlog &&
+			(c = spare_new(ls)) != NULL)
+		if (rte_ring_enqueue(tp->spares, c) != 0) {
+			dp_sock_close(c, DP_CLOSE_ABORT);
+			break;
+		}
+}
+
+void
+dp_tcp_spares_starved(struct dp_sock *ls)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(ls);
+
+	if (__atomic_load_n(&tp->starved, __ATOMIC_ACQUIRE) != 0 &&
+			__atomic_exchange_n(&tp->starved, 0,
+			__ATOMIC_ACQ_REL) != 0 &&
+			dp_tcp_state(tp) == DP_TCP_LISTEN)
+		spares_fill(ls);
+}
+
 struct listen_req {
 	struct dp_sock *s;
 	uint32_t backlog;
@@ -74,7 +102,10 @@ dp_tcp_listen(struct dp_sock *s, int backlog)
 		return -ENOBUFS;
 	while (rte_ring_count(tp->spares) < r.backlog &&
 			(c = spare_new(s)) != NULL)
-		rte_ring_enqueue(tp->spares, c);
+		if (rte_ring_enqueue(tp->spares, c) != 0) {
+			dp_sock_close(c, DP_CLOSE_ABORT);
+			break;
+		}
 	return dp_sock_owner_call(s, listen_owner, &r);
 }
 
@@ -86,15 +117,13 @@ dp_tcp_accept(struct dp_sock *s, struct dp_sock **out, struct dp_addr *peer)
 
 	if (dp_tcp_state(tp) != DP_TCP_LISTEN)
 		return -EINVAL;
-	if (rte_ring_mc_dequeue(tp->acceptq, (void **)&c) != 0)
+	if (rte_ring_mc_dequeue(tp->acceptq, (void **)&c) != 0) {
+		dp_tcp_spares_starved(s);
 		return -EAGAIN;
-	/* Its slot gets a new spare. */
-	if (rte_ring_count(tp->spares) < tp->backlog) {
-		struct dp_sock *n = spare_new(s);
-
-		if (n != NULL && rte_ring_enqueue(tp->spares, n) != 0)
-			dp_sock_close(n, DP_CLOSE_ABORT);
 	}
+	/* Its slot gets a new spare, and so do those the socket table
+	 * had no room for before. */
+	spares_fill(s);
 	if (peer != NULL)
 		dp_sock_peer(c, peer);
 	*out = c;

@@ -62,9 +62,18 @@ dp_tcp_listen_input(struct dp_lcore *lc, struct dp_sock *ls,
 	if (!(sg->flags & RTE_TCP_SYN_FLAG))
 		return;
 	if (__atomic_load_n(&ltp->embryos, __ATOMIC_RELAXED) +
-			rte_ring_count(ltp->acceptq) >= ltp->backlog ||
-			rte_ring_mc_dequeue(ltp->spares, (void **)&cs) != 0) {
+			rte_ring_count(ltp->acceptq) >= ltp->backlog) {
 		DP_STAT_INC(lc, tcp_listen_overflow);
+		return;
+	}
+	if (rte_ring_mc_dequeue(ltp->spares, (void **)&cs) != 0) {
+		/* The socket table was full when the application last
+		 * made spares, and only it can make more: its waits
+		 * (accept, select) look again now, and the peer's SYN
+		 * retransmission finds one. */
+		DP_STAT_INC(lc, tcp_listen_overflow);
+		__atomic_store_n(&ltp->starved, 1, __ATOMIC_RELEASE);
+		dp_wait_note(lc, ls);
 		return;
 	}
 	/* The spare is nobody else's yet: this lcore takes it. */

@@ -100,8 +100,6 @@ tcp_connect(struct dp_sock *s, const struct dp_addr *peer, int flags)
 	/* Bound, and on the lcore its flow arrives on, before the SYN. */
 	ret = dp_sock_flow_bind(s, peer);
 	if (ret == 0)
-		ret = dp_sock_txq_init(s);
-	if (ret == 0)
 		ret = dp_sock_owner_call(s, connect_owner, &r);
 	if (ret != 0)
 		return ret;
@@ -224,7 +222,9 @@ tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		ret = send_error(s, tp);
 		if (ret == 0 && __atomic_load_n(&s->txq.prod,
 				__ATOMIC_ACQUIRE) == NULL)
-			ret = dp_sock_txq_init(s);	/* accepted */
+			ret = dp_sock_txq_init(s);	/* at the first send:
+							 * an idle connection
+							 * holds no TX ring */
 		if (ret != 0 || total == 0)
 			break;
 		room = snd_room(s);
@@ -717,6 +717,7 @@ tcp_events(struct dp_sock *s, unsigned int ev)
 	uint8_t st = dp_tcp_state(tp);
 
 	if (st == DP_TCP_LISTEN) {
+		dp_tcp_spares_starved(s);
 		ev &= ~(unsigned int)(DP_EV_READ | DP_EV_WRITE);
 		if (rte_ring_count(tp->acceptq) != 0)
 			ev |= DP_EV_READ;

@@ -291,10 +291,12 @@ checksum_ok(struct dp_lcore *lc, struct rte_mbuf *m,
  * fast reader could drop the last reference of an earlier chunk and free
  * the mbuf while we still gather the next; and no socket is counted twice
  * or missed by a second pass that sees the membership differently. There
- * is no cap on recipients: a chunk only bounds the stack, and sockets
- * (DP_SOCK_MAX) bound the references far below the 16-bit count.
+ * is no other cap on recipients (a chunk only bounds the stack), but
+ * WSPDK_SOCKETS may be above what the 16-bit count holds: recipients
+ * past FAN_REFS_MAX are refused as a full ring refuses them.
  */
 #define FAN_CHUNK	64
+#define FAN_REFS_MAX	(UINT16_MAX - 1 - FAN_CHUNK)
 
 struct fan {
 	struct rte_mbuf *m;
@@ -332,6 +334,12 @@ fan_flush(struct dp_lcore *lc, struct fan *f, bool last)
 static inline void
 fan_add(struct dp_lcore *lc, struct fan *f, struct dp_sock *s)
 {
+	if (unlikely(f->delivered + f->n >= FAN_REFS_MAX)) {
+		__atomic_fetch_add(&s->st.drop_rx_full, 1, __ATOMIC_RELAXED);
+		DP_STAT_INC(lc, udp_rx_full);
+		f->full++;
+		return;
+	}
 	f->to[f->n++] = s;
 	if (unlikely(f->n == FAN_CHUNK))
 		fan_flush(lc, f, false);

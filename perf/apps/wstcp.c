@@ -16,7 +16,11 @@
  *                          --abort closes with a reset (no TIME-WAIT)
  *   wstcp --mode idle      open --conns connections (until the first
  *                          failure), then close them into TIME-WAIT;
- *                          memory per connection at each step
+ *                          memory per connection at each step. One
+ *                          address has 16384 ephemeral ports: with
+ *                          --listeners K the clients bind ports from
+ *                          CPORT_LO themselves (SO_REUSEADDR), each
+ *                          port once per listener: K x 55535 at most
  *
  * Every wait is bounded (SO_RCVTIMEO, deadlines from --seconds). Results
  * go to --out/--name (perf/lib/pf.h).
@@ -32,6 +36,8 @@
 #include "ws2.h"
 
 #define RECV_TIMEOUT_MS	200
+#define CPORT_LO	10000	/* idle --listeners: clients' first port */
+#define LISTENERS_MAX	16
 /* A round trip's bound: TCP loses nothing, so a late reply is a tail
  * sample (a loaded machine stalls either thread for 100s of ms), and only
  * a stream that stopped is a failure. */
@@ -43,7 +49,7 @@ static struct {
 	const char *tap;		/* ifname,mac,cidr of the kernel side */
 	struct pf_out out;
 	unsigned long iters, warmup, conns;
-	unsigned int seconds, size, port, buf;
+	unsigned int seconds, size, port, buf, listeners;
 	int cpu;
 	bool nonblock, abort;
 } o = {
@@ -60,7 +66,8 @@ usage(void)
 		"[--out DIR] [--name N] [--cpu N]\n  [--iters N] [--warmup N] "
 		"[--seconds S] [--size B] [--port P] [--self IP]\n"
 		"  [--peer IP:PORT] [--buf BYTES (bulk)] [--conns N] [--nonblock] "
-		"[--abort] [--note T]\n  [--tap IFNAME,MAC,CIDR]\n");
+		"[--abort] [--note T]\n  [--tap IFNAME,MAC,CIDR] "
+		"[--listeners K (idle)]\n");
 	exit(2);
 }
 
@@ -78,12 +85,15 @@ parse(int argc, char **argv)
 		{ "--buf", PF_UINT, &o.buf }, { "--self", PF_STR, &o.self },
 		{ "--peer", PF_STR, &o.peer }, { "--note", PF_STR, &o.note },
 		{ "--tap", PF_STR, &o.tap },
+		{ "--listeners", PF_UINT, &o.listeners },
 		{ "--nonblock", PF_FLAG, &o.nonblock },
 		{ "--abort", PF_FLAG, &o.abort }, { NULL, PF_FLAG, NULL },
 	};
 
 	if (pf_parse(argc, argv, opts) != 0 || o.size < 8 || o.size > 2048 ||
-			o.seconds == 0 || o.conns == 0)
+			o.seconds == 0 || o.conns == 0 ||
+			o.listeners > LISTENERS_MAX || (o.listeners != 0 &&
+			o.port + o.listeners > CPORT_LO))
 		usage();
 }
 
@@ -134,7 +144,8 @@ listener(void)
  * the accepted one. Returns 0 or -WSA code, nothing left open on error.
  */
 static int
-conn_open(SOCKET l, const struct sockaddr_in *to, SOCKET *a, SOCKET *b)
+conn_open_from(SOCKET l, const struct sockaddr_in *from,
+		const struct sockaddr_in *to, SOCKET *a, SOCKET *b)
 {
 	DWORD tmo = RECV_TIMEOUT_MS;
 	BOOL one = TRUE;
@@ -144,6 +155,11 @@ conn_open(SOCKET l, const struct sockaddr_in *to, SOCKET *a, SOCKET *b)
 	*b = INVALID_SOCKET;
 	if (*a == INVALID_SOCKET)
 		return -WSAGetLastError();
+	if (from != NULL && (setsockopt(*a, SOL_SOCKET, SO_REUSEADDR,
+			(const char *)&one, sizeof(one)) != 0 ||
+			bind(*a, (const struct sockaddr *)from,
+			sizeof(*from)) != 0))
+		goto err;
 	if (buffers(*a) != 0 || connect(*a, (const struct sockaddr *)to,
 			sizeof(*to)) != 0)
 		goto err;
@@ -172,6 +188,12 @@ err:
 		closesocket(*b);
 	*a = *b = INVALID_SOCKET;
 	return -e;
+}
+
+static int
+conn_open(SOCKET l, const struct sockaddr_in *to, SOCKET *a, SOCKET *b)
+{
+	return conn_open_from(l, NULL, to, a, b);
 }
 
 static void
@@ -454,12 +476,29 @@ mem_kv(char *kv, size_t len, const char *at, const struct mem *m0,
 	pf_kv(kv, len, k, "%.0f", (heap + mb + c) / n);
 }
 
+/* Connection i of idle --listeners: listener i % K from client port
+ * CPORT_LO + i / K, so no four-tuple repeats. */
+static int
+idle_open(SOCKET *ls, const struct sockaddr_in *to, unsigned long i,
+		SOCKET *a, SOCKET *b)
+{
+	struct sockaddr_in from, dst = *to;
+	unsigned long k = i % o.listeners, p = CPORT_LO + i / o.listeners;
+
+	if (p > 65535)
+		return -WSAEADDRINUSE;	/* every port taken */
+	from = pf_ws_addr(o.self, (uint16_t)p);
+	dst.sin_port = htons((uint16_t)(o.port + k));
+	return conn_open_from(ls[k], &from, &dst, a, b);
+}
+
 static int
 run_idle(SOCKET l, const struct sockaddr_in *to)
 {
 	SOCKET *a = calloc(o.conns, sizeof(*a)), *b = calloc(o.conns,
 		sizeof(*b));
 	uint64_t end = pf_now_ns() + o.seconds * 1000000000ull;
+	SOCKET ls[LISTENERS_MAX] = { l };
 	struct mem m0, m1, m2;
 	char kv[2048] = "";
 	unsigned long n = 0;
@@ -470,10 +509,23 @@ run_idle(SOCKET l, const struct sockaddr_in *to)
 		free(b);
 		return -1;
 	}
+	for (unsigned int k = 1; k < o.listeners; k++) {
+		unsigned int p0 = o.port;
+
+		o.port = p0 + k;
+		ls[k] = listener();
+		o.port = p0;
+		if (ls[k] == INVALID_SOCKET) {
+			err = -1;
+			o.listeners = k;	/* those made are closed */
+			goto out;
+		}
+	}
 	pf_sleep_ms(100);
 	mem_read(&m0);
-	while (n < o.conns && pf_now_ns() < end &&
-			(err = conn_open(l, to, &a[n], &b[n])) == 0)
+	while (n < o.conns && pf_now_ns() < end && (err = o.listeners > 0 ?
+			idle_open(ls, to, n, &a[n], &b[n]) :
+			conn_open(l, to, &a[n], &b[n])) == 0)
 		n++;
 	pf_sleep_ms(200);
 	mem_read(&m1);
@@ -489,6 +541,8 @@ run_idle(SOCKET l, const struct sockaddr_in *to)
 	pf_kv(kv, sizeof(kv), "kind", "connmem");
 	pf_kv(kv, sizeof(kv), "conns_wanted", "%lu", o.conns);
 	pf_kv(kv, sizeof(kv), "conns", "%lu", n);
+	pf_kv(kv, sizeof(kv), "listeners", "%u",
+		o.listeners != 0 ? o.listeners : 1);
 	pf_kv(kv, sizeof(kv), "stopped_by", "%s", err != 0 ? "error" :
 		(n >= o.conns ? "count" : "time"));
 	if (err != 0)
@@ -499,6 +553,9 @@ run_idle(SOCKET l, const struct sockaddr_in *to)
 	 * gone). */
 	mem_kv(kv, sizeof(kv), "established", &m0, &m1, n);
 	mem_kv(kv, sizeof(kv), "timewait", &m0, &m2, n);
+out:
+	for (unsigned int k = 1; k < o.listeners; k++)
+		closesocket(ls[k]);
 	free(a);
 	free(b);
 	printf("%s: %lu connections established then in TIME-WAIT%s\n",

@@ -11,8 +11,9 @@
 
 #include "ws2_priv.h"
 
-/* 65535 sockets; the generation takes the remaining 13 bits. */
-WS2_HTAB_DEFINE(, ws2_sockets, 16);
+/* 262143 sockets (a process of 100 000 TCP connections with both ends
+ * its own holds 200 000); the generation takes the remaining 11 bits. */
+WS2_HTAB_DEFINE(, ws2_sockets, 18);
 
 static unsigned
 gen_bits(const struct ws2_htab *t)

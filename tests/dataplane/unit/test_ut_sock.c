@@ -31,7 +31,7 @@ bind_to(struct dp_sock *s, uint32_t ip, uint16_t port)
 static void
 count_socks(unsigned int *open, unsigned int *orphans)
 {
-	static struct dp_sock_info info[DP_SOCK_MAX];
+	static struct dp_sock_info info[DP_SOCKETS_DEFAULT];
 	unsigned int n = dp_sock_dump(ut_eng(), info, RTE_DIM(info));
 
 	*open = *orphans = 0;
@@ -291,17 +291,18 @@ test_sock_abortive_close_drops_queued_datagrams(void)
 	CU_ASSERT_EQUAL(after.tx_dgrams - before.tx_dgrams, 0);
 }
 
-/* The table holds DP_SOCK_MAX sockets; one more is -EMFILE. */
+/* The table holds WSPDK_SOCKETS (its default here); one more is -EMFILE. */
 static void
-test_sock_table_is_full_at_dp_sock_max(void)
+test_sock_table_is_full_at_wspdk_sockets(void)
 {
-	static struct dp_sock *s[DP_SOCK_MAX];
+	static struct dp_sock *s[DP_SOCKETS_DEFAULT];
 	struct dp_sock *extra;
 	unsigned int n = 0;
 
-	while (n < DP_SOCK_MAX && dp_sock_create(IPPROTO_UDP, &s[n]) == 0)
+	while (n < DP_SOCKETS_DEFAULT &&
+			dp_sock_create(IPPROTO_UDP, &s[n]) == 0)
 		n++;
-	CU_ASSERT_EQUAL(n, DP_SOCK_MAX);
+	CU_ASSERT_EQUAL(n, DP_SOCKETS_DEFAULT);
 	CU_ASSERT_EQUAL(dp_sock_create(IPPROTO_UDP, &extra), -EMFILE);
 	while (n > 0)
 		dp_sock_close(s[--n], DP_CLOSE_ABORT);
@@ -331,7 +332,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_sock_close_counts_unread_datagrams),
 	WT_TEST(test_sock_graceful_close_orphan_sends_then_is_freed),
 	WT_TEST(test_sock_abortive_close_drops_queued_datagrams),
-	WT_TEST(test_sock_table_is_full_at_dp_sock_max),
+	WT_TEST(test_sock_table_is_full_at_wspdk_sockets),
 	WT_TEST_END
 };
 

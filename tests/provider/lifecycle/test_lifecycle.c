@@ -114,6 +114,8 @@ static const struct {
 	{ "WSPDK_ARP_QLEN", "0" },
 	{ "WSPDK_MC_GROUPS", "0" },
 	{ "WSPDK_MC_GROUPS", "100000" },
+	{ "WSPDK_SOCKETS", "63" },
+	{ "WSPDK_SOCKETS", "1048577" },
 	{ "WSPDK_LOG_LEVEL", "chatty" },
 	{ "WSPDK_NO_SUCH_KEY", "1" },
 	{ "WSPDK_CONFIG", "/nonexistent/wspdk.conf" },
