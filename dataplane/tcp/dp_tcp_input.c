@@ -555,6 +555,8 @@ input(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t hops)
 			m, hop_input);
 		return;
 	}
+	if (tp != NULL)
+		tp->segs_in++;
 	if (tp == NULL) {
 		no_connection(lc, &sg);
 	} else if (dp_tcp_state(tp) == DP_TCP_SYN_SENT) {
