@@ -101,7 +101,8 @@
 #define DP_TCP_MSS_DEFAULT	536	/* RFC 9293 MUST-15 */
 #define DP_TCP_MSS_MIN		88	/* refuse smaller peer MSS */
 #define DP_TCP_WSCALE_MAX	14
-#define DP_TCP_IW		10	/* RFC 6928 segments */
+#define DP_TCP_IW		10	/* RFC 6928 segments, */
+#define DP_TCP_IW_BYTES		14600	/* and bytes unless 2 MSS is more */
 #define DP_TCP_KEEP_IDLE_MS	7200000	/* Windows' defaults: 2 h idle, */
 #define DP_TCP_KEEP_INTVL_MS	1000	/* then a probe a second, */
 #define DP_TCP_KEEP_CNT		10	/* 10 unanswered: dropped */
