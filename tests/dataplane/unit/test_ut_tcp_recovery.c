@@ -627,6 +627,51 @@ test_tcp_limited_transmit_one_new_segment_per_first_two_dupacks(void)
 	rec_done(s);
 }
 
+/* Telemetry's view of the TCB (dp_tcp_tel_dump, as /wspdk/tcp takes
+ * it): a tail loss probe and the RACK retransmission its SACK caused
+ * are counted by cause, and the causes sum to the socket's total. */
+static void
+test_tcp_telemetry_counts_retransmissions_by_cause(void)
+{
+	uint32_t iss, seqs[64], total, by_state[DP_TCP_TIME_WAIT + 1];
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_tcp_tel t[4];
+
+	app_send(s, 3 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 3);
+	ut_advance_us(1000);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 1), WIN, NULL, 0);
+	ut_advance_us(5000);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);		/* the probe */
+	ut_advance_us(1000);
+	dupack_sack(iss, 1, 1, (const uint32_t [][2]){ { 2, 3 } });
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);		/* RACK: 1 again */
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 3), WIN, NULL, 0);
+	CU_ASSERT_EQUAL(dp_tcp_tel_dump(ut_eng(), 0, t, 4, &total,
+		by_state), 1);
+	CU_ASSERT_EQUAL(total, 1);
+	CU_ASSERT_EQUAL(by_state[DP_TCP_ESTABLISHED], 1);
+	CU_ASSERT_EQUAL(t[0].state, DP_TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(t[0].local.port, PORT);
+	CU_ASSERT_EQUAL(t[0].peer.port, PEER_PORT);
+	CU_ASSERT_EQUAL(t[0].rexmit_tlp, 1);
+	CU_ASSERT_EQUAL(t[0].rexmit_fast, 1);
+	CU_ASSERT_EQUAL(t[0].rexmit_rto, 0);
+	CU_ASSERT_EQUAL(t[0].rexmit_segs, 2);
+	CU_ASSERT_EQUAL(t[0].tlp_probes, 1);
+	CU_ASSERT_EQUAL(t[0].sack_acks_in, 1);
+	CU_ASSERT_EQUAL(t[0].dsacks_in, 0);
+	CU_ASSERT_EQUAL(t[0].snd_una, seg_seq(iss, 3));
+	CU_ASSERT_EQUAL(t[0].snd_una, t[0].snd_max);
+	CU_ASSERT_EQUAL(t[0].bytes_out, WARM * WARM_LEN + 5 * MSS);
+	/* from past its id: none listed, still counted */
+	CU_ASSERT_EQUAL(dp_tcp_tel_dump(ut_eng(), t[0].id + 1, t, 4, &total,
+		by_state), 0);
+	CU_ASSERT_EQUAL(total, 1);
+	rec_done(s);
+}
+
 static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_sack_hole_resent_first_sacked_never_resent),
 	WT_TEST(test_tcp_rack_reorder_timer_resends_after_window),
@@ -643,6 +688,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_initial_window_formula_caps_jumbo_mss),
 	WT_TEST(test_tcp_abc_grows_cwnd_by_bytes_acked_capped_at_two_smss),
 	WT_TEST(test_tcp_limited_transmit_one_new_segment_per_first_two_dupacks),
+	WT_TEST(test_tcp_telemetry_counts_retransmissions_by_cause),
 	WT_TEST_END
 };
 
