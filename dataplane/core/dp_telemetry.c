@@ -201,6 +201,15 @@ dp_tel_dump_dicts(struct rte_tel_data *d, const char *kind, size_t item_size,
 		n = dump(eng, items, max);
 		dp_engine_put();
 	}
+	dp_tel_add_items(d, kind, items, item_size, n, fill);
+	free(items);
+	return 0;
+}
+
+void
+dp_tel_add_items(struct rte_tel_data *d, const char *kind, const void *items,
+		size_t item_size, unsigned int n, dp_tel_fill_fn fill)
+{
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_tel_data *e = rte_tel_data_alloc();
 		char name[32];
@@ -209,15 +218,13 @@ dp_tel_dump_dicts(struct rte_tel_data *d, const char *kind, size_t item_size,
 		if (e == NULL)
 			break;
 		rte_tel_data_start_dict(e);
-		key = fill(e, items + i * item_size, i);
+		key = fill(e, (const uint8_t *)items + i * item_size, i);
 		snprintf(name, sizeof(name), "%s_%u", kind, key);
 		if (rte_tel_data_add_dict_container(d, name, e, 0) != 0) {
 			rte_tel_data_free(e);
 			break;
 		}
 	}
-	free(items);
-	return 0;
 }
 
 void

@@ -40,6 +40,10 @@ typedef void (*dp_tel_head_fn)(struct rte_tel_data *d,
 int dp_tel_dump_dicts(struct rte_tel_data *d, const char *kind,
 		size_t item_size, dp_tel_dump_fn dump, dp_tel_fill_fn fill,
 		dp_tel_head_fn head);
+/* n items (a snapshot taken by the caller) as "<kind>_<key>" dicts. */
+void dp_tel_add_items(struct rte_tel_data *d, const char *kind,
+		const void *items, size_t item_size, unsigned int n,
+		dp_tel_fill_fn fill);
 
 /* dp_engine.c calls it at start: the core's commands and every layer's,
  * once per process (DPDK has no unregister). */

@@ -24,6 +24,8 @@
  *                    its children's end when it closes
  *   dp_tcp_info.c    SIO_TCP_INFO's counters, SO_CONNECT_TIME,
  *                    TCP_MAXRT, the RST at cleanup's deadline
+ *   dp_tcp_telemetry.c /wspdk/tcp: every TCB's state and counters,
+ *                    read on its owner lcore, a page at a time
  *
  * Who writes what (the rule of sock/dp_sock_priv.h): every field of
  * struct dp_tcp_pcb marked (o) is the owner lcore's; application threads
@@ -103,7 +105,8 @@
 #define DP_TCP_MSS_DEFAULT	536	/* RFC 9293 MUST-15 */
 #define DP_TCP_MSS_MIN		88	/* refuse smaller peer MSS */
 #define DP_TCP_WSCALE_MAX	14
-#define DP_TCP_IW		10	/* RFC 6928 segments */
+#define DP_TCP_IW		10	/* RFC 6928 segments, */
+#define DP_TCP_IW_BYTES		14600	/* and bytes unless 2 MSS is more */
 #define DP_TCP_KEEP_IDLE_MS	7200000	/* Windows' defaults: 2 h idle, */
 #define DP_TCP_KEEP_INTVL_MS	1000	/* then a probe a second, */
 #define DP_TCP_KEEP_CNT		10	/* 10 unanswered: dropped */
@@ -139,6 +142,7 @@
 #define TF_SHUT_RD	0x8000	/* shutdown(SD_RECEIVE): data that
 				 * arrives resets the connection */
 #define TF_NODELAY_ONCE	0x10000	/* a loss probe: Nagle off for it */
+#define TF_TLP_SEND	0x20000	/* a loss probe resends: counted so */
 
 /* What held the sender back (SIO_TCP_INFO v1's SndLim*). */
 #define DP_TCP_LIM_RWIN	0		/* the peer's window */
@@ -325,6 +329,14 @@ struct dp_tcp_pcb {
 	uint64_t lim_since;		/* (o) when it began, µs */
 	uint32_t lim_trans[3], lim_ms[3]; /* (o) by DP_TCP_LIM_* */
 	uint64_t lim_bytes[3];		/* (o) */
+	/* telemetry's (dp_tcp_telemetry.c), read on the owner only */
+	uint64_t segs_in, segs_out;	/* (o) segments of this TCB */
+	uint32_t rexmit_rto, rexmit_tlp, rexmit_fast; /* (o) records sent
+					 * again: after an RTO, as a loss
+					 * probe, by RACK/NewReno (or PMTU) */
+	uint32_t sack_acks_in, dsacks_in; /* (o) ACKs with SACK, D-SACK */
+	uint32_t zwp_out, chack_out, keep_out; /* (o) zero-window probes,
+					 * challenge ACKs, keepalives sent */
 	/* RFC 5961 challenge-ACK limiter, per connection */
 	uint64_t chack_start;		/* (o) */
 	uint32_t chack_n;		/* (o) */
@@ -576,6 +588,41 @@ bool dp_tcp_maxrt_expired(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 void dp_tcp_maxrt_clamp(struct dp_tcp_pcb *tp);
 int dp_tcp_info_setopt(struct dp_sock *s, enum dp_opt opt, int64_t v);
 int dp_tcp_info_getopt(struct dp_sock *s, enum dp_opt opt, int64_t *v);
+
+/* dp_tcp_telemetry.c */
+/* One TCB as telemetry shows it (taken on its owner lcore). */
+struct dp_tcp_tel {
+	uint32_t id;			/* its socket's */
+	uint8_t state, recov, cc;
+	bool orphan;			/* closed by the application */
+	uint16_t lcore;			/* the owner's index */
+	struct dp_addr local, peer;	/* host order */
+	uint32_t snd_una, snd_nxt, snd_max, rcv_nxt;
+	uint32_t snd_wnd, rcv_wnd;
+	uint8_t snd_scale, rcv_scale;
+	uint16_t mss;
+	uint32_t cwnd, ssthresh, in_flight;
+	uint32_t srtt_us, rttvar_us, min_rtt_us, rto_us;
+	uint64_t bytes_in, bytes_out, segs_in, segs_out;
+	uint64_t rexmit_segs, rexmit_bytes, rto, tlp_probes, recoveries;
+	uint32_t rexmit_rto, rexmit_tlp, rexmit_fast;
+	uint32_t dupacks_in, sack_acks_in, dsacks_in;
+	uint64_t dsack_spurious;
+	uint32_t ooo_bytes, ooo_segs;
+	uint32_t zwp_out, chack_out, keep_out;
+	uint64_t tw_left_ms;		/* TIME-WAIT: until it ends */
+	uint32_t children;		/* LISTEN: connections not accepted
+					 * or not yet established */
+};
+/* The page of TCBs (listeners too) whose socket ids are the lowest at
+ * or above from, in id order: at most max into out; *total all of
+ * them, by_state[] per enum dp_tcp_state; returns how many are at or
+ * above from (more than the page: ask again from the last id + 1). */
+unsigned int dp_tcp_tel_dump(struct dp_engine *eng, uint32_t from,
+		struct dp_tcp_tel *out, unsigned int max, uint32_t *total,
+		uint32_t by_state[DP_TCP_TIME_WAIT + 1]);
+const char *dp_tcp_state_name(uint8_t st);
+void dp_tcp_telemetry(void);
 
 /* dp_tcp_teardown.c: dp_stop after its drain (application thread):
  * every connection still open is reset by its owner, then RX runs a

@@ -286,6 +286,8 @@ rst_syn_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 			dp_tcp_challenge_ack(lc, tp);
 			return true;
 		}
+		if (st == DP_TCP_TIME_WAIT)
+			return true;	/* RFC 1337: no assassination */
 		if (st == DP_TCP_SYN_RECEIVED)
 			err = (tp->tf & TF_PASSIVE) ? 0 : ECONNREFUSED;
 		else if (st >= DP_TCP_CLOSING && st != DP_TCP_CLOSE_WAIT)
@@ -555,6 +557,8 @@ input(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t hops)
 			m, hop_input);
 		return;
 	}
+	if (tp != NULL)
+		tp->segs_in++;
 	if (tp == NULL) {
 		no_connection(lc, &sg);
 	} else if (dp_tcp_state(tp) == DP_TCP_SYN_SENT) {

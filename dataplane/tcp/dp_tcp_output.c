@@ -268,6 +268,7 @@ send_seg(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 	}
 	if (!(flags & RTE_TCP_RST_FLAG))
 		wnd = wnd_field(tp, syn);
+	tp->segs_out++;
 	xmit(lc, tp, tp->faddr, tp->nexthop, tp->lport, tp->fport, flags,
 		seq, ack, wnd, o, ol, sq_off, len);
 }
@@ -317,6 +318,7 @@ dp_tcp_challenge_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		return;
 	}
 	tp->chack_n++;
+	tp->chack_out++;
 	DP_STAT_INC(lc, tcp_challenge_ack);
 	dp_tcp_send_ack(lc, tp);
 }
@@ -348,6 +350,7 @@ dp_tcp_persist_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	/* Linux's form: an old sequence number forces an ACK that
 	 * carries the window (a probe at SND.NXT is a mere dup ACK). */
 	DP_STAT_INC(lc, tcp_persist);
+	tp->zwp_out++;
 	send_seg(lc, tp, RTE_TCP_ACK_FLAG, tp->snd_una - 1, 0, 0);
 }
 
@@ -359,6 +362,7 @@ dp_tcp_persist_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 void
 dp_tcp_keep_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
+	tp->keep_out++;
 	send_seg(lc, tp, RTE_TCP_ACK_FLAG, tp->snd_una - 1, 0, 0);
 }
 

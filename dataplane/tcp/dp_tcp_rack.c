@@ -194,7 +194,9 @@ tlp_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 
 		if (r->flags & TXR_SACKED)
 			return;
+		tp->tf |= TF_TLP_SEND;
 		dp_tcp_send_rec(lc, tp, r);
+		tp->tf &= ~TF_TLP_SEND;
 		tp->tlp_rexmit = true;
 	} else {
 		tp->tlp_rexmit = false;

@@ -110,6 +110,13 @@ dp_tcp_sb_resent(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	DP_TCP_CSTAT_ADD(tp, rexmit_bytes, bytes);
 	/* SIO_TCP_INFO: BytesRetrans, and BytesOut counts them too. */
 	tp->bytes_retrans += bytes;
+	/* Telemetry's by cause (an RTO's recovery lasts until snd_max). */
+	if (tp->tf & TF_TLP_SEND)
+		tp->rexmit_tlp++;
+	else if (tp->recov == DP_TCP_CA_LOSS)
+		tp->rexmit_rto++;
+	else
+		tp->rexmit_fast++;
 	dp_tcp_info_note(lc, tp, bytes);
 }
 
@@ -306,6 +313,8 @@ dp_tcp_sb_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	}
 out:
 	ai->delivered = ai->acked + ai->newly_sacked;
+	tp->sack_acks_in += ai->sacks;
+	tp->dsacks_in += ai->dsack;
 	if (tp->txr_n == 0)
 		tp->sacked_bytes = tp->lost_bytes = tp->retrans_bytes = 0;
 }

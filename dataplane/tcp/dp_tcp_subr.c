@@ -477,4 +477,5 @@ const struct dp_layer dp_tcp_layer = {
 	.poll = dp_tcp_ack_flush,	/* after RX: one ACK a burst */
 	.poll_end = dp_tcp_teardown_poll, /* cleanup: TIME-WAIT, FIN-WAIT-2 */
 	.abort = dp_tcp_teardown_abort,	/* cleanup's deadline */
+	.telemetry = dp_tcp_telemetry,	/* /wspdk/tcp */
 };

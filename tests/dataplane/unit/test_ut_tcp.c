@@ -307,6 +307,37 @@ test_tcp_our_fin_then_time_wait_expires(void)
 	dp_sock_close(s, DP_CLOSE_GRACEFUL);
 }
 
+/* RFC 1337: a RST that reaches a connection in TIME-WAIT, even one at
+ * RCV.NXT exactly, does not end it (an old duplicate must not
+ * assassinate it); 2 MSL still runs to its end. */
+static void
+test_tcp_rst_in_time_wait_does_not_assassinate_it(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+
+	dp_sock_shutdown(s, false, true);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT(sg.flags & RTE_TCP_FIN_FLAG);
+	peer(RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG, PISS + 1, iss + 2, 65535,
+		NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(state(s), DP_TCP_TIME_WAIT);
+	peer(RTE_TCP_RST_FLAG, PISS + 2, 0, 0, NULL, 0);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_TIME_WAIT);
+	peer(RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, PISS + 2, iss + 2, 0,
+		NULL, 0);
+	CU_ASSERT_EQUAL(state(s), DP_TCP_TIME_WAIT);
+	while (sent(&sg))
+		CU_ASSERT_FALSE(sg.flags & RTE_TCP_RST_FLAG);
+	ut_advance_us(210000);
+	steps();
+	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
+	dp_sock_close(s, DP_CLOSE_GRACEFUL);
+}
+
 /* Both FINs cross: FIN-WAIT-1 -> CLOSING -> TIME-WAIT. */
 static void
 test_tcp_simultaneous_close_goes_through_closing(void)
@@ -664,6 +695,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_zero_window_gets_persist_probes),
 	WT_TEST(test_tcp_peer_fin_then_our_close),
 	WT_TEST(test_tcp_our_fin_then_time_wait_expires),
+	WT_TEST(test_tcp_rst_in_time_wait_does_not_assassinate_it),
 	WT_TEST(test_tcp_simultaneous_close_goes_through_closing),
 	WT_TEST(test_tcp_connect_times_out_after_syn_retries),
 	WT_TEST(test_tcp_connect_refused_by_rst),

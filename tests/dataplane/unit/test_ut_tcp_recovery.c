@@ -5,7 +5,8 @@
  * 2883 asks), RACK's time-based loss marking and its reorder timer and
  * D-SACK widening (RFC 8985), the tail loss probe instead of an RTO,
  * limited transmit (RFC 3042), PRR (RFC 6937), NewReno without SACK
- * (RFC 6582), and the congestion-control choice (NewReno, CUBIC).
+ * (RFC 6582), the congestion-control choice (NewReno, CUBIC), the
+ * initial window (RFC 6928) and byte counting (RFC 3465).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -501,6 +502,176 @@ test_tcp_cc_newreno_and_cubic_curves(void)
 	CU_ASSERT(w3 > 110000);			/* convex past it */
 }
 
+/* cwnd as the owner has it (the engine is driven: read inline). */
+static uint32_t
+cwnd_of(struct dp_sock *s)
+{
+	struct dp_tcp_info ti;
+
+	CU_ASSERT_EQUAL(dp_sock_tcp_info(s, &ti), 0);
+	return ti.cwnd;
+}
+
+/* RFC 6928: the first flight is 10 segments (min(10 MSS, max(2 MSS,
+ * 14600)) with MSS 1448), not more, and the ACK of them all lets the
+ * next flight out. */
+static void
+test_tcp_initial_window_is_ten_segments(void)
+{
+	uint32_t iss, seqs[64];
+	struct dp_sock *s;
+
+	peer_opts = (struct peer_opts){ .sack_ok = true, .ts = true,
+		.tsval = 100 };
+	s = connected(&iss);
+	CU_ASSERT_EQUAL(cwnd_of(s), 10 * MSS);
+	app_send(s, 20 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 10);
+	CU_ASSERT_EQUAL(seqs[9], seg_seq(iss, 9));
+	ut_advance_us(1000);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 10), WIN, NULL, 0);
+	CU_ASSERT(drain(seqs, 64) >= 10);
+	rec_done(s);
+}
+
+/* RFC 6928 §2 at every MSS: min(10 MSS, max(2 MSS, 14600)), so a
+ * jumbo MSS starts with 2 segments (17920 bytes), not 10 (89600). */
+static void
+test_tcp_initial_window_formula_caps_jumbo_mss(void)
+{
+	static const struct {
+		uint16_t mtu, peer_mss;
+		uint32_t iw;
+	} c[] = {
+		{ 1500, 536, 5360 },		/* 10 MSS */
+		{ 1500, 1460, 14600 },
+		{ 9000, 1460, 14600 },
+		{ 9000, 4000, 14600 },		/* 14600 > 2 MSS */
+		{ 9000, 8960, 17920 },		/* 2 MSS */
+	};
+	static struct dp_engine eng;
+	static struct dp_lcore lc;
+	static struct dp_tcp_pcb tp;
+	struct dp_tcp_seg sg;
+
+	lc.eng = &eng;
+	for (unsigned int i = 0; i < RTE_DIM(c); i++) {
+		memset(&tp, 0, sizeof(tp));
+		memset(&sg, 0, sizeof(sg));
+		eng.mtu = c[i].mtu;
+		sg.o.has_mss = true;
+		sg.o.mss = c[i].peer_mss;
+		dp_tcp_syn_opts(&lc, &tp, &sg);
+		CU_ASSERT_EQUAL(tp.mss, c[i].peer_mss);
+		CU_ASSERT_EQUAL(tp.cwnd, c[i].iw);
+	}
+}
+
+/* RFC 3465 in slow start: cwnd grows by the bytes an ACK covers (a
+ * 100-byte ACK by 100, not a segment), at most L = 2 SMSS per ACK (a
+ * stretch ACK of 4 segments gives 2). */
+static void
+test_tcp_abc_grows_cwnd_by_bytes_acked_capped_at_two_smss(void)
+{
+	uint32_t iss, seqs[64], w;
+	struct dp_sock *s;
+
+	peer_opts = (struct peer_opts){ .sack_ok = true, .ts = true,
+		.tsval = 100 };
+	s = connected(&iss);
+	w = cwnd_of(s);
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, buf, 100), 100);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 101, WIN, NULL, 0);
+	CU_ASSERT_EQUAL(cwnd_of(s), w + 100);
+	iss += 100;			/* seg_seq counts from here */
+	w = cwnd_of(s);
+	app_send(s, 8 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 8);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 1), WIN, NULL, 0);
+	CU_ASSERT_EQUAL(cwnd_of(s), w + MSS);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 5), WIN, NULL, 0);
+	CU_ASSERT_EQUAL(cwnd_of(s), w + 3 * MSS);	/* 4 ACKed: +2 */
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 8), WIN, NULL, 0);
+	CU_ASSERT_EQUAL(cwnd_of(s), w + 5 * MSS);	/* 3 ACKed: +2 */
+	rec_done(s);
+}
+
+/* RFC 3042 without SACK: the first and second duplicate ACKs each send
+ * one new segment, cwnd unchanged; the third resends the first
+ * unACKed one (fast retransmit), no new data with it. */
+static void
+test_tcp_limited_transmit_one_new_segment_per_first_two_dupacks(void)
+{
+	uint32_t iss, seqs[64], w;
+	struct dp_sock *s = rec_connected(&iss, false);
+
+	w = cwnd_of(s);
+	CU_ASSERT_EQUAL(w, 10 * MSS + WARM * WARM_LEN);
+	app_send(s, 16 * MSS);
+	/* the flight: cwnd's whole segments */
+	CU_ASSERT_EQUAL(drain(seqs, 64), 10);
+	ut_advance_us(1000);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 0), WIN, NULL, 0);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 10));
+	CU_ASSERT_EQUAL(cwnd_of(s), w);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 0), WIN, NULL, 0);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 11));
+	CU_ASSERT_EQUAL(cwnd_of(s), w);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 0), WIN, NULL, 0);
+	CU_ASSERT(drain(seqs, 64) >= 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	rec_done(s);
+}
+
+/* Telemetry's view of the TCB (dp_tcp_tel_dump, as /wspdk/tcp takes
+ * it): a tail loss probe and the RACK retransmission its SACK caused
+ * are counted by cause, and the causes sum to the socket's total. */
+static void
+test_tcp_telemetry_counts_retransmissions_by_cause(void)
+{
+	uint32_t iss, seqs[64], total, by_state[DP_TCP_TIME_WAIT + 1];
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_tcp_tel t[4];
+
+	app_send(s, 3 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 3);
+	ut_advance_us(1000);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 1), WIN, NULL, 0);
+	ut_advance_us(5000);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);		/* the probe */
+	ut_advance_us(1000);
+	dupack_sack(iss, 1, 1, (const uint32_t [][2]){ { 2, 3 } });
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);		/* RACK: 1 again */
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 3), WIN, NULL, 0);
+	CU_ASSERT_EQUAL(dp_tcp_tel_dump(ut_eng(), 0, t, 4, &total,
+		by_state), 1);
+	CU_ASSERT_EQUAL(total, 1);
+	CU_ASSERT_EQUAL(by_state[DP_TCP_ESTABLISHED], 1);
+	CU_ASSERT_EQUAL(t[0].state, DP_TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(t[0].local.port, PORT);
+	CU_ASSERT_EQUAL(t[0].peer.port, PEER_PORT);
+	CU_ASSERT_EQUAL(t[0].rexmit_tlp, 1);
+	CU_ASSERT_EQUAL(t[0].rexmit_fast, 1);
+	CU_ASSERT_EQUAL(t[0].rexmit_rto, 0);
+	CU_ASSERT_EQUAL(t[0].rexmit_segs, 2);
+	CU_ASSERT_EQUAL(t[0].tlp_probes, 1);
+	CU_ASSERT_EQUAL(t[0].sack_acks_in, 1);
+	CU_ASSERT_EQUAL(t[0].dsacks_in, 0);
+	CU_ASSERT_EQUAL(t[0].snd_una, seg_seq(iss, 3));
+	CU_ASSERT_EQUAL(t[0].snd_una, t[0].snd_max);
+	CU_ASSERT_EQUAL(t[0].bytes_out, WARM * WARM_LEN + 5 * MSS);
+	/* from past its id: none listed, still counted */
+	CU_ASSERT_EQUAL(dp_tcp_tel_dump(ut_eng(), t[0].id + 1, t, 4, &total,
+		by_state), 0);
+	CU_ASSERT_EQUAL(total, 1);
+	rec_done(s);
+}
+
 static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_sack_hole_resent_first_sacked_never_resent),
 	WT_TEST(test_tcp_rack_reorder_timer_resends_after_window),
@@ -513,6 +684,11 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_prr_sends_half_per_delivered),
 	WT_TEST(test_tcp_cc_option_selects_algorithm),
 	WT_TEST(test_tcp_cc_newreno_and_cubic_curves),
+	WT_TEST(test_tcp_initial_window_is_ten_segments),
+	WT_TEST(test_tcp_initial_window_formula_caps_jumbo_mss),
+	WT_TEST(test_tcp_abc_grows_cwnd_by_bytes_acked_capped_at_two_smss),
+	WT_TEST(test_tcp_limited_transmit_one_new_segment_per_first_two_dupacks),
+	WT_TEST(test_tcp_telemetry_counts_retransmissions_by_cause),
 	WT_TEST_END
 };
 
