@@ -110,12 +110,14 @@ spin(const struct dp_wait *w, uint64_t budget_ns, uint64_t t0,
 }
 
 /* Sleep until an lcore bumps *seq, the deadline passes or the call is
- * cancelled. 0, -ETIMEDOUT or -EINTR. */
+ * cancelled. 0, -ETIMEDOUT or -EINTR. A sleep the clock ends with the
+ * condition true and *seq never bumped is a lost wake-up, counted. */
 static int
-sleep_on(const struct dp_wait *w, uint64_t deadline)
+sleep_on(struct dp_engine *eng, const struct dp_wait *w, uint64_t deadline)
 {
 	for (;;) {
 		int64_t left = remaining(deadline);
+		bool timed_out;
 		uint32_t v;
 
 		if (left == 0)
@@ -133,12 +135,21 @@ sleep_on(const struct dp_wait *w, uint64_t deadline)
 		}
 		__atomic_fetch_add(w->waiters, 1, __ATOMIC_SEQ_CST);
 		v = __atomic_load_n(w->seq, __ATOMIC_SEQ_CST);
-		if (!w->ready(w->arg) && !w->stop(w->arg))
-			dp_os_wait(w->seq, v, RTE_MIN(left,
-				(int64_t)SLEEP_SLICE_US));
+		timed_out = false;
+		if (!w->ready(w->arg) && !w->stop(w->arg)) {
+			__atomic_fetch_add(&eng->wait_sleeps, 1,
+				__ATOMIC_RELAXED);
+			timed_out = dp_os_wait(w->seq, v, RTE_MIN(left,
+				(int64_t)SLEEP_SLICE_US)) == -ETIMEDOUT;
+		}
 		__atomic_fetch_sub(w->waiters, 1, __ATOMIC_RELAXED);
-		if (w->ready(w->arg))
+		if (w->ready(w->arg)) {
+			if (timed_out &&
+					__atomic_load_n(w->seq, __ATOMIC_SEQ_CST) == v)
+				__atomic_fetch_add(&eng->wait_late, 1,
+					__ATOMIC_RELAXED);
 			return 0;
+		}
 		if (w->stop(w->arg))
 			return -EINTR;
 	}
@@ -168,7 +179,7 @@ dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
 		if (rc != 1)
 			return rc;
 		slept = true;
-		rc = sleep_on(w, deadline);
+		rc = sleep_on(eng, w, deadline);
 		if (rc != 0)
 			return rc;
 	}
