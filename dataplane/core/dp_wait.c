@@ -165,7 +165,7 @@ dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
 	dp_spin_t st = 0;
 	uint64_t budget, t0, ns;
 	bool slept = false;
-	int rc = 0;
+	int rc = 1;		/* spin()'s "go to sleep", for a zero budget */
 
 	if (w->ready(w->arg))
 		return 0;
