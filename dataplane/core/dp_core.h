@@ -169,6 +169,12 @@ struct dp_engine {
 	uint32_t ts_rx_socks;		/* (a) sockets with receive timestamps
 					 * on (dp_sock_tstamp_rx): lcores read
 					 * the TSC per RX burst only then */
+	/* application threads' blocking waits (dp_wait.c), apart from
+	 * what lcores read */
+	uint64_t wait_sleeps __rte_cache_aligned; /* (a, relaxed) sleeps */
+	uint64_t wait_late;		/* (a, relaxed) sleeps the clock ended
+					 * with their condition true and no
+					 * wake-up posted: lost wake-ups */
 };
 
 /*

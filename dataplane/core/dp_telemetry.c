@@ -98,6 +98,10 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "mc_filter", eng->port->mc_filter);
 	rte_tel_data_add_dict_string(d, "timestamps",
 		dp_engine_tstamp_source(eng));
+	rte_tel_data_add_dict_u64(d, "wait_sleeps",
+		__atomic_load_n(&eng->wait_sleeps, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "wait_late_wakes",
+		__atomic_load_n(&eng->wait_late, __ATOMIC_RELAXED));
 	for (unsigned int i = 0; i < eng->stack->nb_layers; i++)
 		if (eng->stack->layers[i]->tel_info != NULL)
 			eng->stack->layers[i]->tel_info(d, eng);

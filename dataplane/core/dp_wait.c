@@ -2,8 +2,9 @@
 /*
  * Blocking without lost wake-ups, and grace periods.
  *
- * A blocked application thread spins for WSPDK_SPIN_US, then sleeps on a
- * sequence word that whoever makes its condition true bumps. The pairing
+ * A blocked application thread spins (for WSPDK_SPIN_US, or for what its
+ * socket learned under that cap: dp_spin.c), then sleeps on a sequence
+ * word that whoever makes its condition true bumps. The pairing
  * that makes this safe:
  *
  *   sleeper: waiters++ ; v = seq ; re-check condition ; futex_wait(seq, v)
@@ -18,11 +19,13 @@
 #include <errno.h>
 
 #include <rte_atomic.h>
+#include <rte_cycles.h>
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
 #include "dp_core.h"
 #include "dp_os.h"
+#include "dp_spin.h"
 #include "dp_wait.h"
 
 #define SLEEP_SLICE_US	100000	/* re-check interruption at least this often */
@@ -40,36 +43,81 @@ remaining(uint64_t deadline)
 		(int64_t)(deadline - now);
 }
 
-/* Spin for WSPDK_SPIN_US (forever with the latency profile), then sleep
- * until an lcore bumps *seq, the deadline passes or the call is
- * cancelled. Returns 0, -ETIMEDOUT or -EINTR. */
-int
-dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
-		uint64_t deadline)
+/* TSC cycles and ns, without overflow for any wait. */
+static uint64_t
+ns_cycles(uint64_t ns)
+{
+	uint64_t hz = rte_get_tsc_hz();
+
+	return ns / 1000 * hz / 1000000 + ns % 1000 * hz / 1000000000u;
+}
+
+static uint64_t
+cycles_ns(uint64_t c)
+{
+	uint64_t hz = rte_get_tsc_hz();
+
+	return c / hz * 1000000000u + c % hz * 1000000000u / hz;
+}
+
+/* The spin of this wait (ns; UINT64_MAX: forever): WSPDK_SPIN_US, or
+ * what the socket learned under it (dp_spin.c). */
+static uint64_t
+spin_ns(const struct dp_engine *eng, const struct dp_wait *w, dp_spin_t *st)
 {
 	int32_t spin_us = eng->conf.spin_us;
-	uint64_t until = spin_us < 0 ? UINT64_MAX :
-		dp_os_now_us() + (uint64_t)spin_us;
+	uint64_t cap;
+
+	if (spin_us < 0)
+		return UINT64_MAX;
+	cap = (uint64_t)spin_us * 1000;
+	if (w->spin == NULL)
+		return cap;
+	*st = __atomic_load_n(w->spin, __ATOMIC_RELAXED);
+	return dp_spin_budget(*st, (uint32_t)RTE_MIN(cap,
+		(uint64_t)DP_SPIN_MAX_NS));
+}
+
+/* Spin for the budget (spin_ns), checking ready() and stop() each turn.
+ * true: ready() was seen; *rc the return otherwise, 1: go to sleep. */
+static bool
+spin(const struct dp_wait *w, uint64_t budget_ns, uint64_t t0,
+		uint64_t deadline, int *rc)
+{
+	uint64_t until = UINT64_MAX;
 	unsigned int n = 0;
 
+	if (budget_ns != UINT64_MAX)
+		until = t0 + ns_cycles(budget_ns);
+	*rc = 1;
 	for (;;) {
 		if (w->ready(w->arg))
-			return 0;
-		if (w->stop(w->arg))
-			return -EINTR;
-		/* The clock is read every 64 turns only. */
-		if ((++n & 63) == 0) {
-			uint64_t now = dp_os_now_us();
-
-			if (now >= deadline)
-				return -ETIMEDOUT;
-			if (now >= until)
-				break;
+			return true;
+		if (w->stop(w->arg)) {
+			*rc = -EINTR;
+			return false;
+		}
+		if (rte_get_tsc_cycles() >= until)
+			return false;
+		/* The deadline's clock is a system call on some OSes: read
+		 * it every 64 turns only. */
+		if ((++n & 63) == 0 && dp_os_now_us() >= deadline) {
+			*rc = -ETIMEDOUT;
+			return false;
 		}
 		rte_pause();
 	}
+}
+
+/* Sleep until an lcore bumps *seq, the deadline passes or the call is
+ * cancelled. 0, -ETIMEDOUT or -EINTR. A sleep the clock ends with the
+ * condition true and *seq never bumped is a lost wake-up, counted. */
+static int
+sleep_on(struct dp_engine *eng, const struct dp_wait *w, uint64_t deadline)
+{
 	for (;;) {
 		int64_t left = remaining(deadline);
+		bool timed_out;
 		uint32_t v;
 
 		if (left == 0)
@@ -87,15 +135,61 @@ dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
 		}
 		__atomic_fetch_add(w->waiters, 1, __ATOMIC_SEQ_CST);
 		v = __atomic_load_n(w->seq, __ATOMIC_SEQ_CST);
-		if (!w->ready(w->arg) && !w->stop(w->arg))
-			dp_os_wait(w->seq, v, RTE_MIN(left,
-				(int64_t)SLEEP_SLICE_US));
+		timed_out = false;
+		if (!w->ready(w->arg) && !w->stop(w->arg)) {
+			__atomic_fetch_add(&eng->wait_sleeps, 1,
+				__ATOMIC_RELAXED);
+			timed_out = dp_os_wait(w->seq, v, RTE_MIN(left,
+				(int64_t)SLEEP_SLICE_US)) == -ETIMEDOUT;
+		}
 		__atomic_fetch_sub(w->waiters, 1, __ATOMIC_RELAXED);
-		if (w->ready(w->arg))
+		if (w->ready(w->arg)) {
+			if (timed_out &&
+					__atomic_load_n(w->seq, __ATOMIC_SEQ_CST) == v)
+				__atomic_fetch_add(&eng->wait_late, 1,
+					__ATOMIC_RELAXED);
 			return 0;
+		}
 		if (w->stop(w->arg))
 			return -EINTR;
 	}
+}
+
+/* Spin (see spin_ns), then sleep until an lcore bumps *seq, the deadline
+ * passes or the call is cancelled; a wait that got its data teaches the
+ * socket's spin how long it took. Returns 0, -ETIMEDOUT or -EINTR. */
+int
+dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
+		uint64_t deadline)
+{
+	dp_spin_t st = 0;
+	uint64_t budget, t0, ns;
+	bool slept = false;
+	int rc = 1;		/* spin()'s "go to sleep", for a zero budget */
+
+	if (w->ready(w->arg))
+		return 0;
+	if (w->stop(w->arg))
+		return -EINTR;
+	budget = spin_ns(eng, w, &st);
+	t0 = rte_get_tsc_cycles();
+	/* A zero budget goes to sleep at once: the producer may be waiting
+	 * for this very core. */
+	if (budget == 0 || !spin(w, budget, t0, deadline, &rc)) {
+		if (rc != 1)
+			return rc;
+		slept = true;
+		rc = sleep_on(eng, w, deadline);
+		if (rc != 0)
+			return rc;
+	}
+	if (w->spin == NULL || budget == UINT64_MAX)
+		return 0;
+	ns = cycles_ns(rte_get_tsc_cycles() - t0);
+	__atomic_store_n(w->spin, dp_spin_learn(st, (uint32_t)RTE_MIN(
+		(uint64_t)eng->conf.spin_us * 1000, (uint64_t)DP_SPIN_MAX_NS),
+		ns, slept), __ATOMIC_RELAXED);
+	return 0;
 }
 
 uint64_t

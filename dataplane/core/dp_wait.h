@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dp_spin.h"
+
 struct dp_engine;
 
 /*
@@ -15,6 +17,9 @@ struct dp_engine;
  * seq/waiters the words it sleeps on (a socket's, or the table's for
  * select), or none (NULL) for a condition nobody signals, which is
  * polled. Ready wins over stop: data that arrived is data returned.
+ * spin, when not NULL, is the state the wait learns its spin budget in
+ * (dp_spin.h; the socket's for its receives), else it spins for
+ * WSPDK_SPIN_US.
  */
 struct dp_wait {
 	bool (*ready)(void *arg);
@@ -22,10 +27,11 @@ struct dp_wait {
 	void *arg;
 	uint32_t *seq;
 	uint32_t *waiters;
+	dp_spin_t *spin;
 };
 
-/* Spin for WSPDK_SPIN_US (forever with the latency profile), then sleep
- * until *seq is bumped, the deadline (µs, dp_os_now_us) passes or stop()
+/* Spin for WSPDK_SPIN_US (forever with the latency profile) or what spin
+ * learned under it (none when that is 0), then sleep until *seq is bumped, the deadline (µs, dp_os_now_us) passes or stop()
  * says so. Returns 0, -ETIMEDOUT or -EINTR. */
 int dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
 		uint64_t deadline);

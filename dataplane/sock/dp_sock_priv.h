@@ -69,6 +69,7 @@
 #include "dp_net.h"
 #include "dp_os.h"
 #include "dp_sock.h"
+#include "dp_spin.h"
 
 #define DP_EPHEMERAL_LO		49152	/* Windows' dynamic port range */
 #define DP_EPHEMERAL_HI		65535
@@ -226,6 +227,8 @@ struct dp_sock {
 	/* wake-ups (dp_wait.c) */
 	uint32_t seq;			/* (a) bumped on every event */
 	uint32_t waiters;		/* (a) threads asleep or spinning */
+	dp_spin_t spin;			/* (a, relaxed) receives' learned spin
+					 * budget, written by waiters */
 	bool interrupted;		/* (a) blocked calls return -EINTR */
 	void *watch_ctx;		/* (a) the watcher's (dp_sock_watch.c) */
 	uint32_t watch_queued;		/* (a) on the watch queue: set by

@@ -113,7 +113,7 @@ dp_sock_wait(struct dp_sock *s, unsigned int events, int64_t timeout_us)
 {
 	struct one_wait ow = { .s = s, .events = events };
 	struct dp_wait w = { .ready = one_ready, .stop = one_stop, .arg = &ow,
-		.seq = &s->seq, .waiters = &s->waiters };
+		.seq = &s->seq, .waiters = &s->waiters, .spin = &s->spin };
 
 	return dp_wait_block(s->eng, &w, dp_wait_deadline(timeout_us));
 }

@@ -14,6 +14,7 @@ main(int argc, char **argv)
 		&test_udp_blocking_suite,
 		&test_udp_select_wait_suite,
 		&test_udp_threads_suite,
+		&test_udp_wake_suite,
 		&test_udp_overlapped_suite,
 		&test_udp_ovl_many_suite,
 		&test_udp_pool_suite,

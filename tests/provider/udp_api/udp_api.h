@@ -66,6 +66,7 @@ extern const struct wt_suite test_udp_icmp_suite;
 extern const struct wt_suite test_udp_blocking_suite;
 extern const struct wt_suite test_udp_select_wait_suite;
 extern const struct wt_suite test_udp_threads_suite;
+extern const struct wt_suite test_udp_wake_suite;
 extern const struct wt_suite test_udp_overlapped_suite;
 extern const struct wt_suite test_udp_ovl_many_suite;
 extern const struct wt_suite test_udp_pool_suite;
