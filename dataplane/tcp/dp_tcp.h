@@ -86,7 +86,7 @@
 #include "dp_net.h"
 #include "dp_sock_priv.h"
 
-#define DP_TCP_HASH		1024	/* buckets per lcore */
+#define DP_TCP_HASH_MIN		1024	/* buckets per lcore, at least */
 #define DP_TCP_OOO_MAX		64	/* segments held out of order */
 /* Segments up to this many bytes are copied into the tail of the buffer
  * before them (held out of order, or on the application's list) rather
@@ -364,9 +364,10 @@ struct dp_tcp_pcb {
 };
 
 struct dp_tcp_lcore {
-	struct dp_tcp_pcb *hash[DP_TCP_HASH];	/* (l) */
 	uint32_t count;				/* (l), read by teardown */
+	uint32_t mask;				/* (c) buckets - 1 */
 	struct dp_tcp_pcb *acks;		/* (l) ACKs due after RX */
+	struct dp_tcp_pcb *hash[];		/* (l) */
 };
 
 struct dp_tcp {

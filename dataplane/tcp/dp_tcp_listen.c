@@ -188,7 +188,7 @@ embryos_reset(struct dp_lcore *lc, void *arg)
 {
 	struct dp_sock *ls = arg;
 
-	for (unsigned int i = 0; i < DP_TCP_HASH; i++) {
+	for (unsigned int i = 0; i <= lc->tcp->mask; i++) {
 		struct dp_tcp_pcb *tp = lc->tcp->hash[i], *next;
 
 		for (; tp != NULL; tp = next) {

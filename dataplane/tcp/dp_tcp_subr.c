@@ -135,22 +135,23 @@ dp_tcp_tsval(uint32_t off)
 /* ---- the owner's connection table ---- */
 
 static unsigned int
-bucket(uint32_t laddr, uint16_t lport, uint32_t faddr, uint16_t fport)
+bucket(const struct dp_tcp_lcore *t, uint32_t laddr, uint16_t lport,
+		uint32_t faddr, uint16_t fport)
 {
 	uint32_t h = faddr ^ (faddr >> 16) ^ ((uint32_t)fport << 5) ^
 		lport ^ laddr;
 
 	h ^= h >> 11;
 	h *= 0x9e3779b1u;
-	return (h >> 16) & (DP_TCP_HASH - 1);
+	return (h >> 16 ^ h << 16) & t->mask;
 }
 
 struct dp_tcp_pcb *
 dp_tcp_lookup(struct dp_lcore *lc, uint32_t laddr, uint16_t lport,
 		uint32_t faddr, uint16_t fport)
 {
-	struct dp_tcp_pcb *tp = lc->tcp->hash[bucket(laddr, lport, faddr,
-		fport)];
+	struct dp_tcp_pcb *tp = lc->tcp->hash[bucket(lc->tcp, laddr, lport,
+		faddr, fport)];
 
 	for (; tp != NULL; tp = tp->hnext)
 		if (tp->fport == fport && tp->lport == lport &&
@@ -162,7 +163,7 @@ dp_tcp_lookup(struct dp_lcore *lc, uint32_t laddr, uint16_t lport,
 void
 dp_tcp_table_add(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
-	struct dp_tcp_pcb **b = &lc->tcp->hash[bucket(tp->laddr, tp->lport,
+	struct dp_tcp_pcb **b = &lc->tcp->hash[bucket(lc->tcp, tp->laddr, tp->lport,
 		tp->faddr, tp->fport)];
 
 	tp->hnext = *b;
@@ -176,7 +177,7 @@ dp_tcp_table_add(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 static void
 table_del(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
-	struct dp_tcp_pcb **p = &lc->tcp->hash[bucket(tp->laddr, tp->lport,
+	struct dp_tcp_pcb **p = &lc->tcp->hash[bucket(lc->tcp, tp->laddr, tp->lport,
 		tp->faddr, tp->fport)];
 
 	for (; *p != NULL; p = &(*p)->hnext) {
@@ -446,11 +447,22 @@ tcp_create(struct dp_engine *eng)
 	if (eng->tcp == NULL)
 		return -ENOMEM;
 	eng->tcp->msl_us = (uint64_t)eng->conf.tcp_msl_ms * 1000;
+	/* Any lcore may own every connection (one queue, or one RSS bucket):
+	 * one bucket per two sockets keeps chains short at any table size
+	 * (1024 fixed buckets made 100 000 connections open 6x slower). */
+	uint32_t nb = rte_align32pow2(eng->conf.sockets / 2);
+
+	if (nb < DP_TCP_HASH_MIN)
+		nb = DP_TCP_HASH_MIN;
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
-		eng->lcores[i]->tcp = dp_zmalloc("dp_tcp_lcore",
-			sizeof(struct dp_tcp_lcore), RTE_CACHE_LINE_SIZE);
-		if (eng->lcores[i]->tcp == NULL)
+		struct dp_tcp_lcore *t = dp_zmalloc("dp_tcp_lcore",
+			sizeof(*t) + nb * sizeof(t->hash[0]),
+			RTE_CACHE_LINE_SIZE);
+
+		if (t == NULL)
 			return -ENOMEM;
+		t->mask = nb - 1;
+		eng->lcores[i]->tcp = t;
 	}
 	return 0;
 }

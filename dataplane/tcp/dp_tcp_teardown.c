@@ -44,7 +44,7 @@ sweep(struct dp_lcore *lc, bool (*sel)(const struct dp_tcp_pcb *tp))
 {
 	unsigned int n = 0;
 
-	for (unsigned int b = 0; b < DP_TCP_HASH && lc->tcp->count != 0;
+	for (unsigned int b = 0; b <= lc->tcp->mask && lc->tcp->count != 0;
 			b++) {
 		struct dp_tcp_pcb *tp, *next;
 

@@ -150,7 +150,7 @@ lcore_walk(struct dp_lcore *lc, void *arg)
 {
 	struct tel_req *r = arg;
 
-	for (unsigned int b = 0; b < DP_TCP_HASH; b++)
+	for (unsigned int b = 0; b <= lc->tcp->mask; b++)
 		for (struct dp_tcp_pcb *tp = lc->tcp->hash[b]; tp != NULL;
 				tp = tp->hnext) {
 			struct dp_tcp_tel *t = page_slot(r, tp->s->id);
