@@ -6,7 +6,7 @@
 # and the wrappers of the provider's wstcp and the kernel's ktcp.
 
 # The smoke's connections: few enough that both ends of each, TIME-WAIT
-# included, stay far below the socket table (DP_SOCK_MAX 4096).
+# included, stay far below the default socket table (WSPDK_SOCKETS 4096).
 case $mode in
 full)	TCP_S=10 CONN_S=5 TCP_CONNS=100000 TCP_CONN_ITERS=1000000 ;;
 quick)	TCP_S=4 CONN_S=2 TCP_CONNS=100000 TCP_CONN_ITERS=1000000 ;;
@@ -15,12 +15,14 @@ esac
 
 # tcp_prov NAME SECONDS PREFIX wstcp-args...: wstcp over the loop port,
 # app CPU0, lcore CPU1 (latency profile: blocking calls spin).
-# TCP_MBUFS: the pool (bulk only).
+# TCP_MBUFS: the pool (bulk only); TCP_SOCKETS: the socket table;
+# TCP_MTU: the loop port's MTU.
 tcp_prov() {
 	local name=$1 secs=$2 pfx=$3
 	shift 3
 	run_log "$name" $((secs * 2 + 40)) env $(prov_env "$pfx") \
 		WSPDK_MBUFS="${TCP_MBUFS:-8191}" \
+		WSPDK_SOCKETS="${TCP_SOCKETS:-4096}" WSPDK_MTU="${TCP_MTU:-1500}" \
 		WSPDK_DEVICE=loop WSPDK_PROFILE=latency "$build/perf/wstcp" \
 		--cpu 0 --seconds "$secs" --out "$out" --name "$name" "$@"
 }

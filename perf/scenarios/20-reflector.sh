@@ -68,6 +68,10 @@ s_reflector() {
 		"provider, app sleeps in recv (2 busy threads)" "$base" \
 		"WSPDK_SPIN_US=0: the app thread sleeps until the lcore wakes it; testpmd forwarder and app share CPU0" \
 		-- refl_provider refl_provider_sleep "$LAT_S" WSPDK_SPIN_US=0
+	measure refl_provider_learn reflector \
+		"provider, app waits with its learned spin budget" "$base" \
+		"default WSPDK_SPIN_US (the cap): the budget follows arrivals and gives up when spinning only delays the reply (testpmd shares CPU0)" \
+		-- refl_provider refl_provider_learn "$LAT_S"
 	if [ -n "$TP_PID" ]; then
 		stop_bg "$TP_PID"
 		TP_PID=

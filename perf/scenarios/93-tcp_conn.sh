@@ -6,6 +6,9 @@
 # TCP_CONNS or the first limit hit. Wrappers: perf/lib/run_tcp.sh.
 
 SINGLE_CORE+=" tcp_conn_kernel tcp_conn_kernel_rst"
+# TCP_CONNS connections, both ends (~21.4 kB of hugepages the pair) plus
+# the pools and the listeners' spares; 2 MB pages.
+PAGES=$((PAGES + TCP_CONNS * 24 / 2048 + 128))
 
 s_tcp_conn() {
 	local pin="app thread CPU0, lcore CPU1" n=$TCP_CONN_ITERS
@@ -25,9 +28,11 @@ s_tcp_conn() {
 		"kernel connect + close 127.0.0.1, reset" "" "one thread CPU0" \
 		-- tcp_kern tcp_conn_kernel_rst "$CONN_S" --mode connrate \
 		--iters "$n" --abort
-	measure tcp_mem_provider tcp_conn \
-		"provider memory per idle connection (loop port)" "" \
+	# One address has 16 384 ephemeral ports: two listeners, clients
+	# binding their own ports, reach 100 000.
+	TCP_SOCKETS=$((TCP_CONNS * 2 + 1000)) measure tcp_mem_provider \
+		tcp_conn "provider memory per idle connection (loop port)" "" \
 		"both ends in the process; $TCP_CONNS wanted, stops at the first limit" \
 		-- tcp_prov tcp_mem_provider $((CONN_S * 20)) TM --mode idle \
-		--conns "$TCP_CONNS"
+		--conns "$TCP_CONNS" --listeners 2
 }
