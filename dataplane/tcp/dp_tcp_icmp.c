@@ -97,6 +97,5 @@ dp_tcp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 	if ((code != 2 && code != 3) || st != DP_TCP_SYN_SENT ||
 			seq != tp->iss)
 		return;
-	__atomic_store_n(&tp->s->so_error, ECONNREFUSED, __ATOMIC_RELEASE);
-	dp_tcp_close_tcb(lc, tp, ECONNREFUSED);
+	dp_tcp_refuse(lc, tp);
 }

@@ -78,11 +78,8 @@ syn_sent_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	if (sg->flags & RTE_TCP_RST_FLAG) {
 		/* Acceptable only with an acceptable ACK. */
 		DP_STAT_INC(lc, tcp_rst_rx);
-		if (ack) {
-			__atomic_store_n(&tp->s->so_error, ECONNREFUSED,
-				__ATOMIC_RELEASE);
-			dp_tcp_close_tcb(lc, tp, ECONNREFUSED);
-		}
+		if (ack)
+			dp_tcp_refuse(lc, tp);
 		return;
 	}
 	if (!(sg->flags & RTE_TCP_SYN_FLAG))

@@ -345,6 +345,18 @@ dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err)
 	__atomic_store_n(&tp->detached, true, __ATOMIC_RELEASE);
 }
 
+/* A connect refused (RST or ICMP in SYN-SENT). The error is published
+ * after the state: a spinning connect that sees it must also see CLOSED
+ * (tk_close connect_closed_port_refused caught the other order). */
+void
+dp_tcp_refuse(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	struct dp_sock *s = tp->s;
+
+	dp_tcp_close_tcb(lc, tp, ECONNREFUSED);
+	__atomic_store_n(&s->so_error, ECONNREFUSED, __ATOMIC_RELEASE);
+}
+
 /* ---- options (RFC 9293 §3.2, MUST-5/6/7/64) ---- */
 
 bool
