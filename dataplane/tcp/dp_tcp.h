@@ -424,9 +424,9 @@ void dp_tcp_set_state(struct dp_tcp_pcb *tp, uint8_t st);
 /* To CLOSED (owner): out of the table, timer off, queues freed, err
  * set if not 0, waiters woken. */
 void dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err);
-/* Connect refused: to CLOSED, then so_error (a reader of the error sees
- * CLOSED). */
-void dp_tcp_refuse(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* Dropped with err for the application: SO_ERROR, then as
+ * dp_tcp_close_tcb (a reader of the state finds the error). */
+void dp_tcp_drop(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err);
 void dp_tcp_sq_free(struct dp_sock *s, struct dp_tcp_pcb *tp);
 void dp_tcp_oq_free(struct dp_tcp_pcb *tp);
 /* Parse options (th points at the header, hlen its length): false if

@@ -97,5 +97,5 @@ dp_tcp_ctlinput(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 	if ((code != 2 && code != 3) || st != DP_TCP_SYN_SENT ||
 			seq != tp->iss)
 		return;
-	dp_tcp_refuse(lc, tp);
+	dp_tcp_drop(lc, tp, ECONNREFUSED);
 }

@@ -79,7 +79,7 @@ syn_sent_input(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		/* Acceptable only with an acceptable ACK. */
 		DP_STAT_INC(lc, tcp_rst_rx);
 		if (ack)
-			dp_tcp_refuse(lc, tp);
+			dp_tcp_drop(lc, tp, ECONNREFUSED);
 		return;
 	}
 	if (!(sg->flags & RTE_TCP_SYN_FLAG))
@@ -292,9 +292,9 @@ rst_syn_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 		else
 			err = ECONNRESET;
 		if (err != 0)
-			__atomic_store_n(&tp->s->so_error, err,
-				__ATOMIC_RELEASE);
-		dp_tcp_close_tcb(lc, tp, err);
+			dp_tcp_drop(lc, tp, err);
+		else
+			dp_tcp_close_tcb(lc, tp, 0);
 		return true;
 	}
 	if (sg->flags & RTE_TCP_SYN_FLAG) {

@@ -345,16 +345,16 @@ dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err)
 	__atomic_store_n(&tp->detached, true, __ATOMIC_RELEASE);
 }
 
-/* A connect refused (RST or ICMP in SYN-SENT). The error is published
- * after the state: a spinning connect that sees it must also see CLOSED
- * (tk_close connect_closed_port_refused caught the other order). */
+/* A connection dropped with an error the application must see (a reset,
+ * a refused connect, retries or keepalives exhausted): SO_ERROR first,
+ * then err and the state (dp_tcp_close_tcb). Whoever sees the TCB
+ * CLOSED, or tcp_events' error, also finds SO_ERROR set: a selector's
+ * getsockopt(SO_ERROR) after writability never reads 0. */
 void
-dp_tcp_refuse(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+dp_tcp_drop(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err)
 {
-	struct dp_sock *s = tp->s;
-
-	dp_tcp_close_tcb(lc, tp, ECONNREFUSED);
-	__atomic_store_n(&s->so_error, ECONNREFUSED, __ATOMIC_RELEASE);
+	__atomic_store_n(&tp->s->so_error, err, __ATOMIC_RELEASE);
+	dp_tcp_close_tcb(lc, tp, err);
 }
 
 /* ---- options (RFC 9293 §3.2, MUST-5/6/7/64) ---- */

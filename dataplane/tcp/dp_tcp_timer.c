@@ -88,9 +88,7 @@ rexmt_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	tp->t_rexmt = 0;
 	if (dp_tcp_maxrt_expired(lc, tp, max)) {
 		/* SO_ERROR too: a non-blocking connect reports it. */
-		__atomic_store_n(&tp->s->so_error, ETIMEDOUT,
-			__ATOMIC_RELEASE);
-		dp_tcp_close_tcb(lc, tp, ETIMEDOUT);
+		dp_tcp_drop(lc, tp, ETIMEDOUT);
 		return;
 	}
 	DP_STAT_INC(lc, tcp_rto);
@@ -177,9 +175,7 @@ keep_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	if (tp->keep_probes >= DP_TCP_KEEP_CNT) {
 		DP_STAT_INC(lc, tcp_keepalive_drop);
 		dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
-		__atomic_store_n(&tp->s->so_error, ENETRESET,
-			__ATOMIC_RELEASE);
-		dp_tcp_close_tcb(lc, tp, ENETRESET);
+		dp_tcp_drop(lc, tp, ENETRESET);
 		return;
 	}
 	tp->keep_probes++;

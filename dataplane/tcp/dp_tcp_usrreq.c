@@ -723,14 +723,22 @@ tcp_events(struct dp_sock *s, unsigned int ev)
 			ev |= DP_EV_READ;
 		return ev;
 	}
-	if (st == DP_TCP_SYN_SENT || st == DP_TCP_SYN_RECEIVED)
-		ev &= ~(unsigned int)DP_EV_WRITE;
 	/* Drained: every byte sent acknowledged, our FIN too (SO_LINGER's
 	 * wait); the owner notes the ACKs and state changes that end it. */
 	if (__atomic_load_n(&s->tx_bytes_q, __ATOMIC_ACQUIRE) != 0 ||
 			st == DP_TCP_FIN_WAIT_1 || st == DP_TCP_CLOSING ||
 			st == DP_TCP_LAST_ACK)
 		ev &= ~(unsigned int)DP_EV_DRAINED;
+	if (st == DP_TCP_SYN_SENT || st == DP_TCP_SYN_RECEIVED) {
+		/* Connecting: nothing to report until the TCB leaves it. A
+		 * failure's SO_ERROR and err are stored before CLOSED, so a
+		 * waiter woken by them always finds the state CLOSED too. */
+		ev &= ~(unsigned int)(DP_EV_WRITE | DP_EV_ERROR);
+		if (!(__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
+				DP_SOCK_F_SHUT_RD))
+			ev &= ~(unsigned int)DP_EV_READ;
+		return ev;
+	}
 	if (__atomic_load_n(&tp->r_bytes, __ATOMIC_RELAXED) != 0 ||
 			fin_reached(tp))
 		ev |= DP_EV_READ;

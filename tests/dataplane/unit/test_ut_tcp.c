@@ -387,19 +387,32 @@ test_tcp_connect_times_out_after_syn_retries(void)
 	dp_sock_close(s, DP_CLOSE_GRACEFUL);
 }
 
-/* A RST answering our SYN: refused. */
+/* A RST answering our SYN: refused. The owner stores SO_ERROR, then
+ * err, then CLOSED; a selector woken between two of those stores must
+ * not report the failure yet (it would read SO_ERROR 0, or find the
+ * state still SYN-SENT): each midpoint is staged by hand here. */
 static void
-test_tcp_connect_refused_by_rst(void)
+test_tcp_connect_refused_is_reported_only_once_closed(void)
 {
 	struct dp_addr to = { UT_PEER, PEER_PORT };
 	struct dp_sock *s = ut_sock(IPPROTO_TCP, 0, PORT);
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	const unsigned int any = DP_EV_READ | DP_EV_WRITE | DP_EV_ERROR;
 	struct seg sg;
 
 	dp_sock_connect_flags(s, &to, DP_F_NONBLOCK);
 	steps();
 	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(dp_sock_ready(s) & any, 0);
+	__atomic_store_n(&s->so_error, ECONNREFUSED, __ATOMIC_RELEASE);
+	CU_ASSERT_EQUAL(dp_sock_ready(s) & any, 0);
+	__atomic_store_n(&tp->err, ECONNREFUSED, __ATOMIC_RELEASE);
+	CU_ASSERT_EQUAL(dp_sock_ready(s) & any, 0);
+	__atomic_store_n(&tp->err, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->so_error, 0, __ATOMIC_RELEASE);
 	peer(RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, sg.seq + 1, 0, NULL, 0);
 	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
+	CU_ASSERT_EQUAL(dp_sock_ready(s) & any, any);
 	CU_ASSERT_EQUAL(dp_sock_take_error(s), ECONNREFUSED);
 	dp_sock_close(s, DP_CLOSE_GRACEFUL);
 }
@@ -698,7 +711,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_rst_in_time_wait_does_not_assassinate_it),
 	WT_TEST(test_tcp_simultaneous_close_goes_through_closing),
 	WT_TEST(test_tcp_connect_times_out_after_syn_retries),
-	WT_TEST(test_tcp_connect_refused_by_rst),
+	WT_TEST(test_tcp_connect_refused_is_reported_only_once_closed),
 	WT_TEST(test_tcp_malformed_segments_are_counted),
 	WT_TEST(test_tcp_keepalive_probes_then_drops_with_enetreset),
 	WT_TEST(test_tcp_frag_needed_lowers_mss_and_retransmits),
