@@ -355,9 +355,9 @@ stuck_sender(struct sockaddr_in *to, int len)
 		CU_ASSERT_EQUAL_FATAL(WSAGetLastError(), WSAEWOULDBLOCK);
 		/* Full: and still full, tried every millisecond for 50 ms
 		 * (the lcore has parked it), not merely behind. Polling
-		 * fast matters: the hold takes WSPDK_ARP_QLEN (1024)
-		 * frames, which a slow (sanitized) run must fill well
-		 * before ARP gives up on the neighbour at ~3 s. */
+		 * fast matters: the hold takes WSPDK_ARP_QLEN (64 in
+		 * this runner) frames, which a slow (sanitized) run must
+		 * fill well before ARP gives up on the neighbour at ~3 s. */
 		stuck = true;
 		for (int t = 0; t < 50; t++) {
 			wt_sleep_ms(1);
