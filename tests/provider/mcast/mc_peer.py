@@ -7,12 +7,14 @@
                                      groups from BASE up, in paced bursts
   recv GROUP IFADDR PORT COUNT MS    join on IFADDR, count what arrives
   query v2|v3|v3group GROUP          send an IGMP query (scapy) on wsptap0
-  capture SECONDS FILE               capture IGMP on wsptap0 (scapy)
+  capture SECONDS FILE               capture IGMP on wsptap0 (scapy) until
+                                     FILE.stop exists (SECONDS at most)
   reports FILE                       print the IGMP records in a capture
   malformed DSTMAC SRCMAC            malformed IGMP/multicast frames
 
 Every line it prints is "key=value ..." for the C test to parse.
 """
+import os
 import socket
 import sys
 import time
@@ -89,7 +91,11 @@ def capture(seconds, path):
     sn.start()
     time.sleep(0.5)
     print("capturing=1", flush=True)
-    time.sleep(seconds)
+    # Until the test says stop: a fixed window ran out before a loaded
+    # machine had done what the test captures.
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not os.path.exists(path + ".stop"):
+        time.sleep(0.05)
     pkts = sn.stop()
     wrpcap(path, pkts)
     print("captured=%d" % len(pkts))

@@ -26,6 +26,7 @@
 #define PORT	30001
 #define PEER	"/usr/bin/python3 " MCAST_DIR "/mc_peer.py"
 #define CAPTURE	"/tmp/wspdk-mcast-%ld.pcap"
+#define CAPTURE_MAX_S	60	/* bounds a capture the test never stops */
 #define FEED_PORT	30002
 #define GROUPS_MAX	4096	/* WSPDK_MC_GROUPS' default */
 
@@ -290,12 +291,13 @@ test_multicast_loop_reaches_our_own_members(void)
 }
 
 static int
-capture_start(double seconds)
+capture_start(void)
 {
 	char out[128] = "";
 
 	snprintf(pcap, sizeof(pcap), CAPTURE, (long)getpid());
-	wt_sh(PEER " capture %.1f %s > %s.log 2>&1 &", seconds, pcap, pcap);
+	wt_sh(PEER " capture %d %s > %s.log 2>&1 &", CAPTURE_MAX_S, pcap,
+		pcap);
 	for (int i = 0; i < 100; i++) {
 		wt_sh_out(out, sizeof(out), "cat %s.log 2>/dev/null", pcap);
 		if (strstr(out, "capturing=1") != NULL)
@@ -305,19 +307,23 @@ capture_start(double seconds)
 	return -1;
 }
 
+/* settle_ms after the test's last action (for what it sends later:
+ * retransmissions, a query's answer), the capture stops; its records. */
 static void
-capture_wait(char *records, size_t len)
+capture_wait(char *records, size_t len, unsigned int settle_ms)
 {
 	char out[128] = "";
 
-	for (int i = 0; i < 200; i++) {
+	wt_sleep_ms(settle_ms);
+	wt_sh("touch %s.stop", pcap);
+	for (int i = 0; i < 10 * (CAPTURE_MAX_S + 10); i++) {
 		wt_sh_out(out, sizeof(out), "cat %s.log 2>/dev/null", pcap);
 		if (strstr(out, "captured=") != NULL)
 			break;
 		wt_sleep_ms(100);
 	}
-	wt_sh_out(records, len, PEER " reports %s; rm -f %s %s.log", pcap,
-		pcap, pcap);
+	wt_sh_out(records, len, PEER " reports %s; rm -f %s %s.log %s.stop",
+		pcap, pcap, pcap, pcap);
 }
 
 /* The kernel side sees our IGMPv3 reports: a join (TO_EX {}), a
@@ -329,7 +335,7 @@ test_kernel_sees_igmp_reports_on_join_and_leave(void)
 	char rec[8192];
 	SOCKET s = member(PORT), t = member(PORT);
 
-	CU_ASSERT_EQUAL_FATAL(capture_start(4.0), 0);
+	CU_ASSERT_EQUAL_FATAL(capture_start(), 0);
 	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.9", "0.0.0.0"), 0);
 	CU_ASSERT_EQUAL(mreq_source(t, IP_ADD_SOURCE_MEMBERSHIP, "239.9.9.8",
 		"198.18.0.1"), 0);
@@ -337,7 +343,7 @@ test_kernel_sees_igmp_reports_on_join_and_leave(void)
 	CU_ASSERT_EQUAL(mreq(s, IP_DROP_MEMBERSHIP, "239.9.9.9", "0.0.0.0"), 0);
 	closesocket(t);
 	closesocket(s);
-	capture_wait(rec, sizeof(rec));
+	capture_wait(rec, sizeof(rec), 1500);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "type=to_ex group=239.9.9.9 "
 		"sources=- ttl=1 ra=1"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "group=239.9.9.8 "
@@ -359,11 +365,11 @@ test_rejoin_is_not_undone_by_the_old_leave(void)
 
 	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.4", "0.0.0.0"), 0);
 	wt_sleep_ms(1200);	/* past the join's retransmission */
-	CU_ASSERT_EQUAL_FATAL(capture_start(2.5), 0);
+	CU_ASSERT_EQUAL_FATAL(capture_start(), 0);
 	CU_ASSERT_EQUAL(mreq(s, IP_DROP_MEMBERSHIP, "239.9.9.4", "0.0.0.0"),
 		0);
 	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.4", "0.0.0.0"), 0);
-	capture_wait(rec, sizeof(rec));
+	capture_wait(rec, sizeof(rec), 2000);
 	/* The leave, then the rejoin; after that, joins only. */
 	p = strstr(rec, "type=to_in group=239.9.9.4");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -384,9 +390,9 @@ test_general_query_is_answered(void)
 
 	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.7", "0.0.0.0"), 0);
 	wt_sleep_ms(1200);	/* past our own retransmission */
-	CU_ASSERT_EQUAL_FATAL(capture_start(2.5), 0);
+	CU_ASSERT_EQUAL_FATAL(capture_start(), 0);
 	CU_ASSERT_EQUAL(wt_sh(PEER " query v3 0.0.0.0"), 0);
-	capture_wait(rec, sizeof(rec));
+	capture_wait(rec, sizeof(rec), 2000);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "type=is_ex group=239.9.9.7"));
 	closesocket(s);
 }
@@ -398,7 +404,7 @@ test_v2_querier_gets_v2_reports_and_leaves(void)
 	char rec[8192];
 	SOCKET s = member(PORT);
 
-	CU_ASSERT_EQUAL_FATAL(capture_start(5.0), 0);
+	CU_ASSERT_EQUAL_FATAL(capture_start(), 0);
 	CU_ASSERT_EQUAL(wt_sh(PEER " query v2 0.0.0.0"), 0);
 	/* Room for the lcore to hear the query on a loaded machine. */
 	wt_sleep_ms(800);
@@ -406,7 +412,7 @@ test_v2_querier_gets_v2_reports_and_leaves(void)
 	wt_sleep_ms(500);
 	CU_ASSERT_EQUAL(mreq(s, IP_DROP_MEMBERSHIP, "239.9.9.6", "0.0.0.0"),
 		0);
-	capture_wait(rec, sizeof(rec));
+	capture_wait(rec, sizeof(rec), 1500);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "v2report group=239.9.9.6"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "v2leave group=239.9.9.6"));
 	if (strstr(rec, "v2leave group=239.9.9.6") == NULL)
@@ -425,11 +431,11 @@ test_cleanup_leaves_every_group(void)
 	/* A fresh start: no IGMPv2 querier remembered. */
 	CU_ASSERT_EQUAL_FATAL(startup(), 0);
 	s = member(PORT);
-	CU_ASSERT_EQUAL_FATAL(capture_start(3.0), 0);
+	CU_ASSERT_EQUAL_FATAL(capture_start(), 0);
 	CU_ASSERT_EQUAL(mreq(s, IP_ADD_MEMBERSHIP, "239.9.9.5", "0.0.0.0"), 0);
 	wt_sleep_ms(300);
 	CU_ASSERT_EQUAL(WSACleanup(), 0);	/* s still open */
-	capture_wait(rec, sizeof(rec));
+	capture_wait(rec, sizeof(rec), 1000);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "type=to_ex group=239.9.9.5"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(rec, "type=to_in group=239.9.9.5 "
 		"sources=-"));
