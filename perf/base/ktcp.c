@@ -46,7 +46,7 @@ static struct {
 } o = {
 	.out = { .dir = ".", .name = "ktcp" }, .mode = "pingpong",
 	.iters = 100000, .warmup = 10000, .seconds = 10, .size = 64,
-	.port = 17100, .buf = 4u << 20, .cpu = 0, .cpu2 = 1, .busy = true,
+	.port = 0, .buf = 4u << 20, .cpu = 0, .cpu2 = 1, .busy = true,
 };
 
 static void
@@ -114,13 +114,20 @@ listener(const struct sockaddr_in *a)
 {
 	int l = tcp_socket();
 
+	struct sockaddr_in got;
+	socklen_t len = sizeof(got);
+
 	if (l < 0 || bind(l, (const struct sockaddr *)a, sizeof(*a)) != 0 ||
-			listen(l, 1024) != 0) {
+			listen(l, 1024) != 0 || getsockname(l,
+			(struct sockaddr *)&got, &len) != 0) {
 		perror("ktcp: listener");
 		if (l >= 0)
 			close(l);
 		return -1;
 	}
+	/* Port 0 (the default) took an ephemeral one: two runs at once
+	 * never meet on a fixed port. */
+	o.port = ntohs(got.sin_port);
 	return l;
 }
 

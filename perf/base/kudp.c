@@ -35,13 +35,16 @@ static struct {
 	bool busy;
 } o = {
 	.out = { .dir = ".", .name = "kudp" }, .iters = 100000,
-	.warmup = 10000, .seconds = 30, .size = 64, .port = 17000, .cpu = 0,
+	.warmup = 10000, .seconds = 30, .size = 64, .port = 0, .cpu = 0,
 	.busy = true,
 };
 
+/* A socket bound to 127.0.0.1:port (0: an ephemeral port, so two runs
+ * at once never meet); *name is where it is bound. */
 static int
-udp_socket(unsigned int port)
+udp_socket(unsigned int port, struct sockaddr_in *name)
 {
+	socklen_t len = sizeof(*name);
 	struct sockaddr_in a = { .sin_family = AF_INET,
 		.sin_port = htons((uint16_t)port),
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -50,7 +53,8 @@ udp_socket(unsigned int port)
 
 	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 			setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
-			sizeof(tv)) != 0) {
+			sizeof(tv)) != 0 || getsockname(s,
+			(struct sockaddr *)name, &len) != 0) {
 		perror("kudp: socket");
 		return -1;
 	}
@@ -139,15 +143,10 @@ main(int argc, char **argv)
 	parse(argc, argv);
 	if (pf_pin(o.cpu) != 0 || pf_samples_init(&s, o.iters) != 0)
 		return 1;
-	a = udp_socket(o.port);
-	b = udp_socket(o.port + 1);
+	a = udp_socket(o.port, &ta);
+	b = udp_socket(o.port != 0 ? o.port + 1 : 0, &tb);
 	if (a < 0 || b < 0)
 		return 1;
-	ta = (struct sockaddr_in){ .sin_family = AF_INET,
-		.sin_port = htons((uint16_t)o.port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	tb = ta;
-	tb.sin_port = htons((uint16_t)(o.port + 1));
 	memset(buf, 0xa5, sizeof(buf));
 	end = pf_tsc() + (uint64_t)(pf_tsc_hz() * o.seconds);
 	for (unsigned long i = 0; i < o.warmup && pf_tsc() < end; i++)
