@@ -61,6 +61,10 @@ ta_byte(uint64_t i)
 /* The catalog entry for TCP. */
 const WSAPROTOCOL_INFOW *ta_tcp_entry(void);
 
+/* A runner's leading count argument ("test_tcp_many 500"): taken off
+ * argv (the test filters follow it) into *n, left as it was if absent. */
+void ta_count_arg(int *argc, char ***argv, unsigned long *n);
+
 extern const struct wt_suite test_tcp_socket_suite;
 extern const struct wt_suite test_tcp_connect_suite;
 extern const struct wt_suite test_tcp_listen_accept_suite;

@@ -3,6 +3,7 @@
  * Helpers shared by the TCP API tests (see tcp_api.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
@@ -134,4 +135,18 @@ const WSAPROTOCOL_INFOW *
 ta_tcp_entry(void)
 {
 	return pt_entry(SOCK_STREAM, IPPROTO_TCP);
+}
+
+void
+ta_count_arg(int *argc, char ***argv, unsigned long *n)
+{
+	char **v = *argv;
+
+	if (*argc > 1 && v[1][0] != '\0' &&
+			strspn(v[1], "0123456789") == strlen(v[1])) {
+		*n = strtoul(v[1], NULL, 10);
+		v[1] = v[0];
+		(*argc)--;
+		(*argv)++;
+	}
 }

@@ -236,12 +236,7 @@ main(int argc, char **argv)
 {
 	static const struct wt_suite *const suites[] = { &suite, NULL };
 
-	if (argc > 1 && strspn(argv[1], "0123456789") == strlen(argv[1])) {
-		cycles = strtoul(argv[1], NULL, 10);
-		argv[1] = argv[0];
-		argc--;
-		argv++;
-	}
+	ta_count_arg(&argc, &argv, &cycles);
 	/* Graceful data that can never drain (its peer is torn down with
 	 * it) holds each WSACleanup for this long. */
 	setenv("WSPDK_CLEANUP_MS", CLEANUP_MS, 1);

@@ -103,12 +103,7 @@ main(int argc, char **argv)
 {
 	static const struct wt_suite *const suites[] = { &suite, NULL };
 
-	if (argc > 1 && strspn(argv[1], "0123456789") == strlen(argv[1])) {
-		conns = strtoul(argv[1], NULL, 10);
-		argv[1] = argv[0];
-		argc--;
-		argv++;
-	}
+	ta_count_arg(&argc, &argv, &conns);
 	setenv("WSPDK_SOCKETS", SOCKETS, 1);
 	if (conns == 0 || conns > CONNS ||
 			wt_hugepages_reserve(HUGEPAGES) != 0)
