@@ -618,41 +618,14 @@ run_sink(void)
 
 /* ---- main ---- */
 
-static int
-kernel_side(void)
-{
-	char ifname[32], mac[32], cidr[64];
-
-	if (o.tap == NULL)
-		return 0;
-	if (sscanf(o.tap, "%31[^,],%31[^,],%63s", ifname, mac, cidr) != 3) {
-		fprintf(stderr, "wsperf: --tap IFNAME,MAC,CIDR\n");
-		return -1;
-	}
-	return wt_tap_kernel_up(ifname, mac, cidr);
-}
-
 int
 main(int argc, char **argv)
 {
-	WSADATA wd;
 	int ret;
 
 	parse(argc, argv);
-	/* The thread that calls WSAStartup keeps its affinity (the provider
-	 * starts EAL on a thread of its own), so pin first. */
-	if (pf_pin(o.cpu) != 0)
+	if (pf_ws_start("wsperf", o.cpu, o.tap) != 0)
 		return 1;
-	pf_tsc_hz();
-	ret = WSAStartup(MAKEWORD(2, 2), &wd);
-	if (ret != 0) {
-		fprintf(stderr, "wsperf: WSAStartup: %d\n", ret);
-		return 1;
-	}
-	if (kernel_side() != 0) {
-		WSACleanup();
-		return 1;
-	}
 	if (strcmp(o.mode, "loop") == 0 || strcmp(o.mode, "client") == 0)
 		ret = run_latency();
 	else if (strcmp(o.mode, "echo") == 0)

@@ -565,43 +565,16 @@ out:
 
 /* ---- main ---- */
 
-/* The kernel's side of the provider's tap (bulk --peer). */
-static int
-kernel_side(void)
-{
-	char ifname[32], mac[32], cidr[64];
-
-	if (o.tap == NULL)
-		return 0;
-	if (sscanf(o.tap, "%31[^,],%31[^,],%63s", ifname, mac, cidr) != 3)
-		usage();
-	return wt_tap_kernel_up(ifname, mac, cidr);
-}
-
 int
 main(int argc, char **argv)
 {
 	struct sockaddr_in to;
 	SOCKET l = INVALID_SOCKET;
-	WSADATA wd;
 	int ret;
 
 	parse(argc, argv);
-	/* The thread that calls WSAStartup keeps its affinity (EAL starts
-	 * on a thread of its own), so pin first. */
-	if (pf_pin(o.cpu) != 0)
+	if (pf_ws_start("wstcp", o.cpu, o.tap) != 0)
 		return 1;
-	pf_tsc_hz();
-	ret = WSAStartup(MAKEWORD(2, 2), &wd);
-	if (ret != 0) {
-		fprintf(stderr, "wstcp: WSAStartup: %d\n", ret);
-		return 1;
-	}
-	if (kernel_side() != 0) {
-		fprintf(stderr, "wstcp: the tap's kernel side: %s\n", o.tap);
-		WSACleanup();
-		return 1;
-	}
 	if (o.peer != NULL) {
 		if (pf_ws_peer(o.peer, &to) != 0 || strcmp(o.mode, "bulk") != 0)
 			usage();
