@@ -264,6 +264,7 @@ each_way(size_t n)
 {
 	struct dp_sock *s = connected(5120);
 	struct tk_xfer x;
+	struct tk_watch w;
 	char ans[512] = "", cmd[32];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -273,7 +274,8 @@ each_way(size_t n)
 	dp_sock_set_opt(s, DP_OPT_SNDTIMEO, 300000);
 	snprintf(cmd, sizeof(cmd), "xfer %zu", n);
 	CU_ASSERT_EQUAL_FATAL(uk_child_say(kp, cmd), 0);
-	tk_xfer(s, n, &x);
+	/* Watched: a stall says what both ends held (stop 26 saw one). */
+	tk_xfer_watched(s, n, &x, &w);
 	CU_ASSERT_EQUAL(uk_child_hear(kp, ans, sizeof(ans), 590000), 0);
 	CU_ASSERT(tk_xfer_ok("each way", &x, ans, n));
 	printf("%zu MB each way, SHA-256 equal: %.2f s (%.0f MB/s each "

@@ -12,10 +12,12 @@
 
 #include "dp_core.h"
 #include "dp_sock_priv.h"
+#include "dp_tcp.h"
 
 #include "tk.h"
 
 #define TK_WATCH_US	500
+#define TK_STALL_US	(10 * 1000 * 1000)	/* then say what both ends hold */
 
 struct run {
 	struct dp_sock *s;
@@ -23,6 +25,42 @@ struct run {
 	struct tk_xfer *x;
 	int done;
 };
+
+/* A transfer that has not moved for TK_STALL_US: our TCBs as the owner
+ * sees them and Linux's view (ss), once, so a stall that only a loaded
+ * machine shows can be read from the log. */
+static void
+stall_dump(const char *dir, uint64_t us)
+{
+	struct dp_tcp_tel v[8];
+	uint32_t total, by[DP_TCP_TIME_WAIT + 1];
+	struct dp_engine *eng = dp_engine_get();
+	char ss[4096] = "";
+	unsigned int n;
+
+	fprintf(stderr, "STALL: no %s progress for %.1f s\n", dir,
+		(double)us / 1e6);
+	if (eng == NULL)
+		return;
+	n = dp_tcp_tel_dump(eng, 0, v, RTE_DIM(v), &total, by);
+	dp_engine_put();
+	for (unsigned int i = 0; i < n && i < RTE_DIM(v); i++)
+		fprintf(stderr, "  ours: %s :%u<->:%u snd una %u nxt %u max "
+			"%u wnd %u cwnd %u flight %u rto %u us | rcv nxt %u "
+			"wnd %u ooo %u/%u | in %llu out %llu rexmit %llu "
+			"rto# %llu zwp %u\n",
+			dp_tcp_state_name(v[i].state), v[i].local.port,
+			v[i].peer.port, v[i].snd_una, v[i].snd_nxt,
+			v[i].snd_max, v[i].snd_wnd, v[i].cwnd, v[i].in_flight,
+			v[i].rto_us, v[i].rcv_nxt, v[i].rcv_wnd,
+			v[i].ooo_bytes, v[i].ooo_segs,
+			(unsigned long long)v[i].bytes_in,
+			(unsigned long long)v[i].bytes_out,
+			(unsigned long long)v[i].rexmit_segs,
+			(unsigned long long)v[i].rto, v[i].zwp_out);
+	wt_sh_out(ss, sizeof(ss), "ss -tniH src 198.18.0.1");
+	fprintf(stderr, "  Linux:\n%s\n", ss);
+}
 
 static void *
 run_main(void *p)
@@ -41,6 +79,7 @@ tk_xfer_watched(struct dp_sock *s, size_t n, struct tk_xfer *x,
 	struct run r = { s, n, x, 0 };
 	uint64_t t0 = wt_now_ns() / 1000, rx_t, tx_t, rx_last = 0;
 	uint64_t txq_last = UINT64_MAX;
+	bool said = false;
 	struct dp_sock_stats st;
 	pthread_t th;
 
@@ -72,6 +111,12 @@ tk_xfer_watched(struct dp_sock *s, size_t n, struct tk_xfer *x,
 			w->gap_rx_us = now - rx_t;
 		if (now - tx_t > w->gap_tx_us)
 			w->gap_tx_us = now - tx_t;
+		if (!said && (w->gap_rx_us > TK_STALL_US ||
+				w->gap_tx_us > TK_STALL_US)) {
+			stall_dump(w->gap_rx_us > TK_STALL_US ? "receive" :
+				"send", RTE_MAX(w->gap_rx_us, w->gap_tx_us));
+			said = true;
+		}
 		if (w->dsack_us == 0 && st.tcp_dsack_spurious != 0) {
 			w->dsack_us = now - t0;
 			w->first = st;
