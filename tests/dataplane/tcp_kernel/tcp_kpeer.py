@@ -82,7 +82,13 @@ class Peer:
     def _send(self, n, out):
         data = os.urandom(n)
         out["ssha"] = hashlib.sha256(data).hexdigest()
-        self.s.sendall(data)
+        # send, not sendall: since Python 3.5 the timeout bounds a whole
+        # sendall, and 1 GiB on a loaded machine took longer than that
+        # (it stopped mid-way, which looked like a stalled connection).
+        # Each call that makes no progress is what --timeout bounds.
+        view = memoryview(data)
+        while view:
+            view = view[self.s.send(view[:1 << 20]):]
         out["sent"] = n
 
     def _recv(self, out):
