@@ -15,7 +15,8 @@
  * served by one watcher thread (os_provider_ev.c) polling the selected
  * sockets (bounded 10 ms waits) and recording FD_* with Windows'
  * re-enabling rules. Overlapped sends and receives with an event, as
- * wspdk's OS path uses them (os_provider_io.c). Not served
+ * wspdk's OS path uses them (os_provider_io.c); AcceptEx and ConnectEx
+ * the same way (os_provider_ext.c). Not served
  * (WSAEOPNOTSUPP): completion routines, overlapped ioctls,
  * WSPAsyncSelect, duplicate, QoS, join leaf, condition functions of
  * WSPAccept (ignored).
@@ -355,6 +356,9 @@ os_set_sock_opt(SOCKET s, int level, int name, const char *val, int len,
 
 	if (o == NULL)
 		return SOCKET_ERROR;
+	if (level == SOL_SOCKET && (name == SO_UPDATE_ACCEPT_CONTEXT ||
+			name == SO_UPDATE_CONNECT_CONTEXT))
+		return os_ext_update_context(o, name, val, len, err);
 	k = opt_of(level, name);
 	if (k < 0 || k == OS_K_SO_ERROR || k == OS_K_SO_TYPE ||
 			k == OS_K_SO_ACCEPTCONN)
@@ -474,6 +478,9 @@ os_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
 		return 0;
 	case SIO_EXT_POLL:
 		return os_ext_poll(in, inlen, err);
+	case SIO_GET_EXTENSION_FUNCTION_POINTER:
+		r = os_ext_function(in, inlen, out, outlen, ret);
+		return r != 0 ? os_fail(err, r) : 0;
 	default:
 		return os_fail(err, WSAEOPNOTSUPP);
 	}

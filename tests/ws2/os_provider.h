@@ -33,7 +33,24 @@ struct os_sock {
 	LONG recorded;
 	int errs[FD_MAX_EVENTS];
 	bool connecting;
-	struct os_sock *ev_next;	/* on the watched list while mask != 0 */
+	struct os_sock *ev_next;	/* watched while mask != 0 */
+};
+
+#define OS_MAX_IOV	64
+
+/* An extension function's overlapped op (os_provider_ext.c), run by
+ * the overlapped thread (os_provider_io.c). */
+enum os_op_kind { OS_OP_IO, OS_OP_ACCEPT, OS_OP_CONNECT };
+
+struct os_xop {
+	enum os_op_kind kind;
+	int phase;
+	struct os_sock *acc;		/* AcceptEx's accept socket */
+	char *out;			/* AcceptEx's buffer */
+	DWORD data_len, local_len, remote_len;
+	const char *buf;		/* ConnectEx's data, len bytes */
+	DWORD len;
+	DWORD tf_flags;			/* a send's TF_DISCONNECT, ... */
 };
 
 extern WSPUPCALLTABLE os_up;
@@ -88,6 +105,34 @@ BOOL WSPAPI os_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov,
 void os_ov_abort(const struct os_sock *o);
 /* Last WSPCleanup (os_lock held). */
 void os_ov_stop(void);
+
+/* Start an extension op on o (send: ordered with o's sends, else with
+ * its receives), as an overlapped send or receive starts. */
+int os_ov_begin_ext(struct os_sock *o, const struct os_xop *x, bool send,
+		LPWSAOVERLAPPED ov, LPDWORD bytes, LPINT err);
+
+/* A send of TransmitFile/TransmitPackets/DisconnectEx, then what tf
+ * (TF_DISCONNECT, TF_REUSE_SOCKET) asks; waits if ov is NULL. */
+int os_ov_send_tf(struct os_sock *o, LPWSABUF bufs, DWORD n, DWORD tf,
+		LPWSAOVERLAPPED ov, LPINT err);
+
+/* os_provider_ext.c */
+/* After such a send: shut down sending, and with TF_REUSE_SOCKET give
+ * the handle a fresh socket. */
+void os_tf_finish(struct os_sock *o, DWORD tf);
+/* SIO_GET_EXTENSION_FUNCTION_POINTER: 0 or a WSA error. */
+int os_ext_function(LPVOID in, DWORD inlen, LPVOID out, DWORD outlen,
+		LPDWORD ret);
+/* SO_UPDATE_ACCEPT_CONTEXT, SO_UPDATE_CONNECT_CONTEXT. */
+int os_ext_update_context(struct os_sock *o, int name, const char *val,
+		int len, LPINT err);
+/* One attempt of x on o, never waiting: true once finished (*done
+ * bytes, *res_err). */
+bool os_xop_try(struct os_xop *x, struct os_sock *o, DWORD *done,
+		DWORD *res_err);
+/* What x waits for. */
+struct os_k_poll os_xop_poll(const struct os_xop *x,
+		const struct os_sock *o);
 
 /* os_provider_ev.c */
 int WSPAPI os_event_select(SOCKET s, WSAEVENT ev, LONG events, LPINT err);

@@ -10,8 +10,6 @@
 
 #include "os_provider.h"
 
-#define OS_MAX_IOV	64
-
 static int
 iov_of(LPWSABUF bufs, DWORD n, struct os_k_iov *iov)
 {
@@ -90,6 +88,7 @@ struct os_op {
 	int n, cur;				/* iov[cur..n) is left */
 	DWORD done, total;
 	DWORD res_err, res_flags;		/* once finished */
+	struct os_xop x;			/* an extension function's */
 	struct os_k_iov iov[OS_MAX_IOV];
 };
 
@@ -138,6 +137,8 @@ ov_try(struct os_op *op)
 	bool trunc = false;
 	long r;
 
+	if (op->x.kind != OS_OP_IO)
+		return os_xop_try(&op->x, o, &op->done, &op->res_err);
 	if (op->send)
 		r = os_k_send(o->fd, op->iov + op->cur, op->n - op->cur,
 			op->kf | OS_K_F_NOWAIT, op->has_to ? &op->ip : NULL,
@@ -170,7 +171,12 @@ ov_try(struct os_op *op)
 			if (op->iov[op->cur].len == 0)
 				op->cur++;
 		}
-		return op->done >= op->total;
+		if (op->done < op->total)
+			return false;
+		/* TransmitFile's, TransmitPackets', DisconnectEx's end. */
+		if (op->x.tf_flags != 0)
+			os_tf_finish(o, op->x.tf_flags);
+		return true;
 	}
 	if (op->from != NULL && o->type == SOCK_DGRAM)
 		os_addr_out(ip, port, op->from, op->fromlen);
@@ -193,7 +199,9 @@ ov_main(void *arg)
 
 		while ((op = *pp) != NULL) {
 			if (ov_blocked(op) || !ov_try(op)) {
-				if (n < 64)
+				if (n < 64 && op->x.kind != OS_OP_IO)
+					p[n++] = os_xop_poll(&op->x, op->o);
+				else if (n < 64)
 					p[n++] = (struct os_k_poll){ op->o->fd,
 						op->send ? OS_K_OUT : OS_K_IN,
 						0 };
@@ -241,7 +249,8 @@ os_ov_abort(const struct os_sock *o)
 
 	pthread_mutex_lock(&ov_lock);
 	while ((op = *pp) != NULL) {
-		if (o != NULL && op->o != o) {
+		/* AcceptEx's also ends with its accept socket. */
+		if (o != NULL && op->o != o && op->x.acc != o) {
 			pp = &op->next;
 			continue;
 		}
@@ -481,4 +490,39 @@ os_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD bytes,
 		return FALSE;
 	}
 	return TRUE;
+}
+
+int
+os_ov_begin_ext(struct os_sock *o, const struct os_xop *x, bool send,
+		LPWSAOVERLAPPED ov, LPDWORD bytes, LPINT err)
+{
+	struct os_op t = { .o = o, .send = send, .x = *x };
+
+	return ov_begin(&t, ov, NULL, bytes, NULL, err);
+}
+
+int
+os_ov_send_tf(struct os_sock *o, LPWSABUF bufs, DWORD n, DWORD tf,
+		LPWSAOVERLAPPED ov, LPINT err)
+{
+	struct os_op t = { .o = o, .send = true, .x.tf_flags = tf };
+	WSAOVERLAPPED own;
+	int e = iov_of(bufs, n, t.iov), r;
+
+	if (e != 0)
+		return os_fail(err, e);
+	t.n = (int)n;
+	for (DWORD i = 0; i < n; i++)
+		t.total += bufs[i].len;
+	if (ov != NULL)
+		return ov_begin(&t, ov, NULL, NULL, NULL, err);
+	/* No overlapped: "does not return until" it is done. */
+	memset(&own, 0, sizeof(own));
+	r = ov_begin(&t, &own, NULL, NULL, NULL, err);
+	if (r == 0 || *err != WSA_IO_PENDING)
+		return r;
+	while (__atomic_load_n(&own.Internal, __ATOMIC_ACQUIRE) ==
+			(ULONG_PTR)WSS_OPERATION_IN_PROGRESS)
+		usleep(100);
+	return own.OffsetHigh != 0 ? os_fail(err, (int)own.OffsetHigh) : 0;
 }
