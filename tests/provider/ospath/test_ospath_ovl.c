@@ -299,6 +299,49 @@ test_failed_overlapped_send_indicates_nothing(void)
 	pt_close(a);
 }
 
+/* An overlapped WSAIoctl that finishes at once (FIONREAD) reads the OS
+ * socket and completes once: its event set, its packet on the port with
+ * the socket's key (WSAIoctl: "the completion indication occurs"). */
+static void
+test_overlapped_fionread_on_loopback_completes_once(void)
+{
+	HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+	SOCKET c, a;
+	WSAOVERLAPPED ov, pov;
+	u_long v = 0, pv = 0;
+	DWORD ret = 0, bytes, err;
+	ULONG_PTR key;
+
+	tcp_pair(&c, &a);
+	CU_ASSERT_EQUAL(send(c, "fionread", 8, 0), 8);
+	CU_ASSERT_TRUE(pt_readable(a, PT_WAIT_MS));
+	memset(&ov, 0, sizeof(ov));
+	ov.hEvent = WSACreateEvent();
+	PT_OK(WSAIoctl(a, FIONREAD, NULL, 0, &v, sizeof(v), &ret, &ov, NULL));
+	CU_ASSERT_EQUAL(v, 8);
+	CU_ASSERT_EQUAL(ret, sizeof(v));
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ov.hEvent, FALSE,
+		PT_WAIT_MS, FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_TRUE(WSAGetOverlappedResult(a, &ov, &bytes, FALSE, &err));
+	CU_ASSERT_EQUAL(bytes, sizeof(v));
+	no_second_signal(ov.hEvent);
+	CU_ASSERT_PTR_EQUAL_FATAL(CreateIoCompletionPort((HANDLE)a, port, 4,
+		0), port);
+	memset(&pov, 0, sizeof(pov));
+	PT_OK(WSAIoctl(a, FIONREAD, NULL, 0, &pv, sizeof(pv), &ret, &pov,
+		NULL));
+	CU_ASSERT_EQUAL(pv, 8);
+	CU_ASSERT_PTR_EQUAL(one_packet(port, &key, &bytes, &err), &pov);
+	CU_ASSERT_EQUAL(err, 0);
+	CU_ASSERT_EQUAL(key, 4);
+	CU_ASSERT_EQUAL(bytes, sizeof(pv));
+	no_packet(port);
+	WSACloseEvent(ov.hEvent);
+	pt_close(c);
+	pt_close(a);
+	CU_ASSERT_TRUE(CloseHandle(port));
+}
+
 static const struct wt_test tests[] = {
 	WT_TEST(test_recvfrom_that_waits_completes_once_through_its_event),
 	WT_TEST(test_sendto_completes_at_once_and_signals_once),
@@ -306,6 +349,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_iocp_gets_one_packet_per_op_with_the_sockets_key),
 	WT_TEST(test_close_aborts_pending_receives_once),
 	WT_TEST(test_failed_overlapped_send_indicates_nothing),
+	WT_TEST(test_overlapped_fionread_on_loopback_completes_once),
 	WT_TEST_END
 };
 
