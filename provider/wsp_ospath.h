@@ -141,6 +141,15 @@ int wsp_ospath_update_accept(struct wsp_sock *ws, const char *v, int len,
 int wsp_ospath_follow(struct wsp_sock *ws, const struct wsp_sock *like,
 		uint32_t ip, LPINT err);
 
+/* An overlapped WSPIoctl on an OS path socket: the codes that finish at
+ * once run on the lower socket and complete the application's op once
+ * (success only, as wsp_ioctl's); those that wait for a change fail
+ * WSAEOPNOTSUPP. Drops the caller's reference. */
+int wsp_ospath_ioctl_ovl(struct wsp_sock *ws, DWORD code, LPVOID in,
+		DWORD inlen, LPVOID out, DWORD outlen, LPDWORD ret,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid, LPINT err);
+
 /* Close: end ws's pending overlapped ops around close_lower(ws). */
 void wsp_ospath_ovl_close(struct wsp_sock *ws, bool notify,
 		void (*close_lower)(struct wsp_sock *ws));

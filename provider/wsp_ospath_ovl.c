@@ -309,6 +309,38 @@ wsp_ospath_ovl_ext(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn,
 		NULL, NULL, ov, NULL, NULL, err);
 }
 
+int
+wsp_ospath_ioctl_ovl(struct wsp_sock *ws, DWORD code, LPVOID in,
+		DWORD inlen, LPVOID out, DWORD outlen, LPDWORD ret,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid, LPINT err)
+{
+	DWORD n = 0;
+	int r;
+
+	/* Without an overlapped of its own the lower call would wait for
+	 * the change (MSAFD blocks on them). */
+	if (code == SIO_ADDRESS_LIST_CHANGE ||
+			code == SIO_ROUTING_INTERFACE_CHANGE) {
+		wsp_sock_put(ws);
+		*err = WSAEOPNOTSUPP;
+		return SOCKET_ERROR;
+	}
+	r = wsp_osprov_lower_table()->lpWSPIoctl(
+		__atomic_load_n(&ws->lower, __ATOMIC_RELAXED), code, in, inlen,
+		out, outlen, &n, NULL, NULL, tid, err);
+	if (ret != NULL)
+		*ret = n;
+	/* Keep our flag in step, as wsp_ospath_ioctl does. */
+	if (r == 0 && code == FIONBIO && in != NULL && inlen >= sizeof(u_long))
+		__atomic_store_n(&ws->nonblocking, *(u_long *)in != 0,
+			__ATOMIC_RELAXED);
+	if (r == 0)
+		wsp_ovl_complete(ws, ov, cr, tid, 0, n, 0);
+	wsp_sock_put(ws);
+	return r;
+}
+
 void
 wsp_ospath_ovl_close(struct wsp_sock *ws, bool notify,
 		void (*close_lower)(struct wsp_sock *ws))
