@@ -250,6 +250,7 @@ close_lower(struct wsp_sock *ws)
 void
 wsp_ospath_close(struct wsp_sock *ws, bool notify)
 {
+	wsp_ospath_async_forget(ws);
 	wsp_ospath_ovl_close(ws, notify, close_lower);
 }
 

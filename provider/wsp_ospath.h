@@ -154,6 +154,17 @@ int wsp_ospath_ioctl_ovl(struct wsp_sock *ws, DWORD code, LPVOID in,
 void wsp_ospath_ovl_close(struct wsp_sock *ws, bool notify,
 		void (*close_lower)(struct wsp_sock *ws));
 
+/*
+ * WSPAsyncSelect on an OS path socket (wsp_ospath_async.c): messages
+ * with our handle for what the OS provider records; drops the caller's
+ * reference. forget: ws no longer async-selected (close, or
+ * WSPEventSelect replacing it). stop: WSPCleanup, every socket closed.
+ */
+int wsp_ospath_async_select(struct wsp_sock *ws, HWND hwnd, unsigned int msg,
+		LONG events, LPINT err);
+void wsp_ospath_async_forget(struct wsp_sock *ws);
+void wsp_ospath_async_stop(void);
+
 /* WSPCleanup, every socket closed: stop the thread that ends them. */
 void wsp_ospath_ovl_stop(void);
 
