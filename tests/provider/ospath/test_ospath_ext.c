@@ -15,7 +15,7 @@
  */
 #include <string.h>
 
-#include "pt.h"
+#include "ospath_util.h"
 
 /* sizeof(sockaddr_in) + 16, AcceptEx's least address slot. */
 #define SLOT	32
@@ -118,14 +118,6 @@ result(SOCKET s, LPWSAOVERLAPPED ov, DWORD *bytes)
 }
 
 static void
-no_second_signal(WSAEVENT ev)
-{
-	WSAResetEvent(ev);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 100, FALSE),
-		WSA_WAIT_TIMEOUT);
-}
-
-static void
 pended(BOOL r)
 {
 	CU_ASSERT_FALSE(r);
@@ -172,8 +164,8 @@ test_acceptex_and_connectex_make_a_loopback_pair(void)
 	CU_ASSERT_EQUAL(bytes, 0);
 	CU_ASSERT_EQUAL(result(c, &cov, &bytes), 0);
 	CU_ASSERT_EQUAL(bytes, 5);
-	no_second_signal(aov.hEvent);
-	no_second_signal(cov.hEvent);
+	ou_no_second_signal(aov.hEvent);
+	ou_no_second_signal(cov.hEvent);
 	PT_OK(setsockopt(a, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT,
 		(char *)&l, sizeof(l)));
 	PT_OK(setsockopt(c, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0));
@@ -234,7 +226,7 @@ test_acceptex_with_data_completes_with_the_first_bytes(void)
 	CU_ASSERT_PTR_EQUAL(rem, out + 64 + SLOT);
 	CU_ASSERT_TRUE(same((struct sockaddr *)loc, &ln));
 	CU_ASSERT_TRUE(same((struct sockaddr *)rem, &cn));
-	no_second_signal(aov.hEvent);
+	ou_no_second_signal(aov.hEvent);
 	PT_OK(setsockopt(a, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT,
 		(char *)&l, sizeof(l)));
 	exchange(a, c);
@@ -242,29 +234,6 @@ test_acceptex_with_data_completes_with_the_first_bytes(void)
 	pt_close(c);
 	pt_close(a);
 	pt_close(l);
-}
-
-static LPOVERLAPPED
-one_packet(HANDLE port, ULONG_PTR *key, DWORD *bytes, DWORD *err)
-{
-	LPOVERLAPPED ov = NULL;
-
-	*err = GetQueuedCompletionStatus(port, bytes, key, &ov, PT_WAIT_MS) ?
-		0 : GetLastError();
-	CU_ASSERT_PTR_NOT_NULL_FATAL(ov);
-	return ov;
-}
-
-static void
-no_packet(HANDLE port)
-{
-	LPOVERLAPPED ov = NULL;
-	ULONG_PTR key;
-	DWORD bytes;
-
-	CU_ASSERT_FALSE(GetQueuedCompletionStatus(port, &bytes, &key, &ov,
-		100));
-	CU_ASSERT_PTR_NULL(ov);
 }
 
 /* IOCP frameworks associate the listener and the connecting socket with
@@ -292,7 +261,7 @@ test_acceptex_and_connectex_post_one_packet_each(void)
 	if (!connect_ex(c, PT_SA(ln), PT_SIN_LEN, NULL, 0, &sent, &cov))
 		CU_ASSERT_EQUAL(WSAGetLastError(), WSA_IO_PENDING);
 	for (int i = 0; i < 2; i++) {
-		ov = one_packet(port, &key, &bytes, &err);
+		ov = ou_one_packet(port, &key, &bytes, &err);
 		CU_ASSERT_EQUAL(err, 0);
 		CU_ASSERT_EQUAL(bytes, 0);
 		if (ov == &aov) {
@@ -306,7 +275,7 @@ test_acceptex_and_connectex_post_one_packet_each(void)
 	}
 	CU_ASSERT_EQUAL(seen_a, 1);
 	CU_ASSERT_EQUAL(seen_c, 1);
-	no_packet(port);
+	ou_no_packet(port);
 	PT_OK(setsockopt(a, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT,
 		(char *)&l, sizeof(l)));
 	exchange(c, a);
@@ -332,7 +301,7 @@ test_close_aborts_a_pending_acceptex_once(void)
 	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &aov.hEvent, FALSE,
 		PT_WAIT_MS, FALSE), WSA_WAIT_EVENT_0);
 	CU_ASSERT_EQUAL(aov.OffsetHigh, WSA_OPERATION_ABORTED);
-	no_second_signal(aov.hEvent);
+	ou_no_second_signal(aov.hEvent);
 	WSACloseEvent(aov.hEvent);
 	pt_close(a);
 }
@@ -366,7 +335,7 @@ finished(BOOL r, SOCKET s, LPWSAOVERLAPPED ov, DWORD want_bytes)
 		CU_ASSERT_EQUAL(WSAGetLastError(), WSA_IO_PENDING);
 	CU_ASSERT_EQUAL(result(s, ov, &bytes), 0);
 	CU_ASSERT_EQUAL(bytes, want_bytes);
-	no_second_signal(ov->hEvent);
+	ou_no_second_signal(ov->hEvent);
 }
 
 /* AcceptEx of a connection from a plain connect: a, the accept socket. */

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "pt.h"
+#include "ospath_util.h"
 
 static struct sockaddr_in
 name_of(SOCKET s)
@@ -51,15 +51,6 @@ tcp_pair(SOCKET *c, SOCKET *a)
 	pt_close(l);
 }
 
-/* Nothing more signals ev (the completion came once). */
-static void
-no_second_signal(WSAEVENT ev)
-{
-	WSAResetEvent(ev);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 100, FALSE),
-		WSA_WAIT_TIMEOUT);
-}
-
 static void
 test_recvfrom_that_waits_completes_once_through_its_event(void)
 {
@@ -87,7 +78,7 @@ test_recvfrom_that_waits_completes_once_through_its_event(void)
 	CU_ASSERT_EQUAL(memcmp(data, "later", 5), 0);
 	CU_ASSERT_EQUAL(from.sin_port, bn.sin_port);
 	CU_ASSERT_EQUAL(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
-	no_second_signal(ov.hEvent);
+	ou_no_second_signal(ov.hEvent);
 	WSACloseEvent(ov.hEvent);
 	pt_close(a);
 	pt_close(b);
@@ -113,7 +104,7 @@ test_sendto_completes_at_once_and_signals_once(void)
 	CU_ASSERT_TRUE(WSAGetOverlappedResult(b, &ov, &bytes, FALSE,
 		&flags));
 	CU_ASSERT_EQUAL(bytes, 4);
-	no_second_signal(ov.hEvent);
+	ou_no_second_signal(ov.hEvent);
 	CU_ASSERT_TRUE(pt_readable(a, PT_WAIT_MS));
 	CU_ASSERT_EQUAL(recv(a, data, sizeof(data), 0), 4);
 	WSACloseEvent(ov.hEvent);
@@ -164,30 +155,6 @@ test_recv_with_completion_routine_runs_it_once(void)
 	pt_close(a);
 }
 
-/* Wait for one packet: its overlapped, key, bytes and error. */
-static LPOVERLAPPED
-one_packet(HANDLE port, ULONG_PTR *key, DWORD *bytes, DWORD *err)
-{
-	LPOVERLAPPED ov = NULL;
-
-	*err = GetQueuedCompletionStatus(port, bytes, key, &ov, PT_WAIT_MS) ?
-		0 : GetLastError();
-	CU_ASSERT_PTR_NOT_NULL_FATAL(ov);
-	return ov;
-}
-
-static void
-no_packet(HANDLE port)
-{
-	LPOVERLAPPED ov = NULL;
-	ULONG_PTR key;
-	DWORD bytes;
-
-	CU_ASSERT_FALSE(GetQueuedCompletionStatus(port, &bytes, &key, &ov,
-		100));
-	CU_ASSERT_PTR_NULL(ov);
-}
-
 /* A completion port associated with wspdk's handles (what IOCP
  * frameworks do): each op's packet comes there, once, with the key of
  * its socket, in the order the receives were posted. */
@@ -220,7 +187,7 @@ test_iocp_gets_one_packet_per_op_with_the_sockets_key(void)
 	CU_ASSERT_EQUAL(sent, 8);
 	/* The send's packet may come before or after the receives'. */
 	for (int i = 0; i < 3; i++) {
-		ov = one_packet(port, &key, &bytes, &err);
+		ov = ou_one_packet(port, &key, &bytes, &err);
 		CU_ASSERT_EQUAL(err, 0);
 		if (ov == &w) {
 			CU_ASSERT_EQUAL(key, 9);
@@ -237,7 +204,7 @@ test_iocp_gets_one_packet_per_op_with_the_sockets_key(void)
 	CU_ASSERT_EQUAL(seen_r, 2);
 	CU_ASSERT_EQUAL(memcmp(d1, "ioc", 3), 0);
 	CU_ASSERT_EQUAL(memcmp(d2, "p-ovl", 5), 0);
-	no_packet(port);
+	ou_no_packet(port);
 	pt_close(c);
 	pt_close(a);
 	CU_ASSERT_TRUE(CloseHandle(port));
@@ -266,15 +233,15 @@ test_close_aborts_pending_receives_once(void)
 	flags = 0;
 	PT_FAILS(WSARecv(b, &b2, 1, &got, &flags, &r2, NULL), WSA_IO_PENDING);
 	pt_close(a);
-	CU_ASSERT_PTR_EQUAL(one_packet(port, &key, &bytes, &err), &r1);
+	CU_ASSERT_PTR_EQUAL(ou_one_packet(port, &key, &bytes, &err), &r1);
 	CU_ASSERT_EQUAL(err, WSA_OPERATION_ABORTED);
 	CU_ASSERT_EQUAL(key, 3);
-	no_packet(port);
+	ou_no_packet(port);
 	pt_close(b);
 	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &r2.hEvent, FALSE,
 		PT_WAIT_MS, FALSE), WSA_WAIT_EVENT_0);
 	CU_ASSERT_EQUAL(r2.OffsetHigh, WSA_OPERATION_ABORTED);
-	no_second_signal(r2.hEvent);
+	ou_no_second_signal(r2.hEvent);
 	WSACloseEvent(r2.hEvent);
 	CU_ASSERT_TRUE(CloseHandle(port));
 }
@@ -324,18 +291,18 @@ test_overlapped_fionread_on_loopback_completes_once(void)
 		PT_WAIT_MS, FALSE), WSA_WAIT_EVENT_0);
 	CU_ASSERT_TRUE(WSAGetOverlappedResult(a, &ov, &bytes, FALSE, &err));
 	CU_ASSERT_EQUAL(bytes, sizeof(v));
-	no_second_signal(ov.hEvent);
+	ou_no_second_signal(ov.hEvent);
 	CU_ASSERT_PTR_EQUAL_FATAL(CreateIoCompletionPort((HANDLE)a, port, 4,
 		0), port);
 	memset(&pov, 0, sizeof(pov));
 	PT_OK(WSAIoctl(a, FIONREAD, NULL, 0, &pv, sizeof(pv), &ret, &pov,
 		NULL));
 	CU_ASSERT_EQUAL(pv, 8);
-	CU_ASSERT_PTR_EQUAL(one_packet(port, &key, &bytes, &err), &pov);
+	CU_ASSERT_PTR_EQUAL(ou_one_packet(port, &key, &bytes, &err), &pov);
 	CU_ASSERT_EQUAL(err, 0);
 	CU_ASSERT_EQUAL(key, 4);
 	CU_ASSERT_EQUAL(bytes, sizeof(pv));
-	no_packet(port);
+	ou_no_packet(port);
 	WSACloseEvent(ov.hEvent);
 	pt_close(c);
 	pt_close(a);
