@@ -8,6 +8,7 @@
  * exactly once, a close ending what waits WSA_OPERATION_ABORTED
  * (asyncio's Proactor and libuv run everything overlapped).
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "ospath_util.h"
@@ -309,6 +310,67 @@ test_overlapped_fionread_on_loopback_completes_once(void)
 	CU_ASSERT_TRUE(CloseHandle(port));
 }
 
+struct blocked {
+	SOCKET s;
+	bool accept;
+	int ret, err;
+	bool done;
+};
+
+static void *
+block_in_call(void *arg)
+{
+	struct blocked *b = arg;
+	char buf[8];
+
+	if (b->accept)
+		b->ret = accept(b->s, NULL, NULL) == INVALID_SOCKET ?
+			SOCKET_ERROR : 0;
+	else
+		b->ret = recv(b->s, buf, sizeof(buf), 0);
+	b->err = WSAGetLastError();
+	__atomic_store_n(&b->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* closesocket while another thread is blocked in recv or accept on the
+ * same loopback socket: the blocked call returns, failing WSAEINTR (or
+ * WSAENOTSOCK if the close came first), and the close neither hangs nor
+ * frees what the call still uses (ASan). */
+static void
+close_wakes(SOCKET s, bool acc)
+{
+	struct blocked b = { .s = s, .accept = acc };
+	pthread_t t;
+
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, block_in_call, &b), 0);
+	/* Let it block (if it has not, it fails WSAENOTSOCK instead). */
+	SleepEx(100, FALSE);
+	CU_ASSERT_FALSE(__atomic_load_n(&b.done, __ATOMIC_ACQUIRE));
+	PT_OK(closesocket(s));
+	for (int i = 0; i < PT_WAIT_MS && !__atomic_load_n(&b.done,
+			__ATOMIC_ACQUIRE); i++)
+		SleepEx(1, FALSE);
+	CU_ASSERT_TRUE_FATAL(__atomic_load_n(&b.done, __ATOMIC_ACQUIRE));
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(b.ret, SOCKET_ERROR);
+	CU_ASSERT(b.err == WSAEINTR || b.err == WSAENOTSOCK);
+}
+
+static void
+test_close_wakes_a_call_blocked_on_the_socket(void)
+{
+	SOCKET c, a, l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	struct sockaddr_in la = pt_sin(INADDR_LOOPBACK, 0);
+
+	tcp_pair(&c, &a);
+	close_wakes(a, false);
+	pt_close(c);
+	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
+	PT_OK(listen(l, 1));
+	close_wakes(l, true);
+}
+
 static const struct wt_test tests[] = {
 	WT_TEST(test_recvfrom_that_waits_completes_once_through_its_event),
 	WT_TEST(test_sendto_completes_at_once_and_signals_once),
@@ -317,6 +379,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_close_aborts_pending_receives_once),
 	WT_TEST(test_failed_overlapped_send_indicates_nothing),
 	WT_TEST(test_overlapped_fionread_on_loopback_completes_once),
+	WT_TEST(test_close_wakes_a_call_blocked_on_the_socket),
 	WT_TEST_END
 };
 
