@@ -32,9 +32,14 @@
 /* For dlsym only (tests read the refcount). */
 int os_provider_refcount(void);
 
+/* How long a close waits for the calls it woke to leave. */
+#define CLOSE_WAIT_S	2
+
 WSPUPCALLTABLE os_up;
 pthread_mutex_t os_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int refcount;			/* (os_lock) */
+static pthread_mutex_t os_busy_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t os_busy_cond = PTHREAD_COND_INITIALIZER;
 
 void
 dp_log(enum dp_log_level level, const char *fmt, ...)
@@ -159,6 +164,65 @@ os_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
 }
 
 
+bool
+os_enter(struct os_sock *o, LPINT err)
+{
+	bool ok;
+
+	pthread_mutex_lock(&os_busy_lock);
+	ok = !o->closing;
+	if (ok)
+		o->busy++;
+	pthread_mutex_unlock(&os_busy_lock);
+	if (!ok)
+		*err = WSAENOTSOCK;
+	return ok;
+}
+
+bool
+os_leave(struct os_sock *o)
+{
+	bool woken;
+
+	pthread_mutex_lock(&os_busy_lock);
+	woken = o->closing;
+	if (--o->busy == 0 && woken)
+		pthread_cond_broadcast(&os_busy_cond);
+	pthread_mutex_unlock(&os_busy_lock);
+	return woken;
+}
+
+/*
+ * closesocket while other threads are blocked on the socket: Linux's
+ * close(2) wakes none of them and they would go on with a freed socket.
+ * A shutdown wakes each (accept, connect, send, recv), as MSAFD ends them
+ * (WSAEINTR); then wait (bounded) until they have left. False if one did
+ * not.
+ */
+static bool
+close_blocked(struct os_sock *o)
+{
+	struct timespec until;
+	bool idle;
+
+	pthread_mutex_lock(&os_busy_lock);
+	o->closing = true;
+	idle = o->busy == 0;
+	pthread_mutex_unlock(&os_busy_lock);
+	if (idle)
+		return true;
+	os_k_shutdown(o->fd, SD_BOTH);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += CLOSE_WAIT_S;
+	pthread_mutex_lock(&os_busy_lock);
+	while (o->busy != 0 && pthread_cond_timedwait(&os_busy_cond,
+			&os_busy_lock, &until) == 0)
+		;
+	idle = o->busy == 0;
+	pthread_mutex_unlock(&os_busy_lock);
+	return idle;
+}
+
 static int WSPAPI
 os_close(SOCKET s, LPINT err)
 {
@@ -170,6 +234,12 @@ os_close(SOCKET s, LPINT err)
 		return SOCKET_ERROR;	/* another thread closed it */
 	os_ev_forget(o);
 	os_ov_abort(o);
+	if (!close_blocked(o)) {
+		/* Still in the kernel: the call keeps o and its fd. */
+		dp_log(DP_LOG_ERR, "close: a blocked call did not return; "
+			"socket left open");
+		return 0;
+	}
 	os_k_close(o->fd);
 	free(o);
 	return 0;
@@ -217,7 +287,11 @@ os_connect(SOCKET s, const struct sockaddr *name, int len, LPWSABUF caller,
 	pthread_mutex_lock(&os_ev_lock);
 	o->connecting = o->type == SOCK_STREAM;
 	pthread_mutex_unlock(&os_ev_lock);
+	if (!os_enter(o, err))
+		return SOCKET_ERROR;
 	r = os_k_connect(o->fd, ip, port);
+	if (os_leave(o))
+		return os_fail(err, WSAEINTR);
 	if (r == -EINPROGRESS)
 		return os_fail(err, WSAEWOULDBLOCK);
 	return r < 0 ? os_fail_errno(err, r) : 0;
@@ -257,7 +331,14 @@ os_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
 	if (addr != NULL && (addrlen == NULL ||
 			*addrlen < (int)sizeof(struct sockaddr_in)))
 		return (SOCKET)os_fail(err, WSAEFAULT);
+	if (!os_enter(o, err))
+		return INVALID_SOCKET;
 	fd = os_k_accept(o->fd, &ip, &port);
+	if (os_leave(o)) {
+		if (fd >= 0)
+			os_k_close(fd);
+		return (SOCKET)os_fail(err, WSAEINTR);
+	}
 	os_reenable(o, FD_ACCEPT);
 	if (fd < 0)
 		return (SOCKET)os_fail_errno(err, fd);

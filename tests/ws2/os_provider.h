@@ -26,6 +26,10 @@ struct os_sock {
 	int timeo[2];			/* (a) */
 	bool shut_send;			/* (a) shutdown SD_SEND or SD_BOTH */
 	bool reset;			/* (a) a call saw the peer's reset */
+	/* blocking calls in the kernel, and a close waiting for them
+	 * (os_busy_lock) */
+	unsigned int busy;
+	bool closing;
 	/* event select, under os_ev_lock */
 	WSAEVENT ev;
 	LONG mask;
@@ -75,6 +79,11 @@ os_fail_errno(LPINT err, long neg_errno)
 
 /* os_provider.c */
 struct os_sock *os_sock_of(SOCKET s, LPINT err);
+/* Around a call that may block in the kernel: a close wakes it and
+ * waits until it has left. enter fails (WSAENOTSOCK) once closing;
+ * leave says whether a close woke it (the call fails WSAEINTR). */
+bool os_enter(struct os_sock *o, LPINT err);
+bool os_leave(struct os_sock *o);
 /* An FD_* event may be recorded again (the call that re-enables it). */
 void os_reenable(struct os_sock *o, LONG ev);
 int os_addr_in(const struct sockaddr *name, int len, uint32_t *ip,

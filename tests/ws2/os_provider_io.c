@@ -364,8 +364,12 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 		t.total += bufs[i].len;
 	if (ov != NULL)
 		return ov_begin(&t, ov, cr, sent, NULL, err);
+	if (!os_enter(o, err))
+		return SOCKET_ERROR;
 	r = os_k_send(o->fd, t.iov, (int)n, t.kf, t.has_to ? &t.ip : NULL,
 		&t.port);
+	if (os_leave(o))
+		return os_fail(err, WSAEINTR);
 	if (r == -EAGAIN)
 		os_reenable(o, FD_WRITE);
 	if (r == -EAGAIN && !__atomic_load_n(&o->nonblocking,
@@ -428,7 +432,11 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD rcvd, LPDWORD flags,
 	t.fromlen = fromlen;
 	if (ov != NULL)
 		return ov_begin(&t, ov, cr, rcvd, flags, err);
+	if (!os_enter(o, err))
+		return SOCKET_ERROR;
 	r = os_k_recv(o->fd, t.iov, (int)n, t.kf, &trunc, &ip, &port);
+	if (os_leave(o))
+		return os_fail(err, WSAEINTR);
 	os_reenable(o, FD_READ | FD_OOB);
 	if (r == -EAGAIN && !__atomic_load_n(&o->nonblocking,
 			__ATOMIC_RELAXED))
