@@ -188,14 +188,14 @@ select_common(SOCKET s, bool async, WSAEVENT ev, HWND hwnd,
 	if (ws == NULL)
 		return SOCKET_ERROR;
 	/* WSPAsyncSelect's messages carry the handle: the OS provider's
-	 * would name its own. Not served on the OS path. */
-	if (wsp_ospath(ws) && async) {
-		wsp_sock_put(ws);
-		*lpErrno = WSAEOPNOTSUPP;
-		return SOCKET_ERROR;
-	}
-	if (wsp_ospath(ws))
+	 * would name its own (wsp_ospath_async.c posts ours). */
+	if (wsp_ospath(ws) && async)
+		return wsp_ospath_async_select(ws, hwnd, msg, events,
+			lpErrno);
+	if (wsp_ospath(ws)) {
+		wsp_ospath_async_forget(ws);	/* replaced */
 		return wsp_ospath_event_select(ws, ev, events, lpErrno);
+	}
 	if (!async && events != 0 && ev == NULL) {
 		wsp_sock_put(ws);
 		*lpErrno = WSAEINVAL;

@@ -28,6 +28,7 @@
 #include "wsp_addr.h"
 #include "wsp_error.h"
 #include "wsp_ext.h"
+#include "wsp_ospath.h"
 #include "wsp_ovl.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
@@ -375,6 +376,9 @@ wsp_accept_ex(SOCKET ls_h, SOCKET acc_h, PVOID out, DWORD data_len,
 		wsp_sock_put(ls);
 		return fail(err);
 	}
+	if (wsp_ospath(ls))
+		return wsp_ospath_accept_ex(ls, acc, out, data_len, local_len,
+			remote_len, rcvd, ov);
 	err = accept_check(ls, acc, out, local_len, remote_len, ov);
 	/* One AcceptEx at a time per accept socket. */
 	if (err == 0 && !__atomic_compare_exchange_n(&acc->ext_ctx, &idle,
@@ -464,7 +468,15 @@ wsp_connect_ex(SOCKET s, const struct sockaddr *name, int namelen,
 	ws = wsp_sock_get(s, &err);
 	if (ws == NULL)
 		return fail(err);
-	err = connect_check(ws, name, namelen, buf, len, ov, &peer);
+	/* The destination decides the path, as connect's does. */
+	if (!wsp_ospath(ws)) {
+		err = connect_check(ws, name, namelen, buf, len, ov, &peer);
+		if (err == 0 && wsp_ospath_route(ws, &peer, NULL, 0, &err) < 0)
+			err = err != 0 ? err : WSAEINVAL;
+	}
+	if (wsp_ospath(ws))
+		return wsp_ospath_connect_ex(ws, name, namelen, buf, len, sent,
+			ov);
 	if (err == 0) {
 		op = op_new(ws, ov, PH_CONNECT, 1);
 		if (op == NULL)
@@ -571,6 +583,8 @@ wsp_disconnect_ex(SOCKET s, LPWSAOVERLAPPED ov, DWORD flags,
 	ws = wsp_sock_get(s, &err);
 	if (ws == NULL)
 		return fail(err);
+	if (wsp_ospath(ws))
+		return wsp_ospath_disconnect_ex(ws, ov, flags, reserved);
 	/* Only TF_REUSE_SOCKET; dwReserved "must be zero". */
 	if ((flags & ~(DWORD)TF_REUSE_SOCKET) || reserved != 0)
 		err = WSAEINVAL;
@@ -592,11 +606,14 @@ wsp_transmit_file(SOCKET s, HANDLE file, DWORD nbytes, DWORD per_send,
 	int err;
 	BOOL r;
 
-	(void)nbytes;
-	(void)per_send;		/* a hint; our segments are MSS-sized */
 	ws = wsp_sock_get(s, &err);
 	if (ws == NULL)
 		return fail(err);
+	if (wsp_ospath(ws))
+		return wsp_ospath_transmit_file(ws, file, nbytes, per_send, ov,
+			tfb, flags);
+	(void)nbytes;
+	(void)per_send;		/* a hint; our segments are MSS-sized */
 	err = tf_flags_check(flags);
 	/* Files cannot be read here: only memory goes out. */
 	if (err == 0 && file != NULL)
@@ -648,10 +665,13 @@ wsp_transmit_packets(SOCKET s, LPTRANSMIT_PACKETS_ELEMENT el, DWORD n,
 	int err;
 	BOOL r;
 
-	(void)send_size;	/* a hint, as TransmitFile's */
 	ws = wsp_sock_get(s, &err);
 	if (ws == NULL)
 		return fail(err);
+	if (wsp_ospath(ws))
+		return wsp_ospath_transmit_packets(ws, el, n, send_size, ov,
+			flags);
+	(void)send_size;	/* a hint, as TransmitFile's */
 	err = tf_flags_check(flags);
 	if (err == 0 && el == NULL && n != 0)
 		err = WSAEFAULT;

@@ -200,10 +200,15 @@ wsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
 		return SOCKET_ERROR;
 	/* WSAPoll and extension functions stay ours: they must see our
 	 * handles. */
-	if (wsp_ospath(ws) && ov == NULL && code != SIO_BSP_HANDLE_POLL &&
+	if (wsp_ospath(ws) && (ov == NULL || !ws->overlapped) &&
+			code != SIO_BSP_HANDLE_POLL &&
 			code != SIO_GET_EXTENSION_FUNCTION_POINTER)
 		return wsp_ospath_ioctl(ws, code, in, inlen, out, outlen, ret,
 			tid, lpErrno);
+	if (wsp_ospath(ws) && code != SIO_BSP_HANDLE_POLL &&
+			code != SIO_GET_EXTENSION_FUNCTION_POINTER)
+		return wsp_ospath_ioctl_ovl(ws, code, in, inlen, out, outlen,
+			ret, ov, cr, tid, lpErrno);
 	bsp_poll_ov = code == SIO_BSP_HANDLE_POLL && ov != NULL;
 	if (!ws->overlapped) {
 		ov = NULL;

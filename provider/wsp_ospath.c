@@ -188,6 +188,24 @@ out:
 	return path;
 }
 
+int
+wsp_ospath_follow(struct wsp_sock *ws, const struct wsp_sock *like,
+		uint32_t ip, LPINT err)
+{
+	int path, e = 0;
+
+	wsp_mutex_lock(&os_lock);
+	path = __atomic_load_n(&ws->path, __ATOMIC_ACQUIRE);
+	if (path == WSP_PATH_UNDECIDED)
+		e = go_os(ws, ip, like->os_why, NULL, 0);
+	else if (path != WSP_PATH_OS)
+		e = WSAEINVAL;	/* on the dataplane: bound or connected */
+	wsp_mutex_unlock(&os_lock);
+	if (e != 0)
+		*err = e;
+	return e;
+}
+
 void
 wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
 		const char *v, int len)
@@ -232,6 +250,7 @@ close_lower(struct wsp_sock *ws)
 void
 wsp_ospath_close(struct wsp_sock *ws, bool notify)
 {
+	wsp_ospath_async_forget(ws);
 	wsp_ospath_ovl_close(ws, notify, close_lower);
 }
 
@@ -331,6 +350,8 @@ int
 wsp_ospath_set_opt(struct wsp_sock *ws, int level, int name, const char *v,
 		int len, LPINT err)
 {
+	if (level == SOL_SOCKET && name == SO_UPDATE_ACCEPT_CONTEXT)
+		return done(ws, wsp_ospath_update_accept(ws, v, len, err));
 	return done(ws, lower()->lpWSPSetSockOpt(lower_of(ws), level, name, v,
 		len, err));
 }

@@ -96,9 +96,74 @@ int wsp_ospath_ovl_io(struct wsp_sock *ws, bool send, LPWSABUF bufs,
 		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
 		LPINT err);
 
+/*
+ * An extension function's op on an OS path socket (wsp_ospath_ext.c):
+ * start makes the lower call with the lower overlapped lov (0, or
+ * SOCKET_ERROR with *err: WSA_IO_PENDING or its failure); end, if any,
+ * runs before the application's completion, with the result (which it
+ * may change); release frees xarg, once, whatever happened.
+ */
+struct wsp_ospath_xfn {
+	int (*start)(void *xarg, SOCKET lower, LPWSAOVERLAPPED lov,
+		LPDWORD bytes, LPINT err);
+	void (*end)(void *xarg, DWORD *res_err, DWORD bytes);
+	void (*release)(void *xarg);
+};
+
+/* Run it as wsp_ospath_ovl_io runs a send: 0 (finished, completion
+ * indicated, *bytes set) or SOCKET_ERROR with *err. */
+int wsp_ospath_ovl_ext(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn,
+		void *xarg, LPDWORD bytes, LPWSAOVERLAPPED ov, LPINT err);
+
+/* The extension functions on OS path sockets (wsp_ospath_ext.c); each
+ * drops the caller's references. */
+BOOL wsp_ospath_accept_ex(struct wsp_sock *ls, struct wsp_sock *acc,
+		PVOID out, DWORD data_len, DWORD local_len, DWORD remote_len,
+		LPDWORD rcvd, LPWSAOVERLAPPED ov);
+BOOL wsp_ospath_connect_ex(struct wsp_sock *ws, const struct sockaddr *name,
+		int namelen, PVOID buf, DWORD len, LPDWORD sent,
+		LPWSAOVERLAPPED ov);
+BOOL wsp_ospath_disconnect_ex(struct wsp_sock *ws, LPWSAOVERLAPPED ov,
+		DWORD flags, DWORD reserved);
+BOOL wsp_ospath_transmit_file(struct wsp_sock *ws, HANDLE file,
+		DWORD nbytes, DWORD per_send, LPWSAOVERLAPPED ov,
+		LPTRANSMIT_FILE_BUFFERS tfb, DWORD flags);
+BOOL wsp_ospath_transmit_packets(struct wsp_sock *ws,
+		LPTRANSMIT_PACKETS_ELEMENT el, DWORD n, DWORD send_size,
+		LPWSAOVERLAPPED ov, DWORD flags);
+/* SO_UPDATE_ACCEPT_CONTEXT: the listener's handle becomes its lower
+ * one; the caller keeps its reference. */
+int wsp_ospath_update_accept(struct wsp_sock *ws, const char *v, int len,
+		LPINT err);
+
+/* AcceptEx's accept socket follows its listener like (bound to ip) to
+ * the OS path: its lower socket is made now. 0 or a WSA error. */
+int wsp_ospath_follow(struct wsp_sock *ws, const struct wsp_sock *like,
+		uint32_t ip, LPINT err);
+
+/* An overlapped WSPIoctl on an OS path socket: the codes that finish at
+ * once run on the lower socket and complete the application's op once
+ * (success only, as wsp_ioctl's); those that wait for a change fail
+ * WSAEOPNOTSUPP. Drops the caller's reference. */
+int wsp_ospath_ioctl_ovl(struct wsp_sock *ws, DWORD code, LPVOID in,
+		DWORD inlen, LPVOID out, DWORD outlen, LPDWORD ret,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid, LPINT err);
+
 /* Close: end ws's pending overlapped ops around close_lower(ws). */
 void wsp_ospath_ovl_close(struct wsp_sock *ws, bool notify,
 		void (*close_lower)(struct wsp_sock *ws));
+
+/*
+ * WSPAsyncSelect on an OS path socket (wsp_ospath_async.c): messages
+ * with our handle for what the OS provider records; drops the caller's
+ * reference. forget: ws no longer async-selected (close, or
+ * WSPEventSelect replacing it). stop: WSPCleanup, every socket closed.
+ */
+int wsp_ospath_async_select(struct wsp_sock *ws, HWND hwnd, unsigned int msg,
+		LONG events, LPINT err);
+void wsp_ospath_async_forget(struct wsp_sock *ws);
+void wsp_ospath_async_stop(void);
 
 /* WSPCleanup, every socket closed: stop the thread that ends them. */
 void wsp_ospath_ovl_stop(void);

@@ -50,6 +50,9 @@ struct os_op {
 	WSAOVERLAPPED lov;		/* the lower op's */
 	DWORD bytes, flags;		/* the lower call's out values */
 	DWORD res_err;			/* once ended */
+	/* an extension function's (wsp_ospath_ext.c), else NULL */
+	const struct wsp_ospath_xfn *xfn;
+	void *xarg;
 	DWORD nbufs;
 	WSABUF bufs[];
 };
@@ -92,6 +95,8 @@ lower_result(struct os_op *op)
 static void
 op_free(struct os_op *op)
 {
+	if (op->xfn != NULL)
+		op->xfn->release(op->xarg);
 	wsp_sock_put(op->ws);
 	free(op);
 }
@@ -99,6 +104,8 @@ op_free(struct os_op *op)
 static void
 op_end(struct os_op *op, bool notify)
 {
+	if (op->xfn != NULL && op->xfn->end != NULL)
+		op->xfn->end(op->xarg, &op->res_err, op->bytes);
 	if (notify)
 		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
 			op->res_err, op->bytes, op->flags);
@@ -182,32 +189,32 @@ watch_start(void)
 	return 0;
 }
 
-int
-wsp_ospath_ovl_io(struct wsp_sock *ws, bool send, LPWSABUF bufs, DWORD n,
-		LPDWORD bytes, LPDWORD flags, DWORD send_flags,
-		const struct sockaddr *to, int tolen, struct sockaddr *from,
-		LPINT fromlen, LPWSAOVERLAPPED ov,
-		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
-		LPINT err)
+/* An extension op (xfn != NULL: send, no buffers) or a send or a
+ * receive; see wsp_ospath_ovl_io. xarg is released in every case. */
+static int
+ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
+		bool send, LPWSABUF bufs, DWORD n, LPDWORD bytes,
+		LPDWORD flags, DWORD send_flags, const struct sockaddr *to,
+		int tolen, struct sockaddr *from, LPINT fromlen,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid, LPINT err)
 {
 	const WSPPROC_TABLE *t = wsp_osprov_lower_table();
 	SOCKET l = __atomic_load_n(&ws->lower, __ATOMIC_RELAXED);
 	struct os_op *op, **pp;
 	int r, e = 0;
 
-	if (n > 0 && bufs == NULL) {
-		*err = WSAEFAULT;
-		return SOCKET_ERROR;
-	}
-	if (!send && flags == NULL) {
-		*err = WSAEFAULT;
-		return SOCKET_ERROR;
-	}
-	op = calloc(1, sizeof(*op) + n * sizeof(WSABUF));
+	if ((n > 0 && bufs == NULL) || (!send && flags == NULL))
+		e = WSAEFAULT;
+	op = e == 0 ? calloc(1, sizeof(*op) + n * sizeof(WSABUF)) : NULL;
 	if (op == NULL) {
-		*err = WSAENOBUFS;
+		if (xfn != NULL)
+			xfn->release(xarg);
+		*err = e != 0 ? e : WSAENOBUFS;
 		return SOCKET_ERROR;
 	}
+	op->xfn = xfn;
+	op->xarg = xarg;
 	/* The WSABUF array is the caller's only for the call. */
 	if (n > 0)
 		memcpy(op->bufs, bufs, n * sizeof(WSABUF));
@@ -234,7 +241,9 @@ wsp_ospath_ovl_io(struct wsp_sock *ws, bool send, LPWSABUF bufs, DWORD n,
 		*err = e;
 		return SOCKET_ERROR;
 	}
-	if (send)
+	if (xfn != NULL)
+		r = xfn->start(xarg, l, &op->lov, &op->bytes, &e);
+	else if (send)
 		r = to != NULL ? t->lpWSPSendTo(l, op->bufs, n, &op->bytes,
 			send_flags, to, tolen, &op->lov, NULL, tid, &e) :
 			t->lpWSPSend(l, op->bufs, n, &op->bytes, send_flags,
@@ -277,6 +286,58 @@ wsp_ospath_ovl_io(struct wsp_sock *ws, bool send, LPWSABUF bufs, DWORD n,
 	op_end(op, true);
 	if (r != 0)
 		*err = e;
+	return r;
+}
+
+int
+wsp_ospath_ovl_io(struct wsp_sock *ws, bool send, LPWSABUF bufs, DWORD n,
+		LPDWORD bytes, LPDWORD flags, DWORD send_flags,
+		const struct sockaddr *to, int tolen, struct sockaddr *from,
+		LPINT fromlen, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		LPINT err)
+{
+	return ovl_op(ws, NULL, NULL, send, bufs, n, bytes, flags,
+		send_flags, to, tolen, from, fromlen, ov, cr, tid, err);
+}
+
+int
+wsp_ospath_ovl_ext(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn,
+		void *xarg, LPDWORD bytes, LPWSAOVERLAPPED ov, LPINT err)
+{
+	return ovl_op(ws, xfn, xarg, true, NULL, 0, bytes, NULL, 0, NULL, 0,
+		NULL, NULL, ov, NULL, NULL, err);
+}
+
+int
+wsp_ospath_ioctl_ovl(struct wsp_sock *ws, DWORD code, LPVOID in,
+		DWORD inlen, LPVOID out, DWORD outlen, LPDWORD ret,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPWSATHREADID tid, LPINT err)
+{
+	DWORD n = 0;
+	int r;
+
+	/* Without an overlapped of its own the lower call would wait for
+	 * the change (MSAFD blocks on them). */
+	if (code == SIO_ADDRESS_LIST_CHANGE ||
+			code == SIO_ROUTING_INTERFACE_CHANGE) {
+		wsp_sock_put(ws);
+		*err = WSAEOPNOTSUPP;
+		return SOCKET_ERROR;
+	}
+	r = wsp_osprov_lower_table()->lpWSPIoctl(
+		__atomic_load_n(&ws->lower, __ATOMIC_RELAXED), code, in, inlen,
+		out, outlen, &n, NULL, NULL, tid, err);
+	if (ret != NULL)
+		*ret = n;
+	/* Keep our flag in step, as wsp_ospath_ioctl does. */
+	if (r == 0 && code == FIONBIO && in != NULL && inlen >= sizeof(u_long))
+		__atomic_store_n(&ws->nonblocking, *(u_long *)in != 0,
+			__ATOMIC_RELAXED);
+	if (r == 0)
+		wsp_ovl_complete(ws, ov, cr, tid, 0, n, 0);
+	wsp_sock_put(ws);
 	return r;
 }
 

@@ -87,6 +87,37 @@ os_k_accept(int fd, uint32_t *ip, uint16_t *port)
 	return c;
 }
 
+/* accept only if a connection waits: -EAGAIN if none (a listener in
+ * blocking mode; only the overlapped thread calls it, so what poll saw
+ * is still there unless the application accepts on the same socket). */
+int
+os_k_accept_nowait(int fd, uint32_t *ip, uint16_t *port)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int r = poll(&p, 1, 0);
+
+	if (r < 0)
+		return -errno;
+	if (r == 0 || !(p.revents & POLLIN))
+		return -EAGAIN;
+	return os_k_accept(fd, ip, port);
+}
+
+/* fd takes over the connection of c (closed): its number stays. */
+int
+os_k_adopt(int fd, int c)
+{
+	int r = dup3(c, fd, O_CLOEXEC);
+
+	if (r < 0) {
+		r = -errno;
+		close(c);
+		return r;
+	}
+	close(c);
+	return 0;
+}
+
 long
 os_k_send(int fd, const struct os_k_iov *iov, int n, unsigned int f,
 		const uint32_t *ip, const uint16_t *port)

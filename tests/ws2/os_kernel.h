@@ -44,6 +44,10 @@ int os_k_connect(int fd, uint32_t ip, uint16_t port);
 int os_k_listen(int fd, int backlog);
 /* A new fd, and the peer's address. */
 int os_k_accept(int fd, uint32_t *ip, uint16_t *port);
+/* os_k_accept, or -EAGAIN at once if no connection waits. */
+int os_k_accept_nowait(int fd, uint32_t *ip, uint16_t *port);
+/* fd takes over c's connection (AcceptEx's accept socket); c closed. */
+int os_k_adopt(int fd, int c);
 /* send/recv flags: OOB data, peek, never wait (overlapped I/O on a
  * blocking socket). */
 #define OS_K_F_OOB	0x1

@@ -358,6 +358,62 @@ test_event_select_on_loopback_signals_fd_read(void)
 	pt_close(b);
 }
 
+#define WND	((HWND)(uintptr_t)0x5150)
+#define WM_SOCK	0x0401
+
+/* The next message: for s, event ev, no error. */
+static void
+message_is(SOCKET s, LONG ev)
+{
+	struct ws2_stub_msg m;
+
+	CU_ASSERT_FATAL(ws2_stub_get_message(&m, PT_WAIT_MS));
+	CU_ASSERT_PTR_EQUAL(m.hwnd, WND);
+	CU_ASSERT_EQUAL(m.msg, WM_SOCK);
+	CU_ASSERT_EQUAL((SOCKET)m.wparam, s);
+	CU_ASSERT_EQUAL(WSAGETSELECTEVENT(m.lparam), ev);
+	CU_ASSERT_EQUAL(WSAGETSELECTERROR(m.lparam), 0);
+}
+
+/* WSAAsyncSelect on a loopback stream: one message per event, carrying
+ * wspdk's handle, under Windows' re-enabling rules (FD_READ again only
+ * after a recv), FD_CLOSE at the peer's close; 0 events stops them. */
+static void
+test_async_select_on_loopback_posts_wspdks_handle(void)
+{
+	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	SOCKET c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	struct sockaddr_in la = loopback(0);
+	struct ws2_stub_msg m;
+	char buf[8];
+	SOCKET a;
+
+	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
+	PT_OK(listen(l, 1));
+	la = name_of(l, false);
+	PT_OK(connect(c, PT_SA(la), PT_SIN_LEN));
+	a = accept(l, NULL, NULL);
+	CU_ASSERT_NOT_EQUAL_FATAL(a, INVALID_SOCKET);
+	ws2_stub_flush_messages();
+	PT_OK(WSAAsyncSelect(a, WND, WM_SOCK, FD_READ | FD_WRITE |
+		FD_CLOSE));
+	message_is(a, FD_WRITE);
+	CU_ASSERT_EQUAL(send(c, "m1", 2, 0), 2);
+	message_is(a, FD_READ);
+	CU_ASSERT_EQUAL(send(c, "m2", 2, 0), 2);
+	/* Not re-enabled yet: no second FD_READ. */
+	CU_ASSERT_FALSE(ws2_stub_get_message(&m, 100));
+	CU_ASSERT_EQUAL(recv(a, buf, 2, 0), 2);
+	message_is(a, FD_READ);
+	CU_ASSERT_EQUAL(recv(a, buf, sizeof(buf), 0), 2);
+	pt_close(c);
+	message_is(a, FD_CLOSE);
+	PT_OK(WSAAsyncSelect(a, WND, WM_SOCK, 0));
+	ws2_stub_flush_messages();
+	pt_close(a);
+	pt_close(l);
+}
+
 static int
 getopt_int(SOCKET s, int level, int name)
 {
@@ -404,6 +460,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_wsapoll_over_a_mix_wakes_for_each_kind),
 	WT_TEST(test_overlapped_recv_on_loopback_completes_once),
 	WT_TEST(test_event_select_on_loopback_signals_fd_read),
+	WT_TEST(test_async_select_on_loopback_posts_wspdks_handle),
 	WT_TEST(test_options_set_before_connect_are_applied),
 	WT_TEST_END
 };

@@ -8,9 +8,10 @@
  * exactly once, a close ending what waits WSA_OPERATION_ABORTED
  * (asyncio's Proactor and libuv run everything overlapped).
  */
+#include <pthread.h>
 #include <string.h>
 
-#include "pt.h"
+#include "ospath_util.h"
 
 static struct sockaddr_in
 name_of(SOCKET s)
@@ -51,15 +52,6 @@ tcp_pair(SOCKET *c, SOCKET *a)
 	pt_close(l);
 }
 
-/* Nothing more signals ev (the completion came once). */
-static void
-no_second_signal(WSAEVENT ev)
-{
-	WSAResetEvent(ev);
-	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 100, FALSE),
-		WSA_WAIT_TIMEOUT);
-}
-
 static void
 test_recvfrom_that_waits_completes_once_through_its_event(void)
 {
@@ -87,7 +79,7 @@ test_recvfrom_that_waits_completes_once_through_its_event(void)
 	CU_ASSERT_EQUAL(memcmp(data, "later", 5), 0);
 	CU_ASSERT_EQUAL(from.sin_port, bn.sin_port);
 	CU_ASSERT_EQUAL(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
-	no_second_signal(ov.hEvent);
+	ou_no_second_signal(ov.hEvent);
 	WSACloseEvent(ov.hEvent);
 	pt_close(a);
 	pt_close(b);
@@ -113,7 +105,7 @@ test_sendto_completes_at_once_and_signals_once(void)
 	CU_ASSERT_TRUE(WSAGetOverlappedResult(b, &ov, &bytes, FALSE,
 		&flags));
 	CU_ASSERT_EQUAL(bytes, 4);
-	no_second_signal(ov.hEvent);
+	ou_no_second_signal(ov.hEvent);
 	CU_ASSERT_TRUE(pt_readable(a, PT_WAIT_MS));
 	CU_ASSERT_EQUAL(recv(a, data, sizeof(data), 0), 4);
 	WSACloseEvent(ov.hEvent);
@@ -164,30 +156,6 @@ test_recv_with_completion_routine_runs_it_once(void)
 	pt_close(a);
 }
 
-/* Wait for one packet: its overlapped, key, bytes and error. */
-static LPOVERLAPPED
-one_packet(HANDLE port, ULONG_PTR *key, DWORD *bytes, DWORD *err)
-{
-	LPOVERLAPPED ov = NULL;
-
-	*err = GetQueuedCompletionStatus(port, bytes, key, &ov, PT_WAIT_MS) ?
-		0 : GetLastError();
-	CU_ASSERT_PTR_NOT_NULL_FATAL(ov);
-	return ov;
-}
-
-static void
-no_packet(HANDLE port)
-{
-	LPOVERLAPPED ov = NULL;
-	ULONG_PTR key;
-	DWORD bytes;
-
-	CU_ASSERT_FALSE(GetQueuedCompletionStatus(port, &bytes, &key, &ov,
-		100));
-	CU_ASSERT_PTR_NULL(ov);
-}
-
 /* A completion port associated with wspdk's handles (what IOCP
  * frameworks do): each op's packet comes there, once, with the key of
  * its socket, in the order the receives were posted. */
@@ -220,7 +188,7 @@ test_iocp_gets_one_packet_per_op_with_the_sockets_key(void)
 	CU_ASSERT_EQUAL(sent, 8);
 	/* The send's packet may come before or after the receives'. */
 	for (int i = 0; i < 3; i++) {
-		ov = one_packet(port, &key, &bytes, &err);
+		ov = ou_one_packet(port, &key, &bytes, &err);
 		CU_ASSERT_EQUAL(err, 0);
 		if (ov == &w) {
 			CU_ASSERT_EQUAL(key, 9);
@@ -237,7 +205,7 @@ test_iocp_gets_one_packet_per_op_with_the_sockets_key(void)
 	CU_ASSERT_EQUAL(seen_r, 2);
 	CU_ASSERT_EQUAL(memcmp(d1, "ioc", 3), 0);
 	CU_ASSERT_EQUAL(memcmp(d2, "p-ovl", 5), 0);
-	no_packet(port);
+	ou_no_packet(port);
 	pt_close(c);
 	pt_close(a);
 	CU_ASSERT_TRUE(CloseHandle(port));
@@ -266,15 +234,15 @@ test_close_aborts_pending_receives_once(void)
 	flags = 0;
 	PT_FAILS(WSARecv(b, &b2, 1, &got, &flags, &r2, NULL), WSA_IO_PENDING);
 	pt_close(a);
-	CU_ASSERT_PTR_EQUAL(one_packet(port, &key, &bytes, &err), &r1);
+	CU_ASSERT_PTR_EQUAL(ou_one_packet(port, &key, &bytes, &err), &r1);
 	CU_ASSERT_EQUAL(err, WSA_OPERATION_ABORTED);
 	CU_ASSERT_EQUAL(key, 3);
-	no_packet(port);
+	ou_no_packet(port);
 	pt_close(b);
 	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &r2.hEvent, FALSE,
 		PT_WAIT_MS, FALSE), WSA_WAIT_EVENT_0);
 	CU_ASSERT_EQUAL(r2.OffsetHigh, WSA_OPERATION_ABORTED);
-	no_second_signal(r2.hEvent);
+	ou_no_second_signal(r2.hEvent);
 	WSACloseEvent(r2.hEvent);
 	CU_ASSERT_TRUE(CloseHandle(port));
 }
@@ -299,6 +267,110 @@ test_failed_overlapped_send_indicates_nothing(void)
 	pt_close(a);
 }
 
+/* An overlapped WSAIoctl that finishes at once (FIONREAD) reads the OS
+ * socket and completes once: its event set, its packet on the port with
+ * the socket's key (WSAIoctl: "the completion indication occurs"). */
+static void
+test_overlapped_fionread_on_loopback_completes_once(void)
+{
+	HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+	SOCKET c, a;
+	WSAOVERLAPPED ov, pov;
+	u_long v = 0, pv = 0;
+	DWORD ret = 0, bytes, err;
+	ULONG_PTR key;
+
+	tcp_pair(&c, &a);
+	CU_ASSERT_EQUAL(send(c, "fionread", 8, 0), 8);
+	CU_ASSERT_TRUE(pt_readable(a, PT_WAIT_MS));
+	memset(&ov, 0, sizeof(ov));
+	ov.hEvent = WSACreateEvent();
+	PT_OK(WSAIoctl(a, FIONREAD, NULL, 0, &v, sizeof(v), &ret, &ov, NULL));
+	CU_ASSERT_EQUAL(v, 8);
+	CU_ASSERT_EQUAL(ret, sizeof(v));
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ov.hEvent, FALSE,
+		PT_WAIT_MS, FALSE), WSA_WAIT_EVENT_0);
+	CU_ASSERT_TRUE(WSAGetOverlappedResult(a, &ov, &bytes, FALSE, &err));
+	CU_ASSERT_EQUAL(bytes, sizeof(v));
+	ou_no_second_signal(ov.hEvent);
+	CU_ASSERT_PTR_EQUAL_FATAL(CreateIoCompletionPort((HANDLE)a, port, 4,
+		0), port);
+	memset(&pov, 0, sizeof(pov));
+	PT_OK(WSAIoctl(a, FIONREAD, NULL, 0, &pv, sizeof(pv), &ret, &pov,
+		NULL));
+	CU_ASSERT_EQUAL(pv, 8);
+	CU_ASSERT_PTR_EQUAL(ou_one_packet(port, &key, &bytes, &err), &pov);
+	CU_ASSERT_EQUAL(err, 0);
+	CU_ASSERT_EQUAL(key, 4);
+	CU_ASSERT_EQUAL(bytes, sizeof(pv));
+	ou_no_packet(port);
+	WSACloseEvent(ov.hEvent);
+	pt_close(c);
+	pt_close(a);
+	CU_ASSERT_TRUE(CloseHandle(port));
+}
+
+struct blocked {
+	SOCKET s;
+	bool accept;
+	int ret, err;
+	bool done;
+};
+
+static void *
+block_in_call(void *arg)
+{
+	struct blocked *b = arg;
+	char buf[8];
+
+	if (b->accept)
+		b->ret = accept(b->s, NULL, NULL) == INVALID_SOCKET ?
+			SOCKET_ERROR : 0;
+	else
+		b->ret = recv(b->s, buf, sizeof(buf), 0);
+	b->err = WSAGetLastError();
+	__atomic_store_n(&b->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* closesocket while another thread is blocked in recv or accept on the
+ * same loopback socket: the blocked call returns, failing WSAEINTR (or
+ * WSAENOTSOCK if the close came first), and the close neither hangs nor
+ * frees what the call still uses (ASan). */
+static void
+close_wakes(SOCKET s, bool acc)
+{
+	struct blocked b = { .s = s, .accept = acc };
+	pthread_t t;
+
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, block_in_call, &b), 0);
+	/* Let it block (if it has not, it fails WSAENOTSOCK instead). */
+	SleepEx(100, FALSE);
+	CU_ASSERT_FALSE(__atomic_load_n(&b.done, __ATOMIC_ACQUIRE));
+	PT_OK(closesocket(s));
+	for (int i = 0; i < PT_WAIT_MS && !__atomic_load_n(&b.done,
+			__ATOMIC_ACQUIRE); i++)
+		SleepEx(1, FALSE);
+	CU_ASSERT_TRUE_FATAL(__atomic_load_n(&b.done, __ATOMIC_ACQUIRE));
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(b.ret, SOCKET_ERROR);
+	CU_ASSERT(b.err == WSAEINTR || b.err == WSAENOTSOCK);
+}
+
+static void
+test_close_wakes_a_call_blocked_on_the_socket(void)
+{
+	SOCKET c, a, l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
+	struct sockaddr_in la = pt_sin(INADDR_LOOPBACK, 0);
+
+	tcp_pair(&c, &a);
+	close_wakes(a, false);
+	pt_close(c);
+	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
+	PT_OK(listen(l, 1));
+	close_wakes(l, true);
+}
+
 static const struct wt_test tests[] = {
 	WT_TEST(test_recvfrom_that_waits_completes_once_through_its_event),
 	WT_TEST(test_sendto_completes_at_once_and_signals_once),
@@ -306,6 +378,8 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_iocp_gets_one_packet_per_op_with_the_sockets_key),
 	WT_TEST(test_close_aborts_pending_receives_once),
 	WT_TEST(test_failed_overlapped_send_indicates_nothing),
+	WT_TEST(test_overlapped_fionread_on_loopback_completes_once),
+	WT_TEST(test_close_wakes_a_call_blocked_on_the_socket),
 	WT_TEST_END
 };
 

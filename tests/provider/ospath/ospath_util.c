@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Helpers of the OS path's overlapped tests (see ospath_util.h). */
+#include "ospath_util.h"
+
+void
+ou_no_second_signal(WSAEVENT ev)
+{
+	WSAResetEvent(ev);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ev, FALSE, 100, FALSE),
+		WSA_WAIT_TIMEOUT);
+}
+
+LPOVERLAPPED
+ou_one_packet(HANDLE port, ULONG_PTR *key, DWORD *bytes, DWORD *err)
+{
+	LPOVERLAPPED ov = NULL;
+
+	*err = GetQueuedCompletionStatus(port, bytes, key, &ov, PT_WAIT_MS) ?
+		0 : GetLastError();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ov);
+	return ov;
+}
+
+void
+ou_no_packet(HANDLE port)
+{
+	LPOVERLAPPED ov = NULL;
+	ULONG_PTR key;
+	DWORD bytes;
+
+	CU_ASSERT_FALSE(GetQueuedCompletionStatus(port, &bytes, &key, &ov,
+		100));
+	CU_ASSERT_PTR_NULL(ov);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Helpers of the OS path's overlapped tests (ospath_util.c). */
+#ifndef _OSPATH_UTIL_H_
+#define _OSPATH_UTIL_H_
+
+#include "pt.h"
+
+/* Nothing more signals ev within 100 ms (the completion came once). */
+void ou_no_second_signal(WSAEVENT ev);
+
+/* Wait for one packet on port: its overlapped (asserted non-NULL), key,
+ * bytes and error. */
+LPOVERLAPPED ou_one_packet(HANDLE port, ULONG_PTR *key, DWORD *bytes,
+		DWORD *err);
+
+/* No packet on port within 100 ms. */
+void ou_no_packet(HANDLE port);
+
+#endif /* _OSPATH_UTIL_H_ */
