@@ -113,10 +113,68 @@ test_tcp_rx_ring_made_at_first_data_follows_rcvbuf_set_while_idle(void)
 	done(a);
 }
 
+/* The peer fills our 64 KB window (the default SO_RCVBUF) in full
+ * segments, ACKed as they come; the last ACK closes it. Returns the
+ * next sequence number of the peer. */
+static uint32_t
+fill_window(uint32_t iss)
+{
+	static uint8_t p[1460];
+	uint32_t seq = PISS + 1, right = PISS + 1 + 65535;
+	struct seg sg;
+
+	memset(p, 0x5a, sizeof(p));
+	while (SEQ_LT(seq, right)) {
+		uint16_t n = (uint16_t)RTE_MIN(right - seq,
+			(uint32_t)sizeof(p));
+
+		peer(RTE_TCP_ACK_FLAG, seq, iss + 1, 65535, p, n);
+		seq += n;
+		CU_ASSERT_FATAL(sent(&sg));
+		CU_ASSERT_EQUAL(sg.ack, seq);
+		/* The right edge never moves back (SHLD-14). */
+		CU_ASSERT(SEQ_GEQ(sg.ack + sg.win, right));
+		right = sg.ack + sg.win;
+		while (sent(&sg))
+			;
+	}
+	CU_ASSERT_EQUAL(right, seq);
+	return seq;
+}
+
+/* Zero window, then the application reads: the owner opens it at its
+ * next iteration (no timer, no probe of the peer's needed), first by
+ * what half the buffer read freed, then by all of it. */
+static void
+test_tcp_window_closed_by_64k_reopens_as_the_application_reads(void)
+{
+	static uint8_t buf[65536];
+	uint32_t iss, nxt;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+	long n;
+
+	nxt = fill_window(iss);
+	n = ut_recv(s, buf, 32768, NULL, NULL, 0);
+	CU_ASSERT_EQUAL(n, 32768);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.ack, nxt);
+	CU_ASSERT(sg.win >= 32768 - 1460);
+	n = ut_recv(s, buf, sizeof(buf), NULL, NULL, 0);
+	CU_ASSERT_EQUAL(n, 65535 - 32768);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.ack, nxt);
+	CU_ASSERT(sg.win >= 65535 - 1460);
+	done(s);
+}
+
 static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_idle_connected_socket_holds_no_rx_ring_until_data),
 	WT_TEST(test_tcp_idle_accepted_socket_holds_no_rx_ring_until_data),
 	WT_TEST(test_tcp_rx_ring_made_at_first_data_follows_rcvbuf_set_while_idle),
+	WT_TEST(test_tcp_window_closed_by_64k_reopens_as_the_application_reads),
 	WT_TEST_END
 };
 
