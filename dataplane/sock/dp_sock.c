@@ -106,13 +106,14 @@ set_local(struct dp_lcore *lc, void *arg)
 	return 0;
 }
 
-/* The RX ring exists before the socket is findable. */
+/* The RX ring exists before the socket is findable, unless its owner
+ * makes it at the first delivery (ops->rxq_lazy). */
 int
 dp_sock_bind_locked(struct dp_sock *s, const struct dp_addr *a,
 		const struct dp_addr *peer)
 {
 	struct local_req r = { .s = s, .a = *a };
-	int ret = dp_sock_rxq_init(s);
+	int ret = s->ops->rxq_lazy ? 0 : dp_sock_rxq_init(s);
 
 	if (ret == 0)
 		ret = dp_demux_bind(s, a, peer, &r.a.port);

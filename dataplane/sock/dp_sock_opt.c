@@ -106,6 +106,10 @@ dp_sock_set_opt(struct dp_sock *s, enum dp_opt opt, int64_t v)
 			goto out;
 	}
 	ret = dp_sock_owner_call(s, store, &r);
+	/* A lazy receive ring its owner made meanwhile, from the old
+	 * size, grows too (a no-op when it holds enough). */
+	if (ret == 0 && opt == DP_OPT_RCVBUF)
+		ret = dp_sock_rxq_grow(s, (uint32_t)r.v);
 	if (ret == -ENOPROTOOPT) {
 		struct dp_optval ov = { .v = v };
 

@@ -17,6 +17,10 @@
  * exceptions, each because the other side is the one that knows:
  *   - the rings' contents and the byte and frame counts that go with
  *     them: producers and consumers on both sides (MP/MC rings, atomics);
+ *   - a lazy receive ring (ops->rxq_lazy): its owner lcore makes the
+ *     first ring (r[0], n, prod) at the first delivery; application
+ *     threads read it after an acquire load of prod or n, and grow it
+ *     only once prod is set (dp_sock_ring.c);
  *   - the wake-up words (seq, waiters, interrupted): whoever blocks or
  *     wakes;
  *   - so_error: set by the lcore that received the ICMP error, taken by
@@ -157,6 +161,10 @@ struct dp_sock_ops {
 			uint8_t type, uint8_t code);
 	bool input_lcore0;		/* its input runs on lcore 0 only */
 	bool input_linear;		/* its input takes one segment */
+	/* its receive ring is made by the owner lcore at the first
+	 * delivery (dp_sock_rxq_make), not at bind: a protocol whose
+	 * sockets have one owner that delivers (TCP) */
+	bool rxq_lazy;
 	/* s->timer fired (the owner lcore); still armed when s is freed,
 	 * the socket layer cancels it there */
 	void (*timer)(struct dp_sock *s);
@@ -203,7 +211,9 @@ struct dp_sock {
 	 * of the reader's copy on the critical path.
 	 */
 	struct dp_ringq rxq;		/* lcores enqueue, application
-					 * threads dequeue; made at bind */
+					 * threads dequeue; made at bind, or
+					 * (ops->rxq_lazy) by the owner at
+					 * the first delivery */
 	/* not on the delivery path */
 	struct dp_engine *eng;		/* (c) */
 	const struct dp_sock_ops *ops;	/* (c) its protocol */
@@ -343,6 +353,7 @@ struct rte_ring *dp_sock_ring_new(const struct dp_engine *eng, uint32_t bytes,
 		unsigned int flags);
 void dp_sock_ring_free(struct dp_engine *eng, struct rte_ring *r);
 int dp_sock_rxq_init(struct dp_sock *s);
+struct rte_ring *dp_sock_rxq_make(struct dp_sock *s);
 int dp_sock_rxq_grow(struct dp_sock *s, uint32_t bytes);
 void dp_sock_rxq_drain(struct dp_sock *s);
 int dp_sock_txq_init(struct dp_sock *s);

@@ -113,7 +113,7 @@ ringq_init(struct dp_engine *eng, struct dp_ringq *q, uint32_t bytes,
 {
 	struct rte_ring *r;
 
-	if (q->prod != NULL)
+	if (__atomic_load_n(&q->prod, __ATOMIC_ACQUIRE) != NULL)
 		return 0;
 	r = dp_sock_ring_new(eng, bytes, flags);
 	if (r == NULL)
@@ -137,12 +137,16 @@ static int
 ringq_grow(struct dp_sock *s, struct dp_ringq *q, uint32_t bytes,
 		unsigned int flags, void (*grace)(struct dp_sock *))
 {
-	uint8_t n = q->n;
-	struct rte_ring *r;
+	/* prod before n: a lazy receive ring's owner (dp_sock_rxq_make)
+	 * stores n, then prod. */
+	struct rte_ring *r = __atomic_load_n(&q->prod, __ATOMIC_ACQUIRE);
+	uint8_t n;
 
-	if (q->prod == NULL || n == DP_RINGQ_MAX ||
-			slots_for(s->eng, bytes) <=
-			rte_ring_get_capacity(q->prod))
+	if (r == NULL)
+		return 0;
+	n = __atomic_load_n(&q->n, __ATOMIC_ACQUIRE);
+	if (n == DP_RINGQ_MAX || slots_for(s->eng, bytes) <=
+			rte_ring_get_capacity(r))
 		return 0;
 	r = dp_sock_ring_new(s->eng, bytes, flags);
 	if (r == NULL)
@@ -215,6 +219,24 @@ int
 dp_sock_rxq_init(struct dp_sock *s)
 {
 	return ringq_init(s->eng, &s->rxq, s->rcvbuf, RX_RING_FLAGS);
+}
+
+/*
+ * The owner lcore, at its protocol's first delivery to s (ops->rxq_lazy):
+ * the first receive ring, sized by SO_RCVBUF as it is then. An idle
+ * connection holds none; the ring was most of its memory. The owner
+ * writes r[0], n and prod (ringq_init's order), which only it does while
+ * prod is NULL; application threads look at the ring only after an
+ * acquire load of prod or n, and grow it (s->lock) only once prod is
+ * set. NULL: no memory for it (the caller drops, as when it is full).
+ */
+struct rte_ring *
+dp_sock_rxq_make(struct dp_sock *s)
+{
+	if (ringq_init(s->eng, &s->rxq, __atomic_load_n(&s->rcvbuf,
+			__ATOMIC_RELAXED), RX_RING_FLAGS) != 0)
+		return NULL;
+	return s->rxq.prod;
 }
 
 /* s->lock held. */

@@ -46,8 +46,9 @@
  *     segment's payload behind fresh headers (never handing the NIC an
  *     mbuf it may still hold when we retransmit), frees on ACK.
  *   receive: the owner trims in-order payload to the window, strips the
- *     headers and enqueues the mbuf on s->rxq (s->rx_bytes_q counts
- *     bytes); out-of-order segments are held (oq_*, sorted, bounded by
+ *     headers and enqueues the mbuf on s->rxq (made by the owner at the
+ *     first delivery, so an idle connection holds no ring; s->rx_bytes_q
+ *     counts bytes); out-of-order segments are held (oq_*, sorted, bounded by
  *     DP_TCP_OOO_MAX and the window) and move on when the hole fills.
  *     The application thread dequeues onto its own list and reads bytes
  *     from it with an offset; when the space it freed would open the

@@ -13,7 +13,8 @@
 
 #include "dp_tcp.h"
 
-/* A socket for a future child, its RX ring made (application thread). */
+/* A socket for a future child (application thread); its RX ring is
+ * made by its owner at its first data (dp_tcp_deliver). */
 static struct dp_sock *
 spare_new(struct dp_sock *ls)
 {
@@ -22,10 +23,6 @@ spare_new(struct dp_sock *ls)
 	if (dp_sock_create(IPPROTO_TCP, &c) != 0)
 		return NULL;
 	c->flags |= DP_SOCK_F_CHILD;	/* nobody else sees it yet */
-	if (dp_sock_rxq_init(c) != 0) {
-		dp_sock_close(c, DP_CLOSE_ABORT);
-		return NULL;
-	}
 	RTE_SET_USED(ls);
 	return c;
 }

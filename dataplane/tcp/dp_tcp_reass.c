@@ -25,17 +25,20 @@ dp_tcp_seg_take(struct dp_tcp_seg *sg)
 	return m;
 }
 
-/* Payload onto the application's ring; false if it has no room. */
+/* Payload onto the application's ring (made by the first delivery: an
+ * idle connection holds none); false if it has no room. */
 bool
 dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct rte_mbuf *m)
 {
 	struct dp_sock *s = tp->s;
+	struct rte_ring *r = __atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE);
 	uint32_t len = m->data_len;
 
+	if (unlikely(r == NULL) && (r = dp_sock_rxq_make(s)) == NULL)
+		return false;
 	__atomic_fetch_add(&s->rx_bytes_q, len, __ATOMIC_ACQ_REL);
-	if (rte_ring_enqueue(__atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE),
-			m) != 0) {
+	if (rte_ring_enqueue(r, m) != 0) {
 		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
 		return false;
 	}

@@ -272,9 +272,14 @@ tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 static void
 rx_pull(struct dp_sock *s, struct dp_tcp_pcb *tp)
 {
-	struct rte_ring *r = dp_ringq_head(&s->rxq);
+	struct rte_ring *r;
 	struct rte_mbuf *m;
 
+	/* The owner makes the ring at the first delivery: nothing to
+	 * look at before it published it. */
+	if (__atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE) == NULL)
+		return;
+	r = dp_ringq_head(&s->rxq);
 	while (r != NULL && rte_ring_dequeue(r, (void **)&m) == 0) {
 		uint16_t len = m->data_len;
 		struct rte_mbuf *t = tp->r_tail;
@@ -800,6 +805,7 @@ const struct dp_sock_ops dp_tcp_ops = {
 	.input = dp_tcp_input,
 	.ctlinput = dp_tcp_ctlinput,
 	.input_linear = true,
+	.rxq_lazy = true,
 	.timer = dp_tcp_timer,
 	.drained = tcp_drained,
 	.detach = dp_tcp_detach,

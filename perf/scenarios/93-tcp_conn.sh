@@ -6,9 +6,10 @@
 # TCP_CONNS or the first limit hit. Wrappers: perf/lib/run_tcp.sh.
 
 SINGLE_CORE+=" tcp_conn_kernel tcp_conn_kernel_rst"
-# TCP_CONNS connections, both ends (~21.4 kB of hugepages the pair) plus
-# the pools and the listeners' spares; 2 MB pages.
-PAGES=$((PAGES + TCP_CONNS * 24 / 2048 + 128))
+# TCP_CONNS connections, both ends (~3.7 kB of hugepages the idle pair:
+# no RX ring before the first data) plus the pools and the listeners'
+# spares; 2 MB pages.
+PAGES=$((PAGES + TCP_CONNS * 6 / 2048 + 128))
 
 s_tcp_conn() {
 	local pin="app thread CPU0, lcore CPU1" n=$TCP_CONN_ITERS
