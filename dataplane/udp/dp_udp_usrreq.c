@@ -354,8 +354,9 @@ copy_chain_to(const struct dp_iov *iov, unsigned int n,
 	return done;
 }
 
-/* Copy m out (not taken: the caller pops it unless peeking). */
-static long
+/* Copy m out (not taken: the caller pops it unless peeking). Inline:
+ * a call's saves and restores cost as much as the rest of it. */
+static __rte_always_inline long
 take(struct rte_mbuf *m, const struct dp_iov *iov, unsigned int niov,
 		struct dp_rx_meta *meta)
 {
@@ -386,52 +387,71 @@ take(struct rte_mbuf *m, const struct dp_iov *iov, unsigned int niov,
 	return got < len ? -EMSGSIZE : (long)got;
 }
 
-/*
- * Datagrams come out of the socket's batch (dp_sock_rxc.c), refilled
- * from rxq a whole ring access at a time; a peek looks at the batch's
- * first without taking it.
- */
-long
-dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+/* One datagram out of s's batch (dp_sock_rxc.c), refilled from rxq a
+ * whole ring access at a time; a peek leaves it there. -EAGAIN: none. */
+static __rte_always_inline long
+recv_one(struct dp_sock *s, struct dp_rxc *c, const struct dp_iov *iov,
+		unsigned int niov, struct dp_rx_meta *meta, int flags)
+{
+	struct rte_mbuf *m;
+	long ret = -EAGAIN;
+
+	dp_rxc_lock(c);
+	m = dp_rxc_first(s, c);
+	if (m != NULL) {
+		ret = take(m, iov, niov, meta);
+		if (!(flags & DP_F_PEEK))
+			dp_rxc_pop(s, c, dp_mbuf_priv(m)->dgram_len);
+	}
+	dp_rxc_unlock(c);
+	return ret;
+}
+
+/* Everything but a datagram ready to take: errors, shutdown, waiting. */
+static __rte_noinline long
+recv_slow(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		struct dp_rx_meta *meta, int flags)
 {
 	uint32_t rcvtimeo = __atomic_load_n(&s->rcvtimeo_ms,
 		__ATOMIC_RELAXED);
-	struct dp_rxc *c = s->rxc;
-	struct rte_mbuf *m;
 	long ret;
 	int err;
 
-	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
-		return -EINVAL;
 	for (;;) {
 		if (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
 				DP_SOCK_F_SHUT_RD)
 			return -ESHUTDOWN;
-		/* The common case reads it and calls nothing. */
-		if (unlikely(__atomic_load_n(&s->so_error,
-				__ATOMIC_RELAXED) != 0)) {
-			err = dp_sock_take_error(s);
-			if (err != 0)
-				return -err;
-		}
-		dp_rxc_lock(c);
-		m = dp_rxc_first(s, c);
-		if (m != NULL) {
-			ret = take(m, iov, niov, meta);
-			if (!(flags & DP_F_PEEK))
-				dp_rxc_pop(s, c, dp_mbuf_priv(m)->dgram_len);
-			dp_rxc_unlock(c);
+		err = dp_sock_take_error(s);
+		if (err != 0)
+			return -err;
+		ret = recv_one(s, s->rxc, iov, niov, meta, flags);
+		if (ret != -EAGAIN || (flags & DP_F_NONBLOCK))
 			return ret;
-		}
-		dp_rxc_unlock(c);
-		if (flags & DP_F_NONBLOCK)
-			return -EAGAIN;
 		err = dp_sock_wait(s, DP_EV_READ | DP_EV_ERROR,
 			rcvtimeo == 0 ? -1 : (int64_t)rcvtimeo * 1000);
 		if (err != 0)
 			return err;
 	}
+}
+
+/* The common case inline: neither shut down nor an error pending, a
+ * datagram there or a non-blocking call. */
+long
+dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		struct dp_rx_meta *meta, int flags)
+{
+	long ret;
+
+	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
+		return -EINVAL;
+	if (likely(!(__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
+			DP_SOCK_F_SHUT_RD) &&
+			__atomic_load_n(&s->so_error, __ATOMIC_RELAXED) == 0)) {
+		ret = recv_one(s, s->rxc, iov, niov, meta, flags);
+		if (ret != -EAGAIN || (flags & DP_F_NONBLOCK))
+			return ret;
+	}
+	return recv_slow(s, iov, niov, meta, flags);
 }
 
 static bool
