@@ -43,20 +43,10 @@ put_n(unsigned int first, unsigned int n)
 static void
 expect(struct dp_sock *s, unsigned int i, int flags)
 {
-	char buf[64], want[16];
-	int n = snprintf(want, sizeof(want), "d%03u", i);
+	char want[16];
 
-	memset(buf, 0, sizeof(buf));
-	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, flags), n);
-	CU_ASSERT_STRING_EQUAL(buf, want);
-}
-
-static void
-expect_empty(struct dp_sock *s)
-{
-	char buf[64];
-
-	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), -EAGAIN);
+	snprintf(want, sizeof(want), "d%03u", i);
+	ut_expect_dgram(s, want, flags);
 }
 
 /* Peek then receive each datagram of more than a batch: the peek sees
@@ -75,7 +65,7 @@ test_udp_rxc_peek_then_recv_across_a_batch_boundary(void)
 		expect(s, i, DP_F_PEEK);
 		expect(s, i, 0);
 	}
-	expect_empty(s);
+	ut_expect_empty(s);
 	CU_ASSERT_EQUAL(dp_sock_rx_bytes(s), 0);
 	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base);
 	dp_sock_close(s, DP_CLOSE_ABORT);
@@ -120,7 +110,7 @@ test_udp_rxc_rcvbuf_bounds_ring_and_batch_together(void)
 	CU_ASSERT_EQUAL(st.drop_rx_full, 4);
 	for (unsigned int i = 1; i < 4; i++)
 		expect(s, i, 0);
-	expect_empty(s);
+	ut_expect_empty(s);
 	CU_ASSERT_EQUAL(dp_sock_rx_bytes(s), 0);
 	/* The batch used up: room for 4 again. */
 	put_n(8, 5);
@@ -130,7 +120,7 @@ test_udp_rxc_rcvbuf_bounds_ring_and_batch_together(void)
 	CU_ASSERT_EQUAL(dp_sock_rx_bytes(s), 16);
 	for (unsigned int i = 8; i < 12; i++)
 		expect(s, i, 0);
-	expect_empty(s);
+	ut_expect_empty(s);
 	dp_sock_close(s, DP_CLOSE_ABORT);
 }
 
@@ -170,7 +160,7 @@ test_udp_rxc_truncated_datagram_is_consumed_from_the_batch(void)
 	CU_ASSERT_EQUAL(memcmp(buf, "d0", 2), 0);
 	CU_ASSERT_EQUAL(dp_sock_rx_bytes(s), 4);
 	expect(s, 2, 0);
-	expect_empty(s);
+	ut_expect_empty(s);
 	dp_sock_close(s, DP_CLOSE_ABORT);
 }
 
@@ -196,7 +186,7 @@ test_udp_rxc_connect_filters_the_batch_and_the_ring(void)
 	for (unsigned int i = 2; i < n; i += 2, kept++)
 		expect(s, i, 0);
 	CU_ASSERT_EQUAL(kept, n / 2 - 1);
-	expect_empty(s);
+	ut_expect_empty(s);
 	CU_ASSERT_EQUAL(dp_sock_rx_bytes(s), 0);
 	dp_sock_close(s, DP_CLOSE_ABORT);
 }
