@@ -17,6 +17,8 @@
  * exceptions, each because the other side is the one that knows:
  *   - the rings' contents and the byte and frame counts that go with
  *     them: producers and consumers on both sides (MP/MC rings, atomics);
+ *   - a datagram socket's receive batch (struct dp_rxc): its receivers,
+ *     one at a time under its lock;
  *   - the wake-up words (seq, waiters, interrupted): whoever blocks or
  *     wakes;
  *   - so_error: set by the lcore that received the ICMP error, taken by
@@ -51,7 +53,8 @@
  *   app send -> proto send -> s->txq (MP) -> doorbell -> owner lcore
  *            -> dp_sock_tx_poll -> dp_ip_output_try -> port
  *   port -> lcore -> proto input -> dp_demux_lookup (rte_hash, RCU
- *        groups) -> s->rxq (MP: any lcore) -> app recv (MC)
+ *        groups) -> s->rxq (MP: any lcore) -> app recv (MC; datagrams:
+ *        a batch per ring access into s->rxc, dp_sock_rxc.c)
  */
 #ifndef _DP_SOCK_PRIV_H_
 #define _DP_SOCK_PRIV_H_
@@ -60,6 +63,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include <rte_atomic.h>
 #include <rte_hash.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
@@ -438,14 +442,16 @@ size_t dp_rxc_bytes(struct dp_sock *s, struct dp_rxc *c);
 /*
  * Something to receive on s, in its rings or its batch. The rings are
  * read first: a refill publishes avail before it releases the ring's
- * entries, so a reader that sees them gone sees them cached.
+ * entries, so a reader that sees them gone sees them cached. The ring's
+ * tails are plain loads: rte_smp_rmb keeps avail's after them (not a
+ * fence, which TSan does not take).
  */
 static inline bool
 dp_sock_rx_pending(struct dp_sock *s)
 {
 	if (dp_ringq_pending(&s->rxq))
 		return true;
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	rte_smp_rmb();
 	return s->rxc != NULL &&
 		__atomic_load_n(&s->rxc->avail, __ATOMIC_ACQUIRE) != 0;
 }

@@ -6,7 +6,8 @@
  * counters of what went to a multicast group.
  *
  *   dp_sock_send -> dp_udp_send -> build -> s->txq -> owner lcore
- *   dp_sock_recv -> dp_udp_recv <- s->rxq (dp_sock_ring.c)
+ *   dp_sock_recv -> dp_udp_recv <- s->rxc batch (dp_sock_rxc.c)
+ *                                  <- s->rxq (dp_sock_ring.c)
  *
  * Datagrams larger than the MTU are sent as IPv4 fragments (RFC 791).
  */
