@@ -347,6 +347,8 @@ struct rte_mbuf *dp_mcache_alloc(struct dp_engine *eng);
 int dp_mcache_alloc_bulk(struct dp_engine *eng, struct rte_mbuf **m,
 		unsigned int n);
 void dp_mcache_free(struct dp_engine *eng, struct rte_mbuf *m);
+void dp_mcache_free_bulk(struct dp_engine *eng, struct rte_mbuf **m,
+		unsigned int n);
 void dp_mcache_flush_all(struct dp_engine *eng);
 unsigned int dp_mcache_held(const struct dp_engine *eng);
 

@@ -177,6 +177,36 @@ dp_mcache_free(struct dp_engine *eng, struct rte_mbuf *m)
 			cache_get(eng));
 }
 
+/* The same for n of them, one cache look-up and one put for those of
+ * one segment whose last reference this was. */
+void
+dp_mcache_free_bulk(struct dp_engine *eng, struct rte_mbuf **m,
+		unsigned int n)
+{
+	struct rte_mempool_cache *c = cache_get(eng);
+	struct rte_mbuf *put[64];
+	unsigned int k = 0;
+
+	DP_TSAN_RELEASE(eng->mp);
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_mbuf *seg;
+
+		if (unlikely(m[i]->next != NULL)) {
+			free_chain(eng, m[i]);
+			continue;
+		}
+		seg = rte_pktmbuf_prefree_seg(m[i]);
+		if (seg != NULL)
+			put[k++] = seg;
+		if (k == RTE_DIM(put)) {
+			rte_mempool_generic_put(eng->mp, (void **)put, k, c);
+			k = 0;
+		}
+	}
+	if (k != 0)
+		rte_mempool_generic_put(eng->mp, (void **)put, k, c);
+}
+
 /* Tests and fuzzers, with no other thread using the engine: mbufs free
  * but sitting in caches (the pool counts them in use). */
 unsigned int

@@ -318,7 +318,7 @@ dp_sock_ready(struct dp_sock *s)
 		ev |= DP_EV_WRITE;
 	if (__atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0)
 		ev |= DP_EV_ERROR | DP_EV_READ;
-	if (dp_ringq_pending(&s->rxq))
+	if (dp_sock_rx_pending(s))
 		ev |= DP_EV_READ;
 	if (dp_sock_tx_room(s, 1, 1))
 		ev |= DP_EV_WRITE;
@@ -333,6 +333,8 @@ dp_sock_ready(struct dp_sock *s)
 size_t
 dp_sock_rx_bytes(struct dp_sock *s)
 {
+	if (s->rxc != NULL)
+		return dp_rxc_bytes(s, s->rxc);
 	return (size_t)__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE);
 }
 
@@ -467,10 +469,17 @@ dp_sock_close(struct dp_sock *s, enum dp_close_mode mode)
 	dp_demux_unbind(s);
 	rte_spinlock_unlock(&s->lock);
 	dp_sock_interrupt(s);
-	/* What was received and never read is discarded. */
+	/* What was received and never read is discarded; a receiver still
+	 * inside (interrupted above) finishes its datagram first. */
+	if (s->rxc != NULL)
+		dp_rxc_lock(s->rxc);
 	dp_sock_count_unread(s);
+	if (s->rxc != NULL)
+		dp_rxc_drain(s, s->rxc, false);
 	dp_sock_rxq_drain(s);
 	__atomic_store_n(&s->rx_bytes_q, 0, __ATOMIC_RELAXED);
+	if (s->rxc != NULL)
+		dp_rxc_unlock(s->rxc);
 	/* An abortive close must stop the owner sending what is queued;
 	 * a socket that never sent has no TX ring and nothing to stop.
 	 * Before it is an orphan: from then on any thread's reap may free

@@ -21,6 +21,8 @@
  *     first ring (r[0], n, prod) at the first delivery; application
  *     threads read it after an acquire load of prod or n, and grow it
  *     only once prod is set (dp_sock_ring.c);
+ *   - a datagram socket's receive batch (struct dp_rxc): its receivers,
+ *     one at a time under its lock;
  *   - the wake-up words (seq, waiters, interrupted): whoever blocks or
  *     wakes;
  *   - so_error: set by the lcore that received the ICMP error, taken by
@@ -55,7 +57,8 @@
  *   app send -> proto send -> s->txq (MP) -> doorbell -> owner lcore
  *            -> dp_sock_tx_poll -> dp_ip_output_try -> port
  *   port -> lcore -> proto input -> dp_demux_lookup (rte_hash, RCU
- *        groups) -> s->rxq (MP: any lcore) -> app recv (MC)
+ *        groups) -> s->rxq (MP: any lcore) -> app recv (MC; datagrams:
+ *        a batch per ring access into s->rxc, dp_sock_rxc.c)
  */
 #ifndef _DP_SOCK_PRIV_H_
 #define _DP_SOCK_PRIV_H_
@@ -64,6 +67,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include <rte_atomic.h>
 #include <rte_hash.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
@@ -106,6 +110,24 @@ struct dp_ringq {
 };
 
 struct dp_sock;
+
+#define DP_RXC_BATCH		32	/* datagrams per receive ring access */
+
+/*
+ * A datagram socket's receiving side: a batch of datagrams its consumer
+ * took off rxq with one ring access, served one receive at a time
+ * (dp_sock_rxc.c). Key: (r) under lock; (a) written under lock, read
+ * atomically by anyone.
+ */
+struct dp_rxc {
+	rte_spinlock_t lock;		/* one consumer at a time; never held
+					 * across a wait */
+	uint32_t avail;			/* (a) cached, not yet taken */
+	uint16_t head, n;		/* (r) next to take; cached */
+	uint64_t taken;			/* (a) bytes taken from the batch,
+					 * still counted in rx_bytes_q */
+	struct rte_mbuf *m[DP_RXC_BATCH]; /* (r) */
+};
 
 /* An option's value: an integer, or a multicast membership change. */
 struct dp_optval {
@@ -215,6 +237,8 @@ struct dp_sock {
 					 * (ops->rxq_lazy) by the owner at
 					 * the first delivery */
 	/* not on the delivery path */
+	struct dp_rxc *rxc;		/* (c) the receive batch, NULL: the
+					 * protocol reads rxq itself (TCP) */
 	struct dp_engine *eng;		/* (c) */
 	const struct dp_sock_ops *ops;	/* (c) its protocol */
 	struct dp_lcore *owner;		/* (o, s->lock) drains txq; handed
@@ -377,6 +401,70 @@ dp_ringq_head(struct dp_ringq *q)
 	if (likely(c >= __atomic_load_n(&q->sealed, __ATOMIC_ACQUIRE)))
 		return q->r[c];
 	return dp_ringq_advance(q, c);
+}
+
+/* dp_sock_rxc.c (application threads, c->lock held unless said) */
+static inline void
+dp_rxc_lock(struct dp_rxc *c)
+{
+	rte_spinlock_lock(&c->lock);
+}
+
+static inline void
+dp_rxc_unlock(struct dp_rxc *c)
+{
+	rte_spinlock_unlock(&c->lock);
+}
+
+/* The slow halves of dp_rxc_first and dp_rxc_pop. */
+struct rte_mbuf *dp_rxc_refill(struct dp_sock *s, struct dp_rxc *c);
+void dp_rxc_done(struct dp_sock *s, struct dp_rxc *c);
+
+/* The oldest datagram not yet taken (the batch refilled from rxq if it
+ * was used up), or NULL: nothing queued. Not taken. Inline, as
+ * dp_rxc_pop: every receive pays them, a refill once per batch. */
+static inline struct rte_mbuf *
+dp_rxc_first(struct dp_sock *s, struct dp_rxc *c)
+{
+	if (likely(c->head < c->n))
+		return c->m[c->head];
+	return dp_rxc_refill(s, c);
+}
+
+/* Take the first datagram (len payload bytes); the batch used up, its
+ * bytes leave rx_bytes_q and its mbufs are freed. */
+static inline void
+dp_rxc_pop(struct dp_sock *s, struct dp_rxc *c, uint32_t len)
+{
+	c->head++;
+	__atomic_store_n(&c->taken, c->taken + len, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->avail, (uint32_t)(c->n - c->head),
+		__ATOMIC_RELEASE);
+	if (c->head == c->n)
+		dp_rxc_done(s, c);
+}
+void dp_rxc_filter(struct dp_sock *s, struct dp_rxc *c,
+		bool (*keep)(struct rte_mbuf *m, uint64_t arg),
+		uint64_t arg);
+void dp_rxc_drain(struct dp_sock *s, struct dp_rxc *c, bool count);
+/* Payload bytes queued and not yet taken (takes c->lock). */
+size_t dp_rxc_bytes(struct dp_sock *s, struct dp_rxc *c);
+
+/*
+ * Something to receive on s, in its rings or its batch. The rings are
+ * read first: a refill publishes avail before it releases the ring's
+ * entries, so a reader that sees them gone sees them cached. The ring's
+ * tails are plain loads: rte_smp_rmb keeps avail's after them (not a
+ * fence, which TSan does not take).
+ */
+static inline bool
+dp_sock_rx_pending(struct dp_sock *s)
+{
+	if (dp_ringq_pending(&s->rxq))
+		return true;
+	rte_smp_rmb();
+	return s->rxc != NULL &&
+		__atomic_load_n(&s->rxc->avail, __ATOMIC_ACQUIRE) != 0;
 }
 
 /* dp_sock_flow.c */

@@ -119,6 +119,8 @@ dp_sock_count_unread(struct dp_sock *s)
 
 	for (uint8_t i = 0; i < s->rxq.n; i++)
 		n += rte_ring_count(s->rxq.r[i]);
+	if (s->rxc != NULL)
+		n += __atomic_load_n(&s->rxc->avail, __ATOMIC_ACQUIRE);
 	if (n != 0)
 		__atomic_fetch_add(&s->st.drop_unread, n, __ATOMIC_RELAXED);
 }
@@ -150,6 +152,8 @@ sock_free(struct dp_sock *s)
 		__ATOMIC_RELAXED), __ATOMIC_RELAXED);
 	DP_SOCK_STATS_FOREACH(DP_SOCK_STAT_ADD)
 #undef DP_SOCK_STAT_ADD
+	if (s->rxc != NULL)
+		dp_rxc_drain(s, s->rxc, false);
 	if (s->ops->free != NULL)
 		s->ops->free(s);
 	dp_sock_rings_free(s);

@@ -21,7 +21,7 @@ sock_info(struct dp_sock *s, bool orphan, struct dp_sock_info *out)
 	out->peer.port = (uint16_t)peer;
 	out->orphan = orphan;
 	out->idle = dp_sock_tx_idle(s);
-	out->rx_queued = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_RELAXED);
+	out->rx_queued = dp_sock_rx_bytes(s);
 	out->tx_queued = __atomic_load_n(&s->tx_bytes_q, __ATOMIC_RELAXED);
 	dp_sock_stats_get(s, &out->st);
 }

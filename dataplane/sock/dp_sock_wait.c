@@ -98,7 +98,7 @@ one_ready(void *arg)
 		return (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
 			DP_SOCK_F_SHUT_RD) ||
 			__atomic_load_n(&s->so_error, __ATOMIC_ACQUIRE) != 0 ||
-			dp_ringq_pending(&s->rxq);
+			dp_sock_rx_pending(s);
 	return (dp_sock_ready(s) & w->events) != 0;
 }
 

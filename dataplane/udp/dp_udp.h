@@ -22,6 +22,9 @@ struct dp_udp_pcb {
 	bool connreset;			/* (a) SIO_UDP_CONNRESET */
 	struct dp_mc_sock *mc;		/* groups joined: the multicast
 					 * table's lock (dp_mcast.c) */
+	/* the receivers' batch (s->rxc): a line of its own, away from
+	 * what lcores read per datagram */
+	struct dp_rxc rxc __rte_cache_aligned;
 };
 
 static inline struct dp_udp_pcb *

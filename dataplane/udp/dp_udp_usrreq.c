@@ -6,7 +6,8 @@
  * counters of what went to a multicast group.
  *
  *   dp_sock_send -> dp_udp_send -> build -> s->txq -> owner lcore
- *   dp_sock_recv -> dp_udp_recv <- s->rxq (dp_sock_ring.c)
+ *   dp_sock_recv -> dp_udp_recv <- s->rxc batch (dp_sock_rxc.c)
+ *                                  <- s->rxq (dp_sock_ring.c)
  *
  * Datagrams larger than the MTU are sent as IPv4 fragments (RFC 791).
  */
@@ -17,7 +18,6 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
-#include <rte_ring_peek.h>
 #include <rte_udp.h>
 
 #include "dp_mcast.h"
@@ -355,15 +355,26 @@ copy_chain_to(const struct dp_iov *iov, unsigned int n,
 	return done;
 }
 
-static long
-take(struct dp_sock *s, struct rte_mbuf *m, const struct dp_iov *iov,
-		unsigned int niov, struct dp_rx_meta *meta, bool peek)
+/* Copy m out (not taken: the caller pops it unless peeking). Inline:
+ * a call's saves and restores cost as much as the rest of it. */
+static __rte_always_inline long
+take(struct rte_mbuf *m, const struct dp_iov *iov, unsigned int niov,
+		struct dp_rx_meta *meta)
 {
 	const struct dp_mbuf_priv *p = dp_mbuf_priv(m);
-	size_t len = p->dgram_len;
-	size_t got = likely(m->next == NULL) ? copy_to(iov, niov,
-		rte_pktmbuf_mtod(m, uint8_t *), len) :
-		copy_chain_to(iov, niov, m, len);
+	size_t len = p->dgram_len, got;
+
+	/* One buffer that holds it: the common case, without the loop. */
+	if (likely(m->next == NULL && niov == 1 && iov[0].len >= len)) {
+		got = len;
+		if (len != 0)
+			memcpy(iov[0].base, rte_pktmbuf_mtod(m, uint8_t *),
+				len);
+	} else if (m->next == NULL) {
+		got = copy_to(iov, niov, rte_pktmbuf_mtod(m, uint8_t *), len);
+	} else {
+		got = copy_chain_to(iov, niov, m, len);
+	}
 
 	if (meta != NULL) {
 		meta->from.ip = rte_be_to_cpu_32(p->addr);
@@ -374,26 +385,39 @@ take(struct dp_sock *s, struct rte_mbuf *m, const struct dp_iov *iov,
 		meta->full_len = len;
 		meta->rx_tsc = p->rx_tsc;
 	}
-	if (!peek) {
-		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
-		dp_mcache_free(s->eng, m);
-	}
 	return got < len ? -EMSGSIZE : (long)got;
 }
 
-long
-dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+/* One datagram out of s's batch (dp_sock_rxc.c), refilled from rxq a
+ * whole ring access at a time; a peek leaves it there. -EAGAIN: none. */
+static __rte_always_inline long
+recv_one(struct dp_sock *s, struct dp_rxc *c, const struct dp_iov *iov,
+		unsigned int niov, struct dp_rx_meta *meta, int flags)
+{
+	struct rte_mbuf *m;
+	long ret = -EAGAIN;
+
+	dp_rxc_lock(c);
+	m = dp_rxc_first(s, c);
+	if (m != NULL) {
+		ret = take(m, iov, niov, meta);
+		if (!(flags & DP_F_PEEK))
+			dp_rxc_pop(s, c, dp_mbuf_priv(m)->dgram_len);
+	}
+	dp_rxc_unlock(c);
+	return ret;
+}
+
+/* Everything but a datagram ready to take: errors, shutdown, waiting. */
+static __rte_noinline long
+recv_slow(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		struct dp_rx_meta *meta, int flags)
 {
 	uint32_t rcvtimeo = __atomic_load_n(&s->rcvtimeo_ms,
 		__ATOMIC_RELAXED);
-	struct rte_ring *r;
-	struct rte_mbuf *m;
 	long ret;
 	int err;
 
-	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
-		return -EINVAL;
 	for (;;) {
 		if (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
 				DP_SOCK_F_SHUT_RD)
@@ -401,28 +425,43 @@ dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		err = dp_sock_take_error(s);
 		if (err != 0)
 			return -err;
-		r = dp_ringq_head(&s->rxq);
-		if (flags & DP_F_PEEK) {
-			/* HTS consumers may look without taking. Only a
-			 * start that got the entry may be finished: an
-			 * empty one holds nothing, and its finish would
-			 * release the head another consumer holds. */
-			if (rte_ring_dequeue_bulk_start(r, (void **)&m, 1,
-					NULL) == 1) {
-				ret = take(s, m, iov, niov, meta, true);
-				rte_ring_dequeue_finish(r, 0);
-				return ret;
-			}
-		} else if (rte_ring_dequeue(r, (void **)&m) == 0) {
-			return take(s, m, iov, niov, meta, false);
-		}
-		if (flags & DP_F_NONBLOCK)
-			return -EAGAIN;
+		ret = recv_one(s, s->rxc, iov, niov, meta, flags);
+		if (ret != -EAGAIN || (flags & DP_F_NONBLOCK))
+			return ret;
 		err = dp_sock_wait(s, DP_EV_READ | DP_EV_ERROR,
 			rcvtimeo == 0 ? -1 : (int64_t)rcvtimeo * 1000);
 		if (err != 0)
 			return err;
 	}
+}
+
+/* The common case inline: neither shut down nor an error pending, a
+ * datagram there or a non-blocking call. */
+long
+dp_udp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
+		struct dp_rx_meta *meta, int flags)
+{
+	long ret;
+
+	if (!__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE))
+		return -EINVAL;
+	if (likely(!(__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
+			DP_SOCK_F_SHUT_RD) &&
+			__atomic_load_n(&s->so_error, __ATOMIC_RELAXED) == 0)) {
+		ret = recv_one(s, s->rxc, iov, niov, meta, flags);
+		if (ret != -EAGAIN || (flags & DP_F_NONBLOCK))
+			return ret;
+	}
+	return recv_slow(s, iov, niov, meta, flags);
+}
+
+static bool
+from_peer(struct rte_mbuf *m, uint64_t peer)
+{
+	const struct dp_mbuf_priv *p = dp_mbuf_priv(m);
+
+	return ((uint64_t)rte_be_to_cpu_32(p->addr) << 16 |
+		rte_be_to_cpu_16(p->port)) == peer;
 }
 
 /* Keep only datagrams from the new peer (connect's contract). */
@@ -438,9 +477,7 @@ filter_ring(struct dp_sock *s, struct rte_ring *r, uint64_t peer)
 		if (rte_ring_dequeue(r, (void **)&m) != 0)
 			break;
 		p = dp_mbuf_priv(m);
-		if (((uint64_t)rte_be_to_cpu_32(p->addr) << 16 |
-				rte_be_to_cpu_16(p->port)) == peer &&
-				rte_ring_enqueue(r, m) == 0)
+		if (from_peer(m, peer) && rte_ring_enqueue(r, m) == 0)
 			continue;
 		__atomic_fetch_sub(&s->rx_bytes_q, p->dgram_len,
 			__ATOMIC_RELAXED);
@@ -472,8 +509,12 @@ udp_connect(struct dp_sock *s, const struct dp_addr *peer, int flags)
 	dp_sock_owner_store(s, &s->peer, to, sizeof(s->peer));
 	/* Lcores that read the old peer finish their iteration first. */
 	dp_qsbr_wait(s->eng);
+	/* Receivers wait: the batch holds the oldest, the rings the rest. */
+	dp_rxc_lock(s->rxc);
+	dp_rxc_filter(s, s->rxc, from_peer, to);
 	for (uint8_t i = s->rxq.cons; i < s->rxq.n; i++)
 		filter_ring(s, s->rxq.r[i], to);
+	dp_rxc_unlock(s->rxc);
 	return 0;
 }
 
@@ -483,6 +524,8 @@ udp_init(struct dp_sock *s)
 {
 	/* Windows' default: SIO_UDP_CONNRESET on. */
 	dp_udp_pcb(s)->connreset = true;
+	rte_spinlock_init(&dp_udp_pcb(s)->rxc.lock);
+	s->rxc = &dp_udp_pcb(s)->rxc;
 	return 0;
 }
 

@@ -38,20 +38,10 @@ put(uint32_t dst, uint16_t port, char tag, unsigned int i)
 static void
 expect(struct dp_sock *s, char tag, unsigned int i)
 {
-	char buf[64], want[16];
-	int n = snprintf(want, sizeof(want), "%c%03u", tag, i);
+	char want[16];
 
-	memset(buf, 0, sizeof(buf));
-	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), n);
-	CU_ASSERT_STRING_EQUAL(buf, want);
-}
-
-static void
-expect_empty(struct dp_sock *s)
-{
-	char buf[64];
-
-	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), -EAGAIN);
+	snprintf(want, sizeof(want), "%c%03u", tag, i);
+	ut_expect_dgram(s, want, 0);
 }
 
 /* SO_RCVBUF refuses the tail of a burst: the head is queued in order,
@@ -83,7 +73,7 @@ test_udp_burst_over_rcvbuf_keeps_the_head_and_counts_the_rest(void)
 	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base + 4);
 	for (unsigned int i = 0; i < 4; i++)
 		expect(s, 'a', i);
-	expect_empty(s);
+	ut_expect_empty(s);
 	CU_ASSERT_EQUAL(dp_sock_rx_bytes(s), 0);
 	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base);
 	dp_sock_close(s, DP_CLOSE_ABORT);
@@ -105,7 +95,7 @@ test_udp_burst_to_an_empty_socket_takes_one_past_rcvbuf(void)
 	CU_ASSERT_EQUAL(st.rx_dgrams, 1);
 	CU_ASSERT_EQUAL(st.drop_rx_full, 2);
 	expect(s, 'a', 0);
-	expect_empty(s);
+	ut_expect_empty(s);
 	dp_sock_close(s, DP_CLOSE_ABORT);
 }
 
@@ -141,7 +131,7 @@ test_udp_burst_past_a_full_ring_counts_each_refusal(void)
 	CU_ASSERT_EQUAL(dp_sock_rx_bytes(s), (size_t)cap * 4);
 	for (unsigned int i = 0; i < cap; i++)
 		expect(s, 'a', i % 1000);
-	expect_empty(s);
+	ut_expect_empty(s);
 	CU_ASSERT(bursts > 1);
 	dp_sock_close(s, DP_CLOSE_ABORT);
 }
@@ -167,8 +157,8 @@ test_udp_burst_interleaved_sockets_each_keep_their_order(void)
 		expect(sa, 'a', i);
 	for (unsigned int i = 0; i < nb; i++)
 		expect(sb, 'b', i);
-	expect_empty(sa);
-	expect_empty(sb);
+	ut_expect_empty(sa);
+	ut_expect_empty(sb);
 	dp_sock_close(sa, DP_CLOSE_ABORT);
 	dp_sock_close(sb, DP_CLOSE_ABORT);
 }
@@ -206,10 +196,10 @@ test_udp_burst_fan_out_between_unicasts_keeps_arrival_order(void)
 	expect(s[0], 'u', 2);
 	expect(s[0], 'b', 3);
 	expect(s[0], 'u', 4);
-	expect_empty(s[0]);
+	ut_expect_empty(s[0]);
 	expect(s[1], 'm', 1);
 	expect(s[1], 'b', 3);
-	expect_empty(s[1]);
+	ut_expect_empty(s[1]);
 	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base);
 	for (int i = 0; i < 2; i++)
 		dp_sock_close(s[i], DP_CLOSE_ABORT);
@@ -238,7 +228,7 @@ test_udp_burst_lookup_does_not_outlive_the_burst(void)
 	ut_step();
 	for (unsigned int i = 0; i < 4; i++)
 		expect(s, 'y', i);
-	expect_empty(s);
+	ut_expect_empty(s);
 	dp_sock_close(s, DP_CLOSE_ABORT);
 }
 

@@ -294,6 +294,25 @@ ut_recv(struct dp_sock *s, void *buf, size_t len, struct dp_addr *from,
 	return dp_sock_recv(s, &iov, 1, from, full_len, flags | DP_F_NONBLOCK);
 }
 
+void
+ut_expect_dgram(struct dp_sock *s, const char *want, int flags)
+{
+	char buf[64];
+
+	memset(buf, 0, sizeof(buf));
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf) - 1, NULL, NULL, flags),
+		(long)strlen(want));
+	CU_ASSERT_STRING_EQUAL(buf, want);
+}
+
+void
+ut_expect_empty(struct dp_sock *s)
+{
+	char buf[64];
+
+	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), -EAGAIN);
+}
+
 uint16_t
 ut_udp_frame(uint8_t *buf, uint32_t src, uint16_t sport, uint32_t dst,
 		uint16_t dport, const void *payload, uint16_t n,

@@ -115,6 +115,11 @@ long ut_send(struct dp_sock *s, uint32_t ip, uint16_t port, const void *buf,
 long ut_recv(struct dp_sock *s, void *buf, size_t len, struct dp_addr *from,
 		size_t *full_len, int flags);
 
+/* The next datagram on s (flags: 0 or DP_F_PEEK) is the string want;
+ * ut_expect_empty: there is none. */
+void ut_expect_dgram(struct dp_sock *s, const char *want, int flags);
+void ut_expect_empty(struct dp_sock *s);
+
 /* Ethernet + IPv4 + UDP from the peer (src) to dst:dport, as frame_udp. */
 uint16_t ut_udp_frame(uint8_t *buf, uint32_t src, uint16_t sport,
 		uint32_t dst, uint16_t dport, const void *payload, uint16_t n,

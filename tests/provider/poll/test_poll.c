@@ -69,6 +69,42 @@ test_wsapoll_rdnorm_when_datagram_queued(void)
 	pt_close(b);
 }
 
+/* Datagrams queued together are taken off the ring by the first
+ * receive (the receiver's batch): the rest still make the socket
+ * readable to WSAPoll and select and count in FIONREAD, until the last
+ * is read. */
+static void
+test_wsapoll_and_select_see_datagrams_left_after_a_receive(void)
+{
+	struct sockaddr_in an, bn;
+	SOCKET a = poll_udp(&an), b = poll_udp(&bn);
+	struct timeval tv = { 0, 0 };
+	WSAPOLLFD p;
+	double t0 = pt_ms();
+	u_long n = 0;
+	char buf[8];
+	fd_set rd;
+
+	for (int i = 0; i < 3; i++)
+		send_to(b, &an, "ping");
+	while (n < 12 && pt_ms() - t0 < PT_WAIT_MS)
+		PT_OK(ioctlsocket(a, FIONREAD, &n));
+	CU_ASSERT_EQUAL_FATAL(n, 12);
+	for (int left = 2; left >= 0; left--) {
+		CU_ASSERT_EQUAL(recv(a, buf, sizeof(buf), 0), 4);
+		PT_OK(ioctlsocket(a, FIONREAD, &n));
+		CU_ASSERT_EQUAL(n, (u_long)left * 4);
+		p = poll_fd(a, POLLRDNORM);
+		CU_ASSERT_EQUAL(WSAPoll(&p, 1, 0), left != 0);
+		CU_ASSERT_EQUAL(p.revents, left != 0 ? POLLRDNORM : 0);
+		FD_ZERO(&rd);
+		FD_SET(a, &rd);
+		CU_ASSERT_EQUAL(select(0, &rd, NULL, NULL, &tv), left != 0);
+	}
+	pt_close(a);
+	pt_close(b);
+}
+
 /* Writable is POLLWRNORM, reported only when asked for. */
 static void
 test_wsapoll_wrnorm_only_when_asked(void)
@@ -354,6 +390,7 @@ test_wsapoll_extension_function_polls(void)
 
 static const struct wt_test udp_tests[] = {
 	WT_TEST(test_wsapoll_rdnorm_when_datagram_queued),
+	WT_TEST(test_wsapoll_and_select_see_datagrams_left_after_a_receive),
 	WT_TEST(test_wsapoll_wrnorm_only_when_asked),
 	WT_TEST(test_wsapoll_timeout_expires_with_zero),
 	WT_TEST(test_wsapoll_infinite_timeout_woken_by_datagram),
