@@ -24,6 +24,7 @@
 #define TCP_HDR		sizeof(struct rte_tcp_hdr)
 #define IP_HDR		sizeof(struct rte_ipv4_hdr)
 #define OPT_MAX		40
+#define TXQ_BURST	32	/* send-queue mbufs taken per dequeue */
 
 /* Our options for flags (SYN: what we offer, or echo what the SYN
  * offered; others: timestamps once agreed). Linux's SYN order: MSS,
@@ -537,21 +538,26 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 void
 dp_tcp_txq_pull(struct dp_sock *s, struct dp_tcp_pcb *tp)
 {
+	struct rte_mbuf *m[TXQ_BURST];
 	struct rte_ring *r;
-	struct rte_mbuf *m;
+	unsigned int n;
 
 	if (__atomic_load_n(&s->txq.prod, __ATOMIC_ACQUIRE) == NULL)
 		return;
+	/* A burst at a time: a bulk sender queues 32 mbufs per call. */
 	while ((r = dp_ringq_head(&s->txq)) != NULL &&
-			rte_ring_sc_dequeue(r, (void **)&m) == 0) {
-		dp_mbuf_priv(m)->next = NULL;
-		if (tp->sq_tail != NULL)
-			dp_mbuf_priv(tp->sq_tail)->next = m;
-		else
-			tp->sq_head = m;
-		tp->sq_tail = m;
-		tp->sq_bytes += m->data_len;
-		tp->sq_mbufs++;
+			(n = rte_ring_sc_dequeue_burst(r, (void **)m,
+			TXQ_BURST, NULL)) != 0) {
+		for (unsigned int j = 0; j < n; j++) {
+			dp_mbuf_priv(m[j])->next = NULL;
+			if (tp->sq_tail != NULL)
+				dp_mbuf_priv(tp->sq_tail)->next = m[j];
+			else
+				tp->sq_head = m[j];
+			tp->sq_tail = m[j];
+			tp->sq_bytes += m[j]->data_len;
+		}
+		tp->sq_mbufs += n;
 	}
 }
 

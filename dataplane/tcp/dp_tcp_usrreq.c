@@ -13,6 +13,7 @@
 #include "dp_tcp.h"
 
 #define SEG_BYTES	2048	/* payload per send-side mbuf, at most */
+#define SEND_BATCH	32	/* mbufs a send fills per handoff */
 
 static int
 tcp_init(struct dp_sock *s)
@@ -144,6 +145,17 @@ iov_take(const struct dp_iov *iov, unsigned int niov, unsigned int *i,
 	return done;
 }
 
+/* Payload per send-side mbuf: SEG_BYTES, or what the pool's mbufs hold
+ * past their headroom. */
+static size_t
+send_seg_bytes(const struct dp_sock *s)
+{
+	size_t room = rte_pktmbuf_data_room_size(s->eng->mp) -
+		RTE_PKTMBUF_HEADROOM;
+
+	return RTE_MIN(room, (size_t)SEG_BYTES);
+}
+
 /* Room in SO_SNDBUF for more bytes (an empty buffer takes one mbuf). */
 static size_t
 snd_room(struct dp_sock *s)
@@ -156,31 +168,66 @@ snd_room(struct dp_sock *s)
 	return q >= buf ? 0 : (size_t)(buf - q);
 }
 
-/* One mbuf of n bytes onto the TX ring: 0, -EAGAIN ring full, or
- * -ESHUTDOWN sends were shut down meanwhile (checked inside the
- * epoch, so shutdown's grace period either sees this mbuf queued or
- * this sender sees the flag: nothing lands behind the FIN). */
+/* nm mbufs holding n bytes onto the TX ring, as one handoff (one
+ * epoch, one add per counter: per call, not per mbuf). Returns how many
+ * went on (those not are freed here): 0 with the ring full, or
+ * -ESHUTDOWN sends were shut down meanwhile (checked inside the epoch,
+ * so shutdown's grace period either sees these mbufs queued or this
+ * sender sees the flag: nothing lands behind the FIN). */
 static int
-enqueue(struct dp_sock *s, struct rte_mbuf *m, size_t n)
+enqueue(struct dp_sock *s, struct rte_mbuf **m, unsigned int nm, size_t n)
 {
-	unsigned int e;
+	unsigned int e, k = 0;
+	size_t left = 0;
 	int ret = 0;
 
 	__atomic_fetch_add(&s->tx_bytes_q, n, __ATOMIC_ACQ_REL);
-	__atomic_fetch_add(&s->tx_pending, 1, __ATOMIC_ACQ_REL);
+	__atomic_fetch_add(&s->tx_pending, nm, __ATOMIC_ACQ_REL);
 	e = dp_sock_tx_enter(s);
 	if (__atomic_load_n(&s->flags, __ATOMIC_SEQ_CST) &
 			(DP_SOCK_F_SHUT_WR | DP_SOCK_F_CLOSED))
 		ret = -ESHUTDOWN;
-	else if (rte_ring_enqueue(__atomic_load_n(&s->txq.prod,
-			__ATOMIC_SEQ_CST), m) != 0)
-		ret = -EAGAIN;
+	else
+		k = rte_ring_enqueue_burst(__atomic_load_n(&s->txq.prod,
+			__ATOMIC_SEQ_CST), (void **)m, nm, NULL);
 	dp_sock_tx_exit(s, e);
-	if (ret != 0) {
-		__atomic_fetch_sub(&s->tx_pending, 1, __ATOMIC_RELEASE);
-		__atomic_fetch_sub(&s->tx_bytes_q, n, __ATOMIC_RELEASE);
+	if (k == nm)
+		return (int)k;
+	/* Not queued: those bytes count for nothing. */
+	for (unsigned int j = k; j < nm; j++) {
+		left += m[j]->data_len;
+		dp_mcache_free(s->eng, m[j]);
 	}
-	return ret;
+	__atomic_fetch_sub(&s->tx_pending, nm - k, __ATOMIC_RELEASE);
+	__atomic_fetch_sub(&s->tx_bytes_q, left, __ATOMIC_RELEASE);
+	return ret != 0 ? ret : (int)k;
+}
+
+/* Up to nm mbufs into m: a pool short of a batch still gives what it
+ * has. Returns how many (0: none). */
+static unsigned int
+alloc_batch(struct dp_engine *eng, struct rte_mbuf **m, unsigned int nm)
+{
+	for (; nm > 0; nm /= 2)
+		if (dp_mcache_alloc_bulk(eng, m, nm) == 0)
+			return nm;
+	return 0;
+}
+
+/* Fill m[0..nm) with the next n bytes of the iovs, seg bytes each (the
+ * last one the rest). */
+static void
+fill(struct rte_mbuf **m, unsigned int nm, size_t seg, size_t n,
+		const struct dp_iov *iov, unsigned int niov, unsigned int *i,
+		size_t *off)
+{
+	for (unsigned int j = 0; j < nm; j++) {
+		size_t k = RTE_MIN(seg, n);
+
+		iov_take(iov, niov, i, off, (uint8_t *)rte_pktmbuf_append(
+			m[j], (uint16_t)k), k);
+		n -= k;
+	}
 }
 
 static int
@@ -208,8 +255,9 @@ tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		const struct dp_addr *to, int flags)
 {
 	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
-	size_t total = 0, done = 0, off = 0;
-	unsigned int i = 0;
+	struct rte_mbuf *m[SEND_BATCH];
+	size_t total = 0, done = 0, off = 0, seg = send_seg_bytes(s);
+	unsigned int i = 0, nm;
 	int ret;
 
 	RTE_SET_USED(to);
@@ -217,7 +265,6 @@ tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		total += iov[k].len;
 	while (done < total || total == 0) {
 		size_t room, n;
-		struct rte_mbuf *m;
 
 		ret = send_error(s, tp);
 		if (ret == 0 && __atomic_load_n(&s->txq.prod,
@@ -239,24 +286,27 @@ tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 				break;
 			continue;
 		}
-		m = dp_mcache_alloc(s->eng);
-		if (m == NULL) {
+		n = RTE_MIN(total - done, room);
+		if (n > SEND_BATCH * seg)
+			n = SEND_BATCH * seg;
+		nm = (unsigned int)((n + seg - 1) / seg);
+		nm = alloc_batch(s->eng, m, nm);
+		if (nm == 0) {
 			ret = -ENOBUFS;
 			break;
 		}
-		n = RTE_MIN(total - done, room);
-		if (n > SEG_BYTES)
-			n = SEG_BYTES;
-		if (n > rte_pktmbuf_tailroom(m))
-			n = rte_pktmbuf_tailroom(m);
-		iov_take(iov, niov, &i, &off, (uint8_t *)rte_pktmbuf_append(m,
-			(uint16_t)n), n);
-		ret = enqueue(s, m, n);
-		if (ret != 0) {
-			/* Not sent: the bytes copied count for nothing. */
-			dp_mcache_free(s->eng, m);
+		n = RTE_MIN(n, nm * seg);
+		fill(m, nm, seg, n, iov, niov, &i, &off);
+		ret = enqueue(s, m, nm, n);
+		if (ret < 0)
+			break;
+		if ((unsigned int)ret < nm) {
+			/* The ring is full: what went on is sent. */
+			done += (size_t)ret * seg;
+			ret = ret == 0 ? -EAGAIN : 0;
 			break;
 		}
+		ret = 0;
 		done += n;
 	}
 	if (done != 0)

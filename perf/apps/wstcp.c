@@ -48,7 +48,7 @@ static struct {
 	const char *mode, *self, *peer, *note;
 	const char *tap;		/* ifname,mac,cidr of the kernel side */
 	struct pf_out out;
-	unsigned long iters, warmup, conns;
+	unsigned long iters, warmup, conns, bytes;
 	unsigned int seconds, size, port, buf, listeners;
 	int cpu;
 	bool nonblock, abort;
@@ -67,7 +67,7 @@ usage(void)
 		"[--seconds S] [--size B] [--port P] [--self IP]\n"
 		"  [--peer IP:PORT] [--buf BYTES (bulk)] [--conns N] [--nonblock] "
 		"[--abort] [--note T]\n  [--tap IFNAME,MAC,CIDR] "
-		"[--listeners K (idle)]\n");
+		"[--listeners K (idle)] [--bytes N (bulk)]\n");
 	exit(2);
 }
 
@@ -80,6 +80,7 @@ parse(int argc, char **argv)
 		{ "--iters", PF_ULONG, &o.iters },
 		{ "--warmup", PF_ULONG, &o.warmup },
 		{ "--conns", PF_ULONG, &o.conns },
+		{ "--bytes", PF_ULONG, &o.bytes },
 		{ "--seconds", PF_UINT, &o.seconds },
 		{ "--size", PF_UINT, &o.size }, { "--port", PF_UINT, &o.port },
 		{ "--buf", PF_UINT, &o.buf }, { "--self", PF_STR, &o.self },
@@ -325,7 +326,10 @@ run_bulk(SOCKET l, const struct sockaddr_in *to)
 		return fail("connect");
 	}
 	memset(tx, 0x5a, CHUNK);
-	warm = pf_now_ns() + (uint64_t)o.seconds * 200000000ull;
+	/* --bytes: a fixed amount from the first byte, so that a run under
+	 * callgrind counts instructions per byte whatever its speed. */
+	warm = o.bytes != 0 ? 0 : pf_now_ns() +
+		(uint64_t)o.seconds * 200000000ull;
 	end = pf_now_ns() + (uint64_t)o.seconds * 1200000000ull;
 	/* The clock every 64 turns: read each time, it cost the app
 	 * thread a tenth of its samples (perf record). */
@@ -337,6 +341,8 @@ run_bulk(SOCKET l, const struct sockaddr_in *to)
 			t0 = now;
 			cpu0 = pf_cpu_s();
 		}
+		if (o.bytes != 0 && bytes >= o.bytes)
+			break;
 		n = send(a, tx, CHUNK, 0);
 		if (n < 0 && WSAGetLastError() != WSAEWOULDBLOCK)
 			break;
