@@ -1408,6 +1408,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	fa_netns_enter();
 	configure();
 	ret = WSAStartup(MAKEWORD(2, 2), d);
 	free(d);

@@ -15,8 +15,8 @@
 
 #include <stdint.h>
 
-#define KP_OUR_IP	0xc6130201u	/* 198.19.2.1: A's end of the veth */
-#define KP_PEER_IP	0xc6130202u	/* 198.19.2.2: the echo peer in B */
+#define KP_OUR_IP	0xc6130201u	/* 198.19.2.1: our end of the veth */
+#define KP_PEER_IP	0xc6130202u	/* 198.19.2.2: the echo peer */
 #define KP_TCP_PORT	7001
 #define KP_UDP_PORT	7002
 

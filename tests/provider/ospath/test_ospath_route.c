@@ -22,20 +22,6 @@
 #include "pt.h"
 #include "wt.h"
 
-static char json[65536];
-
-static struct sockaddr_in
-name_of(SOCKET s, bool peer)
-{
-	struct sockaddr_in sin;
-	int len = sizeof(sin);
-
-	memset(&sin, 0, sizeof(sin));
-	CU_ASSERT_EQUAL(peer ? getpeername(s, PT_SA(sin), &len) :
-		getsockname(s, PT_SA(sin), &len), 0);
-	return sin;
-}
-
 /* A name, kept for the call (C has no address of a returned struct). */
 static const struct sockaddr_in *
 addr_of(SOCKET s, bool peer)
@@ -44,7 +30,7 @@ addr_of(SOCKET s, bool peer)
 	static unsigned int next;
 	struct sockaddr_in *k = &keep[next++ % 4];
 
-	*k = name_of(s, peer);
+	*k = pt_name_of(s, peer);
 	return k;
 }
 
@@ -57,28 +43,6 @@ addr_text(const struct sockaddr_in *sin, char *out, size_t len)
 		(ip >> 8) & 0xff, ip & 0xff, ntohs(sin->sin_port));
 }
 
-/* The flat /wspdk/sockets entry holding pat; false if there is none. */
-static bool
-entry_with(const char *pat, char *entry, size_t len)
-{
-	const char *p, *end;
-
-	entry[0] = '\0';
-	if (wt_tel(wt_tel_prefix(), "/wspdk/sockets", json, sizeof(json)) != 0)
-		return false;
-	p = strstr(json, pat);
-	if (p == NULL)
-		return false;
-	while (p > json && *p != '{')
-		p--;
-	end = strchr(p, '}');
-	if (end == NULL || (size_t)(end - p) >= len)
-		return false;
-	memcpy(entry, p, (size_t)(end - p));
-	entry[end - p] = '\0';
-	return true;
-}
-
 /* The entry of an OS path socket, by its handle. */
 static bool
 os_entry(SOCKET s, char *entry, size_t len)
@@ -87,19 +51,19 @@ os_entry(SOCKET s, char *entry, size_t len)
 
 	snprintf(pat, sizeof(pat), "\"handle\":\"%#llx\"",
 		(unsigned long long)s);
-	return entry_with(pat, entry, len);
+	return pt_sock_entry(pat, entry, len);
 }
 
 /* The entry of a socket, by its local name. */
 static bool
 local_entry(SOCKET s, char *entry, size_t len)
 {
-	struct sockaddr_in me = name_of(s, false);
+	struct sockaddr_in me = pt_name_of(s, false);
 	char a[24], pat[48];
 
 	addr_text(&me, a, sizeof(a));
 	snprintf(pat, sizeof(pat), "\"local\":\"%s\"", a);
-	return entry_with(pat, entry, len);
+	return pt_sock_entry(pat, entry, len);
 }
 
 static bool
@@ -131,6 +95,7 @@ has_addr(const char *entry, const char *key, const struct sockaddr_in *sin)
 static uint64_t
 info(const char *key)
 {
+	static char json[8192];
 	uint64_t v;
 
 	if (wt_tel(wt_tel_prefix(), "/wspdk/info", json, sizeof(json)) != 0 ||
@@ -206,7 +171,7 @@ test_off_subnet_without_gateway_goes_to_the_os_path_and_reaches_the_peer(
 	CU_ASSERT_TRUE(pt_readable(c, PT_WAIT_MS));
 	CU_ASSERT_EQUAL(recv(c, buf, sizeof(buf), 0), 5);
 	CU_ASSERT_EQUAL(memcmp(buf, "hello", 5), 0);
-	CU_ASSERT_EQUAL(name_of(c, false).sin_addr.s_addr, htonl(KP_OUR_IP));
+	CU_ASSERT_EQUAL(pt_name_of(c, false).sin_addr.s_addr, htonl(KP_OUR_IP));
 	expect_os(c, "no_route", NO_ROUTE);
 	CU_ASSERT(os_entry(c, e, sizeof(e)));
 	CU_ASSERT_TRUE(has_addr(e, "local", addr_of(c, false)));
@@ -241,7 +206,7 @@ static void
 test_on_subnet_destinations_stay_accelerated(void)
 {
 	SOCKET rx = udp_bound(PT_IP), tx = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
-	struct sockaddr_in rn = name_of(rx, false), ln;
+	struct sockaddr_in rn = pt_name_of(rx, false), ln;
 	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	SOCKET a;
 	char buf[8], e[4096];
@@ -281,7 +246,7 @@ test_telemetry_counts_os_sockets_by_reason_and_forgets_closed_ones(void)
 
 	PT_OK(bind(l, PT_SA(ln), PT_SIN_LEN));
 	PT_OK(listen(l, 4));
-	ln = name_of(l, false);
+	ln = pt_name_of(l, false);
 	PT_OK(connect(c, PT_SA(ln), PT_SIN_LEN));
 	a = accept(l, NULL, NULL);
 	CU_ASSERT_NOT_EQUAL_FATAL(a, INVALID_SOCKET);
