@@ -160,12 +160,15 @@ test_off_subnet_without_gateway_goes_to_the_os_path_and_reaches_the_peer(
 		void)
 {
 	struct sockaddr_in to = pt_sin(KP_PEER_IP, KP_UDP_PORT), from;
-	SOCKET c = tcp_to_peer(), u = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
 	unsigned int dg0, cn0, dg, cn;
 	int flen = sizeof(from);
 	char buf[16], e[4096];
+	SOCKET c, u;
 
+	/* Before connecting: the peer counts a connection at accept. */
 	CU_ASSERT_EQUAL_FATAL(kp_served(&dg0, &cn0), 0);
+	c = tcp_to_peer();
+	u = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
 	/* TCP, decided at connect: the kernel peer echoes. */
 	CU_ASSERT_EQUAL(send(c, "hello", 5, 0), 5);
 	CU_ASSERT_TRUE(pt_readable(c, PT_WAIT_MS));
