@@ -2,12 +2,17 @@
 /*
  * wsp_ospath.c: the OS path inside an accelerated process (issue #15
  * item 2). A socket whose traffic cannot go through the NIC (127.0.0.0/8,
- * a bind to a local address that is not ours) is served by the OS
+ * a bind to a local address that is not ours, a destination with no
+ * route through our interface: off our subnet with no gateway) is served
+ * by the OS
  * provider (wsp_osprov.c) behind our handle: the application keeps the
  * SOCKET it got, and every call on it is forwarded to a "lower" socket of
  * the OS provider.
  *
  * Decided once, at bind, connect or the first send (wsp_ospath_route).
+ * The dataplane socket behind the handle stays as its place in telemetry
+ * (/wspdk/sockets lists it with path "os" and its reason, /wspdk/info
+ * counts them by reason: dp_sock_os_mark).
  * Before that, options are set on the dataplane socket as usual and
  * noted here, then replayed onto the lower socket when it is made, with
  * FIONBIO and a bind to INADDR_ANY:port. Sockets of other families and
@@ -37,11 +42,6 @@
 #include "wsp_ovl.h"
 #include "wsp_stream.h"
 
-enum {
-	WHY_LOOPBACK = 1,
-	WHY_OTHER_LOCAL,
-};
-
 static struct wsp_mutex os_lock = WSP_MUTEX_INITIALIZER;
 
 static const WSPPROC_TABLE *
@@ -68,6 +68,29 @@ addr_str(uint32_t ip, char *s, size_t len)
 {
 	snprintf(s, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
 		(ip >> 8) & 0xff, ip & 0xff);
+}
+
+/* Telemetry shows the OS socket's own addresses (the dataplane socket
+ * behind our handle keeps them): after a bind, a connect (peer: its
+ * name, as a connect in progress has no peer to ask for yet), an accept
+ * and the first send, which binds an unbound socket. */
+static void
+note_names(struct wsp_sock *ws, const struct sockaddr *peer, int peerlen)
+{
+	struct sockaddr_in sin;
+	struct dp_addr a, p;
+	int len = sizeof(sin), err;
+
+	if (lower()->lpWSPGetSockName(lower_of(ws), (struct sockaddr *)&sin,
+			&len, &err) == 0 && wsp_addr_from_sa(
+			(struct sockaddr *)&sin, len, &a) == 0) {
+		dp_sock_os_addrs(ws->dp, &a, NULL);
+		if (a.port != 0)
+			__atomic_store_n(&ws->os_named, true,
+				__ATOMIC_RELAXED);
+	}
+	if (peer != NULL && wsp_addr_from_sa(peer, peerlen, &p) == 0)
+		dp_sock_os_addrs(ws->dp, NULL, &p);
 }
 
 /* Replay what was set before the decision; os_lock held. */
@@ -102,7 +125,7 @@ replay(struct wsp_sock *ws, const WSPPROC_TABLE *t, SOCKET l)
 /* Make the lower socket, bound to name if given (a bind that fails
  * decides nothing); os_lock held. 0 or a WSA error. */
 static int
-go_os(struct wsp_sock *ws, uint32_t ip, int why,
+go_os(struct wsp_sock *ws, uint32_t ip, enum dp_os_why why,
 		const struct sockaddr *name, int namelen)
 {
 	const WSAPROTOCOL_INFOW *entry;
@@ -127,12 +150,15 @@ go_os(struct wsp_sock *ws, uint32_t ip, int why,
 		return err;
 	}
 	ws->os_why = (uint8_t)why;
+	__atomic_store_n(&ws->os_named, false, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->lower, l, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->path, WSP_PATH_OS, __ATOMIC_RELEASE);
+	dp_sock_os_mark(ws->dp, ws->handle, why, ip);
+	if (name != NULL)
+		note_names(ws, NULL, 0);
 	addr_str(ip, s, sizeof(s));
 	WSP_LOG(INFO, "socket %#llx: accelerated: no, %s %s",
-		(unsigned long long)ws->handle, s, why == WHY_LOOPBACK ?
-		"is loopback" : "is a local address that is not wspdk's");
+		(unsigned long long)ws->handle, s, dp_os_why_str(why));
 	return 0;
 }
 
@@ -153,9 +179,10 @@ wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a,
 		const struct sockaddr *name, int namelen, LPINT err)
 {
 	bool local = name != NULL;
+	enum dp_os_why why = DP_OS_NONE;
 	uint32_t ours, mtu;
 	uint8_t prefix;
-	int path, why = 0, e;
+	int path, e;
 
 	wsp_mutex_lock(&os_lock);
 	path = __atomic_load_n(&ws->path, __ATOMIC_ACQUIRE);
@@ -163,11 +190,13 @@ wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a,
 		goto out;
 	dp_sock_local_if(&ours, &prefix, &mtu);
 	if ((a->ip >> 24) == 127)
-		why = WHY_LOOPBACK;
+		why = DP_OS_LOOPBACK;
 	else if (local && a->ip != 0 && a->ip != ours && !special(a->ip,
 			ours, prefix))
-		why = WHY_OTHER_LOCAL;
-	if (why == 0) {
+		why = DP_OS_OTHER_LOCAL;
+	else if (!local && a->ip != 0 && !dp_sock_routable(a->ip))
+		why = DP_OS_NO_ROUTE;
+	if (why == DP_OS_NONE) {
 		/* INADDR_ANY is no decision: the next connect or send
 		 * makes it. */
 		if (!(local && a->ip == 0)) {
@@ -258,21 +287,54 @@ int
 wsp_ospath_bind(struct wsp_sock *ws, const struct sockaddr *name,
 		int namelen, LPINT err)
 {
-	return done(ws, lower()->lpWSPBind(lower_of(ws), name, namelen, err));
+	int r = lower()->lpWSPBind(lower_of(ws), name, namelen, err);
+
+	if (r == 0)
+		note_names(ws, NULL, 0);
+	return done(ws, r);
 }
 
 int
 wsp_ospath_connect(struct wsp_sock *ws, const struct sockaddr *name,
 		int namelen, LPINT err)
 {
-	return done(ws, lower()->lpWSPConnect(lower_of(ws), name, namelen,
-		NULL, NULL, NULL, NULL, err));
+	int r = lower()->lpWSPConnect(lower_of(ws), name, namelen, NULL,
+		NULL, NULL, NULL, err);
+
+	if (r == 0 || *err == WSAEWOULDBLOCK)
+		note_names(ws, name, namelen);
+	return done(ws, r);
 }
 
 int
 wsp_ospath_listen(struct wsp_sock *ws, int backlog, LPINT err)
 {
 	return done(ws, lower()->lpWSPListen(lower_of(ws), backlog, err));
+}
+
+/* An accepted socket is on the OS path for its listener's reason. */
+static void
+mark_accepted(struct wsp_sock *listener, SOCKET h)
+{
+	struct sockaddr_in sin;
+	int len = sizeof(sin), e;
+	struct wsp_sock *ws = wsp_sock_get(h, &e);
+	struct dp_addr a = { 0, 0 };
+
+	if (ws == NULL)
+		return;	/* closed by another thread already */
+	ws->os_why = listener->os_why;
+	if (lower()->lpWSPGetSockName(lower_of(ws), (struct sockaddr *)&sin,
+			&len, &e) == 0)
+		(void)wsp_addr_from_sa((struct sockaddr *)&sin, len, &a);
+	dp_sock_os_mark(ws->dp, h, (enum dp_os_why)ws->os_why, a.ip);
+	len = sizeof(sin);
+	if (lower()->lpWSPGetPeerName(lower_of(ws), (struct sockaddr *)&sin,
+			&len, &e) == 0)
+		note_names(ws, (struct sockaddr *)&sin, len);
+	else
+		note_names(ws, NULL, 0);
+	wsp_sock_put(ws);
 }
 
 SOCKET
@@ -295,9 +357,11 @@ wsp_ospath_accept(struct wsp_sock *ws, struct sockaddr *addr,
 		.protocol = ws->protocol, .overlapped = ws->overlapped,
 		.info = &ws->info, .parent = ws, .lower = l };
 	h = wsp_sock_open(&attr, err);
-	wsp_sock_put(ws);
 	if (h == INVALID_SOCKET)
 		lower()->lpWSPCloseSocket(l, &e);
+	else
+		mark_accepted(ws, h);
+	wsp_sock_put(ws);
 	return h;
 }
 
@@ -307,13 +371,21 @@ wsp_ospath_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD sent,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT err)
 {
+	int r;
+
 	if (ov != NULL)
-		return done(ws, wsp_ospath_ovl_io(ws, true, bufs, n, sent,
-			NULL, flags, to, tolen, NULL, NULL, ov, cr, tid, err));
-	return done(ws, to != NULL ? lower()->lpWSPSendTo(lower_of(ws), bufs,
-		n, sent, flags, to, tolen, NULL, NULL, tid, err) :
-		lower()->lpWSPSend(lower_of(ws), bufs, n, sent, flags, NULL,
-		NULL, tid, err));
+		r = wsp_ospath_ovl_io(ws, true, bufs, n, sent, NULL, flags,
+			to, tolen, NULL, NULL, ov, cr, tid, err);
+	else if (to != NULL)
+		r = lower()->lpWSPSendTo(lower_of(ws), bufs, n, sent, flags,
+			to, tolen, NULL, NULL, tid, err);
+	else
+		r = lower()->lpWSPSend(lower_of(ws), bufs, n, sent, flags,
+			NULL, NULL, tid, err);
+	/* The first send binds an unbound socket. */
+	if (!__atomic_load_n(&ws->os_named, __ATOMIC_RELAXED))
+		note_names(ws, NULL, 0);
+	return done(ws, r);
 }
 
 int

@@ -27,11 +27,13 @@ wsp_ospath(const struct wsp_sock *ws)
 
 /*
  * Decide where an undecided socket goes, given the address it binds to
- * (name: the bind's, a its parse) or talks to (name NULL): loopback, or a
- * local address that is not ours, goes to the OS provider (the lower
- * socket is made, the options set so far are replayed onto it, and it is
- * bound to name: a bind the OS refuses decides nothing); our address or
- * any other destination stays on the dataplane; a bind to INADDR_ANY
+ * (name: the bind's, a its parse) or talks to (name NULL): loopback, a
+ * local address that is not ours, or a destination our interface has no
+ * route to (off the subnet, no gateway: dp_sock_routable) goes to the OS
+ * provider (the lower socket is made, the options set so far are
+ * replayed onto it, and it is bound to name: a bind the OS refuses
+ * decides nothing); our address or any other destination stays on the
+ * dataplane; a bind to INADDR_ANY
  * decides nothing. Returns the socket's path (WSP_PATH_*), or -1 with
  * *err set.
  */

@@ -69,7 +69,10 @@ struct wsp_sock {
 	WSAPROTOCOL_INFOW info;		/* (c) the catalog entry */
 	/* the OS path (wsp_ospath.c): traffic the NIC cannot carry */
 	uint8_t path;			/* (a) WSP_PATH_*, set once */
-	uint8_t os_why;			/* (o) why WSP_PATH_OS */
+	uint8_t os_why;			/* (o) why WSP_PATH_OS (DP_OS_*) */
+	bool os_named;			/* (a) its OS socket's local name is
+					 * in telemetry (else the next send
+					 * looks again) */
 	uint8_t os_nopt;		/* (o) options noted before deciding */
 	SOCKET lower;			/* (a) the OS provider's socket,
 					 * published before path */

@@ -3,10 +3,12 @@
  * Telemetry commands (read live with dpdk-telemetry.py -f <prefix>):
  *
  *   /wspdk/info          lifecycle and, while running, port/address/lcores
+ *                        and the open OS path sockets by reason
  *   /wspdk/stats         every counter summed over lcores, plus the port's
  *   /wspdk/lcore,<n>     one lcore's counters
  *   /wspdk/arp           the neighbour cache, "neigh_<n>": {ip, mac, ...}
- *   /wspdk/sockets       "sock_<id>": {addresses, queues, counters}
+ *   /wspdk/sockets       "sock_<id>": {path (wspdk or os, with its
+ *                        reason), addresses, queues, counters}
  *   /wspdk/mcast         the table (groups joined, the limit, groups
  *                        still leaving, joins refused by reason), then
  *                        "group_<n>": {group, members, filter, counters}

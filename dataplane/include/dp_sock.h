@@ -488,6 +488,46 @@ void dp_sock_stats_closed(struct dp_sock_stats *st);
 void dp_sock_local_if(uint32_t *ip, uint8_t *prefix, uint32_t *mtu);
 
 /**
+ * Whether ip (host byte order) can leave through our port: on our
+ * subnet, broadcast or multicast, or through the configured gateway.
+ * True when no engine runs (there is nothing to decide against).
+ */
+bool dp_sock_routable(uint32_t ip);
+
+/**
+ * The OS path (issue #15): a provider socket whose traffic the OS
+ * provider carries keeps its dataplane socket as its place in telemetry.
+ * /wspdk/sockets lists it with "path": "os", its handle, its reason and
+ * the OS provider's addresses; /wspdk/info counts such sockets by reason
+ * ("os_sockets_<key>"); once closed it is in neither.
+ */
+enum dp_os_why {
+	DP_OS_NONE = 0,		/**< on the dataplane */
+	DP_OS_LOOPBACK,		/**< 127.0.0.0/8 */
+	DP_OS_OTHER_LOCAL,	/**< bound to a local address not ours */
+	DP_OS_NO_ROUTE,		/**< off our subnet, no gateway */
+	DP_OS_WHY_MAX,
+};
+
+/** The reason in words, after the address: "is loopback", ... */
+const char *dp_os_why_str(enum dp_os_why why);
+
+/** Its telemetry key: "loopback", "other_local", "no_route". */
+const char *dp_os_why_key(enum dp_os_why why);
+
+/**
+ * Mark s as the place of an OS path socket: handle is the application's,
+ * dst (host order) the address that decided it. Called once, by the
+ * application thread that decided (no lcore ever sees s after).
+ */
+void dp_sock_os_mark(struct dp_sock *s, uint64_t handle, enum dp_os_why why,
+		uint32_t dst);
+
+/** Its addresses as the OS provider reports them (NULL: unchanged). */
+void dp_sock_os_addrs(struct dp_sock *s, const struct dp_addr *local,
+		const struct dp_addr *peer);
+
+/**
  * Stop accepting socket calls and interrupt every blocked call with
  * -EINTR (first step of WSPCleanup to refcount 0); dp_stop() follows.
  */

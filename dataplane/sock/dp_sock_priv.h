@@ -30,6 +30,9 @@
  *   - counters: relaxed atomic adds by whichever thread sees the event;
  *   - the TX timestamp store (dp_sock_tstamp.c): the owner lcore
  *     fills it, takers on application threads empty it;
+ *   - the OS path marks (os_*, dp_sock_os.c): the application thread
+ *     that sent the socket to the OS provider, which no lcore ever
+ *     sees; telemetry reads them;
  *   - structures lcores find lock-free (the bind table, ring queues that
  *     grow, multicast member sets) are replaced by application threads
  *     under their lock, because replacing them waits for grace periods,
@@ -245,6 +248,13 @@ struct dp_sock {
 					 * over only before any send */
 	struct rte_ring *doorbell;	/* (o, s->lock) the owner's */
 	uint32_t id;			/* (c) for telemetry */
+	/* the OS path (dp_sock_os.c): a provider socket the OS provider
+	 * serves keeps this one as its place in telemetry */
+	uint8_t os_why;			/* (a) DP_OS_*, DP_OS_NONE: ours */
+	uint32_t os_dst;		/* (a) the address that decided it */
+	uint64_t os_handle;		/* (a) the application's handle */
+	uint64_t os_local;		/* (a) ip << 16 | port, as the OS */
+	uint64_t os_peer;		/* (a) provider reports them */
 	rte_spinlock_t lock;		/* control calls */
 	struct dp_ringq txq;		/* application threads enqueue, the
 					 * owner dequeues; made at the first
@@ -525,6 +535,10 @@ struct dp_sock_info {
 	const char *proto;
 	bool bound, orphan, idle;
 	struct dp_addr local, peer;
+	uint8_t os_why;			/* DP_OS_*: then local and peer are
+					 * the OS provider's */
+	uint32_t os_dst;
+	uint64_t os_handle;
 	uint64_t rx_queued, tx_queued;
 	struct dp_sock_stats st;
 };
@@ -557,6 +571,11 @@ void dp_sock_tstamp_free(struct dp_sock *s);
 unsigned int dp_sock_dump(struct dp_engine *eng, struct dp_sock_info *out,
 		unsigned int max);
 void dp_sock_telemetry(void);
+struct rte_tel_data;
+void dp_sock_tel_info(struct rte_tel_data *d, struct dp_engine *eng);
+
+/* dp_sock_os.c */
+struct dp_addr dp_sock_os_unpack(uint64_t v);
 
 /* dp_sock_watch.c */
 bool dp_sock_watch_push(struct dp_sock *s);

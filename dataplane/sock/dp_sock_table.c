@@ -372,5 +372,6 @@ const struct dp_layer dp_sock_layer = {
 	.quiesce = sock_quiesce,
 	.busy = sock_busy,
 	.telemetry = dp_sock_telemetry,
+	.tel_info = dp_sock_tel_info,
 	.tel_stats = sock_tel_stats,
 };

@@ -59,6 +59,16 @@ void pt_nonblocking(SOCKET s, bool on);
 /* Milliseconds since an arbitrary start (monotonic). */
 double pt_ms(void);
 
+/* getsockname (peer: getpeername), asserted to succeed. */
+struct sockaddr_in pt_name_of(SOCKET s, bool peer);
+
+/*
+ * The flat /wspdk/sockets telemetry entry holding the text pat (say
+ * "\"local\":\"198.18.0.2:5000\""), NUL-terminated in entry; false (entry
+ * "") if there is none or it does not fit.
+ */
+bool pt_sock_entry(const char *pat, char *entry, size_t len);
+
 /*
  * A counter of this socket's /wspdk/sockets telemetry entry (found by its
  * local address), or UINT64_MAX if the entry or key is missing.

@@ -73,13 +73,46 @@ pt_ms(void)
 	return (double)wt_now_ns() / 1e6;
 }
 
+struct sockaddr_in
+pt_name_of(SOCKET s, bool peer)
+{
+	struct sockaddr_in sin;
+	int len = sizeof(sin);
+
+	memset(&sin, 0, sizeof(sin));
+	CU_ASSERT_EQUAL(peer ? getpeername(s, PT_SA(sin), &len) :
+		getsockname(s, PT_SA(sin), &len), 0);
+	return sin;
+}
+
+bool
+pt_sock_entry(const char *pat, char *entry, size_t len)
+{
+	static char json[65536];
+	const char *p, *end;
+
+	entry[0] = '\0';
+	if (wt_tel(wt_tel_prefix(), "/wspdk/sockets", json, sizeof(json)) != 0)
+		return false;
+	p = strstr(json, pat);
+	if (p == NULL)
+		return false;
+	/* The entry is a flat object: back to its '{', on to its '}'. */
+	while (p > json && *p != '{')
+		p--;
+	end = strchr(p, '}');
+	if (end == NULL || (size_t)(end - p) >= len)
+		return false;
+	memcpy(entry, p, (size_t)(end - p));
+	entry[end - p] = '\0';
+	return true;
+}
+
 uint64_t
 pt_sock_counter(SOCKET s, const char *key)
 {
-	static char json[65536];
 	struct sockaddr_in a;
 	char pat[64], entry[2048];
-	const char *p, *end;
 	int len = PT_SIN_LEN;
 	uint32_t ip;
 	uint64_t v;
@@ -90,19 +123,8 @@ pt_sock_counter(SOCKET s, const char *key)
 	snprintf(pat, sizeof(pat), "\"local\":\"%u.%u.%u.%u:%u\"", ip >> 24,
 		(ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
 		ntohs(a.sin_port));
-	if (wt_tel(wt_tel_prefix(), "/wspdk/sockets", json, sizeof(json)) != 0)
+	if (!pt_sock_entry(pat, entry, sizeof(entry)))
 		return UINT64_MAX;
-	p = strstr(json, pat);
-	if (p == NULL)
-		return UINT64_MAX;
-	/* The entry is a flat object: back to its '{', on to its '}'. */
-	while (p > json && *p != '{')
-		p--;
-	end = strchr(p, '}');
-	if (end == NULL || (size_t)(end - p) >= sizeof(entry))
-		return UINT64_MAX;
-	memcpy(entry, p, (size_t)(end - p));
-	entry[end - p] = '\0';
 	return wt_json_u64(entry, key, &v) == 0 ? v : UINT64_MAX;
 }
 

@@ -1408,6 +1408,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	/* Before configure(), which drops nothing of FUZZ_*. */
+	if (getenv("FUZZ_API_OSPATH") != NULL) {
+		fa_netns_enter();
+		fa_ospath_on = true;
+	}
 	configure();
 	ret = WSAStartup(MAKEWORD(2, 2), d);
 	free(d);

@@ -27,9 +27,15 @@
 #define FA_BCAST	0xc61200ffu
 #define FA_MCAST	0xef010203u	/* 239.1.2.3 */
 #define FA_OFFNET	0x0a010203u	/* 10.1.2.3: through the gateway */
+#define FA_LOOPBACK	0x7f000001u	/* 127.0.0.1: the OS path */
 
-/* One of the addresses above, chosen by v. */
+/* One of the addresses above, chosen by v (FA_LOOPBACK only if
+ * fa_ospath_on: FUZZ_API_OSPATH is set). */
+extern bool fa_ospath_on;
 uint32_t fa_addr_pick(uint8_t v);
+
+/* Enter a network namespace of our own (before any thread). */
+void fa_netns_enter(void);
 
 /* fuzz_api_wire.c: the far end. Each returns 0 or aborts the process. */
 

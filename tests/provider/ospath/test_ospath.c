@@ -18,18 +18,6 @@ loopback(uint16_t port)
 	return pt_sin(INADDR_LOOPBACK, port);
 }
 
-static struct sockaddr_in
-name_of(SOCKET s, bool peer)
-{
-	struct sockaddr_in sin;
-	int len = sizeof(sin);
-
-	memset(&sin, 0, sizeof(sin));
-	CU_ASSERT_EQUAL(peer ? getpeername(s, PT_SA(sin), &len) :
-		getsockname(s, PT_SA(sin), &len), 0);
-	return sin;
-}
-
 static SOCKET
 udp_on(uint32_t ip, struct sockaddr_in *name)
 {
@@ -37,7 +25,7 @@ udp_on(uint32_t ip, struct sockaddr_in *name)
 	struct sockaddr_in sin = pt_sin(ip, 0);
 
 	PT_OK(bind(s, PT_SA(sin), PT_SIN_LEN));
-	*name = name_of(s, false);
+	*name = pt_name_of(s, false);
 	return s;
 }
 
@@ -53,8 +41,8 @@ test_tcp_client_talks_to_a_kernel_server_both_ways_and_closes(void)
 	CU_ASSERT_EQUAL_FATAL(ks_start(&port, 5, "world"), 0);
 	to = loopback(port);
 	PT_OK(connect(c, PT_SA(to), PT_SIN_LEN));
-	CU_ASSERT_EQUAL(name_of(c, true).sin_port, htons(port));
-	CU_ASSERT_EQUAL(name_of(c, false).sin_addr.s_addr,
+	CU_ASSERT_EQUAL(pt_name_of(c, true).sin_port, htons(port));
+	CU_ASSERT_EQUAL(pt_name_of(c, false).sin_addr.s_addr,
 		htonl(INADDR_LOOPBACK));
 	CU_ASSERT_EQUAL(send(c, "hello", 5, 0), 5);
 	CU_ASSERT_EQUAL(recv(c, buf, sizeof(buf), 0), 5);
@@ -85,14 +73,14 @@ test_asio_style_loopback_pair_connects_and_exchanges(void)
 	pt_setopt_int(l, SOL_SOCKET, SO_REUSEADDR, 1);
 	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
 	PT_OK(listen(l, SOMAXCONN));
-	la = name_of(l, false);
+	la = pt_name_of(l, false);
 	CU_ASSERT_EQUAL(la.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	PT_OK(connect(c, PT_SA(la), PT_SIN_LEN));
 	a = accept(l, PT_SA(peer), &plen);
 	CU_ASSERT_NOT_EQUAL_FATAL(a, INVALID_SOCKET);
 	/* asio checks the accepted peer is the connecting socket. */
-	CU_ASSERT_EQUAL(peer.sin_port, name_of(c, false).sin_port);
-	CU_ASSERT_EQUAL(name_of(a, false).sin_port, la.sin_port);
+	CU_ASSERT_EQUAL(peer.sin_port, pt_name_of(c, false).sin_port);
+	CU_ASSERT_EQUAL(pt_name_of(a, false).sin_port, la.sin_port);
 	pt_nonblocking(c, true);
 	pt_nonblocking(a, true);
 	pt_setopt_int(c, IPPROTO_TCP, TCP_NODELAY, 1);
@@ -129,7 +117,7 @@ test_udp_to_loopback_first_send_decides(void)
 	CU_ASSERT_EQUAL(recvfrom(a, buf, sizeof(buf), 0, PT_SA(from),
 		&flen), 4);
 	CU_ASSERT_EQUAL(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
-	CU_ASSERT_EQUAL(from.sin_port, name_of(b, false).sin_port);
+	CU_ASSERT_EQUAL(from.sin_port, pt_name_of(b, false).sin_port);
 	CU_ASSERT_EQUAL(sendto(a, "pong", 4, 0, PT_SA(from), PT_SIN_LEN), 4);
 	CU_ASSERT_TRUE(pt_readable(b, PT_WAIT_MS));
 	CU_ASSERT_EQUAL(recv(b, buf, sizeof(buf), 0), 4);
@@ -172,7 +160,7 @@ closed_loopback_port(void)
 	struct sockaddr_in sin = loopback(0);
 
 	PT_OK(bind(t, PT_SA(sin), PT_SIN_LEN));
-	sin = name_of(t, false);
+	sin = pt_name_of(t, false);
 	pt_close(t);
 	return sin;
 }
@@ -211,7 +199,7 @@ test_stream_calls_after_a_refused_connect_fail_wsaenotconn(void)
 	PT_FAILS(send(n, "x", 1, 0), WSAENOTCONN);
 	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
 	PT_OK(listen(l, 1));
-	la = name_of(l, false);
+	la = pt_name_of(l, false);
 	s = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	PT_OK(connect(s, PT_SA(la), PT_SIN_LEN));
 	a = accept(l, NULL, NULL);
@@ -434,7 +422,7 @@ test_options_set_before_connect_are_applied(void)
 
 	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
 	PT_OK(listen(l, 1));
-	la = name_of(l, false);
+	la = pt_name_of(l, false);
 	/* Set while the socket is still wspdk's, replayed at connect. */
 	pt_setopt_int(c, SOL_SOCKET, SO_RCVBUF, 65536);
 	pt_setopt_int(c, IPPROTO_TCP, TCP_NODELAY, 1);

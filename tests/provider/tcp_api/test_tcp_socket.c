@@ -107,13 +107,16 @@ test_connect_broadcast_fails_enetunreach(void)
 	pt_close(s);
 }
 
-/* Off our subnet with no gateway (198.19.0.1): WSAENETUNREACH. */
+/* Bound to our address, off our subnet with no gateway (198.19.0.1):
+ * WSAENETUNREACH. (Unbound, such a connect goes to the OS path:
+ * ospath_route_and_telemetry_say_which_path_and_why.) */
 static void
 test_connect_off_subnet_without_gateway_fails_enetunreach(void)
 {
-	struct sockaddr_in a = pt_sin(0xc6130001u, 9);
+	struct sockaddr_in a = pt_sin(0xc6130001u, 9), me = pt_sin(PT_IP, 0);
 	SOCKET s = ta_tcp();
 
+	PT_OK(bind(s, PT_SA(me), PT_SIN_LEN));
 	PT_FAILS(connect(s, PT_SA(a), PT_SIN_LEN), WSAENETUNREACH);
 	pt_close(s);
 }

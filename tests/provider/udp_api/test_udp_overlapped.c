@@ -270,10 +270,15 @@ send_broadcast(SOCKET s, LPWSAOVERLAPPED ov,
 	return send_to(s, ov, cr, UA_BCAST, 9);
 }
 
+/* Bound to our address: unbound, it would go to the OS path. The second
+ * call's bind fails (bound already) and changes nothing. */
 static int
 send_off_subnet(SOCKET s, LPWSAOVERLAPPED ov,
 		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr)
 {
+	struct sockaddr_in me = pt_sin(PT_IP, 0);
+
+	bind(s, PT_SA(me), PT_SIN_LEN);
 	return send_to(s, ov, cr, 0xc6130001u, 9);	/* 198.19.0.1 */
 }
 
