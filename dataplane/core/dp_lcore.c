@@ -234,6 +234,7 @@ poll_unlock(struct dp_lcore *lc)
 bool
 dp_lcore_poll_try(struct dp_lcore *lc)
 {
+	unsigned int n = 1;
 	uint64_t tx0;
 
 	/* Inside an iteration already (a control call it runs): never a
@@ -255,9 +256,10 @@ dp_lcore_poll_try(struct dp_lcore *lc)
 	if (lc->stats.tx_pkts != tx0) {
 		iterate(lc);
 		rte_rcu_qsbr_quiescent(lc->eng->qsbr, lc->id);
+		n++;
 	}
 	__atomic_store_n(&lc->rtc_tsc, lc->now, __ATOMIC_RELAXED);
-	__atomic_store_n(&lc->rtc_polls, lc->rtc_polls + 1,
+	__atomic_store_n(&lc->rtc_polls, lc->rtc_polls + n,
 		__ATOMIC_RELAXED);
 	self = NULL;
 	poll_unlock(lc);
@@ -305,7 +307,10 @@ rtc_turn(struct dp_lcore *lc, uint64_t *yield_at)
 	}
 	while (!poll_trylock(lc))
 		rte_pause();
-	poll_once(lc);
+	/* Held while it waited: no iteration once the holder has run one
+	 * of its own (tests rely on it). */
+	if (!__atomic_load_n(&lc->hold, __ATOMIC_RELAXED))
+		poll_once(lc);
 	poll_unlock(lc);
 	return;
 make_way:
