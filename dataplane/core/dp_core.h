@@ -13,7 +13,8 @@
  *
  * Ownership key used on every field:
  *   (c) constant between dp_start() and dp_stop()
- *   (l) written only by the owning lcore
+ *   (l) written only by the owning lcore (with run to completion: by
+ *       whoever holds its poll lock, dp_lcore.c)
  *   (a) atomic, any thread
  */
 #ifndef _DP_CORE_H_
