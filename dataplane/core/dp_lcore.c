@@ -318,6 +318,13 @@ make_way:
 		rte_pause();
 }
 
+void
+dp_lcore_step(struct dp_lcore *lc, uint64_t now)
+{
+	lc->now = now;
+	iterate(lc);
+}
+
 int
 dp_lcore_main(void *arg)
 {
