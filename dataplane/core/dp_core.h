@@ -150,6 +150,9 @@ struct dp_lcore {
 	uint32_t rtc_spinners;		/* (a) application threads spinning
 					 * with this lcore to drive: the
 					 * lcore thread makes way for them */
+	bool started;			/* (a, lock) its thread is past the
+					 * layers' lcore_start and online: no
+					 * one else runs it before */
 	bool hold;			/* (a) tests: the lcore thread runs no
 					 * iteration while set (only
 					 * application threads do) */

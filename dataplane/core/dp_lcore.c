@@ -241,8 +241,11 @@ dp_lcore_poll_try(struct dp_lcore *lc)
 	 * second lock, never the same one twice. */
 	if (self != NULL || !poll_trylock(lc))
 		return false;
-	/* A stopped lcore has left its loop (and QSBR): nobody runs it. */
-	if (__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE)) {
+	/* Nobody runs an lcore before its thread has started it (its
+	 * layers' lcore_start, QSBR online) or once it stopped (it left
+	 * its loop and QSBR). */
+	if (!__atomic_load_n(&lc->started, __ATOMIC_RELAXED) ||
+			__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE)) {
 		poll_unlock(lc);
 		return false;
 	}
@@ -272,7 +275,8 @@ dp_lcore_quiesce_try(struct dp_lcore *lc)
 	if (self != NULL || !poll_trylock(lc))
 		return;
 	/* Nobody is inside an iteration of lc: it holds nothing. */
-	if (!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&lc->started, __ATOMIC_RELAXED) &&
+			!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE))
 		rte_rcu_qsbr_quiescent(lc->eng->qsbr, lc->id);
 	poll_unlock(lc);
 }
@@ -332,12 +336,19 @@ dp_lcore_main(void *arg)
 	uint64_t yield_at = 0;
 
 	DP_TSAN_ACQUIRE(lc);	/* dp_engine_start's launch */
+	/* Under the lock: run-to-completion threads wait for started. */
+	while (lc->eng->rtc && !poll_trylock(lc))
+		rte_pause();
 	lc->now = rte_rdtsc();
 	lc->now_us = dp_timer_clock_us(&lc->eng->us_clock, lc->now);
 	/* Grace periods wait for this lcore from here until it leaves. */
 	rte_rcu_qsbr_thread_online(lc->eng->qsbr, lc->id);
 	dp_engine_lcore_start(lc);
 	self = lc;
+	if (lc->eng->rtc) {
+		__atomic_store_n(&lc->started, true, __ATOMIC_RELAXED);
+		poll_unlock(lc);
+	}
 	while (!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE)) {
 		if (lc->eng->rtc)
 			rtc_turn(lc, &yield_at);
