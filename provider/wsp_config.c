@@ -236,14 +236,28 @@ static int
 key_profile(struct dp_conf *c, const char *v, char *err, size_t errlen)
 {
 	if (strcmp(v, "latency") == 0) {
-		/* The one latency knob: blocking calls never sleep. */
+		/* Blocking calls never sleep, and a spinning thread runs
+		 * its socket's lcore loop itself unless WSPDK_RTC says. */
 		c->spin_us = -1;
+		if (c->rtc < 0)
+			c->rtc = 1;
 		return 0;
 	}
 	if (strcmp(v, "default") == 0)
 		return 0;
 	snprintf(err, errlen, "expected latency or default");
 	return -1;
+}
+
+static int
+key_rtc(struct dp_conf *c, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
+		snprintf(err, errlen, "expected 0 or 1");
+		return -1;
+	}
+	c->rtc = (int8_t)(v[0] - '0');
+	return 0;
 }
 
 static int
@@ -287,6 +301,7 @@ static const struct config_key {
 	{ "WSPDK_MTU", key_mtu },
 	{ "WSPDK_SPIN_US", key_spin_us },
 	{ "WSPDK_PROFILE", key_profile },
+	{ "WSPDK_RTC", key_rtc },
 	{ "WSPDK_CLEANUP_MS", key_cleanup_ms },
 	{ "WSPDK_ARP_QLEN", key_arp_qlen },
 	{ "WSPDK_ARP_REACHABLE_MS", key_arp_reachable_ms },

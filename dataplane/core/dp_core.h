@@ -13,7 +13,8 @@
  *
  * Ownership key used on every field:
  *   (c) constant between dp_start() and dp_stop()
- *   (l) written only by the owning lcore
+ *   (l) written only by the owning lcore (with run to completion: by
+ *       whoever holds its poll lock, dp_lcore.c)
  *   (a) atomic, any thread
  */
 #ifndef _DP_CORE_H_
@@ -47,6 +48,9 @@
 #define DP_RX_BURST	32
 #define DP_TX_BUF	128		/* frames buffered per lcore per loop */
 #define DP_REDIRECT_SIZE 1024		/* frames handed to another lcore */
+#define DP_RTC_IDLE_US	20		/* run to completion: the lcore thread
+					 * takes its loop back this long after
+					 * an application thread last ran it */
 
 struct dp_engine;
 struct dp_lcore;
@@ -134,6 +138,24 @@ struct dp_lcore {
 	struct rte_mbuf *tx_pkts[DP_TX_BUF]; /* (l) */
 	struct dp_stats stats;		/* (l) */
 	struct dp_timer_wheel timers __rte_cache_aligned; /* (l) */
+	/* Run to completion (eng->rtc, dp_lcore.c): whoever holds
+	 * poll_lock runs this lcore's iteration and is its owner for it;
+	 * application threads that spin take it with a try. Its own line:
+	 * the one both sides write per iteration. */
+	uint32_t poll_lock __rte_cache_aligned; /* (a) 0 free, 1 held */
+	uint64_t rtc_tsc;		/* (a, lock) TSC of the last iteration
+					 * an application thread ran: the
+					 * lcore thread steps back after it */
+	uint64_t rtc_polls;		/* (a, lock) iterations they ran */
+	uint32_t rtc_spinners;		/* (a) application threads spinning
+					 * with this lcore to drive: the
+					 * lcore thread makes way for them */
+	bool started;			/* (a, lock) its thread is past the
+					 * layers' lcore_start and online: no
+					 * one else runs it before */
+	bool hold;			/* (a) tests: the lcore thread runs no
+					 * iteration while set (only
+					 * application threads do) */
 } __rte_cache_aligned;
 
 struct dp_engine {
@@ -161,6 +183,12 @@ struct dp_engine {
 					 * structure lcores read */
 	uint64_t gen;			/* (c) unique per dp_start() */
 	bool driven;			/* (c) dp_start_driven() */
+	bool rtc;			/* (c) conf.rtc > 0, never driven:
+					 * spinning application threads run
+					 * their lcore's iteration */
+	uint64_t rtc_idle;		/* (c) TSC cycles the lcore thread
+					 * steps back after an application
+					 * thread's iteration */
 	bool ip_cksum_offload;		/* (c) port computes IPv4 checksums */
 	bool udp_cksum_offload;		/* (c) port computes UDP checksums */
 	bool rx_cksum_offload;		/* (c) port validates checksums */
@@ -227,6 +255,14 @@ int dp_lcore_redirect(struct dp_lcore *to, struct rte_mbuf *m,
 		dp_input_fn *fn);
 /* Driven engines (dp_start_driven): one iteration at TSC time now. */
 void dp_lcore_step(struct dp_lcore *lc, uint64_t now);
+/* Run to completion (eng->rtc): an application thread inside the gate
+ * runs one iteration of lc if nobody is running one; true if it did. */
+bool dp_lcore_poll_try(struct dp_lcore *lc);
+/* Run to completion: report lc's quiescent state (QSBR) if nobody is
+ * running its iteration; a grace period's waiter. */
+void dp_lcore_quiesce_try(struct dp_lcore *lc);
+/* The lcore whose iteration this thread is running, NULL if none. */
+struct dp_lcore *dp_lcore_self(void);
 struct dp_lcore *dp_lcore_create(struct dp_engine *eng, unsigned int id,
 		unsigned int lcore_id);
 void dp_lcore_free(struct dp_lcore *lc);

@@ -91,7 +91,10 @@ dp_ctl_call(struct dp_lcore *lc, dp_ctl_fn *fn, void *arg)
 	uint64_t until;
 	uint32_t st;
 
-	if (lc->eng->driven || rte_lcore_id() == lc->lcore_id)
+	/* On lc's iteration (its thread, or a thread running it to
+	 * completion): run inline, nobody else will poll the ring. */
+	if (lc->eng->driven || dp_lcore_self() == lc ||
+			rte_lcore_id() == lc->lcore_id)
 		return fn(lc, arg);
 	/* Full means many threads at once; the lcore empties it every
 	 * iteration. */
@@ -100,7 +103,10 @@ dp_ctl_call(struct dp_lcore *lc, dp_ctl_fn *fn, void *arg)
 	until = dp_os_now_us() + CTL_SPIN_US;
 	while ((st = __atomic_load_n(&c.state, __ATOMIC_ACQUIRE)) != CTL_DONE) {
 		if (dp_os_now_us() < until) {
-			rte_pause();
+			/* Run to completion: run the iteration that takes
+			 * the request when the lcore is not running it. */
+			if (!lc->eng->rtc || !dp_lcore_poll_try(lc))
+				rte_pause();
 			continue;
 		}
 		st = CTL_POSTED;

@@ -378,6 +378,9 @@ dp_engine_start(const struct dp_conf *conf, const struct dp_stack *st,
 			"keeping %u lcore(s)", eng->nb_lcores);
 	eng->tsc_hz = rte_get_tsc_hz();
 	dp_timer_clock_init(&eng->us_clock, eng->tsc_hz);
+	/* A driven engine's lcores are stepped by their test alone. */
+	eng->rtc = !driven && conf->rtc > 0;
+	eng->rtc_idle = eng->tsc_hz / 1000000 * DP_RTC_IDLE_US;
 	addresses(eng);
 	ret = engine_create(eng);
 	if (ret != 0) {

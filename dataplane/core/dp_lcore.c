@@ -19,6 +19,29 @@
  *
  * Fuzzers and white-box tests drive an engine's lcores themselves, one
  * step at a time on a clock they choose (dp_lcore_step).
+ *
+ * Run to completion (eng->rtc; dataplane/README.md has the figures): an
+ * application thread that would spin on a socket runs an iteration of
+ * the socket's lcore itself (dp_lcore_poll_try), so its datagram goes
+ * from its ring to the port and back without crossing to the lcore's
+ * core. poll_lock makes whoever holds it the lcore's owner for that
+ * iteration: every (l) field still has one writer at a time, ordered by
+ * the lock. The lcore thread takes it around each of its iterations and
+ * steps back for DP_RTC_IDLE_US after an application thread's (its
+ * taking the lock would pull every line that thread works on back to
+ * its own core). What an iteration finds thread-local, audited for a
+ * thread that is not the lcore's:
+ *   - rte_lcore_id(): only dp_ctl_call asks, to run inline on its own
+ *     lcore; it asks dp_lcore_self() first, which the runner sets;
+ *   - mempool caches: rte_pktmbuf_alloc/free take the calling thread's
+ *     (none for a non-EAL thread: the pool's ring, MP/MC safe); the
+ *     lcore's own cache is never touched by another thread;
+ *   - dp_mcache (__thread): the caller's own cache, as on its sends;
+ *   - stats, TX buffer, timer wheel, now/now_us: fields of lc (TSC is
+ *     invariant across cores), written under the lock;
+ *   - QSBR: the runner reports lc's quiescent state under the lock,
+ *     and so does the lcore thread, so a grace period never ends while
+ *     either is inside an iteration.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -184,6 +207,121 @@ poll_once(struct dp_lcore *lc)
 	rte_rcu_qsbr_quiescent(lc->eng->qsbr, lc->id);
 }
 
+/* Whose iteration this thread runs (dp_ctl_call's "am I the lcore"). */
+static __thread struct dp_lcore *self;
+
+struct dp_lcore *
+dp_lcore_self(void)
+{
+	return self;
+}
+
+/* The poll lock: plain atomics, which TSan sees (rte_spinlock is inline
+ * assembly on x86). */
+static inline bool
+poll_trylock(struct dp_lcore *lc)
+{
+	return __atomic_load_n(&lc->poll_lock, __ATOMIC_RELAXED) == 0 &&
+		__atomic_exchange_n(&lc->poll_lock, 1, __ATOMIC_ACQUIRE) == 0;
+}
+
+static inline void
+poll_unlock(struct dp_lcore *lc)
+{
+	__atomic_store_n(&lc->poll_lock, 0, __ATOMIC_RELEASE);
+}
+
+bool
+dp_lcore_poll_try(struct dp_lcore *lc)
+{
+	unsigned int n = 1;
+	uint64_t tx0;
+
+	/* Inside an iteration already (a control call it runs): never a
+	 * second lock, never the same one twice. */
+	if (self != NULL || !poll_trylock(lc))
+		return false;
+	/* Nobody runs an lcore before its thread has started it (its
+	 * layers' lcore_start, QSBR online) or once it stopped (it left
+	 * its loop and QSBR). */
+	if (!__atomic_load_n(&lc->started, __ATOMIC_RELAXED) ||
+			__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE)) {
+		poll_unlock(lc);
+		return false;
+	}
+	self = lc;
+	tx0 = lc->stats.tx_pkts;
+	poll_once(lc);
+	/* It sent: on a loop wire (or a peer that fast) the answer may be
+	 * in already, and what the thread waits for next is that. Once
+	 * more at the same clock: a TSC read costs 100-200 ns on this
+	 * loaded VM, and the clock is an iteration old at most. */
+	if (lc->stats.tx_pkts != tx0) {
+		iterate(lc);
+		rte_rcu_qsbr_quiescent(lc->eng->qsbr, lc->id);
+		n++;
+	}
+	__atomic_store_n(&lc->rtc_tsc, lc->now, __ATOMIC_RELAXED);
+	__atomic_store_n(&lc->rtc_polls, lc->rtc_polls + n,
+		__ATOMIC_RELAXED);
+	self = NULL;
+	poll_unlock(lc);
+	return true;
+}
+
+void
+dp_lcore_quiesce_try(struct dp_lcore *lc)
+{
+	if (self != NULL || !poll_trylock(lc))
+		return;
+	/* Nobody is inside an iteration of lc: it holds nothing. */
+	if (__atomic_load_n(&lc->started, __ATOMIC_RELAXED) &&
+			!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE))
+		rte_rcu_qsbr_quiescent(lc->eng->qsbr, lc->id);
+	poll_unlock(lc);
+}
+
+/* The lcore thread's turn with run to completion on: an iteration under
+ * the lock, unless it makes way, and then a short pause (reading the
+ * spinners' words less often keeps their line on their core). It makes
+ * way while an application thread ran an iteration within
+ * DP_RTC_IDLE_US, and for that long when threads start spinning on it
+ * (they would seldom win the lock from a thread that takes it back at
+ * once); a spinner that takes no turn in that window (preempted) gets
+ * no more until it does, so the lcore is never left unpolled. A test's
+ * hold stops it outright. *yield_at: when this window began, 0 none. */
+static void
+rtc_turn(struct dp_lcore *lc, uint64_t *yield_at)
+{
+	uint64_t now = rte_rdtsc(), idle = lc->eng->rtc_idle;
+
+	if (__atomic_load_n(&lc->hold, __ATOMIC_RELAXED))
+		goto make_way;
+	if (now - __atomic_load_n(&lc->rtc_tsc, __ATOMIC_RELAXED) < idle) {
+		*yield_at = 0;
+		goto make_way;
+	}
+	if (__atomic_load_n(&lc->rtc_spinners, __ATOMIC_RELAXED) != 0) {
+		if (*yield_at == 0)
+			*yield_at = now;
+		if (now - *yield_at < idle)
+			goto make_way;
+	} else {
+		*yield_at = 0;
+	}
+	while (!poll_trylock(lc))
+		rte_pause();
+	/* Held while it waited: no iteration once the holder has run one
+	 * of its own (tests rely on it). */
+	if (!__atomic_load_n(&lc->hold, __ATOMIC_RELAXED))
+		poll_once(lc);
+	poll_unlock(lc);
+	return;
+make_way:
+	for (int i = 0; i < 32; i++)
+		rte_pause();
+}
+
 void
 dp_lcore_step(struct dp_lcore *lc, uint64_t now)
 {
@@ -195,15 +333,32 @@ int
 dp_lcore_main(void *arg)
 {
 	struct dp_lcore *lc = arg;
+	uint64_t yield_at = 0;
 
 	DP_TSAN_ACQUIRE(lc);	/* dp_engine_start's launch */
+	/* Under the lock: run-to-completion threads wait for started. */
+	while (lc->eng->rtc && !poll_trylock(lc))
+		rte_pause();
 	lc->now = rte_rdtsc();
 	lc->now_us = dp_timer_clock_us(&lc->eng->us_clock, lc->now);
 	/* Grace periods wait for this lcore from here until it leaves. */
 	rte_rcu_qsbr_thread_online(lc->eng->qsbr, lc->id);
 	dp_engine_lcore_start(lc);
-	while (!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE))
-		poll_once(lc);
+	self = lc;
+	if (lc->eng->rtc) {
+		__atomic_store_n(&lc->started, true, __ATOMIC_RELAXED);
+		poll_unlock(lc);
+	}
+	while (!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE)) {
+		if (lc->eng->rtc)
+			rtc_turn(lc, &yield_at);
+		else
+			poll_once(lc);
+	}
+	/* The gate is drained: no application thread runs an iteration
+	 * now; the lock only orders their last one before what follows. */
+	while (lc->eng->rtc && !poll_trylock(lc))
+		rte_pause();
 	dp_ctl_poll(lc);	/* nobody posts now (the gate is closed) */
 	/* Frames the stack already built still go out (bounded: the PMD
 	 * either takes them or they are dropped when the port stops). */
@@ -213,6 +368,9 @@ dp_lcore_main(void *arg)
 		if (lc->eng->stack->layers[i]->poll_end != NULL)
 			lc->eng->stack->layers[i]->poll_end(lc);
 	rte_rcu_qsbr_thread_offline(lc->eng->qsbr, lc->id);
+	self = NULL;
+	if (lc->eng->rtc)
+		poll_unlock(lc);
 	DP_TSAN_RELEASE(lc);	/* dp_engine_stop's wait */
 	return 0;
 }

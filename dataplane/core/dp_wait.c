@@ -91,13 +91,19 @@ spin(const struct dp_wait *w, uint64_t budget_ns, uint64_t t0,
 		until = t0 + ns_cycles(budget_ns);
 	*rc = 1;
 	for (;;) {
+		/* Run to completion: the iteration that brings the data,
+		 * on this core, when the lcore is not running one. */
+		if (w->drive != NULL)
+			dp_lcore_poll_try(w->drive);
 		if (w->ready(w->arg))
 			return true;
 		if (w->stop(w->arg)) {
 			*rc = -EINTR;
 			return false;
 		}
-		if (rte_get_tsc_cycles() >= until)
+		/* The TSC costs ~100 ns a read on a loaded VM: not read
+		 * by a spin without end (the latency profile). */
+		if (until != UINT64_MAX && rte_get_tsc_cycles() >= until)
 			return false;
 		/* The deadline's clock is a system call on some OSes: read
 		 * it every 64 turns only. */
@@ -172,10 +178,20 @@ dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
 	if (w->stop(w->arg))
 		return -EINTR;
 	budget = spin_ns(eng, w, &st);
-	t0 = rte_get_tsc_cycles();
+	/* Only a budget to learn or end needs the start. */
+	t0 = budget == UINT64_MAX ? 0 : rte_get_tsc_cycles();
+	/* Run to completion: the lcore makes way for its spinners. */
+	if (w->drive != NULL && budget != 0)
+		__atomic_fetch_add(&w->drive->rtc_spinners, 1,
+			__ATOMIC_RELAXED);
 	/* A zero budget goes to sleep at once: the producer may be waiting
 	 * for this very core. */
-	if (budget == 0 || !spin(w, budget, t0, deadline, &rc)) {
+	if (budget != 0 && spin(w, budget, t0, deadline, &rc))
+		rc = 0;
+	if (w->drive != NULL && budget != 0)
+		__atomic_fetch_sub(&w->drive->rtc_spinners, 1,
+			__ATOMIC_RELAXED);
+	if (rc != 0) {
 		if (rc != 1)
 			return rc;
 		slept = true;
@@ -213,5 +229,16 @@ dp_qsbr_wait(struct dp_engine *eng)
 	 * acquire that orders the caller's free after the lcores' reads. */
 	uint64_t t = rte_rcu_qsbr_start(eng->qsbr);
 
-	rte_rcu_qsbr_check(eng->qsbr, t, true);
+	if (!eng->rtc) {
+		rte_rcu_qsbr_check(eng->qsbr, t, true);
+		return;
+	}
+	/* Run to completion: an lcore whose thread makes way for spinners
+	 * reports only when one of them runs it; whoever holds its poll
+	 * lock outside an iteration may report for it. */
+	while (rte_rcu_qsbr_check(eng->qsbr, t, false) == 0) {
+		for (unsigned int i = 0; i < eng->nb_lcores; i++)
+			dp_lcore_quiesce_try(eng->lcores[i]);
+		rte_pause();
+	}
 }

@@ -11,6 +11,7 @@
 #include "dp_spin.h"
 
 struct dp_engine;
+struct dp_lcore;
 
 /*
  * What a blocked call waits for: ready() and stop() are its conditions,
@@ -28,6 +29,9 @@ struct dp_wait {
 	uint32_t *seq;
 	uint32_t *waiters;
 	dp_spin_t *spin;
+	struct dp_lcore *drive;	/* run to completion: the lcore whose
+				 * iteration each spin turn runs when it
+				 * is free (NULL: none) */
 };
 
 /* Spin for WSPDK_SPIN_US (forever with the latency profile) or what spin

@@ -84,6 +84,12 @@ struct dp_conf {
 	uint16_t nb_txd;		/**< WSPDK_TXD */
 	uint16_t mtu;			/**< WSPDK_MTU */
 	int32_t spin_us;		/**< WSPDK_SPIN_US, -1 = spin forever */
+	int8_t rtc;			/**< WSPDK_RTC: application threads that
+					 *   spin run their socket's lcore loop
+					 *   themselves (run to completion,
+					 *   dataplane/README.md): 1 on, 0 off,
+					 *   -1 unset (WSPDK_PROFILE=latency
+					 *   sets 1) */
 	uint32_t cleanup_ms;		/**< WSPDK_CLEANUP_MS */
 	uint32_t arp_qlen;		/**< WSPDK_ARP_QLEN: frames per
 					 *   unresolved neighbour */

@@ -236,6 +236,10 @@ dp_sock_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		return -ENETDOWN;
 	ret = s->ops->send != NULL ? s->ops->send(s, iov, niov, to, flags) :
 		-EOPNOTSUPP;
+	/* Run to completion: what was just queued goes out from this
+	 * core now, when the lcore is not already at it. */
+	if (ret >= 0 && dp_sock_rtc(s) != NULL)
+		dp_lcore_poll_try(dp_sock_rtc(s));
 	dp_engine_exit();
 	return ret;
 }
@@ -250,6 +254,12 @@ dp_sock_recv_meta(struct dp_sock *s, const struct dp_iov *iov,
 		return -ENETDOWN;
 	ret = s->ops->recv != NULL ? s->ops->recv(s, iov, niov, meta,
 		flags) : -EOPNOTSUPP;
+	/* Run to completion: a poll that finds nothing runs the iteration
+	 * that may bring it, and looks once more. */
+	if (ret == -EAGAIN && (flags & DP_F_NONBLOCK) &&
+			dp_sock_rtc(s) != NULL &&
+			dp_lcore_poll_try(dp_sock_rtc(s)))
+		ret = s->ops->recv(s, iov, niov, meta, flags);
 	dp_engine_exit();
 	return ret;
 }

@@ -554,6 +554,15 @@ unsigned int dp_demux_lookup(struct dp_engine *eng, uint8_t proto,
 /* dp_sock_tx.c (owner lcore) */
 void dp_sock_tx_poll(struct dp_lcore *lc);
 void dp_sock_tx_kick(struct dp_sock *s);
+
+/* Run to completion (eng->rtc): the lcore whose iteration a thread
+ * spinning on s runs itself (its owner), NULL when off. */
+static inline struct dp_lcore *
+dp_sock_rtc(const struct dp_sock *s)
+{
+	return s->eng->rtc ? __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE) :
+		NULL;
+}
 bool dp_sock_tx_fate(struct dp_lcore *lc, struct rte_mbuf *m,
 		enum dp_tx_fate f);
 

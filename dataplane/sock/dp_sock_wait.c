@@ -113,7 +113,8 @@ dp_sock_wait(struct dp_sock *s, unsigned int events, int64_t timeout_us)
 {
 	struct one_wait ow = { .s = s, .events = events };
 	struct dp_wait w = { .ready = one_ready, .stop = one_stop, .arg = &ow,
-		.seq = &s->seq, .waiters = &s->waiters, .spin = &s->spin };
+		.seq = &s->seq, .waiters = &s->waiters, .spin = &s->spin,
+		.drive = dp_sock_rtc(s) };
 
 	return dp_wait_block(s->eng, &w, dp_wait_deadline(timeout_us));
 }
@@ -149,7 +150,8 @@ dp_sock_wait_tx(struct dp_sock *s, unsigned int nfrag, size_t len,
 {
 	struct tx_wait tw = { .s = s, .nfrag = nfrag, .len = len };
 	struct dp_wait w = { .ready = tx_ready, .stop = tx_stop, .arg = &tw,
-		.seq = &s->seq, .waiters = &s->waiters };
+		.seq = &s->seq, .waiters = &s->waiters,
+		.drive = dp_sock_rtc(s) };
 
 	return dp_wait_block(s->eng, &w, deadline_us);
 }
