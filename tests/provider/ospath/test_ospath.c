@@ -378,7 +378,7 @@ test_async_select_on_loopback_posts_wspdks_handle(void)
 
 	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
 	PT_OK(listen(l, 1));
-	la = name_of(l, false);
+	la = pt_name_of(l, false);
 	PT_OK(connect(c, PT_SA(la), PT_SIN_LEN));
 	a = accept(l, NULL, NULL);
 	CU_ASSERT_NOT_EQUAL_FATAL(a, INVALID_SOCKET);
