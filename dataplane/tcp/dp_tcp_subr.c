@@ -489,10 +489,11 @@ tcp_create(struct dp_engine *eng)
 			return -ENOMEM;
 		t->mask = nb - 1;
 		eng->lcores[i]->tcp = t;
-		/* As many TIME-WAIT records as sockets, on each lcore (any
-		 * may own every connection): a record is 64 bytes, a
-		 * socket in TIME-WAIT was 12.6 kB. */
-		t->tw = dp_tcp_tw_create(eng->conf.sockets);
+		/* TIME-WAIT records: WSPDK_SOCKETS of them shared out, the
+		 * number of TIME-WAITs the socket table used to bound (a
+		 * record is 64 bytes, a socket in TIME-WAIT 12.6 kB). */
+		t->tw = dp_tcp_tw_create(RTE_MAX(eng->conf.sockets /
+			eng->nb_lcores, 64u));
 		if (t->tw == NULL)
 			return -ENOMEM;
 	}

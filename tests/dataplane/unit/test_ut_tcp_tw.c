@@ -52,6 +52,15 @@ tw_count(struct dp_tcp_tel *t)
 	return by_state[DP_TCP_TIME_WAIT];
 }
 
+/* 2 MSL on: every record gone. */
+static void
+expire_all(void)
+{
+	ut_advance_us(2 * MSL_US + 1000);
+	steps();
+	CU_ASSERT_EQUAL(tw_count(NULL), 0);
+}
+
 /* Sockets in the table once the orphans that may go have gone. */
 static unsigned int
 sockets_held(void)
@@ -113,9 +122,7 @@ test_tcp_tw_orphan_becomes_record_and_its_socket_is_freed(void)
 	CU_ASSERT_EQUAL(t.snd_nxt, iss + 2);
 	CU_ASSERT_EQUAL(t.rcv_nxt, PISS + 2);
 	CU_ASSERT(t.tw_left_ms > 0 && t.tw_left_ms <= 2 * MSL_US / 1000);
-	ut_advance_us(2 * MSL_US + 1000);
-	steps();
-	CU_ASSERT_EQUAL(tw_count(NULL), 0);
+	expire_all();
 }
 
 /* The peer's FIN again (our ACK was lost): ACKed, and 2 MSL starts
@@ -161,9 +168,7 @@ test_tcp_tw_record_ignores_rst(void)
 	CU_ASSERT_FALSE(sent(&sg));
 	CU_ASSERT_EQUAL(STAT(tcp_rst_rx), rst + 3);
 	CU_ASSERT_EQUAL(tw_count(NULL), 1);
-	ut_advance_us(2 * MSL_US + 1000);
-	steps();
-	CU_ASSERT_EQUAL(tw_count(NULL), 0);
+	expire_all();
 }
 
 /* A bare ACK at RCV.NXT needs no answer; data (after the peer's FIN)
@@ -189,8 +194,7 @@ test_tcp_tw_record_acks_data_and_old_syn_not_bare_ack(void)
 	CU_ASSERT_EQUAL(sg.ack, PISS + 2);
 	CU_ASSERT_EQUAL(STAT(tcp_tw_ack), acks + 2);
 	CU_ASSERT_EQUAL(tw_count(NULL), 1);
-	ut_advance_us(2 * MSL_US + 1000);
-	steps();
+	expire_all();
 }
 
 /* RFC 6191: a SYN past RCV.NXT takes the 4-tuple over; the listener on
