@@ -29,6 +29,7 @@
 #include "dp_tcp.h"
 
 #define TW_EXPIRE_BUDGET	256	/* records ended per timer tick */
+_Static_assert(sizeof(struct dp_tcp_tw) == 64, "a record is 64 bytes");
 #define TW_BUCKETS_MIN		256
 
 /* RFC 9293 MUST-2/RFC 6191: a bare SYN newer than the old connection,
