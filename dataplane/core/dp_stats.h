@@ -122,6 +122,9 @@
 	X(tcp_tx_nombuf)	/* no mbuf for a segment */		\
 	X(tcp_tx_held_full)	/* ARP hold full: segment dropped */	\
 	X(tcp_timewait_reuse)	/* SYN reopened a TIME-WAIT */		\
+	X(tcp_tw_records)	/* orphans' TIME-WAIT made records */	\
+	X(tcp_tw_overflow)	/* record pool full: oldest dropped */	\
+	X(tcp_tw_ack)		/* ACKs a TIME-WAIT record sent */	\
 	X(tcp_keepalive)	/* keepalive probes sent */		\
 	X(tcp_keepalive_drop)	/* connections dropped unanswered */	\
 	/* tcp loss recovery (dp_tcp_scoreboard.c, dp_tcp_rack.c) */	\

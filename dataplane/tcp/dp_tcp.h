@@ -15,7 +15,8 @@
  *   dp_tcp_sack.c    SACK blocks and D-SACK we report (RFC 2018, 2883)
  *   dp_tcp_syncache.c passive open: SYN to a listener, the child, its
  *                    way onto the accept queue; SYN options
- *   dp_tcp_timewait.c TIME-WAIT: entering it, RFC 6191 reuse
+ *   dp_tcp_timewait.c TIME-WAIT: entering it, RFC 6191 reuse, an
+ *                    orphan's compact record (its own table, timer)
  *   dp_tcp_output.c  what to send and sending it: data, SYN, FIN, ACK,
  *                    window updates, RST and challenge ACKs
  *   dp_tcp_timer.c   RTO (RFC 6298, µs), persist, TIME-WAIT, FIN-WAIT-2
@@ -364,10 +365,47 @@ struct dp_tcp_pcb {
 	bool ack_pending;		/* (o) */
 };
 
+/*
+ * An orphan's TIME-WAIT once its socket is gone (dp_tcp_timewait.c):
+ * what RFC 9293 §3.10.7.4, RFC 1337 and RFC 6191 need to answer the
+ * peer for 2 MSL. 64 bytes, FreeBSD's struct tcptw, Linux's
+ * inet_timewait_sock. Indexes link records (UINT32_MAX: none).
+ */
+struct dp_tcp_tw {
+	uint32_t laddr, faddr;		/* (l) network order */
+	uint16_t lport, fport;		/* (l) network order */
+	uint32_t hnext;			/* (l) hash chain */
+	uint32_t prev, next;		/* (l) expiry order, or free list */
+	uint32_t snd_nxt, rcv_nxt;	/* (l) */
+	uint32_t ts_recent, ts_off;	/* (l) with DP_TCP_TW_F_TS */
+	uint32_t wnd;			/* (l) window advertised, bytes */
+	uint32_t id;			/* (l) the socket's it was (telemetry) */
+	uint64_t expire_us;		/* (l) 2 MSL from the last FIN */
+	uint8_t rcv_scale;		/* (l) */
+	uint8_t flags;			/* (l) DP_TCP_TW_F_* */
+};
+#define DP_TCP_TW_F_TS		0x01	/* timestamps on (RFC 7323) */
+#define DP_TCP_TW_F_USED	0x02	/* in the table, not free */
+#define DP_TCP_TW_NONE		UINT32_MAX
+
+/* An lcore's records: a fixed pool, a hash on the 4-tuple, a list in
+ * expiry order (2 MSL for each: the oldest first), one timer. */
+struct dp_tcp_twtab {
+	uint32_t cap;			/* (c) records */
+	uint32_t mask;			/* (c) buckets - 1 */
+	uint32_t n;			/* (l) in use */
+	uint32_t head, tail;		/* (l) oldest, newest */
+	uint32_t free;			/* (l) free list (next) */
+	struct dp_timer timer;		/* (l) at the oldest's expiry */
+	uint32_t *hash;			/* (l) first index of each bucket */
+	struct dp_tcp_tw rec[];		/* (l) */
+};
+
 struct dp_tcp_lcore {
 	uint32_t count;				/* (l), read by teardown */
 	uint32_t mask;				/* (c) buckets - 1 */
 	struct dp_tcp_pcb *acks;		/* (l) ACKs due after RX */
+	struct dp_tcp_twtab *tw;		/* (c) TIME-WAIT records */
 	struct dp_tcp_pcb *hash[];		/* (l) */
 };
 
@@ -414,8 +452,15 @@ uint32_t dp_tcp_ts_offset(uint32_t laddr, uint32_t faddr);
 void dp_tcp_test_iss_next(uint32_t iss);
 /* Our TSval now (ms clock, process-global origin) for offset off. */
 uint32_t dp_tcp_tsval(uint32_t off);
+/* The connection tables' hash of a 4-tuple (network order). */
+uint32_t dp_tcp_hash4(uint32_t laddr, uint16_t lport, uint32_t faddr,
+		uint16_t fport);
 struct dp_tcp_pcb *dp_tcp_lookup(struct dp_lcore *lc, uint32_t laddr,
 		uint16_t lport, uint32_t faddr, uint16_t fport);
+/* A connection or a TIME-WAIT record holds the 4-tuple (connect's
+ * check: RFC 6056 ports in TIME-WAIT stay in use for that peer). */
+bool dp_tcp_tuple_busy(struct dp_lcore *lc, uint32_t laddr, uint16_t lport,
+		uint32_t faddr, uint16_t fport);
 void dp_tcp_table_add(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_detach(struct dp_lcore *lc, struct dp_sock *s);
 /* Start a connection's TCB (owner): addresses, ISS, timers, MSS. */
@@ -454,6 +499,11 @@ void dp_tcp_persist_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_keep_probe(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* RFC 5961 §3.2/§4: a rate-limited ACK. */
 void dp_tcp_challenge_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* A segment without a TCB (a TIME-WAIT record's ACK): ttl 64, no
+ * payload, opts as given. */
+void dp_tcp_send_bare(struct dp_lcore *lc, uint32_t faddr, uint16_t lport,
+		uint16_t fport, uint8_t flags, uint32_t seq, uint32_t ack,
+		uint16_t wnd, const uint8_t *opts, unsigned int optlen);
 /* A RST for a segment that has no TCB (RFC 9293 §3.10.7.1), from
  * the headers of m (data at the IPv4 header). */
 void dp_tcp_respond_rst(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
@@ -474,10 +524,33 @@ void dp_tcp_keep_heard(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_keep_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 
 /* dp_tcp_timewait.c (owner lcore) */
-void dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* To TIME-WAIT (or 2 MSL again); an orphan's TCB becomes a record and
+ * is closed (its socket reaped): true if so, tp is CLOSED. */
+bool dp_tcp_enter_time_wait(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* An orphan already in TIME-WAIT (the application closed it there):
+ * the same exchange for a record. True if made. */
+bool dp_tcp_tw_orphan(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* A SYN that may end TIME-WAIT and open anew (RFC 6191). */
 bool dp_tcp_tw_reuse(const struct dp_tcp_pcb *tp,
 		const struct dp_tcp_seg *sg);
+/* The table (layer create/destroy): cap records; NULL if no memory. */
+struct dp_tcp_twtab *dp_tcp_tw_create(uint32_t cap);
+/* lc's table freed, its timer cancelled (lcores stopped). */
+void dp_tcp_tw_free(struct dp_lcore *lc);
+/* The record of a 4-tuple (network order), or NULL. */
+struct dp_tcp_tw *dp_tcp_tw_lookup(struct dp_lcore *lc, uint32_t laddr,
+		uint16_t lport, uint32_t faddr, uint16_t fport);
+/* A segment for record tw (RFC 9293 §3.10.7.4 TIME-WAIT, RFC 1337);
+ * false: a SYN took the 4-tuple over (RFC 6191), the record is gone and
+ * the segment is the listener's. m is not freed. */
+bool dp_tcp_tw_input(struct dp_lcore *lc, struct dp_tcp_tw *tw,
+		const struct dp_tcp_seg *sg);
+/* Every record dropped (cleanup); how many. */
+unsigned int dp_tcp_tw_flush(struct dp_lcore *lc);
+/* Calls fn for each record of lc, oldest first. */
+void dp_tcp_tw_foreach(struct dp_lcore *lc,
+		void (*fn)(struct dp_lcore *lc, const struct dp_tcp_tw *tw,
+		void *arg), void *arg);
 
 /* dp_tcp_reass.c (owner lcore) */
 /* sg's payload alone (headers stripped), the mbuf taken from sg. */

@@ -209,7 +209,8 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 			tp->t_2msl = lc->now_us + DP_TCP_FIN_WAIT2_US;
 		dp_wait_note(lc, s);
 	} else if (finacked && st == DP_TCP_CLOSING) {
-		dp_tcp_enter_time_wait(lc, tp);
+		if (dp_tcp_enter_time_wait(lc, tp))
+			return false;	/* an orphan's record now */
 	} else if (finacked && st == DP_TCP_LAST_ACK) {
 		dp_tcp_close_tcb(lc, tp, 0);
 		return false;
@@ -534,6 +535,7 @@ input(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t hops)
 {
 	struct dp_engine *eng = lc->eng;
 	struct dp_tcp_pcb *tp;
+	struct dp_tcp_tw *tw;
 	struct dp_tcp_seg sg;
 
 	if (!parse(lc, m, &sg)) {
@@ -544,6 +546,15 @@ input(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t hops)
 		DP_STAT_INC(lc, tcp_rx);
 	tp = dp_tcp_lookup(lc, sg.ip->dst_addr, sg.th->dst_port,
 		sg.ip->src_addr, sg.th->src_port);
+	if (tp == NULL && (tw = dp_tcp_tw_lookup(lc, sg.ip->dst_addr,
+			sg.th->dst_port, sg.ip->src_addr,
+			sg.th->src_port)) != NULL) {
+		/* An orphan's TIME-WAIT (dp_tcp_timewait.c). */
+		if (!dp_tcp_tw_input(lc, tw, &sg))
+			no_connection(lc, &sg);
+		seg_free(&sg);
+		return;
+	}
 	if (tp == NULL && !dp_rss_on(&eng->rss) &&
 			hops + 1 < eng->nb_lcores) {
 		/* Without RSS any lcore may receive any flow: ask the next

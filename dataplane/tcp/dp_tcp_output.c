@@ -325,6 +325,18 @@ dp_tcp_challenge_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 }
 
 void
+dp_tcp_send_bare(struct dp_lcore *lc, uint32_t faddr, uint16_t lport,
+		uint16_t fport, uint8_t flags, uint32_t seq, uint32_t ack,
+		uint16_t wnd, const uint8_t *opts, unsigned int optlen)
+{
+	uint32_t nh = dp_ip_nexthop(lc->eng, faddr);
+
+	if (nh != 0)
+		xmit(lc, NULL, faddr, nh, lport, fport, flags, seq, ack, wnd,
+			opts, optlen, 0, 0);
+}
+
+void
 dp_tcp_respond_rst(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 		const struct rte_tcp_hdr *th, uint32_t seglen)
 {

@@ -134,16 +134,22 @@ dp_tcp_tsval(uint32_t off)
 
 /* ---- the owner's connection table ---- */
 
-static unsigned int
-bucket(const struct dp_tcp_lcore *t, uint32_t laddr, uint16_t lport,
-		uint32_t faddr, uint16_t fport)
+uint32_t
+dp_tcp_hash4(uint32_t laddr, uint16_t lport, uint32_t faddr, uint16_t fport)
 {
 	uint32_t h = faddr ^ (faddr >> 16) ^ ((uint32_t)fport << 5) ^
 		lport ^ laddr;
 
 	h ^= h >> 11;
 	h *= 0x9e3779b1u;
-	return (h >> 16 ^ h << 16) & t->mask;
+	return h >> 16 ^ h << 16;
+}
+
+static unsigned int
+bucket(const struct dp_tcp_lcore *t, uint32_t laddr, uint16_t lport,
+		uint32_t faddr, uint16_t fport)
+{
+	return dp_tcp_hash4(laddr, lport, faddr, fport) & t->mask;
 }
 
 struct dp_tcp_pcb *
@@ -158,6 +164,14 @@ dp_tcp_lookup(struct dp_lcore *lc, uint32_t laddr, uint16_t lport,
 				tp->faddr == faddr && tp->laddr == laddr)
 			return tp;
 	return NULL;
+}
+
+bool
+dp_tcp_tuple_busy(struct dp_lcore *lc, uint32_t laddr, uint16_t lport,
+		uint32_t faddr, uint16_t fport)
+{
+	return dp_tcp_lookup(lc, laddr, lport, faddr, fport) != NULL ||
+		dp_tcp_tw_lookup(lc, laddr, lport, faddr, fport) != NULL;
 }
 
 void
@@ -475,6 +489,13 @@ tcp_create(struct dp_engine *eng)
 			return -ENOMEM;
 		t->mask = nb - 1;
 		eng->lcores[i]->tcp = t;
+		/* TIME-WAIT records: WSPDK_SOCKETS of them shared out, the
+		 * number of TIME-WAITs the socket table used to bound (a
+		 * record is 64 bytes, a socket in TIME-WAIT 12.6 kB). */
+		t->tw = dp_tcp_tw_create(RTE_MAX(eng->conf.sockets /
+			eng->nb_lcores, 64u));
+		if (t->tw == NULL)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -485,8 +506,9 @@ static void
 tcp_destroy(struct dp_engine *eng)
 {
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
-		if (eng->lcores[i] == NULL)
+		if (eng->lcores[i] == NULL || eng->lcores[i]->tcp == NULL)
 			continue;
+		dp_tcp_tw_free(eng->lcores[i]);
 		dp_free(eng->lcores[i]->tcp);
 		eng->lcores[i]->tcp = NULL;
 	}

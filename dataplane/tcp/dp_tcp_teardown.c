@@ -7,8 +7,9 @@
  * that never closes) is reset by its owner with SEQ = SND.NXT, and RX
  * keeps running a grace window so a peer whose RCV.NXT differs, after
  * loss, gets its challenge ACK answered by a no-TCB RST with SEQ =
- * SEG.ACK, which RFC 5961's exact-match rule accepts. TIME-WAIT records
- * are only dropped: that side already closed.
+ * SEG.ACK, which RFC 5961's exact-match rule accepts. TIME-WAIT (a
+ * TCB, or an orphan's record in the lcore's TIME-WAIT table) is only
+ * dropped: that side already closed.
  *
  * A TCB leaves its owner's table before its socket counts as drained
  * (and may be freed): every end here goes through dp_tcp_close_tcb.
@@ -77,8 +78,12 @@ finished(const struct dp_tcp_pcb *tp)
 void
 dp_tcp_teardown_poll(struct dp_lcore *lc)
 {
-	if (lc->tcp->count != 0 && dp_engine_closing())
+	if ((lc->tcp->count != 0 || lc->tcp->tw->n != 0) &&
+			dp_engine_closing()) {
 		sweep(lc, finished);
+		/* Orphans' compact records: nothing to send, only gone. */
+		dp_tcp_tw_flush(lc);
+	}
 }
 
 static int
@@ -87,6 +92,7 @@ reset_all(struct dp_lcore *lc, void *arg)
 	unsigned int *n = arg;
 
 	*n += sweep(lc, any);
+	dp_tcp_tw_flush(lc);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * /wspdk/tcp[,<first id>]: every TCB (TIME-WAIT and listeners too) with
+ * /wspdk/tcp[,<first id>]: every TCB (TIME-WAIT and listeners too, and
+ * orphans' TIME-WAIT records under the id their socket had) with
  * its state, owner, sequence space, windows, congestion and RTT state
  * and counters, as "tcb_<socket id>" dicts in socket id order, a page
  * at a time behind a head that counts them all:
@@ -144,7 +145,32 @@ tcb_copy(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_tel *t)
 		t->tw_left_ms = (tp->t_2msl - lc->now_us) / 1000;
 }
 
-/* On each lcore: its table. */
+/* An orphan's TIME-WAIT record, on its owner: what it kept. */
+static void
+tw_copy(struct dp_lcore *lc, const struct dp_tcp_tw *tw, void *arg)
+{
+	struct tel_req *r = arg;
+	struct dp_tcp_tel *t = page_slot(r, tw->id);
+
+	r->by_state[DP_TCP_TIME_WAIT]++;
+	if (t == NULL)
+		return;
+	t->state = DP_TCP_TIME_WAIT;
+	t->orphan = true;
+	t->lcore = (uint16_t)lc->id;
+	t->local.ip = rte_be_to_cpu_32(tw->laddr);
+	t->local.port = rte_be_to_cpu_16(tw->lport);
+	t->peer.ip = rte_be_to_cpu_32(tw->faddr);
+	t->peer.port = rte_be_to_cpu_16(tw->fport);
+	t->snd_una = t->snd_nxt = t->snd_max = tw->snd_nxt;
+	t->rcv_nxt = tw->rcv_nxt;
+	t->rcv_wnd = tw->wnd;
+	t->rcv_scale = tw->rcv_scale;
+	if (tw->expire_us > lc->now_us)
+		t->tw_left_ms = (tw->expire_us - lc->now_us) / 1000;
+}
+
+/* On each lcore: its table, then its TIME-WAIT records. */
 static int
 lcore_walk(struct dp_lcore *lc, void *arg)
 {
@@ -159,6 +185,7 @@ lcore_walk(struct dp_lcore *lc, void *arg)
 			if (t != NULL)
 				tcb_copy(lc, tp, t);
 		}
+	dp_tcp_tw_foreach(lc, tw_copy, r);
 	return 0;
 }
 

@@ -55,9 +55,10 @@ connect_owner(struct dp_lcore *lc, void *arg)
 	/* Two sockets on one port (SO_REUSEADDR) to one peer would name
 	 * one connection twice; a four-tuple's flows have one owner, this
 	 * lcore, so its table knows every connection of it. */
-	if (dp_tcp_lookup(lc, lc->eng->ip4, rte_cpu_to_be_16(s->local.port),
+	if (dp_tcp_tuple_busy(lc, lc->eng->ip4,
+			rte_cpu_to_be_16(s->local.port),
 			rte_cpu_to_be_32(r->peer->ip),
-			rte_cpu_to_be_16(r->peer->port)) != NULL)
+			rte_cpu_to_be_16(r->peer->port)))
 		return -EADDRINUSE;
 	__atomic_store_n(&s->peer, (uint64_t)r->peer->ip << 16 |
 		r->peer->port, __ATOMIC_RELEASE);
@@ -571,6 +572,7 @@ close_owner(struct dp_lcore *lc, void *arg)
 		dp_tcp_close_tcb(lc, tp, 0);
 		return 0;
 	case DP_TCP_TIME_WAIT:
+		dp_tcp_tw_orphan(lc, tp);	/* a record, the socket freed */
 		return 0;
 	default:
 		break;
