@@ -15,6 +15,7 @@
  * address overlap.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -50,6 +51,22 @@ conflict(const struct dp_sock *s, const struct dp_bind_group *g)
 	return 0;
 }
 
+void
+dp_sock_tcp_port_hold(struct dp_engine *eng, uint16_t port_be, int delta)
+{
+	__atomic_fetch_add(&eng->socks->tcp_tw_held[rte_be_to_cpu_16(port_be)],
+		(uint32_t)delta, __ATOMIC_RELEASE);
+}
+
+/* A TIME-WAIT record holds the TCP port (dp_sock_tcp_port_hold). */
+static bool
+tw_held(struct dp_engine *eng, const struct dp_sock *s, uint16_t port_be)
+{
+	return s->ops->proto == IPPROTO_TCP && __atomic_load_n(
+		&eng->socks->tcp_tw_held[rte_be_to_cpu_16(port_be)],
+		__ATOMIC_ACQUIRE) != 0;
+}
+
 static int
 check_port(struct dp_engine *eng, const struct dp_sock *s, uint32_t ip_be,
 		uint16_t port_be)
@@ -57,6 +74,10 @@ check_port(struct dp_engine *eng, const struct dp_sock *s, uint32_t ip_be,
 	struct rte_hash *h = eng->socks->binds;
 	uint8_t pr = s->ops->proto;
 	int ret = conflict(s, group_of(h, pr, ip_be, port_be));
+
+	if (ret == 0 && (!s->reuseaddr || s->exclusive) &&
+			tw_held(eng, s, port_be))
+		return -EADDRINUSE;
 
 	if (ret == 0 && ip_be == 0)
 		ret = conflict(s, group_of(h, pr, eng->ip4, port_be));
@@ -73,7 +94,8 @@ port_free(struct dp_engine *eng, const struct dp_sock *s, uint32_t ip_be,
 
 	return group_of(h, s->ops->proto, ip_be, rte_cpu_to_be_16(p)) ==
 		NULL && group_of(h, s->ops->proto, ip_be == 0 ? eng->ip4 : 0,
-		rte_cpu_to_be_16(p)) == NULL;
+		rte_cpu_to_be_16(p)) == NULL &&
+		!tw_held(eng, s, rte_cpu_to_be_16(p));
 }
 
 /*

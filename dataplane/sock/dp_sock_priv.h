@@ -344,6 +344,11 @@ struct dp_sock_table {
 							      * lcores read */
 	struct dp_sock_stats closed __rte_cache_aligned; /* (a) totals of
 							  * freed sockets */
+	/* TCP ports held by TIME-WAIT records of connections that bound
+	 * their own port (a record outlives its socket's bind): the
+	 * ephemeral search skips them and a bind without SO_REUSEADDR
+	 * fails on them, as it did while TIME-WAIT kept the socket. */
+	uint32_t tcp_tw_held[65536];	/* (a) owner lcores count */
 	/* Read by every lcore iteration that noted an event: away from
 	 * the words above, which every data call writes. */
 	uint32_t sel_seq __rte_cache_aligned; /* (a) bumped for select
@@ -476,6 +481,11 @@ dp_sock_rx_pending(struct dp_sock *s)
 	return s->rxc != NULL &&
 		__atomic_load_n(&s->rxc->avail, __ATOMIC_ACQUIRE) != 0;
 }
+
+/* dp_demux.c: a TIME-WAIT record holds (+1) or lets go of (-1) the
+ * local TCP port port_be (owner lcore). */
+void dp_sock_tcp_port_hold(struct dp_engine *eng, uint16_t port_be,
+		int delta);
 
 /* dp_sock_flow.c */
 /* Run fn(owner, arg) on s's owner lcore and return its result (on the

@@ -386,6 +386,8 @@ struct dp_tcp_tw {
 };
 #define DP_TCP_TW_F_TS		0x01	/* timestamps on (RFC 7323) */
 #define DP_TCP_TW_F_USED	0x02	/* in the table, not free */
+#define DP_TCP_TW_F_HOLD	0x04	/* holds its local port (bound by
+					 * its socket, not a listener's) */
 #define DP_TCP_TW_NONE		UINT32_MAX
 
 /* An lcore's records: a fixed pool, a hash on the 4-tuple, a list in

@@ -176,8 +176,9 @@ list_append(struct dp_tcp_twtab *t, uint32_t i, uint64_t expire_us)
 
 /* Record i out of the hash and the list, onto the free list. */
 static void
-tw_drop(struct dp_tcp_twtab *t, uint32_t i)
+tw_drop(struct dp_lcore *lc, uint32_t i)
 {
+	struct dp_tcp_twtab *t = lc->tcp->tw;
 	struct dp_tcp_tw *tw = &t->rec[i];
 	uint32_t *p = tw_bucket(t, tw->laddr, tw->lport, tw->faddr,
 		tw->fport);
@@ -186,6 +187,8 @@ tw_drop(struct dp_tcp_twtab *t, uint32_t i)
 		p = &t->rec[*p].hnext;
 	*p = tw->hnext;
 	list_unlink(t, i);
+	if (tw->flags & DP_TCP_TW_F_HOLD)
+		dp_sock_tcp_port_hold(lc->eng, tw->lport, -1);
 	tw->flags = 0;
 	tw->next = t->free;
 	t->free = i;
@@ -206,7 +209,7 @@ tw_expire(struct dp_timer_wheel *w, struct dp_timer *tm)
 			dp_timer_arm(w, tm, now);
 			return;
 		}
-		tw_drop(t, t->head);
+		tw_drop(lc, t->head);
 	}
 	tw_arm(lc, t);
 }
@@ -223,7 +226,7 @@ tw_make(struct dp_lcore *lc, const struct dp_tcp_pcb *tp, uint64_t expire_us)
 		if (t->head == DP_TCP_TW_NONE)
 			return NULL;
 		DP_STAT_INC(lc, tcp_tw_overflow);
-		tw_drop(t, t->head);
+		tw_drop(lc, t->head);
 	}
 	if (t->timer.tm_fn == NULL)
 		dp_timer_init(&t->timer, tw_expire);
@@ -243,6 +246,14 @@ tw_make(struct dp_lcore *lc, const struct dp_tcp_pcb *tp, uint64_t expire_us)
 	tw->id = tp->s->id;
 	tw->flags = DP_TCP_TW_F_USED |
 		((tp->tf & TF_REQ_TS) ? DP_TCP_TW_F_TS : 0);
+	/* Its socket's bind ends at the reap; the record keeps the port
+	 * from the next ephemeral pick (a listener's children never held
+	 * it). */
+	if (!(__atomic_load_n(&tp->s->flags, __ATOMIC_ACQUIRE) &
+			DP_SOCK_F_CHILD)) {
+		tw->flags |= DP_TCP_TW_F_HOLD;
+		dp_sock_tcp_port_hold(lc->eng, tw->lport, 1);
+	}
 	b = tw_bucket(t, tw->laddr, tw->lport, tw->faddr, tw->fport);
 	tw->hnext = *b;
 	*b = i;
@@ -341,7 +352,7 @@ dp_tcp_tw_input(struct dp_lcore *lc, struct dp_tcp_tw *tw,
 	if (reuse_ok((tw->flags & DP_TCP_TW_F_TS) != 0, tw->ts_recent,
 			tw->rcv_nxt, sg)) {
 		DP_STAT_INC(lc, tcp_timewait_reuse);
-		tw_drop(t, i);
+		tw_drop(lc, i);
 		tw_arm(lc, t);
 		return false;
 	}
@@ -372,7 +383,7 @@ dp_tcp_tw_flush(struct dp_lcore *lc)
 	unsigned int n = 0;
 
 	while (t->head != DP_TCP_TW_NONE) {
-		tw_drop(t, t->head);
+		tw_drop(lc, t->head);
 		n++;
 	}
 	dp_timer_cancel(&lc->timers, &t->timer);

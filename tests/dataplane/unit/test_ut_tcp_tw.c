@@ -69,13 +69,27 @@ sockets_held(void)
 	return ut_eng()->socks->count;
 }
 
+/* A TCP socket bound to port with SO_REUSEADDR: a record of an earlier
+ * case may still hold the port (as TIME-WAIT held it). */
+static struct dp_sock *
+reuse_sock(uint16_t port)
+{
+	struct dp_addr a = { 0, port };
+	struct dp_sock *s;
+
+	CU_ASSERT_EQUAL_FATAL(dp_sock_create(IPPROTO_TCP, &s), 0);
+	dp_sock_set_opt(s, DP_OPT_REUSEADDR, 1);
+	CU_ASSERT_EQUAL_FATAL(dp_sock_bind(s, &a), 0);
+	return s;
+}
+
 /* Our connection from port lport to the peer, closed by us (an
  * orphan) and the FINs exchanged: TIME-WAIT. *iss: our ISS. */
 static void
 orphan_in_time_wait(uint16_t lport, uint32_t *iss)
 {
 	struct dp_addr to = { UT_PEER, PEER_PORT };
-	struct dp_sock *s = ut_sock(IPPROTO_TCP, 0, lport);
+	struct dp_sock *s = reuse_sock(lport);
 	struct seg sg;
 
 	CU_ASSERT_FATAL(s != NULL);
@@ -208,7 +222,7 @@ test_tcp_tw_record_newer_syn_reopens_through_listener(void)
 	uint32_t iss;
 
 	orphan_in_time_wait(PORT, &iss);
-	l = ut_sock(IPPROTO_TCP, 0, PORT);
+	l = reuse_sock(PORT);
 	CU_ASSERT_FATAL(l != NULL);
 	CU_ASSERT_EQUAL(dp_sock_listen(l, 4), 0);
 	peer_to(PORT, RTE_TCP_SYN_FLAG, PISS + 100000, 0, NULL, 0);
@@ -241,7 +255,7 @@ test_tcp_tw_record_paws_and_timestamp_reuse(void)
 	CU_ASSERT_EQUAL(sg.ack, PISS + 2);
 	CU_ASSERT(sg.ts);
 	CU_ASSERT_EQUAL(STAT(tcp_paws_drop), paws + 1);
-	l = ut_sock(IPPROTO_TCP, 0, PORT);
+	l = reuse_sock(PORT);
 	CU_ASSERT_FATAL(l != NULL);
 	CU_ASSERT_EQUAL(dp_sock_listen(l, 4), 0);
 	peer_opts.tsval = 6000;
@@ -264,8 +278,8 @@ test_tcp_tw_record_keeps_its_4tuple_from_connect(void)
 	uint32_t iss;
 
 	orphan_in_time_wait(PORT, &iss);
-	s = ut_sock(IPPROTO_TCP, 0, PORT);
-	CU_ASSERT_FATAL(s != NULL);
+	/* The record holds the port: SO_REUSEADDR to bind to it. */
+	s = reuse_sock(PORT);
 	CU_ASSERT_EQUAL(dp_sock_connect_flags(s, &to, DP_F_NONBLOCK),
 		-EADDRINUSE);
 	ut_advance_us(2 * MSL_US + 1000);
@@ -273,6 +287,45 @@ test_tcp_tw_record_keeps_its_4tuple_from_connect(void)
 	CU_ASSERT_EQUAL(dp_sock_connect_flags(s, &to, DP_F_NONBLOCK),
 		-EINPROGRESS);
 	done(s);
+	ut_settle();
+}
+
+/*
+ * The record's local port stays taken after its socket is gone, as it
+ * was while TIME-WAIT kept the socket: a bind without SO_REUSEADDR fails
+ * EADDRINUSE, and the ephemeral search passes over it. Before, a connect
+ * whose search came round to it failed EADDRINUSE (perf's connrate
+ * stopped after ~4000 connections when the cursor wrapped).
+ */
+static void
+test_tcp_tw_record_holds_its_port_from_bind_and_ephemeral_pick(void)
+{
+	const uint16_t held = DP_EPHEMERAL_LO + 100;
+	struct dp_addr to = { UT_PEER, PEER_PORT }, a = { 0, held }, name;
+	struct dp_engine *eng = ut_eng();
+	struct dp_sock *s;
+	uint32_t iss;
+
+	orphan_in_time_wait(held, &iss);
+	CU_ASSERT_EQUAL_FATAL(dp_sock_create(IPPROTO_TCP, &s), 0);
+	CU_ASSERT_EQUAL(dp_sock_bind(s, &a), -EADDRINUSE);
+	dp_sock_close(s, DP_CLOSE_ABORT);
+	/* The search starts at the held port. */
+	rte_spinlock_lock(&eng->socks->lock);
+	eng->socks->next_port = held - DP_EPHEMERAL_LO;
+	rte_spinlock_unlock(&eng->socks->lock);
+	CU_ASSERT_EQUAL_FATAL(dp_sock_create(IPPROTO_TCP, &s), 0);
+	CU_ASSERT_EQUAL(dp_sock_connect_flags(s, &to, DP_F_NONBLOCK),
+		-EINPROGRESS);
+	dp_sock_name(s, &name);
+	CU_ASSERT_EQUAL(name.port, held + 1);
+	done(s);
+	ut_advance_us(2 * MSL_US + 1000);
+	steps();
+	/* Expired: the port is free again. */
+	CU_ASSERT_EQUAL_FATAL(dp_sock_create(IPPROTO_TCP, &s), 0);
+	CU_ASSERT_EQUAL(dp_sock_bind(s, &a), 0);
+	dp_sock_close(s, DP_CLOSE_ABORT);
 	ut_settle();
 }
 
@@ -315,6 +368,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_tw_record_newer_syn_reopens_through_listener),
 	WT_TEST(test_tcp_tw_record_paws_and_timestamp_reuse),
 	WT_TEST(test_tcp_tw_record_keeps_its_4tuple_from_connect),
+	WT_TEST(test_tcp_tw_record_holds_its_port_from_bind_and_ephemeral_pick),
 	WT_TEST(test_tcp_tw_app_close_in_time_wait_makes_record),
 	WT_TEST_END
 };
