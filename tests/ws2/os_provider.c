@@ -427,6 +427,14 @@ opt_of(int level, int name)
 	return -1;
 }
 
+/* MSAFD answers a TCP option on a datagram socket WSAENOPROTOOPT;
+ * Linux's EOPNOTSUPP would map to WSAEOPNOTSUPP. */
+static bool
+tcp_on_dgram(const struct os_sock *o, int level)
+{
+	return level == IPPROTO_TCP && o->type != SOCK_STREAM;
+}
+
 static int WSPAPI
 os_set_sock_opt(SOCKET s, int level, int name, const char *val, int len,
 		LPINT err)
@@ -442,7 +450,7 @@ os_set_sock_opt(SOCKET s, int level, int name, const char *val, int len,
 		return os_ext_update_context(o, name, val, len, err);
 	k = opt_of(level, name);
 	if (k < 0 || k == OS_K_SO_ERROR || k == OS_K_SO_TYPE ||
-			k == OS_K_SO_ACCEPTCONN)
+			k == OS_K_SO_ACCEPTCONN || tcp_on_dgram(o, level))
 		return os_fail(err, WSAENOPROTOOPT);
 	if (val == NULL)
 		return os_fail(err, WSAEFAULT);
@@ -482,7 +490,7 @@ os_get_sock_opt(SOCKET s, int level, int name, char *val, LPINT len,
 		v = o->type;	/* Winsock's SOCK_* values */
 	} else {
 		k = opt_of(level, name);
-		if (k < 0)
+		if (k < 0 || tcp_on_dgram(o, level))
 			return os_fail(err, WSAENOPROTOOPT);
 		r = os_k_getopt(o->fd, (enum os_k_opt)k, &v, &v2);
 		if (r < 0)

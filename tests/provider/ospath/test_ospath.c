@@ -438,6 +438,26 @@ test_options_set_before_connect_are_applied(void)
 	pt_close(l);
 }
 
+/* A TCP option on a datagram socket is WSAENOPROTOOPT ("unknown or
+ * unsupported for the specified provider or socket"), on either path:
+ * the OS path passed Linux's EOPNOTSUPP through as WSAEOPNOTSUPP
+ * (fuzz_api on the OS path found it). */
+static void
+test_tcp_option_on_a_udp_socket_is_wsaenoprotoopt_on_either_path(void)
+{
+	struct sockaddr_in n;
+	SOCKET s[2] = { udp_on(PT_IP, &n), udp_on(INADDR_LOOPBACK, &n) };
+	int v = 1, len = sizeof(v);
+
+	for (int i = 0; i < 2; i++) {
+		PT_FAILS(getsockopt(s[i], IPPROTO_TCP, TCP_NODELAY, (char *)&v,
+			&len), WSAENOPROTOOPT);
+		PT_FAILS(setsockopt(s[i], IPPROTO_TCP, TCP_NODELAY,
+			(const char *)&v, sizeof(v)), WSAENOPROTOOPT);
+		pt_close(s[i]);
+	}
+}
+
 static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_client_talks_to_a_kernel_server_both_ways_and_closes),
 	WT_TEST(test_asio_style_loopback_pair_connects_and_exchanges),
@@ -450,6 +470,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_event_select_on_loopback_signals_fd_read),
 	WT_TEST(test_async_select_on_loopback_posts_wspdks_handle),
 	WT_TEST(test_options_set_before_connect_are_applied),
+	WT_TEST(test_tcp_option_on_a_udp_socket_is_wsaenoprotoopt_on_either_path),
 	WT_TEST_END
 };
 
