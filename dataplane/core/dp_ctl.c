@@ -102,11 +102,14 @@ dp_ctl_call(struct dp_lcore *lc, dp_ctl_fn *fn, void *arg)
 		rte_pause();
 	until = dp_os_now_us() + CTL_SPIN_US;
 	while ((st = __atomic_load_n(&c.state, __ATOMIC_ACQUIRE)) != CTL_DONE) {
+		/* Run to completion: run the iteration that takes the
+		 * request when the lcore is not running it -- after a
+		 * sleep too: a caller preempted past its spin found the
+		 * lcore thread held (a test's hold) and slept for ever. */
+		if (lc->eng->rtc && dp_lcore_poll_try(lc))
+			continue;
 		if (dp_os_now_us() < until) {
-			/* Run to completion: run the iteration that takes
-			 * the request when the lcore is not running it. */
-			if (!lc->eng->rtc || !dp_lcore_poll_try(lc))
-				rte_pause();
+			rte_pause();
 			continue;
 		}
 		st = CTL_POSTED;
