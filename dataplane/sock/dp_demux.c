@@ -15,7 +15,6 @@
  * address overlap.
  */
 #include <errno.h>
-#include <netinet/in.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
