@@ -5,12 +5,16 @@
 # testpmd rxonly on the same memif (the floor) and kernel UDP on
 # 127.0.0.1 (issue 16 item 1). Generator and sink: perf/lib/run_gen.sh.
 
-rx_rxonly() {
+# The floor moved 5.5-17.9 Mpps between runs of one quiet hour (its
+# forwarder's placement against the generator's): one run of it is a
+# draw, so it is taken FLOOR_RUNS times and the best run is the floor
+# (the ratio against it can only come out lower, never flattered).
+rx_rxonly_once() {	# rx_rxonly_once NAME
 	local pid
 
 	gen_up rxonly
 
-	spawn rx_rxonly_testpmd $((TP_S + 40)) dpdk-testpmd -l 0,1 --no-pci \
+	spawn "$1_testpmd" $((TP_S + 40)) dpdk-testpmd -l 0,1 --no-pci \
 		--in-memory --file-prefix "${tag}o" --log-level=warning \
 		--vdev="net_memif0,role=client,id=0,socket=$tmp/rx.sock,socket-abstract=no" \
 		-- --forward-mode=rxonly --auto-start --nb-cores=1 \
@@ -20,8 +24,30 @@ rx_rxonly() {
 	sleep $((TP_S + 2))
 	stop_bg "$pid"
 	stop_bg "$GEN_PID"
-	"$here/tools/pf_report.py" testpmd --log "$out/logs/rx_rxonly_testpmd.log" \
-		--out "$out" --name rx_rxonly >&2
+	"$here/tools/pf_report.py" testpmd --log "$out/logs/$1_testpmd.log" \
+		--out "$tmp" --name "$1" >&2
+}
+
+rx_rxonly() {
+	local i best=-1 best_i=0 r rates=()
+
+	for i in $(seq "$FLOOR_RUNS"); do
+		rx_rxonly_once "rx_rxonly_$i" || continue
+		r=$(sed -n 's/^rx_rate_median_pps=//p' \
+			"$tmp/rx_rxonly_$i.summary")
+		[ -n "$r" ] || continue
+		rates+=("$r")
+		if [ "$r" -gt "$best" ]; then
+			best=$r
+			best_i=$i
+		fi
+	done
+	[ "$best_i" -gt 0 ] || return 1
+	{
+		sed 's/^name=.*/name=rx_rxonly/' "$tmp/rx_rxonly_$best_i.summary"
+		echo "floor_runs=${#rates[@]}"
+		echo "floor_rates_pps=$(IFS=,; echo "${rates[*]}")"
+	} >"$out/rx_rxonly.summary"
 }
 
 rx_provider() {	# rx_provider NAME THREADS
@@ -59,7 +85,8 @@ s_rx() {
 	local pin="generator (testpmd txonly) CPU0"
 
 	measure rx_rxonly rx "testpmd rxonly over the same memif (floor)" "" \
-		"$pin, rxonly forwarder CPU1 (2 busy threads)" -- rx_rxonly
+		"$pin, rxonly forwarder CPU1 (2 busy threads); the best of $FLOOR_RUNS runs" \
+		-- rx_rxonly
 	measure rx_provider rx "provider: 1 lcore into 1 socket, 1 app thread" \
 		rx_rxonly \
 		"$pin, lcore CPU1, app thread CPU0 with the generator (3 busy threads); rate = datagrams the application received" \

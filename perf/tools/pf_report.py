@@ -332,7 +332,11 @@ def table_throughput(ms, lines):
             vs, "%.2f" % (off / 1e6) if not math.isnan(off) else "",
             "%.2f / %.2f" % (lrx / 1e6, into / 1e6) if not math.isnan(lrx)
             else "",
-            drops(s) + ("; " + s["delivered"] if "delivered" in s else ""),
+            drops(s) + ("; " + s["delivered"] if "delivered" in s else "") +
+            ("; best of %s runs: %s Mpps" % (s["floor_runs"], ", ".join(
+                "%.2f" % (float(x) / 1e6) for x in
+                s["floor_rates_pps"].split(",") if x))
+             if "floor_rates_pps" in s else ""),
             placement(meta), load_cell(meta)))
     lines.append("")
 
