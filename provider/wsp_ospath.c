@@ -42,7 +42,31 @@
 #include "wsp_ovl.h"
 #include "wsp_stream.h"
 
+#define OS_OPTS_MAX	8
+
+/* Options set before the path is decided: most sockets never set any,
+ * and a decided one needs them no more, so they are allocated on the
+ * first and freed at the decision. */
+struct wsp_os_opts {
+	unsigned int n;
+	struct wsp_os_opt {
+		int level;
+		int name;
+		int len;
+		char v[16];
+	} o[OS_OPTS_MAX];
+};
+
 static struct wsp_mutex os_lock = WSP_MUTEX_INITIALIZER;
+
+/* Decided (or gone): the noted options are done with; os_lock held,
+ * or the last reference. */
+static void
+opts_drop(struct wsp_sock *ws)
+{
+	free(ws->os_opts);
+	ws->os_opts = NULL;
+}
 
 static const WSPPROC_TABLE *
 lower(void)
@@ -103,8 +127,9 @@ replay(struct wsp_sock *ws, const WSPPROC_TABLE *t, SOCKET l)
 	DWORD bytes;
 	int err, len = sizeof(sin);
 
-	for (unsigned int i = 0; i < ws->os_nopt; i++) {
-		const struct wsp_os_opt *o = &ws->os_opt[i];
+	for (unsigned int i = 0; ws->os_opts != NULL &&
+			i < ws->os_opts->n; i++) {
+		const struct wsp_os_opt *o = &ws->os_opts->o[i];
 
 		if (t->lpWSPSetSockOpt(l, o->level, o->name, o->v, o->len,
 				&err) != 0)
@@ -134,7 +159,7 @@ go_os(struct wsp_sock *ws, uint32_t ip, enum dp_os_why why,
 	SOCKET l;
 	int err = 0;
 
-	t = wsp_osprov_lower(&ws->info, &entry, &err);
+	t = wsp_osprov_lower(ws->info, &entry, &err);
 	if (t == NULL)
 		return err;
 	l = t->lpWSPSocket(AF_INET, ws->type, ws->protocol,
@@ -149,6 +174,7 @@ go_os(struct wsp_sock *ws, uint32_t ip, enum dp_os_why why,
 		t->lpWSPCloseSocket(l, &e);
 		return err;
 	}
+	opts_drop(ws);
 	ws->os_why = (uint8_t)why;
 	__atomic_store_n(&ws->os_named, false, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->lower, l, __ATOMIC_RELAXED);
@@ -202,6 +228,7 @@ wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a,
 		if (!(local && a->ip == 0)) {
 			path = WSP_PATH_DP;
 			__atomic_store_n(&ws->path, path, __ATOMIC_RELEASE);
+			opts_drop(ws);
 		}
 		goto out;
 	}
@@ -239,6 +266,7 @@ void
 wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
 		const char *v, int len)
 {
+	struct wsp_os_opts *all;
 	struct wsp_os_opt *o = NULL;
 
 	if (len < 0 || (size_t)len > sizeof(o->v))
@@ -246,17 +274,19 @@ wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
 	wsp_mutex_lock(&os_lock);
 	if (__atomic_load_n(&ws->path, __ATOMIC_RELAXED) ==
 			WSP_PATH_UNDECIDED) {
+		if (ws->os_opts == NULL)
+			ws->os_opts = calloc(1, sizeof(*ws->os_opts));
+		all = ws->os_opts;
 		/* The last value of an option is the one to replay. */
-		for (unsigned int i = 0; i < ws->os_nopt; i++)
-			if (ws->os_opt[i].level == level &&
-					ws->os_opt[i].name == name)
-				o = &ws->os_opt[i];
-		if (o == NULL && ws->os_nopt < sizeof(ws->os_opt) /
-				sizeof(ws->os_opt[0]))
-			o = &ws->os_opt[ws->os_nopt++];
+		for (unsigned int i = 0; all != NULL && i < all->n; i++)
+			if (all->o[i].level == level &&
+					all->o[i].name == name)
+				o = &all->o[i];
+		if (o == NULL && all != NULL && all->n < OS_OPTS_MAX)
+			o = &all->o[all->n++];
 		if (o == NULL)
-			WSP_LOG(WARNING, "OS path: too many options to replay; "
-				"%d/%d dropped", level, name);
+			WSP_LOG(WARNING, "OS path: too many options to replay "
+				"or no memory; %d/%d dropped", level, name);
 	}
 	if (o != NULL) {
 		o->level = level;
@@ -274,6 +304,12 @@ close_lower(struct wsp_sock *ws)
 
 	if (lower()->lpWSPCloseSocket(lower_of(ws), &err) != 0)
 		WSP_LOG(WARNING, "OS path: closing the lower socket: %d", err);
+}
+
+void
+wsp_ospath_forget(struct wsp_sock *ws)
+{
+	opts_drop(ws);
 }
 
 void
@@ -355,7 +391,7 @@ wsp_ospath_accept(struct wsp_sock *ws, struct sockaddr *addr,
 	/* The accepted socket gets a handle of ours too. */
 	attr = (struct wsp_sock_attr){ .type = ws->type,
 		.protocol = ws->protocol, .overlapped = ws->overlapped,
-		.info = &ws->info, .parent = ws, .lower = l };
+		.info = ws->info, .parent = ws, .lower = l };
 	h = wsp_sock_open(&attr, err);
 	if (h == INVALID_SOCKET)
 		lower()->lpWSPCloseSocket(l, &e);

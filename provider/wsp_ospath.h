@@ -44,6 +44,9 @@ int wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a,
 void wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
 		const char *v, int len);
 
+/* The socket's last reference is gone: what was noted for it goes too. */
+void wsp_ospath_forget(struct wsp_sock *ws);
+
 /* WSPCloseSocket / WSPCleanup: close the lower socket; its pending
  * overlapped ops end WSA_OPERATION_ABORTED, notified if notify (else
  * only recorded, as at WSPCleanup). */

@@ -11,6 +11,7 @@
 #include "wsp_log.h"
 #include "wsp_ospath.h"
 #include "wsp_ovl.h"
+#include "wsp_pinfo.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 
@@ -120,6 +121,10 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 		}
 	}
 	ws = slot_alloc();
+	if (ws != NULL && (ws->info = wsp_pinfo_get(attr->info)) == NULL) {
+		slot_free(ws, false);
+		ws = NULL;
+	}
 	if (ws == NULL) {
 		dp_sock_close(dp, DP_CLOSE_ABORT);
 		*err = WSAENOBUFS;
@@ -129,10 +134,6 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	ws->type = attr->type;
 	ws->protocol = attr->protocol;
 	ws->overlapped = attr->overlapped;
-	if (attr->info != NULL)
-		ws->info = *attr->info;
-	else
-		memset(&ws->info, 0, sizeof(ws->info));
 	ws->nonblocking = false;
 	ws->linger = 0;
 	ws->keepalive = false;
@@ -143,11 +144,14 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	ws->unicast_if = 0;
 	ws->ts_rx = false;
 	ws->ts_tx = false;
-	/* An accepted OS provider socket is on the OS path from birth. */
-	ws->os_nopt = 0;
+	/* An accepted OS provider socket is on the OS path from birth, an
+	 * accepted dataplane connection on the dataplane's (it notes no
+	 * options for an OS socket it will never have). */
+	ws->os_opts = NULL;
 	__atomic_store_n(&ws->lower, attr->lower, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->path, attr->lower != 0 ? WSP_PATH_OS :
-		WSP_PATH_UNDECIDED, __ATOMIC_RELAXED);
+		attr->adopt != NULL ? WSP_PATH_DP : WSP_PATH_UNDECIDED,
+		__ATOMIC_RELAXED);
 	if (attr->parent != NULL) {
 		ws->nonblocking = __atomic_load_n(&attr->parent->nonblocking,
 			__ATOMIC_RELAXED);
@@ -164,6 +168,7 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	h = WSP_UPCALL(lpWPUCreateSocketHandle)(catalog_id, (DWORD_PTR)ws,
 		err);
 	if (h == INVALID_SOCKET) {
+		wsp_pinfo_put(ws->info);
 		slot_free(ws, false);
 		dp_sock_close(dp, DP_CLOSE_ABORT);
 		return INVALID_SOCKET;
@@ -239,6 +244,8 @@ wsp_sock_put(struct wsp_sock *ws)
 	ws->deferred = NULL;
 	dp_sock_close(ws->dp, ws->abort_on_close ? DP_CLOSE_ABORT :
 		DP_CLOSE_GRACEFUL);
+	wsp_ospath_forget(ws);
+	wsp_pinfo_put(ws->info);
 	slot_free(ws, true);
 }
 

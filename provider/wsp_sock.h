@@ -26,6 +26,7 @@
 #include "wsp_watch.h"
 
 struct ovl_op;
+struct wsp_os_opts;
 
 struct wsp_ovl_queue {
 	struct ovl_op *head;
@@ -66,22 +67,18 @@ struct wsp_sock {
 					 * extension function made of it */
 	struct dp_sock *deferred;	/* (a) listeners: the connection a
 					 * CF_DEFER left for the next accept */
-	WSAPROTOCOL_INFOW info;		/* (c) the catalog entry */
+	const WSAPROTOCOL_INFOW *info;	/* (c) the catalog entry, shared
+					 * (wsp_pinfo.c) */
 	/* the OS path (wsp_ospath.c): traffic the NIC cannot carry */
 	uint8_t path;			/* (a) WSP_PATH_*, set once */
 	uint8_t os_why;			/* (o) why WSP_PATH_OS (DP_OS_*) */
 	bool os_named;			/* (a) its OS socket's local name is
 					 * in telemetry (else the next send
 					 * looks again) */
-	uint8_t os_nopt;		/* (o) options noted before deciding */
 	SOCKET lower;			/* (a) the OS provider's socket,
 					 * published before path */
-	struct wsp_os_opt {
-		int level;
-		int name;
-		int len;
-		char v[16];
-	} os_opt[8];			/* (o) */
+	struct wsp_os_opts *os_opts;	/* (o) options noted before deciding;
+					 * NULL: none, or decided */
 	/* overlapped operations (wsp_ovl.c), each queue in posting order */
 	struct wsp_ovl_queue ovl_recv;	/* (v) pending receives */
 	struct wsp_ovl_queue ovl_send;	/* (v) pending stream sends */

@@ -380,10 +380,10 @@ get_one(struct wsp_sock *ws, const struct opt *o, char *v, LPINT len)
 		return put_int(v, len, ret == 0 ? 0 :
 			wsp_error_from_errno(ret));
 	case OPT_PROTOCOL_INFO:
-		if (*len < (int)sizeof(ws->info))
+		if (*len < (int)sizeof(*ws->info))
 			return WSAEFAULT;
-		memcpy(v, &ws->info, sizeof(ws->info));
-		*len = sizeof(ws->info);
+		memcpy(v, ws->info, sizeof(*ws->info));
+		*len = sizeof(*ws->info);
 		return 0;
 	case OPT_MAX_MSG:
 		return put_int(v, len, DP_UDP_MAX_PAYLOAD);

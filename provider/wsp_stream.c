@@ -257,7 +257,7 @@ wsp_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
 		wsp_stream_inherit_opts(ws->dp, child);
 		attr = (struct wsp_sock_attr){ .type = ws->type,
 			.protocol = ws->protocol, .overlapped = ws->overlapped,
-			.info = &ws->info, .parent = ws, .adopt = child };
+			.info = ws->info, .parent = ws, .adopt = child };
 		h = wsp_sock_open(&attr, &err);
 	}
 	if (h != INVALID_SOCKET) {

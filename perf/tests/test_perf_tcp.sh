@@ -89,6 +89,11 @@ except (KeyError, ValueError):
 report = open(stdout).read()
 if report != open(os.path.join(out, "report.md")).read():
     errors.append("stdout differs from report.md")
+# The memory table says whose its C heap is, with the bytes a socket.
+if "C heap: the provider's socket objects, %.0f B a socket" % (
+        float(s.get("established_malloc_bytes_per_conn", "nan")) / 2) \
+        not in report:
+    errors.append("the memory table does not say whose its C heap is")
 for h in ("## TCP (issue 13)", "| measurement | Gbit/s |",
           "| measurement | connections |", "Memory per idle connection",
           "kernel TCP 127.0.0.1 64 B ping-pong, busy-poll",

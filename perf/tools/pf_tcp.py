@@ -158,6 +158,25 @@ def section(ms, lines, place, load_cell):
                 s.get(st + "_mbuf_bytes_per_conn", "–"),
                 s.get(st + "_malloc_bytes_per_conn", "–")))
         lines.append("")
+        lines.append(heap_note(s))
+        lines.append("")
+
+
+def heap_note(s):
+    """Whose the C heap of the memory table is (valgrind massif over
+    wstcp --mode idle: the provider's socket objects are the one
+    allocation that grows with the connections)."""
+    per_sock = fnum(s, "established_malloc_bytes_per_conn") / 2
+    return ("C heap: the provider's socket objects, %s B a socket, two "
+            "a connection (both ends are in this process). closesocket "
+            "gives them back to the provider's pool, which keeps them "
+            "(handles stay type-stable), so the TIME-WAIT row's C heap "
+            "is that pool, not the TIME-WAIT state: a record in a "
+            "hugepage pool made at start, before the first reading. "
+            "Counted in neither: the Ws2_32 stand-in's handle table "
+            "(static; Ws2_32's own on Windows) and wstcp's arrays of "
+            "handles (allocated before the first reading)." %
+            ("%.0f" % per_sock if not math.isnan(per_sock) else "–"))
 
 
 def lat_p50(m):

@@ -201,6 +201,15 @@ state(struct dp_sock *s)
 	return v;
 }
 
+void
+syn_answered(struct seg *sg)
+{
+	peer(RTE_TCP_SYN_FLAG, PISS, 0, 65535, NULL, 0);
+	CU_ASSERT_FATAL(sent(sg));
+	CU_ASSERT_EQUAL(sg->flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	CU_ASSERT_EQUAL(sg->ack, PISS + 1);
+}
+
 /* Our connect to the peer, established; *iss our ISS. */
 struct dp_sock *
 connected(uint32_t *iss)

@@ -56,6 +56,9 @@ void peer(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 /* The next TCP segment the stack sent; false if none. */
 bool sent(struct seg *sg);
 int64_t state(struct dp_sock *s);
+/* The peer's SYN (ISS PISS) to our listener on PORT: our SYN,ACK,
+ * asserted, in *sg. */
+void syn_answered(struct seg *sg);
 /* Our connect to the peer, established; *iss our ISS. */
 struct dp_sock *connected(uint32_t *iss);
 /* The same with the peer's ISS piss. */

@@ -67,9 +67,7 @@ test_tcp_idle_accepted_socket_holds_no_rx_ring_until_data(void)
 	char buf[16];
 
 	CU_ASSERT_EQUAL_FATAL(dp_sock_listen(l, 4), 0);
-	peer(RTE_TCP_SYN_FLAG, PISS, 0, 65535, NULL, 0);
-	CU_ASSERT_FATAL(sent(&sg));
-	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	syn_answered(&sg);
 	peer(RTE_TCP_ACK_FLAG, PISS + 1, sg.seq + 1, 65535, NULL, 0);
 	CU_ASSERT_EQUAL_FATAL(dp_sock_accept(l, &c, NULL, DP_F_NONBLOCK), 0);
 	CU_ASSERT_EQUAL(state(c), DP_TCP_ESTABLISHED);

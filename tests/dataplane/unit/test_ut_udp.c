@@ -281,11 +281,7 @@ test_udp_multicast_fans_out_to_members_only(void)
 		-EAGAIN);
 	CU_ASSERT_EQUAL(ut_recv(s[3], buf, sizeof(buf), NULL, NULL, 0),
 		-EAGAIN);
-	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base);
-	for (int i = 0; i < 4; i++)
-		dp_sock_close(s[i], DP_CLOSE_ABORT);
-	ut_settle();
-	ut_sent_drop();		/* the leaves */
+	ut_close_all(s, 4, base);
 }
 
 /* A send leaves as one frame to the peer's MAC: ports, lengths and a

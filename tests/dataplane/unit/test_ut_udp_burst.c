@@ -73,10 +73,7 @@ test_udp_burst_over_rcvbuf_keeps_the_head_and_counts_the_rest(void)
 	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base + 4);
 	for (unsigned int i = 0; i < 4; i++)
 		expect(s, 'a', i);
-	ut_expect_empty(s);
-	CU_ASSERT_EQUAL(dp_sock_rx_bytes(s), 0);
-	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base);
-	dp_sock_close(s, DP_CLOSE_ABORT);
+	ut_expect_drained_close(s, base);
 }
 
 /* An empty socket takes one datagram however large, in a burst too: the
@@ -200,11 +197,7 @@ test_udp_burst_fan_out_between_unicasts_keeps_arrival_order(void)
 	expect(s[1], 'm', 1);
 	expect(s[1], 'b', 3);
 	ut_expect_empty(s[1]);
-	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base);
-	for (int i = 0; i < 2; i++)
-		dp_sock_close(s[i], DP_CLOSE_ABORT);
-	ut_settle();
-	ut_sent_drop();		/* the leaves */
+	ut_close_all(s, 2, base);
 }
 
 /* A socket bound in the middle of a flood gets the bursts after its bind

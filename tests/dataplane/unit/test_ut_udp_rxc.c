@@ -65,10 +65,7 @@ test_udp_rxc_peek_then_recv_across_a_batch_boundary(void)
 		expect(s, i, DP_F_PEEK);
 		expect(s, i, 0);
 	}
-	ut_expect_empty(s);
-	CU_ASSERT_EQUAL(dp_sock_rx_bytes(s), 0);
-	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base);
-	dp_sock_close(s, DP_CLOSE_ABORT);
+	ut_expect_drained_close(s, base);
 }
 
 /* FIONREAD (dp_sock_rx_bytes) counts what is left to read, batch and

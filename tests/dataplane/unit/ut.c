@@ -313,6 +313,25 @@ ut_expect_empty(struct dp_sock *s)
 	CU_ASSERT_EQUAL(ut_recv(s, buf, sizeof(buf), NULL, NULL, 0), -EAGAIN);
 }
 
+void
+ut_expect_drained_close(struct dp_sock *s, unsigned int base)
+{
+	ut_expect_empty(s);
+	CU_ASSERT_EQUAL(dp_sock_rx_bytes(s), 0);
+	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base);
+	dp_sock_close(s, DP_CLOSE_ABORT);
+}
+
+void
+ut_close_all(struct dp_sock **s, int n, unsigned int base)
+{
+	CU_ASSERT_EQUAL(ut_mbufs_in_use(), base);
+	for (int i = 0; i < n; i++)
+		dp_sock_close(s[i], DP_CLOSE_ABORT);
+	ut_settle();
+	ut_sent_drop();
+}
+
 uint16_t
 ut_udp_frame(uint8_t *buf, uint32_t src, uint16_t sport, uint32_t dst,
 		uint16_t dport, const void *payload, uint16_t n,

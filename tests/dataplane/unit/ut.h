@@ -119,6 +119,12 @@ long ut_recv(struct dp_sock *s, void *buf, size_t len, struct dp_addr *from,
  * ut_expect_empty: there is none. */
 void ut_expect_dgram(struct dp_sock *s, const char *want, int flags);
 void ut_expect_empty(struct dp_sock *s);
+/* s holds nothing more (no datagram, no bytes), every mbuf is back
+ * (base in use), and s is closed. */
+void ut_expect_drained_close(struct dp_sock *s, unsigned int base);
+/* Every mbuf is back (base in use); the n sockets of s closed, and
+ * what their close sent (multicast leaves) dropped. */
+void ut_close_all(struct dp_sock **s, int n, unsigned int base);
 
 /* Ethernet + IPv4 + UDP from the peer (src) to dst:dport, as frame_udp. */
 uint16_t ut_udp_frame(uint8_t *buf, uint32_t src, uint16_t sport,

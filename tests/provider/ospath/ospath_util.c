@@ -1,6 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Helpers of the OS path's overlapped tests (see ospath_util.h). */
+/* Helpers of the OS path's tests (see ospath_util.h). */
 #include "ospath_util.h"
+
+SOCKET
+ou_udp_bound(uint32_t ip, struct sockaddr_in *name)
+{
+	SOCKET s = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
+	struct sockaddr_in sin = pt_sin(ip, 0);
+
+	PT_OK(bind(s, PT_SA(sin), PT_SIN_LEN));
+	if (name != NULL)
+		*name = pt_name_of(s, false);
+	return s;
+}
 
 void
 ou_no_second_signal(WSAEVENT ev)

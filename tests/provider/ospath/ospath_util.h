@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Helpers of the OS path's overlapped tests (ospath_util.c). */
+/* Helpers of the OS path's tests (ospath_util.c). */
 #ifndef _OSPATH_UTIL_H_
 #define _OSPATH_UTIL_H_
 
 #include "pt.h"
+
+/* A UDP socket bound to ip, ephemeral port; its name in *name unless
+ * name is NULL. */
+SOCKET ou_udp_bound(uint32_t ip, struct sockaddr_in *name);
 
 /* Nothing more signals ev within 100 ms (the completion came once). */
 void ou_no_second_signal(WSAEVENT ev);

@@ -10,23 +10,13 @@
 #include <string.h>
 
 #include "kserver.h"
+#include "ospath_util.h"
 #include "pt.h"
 
 static struct sockaddr_in
 loopback(uint16_t port)
 {
 	return pt_sin(INADDR_LOOPBACK, port);
-}
-
-static SOCKET
-udp_on(uint32_t ip, struct sockaddr_in *name)
-{
-	SOCKET s = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
-	struct sockaddr_in sin = pt_sin(ip, 0);
-
-	PT_OK(bind(s, PT_SA(sin), PT_SIN_LEN));
-	*name = pt_name_of(s, false);
-	return s;
 }
 
 static void
@@ -106,7 +96,7 @@ static void
 test_udp_to_loopback_first_send_decides(void)
 {
 	struct sockaddr_in an, from;
-	SOCKET a = udp_on(INADDR_LOOPBACK, &an);
+	SOCKET a = ou_udp_bound(INADDR_LOOPBACK, &an);
 	SOCKET b = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
 	int flen = sizeof(from);
 	char buf[16];
@@ -136,7 +126,7 @@ static void
 test_loopback_timeouts_and_unconnected_send_codes(void)
 {
 	struct sockaddr_in an;
-	SOCKET a = udp_on(INADDR_LOOPBACK, &an);
+	SOCKET a = ou_udp_bound(INADDR_LOOPBACK, &an);
 	DWORD ms = 50, got = 0;
 	int len = sizeof(got);
 	char buf[16];
@@ -234,9 +224,10 @@ static void
 test_select_over_a_mix_wakes_for_each_kind(void)
 {
 	struct sockaddr_in dn, on, xn;
-	SOCKET d = udp_on(PT_IP, &dn), o = udp_on(INADDR_LOOPBACK, &on);
-	SOCKET dsend = udp_on(PT_IP, &xn);
-	SOCKET osend = udp_on(INADDR_LOOPBACK, &xn);
+	SOCKET d = ou_udp_bound(PT_IP, &dn);
+	SOCKET o = ou_udp_bound(INADDR_LOOPBACK, &on);
+	SOCKET dsend = ou_udp_bound(PT_IP, &xn);
+	SOCKET osend = ou_udp_bound(INADDR_LOOPBACK, &xn);
 	struct delayed job[2] = { { osend, on }, { dsend, dn } };
 	SOCKET want[2] = { o, d };
 	struct timeval tv = { 5, 0 };
@@ -267,9 +258,10 @@ static void
 test_wsapoll_over_a_mix_wakes_for_each_kind(void)
 {
 	struct sockaddr_in dn, on, xn;
-	SOCKET d = udp_on(PT_IP, &dn), o = udp_on(INADDR_LOOPBACK, &on);
-	SOCKET dsend = udp_on(PT_IP, &xn);
-	SOCKET osend = udp_on(INADDR_LOOPBACK, &xn);
+	SOCKET d = ou_udp_bound(PT_IP, &dn);
+	SOCKET o = ou_udp_bound(INADDR_LOOPBACK, &on);
+	SOCKET dsend = ou_udp_bound(PT_IP, &xn);
+	SOCKET osend = ou_udp_bound(INADDR_LOOPBACK, &xn);
 	struct delayed job[2] = { { osend, on }, { dsend, dn } };
 	char buf[8];
 
@@ -295,8 +287,8 @@ static void
 test_overlapped_recv_on_loopback_completes_once(void)
 {
 	struct sockaddr_in an, bn;
-	SOCKET a = udp_on(INADDR_LOOPBACK, &an);
-	SOCKET b = udp_on(INADDR_LOOPBACK, &bn);
+	SOCKET a = ou_udp_bound(INADDR_LOOPBACK, &an);
+	SOCKET b = ou_udp_bound(INADDR_LOOPBACK, &bn);
 	WSAOVERLAPPED ov;
 	char data[8];
 	WSABUF buf = { sizeof(data), data };
@@ -326,8 +318,8 @@ static void
 test_event_select_on_loopback_signals_fd_read(void)
 {
 	struct sockaddr_in an, bn;
-	SOCKET a = udp_on(INADDR_LOOPBACK, &an);
-	SOCKET b = udp_on(INADDR_LOOPBACK, &bn);
+	SOCKET a = ou_udp_bound(INADDR_LOOPBACK, &an);
+	SOCKET b = ou_udp_bound(INADDR_LOOPBACK, &bn);
 	WSAEVENT ev = WSACreateEvent();
 	WSANETWORKEVENTS ne;
 
@@ -446,7 +438,7 @@ static void
 test_tcp_option_on_a_udp_socket_is_wsaenoprotoopt_on_either_path(void)
 {
 	struct sockaddr_in n;
-	SOCKET s[2] = { udp_on(PT_IP, &n), udp_on(INADDR_LOOPBACK, &n) };
+	SOCKET s[2] = { ou_udp_bound(PT_IP, &n), ou_udp_bound(INADDR_LOOPBACK, &n) };
 	int v = 1, len = sizeof(v);
 
 	for (int i = 0; i < 2; i++) {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "kpeer.h"
+#include "ospath_util.h"
 #include "pt.h"
 #include "wt.h"
 
@@ -134,16 +135,6 @@ expect_gone(SOCKET s)
 }
 
 static SOCKET
-udp_bound(uint32_t ip)
-{
-	SOCKET s = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
-	struct sockaddr_in sin = pt_sin(ip, 0);
-
-	PT_OK(bind(s, PT_SA(sin), PT_SIN_LEN));
-	return s;
-}
-
-static SOCKET
 tcp_to_peer(void)
 {
 	SOCKET s = pt_socket(SOCK_STREAM, IPPROTO_TCP);
@@ -208,7 +199,8 @@ test_off_subnet_without_gateway_goes_to_the_os_path_and_reaches_the_peer(
 static void
 test_on_subnet_destinations_stay_accelerated(void)
 {
-	SOCKET rx = udp_bound(PT_IP), tx = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
+	SOCKET rx = ou_udp_bound(PT_IP, NULL);
+	SOCKET tx = pt_socket(SOCK_DGRAM, IPPROTO_UDP);
 	struct sockaddr_in rn = pt_name_of(rx, false), ln;
 	SOCKET l = pt_listener(&ln), c = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	SOCKET a;
@@ -239,7 +231,8 @@ test_telemetry_counts_os_sockets_by_reason_and_forgets_closed_ones(void)
 {
 	struct sockaddr_in ln = pt_sin(INADDR_LOOPBACK, 0);
 	struct sockaddr_in ud = pt_sin(KP_PEER_IP, KP_UDP_PORT);
-	SOCKET lo = udp_bound(INADDR_LOOPBACK), ol = udp_bound(KP_OUR_IP);
+	SOCKET lo = ou_udp_bound(INADDR_LOOPBACK, NULL);
+	SOCKET ol = ou_udp_bound(KP_OUR_IP, NULL);
 	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	SOCKET c = pt_socket(SOCK_STREAM, IPPROTO_TCP), a;
 	SOCKET nt = tcp_to_peer(), nu = pt_socket(SOCK_DGRAM, IPPROTO_UDP);

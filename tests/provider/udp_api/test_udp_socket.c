@@ -36,6 +36,41 @@ test_socket_wildcards_take_the_catalog_entry(void)
 	pt_close(s);
 }
 
+/*
+ * SO_PROTOCOL_INFOW gives each socket the entry it was made with, byte
+ * for byte, however many distinct ones the application passed (sockets
+ * share their entries; more distinct ones than are kept shared get a
+ * copy each), and after the others closed.
+ */
+#define PINFO_SOCKETS	40
+
+static void
+test_protocol_info_is_each_sockets_own_entry(void)
+{
+	WSAPROTOCOL_INFOW e[PINFO_SOCKETS], got;
+	SOCKET s[PINFO_SOCKETS];
+	int len;
+
+	for (int i = 0; i < PINFO_SOCKETS; i++) {
+		e[i] = *ua_udp_entry();
+		e[i].dwProviderReserved = 1000 + (i % (PINFO_SOCKETS / 2));
+		s[i] = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
+			FROM_PROTOCOL_INFO, &e[i], 0, 0);
+		CU_ASSERT_FATAL(s[i] != INVALID_SOCKET);
+	}
+	for (int i = 0; i < PINFO_SOCKETS; i += 2)
+		pt_close(s[i]);
+	for (int i = 1; i < PINFO_SOCKETS; i += 2) {
+		memset(&got, 0xa5, sizeof(got));
+		len = sizeof(got);
+		PT_OK(getsockopt(s[i], SOL_SOCKET, SO_PROTOCOL_INFOW,
+			(char *)&got, &len));
+		CU_ASSERT_EQUAL(len, (int)sizeof(got));
+		CU_ASSERT(memcmp(&got, &e[i], sizeof(got)) == 0);
+		pt_close(s[i]);
+	}
+}
+
 /* An address family other than AF_INET: WSAEAFNOSUPPORT. */
 static void
 test_socket_af_inet6_fails_eafnosupport(void)
@@ -536,6 +571,7 @@ test_bogus_handle_fails_enotsock(void)
 
 static const struct wt_test socket_tests[] = {
 	WT_TEST(test_socket_wildcards_take_the_catalog_entry),
+	WT_TEST(test_protocol_info_is_each_sockets_own_entry),
 	WT_TEST(test_socket_af_inet6_fails_eafnosupport),
 	WT_TEST(test_socket_stream_or_raw_fails_esocktnosupport),
 	WT_TEST(test_socket_tcp_protocol_on_dgram_fails_eprototype),
