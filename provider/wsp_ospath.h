@@ -160,15 +160,24 @@ void wsp_ospath_ovl_close(struct wsp_sock *ws, bool notify,
  * WSPAsyncSelect on an OS path socket (wsp_ospath_async.c): messages
  * with our handle for what the OS provider records; drops the caller's
  * reference. forget: ws no longer async-selected (close, or
- * WSPEventSelect replacing it). stop: WSPCleanup, every socket closed.
+ * WSPEventSelect replacing it).
  */
 int wsp_ospath_async_select(struct wsp_sock *ws, HWND hwnd, unsigned int msg,
 		LONG events, LPINT err);
 void wsp_ospath_async_forget(struct wsp_sock *ws);
-void wsp_ospath_async_stop(void);
 
-/* WSPCleanup, every socket closed: stop the thread that ends them. */
-void wsp_ospath_ovl_stop(void);
+/*
+ * The OS path's poller (wsp_ospath_poll.c): one thread runs the ticks
+ * every millisecond while one says it has work left. start: 0 or
+ * WSAENOBUFS; kick: work came; stop: WSPCleanup, every socket closed.
+ */
+int wsp_ospath_poll_start(void);
+void wsp_ospath_poll_kick(void);
+void wsp_ospath_poll_stop(void);
+/* Its ticks: end the finished overlapped ops, post the recorded
+ * async-select events; each true while it has work left. */
+bool wsp_ospath_ovl_tick(void);
+bool wsp_ospath_async_tick(void);
 
 /*
  * select/WSAPoll over OS path sockets, without waiting: for each of the

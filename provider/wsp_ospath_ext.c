@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "wsp_addr.h"
+#include "wsp_ext.h"
 #include "wsp_ospath.h"
 #include "wsp_osprov.h"
 #include "wsp_priv.h"
@@ -37,10 +38,6 @@
  * provider's extension functions report their errors. */
 int WSAAPI WSAGetLastError(void);
 #endif
-
-/* "At least 16 bytes more than the maximum address length for the
- * transport protocol in use" (AcceptEx). */
-#define ADDR_SLOT	((DWORD)sizeof(struct sockaddr_in) + 16)
 
 static BOOL
 fail(int err)
@@ -74,20 +71,19 @@ lower_fn(SOCKET l, GUID id, LPINT err)
 /* ---- AcceptEx ---- */
 
 struct accept_arg {
-	struct wsp_sock *acc;		/* holds a reference */
+	struct wsp_accept_args a;
 	LPFN_ACCEPTEX fn;
 	LPFN_GETACCEPTEXSOCKADDRS addrs;
-	char *out;
-	DWORD data_len, local_len, remote_len;
 };
 
 static int
 accept_start(void *xarg, SOCKET l, LPWSAOVERLAPPED lov, LPDWORD bytes,
 		LPINT err)
 {
-	struct accept_arg *a = xarg;
+	struct accept_arg *x = xarg;
+	const struct wsp_accept_args *a = &x->a;
 
-	if (a->fn(l, lower_of(a->acc), a->out, a->data_len, a->local_len,
+	if (x->fn(l, lower_of(a->acc), a->out, a->data_len, a->local_len,
 			a->remote_len, bytes, lov))
 		return 0;
 	*err = WSAGetLastError();
@@ -111,7 +107,8 @@ put_addr(char *slot, DWORD size, const struct sockaddr *sa, int len)
 static void
 accept_end(void *xarg, DWORD *res_err, DWORD bytes)
 {
-	struct accept_arg *a = xarg;
+	struct accept_arg *x = xarg;
+	const struct wsp_accept_args *a = &x->a;
 	struct sockaddr *l = NULL, *r = NULL;
 	struct sockaddr_in ls, rs;
 	int ll = 0, rl = 0;
@@ -119,7 +116,7 @@ accept_end(void *xarg, DWORD *res_err, DWORD bytes)
 	(void)bytes;
 	if (*res_err != 0)
 		return;
-	a->addrs(a->out, a->data_len, a->local_len, a->remote_len, &l, &ll,
+	x->addrs(a->out, a->data_len, a->local_len, a->remote_len, &l, &ll,
 		&r, &rl);
 	/* Both read before either slot is written: they may overlap. */
 	memset(&ls, 0, sizeof(ls));
@@ -139,10 +136,10 @@ accept_end(void *xarg, DWORD *res_err, DWORD bytes)
 static void
 accept_release(void *xarg)
 {
-	struct accept_arg *a = xarg;
+	struct accept_arg *x = xarg;
 
-	wsp_sock_put(a->acc);
-	free(a);
+	wsp_sock_put(x->a.acc);
+	free(x);
 }
 
 static const struct wsp_ospath_xfn accept_xfn = {
@@ -164,64 +161,46 @@ bound_ip(SOCKET l)
 	return ntohl(sin.sin_addr.s_addr);
 }
 
-static int
-accept_check(struct wsp_sock *ls, struct wsp_sock *acc, PVOID out,
-		DWORD llen, DWORD rlen, LPWSAOVERLAPPED ov)
-{
-	struct dp_addr a;
-
-	if (!wsp_sock_is_stream(ls) || !wsp_sock_is_stream(acc))
-		return WSAEOPNOTSUPP;
-	if (ov == NULL)		/* "cannot be NULL" */
-		return WSAEINVAL;
-	if (out == NULL)
-		return WSAEFAULT;
-	if (llen < ADDR_SLOT || rlen < ADDR_SLOT || acc == ls)
-		return WSAEINVAL;
-	/* "This socket must not be bound or connected." */
-	if (!wsp_ospath(acc) && dp_sock_name(acc->dp, &a) == 0)
-		return WSAEINVAL;
-	return 0;
-}
-
 BOOL
 wsp_ospath_accept_ex(struct wsp_sock *ls, struct wsp_sock *acc, PVOID out,
 		DWORD data_len, DWORD local_len, DWORD remote_len,
 		LPDWORD rcvd, LPWSAOVERLAPPED ov)
 {
-	struct accept_arg *a = NULL;
+	struct wsp_accept_args args = { acc, out, data_len, local_len,
+		remote_len };
+	struct accept_arg *x = NULL;
 	SOCKET l = lower_of(ls);
 	int err, r;
 
-	err = accept_check(ls, acc, out, local_len, remote_len, ov);
+	err = wsp_accept_check(ls, &args, ov);
+	/* "This socket must not be bound or connected." */
+	if (err == 0 && !wsp_ospath(acc) && dp_sock_name(acc->dp,
+			&(struct dp_addr){ 0, 0 }) == 0)
+		err = WSAEINVAL;
 	if (err == 0) {
-		a = calloc(1, sizeof(*a));
-		if (a == NULL)
+		x = calloc(1, sizeof(*x));
+		if (x == NULL)
 			err = WSAENOBUFS;
 	}
 	if (err == 0) {
-		a->fn = (LPFN_ACCEPTEX)lower_fn(l, (GUID)WSAID_ACCEPTEX, &err);
-		a->addrs = (LPFN_GETACCEPTEXSOCKADDRS)lower_fn(l,
+		x->fn = (LPFN_ACCEPTEX)lower_fn(l, (GUID)WSAID_ACCEPTEX, &err);
+		x->addrs = (LPFN_GETACCEPTEXSOCKADDRS)lower_fn(l,
 			(GUID)WSAID_GETACCEPTEXSOCKADDRS, &err);
 	}
-	if (a != NULL && (a->fn == NULL || a->addrs == NULL)) {
-		free(a);
-		a = NULL;
+	if (x != NULL && (x->fn == NULL || x->addrs == NULL)) {
+		free(x);
+		x = NULL;
 	}
-	if (a != NULL)
+	if (x != NULL)
 		wsp_ospath_follow(acc, ls, bound_ip(l), &err);
-	if (a == NULL || err != 0) {
-		free(a);
+	if (x == NULL || err != 0) {
+		free(x);
 		wsp_sock_put(acc);
 		wsp_sock_put(ls);
 		return fail(err);
 	}
-	a->acc = acc;		/* its reference is the op's now */
-	a->out = out;
-	a->data_len = data_len;
-	a->local_len = local_len;
-	a->remote_len = remote_len;
-	r = wsp_ospath_ovl_ext(ls, &accept_xfn, a, rcvd, ov, &err);
+	x->a = args;		/* acc's reference is the op's now */
+	r = wsp_ospath_ovl_ext(ls, &accept_xfn, x, rcvd, ov, &err);
 	wsp_sock_put(ls);
 	return r == 0 ? TRUE : fail(err);
 }
