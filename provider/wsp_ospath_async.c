@@ -11,8 +11,8 @@
  * forwarded), and the OS path's poller (wsp_ospath_poll.c) collects
  * what it recorded every millisecond (WSPEnumNetworkEvents, which also
  * resets the event) and posts one message per event with our handle
- * (WPUPostMessage), as wsp_evsel.c does for accelerated sockets. Up to 1 ms of latency, as the OS path's
- * overlapped I/O.
+ * (WPUPostMessage), as wsp_evsel.c does for accelerated sockets. Up to
+ * 1 ms of latency, as the OS path's overlapped I/O.
  *
  * State: the list under as_lock; an entry leaves it (wsp_ospath_async_
  * forget) before its lower socket is closed or event-selected anew, so
@@ -120,14 +120,27 @@ wsp_ospath_async_select(struct wsp_sock *ws, HWND hwnd, unsigned int msg,
 {
 	const WSPPROC_TABLE *t = wsp_osprov_lower_table();
 	struct as_entry *e, *old;
+	SOCKET l;
 	int r;
 
 	wsp_mutex_lock(&as.lock);
+	/* A close that began after our caller resolved the handle has
+	 * taken, or takes under this lock, the socket's entry: one made
+	 * after that would outlive the socket. */
+	l = __atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING ?
+		INVALID_SOCKET : wsp_ospath_enter(ws, err);
+	if (l == INVALID_SOCKET) {
+		wsp_mutex_unlock(&as.lock);
+		wsp_sock_put(ws);
+		*err = WSAENOTSOCK;
+		return SOCKET_ERROR;
+	}
 	old = take(ws);
 	if (events == 0) {
 		/* "To cancel all notification": nothing selected below. */
-		r = t->lpWSPEventSelect(lower_of(ws), NULL, 0, err);
+		r = t->lpWSPEventSelect(l, NULL, 0, err);
 		wsp_mutex_unlock(&as.lock);
+		wsp_ospath_leave(ws);
 		entry_free(old);
 		wsp_sock_put(ws);
 		return r;
@@ -150,7 +163,7 @@ wsp_ospath_async_select(struct wsp_sock *ws, HWND hwnd, unsigned int msg,
 	}
 	/* It makes the socket non-blocking, as WSPAsyncSelect does. */
 	if (r == 0)
-		r = t->lpWSPEventSelect(lower_of(ws), e->ev, events, err);
+		r = t->lpWSPEventSelect(l, e->ev, events, err);
 	if (r == 0) {
 		__atomic_store_n(&ws->nonblocking, true, __ATOMIC_RELAXED);
 		e->hwnd = hwnd;
@@ -160,6 +173,7 @@ wsp_ospath_async_select(struct wsp_sock *ws, HWND hwnd, unsigned int msg,
 		e = NULL;
 	}
 	wsp_mutex_unlock(&as.lock);
+	wsp_ospath_leave(ws);
 	if (r == 0)
 		wsp_ospath_poll_kick();
 	entry_free(e);

@@ -46,12 +46,6 @@ fail(int err)
 	return FALSE;
 }
 
-static SOCKET
-lower_of(const struct wsp_sock *ws)
-{
-	return __atomic_load_n(&ws->lower, __ATOMIC_RELAXED);
-}
-
 /* The OS provider's extension function id, asked of its socket l. */
 static void *
 lower_fn(SOCKET l, GUID id, LPINT err)
@@ -82,12 +76,17 @@ accept_start(void *xarg, SOCKET l, LPWSAOVERLAPPED lov, LPDWORD bytes,
 {
 	struct accept_arg *x = xarg;
 	const struct wsp_accept_args *a = &x->a;
+	SOCKET acc = wsp_ospath_enter(a->acc, err);
+	BOOL ok;
 
-	if (x->fn(l, lower_of(a->acc), a->out, a->data_len, a->local_len,
-			a->remote_len, bytes, lov))
-		return 0;
-	*err = WSAGetLastError();
-	return SOCKET_ERROR;
+	if (acc == INVALID_SOCKET)
+		return SOCKET_ERROR;
+	ok = x->fn(l, acc, a->out, a->data_len, a->local_len,
+		a->remote_len, bytes, lov);
+	if (!ok)
+		*err = WSAGetLastError();
+	wsp_ospath_leave(a->acc);
+	return ok ? 0 : SOCKET_ERROR;
 }
 
 /* One address into the start of its slot (zeroed). */
@@ -169,9 +168,14 @@ wsp_ospath_accept_ex(struct wsp_sock *ls, struct wsp_sock *acc, PVOID out,
 	struct wsp_accept_args args = { acc, out, data_len, local_len,
 		remote_len };
 	struct accept_arg *x = NULL;
-	SOCKET l = lower_of(ls);
 	int err, r;
+	SOCKET l = wsp_ospath_enter(ls, &err);
 
+	if (l == INVALID_SOCKET) {
+		wsp_sock_put(acc);
+		wsp_sock_put(ls);
+		return fail(err);
+	}
 	err = wsp_accept_check(ls, &args, ov);
 	/* "This socket must not be bound or connected." */
 	if (err == 0 && !wsp_ospath(acc) && dp_sock_name(acc->dp,
@@ -193,6 +197,7 @@ wsp_ospath_accept_ex(struct wsp_sock *ls, struct wsp_sock *acc, PVOID out,
 	}
 	if (x != NULL)
 		wsp_ospath_follow(acc, ls, bound_ip(l), &err);
+	wsp_ospath_leave(ls);
 	if (x == NULL || err != 0) {
 		free(x);
 		wsp_sock_put(acc);
@@ -206,8 +211,8 @@ wsp_ospath_accept_ex(struct wsp_sock *ls, struct wsp_sock *acc, PVOID out,
 }
 
 int
-wsp_ospath_update_accept(struct wsp_sock *ws, const char *v, int len,
-		LPINT err)
+wsp_ospath_update_accept(struct wsp_sock *ws, SOCKET lower, const char *v,
+		int len, LPINT err)
 {
 	struct wsp_sock *ls;
 	SOCKET h, l;
@@ -226,10 +231,12 @@ wsp_ospath_update_accept(struct wsp_sock *ws, const char *v, int len,
 		*err = WSAEINVAL;	/* not the listener it came from */
 		return SOCKET_ERROR;
 	}
-	l = lower_of(ls);
-	r = wsp_osprov_lower_table()->lpWSPSetSockOpt(lower_of(ws),
-		SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, (const char *)&l,
-		sizeof(l), err);
+	l = wsp_ospath_enter(ls, err);
+	r = l == INVALID_SOCKET ? SOCKET_ERROR :
+		wsp_osprov_lower_table()->lpWSPSetSockOpt(lower, SOL_SOCKET,
+		SO_UPDATE_ACCEPT_CONTEXT, (const char *)&l, sizeof(l), err);
+	if (l != INVALID_SOCKET)
+		wsp_ospath_leave(ls);
 	wsp_sock_put(ls);
 	return r;
 }
@@ -283,8 +290,12 @@ wsp_ospath_connect_ex(struct wsp_sock *ws, const struct sockaddr *name,
 			err = WSAENOBUFS;
 	}
 	if (c != NULL) {
-		c->fn = (LPFN_CONNECTEX)lower_fn(lower_of(ws),
-			(GUID)WSAID_CONNECTEX, &err);
+		SOCKET l = wsp_ospath_enter(ws, &err);
+
+		c->fn = l == INVALID_SOCKET ? NULL :
+			(LPFN_CONNECTEX)lower_fn(l, (GUID)WSAID_CONNECTEX, &err);
+		if (l != INVALID_SOCKET)
+			wsp_ospath_leave(ws);
 		if (c->fn == NULL) {
 			free(c);
 			c = NULL;
@@ -364,29 +375,37 @@ tf_forward(struct wsp_sock *ws, const struct tf_arg *t, LPWSAOVERLAPPED ov)
 	static const GUID ids[] = {
 		WSAID_DISCONNECTEX, WSAID_TRANSMITFILE, WSAID_TRANSMITPACKETS,
 	};
-	struct tf_arg *c = NULL;
+	struct tf_arg *c;
 	int err = 0, r;
-	BOOL ok;
+	BOOL ok = FALSE;
+	bool closed;
 	void *fn;
+	SOCKET l = wsp_ospath_enter(ws, &err);
 
-	fn = lower_fn(lower_of(ws), ids[t->kind], &err);
+	if (l == INVALID_SOCKET) {
+		wsp_sock_put(ws);
+		return fail(err);
+	}
+	fn = lower_fn(l, ids[t->kind], &err);
 	if (fn != NULL && ov == NULL) {
 		struct tf_arg now = *t;
 
 		now.fn = fn;
-		ok = tf_call(&now, lower_of(ws), NULL);
+		ok = tf_call(&now, l, NULL);
 		err = ok ? 0 : WSAGetLastError();
+	}
+	closed = wsp_ospath_leave(ws);
+	if (fn == NULL || ov == NULL) {
+		/* Without an overlapped it waited: a close ended it. */
+		if (fn != NULL && !ok && closed)
+			err = WSAEINTR;
 		wsp_sock_put(ws);
 		return ok ? TRUE : fail(err);
 	}
-	if (fn != NULL) {
-		c = malloc(sizeof(*c));
-		if (c == NULL)
-			err = WSAENOBUFS;
-	}
+	c = malloc(sizeof(*c));
 	if (c == NULL) {
 		wsp_sock_put(ws);
-		return fail(err);
+		return fail(WSAENOBUFS);
 	}
 	*c = *t;
 	c->fn = fn;

@@ -177,8 +177,8 @@ ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
 {
 	const WSPPROC_TABLE *t = wsp_osprov_lower_table();
 	struct os_op *op, **pp;
-	SOCKET l = __atomic_load_n(&ws->lower, __ATOMIC_RELAXED);
 	int r, e = 0;
+	SOCKET l;
 
 	if ((n > 0 && bufs == NULL) || (!send && flags == NULL))
 		e = WSAEFAULT;
@@ -187,6 +187,14 @@ ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
 		if (xfn != NULL)
 			xfn->release(xarg);
 		*err = e != 0 ? e : WSAENOBUFS;
+		return SOCKET_ERROR;
+	}
+	l = wsp_ospath_enter(ws, &e);
+	if (l == INVALID_SOCKET) {
+		if (xfn != NULL)
+			xfn->release(xarg);
+		free(op);
+		*err = e;
 		return SOCKET_ERROR;
 	}
 	op->xfn = xfn;
@@ -213,6 +221,7 @@ ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
 		e = wsp_ospath_poll_start();
 	if (e != 0) {
 		wsp_mutex_unlock(&ovl.lock);
+		wsp_ospath_leave(ws);
 		op_free(op);
 		*err = e;
 		return SOCKET_ERROR;
@@ -242,11 +251,13 @@ ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
 			;
 		*pp = op;
 		wsp_mutex_unlock(&ovl.lock);
+		wsp_ospath_leave(ws);
 		wsp_ospath_poll_kick();
 		*err = WSA_IO_PENDING;
 		return SOCKET_ERROR;
 	}
 	wsp_mutex_unlock(&ovl.lock);
+	wsp_ospath_leave(ws);
 	/* Finished now. A datagram too big for the buffers still has its
 	 * completion (the lower provider's too); other failures none. */
 	if (r != 0 && e != WSAEMSGSIZE) {
@@ -292,6 +303,7 @@ wsp_ospath_ioctl_ovl(struct wsp_sock *ws, DWORD code, LPVOID in,
 		LPWSATHREADID tid, LPINT err)
 {
 	DWORD n = 0;
+	SOCKET l;
 	int r;
 
 	/* Without an overlapped of its own the lower call would wait for
@@ -302,9 +314,14 @@ wsp_ospath_ioctl_ovl(struct wsp_sock *ws, DWORD code, LPVOID in,
 		*err = WSAEOPNOTSUPP;
 		return SOCKET_ERROR;
 	}
-	r = wsp_osprov_lower_table()->lpWSPIoctl(
-		__atomic_load_n(&ws->lower, __ATOMIC_RELAXED), code, in, inlen,
-		out, outlen, &n, NULL, NULL, tid, err);
+	l = wsp_ospath_enter(ws, err);
+	if (l == INVALID_SOCKET) {
+		wsp_sock_put(ws);
+		return SOCKET_ERROR;
+	}
+	r = wsp_osprov_lower_table()->lpWSPIoctl(l, code, in, inlen, out,
+		outlen, &n, NULL, NULL, tid, err);
+	wsp_ospath_leave(ws);
 	if (ret != NULL)
 		*ret = n;
 	/* Keep our flag in step, as wsp_ospath_ioctl does. */

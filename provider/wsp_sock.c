@@ -145,6 +145,7 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	ws->ts_tx = false;
 	/* An accepted OS provider socket is on the OS path from birth. */
 	ws->os_nopt = 0;
+	__atomic_store_n(&ws->os_ref, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->lower, attr->lower, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->path, attr->lower != 0 ? WSP_PATH_OS :
 		WSP_PATH_UNDECIDED, __ATOMIC_RELAXED);

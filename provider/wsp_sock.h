@@ -76,6 +76,9 @@ struct wsp_sock {
 	uint8_t os_nopt;		/* (o) options noted before deciding */
 	SOCKET lower;			/* (a) the OS provider's socket,
 					 * published before path */
+	uint32_t os_ref;		/* (a) calls using lower |
+					 * WSP_SOCK_CLOSING once closed
+					 * (wsp_ospath_enter) */
 	struct wsp_os_opt {
 		int level;
 		int name;

@@ -9,6 +9,7 @@
  * starts after WSAENOTSOCK.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <string.h>
 
 #include "pt.h"
@@ -84,7 +85,7 @@ test_calls_racing_close_on_a_loopback_socket_never_reach_another_socket(void)
 		/* Close while it calls (bounded: it may have finished). */
 		while (__atomic_load_n(&c.started, __ATOMIC_ACQUIRE) < 2 &&
 				pt_ms() < until)
-			;
+			sched_yield();
 		PT_OK(closesocket(c.s));
 		/* New OS path sockets take what the close freed. */
 		for (int i = 0; i < FRESH; i++)
