@@ -135,6 +135,19 @@ done(struct wsp_sock *ws, int ret)
 	return ret;
 }
 
+/* The start of a call on ws's lower socket (*l): false once it is
+ * closed, the call failing WSAENOTSOCK and the caller's reference
+ * dropped. */
+static bool
+entered(struct wsp_sock *ws, SOCKET *l, LPINT err)
+{
+	*l = wsp_ospath_enter(ws, err);
+	if (*l != INVALID_SOCKET)
+		return true;
+	wsp_sock_put(ws);
+	return false;
+}
+
 /* The end of a call that entered: leave, then drop the caller's
  * reference. */
 static int
@@ -373,11 +386,11 @@ int
 wsp_ospath_bind(struct wsp_sock *ws, const struct sockaddr *name,
 		int namelen, LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
 	int r;
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	r = lower()->lpWSPBind(l, name, namelen, err);
 	if (r == 0)
 		note_names(ws, l, NULL, 0);
@@ -388,11 +401,11 @@ int
 wsp_ospath_connect(struct wsp_sock *ws, const struct sockaddr *name,
 		int namelen, LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
 	int r;
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	r = lower()->lpWSPConnect(l, name, namelen, NULL, NULL, NULL, NULL,
 		err);
 	if (r == 0 || *err == WSAEWOULDBLOCK)
@@ -403,10 +416,10 @@ wsp_ospath_connect(struct wsp_sock *ws, const struct sockaddr *name,
 int
 wsp_ospath_listen(struct wsp_sock *ws, int backlog, LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	return left(ws, lower()->lpWSPListen(l, backlog, err));
 }
 
@@ -447,11 +460,11 @@ wsp_ospath_accept(struct wsp_sock *ws, struct sockaddr *addr,
 		LPINT err)
 {
 	struct wsp_sock_attr attr;
-	SOCKET l = wsp_ospath_enter(ws, err), a, h;
+	SOCKET l, a, h;
 	int e;
 
-	if (l == INVALID_SOCKET)
-		return (SOCKET)done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return INVALID_SOCKET;
 	a = lower()->lpWSPAccept(l, addr, addrlen, cond, cbdata, err);
 	if (wsp_ospath_leave(ws) && a == INVALID_SOCKET)
 		*err = WSAEINTR;
@@ -478,11 +491,11 @@ wsp_ospath_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD sent,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
 	int r;
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	if (ov != NULL)
 		r = wsp_ospath_ovl_io(ws, true, bufs, n, sent, NULL, flags,
 			to, tolen, NULL, NULL, ov, cr, tid, err);
@@ -506,11 +519,11 @@ wsp_ospath_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
 	int r;
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	if (ov != NULL)
 		return left(ws, wsp_ospath_ovl_io(ws, false, bufs, n, rcvd,
 			flags, 0, NULL, 0, from, fromlen, ov, cr, tid, err));
@@ -525,10 +538,10 @@ wsp_ospath_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
 int
 wsp_ospath_shutdown(struct wsp_sock *ws, int how, LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	return left(ws, lower()->lpWSPShutdown(l, how, err));
 }
 
@@ -536,10 +549,10 @@ int
 wsp_ospath_name(struct wsp_sock *ws, struct sockaddr *name, LPINT namelen,
 		bool peer, LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	return left(ws, peer ?
 		lower()->lpWSPGetPeerName(l, name, namelen, err) :
 		lower()->lpWSPGetSockName(l, name, namelen, err));
@@ -549,10 +562,10 @@ int
 wsp_ospath_set_opt(struct wsp_sock *ws, int level, int name, const char *v,
 		int len, LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	if (level == SOL_SOCKET && name == SO_UPDATE_ACCEPT_CONTEXT)
 		return left(ws, wsp_ospath_update_accept(ws, l, v, len, err));
 	return left(ws, lower()->lpWSPSetSockOpt(l, level, name, v, len,
@@ -563,10 +576,10 @@ int
 wsp_ospath_get_opt(struct wsp_sock *ws, int level, int name, char *v,
 		LPINT len, LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	return left(ws, lower()->lpWSPGetSockOpt(l, level, name, v, len,
 		err));
 }
@@ -576,11 +589,11 @@ wsp_ospath_ioctl(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 		LPVOID out, DWORD outlen, LPDWORD ret, LPWSATHREADID tid,
 		LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
 	int r;
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	r = lower()->lpWSPIoctl(l, code, in, inlen, out, outlen, ret, NULL,
 		NULL, tid, err);
 	/* Keep our flag in step: accepted sockets inherit it. */
@@ -594,10 +607,10 @@ int
 wsp_ospath_event_select(struct wsp_sock *ws, WSAEVENT ev, LONG events,
 		LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	/* The application's event is Ws2_32's: the OS provider signals it
 	 * itself, and the recorded events are its own. */
 	return left(ws, lower()->lpWSPEventSelect(l, ev, events, err));
@@ -607,10 +620,10 @@ int
 wsp_ospath_enum_events(struct wsp_sock *ws, WSAEVENT ev,
 		LPWSANETWORKEVENTS ne, LPINT err)
 {
-	SOCKET l = wsp_ospath_enter(ws, err);
+	SOCKET l;
 
-	if (l == INVALID_SOCKET)
-		return done(ws, SOCKET_ERROR);
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	return left(ws, lower()->lpWSPEnumNetworkEvents(l, ev, ne, err));
 }
 
