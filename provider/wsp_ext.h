@@ -60,6 +60,23 @@ BOOL WSAAPI wsp_transmit_file(SOCKET s, HANDLE file, DWORD nbytes,
 BOOL WSAAPI wsp_transmit_packets(SOCKET s, LPTRANSMIT_PACKETS_ELEMENT el,
 		DWORD n, DWORD send_size, LPWSAOVERLAPPED ov, DWORD flags);
 
+/* AcceptEx's address slots: "at least 16 bytes more than the maximum
+ * address length for the transport protocol in use". */
+#define WSP_ACCEPT_ADDR_SLOT	((DWORD)sizeof(struct sockaddr_in) + 16)
+
+/* AcceptEx's arguments, as its op keeps them on either path
+ * (wsp_ext_tcp.c, wsp_ospath_ext.c). */
+struct wsp_accept_args {
+	struct wsp_sock *acc;		/* holds a reference, once the op's */
+	char *out;
+	DWORD data_len, local_len, remote_len;
+};
+
+/* AcceptEx's checks that hold on either path (types, lpOverlapped,
+ * lpOutputBuffer, the slots, acc != ls): 0 or a WSA error. */
+int wsp_accept_check(const struct wsp_sock *ls,
+		const struct wsp_accept_args *a, LPWSAOVERLAPPED ov);
+
 /* setsockopt SO_UPDATE_ACCEPT_CONTEXT / SO_UPDATE_CONNECT_CONTEXT on
  * ws: 0 or a WSA error. */
 int wsp_ext_tcp_update_context(struct wsp_sock *ws, int name,

@@ -33,10 +33,6 @@
 #include "wsp_sock.h"
 #include "wsp_stream.h"
 
-/* "At least 16 bytes more than the maximum address length for the
- * transport protocol in use" (AcceptEx). */
-#define ADDR_SLOT	((DWORD)sizeof(struct sockaddr_in) + 16)
-
 enum phase {
 	PH_ACCEPT,		/* waiting for a connection */
 	PH_ACCEPT_DATA,		/* ... and then for its first data */
@@ -52,11 +48,9 @@ struct tcp_op {
 	enum phase phase;
 	DWORD flags;			/* TF_DISCONNECT, TF_REUSE_SOCKET */
 	/* AcceptEx */
-	struct wsp_sock *acc;		/* holds a reference */
+	struct wsp_accept_args a;	/* a.acc NULL: another op */
 	struct dp_sock *child;		/* taken, not handed over yet */
 	struct dp_addr peer;
-	char *out;
-	DWORD data_len, local_len, remote_len;
 	/* sends: iov[cur..] is what is left, done of total queued */
 	DWORD done, total;
 	unsigned int cur, niov;
@@ -109,12 +103,13 @@ reuse(struct wsp_sock *ws)
 static void
 write_addrs(struct tcp_op *op)
 {
-	char *l = op->out + op->data_len, *r = l + op->local_len;
-	int ll = (int)op->local_len, rl = (int)op->remote_len;
+	const struct wsp_accept_args *a = &op->a;
+	char *l = a->out + a->data_len, *r = l + a->local_len;
+	int ll = (int)a->local_len, rl = (int)a->remote_len;
 	struct dp_addr local = { 0, 0 };
 
 	dp_sock_name(op->child, &local);
-	memset(l, 0, op->local_len + op->remote_len);
+	memset(l, 0, a->local_len + a->remote_len);
 	wsp_addr_to_sa(&local, (struct sockaddr *)l, &ll);
 	wsp_addr_to_sa(&op->peer, (struct sockaddr *)r, &rl);
 }
@@ -123,9 +118,9 @@ static bool
 accept_done(struct tcp_op *op, DWORD n)
 {
 	write_addrs(op);
-	replace_dp(op->acc, op->child, DP_CLOSE_ABORT);
+	replace_dp(op->a.acc, op->child, DP_CLOSE_ABORT);
 	op->child = NULL;
-	__atomic_store_n(&op->acc->ext_ctx, WSP_EXT_CTX_ACCEPTED,
+	__atomic_store_n(&op->a.acc->ext_ctx, WSP_EXT_CTX_ACCEPTED,
 		__ATOMIC_RELEASE);
 	complete(op, 0, n);
 	return true;
@@ -138,7 +133,7 @@ try_accept(struct tcp_op *op)
 
 	/* The accept socket was closed meanwhile: nothing to give the
 	 * connection to, which stays queued for the next accept. */
-	if (__atomic_load_n(&op->acc->ref, __ATOMIC_ACQUIRE) &
+	if (__atomic_load_n(&op->a.acc->ref, __ATOMIC_ACQUIRE) &
 			WSP_SOCK_CLOSING) {
 		complete(op, WSA_OPERATION_ABORTED, 0);
 		return true;
@@ -152,7 +147,7 @@ try_accept(struct tcp_op *op)
 		complete(op, (DWORD)wsp_error_from_errno(ret), 0);
 		return true;
 	}
-	if (op->data_len == 0)
+	if (op->a.data_len == 0)
 		return accept_done(op, 0);
 	/* Its events now wake the listener, whose op this is. */
 	op->phase = PH_ACCEPT_DATA;
@@ -163,7 +158,7 @@ try_accept(struct tcp_op *op)
 static bool
 try_accept_data(struct tcp_op *op)
 {
-	struct dp_iov v = { op->out, op->data_len };
+	struct dp_iov v = { op->a.out, op->a.data_len };
 	long r;
 
 	dp_sock_watch_rearm(op->child);
@@ -289,13 +284,13 @@ op_end(struct wsp_ovl_ext *x, bool aborted, bool notify)
 		complete(op, WSA_OPERATION_ABORTED, op->done);
 	else if (aborted)
 		wsp_ovl_record(op->ov, WSA_OPERATION_ABORTED, op->done, 0);
-	if (op->acc != NULL) {
+	if (op->a.acc != NULL) {
 		uint8_t busy = WSP_EXT_CTX_PENDING;
 
 		/* Not handed a connection: free for another AcceptEx. */
-		__atomic_compare_exchange_n(&op->acc->ext_ctx, &busy, 0,
+		__atomic_compare_exchange_n(&op->a.acc->ext_ctx, &busy, 0,
 			false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-		wsp_sock_put(op->acc);
+		wsp_sock_put(op->a.acc);
 	}
 	free(op);
 }
@@ -333,26 +328,37 @@ pend(struct tcp_op *op)
 
 /* ---- AcceptEx, GetAcceptExSockaddrs ---- */
 
-static int
-accept_check(struct wsp_sock *ls, struct wsp_sock *acc, PVOID out,
-		DWORD llen, DWORD rlen, LPWSAOVERLAPPED ov)
+int
+wsp_accept_check(const struct wsp_sock *ls, const struct wsp_accept_args *a,
+		LPWSAOVERLAPPED ov)
 {
-	struct dp_addr a;
-
-	if (!wsp_sock_is_stream(ls) || !wsp_sock_is_stream(acc))
+	if (!wsp_sock_is_stream(ls) || !wsp_sock_is_stream(a->acc))
 		return WSAEOPNOTSUPP;
 	/* lpOverlapped "cannot be NULL"; lpOutputBuffer "must be
 	 * specified". */
 	if (ov == NULL)
 		return WSAEINVAL;
-	if (out == NULL)
+	if (a->out == NULL)
 		return WSAEFAULT;
-	if (llen < ADDR_SLOT || rlen < ADDR_SLOT)
+	if (a->local_len < WSP_ACCEPT_ADDR_SLOT ||
+			a->remote_len < WSP_ACCEPT_ADDR_SLOT || a->acc == ls)
 		return WSAEINVAL;
+	return 0;
+}
+
+static int
+accept_check(struct wsp_sock *ls, const struct wsp_accept_args *a,
+		LPWSAOVERLAPPED ov)
+{
+	struct dp_addr n;
+	int err = wsp_accept_check(ls, a, ov);
+
+	if (err != 0)
+		return err;
 	if (wsp_stream_state(ls) != DP_TCP_LISTEN)
 		return WSAEINVAL;
 	/* "This socket must not be bound or connected." */
-	if (acc == ls || dp_sock_name(acc->dp, &a) == 0)
+	if (dp_sock_name(a->acc->dp, &n) == 0)
 		return WSAEINVAL;
 	return 0;
 }
@@ -362,6 +368,8 @@ wsp_accept_ex(SOCKET ls_h, SOCKET acc_h, PVOID out, DWORD data_len,
 		DWORD local_len, DWORD remote_len, LPDWORD rcvd,
 		LPWSAOVERLAPPED ov)
 {
+	struct wsp_accept_args a = { NULL, out, data_len, local_len,
+		remote_len };
 	struct wsp_sock *ls, *acc;
 	struct tcp_op *op;
 	uint8_t idle = 0;
@@ -379,7 +387,8 @@ wsp_accept_ex(SOCKET ls_h, SOCKET acc_h, PVOID out, DWORD data_len,
 	if (wsp_ospath(ls))
 		return wsp_ospath_accept_ex(ls, acc, out, data_len, local_len,
 			remote_len, rcvd, ov);
-	err = accept_check(ls, acc, out, local_len, remote_len, ov);
+	a.acc = acc;
+	err = accept_check(ls, &a, ov);
 	/* One AcceptEx at a time per accept socket. */
 	if (err == 0 && !__atomic_compare_exchange_n(&acc->ext_ctx, &idle,
 			WSP_EXT_CTX_PENDING, false, __ATOMIC_ACQ_REL,
@@ -395,11 +404,7 @@ wsp_accept_ex(SOCKET ls_h, SOCKET acc_h, PVOID out, DWORD data_len,
 		wsp_sock_put(ls);
 		return fail(err);
 	}
-	op->acc = acc;		/* its reference is the op's now */
-	op->out = out;
-	op->data_len = data_len;
-	op->local_len = local_len;
-	op->remote_len = remote_len;
+	op->a = a;		/* acc's reference is the op's now */
 	err = pend(op);
 	wsp_sock_put(ls);
 	return err;
@@ -411,8 +416,8 @@ wsp_get_acceptex_sockaddrs(PVOID out, DWORD data_len, DWORD local_len,
 		struct sockaddr **remote, LPINT rlen)
 {
 	char *l = (char *)out + data_len;
-	bool ok = out != NULL && local_len >= ADDR_SLOT &&
-		remote_len >= ADDR_SLOT;
+	bool ok = out != NULL && local_len >= WSP_ACCEPT_ADDR_SLOT &&
+		remote_len >= WSP_ACCEPT_ADDR_SLOT;
 
 	/* It returns nothing: a layout AcceptEx cannot have written
 	 * yields no addresses. */

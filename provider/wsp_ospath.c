@@ -29,6 +29,14 @@
  * application threads under os_lock, not by an lcore: these sockets never
  * reach the dataplane. path and lower are read lock-free (lower published
  * before path).
+ *
+ * A call uses the lower socket between wsp_ospath_enter and _leave
+ * (os_ref counts them): closesocket from another thread must not close
+ * it under them, or a call that has read lower could reach whatever
+ * socket the OS provider opens next with the same handle. The close
+ * marks it closed (later calls fail WSAENOTSOCK), wakes the blocked
+ * ones (interrupt) and the last to leave closes it, as our own sockets'
+ * get/put do (wsp_sock.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,11 +88,110 @@ lower_of(const struct wsp_sock *ws)
 	return __atomic_load_n(&ws->lower, __ATOMIC_RELAXED);
 }
 
+static void
+close_lower(struct wsp_sock *ws)
+{
+	int err;
+
+	if (lower()->lpWSPCloseSocket(lower_of(ws), &err) != 0)
+		WSP_LOG(WARNING, "OS path: closing the lower socket: %d", err);
+}
+
+SOCKET
+wsp_ospath_enter(struct wsp_sock *ws, LPINT err)
+{
+	uint32_t v = __atomic_load_n(&ws->os_ref, __ATOMIC_ACQUIRE);
+
+	do {
+		if (v & WSP_SOCK_CLOSING) {
+			*err = WSAENOTSOCK;
+			return INVALID_SOCKET;
+		}
+	} while (!__atomic_compare_exchange_n(&ws->os_ref, &v, v + 1, false,
+			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return lower_of(ws);
+}
+
+bool
+wsp_ospath_leave(struct wsp_sock *ws)
+{
+	uint32_t v = __atomic_sub_fetch(&ws->os_ref, 1, __ATOMIC_ACQ_REL);
+
+	if (v == WSP_SOCK_CLOSING)
+		close_lower(ws);
+	return (v & WSP_SOCK_CLOSING) != 0;
+}
+
+/* Wake the calls blocked on l, as MSAFD's closesocket ends them: a
+ * shutdown (Linux's close wakes none: the stand-in's kernel sockets),
+ * and on Windows the cancelling of its I/O from every thread. */
+static void
+interrupt(SOCKET l)
+{
+	int err;
+
+	(void)lower()->lpWSPShutdown(l, SD_BOTH, &err);
+#ifdef _WIN32
+	(void)CancelIoEx((HANDLE)l, NULL);
+#endif
+}
+
+/* The close: calls in flight keep the lower socket until they leave. */
+static void
+close_when_left(struct wsp_sock *ws)
+{
+	uint32_t v;
+
+	/* A reference of our own while we wake them: the last one out
+	 * closes it, which may then be us. */
+	__atomic_fetch_add(&ws->os_ref, 1, __ATOMIC_ACQ_REL);
+	v = __atomic_fetch_or(&ws->os_ref, WSP_SOCK_CLOSING,
+		__ATOMIC_ACQ_REL);
+	if ((v & ~WSP_SOCK_CLOSING) > 1)
+		interrupt(lower_of(ws));
+	wsp_ospath_leave(ws);
+}
+
 static int
 done(struct wsp_sock *ws, int ret)
 {
 	wsp_sock_put(ws);
 	return ret;
+}
+
+/* The start of a call on ws's lower socket (*l): false once it is
+ * closed, the call failing WSAENOTSOCK and the caller's reference
+ * dropped. */
+static bool
+entered(struct wsp_sock *ws, SOCKET *l, LPINT err)
+{
+	*l = wsp_ospath_enter(ws, err);
+	if (*l != INVALID_SOCKET)
+		return true;
+	wsp_sock_put(ws);
+	return false;
+}
+
+/* The end of a call that entered: leave, then drop the caller's
+ * reference. */
+static int
+left(struct wsp_sock *ws, int ret)
+{
+	wsp_ospath_leave(ws);
+	return done(ws, ret);
+}
+
+/* The same for a call that may block: cancelled by a close that came
+ * meanwhile if it failed, or received nothing (*got 0, got given). */
+static int
+left_blocking(struct wsp_sock *ws, int ret, const DWORD *got, LPINT err)
+{
+	if (wsp_ospath_leave(ws) && (ret != 0 || (got != NULL &&
+			*got == 0))) {
+		*err = WSAEINTR;
+		ret = SOCKET_ERROR;
+	}
+	return done(ws, ret);
 }
 
 static void
@@ -99,13 +206,14 @@ addr_str(uint32_t ip, char *s, size_t len)
  * name, as a connect in progress has no peer to ask for yet), an accept
  * and the first send, which binds an unbound socket. */
 static void
-note_names(struct wsp_sock *ws, const struct sockaddr *peer, int peerlen)
+note_names(struct wsp_sock *ws, SOCKET l, const struct sockaddr *peer,
+		int peerlen)
 {
 	struct sockaddr_in sin;
 	struct dp_addr a, p;
 	int len = sizeof(sin), err;
 
-	if (lower()->lpWSPGetSockName(lower_of(ws), (struct sockaddr *)&sin,
+	if (lower()->lpWSPGetSockName(l, (struct sockaddr *)&sin,
 			&len, &err) == 0 && wsp_addr_from_sa(
 			(struct sockaddr *)&sin, len, &a) == 0) {
 		dp_sock_os_addrs(ws->dp, &a, NULL);
@@ -181,7 +289,7 @@ go_os(struct wsp_sock *ws, uint32_t ip, enum dp_os_why why,
 	__atomic_store_n(&ws->path, WSP_PATH_OS, __ATOMIC_RELEASE);
 	dp_sock_os_mark(ws->dp, ws->handle, why, ip);
 	if (name != NULL)
-		note_names(ws, NULL, 0);
+		note_names(ws, l, NULL, 0);
 	addr_str(ip, s, sizeof(s));
 	WSP_LOG(INFO, "socket %#llx: accelerated: no, %s %s",
 		(unsigned long long)ws->handle, s, dp_os_why_str(why));
@@ -297,15 +405,6 @@ wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
 	wsp_mutex_unlock(&os_lock);
 }
 
-static void
-close_lower(struct wsp_sock *ws)
-{
-	int err;
-
-	if (lower()->lpWSPCloseSocket(lower_of(ws), &err) != 0)
-		WSP_LOG(WARNING, "OS path: closing the lower socket: %d", err);
-}
-
 void
 wsp_ospath_forget(struct wsp_sock *ws)
 {
@@ -316,36 +415,48 @@ void
 wsp_ospath_close(struct wsp_sock *ws, bool notify)
 {
 	wsp_ospath_async_forget(ws);
-	wsp_ospath_ovl_close(ws, notify, close_lower);
+	wsp_ospath_ovl_close(ws, notify, close_when_left);
 }
 
 int
 wsp_ospath_bind(struct wsp_sock *ws, const struct sockaddr *name,
 		int namelen, LPINT err)
 {
-	int r = lower()->lpWSPBind(lower_of(ws), name, namelen, err);
+	int r;
+	SOCKET l;
 
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
+	r = lower()->lpWSPBind(l, name, namelen, err);
 	if (r == 0)
-		note_names(ws, NULL, 0);
-	return done(ws, r);
+		note_names(ws, l, NULL, 0);
+	return left(ws, r);
 }
 
 int
 wsp_ospath_connect(struct wsp_sock *ws, const struct sockaddr *name,
 		int namelen, LPINT err)
 {
-	int r = lower()->lpWSPConnect(lower_of(ws), name, namelen, NULL,
-		NULL, NULL, NULL, err);
+	int r;
+	SOCKET l;
 
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
+	r = lower()->lpWSPConnect(l, name, namelen, NULL, NULL, NULL, NULL,
+		err);
 	if (r == 0 || *err == WSAEWOULDBLOCK)
-		note_names(ws, name, namelen);
-	return done(ws, r);
+		note_names(ws, l, name, namelen);
+	return left_blocking(ws, r, NULL, err);
 }
 
 int
 wsp_ospath_listen(struct wsp_sock *ws, int backlog, LPINT err)
 {
-	return done(ws, lower()->lpWSPListen(lower_of(ws), backlog, err));
+	SOCKET l;
+
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
+	return left(ws, lower()->lpWSPListen(l, backlog, err));
 }
 
 /* An accepted socket is on the OS path for its listener's reason. */
@@ -356,21 +467,27 @@ mark_accepted(struct wsp_sock *listener, SOCKET h)
 	int len = sizeof(sin), e;
 	struct wsp_sock *ws = wsp_sock_get(h, &e);
 	struct dp_addr a = { 0, 0 };
+	SOCKET l;
 
 	if (ws == NULL)
 		return;	/* closed by another thread already */
+	l = wsp_ospath_enter(ws, &e);
+	if (l == INVALID_SOCKET) {
+		wsp_sock_put(ws);
+		return;
+	}
 	ws->os_why = listener->os_why;
-	if (lower()->lpWSPGetSockName(lower_of(ws), (struct sockaddr *)&sin,
-			&len, &e) == 0)
+	if (lower()->lpWSPGetSockName(l, (struct sockaddr *)&sin, &len,
+			&e) == 0)
 		(void)wsp_addr_from_sa((struct sockaddr *)&sin, len, &a);
 	dp_sock_os_mark(ws->dp, h, (enum dp_os_why)ws->os_why, a.ip);
 	len = sizeof(sin);
-	if (lower()->lpWSPGetPeerName(lower_of(ws), (struct sockaddr *)&sin,
-			&len, &e) == 0)
-		note_names(ws, (struct sockaddr *)&sin, len);
+	if (lower()->lpWSPGetPeerName(l, (struct sockaddr *)&sin, &len,
+			&e) == 0)
+		note_names(ws, l, (struct sockaddr *)&sin, len);
 	else
-		note_names(ws, NULL, 0);
-	wsp_sock_put(ws);
+		note_names(ws, l, NULL, 0);
+	left(ws, 0);
 }
 
 SOCKET
@@ -379,22 +496,25 @@ wsp_ospath_accept(struct wsp_sock *ws, struct sockaddr *addr,
 		LPINT err)
 {
 	struct wsp_sock_attr attr;
-	SOCKET l, h;
+	SOCKET l, a, h;
 	int e;
 
-	l = lower()->lpWSPAccept(lower_of(ws), addr, addrlen, cond, cbdata,
-		err);
-	if (l == INVALID_SOCKET) {
+	if (!entered(ws, &l, err))
+		return INVALID_SOCKET;
+	a = lower()->lpWSPAccept(l, addr, addrlen, cond, cbdata, err);
+	if (wsp_ospath_leave(ws) && a == INVALID_SOCKET)
+		*err = WSAEINTR;
+	if (a == INVALID_SOCKET) {
 		wsp_sock_put(ws);
 		return INVALID_SOCKET;
 	}
 	/* The accepted socket gets a handle of ours too. */
 	attr = (struct wsp_sock_attr){ .type = ws->type,
 		.protocol = ws->protocol, .overlapped = ws->overlapped,
-		.info = ws->info, .parent = ws, .lower = l };
+		.info = ws->info, .parent = ws, .lower = a };
 	h = wsp_sock_open(&attr, err);
 	if (h == INVALID_SOCKET)
-		lower()->lpWSPCloseSocket(l, &e);
+		lower()->lpWSPCloseSocket(a, &e);
 	else
 		mark_accepted(ws, h);
 	wsp_sock_put(ws);
@@ -408,20 +528,25 @@ wsp_ospath_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD sent,
 		LPWSATHREADID tid, LPINT err)
 {
 	int r;
+	SOCKET l;
 
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	if (ov != NULL)
 		r = wsp_ospath_ovl_io(ws, true, bufs, n, sent, NULL, flags,
 			to, tolen, NULL, NULL, ov, cr, tid, err);
 	else if (to != NULL)
-		r = lower()->lpWSPSendTo(lower_of(ws), bufs, n, sent, flags,
-			to, tolen, NULL, NULL, tid, err);
-	else
-		r = lower()->lpWSPSend(lower_of(ws), bufs, n, sent, flags,
+		r = lower()->lpWSPSendTo(l, bufs, n, sent, flags, to, tolen,
 			NULL, NULL, tid, err);
+	else
+		r = lower()->lpWSPSend(l, bufs, n, sent, flags, NULL, NULL,
+			tid, err);
 	/* The first send binds an unbound socket. */
 	if (!__atomic_load_n(&ws->os_named, __ATOMIC_RELAXED))
-		note_names(ws, NULL, 0);
-	return done(ws, r);
+		note_names(ws, l, NULL, 0);
+	if (ov != NULL)
+		return left(ws, r);
+	return left_blocking(ws, r, NULL, err);
 }
 
 int
@@ -430,46 +555,69 @@ wsp_ospath_recv(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT err)
 {
+	int r;
+	SOCKET l;
+
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	if (ov != NULL)
-		return done(ws, wsp_ospath_ovl_io(ws, false, bufs, n, rcvd,
+		return left(ws, wsp_ospath_ovl_io(ws, false, bufs, n, rcvd,
 			flags, 0, NULL, 0, from, fromlen, ov, cr, tid, err));
-	return done(ws, from != NULL ? lower()->lpWSPRecvFrom(lower_of(ws),
-		bufs, n, rcvd, flags, from, fromlen, NULL, NULL, tid, err) :
-		lower()->lpWSPRecv(lower_of(ws), bufs, n, rcvd, flags, NULL,
-		NULL, tid, err));
+	r = from != NULL ? lower()->lpWSPRecvFrom(l, bufs, n, rcvd, flags,
+		from, fromlen, NULL, NULL, tid, err) :
+		lower()->lpWSPRecv(l, bufs, n, rcvd, flags, NULL, NULL, tid,
+		err);
+	/* A shutdown by the close ends it with nothing. */
+	return left_blocking(ws, r, r == 0 ? rcvd : NULL, err);
 }
 
 int
 wsp_ospath_shutdown(struct wsp_sock *ws, int how, LPINT err)
 {
-	return done(ws, lower()->lpWSPShutdown(lower_of(ws), how, err));
+	SOCKET l;
+
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
+	return left(ws, lower()->lpWSPShutdown(l, how, err));
 }
 
 int
 wsp_ospath_name(struct wsp_sock *ws, struct sockaddr *name, LPINT namelen,
 		bool peer, LPINT err)
 {
-	return done(ws, peer ?
-		lower()->lpWSPGetPeerName(lower_of(ws), name, namelen, err) :
-		lower()->lpWSPGetSockName(lower_of(ws), name, namelen, err));
+	SOCKET l;
+
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
+	return left(ws, peer ?
+		lower()->lpWSPGetPeerName(l, name, namelen, err) :
+		lower()->lpWSPGetSockName(l, name, namelen, err));
 }
 
 int
 wsp_ospath_set_opt(struct wsp_sock *ws, int level, int name, const char *v,
 		int len, LPINT err)
 {
+	SOCKET l;
+
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	if (level == SOL_SOCKET && name == SO_UPDATE_ACCEPT_CONTEXT)
-		return done(ws, wsp_ospath_update_accept(ws, v, len, err));
-	return done(ws, lower()->lpWSPSetSockOpt(lower_of(ws), level, name, v,
-		len, err));
+		return left(ws, wsp_ospath_update_accept(ws, l, v, len, err));
+	return left(ws, lower()->lpWSPSetSockOpt(l, level, name, v, len,
+		err));
 }
 
 int
 wsp_ospath_get_opt(struct wsp_sock *ws, int level, int name, char *v,
 		LPINT len, LPINT err)
 {
-	return done(ws, lower()->lpWSPGetSockOpt(lower_of(ws), level, name, v,
-		len, err));
+	SOCKET l;
+
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
+	return left(ws, lower()->lpWSPGetSockOpt(l, level, name, v, len,
+		err));
 }
 
 int
@@ -477,32 +625,42 @@ wsp_ospath_ioctl(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 		LPVOID out, DWORD outlen, LPDWORD ret, LPWSATHREADID tid,
 		LPINT err)
 {
-	int r = lower()->lpWSPIoctl(lower_of(ws), code, in, inlen, out,
-		outlen, ret, NULL, NULL, tid, err);
+	int r;
+	SOCKET l;
 
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
+	r = lower()->lpWSPIoctl(l, code, in, inlen, out, outlen, ret, NULL,
+		NULL, tid, err);
 	/* Keep our flag in step: accepted sockets inherit it. */
 	if (r == 0 && code == FIONBIO && in != NULL && inlen >= sizeof(u_long))
 		__atomic_store_n(&ws->nonblocking, *(u_long *)in != 0,
 			__ATOMIC_RELAXED);
-	return done(ws, r);
+	return left(ws, r);
 }
 
 int
 wsp_ospath_event_select(struct wsp_sock *ws, WSAEVENT ev, LONG events,
 		LPINT err)
 {
+	SOCKET l;
+
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
 	/* The application's event is Ws2_32's: the OS provider signals it
 	 * itself, and the recorded events are its own. */
-	return done(ws, lower()->lpWSPEventSelect(lower_of(ws), ev, events,
-		err));
+	return left(ws, lower()->lpWSPEventSelect(l, ev, events, err));
 }
 
 int
 wsp_ospath_enum_events(struct wsp_sock *ws, WSAEVENT ev,
 		LPWSANETWORKEVENTS ne, LPINT err)
 {
-	return done(ws, lower()->lpWSPEnumNetworkEvents(lower_of(ws), ev, ne,
-		err));
+	SOCKET l;
+
+	if (!entered(ws, &l, err))
+		return SOCKET_ERROR;
+	return left(ws, lower()->lpWSPEnumNetworkEvents(l, ev, ne, err));
 }
 
 /* An fd_set of any size (Winsock's is a count and an array). */
@@ -530,6 +688,7 @@ wsp_ospath_ready(struct wsp_sock *const *ws, const unsigned int *want,
 	struct big_set *set[3];
 	struct timeval zero = { 0, 0 };
 	size_t size = sizeof(struct big_set) + n * sizeof(SOCKET);
+	unsigned int in = 0;
 	int ready = 0, r;
 
 	if (n == 0)
@@ -537,6 +696,15 @@ wsp_ospath_ready(struct wsp_sock *const *ws, const unsigned int *want,
 	set[0] = malloc(3 * size);
 	if (set[0] == NULL) {
 		*err = WSAENOBUFS;
+		return -1;
+	}
+	/* Each lower socket held until the lower select is over. */
+	while (in < n && wsp_ospath_enter(ws[in], err) != INVALID_SOCKET)
+		in++;
+	if (in < n) {
+		while (in > 0)
+			wsp_ospath_leave(ws[--in]);
+		free(set[0]);
 		return -1;
 	}
 	set[1] = (struct big_set *)((char *)set[0] + size);
@@ -559,6 +727,8 @@ wsp_ospath_ready(struct wsp_sock *const *ws, const unsigned int *want,
 				got[i] |= sel[k];
 		ready += got[i] != 0;
 	}
+	for (unsigned int i = 0; i < n; i++)
+		wsp_ospath_leave(ws[i]);
 	free(set[0]);
 	return r < 0 ? -1 : ready;
 }

@@ -47,9 +47,21 @@ void wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
 /* The socket's last reference is gone: what was noted for it goes too. */
 void wsp_ospath_forget(struct wsp_sock *ws);
 
-/* WSPCloseSocket / WSPCleanup: close the lower socket; its pending
- * overlapped ops end WSA_OPERATION_ABORTED, notified if notify (else
- * only recorded, as at WSPCleanup). */
+/*
+ * The lower socket for the length of a call: a close (wsp_ospath_close)
+ * wakes the calls blocked on it, and the last to leave closes it, so no
+ * call reaches a socket the OS provider opened after (the handle reused).
+ * enter: INVALID_SOCKET with *err WSAENOTSOCK once closed; leave: true if
+ * a close came meanwhile (a blocking call that failed or got nothing
+ * fails WSAEINTR, as MSAFD's closesocket ends it).
+ */
+SOCKET wsp_ospath_enter(struct wsp_sock *ws, LPINT err);
+bool wsp_ospath_leave(struct wsp_sock *ws);
+
+/* WSPCloseSocket / WSPCleanup: close the lower socket (once the calls
+ * in it have left); its pending overlapped ops end
+ * WSA_OPERATION_ABORTED, notified if notify (else only recorded, as at
+ * WSPCleanup). */
 void wsp_ospath_close(struct wsp_sock *ws, bool notify);
 
 /* The calls, forwarded; each drops the caller's reference on ws. */
@@ -136,10 +148,11 @@ BOOL wsp_ospath_transmit_file(struct wsp_sock *ws, HANDLE file,
 BOOL wsp_ospath_transmit_packets(struct wsp_sock *ws,
 		LPTRANSMIT_PACKETS_ELEMENT el, DWORD n, DWORD send_size,
 		LPWSAOVERLAPPED ov, DWORD flags);
-/* SO_UPDATE_ACCEPT_CONTEXT: the listener's handle becomes its lower
- * one; the caller keeps its reference. */
-int wsp_ospath_update_accept(struct wsp_sock *ws, const char *v, int len,
-		LPINT err);
+/* SO_UPDATE_ACCEPT_CONTEXT on ws (lower: its lower socket, entered):
+ * the listener's handle becomes its lower one; the caller keeps its
+ * reference. */
+int wsp_ospath_update_accept(struct wsp_sock *ws, SOCKET lower,
+		const char *v, int len, LPINT err);
 
 /* AcceptEx's accept socket follows its listener like (bound to ip) to
  * the OS path: its lower socket is made now. 0 or a WSA error. */
@@ -155,7 +168,8 @@ int wsp_ospath_ioctl_ovl(struct wsp_sock *ws, DWORD code, LPVOID in,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT err);
 
-/* Close: end ws's pending overlapped ops around close_lower(ws). */
+/* Close: end ws's pending overlapped ops around close_lower(ws), which
+ * closes the lower socket or has the last call in it close it. */
 void wsp_ospath_ovl_close(struct wsp_sock *ws, bool notify,
 		void (*close_lower)(struct wsp_sock *ws));
 
@@ -163,15 +177,24 @@ void wsp_ospath_ovl_close(struct wsp_sock *ws, bool notify,
  * WSPAsyncSelect on an OS path socket (wsp_ospath_async.c): messages
  * with our handle for what the OS provider records; drops the caller's
  * reference. forget: ws no longer async-selected (close, or
- * WSPEventSelect replacing it). stop: WSPCleanup, every socket closed.
+ * WSPEventSelect replacing it).
  */
 int wsp_ospath_async_select(struct wsp_sock *ws, HWND hwnd, unsigned int msg,
 		LONG events, LPINT err);
 void wsp_ospath_async_forget(struct wsp_sock *ws);
-void wsp_ospath_async_stop(void);
 
-/* WSPCleanup, every socket closed: stop the thread that ends them. */
-void wsp_ospath_ovl_stop(void);
+/*
+ * The OS path's poller (wsp_ospath_poll.c): one thread runs the ticks
+ * every millisecond while one says it has work left. start: 0 or
+ * WSAENOBUFS; kick: work came; stop: WSPCleanup, every socket closed.
+ */
+int wsp_ospath_poll_start(void);
+void wsp_ospath_poll_kick(void);
+void wsp_ospath_poll_stop(void);
+/* Its ticks: end the finished overlapped ops, post the recorded
+ * async-select events; each true while it has work left. */
+bool wsp_ospath_ovl_tick(void);
+bool wsp_ospath_async_tick(void);
 
 /*
  * select/WSAPoll over OS path sockets, without waiting: for each of the

@@ -8,15 +8,15 @@
  * handle. So the lower socket is event-selected for the same events with
  * an event of ours (WPUCreateEvent); the OS provider keeps Windows'
  * recording and re-enabling rules (the calls that re-enable reach it,
- * forwarded), and one thread collects what it recorded every millisecond
- * (WSPEnumNetworkEvents, which also resets the event) and posts one
- * message per event with our handle (WPUPostMessage), as wsp_evsel.c does
- * for accelerated sockets. Up to 1 ms of latency, as the OS path's
- * overlapped I/O.
+ * forwarded), and the OS path's poller (wsp_ospath_poll.c) collects
+ * what it recorded every millisecond (WSPEnumNetworkEvents, which also
+ * resets the event) and posts one message per event with our handle
+ * (WPUPostMessage), as wsp_evsel.c does for accelerated sockets. Up to
+ * 1 ms of latency, as the OS path's overlapped I/O.
  *
  * State: the list under as_lock; an entry leaves it (wsp_ospath_async_
  * forget) before its lower socket is closed or event-selected anew, so
- * the thread never collects from a closed lower socket.
+ * the poller never collects from a closed lower socket.
  */
 #include <stdlib.h>
 
@@ -36,13 +36,9 @@ struct as_entry {
 
 static struct {
 	struct wsp_mutex lock;
-	struct wsp_cond cond;
 	struct as_entry *list;		/* lock */
-	struct wsp_thread *thread;	/* lock */
-	bool run;			/* lock */
 } as = {
 	.lock = WSP_MUTEX_INITIALIZER,
-	.cond = WSP_COND_INITIALIZER,
 };
 
 static SOCKET
@@ -69,17 +65,17 @@ collect(struct as_entry *e)
 				ne.iErrorCode[i]));
 }
 
-static void
-poll_main(void *arg)
+bool
+wsp_ospath_async_tick(void)
 {
-	(void)arg;
+	bool left;
+
 	wsp_mutex_lock(&as.lock);
-	while (as.run) {
-		for (struct as_entry *e = as.list; e != NULL; e = e->next)
-			collect(e);
-		wsp_cond_wait(&as.cond, &as.lock, as.list != NULL ? 1 : 1000);
-	}
+	for (struct as_entry *e = as.list; e != NULL; e = e->next)
+		collect(e);
+	left = as.list != NULL;
 	wsp_mutex_unlock(&as.lock);
+	return left;
 }
 
 /* Take ws's entry out of the list (as.lock held); NULL if none. */
@@ -124,14 +120,27 @@ wsp_ospath_async_select(struct wsp_sock *ws, HWND hwnd, unsigned int msg,
 {
 	const WSPPROC_TABLE *t = wsp_osprov_lower_table();
 	struct as_entry *e, *old;
+	SOCKET l;
 	int r;
 
 	wsp_mutex_lock(&as.lock);
+	/* A close that began after our caller resolved the handle has
+	 * taken, or takes under this lock, the socket's entry: one made
+	 * after that would outlive the socket. */
+	l = __atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING ?
+		INVALID_SOCKET : wsp_ospath_enter(ws, err);
+	if (l == INVALID_SOCKET) {
+		wsp_mutex_unlock(&as.lock);
+		wsp_sock_put(ws);
+		*err = WSAENOTSOCK;
+		return SOCKET_ERROR;
+	}
 	old = take(ws);
 	if (events == 0) {
 		/* "To cancel all notification": nothing selected below. */
-		r = t->lpWSPEventSelect(lower_of(ws), NULL, 0, err);
+		r = t->lpWSPEventSelect(l, NULL, 0, err);
 		wsp_mutex_unlock(&as.lock);
+		wsp_ospath_leave(ws);
 		entry_free(old);
 		wsp_sock_put(ws);
 		return r;
@@ -148,43 +157,26 @@ wsp_ospath_async_select(struct wsp_sock *ws, HWND hwnd, unsigned int msg,
 		*err = WSAENOBUFS;
 	}
 	r = e == NULL ? SOCKET_ERROR : 0;
-	if (r == 0 && as.thread == NULL) {
-		as.run = true;
-		if (wsp_thread_start(&as.thread, poll_main, NULL) != 0) {
-			as.thread = NULL;
-			*err = WSAENOBUFS;
-			r = SOCKET_ERROR;
-		}
+	if (r == 0 && (r = wsp_ospath_poll_start()) != 0) {
+		*err = r;
+		r = SOCKET_ERROR;
 	}
 	/* It makes the socket non-blocking, as WSPAsyncSelect does. */
 	if (r == 0)
-		r = t->lpWSPEventSelect(lower_of(ws), e->ev, events, err);
+		r = t->lpWSPEventSelect(l, e->ev, events, err);
 	if (r == 0) {
 		__atomic_store_n(&ws->nonblocking, true, __ATOMIC_RELAXED);
 		e->hwnd = hwnd;
 		e->msg = msg;
 		e->next = as.list;
 		as.list = e;
-		wsp_cond_broadcast(&as.cond);
 		e = NULL;
 	}
 	wsp_mutex_unlock(&as.lock);
+	wsp_ospath_leave(ws);
+	if (r == 0)
+		wsp_ospath_poll_kick();
 	entry_free(e);
 	wsp_sock_put(ws);
 	return r;
-}
-
-void
-wsp_ospath_async_stop(void)
-{
-	struct wsp_thread *th;
-
-	wsp_mutex_lock(&as.lock);
-	th = as.thread;
-	as.thread = NULL;
-	as.run = false;
-	wsp_cond_broadcast(&as.cond);
-	wsp_mutex_unlock(&as.lock);
-	if (th != NULL)
-		wsp_thread_join(th);
 }

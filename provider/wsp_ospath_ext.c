@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "wsp_addr.h"
+#include "wsp_ext.h"
 #include "wsp_ospath.h"
 #include "wsp_osprov.h"
 #include "wsp_priv.h"
@@ -38,21 +39,11 @@
 int WSAAPI WSAGetLastError(void);
 #endif
 
-/* "At least 16 bytes more than the maximum address length for the
- * transport protocol in use" (AcceptEx). */
-#define ADDR_SLOT	((DWORD)sizeof(struct sockaddr_in) + 16)
-
 static BOOL
 fail(int err)
 {
 	WSASetLastError(err);
 	return FALSE;
-}
-
-static SOCKET
-lower_of(const struct wsp_sock *ws)
-{
-	return __atomic_load_n(&ws->lower, __ATOMIC_RELAXED);
 }
 
 /* The OS provider's extension function id, asked of its socket l. */
@@ -74,24 +65,28 @@ lower_fn(SOCKET l, GUID id, LPINT err)
 /* ---- AcceptEx ---- */
 
 struct accept_arg {
-	struct wsp_sock *acc;		/* holds a reference */
+	struct wsp_accept_args a;
 	LPFN_ACCEPTEX fn;
 	LPFN_GETACCEPTEXSOCKADDRS addrs;
-	char *out;
-	DWORD data_len, local_len, remote_len;
 };
 
 static int
 accept_start(void *xarg, SOCKET l, LPWSAOVERLAPPED lov, LPDWORD bytes,
 		LPINT err)
 {
-	struct accept_arg *a = xarg;
+	struct accept_arg *x = xarg;
+	const struct wsp_accept_args *a = &x->a;
+	SOCKET acc = wsp_ospath_enter(a->acc, err);
+	BOOL ok;
 
-	if (a->fn(l, lower_of(a->acc), a->out, a->data_len, a->local_len,
-			a->remote_len, bytes, lov))
-		return 0;
-	*err = WSAGetLastError();
-	return SOCKET_ERROR;
+	if (acc == INVALID_SOCKET)
+		return SOCKET_ERROR;
+	ok = x->fn(l, acc, a->out, a->data_len, a->local_len,
+		a->remote_len, bytes, lov);
+	if (!ok)
+		*err = WSAGetLastError();
+	wsp_ospath_leave(a->acc);
+	return ok ? 0 : SOCKET_ERROR;
 }
 
 /* One address into the start of its slot (zeroed). */
@@ -111,7 +106,8 @@ put_addr(char *slot, DWORD size, const struct sockaddr *sa, int len)
 static void
 accept_end(void *xarg, DWORD *res_err, DWORD bytes)
 {
-	struct accept_arg *a = xarg;
+	struct accept_arg *x = xarg;
+	const struct wsp_accept_args *a = &x->a;
 	struct sockaddr *l = NULL, *r = NULL;
 	struct sockaddr_in ls, rs;
 	int ll = 0, rl = 0;
@@ -119,7 +115,7 @@ accept_end(void *xarg, DWORD *res_err, DWORD bytes)
 	(void)bytes;
 	if (*res_err != 0)
 		return;
-	a->addrs(a->out, a->data_len, a->local_len, a->remote_len, &l, &ll,
+	x->addrs(a->out, a->data_len, a->local_len, a->remote_len, &l, &ll,
 		&r, &rl);
 	/* Both read before either slot is written: they may overlap. */
 	memset(&ls, 0, sizeof(ls));
@@ -139,10 +135,10 @@ accept_end(void *xarg, DWORD *res_err, DWORD bytes)
 static void
 accept_release(void *xarg)
 {
-	struct accept_arg *a = xarg;
+	struct accept_arg *x = xarg;
 
-	wsp_sock_put(a->acc);
-	free(a);
+	wsp_sock_put(x->a.acc);
+	free(x);
 }
 
 static const struct wsp_ospath_xfn accept_xfn = {
@@ -164,71 +160,59 @@ bound_ip(SOCKET l)
 	return ntohl(sin.sin_addr.s_addr);
 }
 
-static int
-accept_check(struct wsp_sock *ls, struct wsp_sock *acc, PVOID out,
-		DWORD llen, DWORD rlen, LPWSAOVERLAPPED ov)
-{
-	struct dp_addr a;
-
-	if (!wsp_sock_is_stream(ls) || !wsp_sock_is_stream(acc))
-		return WSAEOPNOTSUPP;
-	if (ov == NULL)		/* "cannot be NULL" */
-		return WSAEINVAL;
-	if (out == NULL)
-		return WSAEFAULT;
-	if (llen < ADDR_SLOT || rlen < ADDR_SLOT || acc == ls)
-		return WSAEINVAL;
-	/* "This socket must not be bound or connected." */
-	if (!wsp_ospath(acc) && dp_sock_name(acc->dp, &a) == 0)
-		return WSAEINVAL;
-	return 0;
-}
-
 BOOL
 wsp_ospath_accept_ex(struct wsp_sock *ls, struct wsp_sock *acc, PVOID out,
 		DWORD data_len, DWORD local_len, DWORD remote_len,
 		LPDWORD rcvd, LPWSAOVERLAPPED ov)
 {
-	struct accept_arg *a = NULL;
-	SOCKET l = lower_of(ls);
+	struct wsp_accept_args args = { acc, out, data_len, local_len,
+		remote_len };
+	struct accept_arg *x = NULL;
 	int err, r;
+	SOCKET l = wsp_ospath_enter(ls, &err);
 
-	err = accept_check(ls, acc, out, local_len, remote_len, ov);
-	if (err == 0) {
-		a = calloc(1, sizeof(*a));
-		if (a == NULL)
-			err = WSAENOBUFS;
-	}
-	if (err == 0) {
-		a->fn = (LPFN_ACCEPTEX)lower_fn(l, (GUID)WSAID_ACCEPTEX, &err);
-		a->addrs = (LPFN_GETACCEPTEXSOCKADDRS)lower_fn(l,
-			(GUID)WSAID_GETACCEPTEXSOCKADDRS, &err);
-	}
-	if (a != NULL && (a->fn == NULL || a->addrs == NULL)) {
-		free(a);
-		a = NULL;
-	}
-	if (a != NULL)
-		wsp_ospath_follow(acc, ls, bound_ip(l), &err);
-	if (a == NULL || err != 0) {
-		free(a);
+	if (l == INVALID_SOCKET) {
 		wsp_sock_put(acc);
 		wsp_sock_put(ls);
 		return fail(err);
 	}
-	a->acc = acc;		/* its reference is the op's now */
-	a->out = out;
-	a->data_len = data_len;
-	a->local_len = local_len;
-	a->remote_len = remote_len;
-	r = wsp_ospath_ovl_ext(ls, &accept_xfn, a, rcvd, ov, &err);
+	err = wsp_accept_check(ls, &args, ov);
+	/* "This socket must not be bound or connected." */
+	if (err == 0 && !wsp_ospath(acc) && dp_sock_name(acc->dp,
+			&(struct dp_addr){ 0, 0 }) == 0)
+		err = WSAEINVAL;
+	if (err == 0) {
+		x = calloc(1, sizeof(*x));
+		if (x == NULL)
+			err = WSAENOBUFS;
+	}
+	if (err == 0) {
+		x->fn = (LPFN_ACCEPTEX)lower_fn(l, (GUID)WSAID_ACCEPTEX, &err);
+		x->addrs = (LPFN_GETACCEPTEXSOCKADDRS)lower_fn(l,
+			(GUID)WSAID_GETACCEPTEXSOCKADDRS, &err);
+	}
+	if (x != NULL && (x->fn == NULL || x->addrs == NULL)) {
+		free(x);
+		x = NULL;
+	}
+	if (x != NULL)
+		wsp_ospath_follow(acc, ls, bound_ip(l), &err);
+	wsp_ospath_leave(ls);
+	if (x == NULL || err != 0) {
+		free(x);
+		wsp_sock_put(acc);
+		wsp_sock_put(ls);
+		return fail(err);
+	}
+	x->a = args;		/* acc's reference is the op's now */
+	r = wsp_ospath_ovl_ext(ls, &accept_xfn, x, rcvd, ov, &err);
 	wsp_sock_put(ls);
 	return r == 0 ? TRUE : fail(err);
 }
 
 int
-wsp_ospath_update_accept(struct wsp_sock *ws, const char *v, int len,
-		LPINT err)
+wsp_ospath_update_accept(struct wsp_sock *ws, SOCKET lower, const char *v,
+		int len, LPINT err)
 {
 	struct wsp_sock *ls;
 	SOCKET h, l;
@@ -247,10 +231,12 @@ wsp_ospath_update_accept(struct wsp_sock *ws, const char *v, int len,
 		*err = WSAEINVAL;	/* not the listener it came from */
 		return SOCKET_ERROR;
 	}
-	l = lower_of(ls);
-	r = wsp_osprov_lower_table()->lpWSPSetSockOpt(lower_of(ws),
-		SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, (const char *)&l,
-		sizeof(l), err);
+	l = wsp_ospath_enter(ls, err);
+	r = l == INVALID_SOCKET ? SOCKET_ERROR :
+		wsp_osprov_lower_table()->lpWSPSetSockOpt(lower, SOL_SOCKET,
+		SO_UPDATE_ACCEPT_CONTEXT, (const char *)&l, sizeof(l), err);
+	if (l != INVALID_SOCKET)
+		wsp_ospath_leave(ls);
 	wsp_sock_put(ls);
 	return r;
 }
@@ -304,8 +290,12 @@ wsp_ospath_connect_ex(struct wsp_sock *ws, const struct sockaddr *name,
 			err = WSAENOBUFS;
 	}
 	if (c != NULL) {
-		c->fn = (LPFN_CONNECTEX)lower_fn(lower_of(ws),
-			(GUID)WSAID_CONNECTEX, &err);
+		SOCKET l = wsp_ospath_enter(ws, &err);
+
+		c->fn = l == INVALID_SOCKET ? NULL :
+			(LPFN_CONNECTEX)lower_fn(l, (GUID)WSAID_CONNECTEX, &err);
+		if (l != INVALID_SOCKET)
+			wsp_ospath_leave(ws);
 		if (c->fn == NULL) {
 			free(c);
 			c = NULL;
@@ -385,29 +375,37 @@ tf_forward(struct wsp_sock *ws, const struct tf_arg *t, LPWSAOVERLAPPED ov)
 	static const GUID ids[] = {
 		WSAID_DISCONNECTEX, WSAID_TRANSMITFILE, WSAID_TRANSMITPACKETS,
 	};
-	struct tf_arg *c = NULL;
+	struct tf_arg *c;
 	int err = 0, r;
-	BOOL ok;
+	BOOL ok = FALSE;
+	bool closed;
 	void *fn;
+	SOCKET l = wsp_ospath_enter(ws, &err);
 
-	fn = lower_fn(lower_of(ws), ids[t->kind], &err);
+	if (l == INVALID_SOCKET) {
+		wsp_sock_put(ws);
+		return fail(err);
+	}
+	fn = lower_fn(l, ids[t->kind], &err);
 	if (fn != NULL && ov == NULL) {
 		struct tf_arg now = *t;
 
 		now.fn = fn;
-		ok = tf_call(&now, lower_of(ws), NULL);
+		ok = tf_call(&now, l, NULL);
 		err = ok ? 0 : WSAGetLastError();
+	}
+	closed = wsp_ospath_leave(ws);
+	if (fn == NULL || ov == NULL) {
+		/* Without an overlapped it waited: a close ended it. */
+		if (fn != NULL && !ok && closed)
+			err = WSAEINTR;
 		wsp_sock_put(ws);
 		return ok ? TRUE : fail(err);
 	}
-	if (fn != NULL) {
-		c = malloc(sizeof(*c));
-		if (c == NULL)
-			err = WSAENOBUFS;
-	}
+	c = malloc(sizeof(*c));
 	if (c == NULL) {
 		wsp_sock_put(ws);
-		return fail(err);
+		return fail(WSAENOBUFS);
 	}
 	*c = *t;
 	c->fn = fn;

@@ -12,10 +12,11 @@
  * WSAOVERLAPPED of ours (no event, no routine: nothing of the
  * application's is handed down), and its end is turned into the
  * application's completion: at once if the lower call finished at once,
- * else by one thread that looks at the pending ops' own WSAOVERLAPPED
- * every millisecond (HasOverlappedIoCompleted: Internal leaves
- * STATUS_PENDING), reads the result with the lower WSPGetOverlappedResult
- * and completes the application's. The same code runs over MSAFD and over
+ * else by the OS path's poller (wsp_ospath_poll.c), which looks at the
+ * pending ops' own WSAOVERLAPPED every millisecond
+ * (HasOverlappedIoCompleted: Internal leaves STATUS_PENDING), reads the
+ * result with the lower WSPGetOverlappedResult and completes the
+ * application's. The same code runs over MSAFD and over
  * the stand-in's kernel-socket provider.
  *
  * A close takes its socket's ops first (one that already finished is
@@ -59,13 +60,9 @@ struct os_op {
 
 static struct {
 	struct wsp_mutex lock;
-	struct wsp_cond cond;
 	struct os_op *ops;		/* lock: pending, in order */
-	struct wsp_thread *thread;	/* lock */
-	bool run;			/* lock */
 } ovl = {
 	.lock = WSP_MUTEX_INITIALIZER,
-	.cond = WSP_COND_INITIALIZER,
 };
 
 static bool
@@ -152,41 +149,20 @@ end_all(struct os_op *op, bool notify)
 	}
 }
 
-static void
-watch(void *arg)
+bool
+wsp_ospath_ovl_tick(void)
 {
-	(void)arg;
+	struct os_op *done;
+	bool left;
+
 	wsp_mutex_lock(&ovl.lock);
-	while (ovl.run) {
-		struct os_op *done;
-
-		if (ovl.ops == NULL) {
-			wsp_cond_wait(&ovl.cond, &ovl.lock, 1000);
-			continue;
-		}
-		done = take(NULL, NULL);
-		wsp_mutex_unlock(&ovl.lock);
-		end_all(done, true);
-		wsp_mutex_lock(&ovl.lock);
-		/* A slice, as the mixed select/WSAPoll wait (wsp_wait.c). */
-		if (ovl.run && ovl.ops != NULL)
-			wsp_cond_wait(&ovl.cond, &ovl.lock, 1);
-	}
+	done = ovl.ops != NULL ? take(NULL, NULL) : NULL;
 	wsp_mutex_unlock(&ovl.lock);
-}
-
-/* ovl.lock held. 0 or a WSA error. */
-static int
-watch_start(void)
-{
-	if (ovl.thread != NULL)
-		return 0;
-	ovl.run = true;
-	if (wsp_thread_start(&ovl.thread, watch, NULL) != 0) {
-		ovl.thread = NULL;
-		return WSAENOBUFS;
-	}
-	return 0;
+	end_all(done, true);
+	wsp_mutex_lock(&ovl.lock);
+	left = ovl.ops != NULL;
+	wsp_mutex_unlock(&ovl.lock);
+	return left;
 }
 
 /* An extension op (xfn != NULL: send, no buffers) or a send or a
@@ -200,9 +176,9 @@ ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
 		LPWSATHREADID tid, LPINT err)
 {
 	const WSPPROC_TABLE *t = wsp_osprov_lower_table();
-	SOCKET l = __atomic_load_n(&ws->lower, __ATOMIC_RELAXED);
 	struct os_op *op, **pp;
 	int r, e = 0;
+	SOCKET l;
 
 	if ((n > 0 && bufs == NULL) || (!send && flags == NULL))
 		e = WSAEFAULT;
@@ -211,6 +187,14 @@ ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
 		if (xfn != NULL)
 			xfn->release(xarg);
 		*err = e != 0 ? e : WSAENOBUFS;
+		return SOCKET_ERROR;
+	}
+	l = wsp_ospath_enter(ws, &e);
+	if (l == INVALID_SOCKET) {
+		if (xfn != NULL)
+			xfn->release(xarg);
+		free(op);
+		*err = e;
 		return SOCKET_ERROR;
 	}
 	op->xfn = xfn;
@@ -234,9 +218,10 @@ ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
 	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)
 		e = WSAENOTSOCK;
 	else
-		e = watch_start();
+		e = wsp_ospath_poll_start();
 	if (e != 0) {
 		wsp_mutex_unlock(&ovl.lock);
+		wsp_ospath_leave(ws);
 		op_free(op);
 		*err = e;
 		return SOCKET_ERROR;
@@ -265,12 +250,14 @@ ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
 		for (pp = &ovl.ops; *pp != NULL; pp = &(*pp)->next)
 			;
 		*pp = op;
-		wsp_cond_broadcast(&ovl.cond);
 		wsp_mutex_unlock(&ovl.lock);
+		wsp_ospath_leave(ws);
+		wsp_ospath_poll_kick();
 		*err = WSA_IO_PENDING;
 		return SOCKET_ERROR;
 	}
 	wsp_mutex_unlock(&ovl.lock);
+	wsp_ospath_leave(ws);
 	/* Finished now. A datagram too big for the buffers still has its
 	 * completion (the lower provider's too); other failures none. */
 	if (r != 0 && e != WSAEMSGSIZE) {
@@ -316,6 +303,7 @@ wsp_ospath_ioctl_ovl(struct wsp_sock *ws, DWORD code, LPVOID in,
 		LPWSATHREADID tid, LPINT err)
 {
 	DWORD n = 0;
+	SOCKET l;
 	int r;
 
 	/* Without an overlapped of its own the lower call would wait for
@@ -326,9 +314,14 @@ wsp_ospath_ioctl_ovl(struct wsp_sock *ws, DWORD code, LPVOID in,
 		*err = WSAEOPNOTSUPP;
 		return SOCKET_ERROR;
 	}
-	r = wsp_osprov_lower_table()->lpWSPIoctl(
-		__atomic_load_n(&ws->lower, __ATOMIC_RELAXED), code, in, inlen,
-		out, outlen, &n, NULL, NULL, tid, err);
+	l = wsp_ospath_enter(ws, err);
+	if (l == INVALID_SOCKET) {
+		wsp_sock_put(ws);
+		return SOCKET_ERROR;
+	}
+	r = wsp_osprov_lower_table()->lpWSPIoctl(l, code, in, inlen, out,
+		outlen, &n, NULL, NULL, tid, err);
+	wsp_ospath_leave(ws);
 	if (ret != NULL)
 		*ret = n;
 	/* Keep our flag in step, as wsp_ospath_ioctl does. */
@@ -369,19 +362,4 @@ wsp_ospath_ovl_close(struct wsp_sock *ws, bool notify,
 		op->flags = 0;
 		op_end(op, notify);
 	}
-}
-
-void
-wsp_ospath_ovl_stop(void)
-{
-	struct wsp_thread *t;
-
-	wsp_mutex_lock(&ovl.lock);
-	t = ovl.thread;
-	ovl.thread = NULL;
-	ovl.run = false;
-	wsp_cond_broadcast(&ovl.cond);
-	wsp_mutex_unlock(&ovl.lock);
-	if (t != NULL)
-		wsp_thread_join(t);
 }

@@ -236,8 +236,7 @@ wsp_osprov_lower_stop(void)
 {
 	int err;
 
-	wsp_ospath_ovl_stop();
-	wsp_ospath_async_stop();
+	wsp_ospath_poll_stop();
 	wsp_mutex_lock(&os_lock);
 	if (lower_up) {
 		lower_procs.lpWSPCleanup(&err);

@@ -148,6 +148,7 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	 * accepted dataplane connection on the dataplane's (it notes no
 	 * options for an OS socket it will never have). */
 	ws->os_opts = NULL;
+	__atomic_store_n(&ws->os_ref, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->lower, attr->lower, __ATOMIC_RELAXED);
 	__atomic_store_n(&ws->path, attr->lower != 0 ? WSP_PATH_OS :
 		attr->adopt != NULL ? WSP_PATH_DP : WSP_PATH_UNDECIDED,

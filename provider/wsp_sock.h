@@ -77,6 +77,9 @@ struct wsp_sock {
 					 * looks again) */
 	SOCKET lower;			/* (a) the OS provider's socket,
 					 * published before path */
+	uint32_t os_ref;		/* (a) calls using lower |
+					 * WSP_SOCK_CLOSING once closed
+					 * (wsp_ospath_enter) */
 	struct wsp_os_opts *os_opts;	/* (o) options noted before deciding;
 					 * NULL: none, or decided */
 	/* overlapped operations (wsp_ovl.c), each queue in posting order */
