@@ -11,7 +11,10 @@
 # WSASend 64 B), ir_sendto64 and ir_recvfrom64 (UDP, loop port) per
 # call, one valgrind run each, then, with TOP > 0, each case's TOP
 # costliest functions (self Ir per call). Only the calling thread inside
-# the counted function is counted, not the lcore's loop.
+# the counted function is counted, not the lcore's loop; ir_*_path
+# leaves out the lcore iteration a call runs to completion when it
+# finds the lcore idle (which varies from run to run): the call's own
+# path, Ws2_32 stand-in, provider and dataplane.
 set -eu
 build=${1:?build directory}
 rounds=${2:-2000}
@@ -29,22 +32,31 @@ run() {	# run CASE: callgrind counting inside cp_CASE only
 		grep -q '^bad=0$' "$tmp/$1.log"
 }
 
-ir() {	# ir CASE: the Ir collected, per call (a second try if a call
-	# failed: the figures count only calls that did their work)
+ir() {	# ir CASE: Ir per call, all and without the run-to-completion
+	# lcore iteration (dp_lcore_poll_try: the lcore's work, done on
+	# this thread when it finds the lcore idle, which varies); a second
+	# try if a call failed, the figures counting only calls that worked
+	local all rtc
+
 	if ! run "$1" && ! run "$1"; then
 		cat "$tmp/$1.log" >&2
 		echo "callpath_ir.sh: $1 failed" >&2
 		return 1
 	fi
-	sed -n 's/^==[0-9]*== Collected : //p' "$tmp/$1.log" |
-		awk -v n="$rounds" '{ printf "%.1f", $1 / n }'
+	all=$(sed -n 's/^==[0-9]*== Collected : //p' "$tmp/$1.log")
+	rtc=$(callgrind_annotate --inclusive=yes "$tmp/$1.out" 2>/dev/null |
+		awk '/:dp_lcore_poll_try( |$)/ { gsub(",", "", $1); print $1;
+			exit }')
+	awk -v a="$all" -v r="${rtc:-0}" -v n="$rounds" \
+		'BEGIN { printf "%.1f %.1f", a / n, (a - r) / n }'
 }
 
 cases="recv_empty send64 sendto64 recvfrom64"
 echo "rounds=$rounds"
 for c in $cases; do
 	v=$(ir "$c") || exit 1
-	echo "ir_$c=$v"
+	echo "ir_$c=${v% *}"
+	echo "ir_${c}_path=${v#* }"
 done
 [ "$top" -gt 0 ] || exit 0
 for c in $cases; do
