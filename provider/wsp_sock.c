@@ -103,7 +103,7 @@ slot_free(struct wsp_sock *ws, bool listed)
 			ws->next->prev = ws->prev;
 		open_count--;
 	}
-	ws->handle = INVALID_SOCKET;
+	__atomic_store_n(&ws->handle, INVALID_SOCKET, __ATOMIC_RELAXED);
 	ws->dp = NULL;
 	__atomic_store_n(&ws->ref, 0, __ATOMIC_RELEASE);
 	ws->next = free_list;
@@ -185,7 +185,8 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 		dp_sock_close(dp, DP_CLOSE_ABORT);
 		return INVALID_SOCKET;
 	}
-	ws->handle = h;
+	/* Atomic: wsp_sock_get peeks at it through the hint unreferenced. */
+	__atomic_store_n(&ws->handle, h, __ATOMIC_RELAXED);
 	__atomic_store_n(hint_of(h), ws, __ATOMIC_RELEASE);
 	/* Published last: a lookup sees a complete object or none, and
 	 * ws is not ours to read once it is listed (a close may recycle it
@@ -248,7 +249,11 @@ wsp_sock_get(SOCKET s, LPINT err)
 	DWORD_PTR ctx = 0;
 	int e;
 
-	if (ws != NULL && take_if(ws, s))
+	/* The handle first, without a reference: an entry another handle
+	 * took over (more than 1 << HINT_BITS sockets) must not make every
+	 * call bounce that socket's reference line. */
+	if (ws != NULL && __atomic_load_n(&ws->handle, __ATOMIC_RELAXED) == s &&
+			take_if(ws, s))
 		return ws;
 	if (WSP_UPCALL(lpWPUQuerySocketHandleContext)(s, &ctx, &e) == 0 &&
 			ctx != 0 && take_if((struct wsp_sock *)ctx, s))
