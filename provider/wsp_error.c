@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * errno -> WSA error translation, one table (as lwIP's err_to_errno_table):
- * the dataplane reports POSIX meanings, Winsock callers get Winsock codes.
+ * errno -> WSA error translation, in one place (as lwIP's
+ * err_to_errno_table): the dataplane reports POSIX meanings, Winsock callers get Winsock codes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,53 +10,51 @@
 #include "wsp_error.h"
 #include "wsp_log.h"
 
-static const struct {
-	int err;
-	int wsa;
-} table[] = {
-	{ EINVAL, WSAEINVAL },
-	{ EFAULT, WSAEFAULT },
-	{ ENOMEM, WSAENOBUFS },
-	{ ENOBUFS, WSAENOBUFS },
-	{ ENOSPC, WSAENOBUFS },
-	{ EAGAIN, WSAEWOULDBLOCK },
-	{ EINPROGRESS, WSAEINPROGRESS },
-	{ EALREADY, WSAEALREADY },
-	{ EINTR, WSAEINTR },
-	{ ECANCELED, WSA_OPERATION_ABORTED },
-	{ EADDRINUSE, WSAEADDRINUSE },
-	{ EADDRNOTAVAIL, WSAEADDRNOTAVAIL },
-	{ EAFNOSUPPORT, WSAEAFNOSUPPORT },
-	{ EPROTONOSUPPORT, WSAEPROTONOSUPPORT },
-	{ EPROTOTYPE, WSAEPROTOTYPE },
-	{ ENOPROTOOPT, WSAENOPROTOOPT },
-	{ EOPNOTSUPP, WSAEOPNOTSUPP },
-	{ EMSGSIZE, WSAEMSGSIZE },
-	{ EDESTADDRREQ, WSAEDESTADDRREQ },
-	{ EISCONN, WSAEISCONN },
-	{ ENOTCONN, WSAENOTCONN },
-	{ ESHUTDOWN, WSAESHUTDOWN },
-	{ ECONNREFUSED, WSAECONNREFUSED },
-	{ ECONNRESET, WSAECONNRESET },
-	{ ECONNABORTED, WSAECONNABORTED },
-	{ ETIMEDOUT, WSAETIMEDOUT },
-	{ ENETRESET, WSAENETRESET },	/* keepalive gave up */
-	{ ENETDOWN, WSAENETDOWN },
-	{ ENETUNREACH, WSAENETUNREACH },
-	{ EHOSTUNREACH, WSAEHOSTUNREACH },
-	{ EACCES, WSAEACCES },
-	{ EMFILE, WSAEMFILE },
-	{ ENOTSOCK, WSAENOTSOCK },
-	{ ENODEV, WSAENETDOWN },
-};
-
+/*
+ * A switch, not a table walk: the compiler makes it a jump table, so a
+ * failing call (WSAEWOULDBLOCK is the common one, on every empty poll)
+ * pays a few instructions whatever the code.
+ */
 int
 wsp_error_from_errno(int err)
 {
 	err = abs(err);
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (table[i].err == err)
-			return table[i].wsa;
+	switch (err) {
+	case EINVAL:		return WSAEINVAL;
+	case EFAULT:		return WSAEFAULT;
+	case ENOMEM:		return WSAENOBUFS;
+	case ENOBUFS:		return WSAENOBUFS;
+	case ENOSPC:		return WSAENOBUFS;
+	case EAGAIN:		return WSAEWOULDBLOCK;
+	case EINPROGRESS:	return WSAEINPROGRESS;
+	case EALREADY:		return WSAEALREADY;
+	case EINTR:		return WSAEINTR;
+	case ECANCELED:		return WSA_OPERATION_ABORTED;
+	case EADDRINUSE:	return WSAEADDRINUSE;
+	case EADDRNOTAVAIL:	return WSAEADDRNOTAVAIL;
+	case EAFNOSUPPORT:	return WSAEAFNOSUPPORT;
+	case EPROTONOSUPPORT:	return WSAEPROTONOSUPPORT;
+	case EPROTOTYPE:	return WSAEPROTOTYPE;
+	case ENOPROTOOPT:	return WSAENOPROTOOPT;
+	case EOPNOTSUPP:	return WSAEOPNOTSUPP;
+	case EMSGSIZE:		return WSAEMSGSIZE;
+	case EDESTADDRREQ:	return WSAEDESTADDRREQ;
+	case EISCONN:		return WSAEISCONN;
+	case ENOTCONN:		return WSAENOTCONN;
+	case ESHUTDOWN:		return WSAESHUTDOWN;
+	case ECONNREFUSED:	return WSAECONNREFUSED;
+	case ECONNRESET:	return WSAECONNRESET;
+	case ECONNABORTED:	return WSAECONNABORTED;
+	case ETIMEDOUT:		return WSAETIMEDOUT;
+	case ENETRESET:		return WSAENETRESET;	/* keepalive gave up */
+	case ENETDOWN:		return WSAENETDOWN;
+	case ENETUNREACH:	return WSAENETUNREACH;
+	case EHOSTUNREACH:	return WSAEHOSTUNREACH;
+	case EACCES:		return WSAEACCES;
+	case EMFILE:		return WSAEMFILE;
+	case ENOTSOCK:		return WSAENOTSOCK;
+	case ENODEV:		return WSAENETDOWN;
+	}
 	WSP_LOG(ERR, "no Winsock code for errno %d; reporting WSAEINVAL", err);
 	return WSAEINVAL;
 }

@@ -22,6 +22,8 @@
 #include "wsp_sock.h"
 #include "wsp_stream.h"
 
+/* Not zeroed at the start of a call: its iovs' storage alone is a quarter
+ * of a kilobyte, and iov_from sets what is read. */
 struct io_args {
 	struct wsp_sock *ws;
 	struct wsp_iov v;
@@ -198,11 +200,12 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
 		LPINT lpErrno)
 {
-	struct io_args a = { .ws = wsp_sock_get(s, lpErrno) };
 	struct dp_addr dst, *dstp = NULL;
+	struct io_args a;
 	long n;
 	int err;
 
+	a.ws = wsp_sock_get(s, lpErrno);
 	if (a.ws == NULL)
 		return SOCKET_ERROR;
 	overlapped_or_not(a.ws, &ov, &cr);
@@ -310,13 +313,14 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT lpErrno)
 {
-	struct io_args a = { .ws = wsp_sock_get(s, lpErrno) };
 	struct dp_addr src;
+	struct io_args a;
 	size_t full = 0;
 	int err = 0, f;
 	DWORD flags;
 	long n;
 
+	a.ws = wsp_sock_get(s, lpErrno);
 	if (a.ws == NULL)
 		return SOCKET_ERROR;
 	overlapped_or_not(a.ws, &ov, &cr);

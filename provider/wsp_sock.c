@@ -32,6 +32,23 @@ static unsigned int open_count;		/* pool_lock */
 static uint32_t creating;
 static bool refusing;
 
+/*
+ * Handle -> socket without the upcall: each entry, indexed by a
+ * handle's low bits (handles are multiples of 4), is the socket last
+ * opened with a handle there. Only a hint, never cleared: the socket is
+ * taken as the upcall's would be (a reference, then its handle
+ * compared), so an entry that is stale, recycled or shared by two
+ * handles costs the upcall, never a wrong socket. (a) entries.
+ */
+#define HINT_BITS	12
+static struct wsp_sock *hint[1u << HINT_BITS];
+
+static inline struct wsp_sock **
+hint_of(SOCKET s)
+{
+	return &hint[((uintptr_t)s >> 2) & ((1u << HINT_BITS) - 1)];
+}
+
 int
 wsp_fail(int neg_errno, LPINT lpErrno)
 {
@@ -87,7 +104,7 @@ slot_free(struct wsp_sock *ws, bool listed)
 			ws->next->prev = ws->prev;
 		open_count--;
 	}
-	ws->handle = INVALID_SOCKET;
+	__atomic_store_n(&ws->handle, INVALID_SOCKET, __ATOMIC_RELAXED);
 	ws->dp = NULL;
 	__atomic_store_n(&ws->ref, 0, __ATOMIC_RELEASE);
 	ws->next = free_list;
@@ -174,7 +191,9 @@ sock_open(const struct wsp_sock_attr *attr, LPINT err)
 		dp_sock_close(dp, DP_CLOSE_ABORT);
 		return INVALID_SOCKET;
 	}
-	ws->handle = h;
+	/* Atomic: wsp_sock_get peeks at it through the hint unreferenced. */
+	__atomic_store_n(&ws->handle, h, __ATOMIC_RELAXED);
+	__atomic_store_n(hint_of(h), ws, __ATOMIC_RELEASE);
 	/* Published last: a lookup sees a complete object or none, and
 	 * ws is not ours to read once it is listed (a close may recycle it
 	 * at once). */
@@ -202,31 +221,49 @@ wsp_sock_open(const struct wsp_sock_attr *attr, LPINT err)
 	return h;
 }
 
+/* A reference on ws unless it is free, unpublished or closing. */
+static inline bool
+ref_take(struct wsp_sock *ws)
+{
+	uint32_t v = __atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE);
+
+	do {
+		if (v == 0 || (v & WSP_SOCK_CLOSING))
+			return false;
+	} while (!__atomic_compare_exchange_n(&ws->ref, &v, v + 1, false,
+			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return true;
+}
+
+/* ws, referenced, if it is still s's (handle is constant while a
+ * reference is held: a slot is recycled only after its last one). */
+static inline bool
+take_if(struct wsp_sock *ws, SOCKET s)
+{
+	if (!ref_take(ws))
+		return false;
+	if (ws->handle == s)
+		return true;
+	wsp_sock_put(ws);
+	return false;
+}
+
 struct wsp_sock *
 wsp_sock_get(SOCKET s, LPINT err)
 {
+	struct wsp_sock *ws = __atomic_load_n(hint_of(s), __ATOMIC_ACQUIRE);
 	DWORD_PTR ctx = 0;
-	struct wsp_sock *ws;
-	uint32_t v;
 	int e;
 
-	if (WSP_UPCALL(lpWPUQuerySocketHandleContext)(s, &ctx, &e) != 0 ||
-			ctx == 0)
-		goto notsock;
-	ws = (struct wsp_sock *)ctx;
-	v = __atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE);
-	do {
-		if (v == 0 || (v & WSP_SOCK_CLOSING))
-			goto notsock;
-	} while (!__atomic_compare_exchange_n(&ws->ref, &v, v + 1, false,
-			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
-	/* The slot may have been recycled for another handle meanwhile. */
-	if (ws->handle != s) {
-		wsp_sock_put(ws);
-		goto notsock;
-	}
-	return ws;
-notsock:
+	/* The handle first, without a reference: an entry another handle
+	 * took over (more than 1 << HINT_BITS sockets) must not make every
+	 * call bounce that socket's reference line. */
+	if (ws != NULL && __atomic_load_n(&ws->handle, __ATOMIC_RELAXED) == s &&
+			take_if(ws, s))
+		return ws;
+	if (WSP_UPCALL(lpWPUQuerySocketHandleContext)(s, &ctx, &e) == 0 &&
+			ctx != 0 && take_if((struct wsp_sock *)ctx, s))
+		return (struct wsp_sock *)ctx;
 	*err = WSAENOTSOCK;
 	return NULL;
 }

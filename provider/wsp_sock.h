@@ -4,7 +4,9 @@
  * stands for, and how concurrent calls on it stay safe.
  *
  * Every WSP* entry resolves its handle with wsp_sock_get(), which takes a
- * reference, and drops it with wsp_sock_put(). WSPCloseSocket marks the
+ * reference, and drops it with wsp_sock_put(). The lookup takes no lock
+ * and, while the handle is the last one opened at its place in
+ * wsp_sock.c's hint table, no upcall either. WSPCloseSocket marks the
  * socket closing (new lookups fail with WSAENOTSOCK), interrupts blocked
  * calls and drops the handle's own reference; whoever drops the last one
  * closes the dataplane socket. The objects are type-stable (recycled,

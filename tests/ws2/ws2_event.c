@@ -55,7 +55,10 @@ WS2_HTAB_DEFINE(static, ws2_threads, 12);
 
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 static pthread_key_t thread_key;
-static _Thread_local struct ws2_thread *thread_self;
+/* initial-exec: as last_error (ws2_startup.c), read on every call that
+ * passes its WSATHREADID. */
+static _Thread_local struct ws2_thread *thread_self
+	__attribute__((tls_model("initial-exec")));
 
 static pthread_mutex_t msg_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t msg_cond = PTHREAD_COND_INITIALIZER;

@@ -47,7 +47,10 @@ static const GUID os_provider_guid = {
 	{ 0x8c, 0xa3, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92 }
 };
 
-static _Thread_local int last_error;
+/* initial-exec: the stand-in is linked at program start, never
+ * dlopened, and the general-dynamic model cost every failing call a
+ * __tls_get_addr (callpath). */
+static _Thread_local int last_error __attribute__((tls_model("initial-exec")));
 
 /* Serialises loading, startup and cleanup, as Ws2_32's startup lock. */
 static pthread_mutex_t startup_lock = PTHREAD_MUTEX_INITIALIZER;

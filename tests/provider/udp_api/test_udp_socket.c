@@ -529,6 +529,41 @@ test_closed_handle_fails_enotsock_everywhere(void)
 	pt_close(other);
 }
 
+/*
+ * A closed handle whose provider socket has been recycled for a new
+ * socket (a racing call arrives after the close and the next socket()):
+ * WSAENOTSOCK, and the new socket is untouched.
+ */
+static void
+test_stale_handle_after_reuse_fails_enotsock(void)
+{
+	const WSPPROC_TABLE *p = ws2_stub_proc_table();
+	struct sockaddr_in a = pt_sin(PT_IP, 0), name;
+	SOCKET s = ua_udp(), s2;
+	char buf[8];
+	WSABUF wb = { .len = sizeof(buf), .buf = buf };
+	DWORD n = 0, fl = 0;
+	int len = PT_SIN_LEN, err = 0;
+
+	/* A call through the handle first: it is the one the provider
+	 * resolves fastest. */
+	PT_FAILS(getsockname(s, PT_SA(name), &len), WSAEINVAL);
+	pt_close(s);
+	s2 = ua_udp();
+	CU_ASSERT_NOT_EQUAL(s2, s);
+	len = PT_SIN_LEN;
+	PT_WSP_FAILS(p->lpWSPBind(s, PT_SA(a), len, &err), err, WSAENOTSOCK);
+	PT_WSP_FAILS(p->lpWSPSendTo(s, &wb, 1, &n, 0, PT_SA(a), len, NULL,
+		NULL, NULL, &err), err, WSAENOTSOCK);
+	PT_WSP_FAILS(p->lpWSPRecv(s, &wb, 1, &n, &fl, NULL, NULL, NULL, &err),
+		err, WSAENOTSOCK);
+	PT_WSP_FAILS(p->lpWSPCloseSocket(s, &err), err, WSAENOTSOCK);
+	/* The bind did not land on the new socket, nor the close. */
+	PT_FAILS(getsockname(s2, PT_SA(name), &len), WSAEINVAL);
+	PT_OK(bind(s2, PT_SA(a), PT_SIN_LEN));
+	pt_close(s2);
+}
+
 /* SO_LINGER {1,0}, then closesocket of a socket that never sent (bound,
  * or not even that): the abortive close succeeds and the stack goes on
  * working (the lcore once dequeued from the missing TX ring and died). */
@@ -612,6 +647,7 @@ static const struct wt_test name_tests[] = {
 static const struct wt_test close_tests[] = {
 	WT_TEST(test_shutdown_bad_how_fails_einval),
 	WT_TEST(test_closed_handle_fails_enotsock_everywhere),
+	WT_TEST(test_stale_handle_after_reuse_fails_enotsock),
 	WT_TEST(test_abortive_close_of_socket_that_never_sent),
 	WT_TEST(test_bogus_handle_fails_enotsock),
 	WT_TEST_END
