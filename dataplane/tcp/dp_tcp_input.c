@@ -630,8 +630,10 @@ input(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t hops)
 			m, hop_input);
 		return;
 	}
-	if (tp != NULL)
-		tp->segs_in++;
+	if (tp != NULL)		/* an LRO'd burst: the segments it holds */
+		tp->segs_in += (m->ol_flags & RTE_MBUF_F_RX_LRO) &&
+			m->tso_segsz != 0 && sg.len > m->tso_segsz ?
+			(sg.len + m->tso_segsz - 1) / m->tso_segsz : 1;
 	if (tp == NULL) {
 		no_connection(lc, &sg);
 	} else if (dp_tcp_state(tp) == DP_TCP_SYN_SENT) {

@@ -177,7 +177,8 @@ void drv_port_close(struct drv_port *port);
 
 /*
  * LOOP: a frame whose sender left a checksum to the port arrives with it
- * marked good (virtio's "data valid"), its TX requests cleared. A frame
+ * marked good (virtio's "data valid"), its TX requests cleared; a TSO
+ * burst arrives unsegmented, marked as LRO would mark it. A frame
  * put on the ring by anyone else asked for nothing and is verified in
  * software as before.
  */
@@ -191,6 +192,10 @@ drv_loop_rx(struct rte_mbuf **pkts, uint16_t n)
 			rx |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 		if (f & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG))
 			rx |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		/* A TSO burst arrives whole: as coalesced by LRO, its
+		 * tso_segsz the size of the segments it stands for. */
+		if (f & RTE_MBUF_F_TX_TCP_SEG)
+			rx |= RTE_MBUF_F_RX_LRO;
 		pkts[i]->ol_flags = (f & ~RTE_MBUF_F_TX_OFFLOAD_MASK) | rx;
 	}
 }
