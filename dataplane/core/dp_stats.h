@@ -100,7 +100,7 @@
 	X(tcp_opt_overrun)	/* ... an option past the header */	\
 	X(tcp_opt_bad_size)	/* known kind, wrong length: skipped */	\
 	X(tcp_opt_unknown)	/* unknown kind: skipped (MUST-6) */	\
-	X(tcp_chained)		/* header past a chain's first mbuf */	\
+	X(tcp_chained)		/* header not in a chain's first mbuf */\
 	X(tcp_bad_dst)		/* to/from broadcast or multicast */	\
 	/* tcp: segments and what became of them */			\
 	X(tcp_rx)		X(tcp_tx)				\
@@ -122,7 +122,7 @@
 	X(tcp_fast_rexmit)						\
 	X(tcp_tx_nombuf)	/* no mbuf for a segment */		\
 	X(tcp_tso_bursts)	/* segments sent as one TSO burst */	\
-	X(tcp_tso_segs)		/* ... the MSS segments they carried */	\
+	X(tcp_tso_segs)		/* ... the segments they carried */	\
 	X(tcp_tx_held_full)	/* ARP hold full: segment dropped */	\
 	X(tcp_timewait_reuse)	/* SYN reopened a TIME-WAIT */		\
 	X(tcp_tw_records)	/* orphans' TIME-WAIT made records */	\

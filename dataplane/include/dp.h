@@ -93,7 +93,7 @@ struct dp_conf {
 	uint32_t tso;			/**< WSPDK_TSO: TCP segmentation
 					 *   offload where the port offers it:
 					 *   0 off, else the most payload bytes
-					 *   of one burst (1 = 65535, default) */
+					 *   of a burst (1 = 65535, default) */
 	uint32_t cleanup_ms;		/**< WSPDK_CLEANUP_MS */
 	uint32_t arp_qlen;		/**< WSPDK_ARP_QLEN: frames per
 					 *   unresolved neighbour */

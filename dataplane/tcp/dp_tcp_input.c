@@ -404,7 +404,8 @@ text_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 			ECONNRESET);
 		return;
 	}
-	if (unlikely(sg->m != NULL && sg->m->next != NULL) && sg->len != 0)
+	if (unlikely(sg->m != NULL && sg->m->next != NULL) &&
+			sg->len != 0)
 		data_chain(lc, tp, sg);
 	else
 		data_in(lc, tp, sg);
@@ -630,7 +631,8 @@ input(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t hops)
 			m, hop_input);
 		return;
 	}
-	if (tp != NULL)		/* an LRO'd burst: the segments it holds */
+	/* An LRO'd burst (the loop port's TSO): the segments it holds. */
+	if (tp != NULL)
 		tp->segs_in += (m->ol_flags & RTE_MBUF_F_RX_LRO) &&
 			m->tso_segsz != 0 && sg.len > m->tso_segsz ?
 			(sg.len + m->tso_segsz - 1) / m->tso_segsz : 1;

@@ -276,8 +276,8 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG |
 			RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
-	} else if (!local &&
-			(eng->port->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)) {
+	} else if (!local && (eng->port->tx_offloads &
+			RTE_ETH_TX_OFFLOAD_TCP_CKSUM)) {
 		/* The port sums the segment (the loop port: nobody needs
 		 * to, its receiver sees it marked good). */
 		m->l4_len = (uint64_t)(TCP_HDR + optlen);
@@ -629,7 +629,8 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 			tp->rtt_seq = tp->snd_nxt;
 		}
 		send_burst(lc, tp, flags, tp->snd_nxt,
-			tp->snd_nxt - tp->sq_seq, len, burst != 0 ? tp->mss : 0);
+			tp->snd_nxt - tp->sq_seq, len,
+			burst != 0 ? tp->mss : 0);
 		/* A burst: a record per segment the wire will carry. */
 		for (uint32_t o = 0; burst != 0 && o < burst; o += tp->mss)
 			dp_tcp_sb_sent(tp, tp->snd_nxt + o,

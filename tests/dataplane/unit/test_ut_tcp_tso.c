@@ -13,7 +13,7 @@
 #include "test_ut_tcp_peer.h"
 
 #define MSS	1460u			/* the peer's, no timestamps */
-#define NSEG	40u			/* segments of the test's stream */
+#define NSEG	40u			/* segments of the stream */
 #define WIN	65535
 
 static uint8_t pattern[NSEG * MSS];
@@ -26,7 +26,7 @@ struct wire {
 	uint32_t sent[NSEG];		/* times each segment went out */
 	uint32_t lose;			/* bit k: segment k lost once */
 	uint32_t bursts, max_burst;
-	uint32_t lost_in_burst;		/* segments lost out of a burst */
+	uint32_t lost_in_burst;		/* lost out of a burst */
 };
 
 static uint64_t
