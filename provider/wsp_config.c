@@ -250,6 +250,22 @@ key_profile(struct dp_conf *c, const char *v, char *err, size_t errlen)
 }
 
 static int
+key_tso(struct dp_conf *c, const char *v, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n > 65535 ||
+			(n > 1 && n < 536)) {
+		snprintf(err, errlen, "expected 0 (off), 1 (on) or a burst "
+			"of 536..65535 bytes");
+		return -1;
+	}
+	c->tso = (uint32_t)n;
+	return 0;
+}
+
+static int
 key_rtc(struct dp_conf *c, const char *v, char *err, size_t errlen)
 {
 	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
@@ -302,6 +318,7 @@ static const struct config_key {
 	{ "WSPDK_SPIN_US", key_spin_us },
 	{ "WSPDK_PROFILE", key_profile },
 	{ "WSPDK_RTC", key_rtc },
+	{ "WSPDK_TSO", key_tso },
 	{ "WSPDK_CLEANUP_MS", key_cleanup_ms },
 	{ "WSPDK_ARP_QLEN", key_arp_qlen },
 	{ "WSPDK_ARP_REACHABLE_MS", key_arp_reachable_ms },

@@ -18,7 +18,7 @@
 	X(rx_broadcast)		X(rx_multicast)				\
 	/* ethernet */							\
 	X(eth_short)		/* shorter than an Ethernet header */	\
-	X(eth_multiseg)		/* chained RX mbuf (jumbo) */		\
+	X(eth_multiseg)		/* chained RX mbuf (TSO burst, jumbo) */\
 	X(eth_not_our_mac)	/* unicast to another station */	\
 	X(eth_bad_src)		/* multicast/broadcast source MAC */	\
 	X(eth_vlan)		/* 802.1Q tagged */			\
@@ -38,6 +38,7 @@
 	/* ipv4 */							\
 	X(ip_short)		X(ip_bad_version)			\
 	X(ip_bad_ihl)		X(ip_bad_totlen)			\
+	X(ip_frag_chained)	/* a fragment in a chain: dropped */	\
 	X(ip_bad_csum)		X(ip_bad_src)				\
 	X(ip_not_for_us)	X(ip_options)				\
 	X(ip_unknown_proto)	X(ip_no_route)				\
@@ -99,7 +100,7 @@
 	X(tcp_opt_overrun)	/* ... an option past the header */	\
 	X(tcp_opt_bad_size)	/* known kind, wrong length: skipped */	\
 	X(tcp_opt_unknown)	/* unknown kind: skipped (MUST-6) */	\
-	X(tcp_chained)		/* reassembled into a chain: dropped */	\
+	X(tcp_chained)		/* header not in a chain's first mbuf */\
 	X(tcp_bad_dst)		/* to/from broadcast or multicast */	\
 	/* tcp: segments and what became of them */			\
 	X(tcp_rx)		X(tcp_tx)				\
@@ -120,6 +121,8 @@
 	X(tcp_persist)		/* zero-window probes */		\
 	X(tcp_fast_rexmit)						\
 	X(tcp_tx_nombuf)	/* no mbuf for a segment */		\
+	X(tcp_tso_bursts)	/* segments sent as one TSO burst */	\
+	X(tcp_tso_segs)		/* ... the segments they carried */	\
 	X(tcp_tx_held_full)	/* ARP hold full: segment dropped */	\
 	X(tcp_timewait_reuse)	/* SYN reopened a TIME-WAIT */		\
 	X(tcp_tw_records)	/* orphans' TIME-WAIT made records */	\

@@ -90,6 +90,10 @@ struct dp_conf {
 					 *   dataplane/README.md): 1 on, 0 off,
 					 *   -1 unset (WSPDK_PROFILE=latency
 					 *   sets 1) */
+	uint32_t tso;			/**< WSPDK_TSO: TCP segmentation
+					 *   offload where the port offers it:
+					 *   0 off, else the most payload bytes
+					 *   of a burst (1 = 65535, default) */
 	uint32_t cleanup_ms;		/**< WSPDK_CLEANUP_MS */
 	uint32_t arp_qlen;		/**< WSPDK_ARP_QLEN: frames per
 					 *   unresolved neighbour */

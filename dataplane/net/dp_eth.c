@@ -26,10 +26,11 @@ dp_eth_input(struct dp_lcore *lc, struct rte_mbuf *m)
 
 	DP_STAT_INC(lc, rx_pkts);
 	DP_STAT_ADD(lc, rx_bytes, m->pkt_len);
-	if (unlikely(m->nb_segs != 1)) {
+	/* A chain (a TSO burst the loop port kept whole, a jumbo frame)
+	 * goes up: the IPv4 input wants its header in the first mbuf,
+	 * and a protocol that takes one segment gets it linearized. */
+	if (unlikely(m->nb_segs != 1))
 		DP_STAT_INC(lc, eth_multiseg);
-		goto drop;
-	}
 	if (unlikely(m->data_len < sizeof(*eh))) {
 		DP_STAT_INC(lc, eth_short);
 		goto drop;

@@ -84,7 +84,7 @@ header_ok(struct dp_lcore *lc, struct rte_mbuf *m)
 		return false;
 	}
 	tot = rte_be_to_cpu_16(ip->total_length);
-	if (unlikely(tot < ihl || tot > len)) {
+	if (unlikely(tot < ihl || tot > m->pkt_len)) {
 		DP_STAT_INC(lc, ip_bad_totlen);
 		return false;
 	}
@@ -97,9 +97,13 @@ header_ok(struct dp_lcore *lc, struct rte_mbuf *m)
 		DP_STAT_INC(lc, ip_bad_csum);
 		return false;
 	}
-	/* Ethernet pads short frames; the datagram ends at total_length. */
-	if (tot < len)
-		rte_pktmbuf_trim(m, (uint16_t)(len - tot));
+	/* Ethernet pads short frames; the datagram ends at total_length
+	 * (a chain's padding must lie in its last mbuf). */
+	if (unlikely(tot < m->pkt_len) && rte_pktmbuf_trim(m,
+			(uint16_t)(m->pkt_len - tot)) != 0) {
+		DP_STAT_INC(lc, ip_bad_totlen);
+		return false;
+	}
 	m->l3_len = ihl;
 	return true;
 }
@@ -180,6 +184,11 @@ dp_ip_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		DP_STAT_INC(lc, ip_options);	/* accepted, not acted on */
 	if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
 			RTE_IPV4_HDR_OFFSET_MASK))) {
+		/* Reassembly chains fragments of one mbuf each. */
+		if (unlikely(m->next != NULL)) {
+			DP_STAT_INC(lc, ip_frag_chained);
+			goto drop;
+		}
 		dp_ip_reass_input(lc, m);
 		return;
 	}

@@ -333,6 +333,7 @@ struct dp_tcp_pcb {
 	uint64_t lim_bytes[3];		/* (o) */
 	/* telemetry's (dp_tcp_telemetry.c), read on the owner only */
 	uint64_t segs_in, segs_out;	/* (o) segments of this TCB */
+	uint32_t tso_bursts;		/* (o) of segs_out, TSO bursts */
 	uint32_t rexmit_rto, rexmit_tlp, rexmit_fast; /* (o) records sent
 					 * again: after an RTO, as a loss
 					 * probe, by RACK/NewReno (or PMTU) */
@@ -585,6 +586,8 @@ dp_tcp_txr(const struct dp_tcp_pcb *tp, uint32_t i)
 }
 /* Room for one more record (the ring grown if it must be). */
 bool dp_tcp_sb_room(struct dp_tcp_pcb *tp);
+/* Records free for n more segments (growing the ring): at most n. */
+uint32_t dp_tcp_sb_room_n(struct dp_tcp_pcb *tp, uint32_t n);
 /* [seq, end) went out for the first time at now. */
 void dp_tcp_sb_sent(struct dp_tcp_pcb *tp, uint32_t seq, uint32_t end,
 		bool fin, uint64_t now);
@@ -683,7 +686,7 @@ struct dp_tcp_tel {
 	uint16_t mss;
 	uint32_t cwnd, ssthresh, in_flight;
 	uint32_t srtt_us, rttvar_us, min_rtt_us, rto_us;
-	uint64_t bytes_in, bytes_out, segs_in, segs_out;
+	uint64_t bytes_in, bytes_out, segs_in, segs_out, tso_bursts;
 	uint64_t rexmit_segs, rexmit_bytes, rto, tlp_probes, recoveries;
 	uint32_t rexmit_rto, rexmit_tlp, rexmit_fast;
 	uint32_t dupacks_in, sack_acks_in, dsacks_in;

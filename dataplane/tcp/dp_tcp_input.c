@@ -311,12 +311,87 @@ rst_syn_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 	return false;
 }
 
+/* In-order payload onto the ring, or held beyond a hole; then the FIN.
+ * false: the ring had no room (the segment and its FIN dropped). */
+static bool
+data_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
+{
+	bool fin = (sg->flags & RTE_TCP_FIN_FLAG) != 0;
+
+	if (sg->seq != tp->rcv_nxt) {
+		/* Beyond a hole: held, and ACKed at once (MAY-13). */
+		dp_tcp_reass_insert(lc, tp, sg);
+		tp->tf |= TF_ACKNOW;
+		return true;
+	}
+	if (sg->len != 0) {
+		struct rte_mbuf *m = dp_tcp_seg_take(sg);
+
+		if (!dp_tcp_deliver(lc, tp, m)) {
+			DP_STAT_INC(lc, tcp_rx_full);
+			rte_pktmbuf_free(m);
+			tp->tf |= TF_ACKNOW;
+			return false;	/* its FIN too (ofp#152) */
+		}
+		tp->rcv_nxt += sg->len;
+		tp->tf |= TF_ACKNOW | TF_ACKBURST;
+		if (tp->oq_head != NULL)
+			dp_tcp_reass_drain(lc, tp);
+		dp_tcp_sack_trim(tp);
+	}
+	if (fin && tp->rcv_nxt == sg->seq + sg->len)
+		dp_tcp_fin_in(lc, tp);
+	return true;
+}
+
+/*
+ * A chain's payload (a TSO burst the port kept whole, a reassembled
+ * datagram) mbuf by mbuf, each as a segment of its own: the receive
+ * ring, the out-of-order queue and the reader hold single mbufs. The
+ * FIN goes with the last. Consumes the chain (sg->ip and sg->th point
+ * into its head: nobody reads them after the text).
+ */
+static void
+data_chain(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct dp_tcp_seg *sg)
+{
+	struct rte_mbuf *m = sg->m, *next;
+	uint32_t off = sg->off, left = sg->len, seq = sg->seq;
+	bool more = true;
+
+	sg->m = NULL;
+	for (; m != NULL; m = next) {
+		struct dp_tcp_seg p = *sg;
+
+		next = m->next;
+		m->next = NULL;
+		m->nb_segs = 1;
+		m->pkt_len = m->data_len;
+		if (!more || left == 0 || off >= m->data_len) {
+			off -= RTE_MIN(off, (uint32_t)m->data_len);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		p.m = m;
+		p.off = off;
+		p.len = RTE_MIN(left, (uint32_t)m->data_len - off);
+		p.seq = seq;
+		if (p.len != left)
+			p.flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
+		more = data_in(lc, tp, &p);
+		if (p.m != NULL)
+			rte_pktmbuf_free(p.m);
+		seq += p.len;
+		left -= p.len;
+		off = 0;
+	}
+}
+
 /* Text (RFC 9293 §3.10.7.4 "seventh") and FIN. */
 static void
 text_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 {
 	uint8_t st = dp_tcp_state(tp);
-	bool fin = (sg->flags & RTE_TCP_FIN_FLAG) != 0;
 
 	if (sg->len != 0 && st != DP_TCP_ESTABLISHED &&
 			st != DP_TCP_FIN_WAIT_1 && st != DP_TCP_FIN_WAIT_2)
@@ -329,29 +404,11 @@ text_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 			ECONNRESET);
 		return;
 	}
-	if (sg->seq != tp->rcv_nxt) {
-		/* Beyond a hole: held, and ACKed at once (MAY-13). */
-		dp_tcp_reass_insert(lc, tp, sg);
-		tp->tf |= TF_ACKNOW;
-		return;
-	}
-	if (sg->len != 0) {
-		struct rte_mbuf *m = dp_tcp_seg_take(sg);
-
-		if (!dp_tcp_deliver(lc, tp, m)) {
-			DP_STAT_INC(lc, tcp_rx_full);
-			rte_pktmbuf_free(m);
-			tp->tf |= TF_ACKNOW;
-			return;		/* its FIN too (ofp#152) */
-		}
-		tp->rcv_nxt += sg->len;
-		tp->tf |= TF_ACKNOW | TF_ACKBURST;
-		if (tp->oq_head != NULL)
-			dp_tcp_reass_drain(lc, tp);
-		dp_tcp_sack_trim(tp);
-	}
-	if (fin && tp->rcv_nxt == sg->seq + sg->len)
-		dp_tcp_fin_in(lc, tp);
+	if (unlikely(sg->m != NULL && sg->m->next != NULL) &&
+			sg->len != 0)
+		data_chain(lc, tp, sg);
+	else
+		data_in(lc, tp, sg);
 }
 
 /* Everything after SYN-SENT. false: the TCB let go of the segment for a
@@ -442,26 +499,35 @@ parse(struct dp_lcore *lc, struct rte_mbuf *m, struct dp_tcp_seg *sg)
 	const struct rte_tcp_hdr *th;
 	uint8_t f;
 
-	if (m->next != NULL) {
-		DP_STAT_INC(lc, tcp_chained);
-		return false;
-	}
 	tl = rte_be_to_cpu_16(ip->total_length) - l3;
 	if (rte_be_to_cpu_16(ip->total_length) < l3 + sizeof(*th) ||
-			m->data_len < l3 + sizeof(*th)) {
+			m->pkt_len < l3 + sizeof(*th)) {
 		DP_STAT_INC(lc, tcp_short);
+		return false;
+	}
+	/* A chain (TSO burst, reassembled datagram): the headers in its
+	 * first mbuf, the payload anywhere (text_in). */
+	if (m->data_len < l3 + sizeof(*th)) {
+		DP_STAT_INC(lc, tcp_chained);
 		return false;
 	}
 	th = (const struct rte_tcp_hdr *)((const uint8_t *)ip + l3);
 	hl = (uint32_t)(th->data_off >> 4) * 4;
-	if (hl < sizeof(*th) || hl > tl || l3 + tl > m->data_len) {
+	if (hl < sizeof(*th) || hl > tl || l3 + tl > m->pkt_len) {
 		DP_STAT_INC(lc, tcp_bad_doff);
+		return false;
+	}
+	if (l3 + hl > m->data_len) {
+		DP_STAT_INC(lc, tcp_chained);
 		return false;
 	}
 	if (!(lc->eng->rx_cksum_offload && (m->ol_flags &
 			RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
 			RTE_MBUF_F_RX_L4_CKSUM_GOOD) &&
-			rte_ipv4_udptcp_cksum_verify(ip, th) != 0) {
+			(m->next == NULL ?
+			rte_ipv4_udptcp_cksum_verify(ip, th) :
+			rte_ipv4_udptcp_cksum_mbuf_verify(m, ip, (uint16_t)l3))
+			!= 0) {
 		DP_STAT_INC(lc, tcp_bad_csum);
 		return false;
 	}
@@ -565,8 +631,11 @@ input(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t hops)
 			m, hop_input);
 		return;
 	}
+	/* An LRO'd burst (the loop port's TSO): the segments it holds. */
 	if (tp != NULL)
-		tp->segs_in++;
+		tp->segs_in += (m->ol_flags & RTE_MBUF_F_RX_LRO) &&
+			m->tso_segsz != 0 && sg.len > m->tso_segsz ?
+			(sg.len + m->tso_segsz - 1) / m->tso_segsz : 1;
 	if (tp == NULL) {
 		no_connection(lc, &sg);
 	} else if (dp_tcp_state(tp) == DP_TCP_SYN_SENT) {

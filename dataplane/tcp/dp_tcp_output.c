@@ -12,6 +12,16 @@
  * the net layer; the send queue keeps the bytes until they are ACKed):
  * one the ARP hold cannot take is dropped and counted, and the
  * retransmission timer recovers it.
+ *
+ * TSO: where the port segments (RTE_ETH_TX_OFFLOAD_TCP_TSO, WSPDK_TSO),
+ * new data goes out in bursts of up to 64 KB, one mbuf chain the port
+ * cuts into MSS frames. The scoreboard gets one record per MSS of the
+ * burst, as if they had been sent one by one: what the peer ACKs, SACKs
+ * or loses is a frame of the wire, never part of a record, so the
+ * scoreboard, RACK and SACK code stay as they are (a record that splits
+ * on partial SACK, Linux's tcp_fragment, saves records but needs a split
+ * in every path that marks one). Retransmissions stay MSS-sized, and so
+ * does new data while a loss is being repaired.
  */
 #include <string.h>
 
@@ -25,6 +35,8 @@
 #define IP_HDR		sizeof(struct rte_ipv4_hdr)
 #define OPT_MAX		40
 #define TXQ_BURST	32	/* send-queue mbufs taken per dequeue */
+#define TSO_MAX		(65535u - IP_HDR - TCP_HDR - OPT_MAX)
+#define TSO_SEGS	64	/* payload mbufs of a burst, at most */
 
 /* Our options for flags (SYN: what we offer, or echo what the SYN
  * offered; others: timestamps once agreed). Linux's SYN order: MSS,
@@ -155,14 +167,48 @@ sq_copy(struct dp_tcp_pcb *tp, uint32_t off, uint32_t len, uint8_t *dst)
 }
 
 /*
+ * The rest of a burst's payload after the head's: fresh mbufs chained to
+ * m, each filled from its buffer's start (no header goes in front).
+ * false: no mbufs (m is the caller's to free).
+ */
+static bool
+chain_payload(struct dp_engine *eng, struct dp_tcp_pcb *tp,
+		struct rte_mbuf *m, uint32_t sq_off, uint32_t len)
+{
+	uint32_t room = rte_pktmbuf_data_room_size(eng->mp);
+	uint32_t n = (len + room - 1) / room;
+	struct rte_mbuf *seg[TSO_SEGS], *last = m;
+
+	if (n > TSO_SEGS || rte_pktmbuf_alloc_bulk(eng->mp, seg, n) != 0)
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = RTE_MIN(len, room);
+
+		seg[i]->data_off = 0;
+		seg[i]->data_len = (uint16_t)k;
+		sq_copy(tp, sq_off, k, rte_pktmbuf_mtod(seg[i], uint8_t *));
+		sq_off += k;
+		len -= k;
+		last->next = seg[i];
+		last = seg[i];
+		m->pkt_len += k;
+	}
+	m->nb_segs = (uint16_t)(m->nb_segs + n);
+	return true;
+}
+
+/*
  * Build and send one segment to dst/nexthop. payload: len bytes of the
  * send queue from sq_off (tp may be NULL for a RST without a TCB).
+ * segsz != 0: a TSO burst the port cuts into segsz-byte segments (the
+ * caller checked that the port does and that it is not to ourselves).
  */
 static void
 xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 		uint32_t nexthop, uint16_t sport, uint16_t dport, uint8_t flags,
 		uint32_t seq, uint32_t ack, uint16_t wnd, const uint8_t *opts,
-		unsigned int optlen, uint32_t sq_off, uint32_t len)
+		unsigned int optlen, uint32_t sq_off, uint32_t len,
+		uint16_t segsz)
 {
 	struct dp_engine *eng = lc->eng;
 	struct dp_ip_hdr h = { .dst_be = dst, .proto = IPPROTO_TCP,
@@ -172,7 +218,7 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 	struct dp_mbuf_priv *p;
 	bool local;
 	struct rte_mbuf *m;
-	uint32_t tl = (uint32_t)(TCP_HDR + optlen + len);
+	uint32_t tl = (uint32_t)(TCP_HDR + optlen + len), head = len;
 
 	if (tp != NULL) {
 		h.ttl = tp->s->ttl;
@@ -183,10 +229,23 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 		DP_STAT_INC(lc, tcp_tx_nombuf);
 		return;
 	}
+	if (segsz != 0)
+		head = RTE_MIN(len, (uint32_t)rte_pktmbuf_tailroom(m) -
+			(IP_HDR + TCP_HDR + optlen));
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m,
-		(uint16_t)(IP_HDR + tl));
+		(uint16_t)(IP_HDR + tl - (len - head)));
 	if (ip == NULL) {
 		DP_STAT_INC(lc, tx_no_headroom);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* In sequence order: sq_copy walks on from its cursor. */
+	if (head != 0)
+		sq_copy(tp, sq_off, head, (uint8_t *)ip + IP_HDR + TCP_HDR +
+			optlen);
+	if (head < len && !chain_payload(eng, tp, m, sq_off + head,
+			len - head)) {
+		DP_STAT_INC(lc, tcp_tx_nombuf);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -203,15 +262,22 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 	th->tcp_urp = 0;
 	if (optlen != 0)
 		memcpy(th + 1, opts, optlen);
-	if (len != 0)
-		sq_copy(tp, sq_off, len, (uint8_t *)(th + 1) + optlen);
 	/* To ourselves: a looped wire brings it back, other wires would
 	 * not, so the IPv4 output hands it to our input at its next poll
 	 * (never inside this call: our SYN's SYN-ACK must find the SYN
 	 * done), with its header checksum computed, as no NIC will. */
 	local = dst == eng->ip4 && eng->port->kind != DRV_KIND_LOOP;
 	dp_ip_finish(eng, m, ip, !local);
-	if (!local && (eng->port->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)) {
+	if (segsz != 0) {
+		/* The port cuts it and sums every segment; it wants the
+		 * pseudo-header's sum without the length (DPDK's TSO). */
+		m->l4_len = (uint64_t)(TCP_HDR + optlen);
+		m->tso_segsz = segsz;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG |
+			RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else if (!local && (eng->port->tx_offloads &
+			RTE_ETH_TX_OFFLOAD_TCP_CKSUM)) {
 		/* The port sums the segment (the loop port: nobody needs
 		 * to, its receiver sees it marked good). */
 		m->l4_len = (uint64_t)(TCP_HDR + optlen);
@@ -226,6 +292,10 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 	p->flags = local ? DP_MBUF_F_LOCAL : 0;
 	p->next = NULL;
 	DP_STAT_INC(lc, tcp_tx);
+	if (segsz != 0) {
+		DP_STAT_INC(lc, tcp_tso_bursts);
+		DP_STAT_ADD(lc, tcp_tso_segs, (len + segsz - 1) / segsz);
+	}
 	if (flags & RTE_TCP_RST_FLAG)
 		DP_STAT_INC(lc, tcp_rst_tx);
 	if (dp_ip_output_try(lc, m) != 0) {
@@ -248,10 +318,11 @@ sack_room(struct dp_lcore *lc, const struct dp_tcp_pcb *tp, unsigned int ol,
 	return RTE_MIN(OPT_MAX - ol, mtu_room - ol - len);
 }
 
-/* One segment of tp: header fields from the TCB. */
+/* One segment of tp, or a TSO burst of segsz-byte segments (segsz !=
+ * 0): header fields from the TCB. */
 static void
-send_seg(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
-		uint32_t seq, uint32_t sq_off, uint32_t len)
+send_burst(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
+		uint32_t seq, uint32_t sq_off, uint32_t len, uint16_t segsz)
 {
 	uint8_t o[OPT_MAX];
 	unsigned int ol = opts_build(lc, tp, flags, o);
@@ -269,9 +340,17 @@ send_seg(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 	}
 	if (!(flags & RTE_TCP_RST_FLAG))
 		wnd = wnd_field(tp, syn);
-	tp->segs_out++;
+	tp->segs_out += segsz != 0 ? (len + segsz - 1) / segsz : 1;
+	tp->tso_bursts += segsz != 0;
 	xmit(lc, tp, tp->faddr, tp->nexthop, tp->lport, tp->fport, flags,
-		seq, ack, wnd, o, ol, sq_off, len);
+		seq, ack, wnd, o, ol, sq_off, len, segsz);
+}
+
+static void
+send_seg(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
+		uint32_t seq, uint32_t sq_off, uint32_t len)
+{
+	send_burst(lc, tp, flags, seq, sq_off, len, 0);
 }
 
 void
@@ -333,7 +412,7 @@ dp_tcp_send_bare(struct dp_lcore *lc, uint32_t faddr, uint16_t lport,
 
 	if (nh != 0)
 		xmit(lc, NULL, faddr, nh, lport, fport, flags, seq, ack, wnd,
-			opts, optlen, 0, 0);
+			opts, optlen, 0, 0, 0);
 }
 
 void
@@ -349,12 +428,12 @@ dp_tcp_respond_rst(struct dp_lcore *lc, const struct rte_ipv4_hdr *ip,
 	if (th->tcp_flags & RTE_TCP_ACK_FLAG)
 		xmit(lc, NULL, ip->src_addr, nh, th->dst_port, th->src_port,
 			RTE_TCP_RST_FLAG, rte_be_to_cpu_32(th->recv_ack), 0,
-			0, NULL, 0, 0, 0);
+			0, NULL, 0, 0, 0, 0);
 	else
 		xmit(lc, NULL, ip->src_addr, nh, th->dst_port, th->src_port,
 			RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0,
 			rte_be_to_cpu_32(th->sent_seq) + seglen, 0, NULL, 0,
-			0, 0);
+			0, 0, 0);
 }
 
 void
@@ -450,16 +529,61 @@ worth_sending(const struct dp_tcp_pcb *tp, uint32_t len, uint32_t avail)
 	return tp->max_snd_wnd != 0 && len >= tp->max_snd_wnd / 2;
 }
 
+/*
+ * The most new data one send may carry as a TSO burst, whole segments;
+ * 0: MSS at a time (no TSO at the port or WSPDK_TSO=0, to ourselves
+ * through the IPv4 output's local path, a loss being repaired).
+ */
+static uint32_t
+tso_max(const struct dp_lcore *lc, const struct dp_tcp_pcb *tp)
+{
+	const struct dp_engine *eng = lc->eng;
+	const uint64_t need = RTE_ETH_TX_OFFLOAD_TCP_TSO |
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	uint32_t cap = eng->conf.tso;
+
+	if (cap == 0 || (eng->port->tx_offloads & need) != need ||
+			tp->recov != DP_TCP_CA_OPEN || tp->lost_bytes != 0 ||
+			tp->mss == 0 || (tp->faddr == eng->ip4 &&
+			eng->port->kind != DRV_KIND_LOOP))
+		return 0;
+	if (cap == 1 || cap > TSO_MAX)
+		cap = TSO_MAX;
+	/* The chain's mbufs, besides the head's. */
+	cap = RTE_MIN(cap, (uint32_t)rte_pktmbuf_data_room_size(eng->mp) *
+		TSO_SEGS);
+	return cap - cap % tp->mss;
+}
+
+/*
+ * len bytes of new data, more than an MSS: as a burst of whole segments
+ * (the tail, and a FIN, go by themselves after it: Nagle and SWS judge
+ * them), as far as the scoreboard has a record for each; 0: one MSS.
+ */
+static uint32_t
+tso_len(struct dp_tcp_pcb *tp, uint32_t len, uint32_t tso, uint32_t end)
+{
+	uint32_t n;
+
+	len = RTE_MIN(len, tso);
+	len -= len % tp->mss;
+	if ((tp->tf & TF_FIN_WANTED) && tp->snd_nxt + len == end)
+		len -= tp->mss;
+	n = dp_tcp_sb_room_n(tp, len / tp->mss);
+	return n < 2 ? 0 : n * tp->mss;
+}
+
 void
 dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
 	uint8_t st = dp_tcp_state(tp);
 	uint32_t end = tp->sq_seq + tp->sq_bytes;
-	uint32_t bytes = 0;
+	uint32_t bytes = 0, tso;
 	bool sent = false, sent_new = false;
 
 	if (can_send(st) && tp->lost_bytes != 0)
 		sent = rexmit_lost(lc, tp);
+	tso = tso_max(lc, tp);
 	while (can_send(st)) {
 		uint32_t avail = SEQ_LT(tp->snd_nxt, end) ?
 			end - tp->snd_nxt : 0;
@@ -470,7 +594,7 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		 * duplicate ACK's segment (SACKed, or counted as one
 		 * without SACK) has left it, so one new one may go. */
 		uint32_t cw = tp->cwnd;
-		uint32_t len = RTE_MIN(avail, rwnd);
+		uint32_t len = RTE_MIN(avail, rwnd), burst = 0;
 		bool fin;
 		uint8_t flags = RTE_TCP_ACK_FLAG;
 
@@ -479,7 +603,11 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		else if (len > cw - flight)
 			len = cw - flight;
 
-		if (len > tp->mss)
+		if (len > tp->mss && tso != 0)
+			burst = tso_len(tp, len, tso, end);
+		if (burst != 0)
+			len = burst;
+		else if (len > tp->mss)
 			len = tp->mss;
 		fin = (tp->tf & TF_FIN_WANTED) &&
 
@@ -500,10 +628,16 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 			tp->rtt_start = lc->now_us;
 			tp->rtt_seq = tp->snd_nxt;
 		}
-		send_seg(lc, tp, flags, tp->snd_nxt, tp->snd_nxt - tp->sq_seq,
-			len);
-		dp_tcp_sb_sent(tp, tp->snd_nxt, tp->snd_nxt + len + !!fin, fin,
-			lc->now_us);
+		send_burst(lc, tp, flags, tp->snd_nxt,
+			tp->snd_nxt - tp->sq_seq, len,
+			burst != 0 ? tp->mss : 0);
+		/* A burst: a record per segment the wire will carry. */
+		for (uint32_t o = 0; burst != 0 && o < burst; o += tp->mss)
+			dp_tcp_sb_sent(tp, tp->snd_nxt + o,
+				tp->snd_nxt + o + tp->mss, false, lc->now_us);
+		if (burst == 0)
+			dp_tcp_sb_sent(tp, tp->snd_nxt,
+				tp->snd_nxt + len + !!fin, fin, lc->now_us);
 		if (tp->recov == DP_TCP_CA_RECOVERY)
 			tp->prr_out += len + !!fin;
 		tp->snd_nxt += len + (fin ? 1 : 0);

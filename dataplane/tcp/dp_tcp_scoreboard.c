@@ -79,6 +79,14 @@ dp_tcp_sb_room(struct dp_tcp_pcb *tp)
 	return tp->txr_n < tp->txr_cap || grow(tp);
 }
 
+uint32_t
+dp_tcp_sb_room_n(struct dp_tcp_pcb *tp, uint32_t n)
+{
+	while (tp->txr_cap - tp->txr_n < n && grow(tp))
+		;
+	return RTE_MIN(n, tp->txr_cap - tp->txr_n);
+}
+
 void
 dp_tcp_sb_sent(struct dp_tcp_pcb *tp, uint32_t seq, uint32_t end, bool fin,
 		uint64_t now)

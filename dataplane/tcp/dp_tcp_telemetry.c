@@ -118,6 +118,7 @@ tcb_copy(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_tel *t)
 	t->bytes_out = tp->bytes_out;
 	t->segs_in = tp->segs_in;
 	t->segs_out = tp->segs_out;
+	t->tso_bursts = tp->tso_bursts;
 	t->rexmit_segs = __atomic_load_n(&s->st.tcp_rexmit_segs,
 		__ATOMIC_RELAXED);
 	t->rexmit_bytes = __atomic_load_n(&s->st.tcp_rexmit_bytes,
@@ -278,6 +279,7 @@ fill_tcb(struct rte_tel_data *e, const void *item, unsigned int index)
 	U64(bytes_out);
 	U64(segs_in);
 	U64(segs_out);
+	U64(tso_bursts);
 	U64(rexmit_segs);
 	U64(rexmit_bytes);
 	U64(rexmit_rto);

@@ -166,15 +166,19 @@ int drv_port_open(const struct drv_port_conf *conf, struct drv_port **out);
  */
 void drv_port_close(struct drv_port *port);
 
-/** What a LOOP port does for its senders and receivers (memory only). */
+/** What a LOOP port does for its senders and receivers (memory only).
+ *  TSO as Linux's lo and veth do GSO: the chain reaches the receiver
+ *  whole, never cut into segments. */
 #define DRV_LOOP_TX_OFFLOADS (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
-	RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+	RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM | \
+	RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 #define DRV_LOOP_RX_OFFLOADS (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | \
 	RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
 
 /*
  * LOOP: a frame whose sender left a checksum to the port arrives with it
- * marked good (virtio's "data valid"), its TX requests cleared. A frame
+ * marked good (virtio's "data valid"), its TX requests cleared; a TSO
+ * burst arrives unsegmented, marked as LRO would mark it. A frame
  * put on the ring by anyone else asked for nothing and is verified in
  * software as before.
  */
@@ -186,8 +190,12 @@ drv_loop_rx(struct rte_mbuf **pkts, uint16_t n)
 
 		if (f & RTE_MBUF_F_TX_IP_CKSUM)
 			rx |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
-		if (f & RTE_MBUF_F_TX_L4_MASK)
+		if (f & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG))
 			rx |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		/* A TSO burst arrives whole: as coalesced by LRO, its
+		 * tso_segsz the size of the segments it stands for. */
+		if (f & RTE_MBUF_F_TX_TCP_SEG)
+			rx |= RTE_MBUF_F_RX_LRO;
 		pkts[i]->ol_flags = (f & ~RTE_MBUF_F_TX_OFFLOAD_MASK) | rx;
 	}
 }

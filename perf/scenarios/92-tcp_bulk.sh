@@ -84,6 +84,12 @@ s_tcp_bulk() {
 		"provider → provider TCP bulk over the loop port" \
 		tcp_bulk_kernel "$pin; CPU = the whole process (app + lcore)" \
 		-- tcp_prov_bulk tcp_bulk_provider "$TCP_S" TG --mode bulk
+	# TSO off (WSPDK_TSO=0): one MSS per frame, as before the loop port
+	# offered TSO; the row above against it is what TSO brings.
+	WSPDK_TSO=0 measure tcp_bulk_provider_notso tcp_bulk \
+		"provider → provider TCP bulk over the loop port, TSO off" \
+		tcp_bulk_kernel "$pin; CPU = the whole process (app + lcore)" \
+		-- tcp_prov_bulk tcp_bulk_provider_notso "$TCP_S" TN --mode bulk
 	# Kernel loopback runs a 64 KB MTU and no checksums; the loop port
 	# offloads checksums and takes a jumbo MTU, the nearer like for like.
 	TCP_MTU=9000 measure tcp_bulk_provider_jumbo tcp_bulk \

@@ -158,9 +158,26 @@ parse_opts(struct seg *sg, const uint8_t *o, uint32_t n)
 	}
 }
 
+/* n bytes of m from off into buf, whether m is one mbuf or a chain. */
+static void
+payload(const struct rte_mbuf *m, uint32_t off, uint32_t n, uint8_t *buf)
+{
+	const void *p = rte_pktmbuf_read(m, off, n, buf);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	if (p != buf)
+		memcpy(buf, p, n);
+}
+
 /* The next TCP segment the stack sent; false if none. */
 bool
 sent(struct seg *sg)
+{
+	return sent_full(sg, NULL, 0);
+}
+
+bool
+sent_full(struct seg *sg, uint8_t *all, uint32_t cap)
 {
 	struct rte_mbuf *m;
 
@@ -183,9 +200,25 @@ sent(struct seg *sg)
 		sg->len = rte_be_to_cpu_16(ip->total_length) - 20 - hl;
 		sg->mss = hl > 20 && ((uint8_t *)(th + 1))[0] == 2;
 		parse_opts(sg, (const uint8_t *)(th + 1), hl - 20);
-		memcpy(sg->data, (uint8_t *)th + hl, RTE_MIN(sg->len,
-			(uint32_t)sizeof(sg->data)));
-		CU_ASSERT_EQUAL(rte_ipv4_udptcp_cksum_verify(ip, th), 0);
+		/* A TSO burst is a chain; the port fills its checksum
+		 * (and any other segment's it was asked to). */
+		sg->tso = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ?
+			m->tso_segsz : 0;
+		payload(m, (uint32_t)((uint8_t *)th + hl -
+			rte_pktmbuf_mtod(m, uint8_t *)), RTE_MIN(sg->len,
+			(uint32_t)sizeof(sg->data)), sg->data);
+		if (all != NULL)
+			payload(m, (uint32_t)((uint8_t *)th + hl -
+				rte_pktmbuf_mtod(m, uint8_t *)),
+				RTE_MIN(sg->len, cap), all);
+		if (m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG |
+				RTE_MBUF_F_TX_TCP_CKSUM)) {
+			CU_ASSERT_EQUAL(th->cksum,
+				rte_ipv4_phdr_cksum(ip, m->ol_flags));
+		} else {
+			CU_ASSERT_EQUAL(rte_ipv4_udptcp_cksum_verify(ip, th),
+				0);
+		}
 		rte_pktmbuf_free(m);
 		return true;
 	}

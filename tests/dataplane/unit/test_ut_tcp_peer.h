@@ -30,6 +30,7 @@ struct seg {
 	uint32_t optlen;		/* option bytes */
 	uint32_t nsack;			/* SACK blocks, [start, end) */
 	uint32_t sack[4][2];
+	uint16_t tso;			/* a TSO burst: its segment size */
 	uint8_t data[2048];
 };
 
@@ -55,6 +56,8 @@ void peer(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 		const void *p, uint16_t n);
 /* The next TCP segment the stack sent; false if none. */
 bool sent(struct seg *sg);
+/* The same, its whole payload (a TSO burst's too) into all, up to cap. */
+bool sent_full(struct seg *sg, uint8_t *all, uint32_t cap);
 int64_t state(struct dp_sock *s);
 /* The peer's SYN (ISS PISS) to our listener on PORT: our SYN,ACK,
  * asserted, in *sg. */
