@@ -6,9 +6,10 @@
  *          each layer's create, bottom up -> lcores launched ->
  *          published for telemetry
  *   stop:  each layer's quiesce -> drain (every layer idle, TX buffers
- *          empty) -> unpublished -> lcores stopped (rte_eal_wait_lcore)
- *          -> port stopped/closed/removed -> each layer's destroy, top
- *          down -> lcores, pool freed
+ *          empty) -> each layer's abort -> unpublished -> lcores stopped
+ *          (a last iteration each, rte_eal_wait_lcore) -> port
+ *          stopped/closed/removed -> each layer's destroy, top down ->
+ *          lcores, pool freed
  *
  * The engine is a process singleton because the provider is: one
  * dataplane per process. It is published through eng_cur so that
@@ -451,12 +452,13 @@ drain(struct dp_engine *eng)
 		rte_delay_us_sleep(100);
 	}
 	/* What is left ends abortively while the lcores still run (TCP:
-	 * RST, so no peer keeps a connection we forgot). */
+	 * RST, so no peer keeps a connection we forgot). The last burst
+	 * goes on the wire in the iteration each lcore runs once it sees
+	 * its stop flag (dp_lcore_main): no grace period here, which would
+	 * wait for every lcore a second time. */
 	for (unsigned int i = 0; i < st->nb_layers; i++)
 		if (st->layers[i]->abort != NULL)
 			st->layers[i]->abort(eng);
-	/* One more lcore iteration puts the last burst on the wire. */
-	dp_qsbr_wait(eng);
 }
 
 void

@@ -359,6 +359,11 @@ dp_lcore_main(void *arg)
 	 * now; the lock only orders their last one before what follows. */
 	while (lc->eng->rtc && !poll_trylock(lc))
 		rte_pause();
+	/* One more iteration after the stop: what the cleanup's last steps
+	 * made (RSTs of its abort, a group's leave) goes to the wire here,
+	 * so dp_engine_stop waits for the lcore once, not for a grace
+	 * period and then for its exit. */
+	poll_once(lc);
 	dp_ctl_poll(lc);	/* nobody posts now (the gate is closed) */
 	/* Frames the stack already built still go out (bounded: the PMD
 	 * either takes them or they are dropped when the port stops). */
