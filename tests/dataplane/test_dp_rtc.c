@@ -116,12 +116,27 @@ ping_pong(struct dp_sock *a, uint16_t pa, struct dp_sock *b, uint16_t pb,
 	return ok;
 }
 
+/* The hold ends: ok round trips all came back, and every iteration
+ * since it began was a caller's, but the one the lcore thread may have
+ * been in when it was set. */
+static void
+held_end(struct dp_lcore *lc, uint64_t it0, uint64_t p0, unsigned int ok)
+{
+	uint64_t it = rd(&lc->iterations) - it0;
+	uint64_t p = rd(&lc->rtc_polls) - p0;
+
+	__atomic_store_n(&lc->hold, false, __ATOMIC_RELAXED);
+	CU_ASSERT_EQUAL(ok, ROUND_TRIPS);
+	CU_ASSERT(p > 0);
+	CU_ASSERT(it >= p && it - p <= 1);
+}
+
 static void
 run_held(uint16_t port, bool nonblock)
 {
 	struct dp_lcore *lc = lcore0();
 	struct dp_sock *a, *b;
-	uint64_t it0, p0, it, p;
+	uint64_t it0, p0;
 	unsigned int ok;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lc);
@@ -136,14 +151,7 @@ run_held(uint16_t port, bool nonblock)
 	CU_ASSERT_PTR_NOT_NULL(b);
 	ok = a != NULL && b != NULL ? ping_pong(a, port, b,
 		(uint16_t)(port + 1), ROUND_TRIPS, nonblock) : 0;
-	it = rd(&lc->iterations) - it0;
-	p = rd(&lc->rtc_polls) - p0;
-	__atomic_store_n(&lc->hold, false, __ATOMIC_RELAXED);
-	CU_ASSERT_EQUAL(ok, ROUND_TRIPS);
-	/* Every iteration since the hold was a caller's, but the one the
-	 * lcore thread may have been in when it was set. */
-	CU_ASSERT(p > 0);
-	CU_ASSERT(it >= p && it - p <= 1);
+	held_end(lc, it0, p0, ok);
 	if (a != NULL)
 		dp_sock_close(a, DP_CLOSE_ABORT);
 	if (b != NULL)
@@ -304,7 +312,7 @@ test_tcp_blocking_round_trips_flow_with_lcore_thread_held(void)
 {
 	struct dp_lcore *lc = lcore0();
 	struct dp_sock *a, *b;
-	uint64_t it0, p0, it, p;
+	uint64_t it0, p0;
 	unsigned int ok = 0;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lc);
@@ -318,12 +326,7 @@ test_tcp_blocking_round_trips_flow_with_lcore_thread_held(void)
 			break;
 		ok++;
 	}
-	it = rd(&lc->iterations) - it0;
-	p = rd(&lc->rtc_polls) - p0;
-	__atomic_store_n(&lc->hold, false, __ATOMIC_RELAXED);
-	CU_ASSERT_EQUAL(ok, ROUND_TRIPS);
-	CU_ASSERT(p > 0);
-	CU_ASSERT(it >= p && it - p <= 1);
+	held_end(lc, it0, p0, ok);
 	if (a != NULL) {
 		dp_sock_close(a, DP_CLOSE_ABORT);
 		dp_sock_close(b, DP_CLOSE_ABORT);
