@@ -30,6 +30,9 @@
 
 #define SLEEP_SLICE_US	100000	/* re-check interruption at least this often */
 #define POLL_SLICE_US	200	/* a polled condition is looked at this often */
+/* Timeouts counted on the TSC, at most (days; longer ones on the OS's
+ * clock, the conversion then would overflow). */
+#define TSC_TIMEOUT_MAX_US	(INT64_C(1) << 40)
 
 /* Microseconds to the deadline, capped so it stays positive. */
 static int64_t
@@ -78,11 +81,40 @@ spin_ns(const struct dp_engine *eng, const struct dp_wait *w, dp_spin_t *st)
 		(uint64_t)DP_SPIN_MAX_NS));
 }
 
+/* When a wait ends: at a deadline on the OS's clock (µs), or on the TSC
+ * for a timeout counted from the call (dp_wait_block_for: no system
+ * clock read to start it). UINT64_MAX: none. */
+struct wait_end {
+	uint64_t us;
+	uint64_t tsc;
+};
+
+static bool
+ended(const struct wait_end *e)
+{
+	if (e->tsc != UINT64_MAX)
+		return rte_get_tsc_cycles() >= e->tsc;
+	return e->us != UINT64_MAX && dp_os_now_us() >= e->us;
+}
+
+/* The OS-clock deadline a sleep needs, read when the spin gave up. */
+static uint64_t
+end_us(const struct wait_end *e)
+{
+	uint64_t now;
+
+	if (e->tsc == UINT64_MAX)
+		return e->us;
+	now = rte_get_tsc_cycles();
+	return dp_os_now_us() + (now >= e->tsc ? 0 :
+		cycles_ns(e->tsc - now) / 1000);
+}
+
 /* Spin for the budget (spin_ns), checking ready() and stop() each turn.
  * true: ready() was seen; *rc the return otherwise, 1: go to sleep. */
 static bool
 spin(const struct dp_wait *w, uint64_t budget_ns, uint64_t t0,
-		uint64_t deadline, int *rc)
+		const struct wait_end *end, int *rc)
 {
 	uint64_t until = UINT64_MAX;
 	unsigned int n = 0;
@@ -106,8 +138,8 @@ spin(const struct dp_wait *w, uint64_t budget_ns, uint64_t t0,
 		if (until != UINT64_MAX && rte_get_tsc_cycles() >= until)
 			return false;
 		/* The deadline's clock is a system call on some OSes: read
-		 * it every 64 turns only. */
-		if ((++n & 63) == 0 && dp_os_now_us() >= deadline) {
+		 * it every 64 turns only, and never without a deadline. */
+		if ((++n & 63) == 0 && ended(end)) {
 			*rc = -ETIMEDOUT;
 			return false;
 		}
@@ -162,21 +194,31 @@ sleep_on(struct dp_engine *eng, const struct dp_wait *w, uint64_t deadline)
 }
 
 /* Spin (see spin_ns), then sleep until an lcore bumps *seq, the deadline
- * passes or the call is cancelled; a wait that got its data teaches the
- * socket's spin how long it took. Returns 0, -ETIMEDOUT or -EINTR. */
-int
-dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
-		uint64_t deadline)
+ * (or timeout_us from now, >= 0) passes or the call is cancelled; a wait
+ * that got its data teaches the socket's spin how long it took. Returns
+ * 0, -ETIMEDOUT or -EINTR. */
+static int
+block(struct dp_engine *eng, const struct dp_wait *w, uint64_t deadline,
+		int64_t timeout_us)
 {
+	struct wait_end end = { .us = deadline, .tsc = UINT64_MAX };
 	dp_spin_t st = 0;
 	uint64_t budget, t0, ns;
 	bool slept = false;
 	int rc = 1;		/* spin()'s "go to sleep", for a zero budget */
 
+	/* Ready at once (the run-to-completion sender brought it): no
+	 * clock read at all. */
 	if (w->ready(w->arg))
 		return 0;
 	if (w->stop(w->arg))
 		return -EINTR;
+	if (timeout_us > TSC_TIMEOUT_MAX_US)
+		end.us = dp_wait_deadline(timeout_us);
+	else if (timeout_us >= 0)
+		end.tsc = rte_get_tsc_cycles() + (uint64_t)timeout_us /
+			1000000 * rte_get_tsc_hz() + (uint64_t)timeout_us %
+			1000000 * rte_get_tsc_hz() / 1000000;
 	budget = spin_ns(eng, w, &st);
 	/* Only a budget to learn or end needs the start. */
 	t0 = budget == UINT64_MAX ? 0 : rte_get_tsc_cycles();
@@ -186,7 +228,7 @@ dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
 			__ATOMIC_RELAXED);
 	/* A zero budget goes to sleep at once: the producer may be waiting
 	 * for this very core. */
-	if (budget != 0 && spin(w, budget, t0, deadline, &rc))
+	if (budget != 0 && spin(w, budget, t0, &end, &rc))
 		rc = 0;
 	if (w->drive != NULL && budget != 0)
 		__atomic_fetch_sub(&w->drive->rtc_spinners, 1,
@@ -195,7 +237,7 @@ dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
 		if (rc != 1)
 			return rc;
 		slept = true;
-		rc = sleep_on(eng, w, deadline);
+		rc = sleep_on(eng, w, end_us(&end));
 		if (rc != 0)
 			return rc;
 	}
@@ -206,6 +248,20 @@ dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
 		(uint64_t)eng->conf.spin_us * 1000, (uint64_t)DP_SPIN_MAX_NS),
 		ns, slept), __ATOMIC_RELAXED);
 	return 0;
+}
+
+int
+dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
+		uint64_t deadline)
+{
+	return block(eng, w, deadline, -1);
+}
+
+int
+dp_wait_block_for(struct dp_engine *eng, const struct dp_wait *w,
+		int64_t timeout_us)
+{
+	return block(eng, w, UINT64_MAX, timeout_us);
 }
 
 uint64_t

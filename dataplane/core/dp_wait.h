@@ -40,6 +40,12 @@ struct dp_wait {
 int dp_wait_block(struct dp_engine *eng, const struct dp_wait *w,
 		uint64_t deadline);
 
+/* dp_wait_block for timeout_us from now (< 0: none), counted on the
+ * TSC: a wait that finds its condition true, or spins without a
+ * timeout, reads no system clock. */
+int dp_wait_block_for(struct dp_engine *eng, const struct dp_wait *w,
+		int64_t timeout_us);
+
 /* The deadline timeout_us from now (< 0: none). */
 uint64_t dp_wait_deadline(int64_t timeout_us);
 

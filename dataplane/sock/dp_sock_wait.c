@@ -116,7 +116,7 @@ dp_sock_wait(struct dp_sock *s, unsigned int events, int64_t timeout_us)
 		.seq = &s->seq, .waiters = &s->waiters, .spin = &s->spin,
 		.drive = dp_sock_rtc(s) };
 
-	return dp_wait_block(s->eng, &w, dp_wait_deadline(timeout_us));
+	return dp_wait_block_for(s->eng, &w, timeout_us);
 }
 
 struct tx_wait {
@@ -233,6 +233,6 @@ dp_wait_any(struct dp_sock *const *socks, const unsigned int *events,
 		.seq = &t->sel_seq, .waiters = &t->sel_waiters };
 
 	aw.seq0 = __atomic_load_n(&t->sel_seq, __ATOMIC_ACQUIRE);
-	return dp_wait_block(socks[0]->eng, &w, dp_wait_deadline(timeout_us));
+	return dp_wait_block_for(socks[0]->eng, &w, timeout_us);
 }
 

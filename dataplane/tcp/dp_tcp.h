@@ -414,6 +414,9 @@ struct dp_tcp_lcore {
 
 struct dp_tcp {
 	uint64_t msl_us;		/* (c) */
+	uint64_t ts_base_us;		/* (c) the OS's monotonic clock less
+					 * the lcores' (now_us) at creation:
+					 * TSvals without a clock read */
 };
 
 static inline struct dp_tcp_pcb *
@@ -453,8 +456,9 @@ uint32_t dp_tcp_ts_offset(uint32_t laddr, uint32_t faddr);
  * reachable through the provider (no option or variable sets it).
  */
 void dp_tcp_test_iss_next(uint32_t iss);
-/* Our TSval now (ms clock, process-global origin) for offset off. */
-uint32_t dp_tcp_tsval(uint32_t off);
+/* Our TSval at lc's iteration (ms clock, origin the OS's monotonic
+ * one) for offset off. */
+uint32_t dp_tcp_tsval(const struct dp_lcore *lc, uint32_t off);
 /* The connection tables' hash of a 4-tuple (network order). */
 uint32_t dp_tcp_hash4(uint32_t laddr, uint16_t lport, uint32_t faddr,
 		uint16_t fport);

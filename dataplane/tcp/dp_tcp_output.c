@@ -75,7 +75,7 @@ opts_build(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 		o[n++] = 1;
 	}
 	if (active || (tp->tf & TF_REQ_TS)) {
-		tsval = dp_tcp_tsval(tp->ts_off);
+		tsval = dp_tcp_tsval(lc, tp->ts_off);
 		tsecr = active ? 0 : tp->ts_recent;
 		o[n++] = 8;
 		o[n++] = 10;

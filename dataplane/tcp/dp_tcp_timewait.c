@@ -312,7 +312,7 @@ tw_ack(struct dp_lcore *lc, const struct dp_tcp_tw *tw)
 	uint32_t f = tw->wnd >> tw->rcv_scale;
 
 	if (tw->flags & DP_TCP_TW_F_TS) {
-		uint32_t tsval = dp_tcp_tsval(tw->ts_off);
+		uint32_t tsval = dp_tcp_tsval(lc, tw->ts_off);
 
 		o[ol++] = 1;
 		o[ol++] = 1;

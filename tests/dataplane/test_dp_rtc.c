@@ -116,12 +116,27 @@ ping_pong(struct dp_sock *a, uint16_t pa, struct dp_sock *b, uint16_t pb,
 	return ok;
 }
 
+/* The hold ends: ok round trips all came back, and every iteration
+ * since it began was a caller's, but the one the lcore thread may have
+ * been in when it was set. */
+static void
+held_end(struct dp_lcore *lc, uint64_t it0, uint64_t p0, unsigned int ok)
+{
+	uint64_t it = rd(&lc->iterations) - it0;
+	uint64_t p = rd(&lc->rtc_polls) - p0;
+
+	__atomic_store_n(&lc->hold, false, __ATOMIC_RELAXED);
+	CU_ASSERT_EQUAL(ok, ROUND_TRIPS);
+	CU_ASSERT(p > 0);
+	CU_ASSERT(it >= p && it - p <= 1);
+}
+
 static void
 run_held(uint16_t port, bool nonblock)
 {
 	struct dp_lcore *lc = lcore0();
 	struct dp_sock *a, *b;
-	uint64_t it0, p0, it, p;
+	uint64_t it0, p0;
 	unsigned int ok;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lc);
@@ -136,14 +151,7 @@ run_held(uint16_t port, bool nonblock)
 	CU_ASSERT_PTR_NOT_NULL(b);
 	ok = a != NULL && b != NULL ? ping_pong(a, port, b,
 		(uint16_t)(port + 1), ROUND_TRIPS, nonblock) : 0;
-	it = rd(&lc->iterations) - it0;
-	p = rd(&lc->rtc_polls) - p0;
-	__atomic_store_n(&lc->hold, false, __ATOMIC_RELAXED);
-	CU_ASSERT_EQUAL(ok, ROUND_TRIPS);
-	/* Every iteration since the hold was a caller's, but the one the
-	 * lcore thread may have been in when it was set. */
-	CU_ASSERT(p > 0);
-	CU_ASSERT(it >= p && it - p <= 1);
+	held_end(lc, it0, p0, ok);
 	if (a != NULL)
 		dp_sock_close(a, DP_CLOSE_ABORT);
 	if (b != NULL)
@@ -228,6 +236,147 @@ test_blocking_receive_takes_arrival_with_lcore_thread_held(void)
 	CU_ASSERT(rd(&lc->rtc_polls) > p0);
 	__atomic_store_n(&lc->hold, false, __ATOMIC_RELAXED);
 	dp_sock_close(s, DP_CLOSE_ABORT);
+}
+
+/* A connected TCP pair on the loop (a to b), made with the lcore thread
+ * held: connect and accept wait, and their waits run the handshake. */
+static int
+tcp_pair(uint16_t port, struct dp_sock **a, struct dp_sock **b)
+{
+	struct dp_addr la = { .ip = SELF_IP, .port = port }, peer;
+	struct dp_sock *l = NULL;
+	int ret;
+
+	*a = *b = NULL;
+	if (dp_sock_create(6, &l) != 0)
+		return -1;
+	ret = dp_sock_bind(l, &la) != 0 || dp_sock_listen(l, 4) != 0 ||
+		dp_sock_set_opt(l, DP_OPT_RCVTIMEO, RECV_MS) != 0 ||
+		dp_sock_create(6, a) != 0 ||
+		dp_sock_set_opt(*a, DP_OPT_RCVTIMEO, RECV_MS) != 0 ||
+		dp_sock_set_opt(*a, DP_OPT_SNDTIMEO, RECV_MS) != 0 ||
+		dp_sock_set_opt(*a, DP_OPT_NODELAY, 1) != 0 ||
+		dp_sock_connect(*a, &la) != 0 ||
+		dp_sock_accept(l, b, &peer, 0) != 0 ||
+		dp_sock_set_opt(*b, DP_OPT_RCVTIMEO, RECV_MS) != 0 ||
+		dp_sock_set_opt(*b, DP_OPT_NODELAY, 1) != 0 ? -1 : 0;
+	dp_sock_close(l, DP_CLOSE_ABORT);
+	if (ret != 0) {
+		if (*a != NULL)
+			dp_sock_close(*a, DP_CLOSE_ABORT);
+		if (*b != NULL)
+			dp_sock_close(*b, DP_CLOSE_ABORT);
+		*a = *b = NULL;
+	}
+	return ret;
+}
+
+/* Exactly 64 bytes carrying seq from a blocking TCP receive, or -1. */
+static int64_t
+tcp_recv64(struct dp_sock *s)
+{
+	uint8_t buf[64];
+	struct dp_iov iov;
+	size_t got = 0;
+	uint32_t seq;
+	long n;
+
+	do {
+		iov.base = buf + got;
+		iov.len = sizeof(buf) - got;
+		n = dp_sock_recv(s, &iov, 1, NULL, NULL, 0);
+		if (n > 0)
+			got += (size_t)n;
+	} while (n > 0 && got < sizeof(buf));
+	if (got != sizeof(buf))
+		return -1;
+	memcpy(&seq, buf, sizeof(seq));
+	return seq;
+}
+
+static int
+tcp_send64(struct dp_sock *s, uint32_t seq)
+{
+	uint8_t buf[64] = { 0 };
+	struct dp_iov iov = { .base = buf, .len = sizeof(buf) };
+
+	memcpy(buf, &seq, sizeof(seq));
+	return dp_sock_send(s, &iov, 1, NULL, 0) == sizeof(buf) ? 0 : -1;
+}
+
+/* With the lcore thread held, only the callers' sends and blocking
+ * receives can move a segment: the TCP round trips complete, and every
+ * iteration since the hold was theirs. */
+static void
+test_tcp_blocking_round_trips_flow_with_lcore_thread_held(void)
+{
+	struct dp_lcore *lc = lcore0();
+	struct dp_sock *a, *b;
+	uint64_t it0, p0;
+	unsigned int ok = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lc);
+	__atomic_store_n(&lc->hold, true, __ATOMIC_RELAXED);
+	it0 = rd(&lc->iterations);
+	p0 = rd(&lc->rtc_polls);
+	CU_ASSERT_EQUAL(tcp_pair(6401, &a, &b), 0);
+	for (uint32_t i = 0; a != NULL && i < ROUND_TRIPS; i++) {
+		if (tcp_send64(a, i) != 0 || tcp_recv64(b) != i ||
+				tcp_send64(b, i) != 0 || tcp_recv64(a) != i)
+			break;
+		ok++;
+	}
+	held_end(lc, it0, p0, ok);
+	if (a != NULL) {
+		dp_sock_close(a, DP_CLOSE_ABORT);
+		dp_sock_close(b, DP_CLOSE_ABORT);
+	}
+}
+
+#define BULK	(48u * 1024)	/* bytes a send blocks on: 12 times SO_SNDBUF */
+
+/* A blocking send of more than SO_SNDBUF waits for ACKs to make room;
+ * with the lcore thread held, its wait must run the iterations that
+ * carry the segments and bring the ACKs back. */
+static void
+test_tcp_blocking_send_past_sndbuf_completes_with_lcore_thread_held(void)
+{
+	static uint8_t out[BULK], in[BULK];
+	struct dp_lcore *lc = lcore0();
+	struct dp_iov iov = { .base = out, .len = sizeof(out) };
+	struct dp_sock *a, *b;
+	uint64_t p0;
+	size_t got = 0;
+	long n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lc);
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = (uint8_t)(i * 7);
+	__atomic_store_n(&lc->hold, true, __ATOMIC_RELAXED);
+	CU_ASSERT_EQUAL(tcp_pair(6501, &a, &b), 0);
+	if (a != NULL) {
+		CU_ASSERT_EQUAL(dp_sock_set_opt(a, DP_OPT_SNDBUF, 4096), 0);
+		p0 = rd(&lc->rtc_polls);
+		n = dp_sock_send(a, &iov, 1, NULL, 0);
+		CU_ASSERT(rd(&lc->rtc_polls) > p0);
+		while (n == (long)sizeof(out) && got < sizeof(in)) {
+			struct dp_iov r = { .base = in + got,
+				.len = sizeof(in) - got };
+			long k = dp_sock_recv(b, &r, 1, NULL, NULL, 0);
+
+			if (k <= 0)
+				break;
+			got += (size_t)k;
+		}
+	}
+	__atomic_store_n(&lc->hold, false, __ATOMIC_RELAXED);
+	CU_ASSERT_EQUAL(n, (long)sizeof(out));
+	CU_ASSERT_EQUAL(got, sizeof(in));
+	CU_ASSERT(memcmp(in, out, sizeof(in)) == 0);
+	if (a != NULL) {
+		dp_sock_close(a, DP_CLOSE_ABORT);
+		dp_sock_close(b, DP_CLOSE_ABORT);
+	}
 }
 
 struct pp_arg {
@@ -322,6 +471,8 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_blocking_round_trips_flow_with_lcore_thread_held),
 	WT_TEST(test_nonblocking_round_trips_flow_with_lcore_thread_held),
 	WT_TEST(test_blocking_receive_takes_arrival_with_lcore_thread_held),
+	WT_TEST(test_tcp_blocking_round_trips_flow_with_lcore_thread_held),
+	WT_TEST(test_tcp_blocking_send_past_sndbuf_completes_with_lcore_thread_held),
 	WT_TEST(test_two_threads_and_lcore_share_one_lcore),
 	WT_TEST(test_stop_while_a_thread_runs_the_loop),
 	WT_TEST_END
