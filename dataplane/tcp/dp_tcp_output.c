@@ -81,6 +81,10 @@ opts_build(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 	return n;
 }
 
+#ifdef DP_TEST_HOOKS
+void (*dp_tcp_test_hook)(struct dp_tcp_pcb *tp, enum dp_tcp_test_point pt);
+#endif
+
 /*
  * The window to advertise: never shrinking the right edge (SHLD-14,
  * also through the scale's rounding), and moving it only by the
@@ -112,6 +116,7 @@ wnd_field(struct dp_tcp_pcb *tp, bool syn)
 		f++;			/* round up: never below the edge */
 	if (SEQ_GT(tp->rcv_nxt + (f << sc), tp->rcv_adv))
 		tp->rcv_adv = tp->rcv_nxt + (f << sc);
+	DP_TCP_TEST_HOOK(tp, DP_TCP_TP_WND_COMPUTED);
 	__atomic_store_n(&tp->adv_wnd, f << sc, __ATOMIC_RELEASE);
 	return (uint16_t)f;
 }
