@@ -419,6 +419,26 @@ struct dp_tcp {
 					 * TSvals without a clock read */
 };
 
+/*
+ * Test hooks: a unit test that must force an interleaving of the owner
+ * and the application (tests/dataplane/unit, the "hooked" build of this
+ * layer) runs code of its own at these points. Nothing outside that
+ * build: the product compiles them to nothing.
+ */
+enum dp_tcp_test_point {
+	DP_TCP_TP_WND_COMPUTED,	/* wnd_field: window computed, not stored */
+};
+#ifdef DP_TEST_HOOKS
+extern void (*dp_tcp_test_hook)(struct dp_tcp_pcb *tp,
+		enum dp_tcp_test_point pt);
+#define DP_TCP_TEST_HOOK(tp, pt) do {					\
+	if (dp_tcp_test_hook != NULL)					\
+		dp_tcp_test_hook((tp), (pt));				\
+} while (0)
+#else
+#define DP_TCP_TEST_HOOK(tp, pt) do { } while (0)
+#endif
+
 static inline struct dp_tcp_pcb *
 dp_tcp_pcb(struct dp_sock *s)
 {

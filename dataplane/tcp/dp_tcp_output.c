@@ -93,6 +93,36 @@ opts_build(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 	return n;
 }
 
+#ifdef DP_TEST_HOOKS
+void (*dp_tcp_test_hook)(struct dp_tcp_pcb *tp, enum dp_tcp_test_point pt);
+#endif
+
+static bool window_update_due(struct dp_tcp_pcb *tp);
+
+/*
+ * Store the window advertised, then look at the buffer again. A read
+ * is the mirror image (window_kick, dp_tcp_usrreq.c): it lowers
+ * rx_bytes_q, then reads adv_wnd, and rings the owner only if the
+ * window could open past it. A read between the owner's first look
+ * (seen: the space the window was computed from) and this store saw
+ * the old window and did not ring; with acquire/release only, both
+ * sides could also miss each other's store (store-load reordering).
+ * Both pairs are seq_cst, so one side at least sees the other's store
+ * (Dekker): this second look sees the read, or the read's window_kick
+ * sees the window stored here. Only growth since the first look rings:
+ * a window held back for another reason (the field's 64 KB without
+ * scaling) must not ring for ever.
+ */
+static void
+adv_publish(struct dp_tcp_pcb *tp, uint32_t adv, uint32_t seen)
+{
+	__atomic_store_n(&tp->adv_wnd, adv, __ATOMIC_SEQ_CST);
+	/* dp_tcp_rcv_space() then reads this value of it or a later one. */
+	(void)__atomic_load_n(&tp->s->rx_bytes_q, __ATOMIC_SEQ_CST);
+	if (dp_tcp_rcv_space(tp) > seen && window_update_due(tp))
+		dp_sock_tx_kick(tp->s);	/* the update, next iteration */
+}
+
 /*
  * The window to advertise: never shrinking the right edge (SHLD-14,
  * also through the scale's rounding), and moving it only by the
@@ -101,7 +131,7 @@ opts_build(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 static uint16_t
 wnd_field(struct dp_tcp_pcb *tp, bool syn)
 {
-	uint32_t space = dp_tcp_rcv_space(tp);
+	uint32_t seen = dp_tcp_rcv_space(tp), space = seen;
 	uint32_t cur = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ?
 		tp->rcv_adv - tp->rcv_nxt : 0;
 	uint32_t buf = __atomic_load_n(&tp->s->rcvbuf, __ATOMIC_RELAXED);
@@ -124,7 +154,8 @@ wnd_field(struct dp_tcp_pcb *tp, bool syn)
 		f++;			/* round up: never below the edge */
 	if (SEQ_GT(tp->rcv_nxt + (f << sc), tp->rcv_adv))
 		tp->rcv_adv = tp->rcv_nxt + (f << sc);
-	__atomic_store_n(&tp->adv_wnd, f << sc, __ATOMIC_RELEASE);
+	DP_TCP_TEST_HOOK(tp, DP_TCP_TP_WND_COMPUTED);
+	adv_publish(tp, f << sc, seen);
 	return (uint16_t)f;
 }
 

@@ -398,19 +398,27 @@ rx_copy(struct dp_sock *s, struct dp_tcp_pcb *tp, const struct dp_iov *iov,
 			tp->r_tail = NULL;
 		__atomic_store_n(&tp->r_bytes, tp->r_bytes - (uint32_t)done,
 			__ATOMIC_RELAXED);
-		__atomic_fetch_sub(&s->rx_bytes_q, done, __ATOMIC_RELEASE);
+		/* seq_cst: window_kick's pair with adv_publish (Dekker) */
+		__atomic_fetch_sub(&s->rx_bytes_q, done, __ATOMIC_SEQ_CST);
 	}
 	return done;
 }
 
-/* After a read: if the window can open by the SWS threshold over what
- * the owner last advertised, it must say so (smoltcp#199). */
+/*
+ * After a read: if the window can open by the SWS threshold over what
+ * the owner last advertised, it must say so (smoltcp#199). The read's
+ * seq_cst lowering of rx_bytes_q (rx_copy), then the seq_cst load of
+ * adv_wnd, pair with the owner's store of adv_wnd, then its second
+ * look at rx_bytes_q (adv_publish, dp_tcp_output.c): whichever store
+ * the other side misses, that side's check sees it, so a window
+ * computed before the read is never left closed unannounced.
+ */
 static void
 window_kick(struct dp_sock *s, struct dp_tcp_pcb *tp)
 {
 	uint64_t q = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE);
 	uint32_t buf = __atomic_load_n(&s->rcvbuf, __ATOMIC_RELAXED);
-	uint32_t adv = __atomic_load_n(&tp->adv_wnd, __ATOMIC_ACQUIRE);
+	uint32_t adv = __atomic_load_n(&tp->adv_wnd, __ATOMIC_SEQ_CST);
 	uint32_t free = q >= buf ? 0 : (uint32_t)(buf - q);
 	uint32_t thr = tp->mss != 0 ? tp->mss : DP_TCP_MSS_DEFAULT;
 
