@@ -74,6 +74,7 @@
 	X(icmp_timxceed_tx)	/* reassembly time exceeded sent */	\
 	/* udp */							\
 	X(udp_short)		X(udp_bad_len)				\
+	X(udp_chained)		/* header not in a chain's first mbuf */\
 	X(udp_bad_csum)		X(udp_zero_csum)			\
 	X(udp_no_port)		/* no socket: port unreachable */	\
 	X(udp_rx_full)		/* socket RX ring/SO_RCVBUF full */	\

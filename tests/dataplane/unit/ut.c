@@ -204,6 +204,27 @@ ut_inject(unsigned int q, const void *frame, uint16_t len, uint64_t ol_flags)
 }
 
 void
+ut_inject_split(unsigned int q, const void *frame, uint16_t len, uint16_t at)
+{
+	struct rte_mbuf *a = rte_pktmbuf_alloc(eng->mp);
+	struct rte_mbuf *b = rte_pktmbuf_alloc(eng->mp);
+	char *pa = a == NULL ? NULL : rte_pktmbuf_append(a, at);
+	char *pb = b == NULL ? NULL : rte_pktmbuf_append(b,
+		(uint16_t)(len - at));
+
+	if (pa == NULL || pb == NULL || rte_pktmbuf_chain(a, b) != 0) {
+		rte_pktmbuf_free(a);
+		rte_pktmbuf_free(b);
+		CU_FAIL("no mbufs for a chained frame");
+		return;
+	}
+	memcpy(pa, frame, at);
+	memcpy(pb, (const char *)frame + at, len - at);
+	if (rte_ring_enqueue(wire_in[q], a) != 0)
+		rte_pktmbuf_free(a);
+}
+
+void
 ut_deliver(const void *frame, uint16_t len)
 {
 	ut_inject(0, frame, len, 0);

@@ -83,6 +83,10 @@ int ut_settle(void);
 /* Put a frame on queue q's wire (a copy; ol_flags as a NIC sets them). */
 void ut_inject(unsigned int q, const void *frame, uint16_t len,
 		uint64_t ol_flags);
+/* The same as a chain of two mbufs, the second from byte at on (a NIC
+ * that scatters a frame over its buffers). */
+void ut_inject_split(unsigned int q, const void *frame, uint16_t len,
+		uint16_t at);
 /* Inject on queue 0, then step until it is taken in and settled. */
 void ut_deliver(const void *frame, uint16_t len);
 /* The next frame the stack sent (any queue; *q, if not NULL, says which),
@@ -101,6 +105,12 @@ unsigned int ut_mbufs_in_use(void);
  * dropped, and no mbuf is still held. Suites with more to check call it
  * from their own teardown. */
 void ut_case_end(void);
+
+/* A unit suite's struct wt_suite: its name, init and cases, with the
+ * shared clean (ut_suite_clean) and teardown (ut_case_end). */
+#define UT_SUITE(nm, ini, cases)					\
+	{ .name = (nm), .init = (ini), .clean = ut_suite_clean,		\
+	  .teardown = ut_case_end, .tests = (cases) }
 /* Counters summed over lcores. */
 void ut_stats(struct dp_stats *s);
 
