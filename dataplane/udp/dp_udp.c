@@ -525,6 +525,12 @@ dp_udp_input(struct dp_lcore *lc, struct rte_mbuf *m)
 		DP_STAT_INC(lc, udp_short);
 		goto drop;
 	}
+	/* A chain (a NIC's scattered frame) must hold the header in its
+	 * first mbuf; reassembly's chains always do. */
+	if (unlikely(m->data_len < m->l3_len + UDP_HDR)) {
+		DP_STAT_INC(lc, udp_chained);
+		goto drop;
+	}
 	udp = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, m->l3_len);
 	ulen = rte_be_to_cpu_16(udp->dgram_len);
 	if (unlikely(ulen < UDP_HDR || ulen > len)) {
