@@ -156,10 +156,4 @@ static const struct wt_suite spin_suite = {
 	.tests = tests,
 };
 
-int
-main(int argc, char **argv)
-{
-	static const struct wt_suite *const suites[] = { &spin_suite, NULL };
-
-	return wt_run_suites(argc, argv, suites);
-}
+WT_MAIN(spin_suite)

@@ -25,6 +25,8 @@
  *		return wt_run_suites(argc, argv, suites);
  *	}
  *
+ * or, for a binary of one suite, WT_MAIN(test_dp_icmp_suite).
+ *
  * A case's name is its function's name without "test_" (WT_TEST), so the
  * name in a report is the one to grep for.
  *
@@ -69,5 +71,15 @@ struct wt_suite {
 /* suites ends with NULL. Returns the exit status (see above). */
 int wt_run_suites(int argc, char **argv,
 		const struct wt_suite *const *suites);
+
+/* The main() of a binary of one suite, the usual case. */
+#define WT_MAIN(s)							\
+int									\
+main(int argc, char **argv)						\
+{									\
+	static const struct wt_suite *const wt_suites_[] = { &(s), NULL }; \
+									\
+	return wt_run_suites(argc, argv, wt_suites_);			\
+}
 
 #endif /* _WT_RUN_H_ */

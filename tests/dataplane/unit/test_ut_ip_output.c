@@ -278,13 +278,8 @@ static const struct wt_test tests[] = {
 	WT_TEST_END
 };
 
-static const struct wt_suite suite = {
-	.name = "unit_ip_output",
-	.init = ut_suite_init,
-	.clean = ut_suite_clean,
-	.teardown = ut_case_end,
-	.tests = tests,
-};
+static const struct wt_suite suite =
+	UT_SUITE("unit_ip_output", ut_suite_init, tests);
 
 /* ---- an engine without a gateway ---- */
 
@@ -326,13 +321,8 @@ static const struct wt_test no_route_tests[] = {
 	WT_TEST_END
 };
 
-static const struct wt_suite no_route_suite = {
-	.name = "unit_ip_output_no_gateway",
-	.init = no_route_init,
-	.clean = ut_suite_clean,
-	.teardown = ut_case_end,
-	.tests = no_route_tests,
-};
+static const struct wt_suite no_route_suite =
+	UT_SUITE("unit_ip_output_no_gateway", no_route_init, no_route_tests);
 
 int
 main(int argc, char **argv)

@@ -344,10 +344,4 @@ static const struct wt_suite suite = {
 	.tests = tests,
 };
 
-int
-main(int argc, char **argv)
-{
-	static const struct wt_suite *const suites[] = { &suite, NULL };
-
-	return wt_run_suites(argc, argv, suites);
-}
+WT_MAIN(suite)

@@ -191,18 +191,7 @@ rxbuf_init(void)
 	return ut_start(1, rxbuf_tune);
 }
 
-static const struct wt_suite suite = {
-	.name = "unit_tcp_rxbuf",
-	.init = rxbuf_init,
-	.clean = ut_suite_clean,
-	.teardown = ut_case_end,
-	.tests = tests,
-};
+static const struct wt_suite suite =
+	UT_SUITE("unit_tcp_rxbuf", rxbuf_init, tests);
 
-int
-main(int argc, char **argv)
-{
-	static const struct wt_suite *const suites[] = { &suite, NULL };
-
-	return wt_run_suites(argc, argv, suites);
-}
+WT_MAIN(suite)

@@ -152,18 +152,7 @@ static const struct wt_test tests[] = {
 	WT_TEST_END
 };
 
-static const struct wt_suite suite = {
-	.name = "unit_tcp_sack",
-	.init = suite_init,
-	.clean = ut_suite_clean,
-	.teardown = ut_case_end,
-	.tests = tests,
-};
+static const struct wt_suite suite =
+	UT_SUITE("unit_tcp_sack", suite_init, tests);
 
-int
-main(int argc, char **argv)
-{
-	static const struct wt_suite *const suites[] = { &suite, NULL };
-
-	return wt_run_suites(argc, argv, suites);
-}
+WT_MAIN(suite)

@@ -373,13 +373,8 @@ static const struct wt_test tests[] = {
 	WT_TEST_END
 };
 
-static const struct wt_suite suite = {
-	.name = "unit_tcp_tw",
-	.init = suite_init,
-	.clean = ut_suite_clean,
-	.teardown = ut_case_end,
-	.tests = tests,
-};
+static const struct wt_suite suite =
+	UT_SUITE("unit_tcp_tw", suite_init, tests);
 
 /* ---- a small pool ---- */
 
@@ -432,13 +427,8 @@ static const struct wt_test small_tests[] = {
 	WT_TEST_END
 };
 
-static const struct wt_suite small_suite = {
-	.name = "unit_tcp_tw_small_pool",
-	.init = small_init,
-	.clean = ut_suite_clean,
-	.teardown = ut_case_end,
-	.tests = small_tests,
-};
+static const struct wt_suite small_suite =
+	UT_SUITE("unit_tcp_tw_small_pool", small_init, small_tests);
 
 int
 main(int argc, char **argv)

@@ -235,18 +235,7 @@ static const struct wt_test tests[] = {
 	WT_TEST_END
 };
 
-static const struct wt_suite suite = {
-	.name = "unit_udp_burst",
-	.init = ut_suite_init,
-	.clean = ut_suite_clean,
-	.teardown = ut_case_end,
-	.tests = tests,
-};
+static const struct wt_suite suite =
+	UT_SUITE("unit_udp_burst", ut_suite_init, tests);
 
-int
-main(int argc, char **argv)
-{
-	static const struct wt_suite *const suites[] = { &suite, NULL };
-
-	return wt_run_suites(argc, argv, suites);
-}
+WT_MAIN(suite)
