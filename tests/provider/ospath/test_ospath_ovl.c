@@ -267,6 +267,31 @@ test_failed_overlapped_send_indicates_nothing(void)
 	pt_close(a);
 }
 
+/* A datagram larger than UDP can carry fails WSAEMSGSIZE at once and,
+ * unlike a receive that truncates one, indicates no completion (the API
+ * fuzzer over the OS path found it signalled). */
+static void
+test_oversized_overlapped_sendto_indicates_nothing(void)
+{
+	struct sockaddr_in an, bn;
+	SOCKET a = udp_loopback(&an), b = udp_loopback(&bn);
+	static char big[65536];
+	WSABUF buf = { sizeof(big), big };
+	WSAOVERLAPPED ov;
+	DWORD sent = 0;
+
+	memset(&ov, 0, sizeof(ov));
+	ov.hEvent = WSACreateEvent();
+	PT_FAILS(WSASendTo(b, &buf, 1, &sent, 0, PT_SA(an), PT_SIN_LEN, &ov,
+		NULL), WSAEMSGSIZE);
+	CU_ASSERT_EQUAL(WSAWaitForMultipleEvents(1, &ov.hEvent, FALSE, 100,
+		FALSE), WSA_WAIT_TIMEOUT);
+	CU_ASSERT_EQUAL(ov.Internal, 0);
+	WSACloseEvent(ov.hEvent);
+	pt_close(a);
+	pt_close(b);
+}
+
 /* An overlapped WSAIoctl that finishes at once (FIONREAD) reads the OS
  * socket and completes once: its event set, its packet on the port with
  * the socket's key (WSAIoctl: "the completion indication occurs"). */
@@ -378,6 +403,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_iocp_gets_one_packet_per_op_with_the_sockets_key),
 	WT_TEST(test_close_aborts_pending_receives_once),
 	WT_TEST(test_failed_overlapped_send_indicates_nothing),
+	WT_TEST(test_oversized_overlapped_sendto_indicates_nothing),
 	WT_TEST(test_overlapped_fionread_on_loopback_completes_once),
 	WT_TEST(test_close_wakes_a_call_blocked_on_the_socket),
 	WT_TEST_END
