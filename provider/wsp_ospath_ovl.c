@@ -258,9 +258,11 @@ ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
 	}
 	wsp_mutex_unlock(&ovl.lock);
 	wsp_ospath_leave(ws);
-	/* Finished now. A datagram too big for the buffers still has its
-	 * completion (the lower provider's too); other failures none. */
-	if (r != 0 && e != WSAEMSGSIZE) {
+	/* Finished now. A received datagram too big for the buffers still
+	 * has its completion (the lower provider's too); other failures,
+	 * a send's WSAEMSGSIZE (a datagram UDP cannot carry) among them,
+	 * none. */
+	if (r != 0 && (send || e != WSAEMSGSIZE)) {
 		op_free(op);
 		*err = e;
 		return SOCKET_ERROR;
