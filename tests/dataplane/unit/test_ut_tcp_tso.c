@@ -95,7 +95,8 @@ wire_take(struct wire *w, uint32_t iss)
 			uint32_t n = RTE_MIN(MSS, sg.len - o);
 
 			w->sent[k]++;
-			if (w->lose & (1u << k)) {
+			/* lose names the first 32 segments only */
+			if (k < 32 && (w->lose & (1u << k))) {
 				w->lose &= ~(1u << k);
 				w->lost_in_burst += sg.tso != 0;
 				continue;
