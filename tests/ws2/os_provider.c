@@ -29,8 +29,9 @@
 #include "dp.h"
 #include "os_provider.h"
 
-/* For dlsym only (tests read the refcount). */
+/* For dlsym only (tests read the refcount and the sockets open). */
 int os_provider_refcount(void);
+int os_provider_open_sockets(void);
 
 /* How long a close waits for the calls it woke to leave. */
 #define CLOSE_WAIT_S	2
@@ -38,6 +39,7 @@ int os_provider_refcount(void);
 WSPUPCALLTABLE os_up;
 pthread_mutex_t os_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int refcount;			/* (os_lock) */
+static int open_sockets;			/* (a) made, not yet freed */
 static pthread_mutex_t os_busy_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t os_busy_cond = PTHREAD_COND_INITIALIZER;
 
@@ -64,6 +66,12 @@ os_provider_refcount(void)
 	n = (int)refcount;
 	pthread_mutex_unlock(&os_lock);
 	return n;
+}
+
+__attribute__((visibility("default"))) int
+os_provider_open_sockets(void)
+{
+	return __atomic_load_n(&open_sockets, __ATOMIC_ACQUIRE);
 }
 
 struct os_sock *
@@ -139,6 +147,8 @@ sock_new(int fd, int type, DWORD catalog_id, bool nonblocking, LPINT err)
 	if (s == INVALID_SOCKET) {
 		os_k_close(fd);
 		free(o);
+	} else {
+		__atomic_fetch_add(&open_sockets, 1, __ATOMIC_RELEASE);
 	}
 	return s;
 }
@@ -242,6 +252,7 @@ os_close(SOCKET s, LPINT err)
 	}
 	os_k_close(o->fd);
 	free(o);
+	__atomic_fetch_sub(&open_sockets, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 

@@ -6,10 +6,14 @@
  * OS provider's socket must never land on a socket opened after the
  * close (its handle number and memory reused), nor on freed memory
  * (ASan); a blocking call the close cancels fails WSAEINTR, one that
- * starts after WSAENOTSOCK.
+ * starts after WSAENOTSOCK. A close that races the call deciding the
+ * path (the first bind, connect or send to 127.0.0.1) closes the OS
+ * provider's socket whichever wins: none is left open.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pt.h"
@@ -149,9 +153,104 @@ test_recv_blocked_on_a_loopback_socket_fails_wsaeintr_at_close(void)
 	CU_ASSERT_TRUE(eintr > 0);
 }
 
+/* The OS provider's sockets still open (tests/ws2/os_provider.c), -1 if
+ * it cannot be asked. */
+static int
+os_open_sockets(void)
+{
+	void *dl = dlopen(ws2_stub_os_provider_path(), RTLD_NOW | RTLD_NOLOAD);
+	int (*fn)(void);
+
+	if (dl == NULL)
+		return -1;
+	fn = (int (*)(void))(uintptr_t)dlsym(dl, "os_provider_open_sockets");
+	dlclose(dl);	/* drops only our reference */
+	return fn != NULL ? fn() : -1;
+}
+
+#define DECIDE_ROUNDS	3000
+#define DECIDE_MS	30000
+#define DECIDE_SPREAD	128	/* close offsets tried ... */
+#define DECIDE_STEP	200	/* ... this many spins apart */
+
+struct decider {
+	SOCKET s;
+	int how;			/* bind, connect or sendto */
+	bool ready, go;			/* (a) */
+	int ret, err;
+};
+
+/* The first call that needs a path, at 127.0.0.1: the OS path. */
+static void *
+decide(void *arg)
+{
+	struct decider *d = arg;
+	struct sockaddr_in lo = pt_sin(INADDR_LOOPBACK, 0);
+	struct sockaddr_in to = pt_sin(INADDR_LOOPBACK, 9);
+	double until = pt_ms() + 2000;
+
+	__atomic_store_n(&d->ready, true, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&d->go, __ATOMIC_ACQUIRE) && pt_ms() < until)
+		;
+	if (d->how == 0)
+		d->ret = bind(d->s, PT_SA(lo), PT_SIN_LEN);
+	else if (d->how == 1)
+		d->ret = connect(d->s, PT_SA(to), PT_SIN_LEN);
+	else
+		d->ret = sendto(d->s, "x", 1, 0, PT_SA(to), PT_SIN_LEN) == 1 ?
+			0 : SOCKET_ERROR;
+	d->err = d->ret != 0 ? WSAGetLastError() : 0;
+	return NULL;
+}
+
+static void
+test_close_racing_the_os_path_decision_leaves_no_os_socket_open(void)
+{
+	unsigned int won = 0, refused = 0, rounds = 0;
+	int base = os_open_sockets(), bad_err = 0, left;
+	double until = pt_ms() + DECIDE_MS;
+
+	CU_ASSERT_FATAL(base >= 0);
+	for (int r = 0; r < DECIDE_ROUNDS && pt_ms() < until; r++) {
+		struct decider d = { .s = pt_socket(SOCK_DGRAM, IPPROTO_UDP),
+			.how = r % 3 };
+		volatile unsigned int spin = 0;
+		double ready_by = pt_ms() + 2000;
+		pthread_t t;
+
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, decide, &d),
+			0);
+		while (!__atomic_load_n(&d.ready, __ATOMIC_ACQUIRE) &&
+				pt_ms() < ready_by)
+			sched_yield();
+		__atomic_store_n(&d.go, true, __ATOMIC_RELEASE);
+		/* Each round closes a little later than the last: some
+		 * land inside the decision, whatever the machine's speed. */
+		while (spin < (unsigned int)(r % DECIDE_SPREAD) * DECIDE_STEP)
+			spin = spin + 1;
+		PT_OK(closesocket(d.s));
+		pthread_join(t, NULL);
+		rounds++;
+		if (d.ret == 0)
+			won++;
+		else if (d.err == WSAENOTSOCK)
+			refused++;
+		else
+			bad_err = d.err;
+	}
+	left = os_open_sockets() - base;
+	printf("\n    %u rounds: the call won %u, refused %u; %d OS "
+		"socket(s) left open\n", rounds, won, refused, left);
+	/* Either outcome: the close closed what the decision made. */
+	CU_ASSERT_EQUAL(left, 0);
+	CU_ASSERT_EQUAL(bad_err, 0);
+	CU_ASSERT_TRUE(rounds > 0);
+}
+
 static const struct wt_test tests[] = {
 	WT_TEST(test_calls_racing_close_on_a_loopback_socket_never_reach_another_socket),
 	WT_TEST(test_recv_blocked_on_a_loopback_socket_fails_wsaeintr_at_close),
+	WT_TEST(test_close_racing_the_os_path_decision_leaves_no_os_socket_open),
 	WT_TEST_END
 };
 
