@@ -36,7 +36,9 @@
  * socket the OS provider opens next with the same handle. The close
  * marks it closed (later calls fail WSAENOTSOCK), wakes the blocked
  * ones (interrupt) and the last to leave closes it, as our own sockets'
- * get/put do (wsp_sock.h).
+ * get/put do (wsp_sock.h). A close and a decision racing are ordered by
+ * os_lock: the decision is over before the close looks for the lower
+ * socket, or it sees the socket closing and makes none.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +269,10 @@ go_os(struct wsp_sock *ws, uint32_t ip, enum dp_os_why why,
 	SOCKET l;
 	int err = 0;
 
+	/* Closed by another thread: it looked for no lower socket, or
+	 * looks after us (wsp_ospath_close); none is made. */
+	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)
+		return WSAENOTSOCK;
 	t = wsp_osprov_lower(ws->info, &entry, &err);
 	if (t == NULL)
 		return err;
@@ -414,6 +420,17 @@ wsp_ospath_forget(struct wsp_sock *ws)
 void
 wsp_ospath_close(struct wsp_sock *ws, bool notify)
 {
+	bool os = wsp_ospath(ws);
+
+	/* A decision in flight (under os_lock) is over once we hold it;
+	 * one after sees ws closing. */
+	if (!os) {
+		wsp_mutex_lock(&os_lock);
+		os = wsp_ospath(ws);
+		wsp_mutex_unlock(&os_lock);
+		if (!os)
+			return;
+	}
 	wsp_ospath_async_forget(ws);
 	wsp_ospath_ovl_close(ws, notify, close_when_left);
 }

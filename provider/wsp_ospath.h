@@ -25,6 +25,14 @@ wsp_ospath(const struct wsp_sock *ws)
 		WSP_PATH_OS, 0);
 }
 
+/* Whether a close must look for a lower socket (wsp_ospath_close): on
+ * the OS path, or not decided yet (a decision may be in flight). */
+static inline bool
+wsp_ospath_maybe(const struct wsp_sock *ws)
+{
+	return __atomic_load_n(&ws->path, __ATOMIC_ACQUIRE) != WSP_PATH_DP;
+}
+
 /*
  * Decide where an undecided socket goes, given the address it binds to
  * (name: the bind's, a its parse) or talks to (name NULL): loopback, a
@@ -58,10 +66,11 @@ void wsp_ospath_forget(struct wsp_sock *ws);
 SOCKET wsp_ospath_enter(struct wsp_sock *ws, LPINT err);
 bool wsp_ospath_leave(struct wsp_sock *ws);
 
-/* WSPCloseSocket / WSPCleanup: close the lower socket (once the calls
- * in it have left); its pending overlapped ops end
- * WSA_OPERATION_ABORTED, notified if notify (else only recorded, as at
- * WSPCleanup). */
+/* WSPCloseSocket / WSPCleanup, ws marked closing: close the lower
+ * socket (once the calls in it have left), if a decision made one; its
+ * pending overlapped ops end WSA_OPERATION_ABORTED, notified if notify
+ * (else only recorded, as at WSPCleanup). A decision that comes after
+ * makes none: the call fails WSAENOTSOCK. */
 void wsp_ospath_close(struct wsp_sock *ws, bool notify);
 
 /* The calls, forwarded; each drops the caller's reference on ws. */

@@ -304,7 +304,7 @@ wsp_sock_close(struct wsp_sock *ws, bool abortive, bool notify)
 	 * through WPUCompleteOverlappedRequest, which needs the handle:
 	 * release it only after them. */
 	dp_sock_interrupt(ws->dp);
-	if (wsp_ospath(ws))
+	if (wsp_ospath_maybe(ws))
 		wsp_ospath_close(ws, notify);
 	wsp_evsel_close(ws);
 	wsp_ovl_cancel(ws, notify);

@@ -169,7 +169,7 @@ os_open_sockets(void)
 }
 
 #define DECIDE_ROUNDS	3000
-#define DECIDE_MS	30000
+#define DECIDE_MS	20000
 #define DECIDE_SPREAD	128	/* close offsets tried ... */
 #define DECIDE_STEP	200	/* ... this many spins apart */
 
