@@ -8,7 +8,8 @@
  * (ASan); a blocking call the close cancels fails WSAEINTR, one that
  * starts after WSAENOTSOCK. A close that races the call deciding the
  * path (the first bind, connect or send to 127.0.0.1) closes the OS
- * provider's socket whichever wins: none is left open.
+ * provider's socket whichever wins: none is left open. Run opted out
+ * too (meson.build): the calls land in the OS provider itself.
  */
 #include <dlfcn.h>
 #include <pthread.h>
