@@ -75,13 +75,52 @@ os_provider_open_sockets(void)
 }
 
 struct os_sock *
-os_sock_of(SOCKET s, LPINT err)
+os_sock_get(SOCKET s, LPINT err)
 {
+	struct os_sock *o = NULL;
 	DWORD_PTR ctx;
 
-	if (os_up.lpWPUQuerySocketHandleContext(s, &ctx, err) != 0)
-		return NULL;
-	return (struct os_sock *)ctx;
+	/* Under the lock the close marks it with, and that its last
+	 * reference is dropped under: a socket the handle still names is
+	 * alive, and one being closed is not taken. */
+	pthread_mutex_lock(&os_busy_lock);
+	if (os_up.lpWPUQuerySocketHandleContext(s, &ctx, err) == 0) {
+		o = (struct os_sock *)ctx;
+		if (o->closing) {
+			*err = WSAENOTSOCK;
+			o = NULL;
+		} else {
+			o->ref++;
+		}
+	}
+	pthread_mutex_unlock(&os_busy_lock);
+	return o;
+}
+
+void
+os_sock_put(struct os_sock *o)
+{
+	bool last;
+
+	pthread_mutex_lock(&os_busy_lock);
+	last = --o->ref == 0;
+	pthread_mutex_unlock(&os_busy_lock);
+	if (!last)
+		return;
+	os_k_close(o->fd);
+	free(o);
+	__atomic_fetch_sub(&open_sockets, 1, __ATOMIC_RELEASE);
+}
+
+bool
+os_sock_closing(struct os_sock *o)
+{
+	bool closing;
+
+	pthread_mutex_lock(&os_busy_lock);
+	closing = o->closing;
+	pthread_mutex_unlock(&os_busy_lock);
+	return closing;
 }
 
 void
@@ -138,6 +177,7 @@ sock_new(int fd, int type, DWORD catalog_id, bool nonblocking, LPINT err)
 		return INVALID_SOCKET;
 	}
 	o->fd = fd;
+	o->ref = 1;	/* the handle's */
 	o->type = type;
 	o->catalog_id = catalog_id;
 	o->nonblocking = nonblocking;
@@ -203,11 +243,10 @@ os_leave(struct os_sock *o)
 }
 
 /*
- * closesocket while other threads are blocked on the socket: Linux's
- * close(2) wakes none of them and they would go on with a freed socket.
- * A shutdown wakes each (accept, connect, send, recv), as MSAFD ends them
- * (WSAEINTR); then wait (bounded) until they have left. False if one did
- * not.
+ * closesocket while other threads are blocked on the socket (o closing):
+ * Linux's close(2) wakes none of them. A shutdown wakes each (accept,
+ * connect, send, recv), as MSAFD ends them (WSAEINTR); then wait
+ * (bounded) until they have left. False if one did not.
  */
 static bool
 close_blocked(struct os_sock *o)
@@ -216,7 +255,6 @@ close_blocked(struct os_sock *o)
 	bool idle;
 
 	pthread_mutex_lock(&os_busy_lock);
-	o->closing = true;
 	idle = o->busy == 0;
 	pthread_mutex_unlock(&os_busy_lock);
 	if (idle)
@@ -233,39 +271,40 @@ close_blocked(struct os_sock *o)
 	return idle;
 }
 
+/* Marked closed first: no call takes it, enters it, starts an
+ * overlapped op or event-selects it after (each looks under a lock the
+ * steps below take after it); the last reference closes the fd. */
 static int WSPAPI
 os_close(SOCKET s, LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
+	struct os_sock *o = os_sock_get(s, err);
+	bool closed;
 
 	if (o == NULL)
 		return SOCKET_ERROR;
-	if (os_up.lpWPUCloseSocketHandle(s, err) != 0)
-		return SOCKET_ERROR;	/* another thread closed it */
+	pthread_mutex_lock(&os_busy_lock);
+	closed = o->closing;
+	o->closing = true;
+	pthread_mutex_unlock(&os_busy_lock);
+	if (closed)	/* another thread's close got here first */
+		return os_done(o, os_fail(err, WSAENOTSOCK));
+	os_up.lpWPUCloseSocketHandle(s, err);
 	os_ev_forget(o);
 	os_ov_abort(o);
-	if (!close_blocked(o)) {
-		/* Still in the kernel: the call keeps o and its fd. */
-		dp_log(DP_LOG_ERR, "close: a blocked call did not return; "
-			"socket left open");
-		return 0;
-	}
-	os_k_close(o->fd);
-	free(o);
-	__atomic_fetch_sub(&open_sockets, 1, __ATOMIC_RELEASE);
-	return 0;
+	/* Still in the kernel: the call keeps o and its fd. */
+	if (!close_blocked(o))
+		dp_log(DP_LOG_ERR, "close: a blocked call did not return");
+	os_sock_put(o);		/* the handle's */
+	return os_done(o, 0);
 }
 
-static int WSPAPI
-os_bind(SOCKET s, const struct sockaddr *name, int len, LPINT err)
+static int
+bind_on(struct os_sock *o, const struct sockaddr *name, int len, LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
 	uint32_t ip;
 	uint16_t port;
 	int r;
 
-	if (o == NULL)
-		return SOCKET_ERROR;
 	r = os_addr_in(name, len, &ip, &port);
 	if (r != 0)
 		return os_fail(err, r);
@@ -274,16 +313,22 @@ os_bind(SOCKET s, const struct sockaddr *name, int len, LPINT err)
 }
 
 static int WSPAPI
-os_connect(SOCKET s, const struct sockaddr *name, int len, LPWSABUF caller,
-		LPWSABUF callee, LPQOS sqos, LPQOS gqos, LPINT err)
+os_bind(SOCKET s, const struct sockaddr *name, int len, LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
+	struct os_sock *o = os_sock_get(s, err);
+
+	return o == NULL ? SOCKET_ERROR : os_done(o, bind_on(o, name, len,
+		err));
+}
+
+static int
+connect_on(struct os_sock *o, const struct sockaddr *name, int len,
+		LPWSABUF caller, LPINT err)
+{
 	uint32_t ip = 0;
 	uint16_t port = 0;
 	int r;
 
-	if (o == NULL)
-		return SOCKET_ERROR;
 	if (caller != NULL && caller->len != 0)
 		return os_fail(err, WSAEOPNOTSUPP);
 	if (name == NULL || len < (int)sizeof(struct sockaddr_in))
@@ -309,13 +354,20 @@ os_connect(SOCKET s, const struct sockaddr *name, int len, LPWSABUF caller,
 }
 
 static int WSPAPI
-os_listen(SOCKET s, int backlog, LPINT err)
+os_connect(SOCKET s, const struct sockaddr *name, int len, LPWSABUF caller,
+		LPWSABUF callee, LPQOS sqos, LPQOS gqos, LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
+	struct os_sock *o = os_sock_get(s, err);
+
+	return o == NULL ? SOCKET_ERROR : os_done(o, connect_on(o, name, len,
+		caller, err));
+}
+
+static int
+listen_on(struct os_sock *o, int backlog, LPINT err)
+{
 	int r;
 
-	if (o == NULL)
-		return SOCKET_ERROR;
 	if (o->type != SOCK_STREAM)
 		return os_fail(err, WSAEOPNOTSUPP);
 	r = os_k_listen(o->fd, backlog);
@@ -325,18 +377,24 @@ os_listen(SOCKET s, int backlog, LPINT err)
 	return 0;
 }
 
-static SOCKET WSPAPI
-os_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
-		LPCONDITIONPROC cond, DWORD_PTR cbdata, LPINT err)
+static int WSPAPI
+os_listen(SOCKET s, int backlog, LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
+	struct os_sock *o = os_sock_get(s, err);
+
+	return o == NULL ? SOCKET_ERROR : os_done(o, listen_on(o, backlog,
+		err));
+}
+
+static SOCKET
+accept_on(struct os_sock *o, struct sockaddr *addr, LPINT addrlen,
+		LPINT err)
+{
 	bool nb;
 	uint32_t ip;
 	uint16_t port;
 	int fd;
 
-	if (o == NULL)
-		return INVALID_SOCKET;
 	if (!__atomic_load_n(&o->listening, __ATOMIC_RELAXED))
 		return (SOCKET)os_fail(err, WSAEINVAL);
 	if (addr != NULL && (addrlen == NULL ||
@@ -359,14 +417,26 @@ os_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
 	nb = __atomic_load_n(&o->nonblocking, __ATOMIC_RELAXED);
 	return sock_new(fd, SOCK_STREAM, o->catalog_id, nb, err);
 }
-static int WSPAPI
-os_shutdown(SOCKET s, int how, LPINT err)
+
+static SOCKET WSPAPI
+os_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
+		LPCONDITIONPROC cond, DWORD_PTR cbdata, LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
-	int r;
+	struct os_sock *o = os_sock_get(s, err);
+	SOCKET a;
 
 	if (o == NULL)
-		return SOCKET_ERROR;
+		return INVALID_SOCKET;
+	a = accept_on(o, addr, addrlen, err);
+	os_sock_put(o);
+	return a;
+}
+
+static int
+shutdown_on(struct os_sock *o, int how, LPINT err)
+{
+	int r;
+
 	if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH)
 		return os_fail(err, WSAEINVAL);
 	r = os_k_shutdown(o->fd, how);	/* SD_* == SHUT_* */
@@ -375,16 +445,23 @@ os_shutdown(SOCKET s, int how, LPINT err)
 	return r < 0 ? os_fail_errno(err, r) : 0;
 }
 
-static int
-name_of(SOCKET s, struct sockaddr *name, LPINT len, bool peer, LPINT err)
+static int WSPAPI
+os_shutdown(SOCKET s, int how, LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
+	struct os_sock *o = os_sock_get(s, err);
+
+	return o == NULL ? SOCKET_ERROR : os_done(o, shutdown_on(o, how,
+		err));
+}
+
+static int
+name_on(struct os_sock *o, struct sockaddr *name, LPINT len, bool peer,
+		LPINT err)
+{
 	uint32_t ip;
 	uint16_t port;
 	int r;
 
-	if (o == NULL)
-		return SOCKET_ERROR;
 	r = os_k_name(o->fd, peer, &ip, &port);
 	if (r < 0)
 		return os_fail_errno(err, r);
@@ -393,6 +470,15 @@ name_of(SOCKET s, struct sockaddr *name, LPINT len, bool peer, LPINT err)
 		return os_fail(err, WSAEINVAL);
 	r = os_addr_out(ip, port, name, len);
 	return r != 0 ? os_fail(err, r) : 0;
+}
+
+static int
+name_of(SOCKET s, struct sockaddr *name, LPINT len, bool peer, LPINT err)
+{
+	struct os_sock *o = os_sock_get(s, err);
+
+	return o == NULL ? SOCKET_ERROR : os_done(o, name_on(o, name, len,
+		peer, err));
 }
 
 static int WSPAPI
@@ -446,16 +532,13 @@ tcp_on_dgram(const struct os_sock *o, int level)
 	return level == IPPROTO_TCP && o->type != SOCK_STREAM;
 }
 
-static int WSPAPI
-os_set_sock_opt(SOCKET s, int level, int name, const char *val, int len,
-		LPINT err)
+static int
+set_opt_on(struct os_sock *o, int level, int name, const char *val,
+		int len, LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
 	struct linger l;
 	int k, v = 0, r;
 
-	if (o == NULL)
-		return SOCKET_ERROR;
 	if (level == SOL_SOCKET && (name == SO_UPDATE_ACCEPT_CONTEXT ||
 			name == SO_UPDATE_CONNECT_CONTEXT))
 		return os_ext_update_context(o, name, val, len, err);
@@ -486,15 +569,22 @@ os_set_sock_opt(SOCKET s, int level, int name, const char *val, int len,
 }
 
 static int WSPAPI
-os_get_sock_opt(SOCKET s, int level, int name, char *val, LPINT len,
+os_set_sock_opt(SOCKET s, int level, int name, const char *val, int len,
 		LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
+	struct os_sock *o = os_sock_get(s, err);
+
+	return o == NULL ? SOCKET_ERROR : os_done(o, set_opt_on(o, level,
+		name, val, len, err));
+}
+
+static int
+get_opt_on(struct os_sock *o, int level, int name, char *val, LPINT len,
+		LPINT err)
+{
 	struct linger l;
 	int k, v, v2, r;
 
-	if (o == NULL)
-		return SOCKET_ERROR;
 	if (val == NULL || len == NULL)
 		return os_fail(err, WSAEFAULT);
 	if (level == SOL_SOCKET && name == SO_TYPE) {
@@ -533,19 +623,22 @@ os_get_sock_opt(SOCKET s, int level, int name, char *val, LPINT len,
 }
 
 static int WSPAPI
-os_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
-		DWORD outlen, LPDWORD ret, LPWSAOVERLAPPED ov,
-		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+os_get_sock_opt(SOCKET s, int level, int name, char *val, LPINT len,
 		LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
+	struct os_sock *o = os_sock_get(s, err);
+
+	return o == NULL ? SOCKET_ERROR : os_done(o, get_opt_on(o, level,
+		name, val, len, err));
+}
+
+static int
+ioctl_on(struct os_sock *o, SOCKET s, DWORD code, LPVOID in, DWORD inlen,
+		LPVOID out, DWORD outlen, LPDWORD ret, LPINT err)
+{
 	u_long v;
 	int r;
 
-	if (o == NULL)
-		return SOCKET_ERROR;
-	if (ov != NULL)
-		return os_fail(err, WSAEOPNOTSUPP);
 	switch (code) {
 	case FIONBIO:
 		if (in == NULL || inlen < sizeof(v))
@@ -584,6 +677,22 @@ os_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
 	default:
 		return os_fail(err, WSAEOPNOTSUPP);
 	}
+}
+
+static int WSPAPI
+os_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
+		DWORD outlen, LPDWORD ret, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		LPINT err)
+{
+	struct os_sock *o = os_sock_get(s, err);
+
+	if (o == NULL)
+		return SOCKET_ERROR;
+	if (ov != NULL)
+		return os_done(o, os_fail(err, WSAEOPNOTSUPP));
+	return os_done(o, ioctl_on(o, s, code, in, inlen, out, outlen, ret,
+		err));
 }
 
 static int WSPAPI

@@ -26,8 +26,10 @@ struct os_sock {
 	int timeo[2];			/* (a) */
 	bool shut_send;			/* (a) shutdown SD_SEND or SD_BOTH */
 	bool reset;			/* (a) a call saw the peer's reset */
-	/* blocking calls in the kernel, and a close waiting for them
-	 * (os_busy_lock) */
+	/* (os_busy_lock) references: the handle's and each call's (the
+	 * last closes fd and frees it); blocking calls in the kernel, and
+	 * a close waiting for them; closed */
+	unsigned int ref;
 	unsigned int busy;
 	bool closing;
 	/* event select, under os_ev_lock */
@@ -78,7 +80,22 @@ os_fail_errno(LPINT err, long neg_errno)
 }
 
 /* os_provider.c */
-struct os_sock *os_sock_of(SOCKET s, LPINT err);
+/* s's socket, referenced: a close meanwhile keeps it (and its fd) until
+ * os_sock_put; NULL (WSAENOTSOCK) once closed. */
+struct os_sock *os_sock_get(SOCKET s, LPINT err);
+void os_sock_put(struct os_sock *o);
+/* Whether o is closed (os_ov_begin, os_event_select: added after the
+ * close looked would be left behind). */
+bool os_sock_closing(struct os_sock *o);
+
+/* A call on o is over: its reference dropped, its result returned. */
+static inline int
+os_done(struct os_sock *o, int ret)
+{
+	os_sock_put(o);
+	return ret;
+}
+
 /* Around a call that may block in the kernel: a close wakes it and
  * waits until it has left. enter fails (WSAENOTSOCK) once closing;
  * leave says whether a close woke it (the call fails WSAEINTR). */

@@ -123,15 +123,12 @@ ev_main(void *arg)
 	}
 }
 
-int WSPAPI
-os_event_select(SOCKET s, WSAEVENT ev, LONG events, LPINT err)
+static int
+event_select_on(struct os_sock *o, WSAEVENT ev, LONG events, LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
 	struct os_sock **p;
 	int r = 0;
 
-	if (o == NULL)
-		return SOCKET_ERROR;
 	if (events != 0 && ev == NULL)
 		return os_fail(err, WSAEINVAL);
 	pthread_mutex_lock(&os_lock);
@@ -149,6 +146,11 @@ os_event_select(SOCKET s, WSAEVENT ev, LONG events, LPINT err)
 	__atomic_store_n(&o->nonblocking, true, __ATOMIC_RELAXED);
 	os_k_nonblock(o->fd, true);
 	pthread_mutex_lock(&os_ev_lock);
+	/* A close that took it off the list already would leave it on. */
+	if (os_sock_closing(o)) {
+		pthread_mutex_unlock(&os_ev_lock);
+		return os_fail(err, WSAENOTSOCK);
+	}
 	for (p = &ev_list; *p != NULL && *p != o; p = &(*p)->ev_next)
 		;
 	if (*p == NULL && events != 0) {
@@ -166,45 +168,60 @@ os_event_select(SOCKET s, WSAEVENT ev, LONG events, LPINT err)
 }
 
 int WSPAPI
+os_event_select(SOCKET s, WSAEVENT ev, LONG events, LPINT err)
+{
+	struct os_sock *o = os_sock_get(s, err);
+
+	return o == NULL ? SOCKET_ERROR : os_done(o, event_select_on(o, ev,
+		events, err));
+}
+
+int WSPAPI
 os_enum_network_events(SOCKET s, WSAEVENT ev, LPWSANETWORKEVENTS ne,
 		LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
+	struct os_sock *o = os_sock_get(s, err);
 	int i, e;
 
 	if (o == NULL)
 		return SOCKET_ERROR;
 	if (ne == NULL)
-		return os_fail(err, WSAEFAULT);
+		return os_done(o, os_fail(err, WSAEFAULT));
 	pthread_mutex_lock(&os_ev_lock);
 	ne->lNetworkEvents = o->recorded;
 	for (i = 0; i < FD_MAX_EVENTS; i++)
 		ne->iErrorCode[i] = (o->recorded & (1 << i)) ? o->errs[i] : 0;
 	o->recorded = 0;
 	pthread_mutex_unlock(&os_ev_lock);
+	os_sock_put(o);
 	if (ev != NULL)
 		os_up.lpWPUResetEvent(ev, &e);
 	return 0;
 }
 
-/* Winsock readiness wanted of a socket -> poll bits. */
+/* Winsock readiness wanted of a socket -> poll bits. Each socket is
+ * held for the poll: a close meanwhile leaves its fd open until then. */
 static int
 poll_sockets(SOCKET *h, unsigned int *want, unsigned int *got,
 		unsigned int n, int timeout_ms, LPINT err)
 {
 	struct os_k_poll p[FD_SETSIZE * 3];
-	struct os_sock *o;
-	unsigned int i;
+	struct os_sock *o[FD_SETSIZE * 3];
+	unsigned int i, held;
 	int r;
 
-	for (i = 0; i < n; i++) {
-		o = os_sock_of(h[i], err);
-		if (o == NULL)
-			return SOCKET_ERROR;
-		p[i].fd = o->fd;
-		p[i].events = want[i];
+	for (held = 0; held < n; held++) {
+		o[held] = os_sock_get(h[held], err);
+		if (o[held] == NULL)
+			break;
+		p[held].fd = o[held]->fd;
+		p[held].events = want[held];
 	}
-	r = os_k_poll(p, n, timeout_ms);
+	r = held < n ? SOCKET_ERROR : os_k_poll(p, n, timeout_ms);
+	for (i = 0; i < held; i++)
+		os_sock_put(o[i]);
+	if (held < n)
+		return SOCKET_ERROR;
 	if (r < 0)
 		return os_fail_errno(err, r);
 	for (i = 0; i < n; i++)

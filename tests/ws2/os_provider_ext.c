@@ -138,21 +138,16 @@ os_xop_poll(const struct os_xop *x, const struct os_sock *o)
 	return (struct os_k_poll){ o->fd, OS_K_OUT, 0 };
 }
 
-static BOOL WSAAPI
-os_accept_ex(SOCKET ls, SOCKET as, PVOID out, DWORD data_len,
-		DWORD local_len, DWORD remote_len, LPDWORD rcvd,
+static BOOL
+accept_ex_on(struct os_sock *o, struct os_sock *a, PVOID out,
+		DWORD data_len, DWORD local_len, DWORD remote_len, LPDWORD rcvd,
 		LPWSAOVERLAPPED ov)
 {
-	struct os_sock *o, *a;
 	struct os_xop x = { .kind = OS_OP_ACCEPT };
 	uint32_t ip;
 	uint16_t port;
 	int e;
 
-	o = os_sock_of(ls, &e);
-	a = o != NULL ? os_sock_of(as, &e) : NULL;
-	if (a == NULL)
-		return xfail(e);
 	if (o->type != SOCK_STREAM || a->type != SOCK_STREAM)
 		return xfail(WSAEOPNOTSUPP);
 	if (ov == NULL || local_len < SLOT_MIN || remote_len < SLOT_MIN ||
@@ -174,6 +169,29 @@ os_accept_ex(SOCKET ls, SOCKET as, PVOID out, DWORD data_len,
 	return TRUE;
 }
 
+static BOOL WSAAPI
+os_accept_ex(SOCKET ls, SOCKET as, PVOID out, DWORD data_len,
+		DWORD local_len, DWORD remote_len, LPDWORD rcvd,
+		LPWSAOVERLAPPED ov)
+{
+	struct os_sock *o, *a;
+	BOOL ok;
+	int e;
+
+	o = os_sock_get(ls, &e);
+	a = o != NULL ? os_sock_get(as, &e) : NULL;
+	if (a == NULL) {
+		if (o != NULL)
+			os_sock_put(o);
+		return xfail(e);
+	}
+	ok = accept_ex_on(o, a, out, data_len, local_len, remote_len, rcvd,
+		ov);
+	os_sock_put(a);
+	os_sock_put(o);
+	return ok;
+}
+
 static void WSAAPI
 os_get_acceptex_sockaddrs(PVOID out, DWORD data_len, DWORD local_len,
 		DWORD remote_len, struct sockaddr **local, LPINT llen,
@@ -193,19 +211,15 @@ os_get_acceptex_sockaddrs(PVOID out, DWORD data_len, DWORD local_len,
 		*rlen = ok ? (int)sizeof(struct sockaddr_in) : 0;
 }
 
-static BOOL WSAAPI
-os_connect_ex(SOCKET s, const struct sockaddr *name, int namelen,
+static BOOL
+connect_ex_on(struct os_sock *o, const struct sockaddr *name, int namelen,
 		PVOID buf, DWORD len, LPDWORD sent, LPWSAOVERLAPPED ov)
 {
 	struct os_xop x = { .kind = OS_OP_CONNECT };
-	struct os_sock *o;
 	uint32_t ip, bip;
 	uint16_t port, bport;
 	int e, r;
 
-	o = os_sock_of(s, &e);
-	if (o == NULL)
-		return xfail(e);
 	if (o->type != SOCK_STREAM)
 		return xfail(WSAEOPNOTSUPP);
 	if (ov == NULL)
@@ -233,6 +247,22 @@ os_connect_ex(SOCKET s, const struct sockaddr *name, int namelen,
 	if (os_ov_begin_ext(o, &x, true, ov, sent, &e) != 0)
 		return xfail(e);
 	return TRUE;
+}
+
+static BOOL WSAAPI
+os_connect_ex(SOCKET s, const struct sockaddr *name, int namelen,
+		PVOID buf, DWORD len, LPDWORD sent, LPWSAOVERLAPPED ov)
+{
+	struct os_sock *o;
+	BOOL ok;
+	int e;
+
+	o = os_sock_get(s, &e);
+	if (o == NULL)
+		return xfail(e);
+	ok = connect_ex_on(o, name, namelen, buf, len, sent, ov);
+	os_sock_put(o);
+	return ok;
 }
 
 /* ---- DisconnectEx, TransmitFile, TransmitPackets (memory) ---- */
@@ -283,12 +313,13 @@ tf_send(SOCKET s, LPWSABUF bufs, DWORD n, DWORD flags, LPWSAOVERLAPPED ov)
 	struct os_sock *o;
 	int e;
 
-	o = os_sock_of(s, &e);
+	o = os_sock_get(s, &e);
 	if (o == NULL)
 		return xfail(e);
 	e = tf_check(o, flags);
 	if (e == 0 && os_ov_send_tf(o, bufs, n, flags, ov, &e) == 0)
-		return TRUE;
+		return os_done(o, TRUE);
+	os_sock_put(o);
 	return xfail(e);
 }
 
@@ -390,10 +421,10 @@ os_ext_update_context(struct os_sock *o, int name, const char *val,
 	if (val == NULL || len < (int)sizeof(ls))
 		return os_fail(err, WSAEFAULT);
 	memcpy(&ls, val, sizeof(ls));
-	l = os_sock_of(ls, err);
+	l = os_sock_get(ls, err);
 	if (l == NULL)
 		return SOCKET_ERROR;
 	if (!__atomic_load_n(&l->listening, __ATOMIC_RELAXED) || l == o)
-		return os_fail(err, WSAEINVAL);
-	return 0;
+		return os_done(l, os_fail(err, WSAEINVAL));
+	return os_done(l, 0);
 }

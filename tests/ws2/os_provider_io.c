@@ -76,7 +76,7 @@ io_err(struct os_sock *o, long r, bool send_no_to)
  */
 struct os_op {
 	struct os_op *next;			/* (ov_lock) */
-	struct os_sock *o;
+	struct os_sock *o;			/* its close aborts it */
 	LPWSAOVERLAPPED ov;
 	bool send;
 	unsigned int kf;			/* OS_K_F_* */
@@ -303,6 +303,13 @@ ov_begin(const struct os_op *t, LPWSAOVERLAPPED ov,
 	op->ov = ov;
 	op->next = NULL;
 	pthread_mutex_lock(&ov_lock);
+	/* Queued after its close's os_ov_abort, it would outlive o. */
+	if (os_sock_closing(op->o) || (op->x.acc != NULL &&
+			os_sock_closing(op->x.acc))) {
+		pthread_mutex_unlock(&ov_lock);
+		free(op);
+		return os_fail(err, WSAENOTSOCK);
+	}
 	now = !ov_blocked(op) && ov_try(op);
 	if (!now) {
 		struct os_op **pp = &ov_ops;
@@ -335,17 +342,15 @@ ov_begin(const struct os_op *t, LPWSAOVERLAPPED ov,
 
 
 static int
-send_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
-		const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
-		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPINT err)
+send_on(struct os_sock *o, LPWSABUF bufs, DWORD n, LPDWORD sent,
+		DWORD flags, const struct sockaddr *to, int tolen,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
 	struct os_op t = { .send = true };
 	long r;
 	int e;
 
-	if (o == NULL)
-		return SOCKET_ERROR;
 	if ((flags & ~(DWORD)MSG_OOB) != 0)
 		return os_fail(err, WSAEOPNOTSUPP);
 	if (sent == NULL && ov == NULL)
@@ -381,6 +386,17 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 	return 0;
 }
 
+static int
+send_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
+		const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPINT err)
+{
+	struct os_sock *o = os_sock_get(s, err);
+
+	return o == NULL ? SOCKET_ERROR : os_done(o, send_on(o, bufs, n,
+		sent, flags, to, tolen, ov, cr, err));
+}
+
 int WSPAPI
 os_send(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
@@ -400,11 +416,11 @@ os_send_to(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 }
 
 static int
-recv_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD rcvd, LPDWORD flags,
-		struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov,
-		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPINT err)
+recv_on(struct os_sock *o, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
+		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPINT err)
 {
-	struct os_sock *o = os_sock_of(s, err);
 	struct os_op t = { .send = false };
 	uint32_t ip = 0;
 	uint16_t port = 0;
@@ -412,8 +428,6 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD rcvd, LPDWORD flags,
 	long r;
 	int e;
 
-	if (o == NULL)
-		return SOCKET_ERROR;
 	if ((rcvd == NULL && ov == NULL) || flags == NULL)
 		return os_fail(err, WSAEFAULT);
 	if ((*flags & ~(DWORD)(MSG_PEEK | MSG_OOB)) != 0)
@@ -454,6 +468,17 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD rcvd, LPDWORD flags,
 	return 0;
 }
 
+static int
+recv_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD rcvd, LPDWORD flags,
+		struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPINT err)
+{
+	struct os_sock *o = os_sock_get(s, err);
+
+	return o == NULL ? SOCKET_ERROR : os_done(o, recv_on(o, bufs, n,
+		rcvd, flags, from, fromlen, ov, cr, err));
+}
+
 int WSPAPI
 os_recv(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD rcvd, LPDWORD flags,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
@@ -477,8 +502,11 @@ BOOL WSPAPI
 os_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD bytes,
 		BOOL wait, LPDWORD flags, LPINT err)
 {
-	if (os_sock_of(s, err) == NULL)
+	struct os_sock *o = os_sock_get(s, err);
+
+	if (o == NULL)
 		return FALSE;
+	os_sock_put(o);	/* ov is the caller's to keep */
 	if (ov == NULL || bytes == NULL || flags == NULL) {
 		*err = WSAEFAULT;
 		return FALSE;

@@ -207,7 +207,7 @@ decide(void *arg)
 static void
 test_close_racing_the_os_path_decision_leaves_no_os_socket_open(void)
 {
-	unsigned int won = 0, refused = 0, rounds = 0;
+	unsigned int won = 0, failed = 0, rounds = 0;
 	int base = os_open_sockets(), bad_err = 0, left;
 	double until = pt_ms() + DECIDE_MS;
 
@@ -234,14 +234,16 @@ test_close_racing_the_os_path_decision_leaves_no_os_socket_open(void)
 		rounds++;
 		if (d.ret == 0)
 			won++;
-		else if (d.err == WSAENOTSOCK)
-			refused++;
+		/* Too late, or cut short by the close (WSAEINTR, as a
+		 * blocking call the close ends). */
+		else if (d.err == WSAENOTSOCK || d.err == WSAEINTR)
+			failed++;
 		else
 			bad_err = d.err;
 	}
 	left = os_open_sockets() - base;
-	printf("\n    %u rounds: the call won %u, refused %u; %d OS "
-		"socket(s) left open\n", rounds, won, refused, left);
+	printf("\n    %u rounds: the call won %u, failed %u; %d OS "
+		"socket(s) left open\n", rounds, won, failed, left);
 	/* Either outcome: the close closed what the decision made. */
 	CU_ASSERT_EQUAL(left, 0);
 	CU_ASSERT_EQUAL(bad_err, 0);
