@@ -16,11 +16,13 @@ esac
 # tcp_prov NAME SECONDS PREFIX wstcp-args...: wstcp over the loop port,
 # app CPU0, lcore CPU1 (latency profile: blocking calls spin).
 # TCP_MBUFS: the pool (bulk only); TCP_SOCKETS: the socket table;
-# TCP_MTU: the loop port's MTU.
+# TCP_MTU: the loop port's MTU; TCP_LIMIT_S: the run's bound, if not
+# twice SECONDS + 40.
 tcp_prov() {
 	local name=$1 secs=$2 pfx=$3
 	shift 3
-	run_log "$name" $((secs * 2 + 40)) env $(prov_env "$pfx") \
+	run_log "$name" "${TCP_LIMIT_S:-$((secs * 2 + 40))}" \
+		env $(prov_env "$pfx") \
 		WSPDK_MBUFS="${TCP_MBUFS:-8191}" \
 		WSPDK_SOCKETS="${TCP_SOCKETS:-4096}" WSPDK_MTU="${TCP_MTU:-1500}" \
 		WSPDK_DEVICE=loop WSPDK_PROFILE=latency "$build/perf/wstcp" \

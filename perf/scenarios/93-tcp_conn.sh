@@ -10,6 +10,30 @@ SINGLE_CORE+=" tcp_conn_kernel tcp_conn_kernel_rst"
 # no RX ring before the first data) plus the pools and the listeners'
 # spares; 2 MB pages.
 PAGES=$((PAGES + TCP_CONNS * 6 / 2048 + 128))
+# The memory row's bound, at most (the connection rate unknown).
+TCP_MEM_MAX_S=600
+
+# tcp_mem_limit OPEN_S: the memory row's bound follows its work. wstcp
+# stops opening at OPEN_S itself; the rest (closing what it opened, the
+# cleanup) scales with the connections, at most TCP_CONNS, at the rate
+# this run's connrate row just measured under the same load. A
+# connection of this row costs roughly 12 of connrate's (100 000 open
+# at once: 135-150 s at load 17+, when connrate does ~11 000/s): taken
+# twice over (TCP_MEM_COST), plus 60 s for the start and the pauses
+# around the memory reads. Under load the rate falls and the bound
+# grows with it, up to TCP_MEM_MAX_S.
+TCP_MEM_COST=24
+tcp_mem_limit() {
+	local rate
+
+	rate=$(sed -n 's/^conns_per_s=//p' "$out/tcp_conn_provider.summary" \
+		2>/dev/null)
+	awk -v r="${rate:-0}" -v n="$TCP_CONNS" -v o="$1" \
+		-v k="$TCP_MEM_COST" -v max="$TCP_MEM_MAX_S" 'BEGIN {
+		s = r > 0 ? 60 + o + k * n / r : max
+		printf "%d\n", s < max ? s : max
+	}'
+}
 
 s_tcp_conn() {
 	local pin="app thread CPU0, lcore CPU1" n=$TCP_CONN_ITERS
@@ -31,7 +55,8 @@ s_tcp_conn() {
 		--iters "$n" --abort
 	# One address has 16 384 ephemeral ports: two listeners, clients
 	# binding their own ports, reach 100 000.
-	TCP_SOCKETS=$((TCP_CONNS * 2 + 1000)) measure tcp_mem_provider \
+	TCP_LIMIT_S=$(tcp_mem_limit $((CONN_S * 20))) \
+		TCP_SOCKETS=$((TCP_CONNS * 2 + 1000)) measure tcp_mem_provider \
 		tcp_conn "provider memory per idle connection (loop port)" "" \
 		"both ends in the process; $TCP_CONNS wanted, stops at the first limit" \
 		-- tcp_prov tcp_mem_provider $((CONN_S * 20)) TM --mode idle \
