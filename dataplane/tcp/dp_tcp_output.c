@@ -765,6 +765,8 @@ dp_tcp_txdrain(struct dp_lcore *lc, struct dp_sock *s)
 		return;
 	}
 	dp_tcp_txq_pull(s, tp);
+	if (unlikely(tp->bq_head != NULL))
+		dp_tcp_bq_drain(lc, tp);	/* a read freed slots */
 	if (dp_tcp_synced(st) && window_update_due(tp))
 		tp->tf |= TF_ACKNOW;
 	dp_tcp_output(lc, tp);

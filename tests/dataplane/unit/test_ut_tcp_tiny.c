@@ -141,6 +141,7 @@ test_tcp_tiny_segments_past_the_ring_slots_are_acked_and_read(void)
 	slots = rte_ring_get_capacity(s->rxq.prod);
 	CU_ASSERT_FATAL(slots < N);
 	CU_ASSERT_EQUAL(b.tcp_rx_full - a.tcp_rx_full, 0);
+	CU_ASSERT(b.tcp_rx_held - a.tcp_rx_held > 0);
 	CU_ASSERT(ut_mbufs_in_use() - base <= slots + 4);
 	/* A read that frees slots rings the owner, which moves what it
 	 * held onto the ring at its next iteration. */
