@@ -149,6 +149,8 @@
 				 * arrives resets the connection */
 #define TF_NODELAY_ONCE	0x10000	/* a loss probe: Nagle off for it */
 #define TF_TLP_SEND	0x20000	/* a loss probe resends: counted so */
+#define TF_SWS_OVERRIDE	0x40000	/* sender SWS's override timeout
+				 * passed: a short segment may go */
 
 /* What held the sender back (SIO_TCP_INFO v1's SndLim*). */
 #define DP_TCP_LIM_RWIN	0		/* the peer's window */
