@@ -545,7 +545,8 @@ shut_rd_owner(struct dp_lcore *lc, void *arg)
 
 	tp->tf |= TF_SHUT_RD;
 	if (!dp_tcp_synced(st) || st == DP_TCP_TIME_WAIT ||
-			__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE) == 0)
+			(__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE) == 0 &&
+			tp->bq_bytes == 0))
 		return 0;
 	dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
 	dp_tcp_close_tcb(lc, tp, ECONNRESET);
@@ -593,7 +594,7 @@ close_owner(struct dp_lcore *lc, void *arg)
 	default:
 		break;
 	}
-	if (r->abort || r->unread) {
+	if (r->abort || r->unread || tp->bq_bytes != 0) {
 		/* SO_LINGER{1,0}, or data nobody read (SHLD-3): RST with
 		 * SEQ = SND.NXT, the queues dropped. */
 		if (st != DP_TCP_TIME_WAIT)
