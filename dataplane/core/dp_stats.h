@@ -116,6 +116,7 @@
 	X(tcp_ooo_drop)		/* out of order, queue full */		\
 	X(tcp_ooo_coalesced)	/* out of order, into the one before */	\
 	X(tcp_rx_full)		/* in order, no room: dropped */	\
+	X(tcp_rx_held)		/* in order, ring full: held (bq) */	\
 	X(tcp_listen_overflow)	/* SYN dropped: no spare or backlog */	\
 	X(tcp_rexmit)		/* segments retransmitted */		\
 	X(tcp_rto)		/* retransmission timeouts */		\

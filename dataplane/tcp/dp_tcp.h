@@ -51,6 +51,9 @@
  *     first delivery, so an idle connection holds no ring; s->rx_bytes_q
  *     counts bytes); out-of-order segments are held (oq_*, sorted, bounded by
  *     DP_TCP_OOO_MAX and the window) and move on when the hole fills.
+ *     A ring takes a segment a slot whatever its size: in-order data it
+ *     has no slot for waits behind it (bq_*, coalesced, ACKed; the
+ *     window counts it) until a read frees slots.
  *     The application thread dequeues onto its own list and reads bytes
  *     from it with an offset; when the space it freed would open the
  *     window by the SWS threshold (RFC 9293 §3.8.6.2.2) over what was
@@ -90,6 +93,7 @@
 
 #define DP_TCP_HASH_MIN		1024	/* buckets per lcore, at least */
 #define DP_TCP_OOO_MAX		64	/* segments held out of order */
+#define DP_TCP_BQ_MAX		64	/* mbufs held in order, ring full */
 /* Segments up to this many bytes are copied into the tail of the buffer
  * before them (held out of order, or on the application's list) rather
  * than keeping an mbuf each: 1-byte segments cannot drain the pool. */
@@ -145,6 +149,8 @@
 				 * arrives resets the connection */
 #define TF_NODELAY_ONCE	0x10000	/* a loss probe: Nagle off for it */
 #define TF_TLP_SEND	0x20000	/* a loss probe resends: counted so */
+#define TF_SWS_OVERRIDE	0x40000	/* sender SWS's override timeout
+				 * passed: a short segment may go */
 
 /* What held the sender back (SIO_TCP_INFO v1's SndLim*). */
 #define DP_TCP_LIM_RWIN	0		/* the peer's window */
@@ -296,6 +302,11 @@ struct dp_tcp_pcb {
 	uint32_t rx_slot_avg;		/* (o) bytes a delivered segment
 					 * carried, 1/8 EWMA */
 	uint32_t oq_fin_seq;		/* (o) with TF_OOO_FIN */
+	/* in order and ACKed, but the ring had no slot (it holds a segment
+	 * a slot whatever its size): small ones coalesced in bq_tail */
+	struct rte_mbuf *bq_head, *bq_tail;	/* (o) */
+	uint32_t bq_n;			/* (a) mbufs held; readers look */
+	uint32_t bq_bytes;		/* (o) */
 	/* SACK blocks to report, most recent first; a D-SACK */
 	uint32_t sack_blk[DP_TCP_SACK_MAX][2];	/* (o) [start, end) */
 	uint8_t sack_n;			/* (o) */
@@ -585,6 +596,13 @@ struct rte_mbuf *dp_tcp_seg_take(struct dp_tcp_seg *sg);
 /* Payload onto the application's ring; false if it has no room. */
 bool dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct rte_mbuf *m);
+/* In-order payload onto the ring, or behind it while the ring has no
+ * slot (bq_*); false if neither can take it. */
+bool dp_tcp_deliver_held(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct rte_mbuf *m);
+/* What was held behind the ring onto it, as far as it has slots. */
+void dp_tcp_bq_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+void dp_tcp_bq_free(struct dp_tcp_pcb *tp);
 /* Hold a segment beyond RCV.NXT. */
 void dp_tcp_reass_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct dp_tcp_seg *sg);

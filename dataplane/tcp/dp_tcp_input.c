@@ -327,7 +327,7 @@ data_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 	if (sg->len != 0) {
 		struct rte_mbuf *m = dp_tcp_seg_take(sg);
 
-		if (!dp_tcp_deliver(lc, tp, m)) {
+		if (!dp_tcp_deliver_held(lc, tp, m)) {
 			DP_STAT_INC(lc, tcp_rx_full);
 			rte_pktmbuf_free(m);
 			tp->tf |= TF_ACKNOW;

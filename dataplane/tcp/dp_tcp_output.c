@@ -552,7 +552,7 @@ can_send(uint8_t st)
 static bool
 worth_sending(const struct dp_tcp_pcb *tp, uint32_t len, uint32_t avail)
 {
-	if (len >= tp->mss)
+	if (len >= tp->mss || (tp->tf & TF_SWS_OVERRIDE))
 		return true;
 	if (len == avail && ((tp->tf & (TF_NODELAY | TF_NODELAY_ONCE)) ||
 			tp->snd_nxt == tp->snd_una))
@@ -687,9 +687,11 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		dp_tcp_tlp_arm(lc, tp);
 	if (can_send(st))
 		dp_tcp_info_note(lc, tp, bytes);
-	/* Data waits behind a zero window with nothing in flight: only the
-	 * persist timer can learn that it opened (MUST-35). */
-	if (can_send(st) && tp->snd_wnd == 0 && SEQ_LT(tp->snd_nxt, end) &&
+	/* Data waits with nothing in flight: behind a zero window, only
+	 * the persist timer can learn that it opened (MUST-35); behind one
+	 * that sender SWS will not send into, it is the override timeout
+	 * (MUST-38): nothing else would ever send it. */
+	if (can_send(st) && SEQ_LT(tp->snd_nxt, end) &&
 			tp->snd_una == tp->snd_max && tp->t_persist == 0) {
 		tp->t_rexmt = 0;
 		if (tp->persist_us == 0)
@@ -708,7 +710,7 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 			lc->tcp->acks = tp;
 		}
 	}
-	tp->tf &= ~TF_ACKBURST;
+	tp->tf &= ~(TF_ACKBURST | TF_SWS_OVERRIDE);
 	dp_tcp_timer_update(lc, tp);
 }
 
@@ -765,6 +767,8 @@ dp_tcp_txdrain(struct dp_lcore *lc, struct dp_sock *s)
 		return;
 	}
 	dp_tcp_txq_pull(s, tp);
+	if (unlikely(tp->bq_head != NULL))
+		dp_tcp_bq_drain(lc, tp);	/* a read freed slots */
 	if (dp_tcp_synced(st) && window_update_due(tp))
 		tp->tf |= TF_ACKNOW;
 	dp_tcp_output(lc, tp);

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <rte_atomic.h>
 #include <rte_mbuf.h>
 
 #include "dp_tcp.h"
@@ -53,6 +54,95 @@ dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	return true;
 }
 
+/*
+ * The ring holds a segment a slot whatever its size, so a peer's short
+ * segments can fill it while the window we advertised (which never
+ * shrinks, SHLD-14) still has bytes: what comes in order then waits
+ * here, ACKed, small ones copied into the tail's room, and goes onto
+ * the ring as the reader frees slots (its read rings us: window_kick).
+ * bq_n is stored after each change and fenced before the ring is tried
+ * again: a read that emptied the ring in between sees it (Dekker with
+ * window_kick, dp_tcp_usrreq.c).
+ */
+void
+dp_tcp_bq_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	struct rte_mbuf *m;
+
+	while ((m = tp->bq_head) != NULL) {
+		struct rte_mbuf *next = dp_mbuf_priv(m)->next;
+		uint32_t len = m->data_len;
+
+		if (!dp_tcp_deliver(lc, tp, m))
+			return;
+		tp->bq_head = next;
+		if (next == NULL)
+			tp->bq_tail = NULL;
+		tp->bq_bytes -= len;
+		/* Release: a reader that finds 0 finds the data queued. */
+		__atomic_store_n(&tp->bq_n, tp->bq_n - 1, __ATOMIC_RELEASE);
+	}
+}
+
+static bool
+bq_add(struct dp_tcp_pcb *tp, struct rte_mbuf *m)
+{
+	struct rte_mbuf *t = tp->bq_tail;
+	uint32_t len = m->data_len;
+	uint8_t *d;
+
+	if (t != NULL && len <= rte_pktmbuf_tailroom(t)) {
+		d = (uint8_t *)rte_pktmbuf_append(t, (uint16_t)len);
+		memcpy(d, rte_pktmbuf_mtod(m, const uint8_t *), len);
+		dp_mbuf_priv(t)->dgram_len += len;
+		rte_pktmbuf_free(m);
+	} else if (tp->bq_n >= DP_TCP_BQ_MAX) {
+		return false;
+	} else {
+		dp_mbuf_priv(m)->next = NULL;
+		if (t != NULL)
+			dp_mbuf_priv(t)->next = m;
+		else
+			tp->bq_head = m;
+		tp->bq_tail = m;
+		__atomic_store_n(&tp->bq_n, tp->bq_n + 1, __ATOMIC_SEQ_CST);
+	}
+	tp->bq_bytes += len;
+	return true;
+}
+
+bool
+dp_tcp_deliver_held(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct rte_mbuf *m)
+{
+	if (likely(tp->bq_head == NULL) && dp_tcp_deliver(lc, tp, m))
+		return true;
+	dp_tcp_bq_drain(lc, tp);
+	if (tp->bq_head == NULL && dp_tcp_deliver(lc, tp, m))
+		return true;
+	if (!bq_add(tp, m))
+		return false;
+	DP_STAT_INC(lc, tcp_rx_held);
+	/* The reader may have emptied the ring since it was tried. */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	dp_tcp_bq_drain(lc, tp);
+	return true;
+}
+
+void
+dp_tcp_bq_free(struct dp_tcp_pcb *tp)
+{
+	struct rte_mbuf *m = tp->bq_head, *next;
+
+	for (; m != NULL; m = next) {
+		next = dp_mbuf_priv(m)->next;
+		rte_pktmbuf_free(m);
+	}
+	tp->bq_head = tp->bq_tail = NULL;
+	tp->bq_bytes = 0;
+	__atomic_store_n(&tp->bq_n, 0, __ATOMIC_RELEASE);
+}
+
 /* Held segments that the hole's filling made in order move on. */
 void
 dp_tcp_reass_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
@@ -73,7 +163,7 @@ dp_tcp_reass_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		}
 		rte_pktmbuf_adj(m, (uint16_t)skip);
 		len -= skip;
-		if (!dp_tcp_deliver(lc, tp, m)) {
+		if (!dp_tcp_deliver_held(lc, tp, m)) {
 			DP_STAT_INC(lc, tcp_rx_full);
 			rte_pktmbuf_free(m);
 			break;

@@ -241,7 +241,7 @@ dp_tcp_rcv_space(struct dp_tcp_pcb *tp)
 {
 	struct dp_sock *s = tp->s;
 	uint64_t used = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE) +
-		tp->oq_bytes;
+		tp->oq_bytes + tp->bq_bytes;
 	uint32_t buf = __atomic_load_n(&s->rcvbuf, __ATOMIC_RELAXED);
 	struct rte_ring *r = __atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE);
 	uint64_t space = used >= buf ? 0 : buf - used;
@@ -265,7 +265,8 @@ dp_tcp_rcv_space(struct dp_tcp_pcb *tp)
 			per = tp->rx_slot_avg;
 		/* A sixteenth held back for segments shorter than that. */
 		slots -= slots / 16;
-		slots = slots > tp->oq_n ? slots - tp->oq_n : 0;
+		slots = slots > tp->oq_n + tp->bq_n ?
+			slots - tp->oq_n - tp->bq_n : 0;
 		space = RTE_MIN(space, (uint64_t)slots * per);
 	}
 	return (uint32_t)space;
@@ -358,6 +359,9 @@ dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err)
 	tp->t_recov = 0;
 	dp_tcp_txq_free(s);
 	dp_tcp_oq_free(tp);
+	/* What still waits for a slot: onto the ring if it can be. */
+	dp_tcp_bq_drain(lc, tp);
+	dp_tcp_bq_free(tp);
 	if (err != 0 && __atomic_load_n(&tp->err, __ATOMIC_RELAXED) == 0)
 		__atomic_store_n(&tp->err, err, __ATOMIC_RELEASE);
 	dp_tcp_set_state(tp, DP_TCP_CLOSED);

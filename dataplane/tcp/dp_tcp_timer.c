@@ -189,6 +189,9 @@ persist_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
 	tp->t_persist = 0;
 	if (tp->snd_wnd != 0) {
+		/* Open, or too small for sender SWS: the override timeout
+		 * (MUST-38) sends what it takes. */
+		tp->tf |= TF_SWS_OVERRIDE;
 		dp_tcp_output(lc, tp);
 		return;
 	}

@@ -411,7 +411,10 @@ rx_copy(struct dp_sock *s, struct dp_tcp_pcb *tp, const struct dp_iov *iov,
  * adv_wnd, pair with the owner's store of adv_wnd, then its second
  * look at rx_bytes_q (adv_publish, dp_tcp_output.c): whichever store
  * the other side misses, that side's check sees it, so a window
- * computed before the read is never left closed unannounced.
+ * computed before the read is never left closed unannounced. Data held
+ * behind a full ring (bq_n, dp_tcp_reass.c) is the same pair's other
+ * half: the owner stores bq_n, fences, tries the ring again; the read
+ * dequeued, then its seq_cst subtraction, then this load.
  */
 static void
 window_kick(struct dp_sock *s, struct dp_tcp_pcb *tp)
@@ -424,15 +427,20 @@ window_kick(struct dp_sock *s, struct dp_tcp_pcb *tp)
 
 	if (thr > buf / 2)
 		thr = buf / 2;
-	if (free > adv && free - adv >= thr)
+	if ((free > adv && free - adv >= thr) ||
+			__atomic_load_n(&tp->bq_n, __ATOMIC_SEQ_CST) != 0)
 		dp_sock_tx_kick(s);
 }
 
+/* The FIN counts once nothing before it waits behind the ring (bq_n,
+ * read after the state: the owner queues, then lowers it). */
 static bool
 fin_reached(struct dp_tcp_pcb *tp)
 {
 	uint8_t st = dp_tcp_state(tp);
 
+	if (__atomic_load_n(&tp->bq_n, __ATOMIC_ACQUIRE) != 0)
+		return false;	/* after the state: see above */
 	return st == DP_TCP_CLOSE_WAIT || st == DP_TCP_LAST_ACK ||
 		st == DP_TCP_CLOSING || st == DP_TCP_TIME_WAIT ||
 		(st == DP_TCP_CLOSED && __atomic_load_n(&tp->err,
@@ -537,7 +545,8 @@ shut_rd_owner(struct dp_lcore *lc, void *arg)
 
 	tp->tf |= TF_SHUT_RD;
 	if (!dp_tcp_synced(st) || st == DP_TCP_TIME_WAIT ||
-			__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE) == 0)
+			(__atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE) == 0 &&
+			tp->bq_bytes == 0))
 		return 0;
 	dp_tcp_send_ctl(lc, tp, RTE_TCP_RST_FLAG, tp->snd_nxt);
 	dp_tcp_close_tcb(lc, tp, ECONNRESET);
@@ -585,7 +594,7 @@ close_owner(struct dp_lcore *lc, void *arg)
 	default:
 		break;
 	}
-	if (r->abort || r->unread) {
+	if (r->abort || r->unread || tp->bq_bytes != 0) {
 		/* SO_LINGER{1,0}, or data nobody read (SHLD-3): RST with
 		 * SEQ = SND.NXT, the queues dropped. */
 		if (st != DP_TCP_TIME_WAIT)
@@ -840,6 +849,7 @@ tcp_free(struct dp_sock *s)
 	rx_list_free(s, tp);
 	dp_tcp_sq_free(s, tp);
 	dp_tcp_oq_free(tp);
+	dp_tcp_bq_free(tp);
 	dp_tcp_listener_drain(s->eng, tp, running);
 	dp_free(tp->acceptq);
 	dp_free(tp->spares);

@@ -244,6 +244,34 @@ test_tcp_zero_window_gets_persist_probes(void)
 	done(s);
 }
 
+/* A window below the MSS and half the largest the peer offered, with
+ * nothing in flight: sender SWS holds the data back, but only until the
+ * override timeout (MUST-38; the persist interval, 200 ms here); then
+ * the window is filled, and the rest goes as the peer opens it. */
+static void
+test_tcp_window_below_mss_is_filled_after_the_override_timeout(void)
+{
+	static uint8_t p[5000];
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 1, 500, NULL, 0);
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, p, sizeof(p)), (long)sizeof(p));
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));		/* not at once */
+	ut_advance_us(200001);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.seq, iss + 1);
+	CU_ASSERT_EQUAL(sg.len, 500);
+	CU_ASSERT_FALSE(sent(&sg));
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 501, 65535, NULL, 0);
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.seq, iss + 501);
+	done(s);
+}
+
 /* The peer closes first: recv 0, CLOSE-WAIT; our close sends FIN,
  * LAST-ACK, and its ACK ends it. */
 static void
@@ -703,6 +731,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_syn_in_established_gets_challenge_ack),
 	WT_TEST(test_tcp_data_is_retransmitted_after_rto_with_backoff),
 	WT_TEST(test_tcp_zero_window_gets_persist_probes),
+	WT_TEST(test_tcp_window_below_mss_is_filled_after_the_override_timeout),
 	WT_TEST(test_tcp_peer_fin_then_our_close),
 	WT_TEST(test_tcp_our_fin_then_time_wait_expires),
 	WT_TEST(test_tcp_rst_in_time_wait_does_not_assassinate_it),

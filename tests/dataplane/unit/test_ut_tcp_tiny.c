@@ -7,6 +7,8 @@
  */
 #include <string.h>
 
+#include <rte_ring.h>
+
 #include "dp_tcp.h"
 #include "test_ut_tcp_peer.h"
 
@@ -102,9 +104,59 @@ test_tcp_tiny_segments_beyond_a_hole_join_and_fill_in_order(void)
 	done(s);
 }
 
+/*
+ * Nobody reads, the peer sends 1-byte segments within the window we
+ * advertised: more of them than the receive ring has slots (a slot per
+ * segment whatever its size; 511 with this pool). Every one is taken
+ * and ACKed (none dropped for the ring, tcp_rx_full), the right edge
+ * never moves left (SHLD-14), the held bytes share a few buffers, and
+ * the reader gets all of them in order.
+ */
+static void
+test_tcp_tiny_segments_past_the_ring_slots_are_acked_and_read(void)
+{
+	uint32_t iss, base = ut_mbufs_in_use(), right = 0, slots, got = 0;
+	struct dp_sock *s = connected(&iss);
+	struct dp_stats a, b;
+	struct seg sg;
+
+	ut_stats(&a);
+	for (uint32_t i = 0; i < N; i++) {
+		uint8_t v = byte_of(i);
+		bool acked = false;
+
+		peer(RTE_TCP_ACK_FLAG, PISS + 1 + i, iss + 1, 65535, &v, 1);
+		while (sent(&sg)) {
+			uint32_t edge = sg.ack + ((uint32_t)sg.win <<
+				dp_tcp_pcb(s)->rcv_scale);
+
+			acked = sg.ack == PISS + 2 + i;
+			if (right != 0)
+				CU_ASSERT(SEQ_GEQ(edge, right));
+			right = edge;
+		}
+		CU_ASSERT_FATAL(acked);
+	}
+	ut_stats(&b);
+	slots = rte_ring_get_capacity(s->rxq.prod);
+	CU_ASSERT_FATAL(slots < N);
+	CU_ASSERT_EQUAL(b.tcp_rx_full - a.tcp_rx_full, 0);
+	CU_ASSERT(b.tcp_rx_held - a.tcp_rx_held > 0);
+	CU_ASSERT(ut_mbufs_in_use() - base <= slots + 4);
+	/* A read that frees slots rings the owner, which moves what it
+	 * held onto the ring at its next iteration. */
+	for (int k = 0; k < 16 && got < N; k++) {
+		got += read_check(s, got);
+		steps();
+	}
+	CU_ASSERT_EQUAL(got, N);
+	done(s);
+}
+
 static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_tiny_in_order_segments_share_buffers_while_unread),
 	WT_TEST(test_tcp_tiny_segments_beyond_a_hole_join_and_fill_in_order),
+	WT_TEST(test_tcp_tiny_segments_past_the_ring_slots_are_acked_and_read),
 	WT_TEST_END
 };
 
