@@ -623,12 +623,16 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	uint8_t st = dp_tcp_state(tp);
 	uint32_t end = tp->sq_seq + tp->sq_bytes;
 	uint32_t bytes = 0, tso;
-	bool sent = false, sent_new = false;
+	bool sent = false, sent_new = false, more;
 
 	if (can_send(st) && tp->lost_bytes != 0)
 		sent = rexmit_lost(lc, tp);
-	tso = tso_max(lc, tp);
-	while (can_send(st)) {
+	/* Nothing new and no FIN (after most ACKs): the loop would stop
+	 * at once, so neither it nor the TSO bound runs. */
+	more = can_send(st) && (SEQ_LT(tp->snd_nxt, end) ||
+		(tp->tf & TF_FIN_WANTED));
+	tso = more ? tso_max(lc, tp) : 0;
+	while (more) {
 		uint32_t avail = SEQ_LT(tp->snd_nxt, end) ?
 			end - tp->snd_nxt : 0;
 		uint32_t rwnd = SEQ_LT(tp->snd_nxt, tp->snd_una + tp->snd_wnd) ?
