@@ -4,8 +4,8 @@
  * persist (zero-window probes), keepalive, and the deadlines of TIME-WAIT
  * (dp_tcp_timewait.c) and of an orphan's FIN-WAIT-2. One dp_timer per
  * socket, armed at the earliest of the TCB's deadlines; an ACK only
- * moves a deadline, the wheel is touched when the earliest one
- * changes.
+ * moves a deadline, the wheel is touched when the earliest one comes
+ * sooner (one that moved later waits for the timer to fire early).
  */
 #include <errno.h>
 
@@ -37,13 +37,14 @@ dp_tcp_timer_update(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	struct dp_sock *s = tp->s;
 	uint64_t t = earliest(tp);
 
-	if (t == UINT64_MAX) {
-		dp_timer_cancel(&lc->timers, &s->timer);
+	/* Lazy, as FreeBSD's callouts: a deadline that moved later (each
+	 * ACK or send pushes the RTO on) or went away leaves the wheel
+	 * alone; the timer fires at the earlier time, finds nothing due
+	 * and re-arms (or stays off). The wheel is touched once an RTO,
+	 * not twice a round trip. */
+	if (dp_timer_armed(&s->timer) && dp_timer_expire(&s->timer) <= t)
 		return;
-	}
-	/* Fire no earlier than asked; a later arm fires, finds nothing
-	 * due and re-arms. */
-	if (!dp_timer_armed(&s->timer) || dp_timer_expire(&s->timer) != t)
+	if (t != UINT64_MAX)
 		dp_timer_arm(&lc->timers, &s->timer, t);
 }
 

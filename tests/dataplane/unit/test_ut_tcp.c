@@ -213,6 +213,42 @@ test_tcp_data_is_retransmitted_after_rto_with_backoff(void)
 	done(s);
 }
 
+/* The RTO pushed later (an ACK, then new data) leaves the wheel armed
+ * at the old deadline: the timer firing there sends nothing, and the
+ * new deadline still resends. */
+static void
+test_tcp_rto_moved_later_fires_at_the_new_deadline_only(void)
+{
+	uint32_t iss;
+	struct dp_sock *s = connected(&iss);
+	struct seg sg;
+	struct dp_stats a, b;
+
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, "aaaa", 4), 4);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	ut_advance_us(100000);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 5, 65535, NULL, 0);
+	CU_ASSERT_EQUAL(ut_send(s, 0, 0, "bbbb", 4), 4);
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.seq, iss + 5);
+	ut_stats(&a);
+	ut_advance_us(110000);		/* past the first send's RTO */
+	steps();
+	CU_ASSERT_FALSE(sent(&sg));
+	ut_advance_us(400000);		/* past the second's (at most 300 ms) */
+	steps();
+	CU_ASSERT_FATAL(sent(&sg));
+	CU_ASSERT_EQUAL(sg.seq, iss + 5);
+	CU_ASSERT_EQUAL(sg.len, 4);
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(b.tcp_rto - a.tcp_rto, 1);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 9, 65535, NULL, 0);
+	CU_ASSERT(dp_sock_ready(s) & DP_EV_DRAINED);
+	done(s);
+}
+
 /* A zero window holds our data; persist probes (SEQ = SND.UNA - 1)
  * come after an RTO (200 ms here) and back off; the window's opening
  * releases it. */
@@ -730,6 +766,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_rst_in_window_is_challenged_exact_resets),
 	WT_TEST(test_tcp_syn_in_established_gets_challenge_ack),
 	WT_TEST(test_tcp_data_is_retransmitted_after_rto_with_backoff),
+	WT_TEST(test_tcp_rto_moved_later_fires_at_the_new_deadline_only),
 	WT_TEST(test_tcp_zero_window_gets_persist_probes),
 	WT_TEST(test_tcp_window_below_mss_is_filled_after_the_override_timeout),
 	WT_TEST(test_tcp_peer_fin_then_our_close),
