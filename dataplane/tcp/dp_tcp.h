@@ -61,16 +61,30 @@
  *     sends the window update.
  *
  * Timers: one per socket (s->timer) armed at the earliest of the TCB's
- * deadlines (retransmit or persist, TIME-WAIT or FIN-WAIT-2); the
- * callback looks at each.
+ * deadlines (retransmit or persist, TIME-WAIT or FIN-WAIT-2, a held
+ * ACK); the callback looks at each.
  *
- * ACK policy: no delayed-ACK timer. In-order data is ACKed once per RX
- * burst: the layer's poll, after RX, sends one ACK for everything the
- * burst brought (MUST-58/59; dp_tcp_ack_flush) unless a segment of ours
- * carried it first. Anything else that needs an ACK (a segment beyond a
- * hole, with its SACK blocks; an unacceptable one; a FIN) gets it when
- * its processing ends, so each out-of-order segment still makes a
- * duplicate ACK.
+ * ACK policy: in-order data is ACKed once per RX burst: the layer's
+ * poll, after RX, sends one ACK for everything the burst brought
+ * (MUST-58/59; dp_tcp_ack_flush) unless a segment of ours carried it
+ * first. Anything else that needs an ACK (a segment beyond a hole, with
+ * its SACK blocks; an unacceptable one; a FIN) gets it when its
+ * processing ends, so each out-of-order segment still makes a duplicate
+ * ACK.
+ * The exception is an interactive connection (Linux's "pingpong" mode:
+ * our application sent data within DP_TCP_DELACK_US of the last data it
+ * received, pp_need times in a row): one in-order segment below the MSS
+ * that needs nothing else (no hole filled, no D-SACK, the window not
+ * short) has its ACK held for at most DP_TCP_DELACK_US (t_delack), so
+ * the reply carries it. A second segment, full-size or not, is ACKed at
+ * the burst's end as before, so a sender never has two segments waiting
+ * on a held ACK (its loss probe with two out is 2 SRTT + 2 ms). When
+ * t_delack fires the application did not answer: the ACK goes, the mode
+ * ends, and entering it again takes twice as many prompt replies (up to
+ * 1 << DP_TCP_PP_SHIFT_MAX), so a peer whose Nagle waits on that ACK
+ * (write-write-read) stalls 0.5 ms on ever rarer requests where Linux
+ * stalls 40 ms on each; a reply that carried a held ACK resets it.
+ * Bulk receivers send no data and never enter the mode.
  *
  * Connections live in the owner lcore's table (a 4-tuple hash written and
  * read by that lcore only); listeners in the socket layer's bind table.
@@ -120,6 +134,12 @@
 #define DP_TCP_TXR_MIN		64	/* scoreboard records, first ring */
 #define DP_TCP_TXR_MAX		32768	/* and its bound (segments in flight) */
 #define DP_TCP_TLP_SLACK_US	2000	/* PTO beyond 2 SRTT otherwise */
+/* A held ACK's bound: half the least RTO floor DP_OPT_RTO_MIN takes (1
+ * ms), so no sender's RTO or one-segment PTO (2 SRTT + that floor; 200
+ * ms on Linux) fires for it; 1000 times under RFC 9293's 0.5 s (MUST-
+ * 59), and what a slow answer adds to the peer's RTT sample at most. */
+#define DP_TCP_DELACK_US	500
+#define DP_TCP_PP_SHIFT_MAX	7	/* 128 prompt replies to re-enter */
 
 /* Sequence space comparisons, mod 2^32 (RFC 9293 §3.4). */
 #define SEQ_LT(a, b)	((int32_t)((a) - (b)) < 0)
@@ -320,6 +340,11 @@ struct dp_tcp_pcb {
 	uint64_t rtt_start;		/* (o) 0: none timed */
 	/* deadlines, µs on the owner's clock, 0 = off */
 	uint64_t t_rexmt, t_persist, t_2msl, t_keep; /* (o) */
+	/* delayed ACK in pingpong mode (dp_tcp_input.c, ack_hold) */
+	uint64_t t_delack;		/* (o) a held ACK's deadline, 0: none */
+	uint64_t data_rcvd_us;		/* (o) in-order data last came */
+	uint8_t pp_cnt;			/* (o) prompt replies, saturating */
+	uint8_t pp_shift;		/* (o) 1 << it of them: the mode */
 	uint32_t persist_us;		/* (o) current probe interval */
 	/* keepalive (SO_KEEPALIVE, SIO_KEEPALIVE_VALS) */
 	bool keepalive;			/* (o) */

@@ -311,6 +311,28 @@ rst_syn_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 	return false;
 }
 
+/*
+ * In-order data of len bytes just delivered (RCV.NXT moved past it):
+ * whether its ACK may wait for our reply (dp_tcp.h, "ACK policy"). Not
+ * in pingpong mode, for a full-size segment, a second one, one that
+ * filled a hole or carried old bytes (D-SACK), or when what is left of
+ * the window we advertised is short: the peer may be waiting on it.
+ */
+static bool
+ack_hold(const struct dp_tcp_pcb *tp, uint32_t len, bool filled)
+{
+	uint32_t buf, left;
+
+	if (tp->pp_cnt < (1u << tp->pp_shift) || len >= tp->mss || filled ||
+			tp->t_delack != 0 || (tp->tf & (TF_ACKNOW | TF_DSACK)) ||
+			dp_tcp_state(tp) != DP_TCP_ESTABLISHED ||
+			!SEQ_GT(tp->rcv_adv, tp->rcv_nxt))
+		return false;
+	buf = __atomic_load_n(&tp->s->rcvbuf, __ATOMIC_RELAXED);
+	left = tp->rcv_adv - tp->rcv_nxt;
+	return left >= RTE_MAX(buf / 2, (uint32_t)tp->mss);
+}
+
 /* In-order payload onto the ring, or held beyond a hole; then the FIN.
  * false: the ring had no room (the segment and its FIN dropped). */
 static bool
@@ -334,7 +356,11 @@ data_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 			return false;	/* its FIN too (ofp#152) */
 		}
 		tp->rcv_nxt += sg->len;
-		tp->tf |= TF_ACKNOW | TF_ACKBURST;
+		tp->data_rcvd_us = lc->now_us;
+		if (ack_hold(tp, sg->len, tp->oq_head != NULL))
+			tp->t_delack = lc->now_us + DP_TCP_DELACK_US;
+		else
+			tp->tf |= TF_ACKNOW | TF_ACKBURST;
 		if (tp->oq_head != NULL)
 			dp_tcp_reass_drain(lc, tp);
 		dp_tcp_sack_trim(tp);

@@ -381,6 +381,7 @@ send_burst(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 		ack = tp->rcv_nxt;
 		tp->last_ack_sent = ack;
 		tp->tf &= ~TF_ACKNOW;
+		tp->t_delack = 0;	/* a held ACK goes with it */
 	}
 	if (!(flags & RTE_TCP_RST_FLAG))
 		wnd = wnd_field(tp, syn);
@@ -617,6 +618,22 @@ tso_len(struct dp_tcp_pcb *tp, uint32_t len, uint32_t tso, uint32_t end)
 	return n < 2 ? 0 : n * tp->mss;
 }
 
+/*
+ * New data went out (bytes of it): a prompt reply, within the hold's
+ * bound of the peer's last data, counts towards pingpong mode (Linux's
+ * rule); one that carried a held ACK (held) shows the mode pays and
+ * ends any backoff (dp_tcp.h, "ACK policy").
+ */
+static void
+pp_note(struct dp_lcore *lc, struct dp_tcp_pcb *tp, bool held)
+{
+	if (held)
+		tp->pp_shift = 0;
+	if (tp->data_rcvd_us != 0 && tp->pp_cnt < UINT8_MAX &&
+			lc->now_us - tp->data_rcvd_us < DP_TCP_DELACK_US)
+		tp->pp_cnt++;
+}
+
 void
 dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
@@ -624,6 +641,7 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	uint32_t end = tp->sq_seq + tp->sq_bytes;
 	uint32_t bytes = 0, tso;
 	bool sent = false, sent_new = false, more;
+	bool held = tp->t_delack != 0;
 
 	if (can_send(st) && tp->lost_bytes != 0)
 		sent = rexmit_lost(lc, tp);
@@ -702,6 +720,8 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		dp_tcp_rexmt_arm(lc, tp);
 	if (sent_new)
 		dp_tcp_tlp_arm(lc, tp);
+	if (bytes != 0)
+		pp_note(lc, tp, held);
 	if (can_send(st))
 		dp_tcp_info_note(lc, tp, bytes);
 	/* Data waits with nothing in flight: behind a zero window, only

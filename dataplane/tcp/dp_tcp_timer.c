@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * TCP's timers on the owner lcore: retransmission (RFC 6298, µs),
- * persist (zero-window probes), keepalive, and the deadlines of TIME-WAIT
+ * persist (zero-window probes), keepalive, a held ACK's bound (pingpong
+ * mode, dp_tcp.h "ACK policy"), and the deadlines of TIME-WAIT
  * (dp_tcp_timewait.c) and of an orphan's FIN-WAIT-2. One dp_timer per
  * socket, armed at the earliest of the TCB's deadlines; an ACK only
  * moves a deadline, the wheel is touched when the earliest one comes
@@ -28,6 +29,8 @@ earliest(const struct dp_tcp_pcb *tp)
 		t = tp->t_keep;
 	if (tp->t_recov != 0 && tp->t_recov < t)
 		t = tp->t_recov;
+	if (tp->t_delack != 0 && tp->t_delack < t)
+		t = tp->t_delack;
 	return t;
 }
 
@@ -185,6 +188,21 @@ keep_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	tp->t_keep = lc->now_us + (uint64_t)tp->keep_intvl_ms * 1000;
 }
 
+/* A held ACK's bound passed: our application did not answer in time.
+ * The ACK goes and pingpong mode ends (Linux); entering it again takes
+ * twice the prompt replies: a peer's Nagle may have waited on this ACK
+ * (dp_tcp.h, "ACK policy"). */
+static void
+delack_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	tp->t_delack = 0;
+	tp->pp_cnt = 0;
+	if (tp->pp_shift < DP_TCP_PP_SHIFT_MAX)
+		tp->pp_shift++;
+	if (dp_tcp_synced(dp_tcp_state(tp)))
+		dp_tcp_send_ack(lc, tp);
+}
+
 static void
 persist_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
@@ -220,6 +238,8 @@ dp_tcp_timer(struct dp_sock *s)
 		dp_tcp_close_tcb(lc, tp, 0);
 		return;
 	}
+	if (tp->t_delack != 0 && tp->t_delack <= now)
+		delack_fire(lc, tp);
 	/* A loss probe due with the RTO goes first and moves it. */
 	if (tp->t_recov != 0 && tp->t_recov <= now)
 		dp_tcp_rack_timer(lc, tp);
