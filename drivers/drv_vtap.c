@@ -102,6 +102,7 @@ drv_vtap_check(const char *spec, char *err, size_t errlen)
 
 #include <fcntl.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -452,8 +453,14 @@ drv_vtap_rx(struct drv_vtap *vt, uint16_t q, struct rte_mbuf **pkts,
 		uint16_t n)
 {
 	struct vtap_queue *vq = &vt->q[q];
+	struct pollfd pfd = { .fd = vq->fd, .events = POLLIN };
 	uint16_t k = 0;
 
+	/* An idle lcore polls all the time: a readv of 1 + rx_segs iovecs
+	 * costs the kernel an iovec import (kmalloc beyond 8) even when
+	 * nothing is there; poll(2) says so for much less. */
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
 	/* Bounded: every read either takes a frame or counts a drop, and
 	 * as many drops as frames wanted end the burst. */
 	for (uint16_t tries = 0; k < n && tries < n; tries++) {
