@@ -26,6 +26,8 @@ const char *const drv_vtap_xstat_names[] = {
 
 #define IFNAME_MAX	15	/* IFNAMSIZ - 1 */
 
+#ifdef __linux__
+
 static int
 parse_mac(const char *s, size_t n, struct rte_ether_addr *mac)
 {
@@ -85,20 +87,8 @@ drv_vtap_check(const char *spec, char *err, size_t errlen)
 	size_t n;
 	bool has_mac;
 
-#ifndef __linux__
-	RTE_SET_USED(spec);
-	RTE_SET_USED(mac);
-	RTE_SET_USED(n);
-	RTE_SET_USED(has_mac);
-	snprintf(err, errlen, "vtap: is Linux's tun/tap with vnet headers; "
-		"there is none on this system (use net_tap or a NIC)");
-	return -EINVAL;
-#else
 	return parse_spec(spec, &n, &mac, &has_mac, err, errlen);
-#endif
 }
-
-#ifdef __linux__
 
 #include <fcntl.h>
 #include <net/if.h>
@@ -600,6 +590,15 @@ drv_vtap_tx(struct drv_vtap *vt, uint16_t q, struct rte_mbuf **pkts,
 }
 
 #else /* !__linux__: drv_vtap_check refuses every vtap device. */
+
+int
+drv_vtap_check(const char *spec, char *err, size_t errlen)
+{
+	RTE_SET_USED(spec);
+	snprintf(err, errlen, "vtap: is Linux's tun/tap with vnet headers; "
+		"there is none on this system (use net_tap or a NIC)");
+	return -EINVAL;
+}
 
 struct drv_vtap *
 drv_vtap_open(const char *spec, uint16_t nb_queues, struct rte_mempool *mp,
