@@ -67,6 +67,8 @@ drv_device_kind(const char *device)
 		return DRV_KIND_LOOP;
 	if (strncmp(device, "pair:", 5) == 0)
 		return DRV_KIND_PAIR;
+	if (strncmp(device, "vtap:", 5) == 0)
+		return DRV_KIND_VTAP;
 	if (pci_addr_len(device) != 0)
 		return DRV_KIND_PCI;
 	return DRV_KIND_VDEV;
@@ -126,6 +128,8 @@ drv_device_check(const char *device, char *err, size_t errlen)
 			check_ring_name(device + 5, err, errlen);
 	case DRV_KIND_PAIR:
 		return check_ring_name(device + 5, err, errlen);
+	case DRV_KIND_VTAP:
+		return drv_vtap_check(device + 5, err, errlen);
 	case DRV_KIND_PCI:
 		n = pci_addr_len(device);
 		return check_devargs(device + n, err, errlen);
@@ -134,8 +138,8 @@ drv_device_check(const char *device, char *err, size_t errlen)
 	}
 	if (strncmp(device, "net_", 4) != 0) {
 		snprintf(err, errlen, "'%s' is neither a PCI address "
-			"([dddd:]bb:dd.f), a net_* vdev, 'loop[:name]' nor "
-			"'pair:name'", device);
+			"([dddd:]bb:dd.f), a net_* vdev, 'loop[:name]', "
+			"'pair:name' nor 'vtap:ifname'", device);
 		return -EINVAL;
 	}
 	comma = strchr(device, ',');
@@ -169,6 +173,17 @@ drv_device_pci_name(const char *device, char *buf, size_t len)
 	return 0;
 }
 
+/* A VTAP port's ring ethdev: "vt_" and the interface's name. */
+static void
+vtap_ring_base(const char *device, char *buf, size_t len)
+{
+	const char *comma = strchr(device, ',');
+
+	snprintf(buf, len, "vt_%.*s", comma != NULL ?
+		(int)(comma - device - 5) : (int)strlen(device + 5),
+		device + 5);
+}
+
 /* The name the device has on its bus, which is also how we find it. */
 static void
 bus_name(const char *device, enum drv_kind kind, char *buf, size_t len)
@@ -185,6 +200,10 @@ bus_name(const char *device, enum drv_kind kind, char *buf, size_t len)
 		break;
 	case DRV_KIND_PAIR:
 		snprintf(buf, len, "net_ring_%s", device + 5);
+		break;
+	case DRV_KIND_VTAP:
+		snprintf(buf, len, "net_ring_");
+		vtap_ring_base(device, buf + strlen(buf), len - strlen(buf));
 		break;
 	case DRV_KIND_VDEV:
 		comma = strchr(device, ',');
@@ -218,6 +237,7 @@ find_port(const char *name, uint16_t *port_id)
  * LOOP: queue q's TX ring is its RX ring (a wire looped back onto itself).
  * PAIR: <name>_in[q] feeds RX, TX fills <name>_out[q]; another thread in
  * the process plays the far end, so those rings are multi-producer/consumer.
+ * VTAP: as LOOP, rings nothing uses but the ethdev they give the port.
  */
 static int
 ring_port_create(struct drv_port *p, const char *device, int socket)
@@ -225,11 +245,15 @@ ring_port_create(struct drv_port *p, const char *device, int socket)
 	struct rte_ring *rx[DRV_MAX_QUEUES], *tx[DRV_MAX_QUEUES];
 	const char *base = p->kind == DRV_KIND_LOOP ?
 		ring_name_of(device, "wsploop") : device + 5;
-	char rname[RTE_RING_NAMESIZE];
+	char rname[RTE_RING_NAMESIZE], vbase[20];
 	int ret;
 
+	if (p->kind == DRV_KIND_VTAP) {
+		vtap_ring_base(device, vbase, sizeof(vbase));
+		base = vbase;
+	}
 	for (uint16_t q = 0; q < p->nb_queues; q++) {
-		if (p->kind == DRV_KIND_LOOP) {
+		if (p->kind != DRV_KIND_PAIR) {
 			snprintf(rname, sizeof(rname), "%s_q%u", base, q);
 			rx[q] = rte_ring_create(rname, LOOP_RING_SIZE, socket,
 				RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -281,7 +305,7 @@ probe(struct drv_port *p, const char *device)
 			p->port_id);
 		return 0;
 	}
-	if (p->kind == DRV_KIND_LOOP || p->kind == DRV_KIND_PAIR)
+	if (p->kind != DRV_KIND_VDEV && p->kind != DRV_KIND_PCI)
 		return -ENODEV;
 	ret = rte_dev_probe(device);
 	if (ret < 0) {
@@ -346,8 +370,11 @@ configure(struct drv_port *p, const struct drv_port_conf *conf)
 		&ec);
 	if (ret != 0)
 		return ret;
-	if (p->kind == DRV_KIND_LOOP) {
-		/* The ring PMD offers no offloads, but a frame on a wire of
+	if (p->kind == DRV_KIND_LOOP || p->kind == DRV_KIND_VTAP) {
+		/* VTAP: virtio_net_hdr carries what these need (TSO as
+		 * GSO, L4 sums as NEEDS_CSUM; the IPv4 header's 20 bytes
+		 * are summed at write, virtio has no offload for it).
+		 * LOOP: the ring PMD offers no offloads, but a frame on a wire of
 		 * memory cannot be damaged: checksums left to the port are
 		 * never computed, and drv_rx_burst marks such frames good
 		 * (drv_loop_rx), as a virtio port with offloads does and as
@@ -373,6 +400,11 @@ configure(struct drv_port *p, const struct drv_port_conf *conf)
 	if (conf->mtu == 0 || conf->mtu == p->mtu)
 		return 0;
 	ret = rte_eth_dev_set_mtu(p->port_id, conf->mtu);
+	if (ret == -ENOTSUP && p->kind == DRV_KIND_VTAP) {
+		/* The kernel side takes it at drv_vtap_open. */
+		p->mtu = conf->mtu;
+		return 0;
+	}
 	if (ret == -ENOTSUP && p->kind == DRV_KIND_LOOP) {
 		/* A wire of memory carries any frame our mbufs hold (the
 		 * engine sizes them for conf->mtu), as Linux's loopback
@@ -416,6 +448,9 @@ remove_device(struct drv_port *p)
 {
 	int ret;
 
+	/* Its mbufs go back before the pool does. */
+	drv_vtap_close(p->vtap);
+	p->vtap = NULL;
 	rte_eth_dev_stop(p->port_id);
 	ret = rte_eth_dev_close(p->port_id);
 	if (ret != 0)
@@ -444,13 +479,20 @@ drv_port_open(const struct drv_port_conf *conf, struct drv_port **out)
 	if (conf->fault != NULL && conf->fault[0] != '\0' &&
 			drv_fault_check(conf->fault, err, sizeof(err)) != 0)
 		return -EINVAL;
+	/* The fault layer wraps ethdev bursts; a VTAP port has none. */
+	if (conf->fault != NULL && conf->fault[0] != '\0' &&
+			drv_device_kind(conf->device) == DRV_KIND_VTAP) {
+		DRV_LOG(ERR, "WSPDK_FAULT is not available on vtap devices");
+		return -EINVAL;
+	}
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return -ENOMEM;
 	p->kind = drv_device_kind(conf->device);
 	p->nb_queues = conf->nb_queues;
 	bus_name(conf->device, p->kind, p->name, sizeof(p->name));
-	if (p->kind == DRV_KIND_LOOP || p->kind == DRV_KIND_PAIR) {
+	if (p->kind == DRV_KIND_LOOP || p->kind == DRV_KIND_PAIR ||
+			p->kind == DRV_KIND_VTAP) {
 		ret = ring_port_create(p, conf->device, conf->mp->socket_id);
 		if (ret != 0) {
 			DRV_LOG(ERR, "cannot create ring port %s: %s",
@@ -481,6 +523,14 @@ drv_port_open(const struct drv_port_conf *conf, struct drv_port **out)
 	}
 	drv_rss_start(p);
 	station_address(p);
+	if (p->kind == DRV_KIND_VTAP) {
+		p->vtap = drv_vtap_open(conf->device + 5, p->nb_queues,
+			conf->mp, p->port_id, p->mtu, &p->mac);
+		if (p->vtap == NULL) {
+			ret = -rte_errno;
+			goto remove;
+		}
+	}
 	/* An empty list probes whether the PMD filters multicast at all. */
 	p->mc_filter = rte_eth_dev_set_mc_addr_list(p->port_id, NULL, 0) == 0;
 	*out = p;
@@ -529,4 +579,56 @@ drv_port_set_mc_list(struct drv_port *p, const struct rte_ether_addr *list,
 		p->mc_filter = false;
 	}
 	return n == 0 ? 0 : rte_eth_allmulticast_enable(p->port_id);
+}
+
+int
+drv_port_stats(const struct drv_port *p, struct rte_eth_stats *es)
+{
+	struct drv_vtap_qstats st;
+
+	if (p->vtap == NULL)
+		return rte_eth_stats_get(p->port_id, es);
+	memset(es, 0, sizeof(*es));
+	for (uint16_t q = 0; q < p->nb_queues; q++) {
+		drv_vtap_qstats(p->vtap, q, &st);
+		es->ipackets += st.ipackets;
+		es->ibytes += st.ibytes;
+		es->opackets += st.opackets;
+		es->obytes += st.obytes;
+		es->ierrors += st.rx_short + st.rx_too_long + st.rx_bad_hdr +
+			st.rx_errors;
+		es->oerrors += st.tx_bad + st.tx_errors;
+		es->rx_nombuf += st.rx_nombuf;
+		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			es->q_ipackets[q] = st.ipackets;
+			es->q_ibytes[q] = st.ibytes;
+			es->q_opackets[q] = st.opackets;
+			es->q_obytes[q] = st.obytes;
+			es->q_errors[q] = st.rx_short + st.rx_too_long +
+				st.rx_bad_hdr + st.rx_errors;
+		}
+	}
+	return 0;
+}
+
+unsigned int
+drv_port_xstats(const struct drv_port *p, const char **names,
+		uint64_t *values, unsigned int max)
+{
+	struct drv_vtap_qstats st;
+	uint64_t sum[DRV_VTAP_NB_XSTATS] = { 0 };
+	unsigned int n = 0;
+
+	if (p->vtap == NULL)
+		return 0;
+	for (uint16_t q = 0; q < p->nb_queues; q++) {
+		drv_vtap_qstats(p->vtap, q, &st);
+		for (size_t i = 0; i < DRV_VTAP_NB_XSTATS; i++)
+			sum[i] += ((const uint64_t *)&st)[i];
+	}
+	for (; n < max && n < DRV_VTAP_NB_XSTATS; n++) {
+		names[n] = drv_vtap_xstat_names[n];
+		values[n] = sum[n];
+	}
+	return n;
 }

@@ -130,6 +130,7 @@ pmd_libs(const char *device, const char *eal_args, char libs[][PMD_NAME_MAX],
 	switch (drv_device_kind(device)) {
 	case DRV_KIND_LOOP:
 	case DRV_KIND_PAIR:
+	case DRV_KIND_VTAP:
 		return n;
 	case DRV_KIND_PCI:
 		*why = "a PCI NIC's PMD follows from its id, not its address";

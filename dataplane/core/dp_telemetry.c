@@ -111,6 +111,21 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* A port's own drop classes (vtap), as port_<name>. */
+static void
+add_port_xstats(struct rte_tel_data *d, const struct drv_port *port)
+{
+	const char *names[32];
+	uint64_t vals[RTE_DIM(names)];
+	unsigned int n = drv_port_xstats(port, names, vals, RTE_DIM(names));
+	char key[RTE_TEL_MAX_STRING_LEN];
+
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "port_%s", names[i]);
+		rte_tel_data_add_dict_u64(d, key, vals[i]);
+	}
+}
+
 static int
 cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -129,14 +144,17 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (unsigned int i = 0; i < eng->stack->nb_layers; i++)
 		if (eng->stack->layers[i]->tel_stats != NULL)
 			eng->stack->layers[i]->tel_stats(d, eng);
-	if (rte_eth_stats_get(eng->port->port_id, &es) == 0) {
+	if (drv_port_stats(eng->port, &es) == 0) {
 		rte_tel_data_add_dict_u64(d, "port_ipackets", es.ipackets);
 		rte_tel_data_add_dict_u64(d, "port_opackets", es.opackets);
 		rte_tel_data_add_dict_u64(d, "port_imissed", es.imissed);
 		rte_tel_data_add_dict_u64(d, "port_ierrors", es.ierrors);
 		rte_tel_data_add_dict_u64(d, "port_oerrors", es.oerrors);
 		rte_tel_data_add_dict_u64(d, "port_rx_nombuf", es.rx_nombuf);
+		rte_tel_data_add_dict_u64(d, "port_ibytes", es.ibytes);
+		rte_tel_data_add_dict_u64(d, "port_obytes", es.obytes);
 	}
+	add_port_xstats(d, eng->port);
 	dp_engine_put();
 	return 0;
 }

@@ -17,7 +17,10 @@
  *  - "pair[:name]": an in-memory wire whose far end is two rings another
  *    party can reach (rte_ring_lookup("<name>_in"/"<name>_out")): frames
  *    enqueued on <name>_in arrive on the port, frames the port sends appear
- *    on <name>_out. Used by tests and fuzzers as a NIC-less peer.
+ *    on <name>_out. Used by tests and fuzzers as a NIC-less peer;
+ *  - "vtap:IFNAME[,mac=MAC]" (Linux): a kernel tap written and read with
+ *    virtio_net_hdr, so TSO chains and GSO frames cross it whole
+ *    (drv_vtap.h); a ring ethdev is its identity.
  *
  * RSS (drv_rss.c): with several queue pairs, a port that hashes IPv4
  * TCP/UDP is given a symmetric Toeplitz key and a redirection table
@@ -45,6 +48,7 @@
 #include <rte_mbuf.h>
 
 #include "drv_fault.h"
+#include "drv_vtap.h"
 
 /** Most queue pairs (= dataplane lcores) a port is configured with. */
 #define DRV_MAX_QUEUES 16
@@ -64,6 +68,7 @@ enum drv_kind {
 	DRV_KIND_PCI,	/**< PCI NIC named by its address */
 	DRV_KIND_LOOP,	/**< rings: TX ring = RX ring */
 	DRV_KIND_PAIR,	/**< rings: <name>_in -> RX, TX -> <name>_out */
+	DRV_KIND_VTAP,	/**< a vnet-hdr kernel tap (drv_vtap.h) */
 };
 
 /**
@@ -117,6 +122,7 @@ struct drv_port {
 	struct rte_ring *rings[2 * DRV_MAX_QUEUES]; /**< LOOP/PAIR only */
 	unsigned int nb_rings;
 	struct drv_fault *fault;	/**< the test fault layer, or NULL */
+	struct drv_vtap *vtap;		/**< VTAP: the bursts go here */
 };
 
 /**
@@ -212,6 +218,8 @@ drv_rx_burst(const struct drv_port *port, uint16_t q,
 
 	if (unlikely(port->fault != NULL))
 		k = drv_fault_rx(port->fault, port->port_id, q, pkts, n, now);
+	else if (port->vtap != NULL)
+		return drv_vtap_rx(port->vtap, q, pkts, n);
 	else
 		k = rte_eth_rx_burst(port->port_id, q, pkts, n);
 	if (port->kind == DRV_KIND_LOOP)
@@ -230,6 +238,8 @@ drv_tx_burst(const struct drv_port *port, uint16_t q,
 	if (unlikely(port->fault != NULL))
 		return drv_fault_tx(port->fault, port->port_id, q, pkts, n,
 			now);
+	if (port->vtap != NULL)
+		return drv_vtap_tx(port->vtap, q, pkts, n);
 	return rte_eth_tx_burst(port->port_id, q, pkts, n);
 }
 
@@ -241,5 +251,22 @@ drv_tx_burst(const struct drv_port *port, uint16_t q,
  */
 int drv_port_set_mc_list(struct drv_port *port,
 		const struct rte_ether_addr *list, uint32_t n);
+
+/**
+ * The port's counters as rte_eth_stats (a VTAP port's are its own: its
+ * ring ethdev carries nothing).
+ *
+ * @return 0 or a negative errno.
+ */
+int drv_port_stats(const struct drv_port *port, struct rte_eth_stats *es);
+
+/**
+ * The port's own counters by class beyond rte_eth_stats (VTAP: every
+ * drop class, summed over queues), up to max of them.
+ *
+ * @return how many were filled (0 for other kinds).
+ */
+unsigned int drv_port_xstats(const struct drv_port *port,
+		const char **names, uint64_t *values, unsigned int max);
 
 #endif /* _DRV_PORT_H_ */

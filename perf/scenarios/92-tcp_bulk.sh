@@ -20,9 +20,16 @@ tcp_prov_bulk() {
 # Provider -> kernel over a tap: wstcp in a namespace of its own (the
 # tap's kernel side, 198.18.0.1/24, is brought up by wstcp), ktcp's sink
 # there; the sink's own figures are added to the provider's summary as
-# peer_* (the report counts both processes' CPU).
+# peer_* (the report counts both processes' CPU). TAP_DEVICE (default
+# net_tap) or vtap, the vnet-hdr tap whose writes are GSO frames.
 tcp_tap() {
-	local ns=${tag}q srv rc=0
+	local ns=${tag}q srv rc=0 dev
+	local mac=02:00:c6:12:00:02
+
+	case ${TAP_DEVICE:-net_tap} in
+	vtap) dev="vtap:${tag}v,mac=$mac" ;;
+	*) dev="net_tap0,iface=${tag}u,mac=$mac" ;;
+	esac
 
 	[ -d "/var/run/netns/$ns" ] || netns_new "$ns"
 	spawn tcp_bulk_tap_sink $((TCP_S * 2 + 60)) ip netns exec "$ns" \
@@ -31,10 +38,11 @@ tcp_tap() {
 	srv=$BG_PID
 	run_log "$1" $((TCP_S * 2 + 40)) ip netns exec "$ns" env \
 		$(prov_env TQ) WSPDK_MBUFS=65535 \
-		"WSPDK_DEVICE=net_tap0,iface=${tag}u,mac=02:00:c6:12:00:02" \
+		"WSPDK_DEVICE=$dev" \
 		"$build/perf/wstcp" --mode bulk --cpu 0 --seconds "$TCP_S" \
 		--peer 198.18.0.1:5201 --out "$out" --name "$1" \
-		--tap "${tag}u,02:00:c6:12:00:01,198.18.0.1/24" || rc=$?
+		--tap "$(tap_ifname "$dev"),02:00:c6:12:00:01,198.18.0.1/24" ||
+		rc=$?
 	for _ in $(seq 100); do
 		kill -0 "$srv" 2>/dev/null || break
 		sleep 0.1
@@ -44,6 +52,14 @@ tcp_tap() {
 		's/^\(gbps\|cpu_cores\|bytes\|seconds\)=/peer_\1=/p' \
 		"$tmp/tapsink.summary" >>"$out/$1.summary" 2>/dev/null
 	return $rc
+}
+
+# The kernel-side interface a tap device string makes.
+tap_ifname() {
+	case $1 in
+	vtap:*) local i=${1#vtap:}; echo "${i%%,*}" ;;
+	*) local i=${1#*iface=}; echo "${i%%,*}" ;;
+	esac
 }
 
 # iperf3 over 127.0.0.1 in a namespace of ours (no port of anyone else's
@@ -100,6 +116,13 @@ s_tcp_bulk() {
 		tcp_bulk_kernel \
 		"provider app CPU0 (blocking send), lcore CPU1, kernel receiver CPU0 in the tap's namespace; CPU = both processes" \
 		-- tcp_tap tcp_bulk_tap
+	# The vnet-hdr tap: each TSO chain one writev, one GSO skb for the
+	# kernel (and its 64 KB segments one read for us).
+	TAP_DEVICE=vtap measure tcp_bulk_vtap tcp_bulk \
+		"provider → kernel TCP bulk over a vnet-hdr tap (GSO)" \
+		tcp_bulk_kernel \
+		"provider app CPU0 (blocking send), lcore CPU1, kernel receiver CPU0 in the tap's namespace; CPU = both processes (the kernel's receive path runs in our lcore's writev)" \
+		-- tcp_tap tcp_bulk_vtap
 	measure tcp_bulk_kernel tcp_bulk \
 		"kernel TCP bulk 127.0.0.1 (sender + receiver threads)" "" \
 		"sender CPU0, receiver CPU1, blocking; CPU = the process (softirq in its context included)" \
