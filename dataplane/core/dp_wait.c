@@ -111,6 +111,19 @@ end_us(const struct wait_end *e)
 		cycles_ns(e->tsc - now) / 1000);
 }
 
+/* One turn of a spin. Run to completion: the iteration that brings the
+ * data, on this core, when the lcore is not running one. 1: ready() was
+ * seen, -EINTR: stop(), 0: neither. */
+static int
+turn(const struct dp_wait *w)
+{
+	if (w->drive != NULL)
+		dp_lcore_poll_try(w->drive);
+	if (w->ready(w->arg))
+		return 1;
+	return w->stop(w->arg) ? -EINTR : 0;
+}
+
 /* Spin for the budget (spin_ns), checking ready() and stop() each turn.
  * true: ready() was seen; *rc the return otherwise, 1: go to sleep. */
 static bool
@@ -124,16 +137,12 @@ spin(const struct dp_wait *w, uint64_t budget_ns, uint64_t t0,
 		until = t0 + ns_cycles(budget_ns);
 	*rc = 1;
 	for (;;) {
-		/* Run to completion: the iteration that brings the data,
-		 * on this core, when the lcore is not running one. */
-		if (w->drive != NULL)
-			dp_lcore_poll_try(w->drive);
-		if (w->ready(w->arg))
-			return true;
-		if (w->stop(w->arg)) {
-			*rc = -EINTR;
-			return false;
-		}
+		int t = turn(w);
+
+		if (t < 0)
+			*rc = t;
+		if (t != 0)
+			return t > 0;
 		/* The TSC costs ~100 ns a read on a loaded VM: not read
 		 * by a spin without end (the latency profile). */
 		if (until != UINT64_MAX && rte_get_tsc_cycles() >= until)
@@ -207,14 +216,12 @@ static bool
 quick(const struct dp_wait *w, int *rc)
 {
 	for (unsigned int i = 0; i < QUICK_TURNS; i++) {
-		if (w->drive != NULL)
-			dp_lcore_poll_try(w->drive);
-		if (w->ready(w->arg))
-			return true;
-		if (w->stop(w->arg)) {
-			*rc = -EINTR;
-			return false;
-		}
+		int t = turn(w);
+
+		if (t < 0)
+			*rc = t;
+		if (t != 0)
+			return t > 0;
 		rte_pause();
 	}
 	return false;
