@@ -45,6 +45,16 @@
 #define IPVERSION	4
 #endif
 
+/* A thread-local of libwspdk.so: initial-exec, not the general dynamic
+ * model's __tls_get_addr per access (the library is loaded with the
+ * process's first Winsock startup; its few bytes fit the static TLS
+ * glibc keeps for libraries dlopened later). ELF only. */
+#if defined(__ELF__)
+#define DP_TLS_IE	__attribute__((tls_model("initial-exec")))
+#else
+#define DP_TLS_IE
+#endif
+
 #define DP_RX_BURST	32
 #define DP_TX_BUF	128		/* frames buffered per lcore per loop */
 #define DP_REDIRECT_SIZE 1024		/* frames handed to another lcore */

@@ -31,11 +31,14 @@
  * taking the lock would pull every line that thread works on back to
  * its own core). What an iteration finds thread-local, audited for a
  * thread that is not the lcore's:
- *   - rte_lcore_id(): only dp_ctl_call asks, to run inline on its own
- *     lcore; it asks dp_lcore_self() first, which the runner sets;
- *   - mempool caches: rte_pktmbuf_alloc/free take the calling thread's
- *     (none for a non-EAL thread: the pool's ring, MP/MC safe); the
- *     lcore's own cache is never touched by another thread;
+ *   - rte_lcore_id(): the runner takes the lcore's EAL id for the
+ *     iteration (dp_lcore_poll_try), so what the stack allocates and
+ *     frees goes through the lcore's mempool cache, as on the lcore
+ *     thread: LIFO, its mbufs still in cache, where a thread without an
+ *     id would take the pool's FIFO ring and the coldest mbuf in it.
+ *     The lcore thread uses that cache only inside its iterations,
+ *     under the lock too. dp_ctl_call (run inline on one's own lcore)
+ *     sees the same lcore through dp_lcore_self() and the id;
  *   - dp_mcache (__thread): the caller's own cache, as on its sends;
  *   - stats, TX buffer, timer wheel, now/now_us: fields of lc (TSC is
  *     invariant across cores), written under the lock;
@@ -208,7 +211,7 @@ poll_once(struct dp_lcore *lc)
 }
 
 /* Whose iteration this thread runs (dp_ctl_call's "am I the lcore"). */
-static __thread struct dp_lcore *self;
+static __thread struct dp_lcore *self DP_TLS_IE;
 
 struct dp_lcore *
 dp_lcore_self(void)
@@ -234,7 +237,7 @@ poll_unlock(struct dp_lcore *lc)
 bool
 dp_lcore_poll_try(struct dp_lcore *lc)
 {
-	unsigned int n = 1;
+	unsigned int n = 1, own, *idp;
 	uint64_t tx0;
 
 	/* Inside an iteration already (a control call it runs): never a
@@ -250,6 +253,11 @@ dp_lcore_poll_try(struct dp_lcore *lc)
 		return false;
 	}
 	self = lc;
+	/* The lcore's EAL id for the iteration (see the top); EAL's
+	 * thread-local is general dynamic: one lookup of its address. */
+	idp = &RTE_PER_LCORE(_lcore_id);
+	own = *idp;
+	*idp = lc->lcore_id;
 	tx0 = lc->stats.tx_pkts;
 	poll_once(lc);
 	/* It sent: on a loop wire (or a peer that fast) the answer may be
@@ -264,6 +272,7 @@ dp_lcore_poll_try(struct dp_lcore *lc)
 	__atomic_store_n(&lc->rtc_tsc, lc->now, __ATOMIC_RELAXED);
 	__atomic_store_n(&lc->rtc_polls, lc->rtc_polls + n,
 		__ATOMIC_RELAXED);
+	*idp = own;
 	self = NULL;
 	poll_unlock(lc);
 	return true;

@@ -50,7 +50,7 @@ static struct {
 static __thread struct {
 	uint64_t gen;
 	unsigned int slot;
-} tls;
+} tls DP_TLS_IE;
 
 /* Registry lock held: give a slot's cache back to its pool. */
 static void

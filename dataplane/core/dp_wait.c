@@ -29,6 +29,7 @@
 #include "dp_wait.h"
 
 #define SLEEP_SLICE_US	100000	/* re-check interruption at least this often */
+#define QUICK_TURNS	16	/* first turns: no clock, no shared write */
 #define POLL_SLICE_US	200	/* a polled condition is looked at this often */
 /* Timeouts counted on the TSC, at most (days; longer ones on the OS's
  * clock, the conversion then would overflow). */
@@ -110,6 +111,19 @@ end_us(const struct wait_end *e)
 		cycles_ns(e->tsc - now) / 1000);
 }
 
+/* One turn of a spin. Run to completion: the iteration that brings the
+ * data, on this core, when the lcore is not running one. 1: ready() was
+ * seen, -EINTR: stop(), 0: neither. */
+static int
+turn(const struct dp_wait *w)
+{
+	if (w->drive != NULL)
+		dp_lcore_poll_try(w->drive);
+	if (w->ready(w->arg))
+		return 1;
+	return w->stop(w->arg) ? -EINTR : 0;
+}
+
 /* Spin for the budget (spin_ns), checking ready() and stop() each turn.
  * true: ready() was seen; *rc the return otherwise, 1: go to sleep. */
 static bool
@@ -123,16 +137,12 @@ spin(const struct dp_wait *w, uint64_t budget_ns, uint64_t t0,
 		until = t0 + ns_cycles(budget_ns);
 	*rc = 1;
 	for (;;) {
-		/* Run to completion: the iteration that brings the data,
-		 * on this core, when the lcore is not running one. */
-		if (w->drive != NULL)
-			dp_lcore_poll_try(w->drive);
-		if (w->ready(w->arg))
-			return true;
-		if (w->stop(w->arg)) {
-			*rc = -EINTR;
-			return false;
-		}
+		int t = turn(w);
+
+		if (t < 0)
+			*rc = t;
+		if (t != 0)
+			return t > 0;
 		/* The TSC costs ~100 ns a read on a loaded VM: not read
 		 * by a spin without end (the latency profile). */
 		if (until != UINT64_MAX && rte_get_tsc_cycles() >= until)
@@ -193,6 +203,30 @@ sleep_on(struct dp_engine *eng, const struct dp_wait *w, uint64_t deadline)
 	}
 }
 
+/*
+ * The first turns of a wait, for data that comes within a microsecond
+ * or so (a run-to-completion iteration brings it): what block() sets up
+ * next costs more than they do -- a TSC read and two divisions for the
+ * timeout, the spin's start, and the spinners count, an atomic on the
+ * lcore's line that the lcore thread reads (a cross-core miss). A
+ * timeout then counts from after them. true: ready() was seen; *rc
+ * -EINTR if stop() was.
+ */
+static bool
+quick(const struct dp_wait *w, int *rc)
+{
+	for (unsigned int i = 0; i < QUICK_TURNS; i++) {
+		int t = turn(w);
+
+		if (t < 0)
+			*rc = t;
+		if (t != 0)
+			return t > 0;
+		rte_pause();
+	}
+	return false;
+}
+
 /* Spin (see spin_ns), then sleep until an lcore bumps *seq, the deadline
  * (or timeout_us from now, >= 0) passes or the call is cancelled; a wait
  * that got its data teaches the socket's spin how long it took. Returns
@@ -213,13 +247,21 @@ block(struct dp_engine *eng, const struct dp_wait *w, uint64_t deadline,
 		return 0;
 	if (w->stop(w->arg))
 		return -EINTR;
+	budget = spin_ns(eng, w, &st);
+	/* Only a spin without end, which learns nothing: a learning one
+	 * times the whole wait from its start. */
+	if (budget == UINT64_MAX && timeout_us != 0) {
+		if (quick(w, &rc))
+			return 0;
+		if (rc != 1)
+			return rc;
+	}
 	if (timeout_us > TSC_TIMEOUT_MAX_US)
 		end.us = dp_wait_deadline(timeout_us);
 	else if (timeout_us >= 0)
 		end.tsc = rte_get_tsc_cycles() + (uint64_t)timeout_us /
 			1000000 * rte_get_tsc_hz() + (uint64_t)timeout_us %
 			1000000 * rte_get_tsc_hz() / 1000000;
-	budget = spin_ns(eng, w, &st);
 	/* Only a budget to learn or end needs the start. */
 	t0 = budget == UINT64_MAX ? 0 : rte_get_tsc_cycles();
 	/* Run to completion: the lcore makes way for its spinners. */
