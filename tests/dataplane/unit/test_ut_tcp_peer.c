@@ -290,6 +290,18 @@ connected_on(uint16_t lport, uint32_t piss, uint32_t *iss)
 	return s;
 }
 
+void
+port_tso(bool on)
+{
+	const uint64_t f = RTE_ETH_TX_OFFLOAD_TCP_TSO |
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+
+	if (on)
+		ut_eng()->port->tx_offloads |= f;
+	else
+		ut_eng()->port->tx_offloads &= ~f;
+}
+
 /* Abort s and let the stack give back what it held. */
 void
 done(struct dp_sock *s)

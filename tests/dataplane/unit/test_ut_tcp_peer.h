@@ -71,6 +71,8 @@ struct dp_sock *connected(uint32_t *iss);
 struct dp_sock *connected_from(uint32_t piss, uint32_t *iss);
 /* The same from our port lport. */
 struct dp_sock *connected_on(uint16_t lport, uint32_t piss, uint32_t *iss);
+/* The pair port offers TSO (and the TCP checksum it needs), or not. */
+void port_tso(bool on);
 /* Abort s and let the stack give back what it held. */
 void done(struct dp_sock *s);
 

@@ -23,18 +23,6 @@
 static uint8_t pattern[LEN];
 static uint8_t got[LEN + 1024];
 
-static void
-port_tso(bool on)
-{
-	const uint64_t f = RTE_ETH_TX_OFFLOAD_TCP_TSO |
-		RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
-
-	if (on)
-		ut_eng()->port->tx_offloads |= f;
-	else
-		ut_eng()->port->tx_offloads &= ~f;
-}
-
 /* A connected, its stream queued and its first burst sent, taken off
  * the wire (the caller's). */
 static struct rte_mbuf *
