@@ -91,7 +91,10 @@ bq_add(struct dp_tcp_pcb *tp, struct rte_mbuf *m)
 	uint32_t len = m->data_len;
 	uint8_t *d;
 
-	if (t != NULL && len <= rte_pktmbuf_tailroom(t)) {
+	/* Into the tail's room only if that buffer is the tail's alone: a
+	 * burst from the loop port references its sender's send queue. */
+	if (t != NULL && dp_tcp_mbuf_writable(t) &&
+			len <= rte_pktmbuf_tailroom(t)) {
 		d = (uint8_t *)rte_pktmbuf_append(t, (uint16_t)len);
 		memcpy(d, rte_pktmbuf_mtod(m, const uint8_t *), len);
 		dp_mbuf_priv(t)->dgram_len += len;
