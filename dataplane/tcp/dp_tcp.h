@@ -547,11 +547,12 @@ uint32_t dp_tcp_rcv_space(struct dp_tcp_pcb *tp);
 
 /* dp_tcp_sq.c (owner lcore): len bytes of the send queue from byte off
  * copied into dst; the same chained behind m as a TSO burst's payload,
- * referenced (copied if they lie in too many mbufs): 0 or -ENOBUFS. */
+ * referenced if ref (copied if not, or if they lie in too many mbufs):
+ * 0 or -ENOBUFS. */
 void dp_tcp_sq_copy(struct dp_tcp_pcb *tp, uint32_t off, uint32_t len,
 		uint8_t *dst);
 int dp_tcp_sq_chain(struct dp_engine *eng, struct dp_tcp_pcb *tp,
-		struct rte_mbuf *m, uint32_t off, uint32_t len);
+		struct rte_mbuf *m, uint32_t off, uint32_t len, bool ref);
 /* Whether a received mbuf's buffer is its alone to write into (its
  * tailroom): not a reference to another's, nor referenced (a TSO burst
  * over the loop port references the sender's send queue). */

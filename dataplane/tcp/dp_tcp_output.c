@@ -8,7 +8,8 @@
  * payload from the send queue, so a retransmission never touches an
  * mbuf the port may still hold, and segments are cut when sent (a
  * retransmission after an RTO may carry more than the original). A TSO
- * burst's payload references the send queue's mbufs (dp_tcp_sq.c).
+ * burst's payload references the send queue's mbufs where the port
+ * lets go of it at once; over the loop port it is copied (dp_tcp_sq.c).
  * Segments go out as the stack's own frames (no socket accounting in
  * the net layer; the send queue keeps the bytes until they are ACKed):
  * one the ARP hold cannot take is dropped and counted, and the
@@ -192,7 +193,7 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 	struct dp_mbuf_priv *p;
-	bool local;
+	bool local, ref;
 	struct rte_mbuf *m;
 	uint32_t tl = (uint32_t)(TCP_HDR + optlen + len), head = len;
 
@@ -205,8 +206,16 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 		DP_STAT_INC(lc, tcp_tx_nombuf);
 		return;
 	}
-	if (segsz != 0)
-		head = 0;	/* headers only: the payload is referenced */
+	/* A burst's payload is referenced where the port lets go of it at
+	 * once (a tap's write, a NIC's TX completion). Over the loop port
+	 * the receiving reader would hold the sender's buffers and free
+	 * them from its own thread past every cache: copied there. */
+	ref = segsz != 0 && eng->port->kind != DRV_KIND_LOOP;
+	if (ref)
+		head = 0;	/* headers only */
+	else if (segsz != 0)
+		head = RTE_MIN(len, (uint32_t)rte_pktmbuf_tailroom(m) -
+			(IP_HDR + TCP_HDR + optlen));
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m,
 		(uint16_t)(IP_HDR + tl - (len - head)));
 	if (ip == NULL) {
@@ -219,7 +228,7 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 		dp_tcp_sq_copy(tp, sq_off, head, (uint8_t *)ip + IP_HDR +
 			TCP_HDR + optlen);
 	if (head < len && dp_tcp_sq_chain(eng, tp, m, sq_off + head,
-			len - head) != 0) {
+			len - head, ref) != 0) {
 		DP_STAT_INC(lc, tcp_tx_nombuf);
 		rte_pktmbuf_free(m);
 		return;
