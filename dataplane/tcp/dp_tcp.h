@@ -112,6 +112,7 @@
  * before them (held out of order, or on the application's list) rather
  * than keeping an mbuf each: 1-byte segments cannot drain the pool. */
 #define DP_TCP_SMALL_SEG	256
+#define DP_TCP_TSO_SEGS		64	/* payload mbufs of a TSO burst */
 #define DP_TCP_RTO_INIT_US	1000000	/* RFC 6298 (2.1) */
 #define DP_TCP_RTO_MIN_US	200000	/* Linux's floor */
 #define DP_TCP_RTO_MAX_US	120000000
@@ -543,6 +544,23 @@ void dp_tcp_oq_free(struct dp_tcp_pcb *tp);
 bool dp_tcp_opts_parse(const struct rte_tcp_hdr *th, unsigned int hlen,
 		struct dp_tcp_opts *o);
 uint32_t dp_tcp_rcv_space(struct dp_tcp_pcb *tp);
+
+/* dp_tcp_sq.c (owner lcore): len bytes of the send queue from byte off
+ * copied into dst; the same chained behind m as a TSO burst's payload,
+ * referenced if ref (copied if not, or if they lie in too many mbufs):
+ * 0 or -ENOBUFS. */
+void dp_tcp_sq_copy(struct dp_tcp_pcb *tp, uint32_t off, uint32_t len,
+		uint8_t *dst);
+int dp_tcp_sq_chain(struct dp_engine *eng, struct dp_tcp_pcb *tp,
+		struct rte_mbuf *m, uint32_t off, uint32_t len, bool ref);
+/* Whether a received mbuf's buffer is its alone to write into (its
+ * tailroom): not a reference to another's, nor referenced (a TSO burst
+ * over the loop port references the sender's send queue). */
+static inline bool
+dp_tcp_mbuf_writable(const struct rte_mbuf *m)
+{
+	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
+}
 
 /* dp_tcp_output.c (owner lcore) */
 void dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp);

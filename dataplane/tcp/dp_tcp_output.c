@@ -7,7 +7,9 @@
  * Every segment is a fresh mbuf: headers, options, and a copy of its
  * payload from the send queue, so a retransmission never touches an
  * mbuf the port may still hold, and segments are cut when sent (a
- * retransmission after an RTO may carry more than the original).
+ * retransmission after an RTO may carry more than the original). A TSO
+ * burst's payload references the send queue's mbufs where the port
+ * lets go of it at once; over the loop port it is copied (dp_tcp_sq.c).
  * Segments go out as the stack's own frames (no socket accounting in
  * the net layer; the send queue keeps the bytes until they are ACKed):
  * one the ARP hold cannot take is dropped and counted, and the
@@ -36,7 +38,7 @@
 #define OPT_MAX		40
 #define TXQ_BURST	32	/* send-queue mbufs taken per dequeue */
 #define TSO_MAX		(65535u - IP_HDR - TCP_HDR - OPT_MAX)
-#define TSO_SEGS	64	/* payload mbufs of a burst, at most */
+#define TSO_SEGS	DP_TCP_TSO_SEGS
 
 /* Our options for flags (SYN: what we offer, or echo what the SYN
  * offered; others: timestamps once agreed). Linux's SYN order: MSS,
@@ -173,75 +175,6 @@ wnd_field(struct dp_tcp_pcb *tp, bool syn)
 }
 
 /*
- * Copy len bytes of the send queue from byte off into dst. The walk
- * starts at the cursor when the bytes lie at or past it: segments go out
- * in order, and a walk from the head made each one cost the queue's
- * length in mbufs (a 4 MB window: thousands per segment).
- */
-static void
-sq_copy(struct dp_tcp_pcb *tp, uint32_t off, uint32_t len, uint8_t *dst)
-{
-	struct rte_mbuf *m = tp->sq_head;
-	uint32_t seq = tp->sq_seq + off, mseq = tp->sq_seq;
-
-	if (tp->sq_cur != NULL && SEQ_GEQ(seq, tp->sq_cur_seq)) {
-		m = tp->sq_cur;
-		mseq = tp->sq_cur_seq;
-		off = seq - mseq;
-	}
-	while (m != NULL && off >= m->data_len) {
-		off -= m->data_len;
-		mseq += m->data_len;
-		m = dp_mbuf_priv(m)->next;
-	}
-	while (m != NULL && len > 0) {
-		uint32_t k = RTE_MIN(len, (uint32_t)m->data_len - off);
-
-		memcpy(dst, rte_pktmbuf_mtod_offset(m, uint8_t *, off), k);
-		dst += k;
-		len -= k;
-		tp->sq_cur = m;
-		tp->sq_cur_seq = mseq;
-		if (len == 0)
-			break;
-		off = 0;
-		mseq += m->data_len;
-		m = dp_mbuf_priv(m)->next;
-	}
-}
-
-/*
- * The rest of a burst's payload after the head's: fresh mbufs chained to
- * m, each filled from its buffer's start (no header goes in front).
- * false: no mbufs (m is the caller's to free).
- */
-static bool
-chain_payload(struct dp_engine *eng, struct dp_tcp_pcb *tp,
-		struct rte_mbuf *m, uint32_t sq_off, uint32_t len)
-{
-	uint32_t room = rte_pktmbuf_data_room_size(eng->mp);
-	uint32_t n = (len + room - 1) / room;
-	struct rte_mbuf *seg[TSO_SEGS], *last = m;
-
-	if (n > TSO_SEGS || rte_pktmbuf_alloc_bulk(eng->mp, seg, n) != 0)
-		return false;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t k = RTE_MIN(len, room);
-
-		seg[i]->data_off = 0;
-		seg[i]->data_len = (uint16_t)k;
-		sq_copy(tp, sq_off, k, rte_pktmbuf_mtod(seg[i], uint8_t *));
-		sq_off += k;
-		len -= k;
-		last->next = seg[i];
-		last = seg[i];
-		m->pkt_len += k;
-	}
-	m->nb_segs = (uint16_t)(m->nb_segs + n);
-	return true;
-}
-
-/*
  * Build and send one segment to dst/nexthop. payload: len bytes of the
  * send queue from sq_off (tp may be NULL for a RST without a TCB).
  * segsz != 0: a TSO burst the port cuts into segsz-byte segments (the
@@ -260,7 +193,7 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 	struct dp_mbuf_priv *p;
-	bool local;
+	bool local, ref;
 	struct rte_mbuf *m;
 	uint32_t tl = (uint32_t)(TCP_HDR + optlen + len), head = len;
 
@@ -273,7 +206,14 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 		DP_STAT_INC(lc, tcp_tx_nombuf);
 		return;
 	}
-	if (segsz != 0)
+	/* A burst's payload is referenced where the port lets go of it at
+	 * once (a tap's write, a NIC's TX completion). Over the loop port
+	 * the receiving reader would hold the sender's buffers and free
+	 * them from its own thread past every cache: copied there. */
+	ref = segsz != 0 && eng->port->kind != DRV_KIND_LOOP;
+	if (ref)
+		head = 0;	/* headers only */
+	else if (segsz != 0)
 		head = RTE_MIN(len, (uint32_t)rte_pktmbuf_tailroom(m) -
 			(IP_HDR + TCP_HDR + optlen));
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m,
@@ -283,12 +223,12 @@ xmit(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t dst,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	/* In sequence order: sq_copy walks on from its cursor. */
+	/* In sequence order: the copy walks on from its cursor. */
 	if (head != 0)
-		sq_copy(tp, sq_off, head, (uint8_t *)ip + IP_HDR + TCP_HDR +
-			optlen);
-	if (head < len && !chain_payload(eng, tp, m, sq_off + head,
-			len - head)) {
+		dp_tcp_sq_copy(tp, sq_off, head, (uint8_t *)ip + IP_HDR +
+			TCP_HDR + optlen);
+	if (head < len && dp_tcp_sq_chain(eng, tp, m, sq_off + head,
+			len - head, ref) != 0) {
 		DP_STAT_INC(lc, tcp_tx_nombuf);
 		rte_pktmbuf_free(m);
 		return;

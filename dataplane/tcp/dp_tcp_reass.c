@@ -91,7 +91,10 @@ bq_add(struct dp_tcp_pcb *tp, struct rte_mbuf *m)
 	uint32_t len = m->data_len;
 	uint8_t *d;
 
-	if (t != NULL && len <= rte_pktmbuf_tailroom(t)) {
+	/* Into the tail's room only if that buffer is the tail's alone: a
+	 * burst from the loop port references its sender's send queue. */
+	if (t != NULL && dp_tcp_mbuf_writable(t) &&
+			len <= rte_pktmbuf_tailroom(t)) {
 		d = (uint8_t *)rte_pktmbuf_append(t, (uint16_t)len);
 		memcpy(d, rte_pktmbuf_mtod(m, const uint8_t *), len);
 		dp_mbuf_priv(t)->dgram_len += len;
@@ -181,7 +184,9 @@ dp_tcp_reass_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
  * A short segment that continues the held one before it (and does not
  * reach into the one after) goes into that one's tail: 1-byte segments
  * beyond a hole must not take an mbuf, and an entry of DP_TCP_OOO_MAX,
- * each. The segment's own mbuf stays the caller's to free.
+ * each. Never into a buffer that is not prev's alone (a burst over the
+ * loop port references the sender's send queue). The segment's own
+ * mbuf stays the caller's to free.
  */
 static bool
 reass_append(struct rte_mbuf *prev, struct rte_mbuf *next,
@@ -190,6 +195,7 @@ reass_append(struct rte_mbuf *prev, struct rte_mbuf *next,
 	uint8_t *d;
 
 	if (prev == NULL || sg->len > DP_TCP_SMALL_SEG ||
+			!dp_tcp_mbuf_writable(prev) ||
 			dp_mbuf_priv(prev)->addr + prev->data_len != sg->seq ||
 			(next != NULL && SEQ_LT(dp_mbuf_priv(next)->addr,
 			sg->seq + sg->len)))

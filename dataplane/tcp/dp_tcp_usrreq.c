@@ -338,8 +338,11 @@ rx_pull(struct dp_sock *s, struct dp_tcp_pcb *tp)
 
 		/* A short segment goes into the tail of the one before:
 		 * a peer's 1-byte segments must not keep an mbuf each
-		 * while the application reads slowly (the pool). */
+		 * while the application reads slowly (the pool). Not
+		 * into a buffer that is not t's alone (the sender's send
+		 * queue, under a burst over the loop port). */
 		if (t != NULL && len <= DP_TCP_SMALL_SEG &&
+				dp_tcp_mbuf_writable(t) &&
 				(d = (uint8_t *)rte_pktmbuf_append(t, len)) !=
 				NULL) {
 			memcpy(d, rte_pktmbuf_mtod(m, const uint8_t *), len);

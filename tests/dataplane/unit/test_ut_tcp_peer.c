@@ -118,9 +118,17 @@ void
 peer(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win, const void *p,
 		uint16_t n)
 {
+	peer_on(PORT, flags, seq, ack, win, p, n);
+}
+
+void
+peer_on(uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
+		uint16_t win, const void *p, uint16_t n)
+{
 	uint8_t f[2048];
 
-	ut_inject(0, f, frame(f, PORT, flags, seq, ack, win, p, n, false), 0);
+	ut_inject(0, f, frame(f, dport, flags, seq, ack, win, p, n, false),
+		0);
 	steps();
 }
 
@@ -253,8 +261,14 @@ connected(uint32_t *iss)
 struct dp_sock *
 connected_from(uint32_t piss, uint32_t *iss)
 {
+	return connected_on(PORT, piss, iss);
+}
+
+struct dp_sock *
+connected_on(uint16_t lport, uint32_t piss, uint32_t *iss)
+{
 	struct dp_addr to = { UT_PEER, PEER_PORT };
-	struct dp_sock *s = ut_sock(IPPROTO_TCP, 0, PORT);
+	struct dp_sock *s = ut_sock(IPPROTO_TCP, 0, lport);
 	struct seg sg;
 
 	CU_ASSERT_EQUAL(dp_sock_connect_flags(s, &to, DP_F_NONBLOCK),
@@ -266,14 +280,26 @@ connected_from(uint32_t piss, uint32_t *iss)
 	CU_ASSERT_EQUAL(state(s), DP_TCP_SYN_SENT);
 	CU_ASSERT_FALSE(dp_sock_ready(s) & DP_EV_WRITE);
 	*iss = sg.seq;
-	peer(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, piss, sg.seq + 1, 65535,
-		NULL, 0);
+	peer_on(lport, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, piss,
+		sg.seq + 1, 65535, NULL, 0);
 	CU_ASSERT_FATAL(sent(&sg));
 	CU_ASSERT_EQUAL(sg.flags, RTE_TCP_ACK_FLAG);
 	CU_ASSERT_EQUAL(sg.ack, piss + 1);
 	CU_ASSERT_EQUAL(state(s), DP_TCP_ESTABLISHED);
 	CU_ASSERT(dp_sock_ready(s) & DP_EV_WRITE);
 	return s;
+}
+
+void
+port_tso(bool on)
+{
+	const uint64_t f = RTE_ETH_TX_OFFLOAD_TCP_TSO |
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+
+	if (on)
+		ut_eng()->port->tx_offloads |= f;
+	else
+		ut_eng()->port->tx_offloads &= ~f;
 }
 
 /* Abort s and let the stack give back what it held. */

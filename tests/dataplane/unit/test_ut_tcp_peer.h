@@ -54,6 +54,9 @@ uint16_t frame(uint8_t *f, uint16_t dport, uint8_t flags, uint32_t seq,
 /* A segment from the peer, injected, and steps(). */
 void peer(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 		const void *p, uint16_t n);
+/* The same to our port dport. */
+void peer_on(uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
+		uint16_t win, const void *p, uint16_t n);
 /* The next TCP segment the stack sent; false if none. */
 bool sent(struct seg *sg);
 /* The same, its whole payload (a TSO burst's too) into all, up to cap. */
@@ -66,6 +69,10 @@ void syn_answered(struct seg *sg);
 struct dp_sock *connected(uint32_t *iss);
 /* The same with the peer's ISS piss. */
 struct dp_sock *connected_from(uint32_t piss, uint32_t *iss);
+/* The same from our port lport. */
+struct dp_sock *connected_on(uint16_t lport, uint32_t piss, uint32_t *iss);
+/* The pair port offers TSO (and the TCP checksum it needs), or not. */
+void port_tso(bool on);
 /* Abort s and let the stack give back what it held. */
 void done(struct dp_sock *s);
 

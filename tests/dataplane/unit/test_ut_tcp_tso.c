@@ -37,18 +37,6 @@ stat_delta(const struct dp_stats *a, const struct dp_stats *b, size_t off)
 }
 #define DELTA(a, b, f)	stat_delta(&(a), &(b), offsetof(struct dp_stats, f))
 
-static void
-port_tso(bool on)
-{
-	const uint64_t f = RTE_ETH_TX_OFFLOAD_TCP_TSO |
-		RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
-
-	if (on)
-		ut_eng()->port->tx_offloads |= f;
-	else
-		ut_eng()->port->tx_offloads &= ~f;
-}
-
 static struct dp_sock *
 tso_connected(uint32_t *iss)
 {

@@ -225,6 +225,13 @@ ut_inject_split(unsigned int q, const void *frame, uint16_t len, uint16_t at)
 }
 
 void
+ut_inject_mbuf(unsigned int q, struct rte_mbuf *m)
+{
+	if (rte_ring_enqueue(wire_in[q], m) != 0)
+		rte_pktmbuf_free(m);
+}
+
+void
 ut_deliver(const void *frame, uint16_t len)
 {
 	ut_inject(0, frame, len, 0);

@@ -87,6 +87,10 @@ void ut_inject(unsigned int q, const void *frame, uint16_t len,
  * that scatters a frame over its buffers). */
 void ut_inject_split(unsigned int q, const void *frame, uint16_t len,
 		uint16_t at);
+/* Put m itself on queue q's wire (a chain the stack sent, forwarded as
+ * a wire of memory would: the loop port's receiver gets the sender's
+ * mbufs); the wire owns it. */
+void ut_inject_mbuf(unsigned int q, struct rte_mbuf *m);
 /* Inject on queue 0, then step until it is taken in and settled. */
 void ut_deliver(const void *frame, uint16_t len);
 /* The next frame the stack sent (any queue; *q, if not NULL, says which),
