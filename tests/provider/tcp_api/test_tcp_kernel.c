@@ -448,7 +448,10 @@ test_vtap_16mb_each_way_cross_as_gso_frames(void)
 }
 
 /* WSPDK_TSO=0: the same, our side one segment per frame (at least one
- * frame per MSS), the kernel's still GSO. */
+ * frame per MSS), the kernel's still GSO: fewer frames from it than its
+ * 16 MB make MSS segments. Its frames include its ACKs of our ~11 500
+ * segments, as many as its ACK timing makes (on a quiet machine more
+ * than a quarter of them), so no tighter bound is the kernel's to keep. */
 static void
 test_vtap_16mb_each_way_tso_off_one_segment_per_frame(void)
 {
@@ -462,7 +465,7 @@ test_vtap_16mb_each_way_tso_off_one_segment_per_frame(void)
 	CU_ASSERT_EQUAL(WSACleanup(), 0);
 	CU_ASSERT_EQUAL_FATAL(kernel_up(), 0);
 	CU_ASSERT(to >= VT_BYTES / VT_MSS);
-	CU_ASSERT(from * 4 * VT_MSS < VT_BYTES);
+	CU_ASSERT(from * VT_MSS < VT_BYTES);
 }
 
 /* The namespace's ping (ARP, then ICMP echo) is answered. */
