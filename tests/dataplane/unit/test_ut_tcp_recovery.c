@@ -162,6 +162,95 @@ test_tcp_sack_hole_resent_first_sacked_never_resent(void)
 	rec_done(s);
 }
 
+/*
+ * The fast retransmission lost too, with nothing sent after it (no more
+ * data, or the window full): no later segment can be SACKed for RACK to
+ * judge it by. The recovery probe resends it after about 2 SRTT (the
+ * receiver holds out-of-order data, so it ACKs at once), not the RTO
+ * 200 ms on; its ACK ends recovery.
+ */
+static void
+test_tcp_lost_fast_rexmit_with_nothing_after_it_probed_before_rto(void)
+{
+	uint32_t iss, seqs[64];
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_stats a, b;
+
+	ut_stats(&a);
+	app_send(s, 10 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 10);
+	ut_advance_us(1000);
+	dupack_sack(iss, 0, 1, (const uint32_t [][2]){ { 1, 10 } });
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);		/* lost again */
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	ut_advance_us(2000);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 0);		/* inside 2 SRTT */
+	ut_advance_us(8000);
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 10), WIN, NULL, 0);
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_recovery), 1);
+	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->recov, DP_TCP_CA_OPEN);
+	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->snd_una, dp_tcp_pcb(s)->snd_max);
+	rec_done(s);
+}
+
+/*
+ * After an RTO the path answered (SND.UNA moved), and the last
+ * retransmission of the slow start's round was lost: the probe resends
+ * it too. The RTO's own first retransmission is not probed: nothing has
+ * answered since the timeout, and the backoff stands (RFC 6298 5.5).
+ */
+static void
+test_tcp_lost_rexmit_after_rto_probed_once_path_answers(void)
+{
+	uint32_t iss, seqs[64], n;
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_stats a, b;
+
+	ut_stats(&a);
+	app_send(s, 4 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 4);
+	ut_advance_us(250000);			/* all lost: the TLP */
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);
+	ut_advance_us(250000);			/* and the RTO */
+	steps();
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	ut_advance_us(20000);			/* nothing answered */
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 0);
+	/* 0 arrives: slow start resends 1 and 2; they arrive: 3, lost. */
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 1), WIN, NULL, 0);
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 1));
+	ut_advance_us(1000);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 3), WIN, NULL, 0);
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 3));
+	ut_advance_us(10000);
+	steps();
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 3));
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 4), WIN, NULL, 0);
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 2);
+	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->snd_una, dp_tcp_pcb(s)->snd_max);
+	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->recov, DP_TCP_CA_OPEN);
+	rec_done(s);
+}
+
 /* One SACKed segment: the hole may be reordering, so RACK waits
  * min_RTT / 4 (the reorder timer) before it resends it. */
 static void
@@ -674,6 +763,8 @@ test_tcp_telemetry_counts_retransmissions_by_cause(void)
 
 static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_sack_hole_resent_first_sacked_never_resent),
+	WT_TEST(test_tcp_lost_fast_rexmit_with_nothing_after_it_probed_before_rto),
+	WT_TEST(test_tcp_lost_rexmit_after_rto_probed_once_path_answers),
 	WT_TEST(test_tcp_rack_reorder_timer_resends_after_window),
 	WT_TEST(test_tcp_dsack_counts_spurious_and_widens_reorder_window),
 	WT_TEST(test_tcp_sack_blocks_outside_window_ignored),
