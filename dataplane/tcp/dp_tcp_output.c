@@ -658,7 +658,8 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	}
 	if (sent && tp->t_rexmt == 0)
 		dp_tcp_rexmt_arm(lc, tp);
-	if (sent_new)
+	/* In recovery a retransmission arms the recovery probe too. */
+	if (sent_new || (sent && tp->recov != DP_TCP_CA_OPEN))
 		dp_tcp_tlp_arm(lc, tp);
 	if (bytes != 0)
 		pp_note(lc, tp, held);

@@ -19,7 +19,9 @@
  * and we use the RTO's floor, 200 ms unless DP_OPT_RTO_MIN lowered it
  * for a peer known to ACK at once), never past the RTO. It sends one new segment if the windows allow, else the last
  * one again; its ACK or the SACKs it draws repair a tail loss in about
- * an RTT instead of an RTO. One probe per episode.
+ * an RTT instead of an RTO. One probe per episode. In recovery the same
+ * timer is the recovery probe (ours, below): a lost retransmission with
+ * nothing sent after it gives RACK nothing to judge it by.
  */
 #include <rte_common.h>
 
@@ -133,18 +135,136 @@ reorder_timer_set(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint64_t wait)
 	}
 }
 
+/* A probe may go: data out, none on the way already, SACK to judge
+ * its answer by, and a state that sends. */
 static bool
-tlp_eligible(const struct dp_tcp_pcb *tp)
+probe_ok(const struct dp_tcp_pcb *tp)
 {
 	uint8_t st = dp_tcp_state(tp);
 
 	/* Also after our FIN: a lost tail with the FIN is the common end
 	 * of a transfer. */
-	return (tp->tf & TF_SACK_OK) && tp->recov == DP_TCP_CA_OPEN &&
-		!tp->tlp_out && tp->snd_una != tp->snd_max &&
+	return (tp->tf & TF_SACK_OK) && !tp->tlp_out &&
+		tp->snd_una != tp->snd_max &&
 		(st == DP_TCP_ESTABLISHED || st == DP_TCP_CLOSE_WAIT ||
 		st == DP_TCP_FIN_WAIT_1 || st == DP_TCP_CLOSING ||
 		st == DP_TCP_LAST_ACK);
+}
+
+static bool
+tlp_eligible(const struct dp_tcp_pcb *tp)
+{
+	return tp->recov == DP_TCP_CA_OPEN && probe_ok(tp);
+}
+
+/*
+ * The recovery probe (ours; RFC 8985 §7.2 probes only outside
+ * recovery). RACK finds a lost retransmission only when a segment sent
+ * after it is delivered; when the retransmission is the newest segment
+ * out (no more data, the window or the send buffer full) nothing can
+ * be, and RFC 8985 leaves the RTO: at 1 % loss about one retransmission
+ * a bulk run, 200 ms, 400 more if the RTO's copy is lost too (#13's
+ * 603 ms stall). So in recovery, PTO after the last transmission or
+ * delivery with no news, one probe an episode (tlp_out until SND.UNA
+ * passes it) sends the newest segment again, or what RACK needs. After
+ * an RTO only once the path answered (rxtshift 0): before that the
+ * backoff stands (RFC 6298 5.5). No delayed-ACK allowance: a receiver
+ * holding out-of-order data ACKs at once (RFC 5681 §4.2).
+ */
+static bool
+rprobe_eligible(const struct dp_tcp_pcb *tp)
+{
+	return (tp->recov == DP_TCP_CA_RECOVERY ||
+		(tp->recov == DP_TCP_CA_LOSS && tp->rxtshift == 0)) &&
+		tp->srtt_us != 0 && probe_ok(tp);
+}
+
+/* In recovery: arm or clear the probe; false outside it (TLP's). */
+static bool
+rprobe_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	if (tp->recov == DP_TCP_CA_OPEN)
+		return false;
+	if (!rprobe_eligible(tp)) {
+		if (tp->t_recov_tlp)
+			tp->t_recov = 0;
+		return true;
+	}
+	tp->t_recov = lc->now_us + 2ull * tp->srtt_us + DP_TCP_TLP_SLACK_US;
+	if (tp->t_rexmt != 0 && tp->t_recov > tp->t_rexmt)
+		tp->t_recov = tp->t_rexmt;	/* the probe goes first */
+	tp->t_recov_tlp = true;
+	return true;
+}
+
+/* A probe's new segment, if the windows take one: sent beside cwnd. */
+static void
+probe_new_data(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint32_t end = tp->sq_seq + tp->sq_bytes, cwnd = tp->cwnd;
+
+	if (!SEQ_LT(tp->snd_nxt, end) || !SEQ_LT(tp->snd_nxt,
+			tp->snd_una + tp->snd_wnd))
+		return;
+	tp->cwnd = dp_tcp_in_flight(tp) + tp->mss;
+	tp->tf |= TF_NODELAY_ONCE;
+	dp_tcp_output(lc, tp);
+	tp->tf &= ~TF_NODELAY_ONCE;
+	tp->cwnd = cwnd;
+}
+
+/* A probe went: one an episode, counted; the RTO moves past it. */
+static void
+probe_sent(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	tp->tlp_out = true;
+	tp->tlp_end = tp->snd_max;
+	DP_STAT_INC(lc, tcp_tlp);
+	DP_TCP_CSTAT_ADD(tp, tlp_probes, 1);
+	dp_tcp_rexmt_arm(lc, tp);
+}
+
+/* The unSACKed record sent last (a walk: once an episode at most). */
+static struct dp_tcp_txrec *
+newest_unsacked(struct dp_tcp_pcb *tp)
+{
+	struct dp_tcp_txrec *n = NULL;
+
+	for (uint32_t i = 0; i < tp->txr_n; i++) {
+		struct dp_tcp_txrec *r = dp_tcp_txr(tp, i);
+
+		if (!(r->flags & TXR_SACKED) &&
+				(n == NULL || r->xmit_us >= n->xmit_us))
+			n = r;
+	}
+	return n;
+}
+
+/* Marked lost and not resent yet (cwnd held it back): that first, else
+ * new data if the windows take it (the later segment RACK needs), else
+ * the newest segment again. Its SACK or ACK repairs through RACK. */
+static void
+rprobe_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint32_t max = tp->snd_max;
+	struct dp_tcp_txrec *r;
+
+	if (!rprobe_eligible(tp))
+		return;
+	r = dp_tcp_sb_next_lost(tp);
+	if (r == NULL)
+		probe_new_data(lc, tp);
+	if (tp->snd_max == max) {
+		if (r == NULL)
+			r = newest_unsacked(tp);
+		if (r == NULL)
+			return;
+		tp->tf |= TF_TLP_SEND;
+		dp_tcp_send_rec(lc, tp, r);
+		tp->tf &= ~TF_TLP_SEND;
+	}
+	tp->tlp_rexmit = false;		/* recovery reduced cwnd already */
+	probe_sent(lc, tp);
 }
 
 void
@@ -154,6 +274,8 @@ dp_tcp_tlp_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 
 	if (tp->t_recov != 0 && !tp->t_recov_tlp)
 		return;			/* the reorder timer runs */
+	if (rprobe_arm(lc, tp))
+		return;
 	if (!tlp_eligible(tp)) {
 		if (tp->t_recov_tlp)
 			tp->t_recov = 0;
@@ -175,20 +297,15 @@ dp_tcp_tlp_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 static void
 tlp_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
-	uint32_t end = tp->sq_seq + tp->sq_bytes, max = tp->snd_max;
+	uint32_t max = tp->snd_max;
 
+	if (tp->recov != DP_TCP_CA_OPEN) {
+		rprobe_fire(lc, tp);
+		return;
+	}
 	if (!tlp_eligible(tp))
 		return;
-	if (SEQ_LT(tp->snd_nxt, end) && SEQ_LT(tp->snd_nxt,
-			tp->snd_una + tp->snd_wnd)) {
-		uint32_t cwnd = tp->cwnd;
-
-		tp->cwnd = dp_tcp_in_flight(tp) + tp->mss;
-		tp->tf |= TF_NODELAY_ONCE;
-		dp_tcp_output(lc, tp);
-		tp->tf &= ~TF_NODELAY_ONCE;
-		tp->cwnd = cwnd;
-	}
+	probe_new_data(lc, tp);
 	if (tp->snd_max == max && tp->txr_n > 0) {
 		struct dp_tcp_txrec *r = dp_tcp_txr(tp, tp->txr_n - 1);
 
@@ -201,11 +318,7 @@ tlp_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	} else {
 		tp->tlp_rexmit = false;
 	}
-	tp->tlp_out = true;
-	tp->tlp_end = tp->snd_max;
-	DP_STAT_INC(lc, tcp_tlp);
-	DP_TCP_CSTAT_ADD(tp, tlp_probes, 1);
-	dp_tcp_rexmt_arm(lc, tp);
+	probe_sent(lc, tp);
 }
 
 /* RFC 8985 §7.4: did the probe repair a loss? */
@@ -299,7 +412,9 @@ dp_tcp_loss_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		if (--tp->reo_persist == 0)
 			tp->reo_wnd_mult = 1;
 	}
-	if (ai->acked != 0 || tp->snd_una == tp->snd_max)
+	/* In recovery SACKs are the news too (the recovery probe). */
+	if (ai->acked != 0 || tp->snd_una == tp->snd_max ||
+			(tp->recov != DP_TCP_CA_OPEN && ai->delivered != 0))
 		dp_tcp_tlp_arm(lc, tp);
 }
 

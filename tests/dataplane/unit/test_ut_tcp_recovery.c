@@ -143,7 +143,14 @@ test_tcp_sack_hole_resent_first_sacked_never_resent(void)
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_recovery), 1);
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rack_lost), 1);
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
-	/* Nothing more: the RTO resends the hole (lost again), alone. */
+	/* Nothing more: the recovery probe sends new data (a later
+	 * segment for RACK); it is lost too, and the RTO resends the hole
+	 * (lost again), alone. */
+	ut_advance_us(10000);
+	steps();
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 12));
 	ut_advance_us(250000);
 	steps();
 	n = drain(seqs, 64);
