@@ -258,6 +258,58 @@ test_tcp_lost_rexmit_after_rto_probed_once_path_answers(void)
 	rec_done(s);
 }
 
+/*
+ * The RTO's own retransmission lost while the peer goes on sending its
+ * data (a two-way transfer): each of its segments ACKs SND.UNA without a
+ * SACK, so the path is alive and ours did not arrive. The probe sends
+ * the next segment the RTO marked lost; its SACK makes RACK resend the
+ * first. Before, the backed-off RTO (400 ms) was the only way on.
+ */
+static void
+test_tcp_lost_rto_rexmit_probed_while_peer_talks(void)
+{
+	uint32_t iss, seqs[64], n;
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_stats a, b;
+
+	ut_stats(&a);
+	app_send(s, 4 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 4);
+	ut_advance_us(250000);			/* all lost: the TLP */
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);
+	ut_advance_us(250000);			/* and the RTO: 0, lost */
+	steps();
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	ut_advance_us(2000);			/* the peer's data */
+	peer(RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, PISS + 1, seg_seq(iss, 0),
+		WIN, buf, 100);
+	drain(seqs, 64);			/* our ACK of it */
+	ut_advance_us(10000);
+	steps();
+	n = drain(seqs, 64);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 1));
+	ut_advance_us(1000);
+	peer_opts.nsack = 1;
+	peer_opts.sack[0][0] = seg_seq(iss, 1);
+	peer_opts.sack[0][1] = seg_seq(iss, 2);
+	peer(RTE_TCP_ACK_FLAG, PISS + 101, seg_seq(iss, 0), WIN, NULL, 0);
+	peer_opts.nsack = 0;
+	n = drain(seqs, 64);
+	CU_ASSERT(n >= 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));	/* RACK */
+	peer(RTE_TCP_ACK_FLAG, PISS + 101, seg_seq(iss, 4), WIN, NULL, 0);
+	drain(seqs, 64);
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 2);
+	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->snd_una, dp_tcp_pcb(s)->snd_max);
+	rec_done(s);
+}
+
 /* One SACKed segment: the hole may be reordering, so RACK waits
  * min_RTT / 4 (the reorder timer) before it resends it. */
 static void
@@ -772,6 +824,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_sack_hole_resent_first_sacked_never_resent),
 	WT_TEST(test_tcp_lost_fast_rexmit_with_nothing_after_it_probed_before_rto),
 	WT_TEST(test_tcp_lost_rexmit_after_rto_probed_once_path_answers),
+	WT_TEST(test_tcp_lost_rto_rexmit_probed_while_peer_talks),
 	WT_TEST(test_tcp_rack_reorder_timer_resends_after_window),
 	WT_TEST(test_tcp_dsack_counts_spurious_and_widens_reorder_window),
 	WT_TEST(test_tcp_sack_blocks_outside_window_ignored),
