@@ -161,22 +161,34 @@ tlp_eligible(const struct dp_tcp_pcb *tp)
  * The recovery probe (ours; RFC 8985 §7.2 probes only outside
  * recovery). RACK finds a lost retransmission only when a segment sent
  * after it is delivered; when the retransmission is the newest segment
- * out (no more data, the window or the send buffer full) nothing can
- * be, and RFC 8985 leaves the RTO: at 1 % loss about one retransmission
- * a bulk run, 200 ms, 400 more if the RTO's copy is lost too (#13's
- * 603 ms stall). So in recovery, PTO after the last transmission or
- * delivery with no news, one probe an episode (tlp_out until SND.UNA
- * passes it) sends the newest segment again, or what RACK needs. After
- * an RTO only once the path answered (rxtshift 0): before that the
- * backoff stands (RFC 6298 5.5). No delayed-ACK allowance: a receiver
- * holding out-of-order data ACKs at once (RFC 5681 §4.2).
+ * out (no more data, the window or the send buffer full) or its only
+ * ACK is lost, nothing can be, and RFC 8985 leaves the RTO: 200 ms, and
+ * 400 more if the RTO's copy is lost too (#13's 603 ms stall; captures
+ * at 5 % loss show both). So in recovery, PTO after the last
+ * transmission or delivery with no news, one probe an episode (tlp_out
+ * until SND.UNA passes it; an RTO starts another) sends a lost segment
+ * cwnd held back, else new data, else the newest segment again. No
+ * delayed-ACK allowance: a receiver holding out-of-order data ACKs at
+ * once (RFC 5681 §4.2).
  */
 static bool
 rprobe_eligible(const struct dp_tcp_pcb *tp)
 {
-	return (tp->recov == DP_TCP_CA_RECOVERY ||
-		(tp->recov == DP_TCP_CA_LOSS && tp->rxtshift == 0)) &&
-		tp->srtt_us != 0 && probe_ok(tp);
+	return tp->recov != DP_TCP_CA_OPEN && tp->srtt_us != 0 &&
+		probe_ok(tp);
+}
+
+/* After an RTO, only a path shown alive: SND.UNA moved since, or the
+ * peer sent a segment later than its answer to our newest one could
+ * come (a peer sending data ACKs on each: ours did not arrive). A silent
+ * peer leaves the backoff alone (RFC 6298 5.5). */
+static bool
+rprobe_path_alive(const struct dp_tcp_pcb *tp,
+		const struct dp_tcp_txrec *newest)
+{
+	return tp->recov != DP_TCP_CA_LOSS || tp->rxtshift == 0 ||
+		(newest != NULL &&
+		tp->rcv_us > newest->xmit_us + tp->min_rtt_us);
 }
 
 /* In recovery: arm or clear the probe; false outside it (TLP's). */
@@ -224,7 +236,7 @@ probe_sent(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	dp_tcp_rexmt_arm(lc, tp);
 }
 
-/* The unSACKed record sent last (a walk: once an episode at most). */
+/* The unSACKed record sent last (a walk, when a probe is due). */
 static struct dp_tcp_txrec *
 newest_unsacked(struct dp_tcp_pcb *tp)
 {
@@ -247,16 +259,19 @@ static void
 rprobe_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
 	uint32_t max = tp->snd_max;
-	struct dp_tcp_txrec *r;
+	struct dp_tcp_txrec *r, *newest;
 
 	if (!rprobe_eligible(tp))
 		return;
+	newest = newest_unsacked(tp);
+	if (!rprobe_path_alive(tp, newest))
+		return;			/* the RTO's */
 	r = dp_tcp_sb_next_lost(tp);
 	if (r == NULL)
 		probe_new_data(lc, tp);
 	if (tp->snd_max == max) {
 		if (r == NULL)
-			r = newest_unsacked(tp);
+			r = newest;
 		if (r == NULL)
 			return;
 		tp->tf |= TF_TLP_SEND;
