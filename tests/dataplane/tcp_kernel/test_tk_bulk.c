@@ -105,6 +105,35 @@ ours(struct uk_child *kp, uint16_t port, size_t n, struct bulk *r)
 	return ok;
 }
 
+/*
+ * TK_PCAP=DIR: our transfer's headers, as the hop saw them in this
+ * namespace, into DIR/bulk-<permille>.pcap; tk_gaps.py names each long
+ * gap's sends, drops and ACKs. A stall seen once in CI (#13's 603 ms)
+ * can then be read the next time. Off by default; bounded by timeout.
+ */
+static void
+pcap_start(unsigned int permille, uint16_t port)
+{
+	const char *d = getenv("TK_PCAP");
+
+	if (d == NULL || *d == '\0')
+		return;
+	if (wt_sh("timeout 900 tcpdump -i any -s 96 -w %s/bulk-%u.pcap "
+			"tcp port %u >/dev/null 2>&1 & echo $! > %s/.tk_pcap;"
+			" sleep 0.5", d, permille, port, d) != 0)
+		fprintf(stderr, "bulk: no capture into %s\n", d);
+}
+
+static void
+pcap_stop(void)
+{
+	const char *d = getenv("TK_PCAP");
+
+	if (d != NULL && *d != '\0')
+		wt_sh("sleep 0.2; kill $(cat %s/.tk_pcap) 2>/dev/null;"
+			" rm -f %s/.tk_pcap", d, d);
+}
+
 /* Sums over the judged loss rates of the run. */
 static uint64_t sum_rto;
 static long long sum_lx;
@@ -122,7 +151,9 @@ bulk_run(unsigned int permille, uint16_t port)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(kp);
 	CU_ASSERT_EQUAL_FATAL(tk_loss(permille), 0);
+	pcap_start(permille, port);
 	ok = ours(kp, port, n, &r);
+	pcap_stop();
 	CU_ASSERT(ok);
 	tk_peer_end(kp);
 	b0 = tk_tcpext(tk_ns_b(), "TCPTimeouts");
