@@ -298,7 +298,13 @@ dp_lcore_quiesce_try(struct dp_lcore *lc)
  * (they would seldom win the lock from a thread that takes it back at
  * once); a spinner that takes no turn in that window (preempted) gets
  * no more until it does, so the lcore is never left unpolled. A test's
- * hold stops it outright. *yield_at: when this window began, 0 none. */
+ * hold stops it outright. *yield_at: when this window began, 0 none.
+ * Valgrind runs one thread at a time under a lock that, without
+ * --fair-sched=yes, the thread giving it up (this one, at each pause)
+ * mostly takes back at once: the application thread then gets ~1 % of
+ * the CPU and a ping-pong round trip takes seconds (measured: 7.8 s of
+ * which the application thread ran 70 ms). Run valgrind with
+ * --fair-sched=yes on anything with an lcore thread. */
 static void
 rtc_turn(struct dp_lcore *lc, uint64_t *yield_at)
 {
