@@ -218,7 +218,7 @@ common_kv(char *kv, size_t len)
 static int
 recv_full(SOCKET s, char *buf, int len, uint64_t deadline)
 {
-	int got = 0, n;
+	int got = 0, n, err;
 
 	for (unsigned int k = 0; got < len; k++) {
 		n = recv(s, buf + got, len - got, 0);
@@ -226,10 +226,14 @@ recv_full(SOCKET s, char *buf, int len, uint64_t deadline)
 			got += n;
 			continue;
 		}
-		if (n == 0 || (WSAGetLastError() != WSAEWOULDBLOCK &&
-				WSAGetLastError() != WSAETIMEDOUT))
+		err = WSAGetLastError();
+		if (n == 0 || (err != WSAEWOULDBLOCK && err != WSAETIMEDOUT))
 			return -1;
-		if ((k & 1023) == 0 && pf_tsc() > deadline)
+		/* A busy-poll spin reads the clock now and then; a timed-out
+		 * blocking wait (200 ms) every time, or a stall would count
+		 * as lost only after 1024 of them. */
+		if ((err == WSAETIMEDOUT || (k & 1023) == 0) &&
+				pf_tsc() > deadline)
 			return -1;
 	}
 	return 0;

@@ -22,11 +22,13 @@ top=${3:-0}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# --fair-sched=yes: valgrind's default lock lets the spinning lcore
+# starve the calling thread for seconds (dp_lcore.c, rtc_turn).
 run() {	# run CASE: callgrind counting inside cp_CASE only
 	WSPDK_DEVICE=loop WSPDK_LCORES=1 WSPDK_PROFILE=latency \
 	WSPDK_LOG_LEVEL=warning \
 	WSPDK_EAL_ARGS="--no-huge -m 512 --no-telemetry --file-prefix=wspdkcpir$$" \
-		valgrind --tool=callgrind --toggle-collect="cp_$1" \
+		valgrind --tool=callgrind --fair-sched=yes --toggle-collect="cp_$1" \
 		--callgrind-out-file="$tmp/$1.out" \
 		"$build/perf/callpath" --rounds "$rounds" >"$tmp/$1.log" 2>&1 &&
 		grep -q '^bad=0$' "$tmp/$1.log"

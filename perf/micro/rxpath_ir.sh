@@ -15,8 +15,10 @@ rounds=${2:-1000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# --fair-sched=yes: valgrind's default lock lets the spinning lcore
+# starve the calling thread for seconds (dp_lcore.c, rtc_turn).
 ir() {	# ir FUNCTION: the Ir collected inside it
-	valgrind --tool=callgrind --toggle-collect="$1" \
+	valgrind --tool=callgrind --fair-sched=yes --toggle-collect="$1" \
 		--callgrind-out-file="$tmp/$1.out" "$bin" --no-huge \
 		--rounds "$rounds" --file-prefix "wspdkrxpir$$" \
 		>"$tmp/$1.log" 2>&1
