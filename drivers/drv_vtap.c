@@ -450,15 +450,19 @@ rx_one(struct drv_vtap *vt, struct vtap_queue *vq, struct rte_mbuf **out)
  * thirty times per frame it wrote. Now it looks on the call after a
  * write (the kernel's ACK is made inside it) or a read that found
  * something (more may follow: a flood is read burst after burst), and
- * otherwise once its idle back-off ran out, which doubles on every
- * empty look up to DRV_VTAP_RX_IDLE_MAX_US: the longest a frame can
- * wait, given an lcore that calls at least that often.
+ * otherwise once its idle back-off ran out. Both start the back-off
+ * over; it doubles on every empty look (1, 2, 4 ... us) up to
+ * DRV_VTAP_RX_IDLE_MAX_US. So a frame waits about as long as the queue
+ * had been quiet before it came (an ACK the receiver sends soon after
+ * our write is read soon), and never longer than the bound, given an
+ * lcore that calls at least that often.
  */
 static bool
 rx_due(struct vtap_queue *vq, uint64_t now)
 {
 	if (vq->wrote) {
 		vq->wrote = false;
+		vq->rx_gap = 0;
 		return true;
 	}
 	return now >= vq->rx_next;

@@ -100,7 +100,8 @@ void drv_vtap_close(struct drv_vtap *vt);
  * it, given calls at least that often: while reads find nothing, the fd
  * is looked at less and less often (1, 2, 4 ... us apart, this at
  * most); it is looked at on the next call after a read found a frame
- * or a write went out (the kernel answers inside our write).
+ * or a write went out (the kernel answers inside our write), and the
+ * back-off starts over from there.
  */
 #define DRV_VTAP_RX_IDLE_MAX_US	16
 

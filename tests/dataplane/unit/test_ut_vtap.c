@@ -495,6 +495,34 @@ test_vtap_rx_after_a_write_reads_the_answer_at_once(void)
 	free(f);
 }
 
+/* The back-off starts over at a write: a frame that comes after the
+ * write's own look found nothing is read within a microsecond, as the
+ * receiver's ACK to what we wrote, however idle the queue was before. */
+static void
+test_vtap_rx_back_off_starts_over_at_a_write(void)
+{
+	struct virtio_net_hdr h = { 0 };
+	uint8_t *f = tcp_frame(100), buf[128];
+	struct rte_mbuf *m;
+	struct vt_env e;
+
+	vt_up(&e);
+	vt_idle(&e);
+	m = rte_pktmbuf_alloc(ut_eng()->mp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	memset(rte_pktmbuf_append(m, 60), 0, 60);
+	CU_ASSERT_EQUAL(drv_vtap_tx(e.vt, 0, &m, 1), 1);
+	CU_ASSERT_EQUAL(read(e.peer, buf, sizeof(buf)),
+		(ssize_t)(sizeof(h) + 60));
+	CU_ASSERT_EQUAL(drv_vtap_rx(e.vt, 0, &m, 1, e.now), 0);
+	peer_write(&e, &h, f, 100);
+	CU_ASSERT_EQUAL_FATAL(drv_vtap_rx(e.vt, 0, &m, 1,
+		e.now + us_tsc()), 1);
+	rte_pktmbuf_free(m);
+	vt_down(&e);
+	free(f);
+}
+
 /* A flood is not held back: once a look finds frames, the next call
  * looks again at the same clock, burst after burst until it is read. */
 static void
@@ -537,6 +565,7 @@ main(int argc, char **argv)
 		WT_TEST(test_vtap_tx_single_frames_needs_csum_only_when_left_to_the_port),
 		WT_TEST(test_vtap_rx_frame_arriving_while_idle_is_read_within_the_bound),
 		WT_TEST(test_vtap_rx_after_a_write_reads_the_answer_at_once),
+		WT_TEST(test_vtap_rx_back_off_starts_over_at_a_write),
 		WT_TEST(test_vtap_rx_flood_is_read_burst_after_burst_without_waiting),
 		WT_TEST_END
 	};
