@@ -218,8 +218,10 @@ drv_rx_burst(const struct drv_port *port, uint16_t q,
 
 	if (unlikely(port->fault != NULL))
 		k = drv_fault_rx(port->fault, port->port_id, q, pkts, n, now);
+#ifdef __linux__	/* elsewhere drv_vtap_check refuses the device */
 	else if (port->vtap != NULL)
-		return drv_vtap_rx(port->vtap, q, pkts, n);
+		return drv_vtap_rx(port->vtap, q, pkts, n, now);
+#endif
 	else
 		k = rte_eth_rx_burst(port->port_id, q, pkts, n);
 	if (port->kind == DRV_KIND_LOOP)
@@ -238,8 +240,10 @@ drv_tx_burst(const struct drv_port *port, uint16_t q,
 	if (unlikely(port->fault != NULL))
 		return drv_fault_tx(port->fault, port->port_id, q, pkts, n,
 			now);
+#ifdef __linux__
 	if (port->vtap != NULL)
 		return drv_vtap_tx(port->vtap, q, pkts, n);
+#endif
 	return rte_eth_tx_burst(port->port_id, q, pkts, n);
 }
 

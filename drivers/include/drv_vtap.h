@@ -95,14 +95,26 @@ struct drv_vtap *drv_vtap_attach(const int *fds, uint16_t nb_queues,
  *  mbufs kept for reading. NULL is a no-op. */
 void drv_vtap_close(struct drv_vtap *vt);
 
-/** Up to n frames from queue q; the caller owns them. */
+/**
+ * Longest a frame waits in an idle queue's fd before drv_vtap_rx reads
+ * it, given calls at least that often: while reads find nothing, the fd
+ * is looked at less and less often (1, 2, 4 ... us apart, this at
+ * most); it is looked at on the next call after a read found a frame
+ * or a write went out (the kernel answers inside our write), and the
+ * back-off starts over from there.
+ */
+#define DRV_VTAP_RX_IDLE_MAX_US	16
+
+#ifdef __linux__
+/** Up to n frames from queue q at TSC time now; the caller owns them. */
 uint16_t drv_vtap_rx(struct drv_vtap *vt, uint16_t q,
-		struct rte_mbuf **pkts, uint16_t n);
+		struct rte_mbuf **pkts, uint16_t n, uint64_t now);
 
 /** Write up to n chains on queue q; returns how many were taken (sent
  *  or dropped and counted); the rest remain the caller's. */
 uint16_t drv_vtap_tx(struct drv_vtap *vt, uint16_t q,
 		struct rte_mbuf **pkts, uint16_t n);
+#endif
 
 /** A snapshot of queue q's counters (any thread). */
 void drv_vtap_qstats(const struct drv_vtap *vt, uint16_t q,

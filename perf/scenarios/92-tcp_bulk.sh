@@ -31,7 +31,10 @@ tcp_tap() {
 	*) dev="net_tap0,iface=${tag}u,mac=$mac" ;;
 	esac
 
-	[ -d "/var/run/netns/$ns" ] || netns_new "$ns"
+	# The tap and vtap rows share it; a namespace is a file (an nsfs
+	# mount), not a directory: -d never saw it, and the second row's
+	# "ip netns add" failed with "File exists".
+	[ -e "/var/run/netns/$ns" ] || netns_new "$ns"
 	spawn tcp_bulk_tap_sink $((TCP_S * 2 + 60)) ip netns exec "$ns" \
 		"$build/perf/ktcp" --mode sink --bind 0.0.0.0:5201 --cpu 0 \
 		--seconds "$TCP_S" --out "$tmp" --name tapsink
@@ -69,7 +72,7 @@ tap_ifname() {
 tcp_iperf3() {
 	local name=$1 ns=${tag}i port=$((5300 + RANDOM % 500)) srv rc=0
 
-	[ -d "/var/run/netns/$ns" ] || netns_new "$ns"
+	[ -e "/var/run/netns/$ns" ] || netns_new "$ns"
 	spawn "${name}_server" $((TCP_S * 2 + 60)) ip netns exec "$ns" \
 		taskset -c 1 iperf3 --server --one-off --bind 127.0.0.1 \
 		--port "$port" --json --logfile "$tmp/${name}_server.json"

@@ -5,7 +5,8 @@
  * write, as tun gives and takes frames. The test plays the kernel:
  * it writes virtio_net_hdr + frame, lies included, and reads what the
  * port writes. Every drop is counted in its class, and every mbuf is
- * back once the device is closed.
+ * back once the device is closed. The receive's clock is the test's
+ * (vt_env.now): most tests read once the idle bound has passed.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -33,7 +34,16 @@ struct vt_env {
 	struct drv_vtap *vt;
 	int peer;		/* the "kernel" end */
 	unsigned int mbufs0;	/* in use before */
+	uint64_t now;		/* the receive's TSC clock */
 };
+
+/* TSC cycles per microsecond: the receive's idle back-off counts in
+ * them. */
+static uint64_t
+us_tsc(void)
+{
+	return rte_get_tsc_hz() / 1000000;
+}
 
 static void
 vt_up(struct vt_env *e)
@@ -44,8 +54,17 @@ vt_up(struct vt_env *e)
 	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
 	CU_ASSERT_EQUAL_FATAL(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
 	e->peer = sv[1];
+	e->now = 1;
 	e->vt = drv_vtap_attach(&sv[0], 1, ut_eng()->mp, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e->vt);
+}
+
+/* A receive once the idle bound has passed: the fd is looked at. */
+static uint16_t
+vt_rx(struct vt_env *e, struct rte_mbuf **m, uint16_t n)
+{
+	e->now += us_tsc() * DRV_VTAP_RX_IDLE_MAX_US;
+	return drv_vtap_rx(e->vt, 0, m, n, e->now);
 }
 
 /* Close it: every mbuf it kept for reading is back. */
@@ -122,7 +141,7 @@ test_vtap_rx_gso_frame_arrives_as_one_lro_chain_checksum_good(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
 	vt_up(&e);
 	peer_write(&e, &h, f, BIG);
-	CU_ASSERT_EQUAL_FATAL(drv_vtap_rx(e.vt, 0, m, 4), 1);
+	CU_ASSERT_EQUAL_FATAL(vt_rx(&e, m, 4), 1);
 	CU_ASSERT_EQUAL(m[0]->pkt_len, BIG);
 	CU_ASSERT(m[0]->nb_segs > 1);
 	CU_ASSERT(m[0]->ol_flags & RTE_MBUF_F_RX_LRO);
@@ -132,7 +151,7 @@ test_vtap_rx_gso_frame_arrives_as_one_lro_chain_checksum_good(void)
 	CU_ASSERT(memcmp(rte_pktmbuf_read(m[0], 0, BIG, got), f, BIG) == 0);
 	rte_pktmbuf_free(m[0]);
 	/* Nothing more to read: no frame, nothing counted. */
-	CU_ASSERT_EQUAL(drv_vtap_rx(e.vt, 0, m, 4), 0);
+	CU_ASSERT_EQUAL(vt_rx(&e, m, 4), 0);
 	drv_vtap_qstats(e.vt, 0, &st);
 	CU_ASSERT_EQUAL(st.ipackets, 1);
 	CU_ASSERT_EQUAL(st.ibytes, BIG);
@@ -155,7 +174,7 @@ test_vtap_rx_plain_frame_arrives_unmarked(void)
 
 	vt_up(&e);
 	peer_write(&e, &h, f, 100);
-	CU_ASSERT_EQUAL_FATAL(drv_vtap_rx(e.vt, 0, &m, 1), 1);
+	CU_ASSERT_EQUAL_FATAL(vt_rx(&e, &m, 1), 1);
 	CU_ASSERT_EQUAL(m->pkt_len, 100);
 	CU_ASSERT_EQUAL(m->nb_segs, 1);
 	CU_ASSERT_EQUAL(m->ol_flags & (RTE_MBUF_F_RX_LRO |
@@ -204,7 +223,7 @@ test_vtap_rx_lies_short_and_long_reads_are_counted_not_kept(void)
 	for (unsigned int i = 0; i < nl; i++) {
 		for (unsigned int j = 0; j < RTE_DIM(lens); j++) {
 			peer_write(&e, &lies[i], f, lens[j]);
-			CU_ASSERT_EQUAL(drv_vtap_rx(e.vt, 0, m, 8), 0);
+			CU_ASSERT_EQUAL(vt_rx(&e, m, 8), 0);
 			bad++;
 		}
 	}
@@ -217,7 +236,7 @@ test_vtap_rx_lies_short_and_long_reads_are_counted_not_kept(void)
 	peer_write(&e, &h, f, 65536 + 64 + 1);
 	/* Then a good one. */
 	peer_write(&e, &h, f, BIG);
-	CU_ASSERT_EQUAL(drv_vtap_rx(e.vt, 0, m, 8), 1);
+	CU_ASSERT_EQUAL(vt_rx(&e, m, 8), 1);
 	rte_pktmbuf_free(m[0]);
 	drv_vtap_qstats(e.vt, 0, &st);
 	CU_ASSERT_EQUAL(st.rx_bad_hdr, bad);
@@ -256,7 +275,7 @@ test_vtap_rx_random_headers_are_kept_or_counted(void)
 			h.csum_offset %= 20;
 		}
 		peer_write(&e, &h, f, len);
-		if (drv_vtap_rx(e.vt, 0, m, 4) == 1) {
+		if (vt_rx(&e, m, 4) == 1) {
 			kept++;
 			CU_ASSERT_EQUAL(m[0]->pkt_len, len);
 			rte_pktmbuf_free(m[0]);
@@ -412,6 +431,128 @@ test_vtap_tx_single_frames_needs_csum_only_when_left_to_the_port(void)
 	vt_down(&e);
 }
 
+/* Idle: look at the empty fd until the back-off is at its bound. */
+static void
+vt_idle(struct vt_env *e)
+{
+	struct rte_mbuf *m;
+
+	for (unsigned int i = 0; i < 8; i++)
+		CU_ASSERT_EQUAL(vt_rx(e, &m, 1), 0);
+}
+
+/* A frame that comes while the receive backs off is not looked for at
+ * once (the syscalls an idle lcore saves), and is read within
+ * DRV_VTAP_RX_IDLE_MAX_US of the clock, called every microsecond. */
+static void
+test_vtap_rx_frame_arriving_while_idle_is_read_within_the_bound(void)
+{
+	struct virtio_net_hdr h = { 0 };
+	uint8_t *f = tcp_frame(100);
+	struct rte_mbuf *m = NULL;
+	struct vt_env e;
+	unsigned int us;
+
+	vt_up(&e);
+	vt_idle(&e);
+	peer_write(&e, &h, f, 100);
+	CU_ASSERT_EQUAL(drv_vtap_rx(e.vt, 0, &m, 1, e.now), 0);
+	for (us = 1; us <= DRV_VTAP_RX_IDLE_MAX_US; us++)
+		if (drv_vtap_rx(e.vt, 0, &m, 1, e.now + us * us_tsc()) == 1)
+			break;
+	CU_ASSERT(us <= DRV_VTAP_RX_IDLE_MAX_US);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(m->pkt_len, 100);
+	rte_pktmbuf_free(m);
+	vt_down(&e);
+	free(f);
+}
+
+/* The kernel answers inside our write (its ACK is made as the write
+ * is received): the receive after a write looks at once, however long
+ * the back-off. */
+static void
+test_vtap_rx_after_a_write_reads_the_answer_at_once(void)
+{
+	struct virtio_net_hdr h = { 0 };
+	uint8_t *f = tcp_frame(100), buf[128];
+	struct rte_mbuf *m;
+	struct vt_env e;
+
+	vt_up(&e);
+	vt_idle(&e);
+	m = rte_pktmbuf_alloc(ut_eng()->mp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	memset(rte_pktmbuf_append(m, 60), 0, 60);
+	CU_ASSERT_EQUAL(drv_vtap_tx(e.vt, 0, &m, 1), 1);
+	CU_ASSERT_EQUAL(read(e.peer, buf, sizeof(buf)),
+		(ssize_t)(sizeof(h) + 60));
+	peer_write(&e, &h, f, 100);
+	CU_ASSERT_EQUAL_FATAL(drv_vtap_rx(e.vt, 0, &m, 1, e.now), 1);
+	CU_ASSERT_EQUAL(m->pkt_len, 100);
+	rte_pktmbuf_free(m);
+	vt_down(&e);
+	free(f);
+}
+
+/* The back-off starts over at a write: a frame that comes after the
+ * write's own look found nothing is read within a microsecond, as the
+ * receiver's ACK to what we wrote, however idle the queue was before. */
+static void
+test_vtap_rx_back_off_starts_over_at_a_write(void)
+{
+	struct virtio_net_hdr h = { 0 };
+	uint8_t *f = tcp_frame(100), buf[128];
+	struct rte_mbuf *m;
+	struct vt_env e;
+
+	vt_up(&e);
+	vt_idle(&e);
+	m = rte_pktmbuf_alloc(ut_eng()->mp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	memset(rte_pktmbuf_append(m, 60), 0, 60);
+	CU_ASSERT_EQUAL(drv_vtap_tx(e.vt, 0, &m, 1), 1);
+	CU_ASSERT_EQUAL(read(e.peer, buf, sizeof(buf)),
+		(ssize_t)(sizeof(h) + 60));
+	CU_ASSERT_EQUAL(drv_vtap_rx(e.vt, 0, &m, 1, e.now), 0);
+	peer_write(&e, &h, f, 100);
+	CU_ASSERT_EQUAL_FATAL(drv_vtap_rx(e.vt, 0, &m, 1,
+		e.now + us_tsc()), 1);
+	rte_pktmbuf_free(m);
+	vt_down(&e);
+	free(f);
+}
+
+/* A flood is not held back: once a look finds frames, the next call
+ * looks again at the same clock, burst after burst until it is read. */
+static void
+test_vtap_rx_flood_is_read_burst_after_burst_without_waiting(void)
+{
+	struct virtio_net_hdr h = { 0 };
+	uint8_t *f = tcp_frame(100);
+	struct drv_vtap_qstats st;
+	struct rte_mbuf *m[4];
+	unsigned int got = 0;
+	struct vt_env e;
+	uint16_t k;
+
+	vt_up(&e);
+	vt_idle(&e);
+	for (unsigned int i = 0; i < 40; i++)
+		peer_write(&e, &h, f, 100);
+	k = vt_rx(&e, m, 4);
+	do {
+		got += k;
+		rte_pktmbuf_free_bulk(m, k);
+		k = drv_vtap_rx(e.vt, 0, m, 4, e.now);
+	} while (k != 0 && got < 40);
+	CU_ASSERT_EQUAL(got, 40);
+	drv_vtap_qstats(e.vt, 0, &st);
+	CU_ASSERT_EQUAL(st.ipackets, 40);
+	vt_down(&e);
+	free(f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -422,6 +563,10 @@ main(int argc, char **argv)
 		WT_TEST(test_vtap_rx_random_headers_are_kept_or_counted),
 		WT_TEST(test_vtap_tx_tso_chain_is_one_gso_write_the_kernel_can_finish),
 		WT_TEST(test_vtap_tx_single_frames_needs_csum_only_when_left_to_the_port),
+		WT_TEST(test_vtap_rx_frame_arriving_while_idle_is_read_within_the_bound),
+		WT_TEST(test_vtap_rx_after_a_write_reads_the_answer_at_once),
+		WT_TEST(test_vtap_rx_back_off_starts_over_at_a_write),
+		WT_TEST(test_vtap_rx_flood_is_read_burst_after_burst_without_waiting),
 		WT_TEST_END
 	};
 	static const struct wt_suite suite = UT_SUITE("unit_vtap",
