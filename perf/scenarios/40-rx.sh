@@ -57,7 +57,7 @@ rx_provider() {	# rx_provider NAME THREADS
 rx_sockperf() {
 	local ns=${tag}s srv a b
 
-	[ -d "/var/run/netns/$ns" ] || netns_new "$ns"
+	[ -e "/var/run/netns/$ns" ] || netns_new "$ns"
 	spawn rx_sockperf_server $((TP_S + 40)) ip netns exec "$ns" \
 		taskset -c 1 sockperf sr -i 127.0.0.1 -p 11222
 	srv=$BG_PID
