@@ -48,33 +48,6 @@ fill_past_the_ring(struct dp_sock *s, uint32_t seq, uint32_t ack)
 	CU_ASSERT_EQUAL(b.tcp_rx_full - a.tcp_rx_full, 0);
 }
 
-/* Non-blocking reads, the owner not stepped in between: the bytes read,
- * each checked; *end the call that ended it (0 EOF, -errno). */
-static uint32_t
-read_all(struct dp_sock *s, long *end)
-{
-	uint8_t buf[256];
-	uint32_t got = 0;
-	long n;
-
-	for (int k = 0; k < 4 * (int)N; k++) {
-		n = ut_recv(s, buf, sizeof(buf), NULL, NULL, 0);
-		if (n <= 0) {
-			*end = n;
-			return got;
-		}
-		for (long j = 0; j < n; j++)
-			if (buf[j] != byte_of(got + (uint32_t)j)) {
-				CU_FAIL("byte out of order or wrong");
-				*end = -EPROTO;
-				return got;
-			}
-		got += (uint32_t)n;
-	}
-	*end = -ETIME;
-	return got;
-}
-
 /* The peer resets the connection while bytes wait behind the full ring:
  * like those on the ring, the reader gets all of them, then the reset
  * (WSAECONNRESET). Before: the held ones were freed, a hole before the
@@ -89,7 +62,7 @@ test_tcp_held_bytes_are_read_before_the_peers_reset(void)
 	fill_past_the_ring(s, PISS + 1, iss + 1);
 	peer(RTE_TCP_RST_FLAG, PISS + 1 + N, 0, 0, NULL, 0);
 	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
-	got = read_all(s, &end);
+	got = read_bytes(s, 0, byte_of, &end);
 	CU_ASSERT_EQUAL(got, N);
 	CU_ASSERT_EQUAL(end, -ECONNRESET);
 	done(s);
@@ -124,7 +97,7 @@ test_tcp_held_bytes_outlive_time_wait_of_a_socket_still_held(void)
 	ut_advance_us(2 * MSL_US + 1000);
 	steps();
 	CU_ASSERT_EQUAL(state(s), DP_TCP_CLOSED);
-	got = read_all(s, &end);
+	got = read_bytes(s, 0, byte_of, &end);
 	CU_ASSERT_EQUAL(got, N);
 	CU_ASSERT_EQUAL(end, 0);
 	done(s);
