@@ -34,6 +34,9 @@
  * the handoffs, marked (a): the state and error words application calls
  * read, the window the owner last advertised, the FIN-received flag,
  * and the receive list (r_*), the application side's own under rlock.
+ * One more: the owner takes rlock once, when a TCB ends with bytes held
+ * behind the ring, to put them on that list (dp_tcp_rx_adopt: ACKed
+ * data outlives the TCB; rare, and never on the packet path).
  *
  * Data path:
  *   send: the application thread copies bytes into mbufs (payload only,
@@ -52,8 +55,9 @@
  *     counts bytes); out-of-order segments are held (oq_*, sorted, bounded by
  *     DP_TCP_OOO_MAX and the window) and move on when the hole fills.
  *     A ring takes a segment a slot whatever its size: in-order data it
- *     has no slot for waits behind it (bq_*, coalesced, ACKed; the
- *     window counts it) until a read frees slots.
+ *     has no slot for waits behind it (bq_*, coalesced, ACKed; in
+ *     rx_bytes_q, so the window and FIONREAD count it) until a read
+ *     frees slots or asks for it.
  *     The application thread dequeues onto its own list and reads bytes
  *     from it with an offset; when the space it freed would open the
  *     window by the SWS threshold (RFC 9293 §3.8.6.2.2) over what was
@@ -562,6 +566,31 @@ dp_tcp_mbuf_writable(const struct rte_mbuf *m)
 	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
 }
 
+/* The layer's singly linked mbuf lists (dp_mbuf_priv()->next): the send
+ * queue, the out-of-order and held queues, the reader's list. */
+static inline void
+dp_tcp_mlist_append(struct rte_mbuf **head, struct rte_mbuf **tail,
+		struct rte_mbuf *m)
+{
+	dp_mbuf_priv(m)->next = NULL;
+	if (*tail != NULL)
+		dp_mbuf_priv(*tail)->next = m;
+	else
+		*head = m;
+	*tail = m;
+}
+
+static inline void
+dp_tcp_mlist_free(struct rte_mbuf *m)
+{
+	while (m != NULL) {
+		struct rte_mbuf *next = dp_mbuf_priv(m)->next;
+
+		rte_pktmbuf_free(m);
+		m = next;
+	}
+}
+
 /* dp_tcp_output.c (owner lcore) */
 void dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 void dp_tcp_send_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
@@ -645,7 +674,14 @@ bool dp_tcp_deliver_held(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct rte_mbuf *m);
 /* What was held behind the ring onto it, as far as it has slots. */
 void dp_tcp_bq_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* The held queue emptied: its list (tail, bytes), still counted in
+ * rx_bytes_q; bq_n left to the caller. */
+struct rte_mbuf *dp_tcp_bq_take(struct dp_tcp_pcb *tp, struct rte_mbuf **tail,
+		uint32_t *bytes);
 void dp_tcp_bq_free(struct dp_tcp_pcb *tp);
+/* dp_tcp_usrreq.c, owner: the TCB ends with bytes held, ACKed: they go
+ * to the reader's list behind the ring's, read before the end. */
+void dp_tcp_rx_adopt(struct dp_tcp_pcb *tp);
 /* Hold a segment beyond RCV.NXT. */
 void dp_tcp_reass_insert(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct dp_tcp_seg *sg);

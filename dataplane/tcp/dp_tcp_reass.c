@@ -27,10 +27,11 @@ dp_tcp_seg_take(struct dp_tcp_seg *sg)
 }
 
 /* Payload onto the application's ring (made by the first delivery: an
- * idle connection holds none); false if it has no room. */
-bool
-dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
-		struct rte_mbuf *m)
+ * idle connection holds none); false if it has no room. counted: its
+ * bytes are in rx_bytes_q already (held, bq_add). */
+static bool
+ring_put(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct rte_mbuf *m,
+		bool counted)
 {
 	struct dp_sock *s = tp->s;
 	struct rte_ring *r = __atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE);
@@ -38,9 +39,12 @@ dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 
 	if (unlikely(r == NULL) && (r = dp_sock_rxq_make(s)) == NULL)
 		return false;
-	__atomic_fetch_add(&s->rx_bytes_q, len, __ATOMIC_ACQ_REL);
+	if (!counted)
+		__atomic_fetch_add(&s->rx_bytes_q, len, __ATOMIC_ACQ_REL);
 	if (rte_ring_enqueue(r, m) != 0) {
-		__atomic_fetch_sub(&s->rx_bytes_q, len, __ATOMIC_RELAXED);
+		if (!counted)
+			__atomic_fetch_sub(&s->rx_bytes_q, len,
+				__ATOMIC_RELAXED);
 		return false;
 	}
 	__atomic_fetch_add(&s->st.rx_dgrams, 1, __ATOMIC_RELAXED);
@@ -54,15 +58,30 @@ dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	return true;
 }
 
+bool
+dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct rte_mbuf *m)
+{
+	return ring_put(lc, tp, m, false);
+}
+
 /*
  * The ring holds a segment a slot whatever its size, so a peer's short
  * segments can fill it while the window we advertised (which never
  * shrinks, SHLD-14) still has bytes: what comes in order then waits
  * here, ACKed, small ones copied into the tail's room, and goes onto
- * the ring as the reader frees slots (its read rings us: window_kick).
- * bq_n is stored after each change and fenced before the ring is tried
- * again: a read that emptied the ring in between sees it (Dekker with
- * window_kick, dp_tcp_usrreq.c).
+ * the ring as the reader frees slots (its read rings us: window_kick;
+ * a read that finds only held bytes asks us for them: tcp_recv).
+ *
+ * Held bytes are in rx_bytes_q from the moment they are held, so
+ * FIONREAD and the window count them once, in one word the reader
+ * lowers as it copies: no sum of two counters that a move between them
+ * could show twice. bq_n is stored after each change and fenced before
+ * the ring is tried again: a read that emptied the ring in between sees
+ * it (Dekker with window_kick, dp_tcp_usrreq.c). Its release store
+ * after the enqueue pairs with the acquire load of readiness
+ * (tcp_events), which then looks at the ring: never "nothing" while
+ * bytes are held or on the ring.
  */
 void
 dp_tcp_bq_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
@@ -73,7 +92,7 @@ dp_tcp_bq_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		struct rte_mbuf *next = dp_mbuf_priv(m)->next;
 		uint32_t len = m->data_len;
 
-		if (!dp_tcp_deliver(lc, tp, m))
+		if (!ring_put(lc, tp, m, true))
 			return;
 		tp->bq_head = next;
 		if (next == NULL)
@@ -102,15 +121,12 @@ bq_add(struct dp_tcp_pcb *tp, struct rte_mbuf *m)
 	} else if (tp->bq_n >= DP_TCP_BQ_MAX) {
 		return false;
 	} else {
-		dp_mbuf_priv(m)->next = NULL;
-		if (t != NULL)
-			dp_mbuf_priv(t)->next = m;
-		else
-			tp->bq_head = m;
-		tp->bq_tail = m;
+		dp_tcp_mlist_append(&tp->bq_head, &tp->bq_tail, m);
 		__atomic_store_n(&tp->bq_n, tp->bq_n + 1, __ATOMIC_SEQ_CST);
 	}
 	tp->bq_bytes += len;
+	/* Readable from now on (FIONREAD): a read gets it (tcp_recv). */
+	__atomic_fetch_add(&tp->s->rx_bytes_q, len, __ATOMIC_ACQ_REL);
 	return true;
 }
 
@@ -132,17 +148,29 @@ dp_tcp_deliver_held(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	return true;
 }
 
+/* Owner: the held queue, emptied (its bytes stay in rx_bytes_q: the
+ * caller hands them to the reader, dp_tcp_rx_adopt); NULL if none. */
+struct rte_mbuf *
+dp_tcp_bq_take(struct dp_tcp_pcb *tp, struct rte_mbuf **tail,
+		uint32_t *bytes)
+{
+	struct rte_mbuf *m = tp->bq_head;
+
+	*tail = tp->bq_tail;
+	*bytes = tp->bq_bytes;
+	tp->bq_head = tp->bq_tail = NULL;
+	tp->bq_bytes = 0;
+	return m;
+}
+
+/* The socket is being freed: rx_bytes_q no longer matters. */
 void
 dp_tcp_bq_free(struct dp_tcp_pcb *tp)
 {
-	struct rte_mbuf *m = tp->bq_head, *next;
+	struct rte_mbuf *tail;
+	uint32_t bytes;
 
-	for (; m != NULL; m = next) {
-		next = dp_mbuf_priv(m)->next;
-		rte_pktmbuf_free(m);
-	}
-	tp->bq_head = tp->bq_tail = NULL;
-	tp->bq_bytes = 0;
+	dp_tcp_mlist_free(dp_tcp_bq_take(tp, &tail, &bytes));
 	__atomic_store_n(&tp->bq_n, 0, __ATOMIC_RELEASE);
 }
 

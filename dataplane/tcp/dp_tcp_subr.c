@@ -240,8 +240,9 @@ uint32_t
 dp_tcp_rcv_space(struct dp_tcp_pcb *tp)
 {
 	struct dp_sock *s = tp->s;
+	/* rx_bytes_q counts the held bytes (bq_*) too. */
 	uint64_t used = __atomic_load_n(&s->rx_bytes_q, __ATOMIC_ACQUIRE) +
-		tp->oq_bytes + tp->bq_bytes;
+		tp->oq_bytes;
 	uint32_t buf = __atomic_load_n(&s->rcvbuf, __ATOMIC_RELAXED);
 	struct rte_ring *r = __atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE);
 	uint64_t space = used >= buf ? 0 : buf - used;
@@ -308,12 +309,7 @@ dp_tcp_pcb_start(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint32_t faddr,
 void
 dp_tcp_sq_free(struct dp_sock *s, struct dp_tcp_pcb *tp)
 {
-	struct rte_mbuf *m = tp->sq_head, *next;
-
-	for (; m != NULL; m = next) {
-		next = dp_mbuf_priv(m)->next;
-		rte_pktmbuf_free(m);
-	}
+	dp_tcp_mlist_free(tp->sq_head);
 	__atomic_fetch_sub(&s->tx_bytes_q, tp->sq_bytes, __ATOMIC_RELEASE);
 	__atomic_fetch_sub(&s->tx_pending, tp->sq_mbufs, __ATOMIC_RELEASE);
 	tp->sq_head = tp->sq_tail = tp->sq_cur = NULL;
@@ -324,12 +320,7 @@ dp_tcp_sq_free(struct dp_sock *s, struct dp_tcp_pcb *tp)
 void
 dp_tcp_oq_free(struct dp_tcp_pcb *tp)
 {
-	struct rte_mbuf *m = tp->oq_head, *next;
-
-	for (; m != NULL; m = next) {
-		next = dp_mbuf_priv(m)->next;
-		rte_pktmbuf_free(m);
-	}
+	dp_tcp_mlist_free(tp->oq_head);
 	tp->oq_head = NULL;
 	tp->oq_n = tp->oq_bytes = 0;
 	tp->sack_n = 0;
@@ -359,9 +350,12 @@ dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err)
 	tp->t_recov = 0;
 	dp_tcp_txq_free(s);
 	dp_tcp_oq_free(tp);
-	/* What still waits for a slot: onto the ring if it can be. */
+	/* What still waits for a slot was ACKed: onto the ring if it can
+	 * be, the rest to the reader, before err and the state say the
+	 * end (the reader looks at them first: tcp_recv). */
 	dp_tcp_bq_drain(lc, tp);
-	dp_tcp_bq_free(tp);
+	if (tp->bq_head != NULL)
+		dp_tcp_rx_adopt(tp);
 	if (err != 0 && __atomic_load_n(&tp->err, __ATOMIC_RELAXED) == 0)
 		__atomic_store_n(&tp->err, err, __ATOMIC_RELEASE);
 	dp_tcp_set_state(tp, DP_TCP_CLOSED);

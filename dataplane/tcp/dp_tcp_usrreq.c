@@ -348,18 +348,52 @@ rx_pull(struct dp_sock *s, struct dp_tcp_pcb *tp)
 			memcpy(d, rte_pktmbuf_mtod(m, const uint8_t *), len);
 			dp_mcache_free(s->eng, m);
 		} else {
-			dp_mbuf_priv(m)->next = NULL;
-			if (t != NULL)
-				dp_mbuf_priv(t)->next = m;
-			else
-				tp->r_head = m;
-			tp->r_tail = m;
+			dp_tcp_mlist_append(&tp->r_head, &tp->r_tail, m);
 		}
 		/* Atomic: tcp_events reads it without rlock. */
 		__atomic_store_n(&tp->r_bytes, tp->r_bytes + len,
 			__ATOMIC_RELAXED);
 		r = dp_ringq_head(&s->rxq);
 	}
+}
+
+/*
+ * Owner, the TCB ending (dp_tcp_close_tcb) with bytes held behind the
+ * ring: they were ACKed, so they go onto the reader's list behind the
+ * ring's (pulled first: those came before), read before the end. Their
+ * bytes are in rx_bytes_q already. The reader finds them under rlock;
+ * one that sees bq_n 0 (released after) or err or CLOSED (stored after,
+ * dp_tcp_close_tcb) finds them there.
+ */
+void
+dp_tcp_rx_adopt(struct dp_tcp_pcb *tp)
+{
+	struct dp_sock *s = tp->s;
+	struct rte_mbuf *m, *tail;
+	uint32_t bytes;
+
+	rte_spinlock_lock(&tp->rlock);
+	rx_pull(s, tp);
+	m = dp_tcp_bq_take(tp, &tail, &bytes);
+	if (m != NULL) {
+		if (tp->r_tail != NULL)
+			dp_mbuf_priv(tp->r_tail)->next = m;
+		else
+			tp->r_head = m;
+		tp->r_tail = tail;
+		__atomic_store_n(&tp->r_bytes, tp->r_bytes + bytes,
+			__ATOMIC_RELAXED);
+	}
+	rte_spinlock_unlock(&tp->rlock);
+	__atomic_store_n(&tp->bq_n, 0, __ATOMIC_RELEASE);
+}
+
+/* Owner: a read found only held bytes (tcp_recv). */
+static int
+bq_drain_owner(struct dp_lcore *lc, void *arg)
+{
+	dp_tcp_bq_drain(lc, arg);
+	return 0;
 }
 
 /* rlock held: copy up to the iovs' length; consume unless peek. */
@@ -458,7 +492,7 @@ tcp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
 	size_t n;
 	int ret, err;
-	bool fin;
+	bool fin, asked = false;
 
 	for (;;) {
 		if (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) &
@@ -479,6 +513,15 @@ tcp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 				window_kick(s, tp);
 			break;
 		}
+		if (!asked && __atomic_load_n(&tp->bq_n,
+				__ATOMIC_ACQUIRE) != 0) {
+			/* Only held bytes, which FIONREAD counted and
+			 * readiness reported: the owner puts them on the
+			 * ring now, not at its next iteration. */
+			asked = true;
+			dp_sock_owner_call(s, bq_drain_owner, tp);
+			continue;
+		}
 		if (err != 0)
 			return -err;
 		if (fin)
@@ -494,6 +537,7 @@ tcp_recv(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		ret = wait_for(s, DP_EV_READ, s->rcvtimeo_ms);
 		if (ret != 0)
 			return ret;
+		asked = false;
 	}
 	if (meta != NULL) {
 		*meta = (struct dp_rx_meta){ .full_len = n };
@@ -615,13 +659,8 @@ close_owner(struct dp_lcore *lc, void *arg)
 static void
 rx_list_free(struct dp_sock *s, struct dp_tcp_pcb *tp)
 {
-	struct rte_mbuf *m, *next;
-
 	rte_spinlock_lock(&tp->rlock);
-	for (m = tp->r_head; m != NULL; m = next) {
-		next = dp_mbuf_priv(m)->next;
-		rte_pktmbuf_free(m);
-	}
+	dp_tcp_mlist_free(tp->r_head);
 	tp->r_head = tp->r_tail = NULL;
 	tp->r_off = 0;
 	__atomic_store_n(&tp->r_bytes, 0, __ATOMIC_RELAXED);
@@ -816,7 +855,14 @@ tcp_events(struct dp_sock *s, unsigned int ev)
 			ev &= ~(unsigned int)DP_EV_READ;
 		return ev;
 	}
-	if (__atomic_load_n(&tp->r_bytes, __ATOMIC_RELAXED) != 0 ||
+	/* Bytes held behind the ring are readable (tcp_recv asks the
+	 * owner for them). bq_n first: the owner lowers it (release) after
+	 * the enqueue, so at 0 the ring looked at after it (acquire) shows
+	 * what it moved, even if the caller's look (dp_sock_ready) did
+	 * not. */
+	if (__atomic_load_n(&tp->bq_n, __ATOMIC_ACQUIRE) != 0 ||
+			(!(ev & DP_EV_READ) && dp_sock_rx_pending(s)) ||
+			__atomic_load_n(&tp->r_bytes, __ATOMIC_RELAXED) != 0 ||
 			fin_reached(tp))
 		ev |= DP_EV_READ;
 	if (__atomic_load_n(&tp->err, __ATOMIC_ACQUIRE) != 0)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The TCP unit tests' peer (test_ut_tcp_peer.h). */
+#include <errno.h>
 #include <string.h>
 
 #include "test_ut_tcp_peer.h"
@@ -311,3 +312,29 @@ done(struct dp_sock *s)
 	ut_sent_drop();
 }
 
+
+uint32_t
+read_bytes(struct dp_sock *s, uint32_t from, uint8_t (*want)(uint32_t),
+		long *end)
+{
+	uint8_t buf[512];
+	uint32_t got = 0;
+	long n = 0;
+
+	for (int k = 0; k < 100000; k++) {
+		n = ut_recv(s, buf, sizeof(buf), NULL, NULL, 0);
+		if (n <= 0)
+			break;
+		for (long j = 0; j < n; j++)
+			if (buf[j] != want(from + got + (uint32_t)j)) {
+				CU_FAIL("byte out of order or wrong");
+				n = -EPROTO;
+				goto out;
+			}
+		got += (uint32_t)n;
+	}
+out:
+	if (end != NULL)
+		*end = n;
+	return got;
+}

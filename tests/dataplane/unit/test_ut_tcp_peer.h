@@ -73,6 +73,11 @@ struct dp_sock *connected_from(uint32_t piss, uint32_t *iss);
 struct dp_sock *connected_on(uint16_t lport, uint32_t piss, uint32_t *iss);
 /* The pair port offers TSO (and the TCP checksum it needs), or not. */
 void port_tso(bool on);
+/* Non-blocking reads of s until one gets nothing, each byte checked to
+ * be want(from + its index); the bytes read, *end (if not NULL) what
+ * the last read returned (-EAGAIN, 0 at the end, -errno). */
+uint32_t read_bytes(struct dp_sock *s, uint32_t from,
+		uint8_t (*want)(uint32_t), long *end);
 /* Abort s and let the stack give back what it held. */
 void done(struct dp_sock *s);
 

@@ -29,24 +29,11 @@ tiny(uint32_t iss, uint32_t i)
 	ut_sent_drop();
 }
 
-/* Read everything s holds (in chunks), checking it is bytes from..; the
- * count read. */
+/* Read everything s holds, checking it is bytes from..; the count. */
 static uint32_t
 read_check(struct dp_sock *s, uint32_t from)
 {
-	uint8_t buf[512];
-	uint32_t got = 0;
-	long n;
-
-	while ((n = ut_recv(s, buf, sizeof(buf), NULL, NULL, 0)) > 0) {
-		for (long k = 0; k < n; k++)
-			if (buf[k] != byte_of(from + got + (uint32_t)k)) {
-				CU_FAIL("byte out of order or wrong");
-				return got;
-			}
-		got += (uint32_t)n;
-	}
-	return got;
+	return read_bytes(s, from, byte_of, NULL);
 }
 
 /* In order, the application reading one byte now and then (each read
