@@ -275,8 +275,15 @@ wsp_sock_put(struct wsp_sock *ws)
 
 	if (v != WSP_SOCK_CLOSING)
 		return;
-	/* Last reference of a closed socket. A deferred connection was
-	 * never accepted: it is refused as the listener's queue is. */
+	/* Last reference of a closed socket. A WSAEventSelect that
+	 * resolved the handle before the close and registered after it
+	 * (wsp_evsel_close had found nothing) would leave the slot
+	 * watched: the next socket in it would inherit the registration
+	 * and its own never reach the lcores. Nothing stays watched. */
+	for (int u = 0; u < WSP_WATCH_USERS; u++)
+		wsp_watch_del(ws, (enum wsp_watch_user)u);
+	/* A deferred connection was never accepted: it is refused as the
+	 * listener's queue is. */
 	if (ws->deferred != NULL)
 		dp_sock_close(ws->deferred, DP_CLOSE_ABORT);
 	ws->deferred = NULL;
