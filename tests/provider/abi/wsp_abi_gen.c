@@ -216,6 +216,8 @@ addresses(void)
 	T(struct tcp_keepalive);
 	O(struct tcp_keepalive, onoff); O(struct tcp_keepalive, keepalivetime);
 	O(struct tcp_keepalive, keepaliveinterval);
+	T(TCP_ACK_FREQUENCY_PARAMETERS);
+	O(TCP_ACK_FREQUENCY_PARAMETERS, TcpDelayedAckFrequency);
 
 	T(struct timeval); T(TIMEVAL); P(PTIMEVAL, TIMEVAL);
 	P(LPTIMEVAL, TIMEVAL);
@@ -287,6 +289,7 @@ sets_and_options(void)
 	K(SIO_QUERY_TARGET_PNP_HANDLE); K(SIO_BSP_HANDLE);
 	K(SIO_BSP_HANDLE_SELECT); K(SIO_BSP_HANDLE_POLL); K(SIO_BASE_HANDLE);
 	K(SIO_KEEPALIVE_VALS); K(SIO_UDP_CONNRESET);
+	K(SIO_TCP_SET_ACK_FREQUENCY);
 	K(SIO_EXT_SELECT); K(SIO_EXT_POLL); K(SIO_EXT_SENDMSG);
 	K(POLLRDNORM); K(POLLRDBAND); K(POLLIN); K(POLLPRI); K(POLLWRNORM);
 	K(POLLOUT); K(POLLWRBAND); K(POLLERR); K(POLLHUP); K(POLLNVAL);
