@@ -216,7 +216,8 @@ addresses(void)
 	T(struct tcp_keepalive);
 	O(struct tcp_keepalive, onoff); O(struct tcp_keepalive, keepalivetime);
 	O(struct tcp_keepalive, keepaliveinterval);
-	T(TCP_ACK_FREQUENCY_PARAMETERS);
+	T(struct _TCP_ACK_FREQUENCY_PARAMETERS); T(TCP_ACK_FREQUENCY_PARAMETERS);
+	P(PTCP_ACK_FREQUENCY_PARAMETERS, TCP_ACK_FREQUENCY_PARAMETERS);
 	O(TCP_ACK_FREQUENCY_PARAMETERS, TcpDelayedAckFrequency);
 
 	T(struct timeval); T(TIMEVAL); P(PTIMEVAL, TIMEVAL);

@@ -182,7 +182,7 @@ race(int how, struct tally *t)
 		/* Each round a little later; every fourth long after the
 		 * call is surely blocked. */
 		if (r % 4 == 3)
-			SleepEx(5, FALSE);
+			SleepEx(20, FALSE);
 		while (spin < (unsigned int)(r % SPREAD) * STEP)
 			spin = spin + 1;
 		PT_OK(closesocket(c));
