@@ -279,9 +279,10 @@ wsp_sock_put(struct wsp_sock *ws)
 	 * resolved the handle before the close and registered after it
 	 * (wsp_evsel_close had found nothing) would leave the slot
 	 * watched: the next socket in it would inherit the registration
-	 * and its own never reach the lcores. Nothing stays watched. */
-	for (int u = 0; u < WSP_WATCH_USERS; u++)
-		wsp_watch_del(ws, (enum wsp_watch_user)u);
+	 * and its own never reach the lcores. (Overlapped operations
+	 * cannot: wsp_ovl.c queues none on a closing socket, under the
+	 * lock its cancel takes.) */
+	wsp_watch_del(ws, WSP_WATCH_EVSEL);
 	/* A deferred connection was never accepted: it is refused as the
 	 * listener's queue is. */
 	if (ws->deferred != NULL)
