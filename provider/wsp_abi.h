@@ -245,6 +245,10 @@ struct tcp_keepalive {
 	u_long keepaliveinterval;
 };
 
+typedef struct _TCP_ACK_FREQUENCY_PARAMETERS {
+	UCHAR TcpDelayedAckFrequency;
+} TCP_ACK_FREQUENCY_PARAMETERS, *PTCP_ACK_FREQUENCY_PARAMETERS;
+
 typedef struct timeval {
 	LONG tv_sec;
 	LONG tv_usec;
@@ -469,6 +473,7 @@ int WSAAPI __WSAFDIsSet(SOCKET s, fd_set *set);
 #define SIO_BSP_HANDLE_POLL	0x4800001D
 #define SIO_BASE_HANDLE		0x48000022
 #define SIO_KEEPALIVE_VALS	0x98000004
+#define SIO_TCP_SET_ACK_FREQUENCY 0x98000017
 #define SIO_UDP_CONNRESET	0x9800000C
 #define SIO_EXT_SELECT		0xC800001E
 #define SIO_EXT_POLL		0xC800001F

@@ -206,6 +206,14 @@ select_common(SOCKET s, bool async, WSAEVENT ev, HWND hwnd,
 		FD_CLOSE;
 	__atomic_store_n(&ws->nonblocking, true, __ATOMIC_RELAXED);
 	wsp_mutex_lock(&evsel_lock);
+	/* Closed since we resolved it: its wsp_evsel_close has run or
+	 * waits for this lock; nothing is selected on a closed socket. */
+	if (__atomic_load_n(&ws->ref, __ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING) {
+		wsp_mutex_unlock(&evsel_lock);
+		wsp_sock_put(ws);
+		*lpErrno = WSAENOTSOCK;
+		return SOCKET_ERROR;
+	}
 	if (ws->ev_mask == 0 && !ws->ev_synced && wsp_sock_is_stream(ws)) {
 		int st = wsp_stream_state(ws);
 

@@ -2,8 +2,8 @@
 /*
  * WSPIoctl for datagram sockets: FIONBIO, FIONREAD, SIOCATMARK,
  * SIO_GET_INTERFACE_LIST (mandatory for a Winsock 2 TCP/IP provider),
- * SIO_UDP_CONNRESET, SIO_UDP_NETRESET, SIO_KEEPALIVE_VALS and
- * SIO_TCP_INFO (wsp_tcpinfo.c) on streams, packet timestamps
+ * SIO_UDP_CONNRESET, SIO_UDP_NETRESET, SIO_KEEPALIVE_VALS,
+ * SIO_TCP_SET_ACK_FREQUENCY and SIO_TCP_INFO (wsp_tcpinfo.c) on streams, packet timestamps
  * (SIO_TIMESTAMPING, SIO_GET_TX_TIMESTAMP, wsp_tstamp.c), the
  * base-handle queries, for which we are the base provider and answer with
  * our own handle (winsock-spi.md §3.5), the extension functions and
@@ -146,6 +146,18 @@ ioctl_one(struct wsp_sock *ws, DWORD code, LPVOID in, DWORD inlen,
 		memcpy(&k, in, sizeof(k));
 		return wsp_sock_set_keepalive(ws, k.onoff != 0,
 			k.keepalivetime, k.keepaliveinterval);
+	}
+	case SIO_TCP_SET_ACK_FREQUENCY: {
+		TCP_ACK_FREQUENCY_PARAMETERS p;
+
+		if (in == NULL || inlen < sizeof(p))
+			return WSAEFAULT;
+		if (!wsp_sock_is_stream(ws))
+			return WSAEINVAL;
+		memcpy(&p, in, sizeof(p));
+		/* 0 gives the stack its own policy back. */
+		return dp_sock_set_opt(ws->dp, DP_OPT_ACK_FREQ,
+			p.TcpDelayedAckFrequency) == 0 ? 0 : WSAEINVAL;
 	}
 	case SIO_TCP_INFO:
 		return wsp_stream_tcp_info(ws, in, inlen, out, outlen, ret);

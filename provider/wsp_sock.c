@@ -275,8 +275,16 @@ wsp_sock_put(struct wsp_sock *ws)
 
 	if (v != WSP_SOCK_CLOSING)
 		return;
-	/* Last reference of a closed socket. A deferred connection was
-	 * never accepted: it is refused as the listener's queue is. */
+	/* Last reference of a closed socket. A WSAEventSelect that
+	 * resolved the handle before the close and registered after it
+	 * (wsp_evsel_close had found nothing) would leave the slot
+	 * watched: the next socket in it would inherit the registration
+	 * and its own never reach the lcores. (Overlapped operations
+	 * cannot: wsp_ovl.c queues none on a closing socket, under the
+	 * lock its cancel takes.) */
+	wsp_watch_del(ws, WSP_WATCH_EVSEL);
+	/* A deferred connection was never accepted: it is refused as the
+	 * listener's queue is. */
 	if (ws->deferred != NULL)
 		dp_sock_close(ws->deferred, DP_CLOSE_ABORT);
 	ws->deferred = NULL;

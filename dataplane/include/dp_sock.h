@@ -106,6 +106,10 @@ enum dp_opt {
 	DP_OPT_TCP_CC,		/**< streams: congestion control, 0
 				 * NewReno (default), 1 CUBIC; set
 				 * before connect or listen */
+	DP_OPT_ACK_FREQ,	/**< streams (SIO_TCP_SET_ACK_FREQUENCY):
+				 * 0 the stack's ACK policy (default), n
+				 * 1-255 an ACK at least every n in-order
+				 * segments, 1 every one at once */
 	/* Membership changes: dp_sock_mc_join/leave/block only. */
 	DP_OPT_MC_JOIN,
 	DP_OPT_MC_LEAVE,

@@ -350,6 +350,9 @@ struct dp_tcp_pcb {
 	uint64_t data_rcvd_us;		/* (o) in-order data last came */
 	uint8_t pp_cnt;			/* (o) prompt replies, saturating */
 	uint8_t pp_shift;		/* (o) 1 << it of them: the mode */
+	uint8_t ack_freq;		/* (o) DP_OPT_ACK_FREQ, 0: policy */
+	uint8_t ack_segs;		/* (o) in-order segments since our
+					 * last ACK (with ack_freq only) */
 	uint32_t persist_us;		/* (o) current probe interval */
 	/* keepalive (SO_KEEPALIVE, SIO_KEEPALIVE_VALS) */
 	bool keepalive;			/* (o) */

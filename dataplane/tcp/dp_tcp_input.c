@@ -357,7 +357,11 @@ data_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 		}
 		tp->rcv_nxt += sg->len;
 		tp->data_rcvd_us = lc->now_us;
-		if (ack_hold(tp, sg->len, tp->oq_head != NULL))
+		/* SIO_TCP_SET_ACK_FREQUENCY: the n-th segment is ACKed
+		 * at once, not at the burst's end. */
+		if (tp->ack_freq != 0 && ++tp->ack_segs >= tp->ack_freq)
+			tp->tf |= TF_ACKNOW;
+		else if (ack_hold(tp, sg->len, tp->oq_head != NULL))
 			tp->t_delack = lc->now_us + DP_TCP_DELACK_US;
 		else
 			tp->tf |= TF_ACKNOW | TF_ACKBURST;

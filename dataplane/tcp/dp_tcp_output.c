@@ -322,6 +322,7 @@ send_burst(struct dp_lcore *lc, struct dp_tcp_pcb *tp, uint8_t flags,
 		tp->last_ack_sent = ack;
 		tp->tf &= ~TF_ACKNOW;
 		tp->t_delack = 0;	/* a held ACK goes with it */
+		tp->ack_segs = 0;
 	}
 	if (!(flags & RTE_TCP_RST_FLAG))
 		wnd = wnd_field(tp, syn);

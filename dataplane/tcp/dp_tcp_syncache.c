@@ -94,6 +94,7 @@ dp_tcp_listen_input(struct dp_lcore *lc, struct dp_sock *ls,
 	tp->tf = ltp->tf & TF_NODELAY;
 	tp->rto_min_us = ltp->rto_min_us;
 	tp->cc_algo = ltp->cc_algo;
+	tp->ack_freq = ltp->ack_freq;
 	tp->keepalive = ltp->keepalive;	/* accepted sockets inherit it */
 	tp->keep_idle_ms = ltp->keep_idle_ms;
 	tp->keep_intvl_ms = ltp->keep_intvl_ms;

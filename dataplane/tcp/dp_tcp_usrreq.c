@@ -777,6 +777,11 @@ tcp_setopt(struct dp_sock *s, enum dp_opt opt, const struct dp_optval *v)
 		 * inherit the listener's. */
 		return dp_sock_owner_store(s, &dp_tcp_pcb(s)->cc_algo,
 			(uint64_t)v->v, sizeof(uint8_t));
+	case DP_OPT_ACK_FREQ:
+		if (v->v < 0 || v->v > UINT8_MAX)
+			return -EINVAL;
+		return dp_sock_owner_store(s, &dp_tcp_pcb(s)->ack_freq,
+			(uint64_t)v->v, sizeof(uint8_t));
 	case DP_OPT_KEEPIDLE:
 	case DP_OPT_KEEPINTVL:
 		if (v->v < 1 || v->v > UINT32_MAX)
@@ -820,6 +825,9 @@ tcp_getopt(struct dp_sock *s, enum dp_opt opt, struct dp_optval *v)
 		return dp_tcp_info_getopt(s, opt, &v->v);
 	case DP_OPT_TCP_CC:
 		v->v = __atomic_load_n(&tp->cc_algo, __ATOMIC_RELAXED);
+		return 0;
+	case DP_OPT_ACK_FREQ:
+		v->v = __atomic_load_n(&tp->ack_freq, __ATOMIC_RELAXED);
 		return 0;
 	default:
 		return -ENOPROTOOPT;
