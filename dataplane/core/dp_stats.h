@@ -138,6 +138,7 @@
 	X(tcp_recovery)		/* fast recovery episodes entered */	\
 	X(tcp_tlp)		/* tail loss probes sent */		\
 	X(tcp_tlp_recovered)	/* probes that repaired a tail loss */	\
+	X(tcp_tlp_spurious)	/* probes D-SACKed: the tail had arrived */\
 	X(tcp_rack_lost)	/* segments RACK marked lost */		\
 	X(tcp_dsack_rx)		/* D-SACK blocks received */		\
 	X(tcp_dsack_spurious)	/* D-SACK of a retransmission: spurious */\

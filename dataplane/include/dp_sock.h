@@ -170,6 +170,7 @@ enum dp_close_mode {
 	X(tcp_rto_episodes)	/* first timeout of each run */		\
 	X(tcp_tlp_probes)	/* tail loss probes sent */		\
 	X(tcp_tlp_recovered)	/* probes that repaired a lost tail */	\
+	X(tcp_tlp_spurious)	/* probes D-SACKed: not needed */	\
 	X(tcp_rack_lost)	/* segments RACK marked lost */		\
 	X(tcp_dsack_spurious)	/* our retransmissions D-SACKed */	\
 	X(tcp_dupacks_in)	/* duplicate ACKs received */		\

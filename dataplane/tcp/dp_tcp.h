@@ -301,6 +301,12 @@ struct dp_tcp_pcb {
 	uint32_t tlp_end;
 	uint64_t t_recov;		/* RACK reorder timer or TLP's PTO */
 	bool t_recov_tlp;		/* which of the two t_recov is */
+	/* TLP's delayed-ACK allowance, learnt (dp_tcp_rack.c, dack_*) */
+	uint32_t dack_us[2];		/* peak ACK delay of a lone segment:
+					 * this window, the one before */
+	uint64_t dack_t0;		/* this window's start; 0: no sample */
+	uint32_t tlp_allow_us;		/* allowance in the armed PTO; 0 */
+	uint8_t dack_spur;		/* lone probes D-SACKed in a row */
 	uint8_t rxtshift;		/* retransmissions in a row */
 	uint16_t mss;			/* payload per segment, options
 					 * excluded */
@@ -742,6 +748,10 @@ void dp_tcp_loss_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct dp_tcp_ackinfo *ai);
 /* New data went out: (re)arm the loss probe. */
 void dp_tcp_tlp_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* An RTT sample of a segment that was alone in flight: its ACK delay
+ * (the sample less the path's least RTT) feeds TLP's allowance. */
+void dp_tcp_tlp_dack_sample(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		uint32_t rtt_us);
 /* t_recov is due: the reorder timer or the loss probe. */
 void dp_tcp_rack_timer(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* A retransmission timeout (timer, before retransmitting). */

@@ -111,6 +111,7 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 {
 	struct dp_sock *s = tp->s;
 	struct dp_tcp_ackinfo ai = { 0 };
+	uint32_t out = tp->snd_max - tp->snd_una;
 	uint8_t st;
 	bool finacked;
 
@@ -135,6 +136,9 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 		 * the estimator and keep a backed-off RTO (5.5-5.7) for
 		 * the rest of a lossy transfer. */
 		dp_tcp_rtt_sample(tp, tp->ack_rtt_us);
+		/* It was alone in flight: the peer's ACK delay (TLP). */
+		if (out <= tp->mss && sg->ack == tp->snd_max)
+			dp_tcp_tlp_dack_sample(lc, tp, tp->ack_rtt_us);
 		tp->ack_rtt_us = 0;
 		tp->rtt_start = 0;
 	}

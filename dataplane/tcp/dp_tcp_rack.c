@@ -15,19 +15,37 @@
  *
  * TLP: with data in flight, nothing being repaired and no probe out,
  * t_recov is the probe timeout (PTO): 2 SRTT plus a delayed-ACK
- * allowance when one segment is out (RFC 8985 §7.2: WCDelAckT; Linux
- * and we use the RTO's floor, 200 ms unless DP_OPT_RTO_MIN lowered it
- * for a peer known to ACK at once), never past the RTO. It sends one new segment if the windows allow, else the last
- * one again; its ACK or the SACKs it draws repair a tail loss in about
- * an RTT instead of an RTO. One probe per episode. In recovery the same
- * timer is the recovery probe (ours, below): a lost retransmission with
- * nothing sent after it gives RACK nothing to judge it by.
+ * allowance when one segment is out (RFC 8985 §7.2: WCDelAckT), never
+ * past the RTO. It sends one new segment if the windows allow, else
+ * the last one again; its ACK or the SACKs it draws repair a tail loss
+ * in about an RTT instead of an RTO. One probe per episode. In
+ * recovery the same timer is the recovery probe (ours, below): a lost
+ * retransmission with nothing sent after it gives RACK nothing to judge
+ * it by.
+ *
+ * The allowance is learnt per connection (§7.2 allows a smaller
+ * WCDelAckT for a receiver whose delayed-ACK behaviour is known):
+ * Linux and FreeBSD RACK add a constant (the RTO floor, 200 ms, and
+ * 1.5 SRTT + 200 ms), so an order whose lone segment is lost waits 200
+ * ms. We take, from each RTT sample of a segment alone in flight, its
+ * ACK delay (the sample less the path's least RTT), keep the peak over
+ * the last 1-2 windows of DACK_WIN_US, and allow that plus a quarter
+ * plus DP_TCP_TLP_SLACK_US, within the RTO floor: a quick-ACKing
+ * peer (Linux's quick-ACK or pingpong, our 500 us hold) gets ~2 ms, a
+ * 40 ms delayed ACK ~52 ms. Before any sample: the floor, as before.
+ * A D-SACKed lone-segment probe says the ACK was late or lost, and the
+ * message gives no RTT sample (Karn). Two in a row with no clean lone
+ * sample between are a peer holding its ACKs longer (a lost ACK is
+ * rare and random, and must not inflate the peak): the peak becomes 4
+ * times the allowance used, so a peer whose delays grow costs two or
+ * three spurious probes, not one a message.
  */
 #include <rte_common.h>
 
 #include "dp_tcp.h"
 
 #define REO_PERSIST	16		/* recoveries a raised window lasts */
+#define DACK_WIN_US	(5ull * 1000000) /* ACK-delay peak's window half */
 
 void
 dp_tcp_rack_delivered(struct dp_tcp_pcb *tp, const struct dp_tcp_txrec *r,
@@ -282,6 +300,68 @@ rprobe_fire(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	probe_sent(lc, tp);
 }
 
+/* The peak's windows: this one becomes the last after DACK_WIN_US, and
+ * a gap of two forgets both. */
+static void
+dack_roll(struct dp_tcp_pcb *tp, uint64_t now)
+{
+	if (tp->dack_t0 != 0 && now - tp->dack_t0 < DACK_WIN_US)
+		return;
+	tp->dack_us[1] = tp->dack_t0 != 0 && now - tp->dack_t0 <
+		2 * DACK_WIN_US ? tp->dack_us[0] : 0;
+	tp->dack_us[0] = 0;
+	tp->dack_t0 = now != 0 ? now : 1;
+}
+
+void
+dp_tcp_tlp_dack_sample(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		uint32_t rtt_us)
+{
+	uint32_t base = tp->min_rtt_us, d;
+
+	/* The handshake's RTT too: a SYN is answered at once. */
+	if (tp->srtt_min_us != 0 && (base == 0 || tp->srtt_min_us < base))
+		base = tp->srtt_min_us;
+	d = rtt_us > base ? rtt_us - base : 0;
+	tp->dack_spur = 0;
+	dack_roll(tp, lc->now_us);
+	if (d > tp->dack_us[0])
+		tp->dack_us[0] = d;
+}
+
+/* WCDelAckT for a lone segment: the learnt peak with a margin, within
+ * the RTO floor; the floor itself before any sample. */
+static uint32_t
+dack_allowance(const struct dp_tcp_pcb *tp)
+{
+	uint64_t d, a;
+
+	if (tp->dack_t0 == 0)
+		return tp->rto_min_us;
+	d = RTE_MAX(tp->dack_us[0], tp->dack_us[1]);
+	a = d + d / 4 + DP_TCP_TLP_SLACK_US;
+	return (uint32_t)RTE_MIN(a, (uint64_t)tp->rto_min_us);
+}
+
+/* A lone segment's probe was D-SACKed: its ACK was late or lost. */
+static void
+dack_spurious(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint64_t d = 4ull * tp->tlp_allow_us;
+
+	if (tp->tlp_allow_us == 0 || tp->dack_t0 == 0)
+		return;
+	if (tp->dack_spur < UINT8_MAX)
+		tp->dack_spur++;
+	if (tp->dack_spur < 2)
+		return;
+	dack_roll(tp, lc->now_us);
+	if (d > tp->rto_min_us)
+		d = tp->rto_min_us;
+	if (d > tp->dack_us[0])
+		tp->dack_us[0] = (uint32_t)d;
+}
+
 void
 dp_tcp_tlp_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {
@@ -296,11 +376,15 @@ dp_tcp_tlp_arm(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 			tp->t_recov = 0;
 		return;
 	}
-	if (tp->srtt_us == 0)
+	tp->tlp_allow_us = 0;
+	if (tp->srtt_us == 0) {
 		pto = DP_TCP_RTO_INIT_US;
-	else
-		pto = 2ull * tp->srtt_us + (dp_tcp_in_flight(tp) <= tp->mss ?
-			tp->rto_min_us : DP_TCP_TLP_SLACK_US);
+	} else if (dp_tcp_in_flight(tp) <= tp->mss) {
+		tp->tlp_allow_us = dack_allowance(tp);
+		pto = 2ull * tp->srtt_us + tp->tlp_allow_us;
+	} else {
+		pto = 2ull * tp->srtt_us + DP_TCP_TLP_SLACK_US;
+	}
 	tp->t_recov = lc->now_us + pto;
 	if (tp->t_rexmt != 0 && tp->t_recov > tp->t_rexmt)
 		tp->t_recov = tp->t_rexmt;	/* the probe goes first */
@@ -345,6 +429,9 @@ tlp_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		return;
 	if (ai->dsack && tp->tlp_rexmit) {
 		tp->tlp_out = false;	/* the original arrived too */
+		DP_STAT_INC(lc, tcp_tlp_spurious);
+		DP_TCP_CSTAT_ADD(tp, tlp_spurious, 1);
+		dack_spurious(lc, tp);
 		return;
 	}
 	if (!SEQ_GEQ(tp->snd_una, tp->tlp_end))
