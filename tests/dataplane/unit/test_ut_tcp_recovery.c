@@ -111,6 +111,39 @@ stat_delta(const struct dp_stats *a, const struct dp_stats *b, size_t off)
 }
 #define DELTA(a, b, f)	stat_delta(&(a), &(b), offsetof(struct dp_stats, f))
 
+/* Four segments sent and all lost: the TLP resends the last, then the
+ * RTO segment 0, alone. */
+static void
+all_four_lost_to_rto(struct dp_sock *s, uint32_t iss)
+{
+	uint32_t seqs[64];
+
+	app_send(s, 4 * MSS);
+	CU_ASSERT_EQUAL(drain(seqs, 64), 4);
+	ut_advance_us(250000);			/* all lost: the TLP */
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);
+	ut_advance_us(250000);			/* and the RTO */
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 64), 1);
+	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+}
+
+/* The end of those: one RTO, the TLP and the recovery probe, all
+ * ACKed and out of recovery. */
+static void
+one_rto_two_probes_all_acked(struct dp_sock *s, const struct dp_stats *a)
+{
+	struct dp_stats b;
+
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA((*a), b, tcp_rto), 1);
+	CU_ASSERT_EQUAL(DELTA((*a), b, tcp_tlp), 2);
+	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->snd_una, dp_tcp_pcb(s)->snd_max);
+	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->recov, DP_TCP_CA_OPEN);
+	rec_done(s);
+}
+
 /* Three SACKed segments above a hole make RACK mark it lost at once (no
  * reordering seen); recovery resends the hole first, and only it, and
  * each duplicate before that lets one new segment out (limited
@@ -218,19 +251,10 @@ test_tcp_lost_rexmit_after_rto_probed_once_path_answers(void)
 {
 	uint32_t iss, seqs[64], n;
 	struct dp_sock *s = rec_connected(&iss, true);
-	struct dp_stats a, b;
+	struct dp_stats a;
 
 	ut_stats(&a);
-	app_send(s, 4 * MSS);
-	CU_ASSERT_EQUAL(drain(seqs, 64), 4);
-	ut_advance_us(250000);			/* all lost: the TLP */
-	steps();
-	CU_ASSERT_EQUAL(drain(seqs, 64), 1);
-	ut_advance_us(250000);			/* and the RTO */
-	steps();
-	n = drain(seqs, 64);
-	CU_ASSERT_EQUAL(n, 1);
-	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	all_four_lost_to_rto(s, iss);
 	ut_advance_us(20000);			/* nothing answered */
 	steps();
 	CU_ASSERT_EQUAL(drain(seqs, 64), 0);
@@ -250,12 +274,7 @@ test_tcp_lost_rexmit_after_rto_probed_once_path_answers(void)
 	CU_ASSERT_EQUAL(n, 1);
 	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 3));
 	peer(RTE_TCP_ACK_FLAG, PISS + 1, seg_seq(iss, 4), WIN, NULL, 0);
-	ut_stats(&b);
-	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 1);
-	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 2);
-	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->snd_una, dp_tcp_pcb(s)->snd_max);
-	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->recov, DP_TCP_CA_OPEN);
-	rec_done(s);
+	one_rto_two_probes_all_acked(s, &a);
 }
 
 /*
@@ -270,19 +289,10 @@ test_tcp_lost_rto_rexmit_probed_while_peer_talks(void)
 {
 	uint32_t iss, seqs[64], n;
 	struct dp_sock *s = rec_connected(&iss, true);
-	struct dp_stats a, b;
+	struct dp_stats a;
 
 	ut_stats(&a);
-	app_send(s, 4 * MSS);
-	CU_ASSERT_EQUAL(drain(seqs, 64), 4);
-	ut_advance_us(250000);			/* all lost: the TLP */
-	steps();
-	CU_ASSERT_EQUAL(drain(seqs, 64), 1);
-	ut_advance_us(250000);			/* and the RTO: 0, lost */
-	steps();
-	n = drain(seqs, 64);
-	CU_ASSERT_EQUAL(n, 1);
-	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));
+	all_four_lost_to_rto(s, iss);
 	ut_advance_us(2000);			/* the peer's data */
 	peer(RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, PISS + 1, seg_seq(iss, 0),
 		WIN, buf, 100);
@@ -303,11 +313,7 @@ test_tcp_lost_rto_rexmit_probed_while_peer_talks(void)
 	CU_ASSERT_EQUAL(seqs[0], seg_seq(iss, 0));	/* RACK */
 	peer(RTE_TCP_ACK_FLAG, PISS + 101, seg_seq(iss, 4), WIN, NULL, 0);
 	drain(seqs, 64);
-	ut_stats(&b);
-	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 1);
-	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 2);
-	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->snd_una, dp_tcp_pcb(s)->snd_max);
-	rec_done(s);
+	one_rto_two_probes_all_acked(s, &a);
 }
 
 /* One SACKed segment: the hole may be reordering, so RACK waits

@@ -441,6 +441,20 @@ vt_idle(struct vt_env *e)
 		CU_ASSERT_EQUAL(vt_rx(e, &m, 1), 0);
 }
 
+/* One 60-byte frame of ours written, and the kernel's end reads it. */
+static void
+vt_write_one(struct vt_env *e)
+{
+	uint8_t buf[128];
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ut_eng()->mp);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	memset(rte_pktmbuf_append(m, 60), 0, 60);
+	CU_ASSERT_EQUAL(drv_vtap_tx(e->vt, 0, &m, 1), 1);
+	CU_ASSERT_EQUAL(read(e->peer, buf, sizeof(buf)),
+		(ssize_t)(sizeof(struct virtio_net_hdr) + 60));
+}
+
 /* A frame that comes while the receive backs off is not looked for at
  * once (the syscalls an idle lcore saves), and is read within
  * DRV_VTAP_RX_IDLE_MAX_US of the clock, called every microsecond. */
@@ -475,18 +489,13 @@ static void
 test_vtap_rx_after_a_write_reads_the_answer_at_once(void)
 {
 	struct virtio_net_hdr h = { 0 };
-	uint8_t *f = tcp_frame(100), buf[128];
+	uint8_t *f = tcp_frame(100);
 	struct rte_mbuf *m;
 	struct vt_env e;
 
 	vt_up(&e);
 	vt_idle(&e);
-	m = rte_pktmbuf_alloc(ut_eng()->mp);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	memset(rte_pktmbuf_append(m, 60), 0, 60);
-	CU_ASSERT_EQUAL(drv_vtap_tx(e.vt, 0, &m, 1), 1);
-	CU_ASSERT_EQUAL(read(e.peer, buf, sizeof(buf)),
-		(ssize_t)(sizeof(h) + 60));
+	vt_write_one(&e);
 	peer_write(&e, &h, f, 100);
 	CU_ASSERT_EQUAL_FATAL(drv_vtap_rx(e.vt, 0, &m, 1, e.now), 1);
 	CU_ASSERT_EQUAL(m->pkt_len, 100);
@@ -502,18 +511,13 @@ static void
 test_vtap_rx_back_off_starts_over_at_a_write(void)
 {
 	struct virtio_net_hdr h = { 0 };
-	uint8_t *f = tcp_frame(100), buf[128];
+	uint8_t *f = tcp_frame(100);
 	struct rte_mbuf *m;
 	struct vt_env e;
 
 	vt_up(&e);
 	vt_idle(&e);
-	m = rte_pktmbuf_alloc(ut_eng()->mp);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	memset(rte_pktmbuf_append(m, 60), 0, 60);
-	CU_ASSERT_EQUAL(drv_vtap_tx(e.vt, 0, &m, 1), 1);
-	CU_ASSERT_EQUAL(read(e.peer, buf, sizeof(buf)),
-		(ssize_t)(sizeof(h) + 60));
+	vt_write_one(&e);
 	CU_ASSERT_EQUAL(drv_vtap_rx(e.vt, 0, &m, 1, e.now), 0);
 	peer_write(&e, &h, f, 100);
 	CU_ASSERT_EQUAL_FATAL(drv_vtap_rx(e.vt, 0, &m, 1,
