@@ -494,7 +494,9 @@ test_tcp_tlp_probes_tail_before_rto(void)
 /* One small message in flight, its only copy lost: the probe waits for
  * a delayed ACK's worth (RFC 8985 §7.2; learnt from the warm-up's lone
  * segments, ACKed after 1 ms: ~3 ms, test_ut_tcp_tlp.c) but not for the
- * RTO, which it replaces; its ACK counts a tail loss repaired by TLP. */
+ * RTO, which it replaces. Its ACK (at the probe's end) could be the
+ * original's; the next ACK beyond, with no D-SACK, counts a tail loss
+ * repaired by TLP (RFC 8985 §7.4.2). */
 static void
 test_tcp_tlp_repairs_single_message_tail_loss_without_rto(void)
 {
@@ -516,6 +518,11 @@ test_tcp_tlp_repairs_single_message_tail_loss_without_rto(void)
 	CU_ASSERT_EQUAL(seqs[0], iss + 1);
 	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 101, WIN, NULL, 0);
 	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp_recovered), 0); /* not yet */
+	app_send(s, 100);			/* the next message's ACK */
+	CU_ASSERT_EQUAL(drain(seqs, 8), 1);
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 201, WIN, NULL, 0);
+	ut_stats(&b);
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 1);
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp_recovered), 1);
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_rto), 0);
@@ -527,6 +534,40 @@ test_tcp_tlp_repairs_single_message_tail_loss_without_rto(void)
 		CU_ASSERT_EQUAL(st.tcp_tlp_recovered, 1);
 		CU_ASSERT_EQUAL(st.tcp_rto, 0);
 	}
+	rec_done(s);
+}
+
+/* The probe was not needed: the original's ACK reaches the probe's end
+ * first, then the probe draws a D-SACK. No loss is counted and cwnd is
+ * not cut (RFC 8985 §7.4.2). Before, the first ACK concluded the episode
+ * as a repaired loss and the D-SACK came too late to say otherwise. */
+static void
+test_tcp_tlp_dsacked_after_the_originals_ack_cuts_nothing(void)
+{
+	uint32_t iss, seqs[8], cwnd;
+	struct dp_sock *s = rec_connected(&iss, true);
+	struct dp_stats a, b;
+	int64_t one = 1;
+
+	CU_ASSERT_EQUAL(dp_sock_set_opt(s, DP_OPT_NODELAY, one), 0);
+	ut_stats(&a);
+	app_send(s, 100);
+	CU_ASSERT_EQUAL(drain(seqs, 8), 1);
+	cwnd = dp_tcp_pcb(s)->cwnd;
+	ut_advance_us(6000);			/* past the PTO */
+	steps();
+	CU_ASSERT_EQUAL(drain(seqs, 8), 1);	/* the probe */
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 101, WIN, NULL, 0);
+	peer_opts.nsack = 1;
+	peer_opts.sack[0][0] = iss + 1;
+	peer_opts.sack[0][1] = iss + 101;
+	peer(RTE_TCP_ACK_FLAG, PISS + 1, iss + 101, WIN, NULL, 0);
+	peer_opts.nsack = 0;
+	ut_stats(&b);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp_spurious), 1);
+	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp_recovered), 0);
+	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->cwnd, cwnd);
 	rec_done(s);
 }
 
@@ -834,6 +875,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_lost_rto_rexmit_probed_while_peer_talks),
 	WT_TEST(test_tcp_rack_reorder_timer_resends_after_window),
 	WT_TEST(test_tcp_dsack_counts_spurious_and_widens_reorder_window),
+	WT_TEST(test_tcp_tlp_dsacked_after_the_originals_ack_cuts_nothing),
 	WT_TEST(test_tcp_sack_blocks_outside_window_ignored),
 	WT_TEST(test_tcp_newreno_partial_ack_resends_next_hole),
 	WT_TEST(test_tcp_tlp_probes_tail_before_rto),
