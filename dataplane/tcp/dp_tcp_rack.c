@@ -436,6 +436,15 @@ tlp_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	}
 	if (!SEQ_GEQ(tp->snd_una, tp->tlp_end))
 		return;
+	/* SND.UNA at the probe's end says nothing yet: the original's ACK
+	 * comes before the probe's D-SACK. A loss only once an ACK goes
+	 * beyond with no D-SACK; a pure duplicate says both arrived
+	 * (RFC 8985 §7.4.2, as Linux's tcp_process_tlp_ack). */
+	if (tp->tlp_rexmit && tp->snd_una == tp->tlp_end) {
+		if (ai->acked == 0 && !ai->sacks && ai->dupack)
+			tp->tlp_out = false;
+		return;
+	}
 	tp->tlp_out = false;
 	if (tp->tlp_rexmit && tp->recov == DP_TCP_CA_OPEN) {
 		/* The retransmitted tail was the only copy: a loss, one

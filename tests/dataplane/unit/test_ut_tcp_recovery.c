@@ -567,7 +567,7 @@ test_tcp_tlp_dsacked_after_the_originals_ack_cuts_nothing(void)
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp), 1);
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp_spurious), 1);
 	CU_ASSERT_EQUAL(DELTA(a, b, tcp_tlp_recovered), 0);
-	CU_ASSERT_EQUAL(dp_tcp_pcb(s)->cwnd, cwnd);
+	CU_ASSERT(dp_tcp_pcb(s)->cwnd >= cwnd);	/* grown, never cut */
 	rec_done(s);
 }
 

@@ -118,7 +118,9 @@ exchange(struct dp_sock *s, unsigned int n, uint64_t delay_us)
 }
 
 /* A lone message lost: no probe until pto less a step, then one, the
- * message again, whose ACK (no D-SACK) counts a tail loss repaired. */
+ * message again. Its ACK could be the original's; the next message's,
+ * beyond it with no D-SACK, counts a tail loss repaired (RFC 8985
+ * §7.4.2). */
 static void
 lost_then_probed(struct dp_sock *s, uint32_t seq, uint64_t pto)
 {
@@ -128,6 +130,9 @@ lost_then_probed(struct dp_sock *s, uint32_t seq, uint64_t pto)
 	CU_ASSERT_EQUAL(wait_probe(pto - 1000), 0);
 	CU_ASSERT_EQUAL(wait_probe(2000), 1);
 	ack_msg(seq, false);
+	dp_sock_stats_get(s, &b);
+	CU_ASSERT_EQUAL(b.tcp_tlp_recovered - a.tcp_tlp_recovered, 0);
+	ack_msg(lone_send(s), false);
 	dp_sock_stats_get(s, &b);
 	CU_ASSERT_EQUAL(b.tcp_tlp_probes - a.tcp_tlp_probes, 1);
 	CU_ASSERT_EQUAL(b.tcp_tlp_recovered - a.tcp_tlp_recovered, 1);
