@@ -578,15 +578,22 @@ dp_tcp_mbuf_writable(const struct rte_mbuf *m)
 /* The layer's singly linked mbuf lists (dp_mbuf_priv()->next): the send
  * queue, the out-of-order and held queues, the reader's list. */
 static inline void
+dp_tcp_mlist_splice(struct rte_mbuf **head, struct rte_mbuf **tail,
+		struct rte_mbuf *first, struct rte_mbuf *last)
+{
+	if (*tail != NULL)
+		dp_mbuf_priv(*tail)->next = first;
+	else
+		*head = first;
+	*tail = last;
+}
+
+static inline void
 dp_tcp_mlist_append(struct rte_mbuf **head, struct rte_mbuf **tail,
 		struct rte_mbuf *m)
 {
 	dp_mbuf_priv(m)->next = NULL;
-	if (*tail != NULL)
-		dp_mbuf_priv(*tail)->next = m;
-	else
-		*head = m;
-	*tail = m;
+	dp_tcp_mlist_splice(head, tail, m, m);
 }
 
 static inline void

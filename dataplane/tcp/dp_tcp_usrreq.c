@@ -376,11 +376,7 @@ dp_tcp_rx_adopt(struct dp_tcp_pcb *tp)
 	rx_pull(s, tp);
 	m = dp_tcp_bq_take(tp, &tail, &bytes);
 	if (m != NULL) {
-		if (tp->r_tail != NULL)
-			dp_mbuf_priv(tp->r_tail)->next = m;
-		else
-			tp->r_head = m;
-		tp->r_tail = tail;
+		dp_tcp_mlist_splice(&tp->r_head, &tp->r_tail, m, tail);
 		__atomic_store_n(&tp->r_bytes, tp->r_bytes + bytes,
 			__ATOMIC_RELAXED);
 	}
