@@ -684,6 +684,11 @@ struct rte_mbuf *dp_tcp_seg_take(struct dp_tcp_seg *sg);
 /* Payload onto the application's ring; false if it has no room. */
 bool dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct rte_mbuf *m);
+/* In-order payload mbufs onto the ring in one go (n <= DP_TCP_RUN_MAX),
+ * if nothing is held behind it: how many of m[0..n) went on, in order. */
+#define DP_TCP_RUN_MAX	64
+unsigned int dp_tcp_deliver_bulk(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct rte_mbuf **m, unsigned int n);
 /* In-order payload onto the ring, or behind it while the ring has no
  * slot (bq_*); false if neither can take it. */
 bool dp_tcp_deliver_held(struct dp_lcore *lc, struct dp_tcp_pcb *tp,

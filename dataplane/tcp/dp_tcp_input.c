@@ -379,18 +379,70 @@ data_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 }
 
 /*
+ * A run of a chain's in-order mbufs onto the ring in one go (*n of
+ * them, n emptied): RCV.NXT, the ACK and what the ring could not take
+ * as data_in would do them one by one (held behind the ring, or the
+ * rest dropped with the FIN). false: something was dropped.
+ */
+static bool
+run_flush(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct rte_mbuf **run,
+		unsigned int *n)
+{
+	/* Read before: what goes on the ring is the reader's. */
+	uint32_t len, first = run[0]->data_len;
+	unsigned int k, segs, acks, i;
+	bool ok = true;
+
+	k = dp_tcp_deliver_bulk(lc, tp, run, *n);
+	segs = k;
+	for (i = k; i < *n; i++) {
+		len = run[i]->data_len;
+		if (ok && dp_tcp_deliver_held(lc, tp, run[i])) {
+			segs++;
+			continue;
+		}
+		if (ok) {
+			DP_STAT_INC(lc, tcp_rx_full);
+			tp->tf |= TF_ACKNOW;
+			ok = false;
+		}
+		tp->rcv_nxt -= len;	/* the run's tail: not received */
+		rte_pktmbuf_free(run[i]);
+	}
+	*n = 0;
+	if (segs == 0)
+		return ok;
+	tp->data_rcvd_us = lc->now_us;
+	/* SIO_TCP_SET_ACK_FREQUENCY counts every segment of the run. */
+	acks = tp->ack_freq != 0 ? tp->ack_segs + segs : 0;
+	if (tp->ack_freq != 0 && acks >= tp->ack_freq)
+		tp->tf |= TF_ACKNOW;
+	else if (segs == 1 && ack_hold(tp, first, false))
+		tp->t_delack = lc->now_us + DP_TCP_DELACK_US;
+	else
+		tp->tf |= TF_ACKNOW | TF_ACKBURST;
+	tp->ack_segs = (uint8_t)RTE_MIN(acks, 255u);
+	dp_tcp_sack_trim(tp);
+	return ok;
+}
+
+/*
  * A chain's payload (a TSO burst the port kept whole, a reassembled
  * datagram) mbuf by mbuf, each as a segment of its own: the receive
- * ring, the out-of-order queue and the reader hold single mbufs. The
- * FIN goes with the last. Consumes the chain (sg->ip and sg->th point
- * into its head: nobody reads them after the text).
+ * ring, the out-of-order queue and the reader hold single mbufs. While
+ * they come in order with nothing held or out of order (a burst over
+ * the loop port, a GSO frame), they go onto the ring as one run; any
+ * other goes through data_in. The FIN goes with the last. Consumes the
+ * chain (sg->ip and sg->th point into its head: nobody reads them
+ * after the text).
  */
 static void
 data_chain(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct dp_tcp_seg *sg)
 {
-	struct rte_mbuf *m = sg->m, *next;
+	struct rte_mbuf *m = sg->m, *next, *run[DP_TCP_RUN_MAX];
 	uint32_t off = sg->off, left = sg->len, seq = sg->seq;
+	unsigned int n = 0;
 	bool more = true;
 
 	sg->m = NULL;
@@ -412,13 +464,29 @@ data_chain(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		p.seq = seq;
 		if (p.len != left)
 			p.flags &= (uint8_t)~RTE_TCP_FIN_FLAG;
-		more = data_in(lc, tp, &p);
-		if (p.m != NULL)
-			rte_pktmbuf_free(p.m);
 		seq += p.len;
 		left -= p.len;
 		off = 0;
+		if (p.seq == tp->rcv_nxt && !(p.flags & RTE_TCP_FIN_FLAG) &&
+				tp->oq_head == NULL && tp->bq_head == NULL) {
+			/* In order: RCV.NXT moves as it joins the run (the
+			 * run goes on, or is dropped, before anything else
+			 * looks at it). */
+			run[n++] = dp_tcp_seg_take(&p);
+			tp->rcv_nxt += p.len;
+			if (n == DP_TCP_RUN_MAX)
+				more = run_flush(lc, tp, run, &n);
+			continue;
+		}
+		if (n != 0)
+			more = run_flush(lc, tp, run, &n);
+		if (more)
+			more = data_in(lc, tp, &p);
+		if (p.m != NULL)
+			rte_pktmbuf_free(p.m);
 	}
+	if (n != 0)
+		run_flush(lc, tp, run, &n);
 }
 
 /* Text (RFC 9293 §3.10.7.4 "seventh") and FIN. */

@@ -26,43 +26,66 @@ dp_tcp_seg_take(struct dp_tcp_seg *sg)
 	return m;
 }
 
-/* Payload onto the application's ring (made by the first delivery: an
- * idle connection holds none); false if it has no room. counted: its
- * bytes are in rx_bytes_q already (held, bq_add). */
-static bool
-ring_put(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct rte_mbuf *m,
-		bool counted)
+/* Payload mbufs m[0..n) onto the application's ring (made by the first
+ * delivery: an idle connection holds none), as many as it has room for
+ * and in one enqueue: a chain's are one burst, so the lines the reader
+ * shares (the ring's, rx_bytes_q) move once a burst, not once an mbuf.
+ * How many went on. counted: their bytes are in rx_bytes_q already
+ * (held, bq_add). */
+static unsigned int
+ring_put(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct rte_mbuf **m,
+		unsigned int n, bool counted)
 {
 	struct dp_sock *s = tp->s;
 	struct rte_ring *r = __atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE);
-	uint32_t len = m->data_len;
+	uint32_t bytes = 0, put = 0, avg = tp->rx_slot_avg;
+	uint16_t lens[DP_TCP_RUN_MAX];
+	unsigned int k;
 
+	RTE_ASSERT(n <= DP_TCP_RUN_MAX);
 	if (unlikely(r == NULL) && (r = dp_sock_rxq_make(s)) == NULL)
-		return false;
-	if (!counted)
-		__atomic_fetch_add(&s->rx_bytes_q, len, __ATOMIC_ACQ_REL);
-	if (rte_ring_enqueue(r, m) != 0) {
-		if (!counted)
-			__atomic_fetch_sub(&s->rx_bytes_q, len,
-				__ATOMIC_RELAXED);
-		return false;
+		return 0;
+	/* Lengths first: once on the ring, an mbuf is the reader's. */
+	for (unsigned int i = 0; i < n; i++) {
+		lens[i] = m[i]->data_len;
+		bytes += lens[i];
 	}
-	__atomic_fetch_add(&s->st.rx_dgrams, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&s->st.rx_bytes, len, __ATOMIC_RELAXED);
-	tp->bytes_in += len;
-	/* What a ring slot carries, on average (1/8 EWMA): the window's
-	 * slot bound (dp_tcp_rcv_space). */
-	tp->rx_slot_avg = tp->rx_slot_avg == 0 ? len :
-		(uint32_t)(((uint64_t)tp->rx_slot_avg * 7 + len) / 8);
+	if (!counted)
+		__atomic_fetch_add(&s->rx_bytes_q, bytes, __ATOMIC_ACQ_REL);
+	k = rte_ring_enqueue_burst(r, (void **)m, n, NULL);
+	for (unsigned int i = 0; i < k; i++) {
+		uint32_t len = lens[i];
+
+		put += len;
+		/* What a ring slot carries, on average (1/8 EWMA): the
+		 * window's slot bound (dp_tcp_rcv_space). */
+		avg = avg == 0 ? len : (uint32_t)(((uint64_t)avg * 7 + len) / 8);
+	}
+	if (!counted && put != bytes)
+		__atomic_fetch_sub(&s->rx_bytes_q, bytes - put,
+			__ATOMIC_RELAXED);
+	if (k == 0)
+		return 0;
+	tp->rx_slot_avg = avg;
+	__atomic_fetch_add(&s->st.rx_dgrams, k, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->st.rx_bytes, put, __ATOMIC_RELAXED);
+	tp->bytes_in += put;
 	dp_wait_note(lc, s);
-	return true;
+	return k;
 }
 
 bool
 dp_tcp_deliver(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		struct rte_mbuf *m)
 {
-	return ring_put(lc, tp, m, false);
+	return ring_put(lc, tp, &m, 1, false) == 1;
+}
+
+unsigned int
+dp_tcp_deliver_bulk(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
+		struct rte_mbuf **m, unsigned int n)
+{
+	return tp->bq_head == NULL ? ring_put(lc, tp, m, n, false) : 0;
 }
 
 /*
@@ -92,7 +115,7 @@ dp_tcp_bq_drain(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		struct rte_mbuf *next = dp_mbuf_priv(m)->next;
 		uint32_t len = m->data_len;
 
-		if (!ring_put(lc, tp, m, true))
+		if (ring_put(lc, tp, &m, 1, true) != 1)
 			return;
 		tp->bq_head = next;
 		if (next == NULL)

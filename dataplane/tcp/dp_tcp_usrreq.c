@@ -319,40 +319,50 @@ tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 
 /* ---- receive ---- */
 
-/* rlock held: everything on the RX ring onto the reader's list. */
+/* rlock held: everything on the RX ring onto the reader's list, a
+ * burst at a time (one look at the ring's lines per burst, not per
+ * mbuf: the owner writes them). */
 static void
 rx_pull(struct dp_sock *s, struct dp_tcp_pcb *tp)
 {
+	struct rte_mbuf *mb[32];
 	struct rte_ring *r;
-	struct rte_mbuf *m;
+	uint32_t bytes = tp->r_bytes;
+	unsigned int n;
 
 	/* The owner makes the ring at the first delivery: nothing to
 	 * look at before it published it. */
 	if (__atomic_load_n(&s->rxq.prod, __ATOMIC_ACQUIRE) == NULL)
 		return;
 	r = dp_ringq_head(&s->rxq);
-	while (r != NULL && rte_ring_dequeue(r, (void **)&m) == 0) {
-		uint16_t len = m->data_len;
-		struct rte_mbuf *t = tp->r_tail;
-		uint8_t *d;
+	while (r != NULL && (n = rte_ring_dequeue_burst(r, (void **)mb,
+			RTE_DIM(mb), NULL)) != 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct rte_mbuf *m = mb[i], *t = tp->r_tail;
+			uint16_t len = m->data_len;
+			uint8_t *d;
 
-		/* A short segment goes into the tail of the one before:
-		 * a peer's 1-byte segments must not keep an mbuf each
-		 * while the application reads slowly (the pool). Not
-		 * into a buffer that is not t's alone (the sender's send
-		 * queue, under a burst over the loop port). */
-		if (t != NULL && len <= DP_TCP_SMALL_SEG &&
-				dp_tcp_mbuf_writable(t) &&
-				(d = (uint8_t *)rte_pktmbuf_append(t, len)) !=
-				NULL) {
-			memcpy(d, rte_pktmbuf_mtod(m, const uint8_t *), len);
-			dp_mcache_free(s->eng, m);
-		} else {
-			dp_tcp_mlist_append(&tp->r_head, &tp->r_tail, m);
+			/* A short segment goes into the tail of the one
+			 * before: a peer's 1-byte segments must not keep
+			 * an mbuf each while the application reads slowly
+			 * (the pool). Not into a buffer that is not t's
+			 * alone (the sender's send queue, under a burst
+			 * over the loop port). */
+			if (t != NULL && len <= DP_TCP_SMALL_SEG &&
+					dp_tcp_mbuf_writable(t) &&
+					(d = (uint8_t *)rte_pktmbuf_append(t,
+					len)) != NULL) {
+				memcpy(d, rte_pktmbuf_mtod(m, const uint8_t *),
+					len);
+				dp_mcache_free(s->eng, m);
+			} else {
+				dp_tcp_mlist_append(&tp->r_head, &tp->r_tail,
+					m);
+			}
+			bytes += len;
 		}
 		/* Atomic: tcp_events reads it without rlock. */
-		__atomic_store_n(&tp->r_bytes, tp->r_bytes + len,
-			__ATOMIC_RELAXED);
+		__atomic_store_n(&tp->r_bytes, bytes, __ATOMIC_RELAXED);
 		r = dp_ringq_head(&s->rxq);
 	}
 }
