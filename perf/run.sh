@@ -19,7 +19,8 @@
 # DIR/report.md, DIR/*.csv, DIR/*.png. BUILD_DIR names the build
 # directory (default ./build, configured and built if needed); PKTGEN
 # names a pktgen-dpdk binary for the pktgen scenario
-# (perf/pktgen/README.md).
+# (perf/pktgen/README.md); TCP_BULK_REPEATS the rounds of tcp_bulk
+# (default 5 full, 3 quick, 1 smoke; perf/lib/run_tcp.sh).
 #
 # Scenarios: one file each, perf/scenarios/NN-NAME.sh, run in NN order.
 # A file defines s_NAME (its measurements, each through measure) and may
@@ -59,7 +60,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--only) only=$2; shift ;;
 	--no-build) do_build=0 ;;
-	-h|--help) sed -n '2,44p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,45p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift

@@ -96,7 +96,16 @@ tcp_iperf3() {
 		--out "$out" --name "$name" >&2
 }
 
+# Every row runs once a round, TCP_BULK_RUNS rounds (perf/lib/run_tcp.sh):
+# one 4 s run of each side was a coin toss between vCPU placements
+# (benchmarking.md), so the report judges each row by the median of its
+# runs, each run labelled with its placement. A row added below joins
+# the rounds as it is.
 s_tcp_bulk() {
+	rounds "$TCP_BULK_RUNS" tcp_bulk_round
+}
+
+tcp_bulk_round() {
 	local pin="app thread CPU0 (sends and drains), lcore CPU1"
 
 	measure tcp_bulk_provider tcp_bulk \
