@@ -180,8 +180,9 @@ def _bulk_fig(m):
     rep = m.get("rep")
     if not rep:
         return "%.3f Gbit/s per core" % pf_tcp.pc(m)
-    return "%.3f Gbit/s per core, median of %d runs (%.3f..%.3f; %s)" % (
-        rep["median"], len(rep["ok"]), rep["min"], rep["max"],
+    return "%.3f Gbit/s per core, median of %d run%s (%.3f..%.3f; %s)" % (
+        rep["median"], len(rep["ok"]), "s" if len(rep["ok"]) > 1 else "",
+        rep["min"], rep["max"],
         " ".join(x["label"] for x in rep["ok"]))
 
 
