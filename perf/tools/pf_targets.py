@@ -186,14 +186,23 @@ def _bulk_fig(m):
         " ".join(x["label"] for x in rep["ok"]))
 
 
-def _bulk_same(subj, base):
+def _bulk_same(ms, subj, bases):
     """The ratio over runs of one placement on both sides, the one
-    benchmarking.md allows, when there are such."""
-    if "rep" not in subj or "rep" not in base:
+    benchmarking.md allows, against each baseline that has such runs
+    (the better baseline by median may have run under the other
+    placement only)."""
+    if "rep" not in subj:
         return ""
-    same = pf_runs.same_label_text(subj, base)
+    same = ["%s %s" % (_short(n), pf_runs.same_label_text(subj, ms[n]))
+            for n in bases if "rep" in ms[n] and
+            pf_runs.same_label_text(subj, ms[n])]
     return " (median / median); runs of one placement only: %s" % (
-        same or "none (no placement label common to both)")
+        "; ".join(same) or "none (no placement label common to %s and "
+        "a baseline)" % subj["name"])
+
+
+def _short(n):
+    return "ktcp" if n == "tcp_bulk_kernel" else "iperf3"
 
 
 def _bulk_rows(ms, r, rows):
@@ -221,7 +230,6 @@ def _bulk_rows(ms, r, rows):
         per = {n: pf_tcp.pc(ms[n]) for n in bases}
         best = max(per.values())
         v = pc / best
-        bn = max(bases, key=lambda n: per[n])
         # The two baselines measure one thing two ways (threads of one
         # process with 64 KB writes, or two processes with 128 KB ones):
         # far apart, one of them was disturbed, and the run says so.
@@ -234,10 +242,9 @@ def _bulk_rows(ms, r, rows):
                "tcp_bulk_tap": "net_tap: "}.get(subj, "")
         rows.append(("13", target, "%s%s = %.2f× the better baseline%s"
                      % (dev, _bulk_fig(ms[subj]), v,
-                        _bulk_same(ms[subj], ms[bn])),
-                     "; ".join("%s %s" % (
-                         "ktcp" if n == "tcp_bulk_kernel" else "iperf3",
-                         _bulk_fig(ms[n])) for n in bases) + apart,
+                        _bulk_same(ms, ms[subj], bases)),
+                     "; ".join("%s %s" % (_short(n), _bulk_fig(ms[n]))
+                               for n in bases) + apart,
                      _judge(v >= 1.0, "≥ 1.0×", "%.2f×" % v),
                      _load(ms, names)))
 
