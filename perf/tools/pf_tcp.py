@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import os
+import statistics
 
 import pf_runs
 
@@ -99,11 +100,8 @@ def _med(m, f):
     """The median of f(summary) over a row's usable runs."""
     v = [f(r["m"]["s"]) for r in m["rep"]["ok"]] if "rep" in m else \
         [f(m["s"])]
-    v = sorted(x for x in v if not math.isnan(x))
-    if not v:
-        return float("nan")
-    h = len(v) // 2
-    return v[h] if len(v) % 2 else (v[h - 1] + v[h]) / 2
+    v = [x for x in v if not math.isnan(x)]
+    return statistics.median(v) if v else float("nan")
 
 
 def _cores(s):
