@@ -7,8 +7,10 @@
 #   sudo ./perf/run.sh [--quick | --smoke] [--out DIR] [--only LIST]
 #                      [--no-build]
 #
-#   (default)  full run, about 5-10 minutes on a 2-core machine
-#   --quick    fewer samples and cycles, under 2 minutes
+#   (default)  full run, about 15-20 minutes on a 2-core machine
+#              (tcp_bulk's five rounds of 10 s runs about 10 of them)
+#   --quick    fewer samples and cycles, a few minutes (tcp_bulk's
+#              three rounds of 4 s runs about 3 of them)
 #   --smoke    a few iterations of every app (the meson test uses it)
 #   --only     comma list of scenarios (default: all of them): loop,
 #              reflector,kpeer,rx,lifecycle,first_socket,fanout,pktgen,
@@ -60,7 +62,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--only) only=$2; shift ;;
 	--no-build) do_build=0 ;;
-	-h|--help) sed -n '2,45p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,47p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
