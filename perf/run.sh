@@ -7,8 +7,10 @@
 #   sudo ./perf/run.sh [--quick | --smoke] [--out DIR] [--only LIST]
 #                      [--no-build]
 #
-#   (default)  full run, about 5-10 minutes on a 2-core machine
-#   --quick    fewer samples and cycles, under 2 minutes
+#   (default)  full run, about 15-20 minutes on a 2-core machine
+#              (tcp_bulk's five rounds of 10 s runs about 10 of them)
+#   --quick    fewer samples and cycles, a few minutes (tcp_bulk's
+#              three rounds of 4 s runs about 3 of them)
 #   --smoke    a few iterations of every app (the meson test uses it)
 #   --only     comma list of scenarios (default: all of them): loop,
 #              reflector,kpeer,rx,lifecycle,first_socket,fanout,pktgen,
@@ -19,7 +21,8 @@
 # DIR/report.md, DIR/*.csv, DIR/*.png. BUILD_DIR names the build
 # directory (default ./build, configured and built if needed); PKTGEN
 # names a pktgen-dpdk binary for the pktgen scenario
-# (perf/pktgen/README.md).
+# (perf/pktgen/README.md); TCP_BULK_REPEATS the rounds of tcp_bulk
+# (default 5 full, 3 quick, 1 smoke; perf/lib/run_tcp.sh).
 #
 # Scenarios: one file each, perf/scenarios/NN-NAME.sh, run in NN order.
 # A file defines s_NAME (its measurements, each through measure) and may
@@ -59,7 +62,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--only) only=$2; shift ;;
 	--no-build) do_build=0 ;;
-	-h|--help) sed -n '2,44p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,47p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift

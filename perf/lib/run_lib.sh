@@ -121,15 +121,48 @@ load_window() {
 		--end "$2"
 }
 
+# rounds N cmd...: cmd N times (REP_RUN=1..N, REP_RUNS=N). Every measure
+# in cmd files its run K as NAME.runK (.summary, .meta, logs/NAME.runK.*):
+# a round runs every row once, back to back, so each row's runs and its
+# baseline's are spread over the same minutes (and vCPU placements); the
+# report folds NAME.run* into one row (perf/tools/pf_runs.py).
+rounds() {
+	local n=$1 k
+	shift
+
+	for k in $(seq "$n"); do
+		[ "$n" -gt 1 ] && log "round $k of $n"
+		REP_RUN=$k REP_RUNS=$n "$@"
+	done
+}
+
+# The run's files NAME.* (cmd writes them under NAME) become NAME.runK.*,
+# the earlier runs' own left as they are.
+rep_files() {
+	local name=$1 k=$2 f
+
+	[ -f "$out/$name.summary" ] &&
+		mv "$out/$name.summary" "$out/$name.run$k.summary"
+	for f in "$out/logs/$name".*; do
+		case $f in
+		"$out/logs/$name".run[0-9]*|*'*') ;;
+		*) mv "$f" "$out/logs/$name.run$k.${f#"$out/logs/$name".}" ;;
+		esac
+	done
+}
+
 # measure NAME SCENARIO LABEL COMPARE NOTE -- cmd...
 # Runs cmd (which writes $out/NAME.summary) with the machine checked
-# before and during, retrying once when foreign load was high.
+# before and during, retrying once when foreign load was high. Inside
+# rounds, the files are NAME.runK's (row=NAME, run=K in the meta).
 measure() {
 	local name=$1 sc=$2 label=$3 compare=$4 note=$5 attempt=0 rc
 	local before after t0 t1 fmean fmax win flagged=0 mixed
+	local row=$1 log=logs/$1.log
 	shift 6
 
 	if ! want "$sc"; then return 0; fi
+	rm -f "$out/$row.summary"
 	while :; do
 		attempt=$((attempt + 1))
 		quiet_wait
@@ -149,7 +182,7 @@ measure() {
 		# A cross-core figure taken while the placement flipped
 		# compares with nothing: take it again, once.
 		mixed=0
-		if [[ " $SINGLE_CORE " != *" $name "* ]] &&
+		if [[ " $SINGLE_CORE " != *" $row "* ]] &&
 				[ "$(c2c_label "$before" "$after")" = mixed ]; then
 			mixed=1
 			log "placement flipped during $name"
@@ -161,20 +194,28 @@ measure() {
 		fi
 		break
 	done
-	[ "$rc" -ne 0 ] && log "$name failed (rc $rc); see logs/$name.log"
+	if [ -n "${REP_RUN:-}" ]; then
+		name=$row.run$REP_RUN
+		log=logs/$name.log
+		rep_files "$row" "$REP_RUN"
+	fi
+	[ "$rc" -ne 0 ] && log "$name failed (rc $rc); see $log"
 	{
 		echo "scenario=$sc"
+		[ -n "${REP_RUN:-}" ] && printf 'row=%s\nrun=%s\nruns=%s\n' \
+			"$row" "$REP_RUN" "${REP_RUNS:-$REP_RUN}"
 		echo "label=$label"
 		echo "compare=$compare"
 		[ -n "$note" ] && echo "note=$note"
 		echo "c2c_before=$before"
 		echo "c2c_after=$after"
 		echo "c2c_label=$(c2c_label "$before" "$after")"
-		[[ " $SINGLE_CORE " == *" $name "* ]] && echo "single_core=1"
+		[[ " $SINGLE_CORE " == *" $row "* ]] && echo "single_core=1"
+		echo "started=$t0"
 		echo "attempts=$attempt"
 		echo "flagged=$flagged"
 		echo "rc=$rc"
-		echo "log=logs/$name.log"
+		echo "log=$log"
 		echo "$win"
 	} >"$out/$name.meta"
 	# A measurement that failed or wrote nothing is reported as failed,
@@ -182,11 +223,11 @@ measure() {
 	if [ "$rc" -ne 0 ]; then
 		[ -f "$out/$name.summary" ] &&
 			mv "$out/$name.summary" "$out/$name.summary.partial"
-		printf 'name=%s\nkind=failed\nreason=exited with rc %s\nlog=logs/%s.log\n' \
-			"$name" "$rc" "$name" >"$out/$name.summary"
+		printf 'name=%s\nkind=failed\nreason=exited with rc %s\nlog=%s\n' \
+			"$name" "$rc" "$log" >"$out/$name.summary"
 	elif [ ! -s "$out/$name.summary" ]; then
-		printf 'name=%s\nkind=failed\nreason=ran (rc 0) but wrote no result\nlog=logs/%s.log\n' \
-			"$name" "$name" >"$out/$name.summary"
+		printf 'name=%s\nkind=failed\nreason=ran (rc 0) but wrote no result\nlog=%s\n' \
+			"$name" "$log" >"$out/$name.summary"
 	fi
 	return 0
 }

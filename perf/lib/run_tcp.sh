@@ -7,11 +7,18 @@
 
 # The smoke's connections: few enough that both ends of each, TIME-WAIT
 # included, stay far below the default socket table (WSPDK_SOCKETS 4096).
+# TCP_BULK_RUNS: the rounds of tcp_bulk (each row's runs; the report
+# takes their median), TCP_BULK_REPEATS in the environment overrides.
 case $mode in
-full)	TCP_S=10 CONN_S=5 TCP_CONNS=100000 TCP_CONN_ITERS=1000000 ;;
-quick)	TCP_S=4 CONN_S=2 TCP_CONNS=100000 TCP_CONN_ITERS=1000000 ;;
-*)	TCP_S=1 CONN_S=1 TCP_CONNS=300 TCP_CONN_ITERS=500 ;;
+full)	TCP_S=10 CONN_S=5 TCP_CONNS=100000 TCP_CONN_ITERS=1000000
+	TCP_BULK_RUNS=5 ;;
+quick)	TCP_S=4 CONN_S=2 TCP_CONNS=100000 TCP_CONN_ITERS=1000000
+	TCP_BULK_RUNS=3 ;;
+*)	TCP_S=1 CONN_S=1 TCP_CONNS=300 TCP_CONN_ITERS=500 TCP_BULK_RUNS=1 ;;
 esac
+TCP_BULK_RUNS=${TCP_BULK_REPEATS:-$TCP_BULK_RUNS}
+[[ $TCP_BULK_RUNS =~ ^[1-9][0-9]?$ ]] ||
+	die "TCP_BULK_REPEATS: a count of 1 to 99, not '$TCP_BULK_RUNS'"
 
 # tcp_prov NAME SECONDS PREFIX wstcp-args...: wstcp over the loop port,
 # app CPU0, lcore CPU1 (latency profile: blocking calls spin).

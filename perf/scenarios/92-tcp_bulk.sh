@@ -35,6 +35,9 @@ tcp_tap() {
 	# mount), not a directory: -d never saw it, and the second row's
 	# "ip netns add" failed with "File exists".
 	[ -e "/var/run/netns/$ns" ] || netns_new "$ns"
+	# A sink that wrote nothing must not lend the run an earlier run's
+	# figures.
+	rm -f "$tmp/tapsink.summary"
 	spawn tcp_bulk_tap_sink $((TCP_S * 2 + 60)) ip netns exec "$ns" \
 		"$build/perf/ktcp" --mode sink --bind 0.0.0.0:5201 --cpu 0 \
 		--seconds "$TCP_S" --out "$tmp" --name tapsink
@@ -73,6 +76,9 @@ tcp_iperf3() {
 	local name=$1 ns=${tag}i port=$((5300 + RANDOM % 500)) srv rc=0
 
 	[ -e "/var/run/netns/$ns" ] || netns_new "$ns"
+	# iperf3 appends to its --logfile: a second run (a round, a retry)
+	# made two JSON documents of one file, which no parser reads.
+	rm -f "$tmp/$name.json" "$tmp/${name}_server.json"
 	spawn "${name}_server" $((TCP_S * 2 + 60)) ip netns exec "$ns" \
 		taskset -c 1 iperf3 --server --one-off --bind 127.0.0.1 \
 		--port "$port" --json --logfile "$tmp/${name}_server.json"
@@ -96,7 +102,16 @@ tcp_iperf3() {
 		--out "$out" --name "$name" >&2
 }
 
+# Every row runs once a round, TCP_BULK_RUNS rounds (perf/lib/run_tcp.sh):
+# one 4 s run of each side was a coin toss between vCPU placements
+# (benchmarking.md), so the report judges each row by the median of its
+# runs, each run labelled with its placement. A row added below joins
+# the rounds as it is.
 s_tcp_bulk() {
+	rounds "$TCP_BULK_RUNS" tcp_bulk_round
+}
+
+tcp_bulk_round() {
 	local pin="app thread CPU0 (sends and drains), lcore CPU1"
 
 	measure tcp_bulk_provider tcp_bulk \

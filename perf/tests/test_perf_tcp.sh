@@ -7,7 +7,10 @@
 # kernel's, goodput per core beside the kernel's (ktcp and iperf3),
 # connection rates, memory per connection, the TCP targets judged at the
 # top and tcp.csv -- so the benchmarks cannot rot. Figures are
-# not judged, only that each measurement produced one.
+# not judged, only that each measurement produced one. tcp_bulk runs two
+# rounds here (TCP_BULK_REPEATS=2): every row once, then every row again,
+# and each row of the report is the median of its runs with their
+# placement labels.
 #
 #   test_perf_tcp.sh BUILD_DIR      (meson passes it; needs root)
 set -uo pipefail
@@ -20,7 +23,7 @@ trap 'rm -rf "$out"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || fail "must run as root (hugepages, namespaces)"
-BUILD_DIR=$build "$here/run.sh" --smoke --no-build --out "$out/r" \
+BUILD_DIR=$build TCP_BULK_REPEATS=2 "$here/run.sh" --smoke --no-build --out "$out/r" \
 	--only tcp_lat,tcp_bulk,tcp_conn >"$out/stdout.md" 2>"$out/stderr.log"
 rc=$?
 if [ $rc -ne 0 ]; then
@@ -63,13 +66,52 @@ for n in ("tcp_pp_provider_nb", "tcp_pp_provider", "tcp_pp_kernel_busy",
                                                 s.get("lost")))
     for k in ("samples", "rtt_p50_ns", "rtt_p99_ns", "rtt_p99.9_ns"):
         positive(n, s, k)
-for n in ("tcp_bulk_provider", "tcp_bulk_tap", "tcp_bulk_kernel",
-          "tcp_bulk_iperf3"):
-    s = kv(n)
-    for k in ("gbps", "cpu_cores", "gbps_per_core"):
-        positive(n, s, k)
-# The tap run counts the kernel receiver too: its bytes arrived.
-positive("tcp_bulk_tap", kv("tcp_bulk_tap"), "peer_gbps")
+BULK = ("tcp_bulk_provider", "tcp_bulk_tap", "tcp_bulk_kernel",
+        "tcp_bulk_iperf3")
+RUNS = 2
+for n in BULK:
+    for k in range(1, RUNS + 1):
+        s = kv("%s.run%d" % (n, k))
+        for key in ("gbps", "cpu_cores", "gbps_per_core"):
+            positive("%s.run%d" % (n, k), s, key)
+    # The tap run counts the kernel receiver too: its bytes arrived.
+        if n == "tcp_bulk_tap":
+            positive("tcp_bulk_tap.run%d" % k, s, "peer_gbps")
+        if os.path.exists(os.path.join(out, n + ".summary")):
+            errors.append("%s: a summary outside the runs" % n)
+
+def meta(name):
+    d = {}
+    with open(os.path.join(out, name + ".meta")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("=")
+            d[k] = v
+    return d
+
+# Rounds: every bulk row's first run before any row's second, each run
+# with its placement measured before and after it.
+metas = [(n, k, meta("%s.run%d" % (n, k)))
+         for n in BULK for k in range(1, RUNS + 1)
+         if os.path.exists(os.path.join(out, "%s.run%d.meta" % (n, k)))]
+last1 = max((float(m["started"]) for n, k, m in metas if k == 1),
+            default=0)
+first2 = min((float(m["started"]) for n, k, m in metas if k == 2),
+             default=0)
+if not last1 < first2:
+    errors.append("tcp_bulk: the rounds are not interleaved (last run 1 "
+                  "at %s, first run 2 at %s)" % (last1, first2))
+for n, k, m in metas:
+    if (m.get("row"), m.get("run"), m.get("runs")) != (n, str(k),
+                                                       str(RUNS)):
+        errors.append("%s.run%d.meta: row/run/runs %s" % (
+            n, k, (m.get("row"), m.get("run"), m.get("runs"))))
+    if m.get("c2c_label") not in ("near", "far", "mixed", "?") or \
+            "c2c_before" not in m or "c2c_after" not in m:
+        errors.append("%s.run%d.meta: no placement" % (n, k))
+    if m.get("log") != "logs/%s.run%d.log" % (n, k) or \
+            not os.path.exists(os.path.join(out, m.get("log", "-"))):
+        errors.append("%s.run%d: no log of its own (%s)" % (
+            n, k, m.get("log")))
 for n in ("tcp_conn_provider", "tcp_conn_provider_rst", "tcp_conn_kernel",
           "tcp_conn_kernel_rst"):
     s = kv(n)
@@ -94,7 +136,9 @@ if "C heap: the provider's socket objects, %.0f B a socket" % (
         float(s.get("established_malloc_bytes_per_conn", "nan")) / 2) \
         not in report:
     errors.append("the memory table does not say whose its C heap is")
-for h in ("## TCP (issue 13)", "| measurement | Gbit/s |",
+for h in ("## TCP (issue 13)", "| measurement | runs | Gbit/s per core: "
+          "median (min..max) | vs kernel per core (median / median) |",
+          "Each row ran %d times, interleaved" % RUNS,
           "| measurement | connections |", "Memory per idle connection",
           "kernel TCP 127.0.0.1 64 B ping-pong, busy-poll",
           "provider TCP 64 B ping-pong, non-blocking recv busy-poll",
@@ -117,6 +161,40 @@ bulk = [l for l in glance.splitlines() if "provider → provider" in l]
 if bulk and not ("ktcp " in bulk[0] and "iperf3 " in bulk[0]):
     errors.append("targets at a glance: bulk not against both kernel "
                   "baselines: %s" % bulk[0])
+# Each bulk row: both runs, their median and range, each run's
+# figure and placement label, as the run's own files have them.
+def per_core(s):
+    return float(s["gbps"]) / (float(s["cpu_cores"]) +
+                               float(s.get("peer_cpu_cores", 0)))
+
+tcp = report.split("## TCP (issue 13)", 1)[-1].split("\n## ", 1)[0]
+csvv = {(r[0], r[2]): r[3] for r in
+        csv.reader(open(os.path.join(out, "tcp.csv")))}
+for n in BULK:
+    try:
+        figs = [per_core(kv("%s.run%d" % (n, k))) for k in
+                range(1, RUNS + 1)]
+    except (KeyError, ValueError, ZeroDivisionError):
+        continue        # said above
+    label = meta(n + ".run1")["label"]
+    row = [l for l in tcp.splitlines() if l.startswith("| %s |" % label)]
+    if not row:
+        errors.append("TCP table: no row for %s" % n)
+        continue
+    want = ["| %d of %d |" % (RUNS, RUNS), "| %.3f (%.3f..%.3f) |" % (
+        sum(figs) / len(figs), min(figs), max(figs))]
+    want += ["r%d %.3f %s (" % (k, figs[k - 1], meta(
+        "%s.run%d" % (n, k))["c2c_label"]) for k in range(1, RUNS + 1)]
+    for w in want:
+        if w not in row[0]:
+            errors.append("TCP table, %s: no '%s' in %s" % (n, w, row[0]))
+    if csvv.get((n, "gbps_per_core_median")) != \
+            "%.3f" % (sum(figs) / len(figs)):
+        errors.append("tcp.csv: %s median %s, runs %s" % (
+            n, csvv.get((n, "gbps_per_core_median")), figs))
+if "(median / median); runs of one placement only: " not in glance:
+    errors.append("targets at a glance: bulk not judged on medians with "
+                  "the one-placement ratio")
 if "## Failed" in report:
     errors.append("report: a TCP measurement failed:\n" +
                   report.split("## Failed", 1)[1].split("## ", 1)[0])

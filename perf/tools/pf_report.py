@@ -8,6 +8,8 @@ Every measurement NAME in the directory has
   NAME.meta      key=value lines written by perf/run.sh (measure): scenario, label,
                  role, CPU placement (c2c before/after), foreign load;
   NAME.cdf.csv   quantile,ns (latency and lifecycle distributions).
+A measurement repeated in rounds is NAME.run1 .. NAME.runN, folded into
+one row NAME by pf_runs.py (median of the runs, each run's placement).
 
   pf_report.py sockperf --log FULL_LOG --out DIR --name NAME
       sockperf's --full-log (with --full-rtt) -> NAME.summary/.cdf.csv,
@@ -29,6 +31,7 @@ import shutil
 import subprocess
 import sys
 
+import pf_runs
 import pf_targets
 import pf_tcp
 
@@ -143,7 +146,14 @@ def load(out):
         meta = read_kv(path)
         summ = read_kv(os.path.join(out, name + ".summary"))
         ms[name] = {"name": name, "meta": meta, "s": summ}
-    return ms
+    return pf_runs.fold(ms, run_figure, usable)
+
+
+def run_figure(m):
+    """What the median of a repeated row is taken of."""
+    if m["s"].get("kind") == "goodput":
+        return pf_tcp.per_core(m["s"])
+    return rate(m)
 
 
 def failure(m):
@@ -198,6 +208,8 @@ def us(ns):
 
 
 def placement(meta):
+    if "c2c_runs" in meta:
+        return meta["c2c_runs"]
     b, a = meta.get("c2c_before", "nan"), meta.get("c2c_after", "nan")
     lab = meta.get("c2c_label", "?")
     if meta.get("single_core") == "1":
@@ -832,6 +844,7 @@ def cmd_report(a):
         pngs += plot_latency(out, ms, sc, title)
     pngs += plot_throughput(out, ms)
     pngs += plot_lifecycle(out, ms)
+    pngs += pf_tcp.plot_runs(out, ms, run_gnuplot)
     lines.append("")
     lines.append("Files: latency.csv, throughput.csv, lifecycle.csv, "
                  "targets.csv, targets_glance.csv, tcp.csv, per-measurement *.summary/*.cdf.csv; plots: "

@@ -11,6 +11,7 @@ not selected reads "not run"; one whose measurement failed reads
 """
 import math
 
+import pf_runs
 import pf_tcp
 
 FOREIGN_MAX = 10.0      # percent of one core, as perf/run.sh
@@ -170,7 +171,38 @@ def _tap_subject(ms):
            if n in ms and pf_tcp.ok(ms[n])]
     if not ran:
         return "tcp_bulk_vtap" if "tcp_bulk_vtap" in ms else "tcp_bulk_tap"
-    return max(ran, key=lambda n: pf_tcp.per_core(ms[n]["s"]))
+    return max(ran, key=lambda n: pf_tcp.pc(ms[n]))
+
+
+def _bulk_fig(m):
+    """A bulk row's figure: the median of its runs with their range,
+    each run's placement label, or its one figure."""
+    rep = m.get("rep")
+    if not rep:
+        return "%.3f Gbit/s per core" % pf_tcp.pc(m)
+    return "%.3f Gbit/s per core, median of %d run%s (%.3f..%.3f; %s)" % (
+        rep["median"], len(rep["ok"]), "s" if len(rep["ok"]) > 1 else "",
+        rep["min"], rep["max"],
+        " ".join(x["label"] for x in rep["ok"]))
+
+
+def _bulk_same(ms, subj, bases):
+    """The ratio over runs of one placement on both sides, the one
+    benchmarking.md allows, against each baseline that has such runs
+    (the better baseline by median may have run under the other
+    placement only)."""
+    if "rep" not in subj:
+        return ""
+    same = ["%s %s" % (_short(n), pf_runs.same_label_text(subj, ms[n]))
+            for n in bases if "rep" in ms[n] and
+            pf_runs.same_label_text(subj, ms[n])]
+    return " (median / median); runs of one placement only: %s" % (
+        "; ".join(same) or "none (no placement label common to %s and "
+        "a baseline)" % subj["name"])
+
+
+def _short(n):
+    return "ktcp" if n == "tcp_bulk_kernel" else "iperf3"
 
 
 def _bulk_rows(ms, r, rows):
@@ -194,8 +226,8 @@ def _bulk_rows(ms, r, rows):
         if miss:
             rows.append(("13", target, "–", "–", miss, _load(ms, names)))
             continue
-        pc = pf_tcp.per_core(ms[subj]["s"])
-        per = {n: pf_tcp.per_core(ms[n]["s"]) for n in bases}
+        pc = pf_tcp.pc(ms[subj])
+        per = {n: pf_tcp.pc(ms[n]) for n in bases}
         best = max(per.values())
         v = pc / best
         # The two baselines measure one thing two ways (threads of one
@@ -208,12 +240,11 @@ def _bulk_rows(ms, r, rows):
                 "load and CPU figures (## TCP)" % (best / min(per.values()))
         dev = {"tcp_bulk_vtap": "vnet-hdr tap (vtap): ",
                "tcp_bulk_tap": "net_tap: "}.get(subj, "")
-        rows.append(("13", target, "%s%.3f Gbit/s per core (%.3f Gbit/s) "
-                     "= %.2f× the better baseline" % (
-                         dev, pc, r.fnum(ms[subj]["s"], "gbps"), v),
-                     "; ".join("%s %.3f Gbit/s per core" % (
-                         "ktcp" if n == "tcp_bulk_kernel" else "iperf3",
-                         per[n]) for n in bases) + apart,
+        rows.append(("13", target, "%s%s = %.2f× the better baseline%s"
+                     % (dev, _bulk_fig(ms[subj]), v,
+                        _bulk_same(ms, ms[subj], bases)),
+                     "; ".join("%s %s" % (_short(n), _bulk_fig(ms[n]))
+                               for n in bases) + apart,
                      _judge(v >= 1.0, "≥ 1.0×", "%.2f×" % v),
                      _load(ms, names)))
 

@@ -12,6 +12,9 @@ import csv
 import json
 import math
 import os
+import statistics
+
+import pf_runs
 
 KINDS = ("goodput", "connrate", "connmem")
 
@@ -85,6 +88,42 @@ def tcp_counters(s):
     return ", ".join(out) or ("none" if "stat_tcp_tx" in s else "")
 
 
+def pc(m):
+    """A goodput row's Gbit/s per core: the median of its runs when it
+    was repeated (pf_runs), else its one figure."""
+    if "rep" in m:
+        return m["rep"]["median"]
+    return per_core(m["s"])
+
+
+def _med(m, f):
+    """The median of f(summary) over a row's usable runs."""
+    v = [f(r["m"]["s"]) for r in m["rep"]["ok"]] if "rep" in m else \
+        [f(m["s"])]
+    v = [x for x in v if not math.isnan(x)]
+    return statistics.median(v) if v else float("nan")
+
+
+def _cores(s):
+    return fnum(s, "cpu_cores", 0) + fnum(s, "peer_cpu_cores", 0)
+
+
+def _runs_cell(m, place):
+    """Each run's figure and placement (c2c before→after, its label)."""
+    if "rep" not in m:
+        return "%.3f %s" % (per_core(m["s"]), place(m["meta"]))
+    return ", ".join("r%d %.3f %s" % (r["k"], r["fig"], place(
+        r["m"]["meta"])) for r in m["rep"]["ok"])
+
+
+def _counters_cell(m):
+    if "rep" not in m:
+        return tcp_counters(m["s"])
+    c = [(r["k"], tcp_counters(r["m"]["s"])) for r in m["rep"]["ok"]]
+    moved = ["r%d %s" % x for x in c if x[1] not in ("none", "")]
+    return "; ".join(moved) or c[0][1]
+
+
 def rows(ms, kind):
     return [m for m in ms.values() if m["s"].get("kind") == kind and ok(m)]
 
@@ -104,25 +143,7 @@ def section(ms, lines, place, load_cell):
                  "(scenario tcp_lat).")
     lines.append("")
     if g:
-        lines.append("| measurement | Gbit/s | CPU cores | Gbit/s per core "
-                     "| vs kernel per core | counted at | provider TCP "
-                     "counters | placement (c2c) | foreign load |")
-        lines.append("|---|---:|---:|---:|---:|---|---|---|---|")
-        for m in g:
-            s, base = m["s"], ms.get(m["meta"].get("compare", ""))
-            cores = fnum(s, "cpu_cores", 0) + fnum(s, "peer_cpu_cores", 0)
-            lines.append("| %s | %.3f | %.2f%s | %.3f | %s | %s | %s | %s "
-                         "| %s |"
-                         % (m["meta"].get("label", m["name"]),
-                            fnum(s, "gbps"), cores,
-                            " (%s + kernel rx %s)" % (s["cpu_cores"],
-                                                      s["peer_cpu_cores"])
-                            if "peer_cpu_cores" in s else "",
-                            per_core(s), vs(per_core(s), per_core(base["s"]))
-                            if ok(base) else "", s.get("counted_at", ""),
-                            tcp_counters(s), place(m["meta"]),
-                            load_cell(m["meta"])))
-        lines.append("")
+        goodput_table(ms, g, lines, place, load_cell)
     if c:
         lines.append("| measurement | connections | per second | vs kernel "
                      "| stopped by | foreign load |")
@@ -160,6 +181,50 @@ def section(ms, lines, place, load_cell):
         lines.append("")
         lines.append(heap_note(s))
         lines.append("")
+
+
+def goodput_table(ms, g, lines, place, load_cell):
+    lines.append("| measurement | runs | Gbit/s per core: median "
+                 "(min..max) | vs kernel per core (median / median) "
+                 "| same placement only | Gbit/s | CPU cores | each run: "
+                 "per core, placement (c2c) | counted at | provider TCP "
+                 "counters | foreign load (worst run) |")
+    lines.append("|---|---:|---:|---:|---|---:|---:|---|---|---|---|")
+    for m in g:
+        s, base = m["s"], ms.get(m["meta"].get("compare", ""))
+        rep = m.get("rep")
+        lines.append("| %s | %s | %.3f (%.3f..%.3f) | %s | %s | %.3f | "
+                     "%.2f%s | %s | %s | %s | %s |" % (
+                         m["meta"].get("label", m["name"]),
+                         "%d of %d" % (len(rep["ok"]), rep["n"])
+                         if rep else "1", pc(m),
+                         rep["min"] if rep else pc(m),
+                         rep["max"] if rep else pc(m),
+                         vs(pc(m), pc(base)) if ok(base) else "",
+                         pf_runs.same_label_text(m, base) or "none"
+                         if ok(base) and rep else "",
+                         _med(m, lambda x: fnum(x, "gbps")),
+                         _med(m, _cores),
+                         " (kernel rx %.2f)" % _med(m, lambda x: fnum(
+                             x, "peer_cpu_cores")) if "peer_cpu_cores" in s
+                         else "", _runs_cell(m, place),
+                         s.get("counted_at", ""), _counters_cell(m),
+                         load_cell(m["meta"])))
+    lines.append("")
+    n = max((m["rep"]["n"] if "rep" in m else 1 for m in g), default=1)
+    lines.append("Each row ran %s, interleaved with its kernel baseline "
+                 "(round 1 every row, then round 2, ...; TCP_BULK_REPEATS "
+                 "sets the count); per core = Gbit/s over the CPU of every "
+                 "process of the run. The figures are the median of the "
+                 "row's runs, and \"vs kernel\" is median / median; "
+                 "\"same placement only\" is median / median over only "
+                 "the runs labelled near (or far) on both sides, with the "
+                 "runs each side had. Placement: the CPU0↔CPU1 cache-line "
+                 "round trip before→after each run; near < 200 ns ≤ far, "
+                 "mixed = it flipped during the run (benchmarking.md). "
+                 "Gbit/s, CPU cores: medians; counters: the runs where "
+                 "they moved." % ("%d times" % n if n > 1 else "once"))
+    lines.append("")
 
 
 def heap_note(s):
@@ -209,11 +274,15 @@ def targets(ms):
             t.append(("tcp: %s ≥ 1.0× kernel per core" % n, "no data",
                       False, p))
             continue
-        v = per_core(p["s"]) / per_core(b["s"])
+        v = pc(p) / pc(b)
+        same = pf_runs.same_label_text(p, b)
         t.append(("tcp: %s goodput per core ≥ 1.0× kernel loopback" %
                   p["meta"].get("label", n),
-                  "%.2f× (%.3f vs %.3f Gbit/s per core)" % (
-                      v, per_core(p["s"]), per_core(b["s"])),
+                  "%.2f× (%.3f vs %.3f Gbit/s per core%s)%s" % (
+                      v, pc(p), pc(b), ", medians of %d and %d runs" % (
+                          len(p["rep"]["ok"]), len(b["rep"]["ok"]))
+                      if "rep" in p and "rep" in b else "",
+                      "; same placement only: " + same if same else ""),
                   v >= 1.0, p))
     m = ms.get("tcp_mem_provider")
     if m is not None and ok(m):
@@ -236,9 +305,78 @@ def write_csv(out, ms):
         w.writerow(["name", "label", "key", "value"])
         for kind in KINDS:
             for m in rows(ms, kind):
+                if "rep" in m:
+                    _csv_row(w, ms, m)
+                    continue
                 for k, v in sorted(m["s"].items()):
                     w.writerow([m["name"], m["meta"].get("label", ""), k, v])
                 if kind == "goodput":
                     w.writerow([m["name"], m["meta"].get("label", ""),
                                 "gbps_per_core_all_processes",
                                 "%.3f" % per_core(m["s"])])
+
+
+def _csv_row(w, ms, m):
+    """A repeated row: each usable run under NAME.runK (its summary,
+    figure and placement), then the row's own figures under NAME."""
+    label, rep = m["meta"].get("label", ""), m["rep"]
+    for r in rep["ok"]:
+        n, meta = "%s.run%d" % (m["name"], r["k"]), r["m"]["meta"]
+        for k, v in sorted(r["m"]["s"].items()):
+            w.writerow([n, label, k, v])
+        w.writerow([n, label, "gbps_per_core_all_processes",
+                    "%.3f" % r["fig"]])
+        for k in ("c2c_before", "c2c_after", "c2c_label",
+                  "foreign_mean_pct"):
+            w.writerow([n, label, k, meta.get(k, "")])
+    base = ms.get(m["meta"].get("compare", ""))
+    kv = [("runs", rep["n"]), ("runs_ok", len(rep["ok"])),
+          ("gbps_per_core_median", "%.3f" % rep["median"]),
+          ("gbps_per_core_min", "%.3f" % rep["min"]),
+          ("gbps_per_core_max", "%.3f" % rep["max"]),
+          ("c2c_labels", m["meta"].get("c2c_label", ""))]
+    if ok(base):
+        kv.append(("vs_%s_median_ratio" % base["name"],
+                   "%.3f" % (pc(m) / pc(base))))
+        for lab, v, a, b in pf_runs.same_label(m, base):
+            kv.append(("vs_%s_%s_ratio" % (base["name"], lab),
+                       "%.3f" % v))
+    for k, v in kv:
+        w.writerow([m["name"], label, k, v])
+
+
+def plot_runs(out, ms, gnuplot):
+    """tcp_bulk_runs.png: each goodput row's runs, per core, marked by
+    placement, and the row's median (a dash), so a bimodal row shows."""
+    g = [m for m in rows(ms, "goodput") if "rep" in m]
+    if not g:
+        return []
+    dat = os.path.join(out, "tcp_bulk_runs.dat")
+    marks = {"near": 0, "far": 1}
+    with open(dat, "w") as f:
+        f.write("# row run gbps_per_core placement(0 near, 1 far, "
+                "2 mixed or ?) median\n")
+        for i, m in enumerate(g):
+            for r in m["rep"]["ok"]:
+                f.write("%d %d %.4f %d %.4f\n" % (
+                    i, r["k"], r["fig"], marks.get(r["label"], 2),
+                    m["rep"]["median"]))
+    # The row names: the labels are too long for tics (noenhanced: a
+    # name's "_" prints as it is).
+    tics = ", ".join('"%s" %d' % (m["name"], i) for i, m in enumerate(g))
+    gp = ["set terminal pngcairo size 1100,600 noenhanced",
+          "set output '%s'" % os.path.join(out, "tcp_bulk_runs.png"),
+          "set title 'TCP bulk: Gbit/s per core of each run, by vCPU "
+          "placement (dash: the row median)'",
+          "set grid ytics", "set ylabel 'Gbit/s per core'",
+          "set yrange [0:*]", "set offsets 0, 0, graph 0.1, 0",
+          "set xrange [-0.5:%.1f]" % (len(g) - 0.5),
+          "set xtics (%s) rotate by -20 font ',8'" % tics,
+          "set key top right"]
+    gp.append("plot " + ", ".join(
+        ["'%s' using 1:($4 == %d ? $3 : 1/0) with points pt %d ps 1.6 "
+         "title '%s'" % (dat, v, pt, lab) for v, pt, lab in (
+             (0, 7, "near"), (1, 5, "far"), (2, 9, "mixed or unknown"))] +
+        ["'%s' using ($1 - 0.15):5:(0.3):(0) with vectors nohead lw 3 lc "
+         "rgb 'black' notitle" % dat.replace("'", "")]))
+    return gnuplot(out, "tcp_bulk_runs", gp)
