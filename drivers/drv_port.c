@@ -582,6 +582,22 @@ drv_port_set_mc_list(struct drv_port *p, const struct rte_ether_addr *list,
 }
 
 int
+drv_port_rx_fd(const struct drv_port *port, uint16_t q)
+{
+	/* The fault layer reads through the ring ethdev: no fd there. */
+	if (port->vtap == NULL || port->fault != NULL)
+		return -1;
+	return drv_vtap_fd(port->vtap, q);
+}
+
+void
+drv_port_rx_arm(struct drv_port *port, uint16_t q)
+{
+	if (port->vtap != NULL)
+		drv_vtap_rx_arm(port->vtap, q);
+}
+
+int
 drv_port_stats(const struct drv_port *p, struct rte_eth_stats *es)
 {
 	struct drv_vtap_qstats st;

@@ -294,6 +294,20 @@ drv_vtap_open(const char *spec, uint16_t nb_queues, struct rte_mempool *mp,
 	return vt;
 }
 
+int
+drv_vtap_fd(const struct drv_vtap *vt, uint16_t q)
+{
+	return vt->q[q].fd;
+}
+
+/* As after a write: the fd is looked at on the next call, and the idle
+ * back-off starts over (its owner slept on the fd and woke). */
+void
+drv_vtap_rx_arm(struct drv_vtap *vt, uint16_t q)
+{
+	vt->q[q].wrote = true;
+}
+
 uint16_t
 drv_vtap_nb_queues(const struct drv_vtap *vt)
 {
@@ -680,6 +694,21 @@ drv_vtap_qstats(const struct drv_vtap *vt, uint16_t q,
 	RTE_SET_USED(vt);
 	RTE_SET_USED(q);
 	memset(out, 0, sizeof(*out));
+}
+
+int
+drv_vtap_fd(const struct drv_vtap *vt, uint16_t q)
+{
+	RTE_SET_USED(vt);
+	RTE_SET_USED(q);
+	return -1;
+}
+
+void
+drv_vtap_rx_arm(struct drv_vtap *vt, uint16_t q)
+{
+	RTE_SET_USED(vt);
+	RTE_SET_USED(q);
 }
 
 uint16_t

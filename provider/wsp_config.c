@@ -241,6 +241,8 @@ key_profile(struct dp_conf *c, const char *v, char *err, size_t errlen)
 		c->spin_us = -1;
 		if (c->rtc < 0)
 			c->rtc = 1;
+		if (c->lcore_sleep_us < 0)
+			c->lcore_sleep_us = 0;
 		return 0;
 	}
 	if (strcmp(v, "default") == 0)
@@ -273,6 +275,25 @@ key_rtc(struct dp_conf *c, const char *v, char *err, size_t errlen)
 		return -1;
 	}
 	c->rtc = (int8_t)(v[0] - '0');
+	return 0;
+}
+
+/* Default 0 (never): a port without an fd to sleep on (NICs, memif)
+ * would take up to DP_LCORE_SLEEP_NOFD_US longer to see the first frame
+ * after a quiet spell, so sleeping is the user's choice, for throughput
+ * on few cores (dataplane/README.md). */
+static int
+key_lcore_sleep_us(struct dp_conf *c, const char *v, char *err,
+		size_t errlen)
+{
+	uint32_t n;
+
+	if (parse_u32(v, &n) != 0 || n > 10000000) {
+		snprintf(err, errlen, "expected microseconds (0..10000000), "
+			"0 = never sleep");
+		return -1;
+	}
+	c->lcore_sleep_us = (int32_t)n;
 	return 0;
 }
 
@@ -318,6 +339,7 @@ static const struct config_key {
 	{ "WSPDK_SPIN_US", key_spin_us },
 	{ "WSPDK_PROFILE", key_profile },
 	{ "WSPDK_RTC", key_rtc },
+	{ "WSPDK_LCORE_SLEEP_US", key_lcore_sleep_us },
 	{ "WSPDK_TSO", key_tso },
 	{ "WSPDK_CLEANUP_MS", key_cleanup_ms },
 	{ "WSPDK_ARP_QLEN", key_arp_qlen },

@@ -30,6 +30,7 @@ dp_conf_defaults(struct dp_conf *c)
 	c->mtu = 1500;
 	c->spin_us = 50;
 	c->rtc = -1;
+	c->lcore_sleep_us = -1;
 	c->tso = 1;
 	c->cleanup_ms = 2000;
 	c->tcp_msl_ms = 30000;		/* 2 MSL = 60 s, Linux's TIME-WAIT */

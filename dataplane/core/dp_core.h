@@ -120,6 +120,19 @@ dp_mbuf_priv(struct rte_mbuf *m)
 	return rte_mbuf_to_priv(m);
 }
 
+/* An idle lcore's sleeps (dp_lcore_sleep.c), /wspdk/lcore. */
+struct dp_lcore_sleep_stats {
+	uint64_t sleeps;		/* went to sleep */
+	uint64_t aborts;		/* about to, found work on the re-check */
+	uint64_t wake_bell;		/* woken by a producer's doorbell */
+	uint64_t wake_rx;		/* by its RX queue's fd */
+	uint64_t wake_timeout;		/* by its timeout (a timer, the cap) */
+};
+
+#define DP_LCORE_AWAKE	0
+#define DP_LCORE_ASLEEP	1	/* in (or on its way to) its sleep */
+#define DP_LCORE_RUNG	2	/* asleep, and a producer rang its bell */
+
 struct dp_lcore {
 	struct dp_engine *eng;		/* (c) */
 	unsigned int id;		/* (c) 0 .. nb_lcores-1 */
@@ -132,6 +145,10 @@ struct dp_lcore {
 	struct dp_tcp_lcore *tcp;	/* (c) TCP's connections here */
 	struct dp_udp_lcore *udp;	/* (c) UDP's burst state (dp_udp.c) */
 	bool stop;			/* (a) set by dp_stop() */
+	uint32_t asleep;		/* (a) DP_LCORE_* below: producers read
+					 * it after they post (dp_lcore_wake) */
+	int bell;			/* (c) its doorbell fd, -1 none */
+	int rx_fd;			/* (c) its RX queue's fd, -1 none */
 	/* The lcore writes what follows every iteration; application
 	 * threads read the line above. */
 	uint64_t now __rte_cache_aligned; /* (l) TSC at the top of the
@@ -144,6 +161,9 @@ struct dp_lcore {
 	uint16_t tx_stamps;		/* (l) TX timestamps due at the next
 					 * flush (the stack's tx_stamp) */
 	uint64_t iterations;		/* (l, read by telemetry) */
+	uint64_t busy_tsc;		/* (l) now of the last iteration that
+					 * found work (dp_lcore_sleep.c) */
+	struct dp_lcore_sleep_stats sleep; /* (l, read by telemetry) */
 	uint16_t tx_n;			/* (l, read by drain) in tx_pkts */
 	struct rte_mbuf *tx_pkts[DP_TX_BUF]; /* (l) */
 	struct dp_stats stats;		/* (l) */
@@ -199,6 +219,9 @@ struct dp_engine {
 	uint64_t rtc_idle;		/* (c) TSC cycles the lcore thread
 					 * steps back after an application
 					 * thread's iteration */
+	uint64_t sleep_after;		/* (c) TSC cycles of idle iterations
+					 * after which an lcore sleeps; 0
+					 * never (dp_lcore_sleep.c) */
 	bool ip_cksum_offload;		/* (c) port computes IPv4 checksums */
 	bool udp_cksum_offload;		/* (c) port computes UDP checksums */
 	bool rx_cksum_offload;		/* (c) port validates checksums */
@@ -232,6 +255,11 @@ struct dp_layer {
 	void (*poll_end)(struct dp_lcore *lc);
 	/* dp_stop: turn application threads away (gate closed) */
 	void (*quiesce)(struct dp_engine *eng);
+	/* work posted for lc from outside its iteration (another thread's
+	 * ring, a flag) that its next iteration takes: an idle lcore
+	 * re-checks it after it published that it sleeps (its producers
+	 * wake it with dp_lcore_wake after they post) */
+	bool (*pending)(const struct dp_lcore *lc);
 	/* dp_stop's drain waits while it says there is work to send */
 	bool (*busy)(struct dp_engine *eng);
 	/* dp_stop, after the drain (done or out of time), the lcores
@@ -333,6 +361,26 @@ dp_rss_lcore(const struct dp_engine *eng, uint32_t lip, uint16_t lport,
 	if (!dp_rss_on(&eng->rss))
 		return NULL;
 	return eng->lcores[dp_rss_queue(&eng->rss, rip, lip, rport, lport)];
+}
+
+/* dp_lcore_sleep.c */
+int dp_lcore_sleep_init(struct dp_lcore *lc);
+void dp_lcore_sleep_fini(struct dp_lcore *lc);
+/* The lcore thread, after an iteration: sleep if idle long enough. */
+void dp_lcore_idle(struct dp_lcore *lc);
+void dp_lcore_wake_slow(struct dp_lcore *lc);
+
+/*
+ * A producer posted work for lc (enqueued, set a flag) that lc's next
+ * iteration takes: wake lc if it sleeps. After the post, in this order;
+ * one syscall only when lc really sleeps. Free when no lcore sleeps.
+ */
+static inline void
+dp_lcore_wake(struct dp_lcore *lc)
+{
+	if (likely(lc->eng->sleep_after == 0))
+		return;
+	dp_lcore_wake_slow(lc);
 }
 
 /* dp_engine.c */

@@ -100,6 +100,7 @@ dp_ctl_call(struct dp_lcore *lc, dp_ctl_fn *fn, void *arg)
 	 * iteration. */
 	while (rte_ring_enqueue(lc->ctl, &c) != 0)
 		rte_pause();
+	dp_lcore_wake(lc);
 	until = dp_os_now_us() + CTL_SPIN_US;
 	while ((st = __atomic_load_n(&c.state, __ATOMIC_ACQUIRE)) != CTL_DONE) {
 		/* Run to completion: run the iteration that takes the

@@ -382,6 +382,10 @@ dp_engine_start(const struct dp_conf *conf, const struct dp_stack *st,
 	/* A driven engine's lcores are stepped by their test alone. */
 	eng->rtc = !driven && conf->rtc > 0;
 	eng->rtc_idle = eng->tsc_hz / 1000000 * DP_RTC_IDLE_US;
+	/* Run to completion's spinners drive its lcores: they poll. */
+	if (!driven && !eng->rtc && conf->lcore_sleep_us > 0)
+		eng->sleep_after = eng->tsc_hz / 1000000 *
+			(uint64_t)conf->lcore_sleep_us;
 	addresses(eng);
 	ret = engine_create(eng);
 	if (ret != 0) {
@@ -472,6 +476,10 @@ dp_engine_stop(void)
 	/* Nobody enters any more; whoever is inside has left (the layers
 	 * interrupt their blocked calls first). */
 	dp_engine_gate_close();
+	/* Sleeping lcores poll from here on (dp_lcore_idle): the
+	 * drain's work is theirs. */
+	for (unsigned int i = 0; i < eng->nb_lcores; i++)
+		dp_lcore_wake(eng->lcores[i]);
 	for (unsigned int i = eng->stack->nb_layers; i-- > 0; )
 		if (eng->stack->layers[i]->quiesce != NULL)
 			eng->stack->layers[i]->quiesce(eng);
@@ -480,9 +488,11 @@ dp_engine_stop(void)
 	rte_spinlock_lock(&eng_lock);
 	eng_cur = NULL;
 	rte_spinlock_unlock(&eng_lock);
-	for (unsigned int i = 0; i < eng->nb_lcores; i++)
+	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
 		__atomic_store_n(&eng->lcores[i]->stop, true,
 			__ATOMIC_RELEASE);
+		dp_lcore_wake(eng->lcores[i]);
+	}
 	for (unsigned int i = 0; i < eng->nb_lcores; i++) {
 		rte_eal_wait_lcore(eng->lcores[i]->lcore_id);
 		DP_TSAN_ACQUIRE(eng->lcores[i]);

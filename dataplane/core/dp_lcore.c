@@ -17,6 +17,10 @@
  * does not take stay in the buffer for the next iteration; only when the
  * buffer itself is full is a new frame dropped (tx_full).
  *
+ * An idle lcore may sleep (WSPDK_LCORE_SLEEP_US, dp_lcore_sleep.c): an
+ * iteration that took frames in, found posts on its rings or sent
+ * anything stamps busy_tsc; the loop calls dp_lcore_idle after each.
+ *
  * Fuzzers and white-box tests drive an engine's lcores themselves, one
  * step at a time on a clock they choose (dp_lcore_step).
  *
@@ -80,7 +84,8 @@ dp_lcore_create(struct dp_engine *eng, unsigned int id,
 	snprintf(name, sizeof(name), "dp_redir%u", id);
 	lc->redirect = rte_ring_create(name, DP_REDIRECT_SIZE, SOCKET_ID_ANY,
 		RING_F_MP_HTS_ENQ | RING_F_SC_DEQ);
-	if (lc->redirect == NULL || dp_ctl_create(lc) != 0) {
+	if (lc->redirect == NULL || dp_ctl_create(lc) != 0 ||
+			dp_lcore_sleep_init(lc) != 0) {
 		dp_lcore_free(lc);
 		return NULL;
 	}
@@ -110,6 +115,7 @@ dp_lcore_free(struct dp_lcore *lc)
 		dp_pktmbuf_free(m);
 	rte_ring_free(lc->redirect);
 	dp_ctl_free(lc);
+	dp_lcore_sleep_fini(lc);
 	dp_free(lc);
 }
 
@@ -145,8 +151,10 @@ int
 dp_lcore_redirect(struct dp_lcore *to, struct rte_mbuf *m, dp_input_fn *fn)
 {
 	dp_mbuf_priv(m)->redirect = fn;
-	if (rte_ring_enqueue(to->redirect, m) == 0)
+	if (rte_ring_enqueue(to->redirect, m) == 0) {
+		dp_lcore_wake(to);
 		return 0;
+	}
 	dp_pktmbuf_free(m);
 	return -ENOBUFS;
 }
@@ -172,6 +180,8 @@ iterate(struct dp_lcore *lc)
 	const struct dp_engine *eng = lc->eng;
 	const struct dp_stack *st = eng->stack;
 	struct rte_mbuf *pkts[DP_RX_BURST];
+	uint64_t tx0 = lc->stats.tx_pkts;
+	bool busy;
 	uint16_t n;
 
 	lc->now_us = dp_timer_clock_us(&eng->us_clock, lc->now);
@@ -183,10 +193,15 @@ iterate(struct dp_lcore *lc)
 	}
 	if (n != 0)
 		st->rx(lc, pkts, n);
-	if (!rte_ring_empty(lc->redirect))
+	busy = n != 0;
+	if (!rte_ring_empty(lc->redirect)) {
 		redirect_input(lc);
-	if (!rte_ring_empty(lc->ctl))
+		busy = true;
+	}
+	if (!rte_ring_empty(lc->ctl)) {
 		dp_ctl_poll(lc);
+		busy = true;
+	}
 	for (unsigned int i = 0; i < st->nb_layers; i++)
 		if (st->layers[i]->poll != NULL)
 			st->layers[i]->poll(lc);
@@ -194,6 +209,10 @@ iterate(struct dp_lcore *lc)
 	 * in this iteration's burst. */
 	dp_timer_advance(&lc->timers, lc->now_us);
 	dp_lcore_tx_flush(lc);
+	/* What the layers' polls did (a doorbell's sends, a timer's)
+	 * shows as frames sent. */
+	if (busy || lc->stats.tx_pkts != tx0 || lc->tx_n != 0)
+		lc->busy_tsc = lc->now;
 	for (unsigned int i = 0; i < st->nb_layers; i++)
 		if (st->layers[i]->poll_end != NULL)
 			st->layers[i]->poll_end(lc);
@@ -356,6 +375,7 @@ dp_lcore_main(void *arg)
 		rte_pause();
 	lc->now = rte_rdtsc();
 	lc->now_us = dp_timer_clock_us(&lc->eng->us_clock, lc->now);
+	lc->busy_tsc = lc->now;
 	/* Grace periods wait for this lcore from here until it leaves. */
 	rte_rcu_qsbr_thread_online(lc->eng->qsbr, lc->id);
 	dp_engine_lcore_start(lc);
@@ -365,10 +385,13 @@ dp_lcore_main(void *arg)
 		poll_unlock(lc);
 	}
 	while (!__atomic_load_n(&lc->stop, __ATOMIC_ACQUIRE)) {
-		if (lc->eng->rtc)
+		if (lc->eng->rtc) {
 			rtc_turn(lc, &yield_at);
-		else
+		} else {
 			poll_once(lc);
+			if (lc->eng->sleep_after != 0)
+				dp_lcore_idle(lc);
+		}
 	}
 	/* The gate is drained: no application thread runs an iteration
 	 * now; the lock only orders their last one before what follows. */

@@ -57,6 +57,23 @@ int dp_os_wait(uint32_t *addr, uint32_t val, int64_t timeout_us);
 /* Wake every thread sleeping on addr. */
 void dp_os_wake_all(uint32_t *addr);
 
+/*
+ * An idle lcore's doorbell (dp_lcore_sleep.c): Linux an eventfd; -1
+ * where the OS gives none (Windows: lcores never sleep there).
+ */
+int dp_os_bell_open(void);
+void dp_os_bell_close(int bell);
+void dp_os_bell_ring(int bell);
+
+#define DP_OS_WOKE_BELL	0x1	/* the bell rang (it is drained) */
+#define DP_OS_WOKE_FD	0x2	/* fd is readable */
+
+/*
+ * Sleep until bell rings, fd (>= 0; -1 none) is readable or timeout_us
+ * passed; DP_OS_WOKE_* bits, 0 on the timeout (or an interruption).
+ */
+unsigned int dp_os_bell_sleep(int bell, int fd, uint64_t timeout_us);
+
 /* Monotonic clock, microseconds. */
 uint64_t dp_os_now_us(void);
 

@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <linux/futex.h>
 #include <linux/magic.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,6 +164,60 @@ void
 dp_os_wake_all(uint32_t *addr)
 {
 	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+int
+dp_os_bell_open(void)
+{
+	return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+void
+dp_os_bell_close(int bell)
+{
+	if (bell >= 0)
+		close(bell);
+}
+
+void
+dp_os_bell_ring(int bell)
+{
+	uint64_t one = 1;
+
+	/* EAGAIN only when the counter is full: rung already. */
+	ssize_t r = write(bell, &one, sizeof(one));
+
+	(void)r;
+}
+
+unsigned int
+dp_os_bell_sleep(int bell, int fd, uint64_t timeout_us)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = bell, .events = POLLIN },
+		{ .fd = fd, .events = POLLIN },	/* -1: ignored */
+	};
+	struct timespec ts = {
+		.tv_sec = (time_t)(timeout_us / 1000000),
+		.tv_nsec = (long)(timeout_us % 1000000) * 1000,
+	};
+	unsigned int woke = 0;
+	uint64_t v;
+
+	/* ppoll, not epoll_wait: µs, not ms, and nothing to set up for
+	 * two fds that never change. */
+	if (ppoll(pfd, 2, &ts, NULL) <= 0)
+		return 0;
+	if (pfd[0].revents != 0) {
+		/* Only this thread reads it: EAGAIN cannot happen. */
+		ssize_t r = read(bell, &v, sizeof(v));
+
+		(void)r;
+		woke |= DP_OS_WOKE_BELL;
+	}
+	if (fd >= 0 && pfd[1].revents != 0)
+		woke |= DP_OS_WOKE_FD;
+	return woke;
 }
 
 uint64_t

@@ -236,6 +236,34 @@ dp_os_wake_all(uint32_t *addr)
 	WakeByAddressAll(addr);
 }
 
+/* No lcore sleeps on Windows: it polls on (no doorbell to ring). */
+int
+dp_os_bell_open(void)
+{
+	return -1;
+}
+
+void
+dp_os_bell_close(int bell)
+{
+	(void)bell;
+}
+
+void
+dp_os_bell_ring(int bell)
+{
+	(void)bell;
+}
+
+unsigned int
+dp_os_bell_sleep(int bell, int fd, uint64_t timeout_us)
+{
+	(void)bell;
+	(void)fd;
+	(void)timeout_us;
+	return 0;
+}
+
 uint64_t
 dp_os_now_us(void)
 {

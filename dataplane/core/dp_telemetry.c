@@ -159,6 +159,20 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Its idle sleeps (dp_lcore_sleep.c) and what ended them. */
+static void
+add_sleep(struct rte_tel_data *d, const struct dp_lcore_sleep_stats *s)
+{
+#define SLEEP_TEL(name) rte_tel_data_add_dict_u64(d, "lcore_" #name, \
+	__atomic_load_n(&s->name, __ATOMIC_RELAXED))
+	SLEEP_TEL(sleeps);
+	SLEEP_TEL(aborts);
+	SLEEP_TEL(wake_bell);
+	SLEEP_TEL(wake_rx);
+	SLEEP_TEL(wake_timeout);
+#undef SLEEP_TEL
+}
+
 static int
 cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -185,6 +199,7 @@ cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "iterations",
 		__atomic_load_n(&eng->lcores[i]->iterations,
 		__ATOMIC_RELAXED));
+	add_sleep(d, &eng->lcores[i]->sleep);
 	dp_stats_read(&eng->lcores[i]->stats, &one);
 	add_stats(d, &one);
 	dp_engine_put();

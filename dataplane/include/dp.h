@@ -90,6 +90,11 @@ struct dp_conf {
 					 *   dataplane/README.md): 1 on, 0 off,
 					 *   -1 unset (WSPDK_PROFILE=latency
 					 *   sets 1) */
+	int32_t lcore_sleep_us;		/**< WSPDK_LCORE_SLEEP_US: an lcore
+					 *   whose iterations found no work
+					 *   for this long sleeps until work
+					 *   comes (dataplane/README.md); 0
+					 *   never, -1 unset (= 0) */
 	uint32_t tso;			/**< WSPDK_TSO: TCP segmentation
 					 *   offload where the port offers it:
 					 *   0 off, else the most payload bytes

@@ -273,8 +273,17 @@ dp_arp_resolve(struct dp_lcore *lc, uint32_t nexthop)
 		resolve(lc, nexthop);
 		return true;
 	}
-	return rte_ring_enqueue(lc->eng->net->arp->requests,
-		(void *)(uintptr_t)nexthop) == 0;
+	if (rte_ring_enqueue(lc->eng->net->arp->requests,
+			(void *)(uintptr_t)nexthop) != 0)
+		return false;
+	dp_lcore_wake(lc->eng->lcores[0]);
+	return true;
+}
+
+bool
+dp_arp_requests_posted(const struct dp_engine *eng)
+{
+	return !rte_ring_empty(eng->net->arp->requests);
 }
 
 /* Lcore 0, each iteration: the requests other lcores posted. */

@@ -95,6 +95,15 @@ net_poll(struct dp_lcore *lc)
 		dp_ip_local_poll(lc);
 }
 
+/* ARP requests other lcores posted to lcore 0, and what this lcore holds
+ * for ARP or loops back to itself. */
+static bool
+net_pending(const struct dp_lcore *lc)
+{
+	return (lc->id == 0 && dp_arp_requests_posted(lc->eng)) ||
+		lc->net->held != 0 || lc->net->local_head != NULL;
+}
+
 static bool
 net_busy(struct dp_engine *eng)
 {
@@ -129,6 +138,7 @@ const struct dp_layer dp_net_layer = {
 	.destroy = net_destroy,
 	.lcore_start = dp_arp_lcore_start,
 	.poll = net_poll,
+	.pending = net_pending,
 	.busy = net_busy,
 	.telemetry = dp_arp_telemetry,
 	.tel_info = net_tel_info,

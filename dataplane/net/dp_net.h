@@ -151,6 +151,8 @@ void dp_arp_free(struct dp_engine *eng);
 void dp_arp_input(struct dp_lcore *lc, struct rte_mbuf *m);
 bool dp_arp_resolve(struct dp_lcore *lc, uint32_t nexthop);
 void dp_arp_poll(struct dp_lcore *lc);
+/* Requests other lcores posted wait for lcore 0 (any thread). */
+bool dp_arp_requests_posted(const struct dp_engine *eng);
 enum dp_arp_state dp_arp_lookup(const struct dp_engine *eng,
 		uint32_t nexthop, struct rte_ether_addr *mac);
 void dp_arp_lcore_start(struct dp_lcore *lc);

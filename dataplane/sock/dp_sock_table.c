@@ -311,6 +311,12 @@ sock_poll(struct dp_lcore *lc)
 }
 
 static bool
+sock_pending(const struct dp_lcore *lc)
+{
+	return !rte_ring_empty(lc->sock->doorbell);
+}
+
+static bool
 sock_busy(struct dp_engine *eng)
 {
 	return !dp_sock_table_drained(eng);
@@ -369,6 +375,7 @@ const struct dp_layer dp_sock_layer = {
 	.destroy = dp_sock_table_free,
 	.poll = sock_poll,
 	.poll_end = dp_wait_flush,
+	.pending = sock_pending,
 	.quiesce = sock_quiesce,
 	.busy = sock_busy,
 	.telemetry = dp_sock_telemetry,

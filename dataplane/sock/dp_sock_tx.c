@@ -26,9 +26,18 @@ dp_sock_tx_kick(struct dp_sock *s)
 {
 	/* The doorbell has room for every socket once (RING_F_EXACT_SZ,
 	 * conf.sockets), and tx_sched keeps each socket on it at most once. */
-	if (__atomic_exchange_n(&s->tx_sched, 1, __ATOMIC_SEQ_CST) == 0)
-		rte_ring_enqueue(__atomic_load_n(&s->doorbell,
-			__ATOMIC_ACQUIRE), s);
+	struct rte_ring *r;
+
+	if (__atomic_exchange_n(&s->tx_sched, 1, __ATOMIC_SEQ_CST) != 0)
+		return;
+	r = __atomic_load_n(&s->doorbell, __ATOMIC_ACQUIRE);
+	rte_ring_enqueue(r, s);
+	/* The lcore whose ring it is, if it sleeps (a hand-over may have
+	 * moved s meanwhile: the ring says whom this post is for). */
+	if (unlikely(s->eng->sleep_after != 0))
+		for (unsigned int i = 0; i < s->eng->nb_lcores; i++)
+			if (s->eng->lcores[i]->sock->doorbell == r)
+				dp_lcore_wake(s->eng->lcores[i]);
 }
 
 /*

@@ -450,8 +450,9 @@ set_retire(struct dp_engine *eng, struct dp_mc_set *set)
  * never lost.
  */
 static void
-notify(struct dp_mc_table *mc, struct dp_mc_group *g, uint32_t extra)
+notify(struct dp_engine *eng, struct dp_mc_group *g, uint32_t extra)
 {
+	struct dp_mc_table *mc = eng->mc;
 	uint32_t f = __atomic_fetch_or(&g->flags, DP_MC_F_QUEUED | extra,
 		__ATOMIC_ACQ_REL);
 	struct dp_mc_group *head;
@@ -464,6 +465,7 @@ notify(struct dp_mc_table *mc, struct dp_mc_group *g, uint32_t extra)
 		g->next_change = head;
 	} while (!__atomic_compare_exchange_n(&mc->changes, &head, g, true,
 			__ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	dp_lcore_wake(eng->lcores[0]);
 }
 
 static struct rte_ether_addr
@@ -539,7 +541,7 @@ detach(struct dp_engine *eng, struct dp_mc_group *g)
 	last->live_idx = g->live_idx;
 	mc->live[g->live_idx] = last;
 	mc->macs[g->live_idx] = mc->macs[mc->nlive];
-	notify(mc, g, DP_MC_F_DETACHED);
+	notify(eng, g, DP_MC_F_DETACHED);
 }
 
 /* mc->lock held: g's members are now set (NULL: none). */
@@ -553,7 +555,7 @@ publish(struct dp_engine *eng, struct dp_mc_group *g, struct dp_mc_set *set)
 	if (set == NULL)
 		detach(eng, g);
 	else
-		notify(eng->mc, g, 0);
+		notify(eng, g, 0);
 }
 
 /* mc->lock held: s's copy of its membership of g (absent if none). */
@@ -606,7 +608,7 @@ change(struct dp_sock *s, enum mc_op op, uint32_t group, uint32_t src)
 				DP_MC_REFUSED_GROUPS_FULL);
 		}
 		dp_udp_pcb(s)->mc->g[dp_udp_pcb(s)->mc->n++] = g;
-		notify(mc, g, 0);
+		notify(eng, g, 0);
 		program_filter(eng);
 		return 0;
 	}

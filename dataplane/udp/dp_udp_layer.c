@@ -58,6 +58,12 @@ udp_poll(struct dp_lcore *lc)
 }
 
 static bool
+udp_pending(const struct dp_lcore *lc)
+{
+	return lc->id == 0 && dp_igmp_pending(lc->eng->mc);
+}
+
+static bool
 udp_busy(struct dp_engine *eng)
 {
 	return dp_mcast_busy(eng);
@@ -69,6 +75,7 @@ const struct dp_layer dp_udp_layer = {
 	.destroy = udp_destroy,
 	.lcore_start = dp_igmp_lcore_start,
 	.poll = udp_poll,
+	.pending = udp_pending,
 	.busy = udp_busy,
 	.telemetry = dp_mcast_telemetry,
 };

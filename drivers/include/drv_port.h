@@ -207,6 +207,17 @@ drv_loop_rx(struct rte_mbuf **pkts, uint16_t n)
 }
 
 /**
+ * A file descriptor that polls readable (POLLIN) when queue q has a frame
+ * to receive, for an idle lcore to sleep on; -1 when the port has none
+ * (loop, pair, memif, NICs: poll them). Today: vtap's tun fds.
+ */
+int drv_port_rx_fd(const struct drv_port *port, uint16_t q);
+
+/** The lcore of queue q slept on drv_port_rx_fd and woke: the next RX
+ *  burst looks at the queue at once. */
+void drv_port_rx_arm(struct drv_port *port, uint16_t q);
+
+/**
  * RX burst on queue q at TSC time now (the fault layer's clock); the
  * caller owns the returned mbufs.
  */

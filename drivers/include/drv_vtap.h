@@ -120,6 +120,13 @@ uint16_t drv_vtap_tx(struct drv_vtap *vt, uint16_t q,
 void drv_vtap_qstats(const struct drv_vtap *vt, uint16_t q,
 		struct drv_vtap_qstats *out);
 
+/** Queue q's tun fd, to sleep on (poll(2) POLLIN: a frame waits). */
+int drv_vtap_fd(const struct drv_vtap *vt, uint16_t q);
+
+/** The next drv_vtap_rx on queue q reads the fd whatever its idle
+ *  back-off says (its lcore slept on the fd and woke). */
+void drv_vtap_rx_arm(struct drv_vtap *vt, uint16_t q);
+
 /** Number of queues. */
 uint16_t drv_vtap_nb_queues(const struct drv_vtap *vt);
 

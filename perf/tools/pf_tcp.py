@@ -266,7 +266,8 @@ def targets(ms):
                   if not math.isnan(v) else "no data",
                   not math.isnan(v) and v <= 0.2, p))
     b = ms.get("tcp_bulk_kernel")
-    for n in ("tcp_bulk_provider", "tcp_bulk_tap", "tcp_bulk_vtap"):
+    for n in ("tcp_bulk_provider", "tcp_bulk_tap", "tcp_bulk_vtap",
+              "tcp_bulk_vtap_sleep"):
         p = ms.get(n)
         if p is None or b is None:
             continue

@@ -9,6 +9,8 @@
 #include <rte_ring.h>
 
 #include "dp.h"
+#include "dp_core.h"
+#include "dp_sock.h"
 #include "dp_test.h"
 #include "dp_tsan.h"
 #include "frame.h"
@@ -287,4 +289,34 @@ dp_test_echo(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t id,
 {
 	return frame_echo(buf, dp_test_mac(), &dp_test_peer_mac, src, dst, id,
 		seq, n);
+}
+
+struct dp_lcore *
+dp_test_lcore(unsigned int i)
+{
+	struct dp_engine *eng = dp_engine_get();
+	struct dp_lcore *lc = NULL;
+
+	if (eng == NULL)
+		return NULL;
+	if (i < eng->nb_lcores)
+		lc = eng->lcores[i];
+	dp_engine_put();
+	return lc;
+}
+
+struct dp_sock *
+dp_test_udp_bound(uint16_t port, unsigned int ms)
+{
+	struct dp_addr a = { .ip = DP_TEST_IP, .port = port };
+	struct dp_sock *s = NULL;
+
+	if (dp_sock_create(17, &s) != 0)
+		return NULL;
+	if (dp_sock_bind(s, &a) != 0 ||
+			dp_sock_set_opt(s, DP_OPT_RCVTIMEO, ms) != 0) {
+		dp_sock_close(s, DP_CLOSE_ABORT);
+		return NULL;
+	}
+	return s;
 }

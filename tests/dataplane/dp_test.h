@@ -69,6 +69,13 @@ void dp_test_drain(void);
  * need no resolution; what the stack answered is drained. */
 void dp_test_learn_peer(void);
 
+/* Lcore i of the running engine (NULL if none). */
+struct dp_lcore *dp_test_lcore(unsigned int i);
+
+/* A UDP socket bound to the stack's address and port, its receive
+ * timeout ms; NULL on failure. */
+struct dp_sock *dp_test_udp_bound(uint16_t port, unsigned int ms);
+
 /* Counters summed over lcores, now. */
 void dp_test_stats(struct dp_stats *s);
 

@@ -32,17 +32,6 @@
 #define ROUND_TRIPS	500
 #define RECV_MS		20000	/* generous: only a failure waits it out */
 
-static struct dp_lcore *
-lcore0(void)
-{
-	struct dp_engine *eng = dp_engine_get();
-	struct dp_lcore *lc = eng != NULL ? eng->lcores[0] : NULL;
-
-	if (eng != NULL)
-		dp_engine_put();
-	return lc;
-}
-
 static uint64_t
 now_ms(void)
 {
@@ -53,22 +42,6 @@ static uint64_t
 rd(const uint64_t *v)
 {
 	return __atomic_load_n(v, __ATOMIC_RELAXED);
-}
-
-static struct dp_sock *
-udp_on(uint16_t port)
-{
-	struct dp_addr a = { .ip = SELF_IP, .port = port };
-	struct dp_sock *s = NULL;
-
-	if (dp_sock_create(17, &s) != 0)
-		return NULL;
-	if (dp_sock_bind(s, &a) != 0 ||
-			dp_sock_set_opt(s, DP_OPT_RCVTIMEO, RECV_MS) != 0) {
-		dp_sock_close(s, DP_CLOSE_ABORT);
-		return NULL;
-	}
-	return s;
 }
 
 static int
@@ -134,7 +107,7 @@ held_end(struct dp_lcore *lc, uint64_t it0, uint64_t p0, unsigned int ok)
 static void
 run_held(uint16_t port, bool nonblock)
 {
-	struct dp_lcore *lc = lcore0();
+	struct dp_lcore *lc = dp_test_lcore(0);
 	struct dp_sock *a, *b;
 	uint64_t it0, p0;
 	unsigned int ok;
@@ -145,8 +118,8 @@ run_held(uint16_t port, bool nonblock)
 	p0 = rd(&lc->rtc_polls);
 	/* Created and bound through control calls: the callers run the
 	 * iteration that takes them. */
-	a = udp_on(port);
-	b = udp_on((uint16_t)(port + 1));
+	a = dp_test_udp_bound(port, RECV_MS);
+	b = dp_test_udp_bound((uint16_t)(port + 1), RECV_MS);
 	CU_ASSERT_PTR_NOT_NULL(a);
 	CU_ASSERT_PTR_NOT_NULL(b);
 	ok = a != NULL && b != NULL ? ping_pong(a, port, b,
@@ -217,8 +190,8 @@ inject_udp(uint16_t port, uint32_t seq)
 static void
 test_blocking_receive_takes_arrival_with_lcore_thread_held(void)
 {
-	struct dp_lcore *lc = lcore0();
-	struct dp_sock *s = udp_on(6021);
+	struct dp_lcore *lc = dp_test_lcore(0);
+	struct dp_sock *s = dp_test_udp_bound(6021, RECV_MS);
 	uint64_t p0, until;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lc);
@@ -310,7 +283,7 @@ tcp_send64(struct dp_sock *s, uint32_t seq)
 static void
 test_tcp_blocking_round_trips_flow_with_lcore_thread_held(void)
 {
-	struct dp_lcore *lc = lcore0();
+	struct dp_lcore *lc = dp_test_lcore(0);
 	struct dp_sock *a, *b;
 	uint64_t it0, p0;
 	unsigned int ok = 0;
@@ -342,7 +315,7 @@ static void
 test_tcp_blocking_send_past_sndbuf_completes_with_lcore_thread_held(void)
 {
 	static uint8_t out[BULK], in[BULK];
-	struct dp_lcore *lc = lcore0();
+	struct dp_lcore *lc = dp_test_lcore(0);
 	struct dp_iov iov = { .base = out, .len = sizeof(out) };
 	struct dp_sock *a, *b;
 	uint64_t p0;
@@ -388,8 +361,8 @@ static void *
 pp_thread(void *arg)
 {
 	struct pp_arg *t = arg;
-	struct dp_sock *a = udp_on(t->port);
-	struct dp_sock *b = udp_on((uint16_t)(t->port + 1));
+	struct dp_sock *a = dp_test_udp_bound(t->port, RECV_MS);
+	struct dp_sock *b = dp_test_udp_bound((uint16_t)(t->port + 1), RECV_MS);
 
 	if (a != NULL && b != NULL)
 		t->ok = ping_pong(a, t->port, b, (uint16_t)(t->port + 1),
@@ -408,7 +381,7 @@ test_two_threads_and_lcore_share_one_lcore(void)
 {
 	struct pp_arg t[2] = { { .port = 6101 }, { .port = 6201 } };
 	pthread_t th[2];
-	uint64_t p0 = rd(&lcore0()->rtc_polls);
+	uint64_t p0 = rd(&dp_test_lcore(0)->rtc_polls);
 
 	for (int i = 0; i < 2; i++)
 		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, pp_thread,
@@ -417,7 +390,7 @@ test_two_threads_and_lcore_share_one_lcore(void)
 		pthread_join(th[i], NULL);
 	CU_ASSERT_EQUAL(t[0].ok, ROUND_TRIPS);
 	CU_ASSERT_EQUAL(t[1].ok, ROUND_TRIPS);
-	CU_ASSERT(rd(&lcore0()->rtc_polls) > p0);
+	CU_ASSERT(rd(&dp_test_lcore(0)->rtc_polls) > p0);
 }
 
 struct spin_arg {
@@ -444,8 +417,8 @@ spin_thread(void *arg)
 static void
 test_stop_while_a_thread_runs_the_loop(void)
 {
-	struct spin_arg t = { .s = udp_on(6301) };
-	struct dp_lcore *lc = lcore0();
+	struct spin_arg t = { .s = dp_test_udp_bound(6301, RECV_MS) };
+	struct dp_lcore *lc = dp_test_lcore(0);
 	struct dp_lifecycle life;
 	uint64_t p0, until;
 	pthread_t th;

@@ -9,6 +9,7 @@
  * (vt_env.now): most tests read once the idle bound has passed.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -527,6 +528,33 @@ test_vtap_rx_back_off_starts_over_at_a_write(void)
 	free(f);
 }
 
+/* An idle lcore sleeps on the queue's fd (dp_lcore_sleep.c): it polls
+ * readable once a frame waits, and after the wake-up (rx_arm) the next
+ * receive reads it at once, however far the idle back-off had gone. */
+static void
+test_vtap_fd_wakes_a_sleeper_and_the_armed_receive_reads_at_once(void)
+{
+	struct virtio_net_hdr h = { 0 };
+	uint8_t *f = tcp_frame(100);
+	struct rte_mbuf *m;
+	struct vt_env e;
+	struct pollfd pfd;
+
+	vt_up(&e);
+	vt_idle(&e);
+	pfd = (struct pollfd){ .fd = drv_vtap_fd(e.vt, 0), .events = POLLIN };
+	CU_ASSERT_EQUAL(poll(&pfd, 1, 0), 0);
+	peer_write(&e, &h, f, 100);
+	CU_ASSERT_EQUAL(poll(&pfd, 1, 1000), 1);
+	CU_ASSERT_EQUAL(drv_vtap_rx(e.vt, 0, &m, 1, e.now), 0);
+	drv_vtap_rx_arm(e.vt, 0);
+	CU_ASSERT_EQUAL_FATAL(drv_vtap_rx(e.vt, 0, &m, 1, e.now), 1);
+	CU_ASSERT_EQUAL(m->pkt_len, 100);
+	rte_pktmbuf_free(m);
+	vt_down(&e);
+	free(f);
+}
+
 /* A flood is not held back: once a look finds frames, the next call
  * looks again at the same clock, burst after burst until it is read. */
 static void
@@ -571,6 +599,7 @@ main(int argc, char **argv)
 		WT_TEST(test_vtap_rx_after_a_write_reads_the_answer_at_once),
 		WT_TEST(test_vtap_rx_back_off_starts_over_at_a_write),
 		WT_TEST(test_vtap_rx_flood_is_read_burst_after_burst_without_waiting),
+		WT_TEST(test_vtap_fd_wakes_a_sleeper_and_the_armed_receive_reads_at_once),
 		WT_TEST_END
 	};
 	static const struct wt_suite suite = UT_SUITE("unit_vtap",

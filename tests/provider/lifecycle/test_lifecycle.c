@@ -108,6 +108,8 @@ static const struct {
 	{ "WSPDK_MTU", "100" },
 	{ "WSPDK_SPIN_US", "-5" },
 	{ "WSPDK_PROFILE", "fast" },
+	{ "WSPDK_LCORE_SLEEP_US", "-1" },
+	{ "WSPDK_LCORE_SLEEP_US", "soon" },
 	{ "WSPDK_STATIC_ARP", "198.18.0.9=zz:zz:zz:zz:zz:zz" },
 	{ "WSPDK_STATIC_ARP", "198.18.0.9=01:00:5e:00:00:01" },
 	{ "WSPDK_STATIC_ARP", "198.18.0.9" },
