@@ -274,8 +274,8 @@ struct dp_tcp_pcb {
 	uint32_t snd_fin;		/* FIN's sequence number */
 	uint32_t cwnd, ssthresh;	/* RFC 5681, bytes */
 	/* whether cwnd limits the sender (dp_tcp_cc_validate): the
-	 * largest flight of the window that ends at cwnd_seq (in the
-	 * hole after rtt_seq, to keep the TCB's size) */
+	 * largest flight of the window that ends at cwnd_seq (which sits
+	 * after rtt_seq, in a hole: the TCB keeps its size) */
 	uint32_t max_flight;
 	/* loss recovery (o): the scoreboard, a ring of txr_cap (a power
 	 * of two) records in sequence order from txr_first */
