@@ -273,7 +273,10 @@ struct dp_tcp_pcb {
 	uint32_t max_snd_wnd;		/* largest window offered (RFC 5961) */
 	uint32_t snd_fin;		/* FIN's sequence number */
 	uint32_t cwnd, ssthresh;	/* RFC 5681, bytes */
-	uint8_t dupacks;
+	/* whether cwnd limits the sender (dp_tcp_cc_validate): the
+	 * largest flight of the window that ends at cwnd_seq (which sits
+	 * after rtt_seq, in a hole: the TCB keeps its size) */
+	uint32_t max_flight;
 	/* loss recovery (o): the scoreboard, a ring of txr_cap (a power
 	 * of two) records in sequence order from txr_first */
 	struct dp_tcp_txrec *txr;
@@ -283,6 +286,8 @@ struct dp_tcp_pcb {
 	uint32_t fack;			/* highest SACKed end seen */
 	uint8_t recov;			/* DP_TCP_CA_* */
 	uint8_t cc_algo;		/* enum dp_tcp_cc_algo */
+	uint8_t dupacks;
+	bool cwnd_lim;			/* that window filled cwnd */
 	uint32_t recover;		/* RFC 6582: snd_max at entry */
 	uint32_t prr_delivered, prr_out, recover_fs; /* RFC 6937 */
 	uint32_t abc_acked;		/* RFC 3465 in congestion avoidance */
@@ -348,6 +353,7 @@ struct dp_tcp_pcb {
 	/* RTT (RFC 6298), µs; one timed segment at a time (Karn) */
 	uint32_t srtt_us, rttvar_us, rto_us, rto_min_us; /* (o) */
 	uint32_t rtt_seq;		/* (o) */
+	uint32_t cwnd_seq;		/* (o) with max_flight, cwnd_lim */
 	uint64_t rtt_start;		/* (o) 0: none timed */
 	/* deadlines, µs on the owner's clock, 0 = off */
 	uint64_t t_rexmt, t_persist, t_2msl, t_keep; /* (o) */
@@ -784,6 +790,24 @@ extern const struct dp_tcp_cc_ops dp_tcp_cc_cubic;
 const struct dp_tcp_cc_ops *dp_tcp_cc(const struct dp_tcp_pcb *tp);
 /* Slow start with RFC 3465's L = 2 SMSS; true if it took all acked. */
 bool dp_tcp_cc_slow_start(struct dp_tcp_pcb *tp, uint32_t *acked);
+/* After output with flight bytes in flight: whether cwnd limited it,
+ * for the window it ends (Linux's tcp_cwnd_validate). */
+void dp_tcp_cc_validate(struct dp_tcp_pcb *tp, uint32_t flight);
+
+/*
+ * cwnd may grow (RFC 9438 §5.8, RFC 7661; Linux's tcp_is_cwnd_limited):
+ * the last window filled it, or, in slow start, it is under twice the
+ * largest flight of that window, so it may still double what was used.
+ * A sender held back by the peer's window or the application does not
+ * grow it any further.
+ */
+static inline bool
+dp_tcp_cwnd_limited(const struct dp_tcp_pcb *tp)
+{
+	if (tp->cwnd_lim)
+		return true;
+	return tp->cwnd < tp->ssthresh && tp->cwnd / 2 < tp->max_flight;
+}
 void dp_tcp_cc_enter_recovery(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* Per ACK: recovery exit, PRR (RFC 6937) or growth. */
 void dp_tcp_cc_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,

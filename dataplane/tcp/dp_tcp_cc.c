@@ -10,7 +10,10 @@
  *
  * cwnd is in bytes and, as in Linux, limits what is in flight
  * (dp_tcp_in_flight), not SND.NXT - SND.UNA: SACKed and lost segments
- * leave room for retransmissions and new data.
+ * leave room for retransmissions and new data. It grows only while it
+ * limits the sender (dp_tcp_cwnd_limited): one held back by the peer's
+ * window or by the application would otherwise grow it without bound,
+ * and burst into it once the limit lifts.
  */
 #include <rte_common.h>
 
@@ -44,11 +47,33 @@ dp_tcp_cc_slow_start(struct dp_tcp_pcb *tp, uint32_t *acked)
 	return *acked == 0 || tp->cwnd < tp->ssthresh;
 }
 
+/*
+ * Linux's tcp_cwnd_validate, in bytes: a window (up to cwnd_seq, the
+ * SND.NXT it began at) is cwnd-limited if any output in it left less
+ * than a segment of cwnd free; otherwise its largest flight is kept for
+ * slow start's bound. A new window begins once SND.UNA passes cwnd_seq,
+ * so the verdict follows the sender within a round trip.
+ */
+void
+dp_tcp_cc_validate(struct dp_tcp_pcb *tp, uint32_t flight)
+{
+	bool lim = flight >= tp->cwnd || tp->cwnd - flight < tp->mss;
+
+	if (!SEQ_LT(tp->snd_una, tp->cwnd_seq) || lim ||
+			(!tp->cwnd_lim && flight > tp->max_flight)) {
+		tp->cwnd_lim = lim;
+		tp->max_flight = flight;
+		tp->cwnd_seq = tp->snd_nxt;
+	}
+}
+
 /* RFC 5681 §3.1 with RFC 3465: one SMSS per cwnd's worth of bytes ACKed. */
 static void
 newreno_cong_avoid(struct dp_tcp_pcb *tp, uint32_t acked, uint64_t now)
 {
 	(void)now;
+	if (!dp_tcp_cwnd_limited(tp))
+		return;
 	if (dp_tcp_cc_slow_start(tp, &acked))
 		return;
 	tp->abc_acked += acked;

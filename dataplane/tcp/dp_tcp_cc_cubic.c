@@ -5,8 +5,11 @@
  * the old maximum and past it, never below the Reno-friendly estimate
  * (§4.3, alpha = 3 (1 - beta) / (1 + beta)); fast convergence (§4.7)
  * lowers W_max when a loss comes before it was reached again. Slow start
- * is the shared one (dp_tcp_cc.c). Floating point on the owner lcore
- * only; the state lives in tp->cc_priv.
+ * is the shared one (dp_tcp_cc.c). cwnd grows only while it limits the
+ * sender, and time the sender spent held back or idle does not count in
+ * t (§5.8): the curve shifts later by it, as Linux does after an idle
+ * period. Floating point on the owner lcore only; the state lives in
+ * tp->cc_priv.
  */
 #include <rte_common.h>
 
@@ -21,6 +24,9 @@ struct cubic {
 	double w_max;			/* segments at the last reduction */
 	double k;			/* seconds to reach it again */
 	double w_est;			/* Reno-friendly window, segments */
+	uint64_t last_us;		/* the last ACK that came here */
+	uint64_t held_us;		/* since when cwnd has not limited
+					 * the sender; 0: it does */
 };
 
 _Static_assert(sizeof(struct cubic) <= sizeof(((struct dp_tcp_pcb *)0)
@@ -59,6 +65,38 @@ cubic_init(struct dp_tcp_pcb *tp)
 	c->w_max = 0;
 	c->k = 0;
 	c->w_est = 0;
+	c->last_us = 0;
+	c->held_us = 0;
+}
+
+/*
+ * §5.8: no growth while cwnd does not limit the sender, and that time
+ * (from the ACK before the first such one), or a silence longer than
+ * the RTO (idle: had anything been in flight, the RTO would have
+ * fired), is taken out of t by moving the epoch on. False: no growth
+ * now.
+ */
+static bool
+cubic_limited(struct dp_tcp_pcb *tp, struct cubic *c, uint64_t now)
+{
+	uint64_t last = c->last_us;
+
+	c->last_us = now;
+	if (!dp_tcp_cwnd_limited(tp)) {
+		if (c->held_us == 0)
+			c->held_us = last != 0 ? last : now;
+		return false;
+	}
+	if (c->held_us == 0 && last != 0 && tp->rto_us != 0 &&
+			now - last > tp->rto_us)
+		c->held_us = last;	/* idle: no RTO, nothing in flight */
+	if (c->held_us != 0 && c->epoch_us != 0) {
+		c->epoch_us += now - c->held_us;
+		if (c->epoch_us > now)
+			c->epoch_us = now;
+	}
+	c->held_us = 0;
+	return true;
 }
 
 static void
@@ -67,7 +105,7 @@ cubic_cong_avoid(struct dp_tcp_pcb *tp, uint32_t acked, uint64_t now)
 	struct cubic *c = cubic_of(tp);
 	double mss = tp->mss, cwnd, t, target, d;
 
-	if (dp_tcp_cc_slow_start(tp, &acked))
+	if (!cubic_limited(tp, c, now) || dp_tcp_cc_slow_start(tp, &acked))
 		return;
 	cwnd = tp->cwnd / mss;
 	if (c->epoch_us == 0) {

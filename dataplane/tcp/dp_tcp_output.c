@@ -657,6 +657,10 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 		sent = sent_new = true;
 		bytes += len;
 	}
+	/* Whether cwnd held it back, for cwnd's growth; not for a loss
+	 * probe, sent under a cwnd of its own (dp_tcp_rack.c). */
+	if ((sent || more) && !(tp->tf & TF_NODELAY_ONCE))
+		dp_tcp_cc_validate(tp, dp_tcp_in_flight(tp));
 	if (sent && tp->t_rexmt == 0)
 		dp_tcp_rexmt_arm(lc, tp);
 	/* In recovery a retransmission arms the recovery probe too. */
