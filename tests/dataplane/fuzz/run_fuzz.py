@@ -10,8 +10,14 @@ wspdkfuzz<pid> by default: its runtime directory under /var/run/dpdk,
 and its hugepage files, after a crash) is removed too, and nothing of
 another process's.
 
+An input that runs longer than --input-timeout seconds (30) is a hang:
+libFuzzer stops there, prints the stack and keeps the input as
+fuzz-artifacts/timeout-<hash> (its own default, 1200 s, outlived the run's
+bound, so a hang left nothing but "did not stop in time").
+
   run_fuzz.py <target> <seed corpus dir> [--runs N] [--max-time S]
-      [--prefix P] [--max-len N] [--fuzzer-arg=-flag=value ...]
+      [--prefix P] [--max-len N] [--input-timeout S]
+      [--fuzzer-arg=-flag=value ...]
 """
 import argparse
 import glob
@@ -66,6 +72,7 @@ def main():
     p.add_argument("--prefix", default="wspdkfuzz",
                    help="the target's EAL file prefix, less its pid")
     p.add_argument("--max-len", type=int, default=2048)
+    p.add_argument("--input-timeout", type=int, default=30)
     p.add_argument("--fuzzer-arg", dest="fuzzer_args", action="append",
                    default=[], help="a further libFuzzer flag")
     a = p.parse_args()
@@ -73,7 +80,8 @@ def main():
     os.makedirs(artifacts, exist_ok=True)
     work = tempfile.mkdtemp(prefix="fuzz_corpus.")
     cmd = [a.target, "-runs=%d" % a.runs, "-max_total_time=%d" % a.max_time,
-           "-max_len=%d" % a.max_len, "-print_final_stats=1",
+           "-max_len=%d" % a.max_len, "-timeout=%d" % a.input_timeout,
+           "-print_final_stats=1",
            "-artifact_prefix=" + artifacts] + a.fuzzer_args + \
         [work, a.corpus]
     print(" ".join(cmd), flush=True)
