@@ -346,6 +346,14 @@ connect_on(struct os_sock *o, const struct sockaddr *name, int len,
 	if (!os_enter(o, err))
 		return SOCKET_ERROR;
 	r = os_k_connect(o->fd, ip, port);
+	/*
+	 * Linux: the attempt under way failed and its error went to a send
+	 * or receive (ECONNABORTED, and the socket is unconnected again).
+	 * Windows lets connect be called again after a failed attempt, and
+	 * that call starts a new one: so does this.
+	 */
+	if (r == -ECONNABORTED && o->type == SOCK_STREAM)
+		r = os_k_connect(o->fd, ip, port);
 	if (os_leave(o))
 		return os_fail(err, WSAEINTR);
 	if (r == -EINPROGRESS)
