@@ -243,6 +243,9 @@ key_profile(struct dp_conf *c, const char *v, char *err, size_t errlen)
 			c->rtc = 1;
 		if (c->lcore_sleep_us < 0)
 			c->lcore_sleep_us = 0;
+		/* An order burst after a quiet spell leaves at once. */
+		if (c->tcp_idle_restart < 0)
+			c->tcp_idle_restart = 0;
 		return 0;
 	}
 	if (strcmp(v, "default") == 0)
@@ -267,15 +270,22 @@ key_tso(struct dp_conf *c, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* A switch: "0" or "1" into *out. */
 static int
-key_rtc(struct dp_conf *c, const char *v, char *err, size_t errlen)
+parse_switch(const char *v, int8_t *out, char *err, size_t errlen)
 {
 	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
 		snprintf(err, errlen, "expected 0 or 1");
 		return -1;
 	}
-	c->rtc = (int8_t)(v[0] - '0');
+	*out = (int8_t)(v[0] - '0');
 	return 0;
+}
+
+static int
+key_rtc(struct dp_conf *c, const char *v, char *err, size_t errlen)
+{
+	return parse_switch(v, &c->rtc, err, errlen);
 }
 
 /* Default 0 (never): a port without an fd to sleep on (NICs, memif)
@@ -295,6 +305,15 @@ key_lcore_sleep_us(struct dp_conf *c, const char *v, char *err,
 	}
 	c->lcore_sleep_us = (int32_t)n;
 	return 0;
+}
+
+/* Default on, as RFC 5681 §4.1 and Linux; off, a burst after a quiet
+ * spell (an order flow's) goes out at the cwnd the connection had. */
+static int
+key_tcp_idle_restart(struct dp_conf *c, const char *v, char *err,
+		size_t errlen)
+{
+	return parse_switch(v, &c->tcp_idle_restart, err, errlen);
 }
 
 static int
@@ -341,6 +360,7 @@ static const struct config_key {
 	{ "WSPDK_RTC", key_rtc },
 	{ "WSPDK_LCORE_SLEEP_US", key_lcore_sleep_us },
 	{ "WSPDK_TSO", key_tso },
+	{ "WSPDK_TCP_IDLE_RESTART", key_tcp_idle_restart },
 	{ "WSPDK_CLEANUP_MS", key_cleanup_ms },
 	{ "WSPDK_ARP_QLEN", key_arp_qlen },
 	{ "WSPDK_ARP_REACHABLE_MS", key_arp_reachable_ms },

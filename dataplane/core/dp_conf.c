@@ -34,6 +34,7 @@ dp_conf_defaults(struct dp_conf *c)
 	c->tso = 1;
 	c->cleanup_ms = 2000;
 	c->tcp_msl_ms = 30000;		/* 2 MSL = 60 s, Linux's TIME-WAIT */
+	c->tcp_idle_restart = -1;
 	c->arp_qlen = 1024;
 	c->arp_reachable_ms = 30000;
 	c->mc_groups = 4096;

@@ -136,6 +136,7 @@
 	X(tcp_rexmit_bytes)	/* payload bytes sent again */		\
 	X(tcp_rto_episodes)	/* first timeouts of a run (rxtshift 1) */\
 	X(tcp_recovery)		/* fast recovery episodes entered */	\
+	X(tcp_cwnd_restart)	/* cwnd restarted after idle */	\
 	X(tcp_tlp)		/* tail loss probes sent */		\
 	X(tcp_tlp_recovered)	/* probes that repaired a tail loss */	\
 	X(tcp_tlp_spurious)	/* probes D-SACKed: the tail had arrived */\

@@ -119,6 +119,12 @@ struct dp_conf {
 	int log_level;			/**< WSPDK_LOG_LEVEL (dp_log_level) */
 	uint32_t tcp_msl_ms;		/**< TCP's MSL: TIME-WAIT lasts twice
 					 *   this (RFC 9293 MUST-13) */
+	int8_t tcp_idle_restart;	/**< WSPDK_TCP_IDLE_RESTART: cwnd
+					 *   restarts after an idle period
+					 *   longer than the RTO (RFC 5681
+					 *   §4.1): 1 on, 0 off, -1 unset
+					 *   (= 1; WSPDK_PROFILE=latency
+					 *   sets 0) */
 };
 
 /**

@@ -370,9 +370,12 @@ struct dp_tcp_pcb {
 	bool keepalive;			/* (o) */
 	uint8_t keep_probes;		/* (o) sent since the peer was heard */
 	uint32_t keep_idle_ms, keep_intvl_ms; /* (o) */
-	uint64_t rcv_us;		/* (o) when the peer was last heard */
-	/* TCP_MAXRT: seconds, 0 the retry counts, -1 never give up */
+	/* TCP_MAXRT: seconds, 0 the retry counts, -1 never give up (here,
+	 * in a hole, so snd_last_us fits beside rcv_us) */
 	int32_t maxrt_s;		/* (o) */
+	uint64_t rcv_us;		/* (o) when the peer was last heard */
+	uint64_t snd_last_us;		/* (o) new data last sent, 0: never
+					 * (dp_tcp_cc_idle) */
 	uint64_t rxt_start;		/* (o) when the retransmitted data
 					 * was first sent */
 	/* SIO_TCP_INFO, SO_CONNECT_TIME (dp_tcp_info.c); read on the
@@ -470,6 +473,7 @@ struct dp_tcp_lcore {
 
 struct dp_tcp {
 	uint64_t msl_us;		/* (c) */
+	bool idle_restart;		/* (c) cwnd restarts after idle */
 	uint64_t ts_base_us;		/* (c) the OS's monotonic clock less
 					 * the lcores' (now_us) at creation:
 					 * TSvals without a clock read */
@@ -809,6 +813,11 @@ dp_tcp_cwnd_limited(const struct dp_tcp_pcb *tp)
 	return tp->cwnd < tp->ssthresh && tp->cwnd / 2 < tp->max_flight;
 }
 void dp_tcp_cc_enter_recovery(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
+/* RFC 6928's initial window for tp's MSS, bytes. */
+uint32_t dp_tcp_iw(const struct dp_tcp_pcb *tp);
+/* New data is about to leave with nothing in flight: after an idle
+ * period longer than the RTO, cwnd restarts (RFC 5681 §4.1). */
+void dp_tcp_cc_idle(struct dp_lcore *lc, struct dp_tcp_pcb *tp);
 /* Per ACK: recovery exit, PRR (RFC 6937) or growth. */
 void dp_tcp_cc_ack(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 		const struct dp_tcp_ackinfo *ai);

@@ -104,6 +104,45 @@ const struct dp_tcp_cc_ops dp_tcp_cc_newreno = {
 	.ssthresh = newreno_ssthresh,
 };
 
+uint32_t
+dp_tcp_iw(const struct dp_tcp_pcb *tp)
+{
+	/* RFC 6928 §2: min(10 MSS, max(2 MSS, 14600)) */
+	uint32_t iw = RTE_MAX(2u * tp->mss, (uint32_t)DP_TCP_IW_BYTES);
+
+	return RTE_MIN((uint32_t)DP_TCP_IW * tp->mss, iw);
+}
+
+/*
+ * RFC 5681 §4.1, as Linux's tcp_cwnd_restart (RFC 2861's decay): a
+ * cwnd not used for longer than the RTO no longer says what the path
+ * takes. It is halved per RTO idle, down to the restart window, min(IW,
+ * cwnd); ssthresh keeps 3/4 of the old one, so slow start finds it
+ * again in a few round trips. Off with WSPDK_TCP_IDLE_RESTART=0 (the
+ * latency profile): an order burst after a quiet spell then leaves at
+ * once. CUBIC's epoch already leaves the idle time out (§5.8).
+ */
+void
+dp_tcp_cc_idle(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
+{
+	uint64_t idle = lc->now_us - tp->snd_last_us;
+	uint32_t rw, cwnd = tp->cwnd;
+
+	if (!lc->eng->tcp->idle_restart || tp->snd_last_us == 0 ||
+			tp->rto_us == 0 || idle <= tp->rto_us ||
+			tp->recov != DP_TCP_CA_OPEN)
+		return;
+	rw = RTE_MIN(dp_tcp_iw(tp), cwnd);
+	tp->ssthresh = RTE_MAX(tp->ssthresh, (cwnd >> 1) + (cwnd >> 2));
+	while (idle > tp->rto_us && cwnd > rw) {
+		idle -= tp->rto_us;
+		cwnd >>= 1;
+	}
+	tp->cwnd = RTE_MAX(cwnd, rw);
+	tp->abc_acked = 0;
+	DP_STAT_INC(lc, tcp_cwnd_restart);
+}
+
 void
 dp_tcp_cc_enter_recovery(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 {

@@ -591,6 +591,8 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	more = can_send(st) && (SEQ_LT(tp->snd_nxt, end) ||
 		(tp->tf & TF_FIN_WANTED));
 	tso = more ? tso_max(lc, tp) : 0;
+	if (more && tp->snd_una == tp->snd_max && SEQ_LT(tp->snd_nxt, end))
+		dp_tcp_cc_idle(lc, tp);
 	while (more) {
 		uint32_t avail = SEQ_LT(tp->snd_nxt, end) ?
 			end - tp->snd_nxt : 0;
@@ -666,8 +668,10 @@ dp_tcp_output(struct dp_lcore *lc, struct dp_tcp_pcb *tp)
 	/* In recovery a retransmission arms the recovery probe too. */
 	if (sent_new || (sent && tp->recov != DP_TCP_CA_OPEN))
 		dp_tcp_tlp_arm(lc, tp);
-	if (bytes != 0)
+	if (bytes != 0) {
 		pp_note(lc, tp, held);
+		tp->snd_last_us = lc->now_us;
+	}
 	if (can_send(st))
 		dp_tcp_info_note(lc, tp, bytes);
 	/* Data waits with nothing in flight: behind a zero window, only

@@ -482,6 +482,7 @@ tcp_create(struct dp_engine *eng)
 	if (eng->tcp == NULL)
 		return -ENOMEM;
 	eng->tcp->msl_us = (uint64_t)eng->conf.tcp_msl_ms * 1000;
+	eng->tcp->idle_restart = eng->conf.tcp_idle_restart != 0;
 	/* Every lcore's now_us is read later than this: the sum with it
 	 * never wraps. */
 	eng->tcp->ts_base_us = dp_os_now_us() -

@@ -16,7 +16,6 @@ dp_tcp_syn_opts(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 {
 	uint16_t ours = (uint16_t)(lc->eng->mtu - sizeof(struct rte_ipv4_hdr) -
 		sizeof(struct rte_tcp_hdr));
-	uint32_t iw;
 
 	tp->peer_mss = sg->o.has_mss ? RTE_MAX(sg->o.mss,
 		(uint16_t)DP_TCP_MSS_MIN) : DP_TCP_MSS_DEFAULT;
@@ -39,9 +38,7 @@ dp_tcp_syn_opts(struct dp_lcore *lc, struct dp_tcp_pcb *tp,
 	tp->irs = sg->seq;
 	tp->rcv_nxt = sg->seq + 1;
 	tp->rcv_adv = tp->rcv_nxt;
-	/* RFC 6928 §2: min(10 MSS, max(2 MSS, 14600)) */
-	iw = RTE_MAX(2u * tp->mss, (uint32_t)DP_TCP_IW_BYTES);
-	tp->cwnd = RTE_MIN((uint32_t)DP_TCP_IW * tp->mss, iw);
+	tp->cwnd = dp_tcp_iw(tp);
 	dp_tcp_cc(tp)->init(tp);
 }
 

@@ -7,7 +7,10 @@
  * or within twice the largest flight it used (slow start), under
  * NewReno and CUBIC; once the window opens or the application fills
  * it, cwnd grows again. CUBIC does not count an idle period in its
- * time since the epoch.
+ * time since the epoch. After an idle period longer than the RTO, cwnd
+ * restarts (RFC 5681 §4.1, as Linux): halved per RTO idle, down to the
+ * initial window, ssthresh keeping 3/4 of it; WSPDK_TCP_IDLE_RESTART=0
+ * (the latency profile) keeps it.
  */
 #include <string.h>
 
@@ -158,6 +161,22 @@ test_tcp_app_limited_avoidance_cwnd_unchanged_then_grows(void)
  * trip grows cwnd as the epoch's start does (a few per cent), not
  * towards W(10 s), which the 1.5 cwnd per round trip cap would reach.
  */
+/* cwnd-limited round trips, then the queue drained and ACKed: idle. */
+static void
+busy_then_drained(struct dp_sock *s, int rounds)
+{
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+
+	for (int i = 0; i < rounds; i++) {
+		app_queue(s, sizeof(buf));
+		round_trip(s, WIN);
+	}
+	for (int i = 0; i < 64 && tp->snd_una != tp->sq_seq + tp->sq_bytes;
+			i++)
+		round_trip(s, WIN);
+	CU_ASSERT_EQUAL(tp->snd_una, tp->snd_max);
+}
+
 static void
 test_tcp_cubic_idle_period_not_counted_in_its_time(void)
 {
@@ -165,15 +184,9 @@ test_tcp_cubic_idle_period_not_counted_in_its_time(void)
 	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
 	uint32_t before;
 
-	for (int i = 0; i < 4; i++) {
-		app_queue(s, sizeof(buf));
-		round_trip(s, WIN);
-	}
-	/* The queue drained, everything ACKed: idle. */
-	for (int i = 0; i < 64 && tp->snd_una != tp->sq_seq + tp->sq_bytes;
-			i++)
-		round_trip(s, WIN);
-	CU_ASSERT_EQUAL(tp->snd_una, tp->snd_max);
+	/* Restart after idle would cut cwnd: this is about t alone. */
+	ut_eng()->tcp->idle_restart = false;
+	busy_then_drained(s, 4);
 	ut_advance_us(10 * 1000 * 1000);
 	steps();
 	before = tp->cwnd;
@@ -181,7 +194,74 @@ test_tcp_cubic_idle_period_not_counted_in_its_time(void)
 	round_trip(s, WIN);
 	CU_ASSERT(tp->cwnd >= before);
 	CU_ASSERT(tp->cwnd < before + before / 10);
+	ut_eng()->tcp->idle_restart = true;
 	lim_done(s);
+}
+
+/* A sender grown to cwnd0 goes idle for idle_us, then queues a burst:
+ * the cwnd its first flight leaves with (ssthresh into *ssthresh). */
+static uint32_t
+cwnd_after_idle(uint8_t algo, uint64_t idle_us, uint32_t *cwnd0,
+		uint32_t *ssthresh)
+{
+	struct dp_sock *s = lim_connected(algo, false, WIN);
+	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
+	uint32_t flight = 0;
+	struct seg sg;
+
+	busy_then_drained(s, 6);
+	*cwnd0 = tp->cwnd;
+	CU_ASSERT(*cwnd0 > 32 * MSS);	/* well past the initial window */
+	ut_advance_us(idle_us);
+	steps();
+	app_queue(s, sizeof(buf));
+	while (sent(&sg))
+		flight += sg.len;
+	/* Whole segments, up to cwnd and the peer's window. */
+	CU_ASSERT_EQUAL(flight, RTE_MIN(tp->cwnd, (uint32_t)WIN) / MSS * MSS);
+	*ssthresh = tp->ssthresh;
+	flight = tp->cwnd;
+	lim_done(s);
+	return flight;
+}
+
+/*
+ * Idle for less than the RTO (200 ms here): cwnd stays. Idle for more,
+ * but not two: halved once. Idle for many: back to the initial window
+ * (10 segments), ssthresh keeping 3/4 of the old cwnd so slow start
+ * finds it again in a few round trips. NewReno and CUBIC alike.
+ */
+static void
+test_tcp_cwnd_restarts_after_idle_longer_than_the_rto(void)
+{
+	static const uint8_t algos[] = { DP_TCP_CC_NEWRENO,
+		DP_TCP_CC_CUBIC };
+
+	for (unsigned int a = 0; a < RTE_DIM(algos); a++) {
+		uint32_t c0, ss, c;
+
+		c = cwnd_after_idle(algos[a], 100 * 1000, &c0, &ss);
+		CU_ASSERT_EQUAL(c, c0);
+		c = cwnd_after_idle(algos[a], DP_TCP_RTO_MIN_US + 100 * 1000,
+			&c0, &ss);
+		CU_ASSERT_EQUAL(c, c0 / 2);
+		CU_ASSERT(ss >= c0 / 4 * 3);
+		c = cwnd_after_idle(algos[a], 10 * 1000 * 1000, &c0, &ss);
+		CU_ASSERT_EQUAL(c, 10 * MSS);
+		CU_ASSERT(ss >= c0 / 4 * 3);
+	}
+}
+
+/* WSPDK_TCP_IDLE_RESTART=0: the same long idle keeps cwnd. */
+static void
+test_tcp_cwnd_kept_after_idle_when_restart_is_off(void)
+{
+	uint32_t c0, ss, c;
+
+	ut_eng()->tcp->idle_restart = false;
+	c = cwnd_after_idle(DP_TCP_CC_CUBIC, 10 * 1000 * 1000, &c0, &ss);
+	CU_ASSERT_EQUAL(c, c0);
+	ut_eng()->tcp->idle_restart = true;
 }
 
 static const struct wt_test tests[] = {
@@ -190,6 +270,8 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_tcp_app_limited_slow_start_cwnd_unchanged_then_grows),
 	WT_TEST(test_tcp_app_limited_avoidance_cwnd_unchanged_then_grows),
 	WT_TEST(test_tcp_cubic_idle_period_not_counted_in_its_time),
+	WT_TEST(test_tcp_cwnd_restarts_after_idle_longer_than_the_rto),
+	WT_TEST(test_tcp_cwnd_kept_after_idle_when_restart_is_off),
 	WT_TEST_END
 };
 

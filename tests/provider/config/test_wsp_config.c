@@ -203,29 +203,38 @@ test_policy_switches_are_not_unknown_keys(void)
 	CU_ASSERT_EQUAL(load(none, none), 0);
 }
 
-/* WSPDK_LCORE_SLEEP_US: unset by default (the engine reads 0), taken as
- * given, and the latency profile sets 0 unless it was set. */
+/* WSPDK_LCORE_SLEEP_US and WSPDK_TCP_IDLE_RESTART: unset by default
+ * (the engine reads 0 and 1), taken as given, and the latency profile
+ * sets 0 unless they were set. */
 static void
-test_lcore_sleep_key_and_latency_profile(void)
+test_lcore_sleep_and_idle_restart_keys_and_latency_profile(void)
 {
 	static const char *const set[] = { "WSPDK_LCORE_SLEEP_US=50",
-		NULL };
+		"WSPDK_TCP_IDLE_RESTART=0", NULL };
 	static const char *const latency[] = { "WSPDK_PROFILE=latency",
 		NULL };
 	static const char *const both[] = { "WSPDK_PROFILE=latency",
-		"WSPDK_LCORE_SLEEP_US=50", NULL };
+		"WSPDK_LCORE_SLEEP_US=50", "WSPDK_TCP_IDLE_RESTART=1", NULL };
+	static const char *const bad[] = { "WSPDK_TCP_IDLE_RESTART=yes",
+		NULL };
 
 	CU_ASSERT_EQUAL_FATAL(load(none, none), 0);
 	CU_ASSERT_EQUAL(conf.lcore_sleep_us, -1);
+	CU_ASSERT_EQUAL(conf.tcp_idle_restart, -1);
 	fake_env = set;
 	CU_ASSERT_EQUAL_FATAL(load(none, none), 0);
 	CU_ASSERT_EQUAL(conf.lcore_sleep_us, 50);
+	CU_ASSERT_EQUAL(conf.tcp_idle_restart, 0);
 	fake_env = latency;
 	CU_ASSERT_EQUAL_FATAL(load(none, none), 0);
 	CU_ASSERT_EQUAL(conf.lcore_sleep_us, 0);
+	CU_ASSERT_EQUAL(conf.tcp_idle_restart, 0);
 	fake_env = both;
 	CU_ASSERT_EQUAL_FATAL(load(none, none), 0);
 	CU_ASSERT_EQUAL(conf.lcore_sleep_us, 50);
+	CU_ASSERT_EQUAL(conf.tcp_idle_restart, 1);
+	fake_env = bad;
+	CU_ASSERT_NOT_EQUAL(load(none, none), 0);
 	fake_env = none;
 }
 
@@ -239,7 +248,7 @@ static const struct wt_test tests[] = {
 	WT_TEST(test_allowed_bad_user_value_names_the_user_store),
 	WT_TEST(test_environment_still_wins_over_the_machine),
 	WT_TEST(test_policy_switches_are_not_unknown_keys),
-	WT_TEST(test_lcore_sleep_key_and_latency_profile),
+	WT_TEST(test_lcore_sleep_and_idle_restart_keys_and_latency_profile),
 	WT_TEST_END
 };
 
