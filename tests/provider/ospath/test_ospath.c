@@ -155,6 +155,22 @@ closed_loopback_port(void)
 	return sin;
 }
 
+/* A one-byte send on non-blocking s, again while it would block (a
+ * connect under way), for up to PT_WAIT_MS: what it ended with. */
+static int
+send_settled(SOCKET s)
+{
+	int r = SOCKET_ERROR;
+
+	for (int i = 0; i < PT_WAIT_MS / 10; i++) {
+		r = send(s, "x", 1, 0);
+		if (r != SOCKET_ERROR || WSAGetLastError() != WSAEWOULDBLOCK)
+			break;
+		SleepEx(10, FALSE);
+	}
+	return r;
+}
+
 /*
  * After a refused connect a stream socket is not connected: send and
  * recv fail WSAENOTCONN, as MSAFD says, not Linux's EPIPE (which the
@@ -170,7 +186,7 @@ test_stream_calls_after_a_refused_connect_fail_wsaenotconn(void)
 	SOCKET n = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP), a, s;
 	char buf[4];
-	int r = SOCKET_ERROR, i;
+	int r;
 
 	PT_FAILS(connect(c, PT_SA(to), PT_SIN_LEN), WSAECONNREFUSED);
 	PT_FAILS(send(c, "x", 1, 0), WSAENOTCONN);
@@ -178,12 +194,7 @@ test_stream_calls_after_a_refused_connect_fail_wsaenotconn(void)
 	pt_nonblocking(n, true);
 	PT_FAILS(connect(n, PT_SA(to), PT_SIN_LEN), WSAEWOULDBLOCK);
 	/* The first send after the refusal arrives, then the next. */
-	for (i = 0; i < PT_WAIT_MS / 10; i++) {
-		r = send(n, "x", 1, 0);
-		if (r != SOCKET_ERROR || WSAGetLastError() != WSAEWOULDBLOCK)
-			break;
-		SleepEx(10, FALSE);
-	}
+	r = send_settled(n);
 	CU_ASSERT_EQUAL(r, SOCKET_ERROR);
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSAENOTCONN);
 	PT_FAILS(send(n, "x", 1, 0), WSAENOTCONN);
@@ -216,28 +227,18 @@ test_connect_again_after_a_refusal_a_send_reported_starts_anew(void)
 	struct sockaddr_in to = closed_loopback_port(), la = loopback(0);
 	SOCKET n = pt_socket(SOCK_STREAM, IPPROTO_TCP);
 	SOCKET l = pt_socket(SOCK_STREAM, IPPROTO_TCP), a;
-	int r = SOCKET_ERROR, i;
+	int r;
 
 	PT_OK(bind(l, PT_SA(la), PT_SIN_LEN));
 	PT_OK(listen(l, 1));
 	la = pt_name_of(l, false);
 	pt_nonblocking(n, true);
 	PT_FAILS(connect(n, PT_SA(to), PT_SIN_LEN), WSAEWOULDBLOCK);
-	for (i = 0; i < PT_WAIT_MS / 10; i++) {
-		r = send(n, "x", 1, 0);
-		if (r != SOCKET_ERROR || WSAGetLastError() != WSAEWOULDBLOCK)
-			break;
-		SleepEx(10, FALSE);
-	}
+	r = send_settled(n);
 	CU_ASSERT_EQUAL(r, SOCKET_ERROR);
 	CU_ASSERT_EQUAL(WSAGetLastError(), WSAENOTCONN);
 	PT_FAILS(connect(n, PT_SA(la), PT_SIN_LEN), WSAEWOULDBLOCK);
-	for (i = 0; i < PT_WAIT_MS / 10; i++) {
-		r = send(n, "y", 1, 0);
-		if (r != SOCKET_ERROR || WSAGetLastError() != WSAEWOULDBLOCK)
-			break;
-		SleepEx(10, FALSE);
-	}
+	r = send_settled(n);
 	CU_ASSERT_EQUAL(r, 1);
 	pt_nonblocking(l, true);	/* bounded, if nothing came */
 	a = accept(l, NULL, NULL);
