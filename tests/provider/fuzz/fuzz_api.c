@@ -604,16 +604,23 @@ op_bind(struct fa_in *in)
 	free(sa);
 }
 
+static bool
+is_stream(SOCKET s)
+{
+	int type = 0, len = sizeof(type);
+
+	return getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0 &&
+		type == SOCK_STREAM;
+}
+
 /* A blocking stream connect waits out the SYN retries (minutes), which
  * no option shortens: streams connect non-blocking here. */
 static void
 guard_connect(struct slot *sl, SOCKET s)
 {
-	int type = 0, len = sizeof(type);
 	u_long on = 1;
 
-	if (getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) != 0 ||
-			type != SOCK_STREAM)
+	if (!is_stream(s))
 		return;
 	if (ioctlsocket(s, FIONBIO, &on) == 0 && sl != NULL && sl->s == s)
 		sl->nonblocking = true;
@@ -730,7 +737,9 @@ op_recv(struct fa_in *in)
 		err = failed(C_RECV);
 	else if (op == NULL)
 		check_count(C_RECV, got, bf.total);
-	if (ret == 0 && fromlen != NULL && from != NULL && *fromlen != 16)
+	/* A stream ignores lpFrom and lpFromlen (WSARecvFrom remarks). */
+	if (ret == 0 && fromlen != NULL && from != NULL && (is_stream(s) ?
+			*fromlen != from_lens[w % 8] : *fromlen != 16))
 		fa_die("recvfrom set fromlen to %d", *fromlen);
 	if (op != NULL) {
 		op_started(op, sl, ret, err);
