@@ -45,6 +45,8 @@
 
 #define ZC_ABORT_WAIT_US	5000000	/* a close waits for its
 					 * zero-copy sends this long */
+#define ZC_ERR_LOOKS		200	/* 10 ms for a cut connection's
+					 * error to show */
 
 struct ovl_op {
 	struct ovl_op *next;
@@ -322,9 +324,17 @@ zc_end(struct ovl_op *op, bool notify)
 			__ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)) {
 		err = WSA_OPERATION_ABORTED;	/* every byte ACKed: done */
 	} else if (err == 0 && cut) {
-		/* The connection's own error (a reset, a timeout). */
-		long r = dp_sock_send(ws->dp, NULL, 0, NULL, DP_F_NONBLOCK);
+		/* The connection's own error (a reset, a timeout). The
+		 * owner drops the queues just before it stores the error:
+		 * a reaper that came that quickly looks again. */
+		long r = 0;
 
+		for (int i = 0; i < ZC_ERR_LOOKS && r >= 0; i++) {
+			if (i != 0)
+				wsp_sleep_us(50);
+			r = dp_sock_send(ws->dp, NULL, 0, NULL,
+				DP_F_NONBLOCK);
+		}
 		err = r < 0 ? (DWORD)wsp_error_from_errno((int)
 			wsp_stream_result(r)) : WSAECONNABORTED;
 	}
