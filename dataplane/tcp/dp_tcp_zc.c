@@ -80,11 +80,12 @@ zc_put(struct zc_call *c)
 }
 
 /* Up to ZC_BATCH mbufs over the iovs' next bytes (from *i, *off) into m,
- * at most ZC_SEG each and never across two iovs; their bytes in *n. */
+ * at most ZC_SEG each and never across two iovs; their bytes in *n, each
+ * one's in mlen (once queued, an mbuf is the owner's to read). */
 static unsigned int
 zc_build(struct dp_engine *eng, struct zc_call *c, struct rte_mbuf **m,
-		const struct dp_iov *iov, unsigned int niov, unsigned int *i,
-		size_t *off, size_t *n)
+		uint32_t *mlen, const struct dp_iov *iov, unsigned int niov,
+		unsigned int *i, size_t *off, size_t *n)
 {
 	unsigned int nm = 0, k = 0;
 	unsigned int j = *i;
@@ -124,6 +125,7 @@ zc_build(struct dp_engine *eng, struct zc_call *c, struct rte_mbuf **m,
 			(uint16_t)len, &c->sh);
 		m[k]->data_len = (uint16_t)len;
 		m[k]->pkt_len = (uint32_t)len;
+		mlen[k] = (uint32_t)len;
 		*n += len;
 		k++;
 		*off += len;
@@ -141,6 +143,7 @@ zc_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 {
 	struct dp_tcp_pcb *tp = dp_tcp_pcb(s);
 	struct rte_mbuf *m[ZC_BATCH];
+	uint32_t mlen[ZC_BATCH];
 	unsigned int i = 0, built = 0;
 	size_t off = 0, sent = 0;
 	struct zc_call *c;
@@ -162,8 +165,8 @@ zc_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 	rte_mbuf_ext_refcnt_set(&c->sh, 1);	/* the call's */
 	while (built < ZC_CALL_MAX) {
 		size_t n = 0;
-		unsigned int nm = zc_build(s->eng, c, m, iov, niov, &i, &off,
-			&n);
+		unsigned int nm = zc_build(s->eng, c, m, mlen, iov, niov, &i,
+			&off, &n);
 		int k;
 
 		if (nm == 0) {
@@ -177,7 +180,7 @@ zc_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 			break;
 		}
 		for (int j = 0; j < k; j++)
-			sent += m[j]->data_len;
+			sent += mlen[j];
 		if ((unsigned int)k < nm) {
 			ret = -EAGAIN;
 			break;
