@@ -234,9 +234,6 @@ advance(struct ovl_op *op, DWORD n)
 	}
 }
 
-/* Queue what fits of a pending send (never waiting; a datagram goes
- * whole or not at all); true once it is all queued or failed, and
- * completed. */
 static void zc_released(void *arg, int err);
 
 /* Queue what fits of op's bytes from iov, without waiting: zero-copy
@@ -317,12 +314,12 @@ zc_end(struct ovl_op *op, bool notify)
 	struct wsp_sock *ws = op->ws;
 	DWORD err = __atomic_load_n(&op->zc_err, __ATOMIC_ACQUIRE);
 	DWORD bytes = op->done;
-
 	bool cut = __atomic_load_n(&op->zc_cut, __ATOMIC_ACQUIRE);
 
+	/* Cut short by the close (all of it ACKed first: a success). */
 	if ((cut || err != 0) && (__atomic_load_n(&ws->ref,
 			__ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)) {
-		err = WSA_OPERATION_ABORTED;	/* every byte ACKed: done */
+		err = WSA_OPERATION_ABORTED;
 	} else if (err == 0 && cut) {
 		/* The connection's own error (a reset, a timeout). The
 		 * owner drops the queues just before it stores the error:
@@ -715,16 +712,6 @@ wsp_ovl_recv_all(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	return err == 0 ? 0 : WSA_IO_PENDING;
 }
 
-/*
- * An overlapped send never blocks its caller, even on a blocking
- * socket: LPWSPSend says the call returns at once, with WSA_IO_PENDING
- * if the operation could not complete then, and that a stream's
- * completes with every byte. So what fits is queued now; the rest (a
- * datagram that found its queue full, or a stream's tail) pends and is
- * queued by the service thread as room comes. Sends pending on the
- * socket go first (order is kept), including one the service thread
- * holds out of the queue.
- */
 /* Whether an overlapped send on ws goes zero-copy: a stream with
  * SO_SNDBUF 0 (then the op is set up for it: counted, the service
  * thread held). */
