@@ -143,17 +143,27 @@ service_thread(void *arg)
 	}
 }
 
-int
-wsp_watch_hold(void)
+/* The service thread, started on first need (lock held): 0, or
+ * WSAENOBUFS. */
+static int
+thread_up(void)
 {
-	int err = 0;
-
-	wsp_mutex_lock(&watch.lock);
 	if (watch.thread == NULL && wsp_thread_start(&watch.thread,
 			service_thread, NULL) != 0) {
 		watch.thread = NULL;
-		err = WSAENOBUFS;
-	} else {
+		return WSAENOBUFS;
+	}
+	return 0;
+}
+
+int
+wsp_watch_hold(void)
+{
+	int err;
+
+	wsp_mutex_lock(&watch.lock);
+	err = thread_up();
+	if (err == 0) {
 		watch.held++;
 		wsp_cond_broadcast(&watch.cond);
 	}
@@ -172,14 +182,11 @@ wsp_watch_unhold(void)
 int
 wsp_watch_add(struct wsp_sock *ws, enum wsp_watch_user u, wsp_watch_fn fn)
 {
-	int err = 0;
+	int err;
 
 	wsp_mutex_lock(&watch.lock);
-	if (watch.thread == NULL && wsp_thread_start(&watch.thread,
-			service_thread, NULL) != 0) {
-		watch.thread = NULL;
-		err = WSAENOBUFS;
-	} else if (!watched(ws)) {
+	err = thread_up();
+	if (err == 0 && !watched(ws)) {
 		ws->watch_fn[u] = fn;
 		ws->watch_prev = NULL;
 		ws->watch_next = watch.head;
@@ -189,7 +196,7 @@ wsp_watch_add(struct wsp_sock *ws, enum wsp_watch_user u, wsp_watch_fn fn)
 		watch.count++;
 		dp_sock_watch_set(ws->dp, ws);
 		wsp_cond_broadcast(&watch.cond);
-	} else {
+	} else if (err == 0) {
 		ws->watch_fn[u] = fn;
 	}
 	wsp_mutex_unlock(&watch.lock);

@@ -146,23 +146,34 @@ expect_failed(HANDLE port, DWORD want)
 	CloseHandle(port);
 }
 
+/* OPS sends held up, then one end closed (the peer: it resets, with
+ * abortive): each send completes once with want (a close of our own
+ * end: by the time it returns). */
+static void
+close_with_sends_held(bool peer, bool abortive, DWORD want)
+{
+	SOCKET c, s, x;
+	HANDLE port;
+
+	ta_pair_rcvbuf(&c, &s, 4096);
+	port = post_held(c);
+	x = peer ? s : c;
+	if (abortive)
+		ta_linger(x, 1, 0);
+	pt_close(x);
+	for (int i = 0; i < OPS && !peer; i++)
+		CU_ASSERT_NOT_EQUAL(hov[i].Internal,
+			WSS_OPERATION_IN_PROGRESS);
+	expect_failed(port, want);
+	pt_close(peer ? c : s);
+}
+
 /* closesocket (abortive, SO_LINGER {1,0}) with sends outstanding: each
  * completes once, WSA_OPERATION_ABORTED, by the time it returns. */
 static void
 test_zc_abortive_close_completes_each_send_once_aborted(void)
 {
-	SOCKET c, s;
-	HANDLE port;
-
-	ta_pair_rcvbuf(&c, &s, 4096);
-	port = post_held(c);
-	ta_linger(c, 1, 0);
-	pt_close(c);
-	for (int i = 0; i < OPS; i++)
-		CU_ASSERT_NOT_EQUAL(hov[i].Internal,
-			WSS_OPERATION_IN_PROGRESS);
-	expect_failed(port, WSA_OPERATION_ABORTED);
-	pt_close(s);
+	close_with_sends_held(false, true, WSA_OPERATION_ABORTED);
 }
 
 /* A graceful closesocket with sends outstanding: the same (a pending
@@ -170,14 +181,7 @@ test_zc_abortive_close_completes_each_send_once_aborted(void)
 static void
 test_zc_graceful_close_completes_each_send_once_aborted(void)
 {
-	SOCKET c, s;
-	HANDLE port;
-
-	ta_pair_rcvbuf(&c, &s, 4096);
-	port = post_held(c);
-	pt_close(c);
-	expect_failed(port, WSA_OPERATION_ABORTED);
-	pt_close(s);
+	close_with_sends_held(false, false, WSA_OPERATION_ABORTED);
 }
 
 /* The peer resets the connection: each send completes once,
@@ -186,15 +190,7 @@ test_zc_graceful_close_completes_each_send_once_aborted(void)
 static void
 test_zc_peer_reset_completes_each_send_once_connreset(void)
 {
-	SOCKET c, s;
-	HANDLE port;
-
-	ta_pair_rcvbuf(&c, &s, 4096);
-	port = post_held(c);
-	ta_linger(s, 1, 0);
-	pt_close(s);
-	expect_failed(port, ERROR_NETNAME_DELETED);
-	pt_close(c);
+	close_with_sends_held(true, true, ERROR_NETNAME_DELETED);
 }
 
 /* WSACleanup with sends outstanding: each is recorded aborted (no
