@@ -465,6 +465,22 @@ remove_device(struct drv_port *p)
 	ring_port_free(p);
 }
 
+/* Whether only the CPU reads the port's TX frames: ring-backed ports,
+ * and the vdevs known to copy (memif unless asked for zero-copy). */
+static bool
+sw_tx(const struct drv_port *p, const char *device)
+{
+	if (p->kind == DRV_KIND_LOOP || p->kind == DRV_KIND_PAIR ||
+			p->kind == DRV_KIND_VTAP)
+		return true;
+	if (p->kind != DRV_KIND_VDEV)
+		return false;
+	if (strncmp(p->driver, "net_memif", 9) == 0)
+		return strstr(device, "zero-copy=yes") == NULL;
+	return strncmp(p->driver, "net_tap", 7) == 0 ||
+		strncmp(p->driver, "net_ring", 8) == 0;
+}
+
 int
 drv_port_open(const struct drv_port_conf *conf, struct drv_port **out)
 {
@@ -531,6 +547,7 @@ drv_port_open(const struct drv_port_conf *conf, struct drv_port **out)
 			goto remove;
 		}
 	}
+	p->sw_tx = sw_tx(p, conf->device);
 	/* An empty list probes whether the PMD filters multicast at all. */
 	p->mc_filter = rte_eth_dev_set_mc_addr_list(p->port_id, NULL, 0) == 0;
 	*out = p;

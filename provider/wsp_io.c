@@ -411,6 +411,10 @@ wsp_recv(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD rcvd,
 		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
 		LPINT lpErrno)
 {
+	/* A thread that sends zero-copy and reads in turn (one look when
+	 * none was released): its completions need not wait for the
+	 * service thread's turn on a busy CPU. */
+	wsp_ovl_zc_reap(true);
 	return recv_common(s, bufs, nbufs, rcvd, flags, NULL, NULL, ov, cr,
 		tid, lpErrno);
 }

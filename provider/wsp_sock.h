@@ -87,6 +87,8 @@ struct wsp_sock {
 	/* overlapped operations (wsp_ovl.c), each queue in posting order */
 	struct wsp_ovl_queue ovl_recv;	/* (v) pending receives */
 	struct wsp_ovl_queue ovl_send;	/* (v) pending stream sends */
+	uint32_t zc_ops;		/* (a) zero-copy sends not completed
+					 * (wsp_ovl.c) */
 	struct wsp_ovl_queue ovl_ext;	/* (v) pending extension ops
 					 * (wsp_ext_tcp.c), tried in turn */
 	struct wsp_sock *ovl_next;	/* (v) sockets with pending ops */

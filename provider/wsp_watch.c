@@ -22,6 +22,7 @@
 #include "dp_sock.h"
 #include "wsp_error.h"
 #include "wsp_log.h"
+#include "wsp_ovl.h"
 #include "wsp_os.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
@@ -29,6 +30,9 @@
 
 #define TAKE_BATCH	64
 #define TAKE_SLICE_US	100000	/* stop is looked at this often */
+#define TAKE_HELD_US	1000	/* with zero-copy sends in flight: a
+				 * release's kick that came just before
+				 * a take began waits no longer */
 
 static struct {
 	struct wsp_mutex lock;
@@ -37,6 +41,8 @@ static struct {
 	unsigned int count;		/* lock */
 	struct wsp_thread *thread;	/* lock */
 	bool stop;			/* lock */
+	unsigned int held;		/* lock: zero-copy sends in flight,
+					 * which the thread reaps */
 } watch = {
 	.lock = WSP_MUTEX_INITIALIZER,
 	.cond = WSP_COND_INITIALIZER,
@@ -113,15 +119,18 @@ service_thread(void *arg)
 		int n;
 
 		wsp_mutex_lock(&watch.lock);
-		if (!watch.stop && watch.count == 0)
+		int64_t slice;
+
+		if (!watch.stop && watch.count == 0 && watch.held == 0)
 			wsp_cond_wait(&watch.cond, &watch.lock, 1000);
 		if (watch.stop) {
 			wsp_mutex_unlock(&watch.lock);
 			return;
 		}
+		slice = watch.held != 0 ? TAKE_HELD_US : TAKE_SLICE_US;
 		wsp_mutex_unlock(&watch.lock);
-		n = dp_sock_watch_take(ctx, TAKE_BATCH, TAKE_SLICE_US,
-			&overflow);
+		wsp_ovl_zc_reap(true);
+		n = dp_sock_watch_take(ctx, TAKE_BATCH, slice, &overflow);
 		if (n < 0) {		/* the dataplane is stopping */
 			wsp_sleep_us(1000);
 			continue;
@@ -130,20 +139,54 @@ service_thread(void *arg)
 			run_all();
 		for (int i = 0; i < n; i++)
 			run(ctx[i]);
+		wsp_ovl_zc_reap(true);
 	}
+}
+
+/* The service thread, started on first need (lock held): 0, or
+ * WSAENOBUFS. */
+static int
+thread_up(void)
+{
+	if (watch.thread == NULL && wsp_thread_start(&watch.thread,
+			service_thread, NULL) != 0) {
+		watch.thread = NULL;
+		return WSAENOBUFS;
+	}
+	return 0;
+}
+
+int
+wsp_watch_hold(void)
+{
+	int err;
+
+	wsp_mutex_lock(&watch.lock);
+	err = thread_up();
+	if (err == 0) {
+		watch.held++;
+		wsp_cond_broadcast(&watch.cond);
+	}
+	wsp_mutex_unlock(&watch.lock);
+	return err;
+}
+
+void
+wsp_watch_unhold(void)
+{
+	wsp_mutex_lock(&watch.lock);
+	watch.held--;
+	wsp_mutex_unlock(&watch.lock);
 }
 
 int
 wsp_watch_add(struct wsp_sock *ws, enum wsp_watch_user u, wsp_watch_fn fn)
 {
-	int err = 0;
+	int err;
 
 	wsp_mutex_lock(&watch.lock);
-	if (watch.thread == NULL && wsp_thread_start(&watch.thread,
-			service_thread, NULL) != 0) {
-		watch.thread = NULL;
-		err = WSAENOBUFS;
-	} else if (!watched(ws)) {
+	err = thread_up();
+	if (err == 0 && !watched(ws)) {
 		ws->watch_fn[u] = fn;
 		ws->watch_prev = NULL;
 		ws->watch_next = watch.head;
@@ -153,7 +196,7 @@ wsp_watch_add(struct wsp_sock *ws, enum wsp_watch_user u, wsp_watch_fn fn)
 		watch.count++;
 		dp_sock_watch_set(ws->dp, ws);
 		wsp_cond_broadcast(&watch.cond);
-	} else {
+	} else if (err == 0) {
 		ws->watch_fn[u] = fn;
 	}
 	wsp_mutex_unlock(&watch.lock);

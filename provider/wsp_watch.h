@@ -41,4 +41,9 @@ void wsp_watch_del(struct wsp_sock *ws, enum wsp_watch_user u);
 /* WSPCleanup, after every watch was removed: stop the thread. */
 void wsp_watch_shutdown(void);
 
+/* A zero-copy send went in flight (0, or WSAENOBUFS: no thread), or was
+ * reaped: the thread runs, reaping (wsp_ovl_zc_reap), while any is. */
+int wsp_watch_hold(void);
+void wsp_watch_unhold(void);
+
 #endif /* _WSP_WATCH_H_ */

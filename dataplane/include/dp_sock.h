@@ -265,6 +265,35 @@ long dp_sock_send(struct dp_sock *s, const struct dp_iov *iov,
 		unsigned int niov, const struct dp_addr *to, int flags);
 
 /**
+ * What ends a dp_sock_send_zc() call: err 0 once every byte it queued was
+ * ACKed, -ECONNABORTED if the connection ended first. Runs once, on the
+ * thread that let go of the last of its bytes (an lcore, mostly; the
+ * closing or stopping thread otherwise): it must not block.
+ */
+typedef void dp_zc_done_fn(void *arg, int err);
+
+/**
+ * Queue a stream's bytes without copying them (non-blocking): the mbufs
+ * point into the caller's memory, which must stay valid and unchanged
+ * until done(arg, err) runs. Queues what the TX ring and the pool take
+ * (not bounded by SO_SNDBUF, though its bytes count there until ACKed);
+ * a partial count leaves the rest to another call.
+ * @return bytes queued (done() will run once for them); or, with
+ *   nothing queued and done() never run: -EOPNOTSUPP not a stream socket
+ *   or a port that DMAs (send with dp_sock_send); -EAGAIN TX ring full;
+ *   -ENOBUFS; the errors of dp_sock_send.
+ */
+long dp_sock_send_zc(struct dp_sock *s, const struct dp_iov *iov,
+		unsigned int niov, dp_zc_done_fn *done, void *arg);
+
+/**
+ * Reset a stream connection now (RST, its queues dropped, its error
+ * ECONNABORTED): the zero-copy sends it holds let go of their bytes.
+ * The socket stays open for dp_sock_close().
+ */
+int dp_sock_send_zc_abort(struct dp_sock *s);
+
+/**
  * Receive one datagram into iov. Blocks while nothing is queued unless
  * DP_F_NONBLOCK.
  * @param from

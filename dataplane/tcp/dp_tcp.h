@@ -561,6 +561,21 @@ void dp_tcp_close_tcb(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err);
  * dp_tcp_close_tcb (a reader of the state finds the error). */
 void dp_tcp_drop(struct dp_lcore *lc, struct dp_tcp_pcb *tp, int err);
 void dp_tcp_sq_free(struct dp_sock *s, struct dp_tcp_pcb *tp);
+
+/* dp_tcp_usrreq.c: the send path's pieces dp_tcp_zc.c shares */
+int dp_tcp_send_error(struct dp_sock *s, struct dp_tcp_pcb *tp);
+int dp_tcp_enqueue(struct dp_sock *s, struct rte_mbuf **m, unsigned int nm,
+		size_t n);
+
+/* dp_tcp_zc.c: n bytes of m were ACKed (a zero-copy call counts them) */
+void dp_tcp_zc_ack(struct rte_mbuf *m, uint32_t n);
+
+static inline void
+dp_tcp_zc_acked(struct rte_mbuf *m, uint32_t n)
+{
+	if (unlikely(RTE_MBUF_HAS_EXTBUF(m)))
+		dp_tcp_zc_ack(m, n);
+}
 void dp_tcp_oq_free(struct dp_tcp_pcb *tp);
 /* Parse options (th points at the header, hlen its length): false if
  * malformed (MUST-7 survives it; the segment is dropped). */

@@ -158,6 +158,8 @@ ack_in(struct dp_lcore *lc, struct dp_tcp_pcb *tp, struct dp_tcp_seg *sg)
 
 			if (m == tp->sq_cur)
 				tp->sq_cur = NULL;	/* freed or moved */
+			dp_tcp_zc_acked(m, RTE_MIN(data,
+				(uint32_t)m->data_len));
 			if (m->data_len <= data) {
 				data -= m->data_len;
 				freed += m->data_len;

@@ -175,8 +175,9 @@ snd_room(struct dp_sock *s)
  * -ESHUTDOWN sends were shut down meanwhile (checked inside the epoch,
  * so shutdown's grace period either sees these mbufs queued or this
  * sender sees the flag: nothing lands behind the FIN). */
-static int
-enqueue(struct dp_sock *s, struct rte_mbuf **m, unsigned int nm, size_t n)
+int
+dp_tcp_enqueue(struct dp_sock *s, struct rte_mbuf **m, unsigned int nm,
+		size_t n)
 {
 	unsigned int e, k = 0;
 	size_t left = 0;
@@ -231,8 +232,8 @@ fill(struct rte_mbuf **m, unsigned int nm, size_t seg, size_t n,
 	}
 }
 
-static int
-send_error(struct dp_sock *s, struct dp_tcp_pcb *tp)
+int
+dp_tcp_send_error(struct dp_sock *s, struct dp_tcp_pcb *tp)
 {
 	/* The state first: the owner stores err before it, so a reset
 	 * that closed the TCB is never seen as a mere "not connected". */
@@ -267,7 +268,7 @@ tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 	while (done < total || total == 0) {
 		size_t room, n;
 
-		ret = send_error(s, tp);
+		ret = dp_tcp_send_error(s, tp);
 		if (ret == 0 && __atomic_load_n(&s->txq.prod,
 				__ATOMIC_ACQUIRE) == NULL)
 			ret = dp_sock_txq_init(s);	/* at the first send:
@@ -298,7 +299,7 @@ tcp_send(struct dp_sock *s, const struct dp_iov *iov, unsigned int niov,
 		}
 		n = RTE_MIN(n, nm * seg);
 		fill(m, nm, seg, n, iov, niov, &i, &off);
-		ret = enqueue(s, m, nm, n);
+		ret = dp_tcp_enqueue(s, m, nm, n);
 		if (ret < 0)
 			break;
 		if ((unsigned int)ret < nm) {

@@ -123,7 +123,21 @@ struct drv_port {
 	unsigned int nb_rings;
 	struct drv_fault *fault;	/**< the test fault layer, or NULL */
 	struct drv_vtap *vtap;		/**< VTAP: the bursts go here */
+	bool sw_tx;			/**< no device DMAs from TX buffers:
+					 * they need no IOVA (drv_port_sw_tx) */
 };
+
+/**
+ * Whether the port's TX path only reads frames with the CPU (loop, pair,
+ * vtap, net_tap, net_ring, memif in copy mode), so a frame may point at
+ * memory no device can reach (an application's buffer, no IOVA). False
+ * for any PCI NIC and any driver not known to copy.
+ */
+static inline bool
+drv_port_sw_tx(const struct drv_port *port)
+{
+	return port != NULL && port->sw_tx;
+}
 
 /**
  * Check a device string without touching DPDK state (safe before EAL).

@@ -43,6 +43,7 @@
  * a stream that stopped is a failure. */
 #define RTT_TIMEOUT_MS	5000
 #define CHUNK		65536
+#define ZC_MAX		64	/* --zc-depth at most */
 
 static struct {
 	const char *mode, *self, *peer, *note;
@@ -51,11 +52,12 @@ static struct {
 	unsigned long iters, warmup, conns, bytes;
 	unsigned int seconds, size, port, buf, listeners;
 	int cpu;
-	bool nonblock, abort;
+	bool nonblock, abort, zc;
+	unsigned int zc_depth;
 } o = {
 	.mode = "pingpong", .self = "198.18.0.2", .iters = 100000,
 	.warmup = 10000, .conns = 1000, .seconds = 10, .size = 64,
-	.port = 7100, .buf = 4u << 20, .cpu = 0,
+	.port = 7100, .buf = 4u << 20, .cpu = 0, .zc_depth = 4,
 	.out = { .dir = ".", .name = "wstcp" },
 };
 
@@ -67,7 +69,9 @@ usage(void)
 		"[--seconds S] [--size B] [--port P] [--self IP]\n"
 		"  [--peer IP:PORT] [--buf BYTES (bulk)] [--conns N] [--nonblock] "
 		"[--abort] [--note T]\n  [--tap IFNAME,MAC,CIDR] "
-		"[--listeners K (idle)] [--bytes N (bulk)]\n");
+		"[--listeners K (idle)] [--bytes N (bulk)]\n"
+		"  [--zc [--zc-depth K]] (bulk: SO_SNDBUF 0, K overlapped "
+		"sends of --buf bytes)\n");
 	exit(2);
 }
 
@@ -88,13 +92,17 @@ parse(int argc, char **argv)
 		{ "--tap", PF_STR, &o.tap },
 		{ "--listeners", PF_UINT, &o.listeners },
 		{ "--nonblock", PF_FLAG, &o.nonblock },
-		{ "--abort", PF_FLAG, &o.abort }, { NULL, PF_FLAG, NULL },
+		{ "--abort", PF_FLAG, &o.abort },
+		{ "--zc", PF_FLAG, &o.zc },
+		{ "--zc-depth", PF_UINT, &o.zc_depth },
+		{ NULL, PF_FLAG, NULL },
 	};
 
 	if (pf_parse(argc, argv, opts) != 0 || o.size < 8 || o.size > 2048 ||
 			o.seconds == 0 || o.conns == 0 ||
 			o.listeners > LISTENERS_MAX || (o.listeners != 0 &&
-			o.port + o.listeners > CPORT_LO))
+			o.port + o.listeners > CPORT_LO) ||
+			(o.zc && (o.zc_depth == 0 || o.zc_depth > ZC_MAX)))
 		usage();
 }
 
@@ -313,11 +321,91 @@ drain(SOCKET b, char *buf)
 	return total;
 }
 
+/*
+ * --zc: what a Windows application does to send without a copy: SO_SNDBUF
+ * 0 and K overlapped sends outstanding, each of its own --buf bytes,
+ * reposted as its completion comes off the port (the stack used the
+ * buffer in place and is done with it).
+ */
+struct zc {
+	HANDLE port;
+	WSAOVERLAPPED ov[ZC_MAX];
+	char *buf[ZC_MAX];
+};
+
+static int
+zc_post(SOCKET a, struct zc *z, unsigned int i)
+{
+	WSABUF wb = { .len = o.buf, .buf = z->buf[i] };
+
+	memset(&z->ov[i], 0, sizeof(z->ov[i]));
+	return WSASend(a, &wb, 1, NULL, 0, &z->ov[i], NULL) == 0 ||
+		WSAGetLastError() == WSA_IO_PENDING ? 0 : -1;
+}
+
+static int
+zc_open(SOCKET a, struct zc *z)
+{
+	int zero = 0;
+
+	memset(z, 0, sizeof(*z));
+	z->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+	if (z->port == NULL || CreateIoCompletionPort((HANDLE)a, z->port, 0,
+			0) == NULL || setsockopt(a, SOL_SOCKET, SO_SNDBUF,
+			(const char *)&zero, sizeof(zero)) != 0)
+		return -1;
+	for (unsigned int i = 0; i < o.zc_depth; i++) {
+		z->buf[i] = malloc(o.buf);
+		if (z->buf[i] == NULL)
+			return -1;
+		memset(z->buf[i], 0x5a, o.buf);
+		if (zc_post(a, z, i) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The completions within ms, each reposted: bytes they sent, or -1. */
+static long
+zc_pump(SOCKET a, struct zc *z, DWORD ms)
+{
+	OVERLAPPED_ENTRY e[ZC_MAX];
+	ULONG n = 0;
+	long bytes = 0;
+
+	if (!GetQueuedCompletionStatusEx(z->port, e, ZC_MAX, &n, ms, FALSE))
+		return GetLastError() == WAIT_TIMEOUT ? 0 : -1;
+	for (ULONG j = 0; j < n; j++) {
+		unsigned int i = (unsigned int)((WSAOVERLAPPED *)
+			e[j].lpOverlapped - z->ov);
+
+		if (e[j].Internal != 0 || i >= o.zc_depth)
+			return -1;
+		bytes += (long)e[j].dwNumberOfBytesTransferred;
+		if (zc_post(a, z, i) != 0)
+			return -1;
+	}
+	return bytes;
+}
+
+/* After the socket's close (which aborts what is in flight, each
+ * completing before it returns): the port and the buffers. */
+static void
+zc_close(struct zc *z)
+{
+	if (z->port != NULL)
+		CloseHandle(z->port);
+	for (unsigned int i = 0; i < ZC_MAX; i++)
+		free(z->buf[i]);
+}
+
 static int
 run_bulk(SOCKET l, const struct sockaddr_in *to)
 {
 	char *tx = malloc(CHUNK), *rx = malloc(CHUNK), kv[8192] = "";
 	uint64_t bytes = 0, t0 = 0, warm, end;
+	struct zc z = { 0 };
+	int ret = -1;
 	double cpu0 = 0, wall, cores, gbps;
 	bool counting = false;
 	SOCKET a, b;
@@ -330,6 +418,10 @@ run_bulk(SOCKET l, const struct sockaddr_in *to)
 		return fail("connect");
 	}
 	memset(tx, 0x5a, CHUNK);
+	if (o.zc && zc_open(a, &z) != 0) {
+		fail("zero-copy sends");
+		goto out;
+	}
 	/* --bytes: a fixed amount from the first byte, so that a run under
 	 * callgrind counts instructions per byte whatever its speed. */
 	warm = o.bytes != 0 ? 0 : pf_now_ns() +
@@ -347,8 +439,11 @@ run_bulk(SOCKET l, const struct sockaddr_in *to)
 		}
 		if (o.bytes != 0 && bytes >= o.bytes)
 			break;
-		n = send(a, tx, CHUNK, 0);
-		if (n < 0 && WSAGetLastError() != WSAEWOULDBLOCK)
+		if (o.zc)	/* the receiver's drain is the wait */
+			n = zc_pump(a, &z, b == INVALID_SOCKET ? 100 : 0);
+		else
+			n = send(a, tx, CHUNK, 0);
+		if (n < 0 && (o.zc || WSAGetLastError() != WSAEWOULDBLOCK))
 			break;
 		if (b == INVALID_SOCKET) {
 			bytes += n > 0 ? (uint64_t)n : 0;
@@ -375,15 +470,20 @@ run_bulk(SOCKET l, const struct sockaddr_in *to)
 		"sender (bytes the kernel took)" : "receiver");
 	if (o.peer != NULL)
 		pf_kv(kv, sizeof(kv), "peer", "%s", o.peer);
+	if (o.zc)
+		pf_kv(kv, sizeof(kv), "zc_depth", "%u", o.zc_depth);
 	pf_stat_all(kv, sizeof(kv));
+	printf("%s: %.3f Gbit/s, %.2f cores\n", o.out.name, gbps, cores);
+	ret = bytes != 0 ? pf_write_kv(&o.out, kv) : -1;
+out:
 	shutdown(a, SD_SEND);
 	closesocket(a);
 	if (b != INVALID_SOCKET)
 		closesocket(b);
+	zc_close(&z);
 	free(tx);
 	free(rx);
-	printf("%s: %.3f Gbit/s, %.2f cores\n", o.out.name, gbps, cores);
-	return bytes != 0 ? pf_write_kv(&o.out, kv) : -1;
+	return ret;
 }
 
 /* ---- connrate ---- */

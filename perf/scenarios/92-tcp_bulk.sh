@@ -47,8 +47,8 @@ tcp_tap() {
 		"WSPDK_DEVICE=$dev" \
 		"$build/perf/wstcp" --mode bulk --cpu 0 --seconds "$TCP_S" \
 		--peer 198.18.0.1:5201 --out "$out" --name "$1" \
-		--tap "$(tap_ifname "$dev"),02:00:c6:12:00:01,198.18.0.1/24" ||
-		rc=$?
+		--tap "$(tap_ifname "$dev"),02:00:c6:12:00:01,198.18.0.1/24" \
+		${TAP_ARGS:-} || rc=$?
 	for _ in $(seq 100); do
 		kill -0 "$srv" 2>/dev/null || break
 		sleep 0.1
@@ -150,6 +150,15 @@ tcp_bulk_round() {
 		tcp_bulk_kernel \
 		"as tcp_bulk_vtap, WSPDK_LCORE_SLEEP_US=50; CPU = both processes" \
 		-- tcp_tap tcp_bulk_vtap_sleep
+	# And zero-copy: SO_SNDBUF 0 and 4 overlapped 4 MB WSASends
+	# outstanding, the application's buffers sent in place (no copy
+	# into mbufs on the app thread), each completing when ACKed.
+	TAP_ARGS="--zc --zc-depth 4" WSPDK_LCORE_SLEEP_US=50 TAP_DEVICE=vtap \
+		measure tcp_bulk_vtap_zc tcp_bulk \
+		"provider → kernel TCP bulk over a vnet-hdr tap (GSO), zero-copy overlapped sends, idle lcore sleeps" \
+		tcp_bulk_kernel \
+		"as tcp_bulk_vtap_sleep, wstcp --zc (SO_SNDBUF 0, 4 overlapped 4 MB WSASends, IOCP); CPU = both processes" \
+		-- tcp_tap tcp_bulk_vtap_zc
 	measure tcp_bulk_kernel tcp_bulk \
 		"kernel TCP bulk 127.0.0.1 (sender + receiver threads)" "" \
 		"sender CPU0, receiver CPU1, blocking; CPU = the process (softirq in its context included)" \

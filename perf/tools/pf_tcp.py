@@ -267,7 +267,7 @@ def targets(ms):
                   not math.isnan(v) and v <= 0.2, p))
     b = ms.get("tcp_bulk_kernel")
     for n in ("tcp_bulk_provider", "tcp_bulk_tap", "tcp_bulk_vtap",
-              "tcp_bulk_vtap_sleep"):
+              "tcp_bulk_vtap_sleep", "tcp_bulk_vtap_zc"):
         p = ms.get(n)
         if p is None or b is None:
             continue

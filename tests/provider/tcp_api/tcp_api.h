@@ -58,6 +58,16 @@ ta_byte(uint64_t i)
 	return (char)((i * 131 + (i >> 9)) & 0xff);
 }
 
+/* Send the test stream's bytes [0, n) on s as a Windows application
+ * sends without a copy (tcp_zc_util.c): SO_SNDBUF 0, 8 overlapped
+ * WSASends of 3 odd-sized WSABUFs outstanding through a completion port,
+ * each buffer scribbled over and freed at its completion. pump(arg), if
+ * given, runs between looks at the port (a receiver in this thread).
+ * Returns the bytes completed; *bad counts completions that were not
+ * once, whole and successful. */
+int64_t ta_zc_send(SOCKET s, uint64_t n, void (*pump)(void *), void *arg,
+		unsigned int *bad);
+
 /* The catalog entry for TCP. */
 const WSAPROTOCOL_INFOW *ta_tcp_entry(void);
 
