@@ -8,18 +8,7 @@
  * is kept in the WSAOVERLAPPED as the convention says (Offset = flags,
  * OffsetHigh = error, InternalHigh = bytes, Internal != in-progress).
  *
- * Zero-copy sends: on a stream whose SO_SNDBUF is 0 (Windows' own rule:
- * the application's buffers are used in place, the send completes when
- * the stack is done with them), an overlapped send's bytes are queued as
- * mbufs over its buffers (dp_sock_send_zc). The op counts the dataplane
- * calls that took bytes (each ends with one release, on whatever thread
- * let go last, mostly an lcore) plus its own reference until all is
- * queued; the last drop puts it on a lock-free list and kicks the
- * service thread, which completes it (wsp_ovl_zc_reap): no upcall on an
- * lcore. A close with zero-copy sends in flight resets the connection
- * (its queues drop, the buffers come back) and waits for them: they
- * complete WSA_OPERATION_ABORTED before the handle goes, never while
- * the lcore still reads the buffers.
+ * Zero-copy sends (SO_SNDBUF 0): wsp_ovl_zc.c.
  *
  * Other sends never pend (a datagram is queued or refused at once). A receive
  * with nothing queued pends: its WSABUFs are captured and queued on its
@@ -38,46 +27,11 @@
 #include "wsp_ext.h"
 #include "wsp_log.h"
 #include "wsp_ovl.h"
+#include "wsp_ovl_priv.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 #include "wsp_stream.h"
 #include "wsp_watch.h"
-
-#define ZC_ABORT_WAIT_US	5000000	/* a close waits for its
-					 * zero-copy sends this long */
-#define ZC_ERR_LOOKS		200	/* 10 ms for a cut connection's
-					 * error to show */
-
-struct ovl_op {
-	struct ovl_op *next;
-	struct wsp_sock *ws;		/* holds a reference */
-	LPWSAOVERLAPPED ov;
-	LPWSAOVERLAPPED_COMPLETION_ROUTINE cr;
-	WSATHREADID tid;
-	bool own_tid;			/* tid is closed when the op ends */
-	struct sockaddr *from;		/* caller keeps them valid */
-	LPINT fromlen;
-	LPWSAMSG msg;			/* WSARecvMsg's, or NULL */
-	struct dp_iov *iov;		/* nbufs, after bufs */
-	DWORD nbufs;
-	int dp_flags;			/* DP_F_PEEK or 0 */
-	/* stream sends and MSG_WAITALL receives: iov[cur..] is what is
-	 * left, done of total moved */
-	bool send, waitall;
-	DWORD cur, done, total;
-	struct dp_addr dst;		/* sends: lpTo, if has_dst */
-	bool has_dst;
-	struct wsp_ovl_ext *ext;	/* an extension op, or NULL */
-	/* zero-copy sends */
-	bool zc;
-	uint32_t zc_refs;		/* (a) dataplane calls not released
-					 * + 1 until all is queued */
-	DWORD zc_err;			/* (a) a send's error, first wins */
-	bool zc_cut;			/* (a) a release saw the connection
-					 * end before all was ACKed */
-	struct ovl_op *zc_next;		/* on zc_done */
-	WSABUF bufs[];
-};
 
 struct apc_ctx {
 	LPWSAOVERLAPPED_COMPLETION_ROUTINE cr;
@@ -91,8 +45,6 @@ static struct {
 	struct wsp_sock *socks;		/* lock: those with pending ops */
 	struct ovl_op *busy;		/* lock: out of its queue, being
 					 * tried */
-	struct ovl_op *zc_done;		/* (a) released zero-copy sends,
-					 * pushed lock-free */
 } ovl = {
 	.lock = WSP_MUTEX_INITIALIZER,
 	.cond = WSP_COND_INITIALIZER,
@@ -234,30 +186,16 @@ advance(struct ovl_op *op, DWORD n)
 	}
 }
 
-static void zc_released(void *arg, int err);
-
 /* Queue what fits of op's bytes from iov, without waiting: zero-copy
  * when the op is (and the port allows), copied otherwise. */
 static long
 send_step(struct ovl_op *op, const struct dp_iov *iov, DWORD n)
 {
-	long r = -EOPNOTSUPP;
-
 	if (op->zc) {
-		/* The release may come before the call returns. */
-		__atomic_fetch_add(&op->zc_refs, 1, __ATOMIC_ACQ_REL);
-		r = dp_sock_send_zc(op->ws->dp, iov, n, zc_released, op);
-		if (r <= 0)
-			__atomic_fetch_sub(&op->zc_refs, 1,
-				__ATOMIC_ACQ_REL);
+		long r = wsp_ovl_zc_send(op, iov, n);
+
 		if (r != -EOPNOTSUPP)
 			return r;
-		/* A port that DMAs: copied, as any send (nothing of it
-		 * went zero-copy: the port does not change). */
-		op->zc = false;
-		op->zc_refs = 0;
-		__atomic_fetch_sub(&op->ws->zc_ops, 1, __ATOMIC_RELEASE);
-		wsp_watch_unhold();
 	}
 	return dp_sock_send(op->ws->dp, iov, n, op->has_dst ? &op->dst :
 		NULL, DP_F_NONBLOCK);
@@ -294,8 +232,8 @@ try_send(struct ovl_op *op)
 }
 
 /* After the op's completion (its APC queued) or its abort. */
-static void
-op_free(struct ovl_op *op)
+void
+wsp_ovl_op_free(struct ovl_op *op)
 {
 	int e;
 
@@ -303,101 +241,6 @@ op_free(struct ovl_op *op)
 		WSP_UPCALL(lpWPUCloseThread)(&op->tid, &e);
 	wsp_sock_put(op->ws);
 	free(op);
-}
-
-/* A zero-copy send's buffers are all back: its completion, then the
- * op's end. Aborted by a close, or ended by the connection's: an
- * error, with the bytes queued. */
-static void
-zc_end(struct ovl_op *op, bool notify)
-{
-	struct wsp_sock *ws = op->ws;
-	DWORD err = __atomic_load_n(&op->zc_err, __ATOMIC_ACQUIRE);
-	DWORD bytes = op->done;
-	bool cut = __atomic_load_n(&op->zc_cut, __ATOMIC_ACQUIRE);
-
-	/* Cut short by the close (all of it ACKed first: a success). */
-	if ((cut || err != 0) && (__atomic_load_n(&ws->ref,
-			__ATOMIC_ACQUIRE) & WSP_SOCK_CLOSING)) {
-		err = WSA_OPERATION_ABORTED;
-	} else if (err == 0 && cut) {
-		/* The connection's own error (a reset, a timeout). The
-		 * owner drops the queues just before it stores the error:
-		 * a reaper that came that quickly looks again. */
-		long r = 0;
-
-		for (int i = 0; i < ZC_ERR_LOOKS && r >= 0; i++) {
-			if (i != 0)
-				wsp_sleep_us(50);
-			r = dp_sock_send(ws->dp, NULL, 0, NULL,
-				DP_F_NONBLOCK);
-		}
-		err = r < 0 ? (DWORD)wsp_error_from_errno((int)
-			wsp_stream_result(r)) : WSAECONNABORTED;
-	}
-	if (notify)
-		wsp_ovl_complete(ws, op->ov, op->cr, &op->tid, err, bytes, 0);
-	else
-		wsp_ovl_record(op->ov, err, bytes, 0);
-	__atomic_fetch_sub(&ws->zc_ops, 1, __ATOMIC_RELEASE);
-	wsp_watch_unhold();
-	op_free(op);
-}
-
-/* Drop one of op's references; true if it was the last. */
-static bool
-zc_drop(struct ovl_op *op)
-{
-	return __atomic_sub_fetch(&op->zc_refs, 1, __ATOMIC_ACQ_REL) == 0;
-}
-
-/* The dataplane let go of one call's bytes (any thread, mostly an
- * lcore: no lock, no upcall; one kick when the list was empty). */
-static void
-zc_released(void *arg, int err)
-{
-	struct ovl_op *op = arg, *head;
-
-	if (err != 0)
-		__atomic_store_n(&op->zc_cut, true, __ATOMIC_RELEASE);
-	if (!zc_drop(op))
-		return;
-	head = __atomic_load_n(&ovl.zc_done, __ATOMIC_RELAXED);
-	do
-		op->zc_next = head;
-	while (!__atomic_compare_exchange_n(&ovl.zc_done, &head, op, true,
-		__ATOMIC_RELEASE, __ATOMIC_RELAXED));
-	if (head == NULL)
-		dp_sock_watch_kick();
-}
-
-void
-wsp_ovl_zc_reap(bool notify)
-{
-	struct ovl_op *op, *rev = NULL;
-
-	if (__atomic_load_n(&ovl.zc_done, __ATOMIC_RELAXED) == NULL)
-		return;
-	op = __atomic_exchange_n(&ovl.zc_done, NULL, __ATOMIC_ACQUIRE);
-	while (op != NULL) {		/* posting order, mostly */
-		struct ovl_op *next = op->zc_next;
-
-		op->zc_next = rev;
-		rev = op;
-		op = next;
-	}
-	while ((op = rev) != NULL) {
-		rev = op->zc_next;
-		zc_end(op, notify);
-	}
-}
-
-/* Drop op's own reference: all of it is queued, or no more will be. */
-static void
-zc_queued(struct ovl_op *op, bool notify)
-{
-	if (zc_drop(op))
-		zc_end(op, notify);
 }
 
 /* Take q's first op (lock held). */
@@ -508,9 +351,9 @@ drain(struct wsp_sock *ws, struct wsp_ovl_queue *q,
 		if (op->ext != NULL)
 			op->ext->end_fn(op->ext, false, false);
 		if (op->zc)
-			zc_queued(op, true);
+			wsp_ovl_zc_queued(op, true);
 		else
-			op_free(op);
+			wsp_ovl_op_free(op);
 		wsp_mutex_lock(&ovl.lock);
 	}
 }
@@ -606,7 +449,7 @@ wsp_ovl_pend_ext(struct wsp_sock *ws, struct wsp_ovl_ext *x,
 	err = queue_op(&ws->ovl_ext, op);
 	wsp_mutex_unlock(&ovl.lock);
 	if (err != 0) {
-		op_free(op);
+		wsp_ovl_op_free(op);
 		return err;
 	}
 	return WSA_IO_PENDING;
@@ -638,7 +481,7 @@ pend(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs, LPDWORD flags,
 	wsp_mutex_unlock(&ovl.lock);
 	if (err != 0) {
 		op->own_tid = false;
-		op_free(op);
+		wsp_ovl_op_free(op);
 		return err;
 	}
 	return WSA_IO_PENDING;
@@ -702,33 +545,14 @@ wsp_ovl_recv_all(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	if (done && err != 0 && op->done == 0)
 		ret = (int)err;		/* failed at once: no completion */
 	if (ret != 0) {
-		op_free(op);
+		wsp_ovl_op_free(op);
 		return ret;
 	}
 	if (err == 0 && rcvd != NULL)
 		*rcvd = op->done;
 	wsp_ovl_complete(ws, ov, cr, tid, err, op->done, 0);
-	op_free(op);
+	wsp_ovl_op_free(op);
 	return err == 0 ? 0 : WSA_IO_PENDING;
-}
-
-/* Whether an overlapped send on ws goes zero-copy: a stream with
- * SO_SNDBUF 0 (then the op is set up for it: counted, the service
- * thread held). */
-static bool
-zc_start(struct ovl_op *op, const struct dp_addr *dst)
-{
-	struct wsp_sock *ws = op->ws;
-	int64_t v;
-
-	if (!wsp_sock_is_stream(ws) || dst != NULL || op->total == 0 ||
-			dp_sock_get_opt(ws->dp, DP_OPT_SNDBUF, &v) != 0 ||
-			v != 0 || wsp_watch_hold() != 0)
-		return false;
-	__atomic_fetch_add(&ws->zc_ops, 1, __ATOMIC_ACQ_REL);
-	op->zc = true;
-	op->zc_refs = 1;
-	return true;
 }
 
 /*
@@ -763,7 +587,7 @@ wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 		op->dst = *dst;
 		op->has_dst = true;
 	}
-	if (zc_start(op, dst)) {
+	if (wsp_ovl_zc_start(op, dst)) {
 		/* In progress before any byte goes: its release may
 		 * complete it before this call returns. */
 		op->own_tid = own_tid;
@@ -801,14 +625,14 @@ wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 			op->own_tid = false;
 			__atomic_fetch_sub(&ws->zc_ops, 1, __ATOMIC_RELEASE);
 			wsp_watch_unhold();
-			op_free(op);
+			wsp_ovl_op_free(op);
 			return err;
 		}
 		if (err != 0)	/* what went is released, then it ends */
 			__atomic_store_n(&op->zc_err, (DWORD)err,
 				__ATOMIC_RELAXED);
 		if (err != 0 || done)
-			zc_queued(op, true);
+			wsp_ovl_zc_queued(op, true);
 		return WSA_IO_PENDING;
 	}
 	if (err == 0 && !done) {
@@ -821,7 +645,7 @@ wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	if (err != 0) {
 		ov->InternalHigh = was_high;	/* zc_start's, if it was */
 		__atomic_store_n(&ov->Internal, was, __ATOMIC_RELEASE);
-		op_free(op);
+		wsp_ovl_op_free(op);
 		return err;
 	}
 	if (!done)
@@ -829,32 +653,8 @@ wsp_ovl_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD nbufs,
 	if (sent != NULL)
 		*sent = op->done;
 	wsp_ovl_complete(ws, ov, cr, tid, 0, op->done, 0);
-	op_free(op);
+	wsp_ovl_op_free(op);
 	return 0;
-}
-
-/* Close with zero-copy sends in flight: the connection reset drops its
- * queues, so the lcore lets go of the buffers; they complete (aborted,
- * ws is closing) before the caller releases the handle. Reaped here
- * too: at cleanup the service thread is gone. */
-static void
-zc_abort(struct wsp_sock *ws, bool notify)
-{
-	uint64_t deadline;
-
-	if (__atomic_load_n(&ws->zc_ops, __ATOMIC_ACQUIRE) == 0)
-		return;
-	dp_sock_send_zc_abort(ws->dp);
-	deadline = wsp_clock_us() + ZC_ABORT_WAIT_US;
-	while (__atomic_load_n(&ws->zc_ops, __ATOMIC_ACQUIRE) != 0) {
-		wsp_ovl_zc_reap(notify);
-		if (wsp_clock_us() > deadline) {
-			WSP_LOG(ERR, "zero-copy sends still held after "
-				"a reset: left in flight");
-			return;
-		}
-		wsp_sleep_us(100);
-	}
 }
 
 /*
@@ -894,7 +694,7 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 			/* Its queued bytes are released below. */
 			__atomic_store_n(&op->zc_err, WSA_OPERATION_ABORTED,
 				__ATOMIC_RELAXED);
-			zc_queued(op, notify);
+			wsp_ovl_zc_queued(op, notify);
 			continue;
 		} else if (notify)
 			wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
@@ -902,10 +702,10 @@ wsp_ovl_cancel(struct wsp_sock *ws, bool notify)
 		else
 			wsp_ovl_record(op->ov, WSA_OPERATION_ABORTED,
 				op->done, 0);
-		op_free(op);
+		wsp_ovl_op_free(op);
 	}
 	if (ws != NULL)
-		zc_abort(ws, notify);
+		wsp_ovl_zc_abort(ws, notify);
 }
 
 void

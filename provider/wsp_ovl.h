@@ -76,8 +76,9 @@ void wsp_ovl_cancel(struct wsp_sock *ws, bool notify);
 /* WSPCleanup: abort every pending receive silently, stop the thread. */
 void wsp_ovl_shutdown(void);
 
-/* Complete the zero-copy sends whose buffers the dataplane let go of
- * (notify false: record the results only, as at cleanup). Any thread. */
+/* wsp_ovl_zc.c: complete the zero-copy sends whose buffers the
+ * dataplane let go of (notify false: record the results only, as at
+ * cleanup). Any thread. */
 void wsp_ovl_zc_reap(bool notify);
 
 #endif /* _WSP_OVL_H_ */
