@@ -163,12 +163,25 @@ def _pktgen_row(ms, r, rows):
                  "tests)", verdict, _load(ms, names)))
 
 
+# The provider → kernel tap rows: the vnet-hdr tap (made for this
+# target) as a blocking copying sender, with the idle lcore sleeping,
+# and with zero-copy overlapped sends (SO_SNDBUF 0, as a Windows
+# application asks for them); and DPDK's net_tap. Each is a way a user
+# may run the provider; all are in the TCP table.
+TAP_ROWS = {
+    "tcp_bulk_vtap": "vnet-hdr tap (vtap): ",
+    "tcp_bulk_vtap_sleep": "vtap, idle lcore sleeps: ",
+    "tcp_bulk_vtap_zc": "vtap, zero-copy overlapped sends (SO_SNDBUF 0), "
+                        "idle lcore sleeps: ",
+    "tcp_bulk_tap": "net_tap: ",
+}
+
+
 def _tap_subject(ms):
-    """The better of the two tap rows that ran (the vnet-hdr tap, made
-    for this target, or net_tap), per core; net_tap's name when
-    neither ran, for the missing line."""
-    ran = [n for n in ("tcp_bulk_vtap", "tcp_bulk_tap")
-           if n in ms and pf_tcp.ok(ms[n])]
+    """The best of the tap rows that ran, per core; the vtap row's name
+    (net_tap's if that did not run either) when none ran, for the
+    missing line."""
+    ran = [n for n in TAP_ROWS if n in ms and pf_tcp.ok(ms[n])]
     if not ran:
         return "tcp_bulk_vtap" if "tcp_bulk_vtap" in ms else "tcp_bulk_tap"
     return max(ran, key=lambda n: pf_tcp.pc(ms[n]))
@@ -213,7 +226,7 @@ def _bulk_rows(ms, r, rows):
             ("tcp_bulk_provider", "bulk goodput per core, provider → "
              "provider (loop port) ≥ 1.0× kernel loopback per core"),
             # The issue's target, one label whichever tap row judged
-            # it; the figure names the device.
+            # it; the figure names the device and the way it ran.
             (tap, "bulk goodput per core, provider → kernel (tap) ≥ "
              "1.0× kernel loopback per core")):
         names = [subj, "tcp_bulk_kernel", "tcp_bulk_iperf3"]
@@ -238,8 +251,7 @@ def _bulk_rows(ms, r, rows):
                 best / min(per.values()) > 1.5:
             apart = " — the two differ %.1f×: compare their foreign " \
                 "load and CPU figures (## TCP)" % (best / min(per.values()))
-        dev = {"tcp_bulk_vtap": "vnet-hdr tap (vtap): ",
-               "tcp_bulk_tap": "net_tap: "}.get(subj, "")
+        dev = TAP_ROWS.get(subj, "")
         rows.append(("13", target, "%s%s = %.2f× the better baseline%s"
                      % (dev, _bulk_fig(ms[subj]), v,
                         _bulk_same(ms, ms[subj], bases)),
