@@ -23,18 +23,6 @@ static struct sockaddr_in ofrom;
 static char odata[16], octl[64];
 static WSABUF obuf;
 
-static void *
-ext_fn(SOCKET s, GUID id)
-{
-	void *fn = NULL;
-	DWORD ret = 0;
-
-	PT_OK(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id,
-		sizeof(id), &fn, sizeof(fn), &ret, NULL, NULL));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fn);
-	return fn;
-}
-
 /* A UDP socket on 127.0.0.1 with IP_PKTINFO on; the functions asked of
  * it. */
 static SOCKET
@@ -43,8 +31,8 @@ pktinfo_bound(struct sockaddr_in *name)
 	SOCKET s = ou_udp_bound(INADDR_LOOPBACK, name);
 
 	pt_setopt_int(s, IPPROTO_IP, IP_PKTINFO, 1);
-	recv_msg = ext_fn(s, (GUID)WSAID_WSARECVMSG);
-	send_msg = ext_fn(s, (GUID)WSAID_WSASENDMSG);
+	recv_msg = ou_ext_fn(s, (GUID)WSAID_WSARECVMSG);
+	send_msg = ou_ext_fn(s, (GUID)WSAID_WSASENDMSG);
 	return s;
 }
 
@@ -96,6 +84,24 @@ send_to(SOCKET tx, const struct sockaddr_in *to, const char *s)
 		(const struct sockaddr *)to, PT_SIN_LEN), (int)strlen(s));
 }
 
+/* A blocking or non-blocking WSARecvMsg on rx gets s from tx (named
+ * tn). */
+static void
+recv_checked(SOCKET rx, const struct sockaddr_in *tn, const char *s)
+{
+	struct sockaddr_in from;
+	char data[16], ctl[64];
+	WSABUF buf;
+	WSAMSG m;
+	DWORD n = 0;
+
+	msg_init(&m, &from, &buf, data, sizeof(data), ctl, sizeof(ctl));
+	PT_OK(recv_msg(rx, &m, &n, NULL, NULL));
+	CU_ASSERT_EQUAL(n, strlen(s));
+	CU_ASSERT_EQUAL(memcmp(data, s, strlen(s)), 0);
+	check_msg(&m, tn);
+}
+
 /* Non-blocking: nothing there is WSAEWOULDBLOCK; a datagram sent is
  * read with its sender and IP_PKTINFO. */
 static void
@@ -114,11 +120,7 @@ test_nonblocking_wsarecvmsg_reads_a_loopback_datagram(void)
 	PT_FAILS(recv_msg(rx, &m, &n, NULL, NULL), WSAEWOULDBLOCK);
 	send_to(tx, &rn, "nonblock");
 	CU_ASSERT_TRUE(pt_readable(rx, PT_WAIT_MS));
-	msg_init(&m, &from, &buf, data, sizeof(data), ctl, sizeof(ctl));
-	PT_OK(recv_msg(rx, &m, &n, NULL, NULL));
-	CU_ASSERT_EQUAL(n, 8);
-	CU_ASSERT_EQUAL(memcmp(data, "nonblock", 8), 0);
-	check_msg(&m, &tn);
+	recv_checked(rx, &tn, "nonblock");
 	pt_close(tx);
 	pt_close(rx);
 }
@@ -351,11 +353,7 @@ test_blocking_wsarecvmsg_reads_and_honours_so_rcvtimeo(void)
 
 	pt_setopt_int(rx, SOL_SOCKET, SO_RCVTIMEO, 200);
 	send_to(tx, &rn, "blocking");
-	msg_init(&m, &from, &buf, data, sizeof(data), ctl, sizeof(ctl));
-	PT_OK(recv_msg(rx, &m, &n, NULL, NULL));
-	CU_ASSERT_EQUAL(n, 8);
-	CU_ASSERT_EQUAL(memcmp(data, "blocking", 8), 0);
-	check_msg(&m, &tn);
+	recv_checked(rx, &tn, "blocking");
 	msg_init(&m, &from, &buf, data, sizeof(data), ctl, sizeof(ctl));
 	PT_FAILS(recv_msg(rx, &m, &n, NULL, NULL), WSAETIMEDOUT);
 	pt_close(tx);
