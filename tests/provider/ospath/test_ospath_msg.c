@@ -10,6 +10,7 @@
  * OVERLAPPEDs live in static storage: a late completion after a failed
  * assertion must not write into a dead stack frame.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "ospath_util.h"
@@ -321,19 +322,29 @@ test_wsasendmsg_on_loopback_reaches_the_receiver(void)
 }
 
 /* An unbound socket's first WSASendMsg to 127.0.0.1 decides the OS
- * path, as its first sendto would. */
+ * path, as its first sendto would, and telemetry shows the local name
+ * the OS gave it. */
 static void
 test_first_wsasendmsg_to_loopback_decides_the_os_path(void)
 {
-	struct sockaddr_in rn;
+	struct sockaddr_in rn, me;
 	SOCKET rx = pktinfo_bound(&rn), tx = pt_socket(SOCK_DGRAM,
 		IPPROTO_UDP);
-	char got[8];
+	char got[8], pat[48], e[1024];
 
 	ws2_sendmsg(tx, &rn, "first");
 	CU_ASSERT_FATAL(pt_readable(rx, PT_WAIT_MS));
 	CU_ASSERT_EQUAL(recv(rx, got, sizeof(got), 0), 5);
 	CU_ASSERT_EQUAL(memcmp(got, "first", 5), 0);
+	/* The kernel bound it to INADDR_ANY and a port of its choice. */
+	me = pt_name_of(tx, false);
+	CU_ASSERT_NOT_EQUAL(me.sin_port, 0);
+	snprintf(pat, sizeof(pat), "\"handle\":\"%#llx\"",
+		(unsigned long long)tx);
+	CU_ASSERT_TRUE_FATAL(pt_sock_entry(pat, e, sizeof(e)));
+	snprintf(pat, sizeof(pat), "\"local\":\"0.0.0.0:%u\"",
+		ntohs(me.sin_port));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, pat));
 	pt_close(tx);
 	pt_close(rx);
 }
