@@ -79,6 +79,10 @@ bool wsp_ospath_leave(struct wsp_sock *ws);
  * makes none: the call fails WSAENOTSOCK. */
 void wsp_ospath_close(struct wsp_sock *ws, bool notify);
 
+/* A send went out on ws's lower socket l (entered): telemetry gets the
+ * name the OS gave an unbound socket. */
+void wsp_ospath_sent(struct wsp_sock *ws, SOCKET l);
+
 /* The calls, forwarded; each drops the caller's reference on ws. */
 int wsp_ospath_bind(struct wsp_sock *ws, const struct sockaddr *name,
 		int namelen, LPINT err);

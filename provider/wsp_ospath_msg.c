@@ -108,7 +108,7 @@ wsp_ospath_msg(struct wsp_sock *ws, bool recv, LPWSAMSG msg, DWORD flags,
 	struct msg_arg now = { .recv = recv, .msg = msg, .flags = flags };
 	struct msg_arg *m;
 	bool closed;
-	int r = SOCKET_ERROR;
+	int r;
 	SOCKET l = wsp_ospath_enter(ws, err);
 
 	if (l == INVALID_SOCKET)
@@ -116,12 +116,15 @@ wsp_ospath_msg(struct wsp_sock *ws, bool recv, LPWSAMSG msg, DWORD flags,
 	if (recv)
 		now.fn = (LPFN_WSARECVMSG)wsp_ospath_lower_fn(l,
 			(GUID)WSAID_WSARECVMSG, err);
-	if (ov == NULL && (!recv || now.fn != NULL))
-		r = msg_call(&now, l, NULL, n, tid, err);
-	closed = wsp_ospath_leave(ws);
-	if (recv && now.fn == NULL)
+	if (recv && now.fn == NULL) {
+		wsp_ospath_leave(ws);
 		return SOCKET_ERROR;
+	}
 	if (ov == NULL) {
+		r = msg_call(&now, l, NULL, n, tid, err);
+		if (!recv)
+			wsp_ospath_sent(ws, l);
+		closed = wsp_ospath_leave(ws);
 		/* A close ended the wait (see wsp_ospath_leave). */
 		if (closed && (r != 0 || (recv && n != NULL && *n == 0))) {
 			*err = WSAEINTR;
@@ -131,6 +134,7 @@ wsp_ospath_msg(struct wsp_sock *ws, bool recv, LPWSAMSG msg, DWORD flags,
 	}
 	m = malloc(sizeof(*m));
 	if (m == NULL) {
+		wsp_ospath_leave(ws);
 		*err = WSAENOBUFS;
 		return SOCKET_ERROR;
 	}
@@ -142,6 +146,10 @@ wsp_ospath_msg(struct wsp_sock *ws, bool recv, LPWSAMSG msg, DWORD flags,
 	m->own_tid = tid_taken != NULL;
 	if (tid_taken != NULL)
 		*tid_taken = true;
-	return wsp_ospath_ovl_ext(ws, recv ? &recv_xfn : &send_xfn, m, n,
-		ov, cr, tid, err);
+	r = wsp_ospath_ovl_ext(ws, recv ? &recv_xfn : &send_xfn, m, n, ov,
+		cr, tid, err);
+	if (!recv)
+		wsp_ospath_sent(ws, l);
+	wsp_ospath_leave(ws);
+	return r;
 }
