@@ -41,7 +41,6 @@ msg_call(const struct msg_arg *m, SOCKET l, LPWSAOVERLAPPED lov,
 {
 	WSASENDMSG a = { m->msg, m->flags, bytes, lov, NULL };
 	DWORD code = 0, n = 0;
-	int r;
 
 	if (m->recv) {
 		if (m->fn(l, m->msg, bytes, lov, NULL) == 0)
@@ -49,9 +48,9 @@ msg_call(const struct msg_arg *m, SOCKET l, LPWSAOVERLAPPED lov,
 		*err = WSAGetLastError();
 		return SOCKET_ERROR;
 	}
-	r = wsp_osprov_lower_table()->lpWSPIoctl(l, SIO_EXT_SENDMSG, &a,
+	/* Its error also comes in code; *err has it already. */
+	return wsp_osprov_lower_table()->lpWSPIoctl(l, SIO_EXT_SENDMSG, &a,
 		sizeof(a), &code, sizeof(code), &n, NULL, NULL, tid, err);
-	return r;
 }
 
 static int
