@@ -179,8 +179,8 @@ overlapped_or_not(const struct wsp_sock *ws, LPWSAOVERLAPPED *ov,
 
 /* Not on the dataplane (yet): an OS path socket, or one whose first
  * send to an address decides. WSP_PATH_*, or -1 with *lpErrno set. */
-static int
-send_path(struct wsp_sock *ws, const struct sockaddr *to, int tolen,
+int
+wsp_io_send_path(struct wsp_sock *ws, const struct sockaddr *to, int tolen,
 		LPINT lpErrno)
 {
 	struct dp_addr dst;
@@ -210,7 +210,7 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD sent, DWORD flags,
 		return SOCKET_ERROR;
 	overlapped_or_not(a.ws, &ov, &cr);
 	if (__atomic_load_n(&a.ws->path, __ATOMIC_RELAXED) != WSP_PATH_DP) {
-		switch (send_path(a.ws, to, tolen, lpErrno)) {
+		switch (wsp_io_send_path(a.ws, to, tolen, lpErrno)) {
 		case WSP_PATH_OS:
 			return wsp_ospath_send(a.ws, bufs, nbufs, sent, flags,
 				wsp_sock_is_stream(a.ws) ? NULL : to, tolen,

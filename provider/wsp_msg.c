@@ -23,35 +23,16 @@
 
 #include "dp_sock.h"
 #include "wsp_addr.h"
+#include "wsp_cmsg.h"
 #include "wsp_error.h"
 #include "wsp_evsel.h"
 #include "wsp_ext.h"
 #include "wsp_iov.h"
+#include "wsp_ospath.h"
 #include "wsp_ovl.h"
 #include "wsp_priv.h"
 #include "wsp_sock.h"
 
-
-/* Append one control message if it fits; false (nothing written) if
- * not. */
-static bool
-cmsg_put(WSABUF *ctl, DWORD *used, INT level, INT type, const void *data,
-		size_t len)
-{
-	size_t space = WSA_CMSG_SPACE(len);
-	WSACMSGHDR h = { .cmsg_len = WSA_CMSG_LEN(len), .cmsg_level = level,
-		.cmsg_type = type };
-	char *p;
-
-	if (ctl->buf == NULL || *used + space > ctl->len)
-		return false;
-	p = ctl->buf + *used;
-	memset(p, 0, space);
-	memcpy(p, &h, sizeof(h));
-	memcpy(p + WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)), data, len);
-	*used += (DWORD)space;
-	return true;
-}
 
 static bool
 is_broadcast(uint32_t dst)
@@ -79,8 +60,8 @@ put_timestamp(const struct wsp_sock *ws, WSABUF *ctl, DWORD *used,
 			meta->rx_tsc == 0)
 		return 0;
 	t = dp_tstamp_to_os(meta->rx_tsc);
-	return cmsg_put(ctl, used, SOL_SOCKET, SO_TIMESTAMP, &t, sizeof(t)) ?
-		0 : MSG_CTRUNC;
+	return wsp_cmsg_put(ctl, used, SOL_SOCKET, SO_TIMESTAMP, &t,
+		sizeof(t)) ? 0 : MSG_CTRUNC;
 }
 
 /*
@@ -100,12 +81,12 @@ fill_tos_ttl(const struct wsp_sock *ws, WSABUF *ctl, DWORD *used,
 
 	if (__atomic_load_n(&ws->recvtos, __ATOMIC_RELAXED)) {
 		v = meta->tos;
-		if (!cmsg_put(ctl, used, IPPROTO_IP, IP_TOS, &v, sizeof(v)))
+		if (!wsp_cmsg_put(ctl, used, IPPROTO_IP, IP_TOS, &v, sizeof(v)))
 			flags |= MSG_CTRUNC;
 	}
 	if (__atomic_load_n(&ws->recvttl, __ATOMIC_RELAXED)) {
 		v = meta->ttl;
-		if (!cmsg_put(ctl, used, IPPROTO_IP, IP_TTL, &v, sizeof(v)))
+		if (!wsp_cmsg_put(ctl, used, IPPROTO_IP, IP_TTL, &v, sizeof(v)))
 			flags |= MSG_CTRUNC;
 	}
 	return flags;
@@ -125,7 +106,7 @@ wsp_msg_fill(const struct wsp_sock *ws, LPWSAMSG msg,
 		IN_PKTINFO pi = { .ipi_ifindex = WSP_IF_INDEX };
 
 		pi.ipi_addr.s_addr = htonl(meta->dst);
-		if (!cmsg_put(&msg->Control, &used, IPPROTO_IP, IP_PKTINFO,
+		if (!wsp_cmsg_put(&msg->Control, &used, IPPROTO_IP, IP_PKTINFO,
 				&pi, sizeof(pi)))
 			flags |= MSG_CTRUNC;
 	}
@@ -159,6 +140,9 @@ recv_msg(struct wsp_sock *ws, LPWSAMSG msg, LPDWORD rcvd,
 	int err, f;
 	long n;
 
+	if (wsp_ospath(ws))
+		return wsp_ospath_msg(ws, true, msg, 0, rcvd, ov, cr, tid,
+			tid_taken, lpErrno);
 	if (msg == NULL || (rcvd == NULL && ov == NULL) ||
 			(msg->name != NULL &&
 			msg->namelen < (INT)sizeof(struct sockaddr_in)))
@@ -207,19 +191,6 @@ recv_msg(struct wsp_sock *ws, LPWSAMSG msg, LPDWORD rcvd,
 	return 0;
 }
 
-/* One control message's header, read from a user buffer. */
-static int
-cmsg_get(const WSABUF *ctl, DWORD off, WSACMSGHDR *h)
-{
-	if ((size_t)ctl->len - off < sizeof(*h))
-		return WSAEINVAL;
-	memcpy(h, ctl->buf + off, sizeof(*h));
-	if (h->cmsg_len < WSA_CMSG_LEN(0) ||
-			h->cmsg_len > (size_t)ctl->len - off)
-		return WSAEINVAL;
-	return 0;
-}
-
 int
 wsp_msg_parse_control(const WSABUF *ctl)
 {
@@ -236,7 +207,7 @@ wsp_msg_parse_control(const WSABUF *ctl)
 		const size_t data = WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR));
 		WSACMSGHDR h;
 		IN_PKTINFO pi;
-		int err = cmsg_get(ctl, off, &h);
+		int err = wsp_cmsg_get(ctl, off, &h);
 
 		if (err != 0)
 			return err;
@@ -258,9 +229,7 @@ wsp_msg_parse_control(const WSABUF *ctl)
 				pi.ipi_ifindex != WSP_IF_INDEX))
 			return WSAEADDRNOTAVAIL;
 next:
-		if (WSA_CMSGHDR_ALIGN(h.cmsg_len) >= (size_t)ctl->len - off)
-			break;
-		off += (DWORD)WSA_CMSGHDR_ALIGN(h.cmsg_len);
+		off = wsp_cmsg_next(ctl, off, &h);
 	}
 	return 0;
 }
@@ -273,15 +242,13 @@ tstamp_id(const WSABUF *ctl, uint32_t *id)
 	DWORD off = 0;
 	WSACMSGHDR h;
 
-	while (off < ctl->len && cmsg_get(ctl, off, &h) == 0) {
+	while (off < ctl->len && wsp_cmsg_get(ctl, off, &h) == 0) {
 		if (h.cmsg_level == SOL_SOCKET &&
 				h.cmsg_type == SO_TIMESTAMP_ID) {
 			memcpy(id, ctl->buf + off + data, sizeof(*id));
 			return true;
 		}
-		if (WSA_CMSGHDR_ALIGN(h.cmsg_len) >= (size_t)ctl->len - off)
-			break;
-		off += (DWORD)WSA_CMSGHDR_ALIGN(h.cmsg_len);
+		off = wsp_cmsg_next(ctl, off, &h);
 	}
 	return false;
 }
@@ -313,6 +280,17 @@ send_msg(struct wsp_sock *ws, LPWSAMSG msg, DWORD flags, LPDWORD sent,
 
 	if (msg == NULL || (sent == NULL && ov == NULL))
 		return fail(WSAEFAULT, lpErrno);
+	/* The path as a send decides it: its name, if it has one. */
+	if (__atomic_load_n(&ws->path, __ATOMIC_RELAXED) != WSP_PATH_DP) {
+		switch (wsp_io_send_path(ws, msg->name, msg->namelen,
+				lpErrno)) {
+		case WSP_PATH_OS:
+			return wsp_ospath_msg(ws, false, msg, flags, sent, ov,
+				cr, tid, tid_taken, lpErrno);
+		case -1:
+			return SOCKET_ERROR;
+		}
+	}
 	if (wsp_sock_is_stream(ws))
 		return fail(WSAEOPNOTSUPP, lpErrno);
 	if (flags & ~(DWORD)MSG_DONTROUTE)

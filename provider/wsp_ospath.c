@@ -538,6 +538,14 @@ wsp_ospath_accept(struct wsp_sock *ws, struct sockaddr *addr,
 	return h;
 }
 
+void
+wsp_ospath_sent(struct wsp_sock *ws, SOCKET l)
+{
+	/* The first send binds an unbound socket. */
+	if (!__atomic_load_n(&ws->os_named, __ATOMIC_RELAXED))
+		note_names(ws, l, NULL, 0);
+}
+
 int
 wsp_ospath_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD sent,
 		DWORD flags, const struct sockaddr *to, int tolen,
@@ -558,9 +566,7 @@ wsp_ospath_send(struct wsp_sock *ws, LPWSABUF bufs, DWORD n, LPDWORD sent,
 	else
 		r = lower()->lpWSPSend(l, bufs, n, sent, flags, NULL, NULL,
 			tid, err);
-	/* The first send binds an unbound socket. */
-	if (!__atomic_load_n(&ws->os_named, __ATOMIC_RELAXED))
-		note_names(ws, l, NULL, 0);
+	wsp_ospath_sent(ws, l);
 	if (ov != NULL)
 		return left(ws, r);
 	return left_blocking(ws, r, NULL, err);

@@ -48,6 +48,12 @@ wsp_ospath_maybe(const struct wsp_sock *ws)
 int wsp_ospath_route(struct wsp_sock *ws, const struct dp_addr *a,
 		const struct sockaddr *name, int namelen, LPINT err);
 
+/* A send's path (wsp_io.c): the socket's if decided, else the one its
+ * destination to (NULL: none yet) decides (wsp_ospath_route). WSP_PATH_*,
+ * or -1 with *err set. */
+int wsp_io_send_path(struct wsp_sock *ws, const struct sockaddr *to,
+		int tolen, LPINT err);
+
 /* Note an option set before the decision, to replay it. */
 void wsp_ospath_note_opt(struct wsp_sock *ws, int level, int name,
 		const char *v, int len);
@@ -72,6 +78,10 @@ bool wsp_ospath_leave(struct wsp_sock *ws);
  * (else only recorded, as at WSPCleanup). A decision that comes after
  * makes none: the call fails WSAENOTSOCK. */
 void wsp_ospath_close(struct wsp_sock *ws, bool notify);
+
+/* A send went out on ws's lower socket l (entered): telemetry gets the
+ * name the OS gave an unbound socket. */
+void wsp_ospath_sent(struct wsp_sock *ws, SOCKET l);
 
 /* The calls, forwarded; each drops the caller's reference on ws. */
 int wsp_ospath_bind(struct wsp_sock *ws, const struct sockaddr *name,
@@ -132,14 +142,45 @@ int wsp_ospath_ovl_io(struct wsp_sock *ws, bool send, LPWSABUF bufs,
 struct wsp_ospath_xfn {
 	int (*start)(void *xarg, SOCKET lower, LPWSAOVERLAPPED lov,
 		LPDWORD bytes, LPINT err);
-	void (*end)(void *xarg, DWORD *res_err, DWORD bytes);
+	void (*end)(void *xarg, DWORD *res_err, DWORD bytes, DWORD *flags);
 	void (*release)(void *xarg);
+	/* A receive: a datagram cut to the buffers (WSAEMSGSIZE) still
+	 * completes, as wsp_ospath_ovl_io's receive does. */
+	bool recv;
 };
 
-/* Run it as wsp_ospath_ovl_io runs a send: 0 (finished, completion
- * indicated, *bytes set) or SOCKET_ERROR with *err. */
+/* Run it as wsp_ospath_ovl_io runs a send (or a receive, xfn->recv):
+ * 0 (finished, completion indicated, *bytes set) or SOCKET_ERROR with
+ * *err. cr and tid (may be NULL): the application's completion routine
+ * and its thread. */
 int wsp_ospath_ovl_ext(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn,
-		void *xarg, LPDWORD bytes, LPWSAOVERLAPPED ov, LPINT err);
+		void *xarg, LPDWORD bytes, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		LPINT err);
+
+/* The OS provider's extension function id, asked of its socket l
+ * (wsp_ospath_ext.c): NULL with *err if it has none. */
+void *wsp_ospath_lower_fn(SOCKET l, GUID id, LPINT err);
+
+#ifndef _WIN32
+/* Exported by Ws2_32 (<winsock2.h> declares it on Windows): how the OS
+ * provider's extension functions report their errors. */
+int WSAAPI WSAGetLastError(void);
+#endif
+
+/*
+ * WSARecvMsg (recv) or WSASendMsg (flags) on an OS path socket
+ * (wsp_ospath_msg.c), on the lower socket; the caller keeps its
+ * reference. Without ov it waits as the lower socket does; with ov, 0
+ * (finished now, completion indicated) or SOCKET_ERROR with *err
+ * (WSA_IO_PENDING or the failure). tid_taken, if not NULL: tid came from
+ * WPUOpenCurrentThread for this call; an overlapped op takes it over
+ * (*tid_taken set) and closes it when it ends.
+ */
+int wsp_ospath_msg(struct wsp_sock *ws, bool recv, LPWSAMSG msg,
+		DWORD flags, LPDWORD n, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		bool *tid_taken, LPINT err);
 
 /* The extension functions on OS path sockets (wsp_ospath_ext.c); each
  * drops the caller's references. */

@@ -33,12 +33,6 @@
 #include "wsp_osprov.h"
 #include "wsp_priv.h"
 
-#ifndef _WIN32
-/* Exported by Ws2_32 (<winsock2.h> declares it on Windows): how the OS
- * provider's extension functions report their errors. */
-int WSAAPI WSAGetLastError(void);
-#endif
-
 static BOOL
 fail(int err)
 {
@@ -46,9 +40,8 @@ fail(int err)
 	return FALSE;
 }
 
-/* The OS provider's extension function id, asked of its socket l. */
-static void *
-lower_fn(SOCKET l, GUID id, LPINT err)
+void *
+wsp_ospath_lower_fn(SOCKET l, GUID id, LPINT err)
 {
 	void *fn = NULL;
 	DWORD ret = 0;
@@ -104,7 +97,7 @@ put_addr(char *slot, DWORD size, const struct sockaddr *sa, int len)
 }
 
 static void
-accept_end(void *xarg, DWORD *res_err, DWORD bytes)
+accept_end(void *xarg, DWORD *res_err, DWORD bytes, DWORD *flags)
 {
 	struct accept_arg *x = xarg;
 	const struct wsp_accept_args *a = &x->a;
@@ -113,6 +106,7 @@ accept_end(void *xarg, DWORD *res_err, DWORD bytes)
 	int ll = 0, rl = 0;
 
 	(void)bytes;
+	(void)flags;
 	if (*res_err != 0)
 		return;
 	x->addrs(a->out, a->data_len, a->local_len, a->remote_len, &l, &ll,
@@ -187,8 +181,9 @@ wsp_ospath_accept_ex(struct wsp_sock *ls, struct wsp_sock *acc, PVOID out,
 			err = WSAENOBUFS;
 	}
 	if (err == 0) {
-		x->fn = (LPFN_ACCEPTEX)lower_fn(l, (GUID)WSAID_ACCEPTEX, &err);
-		x->addrs = (LPFN_GETACCEPTEXSOCKADDRS)lower_fn(l,
+		x->fn = (LPFN_ACCEPTEX)wsp_ospath_lower_fn(l,
+			(GUID)WSAID_ACCEPTEX, &err);
+		x->addrs = (LPFN_GETACCEPTEXSOCKADDRS)wsp_ospath_lower_fn(l,
 			(GUID)WSAID_GETACCEPTEXSOCKADDRS, &err);
 	}
 	if (x != NULL && (x->fn == NULL || x->addrs == NULL)) {
@@ -205,7 +200,8 @@ wsp_ospath_accept_ex(struct wsp_sock *ls, struct wsp_sock *acc, PVOID out,
 		return fail(err);
 	}
 	x->a = args;		/* acc's reference is the op's now */
-	r = wsp_ospath_ovl_ext(ls, &accept_xfn, x, rcvd, ov, &err);
+	r = wsp_ospath_ovl_ext(ls, &accept_xfn, x, rcvd, ov, NULL,
+		NULL, &err);
 	wsp_sock_put(ls);
 	return r == 0 ? TRUE : fail(err);
 }
@@ -293,7 +289,8 @@ wsp_ospath_connect_ex(struct wsp_sock *ws, const struct sockaddr *name,
 		SOCKET l = wsp_ospath_enter(ws, &err);
 
 		c->fn = l == INVALID_SOCKET ? NULL :
-			(LPFN_CONNECTEX)lower_fn(l, (GUID)WSAID_CONNECTEX, &err);
+			(LPFN_CONNECTEX)wsp_ospath_lower_fn(l,
+			(GUID)WSAID_CONNECTEX, &err);
 		if (l != INVALID_SOCKET)
 			wsp_ospath_leave(ws);
 		if (c->fn == NULL) {
@@ -309,7 +306,8 @@ wsp_ospath_connect_ex(struct wsp_sock *ws, const struct sockaddr *name,
 	c->tolen = (int)sizeof(c->to);
 	c->buf = buf;
 	c->len = len;
-	r = wsp_ospath_ovl_ext(ws, &connect_xfn, c, sent, ov, &err);
+	r = wsp_ospath_ovl_ext(ws, &connect_xfn, c, sent, ov, NULL,
+		NULL, &err);
 	wsp_sock_put(ws);
 	return r == 0 ? TRUE : fail(err);
 }
@@ -386,7 +384,7 @@ tf_forward(struct wsp_sock *ws, const struct tf_arg *t, LPWSAOVERLAPPED ov)
 		wsp_sock_put(ws);
 		return fail(err);
 	}
-	fn = lower_fn(l, ids[t->kind], &err);
+	fn = wsp_ospath_lower_fn(l, ids[t->kind], &err);
 	if (fn != NULL && ov == NULL) {
 		struct tf_arg now = *t;
 
@@ -409,7 +407,8 @@ tf_forward(struct wsp_sock *ws, const struct tf_arg *t, LPWSAOVERLAPPED ov)
 	}
 	*c = *t;
 	c->fn = fn;
-	r = wsp_ospath_ovl_ext(ws, &tf_xfn, c, NULL, ov, &err);
+	r = wsp_ospath_ovl_ext(ws, &tf_xfn, c, NULL, ov, NULL, NULL,
+		&err);
 	wsp_sock_put(ws);
 	return r == 0 ? TRUE : fail(err);
 }

@@ -102,7 +102,7 @@ static void
 op_end(struct os_op *op, bool notify)
 {
 	if (op->xfn != NULL && op->xfn->end != NULL)
-		op->xfn->end(op->xarg, &op->res_err, op->bytes);
+		op->xfn->end(op->xarg, &op->res_err, op->bytes, &op->flags);
 	if (notify)
 		wsp_ovl_complete(op->ws, op->ov, op->cr, &op->tid,
 			op->res_err, op->bytes, op->flags);
@@ -165,8 +165,8 @@ wsp_ospath_ovl_tick(void)
 	return left;
 }
 
-/* An extension op (xfn != NULL: send, no buffers) or a send or a
- * receive; see wsp_ospath_ovl_io. xarg is released in every case. */
+/* An extension op (xfn != NULL: no buffers) or a send or a receive;
+ * see wsp_ospath_ovl_io. xarg is released in every case. */
 static int
 ovl_op(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn, void *xarg,
 		bool send, LPWSABUF bufs, DWORD n, LPDWORD bytes,
@@ -292,10 +292,14 @@ wsp_ospath_ovl_io(struct wsp_sock *ws, bool send, LPWSABUF bufs, DWORD n,
 
 int
 wsp_ospath_ovl_ext(struct wsp_sock *ws, const struct wsp_ospath_xfn *xfn,
-		void *xarg, LPDWORD bytes, LPWSAOVERLAPPED ov, LPINT err)
+		void *xarg, LPDWORD bytes, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID tid,
+		LPINT err)
 {
-	return ovl_op(ws, xfn, xarg, true, NULL, 0, bytes, NULL, 0, NULL, 0,
-		NULL, NULL, ov, NULL, NULL, err);
+	DWORD flags = 0;
+
+	return ovl_op(ws, xfn, xarg, !xfn->recv, NULL, 0, bytes, &flags, 0,
+		NULL, 0, NULL, NULL, ov, cr, tid, err);
 }
 
 int

@@ -140,11 +140,17 @@ os_k_send(int fd, const struct os_k_iov *iov, int n, unsigned int f,
 }
 
 long
-os_k_recv(int fd, struct os_k_iov *iov, int n, unsigned int f,
-		bool *trunc, uint32_t *ip, uint16_t *port)
+os_k_recv_pi(int fd, struct os_k_iov *iov, int n, unsigned int f,
+		bool *trunc, uint32_t *ip, uint16_t *port,
+		struct os_k_pktinfo *pi)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
 	struct sockaddr_in sin;
 	struct msghdr m;
+	struct cmsghdr *c;
 	ssize_t r;
 
 	memset(&m, 0, sizeof(m));
@@ -153,6 +159,11 @@ os_k_recv(int fd, struct os_k_iov *iov, int n, unsigned int f,
 	m.msg_namelen = sizeof(sin);
 	m.msg_iov = (struct iovec *)iov;
 	m.msg_iovlen = (size_t)n;
+	if (pi != NULL) {
+		m.msg_control = ctl.buf;
+		m.msg_controllen = sizeof(ctl.buf);
+		pi->have = false;
+	}
 	r = recvmsg(fd, &m, ((f & OS_K_F_PEEK) ? MSG_PEEK : 0) |
 		((f & OS_K_F_OOB) ? MSG_OOB : 0) |
 		((f & OS_K_F_NOWAIT) ? MSG_DONTWAIT : 0));
@@ -163,7 +174,25 @@ os_k_recv(int fd, struct os_k_iov *iov, int n, unsigned int f,
 		*ip = sin.sin_addr.s_addr;
 		*port = sin.sin_port;
 	}
+	for (c = pi != NULL ? CMSG_FIRSTHDR(&m) : NULL; c != NULL;
+			c = CMSG_NXTHDR(&m, c)) {
+		struct in_pktinfo k;
+
+		if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO)
+			continue;
+		memcpy(&k, CMSG_DATA(c), sizeof(k));
+		pi->have = true;
+		pi->addr = k.ipi_addr.s_addr;
+		pi->ifindex = k.ipi_ifindex;
+	}
 	return r;
+}
+
+long
+os_k_recv(int fd, struct os_k_iov *iov, int n, unsigned int f,
+		bool *trunc, uint32_t *ip, uint16_t *port)
+{
+	return os_k_recv_pi(fd, iov, n, f, trunc, ip, port, NULL);
 }
 
 int
@@ -224,6 +253,7 @@ static const struct {
 	[OS_K_IP_TOS] = { IPPROTO_IP, IP_TOS },
 	[OS_K_SO_RCVTIMEO] = { SOL_SOCKET, SO_RCVTIMEO },
 	[OS_K_SO_SNDTIMEO] = { SOL_SOCKET, SO_SNDTIMEO },
+	[OS_K_IP_PKTINFO] = { IPPROTO_IP, IP_PKTINFO },
 };
 
 static bool

@@ -35,6 +35,7 @@ enum os_k_opt {
 	OS_K_SO_SNDBUF, OS_K_SO_RCVBUF, OS_K_SO_ERROR, OS_K_SO_TYPE,
 	OS_K_SO_ACCEPTCONN, OS_K_SO_LINGER, OS_K_TCP_NODELAY, OS_K_IP_TTL,
 	OS_K_IP_TOS, OS_K_SO_RCVTIMEO, OS_K_SO_SNDTIMEO,	/* ms */
+	OS_K_IP_PKTINFO,
 };
 
 int os_k_socket(bool stream);
@@ -60,6 +61,18 @@ long os_k_send(int fd, const struct os_k_iov *iov, int n, unsigned int f,
 /* Bytes received; *trunc when a datagram did not fit. */
 long os_k_recv(int fd, struct os_k_iov *iov, int n, unsigned int f,
 		bool *trunc, uint32_t *ip, uint16_t *port);
+/* IP_PKTINFO of a received datagram: the address it was sent to and the
+ * interface it came in by. */
+struct os_k_pktinfo {
+	bool have;
+	uint32_t addr;
+	int ifindex;
+};
+/* os_k_recv, and the datagram's IP_PKTINFO in *pi (have: the socket
+ * asked for it). */
+long os_k_recv_pi(int fd, struct os_k_iov *iov, int n, unsigned int f,
+		bool *trunc, uint32_t *ip, uint16_t *port,
+		struct os_k_pktinfo *pi);
 int os_k_name(int fd, bool peer, uint32_t *ip, uint16_t *port);
 int os_k_shutdown(int fd, int how);
 int os_k_nonblock(int fd, bool on);

@@ -523,6 +523,7 @@ opt_of(int level, int name)
 		{ IPPROTO_IP, IP_TOS, OS_K_IP_TOS },
 		{ SOL_SOCKET, SO_RCVTIMEO, OS_K_SO_RCVTIMEO },
 		{ SOL_SOCKET, SO_SNDTIMEO, OS_K_SO_SNDTIMEO },
+		{ IPPROTO_IP, IP_PKTINFO, OS_K_IP_PKTINFO },
 	};
 	size_t i;
 
@@ -679,6 +680,8 @@ ioctl_on(struct os_sock *o, SOCKET s, DWORD code, LPVOID in, DWORD inlen,
 		return 0;
 	case SIO_EXT_POLL:
 		return os_ext_poll(in, inlen, err);
+	case SIO_EXT_SENDMSG:
+		return os_ext_sendmsg(o, in, inlen, out, outlen, err);
 	case SIO_GET_EXTENSION_FUNCTION_POINTER:
 		r = os_ext_function(in, inlen, out, outlen, ret);
 		return r != 0 ? os_fail(err, r) : 0;

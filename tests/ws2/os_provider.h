@@ -125,6 +125,17 @@ int WSPAPI os_recv_from(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
 		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPWSATHREADID tid, LPINT err);
+/* A send or receive on o, the caller's reference held; msg: WSARecvMsg's
+ * (from, fromlen and flags are its name, namelen and dwFlags), whose
+ * control data and dwFlags the receive fills (os_msg_fill). */
+int os_send_on(struct os_sock *o, LPWSABUF bufs, DWORD n, LPDWORD sent,
+		DWORD flags, const struct sockaddr *to, int tolen,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+		LPINT err);
+int os_recv_on(struct os_sock *o, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
+		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
+		LPWSAMSG msg, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPINT err);
 BOOL WSPAPI os_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov,
 		LPDWORD bytes, BOOL wait, LPDWORD flags, LPINT err);
 /* Close (o) or the last WSPCleanup (NULL): abort what waits. */
@@ -159,6 +170,19 @@ bool os_xop_try(struct os_xop *x, struct os_sock *o, DWORD *done,
 /* What x waits for. */
 struct os_k_poll os_xop_poll(const struct os_xop *x,
 		const struct os_sock *o);
+
+/* os_provider_msg.c */
+/* WSARecvMsg, the extension function. */
+INT WSAAPI os_recv_msg(SOCKET s, LPWSAMSG msg, LPDWORD rcvd,
+		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr);
+/* A received datagram's control data (pi: IP_PKTINFO if the socket
+ * asked for it) and dwFlags (MSG_TRUNC if cut, MSG_CTRUNC if the control
+ * buffer was short) in msg; returns dwFlags. */
+DWORD os_msg_fill(LPWSAMSG msg, const struct os_k_pktinfo *pi,
+		bool trunc);
+/* SIO_EXT_SENDMSG: Ws2_32's WSASendMsg, its error also in out. */
+int os_ext_sendmsg(struct os_sock *o, LPVOID in, DWORD inlen, LPVOID out,
+		DWORD outlen, LPINT err);
 
 /* os_provider_ev.c */
 int WSPAPI os_event_select(SOCKET s, WSAEVENT ev, LONG events, LPINT err);

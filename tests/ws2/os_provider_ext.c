@@ -4,7 +4,8 @@
  * base provider, as MSAFD hands them out through
  * SIO_GET_EXTENSION_FUNCTION_POINTER: AcceptEx, GetAcceptExSockaddrs,
  * ConnectEx, DisconnectEx, TransmitFile and TransmitPackets (memory
- * only, as wspdk's), and the SO_UPDATE_*_CONTEXT options.
+ * only, as wspdk's), and the SO_UPDATE_*_CONTEXT options; WSARecvMsg is
+ * os_provider_msg.c's.
  *
  * Each runs as one overlapped op of the overlapped thread
  * (os_provider_io.c) with an event, as wspdk's OS path calls them: AcceptEx
@@ -390,6 +391,7 @@ os_ext_function(LPVOID in, DWORD inlen, LPVOID out, DWORD outlen,
 		{ WSAID_DISCONNECTEX, (ext_fn)os_disconnect_ex },
 		{ WSAID_TRANSMITFILE, (ext_fn)os_transmit_file },
 		{ WSAID_TRANSMITPACKETS, (ext_fn)os_transmit_packets },
+		{ WSAID_WSARECVMSG, (ext_fn)os_recv_msg },
 	};
 	GUID id;
 

@@ -85,6 +85,7 @@ struct os_op {
 	uint16_t port;
 	struct sockaddr *from;		/* the caller keeps them valid */
 	LPINT fromlen;
+	LPWSAMSG msg;			/* WSARecvMsg's, else NULL */
 	int n, cur;				/* iov[cur..n) is left */
 	DWORD done, total;
 	DWORD res_err, res_flags;		/* once finished */
@@ -132,6 +133,7 @@ static bool
 ov_try(struct os_op *op)
 {
 	struct os_sock *o = op->o;
+	struct os_k_pktinfo pi;
 	uint32_t ip = 0;
 	uint16_t port = 0;
 	bool trunc = false;
@@ -144,8 +146,9 @@ ov_try(struct os_op *op)
 			op->kf | OS_K_F_NOWAIT, op->has_to ? &op->ip : NULL,
 			&op->port);
 	else
-		r = os_k_recv(o->fd, op->iov, op->n, op->kf | OS_K_F_NOWAIT,
-			&trunc, &ip, &port);
+		r = os_k_recv_pi(o->fd, op->iov, op->n,
+			op->kf | OS_K_F_NOWAIT, &trunc, &ip, &port,
+			op->msg != NULL ? &pi : NULL);
 	if (!op->send)
 		os_reenable(o, FD_READ | FD_OOB);
 	if (r == -EAGAIN) {
@@ -180,6 +183,8 @@ ov_try(struct os_op *op)
 	}
 	if (op->from != NULL && o->type == SOCK_DGRAM)
 		os_addr_out(ip, port, op->from, op->fromlen);
+	if (op->msg != NULL)
+		op->res_flags = os_msg_fill(op->msg, &pi, trunc);
 	if (trunc && o->type == SOCK_DGRAM)
 		op->res_err = WSAEMSGSIZE;
 	else if (trunc)
@@ -341,8 +346,8 @@ ov_begin(const struct os_op *t, LPWSAOVERLAPPED ov,
 }
 
 
-static int
-send_on(struct os_sock *o, LPWSABUF bufs, DWORD n, LPDWORD sent,
+int
+os_send_on(struct os_sock *o, LPWSABUF bufs, DWORD n, LPDWORD sent,
 		DWORD flags, const struct sockaddr *to, int tolen,
 		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
 		LPINT err)
@@ -393,7 +398,7 @@ send_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 {
 	struct os_sock *o = os_sock_get(s, err);
 
-	return o == NULL ? SOCKET_ERROR : os_done(o, send_on(o, bufs, n,
+	return o == NULL ? SOCKET_ERROR : os_done(o, os_send_on(o, bufs, n,
 		sent, flags, to, tolen, ov, cr, err));
 }
 
@@ -415,13 +420,14 @@ os_send_to(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD flags,
 		err);
 }
 
-static int
-recv_on(struct os_sock *o, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
+int
+os_recv_on(struct os_sock *o, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
 		LPDWORD flags, struct sockaddr *from, LPINT fromlen,
-		LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
-		LPINT err)
+		LPWSAMSG msg, LPWSAOVERLAPPED ov,
+		LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPINT err)
 {
-	struct os_op t = { .send = false };
+	struct os_op t = { .send = false, .msg = msg };
+	struct os_k_pktinfo pi;
 	uint32_t ip = 0;
 	uint16_t port = 0;
 	bool trunc = false;
@@ -448,7 +454,8 @@ recv_on(struct os_sock *o, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
 		return ov_begin(&t, ov, cr, rcvd, flags, err);
 	if (!os_enter(o, err))
 		return SOCKET_ERROR;
-	r = os_k_recv(o->fd, t.iov, (int)n, t.kf, &trunc, &ip, &port);
+	r = os_k_recv_pi(o->fd, t.iov, (int)n, t.kf, &trunc, &ip, &port,
+		msg != NULL ? &pi : NULL);
 	if (os_leave(o))
 		return os_fail(err, WSAEINTR);
 	os_reenable(o, FD_READ | FD_OOB);
@@ -461,8 +468,12 @@ recv_on(struct os_sock *o, LPWSABUF bufs, DWORD n, LPDWORD rcvd,
 	*flags = trunc ? MSG_PARTIAL : 0;
 	if (from != NULL && o->type == SOCK_DGRAM)
 		os_addr_out(ip, port, from, fromlen);
+	/* flags is msg's dwFlags then. */
+	if (msg != NULL)
+		os_msg_fill(msg, &pi, trunc);
 	if (trunc && o->type == SOCK_DGRAM) {
-		*flags = 0;
+		if (msg == NULL)
+			*flags = 0;
 		return os_fail(err, WSAEMSGSIZE);
 	}
 	return 0;
@@ -475,8 +486,8 @@ recv_common(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD rcvd, LPDWORD flags,
 {
 	struct os_sock *o = os_sock_get(s, err);
 
-	return o == NULL ? SOCKET_ERROR : os_done(o, recv_on(o, bufs, n,
-		rcvd, flags, from, fromlen, ov, cr, err));
+	return o == NULL ? SOCKET_ERROR : os_done(o, os_recv_on(o, bufs, n,
+		rcvd, flags, from, fromlen, NULL, ov, cr, err));
 }
 
 int WSPAPI

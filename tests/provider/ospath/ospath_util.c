@@ -14,6 +14,18 @@ ou_udp_bound(uint32_t ip, struct sockaddr_in *name)
 	return s;
 }
 
+void *
+ou_ext_fn(SOCKET s, GUID id)
+{
+	void *fn = NULL;
+	DWORD ret = 0;
+
+	PT_OK(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id,
+		sizeof(id), &fn, sizeof(fn), &ret, NULL, NULL));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fn);
+	return fn;
+}
+
 void
 ou_no_second_signal(WSAEVENT ev)
 {

@@ -9,6 +9,9 @@
  * name is NULL. */
 SOCKET ou_udp_bound(uint32_t ip, struct sockaddr_in *name);
 
+/* The extension function id, asked of s (asserted to be there). */
+void *ou_ext_fn(SOCKET s, GUID id);
+
 /* Nothing more signals ev within 100 ms (the completion came once). */
 void ou_no_second_signal(WSAEVENT ev);
 

@@ -30,28 +30,16 @@ static LPFN_TRANSMITPACKETS transmit_packets;
 static WSAOVERLAPPED aov, cov;
 static char out[64 + 2 * SLOT];
 
-static void *
-ext_fn(SOCKET s, GUID id)
-{
-	void *fn = NULL;
-	DWORD ret = 0;
-
-	PT_OK(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id,
-		sizeof(id), &fn, sizeof(fn), &ret, NULL, NULL));
-	CU_ASSERT_PTR_NOT_NULL(fn);
-	return fn;
-}
-
 /* The functions, asked of an OS path socket (a listener on 127.0.0.1). */
 static void
 load(SOCKET s)
 {
-	accept_ex = ext_fn(s, (GUID)WSAID_ACCEPTEX);
-	sockaddrs = ext_fn(s, (GUID)WSAID_GETACCEPTEXSOCKADDRS);
-	connect_ex = ext_fn(s, (GUID)WSAID_CONNECTEX);
-	disconnect_ex = ext_fn(s, (GUID)WSAID_DISCONNECTEX);
-	transmit_file = ext_fn(s, (GUID)WSAID_TRANSMITFILE);
-	transmit_packets = ext_fn(s, (GUID)WSAID_TRANSMITPACKETS);
+	accept_ex = ou_ext_fn(s, (GUID)WSAID_ACCEPTEX);
+	sockaddrs = ou_ext_fn(s, (GUID)WSAID_GETACCEPTEXSOCKADDRS);
+	connect_ex = ou_ext_fn(s, (GUID)WSAID_CONNECTEX);
+	disconnect_ex = ou_ext_fn(s, (GUID)WSAID_DISCONNECTEX);
+	transmit_file = ou_ext_fn(s, (GUID)WSAID_TRANSMITFILE);
+	transmit_packets = ou_ext_fn(s, (GUID)WSAID_TRANSMITPACKETS);
 }
 
 static struct sockaddr_in
